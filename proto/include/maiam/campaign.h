@@ -1,0 +1,88 @@
+/*
+ * campaign.h - a campaign is data: admin units, targets, dates, award rules.
+ *
+ * The admin units come from a CSV (data/soc-trang-units.csv: code,level,type,
+ * name,parent_code); the campaign from a campaign file (docs/CAMPAIGN.md,
+ * campaigns/soc-trang-2023.campaign). Loading checks everything and reports
+ * the first problem as "FILE:LINE: what is wrong" in err.
+ *
+ * Ownership: proto_units and proto_campaign own all their memory; release
+ * them with proto_units_release / proto_campaign_release.
+ */
+#ifndef MAIAM_CAMPAIGN_H
+#define MAIAM_CAMPAIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "result.h"
+
+typedef enum proto_unit_level {
+	PROTO_UNIT_PROVINCE = 1,
+	PROTO_UNIT_DISTRICT = 2,
+	PROTO_UNIT_COMMUNE = 3,
+} proto_unit_level;
+
+typedef struct proto_unit {
+	int code;
+	proto_unit_level level;
+	char *type;   /* "Huyện", "Xã", ... */
+	char *name;   /* "Huyện Kế Sách" */
+	int parent;   /* 0 for the province */
+} proto_unit;
+
+typedef struct proto_units {
+	size_t n;
+	proto_unit *a; /* in file order */
+} proto_units;
+
+proto_result proto_units_load(const char *path, proto_units *out, char *err, size_t errlen);
+const proto_unit *proto_units_find(const proto_units *u, int code);
+/* The district a commune belongs to (or the district itself); 0 if unknown. */
+int proto_units_district_of(const proto_units *u, int code);
+void proto_units_release(proto_units *u);
+
+/* One award rule range: assigned target in [lo, hi] (hi < 0: no upper bound). */
+typedef struct proto_award_range {
+	int lo;
+	int hi;
+	int count;
+	char *text; /* the rule as written in the campaign file, for reports */
+} proto_award_range;
+
+typedef struct proto_award_rule {
+	size_t n;
+	proto_award_range *a; /* sorted, contiguous from 0, no gaps or overlaps */
+} proto_award_rule;
+
+typedef struct proto_target {
+	int district;
+	int houses;
+} proto_target;
+
+typedef struct proto_campaign {
+	char *id;          /* [a-z0-9._-]{1,64}, goes into every change-set header */
+	char *name;
+	int province;
+	char start[11];     /* YYYY-MM-DD, first day of the campaign */
+	char deadline[11];  /* last day a house may be handed over on time */
+	char report_due[11];
+	proto_units units;
+	size_t ntargets;
+	proto_target *targets;
+	int total_target;
+	proto_award_rule collectives; /* per district, by assigned target */
+	proto_award_rule individuals;
+	int province_collectives;     /* steering committee, departments, ... */
+	int province_individuals;
+	int working_group_individuals;/* working group + supervision team */
+} proto_campaign;
+
+/* Load and validate a campaign file; units path inside it is relative to the file. */
+proto_result proto_campaign_load(const char *path, proto_campaign *out, char *err, size_t errlen);
+void proto_campaign_release(proto_campaign *c);
+/* The range of rule that applies to target (never NULL for a validated rule). */
+const proto_award_range *proto_award_lookup(const proto_award_rule *rule, int target);
+/* The district's target, or -1 if the district has none. */
+int proto_campaign_target(const proto_campaign *c, int district);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * schema.h - the fields of each entity kind and the shared SQLite schema.
+ *
+ * Field ids are part of the wire format (FORMAT.md): never renumber, only add.
+ * The SQLite tables written by the merge rules are the same on agent and hub:
+ * household, household_stamp, milestone, contribution, void_event, conflict.
+ * Both programs add their own tables (outbox, ledger...) beside them.
+ *
+ * 64-bit ids and stamps are stored in SQLite INTEGER columns as the signed
+ * reinterpretation of the uint64_t (proto_u2i/proto_i2u).
+ */
+#ifndef MAIAM_SCHEMA_H
+#define MAIAM_SCHEMA_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+#include "changeset.h"
+#include "result.h"
+
+enum proto_household_field {
+	PROTO_HH_REF = 1,           /* TEXT short reference, read aloud on the phone */
+	PROTO_HH_NAME = 2,          /* TEXT head of household */
+	PROTO_HH_NATIONAL_ID = 3,   /* TEXT CCCD, 12 digits, or NULL */
+	PROTO_HH_COMMUNE = 4,       /* INT admin code */
+	PROTO_HH_HAMLET = 5,        /* TEXT */
+	PROTO_HH_ADDRESS = 6,       /* TEXT */
+	PROTO_HH_MEMBERS = 7,       /* INT 1..99 */
+	PROTO_HH_CATEGORY = 8,      /* TEXT poor|near_poor|housing_hardship|policy_family|other */
+	PROTO_HH_LAND_STATUS = 9,   /* TEXT */
+	PROTO_HH_CONDITION = 10,    /* TEXT current house condition */
+	PROTO_HH_PHONE = 11,        /* TEXT */
+	PROTO_HH_NOTE = 12,         /* TEXT */
+	PROTO_HH_SUPPORT_KIND = 13, /* TEXT new_build|repair */
+	PROTO_HH_REVIEW_STATUS = 14,/* TEXT proposed|approved|rejected (hub decides) */
+	PROTO_HH_REVIEW_REASON = 15,/* TEXT */
+};
+#define PROTO_HH_NFIELDS 15
+
+enum proto_milestone_field {
+	PROTO_MS_HOUSEHOLD = 1, /* REF */
+	PROTO_MS_STAGE = 2,     /* TEXT surveyed..handed_over */
+	PROTO_MS_DATE = 3,      /* TEXT YYYY-MM-DD */
+	PROTO_MS_NOTE = 4,      /* TEXT */
+	PROTO_MS_FORCED = 5,    /* TEXT why an out-of-order stage was forced */
+};
+
+enum proto_contribution_field {
+	PROTO_CT_HOUSEHOLD = 1,  /* REF or NULL (for a commune/district as a whole) */
+	PROTO_CT_UNIT = 2,       /* INT admin code of commune or district */
+	PROTO_CT_SOURCE = 3,     /* TEXT mps|provincial_police|fatherland_front|business|donor|household|other */
+	PROTO_CT_DONOR = 4,      /* TEXT */
+	PROTO_CT_MONEY = 5,      /* INT VND >= 0 */
+	PROTO_CT_LABOUR = 6,     /* INT labour days >= 0 */
+	PROTO_CT_MATERIAL = 7,   /* TEXT description */
+	PROTO_CT_MATERIAL_VALUE = 8, /* INT VND >= 0 */
+	PROTO_CT_DATE = 9,       /* TEXT YYYY-MM-DD */
+	PROTO_CT_NOTE = 10,      /* TEXT */
+};
+
+enum proto_void_field {
+	PROTO_VO_TARGET = 1,      /* REF the event voided */
+	PROTO_VO_TARGET_KIND = 2, /* INT proto_kind of the target */
+	PROTO_VO_REASON = 3,      /* TEXT */
+};
+
+/* Bit mask of the value types a field accepts: 1 << PROTO_V_xxx. */
+#define PROTO_T(t) (1u << (t))
+
+typedef struct proto_field_desc {
+	uint8_t kind;
+	uint8_t field;
+	const char *column;  /* SQLite column and CLI/JSON name */
+	unsigned types;      /* PROTO_T(...) mask */
+	int required;        /* events: must be present */
+} proto_field_desc;
+
+/* The descriptor of (kind, field), or NULL if unknown. */
+const proto_field_desc *proto_field_lookup(uint8_t kind, uint8_t field);
+/* The descriptor by column name for a kind, or NULL. */
+const proto_field_desc *proto_field_by_name(uint8_t kind, const char *column);
+const char *proto_kind_name(uint8_t kind); /* "household"... or NULL */
+
+/* Milestone stages in order; index + 1 is the stage's rank. */
+extern const char *const proto_stages[8];
+int proto_stage_rank(const char *stage); /* 1..8, 0 if unknown */
+
+#define PROTO_SCHEMA_VERSION 1
+
+/*
+ * Open (creating if needed) a SQLite database with the settings every Mái Ấm
+ * store uses: WAL, synchronous=FULL, foreign keys, a busy timeout; then
+ * migrate the shared tables to PROTO_SCHEMA_VERSION (PRAGMA user_version).
+ * A database newer than this code is refused with PROTO_ESCHEMA.
+ * On failure *out is NULL. The caller closes it with sqlite3_close.
+ */
+proto_result proto_db_open(const char *path, sqlite3 **out);
+/* Migrate the shared tables of an already-open database. */
+proto_result proto_schema_migrate(sqlite3 *db);
+
+static inline int64_t proto_u2i(uint64_t v) { return (int64_t)v; }
+static inline uint64_t proto_i2u(int64_t v) { return (uint64_t)v; }
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * seal.h - sealing and opening change-sets: deflate, Ed25519, SHA-256 chain.
+ *
+ * sealed = header | deflate(body) | key id | signature(header | deflated body)
+ * (exact bytes: proto/FORMAT.md). The hash of a sealed change-set is SHA-256
+ * over all of its bytes; the next change-set from the same origin names it in
+ * hdr.prev.
+ *
+ * Opening is careful with hostile input: the header is parsed with bounds
+ * checks, the signature is verified over the compressed bytes BEFORE anything
+ * is inflated, the declared inflated size is checked against its cap and the
+ * compression ratio, and inflation writes into a buffer of exactly that size.
+ */
+#ifndef MAIAM_SEAL_H
+#define MAIAM_SEAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "buf.h"
+#include "changeset.h"
+#include "keys.h"
+#include "result.h"
+
+/* Encode, deflate and sign cs with key (whose id must be cs->hdr.origin).
+ * Appends the sealed bytes to out; fills cs->hdr lengths; hash may be NULL. */
+proto_result proto_seal(proto_changeset *cs, const proto_key *key, proto_buf *out, uint8_t hash[32]);
+
+/*
+ * Parse only the header, trusting nothing: to learn the origin (and so which
+ * key to verify with) and the sequence. Checks magic, version, field ranges,
+ * limits and that the total length matches the declared lengths exactly.
+ */
+proto_result proto_peek(const uint8_t *data, size_t len, proto_header *hdr);
+
+/*
+ * Verify with 'key' (the origin's public key), inflate and decode into out
+ * (initialised here; release it with proto_changeset_release even on error).
+ * hash (may be NULL) receives SHA-256 of data.
+ */
+proto_result proto_open(const uint8_t *data, size_t len, const proto_key *key,
+			proto_changeset *out, uint8_t hash[32]);
+
+#endif
