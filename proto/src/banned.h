@@ -5,6 +5,12 @@
 #ifndef MAIAM_BANNED_H
 #define MAIAM_BANNED_H
 
+/* Declare the real functions first, so the macros below only catch our calls. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #define BANNED(func) sorry_##func##_is_a_banned_function
 
 #undef strcpy
