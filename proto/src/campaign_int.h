@@ -1,0 +1,60 @@
+/*
+ * campaign_int.h - private helpers shared by the campaign and admin-unit
+ * loaders: a line cursor over a whole file read into memory, strict number
+ * and date parsing, and "FILE:LINE: problem" error formatting.
+ */
+#ifndef MAIAM_CAMPAIGN_INT_H
+#define MAIAM_CAMPAIGN_INT_H
+
+#include <stddef.h>
+#include "maiam/buf.h"
+#include "maiam/campaign.h"
+
+/* Caps: a hostile file never makes us read or allocate without bound. */
+#define CAMPAIGN_MAX_FILE (64u * 1024u)        /* a campaign file is ~5 KiB */
+#define CAMPAIGN_MAX_LINE 1024u                /* bytes, without the newline */
+#define UNITS_MAX_FILE (8u * 1024u * 1024u)   /* all of Viet Nam is < 1 MiB */
+#define CAMPAIGN_MAX_NUMBER 1000000            /* largest target, count or bound */
+
+/* Cursor over the lines of a file held in memory. */
+typedef struct campaign_lines {
+	const char *path; /* for messages; borrowed */
+	const char *p;    /* whole file; borrowed */
+	size_t len;
+	size_t pos;
+	long lineno;      /* number of the line last returned (1-based) */
+	proto_result why; /* after a -1 from campaign_lines_next: ETOOBIG or EUTF8 */
+} campaign_lines;
+
+void campaign_lines_init(campaign_lines *ls, const char *path, const char *p, size_t len);
+/*
+ * Next line without its LF (and without one CR before it). Returns 1 and
+ * sets *line and *n, 0 at end of file, -1 after writing an error for a line that
+ * is too long, not UTF-8 or holds a control character other than TAB.
+ */
+int campaign_lines_next(campaign_lines *ls, const char **line, size_t *n, char *err, size_t errlen);
+
+/* Read a whole file with a cap; errors go to err as "PATH: problem". */
+proto_result campaign_read(const char *path, size_t max, proto_buf *out, char *err, size_t errlen);
+
+/* "PATH:LINE: " + message, always NUL-terminated, never overflowing. */
+void campaign_err(char *err, size_t errlen, const char *path, long lineno, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Decimal digits only, 1..CAMPAIGN_MAX_NUMBER range checked; 0 if ok, -1 if not. */
+int campaign_parse_uint(const char *s, size_t n, int max, int *out);
+/* YYYY-MM-DD that names a real calendar day; 0 if ok, -1 if not. */
+int campaign_parse_date(const char *s, size_t n);
+/* Trim spaces and tabs at both ends of [*s, *s+*n). */
+void campaign_trim(const char **s, size_t *n);
+
+/* Award rules (campaign_awards.c). */
+proto_result campaign_award_add(proto_award_rule *rule, const char *key, size_t keylen,
+				const char *line, size_t linelen, const char *val, size_t vallen,
+				const char *path, long lineno, char *err, size_t errlen);
+/* Final check of a section: starts at 0, open-ended at the top. */
+proto_result campaign_award_finish(const proto_award_rule *rule, const char *section,
+				   const char *path, long lineno, char *err, size_t errlen);
+void campaign_award_release(proto_award_rule *rule);
+
+#endif
