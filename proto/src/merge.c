@@ -1,0 +1,261 @@
+/*
+ * merge.c - proto_merge: apply a change-set to a store, all or nothing.
+ *
+ * This file holds the entry point, the savepoint, the per-call statement
+ * cache and the value helpers; the rules themselves are in merge_household.c
+ * (per-field last-writer-wins) and merge_event.c (union of immutable events).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "maiam/alloc.h"
+#include "maiam/merge.h"
+#include "maiam/schema.h"
+#include "merge_int.h"
+
+const char *proto_merge_table(uint8_t kind)
+{
+	switch (kind) {
+	case PROTO_KIND_HOUSEHOLD: return "household";
+	case PROTO_KIND_MILESTONE: return "milestone";
+	case PROTO_KIND_CONTRIBUTION: return "contribution";
+	case PROTO_KIND_VOID: return "void_event";
+	default: return NULL;
+	}
+}
+
+proto_result proto_merge_prepare(proto_merge_ctx *c, sqlite3_stmt **st, const char *sql)
+{
+	if (*st)
+		return PROTO_OK;
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return PROTO_EDB;
+	}
+	return PROTO_OK;
+}
+
+proto_result proto_merge_cols(const proto_merge_layout *l, proto_buf *out, int placeholders)
+{
+	proto_result res = PROTO_OK;
+	int first = 1;
+
+	for (int f = 1; f <= (int)PROTO_MAX_FIELDS && res == PROTO_OK; f++) {
+		const proto_field_desc *d = l->desc[f];
+
+		if (!d)
+			continue;
+		for (int half = 0; half < (l->is_ref[f] ? 2 : 1) && res == PROTO_OK; half++) {
+			if (placeholders)
+				res = proto_buf_append_str(out, first ? "?" : ", ?");
+			else if (l->is_ref[f])
+				res = proto_buf_appendf(out, "%s%s_%s", first ? "" : ", ",
+							d->column, half ? "serial" : "origin");
+			else
+				res = proto_buf_appendf(out, "%s%s", first ? "" : ", ", d->column);
+			first = 0;
+		}
+	}
+	return res;
+}
+
+/* Derive every kind's column layout from the field table. */
+static proto_result build_layouts(proto_merge_ctx *c)
+{
+	for (uint8_t kind = 1; kind <= PROTO_KIND_MAX; kind++) {
+		proto_merge_layout *l = &c->layout[kind];
+
+		for (uint8_t f = 1; f <= PROTO_MAX_FIELDS; f++) {
+			const proto_field_desc *d = proto_field_lookup(kind, f);
+
+			if (!d)
+				continue;
+			/* A REF column pair cannot also hold text or an integer. */
+			if ((d->types & PROTO_T(PROTO_V_REF)) &&
+			    (d->types & ~(PROTO_T(PROTO_V_REF) | PROTO_T(PROTO_V_NULL))))
+				return PROTO_EINVAL;
+			l->desc[f] = d;
+			l->col[f] = l->ncols;
+			l->is_ref[f] = (d->types & PROTO_T(PROTO_V_REF)) != 0;
+			l->ncols += l->is_ref[f] ? 2 : 1;
+		}
+	}
+	return PROTO_OK;
+}
+
+proto_result proto_merge_check_record(const proto_merge_ctx *c, const proto_record *rec)
+{
+	const proto_merge_layout *l;
+	uint8_t prev = 0;
+	uint64_t seen = 0; /* bit f set: field f present (f <= 63) */
+
+	if (rec->kind < 1 || rec->kind > PROTO_KIND_MAX)
+		return PROTO_EBODY;
+	if (rec->id.serial == 0 || rec->stamp == 0)
+		return PROTO_EVALUE;
+	if (rec->nfields > PROTO_MAX_FIELDS || (rec->nfields && !rec->fields))
+		return PROTO_EBODY;
+	l = &c->layout[rec->kind];
+	for (size_t i = 0; i < rec->nfields; i++) {
+		const proto_field *fl = &rec->fields[i];
+		const proto_field_desc *d;
+
+		if (fl->field <= prev || fl->field > PROTO_MAX_FIELDS)
+			return PROTO_EBODY;
+		prev = fl->field;
+		d = l->desc[fl->field];
+		if (!d)
+			return PROTO_EBODY;
+		if ((unsigned)fl->value.type > PROTO_V_REF || !(d->types & PROTO_T(fl->value.type)))
+			return PROTO_EBODY;
+		if (fl->value.type == PROTO_V_TEXT &&
+		    (!fl->value.text || fl->value.len > PROTO_MAX_TEXT ||
+		     memchr(fl->value.text, 0, fl->value.len)))
+			return PROTO_EVALUE;
+		if (fl->value.type == PROTO_V_REF && fl->value.ref.serial == 0)
+			return PROTO_EVALUE;
+		if (rec->kind != PROTO_KIND_HOUSEHOLD && fl->base != 0)
+			return PROTO_EBODY;
+		seen |= (uint64_t)1 << (fl->field - 1);
+	}
+	if (rec->kind == PROTO_KIND_HOUSEHOLD)
+		return PROTO_OK;
+	for (int f = 1; f <= (int)PROTO_MAX_FIELDS; f++)
+		if (l->desc[f] && l->desc[f]->required && !(seen & ((uint64_t)1 << (f - 1))))
+			return PROTO_EVALUE;
+	return PROTO_OK;
+}
+
+int proto_merge_bind(sqlite3_stmt *st, int idx, int is_ref, const proto_value *v)
+{
+	int rc;
+
+	if (is_ref) {
+		if (v->type != PROTO_V_REF) {
+			rc = sqlite3_bind_null(st, idx);
+			return rc != SQLITE_OK ? rc : sqlite3_bind_null(st, idx + 1);
+		}
+		rc = sqlite3_bind_int64(st, idx, proto_u2i(v->ref.origin));
+		return rc != SQLITE_OK ? rc : sqlite3_bind_int64(st, idx + 1, proto_u2i(v->ref.serial));
+	}
+	switch (v->type) {
+	case PROTO_V_INT:
+		return sqlite3_bind_int64(st, idx, v->i);
+	case PROTO_V_TEXT:
+		/* The change-set outlives the statement's use of it: no copy. */
+		return sqlite3_bind_text(st, idx, v->text, (int)v->len, SQLITE_STATIC);
+	default:
+		return sqlite3_bind_null(st, idx);
+	}
+}
+
+int proto_merge_column_eq(sqlite3_stmt *st, int col, int is_ref, const proto_value *v)
+{
+	int t = sqlite3_column_type(st, col);
+
+	if (is_ref) {
+		int t2 = sqlite3_column_type(st, col + 1);
+
+		if (v->type != PROTO_V_REF)
+			return t == SQLITE_NULL && t2 == SQLITE_NULL;
+		return t == SQLITE_INTEGER && t2 == SQLITE_INTEGER &&
+		       proto_i2u(sqlite3_column_int64(st, col)) == v->ref.origin &&
+		       proto_i2u(sqlite3_column_int64(st, col + 1)) == v->ref.serial;
+	}
+	switch (v->type) {
+	case PROTO_V_NULL:
+		return t == SQLITE_NULL;
+	case PROTO_V_INT:
+		return t == SQLITE_INTEGER && sqlite3_column_int64(st, col) == v->i;
+	case PROTO_V_TEXT: {
+		const unsigned char *s;
+
+		if (t != SQLITE_TEXT)
+			return 0;
+		s = sqlite3_column_text(st, col);
+		return (size_t)sqlite3_column_bytes(st, col) == v->len &&
+		       (v->len == 0 || memcmp(s, v->text, v->len) == 0);
+	}
+	default:
+		return 0;
+	}
+}
+
+/* Finalize every statement; safe to call twice. */
+static void ctx_release(proto_merge_ctx *c)
+{
+	sqlite3_stmt **one[] = { &c->hh_insert, &c->hh_row, &c->hh_stamps, &c->hh_stamp_put,
+				 &c->conflict_put };
+
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+		sqlite3_finalize(*one[i]);
+		*one[i] = NULL;
+	}
+	for (int f = 0; f <= (int)PROTO_MAX_FIELDS; f++) {
+		sqlite3_finalize(c->hh_update[f]);
+		c->hh_update[f] = NULL;
+	}
+	for (int k = 0; k <= PROTO_KIND_MAX; k++) {
+		sqlite3_finalize(c->ev_insert[k]);
+		sqlite3_finalize(c->ev_select[k]);
+		c->ev_insert[k] = c->ev_select[k] = NULL;
+	}
+}
+
+proto_result proto_merge(sqlite3 *db, const proto_changeset *cs, proto_merge_stats *stats)
+{
+	proto_merge_ctx *c = NULL;
+	proto_result res;
+
+	if (!db || !cs || (cs->nrecords && !cs->records))
+		return PROTO_EINVAL;
+	/* About 80 statement pointers and the layouts: keep them off the stack. */
+	c = proto_calloc(1, sizeof(*c));
+	if (!c)
+		return PROTO_ENOMEM;
+	c->db = db;
+	res = build_layouts(c);
+	if (res != PROTO_OK)
+		goto out;
+	/* Validate everything first: a bad record is refused before any write. */
+	for (size_t i = 0; i < cs->nrecords; i++) {
+		res = proto_merge_check_record(c, &cs->records[i]);
+		if (res != PROTO_OK)
+			goto out;
+	}
+	/* A savepoint starts a transaction if there is none, or nests in the
+	 * caller's (the hub writes its ledger row in the same one). */
+	if (sqlite3_exec(db, "SAVEPOINT proto_merge", NULL, NULL, NULL) != SQLITE_OK) {
+		res = PROTO_EDB;
+		goto out;
+	}
+	for (size_t i = 0; i < cs->nrecords && res == PROTO_OK; i++) {
+		const proto_record *rec = &cs->records[i];
+
+		if (rec->kind == PROTO_KIND_HOUSEHOLD)
+			res = proto_merge_household(c, rec);
+		else
+			res = proto_merge_event(c, rec);
+	}
+	/* Statements must not hold the tables while we roll back or commit. */
+	ctx_release(c);
+	if (res == PROTO_OK &&
+	    sqlite3_exec(db, "RELEASE proto_merge", NULL, NULL, NULL) != SQLITE_OK)
+		res = PROTO_EDB;
+	if (res != PROTO_OK) {
+		sqlite3_exec(db, "ROLLBACK TO proto_merge", NULL, NULL, NULL);
+		sqlite3_exec(db, "RELEASE proto_merge", NULL, NULL, NULL);
+		goto out;
+	}
+	if (stats) {
+		stats->applied += c->stats.applied;
+		stats->already += c->stats.already;
+		stats->stale += c->stats.stale;
+		stats->conflicts += c->stats.conflicts;
+	}
+out:
+	ctx_release(c);
+	free(c);
+	return res;
+}
