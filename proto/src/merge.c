@@ -12,6 +12,7 @@
 #include "maiam/alloc.h"
 #include "maiam/merge.h"
 #include "maiam/schema.h"
+#include "changeset_int.h"
 #include "merge_int.h"
 
 const char *proto_merge_table(uint8_t kind)
@@ -86,44 +87,17 @@ static proto_result build_layouts(proto_merge_ctx *c)
 
 proto_result proto_merge_check_record(const proto_merge_ctx *c, const proto_record *rec)
 {
-	const proto_merge_layout *l;
-	uint8_t prev = 0;
-	uint64_t seen = 0; /* bit f set: field f present (f <= 63) */
+	proto_result res;
 
-	if (rec->kind < 1 || rec->kind > PROTO_KIND_MAX)
-		return PROTO_EBODY;
-	if (rec->id.serial == 0 || rec->stamp == 0)
-		return PROTO_EVALUE;
-	if (rec->nfields > PROTO_MAX_FIELDS || (rec->nfields && !rec->fields))
-		return PROTO_EBODY;
-	l = &c->layout[rec->kind];
-	for (size_t i = 0; i < rec->nfields; i++) {
-		const proto_field *fl = &rec->fields[i];
-		const proto_field_desc *d;
-
-		if (fl->field <= prev || fl->field > PROTO_MAX_FIELDS)
+	/* The builder's and the decoder's own rules, so that a change-set built
+	 * in memory is held to exactly what a decoded one was. */
+	res = proto_cs_check_record(rec);
+	if (res != PROTO_OK)
+		return res;
+	/* The layout comes from the same field table; this only guards a drift. */
+	for (size_t i = 0; i < rec->nfields; i++)
+		if (!c->layout[rec->kind].desc[rec->fields[i].field])
 			return PROTO_EBODY;
-		prev = fl->field;
-		d = l->desc[fl->field];
-		if (!d)
-			return PROTO_EBODY;
-		if ((unsigned)fl->value.type > PROTO_V_REF || !(d->types & PROTO_T(fl->value.type)))
-			return PROTO_EBODY;
-		if (fl->value.type == PROTO_V_TEXT &&
-		    (!fl->value.text || fl->value.len > PROTO_MAX_TEXT ||
-		     memchr(fl->value.text, 0, fl->value.len)))
-			return PROTO_EVALUE;
-		if (fl->value.type == PROTO_V_REF && fl->value.ref.serial == 0)
-			return PROTO_EVALUE;
-		if (rec->kind != PROTO_KIND_HOUSEHOLD && fl->base != 0)
-			return PROTO_EBODY;
-		seen |= (uint64_t)1 << (fl->field - 1);
-	}
-	if (rec->kind == PROTO_KIND_HOUSEHOLD)
-		return PROTO_OK;
-	for (int f = 1; f <= (int)PROTO_MAX_FIELDS; f++)
-		if (l->desc[f] && l->desc[f]->required && !(seen & ((uint64_t)1 << (f - 1))))
-			return PROTO_EVALUE;
 	return PROTO_OK;
 }
 

@@ -53,8 +53,8 @@ proto_result proto_merge_prepare(proto_merge_ctx *c, sqlite3_stmt **st, const ch
 proto_result proto_merge_cols(const proto_merge_layout *l, proto_buf *out, int placeholders);
 
 /*
- * Check a record against the field table: known fields in ascending order,
- * allowed value types, sane text, and for events the required fields.
+ * Check a record with the change-set rules (changeset_int.h): known fields in
+ * ascending order, allowed types, UTF-8, bases, required event fields.
  */
 proto_result proto_merge_check_record(const proto_merge_ctx *c, const proto_record *rec);
 

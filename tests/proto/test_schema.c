@@ -1,0 +1,276 @@
+/*
+ * test_schema.c - proto_db_open creates the shared tables once, with the
+ * durability settings every store relies on, and refuses what it cannot read:
+ * a newer schema or a file that is not SQLite, leaving that file untouched.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include "maiam/schema.h"
+#include "testutil.h"
+
+struct fixture {
+	char *dir;
+	char path[4200];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	f->dir = test_mkdtemp();
+	if (!f->dir) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/store.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	test_rmtree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static long long query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The text of the first column of the first row, copied into out. */
+static void query_text(sqlite3 *db, const char *sql, char *out, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+
+	out[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/* Every schema object's SQL, in name order: equal strings = same schema. */
+static char *schema_dump(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	size_t len = 0;
+	char *out = calloc(1, 1);
+
+	assert_non_null(out);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT type || ' ' || name || ' ' || "
+					    "coalesce(sql, '') FROM sqlite_master ORDER BY name",
+					    -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *row = (const char *)sqlite3_column_text(st, 0);
+		size_t n = strlen(row);
+		char *p = realloc(out, len + n + 2);
+
+		assert_non_null(p);
+		out = p;
+		memcpy(out + len, row, n);
+		out[len + n] = '\n';
+		out[len + n + 1] = '\0';
+		len += n + 1;
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+static void fresh_store_has_every_table(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const tables[] = { "household", "household_stamp", "milestone",
+					      "contribution", "void_event", "conflict" };
+	static const char *const indexes[] = { "household_national_id", "household_commune",
+					       "milestone_household", "contribution_household",
+					       "void_event_target" };
+	sqlite3 *db = NULL;
+	char sql[256], mode[32];
+
+	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
+	assert_non_null(db);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
+	assert_int_equal(PROTO_SCHEMA_VERSION, 1);
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
+			 tables[i]);
+		assert_int_equal(query_int(db, sql), 1);
+	}
+	for (size_t i = 0; i < sizeof(indexes) / sizeof(indexes[0]); i++) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '%s'",
+			 indexes[i]);
+		assert_int_equal(query_int(db, sql), 1);
+	}
+	/* every household field of the field table has its column */
+	for (uint8_t fid = 1; fid <= PROTO_HH_NFIELDS; fid++) {
+		const proto_field_desc *d = proto_field_lookup(PROTO_KIND_HOUSEHOLD, fid);
+
+		assert_non_null(d);
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM pragma_table_info('household') WHERE name = '%s'",
+			 d->column);
+		assert_int_equal(query_int(db, sql), 1);
+	}
+	query_text(db, "PRAGMA journal_mode", mode, sizeof(mode));
+	assert_string_equal(mode, "wal");
+	assert_int_equal(query_int(db, "PRAGMA synchronous"), 2); /* FULL */
+	assert_int_equal(query_int(db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(query_int(db, "PRAGMA busy_timeout"), 5000);
+	sqlite3_close(db);
+}
+
+static void reopening_changes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db = NULL;
+	char *before, *after;
+
+	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO household(id_origin, id_serial, name)"
+				      " VALUES (7, 1, 'Lê Văn Tám')", NULL, NULL, NULL), SQLITE_OK);
+	before = schema_dump(db);
+	sqlite3_close(db);
+
+	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
+	after = schema_dump(db);
+	assert_string_equal(before, after);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM household"), 1);
+	/* migrating an up-to-date store directly is a no-op too */
+	assert_int_equal(proto_schema_migrate(db), PROTO_OK);
+	free(after);
+	after = schema_dump(db);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	sqlite3_close(db);
+}
+
+static void newer_store_is_refused_untouched(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db = NULL;
+	char mode[32];
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE future(x); PRAGMA user_version = 99",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	db = (sqlite3 *)1;
+	assert_int_equal(proto_db_open(f->path, &db), PROTO_ESCHEMA);
+	assert_null(db);
+
+	/* still version 99, still in its old journal mode, no tables added */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 99);
+	query_text(db, "PRAGMA journal_mode", mode, sizeof(mode));
+	assert_string_equal(mode, "delete");
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master"), 1);
+	assert_int_equal(proto_schema_migrate(db), PROTO_ESCHEMA);
+	sqlite3_close(db);
+}
+
+static void garbage_file_is_refused_untouched(void **state)
+{
+	struct fixture *f = *state;
+	static const char junk[] = "this is a commune spreadsheet, not a database\n"
+				   "................................................................"
+				   "................................................................";
+	char back[sizeof(junk)];
+	sqlite3 *db = NULL;
+	FILE *fp;
+
+	fp = fopen(f->path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(junk, 1, sizeof(junk), fp), sizeof(junk));
+	fclose(fp);
+
+	assert_int_equal(proto_db_open(f->path, &db), PROTO_EDB);
+	assert_null(db);
+	fp = fopen(f->path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fread(back, 1, sizeof(back), fp), sizeof(junk));
+	assert_int_equal(fgetc(fp), EOF);
+	fclose(fp);
+	assert_memory_equal(back, junk, sizeof(junk));
+}
+
+/* A failing step leaves no half-made schema behind and the version unchanged. */
+static void failed_migration_is_atomic(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	/* a program's own table that happens to take one of our index names */
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE household_commune(x)", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(proto_db_open(f->path, &db), PROTO_EDB);
+	assert_null(db);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master"), 1);
+	sqlite3_close(db);
+}
+
+static void bad_arguments(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db = (sqlite3 *)1;
+
+	assert_int_equal(proto_db_open(NULL, &db), PROTO_EINVAL);
+	assert_null(db);
+	assert_int_equal(proto_db_open("", &db), PROTO_EINVAL);
+	assert_int_equal(proto_db_open(f->path, NULL), PROTO_EINVAL);
+	assert_int_equal(proto_schema_migrate(NULL), PROTO_EINVAL);
+	/* a directory that does not exist */
+	assert_int_equal(proto_db_open("/nonexistent-maiam-dir/x.db", &db), PROTO_EDB);
+	assert_null(db);
+
+	/* migration runs its own transactions: refused inside the caller's */
+	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(proto_schema_migrate(db), PROTO_EINVAL);
+	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(fresh_store_has_every_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(reopening_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(newer_store_is_refused_untouched, setup, teardown),
+		cmocka_unit_test_setup_teardown(garbage_file_is_refused_untouched, setup, teardown),
+		cmocka_unit_test_setup_teardown(failed_migration_is_atomic, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_arguments, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
