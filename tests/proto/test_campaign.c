@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "maiam/alloc.h"
 #include "maiam/campaign.h"
 #include "testutil.h"
 
@@ -210,12 +211,333 @@ static void test_units_limits(void **state)
 	proto_units_release(&u);
 }
 
+/* ---- campaign file ---- */
+
+#define CAMPAIGN MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign"
+
+static void test_campaign_real(void **state)
+{
+	proto_campaign c;
+	char err[512];
+	int sum = 0;
+	size_t i;
+
+	if (proto_campaign_load(CAMPAIGN, &c, err, sizeof err) != PROTO_OK)
+		fail_msg("%s", err);
+	assert_string_equal(c.id, "soc-trang-2023");
+	assert_non_null(strstr(c.name, "1.200 căn nhà"));
+	assert_int_equal(c.province, 94);
+	assert_string_equal(c.start, "2023-06-01");
+	assert_string_equal(c.deadline, "2023-09-02");
+	assert_string_equal(c.report_due, "2023-09-07");
+	assert_int_equal(c.ntargets, 11);
+	assert_int_equal(c.total_target, 1200);
+	for (i = 0; i < c.ntargets; i++)
+		sum += c.targets[i].houses;
+	assert_int_equal(sum, 1200);
+	assert_int_equal(proto_campaign_target(&c, 943), 320);
+	assert_int_equal(proto_campaign_target(&c, 941), 20);
+	assert_int_equal(proto_campaign_target(&c, 94), -1);
+	assert_int_equal(proto_campaign_target(&c, 31498), -1);
+	assert_int_equal(c.units.n, 120);
+	assert_int_equal(proto_units_district_of(&c.units, 31498), 941);
+	proto_campaign_release(&c);
+	assert_null(c.id);
+	assert_null(c.units.a);
+	proto_campaign_release(&c);
+}
+
+/* The real file with the units path made absolute, for mutation in a temp dir. */
+static char *base_text(void)
+{
+	static const char rel[] = "units = ../data/soc-trang-units.csv";
+	FILE *f = fopen(CAMPAIGN, "rb");
+	char *raw, *out, *at;
+	size_t n;
+
+	assert_non_null(f);
+	raw = calloc(1, 65536);
+	assert_non_null(raw);
+	n = fread(raw, 1, 65535, f);
+	fclose(f);
+	at = strstr(raw, rel);
+	assert_non_null(at);
+	out = calloc(1, n + 4096);
+	assert_non_null(out);
+	snprintf(out, n + 4096, "%.*sunits = %s%s", (int)(at - raw), raw, UNITS_CSV,
+		 at + strlen(rel));
+	free(raw);
+	return out;
+}
+
+/* Replace the first 'from' by 'to'; NULL 'to' cuts the text at 'from'. */
+static char *mutate(const char *base, const char *from, const char *to)
+{
+	const char *at = strstr(base, from);
+	size_t n = strlen(base) + (to ? strlen(to) : 0) + 1;
+	char *out = malloc(n);
+
+	if (!at)
+		fail_msg("mutation source '%s' not in the campaign file", from);
+	assert_non_null(out);
+	if (to)
+		snprintf(out, n, "%.*s%s%s", (int)(at - base), base, to, at + strlen(from));
+	else
+		snprintf(out, n, "%.*s", (int)(at - base), base);
+	return out;
+}
+
+static long line_of(const char *text, const char *needle)
+{
+	const char *at = strstr(text, needle), *p;
+	long line = 1;
+
+	if (!at)
+		fail_msg("marker '%s' not in the mutated file", needle);
+	for (p = text; p < at; p++)
+		line += *p == '\n';
+	return line;
+}
+
+struct bad_campaign {
+	const char *name;
+	const char *from, *to; /* mutation of the real file */
+	const char *at;        /* error line is the line of this text (NULL: of 'to') */
+	proto_result code;
+	const char *what;      /* a word the message must contain */
+};
+
+#define EV PROTO_EVALUE
+static const struct bad_campaign bad_campaigns[] = {
+	{ "unknown_key", "report_due = 2023-09-07", "report_due = 2023-09-07\ncolour = red", "colour", EV, "unknown key 'colour'" },
+	{ "unknown_section", "[awards.province]", "[awards.provinces]", NULL, EV, "unknown section" },
+	{ "unknown_province_key", "working_group_individuals = 8", "working_group = 8", NULL, EV, "unknown key 'working_group'" },
+	{ "missing_deadline", "deadline = 2023-09-02\n", "", "[targets]", EV, "'deadline'" },
+	{ "missing_id", "id = soc-trang-2023\n", "", "[targets]", EV, "'id'" },
+	{ "missing_total", "total = 1200\n", "", "[targets]", EV, "'total'" },
+	{ "missing_province_key", "working_group_individuals = 8", "", "[awards.province]", EV, "'working_group_individuals'" },
+	{ "format_not_first", "format = 1\n", "", "id = ", EV, "format = 1" },
+	{ "format_future", "format = 1", "format = 2", NULL, PROTO_EVERSION, "not supported" },
+	{ "format_word", "format = 1", "format = one", NULL, EV, "format 'one'" },
+	{ "bad_id_upper", "id = soc-trang-2023", "id = Sóc Trăng 2023", NULL, EV, "id 'Sóc" },
+	{ "bad_id_long", "id = soc-trang-2023", "id = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL, EV, "1-64" },
+	{ "bad_date_day", "start = 2023-06-01", "start = 2023-06-31", NULL, EV, "start '2023-06-31'" },
+	{ "bad_date_feb29", "deadline = 2023-09-02", "deadline = 2023-02-29", NULL, EV, "deadline '2023-02-29'" },
+	{ "bad_date_format", "start = 2023-06-01", "start = 1/6/2023", NULL, EV, "YYYY-MM-DD" },
+	{ "bad_date_month", "report_due = 2023-09-07", "report_due = 2023-13-07", NULL, EV, "report_due" },
+	{ "start_equals_deadline", "start = 2023-06-01", "start = 2023-09-02", "deadline =", EV, "after start" },
+	{ "start_after_deadline", "start = 2023-06-01", "start = 2024-01-01", "deadline =", EV, "after start" },
+	{ "report_before_deadline", "report_due = 2023-09-07", "report_due = 2023-09-01", NULL, EV, "report_due" },
+	{ "unknown_district", "941 = 20", "999 = 20", NULL, EV, "999 is not in the units" },
+	{ "commune_target", "941 = 20", "31498 = 20", NULL, EV, "not a district" },
+	{ "province_target", "941 = 20", "94 = 20", NULL, EV, "not a district" },
+	{ "word_target", "941 = 20", "Kế Sách = 20", NULL, EV, "not a district code" },
+	{ "duplicate_target", "944 = 40", "944 = 40\n944 =  40", "944 =  40", EV, "second target" },
+	{ "sum_mismatch", "total = 1200", "total = 1201", NULL, EV, "1200" },
+	{ "total_dotted", "total = 1200", "total = 1.200", NULL, EV, "'1.200'" },
+	{ "district_without_target", "941 = 20\n", "", "[targets]", EV, "941 'Thành phố Sóc Trăng' has no target" },
+	{ "negative_target", "941 = 20", "941 = -20", NULL, EV, "negative" },
+	{ "range_gap", "40-49 = 2", "41-49 = 2", NULL, EV, "gap" },
+	{ "range_overlap", "50-99 = 3", "49-99 = 3", NULL, EV, "overlaps" },
+	{ "range_not_from_zero", "0-39 = 1", "1-39 = 1", NULL, EV, "start at 0" },
+	{ "range_not_open", "300+ = 9", "300-1000 = 9", NULL, EV, "open-ended" },
+	{ "range_open_in_middle", "100-199 = 3", "100+ = 3", "200+ = 4", EV, "open-ended" },
+	{ "range_backwards", "100-199 = 3", "199-100 = 3", NULL, EV, "ends before" },
+	{ "range_spaces", "0-99 = 2", "0 - 99 = 2", NULL, EV, "LO-HI" },
+	{ "range_negative_count", "0-99 = 2", "0-99 = -2", NULL, EV, "negative" },
+	{ "province_negative_count", "collectives = 6", "collectives = -6", NULL, EV, "negative" },
+	{ "duplicate_key", "id = soc-trang-2023", "id = soc-trang-2023\nid = other", "id = other", EV, "appears twice" },
+	{ "duplicate_province_key", "individuals = 6", "individuals = 6\nindividuals = 7", "individuals = 7", EV, "appears twice" },
+	{ "duplicate_section", "[awards.province]", "[targets] ", "[targets] ", EV, "appears twice" },
+	{ "missing_section", "[awards.province]", NULL, NULL, EV, "[awards.province]" },
+	{ "no_equals", "start = 2023-06-01", "start 2023-06-01", NULL, EV, "key = value" },
+	{ "no_value", "start = 2023-06-01", "start =", NULL, EV, "no value" },
+	{ "no_key", "start = 2023-06-01", "= 2023-06-01", NULL, EV, "missing key" },
+	{ "bad_section_header", "[targets]", "[targets", NULL, EV, "section header" },
+	{ "bad_utf8", "name = Đợt", "name = \xc3\x28t", NULL, PROTO_EUTF8, "UTF-8" },
+	{ "utf8_surrogate", "name = Đợt", "name = \xed\xa0\x80t", NULL, PROTO_EUTF8, "UTF-8" },
+	{ "control_char", "name = Đợt", "name = \x01t", NULL, PROTO_EUTF8, "control" },
+	{ "province_not_province", "province = 94", "province = 941", NULL, EV, "not a province" },
+	{ "units_missing", "units = ", "units = /nonexistent/x.csv\n# ", "units = ", PROTO_EIO, "units file: /nonexistent/x.csv" },
+};
+
+static void run_bad_campaign(void **state)
+{
+	const struct bad_campaign *b = *state;
+	char *base = base_text(), *text = mutate(base, b->from, b->to);
+	proto_campaign c;
+	char err[1024] = "", want[64];
+	const char *path = write_tmp("bad.campaign", text, strlen(text));
+	long line;
+	proto_result r;
+
+	if (!b->to) { /* cut: the error names the last line */
+		line = 0;
+		for (const char *p = text; *p; p++)
+			line += *p == '\n';
+	} else {
+		line = line_of(text, b->at ? b->at : b->to);
+	}
+	snprintf(want, sizeof want, "bad.campaign:%ld: ", line);
+	r = proto_campaign_load(path, &c, err, sizeof err);
+	if (r != b->code || !strstr(err, want) || !strstr(err, b->what) ||
+	    strncmp(err, path, strlen(path)) != 0)
+		fail_msg("%s: got %d '%s', want %d with '%s' and '%s'", b->name, r, err, b->code,
+			 want, b->what);
+	/* nothing half-loaded is left behind */
+	assert_null(c.id);
+	assert_null(c.targets);
+	assert_null(c.units.a);
+	assert_null(c.collectives.a);
+	free(text);
+	free(base);
+}
+
+static void test_campaign_limits(void **state)
+{
+	char *base = base_text(), *text, *name;
+	proto_campaign c;
+	char err[1024];
+	const char *path;
+	size_t n = 70000;
+
+	/* a line over the cap, on line 3 of the real file */
+	name = malloc(2100);
+	assert_non_null(name);
+	memcpy(name, "name = ", 7);
+	memset(name + 7, 'x', 2000);
+	name[2007] = '\0';
+	text = mutate(base, "name = Đợt", name);
+	path = write_tmp("long.campaign", text, strlen(text));
+	assert_int_equal(proto_campaign_load(path, &c, err, sizeof err), PROTO_ETOOBIG);
+	snprintf(name, 2100, "long.campaign:%ld: ", line_of(text, "name = "));
+	assert_non_null(strstr(err, name));
+	free(text);
+	free(name);
+
+	/* a file over the cap */
+	text = malloc(n);
+	assert_non_null(text);
+	memset(text, '#', n);
+	path = write_tmp("huge.campaign", text, n);
+	assert_int_equal(proto_campaign_load(path, &c, err, sizeof err), PROTO_ETOOBIG);
+	assert_non_null(strstr(err, "larger than"));
+	free(text);
+
+	/* empty and comment-only files */
+	path = write_tmp("empty.campaign", "", 0);
+	assert_int_equal(proto_campaign_load(path, &c, err, sizeof err), PROTO_EVALUE);
+	assert_non_null(strstr(err, "format = 1"));
+	path = write_tmp("comments.campaign", "# nothing\n\n# here\n", 18);
+	assert_int_equal(proto_campaign_load(path, &c, err, sizeof err), PROTO_EVALUE);
+	assert_non_null(strstr(err, "comments.campaign:3: "));
+
+	/* a missing file */
+	assert_int_equal(proto_campaign_load("/nonexistent/x.campaign", &c, err, sizeof err),
+			 PROTO_EIO);
+	assert_non_null(strstr(err, "/nonexistent/x.campaign: "));
+
+	/* edge cases that are fine: report due on the deadline, a zero target, a BOM,
+	 * CRLF line ends, '#' inside a value */
+	text = mutate(base, "report_due = 2023-09-07", "report_due = 2023-09-02");
+	path = write_tmp("ok.campaign", text, strlen(text));
+	assert_int_equal(proto_campaign_load(path, &c, err, sizeof err), PROTO_OK);
+	proto_campaign_release(&c);
+	free(text);
+	free(base);
+}
+
+static void test_campaign_zero_target(void **state)
+{
+	char *base = base_text(), *t1, *t2;
+	proto_campaign c;
+	char err[1024];
+	const char *path;
+
+	t1 = mutate(base, "941 = 20", "941 = 0");
+	t2 = mutate(t1, "total = 1200", "total = 1180");
+	path = write_tmp("zero.campaign", t2, strlen(t2));
+	if (proto_campaign_load(path, &c, err, sizeof err) != PROTO_OK)
+		fail_msg("%s", err);
+	assert_int_equal(proto_campaign_target(&c, 941), 0);
+	assert_int_equal(proto_award_lookup(&c.collectives, 0)->count, 2);
+	proto_campaign_release(&c);
+	free(t1);
+	free(t2);
+	free(base);
+}
+
+static void test_campaign_crlf_bom(void **state)
+{
+	char *base = base_text();
+	size_t n = strlen(base), i, j = 3;
+	char *crlf = malloc(2 * n + 4);
+	proto_campaign c;
+	char err[1024];
+	const char *path;
+
+	assert_non_null(crlf);
+	memcpy(crlf, "\xEF\xBB\xBF", 3);
+	for (i = 0; i < n; i++) {
+		if (base[i] == '\n')
+			crlf[j++] = '\r';
+		crlf[j++] = base[i];
+	}
+	path = write_tmp("crlf.campaign", crlf, j);
+	if (proto_campaign_load(path, &c, err, sizeof err) != PROTO_OK)
+		fail_msg("%s", err);
+	assert_string_equal(c.id, "soc-trang-2023");
+	assert_string_equal(c.collectives.a[0].text, "0-99 = 2");
+	proto_campaign_release(&c);
+	free(crlf);
+	free(base);
+}
+
+static void test_campaign_oom(void **state)
+{
+	proto_campaign c;
+	char err[1024];
+	long i;
+	proto_result r;
+
+	/* fail each allocation in turn: never a crash or leak, always a clean error */
+	for (i = 0;; i++) {
+		proto_alloc_fail_after(i);
+		r = proto_campaign_load(CAMPAIGN, &c, err, sizeof err);
+		proto_alloc_fail_after(-1);
+		if (r == PROTO_OK)
+			break;
+		assert_int_equal(r, PROTO_ENOMEM);
+		assert_null(c.id);
+		assert_null(c.units.a);
+		assert_true(i < 10000);
+	}
+	proto_campaign_release(&c);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_units_real),
 		cmocka_unit_test(test_units_bad),
 		cmocka_unit_test(test_units_limits),
+		cmocka_unit_test(test_campaign_real),
+		cmocka_unit_test(test_campaign_limits),
+		cmocka_unit_test(test_campaign_zero_target),
+		cmocka_unit_test(test_campaign_crlf_bom),
+		cmocka_unit_test(test_campaign_oom),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	enum { NFIXED = sizeof fixed / sizeof fixed[0],
+	       NBAD = sizeof bad_campaigns / sizeof bad_campaigns[0] };
+	struct CMUnitTest tests[NFIXED + NBAD];
+	size_t i;
+
+	/* one named test per bad campaign file */
+	memcpy(tests, fixed, sizeof fixed);
+	for (i = 0; i < NBAD; i++) {
+		struct CMUnitTest t = { bad_campaigns[i].name, run_bad_campaign, NULL, NULL,
+					(void *)&bad_campaigns[i] };
+		tests[NFIXED + i] = t;
+	}
+	return _cmocka_run_group_tests("test_campaign", tests, NFIXED + NBAD, setup, teardown);
 }
