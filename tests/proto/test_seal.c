@@ -1,0 +1,464 @@
+/*
+ * test_seal.c - sealed change-sets: the golden vector is reproduced byte for
+ * byte and its forgery fails; every truncation and bit flip is rejected;
+ * zip bombs and lying lengths/counts, signed with the right key, are caught
+ * by the codec with their own codes; failures leave nothing behind.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include <cmocka.h>
+#include "maiam/alloc.h"
+#include "maiam/fsutil.h"
+#include "maiam/seal.h"
+#include "../tools/golden_records.h"
+
+static proto_key *key, *pub;
+
+static void read_vector(const char *name, proto_buf *out)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", MAIAM_VECTORS_DIR, name);
+	proto_buf_init(out, 1 << 20);
+	if (proto_read_file(path, out) != PROTO_OK)
+		fail_msg("cannot read vector '%s'", path);
+}
+
+static int setup(void **state)
+{
+	char path[4096];
+	proto_buf pem;
+
+	snprintf(path, sizeof path, "%s/codec-test.key", MAIAM_VECTORS_DIR);
+	if (proto_key_load_private(path, &key) != PROTO_OK)
+		return -1;
+	read_vector("codec-test.pub", &pem);
+	if (proto_key_from_public_pem((const char *)pem.data, pem.len, &pub) != PROTO_OK)
+		return -1;
+	proto_buf_release(&pem);
+	return proto_key_id(key) == proto_key_id(pub) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	proto_key_free(key);
+	proto_key_free(pub);
+	return 0;
+}
+
+static void golden_vector(void **state)
+{
+	proto_changeset cs, back;
+	proto_buf file, hexfile, mine;
+	uint8_t hash[32], hash2[32];
+	char hex[65];
+
+	read_vector("golden-1.bin", &file);
+	read_vector("golden-1.sha256", &hexfile);
+	proto_buf_init(&mine, 1 << 20);
+	assert_int_equal(golden_build(&cs, proto_key_id(key)), PROTO_OK);
+	assert_int_equal(proto_seal(&cs, key, &mine, hash), PROTO_OK);
+	/* today's code must produce exactly the committed bytes */
+	assert_int_equal(mine.len, file.len);
+	assert_memory_equal(mine.data, file.data, file.len);
+	proto_hex(hash, 32, hex);
+	assert_true(hexfile.len >= 64);
+	assert_memory_equal(hex, hexfile.data, 64);
+
+	assert_int_equal(proto_open(file.data, file.len, pub, &back, hash2), PROTO_OK);
+	assert_memory_equal(hash, hash2, 32);
+	assert_int_equal(back.nrecords, 9);
+	assert_int_equal(back.hdr.nrecords, 9);
+	assert_true(back.hdr.created == GOLDEN_CREATED);
+	assert_string_equal(back.hdr.campaign, GOLDEN_CAMPAIGN);
+	assert_string_equal(back.records[0].fields[0].value.text, GOLDEN_TEXT);
+	assert_true(back.records[2].writer == GOLDEN_FOREIGN);
+	assert_true(back.records[3].fields[0].base == GOLDEN_CREATED + 1);
+	proto_changeset_release(&back);
+	proto_changeset_release(&cs);
+	proto_buf_release(&file);
+	proto_buf_release(&hexfile);
+	proto_buf_release(&mine);
+}
+
+/* The forgery is well-formed in every way but the signature. */
+static void forged_vector(void **state)
+{
+	proto_buf file;
+	proto_header h;
+	proto_changeset cs;
+
+	read_vector("forged-1.bin", &file);
+	assert_int_equal(proto_peek(file.data, file.len, &h), PROTO_OK);
+	assert_int_equal(proto_open(file.data, file.len, pub, &cs, NULL), PROTO_ESIGNATURE);
+	assert_int_equal(cs.nrecords, 0);
+	proto_changeset_release(&cs);
+	proto_buf_release(&file);
+}
+
+static void every_truncation_and_bit_flip(void **state)
+{
+	proto_buf file;
+	proto_changeset cs;
+	proto_header h;
+
+	read_vector("golden-1.bin", &file);
+	for (size_t n = 0; n < file.len; n++) {
+		/* a fresh allocation of exactly n bytes lets ASan catch any over-read */
+		uint8_t *copy = malloc(n ? n : 1);
+		assert_non_null(copy);
+		memcpy(copy, file.data, n);
+		assert_int_not_equal(proto_peek(copy, n, &h), PROTO_OK);
+		assert_int_not_equal(proto_open(copy, n, pub, &cs, NULL), PROTO_OK);
+		proto_changeset_release(&cs);
+		free(copy);
+	}
+	for (size_t i = 0; i < file.len * 8; i++) {
+		proto_result r;
+		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
+		r = proto_open(file.data, file.len, pub, &cs, NULL);
+		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
+		if (r == PROTO_OK)
+			fail_msg("bit %zu flipped was accepted", i);
+		proto_changeset_release(&cs);
+	}
+	proto_buf_release(&file);
+}
+
+/*
+ * Hand-made sealed change-sets, signed with the test key, so that what
+ * rejects them is the codec and not the signature. Written independently of
+ * seal.c, from FORMAT.md.
+ */
+struct raw {
+	const char *campaign;
+	uint8_t version, flags;
+	uint64_t origin, seq, created;
+	uint32_t nrecords, nchanges, body_len;
+};
+
+static void be(proto_buf *b, uint64_t v, int n)
+{
+	while (n-- > 0)
+		assert_int_equal(proto_buf_append_byte(b, (uint8_t)(v >> (8 * n))), PROTO_OK);
+}
+
+static void make_sealed(const struct raw *h, const uint8_t *z, size_t zlen, proto_buf *out)
+{
+	uint8_t sig[64], prev[32] = { 0 };
+	size_t clen = strlen(h->campaign);
+
+	proto_buf_init(out, 64 << 20);
+	assert_int_equal(proto_buf_append(out, "MAIM", 4), PROTO_OK);
+	be(out, h->version, 1);
+	be(out, h->flags, 1);
+	be(out, clen, 1);
+	assert_int_equal(proto_buf_append(out, h->campaign, clen), PROTO_OK);
+	be(out, h->origin, 8);
+	be(out, h->seq, 8);
+	assert_int_equal(proto_buf_append(out, prev, 32), PROTO_OK);
+	be(out, h->created, 8);
+	be(out, h->nrecords, 4);
+	be(out, h->nchanges, 4);
+	be(out, h->body_len, 4);
+	be(out, zlen, 4);
+	if (zlen)
+		assert_int_equal(proto_buf_append(out, z, zlen), PROTO_OK);
+	assert_int_equal(proto_sign(key, out->data, out->len, sig), PROTO_OK);
+	be(out, h->origin, 8);
+	assert_int_equal(proto_buf_append(out, sig, 64), PROTO_OK);
+}
+
+static struct raw raw_default(uint32_t body_len)
+{
+	struct raw h = { "soc-trang-2023", 1, 0, proto_key_id(key), 1, GOLDEN_CREATED, 1, 1, body_len };
+	return h;
+}
+
+static proto_result open_raw(const struct raw *h, const uint8_t *body, size_t blen, int level)
+{
+	uLongf zlen = compressBound(blen);
+	uint8_t *z = malloc(zlen);
+	proto_buf sealed;
+	proto_changeset cs;
+	proto_result r;
+
+	assert_non_null(z);
+	assert_int_equal(compress2(z, &zlen, body, blen, level), Z_OK);
+	make_sealed(h, z, zlen, &sealed);
+	r = proto_open(sealed.data, sealed.len, pub, &cs, NULL);
+	if (r != PROTO_OK)
+		assert_int_equal(cs.nrecords, 0);
+	proto_changeset_release(&cs);
+	proto_buf_release(&sealed);
+	free(z);
+	return r;
+}
+
+/* household 1, stamp = created, name "A" */
+static const uint8_t one_record[] = { 1, 0, 1, 0, 1, 0x82, 0, 1, 'A' };
+
+static void signed_lies(void **state)
+{
+	struct raw h = raw_default(sizeof one_record);
+
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_OK);
+	h.nrecords = 2, h.nchanges = 2;
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_ECOUNT);
+	h = raw_default(sizeof one_record);
+	h.nchanges = 2;
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_ECOUNT);
+	h.nchanges = 64; /* more than 63 per record */
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_ELIMIT);
+	h = raw_default(sizeof one_record);
+	h.nrecords = PROTO_MAX_RECORDS + 1;
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_ELIMIT);
+	h = raw_default(sizeof one_record);
+	h.nchanges = 0; /* fewer changes than records */
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_EHEADER);
+	/* body_len lies both ways */
+	h = raw_default(sizeof one_record + 1);
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_ELENGTH);
+	h = raw_default(sizeof one_record - 1);
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_ELENGTH);
+	h = raw_default(0);
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_ELENGTH);
+	/* header values */
+	h = raw_default(sizeof one_record);
+	h.version = 2;
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_EVERSION);
+	h = raw_default(sizeof one_record);
+	h.flags = 1;
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_EHEADER);
+	h = raw_default(sizeof one_record);
+	h.campaign = "Soc-Trang";
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_EHEADER);
+	h.campaign = "";
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_EHEADER);
+	h = raw_default(sizeof one_record);
+	h.seq = 0;
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_EHEADER);
+	h.seq = 2; /* prev all zeros is only for seq 1 */
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_EHEADER);
+	h = raw_default(sizeof one_record);
+	h.created = 0;
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_EHEADER);
+	/* a record that is fine on its own but for a different origin: wrong key id */
+	h = raw_default(sizeof one_record);
+	h.origin ^= 1;
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_EKEYID);
+	/* a stored (uncompressed) deflate block is legal zlib */
+	h = raw_default(sizeof one_record);
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 0), PROTO_OK);
+}
+
+static void zip_bombs(void **state)
+{
+	size_t big = 8u << 20;
+	uint8_t *zeros = calloc(1, big);
+	struct raw h;
+
+	assert_non_null(zeros);
+	/* 8 MiB of zeros deflate to ~8 KiB: ratio ~1000, refused before inflating */
+	h = raw_default((uint32_t)big);
+	assert_int_equal(open_raw(&h, zeros, big, 9), PROTO_ERATIO);
+	/* declared small (the ratio floor), really 8 MiB: inflation stops at the cap */
+	h = raw_default(PROTO_RATIO_FLOOR);
+	assert_int_equal(open_raw(&h, zeros, big, 9), PROTO_ELENGTH);
+	proto_alloc_fail_after(-1);
+	h = raw_default(PROTO_MAX_BODY + 1);
+	assert_int_equal(open_raw(&h, zeros, 1024, 9), PROTO_ELIMIT);
+	free(zeros);
+}
+
+/* The inflated size cap is the declared body_len: only that is ever allocated. */
+static void inflate_allocates_only_the_cap(void **state)
+{
+	uint8_t body[4096] = { 0 };
+	struct raw h = raw_default(100);
+	uLongf zlen = compressBound(sizeof body);
+	uint8_t z[8192];
+	proto_buf sealed;
+	proto_changeset cs;
+	long n, attempts;
+
+	assert_int_equal(compress2(z, &zlen, body, sizeof body, 9), Z_OK);
+	make_sealed(&h, z, zlen, &sealed);
+	/* fail every allocation in turn: never a crash, never OK, ELENGTH once all succeed */
+	for (n = 0; n < 100; n++) {
+		proto_result r;
+		proto_alloc_fail_after(n);
+		r = proto_open(sealed.data, sealed.len, pub, &cs, NULL);
+		attempts = proto_alloc_fail_after(-1);
+		proto_changeset_release(&cs);
+		if (r == PROTO_ELENGTH)
+			break;
+		assert_int_equal(r, PROTO_ENOMEM);
+	}
+	assert_true(n < 100);
+	assert_true(attempts <= n + 1);
+	proto_buf_release(&sealed);
+}
+
+static void garbage_and_trailing_streams(void **state)
+{
+	uint8_t junk[64];
+	uLongf zlen = 64;
+	uint8_t z[128];
+	proto_buf sealed;
+	proto_changeset cs;
+	struct raw h = raw_default(sizeof one_record);
+
+	memset(junk, 0xa5, sizeof junk);
+	make_sealed(&h, junk, sizeof junk, &sealed);
+	assert_int_equal(proto_open(sealed.data, sealed.len, pub, &cs, NULL), PROTO_EINFLATE);
+	proto_changeset_release(&cs);
+	proto_buf_release(&sealed);
+
+	/* a valid stream, then a stray byte still inside zbody_len */
+	assert_int_equal(compress2(z, &zlen, one_record, sizeof one_record, 9), Z_OK);
+	z[zlen++] = 0;
+	make_sealed(&h, z, zlen, &sealed);
+	assert_int_equal(proto_open(sealed.data, sealed.len, pub, &cs, NULL), PROTO_ETRAILING);
+	proto_changeset_release(&cs);
+	/* the stream cut one byte short (adler32 missing) */
+	proto_buf_release(&sealed);
+	make_sealed(&h, z, zlen - 2, &sealed);
+	assert_int_equal(proto_open(sealed.data, sealed.len, pub, &cs, NULL), PROTO_EINFLATE);
+	proto_changeset_release(&cs);
+	proto_buf_release(&sealed);
+}
+
+static void frame_errors(void **state)
+{
+	proto_buf file, copy;
+	proto_changeset cs;
+	proto_header hd;
+	proto_key *other = NULL;
+
+	read_vector("golden-1.bin", &file);
+	proto_buf_init(&copy, 1 << 20);
+	assert_int_equal(proto_buf_append(&copy, file.data, file.len), PROTO_OK);
+	assert_int_equal(proto_buf_append_byte(&copy, 0), PROTO_OK);
+	assert_int_equal(proto_peek(copy.data, copy.len, &hd), PROTO_ETRAILING);
+	assert_int_equal(proto_peek(file.data, file.len - 1, &hd), PROTO_ETRUNCATED);
+	assert_int_equal(proto_peek((const uint8_t *)"MAI", 3, &hd), PROTO_ETRUNCATED);
+	assert_int_equal(proto_peek((const uint8_t *)"PK\3\4", 4, &hd), PROTO_EMAGIC);
+	assert_int_equal(proto_peek((const uint8_t *)"X", 1, &hd), PROTO_EMAGIC);
+	assert_int_equal(proto_peek(NULL, 0, &hd), PROTO_ETRUNCATED);
+
+	/* key id trailer differs from the origin */
+	copy.len = file.len;
+	copy.data[file.len - 64 - 1] ^= 1;
+	assert_int_equal(proto_open(copy.data, copy.len, pub, &cs, NULL), PROTO_EKEYID);
+	proto_changeset_release(&cs);
+	/* right bytes, wrong key */
+	assert_int_equal(proto_key_generate(&other), PROTO_OK);
+	assert_int_equal(proto_open(file.data, file.len, other, &cs, NULL), PROTO_EKEYID);
+	proto_changeset_release(&cs);
+	/* signature damaged */
+	copy.data[file.len - 64 - 1] ^= 1;
+	copy.data[file.len - 1] ^= 0x10;
+	assert_int_equal(proto_open(copy.data, copy.len, pub, &cs, NULL), PROTO_ESIGNATURE);
+	/* the rejected change-set still says whose it was */
+	assert_true(cs.hdr.origin == proto_key_id(pub));
+	proto_changeset_release(&cs);
+	proto_key_free(other);
+	proto_buf_release(&copy);
+	proto_buf_release(&file);
+}
+
+static void seal_chain_and_refusals(void **state)
+{
+	proto_changeset cs, cs2, back;
+	proto_buf out;
+	proto_key *other = NULL;
+	uint8_t h1[32], h2[32];
+	size_t first, before;
+
+	proto_buf_init(&out, 1 << 20);
+	assert_int_equal(golden_build(&cs, proto_key_id(key)), PROTO_OK);
+	assert_int_equal(proto_seal(&cs, key, &out, h1), PROTO_OK);
+	first = out.len;
+	/* seq 2 names seq 1's hash */
+	assert_int_equal(proto_changeset_init(&cs2, GOLDEN_CAMPAIGN, proto_key_id(key), 2, h1,
+					      GOLDEN_CREATED + 100), PROTO_OK);
+	assert_int_equal(proto_changeset_copy_record(&cs2, &cs.records[0]), PROTO_OK);
+	assert_int_equal(proto_seal(&cs2, key, &out, h2), PROTO_OK); /* appended */
+	assert_int_equal(proto_open(out.data + first, out.len - first, pub, &back, NULL), PROTO_OK);
+	assert_memory_equal(back.hdr.prev, h1, 32);
+	assert_true(back.hdr.seq == 2);
+	proto_changeset_release(&back);
+
+	/* refusals leave out untouched */
+	before = out.len;
+	assert_int_equal(proto_key_generate(&other), PROTO_OK);
+	assert_int_equal(proto_seal(&cs2, other, &out, NULL), PROTO_EKEYID);
+	assert_int_equal(proto_seal(&cs2, pub, &out, NULL), PROTO_EINVAL);
+	/* an incomplete event (no household, no date) cannot be sealed */
+	assert_int_equal(proto_changeset_begin(&cs2, PROTO_KIND_MILESTONE, (proto_id){ 1, 1 }, 5, 1),
+			 PROTO_OK);
+	assert_int_equal(proto_changeset_add_text(&cs2, PROTO_MS_STAGE, 0, "roof", 4), PROTO_OK);
+	assert_int_equal(proto_seal(&cs2, key, &out, NULL), PROTO_EBODY);
+	assert_int_equal(out.len, before);
+	proto_key_free(other);
+	proto_changeset_release(&cs);
+	proto_changeset_release(&cs2);
+	proto_buf_release(&out);
+}
+
+/* Every allocation of seal and open fails in turn, cleanly, with no partial output. */
+static void seal_and_open_out_of_memory(void **state)
+{
+	proto_changeset cs, back;
+	proto_buf out;
+	proto_result r;
+	long n;
+
+	assert_int_equal(golden_build(&cs, proto_key_id(key)), PROTO_OK);
+	proto_buf_init(&out, 1 << 20);
+	for (n = 0; n < 1000; n++) {
+		proto_alloc_fail_after(n);
+		r = proto_seal(&cs, key, &out, NULL);
+		proto_alloc_fail_after(-1);
+		if (r == PROTO_OK)
+			break;
+		assert_true(r == PROTO_ENOMEM || r == PROTO_ECRYPTO);
+		assert_int_equal(out.len, 0);
+	}
+	assert_int_equal(r, PROTO_OK);
+	for (n = 0; n < 1000; n++) {
+		proto_alloc_fail_after(n);
+		r = proto_open(out.data, out.len, pub, &back, NULL);
+		proto_alloc_fail_after(-1);
+		proto_changeset_release(&back);
+		if (r == PROTO_OK)
+			break;
+		assert_true(r == PROTO_ENOMEM || r == PROTO_ECRYPTO);
+	}
+	assert_int_equal(r, PROTO_OK);
+	proto_changeset_release(&cs);
+	proto_buf_release(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(golden_vector),
+		cmocka_unit_test(forged_vector),
+		cmocka_unit_test(every_truncation_and_bit_flip),
+		cmocka_unit_test(signed_lies),
+		cmocka_unit_test(zip_bombs),
+		cmocka_unit_test(inflate_allocates_only_the_cap),
+		cmocka_unit_test(garbage_and_trailing_streams),
+		cmocka_unit_test(frame_errors),
+		cmocka_unit_test(seal_chain_and_refusals),
+		cmocka_unit_test(seal_and_open_out_of_memory),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

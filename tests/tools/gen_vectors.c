@@ -1,0 +1,136 @@
+/*
+ * gen_vectors.c - regenerate the golden vectors of the change-set format
+ * (tests/vectors/, described in proto/FORMAT.md). Built with the tests, never
+ * run by ctest: the committed files are the reference, and test_seal.c checks
+ * that today's code still produces them byte for byte.
+ *
+ *   gen_vectors DIR     # reuses DIR/codec-test.key if present, else makes one
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+#include "maiam/proto.h"
+#include "golden_records.h"
+
+static int write_file(const char *dir, const char *name, const void *p, size_t len, mode_t mode)
+{
+	char path[4096];
+	proto_result r;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	r = proto_write_file_atomic(path, p, len, mode);
+	if (r != PROTO_OK) {
+		fprintf(stderr, "gen_vectors: cannot write '%s': %s\n", path, proto_strerror(r));
+		return -1;
+	}
+	printf("wrote %s (%zu bytes)\n", path, len);
+	return 0;
+}
+
+/*
+ * The forgery: inflate the body, change GOLDEN_TEXT to GOLDEN_FORGED_TEXT,
+ * deflate again, patch zbody_len in the header, keep key id and signature.
+ * Everything but the signature is then valid, so only the signature check
+ * can catch it.
+ */
+static uint8_t *find(uint8_t *hay, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(hay + i, needle, k) == 0)
+			return hay + i;
+	return NULL;
+}
+
+static int forge(const uint8_t *sealed, size_t len, const proto_header *h, proto_buf *out)
+{
+	size_t hlen = 79 + strlen(h->campaign);
+	uLongf blen = h->body_len, zlen;
+	uint8_t *body = malloc(blen), *z = NULL, *hit;
+	int rc = -1;
+
+	if (!body || uncompress(body, &blen, sealed + hlen, h->zbody_len) != Z_OK || blen != h->body_len)
+		goto out;
+	hit = find(body, blen, GOLDEN_TEXT);
+	if (!hit)
+		goto out;
+	memcpy(hit, GOLDEN_FORGED_TEXT, strlen(GOLDEN_FORGED_TEXT));
+	zlen = compressBound(blen);
+	z = malloc(zlen);
+	if (!z || compress2(z, &zlen, body, blen, 9) != Z_OK)
+		goto out;
+	if (proto_buf_append(out, sealed, hlen - 4) || proto_buf_put_be32(out, (uint32_t)zlen) ||
+	    proto_buf_append(out, z, zlen) || proto_buf_append(out, sealed + hlen + h->zbody_len, 72))
+		goto out;
+	rc = 0;
+out:
+	free(body);
+	free(z);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir;
+	char path[4096], hex[65], *pem = NULL;
+	proto_key *key = NULL;
+	proto_changeset cs;
+	proto_buf sealed, forged;
+	uint8_t hash[32];
+	struct stat st;
+	proto_result r;
+	int rc = 1;
+
+	proto_buf_init(&sealed, PROTO_MAX_ZBODY + 4096);
+	proto_buf_init(&forged, PROTO_MAX_ZBODY + 4096);
+	memset(&cs, 0, sizeof cs);
+	if (argc != 2) {
+		fprintf(stderr, "usage: gen_vectors DIR\n");
+		return 2;
+	}
+	dir = argv[1];
+	snprintf(path, sizeof path, "%s/codec-test.key", dir);
+	if (stat(path, &st) == 0) {
+		r = proto_key_load_private(path, &key);
+	} else {
+		r = proto_key_generate(&key);
+		if (r == PROTO_OK)
+			r = proto_key_save_private(key, path);
+	}
+	if (r == PROTO_OK)
+		r = proto_key_public_pem(key, &pem);
+	if (r != PROTO_OK) {
+		fprintf(stderr, "gen_vectors: key '%s': %s\n", path, proto_strerror(r));
+		goto out;
+	}
+	if (write_file(dir, "codec-test.pub", pem, strlen(pem), 0644))
+		goto out;
+	r = golden_build(&cs, proto_key_id(key));
+	if (r == PROTO_OK)
+		r = proto_seal(&cs, key, &sealed, hash);
+	if (r != PROTO_OK) {
+		fprintf(stderr, "gen_vectors: sealing the golden records failed: %s\n", proto_strerror(r));
+		goto out;
+	}
+	proto_hex(hash, 32, hex);
+	hex[64] = '\n';
+	if (write_file(dir, "golden-1.bin", sealed.data, sealed.len, 0644) ||
+	    write_file(dir, "golden-1.sha256", hex, 65, 0644))
+		goto out;
+	if (forge(sealed.data, sealed.len, &cs.hdr, &forged)) {
+		fprintf(stderr, "gen_vectors: could not build the forged copy\n");
+		goto out;
+	}
+	if (write_file(dir, "forged-1.bin", forged.data, forged.len, 0644))
+		goto out;
+	rc = 0;
+out:
+	free(pem);
+	proto_key_free(key);
+	proto_changeset_release(&cs);
+	proto_buf_release(&sealed);
+	proto_buf_release(&forged);
+	return rc;
+}

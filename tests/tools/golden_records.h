@@ -1,0 +1,99 @@
+/*
+ * golden_records.h - the fixed records of golden vector 1 (FORMAT.md,
+ * "Test vectors"). Shared by the generator (gen_vectors.c) and the test that
+ * re-seals them (test_seal.c), so both build exactly the same change-set.
+ * Header-only; include once per program.
+ */
+#ifndef MAIAM_GOLDEN_RECORDS_H
+#define MAIAM_GOLDEN_RECORDS_H
+
+#include <string.h>
+#include "maiam/changeset.h"
+#include "maiam/hlc.h"
+#include "maiam/schema.h"
+
+#define GOLDEN_CAMPAIGN "soc-trang-2023"
+#define GOLDEN_FOREIGN 0x0102030405060708ull
+/* 2023-07-01T00:00:00Z, logical 0 */
+#define GOLDEN_CREATED proto_hlc_make(1688169600000ull, 0)
+/* The forged copy changes this text in the inflated body to GOLDEN_FORGED_TEXT. */
+#define GOLDEN_TEXT "ST-0001"
+#define GOLDEN_FORGED_TEXT "ST-0007"
+
+#define G_TEXT(f, base, s) proto_changeset_add_text(cs, (f), (base), (s), strlen(s))
+
+/* Build golden change-set 1 (seq 1) for 'origin'. Returns the first failure. */
+static inline proto_result golden_build(proto_changeset *cs, uint64_t origin)
+{
+	const uint64_t c = GOLDEN_CREATED;
+	proto_result r;
+
+	r = proto_changeset_init(cs, GOLDEN_CAMPAIGN, origin, 1, NULL, c);
+	if (r != PROTO_OK)
+		return r;
+	/* household 1, a new registration */
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, (proto_id){ origin, 1 }, c + 1, origin)) ||
+	    (r = G_TEXT(PROTO_HH_REF, 0, GOLDEN_TEXT)) ||
+	    (r = G_TEXT(PROTO_HH_NAME, 0, "Nguy\xe1\xbb\x85n V\xc4\x83n \xc3\x82n")) ||
+	    (r = G_TEXT(PROTO_HH_NATIONAL_ID, 0, "094123456789")) ||
+	    (r = proto_changeset_add_int(cs, PROTO_HH_COMMUNE, 0, 31471)) ||
+	    (r = G_TEXT(PROTO_HH_HAMLET, 0, "\xe1\xba\xa4p Ph\xc3\xba Th\xc3\xa0nh")) ||
+	    (r = proto_changeset_add_int(cs, PROTO_HH_MEMBERS, 0, 5)) ||
+	    (r = G_TEXT(PROTO_HH_CATEGORY, 0, "poor")) ||
+	    (r = G_TEXT(PROTO_HH_SUPPORT_KIND, 0, "new_build")))
+		return r;
+	/* household 2, no national id yet */
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, (proto_id){ origin, 2 }, c + 2, origin)) ||
+	    (r = G_TEXT(PROTO_HH_REF, 0, "ST-0002")) ||
+	    (r = G_TEXT(PROTO_HH_NAME, 0, "L\xc3\xa2m Th\xe1\xbb\x8b Hoa")) ||
+	    (r = proto_changeset_add_null(cs, PROTO_HH_NATIONAL_ID, 0)) ||
+	    (r = proto_changeset_add_int(cs, PROTO_HH_MEMBERS, 0, 3)) ||
+	    (r = G_TEXT(PROTO_HH_CATEGORY, 0, "near_poor")))
+		return r;
+	/* a relayed edit of a foreign household (explicit id origin and writer) */
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, (proto_id){ GOLDEN_FOREIGN, 9 }, c + 5,
+				       GOLDEN_FOREIGN)) ||
+	    (r = G_TEXT(PROTO_HH_HAMLET, c - 100, "\xe1\xba\xa4p M\xe1\xbb\xb9 L\xe1\xbb\xa3i")))
+		return r;
+	/* household 1 edited: members 5 -> 6, base = the stamp of the value replaced */
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, (proto_id){ origin, 1 }, c + 10, origin)) ||
+	    (r = proto_changeset_add_int(cs, PROTO_HH_MEMBERS, c + 1, 6)))
+		return r;
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_MILESTONE, (proto_id){ origin, 3 }, c + 20, origin)) ||
+	    (r = proto_changeset_add_ref(cs, PROTO_MS_HOUSEHOLD, 0, (proto_id){ origin, 1 })) ||
+	    (r = G_TEXT(PROTO_MS_STAGE, 0, "surveyed")) ||
+	    (r = G_TEXT(PROTO_MS_DATE, 0, "2023-06-15")))
+		return r;
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_MILESTONE, (proto_id){ origin, 4 }, c + 21, origin)) ||
+	    (r = proto_changeset_add_ref(cs, PROTO_MS_HOUSEHOLD, 0, (proto_id){ GOLDEN_FOREIGN, 9 })) ||
+	    (r = G_TEXT(PROTO_MS_STAGE, 0, "surveyed")) ||
+	    (r = G_TEXT(PROTO_MS_DATE, 0, "2023-06-16")) ||
+	    (r = proto_changeset_add_null(cs, PROTO_MS_NOTE, 0)))
+		return r;
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_CONTRIBUTION, (proto_id){ origin, 5 }, c + 30, origin)) ||
+	    (r = proto_changeset_add_ref(cs, PROTO_CT_HOUSEHOLD, 0, (proto_id){ origin, 1 })) ||
+	    (r = proto_changeset_add_int(cs, PROTO_CT_UNIT, 0, 941)) ||
+	    (r = G_TEXT(PROTO_CT_SOURCE, 0, "mps")) ||
+	    (r = G_TEXT(PROTO_CT_DONOR, 0, "B\xe1\xbb\x99 C\xc3\xb4ng an")) ||
+	    (r = proto_changeset_add_int(cs, PROTO_CT_MONEY, 0, 60000000)))
+		return r;
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_CONTRIBUTION, (proto_id){ origin, 6 }, c + 31, origin)) ||
+	    (r = proto_changeset_add_null(cs, PROTO_CT_HOUSEHOLD, 0)) ||
+	    (r = proto_changeset_add_int(cs, PROTO_CT_UNIT, 0, 943)) ||
+	    (r = G_TEXT(PROTO_CT_SOURCE, 0, "business")) ||
+	    (r = G_TEXT(PROTO_CT_DONOR, 0, "C\xc3\xb4ng ty TNHH Minh Ph\xc3\xa1t")) ||
+	    (r = proto_changeset_add_int(cs, PROTO_CT_LABOUR, 0, 12)) ||
+	    (r = G_TEXT(PROTO_CT_MATERIAL, 0, "xi m\xc4\x83ng 50 bao")) ||
+	    (r = proto_changeset_add_int(cs, PROTO_CT_MATERIAL_VALUE, 0, 4500000)))
+		return r;
+	/* the last contribution was entered twice by mistake: void it */
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_VOID, (proto_id){ origin, 7 }, c + 40, origin)) ||
+	    (r = proto_changeset_add_ref(cs, PROTO_VO_TARGET, 0, (proto_id){ origin, 6 })) ||
+	    (r = proto_changeset_add_int(cs, PROTO_VO_TARGET_KIND, 0, PROTO_KIND_CONTRIBUTION)) ||
+	    (r = G_TEXT(PROTO_VO_REASON, 0, "nh\xe1\xba\xadp tr\xc3\xb9ng")))
+		return r;
+	return PROTO_OK;
+}
+
+#undef G_TEXT
+#endif
