@@ -22,6 +22,7 @@ typedef struct proto_merge_layout {
 	int col[PROTO_MAX_FIELDS + 1];  /* 0-based column in 'SELECT <fields>' */
 	int is_ref[PROTO_MAX_FIELDS + 1];
 	int ncols;                      /* value columns (REF counts twice) */
+	uint64_t required;              /* bit f - 1: events must carry field f */
 } proto_merge_layout;
 
 /* Prepared statements live for one proto_merge call; NULL until first use. */
@@ -53,8 +54,9 @@ proto_result proto_merge_prepare(proto_merge_ctx *c, sqlite3_stmt **st, const ch
 proto_result proto_merge_cols(const proto_merge_layout *l, proto_buf *out, int placeholders);
 
 /*
- * Check a record with the change-set rules (changeset_int.h): known fields in
- * ascending order, allowed types, UTF-8, bases, required event fields.
+ * Check a record with the change-set rules (as changeset_int.h's
+ * proto_cs_check_record): known fields in ascending order, allowed types,
+ * UTF-8, bases older than the change, required event fields.
  */
 proto_result proto_merge_check_record(const proto_merge_ctx *c, const proto_record *rec);
 
