@@ -484,6 +484,12 @@ static void failure_rolls_back_the_whole_changeset(void **state)
 	broken.records[0].fields[0].base = 30; /* base not older than its change */
 	assert_int_equal(proto_merge(db, &broken, &st), PROTO_EVALUE);
 	broken.records[0].fields[0].base = 0;
+	broken.records[1].nfields = 2; /* a milestone without its required date */
+	assert_int_equal(proto_merge(db, &broken, &st), PROTO_EBODY);
+	broken.records[1].nfields = 3;
+	((char *)broken.records[0].fields[0].value.text)[0] = (char)0xff; /* not UTF-8 */
+	assert_int_equal(proto_merge(db, &broken, &st), PROTO_EUTF8);
+	((char *)broken.records[0].fields[0].value.text)[0] = 'D';
 	after = dump(db, 1);
 	assert_string_equal(before, after);
 	free(after);
