@@ -74,6 +74,10 @@ static void golden_vector(void **state)
 	assert_memory_equal(hash, hash2, 32);
 	assert_int_equal(back.nrecords, 9);
 	assert_int_equal(back.hdr.nrecords, 9);
+	/* the figures FORMAT.md quotes for this vector */
+	assert_int_equal(back.hdr.nchanges, 37);
+	assert_int_equal(back.hdr.body_len, 391);
+	assert_int_equal(back.hdr.zbody_len, 346);
 	assert_true(back.hdr.created == GOLDEN_CREATED);
 	assert_string_equal(back.hdr.campaign, GOLDEN_CAMPAIGN);
 	assert_string_equal(back.records[0].fields[0].value.text, GOLDEN_TEXT);
