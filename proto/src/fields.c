@@ -4,6 +4,7 @@
  * The codec validates against it, the merge maps it onto columns, and the
  * programs use the column names in their CLI and JSON.
  */
+#include <pthread.h>
 #include <string.h>
 #include "maiam/schema.h"
 
@@ -52,12 +53,26 @@ static const proto_field_desc fields[] = {
 	{ PROTO_KIND_VOID, PROTO_VO_REASON, "reason", TXT | NUL, 0 },
 };
 
-const proto_field_desc *proto_field_lookup(uint8_t kind, uint8_t field)
+/*
+ * The decoder and the merge look a field up for every value they touch, so
+ * lookups go through an index by (kind, field) built from the table above.
+ * Built once, on first use, from any thread (the hub merges on a worker).
+ */
+static const proto_field_desc *by_id[PROTO_KIND_MAX + 1][PROTO_MAX_FIELDS + 1];
+static pthread_once_t by_id_once = PTHREAD_ONCE_INIT;
+
+static void build_index(void)
 {
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-		if (fields[i].kind == kind && fields[i].field == field)
-			return &fields[i];
-	return NULL;
+		by_id[fields[i].kind][fields[i].field] = &fields[i];
+}
+
+const proto_field_desc *proto_field_lookup(uint8_t kind, uint8_t field)
+{
+	if (kind > PROTO_KIND_MAX || field > PROTO_MAX_FIELDS)
+		return NULL;
+	pthread_once(&by_id_once, build_index);
+	return by_id[kind][field];
 }
 
 const proto_field_desc *proto_field_by_name(uint8_t kind, const char *column)
