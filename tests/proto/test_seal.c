@@ -356,6 +356,24 @@ static void frame_errors(void **state)
 	assert_int_equal(proto_peek((const uint8_t *)"X", 1, &hd), PROTO_EMAGIC);
 	assert_int_equal(proto_peek(NULL, 0, &hd), PROTO_ETRUNCATED);
 
+	/* limits are checked on the header alone, before the length is compared */
+	copy.len = file.len;
+	{
+		size_t zoff = 79 + strlen(GOLDEN_CAMPAIGN) - 4, boff = zoff - 4;
+		uint8_t zsave[4], bsave[4];
+		memcpy(zsave, copy.data + zoff, 4);
+		memcpy(bsave, copy.data + boff, 4);
+		memcpy(copy.data + zoff, "\x01\x00\x00\x01", 4); /* 16 MiB + 1 */
+		assert_int_equal(proto_peek(copy.data, copy.len, &hd), PROTO_ELIMIT);
+		memcpy(copy.data + zoff, zsave, 4);
+		memcpy(copy.data + boff, "\x02\x00\x00\x01", 4); /* 32 MiB + 1 */
+		assert_int_equal(proto_peek(copy.data, copy.len, &hd), PROTO_ELIMIT);
+		memcpy(copy.data + boff, "\x00\x10\x00\x00", 4); /* 1 MiB from 346 bytes */
+		assert_int_equal(proto_peek(copy.data, copy.len, &hd), PROTO_ERATIO);
+		memcpy(copy.data + boff, bsave, 4);
+		assert_int_equal(proto_peek(copy.data, copy.len, &hd), PROTO_OK);
+	}
+
 	/* key id trailer differs from the origin */
 	copy.len = file.len;
 	copy.data[file.len - 64 - 1] ^= 1;
