@@ -86,6 +86,7 @@ static void public_pem_roundtrip(void **state)
 	assert_null(strstr(pem, "PRIVATE"));
 	assert_int_equal(proto_key_from_public_pem(pem, strlen(pem), &p), PROTO_OK);
 	assert_true(proto_key_id(k) == proto_key_id(p));
+	proto_key_free(p);
 	assert_int_equal(proto_key_from_public_pem("garbage", 7, &p), PROTO_EKEYFILE);
 	assert_null(p);
 	free(pem);
