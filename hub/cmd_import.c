@@ -1,0 +1,132 @@
+/*
+ * cmd_import.c - maiam-hub import FILE...: USB bundles of sealed change-sets.
+ * A file's framing is checked whole before any item is ingested (a damaged
+ * file changes nothing); then each change-set goes through hub_ingest, the
+ * very path of HTTPS push, so a second import of the same file is a no-op.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "maiam/bundle.h"
+#include "hub.h"
+
+#define IMPORT_MAX_FILE ((size_t)1 << 30)
+
+static int check_framing(const proto_buf *b, size_t *count, char *err, size_t errlen)
+{
+	proto_bundle_reader br;
+	const uint8_t *item;
+	size_t len;
+	proto_result r = proto_bundle_open(&br, b->data, b->len);
+
+	*count = 0;
+	if (r != PROTO_OK) {
+		snprintf(err, errlen, "not a Mái Ấm bundle: %s", proto_strerror(r));
+		return -1;
+	}
+	for (;;) {
+		r = proto_bundle_next(&br, &item, &len);
+		if (r != PROTO_OK) {
+			snprintf(err, errlen, "item %zu is damaged: %s", *count + 1, proto_strerror(r));
+			return -1;
+		}
+		if (!item)
+			return 0;
+		(*count)++;
+	}
+}
+
+static int import_file(hub_ctx *ctx, const char *path, int *rejected)
+{
+	proto_buf b;
+	proto_bundle_reader br;
+	const uint8_t *item;
+	char err[256], source[PATH_MAX + 16], hex[17];
+	size_t len, count, n = 0, applied = 0, already = 0;
+	proto_result r;
+	int rc = -1;
+
+	proto_buf_init(&b, IMPORT_MAX_FILE);
+	r = proto_read_file(path, &b);
+	if (r != PROTO_OK) {
+		hub_errorf("cannot read '%s': %s", path, proto_strerror(r));
+		goto out;
+	}
+	if (check_framing(&b, &count, err, sizeof(err))) {
+		hub_errorf("'%s' refused, nothing imported: %s", path, err);
+		*rejected = 1;
+		rc = 0;
+		goto out;
+	}
+	snprintf(source, sizeof(source), "import:%s", path);
+	proto_bundle_open(&br, b.data, b.len);
+	while (proto_bundle_next(&br, &item, &len) == PROTO_OK && item) {
+		hub_verdict v;
+		int ir = hub_ingest(ctx, item, len, 0, source, &v);
+
+		n++;
+		proto_key_id_hex(v.origin, hex);
+		if (ir < 0) {
+			hub_errorf("'%s' item %zu: %s", path, n, v.message);
+			goto out;
+		}
+		if (ir > 0) {
+			*rejected = 1;
+			printf("%s: item %zu (%s/%llu) rejected: %s: %s\n", path, n, hex,
+			       (unsigned long long)v.seq, v.code, v.message);
+		} else if (strcmp(v.code, "applied") == 0) {
+			applied++;
+		} else {
+			already++;
+		}
+	}
+	printf("%s: %zu change-sets: %zu applied, %zu already applied, %zu rejected\n", path, count,
+	       applied, already, count - applied - already);
+	rc = 0;
+out:
+	proto_buf_release(&b);
+	return rc;
+}
+
+int hub_cmd_import(int argc, char **argv)
+{
+	const char *dir = hub_default_dir(), *v;
+	char err[512];
+	hub_ctx ctx;
+	int i, o, nfiles = 0, rejected = 0, rc = HUB_EXIT_OK;
+
+	for (i = 1; i < argc; i++) {
+		if ((o = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
+			if (o < 0)
+				return HUB_EXIT_USAGE;
+			dir = v;
+		} else if (argv[i][0] == '-') {
+			hub_errorf("unknown option '%s' for 'import': usage: maiam-hub import FILE...",
+				   argv[i]);
+			return HUB_EXIT_USAGE;
+		} else {
+			nfiles++;
+		}
+	}
+	if (!nfiles) {
+		hub_errorf("import needs at least one bundle FILE (from 'maiam-agent export')");
+		return HUB_EXIT_USAGE;
+	}
+	if (hub_open(&ctx, dir, err, sizeof(err))) {
+		hub_errorf("%s", err);
+		return HUB_EXIT_FAIL;
+	}
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dir") == 0) {
+			i++;
+			continue;
+		}
+		if (import_file(&ctx, argv[i], &rejected)) {
+			rc = HUB_EXIT_FAIL;
+			break;
+		}
+	}
+	hub_close(&ctx);
+	if (rc == HUB_EXIT_OK && rejected)
+		rc = HUB_EXIT_REJECTED;
+	return rc;
+}

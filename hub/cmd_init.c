@@ -1,0 +1,138 @@
+/*
+ * cmd_init.c - maiam-hub init: make a hub directory usable. Idempotent: a
+ * second run keeps the key, the database and the certificates it finds, so
+ * an operator can safely re-run it (to add nothing, or to finish a cut run).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "hub.h"
+
+#ifndef MAIAM_DATA_DIR
+#define MAIAM_DATA_DIR "."
+#endif
+#define MAX_HOSTS 16
+
+static int make_key(const char *path, uint64_t *id)
+{
+	proto_key *key = NULL;
+	struct stat st;
+	proto_result r;
+
+	if (stat(path, &st) == 0)
+		r = proto_key_load_private(path, &key);
+	else if ((r = proto_key_generate(&key)) == PROTO_OK)
+		r = proto_key_save_private(key, path);
+	if (r != PROTO_OK) {
+		hub_errorf("cannot make hub key '%s': %s", path, proto_strerror(r));
+		proto_key_free(key);
+		return -1;
+	}
+	*id = proto_key_id(key);
+	proto_key_free(key);
+	return 0;
+}
+
+int hub_cmd_init(int argc, char **argv)
+{
+	const char *dir = hub_default_dir(), *campaign_arg = NULL, *hosts[MAX_HOSTS], *v;
+	char campaign_path[PATH_MAX], def[PATH_MAX], path[PATH_MAX], err[512], have[80], hex[17];
+	const char *data = getenv("MAIAM_DATA_DIR");
+	proto_campaign campaign;
+	hub_ctx ctx;
+	size_t nhosts = 0;
+	uint64_t key_id = 0;
+	int i, rc = HUB_EXIT_FAIL, loaded = 0, o;
+
+	memset(&ctx, 0, sizeof(ctx));
+	for (i = 1; i < argc; i++) {
+		if ((o = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
+			if (o < 0)
+				return HUB_EXIT_USAGE;
+			dir = v;
+		} else if ((o = hub_opt(argc, argv, &i, "--campaign", &v)) != 0) {
+			if (o < 0)
+				return HUB_EXIT_USAGE;
+			campaign_arg = v;
+		} else if ((o = hub_opt(argc, argv, &i, "--host", &v)) != 0) {
+			if (o < 0)
+				return HUB_EXIT_USAGE;
+			if (nhosts == MAX_HOSTS) {
+				hub_errorf("at most %d --host values", MAX_HOSTS);
+				return HUB_EXIT_USAGE;
+			}
+			hosts[nhosts++] = v;
+		} else {
+			hub_errorf("unknown argument '%s' for 'init': usage: maiam-hub init --dir DIR"
+				   " [--campaign FILE] [--host NAME|IP ...]", argv[i]);
+			return HUB_EXIT_USAGE;
+		}
+	}
+	if (!campaign_arg) {
+		snprintf(def, sizeof(def), "%s/campaigns/soc-trang-2023.campaign",
+			 data && *data ? data : MAIAM_DATA_DIR);
+		campaign_arg = def;
+	}
+	if (!realpath(campaign_arg, campaign_path)) {
+		hub_errorf("cannot find campaign file '%s': give one with --campaign FILE", campaign_arg);
+		return HUB_EXIT_FAIL;
+	}
+	if (proto_campaign_load(campaign_path, &campaign, err, sizeof(err)) != PROTO_OK) {
+		hub_errorf("campaign refused: %s", err);
+		return HUB_EXIT_FAIL;
+	}
+	loaded = 1;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		hub_errorf("cannot create hub directory '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	if ((size_t)snprintf(ctx.dir, sizeof(ctx.dir), "%s", dir) >= sizeof(ctx.dir) ||
+	    hub_path(&ctx, HUB_DB_FILE, path, sizeof(path))) {
+		hub_errorf("hub directory path '%s' is too long", dir);
+		goto out;
+	}
+	if (proto_db_open(path, &ctx.db) != PROTO_OK || hub_store_migrate(ctx.db)) {
+		hub_errorf("cannot create the hub database '%s': check the directory and disk", path);
+		goto out;
+	}
+	switch (hub_meta_get(ctx.db, "campaign_id", have, sizeof(have))) {
+	case 1:
+		if (strcmp(have, campaign.id) != 0) {
+			hub_errorf("hub in '%s' already serves campaign '%s', not '%s': use another"
+				   " directory for another campaign", dir, have, campaign.id);
+			goto out;
+		}
+		break;
+	case 0:
+		break;
+	default:
+		hub_errorf("cannot read the hub database '%s'", path);
+		goto out;
+	}
+	if (hub_path(&ctx, HUB_KEY_FILE, path, sizeof(path)) || make_key(path, &key_id))
+		goto out;
+	proto_key_id_hex(key_id, hex);
+	if (hub_meta_set(ctx.db, "campaign_id", campaign.id) ||
+	    hub_meta_set(ctx.db, "campaign_path", campaign_path) ||
+	    hub_meta_set(ctx.db, "hub_key_id", hex)) {
+		hub_errorf("cannot write the hub database: %s", sqlite3_errmsg(ctx.db));
+		goto out;
+	}
+	if (hub_tls_init(dir, hosts, nhosts, err, sizeof(err))) {
+		hub_errorf("%s", err);
+		goto out;
+	}
+	printf("hub ready in '%s': campaign '%s', hub key %s\n"
+	       "laptops pin '%s/%s'; start it with: maiam-hub serve --dir %s\n",
+	       dir, campaign.id, hex, dir, HUB_CA_FILE, dir);
+	rc = HUB_EXIT_OK;
+out:
+	if (ctx.db)
+		sqlite3_close(ctx.db);
+	if (loaded)
+		proto_campaign_release(&campaign);
+	return rc;
+}

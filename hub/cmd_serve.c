@@ -1,0 +1,64 @@
+/*
+ * cmd_serve.c - maiam-hub serve: parse the options, open the hub directory
+ * and hand over to server.c. The limits have defaults fit for a province of
+ * a hundred laptops on 3G and can be tightened for tests.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "hub.h"
+
+int hub_cmd_serve(int argc, char **argv)
+{
+	const char *dir = hub_default_dir(), *v;
+	hub_serve_opts opts = { "127.0.0.1:8443", 512, 10, 60, 30 };
+	char err[512];
+	hub_ctx ctx;
+	long n;
+	int i, o, rc;
+
+	for (i = 1; i < argc; i++) {
+		int *target = NULL;
+		long lo = 1, hi = 3600;
+
+		if ((o = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
+			if (o < 0)
+				return HUB_EXIT_USAGE;
+			dir = v;
+			continue;
+		}
+		if ((o = hub_opt(argc, argv, &i, "--listen", &v)) != 0) {
+			if (o < 0)
+				return HUB_EXIT_USAGE;
+			opts.listen = v;
+			continue;
+		}
+		if ((o = hub_opt(argc, argv, &i, "--max-conns", &v)) != 0)
+			target = &opts.max_conns, hi = 100000;
+		else if ((o = hub_opt(argc, argv, &i, "--header-timeout", &v)) != 0)
+			target = &opts.header_deadline_s;
+		else if ((o = hub_opt(argc, argv, &i, "--idle-timeout", &v)) != 0)
+			target = &opts.idle_timeout_s;
+		else if ((o = hub_opt(argc, argv, &i, "--drain", &v)) != 0)
+			target = &opts.drain_s;
+		if (o < 0)
+			return HUB_EXIT_USAGE;
+		if (!target) {
+			hub_errorf("unknown argument '%s' for 'serve': usage: maiam-hub serve --dir DIR"
+				   " [--listen ADDR:PORT] [--max-conns N] [--header-timeout S]"
+				   " [--idle-timeout S] [--drain S]", argv[i]);
+			return HUB_EXIT_USAGE;
+		}
+		if (hub_parse_int(v, lo, hi, &n)) {
+			hub_errorf("'%s' for '%s' is not a number from %ld to %ld", v, argv[i - 1], lo, hi);
+			return HUB_EXIT_USAGE;
+		}
+		*target = (int)n;
+	}
+	if (hub_open(&ctx, dir, err, sizeof(err))) {
+		hub_errorf("%s", err);
+		return HUB_EXIT_FAIL;
+	}
+	rc = hub_serve(&ctx, &opts);
+	hub_close(&ctx);
+	return rc;
+}

@@ -1,0 +1,193 @@
+/*
+ * ctx.c - opening an initialised hub directory (database, hub key, campaign)
+ * and the small helpers every command shares: paths, errors, number parsing.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hub.h"
+
+void hub_errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("maiam-hub: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int hub_path(const hub_ctx *ctx, const char *name, char *out, size_t outlen)
+{
+	int n = snprintf(out, outlen, "%s/%s", ctx->dir, name);
+	return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
+}
+
+int hub_parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int hub_parse_keyid(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (!s || strlen(s) != 16)
+		return -1;
+	for (i = 0; i < 16; i++) {
+		char c = s[i];
+		int d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		v = (v << 4) | (uint64_t)d;
+	}
+	*out = v;
+	return 0;
+}
+
+int hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX], campaign_path[PATH_MAX], perr[256];
+	proto_result r;
+	int rc = -1;
+
+	memset(ctx, 0, sizeof(*ctx));
+	if ((size_t)snprintf(ctx->dir, sizeof(ctx->dir), "%s", dir) >= sizeof(ctx->dir)) {
+		snprintf(err, errlen, "hub directory path '%s' is too long", dir);
+		return -1;
+	}
+	if (hub_path(ctx, HUB_DB_FILE, path, sizeof(path)))
+		goto toolong;
+	/* proto_db_open would create an empty database: refuse a directory that
+	 * was never initialised instead of serving from nothing */
+	{
+		FILE *f = fopen(path, "rb");
+		if (!f) {
+			snprintf(err, errlen, "no hub in '%s': run 'maiam-hub init --dir %s' first",
+				 dir, dir);
+			goto fail;
+		}
+		fclose(f);
+	}
+	r = proto_db_open(path, &ctx->db);
+	if (r != PROTO_OK) {
+		snprintf(err, errlen, "cannot open '%s': %s", path, proto_strerror(r));
+		goto fail;
+	}
+	if (hub_store_migrate(ctx->db)) {
+		snprintf(err, errlen, "cannot prepare hub tables in '%s': %s", path,
+			 sqlite3_errmsg(ctx->db));
+		goto fail;
+	}
+	if (hub_path(ctx, HUB_KEY_FILE, path, sizeof(path)))
+		goto toolong;
+	r = proto_key_load_private(path, &ctx->key);
+	if (r != PROTO_OK) {
+		snprintf(err, errlen, "cannot load hub key '%s': %s", path, proto_strerror(r));
+		goto fail;
+	}
+	ctx->key_id = proto_key_id(ctx->key);
+	if (hub_meta_get(ctx->db, "campaign_id", ctx->campaign_id, sizeof(ctx->campaign_id)) != 1 ||
+	    hub_meta_get(ctx->db, "campaign_path", campaign_path, sizeof(campaign_path)) != 1) {
+		snprintf(err, errlen, "hub in '%s' has no campaign: run 'maiam-hub init' again", dir);
+		goto fail;
+	}
+	r = proto_campaign_load(campaign_path, &ctx->campaign, perr, sizeof(perr));
+	if (r != PROTO_OK) {
+		snprintf(err, errlen, "cannot load campaign: %s", perr);
+		goto fail;
+	}
+	ctx->have_campaign = 1;
+	if (strcmp(ctx->campaign.id, ctx->campaign_id) != 0) {
+		snprintf(err, errlen, "campaign file '%s' now has id '%s' but the hub serves '%s'",
+			 campaign_path, ctx->campaign.id, ctx->campaign_id);
+		goto fail;
+	}
+	rc = 0;
+	return rc;
+toolong:
+	snprintf(err, errlen, "hub directory path '%s' is too long", dir);
+fail:
+	hub_close(ctx);
+	return rc;
+}
+
+void hub_close(hub_ctx *ctx)
+{
+	if (ctx->db)
+		sqlite3_close(ctx->db);
+	ctx->db = NULL;
+	proto_key_free(ctx->key);
+	ctx->key = NULL;
+	if (ctx->have_campaign)
+		proto_campaign_release(&ctx->campaign);
+	ctx->have_campaign = 0;
+}
+
+int hub_in_scope(const hub_ctx *ctx, const hub_scope *scope, int64_t commune)
+{
+	if (commune <= 0 || commune > 0x7fffffff)
+		return 0;
+	if (scope->kind == HUB_SCOPE_COMMUNE)
+		return commune == scope->code;
+	if (scope->kind == HUB_SCOPE_DISTRICT) {
+		const proto_unit *u = proto_units_find(&ctx->campaign.units, (int)commune);
+		return u && u->level == PROTO_UNIT_COMMUNE &&
+		       proto_units_district_of(&ctx->campaign.units, (int)commune) == scope->code;
+	}
+	return 0;
+}
+
+const char *hub_default_dir(void)
+{
+	const char *d = getenv("MAIAM_HUB_DIR");
+	return d && *d ? d : ".";
+}
+
+int hub_opt(int argc, char **argv, int *i, const char *name, const char **value)
+{
+	if (strcmp(argv[*i], name) != 0)
+		return 0;
+	if (*i + 1 >= argc || !argv[*i + 1][0]) {
+		hub_errorf("option '%s' needs a value", name);
+		*value = NULL;
+		return -1;
+	}
+	*value = argv[++*i];
+	return 1;
+}
+
+int hub_parse_household_id(const char *s, proto_id *out)
+{
+	char hex[17];
+	long serial;
+
+	if (!s || strlen(s) < 18 || s[16] != '-')
+		return -1;
+	memcpy(hex, s, 16);
+	hex[16] = '\0';
+	if (hub_parse_keyid(hex, &out->origin) || hub_parse_int(s + 17, 1, 0x7fffffffffffffffL, &serial))
+		return -1;
+	out->serial = (uint64_t)serial;
+	return 0;
+}

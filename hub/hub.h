@@ -1,0 +1,247 @@
+/*
+ * hub.h - what the files of maiam-hub share: the hub context (its directory,
+ * database, key and campaign), the store API (all SQL of hub-only tables
+ * lives in store.c), TLS, the ingest path, the writer thread and the server.
+ * Only main.c decides to exit; everything here returns a result.
+ */
+#ifndef HUB_H
+#define HUB_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+#include "maiam/proto.h"
+
+/* Exit codes (DESIGN.md): the same numbers the agent uses. */
+#define HUB_EXIT_OK 0
+#define HUB_EXIT_FAIL 1
+#define HUB_EXIT_USAGE 2
+#define HUB_EXIT_NETWORK 3
+#define HUB_EXIT_REJECTED 4
+
+#define HUB_DB_FILE "hub.db"
+#define HUB_KEY_FILE "hub.key"
+#define HUB_CA_FILE "ca.pem"
+#define HUB_CA_KEY_FILE "ca.key"
+#define HUB_CERT_FILE "server.pem"
+#define HUB_CERT_KEY_FILE "server.key"
+
+#define HUB_TOKEN_TTL_S (7 * 24 * 3600)
+#define HUB_MAX_BODY (PROTO_MAX_ZBODY + 4096u) /* one sealed change-set */
+#define HUB_MAX_HEADERS 8192
+
+/* ---- the hub context (ctx.c) ------------------------------------------- */
+
+typedef struct hub_ctx {
+	char dir[PATH_MAX];
+	sqlite3 *db;
+	proto_key *key;  /* the hub's private key */
+	uint64_t key_id;
+	char campaign_id[PROTO_CAMPAIGN_MAX + 1];
+	proto_campaign campaign;
+	int have_campaign;
+} hub_ctx;
+
+/* Path of a file in the hub directory; fails (-1) if it does not fit. */
+int hub_path(const hub_ctx *ctx, const char *name, char *out, size_t outlen);
+/* Open an initialised hub directory: db, key, campaign. err gets one line. */
+int hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen);
+void hub_close(hub_ctx *ctx);
+/* Print "maiam-hub: <msg>" on stderr. */
+void hub_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Parse an unsigned decimal in [lo, hi]; -1 if s is anything else. */
+int hub_parse_int(const char *s, long lo, long hi, long *out);
+/* --dir default: $MAIAM_HUB_DIR, else the current directory. */
+const char *hub_default_dir(void);
+/* argv[*i] == name: take its value (1), missing value (-1, reported); else 0. */
+int hub_opt(int argc, char **argv, int *i, const char *name, const char **value);
+/* Household id as "ORIGINHEX-SERIAL" (the form listings print). */
+int hub_parse_household_id(const char *s, proto_id *out);
+/* 16 hex digits -> key id; -1 if not exactly that. */
+int hub_parse_keyid(const char *s, uint64_t *out);
+
+/* ---- store.c: every SQL statement on hub-only tables -------------------- */
+
+#define HUB_SCOPE_COMMUNE 1
+#define HUB_SCOPE_DISTRICT 2
+
+typedef struct hub_scope {
+	int kind; /* HUB_SCOPE_* */
+	int code;
+} hub_scope;
+
+typedef struct hub_agent {
+	uint64_t id;
+	uint8_t pub[PROTO_PUBKEY_LEN];
+	hub_scope scope;
+	int64_t enrolled;
+	int64_t revoked; /* 0 if not */
+} hub_agent;
+
+/* Token states seen by hub_token_consume. */
+enum { HUB_TOKEN_OK = 0, HUB_TOKEN_UNKNOWN, HUB_TOKEN_USED, HUB_TOKEN_EXPIRED, HUB_TOKEN_REVOKED };
+
+int hub_store_migrate(sqlite3 *db);
+int hub_meta_get(sqlite3 *db, const char *key, char *out, size_t outlen); /* 1 found, 0 not, -1 error */
+int hub_meta_set(sqlite3 *db, const char *key, const char *value);
+int hub_meta_get_u64(sqlite3 *db, const char *key, uint64_t *out);    /* missing -> 0 */
+int hub_meta_set_u64(sqlite3 *db, const char *key, uint64_t v);
+
+int hub_token_add(sqlite3 *db, const hub_scope *scope, int64_t now, int64_t ttl,
+		  char token[65], int64_t *id);
+/* Check and use a token in the current transaction: *state is HUB_TOKEN_*. */
+int hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64_t agent,
+		      int *state, hub_scope *scope, int64_t *token_id);
+int hub_agent_insert(sqlite3 *db, const uint8_t pub[PROTO_PUBKEY_LEN], const hub_scope *scope,
+		     int64_t now, int64_t token_id);
+int hub_agent_get(sqlite3 *db, uint64_t id, hub_agent *out); /* 1 found, 0 not, -1 error */
+/* Revoke by agent key id (16 hex) or token number; 1 done, 0 nothing matched. */
+int hub_agent_revoke(sqlite3 *db, const char *id, int64_t now);
+typedef int (*hub_agent_row_cb)(void *arg, int64_t token_id, const char *status,
+				const hub_scope *scope, uint64_t agent, int64_t created,
+				int64_t expires, uint64_t last_seq);
+int hub_agent_each(sqlite3 *db, int64_t now, hub_agent_row_cb cb, void *arg);
+
+/* Ledger: the chain head of an origin (seq 0 if none), a seq's hash. */
+int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32]);
+int hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[32]); /* 1/0/-1 */
+int hub_ledger_insert(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t hash[32],
+		      const uint8_t *sealed, size_t len, int64_t now);
+typedef int (*hub_ledger_row_cb)(void *arg, int64_t id, uint64_t origin, const uint8_t *sealed,
+				 size_t len);
+/* Rows with id > after in order, at most limit; cb returning non-zero stops. */
+int hub_ledger_each(sqlite3 *db, int64_t after, int limit, hub_ledger_row_cb cb, void *arg);
+int hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
+		      const char *code, const char *message, int64_t now);
+
+/* Shared-table lookups for scope checks (read only). 1 found, 0 not, -1 error. */
+int hub_household_commune(sqlite3 *db, proto_id id, int64_t *commune);
+/* An event's household (ref) or unit: *has_household tells which one is set. */
+int hub_event_anchor(sqlite3 *db, proto_id id, int *has_household, proto_id *household,
+		     int64_t *unit);
+
+typedef struct hub_household_row {
+	proto_id id;
+	const char *ref, *name, *national_id, *hamlet, *category, *review_status;
+	int64_t commune, members;
+	int has_commune, has_members;
+} hub_household_row;
+typedef int (*hub_household_cb)(void *arg, const hub_household_row *row);
+/* commune 0: all. */
+int hub_household_each(sqlite3 *db, int64_t commune, hub_household_cb cb, void *arg);
+typedef void (*hub_column_cb)(void *arg, const char *name, const char *value /* NULL */);
+/* Every stored column of one household: 1 shown, 0 unknown, -1 error. */
+int hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg);
+/* The stored stamp of one household field (0 if none). */
+int hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *stamp);
+
+/* ---- tls.c -------------------------------------------------------------- */
+
+/* Make ca.pem/ca.key and server.pem/server.key in dir unless server.pem exists. */
+int hub_tls_init(const char *dir, const char *const *hosts, size_t nhosts, char *err, size_t errlen);
+/* A client certificate for an agent's Ed25519 key, signed by the hub CA (PEM, free()). */
+int hub_tls_issue_client(const char *dir, const uint8_t pub[PROTO_PUBKEY_LEN], char **pem,
+			 char *err, size_t errlen);
+struct ssl_ctx_st;
+/* The server context: TLS 1.2+, modern ciphers, optional client certificates. */
+struct ssl_ctx_st *hub_tls_server_ctx(const char *dir, char *err, size_t errlen);
+
+/* ---- ingest.c: the one verify + merge + ledger path ---------------------- */
+
+typedef struct hub_verdict {
+	int status;          /* HTTP status: 200 applied/already, 4xx rejected, 500 */
+	const char *code;    /* "applied", "already_applied", or the error code */
+	char message[256];
+	uint64_t origin, seq;
+	uint64_t expected_seq; /* gap/fork: what the hub expects next (0: none) */
+	int has_expected_hash;
+	uint8_t expected_hash[32];
+	uint8_t hash[32];
+	proto_merge_stats stats;
+} hub_verdict;
+
+/*
+ * Check one sealed change-set and, if every check passes, merge it with its
+ * ledger row in one transaction. 'peer' is the key id the sender proved over
+ * TLS (0 for a USB import). A rejection is stored with its reason.
+ * Returns 0 when accepted (applied or already applied), 1 when rejected,
+ * -1 on an internal error (v->status 500).
+ */
+int hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
+	       hub_verdict *v);
+/* Seal records with the hub key as the hub's next change-set and ledger it. */
+int hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen);
+/* Is commune inside scope (using the campaign's units)? */
+int hub_in_scope(const hub_ctx *ctx, const hub_scope *scope, int64_t commune);
+
+/* ---- json.c: the small JSON the protocol needs -------------------------- */
+
+/* Append s as a JSON string (with quotes). */
+int hub_json_str(proto_buf *b, const char *s);
+/* Find "key": "string" in a flat JSON object; value copied, unescaped. 1/0/-1 (malformed). */
+int hub_json_get_str(const char *json, size_t len, const char *key, char *out, size_t outlen);
+/* Append a JSON error object. */
+int hub_json_error(proto_buf *b, const char *code, const char *message);
+
+/* ---- HTTP jobs: the event loop hands them to the writer thread ---------- */
+
+typedef struct hub_job hub_job;
+typedef void (*hub_route_fn)(hub_ctx *ctx, hub_job *job);
+
+struct hub_job {
+	hub_route_fn run;
+	void *req;            /* struct evhttp_request *, only touched on the loop */
+	uint64_t peer;        /* key id from the client certificate, 0 if none */
+	uint8_t *body;
+	size_t len;
+	char query[256];
+	/* filled by the route in the writer thread */
+	int status;
+	const char *ctype;
+	proto_buf resp;
+	char hname[2][24];
+	char hval[2][64];
+	hub_job *next;
+};
+
+/* Set a JSON error response on a job. */
+void hub_job_error(hub_job *job, int status, const char *code, const char *message);
+void hub_job_header(hub_job *job, const char *name, const char *value);
+
+void hub_route_enroll(hub_ctx *ctx, hub_job *job);
+void hub_route_push(hub_ctx *ctx, hub_job *job);
+void hub_route_pull(hub_ctx *ctx, hub_job *job);
+
+/* writer.c */
+typedef struct hub_writer hub_writer;
+typedef void (*hub_writer_done_fn)(void *arg);
+/* Start the thread; done(arg) is called from it when a job has finished
+ * (it must be thread-safe: it only wakes the event loop). */
+hub_writer *hub_writer_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg);
+void hub_writer_submit(hub_writer *w, hub_job *job);
+/* Finished jobs, in completion order (the caller owns them). */
+hub_job *hub_writer_take_done(hub_writer *w);
+size_t hub_writer_pending(hub_writer *w);
+/* Finish queued jobs, stop and join the thread, free w. */
+void hub_writer_stop(hub_writer *w);
+void hub_job_free(hub_job *job);
+
+/* server.c */
+typedef struct hub_serve_opts {
+	const char *listen; /* "ADDR:PORT" */
+	int max_conns;
+	int header_deadline_s;
+	int idle_timeout_s;
+	int drain_s;        /* how long SIGTERM waits for in-flight work */
+} hub_serve_opts;
+int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts);
+
+/* command entry points */
+int hub_cmd_init(int argc, char **argv);
+int hub_cmd_serve(int argc, char **argv);
+int hub_cmd_agent(int argc, char **argv);
+int hub_cmd_import(int argc, char **argv);
+int hub_cmd_household(int argc, char **argv);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * main.c - maiam-hub: the province server. git-style: the first argument
+ * names a command group, looked up in the table below; each group lives in
+ * its own cmd_*.c file. Only this file decides the process's exit code.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "hub.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "init", hub_cmd_init, "init --dir DIR [--campaign FILE] [--host NAME|IP ...]" },
+	{ "serve", hub_cmd_serve, "serve --dir DIR [--listen ADDR:PORT]" },
+	{ "agent", hub_cmd_agent, "agent add --commune CODE | --district CODE [--json]; agent list [--json]; agent revoke ID" },
+	{ "import", hub_cmd_import, "import FILE..." },
+	{ "household", hub_cmd_household, "household list [--commune CODE] [--json]; household show ID;"
+					  " household approve|reject ID [--reason TEXT]" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: maiam-hub COMMAND [ARGS]   (every command takes --dir DIR,"
+		   " default $MAIAM_HUB_DIR or .)\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  maiam-hub %s\n", commands[i].help);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return HUB_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return HUB_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	hub_errorf("'%s' is not a command: see 'maiam-hub --help'", argv[1]);
+	return HUB_EXIT_USAGE;
+}

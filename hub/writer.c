@@ -1,0 +1,170 @@
+/*
+ * writer.c - the single SQLite writer thread. The event loop only moves
+ * bytes; verifying, inflating, merging and WAL checkpoints happen here, so a
+ * slow merge or checkpoint never stalls other connections. Jobs go in through
+ * a mutex-guarded queue; finished jobs come back on a second queue and the
+ * loop is woken with the caller's thread-safe 'done' callback.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hub.h"
+
+struct hub_writer {
+	hub_ctx *ctx;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	hub_job *head, *tail;      /* waiting */
+	hub_job *done_head, *done_tail;
+	size_t pending;            /* waiting + running */
+	int stopping;
+	hub_writer_done_fn done;
+	void *done_arg;
+};
+
+void hub_job_free(hub_job *job)
+{
+	if (!job)
+		return;
+	free(job->body);
+	proto_buf_release(&job->resp);
+	free(job);
+}
+
+void hub_job_header(hub_job *job, const char *name, const char *value)
+{
+	int i;
+	for (i = 0; i < 2; i++) {
+		if (!job->hname[i][0]) {
+			snprintf(job->hname[i], sizeof(job->hname[i]), "%s", name);
+			snprintf(job->hval[i], sizeof(job->hval[i]), "%s", value);
+			return;
+		}
+	}
+}
+
+void hub_job_error(hub_job *job, int status, const char *code, const char *message)
+{
+	job->status = status;
+	job->ctype = "application/json";
+	proto_buf_reset(&job->resp);
+	if (hub_json_error(&job->resp, code, message)) {
+		proto_buf_reset(&job->resp);
+		proto_buf_append_str(&job->resp, "{\"error\": \"internal\"}\n");
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	hub_writer *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		hub_job *job;
+
+		while (!w->head && !w->stopping)
+			pthread_cond_wait(&w->wake, &w->lock);
+		if (!w->head)
+			break; /* stopping and drained */
+		job = w->head;
+		w->head = job->next;
+		if (!w->head)
+			w->tail = NULL;
+		job->next = NULL;
+		pthread_mutex_unlock(&w->lock);
+
+		job->run(w->ctx, job);
+
+		pthread_mutex_lock(&w->lock);
+		if (w->done_tail)
+			w->done_tail->next = job;
+		else
+			w->done_head = job;
+		w->done_tail = job;
+		w->pending--;
+		pthread_mutex_unlock(&w->lock);
+		w->done(w->done_arg);
+		pthread_mutex_lock(&w->lock);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+hub_writer *hub_writer_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg)
+{
+	hub_writer *w = proto_calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->ctx = ctx;
+	w->done = done;
+	w->done_arg = arg;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->wake);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void hub_writer_submit(hub_writer *w, hub_job *job)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&w->lock);
+	if (w->tail)
+		w->tail->next = job;
+	else
+		w->head = job;
+	w->tail = job;
+	w->pending++;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+hub_job *hub_writer_take_done(hub_writer *w)
+{
+	hub_job *list;
+
+	pthread_mutex_lock(&w->lock);
+	list = w->done_head;
+	w->done_head = w->done_tail = NULL;
+	pthread_mutex_unlock(&w->lock);
+	return list;
+}
+
+size_t hub_writer_pending(hub_writer *w)
+{
+	size_t n;
+
+	pthread_mutex_lock(&w->lock);
+	n = w->pending;
+	pthread_mutex_unlock(&w->lock);
+	return n;
+}
+
+void hub_writer_stop(hub_writer *w)
+{
+	hub_job *job;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = 1;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	/* answers nobody will read any more: the loop has stopped */
+	job = w->done_head;
+	while (job) {
+		hub_job *next = job->next;
+		hub_job_free(job);
+		job = next;
+	}
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->wake);
+	free(w);
+}
