@@ -1,0 +1,147 @@
+/*
+ * cli.c - the command table and dispatch (git's builtin table): global
+ * options, --help, opening the store for the commands that need it. enroll
+ * and sync have their slots; the network side fills them in later.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "agent.h"
+#include "cmds.h"
+#include "store.h"
+
+#define NEED_STORE 1u
+
+static const struct agent_cmd {
+	const char *name;
+	int (*fn)(agent_ctx *ctx, int argc, char **argv);
+	unsigned flags;
+	const char *summary;
+} commands[] = {
+	{ "init", agent_cmd_init, 0, N_("create the local store and key pair (offline)") },
+	{ "enroll", NULL, NEED_STORE, N_("register this laptop with the hub (once, online)") },
+	{ "household", agent_cmd_household, NEED_STORE, N_("add, edit, list, show, find, import households") },
+	{ "milestone", agent_cmd_milestone, NEED_STORE, N_("record a construction stage of a house") },
+	{ "contribution", agent_cmd_contribution, NEED_STORE, N_("record money, labour days or materials") },
+	{ "status", agent_cmd_status, NEED_STORE, N_("pending changes, last export or sync, commune, key") },
+	{ "check", agent_cmd_check, NEED_STORE, N_("verify the local store is whole") },
+	{ "sync", NULL, NEED_STORE, N_("send pending changes to the hub, then fetch updates") },
+	{ "export", agent_cmd_export, NEED_STORE, N_("write signed change-sets to a file for a USB stick") },
+};
+
+void agent_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("maiam-agent: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void agent_err_proto(const char *what, proto_result r, const char *todo)
+{
+	agent_err("%s: %s; %s", what, proto_strerror(r), todo);
+}
+
+void agent_ctx_init(agent_ctx *ctx)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->out = stdout;
+}
+
+void agent_ctx_release(agent_ctx *ctx)
+{
+	agent_store_close(ctx);
+	proto_key_free(ctx->key);
+	ctx->key = NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "%s", _("usage: maiam-agent [--home DIR] [--json] COMMAND [ARGS]\n\n"
+			   "Records households, construction milestones and contributions on the\n"
+			   "commune laptop, offline. Commands:\n"));
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-14s %s\n", commands[i].name, _(commands[i].summary));
+	fprintf(f, "%s", _("\n'maiam-agent COMMAND --help' explains a command.\n"
+			   "Exit codes: 0 done, 1 failed, 2 usage error, 3 network, 4 rejected by the hub.\n"));
+}
+
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}
+
+/* Take --home DIR and --json out of argv wherever they are (before "--"). */
+static int take_globals(agent_ctx *ctx, int *argc, char **argv)
+{
+	int o = 0, i;
+
+	for (i = 0; i < *argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			ctx->json = 1;
+		} else if (strncmp(argv[i], "--home=", 7) == 0) {
+			ctx->home_opt = argv[i] + 7;
+		} else if (strcmp(argv[i], "--home") == 0) {
+			if (i + 1 >= *argc) {
+				agent_err(_("option '--home' needs a directory"));
+				return AGENT_USAGE;
+			}
+			ctx->home_opt = argv[++i];
+		} else {
+			argv[o++] = argv[i];
+		}
+	}
+	while (i < *argc)
+		argv[o++] = argv[i++];
+	*argc = o;
+	return AGENT_OK;
+}
+
+int agent_run(agent_ctx *ctx, int argc, char **argv)
+{
+	const struct agent_cmd *cmd = NULL;
+	int rc = take_globals(ctx, &argc, argv);
+
+	if (rc != AGENT_OK)
+		return rc;
+	if (argc < 1) {
+		usage(stderr);
+		return AGENT_USAGE;
+	}
+	if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
+	    strcmp(argv[0], "help") == 0) {
+		usage(ctx->out);
+		return AGENT_OK;
+	}
+	if (strcmp(argv[0], "--version") == 0) {
+		fprintf(ctx->out, "maiam-agent %s\n", MAIAM_VERSION);
+		return AGENT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (!cmd) {
+		agent_err(_("unknown command '%s'; see 'maiam-agent --help'"), argv[0]);
+		return AGENT_USAGE;
+	}
+	if (!cmd->fn) {
+		agent_err(_("'%s' is not available in this build yet; use 'maiam-agent export' and carry the file to the hub"),
+			  cmd->name);
+		return AGENT_FAIL;
+	}
+	if ((cmd->flags & NEED_STORE) && !wants_help(argc, argv)) {
+		rc = agent_store_open(ctx);
+		if (rc != AGENT_OK)
+			return rc;
+	}
+	fflush(ctx->out);
+	rc = cmd->fn(ctx, argc, argv);
+	fflush(ctx->out);
+	return rc;
+}

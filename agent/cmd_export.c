@@ -1,0 +1,98 @@
+/*
+ * cmd_export.c - "export --out FILE": seal every pending change into signed
+ * change-sets (one transaction: outbox -> sealed), then write every sealed
+ * change-set the hub has not acknowledged to FILE as a bundle, atomically.
+ * Exporting again without new changes seals nothing and writes the same
+ * change-sets; they stay pending until a hub acknowledges them.
+ */
+#include <string.h>
+#include <time.h>
+#include "maiam/bundle.h"
+#include "agent.h"
+#include "cmds.h"
+#include "store.h"
+
+static void help(FILE *f)
+{
+	fprintf(f, "%s", _("usage: maiam-agent export --out FILE [--json]\n\n"
+			   "Seals the pending changes into signed change-sets and writes every\n"
+			   "change-set not yet acknowledged by the hub to FILE, for a USB stick.\n"
+			   "Import it on the hub with 'maiam-hub import FILE'.\n"));
+}
+
+static void now_utc(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm))
+		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else
+		snprintf(out, 32, "unknown");
+}
+
+int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
+{
+	agent_opt opts[] = { { "out", 1, NULL } };
+	char when[32], line[AGENT_PATH_MAX + 64];
+	size_t npos, ncs = 0, nrec = 0, nall = 0;
+	proto_buf bundle;
+	proto_result r;
+	int rc = agent_parse_opts("export", argc, argv, opts, 1, NULL, 0, &npos);
+
+	if (rc == AGENT_HELP) {
+		help(ctx->out);
+		return AGENT_OK;
+	}
+	if (rc != AGENT_OK)
+		return rc;
+	if (!opts[0].value || !*opts[0].value) {
+		agent_err(_("--out FILE is required; e.g. 'maiam-agent export --out /media/usb/xa-31498.maiam'"));
+		return AGENT_USAGE;
+	}
+	r = agent_store_load_key(ctx);
+	if (r != PROTO_OK) {
+		agent_err_proto(_("cannot load the key 'agent.key'"), r,
+				_("the store's key is missing or damaged; restore it from a backup"));
+		return AGENT_FAIL;
+	}
+	rc = agent_tx_begin(ctx);
+	if (rc != AGENT_OK)
+		return rc;
+	r = agent_store_seal(ctx, &ncs, &nrec);
+	if (r != PROTO_OK) {
+		agent_tx_rollback(ctx);
+		agent_err_proto(_("cannot seal the pending changes"), r, _("nothing was changed; try again"));
+		return AGENT_FAIL;
+	}
+	rc = agent_tx_commit(ctx);
+	if (rc != AGENT_OK)
+		return rc;
+	/* Sealed change-sets are safe in the store now; writing the file may
+	 * fail and be retried without sealing anything twice. */
+	proto_buf_init(&bundle, (size_t)1 << 30);
+	r = agent_store_bundle(ctx, &bundle, &nall);
+	if (r == PROTO_OK)
+		r = proto_write_file_atomic(opts[0].value, bundle.data ? bundle.data : (const uint8_t *)"",
+					    bundle.len, 0644);
+	proto_buf_release(&bundle);
+	if (r != PROTO_OK) {
+		agent_err_proto(opts[0].value, r, _("check that the USB stick is mounted and writable, then export again"));
+		return AGENT_FAIL;
+	}
+	now_utc(when);
+	snprintf(line, sizeof line, "%s %s", when, opts[0].value);
+	if (agent_meta_set(ctx, "last_export", line) != PROTO_OK)
+		agent_err(_("note: the export was written but its time was not saved"));
+	if (ctx->json)
+		fprintf(ctx->out, "{\"sealed_now\":%zu,\"records_sealed_now\":%zu,\"changesets_in_file\":%zu,\"file\":",
+			ncs, nrec, nall);
+	if (ctx->json) {
+		agent_json_str(ctx->out, opts[0].value);
+		fputs("}\n", ctx->out);
+	} else {
+		fprintf(ctx->out, _("Sealed %zu new change-sets (%zu changes); wrote %zu change-sets to %s\n"),
+			ncs, nrec, nall, opts[0].value);
+	}
+	return AGENT_OK;
+}

@@ -1,0 +1,160 @@
+/*
+ * cmd_milestone.c - "milestone ID STAGE": one construction stage of a house,
+ * an append-only event. Stages go in order (surveyed ... handed_over); a
+ * stage whose predecessor is missing or dated later, or a stage recorded
+ * twice, is refused unless --force REASON, and the reason is kept with it.
+ */
+#include <string.h>
+#include "agent.h"
+#include "cmds.h"
+#include "store.h"
+#include "validate.h"
+
+static void help(FILE *f)
+{
+	fprintf(f, "%s", _("usage: maiam-agent milestone ID STAGE [--date YYYY-MM-DD] [--note TEXT]\n"
+			   "                                  [--force REASON]\n\n"
+			   "Stages, in order: surveyed, approved, started, foundation, walls, roof,\n"
+			   "completed, handed_over. --date defaults to today and must fall in the\n"
+			   "campaign period. A stage before its predecessor is refused unless\n"
+			   "--force REASON, which records why.\n"));
+}
+
+typedef struct stages {
+	int have[9];
+	char date[9][11];
+} stages;
+
+static int note_stage(const agent_ms *m, void *arg)
+{
+	stages *s = arg;
+
+	if (m->rank >= 1 && m->rank <= 8) {
+		/* keep the earliest date of each stage */
+		if (!s->have[m->rank] || strcmp(m->date, s->date[m->rank]) < 0)
+			snprintf(s->date[m->rank], 11, "%s", m->date);
+		s->have[m->rank] = 1;
+	}
+	return 0;
+}
+
+/* Why the stage is out of order, or NULL. */
+static const char *out_of_order(const stages *s, int rank, const char *date, char *why, size_t n,
+				const char *ref)
+{
+	const char *stage = proto_stages[rank - 1];
+
+	if (s->have[rank]) {
+		snprintf(why, n, _("stage '%s' is already recorded for household %s (%s)"), stage, ref,
+			 s->date[rank]);
+		return why;
+	}
+	if (rank > 1 && !s->have[rank - 1]) {
+		snprintf(why, n, _("stage '%s' comes after '%s', which household %s does not have yet"),
+			 stage, proto_stages[rank - 2], ref);
+		return why;
+	}
+	if (rank > 1 && strcmp(date, s->date[rank - 1]) < 0) {
+		snprintf(why, n, _("stage '%s' on %s would be before '%s' on %s"), stage, date,
+			 proto_stages[rank - 2], s->date[rank - 1]);
+		return why;
+	}
+	return NULL;
+}
+
+int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
+{
+	agent_opt opts[] = { { "date", 1, NULL }, { "note", 1, NULL }, { "force", 1, NULL } };
+	char *pos[2], today[11], err[512], why[512], full[40];
+	const char *date, *note, *force, *ref;
+	proto_changeset cs;
+	agent_row row;
+	stages s;
+	proto_id hh, id;
+	proto_result r;
+	size_t npos;
+	int rank, rc;
+
+	rc = agent_parse_opts("milestone", argc, argv, opts, 3, pos, 2, &npos);
+	if (rc == AGENT_HELP) {
+		help(ctx->out);
+		return AGENT_OK;
+	}
+	if (rc != AGENT_OK)
+		return rc;
+	if (npos != 2) {
+		agent_err(_("'milestone' needs a household ID and a stage; e.g. 'milestone 7KQ2-15 roof --date 2023-07-20'"));
+		return AGENT_USAGE;
+	}
+	rank = proto_stage_rank(pos[1]);
+	if (!rank) {
+		agent_err(_("stage '%s' is unknown; use one of surveyed, approved, started, foundation, walls, roof, completed, handed_over"),
+			  pos[1]);
+		return AGENT_USAGE;
+	}
+	agent_today(today);
+	date = opts[0].value ? opts[0].value : today;
+	note = opts[1].value;
+	force = opts[2].value;
+	if (agent_check_date(date, ctx->period_start, ctx->period_end, err, sizeof err) != 0) {
+		agent_err(_("--date: %s%s"), err, opts[0].value ? "" : _(" (no --date given: pass the day the stage was reached)"));
+		return AGENT_USAGE;
+	}
+	if (note && agent_check_text(note, 2000, err, sizeof err) != 0) {
+		agent_err(_("--note: %s"), err);
+		return AGENT_USAGE;
+	}
+	if (force && (!*force || agent_check_text(force, 2000, err, sizeof err) != 0)) {
+		agent_err(_("--force: give the reason why the stage is recorded out of order"));
+		return AGENT_USAGE;
+	}
+	rc = agent_tx_begin(ctx);
+	if (rc != AGENT_OK)
+		return rc;
+	rc = agent_hh_resolve(ctx, pos[0], &hh);
+	if (rc != AGENT_OK)
+		goto fail;
+	memset(&s, 0, sizeof s);
+	rc = AGENT_FAIL;
+	if (agent_hh_get(ctx, hh, &row) != 1 || agent_ms_foreach(ctx, hh, note_stage, &s) != 0) {
+		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
+		goto fail;
+	}
+	ref = row.v[PROTO_HH_REF] ? row.v[PROTO_HH_REF] : pos[0];
+	if (out_of_order(&s, rank, date, why, sizeof why, ref) && !force) {
+		agent_err(_("%s; record the stages in order, or add --force REASON"), why);
+		agent_row_release(&row);
+		goto fail;
+	}
+	agent_row_release(&row);
+	id.origin = ctx->key_id;
+	id.serial = agent_take_serial(ctx);
+	r = agent_cs_init(ctx, &cs);
+	if (!r) r = proto_changeset_begin(&cs, PROTO_KIND_MILESTONE, id, agent_stamp(ctx), ctx->key_id);
+	if (!r) r = proto_changeset_add_ref(&cs, PROTO_MS_HOUSEHOLD, 0, hh);
+	if (!r) r = proto_changeset_add_text(&cs, PROTO_MS_STAGE, 0, pos[1], strlen(pos[1]));
+	if (!r) r = proto_changeset_add_text(&cs, PROTO_MS_DATE, 0, date, strlen(date));
+	if (!r && note) r = proto_changeset_add_text(&cs, PROTO_MS_NOTE, 0, note, strlen(note));
+	if (!r && force) r = proto_changeset_add_text(&cs, PROTO_MS_FORCED, 0, force, strlen(force));
+	if (!r) r = agent_store_record(ctx, &cs);
+	proto_changeset_release(&cs);
+	if (r != PROTO_OK) {
+		agent_err_proto(_("cannot record the milestone"), r, _("nothing was recorded; try again"));
+		goto fail;
+	}
+	rc = agent_tx_commit(ctx);
+	if (rc != AGENT_OK)
+		return rc;
+	agent_id_format(id, full);
+	if (ctx->json)
+		fprintf(ctx->out, "{\"id\":\"%s\",\"stage\":\"%s\",\"date\":\"%s\"}\n", full, pos[1], date);
+	else
+		fprintf(ctx->out, _("Recorded stage '%s' on %s for household %s\n"), pos[1], date, pos[0]);
+	if (rank >= 7 && strcmp(date, ctx->deadline) > 0)
+		agent_err(_("note: %s is after the campaign deadline %s; it will be reported as late"),
+			  date, ctx->deadline);
+	return AGENT_OK;
+fail:
+	agent_tx_rollback(ctx);
+	return rc;
+}

@@ -1,0 +1,107 @@
+/*
+ * cmd_status.c - "status" (what is waiting to go to the hub, when it last
+ * went, which commune and key this laptop is) and "check" (prove the store
+ * is whole after a crash: see store_check.c).
+ */
+#include <string.h>
+#include "agent.h"
+#include "cmds.h"
+#include "store.h"
+
+static int no_args(const char *cmd, agent_ctx *ctx, int argc, char **argv, const char *helptext)
+{
+	size_t npos;
+	int rc = agent_parse_opts(cmd, argc, argv, NULL, 0, NULL, 0, &npos);
+
+	if (rc == AGENT_HELP)
+		fputs(helptext, ctx->out);
+	return rc;
+}
+
+int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
+{
+	char hex[17], last_export[40] = "", last_sync[40] = "", hub[256] = "";
+	agent_counts c;
+	int rc = no_args("status", ctx, argc, argv,
+			 _("usage: maiam-agent status [--json]\n\n"
+			   "Shows pending changes, the last export and sync, the commune and the key id.\n"));
+
+	if (rc != AGENT_OK)
+		return rc == AGENT_HELP ? AGENT_OK : rc;
+	memset(&c, 0, sizeof c);
+	if (agent_store_counts(ctx, &c) != PROTO_OK) {
+		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
+		return AGENT_FAIL;
+	}
+	agent_meta_get(ctx, "last_export", last_export, sizeof last_export);
+	agent_meta_get(ctx, "last_sync", last_sync, sizeof last_sync);
+	agent_meta_get(ctx, "hub_url", hub, sizeof hub);
+	proto_key_id_hex(ctx->key_id, hex);
+	if (ctx->json) {
+		fprintf(ctx->out, "{\"commune\":%d,\"commune_name\":", ctx->commune);
+		agent_json_str(ctx->out, ctx->commune_name);
+		fprintf(ctx->out, ",\"campaign\":");
+		agent_json_str(ctx->out, ctx->campaign);
+		fprintf(ctx->out, ",\"key_id\":\"%s\",\"home\":", hex);
+		agent_json_str(ctx->out, ctx->home);
+		fprintf(ctx->out, ",\"pending_records\":%lld,\"sealed_unacked\":%lld,"
+			"\"sealed_unacked_records\":%lld,\"households\":%lld,\"milestones\":%lld,"
+			"\"contributions\":%lld,\"last_export\":",
+			(long long)c.outbox, (long long)c.sealed, (long long)c.sealed_records,
+			(long long)c.households, (long long)c.milestones, (long long)c.contributions);
+		agent_json_str(ctx->out, *last_export ? last_export : NULL);
+		fputs(",\"last_sync\":", ctx->out);
+		agent_json_str(ctx->out, *last_sync ? last_sync : NULL);
+		fputs(",\"hub\":", ctx->out);
+		agent_json_str(ctx->out, *hub ? hub : NULL);
+		fputs("}\n", ctx->out);
+		return AGENT_OK;
+	}
+	fprintf(ctx->out, _("Commune:        %s (%d)\n"), ctx->commune_name, ctx->commune);
+	fprintf(ctx->out, _("Campaign:       %s (%s to %s)\n"), ctx->campaign, ctx->period_start,
+		ctx->deadline);
+	fprintf(ctx->out, _("Key id:         %s\n"), hex);
+	fprintf(ctx->out, _("Store:          %s\n"), ctx->home);
+	fprintf(ctx->out, _("Recorded:       %lld households, %lld milestones, %lld contributions\n"),
+		(long long)c.households, (long long)c.milestones, (long long)c.contributions);
+	fprintf(ctx->out, _("Pending:        %lld changes not exported yet\n"), (long long)c.outbox);
+	fprintf(ctx->out, _("Awaiting hub:   %lld change-sets (%lld changes) exported or sent, not yet acknowledged\n"),
+		(long long)c.sealed, (long long)c.sealed_records);
+	fprintf(ctx->out, _("Last export:    %s\n"), *last_export ? last_export : _("never"));
+	fprintf(ctx->out, _("Last sync:      %s\n"), *last_sync ? last_sync : _("never"));
+	fprintf(ctx->out, _("Hub:            %s\n"), *hub ? hub : _("not enrolled yet"));
+	return AGENT_OK;
+}
+
+int agent_cmd_check(agent_ctx *ctx, int argc, char **argv)
+{
+	agent_check_report rep;
+	proto_result r;
+	int ok, rc = no_args("check", ctx, argc, argv,
+			     _("usage: maiam-agent check [--json]\n\n"
+			       "Verifies the store: SQLite integrity, every sealed change-set signed and\n"
+			       "chained, every recorded row with its change, nothing twice.\n"));
+
+	if (rc != AGENT_OK)
+		return rc == AGENT_HELP ? AGENT_OK : rc;
+	r = agent_store_check(ctx, &rep);
+	if (r != PROTO_OK) {
+		agent_err_proto(_("cannot check the store"), r, _("check the key file and the disk"));
+		return AGENT_FAIL;
+	}
+	ok = rep.integrity_ok && !rep.duplicates && !rep.missing && !rep.bad_chain;
+	if (ctx->json)
+		fprintf(ctx->out, "{\"ok\":%s,\"integrity_ok\":%s,\"records\":%lld,\"duplicates\":%lld,"
+			"\"missing\":%lld,\"bad_chain\":%lld}\n", ok ? "true" : "false",
+			rep.integrity_ok ? "true" : "false", (long long)rep.records,
+			(long long)rep.duplicates, (long long)rep.missing, (long long)rep.bad_chain);
+	else
+		fprintf(ctx->out, _("integrity: %s; records: %lld; duplicated: %lld; rows without their change: %lld; bad change-sets: %lld\n"),
+			rep.integrity_ok ? "ok" : _("DAMAGED"), (long long)rep.records,
+			(long long)rep.duplicates, (long long)rep.missing, (long long)rep.bad_chain);
+	if (!ok) {
+		agent_err(_("the store is not whole; keep a copy of '%s' and ask for help"), ctx->home);
+		return AGENT_FAIL;
+	}
+	return AGENT_OK;
+}

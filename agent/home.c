@@ -1,0 +1,92 @@
+/*
+ * home.c - where the agent keeps its store and where it finds its shipped
+ * data. Home: --home, then $MAIAM_HOME, then $XDG_DATA_HOME/maiam, then
+ * ~/.local/share/maiam (XDG base directory spec). Data: $MAIAM_DATA_DIR, then
+ * the directory CMake compiled in (MAIAM_DATA_DIR).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "agent.h"
+
+#ifndef MAIAM_DATA_DIR
+#define MAIAM_DATA_DIR "."
+#endif
+
+int agent_path_join(char *out, size_t n, const char *dir, const char *name)
+{
+	int w = snprintf(out, n, "%s/%s", dir, name);
+
+	return (w < 0 || (size_t)w >= n) ? -1 : 0;
+}
+
+int agent_home_resolve(agent_ctx *ctx)
+{
+	const char *v;
+	int w;
+
+	if (ctx->home_opt && *ctx->home_opt)
+		w = snprintf(ctx->home, sizeof ctx->home, "%s", ctx->home_opt);
+	else if ((v = getenv("MAIAM_HOME")) && *v)
+		w = snprintf(ctx->home, sizeof ctx->home, "%s", v);
+	else if ((v = getenv("XDG_DATA_HOME")) && *v == '/')
+		w = snprintf(ctx->home, sizeof ctx->home, "%s/maiam", v);
+	else if ((v = getenv("HOME")) && *v)
+		w = snprintf(ctx->home, sizeof ctx->home, "%s/.local/share/maiam", v);
+	else {
+		agent_err(_("cannot tell where the agent's home is; pass --home DIR or set MAIAM_HOME"));
+		return AGENT_FAIL;
+	}
+	if (w < 0 || (size_t)w >= sizeof ctx->home - 32) {
+		agent_err(_("home directory path is too long; pass a shorter --home DIR"));
+		return AGENT_FAIL;
+	}
+	return AGENT_OK;
+}
+
+/* mkdir -p: create each missing component. */
+int agent_mkdirs(const char *path, unsigned mode)
+{
+	char tmp[AGENT_PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(tmp, path, len + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, mode) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, mode) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int agent_data_path(const char *rel, char *out, size_t n)
+{
+	const char *dir = getenv("MAIAM_DATA_DIR");
+
+	if (!dir || !*dir)
+		dir = MAIAM_DATA_DIR;
+	return agent_path_join(out, n, dir, rel);
+}
+
+void agent_today(char out[11])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&now, &tm)) {
+		snprintf(out, 11, "1970-01-01");
+		return;
+	}
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}

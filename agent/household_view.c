@@ -1,0 +1,331 @@
+/*
+ * household_view.c - "household list|show|find": read-only views. find
+ * folds case and Vietnamese diacritics on both sides, so a worker typing on
+ * a keyboard without Telex still finds "Nguyễn Văn Ân"; it also matches the
+ * national id and the short reference.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "agent.h"
+#include "cmds.h"
+#include "store.h"
+
+static const char *stage_name(int rank)
+{
+	return rank >= 1 && rank <= 8 ? proto_stages[rank - 1] : NULL;
+}
+
+/* The household's members as JSON, without the closing brace. */
+static void hh_json_open(agent_ctx *ctx, const agent_row *row)
+{
+	char full[40];
+
+	agent_id_format(row->id, full);
+	fprintf(ctx->out, "{\"id\":\"%s\"", full);
+	for (int f = 1; f <= PROTO_HH_NFIELDS; f++) {
+		const proto_field_desc *d = proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)f);
+
+		fprintf(ctx->out, ",\"%s\":", d->column);
+		if (row->v[f] && (d->types & PROTO_T(PROTO_V_INT)))
+			fputs(row->v[f], ctx->out); /* SQLite's text of an INTEGER */
+		else
+			agent_json_str(ctx->out, row->v[f]);
+	}
+	fputs(",\"stage\":", ctx->out);
+	agent_json_str(ctx->out, stage_name(row->stage));
+}
+
+void agent_hh_json(agent_ctx *ctx, const agent_row *row)
+{
+	hh_json_open(ctx, row);
+	fputc('}', ctx->out);
+}
+
+/* Callbacks of show: ctx plus how many items went out (for the commas). */
+typedef struct show_state {
+	agent_ctx *ctx;
+	size_t n;
+} show_state;
+
+typedef struct view {
+	agent_ctx *ctx;
+	agent_table *table;
+	size_t n;
+	/* find only */
+	char *folded;
+	const char *digits;
+	char ref[32];
+	int has_ref;
+	proto_id id;
+	int has_id;
+} view;
+
+static int emit(agent_row *row, void *arg)
+{
+	view *v = arg;
+	char members[8] = "";
+
+	if (v->ctx->json) {
+		fputs(v->n ? ",\n" : "\n", v->ctx->out);
+		agent_hh_json(v->ctx, row);
+	} else {
+		const char *cells[7];
+
+		cells[0] = row->v[PROTO_HH_REF];
+		cells[1] = row->v[PROTO_HH_NAME];
+		cells[2] = row->v[PROTO_HH_NATIONAL_ID];
+		cells[3] = row->v[PROTO_HH_HAMLET];
+		snprintf(members, sizeof members, "%s", row->v[PROTO_HH_MEMBERS] ? row->v[PROTO_HH_MEMBERS] : "");
+		cells[4] = members;
+		cells[5] = row->v[PROTO_HH_CATEGORY];
+		cells[6] = stage_name(row->stage);
+		if (agent_table_add(v->table, cells) != 0)
+			return -1;
+	}
+	v->n++;
+	return 0;
+}
+
+static int show_all(agent_ctx *ctx, view *v, int (*fn)(agent_row *, void *))
+{
+	const char *heads[7] = { _("REF"), _("NAME"), _("NATIONAL ID"), _("HAMLET"), _("MEMBERS"),
+				 _("CATEGORY"), _("STAGE") };
+	int rc;
+
+	v->ctx = ctx;
+	if (!ctx->json && !(v->table = agent_table_new(7, heads))) {
+		agent_err(_("out of memory"));
+		return AGENT_FAIL;
+	}
+	if (ctx->json)
+		fputc('[', ctx->out);
+	rc = agent_hh_foreach(ctx, fn, v);
+	if (ctx->json)
+		fputs(v->n ? "\n]\n" : "]\n", ctx->out);
+	else if (v->n)
+		agent_table_print(v->table, ctx->out);
+	agent_table_free(v->table);
+	if (rc != 0) {
+		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
+		return AGENT_FAIL;
+	}
+	return AGENT_OK;
+}
+
+static void view_help(FILE *f)
+{
+	fprintf(f, "%s", _("usage: maiam-agent household list [--json]\n"
+			   "       maiam-agent household show ID [--json]\n"
+			   "       maiam-agent household find TEXT [--json]\n"
+			   "find ignores case and Vietnamese diacritics, and also matches the national\n"
+			   "id (or part of it) and the short reference.\n"));
+}
+
+int agent_hh_list(agent_ctx *ctx, int argc, char **argv)
+{
+	view v;
+	size_t npos;
+	int rc = agent_parse_opts("household list", argc, argv, NULL, 0, NULL, 0, &npos);
+
+	if (rc == AGENT_HELP) {
+		view_help(ctx->out);
+		return AGENT_OK;
+	}
+	if (rc != AGENT_OK)
+		return rc;
+	memset(&v, 0, sizeof v);
+	rc = show_all(ctx, &v, emit);
+	if (rc == AGENT_OK && !ctx->json && v.n == 0)
+		fprintf(ctx->out, "%s", _("No households yet; add one with 'maiam-agent household add'\n"));
+	return rc;
+}
+
+static int matches(agent_row *row, void *arg)
+{
+	view *v = arg;
+	char *name;
+	int hit = 0;
+
+	if (v->has_id && proto_id_eq(v->id, row->id))
+		hit = 1;
+	if (!hit && v->has_ref && row->v[PROTO_HH_REF] && strcmp(row->v[PROTO_HH_REF], v->ref) == 0)
+		hit = 1;
+	if (!hit && v->digits && row->v[PROTO_HH_NATIONAL_ID] &&
+	    strstr(row->v[PROTO_HH_NATIONAL_ID], v->digits))
+		hit = 1;
+	if (!hit && row->v[PROTO_HH_NAME] && *v->folded) {
+		name = agent_fold(row->v[PROTO_HH_NAME]);
+		if (!name)
+			return -1;
+		hit = strstr(name, v->folded) != NULL;
+		free(name);
+	}
+	return hit ? emit(row, v) : 0;
+}
+
+int agent_hh_find(agent_ctx *ctx, int argc, char **argv)
+{
+	char *pos[8], text[1024];
+	size_t npos, o = 0;
+	view v;
+	int rc = agent_parse_opts("household find", argc, argv, NULL, 0, pos, 8, &npos);
+
+	if (rc == AGENT_HELP) {
+		view_help(ctx->out);
+		return AGENT_OK;
+	}
+	if (rc != AGENT_OK)
+		return rc;
+	if (npos == 0) {
+		agent_err(_("'household find' needs a text to look for; e.g. 'household find nguyen van an'"));
+		return AGENT_USAGE;
+	}
+	text[0] = '\0';
+	/* Unquoted words are one search: "find nguyen van an". */
+	for (size_t i = 0; i < npos; i++) {
+		int w = snprintf(text + o, sizeof text - o, "%s%s", i ? " " : "", pos[i]);
+
+		if (w < 0 || (size_t)w >= sizeof text - o) {
+			agent_err(_("the search text is too long; shorten it"));
+			return AGENT_USAGE;
+		}
+		o += (size_t)w;
+	}
+	memset(&v, 0, sizeof v);
+	v.folded = agent_fold(text);
+	if (!v.folded) {
+		agent_err(_("out of memory"));
+		return AGENT_FAIL;
+	}
+	if (strlen(text) >= 3 && strspn(text, "0123456789") == strlen(text))
+		v.digits = text;
+	v.has_ref = agent_ref_normalize(text, v.ref) == 0;
+	v.has_id = agent_id_parse(text, &v.id) == 0;
+	rc = show_all(ctx, &v, matches);
+	if (rc == AGENT_OK && !ctx->json && v.n == 0)
+		fprintf(ctx->out, _("No household matches '%s'\n"), text);
+	free(v.folded);
+	return rc;
+}
+
+static int show_ms(const agent_ms *m, void *arg)
+{
+	show_state *s = arg;
+	agent_ctx *ctx = s->ctx;
+
+	if (ctx->json) {
+		fprintf(ctx->out, "%s{\"stage\":", s->n++ ? "," : "");
+		agent_json_str(ctx->out, m->stage);
+		fputs(",\"date\":", ctx->out);
+		agent_json_str(ctx->out, m->date);
+		fputs(",\"note\":", ctx->out);
+		agent_json_str(ctx->out, m->note);
+		fputs(",\"forced\":", ctx->out);
+		agent_json_str(ctx->out, m->forced);
+		fputs("}", ctx->out);
+	} else {
+		fprintf(ctx->out, "  %s  %-12s %s", m->date, m->stage, m->note ? m->note : "");
+		if (m->forced)
+			fprintf(ctx->out, _("  [forced: %s]"), m->forced);
+		fputc('\n', ctx->out);
+	}
+	return 0;
+}
+
+static void json_int(FILE *out, int64_t v)
+{
+	if (v < 0)
+		fputs("null", out);
+	else
+		fprintf(out, "%lld", (long long)v);
+}
+
+static int show_ct(const agent_ct *c, void *arg)
+{
+	show_state *s = arg;
+	agent_ctx *ctx = s->ctx;
+
+	if (ctx->json) {
+		fputs(s->n++ ? ",{\"source\":" : "{\"source\":", ctx->out);
+		agent_json_str(ctx->out, c->source);
+		fputs(",\"donor\":", ctx->out);
+		agent_json_str(ctx->out, c->donor);
+		fputs(",\"money_vnd\":", ctx->out);
+		json_int(ctx->out, c->money);
+		fputs(",\"labour_days\":", ctx->out);
+		json_int(ctx->out, c->labour);
+		fputs(",\"material\":", ctx->out);
+		agent_json_str(ctx->out, c->material);
+		fputs(",\"material_value_vnd\":", ctx->out);
+		json_int(ctx->out, c->material_value);
+		fputs(",\"date\":", ctx->out);
+		agent_json_str(ctx->out, c->date);
+		fputs("}", ctx->out);
+	} else {
+		fprintf(ctx->out, "  %s  %-18s", c->date ? c->date : "", c->source ? c->source : "");
+		if (c->money >= 0)
+			fprintf(ctx->out, _(" %lld VND"), (long long)c->money);
+		if (c->labour >= 0)
+			fprintf(ctx->out, _(" %lld labour days"), (long long)c->labour);
+		if (c->material)
+			fprintf(ctx->out, " %s", c->material);
+		if (c->donor)
+			fprintf(ctx->out, " (%s)", c->donor);
+		fputc('\n', ctx->out);
+	}
+	return 0;
+}
+
+int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
+{
+	char *pos[1], full[40];
+	agent_row row;
+	proto_id id;
+	show_state st = { ctx, 0 };
+	size_t npos;
+	int rc = agent_parse_opts("household show", argc, argv, NULL, 0, pos, 1, &npos);
+
+	if (rc == AGENT_HELP) {
+		view_help(ctx->out);
+		return AGENT_OK;
+	}
+	if (rc != AGENT_OK)
+		return rc;
+	if (npos != 1) {
+		agent_err(_("'household show' needs the household ID; e.g. 'household show 7KQ2-15'"));
+		return AGENT_USAGE;
+	}
+	rc = agent_hh_resolve(ctx, pos[0], &id);
+	if (rc != AGENT_OK)
+		return rc;
+	if (agent_hh_get(ctx, id, &row) != 1) {
+		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
+		return AGENT_FAIL;
+	}
+	if (ctx->json) {
+		hh_json_open(ctx, &row);
+		fputs(",\"milestones\":[", ctx->out);
+		st.n = 0;
+		agent_ms_foreach(ctx, id, show_ms, &st);
+		fputs("],\"contributions\":[", ctx->out);
+		st.n = 0;
+		agent_ct_foreach(ctx, id, show_ct, &st);
+		fputs("]}\n", ctx->out);
+	} else {
+		agent_id_format(id, full);
+		fprintf(ctx->out, "%-14s %s\n", _("id:"), full);
+		for (int f = 1; f <= PROTO_HH_NFIELDS; f++) {
+			const proto_field_desc *d = proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)f);
+			char label[40];
+
+			snprintf(label, sizeof label, "%s:", d->column);
+			fprintf(ctx->out, "%-14s %s\n", label, row.v[f] ? row.v[f] : "-");
+		}
+		fprintf(ctx->out, "%s\n", _("milestones:"));
+		agent_ms_foreach(ctx, id, show_ms, &st);
+		fprintf(ctx->out, "%s\n", _("contributions:"));
+		agent_ct_foreach(ctx, id, show_ct, &st);
+	}
+	agent_row_release(&row);
+	return AGENT_OK;
+}

@@ -1,0 +1,119 @@
+/*
+ * table.c - aligned text tables for listings. Columns are padded by display
+ * width, not bytes: "Nguyễn" is 6 columns but 9 bytes (or more, with
+ * combining marks), and byte padding would skew every Vietnamese row.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "agent.h"
+#include "utf8.h"
+
+struct agent_table {
+	size_t ncols;
+	size_t nrows; /* including the header row */
+	size_t cap;
+	char **cells; /* nrows * ncols, owned */
+};
+
+/* Columns a code point takes on a terminal: 0 for combining marks, 2 for
+ * East Asian wide and fullwidth forms, 1 otherwise. */
+static int cp_width(uint32_t c)
+{
+	if ((c >= 0x300 && c <= 0x36f) || (c >= 0x1ab0 && c <= 0x1aff) ||
+	    (c >= 0x1dc0 && c <= 0x1dff) || (c >= 0x20d0 && c <= 0x20ff) ||
+	    (c >= 0xfe20 && c <= 0xfe2f) || c == 0x200b || c == 0x200d || c == 0xfeff)
+		return 0;
+	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) ||
+	    (c >= 0x20000 && c <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+size_t agent_display_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+
+	while (*p)
+		w += (size_t)cp_width(agent_utf8_next(&p));
+	return w;
+}
+
+agent_table *agent_table_new(size_t ncols, const char *const *headers)
+{
+	agent_table *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return NULL;
+	t->ncols = ncols;
+	if (agent_table_add(t, headers) != 0) {
+		agent_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int agent_table_add(agent_table *t, const char *const *cells)
+{
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		char **c = realloc(t->cells, cap * t->ncols * sizeof *c);
+
+		if (!c)
+			return -1;
+		t->cells = c;
+		t->cap = cap;
+	}
+	for (size_t i = 0; i < t->ncols; i++) {
+		char *v = strdup(cells[i] ? cells[i] : "");
+
+		if (!v) {
+			for (size_t j = 0; j < i; j++)
+				free(t->cells[t->nrows * t->ncols + j]);
+			return -1;
+		}
+		t->cells[t->nrows * t->ncols + i] = v;
+	}
+	t->nrows++;
+	return 0;
+}
+
+void agent_table_print(const agent_table *t, FILE *out)
+{
+	size_t *w = calloc(t->ncols, sizeof *w);
+
+	if (!w)
+		return;
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t c = 0; c < t->ncols; c++) {
+			size_t cw = agent_display_width(t->cells[r * t->ncols + c]);
+
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *v = t->cells[r * t->ncols + c];
+
+			fputs(v, out);
+			if (c + 1 < t->ncols)
+				for (size_t k = agent_display_width(v); k < w[c] + 2; k++)
+					fputc(' ', out);
+		}
+		fputc('\n', out);
+	}
+	free(w);
+}
+
+void agent_table_free(agent_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t);
+}
