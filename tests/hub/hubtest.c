@@ -1,0 +1,336 @@
+/*
+ * hubtest.c - see hubtest.h. Processes are started with fork/exec and
+ * stopped by their pid; nothing here touches processes it did not start.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include <sqlite3.h>
+#include "hubtest.h"
+
+int ht_run(char *out, size_t outlen, const char *fmt, ...)
+{
+	char args[2048], cmd[2400];
+	va_list ap;
+	FILE *p;
+	size_t n = 0;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s %s", MAIAM_HUB_BIN, args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (out && outlen) {
+		n = fread(out, 1, outlen - 1, p);
+		out[n] = '\0';
+	} else {
+		char sink[512];
+		while (fread(sink, 1, sizeof(sink), p) > 0)
+			;
+	}
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int ht_hub_init(ht_hub *h)
+{
+	memset(h, 0, sizeof(*h));
+	snprintf(h->dir, sizeof(h->dir), "/tmp/maiam-hubtest-XXXXXX");
+	if (!mkdtemp(h->dir))
+		return -1;
+	return ht_run(NULL, 0, "init --dir %s/hub --host hub.test", h->dir) == 0 ? 0 : -1;
+}
+
+int ht_hub_start(ht_hub *h, const char *extra)
+{
+	int fds[2];
+	char line[256], dir[300];
+	size_t n = 0;
+	pid_t pid;
+
+	if (pipe(fds))
+		return -1;
+	snprintf(dir, sizeof(dir), "%s/hub", h->dir);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		char cmd[1024];
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		snprintf(cmd, sizeof(cmd), "exec %s serve --dir %s --listen 127.0.0.1:0 %s",
+			 MAIAM_HUB_BIN, dir, extra ? extra : "");
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	h->pid = pid;
+	while (n < sizeof(line) - 1) {
+		ssize_t k = read(fds[0], line + n, 1);
+		if (k <= 0)
+			break;
+		if (line[n] == '\n')
+			break;
+		n++;
+	}
+	line[n] = '\0';
+	close(fds[0]);
+	{
+		const char *colon = strrchr(line, ':');
+		h->port = colon ? (int)strtol(colon + 1, NULL, 10) : 0;
+	}
+	return h->port > 0 ? 0 : -1;
+}
+
+int ht_hub_stop(ht_hub *h, int sig)
+{
+	int st;
+
+	if (h->pid <= 0)
+		return -1;
+	kill(h->pid, sig);
+	if (waitpid(h->pid, &st, 0) != h->pid)
+		return -1;
+	h->pid = 0;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
+}
+
+static size_t on_data(char *p, size_t size, size_t nmemb, void *arg)
+{
+	ht_resp *r = arg;
+	size_t n = size * nmemb;
+	uint8_t *grown = realloc(r->bin, r->bin_len + n + 1);
+
+	if (!grown)
+		return 0;
+	r->bin = grown;
+	memcpy(r->bin + r->bin_len, p, n);
+	r->bin_len += n;
+	return n;
+}
+
+static size_t on_header(char *p, size_t size, size_t nmemb, void *arg)
+{
+	ht_resp *r = arg;
+	size_t n = size * nmemb;
+
+	if (n > 14 && strncasecmp(p, "Maiam-Cursor: ", 14) == 0) {
+		size_t k = n - 14;
+		if (k >= sizeof(r->cursor))
+			k = sizeof(r->cursor) - 1;
+		memcpy(r->cursor, p + 14, k);
+		r->cursor[k] = '\0';
+		r->cursor[strcspn(r->cursor, "\r\n")] = '\0';
+	}
+	return n;
+}
+
+int ht_request(const ht_hub *h, const ht_agent *a, const char *method, const char *path,
+	       const void *body, size_t len, ht_resp *r)
+{
+	CURL *c = curl_easy_init();
+	char url[256], ca[320];
+	CURLcode cc;
+
+	memset(r, 0, sizeof(*r));
+	if (!c)
+		return -1;
+	snprintf(url, sizeof(url), "https://localhost:%d%s", h->port, path);
+	snprintf(ca, sizeof(ca), "%s/hub/ca.pem", h->dir);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	if (a && a->cert_path[0]) {
+		curl_easy_setopt(c, CURLOPT_SSLCERT, a->cert_path);
+		curl_easy_setopt(c, CURLOPT_SSLKEY, a->key_path);
+	}
+	if (strcmp(method, "POST") == 0) {
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	}
+	cc = curl_easy_perform(c);
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	if (r->bin) {
+		size_t k = r->bin_len < sizeof(r->body) - 1 ? r->bin_len : sizeof(r->body) - 1;
+		memcpy(r->body, r->bin, k);
+		r->body[k] = '\0';
+	}
+	curl_easy_cleanup(c);
+	return cc == CURLE_OK ? 0 : -1;
+}
+
+void ht_resp_free(ht_resp *r)
+{
+	free(r->bin);
+	r->bin = NULL;
+}
+
+int ht_agent_new(ht_agent *a, const ht_hub *h, const char *name)
+{
+	memset(a, 0, sizeof(*a));
+	if (proto_key_generate(&a->key) != PROTO_OK)
+		return -1;
+	a->id = proto_key_id(a->key);
+	snprintf(a->key_path, sizeof(a->key_path), "%s/%s.key", h->dir, name);
+	proto_hlc_init(&a->clock, 0);
+	return proto_key_save_private(a->key, a->key_path) == PROTO_OK ? 0 : -1;
+}
+
+void ht_agent_free(ht_agent *a)
+{
+	proto_key_free(a->key);
+	a->key = NULL;
+}
+
+int ht_token(const ht_hub *h, const char *scope_opt, int code, const char *extra, char token[128])
+{
+	char out[1024];
+	const char *p;
+
+	if (ht_run(out, sizeof(out), "agent add --dir %s/hub %s %d --json %s", h->dir, scope_opt, code,
+		   extra ? extra : "") != 0)
+		return -1;
+	p = strstr(out, "\"token\": \"");
+	if (!p)
+		return -1;
+	p += 10;
+	snprintf(token, 128, "%.*s", (int)strcspn(p, "\""), p);
+	return 0;
+}
+
+/* Pull a JSON string member out of an answer (test-side, trusting the hub's escaping). */
+static int json_member(const char *json, const char *key, char *out, size_t outlen)
+{
+	char pat[64];
+	const char *p;
+	size_t o = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
+	p = strstr(json, pat);
+	if (!p)
+		return -1;
+	for (p += strlen(pat); *p && *p != '"' && o + 1 < outlen; p++) {
+		if (*p == '\\' && p[1] == 'n') {
+			out[o++] = '\n';
+			p++;
+		} else if (*p == '\\' && p[1]) {
+			out[o++] = *++p;
+		} else {
+			out[o++] = *p;
+		}
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+int ht_enroll(const ht_hub *h, ht_agent *a, const char *token, ht_resp *r)
+{
+	char *pem = NULL, body[2048], cert[4096];
+	proto_buf esc;
+	FILE *f;
+
+	if (proto_key_public_pem(a->key, &pem) != PROTO_OK)
+		return -1;
+	proto_buf_init(&esc, 4096);
+	for (const char *p = pem; *p; p++) {
+		if (*p == '\n')
+			proto_buf_append_str(&esc, "\\n");
+		else
+			proto_buf_append_byte(&esc, (uint8_t)*p);
+	}
+	proto_buf_append_byte(&esc, 0);
+	snprintf(body, sizeof(body), "{\"token\": \"%s\", \"public_key\": \"%s\"}", token,
+		 (const char *)esc.data);
+	proto_buf_release(&esc);
+	free(pem);
+	if (ht_request(h, NULL, "POST", "/v1/enroll", body, strlen(body), r))
+		return -1;
+	if (r->status != 200)
+		return 0;
+	if (json_member(r->body, "client_cert", cert, sizeof(cert)))
+		return -1;
+	snprintf(a->cert_path, sizeof(a->cert_path), "%.*s.crt", (int)(strlen(a->key_path) - 4),
+		 a->key_path);
+	f = fopen(a->cert_path, "w");
+	if (!f)
+		return -1;
+	fputs(cert, f);
+	fclose(f);
+	return 0;
+}
+
+int ht_households(ht_agent *a, const char *campaign, int commune, int n, proto_buf *out, int keep)
+{
+	proto_changeset cs;
+	uint8_t hash[32];
+	uint64_t seq = a->seq + 1, serial = a->serial;
+	char name[64];
+	int i, rc = -1;
+
+	if (proto_changeset_init(&cs, campaign ? campaign : "soc-trang-2023", a->id, seq,
+				 a->last_hash, proto_hlc_now(&a->clock, proto_wall_ms())) != PROTO_OK)
+		return -1;
+	for (i = 0; i < n; i++) {
+		proto_id id = { a->id, ++serial };
+		uint64_t st = proto_hlc_now(&a->clock, proto_wall_ms());
+		snprintf(name, sizeof(name), "Nguyễn Văn %llu-%d", (unsigned long long)seq, i);
+		if (proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id, st, a->id) ||
+		    proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, name, strlen(name)) ||
+		    proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, commune) ||
+		    proto_changeset_add_int(&cs, PROTO_HH_MEMBERS, 0, 1 + i % 9) ||
+		    proto_changeset_add_text(&cs, PROTO_HH_CATEGORY, 0, "poor", 4))
+			goto out;
+	}
+	if (proto_seal(&cs, a->key, out, hash) != PROTO_OK)
+		goto out;
+	if (!keep) {
+		a->seq = seq;
+		a->serial = serial;
+		memcpy(a->last_hash, hash, 32);
+	}
+	rc = 0;
+out:
+	proto_changeset_release(&cs);
+	return rc;
+}
+
+long long ht_sql(const ht_hub *h, const char *sql)
+{
+	char path[320];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+
+	snprintf(path, sizeof(path), "%s/hub/hub.db", h->dir);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}

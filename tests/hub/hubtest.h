@@ -1,0 +1,67 @@
+/*
+ * hubtest.h - helpers for the hub's end-to-end tests: run maiam-hub as a
+ * real process, talk to it over real TLS with libcurl (its CA pinned, checks
+ * on), and build sealed change-sets with freshly generated agent keys.
+ */
+#ifndef HUBTEST_H
+#define HUBTEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "maiam/proto.h"
+
+typedef struct ht_hub {
+	char dir[256];
+	pid_t pid;
+	int port;
+} ht_hub;
+
+typedef struct ht_agent {
+	proto_key *key;
+	uint64_t id;
+	char key_path[300];
+	char cert_path[300];
+	uint64_t seq;
+	uint8_t last_hash[32];
+	uint64_t serial;
+	proto_hlc clock;
+} ht_agent;
+
+typedef struct ht_resp {
+	long status;     /* 0: no HTTP answer (connection refused, reset...) */
+	char body[8192];
+	uint8_t *bin;    /* whole body, free() */
+	size_t bin_len;
+	char cursor[32]; /* Maiam-Cursor header */
+} ht_resp;
+
+/* Run "maiam-hub ARGS..." to completion; stdout into out (may be NULL). Exit code. */
+int ht_run(char *out, size_t outlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* init a hub in a fresh temp dir (not started). */
+int ht_hub_init(ht_hub *h);
+/* start serve (extra args appended), read the port from its first line. */
+int ht_hub_start(ht_hub *h, const char *extra);
+/* signal and wait; returns the exit status (or -1). */
+int ht_hub_stop(ht_hub *h, int sig);
+
+/* HTTPS request: method "GET"/"POST"; cert NULL for none. */
+int ht_request(const ht_hub *h, const ht_agent *a, const char *method, const char *path,
+	       const void *body, size_t len, ht_resp *r);
+void ht_resp_free(ht_resp *r);
+
+/* New agent key; enrol with a fresh token for commune (0: use 'token' as given). */
+int ht_agent_new(ht_agent *a, const ht_hub *h, const char *name);
+int ht_enroll(const ht_hub *h, ht_agent *a, const char *token, ht_resp *r);
+/* "maiam-hub agent add --commune C --json" -> token */
+int ht_token(const ht_hub *h, const char *scope_opt, int code, const char *extra, char token[128]);
+void ht_agent_free(ht_agent *a);
+
+/* Seal a change-set of n new households in commune (campaign NULL: the hub's).
+ * Uses and advances the agent's seq/hash unless 'keep' (for forged variants). */
+int ht_households(ht_agent *a, const char *campaign, int commune, int n, proto_buf *out, int keep);
+
+/* Single-value SQL on the hub database (read only). */
+long long ht_sql(const ht_hub *h, const char *sql);
+
+#endif
