@@ -161,7 +161,8 @@ int agent_check_amount(const char *s, int64_t lo, int64_t hi, int64_t *out, char
 	return 0;
 }
 
-/* Copy s without leading/trailing white space and with inner runs collapsed. */
+/* Copy s without leading/trailing white space and with inner runs of
+ * spaces, tabs and line breaks collapsed to one space. */
 static char *squeeze(const char *s)
 {
 	char *out = malloc(strlen(s) + 1);
@@ -171,7 +172,8 @@ static char *squeeze(const char *s)
 	if (!out)
 		return NULL;
 	for (; *s; s++) {
-		if (*s == ' ' || *s == '\t') {
+		/* a line break inside an Excel cell (Alt+Enter) is just a space */
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
 			space = o > 0;
 			continue;
 		}
