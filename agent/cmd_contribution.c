@@ -44,6 +44,10 @@ static int check(agent_ctx *ctx, agent_opt *o, ct_in *in, const char *today)
 		agent_err(_("--source is required; use one of mps, provincial_police, fatherland_front, business, donor, household, other"));
 		return AGENT_USAGE;
 	}
+	if (!o[3].value && !o[4].value && !in->material) {
+		agent_err(_("a contribution needs --money, --labour-days or --material; give at least one"));
+		return AGENT_USAGE;
+	}
 	if (agent_check_enum(o[1].value, agent_sources, in->source, sizeof in->source, err, sizeof err))
 		bad = "source";
 	else if (in->donor && agent_check_text(in->donor, 200, err, sizeof err))
@@ -65,10 +69,6 @@ static int check(agent_ctx *ctx, agent_opt *o, ct_in *in, const char *today)
 		bad = "note";
 	if (bad) {
 		agent_err(_("--%s: %s"), bad, err);
-		return AGENT_USAGE;
-	}
-	if (in->money < 0 && in->labour < 0 && !in->material) {
-		agent_err(_("a contribution needs --money, --labour-days or --material; give at least one"));
 		return AGENT_USAGE;
 	}
 	if (o[6].value && !in->material) {
