@@ -6,10 +6,10 @@ expect 2 init
 err_has "option '--commune' is required"
 LANGUAGE=vi expect 2 init
 err_has "tùy chọn '--commune' là bắt buộc"
-( export LANG=vi_VN.UTF-8; unset LC_ALL; "$AGENT" init >"$OUT" 2>"$ERR" ); RC=$?
+env -u LC_ALL LANG=vi_VN.UTF-8 "$AGENT" init >"$OUT" 2>"$ERR"; RC=$?
 [ "$RC" = 2 ] || fail "LANG=vi_VN.UTF-8 init exited $RC"
 err_has "tùy chọn '--commune' là bắt buộc"
-( export LC_ALL=vi_VN.UTF-8; "$AGENT" --help >"$OUT" 2>"$ERR" ) || fail "vi --help"
+env LC_ALL=vi_VN.UTF-8 "$AGENT" --help >"$OUT" 2>"$ERR" || fail "vi --help"
 out_has "Ghi nhận hộ gia đình"
 init_store
 LANGUAGE=vi expect 2 household add --name A --hamlet B --members 0 --category poor
