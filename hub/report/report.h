@@ -1,0 +1,112 @@
+/*
+ * report.h - the province's reports (progress, awards, funds, reconcile),
+ * the reconciliation queue, operators and the dashboard of maiam-hub.
+ * Reports read derived tables that SQLite triggers keep current as merges
+ * write (report_schema.c), so each report costs milliseconds, not a scan.
+ * docs/REPORTS.md describes what every number means.
+ */
+#ifndef HUB_REPORT_H
+#define HUB_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+#include "maiam/proto.h"
+
+typedef enum hub_report_kind {
+	HUB_REPORT_PROGRESS = 0,
+	HUB_REPORT_AWARDS,
+	HUB_REPORT_FUNDS,
+	HUB_REPORT_RECONCILE,
+} hub_report_kind;
+
+typedef enum hub_report_format {
+	HUB_FMT_TABLE = 0, /* aligned text, Vietnamese number grouping */
+	HUB_FMT_CSV,       /* UTF-8 with BOM, CRLF, RFC 4180 quoting (for Excel) */
+	HUB_FMT_JSON,
+	HUB_FMT_HTML,      /* one self-contained page */
+} hub_report_format;
+
+typedef struct hub_report_opts {
+	hub_report_kind kind;
+	hub_report_format format;
+	char as_of[11]; /* YYYY-MM-DD; "" means today in Vietnam (UTC+7) */
+	int by_commune; /* progress: one row per commune */
+	int all;        /* reconcile: resolved items too */
+} hub_report_opts;
+
+/* Report outputs are capped: a report is never larger than this. */
+#define HUB_REPORT_MAX_OUT ((size_t)512 << 20)
+
+/*
+ * Create (or check) the report tables and triggers in a hub database and, the
+ * first time, fill them from the data already there. Runs its own
+ * transaction; the version lives in hub_meta under "report_schema".
+ * 0 ok, -1 error (message in err).
+ */
+int hub_report_migrate(sqlite3 *db, char *err, size_t errlen);
+
+/* Render one report into out (appended). 0 ok, -1 error (message in err). */
+int hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+		      proto_buf *out, char *err, size_t errlen);
+
+/* "2023-09-02" is a real calendar date: 1 yes, 0 no. */
+int hub_report_valid_date(const char *s);
+/* Today in Vietnam (UTC+7) as YYYY-MM-DD. */
+void hub_report_today(char out[11]);
+
+/*
+ * Record how a reconcile item was resolved. keep is NULL, "winner" or
+ * "loser" (conflicts only: "loser" is applied by the caller as a new hub
+ * edit, see cmd_report.c). Nothing is deleted: resolutions are appended.
+ * 0 ok, 1 no open item with that id (err says so), -1 error.
+ */
+int hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item, const char *by,
+			 const char *note, const char *keep, int64_t now, char *err, size_t errlen);
+
+/* ---- operators (password.c) -------------------------------------------- */
+
+#define HUB_PBKDF2_ITER 210000 /* OWASP 2023 figure for PBKDF2-HMAC-SHA256 */
+#define HUB_OPERATOR_NAME_MAX 64
+#define HUB_PASSWORD_MAX 1024
+
+/* PBKDF2-HMAC-SHA256 of password with salt; 0 ok. */
+int hub_password_hash(const char *password, const uint8_t *salt, size_t saltlen, int iter,
+		      uint8_t out[32]);
+/* Add an operator or set a new password for one. 0 ok, -1 error (err). */
+int hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err,
+		     size_t errlen);
+/* 1 name and password match, 0 they do not (no hint which), -1 error. */
+int hub_operator_check(sqlite3 *db, const char *name, const char *password);
+
+/* ---- the dashboard (dashboard.c) ----------------------------------------- */
+
+struct evhttp;
+struct evhttp_request;
+typedef struct hub_dashboard hub_dashboard;
+
+#define HUB_SESSION_TTL_S (8 * 3600)
+
+/*
+ * Open the hub directory's database twice: read-only for the pages, and a
+ * small read-write connection for sign-in and sessions (busy timeout), so the
+ * dashboard never goes through the hub's writer thread. NULL on error (err).
+ * The campaign is loaded from the hub directory.
+ */
+hub_dashboard *hub_dashboard_new(const char *dir, char *err, size_t errlen);
+void hub_dashboard_free(hub_dashboard *d);
+/* Session lifetime in seconds (tests shorten it). */
+void hub_dashboard_set_ttl(hub_dashboard *d, int seconds);
+/* Serve "/", "/login", "/logout" and "/report" on http. 0 ok. */
+int hub_dashboard_register(struct evhttp *http, hub_dashboard *d);
+/* The handler itself; arg is the hub_dashboard. */
+void hub_dashboard_handle(struct evhttp_request *req, void *arg);
+
+/* ---- command entry points, as in hub/main.c's table: argv[0] is the group
+ * name ("report"...), the rest its arguments; they return DESIGN exit codes */
+
+int hub_report_cmd(int argc, char **argv);
+int hub_reconcile_cmd(int argc, char **argv);
+int hub_operator_cmd(int argc, char **argv);
+
+#endif

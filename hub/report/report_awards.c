@@ -1,0 +1,172 @@
+/*
+ * report_awards.c - the awards each district may propose under the
+ * campaign's rules (proto_award_lookup on its assigned target), the rule
+ * text that gave each number, whether it handed over 100% of its target by
+ * the deadline, and the province-level quotas. The numbers depend on the
+ * target only; the on-time flag on the hand-over dates.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "report_int.h"
+
+static const report_col award_cols[] = {
+	{ "code", "Mã", RT_INT },
+	{ "name", "Đơn vị", RT_TEXT },
+	{ "target", "Chỉ tiêu", RT_INT },
+	{ "handed_over_on_time", "Bàn giao đúng hạn", RT_INT },
+	{ "met_target_on_time", "Đạt 100% đúng hạn", RT_BOOL },
+	{ "collectives", "Tập thể", RT_INT },
+	{ "individuals", "Cá nhân", RT_INT },
+	{ "rule", "Quy tắc áp dụng", RT_TEXT },
+};
+#define NACOLS (sizeof(award_cols) / sizeof(award_cols[0]))
+
+static void rule_text(const proto_campaign *c, int target, char *out, size_t outlen)
+{
+	const proto_award_range *col = proto_award_lookup(&c->collectives, target);
+	const proto_award_range *ind = proto_award_lookup(&c->individuals, target);
+
+	snprintf(out, outlen, "tập thể: %s; cá nhân: %s", col ? col->text : "?",
+		 ind ? ind->text : "?");
+}
+
+static int award_count(const proto_award_rule *rule, int target)
+{
+	const proto_award_range *r = proto_award_lookup(rule, target);
+	return r ? r->count : 0;
+}
+
+static int build_grid(const proto_campaign *c, const report_progress *p, report_grid *g)
+{
+	int64_t coll = 0, ind = 0;
+	char rule[512], d[16];
+	size_t i;
+	long r;
+
+	snprintf(d, sizeof(d), "%.2s/%.2s/%.4s", c->deadline + 8, c->deadline + 5, c->deadline);
+	snprintf(g->note, sizeof(g->note), "Bằng khen của UBND tỉnh; hạn bàn giao %s; số liệu đến"
+		 " ngày %.2s/%.2s/%.4s", d, p->as_of + 8, p->as_of + 5, p->as_of);
+	for (i = 0; i < p->n; i++) {
+		const report_line *l = &p->a[i];
+		int t = (int)l->target;
+
+		if ((r = report_grid_add(g, 0)) < 0)
+			return -1;
+		rule_text(c, t, rule, sizeof(rule));
+		report_grid_int(g, r, 0, l->code);
+		report_grid_int(g, r, 2, t);
+		report_grid_int(g, r, 3, l->on_time);
+		report_grid_int(g, r, 4, l->on_time >= l->target);
+		report_grid_int(g, r, 5, award_count(&c->collectives, t));
+		report_grid_int(g, r, 6, award_count(&c->individuals, t));
+		if (report_grid_text(g, r, 1, l->name) || report_grid_text(g, r, 7, rule))
+			return -1;
+		coll += award_count(&c->collectives, t);
+		ind += award_count(&c->individuals, t);
+	}
+	if ((r = report_grid_add(g, 0)) < 0 ||
+	    report_grid_text(g, r, 1, "Ban Chỉ đạo, sở, ban ngành, đoàn thể tỉnh") ||
+	    report_grid_text(g, r, 7, "cấp tỉnh"))
+		return -1;
+	report_grid_int(g, r, 5, c->province_collectives);
+	report_grid_int(g, r, 6, c->province_individuals);
+	if ((r = report_grid_add(g, 0)) < 0 ||
+	    report_grid_text(g, r, 1, "Tổ giúp việc Ban Chỉ đạo và Tổ giám sát thi công") ||
+	    report_grid_text(g, r, 7, "cấp tỉnh"))
+		return -1;
+	report_grid_int(g, r, 5, 0);
+	report_grid_int(g, r, 6, c->working_group_individuals);
+	if ((r = report_grid_add(g, 1)) < 0 || report_grid_text(g, r, 1, "Tổng cộng"))
+		return -1;
+	report_grid_int(g, r, 2, c->total_target);
+	report_grid_int(g, r, 3, p->total.on_time);
+	report_grid_int(g, r, 5, coll + c->province_collectives);
+	report_grid_int(g, r, 6, ind + c->province_individuals + c->working_group_individuals);
+	return 0;
+}
+
+int report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
+		       report_grid *g, char *err, size_t errlen)
+{
+	report_progress p;
+	int rc;
+
+	if (report_progress_load(db, c, as_of, 0, &p, err, errlen))
+		return -1;
+	report_grid_init(g, "Số lượng khen thưởng được đề xuất", award_cols, NACOLS);
+	rc = build_grid(c, &p, g);
+	if (rc) {
+		snprintf(err, errlen, "out of memory");
+		report_grid_release(g);
+	}
+	report_progress_release(&p);
+	return rc;
+}
+
+static int awards_json(const proto_campaign *c, const report_progress *p, proto_buf *b)
+{
+	int64_t coll = 0, ind = 0;
+	char rule[512];
+	size_t i;
+
+	if (proto_buf_append_str(b, "{\"as_of\": ") || report_json_str(b, p->as_of) ||
+	    proto_buf_append_str(b, ", \"deadline\": ") || report_json_str(b, c->deadline) ||
+	    proto_buf_append_str(b, ", \"districts\": ["))
+		return -1;
+	for (i = 0; i < p->n; i++) {
+		const report_line *l = &p->a[i];
+		int t = (int)l->target;
+		const proto_award_range *cr = proto_award_lookup(&c->collectives, t);
+		const proto_award_range *ir = proto_award_lookup(&c->individuals, t);
+
+		rule_text(c, t, rule, sizeof(rule));
+		if ((i && proto_buf_append_byte(b, ',')) ||
+		    proto_buf_appendf(b, "\n  {\"code\": %d, \"name\": ", l->code) ||
+		    report_json_str(b, l->name) ||
+		    proto_buf_appendf(b, ", \"target\": %d, \"collectives\": %d, \"individuals\": %d,"
+				      " \"rule\": ", t, cr ? cr->count : 0, ir ? ir->count : 0) ||
+		    report_json_str(b, rule) || proto_buf_append_str(b, ", \"collectives_rule\": ") ||
+		    report_json_str(b, cr ? cr->text : NULL) ||
+		    proto_buf_append_str(b, ", \"individuals_rule\": ") ||
+		    report_json_str(b, ir ? ir->text : NULL) ||
+		    proto_buf_appendf(b, ", \"handed_over_on_time\": %lld, \"met_target_on_time\": %s}",
+				      (long long)l->on_time, l->on_time >= l->target ? "true" : "false"))
+			return -1;
+		coll += cr ? cr->count : 0;
+		ind += ir ? ir->count : 0;
+	}
+	if (proto_buf_appendf(b, "],\n \"province\": {\"collectives\": %d, \"individuals\": %d,"
+			      " \"working_group_individuals\": %d},\n"
+			      " \"total\": {\"target\": %d, \"handed_over_on_time\": %lld,"
+			      " \"district_collectives\": %lld, \"district_individuals\": %lld,"
+			      " \"collectives\": %lld, \"individuals\": %lld}}\n",
+			      c->province_collectives, c->province_individuals,
+			      c->working_group_individuals, c->total_target, (long long)p->total.on_time,
+			      (long long)coll, (long long)ind, (long long)(coll + c->province_collectives),
+			      (long long)(ind + c->province_individuals + c->working_group_individuals)))
+		return -1;
+	return 0;
+}
+
+int report_awards_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+			 proto_buf *out, char *err, size_t errlen)
+{
+	report_progress p;
+	report_grid g;
+	int rc;
+
+	if (o->format == HUB_FMT_JSON) {
+		if (report_progress_load(db, c, o->as_of, 0, &p, err, errlen))
+			return -1;
+		rc = awards_json(c, &p, out);
+		report_progress_release(&p);
+	} else {
+		if (report_awards_grid(db, c, o->as_of, &g, err, errlen))
+			return -1;
+		rc = report_grid_render(&g, o->format, out);
+		report_grid_release(&g);
+	}
+	if (rc)
+		snprintf(err, errlen, "report too large or out of memory");
+	return rc;
+}

@@ -1,0 +1,229 @@
+/*
+ * report_funds.c - resources mobilised: money (VND), labour days and
+ * materials (count and estimated value) by source, per district, with
+ * totals. A household's contribution counts in the household's district, a
+ * contribution to a unit in that unit's district; voided ones not at all
+ * (report_fund is kept that way by the triggers of report_schema.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report_int.h"
+
+static const char *const source_keys[] = {
+	"mps", "provincial_police", "fatherland_front", "business", "donor", "household", "other",
+};
+static const char *const source_labels[] = {
+	"Bộ Công an", "Công an tỉnh", "Mặt trận Tổ quốc", "Doanh nghiệp", "Nhà hảo tâm",
+	"Hộ gia đình", "Khác",
+};
+#define NSOURCES 7
+enum { F_N = 0, F_MONEY, F_LABOUR, F_MAT_N, F_MAT_VALUE, NF };
+
+typedef struct fund_unit {
+	int code;
+	const char *name;
+	int64_t v[NSOURCES][NF];
+	int64_t sum[NF];
+} fund_unit;
+
+typedef struct fund_model {
+	size_t n;        /* districts, then the province, then "unplaced" */
+	fund_unit *a;
+	fund_unit total;
+} fund_model;
+
+static int source_index(const char *s)
+{
+	int i;
+
+	for (i = 0; s && i < NSOURCES - 1; i++)
+		if (strcmp(s, source_keys[i]) == 0)
+			return i;
+	return NSOURCES - 1; /* unknown sources count as "other" */
+}
+
+static fund_unit *unit_of(fund_model *m, const proto_campaign *c, int code)
+{
+	int d = code == c->province ? code : proto_units_district_of(&c->units, code);
+	size_t i;
+
+	for (i = 0; d && i + 1 < m->n; i++)
+		if (m->a[i].code == d)
+			return &m->a[i];
+	return &m->a[m->n - 1];
+}
+
+static int load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_model *m,
+		char *err, size_t errlen)
+{
+	const proto_unit *u;
+	sqlite3_stmt *st = NULL;
+	int step, rc = -1;
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	m->a = calloc(c->ntargets + 2, sizeof(*m->a));
+	if (!m->a) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < c->ntargets; i++) {
+		u = proto_units_find(&c->units, c->targets[i].district);
+		m->a[m->n].code = c->targets[i].district;
+		m->a[m->n++].name = u ? u->name : "?";
+	}
+	u = proto_units_find(&c->units, c->province);
+	m->a[m->n].code = c->province;
+	m->a[m->n++].name = u ? u->name : "Cấp tỉnh";
+	m->a[m->n].code = 0;
+	m->a[m->n++].name = "Chưa rõ địa bàn";
+	m->total.name = "Tổng cộng";
+	if (sqlite3_prepare_v2(db, "SELECT unit, source, sum(n), sum(money), sum(labour), sum(mat_n),"
+				   " sum(mat_value) FROM report_fund WHERE date <= ?1"
+				   " GROUP BY unit, source", -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_text(st, 1, as_of, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		fund_unit *f = unit_of(m, c, sqlite3_column_int(st, 0));
+		int s = source_index((const char *)sqlite3_column_text(st, 1)), k;
+
+		for (k = 0; k < NF; k++) {
+			int64_t v = sqlite3_column_int64(st, 2 + k);
+			f->v[s][k] += v;
+			f->sum[k] += v;
+			m->total.v[s][k] += v;
+			m->total.sum[k] += v;
+		}
+	}
+	if (step != SQLITE_DONE)
+		goto dberr;
+	rc = 0;
+	goto out;
+dberr:
+	snprintf(err, errlen, "cannot read contributions: %s", sqlite3_errmsg(db));
+	free(m->a);
+	m->a = NULL;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static const report_col fund_cols[] = {
+	{ "code", "Mã", RT_INT },
+	{ "name", "Đơn vị", RT_TEXT },
+	{ "source", "Nguồn", RT_TEXT },
+	{ "contributions", "Số lượt", RT_INT },
+	{ "money_vnd", "Tiền", RT_MONEY },
+	{ "labour_days", "Ngày công", RT_INT },
+	{ "materials", "Vật tư (lượt)", RT_INT },
+	{ "material_value_vnd", "Giá trị vật tư", RT_MONEY },
+};
+#define NFCOLS (sizeof(fund_cols) / sizeof(fund_cols[0]))
+
+static int grid_row(report_grid *g, const fund_unit *f, const char *source, const int64_t *v,
+		    int total)
+{
+	long r = report_grid_add(g, total);
+	int k;
+
+	if (r < 0 || report_grid_text(g, r, 1, f->name) || report_grid_text(g, r, 2, source))
+		return -1;
+	if (f->code)
+		report_grid_int(g, r, 0, f->code);
+	for (k = 0; k < NF; k++)
+		report_grid_int(g, r, 3 + (size_t)k, v[k]);
+	return 0;
+}
+
+static int build_grid(const fund_model *m, const char *as_of, report_grid *g)
+{
+	size_t i;
+	int s;
+
+	report_grid_init(g, "Nguồn lực huy động theo huyện", fund_cols, NFCOLS);
+	snprintf(g->note, sizeof(g->note), "Tính đến ngày %.2s/%.2s/%.4s; không tính các khoản đã hủy",
+		 as_of + 8, as_of + 5, as_of);
+	for (i = 0; i < m->n; i++) {
+		const fund_unit *f = &m->a[i];
+		int is_district = i + 2 < m->n;
+
+		if (!is_district && f->sum[F_N] == 0)
+			continue; /* province and unplaced lines only when they hold something */
+		for (s = 0; s < NSOURCES; s++)
+			if (f->v[s][F_N] && grid_row(g, f, source_labels[s], f->v[s], 0))
+				return -1;
+		if (grid_row(g, f, "Cộng", f->sum, 0))
+			return -1;
+	}
+	for (s = 0; s < NSOURCES; s++)
+		if (grid_row(g, &m->total, source_labels[s], m->total.v[s], 1))
+			return -1;
+	return grid_row(g, &m->total, "Tất cả nguồn", m->total.sum, 1);
+}
+
+static int json_sums(proto_buf *b, const int64_t *v)
+{
+	return proto_buf_appendf(b, "\"contributions\": %lld, \"money_vnd\": %lld, \"labour_days\": %lld,"
+				 " \"materials\": %lld, \"material_value_vnd\": %lld",
+				 (long long)v[F_N], (long long)v[F_MONEY], (long long)v[F_LABOUR],
+				 (long long)v[F_MAT_N], (long long)v[F_MAT_VALUE]) ? -1 : 0;
+}
+
+static int json_unit(proto_buf *b, const fund_unit *f, int named)
+{
+	int s;
+
+	if (proto_buf_append_byte(b, '{'))
+		return -1;
+	if (named && (proto_buf_appendf(b, "\"code\": %d, \"name\": ", f->code) ||
+		      report_json_str(b, f->name) || proto_buf_append_str(b, ", ")))
+		return -1;
+	if (json_sums(b, f->sum) || proto_buf_append_str(b, ", \"by_source\": {"))
+		return -1;
+	for (s = 0; s < NSOURCES; s++)
+		if (proto_buf_appendf(b, "%s\"%s\": {", s ? ", " : "", source_keys[s]) ||
+		    json_sums(b, f->v[s]) || proto_buf_append_byte(b, '}'))
+			return -1;
+	return proto_buf_append_str(b, "}}") ? -1 : 0;
+}
+
+static int funds_json(const fund_model *m, const char *as_of, proto_buf *b)
+{
+	size_t i;
+
+	if (proto_buf_append_str(b, "{\"as_of\": ") || report_json_str(b, as_of) ||
+	    proto_buf_append_str(b, ", \"districts\": ["))
+		return -1;
+	for (i = 0; i + 2 < m->n; i++)
+		if ((i && proto_buf_append_byte(b, ',')) || proto_buf_append_str(b, "\n  ") ||
+		    json_unit(b, &m->a[i], 1))
+			return -1;
+	if (proto_buf_append_str(b, "],\n \"province\": ") || json_unit(b, &m->a[m->n - 2], 1) ||
+	    proto_buf_append_str(b, ",\n \"unplaced\": ") || json_unit(b, &m->a[m->n - 1], 0) ||
+	    proto_buf_append_str(b, ",\n \"total\": ") || json_unit(b, &m->total, 0) ||
+	    proto_buf_append_str(b, "}\n"))
+		return -1;
+	return 0;
+}
+
+int report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+			proto_buf *out, char *err, size_t errlen)
+{
+	fund_model m;
+	report_grid g;
+	int rc = -1;
+
+	if (load(db, c, o->as_of, &m, err, errlen))
+		return -1;
+	report_grid_init(&g, "", fund_cols, NFCOLS);
+	if (o->format == HUB_FMT_JSON)
+		rc = funds_json(&m, o->as_of, out);
+	else if (build_grid(&m, o->as_of, &g) == 0)
+		rc = report_grid_render(&g, o->format, out);
+	if (rc)
+		snprintf(err, errlen, "report too large or out of memory");
+	report_grid_release(&g);
+	free(m.a);
+	return rc;
+}

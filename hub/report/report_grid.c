@@ -1,0 +1,446 @@
+/*
+ * report_grid.c - one grid of cells drawn three ways for people: an aligned
+ * text table (widths by what a terminal shows, not bytes: "Huyện Kế Sách" is
+ * 13 columns and 17 bytes), CSV that Excel opens with Vietnamese text intact
+ * (BOM, CRLF, RFC 4180 quotes), and a self-contained HTML page. Numbers use
+ * Vietnamese grouping: 1.200 and 40.000.000 đ.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report_int.h"
+
+void report_grid_init(report_grid *g, const char *title, const report_col *cols, size_t ncols)
+{
+	memset(g, 0, sizeof(*g));
+	g->title = title;
+	g->cols = cols;
+	g->ncols = ncols;
+}
+
+void report_grid_release(report_grid *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nrows * g->ncols; i++)
+		free(g->cells[i].s);
+	free(g->cells);
+	free(g->total);
+	g->cells = NULL;
+	g->total = NULL;
+	g->nrows = g->cap = 0;
+}
+
+long report_grid_add(report_grid *g, int total)
+{
+	size_t i;
+
+	if (g->nrows == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 32;
+		report_cell *cells = realloc(g->cells, cap * g->ncols * sizeof(*cells));
+		unsigned char *t;
+
+		if (!cells)
+			return -1;
+		g->cells = cells;
+		t = realloc(g->total, cap);
+		if (!t)
+			return -1;
+		g->total = t;
+		g->cap = cap;
+	}
+	for (i = 0; i < g->ncols; i++) {
+		report_cell *c = &g->cells[g->nrows * g->ncols + i];
+		memset(c, 0, sizeof(*c));
+		c->null = 1;
+	}
+	g->total[g->nrows] = (unsigned char)(total != 0);
+	return (long)g->nrows++;
+}
+
+static report_cell *cell(report_grid *g, long row, size_t col)
+{
+	return &g->cells[(size_t)row * g->ncols + col];
+}
+
+int report_grid_text(report_grid *g, long row, size_t col, const char *s)
+{
+	report_cell *c = cell(g, row, col);
+
+	free(c->s);
+	c->s = NULL;
+	c->null = s == NULL;
+	if (s && !(c->s = strdup(s)))
+		return -1;
+	return 0;
+}
+
+void report_grid_int(report_grid *g, long row, size_t col, int64_t v)
+{
+	report_cell *c = cell(g, row, col);
+	c->null = 0;
+	c->i = v;
+}
+
+void report_grid_pct(report_grid *g, long row, size_t col, double v)
+{
+	report_cell *c = cell(g, row, col);
+	c->null = v < 0;
+	c->d = v;
+}
+
+int report_fmt_group(int64_t v, char *out, size_t outlen)
+{
+	char digits[32], tmp[48];
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	size_t n, i, j = 0;
+
+	n = (size_t)snprintf(digits, sizeof(digits), "%llu", (unsigned long long)u);
+	if (v < 0)
+		tmp[j++] = '-';
+	for (i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			tmp[j++] = '.';
+		tmp[j++] = digits[i];
+	}
+	tmp[j] = '\0';
+	return (size_t)snprintf(out, outlen, "%s", tmp) < outlen ? 0 : -1;
+}
+
+int report_fmt_money(int64_t v, char *out, size_t outlen)
+{
+	char g[48];
+
+	if (report_fmt_group(v, g, sizeof(g)))
+		return -1;
+	return (size_t)snprintf(out, outlen, "%s đ", g) < outlen ? 0 : -1;
+}
+
+/* Columns a terminal gives one code point: 0 for combining marks, 2 for
+ * East Asian wide ones, else 1. */
+static size_t cp_width(uint32_t cp)
+{
+	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x1dc0 && cp <= 0x1dff) ||
+	    (cp >= 0x20d0 && cp <= 0x20ff) || (cp >= 0xfe20 && cp <= 0xfe2f) || cp == 0x200b)
+		return 0;
+	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) ||
+	    (cp >= 0x20000 && cp <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+size_t report_display_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+
+	while (*p) {
+		uint32_t cp;
+		int n, i;
+
+		if (*p < 0x80) {
+			cp = *p;
+			n = 1;
+		} else if ((*p & 0xe0) == 0xc0) {
+			cp = *p & 0x1f;
+			n = 2;
+		} else if ((*p & 0xf0) == 0xe0) {
+			cp = *p & 0x0f;
+			n = 3;
+		} else {
+			cp = *p & 0x07;
+			n = 4;
+		}
+		for (i = 1; i < n; i++) {
+			if ((p[i] & 0xc0) != 0x80) /* stored text is valid UTF-8; be safe anyway */
+				break;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		p += i;
+		w += cp_width(cp);
+	}
+	return w;
+}
+
+int report_csv_field(proto_buf *b, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && !(s[0] && s[strlen(s) - 1] == ' '))
+		return proto_buf_append_str(b, s) ? -1 : 0;
+	if (proto_buf_append_byte(b, '"'))
+		return -1;
+	for (; *s; s++)
+		if ((*s == '"' && proto_buf_append_byte(b, '"')) || proto_buf_append_byte(b, (uint8_t)*s))
+			return -1;
+	return proto_buf_append_byte(b, '"') ? -1 : 0;
+}
+
+int report_html_text(proto_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		int r;
+		switch (*s) {
+		case '&': r = proto_buf_append_str(b, "&amp;"); break;
+		case '<': r = proto_buf_append_str(b, "&lt;"); break;
+		case '>': r = proto_buf_append_str(b, "&gt;"); break;
+		case '"': r = proto_buf_append_str(b, "&quot;"); break;
+		case '\'': r = proto_buf_append_str(b, "&#39;"); break;
+		default: r = proto_buf_append_byte(b, (uint8_t)*s);
+		}
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+int report_json_str(proto_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!s)
+		return proto_buf_append_str(b, "null") ? -1 : 0;
+	if (proto_buf_append_byte(b, '"'))
+		return -1;
+	for (; *p; p++) {
+		int r;
+		if (*p == '"' || *p == '\\')
+			r = proto_buf_appendf(b, "\\%c", *p);
+		else if (*p < 0x20)
+			r = proto_buf_appendf(b, "\\u%04x", *p);
+		else
+			r = proto_buf_append_byte(b, *p);
+		if (r)
+			return -1;
+	}
+	return proto_buf_append_byte(b, '"') ? -1 : 0;
+}
+
+static const char html_style[] =
+	"<style>body{font-family:sans-serif;margin:1.5em;color:#222}"
+	"table{border-collapse:collapse;margin:0.5em 0 1.5em}"
+	"th,td{border:1px solid #bbb;padding:0.25em 0.6em}th{background:#eef3f8}"
+	"td.n{text-align:right;font-variant-numeric:tabular-nums}"
+	"tr.t td{font-weight:bold;background:#f6f6f6}.ok{color:#17702f}.late{color:#b3261e}"
+	"form{max-width:20em}input{display:block;margin:0.3em 0 0.8em;width:100%}"
+	".err{color:#b3261e}svg text{font-family:sans-serif}</style>";
+
+int report_html_head(proto_buf *b, const char *title)
+{
+	if (proto_buf_append_str(b, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+				    "<meta name=\"viewport\" content=\"width=device-width\"><title>") ||
+	    report_html_text(b, title) || proto_buf_append_str(b, "</title>") ||
+	    proto_buf_append_str(b, html_style) || proto_buf_append_str(b, "</head><body>\n"))
+		return -1;
+	return 0;
+}
+
+/* The text shown for a cell in a table or HTML; CSV wants plain numbers. */
+static int cell_text(const report_col *col, const report_cell *c, int plain, char *out,
+		     size_t outlen)
+{
+	out[0] = '\0';
+	if (c->null)
+		return 0;
+	switch (col->type) {
+	case RT_TEXT:
+		return 0; /* the caller uses c->s */
+	case RT_INT:
+		if (plain)
+			return snprintf(out, outlen, "%lld", (long long)c->i) < 0 ? -1 : 0;
+		return report_fmt_group(c->i, out, outlen);
+	case RT_MONEY:
+		if (plain)
+			return snprintf(out, outlen, "%lld", (long long)c->i) < 0 ? -1 : 0;
+		return report_fmt_money(c->i, out, outlen);
+	case RT_PCT: {
+		char *dot;
+		if (plain)
+			return snprintf(out, outlen, "%.1f", c->d) < 0 ? -1 : 0;
+		if (snprintf(out, outlen, "%.1f%%", c->d) < 0)
+			return -1;
+		if ((dot = strchr(out, '.')) != NULL)
+			*dot = ','; /* Vietnamese decimal comma */
+		return 0;
+	}
+	case RT_BOOL:
+		return snprintf(out, outlen, "%s", c->i ? "Có" : "Không") < 0 ? -1 : 0;
+	}
+	return 0;
+}
+
+static const char *shown(const report_col *col, const report_cell *c, const char *buf)
+{
+	if (col->type == RT_TEXT)
+		return c->null || !c->s ? "" : c->s;
+	return buf;
+}
+
+/* Table cells are one line: control characters (a newline in a name) show as spaces. */
+static int append_oneline(proto_buf *b, const char *s)
+{
+	for (; *s; s++)
+		if (proto_buf_append_byte(b, (unsigned char)*s < 0x20 ? ' ' : (uint8_t)*s))
+			return -1;
+	return 0;
+}
+
+static int pad(proto_buf *b, size_t n)
+{
+	while (n--)
+		if (proto_buf_append_byte(b, ' '))
+			return -1;
+	return 0;
+}
+
+static int render_table(const report_grid *g, proto_buf *out)
+{
+	size_t *w = calloc(g->ncols ? g->ncols : 1, sizeof(*w));
+	char buf[64];
+	size_t r, i, total_w = 0;
+	int rc = -1;
+
+	if (!w)
+		return -1;
+	for (i = 0; i < g->ncols; i++)
+		w[i] = report_display_width(g->cols[i].label);
+	for (r = 0; r < g->nrows; r++)
+		for (i = 0; i < g->ncols; i++) {
+			const report_cell *c = &g->cells[r * g->ncols + i];
+			size_t cw;
+			if (cell_text(&g->cols[i], c, 0, buf, sizeof(buf)))
+				goto out;
+			cw = report_display_width(shown(&g->cols[i], c, buf));
+			if (cw > w[i])
+				w[i] = cw;
+		}
+	for (i = 0; i < g->ncols; i++)
+		total_w += w[i] + (i ? 2 : 0);
+	if (proto_buf_appendf(out, "%s\n", g->title) ||
+	    (g->note[0] && proto_buf_appendf(out, "%s\n", g->note)) || proto_buf_append_byte(out, '\n'))
+		goto out;
+	for (i = 0; i < g->ncols; i++) {
+		size_t lw = report_display_width(g->cols[i].label);
+		int right = g->cols[i].type != RT_TEXT;
+		if ((i && pad(out, 2)) || (right && pad(out, w[i] - lw)) ||
+		    proto_buf_append_str(out, g->cols[i].label) ||
+		    (!right && i + 1 < g->ncols && pad(out, w[i] - lw)))
+			goto out;
+	}
+	if (proto_buf_append_byte(out, '\n'))
+		goto out;
+	for (i = 0; i < total_w; i++)
+		if (proto_buf_append_byte(out, '-'))
+			goto out;
+	if (proto_buf_append_byte(out, '\n'))
+		goto out;
+	for (r = 0; r < g->nrows; r++) {
+		if (g->total[r] && r > 0 && !g->total[r - 1]) {
+			for (i = 0; i < total_w; i++)
+				if (proto_buf_append_byte(out, '-'))
+					goto out;
+			if (proto_buf_append_byte(out, '\n'))
+				goto out;
+		}
+		for (i = 0; i < g->ncols; i++) {
+			const report_cell *c = &g->cells[r * g->ncols + i];
+			const char *s;
+			size_t cw;
+			int right = g->cols[i].type != RT_TEXT;
+
+			if (cell_text(&g->cols[i], c, 0, buf, sizeof(buf)))
+				goto out;
+			s = shown(&g->cols[i], c, buf);
+			cw = report_display_width(s);
+			if ((i && pad(out, 2)) || (right && pad(out, w[i] - cw)) || append_oneline(out, s) ||
+			    (!right && i + 1 < g->ncols && pad(out, w[i] - cw)))
+				goto out;
+		}
+		if (proto_buf_append_byte(out, '\n'))
+			goto out;
+	}
+	rc = 0;
+out:
+	free(w);
+	return rc;
+}
+
+static int render_csv(const report_grid *g, proto_buf *out)
+{
+	char buf[64];
+	size_t r, i;
+
+	if (proto_buf_append_str(out, "\xEF\xBB\xBF"))
+		return -1;
+	for (i = 0; i < g->ncols; i++)
+		if ((i && proto_buf_append_byte(out, ',')) || report_csv_field(out, g->cols[i].label))
+			return -1;
+	if (proto_buf_append_str(out, "\r\n"))
+		return -1;
+	for (r = 0; r < g->nrows; r++) {
+		for (i = 0; i < g->ncols; i++) {
+			const report_cell *c = &g->cells[r * g->ncols + i];
+			if (cell_text(&g->cols[i], c, 1, buf, sizeof(buf)) ||
+			    (i && proto_buf_append_byte(out, ',')) ||
+			    report_csv_field(out, shown(&g->cols[i], c, buf)))
+				return -1;
+		}
+		if (proto_buf_append_str(out, "\r\n"))
+			return -1;
+	}
+	return 0;
+}
+
+int report_grid_html_table(const report_grid *g, proto_buf *out)
+{
+	char buf[64];
+	size_t r, i;
+
+	if (proto_buf_append_str(out, "<h2>") || report_html_text(out, g->title) ||
+	    proto_buf_append_str(out, "</h2>\n"))
+		return -1;
+	if (g->note[0] && (proto_buf_append_str(out, "<p>") || report_html_text(out, g->note) ||
+			   proto_buf_append_str(out, "</p>\n")))
+		return -1;
+	if (proto_buf_append_str(out, "<table><thead><tr>"))
+		return -1;
+	for (i = 0; i < g->ncols; i++)
+		if (proto_buf_append_str(out, "<th>") || report_html_text(out, g->cols[i].label) ||
+		    proto_buf_append_str(out, "</th>"))
+			return -1;
+	if (proto_buf_append_str(out, "</tr></thead><tbody>\n"))
+		return -1;
+	for (r = 0; r < g->nrows; r++) {
+		if (proto_buf_append_str(out, g->total[r] ? "<tr class=\"t\">" : "<tr>"))
+			return -1;
+		for (i = 0; i < g->ncols; i++) {
+			const report_cell *c = &g->cells[r * g->ncols + i];
+			if (cell_text(&g->cols[i], c, 0, buf, sizeof(buf)) ||
+			    proto_buf_append_str(out, g->cols[i].type == RT_TEXT ? "<td>" : "<td class=\"n\">") ||
+			    report_html_text(out, shown(&g->cols[i], c, buf)) ||
+			    proto_buf_append_str(out, "</td>"))
+				return -1;
+		}
+		if (proto_buf_append_str(out, "</tr>\n"))
+			return -1;
+	}
+	return proto_buf_append_str(out, "</tbody></table>\n") ? -1 : 0;
+}
+
+int report_grid_render(const report_grid *g, hub_report_format f, proto_buf *out)
+{
+	switch (f) {
+	case HUB_FMT_TABLE:
+		return render_table(g, out);
+	case HUB_FMT_CSV:
+		return render_csv(g, out);
+	case HUB_FMT_HTML:
+		if (report_html_head(out, g->title) || report_grid_html_table(g, out) ||
+		    proto_buf_append_str(out, "</body></html>\n"))
+			return -1;
+		return 0;
+	case HUB_FMT_JSON:
+		break;
+	}
+	return -1;
+}

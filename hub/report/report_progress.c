@@ -1,0 +1,347 @@
+/*
+ * report_progress.c - progress per district (or commune) against the
+ * campaign's targets: registered, approved, started, completed, handed over,
+ * percent of target and whether the district is on track for the deadline.
+ * The counts come from report_count (one row per commune, stage and date), so
+ * --as-of is a range sum, not a replay.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report_int.h"
+
+/* Days since 1970-01-01 of a valid YYYY-MM-DD (proleptic Gregorian). */
+static long days_of(const char *d)
+{
+	long y = strtol(d, NULL, 10), m = strtol(d + 5, NULL, 10), day = strtol(d + 8, NULL, 10);
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+double report_percent(const report_line *l)
+{
+	if (l->target <= 0)
+		return -1;
+	return 100.0 * (double)l->v[SLOT_HANDED_OVER] / (double)l->target;
+}
+
+/*
+ * On track: once the deadline has passed, only 100% handed over on time
+ * counts. Before it, a district is on track when its hand-overs keep up with
+ * a straight line from nothing on the start day to the target on the
+ * deadline (rounded down, so the first days never count against anyone).
+ */
+int report_on_track(const proto_campaign *c, const char *as_of, const report_line *l)
+{
+	long start, end, now;
+	int64_t expected;
+
+	if (l->target < 0)
+		return -1;
+	if (strcmp(as_of, c->deadline) >= 0)
+		return l->on_time >= l->target;
+	if (strcmp(as_of, c->start) < 0)
+		return 1;
+	start = days_of(c->start);
+	end = days_of(c->deadline);
+	now = days_of(as_of);
+	expected = l->target * (int64_t)(now - start + 1) / (int64_t)(end - start + 1);
+	return l->v[SLOT_HANDED_OVER] >= expected;
+}
+
+static report_line *find_line(report_progress *p, const proto_campaign *c, int commune)
+{
+	int code = commune;
+	size_t i;
+
+	if (!p->by_commune)
+		code = proto_units_district_of(&c->units, commune);
+	for (i = 0; code && i < p->n; i++)
+		if (p->a[i].code == code)
+			return &p->a[i];
+	return NULL;
+}
+
+static int add_lines(report_progress *p, const proto_campaign *c)
+{
+	size_t i, j;
+
+	p->a = calloc(c->units.n + c->ntargets + 1, sizeof(*p->a));
+	if (!p->a)
+		return -1;
+	for (i = 0; i < c->ntargets; i++) {
+		const proto_unit *d = proto_units_find(&c->units, c->targets[i].district);
+		if (!p->by_commune) {
+			report_line *l = &p->a[p->n++];
+			l->code = c->targets[i].district;
+			l->name = d ? d->name : "?";
+			l->district = l->code;
+			l->target = c->targets[i].houses;
+			continue;
+		}
+		for (j = 0; j < c->units.n; j++) {
+			const proto_unit *u = &c->units.a[j];
+			if (u->level != PROTO_UNIT_COMMUNE ||
+			    proto_units_district_of(&c->units, u->code) != c->targets[i].district)
+				continue;
+			p->a[p->n].code = u->code;
+			p->a[p->n].name = u->name;
+			p->a[p->n].district = c->targets[i].district;
+			p->a[p->n].target = -1;
+			p->n++;
+		}
+	}
+	p->total.name = "Tổng cộng";
+	p->total.target = c->total_target;
+	return 0;
+}
+
+/* Sum report_count rows dated on or before 'date' into the lines. */
+static int sum_counts(sqlite3 *db, report_progress *p, const proto_campaign *c,
+		      const char *sql, const char *date, int on_time)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int commune = sqlite3_column_int(st, 0), slot = sqlite3_column_int(st, 1);
+		int64_t n = sqlite3_column_int64(st, 2);
+		report_line *l = find_line(p, c, commune);
+
+		if (slot < 0 || slot >= NSLOTS)
+			continue;
+		if (!l) {
+			if (!on_time && slot == SLOT_REGISTERED)
+				p->unplaced += n;
+			continue;
+		}
+		if (on_time) {
+			l->on_time += n;
+			p->total.on_time += n;
+		} else {
+			l->v[slot] += n;
+			p->total.v[slot] += n;
+		}
+	}
+	if (step == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of,
+			 int by_commune, report_progress *p, char *err, size_t errlen)
+{
+	const char *on_time_by = strcmp(as_of, c->deadline) < 0 ? as_of : c->deadline;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->as_of, sizeof(p->as_of), "%s", as_of);
+	p->by_commune = by_commune;
+	if (add_lines(p, c)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (sum_counts(db, p, c, "SELECT commune, slot, sum(n) FROM report_count WHERE date <= ?1"
+			      " GROUP BY commune, slot", as_of, 0) ||
+	    sum_counts(db, p, c, "SELECT commune, slot, sum(n) FROM report_count WHERE slot = 8"
+			      " AND date <= ?1 GROUP BY commune", on_time_by, 1)) {
+		snprintf(err, errlen, "cannot read progress: %s", sqlite3_errmsg(db));
+		report_progress_release(p);
+		return -1;
+	}
+	return 0;
+}
+
+void report_progress_release(report_progress *p)
+{
+	free(p->a);
+	p->a = NULL;
+	p->n = 0;
+}
+
+static const report_col progress_cols[] = {
+	{ "code", "Mã", RT_INT },
+	{ "name", "Đơn vị", RT_TEXT },
+	{ "target", "Chỉ tiêu", RT_INT },
+	{ "registered", "Đăng ký", RT_INT },
+	{ "approved", "Đã duyệt", RT_INT },
+	{ "started", "Khởi công", RT_INT },
+	{ "completed", "Hoàn thành", RT_INT },
+	{ "handed_over", "Bàn giao", RT_INT },
+	{ "percent", "Tỷ lệ", RT_PCT },
+	{ "on_track", "Đúng tiến độ", RT_BOOL },
+};
+#define NPCOLS (sizeof(progress_cols) / sizeof(progress_cols[0]))
+
+static int grid_line(report_grid *g, const proto_campaign *c, const report_progress *p,
+		     const report_line *l, int total)
+{
+	long r = report_grid_add(g, total);
+	int track = report_on_track(c, p->as_of, l);
+
+	if (r < 0)
+		return -1;
+	if (!total)
+		report_grid_int(g, r, 0, l->code);
+	if (report_grid_text(g, r, 1, l->name))
+		return -1;
+	if (l->target >= 0)
+		report_grid_int(g, r, 2, l->target);
+	report_grid_int(g, r, 3, l->v[SLOT_REGISTERED]);
+	report_grid_int(g, r, 4, l->v[SLOT_APPROVED]);
+	report_grid_int(g, r, 5, l->v[SLOT_STARTED]);
+	report_grid_int(g, r, 6, l->v[SLOT_COMPLETED]);
+	report_grid_int(g, r, 7, l->v[SLOT_HANDED_OVER]);
+	report_grid_pct(g, r, 8, report_percent(l));
+	if (track >= 0)
+		report_grid_int(g, r, 9, track);
+	return 0;
+}
+
+static void vn_date(const char *iso, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+}
+
+static int progress_grid(const proto_campaign *c, const report_progress *p, report_grid *g)
+{
+	char d1[16], d2[16];
+	size_t i;
+
+	report_grid_init(g, p->by_commune ? "Tiến độ xây dựng và bàn giao nhà theo xã"
+					  : "Tiến độ xây dựng và bàn giao nhà theo huyện",
+			 progress_cols, NPCOLS);
+	vn_date(p->as_of, d1, sizeof(d1));
+	vn_date(c->deadline, d2, sizeof(d2));
+	snprintf(g->note, sizeof(g->note), "Tính đến ngày %s; hạn bàn giao %s", d1, d2);
+	for (i = 0; i < p->n; i++)
+		if (grid_line(g, c, p, &p->a[i], 0))
+			return -1;
+	return grid_line(g, c, p, &p->total, 1);
+}
+
+static int json_line(proto_buf *b, const proto_campaign *c, const report_progress *p,
+		     const report_line *l, int total)
+{
+	double pct = report_percent(l);
+	int track = report_on_track(c, p->as_of, l);
+
+	if (proto_buf_append_byte(b, '{'))
+		return -1;
+	if (!total && (proto_buf_appendf(b, "\"code\": %d, \"name\": ", l->code) ||
+		       report_json_str(b, l->name) || proto_buf_append_str(b, ", ")))
+		return -1;
+	if (!total && p->by_commune && proto_buf_appendf(b, "\"district\": %d, ", l->district))
+		return -1;
+	if (l->target >= 0 ? proto_buf_appendf(b, "\"target\": %lld", (long long)l->target)
+			   : proto_buf_append_str(b, "\"target\": null"))
+		return -1;
+	if (proto_buf_appendf(b, ", \"registered\": %lld, \"approved\": %lld, \"started\": %lld,"
+			      " \"completed\": %lld, \"handed_over\": %lld",
+			      (long long)l->v[SLOT_REGISTERED], (long long)l->v[SLOT_APPROVED],
+			      (long long)l->v[SLOT_STARTED], (long long)l->v[SLOT_COMPLETED],
+			      (long long)l->v[SLOT_HANDED_OVER]))
+		return -1;
+	if (pct >= 0 ? proto_buf_appendf(b, ", \"percent\": %.1f", pct)
+		     : proto_buf_append_str(b, ", \"percent\": null"))
+		return -1;
+	if (proto_buf_appendf(b, ", \"handed_over_on_time\": %lld, \"on_track\": %s}",
+			      (long long)l->on_time,
+			      track < 0 ? "null" : track ? "true" : "false"))
+		return -1;
+	return 0;
+}
+
+static int progress_json(const proto_campaign *c, const report_progress *p, proto_buf *b)
+{
+	size_t i;
+
+	if (proto_buf_append_str(b, "{\"as_of\": ") || report_json_str(b, p->as_of) ||
+	    proto_buf_append_str(b, ", \"deadline\": ") || report_json_str(b, c->deadline) ||
+	    proto_buf_appendf(b, ", \"%s\": [", p->by_commune ? "communes" : "districts"))
+		return -1;
+	for (i = 0; i < p->n; i++)
+		if ((i && proto_buf_append_str(b, ",")) || proto_buf_append_str(b, "\n  ") ||
+		    json_line(b, c, p, &p->a[i], 0))
+			return -1;
+	if (proto_buf_append_str(b, "],\n \"total\": ") || json_line(b, c, p, &p->total, 1) ||
+	    proto_buf_appendf(b, ",\n \"unplaced\": %lld}\n", (long long)p->unplaced))
+		return -1;
+	return 0;
+}
+
+int report_progress_svg(const report_progress *p, proto_buf *b)
+{
+	const int label_w = 190, bar_w = 400, row_h = 28, top = 10;
+	int64_t max = 1;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->a[i].target > max)
+			max = p->a[i].target;
+		if (p->a[i].v[SLOT_HANDED_OVER] > max)
+			max = p->a[i].v[SLOT_HANDED_OVER];
+	}
+	if (proto_buf_appendf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""
+			      " aria-label=\"Bàn giao so với chỉ tiêu\" width=\"%d\" height=\"%d\">\n",
+			      label_w + bar_w + 120, top + row_h * (int)p->n + 10))
+		return -1;
+	for (i = 0; i < p->n; i++) {
+		const report_line *l = &p->a[i];
+		int y = top + row_h * (int)i;
+		int64_t t = l->target > 0 ? l->target : 0, h = l->v[SLOT_HANDED_OVER];
+		int tw = (int)(t * bar_w / max), hw = (int)(h * bar_w / max);
+		char hs[32], ts[32];
+
+		report_fmt_group(h, hs, sizeof(hs));
+		report_fmt_group(t, ts, sizeof(ts));
+		if (proto_buf_appendf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"13\">",
+				      label_w - 8, y + 17) ||
+		    report_html_text(b, l->name) ||
+		    proto_buf_appendf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\""
+				      " fill=\"#dde3ea\"/><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\""
+				      " fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"13\">%s / %s</text>\n",
+				      label_w, y + 3, tw, label_w, y + 3, hw,
+				      h >= t ? "#2e7d32" : "#1565c0", label_w + (tw > hw ? tw : hw) + 6,
+				      y + 17, hs, ts))
+			return -1;
+	}
+	return proto_buf_append_str(b, "</svg>\n") ? -1 : 0;
+}
+
+int report_progress_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+			   proto_buf *out, char *err, size_t errlen)
+{
+	report_progress p;
+	report_grid g;
+	int rc = -1;
+
+	if (report_progress_load(db, c, o->as_of, o->by_commune, &p, err, errlen))
+		return -1;
+	report_grid_init(&g, "", progress_cols, NPCOLS);
+	if (o->format == HUB_FMT_JSON) {
+		rc = progress_json(c, &p, out);
+	} else if (progress_grid(c, &p, &g) == 0) {
+		if (o->format != HUB_FMT_HTML)
+			rc = report_grid_render(&g, o->format, out);
+		else if (report_html_head(out, g.title) == 0 &&
+			 proto_buf_append_str(out, "<h1>Mái Ấm</h1>\n") == 0 &&
+			 (p.by_commune || report_progress_svg(&p, out) == 0) &&
+			 report_grid_html_table(&g, out) == 0)
+			rc = proto_buf_append_str(out, "</body></html>\n") ? -1 : 0;
+	}
+	if (rc)
+		snprintf(err, errlen, "report too large or out of memory");
+	report_grid_release(&g);
+	report_progress_release(&p);
+	return rc;
+}

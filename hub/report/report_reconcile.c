@@ -1,0 +1,587 @@
+/*
+ * report_reconcile.c - the queue of what needs a human: concurrent edits
+ * (both values), one national ID in several households, milestones out of
+ * order, completions and hand-overs after the deadline, and change-sets the
+ * hub rejected. Every item has a stable id (C-, N-, O-, L-, R- + its key) so
+ * that "maiam-hub reconcile resolve ID" can record who settled it and how.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "hub.h"
+#include "report_int.h"
+
+const char *const report_kind_names[NKINDS] = {
+	"conflict", "duplicate_national_id", "out_of_order", "late", "rejected_changeset",
+};
+const char *const report_kind_labels[NKINDS] = {
+	"Sửa đồng thời", "Trùng CCCD", "Mốc sai thứ tự", "Quá hạn", "Gói dữ liệu bị từ chối",
+};
+
+typedef struct rc_item {
+	int kind;
+	char id[96];
+	proto_buf subject, detail, extra; /* extra: JSON members, each starting with ", " */
+	int resolved;
+	char by[128];
+	char note[512];
+} rc_item;
+
+typedef int (*item_cb)(void *arg, rc_item *it);
+
+typedef struct walk {
+	sqlite3 *db;
+	const proto_campaign *c;
+	const char *as_of;
+	int detail; /* 0: only ids and kinds (counts) */
+	item_cb cb;
+	void *arg;
+	rc_item it;
+	sqlite3_stmt *res; /* the latest resolution of an item */
+} walk;
+
+static void hh_id(char *out, size_t outlen, int64_t origin, int64_t serial)
+{
+	snprintf(out, outlen, "%016llx-%llu", (unsigned long long)proto_i2u(origin),
+		 (unsigned long long)proto_i2u(serial));
+}
+
+static const char *text_or(sqlite3_stmt *st, int col, const char *dflt)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	return s ? s : dflt;
+}
+
+static const char *unit_name(const proto_campaign *c, int code)
+{
+	const proto_unit *u = proto_units_find(&c->units, code);
+	return u ? u->name : "?";
+}
+
+static int emit(walk *w)
+{
+	rc_item *it = &w->it;
+	int rc;
+
+	it->resolved = 0;
+	it->by[0] = it->note[0] = '\0';
+	sqlite3_reset(w->res);
+	sqlite3_bind_text(w->res, 1, it->id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(w->res);
+	if (rc == SQLITE_ROW) {
+		it->resolved = 1;
+		snprintf(it->by, sizeof(it->by), "%s", text_or(w->res, 0, ""));
+		snprintf(it->note, sizeof(it->note), "%s", text_or(w->res, 1, ""));
+	} else if (rc != SQLITE_DONE) {
+		return -1;
+	}
+	sqlite3_reset(w->res);
+	rc = w->cb(w->arg, it);
+	proto_buf_reset(&it->subject);
+	proto_buf_reset(&it->detail);
+	proto_buf_reset(&it->extra);
+	return rc;
+}
+
+static int walk_conflicts(walk *w)
+{
+	sqlite3_stmt *st = NULL;
+	int step, rc = -1;
+
+	if (sqlite3_prepare_v2(w->db,
+		"SELECT c.id, c.id_origin, c.id_serial, c.field, c.winner_value, c.loser_value,"
+		" h.name, h.commune, c.resolved_at FROM conflict c LEFT JOIN household h"
+		" ON h.id_origin = c.id_origin AND h.id_serial = c.id_serial ORDER BY c.id",
+		-1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const proto_field_desc *f = proto_field_lookup(PROTO_KIND_HOUSEHOLD,
+							       (uint8_t)sqlite3_column_int(st, 3));
+		const char *field = f ? f->column : "?";
+		char hid[48];
+
+		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+			continue; /* settled in the conflict table itself */
+		w->it.kind = RK_CONFLICT;
+		snprintf(w->it.id, sizeof(w->it.id), "C-%lld", (long long)sqlite3_column_int64(st, 0));
+		hh_id(hid, sizeof(hid), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
+		if (w->detail &&
+		    (proto_buf_appendf(&w->it.subject, "%s %s (%s)", hid, text_or(st, 6, "?"),
+				       unit_name(w->c, sqlite3_column_int(st, 7))) ||
+		     proto_buf_appendf(&w->it.detail, "%s: giữ '%s', giá trị kia '%s'", field,
+				       text_or(st, 4, ""), text_or(st, 5, "")) ||
+		     proto_buf_appendf(&w->it.extra, ", \"household\": \"%s\", \"field\": \"%s\","
+				       " \"winner\": ", hid, field) ||
+		     report_json_str(&w->it.extra, (const char *)sqlite3_column_text(st, 4)) ||
+		     proto_buf_append_str(&w->it.extra, ", \"loser\": ") ||
+		     report_json_str(&w->it.extra, (const char *)sqlite3_column_text(st, 5))))
+			goto out;
+		if (emit(w))
+			goto out;
+	}
+	rc = step == SQLITE_DONE ? 0 : -1;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int walk_duplicates(walk *w)
+{
+	sqlite3_stmt *st = NULL, *hh = NULL;
+	int step, rc = -1;
+
+	if (sqlite3_prepare_v2(w->db, "SELECT national_id, n FROM report_nid WHERE n > 1"
+				      " ORDER BY national_id", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(w->db, "SELECT id_origin, id_serial, name, commune FROM household"
+				      " WHERE national_id = ? ORDER BY id_origin, id_serial",
+			       -1, &hh, NULL) != SQLITE_OK)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *nid = text_or(st, 0, "");
+		int first = 1;
+
+		w->it.kind = RK_DUPLICATE;
+		snprintf(w->it.id, sizeof(w->it.id), "N-%s", nid);
+		if (w->detail) {
+			if (proto_buf_appendf(&w->it.subject, "CCCD %s", nid) ||
+			    proto_buf_appendf(&w->it.detail, "%lld hộ cùng số:",
+					      (long long)sqlite3_column_int64(st, 1)) ||
+			    proto_buf_append_str(&w->it.extra, ", \"national_id\": ") ||
+			    report_json_str(&w->it.extra, nid) ||
+			    proto_buf_append_str(&w->it.extra, ", \"households\": ["))
+				goto out;
+			sqlite3_bind_text(hh, 1, nid, -1, SQLITE_TRANSIENT);
+			while (sqlite3_step(hh) == SQLITE_ROW) {
+				char hid[48];
+				hh_id(hid, sizeof(hid), sqlite3_column_int64(hh, 0),
+				      sqlite3_column_int64(hh, 1));
+				if (proto_buf_appendf(&w->it.detail, " %s %s (%s);", hid,
+						      text_or(hh, 2, "?"),
+						      unit_name(w->c, sqlite3_column_int(hh, 3))) ||
+				    proto_buf_appendf(&w->it.extra, "%s\"%s\"", first ? "" : ", ", hid))
+					goto out;
+				first = 0;
+			}
+			sqlite3_reset(hh);
+			if (proto_buf_append_byte(&w->it.extra, ']'))
+				goto out;
+		}
+		if (emit(w))
+			goto out;
+	}
+	rc = step == SQLITE_DONE ? 0 : -1;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(hh);
+	return rc;
+}
+
+/* Each pair of stages where the later one is dated before the earlier one,
+ * and the reasons given for forced milestones. */
+static int order_detail(walk *w, sqlite3_stmt *st, sqlite3_stmt *forced, const char *hid)
+{
+	const char *d[9];
+	int j, k, first = 1;
+
+	for (k = 1; k <= 8; k++)
+		d[k] = (const char *)sqlite3_column_text(st, 3 + k);
+	if (proto_buf_appendf(&w->it.extra, ", \"household\": \"%s\", \"pairs\": [", hid))
+		return -1;
+	for (j = 1; j <= 8; j++)
+		for (k = j + 1; k <= 8; k++)
+			if (d[j] && d[k] && strcmp(d[k], d[j]) < 0) {
+				if (proto_buf_appendf(&w->it.detail, "%s%s %s trước %s %s",
+						      first ? "" : "; ", proto_stages[k - 1], d[k],
+						      proto_stages[j - 1], d[j]) ||
+				    proto_buf_appendf(&w->it.extra, "%s[\"%s\", \"%s\"]", first ? "" : ", ",
+						      proto_stages[k - 1], proto_stages[j - 1]))
+					return -1;
+				first = 0;
+			}
+	if (proto_buf_append_str(&w->it.extra, "], \"forced\": ["))
+		return -1;
+	sqlite3_bind_int64(forced, 1, sqlite3_column_int64(st, 0));
+	sqlite3_bind_int64(forced, 2, sqlite3_column_int64(st, 1));
+	first = 1;
+	while (sqlite3_step(forced) == SQLITE_ROW) {
+		if (proto_buf_appendf(&w->it.detail, "; %s được ghi ngoài thứ tự, lý do: %s",
+				      text_or(forced, 0, "?"), text_or(forced, 1, "")) ||
+		    proto_buf_appendf(&w->it.extra, "%s{\"stage\": ", first ? "" : ", ") ||
+		    report_json_str(&w->it.extra, text_or(forced, 0, "?")) ||
+		    proto_buf_append_str(&w->it.extra, ", \"reason\": ") ||
+		    report_json_str(&w->it.extra, text_or(forced, 1, "")) ||
+		    proto_buf_append_byte(&w->it.extra, '}'))
+			return -1;
+		first = 0;
+	}
+	sqlite3_reset(forced);
+	return proto_buf_append_byte(&w->it.extra, ']') ? -1 : 0;
+}
+
+#define HH_COLS "r.id_origin, r.id_serial, h.name, h.commune, r.d1, r.d2, r.d3, r.d4, r.d5," \
+		" r.d6, r.d7, r.d8 FROM report_hh r LEFT JOIN household h ON" \
+		" h.id_origin = r.id_origin AND h.id_serial = r.id_serial"
+
+static int walk_order(walk *w)
+{
+	sqlite3_stmt *st = NULL, *forced = NULL;
+	int step, rc = -1;
+
+	if (sqlite3_prepare_v2(w->db, "SELECT " HH_COLS " WHERE r.disorder AND r.counted"
+				      " ORDER BY r.id_origin, r.id_serial", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(w->db, "SELECT stage, forced FROM milestone m WHERE"
+				      " household_origin = ? AND household_serial = ? AND"
+				      " forced IS NOT NULL AND NOT EXISTS (SELECT 1 FROM void_event v"
+				      " WHERE v.target_origin = m.id_origin AND"
+				      " v.target_serial = m.id_serial) ORDER BY date",
+			       -1, &forced, NULL) != SQLITE_OK)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char hid[48];
+
+		hh_id(hid, sizeof(hid), sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+		w->it.kind = RK_ORDER;
+		snprintf(w->it.id, sizeof(w->it.id), "O-%s", hid);
+		if (w->detail && (proto_buf_appendf(&w->it.subject, "%s %s (%s)", hid,
+						    text_or(st, 2, "?"),
+						    unit_name(w->c, sqlite3_column_int(st, 3))) ||
+				  order_detail(w, st, forced, hid)))
+			goto out;
+		if (emit(w))
+			goto out;
+	}
+	rc = step == SQLITE_DONE ? 0 : -1;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(forced);
+	return rc;
+}
+
+static int walk_late(walk *w)
+{
+	sqlite3_stmt *st = NULL;
+	int step, rc = -1;
+
+	/* two index ranges (d7, d8) instead of a scan of every household */
+	if (sqlite3_prepare_v2(w->db,
+		"SELECT " HH_COLS " WHERE (r.id_origin, r.id_serial) IN"
+		" (SELECT id_origin, id_serial FROM report_hh WHERE d8 > ?1 AND d8 <= ?2"
+		"  UNION SELECT id_origin, id_serial FROM report_hh WHERE d7 > ?1 AND d7 <= ?2)"
+		" AND r.counted ORDER BY r.id_origin, r.id_serial", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, w->c->deadline, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, w->as_of, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *done = (const char *)sqlite3_column_text(st, 10);
+		const char *handed = (const char *)sqlite3_column_text(st, 11);
+		char hid[48];
+
+		hh_id(hid, sizeof(hid), sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+		w->it.kind = RK_LATE;
+		snprintf(w->it.id, sizeof(w->it.id), "L-%s", hid);
+		if (w->detail &&
+		    (proto_buf_appendf(&w->it.subject, "%s %s (%s)", hid, text_or(st, 2, "?"),
+				       unit_name(w->c, sqlite3_column_int(st, 3))) ||
+		     proto_buf_appendf(&w->it.detail, "hoàn thành %s, bàn giao %s; hạn %s",
+				       done ? done : "chưa", handed ? handed : "chưa", w->c->deadline) ||
+		     proto_buf_appendf(&w->it.extra, ", \"household\": \"%s\", \"completed\": ", hid) ||
+		     report_json_str(&w->it.extra, done) ||
+		     proto_buf_append_str(&w->it.extra, ", \"handed_over\": ") ||
+		     report_json_str(&w->it.extra, handed)))
+			goto out;
+		if (emit(w))
+			goto out;
+	}
+	rc = step == SQLITE_DONE ? 0 : -1;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int walk_rejected(walk *w)
+{
+	sqlite3_stmt *st = NULL;
+	int step, rc = -1;
+
+	/* hub_rejection belongs to the hub (store.c); a hub without it has none */
+	if (sqlite3_prepare_v2(w->db, "SELECT id, received, source, origin, seq, code, message"
+				      " FROM hub_rejection ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return sqlite3_errcode(w->db) == SQLITE_ERROR &&
+		       strstr(sqlite3_errmsg(w->db), "no such table") ? 0 : -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		w->it.kind = RK_REJECTED;
+		snprintf(w->it.id, sizeof(w->it.id), "R-%lld", (long long)sqlite3_column_int64(st, 0));
+		if (w->detail &&
+		    (proto_buf_appendf(&w->it.subject, "%s %016llx #%lld", text_or(st, 2, "?"),
+				       (unsigned long long)proto_i2u(sqlite3_column_int64(st, 3)),
+				       (long long)sqlite3_column_int64(st, 4)) ||
+		     proto_buf_appendf(&w->it.detail, "%s: %s", text_or(st, 5, "?"),
+				       text_or(st, 6, "")) ||
+		     proto_buf_appendf(&w->it.extra, ", \"received\": %lld, \"source\": ",
+				       (long long)sqlite3_column_int64(st, 1)) ||
+		     report_json_str(&w->it.extra, text_or(st, 2, "")) ||
+		     proto_buf_appendf(&w->it.extra, ", \"origin\": \"%016llx\", \"seq\": %lld,"
+				       " \"code\": ", (unsigned long long)proto_i2u(sqlite3_column_int64(st, 3)),
+				       (long long)sqlite3_column_int64(st, 4)) ||
+		     report_json_str(&w->it.extra, text_or(st, 5, "")) ||
+		     proto_buf_append_str(&w->it.extra, ", \"message\": ") ||
+		     report_json_str(&w->it.extra, text_or(st, 6, ""))))
+			goto out;
+		if (emit(w))
+			goto out;
+	}
+	rc = step == SQLITE_DONE ? 0 : -1;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int walk_all(sqlite3 *db, const proto_campaign *c, const char *as_of, int detail,
+		    item_cb cb, void *arg)
+{
+	walk w;
+	int rc = -1;
+
+	memset(&w, 0, sizeof(w));
+	w.db = db;
+	w.c = c;
+	w.as_of = as_of;
+	w.detail = detail;
+	w.cb = cb;
+	w.arg = arg;
+	proto_buf_init(&w.it.subject, 1 << 20);
+	proto_buf_init(&w.it.detail, 1 << 20);
+	proto_buf_init(&w.it.extra, 1 << 20);
+	if (sqlite3_prepare_v2(db, "SELECT resolved_by, note FROM report_resolution WHERE item = ?"
+				   " ORDER BY id DESC LIMIT 1", -1, &w.res, NULL) != SQLITE_OK)
+		goto out;
+	if (walk_conflicts(&w) || walk_duplicates(&w) || walk_order(&w) || walk_late(&w) ||
+	    walk_rejected(&w))
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(w.res);
+	proto_buf_release(&w.it.subject);
+	proto_buf_release(&w.it.detail);
+	proto_buf_release(&w.it.extra);
+	return rc;
+}
+
+typedef struct counter {
+	int64_t *counts;
+	int64_t resolved;
+} counter;
+
+static int count_item(void *arg, rc_item *it)
+{
+	counter *k = arg;
+
+	if (it->resolved)
+		k->resolved++;
+	else
+		k->counts[it->kind]++;
+	return 0;
+}
+
+int report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
+			    int64_t counts[NKINDS], int64_t *resolved, char *err, size_t errlen)
+{
+	counter k = { counts, 0 };
+
+	memset(counts, 0, sizeof(int64_t) * NKINDS);
+	if (walk_all(db, c, as_of, 0, count_item, &k)) {
+		snprintf(err, errlen, "cannot read the reconcile queue: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	*resolved = k.resolved;
+	return 0;
+}
+
+static const report_col item_cols[] = {
+	{ "id", "Mã mục", RT_TEXT },
+	{ "kind", "Loại", RT_TEXT },
+	{ "subject", "Đối tượng", RT_TEXT },
+	{ "detail", "Chi tiết", RT_TEXT },
+	{ "status", "Trạng thái", RT_TEXT },
+};
+
+typedef struct sink {
+	const hub_report_opts *o;
+	report_grid *g;
+	proto_buf *json;
+	int64_t counts[NKINDS], resolved, n;
+} sink;
+
+static const char *cstr(proto_buf *b)
+{
+	if (proto_buf_append_byte(b, 0))
+		return NULL;
+	b->len--; /* keep the terminator out of the length */
+	return (const char *)b->data;
+}
+
+static int add_item(void *arg, rc_item *it)
+{
+	sink *s = arg;
+	const char *subject = cstr(&it->subject), *detail = cstr(&it->detail);
+	const char *extra = cstr(&it->extra);
+	char status[700];
+
+	if (!subject || !detail || !extra)
+		return -1;
+	if (it->resolved)
+		s->resolved++;
+	else
+		s->counts[it->kind]++;
+	if (it->resolved && !s->o->all)
+		return 0;
+	if (it->resolved)
+		snprintf(status, sizeof(status), "đã xử lý (%s): %s", it->by, it->note);
+	else
+		snprintf(status, sizeof(status), "chờ xử lý");
+	if (s->json) {
+		if (proto_buf_append_str(s->json, s->n ? ",\n  {\"id\": " : "\n  {\"id\": ") ||
+		    report_json_str(s->json, it->id) ||
+		    proto_buf_appendf(s->json, ", \"kind\": \"%s\", \"subject\": ",
+				      report_kind_names[it->kind]) ||
+		    report_json_str(s->json, subject) || proto_buf_append_str(s->json, ", \"detail\": ") ||
+		    report_json_str(s->json, detail) ||
+		    proto_buf_appendf(s->json, ", \"resolved\": %s", it->resolved ? "true" : "false") ||
+		    (it->resolved && (proto_buf_append_str(s->json, ", \"resolved_by\": ") ||
+				      report_json_str(s->json, it->by) ||
+				      proto_buf_append_str(s->json, ", \"note\": ") ||
+				      report_json_str(s->json, it->note))) ||
+		    proto_buf_append_str(s->json, extra) || proto_buf_append_byte(s->json, '}'))
+			return -1;
+	} else {
+		long r = report_grid_add(s->g, 0);
+		if (r < 0 || report_grid_text(s->g, r, 0, it->id) ||
+		    report_grid_text(s->g, r, 1, report_kind_labels[it->kind]) ||
+		    report_grid_text(s->g, r, 2, subject) || report_grid_text(s->g, r, 3, detail) ||
+		    report_grid_text(s->g, r, 4, status))
+			return -1;
+	}
+	s->n++;
+	return 0;
+}
+
+int report_reconcile_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+			    proto_buf *out, char *err, size_t errlen)
+{
+	report_grid g;
+	sink s;
+	int rc = -1, k;
+	int64_t open = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.g = &g;
+	report_grid_init(&g, "Các mục cần xử lý (đối soát)", item_cols, 5);
+	if (o->format == HUB_FMT_JSON) {
+		s.json = out;
+		if (proto_buf_append_str(out, "{\"as_of\": ") || report_json_str(out, o->as_of) ||
+		    proto_buf_append_str(out, ", \"items\": ["))
+			goto oom;
+	}
+	if (walk_all(db, c, o->as_of, 1, add_item, &s)) {
+		snprintf(err, errlen, "cannot read the reconcile queue: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	for (k = 0; k < NKINDS; k++)
+		open += s.counts[k];
+	if (o->format == HUB_FMT_JSON) {
+		if (proto_buf_append_str(out, "],\n \"counts\": {"))
+			goto oom;
+		for (k = 0; k < NKINDS; k++)
+			if (proto_buf_appendf(out, "%s\"%s\": %lld", k ? ", " : "", report_kind_names[k],
+					      (long long)s.counts[k]))
+				goto oom;
+		if (proto_buf_appendf(out, "}, \"open\": %lld, \"resolved\": %lld}\n", (long long)open,
+				      (long long)s.resolved))
+			goto oom;
+	} else {
+		snprintf(g.note, sizeof(g.note), "%lld mục chờ xử lý, %lld mục đã xử lý; số liệu đến"
+			 " ngày %.2s/%.2s/%.4s", (long long)open, (long long)s.resolved,
+			 o->as_of + 8, o->as_of + 5, o->as_of);
+		if (report_grid_render(&g, o->format, out))
+			goto oom;
+	}
+	rc = 0;
+	goto out;
+oom:
+	snprintf(err, errlen, "report too large or out of memory");
+out:
+	report_grid_release(&g);
+	return rc;
+}
+
+typedef struct finder {
+	const char *id;
+	int found, resolved;
+	char by[128];
+} finder;
+
+static int find_item(void *arg, rc_item *it)
+{
+	finder *f = arg;
+
+	if (strcmp(it->id, f->id) != 0)
+		return 0;
+	f->found = 1;
+	f->resolved = it->resolved;
+	snprintf(f->by, sizeof(f->by), "%s", it->by);
+	return 1; /* stop */
+}
+
+int hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item, const char *by,
+			 const char *note, const char *keep, int64_t now, char *err, size_t errlen)
+{
+	finder f;
+	sqlite3_stmt *st = NULL;
+	char when[32];
+	int rc = -1, walked;
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	memset(&f, 0, sizeof(f));
+	f.id = item;
+	walked = walk_all(db, c, "9999-12-31", 0, find_item, &f);
+	if (walked < 0 && !f.found) {
+		snprintf(err, errlen, "cannot read the reconcile queue: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (!f.found) {
+		snprintf(err, errlen, "no reconcile item '%s': see 'maiam-hub report reconcile'", item);
+		return 1;
+	}
+	if (f.resolved) {
+		snprintf(err, errlen, "item '%s' is already resolved by '%s': nothing recorded", item,
+			 f.by);
+		return 1;
+	}
+	if (keep && strncmp(item, "C-", 2) != 0) {
+		snprintf(err, errlen, "--keep applies to conflicts (C-...) only, not '%s'", item);
+		return 1;
+	}
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (sqlite3_prepare_v2(db, "INSERT INTO report_resolution(item, resolved_at, resolved_by,"
+				   " note, keep) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, when, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, by, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, note, -1, SQLITE_STATIC);
+	if (keep)
+		sqlite3_bind_text(st, 5, keep, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto dberr;
+	rc = 0;
+	goto out;
+dberr:
+	snprintf(err, errlen, "cannot record the resolution: %s", sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,394 @@
+/*
+ * report_schema.c - the derived tables the reports read, the triggers that
+ * keep them current on every merge, and the one-time rebuild that fills them
+ * from a hub that already holds data. A report over a million households then
+ * reads a few thousand counter rows instead of scanning eight million
+ * milestones (docs/REPORTS.md, "How reports stay fast").
+ */
+#include <stdio.h>
+#include <string.h>
+#include "hub.h"
+#include "report.h"
+#include "report_int.h"
+
+#define REPORT_SCHEMA_VERSION "1"
+
+/*
+ * report_hh: one row per household named by a household row or an event.
+ *   present: a household row exists; counted: present and not rejected.
+ *   d1..d8: first date of each stage among its non-voided milestones.
+ *   r1..r8: the date it reached stage k = first date of k or any later stage
+ *   ('~' sorts after every date and means "not reached").
+ *   disorder: some stage is dated before an earlier stage.
+ * report_count: households per (commune, slot, date) where slot 1..8 is the
+ *   stage reached on that date, 0 registered and 9 approved (date '').
+ * report_fund: contribution sums per (unit, source, date); a household's
+ *   contribution counts in the household's commune (0 while unknown).
+ * report_nid: households per national ID.
+ */
+static const char tables_sql[] =
+	"CREATE TABLE report_hh ("
+	" id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+	" present INTEGER NOT NULL DEFAULT 0, commune INTEGER NOT NULL DEFAULT 0,"
+	" counted INTEGER NOT NULL DEFAULT 0, approved INTEGER NOT NULL DEFAULT 0,"
+	" d1 TEXT, d2 TEXT, d3 TEXT, d4 TEXT, d5 TEXT, d6 TEXT, d7 TEXT, d8 TEXT,"
+	" %s"
+	" disorder INTEGER GENERATED ALWAYS AS (%s) STORED,"
+	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
+	"CREATE INDEX report_hh_disorder ON report_hh(id_origin, id_serial) WHERE disorder;"
+	"CREATE INDEX report_hh_d7 ON report_hh(d7);"
+	"CREATE INDEX report_hh_d8 ON report_hh(d8);"
+	"CREATE TABLE report_count (commune INTEGER NOT NULL, slot INTEGER NOT NULL,"
+	" date TEXT NOT NULL, n INTEGER NOT NULL,"
+	" PRIMARY KEY (commune, slot, date)) WITHOUT ROWID;"
+	"CREATE TABLE report_fund (unit INTEGER NOT NULL, source TEXT NOT NULL,"
+	" date TEXT NOT NULL, n INTEGER NOT NULL, money INTEGER NOT NULL,"
+	" labour INTEGER NOT NULL, mat_n INTEGER NOT NULL, mat_value INTEGER NOT NULL,"
+	" PRIMARY KEY (unit, source, date)) WITHOUT ROWID;"
+	"CREATE TABLE report_nid (national_id TEXT PRIMARY KEY, n INTEGER NOT NULL)"
+	" WITHOUT ROWID;"
+	"CREATE INDEX report_nid_dup ON report_nid(n) WHERE n > 1;"
+	/* appended, never updated or deleted: the latest row for an item counts */
+	"CREATE TABLE report_resolution (id INTEGER PRIMARY KEY, item TEXT NOT NULL,"
+	" resolved_at TEXT NOT NULL, resolved_by TEXT NOT NULL, note TEXT NOT NULL,"
+	" keep TEXT);"
+	"CREATE INDEX report_resolution_item ON report_resolution(item);"
+	"CREATE TABLE report_operator (name TEXT PRIMARY KEY, salt BLOB NOT NULL,"
+	" hash BLOB NOT NULL, iter INTEGER NOT NULL, created INTEGER NOT NULL);"
+	/* only the SHA-256 of a session token is stored */
+	"CREATE TABLE report_session (hash BLOB PRIMARY KEY, operator TEXT NOT NULL,"
+	" created INTEGER NOT NULL, expires INTEGER NOT NULL);";
+
+#define NOT_VOIDED(t) \
+	"NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = " t ".id_origin" \
+	" AND v.target_serial = " t ".id_serial)"
+
+/* The contribution sums of one row (alias c), signed by 'sign'. */
+#define FUND_COLS(sign) \
+	"coalesce(c.source, 'other'), coalesce(c.date, ''), " sign "count(*)," \
+	sign "sum(coalesce(c.money_vnd, 0))," sign "sum(coalesce(c.labour_days, 0))," \
+	sign "sum(c.material IS NOT NULL AND c.material <> '')," \
+	sign "sum(coalesce(c.material_value_vnd, 0))"
+#define FUND_UPSERT \
+	" ON CONFLICT(unit, source, date) DO UPDATE SET n = n + excluded.n," \
+	" money = money + excluded.money, labour = labour + excluded.labour," \
+	" mat_n = mat_n + excluded.mat_n, mat_value = mat_value + excluded.mat_value;"
+#define COUNT_UPSERT " ON CONFLICT(commune, slot, date) DO UPDATE SET n = n + excluded.n;"
+
+/* The unit a contribution (alias c) counts in. */
+#define FUND_UNIT \
+	"CASE WHEN c.household_origin IS NULL THEN coalesce(c.unit, 0) ELSE coalesce((SELECT" \
+	" h.commune FROM report_hh h WHERE h.id_origin = c.household_origin AND" \
+	" h.id_serial = c.household_serial), 0) END"
+
+static int append_columns(proto_buf *b)
+{
+	int k, j;
+
+	for (k = 1; k <= 8; k++) {
+		if (proto_buf_appendf(b, "r%d TEXT GENERATED ALWAYS AS (", k))
+			return -1;
+		if (k == 8 && proto_buf_append_str(b, "coalesce(d8, '~')"))
+			return -1;
+		if (k < 8 && proto_buf_append_str(b, "min("))
+			return -1;
+		for (j = k; k < 8 && j <= 8; j++)
+			if (proto_buf_appendf(b, "%scoalesce(d%d, '~')", j > k ? ", " : "", j))
+				return -1;
+		if (proto_buf_append_str(b, k < 8 ? ")) VIRTUAL, " : ") VIRTUAL, "))
+			return -1;
+	}
+	return 0;
+}
+
+static int append_disorder(proto_buf *b)
+{
+	int j, k, first = 1;
+
+	if (proto_buf_append_str(b, "coalesce("))
+		return -1;
+	for (j = 1; j <= 8; j++)
+		for (k = j + 1; k <= 8; k++) {
+			if (proto_buf_appendf(b, "%sd%d < d%d", first ? "" : " OR ", k, j))
+				return -1;
+			first = 0;
+		}
+	return proto_buf_append_str(b, ", 0)") ? -1 : 0;
+}
+
+/* The date key of slot s for row R (OLD/NEW), NULL when it does not count. */
+static int append_slot_key(proto_buf *b, const char *r, int s)
+{
+	if (s == 0)
+		return proto_buf_appendf(b, "CASE WHEN %s.counted THEN '' END", r) ? -1 : 0;
+	if (s == 9)
+		return proto_buf_appendf(b, "CASE WHEN %s.counted AND %s.approved THEN '' END", r,
+					 r) ? -1 : 0;
+	return proto_buf_appendf(b, "CASE WHEN %s.counted AND %s.r%d <> '~' THEN %s.r%d END", r,
+				 r, s, r, s) ? -1 : 0;
+}
+
+/* One counter statement: add (+1 for NEW) or take away (-1 for OLD) slot s. */
+static int append_count_stmt(proto_buf *b, int s, int add, int update)
+{
+	const char *me = add ? "NEW" : "OLD";
+
+	if (proto_buf_appendf(b, "INSERT INTO report_count(commune, slot, date, n) SELECT %s.commune,"
+			      " %d, k, %d FROM (SELECT ", me, s, add ? 1 : -1) ||
+	    append_slot_key(b, me, s) || proto_buf_append_str(b, " AS k"))
+		return -1;
+	if (update && (proto_buf_append_str(b, ", ") || append_slot_key(b, add ? "OLD" : "NEW", s) ||
+		       proto_buf_append_str(b, " AS other")))
+		return -1;
+	if (proto_buf_append_str(b, ") WHERE k IS NOT NULL"))
+		return -1;
+	if (update && proto_buf_append_str(b, " AND (k IS NOT other OR OLD.commune <> NEW.commune)"))
+		return -1;
+	return proto_buf_append_str(b, COUNT_UPSERT) ? -1 : 0;
+}
+
+static int append_stage_min(proto_buf *b)
+{
+	int k;
+
+	for (k = 1; k <= 8; k++)
+		if (proto_buf_appendf(b, "%sd%d = CASE WHEN NEW.stage = '%s' AND (d%d IS NULL OR"
+				      " NEW.date < d%d) THEN NEW.date ELSE d%d END",
+				      k > 1 ? ", " : "", k, proto_stages[k - 1], k, k, k))
+			return -1;
+	return 0;
+}
+
+static int append_stage_recompute(proto_buf *b)
+{
+	int k;
+
+	for (k = 1; k <= 8; k++)
+		if (proto_buf_appendf(b, "%sd%d = (SELECT min(m.date) FROM milestone m WHERE"
+				      " m.household_origin = report_hh.id_origin AND"
+				      " m.household_serial = report_hh.id_serial AND m.stage = '%s'"
+				      " AND m.date IS NOT NULL AND " NOT_VOIDED("m") ")",
+				      k > 1 ? ", " : "", k, proto_stages[k - 1]))
+			return -1;
+	return 0;
+}
+
+static int append_triggers(proto_buf *b)
+{
+	int s;
+
+	/* the household summary feeds the counters */
+	if (proto_buf_append_str(b, "CREATE TRIGGER report_hh_ai AFTER INSERT ON report_hh BEGIN "))
+		return -1;
+	for (s = 0; s <= 9; s++)
+		if (append_count_stmt(b, s, 1, 0))
+			return -1;
+	if (proto_buf_append_str(b, "END;CREATE TRIGGER report_hh_au AFTER UPDATE ON report_hh BEGIN "))
+		return -1;
+	for (s = 0; s <= 9; s++)
+		if (append_count_stmt(b, s, 0, 1) || append_count_stmt(b, s, 1, 1))
+			return -1;
+	/* a household that moves commune takes its contributions along */
+	if (proto_buf_append_str(b,
+		"END;CREATE TRIGGER report_hh_move AFTER UPDATE OF commune ON report_hh"
+		" WHEN OLD.commune <> NEW.commune BEGIN "
+		"INSERT INTO report_fund SELECT OLD.commune, " FUND_COLS("-") " FROM contribution c"
+		" WHERE c.household_origin = OLD.id_origin AND c.household_serial = OLD.id_serial"
+		" AND " NOT_VOIDED("c") " GROUP BY 2, 3" FUND_UPSERT
+		"INSERT INTO report_fund SELECT NEW.commune, " FUND_COLS("") " FROM contribution c"
+		" WHERE c.household_origin = NEW.id_origin AND c.household_serial = NEW.id_serial"
+		" AND " NOT_VOIDED("c") " GROUP BY 2, 3" FUND_UPSERT "END;"))
+		return -1;
+
+	/* households */
+	if (proto_buf_append_str(b,
+		"CREATE TRIGGER report_household_ai AFTER INSERT ON household BEGIN "
+		"INSERT INTO report_hh(id_origin, id_serial, present, commune, counted, approved)"
+		" VALUES (NEW.id_origin, NEW.id_serial, 1, coalesce(NEW.commune, 0),"
+		" NEW.review_status IS NOT 'rejected', NEW.review_status IS 'approved')"
+		" ON CONFLICT(id_origin, id_serial) DO UPDATE SET present = 1,"
+		" commune = excluded.commune, counted = excluded.counted,"
+		" approved = excluded.approved;"
+		"INSERT INTO report_nid(national_id, n) SELECT NEW.national_id, 1"
+		" WHERE NEW.national_id IS NOT NULL AND NEW.national_id <> ''"
+		" ON CONFLICT(national_id) DO UPDATE SET n = n + 1;"
+		"END;"
+		"CREATE TRIGGER report_household_au AFTER UPDATE OF commune, review_status ON household"
+		" BEGIN UPDATE report_hh SET commune = coalesce(NEW.commune, 0),"
+		" counted = NEW.review_status IS NOT 'rejected',"
+		" approved = NEW.review_status IS 'approved'"
+		" WHERE id_origin = NEW.id_origin AND id_serial = NEW.id_serial; END;"
+		"CREATE TRIGGER report_household_nid AFTER UPDATE OF national_id ON household"
+		" WHEN OLD.national_id IS NOT NEW.national_id BEGIN "
+		"UPDATE report_nid SET n = n - 1 WHERE national_id = OLD.national_id;"
+		"INSERT INTO report_nid(national_id, n) SELECT NEW.national_id, 1"
+		" WHERE NEW.national_id IS NOT NULL AND NEW.national_id <> ''"
+		" ON CONFLICT(national_id) DO UPDATE SET n = n + 1; END;"))
+		return -1;
+
+	/* milestones: a new first date for its stage, unless already voided */
+	if (proto_buf_append_str(b,
+		"CREATE TRIGGER report_milestone_ai AFTER INSERT ON milestone"
+		" WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL AND "
+		NOT_VOIDED("NEW") " BEGIN "
+		"INSERT OR IGNORE INTO report_hh(id_origin, id_serial)"
+		" VALUES (NEW.household_origin, NEW.household_serial);"
+		"UPDATE report_hh SET ") ||
+	    append_stage_min(b) ||
+	    proto_buf_append_str(b, " WHERE id_origin = NEW.household_origin AND"
+				    " id_serial = NEW.household_serial; END;"))
+		return -1;
+
+	/* contributions */
+	if (proto_buf_append_str(b,
+		"CREATE TRIGGER report_contribution_ai AFTER INSERT ON contribution WHEN "
+		NOT_VOIDED("NEW") " BEGIN "
+		"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT NEW.household_origin,"
+		" NEW.household_serial WHERE NEW.household_origin IS NOT NULL;"
+		"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("") " FROM contribution c"
+		" WHERE c.id_origin = NEW.id_origin AND c.id_serial = NEW.id_serial GROUP BY 2, 3"
+		FUND_UPSERT "END;"))
+		return -1;
+
+	/* voids: recompute the stage dates of a voided milestone's household, take
+	 * a voided contribution out (only on its first void: voids may repeat) */
+	if (proto_buf_append_str(b,
+		"CREATE TRIGGER report_void_ai AFTER INSERT ON void_event BEGIN "
+		"UPDATE report_hh SET ") ||
+	    append_stage_recompute(b) ||
+	    proto_buf_append_str(b,
+		" WHERE (id_origin, id_serial) IN (SELECT household_origin, household_serial"
+		" FROM milestone WHERE id_origin = NEW.target_origin AND"
+		" id_serial = NEW.target_serial);"
+		"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("-") " FROM contribution c"
+		" WHERE c.id_origin = NEW.target_origin AND c.id_serial = NEW.target_serial"
+		" AND NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = NEW.target_origin"
+		" AND v.target_serial = NEW.target_serial AND (v.id_origin <> NEW.id_origin OR"
+		" v.id_serial <> NEW.id_serial)) GROUP BY 2, 3" FUND_UPSERT "END;"))
+		return -1;
+	return 0;
+}
+
+/* Fill the derived tables from what the hub already holds (before triggers). */
+static const char rebuild_sql[] =
+	"CREATE TEMP TABLE report_first AS SELECT household_origin AS o, household_serial AS s,"
+	" min(CASE WHEN stage = 'surveyed' THEN date END) AS d1,"
+	" min(CASE WHEN stage = 'approved' THEN date END) AS d2,"
+	" min(CASE WHEN stage = 'started' THEN date END) AS d3,"
+	" min(CASE WHEN stage = 'foundation' THEN date END) AS d4,"
+	" min(CASE WHEN stage = 'walls' THEN date END) AS d5,"
+	" min(CASE WHEN stage = 'roof' THEN date END) AS d6,"
+	" min(CASE WHEN stage = 'completed' THEN date END) AS d7,"
+	" min(CASE WHEN stage = 'handed_over' THEN date END) AS d8"
+	" FROM milestone m WHERE household_origin IS NOT NULL AND date IS NOT NULL AND "
+	NOT_VOIDED("m") " GROUP BY 1, 2;"
+	"INSERT INTO report_hh(id_origin, id_serial, d1, d2, d3, d4, d5, d6, d7, d8)"
+	" SELECT o, s, d1, d2, d3, d4, d5, d6, d7, d8 FROM report_first WHERE true;"
+	"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT DISTINCT household_origin,"
+	" household_serial FROM contribution WHERE household_origin IS NOT NULL;"
+	"INSERT INTO report_hh(id_origin, id_serial, present, commune, counted, approved)"
+	" SELECT id_origin, id_serial, 1, coalesce(commune, 0), review_status IS NOT 'rejected',"
+	" review_status IS 'approved' FROM household WHERE true"
+	" ON CONFLICT(id_origin, id_serial) DO UPDATE SET present = 1, commune = excluded.commune,"
+	" counted = excluded.counted, approved = excluded.approved;"
+	"DROP TABLE temp.report_first;"
+	"INSERT INTO report_count SELECT commune, 0, '', count(*) FROM report_hh WHERE counted"
+	" GROUP BY commune;"
+	"INSERT INTO report_count SELECT commune, 9, '', count(*) FROM report_hh WHERE counted"
+	" AND approved GROUP BY commune;"
+	"%s" /* slots 1..8 */
+	"INSERT INTO report_nid SELECT national_id, count(*) FROM household WHERE"
+	" national_id IS NOT NULL AND national_id <> '' GROUP BY national_id;"
+	"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("")
+	" FROM contribution c WHERE " NOT_VOIDED("c") " GROUP BY 1, 2, 3;";
+
+/* Append tmpl with each "%s" replaced by the next of a (no printf: the
+ * templates are arrays, and SQL has no other use for a percent sign). */
+static int append_subst(proto_buf *b, const char *tmpl, const char *const *a, size_t n)
+{
+	const char *p;
+	size_t i = 0;
+
+	while ((p = strstr(tmpl, "%s")) != NULL && i < n) {
+		if (proto_buf_append(b, tmpl, (size_t)(p - tmpl)) || proto_buf_append_str(b, a[i++]))
+			return -1;
+		tmpl = p + 2;
+	}
+	return proto_buf_append_str(b, tmpl) ? -1 : 0;
+}
+
+static int build_sql(proto_buf *b)
+{
+	proto_buf cols, dis, slots;
+	const char *targs[2], *rargs[1];
+	int rc = -1, k;
+
+	proto_buf_init(&cols, 1 << 16);
+	proto_buf_init(&dis, 1 << 16);
+	proto_buf_init(&slots, 1 << 16);
+	if (append_columns(&cols) || append_disorder(&dis) ||
+	    proto_buf_append_byte(&cols, 0) || proto_buf_append_byte(&dis, 0))
+		goto out;
+	for (k = 1; k <= 8; k++)
+		if (proto_buf_appendf(&slots, "INSERT INTO report_count SELECT commune, %d, r%d,"
+				      " count(*) FROM report_hh WHERE counted AND r%d <> '~'"
+				      " GROUP BY commune, r%d;", k, k, k, k))
+			goto out;
+	if (proto_buf_append_byte(&slots, 0))
+		goto out;
+	targs[0] = (const char *)cols.data;
+	targs[1] = (const char *)dis.data;
+	rargs[0] = (const char *)slots.data;
+	if (append_subst(b, tables_sql, targs, 2) || append_subst(b, rebuild_sql, rargs, 1) ||
+	    append_triggers(b) ||
+	    proto_buf_append_byte(b, 0))
+		goto out;
+	rc = 0;
+out:
+	proto_buf_release(&cols);
+	proto_buf_release(&dis);
+	proto_buf_release(&slots);
+	return rc;
+}
+
+int hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	proto_buf sql;
+	char have[16];
+	int rc = -1, found;
+
+	proto_buf_init(&sql, 1 << 20);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "hub database is busy: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	found = hub_meta_get(db, "report_schema", have, sizeof(have));
+	if (found < 0)
+		goto dberr;
+	if (found == 1) {
+		if (strcmp(have, REPORT_SCHEMA_VERSION) != 0) {
+			snprintf(err, errlen, "report tables are version '%s', this maiam-hub knows '%s':"
+				 " use a newer maiam-hub", have, REPORT_SCHEMA_VERSION);
+			goto rollback;
+		}
+		rc = 0;
+		goto rollback; /* nothing to do: end the read transaction */
+	}
+	if (build_sql(&sql)) {
+		snprintf(err, errlen, "out of memory building the report schema");
+		goto rollback;
+	}
+	if (sqlite3_exec(db, (const char *)sql.data, NULL, NULL, NULL) != SQLITE_OK ||
+	    hub_meta_set(db, "report_schema", REPORT_SCHEMA_VERSION) ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto dberr;
+	rc = 0;
+	goto out;
+dberr:
+	snprintf(err, errlen, "cannot create the report tables: %s", sqlite3_errmsg(db));
+rollback:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	proto_buf_release(&sql);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/*
+ * reptest.h - helpers for the report tests: a hub-schema database in a temp
+ * directory with the Sóc Trăng campaign, and a batch writer that records
+ * households, milestones, contributions and voids as change-sets applied
+ * with proto_merge, the way the hub applies them.
+ */
+#ifndef REPTEST_H
+#define REPTEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+#include "maiam/proto.h"
+
+typedef struct rt_db {
+	char *dir;
+	char path[512];
+	sqlite3 *db;
+	proto_campaign campaign;
+} rt_db;
+
+typedef struct rt_batch {
+	proto_changeset cs;
+	int open;
+	uint64_t origin;
+	uint64_t serial;
+	uint64_t stamp;
+} rt_batch;
+
+/* A fresh hub-schema DB (shared + hub + report tables) and the campaign. */
+void rt_db_open(rt_db *t);
+void rt_db_close(rt_db *t);
+/* Create the report tables now (after data), or -1 (tests of the rebuild). */
+int rt_report_migrate(rt_db *t);
+
+void rt_batch_init(rt_batch *b, uint64_t origin);
+proto_id rt_household(rt_batch *b, int commune, const char *name, const char *nid,
+		      const char *status);
+/* Set one text field of an existing household (base 0: a concurrent edit). */
+void rt_household_set(rt_batch *b, proto_id hh, uint8_t field, const char *value, uint64_t base);
+void rt_household_set_int(rt_batch *b, proto_id hh, uint8_t field, int64_t v, uint64_t base);
+proto_id rt_milestone(rt_batch *b, proto_id hh, const char *stage, const char *date,
+		      const char *forced);
+/* unit is always recorded; with hh the household's commune decides. material may be NULL. */
+proto_id rt_contribution(rt_batch *b, const proto_id *hh, int unit, const char *source,
+			 int64_t money, int64_t labour, const char *material, int64_t value,
+			 const char *date);
+proto_id rt_void(rt_batch *b, proto_id target, int kind);
+/* Merge what is pending into db (asserts success). */
+void rt_flush(rt_batch *b, sqlite3 *db);
+void rt_batch_release(rt_batch *b);
+
+/* Render a report into a NUL-terminated malloc'd string (asserts success). */
+char *rt_report(rt_db *t, int kind, int format, const char *as_of, int by_commune);
+/* The integer after "key": in json, starting the search at 'from' (or -1). */
+long long rt_json_int(const char *json, const char *from, const char *key);
+
+#endif

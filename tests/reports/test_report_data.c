@@ -1,0 +1,375 @@
+/*
+ * test_report_data.c - progress, funds and reconcile over a generated
+ * campaign of thousands of households whose counts the test works out on
+ * its own while generating (not by asking SQL), including voids, rejected
+ * households, late hand-overs, out-of-order stages and --as-of. The same data
+ * loaded before and after the report tables exist must give the same reports
+ * (triggers and the one-time rebuild agree).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "hub.h"
+#include "report.h"
+#include "reptest.h"
+
+#define NHH 3000
+#define AS_OF "2023-07-20"
+
+typedef struct expect {
+	int code;
+	long long registered, approved, started, completed, handed, on_time;
+	long long started_asof, handed_asof;
+	long long money, labour, mat_n, mat_value, n_contrib;
+} expect;
+
+typedef struct world {
+	expect d[16];
+	size_t nd;
+	long long late, disorder, duplicates;
+	int communes[200], commune_district[200];
+	size_t nc;
+} world;
+
+static expect *district(world *w, int code)
+{
+	size_t i;
+	for (i = 0; i < w->nd; i++)
+		if (w->d[i].code == code)
+			return &w->d[i];
+	return NULL;
+}
+
+static void date_plus(char out[11], int days)
+{
+	/* June has 30 days, July and August 31: enough for this campaign */
+	int m = 6, d = 1 + days;
+	while (d > (m == 6 || m == 9 ? 30 : 31)) {
+		d -= (m == 6 || m == 9) ? 30 : 31;
+		m++;
+	}
+	snprintf(out, 11, "2023-%02d-%02d", m, d);
+}
+
+/* Generate the campaign into db, counting what the reports must show. */
+static void generate(rt_db *t, world *w)
+{
+	const proto_campaign *c = &t->campaign;
+	rt_batch b;
+	size_t i;
+	proto_id prev_hh = { 0, 0 };
+	char prev_nid[13] = "";
+
+	memset(w, 0, sizeof(*w));
+	for (i = 0; i < c->ntargets; i++)
+		w->d[w->nd++].code = c->targets[i].district;
+	for (i = 0; i < c->units.n; i++)
+		if (c->units.a[i].level == PROTO_UNIT_COMMUNE) {
+			w->communes[w->nc] = c->units.a[i].code;
+			w->commune_district[w->nc++] = proto_units_district_of(&c->units, c->units.a[i].code);
+		}
+	assert_true(w->nc > 50);
+	rt_batch_init(&b, 0x1111222233334444ull);
+	for (i = 0; i < NHH; i++) {
+		size_t ci = i % w->nc;
+		expect *e = district(w, w->commune_district[ci]);
+		int rejected = i % 20 == 0, reach = (int)(i % 9), k, voided_top = 0;
+		const char *status = rejected ? "rejected" : i % 3 == 0 ? "approved" : "proposed";
+		char nid[13], name[64], dates[9][11];
+		proto_id hh, top = { 0, 0 };
+
+		snprintf(nid, sizeof(nid), "094%09zu", i);
+		if (i % 500 == 3) { /* the same person registered twice */
+			snprintf(nid, sizeof(nid), "%s", prev_nid);
+			w->duplicates++;
+		}
+		snprintf(name, sizeof(name), "Hộ %zu", i);
+		hh = rt_household(&b, w->communes[ci], name, nid, status);
+		for (k = 1; k <= reach; k++) {
+			date_plus(dates[k], k * 7 + (int)(i % 5));
+			if (k == 8 && i % 50 == 8)
+				snprintf(dates[k], 11, "2023-09-10"); /* late hand-over */
+			top = rt_milestone(&b, hh, proto_stages[k - 1], dates[k], NULL);
+		}
+		if (reach >= 3 && i % 41 == 0) { /* the top milestone was a mistake */
+			rt_void(&b, top, PROTO_KIND_MILESTONE);
+			voided_top = 1;
+		}
+		if (i % 97 == 1 && reach < 6) {
+			/* handed over recorded before the roof: out of order, forced */
+			rt_milestone(&b, hh, "handed_over", "2023-06-02", "giấy tờ bàn giao trước");
+			rt_milestone(&b, hh, "roof", "2023-06-20", NULL);
+			if (!rejected)
+				w->disorder++;
+		}
+		if (!rejected) {
+			int top_stage = voided_top ? reach - 1 : reach;
+			const char *d3 = top_stage >= 3 ? dates[3] : NULL;
+			const char *d7 = top_stage >= 7 ? dates[7] : NULL;
+			const char *d8 = top_stage >= 8 ? dates[8] : NULL;
+			int forced = i % 97 == 1 && reach < 6;
+
+			e->registered++;
+			e->approved += strcmp(status, "approved") == 0;
+			if (forced) { /* reached every stage on 2023-06-02 */
+				e->started++, e->completed++, e->handed++, e->on_time++;
+				e->started_asof++, e->handed_asof++;
+			} else {
+				e->started += d3 != NULL;
+				e->completed += d7 != NULL;
+				e->handed += d8 != NULL;
+				e->on_time += d8 && strcmp(d8, "2023-09-02") <= 0;
+				e->started_asof += d3 && strcmp(d3, AS_OF) <= 0;
+				e->handed_asof += d8 && strcmp(d8, AS_OF) <= 0;
+				w->late += d8 && strcmp(d8, "2023-09-02") > 0;
+			}
+		}
+		if (i % 4 == 0) {
+			rt_contribution(&b, &hh, 0, "mps", 40000000, 0, NULL, 0, "2023-07-01");
+			e->money += 40000000, e->n_contrib++;
+		}
+		if (i % 7 == 0) {
+			proto_id ct = rt_contribution(&b, &hh, 0, "household", 0, 3, "tre, lá dừa", 150000,
+						      "2023-07-02");
+			if (i % 14 == 0) {
+				rt_void(&b, ct, PROTO_KIND_CONTRIBUTION);
+			} else {
+				e->labour += 3, e->mat_n++, e->mat_value += 150000, e->n_contrib++;
+			}
+		}
+		prev_hh = hh;
+		snprintf(prev_nid, sizeof(prev_nid), "%s", nid);
+		if (i % 200 == 199)
+			rt_flush(&b, t->db);
+	}
+	(void)prev_hh;
+	for (i = 0; i < w->nd; i++) { /* a district-wide gift from a business */
+		rt_contribution(&b, NULL, w->d[i].code, "business", 10000000, 0, "xi măng", 5000000,
+				"2023-06-15");
+		w->d[i].money += 10000000, w->d[i].mat_n++, w->d[i].mat_value += 5000000;
+		w->d[i].n_contrib++;
+	}
+	rt_flush(&b, t->db);
+	rt_batch_release(&b);
+}
+
+static void check_progress(rt_db *t, world *w)
+{
+	char *json = rt_report(t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-09-30", 0);
+	char *asof = rt_report(t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, AS_OF, 0);
+	long long reg = 0, handed = 0;
+	size_t i;
+
+	for (i = 0; i < w->nd; i++) {
+		char at[32];
+		expect *e = &w->d[i];
+
+		snprintf(at, sizeof(at), "\"code\": %d,", e->code);
+		assert_int_equal(rt_json_int(json, at, "registered"), e->registered);
+		assert_int_equal(rt_json_int(json, at, "approved"), e->approved);
+		assert_int_equal(rt_json_int(json, at, "started"), e->started);
+		assert_int_equal(rt_json_int(json, at, "completed"), e->completed);
+		assert_int_equal(rt_json_int(json, at, "handed_over"), e->handed);
+		assert_int_equal(rt_json_int(json, at, "handed_over_on_time"), e->on_time);
+		assert_int_equal(rt_json_int(asof, at, "started"), e->started_asof);
+		assert_int_equal(rt_json_int(asof, at, "handed_over"), e->handed_asof);
+		/* registration has no date: the same as of any day */
+		assert_int_equal(rt_json_int(asof, at, "registered"), e->registered);
+		reg += e->registered;
+		handed += e->handed;
+	}
+	assert_int_equal(rt_json_int(json, "\"total\"", "registered"), reg);
+	assert_int_equal(rt_json_int(json, "\"total\"", "handed_over"), handed);
+	assert_non_null(strstr(json, "\"as_of\": \"2023-09-30\""));
+	assert_non_null(strstr(json, "\"name\": \"Huyện Kế Sách\""));
+	free(json);
+	free(asof);
+}
+
+static void check_funds(rt_db *t, world *w)
+{
+	char *json = rt_report(t, HUB_REPORT_FUNDS, HUB_FMT_JSON, "2023-12-31", 0);
+	char *early = rt_report(t, HUB_REPORT_FUNDS, HUB_FMT_JSON, "2023-06-30", 0);
+	long long money = 0;
+	size_t i;
+
+	for (i = 0; i < w->nd; i++) {
+		char at[32];
+		expect *e = &w->d[i];
+
+		snprintf(at, sizeof(at), "\"code\": %d,", e->code);
+		assert_int_equal(rt_json_int(json, at, "money_vnd"), e->money);
+		assert_int_equal(rt_json_int(json, at, "labour_days"), e->labour);
+		assert_int_equal(rt_json_int(json, at, "materials"), e->mat_n);
+		assert_int_equal(rt_json_int(json, at, "material_value_vnd"), e->mat_value);
+		assert_int_equal(rt_json_int(json, at, "contributions"), e->n_contrib);
+		/* before July only the district gifts of 15 June count */
+		assert_int_equal(rt_json_int(early, at, "money_vnd"), 10000000);
+		money += e->money;
+	}
+	assert_int_equal(rt_json_int(json, "\"total\"", "money_vnd"), money);
+	assert_int_equal(rt_json_int(json, "\"unplaced\"", "contributions"), 0);
+	free(json);
+	free(early);
+}
+
+static void check_reconcile(rt_db *t, world *w)
+{
+	char *json = rt_report(t, HUB_REPORT_RECONCILE, HUB_FMT_JSON, "2023-12-31", 0);
+	char *before = rt_report(t, HUB_REPORT_RECONCILE, HUB_FMT_JSON, "2023-09-05", 0);
+
+	assert_int_equal(rt_json_int(json, "\"counts\"", "duplicate_national_id"), w->duplicates);
+	assert_int_equal(rt_json_int(json, "\"counts\"", "out_of_order"), w->disorder);
+	assert_int_equal(rt_json_int(json, "\"counts\"", "late"), w->late);
+	assert_int_equal(rt_json_int(json, "\"counts\"", "conflict"), 0);
+	assert_int_equal(rt_json_int(json, "\"counts\"", "rejected_changeset"), 0);
+	/* the late hand-overs of 10 September had not happened on the 5th */
+	assert_int_equal(rt_json_int(before, "\"counts\"", "late"), 0);
+	assert_non_null(strstr(json, "giấy tờ bàn giao trước")); /* the forced reason */
+	assert_true(w->late >= 5 && w->disorder > 10 && w->duplicates > 3);
+	free(json);
+	free(before);
+}
+
+static void test_generated_campaign(void **state)
+{
+	rt_db t;
+	world w;
+
+	(void)state;
+	rt_db_open(&t);
+	assert_int_equal(rt_report_migrate(&t), 0); /* triggers see every merge */
+	generate(&t, &w);
+	check_progress(&t, &w);
+	check_funds(&t, &w);
+	check_reconcile(&t, &w);
+	rt_db_close(&t);
+}
+
+/* The rebuild from existing data and the triggers give the same reports. */
+static void test_rebuild_matches_triggers(void **state)
+{
+	rt_db a, b;
+	world w;
+	int kind;
+
+	(void)state;
+	rt_db_open(&a);
+	rt_db_open(&b);
+	assert_int_equal(rt_report_migrate(&a), 0);
+	generate(&a, &w);
+	generate(&b, &w);
+	assert_int_equal(rt_report_migrate(&b), 0);
+	assert_int_equal(rt_report_migrate(&b), 0); /* a second time does nothing */
+	for (kind = HUB_REPORT_PROGRESS; kind <= HUB_REPORT_RECONCILE; kind++) {
+		char *x = rt_report(&a, kind, HUB_FMT_JSON, AS_OF, 0);
+		char *y = rt_report(&b, kind, HUB_FMT_JSON, AS_OF, 0);
+		assert_string_equal(x, y);
+		free(x);
+		free(y);
+	}
+	rt_db_close(&a);
+	rt_db_close(&b);
+}
+
+static int commune_in(const proto_campaign *c, int district)
+{
+	size_t i;
+	for (i = 0; i < c->units.n; i++)
+		if (c->units.a[i].level == PROTO_UNIT_COMMUNE &&
+		    proto_units_district_of(&c->units, c->units.a[i].code) == district)
+			return c->units.a[i].code;
+	return 0;
+}
+
+/* Events that arrive before their household, a household that moves
+ * commune, and a void that comes before the event it voids. */
+static void test_arrival_order(void **state)
+{
+	rt_db t;
+	rt_batch b, h;
+	proto_id hh = { 0x5555000000000001ull, 1 }, late_ms = { 0x6666000000000001ull, 99 };
+	int c941, c943;
+	char *json;
+
+	(void)state;
+	rt_db_open(&t);
+	c941 = commune_in(&t.campaign, 941);
+	c943 = commune_in(&t.campaign, 943);
+	assert_true(c941 && c943);
+	assert_int_equal(rt_report_migrate(&t), 0);
+	rt_batch_init(&b, 0x6666000000000001ull);
+	rt_milestone(&b, hh, "handed_over", "2023-08-01", NULL);
+	rt_contribution(&b, &hh, 0, "donor", 7000000, 0, NULL, 0, "2023-08-01");
+	rt_void(&b, late_ms, PROTO_KIND_MILESTONE); /* voids an event not seen yet */
+	rt_flush(&b, t.db);
+	json = rt_report(&t, HUB_REPORT_FUNDS, HUB_FMT_JSON, "2023-12-31", 0);
+	assert_int_equal(rt_json_int(json, "\"unplaced\"", "money_vnd"), 7000000);
+	free(json);
+	json = rt_report(&t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-12-31", 0);
+	assert_int_equal(rt_json_int(json, "\"total\"", "handed_over"), 0); /* no household yet */
+	free(json);
+
+	rt_batch_init(&h, hh.origin);
+	assert_true(rt_household(&h, c941, "Lâm Thị Hoa", NULL, "approved").serial == 1);
+	rt_flush(&h, t.db);
+	json = rt_report(&t, HUB_REPORT_FUNDS, HUB_FMT_JSON, "2023-12-31", 0);
+	assert_int_equal(rt_json_int(json, "\"code\": 941,", "money_vnd"), 7000000);
+	assert_int_equal(rt_json_int(json, "\"unplaced\"", "money_vnd"), 0);
+	free(json);
+	json = rt_report(&t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-12-31", 0);
+	assert_int_equal(rt_json_int(json, "\"code\": 941,", "handed_over"), 1);
+	assert_int_equal(rt_json_int(json, "\"code\": 941,", "approved"), 1);
+	free(json);
+
+	/* moved to a commune of Kế Sách: its counts and money follow it */
+	rt_household_set_int(&h, hh, PROTO_HH_COMMUNE, c943, h.stamp);
+	rt_flush(&h, t.db);
+	json = rt_report(&t, HUB_REPORT_FUNDS, HUB_FMT_JSON, "2023-12-31", 0);
+	assert_int_equal(rt_json_int(json, "\"code\": 941,", "money_vnd"), 0);
+	assert_int_equal(rt_json_int(json, "\"code\": 943,", "money_vnd"), 7000000);
+	free(json);
+	json = rt_report(&t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-12-31", 0);
+	assert_int_equal(rt_json_int(json, "\"code\": 941,", "handed_over"), 0);
+	assert_int_equal(rt_json_int(json, "\"code\": 943,", "handed_over"), 1);
+	free(json);
+
+	/* the voided milestone arrives after its void: never counted */
+	{
+		rt_batch v;
+		rt_batch_init(&v, late_ms.origin);
+		v.serial = late_ms.serial - 1;
+		v.stamp = b.stamp + 100;
+		rt_milestone(&v, (proto_id){ hh.origin, hh.serial }, "started", "2023-07-01", NULL);
+		rt_flush(&v, t.db);
+		rt_batch_release(&v);
+	}
+	json = rt_report(&t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-07-15", 0);
+	assert_int_equal(rt_json_int(json, "\"code\": 943,", "started"), 0);
+	free(json);
+
+	/* rejected: out of every count, its money stays with the commune */
+	rt_household_set(&h, hh, PROTO_HH_REVIEW_STATUS, "rejected", h.stamp - 1);
+	rt_flush(&h, t.db);
+	json = rt_report(&t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-12-31", 0);
+	assert_int_equal(rt_json_int(json, "\"total\"", "registered"), 0);
+	assert_int_equal(rt_json_int(json, "\"total\"", "handed_over"), 0);
+	free(json);
+	rt_batch_release(&h);
+	rt_batch_release(&b);
+	rt_db_close(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_generated_campaign),
+		cmocka_unit_test(test_rebuild_matches_triggers),
+		cmocka_unit_test(test_arrival_order),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
