@@ -12,6 +12,7 @@
 #include "maiam/alloc.h"
 #include "maiam/seal.h"
 #include "changeset_int.h"
+#include "zdict.h"
 
 static const uint8_t magic[4] = { 'M', 'A', 'I', 'M' };
 
@@ -116,6 +117,11 @@ static proto_result deflate_body(const proto_buf *body, proto_buf *z)
 	zr = deflateInit2(&s, DEFLATE_LEVEL, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY);
 	if (zr != Z_OK)
 		return zr == Z_MEM_ERROR ? PROTO_ENOMEM : PROTO_ECRYPTO;
+	/* the preset dictionary is part of the format: FDICT set, DICTID its Adler-32 */
+	if (deflateSetDictionary(&s, proto_zdict(), (uInt)proto_zdict_len()) != Z_OK) {
+		r = PROTO_ECRYPTO;
+		goto out;
+	}
 	bound = deflateBound(&s, (uLong)body->len);
 	if (bound > PROTO_MAX_ZBODY)
 		bound = PROTO_MAX_ZBODY;
@@ -290,6 +296,23 @@ static proto_result inflate_body(const uint8_t *zdata, size_t zlen, size_t body_
 		return zr == Z_MEM_ERROR ? PROTO_ENOMEM : PROTO_EINFLATE;
 	s.next_in = (Bytef *)zdata;
 	s.avail_in = (uInt)zlen;
+	/*
+	 * With no room for output, inflate reads only the zlib header and must
+	 * stop there asking for a dictionary: a stream with no DICTID, or one
+	 * naming another dictionary, is not a change-set body of this format.
+	 */
+	s.next_out = &extra;
+	s.avail_out = 0;
+	zr = inflate(&s, Z_FINISH);
+	if (zr != Z_NEED_DICT || s.adler != PROTO_ZDICT_ID) {
+		r = PROTO_EINFLATE;
+		goto out;
+	}
+	zr = inflateSetDictionary(&s, proto_zdict(), (uInt)proto_zdict_len());
+	if (zr != Z_OK) {
+		r = zr == Z_MEM_ERROR ? PROTO_ENOMEM : PROTO_EINFLATE;
+		goto out;
+	}
 	s.next_out = body_len ? body->data : &extra;
 	s.avail_out = (uInt)body_len;
 	zr = body_len ? inflate(&s, Z_FINISH) : Z_BUF_ERROR;
@@ -309,7 +332,7 @@ static proto_result inflate_body(const uint8_t *zdata, size_t zlen, size_t body_
 	case Z_MEM_ERROR:
 		r = PROTO_ENOMEM;
 		goto out;
-	default: /* Z_DATA_ERROR, Z_NEED_DICT, or a stream cut short */
+	default: /* Z_DATA_ERROR, a second Z_NEED_DICT, or a stream cut short */
 		r = PROTO_EINFLATE;
 		goto out;
 	}

@@ -17,6 +17,7 @@
 #include "maiam/fsutil.h"
 #include "maiam/seal.h"
 #include "../tools/golden_records.h"
+#include "zdict.h"
 
 static proto_key *key, *pub;
 
@@ -76,8 +77,8 @@ static void golden_vector(void **state)
 	assert_int_equal(back.hdr.nrecords, 9);
 	/* the figures FORMAT.md quotes for this vector */
 	assert_int_equal(back.hdr.nchanges, 37);
-	assert_int_equal(back.hdr.body_len, 391);
-	assert_int_equal(back.hdr.zbody_len, 346);
+	assert_int_equal(back.hdr.body_len, 487);
+	assert_int_equal(back.hdr.zbody_len, 326);
 	assert_true(back.hdr.created == GOLDEN_CREATED);
 	assert_string_equal(back.hdr.campaign, GOLDEN_CAMPAIGN);
 	assert_string_equal(back.records[0].fields[0].value.text, GOLDEN_TEXT);
@@ -184,16 +185,42 @@ static struct raw raw_default(uint32_t body_len)
 	return h;
 }
 
-static proto_result open_raw(const struct raw *h, const uint8_t *body, size_t blen, int level)
+enum zmode { Z_OURS, Z_NODICT, Z_OTHERDICT };
+
+/* zlib-compress as a writer would: with the preset dictionary, or not. */
+static void zcompress(const uint8_t *in, size_t n, int level, enum zmode mode, uint8_t **out, size_t *zlen)
 {
-	uLongf zlen = compressBound(blen);
-	uint8_t *z = malloc(zlen);
+	static const char other[] = "poor near_poor roof walls";
+	z_stream s;
+
+	memset(&s, 0, sizeof s);
+	assert_int_equal(deflateInit2(&s, level, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+	if (mode == Z_OURS)
+		assert_int_equal(deflateSetDictionary(&s, proto_zdict(), (uInt)proto_zdict_len()), Z_OK);
+	else if (mode == Z_OTHERDICT)
+		assert_int_equal(deflateSetDictionary(&s, (const Bytef *)other, sizeof other - 1), Z_OK);
+	*zlen = deflateBound(&s, (uLong)n);
+	*out = malloc(*zlen);
+	assert_non_null(*out);
+	s.next_in = (Bytef *)(n ? in : (const uint8_t *)"");
+	s.avail_in = (uInt)n;
+	s.next_out = *out;
+	s.avail_out = (uInt)*zlen;
+	assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
+	*zlen = s.total_out;
+	deflateEnd(&s);
+}
+
+static proto_result open_raw_mode(const struct raw *h, const uint8_t *body, size_t blen, int level,
+				  enum zmode mode)
+{
+	uint8_t *z;
+	size_t zlen;
 	proto_buf sealed;
 	proto_changeset cs;
 	proto_result r;
 
-	assert_non_null(z);
-	assert_int_equal(compress2(z, &zlen, body, blen, level), Z_OK);
+	zcompress(body, blen, level, mode, &z, &zlen);
 	make_sealed(h, z, zlen, &sealed);
 	r = proto_open(sealed.data, sealed.len, pub, &cs, NULL);
 	if (r != PROTO_OK)
@@ -204,8 +231,46 @@ static proto_result open_raw(const struct raw *h, const uint8_t *body, size_t bl
 	return r;
 }
 
-/* household 1, stamp = created, name "A" */
-static const uint8_t one_record[] = { 1, 0, 1, 0, 1, 0x82, 0, 1, 'A' };
+static proto_result open_raw(const struct raw *h, const uint8_t *body, size_t blen, int level)
+{
+	return open_raw_mode(h, body, blen, level, Z_OURS);
+}
+
+/* household 1, stamp = created, name "A": the eight streams, then one column */
+static const uint8_t one_record[] = {
+	1, 1, 1, 0, 1, 2, 3, 1, 0, 0, 0, 1, 1, 1, 0x82, 1, 0, /* KIND..BASE */
+	1, 1, 2, 3, 0, 1, 'A',                               /* household.name: new "A" */
+};
+
+/*
+ * The dictionary is part of the format: its bytes are pinned by their
+ * Adler-32 (the DICTID on the wire) and length, so an edit fails here first.
+ * A stream without it, or with another, is refused once the signature holds.
+ */
+static void preset_dictionary(void **state)
+{
+	struct raw h = raw_default(sizeof one_record);
+	uint8_t *z;
+	size_t zlen;
+
+	assert_int_equal(proto_zdict_len(), 1944);
+	assert_int_equal(PROTO_ZDICT_LEN, proto_zdict_len());
+	assert_true(adler32(1, proto_zdict(), (uInt)proto_zdict_len()) == 0xa033757bul);
+	assert_true(PROTO_ZDICT_ID == 0xa033757bul);
+	assert_true(proto_utf8_valid((const char *)proto_zdict(), proto_zdict_len()));
+
+	assert_int_equal(open_raw_mode(&h, one_record, sizeof one_record, 9, Z_OURS), PROTO_OK);
+	assert_int_equal(open_raw_mode(&h, one_record, sizeof one_record, 9, Z_NODICT), PROTO_EINFLATE);
+	assert_int_equal(open_raw_mode(&h, one_record, sizeof one_record, 9, Z_OTHERDICT), PROTO_EINFLATE);
+	assert_int_equal(open_raw_mode(&h, one_record, sizeof one_record, 0, Z_NODICT), PROTO_EINFLATE);
+
+	/* what a writer emits: FDICT set, DICTID = the dictionary's Adler-32 */
+	zcompress(one_record, sizeof one_record, 9, Z_OURS, &z, &zlen);
+	assert_true(zlen > 6);
+	assert_true(z[1] & 0x20);
+	assert_memory_equal(z + 2, "\xa0\x33\x75\x7b", 4);
+	free(z);
+}
 
 static void signed_lies(void **state)
 {
@@ -285,14 +350,15 @@ static void inflate_allocates_only_the_cap(void **state)
 {
 	uint8_t body[4096] = { 0 };
 	struct raw h = raw_default(100);
-	uLongf zlen = compressBound(sizeof body);
-	uint8_t z[8192];
+	uint8_t *z;
+	size_t zlen;
 	proto_buf sealed;
 	proto_changeset cs;
 	long n, attempts;
 
-	assert_int_equal(compress2(z, &zlen, body, sizeof body, 9), Z_OK);
+	zcompress(body, sizeof body, 9, Z_OURS, &z, &zlen);
 	make_sealed(&h, z, zlen, &sealed);
+	free(z);
 	/* fail every allocation in turn: never a crash, never OK, ELENGTH once all succeed */
 	for (n = 0; n < 100; n++) {
 		proto_result r;
@@ -312,8 +378,8 @@ static void inflate_allocates_only_the_cap(void **state)
 static void garbage_and_trailing_streams(void **state)
 {
 	uint8_t junk[64];
-	uLongf zlen = 64;
-	uint8_t z[128];
+	uint8_t *zc, z[128];
+	size_t zlen;
 	proto_buf sealed;
 	proto_changeset cs;
 	struct raw h = raw_default(sizeof one_record);
@@ -325,7 +391,10 @@ static void garbage_and_trailing_streams(void **state)
 	proto_buf_release(&sealed);
 
 	/* a valid stream, then a stray byte still inside zbody_len */
-	assert_int_equal(compress2(z, &zlen, one_record, sizeof one_record, 9), Z_OK);
+	zcompress(one_record, sizeof one_record, 9, Z_OURS, &zc, &zlen);
+	assert_true(zlen < sizeof z);
+	memcpy(z, zc, zlen);
+	free(zc);
 	z[zlen++] = 0;
 	make_sealed(&h, z, zlen, &sealed);
 	assert_int_equal(proto_open(sealed.data, sealed.len, pub, &cs, NULL), PROTO_ETRAILING);
@@ -368,7 +437,7 @@ static void frame_errors(void **state)
 		memcpy(copy.data + zoff, zsave, 4);
 		memcpy(copy.data + boff, "\x02\x00\x00\x01", 4); /* 32 MiB + 1 */
 		assert_int_equal(proto_peek(copy.data, copy.len, &hd), PROTO_ELIMIT);
-		memcpy(copy.data + boff, "\x00\x10\x00\x00", 4); /* 1 MiB from 346 bytes */
+		memcpy(copy.data + boff, "\x00\x10\x00\x00", 4); /* 1 MiB from 326 bytes */
 		assert_int_equal(proto_peek(copy.data, copy.len, &hd), PROTO_ERATIO);
 		memcpy(copy.data + boff, bsave, 4);
 		assert_int_equal(proto_peek(copy.data, copy.len, &hd), PROTO_OK);
@@ -474,6 +543,7 @@ int main(void)
 		cmocka_unit_test(golden_vector),
 		cmocka_unit_test(forged_vector),
 		cmocka_unit_test(every_truncation_and_bit_flip),
+		cmocka_unit_test(preset_dictionary),
 		cmocka_unit_test(signed_lies),
 		cmocka_unit_test(zip_bombs),
 		cmocka_unit_test(inflate_allocates_only_the_cap),
