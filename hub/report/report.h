@@ -59,7 +59,8 @@ void hub_report_today(char out[11]);
  * Record how a reconcile item was resolved. keep is NULL, "winner" or
  * "loser" (conflicts only: "loser" is applied by the caller as a new hub
  * edit, see cmd_report.c). Nothing is deleted: resolutions are appended.
- * 0 ok, 1 no open item with that id (err says so), -1 error.
+ * 0 ok, 1 no open item with that id (err says so), -1 error. With now < 0
+ * nothing is written: 2 means the item exists, is open and keep fits it.
  */
 int hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item, const char *by,
 			 const char *note, const char *keep, int64_t now, char *err, size_t errlen);

@@ -157,7 +157,7 @@ static int build_grid(const fund_model *m, const char *as_of, report_grid *g)
 			return -1;
 	}
 	for (s = 0; s < NSOURCES; s++)
-		if (grid_row(g, &m->total, source_labels[s], m->total.v[s], 1))
+		if (m->total.v[s][F_N] && grid_row(g, &m->total, source_labels[s], m->total.v[s], 1))
 			return -1;
 	return grid_row(g, &m->total, "Tất cả nguồn", m->total.sum, 1);
 }

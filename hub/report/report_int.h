@@ -124,4 +124,16 @@ int report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as
 int report_reconcile_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			    proto_buf *out, char *err, size_t errlen);
 
+/* A household conflict's losing value (to keep it instead): 1 found, 0 no
+ * such conflict, -1 error. *type is SQLITE_INTEGER, SQLITE_TEXT or SQLITE_NULL. */
+int report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *field, int *type,
+			  int64_t *ival, char *text, size_t textlen);
+
+/* ---- password.c: sessions (only a token's SHA-256 is stored) ------------ */
+
+int report_session_new(sqlite3 *db, const char *name, int64_t now, int ttl, char token[65]);
+/* 1 valid (operator name copied), 0 unknown or expired, -1 error. */
+int report_session_check(sqlite3 *db, const char *token, int64_t now, char *name, size_t namelen);
+int report_session_end(sqlite3 *db, const char *token);
+
 #endif

@@ -564,6 +564,8 @@ int hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item,
 		snprintf(err, errlen, "--keep applies to conflicts (C-...) only, not '%s'", item);
 		return 1;
 	}
+	if (now < 0)
+		return 2; /* only checking */
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (sqlite3_prepare_v2(db, "INSERT INTO report_resolution(item, resolved_at, resolved_by,"
@@ -582,6 +584,41 @@ int hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item,
 dberr:
 	snprintf(err, errlen, "cannot record the resolution: %s", sqlite3_errmsg(db));
 out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *field, int *type,
+			  int64_t *ival, char *text, size_t textlen)
+{
+	sqlite3_stmt *st = NULL;
+	char *end;
+	long long id;
+	int rc = -1;
+
+	if (strncmp(item, "C-", 2) != 0)
+		return 0;
+	id = strtoll(item + 2, &end, 10);
+	if (*end || id <= 0)
+		return 0;
+	if (sqlite3_prepare_v2(db, "SELECT id_origin, id_serial, field, loser_value FROM conflict"
+				   " WHERE id = ? AND kind = 1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		hh->origin = proto_i2u(sqlite3_column_int64(st, 0));
+		hh->serial = proto_i2u(sqlite3_column_int64(st, 1));
+		*field = sqlite3_column_int(st, 2);
+		*type = sqlite3_column_type(st, 3);
+		*ival = sqlite3_column_int64(st, 3);
+		snprintf(text, textlen, "%s", text_or(st, 3, ""));
+		rc = 1;
+		break;
+	case SQLITE_DONE:
+		rc = 0;
+		break;
+	}
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -1,0 +1,348 @@
+/*
+ * cmd_report.c - maiam-hub report, reconcile resolve and operator add: parse
+ * the arguments, open the hub directory, and hand over to the report code.
+ * Keeping the losing value of a conflict is a new hub edit (signed, in the
+ * ledger, pulled by the laptops), never a rewrite of what was recorded.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
+#include "hub.h"
+#include "report_int.h"
+
+static const char report_usage[] =
+	"usage: maiam-hub report progress|awards|funds|reconcile [--format table|csv|json|html]"
+	" [--json] [--as-of YYYY-MM-DD] [--by commune] [--all] [--dir DIR]";
+
+/* Open the hub and make sure the report tables exist. */
+static int open_hub(hub_ctx *ctx, const char *dir)
+{
+	char err[512];
+
+	if (hub_open(ctx, dir, err, sizeof(err))) {
+		hub_errorf("%s", err);
+		return -1;
+	}
+	if (hub_report_migrate(ctx->db, err, sizeof(err))) {
+		hub_errorf("%s", err);
+		hub_close(ctx);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_kind(const char *s, hub_report_kind *k)
+{
+	static const char *const names[] = { "progress", "awards", "funds", "reconcile" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*k = (hub_report_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_format(const char *s, hub_report_format *f)
+{
+	static const char *const names[] = { "table", "csv", "json", "html" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*f = (hub_report_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+int hub_report_cmd(int argc, char **argv)
+{
+	const char *dir = hub_default_dir(), *v;
+	hub_report_opts o;
+	proto_buf out;
+	char err[512];
+	hub_ctx ctx;
+	int i, r, rc = HUB_EXIT_FAIL;
+
+	memset(&o, 0, sizeof(o));
+	if (argc < 2 || parse_kind(argv[1], &o.kind)) {
+		hub_errorf("%s", report_usage);
+		return HUB_EXIT_USAGE;
+	}
+	for (i = 2; i < argc; i++) {
+		if ((r = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
+			if (r < 0)
+				return HUB_EXIT_USAGE;
+			dir = v;
+		} else if ((r = hub_opt(argc, argv, &i, "--format", &v)) != 0) {
+			if (r < 0)
+				return HUB_EXIT_USAGE;
+			if (parse_format(v, &o.format)) {
+				hub_errorf("--format '%s' is not one of table, csv, json, html", v);
+				return HUB_EXIT_USAGE;
+			}
+		} else if ((r = hub_opt(argc, argv, &i, "--as-of", &v)) != 0) {
+			if (r < 0)
+				return HUB_EXIT_USAGE;
+			if (!hub_report_valid_date(v)) {
+				hub_errorf("--as-of '%s' is not a date: write it as YYYY-MM-DD", v);
+				return HUB_EXIT_USAGE;
+			}
+			snprintf(o.as_of, sizeof(o.as_of), "%s", v);
+		} else if ((r = hub_opt(argc, argv, &i, "--by", &v)) != 0) {
+			if (r < 0)
+				return HUB_EXIT_USAGE;
+			if (strcmp(v, "commune") != 0 && strcmp(v, "district") != 0) {
+				hub_errorf("--by '%s' is not 'commune' or 'district'", v);
+				return HUB_EXIT_USAGE;
+			}
+			o.by_commune = strcmp(v, "commune") == 0;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			o.format = HUB_FMT_JSON;
+		} else if (strcmp(argv[i], "--all") == 0) {
+			o.all = 1;
+		} else {
+			hub_errorf("unknown argument '%s' for 'report': %s", argv[i], report_usage);
+			return HUB_EXIT_USAGE;
+		}
+	}
+	if (o.by_commune && o.kind != HUB_REPORT_PROGRESS) {
+		hub_errorf("--by commune applies to 'report progress' only");
+		return HUB_EXIT_USAGE;
+	}
+	if (open_hub(&ctx, dir))
+		return HUB_EXIT_FAIL;
+	proto_buf_init(&out, HUB_REPORT_MAX_OUT);
+	if (hub_report_render(ctx.db, &ctx.campaign, &o, &out, err, sizeof(err))) {
+		hub_errorf("%s", err);
+		goto out;
+	}
+	if (out.len && (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout))) {
+		hub_errorf("cannot write the report to standard output");
+		goto out;
+	}
+	rc = HUB_EXIT_OK;
+out:
+	proto_buf_release(&out);
+	hub_close(&ctx);
+	return rc;
+}
+
+/* Keep the losing value of conflict 'item': a hub edit that wins over both. */
+static int keep_loser(hub_ctx *ctx, const char *item)
+{
+	proto_changeset cs;
+	proto_id hh;
+	uint8_t zeros[32] = { 0 };
+	uint64_t last = 0, base = 0, stamp;
+	int64_t ival = 0;
+	int field = 0, type = 0, found, rc = -1;
+	char text[PROTO_MAX_TEXT + 1], err[512];
+	proto_hlc clock;
+	proto_result r;
+
+	found = report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text));
+	if (found <= 0) {
+		hub_errorf(found < 0 ? "cannot read conflict '%s'" : "no conflict '%s'", item);
+		return -1;
+	}
+	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) < 0 ||
+	    hub_household_stamp(ctx->db, hh, field, &base)) {
+		hub_errorf("cannot read the hub database: %s", sqlite3_errmsg(ctx->db));
+		return -1;
+	}
+	proto_hlc_init(&clock, last > base ? last : base);
+	stamp = proto_hlc_now(&clock, proto_wall_ms());
+	if (proto_changeset_init(&cs, ctx->campaign_id, ctx->key_id, 1, zeros, stamp) != PROTO_OK) {
+		hub_errorf("cannot start the change-set");
+		return -1;
+	}
+	r = proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, stamp, ctx->key_id);
+	if (r == PROTO_OK)
+		r = type == SQLITE_INTEGER ? proto_changeset_add_int(&cs, (uint8_t)field, base, ival)
+		  : type == SQLITE_NULL ? proto_changeset_add_null(&cs, (uint8_t)field, base)
+		  : proto_changeset_add_text(&cs, (uint8_t)field, base, text, strlen(text));
+	if (r != PROTO_OK) {
+		hub_errorf("cannot build the edit: %s", proto_strerror(r));
+		goto out;
+	}
+	if (hub_ingest_own(ctx, &cs, err, sizeof(err))) {
+		hub_errorf("%s", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	proto_changeset_release(&cs);
+	return rc;
+}
+
+int hub_reconcile_cmd(int argc, char **argv)
+{
+	const char *dir = hub_default_dir(), *v, *id = NULL, *note = NULL, *keep = NULL;
+	const char *by = getenv("USER");
+	char err[512];
+	hub_ctx ctx;
+	int i, r, rc = HUB_EXIT_FAIL;
+
+	if (argc < 2 || strcmp(argv[1], "resolve") != 0) {
+		hub_errorf("usage: maiam-hub reconcile resolve ID --note TEXT [--keep winner|loser]"
+			   " [--by NAME] [--dir DIR]");
+		return HUB_EXIT_USAGE;
+	}
+	for (i = 2; i < argc; i++) {
+		if ((r = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
+			if (r < 0)
+				return HUB_EXIT_USAGE;
+			dir = v;
+		} else if ((r = hub_opt(argc, argv, &i, "--note", &v)) != 0) {
+			if (r < 0)
+				return HUB_EXIT_USAGE;
+			note = v;
+		} else if ((r = hub_opt(argc, argv, &i, "--by", &v)) != 0) {
+			if (r < 0)
+				return HUB_EXIT_USAGE;
+			by = v;
+		} else if ((r = hub_opt(argc, argv, &i, "--keep", &v)) != 0) {
+			if (r < 0)
+				return HUB_EXIT_USAGE;
+			if (strcmp(v, "winner") != 0 && strcmp(v, "loser") != 0) {
+				hub_errorf("--keep '%s' is not 'winner' or 'loser'", v);
+				return HUB_EXIT_USAGE;
+			}
+			keep = v;
+		} else if (!id && argv[i][0] != '-') {
+			id = argv[i];
+		} else {
+			hub_errorf("unknown argument '%s' for 'reconcile resolve'", argv[i]);
+			return HUB_EXIT_USAGE;
+		}
+	}
+	if (!id || !note || !*note) {
+		hub_errorf("reconcile resolve needs an item ID (from 'maiam-hub report reconcile') and"
+			   " --note saying how it was settled");
+		return HUB_EXIT_USAGE;
+	}
+	if (!by || !*by)
+		by = "operator";
+	if (strlen(note) > PROTO_MAX_TEXT || !proto_utf8_valid(note, strlen(note)) ||
+	    strlen(by) > 128 || !proto_utf8_valid(by, strlen(by))) {
+		hub_errorf("--note and --by must be UTF-8 text (note at most %u bytes, name 128)",
+			   PROTO_MAX_TEXT);
+		return HUB_EXIT_USAGE;
+	}
+	if (open_hub(&ctx, dir))
+		return HUB_EXIT_FAIL;
+	/* check the item first: an edit for a wrong id must not be sent */
+	r = hub_reconcile_record(ctx.db, &ctx.campaign, id, by, note, keep, -1, err, sizeof(err));
+	if (r != 2) {
+		hub_errorf("%s", err);
+		goto out;
+	}
+	if (keep && strcmp(keep, "loser") == 0 && keep_loser(&ctx, id))
+		goto out;
+	r = hub_reconcile_record(ctx.db, &ctx.campaign, id, by, note, keep, (int64_t)time(NULL),
+				 err, sizeof(err));
+	if (r != 0) {
+		hub_errorf("%s", err);
+		goto out;
+	}
+	printf("%s resolved by %s%s%s\n", id, by, keep ? "; kept the " : "", keep ? keep : "");
+	rc = HUB_EXIT_OK;
+out:
+	hub_close(&ctx);
+	return rc;
+}
+
+/* One line of password: without echo from a terminal, else as piped in. */
+static int read_password(const char *prompt, char *out, size_t outlen)
+{
+	struct termios old, quiet;
+	int tty = isatty(STDIN_FILENO), rc = -1;
+	size_t n;
+
+	if (tty) {
+		fputs(prompt, stderr);
+		if (tcgetattr(STDIN_FILENO, &old) != 0)
+			return -1;
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
+			return -1;
+	}
+	if (fgets(out, (int)outlen, stdin)) {
+		n = strlen(out);
+		if (n && out[n - 1] == '\n')
+			out[--n] = '\0';
+		else if (n + 1 >= outlen)
+			goto out; /* longer than any password we accept */
+		if (n && out[n - 1] == '\r')
+			out[--n] = '\0';
+		rc = 0;
+	}
+out:
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	return rc;
+}
+
+int hub_operator_cmd(int argc, char **argv)
+{
+	const char *dir = hub_default_dir(), *v, *name = NULL;
+	char pw[HUB_PASSWORD_MAX + 2], again[HUB_PASSWORD_MAX + 2], err[512];
+	hub_ctx ctx;
+	int i, r, rc = HUB_EXIT_FAIL;
+
+	if (argc < 2 || strcmp(argv[1], "add") != 0) {
+		hub_errorf("usage: maiam-hub operator add NAME [--dir DIR]   (password from standard"
+			   " input, or asked for without echo)");
+		return HUB_EXIT_USAGE;
+	}
+	for (i = 2; i < argc; i++) {
+		if ((r = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
+			if (r < 0)
+				return HUB_EXIT_USAGE;
+			dir = v;
+		} else if (!name && argv[i][0] != '-') {
+			name = argv[i];
+		} else {
+			hub_errorf("unknown argument '%s' for 'operator add'", argv[i]);
+			return HUB_EXIT_USAGE;
+		}
+	}
+	if (!name) {
+		hub_errorf("operator add needs a NAME");
+		return HUB_EXIT_USAGE;
+	}
+	if (read_password("password: ", pw, sizeof(pw))) {
+		hub_errorf("no password read: type it, or pipe one line into standard input");
+		return HUB_EXIT_USAGE;
+	}
+	if (isatty(STDIN_FILENO) && (read_password("again: ", again, sizeof(again)) ||
+				     strcmp(pw, again) != 0)) {
+		hub_errorf("the two passwords differ: run 'operator add' again");
+		rc = HUB_EXIT_USAGE;
+		goto wipe;
+	}
+	if (open_hub(&ctx, dir))
+		goto wipe;
+	if (hub_operator_set(ctx.db, name, pw, err, sizeof(err))) {
+		hub_errorf("%s", err);
+		rc = strstr(err, "cannot") ? HUB_EXIT_FAIL : HUB_EXIT_USAGE;
+	} else {
+		printf("operator '%s' can sign in to the dashboard\n", name);
+		rc = HUB_EXIT_OK;
+	}
+	hub_close(&ctx);
+wipe:
+	OPENSSL_cleanse(pw, sizeof(pw));
+	OPENSSL_cleanse(again, sizeof(again));
+	return rc;
+}

@@ -1,0 +1,194 @@
+/*
+ * password.c - dashboard operators and their sessions. Passwords are kept
+ * as PBKDF2-HMAC-SHA256 (210,000 iterations, 16-byte random salt, OpenSSL)
+ * and compared in constant time; a session token is 32 random bytes of which
+ * only the SHA-256 is stored, so a copy of hub.db opens no session.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include "report_int.h"
+
+#define SALT_LEN 16
+
+int hub_password_hash(const char *password, const uint8_t *salt, size_t saltlen, int iter,
+		      uint8_t out[32])
+{
+	if (!password || iter < 1)
+		return -1;
+	return PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, (int)saltlen, iter,
+				 EVP_sha256(), 32, out) == 1 ? 0 : -1;
+}
+
+static int valid_name(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (n < 1 || n > HUB_OPERATOR_NAME_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-' || c == '@'))
+			return 0;
+	}
+	return 1;
+}
+
+int hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err,
+		     size_t errlen)
+{
+	uint8_t salt[SALT_LEN], hash[32];
+	sqlite3_stmt *st = NULL;
+	size_t plen = password ? strlen(password) : 0;
+	int rc = -1;
+
+	if (!name || !valid_name(name)) {
+		snprintf(err, errlen, "operator name '%s' must be 1 to %d letters, digits or . _ - @",
+			 name ? name : "", HUB_OPERATOR_NAME_MAX);
+		return -1;
+	}
+	if (plen < 8 || plen > HUB_PASSWORD_MAX || !proto_utf8_valid(password, plen)) {
+		snprintf(err, errlen, "the password must be 8 to %d bytes of UTF-8 text: choose another",
+			 HUB_PASSWORD_MAX);
+		return -1;
+	}
+	if (RAND_bytes(salt, sizeof(salt)) != 1 ||
+	    hub_password_hash(password, salt, sizeof(salt), HUB_PBKDF2_ITER, hash)) {
+		snprintf(err, errlen, "cannot hash the password (OpenSSL failed)");
+		return -1;
+	}
+	if (sqlite3_prepare_v2(db, "INSERT INTO report_operator(name, salt, hash, iter, created)"
+				   " VALUES (?, ?, ?, ?, strftime('%s', 'now')) ON CONFLICT(name) DO"
+				   " UPDATE SET salt = excluded.salt, hash = excluded.hash,"
+				   " iter = excluded.iter", -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, salt, sizeof(salt), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, hash, sizeof(hash), SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, HUB_PBKDF2_ITER);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto dberr;
+	rc = 0;
+	goto out;
+dberr:
+	snprintf(err, errlen, "cannot store the operator: %s", sqlite3_errmsg(db));
+out:
+	OPENSSL_cleanse(hash, sizeof(hash));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int hub_operator_check(sqlite3 *db, const char *name, const char *password)
+{
+	static const uint8_t dummy_salt[SALT_LEN];
+	uint8_t want[32], got[32];
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step, found = 0, iter = HUB_PBKDF2_ITER;
+	const uint8_t *salt = dummy_salt;
+	uint8_t salt_copy[SALT_LEN];
+
+	memset(want, 0, sizeof(want));
+	if (!name || !password || strlen(password) > HUB_PASSWORD_MAX)
+		return 0;
+	if (sqlite3_prepare_v2(db, "SELECT salt, hash, iter FROM report_operator WHERE name = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_bytes(st, 0) == SALT_LEN &&
+	    sqlite3_column_bytes(st, 1) == 32 && sqlite3_column_int(st, 2) > 0) {
+		memcpy(salt_copy, sqlite3_column_blob(st, 0), SALT_LEN);
+		memcpy(want, sqlite3_column_blob(st, 1), 32);
+		iter = sqlite3_column_int(st, 2);
+		salt = salt_copy;
+		found = 1;
+	} else if (step != SQLITE_DONE && step != SQLITE_ROW) {
+		goto out;
+	}
+	/* hash even for an unknown name, so the time taken does not tell */
+	if (hub_password_hash(password, salt, SALT_LEN, iter, got))
+		goto out;
+	rc = (CRYPTO_memcmp(want, got, 32) == 0) & found;
+out:
+	OPENSSL_cleanse(got, sizeof(got));
+	OPENSSL_cleanse(want, sizeof(want));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void token_hash(const char *token, uint8_t out[32])
+{
+	proto_sha256((const uint8_t *)token, strlen(token), out);
+}
+
+int report_session_new(sqlite3 *db, const char *name, int64_t now, int ttl, char token[65])
+{
+	uint8_t raw[32], hash[32];
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return -1;
+	proto_hex(raw, sizeof(raw), token);
+	OPENSSL_cleanse(raw, sizeof(raw));
+	token_hash(token, hash);
+	/* expired sessions are of no use to anyone: this table is not history */
+	sqlite3_exec(db, "DELETE FROM report_session WHERE expires < strftime('%s', 'now')", NULL,
+		     NULL, NULL);
+	if (sqlite3_prepare_v2(db, "INSERT INTO report_session(hash, operator, created, expires)"
+				   " VALUES (?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, now + ttl);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int report_session_check(sqlite3 *db, const char *token, int64_t now, char *name, size_t namelen)
+{
+	uint8_t hash[32];
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	if (strlen(token) != 64)
+		return 0;
+	token_hash(token, hash);
+	if (sqlite3_prepare_v2(db, "SELECT operator FROM report_session WHERE hash = ? AND"
+				   " expires > ?", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		snprintf(name, namelen, "%s", (const char *)sqlite3_column_text(st, 0));
+		rc = 1;
+	} else if (step == SQLITE_DONE) {
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int report_session_end(sqlite3 *db, const char *token)
+{
+	uint8_t hash[32];
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	token_hash(token, hash);
+	if (sqlite3_prepare_v2(db, "DELETE FROM report_session WHERE hash = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
