@@ -1,0 +1,388 @@
+/*
+ * bench_reports.c - how long each report takes over a province-sized hub:
+ * 1,000,000 households and 8,000,000 milestones (plus contributions and
+ * voids) written straight into a hub-schema SQLite file, then the report
+ * tables built once, then every report timed in every format. It also
+ * measures what the triggers add to a real proto_merge. The last line is
+ * one JSON object (docs/BENCHMARKS.md, "bench_reports").
+ *
+ *   bench_reports [--households N] [--db PATH] [--keep]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "gen.h"
+#include "hub.h"
+#include "report.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, sqlite3 *db)
+{
+	fprintf(stderr, "bench_reports: %s: %s\n", what, db ? sqlite3_errmsg(db) : "");
+	exit(1);
+}
+
+static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		die(sql, db);
+	return st;
+}
+
+static void step_reset(sqlite3 *db, sqlite3_stmt *st)
+{
+	if (sqlite3_step(st) != SQLITE_DONE)
+		die("insert", db);
+	sqlite3_reset(st);
+}
+
+static void date_of(int day, char out[11])
+{
+	/* day 0 = 2023-06-01; June 30, July 31, August 31, September 30 days */
+	static const int len[] = { 30, 31, 31, 30, 31, 30, 31 };
+	int m = 0;
+	if (day < 0)
+		day = 0;
+	while (m < 6 && day >= len[m])
+		day -= len[m++];
+	if (day > 29)
+		day = 29;
+	snprintf(out, 11, "2023-%02u-%02u", (unsigned)(6 + m) % 100u, (unsigned)(day + 1) % 100u);
+}
+
+typedef struct counts {
+	long households, milestones, contributions, voids;
+} counts;
+
+/* Write the data with plain inserts in one transaction (what merges would
+ * have stored; household_stamp rows are left out: no report reads them). */
+static void generate(sqlite3 *db, const proto_campaign *c, long nhh, counts *n)
+{
+	sqlite3_stmt *hh = prep(db, "INSERT INTO household(id_origin, id_serial, ref, name,"
+				    " national_id, commune, hamlet, address, members, category,"
+				    " land_status, condition, phone, note, support_kind, review_status)"
+				    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *ms = prep(db, "INSERT INTO milestone(id_origin, id_serial, stamp, writer,"
+				    " household_origin, household_serial, stage, date, note, forced)"
+				    " VALUES (?,?,?,?,?,?,?,?,NULL,?)");
+	sqlite3_stmt *ct = prep(db, "INSERT INTO contribution(id_origin, id_serial, stamp, writer,"
+				    " household_origin, household_serial, unit, source, donor, money_vnd,"
+				    " labour_days, material, material_value_vnd, date)"
+				    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *vo = prep(db, "INSERT INTO void_event(id_origin, id_serial, stamp, writer,"
+				    " target_origin, target_serial, target_kind, reason)"
+				    " VALUES (?,?,?,?,?,?,2,'nhập nhầm')");
+	static const char *const sources[] = { "mps", "provincial_police", "fatherland_front",
+					       "business", "donor", "household", "other" };
+	int communes[512], ncommunes = 0;
+	int64_t serial[512];
+	uint64_t stamp = proto_hlc_make(1690000000000ull, 0);
+	gen_rng r = { 42 };
+	size_t i;
+	long k;
+
+	for (i = 0; i < c->units.n && ncommunes < 512; i++)
+		if (c->units.a[i].level == PROTO_UNIT_COMMUNE)
+			communes[ncommunes++] = c->units.a[i].code;
+	memset(serial, 0, sizeof(serial));
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		die("begin", db);
+	for (k = 0; k < nhh; k++) {
+		int ci = (int)gen_pick(&r, (unsigned)ncommunes);
+		int64_t origin = 0x1000 + ci; /* one laptop per commune */
+		int64_t hs = ++serial[ci], first = 5 + (int)gen_pick(&r, 30);
+		int reach = 3 + (int)gen_pick(&r, 6), s, j, out_of_order = gen_pick(&r, 100) == 0;
+		int late = gen_pick(&r, 200) == 0;
+		gen_household h;
+		char d[11];
+		unsigned roll = gen_pick(&r, 100);
+
+		gen_household_make(&r, (unsigned)k, &h);
+		h.commune = communes[ci];
+		sqlite3_bind_int64(hh, 1, origin);
+		sqlite3_bind_int64(hh, 2, hs);
+		sqlite3_bind_text(hh, 3, h.ref, -1, SQLITE_STATIC);
+		sqlite3_bind_text(hh, 4, h.name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(hh, 5, h.national_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(hh, 6, h.commune);
+		sqlite3_bind_text(hh, 7, h.hamlet, -1, SQLITE_STATIC);
+		sqlite3_bind_text(hh, 8, h.address, -1, SQLITE_STATIC);
+		sqlite3_bind_int(hh, 9, h.members);
+		sqlite3_bind_text(hh, 10, h.category, -1, SQLITE_STATIC);
+		sqlite3_bind_text(hh, 11, h.land_status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(hh, 12, h.condition, -1, SQLITE_STATIC);
+		sqlite3_bind_text(hh, 13, h.phone, -1, SQLITE_STATIC);
+		if (h.note)
+			sqlite3_bind_text(hh, 14, h.note, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(hh, 14);
+		sqlite3_bind_text(hh, 15, h.support_kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(hh, 16, roll < 5 ? "rejected" : roll < 65 ? "approved" : "proposed",
+				  -1, SQLITE_STATIC);
+		step_reset(db, hh);
+		n->households++;
+		/* eight milestones each: stages 1..reach, then re-inspections of
+		 * stages already reached, later; a few out of order or late */
+		for (j = 0; j < 8; j++) {
+			int stage = j < reach ? j + 1 : 1 + (int)gen_pick(&r, (unsigned)reach);
+			int day = (int)first + (stage - 1) * 8 + (j >= reach ? 3 : 0);
+			int64_t ms_serial = ++serial[ci];
+
+			if (out_of_order && stage == reach && reach >= 4)
+				day = (int)first - 1; /* the last stage dated before the first */
+			if (late && stage >= 7)
+				day = 100 + stage; /* after 2 September */
+			date_of(day, d);
+			sqlite3_bind_int64(ms, 1, origin);
+			sqlite3_bind_int64(ms, 2, ms_serial);
+			sqlite3_bind_int64(ms, 3, (int64_t)++stamp);
+			sqlite3_bind_int64(ms, 4, origin);
+			sqlite3_bind_int64(ms, 5, origin);
+			sqlite3_bind_int64(ms, 6, hs);
+			sqlite3_bind_text(ms, 7, proto_stages[stage - 1], -1, SQLITE_STATIC);
+			sqlite3_bind_text(ms, 8, d, -1, SQLITE_TRANSIENT);
+			if (out_of_order && stage == reach && reach >= 4)
+				sqlite3_bind_text(ms, 9, "ghi bù sau", -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(ms, 9);
+			step_reset(db, ms);
+			n->milestones++;
+			if (gen_pick(&r, 500) == 0) { /* a mistaken milestone, voided */
+				sqlite3_bind_int64(vo, 1, origin);
+				sqlite3_bind_int64(vo, 2, ++serial[ci]);
+				sqlite3_bind_int64(vo, 3, (int64_t)++stamp);
+				sqlite3_bind_int64(vo, 4, origin);
+				sqlite3_bind_int64(vo, 5, origin);
+				sqlite3_bind_int64(vo, 6, ms_serial);
+				step_reset(db, vo);
+				n->voids++;
+			}
+		}
+		for (s = 0; s < 1; s++) { /* one contribution per household */
+			unsigned src = gen_pick(&r, 7);
+			date_of(first + (int)gen_pick(&r, 60), d);
+			sqlite3_bind_int64(ct, 1, origin);
+			sqlite3_bind_int64(ct, 2, ++serial[ci]);
+			sqlite3_bind_int64(ct, 3, (int64_t)++stamp);
+			sqlite3_bind_int64(ct, 4, origin);
+			sqlite3_bind_int64(ct, 5, origin);
+			sqlite3_bind_int64(ct, 6, hs);
+			sqlite3_bind_int(ct, 7, h.commune);
+			sqlite3_bind_text(ct, 8, sources[src], -1, SQLITE_STATIC);
+			sqlite3_bind_text(ct, 9, "Nhà hảo tâm", -1, SQLITE_STATIC);
+			sqlite3_bind_int64(ct, 10, src == 5 ? 0 : 40000000);
+			sqlite3_bind_int(ct, 11, src == 5 ? 5 : 0);
+			if (src == 3) {
+				sqlite3_bind_text(ct, 12, "xi măng, tôn", -1, SQLITE_STATIC);
+				sqlite3_bind_int64(ct, 13, 8000000);
+			} else {
+				sqlite3_bind_null(ct, 12);
+				sqlite3_bind_null(ct, 13);
+			}
+			sqlite3_bind_text(ct, 14, d, -1, SQLITE_TRANSIENT);
+			step_reset(db, ct);
+			n->contributions++;
+		}
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		die("commit", db);
+	sqlite3_finalize(hh);
+	sqlite3_finalize(ms);
+	sqlite3_finalize(ct);
+	sqlite3_finalize(vo);
+}
+
+/* Time one report; the best of three runs, so a cold page cache on the first
+ * run is reported separately rather than hidden. */
+static double time_report(sqlite3 *db, const proto_campaign *c, hub_report_kind kind,
+			  hub_report_format f, int by_commune, size_t *bytes, double *cold)
+{
+	double best = 1e9;
+	int run;
+
+	for (run = 0; run < 3; run++) {
+		hub_report_opts o;
+		proto_buf out;
+		char err[256];
+		double t0;
+
+		memset(&o, 0, sizeof(o));
+		o.kind = kind;
+		o.format = f;
+		o.by_commune = by_commune;
+		snprintf(o.as_of, sizeof(o.as_of), "2023-12-31");
+		proto_buf_init(&out, HUB_REPORT_MAX_OUT);
+		t0 = now_s();
+		if (hub_report_render(db, c, &o, &out, err, sizeof(err))) {
+			fprintf(stderr, "bench_reports: report: %s\n", err);
+			exit(1);
+		}
+		t0 = now_s() - t0;
+		if (run == 0 && cold)
+			*cold = t0;
+		if (t0 < best)
+			best = t0;
+		*bytes = out.len;
+		proto_buf_release(&out);
+	}
+	return best;
+}
+
+/* Merge the same change-set of new households and milestones into the
+ * store (with the report triggers) and into a fresh store without them. */
+static double merge_us_per_record(sqlite3 *db, size_t nrec, uint64_t origin, int commune)
+{
+	proto_changeset cs;
+	uint8_t zeros[32] = { 0 };
+	uint64_t stamp = proto_hlc_make(1700000000000ull, 0);
+	proto_id hh = { origin, 0 };
+	size_t i;
+	double t0;
+
+	if (proto_changeset_init(&cs, "soc-trang-2023", origin, 1, zeros, stamp) != PROTO_OK)
+		die("changeset", NULL);
+	for (i = 0; i < nrec; i++) {
+		proto_id id = { origin, i + 1 };
+		if (i % 9 == 0) {
+			hh = id;
+			proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id, ++stamp, origin);
+			proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, "Thạch Thị Sà Rên", 19);
+			proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, commune);
+			proto_changeset_add_text(&cs, PROTO_HH_REVIEW_STATUS, 0, "approved", 8);
+		} else {
+			const char *stage = proto_stages[(i % 9) - 1];
+			char d[11];
+			date_of((int)(i % 9) * 7, d);
+			proto_changeset_begin(&cs, PROTO_KIND_MILESTONE, id, ++stamp, origin);
+			proto_changeset_add_ref(&cs, PROTO_MS_HOUSEHOLD, 0, hh);
+			proto_changeset_add_text(&cs, PROTO_MS_STAGE, 0, stage, strlen(stage));
+			proto_changeset_add_text(&cs, PROTO_MS_DATE, 0, d, 10);
+		}
+	}
+	t0 = now_s();
+	if (proto_merge(db, &cs, NULL) != PROTO_OK)
+		die("merge", db);
+	t0 = now_s() - t0;
+	proto_changeset_release(&cs);
+	return t0 * 1e6 / (double)nrec;
+}
+
+int main(int argc, char **argv)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[1024], plain[1100], err[512];
+	long nhh = 1000000;
+	int keep = 0, i, commune = 0;
+	proto_campaign c;
+	sqlite3 *db = NULL, *pdb = NULL;
+	counts n = { 0, 0, 0, 0 };
+	double t_gen, t_build, cold = 0, worst = 0;
+	double t[5];
+	size_t bytes[5], u;
+	static const char *const names[] = { "progress", "awards", "funds", "reconcile",
+					      "progress_by_commune" };
+	static const char *const fmts[] = { "table", "csv", "json", "html" };
+	double us_trig, us_plain;
+
+	snprintf(path, sizeof(path), "%s/bench_reports.db", tmp && *tmp ? tmp : "/tmp");
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--households") == 0 && i + 1 < argc)
+			nhh = strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			snprintf(path, sizeof(path), "%s", argv[++i]);
+		else if (strcmp(argv[i], "--keep") == 0)
+			keep = 1;
+		else {
+			fprintf(stderr, "usage: bench_reports [--households N] [--db PATH] [--keep]\n");
+			return 2;
+		}
+	}
+	if (nhh < 100 || nhh > 10000000) {
+		fprintf(stderr, "bench_reports: --households must be 100..10000000\n");
+		return 2;
+	}
+	if (proto_campaign_load(MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign", &c, err,
+				sizeof(err)) != PROTO_OK) {
+		fprintf(stderr, "bench_reports: %s\n", err);
+		return 1;
+	}
+	for (u = 0; u < c.units.n && !commune; u++)
+		if (c.units.a[u].level == PROTO_UNIT_COMMUNE)
+			commune = c.units.a[u].code;
+	snprintf(plain, sizeof(plain), "%s.plain", path);
+	unlink(path);
+	unlink(plain);
+	if (proto_db_open(path, &db) != PROTO_OK || hub_store_migrate(db))
+		die("open", db);
+	sqlite3_exec(db, "PRAGMA synchronous = OFF", NULL, NULL, NULL); /* generation only */
+	printf("generating %ld households into %s\n", nhh, path);
+	fflush(stdout);
+	t_gen = now_s();
+	generate(db, &c, nhh, &n);
+	t_gen = now_s() - t_gen;
+	printf("generated: %ld households, %ld milestones, %ld contributions, %ld voids in %.1f s\n",
+	       n.households, n.milestones, n.contributions, n.voids, t_gen);
+	t_build = now_s();
+	if (hub_report_migrate(db, err, sizeof(err))) {
+		fprintf(stderr, "bench_reports: %s\n", err);
+		return 1;
+	}
+	t_build = now_s() - t_build;
+	sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	printf("report tables built from existing data (one-time migration): %.1f s\n", t_build);
+	for (i = 0; i < 5; i++) {
+		hub_report_kind kind = (hub_report_kind)(i == 4 ? HUB_REPORT_PROGRESS : i);
+		int f;
+		t[i] = 0;
+		for (f = 0; f < 4; f++) {
+			size_t b;
+			double c0 = 0, x = time_report(db, &c, kind, (hub_report_format)f, i == 4, &b,
+						       f == 2 ? &c0 : NULL);
+			if (x > t[i])
+				t[i] = x;
+			if (f == 2) {
+				bytes[i] = b;
+				if (c0 > cold)
+					cold = c0;
+			}
+			printf("  %-20s %-5s %8.4f s  %9zu bytes\n", names[i], fmts[f], x, b);
+		}
+		if (t[i] > worst)
+			worst = t[i];
+	}
+	/* trigger cost on the merge path: the same records with and without */
+	us_trig = merge_us_per_record(db, 9000, 0x7777000000000001ull, commune);
+	if (proto_db_open(plain, &pdb) != PROTO_OK)
+		die("open plain", pdb);
+	us_plain = merge_us_per_record(pdb, 9000, 0x7777000000000001ull, commune);
+	sqlite3_close(pdb);
+	printf("merge of 9,000 records (1,000 households + 8,000 milestones): %.1f us/record with"
+	       " report triggers, %.1f us/record without\n", us_trig, us_plain);
+	printf("{\"households\": %ld, \"milestones\": %ld, \"contributions\": %ld, \"voids\": %ld,"
+	       " \"generate_s\": %.1f, \"build_s\": %.1f, \"progress_s\": %.4f, \"awards_s\": %.4f,"
+	       " \"funds_s\": %.4f, \"reconcile_s\": %.4f, \"progress_by_commune_s\": %.4f,"
+	       " \"reconcile_json_bytes\": %zu, \"worst_cold_json_s\": %.4f,"
+	       " \"merge_us_per_record_triggers\": %.1f, \"merge_us_per_record_plain\": %.1f}\n",
+	       n.households, n.milestones, n.contributions, n.voids, t_gen, t_build, t[0], t[1], t[2],
+	       t[3], t[4], bytes[3], cold, us_trig, us_plain);
+	sqlite3_close(db);
+	proto_campaign_release(&c);
+	if (!keep) {
+		unlink(path);
+		unlink(plain);
+		snprintf(plain, sizeof(plain), "%s-wal", path);
+		unlink(plain);
+		snprintf(plain, sizeof(plain), "%s-shm", path);
+		unlink(plain);
+	}
+	return worst < 1.0 ? 0 : 1;
+}
