@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include "maiam/fsutil.h"
 #include "maiam/seal.h"
+#include "../tools/golden_records.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,8 +42,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)proto_open(data, size, pub, &cs, hash);
 	proto_changeset_release(&cs);
 
-	/* raw body: the first two bytes are the counts the header would declare */
-	if (size >= 2 && proto_changeset_init(&cs, "fuzz", proto_key_id(pub), 1, NULL, 1000) == PROTO_OK) {
+	/*
+	 * raw body: the first two bytes are the counts the header would declare;
+	 * created is the golden vector's, so its inflated body (a seed) decodes
+	 */
+	if (size >= 2 && proto_changeset_init(&cs, "fuzz", proto_key_id(pub), 1, NULL,
+					      GOLDEN_CREATED) == PROTO_OK) {
 		cs.hdr.nrecords = data[0];
 		cs.hdr.nchanges = data[1];
 		(void)proto_body_decode(&cs, data + 2, size - 2);
