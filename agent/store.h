@@ -99,7 +99,8 @@ typedef struct agent_ms {
 	const char *note, *forced; /* valid during the callback only */
 } agent_ms;
 int agent_ms_foreach(agent_ctx *ctx, proto_id hh, int (*fn)(const agent_ms *m, void *arg), void *arg);
-/* Contributions of a household (or, with hh.serial == 0, of the unit alone). */
+/* Contributions of household hh; with hh.serial == 0, those of the unit whose
+ * admin code is hh.origin given for the unit as a whole. */
 typedef struct agent_ct {
 	proto_id id;
 	const char *source, *donor, *material, *date, *note;

@@ -8,6 +8,8 @@ trap 'rm -rf "$T"' EXIT
 export HOME="$T" MAIAM_HOME="$T/home"
 unset XDG_DATA_HOME LANGUAGE LC_MESSAGES
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
+# Under -DMAIAM_SANITIZE=ON a sanitizer report must not pass for "exit 1".
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=99" UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=98"
 FAILS=0
 OUT="$T/out" ERR="$T/err"
 
