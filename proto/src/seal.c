@@ -1,6 +1,7 @@
 /*
- * seal.c - sealing and opening change-sets: header bytes, zlib deflate,
- * Ed25519 signature, SHA-256 chain hash. Byte layout: proto/FORMAT.md.
+ * seal.c - sealing and opening change-sets: header bytes, zlib deflate with
+ * the format's preset dictionary (zdict.c), Ed25519 signature, SHA-256 chain
+ * hash. Byte layout: proto/FORMAT.md.
  * Opening checks the cheap, bounded things first (header, lengths, key id),
  * then the signature over the compressed bytes, and only then inflates,
  * into a buffer of exactly the declared size.
