@@ -97,6 +97,8 @@ double report_percent(const report_line *l);       /* < 0 when no target */
 int report_on_track(const proto_campaign *c, const char *as_of, const report_line *l);
 int report_progress_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			   proto_buf *out, char *err, size_t errlen);
+/* The progress table alone (an HTML <table>), for the dashboard. */
+int report_progress_table(const proto_campaign *c, const report_progress *p, proto_buf *out);
 /* The inline SVG bar chart of handed over against target per district. */
 int report_progress_svg(const report_progress *p, proto_buf *out);
 

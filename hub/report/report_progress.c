@@ -318,6 +318,18 @@ int report_progress_svg(const report_progress *p, proto_buf *b)
 	return proto_buf_append_str(b, "</svg>\n") ? -1 : 0;
 }
 
+int report_progress_table(const proto_campaign *c, const report_progress *p, proto_buf *out)
+{
+	report_grid g;
+	int rc = -1;
+
+	report_grid_init(&g, "", progress_cols, NPCOLS);
+	if (progress_grid(c, p, &g) == 0)
+		rc = report_grid_html_table(&g, out);
+	report_grid_release(&g);
+	return rc;
+}
+
 int report_progress_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			   proto_buf *out, char *err, size_t errlen)
 {
