@@ -137,6 +137,17 @@ expect 0 status --json
 [ "$(json contributions)" = 0 ] || fail "a refused contribution was recorded"
 [ "$(json milestones)" = 2 ] || fail "milestones: $(json milestones), want 2"
 
+# export without the key (lost in a copy): refused, the outbox kept
+expect 0 $ADD --name "Key Test"
+mv "$T/home/agent.key" "$T/agent.key.bak"
+expect 1 export --out "$T/x.maiam"
+err_has "agent.key"; err_one_line
+[ -f "$T/x.maiam" ] && fail "a bundle was written without the key"
+mv "$T/agent.key.bak" "$T/home/agent.key"
+expect 0 status --json
+[ "$(json pending_records)" -ge 1 ] || fail "outbox lost by a failed export"
+expect 0 export --out "$T/x.maiam"
+
 # a damaged or foreign store is refused, not overwritten
 echo "not a database" > "$T/junk.db"; mkdir -p "$T/bad"; cp "$T/junk.db" "$T/bad/agent.db"
 expect 1 --home "$T/bad" init --commune 31498
