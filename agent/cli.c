@@ -10,6 +10,10 @@
 #include "cmds.h"
 #include "store.h"
 
+#ifndef MAIAM_VERSION
+#define MAIAM_VERSION "dev"
+#endif
+
 #define NEED_STORE 1u
 
 static const struct agent_cmd {
