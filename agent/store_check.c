@@ -131,6 +131,9 @@ proto_result agent_store_check(agent_ctx *ctx, agent_check_report *rep)
 	    sqlite3_prepare_v2(ctx->db, "INSERT INTO temp.seen VALUES (?, ?, ?, ?)", -1, &ins,
 			       NULL) != SQLITE_OK)
 		goto out;
+	/* One read transaction: a snapshot, even if another agent exports now. */
+	if (sqlite3_exec(ctx->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
 	r = check_sealed(ctx, ins, rep);
 	if (r == PROTO_OK)
 		r = check_outbox(ctx, ins, rep);
@@ -149,6 +152,7 @@ proto_result agent_store_check(agent_ctx *ctx, agent_check_report *rep)
 			 kinds[i].table);
 		r = one_count(ctx, sql, &rep->missing);
 	}
+	sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL);
 out:
 	sqlite3_finalize(ins);
 	return r;
