@@ -1,0 +1,321 @@
+/*
+ * test_hub_robust.c - maiam-hub under hostile or unlucky conditions, each
+ * with a real hub process: a client dripping its headers one byte a second
+ * and one sending nothing are both dropped in bounded time while another
+ * agent pushes normally; SIGTERM lets an in-flight upload finish and be
+ * merged; SIGKILL during a merge loses nothing and applies nothing twice.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <poll.h>
+#include <unistd.h>
+#include <pthread.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include "hubtest.h"
+
+#define COMMUNE 31498
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void start_hub(ht_hub *h, ht_agent *a, const char *extra)
+{
+	char token[128];
+	ht_resp r;
+
+	assert_int_equal(ht_hub_init(h), 0);
+	assert_int_equal(ht_hub_start(h, extra), 0);
+	assert_int_equal(ht_agent_new(a, h, "agent"), 0);
+	assert_int_equal(ht_token(h, "--commune", COMMUNE, NULL, token), 0);
+	assert_int_equal(ht_enroll(h, a, token, &r), 0);
+	assert_int_equal(r.status, 200);
+	ht_resp_free(&r);
+}
+
+static void remove_hub(ht_hub *h)
+{
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", h->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static int tcp_connect(int port)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+typedef struct slow_result {
+	int port;
+	double dropped_after; /* seconds until the hub closed on us; < 0 never */
+	int mode;             /* 0: drip headers over TLS, 1: send nothing */
+} slow_result;
+
+static void *slow_client(void *arg)
+{
+	slow_result *sr = arg;
+	static const char req[] = "POST /v1/push HTTP/1.1\r\nHost: localhost\r\nX-Slow: 1\r\n"
+				  "X-Slower: 2\r\nX-Slowest: 3\r\n";
+	double t0 = now_s();
+	int fd = tcp_connect(sr->port);
+	SSL_CTX *ctx = NULL;
+	SSL *ssl = NULL;
+	char c;
+	size_t i;
+
+	sr->dropped_after = -1;
+	if (fd < 0)
+		return NULL;
+	if (sr->mode == 1) {
+		/* nothing at all, not even a TLS hello: wait for the hub's close */
+		struct timeval tv = { 15, 0 };
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		if (recv(fd, &c, 1, 0) <= 0 && now_s() - t0 < 15)
+			sr->dropped_after = now_s() - t0;
+		close(fd);
+		return NULL;
+	}
+	ctx = SSL_CTX_new(TLS_client_method());
+	ssl = ctx ? SSL_new(ctx) : NULL;
+	if (!ssl || !SSL_set_fd(ssl, fd) || SSL_connect(ssl) != 1)
+		goto out;
+	for (i = 0; i < sizeof(req) - 1; i++) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		if (SSL_write(ssl, &req[i], 1) != 1)
+			break;
+		/* a second between bytes, but notice at once when the hub hangs up */
+		if (poll(&pfd, 1, 1000) > 0 && SSL_read(ssl, &c, 1) <= 0)
+			break;
+		if (now_s() - t0 > 20)
+			goto out;
+	}
+	sr->dropped_after = now_s() - t0;
+out:
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	close(fd);
+	return NULL;
+}
+
+static void test_slow_clients_dropped(void **state)
+{
+	ht_hub h;
+	ht_agent a;
+	pthread_t t1, t2;
+	slow_result drip = { 0, 0, 0 }, mute = { 0, 0, 1 };
+	proto_buf b;
+	ht_resp r;
+	double t0;
+	int i;
+
+	(void)state;
+	start_hub(&h, &a, "--header-timeout 3");
+	drip.port = mute.port = h.port;
+	assert_int_equal(pthread_create(&t1, NULL, slow_client, &drip), 0);
+	assert_int_equal(pthread_create(&t2, NULL, slow_client, &mute), 0);
+	/* meanwhile a normal agent syncs, several times, without waiting on them */
+	proto_buf_init(&b, 1 << 24);
+	for (i = 0; i < 5; i++) {
+		proto_buf_reset(&b);
+		assert_int_equal(ht_households(&a, NULL, COMMUNE, 10, &b, 0), 0);
+		t0 = now_s();
+		assert_int_equal(ht_request(&h, &a, "POST", "/v1/push", b.data, b.len, &r), 0);
+		assert_int_equal(r.status, 200);
+		assert_true(now_s() - t0 < 2.0);
+		ht_resp_free(&r);
+		usleep(300000);
+	}
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	/* header deadline 3 s (+ a sweep, + the drip's 1 s steps) */
+	assert_true(drip.dropped_after > 2.5 && drip.dropped_after < 7);
+	assert_true(mute.dropped_after > 2.5 && mute.dropped_after < 7);
+	assert_true(ht_sql(&h, "SELECT count(*) FROM hub_ledger") == 5);
+	assert_int_equal(ht_hub_stop(&h, SIGTERM), 0);
+	proto_buf_release(&b);
+	ht_agent_free(&a);
+	remove_hub(&h);
+}
+
+/* One change-set big enough that its upload takes a while: households with
+ * random (incompressible) notes. */
+static void big_changeset(ht_agent *a, int n, proto_buf *out)
+{
+	proto_changeset cs;
+	uint8_t rnd[48], hash[32];
+	char note[100];
+	uint64_t seq = a->seq + 1;
+	int i;
+
+	assert_int_equal(proto_changeset_init(&cs, "soc-trang-2023", a->id, seq, a->last_hash,
+					      proto_hlc_now(&a->clock, proto_wall_ms())), PROTO_OK);
+	for (i = 0; i < n; i++) {
+		proto_id id = { a->id, ++a->serial };
+		RAND_bytes(rnd, sizeof(rnd));
+		proto_hex(rnd, sizeof(rnd), note);
+		assert_int_equal(proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id,
+						       proto_hlc_now(&a->clock, proto_wall_ms()), a->id), PROTO_OK);
+		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, "Trần Thị Bé", strlen("Trần Thị Bé")), PROTO_OK);
+		assert_int_equal(proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, COMMUNE), PROTO_OK);
+		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_NOTE, 0, note, strlen(note)), PROTO_OK);
+	}
+	assert_int_equal(proto_seal(&cs, a->key, out, hash), PROTO_OK);
+	a->seq = seq;
+	memcpy(a->last_hash, hash, 32);
+	proto_changeset_release(&cs);
+}
+
+typedef struct slow_push {
+	ht_hub *h;
+	ht_agent *a;
+	const proto_buf *b;
+	long status;
+	char body[512];
+	long speed; /* bytes/s, 0 unlimited */
+	int done;
+} slow_push;
+
+static void *push_thread(void *arg)
+{
+	slow_push *sp = arg;
+	CURL *c = curl_easy_init();
+	char url[128], ca[320];
+	FILE *sink = fopen("/dev/null", "w");
+
+	snprintf(url, sizeof(url), "https://localhost:%d/v1/push", sp->h->port);
+	snprintf(ca, sizeof(ca), "%s/hub/ca.pem", sp->h->dir);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+	curl_easy_setopt(c, CURLOPT_SSLCERT, sp->a->cert_path);
+	curl_easy_setopt(c, CURLOPT_SSLKEY, sp->a->key_path);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, sp->b->data);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)sp->b->len);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, sink);
+	if (sp->speed)
+		curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE, (curl_off_t)sp->speed);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &sp->status);
+	curl_easy_cleanup(c);
+	if (sink)
+		fclose(sink);
+	sp->done = 1;
+	return NULL;
+}
+
+static void test_sigterm_finishes_inflight(void **state)
+{
+	ht_hub h;
+	ht_agent a;
+	proto_buf b;
+	slow_push sp;
+	pthread_t t;
+	ht_resp r;
+
+	(void)state;
+	start_hub(&h, &a, NULL);
+	proto_buf_init(&b, 1 << 24);
+	big_changeset(&a, 2000, &b);
+	memset(&sp, 0, sizeof(sp));
+	sp.h = &h, sp.a = &a, sp.b = &b;
+	sp.speed = (long)b.len / 2; /* about two seconds of upload */
+	assert_int_equal(pthread_create(&t, NULL, push_thread, &sp), 0);
+	usleep(700000);
+	assert_false(sp.done);
+	kill(h.pid, SIGTERM);
+	usleep(300000);
+	/* no new connections once stopping */
+	assert_int_not_equal(ht_request(&h, &a, "GET", "/v1/health", NULL, 0, &r), 0);
+	ht_resp_free(&r);
+	pthread_join(t, NULL);
+	assert_int_equal(sp.status, 200);
+	assert_int_equal(ht_hub_stop(&h, SIGTERM), 0); /* exited cleanly by itself */
+	assert_true(ht_sql(&h, "SELECT count(*) FROM hub_ledger") == 1);
+	assert_true(ht_sql(&h, "SELECT count(*) FROM household") == 2000);
+	proto_buf_release(&b);
+	ht_agent_free(&a);
+	remove_hub(&h);
+}
+
+static void test_sigkill_mid_merge(void **state)
+{
+	ht_hub h;
+	ht_agent a;
+	proto_buf b;
+	int trial, households = 0;
+
+	(void)state;
+	start_hub(&h, &a, NULL);
+	proto_buf_init(&b, 1 << 25);
+	for (trial = 0; trial < 4; trial++) {
+		slow_push sp;
+		pthread_t t;
+		ht_resp r;
+
+		proto_buf_reset(&b);
+		big_changeset(&a, 20000, &b);
+		households += 20000;
+		memset(&sp, 0, sizeof(sp));
+		sp.h = &h, sp.a = &a, sp.b = &b;
+		assert_int_equal(pthread_create(&t, NULL, push_thread, &sp), 0);
+		usleep(100000 + (useconds_t)trial * 150000);
+		kill(h.pid, SIGKILL);
+		pthread_join(t, NULL);
+		ht_hub_stop(&h, SIGKILL);
+		assert_int_equal(ht_hub_start(&h, NULL), 0);
+		/* the laptop retries: applied now, or already applied before the kill */
+		assert_int_equal(ht_request(&h, &a, "POST", "/v1/push", b.data, b.len, &r), 0);
+		assert_int_equal(r.status, 200);
+		ht_resp_free(&r);
+		assert_true(ht_sql(&h, "SELECT count(*) FROM hub_ledger") == trial + 1);
+		assert_true(ht_sql(&h, "SELECT count(*) FROM household") == households);
+	}
+	assert_int_equal(ht_hub_stop(&h, SIGTERM), 0);
+	proto_buf_release(&b);
+	ht_agent_free(&a);
+	remove_hub(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_slow_clients_dropped),
+		cmocka_unit_test(test_sigterm_finishes_inflight),
+		cmocka_unit_test(test_sigkill_mid_merge),
+	};
+	int rc;
+
+	signal(SIGPIPE, SIG_IGN); /* the slow client writes to a socket the hub closed */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	curl_global_cleanup();
+	return rc;
+}
