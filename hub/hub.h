@@ -112,6 +112,15 @@ typedef int (*hub_ledger_row_cb)(void *arg, int64_t id, uint64_t origin, const u
 				 size_t len);
 /* Rows with id > after in order, at most limit; cb returning non-zero stops. */
 int hub_ledger_each(sqlite3 *db, int64_t after, int limit, hub_ledger_row_cb cb, void *arg);
+/* Every ledger row with its stored seq and hash, by origin then seq (for audit). */
+typedef struct hub_ledger_row {
+	int64_t id;
+	uint64_t origin, seq;
+	const uint8_t *hash, *sealed; /* borrowed until the callback returns */
+	size_t hash_len, len;
+} hub_ledger_row;
+typedef int (*hub_ledger_full_cb)(void *arg, const hub_ledger_row *row);
+int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg);
 int hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
 		      const char *code, const char *message, int64_t now);
 
@@ -243,5 +252,6 @@ int hub_cmd_serve(int argc, char **argv);
 int hub_cmd_agent(int argc, char **argv);
 int hub_cmd_import(int argc, char **argv);
 int hub_cmd_household(int argc, char **argv);
+int hub_cmd_audit(int argc, char **argv);
 
 #endif

@@ -16,6 +16,8 @@ static const struct {
 	{ "serve", hub_cmd_serve, "serve --dir DIR [--listen ADDR:PORT]" },
 	{ "agent", hub_cmd_agent, "agent add --commune CODE | --district CODE [--json]; agent list [--json]; agent revoke ID" },
 	{ "import", hub_cmd_import, "import FILE..." },
+	{ "audit", hub_cmd_audit, "audit verify [--json]   (re-check every signature and chain, rebuild"
+				  " state from the ledger, compare)" },
 	{ "household", hub_cmd_household, "household list [--commune CODE] [--json]; household show ID;"
 					  " household approve|reject ID [--reason TEXT]" },
 };

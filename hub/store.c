@@ -415,6 +415,32 @@ int hub_ledger_each(sqlite3 *db, int64_t after, int limit, hub_ledger_row_cb cb,
 	return rc;
 }
 
+int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg)
+{
+	sqlite3_stmt *st = prep(db, "SELECT id, origin, seq, hash, sealed FROM hub_ledger"
+				    " ORDER BY origin, seq");
+	int rc = -1, step;
+
+	if (!st)
+		return -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		hub_ledger_row row;
+		row.id = sqlite3_column_int64(st, 0);
+		row.origin = proto_i2u(sqlite3_column_int64(st, 1));
+		row.seq = proto_i2u(sqlite3_column_int64(st, 2));
+		row.hash = sqlite3_column_blob(st, 3);
+		row.hash_len = (size_t)sqlite3_column_bytes(st, 3);
+		row.sealed = sqlite3_column_blob(st, 4);
+		row.len = (size_t)sqlite3_column_bytes(st, 4);
+		if (cb(arg, &row))
+			break;
+	}
+	if (step == SQLITE_DONE || step == SQLITE_ROW)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
 		      const char *code, const char *message, int64_t now)
 {

@@ -1,0 +1,290 @@
+/*
+ * cmd_audit.c - maiam-hub audit verify: the auditor's check that nobody
+ * altered the record after the fact. Every change-set in the ledger is
+ * verified again (signature by its origin's key, stored hash, hash chain and
+ * sequence per origin), the replicated tables are rebuilt from the ledger
+ * alone into a scratch database, and compared row for row with hub.db.
+ * Reads one snapshot of hub.db, so it can run beside a serving hub.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "hub.h"
+
+#define AUDIT_MAX_PROBLEMS 50
+
+/* The tables the merge rules write, with their primary keys. Conflict
+ * records are observations of arrival order, not replicated state. */
+static const struct {
+	const char *name;
+	const char *key;
+} tables[] = {
+	{ "household", "id_origin, id_serial" },
+	{ "household_stamp", "id_origin, id_serial, field" },
+	{ "milestone", "id_origin, id_serial" },
+	{ "contribution", "id_origin, id_serial" },
+	{ "void_event", "id_origin, id_serial" },
+};
+#define NTABLES (sizeof(tables) / sizeof(tables[0]))
+
+typedef struct audit {
+	hub_ctx *ctx;
+	sqlite3 *rebuilt;
+	proto_key *key;      /* the current origin's public key */
+	uint64_t origin;     /* whose chain we are walking */
+	uint64_t seq;        /* last seq seen of that origin */
+	uint8_t hash[32];    /* its hash */
+	int key_ok;
+	size_t changesets, origins, problems;
+	proto_buf report;    /* the problems, one line each */
+	int json;
+} audit;
+
+static void problem(audit *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void problem(audit *a, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	a->problems++;
+	if (a->problems > AUDIT_MAX_PROBLEMS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (a->json) {
+		if (a->report.len)
+			proto_buf_append_byte(&a->report, ',');
+		hub_json_str(&a->report, line);
+	} else {
+		proto_buf_appendf(&a->report, "  %s\n", line);
+	}
+}
+
+/* The key that must have signed origin's change-sets: the hub's or an agent's. */
+static void load_key(audit *a, uint64_t origin)
+{
+	hub_agent ag;
+	char hex[17];
+
+	proto_key_free(a->key);
+	a->key = NULL;
+	a->key_ok = 0;
+	proto_key_id_hex(origin, hex);
+	if (origin == a->ctx->key_id) {
+		uint8_t raw[PROTO_PUBKEY_LEN];
+		proto_key_public_raw(a->ctx->key, raw);
+		a->key_ok = proto_key_from_public(raw, &a->key) == PROTO_OK;
+	} else if (hub_agent_get(a->ctx->db, origin, &ag) == 1) {
+		a->key_ok = proto_key_from_public(ag.pub, &a->key) == PROTO_OK;
+	}
+	if (!a->key_ok)
+		problem(a, "origin %s: no enrolled key, its change-sets cannot be verified", hex);
+}
+
+static int check_row(void *arg, const hub_ledger_row *row)
+{
+	audit *a = arg;
+	proto_changeset cs;
+	uint8_t hash[32];
+	char hex[17];
+	proto_result r;
+
+	a->changesets++;
+	proto_key_id_hex(row->origin, hex);
+	if (row->origin != a->origin || a->origins == 0) {
+		a->origin = row->origin;
+		a->seq = 0;
+		memset(a->hash, 0, sizeof(a->hash));
+		a->origins++;
+		load_key(a, row->origin);
+	}
+	if (!a->key_ok)
+		return 0;
+	r = proto_open(row->sealed, row->len, a->key, &cs, hash);
+	if (r != PROTO_OK) {
+		problem(a, "ledger row %lld (origin %s seq %llu): %s", (long long)row->id, hex,
+			(unsigned long long)row->seq, proto_strerror(r));
+		goto out;
+	}
+	if (cs.hdr.origin != row->origin || cs.hdr.seq != row->seq)
+		problem(a, "ledger row %lld: filed as origin %s seq %llu but the change-set says seq %llu",
+			(long long)row->id, hex, (unsigned long long)row->seq,
+			(unsigned long long)cs.hdr.seq);
+	if (row->hash_len != 32 || memcmp(row->hash, hash, 32) != 0)
+		problem(a, "ledger row %lld (origin %s seq %llu): stored hash differs from the bytes",
+			(long long)row->id, hex, (unsigned long long)row->seq);
+	if (cs.hdr.campaign[0] && strcmp(cs.hdr.campaign, a->ctx->campaign_id) != 0)
+		problem(a, "ledger row %lld: campaign '%s', the hub serves '%s'", (long long)row->id,
+			cs.hdr.campaign, a->ctx->campaign_id);
+	/* every origin's chain, the hub's own decisions included, must be whole */
+	if (cs.hdr.seq != a->seq + 1)
+		problem(a, "origin %s: seq %llu follows seq %llu (a gap or a deleted row)", hex,
+			(unsigned long long)cs.hdr.seq, (unsigned long long)a->seq);
+	else if (memcmp(cs.hdr.prev, a->hash, 32) != 0)
+		problem(a, "origin %s seq %llu: does not chain to seq %llu (a fork or an altered row)", hex,
+			(unsigned long long)cs.hdr.seq, (unsigned long long)a->seq);
+	a->seq = cs.hdr.seq;
+	memcpy(a->hash, hash, 32);
+	r = proto_merge(a->rebuilt, &cs, NULL);
+	if (r != PROTO_OK)
+		problem(a, "ledger row %lld (origin %s seq %llu): does not merge: %s", (long long)row->id,
+			hex, (unsigned long long)row->seq, proto_strerror(r));
+out:
+	proto_changeset_release(&cs);
+	return 0;
+}
+
+static long long count(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Rows of one table in hub.db and not in the rebuild, and the other way. */
+static void compare_table(audit *a, size_t t, proto_buf *summary)
+{
+	char sql[512];
+	long long rows, extra, missing;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM main.%s", tables[t].name);
+	rows = count(a->ctx->db, sql);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT * FROM main.%s EXCEPT SELECT * FROM rebuilt.%s)",
+		 tables[t].name, tables[t].name);
+	extra = count(a->ctx->db, sql);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT * FROM rebuilt.%s EXCEPT SELECT * FROM main.%s)",
+		 tables[t].name, tables[t].name);
+	missing = count(a->ctx->db, sql);
+	if (rows < 0 || extra < 0 || missing < 0) {
+		problem(a, "%s: cannot compare: %s", tables[t].name, sqlite3_errmsg(a->ctx->db));
+		return;
+	}
+	if (extra || missing)
+		problem(a, "%s: %lld row(s) in hub.db that the ledger does not give, %lld row(s) the ledger"
+			   " gives that hub.db lacks or holds altered", tables[t].name, extra, missing);
+	if (a->json)
+		proto_buf_appendf(summary, "%s\"%s\": {\"rows\": %lld, \"only_in_db\": %lld, \"only_in_ledger\": %lld}",
+				  t ? ", " : "", tables[t].name, rows, extra, missing);
+	else
+		proto_buf_appendf(summary, "%s%s %lld", t ? ", " : "", tables[t].name, rows);
+}
+
+static int usage(void)
+{
+	hub_errorf("usage: maiam-hub audit verify [--dir DIR] [--json]");
+	return HUB_EXIT_USAGE;
+}
+
+int hub_cmd_audit(int argc, char **argv)
+{
+	const char *dir = hub_default_dir();
+	char err[512], scratch[PATH_MAX + 32], sql[PATH_MAX + 64];
+	hub_ctx ctx;
+	audit a;
+	proto_buf summary;
+	int rc = HUB_EXIT_FAIL, attached = 0, opened = 0, in_txn = 0, o;
+
+	memset(&a, 0, sizeof(a));
+	if (argc < 2 || strcmp(argv[1], "verify") != 0)
+		return usage();
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			a.json = 1;
+		else if ((o = hub_opt(argc, argv, &i, "--dir", &dir)) != 0) {
+			if (o < 0)
+				return HUB_EXIT_USAGE;
+		} else
+			return usage();
+	}
+	proto_buf_init(&a.report, 1 << 20);
+	proto_buf_init(&summary, 1 << 16);
+	if (hub_open(&ctx, dir, err, sizeof(err))) {
+		hub_errorf("%s", err);
+		goto out;
+	}
+	opened = 1;
+	a.ctx = &ctx;
+	/* the rebuild lives next to hub.db for the run only */
+	if (hub_path(&ctx, "audit-rebuild.db", scratch, sizeof(scratch)) ||
+	    (size_t)snprintf(scratch + strlen(scratch), 24, ".%ld", (long)getpid()) >= 24) {
+		hub_errorf("hub directory path is too long");
+		goto out;
+	}
+	if (proto_db_open(scratch, &a.rebuilt) != PROTO_OK) {
+		hub_errorf("cannot create the scratch database '%s'; check free space", scratch);
+		goto out;
+	}
+	/* scratch data: no need to survive a power cut */
+	sqlite3_exec(a.rebuilt, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
+	snprintf(sql, sizeof(sql), "ATTACH DATABASE '%s' AS rebuilt", scratch);
+	if (strchr(scratch, '\'') || sqlite3_exec(ctx.db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		hub_errorf("cannot attach the scratch database: %s", sqlite3_errmsg(ctx.db));
+		goto out;
+	}
+	attached = 1;
+	/* one snapshot of hub.db for the ledger walk and the comparison */
+	if (sqlite3_exec(ctx.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(a.rebuilt, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		hub_errorf("cannot start reading: %s", sqlite3_errmsg(ctx.db));
+		goto out;
+	}
+	in_txn = 1;
+	if (hub_ledger_each_by_origin(ctx.db, check_row, &a)) {
+		hub_errorf("cannot read the ledger: %s", sqlite3_errmsg(ctx.db));
+		goto out;
+	}
+	if (sqlite3_exec(a.rebuilt, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		hub_errorf("cannot write the scratch database: %s", sqlite3_errmsg(a.rebuilt));
+		goto out;
+	}
+	for (size_t t = 0; t < NTABLES; t++)
+		compare_table(&a, t, &summary);
+
+	if (a.json) {
+		printf("{\"changesets\": %zu, \"origins\": %zu, \"ok\": %s, \"tables\": {%.*s}, \"problems\": [%.*s]}\n",
+		       a.changesets, a.origins, a.problems ? "false" : "true", (int)summary.len,
+		       summary.data ? (char *)summary.data : "", (int)a.report.len,
+		       a.report.data ? (char *)a.report.data : "");
+	} else {
+		printf("ledger: %zu change-sets from %zu origins checked (signature, hash, chain)\n",
+		       a.changesets, a.origins);
+		printf("state rebuilt from the ledger and compared with hub.db: %.*s\n", (int)summary.len,
+		       summary.data ? (char *)summary.data : "");
+		if (a.problems) {
+			printf("audit FAILED: %zu problem(s)%s:\n%.*s", a.problems,
+			       a.problems > AUDIT_MAX_PROBLEMS ? " (first 50 shown)" : "", (int)a.report.len,
+			       (char *)a.report.data);
+			printf("the ledger is the signed record: investigate who changed hub.db, then"
+			       " restore it from a backup or rebuild it from the ledger\n");
+		} else {
+			printf("audit passed: every change-set verifies and hub.db is exactly what the ledger gives\n");
+		}
+	}
+	rc = a.problems ? HUB_EXIT_FAIL : HUB_EXIT_OK;
+out:
+	if (in_txn)
+		sqlite3_exec(ctx.db, "COMMIT", NULL, NULL, NULL);
+	if (attached)
+		sqlite3_exec(ctx.db, "DETACH DATABASE rebuilt", NULL, NULL, NULL);
+	if (a.rebuilt) {
+		sqlite3_close(a.rebuilt);
+		unlink(scratch);
+		snprintf(sql, sizeof(sql), "%s-wal", scratch);
+		unlink(sql);
+		snprintf(sql, sizeof(sql), "%s-shm", scratch);
+		unlink(sql);
+	}
+	proto_key_free(a.key);
+	proto_buf_release(&a.report);
+	proto_buf_release(&summary);
+	if (opened)
+		hub_close(&ctx);
+	return rc;
+}
