@@ -1,7 +1,7 @@
 /*
  * cli.c - the command table and dispatch (git's builtin table): global
  * options, --help, opening the store for the commands that need it. enroll
- * and sync have their slots; the network side fills them in later.
+ * and sync (cmd_enroll.c, cmd_sync.c) are the only commands that go online.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -23,13 +23,13 @@ static const struct agent_cmd {
 	const char *summary;
 } commands[] = {
 	{ "init", agent_cmd_init, 0, N_("create the local store and key pair (offline)") },
-	{ "enroll", NULL, NEED_STORE, N_("register this laptop with the hub (once, online)") },
+	{ "enroll", agent_cmd_enroll, NEED_STORE, N_("register this laptop with the hub (once, online)") },
 	{ "household", agent_cmd_household, NEED_STORE, N_("add, edit, list, show, find, import households") },
 	{ "milestone", agent_cmd_milestone, NEED_STORE, N_("record a construction stage of a house") },
 	{ "contribution", agent_cmd_contribution, NEED_STORE, N_("record money, labour days or materials") },
 	{ "status", agent_cmd_status, NEED_STORE, N_("pending changes, last export or sync, commune, key") },
 	{ "check", agent_cmd_check, NEED_STORE, N_("verify the local store is whole") },
-	{ "sync", NULL, NEED_STORE, N_("send pending changes to the hub, then fetch updates") },
+	{ "sync", agent_cmd_sync, NEED_STORE, N_("send pending changes to the hub, then fetch updates") },
 	{ "export", agent_cmd_export, NEED_STORE, N_("write signed change-sets to a file for a USB stick") },
 };
 

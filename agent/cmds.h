@@ -15,6 +15,8 @@ int agent_cmd_contribution(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_status(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_check(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_export(agent_ctx *ctx, int argc, char **argv);
+int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv);
+int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv);
 
 /* household_view.c: list, show, find */
 int agent_hh_list(agent_ctx *ctx, int argc, char **argv);

@@ -300,7 +300,8 @@ uint64_t agent_take_serial(agent_ctx *ctx)
 uint64_t agent_stamp(agent_ctx *ctx)
 {
 	ctx->meta_dirty = 1;
-	return proto_hlc_now(&ctx->hlc, proto_wall_ms());
+	/* whole seconds: the wire codes second-aligned stamps compactly (FORMAT.md, STAMP) */
+	return proto_hlc_now(&ctx->hlc, proto_wall_ms() / 1000 * 1000);
 }
 
 proto_result agent_cs_init(agent_ctx *ctx, proto_changeset *cs)

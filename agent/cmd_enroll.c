@@ -1,0 +1,280 @@
+/*
+ * cmd_enroll.c - "enroll --hub URL --ca FILE --token TOKEN": the one online
+ * step before sync. Sends this laptop's public key and the operator's token
+ * over TLS checked against the given CA; keeps the CA (pinned for every later
+ * connection), the hub's public key (pinned for pulls), the scope and the
+ * client certificate. The private key never leaves the laptop.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "cmds.h"
+#include "net.h"
+#include "store.h"
+#include "sync.h"
+
+#define CA_MAX (64u << 10)
+#define CERT_MAX 8192
+
+static void help(FILE *f)
+{
+	fprintf(f, "%s", _("usage: maiam-agent enroll --hub URL --ca FILE --token TOKEN [--json]\n\n"
+			   "Registers this laptop with the province hub, once, online. URL is the\n"
+			   "hub's https:// address, FILE its CA certificate (ca.pem) and TOKEN the\n"
+			   "one-time token printed by 'maiam-hub agent add', both from the operator.\n"
+			   "Exit codes: 0 enrolled, 2 usage, 3 hub unreachable, 4 refused by the hub.\n"));
+}
+
+static int token_ok(const char *t)
+{
+	size_t n = strlen(t);
+
+	if (n == 0 || n > 128)
+		return 0;
+	for (; *t; t++)
+		if (!((*t >= '0' && *t <= '9') || (*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+		      *t == '-' || *t == '_'))
+			return 0;
+	return 1;
+}
+
+/* {"token": "...", "public_key": "<PEM with \n escaped>"} */
+static int build_body(proto_buf *b, const char *token, const char *pem)
+{
+	proto_result r = proto_buf_appendf(b, "{\"token\": \"%s\", \"public_key\": \"", token);
+
+	for (const char *p = pem; r == PROTO_OK && *p; p++)
+		r = *p == '\n' ? proto_buf_append_str(b, "\\n") : proto_buf_append_byte(b, (uint8_t)*p);
+	if (r == PROTO_OK)
+		r = proto_buf_append_str(b, "\"}");
+	return r == PROTO_OK ? 0 : -1;
+}
+
+/* Does the scope the hub gave cover the commune this laptop was set up for? */
+static int scope_covers(agent_ctx *ctx, const agent_hub_info *info)
+{
+	char path[AGENT_PATH_MAX], err[256];
+	proto_units units;
+	int ok;
+
+	if (strcmp(info->scope_kind, "commune") == 0)
+		return info->scope_code == ctx->commune;
+	if (strcmp(info->scope_kind, "district") != 0)
+		return 0;
+	/* the hub checks scope on every push anyway: without the units file we
+	 * cannot say, so we let the hub decide */
+	if (agent_data_path("data/soc-trang-units.csv", path, sizeof path) != 0 ||
+	    proto_units_load(path, &units, err, sizeof err) != PROTO_OK)
+		return 1;
+	ok = proto_units_district_of(&units, ctx->commune) == info->scope_code;
+	proto_units_release(&units);
+	return ok;
+}
+
+/* Check the 200 answer and fill info; prints what is wrong. */
+static int read_answer(agent_ctx *ctx, const agent_http *h, agent_hub_info *info, char *campaign,
+		       size_t campaign_len, char *cert, size_t cert_len)
+{
+	const char *json = (const char *)h->body.data;
+	size_t len = h->body.len;
+	char mine[17], hub_id[17];
+	proto_key *hub_key = NULL;
+	int ok = 0;
+
+	if (!json || agent_json_get_str(json, len, "agent_id", info->agent_id, sizeof info->agent_id) != 1 ||
+	    agent_json_get_str(json, len, "hub_key_id", info->hub_key_id, sizeof info->hub_key_id) != 1 ||
+	    agent_json_get_str(json, len, "hub_public_key", info->hub_pem, sizeof info->hub_pem) != 1 ||
+	    agent_json_get_str(json, len, "campaign", campaign, campaign_len) != 1 ||
+	    agent_json_get_str(json, len, "scope.kind", info->scope_kind, sizeof info->scope_kind) != 1 ||
+	    agent_json_get_int(json, len, "scope.code", &info->scope_code) != 1 ||
+	    agent_json_get_str(json, len, "client_cert", cert, cert_len) != 1) {
+		agent_err(_("the hub's enrolment answer is not what this version expects; ask the operator which maiam-agent version the hub needs"));
+		return 0;
+	}
+	proto_key_id_hex(ctx->key_id, mine);
+	if (strcmp(info->agent_id, mine) != 0) {
+		agent_err(_("the hub enrolled agent id '%s' but this laptop's key is '%s'; ask the operator to revoke '%s'"),
+			  info->agent_id, mine, info->agent_id);
+		return 0;
+	}
+	if (proto_key_from_public_pem(info->hub_pem, strlen(info->hub_pem), &hub_key) != PROTO_OK) {
+		agent_err(_("the hub's public key in its answer is not an Ed25519 key; ask the operator to check the hub"));
+		return 0;
+	}
+	proto_key_id_hex(proto_key_id(hub_key), hub_id);
+	proto_key_free(hub_key);
+	if (strcmp(hub_id, info->hub_key_id) != 0) {
+		agent_err(_("the hub's public key does not match its key id '%s'; ask the operator to check the hub"),
+			  info->hub_key_id);
+		goto out;
+	}
+	if (strstr(cert, "-----BEGIN CERTIFICATE-----") == NULL) {
+		agent_err(_("the hub sent no client certificate; ask the operator to check the hub's CA files"));
+		goto out;
+	}
+	if (ctx->campaign[0] && strcmp(campaign, ctx->campaign) != 0) {
+		agent_err(_("the hub runs campaign '%s' but this laptop was set up for '%s'; make a new home with 'maiam-agent init --campaign FILE' for '%s', and ask the operator to revoke agent '%s' and give a new token"),
+			  campaign, ctx->campaign, campaign, info->agent_id);
+		goto out;
+	}
+	if (!scope_covers(ctx, info)) {
+		agent_err(_("the token is for %s %lld but this laptop records commune %d; ask the operator to revoke agent '%s' and give a token for commune %d"),
+			  info->scope_kind, (long long)info->scope_code, ctx->commune, info->agent_id,
+			  ctx->commune);
+		goto out;
+	}
+	ok = 1;
+out:
+	return ok;
+}
+
+static int write_home_file(agent_ctx *ctx, const char *name, const void *data, size_t len)
+{
+	char path[AGENT_PATH_MAX];
+	proto_result r;
+
+	if (agent_path_join(path, sizeof path, ctx->home, name) != 0)
+		return -1;
+	r = proto_write_file_atomic(path, data, len, 0644);
+	if (r != PROTO_OK) {
+		agent_err_proto(path, r, _("check the disk, then enrol again with a new token"));
+		return -1;
+	}
+	return 0;
+}
+
+int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
+{
+	agent_opt opts[] = { { "hub", 1, NULL }, { "ca", 1, NULL }, { "token", 1, NULL } };
+	char campaign[PROTO_CAMPAIGN_MAX + 1], cert[CERT_MAX], msg[512], keypath[AGENT_PATH_MAX];
+	agent_hub_info info, old;
+	agent_net net;
+	agent_http http;
+	proto_buf ca, body;
+	char *pem = NULL;
+	size_t npos;
+	proto_result r;
+	int rc = agent_parse_opts("enroll", argc, argv, opts, 3, NULL, 0, &npos);
+
+	if (rc == AGENT_HELP) {
+		help(ctx->out);
+		return AGENT_OK;
+	}
+	if (rc != AGENT_OK)
+		return rc;
+	if (!opts[0].value || !opts[1].value || !opts[2].value) {
+		agent_err(_("enroll needs --hub URL, --ca FILE and --token TOKEN; the hub operator gives all three"));
+		return AGENT_USAGE;
+	}
+	if (!token_ok(opts[2].value)) {
+		agent_err(_("option '--token' is not an enrolment token; copy it exactly as 'maiam-hub agent add' printed it"));
+		return AGENT_USAGE;
+	}
+	memset(&net, 0, sizeof net);
+	agent_http_init(&http);
+	proto_buf_init(&ca, CA_MAX);
+	proto_buf_init(&body, 8192);
+	rc = AGENT_FAIL;
+	switch (agent_hub_load(ctx, &old)) {
+	case 0:
+		break;
+	case 1:
+		agent_err(_("this laptop is already enrolled with '%s' as agent '%s'; a laptop enrols once ('maiam-agent sync' sends its changes)"),
+			  old.url, old.agent_id);
+		goto out;
+	default:
+		agent_err(_("the store's enrolment is damaged; restore a backup of the home"));
+		goto out;
+	}
+	r = proto_read_file(opts[1].value, &ca);
+	if (r != PROTO_OK || ca.len == 0 || proto_buf_append_byte(&ca, 0) != PROTO_OK ||
+	    !strstr((const char *)ca.data, "-----BEGIN CERTIFICATE-----")) {
+		agent_err(_("option '--ca': '%s' is not a readable PEM certificate; use the hub's ca.pem from the operator"),
+			  opts[1].value);
+		rc = AGENT_USAGE;
+		goto out;
+	}
+	ca.len--; /* the NUL was only for strstr */
+	r = agent_store_load_key(ctx);
+	if (r == PROTO_OK)
+		r = proto_key_public_pem(ctx->key, &pem);
+	if (r != PROTO_OK) {
+		agent_err_proto(_("cannot load the key 'agent.key'"), r,
+				_("the store's key is missing or damaged; restore it from a backup"));
+		goto out;
+	}
+	if (build_body(&body, opts[2].value, pem) != 0) {
+		agent_err(_("out of memory"));
+		goto out;
+	}
+	if (agent_path_join(keypath, sizeof keypath, ctx->home, "agent.key") != 0)
+		goto out;
+	rc = agent_net_open(&net, opts[0].value, opts[1].value, NULL, keypath);
+	if (rc != AGENT_OK)
+		goto out;
+	rc = AGENT_FAIL;
+	switch (agent_net_request(&net, "POST", "/v1/enroll", "application/json", body.data, body.len,
+				  &http)) {
+	case AGENT_NET_ANSWER:
+		break;
+	case AGENT_NET_TLS:
+		agent_err(_("the hub at '%s' failed the certificate check against '%s' (%s); nothing was sent: check --hub and that --ca is this hub's ca.pem"),
+			  net.base, opts[1].value, http.error);
+		rc = AGENT_NETWORK;
+		goto out;
+	case AGENT_NET_DOWN:
+		agent_err(_("cannot reach the hub at '%s' (%s); check the network and the address, then try again later"),
+			  net.base, http.error);
+		rc = AGENT_NETWORK;
+		goto out;
+	default:
+		agent_err(_("cannot talk to the hub at '%s': %s"), net.base, http.error);
+		goto out;
+	}
+	if (http.status >= 500) {
+		agent_http_message(&http, msg, sizeof msg);
+		agent_err(_("the hub at '%s' has a problem: %s; try again later"), net.base, msg);
+		rc = AGENT_NETWORK;
+		goto out;
+	}
+	if (http.status != 200) {
+		agent_http_message(&http, msg, sizeof msg);
+		agent_err(_("the hub refused the enrolment: %s"), msg);
+		rc = AGENT_REJECTED;
+		goto out;
+	}
+	if (proto_buf_append_byte(&http.body, 0) != PROTO_OK)
+		goto out;
+	http.body.len--;
+	snprintf(info.url, sizeof info.url, "%s", net.base);
+	if (!read_answer(ctx, &http, &info, campaign, sizeof campaign, cert, sizeof cert))
+		goto out;
+	/* files first: meta is what says "enrolled", so a crash in between
+	 * leaves a laptop that is simply not enrolled yet */
+	if (write_home_file(ctx, AGENT_CA_FILE, ca.data, ca.len) != 0 ||
+	    write_home_file(ctx, AGENT_CERT_FILE, cert, strlen(cert)) != 0)
+		goto out;
+	info.cursor = 0;
+	if (agent_hub_save(ctx, &info, campaign) != AGENT_OK)
+		goto out;
+	if (ctx->json) {
+		fprintf(ctx->out, "{\"hub\":");
+		agent_json_str(ctx->out, info.url);
+		fprintf(ctx->out, ",\"agent_id\":\"%s\",\"hub_key_id\":\"%s\",\"campaign\":", info.agent_id,
+			info.hub_key_id);
+		agent_json_str(ctx->out, campaign);
+		fprintf(ctx->out, ",\"scope\":{\"kind\":\"%s\",\"code\":%lld}}\n", info.scope_kind,
+			(long long)info.scope_code);
+	} else {
+		fprintf(ctx->out, _("Enrolled with %s as agent %s (%s %lld, campaign %s); hub key %s pinned.\n"),
+			info.url, info.agent_id, info.scope_kind, (long long)info.scope_code, campaign,
+			info.hub_key_id);
+	}
+	rc = AGENT_OK;
+out:
+	free(pem);
+	proto_buf_release(&ca);
+	proto_buf_release(&body);
+	agent_http_release(&http);
+	agent_net_close(&net);
+	return rc;
+}

@@ -1,0 +1,415 @@
+/*
+ * cmd_sync.c - "sync": seal the outbox (the very code export uses), push every
+ * sealed change-set the hub has not acknowledged in seq order, then pull the
+ * hub's updates after the stored cursor, verify them with the pinned hub key
+ * and merge them with the cursor in one transaction. Every step is durable
+ * before the next, and the hub acknowledges resends, so a sync cut anywhere
+ * is finished by the next one without losing or duplicating anything.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cmds.h"
+#include "net.h"
+#include "store.h"
+#include "sync.h"
+
+/* Pull rounds in one sync: far above any campaign, low enough to never spin. */
+#define MAX_PULLS 100000
+#define PROGRESS_AFTER_MS 2000
+#define PROGRESS_EVERY_MS 1000
+
+typedef struct sync_run {
+	agent_ctx *ctx;
+	agent_net net;
+	agent_hub_info info;
+	proto_key *hub_key;
+	uint64_t start_ms, shown_ms;
+	int tty, shown;
+	const char *phase;
+	size_t sealed_now, sealed_records, to_push;
+	size_t pushed, already, pulled;
+	proto_merge_stats merged;
+} sync_run;
+
+static void help(FILE *f)
+{
+	fprintf(f, "%s", _("usage: maiam-agent sync [--json]\n\n"
+			   "Seals the pending changes, sends every change-set the hub has not\n"
+			   "acknowledged, then fetches the hub's updates (review decisions, records\n"
+			   "of other laptops of the commune) and merges them. Safe to interrupt:\n"
+			   "the next sync finishes the job. Needs 'maiam-agent enroll' first.\n"
+			   "Exit codes: 0 done, 1 failed, 3 hub unreachable (retry later),\n"
+			   "4 refused by the hub (its reason is printed).\n"));
+}
+
+static void now_utc(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm))
+		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else
+		snprintf(out, 32, "unknown");
+}
+
+/* One progress line on stderr once a sync has taken more than ~2 s, then
+ * refreshed every second (in place on a terminal). */
+static void tick(void *arg)
+{
+	sync_run *s = arg;
+	uint64_t now = proto_wall_ms();
+
+	if (now < s->start_ms + PROGRESS_AFTER_MS || now < s->shown_ms + PROGRESS_EVERY_MS)
+		return;
+	s->shown_ms = now;
+	s->shown = 1;
+	fprintf(stderr, _("%ssync: %s: sent %zu of %zu change-sets, received %zu updates (%llu s)%s"),
+		s->tty ? "\r" : "", s->phase, s->pushed + s->already, s->to_push, s->pulled,
+		(unsigned long long)((now - s->start_ms) / 1000), s->tty ? "" : "\n");
+	fflush(stderr);
+}
+
+static void tick_end(sync_run *s)
+{
+	if (s->shown && s->tty)
+		fputc('\n', stderr);
+}
+
+/* A request that got no usable answer: say why and pick the exit code. */
+static int net_failure(sync_run *s, int nr, const agent_http *h, const char *what)
+{
+	char msg[512];
+
+	tick_end(s);
+	s->shown = 0;
+	switch (nr) {
+	case AGENT_NET_TLS:
+		agent_err(_("the hub at '%s' failed the certificate check against the pinned CA (%s); nothing was sent: ask the operator whether the hub's certificate changed"),
+			  s->net.base, h->error);
+		return AGENT_NETWORK;
+	case AGENT_NET_DOWN:
+		agent_err(_("cannot reach the hub at '%s' while %s (%s); nothing is lost: run 'maiam-agent sync' again later"),
+			  s->net.base, what, h->error);
+		return AGENT_NETWORK;
+	case AGENT_NET_LOCAL:
+		agent_err(_("cannot talk to the hub at '%s' while %s: %s; check the files '%s' and '%s' in the home"),
+			  s->net.base, what, h->error, AGENT_CERT_FILE, "agent.key");
+		return AGENT_FAIL;
+	default:
+		agent_http_message(h, msg, sizeof msg);
+		agent_err(_("the hub at '%s' has a problem while %s: %s; nothing is lost: run 'maiam-agent sync' again later"),
+			  s->net.base, what, msg);
+		return AGENT_NETWORK;
+	}
+}
+
+static int seal_outbox(sync_run *s)
+{
+	agent_ctx *ctx = s->ctx;
+	proto_result r;
+
+	if (agent_tx_begin(ctx) != AGENT_OK)
+		return AGENT_FAIL;
+	r = agent_store_seal(ctx, &s->sealed_now, &s->sealed_records);
+	if (r != PROTO_OK) {
+		agent_tx_rollback(ctx);
+		agent_err_proto(_("cannot seal the pending changes"), r, _("nothing was changed; try again"));
+		return AGENT_FAIL;
+	}
+	return agent_tx_commit(ctx);
+}
+
+/* Judge the hub's answer to one pushed change-set. */
+static int push_answer(sync_run *s, uint64_t seq, const uint8_t hash[32], const agent_http *h)
+{
+	const char *json = (const char *)h->body.data;
+	char status[32], hub_hash[65], mine[65], code[32], msg[512], when[32];
+	int64_t expected = 0;
+
+	if (h->status == 200) {
+		if (!json || agent_json_get_str(json, h->body.len, "status", status, sizeof status) != 1 ||
+		    (strcmp(status, "applied") != 0 && strcmp(status, "already_applied") != 0)) {
+			agent_err(_("the hub's answer to change-set %llu is not understood; nothing is lost: ask the operator which maiam-agent version the hub needs"),
+				  (unsigned long long)seq);
+			return AGENT_FAIL;
+		}
+		/* The hub names the hash of what it holds at that seq: if it is not
+		 * ours, the chain forked somewhere and marking it sent would lie. */
+		proto_hex(hash, 32, mine);
+		if (agent_json_get_str(json, h->body.len, "hash", hub_hash, sizeof hub_hash) == 1 &&
+		    strcmp(hub_hash, mine) != 0) {
+			agent_err(_("the hub holds a different change-set %llu than this laptop; do not sync again, and ask the operator to compare the hub's ledger with 'maiam-agent check'"),
+				  (unsigned long long)seq);
+			return AGENT_REJECTED;
+		}
+		now_utc(when);
+		if (agent_sealed_ack(s->ctx, seq, when) != PROTO_OK) {
+			agent_err(_("cannot record that the hub has change-set %llu: %s; run 'maiam-agent sync' again (the hub will answer that it has it)"),
+				  (unsigned long long)seq, sqlite3_errmsg(s->ctx->db));
+			return AGENT_FAIL;
+		}
+		if (strcmp(status, "applied") == 0)
+			s->pushed++;
+		else
+			s->already++;
+		return AGENT_OK;
+	}
+	tick_end(s);
+	s->shown = 0;
+	agent_http_message(h, msg, sizeof msg);
+	if (h->status == 409 && json &&
+	    agent_json_get_str(json, h->body.len, "error", code, sizeof code) == 1 &&
+	    agent_json_get_int(json, h->body.len, "expected_seq", &expected) == 1) {
+		agent_err(_("the hub refused change-set %llu (%s): it expects change-set %lld from this laptop next; %s"),
+			  (unsigned long long)seq, code, (long long)expected, msg);
+		return AGENT_REJECTED;
+	}
+	agent_err(_("the hub refused change-set %llu: %s"), (unsigned long long)seq, msg);
+	return AGENT_REJECTED;
+}
+
+static int push_all(sync_run *s)
+{
+	proto_buf bytes;
+	uint8_t hash[32];
+	uint64_t seq = 0, after = 0;
+	agent_http h;
+	int k, nr, rc = AGENT_OK;
+
+	s->phase = _("sending");
+	proto_buf_init(&bytes, (size_t)PROTO_MAX_ZBODY * 2);
+	agent_http_init(&h);
+	while ((k = agent_sealed_next(s->ctx, after, &seq, hash, &bytes)) == 1) {
+		after = seq;
+		if (bytes.len > AGENT_HUB_MAX_BODY) {
+			agent_err(_("change-set %llu is %zu bytes, over the hub's limit of %u; it was not sent: run 'maiam-agent export' and ask the operator to import the file"),
+				  (unsigned long long)seq, bytes.len, AGENT_HUB_MAX_BODY);
+			rc = AGENT_FAIL;
+			goto out;
+		}
+		nr = agent_net_request(&s->net, "POST", "/v1/push", "application/octet-stream", bytes.data,
+				       bytes.len, &h);
+		if (nr != AGENT_NET_ANSWER || h.status >= 500) {
+			rc = net_failure(s, nr, &h, _("sending"));
+			goto out;
+		}
+		rc = push_answer(s, seq, hash, &h);
+		if (rc != AGENT_OK)
+			goto out;
+		tick(s);
+	}
+	if (k < 0) {
+		agent_err(_("cannot read the sealed change-sets: %s; run 'maiam-agent check'"),
+			  sqlite3_errmsg(s->ctx->db));
+		rc = AGENT_FAIL;
+	}
+out:
+	agent_http_release(&h);
+	proto_buf_release(&bytes);
+	return rc;
+}
+
+/* Verify one pull answer with the pinned hub key and merge it. */
+static int pull_merge(sync_run *s, const agent_http *h)
+{
+	proto_header hdr;
+	proto_changeset cs;
+	char origin[17];
+	proto_result r;
+	int rc = AGENT_FAIL;
+
+	memset(&cs, 0, sizeof cs);
+	if (h->cursor < 0) {
+		agent_err(_("the hub's updates came without a cursor; ask the operator which maiam-agent version the hub needs"));
+		return AGENT_FAIL;
+	}
+	r = proto_peek(h->body.data, h->body.len, &hdr);
+	if (r == PROTO_OK) {
+		proto_key_id_hex(hdr.origin, origin);
+		if (strcmp(origin, s->info.hub_key_id) != 0)
+			r = PROTO_EKEYID;
+	}
+	if (r == PROTO_OK)
+		r = proto_open(h->body.data, h->body.len, s->hub_key, &cs, NULL);
+	if (r != PROTO_OK) {
+		agent_err_proto(_("the hub's updates do not verify with the pinned hub key"), r,
+				_("nothing was merged; ask the operator whether the hub's key changed"));
+		goto out;
+	}
+	if (strcmp(cs.hdr.campaign, s->ctx->campaign) != 0) {
+		agent_err(_("the hub's updates are for campaign '%s', not '%s'; nothing was merged: ask the operator"),
+			  cs.hdr.campaign, s->ctx->campaign);
+		goto out;
+	}
+	if (agent_pull_apply(s->ctx, &cs, h->cursor, &s->merged) != AGENT_OK)
+		goto out;
+	s->pulled += cs.nrecords;
+	s->info.cursor = h->cursor;
+	rc = AGENT_OK;
+out:
+	proto_changeset_release(&cs);
+	return rc;
+}
+
+static int pull_all(sync_run *s)
+{
+	char path[64];
+	agent_http h;
+	int nr, rc = AGENT_OK;
+
+	s->phase = _("receiving");
+	agent_http_init(&h);
+	for (int round = 0; round < MAX_PULLS; round++) {
+		int64_t before = s->info.cursor;
+
+		snprintf(path, sizeof path, "/v1/pull?after=%lld", (long long)s->info.cursor);
+		nr = agent_net_request(&s->net, "GET", path, NULL, NULL, 0, &h);
+		if (nr != AGENT_NET_ANSWER || h.status >= 500) {
+			rc = net_failure(s, nr, &h, _("receiving updates"));
+			break;
+		}
+		if (h.status == 204) {
+			if (h.cursor >= 0 && h.cursor != s->info.cursor) {
+				if (agent_cursor_save(s->ctx, h.cursor) != PROTO_OK) {
+					agent_err(_("cannot save the pull cursor: %s; run 'maiam-agent sync' again"),
+						  sqlite3_errmsg(s->ctx->db));
+					rc = AGENT_FAIL;
+					break;
+				}
+				s->info.cursor = h.cursor;
+			}
+		} else if (h.status == 200) {
+			rc = pull_merge(s, &h);
+			if (rc != AGENT_OK)
+				break;
+		} else {
+			char msg[512];
+
+			tick_end(s);
+			s->shown = 0;
+			agent_http_message(&h, msg, sizeof msg);
+			agent_err(_("the hub refused to send updates: %s"), msg);
+			rc = AGENT_REJECTED;
+			break;
+		}
+		tick(s);
+		/* a hub that says "more" without moving the cursor would loop forever */
+		if (!h.more || s->info.cursor <= before)
+			break;
+	}
+	agent_http_release(&h);
+	return rc;
+}
+
+static int files_ready(sync_run *s, char *ca, char *cert, char *key)
+{
+	agent_ctx *ctx = s->ctx;
+
+	if (agent_path_join(ca, AGENT_PATH_MAX, ctx->home, AGENT_CA_FILE) != 0 ||
+	    agent_path_join(cert, AGENT_PATH_MAX, ctx->home, AGENT_CERT_FILE) != 0 ||
+	    agent_path_join(key, AGENT_PATH_MAX, ctx->home, "agent.key") != 0)
+		return 0;
+	if (access(ca, R_OK) != 0 || access(cert, R_OK) != 0) {
+		agent_err(_("the enrolment files '%s' and '%s' are missing from '%s'; restore the home from a backup"),
+			  AGENT_CA_FILE, AGENT_CERT_FILE, ctx->home);
+		return 0;
+	}
+	return 1;
+}
+
+static void summary(sync_run *s)
+{
+	agent_ctx *ctx = s->ctx;
+
+	if (ctx->json) {
+		fprintf(ctx->out, "{\"hub\":");
+		agent_json_str(ctx->out, s->info.url);
+		fprintf(ctx->out, ",\"sealed_now\":%zu,\"records_sealed_now\":%zu,\"pushed\":%zu,"
+			"\"already_there\":%zu,\"pulled\":%zu,\"merged\":%zu,\"conflicts\":%zu,"
+			"\"cursor\":%lld}\n",
+			s->sealed_now, s->sealed_records, s->pushed, s->already, s->pulled,
+			s->merged.applied, s->merged.conflicts, (long long)s->info.cursor);
+		return;
+	}
+	fprintf(ctx->out, _("Synced with %s: pushed %zu change-sets, already there %zu, pulled %zu updates (%zu changed this laptop).\n"),
+		s->info.url, s->pushed, s->already, s->pulled, s->merged.applied);
+}
+
+int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
+{
+	char ca[AGENT_PATH_MAX], cert[AGENT_PATH_MAX], key[AGENT_PATH_MAX], when[32];
+	char line[sizeof when + 520], id[17];
+	agent_counts counts;
+	sync_run s;
+	size_t npos;
+	proto_result r;
+	int rc = agent_parse_opts("sync", argc, argv, NULL, 0, NULL, 0, &npos);
+
+	if (rc == AGENT_HELP) {
+		help(ctx->out);
+		return AGENT_OK;
+	}
+	if (rc != AGENT_OK)
+		return rc;
+	memset(&s, 0, sizeof s);
+	s.ctx = ctx;
+	s.start_ms = proto_wall_ms();
+	s.tty = isatty(2);
+	s.phase = _("sealing");
+	rc = AGENT_FAIL;
+	switch (agent_hub_load(ctx, &s.info)) {
+	case 1:
+		break;
+	case 0:
+		agent_err(_("this laptop is not enrolled; run 'maiam-agent enroll --hub URL --ca FILE --token TOKEN' first, or carry 'maiam-agent export' files to the hub"));
+		goto out;
+	default:
+		agent_err(_("the store's enrolment is damaged; restore a backup of the home"));
+		goto out;
+	}
+	if (proto_key_from_public_pem(s.info.hub_pem, strlen(s.info.hub_pem), &s.hub_key) != PROTO_OK ||
+	    (proto_key_id_hex(proto_key_id(s.hub_key), id), strcmp(id, s.info.hub_key_id) != 0)) {
+		agent_err(_("the pinned hub key in the store is damaged; restore a backup of the home"));
+		goto out;
+	}
+	if (!files_ready(&s, ca, cert, key))
+		goto out;
+	r = agent_store_load_key(ctx);
+	if (r != PROTO_OK) {
+		agent_err_proto(_("cannot load the key 'agent.key'"), r,
+				_("the store's key is missing or damaged; restore it from a backup"));
+		goto out;
+	}
+	rc = seal_outbox(&s);
+	if (rc != AGENT_OK)
+		goto out;
+	rc = AGENT_FAIL;
+	if (agent_store_counts(ctx, &counts) != PROTO_OK) {
+		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
+		goto out;
+	}
+	s.to_push = (size_t)counts.sealed;
+	rc = agent_net_open(&s.net, s.info.url, ca, cert, key);
+	if (rc != AGENT_OK)
+		goto out;
+	s.net.tick = tick;
+	s.net.tick_arg = &s;
+	rc = push_all(&s);
+	if (rc == AGENT_OK)
+		rc = pull_all(&s);
+	tick_end(&s);
+	if (rc != AGENT_OK)
+		goto out;
+	now_utc(when);
+	snprintf(line, sizeof line, "%s %s", when, s.info.url);
+	if (agent_meta_set(ctx, "last_sync", line) != PROTO_OK)
+		agent_err(_("note: the sync finished but its time was not saved"));
+	summary(&s);
+out:
+	agent_net_close(&s.net);
+	proto_key_free(s.hub_key);
+	return rc;
+}

@@ -1,0 +1,350 @@
+/*
+ * net.c - HTTPS to the hub with libcurl. The hub's CA is pinned (CAINFO),
+ * peer and host checks stay on, the client certificate proves the laptop's
+ * key over TLS (the key file is read by OpenSSL, never sent). Network errors
+ * and 5xx are retried with exponential backoff and full jitter, because fifty
+ * laptops that lost the same 3G cell must not come back in lockstep.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include "net.h"
+
+#ifndef MAIAM_VERSION
+#define MAIAM_VERSION "dev"
+#endif
+
+#define CONNECT_TIMEOUT_S 15L
+/* A transfer slower than LOW_SPEED bytes/s for LOW_TIME s is dead: retry. */
+#define LOW_SPEED 64L
+#define LOW_TIME_S 30L
+/* Whole request, generous: 16 MiB over a poor 3G link. */
+#define TOTAL_TIMEOUT_S 900L
+#define BACKOFF_MAX_MS 8000L
+
+static uint64_t jitter_state;
+
+static uint64_t next_random(void)
+{
+	/* xorshift64: jitter needs spread, not secrecy */
+	jitter_state ^= jitter_state << 13;
+	jitter_state ^= jitter_state >> 7;
+	jitter_state ^= jitter_state << 17;
+	return jitter_state;
+}
+
+static long env_long(const char *name, long lo, long hi, long def)
+{
+	const char *s = getenv(name);
+	int64_t v;
+
+	if (!s || !*s || agent_parse_int(s, lo, hi, &v) != 0)
+		return def;
+	return (long)v;
+}
+
+int agent_net_base(const char *url, char *base, size_t n)
+{
+	size_t len, hostlen;
+	const char *host;
+
+	if (!url || strncasecmp(url, "https://", 8) != 0)
+		return -1;
+	host = url + 8;
+	hostlen = strcspn(host, "/");
+	if (hostlen == 0)
+		return -1;
+	/* no credentials, query, fragment, spaces or control bytes in a stored URL */
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '@' || *p == '?' || *p == '#' ||
+		    *p == '\\')
+			return -1;
+	len = strlen(url);
+	while (len > 8 + hostlen && url[len - 1] == '/')
+		len--;
+	if (len + 1 > n)
+		return -1;
+	memcpy(base, "https://", 8);
+	memcpy(base + 8, url + 8, len - 8);
+	base[len] = '\0';
+	return 0;
+}
+
+int agent_net_open(agent_net *n, const char *base, const char *ca, const char *cert, const char *key)
+{
+	static int global_done;
+
+	memset(n, 0, sizeof *n);
+	if (agent_net_base(base, n->base, sizeof n->base) != 0) {
+		agent_err(_("hub address '%s' is not an https:// URL; use e.g. --hub https://hub.soctrang.example:8443"),
+			  base);
+		return AGENT_USAGE;
+	}
+	if (snprintf(n->ca, sizeof n->ca, "%s", ca) >= (int)sizeof n->ca ||
+	    snprintf(n->cert, sizeof n->cert, "%s", cert ? cert : "") >= (int)sizeof n->cert ||
+	    snprintf(n->key, sizeof n->key, "%s", key ? key : "") >= (int)sizeof n->key) {
+		agent_err(_("a file path is too long; use a shorter --home"));
+		return AGENT_FAIL;
+	}
+	if (!global_done) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			agent_err(_("cannot start the network library; try again"));
+			return AGENT_FAIL;
+		}
+		global_done = 1;
+	}
+	n->curl = curl_easy_init();
+	if (!n->curl) {
+		agent_err(_("cannot start the network library: out of memory"));
+		return AGENT_FAIL;
+	}
+	n->tries = (int)env_long("MAIAM_NET_TRIES", 1, 20, 4);
+	n->backoff_ms = env_long("MAIAM_NET_BACKOFF_MS", 0, 60000, 500);
+	jitter_state = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid() ^ 1u;
+	return AGENT_OK;
+}
+
+void agent_net_close(agent_net *n)
+{
+	if (n->curl)
+		curl_easy_cleanup(n->curl);
+	n->curl = NULL;
+}
+
+void agent_http_init(agent_http *h)
+{
+	memset(h, 0, sizeof *h);
+	proto_buf_init(&h->body, AGENT_MAX_ANSWER);
+	h->cursor = -1;
+}
+
+void agent_http_release(agent_http *h)
+{
+	proto_buf_release(&h->body);
+}
+
+static size_t on_body(char *p, size_t size, size_t nmemb, void *arg)
+{
+	agent_http *h = arg;
+	size_t len = size * nmemb;
+
+	/* returning less than len aborts the transfer: an answer over the cap */
+	return proto_buf_append(&h->body, p, len) == PROTO_OK ? len : 0;
+}
+
+/* "Name: value" header into a number; -1 when it is not one. */
+static int64_t header_num(const char *p, size_t len, const char *name)
+{
+	size_t nl = strlen(name);
+	char val[32];
+	size_t k = 0;
+	int64_t v;
+
+	if (len <= nl + 1 || strncasecmp(p, name, nl) != 0 || p[nl] != ':')
+		return -2;
+	for (p += nl + 1, len -= nl + 1; len && (*p == ' ' || *p == '\t'); p++, len--)
+		;
+	while (k < len && k + 1 < sizeof val && p[k] != '\r' && p[k] != '\n')
+		k++;
+	memcpy(val, p, k);
+	val[k] = '\0';
+	return agent_parse_int(val, 0, INT64_MAX, &v) == 0 ? v : -1;
+}
+
+static size_t on_header(char *p, size_t size, size_t nmemb, void *arg)
+{
+	agent_http *h = arg;
+	size_t len = size * nmemb;
+	int64_t v;
+
+	if ((v = header_num(p, len, "Maiam-Cursor")) != -2)
+		h->cursor = v;
+	else if ((v = header_num(p, len, "Maiam-More")) != -2)
+		h->more = v == 1;
+	return len;
+}
+
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	agent_net *n = arg;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	if (n->tick)
+		n->tick(n->tick_arg);
+	return 0;
+}
+
+static void set_options(agent_net *n, const char *url, struct curl_slist *headers, agent_http *out)
+{
+	CURL *c = n->curl;
+
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+#else
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
+#endif
+	/* the pinned CA only; never the system store, never unchecked */
+	curl_easy_setopt(c, CURLOPT_CAINFO, n->ca);
+	curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	if (n->cert[0]) {
+		curl_easy_setopt(c, CURLOPT_SSLCERT, n->cert);
+		curl_easy_setopt(c, CURLOPT_SSLKEY, n->key);
+	}
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, TOTAL_TIMEOUT_S);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, LOW_TIME_S);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "maiam-agent/" MAIAM_VERSION);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, out->error);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, n);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	/* Proxies: libcurl reads https_proxy/no_proxy itself; we leave that on. */
+}
+
+/* What kind of failure a curl code is: retry it, or report it as it is. */
+static int classify(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+#if LIBCURL_VERSION_NUM < 0x073e00
+	case CURLE_SSL_CACERT:
+#endif
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		return AGENT_NET_TLS;
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_OUT_OF_MEMORY:
+	case CURLE_WRITE_ERROR:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_FAILED_INIT:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_CIPHER:
+		return AGENT_NET_LOCAL;
+	default:
+		return AGENT_NET_DOWN;
+	}
+}
+
+/* Sleep the backoff before attempt 'attempt' (2, 3...) in short slices, ticking. */
+static void backoff(agent_net *n, int attempt)
+{
+	long cap = n->backoff_ms, ms;
+	struct timespec ts;
+
+	for (int i = 2; i < attempt && cap < BACKOFF_MAX_MS; i++)
+		cap *= 2;
+	if (cap > BACKOFF_MAX_MS)
+		cap = BACKOFF_MAX_MS;
+	/* full jitter, but never less than half the step */
+	ms = cap / 2 + (cap > 0 ? (long)(next_random() % (uint64_t)(cap / 2 + 1)) : 0);
+	while (ms > 0) {
+		long slice = ms > 100 ? 100 : ms;
+
+		ts.tv_sec = 0;
+		ts.tv_nsec = slice * 1000000L;
+		nanosleep(&ts, NULL);
+		ms -= slice;
+		if (n->tick)
+			n->tick(n->tick_arg);
+	}
+}
+
+int agent_net_request(agent_net *n, const char *method, const char *path, const char *ctype,
+		      const uint8_t *body, size_t len, agent_http *out)
+{
+	struct curl_slist *headers = NULL, *more;
+	char url[sizeof n->base + 256], ct[96];
+	int rc = AGENT_NET_LOCAL;
+
+	if (snprintf(url, sizeof url, "%s%s", n->base, path) >= (int)sizeof url) {
+		snprintf(out->error, sizeof out->error, "request URL too long");
+		return AGENT_NET_LOCAL;
+	}
+	/* no "Expect: 100-continue" round trip before a change-set */
+	headers = curl_slist_append(NULL, "Expect:");
+	if (headers && ctype) {
+		snprintf(ct, sizeof ct, "Content-Type: %s", ctype);
+		more = curl_slist_append(headers, ct);
+		if (!more)
+			goto nomem;
+		headers = more;
+	}
+	if (!headers)
+		goto nomem;
+	for (int attempt = 1;; attempt++) {
+		CURLcode cc;
+
+		proto_buf_reset(&out->body);
+		out->status = 0;
+		out->cursor = -1;
+		out->more = 0;
+		out->error[0] = '\0';
+		set_options(n, url, headers, out);
+		if (strcmp(method, "POST") == 0) {
+			curl_easy_setopt(n->curl, CURLOPT_POST, 1L);
+			curl_easy_setopt(n->curl, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
+			curl_easy_setopt(n->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+		}
+		cc = curl_easy_perform(n->curl);
+		if (cc == CURLE_OK) {
+			curl_easy_getinfo(n->curl, CURLINFO_RESPONSE_CODE, &out->status);
+			if (out->status < 500) {
+				rc = AGENT_NET_ANSWER;
+				break;
+			}
+			snprintf(out->error, sizeof out->error, "HTTP %ld", out->status);
+			rc = AGENT_NET_ANSWER; /* a 5xx is final only after the last try */
+		} else {
+			if (cc == CURLE_WRITE_ERROR)
+				snprintf(out->error, sizeof out->error,
+					 "the hub's answer is larger than %u bytes", AGENT_MAX_ANSWER);
+			else if (!out->error[0])
+				snprintf(out->error, sizeof out->error, "%s", curl_easy_strerror(cc));
+			rc = classify(cc);
+			if (rc != AGENT_NET_DOWN)
+				break;
+		}
+		if (attempt >= n->tries)
+			break;
+		backoff(n, attempt + 1);
+	}
+	curl_slist_free_all(headers);
+	return rc;
+nomem:
+	curl_slist_free_all(headers);
+	snprintf(out->error, sizeof out->error, "out of memory");
+	return AGENT_NET_LOCAL;
+}
+
+void agent_http_message(const agent_http *h, char *out, size_t n)
+{
+	const char *json = (const char *)h->body.data;
+
+	if (json && agent_json_get_str(json, h->body.len, "message", out, n) == 1 && *out) {
+		/* one line: the hub's text is a single line, but do not trust it */
+		for (char *p = out; *p; p++)
+			if ((unsigned char)*p < ' ')
+				*p = ' ';
+		return;
+	}
+	snprintf(out, n, _("the hub answered HTTP %ld without an explanation"), h->status);
+}

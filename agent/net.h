@@ -1,0 +1,78 @@
+/*
+ * net.h - the agent's HTTPS client (libcurl) and the little JSON reading the
+ * hub's answers need. Only enroll and sync go online; everything here pins
+ * the hub CA, never turns certificate checks off, and retries with backoff.
+ */
+#ifndef MAIAM_AGENT_NET_H
+#define MAIAM_AGENT_NET_H
+#include "agent.h"
+
+/* Files enrolment leaves in the agent home next to agent.key. */
+#define AGENT_CA_FILE "hub-ca.pem"
+#define AGENT_CERT_FILE "agent.crt"
+
+/* The hub refuses bodies over one sealed change-set + 4 KiB (docs/PROTOCOL.md);
+ * an over-limit upload ends in a closed connection, so we check first. */
+#define AGENT_HUB_MAX_BODY (PROTO_MAX_ZBODY + 4096u)
+/* Largest answer we read: a pull answer is one sealed change-set. */
+#define AGENT_MAX_ANSWER (PROTO_MAX_ZBODY + 65536u)
+
+/* How one request ended. */
+enum {
+	AGENT_NET_ANSWER = 0, /* the hub answered (any HTTP status, maybe 5xx after retries) */
+	AGENT_NET_DOWN,       /* no answer after every retry: unreachable, reset, timed out */
+	AGENT_NET_TLS,        /* the hub's certificate failed the pinned-CA or host check */
+	AGENT_NET_LOCAL,      /* our side: bad client certificate/key file, out of memory */
+};
+
+typedef struct agent_net {
+	void *curl;               /* CURL *, reused so pushes share one connection */
+	char base[512];           /* https://host:port, no trailing slash */
+	char ca[AGENT_PATH_MAX];  /* pinned CA */
+	char cert[AGENT_PATH_MAX];/* client certificate, "" for none (enroll) */
+	char key[AGENT_PATH_MAX]; /* the agent's private key file (never sent) */
+	int tries;                /* attempts per request (MAIAM_NET_TRIES, default 4) */
+	long backoff_ms;          /* first backoff (MAIAM_NET_BACKOFF_MS, default 500) */
+	/* Called about once a second during a transfer and between retries,
+	 * so the command can show progress; may be NULL. */
+	void (*tick)(void *arg);
+	void *tick_arg;
+} agent_net;
+
+typedef struct agent_http {
+	long status;           /* HTTP status, 0 if none */
+	proto_buf body;        /* the answer body, capped at AGENT_MAX_ANSWER */
+	int64_t cursor;        /* Maiam-Cursor, -1 if absent */
+	int more;              /* Maiam-More: 1 */
+	char error[320];         /* what failed, for AGENT_NET_* != ANSWER */
+} agent_http;
+
+/* Set up n for base URL (must be https://); cert may be NULL. Prints errors.
+ * AGENT_OK or AGENT_USAGE (bad URL) or AGENT_FAIL. */
+int agent_net_open(agent_net *n, const char *base, const char *ca, const char *cert, const char *key);
+void agent_net_close(agent_net *n);
+void agent_http_init(agent_http *h);
+void agent_http_release(agent_http *h);
+/*
+ * One request with retries: network errors and 5xx are retried with
+ * exponential backoff and jitter; a 4xx or 2xx answer is returned at once.
+ * body may be NULL for GET; ctype names a body. Returns AGENT_NET_*.
+ */
+int agent_net_request(agent_net *n, const char *method, const char *path, const char *ctype,
+		      const uint8_t *body, size_t len, agent_http *out);
+/* Normalise a --hub value into base (strip trailing '/'); -1 if not https://host[:port]. */
+int agent_net_base(const char *url, char *base, size_t n);
+
+/* The hub's one-line message of a JSON error answer, or a fallback naming the status. */
+void agent_http_message(const agent_http *h, char *out, size_t n);
+
+/*
+ * jsonread.c: read members of a JSON object (the hub's answers). path is a
+ * member name, or "outer.inner" for one level of nesting. Strings are
+ * unescaped into out (UTF-8). 1 found, 0 absent, -1 malformed, wrong type
+ * or too long.
+ */
+int agent_json_get_str(const char *json, size_t len, const char *path, char *out, size_t outlen);
+int agent_json_get_int(const char *json, size_t len, const char *path, int64_t *out);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * store_sync.c - the store side of enroll and sync: enrolment facts in meta,
+ * acknowledgement of sealed change-sets, and the merge of a pull answer with
+ * its cursor in one transaction, so a sync killed at any moment either has
+ * the whole answer and the new cursor or neither (the next pull repeats it).
+ */
+#include <inttypes.h>
+#include <string.h>
+#include "store.h"
+#include "sync.h"
+
+int agent_hub_load(agent_ctx *ctx, agent_hub_info *info)
+{
+	char buf[32];
+
+	memset(info, 0, sizeof *info);
+	if (agent_meta_get(ctx, "hub_url", info->url, sizeof info->url) != 0)
+		return 0;
+	if (agent_meta_get(ctx, "hub_key_id", info->hub_key_id, sizeof info->hub_key_id) != 0 ||
+	    agent_meta_get(ctx, "hub_public_key", info->hub_pem, sizeof info->hub_pem) != 0 ||
+	    agent_meta_get(ctx, "agent_id", info->agent_id, sizeof info->agent_id) != 0 ||
+	    agent_meta_get(ctx, "scope_kind", info->scope_kind, sizeof info->scope_kind) != 0 ||
+	    agent_meta_get(ctx, "scope_code", buf, sizeof buf) != 0 ||
+	    agent_parse_int(buf, 1, 99999, &info->scope_code) != 0 ||
+	    agent_meta_get(ctx, "pull_cursor", buf, sizeof buf) != 0 ||
+	    agent_parse_int(buf, 0, INT64_MAX, &info->cursor) != 0)
+		return -1;
+	return 1;
+}
+
+int agent_hub_save(agent_ctx *ctx, const agent_hub_info *info, const char *campaign)
+{
+	char code[32];
+	proto_result r = PROTO_OK;
+
+	if (agent_tx_begin(ctx) != AGENT_OK)
+		return AGENT_FAIL;
+	snprintf(code, sizeof code, "%" PRId64, info->scope_code);
+	if (!r) r = agent_meta_set(ctx, "hub_url", info->url);
+	if (!r) r = agent_meta_set(ctx, "hub_key_id", info->hub_key_id);
+	if (!r) r = agent_meta_set(ctx, "hub_public_key", info->hub_pem);
+	if (!r) r = agent_meta_set(ctx, "agent_id", info->agent_id);
+	if (!r) r = agent_meta_set(ctx, "scope_kind", info->scope_kind);
+	if (!r) r = agent_meta_set(ctx, "scope_code", code);
+	if (!r) r = agent_meta_set(ctx, "pull_cursor", "0");
+	if (!r && !ctx->campaign[0]) {
+		r = agent_meta_set(ctx, "campaign", campaign);
+		snprintf(ctx->campaign, sizeof ctx->campaign, "%s", campaign);
+	}
+	if (r != PROTO_OK) {
+		agent_err(_("cannot save the enrolment: %s; run 'maiam-agent enroll' again with a new token"),
+			  sqlite3_errmsg(ctx->db));
+		agent_tx_rollback(ctx);
+		return AGENT_FAIL;
+	}
+	return agent_tx_commit(ctx);
+}
+
+int agent_sealed_next(agent_ctx *ctx, uint64_t after, uint64_t *seq, uint8_t hash[32],
+		      proto_buf *bytes)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	if (sqlite3_prepare_v2(ctx->db, "SELECT seq, hash, bytes FROM sealed"
+				       " WHERE acked_at IS NULL AND seq > ? ORDER BY seq LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, proto_u2i(after));
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		rc = 0;
+		goto out;
+	}
+	if (step != SQLITE_ROW || sqlite3_column_bytes(st, 1) != 32)
+		goto out;
+	*seq = proto_i2u(sqlite3_column_int64(st, 0));
+	memcpy(hash, sqlite3_column_blob(st, 1), 32);
+	proto_buf_reset(bytes);
+	if (proto_buf_append(bytes, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2)) !=
+	    PROTO_OK)
+		goto out;
+	rc = 1;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+proto_result agent_sealed_ack(agent_ctx *ctx, uint64_t seq, const char *when)
+{
+	sqlite3_stmt *st = NULL;
+	proto_result r = PROTO_EDB;
+
+	if (sqlite3_prepare_v2(ctx->db, "UPDATE sealed SET acked_at = ? WHERE seq = ? AND acked_at IS NULL",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, when, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, proto_u2i(seq));
+	if (sqlite3_step(st) == SQLITE_DONE)
+		r = PROTO_OK;
+out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+proto_result agent_cursor_save(agent_ctx *ctx, int64_t cursor)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%" PRId64, cursor);
+	return agent_meta_set(ctx, "pull_cursor", buf);
+}
+
+int agent_pull_apply(agent_ctx *ctx, const proto_changeset *cs, int64_t cursor,
+		     proto_merge_stats *stats)
+{
+	uint64_t wall = proto_wall_ms();
+	proto_result r;
+
+	if (agent_tx_begin(ctx) != AGENT_OK)
+		return AGENT_FAIL;
+	/* Observe first: a stamp from a day ahead means this laptop's date is
+	 * wrong, and merging before knowing that would mix clocks. */
+	for (size_t i = 0; i < cs->nrecords; i++) {
+		r = proto_hlc_observe(&ctx->hlc, cs->records[i].stamp, wall);
+		if (r != PROTO_OK) {
+			agent_tx_rollback(ctx);
+			agent_err(_("the hub's updates are stamped more than a day after this laptop's clock; set the laptop's date and time, then run 'maiam-agent sync' again"));
+			return AGENT_FAIL;
+		}
+	}
+	ctx->meta_dirty = 1;
+	r = proto_merge(ctx->db, cs, stats);
+	if (r == PROTO_OK)
+		r = agent_cursor_save(ctx, cursor);
+	if (r != PROTO_OK) {
+		agent_tx_rollback(ctx);
+		agent_err_proto(_("cannot merge the hub's updates"), r,
+				_("nothing was changed; run 'maiam-agent sync' again"));
+		return AGENT_FAIL;
+	}
+	return agent_tx_commit(ctx);
+}
