@@ -1,0 +1,720 @@
+/*
+ * bench_sync.c - the hub under a night's load: many laptops (one client
+ * thread each, its own Ed25519 key and client certificate, enrolled through
+ * the real enrol route with tokens from 'maiam-hub agent add') push their
+ * change-sets over HTTPS to one real 'maiam-hub serve' and then pull.
+ *
+ * Measured: changes merged per second end to end (first request to last
+ * acknowledged push; the hub answers a push only after its durable commit),
+ * against raw prepared inserts of the same rows into a proto_db_open database
+ * in one transaction (bench_proto's baseline), and p99 of one agent's sync
+ * (push all + pull). Enrolment and sealing happen before the window.
+ * Usage: bench_sync [--agents N] [--changes-per-agent M] [--changes-per-set S]
+ *                   [--clients C] [--keep]
+ * The last line is one JSON object (docs/BENCHMARKS.md).
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include <sqlite3.h>
+#include "maiam/proto.h"
+#include "gen.h"
+#include "../tests/hub/hubtest.h"
+
+#define NSTAGES 8
+#define MAX_COMMUNES 256
+
+/* One household an agent records tonight, with its events. */
+typedef struct plan {
+	gen_household h;
+	uint64_t serial;   /* household id serial; events follow it */
+	int nms, nct;      /* milestones (stages in order), contributions */
+} plan;
+
+typedef struct agent {
+	ht_agent a;
+	int commune;
+	plan *plans;
+	size_t nplans;
+	size_t nsets;
+	proto_buf *sets;   /* sealed change-sets, in seq order */
+	size_t changes;
+	double t_start, t_acked, t_end;
+	size_t pulled_bytes;
+	int failed;
+	char why[200];
+} agent;
+
+typedef struct bench {
+	ht_hub hub;
+	agent *agents;
+	size_t nagents;
+	atomic_size_t next;
+	int phase; /* 0 tokens, 1 enrol, 2 sync */
+	char (*tokens)[128];
+	int communes[MAX_COMMUNES];
+	size_t ncommunes;
+} bench;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench_sync: %s\n", what);
+	exit(1);
+}
+
+static const char *stage_date(int stage)
+{
+	static const char *const d[NSTAGES] = { "2023-06-05", "2023-06-12", "2023-06-20", "2023-06-28",
+						"2023-07-10", "2023-07-25", "2023-08-15", "2023-08-28" };
+	return d[stage];
+}
+
+/* Communes of the campaign's units file, so every agent's scope is real. */
+static void load_communes(bench *b)
+{
+	char path[600], line[512];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/data/soc-trang-units.csv", MAIAM_SOURCE_DIR);
+	f = fopen(path, "r");
+	if (!f)
+		die("cannot open data/soc-trang-units.csv");
+	while (fgets(line, sizeof line, f) && b->ncommunes < MAX_COMMUNES) {
+		char *comma = strchr(line, ',');
+		if (comma && strncmp(comma + 1, "commune,", 8) == 0)
+			b->communes[b->ncommunes++] = (int)strtol(line, NULL, 10);
+	}
+	fclose(f);
+	if (b->ncommunes == 0)
+		die("no communes in data/soc-trang-units.csv");
+}
+
+/* Field changes of one household record (the fields gen fills). */
+static int household_changes(const gen_household *h)
+{
+	return 12 + (h->note != NULL);
+}
+
+/* Tonight's work of one agent: households until exactly m changes; what is
+ * left when a household does not fit goes to extra contributions. */
+static void plan_agent(agent *ag, size_t idx, size_t m, gen_rng *r)
+{
+	size_t left = m, cap = m / 12 + 2;
+	uint64_t serial = 0;
+
+	ag->plans = calloc(cap, sizeof(plan));
+	if (!ag->plans)
+		die("out of memory");
+	while (left > 0) {
+		plan *p;
+		gen_household h;
+		int hc;
+		unsigned g = (unsigned)(idx * 1000 + ag->nplans);
+
+		gen_household_make(r, g + 1, &h);
+		h.commune = ag->commune;
+		/* unique CCCD per household: duplicates would be reconcile work */
+		snprintf(h.national_id, sizeof h.national_id, "094%u%02u%06u", g / 6000000u % 4,
+			 40 + g / 100000u % 60, g % 1000000u);
+		hc = household_changes(&h);
+		if ((size_t)hc > left || ag->nplans == cap) {
+			if (ag->nplans == 0)
+				die("--changes-per-agent must be at least 13");
+			ag->plans[ag->nplans - 1].nct += (int)left;
+			break;
+		}
+		p = &ag->plans[ag->nplans++];
+		p->h = h;
+		p->serial = serial + 1;
+		left -= (size_t)hc;
+		p->nms = 1 + (int)gen_pick(r, NSTAGES);
+		if ((size_t)p->nms > left)
+			p->nms = (int)left;
+		left -= (size_t)p->nms;
+		p->nct = (int)gen_pick(r, 3);
+		if ((size_t)p->nct > left)
+			p->nct = (int)left;
+		left -= (size_t)p->nct;
+		serial += 1 + NSTAGES + 64; /* room for extra contributions */
+	}
+	ag->changes = m;
+}
+
+static void add_text(proto_changeset *cs, uint8_t field, const char *s)
+{
+	if (s && proto_changeset_add_text(cs, field, 0, s, strlen(s)) != PROTO_OK)
+		die("add text");
+}
+
+static void add_int(proto_changeset *cs, uint8_t field, int64_t v)
+{
+	if (proto_changeset_add_int(cs, field, 0, v) != PROTO_OK)
+		die("add int");
+}
+
+static void begin(proto_changeset *cs, uint8_t kind, proto_id id, agent *ag)
+{
+	if (proto_changeset_begin(cs, kind, id, proto_hlc_now(&ag->a.clock, proto_wall_ms()), ag->a.id))
+		die("begin record");
+}
+
+/* Contribution k of a household: the ministry's grant, a donor, then labour. */
+static void contribution(proto_changeset *cs, const plan *p, int k, agent *ag, proto_id hid)
+{
+	proto_id cid = { ag->a.id, p->serial + 1 + NSTAGES + (uint64_t)k };
+
+	begin(cs, PROTO_KIND_CONTRIBUTION, cid, ag);
+	if (proto_changeset_add_ref(cs, PROTO_CT_HOUSEHOLD, 0, hid))
+		die("add ref");
+	add_int(cs, PROTO_CT_UNIT, p->h.commune);
+	if (k == 0) {
+		add_text(cs, PROTO_CT_SOURCE, "mps");
+		add_int(cs, PROTO_CT_MONEY, 40000000);
+	} else if (k == 1) {
+		add_text(cs, PROTO_CT_SOURCE, "donor");
+		add_text(cs, PROTO_CT_DONOR, "Công ty TNHH Xây dựng Phú Lợi");
+		add_int(cs, PROTO_CT_MONEY, 5000000);
+	} else {
+		add_text(cs, PROTO_CT_SOURCE, "household");
+		add_int(cs, PROTO_CT_LABOUR, 2 + k % 5);
+	}
+	add_text(cs, PROTO_CT_DATE, stage_date(2 + k % 6));
+}
+
+typedef struct sealer {
+	agent *ag;
+	proto_changeset cs;
+	int open;
+	size_t in_set, per_set;
+} sealer;
+
+static void set_flush(sealer *s)
+{
+	agent *ag = s->ag;
+	proto_buf *out;
+
+	if (!s->open)
+		return;
+	out = &ag->sets[ag->nsets];
+	proto_buf_init(out, PROTO_MAX_ZBODY + 4096);
+	if (proto_seal(&s->cs, ag->a.key, out, ag->a.last_hash) != PROTO_OK)
+		die("seal");
+	ag->nsets++;
+	ag->a.seq++;
+	proto_changeset_release(&s->cs);
+	s->open = 0;
+	s->in_set = 0;
+}
+
+/* Start a new change-set when the current one holds per_set changes. */
+static proto_changeset *set_for(sealer *s, size_t changes)
+{
+	agent *ag = s->ag;
+
+	if (s->open && s->in_set + changes > s->per_set && s->in_set > 0)
+		set_flush(s);
+	if (!s->open) {
+		if (proto_changeset_init(&s->cs, "soc-trang-2023", ag->a.id, ag->a.seq + 1, ag->a.last_hash,
+					 proto_hlc_now(&ag->a.clock, proto_wall_ms())) != PROTO_OK)
+			die("changeset init");
+		s->open = 1;
+	}
+	s->in_set += changes;
+	return &s->cs;
+}
+
+static void seal_agent(agent *ag, size_t per_set)
+{
+	sealer s;
+
+	memset(&s, 0, sizeof s);
+	s.ag = ag;
+	s.per_set = per_set;
+
+	ag->sets = calloc(ag->changes + 1, sizeof(proto_buf)); /* a set holds >= 1 change */
+	if (!ag->sets)
+		die("out of memory");
+	for (size_t i = 0; i < ag->nplans; i++) {
+		const plan *p = &ag->plans[i];
+		const gen_household *h = &p->h;
+		proto_id hid = { ag->a.id, p->serial };
+		proto_changeset *cs = set_for(&s, (size_t)household_changes(h));
+
+		begin(cs, PROTO_KIND_HOUSEHOLD, hid, ag);
+		add_text(cs, PROTO_HH_REF, h->ref);
+		add_text(cs, PROTO_HH_NAME, h->name);
+		add_text(cs, PROTO_HH_NATIONAL_ID, h->national_id);
+		add_int(cs, PROTO_HH_COMMUNE, h->commune);
+		add_text(cs, PROTO_HH_HAMLET, h->hamlet);
+		add_text(cs, PROTO_HH_ADDRESS, h->address);
+		add_int(cs, PROTO_HH_MEMBERS, h->members);
+		add_text(cs, PROTO_HH_CATEGORY, h->category);
+		add_text(cs, PROTO_HH_LAND_STATUS, h->land_status);
+		add_text(cs, PROTO_HH_CONDITION, h->condition);
+		add_text(cs, PROTO_HH_PHONE, h->phone);
+		add_text(cs, PROTO_HH_NOTE, h->note);
+		add_text(cs, PROTO_HH_SUPPORT_KIND, h->support_kind);
+		for (int k = 0; k < p->nms; k++) {
+			proto_id mid = { ag->a.id, p->serial + 1 + (uint64_t)k };
+			cs = set_for(&s, 1);
+			begin(cs, PROTO_KIND_MILESTONE, mid, ag);
+			if (proto_changeset_add_ref(cs, PROTO_MS_HOUSEHOLD, 0, hid))
+				die("add ref");
+			add_text(cs, PROTO_MS_STAGE, proto_stages[k]);
+			add_text(cs, PROTO_MS_DATE, stage_date(k));
+		}
+		for (int k = 0; k < p->nct; k++)
+			contribution(set_for(&s, 1), p, k, ag, hid);
+	}
+	set_flush(&s);
+}
+
+/* ---- raw insert baseline (bench_proto's approach) ------------------------ */
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void step_reset(sqlite3 *db, sqlite3_stmt *st)
+{
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		fprintf(stderr, "bench_sync: raw insert: %s\n", sqlite3_errmsg(db));
+		exit(1);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* The same rows straight into the same tables, one transaction; rows out. */
+static double raw_insert_seconds(const char *path, const bench *b, size_t *rows)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st[3];
+	double t0, t1;
+	const char *sql[3] = {
+		"INSERT INTO household(id_origin,id_serial,ref,name,national_id,commune,hamlet,address,"
+		"members,category,land_status,condition,phone,note,support_kind)"
+		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		"INSERT INTO milestone(id_origin,id_serial,stamp,writer,household_origin,household_serial,"
+		"stage,date) VALUES(?,?,?,?,?,?,?,?)",
+		"INSERT INTO contribution(id_origin,id_serial,stamp,writer,household_origin,household_serial,"
+		"unit,source,donor,money_vnd,labour_days,date) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+	};
+
+	unlink(path);
+	*rows = 0;
+	if (proto_db_open(path, &db) != PROTO_OK)
+		die("raw: proto_db_open");
+	for (int i = 0; i < 3; i++)
+		if (sqlite3_prepare_v2(db, sql[i], -1, &st[i], NULL) != SQLITE_OK)
+			die(sqlite3_errmsg(db));
+	t0 = now_s();
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		die("raw: begin");
+	for (size_t a = 0; a < b->nagents; a++) {
+		const agent *ag = &b->agents[a];
+		int64_t origin = proto_u2i(ag->a.id);
+		for (size_t i = 0; i < ag->nplans; i++) {
+			const plan *p = &ag->plans[i];
+			const gen_household *h = &p->h;
+			int64_t stamp = proto_u2i(proto_hlc_make(proto_wall_ms(), 1));
+			sqlite3_bind_int64(st[0], 1, origin);
+			sqlite3_bind_int64(st[0], 2, (int64_t)p->serial);
+			bind_text(st[0], 3, h->ref);
+			bind_text(st[0], 4, h->name);
+			bind_text(st[0], 5, h->national_id);
+			sqlite3_bind_int(st[0], 6, h->commune);
+			bind_text(st[0], 7, h->hamlet);
+			bind_text(st[0], 8, h->address);
+			sqlite3_bind_int(st[0], 9, h->members);
+			bind_text(st[0], 10, h->category);
+			bind_text(st[0], 11, h->land_status);
+			bind_text(st[0], 12, h->condition);
+			bind_text(st[0], 13, h->phone);
+			bind_text(st[0], 14, h->note);
+			bind_text(st[0], 15, h->support_kind);
+			step_reset(db, st[0]);
+			for (int k = 0; k < p->nms; k++) {
+				sqlite3_bind_int64(st[1], 1, origin);
+				sqlite3_bind_int64(st[1], 2, (int64_t)(p->serial + 1 + (uint64_t)k));
+				sqlite3_bind_int64(st[1], 3, stamp);
+				sqlite3_bind_int64(st[1], 4, origin);
+				sqlite3_bind_int64(st[1], 5, origin);
+				sqlite3_bind_int64(st[1], 6, (int64_t)p->serial);
+				bind_text(st[1], 7, proto_stages[k]);
+				bind_text(st[1], 8, stage_date(k));
+				step_reset(db, st[1]);
+			}
+			for (int k = 0; k < p->nct; k++) {
+				sqlite3_bind_int64(st[2], 1, origin);
+				sqlite3_bind_int64(st[2], 2, (int64_t)(p->serial + 1 + NSTAGES + (uint64_t)k));
+				sqlite3_bind_int64(st[2], 3, stamp);
+				sqlite3_bind_int64(st[2], 4, origin);
+				sqlite3_bind_int64(st[2], 5, origin);
+				sqlite3_bind_int64(st[2], 6, (int64_t)p->serial);
+				sqlite3_bind_int(st[2], 7, h->commune);
+				bind_text(st[2], 8, k == 0 ? "mps" : k == 1 ? "donor" : "household");
+				bind_text(st[2], 9, k == 1 ? "Công ty TNHH Xây dựng Phú Lợi" : NULL);
+				if (k < 2)
+					sqlite3_bind_int64(st[2], 10, k == 0 ? 40000000 : 5000000);
+				else
+					sqlite3_bind_int(st[2], 11, 2 + k % 5);
+				bind_text(st[2], 12, stage_date(2 + k % 6));
+				step_reset(db, st[2]);
+			}
+			*rows += 1 + (size_t)p->nms + (size_t)p->nct;
+		}
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		die("raw: commit");
+	t1 = now_s();
+	for (int i = 0; i < 3; i++)
+		sqlite3_finalize(st[i]);
+	sqlite3_close(db);
+	unlink(path);
+	return t1 - t0;
+}
+
+/* ---- the load generator --------------------------------------------------- */
+
+typedef struct answer {
+	char body[512];
+	size_t len;
+	char cursor[32];
+	int more;
+	size_t bytes;
+} answer;
+
+static size_t on_body(char *p, size_t size, size_t nmemb, void *arg)
+{
+	answer *r = arg;
+	size_t n = size * nmemb, k = n;
+
+	if (r->len + k >= sizeof r->body)
+		k = sizeof r->body - 1 - r->len;
+	memcpy(r->body + r->len, p, k);
+	r->len += k;
+	r->body[r->len] = '\0';
+	r->bytes += n;
+	return n;
+}
+
+static size_t on_head(char *p, size_t size, size_t nmemb, void *arg)
+{
+	answer *r = arg;
+	size_t n = size * nmemb;
+
+	if (n > 14 && strncasecmp(p, "Maiam-Cursor: ", 14) == 0)
+		snprintf(r->cursor, sizeof r->cursor, "%.*s", (int)strcspn(p + 14, "\r\n"), p + 14);
+	else if (n > 12 && strncasecmp(p, "Maiam-More: ", 12) == 0)
+		r->more = p[12] == '1';
+	return n;
+}
+
+/* One request on the agent's keep-alive handle; HTTP status, 0 if none. */
+static long request(CURL *c, const char *url, const proto_buf *body, answer *r)
+{
+	long status = 0;
+
+	memset(r, 0, sizeof *r);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 0L);
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->data);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
+	} else {
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	}
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	return status;
+}
+
+static void sync_agent(bench *b, agent *ag)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/octet-stream");
+	char url[128], ca[320];
+	answer r;
+	long st;
+
+	if (!c || !hdr) {
+		snprintf(ag->why, sizeof ag->why, "out of memory");
+		goto fail;
+	}
+	snprintf(ca, sizeof ca, "%s/hub/ca.pem", b->hub.dir);
+	curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_SSLCERT, ag->a.cert_path);
+	curl_easy_setopt(c, CURLOPT_SSLKEY, ag->a.key_path);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_head);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+	ag->t_start = now_s();
+	snprintf(url, sizeof url, "https://localhost:%d/v1/push", b->hub.port);
+	for (size_t i = 0; i < ag->nsets; i++) {
+		st = request(c, url, &ag->sets[i], &r);
+		if (st != 200 || !strstr(r.body, "\"status\": \"applied\"")) {
+			snprintf(ag->why, sizeof ag->why, "push %zu: HTTP %ld %.150s", i + 1, st, r.body);
+			goto fail;
+		}
+	}
+	ag->t_acked = now_s();
+	/* then pull from the start of tonight (cursor 0) until nothing more */
+	snprintf(r.cursor, sizeof r.cursor, "0");
+	for (int round = 0; round < 10000; round++) {
+		char cur[32];
+		snprintf(cur, sizeof cur, "%s", r.cursor);
+		snprintf(url, sizeof url, "https://localhost:%d/v1/pull?after=%s", b->hub.port, cur);
+		st = request(c, url, NULL, &r);
+		if ((st != 200 && st != 204) || !r.cursor[0]) {
+			snprintf(ag->why, sizeof ag->why, "pull: HTTP %ld %.150s", st, r.body);
+			goto fail;
+		}
+		ag->pulled_bytes += r.bytes;
+		if (!r.more)
+			break;
+	}
+	ag->t_end = now_s();
+	goto out;
+fail:
+	ag->failed = 1;
+out:
+	curl_slist_free_all(hdr);
+	if (c)
+		curl_easy_cleanup(c);
+}
+
+static void enroll_agent(bench *b, size_t i)
+{
+	agent *ag = &b->agents[i];
+	char name[32];
+	ht_resp r;
+
+	snprintf(name, sizeof name, "agent%zu", i);
+	if (ht_agent_new(&ag->a, &b->hub, name))
+		die("agent key");
+	if (ht_enroll(&b->hub, &ag->a, b->tokens[i], &r) || r.status != 200) {
+		fprintf(stderr, "bench_sync: enrol %zu: HTTP %ld %s\n", i, r.status, r.body);
+		exit(1);
+	}
+	ht_resp_free(&r);
+}
+
+static void *worker(void *arg)
+{
+	bench *b = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&b->next, 1)) < b->nagents) {
+		agent *ag = &b->agents[i];
+		if (b->phase == 0) {
+			if (ht_token(&b->hub, "--commune", ag->commune, NULL, b->tokens[i]))
+				die("maiam-hub agent add failed");
+		} else if (b->phase == 1) {
+			enroll_agent(b, i);
+		} else {
+			sync_agent(b, ag);
+		}
+	}
+	return NULL;
+}
+
+static void run_phase(bench *b, int phase, size_t nthreads)
+{
+	pthread_t *t = calloc(nthreads, sizeof *t);
+	pthread_attr_t attr;
+
+	if (!t)
+		die("out of memory");
+	b->phase = phase;
+	atomic_store(&b->next, 0);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256u << 10); /* hundreds of threads */
+	for (size_t i = 0; i < nthreads; i++)
+		if (pthread_create(&t[i], &attr, worker, b))
+			die("pthread_create");
+	for (size_t i = 0; i < nthreads; i++)
+		pthread_join(t[i], NULL);
+	pthread_attr_destroy(&attr);
+	free(t);
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, c = *(const double *)y;
+	return a < c ? -1 : a > c;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: bench_sync [--agents N] [--changes-per-agent M] [--changes-per-set S]"
+			" [--clients C] [--keep]\n");
+	exit(2);
+}
+
+static size_t arg_size(const char *s, size_t lo, size_t hi)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || v < lo || v > hi)
+		usage();
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	bench b;
+	size_t m = 200, per_set = 50, clients = 256, nsets = 0, changes = 0, rows = 0, failed = 0;
+	size_t pulled = 0;
+	int keep = 0;
+	gen_rng rng = { 2023 };
+	double t0, t_first, t_acked = 0, t_end = 0, *lat, raw_s;
+	char raw_path[400];
+
+	memset(&b, 0, sizeof b);
+	b.nagents = 1000;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--agents") && i + 1 < argc)
+			b.nagents = arg_size(argv[++i], 1, 100000);
+		else if (!strcmp(argv[i], "--changes-per-agent") && i + 1 < argc)
+			m = arg_size(argv[++i], 13, 1000000);
+		else if (!strcmp(argv[i], "--changes-per-set") && i + 1 < argc)
+			per_set = arg_size(argv[++i], 1, 100000);
+		else if (!strcmp(argv[i], "--clients") && i + 1 < argc)
+			clients = arg_size(argv[++i], 1, 1000);
+		else if (!strcmp(argv[i], "--keep"))
+			keep = 1;
+		else
+			usage();
+	}
+	if (clients > b.nagents)
+		clients = b.nagents;
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	load_communes(&b);
+	b.agents = calloc(b.nagents, sizeof(agent));
+	b.tokens = calloc(b.nagents, sizeof *b.tokens);
+	lat = calloc(b.nagents, sizeof *lat);
+	if (!b.agents || !b.tokens || !lat)
+		die("out of memory");
+	if (ht_hub_init(&b.hub))
+		die("maiam-hub init failed");
+
+	/* setup, outside the window: tokens, serve, enrolment, sealing */
+	t0 = now_s();
+	for (size_t i = 0; i < b.nagents; i++)
+		b.agents[i].commune = b.communes[i % b.ncommunes];
+	run_phase(&b, 0, 4);
+	if (ht_hub_start(&b.hub, NULL))
+		die("maiam-hub serve did not start");
+	run_phase(&b, 1, 8);
+	fprintf(stderr, "bench_sync: %zu agents in %zu communes enrolled in %.1f s\n", b.nagents,
+		b.ncommunes, now_s() - t0);
+	for (size_t i = 0; i < b.nagents; i++) {
+		plan_agent(&b.agents[i], i, m, &rng);
+		seal_agent(&b.agents[i], per_set);
+		nsets += b.agents[i].nsets;
+		changes += b.agents[i].changes;
+	}
+
+	/* the measured window */
+	t_first = now_s();
+	run_phase(&b, 2, clients);
+	for (size_t i = 0; i < b.nagents; i++) {
+		agent *ag = &b.agents[i];
+		if (ag->failed) {
+			if (failed++ < 5)
+				fprintf(stderr, "bench_sync: agent %zu: %s\n", i, ag->why);
+			continue;
+		}
+		if (ag->t_acked > t_acked)
+			t_acked = ag->t_acked;
+		if (ag->t_end > t_end)
+			t_end = ag->t_end;
+		lat[i - failed] = (ag->t_end - ag->t_start) * 1000.0;
+		pulled += ag->pulled_bytes;
+	}
+	if (failed)
+		fprintf(stderr, "bench_sync: %zu agents failed\n", failed);
+
+	/* what the hub holds must be exactly what was pushed */
+	long long ledger = ht_sql(&b.hub, "SELECT count(*) FROM hub_ledger");
+	long long households = ht_sql(&b.hub, "SELECT count(*) FROM household");
+	size_t want_hh = 0;
+	for (size_t i = 0; i < b.nagents; i++)
+		want_hh += b.agents[i].nplans;
+	if (ht_hub_stop(&b.hub, SIGTERM) != 0)
+		fprintf(stderr, "bench_sync: the hub did not stop cleanly\n");
+	if (failed || ledger != (long long)nsets || households != (long long)want_hh) {
+		fprintf(stderr, "bench_sync: hub holds %lld change-sets / %lld households, pushed %zu / %zu\n",
+			ledger, households, nsets, want_hh);
+		return 1;
+	}
+
+	snprintf(raw_path, sizeof raw_path, "%s/raw.db", b.hub.dir);
+	raw_s = raw_insert_seconds(raw_path, &b, &rows);
+
+	size_t n = b.nagents;
+	qsort(lat, n, sizeof *lat, cmp_double);
+	double total = t_end - t_first, window = t_acked - t_first;
+	double e2e = (double)changes / window, raw = (double)rows / raw_s;
+	double p50 = lat[n / 2], p99 = lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
+
+	printf("load: %zu agents (%zu client threads) in %zu communes, %zu changes each, %zu change-sets"
+	       " (~%zu changes each), %zu rows\n", n, clients, b.ncommunes, m, nsets, per_set, rows);
+	printf("e2e: %zu changes merged in %.3f s (first request -> last acknowledged push) = %.0f changes/s\n",
+	       changes, window, e2e);
+	printf("all syncs (push + pull) done in %.3f s; pulled %.1f MB; per agent sync p50 %.1f ms, p99 %.1f ms\n",
+	       total, (double)pulled / 1e6, p50, p99);
+	printf("raw insert: %zu rows in %.3f s = %.0f rows/s; ratio e2e/raw %.3f (goal >= 0.35)\n", rows, raw_s,
+	       raw, e2e / raw);
+	printf("{\"agents\": %zu, \"clients\": %zu, \"changes\": %zu, \"changesets\": %zu, \"total_s\": %.3f, "
+	       "\"push_window_s\": %.3f, \"e2e_changes_per_s\": %.0f, \"raw_insert_rows_per_s\": %.0f, "
+	       "\"e2e_ratio\": %.3f, \"sync_p50_ms\": %.1f, \"sync_p99_ms\": %.1f}\n",
+	       n, clients, changes, nsets, total, window, e2e, raw, e2e / raw, p50, p99);
+
+	if (!keep) {
+		char cmd[400];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", b.hub.dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "bench_sync: could not remove %s\n", b.hub.dir);
+	} else {
+		fprintf(stderr, "bench_sync: hub directory kept: %s/hub\n", b.hub.dir);
+	}
+	for (size_t i = 0; i < b.nagents; i++) {
+		for (size_t k = 0; k < b.agents[i].nsets; k++)
+			proto_buf_release(&b.agents[i].sets[k]);
+		free(b.agents[i].sets);
+		free(b.agents[i].plans);
+		ht_agent_free(&b.agents[i].a);
+	}
+	free(b.agents);
+	free(b.tokens);
+	free(lat);
+	curl_global_cleanup();
+	return 0;
+}
