@@ -10,7 +10,7 @@
  * in one transaction (bench_proto's baseline), and p99 of one agent's sync
  * (push all + pull). Enrolment and sealing happen before the window.
  * Usage: bench_sync [--agents N] [--changes-per-agent M] [--changes-per-set S]
- *                   [--clients C] [--keep]
+ *                   [--clients C] [--no-pull] [--keep]
  * The last line is one JSON object (docs/BENCHMARKS.md).
  */
 #include <pthread.h>
@@ -57,6 +57,7 @@ typedef struct bench {
 	size_t nagents;
 	atomic_size_t next;
 	int phase; /* 0 tokens, 1 enrol, 2 sync */
+	int no_pull; /* diagnosis: push only, to see what the pulls cost */
 	char (*tokens)[128];
 	int communes[MAX_COMMUNES];
 	size_t ncommunes;
@@ -466,7 +467,7 @@ static void sync_agent(bench *b, agent *ag)
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(c, CURLOPT_SSLCERT, ag->a.cert_path);
 	curl_easy_setopt(c, CURLOPT_SSLKEY, ag->a.key_path);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 600L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -483,6 +484,8 @@ static void sync_agent(bench *b, agent *ag)
 		}
 	}
 	ag->t_acked = now_s();
+	if (b->no_pull)
+		goto done;
 	/* then pull from the start of tonight (cursor 0) until nothing more */
 	snprintf(r.cursor, sizeof r.cursor, "0");
 	for (int round = 0; round < 10000; round++) {
@@ -498,6 +501,7 @@ static void sync_agent(bench *b, agent *ag)
 		if (!r.more)
 			break;
 	}
+done:
 	ag->t_end = now_s();
 	goto out;
 fail:
@@ -572,7 +576,7 @@ static int cmp_double(const void *x, const void *y)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_sync [--agents N] [--changes-per-agent M] [--changes-per-set S]"
-			" [--clients C] [--keep]\n");
+			" [--clients C] [--no-pull] [--keep]\n");
 	exit(2);
 }
 
@@ -606,6 +610,8 @@ int main(int argc, char **argv)
 			per_set = arg_size(argv[++i], 1, 100000);
 		else if (!strcmp(argv[i], "--clients") && i + 1 < argc)
 			clients = arg_size(argv[++i], 1, 1000);
+		else if (!strcmp(argv[i], "--no-pull"))
+			b.no_pull = 1;
 		else if (!strcmp(argv[i], "--keep"))
 			keep = 1;
 		else
@@ -694,8 +700,9 @@ int main(int argc, char **argv)
 	       raw, e2e / raw);
 	printf("{\"agents\": %zu, \"clients\": %zu, \"changes\": %zu, \"changesets\": %zu, \"total_s\": %.3f, "
 	       "\"push_window_s\": %.3f, \"e2e_changes_per_s\": %.0f, \"raw_insert_rows_per_s\": %.0f, "
-	       "\"e2e_ratio\": %.3f, \"sync_p50_ms\": %.1f, \"sync_p99_ms\": %.1f}\n",
-	       n, clients, changes, nsets, total, window, e2e, raw, e2e / raw, p50, p99);
+	       "\"e2e_ratio\": %.3f, \"sync_p50_ms\": %.1f, \"sync_p99_ms\": %.1f, \"pull\": %s}\n",
+	       n, clients, changes, nsets, total, window, e2e, raw, e2e / raw, p50, p99,
+	       b.no_pull ? "false" : "true");
 
 	if (!keep) {
 		char cmd[400];
