@@ -334,8 +334,8 @@ static void summary(sync_run *s)
 			s->merged.applied, s->merged.conflicts, (long long)s->info.cursor);
 		return;
 	}
-	fprintf(ctx->out, _("Synced with %s: pushed %zu change-sets, already there %zu, pulled %zu updates (%zu changed this laptop).\n"),
-		s->info.url, s->pushed, s->already, s->pulled, s->merged.applied);
+	fprintf(ctx->out, _("Synced with %s: pushed %zu change-sets, already there %zu, pulled %zu updates.\n"),
+		s->info.url, s->pushed, s->already, s->pulled);
 }
 
 int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
