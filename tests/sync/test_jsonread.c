@@ -1,0 +1,135 @@
+/*
+ * test_jsonread.c - the agent's reading of hub answers: members found at the
+ * top level and one level down, escapes and UTF-8, and every malformed or
+ * hostile answer refused rather than misread; plus the --hub URL check.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "net.h"
+
+static int get_str(const char *json, const char *path, char *out, size_t n)
+{
+	return agent_json_get_str(json, strlen(json), path, out, n);
+}
+
+static void test_enrol_answer(void **state)
+{
+	const char *j = "{\"agent_id\": \"9f03c2d1e4b5a687\", \"hub_public_key\": "
+			"\"-----BEGIN PUBLIC KEY-----\\nMCowBQ==\\n-----END PUBLIC KEY-----\\n\","
+			" \"scope\": {\"kind\": \"commune\", \"code\": 31498}, \"n\": [1, {\"a\": null}]}\n";
+	char s[128];
+	int64_t v = 0;
+
+	(void)state;
+	assert_int_equal(get_str(j, "agent_id", s, sizeof s), 1);
+	assert_string_equal(s, "9f03c2d1e4b5a687");
+	assert_int_equal(get_str(j, "hub_public_key", s, sizeof s), 1);
+	assert_string_equal(s, "-----BEGIN PUBLIC KEY-----\nMCowBQ==\n-----END PUBLIC KEY-----\n");
+	assert_int_equal(get_str(j, "scope.kind", s, sizeof s), 1);
+	assert_string_equal(s, "commune");
+	assert_int_equal(agent_json_get_int(j, strlen(j), "scope.code", &v), 1);
+	assert_int_equal(v, 31498);
+	/* absent members, and members of the wrong type */
+	assert_int_equal(get_str(j, "client_cert", s, sizeof s), 0);
+	assert_int_equal(get_str(j, "scope.nothing", s, sizeof s), 0);
+	assert_int_equal(get_str(j, "scope", s, sizeof s), -1);
+	assert_int_equal(agent_json_get_int(j, strlen(j), "agent_id", &v), -1);
+	/* a nested member is not a top-level one */
+	assert_int_equal(get_str(j, "kind", s, sizeof s), 0);
+}
+
+static void test_escapes(void **state)
+{
+	char s[64];
+
+	(void)state;
+	assert_int_equal(get_str("{\"m\": \"Ph\\u01b0\\u1eddng 5 \\\"A\\\" \\\\ \\/\"}", "m", s, sizeof s), 1);
+	assert_string_equal(s, "Phường 5 \"A\" \\ /");
+	assert_int_equal(get_str("{\"m\": \"\\ud83c\\udfe0\"}", "m", s, sizeof s), 1);
+	assert_string_equal(s, "\xf0\x9f\x8f\xa0");
+	/* raw UTF-8 passes through */
+	assert_int_equal(get_str("{\"m\": \"Sóc Trăng\"}", "m", s, sizeof s), 1);
+	assert_string_equal(s, "Sóc Trăng");
+}
+
+/* {"m": [[[...]]]} with n brackets: valid JSON, nested n deep */
+static void nest(char *out, int n)
+{
+	size_t o = 0;
+
+	memcpy(out, "{\"m\": ", 6);
+	o = 6;
+	for (int i = 0; i < n; i++)
+		out[o++] = '[';
+	for (int i = 0; i < n; i++)
+		out[o++] = ']';
+	out[o++] = '}';
+	out[o] = '\0';
+}
+
+static void test_hostile(void **state)
+{
+	static const char *const bad[] = {
+		"", "{", "}", "[]", "{\"m\": \"x\"", "{\"m\" \"x\"}", "{\"m\": \"x\",}",
+		"{\"m\": \"x\"} trailing", "{\"m\": \"\\ud83c\"}", "{\"m\": \"\\udc00\"}",
+		"{\"m\": \"\\u0000\"}", "{\"m\": \"\\x\"}", "{\"m\": \"a\nb\"}", "{\"m\": tru}",
+		"{\"m\": \"\\u12\"}", "{,\"m\": \"x\"}", "{\"m\": [1,]}", "{\"m\": \"x\" \"n\": 1}",
+	};
+	char deep[200], s[16];
+	int64_t v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(get_str(bad[i], "m", s, sizeof s), -1);
+	/* nesting beyond the limit is refused, not recursed into */
+	nest(deep, 10);
+	assert_int_equal(get_str(deep, "x", s, sizeof s), 0);
+	nest(deep, 40);
+	assert_int_equal(get_str(deep, "x", s, sizeof s), -1);
+	/* a value longer than the caller's buffer is an error, not a truncation */
+	assert_int_equal(get_str("{\"m\": \"0123456789abcdef0123\"}", "m", s, sizeof s), -1);
+	/* integers: no fractions, exponents or overflow */
+	assert_int_equal(agent_json_get_int("{\"n\": 1.5}", 10, "n", &v), -1);
+	assert_int_equal(agent_json_get_int("{\"n\": 1e3}", 10, "n", &v), -1);
+	assert_int_equal(agent_json_get_int("{\"n\": 99999999999999999999}", 27, "n", &v), -1);
+	assert_int_equal(agent_json_get_int("{\"n\": -7}", 9, "n", &v), 1);
+	assert_int_equal(v, -7);
+	/* not NUL-terminated: only len bytes are read */
+	assert_int_equal(agent_json_get_str("{\"m\": \"x\"}GARBAGE", 10, "m", s, sizeof s), 1);
+	assert_string_equal(s, "x");
+}
+
+static void test_hub_url(void **state)
+{
+	char b[64];
+
+	(void)state;
+	assert_int_equal(agent_net_base("https://127.0.0.1:8443/", b, sizeof b), 0);
+	assert_string_equal(b, "https://127.0.0.1:8443");
+	assert_int_equal(agent_net_base("HTTPS://hub.example//", b, sizeof b), 0);
+	assert_string_equal(b, "https://hub.example");
+	assert_int_equal(agent_net_base("https://hub.example/maiam/", b, sizeof b), 0);
+	assert_string_equal(b, "https://hub.example/maiam");
+	assert_int_equal(agent_net_base("http://hub.example", b, sizeof b), -1);
+	assert_int_equal(agent_net_base("https://", b, sizeof b), -1);
+	assert_int_equal(agent_net_base("https:///x", b, sizeof b), -1);
+	assert_int_equal(agent_net_base("https://user:pw@hub.example", b, sizeof b), -1);
+	assert_int_equal(agent_net_base("https://hub.example/?x=1", b, sizeof b), -1);
+	assert_int_equal(agent_net_base("https://hub example", b, sizeof b), -1);
+	assert_int_equal(agent_net_base("https://a-very-long-host-name-that-does-not-fit.example:8443", b, 32), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_enrol_answer),
+		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_hub_url),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
