@@ -86,8 +86,6 @@ proto_result agent_hh_build(agent_ctx *ctx, proto_changeset *cs, proto_id id,
 			r = proto_changeset_add_text(cs, (uint8_t)f, 0, ref, strlen(ref));
 		} else if (is_new && f == PROTO_HH_COMMUNE) {
 			r = proto_changeset_add_int(cs, (uint8_t)f, 0, ctx->commune);
-		} else if (is_new && f == PROTO_HH_REVIEW_STATUS) {
-			r = proto_changeset_add_text(cs, (uint8_t)f, 0, "proposed", 8);
 		} else if (h->given[f] && !(is_new && h->is_null[f])) {
 			r = add_value(cs, h, f, is_new ? 0 : agent_hh_field_stamp(ctx, id, f));
 		}

@@ -12,10 +12,14 @@
 enum { Q_HH_GET = 16, Q_HH_BY_REF, Q_HH_BY_NID, Q_HH_STAMP, Q_MS_OF, Q_CT_OF, Q_CT_UNIT,
        Q_HH_TOP_STAGE };
 
-/* Column i + 2 of this list is household field i + 1 (schema.h order). */
+/*
+ * Column i + 2 of this list is household field i + 1 (schema.h order).
+ * Only the hub writes review_status; until it decides, a household is
+ * "proposed" (docs/AGENT.md).
+ */
 #define HH_COLUMNS "id_origin, id_serial, ref, name, national_id, commune, hamlet, address," \
 		   " members, category, land_status, condition, phone, note, support_kind,"  \
-		   " review_status, review_reason"
+		   " coalesce(review_status, 'proposed'), review_reason"
 
 /* A milestone counts unless a void event names it. */
 #define NOT_VOIDED(t) " NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = " t \
