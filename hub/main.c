@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "hub.h"
+#include "report/report.h"
 
 static const struct {
 	const char *name;
@@ -20,6 +21,10 @@ static const struct {
 				  " state from the ledger, compare)" },
 	{ "household", hub_cmd_household, "household list [--commune CODE] [--json]; household show ID;"
 					  " household approve|reject ID [--reason TEXT]" },
+	{ "report", hub_report_cmd, "report progress|awards|funds|reconcile [--format table|csv|json|html]"
+				    " [--as-of YYYY-MM-DD] [--by commune] [--all]" },
+	{ "reconcile", hub_reconcile_cmd, "reconcile resolve ID --note TEXT [--keep winner|loser] [--by NAME]" },
+	{ "operator", hub_operator_cmd, "operator add NAME   (dashboard sign-in; password from stdin)" },
 };
 
 static void usage(FILE *f)

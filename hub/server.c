@@ -26,6 +26,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include "hub.h"
+#include "report/report.h"
 
 /* Bytes a connection without a verified client certificate may send in all:
  * room for a few enrolment requests, far below any change-set upload. */
@@ -58,6 +59,7 @@ struct server {
 	struct evhttp_bound_socket *bound;
 	SSL_CTX *ssl;
 	hub_writer *writer;
+	hub_dashboard *dash; /* operators' pages at "/" (hub/report/dashboard.c) */
 	struct event *done_ev, *sweep_ev, *term_ev, *int_ev;
 	conn *conns;
 	int nconns;
@@ -313,6 +315,17 @@ static void on_request(struct evhttp_request *req, void *arg)
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (strcmp(path, routes[i].path) == 0)
 			rt = &routes[i];
+	if (!rt && srv->dash && hub_dashboard_path(path)) {
+		/* the operators' pages answer at once, on the loop (their reads are
+		 * milliseconds, on a read-only connection of their own) */
+		if (c) {
+			c->state = C_IDLE;
+			c->deadline = mono_ms() + (uint64_t)srv->opts->header_deadline_s * 1000u;
+			memset(c->tail, 0, sizeof(c->tail));
+		}
+		hub_dashboard_handle(req, srv->dash);
+		return;
+	}
 	if (!rt) {
 		reply_error(srv, req, 404, "not_found", "no such endpoint: see docs/PROTOCOL.md");
 		return;
@@ -490,6 +503,11 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 					     EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
 	evhttp_set_bevcb(srv.http, on_accept, &srv);
 	evhttp_set_gencb(srv.http, on_request, &srv);
+	srv.dash = hub_dashboard_new(ctx->dir, err, sizeof(err));
+	if (!srv.dash) {
+		hub_errorf("cannot start the dashboard: %s", err);
+		goto out;
+	}
 	srv.bound = evhttp_bind_socket_with_handle(srv.http, host, port);
 	if (!srv.bound) {
 		hub_errorf("cannot listen on '%s': address in use or not local", opts->listen);
@@ -526,6 +544,7 @@ out:
 	hub_writer_stop(srv.writer);
 	if (srv.http)
 		evhttp_free(srv.http);
+	hub_dashboard_free(srv.dash);
 	if (srv.done_ev)
 		event_free(srv.done_ev);
 	if (srv.sweep_ev)

@@ -92,13 +92,24 @@ void hub_dashboard_set_ttl(hub_dashboard *d, int seconds)
 	d->ttl = seconds > 0 ? seconds : 1;
 }
 
-int hub_dashboard_register(struct evhttp *http, hub_dashboard *d)
+static const char *const dash_paths[] = { "/", "/login", "/logout", "/report" };
+
+int hub_dashboard_path(const char *path)
 {
-	static const char *const paths[] = { "/", "/login", "/logout", "/report" };
 	size_t i;
 
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (evhttp_set_cb(http, paths[i], hub_dashboard_handle, d) != 0)
+	for (i = 0; path && i < sizeof(dash_paths) / sizeof(dash_paths[0]); i++)
+		if (strcmp(path, dash_paths[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int hub_dashboard_register(struct evhttp *http, hub_dashboard *d)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dash_paths) / sizeof(dash_paths[0]); i++)
+		if (evhttp_set_cb(http, dash_paths[i], hub_dashboard_handle, d) != 0)
 			return -1;
 	return 0;
 }

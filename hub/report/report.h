@@ -100,6 +100,10 @@ void hub_dashboard_free(hub_dashboard *d);
 void hub_dashboard_set_ttl(hub_dashboard *d, int seconds);
 /* Serve "/", "/login", "/logout" and "/report" on http. 0 ok. */
 int hub_dashboard_register(struct evhttp *http, hub_dashboard *d);
+/* Is path one of the dashboard's? (for a server that routes by itself, as
+ * hub/server.c does: evhttp_set_cb callbacks changed how it drops slow
+ * clients, see docs/REPORTS.md) */
+int hub_dashboard_path(const char *path);
 /* The handler itself; arg is the hub_dashboard. */
 void hub_dashboard_handle(struct evhttp_request *req, void *arg);
 
