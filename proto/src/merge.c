@@ -1,8 +1,8 @@
 /*
  * merge.c - proto_merge: apply a change-set to a store, all or nothing.
  *
- * This file holds the entry point, the savepoint, the per-call statement
- * cache and the value helpers; the rules themselves are in merge_household.c
+ * This file holds the entry points, the savepoint, the statement cache (per
+ * call, or kept by a proto_merger across change-sets) and the value helpers; the rules themselves are in merge_household.c
  * (per-field last-writer-wins) and merge_event.c (union of immutable events).
  */
 #include <stdlib.h>
@@ -190,33 +190,51 @@ int proto_merge_column_eq(sqlite3_stmt *st, int col, int is_ref, const proto_val
 	}
 }
 
-/* Finalize every statement; safe to call twice. */
-static void ctx_release(proto_merge_ctx *c)
+typedef void (*stmt_fn)(sqlite3_stmt *);
+
+static void each_stmt(proto_merge_ctx *c, stmt_fn fn, int clear)
 {
 	sqlite3_stmt **one[] = { &c->hh_insert, &c->hh_row, &c->hh_stamps, &c->hh_stamp_put,
 				 &c->conflict_put };
 
 	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
-		sqlite3_finalize(*one[i]);
-		*one[i] = NULL;
+		fn(*one[i]);
+		if (clear)
+			*one[i] = NULL;
 	}
 	for (int f = 0; f <= (int)PROTO_MAX_FIELDS; f++) {
-		sqlite3_finalize(c->hh_update[f]);
-		c->hh_update[f] = NULL;
+		fn(c->hh_update[f]);
+		if (clear)
+			c->hh_update[f] = NULL;
 	}
 	for (int k = 0; k <= PROTO_KIND_MAX; k++) {
-		sqlite3_finalize(c->ev_insert[k]);
-		sqlite3_finalize(c->ev_select[k]);
-		c->ev_insert[k] = c->ev_select[k] = NULL;
+		fn(c->ev_insert[k]);
+		fn(c->ev_select[k]);
+		if (clear)
+			c->ev_insert[k] = c->ev_select[k] = NULL;
 	}
 }
 
-proto_result proto_merge(sqlite3 *db, const proto_changeset *cs, proto_merge_stats *stats)
+static void reset_one(sqlite3_stmt *st)
 {
-	proto_merge_ctx *c = NULL;
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st); /* bound text belongs to the change-set */
+	}
+}
+
+static void finalize_one(sqlite3_stmt *st)
+{
+	sqlite3_finalize(st); /* NULL is a no-op */
+}
+
+proto_result proto_merger_new(sqlite3 *db, proto_merger **out)
+{
+	proto_merge_ctx *c;
 	proto_result res;
 
-	if (!db || !cs || (cs->nrecords && !cs->records))
+	*out = NULL;
+	if (!db)
 		return PROTO_EINVAL;
 	/* About 80 statement pointers and the layouts: keep them off the stack. */
 	c = proto_calloc(1, sizeof(*c));
@@ -224,20 +242,41 @@ proto_result proto_merge(sqlite3 *db, const proto_changeset *cs, proto_merge_sta
 		return PROTO_ENOMEM;
 	c->db = db;
 	res = build_layouts(c);
-	if (res != PROTO_OK)
-		goto out;
+	if (res != PROTO_OK) {
+		free(c);
+		return res;
+	}
+	*out = c;
+	return PROTO_OK;
+}
+
+void proto_merger_free(proto_merger *c)
+{
+	if (!c)
+		return;
+	each_stmt(c, finalize_one, 1);
+	free(c);
+}
+
+proto_result proto_merger_apply(proto_merger *c, const proto_changeset *cs, proto_merge_stats *stats)
+{
+	sqlite3 *db;
+	proto_result res = PROTO_OK;
+
+	if (!c || !cs || (cs->nrecords && !cs->records))
+		return PROTO_EINVAL;
+	db = c->db;
+	memset(&c->stats, 0, sizeof(c->stats));
 	/* Validate everything first: a bad record is refused before any write. */
 	for (size_t i = 0; i < cs->nrecords; i++) {
 		res = proto_merge_check_record(c, &cs->records[i]);
 		if (res != PROTO_OK)
-			goto out;
+			return res;
 	}
 	/* A savepoint starts a transaction if there is none, or nests in the
 	 * caller's (the hub writes its ledger row in the same one). */
-	if (sqlite3_exec(db, "SAVEPOINT proto_merge", NULL, NULL, NULL) != SQLITE_OK) {
-		res = PROTO_EDB;
-		goto out;
-	}
+	if (sqlite3_exec(db, "SAVEPOINT proto_merge", NULL, NULL, NULL) != SQLITE_OK)
+		return PROTO_EDB;
 	for (size_t i = 0; i < cs->nrecords && res == PROTO_OK; i++) {
 		const proto_record *rec = &cs->records[i];
 
@@ -246,15 +285,16 @@ proto_result proto_merge(sqlite3 *db, const proto_changeset *cs, proto_merge_sta
 		else
 			res = proto_merge_event(c, rec);
 	}
-	/* Statements must not hold the tables while we roll back or commit. */
-	ctx_release(c);
+	/* Statements must not hold the tables while we roll back or commit;
+	 * they stay prepared for the next change-set. */
+	each_stmt(c, reset_one, 0);
 	if (res == PROTO_OK &&
 	    sqlite3_exec(db, "RELEASE proto_merge", NULL, NULL, NULL) != SQLITE_OK)
 		res = PROTO_EDB;
 	if (res != PROTO_OK) {
 		sqlite3_exec(db, "ROLLBACK TO proto_merge", NULL, NULL, NULL);
 		sqlite3_exec(db, "RELEASE proto_merge", NULL, NULL, NULL);
-		goto out;
+		return res;
 	}
 	if (stats) {
 		stats->applied += c->stats.applied;
@@ -262,8 +302,20 @@ proto_result proto_merge(sqlite3 *db, const proto_changeset *cs, proto_merge_sta
 		stats->stale += c->stats.stale;
 		stats->conflicts += c->stats.conflicts;
 	}
-out:
-	ctx_release(c);
-	free(c);
+	return PROTO_OK;
+}
+
+proto_result proto_merge(sqlite3 *db, const proto_changeset *cs, proto_merge_stats *stats)
+{
+	proto_merger *m;
+	proto_result res;
+
+	if (!db || !cs || (cs->nrecords && !cs->records))
+		return PROTO_EINVAL;
+	res = proto_merger_new(db, &m);
+	if (res != PROTO_OK)
+		return res;
+	res = proto_merger_apply(m, cs, stats);
+	proto_merger_free(m);
 	return res;
 }

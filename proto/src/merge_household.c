@@ -1,10 +1,15 @@
 /*
  * merge_household.c - household fields as last-writer-wins registers.
  *
- * Each field has its own (stamp, writer) in household_stamp; the larger pair
- * wins, compared as uint64 in C. A change whose base is not the stored stamp
- * and whose value differs was made concurrently: it still resolves by LWW,
- * and both values are recorded in the conflict table for a human.
+ * Each field has its own (stamp, writer, base) in household_stamp; the larger
+ * (stamp, writer) wins, compared as uint64 in C. Two changes of a field were
+ * made concurrently when neither writer had seen the other's value:
+ *  - an incoming winner whose base is not the stored stamp;
+ *  - an incoming loser newer than the stored value's base (the stored
+ *    value's writer cannot have seen it).
+ * Both still resolve by LWW, and if their values differ both are recorded in
+ * the conflict table for a human. A loser the stored value's writer had seen
+ * is history: re-applying an old change-set records nothing new.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,6 +26,7 @@ struct stored {
 	int have[PROTO_MAX_FIELDS + 1];
 	uint64_t stamp[PROTO_MAX_FIELDS + 1];
 	uint64_t writer[PROTO_MAX_FIELDS + 1];
+	uint64_t base[PROTO_MAX_FIELDS + 1];
 };
 
 static int newer(uint64_t s1, uint64_t w1, uint64_t s2, uint64_t w2)
@@ -52,12 +58,13 @@ static proto_result prepare_household(proto_merge_ctx *c)
 	if (!res) res = proto_buf_append_byte(&sql, 0);
 	if (!res) res = proto_merge_prepare(c, &c->hh_row, (const char *)sql.data);
 	if (!res) res = proto_merge_prepare(c, &c->hh_stamps,
-		"SELECT field, stamp, writer FROM household_stamp"
+		"SELECT field, stamp, writer, base FROM household_stamp"
 		" WHERE id_origin = ?1 AND id_serial = ?2");
 	if (!res) res = proto_merge_prepare(c, &c->hh_stamp_put,
-		"INSERT INTO household_stamp(id_origin, id_serial, field, stamp, writer)"
-		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id_origin, id_serial, field)"
-		" DO UPDATE SET stamp = excluded.stamp, writer = excluded.writer");
+		"INSERT INTO household_stamp(id_origin, id_serial, field, stamp, writer, base)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id_origin, id_serial, field)"
+		" DO UPDATE SET stamp = excluded.stamp, writer = excluded.writer,"
+		" base = excluded.base");
 	if (!res) res = proto_merge_prepare(c, &c->conflict_put,
 		"INSERT OR IGNORE INTO conflict(kind, id_origin, id_serial, field,"
 		" winner_stamp, winner_writer, winner_value, loser_stamp, loser_writer, loser_value)"
@@ -74,15 +81,16 @@ static proto_result step_done(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? PROTO_OK : PROTO_EDB;
 }
 
-static proto_result put_stamp(proto_merge_ctx *c, const proto_record *rec, uint8_t field)
+static proto_result put_stamp(proto_merge_ctx *c, const proto_record *rec, const proto_field *fl)
 {
 	sqlite3_stmt *st = c->hh_stamp_put;
 
 	sqlite3_bind_int64(st, 1, proto_u2i(rec->id.origin));
 	sqlite3_bind_int64(st, 2, proto_u2i(rec->id.serial));
-	sqlite3_bind_int(st, 3, field);
+	sqlite3_bind_int(st, 3, fl->field);
 	sqlite3_bind_int64(st, 4, proto_u2i(rec->stamp));
 	sqlite3_bind_int64(st, 5, proto_u2i(rec->writer));
+	sqlite3_bind_int64(st, 6, proto_u2i(fl->base));
 	return step_done(st);
 }
 
@@ -173,7 +181,7 @@ static proto_result apply_field(proto_merge_ctx *c, const proto_record *rec, con
 	}
 	res = step_done(*st);
 	if (res == PROTO_OK)
-		res = put_stamp(c, rec, fl->field);
+		res = put_stamp(c, rec, fl);
 	return res;
 }
 
@@ -217,6 +225,7 @@ static proto_result load_stamps(proto_merge_ctx *c, const proto_record *rec, str
 		s->have[f] = 1;
 		s->stamp[f] = proto_i2u(sqlite3_column_int64(st, 1));
 		s->writer[f] = proto_i2u(sqlite3_column_int64(st, 2));
+		s->base[f] = proto_i2u(sqlite3_column_int64(st, 3));
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? PROTO_OK : PROTO_EDB;
@@ -262,7 +271,9 @@ static proto_result decide(proto_merge_ctx *c, const proto_record *rec, const st
 		}
 		wins = newer(rec->stamp, rec->writer, s->stamp[f], s->writer[f]);
 		act[i] = wins ? ACT_APPLY : ACT_STALE;
-		if (fl->base != s->stamp[f] && !same_value)
+		if (same_value)
+			continue;
+		if (wins ? fl->base != s->stamp[f] : rec->stamp > s->base[f])
 			res = put_conflict(c, rec, fl, s, wins);
 	}
 out:
@@ -285,7 +296,7 @@ proto_result proto_merge_household(proto_merge_ctx *c, const proto_record *rec)
 		return res;
 	if (created) {
 		for (size_t i = 0; i < rec->nfields && res == PROTO_OK; i++)
-			res = put_stamp(c, rec, rec->fields[i].field);
+			res = put_stamp(c, rec, &rec->fields[i]);
 		if (res == PROTO_OK)
 			c->stats.applied += rec->nfields;
 		return res;

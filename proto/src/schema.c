@@ -87,6 +87,11 @@ static const char *const migration_steps[] = {
 	" UNIQUE (id_origin, id_serial, field, winner_stamp, winner_writer,"
 	"         loser_stamp, loser_writer));"
 	"CREATE INDEX conflict_open ON conflict(resolved_at);",
+
+	/* 2: the base of the change that set each field's value. A stale change
+	 * the stored value's writer had already seen (its stamp is not newer
+	 * than that base) is history, not a concurrent edit (docs/MERGE.md). */
+	"ALTER TABLE household_stamp ADD COLUMN base INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NSTEPS (sizeof(migration_steps) / sizeof(migration_steps[0]))

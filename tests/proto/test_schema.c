@@ -111,7 +111,9 @@ static void fresh_store_has_every_table(void **state)
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	assert_non_null(db);
 	assert_int_equal(query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
-	assert_int_equal(PROTO_SCHEMA_VERSION, 1);
+	assert_int_equal(PROTO_SCHEMA_VERSION, 2);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info('household_stamp')"
+				       " WHERE name = 'base'"), 1);
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
@@ -261,6 +263,28 @@ static void bad_arguments(void **state)
 	sqlite3_close(db);
 }
 
+/* A store written by version 1 (no stamp bases) keeps its rows and gains base 0. */
+static void version_1_store_migrates(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"CREATE TABLE household_stamp (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+		" field INTEGER NOT NULL CHECK (field BETWEEN 1 AND 63),"
+		" stamp INTEGER NOT NULL CHECK (stamp <> 0), writer INTEGER NOT NULL,"
+		" PRIMARY KEY (id_origin, id_serial, field)) WITHOUT ROWID;"
+		"INSERT INTO household_stamp VALUES (7, 1, 2, 12345, 7);"
+		"PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(query_int(db, "SELECT stamp FROM household_stamp WHERE id_origin = 7"), 12345);
+	assert_int_equal(query_int(db, "SELECT base FROM household_stamp WHERE id_origin = 7"), 0);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +294,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(garbage_file_is_refused_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_migration_is_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_arguments, setup, teardown),
+		cmocka_unit_test_setup_teardown(version_1_store_migrates, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

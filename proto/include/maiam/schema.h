@@ -84,7 +84,7 @@ const char *proto_kind_name(uint8_t kind); /* "household"... or NULL */
 extern const char *const proto_stages[8];
 int proto_stage_rank(const char *stage); /* 1..8, 0 if unknown */
 
-#define PROTO_SCHEMA_VERSION 1
+#define PROTO_SCHEMA_VERSION 2
 
 /*
  * Open (creating if needed) a SQLite database with the settings every Mái Ấm
