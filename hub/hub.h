@@ -41,6 +41,9 @@ typedef struct hub_ctx {
 	char campaign_id[PROTO_CAMPAIGN_MAX + 1];
 	proto_campaign campaign;
 	int have_campaign;
+	/* set by the serve writer thread for its connection (NULL elsewhere):
+	 * merges keep their prepared statements across change-sets */
+	proto_merger *merger;
 } hub_ctx;
 
 /* Path of a file in the hub directory; fails (-1) if it does not fit. */
@@ -83,6 +86,10 @@ typedef struct hub_agent {
 enum { HUB_TOKEN_OK = 0, HUB_TOKEN_UNKNOWN, HUB_TOKEN_USED, HUB_TOKEN_EXPIRED, HUB_TOKEN_REVOKED };
 
 int hub_store_migrate(sqlite3 *db);
+/* Keep this thread's prepared statements on db until hub_store_cache_end
+ * (which must come before db is closed). For threads that own a connection. */
+int hub_store_cache_begin(sqlite3 *db);
+void hub_store_cache_end(void);
 int hub_meta_get(sqlite3 *db, const char *key, char *out, size_t outlen); /* 1 found, 0 not, -1 error */
 int hub_meta_set(sqlite3 *db, const char *key, const char *value);
 int hub_meta_get_u64(sqlite3 *db, const char *key, uint64_t *out);    /* missing -> 0 */
@@ -108,10 +115,25 @@ int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32
 int hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[32]); /* 1/0/-1 */
 int hub_ledger_insert(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t hash[32],
 		      const uint8_t *sealed, size_t len, int64_t now);
+/* The id of the row hub_ledger_insert just wrote on db. */
+int64_t hub_ledger_last_id(sqlite3 *db);
 typedef int (*hub_ledger_row_cb)(void *arg, int64_t id, uint64_t origin, const uint8_t *sealed,
 				 size_t len);
 /* Rows with id > after in order, at most limit; cb returning non-zero stops. */
 int hub_ledger_each(sqlite3 *db, int64_t after, int limit, hub_ledger_row_cb cb, void *arg);
+/*
+ * The area index: which communes (and their districts) a ledger row touches,
+ * written in the row's own transaction. commune 0 with a district: a
+ * contribution to the district as a whole.
+ */
+int hub_area_add(sqlite3 *db, int64_t ledger, int64_t commune, int64_t district);
+/* A household moved out of 'from': every earlier row indexed under 'from'
+ * is indexed under 'to' as well (see docs/HUB.md, "Pull and the area index"). */
+int hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64_t to_district);
+/* Rows after 'after' that touch scope (plus rows ledgered before the index
+ * existed, which are not indexed), in order, at most limit. */
+int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
+			 hub_ledger_row_cb cb, void *arg);
 /* Every ledger row with its stored seq and hash, by origin then seq (for audit). */
 typedef struct hub_ledger_row {
 	int64_t id;
@@ -228,6 +250,8 @@ typedef void (*hub_writer_done_fn)(void *arg);
 /* Start the thread; done(arg) is called from it when a job has finished
  * (it must be thread-safe: it only wakes the event loop). */
 hub_writer *hub_writer_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg);
+/* The same queue and thread, on a read-only connection of its own: for pulls. */
+hub_writer *hub_reader_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg);
 void hub_writer_submit(hub_writer *w, hub_job *job);
 /* Finished jobs, in completion order (the caller owns them). */
 hub_job *hub_writer_take_done(hub_writer *w);

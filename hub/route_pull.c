@@ -3,7 +3,9 @@
  * agent's area since its cursor (review decisions, records other laptops
  * sent), as one change-set sealed with the hub key. The ledger is the feed:
  * the cursor is a ledger row id, and relayed records keep their writer and
- * stamps so the laptop's merge orders them exactly as the hub did.
+ * stamps so the laptop's merge orders them exactly as the hub did. Runs on
+ * the reader thread's read-only connection; only the ledger rows the area
+ * index names for the agent's commune or district are opened.
  */
 #include <stdio.h>
 #include <string.h>
@@ -179,7 +181,8 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 	ps.cursor = after;
 	/* a snapshot: rows committed while we read do not tear the answer */
 	sqlite3_exec(ctx->db, "BEGIN", NULL, NULL, NULL);
-	if (hub_ledger_each(ctx->db, after, PULL_MAX_ROWS, on_row, &ps) || ps.failed) {
+	if (hub_ledger_each_area(ctx->db, &ps.agent.scope, after, PULL_MAX_ROWS, on_row, &ps) ||
+	    ps.failed) {
 		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
 		hub_job_error(job, 500, "internal", "cannot read the hub ledger");
 		goto out;

@@ -59,6 +59,7 @@ struct server {
 	struct evhttp_bound_socket *bound;
 	SSL_CTX *ssl;
 	hub_writer *writer;
+	hub_writer *reader;  /* pulls, on a read-only connection */
 	hub_dashboard *dash; /* operators' pages at "/" (hub/report/dashboard.c) */
 	struct event *done_ev, *sweep_ev, *term_ev, *int_ev;
 	conn *conns;
@@ -364,20 +365,25 @@ static void on_request(struct evhttp_request *req, void *arg)
 	proto_buf_init(&job->resp, (size_t)HUB_MAX_BODY * 2);
 	if (c)
 		c->state = C_BUSY;
-	hub_writer_submit(srv->writer, job);
+	hub_writer_submit(rt->run == hub_route_pull ? srv->reader : srv->writer, job);
 }
 
 static void on_done(evutil_socket_t fd, short what, void *arg)
 {
 	server *srv = arg;
-	hub_job *job = hub_writer_take_done(srv->writer);
+	hub_writer *from[2] = { srv->writer, srv->reader };
+	int i;
 
 	(void)fd, (void)what;
-	while (job) {
-		hub_job *next = job->next;
-		send_reply(srv, job->req, job->status, job->ctype, job->resp.data, job->resp.len, job);
-		hub_job_free(job);
-		job = next;
+	for (i = 0; i < 2; i++) {
+		hub_job *job = from[i] ? hub_writer_take_done(from[i]) : NULL;
+		while (job) {
+			hub_job *next = job->next;
+			send_reply(srv, job->req, job->status, job->ctype, job->resp.data,
+				   job->resp.len, job);
+			hub_job_free(job);
+			job = next;
+		}
 	}
 }
 
@@ -412,7 +418,8 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
 			busy++;
 		c = next;
 	}
-	if (srv->stopping && ((busy == 0 && hub_writer_pending(srv->writer) == 0) ||
+	if (srv->stopping && ((busy == 0 && hub_writer_pending(srv->writer) == 0 &&
+			       hub_writer_pending(srv->reader) == 0) ||
 			      now > srv->stop_by))
 		event_base_loopexit(srv->base, NULL);
 }
@@ -532,6 +539,12 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 		hub_errorf("cannot start the writer thread");
 		goto out;
 	}
+	srv.reader = hub_reader_start(ctx, wake_loop, &srv);
+	if (!srv.reader) {
+		hub_errorf("cannot start the pull reader thread on a read-only connection to"
+			   " '%s/%s': check the file's permissions", ctx->dir, HUB_DB_FILE);
+		goto out;
+	}
 	printf("listening on https://%s:%d\n", strchr(host, ':') ? "[::1]" : host,
 	       bound_port(srv.bound));
 	fflush(stdout);
@@ -541,6 +554,7 @@ out:
 	/* the writer finishes what it holds (merges are never cut), then the
 	 * loop's objects go; conn_free_cb may still run from event_base_free */
 	srv.stopping = 1;
+	hub_writer_stop(srv.reader);
 	hub_writer_stop(srv.writer);
 	if (srv.http)
 		evhttp_free(srv.http);

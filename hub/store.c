@@ -10,7 +10,10 @@
 #include <openssl/rand.h>
 #include "hub.h"
 
-#define HUB_STORE_VERSION "1"
+/* 2: hub_ledger_area (the pull index). A version-1 hub gains the table; its
+ * older ledger rows are not indexed and every pull still reads them
+ * ('area_from' in hub_meta is the first indexed row). */
+#define HUB_STORE_VERSION "2"
 
 static const char hub_tables_sql[] =
 	"CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -32,7 +35,29 @@ static const char hub_tables_sql[] =
 	" UNIQUE (origin, seq));"
 	"CREATE TABLE IF NOT EXISTS hub_rejection ("
 	" id INTEGER PRIMARY KEY, received INTEGER NOT NULL, source TEXT NOT NULL,"
-	" origin INTEGER, seq INTEGER, code TEXT NOT NULL, message TEXT NOT NULL);";
+	" origin INTEGER, seq INTEGER, code TEXT NOT NULL, message TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS hub_ledger_area ("
+	" commune INTEGER NOT NULL,"    /* 0: a district as a whole */
+	" ledger INTEGER NOT NULL, district INTEGER NOT NULL,"
+	" PRIMARY KEY (commune, ledger, district)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS hub_ledger_area_district ON hub_ledger_area(district, ledger);";
+
+/* Rows from here on are in hub_ledger_area; rows before it are read by every pull. */
+static int set_area_from(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t next = 1;
+	char v[32];
+
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) + 1 FROM hub_ledger", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		next = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	snprintf(v, sizeof(v), "%lld", (long long)next);
+	return hub_meta_set(db, "area_from", v);
+}
 
 int hub_store_migrate(sqlite3 *db)
 {
@@ -45,12 +70,16 @@ int hub_store_migrate(sqlite3 *db)
 		goto fail;
 	switch (hub_meta_get(db, "hub_schema", have, sizeof(have))) {
 	case 0:
-		if (hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
+		if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 			goto fail;
 		break;
 	case 1:
-		if (strcmp(have, HUB_STORE_VERSION) != 0)
+		if (strcmp(have, "1") == 0) {
+			if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
+				goto fail;
+		} else if (strcmp(have, HUB_STORE_VERSION) != 0) {
 			goto fail; /* newer hub tables than this program knows */
+		}
 		break;
 	default:
 		goto fail;
@@ -64,12 +93,92 @@ fail:
 	return rc;
 }
 
+/*
+ * Statement cache. The serve threads each own one connection for their whole
+ * life and run the same few statements for every push and pull, so preparing
+ * them every time was a tenth of a push (docs/BENCHMARKS.md). A thread that
+ * called hub_store_cache_begin(db) keeps the statements it prepares on db,
+ * keyed by the SQL text's address (every call site passes a literal); other
+ * callers (the one-shot commands) prepare and finalize as before, so
+ * sqlite3_close never meets a leftover statement.
+ */
+#define CACHE_SLOTS 48
+
+typedef struct stmt_cache {
+	sqlite3 *db;
+	int n;
+	const char *sql[CACHE_SLOTS];
+	sqlite3_stmt *st[CACHE_SLOTS];
+} stmt_cache;
+
+static _Thread_local stmt_cache *tls_cache;
+
+int hub_store_cache_begin(sqlite3 *db)
+{
+	if (tls_cache)
+		hub_store_cache_end();
+	tls_cache = proto_calloc(1, sizeof(*tls_cache));
+	if (!tls_cache)
+		return -1;
+	tls_cache->db = db;
+	return 0;
+}
+
+void hub_store_cache_end(void)
+{
+	int i;
+
+	if (!tls_cache)
+		return;
+	for (i = 0; i < tls_cache->n; i++)
+		sqlite3_finalize(tls_cache->st[i]);
+	free(tls_cache);
+	tls_cache = NULL;
+}
+
 static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
 {
+	stmt_cache *c = tls_cache;
 	sqlite3_stmt *st = NULL;
+	int i;
+
+	if (c && c->db == db) {
+		for (i = 0; i < c->n; i++) {
+			/* busy: a caller up the stack is still stepping it */
+			if (c->sql[i] == sql && !sqlite3_stmt_busy(c->st[i]))
+				return c->st[i];
+		}
+		if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+			return NULL;
+		if (c->n < CACHE_SLOTS) {
+			c->sql[c->n] = sql;
+			c->st[c->n++] = st;
+		}
+		return st;
+	}
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return NULL;
 	return st;
+}
+
+/* The end of one use: a cached statement is reset for the next, any other finalized. */
+static void unprep(sqlite3_stmt *st)
+{
+	stmt_cache *c = tls_cache;
+	int i;
+
+	if (!st)
+		return;
+	if (c) {
+		for (i = 0; i < c->n; i++) {
+			if (c->st[i] == st) {
+				sqlite3_reset(st);
+				sqlite3_clear_bindings(st);
+				return;
+			}
+		}
+	}
+	sqlite3_finalize(st);
 }
 
 int hub_meta_get(sqlite3 *db, const char *key, char *out, size_t outlen)
@@ -88,7 +197,7 @@ int hub_meta_get(sqlite3 *db, const char *key, char *out, size_t outlen)
 		if (v && (size_t)snprintf(out, outlen, "%s", v) < outlen)
 			rc = 1;
 	}
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -104,7 +213,7 @@ int hub_meta_set(sqlite3 *db, const char *key, const char *value)
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		rc = 0;
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -152,7 +261,7 @@ int hub_token_add(sqlite3 *db, const hub_scope *scope, int64_t now, int64_t ttl,
 	*id = sqlite3_last_insert_rowid(db);
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -188,7 +297,7 @@ int hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64_t agen
 		*state = HUB_TOKEN_EXPIRED;
 	else
 		*state = HUB_TOKEN_OK;
-	sqlite3_finalize(st);
+	unprep(st);
 	st = NULL;
 	rc = 0;
 	if (*state != HUB_TOKEN_OK)
@@ -206,7 +315,7 @@ int hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64_t agen
 		*state = HUB_TOKEN_USED;
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -227,7 +336,7 @@ int hub_agent_insert(sqlite3 *db, const uint8_t pub[PROTO_PUBKEY_LEN], const hub
 	sqlite3_bind_int64(st, 6, token_id);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		rc = 0;
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -252,7 +361,7 @@ int hub_agent_get(sqlite3 *db, uint64_t id, hub_agent *out)
 		out->revoked = sqlite3_column_int64(st, 4);
 		rc = 1;
 	}
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -281,7 +390,7 @@ int hub_agent_revoke(sqlite3 *db, const char *id, int64_t now)
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto out;
 	rc = sqlite3_changes(db) > 0;
-	sqlite3_finalize(st);
+	unprep(st);
 	st = NULL;
 	/* keep token and agent in step whichever way the operator named it */
 	st = prep(db, "UPDATE hub_agent SET revoked = ?1 WHERE revoked IS NULL AND id IN"
@@ -289,13 +398,13 @@ int hub_agent_revoke(sqlite3 *db, const char *id, int64_t now)
 	     );
 	if (!st || (sqlite3_bind_int64(st, 1, now), sqlite3_step(st)) != SQLITE_DONE)
 		rc = -1;
-	sqlite3_finalize(st);
+	unprep(st);
 	st = prep(db, "UPDATE hub_token SET revoked = ?1 WHERE revoked IS NULL AND agent IN"
 		      " (SELECT id FROM hub_agent WHERE revoked IS NOT NULL)");
 	if (!st || (sqlite3_bind_int64(st, 1, now), sqlite3_step(st)) != SQLITE_DONE)
 		rc = -1;
 out:
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -327,7 +436,7 @@ int hub_agent_each(sqlite3 *db, int64_t now, hub_agent_row_cb cb, void *arg)
 	}
 	if (step == SQLITE_DONE || step == SQLITE_ROW)
 		rc = 0;
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -350,7 +459,7 @@ int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32
 		memcpy(hash, sqlite3_column_blob(st, 1), 32);
 		rc = 0;
 	}
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -370,7 +479,7 @@ int hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[
 		memcpy(hash, sqlite3_column_blob(st, 0), 32);
 		rc = 1;
 	}
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -390,7 +499,7 @@ int hub_ledger_insert(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t 
 	sqlite3_bind_int64(st, 5, now);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		rc = 0;
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -411,7 +520,102 @@ int hub_ledger_each(sqlite3 *db, int64_t after, int limit, hub_ledger_row_cb cb,
 	}
 	if (step == SQLITE_DONE || step == SQLITE_ROW)
 		rc = 0;
-	sqlite3_finalize(st);
+	unprep(st);
+	return rc;
+}
+
+int64_t hub_ledger_last_id(sqlite3 *db)
+{
+	return sqlite3_last_insert_rowid(db);
+}
+
+int hub_area_add(sqlite3 *db, int64_t ledger, int64_t commune, int64_t district)
+{
+	sqlite3_stmt *st = prep(db, "INSERT OR IGNORE INTO hub_ledger_area(commune, ledger, district)"
+				    " VALUES (?, ?, ?)");
+	int rc = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, commune);
+	sqlite3_bind_int64(st, 2, ledger);
+	sqlite3_bind_int64(st, 3, district);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	unprep(st);
+	return rc;
+}
+
+int hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64_t to_district)
+{
+	sqlite3_stmt *st = prep(db, "INSERT OR IGNORE INTO hub_ledger_area(commune, ledger, district)"
+				    " SELECT ?3, ledger, ?4 FROM hub_ledger_area"
+				    " WHERE commune = ?2 AND ledger <= ?1");
+	int rc = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ledger);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	sqlite3_bind_int64(st, 4, to_district);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	unprep(st);
+	return rc;
+}
+
+int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
+			 hub_ledger_row_cb cb, void *arg)
+{
+	/* ids first (small, sorted), then each row's blob: the area part is an
+	 * index range per commune or district, never a walk of the ledger */
+	static const char by_commune[] =
+		"SELECT id FROM hub_ledger WHERE id > ?1 AND id < ?2"
+		" UNION SELECT ledger FROM hub_ledger_area WHERE commune = ?3 AND ledger > ?1"
+		" ORDER BY 1 LIMIT ?4";
+	static const char by_district[] =
+		"SELECT id FROM hub_ledger WHERE id > ?1 AND id < ?2"
+		" UNION SELECT ledger FROM hub_ledger_area WHERE district = ?3 AND ledger > ?1"
+		" ORDER BY 1 LIMIT ?4";
+	sqlite3_stmt *ids = NULL, *row = NULL;
+	int64_t *list = NULL;
+	uint64_t from = 1;
+	int rc = -1, step = SQLITE_DONE, n = 0, i;
+
+	if (limit <= 0 || hub_meta_get_u64(db, "area_from", &from) < 0)
+		return -1;
+	list = proto_calloc((size_t)limit, sizeof(*list));
+	ids = prep(db, scope->kind == HUB_SCOPE_DISTRICT ? by_district : by_commune);
+	if (!list || !ids)
+		goto out;
+	sqlite3_bind_int64(ids, 1, after);
+	sqlite3_bind_int64(ids, 2, from > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)from);
+	sqlite3_bind_int64(ids, 3, scope->code);
+	sqlite3_bind_int(ids, 4, limit);
+	while (n < limit && (step = sqlite3_step(ids)) == SQLITE_ROW)
+		list[n++] = sqlite3_column_int64(ids, 0);
+	if (n < limit && step != SQLITE_DONE)
+		goto out;
+	unprep(ids);
+	ids = NULL;
+	row = prep(db, "SELECT origin, sealed FROM hub_ledger WHERE id = ?");
+	if (!row)
+		goto out;
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(row, 1, list[i]);
+		if (sqlite3_step(row) != SQLITE_ROW)
+			goto out; /* the ids came from this same read transaction */
+		if (cb(arg, list[i], proto_i2u(sqlite3_column_int64(row, 0)),
+		       sqlite3_column_blob(row, 1), (size_t)sqlite3_column_bytes(row, 1)))
+			break;
+		sqlite3_reset(row);
+	}
+	rc = 0;
+out:
+	unprep(ids);
+	unprep(row);
+	free(list);
 	return rc;
 }
 
@@ -437,7 +641,7 @@ int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg)
 	}
 	if (step == SQLITE_DONE || step == SQLITE_ROW)
 		rc = 0;
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -460,7 +664,7 @@ int hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t
 	sqlite3_bind_text(st, 6, message, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		rc = 0;
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -481,7 +685,7 @@ int hub_household_commune(sqlite3 *db, proto_id id, int64_t *commune)
 		rc = sqlite3_column_type(st, 0) == SQLITE_INTEGER;
 		*commune = sqlite3_column_int64(st, 0);
 	}
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -509,7 +713,7 @@ int hub_event_anchor(sqlite3 *db, proto_id id, int *has_household, proto_id *hou
 		*unit = sqlite3_column_int64(st, 2);
 		rc = 1;
 	}
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -543,7 +747,7 @@ int hub_household_each(sqlite3 *db, int64_t commune, hub_household_cb cb, void *
 	}
 	if (step == SQLITE_DONE || step == SQLITE_ROW)
 		rc = 0;
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -566,7 +770,7 @@ int hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *stamp)
 		*stamp = proto_i2u(sqlite3_column_int64(st, 0));
 		rc = 0;
 	}
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }
 
@@ -587,6 +791,6 @@ int hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg)
 			cb(arg, sqlite3_column_name(st, i), (const char *)sqlite3_column_text(st, i));
 		rc = 1;
 	}
-	sqlite3_finalize(st);
+	unprep(st);
 	return rc;
 }

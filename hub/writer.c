@@ -1,17 +1,21 @@
 /*
- * writer.c - the single SQLite writer thread. The event loop only moves
- * bytes; verifying, inflating, merging and WAL checkpoints happen here, so a
- * slow merge or checkpoint never stalls other connections. Jobs go in through
- * a mutex-guarded queue; finished jobs come back on a second queue and the
- * loop is woken with the caller's thread-safe 'done' callback.
+ * writer.c - the serve worker threads: the single SQLite writer, and the
+ * reader that answers pulls on its own read-only connection (WAL lets it read
+ * a snapshot while the writer commits, so pushes never wait for pulls). The
+ * event loop only moves bytes. Jobs go in through a mutex-guarded queue;
+ * finished jobs come back on a second queue and the loop is woken with the
+ * caller's thread-safe 'done' callback.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hub.h"
 
 struct hub_writer {
 	hub_ctx *ctx;
+	hub_ctx own;               /* reader: the context with its own connection */
+	int reader;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -59,6 +63,11 @@ static void *writer_main(void *arg)
 {
 	hub_writer *w = arg;
 
+	/* the thread's connection keeps its statements for the thread's life;
+	 * without a merger (out of memory) pushes fall back to proto_merge */
+	hub_store_cache_begin(w->ctx->db);
+	if (!w->reader && proto_merger_new(w->ctx->db, &w->ctx->merger) != PROTO_OK)
+		w->ctx->merger = NULL;
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		hub_job *job;
@@ -88,16 +97,33 @@ static void *writer_main(void *arg)
 		pthread_mutex_lock(&w->lock);
 	}
 	pthread_mutex_unlock(&w->lock);
+	if (!w->reader) {
+		proto_merger_free(w->ctx->merger);
+		w->ctx->merger = NULL;
+	}
+	hub_store_cache_end();
 	return NULL;
 }
 
-hub_writer *hub_writer_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg)
+static hub_writer *start(hub_ctx *ctx, int reader, hub_writer_done_fn done, void *arg)
 {
 	hub_writer *w = proto_calloc(1, sizeof(*w));
+	char path[PATH_MAX];
 
 	if (!w)
 		return NULL;
 	w->ctx = ctx;
+	w->reader = reader;
+	if (reader) {
+		w->own = *ctx;
+		w->own.db = NULL;
+		w->own.merger = NULL;
+		if (hub_path(ctx, HUB_DB_FILE, path, sizeof(path)) ||
+		    sqlite3_open_v2(path, &w->own.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+		    sqlite3_busy_timeout(w->own.db, 10000) != SQLITE_OK)
+			goto fail;
+		w->ctx = &w->own;
+	}
 	w->done = done;
 	w->done_arg = arg;
 	pthread_mutex_init(&w->lock, NULL);
@@ -105,10 +131,23 @@ hub_writer *hub_writer_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg)
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		pthread_mutex_destroy(&w->lock);
 		pthread_cond_destroy(&w->wake);
-		free(w);
-		return NULL;
+		goto fail;
 	}
 	return w;
+fail:
+	sqlite3_close(w->own.db);
+	free(w);
+	return NULL;
+}
+
+hub_writer *hub_writer_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg)
+{
+	return start(ctx, 0, done, arg);
+}
+
+hub_writer *hub_reader_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg)
+{
+	return start(ctx, 1, done, arg);
 }
 
 void hub_writer_submit(hub_writer *w, hub_job *job)
@@ -166,5 +205,6 @@ void hub_writer_stop(hub_writer *w)
 	}
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->wake);
+	sqlite3_close(w->own.db); /* the reader's; NULL for the writer */
 	free(w);
 }

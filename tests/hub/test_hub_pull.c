@@ -1,0 +1,241 @@
+/*
+ * test_hub_pull.c - what a pull returns now that it reads only the ledger
+ * rows the area index names: each laptop gets the records of its own area and
+ * nothing else, a district laptop gets its communes, and a household moved
+ * by an edit from one commune to another reaches the new commune's laptops
+ * with the records that built it before the move.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include "hubtest.h"
+
+#define COMMUNE_A 31498   /* Phường 5, district 941 */
+#define COMMUNE_B 31501   /* district 941 too */
+#define DISTRICT 941
+#define FAR_COMMUNE 31510 /* another district's commune */
+
+static ht_hub hub;
+static ht_agent a1, b1, b2, dist, far;
+static proto_key *hubkey;
+
+static void enrol(ht_agent *a, const char *name, const char *opt, int code)
+{
+	char token[128];
+	ht_resp r;
+
+	assert_int_equal(ht_agent_new(a, &hub, name), 0);
+	assert_int_equal(ht_token(&hub, opt, code, NULL, token), 0);
+	assert_int_equal(ht_enroll(&hub, a, token, &r), 0);
+	assert_int_equal(r.status, 200);
+	ht_resp_free(&r);
+}
+
+static int group_setup(void **state)
+{
+	char path[400];
+
+	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (ht_hub_init(&hub) || ht_hub_start(&hub, NULL))
+		return -1;
+	snprintf(path, sizeof(path), "%s/hub/hub.key", hub.dir);
+	return proto_key_load_private(path, &hubkey) == PROTO_OK ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	char cmd[400];
+
+	(void)state;
+	ht_hub_stop(&hub, SIGTERM);
+	ht_agent_free(&a1);
+	ht_agent_free(&b1);
+	ht_agent_free(&b2);
+	ht_agent_free(&dist);
+	ht_agent_free(&far);
+	proto_key_free(hubkey);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", hub.dir);
+	if (system(cmd) != 0)
+		return -1;
+	curl_global_cleanup();
+	return 0;
+}
+
+static void push_ok(ht_agent *a, const proto_buf *b)
+{
+	ht_resp r;
+
+	assert_int_equal(ht_request(&hub, a, "POST", "/v1/push", b->data, b->len, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\"status\": \"applied\""));
+	ht_resp_free(&r);
+}
+
+/* What one pull holds: household records by writer and the communes named. */
+typedef struct seen {
+	int status;
+	char cursor[32];
+	size_t records;
+	size_t by_writer[5];      /* a1, b1, b2, dist, far */
+	int names_of_a1;          /* household records of a1 that carry a name */
+	int commune_a, commune_b; /* records naming each commune */
+} seen;
+
+static void pull(ht_agent *a, const char *after, seen *s)
+{
+	const ht_agent *who[5] = { &a1, &b1, &b2, &dist, &far };
+	proto_changeset cs;
+	char path[64];
+	ht_resp r;
+	size_t i, k, w;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(path, sizeof(path), "/v1/pull?after=%s", after);
+	assert_int_equal(ht_request(&hub, a, "GET", path, NULL, 0, &r), 0);
+	s->status = (int)r.status;
+	snprintf(s->cursor, sizeof(s->cursor), "%s", r.cursor);
+	if (r.status == 204) {
+		ht_resp_free(&r);
+		return;
+	}
+	assert_int_equal(r.status, 200);
+	assert_int_equal(proto_open(r.bin, r.bin_len, hubkey, &cs, NULL), PROTO_OK);
+	s->records = cs.nrecords;
+	for (i = 0; i < cs.nrecords; i++) {
+		const proto_record *rec = &cs.records[i];
+		for (w = 0; w < 5; w++)
+			if (rec->writer == who[w]->id)
+				s->by_writer[w]++;
+		for (k = 0; k < rec->nfields; k++) {
+			const proto_field *f = &rec->fields[k];
+			if (f->field == PROTO_HH_NAME && rec->writer == a1.id)
+				s->names_of_a1++;
+			if (f->field == PROTO_HH_COMMUNE && f->value.type == PROTO_V_INT) {
+				s->commune_a += f->value.i == COMMUNE_A;
+				s->commune_b += f->value.i == COMMUNE_B;
+			}
+		}
+	}
+	proto_changeset_release(&cs);
+	ht_resp_free(&r);
+}
+
+/* dist moves a1's first household to commune B (a field edit, nothing else). */
+static void seal_move(proto_buf *out)
+{
+	proto_changeset cs;
+	proto_id id = { a1.id, 1 };
+	uint8_t hash[32];
+	uint64_t seq = dist.seq + 1;
+
+	assert_int_equal(proto_changeset_init(&cs, "soc-trang-2023", dist.id, seq, dist.last_hash,
+					      proto_hlc_now(&dist.clock, proto_wall_ms())), PROTO_OK);
+	assert_int_equal(proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id,
+					       proto_hlc_now(&dist.clock, proto_wall_ms()), dist.id),
+			 PROTO_OK);
+	assert_int_equal(proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, COMMUNE_B), PROTO_OK);
+	assert_int_equal(proto_seal(&cs, dist.key, out, hash), PROTO_OK);
+	dist.seq = seq;
+	memcpy(dist.last_hash, hash, 32);
+	proto_changeset_release(&cs);
+}
+
+static void test_pull_by_area(void **state)
+{
+	proto_buf b;
+	seen s;
+
+	(void)state;
+	enrol(&a1, "a1", "--commune", COMMUNE_A);
+	enrol(&b1, "b1", "--commune", COMMUNE_B);
+	enrol(&b2, "b2", "--commune", COMMUNE_B);
+	enrol(&dist, "dist", "--district", DISTRICT);
+	enrol(&far, "far", "--commune", FAR_COMMUNE);
+	proto_buf_init(&b, 1 << 24);
+	assert_int_equal(ht_households(&a1, NULL, COMMUNE_A, 3, &b, 0), 0);
+	push_ok(&a1, &b);
+	proto_buf_reset(&b);
+	assert_int_equal(ht_households(&b1, NULL, COMMUNE_B, 2, &b, 0), 0);
+	push_ok(&b1, &b);
+	proto_buf_release(&b);
+	/* every ledger row is indexed under the commune it touches */
+	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_ledger_area WHERE commune = 31498") == 1);
+	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_ledger_area WHERE district = 941") == 2);
+
+	/* b2 gets b1's two households and nothing of commune A */
+	pull(&b2, "0", &s);
+	assert_int_equal(s.status, 200);
+	assert_int_equal(s.records, 2);
+	assert_int_equal(s.by_writer[1], 2);
+	assert_int_equal(s.commune_a, 0);
+	/* b1 is not sent its own records back */
+	pull(&b1, "0", &s);
+	assert_int_equal(s.status, 204);
+	/* the district laptop gets both communes */
+	pull(&dist, "0", &s);
+	assert_int_equal(s.records, 5);
+	assert_int_equal(s.commune_a, 3);
+	assert_int_equal(s.commune_b, 2);
+	/* another district: nothing, and a cursor that does not go backwards */
+	pull(&far, "0", &s);
+	assert_int_equal(s.status, 204);
+	assert_string_equal(s.cursor, "0");
+}
+
+static void test_moved_household_follows(void **state)
+{
+	char cursor_b2[32], sql[160];
+	proto_buf b;
+	seen s;
+
+	(void)state;
+	pull(&b2, "0", &s);
+	snprintf(cursor_b2, sizeof(cursor_b2), "%s", s.cursor);
+	proto_buf_init(&b, 1 << 20);
+	seal_move(&b);
+	push_ok(&dist, &b);
+	proto_buf_release(&b);
+	snprintf(sql, sizeof(sql), "SELECT commune FROM household WHERE id_origin = %lld"
+		 " AND id_serial = 1", (long long)proto_u2i(a1.id));
+	assert_true(ht_sql(&hub, sql) == COMMUNE_B);
+	/* a1's creating row is now indexed under B as well */
+	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_ledger_area WHERE commune = 31501") == 3);
+
+	/* a new laptop of commune B (cursor 0) gets the moved household whole:
+	 * a1's record that created it (its name) as well as the move */
+	pull(&b2, "0", &s);
+	assert_int_equal(s.status, 200);
+	assert_int_equal(s.names_of_a1, 1);
+	assert_int_equal(s.by_writer[3], 1);
+	assert_int_equal(s.by_writer[1], 2);
+	/* a laptop already past a1's row gets the move itself */
+	pull(&b2, cursor_b2, &s);
+	assert_int_equal(s.status, 200);
+	assert_int_equal(s.records, 1);
+	assert_int_equal(s.by_writer[3], 1);
+	assert_int_equal(s.commune_b, 1);
+	/* commune A's laptops are not sent the move: a pull relays the records
+	 * of households in the puller's area now, and this one is in B (the
+	 * full-ledger pull behaved the same; docs/HUB.md) */
+	pull(&a1, "0", &s);
+	assert_int_equal(s.status, 204);
+	/* and the far commune still nothing */
+	pull(&far, "0", &s);
+	assert_int_equal(s.status, 204);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pull_by_area),
+		cmocka_unit_test(test_moved_household_follows),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
