@@ -134,11 +134,6 @@ int agent_run(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("unknown command '%s'; see 'maiam-agent --help'"), argv[0]);
 		return AGENT_USAGE;
 	}
-	if (!cmd->fn) {
-		agent_err(_("'%s' is not available in this build yet; use 'maiam-agent export' and carry the file to the hub"),
-			  cmd->name);
-		return AGENT_FAIL;
-	}
 	if ((cmd->flags & NEED_STORE) && !wants_help(argc, argv)) {
 		rc = agent_store_open(ctx);
 		if (rc != AGENT_OK)

@@ -15,6 +15,12 @@
 #define CA_MAX (64u << 10)
 #define CERT_MAX 8192
 
+/* The scope kind as a word of the user's language, for messages. */
+static const char *scope_word(const char *kind)
+{
+	return strcmp(kind, "district") == 0 ? _("district") : _("commune");
+}
+
 static void help(FILE *f)
 {
 	fprintf(f, "%s", _("usage: maiam-agent enroll --hub URL --ca FILE --token TOKEN [--json]\n\n"
@@ -118,7 +124,7 @@ static int read_answer(agent_ctx *ctx, const agent_http *h, agent_hub_info *info
 	}
 	if (!scope_covers(ctx, info)) {
 		agent_err(_("the token is for %s %lld but this laptop records commune %d; ask the operator to revoke agent '%s' and give a token for commune %d"),
-			  info->scope_kind, (long long)info->scope_code, ctx->commune, info->agent_id,
+			  scope_word(info->scope_kind), (long long)info->scope_code, ctx->commune, info->agent_id,
 			  ctx->commune);
 		goto out;
 	}
@@ -266,7 +272,7 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 			(long long)info.scope_code);
 	} else {
 		fprintf(ctx->out, _("Enrolled with %s as agent %s (%s %lld, campaign %s); hub key %s pinned.\n"),
-			info.url, info.agent_id, info.scope_kind, (long long)info.scope_code, campaign,
+			info.url, info.agent_id, scope_word(info.scope_kind), (long long)info.scope_code, campaign,
 			info.hub_key_id);
 	}
 	rc = AGENT_OK;
