@@ -201,6 +201,11 @@ typedef struct hub_verdict {
  */
 int hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
 	       hub_verdict *v);
+/* The same, inside a write transaction the caller holds (the writer's group
+ * commit): the change-set goes in its own savepoint, undone alone if it fails;
+ * nothing is durable until the caller commits. */
+int hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+		       const char *source, hub_verdict *v);
 /* Seal records with the hub key as the hub's next change-set and ledger it. */
 int hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen);
 /* Is commune inside scope (using the campaign's units)? */
@@ -242,6 +247,9 @@ void hub_job_header(hub_job *job, const char *name, const char *value);
 
 void hub_route_enroll(hub_ctx *ctx, hub_job *job);
 void hub_route_push(hub_ctx *ctx, hub_job *job);
+/* Several queued pushes in one transaction (group commit), each answered
+ * only after the COMMIT; jobs[] all have run == hub_route_push. */
+void hub_route_push_batch(hub_ctx *ctx, hub_job **jobs, size_t n);
 void hub_route_pull(hub_ctx *ctx, hub_job *job);
 
 /* writer.c */

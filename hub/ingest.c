@@ -501,28 +501,35 @@ out:
 	return rc;
 }
 
+/* Its own transaction, or (batched: the writer's group commit holds one) its
+ * own savepoint, so a failing change-set is undone alone. */
 static int commit_merge(hub_ctx *ctx, const proto_changeset *cs, const uint8_t *data, size_t len,
 			const uint8_t hash[32], uint64_t max_stamp, proto_merge_stats *stats,
-			char *err, size_t errlen)
+			int batched, char *err, size_t errlen)
 {
-	if (sqlite3_exec(ctx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(ctx->db, batched ? "SAVEPOINT hub_ingest" : "BEGIN IMMEDIATE", NULL, NULL,
+			 NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "database busy: %s", sqlite3_errmsg(ctx->db));
 		return -1;
 	}
 	if (merge_and_ledger(ctx, cs, data, len, hash, max_stamp, stats, err, errlen))
 		goto fail;
-	if (sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(ctx->db, batched ? "RELEASE hub_ingest" : "COMMIT", NULL, NULL,
+			 NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "commit failed: %s", sqlite3_errmsg(ctx->db));
 		goto fail;
 	}
 	return 0;
 fail:
-	sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
+	if (batched)
+		sqlite3_exec(ctx->db, "ROLLBACK TO hub_ingest; RELEASE hub_ingest", NULL, NULL, NULL);
+	else
+		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }
 
-int hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
-	       hub_verdict *v)
+static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
+		  int batched, hub_verdict *v)
 {
 	proto_header hdr;
 	proto_changeset cs;
@@ -625,7 +632,8 @@ int hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, con
 		       (unsigned long long)hdr.seq);
 		goto rejected;
 	}
-	if (commit_merge(ctx, &cs, data, len, v->hash, max_stamp, &v->stats, err, sizeof(err))) {
+	if (commit_merge(ctx, &cs, data, len, v->hash, max_stamp, &v->stats, batched, err,
+			 sizeof(err))) {
 		/* a concurrent writer (import, approve) may have taken the seq meanwhile */
 		if (hub_ledger_hash_at(ctx->db, hdr.origin, hdr.seq, at) == 1 &&
 		    memcmp(at, v->hash, 32) == 0) {
@@ -660,6 +668,18 @@ out:
 		proto_changeset_release(&cs);
 	proto_key_free(key);
 	return rc;
+}
+
+int hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
+	       hub_verdict *v)
+{
+	return ingest(ctx, data, len, peer, source, 0, v);
+}
+
+int hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+		       const char *source, hub_verdict *v)
+{
+	return ingest(ctx, data, len, peer, source, 1, v);
 }
 
 int hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen)

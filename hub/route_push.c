@@ -1,39 +1,38 @@
 /*
  * route_push.c - POST /v1/push: the body is one sealed change-set. Runs in the
  * writer thread; the checks and the merge are hub_ingest's, the same ones a
- * USB import makes. The answer is JSON, success or not.
+ * USB import makes. The answer is JSON, success or not. Pushes that queued up
+ * while the writer was busy are merged together (group commit): one
+ * transaction, a savepoint each, every answer held back until the COMMIT.
  */
 #include <stdio.h>
 #include "hub.h"
 
-void hub_route_push(hub_ctx *ctx, hub_job *job)
+static void answer(hub_job *job, int rc, const hub_verdict *v)
 {
-	hub_verdict v;
 	proto_buf *b = &job->resp;
 	char hash[65];
-	int rc;
 
-	rc = hub_ingest(ctx, job->body, job->len, job->peer, "push", &v);
-	job->status = v.status;
+	job->status = v->status;
 	job->ctype = "application/json";
 	proto_buf_reset(b);
 	if (rc == 0) {
-		proto_hex(v.hash, 32, hash);
+		proto_hex(v->hash, 32, hash);
 		if (proto_buf_appendf(b, "{\"status\": \"%s\", \"seq\": %llu, \"hash\": \"%s\","
 				      " \"applied\": %zu, \"already\": %zu, \"stale\": %zu,"
-				      " \"conflicts\": %zu}\n", v.code, (unsigned long long)v.seq, hash,
-				      v.stats.applied, v.stats.already, v.stats.stale, v.stats.conflicts))
+				      " \"conflicts\": %zu}\n", v->code, (unsigned long long)v->seq, hash,
+				      v->stats.applied, v->stats.already, v->stats.stale, v->stats.conflicts))
 			hub_job_error(job, 500, "internal", "answer too large");
 		return;
 	}
-	if (proto_buf_append_str(b, "{\"error\": ") || hub_json_str(b, v.code) ||
-	    proto_buf_append_str(b, ", \"message\": ") || hub_json_str(b, v.message))
+	if (proto_buf_append_str(b, "{\"error\": ") || hub_json_str(b, v->code) ||
+	    proto_buf_append_str(b, ", \"message\": ") || hub_json_str(b, v->message))
 		goto fail;
-	if (v.expected_seq && proto_buf_appendf(b, ", \"expected_seq\": %llu",
-						(unsigned long long)v.expected_seq))
+	if (v->expected_seq && proto_buf_appendf(b, ", \"expected_seq\": %llu",
+						 (unsigned long long)v->expected_seq))
 		goto fail;
-	if (v.has_expected_hash) {
-		proto_hex(v.expected_hash, 32, hash);
+	if (v->has_expected_hash) {
+		proto_hex(v->expected_hash, 32, hash);
 		if (proto_buf_appendf(b, ", \"expected_prev\": \"%s\"", hash))
 			goto fail;
 	}
@@ -42,4 +41,33 @@ void hub_route_push(hub_ctx *ctx, hub_job *job)
 	return;
 fail:
 	hub_job_error(job, 500, "internal", "answer too large");
+}
+
+void hub_route_push(hub_ctx *ctx, hub_job *job)
+{
+	hub_verdict v;
+	int rc = hub_ingest(ctx, job->body, job->len, job->peer, "push", &v);
+
+	answer(job, rc, &v);
+}
+
+void hub_route_push_batch(hub_ctx *ctx, hub_job **jobs, size_t n)
+{
+	hub_verdict v;
+	size_t i;
+
+	if (n == 1 || sqlite3_exec(ctx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		for (i = 0; i < n; i++)
+			hub_route_push(ctx, jobs[i]);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		answer(jobs[i], hub_ingest_batched(ctx, jobs[i]->body, jobs[i]->len, jobs[i]->peer,
+						   "push", &v), &v);
+	if (sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return;
+	/* nothing of the batch is durable: no push may be told it was applied */
+	sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
+	for (i = 0; i < n; i++)
+		hub_job_error(jobs[i], 503, "busy", "the hub could not commit this push: send it again");
 }

@@ -12,6 +12,8 @@
 #include <string.h>
 #include "hub.h"
 
+#define HUB_BATCH_MAX 32 /* pushes per group commit */
+
 struct hub_writer {
 	hub_ctx *ctx;
 	hub_ctx own;               /* reader: the context with its own connection */
@@ -70,28 +72,40 @@ static void *writer_main(void *arg)
 		w->ctx->merger = NULL;
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
-		hub_job *job;
+		hub_job *batch[HUB_BATCH_MAX];
+		size_t n = 0, i;
 
 		while (!w->head && !w->stopping)
 			pthread_cond_wait(&w->wake, &w->lock);
 		if (!w->head)
 			break; /* stopping and drained */
-		job = w->head;
-		w->head = job->next;
+		/* one job, or every push waiting at the head of the queue (up to
+		 * HUB_BATCH_MAX): they share one transaction and one fsync */
+		do {
+			hub_job *job = w->head;
+			w->head = job->next;
+			job->next = NULL;
+			batch[n++] = job;
+		} while (!w->reader && batch[0]->run == hub_route_push && w->head &&
+			 w->head->run == hub_route_push && n < HUB_BATCH_MAX);
 		if (!w->head)
 			w->tail = NULL;
-		job->next = NULL;
 		pthread_mutex_unlock(&w->lock);
 
-		job->run(w->ctx, job);
+		if (n > 1)
+			hub_route_push_batch(w->ctx, batch, n);
+		else
+			batch[0]->run(w->ctx, batch[0]);
 
 		pthread_mutex_lock(&w->lock);
-		if (w->done_tail)
-			w->done_tail->next = job;
-		else
-			w->done_head = job;
-		w->done_tail = job;
-		w->pending--;
+		for (i = 0; i < n; i++) {
+			if (w->done_tail)
+				w->done_tail->next = batch[i];
+			else
+				w->done_head = batch[i];
+			w->done_tail = batch[i];
+		}
+		w->pending -= n;
 		pthread_mutex_unlock(&w->lock);
 		w->done(w->done_arg);
 		pthread_mutex_lock(&w->lock);
