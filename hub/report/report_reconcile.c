@@ -178,7 +178,8 @@ out:
 }
 
 /* Each pair of stages where the later one is dated before the earlier one,
- * and the reasons given for forced milestones. */
+ * the latest stage recorded while an earlier one is missing, and the
+ * reasons given for forced milestones. */
 static int order_detail(walk *w, sqlite3_stmt *st, sqlite3_stmt *forced, const char *hid)
 {
 	const char *d[9];
@@ -199,6 +200,26 @@ static int order_detail(walk *w, sqlite3_stmt *st, sqlite3_stmt *forced, const c
 					return -1;
 				first = 0;
 			}
+	/* a stage recorded while an earlier one never was: name the latest missing one */
+	if (proto_buf_append_str(&w->it.extra, "], \"missing\": ["))
+		return -1;
+	for (k = 8, j = 0; k >= 2; k--) {
+		int gap = 0;
+		if (!d[k])
+			continue;
+		for (gap = k - 1; gap >= 1 && d[gap]; gap--)
+			;
+		if (gap < 1)
+			break;
+		if (proto_buf_appendf(&w->it.detail, "%s%s %s khi chưa có %s", first ? "" : "; ",
+				      proto_stages[k - 1], d[k], proto_stages[gap - 1]) ||
+		    proto_buf_appendf(&w->it.extra, "%s[\"%s\", \"%s\"]", j ? ", " : "",
+				      proto_stages[k - 1], proto_stages[gap - 1]))
+			return -1;
+		first = 0;
+		j = 1;
+		break; /* the latest recorded stage is the one a human checks */
+	}
 	if (proto_buf_append_str(&w->it.extra, "], \"forced\": ["))
 		return -1;
 	sqlite3_bind_int64(forced, 1, sqlite3_column_int64(st, 0));

@@ -19,7 +19,8 @@
  *   d1..d8: first date of each stage among its non-voided milestones.
  *   r1..r8: the date it reached stage k = first date of k or any later stage
  *   ('~' sorts after every date and means "not reached").
- *   disorder: some stage is dated before an earlier stage.
+ *   disorder: a stage is recorded while an earlier one is missing (the agent
+ *   only allows that with --force) or is dated before an earlier stage.
  * report_count: households per (commune, slot, date) where slot 1..8 is the
  *   stage reached on that date, 0 registered and 9 approved (date '').
  * report_fund: contribution sums per (unit, source, date); a household's
@@ -107,9 +108,11 @@ static int append_disorder(proto_buf *b)
 
 	if (proto_buf_append_str(b, "coalesce("))
 		return -1;
+	/* "handed over with no roof" is as wrong as "handed over before the roof" */
 	for (j = 1; j <= 8; j++)
 		for (k = j + 1; k <= 8; k++) {
-			if (proto_buf_appendf(b, "%sd%d < d%d", first ? "" : " OR ", k, j))
+			if (proto_buf_appendf(b, "%s(d%d IS NOT NULL AND (d%d IS NULL OR d%d < d%d))",
+					      first ? "" : " OR ", k, j, k, j))
 				return -1;
 			first = 0;
 		}

@@ -35,7 +35,14 @@ static void small_world(rt_db *t, proto_id *hh0)
 	assert_int_equal(rt_report_migrate(t), 0);
 	rt_batch_init(&a, 0x0a0a0a0a0a0a0a0aull);
 	h = *hh0 = rt_household(&a, commune, tricky, "094000000001", "approved");
+	/* every stage in order: a house that skipped one is a reconcile item */
+	rt_milestone(&a, h, "surveyed", "2023-06-10", NULL);
+	rt_milestone(&a, h, "approved", "2023-06-20", NULL);
 	rt_milestone(&a, h, "started", "2023-07-01", NULL);
+	rt_milestone(&a, h, "foundation", "2023-07-08", NULL);
+	rt_milestone(&a, h, "walls", "2023-07-20", NULL);
+	rt_milestone(&a, h, "roof", "2023-08-01", NULL);
+	rt_milestone(&a, h, "completed", "2023-08-15", NULL);
 	rt_milestone(&a, h, "handed_over", "2023-08-20", NULL);
 	rt_contribution(&a, &h, commune, "mps", 40000000, 0, NULL, 0, "2023-07-01");
 	rt_household(&a, commune, "Trần Thị Lan", "094000000001", "proposed");
