@@ -213,7 +213,7 @@ int hub_in_scope(const hub_ctx *ctx, const hub_scope *scope, int64_t commune);
 
 /* ---- json.c: the small JSON the protocol needs -------------------------- */
 
-/* Append s as a JSON string (with quotes). */
+/* Append s as a JSON string (with quotes), or null when s is NULL. */
 int hub_json_str(proto_buf *b, const char *s);
 /* Find "key": "string" in a flat JSON object; value copied, unescaped. 1/0/-1 (malformed). */
 int hub_json_get_str(const char *json, size_t len, const char *key, char *out, size_t outlen);

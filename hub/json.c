@@ -10,6 +10,8 @@ int hub_json_str(proto_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
+	if (!s)
+		return proto_buf_append_str(b, "null") ? -1 : 0;
 	if (proto_buf_append_byte(b, '"'))
 		return -1;
 	for (; *p; p++) {

@@ -109,8 +109,8 @@ static int awards_json(const proto_campaign *c, const report_progress *p, proto_
 	char rule[512];
 	size_t i;
 
-	if (proto_buf_append_str(b, "{\"as_of\": ") || report_json_str(b, p->as_of) ||
-	    proto_buf_append_str(b, ", \"deadline\": ") || report_json_str(b, c->deadline) ||
+	if (proto_buf_append_str(b, "{\"as_of\": ") || hub_json_str(b, p->as_of) ||
+	    proto_buf_append_str(b, ", \"deadline\": ") || hub_json_str(b, c->deadline) ||
 	    proto_buf_append_str(b, ", \"districts\": ["))
 		return -1;
 	for (i = 0; i < p->n; i++) {
@@ -122,13 +122,13 @@ static int awards_json(const proto_campaign *c, const report_progress *p, proto_
 		rule_text(c, t, rule, sizeof(rule));
 		if ((i && proto_buf_append_byte(b, ',')) ||
 		    proto_buf_appendf(b, "\n  {\"code\": %d, \"name\": ", l->code) ||
-		    report_json_str(b, l->name) ||
+		    hub_json_str(b, l->name) ||
 		    proto_buf_appendf(b, ", \"target\": %d, \"collectives\": %d, \"individuals\": %d,"
 				      " \"rule\": ", t, cr ? cr->count : 0, ir ? ir->count : 0) ||
-		    report_json_str(b, rule) || proto_buf_append_str(b, ", \"collectives_rule\": ") ||
-		    report_json_str(b, cr ? cr->text : NULL) ||
+		    hub_json_str(b, rule) || proto_buf_append_str(b, ", \"collectives_rule\": ") ||
+		    hub_json_str(b, cr ? cr->text : NULL) ||
 		    proto_buf_append_str(b, ", \"individuals_rule\": ") ||
-		    report_json_str(b, ir ? ir->text : NULL) ||
+		    hub_json_str(b, ir ? ir->text : NULL) ||
 		    proto_buf_appendf(b, ", \"handed_over_on_time\": %lld, \"met_target_on_time\": %s}",
 				      (long long)l->on_time, l->on_time >= l->target ? "true" : "false"))
 			return -1;

@@ -177,7 +177,7 @@ static int json_unit(proto_buf *b, const fund_unit *f, int named)
 	if (proto_buf_append_byte(b, '{'))
 		return -1;
 	if (named && (proto_buf_appendf(b, "\"code\": %d, \"name\": ", f->code) ||
-		      report_json_str(b, f->name) || proto_buf_append_str(b, ", ")))
+		      hub_json_str(b, f->name) || proto_buf_append_str(b, ", ")))
 		return -1;
 	if (json_sums(b, f->sum) || proto_buf_append_str(b, ", \"by_source\": {"))
 		return -1;
@@ -192,7 +192,7 @@ static int funds_json(const fund_model *m, const char *as_of, proto_buf *b)
 {
 	size_t i;
 
-	if (proto_buf_append_str(b, "{\"as_of\": ") || report_json_str(b, as_of) ||
+	if (proto_buf_append_str(b, "{\"as_of\": ") || hub_json_str(b, as_of) ||
 	    proto_buf_append_str(b, ", \"districts\": ["))
 		return -1;
 	for (i = 0; i + 2 < m->n; i++)

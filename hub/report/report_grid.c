@@ -194,28 +194,6 @@ int report_html_text(proto_buf *b, const char *s)
 	return 0;
 }
 
-int report_json_str(proto_buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (!s)
-		return proto_buf_append_str(b, "null") ? -1 : 0;
-	if (proto_buf_append_byte(b, '"'))
-		return -1;
-	for (; *p; p++) {
-		int r;
-		if (*p == '"' || *p == '\\')
-			r = proto_buf_appendf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			r = proto_buf_appendf(b, "\\u%04x", *p);
-		else
-			r = proto_buf_append_byte(b, *p);
-		if (r)
-			return -1;
-	}
-	return proto_buf_append_byte(b, '"') ? -1 : 0;
-}
-
 static const char html_style[] =
 	"<style>body{font-family:sans-serif;margin:1.5em;color:#222}"
 	"table{border-collapse:collapse;margin:0.5em 0 1.5em}"

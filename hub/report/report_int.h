@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include "maiam/proto.h"
 #include "report.h"
+#include "hub.h" /* hub_json_str */
 
 /* ---- report_grid.c: cells, formats, Vietnamese numbers ------------------ */
 
@@ -64,7 +65,6 @@ size_t report_display_width(const char *s);
 int report_csv_field(proto_buf *b, const char *s);
 int report_html_text(proto_buf *b, const char *s);
 int report_html_head(proto_buf *b, const char *title);
-int report_json_str(proto_buf *b, const char *s); /* "..." or null */
 
 /* ---- report_progress.c ------------------------------------------------- */
 

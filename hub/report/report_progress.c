@@ -238,7 +238,7 @@ static int json_line(proto_buf *b, const proto_campaign *c, const report_progres
 	if (proto_buf_append_byte(b, '{'))
 		return -1;
 	if (!total && (proto_buf_appendf(b, "\"code\": %d, \"name\": ", l->code) ||
-		       report_json_str(b, l->name) || proto_buf_append_str(b, ", ")))
+		       hub_json_str(b, l->name) || proto_buf_append_str(b, ", ")))
 		return -1;
 	if (!total && p->by_commune && proto_buf_appendf(b, "\"district\": %d, ", l->district))
 		return -1;
@@ -265,8 +265,8 @@ static int progress_json(const proto_campaign *c, const report_progress *p, prot
 {
 	size_t i;
 
-	if (proto_buf_append_str(b, "{\"as_of\": ") || report_json_str(b, p->as_of) ||
-	    proto_buf_append_str(b, ", \"deadline\": ") || report_json_str(b, c->deadline) ||
+	if (proto_buf_append_str(b, "{\"as_of\": ") || hub_json_str(b, p->as_of) ||
+	    proto_buf_append_str(b, ", \"deadline\": ") || hub_json_str(b, c->deadline) ||
 	    proto_buf_appendf(b, ", \"%s\": [", p->by_commune ? "communes" : "districts"))
 		return -1;
 	for (i = 0; i < p->n; i++)

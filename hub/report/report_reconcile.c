@@ -113,9 +113,9 @@ static int walk_conflicts(walk *w)
 				       text_or(st, 4, ""), text_or(st, 5, "")) ||
 		     proto_buf_appendf(&w->it.extra, ", \"household\": \"%s\", \"field\": \"%s\","
 				       " \"winner\": ", hid, field) ||
-		     report_json_str(&w->it.extra, (const char *)sqlite3_column_text(st, 4)) ||
+		     hub_json_str(&w->it.extra, (const char *)sqlite3_column_text(st, 4)) ||
 		     proto_buf_append_str(&w->it.extra, ", \"loser\": ") ||
-		     report_json_str(&w->it.extra, (const char *)sqlite3_column_text(st, 5))))
+		     hub_json_str(&w->it.extra, (const char *)sqlite3_column_text(st, 5))))
 			goto out;
 		if (emit(w))
 			goto out;
@@ -148,7 +148,7 @@ static int walk_duplicates(walk *w)
 			    proto_buf_appendf(&w->it.detail, "%lld hộ cùng số:",
 					      (long long)sqlite3_column_int64(st, 1)) ||
 			    proto_buf_append_str(&w->it.extra, ", \"national_id\": ") ||
-			    report_json_str(&w->it.extra, nid) ||
+			    hub_json_str(&w->it.extra, nid) ||
 			    proto_buf_append_str(&w->it.extra, ", \"households\": ["))
 				goto out;
 			sqlite3_bind_text(hh, 1, nid, -1, SQLITE_TRANSIENT);
@@ -229,9 +229,9 @@ static int order_detail(walk *w, sqlite3_stmt *st, sqlite3_stmt *forced, const c
 		if (proto_buf_appendf(&w->it.detail, "; %s được ghi ngoài thứ tự, lý do: %s",
 				      text_or(forced, 0, "?"), text_or(forced, 1, "")) ||
 		    proto_buf_appendf(&w->it.extra, "%s{\"stage\": ", first ? "" : ", ") ||
-		    report_json_str(&w->it.extra, text_or(forced, 0, "?")) ||
+		    hub_json_str(&w->it.extra, text_or(forced, 0, "?")) ||
 		    proto_buf_append_str(&w->it.extra, ", \"reason\": ") ||
-		    report_json_str(&w->it.extra, text_or(forced, 1, "")) ||
+		    hub_json_str(&w->it.extra, text_or(forced, 1, "")) ||
 		    proto_buf_append_byte(&w->it.extra, '}'))
 			return -1;
 		first = 0;
@@ -307,9 +307,9 @@ static int walk_late(walk *w)
 		     proto_buf_appendf(&w->it.detail, "hoàn thành %s, bàn giao %s; hạn %s",
 				       done ? done : "chưa", handed ? handed : "chưa", w->c->deadline) ||
 		     proto_buf_appendf(&w->it.extra, ", \"household\": \"%s\", \"completed\": ", hid) ||
-		     report_json_str(&w->it.extra, done) ||
+		     hub_json_str(&w->it.extra, done) ||
 		     proto_buf_append_str(&w->it.extra, ", \"handed_over\": ") ||
-		     report_json_str(&w->it.extra, handed)))
+		     hub_json_str(&w->it.extra, handed)))
 			goto out;
 		if (emit(w))
 			goto out;
@@ -341,13 +341,13 @@ static int walk_rejected(walk *w)
 				       text_or(st, 6, "")) ||
 		     proto_buf_appendf(&w->it.extra, ", \"received\": %lld, \"source\": ",
 				       (long long)sqlite3_column_int64(st, 1)) ||
-		     report_json_str(&w->it.extra, text_or(st, 2, "")) ||
+		     hub_json_str(&w->it.extra, text_or(st, 2, "")) ||
 		     proto_buf_appendf(&w->it.extra, ", \"origin\": \"%016llx\", \"seq\": %lld,"
 				       " \"code\": ", (unsigned long long)proto_i2u(sqlite3_column_int64(st, 3)),
 				       (long long)sqlite3_column_int64(st, 4)) ||
-		     report_json_str(&w->it.extra, text_or(st, 5, "")) ||
+		     hub_json_str(&w->it.extra, text_or(st, 5, "")) ||
 		     proto_buf_append_str(&w->it.extra, ", \"message\": ") ||
-		     report_json_str(&w->it.extra, text_or(st, 6, ""))))
+		     hub_json_str(&w->it.extra, text_or(st, 6, ""))))
 			goto out;
 		if (emit(w))
 			goto out;
@@ -463,16 +463,16 @@ static int add_item(void *arg, rc_item *it)
 		snprintf(status, sizeof(status), "chờ xử lý");
 	if (s->json) {
 		if (proto_buf_append_str(s->json, s->n ? ",\n  {\"id\": " : "\n  {\"id\": ") ||
-		    report_json_str(s->json, it->id) ||
+		    hub_json_str(s->json, it->id) ||
 		    proto_buf_appendf(s->json, ", \"kind\": \"%s\", \"subject\": ",
 				      report_kind_names[it->kind]) ||
-		    report_json_str(s->json, subject) || proto_buf_append_str(s->json, ", \"detail\": ") ||
-		    report_json_str(s->json, detail) ||
+		    hub_json_str(s->json, subject) || proto_buf_append_str(s->json, ", \"detail\": ") ||
+		    hub_json_str(s->json, detail) ||
 		    proto_buf_appendf(s->json, ", \"resolved\": %s", it->resolved ? "true" : "false") ||
 		    (it->resolved && (proto_buf_append_str(s->json, ", \"resolved_by\": ") ||
-				      report_json_str(s->json, it->by) ||
+				      hub_json_str(s->json, it->by) ||
 				      proto_buf_append_str(s->json, ", \"note\": ") ||
-				      report_json_str(s->json, it->note))) ||
+				      hub_json_str(s->json, it->note))) ||
 		    proto_buf_append_str(s->json, extra) || proto_buf_append_byte(s->json, '}'))
 			return -1;
 	} else {
@@ -501,7 +501,7 @@ int report_reconcile_render(sqlite3 *db, const proto_campaign *c, const hub_repo
 	report_grid_init(&g, "Các mục cần xử lý (đối soát)", item_cols, 5);
 	if (o->format == HUB_FMT_JSON) {
 		s.json = out;
-		if (proto_buf_append_str(out, "{\"as_of\": ") || report_json_str(out, o->as_of) ||
+		if (proto_buf_append_str(out, "{\"as_of\": ") || hub_json_str(out, o->as_of) ||
 		    proto_buf_append_str(out, ", \"items\": ["))
 			goto oom;
 	}
