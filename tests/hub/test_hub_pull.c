@@ -3,7 +3,8 @@
  * rows the area index names: each laptop gets the records of its own area and
  * nothing else, a district laptop gets its communes, and a household moved
  * by an edit from one commune to another reaches the new commune's laptops
- * with the records that built it before the move.
+ * with the records that built it before the move. A hub made before the
+ * index existed keeps serving its older rows after the upgrade.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <curl/curl.h>
+#include <sqlite3.h>
 #include "hubtest.h"
 
 #define COMMUNE_A 31498   /* Phường 5, district 941 */
@@ -231,11 +233,60 @@ static void test_moved_household_follows(void **state)
 	assert_int_equal(s.status, 204);
 }
 
+/* Turn the stopped hub's database back into a version-1 one (no index). */
+static void make_v1(void)
+{
+	char path[400];
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof(path), "%s/hub/hub.db", hub.dir);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE hub_ledger_area;"
+				      " DELETE FROM hub_meta WHERE key = 'area_from';"
+				      " UPDATE hub_meta SET value = '1' WHERE key = 'hub_schema'",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void test_upgrade_keeps_old_rows(void **state)
+{
+	proto_buf b;
+	seen s;
+
+	(void)state;
+	assert_int_equal(ht_hub_stop(&hub, SIGTERM), 0);
+	make_v1();
+	assert_int_equal(ht_hub_start(&hub, NULL), 0);
+	assert_true(ht_sql(&hub, "SELECT value FROM hub_meta WHERE key = 'hub_schema'") == 2);
+	assert_true(ht_sql(&hub, "SELECT value FROM hub_meta WHERE key = 'area_from'") == 4);
+	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_ledger_area") == 0);
+	/* the three old rows are read by every pull, as before the index */
+	pull(&b2, "0", &s);
+	assert_int_equal(s.status, 200);
+	assert_int_equal(s.by_writer[1], 2);
+	assert_int_equal(s.names_of_a1, 1);
+	assert_int_equal(s.by_writer[3], 1);
+	pull(&far, "0", &s);
+	assert_int_equal(s.status, 204);
+	/* a new row is indexed, and reaches its commune only */
+	proto_buf_init(&b, 1 << 20);
+	assert_int_equal(ht_households(&b1, NULL, COMMUNE_B, 1, &b, 0), 0);
+	push_ok(&b1, &b);
+	proto_buf_release(&b);
+	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_ledger_area WHERE ledger = 4") == 1);
+	pull(&b2, "3", &s);
+	assert_int_equal(s.records, 1);
+	assert_int_equal(s.by_writer[1], 1);
+	pull(&a1, "3", &s);
+	assert_int_equal(s.status, 204);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pull_by_area),
 		cmocka_unit_test(test_moved_household_follows),
+		cmocka_unit_test(test_upgrade_keeps_old_rows),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
