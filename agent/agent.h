@@ -81,6 +81,8 @@ int agent_data_path(const char *rel, char *out, size_t n); /* 0, -1 if too long 
 int agent_path_join(char *out, size_t n, const char *dir, const char *name);
 /* Today's date (local time) as YYYY-MM-DD. */
 void agent_today(char out[11]);
+/* Now as ISO 8601 UTC ("2023-07-01T12:00:00Z"), for last export/sync times. */
+void agent_now_utc(char out[32]);
 
 /* fold.c: lowercase, strip Vietnamese diacritics (đ -> d), collapse spaces. */
 char *agent_fold(const char *s); /* free() */

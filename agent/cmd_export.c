@@ -20,17 +20,6 @@ static void help(FILE *f)
 			   "Import it on the hub with 'maiam-hub import FILE'.\n"));
 }
 
-static void now_utc(char out[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm))
-		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	else
-		snprintf(out, 32, "unknown");
-}
-
 int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 {
 	agent_opt opts[] = { { "out", 1, NULL } };
@@ -80,7 +69,7 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 		agent_err_proto(opts[0].value, r, _("check that the USB stick is mounted and writable, then export again"));
 		return AGENT_FAIL;
 	}
-	now_utc(when);
+	agent_now_utc(when);
 	snprintf(line, sizeof line, "%s %s", when, opts[0].value);
 	if (agent_meta_set(ctx, "last_export", line) != PROTO_OK)
 		agent_err(_("note: the export was written but its time was not saved"));

@@ -44,17 +44,6 @@ static void help(FILE *f)
 			   "4 refused by the hub (its reason is printed).\n"));
 }
 
-static void now_utc(char out[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm))
-		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	else
-		snprintf(out, 32, "unknown");
-}
-
 /* One progress line on stderr once a sync has taken more than ~2 s, then
  * refreshed every second (in place on a terminal). */
 static void tick(void *arg)
@@ -145,7 +134,7 @@ static int push_answer(sync_run *s, uint64_t seq, const uint8_t hash[32], const 
 				  (unsigned long long)seq);
 			return AGENT_REJECTED;
 		}
-		now_utc(when);
+		agent_now_utc(when);
 		if (agent_sealed_ack(s->ctx, seq, when) != PROTO_OK) {
 			agent_err(_("cannot record that the hub has change-set %llu: %s; run 'maiam-agent sync' again (the hub will answer that it has it)"),
 				  (unsigned long long)seq, sqlite3_errmsg(s->ctx->db));
@@ -403,7 +392,7 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 	tick_end(&s);
 	if (rc != AGENT_OK)
 		goto out;
-	now_utc(when);
+	agent_now_utc(when);
 	snprintf(line, sizeof line, "%s %s", when, s.info.url);
 	if (agent_meta_set(ctx, "last_sync", line) != PROTO_OK)
 		agent_err(_("note: the sync finished but its time was not saved"));

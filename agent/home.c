@@ -79,6 +79,17 @@ int agent_data_path(const char *rel, char *out, size_t n)
 	return agent_path_join(out, n, dir, rel);
 }
 
+void agent_now_utc(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm))
+		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else
+		snprintf(out, 32, "unknown");
+}
+
 void agent_today(char out[11])
 {
 	time_t now = time(NULL);

@@ -346,3 +346,29 @@ out:
 	sqlite3_close(db);
 	return v;
 }
+
+int ht_hub_up(ht_hub *h, ht_agent *a, int commune, const char *extra)
+{
+	char token[128];
+	ht_resp r;
+	int rc;
+
+	if (ht_hub_init(h) || ht_hub_start(h, extra) || ht_agent_new(a, h, "agent") ||
+	    ht_token(h, "--commune", commune, NULL, token))
+		return -1;
+	if (ht_enroll(h, a, token, &r))
+		return -1;
+	rc = r.status == 200 ? 0 : -1;
+	ht_resp_free(&r);
+	return rc;
+}
+
+int ht_hub_remove(const ht_hub *h)
+{
+	char cmd[400];
+
+	if (!strstr(h->dir, "maiam-hubtest-"))
+		return -1; /* only ever our own scratch directories */
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", h->dir);
+	return system(cmd) == 0 ? 0 : -1;
+}

@@ -45,6 +45,11 @@ int ht_hub_start(ht_hub *h, const char *extra);
 /* signal and wait; returns the exit status (or -1). */
 int ht_hub_stop(ht_hub *h, int sig);
 
+/* init + start (extra serve args) + one agent enrolled for commune. 0 or -1. */
+int ht_hub_up(ht_hub *h, ht_agent *a, int commune, const char *extra);
+/* rm -rf the hub's temp dir (after ht_hub_stop). 0 or -1. */
+int ht_hub_remove(const ht_hub *h);
+
 /* HTTPS request: method "GET"/"POST"; cert NULL for none. */
 int ht_request(const ht_hub *h, const ht_agent *a, const char *method, const char *path,
 	       const void *body, size_t len, ht_resp *r);

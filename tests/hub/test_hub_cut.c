@@ -192,27 +192,6 @@ static void proxy_stop(proxy *px)
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static void start_hub(ht_hub *h, ht_agent *a)
-{
-	char token[128];
-	ht_resp r;
-
-	assert_int_equal(ht_hub_init(h), 0);
-	assert_int_equal(ht_hub_start(h, NULL), 0);
-	assert_int_equal(ht_agent_new(a, h, "agent"), 0);
-	assert_int_equal(ht_token(h, "--commune", COMMUNE, NULL, token), 0);
-	assert_int_equal(ht_enroll(h, a, token, &r), 0);
-	assert_int_equal(r.status, 200);
-	ht_resp_free(&r);
-}
-
-static void remove_hub(ht_hub *h)
-{
-	char cmd[400];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", h->dir);
-	assert_int_equal(system(cmd), 0);
-}
-
 /* An acknowledgement the agent may mark sent on. */
 static int acked(const ht_resp *r)
 {
@@ -232,7 +211,7 @@ static void test_cut_connections(void **state)
 	unsigned rng;
 
 	(void)state;
-	start_hub(&h, &a);
+	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, NULL), 0);
 	proxy_start(&px, h.port);
 	via = h;
 	via.port = px.port;
@@ -282,7 +261,7 @@ static void test_cut_connections(void **state)
 	assert_int_equal(ht_hub_stop(&h, SIGTERM), 0);
 	proto_buf_release(&b);
 	ht_agent_free(&a);
-	remove_hub(&h);
+	assert_int_equal(ht_hub_remove(&h), 0);
 }
 
 /* A change-set whose merge takes long enough to be killed in the middle:
@@ -350,7 +329,7 @@ static void test_sigkill_after_send(void **state)
 	double t0, still = 0;
 
 	(void)state;
-	start_hub(&h, &a);
+	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, NULL), 0);
 	/* one small change-set first, so the big one continues a chain */
 	proto_buf_init(&small, 1 << 20);
 	assert_int_equal(ht_households(&a, NULL, COMMUNE, 3, &small, 0), 0);
@@ -408,7 +387,7 @@ static void test_sigkill_after_send(void **state)
 	proto_buf_release(&b);
 	proto_buf_release(&small);
 	ht_agent_free(&a);
-	remove_hub(&h);
+	assert_int_equal(ht_hub_remove(&h), 0);
 }
 
 int main(void)

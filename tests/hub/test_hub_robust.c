@@ -34,27 +34,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void start_hub(ht_hub *h, ht_agent *a, const char *extra)
-{
-	char token[128];
-	ht_resp r;
-
-	assert_int_equal(ht_hub_init(h), 0);
-	assert_int_equal(ht_hub_start(h, extra), 0);
-	assert_int_equal(ht_agent_new(a, h, "agent"), 0);
-	assert_int_equal(ht_token(h, "--commune", COMMUNE, NULL, token), 0);
-	assert_int_equal(ht_enroll(h, a, token, &r), 0);
-	assert_int_equal(r.status, 200);
-	ht_resp_free(&r);
-}
-
-static void remove_hub(ht_hub *h)
-{
-	char cmd[400];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", h->dir);
-	assert_int_equal(system(cmd), 0);
-}
-
 static int tcp_connect(int port)
 {
 	struct sockaddr_in sa;
@@ -136,7 +115,7 @@ static void test_slow_clients_dropped(void **state)
 	int i;
 
 	(void)state;
-	start_hub(&h, &a, "--header-timeout 3");
+	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, "--header-timeout 3"), 0);
 	drip.port = mute.port = h.port;
 	assert_int_equal(pthread_create(&t1, NULL, slow_client, &drip), 0);
 	assert_int_equal(pthread_create(&t2, NULL, slow_client, &mute), 0);
@@ -161,7 +140,7 @@ static void test_slow_clients_dropped(void **state)
 	assert_int_equal(ht_hub_stop(&h, SIGTERM), 0);
 	proto_buf_release(&b);
 	ht_agent_free(&a);
-	remove_hub(&h);
+	assert_int_equal(ht_hub_remove(&h), 0);
 }
 
 /* One change-set big enough that its upload takes a while: households with
@@ -241,7 +220,7 @@ static void test_sigterm_finishes_inflight(void **state)
 	ht_resp r;
 
 	(void)state;
-	start_hub(&h, &a, NULL);
+	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, NULL), 0);
 	proto_buf_init(&b, 1 << 24);
 	big_changeset(&a, 2000, &b);
 	memset(&sp, 0, sizeof(sp));
@@ -262,7 +241,7 @@ static void test_sigterm_finishes_inflight(void **state)
 	assert_true(ht_sql(&h, "SELECT count(*) FROM household") == 2000);
 	proto_buf_release(&b);
 	ht_agent_free(&a);
-	remove_hub(&h);
+	assert_int_equal(ht_hub_remove(&h), 0);
 }
 
 static void test_sigkill_mid_merge(void **state)
@@ -273,7 +252,7 @@ static void test_sigkill_mid_merge(void **state)
 	int trial, households = 0;
 
 	(void)state;
-	start_hub(&h, &a, NULL);
+	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, NULL), 0);
 	proto_buf_init(&b, 1 << 25);
 	for (trial = 0; trial < 4; trial++) {
 		slow_push sp;
@@ -301,7 +280,7 @@ static void test_sigkill_mid_merge(void **state)
 	assert_int_equal(ht_hub_stop(&h, SIGTERM), 0);
 	proto_buf_release(&b);
 	ht_agent_free(&a);
-	remove_hub(&h);
+	assert_int_equal(ht_hub_remove(&h), 0);
 }
 
 int main(void)
