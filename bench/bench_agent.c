@@ -16,20 +16,11 @@
 #include <unistd.h>
 #include <sqlite3.h>
 #include "agent.h"
+#include "bench_util.h"
 
 static double now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
+	return bench_now_s() * 1e3;
 }
 
 static double pct(double *a, size_t n, double p)
@@ -86,7 +77,7 @@ static double baseline_commit_p50(const char *dir, size_t n)
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 		t[i] = now_ms() - t0;
 	}
-	qsort(t, n, sizeof *t, cmp_double);
+	qsort(t, n, sizeof *t, bench_cmp_double);
 	p50 = pct(t, n, 0.5);
 out:
 	sqlite3_finalize(st);
@@ -162,7 +153,7 @@ int main(int argc, char **argv)
 		mean += t[i];
 	}
 	agent_ctx_release(&ctx);
-	qsort(t, nrec, sizeof *t, cmp_double);
+	qsort(t, nrec, sizeof *t, bench_cmp_double);
 	p50 = pct(t, nrec, 0.5);
 	p99 = pct(t, nrec, 0.99);
 	mean /= (double)nrec;

@@ -25,6 +25,7 @@
 #include <zlib.h>
 #include "maiam/proto.h"
 #include "gen.h"
+#include "bench_util.h"
 /* private to proto/, included by path: the secondary baseline compresses with
  * the same preset dictionary as our change-sets, to separate its share */
 #include "../proto/src/zdict.h"
@@ -37,13 +38,6 @@ typedef struct dataset {
 	size_t n;
 	gen_household *h;
 } dataset;
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(const char *what, int code)
 {
@@ -163,23 +157,6 @@ static const char plain_schema[] =
 	"CREATE TABLE contribution(id INTEGER PRIMARY KEY, household INTEGER, unit INTEGER,"
 	" source TEXT, donor TEXT, money_vnd INTEGER, date TEXT);";
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void step_reset(sqlite3 *db, sqlite3_stmt *st)
-{
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		fprintf(stderr, "bench_proto: sqlite: %s\n", sqlite3_errmsg(db));
-		exit(1);
-	}
-	sqlite3_reset(st);
-}
-
 /* Insert households [from, to) with their events into db's plain_schema
  * tables (ids as single integers: the session extension needs a PK). */
 static void plain_insert(sqlite3 *db, sqlite3_stmt **st, const dataset *d, size_t from, size_t to)
@@ -187,37 +164,37 @@ static void plain_insert(sqlite3 *db, sqlite3_stmt **st, const dataset *d, size_
 	for (size_t i = from; i < to; i++) {
 		const gen_household *h = &d->h[i];
 		sqlite3_bind_int64(st[0], 1, (int64_t)serial_of(i, 0));
-		bind_text(st[0], 2, h->ref);
-		bind_text(st[0], 3, h->name);
-		bind_text(st[0], 4, h->national_id);
+		bench_bind_text(st[0], 2, h->ref);
+		bench_bind_text(st[0], 3, h->name);
+		bench_bind_text(st[0], 4, h->national_id);
 		sqlite3_bind_int(st[0], 5, h->commune);
-		bind_text(st[0], 6, h->hamlet);
-		bind_text(st[0], 7, h->address);
+		bench_bind_text(st[0], 6, h->hamlet);
+		bench_bind_text(st[0], 7, h->address);
 		sqlite3_bind_int(st[0], 8, h->members);
-		bind_text(st[0], 9, h->category);
-		bind_text(st[0], 10, h->land_status);
-		bind_text(st[0], 11, h->condition);
-		bind_text(st[0], 12, h->phone);
-		bind_text(st[0], 13, h->note);
-		bind_text(st[0], 14, h->support_kind);
-		bind_text(st[0], 15, "proposed");
-		step_reset(db, st[0]);
+		bench_bind_text(st[0], 9, h->category);
+		bench_bind_text(st[0], 10, h->land_status);
+		bench_bind_text(st[0], 11, h->condition);
+		bench_bind_text(st[0], 12, h->phone);
+		bench_bind_text(st[0], 13, h->note);
+		bench_bind_text(st[0], 14, h->support_kind);
+		bench_bind_text(st[0], 15, "proposed");
+		bench_step_reset("bench_proto", db, st[0]);
 		for (size_t s = 0; s < NSTAGES; s++) {
 			sqlite3_bind_int64(st[1], 1, (int64_t)serial_of(i, 1 + s));
 			sqlite3_bind_int64(st[1], 2, (int64_t)serial_of(i, 0));
-			bind_text(st[1], 3, proto_stages[s]);
-			bind_text(st[1], 4, stage_date(s));
-			step_reset(db, st[1]);
+			bench_bind_text(st[1], 3, proto_stages[s]);
+			bench_bind_text(st[1], 4, stage_date(s));
+			bench_step_reset("bench_proto", db, st[1]);
 		}
 		for (size_t k = 0; k < NCONTRIB; k++) {
 			sqlite3_bind_int64(st[2], 1, (int64_t)serial_of(i, 1 + NSTAGES + k));
 			sqlite3_bind_int64(st[2], 2, (int64_t)serial_of(i, 0));
 			sqlite3_bind_int(st[2], 3, h->commune);
-			bind_text(st[2], 4, k == 0 ? "mps" : "donor");
-			bind_text(st[2], 5, k == 1 ? "Công ty TNHH Xây dựng Phú Lợi" : NULL);
+			bench_bind_text(st[2], 4, k == 0 ? "mps" : "donor");
+			bench_bind_text(st[2], 5, k == 1 ? "Công ty TNHH Xây dựng Phú Lợi" : NULL);
 			sqlite3_bind_int64(st[2], 6, contribution_money(i, k));
-			bind_text(st[2], 7, stage_date(2 + k));
-			step_reset(db, st[2]);
+			bench_bind_text(st[2], 7, stage_date(2 + k));
+			bench_step_reset("bench_proto", db, st[2]);
 		}
 	}
 }
@@ -422,7 +399,7 @@ static double merge_seconds(const char *path, const sealed *s, size_t n, proto_k
 
 	unlink(path);
 	CHECK(proto_db_open(path, &db));
-	t0 = now_s();
+	t0 = bench_now_s();
 	if (!commit_each)
 		exec_or_die(db, "BEGIN IMMEDIATE");
 	for (size_t i = 0; i < n; i++) {
@@ -446,7 +423,7 @@ static double merge_seconds(const char *path, const sealed *s, size_t n, proto_k
 	}
 	if (!commit_each)
 		exec_or_die(db, "COMMIT");
-	t1 = now_s();
+	t1 = bench_now_s();
 	sqlite3_close(db);
 	if (stats.conflicts || stats.stale)
 		die("merge produced conflicts on fresh data", 0);
@@ -474,7 +451,7 @@ static double raw_insert_seconds(const char *path, const dataset *d, size_t chun
 	for (int i = 0; i < 3; i++)
 		if (sqlite3_prepare_v2(db, sql[i], -1, &st[i], NULL) != SQLITE_OK)
 			die(sqlite3_errmsg(db), 0);
-	t0 = now_s();
+	t0 = bench_now_s();
 	exec_or_die(db, "BEGIN IMMEDIATE");
 	for (size_t i = 0; i < d->n; i++) {
 		const gen_household *h = &d->h[i];
@@ -483,21 +460,21 @@ static double raw_insert_seconds(const char *path, const dataset *d, size_t chun
 		int64_t stamp = proto_u2i(proto_hlc_make(1686000000000ull + i * 60000ull, 1));
 		sqlite3_bind_int64(st[0], 1, origin);
 		sqlite3_bind_int64(st[0], 2, (int64_t)serial_of(i, 0));
-		bind_text(st[0], 3, h->ref);
-		bind_text(st[0], 4, h->name);
-		bind_text(st[0], 5, h->national_id);
+		bench_bind_text(st[0], 3, h->ref);
+		bench_bind_text(st[0], 4, h->name);
+		bench_bind_text(st[0], 5, h->national_id);
 		sqlite3_bind_int(st[0], 6, h->commune);
-		bind_text(st[0], 7, h->hamlet);
-		bind_text(st[0], 8, h->address);
+		bench_bind_text(st[0], 7, h->hamlet);
+		bench_bind_text(st[0], 8, h->address);
 		sqlite3_bind_int(st[0], 9, h->members);
-		bind_text(st[0], 10, h->category);
-		bind_text(st[0], 11, h->land_status);
-		bind_text(st[0], 12, h->condition);
-		bind_text(st[0], 13, h->phone);
-		bind_text(st[0], 14, h->note);
-		bind_text(st[0], 15, h->support_kind);
-		bind_text(st[0], 16, "proposed");
-		step_reset(db, st[0]);
+		bench_bind_text(st[0], 10, h->category);
+		bench_bind_text(st[0], 11, h->land_status);
+		bench_bind_text(st[0], 12, h->condition);
+		bench_bind_text(st[0], 13, h->phone);
+		bench_bind_text(st[0], 14, h->note);
+		bench_bind_text(st[0], 15, h->support_kind);
+		bench_bind_text(st[0], 16, "proposed");
+		bench_step_reset("bench_proto", db, st[0]);
 		for (size_t s = 0; s < NSTAGES; s++) {
 			sqlite3_bind_int64(st[1], 1, origin);
 			sqlite3_bind_int64(st[1], 2, (int64_t)serial_of(i, 1 + s));
@@ -505,9 +482,9 @@ static double raw_insert_seconds(const char *path, const dataset *d, size_t chun
 			sqlite3_bind_int64(st[1], 4, origin);
 			sqlite3_bind_int64(st[1], 5, origin);
 			sqlite3_bind_int64(st[1], 6, (int64_t)serial_of(i, 0));
-			bind_text(st[1], 7, proto_stages[s]);
-			bind_text(st[1], 8, stage_date(s));
-			step_reset(db, st[1]);
+			bench_bind_text(st[1], 7, proto_stages[s]);
+			bench_bind_text(st[1], 8, stage_date(s));
+			bench_step_reset("bench_proto", db, st[1]);
 		}
 		for (size_t k = 0; k < NCONTRIB; k++) {
 			sqlite3_bind_int64(st[2], 1, origin);
@@ -517,15 +494,15 @@ static double raw_insert_seconds(const char *path, const dataset *d, size_t chun
 			sqlite3_bind_int64(st[2], 5, origin);
 			sqlite3_bind_int64(st[2], 6, (int64_t)serial_of(i, 0));
 			sqlite3_bind_int(st[2], 7, h->commune);
-			bind_text(st[2], 8, k == 0 ? "mps" : "donor");
-			bind_text(st[2], 9, k == 1 ? "Công ty TNHH Xây dựng Phú Lợi" : NULL);
+			bench_bind_text(st[2], 8, k == 0 ? "mps" : "donor");
+			bench_bind_text(st[2], 9, k == 1 ? "Công ty TNHH Xây dựng Phú Lợi" : NULL);
 			sqlite3_bind_int64(st[2], 10, contribution_money(i, k));
-			bind_text(st[2], 11, stage_date(2 + k));
-			step_reset(db, st[2]);
+			bench_bind_text(st[2], 11, stage_date(2 + k));
+			bench_step_reset("bench_proto", db, st[2]);
 		}
 	}
 	exec_or_die(db, "COMMIT");
-	t1 = now_s();
+	t1 = bench_now_s();
 	for (int i = 0; i < 3; i++)
 		sqlite3_finalize(st[i]);
 	sqlite3_close(db);
@@ -534,16 +511,10 @@ static double raw_insert_seconds(const char *path, const dataset *d, size_t chun
 
 #define RUNS 3
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Median of RUNS timings: the machine is shared, one run can be unlucky. */
 static double median(double *t)
 {
-	qsort(t, RUNS, sizeof *t, cmp_double);
+	qsort(t, RUNS, sizeof *t, bench_cmp_double);
 	return t[RUNS / 2];
 }
 

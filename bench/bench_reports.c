@@ -14,15 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "gen.h"
+#include "bench_util.h"
 #include "hub.h"
 #include "report.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(const char *what, sqlite3 *db)
 {
@@ -36,13 +30,6 @@ static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		die(sql, db);
 	return st;
-}
-
-static void step_reset(sqlite3 *db, sqlite3_stmt *st)
-{
-	if (sqlite3_step(st) != SQLITE_DONE)
-		die("insert", db);
-	sqlite3_reset(st);
 }
 
 static void date_of(int day, char out[11])
@@ -128,7 +115,7 @@ static void generate(sqlite3 *db, const proto_campaign *c, long nhh, counts *n)
 		sqlite3_bind_text(hh, 15, h.support_kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text(hh, 16, roll < 5 ? "rejected" : roll < 65 ? "approved" : "proposed",
 				  -1, SQLITE_STATIC);
-		step_reset(db, hh);
+		bench_step_reset("bench_reports", db, hh);
 		n->households++;
 		/* eight milestones each: stages 1..reach, then re-inspections of
 		 * stages already reached, later; a few out of order or late */
@@ -154,7 +141,7 @@ static void generate(sqlite3 *db, const proto_campaign *c, long nhh, counts *n)
 				sqlite3_bind_text(ms, 9, "ghi bù sau", -1, SQLITE_STATIC);
 			else
 				sqlite3_bind_null(ms, 9);
-			step_reset(db, ms);
+			bench_step_reset("bench_reports", db, ms);
 			n->milestones++;
 			if (gen_pick(&r, 500) == 0) { /* a mistaken milestone, voided */
 				sqlite3_bind_int64(vo, 1, origin);
@@ -163,7 +150,7 @@ static void generate(sqlite3 *db, const proto_campaign *c, long nhh, counts *n)
 				sqlite3_bind_int64(vo, 4, origin);
 				sqlite3_bind_int64(vo, 5, origin);
 				sqlite3_bind_int64(vo, 6, ms_serial);
-				step_reset(db, vo);
+				bench_step_reset("bench_reports", db, vo);
 				n->voids++;
 			}
 		}
@@ -189,7 +176,7 @@ static void generate(sqlite3 *db, const proto_campaign *c, long nhh, counts *n)
 				sqlite3_bind_null(ct, 13);
 			}
 			sqlite3_bind_text(ct, 14, d, -1, SQLITE_TRANSIENT);
-			step_reset(db, ct);
+			bench_step_reset("bench_reports", db, ct);
 			n->contributions++;
 		}
 	}
@@ -221,12 +208,12 @@ static double time_report(sqlite3 *db, const proto_campaign *c, hub_report_kind 
 		o.by_commune = by_commune;
 		snprintf(o.as_of, sizeof(o.as_of), "2023-12-31");
 		proto_buf_init(&out, HUB_REPORT_MAX_OUT);
-		t0 = now_s();
+		t0 = bench_now_s();
 		if (hub_report_render(db, c, &o, &out, err, sizeof(err))) {
 			fprintf(stderr, "bench_reports: report: %s\n", err);
 			exit(1);
 		}
-		t0 = now_s() - t0;
+		t0 = bench_now_s() - t0;
 		if (run == 0 && cold)
 			*cold = t0;
 		if (t0 < best)
@@ -268,10 +255,10 @@ static double merge_us_per_record(sqlite3 *db, size_t nrec, uint64_t origin, int
 			proto_changeset_add_text(&cs, PROTO_MS_DATE, 0, d, 10);
 		}
 	}
-	t0 = now_s();
+	t0 = bench_now_s();
 	if (proto_merge(db, &cs, NULL) != PROTO_OK)
 		die("merge", db);
-	t0 = now_s() - t0;
+	t0 = bench_now_s() - t0;
 	proto_changeset_release(&cs);
 	return t0 * 1e6 / (double)nrec;
 }
@@ -326,17 +313,17 @@ int main(int argc, char **argv)
 	sqlite3_exec(db, "PRAGMA synchronous = OFF", NULL, NULL, NULL); /* generation only */
 	printf("generating %ld households into %s\n", nhh, path);
 	fflush(stdout);
-	t_gen = now_s();
+	t_gen = bench_now_s();
 	generate(db, &c, nhh, &n);
-	t_gen = now_s() - t_gen;
+	t_gen = bench_now_s() - t_gen;
 	printf("generated: %ld households, %ld milestones, %ld contributions, %ld voids in %.1f s\n",
 	       n.households, n.milestones, n.contributions, n.voids, t_gen);
-	t_build = now_s();
+	t_build = bench_now_s();
 	if (hub_report_migrate(db, err, sizeof(err))) {
 		fprintf(stderr, "bench_reports: %s\n", err);
 		return 1;
 	}
-	t_build = now_s() - t_build;
+	t_build = bench_now_s() - t_build;
 	sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
 	printf("report tables built from existing data (one-time migration): %.1f s\n", t_build);
 	for (i = 0; i < 5; i++) {

@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 #include "maiam/proto.h"
 #include "gen.h"
+#include "bench_util.h"
 #include "../tests/hub/hubtest.h"
 
 #define NSTAGES 8
@@ -62,13 +63,6 @@ typedef struct bench {
 	int communes[MAX_COMMUNES];
 	size_t ncommunes;
 } bench;
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(const char *what)
 {
@@ -285,24 +279,6 @@ static void seal_agent(agent *ag, size_t per_set)
 
 /* ---- raw insert baseline (bench_proto's approach) ------------------------ */
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void step_reset(sqlite3 *db, sqlite3_stmt *st)
-{
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		fprintf(stderr, "bench_sync: raw insert: %s\n", sqlite3_errmsg(db));
-		exit(1);
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
 /* The same rows straight into the same tables, one transaction; rows out. */
 static double raw_insert_seconds(const char *path, const bench *b, size_t *rows)
 {
@@ -326,7 +302,7 @@ static double raw_insert_seconds(const char *path, const bench *b, size_t *rows)
 	for (int i = 0; i < 3; i++)
 		if (sqlite3_prepare_v2(db, sql[i], -1, &st[i], NULL) != SQLITE_OK)
 			die(sqlite3_errmsg(db));
-	t0 = now_s();
+	t0 = bench_now_s();
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		die("raw: begin");
 	for (size_t a = 0; a < b->nagents; a++) {
@@ -338,20 +314,20 @@ static double raw_insert_seconds(const char *path, const bench *b, size_t *rows)
 			int64_t stamp = proto_u2i(proto_hlc_make(proto_wall_ms(), 1));
 			sqlite3_bind_int64(st[0], 1, origin);
 			sqlite3_bind_int64(st[0], 2, (int64_t)p->serial);
-			bind_text(st[0], 3, h->ref);
-			bind_text(st[0], 4, h->name);
-			bind_text(st[0], 5, h->national_id);
+			bench_bind_text(st[0], 3, h->ref);
+			bench_bind_text(st[0], 4, h->name);
+			bench_bind_text(st[0], 5, h->national_id);
 			sqlite3_bind_int(st[0], 6, h->commune);
-			bind_text(st[0], 7, h->hamlet);
-			bind_text(st[0], 8, h->address);
+			bench_bind_text(st[0], 7, h->hamlet);
+			bench_bind_text(st[0], 8, h->address);
 			sqlite3_bind_int(st[0], 9, h->members);
-			bind_text(st[0], 10, h->category);
-			bind_text(st[0], 11, h->land_status);
-			bind_text(st[0], 12, h->condition);
-			bind_text(st[0], 13, h->phone);
-			bind_text(st[0], 14, h->note);
-			bind_text(st[0], 15, h->support_kind);
-			step_reset(db, st[0]);
+			bench_bind_text(st[0], 10, h->category);
+			bench_bind_text(st[0], 11, h->land_status);
+			bench_bind_text(st[0], 12, h->condition);
+			bench_bind_text(st[0], 13, h->phone);
+			bench_bind_text(st[0], 14, h->note);
+			bench_bind_text(st[0], 15, h->support_kind);
+			bench_step_reset("bench_sync: raw insert", db, st[0]);
 			for (int k = 0; k < p->nms; k++) {
 				sqlite3_bind_int64(st[1], 1, origin);
 				sqlite3_bind_int64(st[1], 2, (int64_t)(p->serial + 1 + (uint64_t)k));
@@ -359,9 +335,9 @@ static double raw_insert_seconds(const char *path, const bench *b, size_t *rows)
 				sqlite3_bind_int64(st[1], 4, origin);
 				sqlite3_bind_int64(st[1], 5, origin);
 				sqlite3_bind_int64(st[1], 6, (int64_t)p->serial);
-				bind_text(st[1], 7, proto_stages[k]);
-				bind_text(st[1], 8, stage_date(k));
-				step_reset(db, st[1]);
+				bench_bind_text(st[1], 7, proto_stages[k]);
+				bench_bind_text(st[1], 8, stage_date(k));
+				bench_step_reset("bench_sync: raw insert", db, st[1]);
 			}
 			for (int k = 0; k < p->nct; k++) {
 				sqlite3_bind_int64(st[2], 1, origin);
@@ -371,21 +347,23 @@ static double raw_insert_seconds(const char *path, const bench *b, size_t *rows)
 				sqlite3_bind_int64(st[2], 5, origin);
 				sqlite3_bind_int64(st[2], 6, (int64_t)p->serial);
 				sqlite3_bind_int(st[2], 7, h->commune);
-				bind_text(st[2], 8, k == 0 ? "mps" : k == 1 ? "donor" : "household");
-				bind_text(st[2], 9, k == 1 ? "Công ty TNHH Xây dựng Phú Lợi" : NULL);
+				bench_bind_text(st[2], 8, k == 0 ? "mps" : k == 1 ? "donor" : "household");
+				bench_bind_text(st[2], 9, k == 1 ? "Công ty TNHH Xây dựng Phú Lợi" : NULL);
 				if (k < 2)
 					sqlite3_bind_int64(st[2], 10, k == 0 ? 40000000 : 5000000);
 				else
 					sqlite3_bind_int(st[2], 11, 2 + k % 5);
-				bind_text(st[2], 12, stage_date(2 + k % 6));
-				step_reset(db, st[2]);
+				bench_bind_text(st[2], 12, stage_date(2 + k % 6));
+				bench_step_reset("bench_sync: raw insert", db, st[2]);
+				/* money or labour: the other stays NULL for the next row */
+				sqlite3_clear_bindings(st[2]);
 			}
 			*rows += 1 + (size_t)p->nms + (size_t)p->nct;
 		}
 	}
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		die("raw: commit");
-	t1 = now_s();
+	t1 = bench_now_s();
 	for (int i = 0; i < 3; i++)
 		sqlite3_finalize(st[i]);
 	sqlite3_close(db);
@@ -474,7 +452,7 @@ static void sync_agent(bench *b, agent *ag)
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_head);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
-	ag->t_start = now_s();
+	ag->t_start = bench_now_s();
 	snprintf(url, sizeof url, "https://localhost:%d/v1/push", b->hub.port);
 	for (size_t i = 0; i < ag->nsets; i++) {
 		st = request(c, url, &ag->sets[i], &r);
@@ -483,7 +461,7 @@ static void sync_agent(bench *b, agent *ag)
 			goto fail;
 		}
 	}
-	ag->t_acked = now_s();
+	ag->t_acked = bench_now_s();
 	if (b->no_pull)
 		goto done;
 	/* then pull from the start of tonight (cursor 0) until nothing more */
@@ -502,7 +480,7 @@ static void sync_agent(bench *b, agent *ag)
 			break;
 	}
 done:
-	ag->t_end = now_s();
+	ag->t_end = bench_now_s();
 	goto out;
 fail:
 	ag->failed = 1;
@@ -567,12 +545,6 @@ static void run_phase(bench *b, int phase, size_t nthreads)
 	free(t);
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, c = *(const double *)y;
-	return a < c ? -1 : a > c;
-}
-
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_sync [--agents N] [--changes-per-agent M] [--changes-per-set S]"
@@ -631,7 +603,7 @@ int main(int argc, char **argv)
 		die("maiam-hub init failed");
 
 	/* setup, outside the window: tokens, serve, enrolment, sealing */
-	t0 = now_s();
+	t0 = bench_now_s();
 	for (size_t i = 0; i < b.nagents; i++)
 		b.agents[i].commune = b.communes[i % b.ncommunes];
 	run_phase(&b, 0, 4);
@@ -639,7 +611,7 @@ int main(int argc, char **argv)
 		die("maiam-hub serve did not start");
 	run_phase(&b, 1, 8);
 	fprintf(stderr, "bench_sync: %zu agents in %zu communes enrolled in %.1f s\n", b.nagents,
-		b.ncommunes, now_s() - t0);
+		b.ncommunes, bench_now_s() - t0);
 	for (size_t i = 0; i < b.nagents; i++) {
 		plan_agent(&b.agents[i], i, m, &rng);
 		seal_agent(&b.agents[i], per_set);
@@ -648,7 +620,7 @@ int main(int argc, char **argv)
 	}
 
 	/* the measured window */
-	t_first = now_s();
+	t_first = bench_now_s();
 	run_phase(&b, 2, clients);
 	for (size_t i = 0; i < b.nagents; i++) {
 		agent *ag = &b.agents[i];
@@ -685,7 +657,7 @@ int main(int argc, char **argv)
 	raw_s = raw_insert_seconds(raw_path, &b, &rows);
 
 	size_t n = b.nagents;
-	qsort(lat, n, sizeof *lat, cmp_double);
+	qsort(lat, n, sizeof *lat, bench_cmp_double);
 	double total = t_end - t_first, window = t_acked - t_first;
 	double e2e = (double)changes / window, raw = (double)rows / raw_s;
 	double p50 = lat[n / 2], p99 = lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
