@@ -372,3 +372,39 @@ int ht_hub_remove(const ht_hub *h)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", h->dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
+
+int ht_big_households(ht_agent *a, int commune, int n, size_t note_bytes, unsigned seed,
+		      proto_buf *out)
+{
+	static const char name[] = "Lâm Thị Sà Rên";
+	proto_changeset cs;
+	uint8_t hash[32], rnd[64];
+	char note[2 * sizeof(rnd) + 1];
+	uint64_t seq = a->seq + 1;
+	int rc = -1;
+
+	if (note_bytes > sizeof(rnd) ||
+	    proto_changeset_init(&cs, "soc-trang-2023", a->id, seq, a->last_hash,
+				 proto_hlc_now(&a->clock, proto_wall_ms())) != PROTO_OK)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		proto_id id = { a->id, ++a->serial };
+		for (size_t k = 0; k < note_bytes; k++)
+			rnd[k] = (uint8_t)rand_r(&seed);
+		proto_hex(rnd, note_bytes, note);
+		if (proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id,
+					  proto_hlc_now(&a->clock, proto_wall_ms()), a->id) != PROTO_OK ||
+		    proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, name, strlen(name)) != PROTO_OK ||
+		    proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, commune) != PROTO_OK ||
+		    proto_changeset_add_text(&cs, PROTO_HH_NOTE, 0, note, strlen(note)) != PROTO_OK)
+			goto out;
+	}
+	if (proto_seal(&cs, a->key, out, hash) != PROTO_OK)
+		goto out;
+	a->seq = seq;
+	memcpy(a->last_hash, hash, 32);
+	rc = 0;
+out:
+	proto_changeset_release(&cs);
+	return rc;
+}

@@ -66,6 +66,14 @@ void ht_agent_free(ht_agent *a);
  * Uses and advances the agent's seq/hash unless 'keep' (for forged variants). */
 int ht_households(ht_agent *a, const char *campaign, int commune, int n, proto_buf *out, int keep);
 
+/*
+ * Seal one change-set of n households in commune whose notes are note_bytes
+ * of pseudo-random data in hex (incompressible: big on the wire and slow to
+ * merge), from 'seed' (reproducible). Advances the agent's seq/hash. 0 or -1.
+ */
+int ht_big_households(ht_agent *a, int commune, int n, size_t note_bytes, unsigned seed,
+		      proto_buf *out);
+
 /* Single-value SQL on the hub database (read only). */
 long long ht_sql(const ht_hub *h, const char *sql);
 

@@ -264,36 +264,6 @@ static void test_cut_connections(void **state)
 	assert_int_equal(ht_hub_remove(&h), 0);
 }
 
-/* A change-set whose merge takes long enough to be killed in the middle:
- * households with random (incompressible) notes. */
-static void big_changeset(ht_agent *a, int n, proto_buf *out)
-{
-	proto_changeset cs;
-	uint8_t hash[32], rnd[24];
-	char note[64];
-	uint64_t seq = a->seq + 1;
-	unsigned rng = seed;
-
-	assert_int_equal(proto_changeset_init(&cs, "soc-trang-2023", a->id, seq, a->last_hash,
-					      proto_hlc_now(&a->clock, proto_wall_ms())), PROTO_OK);
-	for (int i = 0; i < n; i++) {
-		proto_id id = { a->id, ++a->serial };
-		for (size_t k = 0; k < sizeof(rnd); k++)
-			rnd[k] = (uint8_t)rand_r(&rng);
-		proto_hex(rnd, sizeof(rnd), note);
-		assert_int_equal(proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id,
-						       proto_hlc_now(&a->clock, proto_wall_ms()), a->id), PROTO_OK);
-		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, "Lâm Thị Sà Rên",
-							  strlen("Lâm Thị Sà Rên")), PROTO_OK);
-		assert_int_equal(proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, COMMUNE), PROTO_OK);
-		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_NOTE, 0, note, strlen(note)), PROTO_OK);
-	}
-	assert_int_equal(proto_seal(&cs, a->key, out, hash), PROTO_OK);
-	a->seq = seq;
-	memcpy(a->last_hash, hash, 32);
-	proto_changeset_release(&cs);
-}
-
 typedef struct push_job {
 	const ht_hub *via;
 	const ht_agent *a;
@@ -341,7 +311,7 @@ static void test_sigkill_after_send(void **state)
 	via = h;
 	via.port = px.port;
 	proto_buf_init(&b, 1 << 25);
-	big_changeset(&a, 30000, &b);
+	assert_int_equal(ht_big_households(&a, COMMUNE, 30000, 24, seed, &b), 0);
 	memset(&j, 0, sizeof(j));
 	j.via = &via, j.a = &a, j.b = &b;
 	assert_int_equal(pthread_create(&t, NULL, push_main, &j), 0);

@@ -21,7 +21,6 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 #include <curl/curl.h>
-#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include "hubtest.h"
 
@@ -143,34 +142,6 @@ static void test_slow_clients_dropped(void **state)
 	assert_int_equal(ht_hub_remove(&h), 0);
 }
 
-/* One change-set big enough that its upload takes a while: households with
- * random (incompressible) notes. */
-static void big_changeset(ht_agent *a, int n, proto_buf *out)
-{
-	proto_changeset cs;
-	uint8_t rnd[48], hash[32];
-	char note[100];
-	uint64_t seq = a->seq + 1;
-	int i;
-
-	assert_int_equal(proto_changeset_init(&cs, "soc-trang-2023", a->id, seq, a->last_hash,
-					      proto_hlc_now(&a->clock, proto_wall_ms())), PROTO_OK);
-	for (i = 0; i < n; i++) {
-		proto_id id = { a->id, ++a->serial };
-		RAND_bytes(rnd, sizeof(rnd));
-		proto_hex(rnd, sizeof(rnd), note);
-		assert_int_equal(proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id,
-						       proto_hlc_now(&a->clock, proto_wall_ms()), a->id), PROTO_OK);
-		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, "Trần Thị Bé", strlen("Trần Thị Bé")), PROTO_OK);
-		assert_int_equal(proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, COMMUNE), PROTO_OK);
-		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_NOTE, 0, note, strlen(note)), PROTO_OK);
-	}
-	assert_int_equal(proto_seal(&cs, a->key, out, hash), PROTO_OK);
-	a->seq = seq;
-	memcpy(a->last_hash, hash, 32);
-	proto_changeset_release(&cs);
-}
-
 typedef struct slow_push {
 	ht_hub *h;
 	ht_agent *a;
@@ -222,7 +193,7 @@ static void test_sigterm_finishes_inflight(void **state)
 	(void)state;
 	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, NULL), 0);
 	proto_buf_init(&b, 1 << 24);
-	big_changeset(&a, 2000, &b);
+	assert_int_equal(ht_big_households(&a, COMMUNE, 2000, 48, (unsigned)getpid(), &b), 0);
 	memset(&sp, 0, sizeof(sp));
 	sp.h = &h, sp.a = &a, sp.b = &b;
 	sp.speed = (long)b.len / 2; /* about two seconds of upload */
@@ -260,7 +231,7 @@ static void test_sigkill_mid_merge(void **state)
 		ht_resp r;
 
 		proto_buf_reset(&b);
-		big_changeset(&a, 20000, &b);
+		assert_int_equal(ht_big_households(&a, COMMUNE, 20000, 48, (unsigned)getpid(), &b), 0);
 		households += 20000;
 		memset(&sp, 0, sizeof(sp));
 		sp.h = &h, sp.a = &a, sp.b = &b;
