@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <curl/curl.h>
 #include <sqlite3.h>
 #include "maiam/proto.h"
@@ -371,6 +372,96 @@ static double raw_insert_seconds(const char *path, const bench *b, size_t *rows)
 	return t1 - t0;
 }
 
+/* ---- where the CPU went ----------------------------------------------------- */
+
+/* CPU seconds (user + system) by thread name of one process, plus the whole
+ * machine's idle time: read from /proc at the window's start and end. */
+#define CPU_NAMES 8
+typedef struct cpu_use {
+	char name[CPU_NAMES][24];
+	double s[CPU_NAMES];
+	size_t n;
+	double idle_s;
+} cpu_use;
+
+static double stat_cpu_s(const char *path)
+{
+	char line[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	p = fgets(line, sizeof line, f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	/* after "pid (comm)": state is field 3, utime 14, stime 15 */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return 0;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static void cpu_add(cpu_use *u, const char *name, double s)
+{
+	size_t i;
+
+	for (i = 0; i < u->n && strcmp(u->name[i], name); i++)
+		;
+	if (i == u->n) {
+		if (u->n == CPU_NAMES)
+			return;
+		snprintf(u->name[u->n++], sizeof u->name[0], "%s", name);
+	}
+	u->s[i] += s;
+}
+
+static void cpu_snapshot(pid_t hub, cpu_use *u)
+{
+	char path[300], comm[64];
+	unsigned long long user, nice, sys, idle;
+	struct dirent *e;
+	DIR *d;
+	FILE *f;
+
+	memset(u, 0, sizeof *u);
+	snprintf(path, sizeof path, "/proc/%d/task", (int)hub);
+	d = opendir(path);
+	while (d && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%s/comm", (int)hub, e->d_name);
+		f = fopen(path, "r");
+		if (!f || !fgets(comm, sizeof comm, f))
+			snprintf(comm, sizeof comm, "?");
+		if (f)
+			fclose(f);
+		comm[strcspn(comm, "\n")] = '\0';
+		snprintf(path, sizeof path, "/proc/%d/task/%s/stat", (int)hub, e->d_name);
+		cpu_add(u, comm, stat_cpu_s(path));
+	}
+	if (d)
+		closedir(d);
+	cpu_add(u, "bench_sync", stat_cpu_s("/proc/self/stat"));
+	f = fopen("/proc/stat", "r");
+	if (f && fscanf(f, "cpu %llu %llu %llu %llu", &user, &nice, &sys, &idle) == 4)
+		u->idle_s = (double)idle / (double)sysconf(_SC_CLK_TCK);
+	if (f)
+		fclose(f);
+}
+
+/* What each thread of the hub and the load generator used in the window. */
+static void cpu_print(const cpu_use *a, const cpu_use *b, double window)
+{
+	printf("cpu in the window (%.2f s x %ld cores):", window, sysconf(_SC_NPROCESSORS_ONLN));
+	for (size_t i = 0; i < b->n; i++) {
+		double before = 0;
+		for (size_t k = 0; k < a->n; k++)
+			if (!strcmp(a->name[k], b->name[i]))
+				before = a->s[k];
+		printf(" %s %.2f s;", b->name[i], b->s[i] - before);
+	}
+	printf(" idle %.2f s\n", b->idle_s - a->idle_s);
+}
+
 /* ---- the load generator --------------------------------------------------- */
 
 typedef struct answer {
@@ -569,6 +660,7 @@ int main(int argc, char **argv)
 	int keep = 0;
 	gen_rng rng = { 2023 };
 	double t0, t_first, t_acked = 0, t_end = 0, *lat, raw_s;
+	cpu_use cpu0, cpu1;
 	char raw_path[400];
 
 	memset(&b, 0, sizeof b);
@@ -619,9 +711,12 @@ int main(int argc, char **argv)
 		changes += b.agents[i].changes;
 	}
 
+	fprintf(stderr, "bench_sync: %zu change-sets sealed; the window starts\n", nsets);
 	/* the measured window */
+	cpu_snapshot(b.hub.pid, &cpu0);
 	t_first = bench_now_s();
 	run_phase(&b, 2, clients);
+	cpu_snapshot(b.hub.pid, &cpu1);
 	for (size_t i = 0; i < b.nagents; i++) {
 		agent *ag = &b.agents[i];
 		if (ag->failed) {
@@ -668,6 +763,7 @@ int main(int argc, char **argv)
 	       changes, window, e2e);
 	printf("all syncs (push + pull) done in %.3f s; pulled %.1f MB; per agent sync p50 %.1f ms, p99 %.1f ms\n",
 	       total, (double)pulled / 1e6, p50, p99);
+	cpu_print(&cpu0, &cpu1, total);
 	printf("raw insert: %zu rows in %.3f s = %.0f rows/s; ratio e2e/raw %.3f (goal >= 0.35)\n", rows, raw_s,
 	       raw, e2e / raw);
 	printf("{\"agents\": %zu, \"clients\": %zu, \"changes\": %zu, \"changesets\": %zu, \"total_s\": %.3f, "

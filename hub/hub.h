@@ -117,10 +117,14 @@ int hub_ledger_insert(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t 
 		      const uint8_t *sealed, size_t len, int64_t now);
 /* The id of the row hub_ledger_insert just wrote on db. */
 int64_t hub_ledger_last_id(sqlite3 *db);
-typedef int (*hub_ledger_row_cb)(void *arg, int64_t id, uint64_t origin, const uint8_t *sealed,
-				 size_t len);
-/* Rows with id > after in order, at most limit; cb returning non-zero stops. */
-int hub_ledger_each(sqlite3 *db, int64_t after, int limit, hub_ledger_row_cb cb, void *arg);
+/* One ledger row as stored; cb returning non-zero stops a walk. */
+typedef struct hub_ledger_row {
+	int64_t id;
+	uint64_t origin, seq;
+	const uint8_t *hash, *sealed; /* borrowed until the callback returns */
+	size_t hash_len, len;
+} hub_ledger_row;
+typedef int (*hub_ledger_full_cb)(void *arg, const hub_ledger_row *row);
 /*
  * The area index: which communes (and their districts) a ledger row touches,
  * written in the row's own transaction. commune 0 with a district: a
@@ -133,15 +137,8 @@ int hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64
 /* Rows after 'after' that touch scope (plus rows ledgered before the index
  * existed, which are not indexed), in order, at most limit. */
 int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
-			 hub_ledger_row_cb cb, void *arg);
+			 hub_ledger_full_cb cb, void *arg);
 /* Every ledger row with its stored seq and hash, by origin then seq (for audit). */
-typedef struct hub_ledger_row {
-	int64_t id;
-	uint64_t origin, seq;
-	const uint8_t *hash, *sealed; /* borrowed until the callback returns */
-	size_t hash_len, len;
-} hub_ledger_row;
-typedef int (*hub_ledger_full_cb)(void *arg, const hub_ledger_row *row);
 int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg);
 int hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
 		      const char *code, const char *message, int64_t now);

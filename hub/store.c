@@ -503,27 +503,6 @@ int hub_ledger_insert(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t 
 	return rc;
 }
 
-int hub_ledger_each(sqlite3 *db, int64_t after, int limit, hub_ledger_row_cb cb, void *arg)
-{
-	sqlite3_stmt *st = prep(db, "SELECT id, origin, sealed FROM hub_ledger WHERE id > ?"
-				    " ORDER BY id LIMIT ?");
-	int rc = -1, step;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, after);
-	sqlite3_bind_int(st, 2, limit);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cb(arg, sqlite3_column_int64(st, 0), proto_i2u(sqlite3_column_int64(st, 1)),
-		       sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2)))
-			break;
-	}
-	if (step == SQLITE_DONE || step == SQLITE_ROW)
-		rc = 0;
-	unprep(st);
-	return rc;
-}
-
 int64_t hub_ledger_last_id(sqlite3 *db)
 {
 	return sqlite3_last_insert_rowid(db);
@@ -566,7 +545,7 @@ int hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64
 }
 
 int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
-			 hub_ledger_row_cb cb, void *arg)
+			 hub_ledger_full_cb cb, void *arg)
 {
 	/* ids first (small, sorted), then each row's blob: the area part is an
 	 * index range per commune or district, never a walk of the ledger */
@@ -599,15 +578,23 @@ int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int
 		goto out;
 	unprep(ids);
 	ids = NULL;
-	row = prep(db, "SELECT origin, sealed FROM hub_ledger WHERE id = ?");
+	row = prep(db, "SELECT origin, seq, hash, sealed FROM hub_ledger WHERE id = ?");
 	if (!row)
 		goto out;
 	for (i = 0; i < n; i++) {
+		hub_ledger_row r;
+
 		sqlite3_bind_int64(row, 1, list[i]);
 		if (sqlite3_step(row) != SQLITE_ROW)
 			goto out; /* the ids came from this same read transaction */
-		if (cb(arg, list[i], proto_i2u(sqlite3_column_int64(row, 0)),
-		       sqlite3_column_blob(row, 1), (size_t)sqlite3_column_bytes(row, 1)))
+		r.id = list[i];
+		r.origin = proto_i2u(sqlite3_column_int64(row, 0));
+		r.seq = proto_i2u(sqlite3_column_int64(row, 1));
+		r.hash = sqlite3_column_blob(row, 2);
+		r.hash_len = (size_t)sqlite3_column_bytes(row, 2);
+		r.sealed = sqlite3_column_blob(row, 3);
+		r.len = (size_t)sqlite3_column_bytes(row, 3);
+		if (cb(arg, &r))
 			break;
 		sqlite3_reset(row);
 	}

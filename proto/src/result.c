@@ -29,6 +29,7 @@ static const char *const texts[PROTO_RESULT_MAX] = {
 	[PROTO_EKEYFILE] = "key file is unreadable or not an Ed25519 key",
 	[PROTO_ECLOCK] = "stamp is too far ahead of the local clock",
 	[PROTO_EDB] = "database error",
+	[PROTO_EHASH] = "stored change-set does not match its recorded hash",
 	[PROTO_ESCHEMA] = "database was written by a newer version of Mái Ấm",
 };
 

@@ -351,20 +351,23 @@ out:
 	return r;
 }
 
-proto_result proto_open(const uint8_t *data, size_t len, const proto_key *key,
-			proto_changeset *out, uint8_t hash[32])
+/* proto_open and proto_open_stored: the signature by 'key', or (key NULL)
+ * SHA-256(data) equal to 'stored', proves the bytes before anything inflates. */
+static proto_result open_checked(const uint8_t *data, size_t len, const proto_key *key,
+				 const uint8_t stored[32], proto_changeset *out, uint8_t hash[32])
 {
 	proto_header hdr;
 	proto_buf body;
 	proto_result r;
 	size_t hlen, signed_len;
 	uint64_t keyid = 0;
+	uint8_t digest[32];
 
 	proto_buf_init(&body, 0);
 	if (!out)
 		return PROTO_EINVAL;
 	memset(out, 0, sizeof(*out));
-	if (!key) {
+	if (!key && !stored) {
 		r = PROTO_EINVAL;
 		goto out;
 	}
@@ -376,11 +379,16 @@ proto_result proto_open(const uint8_t *data, size_t len, const proto_key *key,
 	signed_len = hlen + hdr.zbody_len;
 	for (size_t i = 0; i < 8; i++)
 		keyid = keyid << 8 | data[signed_len + i];
-	if (keyid != hdr.origin || proto_key_id(key) != hdr.origin) {
+	if (keyid != hdr.origin || (key && proto_key_id(key) != hdr.origin)) {
 		r = PROTO_EKEYID;
 		goto out;
 	}
-	r = proto_verify(key, data, signed_len, data + signed_len + 8);
+	if (key) {
+		r = proto_verify(key, data, signed_len, data + signed_len + 8);
+	} else {
+		proto_sha256(data, len, digest);
+		r = memcmp(digest, stored, 32) == 0 ? PROTO_OK : PROTO_EHASH;
+	}
 	if (r != PROTO_OK)
 		goto out;
 	proto_buf_init(&body, hdr.body_len);
@@ -395,4 +403,26 @@ proto_result proto_open(const uint8_t *data, size_t len, const proto_key *key,
 out:
 	proto_buf_release(&body);
 	return r;
+}
+
+proto_result proto_open(const uint8_t *data, size_t len, const proto_key *key,
+			proto_changeset *out, uint8_t hash[32])
+{
+	if (!key) {
+		if (out)
+			memset(out, 0, sizeof(*out));
+		return PROTO_EINVAL;
+	}
+	return open_checked(data, len, key, NULL, out, hash);
+}
+
+proto_result proto_open_stored(const uint8_t *data, size_t len, const uint8_t hash[32],
+			       proto_changeset *out)
+{
+	if (!hash) {
+		if (out)
+			memset(out, 0, sizeof(*out));
+		return PROTO_EINVAL;
+	}
+	return open_checked(data, len, NULL, hash, out, NULL);
 }

@@ -106,6 +106,46 @@ static void forged_vector(void **state)
 	proto_buf_release(&file);
 }
 
+/* Stored bytes open by their recorded hash alone; any change to the bytes,
+ * or the wrong hash, is refused before anything is inflated. */
+static void open_stored(void **state)
+{
+	proto_buf file, forged;
+	proto_changeset cs;
+	uint8_t hash[32], other[32];
+
+	(void)state;
+	read_vector("golden-1.bin", &file);
+	read_vector("forged-1.bin", &forged);
+	proto_sha256(file.data, file.len, hash);
+	assert_int_equal(proto_open_stored(file.data, file.len, hash, &cs), PROTO_OK);
+	assert_int_equal(cs.nrecords, 9);
+	assert_string_equal(cs.records[0].fields[0].value.text, GOLDEN_TEXT);
+	proto_changeset_release(&cs);
+
+	/* the forgery differs from the golden bytes: the golden hash refuses it */
+	assert_int_equal(proto_open_stored(forged.data, forged.len, hash, &cs), PROTO_EHASH);
+	assert_int_equal(cs.nrecords, 0);
+	proto_changeset_release(&cs);
+	for (size_t i = 0; i < file.len * 8; i++) {
+		proto_result r;
+		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
+		r = proto_open_stored(file.data, file.len, hash, &cs);
+		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
+		if (r == PROTO_OK)
+			fail_msg("bit %zu flipped was accepted", i);
+		proto_changeset_release(&cs);
+	}
+	memcpy(other, hash, 32);
+	other[31] ^= 1;
+	assert_int_equal(proto_open_stored(file.data, file.len, other, &cs), PROTO_EHASH);
+	proto_changeset_release(&cs);
+	assert_int_equal(proto_open_stored(file.data, file.len, NULL, &cs), PROTO_EINVAL);
+	proto_changeset_release(&cs);
+	proto_buf_release(&file);
+	proto_buf_release(&forged);
+}
+
 static void every_truncation_and_bit_flip(void **state)
 {
 	proto_buf file;
@@ -543,6 +583,7 @@ int main(void)
 		cmocka_unit_test(golden_vector),
 		cmocka_unit_test(forged_vector),
 		cmocka_unit_test(every_truncation_and_bit_flip),
+		cmocka_unit_test(open_stored),
 		cmocka_unit_test(preset_dictionary),
 		cmocka_unit_test(signed_lies),
 		cmocka_unit_test(zip_bombs),

@@ -44,6 +44,9 @@ typedef enum proto_result {
 	PROTO_EDB,         /* SQLite returned an error */
 	PROTO_ESCHEMA,     /* database schema is newer than this program */
 
+	/* stored data */
+	PROTO_EHASH,       /* stored bytes differ from the hash recorded with them */
+
 	PROTO_RESULT_MAX
 } proto_result;
 
