@@ -1,16 +1,20 @@
 /*
- * bench_sync.c - the hub under a night's load: many laptops (one client
- * thread each, its own Ed25519 key and client certificate, enrolled through
- * the real enrol route with tokens from 'maiam-hub agent add') push their
- * change-sets over HTTPS to one real 'maiam-hub serve' and then pull.
+ * bench_sync.c - the hub under a night's load: many laptops (each with its
+ * own Ed25519 key and client certificate, enrolled through the real enrol
+ * route with tokens from 'maiam-hub agent add') push their change-sets over
+ * HTTPS to one real 'maiam-hub serve' and then pull. A pool of client
+ * threads plays the laptops, one TLS connection each (bench_tls.h).
  *
  * Measured: changes merged per second end to end (first request to last
  * acknowledged push; the hub answers a push only after its durable commit),
  * against raw prepared inserts of the same rows into a proto_db_open database
  * in one transaction (bench_proto's baseline), and p99 of one agent's sync
- * (push all + pull). Enrolment and sealing happen before the window.
+ * (push all + pull); then the same syncs again, every push now answered
+ * already_applied: what TLS, HTTP and the checks cost without any merge.
+ * Where the CPU went is read from /proc per hub thread. Enrolment and
+ * sealing happen before the window.
  * Usage: bench_sync [--agents N] [--changes-per-agent M] [--changes-per-set S]
- *                   [--clients C] [--no-pull] [--keep]
+ *                   [--clients C] [--no-pull] [--no-replay] [--keep]
  * The last line is one JSON object (docs/BENCHMARKS.md).
  */
 #include <pthread.h>
@@ -27,6 +31,7 @@
 #include "maiam/proto.h"
 #include "gen.h"
 #include "bench_util.h"
+#include "bench_tls.h"
 #include "../tests/hub/hubtest.h"
 
 #define NSTAGES 8
@@ -49,6 +54,7 @@ typedef struct agent {
 	size_t changes;
 	double t_start, t_acked, t_end;
 	size_t pulled_bytes;
+	btls_id tls;       /* its client certificate and key, parsed before the window */
 	int failed;
 	char why[200];
 } agent;
@@ -60,6 +66,8 @@ typedef struct bench {
 	atomic_size_t next;
 	int phase; /* 0 tokens, 1 enrol, 2 sync */
 	int no_pull; /* diagnosis: push only, to see what the pulls cost */
+	int replay;  /* the second window: every push is answered already_applied */
+	SSL_CTX *tls; /* the load generator's client context: the hub's CA */
 	char (*tokens)[128];
 	int communes[MAX_COMMUNES];
 	size_t ncommunes;
@@ -374,33 +382,37 @@ static double raw_insert_seconds(const char *path, const bench *b, size_t *rows)
 
 /* ---- where the CPU went ----------------------------------------------------- */
 
-/* CPU seconds (user + system) by thread name of one process, plus the whole
- * machine's idle time: read from /proc at the window's start and end. */
+/* CPU seconds by thread name of the hub and of this process (from each
+ * thread's schedstat: time on a core, and time runnable but waiting for
+ * one), plus the machine's idle time; read at the window's start and end. */
 #define CPU_NAMES 8
 typedef struct cpu_use {
 	char name[CPU_NAMES][24];
-	double s[CPU_NAMES];
+	double run_s[CPU_NAMES], wait_s[CPU_NAMES];
 	size_t n;
 	double idle_s;
 } cpu_use;
 
-static double stat_cpu_s(const char *path)
-{
-	char line[1024], *p;
-	unsigned long long ut = 0, st = 0;
-	FILE *f = fopen(path, "r");
+/* The load generator's threads add their own schedstat when they end. */
+static pthread_mutex_t gen_lock = PTHREAD_MUTEX_INITIALIZER;
+static double gen_run_s, gen_wait_s;
 
-	if (!f)
-		return 0;
-	p = fgets(line, sizeof line, f) ? strrchr(line, ')') : NULL;
-	fclose(f);
-	/* after "pid (comm)": state is field 3, utime 14, stime 15 */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-		return 0;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+static void gen_thread_done(void)
+{
+	unsigned long long run, wait;
+	FILE *f = fopen("/proc/thread-self/schedstat", "r");
+
+	if (f && fscanf(f, "%llu %llu", &run, &wait) == 2) {
+		pthread_mutex_lock(&gen_lock);
+		gen_run_s += (double)run / 1e9;
+		gen_wait_s += (double)wait / 1e9;
+		pthread_mutex_unlock(&gen_lock);
+	}
+	if (f)
+		fclose(f);
 }
 
-static void cpu_add(cpu_use *u, const char *name, double s)
+static void cpu_add(cpu_use *u, const char *name, double run, double wait)
 {
 	size_t i;
 
@@ -411,36 +423,50 @@ static void cpu_add(cpu_use *u, const char *name, double s)
 			return;
 		snprintf(u->name[u->n++], sizeof u->name[0], "%s", name);
 	}
-	u->s[i] += s;
+	u->run_s[i] += run;
+	u->wait_s[i] += wait;
 }
 
-static void cpu_snapshot(pid_t hub, cpu_use *u)
+/* Every thread of process pid, under its name (or 'as' when given). */
+static void cpu_tasks(cpu_use *u, pid_t pid, const char *as)
 {
 	char path[300], comm[64];
-	unsigned long long user, nice, sys, idle;
+	unsigned long long run, wait;
 	struct dirent *e;
 	DIR *d;
 	FILE *f;
 
-	memset(u, 0, sizeof *u);
-	snprintf(path, sizeof path, "/proc/%d/task", (int)hub);
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
 	d = opendir(path);
 	while (d && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof path, "/proc/%d/task/%s/comm", (int)hub, e->d_name);
+		snprintf(path, sizeof path, "/proc/%d/task/%s/comm", (int)pid, e->d_name);
 		f = fopen(path, "r");
 		if (!f || !fgets(comm, sizeof comm, f))
 			snprintf(comm, sizeof comm, "?");
 		if (f)
 			fclose(f);
 		comm[strcspn(comm, "\n")] = '\0';
-		snprintf(path, sizeof path, "/proc/%d/task/%s/stat", (int)hub, e->d_name);
-		cpu_add(u, comm, stat_cpu_s(path));
+		snprintf(path, sizeof path, "/proc/%d/task/%s/schedstat", (int)pid, e->d_name);
+		f = fopen(path, "r");
+		if (f && fscanf(f, "%llu %llu", &run, &wait) == 2)
+			cpu_add(u, as ? as : comm, (double)run / 1e9, (double)wait / 1e9);
+		if (f)
+			fclose(f);
 	}
 	if (d)
 		closedir(d);
-	cpu_add(u, "bench_sync", stat_cpu_s("/proc/self/stat"));
+}
+
+static void cpu_snapshot(pid_t hub, cpu_use *u)
+{
+	unsigned long long user, nice, sys, idle;
+	FILE *f;
+
+	memset(u, 0, sizeof *u);
+	cpu_tasks(u, hub, NULL);
+	cpu_add(u, "bench_sync", gen_run_s, gen_wait_s); /* its threads have ended */
 	f = fopen("/proc/stat", "r");
 	if (f && fscanf(f, "cpu %llu %llu %llu %llu", &user, &nice, &sys, &idle) == 4)
 		u->idle_s = (double)idle / (double)sysconf(_SC_CLK_TCK);
@@ -451,104 +477,51 @@ static void cpu_snapshot(pid_t hub, cpu_use *u)
 /* What each thread of the hub and the load generator used in the window. */
 static void cpu_print(const cpu_use *a, const cpu_use *b, double window)
 {
-	printf("cpu in the window (%.2f s x %ld cores):", window, sysconf(_SC_NPROCESSORS_ONLN));
+	printf("cpu in the window (%.2f s x %ld cores), on a core + waiting for one:", window,
+	       sysconf(_SC_NPROCESSORS_ONLN));
 	for (size_t i = 0; i < b->n; i++) {
-		double before = 0;
+		double run = 0, wait = 0;
 		for (size_t k = 0; k < a->n; k++)
-			if (!strcmp(a->name[k], b->name[i]))
-				before = a->s[k];
-		printf(" %s %.2f s;", b->name[i], b->s[i] - before);
+			if (!strcmp(a->name[k], b->name[i])) {
+				run = a->run_s[k];
+				wait = a->wait_s[k];
+			}
+		printf(" %s %.2f + %.2f s;", b->name[i], b->run_s[i] - run, b->wait_s[i] - wait);
 	}
 	printf(" idle %.2f s\n", b->idle_s - a->idle_s);
 }
 
 /* ---- the load generator --------------------------------------------------- */
 
-typedef struct answer {
-	char body[512];
-	size_t len;
-	char cursor[32];
-	int more;
-	size_t bytes;
-} answer;
-
-static size_t on_body(char *p, size_t size, size_t nmemb, void *arg)
+/* One request, on the agent's connection or a new one when the hub closed
+ * it (pushes and pulls may be sent again: the hub answers a resent push
+ * already_applied). 0, or -1 when two connections failed. */
+static int request(bench *b, agent *ag, btls_conn *c, const char *method, const char *path,
+		   const proto_buf *body, btls_answer *r)
 {
-	answer *r = arg;
-	size_t n = size * nmemb, k = n;
-
-	if (r->len + k >= sizeof r->body)
-		k = sizeof r->body - 1 - r->len;
-	memcpy(r->body + r->len, p, k);
-	r->len += k;
-	r->body[r->len] = '\0';
-	r->bytes += n;
-	return n;
-}
-
-static size_t on_head(char *p, size_t size, size_t nmemb, void *arg)
-{
-	answer *r = arg;
-	size_t n = size * nmemb;
-
-	if (n > 14 && strncasecmp(p, "Maiam-Cursor: ", 14) == 0)
-		snprintf(r->cursor, sizeof r->cursor, "%.*s", (int)strcspn(p + 14, "\r\n"), p + 14);
-	else if (n > 12 && strncasecmp(p, "Maiam-More: ", 12) == 0)
-		r->more = p[12] == '1';
-	return n;
-}
-
-/* One request on the agent's keep-alive handle; HTTP status, 0 if none. */
-static long request(CURL *c, const char *url, const proto_buf *body, answer *r)
-{
-	long status = 0;
-
-	memset(r, 0, sizeof *r);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	if (body) {
-		curl_easy_setopt(c, CURLOPT_HTTPGET, 0L);
-		curl_easy_setopt(c, CURLOPT_POST, 1L);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->data);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
-	} else {
-		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (c->fd < 0 && btls_connect(c, b->tls, &ag->tls, b->hub.port))
+			continue;
+		if (btls_request(c, method, path, body ? body->data : NULL, body ? body->len : 0, r) == 0)
+			return 0;
+		btls_close(c);
 	}
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	return status;
+	return -1;
 }
 
 static void sync_agent(bench *b, agent *ag)
 {
-	CURL *c = curl_easy_init();
-	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/octet-stream");
-	char url[128], ca[320];
-	answer r;
-	long st;
+	btls_conn c = { .fd = -1 };
+	btls_answer r;
+	char path[64], cursor[32];
 
-	if (!c || !hdr) {
-		snprintf(ag->why, sizeof ag->why, "out of memory");
-		goto fail;
-	}
-	snprintf(ca, sizeof ca, "%s/hub/ca.pem", b->hub.dir);
-	curl_easy_setopt(c, CURLOPT_CAINFO, ca);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_SSLCERT, ag->a.cert_path);
-	curl_easy_setopt(c, CURLOPT_SSLKEY, ag->a.key_path);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 600L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_head);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
 	ag->t_start = bench_now_s();
-	snprintf(url, sizeof url, "https://localhost:%d/v1/push", b->hub.port);
 	for (size_t i = 0; i < ag->nsets; i++) {
-		st = request(c, url, &ag->sets[i], &r);
-		if (st != 200 || !strstr(r.body, "\"status\": \"applied\"")) {
-			snprintf(ag->why, sizeof ag->why, "push %zu: HTTP %ld %.150s", i + 1, st, r.body);
+		if (request(b, ag, &c, "POST", "/v1/push", &ag->sets[i], &r) || r.status != 200 ||
+		    !strstr(r.body, b->replay ? "\"status\": \"already_applied\"" :
+				"\"status\": \"applied\"")) {
+			snprintf(ag->why, sizeof ag->why, "push %zu: HTTP %d %.150s", i + 1, r.status,
+				 r.body);
 			goto fail;
 		}
 	}
@@ -556,17 +529,16 @@ static void sync_agent(bench *b, agent *ag)
 	if (b->no_pull)
 		goto done;
 	/* then pull from the start of tonight (cursor 0) until nothing more */
-	snprintf(r.cursor, sizeof r.cursor, "0");
+	snprintf(cursor, sizeof cursor, "0");
 	for (int round = 0; round < 10000; round++) {
-		char cur[32];
-		snprintf(cur, sizeof cur, "%s", r.cursor);
-		snprintf(url, sizeof url, "https://localhost:%d/v1/pull?after=%s", b->hub.port, cur);
-		st = request(c, url, NULL, &r);
-		if ((st != 200 && st != 204) || !r.cursor[0]) {
-			snprintf(ag->why, sizeof ag->why, "pull: HTTP %ld %.150s", st, r.body);
+		snprintf(path, sizeof path, "/v1/pull?after=%s", cursor);
+		if (request(b, ag, &c, "GET", path, NULL, &r) || (r.status != 200 && r.status != 204) ||
+		    !r.cursor[0]) {
+			snprintf(ag->why, sizeof ag->why, "pull: HTTP %d %.150s", r.status, r.body);
 			goto fail;
 		}
-		ag->pulled_bytes += r.bytes;
+		ag->pulled_bytes += r.body_len;
+		snprintf(cursor, sizeof cursor, "%s", r.cursor);
 		if (!r.more)
 			break;
 	}
@@ -576,9 +548,7 @@ done:
 fail:
 	ag->failed = 1;
 out:
-	curl_slist_free_all(hdr);
-	if (c)
-		curl_easy_cleanup(c);
+	btls_close(&c);
 }
 
 static void enroll_agent(bench *b, size_t i)
@@ -613,6 +583,8 @@ static void *worker(void *arg)
 			sync_agent(b, ag);
 		}
 	}
+	if (b->phase == 2)
+		gen_thread_done();
 	return NULL;
 }
 
@@ -636,10 +608,52 @@ static void run_phase(bench *b, int phase, size_t nthreads)
 	free(t);
 }
 
+/* One measured window: every agent syncs once; first request to last push
+ * answered, to last pull. Returns how many agents failed. */
+typedef struct sync_window {
+	double t_first, t_acked, t_end, *lat;
+	size_t pulled;
+	cpu_use cpu0, cpu1;
+} sync_window;
+
+static size_t run_window(bench *b, size_t clients, sync_window *w)
+{
+	size_t failed = 0;
+
+	for (size_t i = 0; i < b->nagents; i++) {
+		agent *ag = &b->agents[i];
+		ag->t_start = ag->t_acked = ag->t_end = 0;
+		ag->pulled_bytes = 0;
+	}
+	gen_run_s = gen_wait_s = 0;
+	cpu_snapshot(b->hub.pid, &w->cpu0);
+	w->t_first = bench_now_s();
+	run_phase(b, 2, clients);
+	cpu_snapshot(b->hub.pid, &w->cpu1);
+	for (size_t i = 0; i < b->nagents; i++) {
+		agent *ag = &b->agents[i];
+		if (ag->failed) {
+			if (failed++ < 5)
+				fprintf(stderr, "bench_sync: agent %zu: %s\n", i, ag->why);
+			continue;
+		}
+		if (ag->t_acked > w->t_acked)
+			w->t_acked = ag->t_acked;
+		if (ag->t_end > w->t_end)
+			w->t_end = ag->t_end;
+		w->lat[i - failed] = (ag->t_end - ag->t_start) * 1000.0;
+		w->pulled += ag->pulled_bytes;
+	}
+	if (failed)
+		fprintf(stderr, "bench_sync: %zu agents failed%s\n", failed,
+			b->replay ? " in the replay" : "");
+	return failed;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_sync [--agents N] [--changes-per-agent M] [--changes-per-set S]"
-			" [--clients C] [--no-pull] [--keep]\n");
+			" [--clients C] [--no-pull] [--no-replay] [--keep]\n");
 	exit(2);
 }
 
@@ -656,11 +670,12 @@ int main(int argc, char **argv)
 {
 	bench b;
 	size_t m = 200, per_set = 50, clients = 256, nsets = 0, changes = 0, rows = 0, failed = 0;
-	size_t pulled = 0;
 	int keep = 0;
 	gen_rng rng = { 2023 };
-	double t0, t_first, t_acked = 0, t_end = 0, *lat, raw_s;
-	cpu_use cpu0, cpu1;
+	double t0, raw_s;
+	char ca[320];
+	sync_window w, wr;
+	int no_replay = 0;
 	char raw_path[400];
 
 	memset(&b, 0, sizeof b);
@@ -676,6 +691,8 @@ int main(int argc, char **argv)
 			clients = arg_size(argv[++i], 1, 1000);
 		else if (!strcmp(argv[i], "--no-pull"))
 			b.no_pull = 1;
+		else if (!strcmp(argv[i], "--no-replay"))
+			no_replay = 1;
 		else if (!strcmp(argv[i], "--keep"))
 			keep = 1;
 		else
@@ -688,8 +705,11 @@ int main(int argc, char **argv)
 	load_communes(&b);
 	b.agents = calloc(b.nagents, sizeof(agent));
 	b.tokens = calloc(b.nagents, sizeof *b.tokens);
-	lat = calloc(b.nagents, sizeof *lat);
-	if (!b.agents || !b.tokens || !lat)
+	memset(&w, 0, sizeof w);
+	memset(&wr, 0, sizeof wr);
+	w.lat = calloc(b.nagents, sizeof *w.lat);
+	wr.lat = calloc(b.nagents, sizeof *wr.lat);
+	if (!b.agents || !b.tokens || !w.lat || !wr.lat)
 		die("out of memory");
 	if (ht_hub_init(&b.hub))
 		die("maiam-hub init failed");
@@ -704,6 +724,13 @@ int main(int argc, char **argv)
 	run_phase(&b, 1, 8);
 	fprintf(stderr, "bench_sync: %zu agents in %zu communes enrolled in %.1f s\n", b.nagents,
 		b.ncommunes, bench_now_s() - t0);
+	snprintf(ca, sizeof ca, "%s/hub/ca.pem", b.hub.dir);
+	b.tls = btls_ctx(ca);
+	if (!b.tls)
+		die("cannot load the hub's ca.pem into a TLS context");
+	for (size_t i = 0; i < b.nagents; i++)
+		if (btls_id_load(&b.agents[i].tls, b.agents[i].a.cert_path, b.agents[i].a.key_path))
+			die("cannot read an agent's certificate or key");
 	for (size_t i = 0; i < b.nagents; i++) {
 		plan_agent(&b.agents[i], i, m, &rng);
 		seal_agent(&b.agents[i], per_set);
@@ -712,27 +739,11 @@ int main(int argc, char **argv)
 	}
 
 	fprintf(stderr, "bench_sync: %zu change-sets sealed; the window starts\n", nsets);
-	/* the measured window */
-	cpu_snapshot(b.hub.pid, &cpu0);
-	t_first = bench_now_s();
-	run_phase(&b, 2, clients);
-	cpu_snapshot(b.hub.pid, &cpu1);
-	for (size_t i = 0; i < b.nagents; i++) {
-		agent *ag = &b.agents[i];
-		if (ag->failed) {
-			if (failed++ < 5)
-				fprintf(stderr, "bench_sync: agent %zu: %s\n", i, ag->why);
-			continue;
-		}
-		if (ag->t_acked > t_acked)
-			t_acked = ag->t_acked;
-		if (ag->t_end > t_end)
-			t_end = ag->t_end;
-		lat[i - failed] = (ag->t_end - ag->t_start) * 1000.0;
-		pulled += ag->pulled_bytes;
+	failed = run_window(&b, clients, &w);
+	if (!failed && !no_replay) {
+		b.replay = 1;
+		failed = run_window(&b, clients, &wr);
 	}
-	if (failed)
-		fprintf(stderr, "bench_sync: %zu agents failed\n", failed);
 
 	/* what the hub holds must be exactly what was pushed */
 	long long ledger = ht_sql(&b.hub, "SELECT count(*) FROM hub_ledger");
@@ -752,25 +763,35 @@ int main(int argc, char **argv)
 	raw_s = raw_insert_seconds(raw_path, &b, &rows);
 
 	size_t n = b.nagents;
-	qsort(lat, n, sizeof *lat, bench_cmp_double);
-	double total = t_end - t_first, window = t_acked - t_first;
+	qsort(w.lat, n, sizeof *w.lat, bench_cmp_double);
+	double total = w.t_end - w.t_first, window = w.t_acked - w.t_first;
 	double e2e = (double)changes / window, raw = (double)rows / raw_s;
-	double p50 = lat[n / 2], p99 = lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
+	double p50 = w.lat[n / 2], p99 = w.lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
+	double rwindow = wr.t_acked - wr.t_first;
 
 	printf("load: %zu agents (%zu client threads) in %zu communes, %zu changes each, %zu change-sets"
 	       " (~%zu changes each), %zu rows\n", n, clients, b.ncommunes, m, nsets, per_set, rows);
 	printf("e2e: %zu changes merged in %.3f s (first request -> last acknowledged push) = %.0f changes/s\n",
 	       changes, window, e2e);
 	printf("all syncs (push + pull) done in %.3f s; pulled %.1f MB; per agent sync p50 %.1f ms, p99 %.1f ms\n",
-	       total, (double)pulled / 1e6, p50, p99);
-	cpu_print(&cpu0, &cpu1, total);
+	       total, (double)w.pulled / 1e6, p50, p99);
+	cpu_print(&w.cpu0, &w.cpu1, total);
 	printf("raw insert: %zu rows in %.3f s = %.0f rows/s; ratio e2e/raw %.3f (goal >= 0.35)\n", rows, raw_s,
 	       raw, e2e / raw);
+	if (!no_replay) {
+		printf("replay (the same syncs again, every push answered already_applied: TLS, HTTP,"
+		       " signature, inflate and chain checks, no merge): last push answered after %.3f s"
+		       " = %.0f changes/s, ratio to raw %.3f\n", rwindow, (double)changes / rwindow,
+		       (double)changes / rwindow / raw);
+		cpu_print(&wr.cpu0, &wr.cpu1, wr.t_end - wr.t_first);
+	}
 	printf("{\"agents\": %zu, \"clients\": %zu, \"changes\": %zu, \"changesets\": %zu, \"total_s\": %.3f, "
 	       "\"push_window_s\": %.3f, \"e2e_changes_per_s\": %.0f, \"raw_insert_rows_per_s\": %.0f, "
-	       "\"e2e_ratio\": %.3f, \"sync_p50_ms\": %.1f, \"sync_p99_ms\": %.1f, \"pull\": %s}\n",
+	       "\"e2e_ratio\": %.3f, \"sync_p50_ms\": %.1f, \"sync_p99_ms\": %.1f, \"pull\": %s, "
+	       "\"replay_push_window_s\": %.3f, \"replay_ratio\": %.3f}\n",
 	       n, clients, changes, nsets, total, window, e2e, raw, e2e / raw, p50, p99,
-	       b.no_pull ? "false" : "true");
+	       b.no_pull ? "false" : "true", no_replay ? 0.0 : rwindow,
+	       no_replay ? 0.0 : (double)changes / rwindow / raw);
 
 	if (!keep) {
 		char cmd[400];
@@ -786,10 +807,13 @@ int main(int argc, char **argv)
 		free(b.agents[i].sets);
 		free(b.agents[i].plans);
 		ht_agent_free(&b.agents[i].a);
+		btls_id_free(&b.agents[i].tls);
 	}
+	SSL_CTX_free(b.tls);
 	free(b.agents);
 	free(b.tokens);
-	free(lat);
+	free(w.lat);
+	free(wr.lat);
 	curl_global_cleanup();
 	return 0;
 }

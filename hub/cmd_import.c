@@ -61,7 +61,7 @@ static int import_file(hub_ctx *ctx, const char *path, int *rejected)
 	proto_bundle_open(&br, b.data, b.len);
 	while (proto_bundle_next(&br, &item, &len) == PROTO_OK && item) {
 		hub_verdict v;
-		int ir = hub_ingest(ctx, item, len, 0, source, &v);
+		int ir = hub_ingest(ctx, item, len, 0, source, NULL, &v);
 
 		n++;
 		proto_key_id_hex(v.origin, hex);

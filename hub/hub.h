@@ -194,15 +194,33 @@ typedef struct hub_verdict {
  * ledger row in one transaction. 'peer' is the key id the sender proved over
  * TLS (0 for a USB import). A rejection is stored with its reason.
  * Returns 0 when accepted (applied or already applied), 1 when rejected,
- * -1 on an internal error (v->status 500).
+ * -1 on an internal error (v->status 500). 'pre': see hub_ingest_open (or NULL).
  */
+typedef struct hub_opened hub_opened;
 int hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
-	       hub_verdict *v);
-/* The same, inside a write transaction the caller holds (the writer's group
+	       const hub_opened *pre, hub_verdict *v);
+/*
+ * The checks that write nothing (header, sender, signature, body, campaign),
+ * made ahead of the writer on a read-only connection by serve's opening
+ * thread: the writer is the one thread that cannot be multiplied, so it
+ * should not spend a tenth of its time verifying signatures (BENCHMARKS.md).
+ * o->rc: 0 opened (o->cs), 1 refused (o->v says why, not yet recorded),
+ * -1 could not tell (the writer then opens it itself).
+ */
+struct hub_opened {
+	int rc;
+	hub_verdict v;
+	proto_changeset cs;
+};
+int hub_ingest_open(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, hub_opened *o);
+void hub_opened_free(hub_opened *o); /* NULL is fine */
+/* hub_ingest inside a write transaction the caller holds (the writer's group
  * commit): the change-set goes in its own savepoint, undone alone if it fails;
- * nothing is durable until the caller commits. */
+ * nothing is durable until the caller commits. 'pre' (or NULL) is what
+ * hub_ingest_open found for these bytes; the sender's enrolment is checked
+ * again on ctx's connection, which sees every revocation. */
 int hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
-		       const char *source, hub_verdict *v);
+		       const char *source, const hub_opened *pre, hub_verdict *v);
 /* Seal records with the hub key as the hub's next change-set and ledger it. */
 int hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen);
 /* Is commune inside scope (using the campaign's units)? */
@@ -235,6 +253,9 @@ struct hub_job {
 	proto_buf resp;
 	char hname[2][24];
 	char hval[2][64];
+	/* a push: what the opening thread found, then the writer that merges it */
+	hub_opened *opened;
+	struct hub_writer *then;
 	hub_job *next;
 };
 
@@ -248,6 +269,8 @@ void hub_route_push(hub_ctx *ctx, hub_job *job);
  * only after the COMMIT; jobs[] all have run == hub_route_push. */
 void hub_route_push_batch(hub_ctx *ctx, hub_job **jobs, size_t n);
 void hub_route_pull(hub_ctx *ctx, hub_job *job);
+/* The opening stage of a push (hub_ingest_open), on a read-only connection. */
+void hub_route_open(hub_ctx *ctx, hub_job *job);
 
 /* writer.c */
 typedef struct hub_writer hub_writer;
@@ -257,6 +280,8 @@ typedef void (*hub_writer_done_fn)(void *arg);
 hub_writer *hub_writer_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg);
 /* The same queue and thread, on a read-only connection of its own: for pulls. */
 hub_writer *hub_reader_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg);
+/* Another read-only worker: opens pushes (hub_route_open) for the writer. */
+hub_writer *hub_opener_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg);
 void hub_writer_submit(hub_writer *w, hub_job *job);
 /* Finished jobs, in completion order (the caller owns them). */
 hub_job *hub_writer_take_done(hub_writer *w);

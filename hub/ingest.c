@@ -528,25 +528,47 @@ fail:
 	return -1;
 }
 
-static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
-		  int batched, hub_verdict *v)
+/* The sender's enrolment, as this connection sees it: 0, 1 refused, -1 error. */
+static int agent_step(hub_ctx *ctx, uint64_t origin, hub_agent *agent, hub_verdict *v)
+{
+	char hex[17];
+	int found = hub_agent_get(ctx->db, origin, agent);
+
+	if (found < 0)
+		return -1;
+	proto_key_id_hex(origin, hex);
+	if (found == 0) {
+		reject(v, 403, "unknown_agent", "origin %s is not enrolled at this hub:"
+		       " enrol the laptop with a token first", hex);
+		return 1;
+	}
+	if (agent->revoked) {
+		reject(v, 403, "revoked", "agent %s was revoked by the hub operator:"
+		       " ask the province for a new enrolment", hex);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Everything that needs no write: the header, the sender, the signature, the
+ * body, the campaign. On 0 *cs holds the records (release it); 1 refused
+ * (v says why), -1 database error.
+ */
+static int open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+		     hub_agent *agent, proto_changeset *cs, hub_verdict *v)
 {
 	proto_header hdr;
-	proto_changeset cs;
 	proto_key *key = NULL;
-	hub_agent agent;
-	uint8_t at[32], head_hash[32];
-	uint64_t head = 0, max_stamp = 0;
-	char hex[17], err[200];
+	char hex[17];
 	proto_result r;
-	int rc = -1, found, opened = 0;
+	int rc;
 
-	memset(v, 0, sizeof(*v));
-	memset(&cs, 0, sizeof(cs));
+	memset(cs, 0, sizeof(*cs));
 	r = proto_peek(data, len, &hdr);
 	if (r != PROTO_OK) {
 		reject(v, 400, "malformed", "not a valid change-set: %s", proto_strerror(r));
-		goto rejected;
+		return 1;
 	}
 	v->origin = hdr.origin;
 	v->seq = hdr.seq;
@@ -556,91 +578,129 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 		proto_key_id_hex(peer, phex);
 		reject(v, 403, "origin_mismatch", "change-set of origin %s sent by agent %s:"
 		       " an agent pushes only its own change-sets", hex, phex);
-		goto rejected;
+		return 1;
 	}
-	found = hub_agent_get(ctx->db, hdr.origin, &agent);
-	if (found < 0)
-		goto internal;
-	if (found == 0) {
-		reject(v, 403, "unknown_agent", "origin %s is not enrolled at this hub:"
-		       " enrol the laptop with a token first", hex);
-		goto rejected;
-	}
-	if (agent.revoked) {
-		reject(v, 403, "revoked", "agent %s was revoked by the hub operator:"
-		       " ask the province for a new enrolment", hex);
-		goto rejected;
-	}
-	if (proto_key_from_public(agent.pub, &key) != PROTO_OK)
-		goto internal;
-	opened = 1;
-	r = proto_open(data, len, key, &cs, v->hash);
-	if (r == PROTO_ESIGNATURE || r == PROTO_EKEYID) {
+	rc = agent_step(ctx, hdr.origin, agent, v);
+	if (rc)
+		return rc;
+	if (proto_key_from_public(agent->pub, &key) != PROTO_OK)
+		return -1;
+	r = proto_open(data, len, key, cs, v->hash);
+	proto_key_free(key);
+	rc = 1;
+	if (r == PROTO_ESIGNATURE || r == PROTO_EKEYID)
 		reject(v, 422, "bad_signature", "change-set %s/%llu does not verify with the"
 		       " agent's key: it was altered or not signed by it", hex,
 		       (unsigned long long)hdr.seq);
-		goto rejected;
-	}
-	if (r != PROTO_OK) {
+	else if (r != PROTO_OK)
 		reject(v, 422, "invalid", "change-set %s/%llu is invalid: %s", hex,
 		       (unsigned long long)hdr.seq, proto_strerror(r));
-		goto rejected;
-	}
-	if (strcmp(cs.hdr.campaign, ctx->campaign_id) != 0) {
+	else if (strcmp(cs->hdr.campaign, ctx->campaign_id) != 0)
 		reject(v, 422, "wrong_campaign", "change-set is for campaign '%s' but this hub"
-		       " serves '%s'", cs.hdr.campaign, ctx->campaign_id);
-		goto rejected;
-	}
-	/* the chain: resend, fork, gap */
-	if (hub_ledger_head(ctx->db, hdr.origin, &head, head_hash))
-		goto internal;
-	found = hub_ledger_hash_at(ctx->db, hdr.origin, hdr.seq, at);
-	if (found < 0)
-		goto internal;
-	if (found == 1 && memcmp(at, v->hash, 32) == 0) {
-		v->status = 200;
-		v->code = "already_applied";
-		snprintf(v->message, sizeof(v->message), "change-set %s/%llu was already applied",
-			 hex, (unsigned long long)hdr.seq);
+		       " serves '%s'", cs->hdr.campaign, ctx->campaign_id);
+	else
 		rc = 0;
-		goto out;
+	if (rc)
+		proto_changeset_release(cs);
+	return rc;
+}
+
+int hub_ingest_open(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, hub_opened *o)
+{
+	hub_agent agent;
+
+	memset(o, 0, sizeof(*o));
+	o->rc = open_step(ctx, data, len, peer, &agent, &o->cs, &o->v);
+	return o->rc;
+}
+
+void hub_opened_free(hub_opened *o)
+{
+	if (!o)
+		return;
+	if (o->rc == 0)
+		proto_changeset_release(&o->cs);
+	free(o);
+}
+
+static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
+		  int batched, const hub_opened *pre, hub_verdict *v)
+{
+	proto_changeset own, *cs = &own;
+	hub_agent agent;
+	uint8_t at[32], head_hash[32];
+	uint64_t head = 0, max_stamp = 0;
+	char hex[17], err[200];
+	int rc = -1, opened = 0;
+
+	memset(v, 0, sizeof(*v));
+	if (pre && pre->rc >= 0) {
+		/* opened on the opening stage's read-only connection; the sender's
+		 * enrolment is checked again here, where revocations are written */
+		*v = pre->v;
+		if (pre->rc == 1)
+			goto rejected;
+		cs = (proto_changeset *)&pre->cs;
+		rc = agent_step(ctx, v->origin, &agent, v);
+	} else {
+		rc = open_step(ctx, data, len, peer, &agent, cs, v);
+		opened = rc == 0;
 	}
-	v->expected_seq = head + 1;
-	if (found == 1 || (hdr.seq == head + 1 && memcmp(cs.hdr.prev, head_hash, 32) != 0)) {
-		v->has_expected_hash = head > 0;
-		memcpy(v->expected_hash, head_hash, 32);
-		reject(v, 409, "fork", "change-set %s/%llu forks the chain: the hub holds a"
-		       " different history; it expects seq %llu after the hash it names", hex,
-		       (unsigned long long)hdr.seq, (unsigned long long)(head + 1));
-		goto rejected;
-	}
-	if (hdr.seq != head + 1) {
-		reject(v, 409, "gap", "change-set %s/%llu leaves a gap: the hub expects seq %llu;"
-		       " send the missing change-sets first", hex, (unsigned long long)hdr.seq,
-		       (unsigned long long)(head + 1));
-		goto rejected;
-	}
-	v->expected_seq = 0;
-	rc = check_scope(ctx, &cs, &agent.scope, v);
 	if (rc < 0)
 		goto internal;
 	if (rc > 0)
 		goto rejected;
-	if (check_clock(&cs, &max_stamp)) {
-		reject(v, 422, "clock_ahead", "change-set %s/%llu carries stamps more than a day"
-		       " ahead of the hub: fix the laptop's date and time", hex,
-		       (unsigned long long)hdr.seq);
+	proto_key_id_hex(v->origin, hex);
+	/* the chain: resend, fork, gap */
+	if (hub_ledger_head(ctx->db, v->origin, &head, head_hash))
+		goto internal;
+	rc = hub_ledger_hash_at(ctx->db, v->origin, v->seq, at);
+	if (rc < 0)
+		goto internal;
+	if (rc == 1 && memcmp(at, v->hash, 32) == 0) {
+		v->status = 200;
+		v->code = "already_applied";
+		snprintf(v->message, sizeof(v->message), "change-set %s/%llu was already applied",
+			 hex, (unsigned long long)v->seq);
+		rc = 0;
+		goto out;
+	}
+	v->expected_seq = head + 1;
+	if (rc == 1 || (v->seq == head + 1 && memcmp(cs->hdr.prev, head_hash, 32) != 0)) {
+		v->has_expected_hash = head > 0;
+		memcpy(v->expected_hash, head_hash, 32);
+		reject(v, 409, "fork", "change-set %s/%llu forks the chain: the hub holds a"
+		       " different history; it expects seq %llu after the hash it names", hex,
+		       (unsigned long long)v->seq, (unsigned long long)(head + 1));
 		goto rejected;
 	}
-	if (commit_merge(ctx, &cs, data, len, v->hash, max_stamp, &v->stats, batched, err,
+	if (v->seq != head + 1) {
+		reject(v, 409, "gap", "change-set %s/%llu leaves a gap: the hub expects seq %llu;"
+		       " send the missing change-sets first", hex, (unsigned long long)v->seq,
+		       (unsigned long long)(head + 1));
+		goto rejected;
+	}
+	v->expected_seq = 0;
+	rc = check_scope(ctx, cs, &agent.scope, v);
+	if (rc < 0)
+		goto internal;
+	if (rc > 0)
+		goto rejected;
+	if (check_clock(cs, &max_stamp)) {
+		reject(v, 422, "clock_ahead", "change-set %s/%llu carries stamps more than a day"
+		       " ahead of the hub: fix the laptop's date and time", hex,
+		       (unsigned long long)v->seq);
+		goto rejected;
+	}
+	if (commit_merge(ctx, cs, data, len, v->hash, max_stamp, &v->stats, batched, err,
 			 sizeof(err))) {
 		/* a concurrent writer (import, approve) may have taken the seq meanwhile */
-		if (hub_ledger_hash_at(ctx->db, hdr.origin, hdr.seq, at) == 1 &&
+		if (hub_ledger_hash_at(ctx->db, v->origin, v->seq, at) == 1 &&
 		    memcmp(at, v->hash, 32) == 0) {
 			v->status = 200;
 			v->code = "already_applied";
 			snprintf(v->message, sizeof(v->message), "change-set %s/%llu was already applied",
-				 hex, (unsigned long long)hdr.seq);
+				 hex, (unsigned long long)v->seq);
 			rc = 0;
 			goto out;
 		}
@@ -651,7 +711,7 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 	v->status = 200;
 	v->code = "applied";
 	snprintf(v->message, sizeof(v->message), "change-set %s/%llu applied", hex,
-		 (unsigned long long)hdr.seq);
+		 (unsigned long long)v->seq);
 	rc = 0;
 	goto out;
 internal:
@@ -665,21 +725,20 @@ rejected:
 		rc = -1; /* not kept: the caller must not pretend it was */
 out:
 	if (opened)
-		proto_changeset_release(&cs);
-	proto_key_free(key);
+		proto_changeset_release(&own);
 	return rc;
 }
 
 int hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
-	       hub_verdict *v)
+	       const hub_opened *pre, hub_verdict *v)
 {
-	return ingest(ctx, data, len, peer, source, 0, v);
+	return ingest(ctx, data, len, peer, source, 0, pre, v);
 }
 
 int hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
-		       const char *source, hub_verdict *v)
+		       const char *source, const hub_opened *pre, hub_verdict *v)
 {
-	return ingest(ctx, data, len, peer, source, 1, v);
+	return ingest(ctx, data, len, peer, source, 1, pre, v);
 }
 
 int hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen)

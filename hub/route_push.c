@@ -6,6 +6,7 @@
  * transaction, a savepoint each, every answer held back until the COMMIT.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include "hub.h"
 
 static void answer(hub_job *job, int rc, const hub_verdict *v)
@@ -46,9 +47,22 @@ fail:
 void hub_route_push(hub_ctx *ctx, hub_job *job)
 {
 	hub_verdict v;
-	int rc = hub_ingest(ctx, job->body, job->len, job->peer, "push", &v);
+	int rc = hub_ingest(ctx, job->body, job->len, job->peer, "push", job->opened, &v);
 
 	answer(job, rc, &v);
+}
+
+/* The opening stage (its own thread and read-only connection): what it
+ * finds travels with the job to the writer, which merges or records it. */
+void hub_route_open(hub_ctx *ctx, hub_job *job)
+{
+	hub_opened *o = proto_calloc(1, sizeof(*o));
+
+	if (o) {
+		hub_ingest_open(ctx, job->body, job->len, job->peer, o);
+		job->opened = o;
+	}
+	job->run = hub_route_push; /* without o the writer opens it itself */
 }
 
 void hub_route_push_batch(hub_ctx *ctx, hub_job **jobs, size_t n)
@@ -63,7 +77,7 @@ void hub_route_push_batch(hub_ctx *ctx, hub_job **jobs, size_t n)
 	}
 	for (i = 0; i < n; i++)
 		answer(jobs[i], hub_ingest_batched(ctx, jobs[i]->body, jobs[i]->len, jobs[i]->peer,
-						   "push", &v), &v);
+						   "push", jobs[i]->opened, &v), &v);
 	if (sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		return;
 	/* nothing of the batch is durable: no push may be told it was applied */

@@ -59,6 +59,7 @@ struct server {
 	struct evhttp_bound_socket *bound;
 	SSL_CTX *ssl;
 	hub_writer *writer;
+	hub_writer *opener; /* pushes: verified and decoded here, then merged by writer */
 	hub_writer *reader;  /* pulls, on a read-only connection */
 	hub_dashboard *dash; /* operators' pages at "/" (hub/report/dashboard.c) */
 	struct event *done_ev, *sweep_ev, *term_ev, *int_ev;
@@ -365,17 +366,25 @@ static void on_request(struct evhttp_request *req, void *arg)
 	proto_buf_init(&job->resp, (size_t)HUB_MAX_BODY * 2);
 	if (c)
 		c->state = C_BUSY;
-	hub_writer_submit(rt->run == hub_route_pull ? srv->reader : srv->writer, job);
+	if (rt->run == hub_route_pull) {
+		hub_writer_submit(srv->reader, job);
+	} else if (rt->run == hub_route_push && srv->opener) {
+		job->run = hub_route_open;
+		job->then = srv->writer;
+		hub_writer_submit(srv->opener, job);
+	} else {
+		hub_writer_submit(srv->writer, job);
+	}
 }
 
 static void on_done(evutil_socket_t fd, short what, void *arg)
 {
 	server *srv = arg;
-	hub_writer *from[2] = { srv->writer, srv->reader };
+	hub_writer *from[3] = { srv->writer, srv->reader, srv->opener };
 	int i;
 
 	(void)fd, (void)what;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		hub_job *job = from[i] ? hub_writer_take_done(from[i]) : NULL;
 		while (job) {
 			hub_job *next = job->next;
@@ -418,7 +427,10 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
 			busy++;
 		c = next;
 	}
-	if (srv->stopping && ((busy == 0 && hub_writer_pending(srv->writer) == 0 &&
+	/* the opener first: a job counts in the writer before it stops counting
+	 * in the opener, so read in this order none can slip between the two */
+	if (srv->stopping && ((busy == 0 && (!srv->opener || hub_writer_pending(srv->opener) == 0) &&
+			       hub_writer_pending(srv->writer) == 0 &&
 			       hub_writer_pending(srv->reader) == 0) ||
 			      now > srv->stop_by))
 		event_base_loopexit(srv->base, NULL);
@@ -545,6 +557,9 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 			   " '%s/%s': check the file's permissions", ctx->dir, HUB_DB_FILE);
 		goto out;
 	}
+	/* without an opener (out of memory, no read-only connection) the
+	 * writer opens pushes itself, as it did before there was one */
+	srv.opener = hub_opener_start(ctx, wake_loop, &srv);
 	printf("listening on https://%s:%d\n", strchr(host, ':') ? "[::1]" : host,
 	       bound_port(srv.bound));
 	fflush(stdout);
@@ -554,6 +569,7 @@ out:
 	/* the writer finishes what it holds (merges are never cut), then the
 	 * loop's objects go; conn_free_cb may still run from event_base_free */
 	srv.stopping = 1;
+	hub_writer_stop(srv.opener); /* first: what it holds goes on to the writer */
 	hub_writer_stop(srv.reader);
 	hub_writer_stop(srv.writer);
 	if (srv.http)

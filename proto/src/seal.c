@@ -7,6 +7,7 @@
  * into a buffer of exactly the declared size.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -105,43 +106,115 @@ static void z_free(voidpf opaque, voidpf p)
 	free(p);
 }
 
+/*
+ * One deflate state per thread, reset between seals. deflateInit2 at
+ * memLevel 9 allocates and clears about 400 KiB; the allocator handed those
+ * pages back to the kernel after every seal and faulted them in again on the
+ * next, which was half the cost of sealing a hub's pull answer (perf,
+ * docs/BENCHMARKS.md). deflateReset plus the dictionary gives the same bytes
+ * as a fresh state (test_seal seals the golden vector twice in one thread).
+ * The state is freed when its thread ends, and the main thread's at exit.
+ */
+static pthread_key_t deflater_key;
+static pthread_once_t deflater_once = PTHREAD_ONCE_INIT;
+static int deflater_keyed;
+
+static void deflater_free(void *p)
+{
+	if (p) {
+		deflateEnd(p);
+		free(p);
+	}
+}
+
+static void deflater_at_exit(void)
+{
+	deflater_free(pthread_getspecific(deflater_key));
+	pthread_setspecific(deflater_key, NULL);
+}
+
+static void deflater_key_make(void)
+{
+	deflater_keyed = pthread_key_create(&deflater_key, deflater_free) == 0 &&
+			 atexit(deflater_at_exit) == 0;
+}
+
+/* This thread's deflate state, ready for a new stream; NULL and *r set on failure. */
+static z_stream *deflater_get(proto_result *r)
+{
+	z_stream *s = NULL;
+	int zr;
+
+	pthread_once(&deflater_once, deflater_key_make);
+	if (deflater_keyed)
+		s = pthread_getspecific(deflater_key);
+	if (s) {
+		if (deflateReset(s) == Z_OK)
+			return s;
+		pthread_setspecific(deflater_key, NULL);
+		deflater_free(s);
+	}
+	s = proto_calloc(1, sizeof(*s));
+	if (!s) {
+		*r = PROTO_ENOMEM;
+		return NULL;
+	}
+	s->zalloc = z_alloc;
+	s->zfree = z_free;
+	zr = deflateInit2(s, DEFLATE_LEVEL, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY);
+	if (zr != Z_OK) {
+		free(s);
+		*r = zr == Z_MEM_ERROR ? PROTO_ENOMEM : PROTO_ECRYPTO;
+		return NULL;
+	}
+	if (deflater_keyed && pthread_setspecific(deflater_key, s) != 0) {
+		deflater_free(s);
+		*r = PROTO_ENOMEM;
+		return NULL;
+	}
+	return s;
+}
+
+/* Give back a state deflater_get could not keep for the thread. */
+static void deflater_put(z_stream *s)
+{
+	if (!deflater_keyed)
+		deflater_free(s);
+}
+
 static proto_result deflate_body(const proto_buf *body, proto_buf *z)
 {
-	z_stream s;
 	proto_result r = PROTO_OK;
+	z_stream *s = deflater_get(&r);
 	uLong bound;
 	int zr;
 
-	memset(&s, 0, sizeof(s));
-	s.zalloc = z_alloc;
-	s.zfree = z_free;
-	zr = deflateInit2(&s, DEFLATE_LEVEL, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY);
-	if (zr != Z_OK)
-		return zr == Z_MEM_ERROR ? PROTO_ENOMEM : PROTO_ECRYPTO;
+	if (!s)
+		return r;
 	/* the preset dictionary is part of the format: FDICT set, DICTID its Adler-32 */
-	if (deflateSetDictionary(&s, proto_zdict(), (uInt)proto_zdict_len()) != Z_OK) {
+	if (deflateSetDictionary(s, proto_zdict(), (uInt)proto_zdict_len()) != Z_OK) {
 		r = PROTO_ECRYPTO;
 		goto out;
 	}
-	bound = deflateBound(&s, (uLong)body->len);
+	bound = deflateBound(s, (uLong)body->len);
 	if (bound > PROTO_MAX_ZBODY)
 		bound = PROTO_MAX_ZBODY;
 	r = proto_buf_reserve(z, bound);
 	if (r != PROTO_OK)
 		goto out;
-	s.next_in = body->data ? body->data : (Bytef *)"";
-	s.avail_in = (uInt)body->len;
-	s.next_out = z->data;
-	s.avail_out = (uInt)(z->cap < z->max ? z->cap : z->max);
-	zr = deflate(&s, Z_FINISH);
+	s->next_in = body->data ? body->data : (Bytef *)"";
+	s->avail_in = (uInt)body->len;
+	s->next_out = z->data;
+	s->avail_out = (uInt)(z->cap < z->max ? z->cap : z->max);
+	zr = deflate(s, Z_FINISH);
 	if (zr != Z_STREAM_END) {
 		/* only possible if the output passed PROTO_MAX_ZBODY */
 		r = zr == Z_OK || zr == Z_BUF_ERROR ? PROTO_ELIMIT : PROTO_ENOMEM;
 		goto out;
 	}
-	z->len = s.total_out;
+	z->len = s->total_out;
 out:
-	deflateEnd(&s);
+	deflater_put(s);
 	return r;
 }
 
