@@ -280,6 +280,12 @@ typedef void (*hub_writer_done_fn)(void *arg);
 hub_writer *hub_writer_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg);
 /* The same queue and thread, on a read-only connection of its own: for pulls. */
 hub_writer *hub_reader_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg);
+/* checkpointer.c: WAL checkpoints on their own thread and connection; attach
+ * before the writer starts, stop after it ended (autocheckpoint comes back). */
+typedef struct hub_checkpointer hub_checkpointer;
+hub_checkpointer *hub_checkpointer_start(hub_ctx *ctx);
+void hub_checkpointer_attach(hub_checkpointer *c, sqlite3 *writer_db);
+void hub_checkpointer_stop(hub_checkpointer *c, sqlite3 *writer_db); /* NULL c is fine */
 /* Another read-only worker: opens pushes (hub_route_open) for the writer. */
 hub_writer *hub_opener_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg);
 void hub_writer_submit(hub_writer *w, hub_job *job);

@@ -60,6 +60,7 @@ struct server {
 	SSL_CTX *ssl;
 	hub_writer *writer;
 	hub_writer *opener; /* pushes: verified and decoded here, then merged by writer */
+	hub_checkpointer *ckpt; /* the writer's WAL checkpoints (NULL: it makes its own) */
 	hub_writer *reader;  /* pulls, on a read-only connection */
 	hub_dashboard *dash; /* operators' pages at "/" (hub/report/dashboard.c) */
 	struct event *done_ev, *sweep_ev, *term_ev, *int_ev;
@@ -546,6 +547,9 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 		hub_errorf("cannot set up the event loop");
 		goto out;
 	}
+	srv.ckpt = hub_checkpointer_start(ctx);
+	if (srv.ckpt)
+		hub_checkpointer_attach(srv.ckpt, ctx->db);
 	srv.writer = hub_writer_start(ctx, wake_loop, &srv);
 	if (!srv.writer) {
 		hub_errorf("cannot start the writer thread");
@@ -572,6 +576,7 @@ out:
 	hub_writer_stop(srv.opener); /* first: what it holds goes on to the writer */
 	hub_writer_stop(srv.reader);
 	hub_writer_stop(srv.writer);
+	hub_checkpointer_stop(srv.ckpt, ctx->db);
 	if (srv.http)
 		evhttp_free(srv.http);
 	hub_dashboard_free(srv.dash);

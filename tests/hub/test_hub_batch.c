@@ -4,7 +4,9 @@
  * rejected by the checks (out of its agent's area); another fails inside its
  * merge (a trigger the test adds to hub.db refuses its households, standing
  * for any database error mid-merge) and must be undone alone. Neither lands;
- * every other push is answered 'applied' and is in the ledger.
+ * every other push is answered 'applied' and is in the ledger. And the WAL
+ * those pushes filled is checkpointed into hub.db while the hub keeps serving
+ * (the checkpointer thread: the writer no longer does it).
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <sqlite3.h>
@@ -74,6 +77,15 @@ static void enrol(pusher *p, const char *name)
 	proto_buf_init(&p->sealed, 1 << 25);
 }
 
+static long long db_file_size(void)
+{
+	char path[400];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/hub/hub.db", hub.dir);
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
 /* Run one statement on the hub's database beside the running hub. */
 static void hub_exec(const char *sql)
 {
@@ -91,11 +103,14 @@ static void test_one_rejected_in_a_batch(void **state)
 {
 	char sql[300];
 	struct timespec pause = { 0, 150 * 1000 * 1000 };
+	long long before, after = 0;
 	pthread_t tbig, t[NPUSH];
 	char name[16];
 	int i;
 
 	(void)state;
+	before = db_file_size();
+	assert_true(before > 0);
 	/* a large change-set keeps the writer busy while the small ones queue */
 	enrol(&big, "big");
 	assert_int_equal(ht_households(&big.a, NULL, COMMUNE, 20000, &big.sealed, 0), 0);
@@ -142,6 +157,17 @@ static void test_one_rejected_in_a_batch(void **state)
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM household_stamp WHERE id_origin = %lld",
 		 (long long)proto_u2i(small[POISON].a.id));
 	assert_true(ht_sql(&hub, sql) == 0);
+
+	/* the checkpointer copies the WAL's pages into hub.db while the hub runs
+	 * (nothing else here could: the test's own connections only read until
+	 * the next statement); 20,000 households are several MB */
+	for (i = 0; i < 100 && after < before + (2 << 20); i++) {
+		after = db_file_size();
+		nanosleep(&pause, NULL);
+	}
+	if (after < before + (2 << 20))
+		fail_msg("hub.db grew from %lld to %lld bytes only: the WAL was not checkpointed",
+			 before, after);
 
 	/* the database is healed: the same bytes again land whole */
 	hub_exec("DROP TRIGGER test_poison");
