@@ -44,6 +44,8 @@ typedef struct hub_ctx {
 	/* set by the serve writer thread for its connection (NULL elsewhere):
 	 * merges keep their prepared statements across change-sets */
 	proto_merger *merger;
+	/* the serve pull thread's decoded ledger rows (pull_cache.c), or NULL */
+	struct hub_pull_cache *pull_cache;
 } hub_ctx;
 
 /* Path of a file in the hub directory; fails (-1) if it does not fit. */
@@ -138,6 +140,16 @@ int hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64
  * existed, which are not indexed), in order, at most limit. */
 int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
 			 hub_ledger_full_cb cb, void *arg);
+/*
+ * pull_cache.c: open a ledger row for a pull (proto_open_stored), or take it
+ * from the cache of rows already opened. *cs points into the cache or at
+ * scratch; release scratch in any case. c may be NULL (no cache).
+ */
+typedef struct hub_pull_cache hub_pull_cache;
+hub_pull_cache *hub_pull_cache_new(void);
+void hub_pull_cache_free(hub_pull_cache *c);
+proto_result hub_pull_cache_open(hub_pull_cache *c, const hub_ledger_row *row,
+				 const proto_changeset **cs, proto_changeset *scratch);
 /* Every ledger row with its stored seq and hash, by origin then seq (for audit). */
 int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg);
 int hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,

@@ -90,7 +90,8 @@ static int record_in(pull_state *ps, const proto_record *rec)
 static int on_row(void *arg, const hub_ledger_row *row)
 {
 	pull_state *ps = arg;
-	proto_changeset cs;
+	const proto_changeset *cs;
+	proto_changeset scratch;
 	size_t i;
 	int stop = 0;
 
@@ -101,14 +102,13 @@ static int on_row(void *arg, const hub_ledger_row *row)
 	}
 	/* the signature was verified when the row was ledgered; its hash proves
 	 * the bytes are still those (a mismatch is damage: the pull fails) */
-	if (row->hash_len != 32 ||
-	    proto_open_stored(row->sealed, row->len, row->hash, &cs) != PROTO_OK) {
+	if (hub_pull_cache_open(ps->ctx->pull_cache, row, &cs, &scratch) != PROTO_OK) {
 		ps->failed = 1;
 		stop = 1;
 		goto out;
 	}
-	for (i = 0; i < cs.nrecords; i++) {
-		const proto_record *rec = &cs.records[i];
+	for (i = 0; i < cs->nrecords; i++) {
+		const proto_record *rec = &cs->records[i];
 		if (rec->writer == ps->agent.id || !record_in(ps, rec))
 			continue;
 		if (proto_changeset_copy_record(&ps->out, rec) != PROTO_OK) {
@@ -123,7 +123,7 @@ static int on_row(void *arg, const hub_ledger_row *row)
 		stop = 1;
 	}
 out:
-	proto_changeset_release(&cs);
+	proto_changeset_release(&scratch);
 	return stop;
 }
 
@@ -153,6 +153,8 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 
 	memset(&ps, 0, sizeof(ps));
 	ps.ctx = ctx;
+	if (!ctx->pull_cache) /* out of memory: rows are opened each time */
+		ctx->pull_cache = hub_pull_cache_new();
 	if (parse_after(job->query, &after)) {
 		hub_job_error(job, 400, "bad_request", "pull takes one parameter, after=CURSOR"
 			      " (a number from the previous pull, 0 at first)");

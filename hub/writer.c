@@ -198,6 +198,8 @@ static void *writer_main(void *arg)
 		proto_merger_free(w->ctx->merger);
 		w->ctx->merger = NULL;
 	}
+	hub_pull_cache_free(w->ctx->pull_cache); /* the reader's, if it made one */
+	w->ctx->pull_cache = NULL;
 	hub_store_cache_end();
 	return NULL;
 }
@@ -217,6 +219,7 @@ static hub_writer *start(hub_ctx *ctx, int reader, const char *name, hub_writer_
 		w->own = *ctx;
 		w->own.db = NULL;
 		w->own.merger = NULL;
+		w->own.pull_cache = NULL;
 		if (hub_path(ctx, HUB_DB_FILE, path, sizeof(path)) ||
 		    sqlite3_open_v2(path, &w->own.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
 		    sqlite3_busy_timeout(w->own.db, 10000) != SQLITE_OK)

@@ -1,7 +1,8 @@
 /*
  * test_hub_audit.c - maiam-hub audit verify catches what an auditor fears:
  * a row of hub.db edited behind the ledger's back, a ledger row whose bytes
- * were altered, a ledger row deleted from a chain. A clean hub passes, with
+ * were altered (which pulls refuse to relay too), a ledger row deleted from a
+ * chain. A clean hub passes, with
  * the hub's own decisions (approve) in its own chain.
  */
 #include <setjmp.h>
@@ -127,6 +128,26 @@ static void altered_ledger_bytes_are_caught(void **state)
 	       " ORDER BY id DESC LIMIT 1)");
 	assert_int_equal(audit(), 1);
 	assert_non_null(strstr(out, "seq 2): signature does not verify"));
+
+	/* the serving hub does not relay the altered records either: a pull by
+	 * another laptop of the commune finds the row's bytes differ from its
+	 * recorded hash and fails, saying so */
+	{
+		ht_agent other;
+		ht_resp r;
+		char token[128];
+
+		assert_int_equal(ht_agent_new(&other, &hub, "other"), 0);
+		assert_int_equal(ht_token(&hub, "--commune", COMMUNE, NULL, token), 0);
+		assert_int_equal(ht_enroll(&hub, &other, token, &r), 0);
+		assert_int_equal(r.status, 200);
+		ht_resp_free(&r);
+		assert_int_equal(ht_request(&hub, &other, "GET", "/v1/pull?after=0", NULL, 0, &r), 0);
+		assert_int_equal(r.status, 500);
+		assert_non_null(strstr(r.body, "cannot read the hub ledger"));
+		ht_resp_free(&r);
+		ht_agent_free(&other);
+	}
 }
 
 static void deleted_ledger_row_is_caught(void **state)
