@@ -143,10 +143,11 @@ static void *writer_main(void *arg)
 		}
 
 		/* jobs for a next stage wait here while more work is queued behind
-		 * them, then go on together: the writer merges them in one group
-		 * commit (handed on one by one, its batches fell from ~78 pushes
-		 * to ~3). They count here until handed on, and are counted there
-		 * first, so a draining server never sees them nowhere. */
+		 * them and the next stage is busy, then go on together: the writer
+		 * merges them in one group commit (handed on one by one, its
+		 * batches fell from ~78 pushes to ~3). They count here until handed
+		 * on, and are counted there first, so a draining server never sees
+		 * them nowhere. */
 		gone = answered = 0;
 		for (i = 0; i < n; i++) {
 			if (batch[i]->then) {
@@ -167,6 +168,9 @@ static void *writer_main(void *arg)
 		pthread_mutex_lock(&w->lock);
 		flush = fwd_n > 0 && (!w->head || fwd_n >= HUB_BATCH_MAX);
 		pthread_mutex_unlock(&w->lock);
+		/* ... or at once when the next stage has nothing to do */
+		if (fwd_n > 0 && !flush)
+			flush = hub_writer_pending(fwd_to) == 0;
 		gone = answered;
 		if (flush) {
 			submit_list(fwd_to, fwd_head, fwd_tail, fwd_n);
