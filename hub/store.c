@@ -544,6 +544,18 @@ int hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64
 	return rc;
 }
 
+/* origin, seq, hash, sealed from columns col.. of the current row of st. */
+static void ledger_row_at(sqlite3_stmt *st, int col, int64_t id, hub_ledger_row *r)
+{
+	r->id = id;
+	r->origin = proto_i2u(sqlite3_column_int64(st, col));
+	r->seq = proto_i2u(sqlite3_column_int64(st, col + 1));
+	r->hash = sqlite3_column_blob(st, col + 2);
+	r->hash_len = (size_t)sqlite3_column_bytes(st, col + 2);
+	r->sealed = sqlite3_column_blob(st, col + 3);
+	r->len = (size_t)sqlite3_column_bytes(st, col + 3);
+}
+
 int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
 			 hub_ledger_full_cb cb, void *arg)
 {
@@ -587,13 +599,7 @@ int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int
 		sqlite3_bind_int64(row, 1, list[i]);
 		if (sqlite3_step(row) != SQLITE_ROW)
 			goto out; /* the ids came from this same read transaction */
-		r.id = list[i];
-		r.origin = proto_i2u(sqlite3_column_int64(row, 0));
-		r.seq = proto_i2u(sqlite3_column_int64(row, 1));
-		r.hash = sqlite3_column_blob(row, 2);
-		r.hash_len = (size_t)sqlite3_column_bytes(row, 2);
-		r.sealed = sqlite3_column_blob(row, 3);
-		r.len = (size_t)sqlite3_column_bytes(row, 3);
+		ledger_row_at(row, 0, list[i], &r);
 		if (cb(arg, &r))
 			break;
 		sqlite3_reset(row);
@@ -616,13 +622,7 @@ int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg)
 		return -1;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		hub_ledger_row row;
-		row.id = sqlite3_column_int64(st, 0);
-		row.origin = proto_i2u(sqlite3_column_int64(st, 1));
-		row.seq = proto_i2u(sqlite3_column_int64(st, 2));
-		row.hash = sqlite3_column_blob(st, 3);
-		row.hash_len = (size_t)sqlite3_column_bytes(st, 3);
-		row.sealed = sqlite3_column_blob(st, 4);
-		row.len = (size_t)sqlite3_column_bytes(st, 4);
+		ledger_row_at(st, 1, sqlite3_column_int64(st, 0), &row);
 		if (cb(arg, &row))
 			break;
 	}
