@@ -85,7 +85,9 @@ typedef struct hub_agent {
 } hub_agent;
 
 /* Token states seen by hub_token_consume. */
-enum { HUB_TOKEN_OK = 0, HUB_TOKEN_UNKNOWN, HUB_TOKEN_USED, HUB_TOKEN_EXPIRED, HUB_TOKEN_REVOKED };
+/* HUB_TOKEN_AGAIN: already used, by this same key (its answer was lost) */
+enum { HUB_TOKEN_OK = 0, HUB_TOKEN_UNKNOWN, HUB_TOKEN_USED, HUB_TOKEN_EXPIRED, HUB_TOKEN_REVOKED,
+       HUB_TOKEN_AGAIN };
 
 int hub_store_migrate(sqlite3 *db);
 /* Keep this thread's prepared statements on db until hub_store_cache_end

@@ -3,7 +3,11 @@
  * Ed25519 public key for its agent id, the hub's public key, the campaign,
  * its scope and a client certificate for later push and pull connections.
  * Runs in the writer thread: the token is used up in the same transaction
- * that records the agent, so a token can never enrol two laptops.
+ * that records the agent, so a token can never enrol two laptops. The same
+ * laptop (the same key) sending the same token again gets the same answer
+ * again, with a fresh certificate for that key: on 3G the first answer can be
+ * lost after the hub committed it. Nothing in the answer is secret, and the
+ * certificate is useless without the laptop's private key.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +91,24 @@ void hub_route_enroll(hub_ctx *ctx, hub_job *job)
 	in_txn = 1;
 	if (hub_token_consume(ctx->db, token, now, id, &state, &scope, &token_id))
 		goto internal;
+	if (state == HUB_TOKEN_AGAIN) {
+		int found = hub_agent_get(ctx->db, id, &existing);
+		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL); /* nothing was written */
+		in_txn = 0;
+		if (found < 0)
+			goto internal;
+		if (found == 1 && existing.revoked) {
+			refuse(ctx, job, 403, "revoked", "agent was revoked by the hub operator:"
+			       " ask the province for a new enrolment");
+			goto out;
+		}
+		if (found == 1) {
+			if (write_response(ctx, job, id, &existing.scope, cert))
+				hub_job_error(job, 500, "internal", "cannot build the enrolment answer");
+			goto out;
+		}
+		state = HUB_TOKEN_USED; /* the token's agent is gone: treat as used */
+	}
 	if (state != HUB_TOKEN_OK) {
 		static const char *const codes[] = { "", "token_unknown", "token_used",
 						     "token_expired", "token_revoked" };

@@ -273,7 +273,7 @@ int hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64_t agen
 	int rc = -1, step;
 
 	proto_sha256((const uint8_t *)token, strlen(token), hash);
-	st = prep(db, "SELECT id, scope_kind, scope_code, expires, used, revoked"
+	st = prep(db, "SELECT id, scope_kind, scope_code, expires, used, revoked, agent"
 		      " FROM hub_token WHERE hash = ?");
 	if (!st)
 		goto out;
@@ -292,7 +292,9 @@ int hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64_t agen
 	if (sqlite3_column_type(st, 5) != SQLITE_NULL)
 		*state = HUB_TOKEN_REVOKED;
 	else if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-		*state = HUB_TOKEN_USED;
+		*state = sqlite3_column_type(st, 6) == SQLITE_INTEGER &&
+				 proto_i2u(sqlite3_column_int64(st, 6)) == agent ?
+			 HUB_TOKEN_AGAIN : HUB_TOKEN_USED;
 	else if (sqlite3_column_int64(st, 3) <= now)
 		*state = HUB_TOKEN_EXPIRED;
 	else

@@ -103,6 +103,20 @@ static void test_enroll(void **state)
 	}
 	ht_resp_free(&r);
 
+	/* the same token again from the same laptop (its first answer was lost
+	 * on the way): the same enrolment again, nothing new recorded */
+	assert_int_equal(ht_enroll(&hub, &alice, token, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\"code\": 31498"));
+	{
+		char hex[17], want[40];
+		proto_key_id_hex(alice.id, hex);
+		snprintf(want, sizeof(want), "\"agent_id\": \"%s\"", hex);
+		assert_non_null(strstr(r.body, want));
+	}
+	ht_resp_free(&r);
+	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_agent") == 1);
+
 	/* the same token again, from another laptop */
 	assert_int_equal(ht_agent_new(&other, &hub, "other"), 0);
 	assert_int_equal(ht_enroll(&hub, &other, token, &r), 0);
@@ -329,6 +343,12 @@ static void test_revoked(void **state)
 	ht_resp_free(&r);
 	assert_true(ledger_rows() == ledger);
 	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_rejection WHERE code = 'revoked'") == 1);
+	/* nor can it enrol again with its old token (revoking the agent revoked
+	 * the token it used) */
+	assert_int_equal(ht_enroll(&hub, &bob, token, &r), 0);
+	if (r.status != 403 || !strstr(r.body, "\"error\": \"token_revoked\""))
+		fail_msg("re-enrolment of a revoked agent: HTTP %ld %s", r.status, r.body);
+	ht_resp_free(&r);
 	proto_buf_release(&b);
 	ht_agent_free(&bob);
 }
