@@ -1,7 +1,8 @@
 /*
- * route_push.c - POST /v1/push: the body is one sealed change-set. Runs in the
- * writer thread; the checks and the merge are hub_ingest's, the same ones a
- * USB import makes. The answer is JSON, success or not. Pushes that queued up
+ * route_push.c - POST /v1/push: the body is one sealed change-set. The opener
+ * thread makes the checks that write nothing (hub_route_open), then the
+ * writer thread the rest and the merge; all of them are hub_ingest's, the
+ * same ones a USB import makes. The answer is JSON, success or not. Pushes that queued up
  * while the writer was busy are merged together (group commit): one
  * transaction, a savepoint each, every answer held back until the COMMIT.
  */

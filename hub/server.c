@@ -5,7 +5,8 @@
  * (the listener pauses when full), a deadline for slow or absent headers, a
  * byte budget for connections without a client certificate (so a stranger
  * cannot make the hub buffer an upload), and a graceful SIGTERM. The loop
- * only moves bytes; routes run in the writer thread (writer.c).
+ * only moves bytes; routes run in the worker threads (writer.c): a push on
+ * the opener and then the writer, a pull on the reader, the rest on the writer.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -397,7 +398,7 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Thread-safe: called by the writer thread. */
+/* Thread-safe: called by the worker threads. */
 static void wake_loop(void *arg)
 {
 	server *srv = arg;
