@@ -138,6 +138,10 @@ int hub_area_add(sqlite3 *db, int64_t ledger, int64_t commune, int64_t district)
 /* A household moved out of 'from': every earlier row indexed under 'from'
  * is indexed under 'to' as well (see docs/HUB.md, "Pull and the area index"). */
 int hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64_t to_district);
+/* Ledger row 'ledger' moved household out of commune 'from' (hub_move). The
+ * commune a household left is told by pulls; hub_moved_from: 1/0/-1. */
+int hub_move_add(sqlite3 *db, int64_t ledger, proto_id household, int64_t from);
+int hub_moved_from(sqlite3 *db, int64_t ledger, proto_id household, int64_t *from);
 /* Rows after 'after' that touch scope (plus rows ledgered before the index
  * existed, which are not indexed), in order, at most limit. */
 int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,

@@ -404,7 +404,8 @@ static int communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **ol
  * each household's commune before and after the merge, each event's
  * household or unit. A household that moved takes the history indexed under
  * its old commune along (hub_area_follow), so the new commune's laptops see
- * the rows that built it, as a full scan of the ledger would have shown them.
+ * the rows that built it, as a full scan of the ledger would have shown them;
+ * and the move is noted (hub_move), so the old commune's laptops are told.
  */
 static int index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old, int64_t ledger)
 {
@@ -429,7 +430,8 @@ static int index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *ol
 			if (found == 1 && area_put(&s, now, district_of(ctx, now)))
 				goto out;
 			if (found == 1 && old[i] > 0 && old[i] != now &&
-			    hub_area_follow(ctx->db, ledger, old[i], now, district_of(ctx, now)))
+			    (hub_area_follow(ctx->db, ledger, old[i], now, district_of(ctx, now)) ||
+			     hub_move_add(ctx->db, ledger, rec->id, old[i])))
 				goto out;
 			break;
 		case PROTO_KIND_MILESTONE:

@@ -22,6 +22,7 @@ typedef struct pull_state {
 	int rows;
 	int more;
 	int failed;
+	int64_t row; /* the ledger row being read */
 	/* the last household asked about: a household's events follow it */
 	proto_id last_hh;
 	int last_in;
@@ -48,6 +49,16 @@ static int household_in(pull_state *ps, proto_id id)
 	return ps->last_in;
 }
 
+/* Did the row being read move this household out of the agent's area? Its
+ * laptops then get the record that says where it went (and nothing after). */
+static int moved_out(pull_state *ps, proto_id id)
+{
+	int64_t from;
+
+	return hub_moved_from(ps->ctx->db, ps->row, id, &from) == 1 &&
+	       hub_in_scope(ps->ctx, &ps->agent.scope, from);
+}
+
 static int anchor_in(pull_state *ps, int has_hh, proto_id hh, int64_t unit)
 {
 	if (has_hh)
@@ -66,7 +77,7 @@ static int record_in(pull_state *ps, const proto_record *rec)
 
 	switch (rec->kind) {
 	case PROTO_KIND_HOUSEHOLD:
-		return household_in(ps, rec->id);
+		return household_in(ps, rec->id) || moved_out(ps, rec->id);
 	case PROTO_KIND_MILESTONE:
 		f = field_of(rec, PROTO_MS_HOUSEHOLD);
 		return f && f->value.type == PROTO_V_REF && household_in(ps, f->value.ref);
@@ -96,6 +107,7 @@ static int on_row(void *arg, const hub_ledger_row *row)
 	int stop = 0;
 
 	ps->rows++;
+	ps->row = row->id;
 	if (row->origin == ps->agent.id) { /* its own change-sets: nothing new for it */
 		ps->cursor = row->id;
 		return 0;

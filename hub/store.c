@@ -40,7 +40,12 @@ static const char hub_tables_sql[] =
 	" commune INTEGER NOT NULL,"    /* 0: a district as a whole */
 	" ledger INTEGER NOT NULL, district INTEGER NOT NULL,"
 	" PRIMARY KEY (commune, ledger, district)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS hub_ledger_area_district ON hub_ledger_area(district, ledger);";
+	"CREATE INDEX IF NOT EXISTS hub_ledger_area_district ON hub_ledger_area(district, ledger);"
+	/* households a ledger row moved out of a commune (pulls tell that commune) */
+	"CREATE TABLE IF NOT EXISTS hub_move ("
+	" ledger INTEGER NOT NULL, id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+	" from_commune INTEGER NOT NULL,"
+	" PRIMARY KEY (ledger, id_origin, id_serial)) WITHOUT ROWID;";
 
 /* Rows from here on are in hub_ledger_area; rows before it are read by every pull. */
 static int set_area_from(sqlite3 *db)
@@ -542,6 +547,46 @@ int hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64
 	sqlite3_bind_int64(st, 4, to_district);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		rc = 0;
+	unprep(st);
+	return rc;
+}
+
+int hub_move_add(sqlite3 *db, int64_t ledger, proto_id household, int64_t from)
+{
+	sqlite3_stmt *st = prep(db, "INSERT OR IGNORE INTO hub_move(ledger, id_origin, id_serial,"
+				    " from_commune) VALUES (?, ?, ?, ?)");
+	int rc = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ledger);
+	sqlite3_bind_int64(st, 2, proto_u2i(household.origin));
+	sqlite3_bind_int64(st, 3, proto_u2i(household.serial));
+	sqlite3_bind_int64(st, 4, from);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	unprep(st);
+	return rc;
+}
+
+int hub_moved_from(sqlite3 *db, int64_t ledger, proto_id household, int64_t *from)
+{
+	sqlite3_stmt *st = prep(db, "SELECT from_commune FROM hub_move WHERE ledger = ?"
+				    " AND id_origin = ? AND id_serial = ?");
+	int rc = -1, step;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ledger);
+	sqlite3_bind_int64(st, 2, proto_u2i(household.origin));
+	sqlite3_bind_int64(st, 3, proto_u2i(household.serial));
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*from = sqlite3_column_int64(st, 0);
+		rc = 1;
+	} else if (step == SQLITE_DONE) {
+		rc = 0;
+	}
 	unprep(st);
 	return rc;
 }

@@ -3,8 +3,9 @@
  * rows the area index names: each laptop gets the records of its own area and
  * nothing else, a district laptop gets its communes, and a household moved
  * by an edit from one commune to another reaches the new commune's laptops
- * with the records that built it before the move. A hub made before the
- * index existed keeps serving its older rows after the upgrade.
+ * with the records that built it before the move, and the old commune's
+ * laptops get the move itself. A hub made before the index existed keeps
+ * serving its older rows after the upgrade.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -223,11 +224,15 @@ static void test_moved_household_follows(void **state)
 	assert_int_equal(s.records, 1);
 	assert_int_equal(s.by_writer[3], 1);
 	assert_int_equal(s.commune_b, 1);
-	/* commune A's laptops are not sent the move: a pull relays the records
-	 * of households in the puller's area now, and this one is in B (the
-	 * full-ledger pull behaved the same; docs/HUB.md) */
+	/* commune A's laptops are told it left: the move itself, and nothing
+	 * else (a1 wrote the rest; the records of households in A now are
+	 * a1's own too) */
 	pull(&a1, "0", &s);
-	assert_int_equal(s.status, 204);
+	assert_int_equal(s.status, 200);
+	assert_int_equal(s.records, 1);
+	assert_int_equal(s.by_writer[3], 1);
+	assert_int_equal(s.commune_b, 1);
+	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_move WHERE from_commune = 31498") == 1);
 	/* and the far commune still nothing */
 	pull(&far, "0", &s);
 	assert_int_equal(s.status, 204);
