@@ -127,7 +127,7 @@ static int add(agent_ctx *ctx, int argc, char **argv)
 	rc = agent_tx_begin(ctx);
 	if (rc != AGENT_OK)
 		return rc;
-	if (in.household && (rc = agent_hh_resolve(ctx, in.household, &hh)) != AGENT_OK)
+	if (in.household && (rc = agent_hh_resolve_here(ctx, in.household, &hh)) != AGENT_OK)
 		goto fail;
 	id.origin = ctx->key_id;
 	id.serial = agent_take_serial(ctx);

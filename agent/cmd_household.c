@@ -250,7 +250,7 @@ static int edit(agent_ctx *ctx, int argc, char **argv)
 	rc = agent_tx_begin(ctx);
 	if (rc != AGENT_OK)
 		goto out;
-	rc = agent_hh_resolve(ctx, pos[0], &id);
+	rc = agent_hh_resolve_here(ctx, pos[0], &id);
 	if (rc == AGENT_OK)
 		rc = nid_free(ctx, &h, id, "--national-id");
 	if (rc != AGENT_OK) {

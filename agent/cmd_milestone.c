@@ -111,7 +111,7 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	rc = agent_tx_begin(ctx);
 	if (rc != AGENT_OK)
 		return rc;
-	rc = agent_hh_resolve(ctx, pos[0], &hh);
+	rc = agent_hh_resolve_here(ctx, pos[0], &hh);
 	if (rc != AGENT_OK)
 		goto fail;
 	memset(&s, 0, sizeof s);

@@ -83,6 +83,13 @@ void agent_row_release(agent_row *r);
 int agent_hh_get(agent_ctx *ctx, proto_id id, agent_row *out);
 /* Resolve a typed full id or short reference; prints what is wrong. */
 int agent_hh_resolve(agent_ctx *ctx, const char *text, proto_id *out);
+/*
+ * The same, for recording on the household: refused (AGENT_FAIL, said why)
+ * when it has moved to another commune, as a pull tells a laptop. The hub
+ * would refuse the change as outside this laptop's area, and a refused
+ * change-set stops every later sync of the laptop until an operator acts.
+ */
+int agent_hh_resolve_here(agent_ctx *ctx, const char *text, proto_id *out);
 /* Another household with this national id: 1 (and its id), 0 none, -1 error. */
 int agent_hh_by_national_id(agent_ctx *ctx, const char *nid, proto_id self, proto_id *other);
 uint64_t agent_hh_field_stamp(agent_ctx *ctx, proto_id id, int field);

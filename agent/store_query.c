@@ -140,6 +140,30 @@ dberr:
 	return AGENT_FAIL;
 }
 
+int agent_hh_resolve_here(agent_ctx *ctx, const char *text, proto_id *out)
+{
+	agent_row row;
+	int64_t commune;
+	int rc = agent_hh_resolve(ctx, text, out), found;
+
+	if (rc != AGENT_OK)
+		return rc;
+	found = agent_hh_get(ctx, *out, &row);
+	if (found != 1) {
+		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
+		return AGENT_FAIL;
+	}
+	if (row.v[PROTO_HH_COMMUNE] &&
+	    agent_parse_int(row.v[PROTO_HH_COMMUNE], 1, 99999, &commune) == 0 &&
+	    commune != ctx->commune) {
+		agent_err(_("household '%s' has moved to commune %lld: it is recorded on that commune's laptops now"),
+			  text, (long long)commune);
+		rc = AGENT_FAIL;
+	}
+	agent_row_release(&row);
+	return rc;
+}
+
 int agent_hh_by_national_id(agent_ctx *ctx, const char *nid, proto_id self, proto_id *other)
 {
 	sqlite3_stmt *st = agent_stmt(ctx, Q_HH_BY_NID, "SELECT id_origin, id_serial FROM household"

@@ -97,6 +97,25 @@ expect 0 check --json
 [ "$(json ok)" = True ] || fail "check is not ok"
 [ "$(json records)" = 9 ] || fail "check counted $(json records) records, want 9"
 
+# a household that moved to another commune (what a pull tells this laptop
+# after a district official moved it) is recorded by that commune now: no
+# edit, milestone or contribution here (the hub would refuse the change-set
+# and every later sync with it), but it can still be looked at
+expect 0 --json household add --name "Đỗ Thị Chuyển" --hamlet "Ấp 3" --members 2 --category poor
+moved=$(json ref)
+sqlite3 -cmd '.timeout 5000' "$T/home/agent.db" "UPDATE household SET commune = 31501 WHERE ref = '$moved'" ||
+	fail "could not move the household in the store"
+expect 1 milestone "$moved" surveyed --date 2023-06-05
+err_has "has moved to commune 31501"; err_one_line
+expect 1 household edit "$moved" --members 3
+err_has "has moved to commune 31501"
+expect 1 contribution add --household "$moved" --source donor --money 1000 --date 2023-06-06
+err_has "has moved to commune 31501"
+LANGUAGE=vi expect 1 milestone "$moved" surveyed --date 2023-06-05
+err_has "đã chuyển sang xã/phường 31501"
+expect 0 household show "$moved"
+out_has "Đỗ Thị Chuyển"
+
 # the home can come from --home, $MAIAM_HOME or XDG_DATA_HOME
 expect 0 --home "$T/other" init --commune 31501
 [ -f "$T/other/agent.db" ] || fail "--home not used"
