@@ -26,6 +26,7 @@
 #include "maiam/proto.h"
 #include "gen.h"
 #include "bench_util.h"
+#include "gen_rows.h"
 /* private to proto/, included by path: the secondary baseline compresses with
  * the same preset dictionary as our change-sets, to separate its share */
 #include "../proto/src/zdict.h"
@@ -107,19 +108,7 @@ static size_t build_changeset(proto_changeset *cs, const dataset *d, size_t from
 
 		CHECK(proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, hid, typing_clock(clock, &wall, &r), origin));
 		before = cs->records[cs->nrecords - 1].nfields;
-		add_text(cs, PROTO_HH_REF, h->ref);
-		add_text(cs, PROTO_HH_NAME, h->name);
-		add_text(cs, PROTO_HH_NATIONAL_ID, h->national_id);
-		CHECK(proto_changeset_add_int(cs, PROTO_HH_COMMUNE, 0, h->commune));
-		add_text(cs, PROTO_HH_HAMLET, h->hamlet);
-		add_text(cs, PROTO_HH_ADDRESS, h->address);
-		CHECK(proto_changeset_add_int(cs, PROTO_HH_MEMBERS, 0, h->members));
-		add_text(cs, PROTO_HH_CATEGORY, h->category);
-		add_text(cs, PROTO_HH_LAND_STATUS, h->land_status);
-		add_text(cs, PROTO_HH_CONDITION, h->condition);
-		add_text(cs, PROTO_HH_PHONE, h->phone);
-		add_text(cs, PROTO_HH_NOTE, h->note);
-		add_text(cs, PROTO_HH_SUPPORT_KIND, h->support_kind);
+		CHECK(gen_add_household(cs, h));
 		add_text(cs, PROTO_HH_REVIEW_STATUS, "proposed");
 		changes += cs->records[cs->nrecords - 1].nfields - before;
 
@@ -164,19 +153,7 @@ static void plain_insert(sqlite3 *db, sqlite3_stmt **st, const dataset *d, size_
 	for (size_t i = from; i < to; i++) {
 		const gen_household *h = &d->h[i];
 		sqlite3_bind_int64(st[0], 1, (int64_t)serial_of(i, 0));
-		bench_bind_text(st[0], 2, h->ref);
-		bench_bind_text(st[0], 3, h->name);
-		bench_bind_text(st[0], 4, h->national_id);
-		sqlite3_bind_int(st[0], 5, h->commune);
-		bench_bind_text(st[0], 6, h->hamlet);
-		bench_bind_text(st[0], 7, h->address);
-		sqlite3_bind_int(st[0], 8, h->members);
-		bench_bind_text(st[0], 9, h->category);
-		bench_bind_text(st[0], 10, h->land_status);
-		bench_bind_text(st[0], 11, h->condition);
-		bench_bind_text(st[0], 12, h->phone);
-		bench_bind_text(st[0], 13, h->note);
-		bench_bind_text(st[0], 14, h->support_kind);
+		gen_bind_household(st[0], 2, h);
 		bench_bind_text(st[0], 15, "proposed");
 		bench_step_reset("bench_proto", db, st[0]);
 		for (size_t s = 0; s < NSTAGES; s++) {
@@ -460,19 +437,7 @@ static double raw_insert_seconds(const char *path, const dataset *d, size_t chun
 		int64_t stamp = proto_u2i(proto_hlc_make(1686000000000ull + i * 60000ull, 1));
 		sqlite3_bind_int64(st[0], 1, origin);
 		sqlite3_bind_int64(st[0], 2, (int64_t)serial_of(i, 0));
-		bench_bind_text(st[0], 3, h->ref);
-		bench_bind_text(st[0], 4, h->name);
-		bench_bind_text(st[0], 5, h->national_id);
-		sqlite3_bind_int(st[0], 6, h->commune);
-		bench_bind_text(st[0], 7, h->hamlet);
-		bench_bind_text(st[0], 8, h->address);
-		sqlite3_bind_int(st[0], 9, h->members);
-		bench_bind_text(st[0], 10, h->category);
-		bench_bind_text(st[0], 11, h->land_status);
-		bench_bind_text(st[0], 12, h->condition);
-		bench_bind_text(st[0], 13, h->phone);
-		bench_bind_text(st[0], 14, h->note);
-		bench_bind_text(st[0], 15, h->support_kind);
+		gen_bind_household(st[0], 3, h);
 		bench_bind_text(st[0], 16, "proposed");
 		bench_step_reset("bench_proto", db, st[0]);
 		for (size_t s = 0; s < NSTAGES; s++) {

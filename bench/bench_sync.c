@@ -31,6 +31,7 @@
 #include "maiam/proto.h"
 #include "gen.h"
 #include "bench_util.h"
+#include "gen_rows.h"
 #include "bench_tls.h"
 #include "../tests/hub/hubtest.h"
 
@@ -258,19 +259,8 @@ static void seal_agent(agent *ag, size_t per_set)
 		proto_changeset *cs = set_for(&s, (size_t)household_changes(h));
 
 		begin(cs, PROTO_KIND_HOUSEHOLD, hid, ag);
-		add_text(cs, PROTO_HH_REF, h->ref);
-		add_text(cs, PROTO_HH_NAME, h->name);
-		add_text(cs, PROTO_HH_NATIONAL_ID, h->national_id);
-		add_int(cs, PROTO_HH_COMMUNE, h->commune);
-		add_text(cs, PROTO_HH_HAMLET, h->hamlet);
-		add_text(cs, PROTO_HH_ADDRESS, h->address);
-		add_int(cs, PROTO_HH_MEMBERS, h->members);
-		add_text(cs, PROTO_HH_CATEGORY, h->category);
-		add_text(cs, PROTO_HH_LAND_STATUS, h->land_status);
-		add_text(cs, PROTO_HH_CONDITION, h->condition);
-		add_text(cs, PROTO_HH_PHONE, h->phone);
-		add_text(cs, PROTO_HH_NOTE, h->note);
-		add_text(cs, PROTO_HH_SUPPORT_KIND, h->support_kind);
+		if (gen_add_household(cs, h) != PROTO_OK)
+			die("add household fields");
 		for (int k = 0; k < p->nms; k++) {
 			proto_id mid = { ag->a.id, p->serial + 1 + (uint64_t)k };
 			cs = set_for(&s, 1);
@@ -323,19 +313,7 @@ static double raw_insert_seconds(const char *path, const bench *b, size_t *rows)
 			int64_t stamp = proto_u2i(proto_hlc_make(proto_wall_ms(), 1));
 			sqlite3_bind_int64(st[0], 1, origin);
 			sqlite3_bind_int64(st[0], 2, (int64_t)p->serial);
-			bench_bind_text(st[0], 3, h->ref);
-			bench_bind_text(st[0], 4, h->name);
-			bench_bind_text(st[0], 5, h->national_id);
-			sqlite3_bind_int(st[0], 6, h->commune);
-			bench_bind_text(st[0], 7, h->hamlet);
-			bench_bind_text(st[0], 8, h->address);
-			sqlite3_bind_int(st[0], 9, h->members);
-			bench_bind_text(st[0], 10, h->category);
-			bench_bind_text(st[0], 11, h->land_status);
-			bench_bind_text(st[0], 12, h->condition);
-			bench_bind_text(st[0], 13, h->phone);
-			bench_bind_text(st[0], 14, h->note);
-			bench_bind_text(st[0], 15, h->support_kind);
+			gen_bind_household(st[0], 3, h);
 			bench_step_reset("bench_sync: raw insert", db, st[0]);
 			for (int k = 0; k < p->nms; k++) {
 				sqlite3_bind_int64(st[1], 1, origin);

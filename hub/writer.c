@@ -148,7 +148,7 @@ static void *writer_main(void *arg)
 		 * batches fell from ~78 pushes to ~3). They count here until handed
 		 * on, and are counted there first, so a draining server never sees
 		 * them nowhere. */
-		gone = answered = 0;
+		answered = 0;
 		for (i = 0; i < n; i++) {
 			if (batch[i]->then) {
 				fwd_to = batch[i]->then;
