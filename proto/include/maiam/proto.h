@@ -12,4 +12,5 @@
 #include "schema.h"
 #include "merge.h"
 #include "campaign.h"
+#include "rules.h"
 #endif
