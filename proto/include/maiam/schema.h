@@ -81,7 +81,7 @@ const proto_field_desc *proto_field_by_name(uint8_t kind, const char *column);
 const char *proto_kind_name(uint8_t kind); /* "household"... or NULL */
 
 /* Milestone stages in order; index + 1 is the stage's rank. */
-extern const char *const proto_stages[8];
+extern const char *const proto_stages[9]; /* NULL-terminated */
 int proto_stage_rank(const char *stage); /* 1..8, 0 if unknown */
 
 #define PROTO_SCHEMA_VERSION 2
