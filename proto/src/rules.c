@@ -116,6 +116,17 @@ size_t proto_rules_text_max(uint8_t kind, uint8_t field)
 	return fr && fr->check == CK_TEXT ? (size_t)fr->max : 0;
 }
 
+int proto_rules_range(uint8_t kind, uint8_t field, int64_t *min, int64_t *max)
+{
+	const field_rule *fr = rule_of(kind, field);
+
+	if (!fr || fr->check != CK_RANGE)
+		return 0;
+	*min = fr->min;
+	*max = fr->max;
+	return 1;
+}
+
 void proto_rules_init(proto_rules *r, const proto_campaign *campaign, const char *latest)
 {
 	memset(r, 0, sizeof *r);
@@ -228,6 +239,11 @@ static proto_rule check_date(const proto_rules *r, const char *s, size_t len, pr
 	d = (s[8] - '0') * 10 + (s[9] - '0');
 	if (y < 1 || d < 1 || d > proto_rules_days_in_month(y, m))
 		return PROTO_RULE_DATE_CALENDAR;
+	/* a day that has not come yet is wrong whatever the campaign: say that first */
+	if (r->latest[0] && strcmp(s, r->latest) > 0) {
+		out->max = date_num(r->latest);
+		return PROTO_RULE_DATE_FUTURE;
+	}
 	if (r->campaign && r->campaign->start[0] && strcmp(s, r->campaign->start) < 0) {
 		out->detail = PROTO_DETAIL_BEFORE_START;
 		goto period;
@@ -235,10 +251,6 @@ static proto_rule check_date(const proto_rules *r, const char *s, size_t len, pr
 	if (r->campaign && r->campaign->report_due[0] && strcmp(s, r->campaign->report_due) > 0) {
 		out->detail = PROTO_DETAIL_AFTER_DUE;
 		goto period;
-	}
-	if (r->latest[0] && strcmp(s, r->latest) > 0) {
-		out->max = date_num(r->latest);
-		return PROTO_RULE_DATE_FUTURE;
 	}
 	return PROTO_RULE_OK;
 period:

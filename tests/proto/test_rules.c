@@ -131,6 +131,8 @@ static void test_dates(void **state)
 		assert_int_equal(chk(&rules, kind, f, tval("2023-06-01 ")), PROTO_RULE_DATE_FORMAT);
 		assert_int_equal(chk(&rules, kind, f, tval("")), PROTO_RULE_DATE_FORMAT);
 	}
+	/* in the future and after the period: the future is said first */
+	assert_int_equal(chk(&rules, MS, PROTO_MS_DATE, tval("2023-09-08")), PROTO_RULE_DATE_FUTURE);
 	/* the report due date is the last day, even with latest far after it */
 	proto_rules_init(&late, &camp, "2030-01-01");
 	assert_int_equal(chk(&late, MS, PROTO_MS_DATE, tval("2023-09-07")), PROTO_RULE_OK);

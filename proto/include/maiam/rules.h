@@ -112,6 +112,8 @@ const char *const *proto_rules_enum(uint8_t kind, uint8_t field);
 
 /* Additions. The most bytes a free-text field may hold, or 0 if it is no free text. */
 size_t proto_rules_text_max(uint8_t kind, uint8_t field);
+/* The bounds of an integer field with a range rule: 1 and *min, *max set; 0 if none. */
+int proto_rules_range(uint8_t kind, uint8_t field, int64_t *min, int64_t *max);
 /* The text rule alone: UTF-8, no C0/C1 control or DEL, at most max bytes
  * (max 0: no length limit). For callers that check text outside a record. */
 proto_rule proto_rules_check_text(const char *s, size_t len, size_t max);
