@@ -17,6 +17,7 @@
 #include <openssl/crypto.h>
 #include "hub.h"
 #include "report_int.h"
+#include "webparse.h"
 
 #define FORM_MAX 4096
 #define COOKIE_NAME "maiam_session"
@@ -148,72 +149,14 @@ static void reply_text(struct evhttp_request *req, int status, const char *msg)
 	proto_buf_release(&b);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The value of 'key' in an application/x-www-form-urlencoded string (or a
- * query), decoded; 1 found, 0 not, -1 malformed or too long. */
-static int form_value(const char *form, const char *key, char *out, size_t outlen)
-{
-	size_t klen = strlen(key);
-	const char *p = form;
-
-	while (p && *p) {
-		const char *end = strchr(p, '&');
-		size_t n = end ? (size_t)(end - p) : strlen(p), o = 0, i;
-
-		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			for (i = klen + 1; i < n; i++) {
-				int c = (unsigned char)p[i];
-				if (c == '+') {
-					c = ' ';
-				} else if (c == '%') {
-					int hi, lo;
-					if (i + 2 >= n || (hi = hexval(p[i + 1])) < 0 ||
-					    (lo = hexval(p[i + 2])) < 0)
-						return -1;
-					c = hi * 16 + lo;
-					i += 2;
-				}
-				if (c == 0 || o + 1 >= outlen)
-					return -1;
-				out[o++] = (char)c;
-			}
-			out[o] = '\0';
-			return proto_utf8_valid(out, o) ? 1 : -1;
-		}
-		p = end ? end + 1 : NULL;
-	}
-	return 0;
-}
-
 /* The session token from the Cookie header into tok (64 hex), or "". */
 static void session_cookie(struct evhttp_request *req, char tok[65])
 {
 	const char *c = evhttp_find_header(evhttp_request_get_input_headers(req), "Cookie");
-	const char *p;
 
-	tok[0] = '\0';
-	for (p = c; p && (p = strstr(p, COOKIE_NAME "=")) != NULL; p++) {
-		size_t n;
-		if (p != c && p[-1] != ' ' && p[-1] != ';')
-			continue;
-		p += strlen(COOKIE_NAME "=");
-		n = strspn(p, "0123456789abcdef");
-		if (n == 64) {
-			memcpy(tok, p, 64);
-			tok[64] = '\0';
-		}
-		return;
-	}
+	if (hub_cookie_value(c, COOKIE_NAME, tok, 65) != 1 || strlen(tok) != 64 ||
+	    strspn(tok, "0123456789abcdef") != 64)
+		tok[0] = '\0';
 }
 
 static int login_page(hub_dashboard *d, proto_buf *b, const char *error)
@@ -323,9 +266,9 @@ static void serve_report(hub_dashboard *d, struct evhttp_request *req)
 	memset(&o, 0, sizeof(o));
 	o.kind = (hub_report_kind)-1;
 	o.format = HUB_FMT_HTML;
-	if (!q || form_value(q, "kind", kind, sizeof(kind)) != 1 ||
-	    form_value(q, "format", fmt, sizeof(fmt)) < 0 ||
-	    form_value(q, "as_of", o.as_of, sizeof(o.as_of)) < 0) {
+	if (!q || hub_query_value(q, "kind", kind, sizeof(kind)) != 1 ||
+	    hub_query_value(q, "format", fmt, sizeof(fmt)) < 0 ||
+	    hub_query_value(q, "as_of", o.as_of, sizeof(o.as_of)) < 0) {
 		reply_text(req, 400, "use /report?kind=progress|awards|funds|reconcile&format=csv|html|json");
 		return;
 	}
@@ -375,8 +318,8 @@ static void do_login(hub_dashboard *d, struct evhttp_request *req)
 	}
 	evbuffer_remove(in, form, len);
 	form[len] = '\0';
-	if (form_value(form, "name", name, sizeof(name)) == 1 &&
-	    form_value(form, "password", pw, sizeof(pw)) == 1)
+	if (hub_form_value(form, len, "name", name, sizeof(name)) == 1 &&
+	    hub_form_value(form, len, "password", pw, sizeof(pw)) == 1)
 		ok = hub_operator_check(d->rw, name, pw) == 1;
 	OPENSSL_cleanse(pw, sizeof(pw));
 	OPENSSL_cleanse(form, sizeof(form));
