@@ -36,7 +36,17 @@ typedef struct resp {
 	size_t len;
 	char cookie[256];
 	char location[64];
+	char retry_after[16];
+	int hsts;
 } resp;
+
+/* How a request is sent: from which local address, with which Origin or
+ * Referer ("" sends none; NULL sends our own origin on a POST). */
+typedef struct how {
+	const char *from;
+	const char *origin;
+	const char *referer;
+} how;
 
 static void *loop(void *arg)
 {
@@ -73,8 +83,8 @@ static void stop(server *s)
 	event_base_loopbreak(s->base);
 	pthread_join(s->thread, NULL);
 	evhttp_free(s->http);
+	hub_dashboard_free(s->dash); /* before the base: it frees its event on it */
 	event_base_free(s->base);
-	hub_dashboard_free(s->dash);
 }
 
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
@@ -97,14 +107,21 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 		snprintf(r->cookie, sizeof(r->cookie), "%.*s", (int)(len - 14), p + 12);
 	if (len > 10 && strncasecmp(p, "Location: ", 10) == 0)
 		snprintf(r->location, sizeof(r->location), "%.*s", (int)(len - 12), p + 10);
+	if (len > 13 && strncasecmp(p, "Retry-After: ", 13) == 0)
+		snprintf(r->retry_after, sizeof(r->retry_after), "%.*s", (int)(len - 15), p + 13);
+	if (len > 27 && strncasecmp(p, "Strict-Transport-Security: ", 27) == 0 &&
+	    strncmp(p + 27, "max-age=", 8) == 0)
+		r->hsts = 1;
 	return len;
 }
 
-/* One request; cookie is "name=value" or NULL; post is the form or NULL. */
-static void req(server *s, const char *path, const char *cookie, const char *post, resp *r)
+/* One request as 'h' says; cookie is "name=value" or NULL; post is the form or NULL. */
+static void req_how(server *s, const how *h, const char *path, const char *cookie,
+		    const char *post, resp *r)
 {
 	CURL *c = curl_easy_init();
-	char url[256];
+	struct curl_slist *hdr = NULL;
+	char url[256], line[300];
 
 	memset(r, 0, sizeof(*r));
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", s->port, path);
@@ -113,13 +130,34 @@ static void req(server *s, const char *path, const char *cookie, const char *pos
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	if (h && h->from)
+		curl_easy_setopt(c, CURLOPT_INTERFACE, h->from);
 	if (cookie)
 		curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
-	if (post)
+	if (post) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
+		if (!h || !h->origin) {
+			snprintf(line, sizeof(line), "Origin: http://127.0.0.1:%d", s->port);
+			hdr = curl_slist_append(hdr, line);
+		} else if (h->origin[0]) {
+			snprintf(line, sizeof(line), "Origin: %s", h->origin);
+			hdr = curl_slist_append(hdr, line);
+		}
+		if (h && h->referer && h->referer[0]) {
+			snprintf(line, sizeof(line), "Referer: %s", h->referer);
+			hdr = curl_slist_append(hdr, line);
+		}
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	}
 	assert_int_equal(curl_easy_perform(c), CURLE_OK);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(hdr);
 	curl_easy_cleanup(c);
+}
+
+static void req(server *s, const char *path, const char *cookie, const char *post, resp *r)
+{
+	req_how(s, NULL, path, cookie, post, r);
 }
 
 /* "maiam_session=<64 hex>" from a Set-Cookie value. */
