@@ -6,6 +6,7 @@
  * are covered by the browser test.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,7 +29,23 @@ typedef struct server {
 	hub_dashboard *dash;
 	int port;
 	pthread_t thread;
+	atomic_int taken; /* requests the loop has handed to the dashboard */
 } server;
+
+/* What the loop does: count the request, then the dashboard's own handler. */
+static void counted(struct evhttp_request *r, void *arg)
+{
+	server *s = arg;
+	atomic_fetch_add(&s->taken, 1);
+	hub_dashboard_handle(r, s->dash);
+}
+
+/* Something else the same loop serves (as /v1/health is in the hub). */
+static void ping(struct evhttp_request *r, void *arg)
+{
+	(void)arg;
+	evhttp_send_reply(r, 200, "OK", NULL);
+}
 
 typedef struct resp {
 	long status;
@@ -70,7 +87,14 @@ static void start(server *s, rt_db *t)
 	assert_int_equal(evthread_use_pthreads(), 0);
 	s->base = event_base_new();
 	s->http = evhttp_new(s->base);
-	assert_int_equal(hub_dashboard_register(s->http, s->dash), 0);
+	{
+		static const char *const paths[] = { "/", "/login", "/logout", "/report" };
+		size_t i;
+		for (i = 0; i < 4; i++)
+			assert_int_equal(evhttp_set_cb(s->http, paths[i], counted, s), 0);
+		assert_int_equal(evhttp_set_cb(s->http, "/ping", ping, s), 0);
+		atomic_init(&s->taken, 0);
+	}
 	bound = evhttp_bind_socket_with_handle(s->http, "127.0.0.1", 0);
 	assert_non_null(bound);
 	assert_int_equal(getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss, &sl), 0);
@@ -328,12 +352,274 @@ static void test_refusals(void **state)
 	rt_db_close(&t);
 }
 
+
+/* Cross-site POSTs are refused, with or without a session; HSTS everywhere. */
+static void test_origin_and_hsts(void **state)
+{
+	rt_db t;
+	server s;
+	resp r;
+	char session[128], ref[96], bad[96];
+	static const char pw[] = "name=lan&password=m%E1%BA%ADt+kh%E1%BA%A9u+d%C3%A0i";
+	how evil = { NULL, "https://evil.example", NULL }, none = { NULL, "", NULL };
+	how null_origin = { NULL, "null", NULL }, other_port = { NULL, "http://127.0.0.1:1", NULL };
+	how by_referer = { NULL, "", NULL }, bad_referer = { NULL, "", NULL };
+
+	(void)state;
+	rt_db_open(&t);
+	seed(&t);
+	start(&s, &t);
+	snprintf(ref, sizeof(ref), "http://127.0.0.1:%d/", s.port);
+	snprintf(bad, sizeof(bad), "http://127.0.0.1:%d.evil.example/", s.port);
+	by_referer.referer = ref;
+	bad_referer.referer = bad;
+
+	req(&s, "/", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(r.hsts);
+	req_how(&s, &evil, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 403);
+	assert_true(r.hsts);
+	assert_string_equal(r.cookie, "");
+	req_how(&s, &none, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 403);
+	req_how(&s, &null_origin, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 403);
+	req_how(&s, &other_port, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 403);
+	req_how(&s, &bad_referer, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 403);
+	/* a browser that sends only Referer, of our own page */
+	req_how(&s, &by_referer, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 303);
+	req(&s, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 303);
+	assert_true(r.hsts);
+	session_of(&r, session, sizeof(session));
+
+	/* a cross-site sign-out is refused and the session lives on */
+	req_how(&s, &evil, "/logout", session, "", &r);
+	assert_int_equal(r.status, 403);
+	req_how(&s, &none, "/logout", session, "", &r);
+	assert_int_equal(r.status, 403);
+	req(&s, "/", session, NULL, &r);
+	assert_true(r.hsts);
+	assert_non_null(strstr(r.body, "Thị xã Vĩnh Châu"));
+	req(&s, "/report?kind=awards&format=csv", session, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(r.hsts);
+	stop(&s);
+	rt_db_close(&t);
+}
+
+static void login_from(server *s, const char *from, const char *name, const char *pw, resp *r)
+{
+	how h = { from, NULL, NULL };
+	char form[256];
+
+	snprintf(form, sizeof(form), "name=%s&password=%s", name, pw);
+	req_how(s, &h, "/login", NULL, form, r);
+}
+
+#define GOOD_PW "m%E1%BA%ADt+kh%E1%BA%A9u+d%C3%A0i"
+
+/* Bad sign-ins from 127.0.0.2 for lan hold back that address (any name)
+ * and the name lan (any address), nobody else. */
+static void test_throttle(void **state)
+{
+	hub_dashboard_limits lim;
+	rt_db t;
+	server s;
+	resp r;
+	char err[256];
+	int i;
+
+	(void)state;
+	rt_db_open(&t);
+	seed(&t);
+	assert_int_equal(hub_operator_set(t.db, "binh", "mật khẩu dài", err, sizeof(err)), 0);
+	start(&s, &t);
+	hub_dashboard_limits_default(&lim);
+	lim.free_addr = 3;
+	lim.free_name = 3;
+	lim.backoff_s = 600; /* long here: no race with the clock */
+	lim.max_addr_s = 3600;
+	lim.max_name_s = 3600;
+	assert_int_equal(hub_dashboard_set_limits(s.dash, &lim), 0);
+
+	for (i = 0; i < 10; i++) {
+		login_from(&s, "127.0.0.2", "lan", "wrong-password", &r);
+		if (r.status == 429)
+			break;
+		assert_int_equal(r.status, 401);
+	}
+	/* the free allowance, one more that starts the wait, then refused */
+	assert_int_equal(i, 4);
+	assert_int_equal(r.status, 429);
+	assert_true(atoi(r.retry_after) >= 1);
+	assert_non_null(strstr(r.body, "Tạm khóa đăng nhập"));
+	assert_non_null(strstr(r.body, "thử lại sau"));
+	assert_true(r.hsts);
+	/* even the right password waits: no oracle for the guesser */
+	login_from(&s, "127.0.0.2", "lan", GOOD_PW, &r);
+	assert_int_equal(r.status, 429);
+	/* the address waits for any name */
+	login_from(&s, "127.0.0.2", "binh", GOOD_PW, &r);
+	assert_int_equal(r.status, 429);
+	/* another operator from another address: untouched */
+	login_from(&s, "127.0.0.3", "binh", GOOD_PW, &r);
+	assert_int_equal(r.status, 303);
+	/* the name waits from any address */
+	login_from(&s, "127.0.0.3", "lan", GOOD_PW, &r);
+	assert_int_equal(r.status, 429);
+	stop(&s);
+
+	/* with a short name wait: once it is over, lan signs in from elsewhere */
+	start(&s, &t);
+	lim.backoff_s = 1;
+	lim.max_name_s = 1;
+	assert_int_equal(hub_dashboard_set_limits(s.dash, &lim), 0);
+	r.status = 0;
+	for (i = 0; i < 10 && r.status != 429; i++)
+		login_from(&s, "127.0.0.2", "lan", "wrong-password", &r);
+	assert_int_equal(r.status, 429);
+	sleep((unsigned)atoi(r.retry_after) + 1);
+	login_from(&s, "127.0.0.3", "lan", GOOD_PW, &r);
+	assert_int_equal(r.status, 303);
+	stop(&s);
+	rt_db_close(&t);
+}
+
+/* A new password ends the sessions opened with the old one. */
+static void test_password_ends_sessions(void **state)
+{
+	rt_db t;
+	server s;
+	resp r;
+	char a[128], b[128], err[256];
+
+	(void)state;
+	rt_db_open(&t);
+	seed(&t);
+	assert_int_equal(hub_operator_set(t.db, "binh", "mật khẩu dài", err, sizeof(err)), 0);
+	start(&s, &t);
+	req(&s, "/login", NULL, "name=lan&password=" GOOD_PW, &r);
+	assert_int_equal(r.status, 303);
+	session_of(&r, a, sizeof(a));
+	req(&s, "/login", NULL, "name=binh&password=" GOOD_PW, &r);
+	assert_int_equal(r.status, 303);
+	session_of(&r, b, sizeof(b));
+	req(&s, "/", a, NULL, &r);
+	assert_non_null(strstr(r.body, ">lan</b>"));
+
+	assert_int_equal(hub_operator_set(t.db, "lan", "mật khẩu mới hẳn", err, sizeof(err)), 0);
+	req(&s, "/", a, NULL, &r);
+	assert_non_null(strstr(r.body, "Đăng nhập"));
+	assert_null(strstr(r.body, ">lan</b>"));
+	req(&s, "/report?kind=awards&format=csv", a, NULL, &r);
+	assert_int_equal(r.status, 401);
+	/* another operator's session is not touched */
+	req(&s, "/", b, NULL, &r);
+	assert_non_null(strstr(r.body, ">binh</b>"));
+	/* the old password no longer opens one, the new one does */
+	req(&s, "/login", NULL, "name=lan&password=" GOOD_PW, &r);
+	assert_int_equal(r.status, 401);
+	req(&s, "/login", NULL, "name=lan&password=m%E1%BA%ADt+kh%E1%BA%A9u+m%E1%BB%9Bi+h%E1%BA%B3n",
+	    &r);
+	assert_int_equal(r.status, 303);
+	stop(&s);
+	rt_db_close(&t);
+}
+
+typedef struct bg {
+	server *s;
+	const char *path, *cookie, *post;
+	resp r;
+	atomic_int done;
+	pthread_t th;
+} bg;
+
+static void *bg_main(void *arg)
+{
+	bg *b = arg;
+	req(b->s, b->path, b->cookie, b->post, &b->r);
+	atomic_store(&b->done, 1);
+	return NULL;
+}
+
+static void bg_start(bg *b, server *s, const char *path, const char *cookie, const char *post)
+{
+	memset(b, 0, sizeof(*b));
+	b->s = s;
+	b->path = path;
+	b->cookie = cookie;
+	b->post = post;
+	atomic_init(&b->done, 0);
+	assert_int_equal(pthread_create(&b->th, NULL, bg_main, b), 0);
+}
+
+static void wait_taken(server *s, int n)
+{
+	while (atomic_load(&s->taken) < n)
+		usleep(1000);
+}
+
+/* While a sign-in and a sign-out are stuck in the dashboard's worker (the
+ * test holds the database's write lock), pages are still served and the
+ * loop still answers other requests: before the workers, the loop itself
+ * sat in SQLite's busy wait and /ping came after the sign-in. */
+static void test_loop_stays_free(void **state)
+{
+	rt_db t;
+	server s;
+	resp r;
+	bg login, logout;
+	char session[128];
+
+	(void)state;
+	rt_db_open(&t);
+	seed(&t);
+	start(&s, &t);
+	req(&s, "/login", NULL, "name=lan&password=" GOOD_PW, &r);
+	assert_int_equal(r.status, 303);
+	session_of(&r, session, sizeof(session));
+
+	/* the sign-in's session write (after its PBKDF2) cannot finish while
+	 * we hold the write lock: it sits in the worker, not on the loop */
+	assert_int_equal(sqlite3_exec(t.db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	atomic_store(&s.taken, 0);
+	bg_start(&login, &s, "/login", NULL, "name=lan&password=" GOOD_PW);
+	wait_taken(&s, 1);
+	bg_start(&logout, &s, "/logout", session, "");
+	wait_taken(&s, 2);
+	/* pages go on, on their own worker and read-only connection */
+	req(&s, "/", session, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, ">lan</b>"));
+	/* and the loop answers others */
+	req(&s, "/ping", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(atomic_load(&login.done), 0);
+	assert_int_equal(atomic_load(&logout.done), 0);
+	assert_int_equal(sqlite3_exec(t.db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	pthread_join(login.th, NULL);
+	pthread_join(logout.th, NULL);
+	assert_int_equal(login.r.status, 303);
+	assert_int_equal(logout.r.status, 303);
+	stop(&s);
+	rt_db_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sign_in_and_page),
 		cmocka_unit_test(test_session_expires),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_origin_and_hsts),
+		cmocka_unit_test(test_throttle),
+		cmocka_unit_test(test_password_ends_sessions),
+		cmocka_unit_test(test_loop_stays_free),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	return cmocka_run_group_tests(tests, NULL, NULL);
