@@ -152,10 +152,24 @@ int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int
  * scratch; release scratch in any case. c may be NULL (no cache).
  */
 typedef struct hub_pull_cache hub_pull_cache;
+/*
+ * The budget of one pull answer made of several ledger rows (route_pull.c,
+ * docs/HUB.md "Pull answers are bounded"): the answer stops before the row
+ * that would take it past one of these; a row over them alone is an answer
+ * of its own. Each is well under its encoder limit (changeset.h).
+ */
+#define HUB_PULL_MAX_ROWS 512             /* ledger rows read per pull */
+#define HUB_PULL_MAX_RECORDS 20000u       /* records relayed per answer */
+#define HUB_PULL_MAX_TEXT (8u << 20)      /* decoded text bytes per answer */
+#define HUB_PULL_MAX_BODY (8u << 20)      /* body bytes per answer (upper bound) */
+#define HUB_PULL_MAX_SKIPS 8              /* unrelayable rows passed per pull */
 hub_pull_cache *hub_pull_cache_new(void);
 void hub_pull_cache_free(hub_pull_cache *c);
 proto_result hub_pull_cache_open(hub_pull_cache *c, const hub_ledger_row *row,
 				 const proto_changeset **cs, proto_changeset *scratch);
+/* A pull passed over ledger row id (it cannot be relayed): 1 the first time
+ * this cache hears of it (record it), 0 after (or c NULL: 1). */
+int hub_pull_cache_note_skip(hub_pull_cache *c, int64_t id);
 /* Every ledger row with its stored seq and hash, by origin then seq (for audit). */
 int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg);
 int hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,

@@ -8,8 +8,12 @@
  * the newest HUB_PULL_CACHE_SLOTS ids each have their own slot. An entry
  * is used only while the row's stored hash is still the one it was opened
  * with. Only the pull thread touches its cache (no lock). Rows whose body
- * is larger than HUB_PULL_CACHE_MAX_BODY are opened each time, which bounds
- * the cache (a laptop's nightly change-set is a few KiB).
+ * is larger than HUB_PULL_CACHE_MAX_BODY, or whose decoded texts are larger
+ * than HUB_PULL_CACHE_MAX_TEXT, are opened each time (a laptop's nightly
+ * change-set is a few KiB): the body alone does not bound the memory, since
+ * the column dictionary lets 8 KiB of body name megabytes of repeated text.
+ * The cache also remembers the last rows a pull had to pass over, so each
+ * is recorded for the operator once, not at every pull.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,8 @@
 
 #define HUB_PULL_CACHE_SLOTS 4096
 #define HUB_PULL_CACHE_MAX_BODY (8u << 10)
+#define HUB_PULL_CACHE_MAX_TEXT (64u << 10) /* 4096 slots: 256 MiB of text at most */
+#define HUB_PULL_CACHE_SKIPS 64
 
 typedef struct slot {
 	int64_t id; /* 0: empty */
@@ -27,7 +33,33 @@ typedef struct slot {
 struct hub_pull_cache {
 	slot slots[HUB_PULL_CACHE_SLOTS];
 	unsigned long long hits, misses;
+	int64_t skipped[HUB_PULL_CACHE_SKIPS]; /* a ring of ledger ids */
+	size_t nskipped;
 };
+
+static uint64_t text_bytes(const proto_changeset *cs)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < cs->nrecords; i++)
+		for (size_t k = 0; k < cs->records[i].nfields; k++)
+			if (cs->records[i].fields[k].value.type == PROTO_V_TEXT)
+				n += cs->records[i].fields[k].value.len;
+	return n;
+}
+
+int hub_pull_cache_note_skip(hub_pull_cache *c, int64_t id)
+{
+	size_t i;
+
+	if (!c)
+		return 1;
+	for (i = 0; i < HUB_PULL_CACHE_SKIPS; i++)
+		if (c->skipped[i] == id)
+			return 0;
+	c->skipped[c->nskipped++ % HUB_PULL_CACHE_SKIPS] = id;
+	return 1;
+}
 
 hub_pull_cache *hub_pull_cache_new(void)
 {
@@ -64,7 +96,8 @@ proto_result hub_pull_cache_open(hub_pull_cache *c, const hub_ledger_row *row,
 	r = proto_open_stored(row->sealed, row->len, row->hash, scratch);
 	if (c)
 		c->misses++;
-	if (r != PROTO_OK || !s || scratch->hdr.body_len > HUB_PULL_CACHE_MAX_BODY) {
+	if (r != PROTO_OK || !s || scratch->hdr.body_len > HUB_PULL_CACHE_MAX_BODY ||
+	    text_bytes(scratch) > HUB_PULL_CACHE_MAX_TEXT) {
 		*cs = scratch;
 		return r;
 	}

@@ -6,13 +6,24 @@
  * stamps so the laptop's merge orders them exactly as the hub did. Runs on
  * the reader thread's read-only connection; only the ledger rows the area
  * index names for the agent's commune or district are opened.
+ *
+ * An answer is bounded before it is sealed (docs/HUB.md, "Pull answers are
+ * bounded"): rows are taken whole while the running bound of what they add
+ * stays under the HUB_PULL_MAX_* budget; a row over it alone is an answer of
+ * its own; a row that cannot be sealed even alone is passed over and
+ * recorded for the operator, so no ledger row can stop an area's pulls.
  */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "hub.h"
 
-#define PULL_MAX_ROWS 512
-#define PULL_MAX_RECORDS 20000
+typedef struct skipped_row {
+	int64_t id;
+	uint64_t origin, seq;
+	proto_result why;
+} skipped_row;
 
 typedef struct pull_state {
 	hub_ctx *ctx;
@@ -23,6 +34,13 @@ typedef struct pull_state {
 	int more;
 	int failed;
 	int64_t row; /* the ledger row being read */
+	/* what the answer holds so far: bounds of its body and text */
+	uint64_t body, text;
+	int answer_rows;  /* rows with records in the answer */
+	int max_answer_rows;
+	skipped_row last; /* the last row put in the answer */
+	uint8_t *pick;    /* per record of the row being read: relay it? */
+	size_t npick;
 	/* the last household asked about: a household's events follow it */
 	proto_id last_hh;
 	int last_in;
@@ -98,12 +116,52 @@ static int record_in(pull_state *ps, const proto_record *rec)
 	}
 }
 
+/* Would n more records with these bounds take the answer past its budget? */
+static int over_budget(const pull_state *ps, size_t n, uint64_t body, uint64_t text)
+{
+	return ps->out.nrecords + n > HUB_PULL_MAX_RECORDS ||
+	       ps->text + text > HUB_PULL_MAX_TEXT ||
+	       proto_body_fixed_max() + ps->body + body > HUB_PULL_MAX_BODY;
+}
+
+/* Which records of cs go to this agent, and what they add (pick[] set). */
+static int choose(pull_state *ps, const proto_changeset *cs, size_t *n, uint64_t *body,
+		  uint64_t *text)
+{
+	size_t i;
+
+	if (cs->nrecords > ps->npick) {
+		uint8_t *p = proto_realloc(ps->pick, cs->nrecords);
+		if (!p)
+			return -1;
+		ps->pick = p;
+		ps->npick = cs->nrecords;
+	}
+	*n = 0;
+	*body = *text = 0;
+	for (i = 0; i < cs->nrecords; i++) {
+		const proto_record *rec = &cs->records[i];
+		proto_record_bound b;
+
+		ps->pick[i] = rec->writer != ps->agent.id && record_in(ps, rec);
+		if (!ps->pick[i])
+			continue;
+		if (proto_record_measure(rec, &b) != PROTO_OK)
+			return -1;
+		(*n)++;
+		*body += b.body;
+		*text += b.text;
+	}
+	return 0;
+}
+
 static int on_row(void *arg, const hub_ledger_row *row)
 {
 	pull_state *ps = arg;
 	const proto_changeset *cs;
 	proto_changeset scratch;
-	size_t i;
+	uint64_t body, text;
+	size_t i, n;
 	int stop = 0;
 
 	ps->rows++;
@@ -114,23 +172,39 @@ static int on_row(void *arg, const hub_ledger_row *row)
 	}
 	/* the signature was verified when the row was ledgered; its hash proves
 	 * the bytes are still those (a mismatch is damage: the pull fails) */
-	if (hub_pull_cache_open(ps->ctx->pull_cache, row, &cs, &scratch) != PROTO_OK) {
+	if (hub_pull_cache_open(ps->ctx->pull_cache, row, &cs, &scratch) != PROTO_OK ||
+	    choose(ps, cs, &n, &body, &text)) {
 		ps->failed = 1;
 		stop = 1;
 		goto out;
 	}
+	if (n == 0) {
+		ps->cursor = row->id;
+		goto out;
+	}
+	/* stop before the row that would overflow: it starts the next answer */
+	if (ps->answer_rows > 0 &&
+	    (ps->answer_rows >= ps->max_answer_rows || over_budget(ps, n, body, text))) {
+		ps->more = 1;
+		stop = 1;
+		goto out;
+	}
 	for (i = 0; i < cs->nrecords; i++) {
-		const proto_record *rec = &cs->records[i];
-		if (rec->writer == ps->agent.id || !record_in(ps, rec))
-			continue;
-		if (proto_changeset_copy_record(&ps->out, rec) != PROTO_OK) {
+		if (ps->pick[i] && proto_changeset_copy_record(&ps->out, &cs->records[i]) != PROTO_OK) {
 			ps->failed = 1;
 			stop = 1;
 			goto out;
 		}
 	}
+	ps->body += body;
+	ps->text += text;
+	ps->answer_rows++;
+	ps->last.id = row->id;
+	ps->last.origin = row->origin;
+	ps->last.seq = row->seq;
 	ps->cursor = row->id;
-	if (ps->out.nrecords >= PULL_MAX_RECORDS) {
+	/* a row over the budget alone is an answer of its own */
+	if (over_budget(ps, 0, 0, 0)) {
 		ps->more = 1;
 		stop = 1;
 	}
@@ -153,11 +227,71 @@ static int parse_after(const char *query, int64_t *after)
 	return 0;
 }
 
+/*
+ * Record the rows a pull passed over, once each (the pull cache remembers
+ * them; a restart may record one again). The reader's connection is read
+ * only, so a connection of its own writes them; rare by construction.
+ */
+static void record_skips(hub_ctx *ctx, const skipped_row *a, int n)
+{
+	char path[PATH_MAX], msg[256];
+	sqlite3 *db = NULL;
+	int i;
+
+	for (i = 0; i < n; i++)
+		hub_errorf("ledger row %lld (origin %016llx seq %llu) cannot be relayed by pulls:"
+			   " %s; it is kept, and listed in the reconcile queue", (long long)a[i].id,
+			   (unsigned long long)a[i].origin, (unsigned long long)a[i].seq,
+			   proto_strerror(a[i].why));
+	if (hub_path(ctx, HUB_DB_FILE, path, sizeof(path)) ||
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(db, 5000) != SQLITE_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		snprintf(msg, sizeof(msg), "ledger row %lld cannot be relayed to the laptops of its"
+			 " area (%s): it stays at the hub; ask its commune to send the records again"
+			 " in smaller change-sets", (long long)a[i].id, proto_strerror(a[i].why));
+		hub_rejection_add(db, "pull", a[i].origin, a[i].seq, "unrelayable", msg,
+				  (int64_t)(proto_wall_ms() / 1000));
+	}
+out:
+	sqlite3_close(db);
+}
+
+/* Read one answer's rows after 'after' into ps->out. 0, or -1 (500). */
+static int gather(pull_state *ps, int64_t after, int max_answer_rows, uint64_t created)
+{
+	hub_ctx *ctx = ps->ctx;
+	uint8_t zeros[32] = { 0 };
+	int rc = 0;
+
+	proto_changeset_release(&ps->out);
+	if (proto_changeset_init(&ps->out, ctx->campaign_id, ctx->key_id, 1, zeros, created) !=
+	    PROTO_OK)
+		return -1;
+	ps->cursor = after;
+	ps->rows = ps->more = ps->failed = ps->answer_rows = 0;
+	ps->body = ps->text = 0;
+	ps->max_answer_rows = max_answer_rows;
+	memset(&ps->last, 0, sizeof(ps->last));
+	/* a snapshot: rows committed while we read do not tear the answer */
+	sqlite3_exec(ctx->db, "BEGIN", NULL, NULL, NULL);
+	if (hub_ledger_each_area(ctx->db, &ps->agent.scope, after, HUB_PULL_MAX_ROWS, on_row, ps) ||
+	    ps->failed)
+		rc = -1;
+	sqlite3_exec(ctx->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+	if (ps->rows == HUB_PULL_MAX_ROWS)
+		ps->more = 1;
+	return rc;
+}
+
 void hub_route_pull(hub_ctx *ctx, hub_job *job)
 {
 	pull_state ps;
-	uint8_t zeros[32] = { 0 };
-	uint64_t last = 0;
+	skipped_row skips[HUB_PULL_MAX_SKIPS], fresh[HUB_PULL_MAX_SKIPS];
+	int nskips = 0, nfresh = 0, max_rows = HUB_PULL_MAX_ROWS, i;
+	uint64_t last = 0, created;
+	proto_result r;
 	proto_hlc clock;
 	char num[32];
 	int64_t after;
@@ -186,38 +320,61 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 	}
 	hub_meta_get_u64(ctx->db, "hlc_last", &last);
 	proto_hlc_init(&clock, last);
-	if (proto_changeset_init(&ps.out, ctx->campaign_id, ctx->key_id, 1, zeros,
-				 proto_hlc_now(&clock, proto_wall_ms())) != PROTO_OK) {
-		hub_job_error(job, 500, "internal", "cannot start the pull change-set");
-		return;
+	created = proto_hlc_now(&clock, proto_wall_ms());
+	for (;;) {
+		if (gather(&ps, after, max_rows, created)) {
+			hub_job_error(job, 500, "internal", "cannot read the hub ledger");
+			goto out;
+		}
+		if (ps.out.nrecords == 0)
+			break;
+		proto_buf_reset(&job->resp);
+		r = proto_seal(&ps.out, ctx->key, &job->resp, NULL);
+		/* alike records deflate too well for the ratio readers accept:
+		 * the same body in stored blocks (the bound keeps it small) */
+		if (r == PROTO_ERATIO)
+			r = proto_seal_stored(&ps.out, ctx->key, &job->resp, NULL);
+		if (r == PROTO_OK)
+			break;
+		if (r != PROTO_ELIMIT && r != PROTO_ERATIO) {
+			hub_job_error(job, 500, "internal", "cannot seal the pull change-set");
+			goto out;
+		}
+		/* the bound held but deflate did not: fewer rows, down to one */
+		if (ps.answer_rows > 1) {
+			max_rows = ps.answer_rows / 2;
+			continue;
+		}
+		/* one row that cannot be sealed even alone: pass over it */
+		skips[nskips] = ps.last;
+		skips[nskips++].why = r;
+		after = ps.last.id;
+		max_rows = HUB_PULL_MAX_ROWS;
+		if (nskips == HUB_PULL_MAX_SKIPS) {
+			proto_changeset_release(&ps.out);
+			memset(&ps.out, 0, sizeof(ps.out));
+			ps.cursor = after;
+			ps.more = 1;
+			break;
+		}
 	}
-	ps.cursor = after;
-	/* a snapshot: rows committed while we read do not tear the answer */
-	sqlite3_exec(ctx->db, "BEGIN", NULL, NULL, NULL);
-	if (hub_ledger_each_area(ctx->db, &ps.agent.scope, after, PULL_MAX_ROWS, on_row, &ps) ||
-	    ps.failed) {
-		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
-		hub_job_error(job, 500, "internal", "cannot read the hub ledger");
-		goto out;
-	}
-	sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL);
-	if (ps.rows == PULL_MAX_ROWS)
-		ps.more = 1;
+	for (i = 0; i < nskips; i++)
+		if (hub_pull_cache_note_skip(ctx->pull_cache, skips[i].id))
+			fresh[nfresh++] = skips[i];
+	if (nfresh)
+		record_skips(ctx, fresh, nfresh);
 	snprintf(num, sizeof(num), "%lld", (long long)ps.cursor);
 	hub_job_header(job, "Maiam-Cursor", num);
 	hub_job_header(job, "Maiam-More", ps.more ? "1" : "0");
 	if (ps.out.nrecords == 0) {
+		proto_buf_reset(&job->resp);
 		job->status = 204;
 		job->ctype = NULL;
-		goto out;
-	}
-	proto_buf_reset(&job->resp);
-	if (proto_seal(&ps.out, ctx->key, &job->resp, NULL) != PROTO_OK) {
-		hub_job_error(job, 500, "internal", "cannot seal the pull change-set");
 		goto out;
 	}
 	job->status = 200;
 	job->ctype = "application/octet-stream";
 out:
 	proto_changeset_release(&ps.out);
+	free(ps.pick);
 }

@@ -16,7 +16,7 @@
 
 static const char report_usage[] =
 	"usage: maiam-hub report progress|awards|funds|reconcile [--format table|csv|json|html]"
-	" [--json] [--as-of YYYY-MM-DD] [--by commune] [--all] [--dir DIR]";
+	" [--json] [--as-of YYYY-MM-DD] [--by commune] [--all] [--limit N] [--page N] [--dir DIR]";
 
 /* Open the hub and make sure the report tables exist. */
 static int open_hub(hub_ctx *ctx, const char *dir)
@@ -103,6 +103,21 @@ int hub_report_cmd(int argc, char **argv)
 				return HUB_EXIT_USAGE;
 			}
 			o.by_commune = strcmp(v, "commune") == 0;
+		} else if ((r = hub_opt(argc, argv, &i, "--limit", &v)) != 0 ||
+			   (r = hub_opt(argc, argv, &i, "--page", &v)) != 0) {
+			long n;
+			int is_limit = strcmp(argv[i - 1], "--limit") == 0;
+			if (r < 0)
+				return HUB_EXIT_USAGE;
+			if (hub_parse_int(v, 1, is_limit ? 1000000L : 1000000000L, &n)) {
+				hub_errorf("%s '%s' is not a number from 1 to %s", argv[i - 1], v,
+					   is_limit ? "1000000" : "1000000000");
+				return HUB_EXIT_USAGE;
+			}
+			if (is_limit)
+				o.limit = n;
+			else
+				o.page = n;
 		} else if (strcmp(argv[i], "--json") == 0) {
 			o.format = HUB_FMT_JSON;
 		} else if (strcmp(argv[i], "--all") == 0) {
@@ -114,6 +129,10 @@ int hub_report_cmd(int argc, char **argv)
 	}
 	if (o.by_commune && o.kind != HUB_REPORT_PROGRESS) {
 		hub_errorf("--by commune applies to 'report progress' only");
+		return HUB_EXIT_USAGE;
+	}
+	if ((o.limit || o.page) && o.kind != HUB_REPORT_RECONCILE) {
+		hub_errorf("--limit and --page apply to 'report reconcile' only");
 		return HUB_EXIT_USAGE;
 	}
 	if (open_hub(&ctx, dir))

@@ -33,6 +33,8 @@ typedef struct hub_report_opts {
 	char as_of[11]; /* YYYY-MM-DD; "" means today in Vietnam (UTC+7) */
 	int by_commune; /* progress: one row per commune */
 	int all;        /* reconcile: resolved items too */
+	int64_t limit;  /* reconcile: items per page (0: HUB_RECONCILE_PAGE) */
+	int64_t page;   /* reconcile: which page, from 1 (0: the first) */
 } hub_report_opts;
 
 /* Report outputs are capped: a report is never larger than this. */
@@ -154,5 +156,29 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg);
 int hub_report_cmd(int argc, char **argv);
 int hub_reconcile_cmd(int argc, char **argv);
 int hub_operator_cmd(int argc, char **argv);
+
+/* ---- pull: the reconcile queue by pages (report_reconcile.c) ------------ */
+
+/* Items a reconcile page lists unless told otherwise (--limit). */
+#define HUB_RECONCILE_PAGE 1000
+#define HUB_RECONCILE_NKINDS 5 /* conflict, duplicate, out of order, late, rejected */
+
+/*
+ * Open items per kind (in the order above) and resolved items, without
+ * reading the queue: rejected change-sets are counted by SQL, so a flood of
+ * them costs an index count, not a walk. 0 ok, -1 error (err).
+ */
+int hub_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
+			 int64_t counts[HUB_RECONCILE_NKINDS], int64_t *resolved, char *err,
+			 size_t errlen);
+/*
+ * One page of the reconcile report in o->format: o->limit items (0: the
+ * default) of page o->page (1-based), conflicts, duplicates, disorder and
+ * late items first, then rejected change-sets most recent first; only that
+ * page's rows are read. *more (may be NULL) gets how many matching items
+ * follow the page. Counts cover the whole queue. 0 ok, -1 error (err).
+ */
+int hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+		       proto_buf *out, int64_t *more, char *err, size_t errlen);
 
 #endif

@@ -4,6 +4,11 @@
  * order, completions and hand-overs after the deadline, and change-sets the
  * hub rejected. Every item has a stable id (C-, N-, O-, L-, R- + its key) so
  * that "maiam-hub reconcile resolve ID" can record who settled it and how.
+ *
+ * The queue is read by pages (docs/REPORTS.md, "Paging"): rejected
+ * change-sets can number hundreds of thousands (an enrolment flood), so
+ * their page is an SQL LIMIT/OFFSET, most recent first, and their counts are
+ * SQL counts; nothing here reads the whole hub_rejection table into memory.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +44,12 @@ typedef struct walk {
 	void *arg;
 	rc_item it;
 	sqlite3_stmt *res; /* the latest resolution of an item */
+	/* the page: items passed over, items still wanted (-1: all), resolved
+	 * ones too; stop set once the page is full */
+	int64_t skip, left;
+	int all, stop;
+	int rejected;         /* walk rejected change-sets: 0 no, 1 yes */
+	int64_t rejection_id; /* > 0: that rejection only, nothing else */
 } walk;
 
 static void hh_id(char *out, size_t outlen, int64_t origin, int64_t serial)
@@ -77,7 +88,19 @@ static int emit(walk *w)
 		return -1;
 	}
 	sqlite3_reset(w->res);
-	rc = w->cb(w->arg, it);
+	if (it->resolved && !w->all)
+		rc = 0;
+	else if (w->skip > 0)
+		w->skip--, rc = 0;
+	else if (w->left == 0)
+		w->stop = 1, rc = 1;
+	else {
+		rc = w->cb(w->arg, it);
+		if (rc > 0)
+			w->stop = 1;
+		if (w->left > 0)
+			w->left--;
+	}
 	proto_buf_reset(&it->subject);
 	proto_buf_reset(&it->detail);
 	proto_buf_reset(&it->extra);
@@ -325,11 +348,21 @@ static int walk_rejected(walk *w)
 	sqlite3_stmt *st = NULL;
 	int step, rc = -1;
 
-	/* hub_rejection belongs to the hub (store.c); a hub without it has none */
+	/* hub_rejection belongs to the hub (store.c); a hub without it has none.
+	 * Most recent first; the page's offset and length are SQL's, so a page
+	 * reads its own rows (and the index of resolutions) only. */
 	if (sqlite3_prepare_v2(w->db, "SELECT id, received, source, origin, seq, code, message"
-				      " FROM hub_rejection ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+				      " FROM hub_rejection r WHERE (?1 = 0 OR id = ?1) AND (?2 OR NOT"
+				      " EXISTS (SELECT 1 FROM report_resolution s WHERE s.item ="
+				      " 'R-' || r.id)) ORDER BY id DESC LIMIT ?3 OFFSET ?4", -1, &st,
+			       NULL) != SQLITE_OK)
 		return sqlite3_errcode(w->db) == SQLITE_ERROR &&
 		       strstr(sqlite3_errmsg(w->db), "no such table") ? 0 : -1;
+	sqlite3_bind_int64(st, 1, w->rejection_id);
+	sqlite3_bind_int(st, 2, w->all);
+	sqlite3_bind_int64(st, 3, w->left);
+	sqlite3_bind_int64(st, 4, w->skip);
+	w->skip = 0;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		w->it.kind = RK_REJECTED;
 		snprintf(w->it.id, sizeof(w->it.id), "R-%lld", (long long)sqlite3_column_int64(st, 0));
@@ -358,8 +391,24 @@ out:
 	return rc;
 }
 
+/* One kind's walk, unless the page is already full; stopping is not failing. */
+static int walk_step(walk *w, int (*fn)(walk *))
+{
+	if (w->stop)
+		return 0;
+	return fn(w) && !w->stop ? -1 : 0;
+}
+
+/* What walk_all reads: a page of the queue, or one rejection. */
+typedef struct page_req {
+	int64_t skip, limit; /* limit -1: no limit */
+	int all;             /* resolved items too */
+	int rejected;        /* rejected change-sets too */
+	int64_t rejection_id;
+} page_req;
+
 static int walk_all(sqlite3 *db, const proto_campaign *c, const char *as_of, int detail,
-		    item_cb cb, void *arg)
+		    const page_req *p, item_cb cb, void *arg)
 {
 	walk w;
 	int rc = -1;
@@ -371,14 +420,23 @@ static int walk_all(sqlite3 *db, const proto_campaign *c, const char *as_of, int
 	w.detail = detail;
 	w.cb = cb;
 	w.arg = arg;
+	w.skip = p->skip;
+	w.left = p->limit;
+	w.all = p->all;
+	w.rejected = p->rejected;
+	w.rejection_id = p->rejection_id;
 	proto_buf_init(&w.it.subject, 1 << 20);
 	proto_buf_init(&w.it.detail, 1 << 20);
 	proto_buf_init(&w.it.extra, 1 << 20);
 	if (sqlite3_prepare_v2(db, "SELECT resolved_by, note FROM report_resolution WHERE item = ?"
 				   " ORDER BY id DESC LIMIT 1", -1, &w.res, NULL) != SQLITE_OK)
 		goto out;
-	if (walk_conflicts(&w) || walk_duplicates(&w) || walk_order(&w) || walk_late(&w) ||
-	    walk_rejected(&w))
+	/* a walk stopped by its callback (page full, item found) is done */
+	if (!w.rejection_id &&
+	    (walk_step(&w, walk_conflicts) || walk_step(&w, walk_duplicates) ||
+	     walk_step(&w, walk_order) || walk_step(&w, walk_late)))
+		goto out;
+	if (w.rejected && w.left != 0 && walk_step(&w, walk_rejected))
 		goto out;
 	rc = 0;
 out:
@@ -405,18 +463,50 @@ static int count_item(void *arg, rc_item *it)
 	return 0;
 }
 
+/* Rejected change-sets and how many of them are resolved, counted by SQL. */
+static int count_rejected(sqlite3 *db, int64_t *all, int64_t *resolved)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	*all = *resolved = 0;
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM hub_rejection), (SELECT"
+				   " count(DISTINCT item) FROM report_resolution WHERE item >= 'R-'"
+				   " AND item < 'R.')", -1, &st, NULL) != SQLITE_OK)
+		return sqlite3_errcode(db) == SQLITE_ERROR &&
+		       strstr(sqlite3_errmsg(db), "no such table") ? 0 : -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*all = sqlite3_column_int64(st, 0);
+		*resolved = sqlite3_column_int64(st, 1);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
 			    int64_t counts[NKINDS], int64_t *resolved, char *err, size_t errlen)
 {
 	counter k = { counts, 0 };
+	page_req p = { 0, -1, 1, 0, 0 };
+	int64_t rejected, rejected_resolved;
 
 	memset(counts, 0, sizeof(int64_t) * NKINDS);
-	if (walk_all(db, c, as_of, 0, count_item, &k)) {
+	if (walk_all(db, c, as_of, 0, &p, count_item, &k) ||
+	    count_rejected(db, &rejected, &rejected_resolved)) {
 		snprintf(err, errlen, "cannot read the reconcile queue: %s", sqlite3_errmsg(db));
 		return -1;
 	}
-	*resolved = k.resolved;
+	counts[RK_REJECTED] = rejected - rejected_resolved;
+	*resolved = k.resolved + rejected_resolved;
 	return 0;
+}
+
+int hub_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
+			 int64_t counts[HUB_RECONCILE_NKINDS], int64_t *resolved, char *err,
+			 size_t errlen)
+{
+	return report_reconcile_counts(db, c, as_of, counts, resolved, err, errlen);
 }
 
 static const report_col item_cols[] = {
@@ -431,7 +521,7 @@ typedef struct sink {
 	const hub_report_opts *o;
 	report_grid *g;
 	proto_buf *json;
-	int64_t counts[NKINDS], resolved, n;
+	int64_t n;
 } sink;
 
 static const char *cstr(proto_buf *b)
@@ -451,12 +541,6 @@ static int add_item(void *arg, rc_item *it)
 
 	if (!subject || !detail || !extra)
 		return -1;
-	if (it->resolved)
-		s->resolved++;
-	else
-		s->counts[it->kind]++;
-	if (it->resolved && !s->o->all)
-		return 0;
 	if (it->resolved)
 		snprintf(status, sizeof(status), "đã xử lý (%s): %s", it->by, it->note);
 	else
@@ -487,44 +571,70 @@ static int add_item(void *arg, rc_item *it)
 	return 0;
 }
 
-int report_reconcile_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-			    proto_buf *out, char *err, size_t errlen)
+int hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+		       proto_buf *out, int64_t *more_out, char *err, size_t errlen)
 {
 	report_grid g;
 	sink s;
 	int rc = -1, k;
-	int64_t open = 0;
+	int64_t open = 0, resolved = 0, counts[NKINDS], total, more;
+	int64_t limit = o->limit > 0 ? o->limit : HUB_RECONCILE_PAGE;
+	int64_t page = o->page > 0 ? o->page : 1;
+	page_req p = { 0, limit, o->all, 1, 0 };
+	char left[160] = "";
 
 	memset(&s, 0, sizeof(s));
+	report_grid_init(&g, "Các mục cần xử lý (đối soát)", item_cols, 5);
+	if (page - 1 > INT64_MAX / limit) {
+		snprintf(err, errlen, "--page %lld is past any queue: ask for a smaller page",
+			 (long long)page);
+		goto out;
+	}
+	p.skip = (page - 1) * limit;
+	if (report_reconcile_counts(db, c, o->as_of, counts, &resolved, err, errlen))
+		goto out;
 	s.o = o;
 	s.g = &g;
-	report_grid_init(&g, "Các mục cần xử lý (đối soát)", item_cols, 5);
 	if (o->format == HUB_FMT_JSON) {
 		s.json = out;
 		if (proto_buf_append_str(out, "{\"as_of\": ") || hub_json_str(out, o->as_of) ||
 		    proto_buf_append_str(out, ", \"items\": ["))
 			goto oom;
 	}
-	if (walk_all(db, c, o->as_of, 1, add_item, &s)) {
+	if (walk_all(db, c, o->as_of, 1, &p, add_item, &s)) {
 		snprintf(err, errlen, "cannot read the reconcile queue: %s", sqlite3_errmsg(db));
 		goto out;
 	}
 	for (k = 0; k < NKINDS; k++)
-		open += s.counts[k];
+		open += counts[k];
+	/* what matches the listing, less this page and the pages before it */
+	total = open + (o->all ? resolved : 0);
+	more = total - p.skip - s.n;
+	if (more < 0)
+		more = 0;
+	if (more_out)
+		*more_out = more;
 	if (o->format == HUB_FMT_JSON) {
 		if (proto_buf_append_str(out, "],\n \"counts\": {"))
 			goto oom;
 		for (k = 0; k < NKINDS; k++)
 			if (proto_buf_appendf(out, "%s\"%s\": %lld", k ? ", " : "", report_kind_names[k],
-					      (long long)s.counts[k]))
+					      (long long)counts[k]))
 				goto oom;
-		if (proto_buf_appendf(out, "}, \"open\": %lld, \"resolved\": %lld}\n", (long long)open,
-				      (long long)s.resolved))
+		if (proto_buf_appendf(out, "}, \"open\": %lld, \"resolved\": %lld, \"page\": %lld,"
+				      " \"limit\": %lld, \"more\": %lld}\n", (long long)open,
+				      (long long)resolved, (long long)page, (long long)limit,
+				      (long long)more))
 			goto oom;
 	} else {
+		if (more)
+			snprintf(left, sizeof(left), "; trang %lld, còn %lld mục nữa (--page %lld)",
+				 (long long)page, (long long)more, (long long)page + 1);
+		else if (page > 1)
+			snprintf(left, sizeof(left), "; trang %lld, trang cuối", (long long)page);
 		snprintf(g.note, sizeof(g.note), "%lld mục chờ xử lý, %lld mục đã xử lý; số liệu đến"
-			 " ngày %.2s/%.2s/%.4s", (long long)open, (long long)s.resolved,
-			 o->as_of + 8, o->as_of + 5, o->as_of);
+			 " ngày %.2s/%.2s/%.4s%s", (long long)open, (long long)resolved,
+			 o->as_of + 8, o->as_of + 5, o->as_of, left);
 		if (report_grid_render(&g, o->format, out))
 			goto oom;
 	}
@@ -535,6 +645,12 @@ oom:
 out:
 	report_grid_release(&g);
 	return rc;
+}
+
+int report_reconcile_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+			    proto_buf *out, char *err, size_t errlen)
+{
+	return hub_reconcile_page(db, c, o, out, NULL, err, errlen);
 }
 
 typedef struct finder {
@@ -564,10 +680,19 @@ int hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item,
 	int rc = -1, walked;
 	time_t t = (time_t)now;
 	struct tm tm;
+	page_req p = { 0, -1, 1, 0, 0 };
+	char *end;
 
 	memset(&f, 0, sizeof(f));
 	f.id = item;
-	walked = walk_all(db, c, "9999-12-31", 0, find_item, &f);
+	/* a rejection is found by its id, not by walking them all */
+	if (strncmp(item, "R-", 2) == 0) {
+		p.rejection_id = strtoll(item + 2, &end, 10);
+		if (*end || p.rejection_id <= 0)
+			p.rejection_id = -1; /* no such item */
+		p.rejected = 1;
+	}
+	walked = walk_all(db, c, "9999-12-31", 0, &p, find_item, &f);
 	if (walked < 0 && !f.found) {
 		snprintf(err, errlen, "cannot read the reconcile queue: %s", sqlite3_errmsg(db));
 		return -1;

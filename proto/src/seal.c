@@ -182,10 +182,31 @@ static void deflater_put(z_stream *s)
 		deflater_free(s);
 }
 
-static proto_result deflate_body(const proto_buf *body, proto_buf *z)
+/* A stream of stored blocks (level 0) for proto_seal_stored, freed after use. */
+static z_stream *deflater_stored(proto_result *r)
+{
+	z_stream *s = proto_calloc(1, sizeof(*s));
+	int zr;
+
+	if (!s) {
+		*r = PROTO_ENOMEM;
+		return NULL;
+	}
+	s->zalloc = z_alloc;
+	s->zfree = z_free;
+	zr = deflateInit2(s, 0, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY);
+	if (zr != Z_OK) {
+		free(s);
+		*r = zr == Z_MEM_ERROR ? PROTO_ENOMEM : PROTO_ECRYPTO;
+		return NULL;
+	}
+	return s;
+}
+
+static proto_result deflate_body(const proto_buf *body, proto_buf *z, int stored)
 {
 	proto_result r = PROTO_OK;
-	z_stream *s = deflater_get(&r);
+	z_stream *s = stored ? deflater_stored(&r) : deflater_get(&r);
 	uLong bound;
 	int zr;
 
@@ -214,11 +235,15 @@ static proto_result deflate_body(const proto_buf *body, proto_buf *z)
 	}
 	z->len = s->total_out;
 out:
-	deflater_put(s);
+	if (stored)
+		deflater_free(s);
+	else
+		deflater_put(s);
 	return r;
 }
 
-proto_result proto_seal(proto_changeset *cs, const proto_key *key, proto_buf *out, uint8_t hash[32])
+static proto_result seal(proto_changeset *cs, const proto_key *key, proto_buf *out, uint8_t hash[32],
+			 int stored)
 {
 	proto_buf body, z;
 	proto_result r;
@@ -240,7 +265,7 @@ proto_result proto_seal(proto_changeset *cs, const proto_key *key, proto_buf *ou
 		r = PROTO_ELIMIT;
 	if (r != PROTO_OK)
 		goto out;
-	r = deflate_body(&body, &z);
+	r = deflate_body(&body, &z, stored);
 	if (r == PROTO_ETOOBIG)
 		r = PROTO_ELIMIT;
 	if (r != PROTO_OK)
@@ -271,6 +296,17 @@ out:
 	proto_buf_release(&body);
 	proto_buf_release(&z);
 	return r;
+}
+
+proto_result proto_seal(proto_changeset *cs, const proto_key *key, proto_buf *out, uint8_t hash[32])
+{
+	return seal(cs, key, out, hash, 0);
+}
+
+proto_result proto_seal_stored(proto_changeset *cs, const proto_key *key, proto_buf *out,
+			       uint8_t hash[32])
+{
+	return seal(cs, key, out, hash, 1);
 }
 
 proto_result proto_peek(const uint8_t *data, size_t len, proto_header *hdr)

@@ -128,4 +128,25 @@ proto_result proto_body_decode(proto_changeset *cs, const uint8_t *body, size_t 
 /* Strict UTF-8 check (no overlongs, no surrogates, no NUL). 1 if valid. */
 int proto_utf8_valid(const char *s, size_t len);
 
+/*
+ * Measuring a record before adding it (body_size.c). proto_record_measure gives
+ * an upper bound of the body bytes the record adds to any change-set
+ * (every text in full, every id foreign, every varint at its widest) and
+ * the exact text bytes the decoder will copy out for it. A body holds at
+ * most proto_body_fixed_max() bytes besides its records, and its texts may
+ * total at most proto_body_text_max() bytes (the encoder and the decoder
+ * refuse more with PROTO_ELIMIT). A caller gathering records for one seal
+ * keeps the sums under PROTO_MAX_RECORDS, PROTO_MAX_BODY, that text budget
+ * and, for the compressed size, PROTO_MAX_ZBODY less deflate's worst-case
+ * growth; only the compression ratio (PROTO_MAX_RATIO) cannot be known
+ * before deflating.
+ */
+typedef struct proto_record_bound {
+	uint64_t body; /* upper bound of encoded bytes */
+	uint64_t text; /* decoded text bytes, exact */
+} proto_record_bound;
+proto_result proto_record_measure(const proto_record *rec, proto_record_bound *size);
+uint64_t proto_body_fixed_max(void);
+uint64_t proto_body_text_max(void);
+
 #endif

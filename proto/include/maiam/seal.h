@@ -24,6 +24,14 @@
 /* Encode, deflate and sign cs with key (whose id must be cs->hdr.origin).
  * Appends the sealed bytes to out; fills cs->hdr lengths; hash may be NULL. */
 proto_result proto_seal(proto_changeset *cs, const proto_key *key, proto_buf *out, uint8_t hash[32]);
+/*
+ * proto_seal with the body in stored (uncompressed) deflate blocks: for a
+ * body so regular that deflating it would pass PROTO_MAX_RATIO (PROTO_ERATIO
+ * from proto_seal), as the hub's pull can make by relaying many alike
+ * records. Any reader opens it like any other change-set.
+ */
+proto_result proto_seal_stored(proto_changeset *cs, const proto_key *key, proto_buf *out,
+			       uint8_t hash[32]);
 
 /*
  * Parse only the header, trusting nothing: to learn the origin (and so which
