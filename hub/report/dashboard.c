@@ -7,6 +7,7 @@
  * traffic; the answer comes back to the loop through an event, and only the
  * loop touches evhttp. Pages are built in dashboard_pages.c.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,8 +418,10 @@ static int parse_report(struct evhttp_request *req, hub_report_opts *o)
 	const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
 	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile" };
 	static const char *const fmts[] = { "table", "csv", "json", "html" };
-	char kind[32] = "", fmt[16] = "html";
-	int i;
+	char kind[32] = "", fmt[16] = "html", num[24] = "";
+	int i, r;
+	long long v;
+	char *end;
 
 	memset(o, 0, sizeof(*o));
 	o->kind = (hub_report_kind)-1;
@@ -429,6 +432,23 @@ static int parse_report(struct evhttp_request *req, hub_report_opts *o)
 		goto bad;
 	if (!fmt[0])
 		snprintf(fmt, sizeof(fmt), "html");
+	/* the reconcile queue by pages, never more than a page's worth at once */
+	if ((r = hub_query_value(q, "page", num, sizeof(num))) < 0)
+		goto bad;
+	if (r == 1) {
+		v = strtoll(num, &end, 10);
+		if (*end || v < 1 || v > INT32_MAX)
+			goto bad;
+		o->page = v;
+	}
+	if ((r = hub_query_value(q, "limit", num, sizeof(num))) < 0)
+		goto bad;
+	if (r == 1) {
+		v = strtoll(num, &end, 10);
+		if (*end || v < 1 || v > HUB_RECONCILE_PAGE)
+			goto bad;
+		o->limit = v;
+	}
 	for (i = 0; i < 4; i++) {
 		if (strcmp(kind, kinds[i]) == 0)
 			o->kind = (hub_report_kind)i;
@@ -440,7 +460,7 @@ static int parse_report(struct evhttp_request *req, hub_report_opts *o)
 		return 0;
 bad:
 	reply_text(req, 400, "use /report?kind=progress|awards|funds|reconcile&format=csv|html|json"
-			     "[&as_of=YYYY-MM-DD]", 0);
+			     "[&as_of=YYYY-MM-DD][&page=N][&limit=1..1000]", 0);
 	return -1;
 }
 

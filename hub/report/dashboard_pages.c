@@ -79,7 +79,8 @@ int dash_throttled_page(hub_dashboard *d, proto_buf *b, int64_t wait)
 
 /* The newest open rejected change-sets (the kind a flood makes by the
  * hundred thousand): newest first, at most n, by the primary key's index.
- * NEEDSWORK: the reconcile module's paged query (h-pull) replaces this. */
+ * The whole queue is a download away, by pages (hub_reconcile_page).
+ * NEEDSWORK: this query belongs in report_reconcile.c with the others. */
 static int recent_rejections(sqlite3 *ro, int n, proto_buf *b)
 {
 	sqlite3_stmt *st = NULL;
@@ -126,7 +127,7 @@ static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, proto_b
 	char err[256], n[32];
 	int k;
 
-	if (report_reconcile_counts(ro, &d->campaign, as_of, counts, &resolved, err, sizeof(err)))
+	if (hub_reconcile_counts(ro, &d->campaign, as_of, counts, &resolved, err, sizeof(err)))
 		return -1;
 	if (proto_buf_append_str(b, "<h2>Hàng đợi đối soát</h2><table id=\"queue\"><thead><tr>"
 				    "<th>Loại</th><th>Chờ xử lý</th></tr></thead><tbody>"))
@@ -142,7 +143,9 @@ static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, proto_b
 	if (proto_buf_appendf(b, "<tr class=\"t\"><td>Tổng cộng</td><td class=\"n\">%s</td></tr>", n))
 		return -1;
 	report_fmt_group(resolved, n, sizeof(n));
-	if (proto_buf_appendf(b, "</tbody></table><p>Đã xử lý: %s mục.</p>\n", n))
+	if (proto_buf_appendf(b, "</tbody></table><p>Đã xử lý: %s mục. Toàn bộ hàng đợi, từng trang"
+			      " %d mục: <a href=\"/report?kind=reconcile&amp;format=html&amp;page=1\">"
+			      "trang 1</a>.</p>\n", n, HUB_RECONCILE_PAGE))
 		return -1;
 	return recent_rejections(ro, d->lim.queue_items, b);
 }

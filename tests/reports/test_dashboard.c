@@ -610,6 +610,57 @@ static void test_loop_stays_free(void **state)
 	rt_db_close(&t);
 }
 
+/* A flood of rejections: the page counts them all but lists only the newest
+ * few, and the reconcile download comes by pages. */
+static void test_queue_flood(void **state)
+{
+	hub_dashboard_limits lim;
+	rt_db t;
+	server s;
+	resp r;
+	char session[128];
+	const char *p;
+	int rows = 0;
+
+	(void)state;
+	rt_db_open(&t);
+	seed(&t);
+	assert_int_equal(sqlite3_exec(t.db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+				      " FROM n WHERE i < 20000) INSERT INTO hub_rejection(received,"
+				      " source, origin, seq, code, message) SELECT 1700000000 + i,"
+				      " 'enroll', 0, 0, 'bad_token', 'junk ' || i FROM n",
+				      NULL, NULL, NULL), SQLITE_OK);
+	start(&s, &t);
+	hub_dashboard_limits_default(&lim);
+	lim.queue_items = 7;
+	assert_int_equal(hub_dashboard_set_limits(s.dash, &lim), 0);
+	req(&s, "/login", NULL, "name=lan&password=" GOOD_PW, &r);
+	assert_int_equal(r.status, 303);
+	session_of(&r, session, sizeof(session));
+	req(&s, "/", session, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "20.000"));
+	for (p = r.body; (p = strstr(p, "<tr><td>R-")) != NULL; p++)
+		rows++;
+	assert_int_equal(rows, 7);
+	assert_non_null(strstr(r.body, "junk 20000")); /* the newest first */
+	assert_null(strstr(r.body, "junk 19993"));
+	req(&s, "/report?kind=reconcile&format=csv&limit=50&page=2", session, NULL, &r);
+	assert_int_equal(r.status, 200);
+	/* the second page: none of the first's newest, one row per item */
+	assert_non_null(strstr(r.body, "R-19950,"));
+	assert_null(strstr(r.body, "R-20000,"));
+	for (rows = 0, p = r.body; (p = strstr(p, "\nR-")) != NULL; p++)
+		rows++;
+	assert_true(rows > 0 && rows <= 50);
+	req(&s, "/report?kind=reconcile&format=csv&limit=5000", session, NULL, &r);
+	assert_int_equal(r.status, 400);
+	req(&s, "/report?kind=reconcile&format=csv&page=0", session, NULL, &r);
+	assert_int_equal(r.status, 400);
+	stop(&s);
+	rt_db_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -620,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_throttle),
 		cmocka_unit_test(test_password_ends_sessions),
 		cmocka_unit_test(test_loop_stays_free),
+		cmocka_unit_test(test_queue_flood),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	return cmocka_run_group_tests(tests, NULL, NULL);
