@@ -13,6 +13,8 @@
 #include "dashboard_int.h"
 
 #define COOKIE_ATTRS "; Path=/; HttpOnly; Secure; SameSite=Strict"
+/* a chart or table wider than a phone scrolls by itself, not the page */
+#define WIDE "<div style=\"overflow-x:auto;max-width:100%\">"
 
 void dash_answer_text(dash_job *job, int status, const char *msg)
 {
@@ -104,7 +106,7 @@ static int recent_rejections(sqlite3 *ro, int n, proto_buf *b)
 			strftime(when, sizeof(when), "%d/%m/%Y %H:%M", &tm);
 		if ((rows++ == 0 &&
 		     proto_buf_append_str(b, "<h3>Gói dữ liệu bị từ chối gần nhất</h3>"
-					     "<table id=\"recent\"><thead><tr><th>Mã mục</th><th>Lúc</th>"
+					     WIDE "<table id=\"recent\"><thead><tr><th>Mã mục</th><th>Lúc</th>"
 					     "<th>Nguồn</th><th>Lý do</th></tr></thead><tbody>")) ||
 		    proto_buf_appendf(b, "<tr><td>R-%lld</td><td>%s</td><td>",
 				      (long long)sqlite3_column_int64(st, 0), when) ||
@@ -113,7 +115,7 @@ static int recent_rejections(sqlite3 *ro, int n, proto_buf *b)
 		    report_html_text(b, msg ? msg : "") || proto_buf_append_str(b, "</td></tr>"))
 			goto out;
 	}
-	if (step != SQLITE_DONE || (rows && proto_buf_append_str(b, "</tbody></table>")))
+	if (step != SQLITE_DONE || (rows && proto_buf_append_str(b, "</tbody></table></div>")))
 		goto out;
 	rc = 0;
 out:
@@ -129,7 +131,7 @@ static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, proto_b
 
 	if (hub_reconcile_counts(ro, &d->campaign, as_of, counts, &resolved, err, sizeof(err)))
 		return -1;
-	if (proto_buf_append_str(b, "<h2>Hàng đợi đối soát</h2><table id=\"queue\"><thead><tr>"
+	if (proto_buf_append_str(b, "<h2>Hàng đợi đối soát</h2>" WIDE "<table id=\"queue\"><thead><tr>"
 				    "<th>Loại</th><th>Chờ xử lý</th></tr></thead><tbody>"))
 		return -1;
 	for (k = 0; k < NKINDS; k++) {
@@ -143,7 +145,7 @@ static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, proto_b
 	if (proto_buf_appendf(b, "<tr class=\"t\"><td>Tổng cộng</td><td class=\"n\">%s</td></tr>", n))
 		return -1;
 	report_fmt_group(resolved, n, sizeof(n));
-	if (proto_buf_appendf(b, "</tbody></table><p>Đã xử lý: %s mục. Toàn bộ hàng đợi, từng trang"
+	if (proto_buf_appendf(b, "</tbody></table></div><p>Đã xử lý: %s mục. Toàn bộ hàng đợi, từng trang"
 			      " %d mục: <a href=\"/report?kind=reconcile&amp;format=html&amp;page=1\">"
 			      "trang 1</a>.</p>\n", n, HUB_RECONCILE_PAGE))
 		return -1;
@@ -170,12 +172,14 @@ int dash_main_page(hub_dashboard *d, sqlite3 *ro, const char *who, proto_buf *b)
 	    report_html_text(b, who) ||
 	    proto_buf_append_str(b, "</b></p><form method=\"post\" action=\"/logout\">"
 				    "<button type=\"submit\">Đăng xuất</button></form>"
-				    "<h2>Bàn giao so với chỉ tiêu theo huyện</h2>") ||
-	    report_progress_svg(&p, b) || report_progress_table(&d->campaign, &p, b))
+				    "<h2>Bàn giao so với chỉ tiêu theo huyện</h2>" WIDE) ||
+	    report_progress_svg(&p, b) || proto_buf_append_str(b, "</div>" WIDE) ||
+	    report_progress_table(&d->campaign, &p, b) || proto_buf_append_str(b, "</div>"))
 		goto out;
 	if (report_awards_grid(ro, &d->campaign, as_of, &g, err, sizeof(err)))
 		goto out;
-	rc = report_grid_html_table(&g, b);
+	rc = proto_buf_append_str(b, WIDE) || report_grid_html_table(&g, b) ||
+	     proto_buf_append_str(b, "</div>") ? -1 : 0;
 	report_grid_release(&g);
 	if (rc || queue_table(d, ro, as_of, b) || proto_buf_append_str(b, "<h2>Tải báo cáo</h2><ul>")) {
 		rc = -1;
