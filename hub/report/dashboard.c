@@ -41,14 +41,17 @@ void hub_dashboard_limits_default(hub_dashboard_limits *lim)
 
 int hub_dashboard_set_limits(hub_dashboard *d, const hub_dashboard_limits *lim)
 {
-	dash_slot *slots;
+	dash_slot *slots, *old;
 
 	if (lim->slots < 2 || lim->backoff_s < 1 || lim->login_queue < 1 || lim->page_queue < 1 ||
 	    !(slots = calloc((size_t)lim->slots, sizeof(*slots))))
 		return -1;
-	free(d->slots);
+	pthread_mutex_lock(&d->mu); /* set by another thread than the loop's (tests) */
+	old = d->slots;
 	d->slots = slots;
 	d->lim = *lim;
+	pthread_mutex_unlock(&d->mu);
+	free(old);
 	return 0;
 }
 
@@ -171,7 +174,9 @@ void hub_dashboard_free(hub_dashboard *d)
 
 void hub_dashboard_set_ttl(hub_dashboard *d, int seconds)
 {
+	pthread_mutex_lock(&d->mu);
 	d->ttl = seconds > 0 ? seconds : 1;
+	pthread_mutex_unlock(&d->mu);
 }
 
 static const char *const dash_paths[] = { "/", "/login", "/logout", "/report" };
@@ -474,6 +479,10 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 
 	if (!path)
 		path = "/";
+	/* settings (ttl, limits) are changed under mu by whichever thread
+	 * calls the setters: taking it here orders them before this request */
+	pthread_mutex_lock(&d->mu);
+	pthread_mutex_unlock(&d->mu);
 	if (!d->done_ev && evcon)
 		d->done_ev = event_new(evhttp_connection_get_base(evcon), -1, 0, on_done, d);
 	job = calloc(1, sizeof(*job));
