@@ -346,6 +346,43 @@ int main(int argc, char **argv)
 		if (t[i] > worst)
 			worst = t[i];
 	}
+	/* an enrolment flood: 500,000 rejection rows; the reconcile queue is paged */
+	{
+		sqlite3_stmt *st = prep(db, "INSERT INTO hub_rejection(received, source, code,"
+					    " message) VALUES (?, 'enroll', 'unknown_token', 'the"
+					    " enrolment token is not known')");
+		int64_t per_kind[HUB_RECONCILE_NKINDS], resolved, more = 0;
+		hub_report_opts o;
+		proto_buf out;
+		double t0;
+		long k;
+
+		sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+		for (k = 0; k < 500000; k++) {
+			sqlite3_bind_int64(st, 1, 1700000000 + k);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				die("rejection", db);
+			sqlite3_reset(st);
+		}
+		sqlite3_finalize(st);
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		t0 = bench_now_s();
+		if (hub_reconcile_counts(db, &c, "2023-12-31", per_kind, &resolved, err,
+					 sizeof(err)))
+			die("counts", db);
+		printf("reconcile with 500,000 rejections: counts %.4f s", bench_now_s() - t0);
+		memset(&o, 0, sizeof(o));
+		o.kind = HUB_REPORT_RECONCILE;
+		o.format = HUB_FMT_JSON;
+		snprintf(o.as_of, sizeof(o.as_of), "2023-12-31");
+		proto_buf_init(&out, HUB_REPORT_MAX_OUT);
+		t0 = bench_now_s();
+		if (hub_reconcile_page(db, &c, &o, &out, &more, err, sizeof(err)))
+			die("page", db);
+		printf(", first page of %d items %.4f s (%zu bytes, %lld more)\n", HUB_RECONCILE_PAGE,
+		       bench_now_s() - t0, out.len, (long long)more);
+		proto_buf_release(&out);
+	}
 	/* trigger cost on the merge path: the same records with and without */
 	us_trig = merge_us_per_record(db, 9000, 0x7777000000000001ull, commune);
 	if (proto_db_open(plain, &pdb) != PROTO_OK)

@@ -54,13 +54,104 @@ static fund_unit *unit_of(fund_model *m, const proto_campaign *c, int code)
 	return &m->a[m->n - 1];
 }
 
+/*
+ * Add one row of sums to its unit and to the total, every addition checked:
+ * a report is exact or it fails. *bad names the line that overflowed.
+ */
+static int add_sums(fund_model *m, fund_unit *f, int s, const int64_t *v, const fund_unit **bad)
+{
+	int k;
+
+	for (k = 0; k < NF; k++) {
+		if (__builtin_add_overflow(f->v[s][k], v[k], &f->v[s][k]) ||
+		    __builtin_add_overflow(f->sum[k], v[k], &f->sum[k])) {
+			*bad = f;
+			return -1;
+		}
+		if (__builtin_add_overflow(m->total.v[s][k], v[k], &m->total.v[s][k]) ||
+		    __builtin_add_overflow(m->total.sum[k], v[k], &m->total.sum[k])) {
+			*bad = &m->total;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void model_reset(fund_model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		memset(m->a[i].v, 0, sizeof(m->a[i].v));
+		memset(m->a[i].sum, 0, sizeof(m->a[i].sum));
+	}
+	memset(m->total.v, 0, sizeof(m->total.v));
+	memset(m->total.sum, 0, sizeof(m->total.sum));
+}
+
+/*
+ * Sum report_fund into the model. SQL's sum() is exact or raises "integer
+ * overflow" (never total(), which is a float); a stored value that is not an
+ * integer can only come from a counter addition that overflowed in a trigger
+ * (SQLite turns that into a float), so it fails the report too. When SQL
+ * overflows inside a group, the rows are summed again one by one here, to
+ * name the district. 0 ok, 1 overflow (*bad, or NULL if SQL could not say
+ * where), -1 database error.
+ */
+static int sum_rows(sqlite3 *db, const proto_campaign *c, const char *as_of, int by_row,
+		    fund_model *m, const fund_unit **bad)
+{
+	static const char grouped[] =
+		"SELECT unit, source, sum(n), sum(money), sum(labour), sum(mat_n), sum(mat_value),"
+		" max(typeof(n) <> 'integer' OR typeof(money) <> 'integer' OR typeof(labour) <>"
+		" 'integer' OR typeof(mat_n) <> 'integer' OR typeof(mat_value) <> 'integer')"
+		" FROM report_fund WHERE date <= ?1 GROUP BY unit, source";
+	static const char rows[] =
+		"SELECT unit, source, n, money, labour, mat_n, mat_value,"
+		" typeof(n) <> 'integer' OR typeof(money) <> 'integer' OR typeof(labour) <>"
+		" 'integer' OR typeof(mat_n) <> 'integer' OR typeof(mat_value) <> 'integer'"
+		" FROM report_fund WHERE date <= ?1";
+	sqlite3_stmt *st = NULL;
+	int step, rc = -1;
+
+	*bad = NULL;
+	model_reset(m);
+	if (sqlite3_prepare_v2(db, by_row ? rows : grouped, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, as_of, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		fund_unit *f = unit_of(m, c, sqlite3_column_int(st, 0));
+		int s = source_index((const char *)sqlite3_column_text(st, 1)), k;
+		int64_t v[NF];
+
+		for (k = 0; k < NF; k++)
+			v[k] = sqlite3_column_int64(st, 2 + k);
+		if (sqlite3_column_int(st, 2 + NF)) {
+			*bad = f;
+			rc = 1;
+			goto out;
+		}
+		if (add_sums(m, f, s, v, bad)) {
+			rc = 1;
+			goto out;
+		}
+	}
+	if (step == SQLITE_DONE)
+		rc = 0;
+	else if (strstr(sqlite3_errmsg(db), "integer overflow"))
+		rc = 1;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_model *m,
 		char *err, size_t errlen)
 {
 	const proto_unit *u;
-	sqlite3_stmt *st = NULL;
-	int step, rc = -1;
+	const fund_unit *bad = NULL;
 	size_t i;
+	int r;
 
 	memset(m, 0, sizeof(*m));
 	m->a = calloc(c->ntargets + 2, sizeof(*m->a));
@@ -79,34 +170,24 @@ static int load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_mo
 	m->a[m->n].code = 0;
 	m->a[m->n++].name = "Chưa rõ địa bàn";
 	m->total.name = "Tổng cộng";
-	if (sqlite3_prepare_v2(db, "SELECT unit, source, sum(n), sum(money), sum(labour), sum(mat_n),"
-				   " sum(mat_value) FROM report_fund WHERE date <= ?1"
-				   " GROUP BY unit, source", -1, &st, NULL) != SQLITE_OK)
-		goto dberr;
-	sqlite3_bind_text(st, 1, as_of, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		fund_unit *f = unit_of(m, c, sqlite3_column_int(st, 0));
-		int s = source_index((const char *)sqlite3_column_text(st, 1)), k;
-
-		for (k = 0; k < NF; k++) {
-			int64_t v = sqlite3_column_int64(st, 2 + k);
-			f->v[s][k] += v;
-			f->sum[k] += v;
-			m->total.v[s][k] += v;
-			m->total.sum[k] += v;
-		}
-	}
-	if (step != SQLITE_DONE)
-		goto dberr;
-	rc = 0;
-	goto out;
-dberr:
-	snprintf(err, errlen, "cannot read contributions: %s", sqlite3_errmsg(db));
+	r = sum_rows(db, c, as_of, 0, m, &bad);
+	if (r == 1 && !bad) /* SQL overflowed inside a group: find where */
+		r = sum_rows(db, c, as_of, 1, m, &bad);
+	if (r == 0)
+		return 0;
+	if (r < 0)
+		snprintf(err, errlen, "cannot read contributions: %s", sqlite3_errmsg(db));
+	else if (bad == &m->total || !bad)
+		snprintf(err, errlen, "funds of the whole campaign overflow 64-bit integers (over"
+			 " 9,223,372,036,854,775,807): run maiam-hub audit verify");
+	else
+		snprintf(err, errlen, "funds of %s %s (%d) overflow 64-bit integers (over"
+			 " 9,223,372,036,854,775,807): run maiam-hub audit verify",
+			 bad->code == c->province ? "province" : bad->code ? "district" : "unplaced units",
+			 bad->name, bad->code);
 	free(m->a);
 	m->a = NULL;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return -1;
 }
 
 static const report_col fund_cols[] = {

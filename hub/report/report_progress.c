@@ -102,7 +102,8 @@ static int add_lines(report_progress *p, const proto_campaign *c)
 	return 0;
 }
 
-/* Sum report_count rows dated on or before 'date' into the lines. */
+/* Sum report_count rows dated on or before 'date' into the lines; every
+ * addition checked (SQL's sum() raises "integer overflow", ours return 1). */
 static int sum_counts(sqlite3 *db, report_progress *p, const proto_campaign *c,
 		      const char *sql, const char *date, int on_time)
 {
@@ -119,21 +120,31 @@ static int sum_counts(sqlite3 *db, report_progress *p, const proto_campaign *c,
 
 		if (slot < 0 || slot >= NSLOTS)
 			continue;
+		if (sqlite3_column_type(st, 2) != SQLITE_INTEGER) {
+			rc = 1;
+			goto out;
+		}
 		if (!l) {
-			if (!on_time && slot == SLOT_REGISTERED)
-				p->unplaced += n;
+			if (!on_time && slot == SLOT_REGISTERED &&
+			    __builtin_add_overflow(p->unplaced, n, &p->unplaced)) {
+				rc = 1;
+				goto out;
+			}
 			continue;
 		}
-		if (on_time) {
-			l->on_time += n;
-			p->total.on_time += n;
-		} else {
-			l->v[slot] += n;
-			p->total.v[slot] += n;
+		if (on_time ? __builtin_add_overflow(l->on_time, n, &l->on_time) ||
+			      __builtin_add_overflow(p->total.on_time, n, &p->total.on_time)
+			    : __builtin_add_overflow(l->v[slot], n, &l->v[slot]) ||
+			      __builtin_add_overflow(p->total.v[slot], n, &p->total.v[slot])) {
+			rc = 1;
+			goto out;
 		}
 	}
 	if (step == SQLITE_DONE)
 		rc = 0;
+	else if (strstr(sqlite3_errmsg(db), "integer overflow"))
+		rc = 1;
+out:
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -142,6 +153,7 @@ int report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of
 			 int by_commune, report_progress *p, char *err, size_t errlen)
 {
 	const char *on_time_by = strcmp(as_of, c->deadline) < 0 ? as_of : c->deadline;
+	int r;
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->as_of, sizeof(p->as_of), "%s", as_of);
@@ -150,11 +162,15 @@ int report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (sum_counts(db, p, c, "SELECT commune, slot, sum(n) FROM report_count WHERE date <= ?1"
-			      " GROUP BY commune, slot", as_of, 0) ||
-	    sum_counts(db, p, c, "SELECT commune, slot, sum(n) FROM report_count WHERE slot = 8"
-			      " AND date <= ?1 GROUP BY commune", on_time_by, 1)) {
-		snprintf(err, errlen, "cannot read progress: %s", sqlite3_errmsg(db));
+	if ((r = sum_counts(db, p, c, "SELECT commune, slot, sum(n) FROM report_count WHERE"
+			    " date <= ?1 GROUP BY commune, slot", as_of, 0)) ||
+	    (r = sum_counts(db, p, c, "SELECT commune, slot, sum(n) FROM report_count WHERE"
+			    " slot = 8 AND date <= ?1 GROUP BY commune", on_time_by, 1))) {
+		if (r > 0)
+			snprintf(err, errlen, "progress counts overflow 64-bit integers: run maiam-hub"
+				 " audit verify");
+		else
+			snprintf(err, errlen, "cannot read progress: %s", sqlite3_errmsg(db));
 		report_progress_release(p);
 		return -1;
 	}
