@@ -24,7 +24,7 @@ static const struct {
 	{ "report", hub_report_cmd, "report progress|awards|funds|reconcile [--format table|csv|json|html]"
 				    " [--as-of YYYY-MM-DD] [--by commune] [--all]" },
 	{ "reconcile", hub_reconcile_cmd, "reconcile resolve ID --note TEXT [--keep winner|loser] [--by NAME]" },
-	{ "operator", hub_operator_cmd, "operator add NAME   (dashboard sign-in; password from stdin)" },
+	{ "operator", hub_operator_cmd, "operator add|password NAME   (dashboard sign-in; password from stdin)" },
 };
 
 static void usage(FILE *f)

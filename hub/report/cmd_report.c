@@ -1,5 +1,5 @@
 /*
- * cmd_report.c - maiam-hub report, reconcile resolve and operator add: parse
+ * cmd_report.c - maiam-hub report, reconcile resolve and operator add|password: parse
  * the arguments, open the hub directory, and hand over to the report code.
  * Keeping the losing value of a conflict is a new hub edit (signed, in the
  * ledger, pulled by the laptops), never a rewrite of what was recorded.
@@ -312,16 +312,19 @@ out:
 	return rc;
 }
 
+/* "operator add NAME" makes a new operator; "operator password NAME" sets a
+ * new password for one and ends all its dashboard sessions. */
 int hub_operator_cmd(int argc, char **argv)
 {
-	const char *dir = hub_default_dir(), *v, *name = NULL;
+	const char *dir = hub_default_dir(), *v, *name = NULL, *sub = argc > 1 ? argv[1] : "";
 	char pw[HUB_PASSWORD_MAX + 2], again[HUB_PASSWORD_MAX + 2], err[512];
+	int adding = strcmp(sub, "add") == 0;
 	hub_ctx ctx;
 	int i, r, rc = HUB_EXIT_FAIL;
 
-	if (argc < 2 || strcmp(argv[1], "add") != 0) {
-		hub_errorf("usage: maiam-hub operator add NAME [--dir DIR]   (password from standard"
-			   " input, or asked for without echo)");
+	if (!adding && strcmp(sub, "password") != 0) {
+		hub_errorf("usage: maiam-hub operator add|password NAME [--dir DIR]   (password from"
+			   " standard input, or asked for without echo)");
 		return HUB_EXIT_USAGE;
 	}
 	for (i = 2; i < argc; i++) {
@@ -332,31 +335,46 @@ int hub_operator_cmd(int argc, char **argv)
 		} else if (!name && argv[i][0] != '-') {
 			name = argv[i];
 		} else {
-			hub_errorf("unknown argument '%s' for 'operator add'", argv[i]);
+			hub_errorf("unknown argument '%s' for 'operator %s'", argv[i], sub);
 			return HUB_EXIT_USAGE;
 		}
 	}
 	if (!name) {
-		hub_errorf("operator add needs a NAME");
+		hub_errorf("operator %s needs a NAME", sub);
 		return HUB_EXIT_USAGE;
 	}
-	if (read_password("password: ", pw, sizeof(pw))) {
+	memset(again, 0, sizeof(again));
+	if (read_password(adding ? "password: " : "new password: ", pw, sizeof(pw))) {
 		hub_errorf("no password read: type it, or pipe one line into standard input");
 		return HUB_EXIT_USAGE;
 	}
 	if (isatty(STDIN_FILENO) && (read_password("again: ", again, sizeof(again)) ||
 				     strcmp(pw, again) != 0)) {
-		hub_errorf("the two passwords differ: run 'operator add' again");
+		hub_errorf("the two passwords differ: run 'operator %s' again", sub);
 		rc = HUB_EXIT_USAGE;
 		goto wipe;
 	}
 	if (open_hub(&ctx, dir))
 		goto wipe;
-	if (hub_operator_set(ctx.db, name, pw, err, sizeof(err))) {
+	r = hub_operator_exists(ctx.db, name);
+	if (r < 0) {
+		hub_errorf("cannot read the operators: %s", sqlite3_errmsg(ctx.db));
+	} else if (adding && r == 1) {
+		hub_errorf("operator '%s' exists: to change its password run 'maiam-hub operator"
+			   " password %s'", name, name);
+		rc = HUB_EXIT_USAGE;
+	} else if (!adding && r == 0) {
+		hub_errorf("no operator '%s': add it with 'maiam-hub operator add %s'", name, name);
+		rc = HUB_EXIT_USAGE;
+	} else if (hub_operator_set(ctx.db, name, pw, err, sizeof(err))) {
 		hub_errorf("%s", err);
 		rc = strstr(err, "cannot") ? HUB_EXIT_FAIL : HUB_EXIT_USAGE;
 	} else {
-		printf("operator '%s' can sign in to the dashboard\n", name);
+		if (adding)
+			printf("operator '%s' can sign in to the dashboard\n", name);
+		else
+			printf("operator '%s' has a new password; its dashboard sessions are ended\n",
+			       name);
 		rc = HUB_EXIT_OK;
 	}
 	hub_close(&ctx);

@@ -1,67 +1,109 @@
 /*
- * dashboard.c - the operators' page served by maiam-hub at "/": sign-in,
- * progress per district as an inline SVG chart, the awards table and the
- * reconcile queue's counts, plus report downloads. Pages read through a
- * read-only SQLite connection of their own (never the hub's writer thread);
- * sign-in and sessions write on a second small connection with a busy timeout.
- * Everything is one self-contained HTML page: no scripts, fonts or links out.
+ * dashboard.c - the operators' pages served by maiam-hub at "/", "/login",
+ * "/logout" and "/report". The event loop only parses a request, checks its
+ * Origin and the sign-in throttle, and hands it to one of two worker threads
+ * owned here (sign-in with its slow PBKDF2 on a read-write connection; pages
+ * and reports on a read-only one), so neither ever holds up the laptops'
+ * traffic; the answer comes back to the loop through an event, and only the
+ * loop touches evhttp. Pages are built in dashboard_pages.c.
  */
-#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <strings.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <openssl/crypto.h>
 #include "hub.h"
-#include "report_int.h"
+#include "dashboard_int.h"
+#include "webparse.h"
 
 #define FORM_MAX 4096
 #define COOKIE_NAME "maiam_session"
-#define FAIL_WINDOW_S 60
-#define FAIL_MAX 10 /* failed sign-ins per minute before answering 429 */
 
-struct hub_dashboard {
-	char dir[PATH_MAX];
-	sqlite3 *ro, *rw;
-	proto_campaign campaign;
-	int have_campaign;
-	int ttl;
-	int64_t fail_window;
-	int fails;
-};
+void hub_dashboard_limits_default(hub_dashboard_limits *lim)
+{
+	lim->free_addr = HUB_LOGIN_FREE_ADDR;
+	lim->free_name = HUB_LOGIN_FREE_NAME;
+	lim->backoff_s = HUB_LOGIN_BACKOFF_S;
+	lim->max_addr_s = HUB_LOGIN_MAX_ADDR_S;
+	lim->max_name_s = HUB_LOGIN_MAX_NAME_S;
+	lim->forget_s = HUB_LOGIN_FORGET_S;
+	lim->slots = HUB_LOGIN_SLOTS;
+	lim->login_queue = HUB_DASH_LOGIN_QUEUE;
+	lim->page_queue = HUB_DASH_PAGE_QUEUE;
+	lim->queue_items = HUB_DASH_QUEUE_ITEMS;
+}
+
+int hub_dashboard_set_limits(hub_dashboard *d, const hub_dashboard_limits *lim)
+{
+	dash_slot *slots, *old;
+
+	if (lim->slots < 2 || lim->backoff_s < 1 || lim->login_queue < 1 || lim->page_queue < 1 ||
+	    !(slots = calloc((size_t)lim->slots, sizeof(*slots))))
+		return -1;
+	pthread_mutex_lock(&d->mu); /* set by another thread than the loop's (tests) */
+	old = d->slots;
+	d->slots = slots;
+	d->lim = *lim;
+	pthread_mutex_unlock(&d->mu);
+	free(old);
+	return 0;
+}
+
+static void *worker_main(void *arg);
+
+static int worker_start(hub_dashboard *d, dash_worker *w)
+{
+	w->d = d;
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+		return -1;
+	w->started = 1;
+	return 0;
+}
 
 hub_dashboard *hub_dashboard_new(const char *dir, char *err, size_t errlen)
 {
 	hub_dashboard *d = calloc(1, sizeof(*d));
 	char path[PATH_MAX + 16], cpath[PATH_MAX], perr[256];
+	hub_dashboard_limits lim;
 
 	if (!d) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	pthread_mutex_init(&d->mu, NULL);
+	pthread_cond_init(&d->cond, NULL);
 	d->ttl = HUB_SESSION_TTL_S;
+	hub_dashboard_limits_default(&lim);
+	if (hub_dashboard_set_limits(d, &lim)) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if ((size_t)snprintf(d->dir, sizeof(d->dir), "%s", dir) >= sizeof(d->dir) ||
 	    (size_t)snprintf(path, sizeof(path), "%s/" HUB_DB_FILE, dir) >= sizeof(path)) {
 		snprintf(err, errlen, "hub directory path '%s' is too long", dir);
 		goto fail;
 	}
-	if (sqlite3_open_v2(path, &d->rw, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-	    sqlite3_busy_timeout(d->rw, 5000) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &d->login.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(d->login.db, 5000) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open '%s' for the dashboard: run 'maiam-hub init' first",
 			 path);
 		goto fail;
 	}
-	if (hub_report_migrate(d->rw, err, errlen))
+	if (hub_report_migrate(d->login.db, err, errlen))
 		goto fail;
-	if (sqlite3_open_v2(path, &d->ro, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-	    sqlite3_busy_timeout(d->ro, 5000) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot open '%s' read-only: %s", path, sqlite3_errmsg(d->ro));
+	if (sqlite3_open_v2(path, &d->page.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(d->page.db, 5000) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open '%s' read-only: %s", path,
+			 sqlite3_errmsg(d->page.db));
 		goto fail;
 	}
-	if (hub_meta_get(d->rw, "campaign_path", cpath, sizeof(cpath)) != 1) {
+	if (hub_meta_get(d->login.db, "campaign_path", cpath, sizeof(cpath)) != 1) {
 		snprintf(err, errlen, "hub in '%s' has no campaign: run 'maiam-hub init' again", dir);
 		goto fail;
 	}
@@ -70,26 +112,71 @@ hub_dashboard *hub_dashboard_new(const char *dir, char *err, size_t errlen)
 		goto fail;
 	}
 	d->have_campaign = 1;
+	if (worker_start(d, &d->login) || worker_start(d, &d->page)) {
+		snprintf(err, errlen, "cannot start the dashboard's worker threads");
+		goto fail;
+	}
 	return d;
 fail:
 	hub_dashboard_free(d);
 	return NULL;
 }
 
+static void job_free(dash_job *job)
+{
+	if (!job)
+		return;
+	OPENSSL_cleanse(job->pw, sizeof(job->pw));
+	OPENSSL_cleanse(job->tok, sizeof(job->tok));
+	OPENSSL_cleanse(job->cookie, sizeof(job->cookie));
+	proto_buf_release(&job->body);
+	free(job);
+}
+
+static void jobs_free(dash_job *job)
+{
+	while (job) {
+		dash_job *next = job->next;
+		job_free(job);
+		job = next;
+	}
+}
+
+/* Call it after the event loop has stopped and before its base is freed
+ * (it frees the event it made on that base). The requests of jobs still
+ * queued belong to evhttp, which frees them with their connections. */
 void hub_dashboard_free(hub_dashboard *d)
 {
 	if (!d)
 		return;
-	sqlite3_close(d->ro);
-	sqlite3_close(d->rw);
+	pthread_mutex_lock(&d->mu);
+	d->stopping = 1;
+	pthread_cond_broadcast(&d->cond);
+	pthread_mutex_unlock(&d->mu);
+	if (d->login.started)
+		pthread_join(d->login.thread, NULL);
+	if (d->page.started)
+		pthread_join(d->page.thread, NULL);
+	jobs_free(d->login.head);
+	jobs_free(d->page.head);
+	jobs_free(d->done);
+	if (d->done_ev)
+		event_free(d->done_ev);
+	sqlite3_close(d->page.db);
+	sqlite3_close(d->login.db);
 	if (d->have_campaign)
 		proto_campaign_release(&d->campaign);
+	free(d->slots);
+	pthread_cond_destroy(&d->cond);
+	pthread_mutex_destroy(&d->mu);
 	free(d);
 }
 
 void hub_dashboard_set_ttl(hub_dashboard *d, int seconds)
 {
+	pthread_mutex_lock(&d->mu);
 	d->ttl = seconds > 0 ? seconds : 1;
+	pthread_mutex_unlock(&d->mu);
 }
 
 static const char *const dash_paths[] = { "/", "/login", "/logout", "/report" };
@@ -114,23 +201,80 @@ int hub_dashboard_register(struct evhttp *http, hub_dashboard *d)
 	return 0;
 }
 
+/* ---- the workers ---------------------------------------------------------- */
+
+static void *worker_main(void *arg)
+{
+	dash_worker *w = arg;
+	hub_dashboard *d = w->d;
+	dash_job *job, **tail;
+
+	for (;;) {
+		pthread_mutex_lock(&d->mu);
+		while (!d->stopping && !w->head)
+			pthread_cond_wait(&d->cond, &d->mu);
+		if (d->stopping) {
+			pthread_mutex_unlock(&d->mu);
+			return NULL;
+		}
+		job = w->head;
+		w->head = job->next;
+		if (!w->head)
+			w->tail = NULL;
+		pthread_mutex_unlock(&d->mu);
+
+		job->next = NULL;
+		dash_work(d, w->db, job);
+
+		pthread_mutex_lock(&d->mu);
+		for (tail = &d->done; *tail; tail = &(*tail)->next)
+			;
+		*tail = job;
+		pthread_mutex_unlock(&d->mu);
+		event_active(d->done_ev, EV_READ, 0); /* thread-safe: evthread_use_pthreads */
+	}
+}
+
+static void submit(hub_dashboard *d, dash_worker *w, dash_job *job)
+{
+	w->pending++;
+	pthread_mutex_lock(&d->mu);
+	if (w->tail)
+		w->tail->next = job;
+	else
+		w->head = job;
+	w->tail = job;
+	pthread_cond_broadcast(&d->cond);
+	pthread_mutex_unlock(&d->mu);
+}
+
+/* ---- answers, on the loop ------------------------------------------------- */
+
 static void reply(struct evhttp_request *req, int status, const char *ctype, const proto_buf *body,
-		  const char *cookie, const char *location)
+		  const char *cookie, const char *location, int64_t retry_after)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 	struct evbuffer *buf = evbuffer_new();
+	char n[24];
 
 	evhttp_add_header(h, "Content-Type", ctype);
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	/* same-origin, not no-referrer: with no-referrer a browser sends
+	 * "Origin: null" on our own forms, and the Origin check needs it */
+	evhttp_add_header(h, "Referrer-Policy", "same-origin");
+	evhttp_add_header(h, "Strict-Transport-Security", HUB_HSTS);
 	/* nothing but the page itself: inline styles, inline SVG, forms to us */
 	evhttp_add_header(h, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline';"
 			  " img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-	if (cookie)
+	if (cookie && cookie[0])
 		evhttp_add_header(h, "Set-Cookie", cookie);
 	if (location)
 		evhttp_add_header(h, "Location", location);
+	if (retry_after > 0) {
+		snprintf(n, sizeof(n), "%lld", (long long)retry_after);
+		evhttp_add_header(h, "Retry-After", n);
+	}
 	if (buf && body && body->len)
 		evbuffer_add(buf, body->data, body->len);
 	evhttp_send_reply(req, status, NULL, buf);
@@ -138,266 +282,191 @@ static void reply(struct evhttp_request *req, int status, const char *ctype, con
 		evbuffer_free(buf);
 }
 
-static void reply_text(struct evhttp_request *req, int status, const char *msg)
+static void reply_text(struct evhttp_request *req, int status, const char *msg,
+		       int64_t retry_after)
 {
 	proto_buf b;
 
 	proto_buf_init(&b, 4096);
 	proto_buf_appendf(&b, "%s\n", msg);
-	reply(req, status, "text/plain; charset=utf-8", &b, NULL, NULL);
+	reply(req, status, "text/plain; charset=utf-8", &b, NULL, NULL, retry_after);
 	proto_buf_release(&b);
 }
 
-static int hexval(int c)
+static void on_done(evutil_socket_t fd, short what, void *arg)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+	hub_dashboard *d = arg;
+	dash_job *job;
 
-/* The value of 'key' in an application/x-www-form-urlencoded string (or a
- * query), decoded; 1 found, 0 not, -1 malformed or too long. */
-static int form_value(const char *form, const char *key, char *out, size_t outlen)
-{
-	size_t klen = strlen(key);
-	const char *p = form;
-
-	while (p && *p) {
-		const char *end = strchr(p, '&');
-		size_t n = end ? (size_t)(end - p) : strlen(p), o = 0, i;
-
-		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			for (i = klen + 1; i < n; i++) {
-				int c = (unsigned char)p[i];
-				if (c == '+') {
-					c = ' ';
-				} else if (c == '%') {
-					int hi, lo;
-					if (i + 2 >= n || (hi = hexval(p[i + 1])) < 0 ||
-					    (lo = hexval(p[i + 2])) < 0)
-						return -1;
-					c = hi * 16 + lo;
-					i += 2;
-				}
-				if (c == 0 || o + 1 >= outlen)
-					return -1;
-				out[o++] = (char)c;
-			}
-			out[o] = '\0';
-			return proto_utf8_valid(out, o) ? 1 : -1;
-		}
-		p = end ? end + 1 : NULL;
+	(void)fd, (void)what;
+	pthread_mutex_lock(&d->mu);
+	job = d->done;
+	d->done = NULL;
+	pthread_mutex_unlock(&d->mu);
+	while (job) {
+		dash_job *next = job->next;
+		if (job->kind == DJ_LOGIN || job->kind == DJ_LOGOUT)
+			d->login.pending--;
+		else
+			d->page.pending--;
+		if (job->login_ok)
+			dash_throttle_success(d, job->addr, job->name);
+		reply(job->req, job->status, job->ctype, &job->body, job->cookie, job->location, 0);
+		job_free(job);
+		job = next;
 	}
-	return 0;
 }
+
+/* ---- parsing, on the loop ------------------------------------------------- */
 
 /* The session token from the Cookie header into tok (64 hex), or "". */
 static void session_cookie(struct evhttp_request *req, char tok[65])
 {
 	const char *c = evhttp_find_header(evhttp_request_get_input_headers(req), "Cookie");
-	const char *p;
 
-	tok[0] = '\0';
-	for (p = c; p && (p = strstr(p, COOKIE_NAME "=")) != NULL; p++) {
-		size_t n;
-		if (p != c && p[-1] != ' ' && p[-1] != ';')
-			continue;
-		p += strlen(COOKIE_NAME "=");
-		n = strspn(p, "0123456789abcdef");
-		if (n == 64) {
-			memcpy(tok, p, 64);
-			tok[64] = '\0';
-		}
-		return;
-	}
+	if (hub_cookie_value(c, COOKIE_NAME, tok, 65) != 1 || strlen(tok) != 64 ||
+	    strspn(tok, "0123456789abcdef") != 64)
+		tok[0] = '\0';
 }
 
-static int login_page(hub_dashboard *d, proto_buf *b, const char *error)
+/* Does a POST come from one of our own pages? The hub's origin is the
+ * scheme it is reached by (https unless the test's plain listener) and the
+ * Host the browser asked for; Origin must be exactly that, or, without
+ * Origin, Referer must start with it. Neither: refused (every browser sends
+ * Origin on a POST; a script that sends neither is not a browser form). */
+static int same_origin(struct evhttp_request *req)
 {
-	if (report_html_head(b, "Mái Ấm — Đăng nhập") ||
-	    proto_buf_append_str(b, "<h1>Mái Ấm</h1><p>") ||
-	    report_html_text(b, d->campaign.name) ||
-	    proto_buf_append_str(b, "</p><h2>Đăng nhập dành cho cán bộ vận hành</h2>"))
-		return -1;
-	if (error && (proto_buf_append_str(b, "<p class=\"err\" id=\"error\">") ||
-		      report_html_text(b, error) || proto_buf_append_str(b, "</p>")))
-		return -1;
-	return proto_buf_append_str(b,
-		"<form method=\"post\" action=\"/login\">"
-		"<label for=\"name\">Tên đăng nhập</label>"
-		"<input id=\"name\" name=\"name\" autocomplete=\"username\" required>"
-		"<label for=\"password\">Mật khẩu</label>"
-		"<input id=\"password\" name=\"password\" type=\"password\""
-		" autocomplete=\"current-password\" required>"
-		"<button id=\"submit\" type=\"submit\">Đăng nhập</button></form>"
-		"</body></html>\n") ? -1 : 0;
+	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	const char *host = evhttp_find_header(in, "Host");
+	const char *origin = evhttp_find_header(in, "Origin");
+	const char *referer = evhttp_find_header(in, "Referer");
+	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+	char want[300];
+	size_t n;
+
+	if (!host || !host[0] || strpbrk(host, "/@ \t"))
+		return 0;
+	n = (size_t)snprintf(want, sizeof(want), "%s://%s",
+			     bev && bufferevent_openssl_get_ssl(bev) ? "https" : "http", host);
+	if (n >= sizeof(want))
+		return 0;
+	if (origin)
+		return strcasecmp(origin, want) == 0;
+	return referer && strncasecmp(referer, want, n) == 0 &&
+	       (referer[n] == '/' || referer[n] == '\0');
 }
 
-static int queue_table(hub_dashboard *d, const char *as_of, proto_buf *b)
+static void client_addr(struct evhttp_request *req, char *out, size_t outlen)
 {
-	int64_t counts[NKINDS], resolved, open = 0;
-	char err[256], n[32];
-	int k;
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	char *host = NULL;
+	ev_uint16_t port = 0;
 
-	if (report_reconcile_counts(d->ro, &d->campaign, as_of, counts, &resolved, err, sizeof(err)))
-		return -1;
-	if (proto_buf_append_str(b, "<h2>Hàng đợi đối soát</h2><table id=\"queue\"><thead><tr>"
-				    "<th>Loại</th><th>Chờ xử lý</th></tr></thead><tbody>"))
-		return -1;
-	for (k = 0; k < NKINDS; k++) {
-		open += counts[k];
-		report_fmt_group(counts[k], n, sizeof(n));
-		if (proto_buf_appendf(b, "<tr><td>%s</td><td class=\"n\">%s</td></tr>",
-				      report_kind_labels[k], n))
-			return -1;
-	}
-	report_fmt_group(open, n, sizeof(n));
-	if (proto_buf_appendf(b, "<tr class=\"t\"><td>Tổng cộng</td><td class=\"n\">%s</td></tr>", n))
-		return -1;
-	report_fmt_group(resolved, n, sizeof(n));
-	return proto_buf_appendf(b, "</tbody></table><p>Đã xử lý: %s mục.</p>\n", n) ? -1 : 0;
+	if (evcon)
+		evhttp_connection_get_peer(evcon, &host, &port);
+	snprintf(out, outlen, "%s", host ? host : "?");
 }
 
-static int dashboard_page(hub_dashboard *d, const char *who, proto_buf *b)
+static void start_login(hub_dashboard *d, struct evhttp_request *req, dash_job *job)
 {
-	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile" };
-	report_progress p;
-	report_grid g;
-	char as_of[11], err[256];
-	int rc = -1;
-	size_t i;
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in);
+	unsigned char *form;
+	int64_t now = dash_now(), wait;
+	proto_buf b;
 
-	hub_report_today(as_of);
-	if (report_progress_load(d->ro, &d->campaign, as_of, 0, &p, err, sizeof(err)))
-		return -1;
-	if (report_html_head(b, "Mái Ấm — Bảng điều khiển") ||
-	    proto_buf_append_str(b, "<h1>Mái Ấm — Bảng điều khiển</h1><p>") ||
-	    report_html_text(b, d->campaign.name) ||
-	    proto_buf_appendf(b, "</p><p>Số liệu đến ngày %.2s/%.2s/%.4s. Cán bộ: <b id=\"who\">",
-			      as_of + 8, as_of + 5, as_of) ||
-	    report_html_text(b, who) ||
-	    proto_buf_append_str(b, "</b></p><form method=\"post\" action=\"/logout\">"
-				    "<button type=\"submit\">Đăng xuất</button></form>"
-				    "<h2>Bàn giao so với chỉ tiêu theo huyện</h2>") ||
-	    report_progress_svg(&p, b) || report_progress_table(&d->campaign, &p, b))
-		goto out;
-	if (report_awards_grid(d->ro, &d->campaign, as_of, &g, err, sizeof(err)))
-		goto out;
-	rc = report_grid_html_table(&g, b);
-	report_grid_release(&g);
-	if (rc || queue_table(d, as_of, b) || proto_buf_append_str(b, "<h2>Tải báo cáo</h2><ul>")) {
-		rc = -1;
-		goto out;
+	if (len > FORM_MAX) {
+		reply_text(req, 413, "sign-in form too large", 0);
+		goto refused;
 	}
-	for (i = 0; i < 4; i++)
-		if (proto_buf_appendf(b, "<li>%s: <a href=\"/report?kind=%s&amp;format=csv\">CSV</a>,"
-				      " <a href=\"/report?kind=%s&amp;format=html\">HTML</a>,"
-				      " <a href=\"/report?kind=%s&amp;format=json\">JSON</a></li>",
-				      kinds[i], kinds[i], kinds[i], kinds[i])) {
-			rc = -1;
-			goto out;
-		}
-	rc = proto_buf_append_str(b, "</ul></body></html>\n") ? -1 : 0;
-out:
-	report_progress_release(&p);
-	return rc;
+	form = evbuffer_pullup(in, (ev_ssize_t)len);
+	if (len && !form) {
+		reply_text(req, 503, "hub is out of memory: try again", 1);
+		goto refused;
+	}
+	job->form_ok = hub_form_value((const char *)form, len, "name", job->name,
+				      sizeof(job->name)) == 1 &&
+		       hub_form_value((const char *)form, len, "password", job->pw,
+				      sizeof(job->pw)) == 1;
+	if (len)
+		OPENSSL_cleanse(form, len);
+	if (!job->form_ok)
+		job->name[0] = '\0';
+	client_addr(req, job->addr, sizeof(job->addr));
+	wait = dash_throttle_wait(d, job->addr, job->name, now);
+	if (wait > 0) {
+		proto_buf_init(&b, 1 << 16);
+		if (dash_throttled_page(d, &b, wait) == 0)
+			reply(req, 429, "text/html; charset=utf-8", &b, NULL, NULL, wait);
+		else
+			reply_text(req, 429, "too many failed sign-ins: wait and try again", wait);
+		proto_buf_release(&b);
+		goto refused;
+	}
+	if (d->login.pending >= d->lim.login_queue) {
+		/* each waiting sign-in costs a PBKDF2: do not queue without end */
+		reply_text(req, 503, "too many sign-ins at once: try again in a moment", 1);
+		goto refused;
+	}
+	dash_throttle_attempt(d, job->addr, job->name, now);
+	submit(d, &d->login, job);
+	return;
+refused:
+	job_free(job);
 }
 
-/* A report download: /report?kind=K&format=F[&as_of=D] */
-static void serve_report(hub_dashboard *d, struct evhttp_request *req)
+/* /report?kind=K&format=F[&as_of=D], checked here so a bad one costs no
+ * worker time. 0 ok, -1 answered 400. */
+static int parse_report(struct evhttp_request *req, hub_report_opts *o)
 {
 	const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
 	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile" };
 	static const char *const fmts[] = { "table", "csv", "json", "html" };
-	static const char *const ctypes[] = { "text/plain; charset=utf-8", "text/csv; charset=utf-8",
-					      "application/json", "text/html; charset=utf-8" };
-	char kind[32] = "", fmt[16] = "html", err[256];
-	hub_report_opts o;
-	proto_buf out;
-	int i;
+	char kind[32] = "", fmt[16] = "html", num[24] = "";
+	int i, r;
+	long long v;
+	char *end;
 
-	memset(&o, 0, sizeof(o));
-	o.kind = (hub_report_kind)-1;
-	o.format = HUB_FMT_HTML;
-	if (!q || form_value(q, "kind", kind, sizeof(kind)) != 1 ||
-	    form_value(q, "format", fmt, sizeof(fmt)) < 0 ||
-	    form_value(q, "as_of", o.as_of, sizeof(o.as_of)) < 0) {
-		reply_text(req, 400, "use /report?kind=progress|awards|funds|reconcile&format=csv|html|json");
-		return;
+	memset(o, 0, sizeof(*o));
+	o->kind = (hub_report_kind)-1;
+	o->format = HUB_FMT_HTML;
+	if (!q || hub_query_value(q, "kind", kind, sizeof(kind)) != 1 ||
+	    hub_query_value(q, "format", fmt, sizeof(fmt)) < 0 ||
+	    hub_query_value(q, "as_of", o->as_of, sizeof(o->as_of)) < 0)
+		goto bad;
+	if (!fmt[0])
+		snprintf(fmt, sizeof(fmt), "html");
+	/* the reconcile queue by pages, never more than a page's worth at once */
+	if ((r = hub_query_value(q, "page", num, sizeof(num))) < 0)
+		goto bad;
+	if (r == 1) {
+		v = strtoll(num, &end, 10);
+		if (*end || v < 1 || v > INT32_MAX)
+			goto bad;
+		o->page = v;
+	}
+	if ((r = hub_query_value(q, "limit", num, sizeof(num))) < 0)
+		goto bad;
+	if (r == 1) {
+		v = strtoll(num, &end, 10);
+		if (*end || v < 1 || v > HUB_RECONCILE_PAGE)
+			goto bad;
+		o->limit = v;
 	}
 	for (i = 0; i < 4; i++) {
 		if (strcmp(kind, kinds[i]) == 0)
-			o.kind = (hub_report_kind)i;
+			o->kind = (hub_report_kind)i;
 		if (strcmp(fmt, fmts[i]) == 0)
-			o.format = (hub_report_format)i;
+			o->format = (hub_report_format)i;
 	}
-	if ((int)o.kind < 0 || strcmp(fmt, fmts[o.format]) != 0 ||
-	    (o.as_of[0] && !hub_report_valid_date(o.as_of))) {
-		reply_text(req, 400, "use /report?kind=progress|awards|funds|reconcile&format=csv|html|json"
-				     "[&as_of=YYYY-MM-DD]");
-		return;
-	}
-	proto_buf_init(&out, HUB_REPORT_MAX_OUT);
-	if (hub_report_render(d->ro, &d->campaign, &o, &out, err, sizeof(err)))
-		reply_text(req, 500, err);
-	else
-		reply(req, 200, ctypes[o.format], &out, NULL, NULL);
-	proto_buf_release(&out);
-}
-
-static void do_login(hub_dashboard *d, struct evhttp_request *req)
-{
-	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	size_t len = evbuffer_get_length(in);
-	char form[FORM_MAX + 1], name[HUB_OPERATOR_NAME_MAX + 1], pw[HUB_PASSWORD_MAX + 1];
-	char tok[65], cookie[256];
-	int64_t now = (int64_t)time(NULL);
-	proto_buf b;
-	int ok = 0;
-
-	proto_buf_init(&b, 1 << 20);
-	if (len > FORM_MAX) {
-		reply_text(req, 413, "sign-in form too large");
-		goto out;
-	}
-	if (now - d->fail_window >= FAIL_WINDOW_S) {
-		d->fail_window = now;
-		d->fails = 0;
-	}
-	if (d->fails >= FAIL_MAX) {
-		/* every check costs ~0.1 s of PBKDF2 on the event loop: refuse a flood */
-		reply_text(req, 429, "too many failed sign-ins: wait a minute and try again");
-		goto out;
-	}
-	evbuffer_remove(in, form, len);
-	form[len] = '\0';
-	if (form_value(form, "name", name, sizeof(name)) == 1 &&
-	    form_value(form, "password", pw, sizeof(pw)) == 1)
-		ok = hub_operator_check(d->rw, name, pw) == 1;
-	OPENSSL_cleanse(pw, sizeof(pw));
-	OPENSSL_cleanse(form, sizeof(form));
-	if (!ok) {
-		d->fails++;
-		if (login_page(d, &b, "Sai tên đăng nhập hoặc mật khẩu.") == 0)
-			reply(req, 401, "text/html; charset=utf-8", &b, NULL, NULL);
-		else
-			reply_text(req, 500, "out of memory");
-		goto out;
-	}
-	if (report_session_new(d->rw, name, now, d->ttl, tok)) {
-		reply_text(req, 503, "cannot start a session: the hub database is busy, try again");
-		goto out;
-	}
-	snprintf(cookie, sizeof(cookie), COOKIE_NAME "=%s; Path=/; Max-Age=%d; HttpOnly; Secure;"
-		 " SameSite=Strict", tok, d->ttl);
-	OPENSSL_cleanse(tok, sizeof(tok));
-	reply(req, 303, "text/plain; charset=utf-8", NULL, cookie, "/");
-out:
-	proto_buf_release(&b);
+	if ((int)o->kind >= 0 && strcmp(fmt, fmts[o->format]) == 0 &&
+	    (!o->as_of[0] || hub_report_valid_date(o->as_of)))
+		return 0;
+bad:
+	reply_text(req, 400, "use /report?kind=progress|awards|funds|reconcile&format=csv|html|json"
+			     "[&as_of=YYYY-MM-DD][&page=N][&limit=1..1000]", 0);
+	return -1;
 }
 
 void hub_dashboard_handle(struct evhttp_request *req, void *arg)
@@ -405,45 +474,58 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 	hub_dashboard *d = arg;
 	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-	char tok[65], who[HUB_OPERATOR_NAME_MAX + 1];
-	int signed_in = 0;
-	proto_buf b;
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	dash_job *job;
 
 	if (!path)
 		path = "/";
-	session_cookie(req, tok);
-	if (tok[0])
-		signed_in = report_session_check(d->rw, tok, (int64_t)time(NULL), who, sizeof(who)) == 1;
-	proto_buf_init(&b, 8u << 20);
-	if (strcmp(path, "/login") == 0) {
-		if (cmd != EVHTTP_REQ_POST)
-			reply_text(req, 405, "use POST for /login");
-		else
-			do_login(d, req);
-	} else if (strcmp(path, "/logout") == 0) {
-		if (cmd != EVHTTP_REQ_POST) {
-			reply_text(req, 405, "use POST for /logout");
-		} else {
-			if (tok[0])
-				report_session_end(d->rw, tok);
-			reply(req, 303, "text/plain; charset=utf-8", NULL, COOKIE_NAME "=; Path=/;"
-			      " Max-Age=0; HttpOnly; Secure; SameSite=Strict", "/");
-		}
-	} else if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
-		reply_text(req, 405, "use GET");
-	} else if (!signed_in) {
-		if (strcmp(path, "/") != 0)
-			reply_text(req, 401, "sign in first at /");
-		else if (login_page(d, &b, NULL) == 0)
-			reply(req, 200, "text/html; charset=utf-8", &b, NULL, NULL);
-		else
-			reply_text(req, 500, "out of memory");
-	} else if (strcmp(path, "/report") == 0) {
-		serve_report(d, req);
-	} else if (dashboard_page(d, who, &b) == 0) {
-		reply(req, 200, "text/html; charset=utf-8", &b, NULL, NULL);
-	} else {
-		reply_text(req, 500, "cannot read the hub database: see the hub's log");
+	/* settings (ttl, limits) are changed under mu by whichever thread
+	 * calls the setters: taking it here orders them before this request */
+	pthread_mutex_lock(&d->mu);
+	pthread_mutex_unlock(&d->mu);
+	if (!d->done_ev && evcon)
+		d->done_ev = event_new(evhttp_connection_get_base(evcon), -1, 0, on_done, d);
+	job = calloc(1, sizeof(*job));
+	if (!job || !d->done_ev) {
+		free(job);
+		reply_text(req, 503, "hub is out of memory: try again", 1);
+		return;
 	}
-	proto_buf_release(&b);
+	job->req = req;
+	proto_buf_init(&job->body, HUB_REPORT_MAX_OUT);
+	session_cookie(req, job->tok);
+	if (cmd == EVHTTP_REQ_POST && !same_origin(req)) {
+		reply_text(req, 403, "this form must be sent from the hub's own dashboard page:"
+				     " open the dashboard and try again", 0);
+		goto refused;
+	}
+	if (strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0) {
+		int login = strcmp(path, "/login") == 0;
+		if (cmd != EVHTTP_REQ_POST) {
+			reply_text(req, 405, login ? "use POST for /login" : "use POST for /logout", 0);
+			goto refused;
+		}
+		job->kind = login ? DJ_LOGIN : DJ_LOGOUT;
+		if (job->kind == DJ_LOGIN) {
+			start_login(d, req, job);
+			return;
+		}
+		submit(d, &d->login, job); /* sign-out is one small write: no queue limit */
+		return;
+	}
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		reply_text(req, 405, "use GET", 0);
+		goto refused;
+	}
+	job->kind = strcmp(path, "/report") == 0 ? DJ_REPORT : DJ_PAGE;
+	if (job->kind == DJ_REPORT && parse_report(req, &job->opts))
+		goto refused;
+	if (d->page.pending >= d->lim.page_queue) {
+		reply_text(req, 503, "the dashboard is busy: try again in a moment", 1);
+		goto refused;
+	}
+	submit(d, &d->page, job);
+	return;
+refused:
+	job_free(job);
 }

@@ -43,7 +43,7 @@ int hub_operator_set(sqlite3 *db, const char *name, const char *password, char *
 	uint8_t salt[SALT_LEN], hash[32];
 	sqlite3_stmt *st = NULL;
 	size_t plen = password ? strlen(password) : 0;
-	int rc = -1;
+	int rc = -1, in_tx = 0;
 
 	if (!name || !valid_name(name)) {
 		snprintf(err, errlen, "operator name '%s' must be 1 to %d letters, digits or . _ - @",
@@ -60,6 +60,11 @@ int hub_operator_set(sqlite3 *db, const char *name, const char *password, char *
 		snprintf(err, errlen, "cannot hash the password (OpenSSL failed)");
 		return -1;
 	}
+	/* the new password and the end of every session opened with the old
+	 * one are one change: no moment where both work */
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto dberr;
+	in_tx = 1;
 	if (sqlite3_prepare_v2(db, "INSERT INTO report_operator(name, salt, hash, iter, created)"
 				   " VALUES (?, ?, ?, ?, strftime('%s', 'now')) ON CONFLICT(name) DO"
 				   " UPDATE SET salt = excluded.salt, hash = excluded.hash,"
@@ -71,6 +76,15 @@ int hub_operator_set(sqlite3 *db, const char *name, const char *password, char *
 	sqlite3_bind_int(st, 4, HUB_PBKDF2_ITER);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto dberr;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(db, "DELETE FROM report_session WHERE operator = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto dberr;
+	in_tx = 0;
 	rc = 0;
 	goto out;
 dberr:
@@ -78,10 +92,15 @@ dberr:
 out:
 	OPENSSL_cleanse(hash, sizeof(hash));
 	sqlite3_finalize(st);
+	if (in_tx)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
-int hub_operator_check(sqlite3 *db, const char *name, const char *password)
+/* As hub_operator_check; on 1, the stored hash the password matched is
+ * copied to matched (hub_operator_login ties the session to it). */
+static int operator_check(sqlite3 *db, const char *name, const char *password,
+			  uint8_t matched[32])
 {
 	static const uint8_t dummy_salt[SALT_LEN];
 	uint8_t want[32], got[32];
@@ -112,9 +131,38 @@ int hub_operator_check(sqlite3 *db, const char *name, const char *password)
 	if (hub_password_hash(password, salt, SALT_LEN, iter, got))
 		goto out;
 	rc = (CRYPTO_memcmp(want, got, 32) == 0) & found;
+	if (rc == 1)
+		memcpy(matched, want, 32);
 out:
 	OPENSSL_cleanse(got, sizeof(got));
 	OPENSSL_cleanse(want, sizeof(want));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int hub_operator_check(sqlite3 *db, const char *name, const char *password)
+{
+	uint8_t matched[32];
+	int rc = operator_check(db, name, password, matched);
+
+	OPENSSL_cleanse(matched, sizeof(matched));
+	return rc;
+}
+
+int hub_operator_exists(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM report_operator WHERE name = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = 1;
+	else if (step == SQLITE_DONE)
+		rc = 0;
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -160,8 +208,8 @@ int report_session_check(sqlite3 *db, const char *token, int64_t now, char *name
 	if (strlen(token) != 64)
 		return 0;
 	token_hash(token, hash);
-	if (sqlite3_prepare_v2(db, "SELECT operator FROM report_session WHERE hash = ? AND"
-				   " expires > ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT s.operator FROM report_session s JOIN report_operator o"
+				   " ON o.name = s.operator WHERE s.hash = ? AND s.expires > ?", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
@@ -189,6 +237,47 @@ int report_session_end(sqlite3 *db, const char *token)
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int hub_operator_login(sqlite3 *db, const char *name, const char *password, int64_t now, int ttl,
+		       char token[65])
+{
+	uint8_t raw[32], hash[32], matched[32];
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	token[0] = '\0';
+	rc = operator_check(db, name, password, matched);
+	if (rc != 1)
+		return rc;
+	rc = -1;
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		goto out;
+	proto_hex(raw, sizeof(raw), token);
+	token_hash(token, hash);
+	sqlite3_exec(db, "DELETE FROM report_session WHERE expires < strftime('%s', 'now')", NULL,
+		     NULL, NULL);
+	/* only if the password is still the one just checked: a password
+	 * changed during the slow hash opens no session with the old one */
+	if (sqlite3_prepare_v2(db, "INSERT INTO report_session(hash, operator, created, expires)"
+				   " SELECT ?, name, ?, ? FROM report_operator WHERE name = ? AND"
+				   " hash = ?", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, now + ttl);
+	sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, matched, 32, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE)
+		rc = sqlite3_changes(db) == 1 ? 1 : 0;
+out:
+	if (rc != 1)
+		OPENSSL_cleanse(token, 65);
+	OPENSSL_cleanse(raw, sizeof(raw));
+	OPENSSL_cleanse(matched, sizeof(matched));
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -76,11 +76,21 @@ int hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item,
 /* PBKDF2-HMAC-SHA256 of password with salt; 0 ok. */
 int hub_password_hash(const char *password, const uint8_t *salt, size_t saltlen, int iter,
 		      uint8_t out[32]);
-/* Add an operator or set a new password for one. 0 ok, -1 error (err). */
+/* Add an operator or set a new password for one, ending all its sessions
+ * (one transaction). 0 ok, -1 error (err). */
 int hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err,
 		     size_t errlen);
 /* 1 name and password match, 0 they do not (no hint which), -1 error. */
 int hub_operator_check(sqlite3 *db, const char *name, const char *password);
+
+/* dash: 1 the operator exists, 0 not, -1 error. */
+int hub_operator_exists(sqlite3 *db, const char *name);
+/* dash: check name and password and open a session (token: 64 hex, only its
+ * SHA-256 stored) tied to the password just checked. 1 signed in, 0 wrong
+ * name or password (or it changed meanwhile), -1 error. hub_operator_set
+ * ends every session of the operator whose password it sets. */
+int hub_operator_login(sqlite3 *db, const char *name, const char *password, int64_t now, int ttl,
+		       char token[65]);
 
 /* ---- the dashboard (dashboard.c) ----------------------------------------- */
 
@@ -100,6 +110,37 @@ hub_dashboard *hub_dashboard_new(const char *dir, char *err, size_t errlen);
 void hub_dashboard_free(hub_dashboard *d);
 /* Session lifetime in seconds (tests shorten it). */
 void hub_dashboard_set_ttl(hub_dashboard *d, int seconds);
+
+/* ---- dash: the dashboard's limits (docs/REPORTS.md, "Dashboard security") */
+
+/* Sign-in throttle: a client address and an operator name each have a free
+ * allowance of failed sign-ins; past it, each further failure doubles the
+ * wait before the next try (429 + Retry-After), up to a cap. Failures are
+ * forgotten after a quiet period. The table is fixed-size: when it is full a
+ * slot no longer waiting is reused first, else the one whose wait ends first. */
+#define HUB_LOGIN_FREE_ADDR 5     /* failures from one address before waiting */
+#define HUB_LOGIN_FREE_NAME 5     /* failures for one operator name before waiting */
+#define HUB_LOGIN_BACKOFF_S 2     /* the first wait, doubled at each further failure */
+#define HUB_LOGIN_MAX_ADDR_S 900  /* an address waits at most 15 minutes */
+#define HUB_LOGIN_MAX_NAME_S 60   /* a name at most a minute: a stranger cannot lock
+				   * an operator out for longer than that per guess */
+#define HUB_LOGIN_FORGET_S 3600   /* failures older than an hour are forgotten */
+#define HUB_LOGIN_SLOTS 1024      /* throttle table entries (addresses + names) */
+/* Work queued for the dashboard's two worker threads: past these, 503. */
+#define HUB_DASH_LOGIN_QUEUE 16   /* sign-ins waiting for their PBKDF2 */
+#define HUB_DASH_PAGE_QUEUE 64    /* pages and reports waiting to be built */
+#define HUB_DASH_QUEUE_ITEMS 20   /* reconcile items listed on the page (newest) */
+#define HUB_HSTS "max-age=31536000" /* Strict-Transport-Security on every answer */
+
+typedef struct hub_dashboard_limits {
+	int free_addr, free_name, backoff_s, max_addr_s, max_name_s, forget_s, slots;
+	int login_queue, page_queue, queue_items;
+} hub_dashboard_limits;
+
+/* The defaults above. */
+void hub_dashboard_limits_default(hub_dashboard_limits *lim);
+/* Change the limits (tests make them small); call before serving. 0 ok. */
+int hub_dashboard_set_limits(hub_dashboard *d, const hub_dashboard_limits *lim);
 /* Serve "/", "/login", "/logout" and "/report" on http. 0 ok. */
 int hub_dashboard_register(struct evhttp *http, hub_dashboard *d);
 /* Is path one of the dashboard's? (for a server that routes by itself, as

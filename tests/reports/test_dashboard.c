@@ -1,11 +1,14 @@
 /*
  * test_dashboard.c - the dashboard's handlers on an evhttp listener of the
- * test's own (127.0.0.1, port 0), driven with libcurl: sign-in failure and
- * success, the cookie's attributes, the page's content, session expiry,
- * sign-out, and requests it must refuse. TLS and the real "maiam-hub serve"
- * are covered by the browser test.
+ * test's own (dashtest.c), driven with libcurl: sign-in failure and success,
+ * the cookie's attributes, the page's content, session expiry, sign-out,
+ * requests it must refuse, Origin checks and HSTS, and a flood of
+ * rejections in the reconcile queue. TLS and the real "maiam-hub serve" are
+ * covered by the browser test; throttle, sessions and the worker threads by
+ * test_dashboard_guard.c.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,135 +24,7 @@
 #include "hub.h"
 #include "report.h"
 #include "reptest.h"
-
-typedef struct server {
-	struct event_base *base;
-	struct evhttp *http;
-	hub_dashboard *dash;
-	int port;
-	pthread_t thread;
-} server;
-
-typedef struct resp {
-	long status;
-	char body[1 << 18];
-	size_t len;
-	char cookie[256];
-	char location[64];
-} resp;
-
-static void *loop(void *arg)
-{
-	server *s = arg;
-	event_base_dispatch(s->base);
-	return NULL;
-}
-
-static void start(server *s, rt_db *t)
-{
-	struct evhttp_bound_socket *bound;
-	char err[512];
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-
-	assert_int_equal(hub_meta_set(t->db, "campaign_path",
-				      MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign"), 0);
-	s->dash = hub_dashboard_new(t->dir, err, sizeof(err));
-	if (!s->dash)
-		fail_msg("dashboard: %s", err);
-	assert_int_equal(evthread_use_pthreads(), 0);
-	s->base = event_base_new();
-	s->http = evhttp_new(s->base);
-	assert_int_equal(hub_dashboard_register(s->http, s->dash), 0);
-	bound = evhttp_bind_socket_with_handle(s->http, "127.0.0.1", 0);
-	assert_non_null(bound);
-	assert_int_equal(getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss, &sl), 0);
-	s->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	assert_int_equal(pthread_create(&s->thread, NULL, loop, s), 0);
-}
-
-static void stop(server *s)
-{
-	event_base_loopbreak(s->base);
-	pthread_join(s->thread, NULL);
-	evhttp_free(s->http);
-	event_base_free(s->base);
-	hub_dashboard_free(s->dash);
-}
-
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-	resp *r = arg;
-	size_t len = size * n;
-	if (r->len + len >= sizeof(r->body))
-		len = sizeof(r->body) - r->len - 1;
-	memcpy(r->body + r->len, p, len);
-	r->len += len;
-	r->body[r->len] = '\0';
-	return size * n;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *arg)
-{
-	resp *r = arg;
-	size_t len = size * n;
-	if (len > 12 && strncasecmp(p, "Set-Cookie: ", 12) == 0)
-		snprintf(r->cookie, sizeof(r->cookie), "%.*s", (int)(len - 14), p + 12);
-	if (len > 10 && strncasecmp(p, "Location: ", 10) == 0)
-		snprintf(r->location, sizeof(r->location), "%.*s", (int)(len - 12), p + 10);
-	return len;
-}
-
-/* One request; cookie is "name=value" or NULL; post is the form or NULL. */
-static void req(server *s, const char *path, const char *cookie, const char *post, resp *r)
-{
-	CURL *c = curl_easy_init();
-	char url[256];
-
-	memset(r, 0, sizeof(*r));
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", s->port, path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-	if (cookie)
-		curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
-	if (post)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
-	assert_int_equal(curl_easy_perform(c), CURLE_OK);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_easy_cleanup(c);
-}
-
-/* "maiam_session=<64 hex>" from a Set-Cookie value. */
-static void session_of(const resp *r, char *out, size_t outlen)
-{
-	snprintf(out, outlen, "%.*s", (int)strcspn(r->cookie, ";"), r->cookie);
-}
-
-static void seed(rt_db *t)
-{
-	rt_batch b;
-	proto_id h;
-	char err[256];
-	int commune = 0;
-	size_t i;
-
-	for (i = 0; i < t->campaign.units.n && !commune; i++)
-		if (t->campaign.units.a[i].level == PROTO_UNIT_COMMUNE &&
-		    proto_units_district_of(&t->campaign.units, t->campaign.units.a[i].code) == 950)
-			commune = t->campaign.units.a[i].code;
-	assert_int_equal(rt_report_migrate(t), 0);
-	rt_batch_init(&b, 0x0c0c0c0c0c0c0c0cull);
-	for (i = 0; i < 37; i++) {
-		h = rt_household(&b, commune, "Thạch Sà Rên", NULL, "approved");
-		rt_milestone(&b, h, "handed_over", "2023-08-01", NULL);
-	}
-	rt_flush(&b, t->db);
-	rt_batch_release(&b);
-	assert_int_equal(hub_operator_set(t->db, "lan", "mật khẩu dài", err, sizeof(err)), 0);
-}
+#include "dashtest.h"
 
 static void test_sign_in_and_page(void **state)
 {
@@ -161,31 +36,31 @@ static void test_sign_in_and_page(void **state)
 
 	(void)state;
 	rt_db_open(&t);
-	seed(&t);
-	start(&s, &t);
+	dt_seed(&t);
+	dt_start(&s, &t);
 
-	req(&s, "/", NULL, NULL, &r);
+	dt_req(&s, "/", NULL, NULL, &r);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "Đăng nhập"));
 	assert_null(strstr(r.body, "Thị xã Vĩnh Châu")); /* nothing shown before sign-in */
-	req(&s, "/report?kind=progress&format=csv", NULL, NULL, &r);
+	dt_req(&s, "/report?kind=progress&format=csv", NULL, NULL, &r);
 	assert_int_equal(r.status, 401);
 
-	req(&s, "/login", NULL, "name=lan&password=sai+m%E1%BA%ADt+kh%E1%BA%A9u", &r);
+	dt_req(&s, "/login", NULL, "name=lan&password=sai+m%E1%BA%ADt+kh%E1%BA%A9u", &r);
 	assert_int_equal(r.status, 401);
 	assert_non_null(strstr(r.body, "Sai tên đăng nhập hoặc mật khẩu"));
 	assert_string_equal(r.cookie, "");
-	req(&s, "/login", NULL, "name=ai&password=m%E1%BA%ADt+kh%E1%BA%A9u+d%C3%A0i", &r);
+	dt_req(&s, "/login", NULL, "name=ai&password=m%E1%BA%ADt+kh%E1%BA%A9u+d%C3%A0i", &r);
 	assert_int_equal(r.status, 401);
 
-	req(&s, "/login", NULL, "name=lan&password=m%E1%BA%ADt+kh%E1%BA%A9u+d%C3%A0i", &r);
+	dt_req(&s, "/login", NULL, "name=lan&password=m%E1%BA%ADt+kh%E1%BA%A9u+d%C3%A0i", &r);
 	assert_int_equal(r.status, 303);
 	assert_string_equal(r.location, "/");
 	assert_non_null(strstr(r.cookie, "HttpOnly"));
 	assert_non_null(strstr(r.cookie, "Secure"));
 	assert_non_null(strstr(r.cookie, "SameSite=Strict"));
 	assert_non_null(strstr(r.cookie, "Max-Age="));
-	session_of(&r, session, sizeof(session));
+	dt_session_of(&r, session, sizeof(session));
 	assert_int_equal(strlen(session), strlen("maiam_session=") + 64);
 
 	/* the token itself is not in the database, only its hash */
@@ -197,7 +72,7 @@ static void test_sign_in_and_page(void **state)
 	assert_int_equal(sqlite3_column_int(st, 0), 0);
 	sqlite3_finalize(st);
 
-	req(&s, "/", session, NULL, &r);
+	dt_req(&s, "/", session, NULL, &r);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "Thị xã Vĩnh Châu"));
 	assert_non_null(strstr(r.body, "<svg"));
@@ -206,28 +81,28 @@ static void test_sign_in_and_page(void **state)
 	assert_non_null(strstr(r.body, "Hàng đợi đối soát"));
 	assert_non_null(strstr(r.body, ">lan</b>"));
 	assert_null(strstr(r.body, "<script"));
-	req(&s, "/report?kind=funds&format=json", session, NULL, &r);
+	dt_req(&s, "/report?kind=funds&format=json", session, NULL, &r);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "\"districts\""));
-	req(&s, "/report?kind=nope", session, NULL, &r);
+	dt_req(&s, "/report?kind=nope", session, NULL, &r);
 	assert_int_equal(r.status, 400);
 
 	/* a forged or garbled cookie is a stranger */
-	req(&s, "/", "maiam_session=00000000000000000000000000000000000000000000000000000000000000ff",
+	dt_req(&s, "/", "maiam_session=00000000000000000000000000000000000000000000000000000000000000ff",
 	    NULL, &r);
 	assert_non_null(strstr(r.body, "Đăng nhập"));
-	req(&s, "/", "maiam_session=<script>", NULL, &r);
+	dt_req(&s, "/", "maiam_session=<script>", NULL, &r);
 	assert_non_null(strstr(r.body, "Đăng nhập"));
 
 	/* sign out ends the session for good */
-	req(&s, "/logout", session, "", &r);
+	dt_req(&s, "/logout", session, "", &r);
 	assert_int_equal(r.status, 303);
 	assert_non_null(strstr(r.cookie, "Max-Age=0"));
-	req(&s, "/", session, NULL, &r);
+	dt_req(&s, "/", session, NULL, &r);
 	assert_non_null(strstr(r.body, "Đăng nhập"));
 	assert_null(strstr(r.body, "Thị xã Vĩnh Châu"));
 
-	stop(&s);
+	dt_stop(&s);
 	rt_db_close(&t);
 }
 
@@ -240,22 +115,22 @@ static void test_session_expires(void **state)
 
 	(void)state;
 	rt_db_open(&t);
-	seed(&t);
-	start(&s, &t);
+	dt_seed(&t);
+	dt_start(&s, &t);
 	/* long enough that a loaded machine (sign-in is a slow hash) still sees
 	 * the page once before the session runs out */
 	hub_dashboard_set_ttl(s.dash, 5);
-	req(&s, "/login", NULL, "name=lan&password=m%E1%BA%ADt+kh%E1%BA%A9u+d%C3%A0i", &r);
+	dt_req(&s, "/login", NULL, "name=lan&password=m%E1%BA%ADt+kh%E1%BA%A9u+d%C3%A0i", &r);
 	assert_int_equal(r.status, 303);
 	assert_non_null(strstr(r.cookie, "Max-Age=5"));
-	session_of(&r, session, sizeof(session));
-	req(&s, "/", session, NULL, &r);
+	dt_session_of(&r, session, sizeof(session));
+	dt_req(&s, "/", session, NULL, &r);
 	assert_non_null(strstr(r.body, "Thị xã Vĩnh Châu"));
 	sleep(6);
-	req(&s, "/", session, NULL, &r);
+	dt_req(&s, "/", session, NULL, &r);
 	assert_non_null(strstr(r.body, "Đăng nhập"));
 	assert_null(strstr(r.body, "Thị xã Vĩnh Châu"));
-	stop(&s);
+	dt_stop(&s);
 	rt_db_close(&t);
 }
 
@@ -269,24 +144,135 @@ static void test_refusals(void **state)
 
 	(void)state;
 	rt_db_open(&t);
-	seed(&t);
-	start(&s, &t);
-	req(&s, "/login", NULL, NULL, &r);
+	dt_seed(&t);
+	dt_start(&s, &t);
+	dt_req(&s, "/login", NULL, NULL, &r);
 	assert_int_equal(r.status, 405);
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	memcpy(big, "name=", 5);
-	req(&s, "/login", NULL, big, &r);
+	dt_req(&s, "/login", NULL, big, &r);
 	assert_int_equal(r.status, 413);
-	req(&s, "/login", NULL, "name=lan&password=%zz", &r); /* malformed escape */
+	dt_req(&s, "/login", NULL, "name=lan&password=%zz", &r); /* malformed escape */
 	assert_int_equal(r.status, 401);
-	req(&s, "/login", NULL, "name=lan&password=%00abc", &r); /* NUL inside */
+	dt_req(&s, "/login", NULL, "name=lan&password=%00abc", &r); /* NUL inside */
 	assert_int_equal(r.status, 401);
 	/* a flood of wrong passwords is cut off before it costs PBKDF2 time */
 	for (i = 0; i < 12; i++)
-		req(&s, "/login", NULL, "name=lan&password=wrong-password", &r);
+		dt_req(&s, "/login", NULL, "name=lan&password=wrong-password", &r);
 	assert_int_equal(r.status, 429);
-	stop(&s);
+	dt_stop(&s);
+	rt_db_close(&t);
+}
+
+
+/* Cross-site POSTs are refused, with or without a session; HSTS everywhere. */
+static void test_origin_and_hsts(void **state)
+{
+	rt_db t;
+	server s;
+	resp r;
+	char session[128], ref[96], bad[96];
+	static const char pw[] = "name=lan&password=m%E1%BA%ADt+kh%E1%BA%A9u+d%C3%A0i";
+	how evil = { NULL, "https://evil.example", NULL }, none = { NULL, "", NULL };
+	how null_origin = { NULL, "null", NULL }, other_port = { NULL, "http://127.0.0.1:1", NULL };
+	how by_referer = { NULL, "", NULL }, bad_referer = { NULL, "", NULL };
+
+	(void)state;
+	rt_db_open(&t);
+	dt_seed(&t);
+	dt_start(&s, &t);
+	snprintf(ref, sizeof(ref), "http://127.0.0.1:%d/", s.port);
+	snprintf(bad, sizeof(bad), "http://127.0.0.1:%d.evil.example/", s.port);
+	by_referer.referer = ref;
+	bad_referer.referer = bad;
+
+	dt_req(&s, "/", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(r.hsts);
+	dt_req_how(&s, &evil, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 403);
+	assert_true(r.hsts);
+	assert_string_equal(r.cookie, "");
+	dt_req_how(&s, &none, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 403);
+	dt_req_how(&s, &null_origin, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 403);
+	dt_req_how(&s, &other_port, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 403);
+	dt_req_how(&s, &bad_referer, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 403);
+	/* a browser that sends only Referer, of our own page */
+	dt_req_how(&s, &by_referer, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 303);
+	dt_req(&s, "/login", NULL, pw, &r);
+	assert_int_equal(r.status, 303);
+	assert_true(r.hsts);
+	dt_session_of(&r, session, sizeof(session));
+
+	/* a cross-site sign-out is refused and the session lives on */
+	dt_req_how(&s, &evil, "/logout", session, "", &r);
+	assert_int_equal(r.status, 403);
+	dt_req_how(&s, &none, "/logout", session, "", &r);
+	assert_int_equal(r.status, 403);
+	dt_req(&s, "/", session, NULL, &r);
+	assert_true(r.hsts);
+	assert_non_null(strstr(r.body, "Thị xã Vĩnh Châu"));
+	dt_req(&s, "/report?kind=awards&format=csv", session, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(r.hsts);
+	dt_stop(&s);
+	rt_db_close(&t);
+}
+
+/* A flood of rejections: the page counts them all but lists only the newest
+ * few, and the reconcile download comes by pages. */
+static void test_queue_flood(void **state)
+{
+	hub_dashboard_limits lim;
+	rt_db t;
+	server s;
+	resp r;
+	char session[128];
+	const char *p;
+	int rows = 0;
+
+	(void)state;
+	rt_db_open(&t);
+	dt_seed(&t);
+	assert_int_equal(sqlite3_exec(t.db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+				      " FROM n WHERE i < 20000) INSERT INTO hub_rejection(received,"
+				      " source, origin, seq, code, message) SELECT 1700000000 + i,"
+				      " 'enroll', 0, 0, 'bad_token', 'junk ' || i FROM n",
+				      NULL, NULL, NULL), SQLITE_OK);
+	dt_start(&s, &t);
+	hub_dashboard_limits_default(&lim);
+	lim.queue_items = 7;
+	assert_int_equal(hub_dashboard_set_limits(s.dash, &lim), 0);
+	dt_req(&s, "/login", NULL, "name=lan&password=" GOOD_PW, &r);
+	assert_int_equal(r.status, 303);
+	dt_session_of(&r, session, sizeof(session));
+	dt_req(&s, "/", session, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "20.000"));
+	for (p = r.body; (p = strstr(p, "<tr><td>R-")) != NULL; p++)
+		rows++;
+	assert_int_equal(rows, 7);
+	assert_non_null(strstr(r.body, "junk 20000")); /* the newest first */
+	assert_null(strstr(r.body, "junk 19993"));
+	dt_req(&s, "/report?kind=reconcile&format=csv&limit=50&page=2", session, NULL, &r);
+	assert_int_equal(r.status, 200);
+	/* the second page: none of the first's newest, one row per item */
+	assert_non_null(strstr(r.body, "R-19950,"));
+	assert_null(strstr(r.body, "R-20000,"));
+	for (rows = 0, p = r.body; (p = strstr(p, "\nR-")) != NULL; p++)
+		rows++;
+	assert_true(rows > 0 && rows <= 50);
+	dt_req(&s, "/report?kind=reconcile&format=csv&limit=5000", session, NULL, &r);
+	assert_int_equal(r.status, 400);
+	dt_req(&s, "/report?kind=reconcile&format=csv&page=0", session, NULL, &r);
+	assert_int_equal(r.status, 400);
+	dt_stop(&s);
 	rt_db_close(&t);
 }
 
@@ -296,6 +282,8 @@ int main(void)
 		cmocka_unit_test(test_sign_in_and_page),
 		cmocka_unit_test(test_session_expires),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_origin_and_hsts),
+		cmocka_unit_test(test_queue_flood),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	return cmocka_run_group_tests(tests, NULL, NULL);

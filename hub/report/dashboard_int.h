@@ -1,0 +1,94 @@
+/*
+ * dashboard_int.h - what the dashboard's files share: the hub_dashboard
+ * itself, a request handed from the event loop to a worker (dash_job), the
+ * sign-in throttle (dashboard_throttle.c) and the page builders
+ * (dashboard_pages.c). Only dashboard.c touches evhttp, on the loop thread.
+ */
+#ifndef HUB_DASHBOARD_INT_H
+#define HUB_DASHBOARD_INT_H
+
+#include <limits.h>
+#include <pthread.h>
+#include "report.h"
+#include "report_int.h"
+
+typedef enum dash_kind { DJ_PAGE, DJ_REPORT, DJ_LOGIN, DJ_LOGOUT } dash_kind;
+
+/* One request: filled on the loop, worked on by a worker, answered on the
+ * loop. The worker never sees req; the loop never sees the connections. */
+typedef struct dash_job {
+	struct dash_job *next;
+	struct evhttp_request *req; /* loop only */
+	dash_kind kind;
+	char tok[65];                                /* session cookie, "" if none */
+	char name[HUB_OPERATOR_NAME_MAX + 1];        /* DJ_LOGIN */
+	char pw[HUB_PASSWORD_MAX + 1];               /* DJ_LOGIN, wiped when done */
+	int form_ok;                                 /* DJ_LOGIN: both fields parsed */
+	hub_report_opts opts;                        /* DJ_REPORT */
+	char addr[64];                               /* client address (throttle) */
+	/* the answer */
+	int status;
+	const char *ctype;
+	proto_buf body;
+	char cookie[256];
+	const char *location;
+	int login_ok;
+} dash_job;
+
+/* A worker thread with its own queue and its own SQLite connection. */
+typedef struct dash_worker {
+	pthread_t thread;
+	int started;
+	sqlite3 *db;
+	dash_job *head, *tail;
+	int pending; /* queued or being worked on; loop-side count */
+	struct hub_dashboard *d;
+} dash_worker;
+
+typedef struct dash_slot {
+	char key[HUB_OPERATOR_NAME_MAX + 3]; /* "a:" + address or "n:" + name; "" free */
+	int fails;
+	int64_t until;     /* refused before this (monotonic seconds) */
+	int64_t last_fail; /* monotonic seconds */
+} dash_slot;
+
+struct hub_dashboard {
+	char dir[PATH_MAX];
+	proto_campaign campaign;
+	int have_campaign;
+	int ttl;
+	hub_dashboard_limits lim;
+	/* loop only: the throttle, and the event the workers wake the loop with */
+	dash_slot *slots;
+	struct event *done_ev;
+	/* shared: queues and the answered list, under mu */
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	int stopping;
+	dash_job *done;
+	dash_worker login, page; /* login: sign-in/out (read-write); page: pages (read-only) */
+};
+
+/* ---- dashboard_throttle.c (loop thread only) ---------------------------- */
+
+/* Seconds to wait before addr may try again or name may be tried again
+ * (the longer of the two), 0 if it may try now. */
+int64_t dash_throttle_wait(hub_dashboard *d, const char *addr, const char *name, int64_t now);
+/* Count an attempt as failed before it is checked (so parallel guesses
+ * count at once); dash_throttle_success undoes it for a right password. */
+void dash_throttle_attempt(hub_dashboard *d, const char *addr, const char *name, int64_t now);
+void dash_throttle_success(hub_dashboard *d, const char *addr, const char *name);
+/* Monotonic seconds. */
+int64_t dash_now(void);
+
+/* ---- dashboard_pages.c (worker threads) --------------------------------- */
+
+int dash_login_page(hub_dashboard *d, proto_buf *b, const char *error);
+/* The page for a throttled sign-in: wait 'wait' seconds. */
+int dash_throttled_page(hub_dashboard *d, proto_buf *b, int64_t wait);
+int dash_main_page(hub_dashboard *d, sqlite3 *ro, const char *who, proto_buf *b);
+/* Fill job's answer. */
+void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job);
+void dash_answer_text(dash_job *job, int status, const char *msg);
+
+#endif

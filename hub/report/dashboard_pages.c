@@ -1,0 +1,271 @@
+/*
+ * dashboard_pages.c - what the dashboard's worker threads build: the sign-in
+ * page, the throttled sign-in page, the operators' page (progress chart,
+ * awards, the reconcile queue's counts and newest items, downloads), report
+ * downloads, sign-in and sign-out. Nothing here touches evhttp: a job comes
+ * in parsed and leaves with its status, headers and body filled.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <openssl/crypto.h>
+#include "hub.h"
+#include "dashboard_int.h"
+
+#define COOKIE_ATTRS "; Path=/; HttpOnly; Secure; SameSite=Strict"
+/* a chart or table wider than a phone scrolls by itself, not the page */
+#define WIDE "<div style=\"overflow-x:auto;max-width:100%\">"
+
+void dash_answer_text(dash_job *job, int status, const char *msg)
+{
+	proto_buf_reset(&job->body);
+	job->status = status;
+	job->ctype = "text/plain; charset=utf-8";
+	if (proto_buf_appendf(&job->body, "%s\n", msg))
+		proto_buf_reset(&job->body);
+}
+
+static void answer_html(dash_job *job, int status, int built)
+{
+	if (built != 0) {
+		dash_answer_text(job, 500, "cannot build the page: see the hub's log");
+		return;
+	}
+	job->status = status;
+	job->ctype = "text/html; charset=utf-8";
+}
+
+int dash_login_page(hub_dashboard *d, proto_buf *b, const char *error)
+{
+	if (report_html_head(b, "Mái Ấm — Đăng nhập") ||
+	    proto_buf_append_str(b, "<h1>Mái Ấm</h1><p>") ||
+	    report_html_text(b, d->campaign.name) ||
+	    proto_buf_append_str(b, "</p><h2>Đăng nhập dành cho cán bộ vận hành</h2>"))
+		return -1;
+	if (error && (proto_buf_append_str(b, "<p class=\"err\" id=\"error\">") ||
+		      report_html_text(b, error) || proto_buf_append_str(b, "</p>")))
+		return -1;
+	return proto_buf_append_str(b,
+		"<form method=\"post\" action=\"/login\">"
+		"<label for=\"name\">Tên đăng nhập</label>"
+		"<input id=\"name\" name=\"name\" autocomplete=\"username\" required>"
+		"<label for=\"password\">Mật khẩu</label>"
+		"<input id=\"password\" name=\"password\" type=\"password\""
+		" autocomplete=\"current-password\" required>"
+		"<button id=\"submit\" type=\"submit\">Đăng nhập</button></form>"
+		"</body></html>\n") ? -1 : 0;
+}
+
+int dash_throttled_page(hub_dashboard *d, proto_buf *b, int64_t wait)
+{
+	time_t at = time(NULL) + (time_t)wait + 7 * 3600; /* Vietnam time, UTC+7 */
+	struct tm tm;
+	char when[64];
+
+	if (!gmtime_r(&at, &tm) || !strftime(when, sizeof(when), "%H:%M:%S", &tm))
+		snprintf(when, sizeof(when), "?");
+	if (report_html_head(b, "Mái Ấm — Tạm khóa đăng nhập") ||
+	    proto_buf_append_str(b, "<h1>Mái Ấm</h1><p>") ||
+	    report_html_text(b, d->campaign.name) ||
+	    proto_buf_append_str(b, "</p><h2>Tạm khóa đăng nhập</h2><p class=\"err\" id=\"error\">"
+				    "Đã có quá nhiều lần đăng nhập sai từ máy này hoặc cho tên"
+				    " đăng nhập này.</p>") ||
+	    proto_buf_appendf(b, "<p id=\"retry\">Vui lòng thử lại sau <b>%lld giây</b>"
+			      " (sau %s, giờ Việt Nam).</p>", (long long)wait, when) ||
+	    proto_buf_append_str(b, "<p>Nếu quên mật khẩu, hãy nhờ người quản trị máy chủ đặt lại"
+				    " bằng lệnh <code>maiam-hub operator password</code>.</p>"
+				    "<p><a href=\"/\">Quay lại trang đăng nhập</a></p></body></html>\n"))
+		return -1;
+	return 0;
+}
+
+/* The newest open rejected change-sets (the kind a flood makes by the
+ * hundred thousand): newest first, at most n, by the primary key's index.
+ * The whole queue is a download away, by pages (hub_reconcile_page).
+ * NEEDSWORK: this query belongs in report_reconcile.c with the others. */
+static int recent_rejections(sqlite3 *ro, int n, proto_buf *b)
+{
+	sqlite3_stmt *st = NULL;
+	int step, rows = 0, rc = -1;
+
+	if (sqlite3_prepare_v2(ro, "SELECT r.id, r.received, r.source, r.code, r.message"
+				   " FROM hub_rejection r WHERE NOT EXISTS (SELECT 1 FROM"
+				   " report_resolution s WHERE s.item = 'R-' || r.id)"
+				   " ORDER BY r.id DESC LIMIT ?", -1, &st, NULL) != SQLITE_OK)
+		return strstr(sqlite3_errmsg(ro), "no such table") ? 0 : -1;
+	sqlite3_bind_int(st, 1, n);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *src = (const char *)sqlite3_column_text(st, 2);
+		const char *code = (const char *)sqlite3_column_text(st, 3);
+		const char *msg = (const char *)sqlite3_column_text(st, 4);
+		time_t t = (time_t)sqlite3_column_int64(st, 1) + 7 * 3600;
+		struct tm tm;
+		char when[32] = "?";
+
+		if (gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%d/%m/%Y %H:%M", &tm);
+		if ((rows++ == 0 &&
+		     proto_buf_append_str(b, "<h3>Gói dữ liệu bị từ chối gần nhất</h3>"
+					     WIDE "<table id=\"recent\"><thead><tr><th>Mã mục</th><th>Lúc</th>"
+					     "<th>Nguồn</th><th>Lý do</th></tr></thead><tbody>")) ||
+		    proto_buf_appendf(b, "<tr><td>R-%lld</td><td>%s</td><td>",
+				      (long long)sqlite3_column_int64(st, 0), when) ||
+		    report_html_text(b, src ? src : "?") || proto_buf_append_str(b, "</td><td>") ||
+		    report_html_text(b, code ? code : "?") || proto_buf_append_str(b, ": ") ||
+		    report_html_text(b, msg ? msg : "") || proto_buf_append_str(b, "</td></tr>"))
+			goto out;
+	}
+	if (step != SQLITE_DONE || (rows && proto_buf_append_str(b, "</tbody></table></div>")))
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, proto_buf *b)
+{
+	int64_t counts[NKINDS], resolved, open = 0;
+	char err[256], n[32];
+	int k;
+
+	if (hub_reconcile_counts(ro, &d->campaign, as_of, counts, &resolved, err, sizeof(err)))
+		return -1;
+	if (proto_buf_append_str(b, "<h2>Hàng đợi đối soát</h2>" WIDE "<table id=\"queue\"><thead><tr>"
+				    "<th>Loại</th><th>Chờ xử lý</th></tr></thead><tbody>"))
+		return -1;
+	for (k = 0; k < NKINDS; k++) {
+		open += counts[k];
+		report_fmt_group(counts[k], n, sizeof(n));
+		if (proto_buf_appendf(b, "<tr><td>%s</td><td class=\"n\">%s</td></tr>",
+				      report_kind_labels[k], n))
+			return -1;
+	}
+	report_fmt_group(open, n, sizeof(n));
+	if (proto_buf_appendf(b, "<tr class=\"t\"><td>Tổng cộng</td><td class=\"n\">%s</td></tr>", n))
+		return -1;
+	report_fmt_group(resolved, n, sizeof(n));
+	if (proto_buf_appendf(b, "</tbody></table></div><p>Đã xử lý: %s mục. Toàn bộ hàng đợi, từng trang"
+			      " %d mục: <a href=\"/report?kind=reconcile&amp;format=html&amp;page=1\">"
+			      "trang 1</a>.</p>\n", n, HUB_RECONCILE_PAGE))
+		return -1;
+	return recent_rejections(ro, d->lim.queue_items, b);
+}
+
+int dash_main_page(hub_dashboard *d, sqlite3 *ro, const char *who, proto_buf *b)
+{
+	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile" };
+	report_progress p;
+	report_grid g;
+	char as_of[11], err[256];
+	int rc = -1;
+	size_t i;
+
+	hub_report_today(as_of);
+	if (report_progress_load(ro, &d->campaign, as_of, 0, &p, err, sizeof(err)))
+		return -1;
+	if (report_html_head(b, "Mái Ấm — Bảng điều khiển") ||
+	    proto_buf_append_str(b, "<h1>Mái Ấm — Bảng điều khiển</h1><p>") ||
+	    report_html_text(b, d->campaign.name) ||
+	    proto_buf_appendf(b, "</p><p>Số liệu đến ngày %.2s/%.2s/%.4s. Cán bộ: <b id=\"who\">",
+			      as_of + 8, as_of + 5, as_of) ||
+	    report_html_text(b, who) ||
+	    proto_buf_append_str(b, "</b></p><form method=\"post\" action=\"/logout\">"
+				    "<button type=\"submit\">Đăng xuất</button></form>"
+				    "<h2>Bàn giao so với chỉ tiêu theo huyện</h2>" WIDE) ||
+	    report_progress_svg(&p, b) || proto_buf_append_str(b, "</div>" WIDE) ||
+	    report_progress_table(&d->campaign, &p, b) || proto_buf_append_str(b, "</div>"))
+		goto out;
+	if (report_awards_grid(ro, &d->campaign, as_of, &g, err, sizeof(err)))
+		goto out;
+	rc = proto_buf_append_str(b, WIDE) || report_grid_html_table(&g, b) ||
+	     proto_buf_append_str(b, "</div>") ? -1 : 0;
+	report_grid_release(&g);
+	if (rc || queue_table(d, ro, as_of, b) || proto_buf_append_str(b, "<h2>Tải báo cáo</h2><ul>")) {
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < 4; i++)
+		if (proto_buf_appendf(b, "<li>%s: <a href=\"/report?kind=%s&amp;format=csv\">CSV</a>,"
+				      " <a href=\"/report?kind=%s&amp;format=html\">HTML</a>,"
+				      " <a href=\"/report?kind=%s&amp;format=json\">JSON</a></li>",
+				      kinds[i], kinds[i], kinds[i], kinds[i])) {
+			rc = -1;
+			goto out;
+		}
+	rc = proto_buf_append_str(b, "</ul></body></html>\n") ? -1 : 0;
+out:
+	report_progress_release(&p);
+	return rc;
+}
+
+static void work_login(hub_dashboard *d, sqlite3 *rw, dash_job *job)
+{
+	char tok[65];
+	int r = job->form_ok ? hub_operator_login(rw, job->name, job->pw, (int64_t)time(NULL),
+						  d->ttl, tok) : 0;
+
+	OPENSSL_cleanse(job->pw, sizeof(job->pw));
+	if (r < 0) {
+		dash_answer_text(job, 503, "cannot check the sign-in: the hub database is busy,"
+				 " try again");
+		return;
+	}
+	if (r == 0) {
+		answer_html(job, 401, dash_login_page(d, &job->body,
+						       "Sai tên đăng nhập hoặc mật khẩu."));
+		return;
+	}
+	job->login_ok = 1;
+	snprintf(job->cookie, sizeof(job->cookie), "maiam_session=%s; Max-Age=%d" COOKIE_ATTRS,
+		 tok, d->ttl);
+	OPENSSL_cleanse(tok, sizeof(tok));
+	job->status = 303;
+	job->ctype = "text/plain; charset=utf-8";
+	job->location = "/";
+}
+
+static void work_report(hub_dashboard *d, sqlite3 *ro, dash_job *job)
+{
+	static const char *const ctypes[] = { "text/plain; charset=utf-8", "text/csv; charset=utf-8",
+					      "application/json", "text/html; charset=utf-8" };
+	char err[256];
+
+	if (hub_report_render(ro, &d->campaign, &job->opts, &job->body, err, sizeof(err))) {
+		dash_answer_text(job, 500, err);
+		return;
+	}
+	job->status = 200;
+	job->ctype = ctypes[job->opts.format];
+}
+
+void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
+{
+	char who[HUB_OPERATOR_NAME_MAX + 1];
+	int signed_in = 0;
+
+	if (job->kind == DJ_LOGIN) {
+		work_login(d, db, job);
+		return;
+	}
+	if (job->kind == DJ_LOGOUT) {
+		if (job->tok[0])
+			report_session_end(db, job->tok);
+		snprintf(job->cookie, sizeof(job->cookie), "maiam_session=; Max-Age=0" COOKIE_ATTRS);
+		job->status = 303;
+		job->ctype = "text/plain; charset=utf-8";
+		job->location = "/";
+		return;
+	}
+	if (job->tok[0])
+		signed_in = report_session_check(db, job->tok, (int64_t)time(NULL), who,
+						 sizeof(who)) == 1;
+	if (!signed_in && job->kind == DJ_REPORT)
+		dash_answer_text(job, 401, "sign in first at /");
+	else if (!signed_in)
+		answer_html(job, 200, dash_login_page(d, &job->body, NULL));
+	else if (job->kind == DJ_REPORT)
+		work_report(d, db, job);
+	else
+		answer_html(job, 200, dash_main_page(d, db, who, &job->body));
+}

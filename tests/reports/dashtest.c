@@ -1,0 +1,193 @@
+/*
+ * dashtest.c - the dashboard tests' server and client (dashtest.h).
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/thread.h>
+#include "hub.h"
+#include "report.h"
+#include "reptest.h"
+#include "dashtest.h"
+
+/* What the loop does: count the request, then the dashboard's own handler. */
+static void counted(struct evhttp_request *r, void *arg)
+{
+	server *s = arg;
+	atomic_fetch_add(&s->taken, 1);
+	hub_dashboard_handle(r, s->dash);
+}
+
+/* Something else the same loop serves (as /v1/health is in the hub). */
+static void ping(struct evhttp_request *r, void *arg)
+{
+	(void)arg;
+	evhttp_send_reply(r, 200, "OK", NULL);
+}
+
+static void *loop(void *arg)
+{
+	server *s = arg;
+	event_base_dispatch(s->base);
+	return NULL;
+}
+
+void dt_start(server *s, rt_db *t)
+{
+	struct evhttp_bound_socket *bound;
+	char err[512];
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	assert_int_equal(hub_meta_set(t->db, "campaign_path",
+				      MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign"), 0);
+	s->dash = hub_dashboard_new(t->dir, err, sizeof(err));
+	if (!s->dash)
+		fail_msg("dashboard: %s", err);
+	assert_int_equal(evthread_use_pthreads(), 0);
+	s->base = event_base_new();
+	s->http = evhttp_new(s->base);
+	{
+		static const char *const paths[] = { "/", "/login", "/logout", "/report" };
+		size_t i;
+		for (i = 0; i < 4; i++)
+			assert_int_equal(evhttp_set_cb(s->http, paths[i], counted, s), 0);
+		assert_int_equal(evhttp_set_cb(s->http, "/ping", ping, s), 0);
+		atomic_init(&s->taken, 0);
+	}
+	bound = evhttp_bind_socket_with_handle(s->http, "127.0.0.1", 0);
+	assert_non_null(bound);
+	assert_int_equal(getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss, &sl), 0);
+	s->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	assert_int_equal(pthread_create(&s->thread, NULL, loop, s), 0);
+}
+
+void dt_stop(server *s)
+{
+	event_base_loopbreak(s->base);
+	pthread_join(s->thread, NULL);
+	evhttp_free(s->http);
+	hub_dashboard_free(s->dash); /* before the base: it frees its event on it */
+	event_base_free(s->base);
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *arg)
+{
+	resp *r = arg;
+	size_t len = size * n;
+	if (r->len + len >= sizeof(r->body))
+		len = sizeof(r->body) - r->len - 1;
+	memcpy(r->body + r->len, p, len);
+	r->len += len;
+	r->body[r->len] = '\0';
+	return size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *arg)
+{
+	resp *r = arg;
+	size_t len = size * n;
+	if (len > 12 && strncasecmp(p, "Set-Cookie: ", 12) == 0)
+		snprintf(r->cookie, sizeof(r->cookie), "%.*s", (int)(len - 14), p + 12);
+	if (len > 10 && strncasecmp(p, "Location: ", 10) == 0)
+		snprintf(r->location, sizeof(r->location), "%.*s", (int)(len - 12), p + 10);
+	if (len > 13 && strncasecmp(p, "Retry-After: ", 13) == 0)
+		snprintf(r->retry_after, sizeof(r->retry_after), "%.*s", (int)(len - 15), p + 13);
+	if (len > 27 && strncasecmp(p, "Strict-Transport-Security: ", 27) == 0 &&
+	    strncmp(p + 27, "max-age=", 8) == 0)
+		r->hsts = 1;
+	return len;
+}
+
+/* One request as 'h' says; cookie is "name=value" or NULL; post is the form or NULL. */
+void dt_req_how(server *s, const how *h, const char *path, const char *cookie,
+		    const char *post, resp *r)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *hdr = NULL;
+	char url[256], line[300];
+
+	memset(r, 0, sizeof(*r));
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", s->port, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	if (h && h->from)
+		curl_easy_setopt(c, CURLOPT_INTERFACE, h->from);
+	if (cookie)
+		curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+	if (post) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
+		if (!h || !h->origin) {
+			snprintf(line, sizeof(line), "Origin: http://127.0.0.1:%d", s->port);
+			hdr = curl_slist_append(hdr, line);
+		} else if (h->origin[0]) {
+			snprintf(line, sizeof(line), "Origin: %s", h->origin);
+			hdr = curl_slist_append(hdr, line);
+		}
+		if (h && h->referer && h->referer[0]) {
+			snprintf(line, sizeof(line), "Referer: %s", h->referer);
+			hdr = curl_slist_append(hdr, line);
+		}
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	}
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(c);
+}
+
+void dt_req(server *s, const char *path, const char *cookie, const char *post, resp *r)
+{
+	dt_req_how(s, NULL, path, cookie, post, r);
+}
+
+/* "maiam_session=<64 hex>" from a Set-Cookie value. */
+void dt_session_of(const resp *r, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%.*s", (int)strcspn(r->cookie, ";"), r->cookie);
+}
+
+void dt_seed(rt_db *t)
+{
+	rt_batch b;
+	proto_id h;
+	char err[256];
+	int commune = 0;
+	size_t i;
+
+	for (i = 0; i < t->campaign.units.n && !commune; i++)
+		if (t->campaign.units.a[i].level == PROTO_UNIT_COMMUNE &&
+		    proto_units_district_of(&t->campaign.units, t->campaign.units.a[i].code) == 950)
+			commune = t->campaign.units.a[i].code;
+	assert_int_equal(rt_report_migrate(t), 0);
+	rt_batch_init(&b, 0x0c0c0c0c0c0c0c0cull);
+	for (i = 0; i < 37; i++) {
+		h = rt_household(&b, commune, "Thạch Sà Rên", NULL, "approved");
+		rt_milestone(&b, h, "handed_over", "2023-08-01", NULL);
+	}
+	rt_flush(&b, t->db);
+	rt_batch_release(&b);
+	assert_int_equal(hub_operator_set(t->db, "lan", "mật khẩu dài", err, sizeof(err)), 0);
+}
+
+void dt_login_from(server *s, const char *from, const char *name, const char *pw, resp *r)
+{
+	how h = { from, NULL, NULL };
+	char form[256];
+
+	snprintf(form, sizeof(form), "name=%s&password=%s", name, pw);
+	dt_req_how(s, &h, "/login", NULL, form, r);
+}
