@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "net.h"
+#include "utf8.h"
 
 static int get_str(const char *json, const char *path, char *out, size_t n)
 {
@@ -133,6 +134,56 @@ static void test_strict(void **state)
 	assert_string_equal(s, "a\xc2\x9b" "2Jb");
 }
 
+/* What the terminal shows of the hub's words: no C0, DEL or C1 control
+ * (U+009B is CSI, an escape sequence in one code point), no stray bytes. */
+static void test_printable(void **state)
+{
+	char s[64];
+
+	(void)state;
+	snprintf(s, sizeof s, "%s", "a\x1b[2Jb\tc\nd\re\x7f" "f");
+	assert_string_equal(agent_utf8_printable(s), "a [2Jb c d e f");
+	snprintf(s, sizeof s, "%s", "x\xc2\x9b" "2Jy\xc2\x80z\xc2\x9f.");
+	assert_string_equal(agent_utf8_printable(s), "x 2Jy z .");
+	/* Vietnamese stays, U+00A0 and up stay, bad bytes are '?' */
+	snprintf(s, sizeof s, "%s", "Ph\xc6\xb0\xe1\xbb\x9dng \xc2\xa0\xef\xbf\xbd \xff\xc2");
+	assert_string_equal(agent_utf8_printable(s), "Ph\xc6\xb0\xe1\xbb\x9dng \xc2\xa0\xef\xbf\xbd ??");
+	/* what the hub's error message reader returns */
+	{
+		agent_http h;
+		const char *j = "{\"error\": \"x\", \"message\": \"bad\\u009b31m\\u001b]0;pwn\\u0007 news\"}";
+
+		agent_http_init(&h);
+		h.status = 422;
+		assert_int_equal(proto_buf_append(&h.body, j, strlen(j)), PROTO_OK);
+		agent_http_message(&h, s, sizeof s);
+		assert_string_equal(s, "bad 31m ]0;pwn  news");
+		agent_http_release(&h);
+	}
+}
+
+/* An enrolment answer's PEM: exactly one block of the expected label. */
+static void test_pem_single(void **state)
+{
+	const char *key = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n";
+	char two[256];
+
+	(void)state;
+	assert_true(agent_pem_single(key, "PUBLIC KEY"));
+	assert_true(agent_pem_single("\n  -----BEGIN CERTIFICATE-----\nMII=\n-----END CERTIFICATE-----", "CERTIFICATE"));
+	assert_false(agent_pem_single(key, "CERTIFICATE"));
+	snprintf(two, sizeof two, "%s%s", key, key);
+	assert_false(agent_pem_single(two, "PUBLIC KEY"));
+	snprintf(two, sizeof two, "%s-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n", key);
+	assert_false(agent_pem_single(two, "PUBLIC KEY"));
+	snprintf(two, sizeof two, "%sjunk\n", key);
+	assert_false(agent_pem_single(two, "PUBLIC KEY"));
+	snprintf(two, sizeof two, "junk\n%s", key);
+	assert_false(agent_pem_single(two, "PUBLIC KEY"));
+	assert_false(agent_pem_single("-----BEGIN PUBLIC KEY-----\nMCow\n", "PUBLIC KEY"));
+	assert_false(agent_pem_single("", "PUBLIC KEY"));
+}
+
 static void test_hub_url(void **state)
 {
 	char b[64];
@@ -160,6 +211,8 @@ int main(void)
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_strict),
+		cmocka_unit_test(test_printable),
+		cmocka_unit_test(test_pem_single),
 		cmocka_unit_test(test_hub_url),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
