@@ -30,6 +30,7 @@ typedef struct sync_run {
 	agent_hub_info info;
 	proto_key *hub_key;
 	agent_area area;
+	agent_pull_pending pending; /* households elsewhere, taken while the hub said "more" */
 	uint64_t start_ms, shown_ms;
 	int tty, shown;
 	const char *phase;
@@ -239,7 +240,8 @@ static int pull_merge(sync_run *s, const agent_http *h)
 			  cs.hdr.campaign, s->ctx->campaign);
 		goto out;
 	}
-	rc = agent_pull_apply(s->ctx, &s->area, &cs, h->cursor, &s->merged);
+	rc = agent_pull_apply(s->ctx, &s->area, &cs, h->cursor, h->more ? &s->pending : NULL,
+			      &s->merged);
 	if (rc != AGENT_OK)
 		goto out;
 	s->pulled += cs.nrecords;
@@ -261,6 +263,30 @@ static int cursor_backwards(sync_run *s, const agent_http *h)
 	agent_err(_("the hub moved the pull cursor back from %lld to %lld; nothing was merged: ask the operator to check the hub"),
 		  (long long)s->info.cursor, (long long)h->cursor);
 	return 1;
+}
+
+/* The households taken while the hub said "more" must be in the area by the
+ * end of the pull: otherwise the hub sent what is not ours, piecemeal. */
+static int pending_settled(sync_run *s)
+{
+	char why[256];
+	int k;
+
+	if (s->pending.n == 0)
+		return AGENT_OK;
+	k = agent_pull_pending_check(s->ctx->db, &s->area, &s->pending, why, sizeof why);
+	if (k == 0)
+		return AGENT_OK;
+	tick_end(s);
+	s->shown = 0;
+	if (k < 0) {
+		agent_err(_("cannot check the hub's updates against the store: %s; run 'maiam-agent sync' again"),
+			  sqlite3_errmsg(s->ctx->db));
+		return AGENT_FAIL;
+	}
+	agent_err(_("the hub sent updates this laptop refuses: %s, after several answers that said more was coming; they are merged: ask the operator to check the hub"),
+		  why);
+	return AGENT_HUB_REFUSED;
 }
 
 static long env_setting(const char *name, long lo, long hi, long def)
@@ -333,6 +359,8 @@ static int pull_all(sync_run *s)
 			break;
 		}
 	}
+	if (rc == AGENT_OK)
+		rc = pending_settled(s);
 	agent_http_release(&h);
 	return rc;
 }
@@ -447,5 +475,6 @@ out:
 	agent_net_close(&s.net);
 	proto_key_free(s.hub_key);
 	agent_area_release(&s.area);
+	agent_pull_pending_release(&s.pending);
 	return rc;
 }

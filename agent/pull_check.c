@@ -4,6 +4,7 @@
  * its records claims this laptop's own writer id or lands outside the
  * laptop's area (docs/SYNC.md, "What the laptop refuses from the hub").
  */
+#include <stdlib.h>
 #include <string.h>
 #include "store.h"
 #include "sync.h"
@@ -115,19 +116,23 @@ out:
 	return rc;
 }
 
-static int household_in(sqlite3 *db, const agent_area *a, proto_id id, int *in)
+/* Where a record's anchor is, by the store: */
+enum { AREA_OUT = 0, AREA_IN = 1, AREA_UNKNOWN = 2 /* a household the store does not hold */ };
+
+static int household_in(sqlite3 *db, const agent_area *a, proto_id id, int *in, proto_id *hh)
 {
 	int64_t commune = 0;
 	int k = household_commune(db, id, &commune);
 
 	if (k < 0)
 		return -1;
-	*in = k == 1 && agent_area_has(a, commune);
+	*hh = id;
+	*in = k == 0 ? AREA_UNKNOWN : agent_area_has(a, commune) ? AREA_IN : AREA_OUT;
 	return 0;
 }
 
 /* The anchor of an event the store holds: its household, or its unit. */
-static int event_in(sqlite3 *db, const agent_area *a, proto_id target, int *in)
+static int event_in(sqlite3 *db, const agent_area *a, proto_id target, int *in, proto_id *hh)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1, step;
@@ -144,15 +149,19 @@ static int event_in(sqlite3 *db, const agent_area *a, proto_id target, int *in)
 	if (step == SQLITE_DONE) {
 		/* a void of an event this laptop never held voids nothing it shows;
 		 * if the event comes later, it is checked then */
-		*in = 1;
+		*in = AREA_IN;
 		rc = 0;
 	} else if (step == SQLITE_ROW) {
 		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
-			proto_id hh = { proto_i2u(sqlite3_column_int64(st, 0)),
+			proto_id id = { proto_i2u(sqlite3_column_int64(st, 0)),
 					proto_i2u(sqlite3_column_int64(st, 1)) };
-			rc = household_in(db, a, hh, in);
+
+			rc = household_in(db, a, id, in, hh);
+			/* an event of ours anchors a household we hold: unknown is out */
+			if (*in == AREA_UNKNOWN)
+				*in = AREA_OUT;
 		} else {
-			*in = unit_in(a, sqlite3_column_int64(st, 2));
+			*in = unit_in(a, sqlite3_column_int64(st, 2)) ? AREA_IN : AREA_OUT;
 			rc = 0;
 		}
 	}
@@ -161,28 +170,30 @@ out:
 	return rc;
 }
 
-/* Is this record's anchor (household, unit or voided event) in the area, by the store now? */
-static int record_in(sqlite3 *db, const agent_area *a, const proto_record *rec, int *in)
+/* Is this record's anchor (household, unit or voided event) in the area, by
+ * the store now? AREA_*; *hh is the anchor household, if one. */
+static int record_in(sqlite3 *db, const agent_area *a, const proto_record *rec, int *in, proto_id *hh)
 {
 	const proto_field *f;
 
-	*in = 0;
+	*in = AREA_OUT;
+	hh->origin = hh->serial = 0;
 	switch (rec->kind) {
 	case PROTO_KIND_HOUSEHOLD:
-		return household_in(db, a, rec->id, in);
+		return household_in(db, a, rec->id, in, hh);
 	case PROTO_KIND_MILESTONE:
 		f = field_of(rec, PROTO_MS_HOUSEHOLD);
-		return f && f->value.type == PROTO_V_REF ? household_in(db, a, f->value.ref, in) : 0;
+		return f && f->value.type == PROTO_V_REF ? household_in(db, a, f->value.ref, in, hh) : 0;
 	case PROTO_KIND_CONTRIBUTION:
 		f = field_of(rec, PROTO_CT_HOUSEHOLD);
 		if (f && f->value.type == PROTO_V_REF)
-			return household_in(db, a, f->value.ref, in);
+			return household_in(db, a, f->value.ref, in, hh);
 		f = field_of(rec, PROTO_CT_UNIT);
-		*in = f && f->value.type == PROTO_V_INT && unit_in(a, f->value.i);
+		*in = f && f->value.type == PROTO_V_INT && unit_in(a, f->value.i) ? AREA_IN : AREA_OUT;
 		return 0;
 	case PROTO_KIND_VOID:
 		f = field_of(rec, PROTO_VO_TARGET);
-		return f && f->value.type == PROTO_V_REF ? event_in(db, a, f->value.ref, in) : 0;
+		return f && f->value.type == PROTO_V_REF ? event_in(db, a, f->value.ref, in, hh) : 0;
 	default:
 		return 0;
 	}
@@ -192,36 +203,95 @@ int agent_pull_area_mark(sqlite3 *db, const agent_area *a, const proto_changeset
 			 uint8_t *before)
 {
 	for (size_t i = 0; i < cs->nrecords; i++) {
+		proto_id hh;
 		int in;
 
-		if (record_in(db, a, &cs->records[i], &in) != 0)
+		if (record_in(db, a, &cs->records[i], &in, &hh) != 0)
 			return -1;
 		before[i] = (uint8_t)in;
 	}
 	return 0;
 }
 
-int agent_pull_area_check(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
-			  const uint8_t *before, char *why, size_t n)
+static void outside(const agent_area *a, size_t i, const char *kind, proto_id id, char *why, size_t n)
 {
-	char id[40];
+	char ids[40];
 
+	agent_id_format(id, ids);
+	snprintf(why, n, _("record %zu (%s %s) is outside this laptop's %s %lld"), i, kind, ids,
+		 a->district ? _("district") : _("commune"), (long long)a->code);
+}
+
+static int pending_add(agent_pull_pending *p, proto_id hh)
+{
+	if (p->n > 0 && proto_id_eq(p->a[p->n - 1], hh))
+		return 0;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		proto_id *a;
+
+		if (cap > AGENT_PULL_PENDING_MAX)
+			return 1;
+		a = proto_realloc(p->a, cap * sizeof *a);
+		if (!a)
+			return -1;
+		p->a = a;
+		p->cap = cap;
+	}
+	p->a[p->n++] = hh;
+	return 0;
+}
+
+int agent_pull_area_check(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
+			  const uint8_t *before, agent_pull_pending *pending, char *why, size_t n)
+{
 	for (size_t i = 0; i < cs->nrecords; i++) {
-		int in;
+		proto_id hh;
+		int in, k;
 
 		/* in the area after the merge, or before it: a household that
 		 * moved out of the area comes with the record that says where */
-		if (before[i])
+		if (before[i] == AREA_IN)
 			continue;
-		if (record_in(db, a, &cs->records[i], &in) != 0)
+		if (record_in(db, a, &cs->records[i], &in, &hh) != 0)
 			return -1;
-		if (in)
+		if (in == AREA_IN)
 			continue;
-		agent_id_format(cs->records[i].id, id);
-		snprintf(why, n, _("record %zu (%s %s) is outside this laptop's %s %lld"), i + 1,
-			 kind_name(cs->records[i].kind), id,
-			 a->district ? _("district") : _("commune"), (long long)a->code);
+		/* a household new to the laptop and elsewhere: its history, relayed
+		 * in ledger order, may precede the record that moves it in, in a
+		 * later answer of the same pull; it is settled at the end */
+		if (pending && before[i] == AREA_UNKNOWN && hh.serial) {
+			k = pending_add(pending, hh);
+			if (k < 0)
+				return -1;
+			if (k == 0)
+				continue;
+		}
+		outside(a, i + 1, kind_name(cs->records[i].kind), cs->records[i].id, why, n);
 		return 1;
 	}
 	return 0;
+}
+
+int agent_pull_pending_check(sqlite3 *db, const agent_area *a, const agent_pull_pending *pending,
+			     char *why, size_t n)
+{
+	for (size_t i = 0; i < pending->n; i++) {
+		proto_id hh;
+		int in;
+
+		if (household_in(db, a, pending->a[i], &in, &hh) != 0)
+			return -1;
+		if (in == AREA_IN)
+			continue;
+		outside(a, i + 1, _("household"), pending->a[i], why, n);
+		return 1;
+	}
+	return 0;
+}
+
+void agent_pull_pending_release(agent_pull_pending *p)
+{
+	free(p->a);
+	memset(p, 0, sizeof *p);
 }

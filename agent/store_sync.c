@@ -115,7 +115,7 @@ proto_result agent_cursor_save(agent_ctx *ctx, int64_t cursor)
 /* The laptop's own checks of a pull answer, inside the merge transaction:
  * 0 passed and merged, AGENT_HUB_REFUSED or AGENT_FAIL (printed). */
 static int pull_checked_merge(agent_ctx *ctx, const agent_area *area, const proto_changeset *cs,
-			      proto_merge_stats *stats)
+			      agent_pull_pending *pending, proto_merge_stats *stats)
 {
 	char why[256];
 	uint8_t *before = NULL;
@@ -134,7 +134,7 @@ static int pull_checked_merge(agent_ctx *ctx, const agent_area *area, const prot
 					_("nothing was changed; run 'maiam-agent sync' again"));
 			goto out;
 		}
-		k = agent_pull_area_check(ctx->db, area, cs, before, why, sizeof why);
+		k = agent_pull_area_check(ctx->db, area, cs, before, pending, why, sizeof why);
 	}
 	if (k < 0) {
 		agent_err(_("cannot check the hub's updates against the store: %s; run 'maiam-agent sync' again"),
@@ -154,11 +154,12 @@ out:
 }
 
 int agent_pull_apply(agent_ctx *ctx, const agent_area *area, const proto_changeset *cs,
-		     int64_t cursor, proto_merge_stats *stats)
+		     int64_t cursor, agent_pull_pending *pending, proto_merge_stats *stats)
 {
 	uint64_t wall = proto_wall_ms();
 	proto_merge_stats got;
 	proto_result r;
+	size_t npending;
 	int rc;
 
 	if (agent_tx_begin(ctx) != AGENT_OK)
@@ -176,22 +177,27 @@ int agent_pull_apply(agent_ctx *ctx, const agent_area *area, const proto_changes
 	ctx->meta_dirty = 1;
 	/* stats count only what is committed */
 	memset(&got, 0, sizeof got);
-	rc = pull_checked_merge(ctx, area, cs, &got);
-	if (rc != AGENT_OK) {
-		agent_tx_rollback(ctx);
-		return rc;
-	}
+	npending = pending ? pending->n : 0;
+	rc = pull_checked_merge(ctx, area, cs, pending, &got);
+	if (rc != AGENT_OK)
+		goto fail;
 	r = agent_cursor_save(ctx, cursor);
 	if (r != PROTO_OK) {
-		agent_tx_rollback(ctx);
 		agent_err_proto(_("cannot save the pull cursor"), r,
 				_("nothing was changed; run 'maiam-agent sync' again"));
-		return AGENT_FAIL;
+		rc = AGENT_FAIL;
+		goto fail;
 	}
 	rc = agent_tx_commit(ctx);
-	if (rc == AGENT_OK) {
-		stats->applied += got.applied;
-		stats->conflicts += got.conflicts;
-	}
+	if (rc != AGENT_OK)
+		goto fail;
+	stats->applied += got.applied;
+	stats->conflicts += got.conflicts;
+	return AGENT_OK;
+fail:
+	agent_tx_rollback(ctx);
+	/* what was noted of an answer not merged is not pending */
+	if (pending)
+		pending->n = npending;
 	return rc;
 }
