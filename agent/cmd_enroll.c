@@ -111,16 +111,6 @@ static int read_answer(agent_ctx *ctx, const agent_http *h, agent_hub_info *info
 		agent_err(_("the hub's enrolment answer is not what this version expects; ask the operator which maiam-agent version the hub needs"));
 		return 0;
 	}
-	if (!campaign_id_ok(campaign)) {
-		agent_err(_("the hub's enrolment answer names no valid campaign id; ask the operator to check the hub"));
-		return 0;
-	}
-	proto_key_id_hex(ctx->key_id, mine);
-	if (strcmp(info->agent_id, mine) != 0) {
-		agent_err(_("the hub enrolled agent id '%s' but this laptop's key is '%s'; ask the operator to revoke '%s'"),
-			  info->agent_id, mine, info->agent_id);
-		return 0;
-	}
 	/* one key and one certificate: a block appended after the first would be
 	 * kept in the store and the home, unread and unchecked */
 	if (!agent_pem_single(info->hub_pem, "PUBLIC KEY")) {
@@ -129,6 +119,16 @@ static int read_answer(agent_ctx *ctx, const agent_http *h, agent_hub_info *info
 	}
 	if (!agent_pem_single(cert, "CERTIFICATE")) {
 		agent_err(_("the hub's client certificate in its answer is not exactly one PEM certificate; nothing was saved: ask the operator to check the hub"));
+		return 0;
+	}
+	if (!campaign_id_ok(campaign)) {
+		agent_err(_("the hub's enrolment answer names no valid campaign id; ask the operator to check the hub"));
+		return 0;
+	}
+	proto_key_id_hex(ctx->key_id, mine);
+	if (strcmp(info->agent_id, mine) != 0) {
+		agent_err(_("the hub enrolled agent id '%s' but this laptop's key is '%s'; ask the operator to revoke '%s'"),
+			  info->agent_id, mine, info->agent_id);
 		return 0;
 	}
 	if (proto_key_from_public_pem(info->hub_pem, strlen(info->hub_pem), &hub_key) != PROTO_OK) {
