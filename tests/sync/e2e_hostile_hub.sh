@@ -84,13 +84,16 @@ MAIAM_PULL_SECONDS=0 ag a 0 sync
 eq "pull rounds in 0 s" "$(grep -c pull "$T/fake.log")" 1
 CUR_A=$((CUR_A + 1))
 unchanged "more for ever"
-# 6. an enrolment answer with a second public key appended
+# 6. an enrolment answer with a second public key appended (all else right:
+# e's own agent id, a real client certificate, a's campaign and commune)
+ag e 0 init --commune 31498
+EID=$(asql e "select value from meta where key = 'key_id'")
 PEM=$(asql a "select value from meta where key = 'hub_public_key'")
 KID=$(asql a "select value from meta where key = 'hub_key_id'")
+CAMP=$(asql a "select value from meta where key = 'campaign'")
 CERT=$(cat "$T/a/agent.crt")
-body=$(python3 -c 'import json,sys; print(json.dumps({"agent_id": "0000000000000000", "hub_key_id": sys.argv[2], "hub_public_key": sys.argv[1] + "\n" + sys.argv[1] + "\n", "campaign": "soc-trang-2023", "scope": {"kind": "commune", "code": 31498}, "client_cert": sys.argv[3] + "\n"}))' "$PEM" "$KID" "$CERT")
+body=$(python3 -c 'import json,sys; print(json.dumps({"agent_id": sys.argv[4][2:], "hub_key_id": sys.argv[2], "hub_public_key": sys.argv[1] + "\n" + sys.argv[1] + "\n", "campaign": sys.argv[5], "scope": {"kind": "commune", "code": 31498}, "client_cert": sys.argv[3] + "\n"}))' "$PEM" "$KID" "$CERT" "$EID" "$CAMP")
 python3 -c 'import json,sys; print(json.dumps({"enroll": {"status": 200, "body": sys.argv[1]}}))' "$body" >"$T/plan.json"
-ag e 0 init --commune 31498
 ag e 1 enroll --hub "https://127.0.0.1:$REAL_PORT" --ca "$T/hub/ca.pem" --token tok123
 err_has "not exactly one PEM public key"
 eq "e not enrolled" "$(asql e "select count(*) from meta where key = 'hub_url'")" 0
