@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "agent.h"
+#include "utf8.h"
 #include "cmds.h"
 #include "store.h"
 
@@ -35,13 +36,14 @@ static const struct agent_cmd {
 
 void agent_err(const char *fmt, ...)
 {
+	char line[4096];
 	va_list ap;
 
-	fputs("maiam-agent: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* errors quote the hub's words and file contents: no terminal controls */
+	fprintf(stderr, "maiam-agent: %s\n", agent_utf8_printable(line));
 }
 
 void agent_err_proto(const char *what, proto_result r, const char *todo)

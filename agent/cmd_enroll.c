@@ -55,6 +55,21 @@ static int build_body(proto_buf *b, const char *token, const char *pem)
 	return r == PROTO_OK ? 0 : -1;
 }
 
+/* The campaign id the hub names is stored and shown: [a-z0-9._-], 1..64 bytes
+ * as in the change-set header (proto/FORMAT.md). */
+static int campaign_id_ok(const char *c)
+{
+	size_t n = strlen(c);
+
+	if (n == 0 || n > PROTO_CAMPAIGN_MAX)
+		return 0;
+	for (; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' ||
+		      *c == '-'))
+			return 0;
+	return 1;
+}
+
 /* Does the scope the hub gave cover the commune this laptop was set up for? */
 static int scope_covers(agent_ctx *ctx, const agent_hub_info *info)
 {
@@ -94,6 +109,20 @@ static int read_answer(agent_ctx *ctx, const agent_http *h, agent_hub_info *info
 	    agent_json_get_int(json, len, "scope.code", &info->scope_code) != 1 ||
 	    agent_json_get_str(json, len, "client_cert", cert, cert_len) != 1) {
 		agent_err(_("the hub's enrolment answer is not what this version expects; ask the operator which maiam-agent version the hub needs"));
+		return 0;
+	}
+	/* one key and one certificate: a block appended after the first would be
+	 * kept in the store and the home, unread and unchecked */
+	if (!agent_pem_single(info->hub_pem, "PUBLIC KEY")) {
+		agent_err(_("the hub's public key in its answer is not exactly one PEM public key; nothing was saved: ask the operator to check the hub"));
+		return 0;
+	}
+	if (!agent_pem_single(cert, "CERTIFICATE")) {
+		agent_err(_("the hub's client certificate in its answer is not exactly one PEM certificate; nothing was saved: ask the operator to check the hub"));
+		return 0;
+	}
+	if (!campaign_id_ok(campaign)) {
+		agent_err(_("the hub's enrolment answer names no valid campaign id; ask the operator to check the hub"));
 		return 0;
 	}
 	proto_key_id_hex(ctx->key_id, mine);

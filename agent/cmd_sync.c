@@ -15,8 +15,12 @@
 #include "store.h"
 #include "sync.h"
 
-/* Pull rounds in one sync: far above any campaign, low enough to never spin. */
+/* Pull rounds in one sync: far above any campaign, low enough to never spin
+ * (MAIAM_PULL_ROUNDS overrides it, for tests). */
 #define MAX_PULLS 100000
+/* Seconds of pulling in one sync before the rest is left to the next sync, so
+ * a hub that always says "more" cannot hold the laptop (MAIAM_PULL_SECONDS). */
+#define PULL_SECONDS 600
 #define PROGRESS_AFTER_MS 2000
 #define PROGRESS_EVERY_MS 1000
 
@@ -25,6 +29,8 @@ typedef struct sync_run {
 	agent_net net;
 	agent_hub_info info;
 	proto_key *hub_key;
+	agent_area area;
+	agent_pull_pending pending; /* households elsewhere, taken while the hub said "more" */
 	uint64_t start_ms, shown_ms;
 	int tty, shown;
 	const char *phase;
@@ -41,7 +47,8 @@ static void help(FILE *f)
 			   "of other laptops of the commune) and merges them. Safe to interrupt:\n"
 			   "the next sync finishes the job. Needs 'maiam-agent enroll' first.\n"
 			   "Exit codes: 0 done, 1 failed, 3 hub unreachable (retry later),\n"
-			   "4 refused by the hub (its reason is printed).\n"));
+			   "4 refused by the hub (its reason is printed), 5 the hub sent updates\n"
+			   "this laptop refuses (nothing of them was merged: tell the operator).\n"));
 }
 
 /* One progress line on stderr once a sync has taken more than ~2 s, then
@@ -233,7 +240,9 @@ static int pull_merge(sync_run *s, const agent_http *h)
 			  cs.hdr.campaign, s->ctx->campaign);
 		goto out;
 	}
-	if (agent_pull_apply(s->ctx, &cs, h->cursor, &s->merged) != AGENT_OK)
+	rc = agent_pull_apply(s->ctx, &s->area, &cs, h->cursor, h->more ? &s->pending : NULL,
+			      &s->merged);
+	if (rc != AGENT_OK)
 		goto out;
 	s->pulled += cs.nrecords;
 	s->info.cursor = h->cursor;
@@ -243,21 +252,73 @@ out:
 	return rc;
 }
 
+/* A cursor is the hub's position in its ledger: it never moves back. A hub
+ * that says otherwise would make the laptop take old answers again. */
+static int cursor_backwards(sync_run *s, const agent_http *h)
+{
+	if (h->cursor < 0 || h->cursor >= s->info.cursor)
+		return 0;
+	tick_end(s);
+	s->shown = 0;
+	agent_err(_("the hub moved the pull cursor back from %lld to %lld; nothing was merged: ask the operator to check the hub"),
+		  (long long)s->info.cursor, (long long)h->cursor);
+	return 1;
+}
+
+/* The households taken while the hub said "more" must be in the area by the
+ * end of the pull: otherwise the hub sent what is not ours, piecemeal. */
+static int pending_settled(sync_run *s)
+{
+	char why[256];
+	int k;
+
+	if (s->pending.n == 0)
+		return AGENT_OK;
+	k = agent_pull_pending_check(s->ctx->db, &s->area, &s->pending, why, sizeof why);
+	if (k == 0)
+		return AGENT_OK;
+	tick_end(s);
+	s->shown = 0;
+	if (k < 0) {
+		agent_err(_("cannot check the hub's updates against the store: %s; run 'maiam-agent sync' again"),
+			  sqlite3_errmsg(s->ctx->db));
+		return AGENT_FAIL;
+	}
+	agent_err(_("the hub sent updates this laptop refuses: %s, after several answers that said more was coming; they are merged: ask the operator to check the hub"),
+		  why);
+	return AGENT_HUB_REFUSED;
+}
+
+static long env_setting(const char *name, long lo, long hi, long def)
+{
+	const char *v = getenv(name);
+	int64_t n;
+
+	return v && *v && agent_parse_int(v, lo, hi, &n) == 0 ? (long)n : def;
+}
+
 static int pull_all(sync_run *s)
 {
+	long rounds = env_setting("MAIAM_PULL_ROUNDS", 1, MAX_PULLS, MAX_PULLS);
+	uint64_t until = proto_wall_ms() +
+			 (uint64_t)env_setting("MAIAM_PULL_SECONDS", 0, 86400, PULL_SECONDS) * 1000u;
 	char path[64];
 	agent_http h;
 	int nr, rc = AGENT_OK;
 
 	s->phase = _("receiving");
 	agent_http_init(&h);
-	for (int round = 0; round < MAX_PULLS; round++) {
+	for (long round = 0;; round++) {
 		int64_t before = s->info.cursor;
 
 		snprintf(path, sizeof path, "/v1/pull?after=%lld", (long long)s->info.cursor);
 		nr = agent_net_request(&s->net, "GET", path, NULL, NULL, 0, &h);
 		if (nr != AGENT_NET_ANSWER || h.status >= 500) {
 			rc = net_failure(s, nr, &h, _("receiving updates"));
+			break;
+		}
+		if ((h.status == 200 || h.status == 204) && cursor_backwards(s, &h)) {
+			rc = AGENT_HUB_REFUSED;
 			break;
 		}
 		if (h.status == 204) {
@@ -288,7 +349,18 @@ static int pull_all(sync_run *s)
 		/* a hub that says "more" without moving the cursor would loop forever */
 		if (!h.more || s->info.cursor <= before)
 			break;
+		/* one that moves it forever is cut by count and time: what is merged
+		 * stays merged, the next sync goes on from the cursor */
+		if (round + 1 >= rounds || proto_wall_ms() >= until) {
+			tick_end(s);
+			s->shown = 0;
+			agent_err(_("note: the hub has more updates than one sync takes (%ld rounds); run 'maiam-agent sync' again for the rest"),
+				  round + 1);
+			break;
+		}
 	}
+	if (rc == AGENT_OK)
+		rc = pending_settled(s);
 	agent_http_release(&h);
 	return rc;
 }
@@ -364,6 +436,8 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("the pinned hub key in the store is damaged; restore a backup of the home"));
 		goto out;
 	}
+	if (agent_area_load(&s.area, s.info.scope_kind, s.info.scope_code) != AGENT_OK)
+		goto out;
 	if (!files_ready(&s, ca, cert, key))
 		goto out;
 	r = agent_store_load_key(ctx);
@@ -400,5 +474,7 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 out:
 	agent_net_close(&s.net);
 	proto_key_free(s.hub_key);
+	agent_area_release(&s.area);
+	agent_pull_pending_release(&s.pending);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <curl/curl.h>
 #include "net.h"
+#include "utf8.h"
 
 #ifndef MAIAM_VERSION
 #define MAIAM_VERSION "dev"
@@ -340,11 +341,38 @@ void agent_http_message(const agent_http *h, char *out, size_t n)
 	const char *json = (const char *)h->body.data;
 
 	if (json && agent_json_get_str(json, h->body.len, "message", out, n) == 1 && *out) {
-		/* one line: the hub's text is a single line, but do not trust it */
-		for (char *p = out; *p; p++)
-			if ((unsigned char)*p < ' ')
-				*p = ' ';
+		/* one line, and no terminal control (ESC, CSI U+009B...): the hub's
+		 * text is shown as it is, but not trusted */
+		agent_utf8_printable(out);
 		return;
 	}
 	snprintf(out, n, _("the hub answered HTTP %ld without an explanation"), h->status);
+}
+
+static const char *skip_space(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	return p;
+}
+
+int agent_pem_single(const char *pem, const char *label)
+{
+	char begin[64], end[64];
+	const char *p = skip_space(pem), *e;
+	size_t bl, el;
+
+	snprintf(begin, sizeof begin, "-----BEGIN %s-----", label);
+	snprintf(end, sizeof end, "-----END %s-----", label);
+	bl = strlen(begin);
+	el = strlen(end);
+	if (strncmp(p, begin, bl) != 0)
+		return 0;
+	e = strstr(p + bl, end);
+	/* no second block, of any label, inside or after this one */
+	if (!e || strstr(p + bl, "-----BEGIN") != NULL)
+		return 0;
+	if (strstr(e + el, "-----") != NULL)
+		return 0;
+	return *skip_space(e + el) == '\0';
 }

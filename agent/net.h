@@ -67,6 +67,13 @@ int agent_net_base(const char *url, char *base, size_t n);
 void agent_http_message(const agent_http *h, char *out, size_t n);
 
 /*
+ * Is pem exactly one PEM block of this label ("PUBLIC KEY", "CERTIFICATE"),
+ * with nothing before or after it but whitespace? A second key or certificate
+ * appended to an enrolment answer would be read by nobody and kept by us.
+ */
+int agent_pem_single(const char *pem, const char *label);
+
+/*
  * jsonread.c: read members of a JSON object (the hub's answers). path is a
  * member name, or "outer.inner" for one level of nesting. Strings are
  * unescaped into out (UTF-8). 1 found, 0 absent, -1 malformed, wrong type

@@ -5,6 +5,7 @@
  * the whole answer and the new cursor or neither (the next pull repeats it).
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include "store.h"
 #include "sync.h"
@@ -111,11 +112,55 @@ proto_result agent_cursor_save(agent_ctx *ctx, int64_t cursor)
 	return agent_meta_set(ctx, "pull_cursor", buf);
 }
 
-int agent_pull_apply(agent_ctx *ctx, const proto_changeset *cs, int64_t cursor,
-		     proto_merge_stats *stats)
+/* The laptop's own checks of a pull answer, inside the merge transaction:
+ * 0 passed and merged, AGENT_HUB_REFUSED or AGENT_FAIL (printed). */
+static int pull_checked_merge(agent_ctx *ctx, const agent_area *area, const proto_changeset *cs,
+			      agent_pull_pending *pending, proto_merge_stats *stats)
+{
+	char why[256];
+	uint8_t *before = NULL;
+	proto_result r;
+	int k, rc = AGENT_FAIL;
+
+	k = agent_pull_check_own(ctx->key_id, cs, why, sizeof why);
+	if (k == 0) {
+		before = proto_malloc(cs->nrecords ? cs->nrecords : 1);
+		k = before ? agent_pull_area_mark(ctx->db, area, cs, before) : -1;
+	}
+	if (k == 0) {
+		r = proto_merge(ctx->db, cs, stats);
+		if (r != PROTO_OK) {
+			agent_err_proto(_("cannot merge the hub's updates"), r,
+					_("nothing was changed; run 'maiam-agent sync' again"));
+			goto out;
+		}
+		k = agent_pull_area_check(ctx->db, area, cs, before, pending, why, sizeof why);
+	}
+	if (k < 0) {
+		agent_err(_("cannot check the hub's updates against the store: %s; run 'maiam-agent sync' again"),
+			  sqlite3_errmsg(ctx->db));
+		goto out;
+	}
+	if (k > 0) {
+		agent_err(_("the hub sent updates this laptop refuses: %s; nothing was merged: ask the operator to check the hub"),
+			  why);
+		rc = AGENT_HUB_REFUSED;
+		goto out;
+	}
+	rc = AGENT_OK;
+out:
+	free(before);
+	return rc;
+}
+
+int agent_pull_apply(agent_ctx *ctx, const agent_area *area, const proto_changeset *cs,
+		     int64_t cursor, agent_pull_pending *pending, proto_merge_stats *stats)
 {
 	uint64_t wall = proto_wall_ms();
+	proto_merge_stats got;
 	proto_result r;
+	size_t npending;
+	int rc;
 
 	if (agent_tx_begin(ctx) != AGENT_OK)
 		return AGENT_FAIL;
@@ -130,14 +175,29 @@ int agent_pull_apply(agent_ctx *ctx, const proto_changeset *cs, int64_t cursor,
 		}
 	}
 	ctx->meta_dirty = 1;
-	r = proto_merge(ctx->db, cs, stats);
-	if (r == PROTO_OK)
-		r = agent_cursor_save(ctx, cursor);
+	/* stats count only what is committed */
+	memset(&got, 0, sizeof got);
+	npending = pending ? pending->n : 0;
+	rc = pull_checked_merge(ctx, area, cs, pending, &got);
+	if (rc != AGENT_OK)
+		goto fail;
+	r = agent_cursor_save(ctx, cursor);
 	if (r != PROTO_OK) {
-		agent_tx_rollback(ctx);
-		agent_err_proto(_("cannot merge the hub's updates"), r,
+		agent_err_proto(_("cannot save the pull cursor"), r,
 				_("nothing was changed; run 'maiam-agent sync' again"));
-		return AGENT_FAIL;
+		rc = AGENT_FAIL;
+		goto fail;
 	}
-	return agent_tx_commit(ctx);
+	rc = agent_tx_commit(ctx);
+	if (rc != AGENT_OK)
+		goto fail;
+	stats->applied += got.applied;
+	stats->conflicts += got.conflicts;
+	return AGENT_OK;
+fail:
+	agent_tx_rollback(ctx);
+	/* what was noted of an answer not merged is not pending */
+	if (pending)
+		pending->n = npending;
+	return rc;
 }

@@ -30,13 +30,65 @@ int agent_sealed_next(agent_ctx *ctx, uint64_t after, uint64_t *seq, uint8_t has
 /* The hub holds change-set seq: mark it acknowledged (its own commit). */
 proto_result agent_sealed_ack(agent_ctx *ctx, uint64_t seq, const char *when);
 
+/* Exit code of sync when the hub sent what this laptop refuses (a record in
+ * its own name or outside its area, a cursor that moved back): not a network
+ * problem to retry, not a refusal of ours; the operator must look at the hub. */
+#define AGENT_HUB_REFUSED 5
+
+/* The laptop's area, from its enrolment scope (pull_check.c). */
+typedef struct agent_area {
+	int district;       /* 1: code is a district, 0: a commune */
+	int64_t code;
+	proto_units units;  /* district: which communes it holds */
+	int have_units;
+} agent_area;
+
+/* AGENT_OK, or AGENT_FAIL (printed): unknown kind, no units file for a district. */
+int agent_area_load(agent_area *a, const char *kind, int64_t code);
+void agent_area_release(agent_area *a);
+/* Is commune one of the area's? */
+int agent_area_has(const agent_area *a, int64_t commune);
+
+/* Households taken on trust from a pull answer that said "more" (below). */
+typedef struct agent_pull_pending {
+	proto_id *a;
+	size_t n, cap;
+} agent_pull_pending;
+/* Beyond this many, an answer with more households elsewhere is refused. */
+#define AGENT_PULL_PENDING_MAX 65536u
+void agent_pull_pending_release(agent_pull_pending *p);
+
 /*
- * Merge one verified pull answer and store the new cursor in one transaction,
- * moving the clock past every stamp in it. AGENT_OK, or AGENT_FAIL (printed;
- * nothing merged, cursor unchanged).
+ * The checks of one verified pull answer (pull_check.c). Each returns 0 when
+ * the answer passes, 1 when it is refused (why says which record and why),
+ * -1 on a store error. check_own: a record whose writer is this laptop's key
+ * (own). area_mark, before the merge, notes where each record's anchor
+ * (household, unit, voided event) is in the store (before[] has one byte per
+ * record); area_check, after the merge in the same transaction, refuses a
+ * record whose anchor is in the area neither before nor after. One exception:
+ * when pending is not NULL (the answer said "more"), a household the laptop
+ * did not hold that is elsewhere after the merge is noted in pending instead,
+ * because a household that moved into the area comes with its history first
+ * and the record that moves it may be in the next answer; pending_check, at
+ * the end of the pull, refuses any of them still outside the area.
  */
-int agent_pull_apply(agent_ctx *ctx, const proto_changeset *cs, int64_t cursor,
-		     proto_merge_stats *stats);
+int agent_pull_check_own(uint64_t own, const proto_changeset *cs, char *why, size_t n);
+int agent_pull_area_mark(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
+			 uint8_t *before);
+int agent_pull_area_check(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
+			  const uint8_t *before, agent_pull_pending *pending, char *why, size_t n);
+int agent_pull_pending_check(sqlite3 *db, const agent_area *a, const agent_pull_pending *pending,
+			     char *why, size_t n);
+
+/*
+ * Check (above) and merge one verified pull answer and store the new cursor
+ * in one transaction, moving the clock past every stamp in it. AGENT_OK,
+ * AGENT_HUB_REFUSED (printed: a record is not this laptop's to take), or
+ * AGENT_FAIL (printed); on either failure nothing is merged and the cursor
+ * is unchanged.
+ */
+int agent_pull_apply(agent_ctx *ctx, const agent_area *area, const proto_changeset *cs,
+		     int64_t cursor, agent_pull_pending *pending, proto_merge_stats *stats);
 /* A pull with nothing for us still moves the cursor. */
 proto_result agent_cursor_save(agent_ctx *ctx, int64_t cursor);
 

@@ -1,0 +1,297 @@
+/*
+ * pull_check.c - the laptop trusts only what is its own: a pull answer that
+ * verifies with the pinned hub key is still refused as a whole when one of
+ * its records claims this laptop's own writer id or lands outside the
+ * laptop's area (docs/SYNC.md, "What the laptop refuses from the hub").
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "store.h"
+#include "sync.h"
+
+int agent_area_load(agent_area *a, const char *kind, int64_t code)
+{
+	char path[AGENT_PATH_MAX], err[256];
+
+	memset(a, 0, sizeof *a);
+	a->code = code;
+	if (strcmp(kind, "commune") == 0)
+		return AGENT_OK;
+	if (strcmp(kind, "district") != 0) {
+		agent_err(_("the store's enrolment names an unknown scope '%s'; restore a backup of the home"),
+			  kind);
+		return AGENT_FAIL;
+	}
+	a->district = 1;
+	/* which communes a district holds: without the units we could not say,
+	 * and a check that cannot say must not pass */
+	if (agent_data_path("data/soc-trang-units.csv", path, sizeof path) != 0 ||
+	    proto_units_load(path, &a->units, err, sizeof err) != PROTO_OK) {
+		agent_err(_("cannot read the admin units 'data/soc-trang-units.csv' needed to check the hub's updates for district %lld; reinstall maiam-agent or set MAIAM_DATA_DIR"),
+			  (long long)code);
+		return AGENT_FAIL;
+	}
+	a->have_units = 1;
+	return AGENT_OK;
+}
+
+void agent_area_release(agent_area *a)
+{
+	if (a && a->have_units)
+		proto_units_release(&a->units);
+	if (a)
+		a->have_units = 0;
+}
+
+int agent_area_has(const agent_area *a, int64_t commune)
+{
+	const proto_unit *u;
+
+	if (commune <= 0 || commune > 0x7fffffff)
+		return 0;
+	if (!a->district)
+		return commune == a->code;
+	u = a->have_units ? proto_units_find(&a->units, (int)commune) : NULL;
+	return u && u->level == PROTO_UNIT_COMMUNE &&
+	       proto_units_district_of(&a->units, (int)commune) == a->code;
+}
+
+/* A contribution to a unit as a whole: a commune of the area, or the district itself. */
+static int unit_in(const agent_area *a, int64_t unit)
+{
+	return agent_area_has(a, unit) || (a->district && unit == a->code);
+}
+
+static const char *kind_name(uint8_t kind)
+{
+	const char *n = proto_kind_name(kind);
+	return n ? n : "record";
+}
+
+int agent_pull_check_own(uint64_t own, const proto_changeset *cs, char *why, size_t n)
+{
+	char id[40];
+
+	/* the hub never relays a laptop's own records back to it (route_pull.c):
+	 * one that claims our writer id was made by someone else in our name */
+	for (size_t i = 0; i < cs->nrecords; i++) {
+		if (cs->records[i].writer != own)
+			continue;
+		agent_id_format(cs->records[i].id, id);
+		snprintf(why, n, _("record %zu (%s %s) claims to be written by this laptop"), i + 1,
+			 kind_name(cs->records[i].kind), id);
+		return 1;
+	}
+	return 0;
+}
+
+static const proto_field *field_of(const proto_record *rec, uint8_t field)
+{
+	for (size_t i = 0; i < rec->nfields; i++)
+		if (rec->fields[i].field == field)
+			return &rec->fields[i];
+	return NULL;
+}
+
+/* 1 and *commune when the store holds household id with a commune, 0 if not, -1 error. */
+static int household_commune(sqlite3 *db, proto_id id, int64_t *commune)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	if (sqlite3_prepare_v2(db, "SELECT commune FROM household WHERE id_origin = ? AND id_serial = ?"
+				   " AND commune IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, proto_u2i(id.origin));
+	sqlite3_bind_int64(st, 2, proto_u2i(id.serial));
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*commune = sqlite3_column_int64(st, 0);
+		rc = 1;
+	} else if (step == SQLITE_DONE) {
+		rc = 0;
+	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Where a record's anchor is, by the store: */
+enum { AREA_OUT = 0, AREA_IN = 1, AREA_UNKNOWN = 2 /* a household the store does not hold */ };
+
+static int household_in(sqlite3 *db, const agent_area *a, proto_id id, int *in, proto_id *hh)
+{
+	int64_t commune = 0;
+	int k = household_commune(db, id, &commune);
+
+	if (k < 0)
+		return -1;
+	*hh = id;
+	*in = k == 0 ? AREA_UNKNOWN : agent_area_has(a, commune) ? AREA_IN : AREA_OUT;
+	return 0;
+}
+
+/* The anchor of an event the store holds: its household, or its unit. */
+static int event_in(sqlite3 *db, const agent_area *a, proto_id target, int *in, proto_id *hh)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	if (sqlite3_prepare_v2(db, "SELECT household_origin, household_serial, NULL FROM milestone"
+				   " WHERE id_origin = ?1 AND id_serial = ?2 UNION ALL"
+				   " SELECT household_origin, household_serial, unit FROM contribution"
+				   " WHERE id_origin = ?1 AND id_serial = ?2 LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, proto_u2i(target.origin));
+	sqlite3_bind_int64(st, 2, proto_u2i(target.serial));
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		/* a void of an event this laptop never held voids nothing it shows;
+		 * if the event comes later, it is checked then */
+		*in = AREA_IN;
+		rc = 0;
+	} else if (step == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			proto_id id = { proto_i2u(sqlite3_column_int64(st, 0)),
+					proto_i2u(sqlite3_column_int64(st, 1)) };
+
+			rc = household_in(db, a, id, in, hh);
+			/* an event of ours anchors a household we hold: unknown is out */
+			if (*in == AREA_UNKNOWN)
+				*in = AREA_OUT;
+		} else {
+			*in = unit_in(a, sqlite3_column_int64(st, 2)) ? AREA_IN : AREA_OUT;
+			rc = 0;
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Is this record's anchor (household, unit or voided event) in the area, by
+ * the store now? AREA_*; *hh is the anchor household, if one. */
+static int record_in(sqlite3 *db, const agent_area *a, const proto_record *rec, int *in, proto_id *hh)
+{
+	const proto_field *f;
+
+	*in = AREA_OUT;
+	hh->origin = hh->serial = 0;
+	switch (rec->kind) {
+	case PROTO_KIND_HOUSEHOLD:
+		return household_in(db, a, rec->id, in, hh);
+	case PROTO_KIND_MILESTONE:
+		f = field_of(rec, PROTO_MS_HOUSEHOLD);
+		return f && f->value.type == PROTO_V_REF ? household_in(db, a, f->value.ref, in, hh) : 0;
+	case PROTO_KIND_CONTRIBUTION:
+		f = field_of(rec, PROTO_CT_HOUSEHOLD);
+		if (f && f->value.type == PROTO_V_REF)
+			return household_in(db, a, f->value.ref, in, hh);
+		f = field_of(rec, PROTO_CT_UNIT);
+		*in = f && f->value.type == PROTO_V_INT && unit_in(a, f->value.i) ? AREA_IN : AREA_OUT;
+		return 0;
+	case PROTO_KIND_VOID:
+		f = field_of(rec, PROTO_VO_TARGET);
+		return f && f->value.type == PROTO_V_REF ? event_in(db, a, f->value.ref, in, hh) : 0;
+	default:
+		return 0;
+	}
+}
+
+int agent_pull_area_mark(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
+			 uint8_t *before)
+{
+	for (size_t i = 0; i < cs->nrecords; i++) {
+		proto_id hh;
+		int in;
+
+		if (record_in(db, a, &cs->records[i], &in, &hh) != 0)
+			return -1;
+		before[i] = (uint8_t)in;
+	}
+	return 0;
+}
+
+static void outside(const agent_area *a, size_t i, const char *kind, proto_id id, char *why, size_t n)
+{
+	char ids[40];
+
+	agent_id_format(id, ids);
+	snprintf(why, n, _("record %zu (%s %s) is outside this laptop's %s %lld"), i, kind, ids,
+		 a->district ? _("district") : _("commune"), (long long)a->code);
+}
+
+static int pending_add(agent_pull_pending *p, proto_id hh)
+{
+	if (p->n > 0 && proto_id_eq(p->a[p->n - 1], hh))
+		return 0;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		proto_id *a;
+
+		if (cap > AGENT_PULL_PENDING_MAX)
+			return 1;
+		a = proto_realloc(p->a, cap * sizeof *a);
+		if (!a)
+			return -1;
+		p->a = a;
+		p->cap = cap;
+	}
+	p->a[p->n++] = hh;
+	return 0;
+}
+
+int agent_pull_area_check(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
+			  const uint8_t *before, agent_pull_pending *pending, char *why, size_t n)
+{
+	for (size_t i = 0; i < cs->nrecords; i++) {
+		proto_id hh;
+		int in, k;
+
+		/* in the area after the merge, or before it: a household that
+		 * moved out of the area comes with the record that says where */
+		if (before[i] == AREA_IN)
+			continue;
+		if (record_in(db, a, &cs->records[i], &in, &hh) != 0)
+			return -1;
+		if (in == AREA_IN)
+			continue;
+		/* a household new to the laptop and elsewhere: its history, relayed
+		 * in ledger order, may precede the record that moves it in, in a
+		 * later answer of the same pull; it is settled at the end */
+		if (pending && before[i] == AREA_UNKNOWN && hh.serial) {
+			k = pending_add(pending, hh);
+			if (k < 0)
+				return -1;
+			if (k == 0)
+				continue;
+		}
+		outside(a, i + 1, kind_name(cs->records[i].kind), cs->records[i].id, why, n);
+		return 1;
+	}
+	return 0;
+}
+
+int agent_pull_pending_check(sqlite3 *db, const agent_area *a, const agent_pull_pending *pending,
+			     char *why, size_t n)
+{
+	for (size_t i = 0; i < pending->n; i++) {
+		proto_id hh;
+		int in;
+
+		if (household_in(db, a, pending->a[i], &in, &hh) != 0)
+			return -1;
+		if (in == AREA_IN)
+			continue;
+		outside(a, i + 1, _("household"), pending->a[i], why, n);
+		return 1;
+	}
+	return 0;
+}
+
+void agent_pull_pending_release(agent_pull_pending *p)
+{
+	free(p->a);
+	memset(p, 0, sizeof *p);
+}
