@@ -13,7 +13,8 @@
 /* 2: hub_ledger_area (the pull index). A version-1 hub gains the table; its
  * older ledger rows are not indexed and every pull still reads them
  * ('area_from' in hub_meta is the first indexed row). */
-#define HUB_STORE_VERSION "2"
+/* 3: hub_refused (refused links) and hub_quota (per agent per day), issue 9. */
+#define HUB_STORE_VERSION "3"
 
 static const char hub_tables_sql[] =
 	"CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -45,7 +46,18 @@ static const char hub_tables_sql[] =
 	"CREATE TABLE IF NOT EXISTS hub_move ("
 	" ledger INTEGER NOT NULL, id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
 	" from_commune INTEGER NOT NULL,"
-	" PRIMARY KEY (ledger, id_origin, id_serial)) WITHOUT ROWID;";
+	" PRIMARY KEY (ledger, id_origin, id_serial)) WITHOUT ROWID;"
+	/* verified change-sets refused on their content: they hold their place in
+	 * the origin's chain (docs/HUB.md, "Refused links"); never relayed */
+	"CREATE TABLE IF NOT EXISTS hub_refused ("
+	" origin INTEGER NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL, prev BLOB NOT NULL,"
+	" received INTEGER NOT NULL, status INTEGER NOT NULL, code TEXT NOT NULL,"
+	" message TEXT NOT NULL, PRIMARY KEY (origin, seq));"
+	/* what each agent sent per day (Vietnam time), for the daily quotas */
+	"CREATE TABLE IF NOT EXISTS hub_quota ("
+	" agent INTEGER NOT NULL, day TEXT NOT NULL,"
+	" records INTEGER NOT NULL CHECK (records >= 0), bytes INTEGER NOT NULL CHECK (bytes >= 0),"
+	" PRIMARY KEY (agent, day)) WITHOUT ROWID;";
 
 /* Rows from here on are in hub_ledger_area; rows before it are read by every pull. */
 static int set_area_from(sqlite3 *db)
@@ -81,6 +93,10 @@ int hub_store_migrate(sqlite3 *db)
 	case 1:
 		if (strcmp(have, "1") == 0) {
 			if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
+				goto fail;
+		} else if (strcmp(have, "2") == 0) {
+			/* the new tables came with hub_tables_sql */
+			if (hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 				goto fail;
 		} else if (strcmp(have, HUB_STORE_VERSION) != 0) {
 			goto fail; /* newer hub tables than this program knows */
@@ -447,12 +463,12 @@ int hub_agent_each(sqlite3 *db, int64_t now, hub_agent_row_cb cb, void *arg)
 	return rc;
 }
 
-int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32])
+/* The highest seq of origin in one table (0 if none) and its hash. */
+static int head_in(sqlite3 *db, sqlite3_stmt *st, uint64_t origin, uint64_t *seq, uint8_t hash[32])
 {
-	sqlite3_stmt *st = prep(db, "SELECT seq, hash FROM hub_ledger WHERE origin = ?"
-				    " ORDER BY seq DESC LIMIT 1");
 	int rc = -1, step;
 
+	(void)db;
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, proto_u2i(origin));
@@ -470,8 +486,27 @@ int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32
 	return rc;
 }
 
+int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32])
+{
+	uint64_t rseq = 0;
+	uint8_t rhash[32];
+
+	/* two index lookups, not a sort of the union */
+	if (head_in(db, prep(db, "SELECT seq, hash FROM hub_ledger WHERE origin = ?"
+				 " ORDER BY seq DESC LIMIT 1"), origin, seq, hash) ||
+	    head_in(db, prep(db, "SELECT seq, hash FROM hub_refused WHERE origin = ?"
+				 " ORDER BY seq DESC LIMIT 1"), origin, &rseq, rhash))
+		return -1;
+	if (rseq > *seq) {
+		*seq = rseq;
+		memcpy(hash, rhash, 32);
+	}
+	return 0;
+}
+
 int hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[32])
 {
+	hub_refused_link link;
 	sqlite3_stmt *st = prep(db, "SELECT hash FROM hub_ledger WHERE origin = ? AND seq = ?");
 	int rc = -1, step;
 
@@ -487,6 +522,13 @@ int hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[
 		rc = 1;
 	}
 	unprep(st);
+	if (rc != 0)
+		return rc;
+	rc = hub_refused_get(db, origin, seq, &link);
+	if (rc == 1) {
+		memcpy(hash, link.hash, 32);
+		rc = 2;
+	}
 	return rc;
 }
 
@@ -827,4 +869,150 @@ int hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg)
 	}
 	unprep(st);
 	return rc;
+}
+
+/* ---- issue 9: refused links, held entities, quotas ---------------------- */
+
+int hub_refused_add(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t hash[32],
+		    const uint8_t prev[32], int status, const char *code, const char *message,
+		    int64_t now)
+{
+	sqlite3_stmt *st = prep(db, "INSERT INTO hub_refused(origin, seq, hash, prev, received,"
+				    " status, code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	int rc = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, proto_u2i(origin));
+	sqlite3_bind_int64(st, 2, proto_u2i(seq));
+	sqlite3_bind_blob(st, 3, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, prev, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int(st, 6, status);
+	sqlite3_bind_text(st, 7, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, message, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	unprep(st);
+	return rc;
+}
+
+int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out)
+{
+	sqlite3_stmt *st = prep(db, "SELECT hash, prev, status, code, message FROM hub_refused"
+				    " WHERE origin = ? AND seq = ?");
+	int rc = -1, step;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, proto_u2i(origin));
+	sqlite3_bind_int64(st, 2, proto_u2i(seq));
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		rc = 0;
+	} else if (step == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 &&
+		   sqlite3_column_bytes(st, 1) == 32) {
+		memcpy(out->hash, sqlite3_column_blob(st, 0), 32);
+		memcpy(out->prev, sqlite3_column_blob(st, 1), 32);
+		out->status = sqlite3_column_int(st, 2);
+		snprintf(out->code, sizeof(out->code), "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(out->message, sizeof(out->message), "%s",
+			 (const char *)sqlite3_column_text(st, 4));
+		rc = 1;
+	}
+	unprep(st);
+	return rc;
+}
+
+int hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id)
+{
+	static const char hh[] = "SELECT 1 FROM household WHERE id_origin = ? AND id_serial = ?";
+	static const char ms[] = "SELECT 1 FROM milestone WHERE id_origin = ? AND id_serial = ?";
+	static const char ct[] = "SELECT 1 FROM contribution WHERE id_origin = ? AND id_serial = ?";
+	static const char vo[] = "SELECT 1 FROM void_event WHERE id_origin = ? AND id_serial = ?";
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	switch (kind) {
+	case PROTO_KIND_HOUSEHOLD: st = prep(db, hh); break;
+	case PROTO_KIND_MILESTONE: st = prep(db, ms); break;
+	case PROTO_KIND_CONTRIBUTION: st = prep(db, ct); break;
+	case PROTO_KIND_VOID: st = prep(db, vo); break;
+	default: return 0;
+	}
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, proto_u2i(id.origin));
+	sqlite3_bind_int64(st, 2, proto_u2i(id.serial));
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = 1;
+	else if (step == SQLITE_DONE)
+		rc = 0;
+	unprep(st);
+	return rc;
+}
+
+int hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records, int64_t *bytes)
+{
+	sqlite3_stmt *st = prep(db, "SELECT records, bytes FROM hub_quota WHERE agent = ? AND day = ?");
+	int rc = -1, step;
+
+	*records = 0;
+	*bytes = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, proto_u2i(agent));
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*records = sqlite3_column_int64(st, 0);
+		*bytes = sqlite3_column_int64(st, 1);
+		rc = 0;
+	} else if (step == SQLITE_DONE) {
+		rc = 0;
+	}
+	unprep(st);
+	return rc;
+}
+
+int hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records, int64_t bytes)
+{
+	sqlite3_stmt *st = prep(db, "INSERT INTO hub_quota(agent, day, records, bytes) VALUES (?, ?, ?, ?)"
+				    " ON CONFLICT(agent, day) DO UPDATE SET records = records + excluded.records,"
+				    " bytes = bytes + excluded.bytes");
+	int rc = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, proto_u2i(agent));
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, records);
+	sqlite3_bind_int64(st, 4, bytes);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	unprep(st);
+	return rc;
+}
+
+int hub_rejection_add_once(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
+			   const char *code, const char *message, int64_t now)
+{
+	sqlite3_stmt *st = prep(db, "SELECT 1 FROM hub_rejection WHERE source = ? AND origin = ?"
+				    " AND seq = ? AND code = ?");
+	int step;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, proto_u2i(origin));
+	sqlite3_bind_int64(st, 3, proto_u2i(seq));
+	sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	unprep(st);
+	if (step == SQLITE_ROW)
+		return 0;
+	if (step != SQLITE_DONE)
+		return -1;
+	return hub_rejection_add(db, source, origin, seq, code, message, now) ? -1 : 1;
 }
