@@ -129,6 +129,7 @@ typedef struct hub_ledger_row {
 	uint64_t origin, seq;
 	const uint8_t *hash, *sealed; /* borrowed until the callback returns */
 	size_t hash_len, len;
+	int64_t received;             /* hub_ledger_each_by_origin only (else 0) */
 } hub_ledger_row;
 typedef int (*hub_ledger_full_cb)(void *arg, const hub_ledger_row *row);
 /*
@@ -158,7 +159,8 @@ hub_pull_cache *hub_pull_cache_new(void);
 void hub_pull_cache_free(hub_pull_cache *c);
 proto_result hub_pull_cache_open(hub_pull_cache *c, const hub_ledger_row *row,
 				 const proto_changeset **cs, proto_changeset *scratch);
-/* Every ledger row with its stored seq and hash, by origin then seq (for audit). */
+/* Every ledger row with its stored seq, hash and received time, by origin
+ * then seq (for audit). */
 int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg);
 int hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
 		      const char *code, const char *message, int64_t now);

@@ -643,6 +643,7 @@ static void ledger_row_at(sqlite3_stmt *st, int col, int64_t id, hub_ledger_row 
 	r->hash_len = (size_t)sqlite3_column_bytes(st, col + 2);
 	r->sealed = sqlite3_column_blob(st, col + 3);
 	r->len = (size_t)sqlite3_column_bytes(st, col + 3);
+	r->received = 0;
 }
 
 int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
@@ -703,7 +704,7 @@ out:
 
 int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg)
 {
-	sqlite3_stmt *st = prep(db, "SELECT id, origin, seq, hash, sealed FROM hub_ledger"
+	sqlite3_stmt *st = prep(db, "SELECT id, origin, seq, hash, sealed, received FROM hub_ledger"
 				    " ORDER BY origin, seq");
 	int rc = -1, step;
 
@@ -712,6 +713,7 @@ int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		hub_ledger_row row;
 		ledger_row_at(st, 1, sqlite3_column_int64(st, 0), &row);
+		row.received = sqlite3_column_int64(st, 5);
 		if (cb(arg, &row))
 			break;
 	}
