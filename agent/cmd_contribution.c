@@ -10,7 +10,7 @@
 #include "store.h"
 #include "validate.h"
 
-#define VND_MAX 1000000000000000LL /* 10^15 VND: far above any real gift */
+#define CT PROTO_KIND_CONTRIBUTION
 
 static void help(FILE *f)
 {
@@ -48,24 +48,29 @@ static int check(agent_ctx *ctx, agent_opt *o, ct_in *in, const char *today)
 		agent_err(_("a contribution needs --money, --labour-days or --material; give at least one"));
 		return AGENT_USAGE;
 	}
-	if (agent_check_enum(o[1].value, agent_sources, in->source, sizeof in->source, err, sizeof err))
+	if (agent_check_enum(CT, PROTO_CT_SOURCE, o[1].value, in->source, sizeof in->source, err,
+			     sizeof err))
 		bad = "source";
-	else if (in->donor && agent_check_text(in->donor, 200, err, sizeof err))
+	else if (in->donor && agent_check_text(CT, PROTO_CT_DONOR, in->donor, err, sizeof err))
 		bad = "donor";
-	else if (o[3].value && agent_check_amount(o[3].value, 1, VND_MAX, &in->money, err, sizeof err))
+	/* a gift of 0 VND or 0 days is a typing mistake here, though the rulebook allows it */
+	else if (o[3].value && agent_check_amount(CT, PROTO_CT_MONEY, o[3].value, 1, &in->money, err,
+						  sizeof err))
 		bad = "money";
-	else if (o[4].value && agent_check_amount(o[4].value, 1, 1000000, &in->labour, err, sizeof err))
+	else if (o[4].value && agent_check_amount(CT, PROTO_CT_LABOUR, o[4].value, 1, &in->labour, err,
+						  sizeof err))
 		bad = "labour-days";
-	else if (in->material && (!*in->material || agent_check_text(in->material, 500, err, sizeof err))) {
+	else if (in->material && (!*in->material ||
+				  agent_check_text(CT, PROTO_CT_MATERIAL, in->material, err, sizeof err))) {
 		if (!*in->material)
 			snprintf(err, sizeof err, "%s", _("must not be empty"));
 		bad = "material";
-	} else if (o[6].value && agent_check_amount(o[6].value, 0, VND_MAX, &in->material_value, err,
-						   sizeof err))
+	} else if (o[6].value && agent_check_amount(CT, PROTO_CT_MATERIAL_VALUE, o[6].value, 0,
+						   &in->material_value, err, sizeof err))
 		bad = "material-value";
 	else if (agent_check_date(in->date, ctx->period_start, ctx->period_end, err, sizeof err))
 		bad = "date";
-	else if (in->note && agent_check_text(in->note, 2000, err, sizeof err))
+	else if (in->note && agent_check_text(CT, PROTO_CT_NOTE, in->note, err, sizeof err))
 		bad = "note";
 	if (bad) {
 		agent_err(_("--%s: %s"), bad, err);
@@ -105,7 +110,8 @@ static int add(agent_ctx *ctx, int argc, char **argv)
 	agent_opt opts[] = { { "household", 1, NULL }, { "source", 1, NULL }, { "donor", 1, NULL },
 			     { "money", 1, NULL }, { "labour-days", 1, NULL }, { "material", 1, NULL },
 			     { "material-value", 1, NULL }, { "date", 1, NULL }, { "note", 1, NULL } };
-	char today[11], full[40];
+	char today[11], full[40], err[512];
+	const char *column = NULL;
 	proto_changeset cs;
 	proto_id hh, id;
 	proto_result r;
@@ -133,6 +139,13 @@ static int add(agent_ctx *ctx, int argc, char **argv)
 	id.serial = agent_take_serial(ctx);
 	r = agent_cs_init(ctx, &cs);
 	if (!r) r = build(ctx, &cs, id, &in, in.household ? &hh : NULL);
+	if (!r && agent_check_changeset(ctx, &cs, &column, err, sizeof err) != 0) {
+		/* the options were checked one by one above: this is the rulebook's last word */
+		agent_err(_("%s: %s"), column, err);
+		proto_changeset_release(&cs);
+		rc = AGENT_USAGE;
+		goto fail;
+	}
 	if (!r) r = agent_store_record(ctx, &cs);
 	proto_changeset_release(&cs);
 	if (r != PROTO_OK) {

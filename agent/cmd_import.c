@@ -163,6 +163,7 @@ static void bad_row(importer *im, size_t line, const char *fmt, ...)
 static int do_row(importer *im, agent_csv *csv)
 {
 	char err[512], ref[32];
+	const char *column = NULL;
 	agent_hh h;
 	nid_slot *dup;
 	proto_id id;
@@ -231,8 +232,17 @@ static int do_row(importer *im, agent_csv *csv)
 	}
 	id.origin = im->ctx->key_id;
 	id.serial = agent_take_serial(im->ctx);
-	if (agent_hh_build(im->ctx, &im->cs, id, &h, agent_stamp(im->ctx), 1) != PROTO_OK)
+	if (agent_hh_build(im->ctx, &im->cs, id, &h, agent_stamp(im->ctx), 1) != PROTO_OK) {
 		rc = -1;
+		goto out;
+	}
+	/* agent_hh_set checked each cell: this is the rulebook's last word on the row */
+	if (agent_check_record(im->ctx, &im->cs.records[im->cs.nrecords - 1], &column, err,
+			       sizeof err) != 0) {
+		bad_row(im, csv->row_line, _("column '%s': %s"), column, err);
+		rc = -1;
+		goto out;
+	}
 	if (im->jout) {
 		char full[40];
 

@@ -66,7 +66,7 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 {
 	agent_opt opts[] = { { "date", 1, NULL }, { "note", 1, NULL }, { "force", 1, NULL } };
 	char *pos[2], today[11], err[512], why[512], full[40];
-	const char *date, *note, *force, *ref;
+	const char *date, *note, *force, *ref, *column = NULL;
 	proto_changeset cs;
 	agent_row row;
 	stages s;
@@ -100,12 +100,16 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("--date: %s%s"), err, opts[0].value ? "" : _(" (no --date given: pass the day the stage was reached)"));
 		return AGENT_USAGE;
 	}
-	if (note && agent_check_text(note, 2000, err, sizeof err) != 0) {
+	if (note && agent_check_text(PROTO_KIND_MILESTONE, PROTO_MS_NOTE, note, err, sizeof err) != 0) {
 		agent_err(_("--note: %s"), err);
 		return AGENT_USAGE;
 	}
-	if (force && (!*force || agent_check_text(force, 2000, err, sizeof err) != 0)) {
+	if (force && !*force) {
 		agent_err(_("--force: give the reason why the stage is recorded out of order"));
+		return AGENT_USAGE;
+	}
+	if (force && agent_check_text(PROTO_KIND_MILESTONE, PROTO_MS_FORCED, force, err, sizeof err) != 0) {
+		agent_err(_("--force: %s"), err);
 		return AGENT_USAGE;
 	}
 	rc = agent_tx_begin(ctx);
@@ -136,6 +140,13 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	if (!r) r = proto_changeset_add_text(&cs, PROTO_MS_DATE, 0, date, strlen(date));
 	if (!r && note) r = proto_changeset_add_text(&cs, PROTO_MS_NOTE, 0, note, strlen(note));
 	if (!r && force) r = proto_changeset_add_text(&cs, PROTO_MS_FORCED, 0, force, strlen(force));
+	if (!r && agent_check_changeset(ctx, &cs, &column, err, sizeof err) != 0) {
+		/* every value was checked above: this is the rulebook's last word */
+		agent_err(_("%s: %s"), column, err);
+		proto_changeset_release(&cs);
+		rc = AGENT_USAGE;
+		goto fail;
+	}
 	if (!r) r = agent_store_record(ctx, &cs);
 	proto_changeset_release(&cs);
 	if (r != PROTO_OK) {

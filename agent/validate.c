@@ -1,7 +1,9 @@
 /*
- * validate.c - the rules a value must meet before the agent records it: the
- * same for the CLI and for CSV import, so a list imported from Excel is held
- * to exactly the standard of one typed by hand. Rules are in docs/AGENT.md.
+ * validate.c - the agent's side of the rulebook: what a person typed or a
+ * spreadsheet held is normalised here (trim, squeeze, enum spelling, phone
+ * punctuation, digits to a number), then judged by proto_rules_* - the same
+ * rules the hub applies - and a broken rule is said in the user's language.
+ * The same for the CLI and CSV import. Rules: docs/RULES.md.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -9,28 +11,12 @@
 #include "agent.h"
 #include "validate.h"
 
-const char *const agent_categories[] = { "poor", "near_poor", "housing_hardship",
-					 "policy_family", "other", NULL };
-static const char *const land_statuses[] = { "certified", "uncertified", "family_land",
-					     "rented", "public_land", "other", NULL };
-static const char *const support_kinds[] = { "new_build", "repair", NULL };
-const char *const agent_sources[] = { "mps", "provincial_police", "fatherland_front", "business",
-				      "donor", "household", "other", NULL };
-
 const int agent_hh_user_fields[] = {
 	PROTO_HH_NAME, PROTO_HH_NATIONAL_ID, PROTO_HH_HAMLET, PROTO_HH_ADDRESS,
 	PROTO_HH_MEMBERS, PROTO_HH_CATEGORY, PROTO_HH_LAND_STATUS, PROTO_HH_CONDITION,
 	PROTO_HH_PHONE, PROTO_HH_NOTE, PROTO_HH_SUPPORT_KIND,
 };
 const size_t agent_hh_nuser_fields = sizeof agent_hh_user_fields / sizeof agent_hh_user_fields[0];
-
-/* The 63 province codes that open a CCCD number (Circular 59/2021/TT-BCA). */
-static const short provinces[] = {
-	1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33,
-	34, 35, 36, 37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64,
-	66, 67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94,
-	95, 96,
-};
 
 void agent_hh_option_name(int field, char *out, size_t n)
 {
@@ -42,94 +28,186 @@ void agent_hh_option_name(int field, char *out, size_t n)
 	out[i] = '\0';
 }
 
-int agent_check_national_id(const char *s, char *err, size_t n)
+/* YYYYMMDD (the rulebook's date bounds) as YYYY-MM-DD. */
+static void show_date(int64_t d, char out[11])
 {
-	int code;
-	int found = 0;
+	char buf[40];
 
-	if (strlen(s) != 12 || strspn(s, "0123456789") != 12) {
-		snprintf(err, n, _("must be exactly 12 digits (the CCCD number)"));
-		return -1;
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", (int)(d / 10000 % 10000), (int)(d / 100 % 100),
+		 (int)(d % 100));
+	memcpy(out, buf, 10);
+	out[10] = '\0';
+}
+
+static void enum_list(const proto_violation *v, char *list, size_t n)
+{
+	const char *const *codes = proto_rules_enum(v->kind, v->field);
+	size_t l = 0;
+
+	list[0] = '\0';
+	for (size_t i = 0; codes && codes[i]; i++) {
+		int w = snprintf(list + l, n - l, "%s%s", i ? ", " : "", codes[i]);
+
+		if (w < 0 || (size_t)w >= n - l)
+			break;
+		l += (size_t)w;
 	}
-	code = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
-	for (size_t i = 0; i < sizeof provinces / sizeof provinces[0]; i++)
-		found |= provinces[i] == code;
-	if (!found) {
-		snprintf(err, n, _("starts with %.3s, which is not a province code; check the CCCD card"), s);
-		return -1;
+}
+
+void agent_rule_message(const proto_violation *v, char *err, size_t n)
+{
+	char a[11], b[11], list[256];
+
+	switch (v->rule) {
+	case PROTO_RULE_REQUIRED:
+		snprintf(err, n, "%s", _("must not be empty"));
+		break;
+	case PROTO_RULE_ENUM:
+		enum_list(v, list, sizeof list);
+		snprintf(err, n, _("'%s' is not one of: %s"), v->value, list);
+		break;
+	case PROTO_RULE_RANGE:
+		if (v->kind == PROTO_KIND_HOUSEHOLD && v->field == PROTO_HH_MEMBERS)
+			snprintf(err, n, _("'%s' must be a whole number of people from %lld to %lld"),
+				 v->value, (long long)v->min, (long long)v->max);
+		else
+			snprintf(err, n, _("'%s' must be a whole number from %lld to %lld, digits only"),
+				 v->value, (long long)v->min, (long long)v->max);
+		break;
+	case PROTO_RULE_DATE_FORMAT:
+		snprintf(err, n, _("'%s' is not a date; write it as YYYY-MM-DD, e.g. 2023-07-15"), v->value);
+		break;
+	case PROTO_RULE_DATE_CALENDAR:
+		snprintf(err, n, _("'%s' is not a real calendar date"), v->value);
+		break;
+	case PROTO_RULE_DATE_PERIOD:
+		show_date(v->min, a);
+		show_date(v->max, b);
+		snprintf(err, n, _("'%s' is outside the campaign period %s to %s"), v->value, a, b);
+		break;
+	case PROTO_RULE_DATE_FUTURE:
+		show_date(v->max, a);
+		snprintf(err, n, _("'%s' is in the future (today is %s)"), v->value, a);
+		break;
+	case PROTO_RULE_NATIONAL_ID:
+		if (v->detail == PROTO_DETAIL_NID_PROVINCE)
+			snprintf(err, n, _("starts with %.3s, which is not a province code; check the CCCD card"),
+				 v->value);
+		else if (v->detail == PROTO_DETAIL_NID_CENTURY)
+			snprintf(err, n, _("4th digit %c is not a valid sex/century digit (0-3); check the CCCD card"),
+				 v->value[3]);
+		else
+			snprintf(err, n, "%s", _("must be exactly 12 digits (the CCCD number)"));
+		break;
+	case PROTO_RULE_PHONE:
+		snprintf(err, n, _("'%s' is not a Vietnamese phone number (10 digits starting with 0, or +84 and 9 digits)"),
+			 v->value);
+		break;
+	case PROTO_RULE_TEXT_LENGTH:
+		snprintf(err, n, _("is too long (%zu bytes, at most %zu)"), v->len, (size_t)v->max);
+		break;
+	case PROTO_RULE_TEXT_CONTROL:
+		snprintf(err, n, "%s", _("contains a control character; remove it"));
+		break;
+	case PROTO_RULE_TEXT_UTF8:
+		snprintf(err, n, "%s", _("is not valid UTF-8 text; save the file as 'CSV UTF-8'"));
+		break;
+	case PROTO_RULE_UNIT:
+		snprintf(err, n, _("'%s' is not a commune or district of this campaign"), v->value);
+		break;
+	default:
+		snprintf(err, n, _("'%s' breaks the rule '%s'"), v->value, proto_rule_name(v->rule));
+		break;
 	}
-	/* 4th digit: sex and century of birth; 0-3 cover births 1900-2099. */
-	if (s[3] > '3') {
-		snprintf(err, n, _("4th digit %c is not a valid sex/century digit (0-3); check the CCCD card"), s[3]);
-		return -1;
-	}
+}
+
+void agent_rules_init(const agent_ctx *ctx, proto_rules *r, proto_campaign *camp)
+{
+	char today[11];
+
+	memset(camp, 0, sizeof *camp);
+	memcpy(camp->start, ctx->period_start, sizeof camp->start);
+	memcpy(camp->deadline, ctx->deadline, sizeof camp->deadline);
+	memcpy(camp->report_due, ctx->period_end, sizeof camp->report_due);
+	agent_today(today);
+	proto_rules_init(r, camp, today);
+}
+
+/* Judge one value with the rulebook; 0, or -1 with the translated reason. */
+static int judge(const proto_rules *r, uint8_t kind, uint8_t field, const proto_value *v, char *err,
+		 size_t n)
+{
+	proto_violation vi;
+
+	if (proto_rules_check_value(r, kind, field, v, &vi) == PROTO_RULE_OK)
+		return 0;
+	agent_rule_message(&vi, err, n);
+	return -1;
+}
+
+static int judge_text(const proto_rules *r, uint8_t kind, uint8_t field, const char *s, char *err,
+		      size_t n)
+{
+	proto_value v = { .type = PROTO_V_TEXT, .text = s, .len = strlen(s) };
+
+	return judge(r, kind, field, &v, err, n);
+}
+
+int agent_check_record(const agent_ctx *ctx, const proto_record *rec, const char **column,
+		       char *err, size_t n)
+{
+	const proto_field_desc *d;
+	proto_campaign camp;
+	proto_violation vi;
+	proto_rules r;
+
+	agent_rules_init(ctx, &r, &camp);
+	if (proto_rules_check_record(&r, rec, &vi) == PROTO_RULE_OK)
+		return 0;
+	d = proto_field_lookup(vi.kind, vi.field);
+	*column = d ? d->column : "?";
+	agent_rule_message(&vi, err, n);
+	return -1;
+}
+
+int agent_check_changeset(const agent_ctx *ctx, const proto_changeset *cs, const char **column,
+			  char *err, size_t n)
+{
+	for (size_t i = 0; i < cs->nrecords; i++)
+		if (agent_check_record(ctx, &cs->records[i], column, err, n) != 0)
+			return -1;
 	return 0;
 }
 
-static int days_in_month(int y, int m)
+int agent_check_national_id(const char *s, char *err, size_t n)
 {
-	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return d[m - 1];
+	return judge_text(NULL, PROTO_KIND_HOUSEHOLD, PROTO_HH_NATIONAL_ID, s, err, n);
 }
 
 int agent_check_date(const char *s, const char *lo, const char *hi, char *err, size_t n)
 {
+	proto_campaign camp;
+	proto_rules r;
 	char today[11];
-	int y, m, d;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || strspn(s, "0123456789") != 4 ||
-	    strspn(s + 5, "0123456789") != 2 || strspn(s + 8, "0123456789") != 2) {
-		snprintf(err, n, _("'%s' is not a date; write it as YYYY-MM-DD, e.g. 2023-07-15"), s);
-		return -1;
-	}
-	y = (int)strtol(s, NULL, 10);
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) {
-		snprintf(err, n, _("'%s' is not a real calendar date"), s);
-		return -1;
-	}
+	memset(&camp, 0, sizeof camp);
+	snprintf(camp.start, sizeof camp.start, "%s", lo ? lo : "");
+	snprintf(camp.report_due, sizeof camp.report_due, "%s", hi ? hi : "");
 	agent_today(today);
-	if (strcmp(s, today) > 0) {
-		snprintf(err, n, _("'%s' is in the future (today is %s)"), s, today);
-		return -1;
-	}
-	if ((lo && *lo && strcmp(s, lo) < 0) || (hi && *hi && strcmp(s, hi) > 0)) {
-		snprintf(err, n, _("'%s' is outside the campaign period %s to %s"), s, lo, hi);
-		return -1;
-	}
-	return 0;
+	proto_rules_init(&r, &camp, today);
+	/* every date field obeys the same rule: the milestone's stands for all */
+	return judge_text(&r, PROTO_KIND_MILESTONE, PROTO_MS_DATE, s, err, n);
 }
 
-int agent_check_text(const char *s, size_t max, char *err, size_t n)
+int agent_check_text(uint8_t kind, uint8_t field, const char *s, char *err, size_t n)
 {
-	size_t len = strlen(s);
-
-	if (len > max) {
-		snprintf(err, n, _("is too long (%zu bytes, at most %zu)"), len, max);
-		return -1;
-	}
-	if (!proto_utf8_valid(s, len)) {
-		snprintf(err, n, _("is not valid UTF-8 text; save the file as 'CSV UTF-8'"));
-		return -1;
-	}
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f) {
-			snprintf(err, n, _("contains a control character; remove it"));
-			return -1;
-		}
-	return 0;
+	return judge_text(NULL, kind, field, s, err, n);
 }
 
-int agent_check_enum(const char *s, const char *const *allowed, char *norm, size_t normlen,
+int agent_check_enum(uint8_t kind, uint8_t field, const char *s, char *norm, size_t normlen,
 		     char *err, size_t n)
 {
 	size_t i, o = 0;
-	char list[256] = "";
-	size_t l = 0;
 
 	/* Spreadsheets say "Near-poor": accept any case and '-' or ' ' for '_'. */
 	for (i = 0; s[i] && o + 1 < normlen; i++) {
@@ -138,26 +216,37 @@ int agent_check_enum(const char *s, const char *const *allowed, char *norm, size
 		norm[o++] = (c == '-' || c == ' ') ? '_' : c;
 	}
 	norm[o] = '\0';
-	for (i = 0; allowed[i]; i++)
-		if (!s[strlen(norm)] && strcmp(norm, allowed[i]) == 0)
-			return 0;
-	for (i = 0; allowed[i]; i++) {
-		int w = snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", allowed[i]);
+	if (s[i] == '\0' && judge_text(NULL, kind, field, norm, err, n) == 0)
+		return 0;
+	/* name what was typed, not the folded spelling */
+	{
+		proto_value v = { .type = PROTO_V_TEXT, .text = s, .len = strlen(s) };
+		proto_violation vi;
 
-		if (w > 0 && (size_t)w < sizeof list - l)
-			l += (size_t)w;
+		if (proto_rules_check_value(NULL, kind, field, &v, &vi) == PROTO_RULE_OK)
+			vi.rule = PROTO_RULE_ENUM; /* too long to fold: not a code either */
+		agent_rule_message(&vi, err, n);
 	}
-	snprintf(err, n, _("'%s' is not one of: %s"), s, list);
 	return -1;
 }
 
-int agent_check_amount(const char *s, int64_t lo, int64_t hi, int64_t *out, char *err, size_t n)
+int agent_check_amount(uint8_t kind, uint8_t field, const char *s, int64_t floor, int64_t *out,
+		       char *err, size_t n)
 {
-	if (agent_parse_int(s, lo, hi, out) != 0) {
+	proto_value v = { .type = PROTO_V_INT };
+	int64_t lo = floor, hi = INT64_MAX;
+
+	if (proto_rules_range(kind, field, &lo, &hi) && floor > lo)
+		lo = floor;
+	/* digits only: "5.000.000" is five million to some and five to others */
+	if (agent_parse_int(s, INT64_MIN, INT64_MAX, &v.i) != 0 || strchr(s, '-') || v.i < lo) {
 		snprintf(err, n, _("'%s' must be a whole number from %lld to %lld, digits only"), s,
 			 (long long)lo, (long long)hi);
 		return -1;
 	}
+	if (judge(NULL, kind, field, &v, err, n) != 0)
+		return -1;
+	*out = v.i;
 	return 0;
 }
 
@@ -186,22 +275,15 @@ static char *squeeze(const char *s)
 	return out;
 }
 
-static int check_phone(char *s, char *err, size_t n)
+/* People write "0912 345 678" or "0912.345.678": keep the digits and '+'. */
+static void strip_phone(char *s)
 {
 	size_t o = 0;
-	size_t digits;
 
 	for (size_t i = 0; s[i]; i++)
 		if (s[i] != ' ' && s[i] != '.' && s[i] != '-')
 			s[o++] = s[i];
 	s[o] = '\0';
-	digits = strspn(s + (s[0] == '+'), "0123456789");
-	if (digits + (s[0] == '+') != o ||
-	    !((s[0] == '0' && o == 10) || (strncmp(s, "+84", 3) == 0 && o == 12))) {
-		snprintf(err, n, _("'%s' is not a Vietnamese phone number (10 digits starting with 0, or +84 and 9 digits)"), s);
-		return -1;
-	}
-	return 0;
 }
 
 void agent_hh_release(agent_hh *h)
@@ -213,38 +295,44 @@ void agent_hh_release(agent_hh *h)
 
 static int check_field(agent_hh *h, int field, char *v, char *err, size_t n)
 {
+	const uint8_t hh = PROTO_KIND_HOUSEHOLD;
 	char norm[64];
+	proto_value num = { .type = PROTO_V_INT };
 
 	switch (field) {
 	case PROTO_HH_NAME:
 	case PROTO_HH_HAMLET:
-		return agent_check_text(v, 200, err, n);
 	case PROTO_HH_ADDRESS:
 	case PROTO_HH_CONDITION:
-		return agent_check_text(v, 500, err, n);
 	case PROTO_HH_NOTE:
-		return agent_check_text(v, 2000, err, n);
+		return agent_check_text(hh, (uint8_t)field, v, err, n);
 	case PROTO_HH_NATIONAL_ID:
 		return agent_check_national_id(v, err, n);
 	case PROTO_HH_PHONE:
-		return check_phone(v, err, n);
+		strip_phone(v);
+		return judge_text(NULL, hh, (uint8_t)field, v, err, n);
 	case PROTO_HH_MEMBERS:
-		if (agent_parse_int(v, 1, 99, &h->num[field]) != 0) {
-			snprintf(err, n, _("'%s' must be a whole number of people from 1 to 99"), v);
+		if (agent_parse_int(v, INT64_MIN, INT64_MAX, &num.i) != 0) {
+			int64_t lo = 0, hi = 0;
+
+			proto_rules_range(hh, PROTO_HH_MEMBERS, &lo, &hi);
+			snprintf(err, n, _("'%s' must be a whole number of people from %lld to %lld"), v,
+				 (long long)lo, (long long)hi);
 			return -1;
 		}
+		if (judge(NULL, hh, (uint8_t)field, &num, err, n) != 0)
+			return -1;
+		h->num[field] = num.i;
 		return 0;
 	case PROTO_HH_CATEGORY:
 	case PROTO_HH_LAND_STATUS:
 	case PROTO_HH_SUPPORT_KIND:
-		if (agent_check_enum(v, field == PROTO_HH_CATEGORY ? agent_categories
-					: field == PROTO_HH_LAND_STATUS ? land_statuses : support_kinds,
-				     norm, sizeof norm, err, n) != 0)
+		if (agent_check_enum(hh, (uint8_t)field, v, norm, sizeof norm, err, n) != 0)
 			return -1;
 		memcpy(v, norm, strlen(norm) + 1); /* norm is never longer than v */
 		return 0;
 	default:
-		snprintf(err, n, _("cannot be set here"));
+		snprintf(err, n, "%s", _("cannot be set here"));
 		return -1;
 	}
 }
@@ -254,13 +342,13 @@ int agent_hh_set(agent_hh *h, int field, const char *raw, char *err, size_t n)
 	char *v = squeeze(raw);
 
 	if (!v) {
-		snprintf(err, n, _("out of memory"));
+		snprintf(err, n, "%s", _("out of memory"));
 		return -1;
 	}
 	if (!*v) {
 		if (field == PROTO_HH_NAME || field == PROTO_HH_HAMLET || field == PROTO_HH_MEMBERS ||
 		    field == PROTO_HH_CATEGORY) {
-			snprintf(err, n, _("must not be empty"));
+			snprintf(err, n, "%s", _("must not be empty"));
 			free(v);
 			return -1;
 		}

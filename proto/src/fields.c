@@ -94,8 +94,8 @@ const char *proto_kind_name(uint8_t kind)
 	}
 }
 
-const char *const proto_stages[8] = {
-	"surveyed", "approved", "started", "foundation", "walls", "roof", "completed", "handed_over",
+const char *const proto_stages[9] = {
+	"surveyed", "approved", "started", "foundation", "walls", "roof", "completed", "handed_over", NULL,
 };
 
 int proto_stage_rank(const char *stage)

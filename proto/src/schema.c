@@ -92,6 +92,42 @@ static const char *const migration_steps[] = {
 	 * the stored value's writer had already seen (its stamp is not newer
 	 * than that base) is history, not a concurrent edit (docs/MERGE.md). */
 	"ALTER TABLE household_stamp ADD COLUMN base INTEGER NOT NULL DEFAULT 0;",
+
+	/* 3: the SQL guard behind the rulebook (docs/RULES.md): members 1..99 and
+	 * amounts that are non-negative whole numbers. Triggers, not a table
+	 * rebuild, so rows accepted before the rulebook stay readable; and only
+	 * where proto_db_guard switched them on (the hub's live store): a store
+	 * that replays what was accepted before - the audit's rebuild, a laptop
+	 * pulling old rows - must still take them. A trigger on UPDATE OF a
+	 * column fires only when that column is written, so an old row may be
+	 * edited in its other fields. */
+	"CREATE TABLE proto_rule_guard ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" enforce INTEGER NOT NULL DEFAULT 0 CHECK (enforce IN (0, 1)));"
+	"INSERT INTO proto_rule_guard(id, enforce) VALUES (1, 0);"
+	"CREATE TRIGGER proto_guard_members_insert BEFORE INSERT ON household"
+	" WHEN NEW.members IS NOT NULL"
+	"  AND (typeof(NEW.members) <> 'integer' OR NEW.members NOT BETWEEN 1 AND 99)"
+	"  AND (SELECT enforce FROM proto_rule_guard)"
+	" BEGIN SELECT RAISE(ABORT, 'household.members must be 1..99 (docs/RULES.md)'); END;"
+	"CREATE TRIGGER proto_guard_members_update BEFORE UPDATE OF members ON household"
+	" WHEN NEW.members IS NOT NULL"
+	"  AND (typeof(NEW.members) <> 'integer' OR NEW.members NOT BETWEEN 1 AND 99)"
+	"  AND (SELECT enforce FROM proto_rule_guard)"
+	" BEGIN SELECT RAISE(ABORT, 'household.members must be 1..99 (docs/RULES.md)'); END;"
+	"CREATE TRIGGER proto_guard_amounts_insert BEFORE INSERT ON contribution"
+	" WHEN (typeof(NEW.money_vnd) NOT IN ('integer', 'null') OR NEW.money_vnd < 0"
+	"   OR typeof(NEW.labour_days) NOT IN ('integer', 'null') OR NEW.labour_days < 0"
+	"   OR typeof(NEW.material_value_vnd) NOT IN ('integer', 'null') OR NEW.material_value_vnd < 0)"
+	"  AND (SELECT enforce FROM proto_rule_guard)"
+	" BEGIN SELECT RAISE(ABORT, 'contribution amounts must be whole numbers >= 0 (docs/RULES.md)'); END;"
+	"CREATE TRIGGER proto_guard_amounts_update"
+	" BEFORE UPDATE OF money_vnd, labour_days, material_value_vnd ON contribution"
+	" WHEN (typeof(NEW.money_vnd) NOT IN ('integer', 'null') OR NEW.money_vnd < 0"
+	"   OR typeof(NEW.labour_days) NOT IN ('integer', 'null') OR NEW.labour_days < 0"
+	"   OR typeof(NEW.material_value_vnd) NOT IN ('integer', 'null') OR NEW.material_value_vnd < 0)"
+	"  AND (SELECT enforce FROM proto_rule_guard)"
+	" BEGIN SELECT RAISE(ABORT, 'contribution amounts must be whole numbers >= 0 (docs/RULES.md)'); END;",
 };
 
 #define NSTEPS (sizeof(migration_steps) / sizeof(migration_steps[0]))
@@ -236,4 +272,16 @@ proto_result proto_db_open(const char *path, sqlite3 **out)
 fail:
 	sqlite3_close(db);
 	return res;
+}
+
+proto_result proto_db_guard(sqlite3 *db, int on)
+{
+	char sql[64];
+
+	if (!db)
+		return PROTO_EINVAL;
+	snprintf(sql, sizeof(sql), "UPDATE proto_rule_guard SET enforce = %d", on ? 1 : 0);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK || sqlite3_changes(db) != 1)
+		return PROTO_EDB;
+	return PROTO_OK;
 }

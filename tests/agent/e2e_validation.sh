@@ -45,6 +45,10 @@ expect 2 $ADD --name "$(printf 'Nguy\xe1n')"
 err_has "--name"; err_has "UTF-8"
 expect 2 $ADD --name "$(head -c 300 /dev/zero | tr '\0' x)"
 err_has "--name"; err_has "too long"
+expect 2 $ADD --name "$(printf 'A\302\233B')"
+err_has "--name"; err_has "control character"
+expect 2 $ADD --name A --condition "$(head -c 501 /dev/zero | tr '\0' x)"
+err_has "--condition"; err_has "501 bytes, at most 500"
 expect 2 $ADD --name A --name B
 err_has "given twice"
 expect 2 $ADD --name
@@ -55,6 +59,8 @@ expect 2 household frobnicate
 err_has "frobnicate"
 expect 0 status --json
 [ "$(json households)" = 0 ] || fail "a refused add recorded something"
+# at the bounds: accepted
+expect 0 --json $ADD --name "$(head -c 200 /dev/zero | tr '\0' x)" --condition "$(head -c 500 /dev/zero | tr '\0' x)"
 
 # the same national id twice names the other household
 expect 0 --json $ADD --name "Nguyễn Văn Ân" --national-id 094123456789
@@ -101,6 +107,10 @@ expect 1 milestone "$REF" approved --date 2023-06-04
 err_has "before 'surveyed'"
 expect 2 milestone "$REF" roof --date 2023-07-01 --force ""
 err_has "--force"
+expect 2 milestone "$REF" roof --date 2023-07-01 --force "$(head -c 501 /dev/zero | tr '\0' x)"
+err_has "--force"; err_has "too long"
+expect 2 milestone "$REF" surveyed --date 2023-09-08
+err_has "--date"; err_has "campaign period"
 expect 0 milestone "$REF" roof --date 2023-07-01 --force "sổ ghi chép bị mất"
 expect 0 household show "$REF" --json
 grep -qF "sổ ghi chép bị mất" "$OUT" || fail "forced reason not kept"
@@ -128,6 +138,21 @@ expect 2 contribution add --source mps --material-value 5 --money 5 --date 2023-
 err_has "--material-value"
 expect 2 contribution add --source mps --money 5 --date 2023-13-10
 err_has "--date"
+# the rulebook's bounds (docs/RULES.md), one past each
+expect 2 contribution add --source mps --money 100000000001 --date 2023-06-10
+err_has "--money"; err_has "100000000000"
+expect 2 contribution add --source mps --labour-days 100001 --date 2023-06-10
+err_has "--labour-days"; err_has "100000"
+expect 2 contribution add --source mps --material gạch --material-value 100000000001 --date 2023-06-10
+err_has "--material-value"
+expect 2 contribution add --source mps --money 5 --date 2023-05-31
+err_has "--date"; err_has "campaign period"
+expect 2 contribution add --source mps --money 5 --date 2023-09-08
+err_has "--date"; err_has "campaign period"
+expect 2 contribution add --source mps --money 5 --date 2023-06-10 --donor "$(printf 'Shop\302\233' )2J"
+err_has "--donor"; err_has "control character"
+expect 2 contribution add --source mps --money 5 --date 2023-06-10 --note "$(printf 'a\177b')"
+err_has "--note"; err_has "control character"
 expect 1 contribution add --household ZZZZ-5 --source mps --money 5 --date 2023-06-10
 err_has "not found"
 expect 2 contribution

@@ -44,6 +44,11 @@ static void dates(void **state)
 	assert_int_equal(agent_check_date("2023-7-15", NULL, NULL, err, sizeof err), -1);
 	assert_int_equal(agent_check_date("9999-12-31", NULL, NULL, err, sizeof err), -1);
 	assert_non_null(strstr(err, "future"));
+	assert_int_equal(agent_check_date("2099-06-01", "2023-06-01", "2023-09-07", err, sizeof err), -1);
+	assert_non_null(strstr(err, "future"));
+	assert_int_equal(agent_check_date("2023-09-07", "2023-06-01", "2023-09-07", err, sizeof err), 0);
+	assert_int_equal(agent_check_date("2023-02-30", "2023-06-01", "2023-09-07", err, sizeof err), -1);
+	assert_non_null(strstr(err, "calendar"));
 }
 
 static void household_fields(void **state)
@@ -58,6 +63,10 @@ static void household_fields(void **state)
 	assert_int_equal(agent_hh_set(&h, PROTO_HH_MEMBERS, "0", err, sizeof err), -1);
 	assert_int_equal(agent_hh_set(&h, PROTO_HH_MEMBERS, "100", err, sizeof err), -1);
 	assert_int_equal(agent_hh_set(&h, PROTO_HH_MEMBERS, "4x", err, sizeof err), -1);
+	assert_non_null(strstr(err, "from 1 to 99"));
+	assert_int_equal(agent_hh_set(&h, PROTO_HH_MEMBERS, "-7", err, sizeof err), -1);
+	assert_int_equal(agent_hh_set(&h, PROTO_HH_MEMBERS, "99", err, sizeof err), 0);
+	assert_int_equal(agent_hh_set(&h, PROTO_HH_MEMBERS, "1", err, sizeof err), 0);
 	assert_int_equal(agent_hh_set(&h, PROTO_HH_MEMBERS, "4", err, sizeof err), 0);
 	assert_int_equal(h.num[PROTO_HH_MEMBERS], 4);
 	assert_int_equal(agent_hh_set(&h, PROTO_HH_CATEGORY, "Near-Poor", err, sizeof err), 0);
@@ -70,6 +79,10 @@ static void household_fields(void **state)
 	assert_string_equal(h.text[PROTO_HH_PHONE], "0912345678");
 	assert_int_equal(agent_hh_set(&h, PROTO_HH_PHONE, "+84912345678", err, sizeof err), 0);
 	assert_int_equal(agent_hh_set(&h, PROTO_HH_PHONE, "12345", err, sizeof err), -1);
+	assert_int_equal(agent_hh_set(&h, PROTO_HH_PHONE, "0912.345.67", err, sizeof err), -1);
+	assert_non_null(strstr(err, "'091234567'"));
+	assert_int_equal(agent_hh_set(&h, PROTO_HH_CONDITION, "nhà \xc2\x9b" "dột", err, sizeof err), -1);
+	assert_non_null(strstr(err, "control character"));
 	assert_int_equal(agent_hh_set(&h, PROTO_HH_HAMLET, "Ấp\xff", err, sizeof err), -1);
 	assert_non_null(strstr(err, "UTF-8"));
 	assert_int_equal(agent_hh_set(&h, PROTO_HH_HAMLET, "Ấp 3", err, sizeof err), 0);
@@ -83,15 +96,47 @@ static void household_fields(void **state)
 
 static void amounts(void **state)
 {
+	const uint8_t ct = PROTO_KIND_CONTRIBUTION;
 	int64_t v;
 
-	assert_int_equal(agent_check_amount("50000000", 1, 1000000000000000LL, &v, err, sizeof err), 0);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "50000000", 1, &v, err, sizeof err), 0);
 	assert_int_equal(v, 50000000);
-	assert_int_equal(agent_check_amount("0", 1, 10, &v, err, sizeof err), -1);
-	assert_int_equal(agent_check_amount("-5", 1, 10, &v, err, sizeof err), -1);
-	assert_int_equal(agent_check_amount("5.000", 1, 10000, &v, err, sizeof err), -1);
-	assert_int_equal(agent_check_amount("99999999999999999999", 1, 10, &v, err, sizeof err), -1);
-	assert_int_equal(agent_check_amount("", 1, 10, &v, err, sizeof err), -1);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "0", 1, &v, err, sizeof err), -1);
+	assert_non_null(strstr(err, "from 1 to 100000000000"));
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MATERIAL_VALUE, "0", 0, &v, err, sizeof err), 0);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "-5", 1, &v, err, sizeof err), -1);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MATERIAL_VALUE, "-5", 0, &v, err, sizeof err), -1);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "5.000", 1, &v, err, sizeof err), -1);
+	assert_non_null(strstr(err, "digits only"));
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "99999999999999999999", 1, &v, err, sizeof err), -1);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "", 1, &v, err, sizeof err), -1);
+	/* the rulebook's bounds, at the bound and one past it */
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "100000000000", 1, &v, err, sizeof err), 0);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "100000000001", 1, &v, err, sizeof err), -1);
+	assert_non_null(strstr(err, "'100000000001'"));
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_LABOUR, "100000", 1, &v, err, sizeof err), 0);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_LABOUR, "100001", 1, &v, err, sizeof err), -1);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MATERIAL_VALUE, "100000000001", 0, &v, err, sizeof err), -1);
+}
+
+static void texts(void **state)
+{
+	const uint8_t ms = PROTO_KIND_MILESTONE;
+	char buf[600];
+
+	memset(buf, 'x', 500);
+	buf[500] = '\0';
+	assert_int_equal(agent_check_text(ms, PROTO_MS_FORCED, buf, err, sizeof err), 0);
+	buf[500] = 'x';
+	buf[501] = '\0';
+	assert_int_equal(agent_check_text(ms, PROTO_MS_FORCED, buf, err, sizeof err), -1);
+	assert_non_null(strstr(err, "501 bytes, at most 500"));
+	assert_int_equal(agent_check_text(ms, PROTO_MS_NOTE, "A\x7f" "B", err, sizeof err), -1);
+	assert_non_null(strstr(err, "control character"));
+	/* C1: U+009B (CSI) is two bytes of UTF-8 and as dangerous as ESC [ */
+	assert_int_equal(agent_check_text(ms, PROTO_MS_NOTE, "A\xc2\x9b" "2J", err, sizeof err), -1);
+	assert_non_null(strstr(err, "control character"));
+	assert_int_equal(agent_check_text(ms, PROTO_MS_NOTE, "Mái Ấm", err, sizeof err), 0);
 }
 
 static void references(void **state)
@@ -122,6 +167,7 @@ int main(void)
 		cmocka_unit_test(dates),
 		cmocka_unit_test(household_fields),
 		cmocka_unit_test(amounts),
+		cmocka_unit_test(texts),
 		cmocka_unit_test(references),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -111,7 +111,11 @@ static void fresh_store_has_every_table(void **state)
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	assert_non_null(db);
 	assert_int_equal(query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
-	assert_int_equal(PROTO_SCHEMA_VERSION, 2);
+	assert_int_equal(PROTO_SCHEMA_VERSION, 3);
+	/* the guard behind the rulebook is there, and off until a program turns it on */
+	assert_int_equal(query_int(db, "SELECT enforce FROM proto_rule_guard"), 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+				       " AND name LIKE 'proto_guard_%'"), 4);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info('household_stamp')"
 				       " WHERE name = 'base'"), 1);
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
@@ -271,6 +275,9 @@ static void version_1_store_migrates(void **state)
 
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
+		"CREATE TABLE household (id_origin INTEGER, id_serial INTEGER, name TEXT, members INTEGER);"
+		"CREATE TABLE contribution (id_origin INTEGER, id_serial INTEGER, money_vnd INTEGER,"
+		" labour_days INTEGER, material_value_vnd INTEGER);"
 		"CREATE TABLE household_stamp (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
 		" field INTEGER NOT NULL CHECK (field BETWEEN 1 AND 63),"
 		" stamp INTEGER NOT NULL CHECK (stamp <> 0), writer INTEGER NOT NULL,"
@@ -279,9 +286,119 @@ static void version_1_store_migrates(void **state)
 		"PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
 	assert_int_equal(query_int(db, "SELECT stamp FROM household_stamp WHERE id_origin = 7"), 12345);
 	assert_int_equal(query_int(db, "SELECT base FROM household_stamp WHERE id_origin = 7"), 0);
+	sqlite3_close(db);
+}
+
+/* The primary result code (proto_db_open turns extended codes on). */
+static int exec_rc(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL) & 0xff;
+}
+
+/* The guard: with it on, SQL itself refuses what the rulebook refuses
+ * (members outside 1..99, negative or fractional amounts), at the bound and
+ * one past it; with it off (the default), such rows are taken as they come. */
+static void guard_refuses_bad_values(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db = NULL;
+
+	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
+	/* off: a replay of what was accepted before the rulebook goes in */
+	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 1, -7)"),
+			 SQLITE_OK);
+	assert_int_equal(exec_rc(db, "INSERT INTO contribution(id_origin, id_serial, stamp, writer, money_vnd)"
+				     " VALUES (1, 1, 1, 1, -5)"), SQLITE_OK);
+	assert_int_equal(proto_db_guard(db, 1), PROTO_OK);
+	assert_int_equal(query_int(db, "SELECT enforce FROM proto_rule_guard"), 1);
+
+	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 2, 0)"),
+			 SQLITE_CONSTRAINT);
+	assert_int_equal(sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_TRIGGER);
+	assert_non_null(strstr(sqlite3_errmsg(db), "members"));
+	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 2, 100)"),
+			 SQLITE_CONSTRAINT);
+	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 2, 4.5)"),
+			 SQLITE_CONSTRAINT);
+	assert_int_equal(exec_rc(db, "INSERT OR IGNORE INTO household(id_origin, id_serial, members) VALUES (1, 2, -1)"),
+			 SQLITE_CONSTRAINT);
+	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 2, 1)"),
+			 SQLITE_OK);
+	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 3, 99)"),
+			 SQLITE_OK);
+	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 4, NULL)"),
+			 SQLITE_OK);
+	assert_int_equal(exec_rc(db, "UPDATE household SET members = 100 WHERE id_serial = 3"), SQLITE_CONSTRAINT);
+	assert_int_equal(exec_rc(db, "UPDATE household SET members = 0 WHERE id_serial = 3"), SQLITE_CONSTRAINT);
+	assert_int_equal(exec_rc(db, "UPDATE household SET members = 98 WHERE id_serial = 3"), SQLITE_OK);
+	/* the old row stays readable and editable in its other fields */
+	assert_int_equal(query_int(db, "SELECT members FROM household WHERE id_serial = 1"), -7);
+	assert_int_equal(exec_rc(db, "UPDATE household SET name = 'Lê Thị Hoa' WHERE id_serial = 1"), SQLITE_OK);
+	assert_int_equal(exec_rc(db, "UPDATE household SET members = 3 WHERE id_serial = 1"), SQLITE_OK);
+
+	static const char *const amounts[] = { "money_vnd", "labour_days", "material_value_vnd" };
+	for (size_t i = 0; i < 3; i++) {
+		char sql[256];
+
+		snprintf(sql, sizeof(sql), "INSERT INTO contribution(id_origin, id_serial, stamp, writer, %s)"
+			 " VALUES (2, %zu, 1, 1, -1)", amounts[i], 10 + i);
+		assert_int_equal(exec_rc(db, sql), SQLITE_CONSTRAINT);
+		snprintf(sql, sizeof(sql), "INSERT INTO contribution(id_origin, id_serial, stamp, writer, %s)"
+			 " VALUES (2, %zu, 1, 1, 0.5)", amounts[i], 10 + i);
+		assert_int_equal(exec_rc(db, sql), SQLITE_CONSTRAINT);
+		snprintf(sql, sizeof(sql), "INSERT INTO contribution(id_origin, id_serial, stamp, writer, %s)"
+			 " VALUES (2, %zu, 1, 1, 0)", amounts[i], 10 + i);
+		assert_int_equal(exec_rc(db, sql), SQLITE_OK);
+		snprintf(sql, sizeof(sql), "UPDATE contribution SET %s = -1 WHERE id_serial = %zu",
+			 amounts[i], 10 + i);
+		assert_int_equal(exec_rc(db, sql), SQLITE_CONSTRAINT);
+	}
+	assert_int_equal(exec_rc(db, "INSERT INTO contribution(id_origin, id_serial, stamp, writer, money_vnd)"
+				     " VALUES (2, 20, 1, 1, 9223372036854775807)"), SQLITE_OK);
+	assert_int_equal(query_int(db, "SELECT money_vnd FROM contribution WHERE id_serial = 1"), -5);
+	/* off again: replays go through */
+	assert_int_equal(proto_db_guard(db, 0), PROTO_OK);
+	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 9, 0)"),
+			 SQLITE_OK);
+	assert_int_equal(proto_db_guard(NULL, 1), PROTO_EINVAL);
+	sqlite3_close(db);
+}
+
+/* A store of version 2 holding rows the rulebook would refuse opens,
+ * migrates to 3 and keeps them; the guard then refuses only new bad values. */
+static void version_2_store_with_bad_rows_migrates(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db = NULL;
+
+	/* a version 2 store is a version 3 store without step 3's objects */
+	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
+	assert_int_equal(exec_rc(db,
+		"DROP TRIGGER proto_guard_members_insert; DROP TRIGGER proto_guard_members_update;"
+		"DROP TRIGGER proto_guard_amounts_insert; DROP TRIGGER proto_guard_amounts_update;"
+		"DROP TABLE proto_rule_guard;"
+		"INSERT INTO household(id_origin, id_serial, name, members) VALUES (5, 1, 'A', -7);"
+		"INSERT INTO contribution(id_origin, id_serial, stamp, writer, money_vnd, labour_days)"
+		" VALUES (5, 2, 1, 5, -9223372036854775807, -3);"
+		"PRAGMA user_version = 2"), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 3);
+	assert_int_equal(query_int(db, "SELECT members FROM household WHERE id_origin = 5"), -7);
+	assert_int_equal(query_int(db, "SELECT labour_days FROM contribution WHERE id_origin = 5"), -3);
+	assert_int_equal(proto_db_guard(db, 1), PROTO_OK);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM household WHERE members < 1"), 1);
+	assert_int_equal(exec_rc(db, "UPDATE household SET name = 'B' WHERE id_origin = 5"), SQLITE_OK);
+	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (5, 3, -7)"),
+			 SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+	/* the setting is kept in the file */
+	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
+	assert_int_equal(query_int(db, "SELECT enforce FROM proto_rule_guard"), 1);
 	sqlite3_close(db);
 }
 
@@ -295,6 +412,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(failed_migration_is_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(version_1_store_migrates, setup, teardown),
+		cmocka_unit_test_setup_teardown(guard_refuses_bad_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(version_2_store_with_bad_rows_migrates, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

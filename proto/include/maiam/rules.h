@@ -54,6 +54,16 @@ typedef struct proto_rules {
 	char latest[11];                /* YYYY-MM-DD: no date may be later ("" = no limit) */
 } proto_rules;
 
+/* Which part of a rule broke, where one rule has several (proto_violation.detail). */
+enum proto_rule_detail {
+	PROTO_DETAIL_NONE = 0,
+	PROTO_DETAIL_NID_DIGITS,   /* NATIONAL_ID: not 12 digits */
+	PROTO_DETAIL_NID_PROVINCE, /* NATIONAL_ID: first 3 digits are no province code */
+	PROTO_DETAIL_NID_CENTURY,  /* NATIONAL_ID: 4th digit (sex and century) above 3 */
+	PROTO_DETAIL_BEFORE_START, /* DATE_PERIOD: before the campaign's start */
+	PROTO_DETAIL_AFTER_DUE,    /* DATE_PERIOD: after the campaign's report due date */
+};
+
 /* One broken rule: where, what, which rule. value is the offending value,
  * cut to fit, with every control character shown as '?': safe to print. */
 typedef struct proto_violation {
@@ -62,8 +72,13 @@ typedef struct proto_violation {
 	uint8_t field;     /* field id (schema.h) */
 	proto_id id;       /* the record's id */
 	size_t record;     /* index of the record in its change-set */
-	int64_t min, max;  /* RANGE: the bounds; TEXT_LENGTH: max bytes */
+	int64_t min, max;  /* RANGE: the bounds; TEXT_LENGTH: max bytes; DATE_PERIOD: start and
+			    * report due as YYYYMMDD; DATE_FUTURE: max is latest as YYYYMMDD */
 	char value[80];
+	/* additions */
+	uint8_t detail;    /* proto_rule_detail */
+	uint8_t vtype;     /* proto_vtype of the value */
+	size_t len;        /* TEXT: bytes of the whole value (value[] may be cut) */
 } proto_violation;
 
 /* Rules for a campaign (may be NULL); latest is the last day any date may
@@ -94,5 +109,17 @@ int proto_violation_text(const proto_violation *v, char *out, size_t n);
 
 /* The codes a field may take (NULL-terminated), or NULL if it is no enum. */
 const char *const *proto_rules_enum(uint8_t kind, uint8_t field);
+
+/* Additions. The most bytes a free-text field may hold, or 0 if it is no free text. */
+size_t proto_rules_text_max(uint8_t kind, uint8_t field);
+/* The bounds of an integer field with a range rule: 1 and *min, *max set; 0 if none. */
+int proto_rules_range(uint8_t kind, uint8_t field, int64_t *min, int64_t *max);
+/* The text rule alone: UTF-8, no C0/C1 control or DEL, at most max bytes
+ * (max 0: no length limit). For callers that check text outside a record. */
+proto_rule proto_rules_check_text(const char *s, size_t len, size_t max);
+/* Write v printably into out (n >= 8): text cut at a character boundary with
+ * "..." when cut, control characters and invalid UTF-8 bytes as '?'; an
+ * integer in decimal; a reference as ORIGIN-SERIAL; NULL as "null". */
+void proto_rules_show_value(const proto_value *v, char *out, size_t n);
 
 #endif

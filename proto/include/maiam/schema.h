@@ -81,10 +81,10 @@ const proto_field_desc *proto_field_by_name(uint8_t kind, const char *column);
 const char *proto_kind_name(uint8_t kind); /* "household"... or NULL */
 
 /* Milestone stages in order; index + 1 is the stage's rank. */
-extern const char *const proto_stages[8];
+extern const char *const proto_stages[9]; /* NULL-terminated */
 int proto_stage_rank(const char *stage); /* 1..8, 0 if unknown */
 
-#define PROTO_SCHEMA_VERSION 2
+#define PROTO_SCHEMA_VERSION 3
 
 /*
  * Open (creating if needed) a SQLite database with the settings every Mái Ấm
@@ -96,6 +96,15 @@ int proto_stage_rank(const char *stage); /* 1..8, 0 if unknown */
 proto_result proto_db_open(const char *path, sqlite3 **out);
 /* Migrate the shared tables of an already-open database. */
 proto_result proto_schema_migrate(sqlite3 *db);
+/*
+ * Switch the SQL guard behind the rulebook on (1) or off (0) in this store:
+ * triggers that abort an INSERT or UPDATE writing members outside 1..99 or a
+ * negative or non-integer amount (docs/RULES.md). Off in a new store; the
+ * hub turns it on in its live store. A store that replays rows accepted
+ * before the rulebook (the audit's rebuild, a laptop) leaves it off. The
+ * setting is kept in the file (table proto_rule_guard).
+ */
+proto_result proto_db_guard(sqlite3 *db, int on);
 
 static inline int64_t proto_u2i(uint64_t v) { return (int64_t)v; }
 static inline uint64_t proto_i2u(int64_t v) { return (uint64_t)v; }
