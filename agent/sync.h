@@ -30,6 +30,15 @@ int agent_sealed_next(agent_ctx *ctx, uint64_t after, uint64_t *seq, uint8_t has
 /* The hub holds change-set seq: mark it acknowledged (its own commit). */
 proto_result agent_sealed_ack(agent_ctx *ctx, uint64_t seq, const char *when);
 
+/* The hub refused change-set seq as a link of the chain (issue 9): it stays
+ * in the store with the hub's code and reason, and is not sent again. */
+proto_result agent_sealed_refuse(agent_ctx *ctx, uint64_t seq, const char *when, const char *code,
+				 const char *message);
+/* Every refused change-set, by seq; cb returning non-zero stops. 0 or -1. */
+typedef int (*agent_refused_cb)(void *arg, uint64_t seq, const char *when, const char *code,
+				const char *message);
+int agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void *arg);
+
 /*
  * Merge one verified pull answer and store the new cursor in one transaction,
  * moving the clock past every stamp in it. AGENT_OK, or AGENT_FAIL (printed;

@@ -43,8 +43,9 @@ static void answer(hub_job *job, int rc, const hub_verdict *v)
 			proto_buf_append_str(b, ", \"record\": ") || hub_json_str(b, v->record) ||
 			proto_buf_append_str(b, ", \"field\": ") || hub_json_str(b, v->field)))
 		goto fail;
-	if (v->chained && proto_buf_appendf(b, ", \"chained\": true, \"seq\": %llu",
-					    (unsigned long long)v->seq))
+	/* "link" says the same as "chained" as a string, for readers without booleans */
+	if (v->chained && proto_buf_appendf(b, ", \"chained\": true, \"link\": \"refused\","
+					    " \"seq\": %llu", (unsigned long long)v->seq))
 		goto fail;
 	if (v->retry_after > 0) {
 		char secs[24];
