@@ -473,7 +473,8 @@ static int check_rules(hub_ctx *ctx, const proto_changeset *cs, hub_verdict *v)
 	if (proto_rules_check_changeset(&rules, cs, &bad) == PROTO_RULE_OK)
 		return 0;
 	proto_violation_text(&bad, text, sizeof(text));
-	reject(v, 422, "invalid", "%s", text);
+	reject(v, 422, "invalid", "%.160s: nothing of this change-set was applied; record the"
+	       " value again, correctly", text);
 	v->rule = proto_rule_name(bad.rule);
 	proto_key_id_hex(bad.id.origin, hex);
 	snprintf(v->record, sizeof(v->record), "%s-%llu", hex, (unsigned long long)bad.id.serial);
@@ -645,8 +646,14 @@ internal:
 	goto out;
 refused_link:
 	rc = 1;
-	if (refuse_link(ctx, source, day, len, batched, v))
-		rc = -1; /* not kept: the caller must not pretend it was */
+	if (refuse_link(ctx, source, day, len, batched, v)) {
+		/* not kept: the laptop must not take it for a link and move on */
+		v->chained = 0;
+		v->rule = NULL;
+		reject(v, 500, "internal", "hub database error: %s: send it again",
+		       sqlite3_errmsg(ctx->db));
+		rc = -1;
+	}
 	goto out;
 rejected:
 	rc = 1;
