@@ -9,6 +9,10 @@
 #include <string.h>
 #include <openssl/rand.h>
 #include "hub.h"
+#include "store_int.h"
+
+#define prep hub_store_prep
+#define unprep hub_store_unprep
 
 /* 2: hub_ledger_area (the pull index). A version-1 hub gains the table; its
  * older ledger rows are not indexed and every pull still reads them
@@ -123,7 +127,7 @@ fail:
  * callers (the one-shot commands) prepare and finalize as before, so
  * sqlite3_close never meets a leftover statement.
  */
-#define CACHE_SLOTS 48
+#define CACHE_SLOTS 64 /* the statements one serve thread runs, with room */
 
 typedef struct stmt_cache {
 	sqlite3 *db;
@@ -157,7 +161,7 @@ void hub_store_cache_end(void)
 	tls_cache = NULL;
 }
 
-static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
+sqlite3_stmt *hub_store_prep(sqlite3 *db, const char *sql)
 {
 	stmt_cache *c = tls_cache;
 	sqlite3_stmt *st = NULL;
@@ -183,7 +187,7 @@ static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
 }
 
 /* The end of one use: a cached statement is reset for the next, any other finalized. */
-static void unprep(sqlite3_stmt *st)
+void hub_store_unprep(sqlite3_stmt *st)
 {
 	stmt_cache *c = tls_cache;
 	int i;
@@ -871,150 +875,4 @@ int hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg)
 	}
 	unprep(st);
 	return rc;
-}
-
-/* ---- issue 9: refused links, held entities, quotas ---------------------- */
-
-int hub_refused_add(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t hash[32],
-		    const uint8_t prev[32], int status, const char *code, const char *message,
-		    int64_t now)
-{
-	sqlite3_stmt *st = prep(db, "INSERT INTO hub_refused(origin, seq, hash, prev, received,"
-				    " status, code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-	int rc = -1;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, proto_u2i(origin));
-	sqlite3_bind_int64(st, 2, proto_u2i(seq));
-	sqlite3_bind_blob(st, 3, hash, 32, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, prev, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_int(st, 6, status);
-	sqlite3_bind_text(st, 7, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, message, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
-	unprep(st);
-	return rc;
-}
-
-int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out)
-{
-	sqlite3_stmt *st = prep(db, "SELECT hash, prev, status, code, message FROM hub_refused"
-				    " WHERE origin = ? AND seq = ?");
-	int rc = -1, step;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, proto_u2i(origin));
-	sqlite3_bind_int64(st, 2, proto_u2i(seq));
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		rc = 0;
-	} else if (step == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 &&
-		   sqlite3_column_bytes(st, 1) == 32) {
-		memcpy(out->hash, sqlite3_column_blob(st, 0), 32);
-		memcpy(out->prev, sqlite3_column_blob(st, 1), 32);
-		out->status = sqlite3_column_int(st, 2);
-		snprintf(out->code, sizeof(out->code), "%s", (const char *)sqlite3_column_text(st, 3));
-		snprintf(out->message, sizeof(out->message), "%s",
-			 (const char *)sqlite3_column_text(st, 4));
-		rc = 1;
-	}
-	unprep(st);
-	return rc;
-}
-
-int hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id)
-{
-	static const char hh[] = "SELECT 1 FROM household WHERE id_origin = ? AND id_serial = ?";
-	static const char ms[] = "SELECT 1 FROM milestone WHERE id_origin = ? AND id_serial = ?";
-	static const char ct[] = "SELECT 1 FROM contribution WHERE id_origin = ? AND id_serial = ?";
-	static const char vo[] = "SELECT 1 FROM void_event WHERE id_origin = ? AND id_serial = ?";
-	sqlite3_stmt *st;
-	int rc = -1, step;
-
-	switch (kind) {
-	case PROTO_KIND_HOUSEHOLD: st = prep(db, hh); break;
-	case PROTO_KIND_MILESTONE: st = prep(db, ms); break;
-	case PROTO_KIND_CONTRIBUTION: st = prep(db, ct); break;
-	case PROTO_KIND_VOID: st = prep(db, vo); break;
-	default: return 0;
-	}
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, proto_u2i(id.origin));
-	sqlite3_bind_int64(st, 2, proto_u2i(id.serial));
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		rc = 1;
-	else if (step == SQLITE_DONE)
-		rc = 0;
-	unprep(st);
-	return rc;
-}
-
-int hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records, int64_t *bytes)
-{
-	sqlite3_stmt *st = prep(db, "SELECT records, bytes FROM hub_quota WHERE agent = ? AND day = ?");
-	int rc = -1, step;
-
-	*records = 0;
-	*bytes = 0;
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, proto_u2i(agent));
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*records = sqlite3_column_int64(st, 0);
-		*bytes = sqlite3_column_int64(st, 1);
-		rc = 0;
-	} else if (step == SQLITE_DONE) {
-		rc = 0;
-	}
-	unprep(st);
-	return rc;
-}
-
-int hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records, int64_t bytes)
-{
-	sqlite3_stmt *st = prep(db, "INSERT INTO hub_quota(agent, day, records, bytes) VALUES (?, ?, ?, ?)"
-				    " ON CONFLICT(agent, day) DO UPDATE SET records = records + excluded.records,"
-				    " bytes = bytes + excluded.bytes");
-	int rc = -1;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, proto_u2i(agent));
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, records);
-	sqlite3_bind_int64(st, 4, bytes);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
-	unprep(st);
-	return rc;
-}
-
-int hub_rejection_add_once(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
-			   const char *code, const char *message, int64_t now)
-{
-	sqlite3_stmt *st = prep(db, "SELECT 1 FROM hub_rejection WHERE source = ? AND origin = ?"
-				    " AND seq = ? AND code = ?");
-	int step;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, proto_u2i(origin));
-	sqlite3_bind_int64(st, 3, proto_u2i(seq));
-	sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	unprep(st);
-	if (step == SQLITE_ROW)
-		return 0;
-	if (step != SQLITE_DONE)
-		return -1;
-	return hub_rejection_add(db, source, origin, seq, code, message, now) ? -1 : 1;
 }
