@@ -71,8 +71,9 @@ static int import_file(hub_ctx *ctx, const char *path, int *rejected)
 		}
 		if (ir > 0) {
 			*rejected = 1;
-			printf("%s: item %zu (%s/%llu) rejected: %s: %s\n", path, n, hex,
-			       (unsigned long long)v.seq, v.code, v.message);
+			printf("%s: item %zu (%s/%llu) rejected: %s: %s%s\n", path, n, hex,
+			       (unsigned long long)v.seq, v.code, v.message,
+			       v.chained ? " (a refused link: skipped, the later ones go on)" : "");
 		} else if (strcmp(v.code, "applied") == 0) {
 			applied++;
 		} else {

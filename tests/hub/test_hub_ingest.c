@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <sqlite3.h>
+#include "maiam/bundle.h"
 #include "hubtest.h"
 
 #define COMMUNE 31498       /* Phường 5, Thành phố Sóc Trăng */
@@ -380,6 +381,63 @@ static void test_audit_replays_rules(void **state)
 	proto_buf_release(&b);
 }
 
+/* USB import takes the same path: the same rulebook, the same refused link,
+ * the same quotas (import takes serve's options). */
+static void test_import_same_rules(void **state)
+{
+	ht_hub h;
+	ht_agent a;
+	proto_changeset cs;
+	proto_buf bad, good, many, bundle;
+	const uint8_t *items[3];
+	size_t lens[3];
+	char path[400];
+
+	(void)state;
+	proto_buf_init(&bad, 1 << 20);
+	proto_buf_init(&good, 1 << 20);
+	proto_buf_init(&many, 1 << 20);
+	proto_buf_init(&bundle, 1 << 22);
+	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, NULL), 0);
+	assert_int_equal(ht_cs_begin(&a, &cs), 0);
+	assert_int_equal(ht_cs_household(&a, &cs, (proto_id){ a.id, 1 }, COMMUNE, 100), 0);
+	assert_int_equal(ht_cs_seal(&a, &cs, &bad, 0), 0);
+	proto_changeset_release(&cs);
+	assert_int_equal(ht_households(&a, NULL, COMMUNE, 2, &good, 0), 0);
+	assert_int_equal(ht_households(&a, NULL, COMMUNE, 4, &many, 0), 0);
+	items[0] = bad.data, lens[0] = bad.len;
+	items[1] = good.data, lens[1] = good.len;
+	items[2] = many.data, lens[2] = many.len;
+	assert_int_equal(proto_bundle_write(&bundle, items, lens, 3), PROTO_OK);
+	snprintf(path, sizeof(path), "%s/usb.bundle", h.dir);
+	assert_int_equal(proto_write_file_atomic(path, bundle.data, bundle.len, 0600), PROTO_OK);
+	assert_int_equal(ht_run(out, sizeof(out), "import --dir %s/hub --max-records 3 %s", h.dir,
+				path), 4);
+	assert_non_null(strstr(out, "item 1"));
+	assert_non_null(strstr(out, "rejected: invalid: household"));
+	assert_non_null(strstr(out, "members '100'"));
+	assert_non_null(strstr(out, "item 3"));
+	assert_non_null(strstr(out, "rejected: too_many_records"));
+	assert_non_null(strstr(out, "1 applied, 0 already applied, 2 rejected"));
+	assert_true(ht_sql(&h, "SELECT count(*) FROM household") == 2);
+	assert_true(ht_sql(&h, "SELECT count(*) FROM hub_refused") == 2);
+	/* the same file again: the same refusals, nothing new */
+	assert_int_equal(ht_run(out, sizeof(out), "import --dir %s/hub --max-records 3 %s", h.dir,
+				path), 4);
+	assert_non_null(strstr(out, "0 applied, 1 already applied, 2 rejected"));
+	assert_true(ht_sql(&h, "SELECT count(*) FROM hub_rejection") == 2);
+	/* an unknown quota value is a usage error */
+	assert_int_equal(ht_run(out, sizeof(out), "import --dir %s/hub --max-records 0 %s 2>/dev/null",
+				h.dir, path), 2);
+	ht_agent_free(&a);
+	ht_hub_stop(&h, SIGTERM);
+	ht_hub_remove(&h);
+	proto_buf_release(&bad);
+	proto_buf_release(&good);
+	proto_buf_release(&many);
+	proto_buf_release(&bundle);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_audit_with_refused_links),
 		cmocka_unit_test(test_quotas),
 		cmocka_unit_test(test_audit_replays_rules),
+		cmocka_unit_test(test_import_same_rules),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
