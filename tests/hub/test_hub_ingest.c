@@ -352,6 +352,8 @@ static void test_audit_replays_rules(void **state)
 	assert_int_equal(proto_open(b.data, b.len, pub, &opened, hash), PROTO_OK);
 	snprintf(path, sizeof(path), "%s/hub/hub.db", h.dir);
 	assert_int_equal(proto_db_open(path, &db), PROTO_OK);
+	/* a hub before issue 9 had no SQL guard either */
+	assert_int_equal(proto_db_guard(db, 0), PROTO_OK);
 	assert_int_equal(proto_merge(db, &opened, NULL), PROTO_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO hub_ledger(origin, seq, hash, sealed,"
 					    " received) VALUES (?, 1, ?, ?, strftime('%s'))", -1,
@@ -368,6 +370,8 @@ static void test_audit_replays_rules(void **state)
 	assert_int_equal(ht_run(out, sizeof(out), "audit verify --dir %s/hub", h.dir), 0);
 	assert_non_null(strstr(out, "audit passed"));
 	assert_non_null(strstr(out, "rulebook replay: 1 ledger row"));
+	/* the hub's live store has its guard on again (the audit opened it) */
+	assert_true(ht_sql(&h, "SELECT enforce FROM proto_rule_guard") == 1);
 	assert_int_equal(ht_run(out, sizeof(out), "audit verify --dir %s/hub --json", h.dir), 0);
 	assert_non_null(strstr(out, "\"ok\": true"));
 	assert_non_null(strstr(out, "\"rule_findings\": [{"));
