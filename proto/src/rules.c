@@ -321,7 +321,7 @@ static proto_rule check_text_value(const field_rule *fr, const proto_rules *r, c
 		rule = proto_rules_check_text(v->text, v->len, 0);
 		if (rule != PROTO_RULE_OK)
 			return rule;
-		for (size_t i = 0; fr->codes[i]; i++)
+		for (size_t i = 0; v->len && fr->codes[i]; i++)
 			if (strlen(fr->codes[i]) == v->len && memcmp(fr->codes[i], v->text, v->len) == 0)
 				return PROTO_RULE_OK;
 		return PROTO_RULE_ENUM;

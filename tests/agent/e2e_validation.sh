@@ -47,6 +47,10 @@ expect 2 $ADD --name "$(head -c 300 /dev/zero | tr '\0' x)"
 err_has "--name"; err_has "too long"
 expect 2 $ADD --name "$(printf 'A\302\233B')"
 err_has "--name"; err_has "control character"
+LANGUAGE=vi expect 2 $ADD --name "$(printf 'A\302\233B')"
+err_has "--name"; err_has "ký tự điều khiển"
+LANGUAGE=vi expect 2 household add --name A --hamlet Ap1 --members 100 --category poor
+err_has "--members"; err_has "từ 1 đến 99"
 expect 2 $ADD --name A --condition "$(head -c 501 /dev/zero | tr '\0' x)"
 err_has "--condition"; err_has "501 bytes, at most 500"
 expect 2 $ADD --name A --name B

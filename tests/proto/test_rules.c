@@ -316,6 +316,16 @@ static void test_enums(void **state)
 	assert_int_equal(chk(&rules, HH, PROTO_HH_CATEGORY, tval("poo")), PROTO_RULE_ENUM);
 	assert_int_equal(chk(&rules, HH, PROTO_HH_CATEGORY, tval("poor ")), PROTO_RULE_ENUM);
 	assert_null(proto_rules_enum(HH, PROTO_HH_NAME));
+	{
+		proto_value empty = { .type = PROTO_V_TEXT, .text = NULL, .len = 0 };
+		proto_violation out;
+
+		assert_int_equal(proto_rules_check_value(&rules, HH, PROTO_HH_CATEGORY, &empty, &out),
+				 PROTO_RULE_ENUM);
+		assert_int_equal(proto_rules_check_value(&rules, HH, PROTO_HH_NAME, &empty, &out),
+				 PROTO_RULE_OK);
+		assert_string_equal(out.value, "");
+	}
 	/* a void targets an event kind */
 	assert_int_equal(chk(&rules, VO, PROTO_VO_TARGET_KIND, ival(PROTO_KIND_MILESTONE)), PROTO_RULE_OK);
 	assert_int_equal(chk(&rules, VO, PROTO_VO_TARGET_KIND, ival(PROTO_KIND_CONTRIBUTION)), PROTO_RULE_OK);
