@@ -228,6 +228,7 @@ static void test_merge_evalue(void **state)
 	proto_changeset_release(&cs);
 	expect(&hub, &alice, &b, 422, "invalid", "\"chained\": true");
 	good_push(&hub, &alice, COMMUNE, 1);
+	proto_buf_release(&b);
 }
 
 /* The 433 KB push of 262,144 households that held the writer 8 s: refused
