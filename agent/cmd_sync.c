@@ -42,8 +42,7 @@ static void help(FILE *f)
 			   "of other laptops of the commune) and merges them. Safe to interrupt:\n"
 			   "the next sync finishes the job. Needs 'maiam-agent enroll' first.\n"
 			   "Exit codes: 0 done, 1 failed, 3 hub unreachable (retry later),\n"
-			   "4 refused by the hub (its reason is printed; a change-set refused on\n"
-			   "its content is kept, listed by 'status', and the next ones still go).\n"));
+			   "4 refused by the hub (its reason is printed).\n"));
 }
 
 /* One progress line on stderr once a sync has taken more than ~2 s, then
@@ -166,6 +165,13 @@ static int push_answer(sync_run *s, uint64_t seq, const uint8_t hash[32], const 
 			  (unsigned long long)seq, code, msg);
 		s->refused++;
 		return AGENT_OK;
+	}
+	/* a quota of the day (429): nothing is wrong with the change-set, it
+	 * goes again later, as after a network failure */
+	if (h->status == 429) {
+		agent_err(_("the hub will take change-set %llu later: %s; nothing is lost: run 'maiam-agent sync' again tomorrow"),
+			  (unsigned long long)seq, msg);
+		return AGENT_NETWORK;
 	}
 	if (h->status == 409 && json &&
 	    agent_json_get_str(json, h->body.len, "error", code, sizeof code) == 1 &&

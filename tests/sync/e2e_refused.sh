@@ -69,4 +69,22 @@ out_has "refused link: nothing applied"
 hub hub audit verify
 eq "audit verify" "$RC" 0
 out_has "refused links: 1"
+
+# over the daily quota (429): not a refusal of the change-set, it waits (exit 3)
+hub_new quota
+hub_start_opts quota --day-records 3
+laptop q1 31498 quota
+add q1 "Đặng Văn Tám"
+add q1 "Đặng Văn Chín"
+ag q1 0 --json sync
+add q1 "Đặng Văn Mười"
+add q1 "Đặng Thị Mười Một"
+try q1 sync
+eq "sync over the daily quota exits" "$RC" 3
+err_has "the hub will take change-set 2 later"
+err_has "daily limit of 3 records"
+ag q1 0 --json status
+eq "it still waits" "$(json 'j["sealed_unacked"]')" 1
+eq "nothing refused" "$(json 'len(j["refused"])')" 0
+eq "households on the quota hub" "$(sql quota 'select count(*) from household')" 2
 finish
