@@ -299,6 +299,12 @@ size_t hub_changeset_text_bytes(const proto_changeset *cs);
 /* Seconds from t to the next midnight in Vietnam (UTC+7). */
 int64_t hub_seconds_to_vn_midnight(int64_t t);
 
+/* ingest_area.c: the communes (as stored before the merge) of the households
+ * cs writes, *old[i] for record i (-1 none); free() it. Then, after the
+ * merge, index ledger row 'ledger' under every commune it touches. */
+int hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old);
+int hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old,
+			  int64_t ledger);
 /* Fill a refusal (ingest.c and ingest_scope.c). */
 void hub_verdict_reject(hub_verdict *v, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
