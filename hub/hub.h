@@ -321,10 +321,10 @@ typedef struct hub_refused_link {
 	int status;
 	char code[32];
 	char message[256];
+	char rule[32], record[40], field[32]; /* "" when not a rulebook refusal */
 } hub_refused_link;
-int hub_refused_add(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t hash[32],
-		    const uint8_t prev[32], int status, const char *code, const char *message,
-		    int64_t now);
+/* v: the refusal (status, code, message, rule, record, field, hash, prev). */
+int hub_refused_add(sqlite3 *db, const hub_verdict *v, int64_t now);
 int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out); /* 1/0/-1 */
 /* Does the hub hold this entity (kind's table, by id)? 1/0/-1. */
 int hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id);

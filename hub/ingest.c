@@ -142,8 +142,7 @@ static int refuse_link(hub_ctx *ctx, const char *source, const char *day, size_t
 		 " change-sets go on]", v->message);
 	if (step_begin(ctx, batched))
 		return -1;
-	if (hub_refused_add(ctx->db, v->origin, v->seq, v->hash, v->prev, v->status, v->code,
-			    v->message, now) ||
+	if (hub_refused_add(ctx->db, v, now) ||
 	    hub_rejection_add(ctx->db, source, v->origin, v->seq, v->code, kept, now) ||
 	    hub_quota_add(ctx->db, v->origin, day, (int64_t)v->nrecords, (int64_t)len) ||
 	    step_commit(ctx, batched)) {
@@ -340,6 +339,26 @@ static const char *link_code(const char *code)
 	return "refused";
 }
 
+/* A stored rulebook refusal's rule, record and field back into a verdict
+ * (rule and field as the rulebook's and schema's own strings). */
+static void link_where(const hub_refused_link *link, hub_verdict *v)
+{
+	const proto_field_desc *fd;
+	int r, k;
+
+	for (r = 1; r < PROTO_RULE_MAX && !v->rule; r++)
+		if (strcmp(link->rule, proto_rule_name((proto_rule)r)) == 0)
+			v->rule = proto_rule_name((proto_rule)r);
+	if (!v->rule)
+		return;
+	snprintf(v->record, sizeof(v->record), "%s", link->record);
+	for (k = PROTO_KIND_HOUSEHOLD; k <= PROTO_KIND_MAX && !v->field; k++) {
+		fd = proto_field_by_name((uint8_t)k, link->field);
+		if (fd)
+			v->field = fd->column;
+	}
+}
+
 static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
 		  int batched, const hub_opened *pre, hub_verdict *v)
 {
@@ -392,6 +411,7 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 		v->status = link.status;
 		v->code = link_code(link.code);
 		snprintf(v->message, sizeof(v->message), "%s", link.message);
+		link_where(&link, v);
 		v->chained = 1;
 		rc = 1;
 		goto out;

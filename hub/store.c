@@ -56,7 +56,8 @@ static const char hub_tables_sql[] =
 	"CREATE TABLE IF NOT EXISTS hub_refused ("
 	" origin INTEGER NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL, prev BLOB NOT NULL,"
 	" received INTEGER NOT NULL, status INTEGER NOT NULL, code TEXT NOT NULL,"
-	" message TEXT NOT NULL, PRIMARY KEY (origin, seq));"
+	" message TEXT NOT NULL, rule TEXT, record TEXT, field TEXT,"
+	" PRIMARY KEY (origin, seq));"
 	/* what each agent sent per day (Vietnam time), for the daily quotas */
 	"CREATE TABLE IF NOT EXISTS hub_quota ("
 	" agent INTEGER NOT NULL, day TEXT NOT NULL,"

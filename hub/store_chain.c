@@ -12,34 +12,46 @@
 #define prep hub_store_prep
 #define unprep hub_store_unprep
 
-int hub_refused_add(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t hash[32],
-		    const uint8_t prev[32], int status, const char *code, const char *message,
-		    int64_t now)
+int hub_refused_add(sqlite3 *db, const hub_verdict *v, int64_t now)
 {
 	sqlite3_stmt *st = prep(db, "INSERT INTO hub_refused(origin, seq, hash, prev, received,"
-				    " status, code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+				    " status, code, message, rule, record, field)"
+				    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	int rc = -1;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, proto_u2i(origin));
-	sqlite3_bind_int64(st, 2, proto_u2i(seq));
-	sqlite3_bind_blob(st, 3, hash, 32, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, prev, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, proto_u2i(v->origin));
+	sqlite3_bind_int64(st, 2, proto_u2i(v->seq));
+	sqlite3_bind_blob(st, 3, v->hash, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, v->prev, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_int(st, 6, status);
-	sqlite3_bind_text(st, 7, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, message, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, v->status);
+	sqlite3_bind_text(st, 7, v->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, v->message, -1, SQLITE_STATIC);
+	if (v->rule) {
+		sqlite3_bind_text(st, 9, v->rule, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, v->record, -1, SQLITE_STATIC);
+		if (v->field)
+			sqlite3_bind_text(st, 11, v->field, -1, SQLITE_STATIC);
+	}
 	if (sqlite3_step(st) == SQLITE_DONE)
 		rc = 0;
 	unprep(st);
 	return rc;
 }
 
+/* A text column into a buffer ("" if NULL). */
+static void column_text(sqlite3_stmt *st, int col, char *out, size_t outlen)
+{
+	const char *t = (const char *)sqlite3_column_text(st, col);
+	snprintf(out, outlen, "%s", t ? t : "");
+}
+
 int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out)
 {
-	sqlite3_stmt *st = prep(db, "SELECT hash, prev, status, code, message FROM hub_refused"
-				    " WHERE origin = ? AND seq = ?");
+	sqlite3_stmt *st = prep(db, "SELECT hash, prev, status, code, message, rule, record, field"
+				    " FROM hub_refused WHERE origin = ? AND seq = ?");
 	int rc = -1, step;
 
 	if (!st)
@@ -54,9 +66,11 @@ int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link
 		memcpy(out->hash, sqlite3_column_blob(st, 0), 32);
 		memcpy(out->prev, sqlite3_column_blob(st, 1), 32);
 		out->status = sqlite3_column_int(st, 2);
-		snprintf(out->code, sizeof(out->code), "%s", (const char *)sqlite3_column_text(st, 3));
-		snprintf(out->message, sizeof(out->message), "%s",
-			 (const char *)sqlite3_column_text(st, 4));
+		column_text(st, 3, out->code, sizeof(out->code));
+		column_text(st, 4, out->message, sizeof(out->message));
+		column_text(st, 5, out->rule, sizeof(out->rule));
+		column_text(st, 6, out->record, sizeof(out->record));
+		column_text(st, 7, out->field, sizeof(out->field));
 		rc = 1;
 	}
 	unprep(st);

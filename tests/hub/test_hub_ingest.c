@@ -107,6 +107,7 @@ static void test_rulebook_at_ingest(void **state)
 	assert_non_null(strstr(r.body, "\"chained\": true"));
 	ht_resp_free(&r);
 	/* the same bytes again: the same refusal, recorded once, not a gap */
+	expect(&hub, &alice, &b, 422, "invalid", "\"field\": \"members\"");
 	expect(&hub, &alice, &b, 422, "invalid", "\"chained\": true");
 	assert_true(sql("SELECT count(*) FROM household") == hh);
 	assert_true(sql("SELECT count(*) FROM hub_rejection WHERE code = 'invalid'") == rej + 1);
