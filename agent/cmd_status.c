@@ -7,6 +7,35 @@
 #include "agent.h"
 #include "cmds.h"
 #include "store.h"
+#include "sync.h"
+
+typedef struct refused_list {
+	agent_ctx *ctx;
+	int n;
+} refused_list;
+
+/* The change-sets the hub refused (kept, not sent again): one line each. */
+static int show_refused(void *arg, uint64_t seq, const char *when, const char *code,
+			const char *message)
+{
+	refused_list *l = arg;
+	agent_ctx *ctx = l->ctx;
+
+	if (ctx->json) {
+		fprintf(ctx->out, "%s{\"seq\":%llu,\"when\":", l->n++ ? "," : "",
+			(unsigned long long)seq);
+		agent_json_str(ctx->out, when);
+		fputs(",\"code\":", ctx->out);
+		agent_json_str(ctx->out, code);
+		fputs(",\"message\":", ctx->out);
+		agent_json_str(ctx->out, message);
+		fputc('}', ctx->out);
+		return 0;
+	}
+	fprintf(ctx->out, _("Refused by hub: change-set %llu (%s, %s): %s\n"), (unsigned long long)seq,
+		code ? code : "?", when ? when : "?", message ? message : "");
+	return 0;
+}
 
 static int no_args(const char *cmd, agent_ctx *ctx, int argc, char **argv, const char *helptext)
 {
@@ -22,6 +51,7 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 {
 	char hex[17], last_export[40] = "", last_sync[40] = "", hub[256] = "";
 	agent_counts c;
+	refused_list refused = { ctx, 0 };
 	int rc = no_args("status", ctx, argc, argv,
 			 _("usage: maiam-agent status [--json]\n\n"
 			   "Shows pending changes, the last export and sync, the commune and the key id.\n"));
@@ -54,8 +84,10 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 		agent_json_str(ctx->out, *last_sync ? last_sync : NULL);
 		fputs(",\"hub\":", ctx->out);
 		agent_json_str(ctx->out, *hub ? hub : NULL);
-		fputs("}\n", ctx->out);
-		return AGENT_OK;
+		fputs(",\"refused\":[", ctx->out);
+		rc = agent_sealed_refused_each(ctx, show_refused, &refused);
+		fputs("]}\n", ctx->out);
+		return rc ? AGENT_FAIL : AGENT_OK;
 	}
 	fprintf(ctx->out, _("Commune:        %s (%d)\n"), ctx->commune_name, ctx->commune);
 	fprintf(ctx->out, _("Campaign:       %s (%s to %s)\n"), ctx->campaign, ctx->period_start,
@@ -70,7 +102,7 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 	fprintf(ctx->out, _("Last export:    %s\n"), *last_export ? last_export : _("never"));
 	fprintf(ctx->out, _("Last sync:      %s\n"), *last_sync ? last_sync : _("never"));
 	fprintf(ctx->out, _("Hub:            %s\n"), *hub ? hub : _("not enrolled yet"));
-	return AGENT_OK;
+	return agent_sealed_refused_each(ctx, show_refused, &refused) ? AGENT_FAIL : AGENT_OK;
 }
 
 int agent_cmd_check(agent_ctx *ctx, int argc, char **argv)

@@ -37,6 +37,7 @@ typedef struct sync_run {
 	size_t sealed_now, sealed_records, to_push;
 	size_t pushed, already, pulled;
 	proto_merge_stats merged;
+	size_t refused; /* change-sets the hub refused as links of the chain (exit 4) */
 } sync_run;
 
 static void help(FILE *f)
@@ -122,7 +123,7 @@ static int seal_outbox(sync_run *s)
 static int push_answer(sync_run *s, uint64_t seq, const uint8_t hash[32], const agent_http *h)
 {
 	const char *json = (const char *)h->body.data;
-	char status[32], hub_hash[65], mine[65], code[32], msg[512], when[32];
+	char status[32], hub_hash[65], mine[65], code[32], msg[512], when[32], link[16];
 	int64_t expected = 0;
 
 	if (h->status == 200) {
@@ -156,6 +157,29 @@ static int push_answer(sync_run *s, uint64_t seq, const uint8_t hash[32], const 
 	tick_end(s);
 	s->shown = 0;
 	agent_http_message(h, msg, sizeof msg);
+	/* Refused after its signature and chain place were verified: it holds
+	 * that place as a refused link, so the next ones can follow it. */
+	if (json && agent_json_get_str(json, h->body.len, "link", link, sizeof link) == 1 &&
+	    strcmp(link, "refused") == 0 &&
+	    agent_json_get_str(json, h->body.len, "error", code, sizeof code) == 1) {
+		agent_now_utc(when);
+		if (agent_sealed_refuse(s->ctx, seq, when, code, msg) != PROTO_OK) {
+			agent_err(_("cannot record that the hub refused change-set %llu: %s; run 'maiam-agent sync' again"),
+				  (unsigned long long)seq, sqlite3_errmsg(s->ctx->db));
+			return AGENT_FAIL;
+		}
+		agent_err(_("the hub refused change-set %llu (%s): %s; it is kept and listed by 'maiam-agent status', the next change-sets go on"),
+			  (unsigned long long)seq, code, msg);
+		s->refused++;
+		return AGENT_OK;
+	}
+	/* a quota of the day (429): nothing is wrong with the change-set, it
+	 * goes again later, as after a network failure */
+	if (h->status == 429) {
+		agent_err(_("the hub will take change-set %llu later: %s; nothing is lost: run 'maiam-agent sync' again tomorrow"),
+			  (unsigned long long)seq, msg);
+		return AGENT_NETWORK;
+	}
 	if (h->status == 409 && json &&
 	    agent_json_get_str(json, h->body.len, "error", code, sizeof code) == 1 &&
 	    agent_json_get_int(json, h->body.len, "expected_seq", &expected) == 1) {
@@ -471,6 +495,8 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 	if (agent_meta_set(ctx, "last_sync", line) != PROTO_OK)
 		agent_err(_("note: the sync finished but its time was not saved"));
 	summary(&s);
+	if (s.refused)
+		rc = AGENT_REJECTED; /* each was named above; 'status' lists them */
 out:
 	agent_net_close(&s.net);
 	proto_key_free(s.hub_key);

@@ -14,7 +14,9 @@
 #include "agent.h"
 #include "store.h"
 
-#define AGENT_SCHEMA_VERSION 1
+/* 2: sealed.refused_code/refused_message (issue 9): change-sets the hub
+ * refused as links of the chain, kept with the hub's reason */
+#define AGENT_SCHEMA_VERSION 2
 /* Records per sealed change-set: keeps each one far below the body caps. */
 #define SEAL_BATCH 4096
 
@@ -33,6 +35,31 @@ static const char *const agent_schema_v1 =
 	" hash BLOB NOT NULL, prev BLOB NOT NULL, bytes BLOB NOT NULL,"
 	" created INTEGER NOT NULL, nrecords INTEGER NOT NULL,"
 	" acked_at TEXT);";
+
+static const char *const agent_schema_v2 =
+	"ALTER TABLE sealed ADD COLUMN refused_code TEXT;"
+	"ALTER TABLE sealed ADD COLUMN refused_message TEXT;";
+
+/* Bring a store of an older version up to AGENT_SCHEMA_VERSION, in one transaction. */
+static int migrate(agent_ctx *ctx, int64_t version)
+{
+	char buf[16];
+
+	if (version >= AGENT_SCHEMA_VERSION)
+		return 0;
+	if (sqlite3_exec(ctx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	if (version < 2 && sqlite3_exec(ctx->db, agent_schema_v2, NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	snprintf(buf, sizeof buf, "%d", AGENT_SCHEMA_VERSION);
+	if (agent_meta_set(ctx, "agent_schema", buf) != PROTO_OK ||
+	    sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
 
 sqlite3_stmt *agent_stmt(agent_ctx *ctx, int slot, const char *sql)
 {
@@ -182,7 +209,8 @@ int agent_store_create(agent_ctx *ctx, const agent_init_info *info)
 	if (open_db(ctx, path) != AGENT_OK)
 		return AGENT_FAIL;
 	if (sqlite3_exec(ctx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(ctx->db, agent_schema_v1, NULL, NULL, NULL) != SQLITE_OK)
+	    sqlite3_exec(ctx->db, agent_schema_v1, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(ctx->db, agent_schema_v2, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	snprintf(buf, sizeof buf, "%d", AGENT_SCHEMA_VERSION);
 	if (!r) r = agent_meta_set(ctx, "agent_schema", buf);
@@ -230,6 +258,11 @@ int agent_store_open(agent_ctx *ctx)
 	if (agent_meta_get(ctx, "agent_schema", buf, sizeof buf) != 0 ||
 	    agent_parse_int(buf, 1, INT32_MAX, &version) != 0 || version > AGENT_SCHEMA_VERSION) {
 		agent_err(_("the store '%s' was made by a newer maiam-agent; install that version"), path);
+		goto fail;
+	}
+	if (migrate(ctx, version) != 0) {
+		agent_err(_("cannot upgrade the store '%s': %s; is another maiam-agent running?"), path,
+			  sqlite3_errmsg(ctx->db));
 		goto fail;
 	}
 	if (load_meta(ctx) != 0) {

@@ -104,6 +104,48 @@ out:
 	return r;
 }
 
+proto_result agent_sealed_refuse(agent_ctx *ctx, uint64_t seq, const char *when, const char *code,
+				 const char *message)
+{
+	sqlite3_stmt *st = NULL;
+	proto_result r = PROTO_EDB;
+
+	if (sqlite3_prepare_v2(ctx->db, "UPDATE sealed SET acked_at = ?, refused_code = ?,"
+				       " refused_message = ? WHERE seq = ? AND acked_at IS NULL",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, when, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, message, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, proto_u2i(seq));
+	if (sqlite3_step(st) == SQLITE_DONE)
+		r = PROTO_OK;
+out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+int agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	if (sqlite3_prepare_v2(ctx->db, "SELECT seq, acked_at, refused_code, refused_message FROM sealed"
+				       " WHERE refused_code IS NOT NULL ORDER BY seq", -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (cb(arg, proto_i2u(sqlite3_column_int64(st, 0)),
+		       (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+		       (const char *)sqlite3_column_text(st, 3)))
+			break;
+	if (step == SQLITE_DONE || step == SQLITE_ROW)
+		rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 proto_result agent_cursor_save(agent_ctx *ctx, int64_t cursor)
 {
 	char buf[32];

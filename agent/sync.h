@@ -58,6 +58,15 @@ typedef struct agent_pull_pending {
 #define AGENT_PULL_PENDING_MAX 65536u
 void agent_pull_pending_release(agent_pull_pending *p);
 
+/* The hub refused change-set seq as a link of the chain (issue 9): it stays
+ * in the store with the hub's code and reason, and is not sent again. */
+proto_result agent_sealed_refuse(agent_ctx *ctx, uint64_t seq, const char *when, const char *code,
+				 const char *message);
+/* Every refused change-set, by seq; cb returning non-zero stops. 0 or -1. */
+typedef int (*agent_refused_cb)(void *arg, uint64_t seq, const char *when, const char *code,
+				const char *message);
+int agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void *arg);
+
 /*
  * The checks of one verified pull answer (pull_check.c). Each returns 0 when
  * the answer passes, 1 when it is refused (why says which record and why),

@@ -5,10 +5,16 @@
  * sequence per origin), the replicated tables are rebuilt from the ledger
  * alone into a scratch database, and compared row for row with hub.db.
  * Reads one snapshot of hub.db, so it can run beside a serving hub.
+ * Refused links (hub_refused) hold their places in a chain. What was accepted
+ * before the rulebook is replayed through it: the rows it would refuse now
+ * are listed and kept in the reconcile queue (code invalid_before_rules),
+ * without failing the audit: they are the record of what happened.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "hub.h"
 
@@ -36,12 +42,69 @@ typedef struct audit {
 	uint64_t seq;        /* last seq seen of that origin */
 	uint8_t hash[32];    /* its hash */
 	int key_ok;
-	size_t changesets, origins, problems;
+	size_t changesets, origins, problems, refused;
 	proto_buf report;    /* the problems, one line each */
 	int json;
+	/* ledger rows the rulebook would refuse now */
+	size_t nfindings, capfindings;
+	struct finding {
+		uint64_t origin, seq;
+		char message[400];
+	} *findings;
 } audit;
 
 static void problem(audit *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+
+/* Replay the rulebook over an agent's ledger row, as the hub would have
+ * checked it on the day it received it (latest = that day + 1). */
+static void replay_rules(audit *a, const hub_ledger_row *row, const proto_changeset *cs)
+{
+	proto_rules rules;
+	proto_violation bad;
+	char day[11], text[300];
+	struct finding *f;
+
+	if (row->origin == a->ctx->key_id)
+		return; /* the hub's own decisions */
+	proto_rules_day((time_t)row->received, 1, day);
+	proto_rules_init(&rules, a->ctx->have_campaign ? &a->ctx->campaign : NULL, day);
+	memset(&bad, 0, sizeof(bad));
+	if (proto_rules_check_changeset(&rules, cs, &bad) == PROTO_RULE_OK)
+		return;
+	if (a->nfindings == a->capfindings) {
+		size_t cap = a->capfindings ? a->capfindings * 2 : 16;
+		f = proto_calloc(cap, sizeof(*f));
+		if (!f) {
+			problem(a, "out of memory while listing rulebook findings");
+			return;
+		}
+		if (a->nfindings)
+			memcpy(f, a->findings, a->nfindings * sizeof(*f));
+		free(a->findings);
+		a->findings = f;
+		a->capfindings = cap;
+	}
+	f = &a->findings[a->nfindings++];
+	f->origin = row->origin;
+	f->seq = row->seq;
+	proto_violation_text(&bad, text, sizeof(text));
+	snprintf(f->message, sizeof(f->message), "ledger row %lld, accepted before the rulebook: %s;"
+		 " it stays applied: correct it with an edit or a void", (long long)row->id, text);
+}
+
+/* Refused links between the last row seen and seq: they hold their places. */
+static void walk_refused(audit *a, uint64_t origin, uint64_t seq)
+{
+	hub_refused_link link;
+
+	while (seq > a->seq + 1 && hub_refused_get(a->ctx->db, origin, a->seq + 1, &link) == 1 &&
+	       memcmp(link.prev, a->hash, 32) == 0) {
+		a->seq++;
+		memcpy(a->hash, link.hash, 32);
+		a->refused++;
+	}
+}
 
 static void problem(audit *a, const char *fmt, ...)
 {
@@ -120,6 +183,7 @@ static int check_row(void *arg, const hub_ledger_row *row)
 		problem(a, "ledger row %lld: campaign '%s', the hub serves '%s'", (long long)row->id,
 			cs.hdr.campaign, a->ctx->campaign_id);
 	/* every origin's chain, the hub's own decisions included, must be whole */
+	walk_refused(a, row->origin, cs.hdr.seq);
 	if (cs.hdr.seq != a->seq + 1)
 		problem(a, "origin %s: seq %llu follows seq %llu (a gap or a deleted row)", hex,
 			(unsigned long long)cs.hdr.seq, (unsigned long long)a->seq);
@@ -128,6 +192,7 @@ static int check_row(void *arg, const hub_ledger_row *row)
 			(unsigned long long)cs.hdr.seq, (unsigned long long)a->seq);
 	a->seq = cs.hdr.seq;
 	memcpy(a->hash, hash, 32);
+	replay_rules(a, row, &cs);
 	r = proto_merge(a->rebuilt, &cs, NULL);
 	if (r != PROTO_OK)
 		problem(a, "ledger row %lld (origin %s seq %llu): does not merge: %s", (long long)row->id,
@@ -174,6 +239,64 @@ static void compare_table(audit *a, size_t t, proto_buf *summary)
 				  t ? ", " : "", tables[t].name, rows, extra, missing);
 	else
 		proto_buf_appendf(summary, "%s%s %lld", t ? ", " : "", tables[t].name, rows);
+}
+
+/* Each finding once in the reconcile queue (hub_rejection, source "audit"),
+ * however often the audit runs. */
+static int keep_findings(audit *a)
+{
+	int64_t now = (int64_t)(proto_wall_ms() / 1000);
+	size_t i;
+
+	if (!a->nfindings)
+		return 0;
+	if (sqlite3_exec(a->ctx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	for (i = 0; i < a->nfindings; i++)
+		if (hub_rejection_add_once(a->ctx->db, "audit", a->findings[i].origin,
+					   a->findings[i].seq, "invalid_before_rules",
+					   a->findings[i].message, now) < 0)
+			goto fail;
+	if (sqlite3_exec(a->ctx->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+fail:
+	sqlite3_exec(a->ctx->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* The findings, after the verdict (they do not change it). */
+static void print_findings(const audit *a)
+{
+	char hex[17];
+	size_t i;
+
+	if (a->json) {
+		printf(", \"refused_links\": %zu, \"rule_findings\": [", a->refused);
+		for (i = 0; i < a->nfindings; i++) {
+			proto_buf b;
+			proto_key_id_hex(a->findings[i].origin, hex);
+			proto_buf_init(&b, 4096);
+			hub_json_str(&b, a->findings[i].message);
+			printf("%s{\"origin\": \"%s\", \"seq\": %llu, \"message\": %.*s}", i ? ", " : "",
+			       hex, (unsigned long long)a->findings[i].seq, (int)b.len,
+			       b.data ? (char *)b.data : "\"\"");
+			proto_buf_release(&b);
+		}
+		printf("]");
+		return;
+	}
+	if (a->refused)
+		printf("refused links: %zu (verified, refused, holding their places in their chains)\n",
+		       a->refused);
+	if (!a->nfindings)
+		return;
+	printf("rulebook replay: %zu ledger row(s) accepted before the rulebook would be refused now"
+	       " (kept in the reconcile queue, the audit does not fail for them):\n", a->nfindings);
+	for (i = 0; i < a->nfindings; i++) {
+		proto_key_id_hex(a->findings[i].origin, hex);
+		printf("  origin %s seq %llu: %s\n", hex, (unsigned long long)a->findings[i].seq,
+		       a->findings[i].message);
+	}
 }
 
 static int usage(void)
@@ -246,12 +369,21 @@ int hub_cmd_audit(int argc, char **argv)
 	}
 	for (size_t t = 0; t < NTABLES; t++)
 		compare_table(&a, t, &summary);
+	sqlite3_exec(ctx.db, "COMMIT", NULL, NULL, NULL);
+	in_txn = 0;
+	if (keep_findings(&a)) {
+		hub_errorf("cannot keep the rulebook findings in the reconcile queue: %s; run the"
+			   " audit again", sqlite3_errmsg(ctx.db));
+		goto out;
+	}
 
 	if (a.json) {
-		printf("{\"changesets\": %zu, \"origins\": %zu, \"ok\": %s, \"tables\": {%.*s}, \"problems\": [%.*s]}\n",
+		printf("{\"changesets\": %zu, \"origins\": %zu, \"ok\": %s, \"tables\": {%.*s}, \"problems\": [%.*s]",
 		       a.changesets, a.origins, a.problems ? "false" : "true", (int)summary.len,
 		       summary.data ? (char *)summary.data : "", (int)a.report.len,
 		       a.report.data ? (char *)a.report.data : "");
+		print_findings(&a);
+		printf("}\n");
 	} else {
 		printf("ledger: %zu change-sets from %zu origins checked (signature, hash, chain)\n",
 		       a.changesets, a.origins);
@@ -266,6 +398,7 @@ int hub_cmd_audit(int argc, char **argv)
 		} else {
 			printf("audit passed: every change-set verifies and hub.db is exactly what the ledger gives\n");
 		}
+		print_findings(&a);
 	}
 	rc = a.problems ? HUB_EXIT_FAIL : HUB_EXIT_OK;
 out:
@@ -282,6 +415,7 @@ out:
 		unlink(sql);
 	}
 	proto_key_free(a.key);
+	free(a.findings);
 	proto_buf_release(&a.report);
 	proto_buf_release(&summary);
 	if (opened)

@@ -71,8 +71,9 @@ static int import_file(hub_ctx *ctx, const char *path, int *rejected)
 		}
 		if (ir > 0) {
 			*rejected = 1;
-			printf("%s: item %zu (%s/%llu) rejected: %s: %s\n", path, n, hex,
-			       (unsigned long long)v.seq, v.code, v.message);
+			printf("%s: item %zu (%s/%llu) rejected: %s: %s%s\n", path, n, hex,
+			       (unsigned long long)v.seq, v.code, v.message,
+			       v.chained ? " (a refused link: skipped, the later ones go on)" : "");
 		} else if (strcmp(v.code, "applied") == 0) {
 			applied++;
 		} else {
@@ -92,16 +93,22 @@ int hub_cmd_import(int argc, char **argv)
 	const char *dir = hub_default_dir(), *v;
 	char err[512];
 	hub_ctx ctx;
+	hub_limits limits;
 	int i, o, nfiles = 0, rejected = 0, rc = HUB_EXIT_OK;
 
+	/* the same quotas as serve: the same options, the same defaults */
+	hub_limits_default(&limits);
 	for (i = 1; i < argc; i++) {
-		if ((o = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
+		if ((o = hub_limits_opt(argc, argv, &i, &limits)) != 0) {
+			if (o < 0)
+				return HUB_EXIT_USAGE;
+		} else if ((o = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
 			if (o < 0)
 				return HUB_EXIT_USAGE;
 			dir = v;
 		} else if (argv[i][0] == '-') {
-			hub_errorf("unknown option '%s' for 'import': usage: maiam-hub import FILE...",
-				   argv[i]);
+			hub_errorf("unknown option '%s' for 'import': usage: maiam-hub import"
+				   " [--dir DIR] " HUB_LIMITS_USAGE " FILE...", argv[i]);
 			return HUB_EXIT_USAGE;
 		} else {
 			nfiles++;
@@ -111,13 +118,14 @@ int hub_cmd_import(int argc, char **argv)
 		hub_errorf("import needs at least one bundle FILE (from 'maiam-agent export')");
 		return HUB_EXIT_USAGE;
 	}
+	hub_limits_set(&limits);
 	if (hub_open(&ctx, dir, err, sizeof(err))) {
 		hub_errorf("%s", err);
 		return HUB_EXIT_FAIL;
 	}
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--dir") == 0) {
-			i++;
+		if (argv[i][0] == '-') {
+			i++; /* every option takes a value */
 			continue;
 		}
 		if (import_file(&ctx, argv[i], &rejected)) {

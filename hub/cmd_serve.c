@@ -13,12 +13,21 @@ int hub_cmd_serve(int argc, char **argv)
 	hub_serve_opts opts = { "127.0.0.1:8443", 512, 10, 60, 30 };
 	char err[512];
 	hub_ctx ctx;
+	hub_limits limits;
 	long n;
 	int i, o, rc;
 
+	hub_limits_default(&limits);
 	for (i = 1; i < argc; i++) {
 		int *target = NULL;
 		long lo = 1, hi = 3600;
+
+		/* issue 9: the per-agent quotas of ingest (docs/HUB.md) */
+		if ((o = hub_limits_opt(argc, argv, &i, &limits)) != 0) {
+			if (o < 0)
+				return HUB_EXIT_USAGE;
+			continue;
+		}
 
 		if ((o = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
 			if (o < 0)
@@ -45,7 +54,7 @@ int hub_cmd_serve(int argc, char **argv)
 		if (!target) {
 			hub_errorf("unknown argument '%s' for 'serve': usage: maiam-hub serve --dir DIR"
 				   " [--listen ADDR:PORT] [--max-conns N] [--header-timeout S]"
-				   " [--idle-timeout S] [--drain S]", argv[i]);
+				   " [--idle-timeout S] [--drain S] " HUB_LIMITS_USAGE, argv[i]);
 			return HUB_EXIT_USAGE;
 		}
 		if (hub_parse_int(v, lo, hi, &n)) {
@@ -59,6 +68,7 @@ int hub_cmd_serve(int argc, char **argv)
 	 * reader and checkpointer threads would all queue on (the writer spent
 	 * 8 % of its time in mutexes under bench_sync). Nothing here reads them. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	hub_limits_set(&limits); /* before any thread starts */
 	if (hub_open(&ctx, dir, err, sizeof(err))) {
 		hub_errorf("%s", err);
 		return HUB_EXIT_FAIL;

@@ -114,7 +114,9 @@ typedef int (*hub_agent_row_cb)(void *arg, int64_t token_id, const char *status,
 				int64_t expires, uint64_t last_seq);
 int hub_agent_each(sqlite3 *db, int64_t now, hub_agent_row_cb cb, void *arg);
 
-/* Ledger: the chain head of an origin (seq 0 if none), a seq's hash. */
+/* Ledger: the chain head of an origin (seq 0 if none), a seq's hash. Both
+ * see refused links (hub_refused): hash_at returns 1 for a ledger row, 2 for
+ * a refused link, 0 none, -1 error. */
 int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32]);
 int hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[32]); /* 1/0/-1 */
 int hub_ledger_insert(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t hash[32],
@@ -127,6 +129,7 @@ typedef struct hub_ledger_row {
 	uint64_t origin, seq;
 	const uint8_t *hash, *sealed; /* borrowed until the callback returns */
 	size_t hash_len, len;
+	int64_t received;             /* hub_ledger_each_by_origin only (else 0) */
 } hub_ledger_row;
 typedef int (*hub_ledger_full_cb)(void *arg, const hub_ledger_row *row);
 /*
@@ -170,7 +173,8 @@ proto_result hub_pull_cache_open(hub_pull_cache *c, const hub_ledger_row *row,
 /* A pull passed over ledger row id (it cannot be relayed): 1 the first time
  * this cache hears of it (record it), 0 after (or c NULL: 1). */
 int hub_pull_cache_note_skip(hub_pull_cache *c, int64_t id);
-/* Every ledger row with its stored seq and hash, by origin then seq (for audit). */
+/* Every ledger row with its stored seq, hash and received time, by origin
+ * then seq (for audit). */
 int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg);
 int hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
 		      const char *code, const char *message, int64_t now);
@@ -219,6 +223,15 @@ typedef struct hub_verdict {
 	uint8_t expected_hash[32];
 	uint8_t hash[32];
 	proto_merge_stats stats;
+	/* issue 9: a refusal after the signature and chain position were
+	 * verified takes its place in the chain (docs/HUB.md, "Refused links") */
+	int chained;
+	uint8_t prev[32];       /* the change-set's prev (from its header) */
+	uint32_t nrecords;      /* its record count (from its header) */
+	const char *rule;       /* invalid by the rulebook: proto_rule_name, else NULL */
+	char record[40];        /* ... the record's id ("ORIGINHEX-SERIAL") */
+	const char *field;      /* ... the field's column name (or NULL) */
+	int64_t retry_after;    /* 429: seconds until the quota opens again (0: none) */
 } hub_verdict;
 
 /*
@@ -257,6 +270,85 @@ int hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t p
 int hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen);
 /* Is commune inside scope (using the campaign's units)? */
 int hub_in_scope(const hub_ctx *ctx, const hub_scope *scope, int64_t commune);
+
+/* ---- issue 9: ingest ---- */
+
+/*
+ * Per-agent quotas (docs/HUB.md, "Quotas at ingest"), settings of serve and
+ * import. A change-set over a per-change-set cap is refused (413) before it
+ * is merged; records or bytes of one agent over its daily cap: 429
+ * quota_exceeded with Retry-After (the day is Vietnam's, UTC+7).
+ * HUB_MAX_DECODED_TEXT is the most text one change-set may decode to: a pull
+ * answer can then always relay any accepted change-set alone (its body stays
+ * far below PROTO_MAX_BODY); --max-text may lower it, never raise it.
+ */
+#define HUB_DEFAULT_MAX_RECORDS 8192u            /* records per change-set (agent seals 4096) */
+#define HUB_DEFAULT_MAX_SEALED HUB_MAX_BODY      /* sealed bytes per change-set */
+#define HUB_MAX_DECODED_TEXT (16u << 20)         /* decoded text bytes per change-set */
+#define HUB_DEFAULT_DAY_RECORDS 1000000LL        /* records per agent per day */
+#define HUB_DEFAULT_DAY_BYTES (512LL << 20)      /* sealed bytes per agent per day */
+
+typedef struct hub_limits {
+	uint32_t max_records;
+	size_t max_sealed;
+	size_t max_text;
+	int64_t day_records;
+	int64_t day_bytes;
+} hub_limits;
+
+/* The defaults above. */
+void hub_limits_default(hub_limits *l);
+/* The limits ingest applies, process-wide: set once before any thread starts
+ * (serve, import). NEEDSWORK: belongs in the split hub_ctx (next issue). */
+void hub_limits_set(const hub_limits *l);
+const hub_limits *hub_limits_get(void);
+/* argv[*i] is one of the quota options (--max-records N, --max-sealed-bytes N,
+ * --max-text-bytes N, --day-records N, --day-bytes N): 1 taken, 0 not one of
+ * them, -1 bad value (reported). */
+int hub_limits_opt(int argc, char **argv, int *i, hub_limits *l);
+#define HUB_LIMITS_USAGE "[--max-records N] [--max-sealed-bytes N] [--max-text-bytes N]" \
+	" [--day-records N] [--day-bytes N]"
+/* Text bytes the records of cs decode to. */
+size_t hub_changeset_text_bytes(const proto_changeset *cs);
+/* Seconds from t to the next midnight in Vietnam (UTC+7). */
+int64_t hub_seconds_to_vn_midnight(int64_t t);
+
+/* ingest_area.c: the communes (as stored before the merge) of the households
+ * cs writes, *old[i] for record i (-1 none); free() it. Then, after the
+ * merge, index ledger row 'ledger' under every commune it touches. */
+int hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old);
+int hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old,
+			  int64_t ledger);
+/* Fill a refusal (ingest.c and ingest_scope.c). */
+void hub_verdict_reject(hub_verdict *v, int status, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* ingest_scope.c: every record inside the agent's area, written by the agent,
+ * no hub-only field, a new entity only under the sender's own id. 0 good,
+ * 1 refused (v filled), -1 internal error. */
+int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,
+			   hub_verdict *v);
+
+/* store.c: refused links (hub_refused). Verified change-sets refused on
+ * their content: they hold their chain position, nothing of them applied. */
+typedef struct hub_refused_link {
+	uint8_t hash[32], prev[32];
+	int status;
+	char code[32];
+	char message[256];
+	char rule[32], record[40], field[32]; /* "" when not a rulebook refusal */
+} hub_refused_link;
+/* v: the refusal (status, code, message, rule, record, field, hash, prev). */
+int hub_refused_add(sqlite3 *db, const hub_verdict *v, int64_t now);
+int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out); /* 1/0/-1 */
+/* Does the hub hold this entity (kind's table, by id)? 1/0/-1. */
+int hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id);
+/* Per agent per day counters (day "YYYY-MM-DD"): read, add. */
+int hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records, int64_t *bytes);
+int hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records, int64_t bytes);
+/* A rejection row unless one with the same source, origin, seq and code
+ * exists (audit findings stay one item however often audit runs). 1 added, 0 had, -1. */
+int hub_rejection_add_once(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
+			   const char *code, const char *message, int64_t now);
 
 /* ---- json.c: the small JSON the protocol needs -------------------------- */
 

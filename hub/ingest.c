@@ -2,292 +2,18 @@
  * ingest.c - the one path by which a sealed change-set enters the hub, shared
  * by HTTPS push and USB import so both make exactly the same checks. Nothing
  * is written before every check has passed; then the merge and the ledger row
- * go in one transaction. Every rejection is kept with its reason.
+ * go in one transaction. Every rejection is kept with its reason. A change-set
+ * refused on its content after its signature and chain place were verified
+ * is a refused link (docs/HUB.md): it holds that place, so the laptop goes on.
+ * Scope and ids: ingest_scope.c; quotas: ingest_limits.c; area index: ingest_area.c.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "hub.h"
 
-/* Where an entity of this change-set sits: households by commune, events by
- * their household or unit. Sorted by id for lookups. */
-typedef struct anchor {
-	proto_id id;
-	uint8_t kind;
-	int has_household;
-	proto_id household;
-	int64_t place; /* household: commune (-1 none); contribution: unit (0 none) */
-} anchor;
-
-typedef struct anchors {
-	size_t n;
-	anchor *a;
-} anchors;
-
-static void reject(hub_verdict *v, int status, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void reject(hub_verdict *v, int status, const char *code, const char *fmt, ...)
-{
-	va_list ap;
-
-	v->status = status;
-	v->code = code;
-	va_start(ap, fmt);
-	vsnprintf(v->message, sizeof(v->message), fmt, ap);
-	va_end(ap);
-}
-
-static int cmp_id(proto_id a, proto_id b)
-{
-	if (a.origin != b.origin)
-		return a.origin < b.origin ? -1 : 1;
-	if (a.serial != b.serial)
-		return a.serial < b.serial ? -1 : 1;
-	return 0;
-}
-
-static int cmp_anchor(const void *x, const void *y)
-{
-	const anchor *a = x, *b = y;
-	int c = cmp_id(a->id, b->id);
-	return c ? c : (int)a->kind - (int)b->kind;
-}
-
-static const proto_field *find_field(const proto_record *rec, uint8_t field)
-{
-	size_t i;
-	for (i = 0; i < rec->nfields; i++)
-		if (rec->fields[i].field == field)
-			return &rec->fields[i];
-	return NULL;
-}
-
-static int build_anchors(const proto_changeset *cs, anchors *out)
-{
-	size_t i;
-
-	out->n = 0;
-	out->a = cs->nrecords ? proto_calloc(cs->nrecords, sizeof(anchor)) : NULL;
-	if (cs->nrecords && !out->a)
-		return -1;
-	for (i = 0; i < cs->nrecords; i++) {
-		const proto_record *rec = &cs->records[i];
-		const proto_field *f;
-		anchor *an = &out->a[out->n];
-
-		memset(an, 0, sizeof(*an));
-		an->id = rec->id;
-		an->kind = rec->kind;
-		if (rec->kind == PROTO_KIND_HOUSEHOLD) {
-			f = find_field(rec, PROTO_HH_COMMUNE);
-			if (!f)
-				continue;
-			an->place = f->value.type == PROTO_V_INT ? f->value.i : -1;
-		} else if (rec->kind == PROTO_KIND_MILESTONE || rec->kind == PROTO_KIND_CONTRIBUTION) {
-			f = find_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
-									 : PROTO_CT_HOUSEHOLD);
-			if (f && f->value.type == PROTO_V_REF) {
-				an->has_household = 1;
-				an->household = f->value.ref;
-			}
-			f = rec->kind == PROTO_KIND_CONTRIBUTION ? find_field(rec, PROTO_CT_UNIT) : NULL;
-			if (f && f->value.type == PROTO_V_INT)
-				an->place = f->value.i;
-		} else {
-			continue;
-		}
-		out->n++;
-	}
-	qsort(out->a, out->n, sizeof(anchor), cmp_anchor);
-	return 0;
-}
-
-static const anchor *find_anchor(const anchors *as, proto_id id, int household)
-{
-	size_t lo = 0, hi = as->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = cmp_id(as->a[mid].id, id);
-		if (c == 0) {
-			/* several records may share an id (one household edited twice, or
-			 * an event id reused across kinds): take any of the wanted side */
-			size_t k = mid;
-			while (k > 0 && cmp_id(as->a[k - 1].id, id) == 0)
-				k--;
-			for (; k < as->n && cmp_id(as->a[k].id, id) == 0; k++)
-				if ((as->a[k].kind == PROTO_KIND_HOUSEHOLD) == household)
-					return &as->a[k];
-			return NULL;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* The commune of a household named in this change-set or held by the hub.
- * 1 found, 0 unknown, -1 database error. */
-static int household_commune(hub_ctx *ctx, const anchors *as, proto_id id, int64_t *commune)
-{
-	const anchor *an = find_anchor(as, id, 1);
-
-	if (an) {
-		*commune = an->place;
-		return 1;
-	}
-	return hub_household_commune(ctx->db, id, commune);
-}
-
-static int event_in_scope(hub_ctx *ctx, const anchors *as, const hub_scope *scope, int has_hh,
-			  proto_id hh, int64_t unit, int *inside)
-{
-	int64_t commune = 0;
-	int rc;
-
-	*inside = 0;
-	if (has_hh) {
-		rc = household_commune(ctx, as, hh, &commune);
-		if (rc < 0)
-			return -1;
-		*inside = rc == 1 && hub_in_scope(ctx, scope, commune);
-		return 0;
-	}
-	/* a contribution to a commune or a district as a whole */
-	*inside = hub_in_scope(ctx, scope, unit) ||
-		  (scope->kind == HUB_SCOPE_DISTRICT && unit == scope->code);
-	return 0;
-}
-
-static void id_text(proto_id id, char out[40])
-{
-	char hex[17];
-	proto_key_id_hex(id.origin, hex);
-	snprintf(out, 40, "%s-%llu", hex, (unsigned long long)id.serial);
-}
-
-/* Every record inside the agent's area, written by the agent itself, and no
- * hub-only field. 0 all good, 1 rejected (v filled), -1 internal error. */
-static int check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,
-		       hub_verdict *v)
-{
-	anchors as = { 0, NULL };
-	size_t i;
-	int rc = -1;
-
-	if (build_anchors(cs, &as))
-		goto out;
-	for (i = 0; i < cs->nrecords; i++) {
-		const proto_record *rec = &cs->records[i];
-		const proto_field *f;
-		char idt[40];
-		int inside = 0, found;
-		int64_t commune = 0;
-
-		id_text(rec->id, idt);
-		if (rec->writer != cs->hdr.origin) {
-			reject(v, 403, "relayed_record", "record %s was written by another origin:"
-			       " agents send only their own changes", idt);
-			rc = 1;
-			goto out;
-		}
-		switch (rec->kind) {
-		case PROTO_KIND_HOUSEHOLD:
-			if (find_field(rec, PROTO_HH_REVIEW_STATUS) || find_field(rec, PROTO_HH_REVIEW_REASON)) {
-				reject(v, 403, "hub_only_field", "household %s: the review status is"
-				       " decided by the hub only", idt);
-				rc = 1;
-				goto out;
-			}
-			/* both the commune it has on the hub and any it is moved to */
-			found = hub_household_commune(ctx->db, rec->id, &commune);
-			if (found < 0)
-				goto out;
-			if (found == 1 && !hub_in_scope(ctx, scope, commune)) {
-				reject(v, 403, "out_of_scope", "household %s is in commune %lld, outside"
-				       " this agent's area", idt, (long long)commune);
-				rc = 1;
-				goto out;
-			}
-			f = find_field(rec, PROTO_HH_COMMUNE);
-			if (f) {
-				found = 1;
-				commune = f->value.type == PROTO_V_INT ? f->value.i : -1;
-			} else if (found != 1) {
-				found = household_commune(ctx, &as, rec->id, &commune);
-				if (found < 0)
-					goto out;
-			}
-			inside = found == 1 && hub_in_scope(ctx, scope, commune);
-			if (!inside) {
-				reject(v, 403, "out_of_scope", "household %s: commune %lld is outside"
-				       " this agent's area", idt, (long long)commune);
-				rc = 1;
-				goto out;
-			}
-			break;
-		case PROTO_KIND_MILESTONE:
-		case PROTO_KIND_CONTRIBUTION: {
-			const anchor *an = find_anchor(&as, rec->id, 0);
-			if (!an || event_in_scope(ctx, &as, scope, an->has_household, an->household,
-						  an->place, &inside))
-				goto out;
-			if (!inside) {
-				reject(v, 403, "out_of_scope", "%s %s names a household or unit outside"
-				       " this agent's area", proto_kind_name(rec->kind), idt);
-				rc = 1;
-				goto out;
-			}
-			break;
-		}
-		case PROTO_KIND_VOID: {
-			const anchor *an;
-			proto_id hh = { 0, 0 };
-			int has_hh = 0;
-			int64_t unit = 0;
-
-			f = find_field(rec, PROTO_VO_TARGET);
-			if (!f || f->value.type != PROTO_V_REF) {
-				reject(v, 422, "invalid", "void %s names no target", idt);
-				rc = 1;
-				goto out;
-			}
-			an = find_anchor(&as, f->value.ref, 0);
-			if (an) {
-				has_hh = an->has_household;
-				hh = an->household;
-				unit = an->place;
-				found = 1;
-			} else {
-				found = hub_event_anchor(ctx->db, f->value.ref, &has_hh, &hh, &unit);
-				if (found < 0)
-					goto out;
-			}
-			if (found == 1 && event_in_scope(ctx, &as, scope, has_hh, hh, unit, &inside))
-				goto out;
-			if (!inside) {
-				reject(v, 403, "out_of_scope", "void %s targets an event the hub does not"
-				       " hold in this agent's area", idt);
-				rc = 1;
-				goto out;
-			}
-			break;
-		}
-		default:
-			reject(v, 422, "invalid", "record %s has unknown kind %u", idt, rec->kind);
-			rc = 1;
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	free(as.a);
-	return rc;
-}
+#define reject hub_verdict_reject
 
 /* Refuse stamps from a laptop whose clock is far ahead: they would win every
  * later edit and drag the hub clock forward. Returns the largest stamp. */
@@ -319,181 +45,33 @@ static int observe_stamp(sqlite3 *db, uint64_t stamp)
 	return c.last == last ? 0 : hub_meta_set_u64(db, "hlc_last", c.last);
 }
 
-/* ---- the area index (docs/HUB.md, "Pull and the area index") ------------ */
-
-typedef struct area_set {
-	size_t n, cap;
-	int64_t (*a)[2]; /* commune (0: district as a whole), district */
-} area_set;
-
-static int area_put(area_set *s, int64_t commune, int64_t district)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (s->a[i][0] == commune && s->a[i][1] == district)
-			return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		int64_t (*a)[2] = proto_calloc(cap, sizeof(*a));
-		if (!a)
-			return -1;
-		if (s->n)
-			memcpy(a, s->a, s->n * sizeof(*a));
-		free(s->a);
-		s->a = a;
-		s->cap = cap;
-	}
-	s->a[s->n][0] = commune;
-	s->a[s->n][1] = district;
-	s->n++;
-	return 0;
-}
-
-static int64_t district_of(const hub_ctx *ctx, int64_t commune)
-{
-	if (!ctx->have_campaign || commune <= 0 || commune > 0x7fffffff)
-		return 0;
-	return proto_units_district_of(&ctx->campaign.units, (int)commune);
-}
-
-/* A contribution's unit: a commune, or a district as a whole (commune 0). */
-static int area_put_unit(const hub_ctx *ctx, area_set *s, int64_t unit)
-{
-	const proto_unit *u;
-
-	if (unit <= 0 || unit > 0x7fffffff)
-		return 0;
-	u = ctx->have_campaign ? proto_units_find(&ctx->campaign.units, (int)unit) : NULL;
-	if (u && u->level != PROTO_UNIT_COMMUNE)
-		return area_put(s, 0, unit);
-	return area_put(s, unit, district_of(ctx, unit));
-}
-
-static int area_put_household(hub_ctx *ctx, area_set *s, proto_id hh)
-{
-	int64_t commune = 0;
-	int rc = hub_household_commune(ctx->db, hh, &commune);
-
-	if (rc < 0)
-		return -1;
-	return rc == 1 ? area_put(s, commune, district_of(ctx, commune)) : 0;
-}
-
-/* The communes (as the hub stores them before the merge) of the households
- * this change-set writes: old[i] for record i, -1 if none or not a household. */
-static int communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old)
-{
-	size_t i;
-
-	*old = cs->nrecords ? proto_calloc(cs->nrecords, sizeof(int64_t)) : NULL;
-	if (cs->nrecords && !*old)
-		return -1;
-	for (i = 0; i < cs->nrecords; i++) {
-		int64_t c = -1;
-		if (cs->records[i].kind == PROTO_KIND_HOUSEHOLD &&
-		    hub_household_commune(ctx->db, cs->records[i].id, &c) != 1)
-			c = -1;
-		(*old)[i] = c;
-	}
-	return 0;
-}
-
-/*
- * Index ledger row 'ledger' (already merged) under every commune it touches:
- * each household's commune before and after the merge, each event's
- * household or unit. A household that moved takes the history indexed under
- * its old commune along (hub_area_follow), so the new commune's laptops see
- * the rows that built it, as a full scan of the ledger would have shown them;
- * and the move is noted (hub_move), so the old commune's laptops are told.
- */
-static int index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old, int64_t ledger)
-{
-	area_set s = { 0, 0, NULL };
-	size_t i;
-	int rc = -1;
-
-	for (i = 0; i < cs->nrecords; i++) {
-		const proto_record *rec = &cs->records[i];
-		const proto_field *f;
-		int64_t now = 0, unit = 0;
-		proto_id hh = { 0, 0 };
-		int has_hh = 0, found;
-
-		switch (rec->kind) {
-		case PROTO_KIND_HOUSEHOLD:
-			found = hub_household_commune(ctx->db, rec->id, &now);
-			if (found < 0)
-				goto out;
-			if (old[i] > 0 && area_put(&s, old[i], district_of(ctx, old[i])))
-				goto out;
-			if (found == 1 && area_put(&s, now, district_of(ctx, now)))
-				goto out;
-			if (found == 1 && old[i] > 0 && old[i] != now &&
-			    (hub_area_follow(ctx->db, ledger, old[i], now, district_of(ctx, now)) ||
-			     hub_move_add(ctx->db, ledger, rec->id, old[i])))
-				goto out;
-			break;
-		case PROTO_KIND_MILESTONE:
-		case PROTO_KIND_CONTRIBUTION:
-			f = find_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
-									 : PROTO_CT_HOUSEHOLD);
-			if (f && f->value.type == PROTO_V_REF) {
-				if (area_put_household(ctx, &s, f->value.ref))
-					goto out;
-				break;
-			}
-			f = rec->kind == PROTO_KIND_CONTRIBUTION ? find_field(rec, PROTO_CT_UNIT) : NULL;
-			if (f && f->value.type == PROTO_V_INT && area_put_unit(ctx, &s, f->value.i))
-				goto out;
-			break;
-		case PROTO_KIND_VOID:
-			f = find_field(rec, PROTO_VO_TARGET);
-			if (!f || f->value.type != PROTO_V_REF)
-				break;
-			found = hub_event_anchor(ctx->db, f->value.ref, &has_hh, &hh, &unit);
-			if (found < 0)
-				goto out;
-			if (found == 1 && (has_hh ? area_put_household(ctx, &s, hh)
-						  : area_put_unit(ctx, &s, unit)))
-				goto out;
-			break;
-		default:
-			break;
-		}
-	}
-	for (i = 0; i < s.n; i++)
-		if (hub_area_add(ctx->db, ledger, s.a[i][0], s.a[i][1]))
-			goto out;
-	rc = 0;
-out:
-	free(s.a);
-	return rc;
-}
-
 /* Inside the caller's transaction: merge cs, ledger its sealed bytes, index
- * the row's area and move the hub clock. */
+ * the row's area, move the hub clock and (an agent's) count its daily quota.
+ * *mr: the merge's own result (PROTO_EVALUE: a value the store refuses). */
 static int merge_and_ledger(hub_ctx *ctx, const proto_changeset *cs, const uint8_t *data,
-			    size_t len, const uint8_t hash[32], uint64_t max_stamp,
-			    proto_merge_stats *stats, char *err, size_t errlen)
+			    size_t len, const uint8_t hash[32], uint64_t max_stamp, const char *day,
+			    proto_merge_stats *stats, proto_result *mr, char *err, size_t errlen)
 {
 	int64_t *old = NULL;
 	proto_result r;
 	int rc = -1;
 
-	if (communes_before(ctx, cs, &old)) {
+	*mr = PROTO_OK;
+	if (hub_ingest_communes_before(ctx, cs, &old)) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
 	r = ctx->merger ? proto_merger_apply(ctx->merger, cs, stats) : proto_merge(ctx->db, cs, stats);
 	if (r != PROTO_OK) {
+		*mr = r;
 		snprintf(err, errlen, "merge failed: %s", proto_strerror(r));
 		goto out;
 	}
 	if (hub_ledger_insert(ctx->db, cs->hdr.origin, cs->hdr.seq, hash, data, len,
 			      (int64_t)(proto_wall_ms() / 1000)) ||
-	    index_area(ctx, cs, old, hub_ledger_last_id(ctx->db)) ||
-	    observe_stamp(ctx->db, max_stamp)) {
+	    hub_ingest_index_area(ctx, cs, old, hub_ledger_last_id(ctx->db)) ||
+	    observe_stamp(ctx->db, max_stamp) ||
+	    (day && hub_quota_add(ctx->db, cs->hdr.origin, day, (int64_t)cs->nrecords, (int64_t)len))) {
 		snprintf(err, errlen, "ledger write failed: %s", sqlite3_errmsg(ctx->db));
 		goto out;
 	}
@@ -504,30 +82,74 @@ out:
 }
 
 /* Its own transaction, or (batched: the writer's group commit holds one) its
- * own savepoint, so a failing change-set is undone alone. */
-static int commit_merge(hub_ctx *ctx, const proto_changeset *cs, const uint8_t *data, size_t len,
-			const uint8_t hash[32], uint64_t max_stamp, proto_merge_stats *stats,
-			int batched, char *err, size_t errlen)
+ * own savepoint, so that a failing step is undone alone. */
+static int step_begin(hub_ctx *ctx, int batched)
 {
-	if (sqlite3_exec(ctx->db, batched ? "SAVEPOINT hub_ingest" : "BEGIN IMMEDIATE", NULL, NULL,
-			 NULL) != SQLITE_OK) {
+	return sqlite3_exec(ctx->db, batched ? "SAVEPOINT hub_ingest" : "BEGIN IMMEDIATE", NULL, NULL,
+			    NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int step_commit(hub_ctx *ctx, int batched)
+{
+	return sqlite3_exec(ctx->db, batched ? "RELEASE hub_ingest" : "COMMIT", NULL, NULL,
+			    NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static void step_rollback(hub_ctx *ctx, int batched)
+{
+	if (batched)
+		sqlite3_exec(ctx->db, "ROLLBACK TO hub_ingest; RELEASE hub_ingest", NULL, NULL, NULL);
+	else
+		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int commit_merge(hub_ctx *ctx, const proto_changeset *cs, const uint8_t *data, size_t len,
+			const uint8_t hash[32], uint64_t max_stamp, const char *day,
+			proto_merge_stats *stats, int batched, proto_result *mr, char *err,
+			size_t errlen)
+{
+	*mr = PROTO_OK;
+	if (step_begin(ctx, batched)) {
 		snprintf(err, errlen, "database busy: %s", sqlite3_errmsg(ctx->db));
 		return -1;
 	}
-	if (merge_and_ledger(ctx, cs, data, len, hash, max_stamp, stats, err, errlen))
+	if (merge_and_ledger(ctx, cs, data, len, hash, max_stamp, day, stats, mr, err, errlen))
 		goto fail;
-	if (sqlite3_exec(ctx->db, batched ? "RELEASE hub_ingest" : "COMMIT", NULL, NULL,
-			 NULL) != SQLITE_OK) {
+	if (step_commit(ctx, batched)) {
 		snprintf(err, errlen, "commit failed: %s", sqlite3_errmsg(ctx->db));
 		goto fail;
 	}
 	return 0;
 fail:
-	if (batched)
-		sqlite3_exec(ctx->db, "ROLLBACK TO hub_ingest; RELEASE hub_ingest", NULL, NULL, NULL);
-	else
-		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
+	step_rollback(ctx, batched);
 	return -1;
+}
+
+/*
+ * A verified change-set refused on its content (v says why) takes its place
+ * in the origin's chain: the refused link, its rejection row for the
+ * operator and its share of the daily quota go in one step. 0, -1 error.
+ */
+static int refuse_link(hub_ctx *ctx, const char *source, const char *day, size_t len, int batched,
+		       hub_verdict *v)
+{
+	char kept[sizeof(v->message) + 96];
+	int64_t now = (int64_t)(proto_wall_ms() / 1000);
+
+	v->chained = 1;
+	/* the operator's copy says it was skipped and that later ones go on */
+	snprintf(kept, sizeof(kept), "%s [refused link: nothing applied, the laptop's later"
+		 " change-sets go on]", v->message);
+	if (step_begin(ctx, batched))
+		return -1;
+	if (hub_refused_add(ctx->db, v, now) ||
+	    hub_rejection_add(ctx->db, source, v->origin, v->seq, v->code, kept, now) ||
+	    hub_quota_add(ctx->db, v->origin, day, (int64_t)v->nrecords, (int64_t)len) ||
+	    step_commit(ctx, batched)) {
+		step_rollback(ctx, batched);
+		return -1;
+	}
+	return 0;
 }
 
 /* The sender's enrolment, as this connection sees it: 0, 1 refused, -1 error. */
@@ -552,18 +174,40 @@ static int agent_step(hub_ctx *ctx, uint64_t origin, hub_agent *agent, hub_verdi
 	return 0;
 }
 
+/* The signature of sealed bytes, checked without inflating anything (the
+ * frame: header | zbody | key id | signature, proto/FORMAT.md). */
+static int verify_frame(const uint8_t *data, size_t len, const proto_header *hdr,
+			const proto_key *key)
+{
+	const uint8_t *kid;
+	uint64_t id = 0;
+	int i;
+
+	if (len < 72)
+		return -1;
+	kid = data + len - 72;
+	for (i = 0; i < 8; i++)
+		id = (id << 8) | kid[i];
+	if (id != hdr->origin)
+		return -1;
+	return proto_verify(key, data, len - 72, data + len - 64) == PROTO_OK ? 0 : -1;
+}
+
 /*
  * Everything that needs no write: the header, the sender, the signature, the
- * body, the campaign. On 0 *cs holds the records (release it); 1 refused
- * (v says why), -1 database error.
+ * body, the campaign, the per-change-set quotas. On 0 *cs holds the records
+ * (release it); 1 refused (v says why), 2 verified but refused on its
+ * content (v says why; it will take its chain position), -1 database error.
  */
 static int open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
 		     hub_agent *agent, proto_changeset *cs, hub_verdict *v)
 {
+	const hub_limits *lim = hub_limits_get();
 	proto_header hdr;
 	proto_key *key = NULL;
 	char hex[17];
 	proto_result r;
+	size_t text;
 	int rc;
 
 	memset(cs, 0, sizeof(*cs));
@@ -574,6 +218,8 @@ static int open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t pee
 	}
 	v->origin = hdr.origin;
 	v->seq = hdr.seq;
+	v->nrecords = hdr.nrecords;
+	memcpy(v->prev, hdr.prev, 32);
 	proto_key_id_hex(hdr.origin, hex);
 	if (peer && peer != hdr.origin) {
 		char phex[17];
@@ -585,8 +231,31 @@ static int open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t pee
 	rc = agent_step(ctx, hdr.origin, agent, v);
 	if (rc)
 		return rc;
+	if (len > lim->max_sealed) {
+		reject(v, 413, "too_large", "change-set %s/%llu is %zu bytes, over this hub's limit"
+		       " of %zu: seal fewer records per change-set", hex, (unsigned long long)hdr.seq,
+		       len, lim->max_sealed);
+		return 1;
+	}
 	if (proto_key_from_public(agent->pub, &key) != PROTO_OK)
 		return -1;
+	if (hdr.nrecords > lim->max_records) {
+		/* refused before the body is inflated or decoded: only the
+		 * signature, so that it can hold its place in the chain */
+		rc = verify_frame(data, len, &hdr, key);
+		proto_key_free(key);
+		if (rc) {
+			reject(v, 422, "bad_signature", "change-set %s/%llu does not verify with the"
+			       " agent's key: it was altered or not signed by it", hex,
+			       (unsigned long long)hdr.seq);
+			return 1;
+		}
+		proto_sha256(data, len, v->hash);
+		reject(v, 413, "too_many_records", "change-set %s/%llu holds %u records, over this"
+		       " hub's limit of %u per change-set: nothing of it was applied", hex,
+		       (unsigned long long)hdr.seq, hdr.nrecords, lim->max_records);
+		return 2;
+	}
 	r = proto_open(data, len, key, cs, v->hash);
 	proto_key_free(key);
 	rc = 1;
@@ -600,7 +269,12 @@ static int open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t pee
 	else if (strcmp(cs->hdr.campaign, ctx->campaign_id) != 0)
 		reject(v, 422, "wrong_campaign", "change-set is for campaign '%s' but this hub"
 		       " serves '%s'", cs->hdr.campaign, ctx->campaign_id);
-	else
+	else if ((text = hub_changeset_text_bytes(cs)) > lim->max_text) {
+		reject(v, 413, "too_much_text", "change-set %s/%llu decodes to %zu bytes of text,"
+		       " over this hub's limit of %zu: nothing of it was applied", hex,
+		       (unsigned long long)hdr.seq, text, lim->max_text);
+		rc = 2;
+	} else
 		rc = 0;
 	if (rc)
 		proto_changeset_release(cs);
@@ -625,37 +299,123 @@ void hub_opened_free(hub_opened *o)
 	free(o);
 }
 
+/* The rulebook over every record (proto/include/maiam/rules.h): the latest
+ * day any date may name is the day the hub received it plus one. 0 or 1. */
+static int check_rules(hub_ctx *ctx, const proto_changeset *cs, hub_verdict *v)
+{
+	proto_rules rules;
+	proto_violation bad;
+	const proto_field_desc *fd;
+	char day[11], text[sizeof(v->message)], hex[17];
+
+	proto_rules_day((time_t)(proto_wall_ms() / 1000), 1, day);
+	proto_rules_init(&rules, ctx->have_campaign ? &ctx->campaign : NULL, day);
+	memset(&bad, 0, sizeof(bad));
+	if (proto_rules_check_changeset(&rules, cs, &bad) == PROTO_RULE_OK)
+		return 0;
+	proto_violation_text(&bad, text, sizeof(text));
+	reject(v, 422, "invalid", "%.160s: nothing of this change-set was applied; record the"
+	       " value again, correctly", text);
+	v->rule = proto_rule_name(bad.rule);
+	proto_key_id_hex(bad.id.origin, hex);
+	snprintf(v->record, sizeof(v->record), "%s-%llu", hex, (unsigned long long)bad.id.serial);
+	fd = proto_field_lookup(bad.kind, bad.field);
+	v->field = fd ? fd->column : NULL;
+	return 1;
+}
+
+/* The stored code of a refused link as one of the codes' own strings (a
+ * verdict's code outlives the row it was read from). */
+static const char *link_code(const char *code)
+{
+	static const char *const codes[] = { "invalid", "foreign_id", "out_of_scope",
+					     "hub_only_field", "relayed_record", "too_many_records",
+					     "too_much_text" };
+	size_t i;
+
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (strcmp(code, codes[i]) == 0)
+			return codes[i];
+	return "refused";
+}
+
+/* A stored rulebook refusal's rule, record and field back into a verdict
+ * (rule and field as the rulebook's and schema's own strings). */
+static void link_where(const hub_refused_link *link, hub_verdict *v)
+{
+	const proto_field_desc *fd;
+	int r, k;
+
+	for (r = 1; r < PROTO_RULE_MAX && !v->rule; r++)
+		if (strcmp(link->rule, proto_rule_name((proto_rule)r)) == 0)
+			v->rule = proto_rule_name((proto_rule)r);
+	if (!v->rule)
+		return;
+	snprintf(v->record, sizeof(v->record), "%s", link->record);
+	for (k = PROTO_KIND_HOUSEHOLD; k <= PROTO_KIND_MAX && !v->field; k++) {
+		fd = proto_field_by_name((uint8_t)k, link->field);
+		if (fd)
+			v->field = fd->column;
+	}
+}
+
 static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
 		  int batched, const hub_opened *pre, hub_verdict *v)
 {
+	const hub_limits *lim = hub_limits_get();
 	proto_changeset own, *cs = &own;
+	hub_verdict refusal;
+	hub_refused_link link;
 	hub_agent agent;
 	uint8_t at[32], head_hash[32];
 	uint64_t head = 0, max_stamp = 0;
-	char hex[17], err[200];
-	int rc = -1, opened = 0;
+	int64_t now = (int64_t)(proto_wall_ms() / 1000), day_records = 0, day_bytes = 0;
+	char hex[17], err[200], day[11];
+	proto_result mr = PROTO_OK;
+	int rc = -1, opened = 0, content_refused = 0;
 
 	memset(v, 0, sizeof(*v));
+	proto_rules_day((time_t)now, 0, day);
 	if (pre && pre->rc >= 0) {
 		/* opened on the opening stage's read-only connection; the sender's
 		 * enrolment is checked again here, where revocations are written */
 		*v = pre->v;
 		if (pre->rc == 1)
 			goto rejected;
-		cs = (proto_changeset *)&pre->cs;
+		cs = pre->rc == 0 ? (proto_changeset *)&pre->cs : NULL;
+		content_refused = pre->rc == 2;
 		rc = agent_step(ctx, v->origin, &agent, v);
 	} else {
 		rc = open_step(ctx, data, len, peer, &agent, cs, v);
 		opened = rc == 0;
+		content_refused = rc == 2;
+		if (rc == 2) {
+			cs = NULL;
+			rc = 0;
+		}
 	}
 	if (rc < 0)
 		goto internal;
 	if (rc > 0)
 		goto rejected;
+	refusal = *v; /* a content refusal waits until the chain position is known */
 	proto_key_id_hex(v->origin, hex);
-	/* the chain: resend, fork, gap */
+	/* the chain: resend (applied or refused), fork, gap */
 	if (hub_ledger_head(ctx->db, v->origin, &head, head_hash))
 		goto internal;
+	rc = hub_refused_get(ctx->db, v->origin, v->seq, &link);
+	if (rc < 0)
+		goto internal;
+	if (rc == 1 && memcmp(link.hash, v->hash, 32) == 0) {
+		/* the same bytes again: the same refusal, not a gap (already kept) */
+		v->status = link.status;
+		v->code = link_code(link.code);
+		snprintf(v->message, sizeof(v->message), "%s", link.message);
+		link_where(&link, v);
+		v->chained = 1;
+		rc = 1;
+		goto out;
+	}
 	rc = hub_ledger_hash_at(ctx->db, v->origin, v->seq, at);
 	if (rc < 0)
 		goto internal;
@@ -668,7 +428,7 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 		goto out;
 	}
 	v->expected_seq = head + 1;
-	if (rc == 1 || (v->seq == head + 1 && memcmp(cs->hdr.prev, head_hash, 32) != 0)) {
+	if (rc >= 1 || (v->seq == head + 1 && memcmp(v->prev, head_hash, 32) != 0)) {
 		v->has_expected_hash = head > 0;
 		memcpy(v->expected_hash, head_hash, 32);
 		reject(v, 409, "fork", "change-set %s/%llu forks the chain: the hub holds a"
@@ -683,19 +443,45 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 		goto rejected;
 	}
 	v->expected_seq = 0;
-	rc = check_scope(ctx, cs, &agent.scope, v);
+	/* the daily quota: not a link, the same change-set is welcome tomorrow */
+	if (hub_quota_get(ctx->db, v->origin, day, &day_records, &day_bytes))
+		goto internal;
+	if (day_records + (int64_t)v->nrecords > lim->day_records ||
+	    day_bytes + (int64_t)len > lim->day_bytes) {
+		v->retry_after = hub_seconds_to_vn_midnight(now);
+		reject(v, 429, "quota_exceeded", "agent %s has sent %lld records and %lld bytes"
+		       " today, this one would pass the daily limit of %lld records or %lld bytes:"
+		       " sync again tomorrow or ask the operator to raise it", hex,
+		       (long long)day_records, (long long)day_bytes, (long long)lim->day_records,
+		       (long long)lim->day_bytes);
+		goto rejected;
+	}
+	if (content_refused) {
+		memcpy(v, &refusal, sizeof(*v));
+		goto refused_link;
+	}
+	rc = hub_ingest_check_scope(ctx, cs, &agent.scope, v);
 	if (rc < 0)
 		goto internal;
 	if (rc > 0)
-		goto rejected;
+		goto refused_link;
+	if (check_rules(ctx, cs, v))
+		goto refused_link;
 	if (check_clock(cs, &max_stamp)) {
 		reject(v, 422, "clock_ahead", "change-set %s/%llu carries stamps more than a day"
 		       " ahead of the hub: fix the laptop's date and time", hex,
 		       (unsigned long long)v->seq);
 		goto rejected;
 	}
-	if (commit_merge(ctx, cs, data, len, v->hash, max_stamp, &v->stats, batched, err,
+	if (commit_merge(ctx, cs, data, len, v->hash, max_stamp, day, &v->stats, batched, &mr, err,
 			 sizeof(err))) {
+		if (mr == PROTO_EVALUE) {
+			/* a value the store's rules refuse: the laptop's fault, not the hub's */
+			reject(v, 422, "invalid", "change-set %s/%llu holds a value the hub's store"
+			       " refuses (%s): nothing of it was applied", hex,
+			       (unsigned long long)v->seq, proto_strerror(mr));
+			goto refused_link;
+		}
 		/* a concurrent writer (import, approve) may have taken the seq meanwhile */
 		if (hub_ledger_hash_at(ctx->db, v->origin, v->seq, at) == 1 &&
 		    memcmp(at, v->hash, 32) == 0) {
@@ -720,10 +506,20 @@ internal:
 	reject(v, 500, "internal", "hub database error: %s", sqlite3_errmsg(ctx->db));
 	rc = -1;
 	goto out;
+refused_link:
+	rc = 1;
+	if (refuse_link(ctx, source, day, len, batched, v)) {
+		/* not kept: the laptop must not take it for a link and move on */
+		v->chained = 0;
+		v->rule = NULL;
+		reject(v, 500, "internal", "hub database error: %s: send it again",
+		       sqlite3_errmsg(ctx->db));
+		rc = -1;
+	}
+	goto out;
 rejected:
 	rc = 1;
-	if (hub_rejection_add(ctx->db, source, v->origin, v->seq, v->code, v->message,
-			      (int64_t)(proto_wall_ms() / 1000)))
+	if (hub_rejection_add(ctx->db, source, v->origin, v->seq, v->code, v->message, now))
 		rc = -1; /* not kept: the caller must not pretend it was */
 out:
 	if (opened)
@@ -748,7 +544,7 @@ int hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen)
 	proto_buf sealed;
 	uint8_t hash[32], head_hash[32];
 	uint64_t head = 0, max_stamp = cs->hdr.created;
-	proto_result r;
+	proto_result r, mr;
 	size_t i;
 	int rc = -1;
 
@@ -770,7 +566,8 @@ int hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot seal the hub change-set: %s", proto_strerror(r));
 		goto rollback;
 	}
-	if (merge_and_ledger(ctx, cs, sealed.data, sealed.len, hash, max_stamp, NULL, err, errlen))
+	if (merge_and_ledger(ctx, cs, sealed.data, sealed.len, hash, max_stamp, NULL, NULL, &mr, err,
+			     errlen))
 		goto rollback;
 	if (sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;

@@ -38,6 +38,20 @@ static void answer(hub_job *job, int rc, const hub_verdict *v)
 		if (proto_buf_appendf(b, ", \"expected_prev\": \"%s\"", hash))
 			goto fail;
 	}
+	/* issue 9: where the rulebook was broken; a refused link; when to retry */
+	if (v->rule && (proto_buf_append_str(b, ", \"rule\": ") || hub_json_str(b, v->rule) ||
+			proto_buf_append_str(b, ", \"record\": ") || hub_json_str(b, v->record) ||
+			proto_buf_append_str(b, ", \"field\": ") || hub_json_str(b, v->field)))
+		goto fail;
+	/* "link" says the same as "chained" as a string, for readers without booleans */
+	if (v->chained && proto_buf_appendf(b, ", \"chained\": true, \"link\": \"refused\","
+					    " \"seq\": %llu", (unsigned long long)v->seq))
+		goto fail;
+	if (v->retry_after > 0) {
+		char secs[24];
+		snprintf(secs, sizeof(secs), "%lld", (long long)v->retry_after);
+		hub_job_header(job, "Retry-After", secs);
+	}
 	if (proto_buf_append_str(b, "}\n"))
 		goto fail;
 	return;

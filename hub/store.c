@@ -9,11 +9,16 @@
 #include <string.h>
 #include <openssl/rand.h>
 #include "hub.h"
+#include "store_int.h"
+
+#define prep hub_store_prep
+#define unprep hub_store_unprep
 
 /* 2: hub_ledger_area (the pull index). A version-1 hub gains the table; its
  * older ledger rows are not indexed and every pull still reads them
  * ('area_from' in hub_meta is the first indexed row). */
-#define HUB_STORE_VERSION "2"
+/* 3: hub_refused (refused links) and hub_quota (per agent per day), issue 9. */
+#define HUB_STORE_VERSION "3"
 
 static const char hub_tables_sql[] =
 	"CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -45,7 +50,19 @@ static const char hub_tables_sql[] =
 	"CREATE TABLE IF NOT EXISTS hub_move ("
 	" ledger INTEGER NOT NULL, id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
 	" from_commune INTEGER NOT NULL,"
-	" PRIMARY KEY (ledger, id_origin, id_serial)) WITHOUT ROWID;";
+	" PRIMARY KEY (ledger, id_origin, id_serial)) WITHOUT ROWID;"
+	/* verified change-sets refused on their content: they hold their place in
+	 * the origin's chain (docs/HUB.md, "Refused links"); never relayed */
+	"CREATE TABLE IF NOT EXISTS hub_refused ("
+	" origin INTEGER NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL, prev BLOB NOT NULL,"
+	" received INTEGER NOT NULL, status INTEGER NOT NULL, code TEXT NOT NULL,"
+	" message TEXT NOT NULL, rule TEXT, record TEXT, field TEXT,"
+	" PRIMARY KEY (origin, seq));"
+	/* what each agent sent per day (Vietnam time), for the daily quotas */
+	"CREATE TABLE IF NOT EXISTS hub_quota ("
+	" agent INTEGER NOT NULL, day TEXT NOT NULL,"
+	" records INTEGER NOT NULL CHECK (records >= 0), bytes INTEGER NOT NULL CHECK (bytes >= 0),"
+	" PRIMARY KEY (agent, day)) WITHOUT ROWID;";
 
 /* Rows from here on are in hub_ledger_area; rows before it are read by every pull. */
 static int set_area_from(sqlite3 *db)
@@ -82,6 +99,10 @@ int hub_store_migrate(sqlite3 *db)
 		if (strcmp(have, "1") == 0) {
 			if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 				goto fail;
+		} else if (strcmp(have, "2") == 0) {
+			/* the new tables came with hub_tables_sql */
+			if (hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
+				goto fail;
 		} else if (strcmp(have, HUB_STORE_VERSION) != 0) {
 			goto fail; /* newer hub tables than this program knows */
 		}
@@ -89,6 +110,10 @@ int hub_store_migrate(sqlite3 *db)
 	default:
 		goto fail;
 	}
+	/* the hub's live store: the SQL guard behind the rulebook is on
+	 * (docs/RULES.md); the audit's scratch rebuild leaves it off */
+	if (proto_db_guard(db, 1) != PROTO_OK)
+		goto fail;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	rc = 0;
@@ -107,7 +132,7 @@ fail:
  * callers (the one-shot commands) prepare and finalize as before, so
  * sqlite3_close never meets a leftover statement.
  */
-#define CACHE_SLOTS 48
+#define CACHE_SLOTS 64 /* the statements one serve thread runs, with room */
 
 typedef struct stmt_cache {
 	sqlite3 *db;
@@ -141,7 +166,7 @@ void hub_store_cache_end(void)
 	tls_cache = NULL;
 }
 
-static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
+sqlite3_stmt *hub_store_prep(sqlite3 *db, const char *sql)
 {
 	stmt_cache *c = tls_cache;
 	sqlite3_stmt *st = NULL;
@@ -167,7 +192,7 @@ static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
 }
 
 /* The end of one use: a cached statement is reset for the next, any other finalized. */
-static void unprep(sqlite3_stmt *st)
+void hub_store_unprep(sqlite3_stmt *st)
 {
 	stmt_cache *c = tls_cache;
 	int i;
@@ -447,12 +472,12 @@ int hub_agent_each(sqlite3 *db, int64_t now, hub_agent_row_cb cb, void *arg)
 	return rc;
 }
 
-int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32])
+/* The highest seq of origin in one table (0 if none) and its hash. */
+static int head_in(sqlite3 *db, sqlite3_stmt *st, uint64_t origin, uint64_t *seq, uint8_t hash[32])
 {
-	sqlite3_stmt *st = prep(db, "SELECT seq, hash FROM hub_ledger WHERE origin = ?"
-				    " ORDER BY seq DESC LIMIT 1");
 	int rc = -1, step;
 
+	(void)db;
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, proto_u2i(origin));
@@ -470,8 +495,27 @@ int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32
 	return rc;
 }
 
+int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32])
+{
+	uint64_t rseq = 0;
+	uint8_t rhash[32];
+
+	/* two index lookups, not a sort of the union */
+	if (head_in(db, prep(db, "SELECT seq, hash FROM hub_ledger WHERE origin = ?"
+				 " ORDER BY seq DESC LIMIT 1"), origin, seq, hash) ||
+	    head_in(db, prep(db, "SELECT seq, hash FROM hub_refused WHERE origin = ?"
+				 " ORDER BY seq DESC LIMIT 1"), origin, &rseq, rhash))
+		return -1;
+	if (rseq > *seq) {
+		*seq = rseq;
+		memcpy(hash, rhash, 32);
+	}
+	return 0;
+}
+
 int hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[32])
 {
+	hub_refused_link link;
 	sqlite3_stmt *st = prep(db, "SELECT hash FROM hub_ledger WHERE origin = ? AND seq = ?");
 	int rc = -1, step;
 
@@ -487,6 +531,13 @@ int hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[
 		rc = 1;
 	}
 	unprep(st);
+	if (rc != 0)
+		return rc;
+	rc = hub_refused_get(db, origin, seq, &link);
+	if (rc == 1) {
+		memcpy(hash, link.hash, 32);
+		rc = 2;
+	}
 	return rc;
 }
 
@@ -601,6 +652,7 @@ static void ledger_row_at(sqlite3_stmt *st, int col, int64_t id, hub_ledger_row 
 	r->hash_len = (size_t)sqlite3_column_bytes(st, col + 2);
 	r->sealed = sqlite3_column_blob(st, col + 3);
 	r->len = (size_t)sqlite3_column_bytes(st, col + 3);
+	r->received = 0;
 }
 
 int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
@@ -661,7 +713,7 @@ out:
 
 int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg)
 {
-	sqlite3_stmt *st = prep(db, "SELECT id, origin, seq, hash, sealed FROM hub_ledger"
+	sqlite3_stmt *st = prep(db, "SELECT id, origin, seq, hash, sealed, received FROM hub_ledger"
 				    " ORDER BY origin, seq");
 	int rc = -1, step;
 
@@ -670,6 +722,7 @@ int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		hub_ledger_row row;
 		ledger_row_at(st, 1, sqlite3_column_int64(st, 0), &row);
+		row.received = sqlite3_column_int64(st, 5);
 		if (cb(arg, &row))
 			break;
 	}

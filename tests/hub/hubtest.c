@@ -147,6 +147,14 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *arg)
 		r->cursor[k] = '\0';
 		r->cursor[strcspn(r->cursor, "\r\n")] = '\0';
 	}
+	if (n > 13 && strncasecmp(p, "Retry-After: ", 13) == 0) {
+		size_t k = n - 13;
+		if (k >= sizeof(r->retry_after))
+			k = sizeof(r->retry_after) - 1;
+		memcpy(r->retry_after, p + 13, k);
+		r->retry_after[k] = '\0';
+		r->retry_after[strcspn(r->retry_after, "\r\n")] = '\0';
+	}
 	return n;
 }
 
@@ -406,5 +414,69 @@ int ht_big_households(ht_agent *a, int commune, int n, size_t note_bytes, unsign
 	rc = 0;
 out:
 	proto_changeset_release(&cs);
+	return rc;
+}
+
+/* ---- ingest: helpers for the tests of issue 9's ingest part ---- */
+
+int ht_cs_begin(ht_agent *a, proto_changeset *cs)
+{
+	return proto_changeset_init(cs, "soc-trang-2023", a->id, a->seq + 1, a->last_hash,
+				    proto_hlc_now(&a->clock, proto_wall_ms())) == PROTO_OK ? 0 : -1;
+}
+
+int ht_cs_seal(ht_agent *a, proto_changeset *cs, proto_buf *out, int keep)
+{
+	uint8_t hash[32];
+	size_t i;
+
+	if (proto_seal(cs, a->key, out, hash) != PROTO_OK)
+		return -1;
+	if (!keep) {
+		a->seq = cs->hdr.seq;
+		memcpy(a->last_hash, hash, 32);
+		for (i = 0; i < cs->nrecords; i++)
+			if (cs->records[i].id.origin == a->id && cs->records[i].id.serial > a->serial)
+				a->serial = cs->records[i].id.serial;
+	}
+	return 0;
+}
+
+int ht_cs_household(ht_agent *a, proto_changeset *cs, proto_id id, int commune, int64_t members)
+{
+	uint64_t st = proto_hlc_now(&a->clock, proto_wall_ms());
+
+	if (proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, id, st, a->id) ||
+	    proto_changeset_add_text(cs, PROTO_HH_NAME, 0, "Trần Thị Bình", strlen("Trần Thị Bình")) ||
+	    proto_changeset_add_int(cs, PROTO_HH_COMMUNE, 0, commune) ||
+	    proto_changeset_add_int(cs, PROTO_HH_MEMBERS, 0, members) ||
+	    proto_changeset_add_text(cs, PROTO_HH_CATEGORY, 0, "poor", 4))
+		return -1;
+	return 0;
+}
+
+int ht_cs_milestone(ht_agent *a, proto_changeset *cs, proto_id id, proto_id hh, const char *stage)
+{
+	uint64_t st = proto_hlc_now(&a->clock, proto_wall_ms());
+
+	if (proto_changeset_begin(cs, PROTO_KIND_MILESTONE, id, st, a->id) ||
+	    proto_changeset_add_ref(cs, PROTO_MS_HOUSEHOLD, 0, hh) ||
+	    proto_changeset_add_text(cs, PROTO_MS_STAGE, 0, stage, strlen(stage)) ||
+	    proto_changeset_add_text(cs, PROTO_MS_DATE, 0, "2023-07-01", 10))
+		return -1;
+	return 0;
+}
+
+int ht_agent_enrol(const ht_hub *h, ht_agent *a, const char *name, int commune)
+{
+	char token[128];
+	ht_resp r;
+	int rc;
+
+	if (ht_agent_new(a, h, name) || ht_token(h, "--commune", commune, NULL, token) ||
+	    ht_enroll(h, a, token, &r))
+		return -1;
+	rc = r.status == 200 ? 0 : -1;
+	ht_resp_free(&r);
 	return rc;
 }

@@ -34,6 +34,7 @@ typedef struct ht_resp {
 	uint8_t *bin;    /* whole body, free() */
 	size_t bin_len;
 	char cursor[32]; /* Maiam-Cursor header */
+	char retry_after[32]; /* Retry-After header (ingest) */
 } ht_resp;
 
 /* Run "maiam-hub ARGS..." to completion; stdout into out (may be NULL). Exit code. */
@@ -76,5 +77,18 @@ int ht_big_households(ht_agent *a, int commune, int n, size_t note_bytes, unsign
 
 /* Single-value SQL on the hub database (read only). */
 long long ht_sql(const ht_hub *h, const char *sql);
+
+/* ---- ingest: helpers for the tests of issue 9's ingest part ---- */
+
+/* Start a change-set as the agent's next one (campaign: the hub's). */
+int ht_cs_begin(ht_agent *a, proto_changeset *cs);
+/* Seal cs with the agent's key; advances its seq/hash/serial unless keep. */
+int ht_cs_seal(ht_agent *a, proto_changeset *cs, proto_buf *out, int keep);
+/* Add one new household record with id {origin, serial} to cs. */
+int ht_cs_household(ht_agent *a, proto_changeset *cs, proto_id id, int commune, int64_t members);
+/* Add one milestone "surveyed" on 2023-07-01 with id {origin, serial} for household hh. */
+int ht_cs_milestone(ht_agent *a, proto_changeset *cs, proto_id id, proto_id hh, const char *stage);
+/* Enrol one more agent on a running hub for commune. */
+int ht_agent_enrol(const ht_hub *h, ht_agent *a, const char *name, int commune);
 
 #endif

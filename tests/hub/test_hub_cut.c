@@ -299,7 +299,7 @@ static void test_sigkill_after_send(void **state)
 	double t0, still = 0;
 
 	(void)state;
-	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, NULL), 0);
+	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, "--max-records 65536"), 0);
 	/* one small change-set first, so the big one continues a chain */
 	proto_buf_init(&small, 1 << 20);
 	assert_int_equal(ht_households(&a, NULL, COMMUNE, 3, &small, 0), 0);
@@ -340,7 +340,7 @@ static void test_sigkill_after_send(void **state)
 	ht_resp_free(&j.r);
 	proxy_stop(&px);
 	ht_hub_stop(&h, SIGKILL);
-	assert_int_equal(ht_hub_start(&h, NULL), 0);
+	assert_int_equal(ht_hub_start(&h, "--max-records 65536"), 0);
 	/* the laptop resends: applied now, or already applied before the kill */
 	assert_int_equal(ht_request(&h, &a, "POST", "/v1/push", b.data, b.len, &r), 0);
 	CHECK(acked(&r), "resend after restart: HTTP %ld %s\n", r.status, r.body);

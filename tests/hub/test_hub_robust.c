@@ -223,7 +223,7 @@ static void test_sigkill_mid_merge(void **state)
 	int trial, households = 0;
 
 	(void)state;
-	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, NULL), 0);
+	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, "--max-records 65536"), 0);
 	proto_buf_init(&b, 1 << 25);
 	for (trial = 0; trial < 4; trial++) {
 		slow_push sp;
@@ -240,7 +240,7 @@ static void test_sigkill_mid_merge(void **state)
 		kill(h.pid, SIGKILL);
 		pthread_join(t, NULL);
 		ht_hub_stop(&h, SIGKILL);
-		assert_int_equal(ht_hub_start(&h, NULL), 0);
+		assert_int_equal(ht_hub_start(&h, "--max-records 65536"), 0);
 		/* the laptop retries: applied now, or already applied before the kill */
 		assert_int_equal(ht_request(&h, &a, "POST", "/v1/push", b.data, b.len, &r), 0);
 		assert_int_equal(r.status, 200);

@@ -246,10 +246,22 @@ static void test_push_rejections(void **state)
 	alice = save;
 	expect_rejected(&b, 409, "fork", "\"expected_prev\": ");
 
-	/* outside the agent's commune */
+	/* outside the agent's commune: verified, so it takes its place in the
+	 * chain as a refused link (issue 9); the same bytes again get the same
+	 * refusal, recorded once */
 	proto_buf_reset(&b);
-	assert_int_equal(ht_households(&alice, NULL, OTHER_COMMUNE, 1, &b, 1), 0);
-	expect_rejected(&b, 403, "out_of_scope", NULL);
+	assert_int_equal(ht_households(&alice, NULL, OTHER_COMMUNE, 1, &b, 0), 0);
+	expect_rejected(&b, 403, "out_of_scope", "\"chained\": true");
+	{
+		long long rej = rejections();
+		ht_resp r;
+		push(&b, &r, &alice);
+		assert_int_equal(r.status, 403);
+		assert_non_null(strstr(r.body, "\"chained\": true"));
+		assert_non_null(strstr(r.body, "\"error\": \"out_of_scope\""));
+		ht_resp_free(&r);
+		assert_true(rejections() == rej);
+	}
 
 	/* another campaign */
 	proto_buf_reset(&b);

@@ -1,0 +1,168 @@
+/*
+ * ingest_area.c - the area index of a ledger row (docs/HUB.md, "Pull and the
+ * area index"): which communes and districts an accepted change-set touches,
+ * written in its own transaction so that a pull reads only its area's rows.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "hub.h"
+
+static const proto_field *find_field(const proto_record *rec, uint8_t field)
+{
+	size_t i;
+	for (i = 0; i < rec->nfields; i++)
+		if (rec->fields[i].field == field)
+			return &rec->fields[i];
+	return NULL;
+}
+
+typedef struct area_set {
+	size_t n, cap;
+	int64_t (*a)[2]; /* commune (0: district as a whole), district */
+} area_set;
+
+static int area_put(area_set *s, int64_t commune, int64_t district)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->a[i][0] == commune && s->a[i][1] == district)
+			return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		int64_t (*a)[2] = proto_calloc(cap, sizeof(*a));
+		if (!a)
+			return -1;
+		if (s->n)
+			memcpy(a, s->a, s->n * sizeof(*a));
+		free(s->a);
+		s->a = a;
+		s->cap = cap;
+	}
+	s->a[s->n][0] = commune;
+	s->a[s->n][1] = district;
+	s->n++;
+	return 0;
+}
+
+static int64_t district_of(const hub_ctx *ctx, int64_t commune)
+{
+	if (!ctx->have_campaign || commune <= 0 || commune > 0x7fffffff)
+		return 0;
+	return proto_units_district_of(&ctx->campaign.units, (int)commune);
+}
+
+/* A contribution's unit: a commune, or a district as a whole (commune 0). */
+static int area_put_unit(const hub_ctx *ctx, area_set *s, int64_t unit)
+{
+	const proto_unit *u;
+
+	if (unit <= 0 || unit > 0x7fffffff)
+		return 0;
+	u = ctx->have_campaign ? proto_units_find(&ctx->campaign.units, (int)unit) : NULL;
+	if (u && u->level != PROTO_UNIT_COMMUNE)
+		return area_put(s, 0, unit);
+	return area_put(s, unit, district_of(ctx, unit));
+}
+
+static int area_put_household(hub_ctx *ctx, area_set *s, proto_id hh)
+{
+	int64_t commune = 0;
+	int rc = hub_household_commune(ctx->db, hh, &commune);
+
+	if (rc < 0)
+		return -1;
+	return rc == 1 ? area_put(s, commune, district_of(ctx, commune)) : 0;
+}
+
+/* The communes (as the hub stores them before the merge) of the households
+ * this change-set writes: old[i] for record i, -1 if none or not a household. */
+int hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old)
+{
+	size_t i;
+
+	*old = cs->nrecords ? proto_calloc(cs->nrecords, sizeof(int64_t)) : NULL;
+	if (cs->nrecords && !*old)
+		return -1;
+	for (i = 0; i < cs->nrecords; i++) {
+		int64_t c = -1;
+		if (cs->records[i].kind == PROTO_KIND_HOUSEHOLD &&
+		    hub_household_commune(ctx->db, cs->records[i].id, &c) != 1)
+			c = -1;
+		(*old)[i] = c;
+	}
+	return 0;
+}
+
+/*
+ * Index ledger row 'ledger' (already merged) under every commune it touches:
+ * each household's commune before and after the merge, each event's
+ * household or unit. A household that moved takes the history indexed under
+ * its old commune along (hub_area_follow), so the new commune's laptops see
+ * the rows that built it, as a full scan of the ledger would have shown them;
+ * and the move is noted (hub_move), so the old commune's laptops are told.
+ */
+int hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old, int64_t ledger)
+{
+	area_set s = { 0, 0, NULL };
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < cs->nrecords; i++) {
+		const proto_record *rec = &cs->records[i];
+		const proto_field *f;
+		int64_t now = 0, unit = 0;
+		proto_id hh = { 0, 0 };
+		int has_hh = 0, found;
+
+		switch (rec->kind) {
+		case PROTO_KIND_HOUSEHOLD:
+			found = hub_household_commune(ctx->db, rec->id, &now);
+			if (found < 0)
+				goto out;
+			if (old[i] > 0 && area_put(&s, old[i], district_of(ctx, old[i])))
+				goto out;
+			if (found == 1 && area_put(&s, now, district_of(ctx, now)))
+				goto out;
+			if (found == 1 && old[i] > 0 && old[i] != now &&
+			    (hub_area_follow(ctx->db, ledger, old[i], now, district_of(ctx, now)) ||
+			     hub_move_add(ctx->db, ledger, rec->id, old[i])))
+				goto out;
+			break;
+		case PROTO_KIND_MILESTONE:
+		case PROTO_KIND_CONTRIBUTION:
+			f = find_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
+									 : PROTO_CT_HOUSEHOLD);
+			if (f && f->value.type == PROTO_V_REF) {
+				if (area_put_household(ctx, &s, f->value.ref))
+					goto out;
+				break;
+			}
+			f = rec->kind == PROTO_KIND_CONTRIBUTION ? find_field(rec, PROTO_CT_UNIT) : NULL;
+			if (f && f->value.type == PROTO_V_INT && area_put_unit(ctx, &s, f->value.i))
+				goto out;
+			break;
+		case PROTO_KIND_VOID:
+			f = find_field(rec, PROTO_VO_TARGET);
+			if (!f || f->value.type != PROTO_V_REF)
+				break;
+			found = hub_event_anchor(ctx->db, f->value.ref, &has_hh, &hh, &unit);
+			if (found < 0)
+				goto out;
+			if (found == 1 && (has_hh ? area_put_household(ctx, &s, hh)
+						  : area_put_unit(ctx, &s, unit)))
+				goto out;
+			break;
+		default:
+			break;
+		}
+	}
+	for (i = 0; i < s.n; i++)
+		if (hub_area_add(ctx->db, ledger, s.a[i][0], s.a[i][1]))
+			goto out;
+	rc = 0;
+out:
+	free(s.a);
+	return rc;
+}
+

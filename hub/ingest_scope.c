@@ -1,0 +1,325 @@
+/*
+ * ingest_scope.c - whose records a change-set may carry: each record inside
+ * the sender's area, written by the sender, no hub-only field, and a new
+ * entity only under the sender's own id (no laptop can take another's next
+ * id). Where the hub already holds an entity, its stored place decides,
+ * never what the change-set claims about it (docs/HUB.md, "Rules at ingest").
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hub.h"
+
+/* Where a household of this change-set sits (its commune field), sorted by id. */
+typedef struct anchor {
+	proto_id id;
+	int64_t place; /* commune (-1: not an integer) */
+} anchor;
+
+typedef struct anchors {
+	size_t n;
+	anchor *a;
+} anchors;
+
+void hub_verdict_reject(hub_verdict *v, int status, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->status = status;
+	v->code = code;
+	va_start(ap, fmt);
+	vsnprintf(v->message, sizeof(v->message), fmt, ap);
+	va_end(ap);
+}
+
+static int cmp_id(proto_id a, proto_id b)
+{
+	if (a.origin != b.origin)
+		return a.origin < b.origin ? -1 : 1;
+	if (a.serial != b.serial)
+		return a.serial < b.serial ? -1 : 1;
+	return 0;
+}
+
+static int cmp_anchor(const void *x, const void *y)
+{
+	const anchor *a = x, *b = y;
+	return cmp_id(a->id, b->id);
+}
+
+static const proto_field *find_field(const proto_record *rec, uint8_t field)
+{
+	size_t i;
+	for (i = 0; i < rec->nfields; i++)
+		if (rec->fields[i].field == field)
+			return &rec->fields[i];
+	return NULL;
+}
+
+static int build_anchors(const proto_changeset *cs, anchors *out)
+{
+	size_t i;
+
+	out->n = 0;
+	out->a = cs->nrecords ? proto_calloc(cs->nrecords, sizeof(anchor)) : NULL;
+	if (cs->nrecords && !out->a)
+		return -1;
+	for (i = 0; i < cs->nrecords; i++) {
+		const proto_record *rec = &cs->records[i];
+		const proto_field *f;
+
+		if (rec->kind != PROTO_KIND_HOUSEHOLD)
+			continue;
+		f = find_field(rec, PROTO_HH_COMMUNE);
+		if (!f)
+			continue;
+		out->a[out->n].id = rec->id;
+		out->a[out->n].place = f->value.type == PROTO_V_INT ? f->value.i : -1;
+		out->n++;
+	}
+	qsort(out->a, out->n, sizeof(anchor), cmp_anchor);
+	return 0;
+}
+
+static const anchor *find_anchor(const anchors *as, proto_id id)
+{
+	size_t lo = 0, hi = as->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_id(as->a[mid].id, id);
+		if (c == 0)
+			return &as->a[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The commune of a household: the hub's stored one when the hub holds it (a
+ * change-set cannot vouch for someone else's household), else the one this
+ * change-set gives it. 1 found, 0 unknown, -1 database error. */
+static int household_commune(hub_ctx *ctx, const anchors *as, proto_id id, int64_t *commune)
+{
+	const anchor *an;
+	int rc = hub_household_commune(ctx->db, id, commune);
+
+	if (rc != 0)
+		return rc;
+	rc = hub_entity_held(ctx->db, PROTO_KIND_HOUSEHOLD, id);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0; /* held without a commune: in no area */
+	an = find_anchor(as, id);
+	if (!an)
+		return 0;
+	*commune = an->place;
+	return 1;
+}
+
+static int event_in_scope(hub_ctx *ctx, const anchors *as, const hub_scope *scope, int has_hh,
+			  proto_id hh, int64_t unit, int *inside)
+{
+	int64_t commune = 0;
+	int rc;
+
+	*inside = 0;
+	if (has_hh) {
+		rc = household_commune(ctx, as, hh, &commune);
+		if (rc < 0)
+			return -1;
+		*inside = rc == 1 && hub_in_scope(ctx, scope, commune);
+		return 0;
+	}
+	/* a contribution to a commune or a district as a whole */
+	*inside = hub_in_scope(ctx, scope, unit) ||
+		  (scope->kind == HUB_SCOPE_DISTRICT && unit == scope->code);
+	return 0;
+}
+
+/* An event record's own anchor, from its own fields (never another record's
+ * that shares its id). */
+static void event_anchor(const proto_record *rec, int *has_hh, proto_id *hh, int64_t *unit)
+{
+	const proto_field *f = find_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
+										 : PROTO_CT_HOUSEHOLD);
+
+	*has_hh = 0;
+	*unit = 0;
+	if (f && f->value.type == PROTO_V_REF) {
+		*has_hh = 1;
+		*hh = f->value.ref;
+	}
+	f = rec->kind == PROTO_KIND_CONTRIBUTION ? find_field(rec, PROTO_CT_UNIT) : NULL;
+	if (f && f->value.type == PROTO_V_INT)
+		*unit = f->value.i;
+}
+
+/* The target of a void: the hub's stored event if it holds one, else an event
+ * of this change-set. 1 found, 0 not, -1 error. */
+static int void_target(hub_ctx *ctx, const proto_changeset *cs, proto_id target, int *has_hh,
+		       proto_id *hh, int64_t *unit)
+{
+	size_t i;
+	int rc = hub_event_anchor(ctx->db, target, has_hh, hh, unit);
+
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < cs->nrecords; i++) {
+		const proto_record *rec = &cs->records[i];
+		if ((rec->kind == PROTO_KIND_MILESTONE || rec->kind == PROTO_KIND_CONTRIBUTION) &&
+		    cmp_id(rec->id, target) == 0) {
+			event_anchor(rec, has_hh, hh, unit);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void id_text(proto_id id, char out[40])
+{
+	char hex[17];
+	proto_key_id_hex(id.origin, hex);
+	snprintf(out, 40, "%s-%llu", hex, (unsigned long long)id.serial);
+}
+
+/*
+ * Ids: a record that creates an entity the hub does not hold must carry the
+ * sender's origin; only a household the hub holds may be edited under a
+ * foreign origin (the scope check then decides by its stored commune).
+ * Events are immutable and only ever sent by their author, so an event with
+ * a foreign origin is refused even if the hub holds it: a resend comes from
+ * its own laptop. 0 fine, 1 refused, -1 error.
+ */
+static int check_id(hub_ctx *ctx, const proto_changeset *cs, const proto_record *rec,
+		    const char *idt, hub_verdict *v)
+{
+	int held;
+
+	if (rec->id.origin == cs->hdr.origin)
+		return 0;
+	if (rec->kind == PROTO_KIND_HOUSEHOLD) {
+		held = hub_entity_held(ctx->db, rec->kind, rec->id);
+		if (held < 0)
+			return -1;
+		if (held)
+			return 0;
+		hub_verdict_reject(v, 403, "foreign_id", "household %s is new to the hub but its id"
+				   " belongs to another laptop: a laptop creates records only under"
+				   " its own id", idt);
+		return 1;
+	}
+	hub_verdict_reject(v, 403, "foreign_id", "%s %s carries another laptop's id: events are"
+			   " sent only by the laptop that recorded them",
+			   proto_kind_name(rec->kind) ? proto_kind_name(rec->kind) : "record", idt);
+	return 1;
+}
+
+int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,
+			   hub_verdict *v)
+{
+	anchors as = { 0, NULL };
+	size_t i;
+	int rc = -1;
+
+	if (build_anchors(cs, &as))
+		goto out;
+	for (i = 0; i < cs->nrecords; i++) {
+		const proto_record *rec = &cs->records[i];
+		const proto_field *f;
+		char idt[40];
+		int inside = 0, found, has_hh = 0;
+		int64_t commune = 0, unit = 0;
+		proto_id hh = { 0, 0 };
+
+		id_text(rec->id, idt);
+		if (rec->writer != cs->hdr.origin) {
+			hub_verdict_reject(v, 403, "relayed_record", "record %s was written by another"
+					   " origin: agents send only their own changes", idt);
+			rc = 1;
+			goto out;
+		}
+		if (rec->kind < PROTO_KIND_HOUSEHOLD || rec->kind > PROTO_KIND_MAX) {
+			hub_verdict_reject(v, 422, "invalid", "record %s has unknown kind %u", idt,
+					   rec->kind);
+			rc = 1;
+			goto out;
+		}
+		found = check_id(ctx, cs, rec, idt, v);
+		if (found) {
+			rc = found;
+			goto out;
+		}
+		switch (rec->kind) {
+		case PROTO_KIND_HOUSEHOLD:
+			if (find_field(rec, PROTO_HH_REVIEW_STATUS) || find_field(rec, PROTO_HH_REVIEW_REASON)) {
+				hub_verdict_reject(v, 403, "hub_only_field", "household %s: the review"
+						   " status is decided by the hub only", idt);
+				rc = 1;
+				goto out;
+			}
+			/* both the commune it has on the hub and any it is moved to */
+			found = household_commune(ctx, &as, rec->id, &commune);
+			if (found < 0)
+				goto out;
+			if (found == 1 && !hub_in_scope(ctx, scope, commune)) {
+				hub_verdict_reject(v, 403, "out_of_scope", "household %s is in commune"
+						   " %lld, outside this agent's area", idt,
+						   (long long)commune);
+				rc = 1;
+				goto out;
+			}
+			f = find_field(rec, PROTO_HH_COMMUNE);
+			if (f) {
+				found = 1;
+				commune = f->value.type == PROTO_V_INT ? f->value.i : -1;
+			}
+			inside = found == 1 && hub_in_scope(ctx, scope, commune);
+			if (!inside) {
+				hub_verdict_reject(v, 403, "out_of_scope", "household %s: commune %lld is"
+						   " outside this agent's area", idt, (long long)commune);
+				rc = 1;
+				goto out;
+			}
+			break;
+		case PROTO_KIND_MILESTONE:
+		case PROTO_KIND_CONTRIBUTION:
+			event_anchor(rec, &has_hh, &hh, &unit);
+			if (event_in_scope(ctx, &as, scope, has_hh, hh, unit, &inside))
+				goto out;
+			if (!inside) {
+				hub_verdict_reject(v, 403, "out_of_scope", "%s %s names a household or"
+						   " unit outside this agent's area",
+						   proto_kind_name(rec->kind), idt);
+				rc = 1;
+				goto out;
+			}
+			break;
+		default: /* PROTO_KIND_VOID */
+			f = find_field(rec, PROTO_VO_TARGET);
+			if (!f || f->value.type != PROTO_V_REF) {
+				hub_verdict_reject(v, 422, "invalid", "void %s names no target", idt);
+				rc = 1;
+				goto out;
+			}
+			found = void_target(ctx, cs, f->value.ref, &has_hh, &hh, &unit);
+			if (found < 0)
+				goto out;
+			if (found == 1 && event_in_scope(ctx, &as, scope, has_hh, hh, unit, &inside))
+				goto out;
+			if (!inside) {
+				hub_verdict_reject(v, 403, "out_of_scope", "void %s targets an event the"
+						   " hub does not hold in this agent's area", idt);
+				rc = 1;
+				goto out;
+			}
+			break;
+		}
+	}
+	rc = 0;
+out:
+	free(as.a);
+	return rc;
+}
