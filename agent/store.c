@@ -19,6 +19,11 @@
 #define AGENT_SCHEMA_VERSION 2
 /* Records per sealed change-set: keeps each one far below the body caps. */
 #define SEAL_BATCH 4096
+/* Decoded text one change-set may carry: half the hub's cap on what a
+ * change-set may decode to (HUB_MAX_DECODED_TEXT, 8 MiB, docs/HUB.md), so
+ * that a laptop whose households carry every text at its rulebook maximum
+ * (about 3.4 KB each) seals smaller change-sets instead of refused ones. */
+#define SEAL_TEXT_MAX (4u << 20)
 
 enum { S_META_GET, S_META_SET, S_OUTBOX_PUT, S_LAST_SEALED, S_SEALED_PUT, S_OUTBOX_BATCH,
        S_OUTBOX_DEL, S_UNACKED };
@@ -458,6 +463,7 @@ static proto_result seal_batch(agent_ctx *ctx, size_t *nrec)
 	uint8_t prev[32] = { 0 }, hash[32];
 	uint64_t seq = 1;
 	int64_t last_n = 0;
+	size_t text = 0;
 	proto_result r;
 	int rc;
 
@@ -489,10 +495,24 @@ static proto_result seal_batch(agent_ctx *ctx, size_t *nrec)
 	sqlite3_bind_int(st, 1, SEAL_BATCH);
 	r = PROTO_OK;
 	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		last_n = sqlite3_column_int64(st, 0);
+		size_t more = 0;
+
 		r = outbox_decode(ctx, st, 1, &one);
+		for (size_t f = 0; r == PROTO_OK && f < one.records[0].nfields; f++)
+			if (one.records[0].fields[f].value.type == PROTO_V_TEXT)
+				more += one.records[0].fields[f].value.len;
+		if (r == PROTO_OK && cs.nrecords > 0 && text + more > SEAL_TEXT_MAX) {
+			/* the rest waits for the next change-set of the chain */
+			proto_changeset_release(&one);
+			rc = SQLITE_DONE;
+			break;
+		}
 		if (r == PROTO_OK)
 			r = proto_changeset_copy_record(&cs, &one.records[0]);
+		if (r == PROTO_OK) {
+			last_n = sqlite3_column_int64(st, 0);
+			text += more;
+		}
 		proto_changeset_release(&one);
 	}
 	if (r == PROTO_OK && rc != SQLITE_DONE)

@@ -284,7 +284,7 @@ int hub_in_scope(const hub_ctx *ctx, const hub_scope *scope, int64_t commune);
  */
 #define HUB_DEFAULT_MAX_RECORDS 8192u            /* records per change-set (agent seals 4096) */
 #define HUB_DEFAULT_MAX_SEALED HUB_MAX_BODY      /* sealed bytes per change-set */
-#define HUB_MAX_DECODED_TEXT (16u << 20)         /* decoded text bytes per change-set */
+#define HUB_MAX_DECODED_TEXT (8u << 20)          /* decoded text bytes per change-set */
 #define HUB_DEFAULT_DAY_RECORDS 1000000LL        /* records per agent per day */
 #define HUB_DEFAULT_DAY_BYTES (512LL << 20)      /* sealed bytes per agent per day */
 
