@@ -75,6 +75,20 @@ err_has "header"
 expect 1 household import "$T/missing.csv"
 err_has "missing.csv"
 expect 2 household import
+# Households whose texts are at their rulebook maxima are sealed into several
+# change-sets (at most 4 MiB of text each), so the hub never refuses one for
+# its text (HUB_MAX_DECODED_TEXT): 1,800 x ~2.6 KB is ~4.5 MiB, two change-sets.
+python3 - "$T/long.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write("name,hamlet,members,category,address,note\n")
+    for i in range(1800):
+        f.write("Hộ %d,Ấp 1,3,poor,%s,%s\n" % (i, "đ" * 250, "n" * 2000))
+PY
+expect 0 household import "$T/long.csv"
+expect 0 export --out "$T/long.maiam"
+expect 0 status --json
+[ "$(json sealed_unacked)" = 2 ] || fail "1,800 long households sealed in $(json sealed_unacked) change-sets, want 2"
 expect 0 check --json
 [ "$(json ok)" = True ] || fail "check after imports"
 finish
