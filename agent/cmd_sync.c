@@ -47,9 +47,10 @@ static void help(FILE *f)
 			   "acknowledged, then fetches the hub's updates (review decisions, records\n"
 			   "of other laptops of the commune) and merges them. Safe to interrupt:\n"
 			   "the next sync finishes the job. Needs 'maiam-agent enroll' first.\n"
-			   "Exit codes: 0 done, 1 failed, 3 hub unreachable (retry later),\n"
-			   "4 refused by the hub (its reason is printed), 5 the hub sent updates\n"
-			   "this laptop refuses (nothing of them was merged: tell the operator).\n"));
+			   "Exit codes: 0 done, 1 failed (also when the hub sent updates this\n"
+			   "laptop refuses: nothing of them was merged, tell the operator),\n"
+			   "3 hub unreachable (retry later), 4 refused by the hub (its reason is\n"
+			   "printed).\n"));
 }
 
 /* One progress line on stderr once a sync has taken more than ~2 s, then

@@ -32,8 +32,10 @@ proto_result agent_sealed_ack(agent_ctx *ctx, uint64_t seq, const char *when);
 
 /* Exit code of sync when the hub sent what this laptop refuses (a record in
  * its own name or outside its area, a cursor that moved back): not a network
- * problem to retry, not a refusal of ours; the operator must look at the hub. */
-#define AGENT_HUB_REFUSED 5
+ * problem to retry (3), not a refusal of ours (4): it failed (1), and the
+ * message says the operator must look at the hub. DESIGN.md fixes the exit
+ * codes at 0-4, so this is AGENT_FAIL under a name that says why. */
+#define AGENT_HUB_REFUSED AGENT_FAIL
 
 /* The laptop's area, from its enrolment scope (pull_check.c). */
 typedef struct agent_area {
