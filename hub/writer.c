@@ -21,8 +21,12 @@
 #define HUB_BATCH_MAX 256 /* pushes per group commit */
 
 struct hub_writer {
-	hub_ctx *ctx;
-	hub_ctx own;               /* reader, opener: the context with its own connection */
+	hub_ctx *ctx;              /* &own */
+	/* this thread's copy of the context, taken before the thread starts: the
+	 * writer sets its merger here, never in the shared context that the loop
+	 * and the other threads read (ThreadSanitizer saw the copy race it).
+	 * Reader, opener: with a read-only connection of their own. */
+	hub_ctx own;
 	int reader;                /* reader or opener: read-only, no merger, no batches */
 	const char *name;
 	pthread_t thread;
@@ -216,19 +220,18 @@ static hub_writer *start(hub_ctx *ctx, int reader, const char *name, hub_writer_
 
 	if (!w)
 		return NULL;
-	w->ctx = ctx;
 	w->reader = reader;
 	w->name = name;
+	w->own = *ctx;
+	w->own.merger = NULL;
+	w->own.pull_cache = NULL;
+	w->ctx = &w->own;
 	if (reader) {
-		w->own = *ctx;
 		w->own.db = NULL;
-		w->own.merger = NULL;
-		w->own.pull_cache = NULL;
 		if (hub_path(ctx, HUB_DB_FILE, path, sizeof(path)) ||
 		    sqlite3_open_v2(path, &w->own.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
 		    sqlite3_busy_timeout(w->own.db, 10000) != SQLITE_OK)
 			goto fail;
-		w->ctx = &w->own;
 	}
 	w->done = done;
 	w->done_arg = arg;
@@ -241,7 +244,8 @@ static hub_writer *start(hub_ctx *ctx, int reader, const char *name, hub_writer_
 	}
 	return w;
 fail:
-	sqlite3_close(w->own.db);
+	if (reader)
+		sqlite3_close(w->own.db);
 	free(w);
 	return NULL;
 }
@@ -308,6 +312,7 @@ void hub_writer_stop(hub_writer *w)
 	}
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->wake);
-	sqlite3_close(w->own.db); /* the reader's or opener's; NULL for the writer */
+	if (w->reader) /* the writer's connection is the caller's */
+		sqlite3_close(w->own.db);
 	free(w);
 }

@@ -6,9 +6,14 @@
 #include <string.h>
 #include "maiam/alloc.h"
 
-/* Not thread-safe by design: fault injection is for single-threaded tests. */
-static long fail_after = -1;
-static long attempts;
+/*
+ * Per thread: the hub allocates from several threads at once, and a shared
+ * counter written by all of them is a data race (ThreadSanitizer). A test
+ * injects failures into the thread that calls proto_alloc_fail_after, and
+ * the other threads are never touched by it.
+ */
+static _Thread_local long fail_after = -1;
+static _Thread_local long attempts;
 
 static int should_fail(void)
 {

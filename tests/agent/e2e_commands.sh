@@ -2,6 +2,7 @@
 # init, household add/edit/list/show/find, milestone, contribution, status,
 # export (twice: nothing new the second time), check, --json and --help.
 . "$(dirname "$0")/lib.sh"
+need python3 sqlite3
 
 expect 0 --help
 out_has "household"

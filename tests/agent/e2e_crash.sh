@@ -4,6 +4,7 @@
 # record, nothing is duplicated, every acknowledged add is still there, and
 # the last bundle file written is whole.
 . "$(dirname "$0")/lib.sh"
+need python3 sqlite3
 TRIALS=${MAIAM_CRASH_TRIALS:-25}
 init_store
 LOG="$T/committed.log"

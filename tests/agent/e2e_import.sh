@@ -2,6 +2,7 @@
 # quoted commas, quotes and line breaks; bad rows reported by line number,
 # nothing imported unless --skip-bad; --dry-run imports nothing.
 . "$(dirname "$0")/lib.sh"
+need python3
 init_store
 
 printf '\357\273\277Name,National ID,hamlet,members,category,address,phone\r\n' >"$T/list.csv"

@@ -2,6 +2,7 @@
 # refused with the right exit code (2 usage, 1 failed), one error line that
 # names the field, and nothing is recorded.
 . "$(dirname "$0")/lib.sh"
+need python3
 
 # init
 expect 2 init

@@ -14,6 +14,16 @@ FAILS=0
 OUT="$T/out" ERR="$T/err"
 
 fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
+# need TOOL...: without TOOL the test cannot check what it claims, so it is
+# skipped (exit 77, SKIP_RETURN_CODE in CMakeLists.txt: ctest shows it as
+# skipped), never passed in silence. scripts/deps installs every one.
+need() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 ||
+			{ echo "SKIP: '$t' is missing: run scripts/deps to install it" >&2; exit 77; }
+	done
+}
 
 # run: the agent with its output captured in $OUT and $ERR; sets RC.
 run() { "$AGENT" "$@" >"$OUT" 2>"$ERR"; RC=$?; }

@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -149,7 +150,7 @@ typedef struct slow_push {
 	long status;
 	char body[512];
 	long speed; /* bytes/s, 0 unlimited */
-	int done;
+	atomic_int done; /* read by the test thread while the push runs */
 } slow_push;
 
 static void *push_thread(void *arg)

@@ -20,6 +20,8 @@ char *proto_strndup(const char *s, size_t n);
  * Testing only: make the allocation after 'n' more successful ones fail
  * (n = 0 fails the next one); a negative n switches failures off.
  * Returns how many allocations were attempted since the last call.
+ * Both the countdown and the count belong to the calling thread: failures
+ * are injected only into its allocations, never into other threads'.
  */
 long proto_alloc_fail_after(long n);
 
