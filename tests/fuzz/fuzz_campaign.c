@@ -5,6 +5,7 @@
  * the bytes before the first NUL are campaigns/fuzz.campaign, the bytes after
  * it data/soc-trang-units.csv, the path the real campaign file names.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
