@@ -10,7 +10,7 @@
 int hub_cmd_serve(int argc, char **argv)
 {
 	const char *dir = hub_default_dir(), *v;
-	hub_serve_opts opts = { "127.0.0.1:8443", 512, 10, 60, 30 };
+	hub_serve_opts opts = { "127.0.0.1:8443", 512, 10, 60, 30, { 0, 0, 0, 0, 0, 0, 0 } };
 	char err[512];
 	hub_ctx ctx;
 	hub_limits limits;
@@ -18,6 +18,8 @@ int hub_cmd_serve(int argc, char **argv)
 	int i, o, rc;
 
 	hub_limits_default(&limits);
+	hub_door_defaults(&opts.door);
+
 	for (i = 1; i < argc; i++) {
 		int *target = NULL;
 		long lo = 1, hi = 3600;
@@ -49,12 +51,30 @@ int hub_cmd_serve(int argc, char **argv)
 			target = &opts.idle_timeout_s;
 		else if ((o = hub_opt(argc, argv, &i, "--drain", &v)) != 0)
 			target = &opts.drain_s;
+		/* issue 9: server: the limits at the door (docs/HUB.md) */
+		else if ((o = hub_opt(argc, argv, &i, "--anon-deadline", &v)) != 0)
+			target = &opts.door.anon_deadline_s;
+		else if ((o = hub_opt(argc, argv, &i, "--anon-grace", &v)) != 0)
+			target = &opts.door.anon_grace_s;
+		else if ((o = hub_opt(argc, argv, &i, "--anon-min-rate", &v)) != 0)
+			target = &opts.door.anon_min_rate, lo = 0, hi = 1 << 20;
+		else if ((o = hub_opt(argc, argv, &i, "--max-conns-per-addr", &v)) != 0)
+			target = &opts.door.max_per_addr, hi = 100000;
+		else if ((o = hub_opt(argc, argv, &i, "--max-conns-per-key", &v)) != 0)
+			target = &opts.door.max_per_key, hi = 1000;
+		else if ((o = hub_opt(argc, argv, &i, "--enroll-rate", &v)) != 0)
+			target = &opts.door.enroll_per_min, hi = 100000;
+		else if ((o = hub_opt(argc, argv, &i, "--max-buffered", &v)) != 0)
+			target = &opts.door.max_buffered_mib, hi = 1 << 20;
+		/* end issue 9: server */
 		if (o < 0)
 			return HUB_EXIT_USAGE;
 		if (!target) {
 			hub_errorf("unknown argument '%s' for 'serve': usage: maiam-hub serve --dir DIR"
 				   " [--listen ADDR:PORT] [--max-conns N] [--header-timeout S]"
-				   " [--idle-timeout S] [--drain S] " HUB_LIMITS_USAGE, argv[i]);
+				   " [--idle-timeout S] [--drain S] [--anon-deadline S] [--anon-grace S]"
+				   " [--anon-min-rate B] [--max-conns-per-addr N] [--max-conns-per-key N]"
+				   " [--enroll-rate N] [--max-buffered MIB] " HUB_LIMITS_USAGE, argv[i]);
 			return HUB_EXIT_USAGE;
 		}
 		if (hub_parse_int(v, lo, hi, &n)) {

@@ -420,6 +420,66 @@ size_t hub_writer_pending(hub_writer *w);
 void hub_writer_stop(hub_writer *w);
 void hub_job_free(hub_job *job);
 
+/* ---- issue 9: server ---- */
+
+/*
+ * The limits at the door (docs/HUB.md, "Limits at the door"): settings of
+ * serve, defaults from hub_door_defaults. "Anonymous" is a connection without
+ * a verified client certificate; per-address limits apply to those only
+ * (communes share addresses behind carrier NAT), enrolled laptops are
+ * limited per key.
+ */
+struct hub_door_opts {
+	int anon_deadline_s;  /* whole request of an anonymous connection */
+	int anon_grace_s;     /* ... after which it must keep up anon_min_rate */
+	int anon_min_rate;    /* bytes/s */
+	int max_per_addr;     /* anonymous connections per client address */
+	int max_per_key;      /* connections per agent key */
+	int enroll_per_min;   /* enrolments per client address per minute */
+	int max_buffered_mib; /* request bodies held across all connections */
+};
+void hub_door_defaults(struct hub_door_opts *d);
+
+/* A sorted set of agent key ids (the revoked ones), for the TLS verify
+ * callback: hub_idset_has is a binary search. */
+typedef struct hub_idset {
+	uint64_t *ids;
+	size_t n;
+} hub_idset;
+int hub_idset_has(const hub_idset *s, uint64_t id);
+/* Load the revoked agents' key ids from db (read only); replaces *s. */
+int hub_revoked_load(sqlite3 *db, hub_idset *s);
+void hub_idset_release(hub_idset *s);
+/* tls.c: the verify callback refuses a client certificate whose key is in
+ * *set (borrowed: it must outlive ctx or be unset with NULL). */
+void hub_tls_set_revoked(struct ssl_ctx_st *ctx, const hub_idset *set);
+
+/*
+ * store_anon.c: refusals of anonymous requests (enrolments) are counted per
+ * code per hour (table hub_anon_refusal), not a durable row each: a stranger
+ * can send thousands. hub_anon_count is thread-safe and only counts in
+ * memory; hub_anon_flush writes what was counted in one transaction (the
+ * writer thread, on a timer, and serve at its end).
+ */
+int hub_anon_migrate(sqlite3 *db);
+void hub_anon_count(const char *code);
+int hub_anon_pending(void);
+int hub_anon_flush(sqlite3 *db);
+/* Totals per code (all hours), for the reconcile report; no table: none. */
+typedef int (*hub_anon_cb)(void *arg, const char *code, int64_t n, int64_t first, int64_t last);
+int hub_anon_each(sqlite3 *db, hub_anon_cb cb, void *arg);
+/* The state of a token without using it (a read-only connection): the
+ * enrolment's pre-check on the opener thread. *state is HUB_TOKEN_*. */
+int hub_token_peek(sqlite3 *db, const char *token, int64_t now, uint64_t agent, int *state);
+
+/* route_enroll.c: the checks that write nothing, on a read-only connection;
+ * a refusal is answered there, a pass goes on to hub_route_enroll. */
+void hub_route_enroll_check(hub_ctx *ctx, hub_job *job);
+/* The writer's job that writes the anonymous counters (hub_anon_flush). */
+void hub_route_anon_flush(hub_ctx *ctx, hub_job *job);
+
+/* ---- end issue 9: server ---- */
+
 /* server.c */
 typedef struct hub_serve_opts {
 	const char *listen; /* "ADDR:PORT" */
@@ -427,6 +487,7 @@ typedef struct hub_serve_opts {
 	int header_deadline_s;
 	int idle_timeout_s;
 	int drain_s;        /* how long SIGTERM waits for in-flight work */
+	struct hub_door_opts door; /* issue 9: the limits at the door (below) */
 } hub_serve_opts;
 int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts);
 

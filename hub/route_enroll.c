@@ -2,8 +2,12 @@
  * route_enroll.c - POST /v1/enroll: a laptop trades a one-time token and its
  * Ed25519 public key for its agent id, the hub's public key, the campaign,
  * its scope and a client certificate for later push and pull connections.
- * Runs in the writer thread: the token is used up in the same transaction
- * that records the agent, so a token can never enrol two laptops. The same
+ * First the checks that write nothing, on the opener's read-only connection
+ * (hub_route_enroll_check): junk never reaches the writer, and its refusals
+ * are counted per code per hour (store_anon.c), not a durable row each.
+ * Then the writer: the token is used up in the same transaction that
+ * records the agent, so a token can never enrol two laptops, and only then
+ * is a certificate signed. The same
  * laptop (the same key) sending the same token again gets the same answer
  * again, with a fresh certificate for that key: on 3G the first answer can be
  * lost after the hub committed it. Nothing in the answer is secret, and the
@@ -17,10 +21,73 @@
 #define TOKEN_MAX 128
 #define PEM_MAX 1024
 
+/* Enrolments come from connections without a client certificate: anyone
+ * can send thousands, so a refusal is a counter, not a hub_rejection row. */
 static void refuse(hub_ctx *ctx, hub_job *job, int status, const char *code, const char *msg)
 {
-	hub_rejection_add(ctx->db, "enroll", 0, 0, code, msg, (int64_t)(proto_wall_ms() / 1000));
+	(void)ctx;
+	hub_anon_count(code);
 	hub_job_error(job, status, code, msg);
+}
+
+static const char *const token_codes[] = { "", "token_unknown", "token_used", "token_expired",
+					   "token_revoked" };
+static const char *const token_msgs[] = {
+	"", "enrolment token is not known to this hub: check it or ask for a new one",
+	"enrolment token was already used: ask the hub operator for a new one",
+	"enrolment token has expired: ask the hub operator for a new one",
+	"enrolment token was revoked: ask the hub operator for a new one" };
+
+/* The body's token and key; 0, or refused (answered) -1. */
+static int parse(hub_ctx *ctx, hub_job *job, char *token, size_t tokenlen, proto_key **key)
+{
+	char pem[PEM_MAX];
+
+	if (hub_json_get_str((const char *)job->body, job->len, "token", token, tokenlen) != 1 ||
+	    hub_json_get_str((const char *)job->body, job->len, "public_key", pem, sizeof(pem)) != 1) {
+		refuse(ctx, job, 400, "bad_request", "enrolment body must be a JSON object with"
+		       " string members \"token\" and \"public_key\" (PEM)");
+		return -1;
+	}
+	if (proto_key_from_public_pem(pem, strlen(pem), key) != PROTO_OK) {
+		refuse(ctx, job, 400, "bad_public_key", "\"public_key\" is not an Ed25519 public key"
+		       " in PEM form");
+		return -1;
+	}
+	if (proto_key_id(*key) == ctx->key_id) {
+		refuse(ctx, job, 400, "bad_public_key", "that is the hub's own key");
+		return -1;
+	}
+	return 0;
+}
+
+void hub_route_enroll_check(hub_ctx *ctx, hub_job *job)
+{
+	char token[TOKEN_MAX];
+	proto_key *key = NULL;
+	int state = HUB_TOKEN_UNKNOWN;
+
+	job->run = hub_route_enroll;
+	if (parse(ctx, job, token, sizeof(token), &key)) {
+		job->then = NULL; /* answered here */
+		goto out;
+	}
+	/* a database error: the writer looks again */
+	if (hub_token_peek(ctx->db, token, (int64_t)(proto_wall_ms() / 1000), proto_key_id(key),
+			   &state) == 0 && state != HUB_TOKEN_OK && state != HUB_TOKEN_AGAIN) {
+		refuse(ctx, job, 403, token_codes[state], token_msgs[state]);
+		job->then = NULL;
+	}
+out:
+	proto_key_free(key);
+}
+
+void hub_route_anon_flush(hub_ctx *ctx, hub_job *job)
+{
+	if (hub_anon_flush(ctx->db))
+		hub_errorf("cannot write the anonymous refusal counters: they are kept for the"
+			   " next try");
+	job->status = 204;
 }
 
 static int write_response(hub_ctx *ctx, hub_job *job, uint64_t agent, const hub_scope *scope,
@@ -52,9 +119,23 @@ out:
 	return rc;
 }
 
+/* The certificate for the agent's key and the answer (after the commit:
+ * if signing fails, the laptop's retry is the "same key, same token" case). */
+static void answer(hub_ctx *ctx, hub_job *job, uint64_t id, const uint8_t *pub,
+		   const hub_scope *scope)
+{
+	char err[256], *cert = NULL;
+
+	if (hub_tls_issue_client(ctx->dir, pub, &cert, err, sizeof(err)))
+		hub_job_error(job, 500, "internal", err);
+	else if (write_response(ctx, job, id, scope, cert))
+		hub_job_error(job, 500, "internal", "cannot build the enrolment answer");
+	free(cert);
+}
+
 void hub_route_enroll(hub_ctx *ctx, hub_job *job)
 {
-	char token[TOKEN_MAX], pem[PEM_MAX], err[256], *cert = NULL;
+	char token[TOKEN_MAX];
 	uint8_t pub[PROTO_PUBKEY_LEN];
 	proto_key *key = NULL;
 	hub_agent existing;
@@ -63,29 +144,10 @@ void hub_route_enroll(hub_ctx *ctx, hub_job *job)
 	int state = HUB_TOKEN_UNKNOWN, in_txn = 0;
 	uint64_t id;
 
-	if (hub_json_get_str((const char *)job->body, job->len, "token", token, sizeof(token)) != 1 ||
-	    hub_json_get_str((const char *)job->body, job->len, "public_key", pem, sizeof(pem)) != 1) {
-		refuse(ctx, job, 400, "bad_request", "enrolment body must be a JSON object with"
-		       " string members \"token\" and \"public_key\" (PEM)");
+	if (parse(ctx, job, token, sizeof(token), &key))
 		goto out;
-	}
-	if (proto_key_from_public_pem(pem, strlen(pem), &key) != PROTO_OK) {
-		refuse(ctx, job, 400, "bad_public_key", "\"public_key\" is not an Ed25519 public key"
-		       " in PEM form");
-		goto out;
-	}
 	proto_key_public_raw(key, pub);
 	id = proto_key_id(key);
-	if (id == ctx->key_id) {
-		refuse(ctx, job, 400, "bad_public_key", "that is the hub's own key");
-		goto out;
-	}
-	/* issued before the transaction: it is pure computation, and if it fails
-	 * the token is still unused */
-	if (hub_tls_issue_client(ctx->dir, pub, &cert, err, sizeof(err))) {
-		hub_job_error(job, 500, "internal", err);
-		goto out;
-	}
 	if (sqlite3_exec(ctx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto internal;
 	in_txn = 1;
@@ -103,23 +165,15 @@ void hub_route_enroll(hub_ctx *ctx, hub_job *job)
 			goto out;
 		}
 		if (found == 1) {
-			if (write_response(ctx, job, id, &existing.scope, cert))
-				hub_job_error(job, 500, "internal", "cannot build the enrolment answer");
+			answer(ctx, job, id, pub, &existing.scope);
 			goto out;
 		}
 		state = HUB_TOKEN_USED; /* the token's agent is gone: treat as used */
 	}
 	if (state != HUB_TOKEN_OK) {
-		static const char *const codes[] = { "", "token_unknown", "token_used",
-						     "token_expired", "token_revoked" };
-		static const char *const msgs[] = {
-			"", "enrolment token is not known to this hub: check it or ask for a new one",
-			"enrolment token was already used: ask the hub operator for a new one",
-			"enrolment token has expired: ask the hub operator for a new one",
-			"enrolment token was revoked: ask the hub operator for a new one" };
 		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
 		in_txn = 0;
-		refuse(ctx, job, 403, codes[state], msgs[state]);
+		refuse(ctx, job, 403, token_codes[state], token_msgs[state]);
 		goto out;
 	}
 	switch (hub_agent_get(ctx->db, id, &existing)) {
@@ -138,14 +192,12 @@ void hub_route_enroll(hub_ctx *ctx, hub_job *job)
 	    sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto internal;
 	in_txn = 0;
-	if (write_response(ctx, job, id, &scope, cert))
-		hub_job_error(job, 500, "internal", "cannot build the enrolment answer");
+	answer(ctx, job, id, pub, &scope);
 	goto out;
 internal:
 	if (in_txn)
 		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
 	hub_job_error(job, 500, "internal", "hub database error: try again later");
 out:
-	free(cert);
 	proto_key_free(key);
 }

@@ -278,11 +278,43 @@ out:
 	return rc;
 }
 
-/* Accept a client certificate only if it chains to our CA; no certificate
- * at all is allowed at the handshake (enrolment needs none). */
+static int revoked_idx = -1;
+
+void hub_tls_set_revoked(SSL_CTX *ctx, const hub_idset *set)
+{
+	if (revoked_idx < 0)
+		revoked_idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	if (revoked_idx >= 0)
+		SSL_CTX_set_ex_data(ctx, revoked_idx, (void *)set);
+}
+
+/* Accept a client certificate only if it chains to our CA and its key is
+ * not revoked (issue 9: a revoked laptop gets no connection at all, so it
+ * cannot make the hub read, let alone buffer, a body); no certificate at
+ * all is allowed at the handshake (enrolment needs none). */
 static int verify_cb(int ok, X509_STORE_CTX *store)
 {
-	(void)store;
+	SSL *ssl;
+	const hub_idset *set;
+	X509 *cert;
+	EVP_PKEY *pk;
+	uint8_t raw[PROTO_PUBKEY_LEN];
+	size_t n = sizeof(raw);
+
+	if (!ok || X509_STORE_CTX_get_error_depth(store) != 0 || revoked_idx < 0)
+		return ok;
+	ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+	set = ssl ? SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), revoked_idx) : NULL;
+	cert = X509_STORE_CTX_get_current_cert(store);
+	if (!set || !cert)
+		return ok;
+	pk = X509_get0_pubkey(cert);
+	if (pk && EVP_PKEY_get_base_id(pk) == EVP_PKEY_ED25519 &&
+	    EVP_PKEY_get_raw_public_key(pk, raw, &n) == 1 && n == sizeof(raw) &&
+	    hub_idset_has(set, proto_key_id_of_raw(raw))) {
+		X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REVOKED);
+		return 0;
+	}
 	return ok;
 }
 

@@ -480,3 +480,176 @@ int ht_agent_enrol(const ht_hub *h, ht_agent *a, const char *name, int commune)
 	ht_resp_free(&r);
 	return rc;
 }
+
+/* ---- server (issue 9): clients from chosen addresses, raw TLS, the hub's memory ---- */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <openssl/ssl.h>
+
+int ht_tls_open(ht_tls *t, const ht_hub *h, const char *src, const ht_agent *a)
+{
+	struct sockaddr_in sa;
+
+	memset(t, 0, sizeof(*t));
+	t->fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (t->fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	if (src) {
+		inet_pton(AF_INET, src, &sa.sin_addr);
+		if (bind(t->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+			goto fail;
+	}
+	sa.sin_port = htons((unsigned short)h->port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(t->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		goto fail;
+	t->ctx = SSL_CTX_new(TLS_client_method());
+	if (!t->ctx)
+		goto fail;
+	if (a && a->cert_path[0] &&
+	    (SSL_CTX_use_certificate_file(t->ctx, a->cert_path, SSL_FILETYPE_PEM) != 1 ||
+	     SSL_CTX_use_PrivateKey_file(t->ctx, a->key_path, SSL_FILETYPE_PEM) != 1))
+		goto fail;
+	t->ssl = SSL_new(t->ctx);
+	if (!t->ssl || !SSL_set_fd(t->ssl, t->fd) || SSL_connect(t->ssl) != 1)
+		goto fail;
+	return 0;
+fail:
+	ht_tls_close(t);
+	return -1;
+}
+
+int ht_tls_write(ht_tls *t, const void *p, size_t len)
+{
+	const char *c = p;
+
+	while (len) {
+		int n = SSL_write(t->ssl, c, len > (1u << 20) ? 1 << 20 : (int)len);
+		if (n <= 0)
+			return -1;
+		c += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+long ht_tls_read(ht_tls *t, char *buf, size_t len, int timeout_ms)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		struct pollfd pfd = { t->fd, POLLIN, 0 };
+		int n;
+		if (!SSL_pending(t->ssl) && poll(&pfd, 1, timeout_ms) <= 0)
+			return got ? (long)got : -2;
+		n = SSL_read(t->ssl, buf + got, (int)(len - got));
+		if (n <= 0) {
+			int e = SSL_get_error(t->ssl, n);
+			if (e == SSL_ERROR_WANT_READ)
+				continue;
+			/* a close (clean or not) after an answer is still the answer */
+			return got ? (long)got : (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL ||
+						   e == SSL_ERROR_SSL) ? 0 : -1;
+		}
+		got += (size_t)n;
+	}
+	return (long)got;
+}
+
+void ht_tls_close(ht_tls *t)
+{
+	if (t->ssl)
+		SSL_free(t->ssl);
+	if (t->ctx)
+		SSL_CTX_free(t->ctx);
+	if (t->fd >= 0)
+		close(t->fd);
+	t->ssl = NULL;
+	t->ctx = NULL;
+	t->fd = -1;
+}
+
+int ht_request_from(const ht_hub *h, const char *src, const ht_agent *a, const char *method,
+		    const char *path, const void *body, size_t len, ht_resp *r)
+{
+	CURL *c = curl_easy_init();
+	char url[256], ca[320];
+	CURLcode cc;
+
+	memset(r, 0, sizeof(*r));
+	if (!c)
+		return -1;
+	snprintf(url, sizeof(url), "https://localhost:%d%s", h->port, path);
+	snprintf(ca, sizeof(ca), "%s/hub/ca.pem", h->dir);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	if (src)
+		curl_easy_setopt(c, CURLOPT_INTERFACE, src);
+	if (a && a->cert_path[0]) {
+		curl_easy_setopt(c, CURLOPT_SSLCERT, a->cert_path);
+		curl_easy_setopt(c, CURLOPT_SSLKEY, a->key_path);
+	}
+	if (strcmp(method, "POST") == 0) {
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	}
+	cc = curl_easy_perform(c);
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	if (r->bin) {
+		size_t k = r->bin_len < sizeof(r->body) - 1 ? r->bin_len : sizeof(r->body) - 1;
+		memcpy(r->body, r->bin, k);
+		r->body[k] = '\0';
+	}
+	curl_easy_cleanup(c);
+	return cc == CURLE_OK ? 0 : -1;
+}
+
+int ht_enroll_body(const ht_agent *a, const char *token, char *out, size_t outlen)
+{
+	char *pem = NULL, esc[1024];
+	size_t o = 0;
+	int n;
+
+	if (proto_key_public_pem(a->key, &pem) != PROTO_OK)
+		return -1;
+	for (const char *p = pem; *p && o + 3 < sizeof(esc); p++) {
+		if (*p == '\n') {
+			esc[o++] = '\\';
+			esc[o++] = 'n';
+		} else {
+			esc[o++] = *p;
+		}
+	}
+	esc[o] = '\0';
+	free(pem);
+	n = snprintf(out, outlen, "{\"token\": \"%s\", \"public_key\": \"%s\"}", token, esc);
+	return n > 0 && (size_t)n < outlen ? 0 : -1;
+}
+
+long ht_vmrss_kb(pid_t pid)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kb = strtol(line + 6, NULL, 10);
+	fclose(f);
+	return kb;
+}

@@ -91,4 +91,28 @@ int ht_cs_milestone(ht_agent *a, proto_changeset *cs, proto_id id, proto_id hh, 
 /* Enrol one more agent on a running hub for commune. */
 int ht_agent_enrol(const ht_hub *h, ht_agent *a, const char *name, int commune);
 
+/* ---- server (issue 9): clients from chosen addresses, raw TLS, the hub's memory ---- */
+
+/* A raw TLS connection (no certificate checks: these tests attack the hub). */
+typedef struct ht_tls {
+	int fd;
+	struct ssl_ctx_st *ctx;
+	struct ssl_st *ssl;
+} ht_tls;
+/* TCP from src ("127.0.0.2"; NULL: any) to the hub, then a TLS handshake with
+ * a's client certificate (NULL: none). 0, or -1 (the handshake failed...). */
+int ht_tls_open(ht_tls *t, const ht_hub *h, const char *src, const ht_agent *a);
+int ht_tls_write(ht_tls *t, const void *p, size_t len); /* 0 or -1 */
+/* Read what comes within timeout_ms of silence: bytes read (0: the hub
+ * closed), -1 error, -2 nothing came. */
+long ht_tls_read(ht_tls *t, char *buf, size_t len, int timeout_ms);
+void ht_tls_close(ht_tls *t);
+/* ht_request from source address src (NULL: any). */
+int ht_request_from(const ht_hub *h, const char *src, const ht_agent *a, const char *method,
+		    const char *path, const void *body, size_t len, ht_resp *r);
+/* An enrolment body for a's key with token. */
+int ht_enroll_body(const ht_agent *a, const char *token, char *out, size_t outlen);
+/* VmRSS of pid in KiB, -1 if unknown. */
+long ht_vmrss_kb(pid_t pid);
+
 #endif

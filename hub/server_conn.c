@@ -1,0 +1,335 @@
+/*
+ * server_conn.c - the connections of the HTTPS front, from accept to free:
+ * admission (per-address cap, and at the connection cap the eviction of an
+ * anonymous or idle connection rather than a paused listener), the bytes
+ * each sends (end of headers, Content-Length, the stranger's budget) and the
+ * sweep that cuts what is late or too slow (docs/HUB.md, "Limits at the door").
+ */
+#include <ctype.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/x509.h>
+#include "server_int.h"
+
+int hub_conn_idx = -1;
+
+uint64_t hub_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Called by OpenSSL when the connection's SSL object is freed, which evhttp
+ * does when it frees the connection: the one place we learn it is gone. */
+void hub_conn_free_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
+{
+	conn *c = ptr;
+	server *srv;
+
+	(void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+	if (!c)
+		return;
+	srv = c->srv;
+	hub_limits_release(c);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	srv->nconns--;
+	free(c);
+}
+
+void hub_conn_drop(conn *c)
+{
+	/* evhttp's error path frees the connection (and so c) as if the peer
+	 * had gone; a request in the writer is detached and freed on reply */
+	bufferevent_trigger_event(c->bev, BEV_EVENT_ERROR | BEV_EVENT_READING, 0);
+}
+
+static void kill_soon(conn *c)
+{
+	c->kill = 1;
+	bufferevent_disable(c->bev, EV_READ);
+	event_active(c->srv->sweep_ev, EV_TIMEOUT, 0);
+}
+
+void hub_conn_check_peer(conn *c)
+{
+	X509 *cert;
+	EVP_PKEY *pk;
+	uint8_t raw[PROTO_PUBKEY_LEN];
+	size_t n = sizeof(raw);
+
+	c->checked = 1;
+	cert = SSL_get0_peer_certificate(c->ssl);
+	if (!cert || SSL_get_verify_result(c->ssl) != X509_V_OK)
+		return;
+	pk = X509_get0_pubkey(cert);
+	if (pk && EVP_PKEY_get_base_id(pk) == EVP_PKEY_ED25519 &&
+	    EVP_PKEY_get_raw_public_key(pk, raw, &n) == 1 && n == sizeof(raw))
+		c->peer = proto_key_id_of_raw(raw);
+	/* one laptop needs one connection or two: more is a stuck or hostile
+	 * client holding slots (and body buffers) the others need */
+	if (c->peer && hub_limits_same_key(c->srv, c) > c->srv->opts->door.max_per_key)
+		kill_soon(c);
+}
+
+static void set_nodelay(conn *c)
+{
+	int one = 1;
+	evutil_socket_t fd = bufferevent_getfd(c->bev);
+
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+/* A header line ended: note Content-Length and Transfer-Encoding, to size
+ * the body before evhttp reads it. */
+static void header_line(conn *c)
+{
+	static const char cl[] = "content-length:", te[] = "transfer-encoding:";
+
+	c->line[c->linelen] = '\0';
+	if (strncmp(c->line, cl, sizeof(cl) - 1) == 0) {
+		const char *p = c->line + sizeof(cl) - 1;
+		uint64_t v = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (; *p >= '0' && *p <= '9' && v < ((uint64_t)1 << 40); p++)
+			v = v * 10 + (uint64_t)(*p - '0');
+		if (v > c->clen)
+			c->clen = v;
+	} else if (strncmp(c->line, te, sizeof(te) - 1) == 0) {
+		c->chunked = 1;
+	}
+	c->linelen = 0;
+}
+
+/* Watch the bytes evhttp is about to parse: find the end of each request's
+ * headers (to stop the header clock, size the body) and count what
+ * strangers send. */
+static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+	conn *c = arg;
+	struct evbuffer_ptr pos;
+	struct evbuffer_iovec vec[8];
+	size_t len = evbuffer_get_length(buf);
+	int n, i;
+
+	if (info->n_added == 0 || c->kill)
+		return;
+	if (!c->checked) {
+		hub_conn_check_peer(c);
+		set_nodelay(c);
+		if (c->kill)
+			return;
+	}
+	c->nread += info->n_added;
+	if (!c->peer && c->nread > ANON_BUDGET) {
+		kill_soon(c);
+		return;
+	}
+	if (c->state == C_BUSY)
+		c->pipelined = 1; /* bytes of a next request while this one runs */
+	if (c->state != C_IDLE && c->state != C_HEADERS) {
+		c->req_bytes += info->n_added;
+		return;
+	}
+	if (c->state == C_IDLE) {
+		c->state = C_HEADERS;
+		if (c->nread > info->n_added) /* the first request's clock runs from the accept */
+			c->req_start = hub_mono_ms();
+		c->req_bytes = 0;
+		c->clen = 0;
+		c->chunked = 0;
+		c->linelen = 0;
+	}
+	c->req_bytes += info->n_added;
+	if (evbuffer_ptr_set(buf, &pos, len - info->n_added, EVBUFFER_PTR_SET) != 0)
+		return;
+	n = evbuffer_peek(buf, (ev_ssize_t)info->n_added, &pos, vec, 8);
+	for (i = 0; i < n && i < 8 && c->state == C_HEADERS; i++) {
+		const unsigned char *p = vec[i].iov_base;
+		size_t k;
+		for (k = 0; k < vec[i].iov_len; k++) {
+			/* "\r\n\r\n" or a bare "\n\n" ends the headers */
+			if (p[k] == '\n' && (c->tail[2] == '\n' ||
+					     (c->tail[2] == '\r' && c->tail[1] == '\n'))) {
+				c->state = C_BODY;
+				c->deadline = 0;
+				if (hub_limits_reserve(c))
+					kill_soon(c);
+				break;
+			}
+			if (p[k] == '\n')
+				header_line(c);
+			else if (p[k] != '\r' && c->linelen < sizeof(c->line) - 1)
+				c->line[c->linelen++] = (char)tolower(p[k]);
+			c->tail[0] = c->tail[1];
+			c->tail[1] = c->tail[2];
+			c->tail[2] = p[k];
+		}
+	}
+}
+
+struct bufferevent *hub_conn_accept(struct event_base *base, void *arg)
+{
+	server *srv = arg;
+	SSL *ssl = SSL_new(srv->ssl);
+	conn *c = calloc(1, sizeof(*c));
+	struct bufferevent *bev = NULL;
+
+	if (ssl && c)
+		bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+						     BEV_OPT_CLOSE_ON_FREE);
+	if (!bev) {
+		/* out of memory: evhttp then reads this one connection as plain
+		 * HTTP; a TLS hello is not HTTP, so it is answered 400 and closed */
+		if (ssl)
+			SSL_free(ssl);
+		free(c);
+		return NULL;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	c->srv = srv;
+	c->bev = bev;
+	c->ssl = ssl;
+	c->born = c->req_start = hub_mono_ms();
+	c->deadline = c->born + (uint64_t)srv->opts->header_deadline_s * 1000u;
+	c->next = srv->conns;
+	if (c->next)
+		c->next->prev = c;
+	srv->conns = c;
+	srv->nconns++;
+	SSL_set_ex_data(ssl, hub_conn_idx, c);
+	evbuffer_add_cb(bufferevent_get_input(bev), on_input, c);
+	/* evhttp gives the socket to the bufferevent after this returns: the
+	 * address is known when the admission event runs, before any byte of
+	 * the handshake is read */
+	event_active(srv->admit_ev, EV_TIMEOUT, 0);
+	return bev;
+}
+
+/* The connection to give up for a newcomer at the cap: an anonymous one
+ * first, else an idle enrolled one; the oldest of them. Never one whose
+ * request a worker holds, never 'except'. */
+static conn *victim(server *srv, const conn *except)
+{
+	conn *c, *best = NULL;
+	int best_rank = 0;
+
+	for (c = srv->conns; c; c = c->next) {
+		int rank;
+		if (c == except || c->kill || c->state == C_BUSY)
+			continue;
+		if (!c->peer)
+			rank = 2;
+		else if (c->state == C_IDLE)
+			rank = 1;
+		else
+			continue;
+		if (rank > best_rank || (rank == best_rank && c->born < best->born)) {
+			best = c;
+			best_rank = rank;
+		}
+	}
+	return best;
+}
+
+static int admit_one(server *srv, conn *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	evutil_socket_t fd = bufferevent_getfd(c->bev);
+	conn *v;
+
+	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &sl) != 0)
+		return -1;
+	c->admitted = 1;
+	memset(&c->addr, 0, sizeof(c->addr));
+	if (ss.ss_family == AF_INET) {
+		c->addr.s6_addr[10] = c->addr.s6_addr[11] = 0xff;
+		memcpy(&c->addr.s6_addr[12], &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	} else if (ss.ss_family == AF_INET6) {
+		c->addr = ((struct sockaddr_in6 *)&ss)->sin6_addr;
+	}
+	if (hub_limits_same_addr(srv, c) > srv->opts->door.max_per_addr)
+		return -1;
+	if (srv->nconns <= srv->opts->max_conns)
+		return 0;
+	v = victim(srv, c);
+	if (!v)
+		return -1;
+	hub_conn_drop(v);
+	return 0;
+}
+
+/* The admission event: every connection accepted since the last one. */
+void hub_conn_admit(evutil_socket_t fd, short what, void *arg)
+{
+	server *srv = arg;
+	conn *c;
+
+	(void)fd, (void)what;
+	/* a drop frees a connection and changes the list: start over each time */
+	for (;;) {
+		for (c = srv->conns; c && (c->admitted || c->kill); c = c->next)
+			;
+		if (!c)
+			break;
+		if (admit_one(srv, c)) {
+			c->admitted = 1;
+			hub_conn_drop(c);
+		}
+	}
+}
+
+void hub_conn_idle(conn *c)
+{
+	c->state = C_IDLE;
+	c->deadline = hub_mono_ms() + (uint64_t)c->srv->opts->header_deadline_s * 1000u;
+	memset(c->tail, 0, sizeof(c->tail));
+	hub_limits_release(c);
+}
+
+/* Too late or too slow: a stranger's request must be whole within the
+ * deadline and, after the grace period, arrive at the minimum rate. */
+static int too_slow(const conn *c, uint64_t now)
+{
+	const struct hub_door_opts *d = &c->srv->opts->door;
+	uint64_t took = now - c->req_start;
+
+	if (c->peer || (c->state != C_HEADERS && c->state != C_BODY))
+		return 0;
+	if (took > (uint64_t)d->anon_deadline_s * 1000u)
+		return 1;
+	return took > (uint64_t)d->anon_grace_s * 1000u &&
+	       c->req_bytes * 1000u < (uint64_t)d->anon_min_rate * took;
+}
+
+void hub_conn_sweep(server *srv, uint64_t now)
+{
+	conn *c;
+
+	/* a certificate shown but no byte sent yet: count it by its key */
+	for (c = srv->conns; c; c = c->next)
+		if (!c->checked && !c->kill && SSL_is_init_finished(c->ssl))
+			hub_conn_check_peer(c);
+	c = srv->conns;
+	while (c) {
+		conn *next = c->next;
+		if (c->kill || (c->deadline && now > c->deadline) || too_slow(c, now) ||
+		    (srv->stopping && c->state == C_IDLE))
+			hub_conn_drop(c);
+		c = next;
+	}
+}
