@@ -46,7 +46,7 @@ typedef struct conn {
 	int chunked;
 	int pipelined;     /* a next request came while a worker held this one */
 	unsigned char tail[3];
-	char line[24];     /* start of the header line being read (lowercase) */
+	char line[48];     /* start of the header line being read (lowercase) */
 	size_t linelen;
 	struct conn *prev, *next;
 } conn;

@@ -487,6 +487,7 @@ int ht_agent_enrol(const ht_hub *h, ht_agent *a, const char *name, int commune)
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 int ht_tls_open(ht_tls *t, const ht_hub *h, const char *src, const ht_agent *a)
@@ -529,7 +530,9 @@ int ht_tls_write(ht_tls *t, const void *p, size_t len)
 	const char *c = p;
 
 	while (len) {
-		int n = SSL_write(t->ssl, c, len > (1u << 20) ? 1 << 20 : (int)len);
+		int n;
+		ERR_clear_error();
+		n = SSL_write(t->ssl, c, len > (1u << 20) ? 1 << 20 : (int)len);
 		if (n <= 0)
 			return -1;
 		c += n;
@@ -547,6 +550,7 @@ long ht_tls_read(ht_tls *t, char *buf, size_t len, int timeout_ms)
 		int n;
 		if (!SSL_pending(t->ssl) && poll(&pfd, 1, timeout_ms) <= 0)
 			return got ? (long)got : -2;
+		ERR_clear_error(); /* SSL_get_error reads the thread's whole queue */
 		n = SSL_read(t->ssl, buf + got, (int)(len - got));
 		if (n <= 0) {
 			int e = SSL_get_error(t->ssl, n);
