@@ -35,6 +35,7 @@
 			  * counted in aggregate once `server` is merged */
 #define HS_EXIT 0x10     /* status is the exit code of a maiam-hub command */
 #define HS_SLOW 0x20     /* informational: a row that costs seconds */
+#define HS_NOATK 0x40    /* the attacker may not go on (a daily quota: "retry tomorrow") */
 
 /* What the hub answered. */
 typedef struct hs_answer {
@@ -140,6 +141,7 @@ extern const hs_family hs_family_http;
 extern const hs_family hs_family_enrol;
 extern const hs_family hs_family_quota;
 extern const hs_family hs_family_dash;
+extern const hs_family hs_family_poison;
 extern const hs_family hs_family_import;
 
 #endif

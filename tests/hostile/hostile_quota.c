@@ -3,7 +3,8 @@
  * per-change-set caps (records, sealed bytes, decoded text), and the pull
  * poisoning of issue 9 (a 4 KiB note repeated through the column dictionary,
  * tens of MB decoded from a few KB): refused, or relayed, but every pull of
- * the commune still answers. Each row starts from a freshly enrolled attacker.
+ * the commune still answers; and the daily quotas (429 with Retry-After).
+ * Each row starts from a freshly enrolled attacker.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,21 +57,46 @@ fail:
 	return -1;
 }
 
+/* The quota family's hub: small caps, so each row costs little. */
+#define Q_SERVE "--max-records 500 --max-sealed-bytes 262144 --max-text-bytes 1000000" \
+	" --day-records 3000 --day-bytes 1000000"
+
 static int too_many_records(hs_env *e, hs_answer *a)
 {
-	if (fresh_attacker(e) || hs_snapshot(e, "too_many_records") ||
-	    households(e, PROTO_MAX_RECORDS, NULL, 0, 0))
+	if (fresh_attacker(e) || hs_snapshot(e, NULL) || households(e, 501, NULL, 0, 0))
 		return -1;
 	return hs_push(e, a);
 }
 
-/* about 15 MiB sealed: printable random notes deflate to about 80 % */
+/* about 330 KB sealed: printable random notes deflate to about 80 % */
 static int too_large(hs_env *e, hs_answer *a)
 {
-	if (fresh_attacker(e) || hs_snapshot(e, "too_large") || households(e, 9500, NULL, 2000, 1))
+	if (fresh_attacker(e) || hs_snapshot(e, NULL) || households(e, 200, NULL, 2000, 1))
 		return -1;
 	return hs_push(e, a);
 }
+
+/* Push change-sets until one is not applied (at most 12): records
+ * (n households each) or bytes (random 2,000-byte notes) per day. The
+ * answer must be 429 with a Retry-After header (else it is shown as 0). */
+static int day_quota(hs_env *e, hs_answer *a, size_t n, int vary)
+{
+	if (fresh_attacker(e))
+		return -1;
+	for (int i = 0; i < 12; i++) {
+		if (hs_snapshot(e, NULL) || households(e, n, NULL, vary ? 2000 : 0, vary) || hs_push(e, a))
+			return -1;
+		if (a->status != 200)
+			break;
+	}
+	if (a->status == 429 && !a->retry_after[0]) {
+		a->status = 0;
+		snprintf(a->body, sizeof(a->body), "429 without a Retry-After header");
+	}
+	return 0;
+}
+static int day_records(hs_env *e, hs_answer *a) { return day_quota(e, a, 499, 0); }
+static int day_bytes(hs_env *e, hs_answer *a) { return day_quota(e, a, 110, 1); }
 
 static char *repeated_note(size_t n)
 {
@@ -82,14 +108,14 @@ static char *repeated_note(size_t n)
 	return s;
 }
 
-/* 16,000 x the same 2,000-byte note: 32 MB decoded from a few KB sealed. */
+/* 499 x the same 2,000-byte note: 1 MB decoded from a few KB sealed. */
 static int too_much_text(hs_env *e, hs_answer *a)
 {
 	char *note = repeated_note(2000);
 	int rc = -1;
 
-	if (note && !fresh_attacker(e) && !hs_snapshot(e, "too_much_text") &&
-	    !households(e, 16000, note, 2000, 0))
+	if (note && !fresh_attacker(e) && !hs_snapshot(e, NULL) &&
+	    !households(e, 499, note, 2000, 0))
 		rc = hs_push(e, a);
 	free(note);
 	return rc;
@@ -101,7 +127,7 @@ static int poison_4k(hs_env *e, hs_answer *a)
 	char *note = repeated_note(4096);
 	int rc = -1;
 
-	if (note && !fresh_attacker(e) && !hs_snapshot(e, "too_much_text") &&
+	if (note && !fresh_attacker(e) && !hs_snapshot(e, NULL) &&
 	    !households(e, 8000, note, 4096, 0))
 		rc = hs_push(e, a);
 	free(note);
@@ -132,16 +158,26 @@ out:
 }
 
 static const hs_row rows[] = {
-	{ "262144 records in one change-set", "ingest", too_many_records, 413, "too_many_records",
-	  HS_REC | HS_CHAIN | HS_SLOW, 0, NULL, NULL },
-	{ "15 MiB sealed change-set", "ingest", too_large, 413, "too_large", HS_REC | HS_SLOW, 413,
-	  "too_much_text", NULL },
-	{ "32 MB of text through the dictionary", "ingest", too_much_text, 413, "too_much_text",
-	  HS_REC | HS_CHAIN | HS_SLOW, 0, NULL, NULL },
+	{ "501 records over a cap of 500", "ingest", too_many_records, 413, "too_many_records",
+	  HS_REC | HS_CHAIN, 0, NULL, NULL },
+	{ "330 KB sealed over a cap of 256 KiB", "ingest", too_large, 413, "too_large", HS_REC, 0, NULL,
+	  NULL },
+	{ "1 MB of text through the dictionary", "ingest", too_much_text, 413, "too_much_text",
+	  HS_REC | HS_CHAIN, 0, NULL, NULL },
+	{ "records per day", "ingest", day_records, 429, "quota_exceeded", HS_REC | HS_NOATK, 0, NULL,
+	  NULL },
+	{ "bytes per day", "ingest", day_bytes, 429, "quota_exceeded", HS_REC | HS_NOATK, 0, NULL, NULL },
+};
+
+const hs_family hs_family_quota = { "quota", Q_SERVE, rows, sizeof(rows) / sizeof(rows[0]) };
+
+/* Pull poisoning at the hub's default limits. */
+static const hs_row poison_rows[] = {
 	{ "pull poisoning: 4 KiB note x 8000", "ingest", poison_4k, 413, "too_much_text",
 	  HS_REC | HS_CHAIN | HS_SLOW, 422, "invalid", NULL },
 	{ "pull poisoning: 3 x 11 MB relayable", "pull", poison_relayable, 200, "applied",
 	  HS_MAYAPPLY | HS_SLOW, 413, "too_much_text", NULL },
 };
 
-const hs_family hs_family_quota = { "quota", NULL, rows, sizeof(rows) / sizeof(rows[0]) };
+const hs_family hs_family_poison = { "poison", NULL, poison_rows,
+				     sizeof(poison_rows) / sizeof(poison_rows[0]) };

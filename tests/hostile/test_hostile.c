@@ -17,7 +17,7 @@
 static const hs_family *const families[] = {
 	&hs_family_bytes, &hs_family_chain, &hs_family_ids,   &hs_family_rules,
 	&hs_family_http,  &hs_family_enrol, &hs_family_import, &hs_family_dash,
-	&hs_family_quota,
+	&hs_family_quota, &hs_family_poison,
 };
 
 static int npass, nfail, nskip;
@@ -193,7 +193,7 @@ static int check_after(hs_env *e, const hs_row *row, const hs_answer *a, int alt
 			return -1;
 		}
 	}
-	if (attacker_goes_on(e, why, n) || honest_push(e, &e->same, HS_COMMUNE, why, n) ||
+	if ((!(row->flags & HS_NOATK) && attacker_goes_on(e, why, n)) || honest_push(e, &e->same, HS_COMMUNE, why, n) ||
 	    honest_pull(e, &e->same, same_cur, why, n) ||
 	    honest_push(e, &e->other, HS_OTHER_COMMUNE, why, n) ||
 	    honest_pull(e, &e->other, other_cur, why, n))
