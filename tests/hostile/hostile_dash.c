@@ -12,7 +12,15 @@
 #define OPERATOR "tinh"
 #define PASSWORD "mat-khau-dai-du-42"
 
-static const char *const form_ct[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
+/* A form posted from the hub's own page: Origin is the hub's (scheme and Host). */
+static const char *const *own_form(const hs_env *e)
+{
+	static char origin[64];
+	static const char *h[] = { "Content-Type: application/x-www-form-urlencoded", origin, NULL };
+
+	snprintf(origin, sizeof(origin), "Origin: https://localhost:%d", e->hub.port);
+	return h;
+}
 static const char *const evil_origin[] = { "Content-Type: application/x-www-form-urlencoded",
 					   "Origin: https://evil.example", NULL };
 
@@ -85,7 +93,7 @@ static int login_form_too_big(hs_env *e, hs_answer *a)
 	memset(form, 'a', sizeof(form) - 1);
 	form[sizeof(form) - 1] = '\0';
 	memcpy(form, "name=", 5);
-	return hs_http(e, NULL, "POST", "/login", form, strlen(form), form_ct, NULL, a);
+	return hs_http(e, NULL, "POST", "/login", form, strlen(form), own_form(e), NULL, a);
 }
 
 /* Twelve wrong passwords from one address, then the operator signs in from
@@ -95,16 +103,16 @@ static int flood_locks_one_address(hs_env *e, hs_answer *a)
 	if (operator_ready(e))
 		return -1;
 	for (int i = 0; i < 12; i++)
-		if (login(e, a, "ke-gian", "sai", "127.0.0.240", form_ct))
+		if (login(e, a, "ke-gian", "sai", "127.0.0.240", own_form(e)))
 			return -1;
-	return login(e, a, OPERATOR, PASSWORD, "127.0.0.241", form_ct);
+	return login(e, a, OPERATOR, PASSWORD, "127.0.0.241", own_form(e));
 }
 
 /* Twelve wrong passwords from one address: it is told to slow down. */
 static int flood_throttled(hs_env *e, hs_answer *a)
 {
 	for (int i = 0; i < 12; i++)
-		if (login(e, a, "ke-gian-2", "sai", "127.0.0.242", form_ct))
+		if (login(e, a, "ke-gian-2", "sai", "127.0.0.242", own_form(e)))
 			return -1;
 	return 0;
 }
