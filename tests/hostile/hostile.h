@@ -26,6 +26,7 @@
 /* Expected answers that are not an HTTP status. */
 #define HS_CLOSED 0      /* no HTTP answer: the hub closed the connection */
 #define HS_HANDSHAKE (-1) /* the TLS handshake is refused */
+#define HS_TIMEOUT (-2)   /* the hub neither answered nor closed in time */
 
 /* Row flags. */
 #define HS_REC 0x01      /* one hub_rejection row with the row's code is added */
@@ -55,7 +56,6 @@ typedef struct hs_env {
 	proto_key *hubkey;
 	proto_buf sealed; /* the attacker's last sealed change-set (what a row pushed) */
 	int main_only;    /* MAIAM_HOSTILE_ONLY_MAIN=1 */
-	int next_addr;    /* last octet of the next 127.0.0.x source address */
 	int nagents;      /* agents enrolled (names) */
 	char tmp[64];     /* row scratch: a token, a file name */
 	uint64_t same_serial0; /* same.serial before the row (squatting rows) */
@@ -102,6 +102,9 @@ int hs_http(hs_env *e, const ht_agent *who, const char *method, const char *path
 /* Raw bytes over TLS (OpenSSL), then read the answer until close or 5 s.
  * tls12: cap the version at TLS 1.2, so a refused certificate fails the handshake. */
 int hs_raw(hs_env *e, const ht_agent *who, const void *req, size_t len, int tls12, hs_answer *a);
+/* Anonymous TLS: send req, then stall; HS_CLOSED if the hub closes within
+ * wait_s seconds, HS_TIMEOUT if not, or the status of an answer. */
+int hs_raw_stall(hs_env *e, const void *req, size_t len, int wait_s, hs_answer *a);
 /* POST /v1/enroll with a JSON body from a fresh 127.0.0.x address. */
 int hs_enroll_body(hs_env *e, const char *json, hs_answer *a);
 /* Push e->sealed as the attacker; a chained refusal advances its chain. */
@@ -142,6 +145,7 @@ extern const hs_family hs_family_enrol;
 extern const hs_family hs_family_quota;
 extern const hs_family hs_family_dash;
 extern const hs_family hs_family_poison;
+extern const hs_family hs_family_door;
 extern const hs_family hs_family_import;
 
 #endif

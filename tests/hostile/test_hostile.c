@@ -17,7 +17,7 @@
 static const hs_family *const families[] = {
 	&hs_family_bytes, &hs_family_chain, &hs_family_ids,   &hs_family_rules,
 	&hs_family_http,  &hs_family_enrol, &hs_family_import, &hs_family_dash,
-	&hs_family_quota, &hs_family_poison,
+	&hs_family_quota, &hs_family_poison, &hs_family_door,
 };
 
 static int npass, nfail, nskip;
@@ -37,6 +37,8 @@ static void status_text(long s, unsigned flags, char *out, size_t n)
 		snprintf(out, n, "connection closed");
 	else if (s == HS_HANDSHAKE)
 		snprintf(out, n, "handshake fails");
+	else if (s == HS_TIMEOUT)
+		snprintf(out, n, "no answer, still open");
 	else
 		snprintf(out, n, "%ld", s);
 }
@@ -46,7 +48,7 @@ static int has_code(const hs_answer *a, long status, const char *code, unsigned 
 {
 	char want[96];
 
-	if (!code || status == HS_CLOSED || status == HS_HANDSHAKE)
+	if (!code || (!(flags & HS_EXIT) && status <= 0))
 		return 1;
 	if (flags & HS_EXIT)
 		return strstr(a->body, code) != NULL;
