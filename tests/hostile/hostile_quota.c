@@ -134,10 +134,13 @@ static int poison_4k(hs_env *e, hs_answer *a)
 	return rc;
 }
 
-/* Three pushes of 5,500 households with a valid 2,000-byte note each (11 MB
- * decoded each, 33 MB together: more than one pull answer may carry). Each
- * may be accepted or refused too_much_text; the runner then pulls the
- * commune page by page: every answer must be 200 or 204. */
+/* Five pushes of 3,900 households with a valid 2,000-byte note each: 7.8 MB
+ * decoded each, under the hub's default cap of 8 MiB of text per change-set,
+ * so each must be accepted; 39 MB together, more than one pull answer may
+ * carry (32 MiB). The runner then pulls the commune page by page: every
+ * answer must be 200 or 204 (on main before issue 9: 500 "cannot seal the
+ * pull change-set", forever). The answer of the first push not applied, or
+ * of the last, is the row's. */
 static int poison_relayable(hs_env *e, hs_answer *a)
 {
 	char *note = repeated_note(2000);
@@ -145,10 +148,10 @@ static int poison_relayable(hs_env *e, hs_answer *a)
 
 	if (!note || fresh_attacker(e))
 		goto out;
-	for (int i = 0; i < 3; i++) {
-		if (households(e, 5500, note, 2000, 0) || hs_push(e, a))
+	for (int i = 0; i < 5; i++) {
+		if (households(e, 3900, note, 2000, 0) || hs_push(e, a))
 			goto out;
-		if (a->status != 200 && !(a->status == 413 && strstr(a->body, "too_much_text")))
+		if (a->status != 200)
 			break;
 	}
 	rc = 0;
@@ -175,8 +178,8 @@ const hs_family hs_family_quota = { "quota", Q_SERVE, rows, sizeof(rows) / sizeo
 static const hs_row poison_rows[] = {
 	{ "pull poisoning: 4 KiB note x 8000", "ingest", poison_4k, 413, "too_much_text",
 	  HS_REC | HS_CHAIN | HS_SLOW, 422, "invalid", NULL },
-	{ "pull poisoning: 3 x 11 MB relayable", "pull", poison_relayable, 200, "applied",
-	  HS_MAYAPPLY | HS_SLOW, 413, "too_much_text", NULL },
+	{ "pull poisoning: 5 x 7.8 MB relayable", "pull", poison_relayable, 200, "applied",
+	  HS_MAYAPPLY | HS_SLOW, 0, NULL, NULL },
 };
 
 const hs_family hs_family_poison = { "poison", NULL, poison_rows,
