@@ -55,7 +55,6 @@ typedef struct hs_env {
 	ht_agent other; /* honest, HS_OTHER_COMMUNE */
 	proto_key *hubkey;
 	proto_buf sealed; /* the attacker's last sealed change-set (what a row pushed) */
-	int main_only;    /* MAIAM_HOSTILE_ONLY_MAIN=1 */
 	int nagents;      /* agents enrolled (names) */
 	char tmp[64];     /* row scratch: a token, a file name */
 	uint64_t same_serial0; /* same.serial before the row (squatting rows) */
@@ -67,7 +66,7 @@ typedef int (*hs_act)(hs_env *e, hs_answer *a); /* 0 ran, -1 could not build the
 
 typedef struct hs_row {
 	const char *name;
-	const char *needs;  /* "" holds on main; else the branch of issue 9 it waits for */
+	const char *needs;  /* the part of issue 9 that defends against it ("" = held before) */
 	hs_act act;
 	long status;
 	const char *code;   /* "error" (or "status" of a 200); NULL: not checked */

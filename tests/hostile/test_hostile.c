@@ -3,8 +3,8 @@
  * every row's answer checked exactly, then nothing applied, the refusal kept,
  * the attacker and two honest laptops (same commune, another district) still
  * syncing, and `maiam-hub audit verify` passing at the end of each family.
- * MAIAM_HOSTILE_ONLY_MAIN=1 runs only the rows that hold on main (needs "");
  * MAIAM_HOSTILE_FAMILY / MAIAM_HOSTILE_ROW pick a family / rows (substring).
+ * Every row runs by default and every row must pass.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -169,12 +169,7 @@ static int check_after(hs_env *e, const hs_row *row, const hs_answer *a, int alt
 			 " %s '%s'", e->rej_total, total, code == 1 ? "is" : "is not", mcode);
 		return -1;
 	}
-	if ((row->flags & HS_ANON) && e->main_only && total != e->rej_total + 1) {
-		snprintf(why, n, "enrolment refusal not recorded (hub_rejection %lld -> %lld)",
-			 e->rej_total, total);
-		return -1;
-	}
-	if ((row->flags & HS_ANON) && !e->main_only && total != e->rej_total) {
+	if ((row->flags & HS_ANON) && total != e->rej_total) {
 		snprintf(why, n, "anonymous refusal kept as a durable row (hub_rejection %lld -> %lld):"
 			 " CONTRACT counts them in aggregate", e->rej_total, total);
 		return -1;
@@ -183,7 +178,7 @@ static int check_after(hs_env *e, const hs_row *row, const hs_answer *a, int alt
 		snprintf(why, n, "unexpected hub_rejection rows (%lld -> %lld)", e->rej_total, total);
 		return -1;
 	}
-	if ((row->flags & HS_CHAIN) && !e->main_only && !accepted) {
+	if ((row->flags & HS_CHAIN) && !accepted) {
 		hs_answer again;
 		if (!a->chained) {
 			snprintf(why, n, "refusal after the chain check without \"chained\": true");
@@ -213,7 +208,7 @@ static int audit_passes(hs_env *e)
 	return rc == 0;
 }
 
-static void run_family(const hs_family *f, int main_only, const char *only_row)
+static void run_family(const hs_family *f, const char *only_row)
 {
 	hs_env e;
 	double t0 = now_ms();
@@ -221,11 +216,10 @@ static void run_family(const hs_family *f, int main_only, const char *only_row)
 
 	/* skip a family whose rows are all skipped: no hub needed */
 	for (size_t i = 0; i < f->nrows; i++)
-		ran |= !(main_only && f->rows[i].needs[0]) &&
-		       (!only_row || strstr(f->rows[i].name, only_row));
+		ran |= !only_row || strstr(f->rows[i].name, only_row);
 	if (!ran) {
 		for (size_t i = 0; i < f->nrows; i++, nskip++)
-			printf("SKIP %s/%s (needs %s)\n", f->name, f->rows[i].name, f->rows[i].needs);
+			printf("SKIP %s/%s (not picked by MAIAM_HOSTILE_ROW)\n", f->name, f->rows[i].name);
 		return;
 	}
 	if (hs_env_up(&e, f->serve)) {
@@ -234,7 +228,6 @@ static void run_family(const hs_family *f, int main_only, const char *only_row)
 		hs_env_down(&e);
 		return;
 	}
-	e.main_only = main_only;
 	snprintf(same_cur, sizeof(same_cur), "0");
 	snprintf(other_cur, sizeof(other_cur), "0");
 	for (size_t i = 0; i < f->nrows; i++) {
@@ -244,8 +237,8 @@ static void run_family(const hs_family *f, int main_only, const char *only_row)
 		hs_answer a;
 		int alt = 0;
 
-		if ((main_only && row->needs[0]) || (only_row && !strstr(row->name, only_row))) {
-			printf("SKIP %s/%s (needs %s)\n", f->name, row->name, row->needs);
+		if (only_row && !strstr(row->name, only_row)) {
+			printf("SKIP %s/%s (not picked by MAIAM_HOSTILE_ROW)\n", f->name, row->name);
 			nskip++;
 			continue;
 		}
@@ -284,10 +277,8 @@ static void run_family(const hs_family *f, int main_only, const char *only_row)
 
 int main(void)
 {
-	const char *om = getenv("MAIAM_HOSTILE_ONLY_MAIN");
 	const char *only_family = getenv("MAIAM_HOSTILE_FAMILY");
 	const char *only_row = getenv("MAIAM_HOSTILE_ROW");
-	int main_only = om && strcmp(om, "1") == 0;
 	size_t total = 0;
 	double t0 = now_ms();
 
@@ -297,10 +288,10 @@ int main(void)
 		total += families[i]->nrows;
 		if (only_family && strcmp(only_family, families[i]->name) != 0)
 			continue;
-		run_family(families[i], main_only, only_row);
+		run_family(families[i], only_row);
 	}
-	printf("hostile: %zu rows: %d passed, %d failed, %d skipped%s (%.1f s)\n", total, npass, nfail,
-	       nskip, main_only ? " (MAIAM_HOSTILE_ONLY_MAIN=1)" : "", (now_ms() - t0) / 1e3);
+	printf("hostile: %zu rows: %d passed, %d failed, %d skipped (%.1f s)\n", total, npass, nfail,
+	       nskip, (now_ms() - t0) / 1e3);
 	curl_global_cleanup();
 	return nfail ? 1 : 0;
 }
