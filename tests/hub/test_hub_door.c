@@ -121,10 +121,9 @@ static void test_slow_strangers(void **state)
 		refused += s[i].refused;
 		cut += s[i].cut;
 	}
-	/* every stranger was refused (over 8 an address, or evicted for a
-	 * newcomer at the cap) or cut (too slow) */
+	/* every stranger was refused, or cut: evicted for a newcomer (over 8
+	 * an address, or at the cap) or too slow */
 	print_message("slow strangers: %d refused, %d cut\n", refused, cut);
-	assert_true(refused > 0);
 	assert_int_equal(refused + cut, SLOW_ADDRS * SLOW_PER_ADDR);
 	assert_true(ht_sql(&h, "SELECT count(*) FROM hub_ledger") == 3);
 	assert_int_equal(ht_hub_stop(&h, SIGTERM), 0);
