@@ -1,7 +1,8 @@
 /*
  * server_conn.c - the connections of the HTTPS front, from accept to free:
- * admission (per-address cap, and at the connection cap the eviction of an
- * anonymous or idle connection rather than a paused listener), the bytes
+ * admission (at the per-address cap and at the connection cap the eviction of
+ * an anonymous or idle connection rather than a refusal or a paused
+ * listener), the bytes
  * each sends (end of headers, Content-Length, the stranger's budget) and the
  * sweep that cuts what is late or too slow (docs/HUB.md, "Limits at the door").
  */
@@ -245,6 +246,18 @@ static conn *victim(server *srv, const conn *except)
 	return best;
 }
 
+/* The oldest anonymous connection from c's address but c, not busy. */
+static conn *victim_same_addr(server *srv, const conn *c)
+{
+	conn *o, *best = NULL;
+
+	for (o = srv->conns; o; o = o->next)
+		if (o != c && !o->peer && o->admitted && !o->kill && o->state != C_BUSY &&
+		    memcmp(&o->addr, &c->addr, sizeof(c->addr)) == 0 && (!best || o->born < best->born))
+			best = o;
+	return best;
+}
+
 static int admit_one(server *srv, conn *c)
 {
 	struct sockaddr_storage ss;
@@ -262,8 +275,15 @@ static int admit_one(server *srv, conn *c)
 	} else if (ss.ss_family == AF_INET6) {
 		c->addr = ((struct sockaddr_in6 *)&ss)->sin6_addr;
 	}
-	if (hub_limits_same_addr(srv, c) > srv->opts->door.max_per_addr)
-		return -1;
+	/* over the cap for its address: the newcomer may be a laptop behind the
+	 * same NAT, not yet known by its certificate; the oldest stranger of
+	 * that address makes room (strangers there only take turns) */
+	if (hub_limits_same_addr(srv, c) > srv->opts->door.max_per_addr) {
+		v = victim_same_addr(srv, c);
+		if (!v)
+			return -1;
+		hub_conn_drop(v);
+	}
 	if (srv->nconns <= srv->opts->max_conns)
 		return 0;
 	v = victim(srv, c);
