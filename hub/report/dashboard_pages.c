@@ -79,48 +79,44 @@ int dash_throttled_page(hub_dashboard *d, proto_buf *b, int64_t wait)
 	return 0;
 }
 
+/* One row of the dashboard's list of the newest open rejections. */
+typedef struct recent_rows {
+	proto_buf *b;
+	int rows;
+} recent_rows;
+
+static int recent_row(void *arg, int64_t id, int64_t received, const char *src, const char *code,
+		      const char *msg)
+{
+	recent_rows *r = arg;
+	time_t t = (time_t)received + 7 * 3600; /* Vietnam time */
+	struct tm tm;
+	char when[32] = "?";
+
+	if (gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%d/%m/%Y %H:%M", &tm);
+	if ((r->rows++ == 0 &&
+	     proto_buf_append_str(r->b, "<h3>Gói dữ liệu bị từ chối gần nhất</h3>"
+				  WIDE "<table id=\"recent\"><thead><tr><th>Mã mục</th><th>Lúc</th>"
+				  "<th>Nguồn</th><th>Lý do</th></tr></thead><tbody>")) ||
+	    proto_buf_appendf(r->b, "<tr><td>R-%lld</td><td>%s</td><td>", (long long)id, when) ||
+	    report_html_text(r->b, src ? src : "?") || proto_buf_append_str(r->b, "</td><td>") ||
+	    report_html_text(r->b, code ? code : "?") || proto_buf_append_str(r->b, ": ") ||
+	    report_html_text(r->b, msg ? msg : "") || proto_buf_append_str(r->b, "</td></tr>"))
+		return -1;
+	return 0;
+}
+
 /* The newest open rejected change-sets (the kind a flood makes by the
- * hundred thousand): newest first, at most n, by the primary key's index.
- * The whole queue is a download away, by pages (hub_reconcile_page).
- * NEEDSWORK: this query belongs in report_reconcile.c with the others. */
+ * hundred thousand), at most n: the whole queue is a download away, by
+ * pages (hub_reconcile_page). */
 static int recent_rejections(sqlite3 *ro, int n, proto_buf *b)
 {
-	sqlite3_stmt *st = NULL;
-	int step, rows = 0, rc = -1;
+	recent_rows r = { b, 0 };
 
-	if (sqlite3_prepare_v2(ro, "SELECT r.id, r.received, r.source, r.code, r.message"
-				   " FROM hub_rejection r WHERE NOT EXISTS (SELECT 1 FROM"
-				   " report_resolution s WHERE s.item = 'R-' || r.id)"
-				   " ORDER BY r.id DESC LIMIT ?", -1, &st, NULL) != SQLITE_OK)
-		return strstr(sqlite3_errmsg(ro), "no such table") ? 0 : -1;
-	sqlite3_bind_int(st, 1, n);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *src = (const char *)sqlite3_column_text(st, 2);
-		const char *code = (const char *)sqlite3_column_text(st, 3);
-		const char *msg = (const char *)sqlite3_column_text(st, 4);
-		time_t t = (time_t)sqlite3_column_int64(st, 1) + 7 * 3600;
-		struct tm tm;
-		char when[32] = "?";
-
-		if (gmtime_r(&t, &tm))
-			strftime(when, sizeof(when), "%d/%m/%Y %H:%M", &tm);
-		if ((rows++ == 0 &&
-		     proto_buf_append_str(b, "<h3>Gói dữ liệu bị từ chối gần nhất</h3>"
-					     WIDE "<table id=\"recent\"><thead><tr><th>Mã mục</th><th>Lúc</th>"
-					     "<th>Nguồn</th><th>Lý do</th></tr></thead><tbody>")) ||
-		    proto_buf_appendf(b, "<tr><td>R-%lld</td><td>%s</td><td>",
-				      (long long)sqlite3_column_int64(st, 0), when) ||
-		    report_html_text(b, src ? src : "?") || proto_buf_append_str(b, "</td><td>") ||
-		    report_html_text(b, code ? code : "?") || proto_buf_append_str(b, ": ") ||
-		    report_html_text(b, msg ? msg : "") || proto_buf_append_str(b, "</td></tr>"))
-			goto out;
-	}
-	if (step != SQLITE_DONE || (rows && proto_buf_append_str(b, "</tbody></table></div>")))
-		goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	if (hub_reconcile_recent(ro, n, recent_row, &r))
+		return -1;
+	return r.rows && proto_buf_append_str(b, "</tbody></table></div>") ? -1 : 0;
 }
 
 static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, proto_buf *b)

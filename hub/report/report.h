@@ -180,5 +180,14 @@ int hub_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of
  */
 int hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 		       proto_buf *out, int64_t *more, char *err, size_t errlen);
+/*
+ * The n newest open rejected change-sets, newest first, by the primary key's
+ * index (the dashboard's short list). Strings are borrowed for the call; cb
+ * returning non-zero stops the walk and fails it. 0 ok (a hub without the
+ * table has none), -1 error or stopped.
+ */
+typedef int (*hub_rejection_row_cb)(void *arg, int64_t id, int64_t received, const char *source,
+				    const char *code, const char *message);
+int hub_reconcile_recent(sqlite3 *db, int n, hub_rejection_row_cb cb, void *arg);
 
 #endif

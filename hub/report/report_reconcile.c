@@ -768,3 +768,27 @@ int report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *fiel
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int hub_reconcile_recent(sqlite3 *db, int n, hub_rejection_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int step, rc = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT r.id, r.received, r.source, r.code, r.message"
+				   " FROM hub_rejection r WHERE NOT EXISTS (SELECT 1 FROM"
+				   " report_resolution s WHERE s.item = 'R-' || r.id)"
+				   " ORDER BY r.id DESC LIMIT ?", -1, &st, NULL) != SQLITE_OK)
+		return strstr(sqlite3_errmsg(db), "no such table") ? 0 : -1;
+	sqlite3_bind_int(st, 1, n);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (cb(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		       (const char *)sqlite3_column_text(st, 2),
+		       (const char *)sqlite3_column_text(st, 3),
+		       (const char *)sqlite3_column_text(st, 4)))
+			goto out;
+	if (step == SQLITE_DONE)
+		rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
