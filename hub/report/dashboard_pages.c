@@ -160,8 +160,8 @@ int dash_main_page(hub_dashboard *d, sqlite3 *ro, const char *who, proto_buf *b)
 	hub_report_today(as_of);
 	if (report_progress_load(ro, &d->campaign, as_of, 0, &p, err, sizeof(err)))
 		return -1;
-	if (report_html_head(b, "Mái Ấm — Bảng điều khiển") ||
-	    proto_buf_append_str(b, "<h1>Mái Ấm — Bảng điều khiển</h1><p>") ||
+	if (report_html_head(b, "Mái Ấm — Bảng theo dõi") ||
+	    proto_buf_append_str(b, "<h1>Mái Ấm — Bảng theo dõi</h1><p>") ||
 	    report_html_text(b, d->campaign.name) ||
 	    proto_buf_appendf(b, "</p><p>Số liệu đến ngày %.2s/%.2s/%.4s. Cán bộ: <b id=\"who\">",
 			      as_of + 8, as_of + 5, as_of) ||

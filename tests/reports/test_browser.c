@@ -423,7 +423,7 @@ static void test_sign_in_in_chromium(void **state)
 	type_into(&w, "#name", "lan");
 	type_into(&w, "#password", "mật khẩu dài");
 	click(&w, "#submit");
-	wait_for(&w, "Bảng điều khiển", NULL);
+	wait_for(&w, "Bảng theo dõi", NULL);
 	assert_non_null(strstr(w.buf, "Thị xã Vĩnh Châu"));
 	assert_non_null(strstr(w.buf, "Huyện Kế Sách"));
 	assert_non_null(strstr(w.buf, "37 / 260"));   /* the chart's label */
