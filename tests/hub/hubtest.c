@@ -519,6 +519,9 @@ int ht_tls_open(ht_tls *t, const ht_hub *h, const char *src, const ht_agent *a)
 	t->ssl = SSL_new(t->ctx);
 	if (!t->ssl || !SSL_set_fd(t->ssl, t->fd) || SSL_connect(t->ssl) != 1)
 		goto fail;
+	/* a read that finds only TLS 1.3 tickets returns (WANT_READ) instead of
+	 * blocking for data: ht_tls_read's poll then bounds the wait */
+	SSL_clear_mode(t->ssl, SSL_MODE_AUTO_RETRY);
 	return 0;
 fail:
 	ht_tls_close(t);
