@@ -28,17 +28,6 @@ void agent_hh_option_name(int field, char *out, size_t n)
 	out[i] = '\0';
 }
 
-/* YYYYMMDD (the rulebook's date bounds) as YYYY-MM-DD. */
-static void show_date(int64_t d, char out[11])
-{
-	char buf[40];
-
-	snprintf(buf, sizeof buf, "%04d-%02d-%02d", (int)(d / 10000 % 10000), (int)(d / 100 % 100),
-		 (int)(d % 100));
-	memcpy(out, buf, 10);
-	out[10] = '\0';
-}
-
 static void enum_list(const proto_violation *v, char *list, size_t n)
 {
 	const char *const *codes = proto_rules_enum(v->kind, v->field);
@@ -81,12 +70,12 @@ void agent_rule_message(const proto_violation *v, char *err, size_t n)
 		snprintf(err, n, _("'%s' is not a real calendar date"), v->value);
 		break;
 	case PROTO_RULE_DATE_PERIOD:
-		show_date(v->min, a);
-		show_date(v->max, b);
+		proto_rules_show_date(v->min, a);
+		proto_rules_show_date(v->max, b);
 		snprintf(err, n, _("'%s' is outside the campaign period %s to %s"), v->value, a, b);
 		break;
 	case PROTO_RULE_DATE_FUTURE:
-		show_date(v->max, a);
+		proto_rules_show_date(v->max, a);
 		snprintf(err, n, _("'%s' is in the future (today is %s)"), v->value, a);
 		break;
 	case PROTO_RULE_NATIONAL_ID:

@@ -91,8 +91,7 @@ void proto_rules_show_value(const proto_value *v, char *out, size_t n)
 	out[o] = '\0';
 }
 
-/* YYYYMMDD back to YYYY-MM-DD. */
-static void show_date(int64_t d, char out[11])
+void proto_rules_show_date(int64_t d, char out[11])
 {
 	char buf[40];
 
@@ -115,11 +114,11 @@ static int what(const proto_violation *v, char *out, size_t n)
 	case PROTO_RULE_DATE_FORMAT: return snprintf(out, n, "is not a date written YYYY-MM-DD");
 	case PROTO_RULE_DATE_CALENDAR: return snprintf(out, n, "is not a calendar day");
 	case PROTO_RULE_DATE_PERIOD:
-		show_date(v->min, a);
-		show_date(v->max, b);
+		proto_rules_show_date(v->min, a);
+		proto_rules_show_date(v->max, b);
 		return snprintf(out, n, "is outside the campaign period %s to %s", a, b);
 	case PROTO_RULE_DATE_FUTURE:
-		show_date(v->max, a);
+		proto_rules_show_date(v->max, a);
 		return snprintf(out, n, "is later than %s", a);
 	case PROTO_RULE_NATIONAL_ID:
 		return snprintf(out, n, "%s", v->detail == PROTO_DETAIL_NID_PROVINCE

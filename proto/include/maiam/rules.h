@@ -121,5 +121,7 @@ proto_rule proto_rules_check_text(const char *s, size_t len, size_t max);
  * "..." when cut, control characters and invalid UTF-8 bytes as '?'; an
  * integer in decimal; a reference as ORIGIN-SERIAL; NULL as "null". */
 void proto_rules_show_value(const proto_value *v, char *out, size_t n);
+/* A date bound of a violation (YYYYMMDD, in min and max) as YYYY-MM-DD. */
+void proto_rules_show_date(int64_t yyyymmdd, char out[11]);
 
 #endif
