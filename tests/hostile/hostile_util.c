@@ -285,30 +285,6 @@ out:
 
 /* --- enrolment --- */
 
-static int json_str(const char *json, const char *key, char *out, size_t outlen)
-{
-	char pat[64];
-	const char *p;
-	size_t o = 0;
-
-	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
-	p = strstr(json, pat);
-	if (!p)
-		return -1;
-	for (p += strlen(pat); *p && *p != '"' && o + 1 < outlen; p++) {
-		if (*p == '\\' && p[1] == 'n') {
-			out[o++] = '\n';
-			p++;
-		} else if (*p == '\\' && p[1]) {
-			out[o++] = *++p;
-		} else {
-			out[o++] = *p;
-		}
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 int hs_enroll_body(hs_env *e, const char *json, hs_answer *a)
 {
 	static const char *const ct[] = { "Content-Type: application/json", NULL };
@@ -349,7 +325,7 @@ int hs_enrol(hs_env *e, ht_agent *a, const char *scope_opt, int code)
 	if (ht_agent_new(a, &e->hub, name) || ht_token(&e->hub, scope_opt, code, NULL, token) ||
 	    enrol_json(a, token, json, sizeof(json)) || hs_enroll_body(e, json, &ans))
 		return -1;
-	if (ans.status != 200 || json_str(ans.body, "client_cert", cert, sizeof(cert))) {
+	if (ans.status != 200 || ht_json_member(ans.body, "client_cert", cert, sizeof(cert))) {
 		fprintf(stderr, "hostile: enrolment failed: %ld %s\n", ans.status, ans.body);
 		return -1;
 	}

@@ -158,8 +158,8 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-int ht_request(const ht_hub *h, const ht_agent *a, const char *method, const char *path,
-	       const void *body, size_t len, ht_resp *r)
+int ht_request_from(const ht_hub *h, const char *src, const ht_agent *a, const char *method,
+		    const char *path, const void *body, size_t len, ht_resp *r)
 {
 	CURL *c = curl_easy_init();
 	char url[256], ca[320];
@@ -180,6 +180,8 @@ int ht_request(const ht_hub *h, const ht_agent *a, const char *method, const cha
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	if (src)
+		curl_easy_setopt(c, CURLOPT_INTERFACE, src);
 	if (a && a->cert_path[0]) {
 		curl_easy_setopt(c, CURLOPT_SSLCERT, a->cert_path);
 		curl_easy_setopt(c, CURLOPT_SSLKEY, a->key_path);
@@ -199,6 +201,12 @@ int ht_request(const ht_hub *h, const ht_agent *a, const char *method, const cha
 	}
 	curl_easy_cleanup(c);
 	return cc == CURLE_OK ? 0 : -1;
+}
+
+int ht_request(const ht_hub *h, const ht_agent *a, const char *method, const char *path,
+	       const void *body, size_t len, ht_resp *r)
+{
+	return ht_request_from(h, NULL, a, method, path, body, len, r);
 }
 
 void ht_resp_free(ht_resp *r)
@@ -240,8 +248,7 @@ int ht_token(const ht_hub *h, const char *scope_opt, int code, const char *extra
 	return 0;
 }
 
-/* Pull a JSON string member out of an answer (test-side, trusting the hub's escaping). */
-static int json_member(const char *json, const char *key, char *out, size_t outlen)
+int ht_json_member(const char *json, const char *key, char *out, size_t outlen)
 {
 	char pat[64];
 	const char *p;
@@ -289,7 +296,7 @@ int ht_enroll(const ht_hub *h, ht_agent *a, const char *token, ht_resp *r)
 		return -1;
 	if (r->status != 200)
 		return 0;
-	if (json_member(r->body, "client_cert", cert, sizeof(cert)))
+	if (ht_json_member(r->body, "client_cert", cert, sizeof(cert)))
 		return -1;
 	snprintf(a->cert_path, sizeof(a->cert_path), "%.*s.crt", (int)(strlen(a->key_path) - 4),
 		 a->key_path);
@@ -579,47 +586,6 @@ void ht_tls_close(ht_tls *t)
 	t->ssl = NULL;
 	t->ctx = NULL;
 	t->fd = -1;
-}
-
-int ht_request_from(const ht_hub *h, const char *src, const ht_agent *a, const char *method,
-		    const char *path, const void *body, size_t len, ht_resp *r)
-{
-	CURL *c = curl_easy_init();
-	char url[256], ca[320];
-	CURLcode cc;
-
-	memset(r, 0, sizeof(*r));
-	if (!c)
-		return -1;
-	snprintf(url, sizeof(url), "https://localhost:%d%s", h->port, path);
-	snprintf(ca, sizeof(ca), "%s/hub/ca.pem", h->dir);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CAINFO, ca);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-	if (src)
-		curl_easy_setopt(c, CURLOPT_INTERFACE, src);
-	if (a && a->cert_path[0]) {
-		curl_easy_setopt(c, CURLOPT_SSLCERT, a->cert_path);
-		curl_easy_setopt(c, CURLOPT_SSLKEY, a->key_path);
-	}
-	if (strcmp(method, "POST") == 0) {
-		curl_easy_setopt(c, CURLOPT_POST, 1L);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	}
-	cc = curl_easy_perform(c);
-	if (cc == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	if (r->bin) {
-		size_t k = r->bin_len < sizeof(r->body) - 1 ? r->bin_len : sizeof(r->body) - 1;
-		memcpy(r->body, r->bin, k);
-		r->body[k] = '\0';
-	}
-	curl_easy_cleanup(c);
-	return cc == CURLE_OK ? 0 : -1;
 }
 
 int ht_enroll_body(const ht_agent *a, const char *token, char *out, size_t outlen)

@@ -75,6 +75,9 @@ int ht_households(ht_agent *a, const char *campaign, int commune, int n, proto_b
 int ht_big_households(ht_agent *a, int commune, int n, size_t note_bytes, unsigned seed,
 		      proto_buf *out);
 
+/* A JSON string member of an answer ("\n" and "\x" unescaped; test-side, it
+ * trusts the hub's escaping). 0 found, -1 not. */
+int ht_json_member(const char *json, const char *key, char *out, size_t outlen);
 /* Single-value SQL on the hub database (read only). */
 long long ht_sql(const ht_hub *h, const char *sql);
 
@@ -107,7 +110,7 @@ int ht_tls_write(ht_tls *t, const void *p, size_t len); /* 0 or -1 */
  * closed), -1 error, -2 nothing came. */
 long ht_tls_read(ht_tls *t, char *buf, size_t len, int timeout_ms);
 void ht_tls_close(ht_tls *t);
-/* ht_request from source address src (NULL: any). */
+/* ht_request from source address src (NULL: any); ht_request is this with NULL. */
 int ht_request_from(const ht_hub *h, const char *src, const ht_agent *a, const char *method,
 		    const char *path, const void *body, size_t len, ht_resp *r);
 /* An enrolment body for a's key with token. */

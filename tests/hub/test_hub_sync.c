@@ -331,7 +331,7 @@ static void test_revoked(void **state)
 	ht_agent bob;
 	proto_buf b;
 	ht_resp r;
-	long long ledger;
+	long long ledger, n403;
 
 	(void)state;
 	proto_buf_init(&b, 1 << 24);
@@ -349,12 +349,24 @@ static void test_revoked(void **state)
 	proto_buf_reset(&b);
 	assert_int_equal(ht_households(&bob, NULL, COMMUNE, 1, &b, 0), 0);
 	ledger = ledger_rows();
-	assert_int_equal(ht_request(&hub, &bob, "POST", "/v1/push", b.data, b.len, &r), 0);
-	assert_int_equal(r.status, 403);
-	assert_non_null(strstr(r.body, "\"error\": \"revoked\""));
+	/* The serve process learns of the revocation (made by another process)
+	 * at its next sweep, within 200 ms: until then the push gets through the
+	 * handshake and is refused 403 revoked at ingest; from then on the TLS
+	 * handshake itself fails (docs/HUB.md, "Limits at the door"). Either
+	 * way nothing is applied; the handshake must fail within 5 s. */
+	for (n403 = 0;; n403++) {
+		assert_true(n403 < 50);
+		if (ht_request(&hub, &bob, "POST", "/v1/push", b.data, b.len, &r) != 0)
+			break; /* the handshake was refused */
+		if (r.status != 403 || !strstr(r.body, "\"error\": \"revoked\""))
+			fail_msg("push of a revoked agent: HTTP %ld %s", r.status, r.body);
+		ht_resp_free(&r);
+		usleep(100 * 1000);
+	}
 	ht_resp_free(&r);
 	assert_true(ledger_rows() == ledger);
-	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_rejection WHERE code = 'revoked'") == 1);
+	/* each push that reached ingest was refused and kept */
+	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_rejection WHERE code = 'revoked'") == n403);
 	/* nor can it enrol again with its old token (revoking the agent revoked
 	 * the token it used) */
 	assert_int_equal(ht_enroll(&hub, &bob, token, &r), 0);
