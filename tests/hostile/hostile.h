@@ -30,7 +30,7 @@
 
 /* Row flags. */
 #define HS_REC 0x01      /* one hub_rejection row with the row's code is added */
-#define HS_CHAIN 0x02    /* refused after the chain check: "chained": true (CONTRACT) */
+#define HS_CHAIN 0x02    /* refused after the chain check: "chained": true (docs/PROTOCOL.md) */
 #define HS_MAYAPPLY 0x04 /* an accepted answer (alt) may change the tables */
 #define HS_ANON 0x08     /* anonymous enrolment refusal: hub_rejection row on main,
 			  * counted in aggregate once `server` is merged */

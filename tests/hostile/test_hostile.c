@@ -171,7 +171,7 @@ static int check_after(hs_env *e, const hs_row *row, const hs_answer *a, int alt
 	}
 	if ((row->flags & HS_ANON) && total != e->rej_total) {
 		snprintf(why, n, "anonymous refusal kept as a durable row (hub_rejection %lld -> %lld):"
-			 " CONTRACT counts them in aggregate", e->rej_total, total);
+			 " they are counted in aggregate (docs/HUB.md)", e->rej_total, total);
 		return -1;
 	}
 	if (!(row->flags & (HS_REC | HS_ANON | HS_MAYAPPLY | HS_EXIT)) && total != e->rej_total) {
