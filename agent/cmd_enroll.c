@@ -265,7 +265,9 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("cannot talk to the hub at '%s': %s"), net.base, http.error);
 		goto out;
 	}
-	if (http.status >= 500) {
+	/* 429: too many enrolments from this address (a commune's shared
+	 * carrier NAT): nothing is wrong with the token, try again later */
+	if (http.status >= 500 || http.status == 429) {
 		agent_http_message(&http, msg, sizeof msg);
 		agent_err(_("the hub at '%s' has a problem: %s; try again later"), net.base, msg);
 		rc = AGENT_NETWORK;

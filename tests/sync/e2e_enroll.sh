@@ -89,4 +89,16 @@ eq "nothing waiting" "$(json 'j["sealed_unacked"]')" 0
 [ "$(json 'j["last_sync"]')" != None ] || fail "last_sync not recorded"
 ag a1 0 check
 
+
+# too many enrolments from one address (a commune's carrier NAT): 429 is
+# "try again later" (exit 3), not a refusal of the token (exit 4)
+hub_new h2
+hub_start h2 0 --enroll-rate 1
+ag a9 0 init --commune 31498
+ag a9 4 enroll --hub "$URL" --ca "$T/h2/ca.pem" --token 0000000000000000000000000000000000000000000000aa
+err_has "refused"
+ag a9 3 enroll --hub "$URL" --ca "$T/h2/ca.pem" --token 0000000000000000000000000000000000000000000000aa
+err_has "try again later"
+hub_stop "$HUB_PID"
+
 finish

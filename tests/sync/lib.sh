@@ -85,10 +85,11 @@ hub_new() {
 	hub "$1" init
 	[ "$RC" = 0 ] || { fail "maiam-hub init $1 exited $RC"; show; exit 1; }
 }
-# hub_start DIR [PORT]: serve in the background; sets PORT and HUB_PID.
+# hub_start DIR [PORT [SERVE OPTION...]]: serve in the background; sets PORT and HUB_PID.
 hub_start() {
 	local dir=$1 listen="127.0.0.1:${2:-0}"
-	"$HUB" serve --dir "$T/$dir" --listen "$listen" >"$T/$dir.serve" 2>"$T/$dir.serve.err" &
+	shift; [ $# -gt 0 ] && shift
+	"$HUB" serve --dir "$T/$dir" --listen "$listen" "$@" >"$T/$dir.serve" 2>"$T/$dir.serve.err" &
 	HUB_PID=$!
 	HUB_PIDS="$HUB_PIDS $HUB_PID"
 	PORT=""
