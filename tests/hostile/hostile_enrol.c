@@ -10,35 +10,13 @@
 #include <unistd.h>
 #include "hostile.h"
 
-/* {"token": T, "public_key": PEM of k} */
-static int body_for(const proto_key *k, const char *token, char *out, size_t n)
-{
-	char *pem = NULL;
-	size_t o;
-
-	if (proto_key_public_pem(k, &pem) != PROTO_OK)
-		return -1;
-	o = (size_t)snprintf(out, n, "{\"token\": \"%s\", \"public_key\": \"", token);
-	for (const char *p = pem; *p && o + 4 < n; p++) {
-		if (*p == '\n') {
-			out[o++] = '\\';
-			out[o++] = 'n';
-		} else {
-			out[o++] = *p;
-		}
-	}
-	snprintf(out + o, n - o, "\"}");
-	free(pem);
-	return 0;
-}
-
 static int with_key(hs_env *e, hs_answer *a, const char *token)
 {
 	proto_key *k = NULL;
 	char json[2048];
 	int rc = -1;
 
-	if (proto_key_generate(&k) == PROTO_OK && !body_for(k, token, json, sizeof(json)))
+	if (proto_key_generate(&k) == PROTO_OK && !ht_enroll_body_key(k, token, json, sizeof(json)))
 		rc = hs_enroll_body(e, json, a);
 	proto_key_free(k);
 	return rc;
@@ -58,7 +36,7 @@ static int token_used(hs_env *e, hs_answer *a)
 
 	/* used by a laptop, then offered with another key */
 	if (ht_agent_new(&x, &e->hub, "used") || ht_token(&e->hub, "--commune", HS_COMMUNE, NULL, token) ||
-	    body_for(x.key, token, json, sizeof(json)) || hs_enroll_body(e, json, &first) ||
+	    ht_enroll_body_key(x.key, token, json, sizeof(json)) || hs_enroll_body(e, json, &first) ||
 	    first.status != 200)
 		goto out;
 	if (hs_snapshot(e, "token_used"))
@@ -88,7 +66,7 @@ static int token_revoked(hs_env *e, hs_answer *a)
 
 	if (ht_agent_new(&x, &e->hub, "revoked") ||
 	    ht_token(&e->hub, "--commune", HS_COMMUNE, NULL, token) ||
-	    body_for(x.key, token, json, sizeof(json)) || hs_enroll_body(e, json, &first) ||
+	    ht_enroll_body_key(x.key, token, json, sizeof(json)) || hs_enroll_body(e, json, &first) ||
 	    first.status != 200)
 		goto out;
 	proto_key_id_hex(x.id, hex);
@@ -123,7 +101,7 @@ static int key_is_hubs(hs_env *e, hs_answer *a)
 	char token[128], json[2048];
 
 	if (ht_token(&e->hub, "--commune", HS_COMMUNE, NULL, token) ||
-	    body_for(e->hubkey, token, json, sizeof(json)))
+	    ht_enroll_body_key(e->hubkey, token, json, sizeof(json)))
 		return -1;
 	return hs_enroll_body(e, json, a);
 }
@@ -133,7 +111,7 @@ static int key_enrolled_twice(hs_env *e, hs_answer *a)
 	char token[128], json[2048];
 
 	if (ht_token(&e->hub, "--commune", HS_COMMUNE, NULL, token) ||
-	    body_for(e->same.key, token, json, sizeof(json)))
+	    ht_enroll_body_key(e->same.key, token, json, sizeof(json)))
 		return -1;
 	return hs_enroll_body(e, json, a);
 }

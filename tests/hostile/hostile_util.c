@@ -293,28 +293,6 @@ int hs_enroll_body(hs_env *e, const char *json, hs_answer *a)
 	return hs_http(e, NULL, "POST", "/v1/enroll", json, strlen(json), ct, next_addr(e, from), a);
 }
 
-/* The enrolment body for a's key and token. */
-static int enrol_json(const ht_agent *a, const char *token, char *out, size_t n)
-{
-	char *pem = NULL;
-	size_t o;
-
-	if (proto_key_public_pem(a->key, &pem) != PROTO_OK)
-		return -1;
-	o = (size_t)snprintf(out, n, "{\"token\": \"%s\", \"public_key\": \"", token);
-	for (const char *p = pem; *p && o + 4 < n; p++) {
-		if (*p == '\n') {
-			out[o++] = '\\';
-			out[o++] = 'n';
-		} else {
-			out[o++] = *p;
-		}
-	}
-	snprintf(out + o, n - o, "\"}");
-	free(pem);
-	return 0;
-}
-
 int hs_enrol(hs_env *e, ht_agent *a, const char *scope_opt, int code)
 {
 	char name[32], token[128], json[2048], cert[4096];
@@ -323,7 +301,7 @@ int hs_enrol(hs_env *e, ht_agent *a, const char *scope_opt, int code)
 
 	snprintf(name, sizeof(name), "agent%d", e->nagents++);
 	if (ht_agent_new(a, &e->hub, name) || ht_token(&e->hub, scope_opt, code, NULL, token) ||
-	    enrol_json(a, token, json, sizeof(json)) || hs_enroll_body(e, json, &ans))
+	    ht_enroll_body(a, token, json, sizeof(json)) || hs_enroll_body(e, json, &ans))
 		return -1;
 	if (ans.status != 200 || ht_json_member(ans.body, "client_cert", cert, sizeof(cert))) {
 		fprintf(stderr, "hostile: enrolment failed: %ld %s\n", ans.status, ans.body);

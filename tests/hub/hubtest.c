@@ -590,11 +590,16 @@ void ht_tls_close(ht_tls *t)
 
 int ht_enroll_body(const ht_agent *a, const char *token, char *out, size_t outlen)
 {
+	return ht_enroll_body_key(a->key, token, out, outlen);
+}
+
+int ht_enroll_body_key(const proto_key *k, const char *token, char *out, size_t outlen)
+{
 	char *pem = NULL, esc[1024];
 	size_t o = 0;
 	int n;
 
-	if (proto_key_public_pem(a->key, &pem) != PROTO_OK)
+	if (proto_key_public_pem(k, &pem) != PROTO_OK)
 		return -1;
 	for (const char *p = pem; *p && o + 3 < sizeof(esc); p++) {
 		if (*p == '\n') {

@@ -115,6 +115,8 @@ int ht_request_from(const ht_hub *h, const char *src, const ht_agent *a, const c
 		    const char *path, const void *body, size_t len, ht_resp *r);
 /* An enrolment body for a's key with token. */
 int ht_enroll_body(const ht_agent *a, const char *token, char *out, size_t outlen);
+/* The same for any key (the hub's own, a key of another kind...). */
+int ht_enroll_body_key(const proto_key *k, const char *token, char *out, size_t outlen);
 /* VmRSS of pid in KiB, -1 if unknown. */
 long ht_vmrss_kb(pid_t pid);
 
