@@ -11,29 +11,13 @@
 #include "maiam/bundle.h"
 #include "maiam/fsutil.h"
 #include "maiam/seal.h"
+#include "fuzz_key.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static proto_key *load_pub(void)
-{
-	static proto_key *pub;
-	proto_buf pem;
-
-	if (pub)
-		return pub;
-	proto_buf_init(&pem, 1 << 16);
-	if (proto_read_file(MAIAM_VECTORS_DIR "/codec-test.pub", &pem) != PROTO_OK ||
-	    proto_key_from_public_pem((const char *)pem.data, pem.len, &pub) != PROTO_OK) {
-		fprintf(stderr, "fuzz_bundle: cannot load '%s'\n", MAIAM_VECTORS_DIR "/codec-test.pub");
-		abort(); /* a test harness, not the library: no key, no fuzzing */
-	}
-	proto_buf_release(&pem);
-	return pub;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	proto_key *pub = load_pub();
+	proto_key *pub = fuzz_test_key();
 	proto_bundle_reader br;
 	const uint8_t *item;
 	size_t len, n = 0;

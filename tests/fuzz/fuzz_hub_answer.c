@@ -13,6 +13,7 @@
 #include <string.h>
 #include "maiam/fsutil.h"
 #include "net.h"
+#include "fuzz_key.h"
 #include "sync.h"
 #include "utf8.h"
 #include "../tools/golden_records.h"
@@ -26,18 +27,13 @@ static sqlite3 *db;
 
 static void setup(void)
 {
-	proto_buf pem;
-
 	if (db)
 		return;
-	proto_buf_init(&pem, 1 << 16);
-	if (proto_read_file(MAIAM_VECTORS_DIR "/codec-test.pub", &pem) != PROTO_OK ||
-	    proto_key_from_public_pem((const char *)pem.data, pem.len, &hub_key) != PROTO_OK ||
-	    proto_db_open(":memory:", &db) != PROTO_OK) {
-		fprintf(stderr, "fuzz_hub_answer: cannot load the test key or open a store\n");
-		abort(); /* a test harness, not the program: no key, no fuzzing */
+	hub_key = fuzz_test_key();
+	if (proto_db_open(":memory:", &db) != PROTO_OK) {
+		fprintf(stderr, "fuzz_hub_answer: cannot open a store in memory\n");
+		abort(); /* a test harness, not the program: no store, no fuzzing */
 	}
-	proto_buf_release(&pem);
 }
 
 static void read_json(const uint8_t *data, size_t size)
