@@ -30,18 +30,10 @@ static int parse_serial(const char *s, uint64_t *out)
 
 int agent_id_parse(const char *s, proto_id *out)
 {
-	uint64_t origin = 0;
+	uint64_t origin;
 
-	if (strlen(s) < 18 || s[16] != '-')
+	if (strlen(s) < 18 || s[16] != '-' || proto_key_id_parse(s, &origin) != 0)
 		return -1;
-	for (int i = 0; i < 16; i++) {
-		int c = tolower((unsigned char)s[i]);
-		int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-
-		if (d < 0)
-			return -1;
-		origin = (origin << 4) | (uint64_t)d;
-	}
 	if (parse_serial(s + 17, &out->serial) != 0)
 		return -1;
 	out->origin = origin;

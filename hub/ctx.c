@@ -43,26 +43,9 @@ int hub_parse_int(const char *s, long lo, long hi, long *out)
 
 int hub_parse_keyid(const char *s, uint64_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
-
 	if (!s || strlen(s) != 16)
 		return -1;
-	for (i = 0; i < 16; i++) {
-		char c = s[i];
-		int d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return -1;
-		v = (v << 4) | (uint64_t)d;
-	}
-	*out = v;
-	return 0;
+	return proto_key_id_parse(s, out);
 }
 
 int hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
@@ -179,14 +162,11 @@ int hub_opt(int argc, char **argv, int *i, const char *name, const char **value)
 
 int hub_parse_household_id(const char *s, proto_id *out)
 {
-	char hex[17];
 	long serial;
 
 	if (!s || strlen(s) < 18 || s[16] != '-')
 		return -1;
-	memcpy(hex, s, 16);
-	hex[16] = '\0';
-	if (hub_parse_keyid(hex, &out->origin) || hub_parse_int(s + 17, 1, 0x7fffffffffffffffL, &serial))
+	if (proto_key_id_parse(s, &out->origin) || hub_parse_int(s + 17, 1, 0x7fffffffffffffffL, &serial))
 		return -1;
 	out->serial = (uint64_t)serial;
 	return 0;

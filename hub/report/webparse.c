@@ -7,18 +7,8 @@
  */
 #include <string.h>
 #include "maiam/changeset.h"
+#include "maiam/keys.h"
 #include "webparse.h"
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* The next decoded byte of an urlencoded key or value p[*i..n), advancing
  * *i; -1 for a truncated or non-hex escape and for a NUL, raw or escaped. */
@@ -29,8 +19,8 @@ static int next_byte(const char *p, size_t n, size_t *i)
 	if (c == '+') {
 		c = ' ';
 	} else if (c == '%') {
-		if (n - *i < 3 || (hi = hexval((unsigned char)p[*i + 1])) < 0 ||
-		    (lo = hexval((unsigned char)p[*i + 2])) < 0)
+		if (n - *i < 3 || (hi = proto_hex_digit((unsigned char)p[*i + 1])) < 0 ||
+		    (lo = proto_hex_digit((unsigned char)p[*i + 2])) < 0)
 			return -1;
 		c = hi * 16 + lo;
 		*i += 2;

@@ -257,3 +257,31 @@ void proto_key_id_hex(uint64_t id, char out[17])
 		b[i] = (uint8_t)(id >> (56 - 8 * i));
 	proto_hex(b, 8, out);
 }
+
+int proto_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int proto_key_id_parse(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s)
+		return -1;
+	for (int i = 0; i < 16; i++) {
+		int d = proto_hex_digit((unsigned char)s[i]); /* a NUL stops here: -1 */
+
+		if (d < 0)
+			return -1;
+		v = (v << 4) | (uint64_t)d;
+	}
+	*out = v;
+	return 0;
+}

@@ -152,6 +152,36 @@ static void atomic_write_replaces_whole_file(void **state)
 	free(dir);
 }
 
+/* Key ids are read back from what proto_key_id_hex writes, in either case,
+ * and nothing else: every digit checked, a short or broken id refused. */
+static void key_id_parse_roundtrip(void **state)
+{
+	char hex[17];
+	uint64_t v = 0;
+
+	(void)state;
+	proto_key_id_hex(0x1f2e3d4c5b6a7980ull, hex);
+	assert_int_equal(proto_key_id_parse(hex, &v), 0);
+	assert_true(v == 0x1f2e3d4c5b6a7980ull);
+	assert_int_equal(proto_key_id_parse("FFFFFFFFFFFFFFFF", &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(proto_key_id_parse("0000000000000000-12", &v), 0); /* stops at 16 */
+	assert_true(v == 0);
+	assert_int_equal(proto_key_id_parse("1f2e3d4c5b6a798", &v), -1); /* 15 digits */
+	assert_int_equal(proto_key_id_parse("1f2e3d4c5b6a798g", &v), -1);
+	assert_int_equal(proto_key_id_parse("1f2e3d4c 5b6a7980", &v), -1);
+	assert_int_equal(proto_key_id_parse(NULL, &v), -1);
+	assert_int_equal(proto_hex_digit('0'), 0);
+	assert_int_equal(proto_hex_digit('9'), 9);
+	assert_int_equal(proto_hex_digit('a'), 10);
+	assert_int_equal(proto_hex_digit('F'), 15);
+	assert_int_equal(proto_hex_digit('g'), -1);
+	assert_int_equal(proto_hex_digit('/'), -1);
+	assert_int_equal(proto_hex_digit(':'), -1);
+	assert_int_equal(proto_hex_digit('@'), -1);
+	assert_int_equal(proto_hex_digit(0), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +190,7 @@ int main(void)
 		cmocka_unit_test(public_pem_roundtrip),
 		cmocka_unit_test(bad_key_files_are_refused),
 		cmocka_unit_test(atomic_write_replaces_whole_file),
+		cmocka_unit_test(key_id_parse_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

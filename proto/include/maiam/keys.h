@@ -42,5 +42,12 @@ void proto_sha256(const uint8_t *p, size_t len, uint8_t out[32]);
 void proto_hex(const uint8_t *p, size_t n, char *out);
 /* Key id as 16 lowercase hex digits. */
 void proto_key_id_hex(uint64_t id, char out[17]);
+/* The value of one hex digit (either case), or -1 if c is none. */
+int proto_hex_digit(int c);
+/* A key id from the 16 hex digits (either case) that start s: 0, or -1 if
+ * s ends or has another byte before 16 digits. It reads no further: callers
+ * check what follows (the end of a key id, the '-' of ORIGIN-SERIAL). The
+ * one reader of what proto_key_id_hex writes, for both programs. */
+int proto_key_id_parse(const char *s, uint64_t *out);
 
 #endif
