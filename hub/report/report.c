@@ -11,22 +11,9 @@
 
 int hub_report_valid_date(const char *s)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	long y, m, d;
-	int i, leap;
+	int y;
 
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	y = strtol(s, NULL, 10);
-	m = strtol(s + 5, NULL, 10);
-	d = strtol(s + 8, NULL, 10);
-	if (y < 1900 || m < 1 || m > 12 || d < 1)
-		return 0;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= mdays[m - 1] + (m == 2 && leap);
+	return s && proto_rules_calendar_day(s, strlen(s), &y) == PROTO_RULE_OK && y >= 1900;
 }
 
 void hub_report_today(char out[11])

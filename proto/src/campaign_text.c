@@ -11,6 +11,7 @@
 
 #include "maiam/changeset.h"
 #include "maiam/fsutil.h"
+#include "maiam/rules.h"
 #include "campaign_int.h"
 
 void campaign_err(char *err, size_t errlen, const char *path, long lineno, const char *fmt, ...)
@@ -132,25 +133,10 @@ int campaign_parse_uint(const char *s, size_t n, int max, int *out)
 	return 0;
 }
 
-static int is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 int campaign_parse_date(const char *s, size_t n)
 {
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d, dim;
+	int y;
 
-	if (n != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	if (campaign_parse_uint(s, 4, 9999, &y) || campaign_parse_uint(s + 5, 2, 99, &m) ||
-	    campaign_parse_uint(s + 8, 2, 99, &d))
-		return -1;
-	if (y < 1900 || m < 1 || m > 12)
-		return -1;
-	dim = mdays[m - 1] + (m == 2 && is_leap(y));
-	if (d < 1 || d > dim)
-		return -1;
-	return 0;
+	/* a campaign of this century or the last: a year 0023 is a typing slip */
+	return proto_rules_calendar_day(s, n, &y) == PROTO_RULE_OK && y >= 1900 ? 0 : -1;
 }

@@ -227,18 +227,29 @@ static int64_t date_num(const char *s)
 	return n;
 }
 
-static proto_rule check_date(const proto_rules *r, const char *s, size_t len, proto_violation *out)
+proto_rule proto_rules_calendar_day(const char *s, size_t len, int *year)
 {
 	int y, m, d;
 
-	if (len != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) || !all_digits(s + 5, 2) ||
-	    !all_digits(s + 8, 2))
+	if (!s || len != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
+	    !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
 		return PROTO_RULE_DATE_FORMAT;
 	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
 	m = (s[5] - '0') * 10 + (s[6] - '0');
 	d = (s[8] - '0') * 10 + (s[9] - '0');
 	if (y < 1 || d < 1 || d > proto_rules_days_in_month(y, m))
 		return PROTO_RULE_DATE_CALENDAR;
+	if (year)
+		*year = y;
+	return PROTO_RULE_OK;
+}
+
+static proto_rule check_date(const proto_rules *r, const char *s, size_t len, proto_violation *out)
+{
+	proto_rule rule = proto_rules_calendar_day(s, len, NULL);
+
+	if (rule != PROTO_RULE_OK)
+		return rule;
 	/* a day that has not come yet is wrong whatever the campaign: say that first */
 	if (r->latest[0] && strcmp(s, r->latest) > 0) {
 		out->max = date_num(r->latest);

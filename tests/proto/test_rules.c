@@ -496,6 +496,31 @@ static void test_violation_text(void **state)
 	assert_string_equal(proto_rule_name(PROTO_RULE_RANGE), "range");
 }
 
+/* The calendar rule alone, as the campaign loader and the reports' --as-of
+ * use it: the shape, then the day, the year handed back. */
+static void test_calendar_day(void **state)
+{
+	int y = 0;
+
+	(void)state;
+	assert_int_equal(proto_rules_calendar_day("2023-09-02", 10, &y), PROTO_RULE_OK);
+	assert_int_equal(y, 2023);
+	assert_int_equal(proto_rules_calendar_day("2024-02-29", 10, NULL), PROTO_RULE_OK);
+	assert_int_equal(proto_rules_calendar_day("2023-02-29", 10, NULL), PROTO_RULE_DATE_CALENDAR);
+	assert_int_equal(proto_rules_calendar_day("1900-02-29", 10, NULL), PROTO_RULE_DATE_CALENDAR);
+	assert_int_equal(proto_rules_calendar_day("2000-02-29", 10, NULL), PROTO_RULE_OK);
+	assert_int_equal(proto_rules_calendar_day("2023-04-31", 10, NULL), PROTO_RULE_DATE_CALENDAR);
+	assert_int_equal(proto_rules_calendar_day("2023-13-01", 10, NULL), PROTO_RULE_DATE_CALENDAR);
+	assert_int_equal(proto_rules_calendar_day("2023-00-10", 10, NULL), PROTO_RULE_DATE_CALENDAR);
+	assert_int_equal(proto_rules_calendar_day("2023-01-00", 10, NULL), PROTO_RULE_DATE_CALENDAR);
+	assert_int_equal(proto_rules_calendar_day("9999-99-99", 10, NULL), PROTO_RULE_DATE_CALENDAR);
+	assert_int_equal(proto_rules_calendar_day("2023-9-02", 9, NULL), PROTO_RULE_DATE_FORMAT);
+	assert_int_equal(proto_rules_calendar_day("2023/09/02", 10, NULL), PROTO_RULE_DATE_FORMAT);
+	assert_int_equal(proto_rules_calendar_day("2023-09-02", 9, NULL), PROTO_RULE_DATE_FORMAT);
+	assert_int_equal(proto_rules_calendar_day("+023-09-02", 10, NULL), PROTO_RULE_DATE_FORMAT);
+	assert_int_equal(proto_rules_calendar_day(NULL, 10, NULL), PROTO_RULE_DATE_FORMAT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_violation_text),
+		cmocka_unit_test(test_calendar_day),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

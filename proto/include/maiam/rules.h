@@ -121,6 +121,11 @@ proto_rule proto_rules_check_text(const char *s, size_t len, size_t max);
  * "..." when cut, control characters and invalid UTF-8 bytes as '?'; an
  * integer in decimal; a reference as ORIGIN-SERIAL; NULL as "null". */
 void proto_rules_show_value(const proto_value *v, char *out, size_t n);
+/* The calendar rule alone: s[0..len) is YYYY-MM-DD and a day of the
+ * proleptic Gregorian calendar (PROTO_RULE_OK, *year set if year is not
+ * NULL), else PROTO_RULE_DATE_FORMAT or PROTO_RULE_DATE_CALENDAR. The one
+ * date check of the rulebook, the campaign loader and the reports' --as-of. */
+proto_rule proto_rules_calendar_day(const char *s, size_t len, int *year);
 /* A date bound of a violation (YYYYMMDD, in min and max) as YYYY-MM-DD. */
 void proto_rules_show_date(int64_t yyyymmdd, char out[11]);
 
