@@ -87,8 +87,7 @@ void agent_now_utc(char out[32]);
 /* fold.c: lowercase, strip Vietnamese diacritics (đ -> d), collapse spaces. */
 char *agent_fold(const char *s); /* free() */
 
-/* table.c */
-size_t agent_display_width(const char *s);
+/* table.c: text tables whose columns line up by display width (proto_utf8_width) */
 typedef struct agent_table agent_table;
 agent_table *agent_table_new(size_t ncols, const char *const *headers);
 int agent_table_add(agent_table *t, const char *const *cells); /* copies; 0 or -1 */

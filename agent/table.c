@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "agent.h"
-#include "utf8.h"
 
 struct agent_table {
 	size_t ncols;
@@ -14,33 +13,6 @@ struct agent_table {
 	size_t cap;
 	char **cells; /* nrows * ncols, owned */
 };
-
-/* Columns a code point takes on a terminal: 0 for combining marks, 2 for
- * East Asian wide and fullwidth forms, 1 otherwise. */
-static int cp_width(uint32_t c)
-{
-	if ((c >= 0x300 && c <= 0x36f) || (c >= 0x1ab0 && c <= 0x1aff) ||
-	    (c >= 0x1dc0 && c <= 0x1dff) || (c >= 0x20d0 && c <= 0x20ff) ||
-	    (c >= 0xfe20 && c <= 0xfe2f) || c == 0x200b || c == 0x200d || c == 0xfeff)
-		return 0;
-	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
-	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
-	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) ||
-	    (c >= 0x20000 && c <= 0x3fffd))
-		return 2;
-	return 1;
-}
-
-size_t agent_display_width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-
-	while (*p)
-		w += (size_t)cp_width(agent_utf8_next(&p));
-	return w;
-}
 
 agent_table *agent_table_new(size_t ncols, const char *const *headers)
 {
@@ -89,7 +61,7 @@ void agent_table_print(const agent_table *t, FILE *out)
 		return;
 	for (size_t r = 0; r < t->nrows; r++)
 		for (size_t c = 0; c < t->ncols; c++) {
-			size_t cw = agent_display_width(t->cells[r * t->ncols + c]);
+			size_t cw = proto_utf8_width(t->cells[r * t->ncols + c]);
 
 			if (cw > w[c])
 				w[c] = cw;
@@ -100,7 +72,7 @@ void agent_table_print(const agent_table *t, FILE *out)
 
 			fputs(v, out);
 			if (c + 1 < t->ncols)
-				for (size_t k = agent_display_width(v); k < w[c] + 2; k++)
+				for (size_t k = proto_utf8_width(v); k < w[c] + 2; k++)
 					fputc(' ', out);
 		}
 		fputc('\n', out);

@@ -116,54 +116,6 @@ int report_fmt_money(int64_t v, char *out, size_t outlen)
 	return (size_t)snprintf(out, outlen, "%s đ", g) < outlen ? 0 : -1;
 }
 
-/* Columns a terminal gives one code point: 0 for combining marks, 2 for
- * East Asian wide ones, else 1. */
-static size_t cp_width(uint32_t cp)
-{
-	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x1dc0 && cp <= 0x1dff) ||
-	    (cp >= 0x20d0 && cp <= 0x20ff) || (cp >= 0xfe20 && cp <= 0xfe2f) || cp == 0x200b)
-		return 0;
-	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) ||
-	    (cp >= 0x20000 && cp <= 0x3fffd))
-		return 2;
-	return 1;
-}
-
-size_t report_display_width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-
-	while (*p) {
-		uint32_t cp;
-		int n, i;
-
-		if (*p < 0x80) {
-			cp = *p;
-			n = 1;
-		} else if ((*p & 0xe0) == 0xc0) {
-			cp = *p & 0x1f;
-			n = 2;
-		} else if ((*p & 0xf0) == 0xe0) {
-			cp = *p & 0x0f;
-			n = 3;
-		} else {
-			cp = *p & 0x07;
-			n = 4;
-		}
-		for (i = 1; i < n; i++) {
-			if ((p[i] & 0xc0) != 0x80) /* stored text is valid UTF-8; be safe anyway */
-				break;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		p += i;
-		w += cp_width(cp);
-	}
-	return w;
-}
-
 int report_csv_field(proto_buf *b, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && !(s[0] && s[strlen(s) - 1] == ' '))
@@ -281,14 +233,14 @@ static int render_table(const report_grid *g, proto_buf *out)
 	if (!w)
 		return -1;
 	for (i = 0; i < g->ncols; i++)
-		w[i] = report_display_width(g->cols[i].label);
+		w[i] = proto_utf8_width(g->cols[i].label);
 	for (r = 0; r < g->nrows; r++)
 		for (i = 0; i < g->ncols; i++) {
 			const report_cell *c = &g->cells[r * g->ncols + i];
 			size_t cw;
 			if (cell_text(&g->cols[i], c, 0, buf, sizeof(buf)))
 				goto out;
-			cw = report_display_width(shown(&g->cols[i], c, buf));
+			cw = proto_utf8_width(shown(&g->cols[i], c, buf));
 			if (cw > w[i])
 				w[i] = cw;
 		}
@@ -298,7 +250,7 @@ static int render_table(const report_grid *g, proto_buf *out)
 	    (g->note[0] && proto_buf_appendf(out, "%s\n", g->note)) || proto_buf_append_byte(out, '\n'))
 		goto out;
 	for (i = 0; i < g->ncols; i++) {
-		size_t lw = report_display_width(g->cols[i].label);
+		size_t lw = proto_utf8_width(g->cols[i].label);
 		int right = g->cols[i].type != RT_TEXT;
 		if ((i && pad(out, 2)) || (right && pad(out, w[i] - lw)) ||
 		    proto_buf_append_str(out, g->cols[i].label) ||
@@ -329,7 +281,7 @@ static int render_table(const report_grid *g, proto_buf *out)
 			if (cell_text(&g->cols[i], c, 0, buf, sizeof(buf)))
 				goto out;
 			s = shown(&g->cols[i], c, buf);
-			cw = report_display_width(s);
+			cw = proto_utf8_width(s);
 			if ((i && pad(out, 2)) || (right && pad(out, w[i] - cw)) || append_oneline(out, s) ||
 			    (!right && i + 1 < g->ncols && pad(out, w[i] - cw)))
 				goto out;

@@ -61,7 +61,6 @@ int report_grid_html_table(const report_grid *g, proto_buf *out);
 
 int report_fmt_group(int64_t v, char *out, size_t outlen);  /* 1.200 */
 int report_fmt_money(int64_t v, char *out, size_t outlen);  /* 40.000.000 đ */
-size_t report_display_width(const char *s);
 int report_csv_field(proto_buf *b, const char *s);
 int report_html_text(proto_buf *b, const char *s);
 int report_html_head(proto_buf *b, const char *title);

@@ -1,7 +1,9 @@
 /*
- * utf8.c - strict UTF-8 validation for text that crosses the wire.
- * Every text value in a change-set is checked here on encode and decode, so
- * a name cannot hide an overlong '/' or a NUL that truncates it in SQLite.
+ * utf8.c - strict UTF-8 validation for text that crosses the wire, and the
+ * display width of text on a terminal. Every text value in a change-set is
+ * checked here on encode and decode, so a name cannot hide an overlong '/'
+ * or a NUL that truncates it in SQLite. Both programs' text tables measure
+ * their cells with proto_utf8_width.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -57,4 +59,48 @@ int proto_utf8_valid(const char *s, size_t len)
 		i += ncont + 1;
 	}
 	return 1;
+}
+
+/* Columns a terminal gives one code point: 0 for combining marks and
+ * zero-width characters, 2 for East Asian wide and fullwidth forms and
+ * emoji, 1 otherwise. Vietnamese precomposed letters (U+1EA0..U+1EF9) are 1. */
+static int cp_width(uint32_t c)
+{
+	if ((c >= 0x300 && c <= 0x36f) || (c >= 0x1ab0 && c <= 0x1aff) ||
+	    (c >= 0x1dc0 && c <= 0x1dff) || (c >= 0x20d0 && c <= 0x20ff) ||
+	    (c >= 0xfe20 && c <= 0xfe2f) || c == 0x200b || c == 0x200d || c == 0xfeff)
+		return 0;
+	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) ||
+	    (c >= 0x20000 && c <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+size_t proto_utf8_width(const char *s)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t w = 0;
+
+	while (p && *p) {
+		uint32_t cp = *p;
+		size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3
+			 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+		size_t i;
+
+		if (n > 1)
+			cp = *p & (0x7f >> n);
+		for (i = 1; i < n && (p[i] & 0xc0) == 0x80; i++)
+			cp = (cp << 6) | (p[i] & 0x3f);
+		if (n == 0 || i < n) { /* not UTF-8: one byte, shown as one replacement character */
+			p++;
+			w++;
+			continue;
+		}
+		p += n;
+		w += (size_t)cp_width(cp);
+	}
+	return w;
 }

@@ -13,13 +13,13 @@
 
 static void widths(void **state)
 {
-	assert_int_equal(agent_display_width("abc"), 3);
-	assert_int_equal(agent_display_width("Nguyễn"), 6);
+	assert_int_equal(proto_utf8_width("abc"), 3);
+	assert_int_equal(proto_utf8_width("Nguyễn"), 6);
 	assert_int_equal(strlen("Nguyễn"), 8);
-	assert_int_equal(agent_display_width("Nguye\xcc\x82\xcc\x83n"), 6); /* combining marks */
-	assert_int_equal(agent_display_width("日本"), 4);
-	assert_int_equal(agent_display_width(""), 0);
-	assert_int_equal(agent_display_width("\xff"), 1);
+	assert_int_equal(proto_utf8_width("Nguye\xcc\x82\xcc\x83n"), 6); /* combining marks */
+	assert_int_equal(proto_utf8_width("日本"), 4);
+	assert_int_equal(proto_utf8_width(""), 0);
+	assert_int_equal(proto_utf8_width("\xff"), 1);
 }
 
 static void aligned(void **state)
@@ -47,12 +47,12 @@ static void aligned(void **state)
 
 		assert_non_null(last);
 		last[0] = '\0';
-		c = agent_display_width(line) + 1;
+		c = proto_utf8_width(line) + 1;
 		if (col == (size_t)-1)
 			col = c;
 		assert_int_equal(c, col);
 	}
-	assert_int_equal(col, agent_display_width("Nguyễn Văn Ân") + 2);
+	assert_int_equal(col, proto_utf8_width("Nguyễn Văn Ân") + 2);
 	free(buf);
 	agent_table_free(t);
 }

@@ -155,7 +155,7 @@ static void test_table_grouping_and_alignment(void **state)
 	assert_string_equal(buf, "-1.234.567");
 	assert_int_equal(report_fmt_group(999, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "999");
-	assert_int_equal(report_display_width("Huyện Kế Sách"), 13);
+	assert_int_equal(proto_utf8_width("Huyện Kế Sách"), 13);
 
 	rt_db_open(&t);
 	small_world(&t, &h);
@@ -167,8 +167,8 @@ static void test_table_grouping_and_alignment(void **state)
 		if (!strstr(line, "Huyện") && !strstr(line, "Thành phố") && !strstr(line, "Thị xã"))
 			continue;
 		if (!width)
-			width = report_display_width(line);
-		assert_int_equal(report_display_width(line), width);
+			width = proto_utf8_width(line);
+		assert_int_equal(proto_utf8_width(line), width);
 		rows++;
 	}
 	assert_int_equal(rows, 11);

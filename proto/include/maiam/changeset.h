@@ -127,6 +127,9 @@ proto_result proto_body_decode(proto_changeset *cs, const uint8_t *body, size_t 
 
 /* Strict UTF-8 check (no overlongs, no surrogates, no NUL). 1 if valid. */
 int proto_utf8_valid(const char *s, size_t len);
+/* Columns a NUL-terminated text takes on a terminal (combining marks 0, East
+ * Asian wide 2); a byte that is not UTF-8 counts as one. NULL is 0. */
+size_t proto_utf8_width(const char *s);
 
 /*
  * Measuring a record before adding it (body_size.c). proto_record_measure gives
