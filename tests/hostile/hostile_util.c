@@ -128,23 +128,6 @@ int hs_http(hs_env *e, const ht_agent *who, const char *method, const char *path
 
 /* --- raw bytes over TLS --- */
 
-static int tcp_connect(int port)
-{
-	struct sockaddr_in sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* Case-insensitive search of a header name in an answer. */
 static const char *find_header(const char *s, const char *name)
 {
@@ -178,7 +161,7 @@ int hs_raw(hs_env *e, const ht_agent *who, const void *req, size_t len, int tls1
 	    (SSL_CTX_use_certificate_file(ctx, who->cert_path, SSL_FILETYPE_PEM) != 1 ||
 	     SSL_CTX_use_PrivateKey_file(ctx, who->key_path, SSL_FILETYPE_PEM) != 1))
 		goto out;
-	fd = tcp_connect(e->hub.port);
+	fd = ht_tcp_connect(e->hub.port);
 	if (fd < 0)
 		goto out;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -250,7 +233,7 @@ int hs_raw_stall(hs_env *e, const void *req, size_t len, int wait_s, hs_answer *
 	snprintf(ca, sizeof(ca), "%s/hub/ca.pem", e->hub.dir);
 	SSL_CTX_load_verify_locations(ctx, ca, NULL);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-	fd = tcp_connect(e->hub.port);
+	fd = ht_tcp_connect(e->hub.port);
 	ssl = fd >= 0 ? SSL_new(ctx) : NULL;
 	if (!ssl || !SSL_set_fd(ssl, fd))
 		goto out;

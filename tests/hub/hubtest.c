@@ -2,6 +2,9 @@
  * hubtest.c - see hubtest.h. Processes are started with fork/exec and
  * stopped by their pid; nothing here touches processes it did not start.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -476,11 +479,17 @@ int ht_cs_milestone(ht_agent *a, proto_changeset *cs, proto_id id, proto_id hh, 
 
 int ht_agent_enrol(const ht_hub *h, ht_agent *a, const char *name, int commune)
 {
+	return ht_agent_enrol_scope(h, a, name, "--commune", commune);
+}
+
+int ht_agent_enrol_scope(const ht_hub *h, ht_agent *a, const char *name, const char *scope_opt,
+			 int code)
+{
 	char token[128];
 	ht_resp r;
 	int rc;
 
-	if (ht_agent_new(a, h, name) || ht_token(h, "--commune", commune, NULL, token) ||
+	if (ht_agent_new(a, h, name) || ht_token(h, scope_opt, code, NULL, token) ||
 	    ht_enroll(h, a, token, &r))
 		return -1;
 	rc = r.status == 200 ? 0 : -1;
@@ -488,12 +497,26 @@ int ht_agent_enrol(const ht_hub *h, ht_agent *a, const char *name, int commune)
 	return rc;
 }
 
+int ht_tcp_connect(int port)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* ---- server (issue 9): clients from chosen addresses, raw TLS, the hub's memory ---- */
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 

@@ -93,6 +93,11 @@ int ht_cs_household(ht_agent *a, proto_changeset *cs, proto_id id, int commune, 
 int ht_cs_milestone(ht_agent *a, proto_changeset *cs, proto_id id, proto_id hh, const char *stage);
 /* Enrol one more agent on a running hub for commune. */
 int ht_agent_enrol(const ht_hub *h, ht_agent *a, const char *name, int commune);
+/* The same with any scope option ("--commune", "--district") and code. */
+int ht_agent_enrol_scope(const ht_hub *h, ht_agent *a, const char *name, const char *scope_opt,
+			 int code);
+/* A plain TCP connection to 127.0.0.1:port (raw bytes tests): fd, or -1. */
+int ht_tcp_connect(int port);
 
 /* ---- server (issue 9): clients from chosen addresses, raw TLS, the hub's memory ---- */
 

@@ -66,14 +66,7 @@ static void *send_push(void *arg)
 
 static void enrol(pusher *p, const char *name)
 {
-	char token[128];
-	ht_resp r;
-
-	assert_int_equal(ht_agent_new(&p->a, &hub, name), 0);
-	assert_int_equal(ht_token(&hub, "--commune", COMMUNE, NULL, token), 0);
-	assert_int_equal(ht_enroll(&hub, &p->a, token, &r), 0);
-	assert_int_equal(r.status, 200);
-	ht_resp_free(&r);
+	assert_int_equal(ht_agent_enrol(&hub, &p->a, name, COMMUNE), 0);
 	proto_buf_init(&p->sealed, 1 << 25);
 }
 

@@ -45,14 +45,7 @@ static char note[NOTE_LEN + 1];
 
 static void enrol(ht_agent *a, const char *who, const char *opt, int code)
 {
-	char token[128];
-	ht_resp r;
-
-	assert_int_equal(ht_agent_new(a, &hub, who), 0);
-	assert_int_equal(ht_token(&hub, opt, code, NULL, token), 0);
-	assert_int_equal(ht_enroll(&hub, a, token, &r), 0);
-	assert_int_equal(r.status, 200);
-	ht_resp_free(&r);
+	assert_int_equal(ht_agent_enrol_scope(&hub, a, who, opt, code), 0);
 }
 
 static int group_setup(void **state)

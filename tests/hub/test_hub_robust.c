@@ -34,23 +34,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int tcp_connect(int port)
-{
-	struct sockaddr_in sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 typedef struct slow_result {
 	int port;
 	double dropped_after; /* seconds until the hub closed on us; < 0 never */
@@ -63,7 +46,7 @@ static void *slow_client(void *arg)
 	static const char req[] = "POST /v1/push HTTP/1.1\r\nHost: localhost\r\nX-Slow: 1\r\n"
 				  "X-Slower: 2\r\nX-Slowest: 3\r\n";
 	double t0 = now_s();
-	int fd = tcp_connect(sr->port);
+	int fd = ht_tcp_connect(sr->port);
 	SSL_CTX *ctx = NULL;
 	SSL *ssl = NULL;
 	char c;
