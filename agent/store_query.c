@@ -21,9 +21,6 @@ enum { Q_HH_GET = 16, Q_HH_BY_REF, Q_HH_BY_NID, Q_HH_STAMP, Q_MS_OF, Q_CT_OF, Q_
 		   " members, category, land_status, condition, phone, note, support_kind,"  \
 		   " coalesce(review_status, 'proposed'), review_reason"
 
-/* A milestone counts unless a void event names it. */
-#define NOT_VOIDED(t) " NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = " t \
-		      ".id_origin AND v.target_serial = " t ".id_serial AND v.target_kind = "
 
 void agent_row_release(agent_row *r)
 {
@@ -55,7 +52,7 @@ static int top_stage(agent_ctx *ctx, proto_id id)
 {
 	sqlite3_stmt *st = agent_stmt(ctx, Q_HH_TOP_STAGE,
 		"SELECT stage FROM milestone m WHERE household_origin = ? AND household_serial = ?"
-		" AND" NOT_VOIDED("m") "2)");
+		" AND" PROTO_SQL_MILESTONE_LIVE("m"));
 	int best = 0;
 
 	if (!st)
@@ -262,7 +259,7 @@ int agent_ms_foreach(agent_ctx *ctx, proto_id hh, int (*fn)(const agent_ms *m, v
 {
 	sqlite3_stmt *st = agent_stmt(ctx, Q_MS_OF,
 		"SELECT id_origin, id_serial, stage, date, note, forced FROM milestone m"
-		" WHERE household_origin = ? AND household_serial = ? AND" NOT_VOIDED("m") "2)"
+		" WHERE household_origin = ? AND household_serial = ? AND" PROTO_SQL_MILESTONE_LIVE("m")
 		" ORDER BY date, stamp");
 	int rc, res = 0;
 
@@ -301,11 +298,11 @@ int agent_ct_foreach(agent_ctx *ctx, proto_id hh, int (*fn)(const agent_ct *c, v
 
 	if (hh.serial) {
 		snprintf(sql, sizeof sql, "%shousehold_origin = ? AND household_serial = ? AND"
-			 NOT_VOIDED("c") "3) ORDER BY stamp", cols);
+			 PROTO_SQL_CONTRIBUTION_LIVE("c") "ORDER BY stamp", cols);
 		st = agent_stmt(ctx, Q_CT_OF, sql);
 	} else {
 		snprintf(sql, sizeof sql, "%shousehold_serial IS NULL AND unit = ? AND"
-			 NOT_VOIDED("c") "3) ORDER BY stamp", cols);
+			 PROTO_SQL_CONTRIBUTION_LIVE("c") "ORDER BY stamp", cols);
 		st = agent_stmt(ctx, Q_CT_UNIT, sql);
 	}
 	if (!st)

@@ -132,6 +132,9 @@ static const char *const migration_steps[] = {
 
 #define NSTEPS (sizeof(migration_steps) / sizeof(migration_steps[0]))
 
+/* PROTO_SQL_MILESTONE_LIVE and PROTO_SQL_CONTRIBUTION_LIVE spell these. */
+_Static_assert(PROTO_KIND_MILESTONE == 2 && PROTO_KIND_CONTRIBUTION == 3,
+	       "schema.h: the kind numbers in the *_LIVE SQL");
 _Static_assert(NSTEPS == PROTO_SCHEMA_VERSION,
 	       "PROTO_SCHEMA_VERSION must equal the number of migration steps");
 

@@ -109,4 +109,18 @@ proto_result proto_db_guard(sqlite3 *db, int on);
 static inline int64_t proto_u2i(uint64_t v) { return (int64_t)v; }
 static inline uint64_t proto_i2u(int64_t v) { return (uint64_t)v; }
 
+/*
+ * SQL: the event of table alias t (a milestone or a contribution) counts,
+ * i.e. no void_event names it. A void names its target by id and kind
+ * (PROTO_VO_TARGET, PROTO_VO_TARGET_KIND); both must match, so a void that
+ * names the wrong kind voids nothing, on the laptop and at the hub alike.
+ * The kind numbers are PROTO_KIND_MILESTONE and PROTO_KIND_CONTRIBUTION
+ * (checked in schema.c).
+ */
+#define PROTO_SQL_LIVE_(t, kind)                                                              \
+	" NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = " t ".id_origin"     \
+	" AND v.target_serial = " t ".id_serial AND v.target_kind = " kind ") "
+#define PROTO_SQL_MILESTONE_LIVE(t) PROTO_SQL_LIVE_(t, "2")
+#define PROTO_SQL_CONTRIBUTION_LIVE(t) PROTO_SQL_LIVE_(t, "3")
+
 #endif
