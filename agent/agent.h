@@ -1,6 +1,6 @@
 /*
  * agent.h - what the files of maiam-agent share: the run context, exit codes,
- * the option parser, and the cross-file functions (prefix agent_). Only the
+ * the option parsing, and the cross-file functions (prefix agent_). Only the
  * command table in cli.c and the store in store*.c touch the whole context.
  */
 #ifndef MAIAM_AGENT_H
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <libintl.h>
 #include <sqlite3.h>
+#include "maiam/cli.h"
 #include "maiam/proto.h"
 
 #define _(s) gettext(s)
@@ -18,8 +19,6 @@
 
 /* Exit codes (DESIGN.md): 3 and 4 are for sync. */
 enum { AGENT_OK = 0, AGENT_FAIL = 1, AGENT_USAGE = 2, AGENT_NETWORK = 3, AGENT_REJECTED = 4 };
-/* Returned by the option parser when --help was asked for. */
-#define AGENT_HELP 100
 
 #define AGENT_PATH_MAX 4096
 
@@ -57,22 +56,18 @@ void agent_err_proto(const char *what, proto_result r, const char *todo);
 /* i18n.c */
 void agent_i18n_init(void);
 
-/* args.c: a small long-option parser with messages we control. */
-typedef struct agent_opt {
-	const char *name;   /* without the leading "--" */
-	int takes_value;
-	const char *value;  /* the value, or "" for a flag; NULL if not given */
-} agent_opt;
+/* args.c: the commands' side of the shared option parser (maiam/cli.h). */
 /*
- * Parse argv[1..] (argv[0] is the command word, used in messages). Options
- * may come before or after positional arguments; "--" ends options.
- * Returns AGENT_OK, AGENT_HELP, or AGENT_USAGE after printing why.
+ * Parse a command's words (argv[0] is the command word; cmd names it in
+ * messages, e.g. "household add") against spec. Returns 0 to go on, or 1 when
+ * the command is done: help(ctx->out) was shown (*exit_code AGENT_OK) or the
+ * mistake was said on stderr (*exit_code AGENT_USAGE).
  */
-int agent_parse_opts(const char *cmd, int argc, char **argv, agent_opt *opts, size_t nopts,
-		     char **pos, size_t maxpos, size_t *npos);
-const char *agent_opt_get(const agent_opt *opts, size_t nopts, const char *name);
-/* Strict decimal parse of the whole string into [lo, hi]; 0 on success. */
-int agent_parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out);
+int agent_parse_args(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*help)(FILE *),
+		     int argc, char **argv, int *exit_code);
+/* Take --home DIR and --json out of argv wherever they stand (before "--")
+ * into ctx; *argc becomes the words left. AGENT_OK or AGENT_USAGE (said). */
+int agent_take_globals(agent_ctx *ctx, int *argc, char **argv);
 
 /* home.c */
 int agent_home_resolve(agent_ctx *ctx);           /* AGENT_OK or AGENT_FAIL */

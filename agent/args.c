@@ -1,108 +1,96 @@
 /*
- * args.c - option parsing for every command. Our own parser rather than
- * getopt_long: getopt prints English messages we cannot translate, keeps
- * global state (the bench runs many commands in one process), and we want
- * "--name value" and "--name=value" with one clear message for each mistake.
+ * args.c - the agent's side of the shared option parser (maiam/cli.h): the
+ * command declares its table, cli_parse fills it, and every mistake is said
+ * here, once, in the user's language. The globals (--home, --json) are taken
+ * out of the command line first, wherever they stand. The agent's tables
+ * leave the help text NULL: each command's help() is written (and
+ * translated) whole, as users read it.
  */
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include "agent.h"
 
-static agent_opt *find_opt(agent_opt *opts, size_t nopts, const char *name, size_t len)
+/* One line for a parse mistake; cmd is NULL for the global options. */
+static void say(const char *cmd, const cli_error *e)
 {
-	for (size_t i = 0; i < nopts; i++)
-		if (strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0)
-			return &opts[i];
-	return NULL;
-}
+	const char *name = e->opt ? e->opt->name : "";
+	char list[256];
 
-int agent_parse_opts(const char *cmd, int argc, char **argv, agent_opt *opts, size_t nopts,
-		     char **pos, size_t maxpos, size_t *npos)
-{
-	int only_pos = 0;
-
-	*npos = 0;
-	for (size_t i = 0; i < nopts; i++)
-		opts[i].value = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *eq;
-		agent_opt *o;
-		size_t len;
-
-		if (!only_pos && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0))
-			return AGENT_HELP;
-		if (!only_pos && strcmp(a, "--") == 0) {
-			only_pos = 1;
-			continue;
-		}
-		if (only_pos || a[0] != '-' || a[1] == '\0') {
-			if (*npos >= maxpos) {
-				agent_err(_("unexpected argument '%s' for '%s'; see 'maiam-agent %s --help'"),
-					  a, cmd, cmd);
-				return AGENT_USAGE;
-			}
-			pos[(*npos)++] = argv[i];
-			continue;
-		}
-		if (a[1] != '-') {
-			agent_err(_("unknown option '%s' for '%s'; see 'maiam-agent %s --help'"), a, cmd, cmd);
-			return AGENT_USAGE;
-		}
-		a += 2;
-		eq = strchr(a, '=');
-		len = eq ? (size_t)(eq - a) : strlen(a);
-		o = find_opt(opts, nopts, a, len);
-		if (!o) {
-			agent_err(_("unknown option '%s' for '%s'; see 'maiam-agent %s --help'"), argv[i],
-				  cmd, cmd);
-			return AGENT_USAGE;
-		}
-		if (o->value) {
-			agent_err(_("option '--%s' given twice; give it once"), o->name);
-			return AGENT_USAGE;
-		}
-		if (!o->takes_value) {
-			if (eq) {
-				agent_err(_("option '--%s' takes no value; remove '=%s'"), o->name, eq + 1);
-				return AGENT_USAGE;
-			}
-			o->value = "";
-		} else if (eq) {
-			o->value = eq + 1;
-		} else if (i + 1 < argc) {
-			o->value = argv[++i];
-		} else {
-			agent_err(_("option '--%s' needs a value; see 'maiam-agent %s --help'"), o->name, cmd);
-			return AGENT_USAGE;
-		}
+	switch (e->code) {
+	case CLI_E_UNKNOWN:
+		agent_err(_("unknown option '%s' for '%s'; see 'maiam-agent %s --help'"), e->word, cmd,
+			  cmd);
+		break;
+	case CLI_E_EXTRA:
+		agent_err(_("unexpected argument '%s' for '%s'; see 'maiam-agent %s --help'"), e->word,
+			  cmd, cmd);
+		break;
+	case CLI_E_TWICE:
+		agent_err(_("option '--%s' given twice; give it once"), name);
+		break;
+	case CLI_E_FLAG_VALUE:
+		agent_err(_("option '--%s' takes no value; remove '=%s'"), name, e->value);
+		break;
+	case CLI_E_NO_VALUE:
+		if (cmd)
+			agent_err(_("option '--%s' needs a value; see 'maiam-agent %s --help'"), name, cmd);
+		else
+			agent_err(_("option '--%s' needs a value; see 'maiam-agent --help'"), name);
+		break;
+	case CLI_E_OPTION_VALUE:
+		agent_err(_("option '--%s' needs a value, not the option '%s'; for a value that starts with '--' write '--%s=%s'"),
+			  name, e->value, name, e->value);
+		break;
+	case CLI_E_NOT_INT:
+		agent_err(_("option '--%s': '%s' is not a number from %lld to %lld"), name, e->value,
+			  (long long)e->opt->lo, (long long)e->opt->hi);
+		break;
+	case CLI_E_CHOICE:
+		agent_err(_("option '--%s': '%s' is not one of %s"), name, e->value,
+			  cli_choices_join(e->opt->choices, list, sizeof list));
+		break;
+	case CLI_E_LIST_FULL:
+		agent_err(_("option '--%s' given more than %zu times; give fewer"), name,
+			  e->opt->to.list->max);
+		break;
+	case CLI_E_NONE:
+		break;
 	}
+}
+
+int agent_parse_args(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*help)(FILE *),
+		     int argc, char **argv, int *exit_code)
+{
+	cli_error err;
+
+	*exit_code = AGENT_OK;
+	switch (cli_parse(spec, argc - 1, argv + 1, &err)) {
+	case CLI_OK:
+		return 0;
+	case CLI_HELP:
+		help(ctx->out);
+		return 1;
+	case CLI_ERROR:
+		break;
+	}
+	say(cmd, &err);
+	*exit_code = AGENT_USAGE;
+	return 1;
+}
+
+int agent_take_globals(agent_ctx *ctx, int *argc, char **argv)
+{
+	const cli_opt globals[] = {
+		CLI_STRING("home", &ctx->home_opt, "DIR", NULL),
+		CLI_FLAG("json", &ctx->json, NULL),
+	};
+	cli_spec spec = { CLI_TABLE(globals), .args = argv, .maxargs = (size_t)*argc,
+			  .flags = CLI_PASS_UNKNOWN };
+	cli_error err;
+
+	if (cli_parse(&spec, *argc, argv, &err) != CLI_OK) {
+		say(NULL, &err);
+		return AGENT_USAGE;
+	}
+	*argc = (int)spec.nargs;
 	return AGENT_OK;
-}
-
-const char *agent_opt_get(const agent_opt *opts, size_t nopts, const char *name)
-{
-	for (size_t i = 0; i < nopts; i++)
-		if (strcmp(opts[i].name, name) == 0)
-			return opts[i].value;
-	return NULL;
-}
-
-int agent_parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
-{
-	char *end = NULL;
-	long long v;
-
-	if (!s || !*s)
-		return -1;
-	for (const char *p = s; *p; p++)
-		if ((*p < '0' || *p > '9') && !(p == s && *p == '-'))
-			return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
 }

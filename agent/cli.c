@@ -1,6 +1,6 @@
 /*
  * cli.c - the command table and dispatch (git's builtin table): global
- * options, --help, opening the store for the commands that need it. enroll
+ * options (args.c), --help, opening the store for the commands that need it. enroll
  * and sync (cmd_enroll.c, cmd_sync.c) are the only commands that go online.
  */
 #include <stdarg.h>
@@ -69,7 +69,7 @@ static void usage(FILE *f)
 	fprintf(f, "%s", _("usage: maiam-agent [--home DIR] [--json] COMMAND [ARGS]\n\n"
 			   "Records households, construction milestones and contributions on the\n"
 			   "commune laptop, offline. Commands:\n"));
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+	for (size_t i = 0; i < CLI_ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-14s %s\n", commands[i].name, _(commands[i].summary));
 	fprintf(f, "%s", _("\n'maiam-agent COMMAND --help' explains a command.\n"
 			   "Exit codes: 0 done, 1 failed, 2 usage error, 3 network, 4 rejected by the hub.\n"));
@@ -83,36 +83,10 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
-/* Take --home DIR and --json out of argv wherever they are (before "--"). */
-static int take_globals(agent_ctx *ctx, int *argc, char **argv)
-{
-	int o = 0, i;
-
-	for (i = 0; i < *argc && strcmp(argv[i], "--") != 0; i++) {
-		if (strcmp(argv[i], "--json") == 0) {
-			ctx->json = 1;
-		} else if (strncmp(argv[i], "--home=", 7) == 0) {
-			ctx->home_opt = argv[i] + 7;
-		} else if (strcmp(argv[i], "--home") == 0) {
-			if (i + 1 >= *argc) {
-				agent_err(_("option '--home' needs a directory"));
-				return AGENT_USAGE;
-			}
-			ctx->home_opt = argv[++i];
-		} else {
-			argv[o++] = argv[i];
-		}
-	}
-	while (i < *argc)
-		argv[o++] = argv[i++];
-	*argc = o;
-	return AGENT_OK;
-}
-
 int agent_run(agent_ctx *ctx, int argc, char **argv)
 {
 	const struct agent_cmd *cmd = NULL;
-	int rc = take_globals(ctx, &argc, argv);
+	int rc = agent_take_globals(ctx, &argc, argv);
 
 	if (rc != AGENT_OK)
 		return rc;
@@ -129,7 +103,7 @@ int agent_run(agent_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "maiam-agent %s\n", MAIAM_VERSION);
 		return AGENT_OK;
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+	for (size_t i = 0; i < CLI_ARRAY_SIZE(commands); i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			cmd = &commands[i];
 	if (!cmd) {

@@ -24,49 +24,48 @@ static void help(FILE *f)
 
 typedef struct ct_in {
 	const char *household, *donor, *material, *note, *date;
+	const char *source_arg, *money_arg, *labour_arg, *material_value_arg; /* as typed */
 	char source[32];
 	int64_t money, labour, material_value; /* -1: not given */
 } ct_in;
 
 /* Check every option; prints "--option: reason" on the first bad one. */
-static int check(agent_ctx *ctx, agent_opt *o, ct_in *in, const char *today)
+static int check(agent_ctx *ctx, ct_in *in, const char *today)
 {
 	char err[512];
 	const char *bad = NULL;
 
-	in->household = o[0].value;
-	in->donor = o[2].value;
-	in->material = o[5].value;
-	in->date = o[7].value ? o[7].value : today;
-	in->note = o[8].value;
+	if (!in->date)
+		in->date = today;
 	in->money = in->labour = in->material_value = -1;
-	if (!o[1].value) {
+	if (!in->source_arg) {
 		agent_err(_("--source is required; use one of mps, provincial_police, fatherland_front, business, donor, household, other"));
 		return AGENT_USAGE;
 	}
-	if (!o[3].value && !o[4].value && !in->material) {
+	if (!in->money_arg && !in->labour_arg && !in->material) {
 		agent_err(_("a contribution needs --money, --labour-days or --material; give at least one"));
 		return AGENT_USAGE;
 	}
-	if (agent_check_enum(CT, PROTO_CT_SOURCE, o[1].value, in->source, sizeof in->source, err,
+	if (agent_check_enum(CT, PROTO_CT_SOURCE, in->source_arg, in->source, sizeof in->source, err,
 			     sizeof err))
 		bad = "source";
 	else if (in->donor && agent_check_text(CT, PROTO_CT_DONOR, in->donor, err, sizeof err))
 		bad = "donor";
 	/* a gift of 0 VND or 0 days is a typing mistake here, though the rulebook allows it */
-	else if (o[3].value && agent_check_amount(CT, PROTO_CT_MONEY, o[3].value, 1, &in->money, err,
-						  sizeof err))
+	else if (in->money_arg && agent_check_amount(CT, PROTO_CT_MONEY, in->money_arg, 1, &in->money,
+						     err, sizeof err))
 		bad = "money";
-	else if (o[4].value && agent_check_amount(CT, PROTO_CT_LABOUR, o[4].value, 1, &in->labour, err,
-						  sizeof err))
+	else if (in->labour_arg && agent_check_amount(CT, PROTO_CT_LABOUR, in->labour_arg, 1,
+						      &in->labour, err, sizeof err))
 		bad = "labour-days";
 	else if (in->material && (!*in->material ||
 				  agent_check_text(CT, PROTO_CT_MATERIAL, in->material, err, sizeof err))) {
 		if (!*in->material)
 			snprintf(err, sizeof err, "%s", _("must not be empty"));
 		bad = "material";
-	} else if (o[6].value && agent_check_amount(CT, PROTO_CT_MATERIAL_VALUE, o[6].value, 0,
-						   &in->material_value, err, sizeof err))
+	} else if (in->material_value_arg &&
+		   agent_check_amount(CT, PROTO_CT_MATERIAL_VALUE, in->material_value_arg, 0,
+				      &in->material_value, err, sizeof err))
 		bad = "material-value";
 	else if (agent_check_date(in->date, ctx->period_start, ctx->period_end, err, sizeof err))
 		bad = "date";
@@ -76,7 +75,7 @@ static int check(agent_ctx *ctx, agent_opt *o, ct_in *in, const char *today)
 		agent_err(_("--%s: %s"), bad, err);
 		return AGENT_USAGE;
 	}
-	if (o[6].value && !in->material) {
+	if (in->material_value_arg && !in->material) {
 		agent_err(_("--material-value needs --material (what was given)"));
 		return AGENT_USAGE;
 	}
@@ -107,27 +106,30 @@ static proto_result build(agent_ctx *ctx, proto_changeset *cs, proto_id id, cons
 
 static int add(agent_ctx *ctx, int argc, char **argv)
 {
-	agent_opt opts[] = { { "household", 1, NULL }, { "source", 1, NULL }, { "donor", 1, NULL },
-			     { "money", 1, NULL }, { "labour-days", 1, NULL }, { "material", 1, NULL },
-			     { "material-value", 1, NULL }, { "date", 1, NULL }, { "note", 1, NULL } };
+	ct_in in = { 0 };
+	const cli_opt opts[] = {
+		CLI_STRING("household", &in.household, "ID", NULL),
+		CLI_STRING("source", &in.source_arg, "SOURCE", NULL),
+		CLI_STRING("donor", &in.donor, "NAME", NULL),
+		CLI_STRING("money", &in.money_arg, "VND", NULL),
+		CLI_STRING("labour-days", &in.labour_arg, "N", NULL),
+		CLI_STRING("material", &in.material, "TEXT", NULL),
+		CLI_STRING("material-value", &in.material_value_arg, "VND", NULL),
+		CLI_STRING("date", &in.date, "YYYY-MM-DD", NULL),
+		CLI_STRING("note", &in.note, "TEXT", NULL),
+	};
+	cli_spec spec = { CLI_TABLE(opts) };
 	char today[11], full[40], err[512];
 	const char *column = NULL;
 	proto_changeset cs;
 	proto_id hh, id;
 	proto_result r;
-	ct_in in;
-	size_t npos;
 	int rc;
 
-	rc = agent_parse_opts("contribution add", argc, argv, opts, 9, NULL, 0, &npos);
-	if (rc == AGENT_HELP) {
-		help(ctx->out);
-		return AGENT_OK;
-	}
-	if (rc != AGENT_OK)
+	if (agent_parse_args(ctx, "contribution add", &spec, help, argc, argv, &rc))
 		return rc;
 	agent_today(today);
-	rc = check(ctx, opts, &in, today);
+	rc = check(ctx, &in, today);
 	if (rc != AGENT_OK)
 		return rc;
 	rc = agent_tx_begin(ctx);

@@ -179,28 +179,29 @@ static int write_home_file(agent_ctx *ctx, const char *name, const void *data, s
 
 int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 {
-	agent_opt opts[] = { { "hub", 1, NULL }, { "ca", 1, NULL }, { "token", 1, NULL } };
+	const char *hub_url = NULL, *ca_file = NULL, *token = NULL;
+	const cli_opt opts[] = {
+		CLI_STRING("hub", &hub_url, "URL", NULL),
+		CLI_STRING("ca", &ca_file, "FILE", NULL),
+		CLI_STRING("token", &token, "TOKEN", NULL),
+	};
+	cli_spec spec = { CLI_TABLE(opts) };
 	char campaign[PROTO_CAMPAIGN_MAX + 1], cert[CERT_MAX], msg[512], keypath[AGENT_PATH_MAX];
 	agent_hub_info info, old;
 	agent_net net;
 	agent_http http;
 	proto_buf ca, body;
 	char *pem = NULL;
-	size_t npos;
 	proto_result r;
-	int rc = agent_parse_opts("enroll", argc, argv, opts, 3, NULL, 0, &npos);
+	int rc;
 
-	if (rc == AGENT_HELP) {
-		help(ctx->out);
-		return AGENT_OK;
-	}
-	if (rc != AGENT_OK)
+	if (agent_parse_args(ctx, "enroll", &spec, help, argc, argv, &rc))
 		return rc;
-	if (!opts[0].value || !opts[1].value || !opts[2].value) {
+	if (!hub_url || !ca_file || !token) {
 		agent_err(_("enroll needs --hub URL, --ca FILE and --token TOKEN; the hub operator gives all three"));
 		return AGENT_USAGE;
 	}
-	if (!token_ok(opts[2].value)) {
+	if (!token_ok(token)) {
 		agent_err(_("option '--token' is not an enrolment token; copy it exactly as 'maiam-hub agent add' printed it"));
 		return AGENT_USAGE;
 	}
@@ -220,11 +221,11 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("the store's enrolment is damaged; restore a backup of the home"));
 		goto out;
 	}
-	r = proto_read_file(opts[1].value, &ca);
+	r = proto_read_file(ca_file, &ca);
 	if (r != PROTO_OK || ca.len == 0 || proto_buf_append_byte(&ca, 0) != PROTO_OK ||
 	    !strstr((const char *)ca.data, "-----BEGIN CERTIFICATE-----")) {
 		agent_err(_("option '--ca': '%s' is not a readable PEM certificate; use the hub's ca.pem from the operator"),
-			  opts[1].value);
+			  ca_file);
 		rc = AGENT_USAGE;
 		goto out;
 	}
@@ -237,13 +238,13 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 				_("the store's key is missing or damaged; restore it from a backup"));
 		goto out;
 	}
-	if (build_body(&body, opts[2].value, pem) != 0) {
+	if (build_body(&body, token, pem) != 0) {
 		agent_err(_("out of memory"));
 		goto out;
 	}
 	if (agent_path_join(keypath, sizeof keypath, ctx->home, "agent.key") != 0)
 		goto out;
-	rc = agent_net_open(&net, opts[0].value, opts[1].value, NULL, keypath);
+	rc = agent_net_open(&net, hub_url, ca_file, NULL, keypath);
 	if (rc != AGENT_OK)
 		goto out;
 	rc = AGENT_FAIL;
@@ -253,7 +254,7 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 		break;
 	case AGENT_NET_TLS:
 		agent_err(_("the hub at '%s' failed the certificate check against '%s' (%s); nothing was sent: check --hub and that --ca is this hub's ca.pem"),
-			  net.base, opts[1].value, http.error);
+			  net.base, ca_file, http.error);
 		rc = AGENT_NETWORK;
 		goto out;
 	case AGENT_NET_DOWN:

@@ -22,20 +22,18 @@ static void help(FILE *f)
 
 int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 {
-	agent_opt opts[] = { { "out", 1, NULL } };
+	const char *out = NULL;
+	const cli_opt opts[] = { CLI_STRING("out", &out, "FILE", NULL) };
+	cli_spec spec = { CLI_TABLE(opts) };
 	char when[32], line[AGENT_PATH_MAX + 64];
-	size_t npos, ncs = 0, nrec = 0, nall = 0;
+	size_t ncs = 0, nrec = 0, nall = 0;
 	proto_buf bundle;
 	proto_result r;
-	int rc = agent_parse_opts("export", argc, argv, opts, 1, NULL, 0, &npos);
+	int rc;
 
-	if (rc == AGENT_HELP) {
-		help(ctx->out);
-		return AGENT_OK;
-	}
-	if (rc != AGENT_OK)
+	if (agent_parse_args(ctx, "export", &spec, help, argc, argv, &rc))
 		return rc;
-	if (!opts[0].value || !*opts[0].value) {
+	if (!out || !*out) {
 		agent_err(_("--out FILE is required; e.g. 'maiam-agent export --out /media/usb/xa-31498.maiam'"));
 		return AGENT_USAGE;
 	}
@@ -62,26 +60,26 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 	proto_buf_init(&bundle, (size_t)1 << 30);
 	r = agent_store_bundle(ctx, &bundle, &nall);
 	if (r == PROTO_OK)
-		r = proto_write_file_atomic(opts[0].value, bundle.data ? bundle.data : (const uint8_t *)"",
+		r = proto_write_file_atomic(out, bundle.data ? bundle.data : (const uint8_t *)"",
 					    bundle.len, 0644);
 	proto_buf_release(&bundle);
 	if (r != PROTO_OK) {
-		agent_err_proto(opts[0].value, r, _("check that the USB stick is mounted and writable, then export again"));
+		agent_err_proto(out, r, _("check that the USB stick is mounted and writable, then export again"));
 		return AGENT_FAIL;
 	}
 	agent_now_utc(when);
-	snprintf(line, sizeof line, "%s %s", when, opts[0].value);
+	snprintf(line, sizeof line, "%s %s", when, out);
 	if (agent_meta_set(ctx, "last_export", line) != PROTO_OK)
 		agent_err(_("note: the export was written but its time was not saved"));
 	if (ctx->json)
 		fprintf(ctx->out, "{\"sealed_now\":%zu,\"records_sealed_now\":%zu,\"changesets_in_file\":%zu,\"file\":",
 			ncs, nrec, nall);
 	if (ctx->json) {
-		agent_json_str(ctx->out, opts[0].value);
+		agent_json_str(ctx->out, out);
 		fputs("}\n", ctx->out);
 	} else {
 		fprintf(ctx->out, _("Sealed %zu new change-sets (%zu changes); wrote %zu change-sets to %s\n"),
-			ncs, nrec, nall, opts[0].value);
+			ncs, nrec, nall, out);
 	}
 	return AGENT_OK;
 }

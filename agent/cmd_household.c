@@ -4,6 +4,7 @@
  * add and edit are each one transaction: the row, its outbox record and the
  * clock all commit together or not at all.
  */
+#include <assert.h>
 #include <string.h>
 #include "agent.h"
 #include "cmds.h"
@@ -34,29 +35,40 @@ static void help(FILE *f)
 			   "clears an optional field in edit.\n"));
 }
 
-/* One option per user field, named after its column ("national-id"). */
-static void field_opts(agent_opt *opts, char names[][24])
+/* The option table of add and edit: one option per user field, named after
+ * its column ("national-id"); value[i] is what was typed, NULL if not given. */
+typedef struct field_opts {
+	char names[PROTO_HH_NFIELDS][24];
+	const char *value[PROTO_HH_NFIELDS];
+	cli_opt opts[PROTO_HH_NFIELDS];
+} field_opts;
+_Static_assert(PROTO_HH_NFIELDS <= CLI_MAX_OPTS, "a household has more fields than an option table holds");
+
+static void field_opts_init(field_opts *fo, cli_spec *spec)
 {
+	/* the user fields are some of the household's fields */
+	assert(agent_hh_nuser_fields <= CLI_ARRAY_SIZE(fo->opts));
 	for (size_t i = 0; i < agent_hh_nuser_fields; i++) {
-		agent_hh_option_name(agent_hh_user_fields[i], names[i], 24);
-		opts[i].name = names[i];
-		opts[i].takes_value = 1;
-		opts[i].value = NULL;
+		agent_hh_option_name(agent_hh_user_fields[i], fo->names[i], sizeof fo->names[i]);
+		fo->value[i] = NULL;
+		fo->opts[i] = (cli_opt)CLI_STRING(fo->names[i], &fo->value[i], "VALUE", NULL);
 	}
+	spec->opts = fo->opts;
+	spec->nopts = agent_hh_nuser_fields;
 }
 
 /* Check every given option into h; prints "--field: reason" on the first bad one. */
-static int collect(const agent_opt *opts, agent_hh *h, int *ngiven)
+static int collect(const field_opts *fo, agent_hh *h, int *ngiven)
 {
 	char err[512];
 
 	*ngiven = 0;
 	for (size_t i = 0; i < agent_hh_nuser_fields; i++) {
-		if (!opts[i].value)
+		if (!fo->value[i])
 			continue;
 		(*ngiven)++;
-		if (agent_hh_set(h, agent_hh_user_fields[i], opts[i].value, err, sizeof err) != 0) {
-			agent_err(_("--%s: %s"), opts[i].name, err);
+		if (agent_hh_set(h, agent_hh_user_fields[i], fo->value[i], err, sizeof err) != 0) {
+			agent_err(_("--%s: %s"), fo->names[i], err);
 			return AGENT_USAGE;
 		}
 	}
@@ -158,22 +170,18 @@ static void print_added(agent_ctx *ctx, proto_id id, const char *verb)
 
 static int add(agent_ctx *ctx, int argc, char **argv)
 {
-	agent_opt opts[16];
-	char names[16][24], opt[24];
+	field_opts fo;
+	cli_spec spec = { 0 };
+	char opt[24];
 	agent_hh h;
 	proto_id id = { 0, 0 };
-	size_t npos;
 	int rc, ngiven, missing;
 
 	memset(&h, 0, sizeof h);
-	field_opts(opts, names);
-	rc = agent_parse_opts("household add", argc, argv, opts, agent_hh_nuser_fields, NULL, 0, &npos);
-	if (rc == AGENT_HELP) {
-		help(ctx->out);
-		return AGENT_OK;
-	}
-	if (rc == AGENT_OK)
-		rc = collect(opts, &h, &ngiven);
+	field_opts_init(&fo, &spec);
+	if (agent_parse_args(ctx, "household add", &spec, help, argc, argv, &rc))
+		return rc;
+	rc = collect(&fo, &h, &ngiven);
 	if (rc != AGENT_OK)
 		goto out;
 	missing = agent_hh_missing(&h);
@@ -228,28 +236,25 @@ static int drop_unchanged(agent_hh *h, const agent_row *cur)
 
 static int edit(agent_ctx *ctx, int argc, char **argv)
 {
-	agent_opt opts[16];
-	char names[16][24];
+	field_opts fo;
 	char *pos[1];
+	cli_spec spec = { .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 	agent_hh h;
 	agent_row cur;
 	proto_id id;
-	size_t npos;
 	int rc, ngiven, found;
 
 	memset(&h, 0, sizeof h);
-	field_opts(opts, names);
-	rc = agent_parse_opts("household edit", argc, argv, opts, agent_hh_nuser_fields, pos, 1, &npos);
-	if (rc == AGENT_HELP) {
-		help(ctx->out);
-		return AGENT_OK;
-	}
-	if (rc == AGENT_OK && npos != 1) {
+	field_opts_init(&fo, &spec);
+	if (agent_parse_args(ctx, "household edit", &spec, help, argc, argv, &rc))
+		return rc;
+	rc = AGENT_OK;
+	if (spec.nargs != 1) {
 		agent_err(_("'household edit' needs the household ID; e.g. 'household edit 7KQ2-15 --members 5'"));
 		rc = AGENT_USAGE;
 	}
 	if (rc == AGENT_OK)
-		rc = collect(opts, &h, &ngiven);
+		rc = collect(&fo, &h, &ngiven);
 	if (rc == AGENT_OK && ngiven == 0) {
 		agent_err(_("nothing to change; give at least one --FIELD VALUE (see 'household --help')"));
 		rc = AGENT_USAGE;
@@ -305,7 +310,7 @@ int agent_cmd_household(agent_ctx *ctx, int argc, char **argv)
 		help(argc < 2 ? stderr : ctx->out);
 		return argc < 2 ? AGENT_USAGE : AGENT_OK;
 	}
-	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+	for (size_t i = 0; i < CLI_ARRAY_SIZE(subs); i++)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return subs[i].fn(ctx, argc - 1, argv + 1);
 	agent_err(_("unknown household command '%s'; use add, edit, list, show, find or import"), argv[1]);

@@ -308,22 +308,22 @@ hard:
 
 int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 {
-	agent_opt opts[] = { { "dry-run", 0, NULL }, { "skip-bad", 0, NULL } };
+	int dry_run = 0, skip_bad = 0;
 	char *pos[1];
+	const cli_opt opts[] = {
+		CLI_FLAG("dry-run", &dry_run, NULL),
+		CLI_FLAG("skip-bad", &skip_bad, NULL),
+	};
+	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 	proto_buf data;
 	agent_csv csv;
 	importer im;
 	proto_result r;
-	size_t npos;
-	int rc = agent_parse_opts("household import", argc, argv, opts, 2, pos, 1, &npos);
+	int rc;
 
-	if (rc == AGENT_HELP) {
-		help(ctx->out);
-		return AGENT_OK;
-	}
-	if (rc != AGENT_OK)
+	if (agent_parse_args(ctx, "household import", &spec, help, argc, argv, &rc))
 		return rc;
-	if (npos != 1) {
+	if (spec.nargs != 1) {
 		agent_err(_("'household import' needs a CSV file; e.g. 'household import danh-sach.csv'"));
 		return AGENT_USAGE;
 	}
@@ -337,7 +337,7 @@ int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 	memset(&im, 0, sizeof im);
 	im.ctx = ctx;
 	im.file = pos[0];
-	im.dry_run = opts[0].value != NULL;
+	im.dry_run = dry_run;
 	if (ctx->json && !(im.jout = open_memstream(&im.jbuf, &im.jlen))) {
 		agent_err(_("out of memory"));
 		proto_buf_release(&data);
@@ -346,7 +346,7 @@ int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 	agent_csv_init(&csv, data.data ? (const char *)data.data : "", data.len);
 	rc = agent_tx_begin(ctx);
 	if (rc == AGENT_OK) {
-		rc = run(&im, &csv, opts[1].value != NULL);
+		rc = run(&im, &csv, skip_bad);
 		if (rc == AGENT_OK && !im.dry_run)
 			rc = agent_tx_commit(ctx);
 		else

@@ -57,29 +57,25 @@ out:
 
 int agent_cmd_init(agent_ctx *ctx, int argc, char **argv)
 {
-	agent_opt opts[] = { { "commune", 1, NULL }, { "campaign", 1, NULL } };
+	const char *code_s = NULL, *camp_path = NULL;
+	const cli_opt opts[] = {
+		CLI_STRING("commune", &code_s, "CODE", NULL),
+		CLI_STRING("campaign", &camp_path, "FILE", NULL),
+	};
+	cli_spec spec = { CLI_TABLE(opts) };
 	char path[AGENT_PATH_MAX], err[512], hex[17];
-	const char *code_s, *camp_path;
 	proto_campaign camp;
 	const proto_unit *unit;
 	int64_t code;
-	size_t npos;
 	int rc;
 
 	memset(&camp, 0, sizeof camp);
-	rc = agent_parse_opts("init", argc, argv, opts, 2, NULL, 0, &npos);
-	if (rc == AGENT_HELP) {
-		help(ctx->out);
-		return AGENT_OK;
-	}
-	if (rc != AGENT_OK)
+	if (agent_parse_args(ctx, "init", &spec, help, argc, argv, &rc))
 		return rc;
-	code_s = opts[0].value;
 	if (!code_s) {
 		agent_err(_("option '--commune' is required; e.g. 'maiam-agent init --commune 31498'"));
 		return AGENT_USAGE;
 	}
-	camp_path = opts[1].value;
 	if (!camp_path) {
 		if (agent_data_path(DEFAULT_CAMPAIGN, path, sizeof path) != 0) {
 			agent_err(_("the data directory path is too long; set MAIAM_DATA_DIR"));
@@ -94,7 +90,7 @@ int agent_cmd_init(agent_ctx *ctx, int argc, char **argv)
 		return AGENT_FAIL;
 	}
 	rc = AGENT_USAGE;
-	unit = agent_parse_int(code_s, 1, 99999, &code) == 0 ? proto_units_find(&camp.units, (int)code)
+	unit = cli_parse_int(code_s, 1, 99999, &code) == 0 ? proto_units_find(&camp.units, (int)code)
 							       : NULL;
 	if (!unit || unit->level != PROTO_UNIT_COMMUNE) {
 		agent_err(_("--commune '%s' is not a commune of this campaign's province; see data/soc-trang-units.csv for the codes"),

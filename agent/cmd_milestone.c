@@ -64,25 +64,24 @@ static const char *out_of_order(const stages *s, int rank, const char *date, cha
 
 int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 {
-	agent_opt opts[] = { { "date", 1, NULL }, { "note", 1, NULL }, { "force", 1, NULL } };
+	const char *date_opt = NULL, *note = NULL, *force = NULL, *date, *ref, *column = NULL;
 	char *pos[2], today[11], err[512], why[512], full[40];
-	const char *date, *note, *force, *ref, *column = NULL;
+	const cli_opt opts[] = {
+		CLI_STRING("date", &date_opt, "YYYY-MM-DD", NULL),
+		CLI_STRING("note", &note, "TEXT", NULL),
+		CLI_STRING("force", &force, "REASON", NULL),
+	};
+	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 	proto_changeset cs;
 	agent_row row;
 	stages s;
 	proto_id hh, id;
 	proto_result r;
-	size_t npos;
 	int rank, rc;
 
-	rc = agent_parse_opts("milestone", argc, argv, opts, 3, pos, 2, &npos);
-	if (rc == AGENT_HELP) {
-		help(ctx->out);
-		return AGENT_OK;
-	}
-	if (rc != AGENT_OK)
+	if (agent_parse_args(ctx, "milestone", &spec, help, argc, argv, &rc))
 		return rc;
-	if (npos != 2) {
+	if (spec.nargs != 2) {
 		agent_err(_("'milestone' needs a household ID and a stage; e.g. 'milestone 7KQ2-15 roof --date 2023-07-20'"));
 		return AGENT_USAGE;
 	}
@@ -93,11 +92,9 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		return AGENT_USAGE;
 	}
 	agent_today(today);
-	date = opts[0].value ? opts[0].value : today;
-	note = opts[1].value;
-	force = opts[2].value;
+	date = date_opt ? date_opt : today;
 	if (agent_check_date(date, ctx->period_start, ctx->period_end, err, sizeof err) != 0) {
-		agent_err(_("--date: %s%s"), err, opts[0].value ? "" : _(" (no --date given: pass the day the stage was reached)"));
+		agent_err(_("--date: %s%s"), err, date_opt ? "" : _(" (no --date given: pass the day the stage was reached)"));
 		return AGENT_USAGE;
 	}
 	if (note && agent_check_text(PROTO_KIND_MILESTONE, PROTO_MS_NOTE, note, err, sizeof err) != 0) {

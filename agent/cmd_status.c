@@ -37,14 +37,17 @@ static int show_refused(void *arg, uint64_t seq, const char *when, const char *c
 	return 0;
 }
 
-static int no_args(const char *cmd, agent_ctx *ctx, int argc, char **argv, const char *helptext)
+static void status_help(FILE *f)
 {
-	size_t npos;
-	int rc = agent_parse_opts(cmd, argc, argv, NULL, 0, NULL, 0, &npos);
+	fputs(_("usage: maiam-agent status [--json]\n\n"
+		"Shows pending changes, the last export and sync, the commune and the key id.\n"), f);
+}
 
-	if (rc == AGENT_HELP)
-		fputs(helptext, ctx->out);
-	return rc;
+static void check_help(FILE *f)
+{
+	fputs(_("usage: maiam-agent check [--json]\n\n"
+		"Verifies the store: SQLite integrity, every sealed change-set signed and\n"
+		"chained, every recorded row with its change, nothing twice.\n"), f);
 }
 
 int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
@@ -52,12 +55,11 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 	char hex[17], last_export[40] = "", last_sync[40] = "", hub[256] = "";
 	agent_counts c;
 	refused_list refused = { ctx, 0 };
-	int rc = no_args("status", ctx, argc, argv,
-			 _("usage: maiam-agent status [--json]\n\n"
-			   "Shows pending changes, the last export and sync, the commune and the key id.\n"));
+	cli_spec spec = { 0 };
+	int rc;
 
-	if (rc != AGENT_OK)
-		return rc == AGENT_HELP ? AGENT_OK : rc;
+	if (agent_parse_args(ctx, "status", &spec, status_help, argc, argv, &rc))
+		return rc;
 	memset(&c, 0, sizeof c);
 	if (agent_store_counts(ctx, &c) != PROTO_OK) {
 		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
@@ -109,13 +111,11 @@ int agent_cmd_check(agent_ctx *ctx, int argc, char **argv)
 {
 	agent_check_report rep;
 	proto_result r;
-	int ok, rc = no_args("check", ctx, argc, argv,
-			     _("usage: maiam-agent check [--json]\n\n"
-			       "Verifies the store: SQLite integrity, every sealed change-set signed and\n"
-			       "chained, every recorded row with its change, nothing twice.\n"));
+	cli_spec spec = { 0 };
+	int ok, rc;
 
-	if (rc != AGENT_OK)
-		return rc == AGENT_HELP ? AGENT_OK : rc;
+	if (agent_parse_args(ctx, "check", &spec, check_help, argc, argv, &rc))
+		return rc;
 	r = agent_store_check(ctx, &rep);
 	if (r != PROTO_OK) {
 		agent_err_proto(_("cannot check the store"), r, _("check the key file and the disk"));

@@ -319,7 +319,7 @@ static long env_setting(const char *name, long lo, long hi, long def)
 	const char *v = getenv(name);
 	int64_t n;
 
-	return v && *v && agent_parse_int(v, lo, hi, &n) == 0 ? (long)n : def;
+	return v && *v && cli_parse_int(v, lo, hi, &n) == 0 ? (long)n : def;
 }
 
 static int pull_all(sync_run *s)
@@ -430,15 +430,11 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 	char line[sizeof when + 520], id[17];
 	agent_counts counts;
 	sync_run s;
-	size_t npos;
+	cli_spec spec = { 0 };
 	proto_result r;
-	int rc = agent_parse_opts("sync", argc, argv, NULL, 0, NULL, 0, &npos);
+	int rc;
 
-	if (rc == AGENT_HELP) {
-		help(ctx->out);
-		return AGENT_OK;
-	}
-	if (rc != AGENT_OK)
+	if (agent_parse_args(ctx, "sync", &spec, help, argc, argv, &rc))
 		return rc;
 	memset(&s, 0, sizeof s);
 	s.ctx = ctx;

@@ -124,14 +124,10 @@ static void view_help(FILE *f)
 int agent_hh_list(agent_ctx *ctx, int argc, char **argv)
 {
 	view v;
-	size_t npos;
-	int rc = agent_parse_opts("household list", argc, argv, NULL, 0, NULL, 0, &npos);
+	cli_spec spec = { 0 };
+	int rc;
 
-	if (rc == AGENT_HELP) {
-		view_help(ctx->out);
-		return AGENT_OK;
-	}
-	if (rc != AGENT_OK)
+	if (agent_parse_args(ctx, "household list", &spec, view_help, argc, argv, &rc))
 		return rc;
 	memset(&v, 0, sizeof v);
 	rc = show_all(ctx, &v, emit);
@@ -166,16 +162,14 @@ static int matches(agent_row *row, void *arg)
 int agent_hh_find(agent_ctx *ctx, int argc, char **argv)
 {
 	char *pos[8], text[1024];
+	cli_spec spec = { .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 	size_t npos, o = 0;
 	view v;
-	int rc = agent_parse_opts("household find", argc, argv, NULL, 0, pos, 8, &npos);
+	int rc;
 
-	if (rc == AGENT_HELP) {
-		view_help(ctx->out);
-		return AGENT_OK;
-	}
-	if (rc != AGENT_OK)
+	if (agent_parse_args(ctx, "household find", &spec, view_help, argc, argv, &rc))
 		return rc;
+	npos = spec.nargs;
 	if (npos == 0) {
 		agent_err(_("'household find' needs a text to look for; e.g. 'household find nguyen van an'"));
 		return AGENT_USAGE;
@@ -282,16 +276,12 @@ int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 	agent_row row;
 	proto_id id;
 	show_state st = { ctx, 0 };
-	size_t npos;
-	int rc = agent_parse_opts("household show", argc, argv, NULL, 0, pos, 1, &npos);
+	cli_spec spec = { .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
+	int rc;
 
-	if (rc == AGENT_HELP) {
-		view_help(ctx->out);
-		return AGENT_OK;
-	}
-	if (rc != AGENT_OK)
+	if (agent_parse_args(ctx, "household show", &spec, view_help, argc, argv, &rc))
 		return rc;
-	if (npos != 1) {
+	if (spec.nargs != 1) {
 		agent_err(_("'household show' needs the household ID; e.g. 'household show 7KQ2-15'"));
 		return AGENT_USAGE;
 	}

@@ -42,7 +42,7 @@ static long env_long(const char *name, long lo, long hi, long def)
 	const char *s = getenv(name);
 	int64_t v;
 
-	if (!s || !*s || agent_parse_int(s, lo, hi, &v) != 0)
+	if (!s || !*s || cli_parse_int(s, lo, hi, &v) != 0)
 		return def;
 	return (long)v;
 }
@@ -152,7 +152,7 @@ static int64_t header_num(const char *p, size_t len, const char *name)
 		k++;
 	memcpy(val, p, k);
 	val[k] = '\0';
-	return agent_parse_int(val, 0, INT64_MAX, &v) == 0 ? v : -1;
+	return cli_parse_int(val, 0, INT64_MAX, &v) == 0 ? v : -1;
 }
 
 static size_t on_header(char *p, size_t size, size_t nmemb, void *arg)

@@ -22,7 +22,7 @@ static int parse_serial(const char *s, uint64_t *out)
 {
 	int64_t v;
 
-	if (agent_parse_int(s, 1, INT64_MAX, &v) != 0 || *s == '-')
+	if (cli_parse_int(s, 1, INT64_MAX, &v) != 0 || *s == '-')
 		return -1;
 	*out = (uint64_t)v;
 	return 0;

@@ -149,7 +149,7 @@ static int load_meta(agent_ctx *ctx)
 	if (agent_meta_get(ctx, "key_id", buf, sizeof buf) != 0 ||
 	    meta_u64(ctx, "key_id", &ctx->key_id) != 0 ||
 	    agent_meta_get(ctx, "commune", buf, sizeof buf) != 0 ||
-	    agent_parse_int(buf, 1, 99999, &commune) != 0 ||
+	    cli_parse_int(buf, 1, 99999, &commune) != 0 ||
 	    agent_meta_get(ctx, "campaign", ctx->campaign, sizeof ctx->campaign) != 0 ||
 	    agent_meta_get(ctx, "period_start", ctx->period_start, sizeof ctx->period_start) != 0 ||
 	    agent_meta_get(ctx, "deadline", ctx->deadline, sizeof ctx->deadline) != 0 ||
@@ -261,7 +261,7 @@ int agent_store_open(agent_ctx *ctx)
 	if (open_db(ctx, path) != AGENT_OK)
 		return AGENT_FAIL;
 	if (agent_meta_get(ctx, "agent_schema", buf, sizeof buf) != 0 ||
-	    agent_parse_int(buf, 1, INT32_MAX, &version) != 0 || version > AGENT_SCHEMA_VERSION) {
+	    cli_parse_int(buf, 1, INT32_MAX, &version) != 0 || version > AGENT_SCHEMA_VERSION) {
 		agent_err(_("the store '%s' was made by a newer maiam-agent; install that version"), path);
 		goto fail;
 	}

@@ -151,7 +151,7 @@ int agent_hh_resolve_here(agent_ctx *ctx, const char *text, proto_id *out)
 		return AGENT_FAIL;
 	}
 	if (row.v[PROTO_HH_COMMUNE] &&
-	    agent_parse_int(row.v[PROTO_HH_COMMUNE], 1, 99999, &commune) == 0 &&
+	    cli_parse_int(row.v[PROTO_HH_COMMUNE], 1, 99999, &commune) == 0 &&
 	    commune != ctx->commune) {
 		agent_err(_("household '%s' has moved to commune %lld: it is recorded on that commune's laptops now"),
 			  text, (long long)commune);

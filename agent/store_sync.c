@@ -22,9 +22,9 @@ int agent_hub_load(agent_ctx *ctx, agent_hub_info *info)
 	    agent_meta_get(ctx, "agent_id", info->agent_id, sizeof info->agent_id) != 0 ||
 	    agent_meta_get(ctx, "scope_kind", info->scope_kind, sizeof info->scope_kind) != 0 ||
 	    agent_meta_get(ctx, "scope_code", buf, sizeof buf) != 0 ||
-	    agent_parse_int(buf, 1, 99999, &info->scope_code) != 0 ||
+	    cli_parse_int(buf, 1, 99999, &info->scope_code) != 0 ||
 	    agent_meta_get(ctx, "pull_cursor", buf, sizeof buf) != 0 ||
-	    agent_parse_int(buf, 0, INT64_MAX, &info->cursor) != 0)
+	    cli_parse_int(buf, 0, INT64_MAX, &info->cursor) != 0)
 		return -1;
 	return 1;
 }

@@ -228,7 +228,7 @@ int agent_check_amount(uint8_t kind, uint8_t field, const char *s, int64_t floor
 	if (proto_rules_range(kind, field, &lo, &hi) && floor > lo)
 		lo = floor;
 	/* digits only: "5.000.000" is five million to some and five to others */
-	if (agent_parse_int(s, INT64_MIN, INT64_MAX, &v.i) != 0 || strchr(s, '-') || v.i < lo) {
+	if (cli_parse_int(s, INT64_MIN, INT64_MAX, &v.i) != 0 || strchr(s, '-') || v.i < lo) {
 		snprintf(err, n, _("'%s' must be a whole number from %lld to %lld, digits only"), s,
 			 (long long)lo, (long long)hi);
 		return -1;
@@ -301,7 +301,7 @@ static int check_field(agent_hh *h, int field, char *v, char *err, size_t n)
 		strip_phone(v);
 		return judge_text(NULL, hh, (uint8_t)field, v, err, n);
 	case PROTO_HH_MEMBERS:
-		if (agent_parse_int(v, INT64_MIN, INT64_MAX, &num.i) != 0) {
+		if (cli_parse_int(v, INT64_MIN, INT64_MAX, &num.i) != 0) {
 			int64_t lo = 0, hi = 0;
 
 			proto_rules_range(hh, PROTO_HH_MEMBERS, &lo, &hi);

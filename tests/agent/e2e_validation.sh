@@ -58,6 +58,9 @@ expect 2 $ADD --name A --name B
 err_has "given twice"
 expect 2 $ADD --name
 err_has "needs a value"
+# "--name --note x" is a forgotten name, not a name "--note": say how to give such a value
+expect 2 $ADD --name --note x
+err_has "needs a value, not the option '--note'"; err_has "'--name=--note'"; err_one_line
 expect 2 household add --name "   " --hamlet Ap1 --members 3 --category poor
 err_has "--name"; err_has "empty"
 expect 2 household frobnicate
@@ -66,6 +69,10 @@ expect 0 status --json
 [ "$(json households)" = 0 ] || fail "a refused add recorded something"
 # at the bounds: accepted
 expect 0 --json $ADD --name "$(head -c 200 /dev/zero | tr '\0' x)" --condition "$(head -c 500 /dev/zero | tr '\0' x)"
+# "--x=v" is "--x v", for the globals too; "=" lets a value start with "--"
+expect 0 --home="$MAIAM_HOME" --json household add --name=--Lê --hamlet=Ap1 --members=3 --category=poor
+expect 0 household show "$(json ref)"
+out_has "--Lê"
 
 # the same national id twice names the other household
 expect 0 --json $ADD --name "Nguyễn Văn Ân" --national-id 094123456789
