@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "maiam/cli.h"
 #include "hub.h"
 
 static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json)
@@ -65,58 +66,38 @@ static int print_row(void *arg, int64_t token_id, const char *status, const hub_
 
 int hub_cmd_agent(int argc, char **argv)
 {
-	const char *dir = hub_default_dir(), *v, *sub = argc > 1 ? argv[1] : "", *target = NULL;
+	const char *dir = hub_default_dir(), *sub = argc > 1 ? argv[1] : "", *target = NULL;
 	hub_scope scope = { 0, 0 };
 	list_state ls = { 0, 0 };
-	char err[512];
+	char err[512], *pos[1];
 	hub_ctx ctx;
-	long code, ttl = HUB_TOKEN_TTL_S;
-	int i, o, rc;
+	int commune = 0, district = 0, ttl = HUB_TOKEN_TTL_S, is_add = strcmp(sub, "add") == 0;
+	int is_revoke = strcmp(sub, "revoke") == 0, rc;
+	const cli_opt add_opts[] = {
+		HUB_DIR_OPT(&dir),
+		CLI_FLAG("json", &ls.json, "the token as JSON"),
+		CLI_INT("commune", &commune, 1, 999999, "CODE", "the token enrols a laptop of this commune"),
+		CLI_INT("district", &district, 1, 999999, "CODE", "... or of any commune of this district"),
+		CLI_INT("ttl", &ttl, 1, 366 * 86400, "SECONDS", "how long the token stays valid (a week)"),
+	};
+	const cli_opt other_opts[] = { HUB_DIR_OPT(&dir), CLI_FLAG("json", &ls.json, "as JSON") };
+	cli_spec spec = is_add ? (cli_spec){ CLI_TABLE(add_opts) }
+			       : (cli_spec){ CLI_TABLE(other_opts), .args = pos, .maxargs = is_revoke };
 
-	if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "revoke")) {
+	if (!is_add && !is_revoke && strcmp(sub, "list")) {
 		hub_errorf("usage: maiam-hub agent add --commune CODE | --district CODE [--json];"
 			   " agent list [--json]; agent revoke ID");
 		return HUB_EXIT_USAGE;
 	}
-	for (i = 2; i < argc; i++) {
-		int kind = 0;
-		if ((o = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
-			if (o < 0)
-				return HUB_EXIT_USAGE;
-			dir = v;
-			continue;
-		}
-		if (strcmp(argv[i], "--json") == 0) {
-			ls.json = 1;
-			continue;
-		}
-		if ((o = hub_opt(argc, argv, &i, "--commune", &v)) != 0)
-			kind = HUB_SCOPE_COMMUNE;
-		else if ((o = hub_opt(argc, argv, &i, "--district", &v)) != 0)
-			kind = HUB_SCOPE_DISTRICT;
-		else if ((o = hub_opt(argc, argv, &i, "--ttl", &v)) != 0) {
-			if (o < 0 || hub_parse_int(v, 1, 366L * 86400, &ttl)) {
-				hub_errorf("--ttl takes seconds, 1 to a year");
-				return HUB_EXIT_USAGE;
-			}
-			continue;
-		}
-		if (o < 0)
-			return HUB_EXIT_USAGE;
-		if (kind && strcmp(sub, "add") == 0) {
-			if (scope.kind || hub_parse_int(v, 1, 999999, &code)) {
-				hub_errorf("give one --commune CODE or --district CODE (a number)");
-				return HUB_EXIT_USAGE;
-			}
-			scope.kind = kind;
-			scope.code = (int)code;
-		} else if (!kind && strcmp(sub, "revoke") == 0 && !target && argv[i][0] != '-') {
-			target = argv[i];
-		} else {
-			hub_errorf("unknown argument '%s' for 'agent %s'", argv[i], sub);
-			return HUB_EXIT_USAGE;
-		}
+	if (hub_parse_args("agent", is_revoke ? "ID" : "", &spec, argc - 1, argv + 1, &rc))
+		return rc;
+	if (commune && district) {
+		hub_errorf("give one --commune CODE or --district CODE, not both");
+		return HUB_EXIT_USAGE;
 	}
+	scope.kind = commune ? HUB_SCOPE_COMMUNE : district ? HUB_SCOPE_DISTRICT : 0;
+	scope.code = commune ? commune : district;
+	target = spec.nargs ? pos[0] : NULL;
 	if (strcmp(sub, "add") == 0 && !scope.kind) {
 		hub_errorf("agent add needs --commune CODE or --district CODE");
 		return HUB_EXIT_USAGE;

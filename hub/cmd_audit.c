@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "maiam/cli.h"
 #include "hub.h"
 
 #define AUDIT_MAX_PROBLEMS 50
@@ -312,20 +313,19 @@ int hub_cmd_audit(int argc, char **argv)
 	hub_ctx ctx;
 	audit a;
 	proto_buf summary;
-	int rc = HUB_EXIT_FAIL, attached = 0, opened = 0, in_txn = 0, o;
+	int rc = HUB_EXIT_FAIL, attached = 0, opened = 0, in_txn = 0;
+	const cli_opt opts[] = {
+		HUB_DIR_OPT(&dir),
+		CLI_FLAG("json", &a.json, "the result as JSON"),
+	};
+	cli_spec spec = { CLI_TABLE(opts) };
 
 	memset(&a, 0, sizeof(a));
 	if (argc < 2 || strcmp(argv[1], "verify") != 0)
 		return usage();
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			a.json = 1;
-		else if ((o = hub_opt(argc, argv, &i, "--dir", &dir)) != 0) {
-			if (o < 0)
-				return HUB_EXIT_USAGE;
-		} else
-			return usage();
-	}
+	if (hub_parse_args("audit", "", &spec, argc - 1, argv + 1, &rc))
+		return rc;
+	rc = HUB_EXIT_FAIL;
 	proto_buf_init(&a.report, 1 << 20);
 	proto_buf_init(&summary, 1 << 16);
 	if (hub_open(&ctx, dir, err, sizeof(err))) {

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "maiam/cli.h"
 #include "hub.h"
 
 typedef struct list_state {
@@ -120,44 +121,37 @@ out:
 
 int hub_cmd_household(int argc, char **argv)
 {
-	const char *dir = hub_default_dir(), *v, *sub = argc > 1 ? argv[1] : "";
+	const char *dir = hub_default_dir(), *sub = argc > 1 ? argv[1] : "";
 	const char *idarg = NULL, *reason = NULL;
 	list_state ls = { 0, 0 };
-	long commune = 0;
-	char err[512];
+	int commune = 0;
+	char err[512], *pos[1];
 	proto_id id = { 0, 0 };
 	hub_ctx ctx;
-	int i, o, rc = HUB_EXIT_OK, is_list = strcmp(sub, "list") == 0;
+	int rc = HUB_EXIT_OK, is_list = strcmp(sub, "list") == 0;
 	int is_decision = strcmp(sub, "approve") == 0 || strcmp(sub, "reject") == 0;
+	const cli_opt list_opts[] = {
+		HUB_DIR_OPT(&dir),
+		CLI_FLAG("json", &ls.json, "as JSON"),
+		CLI_INT("commune", &commune, 1, 999999, "CODE", "only the households of this commune"),
+	};
+	const cli_opt show_opts[] = { HUB_DIR_OPT(&dir) };
+	const cli_opt decision_opts[] = {
+		HUB_DIR_OPT(&dir),
+		CLI_STRING("reason", &reason, "TEXT", "why (the laptop shows it)"),
+	};
+	cli_spec spec = is_list	      ? (cli_spec){ CLI_TABLE(list_opts) }
+			: is_decision ? (cli_spec){ CLI_TABLE(decision_opts), .args = pos, .maxargs = 1 }
+				      : (cli_spec){ CLI_TABLE(show_opts), .args = pos, .maxargs = 1 };
 
 	if (!is_list && !is_decision && strcmp(sub, "show") != 0) {
 		hub_errorf("usage: maiam-hub household list [--commune CODE] [--json];"
 			   " household show ID; household approve|reject ID [--reason TEXT]");
 		return HUB_EXIT_USAGE;
 	}
-	for (i = 2; i < argc; i++) {
-		if ((o = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
-			if (o < 0)
-				return HUB_EXIT_USAGE;
-			dir = v;
-		} else if (is_list && strcmp(argv[i], "--json") == 0) {
-			ls.json = 1;
-		} else if (is_list && (o = hub_opt(argc, argv, &i, "--commune", &v)) != 0) {
-			if (o < 0 || hub_parse_int(v, 1, 999999, &commune)) {
-				hub_errorf("--commune takes a commune code (a number)");
-				return HUB_EXIT_USAGE;
-			}
-		} else if (is_decision && (o = hub_opt(argc, argv, &i, "--reason", &v)) != 0) {
-			if (o < 0)
-				return HUB_EXIT_USAGE;
-			reason = v;
-		} else if (!is_list && !idarg && argv[i][0] != '-') {
-			idarg = argv[i];
-		} else {
-			hub_errorf("unknown argument '%s' for 'household %s'", argv[i], sub);
-			return HUB_EXIT_USAGE;
-		}
-	}
+	if (hub_parse_args("household", is_list ? "" : "ID", &spec, argc - 1, argv + 1, &rc))
+		return rc;
+	idarg = spec.nargs ? pos[0] : NULL;
 	if (!is_list && (!idarg || hub_parse_household_id(idarg, &id))) {
 		hub_errorf("household %s needs an ID like 0123456789abcdef-12 (from 'household list')",
 			   sub);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "maiam/bundle.h"
+#include "maiam/cli.h"
 #include "hub.h"
 
 #define IMPORT_MAX_FILE ((size_t)1 << 30)
@@ -90,30 +91,21 @@ out:
 
 int hub_cmd_import(int argc, char **argv)
 {
-	const char *dir = hub_default_dir(), *v;
+	const char *dir = hub_default_dir();
 	char err[512];
 	hub_ctx ctx;
 	hub_limits limits;
-	int i, o, nfiles = 0, rejected = 0, rc = HUB_EXIT_OK;
-
+	size_t i, nfiles;
+	int rejected = 0, rc = HUB_EXIT_OK;
 	/* the same quotas as serve: the same options, the same defaults */
+	const cli_opt opts[] = { HUB_DIR_OPT(&dir), HUB_LIMITS_OPTS(&limits) };
+	/* the files are gathered in place, at the front of argv + 1 */
+	cli_spec spec = { CLI_TABLE(opts), .args = argv + 1, .maxargs = (size_t)(argc - 1) };
+
 	hub_limits_default(&limits);
-	for (i = 1; i < argc; i++) {
-		if ((o = hub_limits_opt(argc, argv, &i, &limits)) != 0) {
-			if (o < 0)
-				return HUB_EXIT_USAGE;
-		} else if ((o = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
-			if (o < 0)
-				return HUB_EXIT_USAGE;
-			dir = v;
-		} else if (argv[i][0] == '-') {
-			hub_errorf("unknown option '%s' for 'import': usage: maiam-hub import"
-				   " [--dir DIR] " HUB_LIMITS_USAGE " FILE...", argv[i]);
-			return HUB_EXIT_USAGE;
-		} else {
-			nfiles++;
-		}
-	}
+	if (hub_parse_args(NULL, "FILE...", &spec, argc, argv, &rc))
+		return rc;
+	nfiles = spec.nargs;
 	if (!nfiles) {
 		hub_errorf("import needs at least one bundle FILE (from 'maiam-agent export')");
 		return HUB_EXIT_USAGE;
@@ -123,12 +115,8 @@ int hub_cmd_import(int argc, char **argv)
 		hub_errorf("%s", err);
 		return HUB_EXIT_FAIL;
 	}
-	for (i = 1; i < argc; i++) {
-		if (argv[i][0] == '-') {
-			i++; /* every option takes a value */
-			continue;
-		}
-		if (import_file(&ctx, argv[i], &rejected)) {
+	for (i = 0; i < nfiles; i++) {
+		if (import_file(&ctx, spec.args[i], &rejected)) {
 			rc = HUB_EXIT_FAIL;
 			break;
 		}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "maiam/cli.h"
 #include "hub.h"
 
 #ifndef MAIAM_DATA_DIR
@@ -38,39 +39,25 @@ static int make_key(const char *path, uint64_t *id)
 
 int hub_cmd_init(int argc, char **argv)
 {
-	const char *dir = hub_default_dir(), *campaign_arg = NULL, *hosts[MAX_HOSTS], *v;
+	const char *dir = hub_default_dir(), *campaign_arg = NULL, *hosts[MAX_HOSTS];
 	char campaign_path[PATH_MAX], def[PATH_MAX], path[PATH_MAX], err[512], have[80], hex[17];
 	const char *data = getenv("MAIAM_DATA_DIR");
 	proto_campaign campaign;
 	hub_ctx ctx;
-	size_t nhosts = 0;
+	cli_list host_list = { hosts, CLI_ARRAY_SIZE(hosts), 0 };
 	uint64_t key_id = 0;
-	int i, rc = HUB_EXIT_FAIL, loaded = 0, o;
+	int rc = HUB_EXIT_FAIL, loaded = 0, usage_rc;
+	const cli_opt opts[] = {
+		HUB_DIR_OPT(&dir),
+		CLI_STRING("campaign", &campaign_arg, "FILE",
+			   "the campaign (default: campaigns/soc-trang-2023.campaign)"),
+		CLI_LIST("host", &host_list, "NAME|IP", "a name the server certificate covers (repeatable)"),
+	};
+	cli_spec spec = { CLI_TABLE(opts) };
 
 	memset(&ctx, 0, sizeof(ctx));
-	for (i = 1; i < argc; i++) {
-		if ((o = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
-			if (o < 0)
-				return HUB_EXIT_USAGE;
-			dir = v;
-		} else if ((o = hub_opt(argc, argv, &i, "--campaign", &v)) != 0) {
-			if (o < 0)
-				return HUB_EXIT_USAGE;
-			campaign_arg = v;
-		} else if ((o = hub_opt(argc, argv, &i, "--host", &v)) != 0) {
-			if (o < 0)
-				return HUB_EXIT_USAGE;
-			if (nhosts == MAX_HOSTS) {
-				hub_errorf("at most %d --host values", MAX_HOSTS);
-				return HUB_EXIT_USAGE;
-			}
-			hosts[nhosts++] = v;
-		} else {
-			hub_errorf("unknown argument '%s' for 'init': usage: maiam-hub init --dir DIR"
-				   " [--campaign FILE] [--host NAME|IP ...]", argv[i]);
-			return HUB_EXIT_USAGE;
-		}
-	}
+	if (hub_parse_args(NULL, "", &spec, argc, argv, &usage_rc))
+		return usage_rc;
 	if (!campaign_arg) {
 		snprintf(def, sizeof(def), "%s/campaigns/soc-trang-2023.campaign",
 			 data && *data ? data : MAIAM_DATA_DIR);
@@ -121,7 +108,7 @@ int hub_cmd_init(int argc, char **argv)
 		hub_errorf("cannot write the hub database: %s", sqlite3_errmsg(ctx.db));
 		goto out;
 	}
-	if (hub_tls_init(dir, hosts, nhosts, err, sizeof(err))) {
+	if (hub_tls_init(dir, hosts, host_list.n, err, sizeof(err))) {
 		hub_errorf("%s", err);
 		goto out;
 	}

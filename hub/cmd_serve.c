@@ -5,84 +5,50 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "maiam/cli.h"
 #include "hub.h"
 
 int hub_cmd_serve(int argc, char **argv)
 {
-	const char *dir = hub_default_dir(), *v;
+	const char *dir = hub_default_dir();
 	hub_serve_opts opts = { "127.0.0.1:8443", 512, 10, 60, 30, { 0, 0, 0, 0, 0, 0, 0 } };
 	char err[512];
 	hub_ctx ctx;
 	hub_limits limits;
-	long n;
-	int i, o, rc;
+	int rc;
+	const cli_opt options[] = {
+		HUB_DIR_OPT(&dir),
+		CLI_STRING("listen", &opts.listen, "ADDR:PORT", "where to listen (127.0.0.1:8443)"),
+		CLI_INT("max-conns", &opts.max_conns, 1, 100000, "N", "connections open at once (512)"),
+		CLI_INT("header-timeout", &opts.header_deadline_s, 1, 3600, "S",
+			"seconds for a request's headers (10)"),
+		CLI_INT("idle-timeout", &opts.idle_timeout_s, 1, 3600, "S",
+			"seconds a silent connection is kept (60)"),
+		CLI_INT("drain", &opts.drain_s, 1, 3600, "S", "seconds SIGTERM waits for work in flight (30)"),
+		/* the limits at the door (docs/HUB.md) */
+		CLI_INT("anon-deadline", &opts.door.anon_deadline_s, 1, 3600, "S",
+			"seconds for a whole anonymous request (30)"),
+		CLI_INT("anon-grace", &opts.door.anon_grace_s, 1, 3600, "S",
+			"seconds before --anon-min-rate applies (5)"),
+		CLI_INT("anon-min-rate", &opts.door.anon_min_rate, 0, 1 << 20, "B",
+			"bytes/s an anonymous request must keep up, 0: off (64)"),
+		CLI_INT("max-conns-per-addr", &opts.door.max_per_addr, 1, 100000, "N",
+			"anonymous connections per client address (32)"),
+		CLI_INT("max-conns-per-key", &opts.door.max_per_key, 1, 1000, "N",
+			"connections per agent key (4)"),
+		CLI_INT("enroll-rate", &opts.door.enroll_per_min, 1, 100000, "N",
+			"enrolments per client address a minute (10)"),
+		CLI_INT("max-buffered", &opts.door.max_buffered_mib, 1, 1 << 20, "MIB",
+			"request bodies held at once, all connections (256)"),
+		/* the per-agent quotas of ingest (docs/HUB.md) */
+		HUB_LIMITS_OPTS(&limits),
+	};
+	cli_spec spec = { CLI_TABLE(options) };
 
 	hub_limits_default(&limits);
 	hub_door_defaults(&opts.door);
-
-	for (i = 1; i < argc; i++) {
-		int *target = NULL;
-		long lo = 1, hi = 3600;
-
-		/* issue 9: the per-agent quotas of ingest (docs/HUB.md) */
-		if ((o = hub_limits_opt(argc, argv, &i, &limits)) != 0) {
-			if (o < 0)
-				return HUB_EXIT_USAGE;
-			continue;
-		}
-
-		if ((o = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
-			if (o < 0)
-				return HUB_EXIT_USAGE;
-			dir = v;
-			continue;
-		}
-		if ((o = hub_opt(argc, argv, &i, "--listen", &v)) != 0) {
-			if (o < 0)
-				return HUB_EXIT_USAGE;
-			opts.listen = v;
-			continue;
-		}
-		if ((o = hub_opt(argc, argv, &i, "--max-conns", &v)) != 0)
-			target = &opts.max_conns, hi = 100000;
-		else if ((o = hub_opt(argc, argv, &i, "--header-timeout", &v)) != 0)
-			target = &opts.header_deadline_s;
-		else if ((o = hub_opt(argc, argv, &i, "--idle-timeout", &v)) != 0)
-			target = &opts.idle_timeout_s;
-		else if ((o = hub_opt(argc, argv, &i, "--drain", &v)) != 0)
-			target = &opts.drain_s;
-		/* issue 9: server: the limits at the door (docs/HUB.md) */
-		else if ((o = hub_opt(argc, argv, &i, "--anon-deadline", &v)) != 0)
-			target = &opts.door.anon_deadline_s;
-		else if ((o = hub_opt(argc, argv, &i, "--anon-grace", &v)) != 0)
-			target = &opts.door.anon_grace_s;
-		else if ((o = hub_opt(argc, argv, &i, "--anon-min-rate", &v)) != 0)
-			target = &opts.door.anon_min_rate, lo = 0, hi = 1 << 20;
-		else if ((o = hub_opt(argc, argv, &i, "--max-conns-per-addr", &v)) != 0)
-			target = &opts.door.max_per_addr, hi = 100000;
-		else if ((o = hub_opt(argc, argv, &i, "--max-conns-per-key", &v)) != 0)
-			target = &opts.door.max_per_key, hi = 1000;
-		else if ((o = hub_opt(argc, argv, &i, "--enroll-rate", &v)) != 0)
-			target = &opts.door.enroll_per_min, hi = 100000;
-		else if ((o = hub_opt(argc, argv, &i, "--max-buffered", &v)) != 0)
-			target = &opts.door.max_buffered_mib, hi = 1 << 20;
-		/* end issue 9: server */
-		if (o < 0)
-			return HUB_EXIT_USAGE;
-		if (!target) {
-			hub_errorf("unknown argument '%s' for 'serve': usage: maiam-hub serve --dir DIR"
-				   " [--listen ADDR:PORT] [--max-conns N] [--header-timeout S]"
-				   " [--idle-timeout S] [--drain S] [--anon-deadline S] [--anon-grace S]"
-				   " [--anon-min-rate B] [--max-conns-per-addr N] [--max-conns-per-key N]"
-				   " [--enroll-rate N] [--max-buffered MIB] " HUB_LIMITS_USAGE, argv[i]);
-			return HUB_EXIT_USAGE;
-		}
-		if (hub_parse_int(v, lo, hi, &n)) {
-			hub_errorf("'%s' for '%s' is not a number from %ld to %ld", v, argv[i - 1], lo, hi);
-			return HUB_EXIT_USAGE;
-		}
-		*target = (int)n;
-	}
+	if (hub_parse_args(NULL, "", &spec, argc, argv, &rc))
+		return rc;
 	/* Before SQLite starts: no memory statistics. With them every SQLite
 	 * allocation takes one process-wide mutex, which the writer, opener,
 	 * reader and checkpointer threads would all queue on (the writer spent

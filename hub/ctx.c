@@ -1,12 +1,13 @@
 /*
  * ctx.c - opening an initialised hub directory (database, hub key, campaign)
- * and the small helpers every command shares: paths, errors, number parsing.
+ * and the small helpers every command shares: paths, errors, the commands'
+ * side of the option parser (maiam/cli.h).
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "maiam/cli.h"
 #include "hub.h"
 
 void hub_errorf(const char *fmt, ...)
@@ -24,21 +25,6 @@ int hub_path(const hub_ctx *ctx, const char *name, char *out, size_t outlen)
 {
 	int n = snprintf(out, outlen, "%s/%s", ctx->dir, name);
 	return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
-}
-
-int hub_parse_int(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 int hub_parse_keyid(const char *s, uint64_t *out)
@@ -147,26 +133,93 @@ const char *hub_default_dir(void)
 	return d && *d ? d : ".";
 }
 
-int hub_opt(int argc, char **argv, int *i, const char *name, const char **value)
+/* --help: the usage line, then one line per option. */
+static void show_help(const char *cmd, const char *operands, const cli_spec *spec)
 {
-	if (strcmp(argv[*i], name) != 0)
-		return 0;
-	if (*i + 1 >= argc || !argv[*i + 1][0]) {
-		hub_errorf("option '%s' needs a value", name);
-		*value = NULL;
-		return -1;
+	char line[1024], opt[64];
+
+	printf("usage: maiam-hub %s %s%s%s\n", cmd,
+	       cli_usage(spec->opts, spec->nopts, line, sizeof(line)), *operands ? " " : "",
+	       operands);
+	for (size_t i = 0; i < spec->nopts; i++) {
+		const cli_opt *o = &spec->opts[i];
+
+		snprintf(opt, sizeof(opt), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		printf("  %-26s %s\n", opt, o->help ? o->help : "");
 	}
-	*value = argv[++*i];
+}
+
+static void say(const char *cmd, const char *operands, const cli_spec *spec, const cli_error *e)
+{
+	const char *name = e->opt ? e->opt->name : "";
+	char line[1024];
+
+	switch (e->code) {
+	case CLI_E_UNKNOWN:
+	case CLI_E_EXTRA:
+		hub_errorf("%s '%s' for '%s': usage: maiam-hub %s %s%s%s",
+			   e->code == CLI_E_UNKNOWN ? "unknown option" : "unexpected argument", e->word,
+			   cmd, cmd, cli_usage(spec->opts, spec->nopts, line, sizeof(line)),
+			   *operands ? " " : "", operands);
+		break;
+	case CLI_E_TWICE:
+		hub_errorf("option '--%s' given twice: give it once", name);
+		break;
+	case CLI_E_FLAG_VALUE:
+		hub_errorf("option '--%s' takes no value: remove '=%s'", name, e->value);
+		break;
+	case CLI_E_NO_VALUE:
+		hub_errorf("option '--%s' needs a value", name);
+		break;
+	case CLI_E_OPTION_VALUE:
+		hub_errorf("option '--%s' needs a value, not the option '%s': for a value that starts"
+			   " with '--' write '--%s=%s'", name, e->value, name, e->value);
+		break;
+	case CLI_E_NOT_INT:
+		hub_errorf("'%s' for '--%s' is not a number from %lld to %lld", e->value, name,
+			   (long long)e->opt->lo, (long long)e->opt->hi);
+		break;
+	case CLI_E_CHOICE:
+		hub_errorf("--%s '%s' is not one of %s", name, e->value,
+			   cli_choices_join(e->opt->choices, line, sizeof(line)));
+		break;
+	case CLI_E_LIST_FULL:
+		hub_errorf("at most %zu --%s values", e->opt->to.list->max, name);
+		break;
+	case CLI_E_NONE:
+		break;
+	}
+}
+
+int hub_parse_args(const char *group, const char *operands, cli_spec *spec, int argc, char **argv,
+		   int *exit_code)
+{
+	char cmd[64];
+	cli_error err;
+	cli_status st;
+
+	snprintf(cmd, sizeof(cmd), "%s%s%s", group ? group : "", group ? " " : "", argv[0]);
+	spec->flags |= CLI_NONEMPTY;
+	st = cli_parse(spec, argc - 1, argv + 1, &err);
+	if (st == CLI_OK)
+		return 0;
+	if (st == CLI_HELP) {
+		show_help(cmd, operands, spec);
+		*exit_code = HUB_EXIT_OK;
+	} else {
+		say(cmd, operands, spec, &err);
+		*exit_code = HUB_EXIT_USAGE;
+	}
 	return 1;
 }
 
 int hub_parse_household_id(const char *s, proto_id *out)
 {
-	long serial;
+	int64_t serial;
 
 	if (!s || strlen(s) < 18 || s[16] != '-')
 		return -1;
-	if (proto_key_id_parse(s, &out->origin) || hub_parse_int(s + 17, 1, 0x7fffffffffffffffL, &serial))
+	if (proto_key_id_parse(s, &out->origin) || cli_parse_int(s + 17, 1, INT64_MAX, &serial))
 		return -1;
 	out->serial = (uint64_t)serial;
 	return 0;

@@ -55,12 +55,20 @@ int hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen);
 void hub_close(hub_ctx *ctx);
 /* Print "maiam-hub: <msg>" on stderr. */
 void hub_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Parse an unsigned decimal in [lo, hi]; -1 if s is anything else. */
-int hub_parse_int(const char *s, long lo, long hi, long *out);
 /* --dir default: $MAIAM_HUB_DIR, else the current directory. */
 const char *hub_default_dir(void);
-/* argv[*i] == name: take its value (1), missing value (-1, reported); else 0. */
-int hub_opt(int argc, char **argv, int *i, const char *name, const char **value);
+/*
+ * Parse a command's words after argv[0] (argv[0], after group if not NULL,
+ * names the command in messages: "agent add"; operands names its positional arguments in the usage, "" if none)
+ * against spec, whose empty values count as missing. Returns 0 to go on, or
+ * 1 with *exit_code: HUB_EXIT_OK after --help (usage and options on stdout),
+ * HUB_EXIT_USAGE after saying the mistake on stderr.
+ */
+struct cli_spec; /* maiam/cli.h, included by the commands that parse */
+int hub_parse_args(const char *group, const char *operands, struct cli_spec *spec, int argc,
+		   char **argv, int *exit_code);
+/* The --dir option every command takes (default: hub_default_dir()). */
+#define HUB_DIR_OPT(p) CLI_STRING("dir", (p), "DIR", "the hub directory (default $MAIAM_HUB_DIR, else .)")
 /* Household id as "ORIGINHEX-SERIAL" (the form listings print). */
 int hub_parse_household_id(const char *s, proto_id *out);
 /* 16 hex digits -> key id; -1 if not exactly that. */
@@ -302,12 +310,19 @@ void hub_limits_default(hub_limits *l);
  * (serve, import). NEEDSWORK: belongs in the split hub_ctx (next issue). */
 void hub_limits_set(const hub_limits *l);
 const hub_limits *hub_limits_get(void);
-/* argv[*i] is one of the quota options (--max-records N, --max-sealed-bytes N,
- * --max-text-bytes N, --day-records N, --day-bytes N): 1 taken, 0 not one of
- * them, -1 bad value (reported). */
-int hub_limits_opt(int argc, char **argv, int *i, hub_limits *l);
-#define HUB_LIMITS_USAGE "[--max-records N] [--max-sealed-bytes N] [--max-text-bytes N]" \
-	" [--day-records N] [--day-bytes N]"
+/* The quota options serve and import share, as entries of their option
+ * tables (maiam/cli.h) writing into *l. */
+#define HUB_LIMITS_OPTS(l) \
+	CLI_UINT32("max-records", &(l)->max_records, 1, PROTO_MAX_RECORDS, "N", \
+		   "records in one change-set"), \
+	CLI_SIZE("max-sealed-bytes", &(l)->max_sealed, 1, HUB_MAX_BODY, "N", \
+		 "bytes of one sealed change-set"), \
+	CLI_SIZE("max-text-bytes", &(l)->max_text, 1, HUB_MAX_DECODED_TEXT, "N", \
+		 "text bytes one change-set decodes to"), \
+	CLI_INT64("day-records", &(l)->day_records, 1, 1000000000L, "N", \
+		  "records one agent may send a day"), \
+	CLI_INT64("day-bytes", &(l)->day_bytes, 1, 0x7fffffffL, "N", \
+		  "sealed bytes one agent may send a day")
 /* Text bytes the records of cs decode to. */
 size_t hub_changeset_text_bytes(const proto_changeset *cs);
 /* Seconds from t to the next midnight in Vietnam (UTC+7). */

@@ -1,8 +1,9 @@
 /*
  * ingest_limits.c - the per-agent quotas of ingest (docs/HUB.md, "Quotas at
- * ingest"): their defaults, the options serve and import share to set them,
- * and the measures they need (decoded text of a change-set, time to the next
- * day in Vietnam, where the daily counters roll over).
+ * ingest"): their defaults (HUB_LIMITS_OPTS in hub.h are the options serve
+ * and import share to set them), and the measures they need (decoded text of
+ * a change-set, time to the next day in Vietnam, where the daily counters
+ * roll over).
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,46 +29,6 @@ void hub_limits_set(const hub_limits *l)
 const hub_limits *hub_limits_get(void)
 {
 	return &limits;
-}
-
-int hub_limits_opt(int argc, char **argv, int *i, hub_limits *l)
-{
-	static const struct {
-		const char *name;
-		long hi;
-	} opts[] = {
-		{ "--max-records", (long)PROTO_MAX_RECORDS },
-		{ "--max-sealed-bytes", (long)HUB_MAX_BODY },
-		{ "--max-text-bytes", (long)HUB_MAX_DECODED_TEXT },
-		{ "--day-records", 1000000000L },
-		{ "--day-bytes", 0x7fffffffL },
-	};
-	const char *v;
-	long n;
-	size_t k;
-	int o;
-
-	for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
-		o = hub_opt(argc, argv, i, opts[k].name, &v);
-		if (o == 0)
-			continue;
-		if (o < 0)
-			return -1;
-		if (hub_parse_int(v, 1, opts[k].hi, &n)) {
-			hub_errorf("'%s' for '%s' is not a number from 1 to %ld", v, opts[k].name,
-				   opts[k].hi);
-			return -1;
-		}
-		switch (k) {
-		case 0: l->max_records = (uint32_t)n; break;
-		case 1: l->max_sealed = (size_t)n; break;
-		case 2: l->max_text = (size_t)n; break;
-		case 3: l->day_records = n; break;
-		default: l->day_bytes = n; break;
-		}
-		return 1;
-	}
-	return 0;
 }
 
 size_t hub_changeset_text_bytes(const proto_changeset *cs)

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "maiam/cli.h"
 #include "hub.h"
 #include "report/report.h"
 
@@ -33,7 +34,7 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: maiam-hub COMMAND [ARGS]   (every command takes --dir DIR,"
 		   " default $MAIAM_HUB_DIR or .)\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < CLI_ARRAY_SIZE(commands); i++)
 		fprintf(f, "  maiam-hub %s\n", commands[i].help);
 }
 
@@ -49,7 +50,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return HUB_EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < CLI_ARRAY_SIZE(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
 	hub_errorf("'%s' is not a command: see 'maiam-hub --help'", argv[1]);

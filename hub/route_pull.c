@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "maiam/cli.h"
 #include "hub.h"
 
 typedef struct skipped_row {
@@ -216,12 +217,12 @@ out:
 /* The only parameter is after=<decimal>; anything else is refused. */
 static int parse_after(const char *query, int64_t *after)
 {
-	long v;
+	int64_t v;
 
 	*after = 0;
 	if (!query[0])
 		return 0;
-	if (strncmp(query, "after=", 6) != 0 || hub_parse_int(query + 6, 0, 0x7fffffffffffffffL, &v))
+	if (strncmp(query, "after=", 6) != 0 || cli_parse_int(query + 6, 0, INT64_MAX, &v))
 		return -1;
 	*after = v;
 	return 0;

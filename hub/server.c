@@ -23,6 +23,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
 #include <openssl/ssl.h>
+#include "maiam/cli.h"
 #include "server_int.h"
 
 typedef struct route {
@@ -318,10 +319,10 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
 static int split_listen(const char *listen, char *host, size_t hostlen, unsigned short *port)
 {
 	const char *colon = strrchr(listen, ':');
-	long p;
+	int64_t p;
 
 	if (!colon || colon == listen || (size_t)(colon - listen) >= hostlen ||
-	    hub_parse_int(colon + 1, 0, 65535, &p))
+	    cli_parse_int(colon + 1, 0, 65535, &p))
 		return -1;
 	memcpy(host, listen, (size_t)(colon - listen));
 	host[colon - listen] = '\0';

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/rand.h>
+#include "maiam/cli.h"
 #include "hub.h"
 #include "store_int.h"
 
@@ -401,7 +402,7 @@ int hub_agent_revoke(sqlite3 *db, const char *id, int64_t now)
 {
 	sqlite3_stmt *st = NULL;
 	uint64_t key;
-	long num;
+	int64_t num;
 	int rc = -1;
 
 	if (hub_parse_keyid(id, &key) == 0) {
@@ -409,7 +410,7 @@ int hub_agent_revoke(sqlite3 *db, const char *id, int64_t now)
 		if (!st)
 			return -1;
 		sqlite3_bind_int64(st, 2, proto_u2i(key));
-	} else if (hub_parse_int(id, 1, 0x7fffffffL, &num) == 0) {
+	} else if (cli_parse_int(id, 1, 0x7fffffffL, &num) == 0) {
 		/* a token number: revoke the token and the agent enrolled with it */
 		st = prep(db, "UPDATE hub_token SET revoked = ? WHERE id = ? AND revoked IS NULL");
 		if (!st)

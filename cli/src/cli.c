@@ -76,6 +76,26 @@ char *cli_choices_join(const char *const *choices, char *out, size_t outlen)
 	return out;
 }
 
+char *cli_usage(const cli_opt *opts, size_t nopts, char *out, size_t outlen)
+{
+	size_t used = 0;
+
+	if (outlen)
+		out[0] = '\0';
+	for (size_t i = 0; i < nopts && used < outlen; i++) {
+		const cli_opt *o = &opts[i];
+		int n = snprintf(out + used, outlen - used, "%s[--%s%s%s%s]", i ? " " : "", o->name,
+				 o->kind == CLI_KIND_FLAG ? "" : " ",
+				 o->kind == CLI_KIND_FLAG ? "" : o->arg ? o->arg : "VALUE",
+				 o->kind == CLI_KIND_LIST ? " ..." : "");
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return out;
+}
+
 /* Write one value where its option says. */
 static cli_status store(const cli_opt *o, const char *word, const char *value, cli_error *err)
 {

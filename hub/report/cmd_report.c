@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
+#include "maiam/cli.h"
 #include "hub.h"
 #include "report_int.h"
 
@@ -35,98 +36,51 @@ static int open_hub(hub_ctx *ctx, const char *dir)
 	return 0;
 }
 
-static int parse_kind(const char *s, hub_report_kind *k)
-{
-	static const char *const names[] = { "progress", "awards", "funds", "reconcile" };
-	int i;
-
-	for (i = 0; i < 4; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*k = (hub_report_kind)i;
-			return 0;
-		}
-	return -1;
-}
-
-static int parse_format(const char *s, hub_report_format *f)
-{
-	static const char *const names[] = { "table", "csv", "json", "html" };
-	int i;
-
-	for (i = 0; i < 4; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*f = (hub_report_format)i;
-			return 0;
-		}
-	return -1;
-}
-
 int hub_report_cmd(int argc, char **argv)
 {
-	const char *dir = hub_default_dir(), *v;
+	/* in the order of hub_report_kind and hub_report_format */
+	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile", NULL };
+	static const char *const formats[] = { "table", "csv", "json", "html", NULL };
+	static const char *const groupings[] = { "commune", "district", NULL };
+	const char *dir = hub_default_dir(), *as_of = NULL;
 	hub_report_opts o;
 	proto_buf out;
 	char err[512];
 	hub_ctx ctx;
-	int i, r, rc = HUB_EXIT_FAIL;
+	int kind, format = -1, json = 0, by = -1, rc = HUB_EXIT_FAIL;
+	const cli_opt opts[] = {
+		HUB_DIR_OPT(&dir),
+		CLI_CHOICE("format", &format, formats, "table|csv|json|html", "the output (table)"),
+		CLI_FLAG("json", &json, "the same as --format json"),
+		CLI_STRING("as-of", &as_of, "YYYY-MM-DD", "the day counted to (today in Vietnam)"),
+		CLI_CHOICE("by", &by, groupings, "commune|district", "progress: one row per commune"),
+		CLI_FLAG("all", &o.all, "reconcile: resolved items too"),
+		CLI_INT64("limit", &o.limit, 1, 1000000, "N", "reconcile: items per page"),
+		CLI_INT64("page", &o.page, 1, 1000000000, "N", "reconcile: which page, from 1"),
+	};
+	cli_spec spec = { CLI_TABLE(opts) };
 
 	memset(&o, 0, sizeof(o));
-	if (argc < 2 || parse_kind(argv[1], &o.kind)) {
+	kind = argc < 2 ? -1 : cli_choice(kinds, argv[1]);
+	if (kind < 0) {
 		hub_errorf("%s", report_usage);
 		return HUB_EXIT_USAGE;
 	}
-	for (i = 2; i < argc; i++) {
-		if ((r = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
-			if (r < 0)
-				return HUB_EXIT_USAGE;
-			dir = v;
-		} else if ((r = hub_opt(argc, argv, &i, "--format", &v)) != 0) {
-			if (r < 0)
-				return HUB_EXIT_USAGE;
-			if (parse_format(v, &o.format)) {
-				hub_errorf("--format '%s' is not one of table, csv, json, html", v);
-				return HUB_EXIT_USAGE;
-			}
-		} else if ((r = hub_opt(argc, argv, &i, "--as-of", &v)) != 0) {
-			if (r < 0)
-				return HUB_EXIT_USAGE;
-			if (!hub_report_valid_date(v)) {
-				hub_errorf("--as-of '%s' is not a date: write it as YYYY-MM-DD", v);
-				return HUB_EXIT_USAGE;
-			}
-			snprintf(o.as_of, sizeof(o.as_of), "%s", v);
-		} else if ((r = hub_opt(argc, argv, &i, "--by", &v)) != 0) {
-			if (r < 0)
-				return HUB_EXIT_USAGE;
-			if (strcmp(v, "commune") != 0 && strcmp(v, "district") != 0) {
-				hub_errorf("--by '%s' is not 'commune' or 'district'", v);
-				return HUB_EXIT_USAGE;
-			}
-			o.by_commune = strcmp(v, "commune") == 0;
-		} else if ((r = hub_opt(argc, argv, &i, "--limit", &v)) != 0 ||
-			   (r = hub_opt(argc, argv, &i, "--page", &v)) != 0) {
-			long n;
-			int is_limit = strcmp(argv[i - 1], "--limit") == 0;
-			if (r < 0)
-				return HUB_EXIT_USAGE;
-			if (hub_parse_int(v, 1, is_limit ? 1000000L : 1000000000L, &n)) {
-				hub_errorf("%s '%s' is not a number from 1 to %s", argv[i - 1], v,
-					   is_limit ? "1000000" : "1000000000");
-				return HUB_EXIT_USAGE;
-			}
-			if (is_limit)
-				o.limit = n;
-			else
-				o.page = n;
-		} else if (strcmp(argv[i], "--json") == 0) {
-			o.format = HUB_FMT_JSON;
-		} else if (strcmp(argv[i], "--all") == 0) {
-			o.all = 1;
-		} else {
-			hub_errorf("unknown argument '%s' for 'report': %s", argv[i], report_usage);
-			return HUB_EXIT_USAGE;
-		}
+	o.kind = (hub_report_kind)kind;
+	if (hub_parse_args("report", "", &spec, argc - 1, argv + 1, &rc))
+		return rc;
+	rc = HUB_EXIT_FAIL;
+	if (json)
+		o.format = HUB_FMT_JSON;
+	if (format >= 0)
+		o.format = (hub_report_format)format;
+	if (as_of && !hub_report_valid_date(as_of)) {
+		hub_errorf("--as-of '%s' is not a date: write it as YYYY-MM-DD", as_of);
+		return HUB_EXIT_USAGE;
 	}
+	if (as_of)
+		snprintf(o.as_of, sizeof(o.as_of), "%s", as_of);
+	o.by_commune = by == 0;
 	if (o.by_commune && o.kind != HUB_REPORT_PROGRESS) {
 		hub_errorf("--by commune applies to 'report progress' only");
 		return HUB_EXIT_USAGE;
@@ -203,45 +157,30 @@ out:
 
 int hub_reconcile_cmd(int argc, char **argv)
 {
-	const char *dir = hub_default_dir(), *v, *id = NULL, *note = NULL, *keep = NULL;
+	static const char *const keeps[] = { "winner", "loser", NULL };
+	const char *dir = hub_default_dir(), *id = NULL, *note = NULL, *keep = NULL;
 	const char *by = getenv("USER");
-	char err[512];
+	char err[512], *pos[1];
 	hub_ctx ctx;
-	int i, r, rc = HUB_EXIT_FAIL;
+	int r, kept = -1, rc = HUB_EXIT_FAIL;
+	const cli_opt opts[] = {
+		HUB_DIR_OPT(&dir),
+		CLI_STRING("note", &note, "TEXT", "how it was settled (required)"),
+		CLI_CHOICE("keep", &kept, keeps, "winner|loser", "which value stays"),
+		CLI_STRING("by", &by, "NAME", "who settled it (default $USER)"),
+	};
+	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 
 	if (argc < 2 || strcmp(argv[1], "resolve") != 0) {
 		hub_errorf("usage: maiam-hub reconcile resolve ID --note TEXT [--keep winner|loser]"
 			   " [--by NAME] [--dir DIR]");
 		return HUB_EXIT_USAGE;
 	}
-	for (i = 2; i < argc; i++) {
-		if ((r = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
-			if (r < 0)
-				return HUB_EXIT_USAGE;
-			dir = v;
-		} else if ((r = hub_opt(argc, argv, &i, "--note", &v)) != 0) {
-			if (r < 0)
-				return HUB_EXIT_USAGE;
-			note = v;
-		} else if ((r = hub_opt(argc, argv, &i, "--by", &v)) != 0) {
-			if (r < 0)
-				return HUB_EXIT_USAGE;
-			by = v;
-		} else if ((r = hub_opt(argc, argv, &i, "--keep", &v)) != 0) {
-			if (r < 0)
-				return HUB_EXIT_USAGE;
-			if (strcmp(v, "winner") != 0 && strcmp(v, "loser") != 0) {
-				hub_errorf("--keep '%s' is not 'winner' or 'loser'", v);
-				return HUB_EXIT_USAGE;
-			}
-			keep = v;
-		} else if (!id && argv[i][0] != '-') {
-			id = argv[i];
-		} else {
-			hub_errorf("unknown argument '%s' for 'reconcile resolve'", argv[i]);
-			return HUB_EXIT_USAGE;
-		}
-	}
+	if (hub_parse_args("reconcile", "ID", &spec, argc - 1, argv + 1, &rc))
+		return rc;
+	rc = HUB_EXIT_FAIL;
+	id = spec.nargs ? pos[0] : NULL;
+	keep = kept >= 0 ? keeps[kept] : NULL;
 	if (!id || !note || !*note) {
 		hub_errorf("reconcile resolve needs an item ID (from 'maiam-hub report reconcile') and"
 			   " --note saying how it was settled");
@@ -316,29 +255,23 @@ out:
  * new password for one and ends all its dashboard sessions. */
 int hub_operator_cmd(int argc, char **argv)
 {
-	const char *dir = hub_default_dir(), *v, *name = NULL, *sub = argc > 1 ? argv[1] : "";
-	char pw[HUB_PASSWORD_MAX + 2], again[HUB_PASSWORD_MAX + 2], err[512];
+	const char *dir = hub_default_dir(), *name = NULL, *sub = argc > 1 ? argv[1] : "";
+	char pw[HUB_PASSWORD_MAX + 2], again[HUB_PASSWORD_MAX + 2], err[512], *pos[1];
 	int adding = strcmp(sub, "add") == 0;
 	hub_ctx ctx;
-	int i, r, rc = HUB_EXIT_FAIL;
+	int r, rc = HUB_EXIT_FAIL;
+	const cli_opt opts[] = { HUB_DIR_OPT(&dir) };
+	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 
 	if (!adding && strcmp(sub, "password") != 0) {
 		hub_errorf("usage: maiam-hub operator add|password NAME [--dir DIR]   (password from"
 			   " standard input, or asked for without echo)");
 		return HUB_EXIT_USAGE;
 	}
-	for (i = 2; i < argc; i++) {
-		if ((r = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
-			if (r < 0)
-				return HUB_EXIT_USAGE;
-			dir = v;
-		} else if (!name && argv[i][0] != '-') {
-			name = argv[i];
-		} else {
-			hub_errorf("unknown argument '%s' for 'operator %s'", argv[i], sub);
-			return HUB_EXIT_USAGE;
-		}
-	}
+	if (hub_parse_args("operator", "NAME", &spec, argc - 1, argv + 1, &rc))
+		return rc;
+	rc = HUB_EXIT_FAIL;
+	name = spec.nargs ? pos[0] : NULL;
 	if (!name) {
 		hub_errorf("operator %s needs a NAME", sub);
 		return HUB_EXIT_USAGE;

@@ -325,6 +325,18 @@ static void test_choice(void **state)
 	assert_int_equal(cli_choice(formats, "JSON"), -1);
 }
 
+static void test_usage(void **state)
+{
+	char line[256];
+
+	(void)state;
+	assert_string_equal(cli_usage(fx.opts, 3, line, sizeof line),
+			    "[--dir DIR] [--note TEXT] [--json]");
+	assert_string_equal(cli_usage(&fx.opts[8], 1, line, sizeof line), "[--host NAME ...]");
+	assert_string_equal(cli_usage(fx.opts, 3, line, 10), "[--dir DI");
+	assert_string_equal(cli_usage(fx.opts, 0, line, sizeof line), "");
+}
+
 static void test_pass_unknown(void **state)
 {
 	const char *home = NULL;
@@ -396,6 +408,7 @@ int main(void)
 		cmocka_unit_test_setup(test_empty_value, setup),
 		cmocka_unit_test_setup(test_utf8, setup),
 		cmocka_unit_test_setup(test_choice, setup),
+		cmocka_unit_test_setup(test_usage, setup),
 		cmocka_unit_test(test_pass_unknown),
 		cmocka_unit_test(test_table_at_bound),
 	};

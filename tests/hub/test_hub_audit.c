@@ -89,6 +89,13 @@ static void clean_hub_passes(void **state)
 	assert_int_equal(ht_run(out, sizeof(out), "audit verify --json --dir %s/hub", hub.dir), 0);
 	assert_non_null(strstr(out, "\"ok\": true"));
 	assert_int_equal(ht_run(NULL, 0, "audit --dir %s/hub 2>/dev/null", hub.dir), 2);
+	/* "--x=v" is "--x v", as for the agent */
+	assert_int_equal(ht_run(out, sizeof(out), "audit verify --json --dir=%s/hub", hub.dir), 0);
+	assert_non_null(strstr(out, "\"ok\": true"));
+	assert_int_equal(ht_run(out, sizeof(out), "household list --dir=%s/hub --commune=31498 --json",
+				hub.dir), 0);
+	assert_int_equal(ht_run(NULL, 0, "household list --dir=%s/hub --commune=x 2>/dev/null",
+				hub.dir), 2);
 }
 
 static void edited_row_is_caught(void **state)

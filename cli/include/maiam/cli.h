@@ -144,4 +144,8 @@ int cli_choice(const char *const *choices, const char *s);
 /* The choices joined by ", " into out (truncated to fit); returns out. */
 char *cli_choices_join(const char *const *choices, char *out, size_t outlen);
 
+/* A table as one usage line, "[--dir DIR] [--json] [--host NAME ...]", into
+ * out (truncated to fit); returns out. */
+char *cli_usage(const cli_opt *opts, size_t nopts, char *out, size_t outlen);
+
 #endif
