@@ -15,38 +15,30 @@ int hub_cmd_serve(int argc, char **argv)
 	char err[512];
 	hub_ctx ctx;
 	hub_limits limits;
+	struct hub_door_opts *door = &opts.door;
 	int rc;
 	const cli_opt options[] = {
 		HUB_DIR_OPT(&dir),
 		CLI_STRING("listen", &opts.listen, "ADDR:PORT", "where to listen (127.0.0.1:8443)"),
-		CLI_INT("max-conns", &opts.max_conns, 1, 100000, "N", "connections open at once (512)"),
-		CLI_INT("header-timeout", &opts.header_deadline_s, 1, 3600, "S",
-			"seconds for a request's headers (10)"),
-		CLI_INT("idle-timeout", &opts.idle_timeout_s, 1, 3600, "S",
-			"seconds a silent connection is kept (60)"),
-		CLI_INT("drain", &opts.drain_s, 1, 3600, "S", "seconds SIGTERM waits for work in flight (30)"),
-		/* the limits at the door (docs/HUB.md) */
-		CLI_INT("anon-deadline", &opts.door.anon_deadline_s, 1, 3600, "S",
-			"seconds for a whole anonymous request (30)"),
-		CLI_INT("anon-grace", &opts.door.anon_grace_s, 1, 3600, "S",
-			"seconds before --anon-min-rate applies (5)"),
-		CLI_INT("anon-min-rate", &opts.door.anon_min_rate, 0, 1 << 20, "B",
-			"bytes/s an anonymous request must keep up, 0: off (64)"),
-		CLI_INT("max-conns-per-addr", &opts.door.max_per_addr, 1, 100000, "N",
-			"anonymous connections per client address (32)"),
-		CLI_INT("max-conns-per-key", &opts.door.max_per_key, 1, 1000, "N",
-			"connections per agent key (4)"),
-		CLI_INT("enroll-rate", &opts.door.enroll_per_min, 1, 100000, "N",
-			"enrolments per client address a minute (10)"),
-		CLI_INT("max-buffered", &opts.door.max_buffered_mib, 1, 1 << 20, "MIB",
-			"request bodies held at once, all connections (256)"),
-		/* the per-agent quotas of ingest (docs/HUB.md) */
+		CLI_INT("max-conns", &opts.max_conns, 1, 100000, "N", "connections at once (512)"),
+		CLI_INT("header-timeout", &opts.header_deadline_s, 1, 3600, "S", "for request headers (10)"),
+		CLI_INT("idle-timeout", &opts.idle_timeout_s, 1, 3600, "S", "a silent connection lives (60)"),
+		CLI_INT("drain", &opts.drain_s, 1, 3600, "S", "SIGTERM waits for work in flight (30)"),
+		/* the limits at the door (docs/HUB.md, "Limits at the door") */
+		CLI_INT("anon-deadline", &door->anon_deadline_s, 1, 3600, "S", "anonymous request (30)"),
+		CLI_INT("anon-grace", &door->anon_grace_s, 1, 3600, "S", "then --anon-min-rate (5)"),
+		CLI_INT("anon-min-rate", &door->anon_min_rate, 0, 1 << 20, "B", "bytes/s, 0: off (64)"),
+		CLI_INT("max-conns-per-addr", &door->max_per_addr, 1, 100000, "N", "anonymous (32)"),
+		CLI_INT("max-conns-per-key", &door->max_per_key, 1, 1000, "N", "per agent key (4)"),
+		CLI_INT("enroll-rate", &door->enroll_per_min, 1, 100000, "N", "per address a minute (10)"),
+		CLI_INT("max-buffered", &door->max_buffered_mib, 1, 1 << 20, "MIB", "request bodies (256)"),
+		/* the per-agent quotas of ingest (docs/HUB.md, "Quotas at ingest") */
 		HUB_LIMITS_OPTS(&limits),
 	};
 	cli_spec spec = { CLI_TABLE(options) };
 
 	hub_limits_default(&limits);
-	hub_door_defaults(&opts.door);
+	hub_door_defaults(door);
 	if (hub_parse_args(NULL, "", &spec, argc, argv, &rc))
 		return rc;
 	/* Before SQLite starts: no memory statistics. With them every SQLite
