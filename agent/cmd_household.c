@@ -42,7 +42,7 @@ typedef struct field_opts {
 	const char *value[PROTO_HH_NFIELDS];
 	cli_opt opts[PROTO_HH_NFIELDS];
 } field_opts;
-_Static_assert(PROTO_HH_NFIELDS <= CLI_MAX_OPTS, "a household has more fields than an option table holds");
+_Static_assert(PROTO_HH_NFIELDS <= CLI_MAX_OPTS, "more household fields than a table holds");
 
 static void field_opts_init(field_opts *fo, cli_spec *spec)
 {

@@ -82,7 +82,8 @@ int hub_cmd_agent(int argc, char **argv)
 	};
 	const cli_opt other_opts[] = { HUB_DIR_OPT(&dir), CLI_FLAG("json", &ls.json, "as JSON") };
 	cli_spec spec = is_add ? (cli_spec){ CLI_TABLE(add_opts) }
-			       : (cli_spec){ CLI_TABLE(other_opts), .args = pos, .maxargs = is_revoke };
+			       : (cli_spec){ CLI_TABLE(other_opts), .args = pos,
+					  .maxargs = is_revoke ? CLI_ARRAY_SIZE(pos) : 0 };
 
 	if (!is_add && !is_revoke && strcmp(sub, "list")) {
 		hub_errorf("usage: maiam-hub agent add --commune CODE | --district CODE [--json];"

@@ -140,18 +140,19 @@ int hub_cmd_household(int argc, char **argv)
 		HUB_DIR_OPT(&dir),
 		CLI_STRING("reason", &reason, "TEXT", "why (the laptop shows it)"),
 	};
-	cli_spec spec = is_list	      ? (cli_spec){ CLI_TABLE(list_opts) }
-			: is_decision ? (cli_spec){ CLI_TABLE(decision_opts), .args = pos, .maxargs = 1 }
-				      : (cli_spec){ CLI_TABLE(show_opts), .args = pos, .maxargs = 1 };
+	cli_spec list_spec = { CLI_TABLE(list_opts) };
+	cli_spec decision_spec = { CLI_TABLE(decision_opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
+	cli_spec show_spec = { CLI_TABLE(show_opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
+	cli_spec *spec = is_list ? &list_spec : is_decision ? &decision_spec : &show_spec;
 
 	if (!is_list && !is_decision && strcmp(sub, "show") != 0) {
 		hub_errorf("usage: maiam-hub household list [--commune CODE] [--json];"
 			   " household show ID; household approve|reject ID [--reason TEXT]");
 		return HUB_EXIT_USAGE;
 	}
-	if (hub_parse_args("household", is_list ? "" : "ID", &spec, argc - 1, argv + 1, &rc))
+	if (hub_parse_args("household", is_list ? "" : "ID", spec, argc - 1, argv + 1, &rc))
 		return rc;
-	idarg = spec.nargs ? pos[0] : NULL;
+	idarg = spec->nargs ? pos[0] : NULL;
 	if (!is_list && (!idarg || hub_parse_household_id(idarg, &id))) {
 		hub_errorf("household %s needs an ID like 0123456789abcdef-12 (from 'household list')",
 			   sub);

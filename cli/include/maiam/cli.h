@@ -58,17 +58,16 @@ typedef struct cli_opt {
 #define CLI_FLAG(n, p, h) { .name = (n), .kind = CLI_KIND_FLAG, .to.i = (p), .help = (h) }
 #define CLI_STRING(n, p, a, h) \
 	{ .name = (n), .kind = CLI_KIND_STRING, .to.str = (p), .arg = (a), .help = (h) }
-#define CLI_INT(n, p, l, u, a, h) \
-	{ .name = (n), .kind = CLI_KIND_INT, .to.i = (p), .lo = (l), .hi = (u), .arg = (a), .help = (h) }
-#define CLI_INT64(n, p, l, u, a, h) \
-	{ .name = (n), .kind = CLI_KIND_INT64, .to.i64 = (p), .lo = (l), .hi = (u), .arg = (a), .help = (h) }
-#define CLI_SIZE(n, p, l, u, a, h) \
-	{ .name = (n), .kind = CLI_KIND_SIZE, .to.size = (p), .lo = (l), .hi = (u), .arg = (a), .help = (h) }
-#define CLI_UINT32(n, p, l, u, a, h) \
-	{ .name = (n), .kind = CLI_KIND_UINT32, .to.u32 = (p), .lo = (l), .hi = (u), .arg = (a), .help = (h) }
+#define CLI_NUMBER_(k, member, n, p, l, u, a, h) \
+	{ .name = (n), .kind = (k), .to.member = (p), .lo = (l), .hi = (u), .arg = (a), .help = (h) }
+#define CLI_INT(n, p, l, u, a, h) CLI_NUMBER_(CLI_KIND_INT, i, n, p, l, u, a, h)
+#define CLI_INT64(n, p, l, u, a, h) CLI_NUMBER_(CLI_KIND_INT64, i64, n, p, l, u, a, h)
+#define CLI_SIZE(n, p, l, u, a, h) CLI_NUMBER_(CLI_KIND_SIZE, size, n, p, l, u, a, h)
+#define CLI_UINT32(n, p, l, u, a, h) CLI_NUMBER_(CLI_KIND_UINT32, u32, n, p, l, u, a, h)
 #define CLI_CHOICE(n, p, c, a, h) \
 	{ .name = (n), .kind = CLI_KIND_CHOICE, .to.i = (p), .choices = (c), .arg = (a), .help = (h) }
-#define CLI_LIST(n, p, a, h) { .name = (n), .kind = CLI_KIND_LIST, .to.list = (p), .arg = (a), .help = (h) }
+#define CLI_LIST(n, p, a, h) \
+	{ .name = (n), .kind = CLI_KIND_LIST, .to.list = (p), .arg = (a), .help = (h) }
 
 typedef enum cli_errcode {
 	CLI_E_NONE,
@@ -93,7 +92,7 @@ typedef struct cli_error {
 } cli_error;
 
 /* Parser settings (flags of cli_spec). */
-#define CLI_NONEMPTY 1u       /* an empty value ("--x="or "--x ''") is a missing one */
+#define CLI_NONEMPTY 1u       /* an empty value ("--x=" or "--x ''") is a missing one */
 #define CLI_PASS_UNKNOWN 2u   /* leave unknown options (and everything after "--",
 			       * "--" included) in args instead of refusing them;
 			       * --help is then not special */
