@@ -66,6 +66,9 @@ static int print_row(void *arg, int64_t token_id, const char *status, const hub_
 
 int hub_cmd_agent(int argc, char **argv)
 {
+	static const char *const subs[] = { "add", "list", "revoke", NULL };
+	static const hub_group group = { "agent", subs, "agent add --commune CODE | --district CODE"
+							" [--json]; agent list [--json]; agent revoke ID" };
 	const char *dir = hub_default_dir(), *sub = argc > 1 ? argv[1] : "", *target = NULL;
 	hub_scope scope = { 0, 0 };
 	list_state ls = { 0, 0 };
@@ -85,12 +88,7 @@ int hub_cmd_agent(int argc, char **argv)
 			       : (cli_spec){ CLI_TABLE(other_opts), .args = pos,
 					  .maxargs = is_revoke ? CLI_ARRAY_SIZE(pos) : 0 };
 
-	if (!is_add && !is_revoke && strcmp(sub, "list")) {
-		hub_errorf("usage: maiam-hub agent add --commune CODE | --district CODE [--json];"
-			   " agent list [--json]; agent revoke ID");
-		return HUB_EXIT_USAGE;
-	}
-	if (hub_parse_args("agent", is_revoke ? "ID" : "", &spec, argc - 1, argv + 1, &rc))
+	if (hub_parse_args(&group, is_revoke ? "ID" : "", &spec, argc, argv, &rc))
 		return rc;
 	if (commune && district) {
 		hub_errorf("give one --commune CODE or --district CODE, not both");

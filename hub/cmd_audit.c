@@ -300,14 +300,10 @@ static void print_findings(const audit *a)
 	}
 }
 
-static int usage(void)
-{
-	hub_errorf("usage: maiam-hub audit verify [--dir DIR] [--json]");
-	return HUB_EXIT_USAGE;
-}
-
 int hub_cmd_audit(int argc, char **argv)
 {
+	static const char *const subs[] = { "verify", NULL };
+	static const hub_group group = { "audit", subs, "audit verify [--dir DIR] [--json]" };
 	const char *dir = hub_default_dir();
 	char err[512], scratch[PATH_MAX + 32], sql[PATH_MAX + 64];
 	hub_ctx ctx;
@@ -321,11 +317,8 @@ int hub_cmd_audit(int argc, char **argv)
 	cli_spec spec = { CLI_TABLE(opts) };
 
 	memset(&a, 0, sizeof(a));
-	if (argc < 2 || strcmp(argv[1], "verify") != 0)
-		return usage();
-	if (hub_parse_args("audit", "", &spec, argc - 1, argv + 1, &rc))
+	if (hub_parse_args(&group, "", &spec, argc, argv, &rc))
 		return rc;
-	rc = HUB_EXIT_FAIL;
 	proto_buf_init(&a.report, 1 << 20);
 	proto_buf_init(&summary, 1 << 16);
 	if (hub_open(&ctx, dir, err, sizeof(err))) {

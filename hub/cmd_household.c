@@ -121,6 +121,9 @@ out:
 
 int hub_cmd_household(int argc, char **argv)
 {
+	static const char *const subs[] = { "list", "show", "approve", "reject", NULL };
+	static const hub_group group = { "household", subs, "household list [--commune CODE] [--json];"
+			     " household show ID; household approve|reject ID [--reason TEXT]" };
 	const char *dir = hub_default_dir(), *sub = argc > 1 ? argv[1] : "";
 	const char *idarg = NULL, *reason = NULL;
 	list_state ls = { 0, 0 };
@@ -145,12 +148,7 @@ int hub_cmd_household(int argc, char **argv)
 	cli_spec show_spec = { CLI_TABLE(show_opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 	cli_spec *spec = is_list ? &list_spec : is_decision ? &decision_spec : &show_spec;
 
-	if (!is_list && !is_decision && strcmp(sub, "show") != 0) {
-		hub_errorf("usage: maiam-hub household list [--commune CODE] [--json];"
-			   " household show ID; household approve|reject ID [--reason TEXT]");
-		return HUB_EXIT_USAGE;
-	}
-	if (hub_parse_args("household", is_list ? "" : "ID", spec, argc - 1, argv + 1, &rc))
+	if (hub_parse_args(&group, is_list ? "" : "ID", spec, argc, argv, &rc))
 		return rc;
 	idarg = spec->nargs ? pos[0] : NULL;
 	if (!is_list && (!idarg || hub_parse_household_id(idarg, &id))) {

@@ -191,14 +191,25 @@ static void say(const char *cmd, const char *operands, const cli_spec *spec, con
 	}
 }
 
-int hub_parse_args(const char *group, const char *operands, cli_spec *spec, int argc, char **argv,
-		   int *exit_code)
+int hub_parse_args(const hub_group *group, const char *operands, cli_spec *spec, int argc,
+		   char **argv, int *exit_code)
 {
 	char cmd[64];
 	cli_error err;
 	cli_status st;
 
-	snprintf(cmd, sizeof(cmd), "%s%s%s", group ? group : "", group ? " " : "", argv[0]);
+	if (group && (argc < 2 || cli_choice(group->subs, argv[1]) < 0)) {
+		hub_errorf("usage: maiam-hub %s", group->usage);
+		*exit_code = HUB_EXIT_USAGE;
+		return 1;
+	}
+	if (group) {
+		snprintf(cmd, sizeof(cmd), "%s %s", group->name, argv[1]);
+		argc--;
+		argv++;
+	} else {
+		snprintf(cmd, sizeof(cmd), "%s", argv[0]);
+	}
 	spec->flags |= CLI_NONEMPTY;
 	st = cli_parse(spec, argc - 1, argv + 1, &err);
 	if (st == CLI_OK)

@@ -58,14 +58,22 @@ void hub_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* --dir default: $MAIAM_HUB_DIR, else the current directory. */
 const char *hub_default_dir(void);
 /*
- * Parse a command's words after argv[0] (argv[0], after group if not NULL,
- * names the command in messages: "agent add"; operands names its positional arguments in the usage, "" if none)
- * against spec, whose empty values count as missing. Returns 0 to go on, or
- * 1 with *exit_code: HUB_EXIT_OK after --help (usage and options on stdout),
+ * Parse a command's words against spec, whose empty values count as missing:
+ * those after argv[0] (the command), or with a group those after argv[1],
+ * which must be one of its subcommands. operands names the positional
+ * arguments in the usage ("" if none). Returns 0 to go on, or 1 with
+ * *exit_code: HUB_EXIT_OK after --help (usage and options on stdout),
  * HUB_EXIT_USAGE after saying the mistake on stderr.
  */
+/* A command group ("agent add|list|revoke"): its word, its subcommands
+ * (NULL-terminated), and the usage said when argv[1] is none of them. */
+typedef struct hub_group {
+	const char *name;
+	const char *const *subs;
+	const char *usage;
+} hub_group;
 struct cli_spec; /* maiam/cli.h, included by the commands that parse */
-int hub_parse_args(const char *group, const char *operands, struct cli_spec *spec, int argc,
+int hub_parse_args(const hub_group *group, const char *operands, struct cli_spec *spec, int argc,
 		   char **argv, int *exit_code);
 /* The --dir option every command takes (default: hub_default_dir()). */
 #define HUB_DIR_OPT(p) CLI_STRING("dir", (p), "DIR", "the hub directory (default $MAIAM_HUB_DIR, else .)")

@@ -16,7 +16,7 @@
 #include "report_int.h"
 
 static const char report_usage[] =
-	"usage: maiam-hub report progress|awards|funds|reconcile [--format table|csv|json|html]"
+	"report progress|awards|funds|reconcile [--format table|csv|json|html]"
 	" [--json] [--as-of YYYY-MM-DD] [--by commune] [--all] [--limit N] [--page N] [--dir DIR]";
 
 /* Open the hub and make sure the report tables exist. */
@@ -42,12 +42,13 @@ int hub_report_cmd(int argc, char **argv)
 	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile", NULL };
 	static const char *const formats[] = { "table", "csv", "json", "html", NULL };
 	static const char *const groupings[] = { "commune", "district", NULL };
+	static const hub_group group = { "report", kinds, report_usage };
 	const char *dir = hub_default_dir(), *as_of = NULL;
 	hub_report_opts o;
 	proto_buf out;
 	char err[512];
 	hub_ctx ctx;
-	int kind, format = -1, json = 0, by = -1, rc = HUB_EXIT_FAIL;
+	int format = -1, json = 0, by = -1, rc = HUB_EXIT_FAIL;
 	const cli_opt opts[] = {
 		HUB_DIR_OPT(&dir),
 		CLI_CHOICE("format", &format, formats, "table|csv|json|html", "the output (table)"),
@@ -61,15 +62,9 @@ int hub_report_cmd(int argc, char **argv)
 	cli_spec spec = { CLI_TABLE(opts) };
 
 	memset(&o, 0, sizeof(o));
-	kind = argc < 2 ? -1 : cli_choice(kinds, argv[1]);
-	if (kind < 0) {
-		hub_errorf("%s", report_usage);
-		return HUB_EXIT_USAGE;
-	}
-	o.kind = (hub_report_kind)kind;
-	if (hub_parse_args("report", "", &spec, argc - 1, argv + 1, &rc))
+	if (hub_parse_args(&group, "", &spec, argc, argv, &rc))
 		return rc;
-	rc = HUB_EXIT_FAIL;
+	o.kind = (hub_report_kind)cli_choice(kinds, argv[1]);
 	if (json)
 		o.format = HUB_FMT_JSON;
 	if (format >= 0)
@@ -160,6 +155,9 @@ int hub_reconcile_cmd(int argc, char **argv)
 	static const char *const keeps[] = { "winner", "loser", NULL };
 	const char *dir = hub_default_dir(), *id = NULL, *note = NULL, *keep = NULL;
 	const char *by = getenv("USER");
+	static const char *const subs[] = { "resolve", NULL };
+	static const hub_group group = { "reconcile", subs, "reconcile resolve ID --note TEXT"
+			     " [--keep winner|loser] [--by NAME] [--dir DIR]" };
 	char err[512], *pos[1];
 	hub_ctx ctx;
 	int r, kept = -1, rc = HUB_EXIT_FAIL;
@@ -171,14 +169,8 @@ int hub_reconcile_cmd(int argc, char **argv)
 	};
 	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 
-	if (argc < 2 || strcmp(argv[1], "resolve") != 0) {
-		hub_errorf("usage: maiam-hub reconcile resolve ID --note TEXT [--keep winner|loser]"
-			   " [--by NAME] [--dir DIR]");
-		return HUB_EXIT_USAGE;
-	}
-	if (hub_parse_args("reconcile", "ID", &spec, argc - 1, argv + 1, &rc))
+	if (hub_parse_args(&group, "ID", &spec, argc, argv, &rc))
 		return rc;
-	rc = HUB_EXIT_FAIL;
 	id = spec.nargs ? pos[0] : NULL;
 	keep = kept >= 0 ? keeps[kept] : NULL;
 	if (!id || !note || !*note) {
@@ -255,6 +247,9 @@ out:
  * new password for one and ends all its dashboard sessions. */
 int hub_operator_cmd(int argc, char **argv)
 {
+	static const char *const subs[] = { "add", "password", NULL };
+	static const hub_group group = { "operator", subs, "operator add|password NAME [--dir DIR]"
+			     "   (password from standard input, or asked for without echo)" };
 	const char *dir = hub_default_dir(), *name = NULL, *sub = argc > 1 ? argv[1] : "";
 	char pw[HUB_PASSWORD_MAX + 2], again[HUB_PASSWORD_MAX + 2], err[512], *pos[1];
 	int adding = strcmp(sub, "add") == 0;
@@ -263,14 +258,8 @@ int hub_operator_cmd(int argc, char **argv)
 	const cli_opt opts[] = { HUB_DIR_OPT(&dir) };
 	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 
-	if (!adding && strcmp(sub, "password") != 0) {
-		hub_errorf("usage: maiam-hub operator add|password NAME [--dir DIR]   (password from"
-			   " standard input, or asked for without echo)");
-		return HUB_EXIT_USAGE;
-	}
-	if (hub_parse_args("operator", "NAME", &spec, argc - 1, argv + 1, &rc))
+	if (hub_parse_args(&group, "NAME", &spec, argc, argv, &rc))
 		return rc;
-	rc = HUB_EXIT_FAIL;
 	name = spec.nargs ? pos[0] : NULL;
 	if (!name) {
 		hub_errorf("operator %s needs a NAME", sub);
