@@ -149,6 +149,7 @@ static void show_help(const char *cmd, const char *operands, const cli_spec *spe
 	}
 }
 
+/* One line on stderr for a parse mistake, with the usage where it helps. */
 static void say(const char *cmd, const char *operands, const cli_spec *spec, const cli_error *e)
 {
 	const char *name = e->opt ? e->opt->name : "";
