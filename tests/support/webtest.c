@@ -6,17 +6,30 @@
 #include <curl/curl.h>
 #include "webtest.h"
 
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
+size_t wt_sink_write(char *p, size_t size, size_t n, void *arg)
 {
-	wt_resp *r = arg;
+	wt_sink *k = arg;
 	size_t len = size * n;
 
-	if (r->len + len >= sizeof(r->body))
-		len = sizeof(r->body) - r->len - 1;
-	memcpy(r->body + r->len, p, len);
-	r->len += len;
-	r->body[r->len] = '\0';
+	if (k->len + len >= k->cap)
+		len = k->cap - k->len - 1;
+	memcpy(k->buf + k->len, p, len);
+	k->len += len;
+	k->buf[k->len] = '\0';
 	return size * n;
+}
+
+/* Tells q->sent once the request has gone out: the test may then count
+ * on the server having it (an event, not a guess at how long it takes). */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	int *sent = arg;
+
+	(void)dltotal, (void)dlnow;
+	if (ultotal > 0 && ulnow == ultotal)
+		__atomic_store_n(sent, 1, __ATOMIC_SEQ_CST);
+	return 0;
 }
 
 /* The last answer's header name into out ("" if it sent none). */
@@ -47,6 +60,7 @@ int wt_fetch(const char *url, const wt_req *q, wt_resp *r)
 	struct curl_slist *hdr = NULL;
 	char hsts[128];
 	CURLcode rc = CURLE_OUT_OF_MEMORY;
+	wt_sink body = { r->body, 0, sizeof(r->body) };
 
 	memset(r, 0, sizeof(*r));
 	if (!q)
@@ -55,8 +69,8 @@ int wt_fetch(const char *url, const wt_req *q, wt_resp *r)
 		return rc;
 	hdr = add_line(add_line(hdr, "Origin", q->origin), "Referer", q->referer);
 	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, wt_sink_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, q->timeout_s > 0 ? q->timeout_s : 120L);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	if (q->from)
@@ -69,11 +83,17 @@ int wt_fetch(const char *url, const wt_req *q, wt_resp *r)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	else if (q->method)
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, q->method);
+	if (q->sent) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, q->sent);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
 	if (q->insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
 	rc = curl_easy_perform(c);
+	r->len = body.len;
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 		header(c, "Set-Cookie", r->cookie, sizeof(r->cookie));

@@ -34,7 +34,16 @@ typedef struct wt_req {
 	const char *method;  /* another method than GET/POST ("HEAD", "PUT") */
 	int insecure;        /* the server's certificate is the test's own: not checked */
 	long timeout_s;      /* 0: two minutes */
+	int *sent;           /* set to 1 (atomically) once the whole request is sent */
 } wt_req;
+
+/* A libcurl write callback into a fixed buffer: what does not fit is cut,
+ * buf stays NUL-terminated (cap counts the NUL). */
+typedef struct wt_sink {
+	char *buf;
+	size_t len, cap;
+} wt_sink;
+size_t wt_sink_write(char *p, size_t size, size_t n, void *arg);
 
 /* One request to url as q says (NULL: a plain GET) into r (cleared first).
  * 0 the server answered, else the CURLcode (r->status is then 0). */
