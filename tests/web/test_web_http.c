@@ -121,15 +121,22 @@ static void fetch(server *s, const char *path, const wt_req *q, wt_resp *r)
 	assert_int_equal(wt_fetch(url, q, r), 0);
 }
 
+/* The answer's status and the headers every answer carries. */
+static void expect(const wt_resp *r, long status, const char *ctype, const char *cache)
+{
+	assert_int_equal(r->status, status);
+	assert_string_equal(r->content_type, ctype);
+	assert_string_equal(r->cache_control, cache);
+	assert_string_equal(r->nosniff, "nosniff");
+	assert_string_equal(r->csp, WEB_CSP_SELF_CONTAINED);
+}
+
 static void test_security_headers(void **state)
 {
 	static wt_resp r;
 
 	fetch(*state, "/page", NULL, &r);
-	assert_int_equal(r.status, 200);
-	assert_string_equal(r.content_type, "text/html; charset=utf-8");
-	assert_string_equal(r.cache_control, "no-store");
-	assert_string_equal(r.nosniff, "nosniff");
+	expect(&r, 200, "text/html; charset=utf-8", "no-store");
 	assert_string_equal(r.csp, WEB_CSP_SELF_CONTAINED);
 	assert_non_null(strstr(r.csp, "frame-ancestors 'none'"));
 	assert_true(r.hsts);
@@ -142,10 +149,7 @@ static void test_static_files(void **state)
 	wt_req head = { .method = "HEAD" }, put = { .method = "PUT", .post = "x" };
 
 	fetch(*state, "/static/app.css", NULL, &r);
-	assert_int_equal(r.status, 200);
-	assert_string_equal(r.content_type, "text/css; charset=utf-8");
-	assert_string_equal(r.cache_control, "public, max-age=3600");
-	assert_string_equal(r.nosniff, "nosniff");
+	expect(&r, 200, "text/css; charset=utf-8", "public, max-age=3600");
 	assert_string_equal(r.body, css);
 	assert_false(r.hsts); /* not asked for: a plain-HTTP server on loopback */
 	fetch(*state, "/static/logo.png", NULL, &r);
@@ -160,8 +164,7 @@ static void test_static_files(void **state)
 	assert_int_equal(r.len, 0);
 	assert_string_equal(r.content_type, "text/css; charset=utf-8");
 	fetch(*state, "/static/nothing.css", NULL, &r);
-	assert_int_equal(r.status, 404);
-	assert_string_equal(r.cache_control, "no-store");
+	expect(&r, 404, "text/plain; charset=utf-8", "no-store");
 	fetch(*state, "/static/../static/app.css", NULL, &r); /* curl folds the dots itself */
 	assert_int_equal(r.status, 200);
 	fetch(*state, "/static/app.css", &put, &r);

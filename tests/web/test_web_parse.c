@@ -15,24 +15,34 @@
 #include <cmocka.h>
 #include "maiam/web.h"
 
-typedef struct form_case {
+/* One row: the input, the key or cookie name, the answer, and the value
+ * out must hold (on anything but WEB_OK it must be ""). */
+typedef struct lookup_case {
 	const char *input;
 	const char *key;
 	web_result want;
-	const char *value; /* on WEB_OK */
-} form_case;
+	const char *value;
+} lookup_case;
 
-/* Each case: the answer, and out is the value on WEB_OK, "" on anything else. */
-static void run_form_cases(const form_case *c, size_t n, size_t outlen)
+typedef web_result (*lookup_fn)(const char *input, const char *key, char *out, size_t outlen);
+
+/* web_form_value on a NUL-terminated input, for the tables */
+static web_result form_lookup(const char *input, const char *key, char *out, size_t outlen)
+{
+	return web_form_value(input, input ? strlen(input) : 0, key, out, outlen);
+}
+
+static void run_cases(const lookup_case *c, size_t n, lookup_fn lookup, size_t outlen)
 {
 	char v[64];
 	size_t i;
 
 	assert_true(outlen <= sizeof(v));
 	for (i = 0; i < n; i++) {
-		web_result r = web_form_value(c[i].input, strlen(c[i].input), c[i].key, v, outlen);
+		web_result r = lookup(c[i].input, c[i].key, v, outlen);
 		if (r != c[i].want)
-			fail_msg("form '%s', key '%s': %s, want %s", c[i].input, c[i].key,
+			fail_msg("input '%s', key '%s': %s, want %s",
+				 c[i].input ? c[i].input : "(null)", c[i].key ? c[i].key : "(null)",
 				 web_strerror(r), web_strerror(c[i].want));
 		assert_string_equal(v, c[i].want == WEB_OK ? c[i].value : "");
 	}
@@ -40,7 +50,7 @@ static void run_form_cases(const form_case *c, size_t n, size_t outlen)
 
 static void test_form_plain(void **state)
 {
-	static const form_case cases[] = {
+	static const lookup_case cases[] = {
 		{ "name=an&password=b%C3%AD+m%E1%BA%ADt", "name", WEB_OK, "an" },
 		{ "name=an&password=b%C3%AD+m%E1%BA%ADt", "password", WEB_OK, "bí mật" },
 		{ "name=an&password=x", "pass", WEB_ABSENT, NULL },
@@ -58,12 +68,12 @@ static void test_form_plain(void **state)
 	};
 
 	(void)state;
-	run_form_cases(cases, sizeof(cases) / sizeof(cases[0]), 64);
+	run_cases(cases, sizeof(cases) / sizeof(cases[0]), form_lookup, 64);
 }
 
 static void test_form_hostile(void **state)
 {
-	static const form_case cases[] = {
+	static const lookup_case cases[] = {
 		{ "name=%", "name", WEB_EMALFORMED, NULL },
 		{ "name=%4", "name", WEB_EMALFORMED, NULL },
 		{ "name=%zz", "name", WEB_EMALFORMED, NULL },
@@ -90,7 +100,7 @@ static void test_form_hostile(void **state)
 	char v[8];
 
 	(void)state;
-	run_form_cases(cases, sizeof(cases) / sizeof(cases[0]), 8);
+	run_cases(cases, sizeof(cases) / sizeof(cases[0]), form_lookup, 8);
 	assert_int_equal(web_form_value("name=a", 6, "name", v, 0), WEB_EARG);
 	assert_int_equal(web_form_value("name=a", 6, NULL, v, sizeof(v)), WEB_EARG);
 	assert_int_equal(web_form_value("name=a", 6, "name", NULL, 8), WEB_EARG);
@@ -145,67 +155,45 @@ static void test_form_no_overread(void **state)
 
 static void test_query(void **state)
 {
-	static const struct {
-		const char *query, *key;
-		web_result want;
-		const char *value;
-	} cases[] = {
+	static const lookup_case cases[] = {
 		{ "kind=awards&format=csv", "format", WEB_OK, "csv" },
-		{ "kind=awards", "format", WEB_ABSENT, "" },
-		{ NULL, "format", WEB_ABSENT, "" },
-		{ "kind=a&kind=b", "kind", WEB_EDUPLICATE, "" },
-		{ "as_of=2024-01-0%", "as_of", WEB_EMALFORMED, "" },
+		{ "kind=awards", "format", WEB_ABSENT, NULL },
+		{ NULL, "format", WEB_ABSENT, NULL },
+		{ "kind=a&kind=b", "kind", WEB_EDUPLICATE, NULL },
+		{ "as_of=2024-01-0%", "as_of", WEB_EMALFORMED, NULL },
 		{ "page=1&limit=50", "limit", WEB_OK, "50" },
 	};
-	char v[16];
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(web_query_value(cases[i].query, cases[i].key, v, sizeof(v)),
-				 cases[i].want);
-		assert_string_equal(v, cases[i].value);
-	}
+	run_cases(cases, sizeof(cases) / sizeof(cases[0]), web_query_value, 16);
 }
 
 static void test_cookie(void **state)
 {
-	static const struct {
-		const char *header, *name;
-		web_result want;
-		const char *value;
-	} cases[] = {
+	static const lookup_case cases[] = {
 		{ "s=abc", "s", WEB_OK, "abc" },
 		{ "a=1; s=abc; b=2", "s", WEB_OK, "abc" },
 		{ "a=1;s=x;b", "s", WEB_OK, "x" },
 		{ " s = \"q\" ", "s", WEB_OK, "q" },
-		{ "xs=1; sx=2; s", "s", WEB_ABSENT, "" },
-		{ NULL, "s", WEB_ABSENT, "" },
-		{ "", "s", WEB_ABSENT, "" },
+		{ "xs=1; sx=2; s", "s", WEB_ABSENT, NULL },
+		{ NULL, "s", WEB_ABSENT, NULL },
+		{ "", "s", WEB_ABSENT, NULL },
 		/* other cookies may hold anything; ours may not */
 		{ "a=\\\",; s=ok", "s", WEB_OK, "ok" },
-		{ "s=a b", "s", WEB_EMALFORMED, "" },
-		{ "s=a\\b", "s", WEB_EMALFORMED, "" },
-		{ "s=\xc3\xad", "s", WEB_EMALFORMED, "" },
-		{ "s=a\x01", "s", WEB_EMALFORMED, "" },
+		{ "s=a b", "s", WEB_EMALFORMED, NULL },
+		{ "s=a\\b", "s", WEB_EMALFORMED, NULL },
+		{ "s=\xc3\xad", "s", WEB_EMALFORMED, NULL },
+		{ "s=a\x01", "s", WEB_EMALFORMED, NULL },
 		/* two of ours: a tossed cookie must not pass for the real one */
-		{ "s=abc; s=def", "s", WEB_EDUPLICATE, "" },
+		{ "s=abc; s=def", "s", WEB_EDUPLICATE, NULL },
 		{ "s=123456789012345", "s", WEB_OK, "123456789012345" },
-		{ "s=1234567890123456", "s", WEB_ETOOLONG, "" },
-		{ "s=1", "", WEB_EARG, "" },
-		{ "s=1", NULL, WEB_EARG, "" },
+		{ "s=1234567890123456", "s", WEB_ETOOLONG, NULL },
+		{ "s=1", "", WEB_EARG, NULL },
+		{ "s=1", NULL, WEB_EARG, NULL },
 	};
-	char v[16];
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		web_result r = web_cookie_value(cases[i].header, cases[i].name, v, sizeof(v));
-		if (r != cases[i].want)
-			fail_msg("cookie '%s': %s", cases[i].header ? cases[i].header : "(null)",
-				 web_strerror(r));
-		assert_string_equal(v, cases[i].value);
-	}
+	run_cases(cases, sizeof(cases) / sizeof(cases[0]), web_cookie_value, 16);
 }
 
 /* A Cookie header of a megabyte, ours at its end, and another with ours
