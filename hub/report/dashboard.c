@@ -368,6 +368,25 @@ refused:
 	job_free(job);
 }
 
+/* The count 1..max in the query's key into *out (left alone when the key is
+ * absent). 0 ok, -1 not a count in range or a refused query. */
+static int query_count(const char *q, const char *key, long long max, int64_t *out)
+{
+	char num[24], *end;
+	long long v;
+	web_result r = web_query_value(q, key, num, sizeof(num));
+
+	if (r == WEB_ABSENT)
+		return 0;
+	if (r != WEB_OK)
+		return -1;
+	v = strtoll(num, &end, 10);
+	if (*end || v < 1 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* /report?kind=K&format=F[&as_of=D], checked here so a bad one costs no
  * worker time. 0 ok, -1 answered 400. */
 static int parse_report(struct evhttp_request *req, hub_report_opts *o)
@@ -375,11 +394,8 @@ static int parse_report(struct evhttp_request *req, hub_report_opts *o)
 	const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
 	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile" };
 	static const char *const fmts[] = { "table", "csv", "json", "html" };
-	char kind[32] = "", fmt[16] = "html", num[24] = "";
+	char kind[32] = "", fmt[16] = "html";
 	int i;
-	web_result r;
-	long long v;
-	char *end;
 
 	memset(o, 0, sizeof(*o));
 	o->kind = (hub_report_kind)-1;
@@ -391,22 +407,9 @@ static int parse_report(struct evhttp_request *req, hub_report_opts *o)
 	if (!fmt[0])
 		snprintf(fmt, sizeof(fmt), "html");
 	/* the reconcile queue by pages, never more than a page's worth at once */
-	if (refused_value(r = web_query_value(q, "page", num, sizeof(num))))
+	if (query_count(q, "page", INT32_MAX, &o->page) ||
+	    query_count(q, "limit", HUB_RECONCILE_PAGE, &o->limit))
 		goto bad;
-	if (r == WEB_OK) {
-		v = strtoll(num, &end, 10);
-		if (*end || v < 1 || v > INT32_MAX)
-			goto bad;
-		o->page = v;
-	}
-	if (refused_value(r = web_query_value(q, "limit", num, sizeof(num))))
-		goto bad;
-	if (r == WEB_OK) {
-		v = strtoll(num, &end, 10);
-		if (*end || v < 1 || v > HUB_RECONCILE_PAGE)
-			goto bad;
-		o->limit = v;
-	}
 	for (i = 0; i < 4; i++) {
 		if (strcmp(kind, kinds[i]) == 0)
 			o->kind = (hub_report_kind)i;

@@ -80,6 +80,19 @@ void dt_stop(server *s)
 	event_base_free(s->base);
 }
 
+void dt_open(rt_db *t, server *s)
+{
+	rt_db_open(t);
+	dt_seed(t);
+	dt_start(s, t);
+}
+
+void dt_close(rt_db *t, server *s)
+{
+	dt_stop(s);
+	rt_db_close(t);
+}
+
 /* One request as 'h' says; cookie is "name=value" or NULL; post is the form or NULL. */
 void dt_req_how(server *s, const how *h, const char *path, const char *cookie,
 		const char *post, resp *r)

@@ -42,6 +42,10 @@ typedef struct how {
  * same loop; stop frees it all. */
 void dt_start(server *s, rt_db *t);
 void dt_stop(server *s);
+/* A fresh seeded hub database (dt_seed) with the dashboard started on it;
+ * dt_close stops the dashboard and closes the database. */
+void dt_open(rt_db *t, server *s);
+void dt_close(rt_db *t, server *s);
 /* One request as h says (NULL: from 127.0.0.1, our own Origin on a POST);
  * cookie is "name=value" or NULL; post is the form or NULL. */
 void dt_req_how(server *s, const how *h, const char *path, const char *cookie,

@@ -104,12 +104,26 @@ static void go_home(wb_browser *w, int port)
 	wb_go(w, url);
 }
 
-static void shot(wb_browser *w, const char *name, int width, int height)
+/* The page at a laptop's and at a phone's width, saved under the build
+ * tree as <name>.png and <name>-390.png. */
+static void shots(wb_browser *w, const char *name)
 {
 	char path[1024];
 
 	snprintf(path, sizeof(path), "%s/tests/reports/%s.png", MAIAM_BUILD_DIR, name);
-	wb_screenshot(w, path, width, height);
+	wb_screenshot(w, path, 1366, 768);
+	snprintf(path, sizeof(path), "%s/tests/reports/%s-390.png", MAIAM_BUILD_DIR, name);
+	wb_screenshot(w, path, 390, 844);
+}
+
+/* "maiam-hub operator VERB lan" with the password on its standard input. */
+static void operator_lan(const char *dir, const char *verb, const char *password)
+{
+	char cmd[2048];
+
+	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' '%s' | '%s' operator %s lan --dir '%s' >/dev/null",
+		 password, MAIAM_HUB_BIN, verb, dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 /* Start the real server, on a port the kernel picks. */
@@ -161,15 +175,12 @@ static void make_hub(const char *dir)
 	rt_batch_release(&b);
 	sqlite3_close(t.db);
 	proto_campaign_release(&t.campaign);
-	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' 'mật khẩu dài' | '%s' operator add lan --dir '%s'"
-		 " >/dev/null", MAIAM_HUB_BIN, dir);
-	assert_int_equal(system(cmd), 0);
+	operator_lan(dir, "add", "mật khẩu dài");
 }
 
 static void test_sign_in_in_chromium(void **state)
 {
 	wb_browser *w = &fx.w;
-	char cmd[2048];
 	int i;
 
 	(void)state;
@@ -202,13 +213,10 @@ static void test_sign_in_in_chromium(void **state)
 
 	/* HSTS and the same-origin POST worked in a real browser; the pages
 	 * at a laptop's and at a phone's width, under the build tree */
-	shot(w, "dashboard", 1366, 768);
-	shot(w, "dashboard-390", 390, 844);
+	shots(w, "dashboard");
 
 	/* a new password set on the command line ends the browser's session */
-	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' 'mật khẩu khác hẳn' | '%s' operator password lan"
-		 " --dir '%s' >/dev/null", MAIAM_HUB_BIN, fx.dir);
-	assert_int_equal(system(cmd), 0);
+	operator_lan(fx.dir, "password", "mật khẩu khác hẳn");
 	go_home(w, fx.hub_port);
 	wb_wait_for(w, "Đăng nhập dành cho", NULL);
 	assert_null(strstr(w->buf, "Thị xã Vĩnh Châu"));
@@ -226,14 +234,11 @@ static void test_sign_in_in_chromium(void **state)
 	}
 	assert_non_null(strstr(w->buf, "Tạm khóa đăng nhập"));
 	assert_non_null(strstr(w->buf, "thử lại sau"));
-	shot(w, "login-throttled", 1366, 768);
-	shot(w, "login-throttled-390", 390, 844);
+	shots(w, "login-throttled");
 
 	/* the loop is not the dashboard's: health answers while a sign-in waits
 	 * (from another address: this one is throttled now) */
-	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' 'mật khẩu dài' | '%s' operator password lan"
-		 " --dir '%s' >/dev/null", MAIAM_HUB_BIN, fx.dir);
-	assert_int_equal(system(cmd), 0);
+	operator_lan(fx.dir, "password", "mật khẩu dài");
 	health_while_login_waits(fx.dir, fx.hub_port);
 }
 

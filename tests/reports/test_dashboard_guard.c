@@ -86,8 +86,7 @@ static void test_throttle(void **state)
 	sleep((unsigned)atoi(r.retry_after) + 1);
 	dt_login_from(&s, "127.0.0.3", "lan", GOOD_PW, &r);
 	assert_int_equal(r.status, 303);
-	dt_stop(&s);
-	rt_db_close(&t);
+	dt_close(&t, &s);
 }
 
 /* A new password ends the sessions opened with the old one. */
@@ -127,8 +126,7 @@ static void test_password_ends_sessions(void **state)
 	dt_req(&s, "/login", NULL, "name=lan&password=m%E1%BA%ADt+kh%E1%BA%A9u+m%E1%BB%9Bi+h%E1%BA%B3n",
 	    &r);
 	assert_int_equal(r.status, 303);
-	dt_stop(&s);
-	rt_db_close(&t);
+	dt_close(&t, &s);
 }
 
 typedef struct bg {
@@ -177,9 +175,7 @@ static void test_loop_stays_free(void **state)
 	char session[128];
 
 	(void)state;
-	rt_db_open(&t);
-	dt_seed(&t);
-	dt_start(&s, &t);
+	dt_open(&t, &s);
 	dt_req(&s, "/login", NULL, "name=lan&password=" GOOD_PW, &r);
 	assert_int_equal(r.status, 303);
 	dt_session_of(&r, session, sizeof(session));
@@ -206,8 +202,7 @@ static void test_loop_stays_free(void **state)
 	pthread_join(logout.th, NULL);
 	assert_int_equal(login.r.status, 303);
 	assert_int_equal(logout.r.status, 303);
-	dt_stop(&s);
-	rt_db_close(&t);
+	dt_close(&t, &s);
 }
 
 int main(void)
