@@ -11,19 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <event2/buffer.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <openssl/crypto.h>
+#include "maiam/web_http.h"
 #include "hub.h"
 #include "dashboard_int.h"
-#include "webparse.h"
 
 #define FORM_MAX 4096
-#define COOKIE_NAME "maiam_session"
 
 void hub_dashboard_limits_default(hub_dashboard_limits *lim)
 {
@@ -41,17 +38,17 @@ void hub_dashboard_limits_default(hub_dashboard_limits *lim)
 
 int hub_dashboard_set_limits(hub_dashboard *d, const hub_dashboard_limits *lim)
 {
-	dash_slot *slots, *old;
+	web_throttle *t, *old;
 
 	if (lim->slots < 2 || lim->backoff_s < 1 || lim->login_queue < 1 || lim->page_queue < 1 ||
-	    !(slots = calloc((size_t)lim->slots, sizeof(*slots))))
+	    !(t = web_throttle_new(lim->slots, lim->forget_s)))
 		return -1;
 	pthread_mutex_lock(&d->mu); /* set by another thread than the loop's (tests) */
-	old = d->slots;
-	d->slots = slots;
+	old = d->throttle;
+	d->throttle = t;
 	d->lim = *lim;
 	pthread_mutex_unlock(&d->mu);
-	free(old);
+	web_throttle_free(old);
 	return 0;
 }
 
@@ -166,7 +163,7 @@ void hub_dashboard_free(hub_dashboard *d)
 	sqlite3_close(d->login.db);
 	if (d->have_campaign)
 		proto_campaign_release(&d->campaign);
-	free(d->slots);
+	web_throttle_free(d->throttle);
 	pthread_cond_destroy(&d->cond);
 	pthread_mutex_destroy(&d->mu);
 	free(d);
@@ -253,20 +250,11 @@ static void submit(hub_dashboard *d, dash_worker *w, dash_job *job)
 static void reply(struct evhttp_request *req, int status, const char *ctype, const proto_buf *body,
 		  const char *cookie, const char *location, int64_t retry_after)
 {
+	/* HSTS even on the test's plain listener: the hub itself is HTTPS only */
+	static const web_policy policy = { .csp = WEB_CSP_SELF_CONTAINED, .hsts = HUB_HSTS };
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-	struct evbuffer *buf = evbuffer_new();
 	char n[24];
 
-	evhttp_add_header(h, "Content-Type", ctype);
-	evhttp_add_header(h, "Cache-Control", "no-store");
-	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	/* same-origin, not no-referrer: with no-referrer a browser sends
-	 * "Origin: null" on our own forms, and the Origin check needs it */
-	evhttp_add_header(h, "Referrer-Policy", "same-origin");
-	evhttp_add_header(h, "Strict-Transport-Security", HUB_HSTS);
-	/* nothing but the page itself: inline styles, inline SVG, forms to us */
-	evhttp_add_header(h, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline';"
-			  " img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 	if (cookie && cookie[0])
 		evhttp_add_header(h, "Set-Cookie", cookie);
 	if (location)
@@ -275,11 +263,7 @@ static void reply(struct evhttp_request *req, int status, const char *ctype, con
 		snprintf(n, sizeof(n), "%lld", (long long)retry_after);
 		evhttp_add_header(h, "Retry-After", n);
 	}
-	if (buf && body && body->len)
-		evbuffer_add(buf, body->data, body->len);
-	evhttp_send_reply(req, status, NULL, buf);
-	if (buf)
-		evbuffer_free(buf);
+	web_reply(req, status, ctype, body ? body->data : NULL, body ? body->len : 0, &policy);
 }
 
 static void reply_text(struct evhttp_request *req, int status, const char *msg,
@@ -320,52 +304,20 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 /* ---- parsing, on the loop ------------------------------------------------- */
 
 /* The session token from the Cookie header into tok (64 hex), or "". */
-static void session_cookie(struct evhttp_request *req, char tok[65])
+static void session_cookie(struct evhttp_request *req, char tok[WEB_TOKEN_HEX + 1])
 {
 	const char *c = evhttp_find_header(evhttp_request_get_input_headers(req), "Cookie");
 
-	if (hub_cookie_value(c, COOKIE_NAME, tok, 65) != 1 || strlen(tok) != 64 ||
-	    strspn(tok, "0123456789abcdef") != 64)
+	if (web_cookie_value(c, HUB_SESSION_COOKIE, tok, WEB_TOKEN_HEX + 1) != WEB_OK ||
+	    !web_token_valid(tok))
 		tok[0] = '\0';
 }
 
-/* Does a POST come from one of our own pages? The hub's origin is the
- * scheme it is reached by (https unless the test's plain listener) and the
- * Host the browser asked for; Origin must be exactly that, or, without
- * Origin, Referer must start with it. Neither: refused (every browser sends
- * Origin on a POST; a script that sends neither is not a browser form). */
-static int same_origin(struct evhttp_request *req)
+/* A form or query value that is there but malformed, repeated or too long:
+ * the request is refused, not read as if the value were missing. */
+static int refused_value(web_result r)
 {
-	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
-	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-	const char *host = evhttp_find_header(in, "Host");
-	const char *origin = evhttp_find_header(in, "Origin");
-	const char *referer = evhttp_find_header(in, "Referer");
-	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
-	char want[300];
-	size_t n;
-
-	if (!host || !host[0] || strpbrk(host, "/@ \t"))
-		return 0;
-	n = (size_t)snprintf(want, sizeof(want), "%s://%s",
-			     bev && bufferevent_openssl_get_ssl(bev) ? "https" : "http", host);
-	if (n >= sizeof(want))
-		return 0;
-	if (origin)
-		return strcasecmp(origin, want) == 0;
-	return referer && strncasecmp(referer, want, n) == 0 &&
-	       (referer[n] == '/' || referer[n] == '\0');
-}
-
-static void client_addr(struct evhttp_request *req, char *out, size_t outlen)
-{
-	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-	char *host = NULL;
-	ev_uint16_t port = 0;
-
-	if (evcon)
-		evhttp_connection_get_peer(evcon, &host, &port);
-	snprintf(out, outlen, "%s", host ? host : "?");
+	return r != WEB_OK && r != WEB_ABSENT;
 }
 
 static void start_login(hub_dashboard *d, struct evhttp_request *req, dash_job *job)
@@ -373,7 +325,7 @@ static void start_login(hub_dashboard *d, struct evhttp_request *req, dash_job *
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(in);
 	unsigned char *form;
-	int64_t now = dash_now(), wait;
+	int64_t now = web_now(), wait;
 	proto_buf b;
 
 	if (len > FORM_MAX) {
@@ -385,15 +337,15 @@ static void start_login(hub_dashboard *d, struct evhttp_request *req, dash_job *
 		reply_text(req, 503, "hub is out of memory: try again", 1);
 		goto refused;
 	}
-	job->form_ok = hub_form_value((const char *)form, len, "name", job->name,
-				      sizeof(job->name)) == 1 &&
-		       hub_form_value((const char *)form, len, "password", job->pw,
-				      sizeof(job->pw)) == 1;
+	job->form_ok = web_form_value((const char *)form, len, "name", job->name,
+				      sizeof(job->name)) == WEB_OK &&
+		       web_form_value((const char *)form, len, "password", job->pw,
+				      sizeof(job->pw)) == WEB_OK;
 	if (len)
 		OPENSSL_cleanse(form, len);
 	if (!job->form_ok)
 		job->name[0] = '\0';
-	client_addr(req, job->addr, sizeof(job->addr));
+	web_request_peer(req, job->addr, sizeof(job->addr));
 	wait = dash_throttle_wait(d, job->addr, job->name, now);
 	if (wait > 0) {
 		proto_buf_init(&b, 1 << 16);
@@ -416,6 +368,25 @@ refused:
 	job_free(job);
 }
 
+/* The count 1..max in the query's key into *out (left alone when the key is
+ * absent). 0 ok, -1 not a count in range or a refused query. */
+static int query_count(const char *q, const char *key, long long max, int64_t *out)
+{
+	char num[24], *end;
+	long long v;
+	web_result r = web_query_value(q, key, num, sizeof(num));
+
+	if (r == WEB_ABSENT)
+		return 0;
+	if (r != WEB_OK)
+		return -1;
+	v = strtoll(num, &end, 10);
+	if (*end || v < 1 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* /report?kind=K&format=F[&as_of=D], checked here so a bad one costs no
  * worker time. 0 ok, -1 answered 400. */
 static int parse_report(struct evhttp_request *req, hub_report_opts *o)
@@ -423,37 +394,22 @@ static int parse_report(struct evhttp_request *req, hub_report_opts *o)
 	const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
 	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile" };
 	static const char *const fmts[] = { "table", "csv", "json", "html" };
-	char kind[32] = "", fmt[16] = "html", num[24] = "";
-	int i, r;
-	long long v;
-	char *end;
+	char kind[32] = "", fmt[16] = "html";
+	int i;
 
 	memset(o, 0, sizeof(*o));
 	o->kind = (hub_report_kind)-1;
 	o->format = HUB_FMT_HTML;
-	if (!q || hub_query_value(q, "kind", kind, sizeof(kind)) != 1 ||
-	    hub_query_value(q, "format", fmt, sizeof(fmt)) < 0 ||
-	    hub_query_value(q, "as_of", o->as_of, sizeof(o->as_of)) < 0)
+	if (!q || web_query_value(q, "kind", kind, sizeof(kind)) != WEB_OK ||
+	    refused_value(web_query_value(q, "format", fmt, sizeof(fmt))) ||
+	    refused_value(web_query_value(q, "as_of", o->as_of, sizeof(o->as_of))))
 		goto bad;
 	if (!fmt[0])
 		snprintf(fmt, sizeof(fmt), "html");
 	/* the reconcile queue by pages, never more than a page's worth at once */
-	if ((r = hub_query_value(q, "page", num, sizeof(num))) < 0)
+	if (query_count(q, "page", INT32_MAX, &o->page) ||
+	    query_count(q, "limit", HUB_RECONCILE_PAGE, &o->limit))
 		goto bad;
-	if (r == 1) {
-		v = strtoll(num, &end, 10);
-		if (*end || v < 1 || v > INT32_MAX)
-			goto bad;
-		o->page = v;
-	}
-	if ((r = hub_query_value(q, "limit", num, sizeof(num))) < 0)
-		goto bad;
-	if (r == 1) {
-		v = strtoll(num, &end, 10);
-		if (*end || v < 1 || v > HUB_RECONCILE_PAGE)
-			goto bad;
-		o->limit = v;
-	}
 	for (i = 0; i < 4; i++) {
 		if (strcmp(kind, kinds[i]) == 0)
 			o->kind = (hub_report_kind)i;
@@ -494,7 +450,9 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 	job->req = req;
 	proto_buf_init(&job->body, HUB_REPORT_MAX_OUT);
 	session_cookie(req, job->tok);
-	if (cmd == EVHTTP_REQ_POST && !same_origin(req)) {
+	/* the hub's origin is the scheme it is reached by (https unless the
+	 * test's plain listener) and the Host the browser asked for */
+	if (cmd == EVHTTP_REQ_POST && !web_request_same_origin(req)) {
 		reply_text(req, 403, "this form must be sent from the hub's own dashboard page:"
 				     " open the dashboard and try again", 0);
 		goto refused;

@@ -9,8 +9,13 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include "maiam/web.h"
+#include "maiam/web_throttle.h"
 #include "report.h"
 #include "report_int.h"
+
+/* The session cookie: HttpOnly, Secure, SameSite=Strict, Path=/ */
+#define HUB_SESSION_COOKIE "maiam_session"
 
 typedef enum dash_kind { DJ_PAGE, DJ_REPORT, DJ_LOGIN, DJ_LOGOUT } dash_kind;
 
@@ -20,7 +25,7 @@ typedef struct dash_job {
 	struct dash_job *next;
 	struct evhttp_request *req; /* loop only */
 	dash_kind kind;
-	char tok[65];                                /* session cookie, "" if none */
+	char tok[WEB_TOKEN_HEX + 1];                 /* session cookie, "" if none */
 	char name[HUB_OPERATOR_NAME_MAX + 1];        /* DJ_LOGIN */
 	char pw[HUB_PASSWORD_MAX + 1];               /* DJ_LOGIN, wiped when done */
 	int form_ok;                                 /* DJ_LOGIN: both fields parsed */
@@ -45,13 +50,6 @@ typedef struct dash_worker {
 	struct hub_dashboard *d;
 } dash_worker;
 
-typedef struct dash_slot {
-	char key[HUB_OPERATOR_NAME_MAX + 3]; /* "a:" + address or "n:" + name; "" free */
-	int fails;
-	int64_t until;     /* refused before this (monotonic seconds) */
-	int64_t last_fail; /* monotonic seconds */
-} dash_slot;
-
 struct hub_dashboard {
 	char dir[PATH_MAX];
 	proto_campaign campaign;
@@ -59,7 +57,7 @@ struct hub_dashboard {
 	int ttl;
 	hub_dashboard_limits lim;
 	/* loop only: the throttle, and the event the workers wake the loop with */
-	dash_slot *slots;
+	web_throttle *throttle;
 	struct event *done_ev;
 	/* shared: queues and the answered list, under mu */
 	pthread_mutex_t mu;
@@ -71,6 +69,10 @@ struct hub_dashboard {
 
 /* ---- dashboard_throttle.c (loop thread only) ---------------------------- */
 
+/* The sign-in throttle keys a client address "a:ADDR" and an operator name
+ * "n:NAME" in one web_throttle, each kind with its own rule. */
+_Static_assert(HUB_OPERATOR_NAME_MAX + 2 <= WEB_THROTTLE_KEY_MAX, "a name key fits the throttle");
+
 /* Seconds to wait before addr may try again or name may be tried again
  * (the longer of the two), 0 if it may try now. */
 int64_t dash_throttle_wait(hub_dashboard *d, const char *addr, const char *name, int64_t now);
@@ -78,8 +80,6 @@ int64_t dash_throttle_wait(hub_dashboard *d, const char *addr, const char *name,
  * count at once); dash_throttle_success undoes it for a right password. */
 void dash_throttle_attempt(hub_dashboard *d, const char *addr, const char *name, int64_t now);
 void dash_throttle_success(hub_dashboard *d, const char *addr, const char *name);
-/* Monotonic seconds. */
-int64_t dash_now(void);
 
 /* ---- dashboard_pages.c (worker threads) --------------------------------- */
 

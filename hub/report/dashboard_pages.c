@@ -12,7 +12,6 @@
 #include "hub.h"
 #include "dashboard_int.h"
 
-#define COOKIE_ATTRS "; Path=/; HttpOnly; Secure; SameSite=Strict"
 /* a chart or table wider than a phone scrolls by itself, not the page */
 #define WIDE "<div style=\"overflow-x:auto;max-width:100%\">"
 
@@ -39,11 +38,11 @@ int dash_login_page(hub_dashboard *d, proto_buf *b, const char *error)
 {
 	if (report_html_head(b, "Mái Ấm — Đăng nhập") ||
 	    proto_buf_append_str(b, "<h1>Mái Ấm</h1><p>") ||
-	    report_html_text(b, d->campaign.name) ||
+	    web_html_escape(b, d->campaign.name) ||
 	    proto_buf_append_str(b, "</p><h2>Đăng nhập dành cho cán bộ vận hành</h2>"))
 		return -1;
 	if (error && (proto_buf_append_str(b, "<p class=\"err\" id=\"error\">") ||
-		      report_html_text(b, error) || proto_buf_append_str(b, "</p>")))
+		      web_html_escape(b, error) || proto_buf_append_str(b, "</p>")))
 		return -1;
 	return proto_buf_append_str(b,
 		"<form method=\"post\" action=\"/login\">"
@@ -66,7 +65,7 @@ int dash_throttled_page(hub_dashboard *d, proto_buf *b, int64_t wait)
 		snprintf(when, sizeof(when), "?");
 	if (report_html_head(b, "Mái Ấm — Tạm khóa đăng nhập") ||
 	    proto_buf_append_str(b, "<h1>Mái Ấm</h1><p>") ||
-	    report_html_text(b, d->campaign.name) ||
+	    web_html_escape(b, d->campaign.name) ||
 	    proto_buf_append_str(b, "</p><h2>Tạm khóa đăng nhập</h2><p class=\"err\" id=\"error\">"
 				    "Đã có quá nhiều lần đăng nhập sai từ máy này hoặc cho tên"
 				    " đăng nhập này.</p>") ||
@@ -100,9 +99,9 @@ static int recent_row(void *arg, int64_t id, int64_t received, const char *src, 
 				  WIDE "<table id=\"recent\"><thead><tr><th>Mã mục</th><th>Lúc</th>"
 				  "<th>Nguồn</th><th>Lý do</th></tr></thead><tbody>")) ||
 	    proto_buf_appendf(r->b, "<tr><td>R-%lld</td><td>%s</td><td>", (long long)id, when) ||
-	    report_html_text(r->b, src ? src : "?") || proto_buf_append_str(r->b, "</td><td>") ||
-	    report_html_text(r->b, code ? code : "?") || proto_buf_append_str(r->b, ": ") ||
-	    report_html_text(r->b, msg ? msg : "") || proto_buf_append_str(r->b, "</td></tr>"))
+	    web_html_escape(r->b, src ? src : "?") || proto_buf_append_str(r->b, "</td><td>") ||
+	    web_html_escape(r->b, code ? code : "?") || proto_buf_append_str(r->b, ": ") ||
+	    web_html_escape(r->b, msg ? msg : "") || proto_buf_append_str(r->b, "</td></tr>"))
 		return -1;
 	return 0;
 }
@@ -162,10 +161,10 @@ int dash_main_page(hub_dashboard *d, sqlite3 *ro, const char *who, proto_buf *b)
 		return -1;
 	if (report_html_head(b, "Mái Ấm — Bảng theo dõi") ||
 	    proto_buf_append_str(b, "<h1>Mái Ấm — Bảng theo dõi</h1><p>") ||
-	    report_html_text(b, d->campaign.name) ||
+	    web_html_escape(b, d->campaign.name) ||
 	    proto_buf_appendf(b, "</p><p>Số liệu đến ngày %.2s/%.2s/%.4s. Cán bộ: <b id=\"who\">",
 			      as_of + 8, as_of + 5, as_of) ||
-	    report_html_text(b, who) ||
+	    web_html_escape(b, who) ||
 	    proto_buf_append_str(b, "</b></p><form method=\"post\" action=\"/logout\">"
 				    "<button type=\"submit\">Đăng xuất</button></form>"
 				    "<h2>Bàn giao so với chỉ tiêu theo huyện</h2>" WIDE) ||
@@ -197,7 +196,7 @@ out:
 
 static void work_login(hub_dashboard *d, sqlite3 *rw, dash_job *job)
 {
-	char tok[65];
+	char tok[WEB_TOKEN_HEX + 1];
 	int r = job->form_ok ? hub_operator_login(rw, job->name, job->pw, (int64_t)time(NULL),
 						  d->ttl, tok) : 0;
 
@@ -213,8 +212,8 @@ static void work_login(hub_dashboard *d, sqlite3 *rw, dash_job *job)
 		return;
 	}
 	job->login_ok = 1;
-	snprintf(job->cookie, sizeof(job->cookie), "maiam_session=%s; Max-Age=%d" COOKIE_ATTRS,
-		 tok, d->ttl);
+	web_cookie_format(job->cookie, sizeof(job->cookie), HUB_SESSION_COOKIE, tok, d->ttl,
+			  WEB_COOKIE_SESSION);
 	OPENSSL_cleanse(tok, sizeof(tok));
 	job->status = 303;
 	job->ctype = "text/plain; charset=utf-8";
@@ -247,7 +246,8 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 	if (job->kind == DJ_LOGOUT) {
 		if (job->tok[0])
 			report_session_end(db, job->tok);
-		snprintf(job->cookie, sizeof(job->cookie), "maiam_session=; Max-Age=0" COOKIE_ATTRS);
+		web_cookie_format(job->cookie, sizeof(job->cookie), HUB_SESSION_COOKIE, "", 0,
+				  WEB_COOKIE_SESSION);
 		job->status = 303;
 		job->ctype = "text/plain; charset=utf-8";
 		job->location = "/";

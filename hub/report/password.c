@@ -9,6 +9,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include "maiam/web.h"
 #include "report_int.h"
 
 #define SALT_LEN 16
@@ -167,22 +168,15 @@ int hub_operator_exists(sqlite3 *db, const char *name)
 	return rc;
 }
 
-static void token_hash(const char *token, uint8_t out[32])
-{
-	proto_sha256((const uint8_t *)token, strlen(token), out);
-}
-
 int report_session_new(sqlite3 *db, const char *name, int64_t now, int ttl, char token[65])
 {
-	uint8_t raw[32], hash[32];
+	uint8_t hash[32];
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
+	if (web_token_new(token) != WEB_OK)
 		return -1;
-	proto_hex(raw, sizeof(raw), token);
-	OPENSSL_cleanse(raw, sizeof(raw));
-	token_hash(token, hash);
+	web_token_hash(token, hash);
 	/* expired sessions are of no use to anyone: this table is not history */
 	sqlite3_exec(db, "DELETE FROM report_session WHERE expires < strftime('%s', 'now')", NULL,
 		     NULL, NULL);
@@ -207,7 +201,7 @@ int report_session_check(sqlite3 *db, const char *token, int64_t now, char *name
 
 	if (strlen(token) != 64)
 		return 0;
-	token_hash(token, hash);
+	web_token_hash(token, hash);
 	if (sqlite3_prepare_v2(db, "SELECT s.operator FROM report_session s JOIN report_operator o"
 				   " ON o.name = s.operator WHERE s.hash = ? AND s.expires > ?", -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -230,7 +224,7 @@ int report_session_end(sqlite3 *db, const char *token)
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
-	token_hash(token, hash);
+	web_token_hash(token, hash);
 	if (sqlite3_prepare_v2(db, "DELETE FROM report_session WHERE hash = ?", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return -1;
@@ -244,7 +238,7 @@ int report_session_end(sqlite3 *db, const char *token)
 int hub_operator_login(sqlite3 *db, const char *name, const char *password, int64_t now, int ttl,
 		       char token[65])
 {
-	uint8_t raw[32], hash[32], matched[32];
+	uint8_t hash[32], matched[32];
 	sqlite3_stmt *st = NULL;
 	int rc, step;
 
@@ -253,10 +247,9 @@ int hub_operator_login(sqlite3 *db, const char *name, const char *password, int6
 	if (rc != 1)
 		return rc;
 	rc = -1;
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
+	if (web_token_new(token) != WEB_OK)
 		goto out;
-	proto_hex(raw, sizeof(raw), token);
-	token_hash(token, hash);
+	web_token_hash(token, hash);
 	sqlite3_exec(db, "DELETE FROM report_session WHERE expires < strftime('%s', 'now')", NULL,
 		     NULL, NULL);
 	/* only if the password is still the one just checked: a password
@@ -276,7 +269,6 @@ int hub_operator_login(sqlite3 *db, const char *name, const char *password, int6
 out:
 	if (rc != 1)
 		OPENSSL_cleanse(token, 65);
-	OPENSSL_cleanse(raw, sizeof(raw));
 	OPENSSL_cleanse(matched, sizeof(matched));
 	sqlite3_finalize(st);
 	return rc;

@@ -1,30 +1,31 @@
 /*
- * fuzz_webparse.c - libFuzzer target for the dashboard's parsers of browser
- * input (hub/report/webparse.h): the input is a form body (in a heap block of
- * exactly its size, so a read past len is caught by ASan), then a query and a
- * Cookie header (NUL-terminated copy). The first byte picks the output size,
- * so the "value too long" edges are reached; each answer's promises are checked.
+ * fuzz_webparse.c - libFuzzer target for the web layer's parsers of browser
+ * input (web/include/maiam/web.h): the input is a form body (in a heap block
+ * of exactly its size, so a read past len is caught by ASan), then a query
+ * and a Cookie header (NUL-terminated copy). The first byte picks the output
+ * size, so the "value too long" edges are reached; each answer's promises
+ * are checked.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "maiam/changeset.h"
-#include "webparse.h"
+#include "maiam/web.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* What every parser promises: found means a NUL-terminated value that fits;
- * not found or refused means an empty out. */
-static void check(int rc, const char *out, size_t outlen, int utf8)
+ * not found or refused means an empty out; no answer outside the enum. */
+static void check(web_result rc, const char *out, size_t outlen, int utf8)
 {
 	size_t n = strnlen(out, outlen);
 
-	if (rc < -1 || rc > 1 || n >= outlen)
+	if (rc < WEB_OK || rc > WEB_ECRYPTO || rc == WEB_EARG || n >= outlen)
 		abort();
-	if (rc != 1 && n != 0)
+	if (rc != WEB_OK && n != 0)
 		abort();
-	if (rc == 1 && utf8 && !proto_utf8_valid(out, n))
+	if (rc == WEB_OK && utf8 && !proto_utf8_valid(out, n))
 		abort();
 }
 
@@ -33,7 +34,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const keys[] = { "name", "password", "kind", "as_of" };
 	char out[300], *body, *str;
 	size_t outlen, i;
-	int rc;
 
 	if (size == 0)
 		return 0;
@@ -48,15 +48,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(str, data, size);
 	str[size] = '\0';
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		rc = hub_form_value(body, size, keys[i], out, outlen);
-		check(rc, out, outlen, 1);
-		rc = hub_query_value(str, keys[i], out, outlen);
-		check(rc, out, outlen, 1);
+		check(web_form_value(body, size, keys[i], out, outlen), out, outlen, 1);
+		check(web_query_value(str, keys[i], out, outlen), out, outlen, 1);
 	}
-	rc = hub_cookie_value(str, "maiam_session", out, outlen);
-	check(rc, out, outlen, 0);
-	rc = hub_cookie_value(str, "a", out, outlen);
-	check(rc, out, outlen, 0);
+	check(web_cookie_value(str, "maiam_session", out, outlen), out, outlen, 0);
+	check(web_cookie_value(str, "a", out, outlen), out, outlen, 0);
+	(void)web_same_origin("https", "127.0.0.1:8443", str, NULL);
+	(void)web_same_origin("https", "127.0.0.1:8443", NULL, str);
 	free(body);
 	free(str);
 	return 0;

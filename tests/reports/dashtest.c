@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include <curl/curl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/thread.h>
@@ -81,72 +80,36 @@ void dt_stop(server *s)
 	event_base_free(s->base);
 }
 
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
+void dt_open(rt_db *t, server *s)
 {
-	resp *r = arg;
-	size_t len = size * n;
-	if (r->len + len >= sizeof(r->body))
-		len = sizeof(r->body) - r->len - 1;
-	memcpy(r->body + r->len, p, len);
-	r->len += len;
-	r->body[r->len] = '\0';
-	return size * n;
+	rt_db_open(t);
+	dt_seed(t);
+	dt_start(s, t);
 }
 
-static size_t on_header(char *p, size_t size, size_t n, void *arg)
+void dt_close(rt_db *t, server *s)
 {
-	resp *r = arg;
-	size_t len = size * n;
-	if (len > 12 && strncasecmp(p, "Set-Cookie: ", 12) == 0)
-		snprintf(r->cookie, sizeof(r->cookie), "%.*s", (int)(len - 14), p + 12);
-	if (len > 10 && strncasecmp(p, "Location: ", 10) == 0)
-		snprintf(r->location, sizeof(r->location), "%.*s", (int)(len - 12), p + 10);
-	if (len > 13 && strncasecmp(p, "Retry-After: ", 13) == 0)
-		snprintf(r->retry_after, sizeof(r->retry_after), "%.*s", (int)(len - 15), p + 13);
-	if (len > 27 && strncasecmp(p, "Strict-Transport-Security: ", 27) == 0 &&
-	    strncmp(p + 27, "max-age=", 8) == 0)
-		r->hsts = 1;
-	return len;
+	dt_stop(s);
+	rt_db_close(t);
 }
 
 /* One request as 'h' says; cookie is "name=value" or NULL; post is the form or NULL. */
 void dt_req_how(server *s, const how *h, const char *path, const char *cookie,
-		    const char *post, resp *r)
+		const char *post, resp *r)
 {
-	CURL *c = curl_easy_init();
-	struct curl_slist *hdr = NULL;
-	char url[256], line[300];
+	wt_req q = { .cookie = cookie, .post = post };
+	char url[256], own[64];
 
-	memset(r, 0, sizeof(*r));
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", s->port, path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-	if (h && h->from)
-		curl_easy_setopt(c, CURLOPT_INTERFACE, h->from);
-	if (cookie)
-		curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+	snprintf(own, sizeof(own), "http://127.0.0.1:%d", s->port);
+	if (h)
+		q.from = h->from;
 	if (post) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
-		if (!h || !h->origin) {
-			snprintf(line, sizeof(line), "Origin: http://127.0.0.1:%d", s->port);
-			hdr = curl_slist_append(hdr, line);
-		} else if (h->origin[0]) {
-			snprintf(line, sizeof(line), "Origin: %s", h->origin);
-			hdr = curl_slist_append(hdr, line);
-		}
-		if (h && h->referer && h->referer[0]) {
-			snprintf(line, sizeof(line), "Referer: %s", h->referer);
-			hdr = curl_slist_append(hdr, line);
-		}
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+		/* a form of our own page carries our origin unless h says otherwise */
+		q.origin = !h || !h->origin ? own : h->origin[0] ? h->origin : NULL;
+		q.referer = h && h->referer && h->referer[0] ? h->referer : NULL;
 	}
-	assert_int_equal(curl_easy_perform(c), CURLE_OK);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(c);
+	assert_int_equal(wt_fetch(url, &q, r), 0);
 }
 
 void dt_req(server *s, const char *path, const char *cookie, const char *post, resp *r)

@@ -1,7 +1,7 @@
 /*
  * dashtest.h - what the dashboard tests share: the dashboard's handlers on an
  * evhttp listener of the test's own (127.0.0.1, port 0, a loop thread),
- * libcurl requests from a chosen local address with a chosen Origin, and a
+ * requests from a chosen local address with a chosen Origin (webtest.h), and a
  * hub database with 37 houses handed over and the operator "lan".
  */
 #ifndef DASHTEST_H
@@ -14,6 +14,7 @@
 #include "hub.h"
 #include "report.h"
 #include "reptest.h"
+#include "webtest.h"
 
 typedef struct server {
 	struct event_base *base;
@@ -24,15 +25,8 @@ typedef struct server {
 	atomic_int taken; /* requests the loop has handed to the dashboard */
 } server;
 
-typedef struct resp {
-	long status;
-	char body[1 << 18];
-	size_t len;
-	char cookie[256];
-	char location[64];
-	char retry_after[16];
-	int hsts;
-} resp;
+/* The answer: status, body, Set-Cookie, Location, Retry-After, HSTS... */
+typedef wt_resp resp;
 
 /* How a request is sent: from which local address, with which Origin or
  * Referer ("" sends none; NULL sends our own origin on a POST). */
@@ -48,6 +42,10 @@ typedef struct how {
  * same loop; stop frees it all. */
 void dt_start(server *s, rt_db *t);
 void dt_stop(server *s);
+/* A fresh seeded hub database (dt_seed) with the dashboard started on it;
+ * dt_close stops the dashboard and closes the database. */
+void dt_open(rt_db *t, server *s);
+void dt_close(rt_db *t, server *s);
 /* One request as h says (NULL: from 127.0.0.1, our own Origin on a POST);
  * cookie is "name=value" or NULL; post is the form or NULL. */
 void dt_req_how(server *s, const how *h, const char *path, const char *cookie,

@@ -1,234 +1,69 @@
 /*
  * test_browser.c - the dashboard in a real browser: a real "maiam-hub serve"
  * on 127.0.0.1 port 0 over TLS, Debian's headless Chromium driven through
- * chromedriver's WebDriver HTTP API (libcurl). It signs in through the form
- * (a wrong password first), checks the page's districts and numbers, and
- * saves a screenshot under the build tree (tests/reports/dashboard.png).
+ * chromedriver (tests/support/browser.c). It signs in through the form (a
+ * wrong password first), checks the page's districts and numbers, and saves
+ * screenshots under the build tree (tests/reports/dashboard.png...). Every
+ * wait is on the page (its ready state, its text), with a deadline made for
+ * a loaded machine; the hub, chromedriver and Chromium are stopped in the
+ * teardown, at exit and by a watchdog if the test process is killed.
  * Only this test's browser accepts the hub's self-made CA
  * (acceptInsecureCerts); scripts/deps installs chromium and chromium-driver,
  * and without them the test is skipped, saying so.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <setjmp.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <curl/curl.h>
-#include <openssl/evp.h>
 #include "hub.h"
 #include "report.h"
 #include "reptest.h"
 #include "testutil.h"
+#include "browser.h"
+#include "webtest.h"
 
-extern char **environ;
-
-#define CHROMIUM "/usr/bin/chromium"
-#define CHROMEDRIVER "/usr/bin/chromedriver"
-#define ELEMENT_KEY "element-6066-11e4-a52e-4f735466cecf"
-
-typedef struct wd {
-	int port;
-	char session[128];
-	char buf[4 << 20];
-	size_t len;
-	long status;
-} wd;
-
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-	wd *w = arg;
-	size_t len = size * n;
-	if (w->len + len >= sizeof(w->buf))
-		len = sizeof(w->buf) - w->len - 1;
-	memcpy(w->buf + w->len, p, len);
-	w->len += len;
-	w->buf[w->len] = '\0';
-	return size * n;
-}
-
-/* One WebDriver call; the answer is in w->buf. Returns the HTTP status. */
-static long call(wd *w, const char *method, const char *path, const char *json)
-{
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-	char url[512];
-
-	w->len = 0;
-	w->buf[0] = '\0';
-	w->status = 0;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", w->port, path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, w);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-	if (json)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, json);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &w->status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return w->status;
-}
-
-/* The JSON string value after "key":" in w->buf (no escapes expected). */
-static int string_after(const wd *w, const char *key, char *out, size_t outlen)
-{
-	char pat[128];
-	const char *p, *e;
-
-	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
-	p = strstr(w->buf, pat);
-	if (!p)
-		return -1;
-	p += strlen(pat);
-	e = strchr(p, '"');
-	if (!e || (size_t)(e - p) >= outlen)
-		return -1;
-	memcpy(out, p, (size_t)(e - p));
-	out[e - p] = '\0';
-	return 0;
-}
-
-/* "/session/ID" + a + b (b may be "") */
-static void sessf(wd *w, char *out, size_t outlen, const char *a, const char *b)
-{
-	snprintf(out, outlen, "/session/%s%s%s", w->session, a, b);
-}
-
-static void find(wd *w, const char *css, char *id, size_t idlen)
-{
-	char path[512], json[256];
-
-	sessf(w, path, sizeof(path), "/element", "");
-	snprintf(json, sizeof(json), "{\"using\":\"css selector\",\"value\":\"%s\"}", css);
-	if (call(w, "POST", path, json) != 200)
-		fail_msg("no element '%s' on the page: %.2000s", css, w->buf);
-	assert_int_equal(string_after(w, ELEMENT_KEY, id, idlen), 0);
-}
-
-static void type_into(wd *w, const char *css, const char *text)
-{
-	char id[128], path[512], json[512];
-
-	find(w, css, id, sizeof(id));
-	sessf(w, path, sizeof(path), "/element/", id);
-	strncat(path, "/clear", sizeof(path) - strlen(path) - 1);
-	call(w, "POST", path, "{}");
-	sessf(w, path, sizeof(path), "/element/", id);
-	strncat(path, "/value", sizeof(path) - strlen(path) - 1);
-	snprintf(json, sizeof(json), "{\"text\":\"%s\"}", text);
-	assert_int_equal(call(w, "POST", path, json), 200);
-}
-
-static void click(wd *w, const char *css)
-{
-	char id[128], path[512];
-
-	find(w, css, id, sizeof(id));
-	sessf(w, path, sizeof(path), "/element/", id);
-	strncat(path, "/click", sizeof(path) - strlen(path) - 1);
-	assert_int_equal(call(w, "POST", path, "{}"), 200);
-}
-
-static void page_source(wd *w)
-{
-	char path[512];
-	sessf(w, path, sizeof(path), "/source", "");
-	assert_int_equal(call(w, "GET", path, NULL), 200);
-}
-
-/* The page at width x height, saved as build/tests/reports/<name>.png. */
-static void screenshot(wd *w, const char *name, int width, int height)
-{
-	char path[512], json[128], shot[1024];
-	const char *b64;
-	unsigned char *png;
-	size_t n;
-	FILE *out;
-	int len;
-
-	sessf(w, path, sizeof(path), "/window/rect", "");
-	snprintf(json, sizeof(json), "{\"width\":%d,\"height\":%d}", width, height);
-	assert_int_equal(call(w, "POST", path, json), 200);
-	sessf(w, path, sizeof(path), "/screenshot", "");
-	assert_int_equal(call(w, "GET", path, NULL), 200);
-	b64 = strstr(w->buf, "\"value\":\"");
-	assert_non_null(b64);
-	b64 += 9;
-	n = strcspn(b64, "\"");
-	png = malloc(n);
-	assert_non_null(png);
-	len = EVP_DecodeBlock(png, (const unsigned char *)b64, (int)n);
-	assert_true(len > 1000);
-	assert_memory_equal(png, "\x89PNG", 4);
-	snprintf(shot, sizeof(shot), "%s/tests/reports/%s.png", MAIAM_BUILD_DIR, name);
-	out = fopen(shot, "wb");
-	assert_non_null(out);
-	assert_int_equal(fwrite(png, 1, (size_t)len, out), (size_t)len);
-	fclose(out);
-	free(png);
-	printf("screenshot: %s\n", shot);
-}
+/* What the test started, for the teardown to stop whatever happened. */
+static struct fixture {
+	char *dir;
+	pid_t hub;
+	FILE *hub_out;
+	int hub_port;
+	wb_browser w;
+} fx;
 
 typedef struct held_login {
 	int port;
 	long status;
-	volatile int done;
+	int sent, done;
 	pthread_t th;
 } held_login;
 
-static size_t discard(char *p, size_t size, size_t n, void *arg)
+/* A plain HTTPS request to the hub (its CA is the test's own: not checked),
+ * from a local address, with the hub's own Origin; the status. */
+static long hub_call(int port, const char *from, const char *path, const char *post, int *sent)
 {
-	(void)p, (void)arg;
-	return size * n;
-}
-
-/* A plain HTTPS request to the hub (its CA is the test's own: not checked). */
-static long hub_call(int port, const char *from, const char *path, const char *post)
-{
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = NULL;
+	static __thread wt_resp r;
 	char url[256], origin[128];
-	long status = 0;
+	wt_req q = { .from = from, .origin = origin, .post = post, .insecure = 1, .sent = sent };
 
 	snprintf(url, sizeof(url), "https://127.0.0.1:%d%s", port, path);
-	snprintf(origin, sizeof(origin), "Origin: https://127.0.0.1:%d", port);
-	h = curl_slist_append(h, origin);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-	if (from)
-		curl_easy_setopt(c, CURLOPT_INTERFACE, from);
-	if (post)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return status;
+	snprintf(origin, sizeof(origin), "https://127.0.0.1:%d", port);
+	q.timeout_s = WB_DEADLINE_S;
+	return wt_fetch(url, &q, &r) == 0 ? r.status : 0;
 }
 
 static void *held_main(void *arg)
 {
 	held_login *l = arg;
 	l->status = hub_call(l->port, "127.0.0.2", "/login",
-			     "name=lan&password=m%E1%BA%ADt+kh%E1%BA%A9u+d%C3%A0i");
+			     "name=lan&password=m%E1%BA%ADt+kh%E1%BA%A9u+d%C3%A0i", &l->sent);
 	__atomic_store_n(&l->done, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
@@ -237,6 +72,7 @@ static void *held_main(void *arg)
  * worker (the test holds hub.db's write lock, so the sign-in cannot finish). */
 static void health_while_login_waits(const char *dir, int port)
 {
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
 	char path[1024];
 	sqlite3 *db;
 	held_login l;
@@ -247,8 +83,11 @@ static void health_while_login_waits(const char *dir, int port)
 	memset(&l, 0, sizeof(l));
 	l.port = port;
 	assert_int_equal(pthread_create(&l.th, NULL, held_main, &l), 0);
-	usleep(300000); /* only lets the sign-in arrive first; nothing is timed */
-	assert_int_equal(hub_call(port, NULL, "/v1/health", NULL), 200);
+	/* the sign-in is on the wire before health is asked (or it failed) */
+	while (!__atomic_load_n(&l.sent, __ATOMIC_SEQ_CST) &&
+	       !__atomic_load_n(&l.done, __ATOMIC_SEQ_CST))
+		nanosleep(&pause, NULL);
+	assert_int_equal(hub_call(port, NULL, "/v1/health", NULL, NULL), 200);
 	assert_int_equal(__atomic_load_n(&l.done, __ATOMIC_SEQ_CST), 0);
 	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 	pthread_join(l.th, NULL);
@@ -256,71 +95,54 @@ static void health_while_login_waits(const char *dir, int port)
 	sqlite3_close(db);
 }
 
-/* Poll the page until it shows a or b (a form's answer may still be on
- * its way when the click returns); fails after about a minute. */
-static void wait_for(wd *w, const char *a, const char *b)
+/* The dashboard's first page, fresh. */
+static void go_home(wb_browser *w, int port)
 {
-	int i;
+	char url[128];
 
-	for (i = 0; i < 600; i++) {
-		page_source(w);
-		if (strstr(w->buf, a) || (b && strstr(w->buf, b)))
-			return;
-		usleep(100000);
-	}
-	fail_msg("the page never showed '%s': %.2000s", a, w->buf);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d/", port);
+	wb_go(w, url);
 }
 
-static void go(wd *w, int port)
+/* The page at a laptop's and at a phone's width, saved under the build
+ * tree as <name>.png and <name>-390.png. */
+static void shots(wb_browser *w, const char *name)
 {
-	char path[512], url[256];
+	char path[1024];
 
-	snprintf(url, sizeof(url), "{\"url\":\"https://127.0.0.1:%d/\"}", port);
-	sessf(w, path, sizeof(path), "/url", "");
-	assert_int_equal(call(w, "POST", path, url), 200);
+	snprintf(path, sizeof(path), "%s/tests/reports/%s.png", MAIAM_BUILD_DIR, name);
+	wb_screenshot(w, path, 1366, 768);
+	snprintf(path, sizeof(path), "%s/tests/reports/%s-390.png", MAIAM_BUILD_DIR, name);
+	wb_screenshot(w, path, 390, 844);
 }
 
-static int free_port(void)
+/* "maiam-hub operator VERB lan" with the password on its standard input. */
+static void operator_lan(const char *dir, const char *verb, const char *password)
 {
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+	char cmd[2048];
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
+	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' '%s' | '%s' operator %s lan --dir '%s' >/dev/null",
+		 password, MAIAM_HUB_BIN, verb, dir);
+	assert_int_equal(system(cmd), 0);
 }
 
-/* Start argv with stdout to out_fd (or a log file); its pid. */
-static pid_t spawn(char *const argv[], int out_fd, const char *log)
+/* Start the real server, on a port the kernel picks. */
+static void start_hub(void)
 {
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
+	char log[1024], line[256];
+	char *argv[] = { (char *)MAIAM_HUB_BIN, (char *)"serve", (char *)"--dir", fx.dir,
+			 (char *)"--listen", (char *)"127.0.0.1:0", NULL };
+	int pipefd[2];
 
-	posix_spawn_file_actions_init(&fa);
-	if (out_fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-	else
-		posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	return pid;
-}
-
-static void stop(pid_t pid)
-{
-	int st;
-	if (pid <= 0)
-		return;
-	kill(pid, SIGTERM);
-	waitpid(pid, &st, 0);
+	assert_int_equal(pipe(pipefd), 0);
+	snprintf(log, sizeof(log), "%s/serve.log", fx.dir);
+	fx.hub = wb_spawn(argv, pipefd[1], log);
+	close(pipefd[1]);
+	fx.hub_out = fdopen(pipefd[0], "r");
+	assert_non_null(fx.hub_out);
+	if (!fgets(line, sizeof(line), fx.hub_out) ||
+	    sscanf(line, "listening on https://127.0.0.1:%d", &fx.hub_port) != 1)
+		fail_msg("maiam-hub serve did not start: see %s", log);
 }
 
 /* A hub with the campaign, 37 houses handed over in Vĩnh Châu, an operator. */
@@ -353,135 +175,97 @@ static void make_hub(const char *dir)
 	rt_batch_release(&b);
 	sqlite3_close(t.db);
 	proto_campaign_release(&t.campaign);
-	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' 'mật khẩu dài' | '%s' operator add lan --dir '%s'"
-		 " >/dev/null", MAIAM_HUB_BIN, dir);
-	assert_int_equal(system(cmd), 0);
+	operator_lan(dir, "add", "mật khẩu dài");
 }
 
 static void test_sign_in_in_chromium(void **state)
 {
-	static wd w;
-	char *dir, log[1024], url[256], path[512], caps[2048], line[256], cmd[2048];
-	int pipefd[2], hub_port = 0, i;
-	pid_t hub, driver;
-	FILE *f;
+	wb_browser *w = &fx.w;
+	int i;
 
 	(void)state;
-	dir = test_mkdtemp();
-	assert_non_null(dir);
-	make_hub(dir);
+	fx.dir = test_mkdtemp();
+	assert_non_null(fx.dir);
+	make_hub(fx.dir);
+	start_hub();
+	wb_start(w, fx.dir);
 
-	/* the real server, on a port the kernel picks */
-	assert_int_equal(pipe(pipefd), 0);
-	snprintf(log, sizeof(log), "%s/serve.log", dir);
-	{
-		char *argv[] = { (char *)MAIAM_HUB_BIN, (char *)"serve", (char *)"--dir", dir,
-				 (char *)"--listen", (char *)"127.0.0.1:0", NULL };
-		hub = spawn(argv, pipefd[1], log);
-	}
-	close(pipefd[1]);
-	f = fdopen(pipefd[0], "r");
-	assert_non_null(fgets(line, sizeof(line), f));
-	assert_int_equal(sscanf(line, "listening on https://127.0.0.1:%d", &hub_port), 1);
-
-	w.port = free_port();
-	snprintf(log, sizeof(log), "%s/chromedriver.log", dir);
-	{
-		char portarg[32];
-		char *argv[] = { (char *)CHROMEDRIVER, portarg, NULL };
-		snprintf(portarg, sizeof(portarg), "--port=%d", w.port);
-		driver = spawn(argv, -1, log);
-	}
-	for (i = 0; i < 100 && call(&w, "GET", "/status", NULL) != 200; i++)
-		usleep(100000);
-	assert_int_equal(w.status, 200);
-
-	snprintf(caps, sizeof(caps),
-		 "{\"capabilities\":{\"alwaysMatch\":{\"browserName\":\"chrome\","
-		 "\"acceptInsecureCerts\":true,\"goog:chromeOptions\":{\"binary\":\"" CHROMIUM "\","
-		 "\"args\":[\"--headless\",\"--no-sandbox\",\"--disable-gpu\",\"--disable-quic\","
-		 "\"--no-first-run\",\"--disable-background-networking\",\"--disable-component-update\","
-		 "\"--disable-sync\",\"--window-size=1200,1800\",\"--user-data-dir=%s/profile\"]}}}}",
-		 dir);
-	assert_int_equal(call(&w, "POST", "/session", caps), 200);
-	assert_int_equal(string_after(&w, "sessionId", w.session, sizeof(w.session)), 0);
-
-	snprintf(url, sizeof(url), "{\"url\":\"https://127.0.0.1:%d/\"}", hub_port);
-	sessf(&w, path, sizeof(path), "/url", "");
-	assert_int_equal(call(&w, "POST", path, url), 200);
-	page_source(&w);
-	assert_non_null(strstr(w.buf, "Đăng nhập"));
-	assert_null(strstr(w.buf, "Thị xã Vĩnh Châu"));
+	go_home(w, fx.hub_port);
+	wb_wait_for(w, "Đăng nhập", NULL);
+	assert_null(strstr(w->buf, "Thị xã Vĩnh Châu"));
 
 	/* a wrong password: told so, still outside */
-	type_into(&w, "#name", "lan");
-	type_into(&w, "#password", "sai mật khẩu");
-	click(&w, "#submit");
-	wait_for(&w, "Sai tên đăng nhập hoặc mật khẩu", NULL);
-	assert_null(strstr(w.buf, "Thị xã Vĩnh Châu"));
+	wb_type(w, "#name", "lan");
+	wb_type(w, "#password", "sai mật khẩu");
+	wb_click(w, "#submit");
+	wb_wait_for(w, "Sai tên đăng nhập hoặc mật khẩu", NULL);
+	assert_null(strstr(w->buf, "Thị xã Vĩnh Châu"));
 
-	type_into(&w, "#name", "lan");
-	type_into(&w, "#password", "mật khẩu dài");
-	click(&w, "#submit");
-	wait_for(&w, "Bảng theo dõi", NULL);
-	assert_non_null(strstr(w.buf, "Thị xã Vĩnh Châu"));
-	assert_non_null(strstr(w.buf, "Huyện Kế Sách"));
-	assert_non_null(strstr(w.buf, "37 / 260"));   /* the chart's label */
-	assert_non_null(strstr(w.buf, "1.200"));      /* the province target */
-	assert_non_null(strstr(w.buf, "Hàng đợi đối soát"));
+	wb_type(w, "#name", "lan");
+	wb_type(w, "#password", "mật khẩu dài");
+	wb_click(w, "#submit");
+	wb_wait_for(w, "Bảng theo dõi", NULL);
+	assert_non_null(strstr(w->buf, "Thị xã Vĩnh Châu"));
+	assert_non_null(strstr(w->buf, "Huyện Kế Sách"));
+	assert_non_null(strstr(w->buf, "37 / 260"));   /* the chart's label */
+	assert_non_null(strstr(w->buf, "1.200"));      /* the province target */
+	assert_non_null(strstr(w->buf, "Hàng đợi đối soát"));
 
 	/* HSTS and the same-origin POST worked in a real browser; the pages
 	 * at a laptop's and at a phone's width, under the build tree */
-	screenshot(&w, "dashboard", 1366, 768);
-	screenshot(&w, "dashboard-390", 390, 844);
+	shots(w, "dashboard");
 
 	/* a new password set on the command line ends the browser's session */
-	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' 'mật khẩu khác hẳn' | '%s' operator password lan"
-		 " --dir '%s' >/dev/null", MAIAM_HUB_BIN, dir);
-	assert_int_equal(system(cmd), 0);
-	go(&w, hub_port);
-	wait_for(&w, "Đăng nhập dành cho", NULL);
-	assert_null(strstr(w.buf, "Thị xã Vĩnh Châu"));
+	operator_lan(fx.dir, "password", "mật khẩu khác hẳn");
+	go_home(w, fx.hub_port);
+	wb_wait_for(w, "Đăng nhập dành cho", NULL);
+	assert_null(strstr(w->buf, "Thị xã Vĩnh Châu"));
 
 	/* guessing from this address: after the free tries, the throttled page */
 	for (i = 0; i < 12; i++) {
-		go(&w, hub_port); /* a fresh page, without the last answer on it */
-		wait_for(&w, "Đăng nhập dành cho", NULL);
-		type_into(&w, "#name", "khach");
-		type_into(&w, "#password", "doan bua doan bua");
-		click(&w, "#submit");
-		wait_for(&w, "Tạm khóa đăng nhập", "Sai tên đăng nhập hoặc mật khẩu");
-		if (strstr(w.buf, "Tạm khóa đăng nhập"))
+		go_home(w, fx.hub_port); /* a fresh page, without the last answer on it */
+		wb_wait_for(w, "Đăng nhập dành cho", NULL);
+		wb_type(w, "#name", "khach");
+		wb_type(w, "#password", "doan bua doan bua");
+		wb_click(w, "#submit");
+		wb_wait_for(w, "Tạm khóa đăng nhập", "Sai tên đăng nhập hoặc mật khẩu");
+		if (strstr(w->buf, "Tạm khóa đăng nhập"))
 			break;
 	}
-	assert_non_null(strstr(w.buf, "Tạm khóa đăng nhập"));
-	assert_non_null(strstr(w.buf, "thử lại sau"));
-	screenshot(&w, "login-throttled", 1366, 768);
-	screenshot(&w, "login-throttled-390", 390, 844);
+	assert_non_null(strstr(w->buf, "Tạm khóa đăng nhập"));
+	assert_non_null(strstr(w->buf, "thử lại sau"));
+	shots(w, "login-throttled");
 
 	/* the loop is not the dashboard's: health answers while a sign-in waits
 	 * (from another address: this one is throttled now) */
-	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' 'mật khẩu dài' | '%s' operator password lan"
-		 " --dir '%s' >/dev/null", MAIAM_HUB_BIN, dir);
-	assert_int_equal(system(cmd), 0);
-	health_while_login_waits(dir, hub_port);
+	operator_lan(fx.dir, "password", "mật khẩu dài");
+	health_while_login_waits(fx.dir, fx.hub_port);
+}
 
-	sessf(&w, path, sizeof(path), "", "");
-	call(&w, "DELETE", path, NULL);
-	stop(driver);
-	stop(hub);
-	fclose(f);
-	test_rmtree(dir);
-	free(dir);
+/* Whatever happened in the test: the browser, the driver and the hub stop,
+ * the scratch directory goes. */
+static int teardown(void **state)
+{
+	(void)state;
+	wb_stop(&fx.w);
+	wb_kill(fx.hub);
+	fx.hub = 0;
+	if (fx.hub_out)
+		fclose(fx.hub_out);
+	fx.hub_out = NULL;
+	test_rmtree(fx.dir);
+	free(fx.dir);
+	fx.dir = NULL;
+	return 0;
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sign_in_in_chromium),
+		cmocka_unit_test_teardown(test_sign_in_in_chromium, teardown),
 	};
 	/* cmocka's skip() counts as a pass: ctest must show the test as skipped */
-	if (access(CHROMIUM, X_OK) != 0 || access(CHROMEDRIVER, X_OK) != 0) {
+	if (!wb_available()) {
 		printf("SKIP: chromium or chromedriver missing: run scripts/deps to install them\n");
 		return 77; /* SKIP_RETURN_CODE in CMakeLists.txt */
 	}
