@@ -171,7 +171,8 @@ static int write_home_file(agent_ctx *ctx, const char *name, const void *data, s
 		return -1;
 	r = proto_write_file_atomic(path, data, len, 0644);
 	if (r != PROTO_OK) {
-		agent_err_proto(path, r, _("check the disk, then enrol again with a new token"));
+		agent_err(_("cannot write '%s': %s; check the disk, then enrol again with a new token"), path,
+			  proto_cause(r));
 		return -1;
 	}
 	return 0;

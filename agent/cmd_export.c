@@ -5,6 +5,7 @@
  * Exporting again without new changes seals nothing and writes the same
  * change-sets; they stay pending until a hub acknowledges them.
  */
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 #include "maiam/bundle.h"
@@ -18,6 +19,19 @@ static void help(FILE *f)
 			   "Seals the pending changes into signed change-sets and writes every\n"
 			   "change-set not yet acknowledged by the hub to FILE, for a USB stick.\n"
 			   "Import it on the hub with 'maiam-hub import FILE'.\n"));
+}
+
+/* What to do when the file could not be written, by what stopped it. */
+static const char *write_advice(proto_result r)
+{
+	switch (r == PROTO_EIO ? proto_errno() : 0) {
+	case ENOSPC:
+	case EDQUOT:
+	case EFBIG: /* the file is larger than the stick's file system allows (FAT: 4 GiB) */
+		return _("free space on the USB stick or use another one, then export again");
+	default:
+		return _("check that the USB stick is mounted and writable, then export again");
+	}
 }
 
 int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
@@ -61,12 +75,18 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 	 * fail and be retried without sealing anything twice. */
 	proto_buf_init(&bundle, (size_t)1 << 30);
 	r = agent_store_bundle(ctx, &bundle, &nall);
-	if (r == PROTO_OK)
-		r = proto_write_file_atomic(opts[0].value, bundle.data ? bundle.data : (const uint8_t *)"",
-					    bundle.len, 0644);
+	if (r != PROTO_OK) {
+		proto_buf_release(&bundle);
+		agent_err_proto(_("cannot read the sealed change-sets from the store"), r,
+				_("they are kept; run 'maiam-agent check', then export again"));
+		return AGENT_FAIL;
+	}
+	r = proto_write_file_atomic(opts[0].value, bundle.data ? bundle.data : (const uint8_t *)"",
+				    bundle.len, 0644);
 	proto_buf_release(&bundle);
 	if (r != PROTO_OK) {
-		agent_err_proto(opts[0].value, r, _("check that the USB stick is mounted and writable, then export again"));
+		agent_err(_("cannot write '%s': %s; %s"), opts[0].value, proto_cause(r),
+			  write_advice(r));
 		return AGENT_FAIL;
 	}
 	agent_now_utc(when);

@@ -330,7 +330,8 @@ int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 	proto_buf_init(&data, IMPORT_MAX_FILE);
 	r = proto_read_file(pos[0], &data);
 	if (r != PROTO_OK) {
-		agent_err_proto(pos[0], r, _("check the file name (and that it is under 256 MiB)"));
+		agent_err(_("cannot read '%s': %s; check the file name (and that it is under 256 MiB)"),
+			  pos[0], proto_cause(r));
 		proto_buf_release(&data);
 		return AGENT_FAIL;
 	}
