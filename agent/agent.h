@@ -12,6 +12,7 @@
 #include <libintl.h>
 #include <sqlite3.h>
 #include "maiam/proto.h"
+#include "stmt.h"
 
 #define _(s) gettext(s)
 #define N_(s) (s)
@@ -41,7 +42,7 @@ typedef struct agent_ctx {
 	char period_start[11];
 	char deadline[11];
 	char period_end[11]; /* last day anything may be dated: the report due date */
-	sqlite3_stmt *stmts[32]; /* cached by store.c */
+	sqlite3_stmt *stmts[AGENT_STMT_COUNT]; /* cached by agent_stmt (store_stmt.c) */
 } agent_ctx;
 
 void agent_ctx_init(agent_ctx *ctx);

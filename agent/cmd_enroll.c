@@ -188,6 +188,7 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	proto_buf ca, body;
 	char *pem = NULL;
 	size_t npos;
+	int enrolled = 0;
 	proto_result r;
 	int rc = agent_parse_opts("enroll", argc, argv, opts, 3, NULL, 0, &npos);
 
@@ -210,15 +211,11 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	proto_buf_init(&ca, CA_MAX);
 	proto_buf_init(&body, 8192);
 	rc = AGENT_FAIL;
-	switch (agent_hub_load(ctx, &old)) {
-	case 0:
-		break;
-	case 1:
+	if (agent_enrolment_load(ctx, &old, &enrolled) != AGENT_OK)
+		goto out;
+	if (enrolled) {
 		agent_err(_("this laptop is already enrolled with '%s' as agent '%s'; a laptop enrols once ('maiam-agent sync' sends its changes)"),
 			  old.url, old.agent_id);
-		goto out;
-	default:
-		agent_err(_("the store's enrolment is damaged; restore a backup of the home"));
 		goto out;
 	}
 	r = proto_read_file(opts[1].value, &ca);
@@ -292,8 +289,12 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	    write_home_file(ctx, AGENT_CERT_FILE, cert, strlen(cert)) != 0)
 		goto out;
 	info.cursor = 0;
-	if (agent_hub_save(ctx, &info, campaign) != AGENT_OK)
+	r = agent_hub_save(ctx, &info, campaign);
+	if (r != PROTO_OK) {
+		agent_err(_("cannot save the enrolment: %s; run 'maiam-agent enroll' again with a new token"),
+			  agent_store_cause(ctx, r));
 		goto out;
+	}
 	if (ctx->json) {
 		fprintf(ctx->out, "{\"hub\":");
 		agent_json_str(ctx->out, info.url);

@@ -25,7 +25,7 @@ typedef struct stages {
 	char date[9][11];
 } stages;
 
-static int note_stage(const agent_ms *m, void *arg)
+static proto_result note_stage(const agent_ms *m, void *arg)
 {
 	stages *s = arg;
 
@@ -35,7 +35,7 @@ static int note_stage(const agent_ms *m, void *arg)
 			snprintf(s->date[m->rank], 11, "%s", m->date);
 		s->have[m->rank] = 1;
 	}
-	return 0;
+	return PROTO_OK;
 }
 
 /* Why the stage is out of order, or NULL. */
@@ -72,6 +72,7 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	stages s;
 	proto_id hh, id;
 	proto_result r;
+	int found = 0;
 	size_t npos;
 	int rank, rc;
 
@@ -120,8 +121,16 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		goto fail;
 	memset(&s, 0, sizeof s);
 	rc = AGENT_FAIL;
-	if (agent_hh_get(ctx, hh, &row) != 1 || agent_ms_foreach(ctx, hh, note_stage, &s) != 0) {
-		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
+	r = agent_hh_get(ctx, hh, &row, &found);
+	if (r == PROTO_OK && !found)
+		r = PROTO_EDB; /* agent_hh_resolve_here found it in this transaction */
+	if (r == PROTO_OK) {
+		r = agent_ms_foreach(ctx, hh, note_stage, &s);
+		if (r != PROTO_OK)
+			agent_row_release(&row);
+	}
+	if (r != PROTO_OK) {
+		agent_err(_("cannot read the store: %s"), agent_store_cause(ctx, r));
 		goto fail;
 	}
 	ref = row.v[PROTO_HH_REF] ? row.v[PROTO_HH_REF] : pos[0];

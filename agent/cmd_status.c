@@ -15,8 +15,8 @@ typedef struct refused_list {
 } refused_list;
 
 /* The change-sets the hub refused (kept, not sent again): one line each. */
-static int show_refused(void *arg, uint64_t seq, const char *when, const char *code,
-			const char *message)
+static proto_result show_refused(void *arg, uint64_t seq, const char *when, const char *code,
+				 const char *message)
 {
 	refused_list *l = arg;
 	agent_ctx *ctx = l->ctx;
@@ -30,11 +30,11 @@ static int show_refused(void *arg, uint64_t seq, const char *when, const char *c
 		fputs(",\"message\":", ctx->out);
 		agent_json_str(ctx->out, message);
 		fputc('}', ctx->out);
-		return 0;
+		return PROTO_OK;
 	}
 	fprintf(ctx->out, _("Refused by hub: change-set %llu (%s, %s): %s\n"), (unsigned long long)seq,
 		code ? code : "?", when ? when : "?", message ? message : "");
-	return 0;
+	return PROTO_OK;
 }
 
 static int no_args(const char *cmd, agent_ctx *ctx, int argc, char **argv, const char *helptext)
@@ -52,6 +52,7 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 	char hex[17], last_export[40] = "", last_sync[40] = "", hub[256] = "";
 	agent_counts c;
 	refused_list refused = { ctx, 0 };
+	int found;
 	int rc = no_args("status", ctx, argc, argv,
 			 _("usage: maiam-agent status [--json]\n\n"
 			   "Shows pending changes, the last export and sync, the commune and the key id.\n"));
@@ -63,9 +64,10 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
 		return AGENT_FAIL;
 	}
-	agent_meta_get(ctx, "last_export", last_export, sizeof last_export);
-	agent_meta_get(ctx, "last_sync", last_sync, sizeof last_sync);
-	agent_meta_get(ctx, "hub_url", hub, sizeof hub);
+	/* each may be unset yet ("never", "not enrolled yet") */
+	agent_meta_get(ctx, "last_export", last_export, sizeof last_export, &found);
+	agent_meta_get(ctx, "last_sync", last_sync, sizeof last_sync, &found);
+	agent_meta_get(ctx, "hub_url", hub, sizeof hub, &found);
 	proto_key_id_hex(ctx->key_id, hex);
 	if (ctx->json) {
 		fprintf(ctx->out, "{\"commune\":%d,\"commune_name\":", ctx->commune);

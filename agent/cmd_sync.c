@@ -198,12 +198,13 @@ static int push_all(sync_run *s)
 	uint8_t hash[32];
 	uint64_t seq = 0, after = 0;
 	agent_http h;
-	int k, nr, rc = AGENT_OK;
+	proto_result r;
+	int found, nr, rc = AGENT_OK;
 
 	s->phase = _("sending");
 	proto_buf_init(&bytes, (size_t)PROTO_MAX_ZBODY * 2);
 	agent_http_init(&h);
-	while ((k = agent_sealed_next(s->ctx, after, &seq, hash, &bytes)) == 1) {
+	while ((r = agent_sealed_next(s->ctx, after, &seq, hash, &bytes, &found)) == PROTO_OK && found) {
 		after = seq;
 		if (bytes.len > AGENT_HUB_MAX_BODY) {
 			agent_err(_("change-set %llu is %zu bytes, over the hub's limit of %u; it was not sent: run 'maiam-agent export' and ask the operator to import the file"),
@@ -222,9 +223,9 @@ static int push_all(sync_run *s)
 			goto out;
 		tick(s);
 	}
-	if (k < 0) {
+	if (r != PROTO_OK) {
 		agent_err(_("cannot read the sealed change-sets: %s; run 'maiam-agent check'"),
-			  sqlite3_errmsg(s->ctx->db));
+			  agent_store_cause(s->ctx, r));
 		rc = AGENT_FAIL;
 	}
 out:
@@ -431,6 +432,7 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 	agent_counts counts;
 	sync_run s;
 	size_t npos;
+	int enrolled = 0;
 	proto_result r;
 	int rc = agent_parse_opts("sync", argc, argv, NULL, 0, NULL, 0, &npos);
 
@@ -446,14 +448,10 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 	s.tty = isatty(2);
 	s.phase = _("sealing");
 	rc = AGENT_FAIL;
-	switch (agent_hub_load(ctx, &s.info)) {
-	case 1:
-		break;
-	case 0:
-		agent_err(_("this laptop is not enrolled; run 'maiam-agent enroll --hub URL --ca FILE --token TOKEN' first, or carry 'maiam-agent export' files to the hub"));
+	if (agent_enrolment_load(ctx, &s.info, &enrolled) != AGENT_OK)
 		goto out;
-	default:
-		agent_err(_("the store's enrolment is damaged; restore a backup of the home"));
+	if (!enrolled) {
+		agent_err(_("this laptop is not enrolled; run 'maiam-agent enroll --hub URL --ca FILE --token TOKEN' first, or carry 'maiam-agent export' files to the hub"));
 		goto out;
 	}
 	if (proto_key_from_public_pem(s.info.hub_pem, strlen(s.info.hub_pem), &s.hub_key) != PROTO_OK ||

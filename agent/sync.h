@@ -17,16 +17,16 @@ typedef struct agent_hub_info {
 	int64_t cursor;        /* pull cursor: the hub's Maiam-Cursor last merged */
 } agent_hub_info;
 
-/* 1 enrolled (info filled), 0 not enrolled, -1 the stored enrolment is damaged. */
-int agent_hub_load(agent_ctx *ctx, agent_hub_info *info);
+/* The enrolment into info when *enrolled; PROTO_EVALUE when it is damaged. */
+proto_result agent_hub_load(agent_ctx *ctx, agent_hub_info *info, int *enrolled);
 /* One transaction: the enrolment into meta, cursor 0; campaign adopted when
- * none is recorded. AGENT_OK or AGENT_FAIL (printed). */
-int agent_hub_save(agent_ctx *ctx, const agent_hub_info *info, const char *campaign);
+ * none is recorded. */
+proto_result agent_hub_save(agent_ctx *ctx, const agent_hub_info *info, const char *campaign);
 
-/* The first sealed change-set not acknowledged with seq > after:
- * 1 (seq, hash, bytes filled), 0 none left, -1 store error. */
-int agent_sealed_next(agent_ctx *ctx, uint64_t after, uint64_t *seq, uint8_t hash[32],
-		      proto_buf *bytes);
+/* The first sealed change-set not acknowledged with seq > after: *found,
+ * with seq, hash and bytes filled; *found 0 when none is left. */
+proto_result agent_sealed_next(agent_ctx *ctx, uint64_t after, uint64_t *seq, uint8_t hash[32],
+			       proto_buf *bytes, int *found);
 /* The hub holds change-set seq: mark it acknowledged (its own commit). */
 proto_result agent_sealed_ack(agent_ctx *ctx, uint64_t seq, const char *when);
 
@@ -60,14 +60,15 @@ typedef struct agent_pull_pending {
 #define AGENT_PULL_PENDING_MAX 65536u
 void agent_pull_pending_release(agent_pull_pending *p);
 
-/* The hub refused change-set seq as a link of the chain (issue 9): it stays
+/* The hub refused change-set seq as a link of the chain: it stays
  * in the store with the hub's code and reason, and is not sent again. */
 proto_result agent_sealed_refuse(agent_ctx *ctx, uint64_t seq, const char *when, const char *code,
 				 const char *message);
-/* Every refused change-set, by seq; cb returning non-zero stops. 0 or -1. */
-typedef int (*agent_refused_cb)(void *arg, uint64_t seq, const char *when, const char *code,
-				const char *message);
-int agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void *arg);
+/* Every refused change-set, by seq; cb returning other than PROTO_OK stops
+ * the walk, and that is returned. */
+typedef proto_result (*agent_refused_cb)(void *arg, uint64_t seq, const char *when, const char *code,
+					 const char *message);
+proto_result agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void *arg);
 
 /*
  * The checks of one verified pull answer (pull_check.c). Each returns 0 when

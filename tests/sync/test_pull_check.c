@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <unistd.h>
+#include "cmds.h"
 #include "store.h"
 #include "sync.h"
 
@@ -339,7 +340,7 @@ static void test_apply(void **state)
 	assert_int_equal(agent_pull_apply(&ctx, &a, &cs, 9, NULL, &st), AGENT_HUB_REFUSED);
 	proto_changeset_release(&cs);
 	assert_int_equal(count(&ctx, "SELECT count(*) FROM household"), 0);
-	assert_int_equal(agent_meta_get(&ctx, "pull_cursor", cursor, sizeof cursor), 0);
+	assert_int_equal(agent_meta_get(&ctx, "pull_cursor", cursor, sizeof cursor, NULL), PROTO_OK);
 	assert_string_equal(cursor, "7");
 	assert_int_equal(st.applied, 0);
 	/* the good answer alone is merged, with its cursor */
@@ -348,7 +349,7 @@ static void test_apply(void **state)
 	assert_int_equal(agent_pull_apply(&ctx, &a, &cs, 9, NULL, &st), AGENT_OK);
 	proto_changeset_release(&cs);
 	assert_int_equal(count(&ctx, "SELECT count(*) FROM household"), 1);
-	assert_int_equal(agent_meta_get(&ctx, "pull_cursor", cursor, sizeof cursor), 0);
+	assert_int_equal(agent_meta_get(&ctx, "pull_cursor", cursor, sizeof cursor, NULL), PROTO_OK);
 	assert_string_equal(cursor, "9");
 	agent_ctx_release(&ctx);
 	snprintf(rm, sizeof rm, "rm -rf '%s'", home);
