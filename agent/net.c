@@ -136,36 +136,29 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *arg)
 	return proto_buf_append(&h->body, p, len) == PROTO_OK ? len : 0;
 }
 
-/* "Name: value" header into a number; -1 when it is not one. */
-static int64_t header_num(const char *p, size_t len, const char *name)
+/*
+ * A Maiam- header of the final answer as a number: -1 when it is absent, not
+ * a whole number in [0, INT64_MAX], or there more than once (a hostile or
+ * broken hub does not get to pick which one we believe). libcurl has parsed
+ * and bounded the header block; we only read it (curl_easy_header).
+ */
+static int64_t answer_number(CURL *c, const char *name)
 {
-	size_t nl = strlen(name);
-	char val[32];
-	size_t k = 0;
+	struct curl_header *hdr = NULL;
 	int64_t v;
 
-	if (len <= nl + 1 || strncasecmp(p, name, nl) != 0 || p[nl] != ':')
-		return -2;
-	for (p += nl + 1, len -= nl + 1; len && (*p == ' ' || *p == '\t'); p++, len--)
-		;
-	while (k < len && k + 1 < sizeof val && p[k] != '\r' && p[k] != '\n')
-		k++;
-	memcpy(val, p, k);
-	val[k] = '\0';
-	return agent_parse_int(val, 0, INT64_MAX, &v) == 0 ? v : -1;
+	if (curl_easy_header(c, name, 0, CURLH_HEADER, -1, &hdr) != CURLHE_OK || !hdr)
+		return -1;
+	if (hdr->amount != 1)
+		return -1;
+	return agent_parse_int(hdr->value, 0, INT64_MAX, &v) == 0 ? v : -1;
 }
 
-static size_t on_header(char *p, size_t size, size_t nmemb, void *arg)
+/* The paging headers of a pull answer (docs/PROTOCOL.md) into h. */
+static void read_answer_headers(CURL *c, agent_http *h)
 {
-	agent_http *h = arg;
-	size_t len = size * nmemb;
-	int64_t v;
-
-	if ((v = header_num(p, len, "Maiam-Cursor")) != -2)
-		h->cursor = v;
-	else if ((v = header_num(p, len, "Maiam-More")) != -2)
-		h->more = v == 1;
-	return len;
+	h->cursor = answer_number(c, "Maiam-Cursor");
+	h->more = answer_number(c, "Maiam-More") == 1;
 }
 
 static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
@@ -211,8 +204,6 @@ static void set_options(agent_net *n, const char *url, struct curl_slist *header
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, out->error);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, n);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
@@ -308,6 +299,7 @@ int agent_net_request(agent_net *n, const char *method, const char *path, const 
 		cc = curl_easy_perform(n->curl);
 		if (cc == CURLE_OK) {
 			curl_easy_getinfo(n->curl, CURLINFO_RESPONSE_CODE, &out->status);
+			read_answer_headers(n->curl, out);
 			if (out->status < 500) {
 				rc = AGENT_NET_ANSWER;
 				break;
