@@ -129,27 +129,10 @@ static int record(agent_ctx *ctx, proto_id id, const agent_hh *h, int is_new)
 {
 	proto_changeset cs;
 	proto_result r = agent_cs_init(ctx, &cs);
-	const char *column = NULL;
-	char err[512];
 
 	if (r == PROTO_OK)
 		r = agent_hh_build(ctx, &cs, id, h, agent_stamp(ctx), is_new);
-	if (r == PROTO_OK && agent_check_changeset(ctx, &cs, &column, err, sizeof err) != 0) {
-		/* agent_hh_set checked each value: this is the rulebook's last word */
-		proto_changeset_release(&cs);
-		agent_tx_rollback(ctx);
-		agent_err(_("%s: %s"), column, err);
-		return AGENT_USAGE;
-	}
-	if (r == PROTO_OK)
-		r = agent_store_record(ctx, &cs);
-	proto_changeset_release(&cs);
-	if (r != PROTO_OK) {
-		agent_tx_rollback(ctx);
-		agent_err_proto(_("cannot record the household"), r, _("nothing was recorded; try again"));
-		return AGENT_FAIL;
-	}
-	return agent_tx_commit(ctx);
+	return agent_record_commit(ctx, &cs, r, _("cannot record the household"));
 }
 
 static void print_added(agent_ctx *ctx, proto_id id, const char *verb)

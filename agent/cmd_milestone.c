@@ -66,7 +66,7 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 {
 	agent_opt opts[] = { { "date", 1, NULL }, { "note", 1, NULL }, { "force", 1, NULL } };
 	char *pos[2], today[11], err[512], why[512], full[40];
-	const char *date, *note, *force, *ref, *column = NULL;
+	const char *date, *note, *force, *ref;
 	proto_changeset cs;
 	agent_row row;
 	stages s;
@@ -149,20 +149,7 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	if (!r) r = proto_changeset_add_text(&cs, PROTO_MS_DATE, 0, date, strlen(date));
 	if (!r && note) r = proto_changeset_add_text(&cs, PROTO_MS_NOTE, 0, note, strlen(note));
 	if (!r && force) r = proto_changeset_add_text(&cs, PROTO_MS_FORCED, 0, force, strlen(force));
-	if (!r && agent_check_changeset(ctx, &cs, &column, err, sizeof err) != 0) {
-		/* every value was checked above: this is the rulebook's last word */
-		agent_err(_("%s: %s"), column, err);
-		proto_changeset_release(&cs);
-		rc = AGENT_USAGE;
-		goto fail;
-	}
-	if (!r) r = agent_store_record(ctx, &cs);
-	proto_changeset_release(&cs);
-	if (r != PROTO_OK) {
-		agent_err_proto(_("cannot record the milestone"), r, _("nothing was recorded; try again"));
-		goto fail;
-	}
-	rc = agent_tx_commit(ctx);
+	rc = agent_record_commit(ctx, &cs, r, _("cannot record the milestone"));
 	if (rc != AGENT_OK)
 		return rc;
 	agent_id_format(id, full);

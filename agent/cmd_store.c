@@ -9,6 +9,7 @@
 #include "cmds.h"
 #include "store.h"
 #include "sync.h"
+#include "validate.h"
 
 const char *agent_store_cause(const agent_ctx *ctx, proto_result r)
 {
@@ -166,4 +167,29 @@ int agent_enrolment_load(agent_ctx *ctx, agent_hub_info *info, int *enrolled)
 		return AGENT_FAIL;
 	}
 	return AGENT_OK;
+}
+
+int agent_record_commit(agent_ctx *ctx, proto_changeset *cs, proto_result built, const char *what)
+{
+	const char *column = NULL;
+	char err[512];
+	proto_result r = built;
+
+	assert(!sqlite3_get_autocommit(ctx->db)); /* inside the command's agent_tx_begin */
+	if (r == PROTO_OK && agent_check_changeset(ctx, cs, &column, err, sizeof err) != 0) {
+		/* the command checked each value: this is the rulebook's last word */
+		proto_changeset_release(cs);
+		agent_tx_rollback(ctx);
+		agent_err(_("%s: %s"), column, err);
+		return AGENT_USAGE;
+	}
+	if (r == PROTO_OK)
+		r = agent_store_record(ctx, cs);
+	proto_changeset_release(cs);
+	if (r != PROTO_OK) {
+		agent_tx_rollback(ctx);
+		agent_err_proto(what, r, _("nothing was recorded; try again"));
+		return AGENT_FAIL;
+	}
+	return agent_tx_commit(ctx);
 }

@@ -35,6 +35,13 @@ int agent_hh_resolve(agent_ctx *ctx, const char *text, proto_id *out);
  * change-set stops every later sync of the laptop until an operator acts.
  */
 int agent_hh_resolve_here(agent_ctx *ctx, const char *text, proto_id *out);
+/*
+ * The end of every recording command, inside its transaction: check cs
+ * against the rulebook (AGENT_USAGE, naming the column), merge it and queue
+ * its records (AGENT_FAIL: what, why, try again), commit. built is how
+ * building cs went; cs is released, and rolled back on any failure.
+ */
+int agent_record_commit(agent_ctx *ctx, proto_changeset *cs, proto_result built, const char *what);
 /* The hub this laptop enrolled with into info when *enrolled (sync.h). */
 struct agent_hub_info;
 int agent_enrolment_load(agent_ctx *ctx, struct agent_hub_info *info, int *enrolled);

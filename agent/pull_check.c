@@ -93,25 +93,36 @@ static const proto_field *field_of(const proto_record *rec, uint8_t field)
 	return NULL;
 }
 
+/*
+ * Prepare sql, whose ?1 and ?2 are the origin and serial of id, into *st
+ * (the caller finalizes it) and step it once: SQLITE_ROW, SQLITE_DONE or an
+ * error code.
+ */
+static int step_by_id(sqlite3 *db, const char *sql, proto_id id, sqlite3_stmt **st)
+{
+	int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(*st, 1, proto_u2i(id.origin));
+	sqlite3_bind_int64(*st, 2, proto_u2i(id.serial));
+	return sqlite3_step(*st);
+}
+
 /* 1 and *commune when the store holds household id with a commune, 0 if not, -1 error. */
 static int household_commune(sqlite3 *db, proto_id id, int64_t *commune)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1, step;
 
-	if (sqlite3_prepare_v2(db, "SELECT commune FROM household WHERE id_origin = ? AND id_serial = ?"
-				   " AND commune IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_int64(st, 1, proto_u2i(id.origin));
-	sqlite3_bind_int64(st, 2, proto_u2i(id.serial));
-	step = sqlite3_step(st);
+	step = step_by_id(db, "SELECT commune FROM household WHERE id_origin = ?1 AND id_serial = ?2"
+			      " AND commune IS NOT NULL", id, &st);
 	if (step == SQLITE_ROW) {
 		*commune = sqlite3_column_int64(st, 0);
 		rc = 1;
 	} else if (step == SQLITE_DONE) {
 		rc = 0;
 	}
-out:
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -137,15 +148,10 @@ static int event_in(sqlite3 *db, const agent_area *a, proto_id target, int *in, 
 	sqlite3_stmt *st = NULL;
 	int rc = -1, step;
 
-	if (sqlite3_prepare_v2(db, "SELECT household_origin, household_serial, NULL FROM milestone"
-				   " WHERE id_origin = ?1 AND id_serial = ?2 UNION ALL"
-				   " SELECT household_origin, household_serial, unit FROM contribution"
-				   " WHERE id_origin = ?1 AND id_serial = ?2 LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_int64(st, 1, proto_u2i(target.origin));
-	sqlite3_bind_int64(st, 2, proto_u2i(target.serial));
-	step = sqlite3_step(st);
+	step = step_by_id(db, "SELECT household_origin, household_serial, NULL FROM milestone"
+			      " WHERE id_origin = ?1 AND id_serial = ?2 UNION ALL"
+			      " SELECT household_origin, household_serial, unit FROM contribution"
+			      " WHERE id_origin = ?1 AND id_serial = ?2 LIMIT 1", target, &st);
 	if (step == SQLITE_DONE) {
 		/* a void of an event this laptop never held voids nothing it shows;
 		 * if the event comes later, it is checked then */
@@ -165,7 +171,6 @@ static int event_in(sqlite3 *db, const agent_area *a, proto_id target, int *in, 
 			rc = 0;
 		}
 	}
-out:
 	sqlite3_finalize(st);
 	return rc;
 }
