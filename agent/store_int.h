@@ -32,4 +32,12 @@ static inline proto_result agent_step_result(int rc)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? PROTO_OK : PROTO_EDB;
 }
 
+/* The end of a walk over st (see the foreach functions): st reset, and the
+ * callback's stop r, or else how stepping ended (rc). */
+static inline proto_result agent_walk_done(sqlite3_stmt *st, proto_result r, int rc)
+{
+	sqlite3_reset(st);
+	return r != PROTO_OK ? r : agent_step_result(rc);
+}
+
 #endif

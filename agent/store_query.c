@@ -173,10 +173,7 @@ proto_result agent_hh_foreach(agent_ctx *ctx, proto_result (*fn)(agent_row *row,
 			r = fn(&row, arg);
 		agent_row_release(&row);
 	}
-	if (r == PROTO_OK)
-		r = agent_step_result(rc);
-	sqlite3_reset(st);
-	return r;
+	return agent_walk_done(st, r, rc);
 }
 
 proto_result agent_nid_foreach(agent_ctx *ctx, proto_result (*fn)(const char *nid, proto_id id, void *arg),
@@ -190,10 +187,7 @@ proto_result agent_nid_foreach(agent_ctx *ctx, proto_result (*fn)(const char *ni
 		return PROTO_EDB;
 	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		r = fn(col_text(st, 0), column_id(st, 1), arg);
-	if (r == PROTO_OK)
-		r = agent_step_result(rc);
-	sqlite3_reset(st);
-	return r;
+	return agent_walk_done(st, r, rc);
 }
 
 proto_result agent_ms_foreach(agent_ctx *ctx, proto_id hh, proto_result (*fn)(const agent_ms *m, void *arg),
@@ -218,10 +212,7 @@ proto_result agent_ms_foreach(agent_ctx *ctx, proto_id hh, proto_result (*fn)(co
 		m.forced = col_text(st, 5);
 		r = fn(&m, arg);
 	}
-	if (r == PROTO_OK)
-		r = agent_step_result(rc);
-	sqlite3_reset(st);
-	return r;
+	return agent_walk_done(st, r, rc);
 }
 
 /* An amount column: -1 when absent. */
@@ -257,8 +248,5 @@ proto_result agent_ct_foreach(agent_ctx *ctx, proto_id hh, proto_result (*fn)(co
 		c.note = col_text(st, 9);
 		r = fn(&c, arg);
 	}
-	if (r == PROTO_OK)
-		r = agent_step_result(rc);
-	sqlite3_reset(st);
-	return r;
+	return agent_walk_done(st, r, rc);
 }

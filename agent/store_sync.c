@@ -126,10 +126,7 @@ proto_result agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void
 	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		r = cb(arg, proto_i2u(sqlite3_column_int64(st, 0)), (const char *)sqlite3_column_text(st, 1),
 		       (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
-	if (r == PROTO_OK)
-		r = agent_step_result(rc);
-	sqlite3_reset(st);
-	return r;
+	return agent_walk_done(st, r, rc);
 }
 
 proto_result agent_cursor_save(agent_ctx *ctx, int64_t cursor)
