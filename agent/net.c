@@ -5,6 +5,7 @@
  * and 5xx are retried with exponential backoff and full jitter, because fifty
  * laptops that lost the same 3G cell must not come back in lockstep.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,6 +268,7 @@ int agent_net_request(agent_net *n, const char *method, const char *path, const 
 	char url[sizeof n->base + 256], ct[96];
 	int rc = AGENT_NET_LOCAL;
 
+	assert(n->curl && path[0] == '/' && (body || len == 0));
 	if (snprintf(url, sizeof url, "%s%s", n->base, path) >= (int)sizeof url) {
 		snprintf(out->error, sizeof out->error, "request URL too long");
 		return AGENT_NET_LOCAL;

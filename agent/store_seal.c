@@ -57,6 +57,8 @@ proto_result agent_store_record(agent_ctx *ctx, proto_changeset *cs)
 	proto_buf body;
 	proto_result r;
 
+	/* the records and their rows are one transaction (store.c) */
+	assert(!sqlite3_get_autocommit(ctx->db));
 	r = proto_merge(ctx->db, cs, NULL);
 	if (r != PROTO_OK)
 		return r;
@@ -127,6 +129,7 @@ static proto_result seal_batch(agent_ctx *ctx, size_t *nrec)
 	proto_result r;
 	int rc;
 
+	assert(ctx->key && !sqlite3_get_autocommit(ctx->db)); /* agent_store_seal loaded it */
 	*nrec = 0;
 	proto_buf_init(&out, PROTO_BUNDLE_MAX_ITEM);
 	memset(&cs, 0, sizeof cs);
