@@ -296,18 +296,19 @@ static int cursor_backwards(sync_run *s, const agent_http *h)
 static int pending_settled(sync_run *s)
 {
 	char why[256];
-	int k;
+	proto_result r;
+	int refused = 0;
 
 	if (s->pending.n == 0)
 		return AGENT_OK;
-	k = agent_pull_pending_check(s->ctx->db, &s->area, &s->pending, why, sizeof why);
-	if (k == 0)
+	r = agent_pull_pending_check(s->ctx->db, &s->area, &s->pending, &refused, why, sizeof why);
+	if (r == PROTO_OK && !refused)
 		return AGENT_OK;
 	tick_end(s);
 	s->shown = 0;
-	if (k < 0) {
+	if (r != PROTO_OK) {
 		agent_err(_("cannot check the hub's updates against the store: %s; run 'maiam-agent sync' again"),
-			  sqlite3_errmsg(s->ctx->db));
+			  agent_store_cause(s->ctx, r));
 		return AGENT_FAIL;
 	}
 	agent_err(_("the hub sent updates this laptop refuses: %s, after several answers that said more was coming; they are merged: ask the operator to check the hub"),

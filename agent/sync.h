@@ -71,29 +71,34 @@ typedef proto_result (*agent_refused_cb)(void *arg, uint64_t seq, const char *wh
 proto_result agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void *arg);
 
 /*
- * The checks of one verified pull answer (pull_check.c). Each returns 0 when
- * the answer passes, 1 when it is refused (why says which record and why),
- * -1 on a store error. check_own: a record whose writer is this laptop's key
- * (own). area_mark, before the merge, notes where each record's anchor
- * (household, unit, voided event) is in the store (before[] has one byte per
- * record); area_check, after the merge in the same transaction, refuses a
- * record whose anchor is in the area neither before nor after. One exception:
- * when pending is not NULL (the answer said "more"), a household the laptop
- * did not hold that is elsewhere after the merge is noted in pending instead,
- * because a household that moved into the area comes with its history first
- * and the record that moves it may be in the next answer; pending_check, at
- * the end of the pull, refuses any of them still outside the area.
+ * The checks of one verified pull answer (pull_check.c). Each returns
+ * PROTO_OK with *refused 0 when the answer passes, or 1 when it is refused
+ * (why says which record and why); anything else is a store error
+ * (PROTO_EDB: sqlite3_errmsg) or PROTO_ENOMEM. check_own: a record whose
+ * writer is this laptop's key (own). area_mark, before the merge, notes
+ * where each record's anchor (household, unit, voided event) is in the
+ * store (before[] has one byte per record); area_check, after the merge in
+ * the same transaction, refuses a record whose anchor is in the area neither
+ * before nor after. One exception: when pending is not NULL (the answer said
+ * "more"), a household the laptop did not hold that is elsewhere after the
+ * merge is noted in pending instead, because a household that moved into
+ * the area comes with its history first and the record that moves it may be
+ * in the next answer; pending_check, at the end of the pull, refuses any of
+ * them still outside the area.
  */
-int agent_pull_check_own(uint64_t own, const proto_changeset *cs, char *why, size_t n);
-int agent_pull_area_mark(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
-			 uint8_t *before);
-int agent_pull_area_check(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
-			  const uint8_t *before, agent_pull_pending *pending, char *why, size_t n);
-int agent_pull_pending_check(sqlite3 *db, const agent_area *a, const agent_pull_pending *pending,
-			     char *why, size_t n);
+proto_result agent_pull_check_own(uint64_t own, const proto_changeset *cs, int *refused, char *why,
+				  size_t n);
+proto_result agent_pull_area_mark(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
+				  uint8_t *before);
+proto_result agent_pull_area_check(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
+				   const uint8_t *before, agent_pull_pending *pending, int *refused,
+				   char *why, size_t n);
+proto_result agent_pull_pending_check(sqlite3 *db, const agent_area *a,
+				      const agent_pull_pending *pending, int *refused, char *why,
+				      size_t n);
 
 /*
- * Check (above) and merge one verified pull answer and store the new cursor
+ * cmd_pull.c, the command layer: check (above) and merge one verified pull answer and store the new cursor
  * in one transaction, moving the clock past every stamp in it. AGENT_OK,
  * AGENT_HUB_REFUSED (printed: a record is not this laptop's to take), or
  * AGENT_FAIL (printed); on either failure nothing is merged and the cursor
