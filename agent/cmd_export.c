@@ -53,22 +53,7 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("--out FILE is required; e.g. 'maiam-agent export --out /media/usb/xa-31498.maiam'"));
 		return AGENT_USAGE;
 	}
-	r = agent_store_load_key(ctx);
-	if (r != PROTO_OK) {
-		agent_err_proto(_("cannot load the key 'agent.key'"), r,
-				_("the store's key is missing or damaged; restore it from a backup"));
-		return AGENT_FAIL;
-	}
-	rc = agent_tx_begin(ctx);
-	if (rc != AGENT_OK)
-		return rc;
-	r = agent_store_seal(ctx, &ncs, &nrec);
-	if (r != PROTO_OK) {
-		agent_tx_rollback(ctx);
-		agent_err_proto(_("cannot seal the pending changes"), r, _("nothing was changed; try again"));
-		return AGENT_FAIL;
-	}
-	rc = agent_tx_commit(ctx);
+	rc = agent_seal_pending(ctx, &ncs, &nrec);
 	if (rc != AGENT_OK)
 		return rc;
 	/* Sealed change-sets are safe in the store now; writing the file may

@@ -193,3 +193,24 @@ int agent_record_commit(agent_ctx *ctx, proto_changeset *cs, proto_result built,
 	}
 	return agent_tx_commit(ctx);
 }
+
+int agent_seal_pending(agent_ctx *ctx, size_t *ncs, size_t *nrecords)
+{
+	proto_result r = agent_store_load_key(ctx);
+
+	*ncs = *nrecords = 0;
+	if (r != PROTO_OK) {
+		agent_err_proto(_("cannot load the key 'agent.key'"), r,
+				_("the store's key is missing or damaged; restore it from a backup"));
+		return AGENT_FAIL;
+	}
+	if (agent_tx_begin(ctx) != AGENT_OK)
+		return AGENT_FAIL;
+	r = agent_store_seal(ctx, ncs, nrecords);
+	if (r != PROTO_OK) {
+		agent_tx_rollback(ctx);
+		agent_err_proto(_("cannot seal the pending changes"), r, _("nothing was changed; try again"));
+		return AGENT_FAIL;
+	}
+	return agent_tx_commit(ctx);
+}

@@ -104,22 +104,6 @@ static int net_failure(sync_run *s, int nr, const agent_http *h, const char *wha
 	}
 }
 
-static int seal_outbox(sync_run *s)
-{
-	agent_ctx *ctx = s->ctx;
-	proto_result r;
-
-	if (agent_tx_begin(ctx) != AGENT_OK)
-		return AGENT_FAIL;
-	r = agent_store_seal(ctx, &s->sealed_now, &s->sealed_records);
-	if (r != PROTO_OK) {
-		agent_tx_rollback(ctx);
-		agent_err_proto(_("cannot seal the pending changes"), r, _("nothing was changed; try again"));
-		return AGENT_FAIL;
-	}
-	return agent_tx_commit(ctx);
-}
-
 /* Judge the hub's answer to one pushed change-set. */
 static int push_answer(sync_run *s, uint64_t seq, const uint8_t hash[32], const agent_http *h)
 {
@@ -434,7 +418,6 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 	sync_run s;
 	size_t npos;
 	int enrolled = 0;
-	proto_result r;
 	int rc = agent_parse_opts("sync", argc, argv, NULL, 0, NULL, 0, &npos);
 
 	if (rc == AGENT_HELP) {
@@ -464,13 +447,7 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (!files_ready(&s, ca, cert, key))
 		goto out;
-	r = agent_store_load_key(ctx);
-	if (r != PROTO_OK) {
-		agent_err_proto(_("cannot load the key 'agent.key'"), r,
-				_("the store's key is missing or damaged; restore it from a backup"));
-		goto out;
-	}
-	rc = seal_outbox(&s);
+	rc = agent_seal_pending(ctx, &s.sealed_now, &s.sealed_records);
 	if (rc != AGENT_OK)
 		goto out;
 	rc = AGENT_FAIL;

@@ -42,6 +42,8 @@ int agent_hh_resolve_here(agent_ctx *ctx, const char *text, proto_id *out);
  * building cs went; cs is released, and rolled back on any failure.
  */
 int agent_record_commit(agent_ctx *ctx, proto_changeset *cs, proto_result built, const char *what);
+/* export and sync: load the key, seal the outbox into the chain, in its own transaction. */
+int agent_seal_pending(agent_ctx *ctx, size_t *ncs, size_t *nrecords);
 /* The hub this laptop enrolled with into info when *enrolled (sync.h). */
 struct agent_hub_info;
 int agent_enrolment_load(agent_ctx *ctx, struct agent_hub_info *info, int *enrolled);
