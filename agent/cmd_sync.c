@@ -392,6 +392,24 @@ static int files_ready(sync_run *s, char *ca, char *cert, char *key)
 	return 1;
 }
 
+/* The laptop's area, from its enrolment, for the checks of every pull answer. */
+static int area_load(sync_run *s)
+{
+	proto_result r = agent_area_load(&s->area, s->info.scope_kind, s->info.scope_code);
+
+	if (r == PROTO_EVALUE) {
+		agent_err(_("the store's enrolment names an unknown scope '%s'; restore a backup of the home"),
+			  s->info.scope_kind);
+		return AGENT_FAIL;
+	}
+	if (r != PROTO_OK) {
+		agent_err(_("cannot read the admin units 'data/soc-trang-units.csv' needed to check the hub's updates for district %lld; reinstall maiam-agent or set MAIAM_DATA_DIR"),
+			  (long long)s->info.scope_code);
+		return AGENT_FAIL;
+	}
+	return AGENT_OK;
+}
+
 static void summary(sync_run *s)
 {
 	agent_ctx *ctx = s->ctx;
@@ -443,7 +461,7 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("the pinned hub key in the store is damaged; restore a backup of the home"));
 		goto out;
 	}
-	if (agent_area_load(&s.area, s.info.scope_kind, s.info.scope_code) != AGENT_OK)
+	if (area_load(&s) != AGENT_OK)
 		goto out;
 	if (!files_ready(&s, ca, cert, key))
 		goto out;

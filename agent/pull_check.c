@@ -10,30 +10,27 @@
 #include "store.h"
 #include "sync.h"
 
-int agent_area_load(agent_area *a, const char *kind, int64_t code)
+proto_result agent_area_load(agent_area *a, const char *kind, int64_t code)
 {
 	char path[AGENT_PATH_MAX], err[256];
+	proto_result r;
 
 	memset(a, 0, sizeof *a);
 	a->code = code;
 	if (strcmp(kind, "commune") == 0)
-		return AGENT_OK;
-	if (strcmp(kind, "district") != 0) {
-		agent_err(_("the store's enrolment names an unknown scope '%s'; restore a backup of the home"),
-			  kind);
-		return AGENT_FAIL;
-	}
+		return PROTO_OK;
+	if (strcmp(kind, "district") != 0)
+		return PROTO_EVALUE;
 	a->district = 1;
 	/* which communes a district holds: without the units we could not say,
 	 * and a check that cannot say must not pass */
-	if (agent_data_path("data/soc-trang-units.csv", path, sizeof path) != 0 ||
-	    proto_units_load(path, &a->units, err, sizeof err) != PROTO_OK) {
-		agent_err(_("cannot read the admin units 'data/soc-trang-units.csv' needed to check the hub's updates for district %lld; reinstall maiam-agent or set MAIAM_DATA_DIR"),
-			  (long long)code);
-		return AGENT_FAIL;
-	}
+	if (agent_data_path("data/soc-trang-units.csv", path, sizeof path) != 0)
+		return PROTO_EINVAL;
+	r = proto_units_load(path, &a->units, err, sizeof err);
+	if (r != PROTO_OK)
+		return r;
 	a->have_units = 1;
-	return AGENT_OK;
+	return PROTO_OK;
 }
 
 void agent_area_release(agent_area *a)

@@ -45,8 +45,10 @@ typedef struct agent_area {
 	int have_units;
 } agent_area;
 
-/* AGENT_OK, or AGENT_FAIL (printed): unknown kind, no units file for a district. */
-int agent_area_load(agent_area *a, const char *kind, int64_t code);
+/* The area of scope kind ("commune", "district") and code: PROTO_EVALUE for
+ * another kind; a district needs the admin units file (PROTO_EIO and others
+ * of proto_units_load when it cannot be read). */
+proto_result agent_area_load(agent_area *a, const char *kind, int64_t code);
 void agent_area_release(agent_area *a);
 /* Is commune one of the area's? */
 int agent_area_has(const agent_area *a, int64_t commune);

@@ -225,7 +225,7 @@ static void test_district_area(void **state)
 	sqlite3 *db = store();
 
 	(void)state;
-	assert_int_equal(agent_area_load(&a, "district", 941), AGENT_OK);
+	assert_int_equal(agent_area_load(&a, "district", 941), PROTO_OK);
 	assert_true(agent_area_has(&a, HERE));
 	assert_true(agent_area_has(&a, THERE));
 	assert_false(agent_area_has(&a, FAR));
@@ -247,7 +247,7 @@ static void test_district_area(void **state)
 	assert_int_equal(check(db, &a, &cs), 1);
 	proto_changeset_release(&cs);
 	agent_area_release(&a);
-	assert_int_equal(agent_area_load(&a, "province", 94), AGENT_FAIL);
+	assert_int_equal(agent_area_load(&a, "province", 94), PROTO_EVALUE);
 	agent_area_release(&a);
 	sqlite3_close(db);
 }
