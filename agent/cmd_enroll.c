@@ -241,7 +241,7 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	}
 	if (agent_path_join(keypath, sizeof keypath, ctx->home, "agent.key") != 0)
 		goto out;
-	rc = agent_net_open(&net, opts[0].value, opts[1].value, NULL, keypath);
+	rc = agent_net_start(&net, opts[0].value, opts[1].value, NULL, keypath);
 	if (rc != AGENT_OK)
 		goto out;
 	rc = AGENT_FAIL;

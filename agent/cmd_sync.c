@@ -474,7 +474,7 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	s.to_push = (size_t)counts.sealed;
-	rc = agent_net_open(&s.net, s.info.url, ca, cert, key);
+	rc = agent_net_start(&s.net, s.info.url, ca, cert, key);
 	if (rc != AGENT_OK)
 		goto out;
 	s.net.tick = tick;

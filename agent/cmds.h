@@ -50,6 +50,12 @@ int agent_enrolment_load(agent_ctx *ctx, struct agent_hub_info *info, int *enrol
 /* Why r failed, for a message: SQLite's own words for PROTO_EDB. */
 const char *agent_store_cause(const agent_ctx *ctx, proto_result r);
 
+/* cmd_net.c: agent_net_open (net.h) for enroll and sync: AGENT_OK, AGENT_USAGE
+ * for a --hub that is not https://host[:port], or AGENT_FAIL (printed). */
+struct agent_net;
+int agent_net_start(struct agent_net *n, const char *base, const char *ca, const char *cert,
+		    const char *key);
+
 /* household_view.c: list, show, find */
 int agent_hh_list(agent_ctx *ctx, int argc, char **argv);
 int agent_hh_show(agent_ctx *ctx, int argc, char **argv);

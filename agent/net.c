@@ -75,38 +75,31 @@ int agent_net_base(const char *url, char *base, size_t n)
 	return 0;
 }
 
-int agent_net_open(agent_net *n, const char *base, const char *ca, const char *cert, const char *key)
+proto_result agent_net_open(agent_net *n, const char *base, const char *ca, const char *cert,
+			    const char *key)
 {
 	static int global_done;
 
 	memset(n, 0, sizeof *n);
-	if (agent_net_base(base, n->base, sizeof n->base) != 0) {
-		agent_err(_("hub address '%s' is not an https:// URL; use e.g. --hub https://hub.soctrang.example:8443"),
-			  base);
-		return AGENT_USAGE;
-	}
+	if (agent_net_base(base, n->base, sizeof n->base) != 0)
+		return PROTO_EINVAL;
 	if (snprintf(n->ca, sizeof n->ca, "%s", ca) >= (int)sizeof n->ca ||
 	    snprintf(n->cert, sizeof n->cert, "%s", cert ? cert : "") >= (int)sizeof n->cert ||
-	    snprintf(n->key, sizeof n->key, "%s", key ? key : "") >= (int)sizeof n->key) {
-		agent_err(_("a file path is too long; use a shorter --home"));
-		return AGENT_FAIL;
-	}
+	    snprintf(n->key, sizeof n->key, "%s", key ? key : "") >= (int)sizeof n->key)
+		return PROTO_ETOOBIG;
 	if (!global_done) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			agent_err(_("cannot start the network library; try again"));
-			return AGENT_FAIL;
-		}
+		/* fails only when memory or the TLS library cannot be set up */
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return PROTO_ECRYPTO;
 		global_done = 1;
 	}
 	n->curl = curl_easy_init();
-	if (!n->curl) {
-		agent_err(_("cannot start the network library: out of memory"));
-		return AGENT_FAIL;
-	}
+	if (!n->curl)
+		return PROTO_ENOMEM;
 	n->tries = (int)env_long("MAIAM_NET_TRIES", 1, 20, 4);
 	n->backoff_ms = env_long("MAIAM_NET_BACKOFF_MS", 0, 60000, 500);
 	jitter_state = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid() ^ 1u;
-	return AGENT_OK;
+	return PROTO_OK;
 }
 
 void agent_net_close(agent_net *n)
