@@ -76,7 +76,9 @@ const char *agent_opt_get(const agent_opt *opts, size_t nopts, const char *name)
 int agent_parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out);
 
 /* home.c */
-int agent_home_resolve(agent_ctx *ctx);           /* AGENT_OK or AGENT_FAIL */
+/* ctx->home from --home, MAIAM_HOME, XDG_DATA_HOME or HOME: PROTO_EINVAL when
+ * none is set, PROTO_ETOOBIG when too long (cmds.h's agent_home_ready says so). */
+proto_result agent_home_resolve(agent_ctx *ctx);
 int agent_mkdirs(const char *path, unsigned mode); /* 0 or -1 with errno */
 int agent_data_path(const char *rel, char *out, size_t n); /* 0, -1 if too long */
 int agent_path_join(char *out, size_t n, const char *dir, const char *name);

@@ -112,7 +112,7 @@ int agent_cmd_init(agent_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	rc = AGENT_FAIL;
-	if (agent_home_resolve(ctx) != AGENT_OK)
+	if (agent_home_ready(ctx) != AGENT_OK)
 		goto out;
 	if (agent_mkdirs(ctx->home, 0700) != 0) {
 		agent_err(_("cannot create the home directory '%s': %s; pass another --home DIR"),

@@ -18,6 +18,21 @@ const char *agent_store_cause(const agent_ctx *ctx, proto_result r)
 	return proto_cause(r);
 }
 
+int agent_home_ready(agent_ctx *ctx)
+{
+	proto_result r = agent_home_resolve(ctx);
+
+	if (r == PROTO_EINVAL) {
+		agent_err(_("cannot tell where the agent's home is; pass --home DIR or set MAIAM_HOME"));
+		return AGENT_FAIL;
+	}
+	if (r != PROTO_OK) {
+		agent_err(_("home directory path is too long; pass a shorter --home DIR"));
+		return AGENT_FAIL;
+	}
+	return AGENT_OK;
+}
+
 int agent_store_open(agent_ctx *ctx)
 {
 	char path[AGENT_PATH_MAX];
@@ -25,7 +40,7 @@ int agent_store_open(agent_ctx *ctx)
 
 	if (ctx->db)
 		return AGENT_OK;
-	if (agent_home_resolve(ctx) != AGENT_OK)
+	if (agent_home_ready(ctx) != AGENT_OK)
 		return AGENT_FAIL;
 	if (agent_path_join(path, sizeof path, ctx->home, "agent.db") != 0)
 		return AGENT_FAIL;

@@ -23,6 +23,7 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv);
  * line: what, why, what to do) and returns an exit code: AGENT_OK,
  * AGENT_FAIL, or AGENT_USAGE for a household reference that is not one.
  */
+int agent_home_ready(agent_ctx *ctx);  /* agent_home_resolve */
 int agent_store_open(agent_ctx *ctx); /* the store in ctx->home, loaded into ctx */
 int agent_tx_begin(agent_ctx *ctx);   /* agent_store_begin */
 int agent_tx_commit(agent_ctx *ctx);  /* agent_store_commit; rolls back on failure */
