@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include "maiam/cli.h"
 #include "maiam/proto.h"
+#include "stmt.h"
 
 #define _(s) gettext(s)
 #define N_(s) (s)
@@ -40,7 +41,7 @@ typedef struct agent_ctx {
 	char period_start[11];
 	char deadline[11];
 	char period_end[11]; /* last day anything may be dated: the report due date */
-	sqlite3_stmt *stmts[32]; /* cached by store.c */
+	sqlite3_stmt *stmts[AGENT_STMT_COUNT]; /* cached by agent_stmt (store_stmt.c) */
 } agent_ctx;
 
 void agent_ctx_init(agent_ctx *ctx);
@@ -70,7 +71,9 @@ int agent_parse_args(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*hel
 int agent_take_globals(agent_ctx *ctx, int *argc, char **argv);
 
 /* home.c */
-int agent_home_resolve(agent_ctx *ctx);           /* AGENT_OK or AGENT_FAIL */
+/* ctx->home from --home, MAIAM_HOME, XDG_DATA_HOME or HOME: PROTO_EINVAL when
+ * none is set, PROTO_ETOOBIG when too long (cmds.h's agent_home_ready says so). */
+proto_result agent_home_resolve(agent_ctx *ctx);
 int agent_mkdirs(const char *path, unsigned mode); /* 0 or -1 with errno */
 int agent_data_path(const char *rel, char *out, size_t n); /* 0, -1 if too long */
 int agent_path_join(char *out, size_t n, const char *dir, const char *name);

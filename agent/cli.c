@@ -48,7 +48,8 @@ void agent_err(const char *fmt, ...)
 
 void agent_err_proto(const char *what, proto_result r, const char *todo)
 {
-	agent_err("%s: %s; %s", what, proto_strerror(r), todo);
+	/* proto_cause: "No space left on device" rather than "input/output error" */
+	agent_err("%s: %s; %s", what, proto_cause(r), todo);
 }
 
 void agent_ctx_init(agent_ctx *ctx)

@@ -119,8 +119,7 @@ static int add(agent_ctx *ctx, int argc, char **argv)
 		CLI_STRING("note", &in.note, "TEXT", NULL),
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
-	char today[11], full[40], err[512];
-	const char *column = NULL;
+	char today[11], full[40];
 	proto_changeset cs;
 	proto_id hh, id;
 	proto_result r;
@@ -141,21 +140,7 @@ static int add(agent_ctx *ctx, int argc, char **argv)
 	id.serial = agent_take_serial(ctx);
 	r = agent_cs_init(ctx, &cs);
 	if (!r) r = build(ctx, &cs, id, &in, in.household ? &hh : NULL);
-	if (!r && agent_check_changeset(ctx, &cs, &column, err, sizeof err) != 0) {
-		/* the options were checked one by one above: this is the rulebook's last word */
-		agent_err(_("%s: %s"), column, err);
-		proto_changeset_release(&cs);
-		rc = AGENT_USAGE;
-		goto fail;
-	}
-	if (!r) r = agent_store_record(ctx, &cs);
-	proto_changeset_release(&cs);
-	if (r != PROTO_OK) {
-		agent_err_proto(_("cannot record the contribution"), r, _("nothing was recorded; try again"));
-		rc = AGENT_FAIL;
-		goto fail;
-	}
-	rc = agent_tx_commit(ctx);
+	rc = agent_record_commit(ctx, &cs, r, _("cannot record the contribution"));
 	if (rc != AGENT_OK)
 		return rc;
 	agent_id_format(id, full);

@@ -171,7 +171,8 @@ static int write_home_file(agent_ctx *ctx, const char *name, const void *data, s
 		return -1;
 	r = proto_write_file_atomic(path, data, len, 0644);
 	if (r != PROTO_OK) {
-		agent_err_proto(path, r, _("check the disk, then enrol again with a new token"));
+		agent_err(_("cannot write '%s': %s; check the disk, then enrol again with a new token"), path,
+			  proto_cause(r));
 		return -1;
 	}
 	return 0;
@@ -192,6 +193,7 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	agent_http http;
 	proto_buf ca, body;
 	char *pem = NULL;
+	int enrolled = 0;
 	proto_result r;
 	int rc;
 
@@ -210,15 +212,11 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	proto_buf_init(&ca, CA_MAX);
 	proto_buf_init(&body, 8192);
 	rc = AGENT_FAIL;
-	switch (agent_hub_load(ctx, &old)) {
-	case 0:
-		break;
-	case 1:
+	if (agent_enrolment_load(ctx, &old, &enrolled) != AGENT_OK)
+		goto out;
+	if (enrolled) {
 		agent_err(_("this laptop is already enrolled with '%s' as agent '%s'; a laptop enrols once ('maiam-agent sync' sends its changes)"),
 			  old.url, old.agent_id);
-		goto out;
-	default:
-		agent_err(_("the store's enrolment is damaged; restore a backup of the home"));
 		goto out;
 	}
 	r = proto_read_file(ca_file, &ca);
@@ -244,7 +242,7 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	}
 	if (agent_path_join(keypath, sizeof keypath, ctx->home, "agent.key") != 0)
 		goto out;
-	rc = agent_net_open(&net, hub_url, ca_file, NULL, keypath);
+	rc = agent_net_start(&net, hub_url, ca_file, NULL, keypath);
 	if (rc != AGENT_OK)
 		goto out;
 	rc = AGENT_FAIL;
@@ -292,8 +290,12 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	    write_home_file(ctx, AGENT_CERT_FILE, cert, strlen(cert)) != 0)
 		goto out;
 	info.cursor = 0;
-	if (agent_hub_save(ctx, &info, campaign) != AGENT_OK)
+	r = agent_hub_save(ctx, &info, campaign);
+	if (r != PROTO_OK) {
+		agent_err(_("cannot save the enrolment: %s; run 'maiam-agent enroll' again with a new token"),
+			  agent_store_cause(ctx, r));
 		goto out;
+	}
 	if (ctx->json) {
 		fprintf(ctx->out, "{\"hub\":");
 		agent_json_str(ctx->out, info.url);

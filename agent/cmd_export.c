@@ -5,6 +5,7 @@
  * Exporting again without new changes seals nothing and writes the same
  * change-sets; they stay pending until a hub acknowledges them.
  */
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 #include "maiam/bundle.h"
@@ -18,6 +19,19 @@ static void help(FILE *f)
 			   "Seals the pending changes into signed change-sets and writes every\n"
 			   "change-set not yet acknowledged by the hub to FILE, for a USB stick.\n"
 			   "Import it on the hub with 'maiam-hub import FILE'.\n"));
+}
+
+/* What to do when the file could not be written, by what stopped it. */
+static const char *write_advice(proto_result r)
+{
+	switch (r == PROTO_EIO ? proto_errno() : 0) {
+	case ENOSPC:
+	case EDQUOT:
+	case EFBIG: /* the file is larger than the stick's file system allows (FAT: 4 GiB) */
+		return _("free space on the USB stick or use another one, then export again");
+	default:
+		return _("check that the USB stick is mounted and writable, then export again");
+	}
 }
 
 int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
@@ -37,34 +51,24 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("--out FILE is required; e.g. 'maiam-agent export --out /media/usb/xa-31498.maiam'"));
 		return AGENT_USAGE;
 	}
-	r = agent_store_load_key(ctx);
-	if (r != PROTO_OK) {
-		agent_err_proto(_("cannot load the key 'agent.key'"), r,
-				_("the store's key is missing or damaged; restore it from a backup"));
-		return AGENT_FAIL;
-	}
-	rc = agent_tx_begin(ctx);
-	if (rc != AGENT_OK)
-		return rc;
-	r = agent_store_seal(ctx, &ncs, &nrec);
-	if (r != PROTO_OK) {
-		agent_tx_rollback(ctx);
-		agent_err_proto(_("cannot seal the pending changes"), r, _("nothing was changed; try again"));
-		return AGENT_FAIL;
-	}
-	rc = agent_tx_commit(ctx);
+	rc = agent_seal_pending(ctx, &ncs, &nrec);
 	if (rc != AGENT_OK)
 		return rc;
 	/* Sealed change-sets are safe in the store now; writing the file may
 	 * fail and be retried without sealing anything twice. */
 	proto_buf_init(&bundle, (size_t)1 << 30);
 	r = agent_store_bundle(ctx, &bundle, &nall);
-	if (r == PROTO_OK)
-		r = proto_write_file_atomic(out, bundle.data ? bundle.data : (const uint8_t *)"",
-					    bundle.len, 0644);
+	if (r != PROTO_OK) {
+		proto_buf_release(&bundle);
+		agent_err_proto(_("cannot read the sealed change-sets from the store"), r,
+				_("they are kept; run 'maiam-agent check', then export again"));
+		return AGENT_FAIL;
+	}
+	r = proto_write_file_atomic(out, bundle.data ? bundle.data : (const uint8_t *)"",
+				    bundle.len, 0644);
 	proto_buf_release(&bundle);
 	if (r != PROTO_OK) {
-		agent_err_proto(out, r, _("check that the USB stick is mounted and writable, then export again"));
+		agent_err(_("cannot write '%s': %s; %s"), out, proto_cause(r), write_advice(r));
 		return AGENT_FAIL;
 	}
 	agent_now_utc(when);

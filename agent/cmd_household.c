@@ -99,7 +99,12 @@ proto_result agent_hh_build(agent_ctx *ctx, proto_changeset *cs, proto_id id,
 		} else if (is_new && f == PROTO_HH_COMMUNE) {
 			r = proto_changeset_add_int(cs, (uint8_t)f, 0, ctx->commune);
 		} else if (h->given[f] && !(is_new && h->is_null[f])) {
-			r = add_value(cs, h, f, is_new ? 0 : agent_hh_field_stamp(ctx, id, f));
+			uint64_t base = 0; /* an edit's base: the field's stamp now */
+
+			if (!is_new)
+				r = agent_hh_field_stamp(ctx, id, f, &base);
+			if (r == PROTO_OK)
+				r = add_value(cs, h, f, base);
 		}
 	}
 	return r;
@@ -110,20 +115,23 @@ static int nid_free(agent_ctx *ctx, const agent_hh *h, proto_id self, const char
 {
 	proto_id other;
 	agent_row row;
-	int found;
+	proto_result r;
+	int found = 0;
 
 	if (!h->given[PROTO_HH_NATIONAL_ID] || h->is_null[PROTO_HH_NATIONAL_ID])
 		return AGENT_OK;
-	found = agent_hh_by_national_id(ctx, h->text[PROTO_HH_NATIONAL_ID], self, &other);
-	if (found == 0)
+	r = agent_hh_by_national_id(ctx, h->text[PROTO_HH_NATIONAL_ID], self, &other, &found);
+	if (r == PROTO_OK && !found)
 		return AGENT_OK;
-	if (found == 1 && agent_hh_get(ctx, other, &row) == 1) {
+	if (r == PROTO_OK)
+		r = agent_hh_get(ctx, other, &row, &found);
+	if (r == PROTO_OK && found) {
 		agent_err(_("%s: '%s' is already the national id of household %s (%s); check the number or edit that household"),
 			  label, h->text[PROTO_HH_NATIONAL_ID], row.v[PROTO_HH_REF] ? row.v[PROTO_HH_REF] : "?",
 			  row.v[PROTO_HH_NAME] ? row.v[PROTO_HH_NAME] : "?");
 		agent_row_release(&row);
 	} else {
-		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
+		agent_err(_("cannot read the store: %s"), agent_store_cause(ctx, r));
 	}
 	return AGENT_FAIL;
 }
@@ -133,27 +141,10 @@ static int record(agent_ctx *ctx, proto_id id, const agent_hh *h, int is_new)
 {
 	proto_changeset cs;
 	proto_result r = agent_cs_init(ctx, &cs);
-	const char *column = NULL;
-	char err[512];
 
 	if (r == PROTO_OK)
 		r = agent_hh_build(ctx, &cs, id, h, agent_stamp(ctx), is_new);
-	if (r == PROTO_OK && agent_check_changeset(ctx, &cs, &column, err, sizeof err) != 0) {
-		/* agent_hh_set checked each value: this is the rulebook's last word */
-		proto_changeset_release(&cs);
-		agent_tx_rollback(ctx);
-		agent_err(_("%s: %s"), column, err);
-		return AGENT_USAGE;
-	}
-	if (r == PROTO_OK)
-		r = agent_store_record(ctx, &cs);
-	proto_changeset_release(&cs);
-	if (r != PROTO_OK) {
-		agent_tx_rollback(ctx);
-		agent_err_proto(_("cannot record the household"), r, _("nothing was recorded; try again"));
-		return AGENT_FAIL;
-	}
-	return agent_tx_commit(ctx);
+	return agent_record_commit(ctx, &cs, r, _("cannot record the household"));
 }
 
 static void print_added(agent_ctx *ctx, proto_id id, const char *verb)
@@ -242,6 +233,7 @@ static int edit(agent_ctx *ctx, int argc, char **argv)
 	agent_hh h;
 	agent_row cur;
 	proto_id id;
+	proto_result r;
 	int rc, ngiven, found;
 
 	memset(&h, 0, sizeof h);
@@ -271,10 +263,10 @@ static int edit(agent_ctx *ctx, int argc, char **argv)
 		agent_tx_rollback(ctx);
 		goto out;
 	}
-	found = agent_hh_get(ctx, id, &cur);
-	if (found != 1) {
+	r = agent_hh_get(ctx, id, &cur, &found);
+	if (r != PROTO_OK || !found) {
 		agent_tx_rollback(ctx);
-		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
+		agent_err(_("cannot read the store: %s"), agent_store_cause(ctx, r));
 		rc = AGENT_FAIL;
 		goto out;
 	}

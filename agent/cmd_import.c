@@ -79,9 +79,9 @@ static int nid_add(nid_set *s, uint64_t k, size_t line, proto_id id)
 	return 0;
 }
 
-static int nid_from_store(const char *nid, proto_id id, void *arg)
+static proto_result nid_from_store(const char *nid, proto_id id, void *arg)
 {
-	return nid_add(arg, nid_num(nid), 0, id);
+	return nid_add(arg, nid_num(nid), 0, id) == 0 ? PROTO_OK : PROTO_ENOMEM;
 }
 
 typedef struct importer {
@@ -271,13 +271,15 @@ static proto_result flush(importer *im)
 
 static int run(importer *im, agent_csv *csv, int skip_bad)
 {
+	proto_result r;
 	int rc, more;
 
 	rc = read_header(im, csv);
 	if (rc != AGENT_OK)
 		return rc;
-	if (agent_nid_foreach(im->ctx, nid_from_store, &im->nids) != 0) {
-		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(im->ctx->db));
+	r = agent_nid_foreach(im->ctx, nid_from_store, &im->nids);
+	if (r != PROTO_OK) {
+		agent_err(_("cannot read the store: %s"), agent_store_cause(im->ctx, r));
 		return AGENT_FAIL;
 	}
 	while ((more = agent_csv_next(csv)) == 1) {
@@ -330,7 +332,8 @@ int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 	proto_buf_init(&data, IMPORT_MAX_FILE);
 	r = proto_read_file(pos[0], &data);
 	if (r != PROTO_OK) {
-		agent_err_proto(pos[0], r, _("check the file name (and that it is under 256 MiB)"));
+		agent_err(_("cannot read '%s': %s; check the file name (and that it is under 256 MiB)"),
+			  pos[0], proto_cause(r));
 		proto_buf_release(&data);
 		return AGENT_FAIL;
 	}

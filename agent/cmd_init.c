@@ -38,7 +38,7 @@ static int create(agent_ctx *ctx, const proto_campaign *camp, const proto_unit *
 		r = proto_key_save_private(key, keypath);
 	if (r != PROTO_OK) {
 		agent_err(_("cannot create the key '%s': %s; check the directory's permissions"), keypath,
-			  proto_strerror(r));
+			  proto_cause(r));
 		goto out;
 	}
 	memset(&info, 0, sizeof info);
@@ -49,7 +49,17 @@ static int create(agent_ctx *ctx, const proto_campaign *camp, const proto_unit *
 	info.period_start = camp->start;
 	info.deadline = camp->deadline;
 	info.period_end = camp->report_due;
-	rc = agent_store_create(ctx, &info);
+	r = agent_store_create(ctx, &info);
+	if (r != PROTO_OK) {
+		char dbpath[AGENT_PATH_MAX];
+
+		agent_path_join(dbpath, sizeof dbpath, ctx->home, "agent.db"); /* fits: keypath did */
+		agent_err(_("cannot create the store '%s': %s; check the disk and try again"), dbpath,
+			  agent_store_cause(ctx, r));
+		agent_store_close(ctx);
+		goto out;
+	}
+	rc = AGENT_OK;
 out:
 	proto_key_free(key);
 	return rc;
@@ -98,7 +108,7 @@ int agent_cmd_init(agent_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	rc = AGENT_FAIL;
-	if (agent_home_resolve(ctx) != AGENT_OK)
+	if (agent_home_ready(ctx) != AGENT_OK)
 		goto out;
 	if (agent_mkdirs(ctx->home, 0700) != 0) {
 		agent_err(_("cannot create the home directory '%s': %s; pass another --home DIR"),

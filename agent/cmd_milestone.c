@@ -25,7 +25,7 @@ typedef struct stages {
 	char date[9][11];
 } stages;
 
-static int note_stage(const agent_ms *m, void *arg)
+static proto_result note_stage(const agent_ms *m, void *arg)
 {
 	stages *s = arg;
 
@@ -35,7 +35,7 @@ static int note_stage(const agent_ms *m, void *arg)
 			snprintf(s->date[m->rank], 11, "%s", m->date);
 		s->have[m->rank] = 1;
 	}
-	return 0;
+	return PROTO_OK;
 }
 
 /* Why the stage is out of order, or NULL. */
@@ -64,7 +64,7 @@ static const char *out_of_order(const stages *s, int rank, const char *date, cha
 
 int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 {
-	const char *date_opt = NULL, *note = NULL, *force = NULL, *date, *ref, *column = NULL;
+	const char *date_opt = NULL, *note = NULL, *force = NULL, *date, *ref;
 	char *pos[2], today[11], err[512], why[512], full[40];
 	const cli_opt opts[] = {
 		CLI_STRING("date", &date_opt, "YYYY-MM-DD", NULL),
@@ -77,6 +77,7 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	stages s;
 	proto_id hh, id;
 	proto_result r;
+	int found = 0;
 	int rank, rc;
 
 	if (agent_parse_args(ctx, "milestone", &spec, help, argc, argv, &rc))
@@ -117,8 +118,16 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		goto fail;
 	memset(&s, 0, sizeof s);
 	rc = AGENT_FAIL;
-	if (agent_hh_get(ctx, hh, &row) != 1 || agent_ms_foreach(ctx, hh, note_stage, &s) != 0) {
-		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
+	r = agent_hh_get(ctx, hh, &row, &found);
+	if (r == PROTO_OK && !found)
+		r = PROTO_EDB; /* agent_hh_resolve_here found it in this transaction */
+	if (r == PROTO_OK) {
+		r = agent_ms_foreach(ctx, hh, note_stage, &s);
+		if (r != PROTO_OK)
+			agent_row_release(&row);
+	}
+	if (r != PROTO_OK) {
+		agent_err(_("cannot read the store: %s"), agent_store_cause(ctx, r));
 		goto fail;
 	}
 	ref = row.v[PROTO_HH_REF] ? row.v[PROTO_HH_REF] : pos[0];
@@ -137,20 +146,7 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	if (!r) r = proto_changeset_add_text(&cs, PROTO_MS_DATE, 0, date, strlen(date));
 	if (!r && note) r = proto_changeset_add_text(&cs, PROTO_MS_NOTE, 0, note, strlen(note));
 	if (!r && force) r = proto_changeset_add_text(&cs, PROTO_MS_FORCED, 0, force, strlen(force));
-	if (!r && agent_check_changeset(ctx, &cs, &column, err, sizeof err) != 0) {
-		/* every value was checked above: this is the rulebook's last word */
-		agent_err(_("%s: %s"), column, err);
-		proto_changeset_release(&cs);
-		rc = AGENT_USAGE;
-		goto fail;
-	}
-	if (!r) r = agent_store_record(ctx, &cs);
-	proto_changeset_release(&cs);
-	if (r != PROTO_OK) {
-		agent_err_proto(_("cannot record the milestone"), r, _("nothing was recorded; try again"));
-		goto fail;
-	}
-	rc = agent_tx_commit(ctx);
+	rc = agent_record_commit(ctx, &cs, r, _("cannot record the milestone"));
 	if (rc != AGENT_OK)
 		return rc;
 	agent_id_format(id, full);

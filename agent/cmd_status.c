@@ -15,8 +15,8 @@ typedef struct refused_list {
 } refused_list;
 
 /* The change-sets the hub refused (kept, not sent again): one line each. */
-static int show_refused(void *arg, uint64_t seq, const char *when, const char *code,
-			const char *message)
+static proto_result show_refused(void *arg, uint64_t seq, const char *when, const char *code,
+				 const char *message)
 {
 	refused_list *l = arg;
 	agent_ctx *ctx = l->ctx;
@@ -30,11 +30,11 @@ static int show_refused(void *arg, uint64_t seq, const char *when, const char *c
 		fputs(",\"message\":", ctx->out);
 		agent_json_str(ctx->out, message);
 		fputc('}', ctx->out);
-		return 0;
+		return PROTO_OK;
 	}
 	fprintf(ctx->out, _("Refused by hub: change-set %llu (%s, %s): %s\n"), (unsigned long long)seq,
 		code ? code : "?", when ? when : "?", message ? message : "");
-	return 0;
+	return PROTO_OK;
 }
 
 static void status_help(FILE *f)
@@ -56,6 +56,7 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 	agent_counts c;
 	refused_list refused = { ctx, 0 };
 	cli_spec spec = { 0 };
+	int found;
 	int rc;
 
 	if (agent_parse_args(ctx, "status", &spec, status_help, argc, argv, &rc))
@@ -65,9 +66,10 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
 		return AGENT_FAIL;
 	}
-	agent_meta_get(ctx, "last_export", last_export, sizeof last_export);
-	agent_meta_get(ctx, "last_sync", last_sync, sizeof last_sync);
-	agent_meta_get(ctx, "hub_url", hub, sizeof hub);
+	/* each may be unset yet ("never", "not enrolled yet") */
+	agent_meta_get(ctx, "last_export", last_export, sizeof last_export, &found);
+	agent_meta_get(ctx, "last_sync", last_sync, sizeof last_sync, &found);
+	agent_meta_get(ctx, "hub_url", hub, sizeof hub, &found);
 	proto_key_id_hex(ctx->key_id, hex);
 	if (ctx->json) {
 		fprintf(ctx->out, "{\"commune\":%d,\"commune_name\":", ctx->commune);

@@ -104,22 +104,6 @@ static int net_failure(sync_run *s, int nr, const agent_http *h, const char *wha
 	}
 }
 
-static int seal_outbox(sync_run *s)
-{
-	agent_ctx *ctx = s->ctx;
-	proto_result r;
-
-	if (agent_tx_begin(ctx) != AGENT_OK)
-		return AGENT_FAIL;
-	r = agent_store_seal(ctx, &s->sealed_now, &s->sealed_records);
-	if (r != PROTO_OK) {
-		agent_tx_rollback(ctx);
-		agent_err_proto(_("cannot seal the pending changes"), r, _("nothing was changed; try again"));
-		return AGENT_FAIL;
-	}
-	return agent_tx_commit(ctx);
-}
-
 /* Judge the hub's answer to one pushed change-set. */
 static int push_answer(sync_run *s, uint64_t seq, const uint8_t hash[32], const agent_http *h)
 {
@@ -198,12 +182,13 @@ static int push_all(sync_run *s)
 	uint8_t hash[32];
 	uint64_t seq = 0, after = 0;
 	agent_http h;
-	int k, nr, rc = AGENT_OK;
+	proto_result r;
+	int found, nr, rc = AGENT_OK;
 
 	s->phase = _("sending");
 	proto_buf_init(&bytes, (size_t)PROTO_MAX_ZBODY * 2);
 	agent_http_init(&h);
-	while ((k = agent_sealed_next(s->ctx, after, &seq, hash, &bytes)) == 1) {
+	while ((r = agent_sealed_next(s->ctx, after, &seq, hash, &bytes, &found)) == PROTO_OK && found) {
 		after = seq;
 		if (bytes.len > AGENT_HUB_MAX_BODY) {
 			agent_err(_("change-set %llu is %zu bytes, over the hub's limit of %u; it was not sent: run 'maiam-agent export' and ask the operator to import the file"),
@@ -222,9 +207,9 @@ static int push_all(sync_run *s)
 			goto out;
 		tick(s);
 	}
-	if (k < 0) {
+	if (r != PROTO_OK) {
 		agent_err(_("cannot read the sealed change-sets: %s; run 'maiam-agent check'"),
-			  sqlite3_errmsg(s->ctx->db));
+			  agent_store_cause(s->ctx, r));
 		rc = AGENT_FAIL;
 	}
 out:
@@ -295,18 +280,19 @@ static int cursor_backwards(sync_run *s, const agent_http *h)
 static int pending_settled(sync_run *s)
 {
 	char why[256];
-	int k;
+	proto_result r;
+	int refused = 0;
 
 	if (s->pending.n == 0)
 		return AGENT_OK;
-	k = agent_pull_pending_check(s->ctx->db, &s->area, &s->pending, why, sizeof why);
-	if (k == 0)
+	r = agent_pull_pending_check(s->ctx->db, &s->area, &s->pending, &refused, why, sizeof why);
+	if (r == PROTO_OK && !refused)
 		return AGENT_OK;
 	tick_end(s);
 	s->shown = 0;
-	if (k < 0) {
+	if (r != PROTO_OK) {
 		agent_err(_("cannot check the hub's updates against the store: %s; run 'maiam-agent sync' again"),
-			  sqlite3_errmsg(s->ctx->db));
+			  agent_store_cause(s->ctx, r));
 		return AGENT_FAIL;
 	}
 	agent_err(_("the hub sent updates this laptop refuses: %s, after several answers that said more was coming; they are merged: ask the operator to check the hub"),
@@ -406,6 +392,24 @@ static int files_ready(sync_run *s, char *ca, char *cert, char *key)
 	return 1;
 }
 
+/* The laptop's area, from its enrolment, for the checks of every pull answer. */
+static int area_load(sync_run *s)
+{
+	proto_result r = agent_area_load(&s->area, s->info.scope_kind, s->info.scope_code);
+
+	if (r == PROTO_EVALUE) {
+		agent_err(_("the store's enrolment names an unknown scope '%s'; restore a backup of the home"),
+			  s->info.scope_kind);
+		return AGENT_FAIL;
+	}
+	if (r != PROTO_OK) {
+		agent_err(_("cannot read the admin units 'data/soc-trang-units.csv' needed to check the hub's updates for district %lld; reinstall maiam-agent or set MAIAM_DATA_DIR"),
+			  (long long)s->info.scope_code);
+		return AGENT_FAIL;
+	}
+	return AGENT_OK;
+}
+
 static void summary(sync_run *s)
 {
 	agent_ctx *ctx = s->ctx;
@@ -431,7 +435,7 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 	agent_counts counts;
 	sync_run s;
 	cli_spec spec = { 0 };
-	proto_result r;
+	int enrolled = 0;
 	int rc;
 
 	if (agent_parse_args(ctx, "sync", &spec, help, argc, argv, &rc))
@@ -442,14 +446,10 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 	s.tty = isatty(2);
 	s.phase = _("sealing");
 	rc = AGENT_FAIL;
-	switch (agent_hub_load(ctx, &s.info)) {
-	case 1:
-		break;
-	case 0:
-		agent_err(_("this laptop is not enrolled; run 'maiam-agent enroll --hub URL --ca FILE --token TOKEN' first, or carry 'maiam-agent export' files to the hub"));
+	if (agent_enrolment_load(ctx, &s.info, &enrolled) != AGENT_OK)
 		goto out;
-	default:
-		agent_err(_("the store's enrolment is damaged; restore a backup of the home"));
+	if (!enrolled) {
+		agent_err(_("this laptop is not enrolled; run 'maiam-agent enroll --hub URL --ca FILE --token TOKEN' first, or carry 'maiam-agent export' files to the hub"));
 		goto out;
 	}
 	if (proto_key_from_public_pem(s.info.hub_pem, strlen(s.info.hub_pem), &s.hub_key) != PROTO_OK ||
@@ -457,17 +457,11 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("the pinned hub key in the store is damaged; restore a backup of the home"));
 		goto out;
 	}
-	if (agent_area_load(&s.area, s.info.scope_kind, s.info.scope_code) != AGENT_OK)
+	if (area_load(&s) != AGENT_OK)
 		goto out;
 	if (!files_ready(&s, ca, cert, key))
 		goto out;
-	r = agent_store_load_key(ctx);
-	if (r != PROTO_OK) {
-		agent_err_proto(_("cannot load the key 'agent.key'"), r,
-				_("the store's key is missing or damaged; restore it from a backup"));
-		goto out;
-	}
-	rc = seal_outbox(&s);
+	rc = agent_seal_pending(ctx, &s.sealed_now, &s.sealed_records);
 	if (rc != AGENT_OK)
 		goto out;
 	rc = AGENT_FAIL;
@@ -476,7 +470,7 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	s.to_push = (size_t)counts.sealed;
-	rc = agent_net_open(&s.net, s.info.url, ca, cert, key);
+	rc = agent_net_start(&s.net, s.info.url, ca, cert, key);
 	if (rc != AGENT_OK)
 		goto out;
 	s.net.tick = tick;

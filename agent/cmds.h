@@ -18,6 +18,45 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv);
 
+/*
+ * cmd_store.c: the store for the commands. Each prints what failed (one
+ * line: what, why, what to do) and returns an exit code: AGENT_OK,
+ * AGENT_FAIL, or AGENT_USAGE for a household reference that is not one.
+ */
+int agent_home_ready(agent_ctx *ctx);  /* agent_home_resolve */
+int agent_store_open(agent_ctx *ctx); /* the store in ctx->home, loaded into ctx */
+int agent_tx_begin(agent_ctx *ctx);   /* agent_store_begin */
+int agent_tx_commit(agent_ctx *ctx);  /* agent_store_commit; rolls back on failure */
+/* Resolve a typed full id or short reference to a household of the store. */
+int agent_hh_resolve(agent_ctx *ctx, const char *text, proto_id *out);
+/*
+ * The same, for recording on the household: refused (AGENT_FAIL, said why)
+ * when it has moved to another commune, as a pull tells a laptop. The hub
+ * would refuse the change as outside this laptop's area, and a refused
+ * change-set stops every later sync of the laptop until an operator acts.
+ */
+int agent_hh_resolve_here(agent_ctx *ctx, const char *text, proto_id *out);
+/*
+ * The end of every recording command, inside its transaction: check cs
+ * against the rulebook (AGENT_USAGE, naming the column), merge it and queue
+ * its records (AGENT_FAIL: what, why, try again), commit. built is how
+ * building cs went; cs is released, and rolled back on any failure.
+ */
+int agent_record_commit(agent_ctx *ctx, proto_changeset *cs, proto_result built, const char *what);
+/* export and sync: load the key, seal the outbox into the chain, in its own transaction. */
+int agent_seal_pending(agent_ctx *ctx, size_t *ncs, size_t *nrecords);
+/* The hub this laptop enrolled with into info when *enrolled (sync.h). */
+struct agent_hub_info;
+int agent_enrolment_load(agent_ctx *ctx, struct agent_hub_info *info, int *enrolled);
+/* Why r failed, for a message: SQLite's own words for PROTO_EDB. */
+const char *agent_store_cause(const agent_ctx *ctx, proto_result r);
+
+/* cmd_net.c: agent_net_open (net.h) for enroll and sync: AGENT_OK, AGENT_USAGE
+ * for a --hub that is not https://host[:port], or AGENT_FAIL (printed). */
+struct agent_net;
+int agent_net_start(struct agent_net *n, const char *base, const char *ca, const char *cert,
+		    const char *key);
+
 /* household_view.c: list, show, find */
 int agent_hh_list(agent_ctx *ctx, int argc, char **argv);
 int agent_hh_show(agent_ctx *ctx, int argc, char **argv);

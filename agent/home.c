@@ -22,7 +22,7 @@ int agent_path_join(char *out, size_t n, const char *dir, const char *name)
 	return (w < 0 || (size_t)w >= n) ? -1 : 0;
 }
 
-int agent_home_resolve(agent_ctx *ctx)
+proto_result agent_home_resolve(agent_ctx *ctx)
 {
 	const char *v;
 	int w;
@@ -35,15 +35,12 @@ int agent_home_resolve(agent_ctx *ctx)
 		w = snprintf(ctx->home, sizeof ctx->home, "%s/maiam", v);
 	else if ((v = getenv("HOME")) && *v)
 		w = snprintf(ctx->home, sizeof ctx->home, "%s/.local/share/maiam", v);
-	else {
-		agent_err(_("cannot tell where the agent's home is; pass --home DIR or set MAIAM_HOME"));
-		return AGENT_FAIL;
-	}
-	if (w < 0 || (size_t)w >= sizeof ctx->home - 32) {
-		agent_err(_("home directory path is too long; pass a shorter --home DIR"));
-		return AGENT_FAIL;
-	}
-	return AGENT_OK;
+	else
+		return PROTO_EINVAL;
+	/* room for the file names joined to it ("/agent.db-journal") */
+	if (w < 0 || (size_t)w >= sizeof ctx->home - 32)
+		return PROTO_ETOOBIG;
+	return PROTO_OK;
 }
 
 /* mkdir -p: create each missing component. */

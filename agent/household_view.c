@@ -60,7 +60,7 @@ typedef struct view {
 	int has_id;
 } view;
 
-static int emit(agent_row *row, void *arg)
+static proto_result emit(agent_row *row, void *arg)
 {
 	view *v = arg;
 	char members[8] = "";
@@ -80,17 +80,17 @@ static int emit(agent_row *row, void *arg)
 		cells[5] = row->v[PROTO_HH_CATEGORY];
 		cells[6] = stage_name(row->stage);
 		if (agent_table_add(v->table, cells) != 0)
-			return -1;
+			return PROTO_ENOMEM;
 	}
 	v->n++;
-	return 0;
+	return PROTO_OK;
 }
 
-static int show_all(agent_ctx *ctx, view *v, int (*fn)(agent_row *, void *))
+static int show_all(agent_ctx *ctx, view *v, proto_result (*fn)(agent_row *, void *))
 {
 	const char *heads[7] = { _("REF"), _("NAME"), _("NATIONAL ID"), _("HAMLET"), _("MEMBERS"),
 				 _("CATEGORY"), _("STAGE") };
-	int rc;
+	proto_result r;
 
 	v->ctx = ctx;
 	if (!ctx->json && !(v->table = agent_table_new(7, heads))) {
@@ -99,14 +99,14 @@ static int show_all(agent_ctx *ctx, view *v, int (*fn)(agent_row *, void *))
 	}
 	if (ctx->json)
 		fputc('[', ctx->out);
-	rc = agent_hh_foreach(ctx, fn, v);
+	r = agent_hh_foreach(ctx, fn, v);
 	if (ctx->json)
 		fputs(v->n ? "\n]\n" : "]\n", ctx->out);
 	else if (v->n)
 		agent_table_print(v->table, ctx->out);
 	agent_table_free(v->table);
-	if (rc != 0) {
-		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
+	if (r != PROTO_OK) {
+		agent_err(_("cannot read the store: %s"), agent_store_cause(ctx, r));
 		return AGENT_FAIL;
 	}
 	return AGENT_OK;
@@ -136,7 +136,7 @@ int agent_hh_list(agent_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
-static int matches(agent_row *row, void *arg)
+static proto_result matches(agent_row *row, void *arg)
 {
 	view *v = arg;
 	char *name;
@@ -152,11 +152,11 @@ static int matches(agent_row *row, void *arg)
 	if (!hit && row->v[PROTO_HH_NAME] && *v->folded) {
 		name = agent_fold(row->v[PROTO_HH_NAME]);
 		if (!name)
-			return -1;
+			return PROTO_ENOMEM;
 		hit = strstr(name, v->folded) != NULL;
 		free(name);
 	}
-	return hit ? emit(row, v) : 0;
+	return hit ? emit(row, v) : PROTO_OK;
 }
 
 int agent_hh_find(agent_ctx *ctx, int argc, char **argv)
@@ -202,7 +202,7 @@ int agent_hh_find(agent_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
-static int show_ms(const agent_ms *m, void *arg)
+static proto_result show_ms(const agent_ms *m, void *arg)
 {
 	show_state *s = arg;
 	agent_ctx *ctx = s->ctx;
@@ -223,7 +223,7 @@ static int show_ms(const agent_ms *m, void *arg)
 			fprintf(ctx->out, _("  [forced: %s]"), m->forced);
 		fputc('\n', ctx->out);
 	}
-	return 0;
+	return PROTO_OK;
 }
 
 static void json_int(FILE *out, int64_t v)
@@ -234,7 +234,7 @@ static void json_int(FILE *out, int64_t v)
 		fprintf(out, "%lld", (long long)v);
 }
 
-static int show_ct(const agent_ct *c, void *arg)
+static proto_result show_ct(const agent_ct *c, void *arg)
 {
 	show_state *s = arg;
 	agent_ctx *ctx = s->ctx;
@@ -267,7 +267,7 @@ static int show_ct(const agent_ct *c, void *arg)
 			fprintf(ctx->out, " (%s)", c->donor);
 		fputc('\n', ctx->out);
 	}
-	return 0;
+	return PROTO_OK;
 }
 
 int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
@@ -277,6 +277,8 @@ int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 	proto_id id;
 	show_state st = { ctx, 0 };
 	cli_spec spec = { .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
+	proto_result r;
+	int found = 0;
 	int rc;
 
 	if (agent_parse_args(ctx, "household show", &spec, view_help, argc, argv, &rc))
@@ -288,18 +290,20 @@ int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 	rc = agent_hh_resolve(ctx, pos[0], &id);
 	if (rc != AGENT_OK)
 		return rc;
-	if (agent_hh_get(ctx, id, &row) != 1) {
-		agent_err(_("cannot read the store: %s"), sqlite3_errmsg(ctx->db));
+	r = agent_hh_get(ctx, id, &row, &found);
+	if (r != PROTO_OK || !found) {
+		agent_err(_("cannot read the store: %s"), agent_store_cause(ctx, r));
 		return AGENT_FAIL;
 	}
 	if (ctx->json) {
 		hh_json_open(ctx, &row);
 		fputs(",\"milestones\":[", ctx->out);
 		st.n = 0;
-		agent_ms_foreach(ctx, id, show_ms, &st);
+		r = agent_ms_foreach(ctx, id, show_ms, &st);
 		fputs("],\"contributions\":[", ctx->out);
 		st.n = 0;
-		agent_ct_foreach(ctx, id, show_ct, &st);
+		if (r == PROTO_OK)
+			r = agent_ct_foreach(ctx, id, show_ct, &st);
 		fputs("]}\n", ctx->out);
 	} else {
 		agent_id_format(id, full);
@@ -312,10 +316,15 @@ int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 			fprintf(ctx->out, "%-14s %s\n", label, row.v[f] ? row.v[f] : "-");
 		}
 		fprintf(ctx->out, "%s\n", _("milestones:"));
-		agent_ms_foreach(ctx, id, show_ms, &st);
+		r = agent_ms_foreach(ctx, id, show_ms, &st);
 		fprintf(ctx->out, "%s\n", _("contributions:"));
-		agent_ct_foreach(ctx, id, show_ct, &st);
+		if (r == PROTO_OK)
+			r = agent_ct_foreach(ctx, id, show_ct, &st);
 	}
 	agent_row_release(&row);
+	if (r != PROTO_OK) {
+		agent_err(_("cannot read the store: %s"), agent_store_cause(ctx, r));
+		return AGENT_FAIL;
+	}
 	return AGENT_OK;
 }

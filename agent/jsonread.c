@@ -4,6 +4,7 @@
  * UTF-8, escaped NULs and nesting past jansson's depth limit are refused, so
  * a malformed or hostile answer is an error, never a misreading.
  */
+#include <assert.h>
 #include <string.h>
 #include <jansson.h>
 #include "net.h"
@@ -49,43 +50,49 @@ static int find(json_t *root, const char *path, json_t **at)
 	return *at ? 1 : 0;
 }
 
-int agent_json_get_str(const char *json, size_t len, const char *path, char *out, size_t outlen)
+/* Find path in the object json and hand its value to take (which returns
+ * 0 when it took it): 1 taken, 0 absent, -1 malformed or refused by take. */
+static int get(const char *json, size_t len, const char *path,
+	       int (*take)(const json_t *v, void *out, size_t n), void *out, size_t n)
 {
 	json_t *root = load_object(json, len), *v = NULL;
 	int rc = -1;
 
-	if (!root || outlen == 0)
-		goto out;
-	rc = find(root, path, &v);
-	if (rc != 1)
-		goto out;
-	rc = -1;
-	if (!json_is_string(v) || json_string_length(v) >= outlen)
-		goto out;
-	memcpy(out, json_string_value(v), json_string_length(v) + 1);
-	rc = 1;
-out:
+	if (root) {
+		rc = find(root, path, &v);
+		if (rc == 1 && take(v, out, n) != 0)
+			rc = -1;
+	}
 	json_decref(root);
 	return rc;
 }
 
-int agent_json_get_int(const char *json, size_t len, const char *path, int64_t *out)
+static int take_str(const json_t *v, void *out, size_t n)
 {
-	json_t *root = load_object(json, len), *v = NULL;
-	int rc = -1;
+	if (!json_is_string(v) || json_string_length(v) >= n)
+		return -1;
+	memcpy(out, json_string_value(v), json_string_length(v) + 1);
+	return 0;
+}
 
-	if (!root)
-		goto out;
-	rc = find(root, path, &v);
-	if (rc != 1)
-		goto out;
-	rc = -1;
+static int take_int(const json_t *v, void *out, size_t n)
+{
+	assert(n == sizeof(int64_t));
 	/* 1.5 and 1e3 are reals, not integers; jansson refuses what overflows */
 	if (!json_is_integer(v))
-		goto out;
-	*out = (int64_t)json_integer_value(v);
-	rc = 1;
-out:
-	json_decref(root);
-	return rc;
+		return -1;
+	*(int64_t *)out = (int64_t)json_integer_value(v);
+	return 0;
+}
+
+int agent_json_get_str(const char *json, size_t len, const char *path, char *out, size_t outlen)
+{
+	if (outlen == 0)
+		return -1;
+	return get(json, len, path, take_str, out, outlen);
+}
+
+int agent_json_get_int(const char *json, size_t len, const char *path, int64_t *out)
+{
+	return get(json, len, path, take_int, out, sizeof *out);
 }

@@ -5,6 +5,7 @@
  * and 5xx are retried with exponential backoff and full jitter, because fifty
  * laptops that lost the same 3G cell must not come back in lockstep.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,38 +75,31 @@ int agent_net_base(const char *url, char *base, size_t n)
 	return 0;
 }
 
-int agent_net_open(agent_net *n, const char *base, const char *ca, const char *cert, const char *key)
+proto_result agent_net_open(agent_net *n, const char *base, const char *ca, const char *cert,
+			    const char *key)
 {
 	static int global_done;
 
 	memset(n, 0, sizeof *n);
-	if (agent_net_base(base, n->base, sizeof n->base) != 0) {
-		agent_err(_("hub address '%s' is not an https:// URL; use e.g. --hub https://hub.soctrang.example:8443"),
-			  base);
-		return AGENT_USAGE;
-	}
+	if (agent_net_base(base, n->base, sizeof n->base) != 0)
+		return PROTO_EINVAL;
 	if (snprintf(n->ca, sizeof n->ca, "%s", ca) >= (int)sizeof n->ca ||
 	    snprintf(n->cert, sizeof n->cert, "%s", cert ? cert : "") >= (int)sizeof n->cert ||
-	    snprintf(n->key, sizeof n->key, "%s", key ? key : "") >= (int)sizeof n->key) {
-		agent_err(_("a file path is too long; use a shorter --home"));
-		return AGENT_FAIL;
-	}
+	    snprintf(n->key, sizeof n->key, "%s", key ? key : "") >= (int)sizeof n->key)
+		return PROTO_ETOOBIG;
 	if (!global_done) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			agent_err(_("cannot start the network library; try again"));
-			return AGENT_FAIL;
-		}
+		/* fails only when memory or the TLS library cannot be set up */
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return PROTO_ECRYPTO;
 		global_done = 1;
 	}
 	n->curl = curl_easy_init();
-	if (!n->curl) {
-		agent_err(_("cannot start the network library: out of memory"));
-		return AGENT_FAIL;
-	}
+	if (!n->curl)
+		return PROTO_ENOMEM;
 	n->tries = (int)env_long("MAIAM_NET_TRIES", 1, 20, 4);
 	n->backoff_ms = env_long("MAIAM_NET_BACKOFF_MS", 0, 60000, 500);
 	jitter_state = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid() ^ 1u;
-	return AGENT_OK;
+	return PROTO_OK;
 }
 
 void agent_net_close(agent_net *n)
@@ -136,36 +130,29 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *arg)
 	return proto_buf_append(&h->body, p, len) == PROTO_OK ? len : 0;
 }
 
-/* "Name: value" header into a number; -1 when it is not one. */
-static int64_t header_num(const char *p, size_t len, const char *name)
+/*
+ * A Maiam- header of the final answer as a number: -1 when it is absent, not
+ * a whole number in [0, INT64_MAX], or there more than once (a hostile or
+ * broken hub does not get to pick which one we believe). libcurl has parsed
+ * and bounded the header block; we only read it (curl_easy_header).
+ */
+static int64_t answer_number(CURL *c, const char *name)
 {
-	size_t nl = strlen(name);
-	char val[32];
-	size_t k = 0;
+	struct curl_header *hdr = NULL;
 	int64_t v;
 
-	if (len <= nl + 1 || strncasecmp(p, name, nl) != 0 || p[nl] != ':')
-		return -2;
-	for (p += nl + 1, len -= nl + 1; len && (*p == ' ' || *p == '\t'); p++, len--)
-		;
-	while (k < len && k + 1 < sizeof val && p[k] != '\r' && p[k] != '\n')
-		k++;
-	memcpy(val, p, k);
-	val[k] = '\0';
-	return cli_parse_int(val, 0, INT64_MAX, &v) == 0 ? v : -1;
+	if (curl_easy_header(c, name, 0, CURLH_HEADER, -1, &hdr) != CURLHE_OK || !hdr)
+		return -1;
+	if (hdr->amount != 1)
+		return -1;
+	return cli_parse_int(hdr->value, 0, INT64_MAX, &v) == 0 ? v : -1;
 }
 
-static size_t on_header(char *p, size_t size, size_t nmemb, void *arg)
+/* The paging headers of a pull answer (docs/PROTOCOL.md) into h. */
+static void read_answer_headers(CURL *c, agent_http *h)
 {
-	agent_http *h = arg;
-	size_t len = size * nmemb;
-	int64_t v;
-
-	if ((v = header_num(p, len, "Maiam-Cursor")) != -2)
-		h->cursor = v;
-	else if ((v = header_num(p, len, "Maiam-More")) != -2)
-		h->more = v == 1;
-	return len;
+	h->cursor = answer_number(c, "Maiam-Cursor");
+	h->more = answer_number(c, "Maiam-More") == 1;
 }
 
 static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
@@ -179,43 +166,51 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 	return 0;
 }
 
+/* Every request's numeric settings, in one place to audit: certificates
+ * always checked, TLS 1.2 at least, no redirects, bounded in time. */
+static const struct {
+	CURLoption option;
+	long value;
+} fixed_options[] = {
+	{ CURLOPT_SSL_VERIFYPEER, 1L },
+	{ CURLOPT_SSL_VERIFYHOST, 2L },
+	{ CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2 },
+	{ CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S },
+	{ CURLOPT_TIMEOUT, TOTAL_TIMEOUT_S },
+	{ CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED },
+	{ CURLOPT_LOW_SPEED_TIME, LOW_TIME_S },
+	{ CURLOPT_NOSIGNAL, 1L },
+	{ CURLOPT_FOLLOWLOCATION, 0L },
+	{ CURLOPT_NOPROGRESS, 0L }, /* on_progress ticks */
+};
+
 static void set_options(agent_net *n, const char *url, struct curl_slist *headers, agent_http *out)
 {
 	CURL *c = n->curl;
 
 	curl_easy_reset(c);
+	for (size_t i = 0; i < sizeof fixed_options / sizeof fixed_options[0]; i++)
+		curl_easy_setopt(c, fixed_options[i].option, fixed_options[i].value);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
 #else
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
 #endif
-	/* the pinned CA only; never the system store, never unchecked */
+	/* the pinned CA only; never the system store */
 	curl_easy_setopt(c, CURLOPT_CAINFO, n->ca);
 	curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	if (n->cert[0]) {
 		curl_easy_setopt(c, CURLOPT_SSLCERT, n->cert);
 		curl_easy_setopt(c, CURLOPT_SSLKEY, n->key);
 	}
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, TOTAL_TIMEOUT_S);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, LOW_TIME_S);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "maiam-agent/" MAIAM_VERSION);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, out->error);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, n);
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	/* Proxies: libcurl reads https_proxy/no_proxy itself; we leave that on. */
 }
 
@@ -276,6 +271,7 @@ int agent_net_request(agent_net *n, const char *method, const char *path, const 
 	char url[sizeof n->base + 256], ct[96];
 	int rc = AGENT_NET_LOCAL;
 
+	assert(n->curl && path[0] == '/' && (body || len == 0));
 	if (snprintf(url, sizeof url, "%s%s", n->base, path) >= (int)sizeof url) {
 		snprintf(out->error, sizeof out->error, "request URL too long");
 		return AGENT_NET_LOCAL;
@@ -308,6 +304,7 @@ int agent_net_request(agent_net *n, const char *method, const char *path, const 
 		cc = curl_easy_perform(n->curl);
 		if (cc == CURLE_OK) {
 			curl_easy_getinfo(n->curl, CURLINFO_RESPONSE_CODE, &out->status);
+			read_answer_headers(n->curl, out);
 			if (out->status < 500) {
 				rc = AGENT_NET_ANSWER;
 				break;

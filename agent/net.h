@@ -47,9 +47,12 @@ typedef struct agent_http {
 	char error[320];         /* what failed, for AGENT_NET_* != ANSWER */
 } agent_http;
 
-/* Set up n for base URL (must be https://); cert may be NULL. Prints errors.
- * AGENT_OK or AGENT_USAGE (bad URL) or AGENT_FAIL. */
-int agent_net_open(agent_net *n, const char *base, const char *ca, const char *cert, const char *key);
+/* Set up n for base URL (must be https://); cert may be NULL. PROTO_EINVAL
+ * for a URL that is not https://host[:port], PROTO_ETOOBIG for a file path
+ * too long, PROTO_ECRYPTO or PROTO_ENOMEM when libcurl cannot start.
+ * cmds.h's agent_net_start says which. */
+proto_result agent_net_open(agent_net *n, const char *base, const char *ca, const char *cert,
+			    const char *key);
 void agent_net_close(agent_net *n);
 void agent_http_init(agent_http *h);
 void agent_http_release(agent_http *h);

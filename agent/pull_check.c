@@ -4,35 +4,33 @@
  * its records claims this laptop's own writer id or lands outside the
  * laptop's area (docs/SYNC.md, "What the laptop refuses from the hub").
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "store.h"
 #include "sync.h"
 
-int agent_area_load(agent_area *a, const char *kind, int64_t code)
+proto_result agent_area_load(agent_area *a, const char *kind, int64_t code)
 {
 	char path[AGENT_PATH_MAX], err[256];
+	proto_result r;
 
 	memset(a, 0, sizeof *a);
 	a->code = code;
 	if (strcmp(kind, "commune") == 0)
-		return AGENT_OK;
-	if (strcmp(kind, "district") != 0) {
-		agent_err(_("the store's enrolment names an unknown scope '%s'; restore a backup of the home"),
-			  kind);
-		return AGENT_FAIL;
-	}
+		return PROTO_OK;
+	if (strcmp(kind, "district") != 0)
+		return PROTO_EVALUE;
 	a->district = 1;
 	/* which communes a district holds: without the units we could not say,
 	 * and a check that cannot say must not pass */
-	if (agent_data_path("data/soc-trang-units.csv", path, sizeof path) != 0 ||
-	    proto_units_load(path, &a->units, err, sizeof err) != PROTO_OK) {
-		agent_err(_("cannot read the admin units 'data/soc-trang-units.csv' needed to check the hub's updates for district %lld; reinstall maiam-agent or set MAIAM_DATA_DIR"),
-			  (long long)code);
-		return AGENT_FAIL;
-	}
+	if (agent_data_path("data/soc-trang-units.csv", path, sizeof path) != 0)
+		return PROTO_EINVAL;
+	r = proto_units_load(path, &a->units, err, sizeof err);
+	if (r != PROTO_OK)
+		return r;
 	a->have_units = 1;
-	return AGENT_OK;
+	return PROTO_OK;
 }
 
 void agent_area_release(agent_area *a)
@@ -68,10 +66,12 @@ static const char *kind_name(uint8_t kind)
 	return n ? n : "record";
 }
 
-int agent_pull_check_own(uint64_t own, const proto_changeset *cs, char *why, size_t n)
+proto_result agent_pull_check_own(uint64_t own, const proto_changeset *cs, int *refused, char *why,
+				  size_t n)
 {
 	char id[40];
 
+	*refused = 0;
 	/* the hub never relays a laptop's own records back to it (route_pull.c):
 	 * one that claims our writer id was made by someone else in our name */
 	for (size_t i = 0; i < cs->nrecords; i++) {
@@ -80,9 +80,10 @@ int agent_pull_check_own(uint64_t own, const proto_changeset *cs, char *why, siz
 		agent_id_format(cs->records[i].id, id);
 		snprintf(why, n, _("record %zu (%s %s) claims to be written by this laptop"), i + 1,
 			 kind_name(cs->records[i].kind), id);
-		return 1;
+		*refused = 1;
+		break;
 	}
-	return 0;
+	return PROTO_OK;
 }
 
 static const proto_field *field_of(const proto_record *rec, uint8_t field)
@@ -93,86 +94,92 @@ static const proto_field *field_of(const proto_record *rec, uint8_t field)
 	return NULL;
 }
 
-/* 1 and *commune when the store holds household id with a commune, 0 if not, -1 error. */
-static int household_commune(sqlite3 *db, proto_id id, int64_t *commune)
+/*
+ * Prepare sql, whose ?1 and ?2 are the origin and serial of id, into *st
+ * (the caller finalizes it) and step it once: SQLITE_ROW, SQLITE_DONE or an
+ * error code.
+ */
+static int step_by_id(sqlite3 *db, const char *sql, proto_id id, sqlite3_stmt **st)
+{
+	int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(*st, 1, proto_u2i(id.origin));
+	sqlite3_bind_int64(*st, 2, proto_u2i(id.serial));
+	return sqlite3_step(*st);
+}
+
+/* *commune of household id when *found: the store holds it, with a commune. */
+static proto_result household_commune(sqlite3 *db, proto_id id, int64_t *commune, int *found)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
+	int step;
 
-	if (sqlite3_prepare_v2(db, "SELECT commune FROM household WHERE id_origin = ? AND id_serial = ?"
-				   " AND commune IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_int64(st, 1, proto_u2i(id.origin));
-	sqlite3_bind_int64(st, 2, proto_u2i(id.serial));
-	step = sqlite3_step(st);
+	*found = 0;
+	step = step_by_id(db, "SELECT commune FROM household WHERE id_origin = ?1 AND id_serial = ?2"
+			      " AND commune IS NOT NULL", id, &st);
 	if (step == SQLITE_ROW) {
 		*commune = sqlite3_column_int64(st, 0);
-		rc = 1;
-	} else if (step == SQLITE_DONE) {
-		rc = 0;
+		*found = 1;
 	}
-out:
 	sqlite3_finalize(st);
-	return rc;
+	return step == SQLITE_ROW || step == SQLITE_DONE ? PROTO_OK : PROTO_EDB;
 }
 
 /* Where a record's anchor is, by the store: */
 enum { AREA_OUT = 0, AREA_IN = 1, AREA_UNKNOWN = 2 /* a household the store does not hold */ };
 
-static int household_in(sqlite3 *db, const agent_area *a, proto_id id, int *in, proto_id *hh)
+static proto_result household_in(sqlite3 *db, const agent_area *a, proto_id id, int *in, proto_id *hh)
 {
 	int64_t commune = 0;
-	int k = household_commune(db, id, &commune);
+	int found;
+	proto_result r = household_commune(db, id, &commune, &found);
 
-	if (k < 0)
-		return -1;
+	if (r != PROTO_OK)
+		return r;
 	*hh = id;
-	*in = k == 0 ? AREA_UNKNOWN : agent_area_has(a, commune) ? AREA_IN : AREA_OUT;
-	return 0;
+	*in = !found ? AREA_UNKNOWN : agent_area_has(a, commune) ? AREA_IN : AREA_OUT;
+	return PROTO_OK;
 }
 
 /* The anchor of an event the store holds: its household, or its unit. */
-static int event_in(sqlite3 *db, const agent_area *a, proto_id target, int *in, proto_id *hh)
+static proto_result event_in(sqlite3 *db, const agent_area *a, proto_id target, int *in, proto_id *hh)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
+	proto_result r = PROTO_EDB;
+	int step;
 
-	if (sqlite3_prepare_v2(db, "SELECT household_origin, household_serial, NULL FROM milestone"
-				   " WHERE id_origin = ?1 AND id_serial = ?2 UNION ALL"
-				   " SELECT household_origin, household_serial, unit FROM contribution"
-				   " WHERE id_origin = ?1 AND id_serial = ?2 LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_int64(st, 1, proto_u2i(target.origin));
-	sqlite3_bind_int64(st, 2, proto_u2i(target.serial));
-	step = sqlite3_step(st);
+	step = step_by_id(db, "SELECT household_origin, household_serial, NULL FROM milestone"
+			      " WHERE id_origin = ?1 AND id_serial = ?2 UNION ALL"
+			      " SELECT household_origin, household_serial, unit FROM contribution"
+			      " WHERE id_origin = ?1 AND id_serial = ?2 LIMIT 1", target, &st);
 	if (step == SQLITE_DONE) {
 		/* a void of an event this laptop never held voids nothing it shows;
 		 * if the event comes later, it is checked then */
 		*in = AREA_IN;
-		rc = 0;
+		r = PROTO_OK;
 	} else if (step == SQLITE_ROW) {
 		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
 			proto_id id = { proto_i2u(sqlite3_column_int64(st, 0)),
 					proto_i2u(sqlite3_column_int64(st, 1)) };
 
-			rc = household_in(db, a, id, in, hh);
+			r = household_in(db, a, id, in, hh);
 			/* an event of ours anchors a household we hold: unknown is out */
 			if (*in == AREA_UNKNOWN)
 				*in = AREA_OUT;
 		} else {
 			*in = unit_in(a, sqlite3_column_int64(st, 2)) ? AREA_IN : AREA_OUT;
-			rc = 0;
+			r = PROTO_OK;
 		}
 	}
-out:
 	sqlite3_finalize(st);
-	return rc;
+	return r;
 }
 
 /* Is this record's anchor (household, unit or voided event) in the area, by
  * the store now? AREA_*; *hh is the anchor household, if one. */
-static int record_in(sqlite3 *db, const agent_area *a, const proto_record *rec, int *in, proto_id *hh)
+static proto_result record_in(sqlite3 *db, const agent_area *a, const proto_record *rec, int *in, proto_id *hh)
 {
 	const proto_field *f;
 
@@ -183,34 +190,35 @@ static int record_in(sqlite3 *db, const agent_area *a, const proto_record *rec, 
 		return household_in(db, a, rec->id, in, hh);
 	case PROTO_KIND_MILESTONE:
 		f = field_of(rec, PROTO_MS_HOUSEHOLD);
-		return f && f->value.type == PROTO_V_REF ? household_in(db, a, f->value.ref, in, hh) : 0;
+		return f && f->value.type == PROTO_V_REF ? household_in(db, a, f->value.ref, in, hh) : PROTO_OK;
 	case PROTO_KIND_CONTRIBUTION:
 		f = field_of(rec, PROTO_CT_HOUSEHOLD);
 		if (f && f->value.type == PROTO_V_REF)
 			return household_in(db, a, f->value.ref, in, hh);
 		f = field_of(rec, PROTO_CT_UNIT);
 		*in = f && f->value.type == PROTO_V_INT && unit_in(a, f->value.i) ? AREA_IN : AREA_OUT;
-		return 0;
+		return PROTO_OK;
 	case PROTO_KIND_VOID:
 		f = field_of(rec, PROTO_VO_TARGET);
-		return f && f->value.type == PROTO_V_REF ? event_in(db, a, f->value.ref, in, hh) : 0;
+		return f && f->value.type == PROTO_V_REF ? event_in(db, a, f->value.ref, in, hh) : PROTO_OK;
 	default:
-		return 0;
+		return PROTO_OK;
 	}
 }
 
-int agent_pull_area_mark(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
-			 uint8_t *before)
+proto_result agent_pull_area_mark(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
+				  uint8_t *before)
 {
-	for (size_t i = 0; i < cs->nrecords; i++) {
-		proto_id hh;
-		int in;
+	proto_result r = PROTO_OK;
 
-		if (record_in(db, a, &cs->records[i], &in, &hh) != 0)
-			return -1;
+	for (size_t i = 0; r == PROTO_OK && i < cs->nrecords; i++) {
+		proto_id hh;
+		int in = AREA_OUT;
+
+		r = record_in(db, a, &cs->records[i], &in, &hh);
 		before[i] = (uint8_t)in;
 	}
-	return 0;
+	return r;
 }
 
 static void outside(const agent_area *a, size_t i, const char *kind, proto_id id, char *why, size_t n)
@@ -222,72 +230,83 @@ static void outside(const agent_area *a, size_t i, const char *kind, proto_id id
 		 a->district ? _("district") : _("commune"), (long long)a->code);
 }
 
-static int pending_add(agent_pull_pending *p, proto_id hh)
+/* Note hh as pending: PROTO_ELIMIT past AGENT_PULL_PENDING_MAX. */
+static proto_result pending_add(agent_pull_pending *p, proto_id hh)
 {
 	if (p->n > 0 && proto_id_eq(p->a[p->n - 1], hh))
-		return 0;
+		return PROTO_OK;
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 64;
 		proto_id *a;
 
 		if (cap > AGENT_PULL_PENDING_MAX)
-			return 1;
+			return PROTO_ELIMIT;
 		a = proto_realloc(p->a, cap * sizeof *a);
 		if (!a)
-			return -1;
+			return PROTO_ENOMEM;
 		p->a = a;
 		p->cap = cap;
 	}
+	assert(p->n < p->cap);
 	p->a[p->n++] = hh;
-	return 0;
+	return PROTO_OK;
 }
 
-int agent_pull_area_check(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
-			  const uint8_t *before, agent_pull_pending *pending, char *why, size_t n)
+proto_result agent_pull_area_check(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
+				   const uint8_t *before, agent_pull_pending *pending, int *refused,
+				   char *why, size_t n)
 {
+	*refused = 0;
 	for (size_t i = 0; i < cs->nrecords; i++) {
 		proto_id hh;
-		int in, k;
+		int in;
+		proto_result r;
 
 		/* in the area after the merge, or before it: a household that
 		 * moved out of the area comes with the record that says where */
 		if (before[i] == AREA_IN)
 			continue;
-		if (record_in(db, a, &cs->records[i], &in, &hh) != 0)
-			return -1;
+		r = record_in(db, a, &cs->records[i], &in, &hh);
+		if (r != PROTO_OK)
+			return r;
 		if (in == AREA_IN)
 			continue;
 		/* a household new to the laptop and elsewhere: its history, relayed
 		 * in ledger order, may precede the record that moves it in, in a
 		 * later answer of the same pull; it is settled at the end */
 		if (pending && before[i] == AREA_UNKNOWN && hh.serial) {
-			k = pending_add(pending, hh);
-			if (k < 0)
-				return -1;
-			if (k == 0)
+			r = pending_add(pending, hh);
+			if (r == PROTO_OK)
 				continue;
+			if (r != PROTO_ELIMIT)
+				return r;
 		}
 		outside(a, i + 1, kind_name(cs->records[i].kind), cs->records[i].id, why, n);
-		return 1;
+		*refused = 1;
+		break;
 	}
-	return 0;
+	return PROTO_OK;
 }
 
-int agent_pull_pending_check(sqlite3 *db, const agent_area *a, const agent_pull_pending *pending,
-			     char *why, size_t n)
+proto_result agent_pull_pending_check(sqlite3 *db, const agent_area *a,
+				      const agent_pull_pending *pending, int *refused, char *why,
+				      size_t n)
 {
+	*refused = 0;
 	for (size_t i = 0; i < pending->n; i++) {
 		proto_id hh;
 		int in;
+		proto_result r = household_in(db, a, pending->a[i], &in, &hh);
 
-		if (household_in(db, a, pending->a[i], &in, &hh) != 0)
-			return -1;
+		if (r != PROTO_OK)
+			return r;
 		if (in == AREA_IN)
 			continue;
 		outside(a, i + 1, _("household"), pending->a[i], why, n);
-		return 1;
+		*refused = 1;
+		break;
 	}
-	return 0;
+	return PROTO_OK;
 }
 
 void agent_pull_pending_release(agent_pull_pending *p)

@@ -1,8 +1,9 @@
 /*
  * store.h - the agent's local store: the shared tables (proto_db_open) plus
  * the agent's own meta, outbox and sealed tables (store.c), and the reads
- * the commands make of the shared tables (store_query.c). All the agent's
- * SQL lives in those two files.
+ * the commands make of the shared tables (store_query.c); sealing in
+ * store_seal.c, enrol and sync in store_sync.c, the check in store_check.c.
+ * Every statement's SQL is in store_stmt.c.
  */
 #ifndef MAIAM_AGENT_STORE_H
 #define MAIAM_AGENT_STORE_H
@@ -19,21 +20,35 @@ typedef struct agent_init_info {
 	const char *period_end;
 } agent_init_info;
 
-/* Create home/agent.db with meta filled; the caller made sure none exists. */
-int agent_store_create(agent_ctx *ctx, const agent_init_info *info);
-/* Open an existing store and load meta into ctx. Prints the error. */
-int agent_store_open(agent_ctx *ctx);
+/*
+ * Below the command layer every store function that can fail returns a
+ * proto_result: PROTO_EDB with sqlite3_errmsg(ctx->db) saying why, PROTO_EIO
+ * with proto_errno(), or the proto_ code of what failed. "Not there" is not
+ * an error: it comes back through a found out-parameter. Nothing here prints;
+ * the commands (cmds.h) say what failed and what to do, and choose the exit
+ * code.
+ */
+
+/* Create home/agent.db with meta filled and loaded into ctx; the caller made
+ * sure none exists. */
+proto_result agent_store_create(agent_ctx *ctx, const agent_init_info *info);
+/* Open the database at path (ctx->db). */
+proto_result agent_store_open_db(agent_ctx *ctx, const char *path);
+/* Bring the agent's tables up to this version: PROTO_ESCHEMA when a newer
+ * maiam-agent made them, PROTO_EDB when the upgrade cannot be written. */
+proto_result agent_store_upgrade(agent_ctx *ctx);
+/* Load meta into ctx: PROTO_EVALUE when a setting is missing or garbled. */
+proto_result agent_store_load_meta(agent_ctx *ctx);
+/* Finalize the cached statements and close ctx->db; safe to call twice. */
 void agent_store_close(agent_ctx *ctx);
 /* 1 when home holds a finished store (meta has a key id), 0 if not. */
 int agent_store_exists(const char *home);
 
-/* A statement cached in ctx->stmts[slot], reset and ready to bind. */
-sqlite3_stmt *agent_stmt(agent_ctx *ctx, int slot, const char *sql);
-
-/* One write transaction per command: BEGIN IMMEDIATE ... COMMIT. commit
- * persists the clock and serial counter in meta first. */
-int agent_tx_begin(agent_ctx *ctx);
-int agent_tx_commit(agent_ctx *ctx);
+/* One write transaction per command: BEGIN IMMEDIATE ... COMMIT. begin
+ * re-reads the clock and serial counter (PROTO_EVALUE if garbled); commit
+ * persists them in meta first. cmds.h's agent_tx_begin/agent_tx_commit print. */
+proto_result agent_store_begin(agent_ctx *ctx);
+proto_result agent_store_commit(agent_ctx *ctx);
 void agent_tx_rollback(agent_ctx *ctx);
 uint64_t agent_take_serial(agent_ctx *ctx);
 uint64_t agent_stamp(agent_ctx *ctx);
@@ -43,7 +58,9 @@ proto_result agent_cs_init(agent_ctx *ctx, proto_changeset *cs);
  * records to the outbox. */
 proto_result agent_store_record(agent_ctx *ctx, proto_changeset *cs);
 
-int agent_meta_get(agent_ctx *ctx, const char *key, char *out, size_t n); /* 0 if found */
+/* meta value of key into out (truncated to n). found NULL: the key must be
+ * there (PROTO_EVALUE if not); else *found says whether it was (out "" if not). */
+proto_result agent_meta_get(agent_ctx *ctx, const char *key, char *out, size_t n, int *found);
 proto_result agent_meta_set(agent_ctx *ctx, const char *key, const char *value);
 
 typedef struct agent_counts {
@@ -79,24 +96,25 @@ typedef struct agent_row {
 	int stage; /* rank of the latest recorded stage, 0 if none */
 } agent_row;
 void agent_row_release(agent_row *r);
-/* 1 found, 0 not found, -1 error. */
-int agent_hh_get(agent_ctx *ctx, proto_id id, agent_row *out);
-/* Resolve a typed full id or short reference; prints what is wrong. */
-int agent_hh_resolve(agent_ctx *ctx, const char *text, proto_id *out);
+/* The household with this id into out (release it) when *found. */
+proto_result agent_hh_get(agent_ctx *ctx, proto_id id, agent_row *out, int *found);
+/* Households whose short reference is ref: *n is 0, 1 (its id in out) or 2 (two or more). */
+proto_result agent_hh_by_ref(agent_ctx *ctx, const char *ref, proto_id *out, int *n);
+/* Another household than self with this national id: *found, and its id in other. */
+proto_result agent_hh_by_national_id(agent_ctx *ctx, const char *nid, proto_id self,
+				     proto_id *other, int *found);
+/* The stamp of one field of a household, 0 if it was never written. */
+proto_result agent_hh_field_stamp(agent_ctx *ctx, proto_id id, int field, uint64_t *stamp);
 /*
- * The same, for recording on the household: refused (AGENT_FAIL, said why)
- * when it has moved to another commune, as a pull tells a laptop. The hub
- * would refuse the change as outside this laptop's area, and a refused
- * change-set stops every later sync of the laptop until an operator acts.
+ * The foreach functions call fn for every row, in the order said; fn
+ * returns PROTO_OK to go on, anything else stops the walk and is returned.
+ * PROTO_EDB when the store cannot be read.
  */
-int agent_hh_resolve_here(agent_ctx *ctx, const char *text, proto_id *out);
-/* Another household with this national id: 1 (and its id), 0 none, -1 error. */
-int agent_hh_by_national_id(agent_ctx *ctx, const char *nid, proto_id self, proto_id *other);
-uint64_t agent_hh_field_stamp(agent_ctx *ctx, proto_id id, int field);
-/* Calls fn for every household in id order; stops early when fn returns nonzero. */
-int agent_hh_foreach(agent_ctx *ctx, int (*fn)(agent_row *row, void *arg), void *arg);
+/* Every household in id order. */
+proto_result agent_hh_foreach(agent_ctx *ctx, proto_result (*fn)(agent_row *row, void *arg), void *arg);
 /* National ids of every household, for import's duplicate check. */
-int agent_nid_foreach(agent_ctx *ctx, int (*fn)(const char *nid, proto_id id, void *arg), void *arg);
+proto_result agent_nid_foreach(agent_ctx *ctx, proto_result (*fn)(const char *nid, proto_id id, void *arg),
+			       void *arg);
 
 /* Milestones of a household that are not voided, oldest first. */
 typedef struct agent_ms {
@@ -105,7 +123,8 @@ typedef struct agent_ms {
 	char stage[24], date[11];
 	const char *note, *forced; /* valid during the callback only */
 } agent_ms;
-int agent_ms_foreach(agent_ctx *ctx, proto_id hh, int (*fn)(const agent_ms *m, void *arg), void *arg);
+proto_result agent_ms_foreach(agent_ctx *ctx, proto_id hh, proto_result (*fn)(const agent_ms *m, void *arg),
+			      void *arg);
 /* Contributions of household hh; with hh.serial == 0, those of the unit whose
  * admin code is hh.origin given for the unit as a whole. */
 typedef struct agent_ct {
@@ -113,6 +132,7 @@ typedef struct agent_ct {
 	const char *source, *donor, *material, *date, *note;
 	int64_t money, labour, material_value; /* -1 when absent */
 } agent_ct;
-int agent_ct_foreach(agent_ctx *ctx, proto_id hh, int (*fn)(const agent_ct *c, void *arg), void *arg);
+proto_result agent_ct_foreach(agent_ctx *ctx, proto_id hh, proto_result (*fn)(const agent_ct *c, void *arg),
+			      void *arg);
 
 #endif

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 #include "agent.h"
-#include "store.h"
+#include "store_int.h"
 
 static proto_result note_records(sqlite3_stmt *ins, const proto_changeset *cs)
 {
@@ -69,14 +69,8 @@ static proto_result check_outbox(agent_ctx *ctx, sqlite3_stmt *ins, agent_check_
 	r = PROTO_OK;
 	while (r == PROTO_OK && sqlite3_step(st) == SQLITE_ROW) {
 		proto_changeset cs;
-		proto_result d = proto_changeset_init(&cs, ctx->campaign, ctx->key_id, 1, NULL,
-						      proto_i2u(sqlite3_column_int64(st, 0)));
+		proto_result d = agent_outbox_decode(ctx, st, 0, &cs);
 
-		cs.hdr.nrecords = 1;
-		cs.hdr.nchanges = (uint32_t)sqlite3_column_int64(st, 1);
-		if (d == PROTO_OK)
-			d = proto_body_decode(&cs, sqlite3_column_blob(st, 2),
-					      (size_t)sqlite3_column_bytes(st, 2));
 		if (d != PROTO_OK) {
 			rep->bad_chain++; /* an undecodable outbox row is as bad */
 		} else {
@@ -86,20 +80,6 @@ static proto_result check_outbox(agent_ctx *ctx, sqlite3_stmt *ins, agent_check_
 		proto_changeset_release(&cs);
 	}
 out:
-	sqlite3_finalize(st);
-	return r;
-}
-
-static proto_result one_count(agent_ctx *ctx, const char *sql, int64_t *add)
-{
-	sqlite3_stmt *st = NULL;
-	proto_result r = PROTO_EDB;
-
-	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW) {
-		*add += sqlite3_column_int64(st, 0);
-		r = PROTO_OK;
-	}
 	sqlite3_finalize(st);
 	return r;
 }
@@ -115,7 +95,7 @@ proto_result agent_store_check(agent_ctx *ctx, agent_check_report *rep)
 
 	memset(rep, 0, sizeof *rep);
 	rep->integrity_ok = 0;
-	r = one_count(ctx, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'",
+	r = agent_sql_count(ctx->db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'",
 		      &rep->records);
 	if (r != PROTO_OK)
 		return r;
@@ -138,9 +118,9 @@ proto_result agent_store_check(agent_ctx *ctx, agent_check_report *rep)
 	if (r == PROTO_OK)
 		r = check_outbox(ctx, ins, rep);
 	if (r == PROTO_OK)
-		r = one_count(ctx, "SELECT count(*) FROM (SELECT 1 FROM temp.seen"
+		r = agent_sql_count(ctx->db, "SELECT count(*) FROM (SELECT 1 FROM temp.seen"
 			      " GROUP BY kind, origin, serial, stamp HAVING count(*) > 1)", &rep->duplicates);
-	for (size_t i = 0; r == PROTO_OK && i < 4; i++) {
+	for (size_t i = 0; r == PROTO_OK && i < ARRAY_SIZE(kinds); i++) {
 		/* a row of ours without a record, or a record without its row */
 		snprintf(sql, sizeof sql,
 			 "SELECT (SELECT count(*) FROM %s t WHERE t.id_origin = %lld AND NOT EXISTS"
@@ -150,7 +130,7 @@ proto_result agent_store_check(agent_ctx *ctx, agent_check_report *rep)
 			 " AND t.id_serial = s.serial))",
 			 kinds[i].table, (long long)proto_u2i(ctx->key_id), kinds[i].kind, kinds[i].kind,
 			 kinds[i].table);
-		r = one_count(ctx, sql, &rep->missing);
+		r = agent_sql_count(ctx->db, sql, &rep->missing);
 	}
 	sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL);
 out:

@@ -17,16 +17,16 @@ typedef struct agent_hub_info {
 	int64_t cursor;        /* pull cursor: the hub's Maiam-Cursor last merged */
 } agent_hub_info;
 
-/* 1 enrolled (info filled), 0 not enrolled, -1 the stored enrolment is damaged. */
-int agent_hub_load(agent_ctx *ctx, agent_hub_info *info);
+/* The enrolment into info when *enrolled; PROTO_EVALUE when it is damaged. */
+proto_result agent_hub_load(agent_ctx *ctx, agent_hub_info *info, int *enrolled);
 /* One transaction: the enrolment into meta, cursor 0; campaign adopted when
- * none is recorded. AGENT_OK or AGENT_FAIL (printed). */
-int agent_hub_save(agent_ctx *ctx, const agent_hub_info *info, const char *campaign);
+ * none is recorded. */
+proto_result agent_hub_save(agent_ctx *ctx, const agent_hub_info *info, const char *campaign);
 
-/* The first sealed change-set not acknowledged with seq > after:
- * 1 (seq, hash, bytes filled), 0 none left, -1 store error. */
-int agent_sealed_next(agent_ctx *ctx, uint64_t after, uint64_t *seq, uint8_t hash[32],
-		      proto_buf *bytes);
+/* The first sealed change-set not acknowledged with seq > after: *found,
+ * with seq, hash and bytes filled; *found 0 when none is left. */
+proto_result agent_sealed_next(agent_ctx *ctx, uint64_t after, uint64_t *seq, uint8_t hash[32],
+			       proto_buf *bytes, int *found);
 /* The hub holds change-set seq: mark it acknowledged (its own commit). */
 proto_result agent_sealed_ack(agent_ctx *ctx, uint64_t seq, const char *when);
 
@@ -45,8 +45,10 @@ typedef struct agent_area {
 	int have_units;
 } agent_area;
 
-/* AGENT_OK, or AGENT_FAIL (printed): unknown kind, no units file for a district. */
-int agent_area_load(agent_area *a, const char *kind, int64_t code);
+/* The area of scope kind ("commune", "district") and code: PROTO_EVALUE for
+ * another kind; a district needs the admin units file (PROTO_EIO and others
+ * of proto_units_load when it cannot be read). */
+proto_result agent_area_load(agent_area *a, const char *kind, int64_t code);
 void agent_area_release(agent_area *a);
 /* Is commune one of the area's? */
 int agent_area_has(const agent_area *a, int64_t commune);
@@ -60,39 +62,45 @@ typedef struct agent_pull_pending {
 #define AGENT_PULL_PENDING_MAX 65536u
 void agent_pull_pending_release(agent_pull_pending *p);
 
-/* The hub refused change-set seq as a link of the chain (issue 9): it stays
+/* The hub refused change-set seq as a link of the chain: it stays
  * in the store with the hub's code and reason, and is not sent again. */
 proto_result agent_sealed_refuse(agent_ctx *ctx, uint64_t seq, const char *when, const char *code,
 				 const char *message);
-/* Every refused change-set, by seq; cb returning non-zero stops. 0 or -1. */
-typedef int (*agent_refused_cb)(void *arg, uint64_t seq, const char *when, const char *code,
-				const char *message);
-int agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void *arg);
+/* Every refused change-set, by seq; cb returning other than PROTO_OK stops
+ * the walk, and that is returned. */
+typedef proto_result (*agent_refused_cb)(void *arg, uint64_t seq, const char *when, const char *code,
+					 const char *message);
+proto_result agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void *arg);
 
 /*
- * The checks of one verified pull answer (pull_check.c). Each returns 0 when
- * the answer passes, 1 when it is refused (why says which record and why),
- * -1 on a store error. check_own: a record whose writer is this laptop's key
- * (own). area_mark, before the merge, notes where each record's anchor
- * (household, unit, voided event) is in the store (before[] has one byte per
- * record); area_check, after the merge in the same transaction, refuses a
- * record whose anchor is in the area neither before nor after. One exception:
- * when pending is not NULL (the answer said "more"), a household the laptop
- * did not hold that is elsewhere after the merge is noted in pending instead,
- * because a household that moved into the area comes with its history first
- * and the record that moves it may be in the next answer; pending_check, at
- * the end of the pull, refuses any of them still outside the area.
+ * The checks of one verified pull answer (pull_check.c). Each returns
+ * PROTO_OK with *refused 0 when the answer passes, or 1 when it is refused
+ * (why says which record and why); anything else is a store error
+ * (PROTO_EDB: sqlite3_errmsg) or PROTO_ENOMEM. check_own: a record whose
+ * writer is this laptop's key (own). area_mark, before the merge, notes
+ * where each record's anchor (household, unit, voided event) is in the
+ * store (before[] has one byte per record); area_check, after the merge in
+ * the same transaction, refuses a record whose anchor is in the area neither
+ * before nor after. One exception: when pending is not NULL (the answer said
+ * "more"), a household the laptop did not hold that is elsewhere after the
+ * merge is noted in pending instead, because a household that moved into
+ * the area comes with its history first and the record that moves it may be
+ * in the next answer; pending_check, at the end of the pull, refuses any of
+ * them still outside the area.
  */
-int agent_pull_check_own(uint64_t own, const proto_changeset *cs, char *why, size_t n);
-int agent_pull_area_mark(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
-			 uint8_t *before);
-int agent_pull_area_check(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
-			  const uint8_t *before, agent_pull_pending *pending, char *why, size_t n);
-int agent_pull_pending_check(sqlite3 *db, const agent_area *a, const agent_pull_pending *pending,
-			     char *why, size_t n);
+proto_result agent_pull_check_own(uint64_t own, const proto_changeset *cs, int *refused, char *why,
+				  size_t n);
+proto_result agent_pull_area_mark(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
+				  uint8_t *before);
+proto_result agent_pull_area_check(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
+				   const uint8_t *before, agent_pull_pending *pending, int *refused,
+				   char *why, size_t n);
+proto_result agent_pull_pending_check(sqlite3 *db, const agent_area *a,
+				      const agent_pull_pending *pending, int *refused, char *why,
+				      size_t n);
 
 /*
- * Check (above) and merge one verified pull answer and store the new cursor
+ * cmd_pull.c, the command layer: check (above) and merge one verified pull answer and store the new cursor
  * in one transaction, moving the clock past every stamp in it. AGENT_OK,
  * AGENT_HUB_REFUSED (printed: a record is not this laptop's to take), or
  * AGENT_FAIL (printed); on either failure nothing is merged and the cursor

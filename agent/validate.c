@@ -5,6 +5,7 @@
  * rules the hub applies - and a broken rule is said in the user's language.
  * The same for the CLI and CSV import. Rules: docs/RULES.md.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,6 +327,16 @@ static int check_field(agent_hh *h, int field, char *v, char *err, size_t n)
 	}
 }
 
+/* field was given: v (owned from now on) is its value, NULL to clear it. */
+static void set_given(agent_hh *h, int field, char *v)
+{
+	assert(field >= 1 && field <= PROTO_HH_NFIELDS);
+	free(h->text[field]);
+	h->text[field] = v;
+	h->given[field] = 1;
+	h->is_null[field] = v == NULL;
+}
+
 int agent_hh_set(agent_hh *h, int field, const char *raw, char *err, size_t n)
 {
 	char *v = squeeze(raw);
@@ -335,27 +346,20 @@ int agent_hh_set(agent_hh *h, int field, const char *raw, char *err, size_t n)
 		return -1;
 	}
 	if (!*v) {
+		free(v);
 		if (field == PROTO_HH_NAME || field == PROTO_HH_HAMLET || field == PROTO_HH_MEMBERS ||
 		    field == PROTO_HH_CATEGORY) {
 			snprintf(err, n, "%s", _("must not be empty"));
-			free(v);
 			return -1;
 		}
-		free(h->text[field]);
-		h->text[field] = NULL;
-		h->given[field] = 1;
-		h->is_null[field] = 1;
-		free(v);
+		set_given(h, field, NULL); /* an empty value clears the field */
 		return 0;
 	}
 	if (check_field(h, field, v, err, n) != 0) {
 		free(v);
 		return -1;
 	}
-	free(h->text[field]);
-	h->text[field] = v;
-	h->given[field] = 1;
-	h->is_null[field] = 0;
+	set_given(h, field, v);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
  * A laptop may lose power at any instant: a state file is either the old one
  * or the new one, never a torn mix.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -40,8 +41,10 @@ static int sync_parent(const char *path)
 	} else if (slash == path) {
 		snprintf(dir, sizeof dir, "/");
 	} else {
-		if ((size_t)(slash - path) >= sizeof dir)
+		if ((size_t)(slash - path) >= sizeof dir) {
+			errno = ENAMETOOLONG;
 			return -1;
+		}
 		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
 	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -58,6 +61,7 @@ proto_result proto_write_file_atomic(const char *path, const void *data, size_t 
 	int fd = -1, n;
 	proto_result r = PROTO_EIO;
 
+	assert(path && (data || len == 0));
 	n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof tmp)
 		return PROTO_EINVAL;
@@ -69,23 +73,25 @@ proto_result proto_write_file_atomic(const char *path, const void *data, size_t 
 		goto out;
 	if (write_all(fd, data, len) != 0 || fsync(fd) != 0)
 		goto out;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto out;
-	}
+	/* a full disk may only show here, when the kernel writes the pages back */
+	n = close(fd);
 	fd = -1;
+	if (n != 0)
+		goto out;
 	if (rename(tmp, path) != 0)
 		goto out;
 	if (sync_parent(path) != 0)
 		goto out;
 	r = PROTO_OK;
 out:
-	if (fd >= 0)
-		close(fd);
 	if (r != PROTO_OK) {
 		int saved = errno;
+
+		if (fd >= 0)
+			close(fd);
 		unlink(tmp);
 		errno = saved;
+		r = proto_eio(saved);
 	}
 	return r;
 }
@@ -97,13 +103,14 @@ proto_result proto_read_file(const char *path, proto_buf *out)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return PROTO_EIO;
+		return proto_eio(errno);
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof chunk);
+
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			r = PROTO_EIO;
+			r = proto_eio(errno);
 			break;
 		}
 		if (n == 0)
@@ -113,5 +120,7 @@ proto_result proto_read_file(const char *path, proto_buf *out)
 			break;
 	}
 	close(fd);
+	if (r == PROTO_EIO)
+		errno = proto_errno(); /* close() may have changed it; callers read it */
 	return r;
 }

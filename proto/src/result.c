@@ -2,7 +2,11 @@
  * result.c - text for every proto_result. Kept short and lowercase so callers
  * can embed it in "what failed: why; what to do" messages.
  */
+#include <string.h>
 #include "maiam/result.h"
+
+/* the errno behind this thread's last PROTO_EIO (see proto_eio) */
+static _Thread_local int last_errno;
 
 static const char *const texts[PROTO_RESULT_MAX] = {
 	[PROTO_OK] = "ok",
@@ -38,4 +42,22 @@ const char *proto_strerror(proto_result r)
 	if ((unsigned)r >= PROTO_RESULT_MAX || !texts[r])
 		return "unknown error";
 	return texts[r];
+}
+
+int proto_errno(void)
+{
+	return last_errno;
+}
+
+proto_result proto_eio(int err)
+{
+	last_errno = err;
+	return PROTO_EIO;
+}
+
+const char *proto_cause(proto_result r)
+{
+	if (r == PROTO_EIO && last_errno != 0)
+		return strerror(last_errno);
+	return proto_strerror(r);
 }

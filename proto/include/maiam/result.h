@@ -5,6 +5,10 @@
  * every failure is a distinct code so that a caller (and a test) can tell a
  * truncated change-set from a forged one. proto_strerror() gives a short,
  * lowercase English text for logs and user messages.
+ *
+ * PROTO_EIO comes from a failed system call: proto_errno() keeps that call's
+ * errno, so a message can say "No space left on device" and what to do about
+ * it rather than "input/output error".
  */
 #ifndef MAIAM_RESULT_H
 #define MAIAM_RESULT_H
@@ -52,5 +56,21 @@ typedef enum proto_result {
 
 /* Static text for a result code; never NULL, unknown codes included. */
 const char *proto_strerror(proto_result r);
+
+/*
+ * The errno of the system call that made this thread's last PROTO_EIO
+ * (proto_write_file_atomic, proto_read_file and the key and campaign loaders
+ * built on them); 0 when none failed yet. Thread-local: each hub thread
+ * reads its own. errno itself is left as the failing call set it, too.
+ */
+int proto_errno(void);
+/* proto's own files: note err as the cause and return PROTO_EIO. */
+proto_result proto_eio(int err);
+/*
+ * The cause of r as text for a message: strerror(proto_errno()) for a
+ * PROTO_EIO with a known errno (in the C library's language), else
+ * proto_strerror(r). Never NULL; the text may be overwritten by a later call.
+ */
+const char *proto_cause(proto_result r);
 
 #endif
