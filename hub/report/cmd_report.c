@@ -4,6 +4,7 @@
  * Keeping the losing value of a conflict is a new hub edit (signed, in the
  * ledger, pulled by the laptops), never a rewrite of what was recorded.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,30 +36,39 @@ static int open_hub(hub_ctx *ctx, const char *dir)
 	return 0;
 }
 
+/* The index of s among names, as kind or format enums number them; -1 none. */
+static int name_index(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 static int parse_kind(const char *s, hub_report_kind *k)
 {
 	static const char *const names[] = { "progress", "awards", "funds", "reconcile" };
-	int i;
+	int i = name_index(names, ARRAY_SIZE(names), s);
 
-	for (i = 0; i < 4; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*k = (hub_report_kind)i;
-			return 0;
-		}
-	return -1;
+	_Static_assert(ARRAY_SIZE(names) == HUB_REPORT_RECONCILE + 1, "a name for every report");
+	if (i < 0)
+		return -1;
+	*k = (hub_report_kind)i;
+	return 0;
 }
 
 static int parse_format(const char *s, hub_report_format *f)
 {
 	static const char *const names[] = { "table", "csv", "json", "html" };
-	int i;
+	int i = name_index(names, ARRAY_SIZE(names), s);
 
-	for (i = 0; i < 4; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*f = (hub_report_format)i;
-			return 0;
-		}
-	return -1;
+	_Static_assert(ARRAY_SIZE(names) == HUB_FMT_HTML + 1, "a name for every format");
+	if (i < 0)
+		return -1;
+	*f = (hub_report_format)i;
+	return 0;
 }
 
 int hub_report_cmd(int argc, char **argv)
@@ -143,7 +153,7 @@ int hub_report_cmd(int argc, char **argv)
 		goto out;
 	}
 	if (out.len && (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout))) {
-		hub_errorf("cannot write the report to standard output");
+		hub_errorf("cannot write the report to standard output: %s", strerror(errno));
 		goto out;
 	}
 	rc = HUB_EXIT_OK;
@@ -167,8 +177,9 @@ static int keep_loser(hub_ctx *ctx, const char *item)
 	proto_result r;
 
 	found = report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text));
-	if (found <= 0) {
-		hub_errorf(found < 0 ? "cannot read conflict '%s'" : "no conflict '%s'", item);
+	if (found != 0) {
+		hub_errorf(found == HUB_REPORT_EREFUSED ? "no conflict '%s'" : "cannot read conflict '%s'",
+			   item);
 		return -1;
 	}
 	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) < 0 ||
@@ -259,7 +270,7 @@ int hub_reconcile_cmd(int argc, char **argv)
 		return HUB_EXIT_FAIL;
 	/* check the item first: an edit for a wrong id must not be sent */
 	r = hub_reconcile_record(ctx.db, &ctx.campaign, id, by, note, keep, -1, err, sizeof(err));
-	if (r != 2) {
+	if (r != 0) {
 		hub_errorf("%s", err);
 		goto out;
 	}

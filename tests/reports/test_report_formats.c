@@ -258,14 +258,14 @@ static void test_resolve_records_and_keeps(void **state)
 	free(json);
 
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "C-999", "lan", "x", NULL, 1, err,
-					      sizeof(err)), 1);
+					      sizeof(err)), HUB_REPORT_EREFUSED);
 	assert_non_null(strstr(err, "no reconcile item 'C-999'"));
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "N-094000000001", "lan", "x",
-					      "loser", 1, err, sizeof(err)), 1);
+					      "loser", 1, err, sizeof(err)), HUB_REPORT_EREFUSED);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, id, "lan", "giữ tên theo CCCD",
 					      "winner", 1700000000, err, sizeof(err)), 0);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, id, "lan", "again", NULL,
-					      1700000001, err, sizeof(err)), 1);
+					      1700000001, err, sizeof(err)), HUB_REPORT_EREFUSED);
 	assert_non_null(strstr(err, "already resolved by 'lan'"));
 
 	json = rt_report(&t, HUB_REPORT_RECONCILE, HUB_FMT_JSON, "2023-12-31", 0);
