@@ -36,7 +36,13 @@ static int open_hub(hub_ctx *ctx, const char *dir)
 	return 0;
 }
 
-/* The index of s among names, as kind or format enums number them; -1 none. */
+static const char *const report_names[] = { "progress", "awards", "funds", "reconcile" };
+static const char *const format_names[] = { "table", "csv", "json", "html" };
+_Static_assert(ARRAY_SIZE(report_names) == HUB_REPORT_RECONCILE + 1, "a name for every report");
+_Static_assert(ARRAY_SIZE(format_names) == HUB_FMT_HTML + 1, "a name for every format");
+
+/* The index of s among names (as hub_report_kind and hub_report_format
+ * number them), or -1. */
 static int name_index(const char *const *names, size_t n, const char *s)
 {
 	size_t i;
@@ -47,28 +53,63 @@ static int name_index(const char *const *names, size_t n, const char *s)
 	return -1;
 }
 
-static int parse_kind(const char *s, hub_report_kind *k)
+/* Write a rendered report to standard output: 0, or -1 said. */
+static int print_report(const proto_buf *out)
 {
-	static const char *const names[] = { "progress", "awards", "funds", "reconcile" };
-	int i = name_index(names, ARRAY_SIZE(names), s);
-
-	_Static_assert(ARRAY_SIZE(names) == HUB_REPORT_RECONCILE + 1, "a name for every report");
-	if (i < 0)
+	if (out->len && (fwrite(out->data, 1, out->len, stdout) != out->len || fflush(stdout))) {
+		hub_errorf("cannot write the report to standard output: %s", strerror(errno));
 		return -1;
-	*k = (hub_report_kind)i;
+	}
 	return 0;
 }
 
-static int parse_format(const char *s, hub_report_format *f)
+/* Keep the losing value of conflict 'item': a hub edit that wins over both. */
+static int keep_loser(hub_ctx *ctx, const char *item)
 {
-	static const char *const names[] = { "table", "csv", "json", "html" };
-	int i = name_index(names, ARRAY_SIZE(names), s);
+	proto_changeset cs;
+	proto_id hh;
+	uint8_t zeros[32] = { 0 };
+	uint64_t last = 0, base = 0, stamp;
+	int64_t ival = 0;
+	int field = 0, type = 0, found, rc = -1;
+	char text[PROTO_MAX_TEXT + 1], err[512];
+	proto_hlc clock;
+	proto_result r;
 
-	_Static_assert(ARRAY_SIZE(names) == HUB_FMT_HTML + 1, "a name for every format");
-	if (i < 0)
+	found = report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text));
+	if (found != 0) {
+		hub_errorf(found == HUB_REPORT_EREFUSED ? "no conflict '%s'" : "cannot read conflict '%s'",
+			   item);
 		return -1;
-	*f = (hub_report_format)i;
-	return 0;
+	}
+	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) < 0 ||
+	    hub_household_stamp(ctx->db, hh, field, &base)) {
+		hub_errorf("cannot read the hub database: %s", sqlite3_errmsg(ctx->db));
+		return -1;
+	}
+	proto_hlc_init(&clock, last > base ? last : base);
+	stamp = proto_hlc_now(&clock, proto_wall_ms());
+	if (proto_changeset_init(&cs, ctx->campaign_id, ctx->key_id, 1, zeros, stamp) != PROTO_OK) {
+		hub_errorf("cannot start the change-set");
+		return -1;
+	}
+	r = proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, stamp, ctx->key_id);
+	if (r == PROTO_OK)
+		r = type == SQLITE_INTEGER ? proto_changeset_add_int(&cs, (uint8_t)field, base, ival)
+		  : type == SQLITE_NULL ? proto_changeset_add_null(&cs, (uint8_t)field, base)
+		  : proto_changeset_add_text(&cs, (uint8_t)field, base, text, strlen(text));
+	if (r != PROTO_OK) {
+		hub_errorf("cannot build the edit: %s", proto_strerror(r));
+		goto out;
+	}
+	if (hub_ingest_own(ctx, &cs, err, sizeof(err))) {
+		hub_errorf("%s", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	proto_changeset_release(&cs);
+	return rc;
 }
 
 int hub_report_cmd(int argc, char **argv)
@@ -81,10 +122,11 @@ int hub_report_cmd(int argc, char **argv)
 	int i, r, rc = HUB_EXIT_FAIL;
 
 	memset(&o, 0, sizeof(o));
-	if (argc < 2 || parse_kind(argv[1], &o.kind)) {
+	if (argc < 2 || (r = name_index(report_names, ARRAY_SIZE(report_names), argv[1])) < 0) {
 		hub_errorf("%s", report_usage);
 		return HUB_EXIT_USAGE;
 	}
+	o.kind = (hub_report_kind)r;
 	for (i = 2; i < argc; i++) {
 		if ((r = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
 			if (r < 0)
@@ -93,10 +135,11 @@ int hub_report_cmd(int argc, char **argv)
 		} else if ((r = hub_opt(argc, argv, &i, "--format", &v)) != 0) {
 			if (r < 0)
 				return HUB_EXIT_USAGE;
-			if (parse_format(v, &o.format)) {
+			if ((r = name_index(format_names, ARRAY_SIZE(format_names), v)) < 0) {
 				hub_errorf("--format '%s' is not one of table, csv, json, html", v);
 				return HUB_EXIT_USAGE;
 			}
+			o.format = (hub_report_format)r;
 		} else if ((r = hub_opt(argc, argv, &i, "--as-of", &v)) != 0) {
 			if (r < 0)
 				return HUB_EXIT_USAGE;
@@ -148,67 +191,12 @@ int hub_report_cmd(int argc, char **argv)
 	if (open_hub(&ctx, dir))
 		return HUB_EXIT_FAIL;
 	proto_buf_init(&out, HUB_REPORT_MAX_OUT);
-	if (hub_report_render(ctx.db, &ctx.campaign, &o, &out, err, sizeof(err))) {
+	if (hub_report_render(ctx.db, &ctx.campaign, &o, &out, err, sizeof(err)))
 		hub_errorf("%s", err);
-		goto out;
-	}
-	if (out.len && (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout))) {
-		hub_errorf("cannot write the report to standard output: %s", strerror(errno));
-		goto out;
-	}
-	rc = HUB_EXIT_OK;
-out:
+	else if (print_report(&out) == 0)
+		rc = HUB_EXIT_OK;
 	proto_buf_release(&out);
 	hub_close(&ctx);
-	return rc;
-}
-
-/* Keep the losing value of conflict 'item': a hub edit that wins over both. */
-static int keep_loser(hub_ctx *ctx, const char *item)
-{
-	proto_changeset cs;
-	proto_id hh;
-	uint8_t zeros[32] = { 0 };
-	uint64_t last = 0, base = 0, stamp;
-	int64_t ival = 0;
-	int field = 0, type = 0, found, rc = -1;
-	char text[PROTO_MAX_TEXT + 1], err[512];
-	proto_hlc clock;
-	proto_result r;
-
-	found = report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text));
-	if (found != 0) {
-		hub_errorf(found == HUB_REPORT_EREFUSED ? "no conflict '%s'" : "cannot read conflict '%s'",
-			   item);
-		return -1;
-	}
-	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) < 0 ||
-	    hub_household_stamp(ctx->db, hh, field, &base)) {
-		hub_errorf("cannot read the hub database: %s", sqlite3_errmsg(ctx->db));
-		return -1;
-	}
-	proto_hlc_init(&clock, last > base ? last : base);
-	stamp = proto_hlc_now(&clock, proto_wall_ms());
-	if (proto_changeset_init(&cs, ctx->campaign_id, ctx->key_id, 1, zeros, stamp) != PROTO_OK) {
-		hub_errorf("cannot start the change-set");
-		return -1;
-	}
-	r = proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, stamp, ctx->key_id);
-	if (r == PROTO_OK)
-		r = type == SQLITE_INTEGER ? proto_changeset_add_int(&cs, (uint8_t)field, base, ival)
-		  : type == SQLITE_NULL ? proto_changeset_add_null(&cs, (uint8_t)field, base)
-		  : proto_changeset_add_text(&cs, (uint8_t)field, base, text, strlen(text));
-	if (r != PROTO_OK) {
-		hub_errorf("cannot build the edit: %s", proto_strerror(r));
-		goto out;
-	}
-	if (hub_ingest_own(ctx, &cs, err, sizeof(err))) {
-		hub_errorf("%s", err);
-		goto out;
-	}
-	rc = 0;
-out:
-	proto_changeset_release(&cs);
 	return rc;
 }
 

@@ -83,24 +83,6 @@ static int build_grid(const proto_campaign *c, const report_progress *p, report_
 	return 0;
 }
 
-int report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
-		       report_grid *g, char *err, size_t errlen)
-{
-	report_progress p;
-	int rc;
-
-	if (report_progress_load(db, c, as_of, 0, &p, err, errlen))
-		return HUB_REPORT_EFAIL;
-	report_grid_init(g, "Số lượng khen thưởng được đề xuất", award_cols, ARRAY_SIZE(award_cols));
-	rc = build_grid(c, &p, g);
-	if (rc) {
-		snprintf(err, errlen, "out of memory");
-		report_grid_release(g);
-	}
-	report_progress_release(&p);
-	return rc;
-}
-
 static int awards_json(const proto_campaign *c, const report_progress *p, proto_buf *b)
 {
 	int64_t coll = 0, ind = 0;
@@ -133,7 +115,7 @@ static int awards_json(const proto_campaign *c, const report_progress *p, proto_
 		coll += cr ? cr->count : 0;
 		ind += ir ? ir->count : 0;
 	}
-	if (proto_buf_appendf(b, "],\n \"province\": {\"collectives\": %d, \"individuals\": %d,"
+	return proto_buf_appendf(b, "],\n \"province\": {\"collectives\": %d, \"individuals\": %d,"
 			      " \"working_group_individuals\": %d},\n"
 			      " \"total\": {\"target\": %d, \"handed_over_on_time\": %lld,"
 			      " \"district_collectives\": %lld, \"district_individuals\": %lld,"
@@ -141,9 +123,27 @@ static int awards_json(const proto_campaign *c, const report_progress *p, proto_
 			      c->province_collectives, c->province_individuals,
 			      c->working_group_individuals, c->total_target, (long long)p->total.on_time,
 			      (long long)coll, (long long)ind, (long long)(coll + c->province_collectives),
-			      (long long)(ind + c->province_individuals + c->working_group_individuals)))
-		return -1;
-	return 0;
+			      (long long)(ind + c->province_individuals + c->working_group_individuals))
+		       ? HUB_REPORT_EFAIL
+		       : 0;
+}
+
+int report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
+		       report_grid *g, char *err, size_t errlen)
+{
+	report_progress p;
+	int rc;
+
+	if (report_progress_load(db, c, as_of, 0, &p, err, errlen))
+		return HUB_REPORT_EFAIL;
+	report_grid_init(g, "Số lượng khen thưởng được đề xuất", award_cols, ARRAY_SIZE(award_cols));
+	rc = build_grid(c, &p, g);
+	if (rc) {
+		snprintf(err, errlen, "out of memory");
+		report_grid_release(g);
+	}
+	report_progress_release(&p);
+	return rc;
 }
 
 int report_awards_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,

@@ -272,12 +272,12 @@ static int funds_json(const fund_model *m, const char *as_of, proto_buf *b)
 		if ((i && proto_buf_append_byte(b, ',')) || proto_buf_append_str(b, "\n  ") ||
 		    json_unit(b, &m->a[i], 1))
 			return -1;
-	if (proto_buf_append_str(b, "],\n \"province\": ") || json_unit(b, &m->a[m->n - 2], 1) ||
-	    proto_buf_append_str(b, ",\n \"unplaced\": ") || json_unit(b, &m->a[m->n - 1], 0) ||
-	    proto_buf_append_str(b, ",\n \"total\": ") || json_unit(b, &m->total, 0) ||
-	    proto_buf_append_str(b, "}\n"))
-		return -1;
-	return 0;
+	return proto_buf_append_str(b, "],\n \"province\": ") || json_unit(b, &m->a[m->n - 2], 1) ||
+	       proto_buf_append_str(b, ",\n \"unplaced\": ") || json_unit(b, &m->a[m->n - 1], 0) ||
+	       proto_buf_append_str(b, ",\n \"total\": ") || json_unit(b, &m->total, 0) ||
+	       proto_buf_append_str(b, "}\n")
+		       ? HUB_REPORT_EFAIL
+		       : 0;
 }
 
 int report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,

@@ -56,6 +56,23 @@ static int describe_household(rc_walk *w, sqlite3_stmt *row, const char *id_pref
 	return 0;
 }
 
+/* Each row of st as one element of a JSON array in w->it.extra (whose "["
+ * the caller wrote), each through element; the array closed after them. */
+static int each_row(rc_walk *w, sqlite3_stmt *st,
+		    int (*element)(rc_walk *w, sqlite3_stmt *row, int first))
+{
+	int step, first = 1, rc = 0;
+
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = element(w, st, first);
+		first = 0;
+	}
+	sqlite3_reset(st);
+	if (rc || step != SQLITE_DONE || proto_buf_append_byte(&w->it.extra, ']'))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
 /* ---- conflicts: both values of a field two laptops edited at once ------- */
 
 static int describe_conflict(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
@@ -81,10 +98,22 @@ static int describe_conflict(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
 
 /* ---- duplicates: one national ID in several households ------------------ */
 
+/* One household of a shared national ID: in the detail and the list. */
+static int duplicate_household(rc_walk *w, sqlite3_stmt *row, int first)
+{
+	char hid[48];
+
+	hh_id(hid, sizeof(hid), sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
+	if (proto_buf_appendf(&w->it.detail, " %s %s (%s);", hid, text_or(row, 2, "?"),
+			      unit_name(w->c, sqlite3_column_int(row, 3))) ||
+	    proto_buf_appendf(&w->it.extra, "%s\"%s\"", first ? "" : ", ", hid))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
 static int describe_duplicate(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *households)
 {
 	const char *nid = text_or(row, 0, "");
-	int step, first = 1;
 
 	snprintf(w->it.id, sizeof(w->it.id), "N-%s", nid);
 	if (!w->detail)
@@ -96,21 +125,7 @@ static int describe_duplicate(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *house
 	    proto_buf_append_str(&w->it.extra, ", \"households\": ["))
 		return HUB_REPORT_EFAIL;
 	sqlite3_bind_text(households, 1, nid, -1, SQLITE_TRANSIENT);
-	while ((step = sqlite3_step(households)) == SQLITE_ROW) {
-		char hid[48];
-
-		hh_id(hid, sizeof(hid), sqlite3_column_int64(households, 0),
-		      sqlite3_column_int64(households, 1));
-		if (proto_buf_appendf(&w->it.detail, " %s %s (%s);", hid, text_or(households, 2, "?"),
-				      unit_name(w->c, sqlite3_column_int(households, 3))) ||
-		    proto_buf_appendf(&w->it.extra, "%s\"%s\"", first ? "" : ", ", hid))
-			return HUB_REPORT_EFAIL;
-		first = 0;
-	}
-	sqlite3_reset(households);
-	if (step != SQLITE_DONE || proto_buf_append_byte(&w->it.extra, ']'))
-		return HUB_REPORT_EFAIL;
-	return 0;
+	return each_row(w, households, duplicate_household);
 }
 
 /* ---- out of order: stages dated before earlier ones, or skipped --------- */
@@ -159,29 +174,27 @@ static int order_missing(rc_walk *w, const char *const d[9], int *first)
 	return proto_buf_append_byte(&w->it.extra, ']') ? HUB_REPORT_EFAIL : 0;
 }
 
-/* The reasons given for milestones recorded out of order on purpose. */
+/* A reason given for a milestone recorded out of order on purpose. */
+static int forced_reason(rc_walk *w, sqlite3_stmt *forced, int first)
+{
+	if (proto_buf_appendf(&w->it.detail, "; %s được ghi ngoài thứ tự, lý do: %s",
+			      text_or(forced, 0, "?"), text_or(forced, 1, "")) ||
+	    proto_buf_append_str(&w->it.extra, first ? "{\"stage\": " : ", {\"stage\": ") ||
+	    hub_json_str(&w->it.extra, text_or(forced, 0, "?")) ||
+	    report_json_member(&w->it.extra, "reason", text_or(forced, 1, "")) ||
+	    proto_buf_append_byte(&w->it.extra, '}'))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
+/* The reasons given for the household's forced milestones. */
 static int order_forced(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *forced)
 {
-	int step, first = 1;
-
 	if (proto_buf_append_str(&w->it.extra, ", \"forced\": ["))
 		return HUB_REPORT_EFAIL;
 	sqlite3_bind_int64(forced, 1, sqlite3_column_int64(row, 0));
 	sqlite3_bind_int64(forced, 2, sqlite3_column_int64(row, 1));
-	while ((step = sqlite3_step(forced)) == SQLITE_ROW) {
-		if (proto_buf_appendf(&w->it.detail, "; %s được ghi ngoài thứ tự, lý do: %s",
-				      text_or(forced, 0, "?"), text_or(forced, 1, "")) ||
-		    proto_buf_append_str(&w->it.extra, first ? "{\"stage\": " : ", {\"stage\": ") ||
-		    hub_json_str(&w->it.extra, text_or(forced, 0, "?")) ||
-		    report_json_member(&w->it.extra, "reason", text_or(forced, 1, "")) ||
-		    proto_buf_append_byte(&w->it.extra, '}'))
-			return HUB_REPORT_EFAIL;
-		first = 0;
-	}
-	sqlite3_reset(forced);
-	if (step != SQLITE_DONE || proto_buf_append_byte(&w->it.extra, ']'))
-		return HUB_REPORT_EFAIL;
-	return 0;
+	return each_row(w, forced, forced_reason);
 }
 
 static int describe_order(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *forced)
