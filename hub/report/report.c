@@ -77,6 +77,22 @@ int report_too_large(char *err, size_t errlen)
 	return HUB_REPORT_EFAIL;
 }
 
+int report_draw(const report_drawing *d, const void *numbers, hub_report_format f,
+		proto_buf *out, char *err, size_t errlen)
+{
+	report_grid g;
+	int rc = HUB_REPORT_EFAIL;
+
+	report_grid_init(&g, "", NULL, 0);
+	if (f == HUB_FMT_JSON)
+		rc = d->json(numbers, out);
+	else if (d->grid(numbers, &g) == 0)
+		rc = f == HUB_FMT_HTML && d->html_page ? d->html_page(numbers, &g, out)
+						       : report_grid_render(&g, f, out);
+	report_grid_release(&g);
+	return rc ? report_too_large(err, errlen) : 0;
+}
+
 int hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 		      proto_buf *out, char *err, size_t errlen)
 {
@@ -91,9 +107,8 @@ int hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_report_opt
 	}
 	switch (opts.kind) {
 	case HUB_REPORT_PROGRESS:
-		return report_progress_render(db, c, &opts, out, err, errlen);
 	case HUB_REPORT_AWARDS:
-		return report_awards_render(db, c, &opts, out, err, errlen);
+		return report_progress_render(db, c, &opts, out, err, errlen);
 	case HUB_REPORT_FUNDS:
 		return report_funds_render(db, c, &opts, out, err, errlen);
 	case HUB_REPORT_RECONCILE:

@@ -42,12 +42,16 @@ static int province_line(report_grid *g, const char *name, int collectives, int 
 	return 0;
 }
 
-static int build_grid(const proto_campaign *c, const report_progress *p, report_grid *g)
+/* The grid of the awards (numbers: a report_standing). */
+static int awards_grid(const void *numbers, report_grid *g)
 {
+	const proto_campaign *c = ((const report_standing *)numbers)->c;
+	const report_progress *p = ((const report_standing *)numbers)->p;
 	int64_t coll = 0, ind = 0;
 	char rule[512], deadline[11], as_of[11];
 	size_t i, r;
 
+	report_grid_init(g, "Số lượng khen thưởng được đề xuất", award_cols, ARRAY_SIZE(award_cols));
 	report_vn_date(c->deadline, deadline);
 	report_vn_date(p->as_of, as_of);
 	snprintf(g->note, sizeof(g->note), "Bằng khen của UBND tỉnh; hạn bàn giao %s; số liệu đến"
@@ -83,8 +87,10 @@ static int build_grid(const proto_campaign *c, const report_progress *p, report_
 	return 0;
 }
 
-static int awards_json(const proto_campaign *c, const report_progress *p, proto_buf *b)
+static int awards_json(const void *numbers, proto_buf *b)
 {
+	const proto_campaign *c = ((const report_standing *)numbers)->c;
+	const report_progress *p = ((const report_standing *)numbers)->p;
 	int64_t coll = 0, ind = 0;
 	char rule[512];
 	size_t i;
@@ -128,6 +134,8 @@ static int awards_json(const proto_campaign *c, const report_progress *p, proto_
 		       : 0;
 }
 
+const report_drawing report_awards_drawing = { awards_json, awards_grid, NULL };
+
 int report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
 		       report_grid *g, char *err, size_t errlen)
 {
@@ -136,33 +144,11 @@ int report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
 
 	if (report_progress_load(db, c, as_of, 0, &p, err, errlen))
 		return HUB_REPORT_EFAIL;
-	report_grid_init(g, "Số lượng khen thưởng được đề xuất", award_cols, ARRAY_SIZE(award_cols));
-	rc = build_grid(c, &p, g);
+	rc = awards_grid(&(report_standing){ c, &p }, g);
 	if (rc) {
 		snprintf(err, errlen, "out of memory");
 		report_grid_release(g);
 	}
 	report_progress_release(&p);
 	return rc;
-}
-
-int report_awards_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-			 proto_buf *out, char *err, size_t errlen)
-{
-	report_progress p;
-	report_grid g;
-	int rc;
-
-	if (o->format == HUB_FMT_JSON) {
-		if (report_progress_load(db, c, o->as_of, 0, &p, err, errlen))
-			return HUB_REPORT_EFAIL;
-		rc = awards_json(c, &p, out);
-		report_progress_release(&p);
-	} else {
-		if (report_awards_grid(db, c, o->as_of, &g, err, errlen))
-			return HUB_REPORT_EFAIL;
-		rc = report_grid_render(&g, o->format, out);
-		report_grid_release(&g);
-	}
-	return rc ? report_too_large(err, errlen) : 0;
 }

@@ -208,8 +208,16 @@ static int grid_row(report_grid *g, const fund_unit *f, const char *source, cons
 	return 0;
 }
 
-static int build_grid(const fund_model *m, const char *as_of, report_grid *g)
+/* What the funds report draws: the sums and the day they stand at. */
+typedef struct funds_view {
+	const fund_model *m;
+	const char *as_of;
+} funds_view;
+
+static int funds_grid(const void *numbers, report_grid *g)
 {
+	const fund_model *m = ((const funds_view *)numbers)->m;
+	const char *as_of = ((const funds_view *)numbers)->as_of;
 	char day[11];
 	size_t i;
 	int s;
@@ -261,8 +269,10 @@ static int json_unit(proto_buf *b, const fund_unit *f, int named)
 	return proto_buf_append_str(b, "}}") ? -1 : 0;
 }
 
-static int funds_json(const fund_model *m, const char *as_of, proto_buf *b)
+static int funds_json(const void *numbers, proto_buf *b)
 {
+	const fund_model *m = ((const funds_view *)numbers)->m;
+	const char *as_of = ((const funds_view *)numbers)->as_of;
 	size_t i;
 
 	if (proto_buf_append_str(b, "{\"as_of\": ") || hub_json_str(b, as_of) ||
@@ -280,23 +290,17 @@ static int funds_json(const fund_model *m, const char *as_of, proto_buf *b)
 		       : 0;
 }
 
+static const report_drawing funds_drawing = { funds_json, funds_grid, NULL };
+
 int report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			proto_buf *out, char *err, size_t errlen)
 {
 	fund_model m;
-	report_grid g;
-	int rc = -1;
+	int rc;
 
 	if (load(db, c, o->as_of, &m, err, errlen))
 		return HUB_REPORT_EFAIL;
-	report_grid_init(&g, "", fund_cols, ARRAY_SIZE(fund_cols));
-	if (o->format == HUB_FMT_JSON)
-		rc = funds_json(&m, o->as_of, out);
-	else if (build_grid(&m, o->as_of, &g) == 0)
-		rc = report_grid_render(&g, o->format, out);
-	if (rc)
-		rc = report_too_large(err, errlen);
-	report_grid_release(&g);
+	rc = report_draw(&funds_drawing, &(funds_view){ &m, o->as_of }, o->format, out, err, errlen);
 	free(m.a);
 	return rc;
 }

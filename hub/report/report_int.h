@@ -51,6 +51,22 @@ int report_db_error(sqlite3 *db, const char *what, char *err, size_t errlen);
 /* The message for a report that did not fit in memory or HUB_REPORT_MAX_OUT. */
 int report_too_large(char *err, size_t errlen);
 
+/* How a report is drawn from its loaded numbers: JSON from the numbers
+ * directly (each report's JSON shape is fixed by docs/REPORTS.md), every
+ * other format from the grid it builds. Each function returns 0 or -1. */
+struct report_grid;
+typedef struct report_drawing {
+	int (*json)(const void *numbers, proto_buf *out);
+	int (*grid)(const void *numbers, struct report_grid *g); /* initialises g */
+	/* NULL, or the whole HTML page when it shows more than the grid */
+	int (*html_page)(const void *numbers, const struct report_grid *g, proto_buf *out);
+} report_drawing;
+
+/* Draw numbers in format f into out: 0, or HUB_REPORT_EFAIL with "report
+ * too large or out of memory" in err. */
+int report_draw(const report_drawing *d, const void *numbers, hub_report_format f,
+		proto_buf *out, char *err, size_t errlen);
+
 /* ---- report_columns.c: every column a report shows, once --------------- */
 
 typedef enum report_type {
@@ -148,6 +164,12 @@ typedef struct report_progress {
 	int64_t unplaced;      /* registered households whose commune is not in the campaign */
 } report_progress;
 
+/* Where the campaign stands: what the progress and awards reports draw. */
+typedef struct report_standing {
+	const proto_campaign *c;
+	const report_progress *p;
+} report_standing;
+
 int report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of,
 			 int by_commune, report_progress *p, char *err, size_t errlen);
 void report_progress_release(report_progress *p);
@@ -160,6 +182,8 @@ typedef enum report_track {
 	TRACK_ON = 1,
 } report_track;
 report_track report_on_track(const proto_campaign *c, const char *as_of, const report_line *l);
+/* The progress or the awards report (o->kind): both are drawn from the
+ * progress of the districts. */
 int report_progress_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			   proto_buf *out, char *err, size_t errlen);
 /* The progress table alone (an HTML <table>), for the dashboard. */
@@ -172,8 +196,8 @@ int report_progress_svg(const report_progress *p, proto_buf *out);
 /* The awards grid (g initialised here; the caller releases it). */
 int report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
 		       report_grid *g, char *err, size_t errlen);
-int report_awards_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-			 proto_buf *out, char *err, size_t errlen);
+/* The awards report drawn from the progress: numbers is a report_standing. */
+extern const report_drawing report_awards_drawing;
 
 /* ---- report_funds.c ------------------------------------------------------ */
 

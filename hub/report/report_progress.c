@@ -212,8 +212,11 @@ static int grid_line(report_grid *g, const proto_campaign *c, const report_progr
 	return 0;
 }
 
-static int progress_grid(const proto_campaign *c, const report_progress *p, report_grid *g)
+/* The grid of the progress (numbers: a report_standing). */
+static int progress_grid(const void *numbers, report_grid *g)
 {
+	const proto_campaign *c = ((const report_standing *)numbers)->c;
+	const report_progress *p = ((const report_standing *)numbers)->p;
 	char d1[11], d2[11];
 	size_t i;
 
@@ -261,8 +264,10 @@ static int json_line(proto_buf *b, const proto_campaign *c, const report_progres
 	return 0;
 }
 
-static int progress_json(const proto_campaign *c, const report_progress *p, proto_buf *b)
+static int progress_json(const void *numbers, proto_buf *b)
 {
+	const proto_campaign *c = ((const report_standing *)numbers)->c;
+	const report_progress *p = ((const report_standing *)numbers)->p;
 	size_t i;
 
 	if (proto_buf_append_str(b, "{\"as_of\": ") || hub_json_str(b, p->as_of) ||
@@ -324,36 +329,38 @@ int report_progress_table(const proto_campaign *c, const report_progress *p, pro
 	int rc = -1;
 
 	report_grid_init(&g, "", progress_cols, ARRAY_SIZE(progress_cols));
-	if (progress_grid(c, p, &g) == 0)
+	if (progress_grid(&(report_standing){ c, p }, &g) == 0)
 		rc = report_grid_html_table(&g, out);
 	report_grid_release(&g);
 	return rc;
 }
 
+/* The page: a heading, the bar chart of the districts, and the table. */
+static int progress_page(const void *numbers, const report_grid *g, proto_buf *out)
+{
+	const report_standing *st = numbers;
+
+	if (report_html_head(out, g->title) || proto_buf_append_str(out, "<h1>Mái Ấm</h1>\n") ||
+	    (!st->p->by_commune && report_progress_svg(st->p, out)) ||
+	    report_grid_html_table(g, out) || proto_buf_append_str(out, "</body></html>\n"))
+		return -1;
+	return 0;
+}
+
+static const report_drawing progress_drawing = { progress_json, progress_grid, progress_page };
+
 int report_progress_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			   proto_buf *out, char *err, size_t errlen)
 {
+	int awards = o->kind == HUB_REPORT_AWARDS;
 	report_progress p;
-	report_grid g;
-	int rc = -1;
+	int rc;
 
-	if (report_progress_load(db, c, o->as_of, o->by_commune, &p, err, errlen))
+	assert(awards || o->kind == HUB_REPORT_PROGRESS);
+	if (report_progress_load(db, c, o->as_of, awards ? 0 : o->by_commune, &p, err, errlen))
 		return HUB_REPORT_EFAIL;
-	report_grid_init(&g, "", progress_cols, ARRAY_SIZE(progress_cols));
-	if (o->format == HUB_FMT_JSON) {
-		rc = progress_json(c, &p, out);
-	} else if (progress_grid(c, &p, &g) == 0) {
-		if (o->format != HUB_FMT_HTML)
-			rc = report_grid_render(&g, o->format, out);
-		else if (report_html_head(out, g.title) == 0 &&
-			 proto_buf_append_str(out, "<h1>Mái Ấm</h1>\n") == 0 &&
-			 (p.by_commune || report_progress_svg(&p, out) == 0) &&
-			 report_grid_html_table(&g, out) == 0)
-			rc = proto_buf_append_str(out, "</body></html>\n") ? -1 : 0;
-	}
-	if (rc)
-		rc = report_too_large(err, errlen);
-	report_grid_release(&g);
+	rc = report_draw(awards ? &report_awards_drawing : &progress_drawing,
+			 &(report_standing){ c, &p }, o->format, out, err, errlen);
 	report_progress_release(&p);
 	return rc;
 }
