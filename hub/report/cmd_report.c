@@ -63,55 +63,6 @@ static int print_report(const proto_buf *out)
 	return 0;
 }
 
-/* Keep the losing value of conflict 'item': a hub edit that wins over both. */
-static int keep_loser(hub_ctx *ctx, const char *item)
-{
-	proto_changeset cs;
-	proto_id hh;
-	uint8_t zeros[32] = { 0 };
-	uint64_t last = 0, base = 0, stamp;
-	int64_t ival = 0;
-	int field = 0, type = 0, found, rc = -1;
-	char text[PROTO_MAX_TEXT + 1], err[512];
-	proto_hlc clock;
-	proto_result r;
-
-	found = report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text));
-	if (found != 0) {
-		hub_errorf(found == HUB_REPORT_EREFUSED ? "no conflict '%s'" : "cannot read conflict '%s'",
-			   item);
-		return -1;
-	}
-	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) < 0 ||
-	    hub_household_stamp(ctx->db, hh, field, &base)) {
-		hub_errorf("cannot read the hub database: %s", sqlite3_errmsg(ctx->db));
-		return -1;
-	}
-	proto_hlc_init(&clock, last > base ? last : base);
-	stamp = proto_hlc_now(&clock, proto_wall_ms());
-	if (proto_changeset_init(&cs, ctx->campaign_id, ctx->key_id, 1, zeros, stamp) != PROTO_OK) {
-		hub_errorf("cannot start the change-set");
-		return -1;
-	}
-	r = proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, stamp, ctx->key_id);
-	if (r == PROTO_OK)
-		r = type == SQLITE_INTEGER ? proto_changeset_add_int(&cs, (uint8_t)field, base, ival)
-		  : type == SQLITE_NULL ? proto_changeset_add_null(&cs, (uint8_t)field, base)
-		  : proto_changeset_add_text(&cs, (uint8_t)field, base, text, strlen(text));
-	if (r != PROTO_OK) {
-		hub_errorf("cannot build the edit: %s", proto_strerror(r));
-		goto out;
-	}
-	if (hub_ingest_own(ctx, &cs, err, sizeof(err))) {
-		hub_errorf("%s", err);
-		goto out;
-	}
-	rc = 0;
-out:
-	proto_changeset_release(&cs);
-	return rc;
-}
-
 int hub_report_cmd(int argc, char **argv)
 {
 	const char *dir = hub_default_dir(), *v;
@@ -197,6 +148,55 @@ int hub_report_cmd(int argc, char **argv)
 		rc = HUB_EXIT_OK;
 	proto_buf_release(&out);
 	hub_close(&ctx);
+	return rc;
+}
+
+/* Keep the losing value of conflict 'item': a hub edit that wins over both. */
+static int keep_loser(hub_ctx *ctx, const char *item)
+{
+	proto_changeset cs;
+	proto_id hh;
+	uint8_t zeros[32] = { 0 };
+	uint64_t last = 0, base = 0, stamp;
+	int64_t ival = 0;
+	int field = 0, type = 0, found, rc = -1;
+	char text[PROTO_MAX_TEXT + 1], err[512];
+	proto_hlc clock;
+	proto_result r;
+
+	found = report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text));
+	if (found != 0) {
+		hub_errorf(found == HUB_REPORT_EREFUSED ? "no conflict '%s'" : "cannot read conflict '%s'",
+			   item);
+		return -1;
+	}
+	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) < 0 ||
+	    hub_household_stamp(ctx->db, hh, field, &base)) {
+		hub_errorf("cannot read the hub database: %s", sqlite3_errmsg(ctx->db));
+		return -1;
+	}
+	proto_hlc_init(&clock, last > base ? last : base);
+	stamp = proto_hlc_now(&clock, proto_wall_ms());
+	if (proto_changeset_init(&cs, ctx->campaign_id, ctx->key_id, 1, zeros, stamp) != PROTO_OK) {
+		hub_errorf("cannot start the change-set");
+		return -1;
+	}
+	r = proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, stamp, ctx->key_id);
+	if (r == PROTO_OK)
+		r = type == SQLITE_INTEGER ? proto_changeset_add_int(&cs, (uint8_t)field, base, ival)
+		  : type == SQLITE_NULL ? proto_changeset_add_null(&cs, (uint8_t)field, base)
+		  : proto_changeset_add_text(&cs, (uint8_t)field, base, text, strlen(text));
+	if (r != PROTO_OK) {
+		hub_errorf("cannot build the edit: %s", proto_strerror(r));
+		goto out;
+	}
+	if (hub_ingest_own(ctx, &cs, err, sizeof(err))) {
+		hub_errorf("%s", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	proto_changeset_release(&cs);
 	return rc;
 }
 
