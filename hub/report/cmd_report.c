@@ -277,13 +277,16 @@ out:
 	return rc;
 }
 
-/* One line of password: without echo from a terminal, else as piped in. */
+/* One line of password: without echo from a terminal, else as piped in.
+ * 0, or -1 with errno set when the terminal or standard input failed (0
+ * when there was no line, or one too long). */
 static int read_password(const char *prompt, char *out, size_t outlen)
 {
 	struct termios old, quiet;
 	int tty = isatty(STDIN_FILENO), rc = -1;
 	size_t n;
 
+	errno = 0; /* isatty sets it for a pipe */
 	if (tty) {
 		fputs(prompt, stderr);
 		if (tcgetattr(STDIN_FILENO, &old) != 0)
@@ -344,7 +347,10 @@ int hub_operator_cmd(int argc, char **argv)
 	}
 	memset(again, 0, sizeof(again));
 	if (read_password(adding ? "password: " : "new password: ", pw, sizeof(pw))) {
-		hub_errorf("no password read: type it, or pipe one line into standard input");
+		if (errno)
+			hub_errorf("cannot read the password from standard input: %s", strerror(errno));
+		else
+			hub_errorf("no password read: type it, or pipe one line into standard input");
 		return HUB_EXIT_USAGE;
 	}
 	if (isatty(STDIN_FILENO) && (read_password("again: ", again, sizeof(again)) ||
