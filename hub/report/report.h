@@ -172,7 +172,7 @@ int hub_report_cmd(int argc, char **argv);
 int hub_reconcile_cmd(int argc, char **argv);
 int hub_operator_cmd(int argc, char **argv);
 
-/* ---- pull: the reconcile queue by pages (report_reconcile.c) ------------ */
+/* ---- the reconcile queue by pages (report_reconcile_page.c) ------------- */
 
 /* Items a reconcile page lists unless told otherwise (--limit). */
 #define HUB_RECONCILE_PAGE 1000
