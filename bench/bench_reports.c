@@ -46,6 +46,39 @@ static void date_of(int day, char out[11])
 	snprintf(out, 11, "2023-%02u-%02u", (unsigned)(6 + m) % 100u, (unsigned)(day + 1) % 100u);
 }
 
+/* A prepared INSERT into table of the comma-separated columns, one
+ * parameter each; columns left out are NULL. */
+static sqlite3_stmt *prep_insert(sqlite3 *db, const char *table, const char *columns)
+{
+	char sql[1024];
+	size_t len;
+	const char *p;
+
+	len = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO %s(%s) VALUES (?", table, columns);
+	for (p = columns; *p && len + 3 < sizeof(sql); p++)
+		if (*p == ',')
+			len += (size_t)snprintf(sql + len, sizeof(sql) - len, ",?");
+	if (len + 2 > sizeof(sql))
+		die(table, NULL);
+	snprintf(sql + len, sizeof(sql) - len, ")");
+	return prep(db, sql);
+}
+
+/* Every event row starts with its id, stamp and writer (one laptop per
+ * commune writes them all), then the row it belongs to or voids. */
+#define EVENT_COLUMNS "id_origin, id_serial, stamp, writer, "
+
+static void bind_event(sqlite3_stmt *st, int64_t origin, int64_t serial, uint64_t stamp,
+		       int64_t of_serial)
+{
+	sqlite3_bind_int64(st, 1, origin);
+	sqlite3_bind_int64(st, 2, serial);
+	sqlite3_bind_int64(st, 3, (int64_t)stamp);
+	sqlite3_bind_int64(st, 4, origin);
+	sqlite3_bind_int64(st, 5, origin);
+	sqlite3_bind_int64(st, 6, of_serial);
+}
+
 typedef struct counts {
 	long households, milestones, contributions, voids;
 } counts;
@@ -54,20 +87,16 @@ typedef struct counts {
  * have stored; household_stamp rows are left out: no report reads them). */
 static void generate(sqlite3 *db, const proto_campaign *c, long nhh, counts *n)
 {
-	sqlite3_stmt *hh = prep(db, "INSERT INTO household(id_origin, id_serial, ref, name,"
-				    " national_id, commune, hamlet, address, members, category,"
-				    " land_status, condition, phone, note, support_kind, review_status)"
-				    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	sqlite3_stmt *ms = prep(db, "INSERT INTO milestone(id_origin, id_serial, stamp, writer,"
-				    " household_origin, household_serial, stage, date, note, forced)"
-				    " VALUES (?,?,?,?,?,?,?,?,NULL,?)");
-	sqlite3_stmt *ct = prep(db, "INSERT INTO contribution(id_origin, id_serial, stamp, writer,"
-				    " household_origin, household_serial, unit, source, donor, money_vnd,"
-				    " labour_days, material, material_value_vnd, date)"
-				    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	sqlite3_stmt *vo = prep(db, "INSERT INTO void_event(id_origin, id_serial, stamp, writer,"
-				    " target_origin, target_serial, target_kind, reason)"
-				    " VALUES (?,?,?,?,?,?,2,'nhập nhầm')");
+	sqlite3_stmt *hh = prep_insert(db, "household", "id_origin, id_serial, ref, name,"
+				       " national_id, commune, hamlet, address, members, category,"
+				       " land_status, condition, phone, note, support_kind, review_status");
+	sqlite3_stmt *ms = prep_insert(db, "milestone", EVENT_COLUMNS "household_origin,"
+				       " household_serial, stage, date, forced");
+	sqlite3_stmt *ct = prep_insert(db, "contribution", EVENT_COLUMNS "household_origin,"
+				       " household_serial, unit, source, donor, money_vnd, labour_days,"
+				       " material, material_value_vnd, date");
+	sqlite3_stmt *vo = prep_insert(db, "void_event", EVENT_COLUMNS "target_origin, target_serial,"
+				       " target_kind, reason");
 	static const char *const sources[] = { "mps", "provincial_police", "fatherland_front",
 					       "business", "donor", "household", "other" };
 	int communes[512], ncommunes = 0;
@@ -81,6 +110,8 @@ static void generate(sqlite3 *db, const proto_campaign *c, long nhh, counts *n)
 		if (c->units.a[i].level == PROTO_UNIT_COMMUNE)
 			communes[ncommunes++] = c->units.a[i].code;
 	memset(serial, 0, sizeof(serial));
+	sqlite3_bind_int(vo, 7, PROTO_KIND_MILESTONE); /* every void is of a milestone */
+	sqlite3_bind_text(vo, 8, "nhập nhầm", -1, SQLITE_STATIC);
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		die("begin", db);
 	for (k = 0; k < nhh; k++) {
@@ -129,12 +160,7 @@ static void generate(sqlite3 *db, const proto_campaign *c, long nhh, counts *n)
 			if (late && stage >= 7)
 				day = 100 + stage; /* after 2 September */
 			date_of(day, d);
-			sqlite3_bind_int64(ms, 1, origin);
-			sqlite3_bind_int64(ms, 2, ms_serial);
-			sqlite3_bind_int64(ms, 3, (int64_t)++stamp);
-			sqlite3_bind_int64(ms, 4, origin);
-			sqlite3_bind_int64(ms, 5, origin);
-			sqlite3_bind_int64(ms, 6, hs);
+			bind_event(ms, origin, ms_serial, ++stamp, hs);
 			sqlite3_bind_text(ms, 7, proto_stages[stage - 1], -1, SQLITE_STATIC);
 			sqlite3_bind_text(ms, 8, d, -1, SQLITE_TRANSIENT);
 			if (out_of_order && stage == reach && reach >= 4)
@@ -144,12 +170,7 @@ static void generate(sqlite3 *db, const proto_campaign *c, long nhh, counts *n)
 			bench_step_reset("bench_reports", db, ms);
 			n->milestones++;
 			if (gen_pick(&r, 500) == 0) { /* a mistaken milestone, voided */
-				sqlite3_bind_int64(vo, 1, origin);
-				sqlite3_bind_int64(vo, 2, ++serial[ci]);
-				sqlite3_bind_int64(vo, 3, (int64_t)++stamp);
-				sqlite3_bind_int64(vo, 4, origin);
-				sqlite3_bind_int64(vo, 5, origin);
-				sqlite3_bind_int64(vo, 6, ms_serial);
+				bind_event(vo, origin, ++serial[ci], ++stamp, ms_serial);
 				bench_step_reset("bench_reports", db, vo);
 				n->voids++;
 			}
@@ -157,12 +178,7 @@ static void generate(sqlite3 *db, const proto_campaign *c, long nhh, counts *n)
 		for (s = 0; s < 1; s++) { /* one contribution per household */
 			unsigned src = gen_pick(&r, 7);
 			date_of(first + (int)gen_pick(&r, 60), d);
-			sqlite3_bind_int64(ct, 1, origin);
-			sqlite3_bind_int64(ct, 2, ++serial[ci]);
-			sqlite3_bind_int64(ct, 3, (int64_t)++stamp);
-			sqlite3_bind_int64(ct, 4, origin);
-			sqlite3_bind_int64(ct, 5, origin);
-			sqlite3_bind_int64(ct, 6, hs);
+			bind_event(ct, origin, ++serial[ci], ++stamp, hs);
 			sqlite3_bind_int(ct, 7, h.commune);
 			sqlite3_bind_text(ct, 8, sources[src], -1, SQLITE_STATIC);
 			sqlite3_bind_text(ct, 9, "Nhà hảo tâm", -1, SQLITE_STATIC);
@@ -197,16 +213,12 @@ static double time_report(sqlite3 *db, const proto_campaign *c, hub_report_kind 
 	int run;
 
 	for (run = 0; run < 3; run++) {
-		hub_report_opts o;
+		hub_report_opts o = { .kind = kind, .format = f, .by_commune = by_commune,
+				      .as_of = "2023-12-31" };
 		proto_buf out;
 		char err[256];
 		double t0;
 
-		memset(&o, 0, sizeof(o));
-		o.kind = kind;
-		o.format = f;
-		o.by_commune = by_commune;
-		snprintf(o.as_of, sizeof(o.as_of), "2023-12-31");
 		proto_buf_init(&out, HUB_REPORT_MAX_OUT);
 		t0 = bench_now_s();
 		if (hub_report_render(db, c, &o, &out, err, sizeof(err))) {
@@ -371,10 +383,8 @@ int main(int argc, char **argv)
 					 sizeof(err)))
 			die("counts", db);
 		printf("reconcile with 500,000 rejections: counts %.4f s", bench_now_s() - t0);
-		memset(&o, 0, sizeof(o));
-		o.kind = HUB_REPORT_RECONCILE;
-		o.format = HUB_FMT_JSON;
-		snprintf(o.as_of, sizeof(o.as_of), "2023-12-31");
+		o = (hub_report_opts){ .kind = HUB_REPORT_RECONCILE, .format = HUB_FMT_JSON,
+				       .as_of = "2023-12-31" };
 		proto_buf_init(&out, HUB_REPORT_MAX_OUT);
 		t0 = bench_now_s();
 		if (hub_reconcile_page(db, &c, &o, &out, &more, err, sizeof(err)))

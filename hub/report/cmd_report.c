@@ -4,6 +4,7 @@
  * Keeping the losing value of a conflict is a new hub edit (signed, in the
  * ledger, pulled by the laptops), never a rewrite of what was recorded.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,16 @@ static int open_hub(hub_ctx *ctx, const char *dir)
 	if (hub_report_migrate(ctx->db, err, sizeof(err))) {
 		hub_errorf("%s", err);
 		hub_close(ctx);
+		return -1;
+	}
+	return 0;
+}
+
+/* Write a rendered report to standard output: 0, or -1 said. */
+static int print_report(const proto_buf *out)
+{
+	if (out->len && (fwrite(out->data, 1, out->len, stdout) != out->len || fflush(stdout))) {
+		hub_errorf("cannot write the report to standard output: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -87,16 +98,10 @@ int hub_report_cmd(int argc, char **argv)
 	if (open_hub(&ctx, dir))
 		return HUB_EXIT_FAIL;
 	proto_buf_init(&out, HUB_REPORT_MAX_OUT);
-	if (hub_report_render(ctx.db, &ctx.campaign, &o, &out, err, sizeof(err))) {
+	if (hub_report_render(ctx.db, &ctx.campaign, &o, &out, err, sizeof(err)))
 		hub_errorf("%s", err);
-		goto out;
-	}
-	if (out.len && (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout))) {
-		hub_errorf("cannot write the report to standard output");
-		goto out;
-	}
-	rc = HUB_EXIT_OK;
-out:
+	else if (print_report(&out) == 0)
+		rc = HUB_EXIT_OK;
 	proto_buf_release(&out);
 	hub_close(&ctx);
 	return rc;
@@ -116,8 +121,9 @@ static int keep_loser(hub_ctx *ctx, const char *item)
 	proto_result r;
 
 	found = report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text));
-	if (found <= 0) {
-		hub_errorf(found < 0 ? "cannot read conflict '%s'" : "no conflict '%s'", item);
+	if (found != 0) {
+		hub_errorf(found == HUB_REPORT_EREFUSED ? "no conflict '%s'" : "cannot read conflict '%s'",
+			   item);
 		return -1;
 	}
 	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) < 0 ||
@@ -190,7 +196,7 @@ int hub_reconcile_cmd(int argc, char **argv)
 		return HUB_EXIT_FAIL;
 	/* check the item first: an edit for a wrong id must not be sent */
 	r = hub_reconcile_record(ctx.db, &ctx.campaign, id, by, note, keep, -1, err, sizeof(err));
-	if (r != 2) {
+	if (r != 0) {
 		hub_errorf("%s", err);
 		goto out;
 	}
@@ -209,13 +215,16 @@ out:
 	return rc;
 }
 
-/* One line of password: without echo from a terminal, else as piped in. */
+/* One line of password: without echo from a terminal, else as piped in.
+ * 0, or -1 with errno set when the terminal or standard input failed (0
+ * when there was no line, or one too long). */
 static int read_password(const char *prompt, char *out, size_t outlen)
 {
 	struct termios old, quiet;
 	int tty = isatty(STDIN_FILENO), rc = -1;
 	size_t n;
 
+	errno = 0; /* isatty sets it for a pipe */
 	if (tty) {
 		fputs(prompt, stderr);
 		if (tcgetattr(STDIN_FILENO, &old) != 0)
@@ -267,7 +276,10 @@ int hub_operator_cmd(int argc, char **argv)
 	}
 	memset(again, 0, sizeof(again));
 	if (read_password(adding ? "password: " : "new password: ", pw, sizeof(pw))) {
-		hub_errorf("no password read: type it, or pipe one line into standard input");
+		if (errno)
+			hub_errorf("cannot read the password from standard input: %s", strerror(errno));
+		else
+			hub_errorf("no password read: type it, or pipe one line into standard input");
 		return HUB_EXIT_USAGE;
 	}
 	if (isatty(STDIN_FILENO) && (read_password("again: ", again, sizeof(again)) ||

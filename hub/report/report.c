@@ -1,15 +1,18 @@
 /*
  * report.c - the entry point of the reports: check the options, pick the
- * report, and date helpers. Dates are campaign dates in Vietnam (UTC+7): a
- * milestone recorded on 2 September is on time whatever the server's zone.
+ * report; and what every report uses: dates, sums read from SQL, JSON
+ * members and the messages of failures. Dates are campaign dates in
+ * Vietnam (UTC+7): a milestone recorded on 2 September is on time whatever
+ * the server's zone.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "report_int.h"
 
-int hub_report_valid_date(const char *s)
+bool hub_report_valid_date(const char *s)
 {
 	int y;
 
@@ -25,27 +28,92 @@ void hub_report_today(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+void report_vn_date(const char *iso, char out[11])
+{
+	snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+}
+
+int report_sum_query(sqlite3 *db, const char *sql, const char *date, report_sum_row_fn fn,
+		     void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int step, rc = HUB_REPORT_EFAIL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return HUB_REPORT_EFAIL;
+	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = fn(arg, st);
+		if (rc != 0)
+			goto out;
+	}
+	if (step == SQLITE_DONE)
+		rc = 0;
+	else if (strstr(sqlite3_errmsg(db), "integer overflow"))
+		rc = REPORT_EOVERFLOW;
+	else
+		rc = HUB_REPORT_EFAIL;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int report_json_member(proto_buf *b, const char *key, const char *value)
+{
+	if (proto_buf_appendf(b, ", \"%s\": ", key) || hub_json_str(b, value))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
+int report_db_error(sqlite3 *db, const char *what, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "cannot %s: %s", what, sqlite3_errmsg(db));
+	return HUB_REPORT_EFAIL;
+}
+
+int report_too_large(char *err, size_t errlen)
+{
+	snprintf(err, errlen, "report too large or out of memory");
+	return HUB_REPORT_EFAIL;
+}
+
+int report_draw(const report_drawing *d, const void *numbers, hub_report_format f,
+		proto_buf *out, char *err, size_t errlen)
+{
+	report_grid g;
+	int rc = HUB_REPORT_EFAIL;
+
+	report_grid_init(&g, "", NULL, 0);
+	if (f == HUB_FMT_JSON)
+		rc = d->json(numbers, out);
+	else if (d->grid(numbers, &g) == 0)
+		rc = f == HUB_FMT_HTML && d->html_page ? d->html_page(numbers, &g, out)
+						       : report_grid_render(&g, f, out);
+	report_grid_release(&g);
+	return rc ? report_too_large(err, errlen) : 0;
+}
+
 int hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 		      proto_buf *out, char *err, size_t errlen)
 {
 	hub_report_opts opts = *o;
 
+	assert(db && c && out);
 	if (!opts.as_of[0])
 		hub_report_today(opts.as_of);
 	if (!hub_report_valid_date(opts.as_of)) {
 		snprintf(err, errlen, "date '%s' is not a calendar date YYYY-MM-DD", opts.as_of);
-		return -1;
+		return HUB_REPORT_EFAIL;
 	}
 	switch (opts.kind) {
 	case HUB_REPORT_PROGRESS:
-		return report_progress_render(db, c, &opts, out, err, errlen);
 	case HUB_REPORT_AWARDS:
-		return report_awards_render(db, c, &opts, out, err, errlen);
+		return report_progress_render(db, c, &opts, out, err, errlen);
 	case HUB_REPORT_FUNDS:
 		return report_funds_render(db, c, &opts, out, err, errlen);
 	case HUB_REPORT_RECONCILE:
 		return report_reconcile_render(db, c, &opts, out, err, errlen);
 	}
 	snprintf(err, errlen, "unknown report kind");
-	return -1;
+	return HUB_REPORT_EFAIL;
 }

@@ -4,14 +4,27 @@
  * Reports read derived tables that SQLite triggers keep current as merges
  * write (report_schema.c), so each report costs milliseconds, not a scan.
  * docs/REPORTS.md describes what every number means.
+ *
+ * Results: the report and reconcile functions below return 0 when they
+ * did their work and a negative HUB_REPORT_E* when they did not, with the
+ * message (what failed, and what to do) in err where they take one.
+ * Predicates return bool. Output is appended to a proto_buf the caller
+ * owns; strings passed in are borrowed for the call.
  */
 #ifndef HUB_REPORT_H
 #define HUB_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sqlite3.h>
 #include "maiam/proto.h"
+
+enum {
+	HUB_REPORT_EFAIL = -1,    /* the database, memory or the output cap failed us */
+	HUB_REPORT_EREFUSED = -2, /* the request does not fit the data (no such item,
+				   * already resolved...): nothing was written */
+};
 
 typedef enum hub_report_kind {
 	HUB_REPORT_PROGRESS = 0,
@@ -44,16 +57,17 @@ typedef struct hub_report_opts {
  * Create (or check) the report tables and triggers in a hub database and, the
  * first time, fill them from the data already there. Runs its own
  * transaction; the version lives in hub_meta under "report_schema".
- * 0 ok, -1 error (message in err).
+ * 0 or HUB_REPORT_EFAIL.
  */
 int hub_report_migrate(sqlite3 *db, char *err, size_t errlen);
 
-/* Render one report into out (appended). 0 ok, -1 error (message in err). */
+/* Render one report into out (appended). 0 or HUB_REPORT_EFAIL (a date
+ * that is not one, a database error, an overflowing sum: err says which). */
 int hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 		      proto_buf *out, char *err, size_t errlen);
 
-/* "2023-09-02" is a real calendar date: 1 yes, 0 no. */
-int hub_report_valid_date(const char *s);
+/* Is "2023-09-02" a real calendar date (year 1900 or later)? */
+bool hub_report_valid_date(const char *s);
 /* Today in Vietnam (UTC+7) as YYYY-MM-DD. */
 void hub_report_today(char out[11]);
 
@@ -61,8 +75,9 @@ void hub_report_today(char out[11]);
  * Record how a reconcile item was resolved. keep is NULL, "winner" or
  * "loser" (conflicts only: "loser" is applied by the caller as a new hub
  * edit, see cmd_report.c). Nothing is deleted: resolutions are appended.
- * 0 ok, 1 no open item with that id (err says so), -1 error. With now < 0
- * nothing is written: 2 means the item exists, is open and keep fits it.
+ * With now < 0 nothing is written, the item is only checked. 0 recorded (or
+ * open and keep fits it), HUB_REPORT_EREFUSED no open item with that id or
+ * keep does not fit it, HUB_REPORT_EFAIL the database failed.
  */
 int hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item, const char *by,
 			 const char *note, const char *keep, int64_t now, char *err, size_t errlen);
@@ -157,7 +172,7 @@ int hub_report_cmd(int argc, char **argv);
 int hub_reconcile_cmd(int argc, char **argv);
 int hub_operator_cmd(int argc, char **argv);
 
-/* ---- pull: the reconcile queue by pages (report_reconcile.c) ------------ */
+/* ---- the reconcile queue by pages (report_reconcile_page.c) ------------- */
 
 /* Items a reconcile page lists unless told otherwise (--limit). */
 #define HUB_RECONCILE_PAGE 1000
@@ -166,7 +181,7 @@ int hub_operator_cmd(int argc, char **argv);
 /*
  * Open items per kind (in the order above) and resolved items, without
  * reading the queue: rejected change-sets are counted by SQL, so a flood of
- * them costs an index count, not a walk. 0 ok, -1 error (err).
+ * them costs an index count, not a walk. 0 or HUB_REPORT_EFAIL.
  */
 int hub_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
 			 int64_t counts[HUB_RECONCILE_NKINDS], int64_t *resolved, char *err,
@@ -176,15 +191,15 @@ int hub_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of
  * default) of page o->page (1-based), conflicts, duplicates, disorder and
  * late items first, then rejected change-sets most recent first; only that
  * page's rows are read. *more (may be NULL) gets how many matching items
- * follow the page. Counts cover the whole queue. 0 ok, -1 error (err).
+ * follow the page. Counts cover the whole queue. 0 or HUB_REPORT_EFAIL.
  */
 int hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 		       proto_buf *out, int64_t *more, char *err, size_t errlen);
 /*
  * The n newest open rejected change-sets, newest first, by the primary key's
  * index (the dashboard's short list). Strings are borrowed for the call; cb
- * returning non-zero stops the walk and fails it. 0 ok (a hub without the
- * table has none), -1 error or stopped.
+ * returning non-zero stops the walk and fails it. 0 (a hub without the
+ * table has none), or HUB_REPORT_EFAIL on a database error or a stop.
  */
 typedef int (*hub_rejection_row_cb)(void *arg, int64_t id, int64_t received, const char *source,
 				    const char *code, const char *message);

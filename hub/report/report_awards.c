@@ -9,17 +9,10 @@
 #include <string.h>
 #include "report_int.h"
 
-static const report_col award_cols[] = {
-	{ "code", "Mã", RT_INT },
-	{ "name", "Đơn vị", RT_TEXT },
-	{ "target", "Chỉ tiêu", RT_INT },
-	{ "handed_over_on_time", "Bàn giao đúng hạn", RT_INT },
-	{ "met_target_on_time", "Đạt 100% đúng hạn", RT_BOOL },
-	{ "collectives", "Tập thể", RT_INT },
-	{ "individuals", "Cá nhân", RT_INT },
-	{ "rule", "Quy tắc áp dụng", RT_TEXT },
+static const report_column award_cols[] = {
+	COL_CODE, COL_NAME, COL_TARGET, COL_HANDED_OVER_ON_TIME, COL_MET_TARGET_ON_TIME,
+	COL_COLLECTIVES, COL_INDIVIDUALS, COL_RULE
 };
-#define NACOLS (sizeof(award_cols) / sizeof(award_cols[0]))
 
 static void rule_text(const proto_campaign *c, int target, char *out, size_t outlen)
 {
@@ -36,22 +29,39 @@ static int award_count(const proto_award_rule *rule, int target)
 	return r ? r->count : 0;
 }
 
-static int build_grid(const proto_campaign *c, const report_progress *p, report_grid *g)
+/* A province-level line: no district, no target, awards of its own. */
+static int province_line(report_grid *g, const char *name, int collectives, int individuals)
 {
-	int64_t coll = 0, ind = 0;
-	char rule[512], d[16];
-	size_t i;
-	long r;
+	size_t r;
 
-	snprintf(d, sizeof(d), "%.2s/%.2s/%.4s", c->deadline + 8, c->deadline + 5, c->deadline);
+	if (report_grid_add(g, 0, &r) || report_grid_text(g, r, 1, name) ||
+	    report_grid_text(g, r, 7, "cấp tỉnh"))
+		return HUB_REPORT_EFAIL;
+	report_grid_int(g, r, 5, collectives);
+	report_grid_int(g, r, 6, individuals);
+	return 0;
+}
+
+/* The grid of the awards (numbers: a report_standing). */
+static int awards_grid(const void *numbers, report_grid *g)
+{
+	const proto_campaign *c = ((const report_standing *)numbers)->c;
+	const report_progress *p = ((const report_standing *)numbers)->p;
+	int64_t coll = 0, ind = 0;
+	char rule[512], deadline[11], as_of[11];
+	size_t i, r;
+
+	report_grid_init(g, "Số lượng khen thưởng được đề xuất", award_cols, ARRAY_SIZE(award_cols));
+	report_vn_date(c->deadline, deadline);
+	report_vn_date(p->as_of, as_of);
 	snprintf(g->note, sizeof(g->note), "Bằng khen của UBND tỉnh; hạn bàn giao %s; số liệu đến"
-		 " ngày %.2s/%.2s/%.4s", d, p->as_of + 8, p->as_of + 5, p->as_of);
+		 " ngày %s", deadline, as_of);
 	for (i = 0; i < p->n; i++) {
 		const report_line *l = &p->a[i];
 		int t = (int)l->target;
 
-		if ((r = report_grid_add(g, 0)) < 0)
-			return -1;
+		if (report_grid_add(g, 0, &r))
+			return HUB_REPORT_EFAIL;
 		rule_text(c, t, rule, sizeof(rule));
 		report_grid_int(g, r, 0, l->code);
 		report_grid_int(g, r, 2, t);
@@ -60,24 +70,16 @@ static int build_grid(const proto_campaign *c, const report_progress *p, report_
 		report_grid_int(g, r, 5, award_count(&c->collectives, t));
 		report_grid_int(g, r, 6, award_count(&c->individuals, t));
 		if (report_grid_text(g, r, 1, l->name) || report_grid_text(g, r, 7, rule))
-			return -1;
+			return HUB_REPORT_EFAIL;
 		coll += award_count(&c->collectives, t);
 		ind += award_count(&c->individuals, t);
 	}
-	if ((r = report_grid_add(g, 0)) < 0 ||
-	    report_grid_text(g, r, 1, "Ban Chỉ đạo, sở, ban ngành, đoàn thể tỉnh") ||
-	    report_grid_text(g, r, 7, "cấp tỉnh"))
-		return -1;
-	report_grid_int(g, r, 5, c->province_collectives);
-	report_grid_int(g, r, 6, c->province_individuals);
-	if ((r = report_grid_add(g, 0)) < 0 ||
-	    report_grid_text(g, r, 1, "Tổ giúp việc Ban Chỉ đạo và Tổ giám sát thi công") ||
-	    report_grid_text(g, r, 7, "cấp tỉnh"))
-		return -1;
-	report_grid_int(g, r, 5, 0);
-	report_grid_int(g, r, 6, c->working_group_individuals);
-	if ((r = report_grid_add(g, 1)) < 0 || report_grid_text(g, r, 1, "Tổng cộng"))
-		return -1;
+	if (province_line(g, "Ban Chỉ đạo, sở, ban ngành, đoàn thể tỉnh", c->province_collectives,
+			  c->province_individuals) ||
+	    province_line(g, "Tổ giúp việc Ban Chỉ đạo và Tổ giám sát thi công", 0,
+			  c->working_group_individuals) ||
+	    report_grid_add(g, 1, &r) || report_grid_text(g, r, 1, "Tổng cộng"))
+		return HUB_REPORT_EFAIL;
 	report_grid_int(g, r, 2, c->total_target);
 	report_grid_int(g, r, 3, p->total.on_time);
 	report_grid_int(g, r, 5, coll + c->province_collectives);
@@ -85,26 +87,10 @@ static int build_grid(const proto_campaign *c, const report_progress *p, report_
 	return 0;
 }
 
-int report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
-		       report_grid *g, char *err, size_t errlen)
+static int awards_json(const void *numbers, proto_buf *b)
 {
-	report_progress p;
-	int rc;
-
-	if (report_progress_load(db, c, as_of, 0, &p, err, errlen))
-		return -1;
-	report_grid_init(g, "Số lượng khen thưởng được đề xuất", award_cols, NACOLS);
-	rc = build_grid(c, &p, g);
-	if (rc) {
-		snprintf(err, errlen, "out of memory");
-		report_grid_release(g);
-	}
-	report_progress_release(&p);
-	return rc;
-}
-
-static int awards_json(const proto_campaign *c, const report_progress *p, proto_buf *b)
-{
+	const proto_campaign *c = ((const report_standing *)numbers)->c;
+	const report_progress *p = ((const report_standing *)numbers)->p;
 	int64_t coll = 0, ind = 0;
 	char rule[512];
 	size_t i;
@@ -135,7 +121,7 @@ static int awards_json(const proto_campaign *c, const report_progress *p, proto_
 		coll += cr ? cr->count : 0;
 		ind += ir ? ir->count : 0;
 	}
-	if (proto_buf_appendf(b, "],\n \"province\": {\"collectives\": %d, \"individuals\": %d,"
+	return proto_buf_appendf(b, "],\n \"province\": {\"collectives\": %d, \"individuals\": %d,"
 			      " \"working_group_individuals\": %d},\n"
 			      " \"total\": {\"target\": %d, \"handed_over_on_time\": %lld,"
 			      " \"district_collectives\": %lld, \"district_individuals\": %lld,"
@@ -143,30 +129,26 @@ static int awards_json(const proto_campaign *c, const report_progress *p, proto_
 			      c->province_collectives, c->province_individuals,
 			      c->working_group_individuals, c->total_target, (long long)p->total.on_time,
 			      (long long)coll, (long long)ind, (long long)(coll + c->province_collectives),
-			      (long long)(ind + c->province_individuals + c->working_group_individuals)))
-		return -1;
-	return 0;
+			      (long long)(ind + c->province_individuals + c->working_group_individuals))
+		       ? HUB_REPORT_EFAIL
+		       : 0;
 }
 
-int report_awards_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-			 proto_buf *out, char *err, size_t errlen)
+const report_drawing report_awards_drawing = { awards_json, awards_grid, NULL };
+
+int report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
+		       report_grid *g, char *err, size_t errlen)
 {
 	report_progress p;
-	report_grid g;
 	int rc;
 
-	if (o->format == HUB_FMT_JSON) {
-		if (report_progress_load(db, c, o->as_of, 0, &p, err, errlen))
-			return -1;
-		rc = awards_json(c, &p, out);
-		report_progress_release(&p);
-	} else {
-		if (report_awards_grid(db, c, o->as_of, &g, err, errlen))
-			return -1;
-		rc = report_grid_render(&g, o->format, out);
-		report_grid_release(&g);
+	if (report_progress_load(db, c, as_of, 0, &p, err, errlen))
+		return HUB_REPORT_EFAIL;
+	rc = awards_grid(&(report_standing){ c, &p }, g);
+	if (rc) {
+		snprintf(err, errlen, "out of memory");
+		report_grid_release(g);
 	}
-	if (rc)
-		snprintf(err, errlen, "report too large or out of memory");
+	report_progress_release(&p);
 	return rc;
 }

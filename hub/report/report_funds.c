@@ -56,7 +56,8 @@ static fund_unit *unit_of(fund_model *m, const proto_campaign *c, int code)
 
 /*
  * Add one row of sums to its unit and to the total, every addition checked:
- * a report is exact or it fails. *bad names the line that overflowed.
+ * a report is exact or it fails. 0, or REPORT_EOVERFLOW with *bad naming
+ * the line that overflowed.
  */
 static int add_sums(fund_model *m, fund_unit *f, int s, const int64_t *v, const fund_unit **bad)
 {
@@ -66,12 +67,12 @@ static int add_sums(fund_model *m, fund_unit *f, int s, const int64_t *v, const 
 		if (__builtin_add_overflow(f->v[s][k], v[k], &f->v[s][k]) ||
 		    __builtin_add_overflow(f->sum[k], v[k], &f->sum[k])) {
 			*bad = f;
-			return -1;
+			return REPORT_EOVERFLOW;
 		}
 		if (__builtin_add_overflow(m->total.v[s][k], v[k], &m->total.v[s][k]) ||
 		    __builtin_add_overflow(m->total.sum[k], v[k], &m->total.sum[k])) {
 			*bad = &m->total;
-			return -1;
+			return REPORT_EOVERFLOW;
 		}
 	}
 	return 0;
@@ -89,14 +90,37 @@ static void model_reset(fund_model *m)
 	memset(m->total.sum, 0, sizeof(m->total.sum));
 }
 
+/* Where a sum of report_fund goes. */
+typedef struct fund_sum {
+	fund_model *m;
+	const proto_campaign *c;
+	const fund_unit **bad;
+} fund_sum;
+
+/* One row (unit, source, n, money, labour, mat_n, mat_value, not_integer). */
+static int add_row(void *arg, sqlite3_stmt *row)
+{
+	fund_sum *fs = arg;
+	fund_unit *f = unit_of(fs->m, fs->c, sqlite3_column_int(row, 0));
+	int s = source_index((const char *)sqlite3_column_text(row, 1)), k;
+	int64_t v[NF];
+
+	for (k = 0; k < NF; k++)
+		v[k] = sqlite3_column_int64(row, 2 + k);
+	if (sqlite3_column_int(row, 2 + NF)) {
+		*fs->bad = f;
+		return REPORT_EOVERFLOW;
+	}
+	return add_sums(fs->m, f, s, v, fs->bad);
+}
+
 /*
- * Sum report_fund into the model. SQL's sum() is exact or raises "integer
- * overflow" (never total(), which is a float); a stored value that is not an
- * integer can only come from a counter addition that overflowed in a trigger
- * (SQLite turns that into a float), so it fails the report too. When SQL
- * overflows inside a group, the rows are summed again one by one here, to
- * name the district. 0 ok, 1 overflow (*bad, or NULL if SQL could not say
- * where), -1 database error.
+ * Sum report_fund into the model. A stored value that is not an integer can
+ * only come from a counter addition that overflowed in a trigger (SQLite
+ * turns that into a float), so it fails the report too. When SQL overflows
+ * inside a group, the rows are summed again one by one here, to name the
+ * district. 0, REPORT_EOVERFLOW (*bad, or NULL if SQL could not say where)
+ * or HUB_REPORT_EFAIL.
  */
 static int sum_rows(sqlite3 *db, const proto_campaign *c, const char *as_of, int by_row,
 		    fund_model *m, const fund_unit **bad)
@@ -111,38 +135,11 @@ static int sum_rows(sqlite3 *db, const proto_campaign *c, const char *as_of, int
 		" typeof(n) <> 'integer' OR typeof(money) <> 'integer' OR typeof(labour) <>"
 		" 'integer' OR typeof(mat_n) <> 'integer' OR typeof(mat_value) <> 'integer'"
 		" FROM report_fund WHERE date <= ?1";
-	sqlite3_stmt *st = NULL;
-	int step, rc = -1;
+	fund_sum fs = { m, c, bad };
 
 	*bad = NULL;
 	model_reset(m);
-	if (sqlite3_prepare_v2(db, by_row ? rows : grouped, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, as_of, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		fund_unit *f = unit_of(m, c, sqlite3_column_int(st, 0));
-		int s = source_index((const char *)sqlite3_column_text(st, 1)), k;
-		int64_t v[NF];
-
-		for (k = 0; k < NF; k++)
-			v[k] = sqlite3_column_int64(st, 2 + k);
-		if (sqlite3_column_int(st, 2 + NF)) {
-			*bad = f;
-			rc = 1;
-			goto out;
-		}
-		if (add_sums(m, f, s, v, bad)) {
-			rc = 1;
-			goto out;
-		}
-	}
-	if (step == SQLITE_DONE)
-		rc = 0;
-	else if (strstr(sqlite3_errmsg(db), "integer overflow"))
-		rc = 1;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return report_sum_query(db, by_row ? rows : grouped, as_of, add_row, &fs);
 }
 
 static int load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_model *m,
@@ -157,7 +154,7 @@ static int load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_mo
 	m->a = calloc(c->ntargets + 2, sizeof(*m->a));
 	if (!m->a) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return HUB_REPORT_EFAIL;
 	}
 	for (i = 0; i < c->ntargets; i++) {
 		u = proto_units_find(&c->units, c->targets[i].district);
@@ -171,12 +168,12 @@ static int load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_mo
 	m->a[m->n++].name = "Chưa rõ địa bàn";
 	m->total.name = "Tổng cộng";
 	r = sum_rows(db, c, as_of, 0, m, &bad);
-	if (r == 1 && !bad) /* SQL overflowed inside a group: find where */
+	if (r == REPORT_EOVERFLOW && !bad) /* SQL overflowed inside a group: find where */
 		r = sum_rows(db, c, as_of, 1, m, &bad);
 	if (r == 0)
 		return 0;
-	if (r < 0)
-		snprintf(err, errlen, "cannot read contributions: %s", sqlite3_errmsg(db));
+	if (r != REPORT_EOVERFLOW)
+		report_db_error(db, "read contributions", err, errlen);
 	else if (bad == &m->total || !bad)
 		snprintf(err, errlen, "funds of the whole campaign overflow 64-bit integers (over"
 			 " 9,223,372,036,854,775,807): run maiam-hub audit verify");
@@ -187,29 +184,23 @@ static int load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_mo
 			 bad->name, bad->code);
 	free(m->a);
 	m->a = NULL;
-	return -1;
+	return HUB_REPORT_EFAIL;
 }
 
-static const report_col fund_cols[] = {
-	{ "code", "Mã", RT_INT },
-	{ "name", "Đơn vị", RT_TEXT },
-	{ "source", "Nguồn", RT_TEXT },
-	{ "contributions", "Số lượt", RT_INT },
-	{ "money_vnd", "Tiền", RT_MONEY },
-	{ "labour_days", "Ngày công", RT_INT },
-	{ "materials", "Vật tư (lượt)", RT_INT },
-	{ "material_value_vnd", "Giá trị vật tư", RT_MONEY },
+static const report_column fund_cols[] = {
+	COL_CODE, COL_NAME, COL_SOURCE, COL_CONTRIBUTIONS, COL_MONEY, COL_LABOUR_DAYS,
+	COL_MATERIALS, COL_MATERIAL_VALUE
 };
-#define NFCOLS (sizeof(fund_cols) / sizeof(fund_cols[0]))
 
 static int grid_row(report_grid *g, const fund_unit *f, const char *source, const int64_t *v,
 		    int total)
 {
-	long r = report_grid_add(g, total);
+	size_t r;
 	int k;
 
-	if (r < 0 || report_grid_text(g, r, 1, f->name) || report_grid_text(g, r, 2, source))
-		return -1;
+	if (report_grid_add(g, total, &r) || report_grid_text(g, r, 1, f->name) ||
+	    report_grid_text(g, r, 2, source))
+		return HUB_REPORT_EFAIL;
 	if (f->code)
 		report_grid_int(g, r, 0, f->code);
 	for (k = 0; k < NF; k++)
@@ -217,14 +208,23 @@ static int grid_row(report_grid *g, const fund_unit *f, const char *source, cons
 	return 0;
 }
 
-static int build_grid(const fund_model *m, const char *as_of, report_grid *g)
+/* What the funds report draws: the sums and the day they stand at. */
+typedef struct funds_view {
+	const fund_model *m;
+	const char *as_of;
+} funds_view;
+
+static int funds_grid(const void *numbers, report_grid *g)
 {
+	const fund_model *m = ((const funds_view *)numbers)->m;
+	const char *as_of = ((const funds_view *)numbers)->as_of;
+	char day[11];
 	size_t i;
 	int s;
 
-	report_grid_init(g, "Nguồn lực huy động theo huyện", fund_cols, NFCOLS);
-	snprintf(g->note, sizeof(g->note), "Tính đến ngày %.2s/%.2s/%.4s; không tính các khoản đã hủy",
-		 as_of + 8, as_of + 5, as_of);
+	report_grid_init(g, "Nguồn lực huy động theo huyện", fund_cols, ARRAY_SIZE(fund_cols));
+	report_vn_date(as_of, day);
+	snprintf(g->note, sizeof(g->note), "Tính đến ngày %s; không tính các khoản đã hủy", day);
 	for (i = 0; i < m->n; i++) {
 		const fund_unit *f = &m->a[i];
 		int is_district = i + 2 < m->n;
@@ -269,8 +269,10 @@ static int json_unit(proto_buf *b, const fund_unit *f, int named)
 	return proto_buf_append_str(b, "}}") ? -1 : 0;
 }
 
-static int funds_json(const fund_model *m, const char *as_of, proto_buf *b)
+static int funds_json(const void *numbers, proto_buf *b)
 {
+	const fund_model *m = ((const funds_view *)numbers)->m;
+	const char *as_of = ((const funds_view *)numbers)->as_of;
 	size_t i;
 
 	if (proto_buf_append_str(b, "{\"as_of\": ") || hub_json_str(b, as_of) ||
@@ -280,31 +282,25 @@ static int funds_json(const fund_model *m, const char *as_of, proto_buf *b)
 		if ((i && proto_buf_append_byte(b, ',')) || proto_buf_append_str(b, "\n  ") ||
 		    json_unit(b, &m->a[i], 1))
 			return -1;
-	if (proto_buf_append_str(b, "],\n \"province\": ") || json_unit(b, &m->a[m->n - 2], 1) ||
-	    proto_buf_append_str(b, ",\n \"unplaced\": ") || json_unit(b, &m->a[m->n - 1], 0) ||
-	    proto_buf_append_str(b, ",\n \"total\": ") || json_unit(b, &m->total, 0) ||
-	    proto_buf_append_str(b, "}\n"))
-		return -1;
-	return 0;
+	return proto_buf_append_str(b, "],\n \"province\": ") || json_unit(b, &m->a[m->n - 2], 1) ||
+	       proto_buf_append_str(b, ",\n \"unplaced\": ") || json_unit(b, &m->a[m->n - 1], 0) ||
+	       proto_buf_append_str(b, ",\n \"total\": ") || json_unit(b, &m->total, 0) ||
+	       proto_buf_append_str(b, "}\n")
+		       ? HUB_REPORT_EFAIL
+		       : 0;
 }
+
+static const report_drawing funds_drawing = { funds_json, funds_grid, NULL };
 
 int report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			proto_buf *out, char *err, size_t errlen)
 {
 	fund_model m;
-	report_grid g;
-	int rc = -1;
+	int rc;
 
 	if (load(db, c, o->as_of, &m, err, errlen))
-		return -1;
-	report_grid_init(&g, "", fund_cols, NFCOLS);
-	if (o->format == HUB_FMT_JSON)
-		rc = funds_json(&m, o->as_of, out);
-	else if (build_grid(&m, o->as_of, &g) == 0)
-		rc = report_grid_render(&g, o->format, out);
-	if (rc)
-		snprintf(err, errlen, "report too large or out of memory");
-	report_grid_release(&g);
+		return HUB_REPORT_EFAIL;
+	rc = report_draw(&funds_drawing, &(funds_view){ &m, o->as_of }, o->format, out, err, errlen);
 	free(m.a);
 	return rc;
 }

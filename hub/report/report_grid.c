@@ -5,13 +5,19 @@
  * (BOM, CRLF, RFC 4180 quotes), and a self-contained HTML page. Numbers use
  * Vietnamese grouping: 1.200 and 40.000.000 đ.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "report_int.h"
 
-void report_grid_init(report_grid *g, const char *title, const report_col *cols, size_t ncols)
+void report_grid_init(report_grid *g, const char *title, const report_column *cols,
+		      size_t ncols)
 {
+	size_t i;
+
+	for (i = 0; i < ncols; i++)
+		assert(cols[i] < NCOLUMNS);
 	memset(g, 0, sizeof(*g));
 	g->title = title;
 	g->cols = cols;
@@ -31,21 +37,22 @@ void report_grid_release(report_grid *g)
 	g->nrows = g->cap = 0;
 }
 
-long report_grid_add(report_grid *g, int total)
+int report_grid_add(report_grid *g, int total, size_t *row)
 {
 	size_t i;
 
+	assert(g->nrows <= g->cap);
 	if (g->nrows == g->cap) {
 		size_t cap = g->cap ? g->cap * 2 : 32;
 		report_cell *cells = realloc(g->cells, cap * g->ncols * sizeof(*cells));
 		unsigned char *t;
 
 		if (!cells)
-			return -1;
+			return HUB_REPORT_EFAIL;
 		g->cells = cells;
 		t = realloc(g->total, cap);
 		if (!t)
-			return -1;
+			return HUB_REPORT_EFAIL;
 		g->total = t;
 		g->cap = cap;
 	}
@@ -55,15 +62,22 @@ long report_grid_add(report_grid *g, int total)
 		c->null = 1;
 	}
 	g->total[g->nrows] = (unsigned char)(total != 0);
-	return (long)g->nrows++;
+	*row = g->nrows++;
+	return 0;
 }
 
-static report_cell *cell(report_grid *g, long row, size_t col)
+static report_cell *cell(report_grid *g, size_t row, size_t col)
 {
-	return &g->cells[(size_t)row * g->ncols + col];
+	assert(row < g->nrows && col < g->ncols);
+	return &g->cells[row * g->ncols + col];
 }
 
-int report_grid_text(report_grid *g, long row, size_t col, const char *s)
+static const report_col *column(const report_grid *g, size_t col)
+{
+	return &report_columns[g->cols[col]];
+}
+
+int report_grid_text(report_grid *g, size_t row, size_t col, const char *s)
 {
 	report_cell *c = cell(g, row, col);
 
@@ -71,18 +85,18 @@ int report_grid_text(report_grid *g, long row, size_t col, const char *s)
 	c->s = NULL;
 	c->null = s == NULL;
 	if (s && !(c->s = strdup(s)))
-		return -1;
+		return HUB_REPORT_EFAIL;
 	return 0;
 }
 
-void report_grid_int(report_grid *g, long row, size_t col, int64_t v)
+void report_grid_int(report_grid *g, size_t row, size_t col, int64_t v)
 {
 	report_cell *c = cell(g, row, col);
 	c->null = 0;
 	c->i = v;
 }
 
-void report_grid_pct(report_grid *g, long row, size_t col, double v)
+void report_grid_pct(report_grid *g, size_t row, size_t col, double v)
 {
 	report_cell *c = cell(g, row, col);
 	c->null = v < 0;
@@ -215,11 +229,37 @@ static int append_oneline(proto_buf *b, const char *s)
 	return 0;
 }
 
-static int pad(proto_buf *b, size_t n)
+/* n times the byte c */
+static int repeat(proto_buf *b, char c, size_t n)
 {
 	while (n--)
-		if (proto_buf_append_byte(b, ' '))
+		if (proto_buf_append_byte(b, (uint8_t)c))
 			return -1;
+	return 0;
+}
+
+static int pad(proto_buf *b, size_t n)
+{
+	return repeat(b, ' ', n);
+}
+
+/* The line under the header and above the totals. */
+static int rule_line(proto_buf *b, size_t width)
+{
+	return repeat(b, '-', width) || proto_buf_append_byte(b, '\n') ? -1 : 0;
+}
+
+/* One cell of a table line, width columns wide: two spaces before all but
+ * the first, numbers to the right, text padded unless it ends the line. */
+static int table_cell(const report_grid *g, size_t i, size_t width, const char *s, proto_buf *out)
+{
+	size_t cw = proto_utf8_width(s);
+	int right = column(g, i)->type != RT_TEXT;
+
+	assert(cw <= width);
+	if ((i && pad(out, 2)) || (right && pad(out, width - cw)) || append_oneline(out, s) ||
+	    (!right && i + 1 < g->ncols && pad(out, width - cw)))
+		return -1;
 	return 0;
 }
 
@@ -233,14 +273,14 @@ static int render_table(const report_grid *g, proto_buf *out)
 	if (!w)
 		return -1;
 	for (i = 0; i < g->ncols; i++)
-		w[i] = proto_utf8_width(g->cols[i].label);
+		w[i] = proto_utf8_width(column(g, i)->label);
 	for (r = 0; r < g->nrows; r++)
 		for (i = 0; i < g->ncols; i++) {
 			const report_cell *c = &g->cells[r * g->ncols + i];
 			size_t cw;
-			if (cell_text(&g->cols[i], c, 0, buf, sizeof(buf)))
+			if (cell_text(column(g, i), c, 0, buf, sizeof(buf)))
 				goto out;
-			cw = proto_utf8_width(shown(&g->cols[i], c, buf));
+			cw = proto_utf8_width(shown(column(g, i), c, buf));
 			if (cw > w[i])
 				w[i] = cw;
 		}
@@ -249,41 +289,19 @@ static int render_table(const report_grid *g, proto_buf *out)
 	if (proto_buf_appendf(out, "%s\n", g->title) ||
 	    (g->note[0] && proto_buf_appendf(out, "%s\n", g->note)) || proto_buf_append_byte(out, '\n'))
 		goto out;
-	for (i = 0; i < g->ncols; i++) {
-		size_t lw = proto_utf8_width(g->cols[i].label);
-		int right = g->cols[i].type != RT_TEXT;
-		if ((i && pad(out, 2)) || (right && pad(out, w[i] - lw)) ||
-		    proto_buf_append_str(out, g->cols[i].label) ||
-		    (!right && i + 1 < g->ncols && pad(out, w[i] - lw)))
+	for (i = 0; i < g->ncols; i++)
+		if (table_cell(g, i, w[i], column(g, i)->label, out))
 			goto out;
-	}
-	if (proto_buf_append_byte(out, '\n'))
-		goto out;
-	for (i = 0; i < total_w; i++)
-		if (proto_buf_append_byte(out, '-'))
-			goto out;
-	if (proto_buf_append_byte(out, '\n'))
+	if (proto_buf_append_byte(out, '\n') || rule_line(out, total_w))
 		goto out;
 	for (r = 0; r < g->nrows; r++) {
-		if (g->total[r] && r > 0 && !g->total[r - 1]) {
-			for (i = 0; i < total_w; i++)
-				if (proto_buf_append_byte(out, '-'))
-					goto out;
-			if (proto_buf_append_byte(out, '\n'))
-				goto out;
-		}
+		if (g->total[r] && r > 0 && !g->total[r - 1] && rule_line(out, total_w))
+			goto out;
 		for (i = 0; i < g->ncols; i++) {
 			const report_cell *c = &g->cells[r * g->ncols + i];
-			const char *s;
-			size_t cw;
-			int right = g->cols[i].type != RT_TEXT;
 
-			if (cell_text(&g->cols[i], c, 0, buf, sizeof(buf)))
-				goto out;
-			s = shown(&g->cols[i], c, buf);
-			cw = proto_utf8_width(s);
-			if ((i && pad(out, 2)) || (right && pad(out, w[i] - cw)) || append_oneline(out, s) ||
-			    (!right && i + 1 < g->ncols && pad(out, w[i] - cw)))
+			if (cell_text(column(g, i), c, 0, buf, sizeof(buf)) ||
+			    table_cell(g, i, w[i], shown(column(g, i), c, buf), out))
 				goto out;
 		}
 		if (proto_buf_append_byte(out, '\n'))
@@ -303,16 +321,16 @@ static int render_csv(const report_grid *g, proto_buf *out)
 	if (proto_buf_append_str(out, "\xEF\xBB\xBF"))
 		return -1;
 	for (i = 0; i < g->ncols; i++)
-		if ((i && proto_buf_append_byte(out, ',')) || report_csv_field(out, g->cols[i].label))
+		if ((i && proto_buf_append_byte(out, ',')) || report_csv_field(out, column(g, i)->label))
 			return -1;
 	if (proto_buf_append_str(out, "\r\n"))
 		return -1;
 	for (r = 0; r < g->nrows; r++) {
 		for (i = 0; i < g->ncols; i++) {
 			const report_cell *c = &g->cells[r * g->ncols + i];
-			if (cell_text(&g->cols[i], c, 1, buf, sizeof(buf)) ||
+			if (cell_text(column(g, i), c, 1, buf, sizeof(buf)) ||
 			    (i && proto_buf_append_byte(out, ',')) ||
-			    report_csv_field(out, shown(&g->cols[i], c, buf)))
+			    report_csv_field(out, shown(column(g, i), c, buf)))
 				return -1;
 		}
 		if (proto_buf_append_str(out, "\r\n"))
@@ -335,7 +353,7 @@ int report_grid_html_table(const report_grid *g, proto_buf *out)
 	if (proto_buf_append_str(out, "<table><thead><tr>"))
 		return -1;
 	for (i = 0; i < g->ncols; i++)
-		if (proto_buf_append_str(out, "<th>") || report_html_text(out, g->cols[i].label) ||
+		if (proto_buf_append_str(out, "<th>") || report_html_text(out, column(g, i)->label) ||
 		    proto_buf_append_str(out, "</th>"))
 			return -1;
 	if (proto_buf_append_str(out, "</tr></thead><tbody>\n"))
@@ -345,9 +363,9 @@ int report_grid_html_table(const report_grid *g, proto_buf *out)
 			return -1;
 		for (i = 0; i < g->ncols; i++) {
 			const report_cell *c = &g->cells[r * g->ncols + i];
-			if (cell_text(&g->cols[i], c, 0, buf, sizeof(buf)) ||
-			    proto_buf_append_str(out, g->cols[i].type == RT_TEXT ? "<td>" : "<td class=\"n\">") ||
-			    report_html_text(out, shown(&g->cols[i], c, buf)) ||
+			if (cell_text(column(g, i), c, 0, buf, sizeof(buf)) ||
+			    proto_buf_append_str(out, column(g, i)->type == RT_TEXT ? "<td>" : "<td class=\"n\">") ||
+			    report_html_text(out, shown(column(g, i), c, buf)) ||
 			    proto_buf_append_str(out, "</td>"))
 				return -1;
 		}

@@ -1,8 +1,12 @@
 /*
  * report_int.h - what the files of hub/report share: the loaded report
- * models (the numbers, computed once) and the grid every human format is
- * drawn from (table, CSV, HTML). JSON is written from the models directly,
- * because each report's JSON shape is fixed by issue 5.
+ * models (the numbers, computed once), the grid every human format is
+ * drawn from (table, CSV, HTML) and the walk over the reconcile queue. JSON
+ * is written from the models directly, because each report's JSON shape is
+ * fixed by docs/REPORTS.md.
+ *
+ * Results follow report.h: 0 when done, a negative HUB_REPORT_E* (or
+ * REPORT_EOVERFLOW below) when not. A function that takes err fills it.
  */
 #ifndef HUB_REPORT_INT_H
 #define HUB_REPORT_INT_H
@@ -14,7 +18,56 @@
 #include "report.h"
 #include "hub.h" /* hub_json_str */
 
-/* ---- report_grid.c: cells, formats, Vietnamese numbers ------------------ */
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* A sum passed 64-bit integers: the caller names where, and says to run
+ * maiam-hub audit verify (a report is exact or it fails). */
+#define REPORT_EOVERFLOW (-3)
+
+/* ---- report.c: helpers every report uses ---------------------------------- */
+
+/* The reports' dates for people: "02/09/2023" from "2023-09-02". */
+void report_vn_date(const char *iso, char out[11]);
+
+/* Called for each row of a sum: 0, or REPORT_EOVERFLOW when adding the row
+ * overflowed (the callback remembers where). */
+typedef int (*report_sum_row_fn)(void *arg, sqlite3_stmt *row);
+/*
+ * Run sql with ?1 bound to date and hand each row to fn. SQL's sum() is
+ * exact or raises "integer overflow" (never total(), a float): that is
+ * REPORT_EOVERFLOW too. 0, REPORT_EOVERFLOW or HUB_REPORT_EFAIL (the
+ * database's message is in sqlite3_errmsg).
+ */
+int report_sum_query(sqlite3 *db, const char *sql, const char *date, report_sum_row_fn fn,
+		     void *arg);
+
+/* JSON object members: ', "key": "value"' (value may be NULL: null). */
+int report_json_member(proto_buf *b, const char *key, const char *value);
+
+/* The message for a database error: "cannot <what>: <sqlite's message>". */
+int report_db_error(sqlite3 *db, const char *what, char *err, size_t errlen);
+/* The message for a report that did not fit in memory or HUB_REPORT_MAX_OUT. */
+int report_too_large(char *err, size_t errlen);
+
+/* How a report is drawn from its loaded numbers: JSON from the numbers
+ * directly (each report's JSON shape is fixed by docs/REPORTS.md), every
+ * other format from the grid it builds. Each function returns 0 or -1. */
+struct report_grid;
+typedef struct report_drawing {
+	int (*json)(const void *numbers, proto_buf *out);
+	int (*grid)(const void *numbers, struct report_grid *g); /* initialises g */
+	/* NULL, or the whole HTML page when it shows more than the grid */
+	int (*html_page)(const void *numbers, const struct report_grid *g, proto_buf *out);
+} report_drawing;
+
+/* Draw numbers in format f into out: 0, or HUB_REPORT_EFAIL with "report
+ * too large or out of memory" in err. */
+int report_draw(const report_drawing *d, const void *numbers, hub_report_format f,
+		proto_buf *out, char *err, size_t errlen);
+
+/* ---- report_columns.c: every column a report shows, once --------------- */
 
 typedef enum report_type {
 	RT_TEXT = 0,
@@ -25,10 +78,30 @@ typedef enum report_type {
 } report_type;
 
 typedef struct report_col {
-	const char *key;   /* CSV/JSON-like machine name */
+	const char *key;   /* the JSON member the column matches */
 	const char *label; /* Vietnamese header shown to people */
 	report_type type;
 } report_col;
+
+typedef enum report_column {
+	/* the unit a line is about */
+	COL_CODE = 0, COL_NAME, COL_TARGET,
+	/* progress */
+	COL_REGISTERED, COL_APPROVED, COL_STARTED, COL_COMPLETED, COL_HANDED_OVER, COL_PERCENT,
+	COL_ON_TRACK,
+	/* awards */
+	COL_HANDED_OVER_ON_TIME, COL_MET_TARGET_ON_TIME, COL_COLLECTIVES, COL_INDIVIDUALS, COL_RULE,
+	/* funds */
+	COL_SOURCE, COL_CONTRIBUTIONS, COL_MONEY, COL_LABOUR_DAYS, COL_MATERIALS,
+	COL_MATERIAL_VALUE,
+	/* reconcile */
+	COL_ITEM_ID, COL_ITEM_KIND, COL_ITEM_SUBJECT, COL_ITEM_DETAIL, COL_ITEM_STATUS,
+	NCOLUMNS
+} report_column;
+
+extern const report_col report_columns[NCOLUMNS];
+
+/* ---- report_grid.c: cells, formats, Vietnamese numbers ------------------ */
 
 typedef struct report_cell {
 	int null;
@@ -37,23 +110,25 @@ typedef struct report_cell {
 	char *s; /* owned */
 } report_cell;
 
+/* A grid owns its cells; the title and the column list are borrowed (static). */
 typedef struct report_grid {
 	const char *title;
-	char note[512];       /* one line under the title */
+	char note[512];              /* one line under the title */
 	size_t ncols;
-	const report_col *cols;
+	const report_column *cols;   /* which of report_columns, in order */
 	size_t nrows, cap;
-	report_cell *cells;   /* nrows * ncols */
-	unsigned char *total; /* per row: 1 for a total line */
+	report_cell *cells;          /* nrows * ncols */
+	unsigned char *total;        /* per row: 1 for a total line */
 } report_grid;
 
-void report_grid_init(report_grid *g, const char *title, const report_col *cols, size_t ncols);
+void report_grid_init(report_grid *g, const char *title, const report_column *cols,
+		      size_t ncols);
 void report_grid_release(report_grid *g);
-/* Add a row of null cells; its index, or -1 when out of memory. */
-long report_grid_add(report_grid *g, int total);
-int report_grid_text(report_grid *g, long row, size_t col, const char *s);
-void report_grid_int(report_grid *g, long row, size_t col, int64_t v);
-void report_grid_pct(report_grid *g, long row, size_t col, double v);
+/* Add a row of null cells (a total line when total); its index in *row. */
+int report_grid_add(report_grid *g, int total, size_t *row);
+int report_grid_text(report_grid *g, size_t row, size_t col, const char *s);
+void report_grid_int(report_grid *g, size_t row, size_t col, int64_t v);
+void report_grid_pct(report_grid *g, size_t row, size_t col, double v);
 /* Draw as table, CSV or HTML (a whole page) into out. */
 int report_grid_render(const report_grid *g, hub_report_format f, proto_buf *out);
 /* Only the <table> (and title) of a grid, for pages that show several. */
@@ -79,6 +154,7 @@ typedef struct report_line {
 	int64_t on_time;       /* handed over on or before the deadline */
 } report_line;
 
+/* Owns a (report_progress_release); names are borrowed from the campaign. */
 typedef struct report_progress {
 	char as_of[11];
 	int by_commune;
@@ -88,12 +164,26 @@ typedef struct report_progress {
 	int64_t unplaced;      /* registered households whose commune is not in the campaign */
 } report_progress;
 
+/* Where the campaign stands: what the progress and awards reports draw. */
+typedef struct report_standing {
+	const proto_campaign *c;
+	const report_progress *p;
+} report_standing;
+
 int report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of,
 			 int by_commune, report_progress *p, char *err, size_t errlen);
 void report_progress_release(report_progress *p);
 double report_percent(const report_line *l);       /* < 0 when no target */
-/* 1 on track, 0 not, -1 no target. Rule: docs/REPORTS.md "On track". */
-int report_on_track(const proto_campaign *c, const char *as_of, const report_line *l);
+
+/* Where a line stands against its target. Rule: docs/REPORTS.md "On track". */
+typedef enum report_track {
+	TRACK_NO_TARGET = -1, /* a commune line: no target of its own */
+	TRACK_BEHIND = 0,
+	TRACK_ON = 1,
+} report_track;
+report_track report_on_track(const proto_campaign *c, const char *as_of, const report_line *l);
+/* The progress or the awards report (o->kind): both are drawn from the
+ * progress of the districts. */
 int report_progress_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			   proto_buf *out, char *err, size_t errlen);
 /* The progress table alone (an HTML <table>), for the dashboard. */
@@ -103,21 +193,89 @@ int report_progress_svg(const report_progress *p, proto_buf *out);
 
 /* ---- report_awards.c ---------------------------------------------------- */
 
+/* The awards grid (g initialised here; the caller releases it). */
 int report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
 		       report_grid *g, char *err, size_t errlen);
-int report_awards_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-			 proto_buf *out, char *err, size_t errlen);
+/* The awards report drawn from the progress: numbers is a report_standing. */
+extern const report_drawing report_awards_drawing;
 
 /* ---- report_funds.c ------------------------------------------------------ */
 
 int report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			proto_buf *out, char *err, size_t errlen);
 
-/* ---- report_reconcile.c ------------------------------------------------- */
+/* ---- the reconcile queue (report_reconcile_*.c) --------------------------- */
 
 enum { RK_CONFLICT = 0, RK_DUPLICATE, RK_ORDER, RK_LATE, RK_REJECTED, NKINDS };
+_Static_assert(NKINDS == HUB_RECONCILE_NKINDS, "report.h counts the kinds of items too");
 extern const char *const report_kind_names[NKINDS];
 extern const char *const report_kind_labels[NKINDS];
+
+/* One item of the queue as a walk hands it over; every field is the walk's
+ * and valid during the callback only. */
+typedef struct rc_item {
+	int kind;
+	char id[96];
+	proto_buf subject, detail, extra; /* extra: JSON members, each starting with ", " */
+	int resolved;
+	char by[128];
+	char note[512];
+} rc_item;
+
+/* What an item callback tells the walk. */
+typedef enum rc_next {
+	RC_FAIL = -1, /* stop: the walk fails */
+	RC_ON = 0,    /* go on */
+	RC_STOP = 1,  /* stop: the walk is done (the item was found) */
+} rc_next;
+typedef rc_next (*rc_item_fn)(void *arg, rc_item *it);
+
+/* What a walk reads: a page of the queue, or one rejection. */
+typedef struct rc_request {
+	int64_t skip, limit;  /* items passed over, then listed (limit -1: all) */
+	int all;              /* resolved items too */
+	int rejected;         /* rejected change-sets too */
+	int64_t rejection_id; /* > 0: that rejection only, nothing else; < 0: none */
+} rc_request;
+
+/* A walk in progress (report_reconcile_walk.c); the sources read it. */
+typedef struct rc_walk {
+	sqlite3 *db;
+	const proto_campaign *c;
+	const char *as_of;
+	int detail; /* 0: only ids and kinds (counts) */
+	rc_item_fn fn;
+	void *arg;
+	rc_item it;
+	sqlite3_stmt *resolution; /* the latest resolution of an item */
+	rc_request req;           /* skip and limit count down as items pass */
+	int stop;                 /* the page is full or the callback is done */
+} rc_walk;
+
+/*
+ * One kind of item (report_reconcile_items.c): the rows that make it, in
+ * the queue's order, and how a row becomes an item. aux_sql, when set, is
+ * prepared once for describe to read more rows per item.
+ */
+typedef struct rc_source {
+	int kind;
+	const char *sql;
+	const char *aux_sql;
+	int hub_table; /* reads a table of the hub's (store.c): one without it has none */
+	void (*bind)(rc_walk *w, sqlite3_stmt *st);   /* NULL: nothing to bind */
+	/* Fill w->it.id and, when w->detail, the subject, detail and extra. */
+	int (*describe)(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux);
+} rc_source;
+
+extern const rc_source rc_sources[NKINDS]; /* in the queue's order */
+
+/* Did the last statement fail because a table of the hub's is missing? */
+int rc_missing_table(sqlite3 *db);
+
+/* Walk the queue: fn gets each item req selects. 0 (also when fn stopped
+ * the walk) or HUB_REPORT_EFAIL. */
+int rc_walk_queue(sqlite3 *db, const proto_campaign *c, const char *as_of, int detail,
+		  const rc_request *req, rc_item_fn fn, void *arg);
 
 /* Open items per kind (and resolved ones in *resolved). */
 int report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
@@ -125,8 +283,9 @@ int report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as
 int report_reconcile_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			    proto_buf *out, char *err, size_t errlen);
 
-/* A household conflict's losing value (to keep it instead): 1 found, 0 no
- * such conflict, -1 error. *type is SQLITE_INTEGER, SQLITE_TEXT or SQLITE_NULL. */
+/* A household conflict's losing value (to keep it instead): 0 found,
+ * HUB_REPORT_EREFUSED no such conflict, HUB_REPORT_EFAIL database error.
+ * *type is SQLITE_INTEGER, SQLITE_TEXT or SQLITE_NULL. */
 int report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *field, int *type,
 			  int64_t *ival, char *text, size_t textlen);
 

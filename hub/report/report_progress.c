@@ -5,6 +5,7 @@
  * The counts come from report_count (one row per commune, stage and date), so
  * --as-of is a range sum, not a replay.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,22 +38,23 @@ double report_percent(const report_line *l)
  * a straight line from nothing on the start day to the target on the
  * deadline (rounded down, so the first days never count against anyone).
  */
-int report_on_track(const proto_campaign *c, const char *as_of, const report_line *l)
+report_track report_on_track(const proto_campaign *c, const char *as_of, const report_line *l)
 {
 	long start, end, now;
 	int64_t expected;
 
 	if (l->target < 0)
-		return -1;
+		return TRACK_NO_TARGET;
 	if (strcmp(as_of, c->deadline) >= 0)
-		return l->on_time >= l->target;
+		return l->on_time >= l->target ? TRACK_ON : TRACK_BEHIND;
 	if (strcmp(as_of, c->start) < 0)
-		return 1;
+		return TRACK_ON;
 	start = days_of(c->start);
 	end = days_of(c->deadline);
 	now = days_of(as_of);
+	assert(start <= now && now < end);
 	expected = l->target * (int64_t)(now - start + 1) / (int64_t)(end - start + 1);
-	return l->v[SLOT_HANDED_OVER] >= expected;
+	return l->v[SLOT_HANDED_OVER] >= expected ? TRACK_ON : TRACK_BEHIND;
 }
 
 static report_line *find_line(report_progress *p, const proto_campaign *c, int commune)
@@ -102,51 +104,47 @@ static int add_lines(report_progress *p, const proto_campaign *c)
 	return 0;
 }
 
-/* Sum report_count rows dated on or before 'date' into the lines; every
- * addition checked (SQL's sum() raises "integer overflow", ours return 1). */
+/* Where the rows of report_count go: into the slots or the on-time count. */
+typedef struct count_sum {
+	report_progress *p;
+	const proto_campaign *c;
+	int on_time;
+} count_sum;
+
+/* One row (commune, slot, n); every addition checked. */
+static int add_count(void *arg, sqlite3_stmt *row)
+{
+	count_sum *cs = arg;
+	report_progress *p = cs->p;
+	int commune = sqlite3_column_int(row, 0), slot = sqlite3_column_int(row, 1);
+	int64_t n = sqlite3_column_int64(row, 2);
+	report_line *l = find_line(p, cs->c, commune);
+
+	if (slot < 0 || slot >= NSLOTS)
+		return 0;
+	if (sqlite3_column_type(row, 2) != SQLITE_INTEGER)
+		return REPORT_EOVERFLOW; /* a trigger's addition overflowed into a float */
+	if (!l) {
+		if (!cs->on_time && slot == SLOT_REGISTERED &&
+		    __builtin_add_overflow(p->unplaced, n, &p->unplaced))
+			return REPORT_EOVERFLOW;
+		return 0;
+	}
+	if (cs->on_time ? __builtin_add_overflow(l->on_time, n, &l->on_time) ||
+			  __builtin_add_overflow(p->total.on_time, n, &p->total.on_time)
+			: __builtin_add_overflow(l->v[slot], n, &l->v[slot]) ||
+			  __builtin_add_overflow(p->total.v[slot], n, &p->total.v[slot]))
+		return REPORT_EOVERFLOW;
+	return 0;
+}
+
+/* Sum the report_count rows sql selects as of date into the lines. */
 static int sum_counts(sqlite3 *db, report_progress *p, const proto_campaign *c,
 		      const char *sql, const char *date, int on_time)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
+	count_sum cs = { p, c, on_time };
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int commune = sqlite3_column_int(st, 0), slot = sqlite3_column_int(st, 1);
-		int64_t n = sqlite3_column_int64(st, 2);
-		report_line *l = find_line(p, c, commune);
-
-		if (slot < 0 || slot >= NSLOTS)
-			continue;
-		if (sqlite3_column_type(st, 2) != SQLITE_INTEGER) {
-			rc = 1;
-			goto out;
-		}
-		if (!l) {
-			if (!on_time && slot == SLOT_REGISTERED &&
-			    __builtin_add_overflow(p->unplaced, n, &p->unplaced)) {
-				rc = 1;
-				goto out;
-			}
-			continue;
-		}
-		if (on_time ? __builtin_add_overflow(l->on_time, n, &l->on_time) ||
-			      __builtin_add_overflow(p->total.on_time, n, &p->total.on_time)
-			    : __builtin_add_overflow(l->v[slot], n, &l->v[slot]) ||
-			      __builtin_add_overflow(p->total.v[slot], n, &p->total.v[slot])) {
-			rc = 1;
-			goto out;
-		}
-	}
-	if (step == SQLITE_DONE)
-		rc = 0;
-	else if (strstr(sqlite3_errmsg(db), "integer overflow"))
-		rc = 1;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return report_sum_query(db, sql, date, add_count, &cs);
 }
 
 int report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of,
@@ -160,19 +158,19 @@ int report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of
 	p->by_commune = by_commune;
 	if (add_lines(p, c)) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return HUB_REPORT_EFAIL;
 	}
 	if ((r = sum_counts(db, p, c, "SELECT commune, slot, sum(n) FROM report_count WHERE"
 			    " date <= ?1 GROUP BY commune, slot", as_of, 0)) ||
 	    (r = sum_counts(db, p, c, "SELECT commune, slot, sum(n) FROM report_count WHERE"
 			    " slot = 8 AND date <= ?1 GROUP BY commune", on_time_by, 1))) {
-		if (r > 0)
+		if (r == REPORT_EOVERFLOW)
 			snprintf(err, errlen, "progress counts overflow 64-bit integers: run maiam-hub"
 				 " audit verify");
 		else
-			snprintf(err, errlen, "cannot read progress: %s", sqlite3_errmsg(db));
+			report_db_error(db, "read progress", err, errlen);
 		report_progress_release(p);
-		return -1;
+		return HUB_REPORT_EFAIL;
 	}
 	return 0;
 }
@@ -184,28 +182,19 @@ void report_progress_release(report_progress *p)
 	p->n = 0;
 }
 
-static const report_col progress_cols[] = {
-	{ "code", "Mã", RT_INT },
-	{ "name", "Đơn vị", RT_TEXT },
-	{ "target", "Chỉ tiêu", RT_INT },
-	{ "registered", "Đăng ký", RT_INT },
-	{ "approved", "Đã duyệt", RT_INT },
-	{ "started", "Khởi công", RT_INT },
-	{ "completed", "Hoàn thành", RT_INT },
-	{ "handed_over", "Bàn giao", RT_INT },
-	{ "percent", "Tỷ lệ", RT_PCT },
-	{ "on_track", "Đúng tiến độ", RT_BOOL },
+static const report_column progress_cols[] = {
+	COL_CODE, COL_NAME, COL_TARGET, COL_REGISTERED, COL_APPROVED, COL_STARTED, COL_COMPLETED,
+	COL_HANDED_OVER, COL_PERCENT, COL_ON_TRACK
 };
-#define NPCOLS (sizeof(progress_cols) / sizeof(progress_cols[0]))
 
 static int grid_line(report_grid *g, const proto_campaign *c, const report_progress *p,
 		     const report_line *l, int total)
 {
-	long r = report_grid_add(g, total);
-	int track = report_on_track(c, p->as_of, l);
+	report_track track = report_on_track(c, p->as_of, l);
+	size_t r;
 
-	if (r < 0)
-		return -1;
+	if (report_grid_add(g, total, &r))
+		return HUB_REPORT_EFAIL;
 	if (!total)
 		report_grid_int(g, r, 0, l->code);
 	if (report_grid_text(g, r, 1, l->name))
@@ -218,26 +207,24 @@ static int grid_line(report_grid *g, const proto_campaign *c, const report_progr
 	report_grid_int(g, r, 6, l->v[SLOT_COMPLETED]);
 	report_grid_int(g, r, 7, l->v[SLOT_HANDED_OVER]);
 	report_grid_pct(g, r, 8, report_percent(l));
-	if (track >= 0)
-		report_grid_int(g, r, 9, track);
+	if (track != TRACK_NO_TARGET)
+		report_grid_int(g, r, 9, track == TRACK_ON);
 	return 0;
 }
 
-static void vn_date(const char *iso, char *out, size_t outlen)
+/* The grid of the progress (numbers: a report_standing). */
+static int progress_grid(const void *numbers, report_grid *g)
 {
-	snprintf(out, outlen, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-}
-
-static int progress_grid(const proto_campaign *c, const report_progress *p, report_grid *g)
-{
-	char d1[16], d2[16];
+	const proto_campaign *c = ((const report_standing *)numbers)->c;
+	const report_progress *p = ((const report_standing *)numbers)->p;
+	char d1[11], d2[11];
 	size_t i;
 
 	report_grid_init(g, p->by_commune ? "Tiến độ xây dựng và bàn giao nhà theo xã"
 					  : "Tiến độ xây dựng và bàn giao nhà theo huyện",
-			 progress_cols, NPCOLS);
-	vn_date(p->as_of, d1, sizeof(d1));
-	vn_date(c->deadline, d2, sizeof(d2));
+			 progress_cols, ARRAY_SIZE(progress_cols));
+	report_vn_date(p->as_of, d1);
+	report_vn_date(c->deadline, d2);
 	snprintf(g->note, sizeof(g->note), "Tính đến ngày %s; hạn bàn giao %s", d1, d2);
 	for (i = 0; i < p->n; i++)
 		if (grid_line(g, c, p, &p->a[i], 0))
@@ -249,7 +236,7 @@ static int json_line(proto_buf *b, const proto_campaign *c, const report_progres
 		     const report_line *l, int total)
 {
 	double pct = report_percent(l);
-	int track = report_on_track(c, p->as_of, l);
+	report_track track = report_on_track(c, p->as_of, l);
 
 	if (proto_buf_append_byte(b, '{'))
 		return -1;
@@ -272,13 +259,15 @@ static int json_line(proto_buf *b, const proto_campaign *c, const report_progres
 		return -1;
 	if (proto_buf_appendf(b, ", \"handed_over_on_time\": %lld, \"on_track\": %s}",
 			      (long long)l->on_time,
-			      track < 0 ? "null" : track ? "true" : "false"))
+			      track == TRACK_NO_TARGET ? "null" : track == TRACK_ON ? "true" : "false"))
 		return -1;
 	return 0;
 }
 
-static int progress_json(const proto_campaign *c, const report_progress *p, proto_buf *b)
+static int progress_json(const void *numbers, proto_buf *b)
 {
+	const proto_campaign *c = ((const report_standing *)numbers)->c;
+	const report_progress *p = ((const report_standing *)numbers)->p;
 	size_t i;
 
 	if (proto_buf_append_str(b, "{\"as_of\": ") || hub_json_str(b, p->as_of) ||
@@ -339,37 +328,39 @@ int report_progress_table(const proto_campaign *c, const report_progress *p, pro
 	report_grid g;
 	int rc = -1;
 
-	report_grid_init(&g, "", progress_cols, NPCOLS);
-	if (progress_grid(c, p, &g) == 0)
+	report_grid_init(&g, "", progress_cols, ARRAY_SIZE(progress_cols));
+	if (progress_grid(&(report_standing){ c, p }, &g) == 0)
 		rc = report_grid_html_table(&g, out);
 	report_grid_release(&g);
 	return rc;
 }
 
+/* The page: a heading, the bar chart of the districts, and the table. */
+static int progress_page(const void *numbers, const report_grid *g, proto_buf *out)
+{
+	const report_standing *st = numbers;
+
+	if (report_html_head(out, g->title) || proto_buf_append_str(out, "<h1>Mái Ấm</h1>\n") ||
+	    (!st->p->by_commune && report_progress_svg(st->p, out)) ||
+	    report_grid_html_table(g, out) || proto_buf_append_str(out, "</body></html>\n"))
+		return -1;
+	return 0;
+}
+
+static const report_drawing progress_drawing = { progress_json, progress_grid, progress_page };
+
 int report_progress_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			   proto_buf *out, char *err, size_t errlen)
 {
+	int awards = o->kind == HUB_REPORT_AWARDS;
 	report_progress p;
-	report_grid g;
-	int rc = -1;
+	int rc;
 
-	if (report_progress_load(db, c, o->as_of, o->by_commune, &p, err, errlen))
-		return -1;
-	report_grid_init(&g, "", progress_cols, NPCOLS);
-	if (o->format == HUB_FMT_JSON) {
-		rc = progress_json(c, &p, out);
-	} else if (progress_grid(c, &p, &g) == 0) {
-		if (o->format != HUB_FMT_HTML)
-			rc = report_grid_render(&g, o->format, out);
-		else if (report_html_head(out, g.title) == 0 &&
-			 proto_buf_append_str(out, "<h1>Mái Ấm</h1>\n") == 0 &&
-			 (p.by_commune || report_progress_svg(&p, out) == 0) &&
-			 report_grid_html_table(&g, out) == 0)
-			rc = proto_buf_append_str(out, "</body></html>\n") ? -1 : 0;
-	}
-	if (rc)
-		snprintf(err, errlen, "report too large or out of memory");
-	report_grid_release(&g);
+	assert(awards || o->kind == HUB_REPORT_PROGRESS);
+	if (report_progress_load(db, c, o->as_of, awards ? 0 : o->by_commune, &p, err, errlen))
+		return HUB_REPORT_EFAIL;
+	rc = report_draw(awards ? &report_awards_drawing : &progress_drawing,
+			 &(report_standing){ c, &p }, o->format, out, err, errlen);
 	report_progress_release(&p);
 	return rc;
 }

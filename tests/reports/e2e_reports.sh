@@ -212,6 +212,16 @@ reject d 150 # late hand-over
 # line CODE: the district's line of $OUT; field LINE KEY: a number/bool of it.
 line() { grep -m1 "^ *{\"code\": $1," "$OUT"; }
 field() { sed 's/"by_source".*//' <<<"$1" | sed -n "s/.*\"$2\": \([-0-9.a-z]*\).*/\1/p"; }
+# members WHAT LINE KEY=VAR...: each JSON member KEY of LINE holds the value
+# of VAR (a variable, or an array element such as REG[941])
+members() {
+	local what=$1 line=$2 kv var
+	shift 2
+	for kv in "$@"; do
+		var=${kv#*=}
+		eq "$what ${kv%%=*}" "$(field "$line" "${kv%%=*}")" "${!var}"
+	done
+}
 json_valid() {
 	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$OUT" || fail "$1: not valid JSON"
 }
@@ -227,13 +237,9 @@ T_REG=0 T_APP=0 T_STA=0 T_COM=0 T_HAN=0 T_ONT=0 T_TARGET=0
 for d in $DISTRICTS; do
 	L=$(line $d)
 	[ -n "$L" ] || { fail "progress: no line for district $d"; continue; }
-	eq "progress $d target" "$(field "$L" target)" "${TARGET[$d]}"
-	eq "progress $d registered" "$(field "$L" registered)" "${REG[$d]}"
-	eq "progress $d approved" "$(field "$L" approved)" "${APP[$d]}"
-	eq "progress $d started" "$(field "$L" started)" "${STA[$d]}"
-	eq "progress $d completed" "$(field "$L" completed)" "${COM[$d]}"
-	eq "progress $d handed_over" "$(field "$L" handed_over)" "${HAN[$d]}"
-	eq "progress $d handed_over_on_time" "$(field "$L" handed_over_on_time)" "${ONT[$d]}"
+	members "progress $d" "$L" target="TARGET[$d]" registered="REG[$d]" approved="APP[$d]" \
+		started="STA[$d]" completed="COM[$d]" handed_over="HAN[$d]" \
+		handed_over_on_time="ONT[$d]"
 	track=false; [ "${ONT[$d]}" -ge "${TARGET[$d]}" ] && track=true
 	eq "progress $d on_track" "$(field "$L" on_track)" "$track"
 	pct=$(awk -v h="${HAN[$d]}" -v t="${TARGET[$d]}" 'BEGIN { printf "%.1f", h * 100 / t }')
@@ -246,13 +252,8 @@ eq "progress district lines" "$(grep -c '^ *{"code": ' "$OUT")" 11
 eq "the campaign is 2,001 households" "$T_REG" 1999 # 2,001 imported, 2 rejected
 L=$(grep -m1 '^ *"total": ' "$OUT")
 [ -n "$L" ] || fail "progress: no total line"
-eq "progress total target" "$(field "$L" target)" "$T_TARGET"
-eq "progress total registered" "$(field "$L" registered)" "$T_REG"
-eq "progress total approved" "$(field "$L" approved)" "$T_APP"
-eq "progress total started" "$(field "$L" started)" "$T_STA"
-eq "progress total completed" "$(field "$L" completed)" "$T_COM"
-eq "progress total handed_over" "$(field "$L" handed_over)" "$T_HAN"
-eq "progress total handed_over_on_time" "$(field "$L" handed_over_on_time)" "$T_ONT"
+members "progress total" "$L" target=T_TARGET registered=T_REG approved=T_APP started=T_STA \
+	completed=T_COM handed_over=T_HAN handed_over_on_time=T_ONT
 eq "progress unplaced" "$(sed -n 's/.*"unplaced": \([0-9]*\).*/\1/p' "$OUT")" 0
 # as the state stood on the deadline: the late ones had not completed yet
 report progress --as-of $DEADLINE
@@ -267,10 +268,8 @@ T_MONEY=0 T_N=0
 for d in $DISTRICTS; do
 	L=$(line $d)
 	[ -n "$L" ] || { fail "funds: no line for district $d"; continue; }
-	eq "funds $d money_vnd" "$(field "$L" money_vnd)" "${MONEY[$d]}"
-	eq "funds $d contributions" "$(field "$L" contributions)" "${NCONTRIB[$d]}"
-	eq "funds $d labour_days" "$(field "$L" labour_days)" "${LABOUR[$d]}"
-	eq "funds $d material_value_vnd" "$(field "$L" material_value_vnd)" "${MATVAL[$d]}"
+	members "funds $d" "$L" money_vnd="MONEY[$d]" contributions="NCONTRIB[$d]" \
+		labour_days="LABOUR[$d]" material_value_vnd="MATVAL[$d]"
 	eq "funds $d mps money" "$(sed -n 's/.*"mps": {"contributions": [0-9]*, "money_vnd": \([0-9]*\).*/\1/p' <<<"$L")" "${MPS[$d]}"
 	T_MONEY=$((T_MONEY + MONEY[$d])) T_N=$((T_N + NCONTRIB[$d]))
 done

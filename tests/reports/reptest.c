@@ -169,25 +169,52 @@ void rt_batch_release(rt_batch *b)
 	b->open = 0;
 }
 
+hub_report_opts rt_opts(int kind, int format, const char *as_of)
+{
+	hub_report_opts o = { .kind = (hub_report_kind)kind, .format = (hub_report_format)format };
+
+	snprintf(o.as_of, sizeof(o.as_of), "%s", as_of ? as_of : "");
+	return o;
+}
+
+int rt_render(rt_db *t, const hub_report_opts *o, char **text, char *err, size_t errlen)
+{
+	proto_buf out;
+	size_t len;
+	int rc;
+
+	proto_buf_init(&out, HUB_REPORT_MAX_OUT);
+	rc = hub_report_render(t->db, &t->campaign, o, &out, err, errlen);
+	*text = NULL;
+	if (rc == 0) {
+		assert_int_equal(proto_buf_append_byte(&out, 0), PROTO_OK);
+		*text = (char *)proto_buf_detach(&out, &len);
+	}
+	proto_buf_release(&out);
+	return rc;
+}
+
 char *rt_report(rt_db *t, int kind, int format, const char *as_of, int by_commune)
 {
-	hub_report_opts o;
-	proto_buf out;
-	char err[512];
-	size_t len;
-	char *s;
+	hub_report_opts o = rt_opts(kind, format, as_of);
+	char err[512], *text;
 
-	memset(&o, 0, sizeof(o));
-	o.kind = (hub_report_kind)kind;
-	o.format = (hub_report_format)format;
 	o.by_commune = by_commune;
-	snprintf(o.as_of, sizeof(o.as_of), "%s", as_of ? as_of : "");
-	proto_buf_init(&out, HUB_REPORT_MAX_OUT);
-	if (hub_report_render(t->db, &t->campaign, &o, &out, err, sizeof(err)) != 0)
+	if (rt_render(t, &o, &text, err, sizeof(err)) != 0)
 		fail_msg("report: %s", err);
-	assert_int_equal(proto_buf_append_byte(&out, 0), PROTO_OK);
-	s = (char *)proto_buf_detach(&out, &len);
-	return s;
+	return text;
+}
+
+int rt_commune_of(const rt_db *t, int district)
+{
+	const proto_units *units = &t->campaign.units;
+	size_t i;
+
+	for (i = 0; i < units->n; i++)
+		if (units->a[i].level == PROTO_UNIT_COMMUNE &&
+		    proto_units_district_of(units, units->a[i].code) == district)
+			return units->a[i].code;
+	return 0;
 }
 
 long long rt_json_int(const char *json, const char *from, const char *key)

@@ -11,6 +11,11 @@
 #include <stdint.h>
 #include <sqlite3.h>
 #include "maiam/proto.h"
+#include "report.h"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 typedef struct rt_db {
 	char *dir;
@@ -50,8 +55,16 @@ proto_id rt_void(rt_batch *b, proto_id target, int kind);
 void rt_flush(rt_batch *b, sqlite3 *db);
 void rt_batch_release(rt_batch *b);
 
+/* The options of a report: everything but kind, format and as_of (NULL:
+ * today) left at its default. */
+hub_report_opts rt_opts(int kind, int format, const char *as_of);
+/* Render o into *text (NUL-terminated, free()); hub_report_render's result.
+ * On failure *text is NULL and err says why. */
+int rt_render(rt_db *t, const hub_report_opts *o, char **text, char *err, size_t errlen);
 /* Render a report into a NUL-terminated malloc'd string (asserts success). */
 char *rt_report(rt_db *t, int kind, int format, const char *as_of, int by_commune);
+/* The first commune of district in the campaign's order (0: none). */
+int rt_commune_of(const rt_db *t, int district);
 /* The integer after "key": in json, starting the search at 'from' (or -1). */
 long long rt_json_int(const char *json, const char *from, const char *key);
 

@@ -158,33 +158,74 @@ static void generate(rt_db *t, world *w)
 	rt_batch_release(&b);
 }
 
+/* A number each district's line must show: its JSON member and where the
+ * test keeps what it worked out. */
+typedef struct member {
+	const char *key;
+	size_t at; /* offsetof(expect, ...) */
+} member;
+
+#define MEMBER(key, field) { key, offsetof(expect, field) }
+
+static const member progress_members[] = {
+	MEMBER("registered", registered), MEMBER("approved", approved),
+	MEMBER("started", started), MEMBER("completed", completed),
+	MEMBER("handed_over", handed), MEMBER("handed_over_on_time", on_time),
+};
+/* as of AS_OF; registration has no date: the same as of any day */
+static const member progress_asof_members[] = {
+	MEMBER("started", started_asof), MEMBER("handed_over", handed_asof),
+	MEMBER("registered", registered),
+};
+static const member funds_members[] = {
+	MEMBER("money_vnd", money), MEMBER("labour_days", labour), MEMBER("materials", mat_n),
+	MEMBER("material_value_vnd", mat_value), MEMBER("contributions", n_contrib),
+};
+
+static long long value_of(const expect *e, const member *m)
+{
+	return *(const long long *)(const void *)((const char *)e + m->at);
+}
+
+/* Every district's line in json shows the members as worked out. */
+static void check_districts(const world *w, const char *json, const member *members, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < w->nd; i++) {
+		char at[32];
+
+		snprintf(at, sizeof(at), "\"code\": %d,", w->d[i].code);
+		for (k = 0; k < n; k++)
+			if (rt_json_int(json, at, members[k].key) != value_of(&w->d[i], &members[k]))
+				fail_msg("district %d %s: %lld, want %lld", w->d[i].code, members[k].key,
+					 rt_json_int(json, at, members[k].key),
+					 value_of(&w->d[i], &members[k]));
+	}
+}
+
+/* The province's total of one member, as worked out. */
+static long long total_of(const world *w, const member *m)
+{
+	long long sum = 0;
+	size_t i;
+
+	for (i = 0; i < w->nd; i++)
+		sum += value_of(&w->d[i], m);
+	return sum;
+}
+
 static void check_progress(rt_db *t, world *w)
 {
 	char *json = rt_report(t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-09-30", 0);
 	char *asof = rt_report(t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, AS_OF, 0);
-	long long reg = 0, handed = 0;
-	size_t i;
 
-	for (i = 0; i < w->nd; i++) {
-		char at[32];
-		expect *e = &w->d[i];
-
-		snprintf(at, sizeof(at), "\"code\": %d,", e->code);
-		assert_int_equal(rt_json_int(json, at, "registered"), e->registered);
-		assert_int_equal(rt_json_int(json, at, "approved"), e->approved);
-		assert_int_equal(rt_json_int(json, at, "started"), e->started);
-		assert_int_equal(rt_json_int(json, at, "completed"), e->completed);
-		assert_int_equal(rt_json_int(json, at, "handed_over"), e->handed);
-		assert_int_equal(rt_json_int(json, at, "handed_over_on_time"), e->on_time);
-		assert_int_equal(rt_json_int(asof, at, "started"), e->started_asof);
-		assert_int_equal(rt_json_int(asof, at, "handed_over"), e->handed_asof);
-		/* registration has no date: the same as of any day */
-		assert_int_equal(rt_json_int(asof, at, "registered"), e->registered);
-		reg += e->registered;
-		handed += e->handed;
-	}
-	assert_int_equal(rt_json_int(json, "\"total\"", "registered"), reg);
-	assert_int_equal(rt_json_int(json, "\"total\"", "handed_over"), handed);
+	check_districts(w, json, progress_members, ARRAY_SIZE(progress_members));
+	check_districts(w, asof, progress_asof_members, ARRAY_SIZE(progress_asof_members));
+	assert_int_equal(rt_json_int(json, "\"total\"", "registered"),
+			 total_of(w, &progress_members[0]));
+	assert_int_equal(rt_json_int(json, "\"total\"", "handed_over"),
+			 total_of(w, &progress_members[4]));
 	assert_non_null(strstr(json, "\"as_of\": \"2023-09-30\""));
 	assert_non_null(strstr(json, "\"name\": \"Huyện Kế Sách\""));
 	free(json);
@@ -195,24 +236,17 @@ static void check_funds(rt_db *t, world *w)
 {
 	char *json = rt_report(t, HUB_REPORT_FUNDS, HUB_FMT_JSON, "2023-12-31", 0);
 	char *early = rt_report(t, HUB_REPORT_FUNDS, HUB_FMT_JSON, "2023-06-30", 0);
-	long long money = 0;
 	size_t i;
 
+	check_districts(w, json, funds_members, ARRAY_SIZE(funds_members));
+	/* before July only the district gifts of 15 June count */
 	for (i = 0; i < w->nd; i++) {
 		char at[32];
-		expect *e = &w->d[i];
 
-		snprintf(at, sizeof(at), "\"code\": %d,", e->code);
-		assert_int_equal(rt_json_int(json, at, "money_vnd"), e->money);
-		assert_int_equal(rt_json_int(json, at, "labour_days"), e->labour);
-		assert_int_equal(rt_json_int(json, at, "materials"), e->mat_n);
-		assert_int_equal(rt_json_int(json, at, "material_value_vnd"), e->mat_value);
-		assert_int_equal(rt_json_int(json, at, "contributions"), e->n_contrib);
-		/* before July only the district gifts of 15 June count */
+		snprintf(at, sizeof(at), "\"code\": %d,", w->d[i].code);
 		assert_int_equal(rt_json_int(early, at, "money_vnd"), 10000000);
-		money += e->money;
 	}
-	assert_int_equal(rt_json_int(json, "\"total\"", "money_vnd"), money);
+	assert_int_equal(rt_json_int(json, "\"total\"", "money_vnd"), total_of(w, &funds_members[0]));
 	assert_int_equal(rt_json_int(json, "\"unplaced\"", "contributions"), 0);
 	free(json);
 	free(early);
@@ -277,15 +311,34 @@ static void test_rebuild_matches_triggers(void **state)
 	rt_db_close(&b);
 }
 
-static int commune_in(const proto_campaign *c, int district)
+/* A number a report must show: the member key after the text at. */
+typedef struct shows {
+	const char *at, *key;
+	long long value;
+} shows;
+
+static void expect_shows(rt_db *t, int kind, const char *as_of, const shows *s, size_t n)
 {
+	char *json = rt_report(t, kind, HUB_FMT_JSON, as_of, 0);
 	size_t i;
-	for (i = 0; i < c->units.n; i++)
-		if (c->units.a[i].level == PROTO_UNIT_COMMUNE &&
-		    proto_units_district_of(&c->units, c->units.a[i].code) == district)
-			return c->units.a[i].code;
-	return 0;
+
+	for (i = 0; i < n; i++)
+		if (rt_json_int(json, s[i].at, s[i].key) != s[i].value)
+			fail_msg("as of %s, %s %s: %lld, want %lld", as_of, s[i].at, s[i].key,
+				 rt_json_int(json, s[i].at, s[i].key), s[i].value);
+	free(json);
 }
+
+/* The report of KIND as of the day shows each { at, key, value }. */
+#define EXPECT(t, kind, as_of, ...)                                                         \
+	do {                                                                                 \
+		const shows shows_[] = { __VA_ARGS__ };                                      \
+		expect_shows(t, kind, as_of, shows_, ARRAY_SIZE(shows_));                    \
+	} while (0)
+
+#define END_2023 "2023-12-31"
+#define D941 "\"code\": 941,"
+#define D943 "\"code\": 943,"
 
 /* Events that arrive before their household, a household that moves
  * commune, and a void that comes before the event it voids. */
@@ -294,13 +347,12 @@ static void test_arrival_order(void **state)
 	rt_db t;
 	rt_batch b, h;
 	proto_id hh = { 0x5555000000000001ull, 1 }, late_ms = { 0x6666000000000001ull, 99 };
-	int c941, c943;
-	char *json;
+	int c941 = 0, c943 = 0;
 
 	(void)state;
 	rt_db_open(&t);
-	c941 = commune_in(&t.campaign, 941);
-	c943 = commune_in(&t.campaign, 943);
+	c941 = rt_commune_of(&t, 941);
+	c943 = rt_commune_of(&t, 943);
 	assert_true(c941 && c943);
 	assert_int_equal(rt_report_migrate(&t), 0);
 	rt_batch_init(&b, 0x6666000000000001ull);
@@ -308,36 +360,21 @@ static void test_arrival_order(void **state)
 	rt_contribution(&b, &hh, 0, "donor", 7000000, 0, NULL, 0, "2023-08-01");
 	rt_void(&b, late_ms, PROTO_KIND_MILESTONE); /* voids an event not seen yet */
 	rt_flush(&b, t.db);
-	json = rt_report(&t, HUB_REPORT_FUNDS, HUB_FMT_JSON, "2023-12-31", 0);
-	assert_int_equal(rt_json_int(json, "\"unplaced\"", "money_vnd"), 7000000);
-	free(json);
-	json = rt_report(&t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-12-31", 0);
-	assert_int_equal(rt_json_int(json, "\"total\"", "handed_over"), 0); /* no household yet */
-	free(json);
+	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { "\"unplaced\"", "money_vnd", 7000000 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { "\"total\"", "handed_over", 0 }); /* no household yet */
 
 	rt_batch_init(&h, hh.origin);
 	assert_true(rt_household(&h, c941, "Lâm Thị Hoa", NULL, "approved").serial == 1);
 	rt_flush(&h, t.db);
-	json = rt_report(&t, HUB_REPORT_FUNDS, HUB_FMT_JSON, "2023-12-31", 0);
-	assert_int_equal(rt_json_int(json, "\"code\": 941,", "money_vnd"), 7000000);
-	assert_int_equal(rt_json_int(json, "\"unplaced\"", "money_vnd"), 0);
-	free(json);
-	json = rt_report(&t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-12-31", 0);
-	assert_int_equal(rt_json_int(json, "\"code\": 941,", "handed_over"), 1);
-	assert_int_equal(rt_json_int(json, "\"code\": 941,", "approved"), 1);
-	free(json);
+	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { D941, "money_vnd", 7000000 },
+	       { "\"unplaced\"", "money_vnd", 0 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { D941, "handed_over", 1 }, { D941, "approved", 1 });
 
 	/* moved to a commune of Kế Sách: its counts and money follow it */
 	rt_household_set_int(&h, hh, PROTO_HH_COMMUNE, c943, h.stamp);
 	rt_flush(&h, t.db);
-	json = rt_report(&t, HUB_REPORT_FUNDS, HUB_FMT_JSON, "2023-12-31", 0);
-	assert_int_equal(rt_json_int(json, "\"code\": 941,", "money_vnd"), 0);
-	assert_int_equal(rt_json_int(json, "\"code\": 943,", "money_vnd"), 7000000);
-	free(json);
-	json = rt_report(&t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-12-31", 0);
-	assert_int_equal(rt_json_int(json, "\"code\": 941,", "handed_over"), 0);
-	assert_int_equal(rt_json_int(json, "\"code\": 943,", "handed_over"), 1);
-	free(json);
+	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { D941, "money_vnd", 0 }, { D943, "money_vnd", 7000000 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { D941, "handed_over", 0 }, { D943, "handed_over", 1 });
 
 	/* the voided milestone arrives after its void: never counted */
 	{
@@ -349,17 +386,13 @@ static void test_arrival_order(void **state)
 		rt_flush(&v, t.db);
 		rt_batch_release(&v);
 	}
-	json = rt_report(&t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-07-15", 0);
-	assert_int_equal(rt_json_int(json, "\"code\": 943,", "started"), 0);
-	free(json);
+	EXPECT(&t, HUB_REPORT_PROGRESS, "2023-07-15", { D943, "started", 0 });
 
 	/* rejected: out of every count, its money stays with the commune */
 	rt_household_set(&h, hh, PROTO_HH_REVIEW_STATUS, "rejected", h.stamp - 1);
 	rt_flush(&h, t.db);
-	json = rt_report(&t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-12-31", 0);
-	assert_int_equal(rt_json_int(json, "\"total\"", "registered"), 0);
-	assert_int_equal(rt_json_int(json, "\"total\"", "handed_over"), 0);
-	free(json);
+	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { "\"total\"", "registered", 0 },
+	       { "\"total\"", "handed_over", 0 });
 	rt_batch_release(&h);
 	rt_batch_release(&b);
 	rt_db_close(&t);

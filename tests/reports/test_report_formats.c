@@ -24,14 +24,9 @@ static const char tricky[] = "Nguyễn \"Tư\", Văn\nÚt";
 static void small_world(rt_db *t, proto_id *hh0)
 {
 	rt_batch a, b;
-	int commune = 0;
-	size_t i;
+	int commune = rt_commune_of(t, 943);
 	proto_id h;
 
-	for (i = 0; i < t->campaign.units.n && !commune; i++)
-		if (t->campaign.units.a[i].level == PROTO_UNIT_COMMUNE &&
-		    proto_units_district_of(&t->campaign.units, t->campaign.units.a[i].code) == 943)
-			commune = t->campaign.units.a[i].code;
 	assert_int_equal(rt_report_migrate(t), 0);
 	rt_batch_init(&a, 0x0a0a0a0a0a0a0a0aull);
 	h = *hh0 = rt_household(&a, commune, tricky, "094000000001", "approved");
@@ -258,14 +253,14 @@ static void test_resolve_records_and_keeps(void **state)
 	free(json);
 
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "C-999", "lan", "x", NULL, 1, err,
-					      sizeof(err)), 1);
+					      sizeof(err)), HUB_REPORT_EREFUSED);
 	assert_non_null(strstr(err, "no reconcile item 'C-999'"));
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "N-094000000001", "lan", "x",
-					      "loser", 1, err, sizeof(err)), 1);
+					      "loser", 1, err, sizeof(err)), HUB_REPORT_EREFUSED);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, id, "lan", "giữ tên theo CCCD",
 					      "winner", 1700000000, err, sizeof(err)), 0);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, id, "lan", "again", NULL,
-					      1700000001, err, sizeof(err)), 1);
+					      1700000001, err, sizeof(err)), HUB_REPORT_EREFUSED);
 	assert_non_null(strstr(err, "already resolved by 'lan'"));
 
 	json = rt_report(&t, HUB_REPORT_RECONCILE, HUB_FMT_JSON, "2023-12-31", 0);
@@ -275,19 +270,13 @@ static void test_resolve_records_and_keeps(void **state)
 	assert_null(strstr(json, id)); /* resolved items are hidden by default */
 	free(json);
 	{
-		hub_report_opts o;
-		proto_buf out;
-		memset(&o, 0, sizeof(o));
-		o.kind = HUB_REPORT_RECONCILE;
-		o.format = HUB_FMT_JSON;
+		hub_report_opts o = rt_opts(HUB_REPORT_RECONCILE, HUB_FMT_JSON, "2023-12-31");
+
 		o.all = 1;
-		snprintf(o.as_of, sizeof(o.as_of), "2023-12-31");
-		proto_buf_init(&out, 1 << 20);
-		assert_int_equal(hub_report_render(t.db, &t.campaign, &o, &out, err, sizeof(err)), 0);
-		assert_int_equal(proto_buf_append_byte(&out, 0), 0);
-		assert_non_null(strstr((char *)out.data, "\"resolved_by\": \"lan\""));
-		assert_non_null(strstr((char *)out.data, "giữ tên theo CCCD"));
-		proto_buf_release(&out);
+		assert_int_equal(rt_render(&t, &o, &json, err, sizeof(err)), 0);
+		assert_non_null(strstr(json, "\"resolved_by\": \"lan\""));
+		assert_non_null(strstr(json, "giữ tên theo CCCD"));
+		free(json);
 	}
 	/* nothing deleted: the conflict row is still there, with both values */
 	assert_int_equal(sqlite3_prepare_v2(t.db, "SELECT count(*) FROM conflict", -1, &st, NULL),

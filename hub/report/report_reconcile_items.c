@@ -1,0 +1,316 @@
+/*
+ * report_reconcile_items.c - the five kinds of items in the queue of what
+ * needs a human: concurrent edits (both values), one national ID in several
+ * households, milestones out of order, completions and hand-overs after the
+ * deadline, and change-sets the hub rejected. For each kind: the rows that
+ * make its items, in the queue's order, and how a row becomes an item with
+ * a stable id (C-, N-, O-, L-, R- + its key) that "maiam-hub reconcile
+ * resolve ID" names.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "report_int.h"
+
+const char *const report_kind_names[NKINDS] = {
+	"conflict", "duplicate_national_id", "out_of_order", "late", "rejected_changeset",
+};
+const char *const report_kind_labels[NKINDS] = {
+	"Sửa đồng thời", "Trùng CCCD", "Mốc sai thứ tự", "Quá hạn", "Gói dữ liệu bị từ chối",
+};
+
+static void hh_id(char *out, size_t outlen, int64_t origin, int64_t serial)
+{
+	snprintf(out, outlen, "%016llx-%llu", (unsigned long long)proto_i2u(origin),
+		 (unsigned long long)proto_i2u(serial));
+}
+
+static const char *text_or(sqlite3_stmt *st, int col, const char *dflt)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	return s ? s : dflt;
+}
+
+static const char *unit_name(const proto_campaign *c, int code)
+{
+	const proto_unit *u = proto_units_find(&c->units, code);
+	return u ? u->name : "?";
+}
+
+/*
+ * The household of columns 0-3 (origin, serial, name, commune) that an item
+ * is about: id_prefix + its id as the item's id (unless NULL), and, with
+ * detail, "id name (commune)" as the subject and its id as "household".
+ */
+static int describe_household(rc_walk *w, sqlite3_stmt *row, const char *id_prefix,
+			      char hid[48])
+{
+	hh_id(hid, 48, sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
+	if (id_prefix)
+		snprintf(w->it.id, sizeof(w->it.id), "%s%s", id_prefix, hid);
+	if (!w->detail)
+		return 0;
+	if (proto_buf_appendf(&w->it.subject, "%s %s (%s)", hid, text_or(row, 2, "?"),
+			      unit_name(w->c, sqlite3_column_int(row, 3))) ||
+	    report_json_member(&w->it.extra, "household", hid))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
+/* Each row of st as one element of a JSON array in w->it.extra (whose "["
+ * the caller wrote), each through element; the array closed after them. */
+static int each_row(rc_walk *w, sqlite3_stmt *st,
+		    int (*element)(rc_walk *w, sqlite3_stmt *row, int first))
+{
+	int step, first = 1, rc = 0;
+
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = element(w, st, first);
+		first = 0;
+	}
+	sqlite3_reset(st);
+	if (rc || step != SQLITE_DONE || proto_buf_append_byte(&w->it.extra, ']'))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
+/* ---- conflicts: both values of a field two laptops edited at once ------- */
+
+static int describe_conflict(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
+{
+	const proto_field_desc *f =
+		proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)sqlite3_column_int(row, 5));
+	const char *field = f ? f->column : "?";
+	char hid[48];
+
+	(void)aux;
+	snprintf(w->it.id, sizeof(w->it.id), "C-%lld", (long long)sqlite3_column_int64(row, 4));
+	if (describe_household(w, row, NULL, hid))
+		return HUB_REPORT_EFAIL;
+	if (w->detail &&
+	    (proto_buf_appendf(&w->it.detail, "%s: giữ '%s', giá trị kia '%s'", field,
+			       text_or(row, 6, ""), text_or(row, 7, "")) ||
+	     report_json_member(&w->it.extra, "field", field) ||
+	     report_json_member(&w->it.extra, "winner", (const char *)sqlite3_column_text(row, 6)) ||
+	     report_json_member(&w->it.extra, "loser", (const char *)sqlite3_column_text(row, 7))))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
+/* ---- duplicates: one national ID in several households ------------------ */
+
+/* One household of a shared national ID: in the detail and the list. */
+static int duplicate_household(rc_walk *w, sqlite3_stmt *row, int first)
+{
+	char hid[48];
+
+	hh_id(hid, sizeof(hid), sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
+	if (proto_buf_appendf(&w->it.detail, " %s %s (%s);", hid, text_or(row, 2, "?"),
+			      unit_name(w->c, sqlite3_column_int(row, 3))) ||
+	    proto_buf_appendf(&w->it.extra, "%s\"%s\"", first ? "" : ", ", hid))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
+static int describe_duplicate(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *households)
+{
+	const char *nid = text_or(row, 0, "");
+
+	snprintf(w->it.id, sizeof(w->it.id), "N-%s", nid);
+	if (!w->detail)
+		return 0;
+	if (proto_buf_appendf(&w->it.subject, "CCCD %s", nid) ||
+	    proto_buf_appendf(&w->it.detail, "%lld hộ cùng số:",
+			      (long long)sqlite3_column_int64(row, 1)) ||
+	    report_json_member(&w->it.extra, "national_id", nid) ||
+	    proto_buf_append_str(&w->it.extra, ", \"households\": ["))
+		return HUB_REPORT_EFAIL;
+	sqlite3_bind_text(households, 1, nid, -1, SQLITE_TRANSIENT);
+	return each_row(w, households, duplicate_household);
+}
+
+/* ---- out of order: stages dated before earlier ones, or skipped --------- */
+
+/* Each pair of stages where the later one is dated before the earlier one. */
+static int order_pairs(rc_walk *w, const char *const d[9], int *first)
+{
+	int j, k;
+
+	if (proto_buf_append_str(&w->it.extra, ", \"pairs\": ["))
+		return HUB_REPORT_EFAIL;
+	for (j = 1; j <= 8; j++)
+		for (k = j + 1; k <= 8; k++) {
+			if (!d[j] || !d[k] || strcmp(d[k], d[j]) >= 0)
+				continue;
+			if (proto_buf_appendf(&w->it.detail, "%s%s %s trước %s %s", *first ? "" : "; ",
+					      proto_stages[k - 1], d[k], proto_stages[j - 1], d[j]) ||
+			    proto_buf_appendf(&w->it.extra, "%s[\"%s\", \"%s\"]", *first ? "" : ", ",
+					      proto_stages[k - 1], proto_stages[j - 1]))
+				return HUB_REPORT_EFAIL;
+			*first = 0;
+		}
+	return proto_buf_append_byte(&w->it.extra, ']') ? HUB_REPORT_EFAIL : 0;
+}
+
+/* The latest stage recorded while an earlier one never was: a human checks
+ * that one, so only it is named. */
+static int order_missing(rc_walk *w, const char *const d[9], int *first)
+{
+	int k, gap;
+
+	if (proto_buf_append_str(&w->it.extra, ", \"missing\": ["))
+		return HUB_REPORT_EFAIL;
+	for (k = 8; k >= 2 && !d[k]; k--)
+		;
+	for (gap = k - 1; gap >= 1 && d[gap]; gap--)
+		;
+	if (k >= 2 && gap >= 1) {
+		if (proto_buf_appendf(&w->it.detail, "%s%s %s khi chưa có %s", *first ? "" : "; ",
+				      proto_stages[k - 1], d[k], proto_stages[gap - 1]) ||
+		    proto_buf_appendf(&w->it.extra, "[\"%s\", \"%s\"]", proto_stages[k - 1],
+				      proto_stages[gap - 1]))
+			return HUB_REPORT_EFAIL;
+		*first = 0;
+	}
+	return proto_buf_append_byte(&w->it.extra, ']') ? HUB_REPORT_EFAIL : 0;
+}
+
+/* A reason given for a milestone recorded out of order on purpose. */
+static int forced_reason(rc_walk *w, sqlite3_stmt *forced, int first)
+{
+	if (proto_buf_appendf(&w->it.detail, "; %s được ghi ngoài thứ tự, lý do: %s",
+			      text_or(forced, 0, "?"), text_or(forced, 1, "")) ||
+	    proto_buf_append_str(&w->it.extra, first ? "{\"stage\": " : ", {\"stage\": ") ||
+	    hub_json_str(&w->it.extra, text_or(forced, 0, "?")) ||
+	    report_json_member(&w->it.extra, "reason", text_or(forced, 1, "")) ||
+	    proto_buf_append_byte(&w->it.extra, '}'))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
+/* The reasons given for the household's forced milestones. */
+static int order_forced(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *forced)
+{
+	if (proto_buf_append_str(&w->it.extra, ", \"forced\": ["))
+		return HUB_REPORT_EFAIL;
+	sqlite3_bind_int64(forced, 1, sqlite3_column_int64(row, 0));
+	sqlite3_bind_int64(forced, 2, sqlite3_column_int64(row, 1));
+	return each_row(w, forced, forced_reason);
+}
+
+static int describe_order(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *forced)
+{
+	const char *d[9] = { NULL };
+	char hid[48];
+	int k, first = 1;
+
+	if (describe_household(w, row, "O-", hid))
+		return HUB_REPORT_EFAIL;
+	if (!w->detail)
+		return 0;
+	for (k = 1; k <= 8; k++)
+		d[k] = (const char *)sqlite3_column_text(row, 3 + k);
+	if (order_pairs(w, d, &first) || order_missing(w, d, &first) ||
+	    order_forced(w, row, forced))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
+/* ---- late: completed or handed over after the deadline ------------------ */
+
+static void bind_late(rc_walk *w, sqlite3_stmt *st)
+{
+	sqlite3_bind_text(st, 1, w->c->deadline, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, w->as_of, -1, SQLITE_STATIC);
+}
+
+static int describe_late(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
+{
+	const char *done = (const char *)sqlite3_column_text(row, 10);
+	const char *handed = (const char *)sqlite3_column_text(row, 11);
+	char hid[48];
+
+	(void)aux;
+	if (describe_household(w, row, "L-", hid))
+		return HUB_REPORT_EFAIL;
+	if (w->detail &&
+	    (proto_buf_appendf(&w->it.detail, "hoàn thành %s, bàn giao %s; hạn %s",
+			       done ? done : "chưa", handed ? handed : "chưa", w->c->deadline) ||
+	     report_json_member(&w->it.extra, "completed", done) ||
+	     report_json_member(&w->it.extra, "handed_over", handed)))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
+/* ---- rejected change-sets (hub_rejection, the hub's own table) ---------- */
+
+/* Most recent first; the page's offset and length are SQL's, so a page
+ * reads its own rows (and the index of resolutions) only. */
+static void bind_rejected(rc_walk *w, sqlite3_stmt *st)
+{
+	sqlite3_bind_int64(st, 1, w->req.rejection_id);
+	sqlite3_bind_int(st, 2, w->req.all);
+	sqlite3_bind_int64(st, 3, w->req.limit);
+	sqlite3_bind_int64(st, 4, w->req.skip);
+	w->req.skip = 0; /* SQL passed over them */
+}
+
+static int describe_rejected(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
+{
+	unsigned long long origin = proto_i2u(sqlite3_column_int64(row, 3));
+	long long seq = (long long)sqlite3_column_int64(row, 4);
+
+	(void)aux;
+	snprintf(w->it.id, sizeof(w->it.id), "R-%lld", (long long)sqlite3_column_int64(row, 0));
+	if (w->detail &&
+	    (proto_buf_appendf(&w->it.subject, "%s %016llx #%lld", text_or(row, 2, "?"), origin,
+			       seq) ||
+	     proto_buf_appendf(&w->it.detail, "%s: %s", text_or(row, 5, "?"), text_or(row, 6, "")) ||
+	     proto_buf_appendf(&w->it.extra, ", \"received\": %lld",
+			       (long long)sqlite3_column_int64(row, 1)) ||
+	     report_json_member(&w->it.extra, "source", text_or(row, 2, "")) ||
+	     proto_buf_appendf(&w->it.extra, ", \"origin\": \"%016llx\", \"seq\": %lld", origin,
+			       seq) ||
+	     report_json_member(&w->it.extra, "code", text_or(row, 5, "")) ||
+	     report_json_member(&w->it.extra, "message", text_or(row, 6, ""))))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
+/* ---- the queue, in order ------------------------------------------------- */
+
+/* Household columns 0-3 (describe_household), then the stage dates d1-d8. */
+#define HH_COLS "r.id_origin, r.id_serial, h.name, h.commune, r.d1, r.d2, r.d3, r.d4, r.d5," \
+		" r.d6, r.d7, r.d8 FROM report_hh r LEFT JOIN household h ON" \
+		" h.id_origin = r.id_origin AND h.id_serial = r.id_serial"
+
+const rc_source rc_sources[NKINDS] = {
+	{ RK_CONFLICT,
+	  "SELECT c.id_origin, c.id_serial, h.name, h.commune, c.id, c.field, c.winner_value,"
+	  " c.loser_value FROM conflict c LEFT JOIN household h ON h.id_origin = c.id_origin"
+	  " AND h.id_serial = c.id_serial"
+	  " WHERE c.resolved_at IS NULL" /* else settled in the conflict table itself */
+	  " ORDER BY c.id",
+	  NULL, 0, NULL, describe_conflict },
+	{ RK_DUPLICATE,
+	  "SELECT national_id, n FROM report_nid WHERE n > 1 ORDER BY national_id",
+	  "SELECT id_origin, id_serial, name, commune FROM household WHERE national_id = ?"
+	  " ORDER BY id_origin, id_serial",
+	  0, NULL, describe_duplicate },
+	{ RK_ORDER,
+	  "SELECT " HH_COLS " WHERE r.disorder AND r.counted ORDER BY r.id_origin, r.id_serial",
+	  "SELECT stage, forced FROM milestone m WHERE household_origin = ? AND"
+	  " household_serial = ? AND forced IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE("m")
+	  "ORDER BY date",
+	  0, NULL, describe_order },
+	{ RK_LATE, /* two index ranges (d7, d8) instead of a scan of every household */
+	  "SELECT " HH_COLS " WHERE (r.id_origin, r.id_serial) IN"
+	  " (SELECT id_origin, id_serial FROM report_hh WHERE d8 > ?1 AND d8 <= ?2"
+	  "  UNION SELECT id_origin, id_serial FROM report_hh WHERE d7 > ?1 AND d7 <= ?2)"
+	  " AND r.counted ORDER BY r.id_origin, r.id_serial",
+	  NULL, 0, bind_late, describe_late },
+	{ RK_REJECTED,
+	  "SELECT id, received, source, origin, seq, code, message FROM hub_rejection r"
+	  " WHERE (?1 = 0 OR id = ?1) AND (?2 OR NOT EXISTS (SELECT 1 FROM report_resolution s"
+	  " WHERE s.item = 'R-' || r.id)) ORDER BY id DESC LIMIT ?3 OFFSET ?4",
+	  NULL, 1, bind_rejected, describe_rejected },
+};

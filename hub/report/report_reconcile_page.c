@@ -1,0 +1,265 @@
+/*
+ * report_reconcile_page.c - the reconcile report: how many items of each
+ * kind are open and resolved (rejected change-sets counted by SQL), and one
+ * page of the queue as a table, CSV, HTML or JSON; also the dashboard's
+ * short list of the newest rejections.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+#include "report_int.h"
+
+/* ---- counts ------------------------------------------------------------- */
+
+typedef struct counter {
+	int64_t *counts;
+	int64_t resolved;
+} counter;
+
+static rc_next count_item(void *arg, rc_item *it)
+{
+	counter *k = arg;
+
+	if (it->resolved)
+		k->resolved++;
+	else
+		k->counts[it->kind]++;
+	return RC_ON;
+}
+
+/* Rejected change-sets and how many of them are resolved, counted by SQL. */
+static int count_rejected(sqlite3 *db, int64_t *all, int64_t *resolved)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = HUB_REPORT_EFAIL;
+
+	*all = *resolved = 0;
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM hub_rejection), (SELECT"
+				   " count(DISTINCT item) FROM report_resolution WHERE item >= 'R-'"
+				   " AND item < 'R.')", -1, &st, NULL) != SQLITE_OK)
+		return rc_missing_table(db) ? 0 : HUB_REPORT_EFAIL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*all = sqlite3_column_int64(st, 0);
+		*resolved = sqlite3_column_int64(st, 1);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
+			    int64_t counts[NKINDS], int64_t *resolved, char *err, size_t errlen)
+{
+	counter k = { counts, 0 };
+	rc_request everything = { .skip = 0, .limit = -1, .all = 1 };
+	int64_t rejected, rejected_resolved;
+
+	memset(counts, 0, sizeof(int64_t) * NKINDS);
+	if (rc_walk_queue(db, c, as_of, 0, &everything, count_item, &k) ||
+	    count_rejected(db, &rejected, &rejected_resolved))
+		return report_db_error(db, "read the reconcile queue", err, errlen);
+	assert(rejected >= rejected_resolved);
+	counts[RK_REJECTED] = rejected - rejected_resolved;
+	*resolved = k.resolved + rejected_resolved;
+	return 0;
+}
+
+int hub_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
+			 int64_t counts[HUB_RECONCILE_NKINDS], int64_t *resolved, char *err,
+			 size_t errlen)
+{
+	return report_reconcile_counts(db, c, as_of, counts, resolved, err, errlen);
+}
+
+/* ---- a page -------------------------------------------------------------- */
+
+static const report_column item_cols[] = {
+	COL_ITEM_ID, COL_ITEM_KIND, COL_ITEM_SUBJECT, COL_ITEM_DETAIL, COL_ITEM_STATUS
+};
+
+/* Where the items of a page go: the JSON (json set) or the grid. */
+typedef struct sink {
+	report_grid *g;
+	proto_buf *json;
+	int64_t n;
+} sink;
+
+/* The buffer's bytes as a C string (the terminator kept out of its length). */
+static const char *cstr(proto_buf *b)
+{
+	if (proto_buf_append_byte(b, 0))
+		return NULL;
+	b->len--;
+	return (const char *)b->data;
+}
+
+static int item_json(proto_buf *json, int first, const rc_item *it, const char *subject,
+		     const char *detail, const char *extra)
+{
+	if (proto_buf_append_str(json, first ? "\n  {\"id\": " : ",\n  {\"id\": ") ||
+	    hub_json_str(json, it->id) ||
+	    proto_buf_appendf(json, ", \"kind\": \"%s\"", report_kind_names[it->kind]) ||
+	    report_json_member(json, "subject", subject) ||
+	    report_json_member(json, "detail", detail) ||
+	    proto_buf_appendf(json, ", \"resolved\": %s", it->resolved ? "true" : "false") ||
+	    (it->resolved && (report_json_member(json, "resolved_by", it->by) ||
+			      report_json_member(json, "note", it->note))) ||
+	    proto_buf_append_str(json, extra) || proto_buf_append_byte(json, '}'))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
+static int item_row(report_grid *g, const rc_item *it, const char *subject, const char *detail)
+{
+	char status[700];
+	size_t r;
+
+	if (it->resolved)
+		snprintf(status, sizeof(status), "đã xử lý (%s): %s", it->by, it->note);
+	else
+		snprintf(status, sizeof(status), "chờ xử lý");
+	if (report_grid_add(g, 0, &r) || report_grid_text(g, r, 0, it->id) ||
+	    report_grid_text(g, r, 1, report_kind_labels[it->kind]) ||
+	    report_grid_text(g, r, 2, subject) || report_grid_text(g, r, 3, detail) ||
+	    report_grid_text(g, r, 4, status))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
+static rc_next add_item(void *arg, rc_item *it)
+{
+	sink *s = arg;
+	const char *subject = cstr(&it->subject), *detail = cstr(&it->detail);
+	const char *extra = cstr(&it->extra);
+
+	if (!subject || !detail || !extra)
+		return RC_FAIL;
+	if (s->json ? item_json(s->json, s->n == 0, it, subject, detail, extra)
+		    : item_row(s->g, it, subject, detail))
+		return RC_FAIL;
+	s->n++;
+	return RC_ON;
+}
+
+/* The JSON after the items: the counts and where the page stands. */
+static int page_json_tail(proto_buf *out, const int64_t counts[NKINDS], int64_t open,
+			  int64_t resolved, int64_t page, int64_t limit, int64_t more)
+{
+	int k;
+
+	if (proto_buf_append_str(out, "],\n \"counts\": {"))
+		return HUB_REPORT_EFAIL;
+	for (k = 0; k < NKINDS; k++)
+		if (proto_buf_appendf(out, "%s\"%s\": %lld", k ? ", " : "", report_kind_names[k],
+				      (long long)counts[k]))
+			return HUB_REPORT_EFAIL;
+	if (proto_buf_appendf(out, "}, \"open\": %lld, \"resolved\": %lld, \"page\": %lld,"
+			      " \"limit\": %lld, \"more\": %lld}\n", (long long)open,
+			      (long long)resolved, (long long)page, (long long)limit, (long long)more))
+		return HUB_REPORT_EFAIL;
+	return 0;
+}
+
+/* The line under the title: open and resolved items, and where the page stands. */
+static void page_note(report_grid *g, const char *as_of, int64_t open, int64_t resolved,
+		      int64_t page, int64_t more)
+{
+	char left[160] = "", day[11];
+
+	if (more)
+		snprintf(left, sizeof(left), "; trang %lld, còn %lld mục nữa (--page %lld)",
+			 (long long)page, (long long)more, (long long)page + 1);
+	else if (page > 1)
+		snprintf(left, sizeof(left), "; trang %lld, trang cuối", (long long)page);
+	report_vn_date(as_of, day);
+	snprintf(g->note, sizeof(g->note), "%lld mục chờ xử lý, %lld mục đã xử lý; số liệu đến"
+		 " ngày %s%s", (long long)open, (long long)resolved, day, left);
+}
+
+int hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+		       proto_buf *out, int64_t *more_out, char *err, size_t errlen)
+{
+	report_grid g;
+	sink s = { .g = &g };
+	int rc = HUB_REPORT_EFAIL, k;
+	int64_t open = 0, resolved = 0, counts[NKINDS], total, more;
+	int64_t limit = o->limit > 0 ? o->limit : HUB_RECONCILE_PAGE;
+	int64_t page = o->page > 0 ? o->page : 1;
+	rc_request req = { .limit = limit, .all = o->all, .rejected = 1 };
+
+	report_grid_init(&g, "Các mục cần xử lý (đối soát)", item_cols, ARRAY_SIZE(item_cols));
+	if (page - 1 > INT64_MAX / limit) {
+		snprintf(err, errlen, "--page %lld is past any queue: ask for a smaller page",
+			 (long long)page);
+		goto out;
+	}
+	req.skip = (page - 1) * limit;
+	if (report_reconcile_counts(db, c, o->as_of, counts, &resolved, err, errlen))
+		goto out;
+	if (o->format == HUB_FMT_JSON) {
+		s.json = out;
+		if (proto_buf_append_str(out, "{\"as_of\": ") || hub_json_str(out, o->as_of) ||
+		    proto_buf_append_str(out, ", \"items\": ["))
+			goto too_large;
+	}
+	if (rc_walk_queue(db, c, o->as_of, 1, &req, add_item, &s)) {
+		report_db_error(db, "read the reconcile queue", err, errlen);
+		goto out;
+	}
+	for (k = 0; k < NKINDS; k++)
+		open += counts[k];
+	/* what matches the listing, less this page and the pages before it */
+	total = open + (o->all ? resolved : 0);
+	more = total - req.skip - s.n;
+	if (more < 0)
+		more = 0;
+	if (more_out)
+		*more_out = more;
+	if (o->format == HUB_FMT_JSON) {
+		if (page_json_tail(out, counts, open, resolved, page, limit, more))
+			goto too_large;
+	} else {
+		page_note(&g, o->as_of, open, resolved, page, more);
+		if (report_grid_render(&g, o->format, out))
+			goto too_large;
+	}
+	rc = 0;
+	goto out;
+too_large:
+	rc = report_too_large(err, errlen);
+out:
+	report_grid_release(&g);
+	return rc;
+}
+
+int report_reconcile_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+			    proto_buf *out, char *err, size_t errlen)
+{
+	return hub_reconcile_page(db, c, o, out, NULL, err, errlen);
+}
+
+/* ---- the dashboard's short list ----------------------------------------- */
+
+int hub_reconcile_recent(sqlite3 *db, int n, hub_rejection_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int step, rc = HUB_REPORT_EFAIL;
+
+	if (sqlite3_prepare_v2(db, "SELECT r.id, r.received, r.source, r.code, r.message"
+				   " FROM hub_rejection r WHERE NOT EXISTS (SELECT 1 FROM"
+				   " report_resolution s WHERE s.item = 'R-' || r.id)"
+				   " ORDER BY r.id DESC LIMIT ?", -1, &st, NULL) != SQLITE_OK)
+		return rc_missing_table(db) ? 0 : HUB_REPORT_EFAIL;
+	sqlite3_bind_int(st, 1, n);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (cb(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		       (const char *)sqlite3_column_text(st, 2),
+		       (const char *)sqlite3_column_text(st, 3),
+		       (const char *)sqlite3_column_text(st, 4)))
+			goto out;
+	if (step == SQLITE_DONE)
+		rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

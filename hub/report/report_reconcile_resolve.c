@@ -1,0 +1,146 @@
+/*
+ * report_reconcile_resolve.c - settling an item of the reconcile queue:
+ * find it (a rejection by its id, anything else by walking its kind),
+ * check it is open and that --keep fits it, and append who resolved it and
+ * how to report_resolution. Nothing is deleted or rewritten. Keeping a
+ * conflict's losing value is a new hub edit: report_conflict_loser gives
+ * cmd_report.c what to write.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "report_int.h"
+
+typedef struct finder {
+	const char *id;
+	int found, resolved;
+	char by[128];
+} finder;
+
+static rc_next find_item(void *arg, rc_item *it)
+{
+	finder *f = arg;
+
+	if (strcmp(it->id, f->id) != 0)
+		return RC_ON;
+	f->found = 1;
+	f->resolved = it->resolved;
+	snprintf(f->by, sizeof(f->by), "%s", it->by);
+	return RC_STOP;
+}
+
+/* The number after a two-byte prefix ("R-12", "C-3"), or -1 when it is not
+ * a positive number: an id no item has. */
+static long long item_number(const char *item)
+{
+	char *end;
+	long long n = strtoll(item + 2, &end, 10);
+
+	return *end || n <= 0 ? -1 : n;
+}
+
+/* Is item in the queue, open, and does keep fit it? 0 yes, else why not in err. */
+static int check_item(sqlite3 *db, const proto_campaign *c, const char *item, const char *keep,
+		      char *err, size_t errlen)
+{
+	finder f = { .id = item };
+	rc_request any = { .skip = 0, .limit = -1, .all = 1 };
+
+	if (strncmp(item, "R-", 2) == 0) {
+		/* a rejection is found by its id, not by walking them all */
+		any.rejection_id = item_number(item);
+		any.rejected = 1;
+	}
+	if (rc_walk_queue(db, c, "9999-12-31", 0, &any, find_item, &f) && !f.found)
+		return report_db_error(db, "read the reconcile queue", err, errlen);
+	if (!f.found) {
+		snprintf(err, errlen, "no reconcile item '%s': see 'maiam-hub report reconcile'", item);
+		return HUB_REPORT_EREFUSED;
+	}
+	if (f.resolved) {
+		snprintf(err, errlen, "item '%s' is already resolved by '%s': nothing recorded", item,
+			 f.by);
+		return HUB_REPORT_EREFUSED;
+	}
+	if (keep && strncmp(item, "C-", 2) != 0) {
+		snprintf(err, errlen, "--keep applies to conflicts (C-...) only, not '%s'", item);
+		return HUB_REPORT_EREFUSED;
+	}
+	return 0;
+}
+
+/* Append the resolution (at now, seconds since 1970, written as UTC). */
+static int insert_resolution(sqlite3 *db, const char *item, const char *by, const char *note,
+			     const char *keep, int64_t now)
+{
+	sqlite3_stmt *st = NULL;
+	time_t t = (time_t)now;
+	struct tm tm;
+	char when[32];
+	int rc = HUB_REPORT_EFAIL;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (sqlite3_prepare_v2(db, "INSERT INTO report_resolution(item, resolved_at, resolved_by,"
+				   " note, keep) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return HUB_REPORT_EFAIL;
+	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, when, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, by, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, note, -1, SQLITE_STATIC);
+	if (keep)
+		sqlite3_bind_text(st, 5, keep, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item, const char *by,
+			 const char *note, const char *keep, int64_t now, char *err, size_t errlen)
+{
+	int rc;
+
+	assert(item && by && note);
+	rc = check_item(db, c, item, keep, err, errlen);
+	if (rc || now < 0)
+		return rc; /* refused, failed, or only checking */
+	if (insert_resolution(db, item, by, note, keep, now))
+		return report_db_error(db, "record the resolution", err, errlen);
+	return 0;
+}
+
+int report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *field, int *type,
+			  int64_t *ival, char *text, size_t textlen)
+{
+	sqlite3_stmt *st = NULL;
+	const char *s;
+	long long id = strncmp(item, "C-", 2) == 0 ? item_number(item) : -1;
+	int rc = HUB_REPORT_EFAIL;
+
+	if (id < 0)
+		return HUB_REPORT_EREFUSED;
+	if (sqlite3_prepare_v2(db, "SELECT id_origin, id_serial, field, loser_value FROM conflict"
+				   " WHERE id = ? AND kind = 1", -1, &st, NULL) != SQLITE_OK)
+		return HUB_REPORT_EFAIL;
+	sqlite3_bind_int64(st, 1, id);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		hh->origin = proto_i2u(sqlite3_column_int64(st, 0));
+		hh->serial = proto_i2u(sqlite3_column_int64(st, 1));
+		*field = sqlite3_column_int(st, 2);
+		*type = sqlite3_column_type(st, 3);
+		*ival = sqlite3_column_int64(st, 3);
+		s = (const char *)sqlite3_column_text(st, 3);
+		snprintf(text, textlen, "%s", s ? s : "");
+		rc = 0;
+		break;
+	case SQLITE_DONE:
+		rc = HUB_REPORT_EREFUSED;
+		break;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
