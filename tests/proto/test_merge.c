@@ -17,7 +17,7 @@
 #include "maiam/changeset.h"
 #include "maiam/merge.h"
 #include "maiam/schema.h"
-#include "testutil.h"
+#include "protofix.h"
 
 #define ORIGIN_A UINT64_C(0xa1a1a1a1a1a1a1a1) /* top bit set: negative in SQLite */
 #define ORIGIN_B UINT64_C(0x00000000000000b2)
@@ -25,47 +25,6 @@
 
 static const proto_id H1 = { ORIGIN_A, 1 };
 static const proto_id H2 = { ORIGIN_B, 1 };
-
-struct fixture {
-	char *dir;
-	int ndb;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return -1;
-	f->dir = test_mkdtemp();
-	if (!f->dir) {
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
-
-/* A fresh store in the fixture's directory. */
-static sqlite3 *fresh_db(struct fixture *f)
-{
-	char path[4200];
-	sqlite3 *db = NULL;
-
-	snprintf(path, sizeof(path), "%s/store%d.db", f->dir, f->ndb++);
-	assert_int_equal(proto_db_open(path, &db), PROTO_OK);
-	return db;
-}
 
 static void cs_start(proto_changeset *cs, uint64_t origin)
 {
@@ -107,18 +66,6 @@ static proto_merge_stats merge_ok(sqlite3 *db, const proto_changeset *cs)
 
 	assert_int_equal(proto_merge(db, cs, &st), PROTO_OK);
 	return st;
-}
-
-static long long query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 static void assert_query_text(sqlite3 *db, const char *sql, const char *want)
@@ -190,7 +137,7 @@ static void lww_orders_by_stamp_and_stale_loses(void **state)
 {
 	proto_changeset c1, c2, c3;
 	proto_merge_stats st;
-	sqlite3 *db1 = fresh_db(*state), *db2 = fresh_db(*state);
+	sqlite3 *db1 = protofix_db(*state), *db2 = protofix_db(*state);
 	char *d1, *d2;
 
 	cs_start(&c1, ORIGIN_A);
@@ -215,8 +162,8 @@ static void lww_orders_by_stamp_and_stale_loses(void **state)
 	assert_int_equal(st.stale, 1);
 	assert_int_equal(st.conflicts, 0);
 	assert_query_text(db1, "SELECT name FROM household", "Nguyễn Văn Bình");
-	assert_int_equal(query_int(db1, "SELECT stamp FROM household_stamp WHERE field = 2"), 200);
-	assert_int_equal(query_int(db1, "SELECT members FROM household"), 4);
+	assert_int_equal(protofix_query_int(db1, "SELECT stamp FROM household_stamp WHERE field = 2"), 200);
+	assert_int_equal(protofix_query_int(db1, "SELECT members FROM household"), 4);
 
 	/* newest first: the older name is stale and must not overwrite */
 	st = merge_ok(db2, &c2);
@@ -253,7 +200,7 @@ static void tie_on_stamp_is_broken_by_writer(void **state)
 	text(&hi, PROTO_HH_PHONE, 0, "0901000002");
 
 	for (int order = 0; order < 2; order++) {
-		sqlite3 *db = fresh_db(*state);
+		sqlite3 *db = protofix_db(*state);
 		proto_merge_stats st = { 0 };
 
 		assert_int_equal(proto_merge(db, order ? &hi : &lo, &st), PROTO_OK);
@@ -262,9 +209,9 @@ static void tie_on_stamp_is_broken_by_writer(void **state)
 		assert_int_equal(st.stale, order ? 1 : 0);
 		assert_int_equal(st.conflicts, 1);
 		assert_query_text(db, "SELECT phone FROM household", "0901000002");
-		assert_true(proto_i2u(query_int(db, "SELECT writer FROM household_stamp")) == high);
-		assert_true(proto_i2u(query_int(db, "SELECT winner_writer FROM conflict")) == high);
-		assert_true(proto_i2u(query_int(db, "SELECT loser_writer FROM conflict")) == low);
+		assert_true(proto_i2u(protofix_query_int(db, "SELECT writer FROM household_stamp")) == high);
+		assert_true(proto_i2u(protofix_query_int(db, "SELECT winner_writer FROM conflict")) == high);
+		assert_true(proto_i2u(protofix_query_int(db, "SELECT loser_writer FROM conflict")) == low);
 		sqlite3_close(db);
 	}
 	proto_changeset_release(&lo);
@@ -273,7 +220,7 @@ static void tie_on_stamp_is_broken_by_writer(void **state)
 
 static void concurrent_edit_keeps_both_values(void **state)
 {
-	sqlite3 *db = fresh_db(*state);
+	sqlite3 *db = protofix_db(*state);
 	proto_changeset c0, ca, cb;
 	proto_merge_stats st;
 
@@ -297,17 +244,17 @@ static void concurrent_edit_keeps_both_values(void **state)
 	assert_int_equal(st.stale, 1);
 	assert_int_equal(st.conflicts, 1);
 	assert_query_text(db, "SELECT phone FROM household", "0902");
-	assert_int_equal(query_int(db, "SELECT members FROM household"), 5);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM conflict"), 1);
-	assert_int_equal(query_int(db, "SELECT field FROM conflict"), PROTO_HH_PHONE);
-	assert_int_equal(query_int(db, "SELECT kind FROM conflict"), PROTO_KIND_HOUSEHOLD);
-	assert_int_equal(query_int(db, "SELECT winner_stamp FROM conflict"), 300);
-	assert_true(proto_i2u(query_int(db, "SELECT winner_writer FROM conflict")) == ORIGIN_A);
+	assert_int_equal(protofix_query_int(db, "SELECT members FROM household"), 5);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM conflict"), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT field FROM conflict"), PROTO_HH_PHONE);
+	assert_int_equal(protofix_query_int(db, "SELECT kind FROM conflict"), PROTO_KIND_HOUSEHOLD);
+	assert_int_equal(protofix_query_int(db, "SELECT winner_stamp FROM conflict"), 300);
+	assert_true(proto_i2u(protofix_query_int(db, "SELECT winner_writer FROM conflict")) == ORIGIN_A);
 	assert_query_text(db, "SELECT winner_value FROM conflict", "0902");
-	assert_int_equal(query_int(db, "SELECT loser_stamp FROM conflict"), 200);
-	assert_int_equal(query_int(db, "SELECT loser_writer FROM conflict"), ORIGIN_B);
+	assert_int_equal(protofix_query_int(db, "SELECT loser_stamp FROM conflict"), 200);
+	assert_int_equal(protofix_query_int(db, "SELECT loser_writer FROM conflict"), ORIGIN_B);
 	assert_query_text(db, "SELECT loser_value FROM conflict", "0903");
-	assert_int_equal(query_int(db, "SELECT resolved_at IS NULL FROM conflict"), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT resolved_at IS NULL FROM conflict"), 1);
 
 	/* re-applying either side records nothing new */
 	st = merge_ok(db, &cb);
@@ -317,7 +264,7 @@ static void concurrent_edit_keeps_both_values(void **state)
 	assert_int_equal(st.conflicts, 0);
 	st = merge_ok(db, &ca);
 	assert_int_equal(st.already, 1);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM conflict"), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM conflict"), 1);
 
 	proto_changeset_release(&c0);
 	proto_changeset_release(&ca);
@@ -354,7 +301,7 @@ static void build_everything(proto_changeset *cs)
 
 static void reapply_changes_nothing(void **state)
 {
-	sqlite3 *db = fresh_db(*state);
+	sqlite3 *db = protofix_db(*state);
 	proto_changeset cs;
 	proto_merge_stats st;
 	char *before, *after;
@@ -362,14 +309,14 @@ static void reapply_changes_nothing(void **state)
 	build_everything(&cs);
 	st = merge_ok(db, &cs);
 	assert_int_equal(st.applied, 7 + 3);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM milestone"), 1);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM contribution"), 1);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM void_event"), 1);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM household_stamp"), 7);
-	assert_int_equal(query_int(db, "SELECT household_origin IS NULL FROM contribution"), 1);
-	assert_true(proto_i2u(query_int(db, "SELECT household_origin FROM milestone")) == ORIGIN_A);
-	assert_int_equal(query_int(db, "SELECT target_serial FROM void_event"), 3);
-	assert_int_equal(query_int(db, "SELECT typeof(national_id) = 'text' FROM household"), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM milestone"), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM contribution"), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM void_event"), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM household_stamp"), 7);
+	assert_int_equal(protofix_query_int(db, "SELECT household_origin IS NULL FROM contribution"), 1);
+	assert_true(proto_i2u(protofix_query_int(db, "SELECT household_origin FROM milestone")) == ORIGIN_A);
+	assert_int_equal(protofix_query_int(db, "SELECT target_serial FROM void_event"), 3);
+	assert_int_equal(protofix_query_int(db, "SELECT typeof(national_id) = 'text' FROM household"), 1);
 	before = dump(db, 1);
 
 	for (int round = 0; round < 2; round++) {
@@ -389,7 +336,7 @@ static void reapply_changes_nothing(void **state)
 
 static void events_are_inserted_once_and_never_rewritten(void **state)
 {
-	sqlite3 *db = fresh_db(*state);
+	sqlite3 *db = protofix_db(*state);
 	proto_id m1 = { ORIGIN_B, 7 }, m2 = { ORIGIN_B, 8 };
 	proto_changeset c1, c2, forged, restamped, hh1, hh_forged;
 	proto_merge_stats st = { 0 };
@@ -417,7 +364,7 @@ static void events_are_inserted_once_and_never_rewritten(void **state)
 	st = merge_ok(db, &c2);
 	assert_int_equal(st.applied, 1);
 	assert_int_equal(st.already, 1);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM milestone"), 2);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM milestone"), 2);
 	merge_ok(db, &hh1);
 
 	before = dump(db, 1);
@@ -443,7 +390,7 @@ static void events_are_inserted_once_and_never_rewritten(void **state)
 
 static void failure_rolls_back_the_whole_changeset(void **state)
 {
-	sqlite3 *db = fresh_db(*state);
+	sqlite3 *db = protofix_db(*state);
 	proto_id m1 = { ORIGIN_C, 1 }, m2 = { ORIGIN_C, 2 }, h3 = { ORIGIN_C, 3 };
 	proto_changeset first, bad, broken;
 	proto_merge_stats st = { 0 };
@@ -500,7 +447,7 @@ static void failure_rolls_back_the_whole_changeset(void **state)
 	assert_int_equal(proto_merge(db, &bad, NULL), PROTO_EVALUE);
 	assert_int_equal(sqlite3_get_autocommit(db), 0);
 	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM ledger"), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM ledger"), 1);
 	after = dump(db, 1);
 	assert_string_equal(before, after);
 	free(after);
@@ -508,7 +455,7 @@ static void failure_rolls_back_the_whole_changeset(void **state)
 	/* and a merge the caller rolls back leaves nothing either */
 	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(proto_merge(db, &broken, NULL), PROTO_OK);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM milestone"), 2);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM milestone"), 2);
 	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
 	after = dump(db, 1);
 	assert_string_equal(before, after);
@@ -636,7 +583,7 @@ static void one_record_rule_for_builder_codec_and_merge(void **state)
 	proto_id h3 = { ORIGIN_C, 3 }, m3 = { ORIGIN_C, 4 };
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		sqlite3 *db = fresh_db(*state);
+		sqlite3 *db = protofix_db(*state);
 		proto_changeset cs, copy;
 		proto_record saved[2];
 		proto_field saved_fields[2][3];
@@ -794,7 +741,7 @@ static void every_order_converges(void **state)
 
 	build_convergence_sets(cs);
 	do {
-		sqlite3 *db = fresh_db(*state);
+		sqlite3 *db = protofix_db(*state);
 		char *d;
 
 		/* speed only: durability is not what this test is about */
@@ -823,17 +770,17 @@ static void every_order_converges(void **state)
 		assert_true(conflict_holds(db, H2, PROTO_HH_PHONE, 260, "0911", 0)); /* B1 */
 		assert_true(conflict_holds(db, H2, PROTO_HH_PHONE, 260, "0922", 0)); /* C1 */
 		/* the winners */
-		assert_int_equal(query_int(db, "SELECT members FROM household WHERE id_serial = 1"
+		assert_int_equal(protofix_query_int(db, "SELECT members FROM household WHERE id_serial = 1"
 					       " AND id_origin < 0"), 7);
 		assert_query_text(db, "SELECT phone FROM household WHERE id_origin = 178", "0922");
 		assert_query_text(db, "SELECT name FROM household WHERE id_origin < 0",
 				  "Nguyễn Văn Ân");
 		assert_query_text(db, "SELECT note FROM household WHERE id_origin < 0", "nhà dột");
-		assert_int_equal(query_int(db, "SELECT count(*) FROM milestone"), 2);
-		assert_int_equal(query_int(db, "SELECT count(*) FROM void_event"), 1);
+		assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM milestone"), 2);
+		assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM void_event"), 1);
 		/* C1 renamed H1 on purpose (A1 is its base): A1's name is history
 		 * to C1 whichever arrives first, never a conflict. */
-		assert_int_equal(query_int(db, "SELECT count(*) FROM conflict WHERE field = 2"), 0);
+		assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM conflict WHERE field = 2"), 0);
 		sqlite3_close(db);
 		norders++;
 	} while (next_permutation(order, NSETS));
@@ -854,7 +801,7 @@ static void merger_reused_matches_merge(void **state)
 	proto_changeset cs[NSETS], forged;
 	proto_merge_stats st = { 0 };
 	proto_merger *m = NULL;
-	sqlite3 *one = fresh_db(*state), *each = fresh_db(*state);
+	sqlite3 *one = protofix_db(*state), *each = protofix_db(*state);
 	char *a, *b;
 
 	build_convergence_sets(cs);
@@ -894,18 +841,15 @@ static void merger_reused_matches_merge(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(lww_orders_by_stamp_and_stale_loses, setup, teardown),
-		cmocka_unit_test_setup_teardown(tie_on_stamp_is_broken_by_writer, setup, teardown),
-		cmocka_unit_test_setup_teardown(concurrent_edit_keeps_both_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(reapply_changes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(events_are_inserted_once_and_never_rewritten, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(failure_rolls_back_the_whole_changeset, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(one_record_rule_for_builder_codec_and_merge, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(every_order_converges, setup, teardown),
-		cmocka_unit_test_setup_teardown(merger_reused_matches_merge, setup, teardown),
+		PROTOFIX_TEST(lww_orders_by_stamp_and_stale_loses),
+		PROTOFIX_TEST(tie_on_stamp_is_broken_by_writer),
+		PROTOFIX_TEST(concurrent_edit_keeps_both_values),
+		PROTOFIX_TEST(reapply_changes_nothing),
+		PROTOFIX_TEST(events_are_inserted_once_and_never_rewritten),
+		PROTOFIX_TEST(failure_rolls_back_the_whole_changeset),
+		PROTOFIX_TEST(one_record_rule_for_builder_codec_and_merge),
+		PROTOFIX_TEST(every_order_converges),
+		PROTOFIX_TEST(merger_reused_matches_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
