@@ -36,6 +36,13 @@ static void rec(proto_changeset *cs, proto_kind kind, proto_id id, uint64_t stam
 	assert_int_equal(proto_changeset_begin(cs, kind, id, stamp, writer), PROTO_OK);
 }
 
+/* A change-set of origin that opens a household record written by origin. */
+static void hh_start(proto_changeset *cs, uint64_t origin, proto_id id, uint64_t stamp)
+{
+	cs_start(cs, origin);
+	rec(cs, PROTO_KIND_HOUSEHOLD, id, stamp, origin);
+}
+
 static void text(proto_changeset *cs, uint8_t field, uint64_t base, const char *s)
 {
 	assert_int_equal(proto_changeset_add_text(cs, field, base, s, strlen(s)), PROTO_OK);
@@ -140,16 +147,13 @@ static void lww_orders_by_stamp_and_stale_loses(void **state)
 	sqlite3 *db1 = protofix_db(*state), *db2 = protofix_db(*state);
 	char *d1, *d2;
 
-	cs_start(&c1, ORIGIN_A);
-	rec(&c1, PROTO_KIND_HOUSEHOLD, H1, 100, ORIGIN_A);
+	hh_start(&c1, ORIGIN_A, H1, 100);
 	text(&c1, PROTO_HH_NAME, 0, "Nguyễn Văn An");
 	integer(&c1, PROTO_HH_MEMBERS, 0, 4);
-	cs_start(&c2, ORIGIN_A);
-	rec(&c2, PROTO_KIND_HOUSEHOLD, H1, 200, ORIGIN_A);
+	hh_start(&c2, ORIGIN_A, H1, 200);
 	text(&c2, PROTO_HH_NAME, 100, "Nguyễn Văn Bình");
 	/* an older change with the same value: stale, and no conflict */
-	cs_start(&c3, ORIGIN_B);
-	rec(&c3, PROTO_KIND_HOUSEHOLD, H1, 150, ORIGIN_B);
+	hh_start(&c3, ORIGIN_B, H1, 150);
 	text(&c3, PROTO_HH_NAME, 100, "Nguyễn Văn Bình");
 
 	st = merge_ok(db1, &c1);
@@ -192,11 +196,9 @@ static void tie_on_stamp_is_broken_by_writer(void **state)
 	const uint64_t low = 0x10, high = UINT64_C(0x8000000000000001);
 	proto_changeset lo, hi;
 
-	cs_start(&lo, low);
-	rec(&lo, PROTO_KIND_HOUSEHOLD, H1, 500, low);
+	hh_start(&lo, low, H1, 500);
 	text(&lo, PROTO_HH_PHONE, 0, "0901000001");
-	cs_start(&hi, high);
-	rec(&hi, PROTO_KIND_HOUSEHOLD, H1, 500, high);
+	hh_start(&hi, high, H1, 500);
 	text(&hi, PROTO_HH_PHONE, 0, "0901000002");
 
 	for (int order = 0; order < 2; order++) {
@@ -224,16 +226,13 @@ static void concurrent_edit_keeps_both_values(void **state)
 	proto_changeset c0, ca, cb;
 	proto_merge_stats st;
 
-	cs_start(&c0, ORIGIN_A);
-	rec(&c0, PROTO_KIND_HOUSEHOLD, H1, 100, ORIGIN_A);
+	hh_start(&c0, ORIGIN_A, H1, 100);
 	integer(&c0, PROTO_HH_MEMBERS, 0, 4);
 	text(&c0, PROTO_HH_PHONE, 0, "0901");
 	/* A and B both start from stamp 100 and change the phone differently */
-	cs_start(&ca, ORIGIN_A);
-	rec(&ca, PROTO_KIND_HOUSEHOLD, H1, 300, ORIGIN_A);
+	hh_start(&ca, ORIGIN_A, H1, 300);
 	text(&ca, PROTO_HH_PHONE, 100, "0902");
-	cs_start(&cb, ORIGIN_B);
-	rec(&cb, PROTO_KIND_HOUSEHOLD, H1, 200, ORIGIN_B);
+	hh_start(&cb, ORIGIN_B, H1, 200);
 	integer(&cb, PROTO_HH_MEMBERS, 100, 5); /* based on what is stored: no conflict */
 	text(&cb, PROTO_HH_PHONE, 100, "0903");
 
@@ -277,8 +276,7 @@ static void build_everything(proto_changeset *cs)
 {
 	proto_id m1 = { ORIGIN_A, 2 }, ct1 = { ORIGIN_A, 3 }, v1 = { ORIGIN_A, 4 };
 
-	cs_start(cs, ORIGIN_A);
-	rec(cs, PROTO_KIND_HOUSEHOLD, H1, 1000, ORIGIN_A);
+	hh_start(cs, ORIGIN_A, H1, 1000);
 	text(cs, PROTO_HH_REF, 0, "ST-0001");
 	text(cs, PROTO_HH_NAME, 0, "Thạch Thị Sa Rết");
 	text(cs, PROTO_HH_NATIONAL_ID, 0, "094123456789");
@@ -351,12 +349,10 @@ static void events_are_inserted_once_and_never_rewritten(void **state)
 	milestone(&forged, m1, 50, ORIGIN_B, H1, "handed_over");
 	cs_start(&restamped, ORIGIN_B);
 	milestone(&restamped, m1, 51, ORIGIN_B, H1, "started");
-	cs_start(&hh1, ORIGIN_A);
-	rec(&hh1, PROTO_KIND_HOUSEHOLD, H1, 40, ORIGIN_A);
+	hh_start(&hh1, ORIGIN_A, H1, 40);
 	text(&hh1, PROTO_HH_NAME, 0, "Lâm Văn Út");
 	/* the same (stamp, writer) cannot name two values of one field */
-	cs_start(&hh_forged, ORIGIN_A);
-	rec(&hh_forged, PROTO_KIND_HOUSEHOLD, H1, 40, ORIGIN_A);
+	hh_start(&hh_forged, ORIGIN_A, H1, 40);
 	text(&hh_forged, PROTO_HH_NAME, 0, "Lâm Văn Sáu");
 
 	st = merge_ok(db, &c1);
@@ -404,8 +400,7 @@ static void failure_rolls_back_the_whole_changeset(void **state)
 	before = dump(db, 1);
 
 	/* good records first, then one that contradicts the store */
-	cs_start(&bad, ORIGIN_C);
-	rec(&bad, PROTO_KIND_HOUSEHOLD, h3, 20, ORIGIN_C);
+	hh_start(&bad, ORIGIN_C, h3, 20);
 	text(&bad, PROTO_HH_NAME, 0, "Danh Hùng");
 	rec(&bad, PROTO_KIND_HOUSEHOLD, H1, 21, ORIGIN_C);
 	text(&bad, PROTO_HH_NAME, 0, "Danh Thị Lan");
@@ -418,8 +413,7 @@ static void failure_rolls_back_the_whole_changeset(void **state)
 	assert_int_equal(st.applied, 0);
 
 	/* a record that breaks the rules is refused before anything is written */
-	cs_start(&broken, ORIGIN_C);
-	rec(&broken, PROTO_KIND_HOUSEHOLD, h3, 30, ORIGIN_C);
+	hh_start(&broken, ORIGIN_C, h3, 30);
 	text(&broken, PROTO_HH_NAME, 0, "Danh Hùng");
 	milestone(&broken, m2, 31, ORIGIN_C, h3, "surveyed");
 	broken.records[1].fields[2].field = 40; /* unknown milestone field */
@@ -590,8 +584,7 @@ static void one_record_rule_for_builder_codec_and_merge(void **state)
 		proto_buf body;
 		char *before, *after;
 
-		cs_start(&cs, ORIGIN_C);
-		rec(&cs, PROTO_KIND_HOUSEHOLD, h3, 30, ORIGIN_C);
+		hh_start(&cs, ORIGIN_C, h3, 30);
 		text(&cs, PROTO_HH_NAME, 10, "Danh Hùng");
 		milestone(&cs, m3, 31, ORIGIN_C, h3, "surveyed");
 		/* the forgeries point at static bytes: put the owned ones back before release */
@@ -669,14 +662,12 @@ static int conflict_holds(sqlite3 *db, proto_id hh, int field, uint64_t stamp, c
 static void build_convergence_sets(proto_changeset *cs)
 {
 	/* A1: creates H1; A2: members 5 and note, based on A1 */
-	cs_start(&cs[0], ORIGIN_A);
-	rec(&cs[0], PROTO_KIND_HOUSEHOLD, H1, 100, ORIGIN_A);
+	hh_start(&cs[0], ORIGIN_A, H1, 100);
 	text(&cs[0], PROTO_HH_NAME, 0, "Nguyễn Văn An");
 	integer(&cs[0], PROTO_HH_COMMUNE, 0, 31510);
 	integer(&cs[0], PROTO_HH_MEMBERS, 0, 4);
 	milestone(&cs[0], (proto_id){ ORIGIN_A, 2 }, 101, ORIGIN_A, H1, "surveyed");
-	cs_start(&cs[1], ORIGIN_A);
-	rec(&cs[1], PROTO_KIND_HOUSEHOLD, H1, 300, ORIGIN_A);
+	hh_start(&cs[1], ORIGIN_A, H1, 300);
 	integer(&cs[1], PROTO_HH_MEMBERS, 100, 5);
 	text(&cs[1], PROTO_HH_NOTE, 0, "nhà dột");
 	rec(&cs[1], PROTO_KIND_CONTRIBUTION, (proto_id){ ORIGIN_A, 3 }, 301, ORIGIN_A);
@@ -685,22 +676,19 @@ static void build_convergence_sets(proto_changeset *cs)
 	text(&cs[1], PROTO_CT_SOURCE, 0, "donor");
 	integer(&cs[1], PROTO_CT_LABOUR, 0, 12);
 	/* B1 saw A1: members 6, concurrent with A2; creates H2; phone tie */
-	cs_start(&cs[2], ORIGIN_B);
-	rec(&cs[2], PROTO_KIND_HOUSEHOLD, H1, 250, ORIGIN_B);
+	hh_start(&cs[2], ORIGIN_B, H1, 250);
 	integer(&cs[2], PROTO_HH_MEMBERS, 100, 6);
 	rec(&cs[2], PROTO_KIND_HOUSEHOLD, H2, 260, ORIGIN_B);
 	text(&cs[2], PROTO_HH_NAME, 0, "Trần Thị Bình");
 	text(&cs[2], PROTO_HH_PHONE, 0, "0911");
 	milestone(&cs[2], (proto_id){ ORIGIN_B, 2 }, 270, ORIGIN_B, H1, "approved");
 	/* C1 saw A1: renames H1; sets H2's phone at B's very stamp */
-	cs_start(&cs[3], ORIGIN_C);
-	rec(&cs[3], PROTO_KIND_HOUSEHOLD, H1, 280, ORIGIN_C);
+	hh_start(&cs[3], ORIGIN_C, H1, 280);
 	text(&cs[3], PROTO_HH_NAME, 100, "Nguyễn Văn Ân");
 	rec(&cs[3], PROTO_KIND_HOUSEHOLD, H2, 260, ORIGIN_C);
 	text(&cs[3], PROTO_HH_PHONE, 0, "0922");
 	/* C2 saw B1: members 7 based on B's, still concurrent with A2; voids A's gift */
-	cs_start(&cs[4], ORIGIN_C);
-	rec(&cs[4], PROTO_KIND_HOUSEHOLD, H1, 400, ORIGIN_C);
+	hh_start(&cs[4], ORIGIN_C, H1, 400);
 	integer(&cs[4], PROTO_HH_MEMBERS, 250, 7);
 	rec(&cs[4], PROTO_KIND_VOID, (proto_id){ ORIGIN_C, 5 }, 401, ORIGIN_C);
 	ref(&cs[4], PROTO_VO_TARGET, ((proto_id){ ORIGIN_A, 3 }));
