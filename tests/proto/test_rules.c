@@ -481,22 +481,28 @@ static void test_violation_text(void **state)
 	assert_non_null(strstr(line, "name '"));
 	assert_non_null(strstr(line, "is 258 bytes, more than 200"));
 
-	v = tval("2023-05-31");
-	proto_rules_check_value(&rules, CT, PROTO_CT_DATE, &v, &out);
-	proto_violation_text(&out, line, sizeof line);
-	assert_non_null(strstr(line, "contribution 0000000000000000-0: date '2023-05-31' is outside the campaign period 2023-06-01 to 2023-09-07"));
-	v = tval("2023-08-02");
-	proto_rules_check_value(&rules, CT, PROTO_CT_DATE, &v, &out);
-	proto_violation_text(&out, line, sizeof line);
-	assert_non_null(strstr(line, "'2023-08-02' is later than 2023-08-01"));
-	v = ival(-9);
-	proto_rules_check_value(&rules, CT, PROTO_CT_LABOUR, &v, &out);
-	proto_violation_text(&out, line, sizeof line);
-	assert_non_null(strstr(line, "labour_days '-9' is outside 0..100000"));
-	v = tval("003123456789");
-	proto_rules_check_value(&rules, HH, PROTO_HH_NATIONAL_ID, &v, &out);
-	proto_violation_text(&out, line, sizeof line);
-	assert_non_null(strstr(line, "national_id '003123456789' is not a national ID"));
+	{
+		static const struct {
+			uint8_t kind, field;
+			proto_value v;
+			const char *says;
+		} said[] = {
+			{ CT, PROTO_CT_DATE, { .type = PROTO_V_TEXT, .text = "2023-05-31", .len = 10 },
+			  "contribution 0000000000000000-0: date '2023-05-31' is outside the campaign period 2023-06-01 to 2023-09-07" },
+			{ CT, PROTO_CT_DATE, { .type = PROTO_V_TEXT, .text = "2023-08-02", .len = 10 },
+			  "'2023-08-02' is later than 2023-08-01" },
+			{ CT, PROTO_CT_LABOUR, { .type = PROTO_V_INT, .i = -9 }, "labour_days '-9' is outside 0..100000" },
+			{ HH, PROTO_HH_NATIONAL_ID, { .type = PROTO_V_TEXT, .text = "003123456789", .len = 12 },
+			  "national_id '003123456789' is not a national ID" },
+		};
+
+		for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
+			proto_rules_check_value(&rules, said[i].kind, said[i].field, &said[i].v, &out);
+			proto_violation_text(&out, line, sizeof line);
+			if (!strstr(line, said[i].says))
+				fail_msg("'%s' does not say '%s'", line, said[i].says);
+		}
+	}
 
 	/* every rule has a stable name */
 	for (int r = 0; r < PROTO_RULE_MAX; r++)
@@ -514,19 +520,29 @@ static void test_calendar_day(void **state)
 	(void)state;
 	assert_int_equal(proto_rules_calendar_day("2023-09-02", 10, &y), PROTO_RULE_OK);
 	assert_int_equal(y, 2023);
-	assert_int_equal(proto_rules_calendar_day("2024-02-29", 10, NULL), PROTO_RULE_OK);
-	assert_int_equal(proto_rules_calendar_day("2023-02-29", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("1900-02-29", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("2000-02-29", 10, NULL), PROTO_RULE_OK);
-	assert_int_equal(proto_rules_calendar_day("2023-04-31", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("2023-13-01", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("2023-00-10", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("2023-01-00", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("9999-99-99", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("2023-9-02", 9, NULL), PROTO_RULE_DATE_FORMAT);
-	assert_int_equal(proto_rules_calendar_day("2023/09/02", 10, NULL), PROTO_RULE_DATE_FORMAT);
-	assert_int_equal(proto_rules_calendar_day("2023-09-02", 9, NULL), PROTO_RULE_DATE_FORMAT);
-	assert_int_equal(proto_rules_calendar_day("+023-09-02", 10, NULL), PROTO_RULE_DATE_FORMAT);
+	static const struct {
+		const char *day;
+		size_t len;
+		proto_rule want;
+	} days[] = {
+		{ "2024-02-29", 10, PROTO_RULE_OK },
+		{ "2023-02-29", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "1900-02-29", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "2000-02-29", 10, PROTO_RULE_OK },
+		{ "2023-04-31", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "2023-13-01", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "2023-00-10", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "2023-01-00", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "9999-99-99", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "2023-9-02", 9, PROTO_RULE_DATE_FORMAT },
+		{ "2023/09/02", 10, PROTO_RULE_DATE_FORMAT },
+		{ "2023-09-02", 9, PROTO_RULE_DATE_FORMAT },
+		{ "+023-09-02", 10, PROTO_RULE_DATE_FORMAT },
+	};
+
+	for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
+		if (proto_rules_calendar_day(days[i].day, days[i].len, NULL) != days[i].want)
+			fail_msg("'%.*s' is not %s", (int)days[i].len, days[i].day, proto_rule_name(days[i].want));
 	assert_int_equal(proto_rules_calendar_day(NULL, 10, NULL), PROTO_RULE_DATE_FORMAT);
 }
 
