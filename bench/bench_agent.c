@@ -44,6 +44,19 @@ static int run(agent_ctx *ctx, const char *const *args)
 	return agent_run(ctx, argc, argv);
 }
 
+/* Run one command and time it in seconds; a failure is said, naming the command. */
+static int timed_run(agent_ctx *ctx, const char *const *args, double *seconds)
+{
+	double t0 = now_ms();
+
+	if (run(ctx, args) != 0) {
+		fprintf(stderr, "bench_agent: %s %s failed\n", args[0], args[1] ? args[1] : "");
+		return -1;
+	}
+	*seconds = (now_ms() - t0) / 1e3;
+	return 0;
+}
+
 static int open_home(agent_ctx *ctx, const char *home, FILE *devnull)
 {
 	const char *init[] = { "init", "--commune", "31498", NULL };
@@ -172,20 +185,10 @@ int main(int argc, char **argv)
 		const char *imp[] = { "household", "import", csv, NULL };
 		const char *exp[] = { "export", "--out", out, NULL };
 
-		t0 = now_ms();
-		if (run(&ctx, imp) != 0) {
-			fprintf(stderr, "bench_agent: import failed\n");
+		if (timed_run(&ctx, imp, &import_s) != 0 || timed_run(&ctx, exp, &export_s) != 0) {
 			agent_ctx_release(&ctx);
 			goto out;
 		}
-		import_s = (now_ms() - t0) / 1e3;
-		t0 = now_ms();
-		if (run(&ctx, exp) != 0) {
-			fprintf(stderr, "bench_agent: export failed\n");
-			agent_ctx_release(&ctx);
-			goto out;
-		}
-		export_s = (now_ms() - t0) / 1e3;
 	}
 	agent_ctx_release(&ctx);
 	printf("import %zu households from CSV: %.2f s (%.0f rows/s)\n", nimp, import_s,
@@ -205,16 +208,17 @@ out:
 					"record/agent.key", "import/agent.db", "import/agent.db-wal",
 					"import/agent.db-shm", "import/agent.key", "households.csv",
 					"usb.maiam", "baseline.db", "baseline.db-wal", "baseline.db-shm" };
+		const char *homes[] = { "record", "import" };
 		char p[AGENT_PATH_MAX + 64];
 
 		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 			snprintf(p, sizeof p, "%s/%s", dir, files[i]);
 			unlink(p);
 		}
-		snprintf(p, sizeof p, "%s/record", dir);
-		rmdir(p);
-		snprintf(p, sizeof p, "%s/import", dir);
-		rmdir(p);
+		for (size_t i = 0; i < sizeof homes / sizeof homes[0]; i++) {
+			snprintf(p, sizeof p, "%s/%s", dir, homes[i]);
+			rmdir(p);
+		}
 		rmdir(dir);
 	}
 	return rc;

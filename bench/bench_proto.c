@@ -146,6 +146,18 @@ static const char plain_schema[] =
 	"CREATE TABLE contribution(id INTEGER PRIMARY KEY, household INTEGER, unit INTEGER,"
 	" source TEXT, donor TEXT, money_vnd INTEGER, date TEXT);";
 
+/* Contribution k of household i from parameter 'first' on: household serial,
+ * unit, source, donor, money, date (the same order in both schemas). */
+static void bind_contribution(sqlite3_stmt *st, int first, const gen_household *h, size_t i, size_t k)
+{
+	sqlite3_bind_int64(st, first, (int64_t)serial_of(i, 0));
+	sqlite3_bind_int(st, first + 1, h->commune);
+	bench_bind_text(st, first + 2, k == 0 ? "mps" : "donor");
+	bench_bind_text(st, first + 3, k == 1 ? "Công ty TNHH Xây dựng Phú Lợi" : NULL);
+	sqlite3_bind_int64(st, first + 4, contribution_money(i, k));
+	bench_bind_text(st, first + 5, stage_date(2 + k));
+}
+
 /* Insert households [from, to) with their events into db's plain_schema
  * tables (ids as single integers: the session extension needs a PK). */
 static void plain_insert(sqlite3 *db, sqlite3_stmt **st, const dataset *d, size_t from, size_t to)
@@ -165,12 +177,7 @@ static void plain_insert(sqlite3 *db, sqlite3_stmt **st, const dataset *d, size_
 		}
 		for (size_t k = 0; k < NCONTRIB; k++) {
 			sqlite3_bind_int64(st[2], 1, (int64_t)serial_of(i, 1 + NSTAGES + k));
-			sqlite3_bind_int64(st[2], 2, (int64_t)serial_of(i, 0));
-			sqlite3_bind_int(st[2], 3, h->commune);
-			bench_bind_text(st[2], 4, k == 0 ? "mps" : "donor");
-			bench_bind_text(st[2], 5, k == 1 ? "Công ty TNHH Xây dựng Phú Lợi" : NULL);
-			sqlite3_bind_int64(st[2], 6, contribution_money(i, k));
-			bench_bind_text(st[2], 7, stage_date(2 + k));
+			bind_contribution(st[2], 2, h, i, k);
 			bench_step_reset("bench_proto", db, st[2]);
 		}
 	}
@@ -457,12 +464,7 @@ static double raw_insert_seconds(const char *path, const dataset *d, size_t chun
 			sqlite3_bind_int64(st[2], 3, stamp);
 			sqlite3_bind_int64(st[2], 4, origin);
 			sqlite3_bind_int64(st[2], 5, origin);
-			sqlite3_bind_int64(st[2], 6, (int64_t)serial_of(i, 0));
-			sqlite3_bind_int(st[2], 7, h->commune);
-			bench_bind_text(st[2], 8, k == 0 ? "mps" : "donor");
-			bench_bind_text(st[2], 9, k == 1 ? "Công ty TNHH Xây dựng Phú Lợi" : NULL);
-			sqlite3_bind_int64(st[2], 10, contribution_money(i, k));
-			bench_bind_text(st[2], 11, stage_date(2 + k));
+			bind_contribution(st[2], 6, h, i, k);
 			bench_step_reset("bench_proto", db, st[2]);
 		}
 	}

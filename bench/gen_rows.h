@@ -45,19 +45,19 @@ static inline proto_result gen_add_household(proto_changeset *cs, const gen_hous
  * land_status, condition, phone, note, support_kind. */
 static inline void gen_bind_household(sqlite3_stmt *st, int first, const gen_household *h)
 {
-	bench_bind_text(st, first, h->ref);
-	bench_bind_text(st, first + 1, h->name);
-	bench_bind_text(st, first + 2, h->national_id);
-	sqlite3_bind_int(st, first + 3, h->commune);
-	bench_bind_text(st, first + 4, h->hamlet);
-	bench_bind_text(st, first + 5, h->address);
-	sqlite3_bind_int(st, first + 6, h->members);
-	bench_bind_text(st, first + 7, h->category);
-	bench_bind_text(st, first + 8, h->land_status);
-	bench_bind_text(st, first + 9, h->condition);
-	bench_bind_text(st, first + 10, h->phone);
-	bench_bind_text(st, first + 11, h->note);
-	bench_bind_text(st, first + 12, h->support_kind);
+	/* the integers (commune, members) are bound by position below */
+	const char *const text[13] = { h->ref, h->name, h->national_id, NULL, h->hamlet, h->address, NULL,
+				      h->category, h->land_status, h->condition, h->phone, h->note,
+				      h->support_kind };
+
+	for (int k = 0; k < 13; k++) {
+		if (k == 3)
+			sqlite3_bind_int(st, first + k, h->commune);
+		else if (k == 6)
+			sqlite3_bind_int(st, first + k, h->members);
+		else
+			bench_bind_text(st, first + k, text[k]);
+	}
 }
 
 #endif

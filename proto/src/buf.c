@@ -3,6 +3,7 @@
  * Everything read from the network, a file or zlib passes through these, so
  * every size computation is checked for overflow before it is used.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,18 +122,25 @@ proto_result proto_buf_put_svarint(proto_buf *b, int64_t v)
 	return proto_buf_put_varint(b, u);
 }
 
+/* The low n (at most 8) bytes of v, most significant first. */
+static proto_result put_be(proto_buf *b, size_t n, uint64_t v)
+{
+	uint8_t t[8];
+
+	assert(n <= 8);
+	for (size_t i = 0; i < n; i++)
+		t[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+	return proto_buf_append(b, t, n);
+}
+
 proto_result proto_buf_put_be32(proto_buf *b, uint32_t v)
 {
-	uint8_t t[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
-	return proto_buf_append(b, t, 4);
+	return put_be(b, 4, v);
 }
 
 proto_result proto_buf_put_be64(proto_buf *b, uint64_t v)
 {
-	uint8_t t[8];
-	for (int i = 0; i < 8; i++)
-		t[i] = (uint8_t)(v >> (56 - 8 * i));
-	return proto_buf_append(b, t, 8);
+	return put_be(b, 8, v);
 }
 
 uint8_t *proto_buf_detach(proto_buf *b, size_t *len)
@@ -173,26 +181,34 @@ proto_result proto_get_u8(proto_reader *r, uint8_t *v)
 	return PROTO_OK;
 }
 
-proto_result proto_get_be32(proto_reader *r, uint32_t *v)
+/* The next n (at most 8) bytes as a big-endian unsigned integer. */
+static proto_result get_be(proto_reader *r, size_t n, uint64_t *v)
 {
 	const uint8_t *p;
-	proto_result res = proto_get_bytes(r, 4, &p);
+	proto_result res = proto_get_bytes(r, n, &p);
+
+	assert(n <= 8);
 	if (res != PROTO_OK)
 		return res;
-	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	*v = 0;
+	for (size_t i = 0; i < n; i++)
+		*v = *v << 8 | p[i];
 	return PROTO_OK;
+}
+
+proto_result proto_get_be32(proto_reader *r, uint32_t *v)
+{
+	uint64_t wide;
+	proto_result res = get_be(r, 4, &wide);
+
+	if (res == PROTO_OK)
+		*v = (uint32_t)wide;
+	return res;
 }
 
 proto_result proto_get_be64(proto_reader *r, uint64_t *v)
 {
-	const uint8_t *p;
-	proto_result res = proto_get_bytes(r, 8, &p);
-	if (res != PROTO_OK)
-		return res;
-	*v = 0;
-	for (int i = 0; i < 8; i++)
-		*v = *v << 8 | p[i];
-	return PROTO_OK;
+	return get_be(r, 8, v);
 }
 
 /*

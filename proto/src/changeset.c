@@ -1,7 +1,8 @@
 /*
  * changeset.c - the in-memory change-set: building it record by record,
  * copying and freeing it, and the validity rules every record obeys. The
- * byte codec is body.c; sealing is seal.c; the layout is proto/FORMAT.md.
+ * byte codec is body_encode.c and body_decode.c; sealing is seal.c; the
+ * layout is proto/FORMAT.md.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "maiam/changeset.h"
 #include "maiam/schema.h"
 #include "changeset_int.h"
+#include "fields_int.h"
 
 int proto_cs_campaign_ok(const char *campaign, size_t len)
 {
@@ -81,13 +83,14 @@ void proto_changeset_release(proto_changeset *cs)
 	cs->cap_records = 0;
 }
 
-proto_result proto_cs_check_field(uint8_t kind, uint64_t stamp, const proto_field *f)
+/*
+ * One field of a record of 'kind' stamped 'stamp' against its descriptor d
+ * (NULL: the kind has no such field). A TEXT of length 0 is the empty text
+ * (FORMAT.md: a byte length of 0), whatever its pointer: NULL is allowed.
+ */
+static inline proto_result check_field(const proto_field_desc *d, uint8_t kind,
+				       uint64_t stamp, const proto_field *f)
 {
-	const proto_field_desc *d;
-
-	if (f->field == 0 || f->field > PROTO_MAX_FIELDS)
-		return PROTO_EBODY;
-	d = proto_field_lookup(kind, f->field);
 	if (!d || (unsigned)f->value.type > PROTO_V_REF || !(d->types & PROTO_T(f->value.type)))
 		return PROTO_EBODY;
 	/* a base names an earlier value, so it is strictly older than the change */
@@ -112,36 +115,46 @@ proto_result proto_cs_check_field(uint8_t kind, uint64_t stamp, const proto_fiel
 	return PROTO_OK;
 }
 
+proto_result proto_cs_check_field(uint8_t kind, uint64_t stamp, const proto_field *f)
+{
+	const proto_kind_fields *kf = proto_kind_fields_of(kind);
+
+	if (!kf || f->field == 0 || f->field > PROTO_MAX_FIELDS)
+		return PROTO_EBODY;
+	return check_field(kf->by_id[f->field], kind, stamp, f);
+}
+
+/*
+ * The builder, the encoder, the decoder and the merge all check records here.
+ * It runs for every record merged, so the field descriptors and the required
+ * fields come from the per-kind index (one lookup per record, a mask test).
+ */
 proto_result proto_cs_check_record(const proto_record *rec)
 {
+	const proto_kind_fields *kf = proto_kind_fields_of(rec->kind);
+	uint64_t seen = 0;
 	proto_result r;
 
-	if (rec->kind < 1 || rec->kind > PROTO_KIND_MAX)
+	if (!kf)
 		return PROTO_EBODY;
 	if (rec->id.serial == 0 || rec->stamp == 0)
 		return PROTO_EVALUE;
 	if (rec->nfields == 0 || rec->nfields > PROTO_MAX_FIELDS || !rec->fields)
 		return PROTO_EBODY;
 	for (size_t i = 0; i < rec->nfields; i++) {
-		if (i > 0 && rec->fields[i].field <= rec->fields[i - 1].field)
+		const proto_field *f = &rec->fields[i];
+
+		if (f->field == 0 || f->field > PROTO_MAX_FIELDS ||
+		    (i > 0 && f->field <= rec->fields[i - 1].field))
 			return PROTO_EBODY;
-		r = proto_cs_check_field(rec->kind, rec->stamp, &rec->fields[i]);
+		r = check_field(kf->by_id[f->field], rec->kind, rec->stamp, f);
 		if (r != PROTO_OK)
 			return r;
+		seen |= PROTO_FIELD_BIT(f->field);
 	}
-	if (rec->kind == PROTO_KIND_HOUSEHOLD)
-		return PROTO_OK;
 	/* events are immutable: they must be complete when first written */
-	for (uint8_t id = 1; id <= PROTO_MAX_FIELDS; id++) {
-		const proto_field_desc *d = proto_field_lookup(rec->kind, id);
-		size_t i;
-		if (!d || !d->required)
-			continue;
-		for (i = 0; i < rec->nfields && rec->fields[i].field != id; i++)
-			;
-		if (i == rec->nfields)
-			return PROTO_EBODY;
-	}
+	if ((seen & kf->required) != kf->required)
+		return PROTO_EBODY;
 	return PROTO_OK;
 }
 

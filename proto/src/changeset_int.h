@@ -1,8 +1,10 @@
 /*
  * changeset_int.h - private helpers shared by the change-set builder
- * (changeset.c), the body codec (body.c) and the seal (seal.c). The same
- * checks run when building, encoding and decoding, so the encoder can never
- * emit bytes that the decoder would refuse.
+ * (changeset.c), the body codec (body_encode.c, body_decode.c), the seal
+ * (seal.c) and the merge (merge.c). The same checks run when building,
+ * encoding, decoding and merging, so the encoder can never emit bytes that
+ * the decoder would refuse, nor the decoder hand the merge a record it
+ * would refuse.
  */
 #ifndef MAIAM_CHANGESET_INT_H
 #define MAIAM_CHANGESET_INT_H
@@ -13,7 +15,10 @@
 int proto_cs_campaign_ok(const char *campaign, size_t len);
 /* One field of a record of 'kind' stamped 'stamp': schema, type, base, value. */
 proto_result proto_cs_check_field(uint8_t kind, uint64_t stamp, const proto_field *f);
-/* A whole record: kind, id, stamp, field order, each field, required fields. */
+/*
+ * A whole record: kind, id, stamp, field order, each field, required fields.
+ * The one check of a record: the builder, the body codec and the merge call it.
+ */
 proto_result proto_cs_check_record(const proto_record *rec);
 /* Append an empty record slot (zeroed); fails with ELIMIT past PROTO_MAX_RECORDS. */
 proto_result proto_cs_push_record(proto_changeset *cs, proto_record **out);

@@ -4,75 +4,101 @@
  * The codec validates against it, the merge maps it onto columns, and the
  * programs use the column names in their CLI and JSON.
  */
+#include <assert.h>
 #include <pthread.h>
 #include <string.h>
 #include "maiam/schema.h"
+#include "fields_int.h"
 
-#define TXT PROTO_T(PROTO_V_TEXT)
-#define INT PROTO_T(PROTO_V_INT)
-#define REF PROTO_T(PROTO_V_REF)
-#define NUL PROTO_T(PROTO_V_NULL)
+/*
+ * A household field is a register: any edit may clear it (NULL). An event
+ * field is either required (its one type, never NULL) or optional (its type
+ * or NULL).
+ */
+#define REGISTER(f, column, t) { PROTO_KIND_HOUSEHOLD, f, column, PROTO_T(t) | PROTO_T(PROTO_V_NULL), 0 }
+#define REQUIRED(kind, f, column, t) { kind, f, column, PROTO_T(t), 1 }
+#define OPTIONAL(kind, f, column, t) { kind, f, column, PROTO_T(t) | PROTO_T(PROTO_V_NULL), 0 }
 
-/* Household fields are registers: any may be cleared (NULL) by an edit. */
 static const proto_field_desc fields[] = {
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_REF, "ref", TXT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_NAME, "name", TXT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_NATIONAL_ID, "national_id", TXT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_COMMUNE, "commune", INT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_HAMLET, "hamlet", TXT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_ADDRESS, "address", TXT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_MEMBERS, "members", INT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_CATEGORY, "category", TXT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_LAND_STATUS, "land_status", TXT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_CONDITION, "condition", TXT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_PHONE, "phone", TXT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_NOTE, "note", TXT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_SUPPORT_KIND, "support_kind", TXT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_REVIEW_STATUS, "review_status", TXT | NUL, 0 },
-	{ PROTO_KIND_HOUSEHOLD, PROTO_HH_REVIEW_REASON, "review_reason", TXT | NUL, 0 },
+	REGISTER(PROTO_HH_REF, "ref", PROTO_V_TEXT),
+	REGISTER(PROTO_HH_NAME, "name", PROTO_V_TEXT),
+	REGISTER(PROTO_HH_NATIONAL_ID, "national_id", PROTO_V_TEXT),
+	REGISTER(PROTO_HH_COMMUNE, "commune", PROTO_V_INT),
+	REGISTER(PROTO_HH_HAMLET, "hamlet", PROTO_V_TEXT),
+	REGISTER(PROTO_HH_ADDRESS, "address", PROTO_V_TEXT),
+	REGISTER(PROTO_HH_MEMBERS, "members", PROTO_V_INT),
+	REGISTER(PROTO_HH_CATEGORY, "category", PROTO_V_TEXT),
+	REGISTER(PROTO_HH_LAND_STATUS, "land_status", PROTO_V_TEXT),
+	REGISTER(PROTO_HH_CONDITION, "condition", PROTO_V_TEXT),
+	REGISTER(PROTO_HH_PHONE, "phone", PROTO_V_TEXT),
+	REGISTER(PROTO_HH_NOTE, "note", PROTO_V_TEXT),
+	REGISTER(PROTO_HH_SUPPORT_KIND, "support_kind", PROTO_V_TEXT),
+	REGISTER(PROTO_HH_REVIEW_STATUS, "review_status", PROTO_V_TEXT),
+	REGISTER(PROTO_HH_REVIEW_REASON, "review_reason", PROTO_V_TEXT),
 
-	{ PROTO_KIND_MILESTONE, PROTO_MS_HOUSEHOLD, "household", REF, 1 },
-	{ PROTO_KIND_MILESTONE, PROTO_MS_STAGE, "stage", TXT, 1 },
-	{ PROTO_KIND_MILESTONE, PROTO_MS_DATE, "date", TXT, 1 },
-	{ PROTO_KIND_MILESTONE, PROTO_MS_NOTE, "note", TXT | NUL, 0 },
-	{ PROTO_KIND_MILESTONE, PROTO_MS_FORCED, "forced", TXT | NUL, 0 },
+	REQUIRED(PROTO_KIND_MILESTONE, PROTO_MS_HOUSEHOLD, "household", PROTO_V_REF),
+	REQUIRED(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, "stage", PROTO_V_TEXT),
+	REQUIRED(PROTO_KIND_MILESTONE, PROTO_MS_DATE, "date", PROTO_V_TEXT),
+	OPTIONAL(PROTO_KIND_MILESTONE, PROTO_MS_NOTE, "note", PROTO_V_TEXT),
+	OPTIONAL(PROTO_KIND_MILESTONE, PROTO_MS_FORCED, "forced", PROTO_V_TEXT),
 
-	{ PROTO_KIND_CONTRIBUTION, PROTO_CT_HOUSEHOLD, "household", REF | NUL, 0 },
-	{ PROTO_KIND_CONTRIBUTION, PROTO_CT_UNIT, "unit", INT, 1 },
-	{ PROTO_KIND_CONTRIBUTION, PROTO_CT_SOURCE, "source", TXT, 1 },
-	{ PROTO_KIND_CONTRIBUTION, PROTO_CT_DONOR, "donor", TXT | NUL, 0 },
-	{ PROTO_KIND_CONTRIBUTION, PROTO_CT_MONEY, "money_vnd", INT | NUL, 0 },
-	{ PROTO_KIND_CONTRIBUTION, PROTO_CT_LABOUR, "labour_days", INT | NUL, 0 },
-	{ PROTO_KIND_CONTRIBUTION, PROTO_CT_MATERIAL, "material", TXT | NUL, 0 },
-	{ PROTO_KIND_CONTRIBUTION, PROTO_CT_MATERIAL_VALUE, "material_value_vnd", INT | NUL, 0 },
-	{ PROTO_KIND_CONTRIBUTION, PROTO_CT_DATE, "date", TXT | NUL, 0 },
-	{ PROTO_KIND_CONTRIBUTION, PROTO_CT_NOTE, "note", TXT | NUL, 0 },
+	/* without a household: given to a commune or district as a whole */
+	OPTIONAL(PROTO_KIND_CONTRIBUTION, PROTO_CT_HOUSEHOLD, "household", PROTO_V_REF),
+	REQUIRED(PROTO_KIND_CONTRIBUTION, PROTO_CT_UNIT, "unit", PROTO_V_INT),
+	REQUIRED(PROTO_KIND_CONTRIBUTION, PROTO_CT_SOURCE, "source", PROTO_V_TEXT),
+	OPTIONAL(PROTO_KIND_CONTRIBUTION, PROTO_CT_DONOR, "donor", PROTO_V_TEXT),
+	OPTIONAL(PROTO_KIND_CONTRIBUTION, PROTO_CT_MONEY, "money_vnd", PROTO_V_INT),
+	OPTIONAL(PROTO_KIND_CONTRIBUTION, PROTO_CT_LABOUR, "labour_days", PROTO_V_INT),
+	OPTIONAL(PROTO_KIND_CONTRIBUTION, PROTO_CT_MATERIAL, "material", PROTO_V_TEXT),
+	OPTIONAL(PROTO_KIND_CONTRIBUTION, PROTO_CT_MATERIAL_VALUE, "material_value_vnd", PROTO_V_INT),
+	OPTIONAL(PROTO_KIND_CONTRIBUTION, PROTO_CT_DATE, "date", PROTO_V_TEXT),
+	OPTIONAL(PROTO_KIND_CONTRIBUTION, PROTO_CT_NOTE, "note", PROTO_V_TEXT),
 
-	{ PROTO_KIND_VOID, PROTO_VO_TARGET, "target", REF, 1 },
-	{ PROTO_KIND_VOID, PROTO_VO_TARGET_KIND, "target_kind", INT, 1 },
-	{ PROTO_KIND_VOID, PROTO_VO_REASON, "reason", TXT | NUL, 0 },
+	REQUIRED(PROTO_KIND_VOID, PROTO_VO_TARGET, "target", PROTO_V_REF),
+	REQUIRED(PROTO_KIND_VOID, PROTO_VO_TARGET_KIND, "target_kind", PROTO_V_INT),
+	OPTIONAL(PROTO_KIND_VOID, PROTO_VO_REASON, "reason", PROTO_V_TEXT),
 };
 
 /*
- * The decoder and the merge look a field up for every value they touch, so
- * lookups go through an index by (kind, field) built from the table above.
- * Built once, on first use, from any thread (the hub merges on a worker).
+ * The decoder, the record check and the merge look a field up for every value
+ * they touch, so lookups go through an index by (kind, field) built from the
+ * table above, with each kind's required fields as a mask. Built once, on
+ * first use, from any thread (the hub merges on a worker).
  */
-static const proto_field_desc *by_id[PROTO_KIND_MAX + 1][PROTO_MAX_FIELDS + 1];
-static pthread_once_t by_id_once = PTHREAD_ONCE_INIT;
+static proto_kind_fields kinds[PROTO_KIND_MAX + 1];
+static pthread_once_t kinds_once = PTHREAD_ONCE_INIT;
 
 static void build_index(void)
 {
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-		by_id[fields[i].kind][fields[i].field] = &fields[i];
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		const proto_field_desc *d = &fields[i];
+
+		assert(d->kind >= 1 && d->kind <= PROTO_KIND_MAX);
+		assert(d->field >= 1 && d->field <= PROTO_MAX_FIELDS);
+		assert(!kinds[d->kind].by_id[d->field]); /* one entry per (kind, field) */
+		/* a register may always be cleared, so no household field is required */
+		assert(!d->required || d->kind != PROTO_KIND_HOUSEHOLD);
+		kinds[d->kind].by_id[d->field] = d;
+		if (d->required)
+			kinds[d->kind].required |= PROTO_FIELD_BIT(d->field);
+	}
+}
+
+const proto_kind_fields *proto_kind_fields_of(uint8_t kind)
+{
+	if (kind < 1 || kind > PROTO_KIND_MAX)
+		return NULL;
+	pthread_once(&kinds_once, build_index);
+	return &kinds[kind];
 }
 
 const proto_field_desc *proto_field_lookup(uint8_t kind, uint8_t field)
 {
-	if (kind > PROTO_KIND_MAX || field > PROTO_MAX_FIELDS)
+	const proto_kind_fields *kf = proto_kind_fields_of(kind);
+
+	if (!kf || field > PROTO_MAX_FIELDS)
 		return NULL;
-	pthread_once(&by_id_once, build_index);
-	return by_id[kind][field];
+	return kf->by_id[field];
 }
 
 const proto_field_desc *proto_field_by_name(uint8_t kind, const char *column)

@@ -5,6 +5,7 @@
  * call, or kept by a proto_merger across change-sets) and the value helpers; the rules themselves are in merge_household.c
  * (per-field last-writer-wins) and merge_event.c (union of immutable events).
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -12,6 +13,7 @@
 #include "maiam/alloc.h"
 #include "maiam/merge.h"
 #include "maiam/schema.h"
+#include "changeset_int.h"
 #include "merge_int.h"
 
 const char *proto_merge_table(uint8_t kind)
@@ -42,7 +44,7 @@ proto_result proto_merge_cols(const proto_merge_layout *l, proto_buf *out, int p
 	int first = 1;
 
 	for (int f = 1; f <= (int)PROTO_MAX_FIELDS && res == PROTO_OK; f++) {
-		const proto_field_desc *d = l->desc[f];
+		const proto_field_desc *d = l->fields->by_id[f];
 
 		if (!d)
 			continue;
@@ -66,8 +68,10 @@ static proto_result build_layouts(proto_merge_ctx *c)
 	for (uint8_t kind = 1; kind <= PROTO_KIND_MAX; kind++) {
 		proto_merge_layout *l = &c->layout[kind];
 
+		l->fields = proto_kind_fields_of(kind);
+		assert(l->fields);
 		for (uint8_t f = 1; f <= PROTO_MAX_FIELDS; f++) {
-			const proto_field_desc *d = proto_field_lookup(kind, f);
+			const proto_field_desc *d = l->fields->by_id[f];
 
 			if (!d)
 				continue;
@@ -75,63 +79,11 @@ static proto_result build_layouts(proto_merge_ctx *c)
 			if ((d->types & PROTO_T(PROTO_V_REF)) &&
 			    (d->types & ~(PROTO_T(PROTO_V_REF) | PROTO_T(PROTO_V_NULL))))
 				return PROTO_EINVAL;
-			l->desc[f] = d;
 			l->col[f] = l->ncols;
 			l->is_ref[f] = (d->types & PROTO_T(PROTO_V_REF)) != 0;
 			l->ncols += l->is_ref[f] ? 2 : 1;
-			if (d->required && kind != PROTO_KIND_HOUSEHOLD)
-				l->required |= (uint64_t)1 << (f - 1);
 		}
 	}
-	return PROTO_OK;
-}
-
-/*
- * The builder's and decoder's rules (changeset_int.h: proto_cs_check_record),
- * restated over the per-call layout: the field table is a linear list, and
- * looking up all 63 ids for every event's required fields was a tenth of the
- * merge time. test_merge feeds both the same broken records.
- */
-proto_result proto_merge_check_record(const proto_merge_ctx *c, const proto_record *rec)
-{
-	const proto_merge_layout *l;
-	uint64_t seen = 0;
-
-	if (rec->kind < 1 || rec->kind > PROTO_KIND_MAX)
-		return PROTO_EBODY;
-	if (rec->id.serial == 0 || rec->stamp == 0)
-		return PROTO_EVALUE;
-	if (rec->nfields == 0 || rec->nfields > PROTO_MAX_FIELDS || !rec->fields)
-		return PROTO_EBODY;
-	l = &c->layout[rec->kind];
-	for (size_t i = 0; i < rec->nfields; i++) {
-		const proto_field *fl = &rec->fields[i];
-		const proto_field_desc *d;
-
-		if (fl->field == 0 || fl->field > PROTO_MAX_FIELDS ||
-		    (i > 0 && fl->field <= rec->fields[i - 1].field))
-			return PROTO_EBODY;
-		d = l->desc[fl->field];
-		if (!d || (unsigned)fl->value.type > PROTO_V_REF || !(d->types & PROTO_T(fl->value.type)))
-			return PROTO_EBODY;
-		/* a base names an earlier value, so it is strictly older than the change */
-		if (rec->kind == PROTO_KIND_HOUSEHOLD ? fl->base >= rec->stamp : fl->base != 0)
-			return PROTO_EVALUE;
-		if (fl->value.type == PROTO_V_TEXT) {
-			if (fl->value.len > PROTO_MAX_TEXT)
-				return PROTO_ELIMIT;
-			if (!fl->value.text)
-				return PROTO_EINVAL;
-			if (!proto_utf8_valid(fl->value.text, fl->value.len))
-				return PROTO_EUTF8;
-		}
-		if (fl->value.type == PROTO_V_REF && fl->value.ref.serial == 0)
-			return PROTO_EVALUE;
-		seen |= (uint64_t)1 << (fl->field - 1);
-	}
-	/* events are immutable: they must be complete when first written */
-	if ((seen & l->required) != l->required)
-		return PROTO_EBODY;
 	return PROTO_OK;
 }
 
@@ -151,11 +103,26 @@ int proto_merge_bind(sqlite3_stmt *st, int idx, int is_ref, const proto_value *v
 	case PROTO_V_INT:
 		return sqlite3_bind_int64(st, idx, v->i);
 	case PROTO_V_TEXT:
-		/* The change-set outlives the statement's use of it: no copy. */
-		return sqlite3_bind_text(st, idx, v->text, (int)v->len, SQLITE_STATIC);
+		/* The change-set outlives the statement's use of it: no copy. An
+		 * empty text may come without a pointer; SQLite would bind that
+		 * as NULL, and an empty text is not a cleared value. */
+		return sqlite3_bind_text(st, idx, v->text ? v->text : "", (int)v->len, SQLITE_STATIC);
 	default:
 		return sqlite3_bind_null(st, idx);
 	}
+}
+
+int proto_merge_bind_fields(sqlite3_stmt *st, int first, const proto_merge_layout *l,
+			    const proto_record *rec)
+{
+	for (size_t i = 0; i < rec->nfields; i++) {
+		const proto_field *fl = &rec->fields[i];
+		int rc = proto_merge_bind(st, first + l->col[fl->field], l->is_ref[fl->field], &fl->value);
+
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
 }
 
 int proto_merge_column_eq(sqlite3_stmt *st, int col, int is_ref, const proto_value *v)
@@ -269,7 +236,7 @@ proto_result proto_merger_apply(proto_merger *c, const proto_changeset *cs, prot
 	memset(&c->stats, 0, sizeof(c->stats));
 	/* Validate everything first: a bad record is refused before any write. */
 	for (size_t i = 0; i < cs->nrecords; i++) {
-		res = proto_merge_check_record(c, &cs->records[i]);
+		res = proto_cs_check_record(&cs->records[i]);
 		if (res != PROTO_OK)
 			return res;
 	}

@@ -71,7 +71,7 @@ static proto_result same_event(proto_merge_ctx *c, const proto_record *rec, int 
 	for (int f = 1; f <= (int)PROTO_MAX_FIELDS; f++) {
 		const proto_value *v;
 
-		if (!l->desc[f])
+		if (!l->fields->by_id[f])
 			continue;
 		v = value_of(rec, (uint8_t)f);
 		if (!proto_merge_column_eq(st, 2 + l->col[f], l->is_ref[f], v ? v : &null_value))
@@ -99,14 +99,9 @@ proto_result proto_merge_event(proto_merge_ctx *c, const proto_record *rec)
 	sqlite3_bind_int64(st, 2, proto_u2i(rec->id.serial));
 	sqlite3_bind_int64(st, 3, proto_u2i(rec->stamp));
 	sqlite3_bind_int64(st, 4, proto_u2i(rec->writer));
-	for (size_t i = 0; i < rec->nfields; i++) {
-		const proto_field *fl = &rec->fields[i];
-
-		if (proto_merge_bind(st, 5 + l->col[fl->field], l->is_ref[fl->field], &fl->value) !=
-		    SQLITE_OK) {
-			sqlite3_reset(st);
-			return PROTO_EDB;
-		}
+	if (proto_merge_bind_fields(st, 5, l, rec) != SQLITE_OK) {
+		sqlite3_reset(st);
+		return PROTO_EDB;
 	}
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);

@@ -160,7 +160,7 @@ static proto_result apply_field(proto_merge_ctx *c, const proto_record *rec, con
 	proto_result res = PROTO_OK;
 
 	if (!*st) {
-		const char *col = l->desc[fl->field]->column;
+		const char *col = l->fields->by_id[fl->field]->column;
 		char sql[256];
 
 		if (l->is_ref[fl->field])
@@ -195,14 +195,9 @@ static proto_result insert_new(proto_merge_ctx *c, const proto_record *rec, int 
 	sqlite3_clear_bindings(st);
 	sqlite3_bind_int64(st, 1, proto_u2i(rec->id.origin));
 	sqlite3_bind_int64(st, 2, proto_u2i(rec->id.serial));
-	for (size_t i = 0; i < rec->nfields; i++) {
-		const proto_field *fl = &rec->fields[i];
-
-		if (proto_merge_bind(st, 3 + l->col[fl->field], l->is_ref[fl->field], &fl->value) !=
-		    SQLITE_OK) {
-			sqlite3_reset(st);
-			return PROTO_EDB;
-		}
+	if (proto_merge_bind_fields(st, 3, l, rec) != SQLITE_OK) {
+		sqlite3_reset(st);
+		return PROTO_EDB;
 	}
 	res = step_done(st);
 	*created = res == PROTO_OK && sqlite3_changes(c->db) > 0;

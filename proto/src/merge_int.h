@@ -11,6 +11,7 @@
 #include "maiam/changeset.h"
 #include "maiam/merge.h"
 #include "maiam/schema.h"
+#include "fields_int.h"
 
 /*
  * Where each field of a kind lives in its table, derived once per call from
@@ -18,11 +19,10 @@
  * A REF field takes two columns, <column>_origin and <column>_serial.
  */
 typedef struct proto_merge_layout {
-	const proto_field_desc *desc[PROTO_MAX_FIELDS + 1]; /* NULL: unknown field */
+	const proto_kind_fields *fields; /* by_id[f] NULL: the kind has no field f */
 	int col[PROTO_MAX_FIELDS + 1];  /* 0-based column in 'SELECT <fields>' */
 	int is_ref[PROTO_MAX_FIELDS + 1];
 	int ncols;                      /* value columns (REF counts twice) */
-	uint64_t required;              /* bit f - 1: events must carry field f */
 } proto_merge_layout;
 
 /* Prepared statements live for one proto_merge call; NULL until first use. */
@@ -53,15 +53,11 @@ proto_result proto_merge_prepare(proto_merge_ctx *c, sqlite3_stmt **st, const ch
  */
 proto_result proto_merge_cols(const proto_merge_layout *l, proto_buf *out, int placeholders);
 
-/*
- * Check a record with the change-set rules (as changeset_int.h's
- * proto_cs_check_record): known fields in ascending order, allowed types,
- * UTF-8, bases older than the change, required event fields.
- */
-proto_result proto_merge_check_record(const proto_merge_ctx *c, const proto_record *rec);
-
 /* Bind v at parameter idx (idx and idx + 1 for a REF slot). Text is not copied. */
 int proto_merge_bind(sqlite3_stmt *st, int idx, int is_ref, const proto_value *v);
+/* Bind every field of rec at first + its column (REF: two). SQLITE_OK or the first error. */
+int proto_merge_bind_fields(sqlite3_stmt *st, int first, const proto_merge_layout *l,
+			    const proto_record *rec);
 /* 1 if result column col (col, col + 1 for a REF slot) of st holds v. */
 int proto_merge_column_eq(sqlite3_stmt *st, int col, int is_ref, const proto_value *v);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "maiam/rules.h"
 #include "maiam/schema.h"
+#include "fields_int.h"
 #include "rules_int.h"
 
 static const char *const categories[] = { "poor", "near_poor", "housing_hardship",
@@ -421,8 +422,9 @@ proto_rule proto_rules_check_value(const proto_rules *r, uint8_t kind, uint8_t f
 proto_rule proto_rules_check_record(const proto_rules *r, const proto_record *rec,
 				    proto_violation *out)
 {
+	const proto_kind_fields *kf;
 	proto_violation scratch;
-	uint64_t seen = 0;
+	uint64_t seen = 0, missing;
 
 	if (!out)
 		out = &scratch;
@@ -440,18 +442,18 @@ proto_rule proto_rules_check_record(const proto_rules *r, const proto_record *re
 		if (proto_rules_check_value(r, rec->kind, fl->field, &fl->value, out) != PROTO_RULE_OK)
 			goto bad;
 		if (fl->field >= 1 && fl->field <= PROTO_MAX_FIELDS)
-			seen |= (uint64_t)1 << (fl->field - 1);
+			seen |= PROTO_FIELD_BIT(fl->field);
 	}
-	if (rec->kind != PROTO_KIND_HOUSEHOLD) {
-		for (uint8_t f = 1; f <= PROTO_MAX_FIELDS; f++) {
-			const proto_field_desc *d = proto_field_lookup(rec->kind, f);
+	kf = proto_kind_fields_of(rec->kind);
+	missing = kf ? kf->required & ~seen : 0;
+	if (missing) {
+		uint8_t f = 1;
 
-			if (d && d->required && !(seen & ((uint64_t)1 << (f - 1)))) {
-				start_violation(out, rec->kind, f, NULL);
-				out->rule = PROTO_RULE_REQUIRED;
-				goto bad;
-			}
-		}
+		while (!(missing & PROTO_FIELD_BIT(f)))
+			f++; /* the lowest missing field, as the message names one */
+		start_violation(out, rec->kind, f, NULL);
+		out->rule = PROTO_RULE_REQUIRED;
+		goto bad;
 	}
 	memset(out, 0, sizeof *out);
 	out->kind = rec->kind;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "../support/testmain.h"
 #include "agent.h"
 #include "csv.h"
 
@@ -93,13 +94,7 @@ static void empty_and_bom_only(void **state)
 	agent_csv_release(&c);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(excel_file),
-		cmocka_unit_test(bad_rows),
-		cmocka_unit_test(limits),
-		cmocka_unit_test(empty_and_bom_only),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(excel_file),
+	  cmocka_unit_test(bad_rows),
+	  cmocka_unit_test(limits),
+	  cmocka_unit_test(empty_and_bom_only))

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "../support/testmain.h"
 #include "agent.h"
 
 static void check(const char *in, const char *want)
@@ -52,13 +53,7 @@ static void hostile(void **state)
 	check("日本", "日本"); /* other scripts pass through */
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(names),
-		cmocka_unit_test(every_vowel),
-		cmocka_unit_test(decomposed),
-		cmocka_unit_test(hostile),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(names),
+	  cmocka_unit_test(every_vowel),
+	  cmocka_unit_test(decomposed),
+	  cmocka_unit_test(hostile))

@@ -30,14 +30,15 @@ static char dir[64], campaign_path[128], units_path[128];
 
 static void cleanup(void)
 {
+	static const char *const subdirs[] = { "campaigns", "data" };
 	char sub[96];
 
 	unlink(campaign_path);
 	unlink(units_path);
-	snprintf(sub, sizeof sub, "%s/campaigns", dir);
-	rmdir(sub);
-	snprintf(sub, sizeof sub, "%s/data", dir);
-	rmdir(sub);
+	for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
+		snprintf(sub, sizeof sub, "%s/%s", dir, subdirs[i]);
+		rmdir(sub);
+	}
 	rmdir(dir);
 }
 

@@ -110,6 +110,8 @@ int hs_enroll_body(hs_env *e, const char *json, hs_answer *a);
 int hs_push(hs_env *e, hs_answer *a);
 /* Push bytes as 'who' (no chain bookkeeping). */
 int hs_push_as(hs_env *e, const ht_agent *who, const proto_buf *b, hs_answer *a);
+/* Seal from's next change-set (one household of HS_COMMUNE, chained) and push it as 'who'. */
+int hs_push_household(hs_env *e, ht_agent *from, const ht_agent *who, hs_answer *a);
 /* Write b as a one-item USB bundle (or raw, if raw) and run `maiam-hub import`. */
 int hs_import(hs_env *e, const uint8_t *data, size_t len, int raw, hs_answer *a);
 
@@ -122,6 +124,8 @@ int hs_cs_seal(hs_env *e, proto_changeset *cs);
 uint64_t hs_serial(hs_env *e);
 /* A complete valid household of the attacker in commune (record started, not sealed). */
 int hs_add_household(hs_env *e, proto_changeset *cs, proto_id id, int commune);
+/* A void by the attacker of target, an event of target_kind (record started, not sealed). */
+int hs_add_void(hs_env *e, proto_changeset *cs, proto_id id, proto_id target, int64_t target_kind);
 /* A valid milestone / contribution on household hh. */
 int hs_add_milestone(hs_env *e, proto_changeset *cs, proto_id id, proto_id hh, const char *stage,
 		     const char *date);

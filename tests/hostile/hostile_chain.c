@@ -128,15 +128,7 @@ static int clock_ahead(hs_env *e, hs_answer *a)
 /* The same-commune laptop's next change-set, pushed over the attacker's connection. */
 static int origin_mismatch(hs_env *e, hs_answer *a)
 {
-	proto_buf b;
-	int rc;
-
-	proto_buf_init(&b, 1u << 20);
-	rc = ht_households(&e->same, NULL, HS_COMMUNE, 1, &b, 1);
-	if (!rc)
-		rc = hs_push_as(e, &e->atk, &b, a);
-	proto_buf_release(&b);
-	return rc;
+	return hs_push_household(e, &e->same, &e->atk, a);
 }
 
 /* A change-set signed by a key the hub never enrolled, over the attacker's connection. */

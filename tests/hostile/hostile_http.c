@@ -17,15 +17,7 @@ static int req(hs_env *e, hs_answer *a, const ht_agent *who, const char *method,
 
 static int push_no_cert(hs_env *e, hs_answer *a)
 {
-	proto_buf b;
-	int rc;
-
-	proto_buf_init(&b, 1u << 20);
-	rc = ht_households(&e->atk, NULL, HS_COMMUNE, 1, &b, 1);
-	if (!rc)
-		rc = hs_push_as(e, NULL, &b, a);
-	proto_buf_release(&b);
-	return rc;
+	return hs_push_household(e, &e->atk, NULL, a);
 }
 
 static int pull_no_cert(hs_env *e, hs_answer *a) { return req(e, a, NULL, "GET", "/v1/pull?after=0"); }

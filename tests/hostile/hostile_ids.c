@@ -57,10 +57,8 @@ static int squat_void(hs_env *e, hs_answer *a)
 {
 	proto_changeset cs;
 	int bad = hs_cs_begin(e, &cs) ||
-		  proto_changeset_begin(&cs, PROTO_KIND_VOID, (proto_id){ 0x0102030405060708ull, 5 },
-					now_stamp(e), e->atk.id) ||
-		  proto_changeset_add_ref(&cs, PROTO_VO_TARGET, 0, (proto_id){ e->atk.id, 3 }) ||
-		  proto_changeset_add_int(&cs, PROTO_VO_TARGET_KIND, 0, PROTO_KIND_MILESTONE);
+		  hs_add_void(e, &cs, (proto_id){ 0x0102030405060708ull, 5 }, (proto_id){ e->atk.id, 3 },
+			      PROTO_KIND_MILESTONE);
 	return seal_push(e, &cs, bad, a);
 }
 
@@ -144,10 +142,8 @@ static int void_unknown_event(hs_env *e, hs_answer *a)
 {
 	proto_changeset cs;
 	int bad = hs_cs_begin(e, &cs) ||
-		  proto_changeset_begin(&cs, PROTO_KIND_VOID, (proto_id){ e->atk.id, hs_serial(e) },
-					now_stamp(e), e->atk.id) ||
-		  proto_changeset_add_ref(&cs, PROTO_VO_TARGET, 0, (proto_id){ e->other.id, 999 }) ||
-		  proto_changeset_add_int(&cs, PROTO_VO_TARGET_KIND, 0, PROTO_KIND_MILESTONE);
+		  hs_add_void(e, &cs, (proto_id){ e->atk.id, hs_serial(e) }, (proto_id){ e->other.id, 999 },
+			      PROTO_KIND_MILESTONE);
 	return seal_push(e, &cs, bad, a);
 }
 

@@ -108,30 +108,29 @@ static char *repeated_note(size_t n)
 	return s;
 }
 
-/* 499 x the same 2,000-byte note: 1 MB decoded from a few KB sealed. */
-static int too_much_text(hs_env *e, hs_answer *a)
+/* A fresh attacker pushes n households that all carry the same note of note_len bytes. */
+static int push_same_note(hs_env *e, hs_answer *a, size_t n, size_t note_len)
 {
-	char *note = repeated_note(2000);
+	char *note = repeated_note(note_len);
 	int rc = -1;
 
 	if (note && !fresh_attacker(e) && !hs_snapshot(e, NULL) &&
-	    !households(e, 499, note, 2000, 0))
+	    !households(e, n, note, note_len, 0))
 		rc = hs_push(e, a);
 	free(note);
 	return rc;
 }
 
+/* 499 x the same 2,000-byte note: 1 MB decoded from a few KB sealed. */
+static int too_much_text(hs_env *e, hs_answer *a)
+{
+	return push_same_note(e, a, 499, 2000);
+}
+
 /* The reproduction: a 4 KiB note through the dictionary, 8,000 times. */
 static int poison_4k(hs_env *e, hs_answer *a)
 {
-	char *note = repeated_note(4096);
-	int rc = -1;
-
-	if (note && !fresh_attacker(e) && !hs_snapshot(e, NULL) &&
-	    !households(e, 8000, note, 4096, 0))
-		rc = hs_push(e, a);
-	free(note);
-	return rc;
+	return push_same_note(e, a, 8000, 4096);
 }
 
 /* Five pushes of 3,900 households with a valid 2,000-byte note each: 7.8 MB

@@ -119,10 +119,7 @@ static int void_kind(hs_env *e, hs_answer *a, int64_t k)
 	proto_changeset cs;
 
 	if (hs_cs_begin(e, &cs) ||
-	    proto_changeset_begin(&cs, PROTO_KIND_VOID, (proto_id){ e->atk.id, hs_serial(e) },
-				  proto_hlc_now(&e->atk.clock, proto_wall_ms()), e->atk.id) ||
-	    proto_changeset_add_ref(&cs, PROTO_VO_TARGET, 0, (proto_id){ e->atk.id, 3 }) ||
-	    proto_changeset_add_int(&cs, PROTO_VO_TARGET_KIND, 0, k) ||
+	    hs_add_void(e, &cs, (proto_id){ e->atk.id, hs_serial(e) }, (proto_id){ e->atk.id, 3 }, k) ||
 	    proto_changeset_add_text(&cs, PROTO_VO_REASON, 0, "nhập trùng", 11)) {
 		proto_changeset_release(&cs);
 		return -1;

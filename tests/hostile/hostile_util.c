@@ -139,52 +139,86 @@ static const char *find_header(const char *s, const char *name)
 	return NULL;
 }
 
+/* One raw TLS connection to the hub, its certificate checked against the hub's CA. */
+typedef struct hs_conn {
+	SSL_CTX *ctx;
+	SSL *ssl;
+	int fd;
+} hs_conn;
+
+/*
+ * Connect as 'who' (NULL or no certificate: anonymous), at most TLS 1.2 if
+ * tls12, reads timing out after wait_s. 0 connected, 1 the hub refused the
+ * handshake, -1 no connection. hs_conn_close releases c in every case.
+ */
+static int hs_conn_open(hs_env *e, const ht_agent *who, int tls12, int wait_s, hs_conn *c)
+{
+	char ca[320];
+	struct timeval tv = { wait_s, 0 };
+
+	c->ssl = NULL;
+	c->fd = -1;
+	c->ctx = SSL_CTX_new(TLS_client_method());
+	if (!c->ctx)
+		return -1;
+	snprintf(ca, sizeof(ca), "%s/hub/ca.pem", e->hub.dir);
+	SSL_CTX_load_verify_locations(c->ctx, ca, NULL);
+	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
+	if (tls12)
+		SSL_CTX_set_max_proto_version(c->ctx, TLS1_2_VERSION);
+	if (who && who->cert_path[0] &&
+	    (SSL_CTX_use_certificate_file(c->ctx, who->cert_path, SSL_FILETYPE_PEM) != 1 ||
+	     SSL_CTX_use_PrivateKey_file(c->ctx, who->key_path, SSL_FILETYPE_PEM) != 1))
+		return -1;
+	c->fd = ht_tcp_connect(e->hub.port);
+	if (c->fd < 0)
+		return -1;
+	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	c->ssl = SSL_new(c->ctx);
+	if (!c->ssl || !SSL_set_fd(c->ssl, c->fd))
+		return -1;
+	SSL_set_tlsext_host_name(c->ssl, "localhost");
+	return SSL_connect(c->ssl) == 1 ? 0 : 1;
+}
+
+static void hs_conn_close(hs_conn *c)
+{
+	if (c->ssl)
+		SSL_free(c->ssl);
+	SSL_CTX_free(c->ctx);
+	if (c->fd >= 0)
+		close(c->fd);
+	ERR_clear_error();
+}
+
 int hs_raw(hs_env *e, const ht_agent *who, const void *req, size_t len, int tls12, hs_answer *a)
 {
-	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-	SSL *ssl = NULL;
-	char ca[320], resp[4096];
+	hs_conn c;
+	char resp[4096];
 	size_t got = 0, sent = 0;
-	struct timeval tv = { 5, 0 };
-	int fd = -1, rc = -1;
+	int rc = -1, up;
 
 	memset(a, 0, sizeof(*a));
 	a->status = HS_CLOSED;
-	if (!ctx)
-		return -1;
-	snprintf(ca, sizeof(ca), "%s/hub/ca.pem", e->hub.dir);
-	SSL_CTX_load_verify_locations(ctx, ca, NULL);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-	if (tls12)
-		SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
-	if (who && who->cert_path[0] &&
-	    (SSL_CTX_use_certificate_file(ctx, who->cert_path, SSL_FILETYPE_PEM) != 1 ||
-	     SSL_CTX_use_PrivateKey_file(ctx, who->key_path, SSL_FILETYPE_PEM) != 1))
+	up = hs_conn_open(e, who, tls12, 5, &c);
+	if (up < 0)
 		goto out;
-	fd = ht_tcp_connect(e->hub.port);
-	if (fd < 0)
-		goto out;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	ssl = SSL_new(ctx);
-	if (!ssl || !SSL_set_fd(ssl, fd))
-		goto out;
-	SSL_set_tlsext_host_name(ssl, "localhost");
-	if (SSL_connect(ssl) != 1) {
+	if (up > 0) {
 		a->status = HS_HANDSHAKE;
 		rc = 0;
 		goto out;
 	}
 	while (sent < len) {
-		int k = SSL_write(ssl, (const char *)req + sent, (int)(len - sent > 65536 ? 65536 : len - sent));
+		int k = SSL_write(c.ssl, (const char *)req + sent, (int)(len - sent > 65536 ? 65536 : len - sent));
 		if (k <= 0)
 			break;
 		sent += (size_t)k;
 	}
 	for (;;) {
-		int k = SSL_read(ssl, resp + got, (int)(sizeof(resp) - 1 - got));
+		int k = SSL_read(c.ssl, resp + got, (int)(sizeof(resp) - 1 - got));
 		if (k <= 0) {
 			/* an alert before any answer: the hub refused our certificate */
-			if (got == 0 && SSL_get_error(ssl, k) == SSL_ERROR_SSL)
+			if (got == 0 && SSL_get_error(c.ssl, k) == SSL_ERROR_SSL)
 				a->status = HS_HANDSHAKE;
 			break;
 		}
@@ -201,7 +235,6 @@ int hs_raw(hs_env *e, const ht_agent *who, const void *req, size_t len, int tls1
 		if (got + 1 >= sizeof(resp))
 			break;
 	}
-	ERR_clear_error();
 	resp[got] = '\0';
 	if (got > 12 && strncmp(resp, "HTTP/1.", 7) == 0) {
 		const char *b = strstr(resp, "\r\n\r\n");
@@ -210,59 +243,37 @@ int hs_raw(hs_env *e, const ht_agent *who, const void *req, size_t len, int tls1
 	}
 	rc = 0;
 out:
-	if (ssl)
-		SSL_free(ssl);
-	SSL_CTX_free(ctx);
-	if (fd >= 0)
-		close(fd);
+	hs_conn_close(&c);
 	return rc;
 }
 
 int hs_raw_stall(hs_env *e, const void *req, size_t len, int wait_s, hs_answer *a)
 {
-	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-	SSL *ssl = NULL;
-	char ca[320], resp[512];
-	struct timeval tv = { wait_s, 0 };
-	int fd = -1, rc = -1, k;
+	hs_conn c;
+	char resp[512];
+	int rc = -1, k;
 
 	memset(a, 0, sizeof(*a));
 	a->status = HS_CLOSED;
-	if (!ctx)
-		return -1;
-	snprintf(ca, sizeof(ca), "%s/hub/ca.pem", e->hub.dir);
-	SSL_CTX_load_verify_locations(ctx, ca, NULL);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-	fd = ht_tcp_connect(e->hub.port);
-	ssl = fd >= 0 ? SSL_new(ctx) : NULL;
-	if (!ssl || !SSL_set_fd(ssl, fd))
-		goto out;
-	SSL_set_tlsext_host_name(ssl, "localhost");
-	if (SSL_connect(ssl) != 1 || SSL_write(ssl, req, (int)len) != (int)len)
+	if (hs_conn_open(e, NULL, 0, wait_s, &c) != 0 || SSL_write(c.ssl, req, (int)len) != (int)len)
 		goto out;
 	/* then nothing more: the hub must close on us before wait_s (a TLS 1.3
 	 * session ticket may arrive first: SSL_read takes it and reads on) */
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	k = SSL_read(ssl, resp, sizeof(resp) - 1);
+	k = SSL_read(c.ssl, resp, sizeof(resp) - 1);
 	if (k > 12) {
 		resp[k] = '\0';
 		if (strncmp(resp, "HTTP/1.", 7) == 0)
 			a->status = strtol(resp + 9, NULL, 10);
 		snprintf(a->body, sizeof(a->body), "%s", resp);
 	} else if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
-		   (SSL_get_error(ssl, k) == SSL_ERROR_WANT_READ ||
-		    SSL_get_error(ssl, k) == SSL_ERROR_SYSCALL)) {
+		   (SSL_get_error(c.ssl, k) == SSL_ERROR_WANT_READ ||
+		    SSL_get_error(c.ssl, k) == SSL_ERROR_SYSCALL)) {
 		a->status = HS_TIMEOUT;
 		snprintf(a->body, sizeof(a->body), "still open after %d s", wait_s);
 	}
-	ERR_clear_error();
 	rc = 0;
 out:
-	if (ssl)
-		SSL_free(ssl);
-	SSL_CTX_free(ctx);
-	if (fd >= 0)
-		close(fd);
+	hs_conn_close(&c);
 	return rc;
 }
 
@@ -306,6 +317,19 @@ int hs_push_as(hs_env *e, const ht_agent *who, const proto_buf *b, hs_answer *a)
 	static const char *const ct[] = { "Content-Type: application/octet-stream", NULL };
 
 	return hs_http(e, who, "POST", "/v1/push", b->data, b->len, ct, NULL, a);
+}
+
+int hs_push_household(hs_env *e, ht_agent *from, const ht_agent *who, hs_answer *a)
+{
+	proto_buf b;
+	int rc;
+
+	proto_buf_init(&b, 1u << 20);
+	rc = ht_households(from, NULL, HS_COMMUNE, 1, &b, 1);
+	if (!rc)
+		rc = hs_push_as(e, who, &b, a);
+	proto_buf_release(&b);
+	return rc;
 }
 
 int hs_push(hs_env *e, hs_answer *a)
@@ -449,6 +473,16 @@ int hs_add_household(hs_env *e, proto_changeset *cs, proto_id id, int commune)
 	    proto_changeset_add_int(cs, PROTO_HH_COMMUNE, 0, commune) ||
 	    proto_changeset_add_int(cs, PROTO_HH_MEMBERS, 0, 4) ||
 	    proto_changeset_add_text(cs, PROTO_HH_CATEGORY, 0, "poor", 4))
+		return -1;
+	return 0;
+}
+
+int hs_add_void(hs_env *e, proto_changeset *cs, proto_id id, proto_id target, int64_t target_kind)
+{
+	if (proto_changeset_begin(cs, PROTO_KIND_VOID, id, proto_hlc_now(&e->atk.clock, proto_wall_ms()),
+				  e->atk.id) ||
+	    proto_changeset_add_ref(cs, PROTO_VO_TARGET, 0, target) ||
+	    proto_changeset_add_int(cs, PROTO_VO_TARGET_KIND, 0, target_kind))
 		return -1;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include "testmain.h"
 #include "maiam/alloc.h"
 
 #define OTHER_ALLOCS 1000
@@ -62,11 +63,5 @@ static void failures_stay_in_their_thread(void **state)
 	free(p);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(other_threads_do_not_count),
-		cmocka_unit_test(failures_stay_in_their_thread),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(other_threads_do_not_count),
+	  cmocka_unit_test(failures_stay_in_their_thread))

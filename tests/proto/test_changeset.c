@@ -246,7 +246,7 @@ static void builder_refuses_bad_records(void **state)
 }
 
 /*
- * A test-side body builder, written from FORMAT.md and not from body.c: the
+ * A test-side body builder, written from FORMAT.md and not from the codec: the
  * eight record streams (each a varint length then its bytes), the column
  * count, each column (kind, field, varint length, bytes), then any extra
  * bytes. A case with 'raw' set uses those bytes as the whole body instead.

@@ -68,6 +68,18 @@ static proto_rule chk(const proto_rules *r, uint8_t kind, uint8_t field, proto_v
 	return proto_rules_check_value(r, kind, field, &v, &out);
 }
 
+/* Each text of a NULL-terminated list checks as want for (kind, field). */
+static void expect_texts(const proto_rules *r, uint8_t kind, uint8_t field, proto_rule want,
+			 const char *const *texts)
+{
+	for (size_t i = 0; texts[i]; i++) {
+		proto_rule got = chk(r, kind, field, tval(texts[i]));
+
+		if (got != want)
+			fail_msg("'%s': rule %s, want %s", texts[i], proto_rule_name(got), proto_rule_name(want));
+	}
+}
+
 #define HH PROTO_KIND_HOUSEHOLD
 #define MS PROTO_KIND_MILESTONE
 #define CT PROTO_KIND_CONTRIBUTION
@@ -151,83 +163,80 @@ static void test_dates(void **state)
 	proto_rules_check_value(&rules, MS, PROTO_MS_DATE, &v, &out);
 	assert_int_equal(out.max, 20230801);
 	/* calendar days without a campaign */
-	assert_int_equal(chk(&bare, MS, PROTO_MS_DATE, tval("2023-02-29")), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(chk(&bare, MS, PROTO_MS_DATE, tval("2024-02-29")), PROTO_RULE_OK);
-	assert_int_equal(chk(&bare, MS, PROTO_MS_DATE, tval("2100-02-29")), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(chk(&bare, MS, PROTO_MS_DATE, tval("2000-02-29")), PROTO_RULE_OK);
-	assert_int_equal(chk(&bare, MS, PROTO_MS_DATE, tval("2023-04-31")), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(chk(&bare, MS, PROTO_MS_DATE, tval("2023-12-31")), PROTO_RULE_OK);
-	assert_int_equal(chk(&bare, MS, PROTO_MS_DATE, tval("2023-13-01")), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(chk(&bare, MS, PROTO_MS_DATE, tval("2023-00-10")), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(chk(&bare, MS, PROTO_MS_DATE, tval("2023-01-00")), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(chk(&bare, MS, PROTO_MS_DATE, tval("0000-01-01")), PROTO_RULE_DATE_CALENDAR);
+	{
+		static const char *const real[] = { "2024-02-29", "2000-02-29", "2023-12-31", NULL };
+		static const char *const unreal[] = { "2023-02-29", "2100-02-29", "2023-04-31", "2023-13-01",
+						      "2023-00-10", "2023-01-00", "0000-01-01", NULL };
+
+		expect_texts(&bare, MS, PROTO_MS_DATE, PROTO_RULE_OK, real);
+		expect_texts(&bare, MS, PROTO_MS_DATE, PROTO_RULE_DATE_CALENDAR, unreal);
+	}
 }
 
 static void test_day(void **state)
 {
+	static const struct {
+		time_t t;
+		int offset;
+		const char *want;
+	} days[] = {
+		/* 2023-07-31 16:59:59 UTC is 23:59:59 in Vietnam; one second later it is August */
+		{ 1690822799, 0, "2023-07-31" },
+		{ 1690822800, 0, "2023-08-01" },
+		{ 1690822800, 1, "2023-08-02" },
+		{ 1690822799, -31, "2023-06-30" },
+		/* across a year and a leap day */
+		{ 1704041999, 0, "2023-12-31" }, /* 2023-12-31 16:59:59 UTC */
+		{ 1704042000, 0, "2024-01-01" },
+		{ 1704042000, 59, "2024-02-29" },
+		{ 0, 0, "1970-01-01" },
+		{ -25201, 0, "1969-12-31" }, /* 1969-12-31 16:59:59 UTC + 7 h = 23:59:59 */
+	};
 	char d[11];
 
 	(void)state;
-	/* 2023-07-31 16:59:59 UTC is 23:59:59 in Vietnam; one second later it is August */
-	proto_rules_day(1690822799, 0, d);
-	assert_string_equal(d, "2023-07-31");
-	proto_rules_day(1690822800, 0, d);
-	assert_string_equal(d, "2023-08-01");
-	proto_rules_day(1690822800, 1, d);
-	assert_string_equal(d, "2023-08-02");
-	proto_rules_day(1690822799, -31, d);
-	assert_string_equal(d, "2023-06-30");
-	/* across a year and a leap day */
-	proto_rules_day(1704041999, 0, d); /* 2023-12-31 16:59:59 UTC */
-	assert_string_equal(d, "2023-12-31");
-	proto_rules_day(1704042000, 0, d);
-	assert_string_equal(d, "2024-01-01");
-	proto_rules_day(1704042000, 59, d);
-	assert_string_equal(d, "2024-02-29");
-	proto_rules_day(0, 0, d);
-	assert_string_equal(d, "1970-01-01");
-	proto_rules_day(-25201, 0, d); /* 1969-12-31 16:59:59 UTC + 7 h = 23:59:59 */
-	assert_string_equal(d, "1969-12-31");
+	for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+		proto_rules_day(days[i].t, days[i].offset, d);
+		assert_string_equal(d, days[i].want);
+	}
 }
 
 static void test_national_id(void **state)
 {
-	proto_violation out;
-	proto_value v;
+	static const char *const good[] = { "094123456789", "001300000001", "094323456789", NULL };
+	static const char *const bad[] = { "09412345678", "0941234567890", "not-a-cccd", NULL };
+	static const struct {
+		const char *text;
+		int detail;
+	} why[] = {
+		{ "09412345678a", PROTO_DETAIL_NID_DIGITS },
+		{ "003123456789", PROTO_DETAIL_NID_PROVINCE }, /* 003 is no province */
+		{ "094423456789", PROTO_DETAIL_NID_CENTURY },  /* century digit 4 */
+	};
 
 	(void)state;
-	assert_int_equal(chk(&rules, HH, PROTO_HH_NATIONAL_ID, tval("094123456789")), PROTO_RULE_OK);
-	assert_int_equal(chk(&rules, HH, PROTO_HH_NATIONAL_ID, tval("001300000001")), PROTO_RULE_OK);
-	assert_int_equal(chk(&rules, HH, PROTO_HH_NATIONAL_ID, tval("09412345678")), PROTO_RULE_NATIONAL_ID);
-	assert_int_equal(chk(&rules, HH, PROTO_HH_NATIONAL_ID, tval("0941234567890")), PROTO_RULE_NATIONAL_ID);
-	assert_int_equal(chk(&rules, HH, PROTO_HH_NATIONAL_ID, tval("not-a-cccd")), PROTO_RULE_NATIONAL_ID);
-	v = tval("09412345678a");
-	proto_rules_check_value(&rules, HH, PROTO_HH_NATIONAL_ID, &v, &out);
-	assert_int_equal(out.rule, PROTO_RULE_NATIONAL_ID);
-	assert_int_equal(out.detail, PROTO_DETAIL_NID_DIGITS);
-	v = tval("003123456789"); /* 003 is no province */
-	proto_rules_check_value(&rules, HH, PROTO_HH_NATIONAL_ID, &v, &out);
-	assert_int_equal(out.rule, PROTO_RULE_NATIONAL_ID);
-	assert_int_equal(out.detail, PROTO_DETAIL_NID_PROVINCE);
-	v = tval("094423456789"); /* century digit 4 */
-	proto_rules_check_value(&rules, HH, PROTO_HH_NATIONAL_ID, &v, &out);
-	assert_int_equal(out.rule, PROTO_RULE_NATIONAL_ID);
-	assert_int_equal(out.detail, PROTO_DETAIL_NID_CENTURY);
-	assert_int_equal(chk(&rules, HH, PROTO_HH_NATIONAL_ID, tval("094323456789")), PROTO_RULE_OK);
+	expect_texts(&rules, HH, PROTO_HH_NATIONAL_ID, PROTO_RULE_OK, good);
+	expect_texts(&rules, HH, PROTO_HH_NATIONAL_ID, PROTO_RULE_NATIONAL_ID, bad);
+	for (size_t i = 0; i < sizeof why / sizeof why[0]; i++) {
+		proto_violation out;
+		proto_value v = tval(why[i].text);
+
+		proto_rules_check_value(&rules, HH, PROTO_HH_NATIONAL_ID, &v, &out);
+		assert_int_equal(out.rule, PROTO_RULE_NATIONAL_ID);
+		assert_int_equal(out.detail, why[i].detail);
+	}
 	assert_int_equal(chk(&rules, HH, PROTO_HH_NATIONAL_ID, nval()), PROTO_RULE_OK);
 }
 
 static void test_phone(void **state)
 {
+	static const char *const good[] = { "0912345678", "+84912345678", NULL };
+	static const char *const bad[] = { "091234567", "09123456789", "1912345678", "+8491234567",
+					   "0912 345 678", "+85912345678", NULL };
+
 	(void)state;
-	assert_int_equal(chk(&rules, HH, PROTO_HH_PHONE, tval("0912345678")), PROTO_RULE_OK);
-	assert_int_equal(chk(&rules, HH, PROTO_HH_PHONE, tval("+84912345678")), PROTO_RULE_OK);
-	assert_int_equal(chk(&rules, HH, PROTO_HH_PHONE, tval("091234567")), PROTO_RULE_PHONE);
-	assert_int_equal(chk(&rules, HH, PROTO_HH_PHONE, tval("09123456789")), PROTO_RULE_PHONE);
-	assert_int_equal(chk(&rules, HH, PROTO_HH_PHONE, tval("1912345678")), PROTO_RULE_PHONE);
-	assert_int_equal(chk(&rules, HH, PROTO_HH_PHONE, tval("+8491234567")), PROTO_RULE_PHONE);
-	assert_int_equal(chk(&rules, HH, PROTO_HH_PHONE, tval("0912 345 678")), PROTO_RULE_PHONE);
-	assert_int_equal(chk(&rules, HH, PROTO_HH_PHONE, tval("+85912345678")), PROTO_RULE_PHONE);
+	expect_texts(&rules, HH, PROTO_HH_PHONE, PROTO_RULE_OK, good);
+	expect_texts(&rules, HH, PROTO_HH_PHONE, PROTO_RULE_PHONE, bad);
 }
 
 static void test_text(void **state)
@@ -472,22 +481,28 @@ static void test_violation_text(void **state)
 	assert_non_null(strstr(line, "name '"));
 	assert_non_null(strstr(line, "is 258 bytes, more than 200"));
 
-	v = tval("2023-05-31");
-	proto_rules_check_value(&rules, CT, PROTO_CT_DATE, &v, &out);
-	proto_violation_text(&out, line, sizeof line);
-	assert_non_null(strstr(line, "contribution 0000000000000000-0: date '2023-05-31' is outside the campaign period 2023-06-01 to 2023-09-07"));
-	v = tval("2023-08-02");
-	proto_rules_check_value(&rules, CT, PROTO_CT_DATE, &v, &out);
-	proto_violation_text(&out, line, sizeof line);
-	assert_non_null(strstr(line, "'2023-08-02' is later than 2023-08-01"));
-	v = ival(-9);
-	proto_rules_check_value(&rules, CT, PROTO_CT_LABOUR, &v, &out);
-	proto_violation_text(&out, line, sizeof line);
-	assert_non_null(strstr(line, "labour_days '-9' is outside 0..100000"));
-	v = tval("003123456789");
-	proto_rules_check_value(&rules, HH, PROTO_HH_NATIONAL_ID, &v, &out);
-	proto_violation_text(&out, line, sizeof line);
-	assert_non_null(strstr(line, "national_id '003123456789' is not a national ID"));
+	{
+		static const struct {
+			uint8_t kind, field;
+			proto_value v;
+			const char *says;
+		} said[] = {
+			{ CT, PROTO_CT_DATE, { .type = PROTO_V_TEXT, .text = "2023-05-31", .len = 10 },
+			  "contribution 0000000000000000-0: date '2023-05-31' is outside the campaign period 2023-06-01 to 2023-09-07" },
+			{ CT, PROTO_CT_DATE, { .type = PROTO_V_TEXT, .text = "2023-08-02", .len = 10 },
+			  "'2023-08-02' is later than 2023-08-01" },
+			{ CT, PROTO_CT_LABOUR, { .type = PROTO_V_INT, .i = -9 }, "labour_days '-9' is outside 0..100000" },
+			{ HH, PROTO_HH_NATIONAL_ID, { .type = PROTO_V_TEXT, .text = "003123456789", .len = 12 },
+			  "national_id '003123456789' is not a national ID" },
+		};
+
+		for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
+			proto_rules_check_value(&rules, said[i].kind, said[i].field, &said[i].v, &out);
+			proto_violation_text(&out, line, sizeof line);
+			if (!strstr(line, said[i].says))
+				fail_msg("'%s' does not say '%s'", line, said[i].says);
+		}
+	}
 
 	/* every rule has a stable name */
 	for (int r = 0; r < PROTO_RULE_MAX; r++)
@@ -500,24 +515,27 @@ static void test_violation_text(void **state)
  * use it: the shape, then the day, the year handed back. */
 static void test_calendar_day(void **state)
 {
+	static const struct {
+		const char *day;
+		size_t len;
+		proto_rule want;
+	} days[] = {
+		{ "2024-02-29", 10, PROTO_RULE_OK }, { "2023-02-29", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "1900-02-29", 10, PROTO_RULE_DATE_CALENDAR }, { "2000-02-29", 10, PROTO_RULE_OK },
+		{ "2023-04-31", 10, PROTO_RULE_DATE_CALENDAR }, { "2023-13-01", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "2023-00-10", 10, PROTO_RULE_DATE_CALENDAR }, { "2023-01-00", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "9999-99-99", 10, PROTO_RULE_DATE_CALENDAR }, { "2023-9-02", 9, PROTO_RULE_DATE_FORMAT },
+		{ "2023/09/02", 10, PROTO_RULE_DATE_FORMAT }, { "2023-09-02", 9, PROTO_RULE_DATE_FORMAT },
+		{ "+023-09-02", 10, PROTO_RULE_DATE_FORMAT },
+	};
 	int y = 0;
 
 	(void)state;
 	assert_int_equal(proto_rules_calendar_day("2023-09-02", 10, &y), PROTO_RULE_OK);
 	assert_int_equal(y, 2023);
-	assert_int_equal(proto_rules_calendar_day("2024-02-29", 10, NULL), PROTO_RULE_OK);
-	assert_int_equal(proto_rules_calendar_day("2023-02-29", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("1900-02-29", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("2000-02-29", 10, NULL), PROTO_RULE_OK);
-	assert_int_equal(proto_rules_calendar_day("2023-04-31", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("2023-13-01", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("2023-00-10", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("2023-01-00", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("9999-99-99", 10, NULL), PROTO_RULE_DATE_CALENDAR);
-	assert_int_equal(proto_rules_calendar_day("2023-9-02", 9, NULL), PROTO_RULE_DATE_FORMAT);
-	assert_int_equal(proto_rules_calendar_day("2023/09/02", 10, NULL), PROTO_RULE_DATE_FORMAT);
-	assert_int_equal(proto_rules_calendar_day("2023-09-02", 9, NULL), PROTO_RULE_DATE_FORMAT);
-	assert_int_equal(proto_rules_calendar_day("+023-09-02", 10, NULL), PROTO_RULE_DATE_FORMAT);
+	for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
+		if (proto_rules_calendar_day(days[i].day, days[i].len, NULL) != days[i].want)
+			fail_msg("'%.*s' is not %s", (int)days[i].len, days[i].day, proto_rule_name(days[i].want));
 	assert_int_equal(proto_rules_calendar_day(NULL, 10, NULL), PROTO_RULE_DATE_FORMAT);
 }
 

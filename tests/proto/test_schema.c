@@ -13,62 +13,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 #include "maiam/schema.h"
-#include "testutil.h"
-
-struct fixture {
-	char *dir;
-	char path[4200];
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return -1;
-	f->dir = test_mkdtemp();
-	if (!f->dir) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/store.db", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
-
-static long long query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-/* The text of the first column of the first row, copied into out. */
-static void query_text(sqlite3 *db, const char *sql, char *out, size_t n)
-{
-	sqlite3_stmt *st = NULL;
-
-	out[0] = '\0';
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-}
+#include "protofix.h"
 
 /* Every schema object's SQL, in name order: equal strings = same schema. */
 static char *schema_dump(sqlite3 *db)
@@ -99,7 +44,7 @@ static char *schema_dump(sqlite3 *db)
 
 static void fresh_store_has_every_table(void **state)
 {
-	struct fixture *f = *state;
+	struct protofix *f = *state;
 	static const char *const tables[] = { "household", "household_stamp", "milestone",
 					      "contribution", "void_event", "conflict" };
 	static const char *const indexes[] = { "household_national_id", "household_commune",
@@ -110,25 +55,25 @@ static void fresh_store_has_every_table(void **state)
 
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	assert_non_null(db);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
+	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
 	assert_int_equal(PROTO_SCHEMA_VERSION, 3);
 	/* the guard behind the rulebook is there, and off until a program turns it on */
-	assert_int_equal(query_int(db, "SELECT enforce FROM proto_rule_guard"), 0);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+	assert_int_equal(protofix_query_int(db, "SELECT enforce FROM proto_rule_guard"), 0);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
 				       " AND name LIKE 'proto_guard_%'"), 4);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info('household_stamp')"
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM pragma_table_info('household_stamp')"
 				       " WHERE name = 'base'"), 1);
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
 			 tables[i]);
-		assert_int_equal(query_int(db, sql), 1);
+		assert_int_equal(protofix_query_int(db, sql), 1);
 	}
 	for (size_t i = 0; i < sizeof(indexes) / sizeof(indexes[0]); i++) {
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '%s'",
 			 indexes[i]);
-		assert_int_equal(query_int(db, sql), 1);
+		assert_int_equal(protofix_query_int(db, sql), 1);
 	}
 	/* every household field of the field table has its column */
 	for (uint8_t fid = 1; fid <= PROTO_HH_NFIELDS; fid++) {
@@ -138,19 +83,19 @@ static void fresh_store_has_every_table(void **state)
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM pragma_table_info('household') WHERE name = '%s'",
 			 d->column);
-		assert_int_equal(query_int(db, sql), 1);
+		assert_int_equal(protofix_query_int(db, sql), 1);
 	}
-	query_text(db, "PRAGMA journal_mode", mode, sizeof(mode));
+	protofix_query_text(db, "PRAGMA journal_mode", mode, sizeof(mode));
 	assert_string_equal(mode, "wal");
-	assert_int_equal(query_int(db, "PRAGMA synchronous"), 2); /* FULL */
-	assert_int_equal(query_int(db, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(query_int(db, "PRAGMA busy_timeout"), 5000);
+	assert_int_equal(protofix_query_int(db, "PRAGMA synchronous"), 2); /* FULL */
+	assert_int_equal(protofix_query_int(db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(protofix_query_int(db, "PRAGMA busy_timeout"), 5000);
 	sqlite3_close(db);
 }
 
 static void reopening_changes_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct protofix *f = *state;
 	sqlite3 *db = NULL;
 	char *before, *after;
 
@@ -163,8 +108,8 @@ static void reopening_changes_nothing(void **state)
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	after = schema_dump(db);
 	assert_string_equal(before, after);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM household"), 1);
+	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM household"), 1);
 	/* migrating an up-to-date store directly is a no-op too */
 	assert_int_equal(proto_schema_migrate(db), PROTO_OK);
 	free(after);
@@ -177,7 +122,7 @@ static void reopening_changes_nothing(void **state)
 
 static void newer_store_is_refused_untouched(void **state)
 {
-	struct fixture *f = *state;
+	struct protofix *f = *state;
 	sqlite3 *db = NULL;
 	char mode[32];
 
@@ -192,17 +137,17 @@ static void newer_store_is_refused_untouched(void **state)
 
 	/* still version 99, still in its old journal mode, no tables added */
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 99);
-	query_text(db, "PRAGMA journal_mode", mode, sizeof(mode));
+	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), 99);
+	protofix_query_text(db, "PRAGMA journal_mode", mode, sizeof(mode));
 	assert_string_equal(mode, "delete");
-	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master"), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM sqlite_master"), 1);
 	assert_int_equal(proto_schema_migrate(db), PROTO_ESCHEMA);
 	sqlite3_close(db);
 }
 
 static void garbage_file_is_refused_untouched(void **state)
 {
-	struct fixture *f = *state;
+	struct protofix *f = *state;
 	static const char junk[] = "this is a commune spreadsheet, not a database\n"
 				   "................................................................"
 				   "................................................................";
@@ -228,7 +173,7 @@ static void garbage_file_is_refused_untouched(void **state)
 /* A failing step leaves no half-made schema behind and the version unchanged. */
 static void failed_migration_is_atomic(void **state)
 {
-	struct fixture *f = *state;
+	struct protofix *f = *state;
 	sqlite3 *db = NULL;
 
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
@@ -240,14 +185,14 @@ static void failed_migration_is_atomic(void **state)
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_EDB);
 	assert_null(db);
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 0);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master"), 1);
+	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), 0);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM sqlite_master"), 1);
 	sqlite3_close(db);
 }
 
 static void bad_arguments(void **state)
 {
-	struct fixture *f = *state;
+	struct protofix *f = *state;
 	sqlite3 *db = (sqlite3 *)1;
 
 	assert_int_equal(proto_db_open(NULL, &db), PROTO_EINVAL);
@@ -270,7 +215,7 @@ static void bad_arguments(void **state)
 /* A store written by version 1 (no stamp bases) keeps its rows and gains base 0. */
 static void version_1_store_migrates(void **state)
 {
-	struct fixture *f = *state;
+	struct protofix *f = *state;
 	sqlite3 *db = NULL;
 
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
@@ -286,9 +231,9 @@ static void version_1_store_migrates(void **state)
 		"PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
-	assert_int_equal(query_int(db, "SELECT stamp FROM household_stamp WHERE id_origin = 7"), 12345);
-	assert_int_equal(query_int(db, "SELECT base FROM household_stamp WHERE id_origin = 7"), 0);
+	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
+	assert_int_equal(protofix_query_int(db, "SELECT stamp FROM household_stamp WHERE id_origin = 7"), 12345);
+	assert_int_equal(protofix_query_int(db, "SELECT base FROM household_stamp WHERE id_origin = 7"), 0);
 	sqlite3_close(db);
 }
 
@@ -303,7 +248,7 @@ static int exec_rc(sqlite3 *db, const char *sql)
  * one past it; with it off (the default), such rows are taken as they come. */
 static void guard_refuses_bad_values(void **state)
 {
-	struct fixture *f = *state;
+	struct protofix *f = *state;
 	sqlite3 *db = NULL;
 
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
@@ -313,7 +258,7 @@ static void guard_refuses_bad_values(void **state)
 	assert_int_equal(exec_rc(db, "INSERT INTO contribution(id_origin, id_serial, stamp, writer, money_vnd)"
 				     " VALUES (1, 1, 1, 1, -5)"), SQLITE_OK);
 	assert_int_equal(proto_db_guard(db, 1), PROTO_OK);
-	assert_int_equal(query_int(db, "SELECT enforce FROM proto_rule_guard"), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT enforce FROM proto_rule_guard"), 1);
 
 	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 2, 0)"),
 			 SQLITE_CONSTRAINT);
@@ -335,7 +280,7 @@ static void guard_refuses_bad_values(void **state)
 	assert_int_equal(exec_rc(db, "UPDATE household SET members = 0 WHERE id_serial = 3"), SQLITE_CONSTRAINT);
 	assert_int_equal(exec_rc(db, "UPDATE household SET members = 98 WHERE id_serial = 3"), SQLITE_OK);
 	/* the old row stays readable and editable in its other fields */
-	assert_int_equal(query_int(db, "SELECT members FROM household WHERE id_serial = 1"), -7);
+	assert_int_equal(protofix_query_int(db, "SELECT members FROM household WHERE id_serial = 1"), -7);
 	assert_int_equal(exec_rc(db, "UPDATE household SET name = 'Lê Thị Hoa' WHERE id_serial = 1"), SQLITE_OK);
 	assert_int_equal(exec_rc(db, "UPDATE household SET members = 3 WHERE id_serial = 1"), SQLITE_OK);
 
@@ -358,7 +303,7 @@ static void guard_refuses_bad_values(void **state)
 	}
 	assert_int_equal(exec_rc(db, "INSERT INTO contribution(id_origin, id_serial, stamp, writer, money_vnd)"
 				     " VALUES (2, 20, 1, 1, 9223372036854775807)"), SQLITE_OK);
-	assert_int_equal(query_int(db, "SELECT money_vnd FROM contribution WHERE id_serial = 1"), -5);
+	assert_int_equal(protofix_query_int(db, "SELECT money_vnd FROM contribution WHERE id_serial = 1"), -5);
 	/* off again: replays go through */
 	assert_int_equal(proto_db_guard(db, 0), PROTO_OK);
 	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 9, 0)"),
@@ -371,7 +316,7 @@ static void guard_refuses_bad_values(void **state)
  * migrates to 3 and keeps them; the guard then refuses only new bad values. */
 static void version_2_store_with_bad_rows_migrates(void **state)
 {
-	struct fixture *f = *state;
+	struct protofix *f = *state;
 	sqlite3 *db = NULL;
 
 	/* a version 2 store is a version 3 store without step 3's objects */
@@ -387,33 +332,33 @@ static void version_2_store_with_bad_rows_migrates(void **state)
 	sqlite3_close(db);
 
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 3);
-	assert_int_equal(query_int(db, "SELECT members FROM household WHERE id_origin = 5"), -7);
-	assert_int_equal(query_int(db, "SELECT labour_days FROM contribution WHERE id_origin = 5"), -3);
+	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), 3);
+	assert_int_equal(protofix_query_int(db, "SELECT members FROM household WHERE id_origin = 5"), -7);
+	assert_int_equal(protofix_query_int(db, "SELECT labour_days FROM contribution WHERE id_origin = 5"), -3);
 	assert_int_equal(proto_db_guard(db, 1), PROTO_OK);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM household WHERE members < 1"), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM household WHERE members < 1"), 1);
 	assert_int_equal(exec_rc(db, "UPDATE household SET name = 'B' WHERE id_origin = 5"), SQLITE_OK);
 	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (5, 3, -7)"),
 			 SQLITE_CONSTRAINT);
 	sqlite3_close(db);
 	/* the setting is kept in the file */
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
-	assert_int_equal(query_int(db, "SELECT enforce FROM proto_rule_guard"), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT enforce FROM proto_rule_guard"), 1);
 	sqlite3_close(db);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(fresh_store_has_every_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(reopening_changes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(newer_store_is_refused_untouched, setup, teardown),
-		cmocka_unit_test_setup_teardown(garbage_file_is_refused_untouched, setup, teardown),
-		cmocka_unit_test_setup_teardown(failed_migration_is_atomic, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_arguments, setup, teardown),
-		cmocka_unit_test_setup_teardown(version_1_store_migrates, setup, teardown),
-		cmocka_unit_test_setup_teardown(guard_refuses_bad_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(version_2_store_with_bad_rows_migrates, setup, teardown),
+		PROTOFIX_TEST(fresh_store_has_every_table),
+		PROTOFIX_TEST(reopening_changes_nothing),
+		PROTOFIX_TEST(newer_store_is_refused_untouched),
+		PROTOFIX_TEST(garbage_file_is_refused_untouched),
+		PROTOFIX_TEST(failed_migration_is_atomic),
+		PROTOFIX_TEST(bad_arguments),
+		PROTOFIX_TEST(version_1_store_migrates),
+		PROTOFIX_TEST(guard_refuses_bad_values),
+		PROTOFIX_TEST(version_2_store_with_bad_rows_migrates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

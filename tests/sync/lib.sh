@@ -9,15 +9,12 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/maiam-sync-test.XXXXXX")
 HUB_PIDS=""
 export HOME="$T"
 unset XDG_DATA_HOME LANGUAGE LC_MESSAGES MAIAM_HOME MAIAM_HUB_DIR
-export LC_ALL=C.UTF-8 LANG=C.UTF-8
 # The tests talk to 127.0.0.1: a proxy from the environment must not get in between.
 unset https_proxy HTTPS_PROXY http_proxy HTTP_PROXY all_proxy ALL_PROXY
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 # Fail fast on a hub that is down on purpose (the retry path itself still runs).
 export MAIAM_NET_TRIES="${MAIAM_NET_TRIES:-2}" MAIAM_NET_BACKOFF_MS="${MAIAM_NET_BACKOFF_MS:-100}"
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=99" UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=98"
-FAILS=0
-OUT="$T/out" ERR="$T/err"
+. "$(dirname "${BASH_SOURCE[0]}")/../support/lib.sh"
 # No command may hang a test: each gets this many seconds.
 CMD_TIMEOUT=120
 
@@ -33,19 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
-# need TOOL...: without TOOL the test cannot check what it claims, so it is
-# skipped (exit 77, SKIP_RETURN_CODE in CMakeLists.txt: ctest shows it as
-# skipped), never passed in silence. scripts/deps installs every one.
-need() {
-	local t
-	for t in "$@"; do
-		command -v "$t" >/dev/null 2>&1 ||
-			{ echo "SKIP: '$t' is missing: run scripts/deps to install it" >&2; exit 77; }
-	done
-}
 need python3 # json below
-show() { sed 's/^/  stdout: /' "$OUT" >&2; sed 's/^/  stderr: /' "$ERR" >&2; }
 
 # ag LAPTOP RC ARGS...: run maiam-agent with home $T/LAPTOP, require exit RC.
 ag() {
@@ -69,8 +54,6 @@ hub() {
 	timeout "$CMD_TIMEOUT" "$HUB" "$@" --dir "$T/$dir" >"$OUT" 2>"$ERR"
 	RC=$?
 }
-err_has() { grep -qF -- "$1" "$ERR" || { fail "stderr lacks '$1'"; show; }; }
-out_has() { grep -qF -- "$1" "$OUT" || { fail "stdout lacks '$1'"; show; }; }
 # json EXPR: evaluate a Python expression on the JSON in $OUT (bound to j).
 json() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$OUT" "$1"; }
 # eq WHAT GOT WANT
@@ -127,8 +110,3 @@ laptop() {
 hub_households() { hub "$1" household list "${@:2}" --json; json 'len(j)'; }
 # The agent's own households, from 'household list --json'.
 agent_households() { ag "$1" 0 --json household list; json 'len(j)'; }
-
-finish() {
-	if [ "$FAILS" -ne 0 ]; then echo "$FAILS check(s) failed" >&2; exit 1; fi
-	echo "all checks passed"; exit 0
-}
