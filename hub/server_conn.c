@@ -348,7 +348,8 @@ void hub_conn_sweep(server *srv, uint64_t now)
 	while (c) {
 		conn *next = c->next;
 		if (c->kill || (c->deadline && now > c->deadline) || too_slow(c, now) ||
-		    (srv->stopping && c->state == C_IDLE))
+		    (srv->stopping && c->state == C_IDLE &&
+		     evbuffer_get_length(bufferevent_get_output(c->bev)) == 0))
 			hub_conn_drop(c);
 		c = next;
 	}
