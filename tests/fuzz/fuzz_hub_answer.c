@@ -66,16 +66,18 @@ static void check_and_merge(const proto_changeset *cs)
 	agent_pull_pending pending = { 0 };
 	uint8_t *before;
 	char why[256];
+	int refused = 0;
 
-	if (agent_pull_check_own(OWN, cs, why, sizeof why) != 0)
+	if (agent_pull_check_own(OWN, cs, &refused, why, sizeof why) != PROTO_OK || refused)
 		return;
 	before = malloc(cs->nrecords ? cs->nrecords : 1);
 	if (!before)
 		return;
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	if (agent_pull_area_mark(db, &area, cs, before) == 0 && proto_merge(db, cs, NULL) == PROTO_OK)
-		(void)agent_pull_area_check(db, &area, cs, before, &pending, why, sizeof why);
-	(void)agent_pull_pending_check(db, &area, &pending, why, sizeof why);
+		(void)agent_pull_area_check(db, &area, cs, before, &pending, &refused, why,
+					    sizeof why);
+	(void)agent_pull_pending_check(db, &area, &pending, &refused, why, sizeof why);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	agent_pull_pending_release(&pending);
 	free(before);
