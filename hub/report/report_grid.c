@@ -142,24 +142,6 @@ int report_csv_field(proto_buf *b, const char *s)
 	return proto_buf_append_byte(b, '"') ? -1 : 0;
 }
 
-int report_html_text(proto_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		int r;
-		switch (*s) {
-		case '&': r = proto_buf_append_str(b, "&amp;"); break;
-		case '<': r = proto_buf_append_str(b, "&lt;"); break;
-		case '>': r = proto_buf_append_str(b, "&gt;"); break;
-		case '"': r = proto_buf_append_str(b, "&quot;"); break;
-		case '\'': r = proto_buf_append_str(b, "&#39;"); break;
-		default: r = proto_buf_append_byte(b, (uint8_t)*s);
-		}
-		if (r)
-			return -1;
-	}
-	return 0;
-}
-
 static const char html_style[] =
 	"<style>body{font-family:sans-serif;margin:1.5em;color:#222}"
 	"table{border-collapse:collapse;margin:0.5em 0 1.5em}"
@@ -173,7 +155,7 @@ int report_html_head(proto_buf *b, const char *title)
 {
 	if (proto_buf_append_str(b, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
 				    "<meta name=\"viewport\" content=\"width=device-width\"><title>") ||
-	    report_html_text(b, title) || proto_buf_append_str(b, "</title>") ||
+	    web_html_escape(b, title) || proto_buf_append_str(b, "</title>") ||
 	    proto_buf_append_str(b, html_style) || proto_buf_append_str(b, "</head><body>\n"))
 		return -1;
 	return 0;
@@ -344,16 +326,16 @@ int report_grid_html_table(const report_grid *g, proto_buf *out)
 	char buf[64];
 	size_t r, i;
 
-	if (proto_buf_append_str(out, "<h2>") || report_html_text(out, g->title) ||
+	if (proto_buf_append_str(out, "<h2>") || web_html_escape(out, g->title) ||
 	    proto_buf_append_str(out, "</h2>\n"))
 		return -1;
-	if (g->note[0] && (proto_buf_append_str(out, "<p>") || report_html_text(out, g->note) ||
+	if (g->note[0] && (proto_buf_append_str(out, "<p>") || web_html_escape(out, g->note) ||
 			   proto_buf_append_str(out, "</p>\n")))
 		return -1;
 	if (proto_buf_append_str(out, "<table><thead><tr>"))
 		return -1;
 	for (i = 0; i < g->ncols; i++)
-		if (proto_buf_append_str(out, "<th>") || report_html_text(out, column(g, i)->label) ||
+		if (proto_buf_append_str(out, "<th>") || web_html_escape(out, column(g, i)->label) ||
 		    proto_buf_append_str(out, "</th>"))
 			return -1;
 	if (proto_buf_append_str(out, "</tr></thead><tbody>\n"))
@@ -365,7 +347,7 @@ int report_grid_html_table(const report_grid *g, proto_buf *out)
 			const report_cell *c = &g->cells[r * g->ncols + i];
 			if (cell_text(column(g, i), c, 0, buf, sizeof(buf)) ||
 			    proto_buf_append_str(out, column(g, i)->type == RT_TEXT ? "<td>" : "<td class=\"n\">") ||
-			    report_html_text(out, shown(column(g, i), c, buf)) ||
+			    web_html_escape(out, shown(column(g, i), c, buf)) ||
 			    proto_buf_append_str(out, "</td>"))
 				return -1;
 		}

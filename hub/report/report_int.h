@@ -17,6 +17,7 @@
 #include "maiam/proto.h"
 #include "report.h"
 #include "hub.h" /* hub_json_str */
+#include "maiam/web.h" /* web_html_escape */
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -137,7 +138,6 @@ int report_grid_html_table(const report_grid *g, proto_buf *out);
 int report_fmt_group(int64_t v, char *out, size_t outlen);  /* 1.200 */
 int report_fmt_money(int64_t v, char *out, size_t outlen);  /* 40.000.000 đ */
 int report_csv_field(proto_buf *b, const char *s);
-int report_html_text(proto_buf *b, const char *s);
 int report_html_head(proto_buf *b, const char *title);
 
 /* ---- report_progress.c ------------------------------------------------- */

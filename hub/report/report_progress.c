@@ -311,7 +311,7 @@ int report_progress_svg(const report_progress *p, proto_buf *b)
 		report_fmt_group(t, ts, sizeof(ts));
 		if (proto_buf_appendf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"13\">",
 				      label_w - 8, y + 17) ||
-		    report_html_text(b, l->name) ||
+		    web_html_escape(b, l->name) ||
 		    proto_buf_appendf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\""
 				      " fill=\"#dde3ea\"/><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\""
 				      " fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"13\">%s / %s</text>\n",
