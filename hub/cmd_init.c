@@ -94,8 +94,12 @@ int hub_cmd_init(int argc, char **argv)
 		hub_errorf("hub directory path '%s' is too long", dir);
 		goto out;
 	}
-	if (proto_db_open(path, &ctx.db) != PROTO_OK || hub_store_migrate(ctx.db)) {
+	if (proto_db_open(path, &ctx.db) != PROTO_OK) {
 		hub_errorf("cannot create the hub database '%s': check the directory and disk", path);
+		goto out;
+	}
+	if (hub_schema_install(ctx.db, err, sizeof(err))) {
+		hub_errorf("'%s': %s", path, err);
 		goto out;
 	}
 	switch (hub_meta_get(ctx.db, "campaign_id", have, sizeof(have))) {

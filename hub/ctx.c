@@ -77,9 +77,8 @@ int hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open '%s': %s", path, proto_strerror(r));
 		goto fail;
 	}
-	if (hub_store_migrate(ctx->db)) {
-		snprintf(err, errlen, "cannot prepare hub tables in '%s': %s", path,
-			 sqlite3_errmsg(ctx->db));
+	if (hub_schema_install(ctx->db, perr, sizeof(perr))) {
+		snprintf(err, errlen, "'%s': %s", path, perr);
 		goto fail;
 	}
 	if (hub_path(ctx, HUB_KEY_FILE, path, sizeof(path)))

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 #include "maiam/proto.h"
+#include "schema.h"
 
 /* Exit codes (DESIGN.md): the same numbers the agent uses. */
 #define HUB_EXIT_OK 0
@@ -89,7 +90,6 @@ typedef struct hub_agent {
 enum { HUB_TOKEN_OK = 0, HUB_TOKEN_UNKNOWN, HUB_TOKEN_USED, HUB_TOKEN_EXPIRED, HUB_TOKEN_REVOKED,
        HUB_TOKEN_AGAIN };
 
-int hub_store_migrate(sqlite3 *db);
 /* Keep this thread's prepared statements on db until hub_store_cache_end
  * (which must come before db is closed). For threads that own a connection. */
 int hub_store_cache_begin(sqlite3 *db);
@@ -461,7 +461,6 @@ void hub_tls_set_revoked(struct ssl_ctx_st *ctx, const hub_idset *set);
  * memory; hub_anon_flush writes what was counted in one transaction (the
  * writer thread, on a timer, and serve at its end).
  */
-int hub_anon_migrate(sqlite3 *db);
 void hub_anon_count(const char *code);
 int hub_anon_pending(void);
 int hub_anon_flush(sqlite3 *db);

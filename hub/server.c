@@ -408,7 +408,7 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 		hub_errorf("cannot set up the event loop");
 		goto out;
 	}
-	if (hub_anon_migrate(ctx->db) || hub_limits_start(&srv)) {
+	if (hub_limits_start(&srv)) {
 		hub_errorf("cannot read the revoked agents in '%s/%s': check the file", ctx->dir,
 			   HUB_DB_FILE);
 		goto out;

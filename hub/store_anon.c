@@ -23,15 +23,6 @@ static pthread_mutex_t anon_lock = PTHREAD_MUTEX_INITIALIZER;
 static anon_count anon[ANON_CODES];
 static int nanon;
 
-int hub_anon_migrate(sqlite3 *db)
-{
-	return sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS hub_anon_refusal ("
-				" hour INTEGER NOT NULL," /* unix time / 3600 */
-				" code TEXT NOT NULL, n INTEGER NOT NULL,"
-				" PRIMARY KEY (hour, code)) WITHOUT ROWID",
-			    NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
-
 static void add_locked(const char *code, int64_t hour, int64_t n)
 {
 	int i;

@@ -18,18 +18,13 @@ static const char report_usage[] =
 	"usage: maiam-hub report progress|awards|funds|reconcile [--format table|csv|json|html]"
 	" [--json] [--as-of YYYY-MM-DD] [--by commune] [--all] [--limit N] [--page N] [--dir DIR]";
 
-/* Open the hub and make sure the report tables exist. */
+/* Open the hub (which makes the report tables if they are missing). */
 static int open_hub(hub_ctx *ctx, const char *dir)
 {
 	char err[512];
 
 	if (hub_open(ctx, dir, err, sizeof(err))) {
 		hub_errorf("%s", err);
-		return -1;
-	}
-	if (hub_report_migrate(ctx->db, err, sizeof(err))) {
-		hub_errorf("%s", err);
-		hub_close(ctx);
 		return -1;
 	}
 	return 0;

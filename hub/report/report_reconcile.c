@@ -276,9 +276,7 @@ static int walk_order(walk *w)
 				      " ORDER BY r.id_origin, r.id_serial", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(w->db, "SELECT stage, forced FROM milestone m WHERE"
 				      " household_origin = ? AND household_serial = ? AND"
-				      " forced IS NOT NULL AND NOT EXISTS (SELECT 1 FROM void_event v"
-				      " WHERE v.target_origin = m.id_origin AND"
-				      " v.target_serial = m.id_serial) ORDER BY date",
+				      " forced IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE("m") "ORDER BY date",
 			       -1, &forced, NULL) != SQLITE_OK)
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
