@@ -6,13 +6,16 @@
 #include <stdio.h>
 #include <string.h>
 #include "hub.h"
+#include "report/report.h"
 
 int hub_cmd_serve(int argc, char **argv)
 {
 	const char *dir = hub_default_dir(), *v;
-	hub_serve_opts opts = { "127.0.0.1:8443", 512, 10, 60, 30, { 0, 0, 0, 0, 0, 0, 0 } };
+	hub_serve_opts opts = { "127.0.0.1:8443", 512, 10, 60, 30, { 0, 0, 0, 0, 0, 0, 0 },
+				{ NULL, NULL, NULL } };
 	char err[512];
 	hub_ctx ctx;
+	hub_dashboard *dash;
 	hub_limits limits;
 	long n;
 	int i, o, rc;
@@ -93,7 +96,18 @@ int hub_cmd_serve(int argc, char **argv)
 		hub_errorf("%s", err);
 		return HUB_EXIT_FAIL;
 	}
+	/* the operators' pages, served by the same loop */
+	dash = hub_dashboard_new(ctx.dir, err, sizeof(err));
+	if (!dash) {
+		hub_errorf("cannot start the dashboard: %s", err);
+		hub_close(&ctx);
+		return HUB_EXIT_FAIL;
+	}
+	opts.pages.claims = hub_dashboard_path;
+	opts.pages.handle = hub_dashboard_handle;
+	opts.pages.arg = dash;
 	rc = hub_serve(&ctx, &opts);
+	hub_dashboard_free(dash);
 	hub_close(&ctx);
 	return rc;
 }

@@ -480,6 +480,19 @@ void hub_route_anon_flush(hub_ctx *ctx, hub_job *job);
 /* ---- end issue 9: server ---- */
 
 /* server.c */
+struct evhttp_request;
+/*
+ * Pages served beside the protocol routes, answered at once on the event
+ * loop: the operators' dashboard (hub/report), which the command layer
+ * hands to the server so that hub_core does not depend on it. claims(path)
+ * says whether a path is theirs; handle(req, arg) answers it. claims NULL:
+ * no pages.
+ */
+typedef struct hub_pages {
+	int (*claims)(const char *path);
+	void (*handle)(struct evhttp_request *req, void *arg);
+	void *arg;
+} hub_pages;
 typedef struct hub_serve_opts {
 	const char *listen; /* "ADDR:PORT" */
 	int max_conns;
@@ -487,6 +500,7 @@ typedef struct hub_serve_opts {
 	int idle_timeout_s;
 	int drain_s;        /* how long SIGTERM waits for in-flight work */
 	struct hub_door_opts door; /* issue 9: the limits at the door (below) */
+	hub_pages pages;    /* borrowed: must outlive hub_serve */
 } hub_serve_opts;
 int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts);
 

@@ -155,12 +155,12 @@ static void on_request(struct evhttp_request *req, void *arg)
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (strcmp(path, routes[i].path) == 0)
 			rt = &routes[i];
-	if (!rt && srv->dash && hub_dashboard_path(path)) {
+	if (!rt && srv->opts->pages.claims && srv->opts->pages.claims(path)) {
 		/* the operators' pages answer at once, on the loop (their reads are
 		 * milliseconds, on a read-only connection of their own) */
 		if (c)
 			hub_conn_idle(c);
-		hub_dashboard_handle(req, srv->dash);
+		srv->opts->pages.handle(req, srv->opts->pages.arg);
 		return;
 	}
 	if (!rt) {
@@ -383,11 +383,6 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 					     EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
 	evhttp_set_bevcb(srv.http, hub_conn_accept, &srv);
 	evhttp_set_gencb(srv.http, on_request, &srv);
-	srv.dash = hub_dashboard_new(ctx->dir, err, sizeof(err));
-	if (!srv.dash) {
-		hub_errorf("cannot start the dashboard: %s", err);
-		goto out;
-	}
 	srv.bound = evhttp_bind_socket_with_handle(srv.http, host, port);
 	if (!srv.bound) {
 		hub_errorf("cannot listen on '%s': address in use or not local", opts->listen);
@@ -447,7 +442,6 @@ out:
 	hub_anon_flush(ctx->db); /* the writer has stopped: its connection is ours */
 	if (srv.http)
 		evhttp_free(srv.http);
-	hub_dashboard_free(srv.dash);
 	if (srv.done_ev)
 		event_free(srv.done_ev);
 	if (srv.sweep_ev)

@@ -11,7 +11,6 @@
 #include <event2/http.h>
 #include <openssl/ssl.h>
 #include "hub.h"
-#include "report/report.h"
 
 /* Bytes a connection without a verified client certificate may send in all:
  * room for a few enrolment requests, far below any change-set upload. */
@@ -69,7 +68,6 @@ struct server {
 	hub_writer *opener; /* pushes: verified and decoded here, then merged by writer */
 	hub_checkpointer *ckpt; /* the writer's WAL checkpoints (NULL: it makes its own) */
 	hub_writer *reader;  /* pulls, on a read-only connection */
-	hub_dashboard *dash; /* operators' pages at "/" (hub/report/dashboard.c) */
 	struct event *done_ev, *sweep_ev, *term_ev, *int_ev, *admit_ev;
 	conn *conns;
 	int nconns;
