@@ -304,14 +304,15 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	if (srv->stopping)
 		return;
-	fprintf(stderr, "maiam-hub: signal %d: no new connections, finishing in-flight work\n",
-		(int)sig);
 	srv->stopping = 1;
 	srv->stop_by = hub_mono_ms() + (uint64_t)srv->opts->drain_s * 1000u;
 	if (srv->bound) {
 		evhttp_del_accept_socket(srv->http, srv->bound);
 		srv->bound = NULL;
 	}
+	/* said once it is true: a test (or an operator's script) may wait for it */
+	fprintf(stderr, "maiam-hub: signal %d: no new connections, finishing in-flight work\n",
+		(int)sig);
 	event_active(srv->sweep_ev, EV_TIMEOUT, 0);
 }
 
