@@ -286,7 +286,7 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
 	hub_conn_sweep(srv, now);
 	flush_counters(srv, now);
 	for (c = srv->conns; c; c = c->next)
-		if (c->state != C_IDLE)
+		if (!hub_conn_quiet(c))
 			busy++;
 	/* the opener first: a job counts in the writer before it stops counting
 	 * in the opener, so read in this order none can slip between the two */

@@ -92,6 +92,10 @@ void hub_conn_drop(conn *c);
 void hub_conn_check_peer(conn *c);
 /* Ready for the next request: its headers are on the clock. */
 void hub_conn_idle(conn *c);
+/* Between requests with its last answer sent: a connection a stopping hub
+ * may close. An answer still in the output buffer is in-flight work (the
+ * state is idle as soon as the answer is queued). */
+int hub_conn_quiet(const conn *c);
 uint64_t hub_mono_ms(void);
 
 /* server_limits.c */
