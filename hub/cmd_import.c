@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 #include "maiam/bundle.h"
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "ingest.h"
+#include "cmd.h"
 
 #define IMPORT_MAX_FILE ((size_t)1 << 30)
 
@@ -118,11 +121,11 @@ int hub_cmd_import(int argc, char **argv)
 		hub_errorf("import needs at least one bundle FILE (from 'maiam-agent export')");
 		return HUB_EXIT_USAGE;
 	}
-	hub_limits_set(&limits);
 	if (hub_open(&ctx, dir, err, sizeof(err))) {
 		hub_errorf("%s", err);
 		return HUB_EXIT_FAIL;
 	}
+	ctx.owned->limits = limits;
 	for (i = 1; i < argc; i++) {
 		if (argv[i][0] == '-') {
 			i++; /* every option takes a value */

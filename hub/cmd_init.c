@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "hub.h"
+#include "ctx.h"
+#include "schema.h"
+#include "store.h"
+#include "tls.h"
+#include "cmd.h"
 
 #ifndef MAIAM_DATA_DIR
 #define MAIAM_DATA_DIR "."
@@ -43,11 +47,13 @@ int hub_cmd_init(int argc, char **argv)
 	const char *data = getenv("MAIAM_DATA_DIR");
 	proto_campaign campaign;
 	hub_ctx ctx;
+	hub_config cfg; /* only its directory: init makes what hub_open reads */
 	size_t nhosts = 0;
 	uint64_t key_id = 0;
 	int i, rc = HUB_EXIT_FAIL, loaded = 0, o;
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&cfg, 0, sizeof(cfg));
 	for (i = 1; i < argc; i++) {
 		if ((o = hub_opt(argc, argv, &i, "--dir", &v)) != 0) {
 			if (o < 0)
@@ -89,7 +95,8 @@ int hub_cmd_init(int argc, char **argv)
 		hub_errorf("cannot create hub directory '%s': %s", dir, strerror(errno));
 		goto out;
 	}
-	if ((size_t)snprintf(ctx.dir, sizeof(ctx.dir), "%s", dir) >= sizeof(ctx.dir) ||
+	ctx.cfg = &cfg;
+	if ((size_t)snprintf(cfg.dir, sizeof(cfg.dir), "%s", dir) >= sizeof(cfg.dir) ||
 	    hub_path(&ctx, HUB_DB_FILE, path, sizeof(path))) {
 		hub_errorf("hub directory path '%s' is too long", dir);
 		goto out;

@@ -5,7 +5,9 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "hub.h"
+#include "ctx.h"
+#include "server.h"
+#include "cmd.h"
 #include "report/report.h"
 
 int hub_cmd_serve(int argc, char **argv)
@@ -91,13 +93,13 @@ int hub_cmd_serve(int argc, char **argv)
 	 * reader and checkpointer threads would all queue on (the writer spent
 	 * 8 % of its time in mutexes under bench_sync). Nothing here reads them. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	hub_limits_set(&limits); /* before any thread starts */
 	if (hub_open(&ctx, dir, err, sizeof(err))) {
 		hub_errorf("%s", err);
 		return HUB_EXIT_FAIL;
 	}
+	ctx.owned->limits = limits; /* before any thread starts */
 	/* the operators' pages, served by the same loop */
-	dash = hub_dashboard_new(ctx.dir, err, sizeof(err));
+	dash = hub_dashboard_new(ctx.cfg->dir, err, sizeof(err));
 	if (!dash) {
 		hub_errorf("cannot start the dashboard: %s", err);
 		hub_close(&ctx);

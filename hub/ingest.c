@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "ingest.h"
 
 #define reject hub_verdict_reject
 
@@ -202,7 +204,7 @@ static int verify_frame(const uint8_t *data, size_t len, const proto_header *hdr
 static int open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
 		     hub_agent *agent, proto_changeset *cs, hub_verdict *v)
 {
-	const hub_limits *lim = hub_limits_get();
+	const hub_limits *lim = &ctx->cfg->limits;
 	proto_header hdr;
 	proto_key *key = NULL;
 	char hex[17];
@@ -266,9 +268,9 @@ static int open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t pee
 	else if (r != PROTO_OK)
 		reject(v, 422, "invalid", "change-set %s/%llu is invalid: %s", hex,
 		       (unsigned long long)hdr.seq, proto_strerror(r));
-	else if (strcmp(cs->hdr.campaign, ctx->campaign_id) != 0)
+	else if (strcmp(cs->hdr.campaign, ctx->cfg->campaign_id) != 0)
 		reject(v, 422, "wrong_campaign", "change-set is for campaign '%s' but this hub"
-		       " serves '%s'", cs->hdr.campaign, ctx->campaign_id);
+		       " serves '%s'", cs->hdr.campaign, ctx->cfg->campaign_id);
 	else if ((text = hub_changeset_text_bytes(cs)) > lim->max_text) {
 		reject(v, 413, "too_much_text", "change-set %s/%llu decodes to %zu bytes of text,"
 		       " over this hub's limit of %zu: nothing of it was applied", hex,
@@ -309,7 +311,7 @@ static int check_rules(hub_ctx *ctx, const proto_changeset *cs, hub_verdict *v)
 	char day[11], text[sizeof(v->message)], hex[17];
 
 	proto_rules_day((time_t)(proto_wall_ms() / 1000), 1, day);
-	proto_rules_init(&rules, ctx->have_campaign ? &ctx->campaign : NULL, day);
+	proto_rules_init(&rules, ctx->cfg->have_campaign ? &ctx->cfg->campaign : NULL, day);
 	memset(&bad, 0, sizeof(bad));
 	if (proto_rules_check_changeset(&rules, cs, &bad) == PROTO_RULE_OK)
 		return 0;
@@ -362,7 +364,7 @@ static void link_where(const hub_refused_link *link, hub_verdict *v)
 static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
 		  int batched, const hub_opened *pre, hub_verdict *v)
 {
-	const hub_limits *lim = hub_limits_get();
+	const hub_limits *lim = &ctx->cfg->limits;
 	proto_changeset own, *cs = &own;
 	hub_verdict refusal;
 	hub_refused_link link;
@@ -557,11 +559,11 @@ int hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen)
 		goto out;
 	}
 	/* the hub's own chain, continued inside the write lock */
-	if (hub_ledger_head(ctx->db, ctx->key_id, &head, head_hash))
+	if (hub_ledger_head(ctx->db, ctx->cfg->key_id, &head, head_hash))
 		goto fail;
 	cs->hdr.seq = head + 1;
 	memcpy(cs->hdr.prev, head_hash, 32);
-	r = proto_seal(cs, ctx->key, &sealed, hash);
+	r = proto_seal(cs, ctx->cfg->key, &sealed, hash);
 	if (r != PROTO_OK) {
 		snprintf(err, errlen, "cannot seal the hub change-set: %s", proto_strerror(r));
 		goto rollback;

@@ -5,7 +5,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "ingest.h"
 
 static const proto_field *find_field(const proto_record *rec, uint8_t field)
 {
@@ -47,9 +49,9 @@ static int area_put(area_set *s, int64_t commune, int64_t district)
 
 static int64_t district_of(const hub_ctx *ctx, int64_t commune)
 {
-	if (!ctx->have_campaign || commune <= 0 || commune > 0x7fffffff)
+	if (!ctx->cfg->have_campaign || commune <= 0 || commune > 0x7fffffff)
 		return 0;
-	return proto_units_district_of(&ctx->campaign.units, (int)commune);
+	return proto_units_district_of(&ctx->cfg->campaign.units, (int)commune);
 }
 
 /* A contribution's unit: a commune, or a district as a whole (commune 0). */
@@ -59,7 +61,7 @@ static int area_put_unit(const hub_ctx *ctx, area_set *s, int64_t unit)
 
 	if (unit <= 0 || unit > 0x7fffffff)
 		return 0;
-	u = ctx->have_campaign ? proto_units_find(&ctx->campaign.units, (int)unit) : NULL;
+	u = ctx->cfg->have_campaign ? proto_units_find(&ctx->cfg->campaign.units, (int)unit) : NULL;
 	if (u && u->level != PROTO_UNIT_COMMUNE)
 		return area_put(s, 0, unit);
 	return area_put(s, unit, district_of(ctx, unit));

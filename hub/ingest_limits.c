@@ -6,10 +6,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "hub.h"
-
-static hub_limits limits = { HUB_DEFAULT_MAX_RECORDS, HUB_DEFAULT_MAX_SEALED, HUB_MAX_DECODED_TEXT,
-			     HUB_DEFAULT_DAY_RECORDS, HUB_DEFAULT_DAY_BYTES };
+#include "ctx.h"
+#include "ingest.h"
 
 void hub_limits_default(hub_limits *l)
 {
@@ -18,16 +16,6 @@ void hub_limits_default(hub_limits *l)
 	l->max_text = HUB_MAX_DECODED_TEXT;
 	l->day_records = HUB_DEFAULT_DAY_RECORDS;
 	l->day_bytes = HUB_DEFAULT_DAY_BYTES;
-}
-
-void hub_limits_set(const hub_limits *l)
-{
-	limits = *l;
-}
-
-const hub_limits *hub_limits_get(void)
-{
-	return &limits;
 }
 
 int hub_limits_opt(int argc, char **argv, int *i, hub_limits *l)

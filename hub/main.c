@@ -5,7 +5,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "hub.h"
+#include "ctx.h"
+#include "cmd.h"
 #include "report/report.h"
 
 static const struct {

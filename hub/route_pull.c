@@ -17,7 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "ingest.h"
+#include "server.h"
 
 typedef struct skipped_row {
 	int64_t id;
@@ -266,7 +269,7 @@ static int gather(pull_state *ps, int64_t after, int max_answer_rows, uint64_t c
 	int rc = 0;
 
 	proto_changeset_release(&ps->out);
-	if (proto_changeset_init(&ps->out, ctx->campaign_id, ctx->key_id, 1, zeros, created) !=
+	if (proto_changeset_init(&ps->out, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, created) !=
 	    PROTO_OK)
 		return -1;
 	ps->cursor = after;
@@ -329,11 +332,11 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 		if (ps.out.nrecords == 0)
 			break;
 		proto_buf_reset(&job->resp);
-		r = proto_seal(&ps.out, ctx->key, &job->resp, NULL);
+		r = proto_seal(&ps.out, ctx->cfg->key, &job->resp, NULL);
 		/* alike records deflate too well for the ratio readers accept:
 		 * the same body in stored blocks (the bound keeps it small) */
 		if (r == PROTO_ERATIO)
-			r = proto_seal_stored(&ps.out, ctx->key, &job->resp, NULL);
+			r = proto_seal_stored(&ps.out, ctx->cfg->key, &job->resp, NULL);
 		if (r == PROTO_OK)
 			break;
 		if (r != PROTO_ELIMIT && r != PROTO_ERATIO) {

@@ -8,7 +8,11 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "ingest.h"
+#include "json.h"
+#include "server.h"
 
 static void answer(hub_job *job, int rc, const hub_verdict *v)
 {
@@ -38,7 +42,7 @@ static void answer(hub_job *job, int rc, const hub_verdict *v)
 		if (proto_buf_appendf(b, ", \"expected_prev\": \"%s\"", hash))
 			goto fail;
 	}
-	/* issue 9: where the rulebook was broken; a refused link; when to retry */
+	/* where the rulebook was broken; a refused link; when to retry */
 	if (v->rule && (proto_buf_append_str(b, ", \"rule\": ") || hub_json_str(b, v->rule) ||
 			proto_buf_append_str(b, ", \"record\": ") || hub_json_str(b, v->record) ||
 			proto_buf_append_str(b, ", \"field\": ") || hub_json_str(b, v->field)))

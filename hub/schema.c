@@ -8,13 +8,14 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "hub.h"
+#include "schema.h"
+#include "store.h"
 #include "schema.h"
 
 /* 2: hub_ledger_area (the pull index). A version-1 hub gains the table; its
  * older ledger rows are not indexed and every pull still reads them
  * ('area_from' in hub_meta is the first indexed row). */
-/* 3: hub_refused (refused links) and hub_quota (per agent per day), issue 9. */
+/* 3: hub_refused (refused links) and hub_quota (per agent per day). */
 #define HUB_STORE_VERSION "3"
 
 static const char hub_tables_sql[] =

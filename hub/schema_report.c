@@ -11,7 +11,8 @@
 #include <string.h>
 #include "maiam/schema.h"
 #include "schema.h"
-#include "hub.h"
+#include "schema.h"
+#include "store.h"
 
 /* 2: a void takes out only an event of the kind it names
  * (PROTO_SQL_MILESTONE_LIVE / PROTO_SQL_CONTRIBUTION_LIVE); a version-1 hub

@@ -10,7 +10,11 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <openssl/ssl.h>
-#include "hub.h"
+#include "ctx.h"
+#include "json.h"
+#include "server.h"
+#include "store.h"
+#include "tls.h"
 
 /* Bytes a connection without a verified client certificate may send in all:
  * room for a few enrolment requests, far below any change-set upload. */
@@ -64,10 +68,10 @@ struct server {
 	struct evhttp *http;
 	struct evhttp_bound_socket *bound;
 	SSL_CTX *ssl;
-	hub_writer *writer;
-	hub_writer *opener; /* pushes: verified and decoded here, then merged by writer */
+	hub_worker *writer;
+	hub_worker *opener; /* pushes: verified and decoded here, then merged by writer */
 	hub_checkpointer *ckpt; /* the writer's WAL checkpoints (NULL: it makes its own) */
-	hub_writer *reader;  /* pulls, on a read-only connection */
+	hub_worker *reader;  /* pulls, on a read-only connection */
 	struct event *done_ev, *sweep_ev, *term_ev, *int_ev, *admit_ev;
 	conn *conns;
 	int nconns;

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "hub.h"
+#include "store.h"
 #include "store_int.h"
 
 #define prep hub_store_prep

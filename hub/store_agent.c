@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/rand.h>
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
 #include "store_int.h"
 
 #define prep hub_store_prep

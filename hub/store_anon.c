@@ -1,5 +1,5 @@
 /*
- * store_anon.c - what the door needs from the database (issue 9): refusals
+ * store_anon.c - what the door needs from the database: refusals
  * of anonymous requests counted per code per hour (hub_anon_refusal) instead
  * of a durable hub_rejection row each, the read-only look at a token that
  * lets junk enrolments be refused off the writer thread, and the set of
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "hub.h"
+#include "store.h"
 
 #define ANON_CODES 64 /* distinct (hour, code) pairs between two flushes */
 

@@ -1,12 +1,13 @@
 /*
- * store_chain.c - the hub tables of issue 9's ingest: refused links
+ * store_chain.c - the hub tables of ingest's checks: refused links
  * (hub_refused: verified change-sets refused on their content, holding their
  * places in the chain), the per agent per day quota counters (hub_quota),
  * whether the hub holds an entity, and audit findings kept once.
  */
 #include <stdio.h>
 #include <string.h>
-#include "hub.h"
+#include "ingest.h"
+#include "store.h"
 #include "store_int.h"
 
 #define prep hub_store_prep

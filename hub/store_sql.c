@@ -5,7 +5,7 @@
  */
 #include <assert.h>
 #include <stdlib.h>
-#include "hub.h"
+#include "store.h"
 #include "store_int.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
