@@ -12,6 +12,7 @@
 
 #define prep hub_store_prep
 #define unprep hub_store_unprep
+#define row hub_store_row
 
 int hub_token_add(sqlite3 *db, const hub_scope *scope, int64_t now, int64_t ttl,
 		  char token[65], int64_t *id)
@@ -41,39 +42,65 @@ out:
 	return rc;
 }
 
+/* The token's row: 1 found (st on it, HUB_STMT_TOKEN_FIND's columns), 0
+ * unknown, -1 error. *st is to be given back with unprep in every case. */
+static int token_find(sqlite3 *db, const char *token, sqlite3_stmt **st)
+{
+	uint8_t hash[32];
+
+	proto_sha256((const uint8_t *)token, strlen(token), hash);
+	*st = prep(db, HUB_STMT_TOKEN_FIND);
+	if (!*st || sqlite3_bind_blob(*st, 1, hash, sizeof(hash), SQLITE_TRANSIENT) != SQLITE_OK)
+		return -1;
+	return row(*st);
+}
+
+/* The state (HUB_TOKEN_*) of the token row st is on, for 'agent' at 'now'. */
+static int token_state(sqlite3_stmt *st, int64_t now, uint64_t agent)
+{
+	if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+		return HUB_TOKEN_REVOKED;
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+		return sqlite3_column_type(st, 6) == SQLITE_INTEGER &&
+				       proto_i2u(sqlite3_column_int64(st, 6)) == agent ?
+			       HUB_TOKEN_AGAIN :
+			       HUB_TOKEN_USED;
+	if (sqlite3_column_int64(st, 3) <= now)
+		return HUB_TOKEN_EXPIRED;
+	return HUB_TOKEN_OK;
+}
+
+int hub_token_peek(sqlite3 *db, const char *token, int64_t now, uint64_t agent, int *state)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = token_find(db, token, &st);
+
+	if (rc >= 0)
+		*state = rc == 1 ? token_state(st, now, agent) : HUB_TOKEN_UNKNOWN;
+	unprep(st);
+	return rc < 0 ? -1 : 0;
+}
+
 int hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64_t agent,
 		      int *state, hub_scope *scope, int64_t *token_id)
 {
-	uint8_t hash[32];
 	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
+	int rc = -1;
 
-	proto_sha256((const uint8_t *)token, strlen(token), hash);
-	st = prep(db, HUB_STMT_TOKEN_FIND);
-	if (!st)
-		goto out;
-	sqlite3_bind_blob(st, 1, hash, sizeof(hash), SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
+	switch (token_find(db, token, &st)) {
+	case 0:
 		*state = HUB_TOKEN_UNKNOWN;
 		rc = 0;
 		goto out;
-	}
-	if (step != SQLITE_ROW)
+	case 1:
+		break;
+	default:
 		goto out;
+	}
 	*token_id = sqlite3_column_int64(st, 0);
 	scope->kind = sqlite3_column_int(st, 1);
 	scope->code = sqlite3_column_int(st, 2);
-	if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-		*state = HUB_TOKEN_REVOKED;
-	else if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-		*state = sqlite3_column_type(st, 6) == SQLITE_INTEGER &&
-				 proto_i2u(sqlite3_column_int64(st, 6)) == agent ?
-			 HUB_TOKEN_AGAIN : HUB_TOKEN_USED;
-	else if (sqlite3_column_int64(st, 3) <= now)
-		*state = HUB_TOKEN_EXPIRED;
-	else
-		*state = HUB_TOKEN_OK;
+	*state = token_state(st, now, agent);
 	unprep(st);
 	st = NULL;
 	rc = 0;

@@ -1,9 +1,10 @@
 /*
  * store_anon.c - what the door needs from the database: refusals
  * of anonymous requests counted per code per hour (hub_anon_refusal) instead
- * of a durable hub_rejection row each, the read-only look at a token that
- * lets junk enrolments be refused off the writer thread, and the set of
- * revoked agent keys for the TLS verify callback.
+ * of a durable hub_rejection row each, and the set of revoked agent keys
+ * for the TLS verify callback. (The read-only look at a token that lets junk
+ * enrolments be refused off the writer thread, hub_token_peek, is in
+ * store_agent.c beside hub_token_consume.)
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -119,42 +120,6 @@ int hub_anon_each(sqlite3 *db, hub_anon_cb cb, void *arg)
 		}
 	}
 	rc = step == SQLITE_DONE ? 0 : -1;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int hub_token_peek(sqlite3 *db, const char *token, int64_t now, uint64_t agent, int *state)
-{
-	uint8_t hash[32];
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
-
-	proto_sha256((const uint8_t *)token, strlen(token), hash);
-	if (sqlite3_prepare_v2(db, "SELECT expires, used, revoked, agent FROM hub_token"
-				   " WHERE hash = ?", -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_blob(st, 1, hash, sizeof(hash), SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		*state = HUB_TOKEN_UNKNOWN;
-		rc = 0;
-		goto out;
-	}
-	if (step != SQLITE_ROW)
-		goto out;
-	/* the same order of checks as hub_token_consume */
-	if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-		*state = HUB_TOKEN_REVOKED;
-	else if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-		*state = sqlite3_column_type(st, 3) == SQLITE_INTEGER &&
-				 proto_i2u(sqlite3_column_int64(st, 3)) == agent ?
-			 HUB_TOKEN_AGAIN : HUB_TOKEN_USED;
-	else if (sqlite3_column_int64(st, 0) <= now)
-		*state = HUB_TOKEN_EXPIRED;
-	else
-		*state = HUB_TOKEN_OK;
-	rc = 0;
 out:
 	sqlite3_finalize(st);
 	return rc;

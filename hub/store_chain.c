@@ -13,6 +13,7 @@
 #define prep hub_store_prep
 #define unprep hub_store_unprep
 #define prep_pair hub_store_prep_pair
+#define row hub_store_row
 
 int hub_refused_add(sqlite3 *db, const hub_verdict *v, int64_t now)
 {
@@ -100,7 +101,7 @@ int hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id)
 int hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records, int64_t *bytes)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_QUOTA_GET);
-	int rc = -1, step;
+	int rc;
 
 	*records = 0;
 	*bytes = 0;
@@ -108,12 +109,10 @@ int hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records
 		return -1;
 	sqlite3_bind_int64(st, 1, proto_u2i(agent));
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
+	rc = row(st);
+	if (rc == 1) {
 		*records = sqlite3_column_int64(st, 0);
 		*bytes = sqlite3_column_int64(st, 1);
-		rc = 0;
-	} else if (step == SQLITE_DONE) {
 		rc = 0;
 	}
 	unprep(st);

@@ -11,6 +11,7 @@
 #define prep hub_store_prep
 #define unprep hub_store_unprep
 #define prep_pair hub_store_prep_pair
+#define row hub_store_row
 
 int hub_household_commune(sqlite3 *db, proto_id id, int64_t *commune)
 {
@@ -34,19 +35,16 @@ int hub_event_anchor(sqlite3 *db, proto_id id, int *has_household, proto_id *hou
 		     int64_t *unit)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_EVENT_ANCHOR, id.origin, id.serial);
-	int rc = -1, step;
+	int rc;
 
 	if (!st)
 		return -1;
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		rc = 0;
-	} else if (step == SQLITE_ROW) {
+	rc = row(st);
+	if (rc == 1) {
 		*has_household = sqlite3_column_type(st, 0) == SQLITE_INTEGER;
 		household->origin = proto_i2u(sqlite3_column_int64(st, 0));
 		household->serial = proto_i2u(sqlite3_column_int64(st, 1));
 		*unit = sqlite3_column_int64(st, 2);
-		rc = 1;
 	}
 	unprep(st);
 	return rc;
@@ -106,17 +104,14 @@ int hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *stamp)
 int hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_HOUSEHOLD_SHOW, id.origin, id.serial);
-	int rc = -1, step, i;
+	int rc, i;
 
 	if (!st)
 		return -1;
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		rc = 0;
-	} else if (step == SQLITE_ROW) {
+	rc = row(st);
+	if (rc == 1) {
 		for (i = 2; i < sqlite3_column_count(st); i++)
 			cb(arg, sqlite3_column_name(st, i), (const char *)sqlite3_column_text(st, i));
-		rc = 1;
 	}
 	unprep(st);
 	return rc;

@@ -13,6 +13,7 @@
 #define prep hub_store_prep
 #define unprep hub_store_unprep
 #define prep_pair hub_store_prep_pair
+#define row hub_store_row
 
 /* The highest seq of origin in one table (0 if none) and its hash. */
 static int head_in(sqlite3 *db, sqlite3_stmt *st, uint64_t origin, uint64_t *seq, uint8_t hash[32])
@@ -154,19 +155,16 @@ int hub_move_add(sqlite3 *db, int64_t ledger, proto_id household, int64_t from)
 int hub_moved_from(sqlite3 *db, int64_t ledger, proto_id household, int64_t *from)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_MOVED_FROM);
-	int rc = -1, step;
+	int rc;
 
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, ledger);
 	sqlite3_bind_int64(st, 2, proto_u2i(household.origin));
 	sqlite3_bind_int64(st, 3, proto_u2i(household.serial));
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
+	rc = row(st);
+	if (rc == 1) {
 		*from = sqlite3_column_int64(st, 0);
-		rc = 1;
-	} else if (step == SQLITE_DONE) {
-		rc = 0;
 	}
 	unprep(st);
 	return rc;

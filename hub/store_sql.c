@@ -202,6 +202,18 @@ sqlite3_stmt *hub_store_prep_pair(sqlite3 *db, hub_stmt id, uint64_t a, uint64_t
 	return st;
 }
 
+int hub_store_row(sqlite3_stmt *st)
+{
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		return 1;
+	case SQLITE_DONE:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 /* The end of one use: a cached statement is reset for the next, any other finalized. */
 void hub_store_unprep(sqlite3_stmt *st)
 {
