@@ -361,6 +361,15 @@ static void link_where(const hub_refused_link *link, hub_verdict *v)
 	}
 }
 
+/* The verdict on a change-set the ledger already holds, byte for byte. */
+static void already_applied(hub_verdict *v, const char *origin_hex)
+{
+	v->status = 200;
+	v->code = "already_applied";
+	snprintf(v->message, sizeof(v->message), "change-set %s/%llu was already applied",
+		 origin_hex, (unsigned long long)v->seq);
+}
+
 static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
 		  int batched, const hub_opened *pre, hub_verdict *v)
 {
@@ -422,10 +431,7 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 	if (rc < 0)
 		goto internal;
 	if (rc == 1 && memcmp(at, v->hash, 32) == 0) {
-		v->status = 200;
-		v->code = "already_applied";
-		snprintf(v->message, sizeof(v->message), "change-set %s/%llu was already applied",
-			 hex, (unsigned long long)v->seq);
+		already_applied(v, hex);
 		rc = 0;
 		goto out;
 	}
@@ -487,10 +493,7 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 		/* a concurrent writer (import, approve) may have taken the seq meanwhile */
 		if (hub_ledger_hash_at(ctx->db, v->origin, v->seq, at) == 1 &&
 		    memcmp(at, v->hash, 32) == 0) {
-			v->status = 200;
-			v->code = "already_applied";
-			snprintf(v->message, sizeof(v->message), "change-set %s/%llu was already applied",
-				 hex, (unsigned long long)v->seq);
+			already_applied(v, hex);
 			rc = 0;
 			goto out;
 		}

@@ -77,6 +77,8 @@ int64_t hub_seconds_to_vn_midnight(int64_t t);
 int hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old);
 int hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old,
 			  int64_t ledger);
+/* The field of rec with this number, or NULL (ingest_area.c). */
+const proto_field *hub_record_field(const proto_record *rec, uint8_t field);
 /* Fill a refusal (ingest.c and ingest_scope.c). */
 void hub_verdict_reject(hub_verdict *v, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -9,7 +9,7 @@
 #include "store.h"
 #include "ingest.h"
 
-static const proto_field *find_field(const proto_record *rec, uint8_t field)
+const proto_field *hub_record_field(const proto_record *rec, uint8_t field)
 {
 	size_t i;
 	for (i = 0; i < rec->nfields; i++)
@@ -133,19 +133,19 @@ int hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t
 			break;
 		case PROTO_KIND_MILESTONE:
 		case PROTO_KIND_CONTRIBUTION:
-			f = find_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
+			f = hub_record_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
 									 : PROTO_CT_HOUSEHOLD);
 			if (f && f->value.type == PROTO_V_REF) {
 				if (area_put_household(ctx, &s, f->value.ref))
 					goto out;
 				break;
 			}
-			f = rec->kind == PROTO_KIND_CONTRIBUTION ? find_field(rec, PROTO_CT_UNIT) : NULL;
+			f = rec->kind == PROTO_KIND_CONTRIBUTION ? hub_record_field(rec, PROTO_CT_UNIT) : NULL;
 			if (f && f->value.type == PROTO_V_INT && area_put_unit(ctx, &s, f->value.i))
 				goto out;
 			break;
 		case PROTO_KIND_VOID:
-			f = find_field(rec, PROTO_VO_TARGET);
+			f = hub_record_field(rec, PROTO_VO_TARGET);
 			if (!f || f->value.type != PROTO_V_REF)
 				break;
 			found = hub_event_anchor(ctx->db, f->value.ref, &has_hh, &hh, &unit);

@@ -49,15 +49,6 @@ typedef struct pull_state {
 	int last_in;
 } pull_state;
 
-static const proto_field *field_of(const proto_record *rec, uint8_t field)
-{
-	size_t i;
-	for (i = 0; i < rec->nfields; i++)
-		if (rec->fields[i].field == field)
-			return &rec->fields[i];
-	return NULL;
-}
-
 static int household_in(pull_state *ps, proto_id id)
 {
 	int64_t commune;
@@ -100,16 +91,16 @@ static int record_in(pull_state *ps, const proto_record *rec)
 	case PROTO_KIND_HOUSEHOLD:
 		return household_in(ps, rec->id) || moved_out(ps, rec->id);
 	case PROTO_KIND_MILESTONE:
-		f = field_of(rec, PROTO_MS_HOUSEHOLD);
+		f = hub_record_field(rec, PROTO_MS_HOUSEHOLD);
 		return f && f->value.type == PROTO_V_REF && household_in(ps, f->value.ref);
 	case PROTO_KIND_CONTRIBUTION:
-		f = field_of(rec, PROTO_CT_HOUSEHOLD);
+		f = hub_record_field(rec, PROTO_CT_HOUSEHOLD);
 		if (f && f->value.type == PROTO_V_REF)
 			return household_in(ps, f->value.ref);
-		f = field_of(rec, PROTO_CT_UNIT);
+		f = hub_record_field(rec, PROTO_CT_UNIT);
 		return f && f->value.type == PROTO_V_INT && anchor_in(ps, 0, hh, f->value.i);
 	case PROTO_KIND_VOID:
-		f = field_of(rec, PROTO_VO_TARGET);
+		f = hub_record_field(rec, PROTO_VO_TARGET);
 		if (!f || f->value.type != PROTO_V_REF ||
 		    hub_event_anchor(ps->ctx->db, f->value.ref, &has_hh, &hh, &unit) != 1)
 			return 0;

@@ -432,6 +432,16 @@ int ht_hub_up(ht_hub *h, ht_agent *a, int commune, const char *extra)
 	return rc;
 }
 
+int ht_hub_up_keyed(ht_hub *h, proto_key **hubkey)
+{
+	char path[400];
+
+	if (ht_hub_init(h) || ht_hub_start(h, NULL))
+		return -1;
+	snprintf(path, sizeof(path), "%s/hub/hub.key", h->dir);
+	return proto_key_load_private(path, hubkey) == PROTO_OK ? 0 : -1;
+}
+
 int ht_hub_remove(const ht_hub *h)
 {
 	char cmd[400];

@@ -54,6 +54,9 @@ int ht_hub_stop(ht_hub *h, int sig);
 
 /* init + start (extra serve args) + one agent enrolled for commune. 0 or -1. */
 int ht_hub_up(ht_hub *h, ht_agent *a, int commune, const char *extra);
+/* init + start, and the hub's private key (to check what it signs;
+ * proto_key_free it). 0 or -1. */
+int ht_hub_up_keyed(ht_hub *h, proto_key **hubkey);
 /* rm -rf the hub's temp dir (after ht_hub_stop). 0 or -1. */
 int ht_hub_remove(const ht_hub *h);
 
