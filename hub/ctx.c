@@ -2,6 +2,7 @@
  * ctx.c - opening an initialised hub directory (database, hub key, campaign)
  * and the small helpers every command shares: paths, errors, number parsing.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,7 +26,10 @@ void hub_errorf(const char *fmt, ...)
 
 int hub_path(const hub_ctx *ctx, const char *name, char *out, size_t outlen)
 {
-	int n = snprintf(out, outlen, "%s/%s", ctx->cfg->dir, name);
+	int n;
+
+	assert(ctx->cfg); /* hub_open's, or the caller's own (init) */
+	n = snprintf(out, outlen, "%s/%s", ctx->cfg->dir, name);
 	return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
 }
 

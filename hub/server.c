@@ -8,6 +8,7 @@
  * the opener and then the writer, a pull on the reader, the rest on the writer.
  */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -156,6 +157,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 		if (strcmp(path, routes[i].path) == 0)
 			rt = &routes[i];
 	if (!rt && srv->opts->pages.claims && srv->opts->pages.claims(path)) {
+		assert(srv->opts->pages.handle); /* a path claimed is a path answered */
 		/* the operators' pages answer at once, on the loop (their reads are
 		 * milliseconds, on a read-only connection of their own) */
 		if (c)

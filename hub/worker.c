@@ -9,6 +9,7 @@
  * finished jobs come back on a second queue and the loop is woken with the
  * caller's thread-safe 'done' callback.
  */
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,9 +220,12 @@ static void *worker_main(void *arg)
 static hub_worker *start(hub_ctx *ctx, int reader, const char *name, hub_worker_done_fn done,
 			 void *arg)
 {
-	hub_worker *w = proto_calloc(1, sizeof(*w));
+	hub_worker *w;
 	char path[PATH_MAX];
 
+	/* every worker reads the one configuration hub_open made */
+	assert(ctx && ctx->cfg && ctx->db && done);
+	w = proto_calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
 	w->read_only = reader;
@@ -272,6 +276,7 @@ hub_worker *hub_worker_start_opener(hub_ctx *ctx, hub_worker_done_fn done, void 
 
 void hub_worker_submit(hub_worker *w, hub_job *job)
 {
+	assert(w && job && job->run);
 	job->next = NULL;
 	submit_list(w, job, job, 1);
 }
