@@ -111,7 +111,7 @@ static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *rea
 		rc = HUB_EXIT_USAGE;
 		goto out;
 	}
-	if (hub_ingest_own(ctx, &cs, err, sizeof(err))) {
+	if (hub_ingest_own(ctx, &cs, err, sizeof(err)) != HUB_OK) {
 		hub_errorf("%s", err);
 		goto out;
 	}

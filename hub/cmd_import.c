@@ -64,15 +64,15 @@ static int import_file(hub_ctx *ctx, const char *path, int *rejected)
 	proto_bundle_open(&br, b.data, b.len);
 	while (proto_bundle_next(&br, &item, &len) == PROTO_OK && item) {
 		hub_verdict v;
-		int ir = hub_ingest(ctx, item, len, 0, source, NULL, &v);
+		hub_result ir = hub_ingest(ctx, item, len, 0, source, NULL, &v);
 
 		n++;
 		proto_key_id_hex(v.origin, hex);
-		if (ir < 0) {
+		if (ir != HUB_OK && ir != HUB_REFUSED) {
 			hub_errorf("'%s' item %zu: %s", path, n, v.message);
 			goto out;
 		}
-		if (ir > 0) {
+		if (ir == HUB_REFUSED) {
 			*rejected = 1;
 			printf("%s: item %zu (%s/%llu) rejected: %s: %s%s\n", path, n, hex,
 			       (unsigned long long)v.seq, v.code, v.message,

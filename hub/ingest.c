@@ -7,6 +7,7 @@
  * is a refused link (docs/HUB.md): it holds that place, so the laptop goes on.
  * Scope and ids: ingest_scope.c; quotas: ingest_limits.c; area index: ingest_area.c.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -532,33 +533,42 @@ out:
 	return rc;
 }
 
-int hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
-	       const hub_opened *pre, hub_verdict *v)
+/* ingest's 0 accepted, 1 refused, -1 internal error (v->status 500). */
+static hub_result ingest_result(int rc, const hub_verdict *v)
 {
-	return ingest(ctx, data, len, peer, source, 0, pre, v);
+	assert(rc >= -1 && rc <= 1);
+	assert(rc >= 0 || v->status == 500);
+	return rc == 0 ? HUB_OK : rc > 0 ? HUB_REFUSED : HUB_EDB;
 }
 
-int hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
-		       const char *source, const hub_opened *pre, hub_verdict *v)
+hub_result hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+		      const char *source, const hub_opened *pre, hub_verdict *v)
 {
-	return ingest(ctx, data, len, peer, source, 1, pre, v);
+	return ingest_result(ingest(ctx, data, len, peer, source, 0, pre, v), v);
 }
 
-int hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen)
+hub_result hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+			      const char *source, const hub_opened *pre, hub_verdict *v)
+{
+	return ingest_result(ingest(ctx, data, len, peer, source, 1, pre, v), v);
+}
+
+hub_result hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen)
 {
 	proto_buf sealed;
 	uint8_t hash[32], head_hash[32];
 	uint64_t head = 0, max_stamp = cs->hdr.created;
 	proto_result r, mr;
 	size_t i;
-	int rc = -1;
+	hub_result rc = HUB_EDB;
 
 	proto_buf_init(&sealed, HUB_MAX_BODY);
 	for (i = 0; i < cs->nrecords; i++)
 		if (cs->records[i].stamp > max_stamp)
 			max_stamp = cs->records[i].stamp;
 	if (sqlite3_exec(ctx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "hub database is busy: try again");
+		snprintf(err, errlen, "hub database is busy (%s): try again when the other"
+			 " maiam-hub command has finished", sqlite3_errmsg(ctx->db));
 		goto out;
 	}
 	/* the hub's own chain, continued inside the write lock */
@@ -569,14 +579,17 @@ int hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen)
 	r = proto_seal(cs, ctx->cfg->key, &sealed, hash);
 	if (r != PROTO_OK) {
 		snprintf(err, errlen, "cannot seal the hub change-set: %s", proto_strerror(r));
+		rc = r == PROTO_ENOMEM ? HUB_ENOMEM : HUB_REFUSED;
 		goto rollback;
 	}
 	if (merge_and_ledger(ctx, cs, sealed.data, sealed.len, hash, max_stamp, NULL, NULL, &mr, err,
-			     errlen))
+			     errlen)) {
+		rc = mr == PROTO_ENOMEM ? HUB_ENOMEM : HUB_EDB;
 		goto rollback;
+	}
 	if (sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	rc = 0;
+	rc = HUB_OK;
 	goto out;
 fail:
 	snprintf(err, errlen, "hub database error: %s", sqlite3_errmsg(ctx->db));

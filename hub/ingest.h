@@ -6,6 +6,7 @@
 #define HUB_INGEST_H
 
 #include "ctx.h"
+#include "result.h"
 #include "store.h"
 
 typedef struct hub_verdict {
@@ -33,12 +34,13 @@ typedef struct hub_verdict {
  * Check one sealed change-set and, if every check passes, merge it with its
  * ledger row in one transaction. 'peer' is the key id the sender proved over
  * TLS (0 for a USB import). A rejection is stored with its reason.
- * Returns 0 when accepted (applied or already applied), 1 when rejected,
- * -1 on an internal error (v->status 500). 'pre': see hub_ingest_open (or NULL).
+ * Returns HUB_OK when accepted (applied or already applied), HUB_REFUSED
+ * when rejected, HUB_EDB on an internal error (v->status 500, v->message
+ * says what failed). 'pre': see hub_ingest_open (or NULL).
  */
 typedef struct hub_opened hub_opened;
-int hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
-	       const hub_opened *pre, hub_verdict *v);
+hub_result hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+		      const char *source, const hub_opened *pre, hub_verdict *v);
 /*
  * The checks that write nothing (header, sender, signature, body, campaign),
  * made ahead of the writer on a read-only connection by serve's opening
@@ -59,10 +61,10 @@ void hub_opened_free(hub_opened *o); /* NULL is fine */
  * nothing is durable until the caller commits. 'pre' (or NULL) is what
  * hub_ingest_open found for these bytes; the sender's enrolment is checked
  * again on ctx's connection, which sees every revocation. */
-int hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
-		       const char *source, const hub_opened *pre, hub_verdict *v);
+hub_result hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+			      const char *source, const hub_opened *pre, hub_verdict *v);
 /* Seal records with the hub key as the hub's next change-set and ledger it. */
-int hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen);
+hub_result hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen);
 /* Is commune inside scope (using the campaign's units)? */
 int hub_in_scope(const hub_ctx *ctx, const hub_scope *scope, int64_t commune);
 
