@@ -6,6 +6,9 @@
  * refused on its content after its signature and chain place were verified
  * is a refused link (docs/HUB.md): it holds that place, so the laptop goes on.
  * Scope and ids: ingest_scope.c; quotas: ingest_limits.c; area index: ingest_area.c.
+ * The merge also keeps the report tables current through their triggers,
+ * made with every other table when the hub opened its database (schema.c,
+ * schema_report.c).
  */
 #include <assert.h>
 #include <stdio.h>
