@@ -50,15 +50,12 @@ static void column_text(sqlite3_stmt *st, int col, char *out, size_t outlen)
 int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_REFUSED_GET, origin, seq);
-	int rc = -1, step;
+	int rc;
 
 	if (!st)
 		return -1;
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		rc = 0;
-	} else if (step == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 &&
-		   sqlite3_column_bytes(st, 1) == 32) {
+	rc = hub_store_row_hashes(st, 0, 2);
+	if (rc == 1) {
 		memcpy(out->hash, sqlite3_column_blob(st, 0), 32);
 		memcpy(out->prev, sqlite3_column_blob(st, 1), 32);
 		out->status = sqlite3_column_int(st, 2);
@@ -67,7 +64,6 @@ int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link
 		column_text(st, 5, out->rule, sizeof(out->rule));
 		column_text(st, 6, out->record, sizeof(out->record));
 		column_text(st, 7, out->field, sizeof(out->field));
-		rc = 1;
 	}
 	unprep(st);
 	return rc;

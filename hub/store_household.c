@@ -16,14 +16,12 @@
 int hub_household_commune(sqlite3 *db, proto_id id, int64_t *commune)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_HOUSEHOLD_COMMUNE, id.origin, id.serial);
-	int rc = -1, step;
+	int rc;
 
 	if (!st)
 		return -1;
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		rc = 0;
-	} else if (step == SQLITE_ROW) {
+	rc = row(st);
+	if (rc == 1) { /* a household with no commune yet counts as none */
 		rc = sqlite3_column_type(st, 0) == SQLITE_INTEGER;
 		*commune = sqlite3_column_int64(st, 0);
 	}
@@ -84,16 +82,14 @@ int hub_household_each(sqlite3 *db, int64_t commune, hub_household_cb cb, void *
 int hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *stamp)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_HOUSEHOLD_STAMP, id.origin, id.serial);
-	int rc = -1, step;
+	int rc;
 
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 3, field);
 	*stamp = 0;
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		rc = 0;
-	} else if (step == SQLITE_ROW) {
+	rc = row(st);
+	if (rc == 1) {
 		*stamp = proto_i2u(sqlite3_column_int64(st, 0));
 		rc = 0;
 	}

@@ -59,6 +59,10 @@ sqlite3_stmt *hub_store_prep(sqlite3 *db, hub_stmt id);
 void hub_store_unprep(sqlite3_stmt *st);
 /* Step st for at most one row: 1 a row (read it now), 0 none, -1 error. */
 int hub_store_row(sqlite3_stmt *st);
+/* hub_store_row, where columns first.. first + n - 1 of the row must each be
+ * a 32-byte hash: a row with anything else there is -1 (not what the hub
+ * writes). */
+int hub_store_row_hashes(sqlite3_stmt *st, int first, int n);
 /* hub_store_prep with ?1 and ?2 bound to a and b (an origin and its seq, or
  * an entity's origin and serial). */
 sqlite3_stmt *hub_store_prep_pair(sqlite3 *db, hub_stmt id, uint64_t a, uint64_t b);

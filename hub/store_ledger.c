@@ -18,24 +18,21 @@
 /* The highest seq of origin in one table (0 if none) and its hash. */
 static int head_in(sqlite3 *db, sqlite3_stmt *st, uint64_t origin, uint64_t *seq, uint8_t hash[32])
 {
-	int rc = -1, step;
+	int rc;
 
 	(void)db;
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, proto_u2i(origin));
-	step = sqlite3_step(st);
 	*seq = 0;
 	memset(hash, 0, 32);
-	if (step == SQLITE_DONE) {
-		rc = 0;
-	} else if (step == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
+	rc = hub_store_row_hashes(st, 1, 1);
+	if (rc == 1) {
 		*seq = proto_i2u(sqlite3_column_int64(st, 0));
 		memcpy(hash, sqlite3_column_blob(st, 1), 32);
-		rc = 0;
 	}
 	unprep(st);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32])
@@ -58,17 +55,13 @@ int hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[
 {
 	hub_refused_link link;
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_LEDGER_HASH_AT, origin, seq);
-	int rc = -1, step;
+	int rc;
 
 	if (!st)
 		return -1;
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		rc = 0;
-	} else if (step == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+	rc = hub_store_row_hashes(st, 0, 1);
+	if (rc == 1)
 		memcpy(hash, sqlite3_column_blob(st, 0), 32);
-		rc = 1;
-	}
 	unprep(st);
 	if (rc != 0)
 		return rc;

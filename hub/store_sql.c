@@ -214,6 +214,16 @@ int hub_store_row(sqlite3_stmt *st)
 	}
 }
 
+int hub_store_row_hashes(sqlite3_stmt *st, int first, int n)
+{
+	int rc = hub_store_row(st), i;
+
+	for (i = first; rc == 1 && i < first + n; i++)
+		if (sqlite3_column_bytes(st, i) != 32)
+			rc = -1;
+	return rc;
+}
+
 /* The end of one use: a cached statement is reset for the next, any other finalized. */
 void hub_store_unprep(sqlite3_stmt *st)
 {
