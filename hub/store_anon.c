@@ -36,7 +36,10 @@ static void add_locked(const char *code, int64_t hour, int64_t n)
 			i = ANON_CODES - 1, code = "other";
 		else
 			nanon++;
-		snprintf(anon[i].code, sizeof(anon[i].code), "%s", code);
+		/* codes are our own short literals; cut, never overrun, any other */
+		size_t len = strnlen(code, sizeof(anon[i].code) - 1);
+		memcpy(anon[i].code, code, len);
+		anon[i].code[len] = '\0';
 		anon[i].hour = hour;
 	}
 	anon[i].n += n;
