@@ -13,7 +13,8 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
-#include "hub.h"
+#include "ctx.h"
+#include "server.h"
 
 #define CHECKPOINT_PAGES 1000 /* SQLite's own default threshold */
 

@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 #include "maiam/cli.h"
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "cmd.h"
 
 static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json)
 {
-	const proto_unit *u = proto_units_find(&ctx->campaign.units, scope->code);
+	const proto_unit *u = proto_units_find(&ctx->cfg->campaign.units, scope->code);
 	proto_unit_level want = scope->kind == HUB_SCOPE_COMMUNE ? PROTO_UNIT_COMMUNE
 								 : PROTO_UNIT_DISTRICT;
 	char token[65];
@@ -19,7 +21,7 @@ static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json)
 	if (!u || u->level != want) {
 		hub_errorf("%d is not a %s of campaign '%s': see data/soc-trang-units.csv for codes",
 			   scope->code, scope->kind == HUB_SCOPE_COMMUNE ? "commune" : "district",
-			   ctx->campaign_id);
+			   ctx->cfg->campaign_id);
 		return HUB_EXIT_USAGE;
 	}
 	if (hub_token_add(ctx->db, scope, (int64_t)(proto_wall_ms() / 1000), ttl, token, &id)) {

@@ -17,7 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 #include "maiam/cli.h"
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "json.h"
+#include "cmd.h"
 
 #define AUDIT_MAX_PROBLEMS 50
 
@@ -66,10 +69,10 @@ static void replay_rules(audit *a, const hub_ledger_row *row, const proto_change
 	char day[11], text[300];
 	struct finding *f;
 
-	if (row->origin == a->ctx->key_id)
+	if (row->origin == a->ctx->cfg->key_id)
 		return; /* the hub's own decisions */
 	proto_rules_day((time_t)row->received, 1, day);
-	proto_rules_init(&rules, a->ctx->have_campaign ? &a->ctx->campaign : NULL, day);
+	proto_rules_init(&rules, a->ctx->cfg->have_campaign ? &a->ctx->cfg->campaign : NULL, day);
 	memset(&bad, 0, sizeof(bad));
 	if (proto_rules_check_changeset(&rules, cs, &bad) == PROTO_RULE_OK)
 		return;
@@ -137,9 +140,9 @@ static void load_key(audit *a, uint64_t origin)
 	a->key = NULL;
 	a->key_ok = 0;
 	proto_key_id_hex(origin, hex);
-	if (origin == a->ctx->key_id) {
+	if (origin == a->ctx->cfg->key_id) {
 		uint8_t raw[PROTO_PUBKEY_LEN];
-		proto_key_public_raw(a->ctx->key, raw);
+		proto_key_public_raw(a->ctx->cfg->key, raw);
 		a->key_ok = proto_key_from_public(raw, &a->key) == PROTO_OK;
 	} else if (hub_agent_get(a->ctx->db, origin, &ag) == 1) {
 		a->key_ok = proto_key_from_public(ag.pub, &a->key) == PROTO_OK;
@@ -180,9 +183,9 @@ static int check_row(void *arg, const hub_ledger_row *row)
 	if (row->hash_len != 32 || memcmp(row->hash, hash, 32) != 0)
 		problem(a, "ledger row %lld (origin %s seq %llu): stored hash differs from the bytes",
 			(long long)row->id, hex, (unsigned long long)row->seq);
-	if (cs.hdr.campaign[0] && strcmp(cs.hdr.campaign, a->ctx->campaign_id) != 0)
+	if (cs.hdr.campaign[0] && strcmp(cs.hdr.campaign, a->ctx->cfg->campaign_id) != 0)
 		problem(a, "ledger row %lld: campaign '%s', the hub serves '%s'", (long long)row->id,
-			cs.hdr.campaign, a->ctx->campaign_id);
+			cs.hdr.campaign, a->ctx->cfg->campaign_id);
 	/* every origin's chain, the hub's own decisions included, must be whole */
 	walk_refused(a, row->origin, cs.hdr.seq);
 	if (cs.hdr.seq != a->seq + 1)

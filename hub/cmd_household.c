@@ -7,7 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 #include "maiam/cli.h"
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "ingest.h"
+#include "json.h"
+#include "cmd.h"
 
 typedef struct list_state {
 	int json;
@@ -93,11 +97,12 @@ static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *rea
 	/* the hub clock has observed every stamp it merged, so this one wins */
 	proto_hlc_init(&clock, last);
 	stamp = proto_hlc_now(&clock, proto_wall_ms());
-	if (proto_changeset_init(&cs, ctx->campaign_id, ctx->key_id, 1, zeros, stamp) != PROTO_OK) {
+	if (proto_changeset_init(&cs, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, stamp) !=
+	    PROTO_OK) {
 		hub_errorf("cannot start the decision change-set");
 		return HUB_EXIT_FAIL;
 	}
-	if (proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id, stamp, ctx->key_id) != PROTO_OK ||
+	if (proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id, stamp, ctx->cfg->key_id) != PROTO_OK ||
 	    proto_changeset_add_text(&cs, PROTO_HH_REVIEW_STATUS, base_status, status,
 				     strlen(status)) != PROTO_OK ||
 	    (reason ? proto_changeset_add_text(&cs, PROTO_HH_REVIEW_REASON, base_reason, reason,
@@ -107,7 +112,7 @@ static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *rea
 		rc = HUB_EXIT_USAGE;
 		goto out;
 	}
-	if (hub_ingest_own(ctx, &cs, err, sizeof(err))) {
+	if (hub_ingest_own(ctx, &cs, err, sizeof(err)) != HUB_OK) {
 		hub_errorf("%s", err);
 		goto out;
 	}

@@ -8,7 +8,10 @@
 #include <string.h>
 #include "maiam/bundle.h"
 #include "maiam/cli.h"
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "ingest.h"
+#include "cmd.h"
 
 #define IMPORT_MAX_FILE ((size_t)1 << 30)
 
@@ -62,15 +65,15 @@ static int import_file(hub_ctx *ctx, const char *path, int *rejected)
 	proto_bundle_open(&br, b.data, b.len);
 	while (proto_bundle_next(&br, &item, &len) == PROTO_OK && item) {
 		hub_verdict v;
-		int ir = hub_ingest(ctx, item, len, 0, source, NULL, &v);
+		hub_result ir = hub_ingest(ctx, item, len, 0, source, NULL, &v);
 
 		n++;
 		proto_key_id_hex(v.origin, hex);
-		if (ir < 0) {
+		if (ir != HUB_OK && ir != HUB_REFUSED) {
 			hub_errorf("'%s' item %zu: %s", path, n, v.message);
 			goto out;
 		}
-		if (ir > 0) {
+		if (ir == HUB_REFUSED) {
 			*rejected = 1;
 			printf("%s: item %zu (%s/%llu) rejected: %s: %s%s\n", path, n, hex,
 			       (unsigned long long)v.seq, v.code, v.message,
@@ -110,11 +113,11 @@ int hub_cmd_import(int argc, char **argv)
 		hub_errorf("import needs at least one bundle FILE (from 'maiam-agent export')");
 		return HUB_EXIT_USAGE;
 	}
-	hub_limits_set(&limits);
 	if (hub_open(&ctx, dir, err, sizeof(err))) {
 		hub_errorf("%s", err);
 		return HUB_EXIT_FAIL;
 	}
+	ctx.owned->limits = limits;
 	for (i = 0; i < nfiles; i++) {
 		if (import_file(&ctx, spec.args[i], &rejected)) {
 			rc = HUB_EXIT_FAIL;

@@ -10,7 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "maiam/cli.h"
-#include "hub.h"
+#include "ctx.h"
+#include "schema.h"
+#include "store.h"
+#include "tls.h"
+#include "cmd.h"
 
 #ifndef MAIAM_DATA_DIR
 #define MAIAM_DATA_DIR "."
@@ -44,6 +48,7 @@ int hub_cmd_init(int argc, char **argv)
 	const char *data = getenv("MAIAM_DATA_DIR");
 	proto_campaign campaign;
 	hub_ctx ctx;
+	hub_config cfg; /* only its directory: init makes what hub_open reads */
 	cli_list host_list = { hosts, CLI_ARRAY_SIZE(hosts), 0 };
 	uint64_t key_id = 0;
 	int rc = HUB_EXIT_FAIL, loaded = 0, usage_rc;
@@ -56,6 +61,7 @@ int hub_cmd_init(int argc, char **argv)
 	cli_spec spec = { CLI_TABLE(opts) };
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&cfg, 0, sizeof(cfg));
 	if (hub_parse_args(NULL, "", &spec, argc, argv, &usage_rc))
 		return usage_rc;
 	if (!campaign_arg) {
@@ -76,13 +82,18 @@ int hub_cmd_init(int argc, char **argv)
 		hub_errorf("cannot create hub directory '%s': %s", dir, strerror(errno));
 		goto out;
 	}
-	if ((size_t)snprintf(ctx.dir, sizeof(ctx.dir), "%s", dir) >= sizeof(ctx.dir) ||
+	ctx.cfg = &cfg;
+	if ((size_t)snprintf(cfg.dir, sizeof(cfg.dir), "%s", dir) >= sizeof(cfg.dir) ||
 	    hub_path(&ctx, HUB_DB_FILE, path, sizeof(path))) {
 		hub_errorf("hub directory path '%s' is too long", dir);
 		goto out;
 	}
-	if (proto_db_open(path, &ctx.db) != PROTO_OK || hub_store_migrate(ctx.db)) {
+	if (proto_db_open(path, &ctx.db) != PROTO_OK) {
 		hub_errorf("cannot create the hub database '%s': check the directory and disk", path);
+		goto out;
+	}
+	if (hub_schema_install(ctx.db, err, sizeof(err))) {
+		hub_errorf("'%s': %s", path, err);
 		goto out;
 	}
 	switch (hub_meta_get(ctx.db, "campaign_id", have, sizeof(have))) {

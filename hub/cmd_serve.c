@@ -6,14 +6,19 @@
 #include <stdio.h>
 #include <string.h>
 #include "maiam/cli.h"
-#include "hub.h"
+#include "ctx.h"
+#include "server.h"
+#include "cmd.h"
+#include "report/report.h"
 
 int hub_cmd_serve(int argc, char **argv)
 {
 	const char *dir = hub_default_dir();
-	hub_serve_opts opts = { "127.0.0.1:8443", 512, 10, 60, 30, { 0, 0, 0, 0, 0, 0, 0 } };
+	hub_serve_opts opts = { "127.0.0.1:8443", 512, 10, 60, 30, { 0, 0, 0, 0, 0, 0, 0 },
+				{ NULL, NULL, NULL } };
 	char err[512];
 	hub_ctx ctx;
+	hub_dashboard *dash;
 	hub_limits limits;
 	struct hub_door_opts *door = &opts.door;
 	int rc;
@@ -46,12 +51,23 @@ int hub_cmd_serve(int argc, char **argv)
 	 * reader and checkpointer threads would all queue on (the writer spent
 	 * 8 % of its time in mutexes under bench_sync). Nothing here reads them. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	hub_limits_set(&limits); /* before any thread starts */
 	if (hub_open(&ctx, dir, err, sizeof(err))) {
 		hub_errorf("%s", err);
 		return HUB_EXIT_FAIL;
 	}
+	ctx.owned->limits = limits; /* before any thread starts */
+	/* the operators' pages, served by the same loop */
+	dash = hub_dashboard_new(ctx.cfg->dir, err, sizeof(err));
+	if (!dash) {
+		hub_errorf("cannot start the dashboard: %s", err);
+		hub_close(&ctx);
+		return HUB_EXIT_FAIL;
+	}
+	opts.pages.claims = hub_dashboard_path;
+	opts.pages.handle = hub_dashboard_handle;
+	opts.pages.arg = dash;
 	rc = hub_serve(&ctx, &opts);
+	hub_dashboard_free(dash);
 	hub_close(&ctx);
 	return rc;
 }

@@ -3,12 +3,17 @@
  * and the small helpers every command shares: paths, errors, the commands'
  * side of the option parser (maiam/cli.h).
  */
+#include <assert.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "maiam/cli.h"
-#include "hub.h"
+#include "ctx.h"
+#include "schema.h"
+#include "store.h"
+#include "ingest.h"
 
 void hub_errorf(const char *fmt, ...)
 {
@@ -23,7 +28,10 @@ void hub_errorf(const char *fmt, ...)
 
 int hub_path(const hub_ctx *ctx, const char *name, char *out, size_t outlen)
 {
-	int n = snprintf(out, outlen, "%s/%s", ctx->dir, name);
+	int n;
+
+	assert(ctx->cfg); /* hub_open's, or the caller's own (init) */
+	n = snprintf(out, outlen, "%s/%s", ctx->cfg->dir, name);
 	return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
 }
 
@@ -38,12 +46,20 @@ int hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 {
 	char path[PATH_MAX], campaign_path[PATH_MAX], perr[256];
 	proto_result r;
+	hub_config *cfg;
 	int rc = -1;
 
 	memset(ctx, 0, sizeof(*ctx));
-	if ((size_t)snprintf(ctx->dir, sizeof(ctx->dir), "%s", dir) >= sizeof(ctx->dir)) {
-		snprintf(err, errlen, "hub directory path '%s' is too long", dir);
+	cfg = proto_calloc(1, sizeof(*cfg));
+	if (!cfg) {
+		snprintf(err, errlen, "out of memory opening the hub in '%s'", dir);
 		return -1;
+	}
+	ctx->cfg = ctx->owned = cfg;
+	hub_limits_default(&cfg->limits);
+	if ((size_t)snprintf(cfg->dir, sizeof(cfg->dir), "%s", dir) >= sizeof(cfg->dir)) {
+		snprintf(err, errlen, "hub directory path '%s' is too long", dir);
+		goto fail;
 	}
 	if (hub_path(ctx, HUB_DB_FILE, path, sizeof(path)))
 		goto toolong;
@@ -63,33 +79,32 @@ int hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open '%s': %s", path, proto_strerror(r));
 		goto fail;
 	}
-	if (hub_store_migrate(ctx->db)) {
-		snprintf(err, errlen, "cannot prepare hub tables in '%s': %s", path,
-			 sqlite3_errmsg(ctx->db));
+	if (hub_schema_install(ctx->db, perr, sizeof(perr))) {
+		snprintf(err, errlen, "'%s': %s", path, perr);
 		goto fail;
 	}
 	if (hub_path(ctx, HUB_KEY_FILE, path, sizeof(path)))
 		goto toolong;
-	r = proto_key_load_private(path, &ctx->key);
+	r = proto_key_load_private(path, &cfg->key);
 	if (r != PROTO_OK) {
 		snprintf(err, errlen, "cannot load hub key '%s': %s", path, proto_strerror(r));
 		goto fail;
 	}
-	ctx->key_id = proto_key_id(ctx->key);
-	if (hub_meta_get(ctx->db, "campaign_id", ctx->campaign_id, sizeof(ctx->campaign_id)) != 1 ||
+	cfg->key_id = proto_key_id(cfg->key);
+	if (hub_meta_get(ctx->db, "campaign_id", cfg->campaign_id, sizeof(cfg->campaign_id)) != 1 ||
 	    hub_meta_get(ctx->db, "campaign_path", campaign_path, sizeof(campaign_path)) != 1) {
 		snprintf(err, errlen, "hub in '%s' has no campaign: run 'maiam-hub init' again", dir);
 		goto fail;
 	}
-	r = proto_campaign_load(campaign_path, &ctx->campaign, perr, sizeof(perr));
+	r = proto_campaign_load(campaign_path, &cfg->campaign, perr, sizeof(perr));
 	if (r != PROTO_OK) {
 		snprintf(err, errlen, "cannot load campaign: %s", perr);
 		goto fail;
 	}
-	ctx->have_campaign = 1;
-	if (strcmp(ctx->campaign.id, ctx->campaign_id) != 0) {
+	cfg->have_campaign = 1;
+	if (strcmp(cfg->campaign.id, cfg->campaign_id) != 0) {
 		snprintf(err, errlen, "campaign file '%s' now has id '%s' but the hub serves '%s'",
-			 campaign_path, ctx->campaign.id, ctx->campaign_id);
+			 campaign_path, cfg->campaign.id, cfg->campaign_id);
 		goto fail;
 	}
 	rc = 0;
@@ -103,14 +118,18 @@ fail:
 
 void hub_close(hub_ctx *ctx)
 {
+	hub_config *cfg = ctx->owned;
+
 	if (ctx->db)
 		sqlite3_close(ctx->db);
 	ctx->db = NULL;
-	proto_key_free(ctx->key);
-	ctx->key = NULL;
-	if (ctx->have_campaign)
-		proto_campaign_release(&ctx->campaign);
-	ctx->have_campaign = 0;
+	ctx->cfg = ctx->owned = NULL;
+	if (!cfg)
+		return;
+	proto_key_free(cfg->key);
+	if (cfg->have_campaign)
+		proto_campaign_release(&cfg->campaign);
+	free(cfg);
 }
 
 int hub_in_scope(const hub_ctx *ctx, const hub_scope *scope, int64_t commune)
@@ -120,9 +139,10 @@ int hub_in_scope(const hub_ctx *ctx, const hub_scope *scope, int64_t commune)
 	if (scope->kind == HUB_SCOPE_COMMUNE)
 		return commune == scope->code;
 	if (scope->kind == HUB_SCOPE_DISTRICT) {
-		const proto_unit *u = proto_units_find(&ctx->campaign.units, (int)commune);
+		const proto_unit *u = proto_units_find(&ctx->cfg->campaign.units, (int)commune);
 		return u && u->level == PROTO_UNIT_COMMUNE &&
-		       proto_units_district_of(&ctx->campaign.units, (int)commune) == scope->code;
+		       proto_units_district_of(&ctx->cfg->campaign.units, (int)commune) ==
+			       scope->code;
 	}
 	return 0;
 }

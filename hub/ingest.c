@@ -6,12 +6,18 @@
  * refused on its content after its signature and chain place were verified
  * is a refused link (docs/HUB.md): it holds that place, so the laptop goes on.
  * Scope and ids: ingest_scope.c; quotas: ingest_limits.c; area index: ingest_area.c.
+ * The merge also keeps the report tables current through their triggers,
+ * made with every other table when the hub opened its database (schema.c,
+ * schema_report.c).
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "ingest.h"
 
 #define reject hub_verdict_reject
 
@@ -202,7 +208,7 @@ static int verify_frame(const uint8_t *data, size_t len, const proto_header *hdr
 static int open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
 		     hub_agent *agent, proto_changeset *cs, hub_verdict *v)
 {
-	const hub_limits *lim = hub_limits_get();
+	const hub_limits *lim = &ctx->cfg->limits;
 	proto_header hdr;
 	proto_key *key = NULL;
 	char hex[17];
@@ -266,9 +272,9 @@ static int open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t pee
 	else if (r != PROTO_OK)
 		reject(v, 422, "invalid", "change-set %s/%llu is invalid: %s", hex,
 		       (unsigned long long)hdr.seq, proto_strerror(r));
-	else if (strcmp(cs->hdr.campaign, ctx->campaign_id) != 0)
+	else if (strcmp(cs->hdr.campaign, ctx->cfg->campaign_id) != 0)
 		reject(v, 422, "wrong_campaign", "change-set is for campaign '%s' but this hub"
-		       " serves '%s'", cs->hdr.campaign, ctx->campaign_id);
+		       " serves '%s'", cs->hdr.campaign, ctx->cfg->campaign_id);
 	else if ((text = hub_changeset_text_bytes(cs)) > lim->max_text) {
 		reject(v, 413, "too_much_text", "change-set %s/%llu decodes to %zu bytes of text,"
 		       " over this hub's limit of %zu: nothing of it was applied", hex,
@@ -309,7 +315,7 @@ static int check_rules(hub_ctx *ctx, const proto_changeset *cs, hub_verdict *v)
 	char day[11], text[sizeof(v->message)], hex[17];
 
 	proto_rules_day((time_t)(proto_wall_ms() / 1000), 1, day);
-	proto_rules_init(&rules, ctx->have_campaign ? &ctx->campaign : NULL, day);
+	proto_rules_init(&rules, ctx->cfg->have_campaign ? &ctx->cfg->campaign : NULL, day);
 	memset(&bad, 0, sizeof(bad));
 	if (proto_rules_check_changeset(&rules, cs, &bad) == PROTO_RULE_OK)
 		return 0;
@@ -359,10 +365,19 @@ static void link_where(const hub_refused_link *link, hub_verdict *v)
 	}
 }
 
+/* The verdict on a change-set the ledger already holds, byte for byte. */
+static void already_applied(hub_verdict *v, const char *origin_hex)
+{
+	v->status = 200;
+	v->code = "already_applied";
+	snprintf(v->message, sizeof(v->message), "change-set %s/%llu was already applied",
+		 origin_hex, (unsigned long long)v->seq);
+}
+
 static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
 		  int batched, const hub_opened *pre, hub_verdict *v)
 {
-	const hub_limits *lim = hub_limits_get();
+	const hub_limits *lim = &ctx->cfg->limits;
 	proto_changeset own, *cs = &own;
 	hub_verdict refusal;
 	hub_refused_link link;
@@ -420,10 +435,7 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 	if (rc < 0)
 		goto internal;
 	if (rc == 1 && memcmp(at, v->hash, 32) == 0) {
-		v->status = 200;
-		v->code = "already_applied";
-		snprintf(v->message, sizeof(v->message), "change-set %s/%llu was already applied",
-			 hex, (unsigned long long)v->seq);
+		already_applied(v, hex);
 		rc = 0;
 		goto out;
 	}
@@ -485,10 +497,7 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 		/* a concurrent writer (import, approve) may have taken the seq meanwhile */
 		if (hub_ledger_hash_at(ctx->db, v->origin, v->seq, at) == 1 &&
 		    memcmp(at, v->hash, 32) == 0) {
-			v->status = 200;
-			v->code = "already_applied";
-			snprintf(v->message, sizeof(v->message), "change-set %s/%llu was already applied",
-				 hex, (unsigned long long)v->seq);
+			already_applied(v, hex);
 			rc = 0;
 			goto out;
 		}
@@ -527,51 +536,63 @@ out:
 	return rc;
 }
 
-int hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
-	       const hub_opened *pre, hub_verdict *v)
+/* ingest's 0 accepted, 1 refused, -1 internal error (v->status 500). */
+static hub_result ingest_result(int rc, const hub_verdict *v)
 {
-	return ingest(ctx, data, len, peer, source, 0, pre, v);
+	assert(rc >= -1 && rc <= 1);
+	assert(rc >= 0 || v->status == 500);
+	return rc == 0 ? HUB_OK : rc > 0 ? HUB_REFUSED : HUB_EDB;
 }
 
-int hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
-		       const char *source, const hub_opened *pre, hub_verdict *v)
+hub_result hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+		      const char *source, const hub_opened *pre, hub_verdict *v)
 {
-	return ingest(ctx, data, len, peer, source, 1, pre, v);
+	return ingest_result(ingest(ctx, data, len, peer, source, 0, pre, v), v);
 }
 
-int hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen)
+hub_result hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+			      const char *source, const hub_opened *pre, hub_verdict *v)
+{
+	return ingest_result(ingest(ctx, data, len, peer, source, 1, pre, v), v);
+}
+
+hub_result hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen)
 {
 	proto_buf sealed;
 	uint8_t hash[32], head_hash[32];
 	uint64_t head = 0, max_stamp = cs->hdr.created;
 	proto_result r, mr;
 	size_t i;
-	int rc = -1;
+	hub_result rc = HUB_EDB;
 
 	proto_buf_init(&sealed, HUB_MAX_BODY);
 	for (i = 0; i < cs->nrecords; i++)
 		if (cs->records[i].stamp > max_stamp)
 			max_stamp = cs->records[i].stamp;
 	if (sqlite3_exec(ctx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "hub database is busy: try again");
+		snprintf(err, errlen, "hub database is busy (%s): try again when the other"
+			 " maiam-hub command has finished", sqlite3_errmsg(ctx->db));
 		goto out;
 	}
 	/* the hub's own chain, continued inside the write lock */
-	if (hub_ledger_head(ctx->db, ctx->key_id, &head, head_hash))
+	if (hub_ledger_head(ctx->db, ctx->cfg->key_id, &head, head_hash))
 		goto fail;
 	cs->hdr.seq = head + 1;
 	memcpy(cs->hdr.prev, head_hash, 32);
-	r = proto_seal(cs, ctx->key, &sealed, hash);
+	r = proto_seal(cs, ctx->cfg->key, &sealed, hash);
 	if (r != PROTO_OK) {
 		snprintf(err, errlen, "cannot seal the hub change-set: %s", proto_strerror(r));
+		rc = r == PROTO_ENOMEM ? HUB_ENOMEM : HUB_REFUSED;
 		goto rollback;
 	}
 	if (merge_and_ledger(ctx, cs, sealed.data, sealed.len, hash, max_stamp, NULL, NULL, &mr, err,
-			     errlen))
+			     errlen)) {
+		rc = mr == PROTO_ENOMEM ? HUB_ENOMEM : HUB_EDB;
 		goto rollback;
+	}
 	if (sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	rc = 0;
+	rc = HUB_OK;
 	goto out;
 fail:
 	snprintf(err, errlen, "hub database error: %s", sqlite3_errmsg(ctx->db));

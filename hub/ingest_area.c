@@ -5,9 +5,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "ingest.h"
 
-static const proto_field *find_field(const proto_record *rec, uint8_t field)
+const proto_field *hub_record_field(const proto_record *rec, uint8_t field)
 {
 	size_t i;
 	for (i = 0; i < rec->nfields; i++)
@@ -47,9 +49,9 @@ static int area_put(area_set *s, int64_t commune, int64_t district)
 
 static int64_t district_of(const hub_ctx *ctx, int64_t commune)
 {
-	if (!ctx->have_campaign || commune <= 0 || commune > 0x7fffffff)
+	if (!ctx->cfg->have_campaign || commune <= 0 || commune > 0x7fffffff)
 		return 0;
-	return proto_units_district_of(&ctx->campaign.units, (int)commune);
+	return proto_units_district_of(&ctx->cfg->campaign.units, (int)commune);
 }
 
 /* A contribution's unit: a commune, or a district as a whole (commune 0). */
@@ -59,7 +61,7 @@ static int area_put_unit(const hub_ctx *ctx, area_set *s, int64_t unit)
 
 	if (unit <= 0 || unit > 0x7fffffff)
 		return 0;
-	u = ctx->have_campaign ? proto_units_find(&ctx->campaign.units, (int)unit) : NULL;
+	u = ctx->cfg->have_campaign ? proto_units_find(&ctx->cfg->campaign.units, (int)unit) : NULL;
 	if (u && u->level != PROTO_UNIT_COMMUNE)
 		return area_put(s, 0, unit);
 	return area_put(s, unit, district_of(ctx, unit));
@@ -131,19 +133,19 @@ int hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t
 			break;
 		case PROTO_KIND_MILESTONE:
 		case PROTO_KIND_CONTRIBUTION:
-			f = find_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
+			f = hub_record_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
 									 : PROTO_CT_HOUSEHOLD);
 			if (f && f->value.type == PROTO_V_REF) {
 				if (area_put_household(ctx, &s, f->value.ref))
 					goto out;
 				break;
 			}
-			f = rec->kind == PROTO_KIND_CONTRIBUTION ? find_field(rec, PROTO_CT_UNIT) : NULL;
+			f = rec->kind == PROTO_KIND_CONTRIBUTION ? hub_record_field(rec, PROTO_CT_UNIT) : NULL;
 			if (f && f->value.type == PROTO_V_INT && area_put_unit(ctx, &s, f->value.i))
 				goto out;
 			break;
 		case PROTO_KIND_VOID:
-			f = find_field(rec, PROTO_VO_TARGET);
+			f = hub_record_field(rec, PROTO_VO_TARGET);
 			if (!f || f->value.type != PROTO_V_REF)
 				break;
 			found = hub_event_anchor(ctx->db, f->value.ref, &has_hh, &hh, &unit);

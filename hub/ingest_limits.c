@@ -1,16 +1,14 @@
 /*
  * ingest_limits.c - the per-agent quotas of ingest (docs/HUB.md, "Quotas at
- * ingest"): their defaults (HUB_LIMITS_OPTS in hub.h are the options serve
+ * ingest"): their defaults (HUB_LIMITS_OPTS in ctx.h are the options serve
  * and import share to set them), and the measures they need (decoded text of
  * a change-set, time to the next day in Vietnam, where the daily counters
  * roll over).
  */
 #include <stdio.h>
 #include <string.h>
-#include "hub.h"
-
-static hub_limits limits = { HUB_DEFAULT_MAX_RECORDS, HUB_DEFAULT_MAX_SEALED, HUB_MAX_DECODED_TEXT,
-			     HUB_DEFAULT_DAY_RECORDS, HUB_DEFAULT_DAY_BYTES };
+#include "ctx.h"
+#include "ingest.h"
 
 void hub_limits_default(hub_limits *l)
 {
@@ -19,16 +17,6 @@ void hub_limits_default(hub_limits *l)
 	l->max_text = HUB_MAX_DECODED_TEXT;
 	l->day_records = HUB_DEFAULT_DAY_RECORDS;
 	l->day_bytes = HUB_DEFAULT_DAY_BYTES;
-}
-
-void hub_limits_set(const hub_limits *l)
-{
-	limits = *l;
-}
-
-const hub_limits *hub_limits_get(void)
-{
-	return &limits;
 }
 
 size_t hub_changeset_text_bytes(const proto_changeset *cs)

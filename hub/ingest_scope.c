@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "ingest.h"
 
 /* Where a household of this change-set sits (its commune field), sorted by id. */
 typedef struct anchor {
@@ -48,15 +50,6 @@ static int cmp_anchor(const void *x, const void *y)
 	return cmp_id(a->id, b->id);
 }
 
-static const proto_field *find_field(const proto_record *rec, uint8_t field)
-{
-	size_t i;
-	for (i = 0; i < rec->nfields; i++)
-		if (rec->fields[i].field == field)
-			return &rec->fields[i];
-	return NULL;
-}
-
 static int build_anchors(const proto_changeset *cs, anchors *out)
 {
 	size_t i;
@@ -71,7 +64,7 @@ static int build_anchors(const proto_changeset *cs, anchors *out)
 
 		if (rec->kind != PROTO_KIND_HOUSEHOLD)
 			continue;
-		f = find_field(rec, PROTO_HH_COMMUNE);
+		f = hub_record_field(rec, PROTO_HH_COMMUNE);
 		if (!f)
 			continue;
 		out->a[out->n].id = rec->id;
@@ -143,7 +136,7 @@ static int event_in_scope(hub_ctx *ctx, const anchors *as, const hub_scope *scop
  * that shares its id). */
 static void event_anchor(const proto_record *rec, int *has_hh, proto_id *hh, int64_t *unit)
 {
-	const proto_field *f = find_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
+	const proto_field *f = hub_record_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
 										 : PROTO_CT_HOUSEHOLD);
 
 	*has_hh = 0;
@@ -152,7 +145,7 @@ static void event_anchor(const proto_record *rec, int *has_hh, proto_id *hh, int
 		*has_hh = 1;
 		*hh = f->value.ref;
 	}
-	f = rec->kind == PROTO_KIND_CONTRIBUTION ? find_field(rec, PROTO_CT_UNIT) : NULL;
+	f = rec->kind == PROTO_KIND_CONTRIBUTION ? hub_record_field(rec, PROTO_CT_UNIT) : NULL;
 	if (f && f->value.type == PROTO_V_INT)
 		*unit = f->value.i;
 }
@@ -254,7 +247,7 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 		}
 		switch (rec->kind) {
 		case PROTO_KIND_HOUSEHOLD:
-			if (find_field(rec, PROTO_HH_REVIEW_STATUS) || find_field(rec, PROTO_HH_REVIEW_REASON)) {
+			if (hub_record_field(rec, PROTO_HH_REVIEW_STATUS) || hub_record_field(rec, PROTO_HH_REVIEW_REASON)) {
 				hub_verdict_reject(v, 403, "hub_only_field", "household %s: the review"
 						   " status is decided by the hub only", idt);
 				rc = 1;
@@ -271,7 +264,7 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 				rc = 1;
 				goto out;
 			}
-			f = find_field(rec, PROTO_HH_COMMUNE);
+			f = hub_record_field(rec, PROTO_HH_COMMUNE);
 			if (f) {
 				found = 1;
 				commune = f->value.type == PROTO_V_INT ? f->value.i : -1;
@@ -298,7 +291,7 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 			}
 			break;
 		default: /* PROTO_KIND_VOID */
-			f = find_field(rec, PROTO_VO_TARGET);
+			f = hub_record_field(rec, PROTO_VO_TARGET);
 			if (!f || f->value.type != PROTO_V_REF) {
 				hub_verdict_reject(v, 422, "invalid", "void %s names no target", idt);
 				rc = 1;

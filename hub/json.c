@@ -6,7 +6,7 @@
  */
 #include <string.h>
 #include <jansson.h>
-#include "hub.h"
+#include "json.h"
 
 int hub_json_str(proto_buf *b, const char *s)
 {

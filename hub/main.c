@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "maiam/cli.h"
-#include "hub.h"
+#include "ctx.h"
+#include "cmd.h"
 #include "report/report.h"
 
 static const struct {

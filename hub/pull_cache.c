@@ -17,7 +17,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "server.h"
 
 #define HUB_PULL_CACHE_SLOTS 4096
 #define HUB_PULL_CACHE_MAX_BODY (8u << 10)

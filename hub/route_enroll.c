@@ -16,7 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "tls.h"
+#include "json.h"
+#include "server.h"
 
 #define TOKEN_MAX 128
 #define PEM_MAX 1024
@@ -54,7 +58,7 @@ static int parse(hub_ctx *ctx, hub_job *job, char *token, size_t tokenlen, proto
 		       " in PEM form");
 		return -1;
 	}
-	if (proto_key_id(*key) == ctx->key_id) {
+	if (proto_key_id(*key) == ctx->cfg->key_id) {
 		refuse(ctx, job, 400, "bad_public_key", "that is the hub's own key");
 		return -1;
 	}
@@ -97,15 +101,15 @@ static int write_response(hub_ctx *ctx, hub_job *job, uint64_t agent, const hub_
 	proto_buf *b = &job->resp;
 	int rc = -1;
 
-	if (proto_key_public_pem(ctx->key, &hub_pem) != PROTO_OK)
+	if (proto_key_public_pem(ctx->cfg->key, &hub_pem) != PROTO_OK)
 		return -1;
 	proto_key_id_hex(agent, hex);
-	proto_key_id_hex(ctx->key_id, hub_hex);
+	proto_key_id_hex(ctx->cfg->key_id, hub_hex);
 	proto_buf_reset(b);
 	if (proto_buf_append_str(b, "{\"agent_id\": ") || hub_json_str(b, hex) ||
 	    proto_buf_append_str(b, ", \"hub_key_id\": ") || hub_json_str(b, hub_hex) ||
 	    proto_buf_append_str(b, ", \"hub_public_key\": ") || hub_json_str(b, hub_pem) ||
-	    proto_buf_append_str(b, ", \"campaign\": ") || hub_json_str(b, ctx->campaign_id) ||
+	    proto_buf_append_str(b, ", \"campaign\": ") || hub_json_str(b, ctx->cfg->campaign_id) ||
 	    proto_buf_appendf(b, ", \"scope\": {\"kind\": \"%s\", \"code\": %d}",
 			      scope->kind == HUB_SCOPE_DISTRICT ? "district" : "commune", scope->code) ||
 	    proto_buf_append_str(b, ", \"client_cert\": ") || hub_json_str(b, cert) ||
@@ -126,7 +130,7 @@ static void answer(hub_ctx *ctx, hub_job *job, uint64_t id, const uint8_t *pub,
 {
 	char err[256], *cert = NULL;
 
-	if (hub_tls_issue_client(ctx->dir, pub, &cert, err, sizeof(err)))
+	if (hub_tls_issue_client(ctx->cfg->dir, pub, &cert, err, sizeof(err)))
 		hub_job_error(job, 500, "internal", err);
 	else if (write_response(ctx, job, id, scope, cert))
 		hub_job_error(job, 500, "internal", "cannot build the enrolment answer");

@@ -18,7 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "maiam/cli.h"
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "ingest.h"
+#include "server.h"
 
 typedef struct skipped_row {
 	int64_t id;
@@ -46,15 +49,6 @@ typedef struct pull_state {
 	proto_id last_hh;
 	int last_in;
 } pull_state;
-
-static const proto_field *field_of(const proto_record *rec, uint8_t field)
-{
-	size_t i;
-	for (i = 0; i < rec->nfields; i++)
-		if (rec->fields[i].field == field)
-			return &rec->fields[i];
-	return NULL;
-}
 
 static int household_in(pull_state *ps, proto_id id)
 {
@@ -98,16 +92,16 @@ static int record_in(pull_state *ps, const proto_record *rec)
 	case PROTO_KIND_HOUSEHOLD:
 		return household_in(ps, rec->id) || moved_out(ps, rec->id);
 	case PROTO_KIND_MILESTONE:
-		f = field_of(rec, PROTO_MS_HOUSEHOLD);
+		f = hub_record_field(rec, PROTO_MS_HOUSEHOLD);
 		return f && f->value.type == PROTO_V_REF && household_in(ps, f->value.ref);
 	case PROTO_KIND_CONTRIBUTION:
-		f = field_of(rec, PROTO_CT_HOUSEHOLD);
+		f = hub_record_field(rec, PROTO_CT_HOUSEHOLD);
 		if (f && f->value.type == PROTO_V_REF)
 			return household_in(ps, f->value.ref);
-		f = field_of(rec, PROTO_CT_UNIT);
+		f = hub_record_field(rec, PROTO_CT_UNIT);
 		return f && f->value.type == PROTO_V_INT && anchor_in(ps, 0, hh, f->value.i);
 	case PROTO_KIND_VOID:
-		f = field_of(rec, PROTO_VO_TARGET);
+		f = hub_record_field(rec, PROTO_VO_TARGET);
 		if (!f || f->value.type != PROTO_V_REF ||
 		    hub_event_anchor(ps->ctx->db, f->value.ref, &has_hh, &hh, &unit) != 1)
 			return 0;
@@ -267,7 +261,7 @@ static int gather(pull_state *ps, int64_t after, int max_answer_rows, uint64_t c
 	int rc = 0;
 
 	proto_changeset_release(&ps->out);
-	if (proto_changeset_init(&ps->out, ctx->campaign_id, ctx->key_id, 1, zeros, created) !=
+	if (proto_changeset_init(&ps->out, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, created) !=
 	    PROTO_OK)
 		return -1;
 	ps->cursor = after;
@@ -330,11 +324,11 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 		if (ps.out.nrecords == 0)
 			break;
 		proto_buf_reset(&job->resp);
-		r = proto_seal(&ps.out, ctx->key, &job->resp, NULL);
+		r = proto_seal(&ps.out, ctx->cfg->key, &job->resp, NULL);
 		/* alike records deflate too well for the ratio readers accept:
 		 * the same body in stored blocks (the bound keeps it small) */
 		if (r == PROTO_ERATIO)
-			r = proto_seal_stored(&ps.out, ctx->key, &job->resp, NULL);
+			r = proto_seal_stored(&ps.out, ctx->cfg->key, &job->resp, NULL);
 		if (r == PROTO_OK)
 			break;
 		if (r != PROTO_ELIMIT && r != PROTO_ERATIO) {

@@ -8,9 +8,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "ingest.h"
+#include "json.h"
+#include "server.h"
 
-static void answer(hub_job *job, int rc, const hub_verdict *v)
+static void answer(hub_job *job, hub_result rc, const hub_verdict *v)
 {
 	proto_buf *b = &job->resp;
 	char hash[65];
@@ -18,7 +22,7 @@ static void answer(hub_job *job, int rc, const hub_verdict *v)
 	job->status = v->status;
 	job->ctype = "application/json";
 	proto_buf_reset(b);
-	if (rc == 0) {
+	if (rc == HUB_OK) {
 		proto_hex(v->hash, 32, hash);
 		if (proto_buf_appendf(b, "{\"status\": \"%s\", \"seq\": %llu, \"hash\": \"%s\","
 				      " \"applied\": %zu, \"already\": %zu, \"stale\": %zu,"
@@ -38,7 +42,7 @@ static void answer(hub_job *job, int rc, const hub_verdict *v)
 		if (proto_buf_appendf(b, ", \"expected_prev\": \"%s\"", hash))
 			goto fail;
 	}
-	/* issue 9: where the rulebook was broken; a refused link; when to retry */
+	/* where the rulebook was broken; a refused link; when to retry */
 	if (v->rule && (proto_buf_append_str(b, ", \"rule\": ") || hub_json_str(b, v->rule) ||
 			proto_buf_append_str(b, ", \"record\": ") || hub_json_str(b, v->record) ||
 			proto_buf_append_str(b, ", \"field\": ") || hub_json_str(b, v->field)))
@@ -62,7 +66,7 @@ fail:
 void hub_route_push(hub_ctx *ctx, hub_job *job)
 {
 	hub_verdict v;
-	int rc = hub_ingest(ctx, job->body, job->len, job->peer, "push", job->opened, &v);
+	hub_result rc = hub_ingest(ctx, job->body, job->len, job->peer, "push", job->opened, &v);
 
 	answer(job, rc, &v);
 }

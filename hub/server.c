@@ -4,10 +4,11 @@
  * and 9): TCP_NODELAY, body and header caps, no lingering close, the limits
  * at the door (server_conn.c, server_limits.c, docs/HUB.md), one answer per
  * ambiguous request, and a graceful SIGTERM. The loop
- * only moves bytes; routes run in the worker threads (writer.c): a push on
+ * only moves bytes; routes run in the worker threads (worker.c): a push on
  * the opener and then the writer, a pull on the reader, the rest on the writer.
  */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -156,12 +157,13 @@ static void on_request(struct evhttp_request *req, void *arg)
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (strcmp(path, routes[i].path) == 0)
 			rt = &routes[i];
-	if (!rt && srv->dash && hub_dashboard_path(path)) {
+	if (!rt && srv->opts->pages.claims && srv->opts->pages.claims(path)) {
+		assert(srv->opts->pages.handle); /* a path claimed is a path answered */
 		/* the operators' pages answer at once, on the loop (their reads are
 		 * milliseconds, on a read-only connection of their own) */
 		if (c)
 			hub_conn_idle(c);
-		hub_dashboard_handle(req, srv->dash);
+		srv->opts->pages.handle(req, srv->opts->pages.arg);
 		return;
 	}
 	if (!rt) {
@@ -216,31 +218,31 @@ static void on_request(struct evhttp_request *req, void *arg)
 			c->pipelined = 1;
 	}
 	if (rt->run == hub_route_pull) {
-		hub_writer_submit(srv->reader, job);
+		hub_worker_submit(srv->reader, job);
 	} else if (rt->run == hub_route_push && srv->opener) {
 		job->run = hub_route_open;
 		job->then = srv->writer;
-		hub_writer_submit(srv->opener, job);
+		hub_worker_submit(srv->opener, job);
 	} else if (rt->run == hub_route_enroll && srv->opener) {
 		/* the checks that write nothing go first, on a read-only
 		 * connection: junk never reaches the writer */
 		job->run = hub_route_enroll_check;
 		job->then = srv->writer;
-		hub_writer_submit(srv->opener, job);
+		hub_worker_submit(srv->opener, job);
 	} else {
-		hub_writer_submit(srv->writer, job);
+		hub_worker_submit(srv->writer, job);
 	}
 }
 
 static void on_done(evutil_socket_t fd, short what, void *arg)
 {
 	server *srv = arg;
-	hub_writer *from[3] = { srv->writer, srv->reader, srv->opener };
+	hub_worker *from[3] = { srv->writer, srv->reader, srv->opener };
 	int i;
 
 	(void)fd, (void)what;
 	for (i = 0; i < 3; i++) {
-		hub_job *job = from[i] ? hub_writer_take_done(from[i]) : NULL;
+		hub_job *job = from[i] ? hub_worker_take_done(from[i]) : NULL;
 		while (job) {
 			hub_job *next = job->next;
 			if (job->req) /* NULL: the loop's own job (the counters' flush) */
@@ -272,7 +274,7 @@ static void flush_counters(server *srv, uint64_t now)
 		return;
 	job->run = hub_route_anon_flush;
 	proto_buf_init(&job->resp, 4096);
-	hub_writer_submit(srv->writer, job);
+	hub_worker_submit(srv->writer, job);
 }
 
 static void on_sweep(evutil_socket_t fd, short what, void *arg)
@@ -287,13 +289,13 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
 	hub_conn_sweep(srv, now);
 	flush_counters(srv, now);
 	for (c = srv->conns; c; c = c->next)
-		if (c->state != C_IDLE || evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+		if (!hub_conn_quiet(c))
 			busy++;
 	/* the opener first: a job counts in the writer before it stops counting
 	 * in the opener, so read in this order none can slip between the two */
-	if (srv->stopping && ((busy == 0 && (!srv->opener || hub_writer_pending(srv->opener) == 0) &&
-			       hub_writer_pending(srv->writer) == 0 &&
-			       hub_writer_pending(srv->reader) == 0) ||
+	if (srv->stopping && ((busy == 0 && (!srv->opener || hub_worker_pending(srv->opener) == 0) &&
+			       hub_worker_pending(srv->writer) == 0 &&
+			       hub_worker_pending(srv->reader) == 0) ||
 			      now > srv->stop_by))
 		event_base_loopexit(srv->base, NULL);
 }
@@ -305,14 +307,15 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	if (srv->stopping)
 		return;
-	fprintf(stderr, "maiam-hub: signal %d: no new connections, finishing in-flight work\n",
-		(int)sig);
 	srv->stopping = 1;
 	srv->stop_by = hub_mono_ms() + (uint64_t)srv->opts->drain_s * 1000u;
 	if (srv->bound) {
 		evhttp_del_accept_socket(srv->http, srv->bound);
 		srv->bound = NULL;
 	}
+	/* said once it is true: a test (or an operator's script) may wait for it */
+	fprintf(stderr, "maiam-hub: signal %d: no new connections, finishing in-flight work\n",
+		(int)sig);
 	event_active(srv->sweep_ev, EV_TIMEOUT, 0);
 }
 
@@ -365,7 +368,7 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	}
 	if (hub_conn_idx < 0)
 		hub_conn_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, hub_conn_free_cb);
-	srv.ssl = hub_tls_server_ctx(ctx->dir, err, sizeof(err));
+	srv.ssl = hub_tls_server_ctx(ctx->cfg->dir, err, sizeof(err));
 	if (!srv.ssl) {
 		hub_errorf("%s", err);
 		return HUB_EXIT_FAIL;
@@ -384,11 +387,6 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 					     EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
 	evhttp_set_bevcb(srv.http, hub_conn_accept, &srv);
 	evhttp_set_gencb(srv.http, on_request, &srv);
-	srv.dash = hub_dashboard_new(ctx->dir, err, sizeof(err));
-	if (!srv.dash) {
-		hub_errorf("cannot start the dashboard: %s", err);
-		goto out;
-	}
 	srv.bound = evhttp_bind_socket_with_handle(srv.http, host, port);
 	if (!srv.bound) {
 		hub_errorf("cannot listen on '%s': address in use or not local", opts->listen);
@@ -409,8 +407,8 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 		hub_errorf("cannot set up the event loop");
 		goto out;
 	}
-	if (hub_anon_migrate(ctx->db) || hub_limits_start(&srv)) {
-		hub_errorf("cannot read the revoked agents in '%s/%s': check the file", ctx->dir,
+	if (hub_limits_start(&srv)) {
+		hub_errorf("cannot read the revoked agents in '%s/%s': check the file", ctx->cfg->dir,
 			   HUB_DB_FILE);
 		goto out;
 	}
@@ -418,20 +416,20 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	srv.ckpt = hub_checkpointer_start(ctx);
 	if (srv.ckpt)
 		hub_checkpointer_attach(srv.ckpt, ctx->db);
-	srv.writer = hub_writer_start(ctx, wake_loop, &srv);
+	srv.writer = hub_worker_start_writer(ctx, wake_loop, &srv);
 	if (!srv.writer) {
 		hub_errorf("cannot start the writer thread");
 		goto out;
 	}
-	srv.reader = hub_reader_start(ctx, wake_loop, &srv);
+	srv.reader = hub_worker_start_reader(ctx, wake_loop, &srv);
 	if (!srv.reader) {
 		hub_errorf("cannot start the pull reader thread on a read-only connection to"
-			   " '%s/%s': check the file's permissions", ctx->dir, HUB_DB_FILE);
+			   " '%s/%s': check the file's permissions", ctx->cfg->dir, HUB_DB_FILE);
 		goto out;
 	}
 	/* without an opener (out of memory, no read-only connection) the
 	 * writer opens pushes itself, as it did before there was one */
-	srv.opener = hub_opener_start(ctx, wake_loop, &srv);
+	srv.opener = hub_worker_start_opener(ctx, wake_loop, &srv);
 	printf("listening on https://%s:%d\n", strchr(host, ':') ? "[::1]" : host,
 	       bound_port(srv.bound));
 	fflush(stdout);
@@ -441,14 +439,13 @@ out:
 	/* the writer finishes what it holds (merges are never cut), then the
 	 * loop's objects go; conn_free_cb may still run from event_base_free */
 	srv.stopping = 1;
-	hub_writer_stop(srv.opener); /* first: what it holds goes on to the writer */
-	hub_writer_stop(srv.reader);
-	hub_writer_stop(srv.writer);
+	hub_worker_stop(srv.opener); /* first: what it holds goes on to the writer */
+	hub_worker_stop(srv.reader);
+	hub_worker_stop(srv.writer);
 	hub_checkpointer_stop(srv.ckpt, ctx->db);
 	hub_anon_flush(ctx->db); /* the writer has stopped: its connection is ours */
 	if (srv.http)
 		evhttp_free(srv.http);
-	hub_dashboard_free(srv.dash);
 	if (srv.done_ev)
 		event_free(srv.done_ev);
 	if (srv.sweep_ev)

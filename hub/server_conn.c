@@ -321,6 +321,11 @@ void hub_conn_idle(conn *c)
 	hub_limits_release(c);
 }
 
+int hub_conn_quiet(const conn *c)
+{
+	return c->state == C_IDLE && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0;
+}
+
 /* Too late or too slow: a stranger's request must be whole within the
  * deadline and, after the grace period, arrive at the minimum rate. */
 static int too_slow(const conn *c, uint64_t now)
@@ -348,8 +353,7 @@ void hub_conn_sweep(server *srv, uint64_t now)
 	while (c) {
 		conn *next = c->next;
 		if (c->kill || (c->deadline && now > c->deadline) || too_slow(c, now) ||
-		    (srv->stopping && c->state == C_IDLE &&
-		     evbuffer_get_length(bufferevent_get_output(c->bev)) == 0))
+		    (srv->stopping && hub_conn_quiet(c)))
 			hub_conn_drop(c);
 		c = next;
 	}

@@ -10,8 +10,11 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <openssl/ssl.h>
-#include "hub.h"
-#include "report/report.h"
+#include "ctx.h"
+#include "json.h"
+#include "server.h"
+#include "store.h"
+#include "tls.h"
 
 /* Bytes a connection without a verified client certificate may send in all:
  * room for a few enrolment requests, far below any change-set upload. */
@@ -65,11 +68,10 @@ struct server {
 	struct evhttp *http;
 	struct evhttp_bound_socket *bound;
 	SSL_CTX *ssl;
-	hub_writer *writer;
-	hub_writer *opener; /* pushes: verified and decoded here, then merged by writer */
+	hub_worker *writer;
+	hub_worker *opener; /* pushes: verified and decoded here, then merged by writer */
 	hub_checkpointer *ckpt; /* the writer's WAL checkpoints (NULL: it makes its own) */
-	hub_writer *reader;  /* pulls, on a read-only connection */
-	hub_dashboard *dash; /* operators' pages at "/" (hub/report/dashboard.c) */
+	hub_worker *reader;  /* pulls, on a read-only connection */
 	struct event *done_ev, *sweep_ev, *term_ev, *int_ev, *admit_ev;
 	conn *conns;
 	int nconns;
@@ -94,6 +96,10 @@ void hub_conn_drop(conn *c);
 void hub_conn_check_peer(conn *c);
 /* Ready for the next request: its headers are on the clock. */
 void hub_conn_idle(conn *c);
+/* Between requests with its last answer sent: a connection a stopping hub
+ * may close. An answer still in the output buffer is in-flight work (the
+ * state is idle as soon as the answer is queued). */
+int hub_conn_quiet(const conn *c);
 uint64_t hub_mono_ms(void);
 
 /* server_limits.c */

@@ -1,15 +1,16 @@
 /*
- * store_anon.c - what the door needs from the database (issue 9): refusals
+ * store_anon.c - what the door needs from the database: refusals
  * of anonymous requests counted per code per hour (hub_anon_refusal) instead
- * of a durable hub_rejection row each, the read-only look at a token that
- * lets junk enrolments be refused off the writer thread, and the set of
- * revoked agent keys for the TLS verify callback.
+ * of a durable hub_rejection row each, and the set of revoked agent keys
+ * for the TLS verify callback. (The read-only look at a token that lets junk
+ * enrolments be refused off the writer thread, hub_token_peek, is in
+ * store_agent.c beside hub_token_consume.)
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "hub.h"
+#include "store.h"
 
 #define ANON_CODES 64 /* distinct (hour, code) pairs between two flushes */
 
@@ -23,15 +24,6 @@ static pthread_mutex_t anon_lock = PTHREAD_MUTEX_INITIALIZER;
 static anon_count anon[ANON_CODES];
 static int nanon;
 
-int hub_anon_migrate(sqlite3 *db)
-{
-	return sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS hub_anon_refusal ("
-				" hour INTEGER NOT NULL," /* unix time / 3600 */
-				" code TEXT NOT NULL, n INTEGER NOT NULL,"
-				" PRIMARY KEY (hour, code)) WITHOUT ROWID",
-			    NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
-
 static void add_locked(const char *code, int64_t hour, int64_t n)
 {
 	int i;
@@ -44,7 +36,10 @@ static void add_locked(const char *code, int64_t hour, int64_t n)
 			i = ANON_CODES - 1, code = "other";
 		else
 			nanon++;
-		snprintf(anon[i].code, sizeof(anon[i].code), "%s", code);
+		/* codes are our own short literals; cut, never overrun, any other */
+		size_t len = strnlen(code, sizeof(anon[i].code) - 1);
+		memcpy(anon[i].code, code, len);
+		anon[i].code[len] = '\0';
 		anon[i].hour = hour;
 	}
 	anon[i].n += n;
@@ -128,42 +123,6 @@ int hub_anon_each(sqlite3 *db, hub_anon_cb cb, void *arg)
 		}
 	}
 	rc = step == SQLITE_DONE ? 0 : -1;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int hub_token_peek(sqlite3 *db, const char *token, int64_t now, uint64_t agent, int *state)
-{
-	uint8_t hash[32];
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
-
-	proto_sha256((const uint8_t *)token, strlen(token), hash);
-	if (sqlite3_prepare_v2(db, "SELECT expires, used, revoked, agent FROM hub_token"
-				   " WHERE hash = ?", -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_blob(st, 1, hash, sizeof(hash), SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		*state = HUB_TOKEN_UNKNOWN;
-		rc = 0;
-		goto out;
-	}
-	if (step != SQLITE_ROW)
-		goto out;
-	/* the same order of checks as hub_token_consume */
-	if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-		*state = HUB_TOKEN_REVOKED;
-	else if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-		*state = sqlite3_column_type(st, 3) == SQLITE_INTEGER &&
-				 proto_i2u(sqlite3_column_int64(st, 3)) == agent ?
-			 HUB_TOKEN_AGAIN : HUB_TOKEN_USED;
-	else if (sqlite3_column_int64(st, 0) <= now)
-		*state = HUB_TOKEN_EXPIRED;
-	else
-		*state = HUB_TOKEN_OK;
-	rc = 0;
 out:
 	sqlite3_finalize(st);
 	return rc;

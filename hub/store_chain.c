@@ -1,28 +1,27 @@
 /*
- * store_chain.c - the hub tables of issue 9's ingest: refused links
+ * store_chain.c - the hub tables of ingest's checks: refused links
  * (hub_refused: verified change-sets refused on their content, holding their
  * places in the chain), the per agent per day quota counters (hub_quota),
  * whether the hub holds an entity, and audit findings kept once.
  */
 #include <stdio.h>
 #include <string.h>
-#include "hub.h"
+#include "ingest.h"
+#include "store.h"
 #include "store_int.h"
 
 #define prep hub_store_prep
 #define unprep hub_store_unprep
+#define prep_pair hub_store_prep_pair
+#define row hub_store_row
 
 int hub_refused_add(sqlite3 *db, const hub_verdict *v, int64_t now)
 {
-	sqlite3_stmt *st = prep(db, "INSERT INTO hub_refused(origin, seq, hash, prev, received,"
-				    " status, code, message, rule, record, field)"
-				    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *st = prep_pair(db, HUB_STMT_REFUSED_ADD, v->origin, v->seq);
 	int rc = -1;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, proto_u2i(v->origin));
-	sqlite3_bind_int64(st, 2, proto_u2i(v->seq));
 	sqlite3_bind_blob(st, 3, v->hash, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 4, v->prev, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now);
@@ -50,19 +49,13 @@ static void column_text(sqlite3_stmt *st, int col, char *out, size_t outlen)
 
 int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out)
 {
-	sqlite3_stmt *st = prep(db, "SELECT hash, prev, status, code, message, rule, record, field"
-				    " FROM hub_refused WHERE origin = ? AND seq = ?");
-	int rc = -1, step;
+	sqlite3_stmt *st = prep_pair(db, HUB_STMT_REFUSED_GET, origin, seq);
+	int rc;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, proto_u2i(origin));
-	sqlite3_bind_int64(st, 2, proto_u2i(seq));
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		rc = 0;
-	} else if (step == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 &&
-		   sqlite3_column_bytes(st, 1) == 32) {
+	rc = hub_store_row_hashes(st, 0, 2);
+	if (rc == 1) {
 		memcpy(out->hash, sqlite3_column_blob(st, 0), 32);
 		memcpy(out->prev, sqlite3_column_blob(st, 1), 32);
 		out->status = sqlite3_column_int(st, 2);
@@ -71,7 +64,6 @@ int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link
 		column_text(st, 5, out->rule, sizeof(out->rule));
 		column_text(st, 6, out->record, sizeof(out->record));
 		column_text(st, 7, out->field, sizeof(out->field));
-		rc = 1;
 	}
 	unprep(st);
 	return rc;
@@ -79,18 +71,14 @@ int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link
 
 int hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id)
 {
-	static const char hh[] = "SELECT 1 FROM household WHERE id_origin = ? AND id_serial = ?";
-	static const char ms[] = "SELECT 1 FROM milestone WHERE id_origin = ? AND id_serial = ?";
-	static const char ct[] = "SELECT 1 FROM contribution WHERE id_origin = ? AND id_serial = ?";
-	static const char vo[] = "SELECT 1 FROM void_event WHERE id_origin = ? AND id_serial = ?";
 	sqlite3_stmt *st;
 	int rc = -1, step;
 
 	switch (kind) {
-	case PROTO_KIND_HOUSEHOLD: st = prep(db, hh); break;
-	case PROTO_KIND_MILESTONE: st = prep(db, ms); break;
-	case PROTO_KIND_CONTRIBUTION: st = prep(db, ct); break;
-	case PROTO_KIND_VOID: st = prep(db, vo); break;
+	case PROTO_KIND_HOUSEHOLD: st = prep(db, HUB_STMT_HELD_HOUSEHOLD); break;
+	case PROTO_KIND_MILESTONE: st = prep(db, HUB_STMT_HELD_MILESTONE); break;
+	case PROTO_KIND_CONTRIBUTION: st = prep(db, HUB_STMT_HELD_CONTRIBUTION); break;
+	case PROTO_KIND_VOID: st = prep(db, HUB_STMT_HELD_VOID); break;
 	default: return 0;
 	}
 	if (!st)
@@ -108,8 +96,8 @@ int hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id)
 
 int hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records, int64_t *bytes)
 {
-	sqlite3_stmt *st = prep(db, "SELECT records, bytes FROM hub_quota WHERE agent = ? AND day = ?");
-	int rc = -1, step;
+	sqlite3_stmt *st = prep(db, HUB_STMT_QUOTA_GET);
+	int rc;
 
 	*records = 0;
 	*bytes = 0;
@@ -117,12 +105,10 @@ int hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records
 		return -1;
 	sqlite3_bind_int64(st, 1, proto_u2i(agent));
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
+	rc = row(st);
+	if (rc == 1) {
 		*records = sqlite3_column_int64(st, 0);
 		*bytes = sqlite3_column_int64(st, 1);
-		rc = 0;
-	} else if (step == SQLITE_DONE) {
 		rc = 0;
 	}
 	unprep(st);
@@ -131,9 +117,7 @@ int hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records
 
 int hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records, int64_t bytes)
 {
-	sqlite3_stmt *st = prep(db, "INSERT INTO hub_quota(agent, day, records, bytes) VALUES (?, ?, ?, ?)"
-				    " ON CONFLICT(agent, day) DO UPDATE SET records = records + excluded.records,"
-				    " bytes = bytes + excluded.bytes");
+	sqlite3_stmt *st = prep(db, HUB_STMT_QUOTA_ADD);
 	int rc = -1;
 
 	if (!st)
@@ -151,8 +135,7 @@ int hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records,
 int hub_rejection_add_once(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
 			   const char *code, const char *message, int64_t now)
 {
-	sqlite3_stmt *st = prep(db, "SELECT 1 FROM hub_rejection WHERE source = ? AND origin = ?"
-				    " AND seq = ? AND code = ?");
+	sqlite3_stmt *st = prep(db, HUB_STMT_REJECTION_FIND);
 	int step;
 
 	if (!st)

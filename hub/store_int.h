@@ -1,15 +1,70 @@
 /*
- * store_int.h - what the store files share (store.c, store_chain.c): the
- * statement cache. Not for the rest of the hub: SQL stays in store*.c.
+ * store_int.h - what the store files share: the statements they run, named
+ * by an enum, and the per-thread cache of those statements. Not for the
+ * rest of the hub: SQL stays in store*.c.
  */
 #ifndef HUB_STORE_INT_H
 #define HUB_STORE_INT_H
 
+#include <stdint.h>
 #include <sqlite3.h>
 
-/* A statement for sql (a literal: its address keys the cache); give it back
- * with hub_store_unprep (reset if cached, else finalized). NULL on error. */
-sqlite3_stmt *hub_store_prep(sqlite3 *db, const char *sql);
+/* Every statement of the store files; its SQL is hub_stmt_sql[id] (store_sql.c). */
+typedef enum hub_stmt {
+	HUB_STMT_META_GET,
+	HUB_STMT_META_SET,
+	HUB_STMT_TOKEN_ADD,
+	HUB_STMT_TOKEN_FIND,
+	HUB_STMT_TOKEN_USE,
+	HUB_STMT_AGENT_INSERT,
+	HUB_STMT_AGENT_GET,
+	HUB_STMT_AGENT_REVOKE,
+	HUB_STMT_TOKEN_REVOKE,
+	HUB_STMT_AGENT_REVOKE_BY_TOKEN,
+	HUB_STMT_TOKEN_REVOKE_BY_AGENT,
+	HUB_STMT_AGENT_EACH,
+	HUB_STMT_LEDGER_HEAD,
+	HUB_STMT_REFUSED_HEAD,
+	HUB_STMT_LEDGER_HASH_AT,
+	HUB_STMT_LEDGER_INSERT,
+	HUB_STMT_AREA_ADD,
+	HUB_STMT_AREA_FOLLOW,
+	HUB_STMT_MOVE_ADD,
+	HUB_STMT_MOVED_FROM,
+	HUB_STMT_LEDGER_ROW,
+	HUB_STMT_LEDGER_BY_ORIGIN,
+	HUB_STMT_REJECTION_ADD,
+	HUB_STMT_HOUSEHOLD_COMMUNE,
+	HUB_STMT_EVENT_ANCHOR,
+	HUB_STMT_HOUSEHOLD_EACH,
+	HUB_STMT_HOUSEHOLD_STAMP,
+	HUB_STMT_HOUSEHOLD_SHOW,
+	HUB_STMT_AREA_BY_COMMUNE,
+	HUB_STMT_AREA_BY_DISTRICT,
+	HUB_STMT_REFUSED_ADD,
+	HUB_STMT_REFUSED_GET,
+	HUB_STMT_QUOTA_GET,
+	HUB_STMT_QUOTA_ADD,
+	HUB_STMT_REJECTION_FIND,
+	HUB_STMT_HELD_HOUSEHOLD,
+	HUB_STMT_HELD_MILESTONE,
+	HUB_STMT_HELD_CONTRIBUTION,
+	HUB_STMT_HELD_VOID,
+	HUB_STMT_COUNT
+} hub_stmt;
+
+/* A statement for id; give it back with hub_store_unprep (reset if cached,
+ * else finalized). NULL on error. */
+sqlite3_stmt *hub_store_prep(sqlite3 *db, hub_stmt id);
 void hub_store_unprep(sqlite3_stmt *st);
+/* Step st for at most one row: 1 a row (read it now), 0 none, -1 error. */
+int hub_store_row(sqlite3_stmt *st);
+/* hub_store_row, where columns first.. first + n - 1 of the row must each be
+ * a 32-byte hash: a row with anything else there is -1 (not what the hub
+ * writes). */
+int hub_store_row_hashes(sqlite3_stmt *st, int first, int n);
+/* hub_store_prep with ?1 and ?2 bound to a and b (an origin and its seq, or
+ * an entity's origin and serial). */
+sqlite3_stmt *hub_store_prep_pair(sqlite3 *db, hub_stmt id, uint64_t a, uint64_t b);
 
 #endif

@@ -15,7 +15,9 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "tls.h"
 
 #define CA_DAYS 3650
 #define LEAF_DAYS 825
@@ -289,7 +291,7 @@ void hub_tls_set_revoked(SSL_CTX *ctx, const hub_idset *set)
 }
 
 /* Accept a client certificate only if it chains to our CA and its key is
- * not revoked (issue 9: a revoked laptop gets no connection at all, so it
+ * not revoked (a revoked laptop gets no connection at all, so it
  * cannot make the hub read, let alone buffer, a body); no certificate at
  * all is allowed at the handshake (enrolment needs none). */
 static int verify_cb(int ok, X509_STORE_CTX *store)

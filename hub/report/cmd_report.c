@@ -20,18 +20,13 @@ static const char report_usage[] =
 	"report progress|awards|funds|reconcile [--format table|csv|json|html]"
 	" [--json] [--as-of YYYY-MM-DD] [--by commune] [--all] [--limit N] [--page N] [--dir DIR]";
 
-/* Open the hub and make sure the report tables exist. */
+/* Open the hub (which makes the report tables if they are missing). */
 static int open_hub(hub_ctx *ctx, const char *dir)
 {
 	char err[512];
 
 	if (hub_open(ctx, dir, err, sizeof(err))) {
 		hub_errorf("%s", err);
-		return -1;
-	}
-	if (hub_report_migrate(ctx->db, err, sizeof(err))) {
-		hub_errorf("%s", err);
-		hub_close(ctx);
 		return -1;
 	}
 	return 0;
@@ -98,7 +93,7 @@ int hub_report_cmd(int argc, char **argv)
 	if (open_hub(&ctx, dir))
 		return HUB_EXIT_FAIL;
 	proto_buf_init(&out, HUB_REPORT_MAX_OUT);
-	if (hub_report_render(ctx.db, &ctx.campaign, &o, &out, err, sizeof(err)))
+	if (hub_report_render(ctx.db, &ctx.cfg->campaign, &o, &out, err, sizeof(err)))
 		hub_errorf("%s", err);
 	else if (print_report(&out) == 0)
 		rc = HUB_EXIT_OK;
@@ -133,11 +128,12 @@ static int keep_loser(hub_ctx *ctx, const char *item)
 	}
 	proto_hlc_init(&clock, last > base ? last : base);
 	stamp = proto_hlc_now(&clock, proto_wall_ms());
-	if (proto_changeset_init(&cs, ctx->campaign_id, ctx->key_id, 1, zeros, stamp) != PROTO_OK) {
+	if (proto_changeset_init(&cs, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, stamp) !=
+	    PROTO_OK) {
 		hub_errorf("cannot start the change-set");
 		return -1;
 	}
-	r = proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, stamp, ctx->key_id);
+	r = proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, stamp, ctx->cfg->key_id);
 	if (r == PROTO_OK)
 		r = type == SQLITE_INTEGER ? proto_changeset_add_int(&cs, (uint8_t)field, base, ival)
 		  : type == SQLITE_NULL ? proto_changeset_add_null(&cs, (uint8_t)field, base)
@@ -195,14 +191,14 @@ int hub_reconcile_cmd(int argc, char **argv)
 	if (open_hub(&ctx, dir))
 		return HUB_EXIT_FAIL;
 	/* check the item first: an edit for a wrong id must not be sent */
-	r = hub_reconcile_record(ctx.db, &ctx.campaign, id, by, note, keep, -1, err, sizeof(err));
+	r = hub_reconcile_record(ctx.db, &ctx.cfg->campaign, id, by, note, keep, -1, err, sizeof(err));
 	if (r != 0) {
 		hub_errorf("%s", err);
 		goto out;
 	}
 	if (keep && strcmp(keep, "loser") == 0 && keep_loser(&ctx, id))
 		goto out;
-	r = hub_reconcile_record(ctx.db, &ctx.campaign, id, by, note, keep, (int64_t)time(NULL),
+	r = hub_reconcile_record(ctx.db, &ctx.cfg->campaign, id, by, note, keep, (int64_t)time(NULL),
 				 err, sizeof(err));
 	if (r != 0) {
 		hub_errorf("%s", err);

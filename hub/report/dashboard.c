@@ -92,8 +92,6 @@ hub_dashboard *hub_dashboard_new(const char *dir, char *err, size_t errlen)
 			 path);
 		goto fail;
 	}
-	if (hub_report_migrate(d->login.db, err, errlen))
-		goto fail;
 	if (sqlite3_open_v2(path, &d->page.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(d->page.db, 5000) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open '%s' read-only: %s", path,

@@ -53,13 +53,9 @@ typedef struct hub_report_opts {
 /* Report outputs are capped: a report is never larger than this. */
 #define HUB_REPORT_MAX_OUT ((size_t)512 << 20)
 
-/*
- * Create (or check) the report tables and triggers in a hub database and, the
- * first time, fill them from the data already there. Runs its own
- * transaction; the version lives in hub_meta under "report_schema".
- * 0 or HUB_REPORT_EFAIL.
- */
-int hub_report_migrate(sqlite3 *db, char *err, size_t errlen);
+/* The report tables and their triggers are made with the rest of the hub's
+ * schema when the hub opens its database (hub/schema.h). */
+#include "schema.h"
 
 /* Render one report into out (appended). 0 or HUB_REPORT_EFAIL (a date
  * that is not one, a database error, an overflowing sum: err says which). */

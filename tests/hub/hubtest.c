@@ -54,15 +54,22 @@ int ht_hub_init(ht_hub *h)
 	return ht_run(NULL, 0, "init --dir %s/hub --host hub.test", h->dir) == 0 ? 0 : -1;
 }
 
-int ht_hub_start(ht_hub *h, const char *extra)
+/* serve, its stdout on a pipe until the port is read; its stderr on a pipe
+ * of its own (*err_fd, the read end) when err_fd is not NULL. */
+static int hub_start(ht_hub *h, const char *extra, int *err_fd)
 {
-	int fds[2];
+	int fds[2], efds[2] = { -1, -1 };
 	char line[256], dir[300];
 	size_t n = 0;
 	pid_t pid;
 
 	if (pipe(fds))
 		return -1;
+	if (err_fd && pipe(efds)) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
 	snprintf(dir, sizeof(dir), "%s/hub", h->dir);
 	pid = fork();
 	if (pid < 0)
@@ -72,12 +79,21 @@ int ht_hub_start(ht_hub *h, const char *extra)
 		dup2(fds[1], 1);
 		close(fds[0]);
 		close(fds[1]);
+		if (err_fd) {
+			dup2(efds[1], 2);
+			close(efds[0]);
+			close(efds[1]);
+		}
 		snprintf(cmd, sizeof(cmd), "exec %s serve --dir %s --listen 127.0.0.1:0 %s",
 			 MAIAM_HUB_BIN, dir, extra ? extra : "");
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
+	if (err_fd) {
+		close(efds[1]);
+		*err_fd = efds[0];
+	}
 	h->pid = pid;
 	while (n < sizeof(line) - 1) {
 		ssize_t k = read(fds[0], line + n, 1);
@@ -94,6 +110,41 @@ int ht_hub_start(ht_hub *h, const char *extra)
 		h->port = colon ? (int)strtol(colon + 1, NULL, 10) : 0;
 	}
 	return h->port > 0 ? 0 : -1;
+}
+
+int ht_hub_start(ht_hub *h, const char *extra)
+{
+	return hub_start(h, extra, NULL);
+}
+
+int ht_hub_start_watched(ht_hub *h, const char *extra, int *err_fd)
+{
+	return hub_start(h, extra, err_fd);
+}
+
+int ht_wait_line(int fd, const char *needle)
+{
+	char line[1024];
+	size_t n = 0;
+	char ch;
+
+	for (;;) {
+		ssize_t k = read(fd, &ch, 1);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1; /* the hub closed its stderr (exited) first */
+		fputc(ch, stderr); /* what the hub says stays in the test's log */
+		if (ch != '\n') {
+			if (n < sizeof(line) - 1)
+				line[n++] = ch;
+			continue;
+		}
+		line[n] = '\0';
+		if (strstr(line, needle))
+			return 0;
+		n = 0;
+	}
 }
 
 int ht_hub_stop(ht_hub *h, int sig)
@@ -379,6 +430,16 @@ int ht_hub_up(ht_hub *h, ht_agent *a, int commune, const char *extra)
 	rc = r.status == 200 ? 0 : -1;
 	ht_resp_free(&r);
 	return rc;
+}
+
+int ht_hub_up_keyed(ht_hub *h, proto_key **hubkey)
+{
+	char path[400];
+
+	if (ht_hub_init(h) || ht_hub_start(h, NULL))
+		return -1;
+	snprintf(path, sizeof(path), "%s/hub/hub.key", h->dir);
+	return proto_key_load_private(path, hubkey) == PROTO_OK ? 0 : -1;
 }
 
 int ht_hub_remove(const ht_hub *h)

@@ -43,11 +43,20 @@ int ht_run(char *out, size_t outlen, const char *fmt, ...) __attribute__((format
 int ht_hub_init(ht_hub *h);
 /* start serve (extra args appended), read the port from its first line. */
 int ht_hub_start(ht_hub *h, const char *extra);
+/* ht_hub_start with the hub's stderr on a pipe: *err_fd is its read end
+ * (close it after ht_hub_stop), for ht_wait_line. */
+int ht_hub_start_watched(ht_hub *h, const char *extra, int *err_fd);
+/* Read lines from fd (echoed to stderr) until one contains needle: 0, or -1
+ * at the end of the stream. It waits on the hub, not on a clock. */
+int ht_wait_line(int fd, const char *needle);
 /* signal and wait; returns the exit status (or -1). */
 int ht_hub_stop(ht_hub *h, int sig);
 
 /* init + start (extra serve args) + one agent enrolled for commune. 0 or -1. */
 int ht_hub_up(ht_hub *h, ht_agent *a, int commune, const char *extra);
+/* init + start, and the hub's private key (to check what it signs;
+ * proto_key_free it). 0 or -1. */
+int ht_hub_up_keyed(ht_hub *h, proto_key **hubkey);
 /* rm -rf the hub's temp dir (after ht_hub_stop). 0 or -1. */
 int ht_hub_remove(const ht_hub *h);
 

@@ -59,22 +59,6 @@ typedef struct proxy {
 	pthread_t thread;
 } proxy;
 
-static int tcp_to(int port)
-{
-	struct sockaddr_in sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-		return fd;
-	if (fd >= 0)
-		close(fd);
-	return -1;
-}
-
 static int write_all(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
@@ -101,7 +85,7 @@ static void hard_close(int fd, int reset)
 /* Forward one connection until either side closes or the cut point. */
 static void relay(proxy *px, int cfd)
 {
-	int hfd = tcp_to(atomic_load(&px->upstream));
+	int hfd = ht_tcp_connect(atomic_load(&px->upstream));
 	int dir = atomic_load(&px->cut_dir), reset = atomic_load(&px->reset);
 	long cut_at = atomic_load(&px->cut_at);
 	long moved[2] = { 0, 0 };

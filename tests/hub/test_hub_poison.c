@@ -50,15 +50,10 @@ static void enrol(ht_agent *a, const char *who, const char *opt, int code)
 
 static int group_setup(void **state)
 {
-	char path[400];
-
 	(void)state;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	memset(note, 'n', NOTE_LEN);
-	if (ht_hub_init(&hub) || ht_hub_start(&hub, NULL))
-		return -1;
-	snprintf(path, sizeof(path), "%s/hub/hub.key", hub.dir);
-	return proto_key_load_private(path, &hubkey) == PROTO_OK ? 0 : -1;
+	return ht_hub_up_keyed(&hub, &hubkey);
 }
 
 static int group_teardown(void **state)

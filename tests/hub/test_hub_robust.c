@@ -134,7 +134,29 @@ typedef struct slow_push {
 	char body[512];
 	long speed; /* bytes/s, 0 unlimited */
 	atomic_int done; /* read by the test thread while the push runs */
+	int sent_fd;     /* written once when the body starts going out (or the push ended) */
+	atomic_int told;
 } slow_push;
+
+/* Tell the test thread, once, that the push has come this far. */
+static void tell(slow_push *sp)
+{
+	char one = 1;
+
+	if (sp->sent_fd >= 0 && !atomic_exchange(&sp->told, 1))
+		(void)!write(sp->sent_fd, &one, 1);
+}
+
+/* curl's progress: the first body bytes are out, so the hub accepted the
+ * connection and has (or will have) the request's headers in its socket. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	(void)dltotal, (void)dlnow, (void)ultotal;
+	if (ulnow > 0)
+		tell(arg);
+	return 0;
+}
 
 static void *push_thread(void *arg)
 {
@@ -156,12 +178,16 @@ static void *push_thread(void *arg)
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, sink);
 	if (sp->speed)
 		curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE, (curl_off_t)sp->speed);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, sp);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	if (curl_easy_perform(c) == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &sp->status);
 	curl_easy_cleanup(c);
 	if (sink)
 		fclose(sink);
 	sp->done = 1;
+	tell(sp); /* a push that never sent its body must not leave the test waiting */
 	return NULL;
 }
 
@@ -174,24 +200,41 @@ static void test_sigterm_finishes_inflight(void **state)
 	pthread_t t;
 	ht_resp r;
 
+	int sent[2], err_fd = -1;
+	char ch;
+
 	(void)state;
 	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, NULL), 0);
+	/* again, with its stderr where this test can wait for what it says */
+	assert_int_equal(ht_hub_stop(&h, SIGTERM), 0);
+	assert_int_equal(ht_hub_start_watched(&h, NULL, &err_fd), 0);
 	proto_buf_init(&b, 1 << 24);
 	assert_int_equal(ht_big_households(&a, COMMUNE, 2000, 48, (unsigned)getpid(), &b), 0);
+	assert_int_equal(pipe(sent), 0);
 	memset(&sp, 0, sizeof(sp));
 	sp.h = &h, sp.a = &a, sp.b = &b;
+	sp.sent_fd = sent[1];
 	sp.speed = (long)b.len / 2; /* about two seconds of upload */
 	assert_int_equal(pthread_create(&t, NULL, push_thread, &sp), 0);
-	usleep(700000);
+	/* in flight: the body has started going out... */
+	assert_int_equal(read(sent[0], &ch, 1), 1);
 	assert_false(sp.done);
+	/* ...and the hub's loop has read what came before this answer, so the
+	 * push's connection is no longer idle there */
+	assert_int_equal(ht_request(&h, &a, "GET", "/v1/health", NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	ht_resp_free(&r);
 	kill(h.pid, SIGTERM);
-	usleep(300000);
+	assert_int_equal(ht_wait_line(err_fd, "no new connections"), 0);
 	/* no new connections once stopping */
 	assert_int_not_equal(ht_request(&h, &a, "GET", "/v1/health", NULL, 0, &r), 0);
 	ht_resp_free(&r);
 	pthread_join(t, NULL);
 	assert_int_equal(sp.status, 200);
 	assert_int_equal(ht_hub_stop(&h, SIGTERM), 0); /* exited cleanly by itself */
+	close(err_fd);
+	close(sent[0]);
+	close(sent[1]);
 	assert_true(ht_sql(&h, "SELECT count(*) FROM hub_ledger") == 1);
 	assert_true(ht_sql(&h, "SELECT count(*) FROM household") == 2000);
 	proto_buf_release(&b);
@@ -219,6 +262,7 @@ static void test_sigkill_mid_merge(void **state)
 		households += 20000;
 		memset(&sp, 0, sizeof(sp));
 		sp.h = &h, sp.a = &a, sp.b = &b;
+		sp.sent_fd = -1;
 		assert_int_equal(pthread_create(&t, NULL, push_thread, &sp), 0);
 		usleep(100000 + (useconds_t)trial * 150000);
 		kill(h.pid, SIGKILL);

@@ -1,5 +1,5 @@
 /*
- * writer.c - the serve worker threads: the single SQLite writer, the reader
+ * worker.c - the serve worker threads: the single SQLite writer, the reader
  * that answers pulls on its own read-only connection (WAL lets it read a
  * snapshot while the writer commits, so pushes never wait for pulls), and
  * the opener that verifies and decodes pushes ahead of the writer on another
@@ -9,6 +9,7 @@
  * finished jobs come back on a second queue and the loop is woken with the
  * caller's thread-safe 'done' callback.
  */
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,18 +17,22 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
-#include "hub.h"
+#include "ctx.h"
+#include "store.h"
+#include "ingest.h"
+#include "json.h"
+#include "server.h"
 
 #define HUB_BATCH_MAX 256 /* pushes per group commit */
 
-struct hub_writer {
+struct hub_worker {
 	hub_ctx *ctx;              /* &own */
 	/* this thread's copy of the context, taken before the thread starts: the
 	 * writer sets its merger here, never in the shared context that the loop
 	 * and the other threads read (ThreadSanitizer saw the copy race it).
 	 * Reader, opener: with a read-only connection of their own. */
 	hub_ctx own;
-	int reader;                /* reader or opener: read-only, no merger, no batches */
+	int read_only;             /* reader or opener: read-only, no merger, no batches */
 	const char *name;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -36,7 +41,7 @@ struct hub_writer {
 	hub_job *done_head, *done_tail;
 	size_t pending;            /* waiting + running */
 	int stopping;
-	hub_writer_done_fn done;
+	hub_worker_done_fn done;
 	void *done_arg;
 	unsigned long long pushes, commits; /* for the log line at stop */
 };
@@ -75,7 +80,7 @@ void hub_job_error(hub_job *job, int status, const char *code, const char *messa
 }
 
 /* Append a chain of jobs (linked by next) to w's queue at once. */
-static void submit_list(hub_writer *w, hub_job *head, hub_job *tail, size_t n)
+static void submit_list(hub_worker *w, hub_job *head, hub_job *tail, size_t n)
 {
 	pthread_mutex_lock(&w->lock);
 	if (w->tail)
@@ -88,11 +93,11 @@ static void submit_list(hub_writer *w, hub_job *head, hub_job *tail, size_t n)
 	pthread_mutex_unlock(&w->lock);
 }
 
-static void *writer_main(void *arg)
+static void *worker_main(void *arg)
 {
-	hub_writer *w = arg;
+	hub_worker *w = arg;
 	hub_job *fwd_head = NULL, *fwd_tail = NULL;
-	hub_writer *fwd_to = NULL;
+	hub_worker *fwd_to = NULL;
 	size_t fwd_n = 0, gone, answered;
 	int flush;
 
@@ -107,13 +112,13 @@ static void *writer_main(void *arg)
 	 * keeps the pages a savepoint changes in a sub-journal, a temp file
 	 * once it passes 64 KiB; perf showed those writes as a fifth of the
 	 * serve process. In memory they cost a copy. */
-	if (!w->reader)
+	if (!w->read_only)
 		sqlite3_exec(w->ctx->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	/* SQLite's default 2 MiB page cache: the writer re-read the index
 	 * pages of the tables it merges into from the OS (pread was a tenth of
 	 * its time under bench_sync); 64 MiB holds a province's indexes */
 	sqlite3_exec(w->ctx->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
-	if (!w->reader && proto_merger_new(w->ctx->db, &w->ctx->merger) != PROTO_OK)
+	if (!w->read_only && proto_merger_new(w->ctx->db, &w->ctx->merger) != PROTO_OK)
 		w->ctx->merger = NULL;
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
@@ -131,7 +136,7 @@ static void *writer_main(void *arg)
 			w->head = job->next;
 			job->next = NULL;
 			batch[n++] = job;
-		} while (!w->reader && batch[0]->run == hub_route_push && w->head &&
+		} while (!w->read_only && batch[0]->run == hub_route_push && w->head &&
 			 w->head->run == hub_route_push && n < HUB_BATCH_MAX);
 		if (!w->head)
 			w->tail = NULL;
@@ -141,7 +146,7 @@ static void *writer_main(void *arg)
 			hub_route_push_batch(w->ctx, batch, n);
 		else
 			batch[0]->run(w->ctx, batch[0]);
-		if (!w->reader && batch[0]->run == hub_route_push) {
+		if (!w->read_only && batch[0]->run == hub_route_push) {
 			w->pushes += n;
 			w->commits++;
 		}
@@ -174,7 +179,7 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		/* ... or at once when the next stage has nothing to do */
 		if (fwd_n > 0 && !flush)
-			flush = hub_writer_pending(fwd_to) == 0;
+			flush = hub_worker_pending(fwd_to) == 0;
 		gone = answered;
 		if (flush) {
 			submit_list(fwd_to, fwd_head, fwd_tail, fwd_n);
@@ -202,7 +207,7 @@ static void *writer_main(void *arg)
 	if (w->pushes)
 		fprintf(stderr, "maiam-hub: %llu pushes merged in %llu group commits\n", w->pushes,
 			w->commits);
-	if (!w->reader) {
+	if (!w->read_only) {
 		proto_merger_free(w->ctx->merger);
 		w->ctx->merger = NULL;
 	}
@@ -212,19 +217,23 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-static hub_writer *start(hub_ctx *ctx, int reader, const char *name, hub_writer_done_fn done,
+static hub_worker *start(hub_ctx *ctx, int reader, const char *name, hub_worker_done_fn done,
 			 void *arg)
 {
-	hub_writer *w = proto_calloc(1, sizeof(*w));
+	hub_worker *w;
 	char path[PATH_MAX];
 
+	/* every worker reads the one configuration hub_open made */
+	assert(ctx && ctx->cfg && ctx->db && done);
+	w = proto_calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
-	w->reader = reader;
+	w->read_only = reader;
 	w->name = name;
 	w->own = *ctx;
 	w->own.merger = NULL;
 	w->own.pull_cache = NULL;
+	w->own.owned = NULL; /* the configuration stays the opener's */
 	w->ctx = &w->own;
 	if (reader) {
 		w->own.db = NULL;
@@ -237,7 +246,7 @@ static hub_writer *start(hub_ctx *ctx, int reader, const char *name, hub_writer_
 	w->done_arg = arg;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
-	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
 		pthread_mutex_destroy(&w->lock);
 		pthread_cond_destroy(&w->wake);
 		goto fail;
@@ -250,28 +259,29 @@ fail:
 	return NULL;
 }
 
-hub_writer *hub_writer_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg)
+hub_worker *hub_worker_start_writer(hub_ctx *ctx, hub_worker_done_fn done, void *arg)
 {
 	return start(ctx, 0, "hub-writer", done, arg);
 }
 
-hub_writer *hub_reader_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg)
+hub_worker *hub_worker_start_reader(hub_ctx *ctx, hub_worker_done_fn done, void *arg)
 {
 	return start(ctx, 1, "hub-reader", done, arg);
 }
 
-hub_writer *hub_opener_start(hub_ctx *ctx, hub_writer_done_fn done, void *arg)
+hub_worker *hub_worker_start_opener(hub_ctx *ctx, hub_worker_done_fn done, void *arg)
 {
 	return start(ctx, 1, "hub-opener", done, arg);
 }
 
-void hub_writer_submit(hub_writer *w, hub_job *job)
+void hub_worker_submit(hub_worker *w, hub_job *job)
 {
+	assert(w && job && job->run);
 	job->next = NULL;
 	submit_list(w, job, job, 1);
 }
 
-hub_job *hub_writer_take_done(hub_writer *w)
+hub_job *hub_worker_take_done(hub_worker *w)
 {
 	hub_job *list;
 
@@ -282,7 +292,7 @@ hub_job *hub_writer_take_done(hub_writer *w)
 	return list;
 }
 
-size_t hub_writer_pending(hub_writer *w)
+size_t hub_worker_pending(hub_worker *w)
 {
 	size_t n;
 
@@ -292,7 +302,7 @@ size_t hub_writer_pending(hub_writer *w)
 	return n;
 }
 
-void hub_writer_stop(hub_writer *w)
+void hub_worker_stop(hub_worker *w)
 {
 	hub_job *job;
 
@@ -312,7 +322,7 @@ void hub_writer_stop(hub_writer *w)
 	}
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->wake);
-	if (w->reader) /* the writer's connection is the caller's */
+	if (w->read_only) /* the writer's connection is the caller's */
 		sqlite3_close(w->own.db);
 	free(w);
 }

@@ -1,17 +1,30 @@
 /*
- * report_schema.c - the derived tables the reports read, the triggers that
- * keep them current on every merge, and the one-time rebuild that fills them
- * from a hub that already holds data. A report over a million households then
+ * schema_report.c - the derived tables the reports read, the triggers that
+ * keep them current on every merge, and the rebuild that fills them from a
+ * hub that already holds data. A report over a million households then
  * reads a few thousand counter rows instead of scanning eight million
- * milestones (docs/REPORTS.md, "How reports stay fast").
+ * milestones (docs/REPORTS.md, "How reports stay fast"). Installed with the
+ * rest of the hub's schema when the hub opens its database (schema.c): every
+ * merge of ingest.c runs these triggers.
  */
 #include <stdio.h>
 #include <string.h>
-#include "hub.h"
-#include "report.h"
-#include "report_int.h"
+#include "maiam/schema.h"
+#include "schema.h"
+#include "schema.h"
+#include "store.h"
 
-#define REPORT_SCHEMA_VERSION "1"
+/* 2: a void takes out only an event of the kind it names
+ * (PROTO_SQL_MILESTONE_LIVE / PROTO_SQL_CONTRIBUTION_LIVE); a version-1 hub
+ * drops its derived tables and triggers and rebuilds them. The operator
+ * tables (resolutions, operators, sessions) are kept as they are. */
+#define REPORT_SCHEMA_VERSION "2"
+
+/* The target_kind of a void naming a milestone or a contribution. */
+#define KIND_MILESTONE_SQL "2"
+#define KIND_CONTRIBUTION_SQL "3"
+_Static_assert(PROTO_KIND_MILESTONE == 2 && PROTO_KIND_CONTRIBUTION == 3,
+	       "KIND_*_SQL spell the kinds' numbers");
 
 /*
  * report_hh: one row per household named by a household row or an event.
@@ -48,21 +61,20 @@ static const char tables_sql[] =
 	" PRIMARY KEY (unit, source, date)) WITHOUT ROWID;"
 	"CREATE TABLE report_nid (national_id TEXT PRIMARY KEY, n INTEGER NOT NULL)"
 	" WITHOUT ROWID;"
-	"CREATE INDEX report_nid_dup ON report_nid(n) WHERE n > 1;"
+	"CREATE INDEX report_nid_dup ON report_nid(n) WHERE n > 1;";
+
+/* What operators wrote: never derived, kept across upgrades. */
+static const char operator_tables_sql[] =
 	/* appended, never updated or deleted: the latest row for an item counts */
-	"CREATE TABLE report_resolution (id INTEGER PRIMARY KEY, item TEXT NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS report_resolution (id INTEGER PRIMARY KEY, item TEXT NOT NULL,"
 	" resolved_at TEXT NOT NULL, resolved_by TEXT NOT NULL, note TEXT NOT NULL,"
 	" keep TEXT);"
-	"CREATE INDEX report_resolution_item ON report_resolution(item);"
-	"CREATE TABLE report_operator (name TEXT PRIMARY KEY, salt BLOB NOT NULL,"
+	"CREATE INDEX IF NOT EXISTS report_resolution_item ON report_resolution(item);"
+	"CREATE TABLE IF NOT EXISTS report_operator (name TEXT PRIMARY KEY, salt BLOB NOT NULL,"
 	" hash BLOB NOT NULL, iter INTEGER NOT NULL, created INTEGER NOT NULL);"
 	/* only the SHA-256 of a session token is stored */
-	"CREATE TABLE report_session (hash BLOB PRIMARY KEY, operator TEXT NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS report_session (hash BLOB PRIMARY KEY, operator TEXT NOT NULL,"
 	" created INTEGER NOT NULL, expires INTEGER NOT NULL);";
-
-#define NOT_VOIDED(t) \
-	"NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = " t ".id_origin" \
-	" AND v.target_serial = " t ".id_serial)"
 
 /* The contribution sums of one row (alias c), signed by 'sign'. */
 #define FUND_COLS(sign) \
@@ -173,7 +185,7 @@ static int append_stage_recompute(proto_buf *b)
 		if (proto_buf_appendf(b, "%sd%d = (SELECT min(m.date) FROM milestone m WHERE"
 				      " m.household_origin = report_hh.id_origin AND"
 				      " m.household_serial = report_hh.id_serial AND m.stage = '%s'"
-				      " AND m.date IS NOT NULL AND " NOT_VOIDED("m") ")",
+				      " AND m.date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE("m") ")",
 				      k > 1 ? ", " : "", k, proto_stages[k - 1]))
 			return -1;
 	return 0;
@@ -208,10 +220,10 @@ static int append_triggers(proto_buf *b)
 		" WHEN OLD.commune <> NEW.commune BEGIN "
 		"INSERT INTO report_fund SELECT OLD.commune, " FUND_COLS("-") " FROM contribution c"
 		" WHERE c.household_origin = OLD.id_origin AND c.household_serial = OLD.id_serial"
-		" AND " NOT_VOIDED("c") " GROUP BY 2, 3" FUND_UPSERT
+		" AND" PROTO_SQL_CONTRIBUTION_LIVE("c") "GROUP BY 2, 3" FUND_UPSERT
 		"INSERT INTO report_fund SELECT NEW.commune, " FUND_COLS("") " FROM contribution c"
 		" WHERE c.household_origin = NEW.id_origin AND c.household_serial = NEW.id_serial"
-		" AND " NOT_VOIDED("c") " GROUP BY 2, 3" FUND_UPSERT "END;"))
+		" AND" PROTO_SQL_CONTRIBUTION_LIVE("c") "GROUP BY 2, 3" FUND_UPSERT "END;"))
 		return -1;
 
 	/* households */
@@ -243,8 +255,8 @@ static int append_triggers(proto_buf *b)
 	/* milestones: a new first date for its stage, unless already voided */
 	if (proto_buf_append_str(b,
 		"CREATE TRIGGER report_milestone_ai AFTER INSERT ON milestone"
-		" WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL AND "
-		NOT_VOIDED("NEW") " BEGIN "
+		" WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL AND"
+		PROTO_SQL_MILESTONE_LIVE("NEW") "BEGIN "
 		"INSERT OR IGNORE INTO report_hh(id_origin, id_serial)"
 		" VALUES (NEW.household_origin, NEW.household_serial);") ||
 	    append_stage_min(b) || proto_buf_append_str(b, "END;"))
@@ -252,8 +264,8 @@ static int append_triggers(proto_buf *b)
 
 	/* contributions */
 	if (proto_buf_append_str(b,
-		"CREATE TRIGGER report_contribution_ai AFTER INSERT ON contribution WHEN "
-		NOT_VOIDED("NEW") " BEGIN "
+		"CREATE TRIGGER report_contribution_ai AFTER INSERT ON contribution WHEN"
+		PROTO_SQL_CONTRIBUTION_LIVE("NEW") "BEGIN "
 		"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT NEW.household_origin,"
 		" NEW.household_serial WHERE NEW.household_origin IS NOT NULL;"
 		"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("") " FROM contribution c"
@@ -261,21 +273,24 @@ static int append_triggers(proto_buf *b)
 		FUND_UPSERT "END;"))
 		return -1;
 
-	/* voids: recompute the stage dates of a voided milestone's household, take
-	 * a voided contribution out (only on its first void: voids may repeat) */
+	/* voids: a void naming a milestone recomputes the stage dates of its
+	 * household; one naming a contribution takes it out, on its first void
+	 * only (voids may repeat). A void of another kind voids neither. */
 	if (proto_buf_append_str(b,
 		"CREATE TRIGGER report_void_ai AFTER INSERT ON void_event BEGIN "
 		"UPDATE report_hh SET ") ||
 	    append_stage_recompute(b) ||
 	    proto_buf_append_str(b,
-		" WHERE (id_origin, id_serial) IN (SELECT household_origin, household_serial"
-		" FROM milestone WHERE id_origin = NEW.target_origin AND"
-		" id_serial = NEW.target_serial);"
+		" WHERE NEW.target_kind = " KIND_MILESTONE_SQL " AND (id_origin, id_serial) IN"
+		" (SELECT household_origin, household_serial FROM milestone WHERE"
+		" id_origin = NEW.target_origin AND id_serial = NEW.target_serial);"
 		"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("-") " FROM contribution c"
-		" WHERE c.id_origin = NEW.target_origin AND c.id_serial = NEW.target_serial"
+		" WHERE NEW.target_kind = " KIND_CONTRIBUTION_SQL " AND"
+		" c.id_origin = NEW.target_origin AND c.id_serial = NEW.target_serial"
 		" AND NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = NEW.target_origin"
-		" AND v.target_serial = NEW.target_serial AND (v.id_origin <> NEW.id_origin OR"
-		" v.id_serial <> NEW.id_serial)) GROUP BY 2, 3" FUND_UPSERT "END;"))
+		" AND v.target_serial = NEW.target_serial AND v.target_kind = NEW.target_kind AND"
+		" (v.id_origin <> NEW.id_origin OR v.id_serial <> NEW.id_serial)) GROUP BY 2, 3"
+		FUND_UPSERT "END;"))
 		return -1;
 	return 0;
 }
@@ -291,8 +306,8 @@ static const char rebuild_sql[] =
 	" min(CASE WHEN stage = 'roof' THEN date END) AS d6,"
 	" min(CASE WHEN stage = 'completed' THEN date END) AS d7,"
 	" min(CASE WHEN stage = 'handed_over' THEN date END) AS d8"
-	" FROM milestone m WHERE household_origin IS NOT NULL AND date IS NOT NULL AND "
-	NOT_VOIDED("m") " GROUP BY 1, 2;"
+	" FROM milestone m WHERE household_origin IS NOT NULL AND date IS NOT NULL AND"
+	PROTO_SQL_MILESTONE_LIVE("m") "GROUP BY 1, 2;"
 	"INSERT INTO report_hh(id_origin, id_serial, d1, d2, d3, d4, d5, d6, d7, d8)"
 	" SELECT o, s, d1, d2, d3, d4, d5, d6, d7, d8 FROM report_first WHERE true;"
 	"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT DISTINCT household_origin,"
@@ -311,7 +326,7 @@ static const char rebuild_sql[] =
 	"INSERT INTO report_nid SELECT national_id, count(*) FROM household WHERE"
 	" national_id IS NOT NULL AND national_id <> '' GROUP BY national_id;"
 	"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("")
-	" FROM contribution c WHERE " NOT_VOIDED("c") " GROUP BY 1, 2, 3;";
+	" FROM contribution c WHERE" PROTO_SQL_CONTRIBUTION_LIVE("c") "GROUP BY 1, 2, 3;";
 
 /* Append tmpl with each "%s" replaced by the next of a (no printf: the
  * templates are arrays, and SQL has no other use for a percent sign). */
@@ -362,6 +377,20 @@ out:
 	return rc;
 }
 
+/* A version-1 hub: what the rebuild makes again (the triggers on report_hh
+ * go with it). */
+static const char drop_derived_sql[] =
+	"DROP TRIGGER IF EXISTS report_household_ai;"
+	"DROP TRIGGER IF EXISTS report_household_au;"
+	"DROP TRIGGER IF EXISTS report_household_nid;"
+	"DROP TRIGGER IF EXISTS report_milestone_ai;"
+	"DROP TRIGGER IF EXISTS report_contribution_ai;"
+	"DROP TRIGGER IF EXISTS report_void_ai;"
+	"DROP TABLE IF EXISTS report_hh;"
+	"DROP TABLE IF EXISTS report_count;"
+	"DROP TABLE IF EXISTS report_fund;"
+	"DROP TABLE IF EXISTS report_nid;";
+
 int hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 {
 	proto_buf sql;
@@ -369,27 +398,37 @@ int hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 	int rc = -1, found;
 
 	proto_buf_init(&sql, 1 << 20);
+	/* the common case (current tables) needs no write lock: serve may hold it */
+	if (hub_meta_get(db, "report_schema", have, sizeof(have)) == 1 &&
+	    strcmp(have, REPORT_SCHEMA_VERSION) == 0) {
+		rc = 0;
+		goto out;
+	}
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "hub database is busy: %s", sqlite3_errmsg(db));
+		snprintf(err, errlen, "hub database is busy (%s): stop the other maiam-hub and try"
+			 " again", sqlite3_errmsg(db));
 		goto out;
 	}
 	found = hub_meta_get(db, "report_schema", have, sizeof(have));
 	if (found < 0)
 		goto dberr;
-	if (found == 1) {
-		if (strcmp(have, REPORT_SCHEMA_VERSION) != 0) {
-			snprintf(err, errlen, "report tables are version '%s', this maiam-hub knows '%s':"
-				 " use a newer maiam-hub", have, REPORT_SCHEMA_VERSION);
-			goto rollback;
-		}
+	if (found == 1 && strcmp(have, REPORT_SCHEMA_VERSION) == 0) {
 		rc = 0;
-		goto rollback; /* nothing to do: end the read transaction */
+		goto rollback; /* another process installed them meanwhile */
 	}
+	if (found == 1 && strcmp(have, "1") != 0) {
+		snprintf(err, errlen, "report tables are version '%s', this maiam-hub knows '%s':"
+			 " use a newer maiam-hub", have, REPORT_SCHEMA_VERSION);
+		goto rollback;
+	}
+	if (found == 1 && sqlite3_exec(db, drop_derived_sql, NULL, NULL, NULL) != SQLITE_OK)
+		goto dberr;
 	if (build_sql(&sql)) {
 		snprintf(err, errlen, "out of memory building the report schema");
 		goto rollback;
 	}
-	if (sqlite3_exec(db, (const char *)sql.data, NULL, NULL, NULL) != SQLITE_OK ||
+	if (sqlite3_exec(db, operator_tables_sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, (const char *)sql.data, NULL, NULL, NULL) != SQLITE_OK ||
 	    hub_meta_set(db, "report_schema", REPORT_SCHEMA_VERSION) ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;

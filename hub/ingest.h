@@ -1,0 +1,93 @@
+/*
+ * ingest.h - the one path a change-set takes into the hub (ingest.c):
+ * verify, check scope and quotas, merge, ledger, in one transaction.
+ */
+#ifndef HUB_INGEST_H
+#define HUB_INGEST_H
+
+#include "ctx.h"
+#include "result.h"
+#include "store.h"
+
+typedef struct hub_verdict {
+	int status;          /* HTTP status: 200 applied/already, 4xx rejected, 500 */
+	const char *code;    /* "applied", "already_applied", or the error code */
+	char message[256];
+	uint64_t origin, seq;
+	uint64_t expected_seq; /* gap/fork: what the hub expects next (0: none) */
+	int has_expected_hash;
+	uint8_t expected_hash[32];
+	uint8_t hash[32];
+	proto_merge_stats stats;
+	/* a refusal after the signature and chain position were
+	 * verified takes its place in the chain (docs/HUB.md, "Refused links") */
+	int chained;
+	uint8_t prev[32];       /* the change-set's prev (from its header) */
+	uint32_t nrecords;      /* its record count (from its header) */
+	const char *rule;       /* invalid by the rulebook: proto_rule_name, else NULL */
+	char record[40];        /* ... the record's id ("ORIGINHEX-SERIAL") */
+	const char *field;      /* ... the field's column name (or NULL) */
+	int64_t retry_after;    /* 429: seconds until the quota opens again (0: none) */
+} hub_verdict;
+
+/*
+ * Check one sealed change-set and, if every check passes, merge it with its
+ * ledger row in one transaction. 'peer' is the key id the sender proved over
+ * TLS (0 for a USB import). A rejection is stored with its reason.
+ * Returns HUB_OK when accepted (applied or already applied), HUB_REFUSED
+ * when rejected, HUB_EDB on an internal error (v->status 500, v->message
+ * says what failed). 'pre': see hub_ingest_open (or NULL).
+ */
+typedef struct hub_opened hub_opened;
+hub_result hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+		      const char *source, const hub_opened *pre, hub_verdict *v);
+/*
+ * The checks that write nothing (header, sender, signature, body, campaign),
+ * made ahead of the writer on a read-only connection by serve's opening
+ * thread: the writer is the one thread that cannot be multiplied, so it
+ * should not spend a tenth of its time verifying signatures (BENCHMARKS.md).
+ * o->rc: 0 opened (o->cs), 1 refused (o->v says why, not yet recorded),
+ * -1 could not tell (the writer then opens it itself).
+ */
+struct hub_opened {
+	int rc;
+	hub_verdict v;
+	proto_changeset cs;
+};
+int hub_ingest_open(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, hub_opened *o);
+void hub_opened_free(hub_opened *o); /* NULL is fine */
+/* hub_ingest inside a write transaction the caller holds (the writer's group
+ * commit): the change-set goes in its own savepoint, undone alone if it fails;
+ * nothing is durable until the caller commits. 'pre' (or NULL) is what
+ * hub_ingest_open found for these bytes; the sender's enrolment is checked
+ * again on ctx's connection, which sees every revocation. */
+hub_result hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+			      const char *source, const hub_opened *pre, hub_verdict *v);
+/* Seal records with the hub key as the hub's next change-set and ledger it. */
+hub_result hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen);
+/* Is commune inside scope (using the campaign's units)? */
+int hub_in_scope(const hub_ctx *ctx, const hub_scope *scope, int64_t commune);
+
+/* Text bytes the records of cs decode to. */
+size_t hub_changeset_text_bytes(const proto_changeset *cs);
+/* Seconds from t to the next midnight in Vietnam (UTC+7). */
+int64_t hub_seconds_to_vn_midnight(int64_t t);
+
+/* ingest_area.c: the communes (as stored before the merge) of the households
+ * cs writes, *old[i] for record i (-1 none); free() it. Then, after the
+ * merge, index ledger row 'ledger' under every commune it touches. */
+int hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old);
+int hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old,
+			  int64_t ledger);
+/* The field of rec with this number, or NULL (ingest_area.c). */
+const proto_field *hub_record_field(const proto_record *rec, uint8_t field);
+/* Fill a refusal (ingest.c and ingest_scope.c). */
+void hub_verdict_reject(hub_verdict *v, int status, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* ingest_scope.c: every record inside the agent's area, written by the agent,
+ * no hub-only field, a new entity only under the sender's own id. 0 good,
+ * 1 refused (v filled), -1 internal error. */
+int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,
+			   hub_verdict *v);
+
+#endif

@@ -1,0 +1,137 @@
+/*
+ * schema.c - every table of the hub, made when the hub opens its database
+ * (hub_open, and init): the shared tables of proto (proto_db_open), the
+ * hub-only tables below (meta, enrolment, ledger, refusals, quotas), and the
+ * report tables with the triggers that keep them current on every merge
+ * (schema_report.c). Each part carries a version in hub_meta; an older hub.db
+ * is upgraded here, a newer one is refused.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "schema.h"
+#include "store.h"
+#include "schema.h"
+
+/* 2: hub_ledger_area (the pull index). A version-1 hub gains the table; its
+ * older ledger rows are not indexed and every pull still reads them
+ * ('area_from' in hub_meta is the first indexed row). */
+/* 3: hub_refused (refused links) and hub_quota (per agent per day). */
+#define HUB_STORE_VERSION "3"
+
+static const char hub_tables_sql[] =
+	"CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS hub_token ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" hash BLOB NOT NULL UNIQUE,"  /* SHA-256 of the token: the token itself is never stored */
+	" scope_kind INTEGER NOT NULL, scope_code INTEGER NOT NULL,"
+	" created INTEGER NOT NULL, expires INTEGER NOT NULL,"
+	" used INTEGER, agent INTEGER, revoked INTEGER);"
+	"CREATE TABLE IF NOT EXISTS hub_agent ("
+	" id INTEGER PRIMARY KEY,"      /* the agent's key id */
+	" pub BLOB NOT NULL,"
+	" scope_kind INTEGER NOT NULL, scope_code INTEGER NOT NULL,"
+	" enrolled INTEGER NOT NULL, revoked INTEGER, token INTEGER);"
+	"CREATE TABLE IF NOT EXISTS hub_ledger ("
+	" id INTEGER PRIMARY KEY,"      /* the pull cursor */
+	" origin INTEGER NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL,"
+	" sealed BLOB NOT NULL, received INTEGER NOT NULL,"
+	" UNIQUE (origin, seq));"
+	"CREATE TABLE IF NOT EXISTS hub_rejection ("
+	" id INTEGER PRIMARY KEY, received INTEGER NOT NULL, source TEXT NOT NULL,"
+	" origin INTEGER, seq INTEGER, code TEXT NOT NULL, message TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS hub_ledger_area ("
+	" commune INTEGER NOT NULL,"    /* 0: a district as a whole */
+	" ledger INTEGER NOT NULL, district INTEGER NOT NULL,"
+	" PRIMARY KEY (commune, ledger, district)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS hub_ledger_area_district ON hub_ledger_area(district, ledger);"
+	/* households a ledger row moved out of a commune (pulls tell that commune) */
+	"CREATE TABLE IF NOT EXISTS hub_move ("
+	" ledger INTEGER NOT NULL, id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+	" from_commune INTEGER NOT NULL,"
+	" PRIMARY KEY (ledger, id_origin, id_serial)) WITHOUT ROWID;"
+	/* verified change-sets refused on their content: they hold their place in
+	 * the origin's chain (docs/HUB.md, "Refused links"); never relayed */
+	"CREATE TABLE IF NOT EXISTS hub_refused ("
+	" origin INTEGER NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL, prev BLOB NOT NULL,"
+	" received INTEGER NOT NULL, status INTEGER NOT NULL, code TEXT NOT NULL,"
+	" message TEXT NOT NULL, rule TEXT, record TEXT, field TEXT,"
+	" PRIMARY KEY (origin, seq));"
+	/* what each agent sent per day (Vietnam time), for the daily quotas */
+	"CREATE TABLE IF NOT EXISTS hub_quota ("
+	" agent INTEGER NOT NULL, day TEXT NOT NULL,"
+	" records INTEGER NOT NULL CHECK (records >= 0), bytes INTEGER NOT NULL CHECK (bytes >= 0),"
+	" PRIMARY KEY (agent, day)) WITHOUT ROWID;"
+	/* refusals of anonymous requests, counted per code per hour (store_anon.c) */
+	"CREATE TABLE IF NOT EXISTS hub_anon_refusal ("
+	" hour INTEGER NOT NULL," /* unix time / 3600 */
+	" code TEXT NOT NULL, n INTEGER NOT NULL,"
+	" PRIMARY KEY (hour, code)) WITHOUT ROWID;";
+
+/* Rows from here on are in hub_ledger_area; rows before it are read by every pull. */
+static int set_area_from(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t next = 1;
+	char v[32];
+
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) + 1 FROM hub_ledger", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		next = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	snprintf(v, sizeof(v), "%lld", (long long)next);
+	return hub_meta_set(db, "area_from", v);
+}
+
+int hub_store_migrate(sqlite3 *db)
+{
+	char have[16];
+	int rc = -1;
+
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_exec(db, hub_tables_sql, NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	switch (hub_meta_get(db, "hub_schema", have, sizeof(have))) {
+	case 0:
+		if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
+			goto fail;
+		break;
+	case 1:
+		if (strcmp(have, "1") == 0) {
+			if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
+				goto fail;
+		} else if (strcmp(have, "2") == 0) {
+			/* the new tables came with hub_tables_sql */
+			if (hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
+				goto fail;
+		} else if (strcmp(have, HUB_STORE_VERSION) != 0) {
+			goto fail; /* newer hub tables than this program knows */
+		}
+		break;
+	default:
+		goto fail;
+	}
+	/* the hub's live store: the SQL guard behind the rulebook is on
+	 * (docs/RULES.md); the audit's scratch rebuild leaves it off */
+	if (proto_db_guard(db, 1) != PROTO_OK)
+		goto fail;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	rc = 0;
+	return rc;
+fail:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int hub_schema_install(sqlite3 *db, char *err, size_t errlen)
+{
+	if (hub_store_migrate(db)) {
+		snprintf(err, errlen, "cannot prepare the hub tables (%s): check that the disk has"
+			 " room and that no newer maiam-hub made this hub.db", sqlite3_errmsg(db));
+		return -1;
+	}
+	return hub_report_migrate(db, err, errlen);
+}

@@ -1,0 +1,162 @@
+/*
+ * store.h - the hub's tables: every statement on them runs in a store*.c
+ * file (their SQL in store_sql.c); the tables are made in schema.c.
+ * Callers own transactions.
+ */
+#ifndef HUB_STORE_H
+#define HUB_STORE_H
+
+#include "ctx.h"
+#include "schema.h"
+
+struct hub_verdict;
+
+typedef struct hub_agent {
+	uint64_t id;
+	uint8_t pub[PROTO_PUBKEY_LEN];
+	hub_scope scope;
+	int64_t enrolled;
+	int64_t revoked; /* 0 if not */
+} hub_agent;
+
+/* Token states seen by hub_token_consume. */
+/* HUB_TOKEN_AGAIN: already used, by this same key (its answer was lost) */
+enum { HUB_TOKEN_OK = 0, HUB_TOKEN_UNKNOWN, HUB_TOKEN_USED, HUB_TOKEN_EXPIRED, HUB_TOKEN_REVOKED,
+       HUB_TOKEN_AGAIN };
+
+/* Keep this thread's prepared statements on db until hub_store_cache_end
+ * (which must come before db is closed). For threads that own a connection. */
+int hub_store_cache_begin(sqlite3 *db);
+void hub_store_cache_end(void);
+int hub_meta_get(sqlite3 *db, const char *key, char *out, size_t outlen); /* 1 found, 0 not, -1 error */
+int hub_meta_set(sqlite3 *db, const char *key, const char *value);
+int hub_meta_get_u64(sqlite3 *db, const char *key, uint64_t *out);    /* missing -> 0 */
+int hub_meta_set_u64(sqlite3 *db, const char *key, uint64_t v);
+
+int hub_token_add(sqlite3 *db, const hub_scope *scope, int64_t now, int64_t ttl,
+		  char token[65], int64_t *id);
+/* Check and use a token in the current transaction: *state is HUB_TOKEN_*. */
+int hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64_t agent,
+		      int *state, hub_scope *scope, int64_t *token_id);
+int hub_agent_insert(sqlite3 *db, const uint8_t pub[PROTO_PUBKEY_LEN], const hub_scope *scope,
+		     int64_t now, int64_t token_id);
+int hub_agent_get(sqlite3 *db, uint64_t id, hub_agent *out); /* 1 found, 0 not, -1 error */
+/* Revoke by agent key id (16 hex) or token number; 1 done, 0 nothing matched. */
+int hub_agent_revoke(sqlite3 *db, const char *id, int64_t now);
+typedef int (*hub_agent_row_cb)(void *arg, int64_t token_id, const char *status,
+				const hub_scope *scope, uint64_t agent, int64_t created,
+				int64_t expires, uint64_t last_seq);
+int hub_agent_each(sqlite3 *db, int64_t now, hub_agent_row_cb cb, void *arg);
+
+/* Ledger: the chain head of an origin (seq 0 if none), a seq's hash. Both
+ * see refused links (hub_refused): hash_at returns 1 for a ledger row, 2 for
+ * a refused link, 0 none, -1 error. */
+int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32]);
+int hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[32]); /* 1/0/-1 */
+int hub_ledger_insert(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t hash[32],
+		      const uint8_t *sealed, size_t len, int64_t now);
+/* The id of the row hub_ledger_insert just wrote on db. */
+int64_t hub_ledger_last_id(sqlite3 *db);
+/* One ledger row as stored; cb returning non-zero stops a walk. */
+typedef struct hub_ledger_row {
+	int64_t id;
+	uint64_t origin, seq;
+	const uint8_t *hash, *sealed; /* borrowed until the callback returns */
+	size_t hash_len, len;
+	int64_t received;             /* hub_ledger_each_by_origin only (else 0) */
+} hub_ledger_row;
+typedef int (*hub_ledger_full_cb)(void *arg, const hub_ledger_row *row);
+/*
+ * The area index: which communes (and their districts) a ledger row touches,
+ * written in the row's own transaction. commune 0 with a district: a
+ * contribution to the district as a whole.
+ */
+int hub_area_add(sqlite3 *db, int64_t ledger, int64_t commune, int64_t district);
+/* A household moved out of 'from': every earlier row indexed under 'from'
+ * is indexed under 'to' as well (see docs/HUB.md, "Pull and the area index"). */
+int hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64_t to_district);
+/* Ledger row 'ledger' moved household out of commune 'from' (hub_move). The
+ * commune a household left is told by pulls; hub_moved_from: 1/0/-1. */
+int hub_move_add(sqlite3 *db, int64_t ledger, proto_id household, int64_t from);
+int hub_moved_from(sqlite3 *db, int64_t ledger, proto_id household, int64_t *from);
+/* Rows after 'after' that touch scope (plus rows ledgered before the index
+ * existed, which are not indexed), in order, at most limit. */
+int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
+			 hub_ledger_full_cb cb, void *arg);
+/* Every ledger row with its stored seq, hash and received time, by origin
+ * then seq (for audit). */
+int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg);
+int hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
+		      const char *code, const char *message, int64_t now);
+
+/* Shared-table lookups for scope checks (read only). 1 found, 0 not, -1 error. */
+int hub_household_commune(sqlite3 *db, proto_id id, int64_t *commune);
+/* An event's household (ref) or unit: *has_household tells which one is set. */
+int hub_event_anchor(sqlite3 *db, proto_id id, int *has_household, proto_id *household,
+		     int64_t *unit);
+
+typedef struct hub_household_row {
+	proto_id id;
+	const char *ref, *name, *national_id, *hamlet, *category, *review_status;
+	int64_t commune, members;
+	int has_commune, has_members;
+} hub_household_row;
+typedef int (*hub_household_cb)(void *arg, const hub_household_row *row);
+/* commune 0: all. */
+int hub_household_each(sqlite3 *db, int64_t commune, hub_household_cb cb, void *arg);
+typedef void (*hub_column_cb)(void *arg, const char *name, const char *value /* NULL */);
+/* Every stored column of one household: 1 shown, 0 unknown, -1 error. */
+int hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg);
+/* The stored stamp of one household field (0 if none). */
+int hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *stamp);
+
+/* store_chain.c: refused links (hub_refused). Verified change-sets refused on
+ * their content: they hold their chain position, nothing of them applied. */
+typedef struct hub_refused_link {
+	uint8_t hash[32], prev[32];
+	int status;
+	char code[32];
+	char message[256];
+	char rule[32], record[40], field[32]; /* "" when not a rulebook refusal */
+} hub_refused_link;
+/* v: the refusal (status, code, message, rule, record, field, hash, prev). */
+int hub_refused_add(sqlite3 *db, const struct hub_verdict *v, int64_t now);
+int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out); /* 1/0/-1 */
+/* Does the hub hold this entity (kind's table, by id)? 1/0/-1. */
+int hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id);
+/* Per agent per day counters (day "YYYY-MM-DD"): read, add. */
+int hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records, int64_t *bytes);
+int hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records, int64_t bytes);
+/* A rejection row unless one with the same source, origin, seq and code
+ * exists (audit findings stay one item however often audit runs). 1 added, 0 had, -1. */
+int hub_rejection_add_once(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
+			   const char *code, const char *message, int64_t now);
+
+/* A sorted set of agent key ids (the revoked ones), for the TLS verify
+ * callback: hub_idset_has is a binary search. */
+typedef struct hub_idset {
+	uint64_t *ids;
+	size_t n;
+} hub_idset;
+int hub_idset_has(const hub_idset *s, uint64_t id);
+/* Load the revoked agents' key ids from db (read only); replaces *s. */
+int hub_revoked_load(sqlite3 *db, hub_idset *s);
+void hub_idset_release(hub_idset *s);
+/*
+ * store_anon.c: refusals of anonymous requests (enrolments) are counted per
+ * code per hour (table hub_anon_refusal), not a durable row each: a stranger
+ * can send thousands. hub_anon_count is thread-safe and only counts in
+ * memory; hub_anon_flush writes what was counted in one transaction (the
+ * writer thread, on a timer, and serve at its end).
+ */
+void hub_anon_count(const char *code);
+int hub_anon_pending(void);
+int hub_anon_flush(sqlite3 *db);
+/* Totals per code (all hours), for the reconcile report; no table: none. */
+typedef int (*hub_anon_cb)(void *arg, const char *code, int64_t n, int64_t first, int64_t last);
+int hub_anon_each(sqlite3 *db, hub_anon_cb cb, void *arg);
+/* The state of a token without using it (a read-only connection): the
+ * enrolment's pre-check on the opener thread. *state is HUB_TOKEN_*. */
+int hub_token_peek(sqlite3 *db, const char *token, int64_t now, uint64_t agent, int *state);
+
+#endif

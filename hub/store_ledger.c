@@ -1,0 +1,246 @@
+/*
+ * store_ledger.c - the ledger of accepted change-sets (by origin and seq,
+ * with the chain heads ingest checks against) and the area index pulls read
+ * it by (hub_ledger_area, hub_move).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ctx.h"
+#include "store.h"
+#include "store_int.h"
+
+#define prep hub_store_prep
+#define unprep hub_store_unprep
+#define prep_pair hub_store_prep_pair
+#define row hub_store_row
+
+/* The highest seq of origin in one table (0 if none) and its hash. */
+static int head_in(sqlite3 *db, sqlite3_stmt *st, uint64_t origin, uint64_t *seq, uint8_t hash[32])
+{
+	int rc;
+
+	(void)db;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, proto_u2i(origin));
+	*seq = 0;
+	memset(hash, 0, 32);
+	rc = hub_store_row_hashes(st, 1, 1);
+	if (rc == 1) {
+		*seq = proto_i2u(sqlite3_column_int64(st, 0));
+		memcpy(hash, sqlite3_column_blob(st, 1), 32);
+	}
+	unprep(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32])
+{
+	uint64_t rseq = 0;
+	uint8_t rhash[32];
+
+	/* two index lookups, not a sort of the union */
+	if (head_in(db, prep(db, HUB_STMT_LEDGER_HEAD), origin, seq, hash) ||
+	    head_in(db, prep(db, HUB_STMT_REFUSED_HEAD), origin, &rseq, rhash))
+		return -1;
+	if (rseq > *seq) {
+		*seq = rseq;
+		memcpy(hash, rhash, 32);
+	}
+	return 0;
+}
+
+int hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[32])
+{
+	hub_refused_link link;
+	sqlite3_stmt *st = prep_pair(db, HUB_STMT_LEDGER_HASH_AT, origin, seq);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = hub_store_row_hashes(st, 0, 1);
+	if (rc == 1)
+		memcpy(hash, sqlite3_column_blob(st, 0), 32);
+	unprep(st);
+	if (rc != 0)
+		return rc;
+	rc = hub_refused_get(db, origin, seq, &link);
+	if (rc == 1) {
+		memcpy(hash, link.hash, 32);
+		rc = 2;
+	}
+	return rc;
+}
+
+int hub_ledger_insert(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t hash[32],
+		      const uint8_t *sealed, size_t len, int64_t now)
+{
+	sqlite3_stmt *st = prep_pair(db, HUB_STMT_LEDGER_INSERT, origin, seq);
+	int rc = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_blob(st, 3, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 4, sealed, len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	unprep(st);
+	return rc;
+}
+
+int64_t hub_ledger_last_id(sqlite3 *db)
+{
+	return sqlite3_last_insert_rowid(db);
+}
+
+int hub_area_add(sqlite3 *db, int64_t ledger, int64_t commune, int64_t district)
+{
+	sqlite3_stmt *st = prep(db, HUB_STMT_AREA_ADD);
+	int rc = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, commune);
+	sqlite3_bind_int64(st, 2, ledger);
+	sqlite3_bind_int64(st, 3, district);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	unprep(st);
+	return rc;
+}
+
+int hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64_t to_district)
+{
+	sqlite3_stmt *st = prep(db, HUB_STMT_AREA_FOLLOW);
+	int rc = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ledger);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	sqlite3_bind_int64(st, 4, to_district);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	unprep(st);
+	return rc;
+}
+
+int hub_move_add(sqlite3 *db, int64_t ledger, proto_id household, int64_t from)
+{
+	sqlite3_stmt *st = prep(db, HUB_STMT_MOVE_ADD);
+	int rc = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ledger);
+	sqlite3_bind_int64(st, 2, proto_u2i(household.origin));
+	sqlite3_bind_int64(st, 3, proto_u2i(household.serial));
+	sqlite3_bind_int64(st, 4, from);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	unprep(st);
+	return rc;
+}
+
+int hub_moved_from(sqlite3 *db, int64_t ledger, proto_id household, int64_t *from)
+{
+	sqlite3_stmt *st = prep(db, HUB_STMT_MOVED_FROM);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ledger);
+	sqlite3_bind_int64(st, 2, proto_u2i(household.origin));
+	sqlite3_bind_int64(st, 3, proto_u2i(household.serial));
+	rc = row(st);
+	if (rc == 1) {
+		*from = sqlite3_column_int64(st, 0);
+	}
+	unprep(st);
+	return rc;
+}
+
+/* origin, seq, hash, sealed from columns col.. of the current row of st. */
+static void ledger_row_at(sqlite3_stmt *st, int col, int64_t id, hub_ledger_row *r)
+{
+	r->id = id;
+	r->origin = proto_i2u(sqlite3_column_int64(st, col));
+	r->seq = proto_i2u(sqlite3_column_int64(st, col + 1));
+	r->hash = sqlite3_column_blob(st, col + 2);
+	r->hash_len = (size_t)sqlite3_column_bytes(st, col + 2);
+	r->sealed = sqlite3_column_blob(st, col + 3);
+	r->len = (size_t)sqlite3_column_bytes(st, col + 3);
+	r->received = 0;
+}
+
+int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
+			 hub_ledger_full_cb cb, void *arg)
+{
+	/* ids first (small, sorted), then each row's blob: the area part is an
+	 * index range per commune or district, never a walk of the ledger */
+	sqlite3_stmt *ids = NULL, *row = NULL;
+	int64_t *list = NULL;
+	uint64_t from = 1;
+	int rc = -1, step = SQLITE_DONE, n = 0, i;
+
+	if (limit <= 0 || hub_meta_get_u64(db, "area_from", &from) < 0)
+		return -1;
+	list = proto_calloc((size_t)limit, sizeof(*list));
+	ids = prep(db, scope->kind == HUB_SCOPE_DISTRICT ? HUB_STMT_AREA_BY_DISTRICT
+						    : HUB_STMT_AREA_BY_COMMUNE);
+	if (!list || !ids)
+		goto out;
+	sqlite3_bind_int64(ids, 1, after);
+	sqlite3_bind_int64(ids, 2, from > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)from);
+	sqlite3_bind_int64(ids, 3, scope->code);
+	sqlite3_bind_int(ids, 4, limit);
+	while (n < limit && (step = sqlite3_step(ids)) == SQLITE_ROW)
+		list[n++] = sqlite3_column_int64(ids, 0);
+	if (n < limit && step != SQLITE_DONE)
+		goto out;
+	unprep(ids);
+	ids = NULL;
+	row = prep(db, HUB_STMT_LEDGER_ROW);
+	if (!row)
+		goto out;
+	for (i = 0; i < n; i++) {
+		hub_ledger_row r;
+
+		sqlite3_bind_int64(row, 1, list[i]);
+		if (sqlite3_step(row) != SQLITE_ROW)
+			goto out; /* the ids came from this same read transaction */
+		ledger_row_at(row, 0, list[i], &r);
+		if (cb(arg, &r))
+			break;
+		sqlite3_reset(row);
+	}
+	rc = 0;
+out:
+	unprep(ids);
+	unprep(row);
+	free(list);
+	return rc;
+}
+
+int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg)
+{
+	sqlite3_stmt *st = prep(db, HUB_STMT_LEDGER_BY_ORIGIN);
+	int rc = -1, step;
+
+	if (!st)
+		return -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		hub_ledger_row row;
+		ledger_row_at(st, 1, sqlite3_column_int64(st, 0), &row);
+		row.received = sqlite3_column_int64(st, 5);
+		if (cb(arg, &row))
+			break;
+	}
+	if (step == SQLITE_DONE || step == SQLITE_ROW)
+		rc = 0;
+	unprep(st);
+	return rc;
+}
