@@ -1,6 +1,6 @@
 /*
- * gen_vectors.c - regenerate the golden vectors of the change-set format
- * (tests/vectors/, described in proto/FORMAT.md). Built with the tests, never
+ * gen_vectors.c - regenerate the golden vectors of the change-set format and
+ * of the hub files (tests/vectors/, described in proto/FORMAT.md). Built with the tests, never
  * run by ctest: the committed files are the reference, and test_seal.c checks
  * that today's code still produces them byte for byte.
  *
@@ -13,6 +13,7 @@
 #include <zlib.h>
 #include "maiam/proto.h"
 #include "golden_records.h"
+#include "golden_hubfiles.h"
 #include "zdict.h"
 
 static int write_file(const char *dir, const char *name, const void *p, size_t len, mode_t mode)
@@ -113,6 +114,60 @@ out:
 	return rc;
 }
 
+/* Flip one byte of a signed file at off, keeping its signature. */
+static int write_forged(const char *dir, const char *name, proto_buf *b, size_t off)
+{
+	int rc;
+
+	b->data[off] ^= 0x01;
+	rc = write_file(dir, name, b->data, b->len, 0644);
+	b->data[off] ^= 0x01;
+	return rc;
+}
+
+/* The enrolment and update files, each with a forgery: one byte of a field
+ * changed (the token's last character, the cursor's last byte), the hub's
+ * signature kept. */
+static int hubfiles(const char *dir, const proto_key *key, const uint8_t *item, size_t len)
+{
+	proto_enrol_file e;
+	proto_update_file u;
+	proto_buf enrol, update;
+	const uint8_t *items[1] = { item };
+	size_t lens[1] = { len };
+	uint8_t *at;
+	int rc = -1;
+
+	proto_buf_init(&enrol, PROTO_ENROL_MAX_FILE);
+	proto_buf_init(&update, PROTO_UPDATE_MAX_FILE);
+	golden_enrol(&e, key);
+	golden_update(&u, GOLDEN_UPDATE_AGENT);
+	if (proto_enrol_write(&enrol, &e, key) != PROTO_OK ||
+	    proto_update_write(&update, &u, items, lens, 1, key) != PROTO_OK) {
+		fprintf(stderr, "gen_vectors: could not write the hub files\n");
+		goto out;
+	}
+	at = find(enrol.data, enrol.len, e.token);
+	if (!at || write_file(dir, "enrol-1.maiam", enrol.data, enrol.len, 0644) ||
+	    write_forged(dir, "enrol-forged-1.maiam", &enrol,
+			 (size_t)(at - enrol.data) + strlen(e.token) - 1))
+		goto out;
+	/* the cursor field (tag 18, length 8) is the fifth of the header */
+	for (at = update.data; at + 5 <= update.data + update.len; at++)
+		if (memcmp(at, "\x12\0\0\0\x08", 5) == 0)
+			break;
+	if (at + 5 > update.data + update.len)
+		at = NULL;
+	if (!at || write_file(dir, "update-1.maiam", update.data, update.len, 0644) ||
+	    write_forged(dir, "update-forged-1.maiam", &update, (size_t)(at - update.data) + 12))
+		goto out;
+	rc = 0;
+out:
+	proto_buf_release(&enrol);
+	proto_buf_release(&update);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir;
@@ -166,6 +221,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (write_file(dir, "forged-1.bin", forged.data, forged.len, 0644))
+		goto out;
+	if (hubfiles(dir, key, sealed.data, sealed.len))
 		goto out;
 	rc = 0;
 out:

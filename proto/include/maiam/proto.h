@@ -13,4 +13,5 @@
 #include "merge.h"
 #include "campaign.h"
 #include "rules.h"
+#include "hubfile.h"
 #endif

@@ -1,0 +1,37 @@
+/*
+ * fuzz_hubfile.c - libFuzzer target for the hub files a laptop reads from a
+ * USB stick: the input is read as an enrolment file and as an update file
+ * signed by the committed test key (the golden update file verifies, so its
+ * items are walked). Any returned item must lie inside the input.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "maiam/hubfile.h"
+#include "fuzz_key.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	proto_key *pub = fuzz_test_key();
+	proto_enrol_file e;
+	proto_update_file u;
+	const uint8_t *item;
+	size_t len, n = 0;
+
+	if (proto_enrol_read(data, size, &e) == PROTO_OK &&
+	    (strlen(e.token) == 0 || e.expires <= e.issued))
+		abort(); /* the reader's promise: a read file meets every rule */
+	if (proto_update_read(data, size, pub, &u) != PROTO_OK)
+		return 0;
+	while (proto_update_next(&u, &item, &len) == PROTO_OK && item) {
+		if (len == 0 || item < data || item + len > data + size)
+			abort();
+		n++;
+	}
+	if (n != u.nitems || u.cursor < u.after)
+		abort();
+	return 0;
+}
