@@ -23,9 +23,11 @@ enum tag {
 	TAG_TOKEN = 6,
 	TAG_AREA = 7,
 	TAG_EXPIRES = 8,
+	TAG_AGENT_PUB = 9,
 	TAG_AGENT = 16,
 	TAG_AFTER = 17,
 	TAG_CURSOR = 18,
+	TAG_CLIENT_CERT = 19,
 	TAG_ITEM = 32,
 };
 
@@ -60,7 +62,15 @@ static const field_rule update_rules[] = {
 	{ TAG_AGENT, F_RAW, 1, 8 },
 	{ TAG_AFTER, F_I64, 1, 8 },
 	{ TAG_CURSOR, F_I64, 1, 8 },
+	{ TAG_CLIENT_CERT, F_TEXT, 0, PROTO_HUBFILE_PEM_MAX },
 	{ TAG_ITEM, F_ITEM, 0, PROTO_BUNDLE_MAX_ITEM },
+};
+
+static const field_rule claim_rules[] = {
+	{ TAG_CAMPAIGN, F_TEXT, 1, PROTO_CAMPAIGN_MAX },
+	{ TAG_ISSUED, F_I64, 1, 8 },
+	{ TAG_TOKEN, F_TEXT, 1, PROTO_HUBFILE_TOKEN_MAX },
+	{ TAG_AGENT_PUB, F_RAW, 1, PROTO_PUBKEY_LEN },
 };
 
 /* One field as the body holds it: borrowed bytes. */
@@ -80,6 +90,8 @@ static const kind enrol_kind = { PROTO_ENROL_MAGIC, PROTO_ENROL_MAX_FILE, enrol_
 				 sizeof(enrol_rules) / sizeof(enrol_rules[0]) };
 static const kind update_kind = { PROTO_UPDATE_MAGIC, PROTO_UPDATE_MAX_FILE, update_rules,
 				  sizeof(update_rules) / sizeof(update_rules[0]) };
+static const kind claim_kind = { PROTO_CLAIM_MAGIC, PROTO_CLAIM_MAX_FILE, claim_rules,
+				 sizeof(claim_rules) / sizeof(claim_rules[0]) };
 
 static uint64_t be64(const uint8_t *p)
 {
@@ -248,6 +260,7 @@ static proto_result seal_file(proto_buf *out, const kind *k, const proto_buf *bo
 #define MAX_RULES 8
 _Static_assert(sizeof(enrol_rules) / sizeof(enrol_rules[0]) <= MAX_RULES, "views[] too small");
 _Static_assert(sizeof(update_rules) / sizeof(update_rules[0]) <= MAX_RULES, "views[] too small");
+_Static_assert(sizeof(claim_rules) / sizeof(claim_rules[0]) <= MAX_RULES, "views[] too small");
 
 static proto_result check_written(const kind *k, const proto_buf *body)
 {
@@ -259,6 +272,15 @@ static proto_result check_written(const kind *k, const proto_buf *body)
 
 /* ---- the enrolment file ------------------------------------------------- */
 
+/* Tokens are typed, logged and compared: printable ASCII without spaces. */
+static proto_result token_value(const char *t)
+{
+	for (; *t; t++)
+		if (*t <= ' ' || *t > '~')
+			return PROTO_EVALUE;
+	return PROTO_OK;
+}
+
 static proto_result enrol_values(const proto_enrol_file *f)
 {
 	if (f->area_kind != PROTO_AREA_COMMUNE && f->area_kind != PROTO_AREA_DISTRICT)
@@ -266,10 +288,7 @@ static proto_result enrol_values(const proto_enrol_file *f)
 	if (f->area_code < 1 || f->area_code > 99999 || f->expires <= f->issued ||
 	    f->issued < 0)
 		return PROTO_EVALUE;
-	for (const char *t = f->token; *t; t++)
-		if (*t <= ' ' || *t > '~')
-			return PROTO_EVALUE; /* tokens are typed and logged: printable ASCII */
-	return PROTO_OK;
+	return token_value(f->token);
 }
 
 proto_result proto_enrol_write(proto_buf *out, const proto_enrol_file *f, const proto_key *hub)
@@ -393,6 +412,8 @@ proto_result proto_update_write(proto_buf *out, const proto_update_file *f,
 		res = put_i64(&body, TAG_AFTER, f->after);
 	if (res == PROTO_OK)
 		res = put_i64(&body, TAG_CURSOR, f->cursor);
+	if (res == PROTO_OK && f->client_cert[0])
+		res = put_text(&body, TAG_CLIENT_CERT, f->client_cert);
 	for (size_t i = 0; res == PROTO_OK && i < n; i++)
 		res = items[i] ? put_field(&body, TAG_ITEM, items[i], lens[i]) : PROTO_EINVAL;
 	if (res == PROTO_OK)
@@ -426,13 +447,15 @@ proto_result proto_update_read(const uint8_t *data, size_t len, const proto_key 
 	tmp.agent = be64(v[2].p);
 	tmp.after = (int64_t)be64(v[3].p);
 	tmp.cursor = (int64_t)be64(v[4].p);
+	if (v[5].p)
+		copy_text(tmp.client_cert, &v[5]);
 	tmp.nitems = nitems;
 	if ((res = update_values(&tmp)) != PROTO_OK)
 		return res;
 	/* items start at the first item field's header and run to the body's end */
 	if (nitems)
-		proto_reader_init(&tmp.items, v[5].p - FIELD_HEAD,
-				  (size_t)(body + body_len - (v[5].p - FIELD_HEAD)));
+		proto_reader_init(&tmp.items, v[6].p - FIELD_HEAD,
+				  (size_t)(body + body_len - (v[6].p - FIELD_HEAD)));
 	else
 		proto_reader_init(&tmp.items, body + body_len, 0);
 	*f = tmp;
@@ -460,4 +483,70 @@ proto_result proto_update_next(proto_update_file *f, const uint8_t **item, size_
 		return PROTO_EBODY;
 	*len = n;
 	return PROTO_OK;
+}
+
+/* ---- the enrolment claim ------------------------------------------------ */
+
+proto_result proto_claim_write(proto_buf *out, const proto_claim_file *f, const proto_key *agent)
+{
+	uint8_t pub[PROTO_PUBKEY_LEN];
+	proto_buf body;
+	proto_result res;
+
+	if (!out || !f || !agent || !proto_key_has_private(agent))
+		return PROTO_EINVAL;
+	proto_key_public_raw(agent, pub);
+	if (memcmp(pub, f->agent_pub, sizeof(pub)) != 0)
+		return PROTO_EKEYID;
+	if (f->issued < 0)
+		return PROTO_EVALUE;
+	if ((res = token_value(f->token)) != PROTO_OK)
+		return res;
+	proto_buf_init(&body, claim_kind.max_file);
+	res = put_text(&body, TAG_CAMPAIGN, f->campaign);
+	if (res == PROTO_OK)
+		res = put_i64(&body, TAG_ISSUED, f->issued);
+	if (res == PROTO_OK)
+		res = put_text(&body, TAG_TOKEN, f->token);
+	if (res == PROTO_OK)
+		res = put_field(&body, TAG_AGENT_PUB, f->agent_pub, PROTO_PUBKEY_LEN);
+	if (res == PROTO_OK)
+		res = check_written(&claim_kind, &body);
+	if (res == PROTO_OK)
+		res = seal_file(out, &claim_kind, &body, agent);
+	proto_buf_release(&body);
+	return res;
+}
+
+proto_result proto_claim_read(const uint8_t *data, size_t len, proto_claim_file *f)
+{
+	field_view v[sizeof(claim_rules) / sizeof(claim_rules[0])];
+	const uint8_t *body;
+	size_t body_len, nitems;
+	uint64_t signer;
+	proto_key *agent = NULL;
+	proto_claim_file tmp;
+	proto_result res;
+
+	if (!f)
+		return PROTO_EINVAL;
+	if ((res = split(&claim_kind, data, len, &body, &body_len, &signer)) != PROTO_OK ||
+	    (res = walk_body(&claim_kind, body, body_len, v, &nitems)) != PROTO_OK)
+		return res;
+	memset(&tmp, 0, sizeof(tmp));
+	copy_text(tmp.campaign, &v[0]);
+	tmp.issued = (int64_t)be64(v[1].p);
+	copy_text(tmp.token, &v[2]);
+	memcpy(tmp.agent_pub, v[3].p, PROTO_PUBKEY_LEN);
+	if (tmp.issued < 0)
+		return PROTO_EVALUE;
+	if ((res = token_value(tmp.token)) != PROTO_OK)
+		return res;
+	if (proto_key_from_public(tmp.agent_pub, &agent) != PROTO_OK)
+		return PROTO_EVALUE;
+	res = verify(agent, signer, data, len);
+	proto_key_free(agent);
+	if (res == PROTO_OK)
+		*f = tmp;
+	return res;
 }

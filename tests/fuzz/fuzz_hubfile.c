@@ -1,6 +1,7 @@
 /*
  * fuzz_hubfile.c - libFuzzer target for the hub files a laptop reads from a
- * USB stick: the input is read as an enrolment file and as an update file
+ * USB stick (and the hub, from a bundle): the input is read as an enrolment
+ * file, as an enrolment claim and as an update file
  * signed by the committed test key (the golden update file verifies, so its
  * items are walked). Any returned item must lie inside the input.
  */
@@ -18,12 +19,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	proto_key *pub = fuzz_test_key();
 	proto_enrol_file e;
 	proto_update_file u;
+	proto_claim_file c;
 	const uint8_t *item;
 	size_t len, n = 0;
 
 	if (proto_enrol_read(data, size, &e) == PROTO_OK &&
 	    (strlen(e.token) == 0 || e.expires <= e.issued))
 		abort(); /* the reader's promise: a read file meets every rule */
+	if (proto_claim_read(data, size, &c) == PROTO_OK && strlen(c.token) == 0)
+		abort();
 	if (proto_update_read(data, size, pub, &u) != PROTO_OK)
 		return 0;
 	while (proto_update_next(&u, &item, &len) == PROTO_OK && item) {

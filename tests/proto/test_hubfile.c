@@ -1,6 +1,7 @@
 /*
- * test_hubfile.c - the enrolment and update files (proto/FORMAT.md "Hub
- * files"): today's writer rebuilds the golden files byte for byte, the reader
+ * test_hubfile.c - the enrolment file, the update file and the enrolment
+ * claim (proto/FORMAT.md "Hub files"): today's writer rebuilds the golden
+ * files byte for byte, the reader
  * gives back what was written, and every forged, foreign, replayed-into-the-
  * wrong-hands, cut, padded or reordered file is refused with its own code.
  */
@@ -260,7 +261,7 @@ static void update_body_rules(void **state)
 	static const uint8_t reordered[] = { ISSUED, CAMPAIGN, AGENT, AFTER(1), CURSOR(2) };
 	static const uint8_t twice[] = { CAMPAIGN, CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2) };
 	static const uint8_t missing[] = { CAMPAIGN, ISSUED, AGENT, CURSOR(2) };
-	static const uint8_t unknown[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2), HDR(19, 0) };
+	static const uint8_t unknown[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2), HDR(20, 1), 0 };
 	static const uint8_t enrol_field[] = { CAMPAIGN, ISSUED, HDR(6, 1), 't', AGENT, AFTER(1),
 					       CURSOR(2) };
 	static const uint8_t after_item[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), ITEM, CURSOR(2) };
@@ -349,6 +350,67 @@ static void writer_checks_values(void **state)
 	proto_key_free(k);
 }
 
+/* The claim: rebuilt byte for byte, read back, its forgery refused, and it
+ * can only be made with the key it names. */
+static void claim_is_the_laptops_own(void **state)
+{
+	proto_key *k = test_key(), *other = NULL;
+	proto_claim_file c, got;
+	proto_buf b, want;
+
+	(void)state;
+	golden_claim(&c, k);
+	proto_buf_init(&b, PROTO_CLAIM_MAX_FILE);
+	assert_int_equal(proto_claim_write(&b, &c, k), PROTO_OK);
+	load(VEC("claim-1.maiam"), &want);
+	assert_int_equal(b.len, want.len);
+	assert_memory_equal(b.data, want.data, want.len);
+	assert_int_equal(proto_claim_read(want.data, want.len, &got), PROTO_OK);
+	assert_string_equal(got.campaign, c.campaign);
+	assert_string_equal(got.token, c.token);
+	assert_memory_equal(got.agent_pub, c.agent_pub, PROTO_PUBKEY_LEN);
+	assert_int_equal(got.issued, c.issued);
+	proto_buf_release(&want);
+	load(VEC("claim-forged-1.maiam"), &want);
+	assert_int_equal(proto_claim_read(want.data, want.len, &got), PROTO_ESIGNATURE);
+	proto_buf_release(&want);
+	/* a claim for our key, made with another: the writer refuses */
+	assert_int_equal(proto_key_generate(&other), PROTO_OK);
+	b.len = 0;
+	assert_int_equal(proto_claim_write(&b, &c, other), PROTO_EKEYID);
+	assert_int_equal(b.len, 0);
+	/* nor is a claim an enrolment file, or the reverse */
+	assert_int_equal(proto_claim_write(&b, &c, k), PROTO_OK);
+	assert_int_equal(proto_enrol_read(b.data, b.len, &(proto_enrol_file){ 0 }), PROTO_EMAGIC);
+	for (size_t n = 0; n < b.len; n++) {
+		proto_result r = proto_claim_read(b.data, n, &got);
+		assert_true(r == PROTO_EMAGIC || r == PROTO_ETRUNCATED);
+	}
+	proto_buf_release(&b);
+	proto_key_free(other);
+	proto_key_free(k);
+}
+
+/* The optional client certificate of an update file travels and is signed. */
+static void update_carries_a_client_certificate(void **state)
+{
+	proto_key *k = test_key();
+	proto_update_file u, got;
+	proto_buf b;
+
+	(void)state;
+	golden_update(&u, 7);
+	snprintf(u.client_cert, sizeof(u.client_cert), "%s", GOLDEN_CA_PEM);
+	proto_buf_init(&b, PROTO_UPDATE_MAX_FILE);
+	assert_int_equal(proto_update_write(&b, &u, NULL, NULL, 0, k), PROTO_OK);
+	assert_int_equal(proto_update_read(b.data, b.len, k, &got), PROTO_OK);
+	assert_string_equal(got.client_cert, GOLDEN_CA_PEM);
+	b.data[b.len - PROTO_SIG_LEN - 8 - 10] ^= 1; /* inside the certificate */
+	assert_int_equal(proto_update_read(b.data, b.len, k, &got), PROTO_ESIGNATURE);
+	proto_buf_release(&b);
+	proto_key_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +422,8 @@ int main(void)
 		cmocka_unit_test(cut_padded_or_wrong_kind),
 		cmocka_unit_test(update_body_rules),
 		cmocka_unit_test(writer_checks_values),
+		cmocka_unit_test(claim_is_the_laptops_own),
+		cmocka_unit_test(update_carries_a_client_certificate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

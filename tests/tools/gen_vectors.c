@@ -125,14 +125,16 @@ static int write_forged(const char *dir, const char *name, proto_buf *b, size_t 
 	return rc;
 }
 
-/* The enrolment and update files, each with a forgery: one byte of a field
- * changed (the token's last character, the cursor's last byte), the hub's
- * signature kept. */
+/* The enrolment file, the update file and the claim, each with a forgery:
+ * one byte of a field changed (the enrolment token's last character, the
+ * cursor's last byte, the claim token's first character), the signature
+ * kept. */
 static int hubfiles(const char *dir, const proto_key *key, const uint8_t *item, size_t len)
 {
 	proto_enrol_file e;
 	proto_update_file u;
-	proto_buf enrol, update;
+	proto_claim_file c;
+	proto_buf enrol, update, claim;
 	const uint8_t *items[1] = { item };
 	size_t lens[1] = { len };
 	uint8_t *at;
@@ -140,10 +142,13 @@ static int hubfiles(const char *dir, const proto_key *key, const uint8_t *item, 
 
 	proto_buf_init(&enrol, PROTO_ENROL_MAX_FILE);
 	proto_buf_init(&update, PROTO_UPDATE_MAX_FILE);
+	proto_buf_init(&claim, PROTO_CLAIM_MAX_FILE);
 	golden_enrol(&e, key);
+	golden_claim(&c, key);
 	golden_update(&u, GOLDEN_UPDATE_AGENT);
 	if (proto_enrol_write(&enrol, &e, key) != PROTO_OK ||
-	    proto_update_write(&update, &u, items, lens, 1, key) != PROTO_OK) {
+	    proto_update_write(&update, &u, items, lens, 1, key) != PROTO_OK ||
+	    proto_claim_write(&claim, &c, key) != PROTO_OK) {
 		fprintf(stderr, "gen_vectors: could not write the hub files\n");
 		goto out;
 	}
@@ -161,8 +166,13 @@ static int hubfiles(const char *dir, const proto_key *key, const uint8_t *item, 
 	if (!at || write_file(dir, "update-1.maiam", update.data, update.len, 0644) ||
 	    write_forged(dir, "update-forged-1.maiam", &update, (size_t)(at - update.data) + 12))
 		goto out;
+	at = find(claim.data, claim.len, c.token);
+	if (!at || write_file(dir, "claim-1.maiam", claim.data, claim.len, 0644) ||
+	    write_forged(dir, "claim-forged-1.maiam", &claim, (size_t)(at - claim.data)))
+		goto out;
 	rc = 0;
 out:
+	proto_buf_release(&claim);
 	proto_buf_release(&enrol);
 	proto_buf_release(&update);
 	return rc;

@@ -1,8 +1,9 @@
 /*
  * golden_hubfiles.h - the fields of the golden enrolment and update files
- * (tests/vectors/enrol-1.maiam, update-1.maiam; proto/FORMAT.md "Hub files"),
+ * and the enrolment claim (tests/vectors/enrol-1.maiam, update-1.maiam,
+ * claim-1.maiam; proto/FORMAT.md "Hub files"),
  * shared by gen_vectors, which writes them, and test_hubfile, which rebuilds
- * them byte for byte. Both are signed with tests/vectors/codec-test.key; the
+ * them byte for byte. All are signed with tests/vectors/codec-test.key; the
  * update file carries golden-1.bin as its one item.
  */
 #ifndef GOLDEN_HUBFILES_H
@@ -43,5 +44,15 @@ static inline void golden_update(proto_update_file *f, uint64_t agent)
 }
 
 #define GOLDEN_UPDATE_AGENT 0x0102030405060708ull
+
+/* The claim a laptop holding key makes with the golden enrolment's token. */
+static inline void golden_claim(proto_claim_file *f, const proto_key *key)
+{
+	memset(f, 0, sizeof(*f));
+	snprintf(f->campaign, sizeof(f->campaign), "soc-trang-2023");
+	snprintf(f->token, sizeof(f->token), "4f1c2a9e0b7d3c6a8e5f1b2d4c6a8e0f2b4d6c8a0e2f4b6d");
+	proto_key_public_raw(key, f->agent_pub);
+	f->issued = GOLDEN_ISSUED + 3600;
+}
 
 #endif

@@ -1,9 +1,11 @@
 /*
- * hubfile.h - the files a hub signs for one laptop, for a commune that is
- * never online: the enrolment file (the laptop's first contact with its hub)
- * and the update file (what a pull would have brought: review decisions and
- * the area's records). Both travel on a USB stick; proto/FORMAT.md, section
- * "Hub files", is the normative description.
+ * hubfile.h - the signed files of a commune that is never online: the
+ * enrolment file (the hub's: the laptop's first contact with its hub), the
+ * enrolment claim (the laptop's answer, the first item of its first USB
+ * bundle: its public key and the token's proof) and the update file (the
+ * hub's: what a pull would have brought, review decisions and the area's
+ * records). All travel on a USB stick; proto/FORMAT.md, section "Hub
+ * files", is the normative description.
  *
  *   file  = magic (8)  body_len (u32 BE)  body  signer (u64 BE)  sig (64)
  *   body  = field*     field = tag (u8)  len (u32 BE)  value (len bytes)
@@ -31,9 +33,11 @@
 #define PROTO_HUBFILE_MAGIC_LEN 8
 #define PROTO_ENROL_MAGIC "MAIMENR1"
 #define PROTO_UPDATE_MAGIC "MAIMUPD1"
+#define PROTO_CLAIM_MAGIC "MAIMCLM1"
 
 #define PROTO_ENROL_MAX_FILE (64u << 10)     /* a CA certificate and a few names */
 #define PROTO_UPDATE_MAX_FILE (256u << 20)   /* a commune's campaign, with room */
+#define PROTO_CLAIM_MAX_FILE 1024u          /* a key, a token and a name */
 #define PROTO_UPDATE_MAX_ITEMS 65536u
 #define PROTO_HUBFILE_URL_MAX 512
 #define PROTO_HUBFILE_PEM_MAX 8192
@@ -89,6 +93,9 @@ typedef struct proto_update_file {
 	int64_t after;    /* the laptop's cursor this file continues, >= 0 */
 	int64_t cursor;   /* the cursor once it is imported, >= after */
 	int64_t issued;   /* Unix seconds */
+	/* the laptop's client certificate (PEM), "" if none: for a laptop
+	 * enrolled from a file that later reaches the hub online */
+	char client_cert[PROTO_HUBFILE_PEM_MAX + 1];
 	size_t nitems;    /* sealed change-sets it carries (reading fills it) */
 	/* the reader's place among the items (set by proto_update_read) */
 	proto_reader items;
@@ -115,5 +122,27 @@ proto_result proto_update_read(const uint8_t *data, size_t len, const proto_key 
 /* Next item of a read update file: *item points into the file bytes; at the
  * end PROTO_OK with *item = NULL and *len = 0. */
 proto_result proto_update_next(proto_update_file *f, const uint8_t **item, size_t *len);
+
+/*
+ * The enrolment claim: a laptop enrolled from a file puts it first in its
+ * first USB bundle. Signed with the laptop's own key (the signer must be
+ * the id of agent_pub), it carries the one-time token: the hub enrols the
+ * key as an online enrolment would, and the signature proves the laptop
+ * holds the private key. A bundle item is a claim when it starts with
+ * PROTO_CLAIM_MAGIC (a sealed change-set never does).
+ */
+typedef struct proto_claim_file {
+	char campaign[PROTO_CAMPAIGN_MAX + 1];
+	char token[PROTO_HUBFILE_TOKEN_MAX + 1];
+	uint8_t agent_pub[PROTO_PUBKEY_LEN];
+	int64_t issued; /* Unix seconds, >= 0 */
+} proto_claim_file;
+
+/* Append the claim, signed with agent (whose public key must be
+ * f->agent_pub: PROTO_EKEYID otherwise). On error out is unchanged. */
+proto_result proto_claim_write(proto_buf *out, const proto_claim_file *f, const proto_key *agent);
+/* Read and verify a claim: the checks of proto_enrol_read, the signer being
+ * the carried agent_pub. *f is filled only on PROTO_OK. */
+proto_result proto_claim_read(const uint8_t *data, size_t len, proto_claim_file *f);
 
 #endif
