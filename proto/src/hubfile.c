@@ -28,6 +28,7 @@ enum tag {
 	TAG_AFTER = 17,
 	TAG_CURSOR = 18,
 	TAG_CLIENT_CERT = 19,
+	TAG_ACKED = 20,
 	TAG_ITEM = 32,
 };
 
@@ -63,6 +64,7 @@ static const field_rule update_rules[] = {
 	{ TAG_AFTER, F_I64, 1, 8 },
 	{ TAG_CURSOR, F_I64, 1, 8 },
 	{ TAG_CLIENT_CERT, F_TEXT, 0, PROTO_HUBFILE_PEM_MAX },
+	{ TAG_ACKED, F_I64, 0, 8 },
 	{ TAG_ITEM, F_ITEM, 0, PROTO_BUNDLE_MAX_ITEM },
 };
 
@@ -382,7 +384,7 @@ proto_result proto_enrol_read(const uint8_t *data, size_t len, proto_enrol_file 
 
 static proto_result update_values(const proto_update_file *f)
 {
-	if (f->agent == 0 || f->after < 0 || f->cursor < f->after || f->issued < 0)
+	if (f->agent == 0 || f->after < 0 || f->cursor < f->after || f->issued < 0 || f->acked < 0)
 		return PROTO_EVALUE;
 	return PROTO_OK;
 }
@@ -414,6 +416,8 @@ proto_result proto_update_write(proto_buf *out, const proto_update_file *f,
 		res = put_i64(&body, TAG_CURSOR, f->cursor);
 	if (res == PROTO_OK && f->client_cert[0])
 		res = put_text(&body, TAG_CLIENT_CERT, f->client_cert);
+	if (res == PROTO_OK && f->acked)
+		res = put_i64(&body, TAG_ACKED, f->acked);
 	for (size_t i = 0; res == PROTO_OK && i < n; i++)
 		res = items[i] ? put_field(&body, TAG_ITEM, items[i], lens[i]) : PROTO_EINVAL;
 	if (res == PROTO_OK)
@@ -449,13 +453,15 @@ proto_result proto_update_read(const uint8_t *data, size_t len, const proto_key 
 	tmp.cursor = (int64_t)be64(v[4].p);
 	if (v[5].p)
 		copy_text(tmp.client_cert, &v[5]);
+	if (v[6].p)
+		tmp.acked = (int64_t)be64(v[6].p);
 	tmp.nitems = nitems;
 	if ((res = update_values(&tmp)) != PROTO_OK)
 		return res;
 	/* items start at the first item field's header and run to the body's end */
 	if (nitems)
-		proto_reader_init(&tmp.items, v[6].p - FIELD_HEAD,
-				  (size_t)(body + body_len - (v[6].p - FIELD_HEAD)));
+		proto_reader_init(&tmp.items, v[7].p - FIELD_HEAD,
+				  (size_t)(body + body_len - (v[7].p - FIELD_HEAD)));
 	else
 		proto_reader_init(&tmp.items, body + body_len, 0);
 	*f = tmp;

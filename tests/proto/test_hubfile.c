@@ -261,7 +261,7 @@ static void update_body_rules(void **state)
 	static const uint8_t reordered[] = { ISSUED, CAMPAIGN, AGENT, AFTER(1), CURSOR(2) };
 	static const uint8_t twice[] = { CAMPAIGN, CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2) };
 	static const uint8_t missing[] = { CAMPAIGN, ISSUED, AGENT, CURSOR(2) };
-	static const uint8_t unknown[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2), HDR(20, 1), 0 };
+	static const uint8_t unknown[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2), HDR(21, 1), 0 };
 	static const uint8_t enrol_field[] = { CAMPAIGN, ISSUED, HDR(6, 1), 't', AGENT, AFTER(1),
 					       CURSOR(2) };
 	static const uint8_t after_item[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), ITEM, CURSOR(2) };
@@ -391,7 +391,8 @@ static void claim_is_the_laptops_own(void **state)
 	proto_key_free(k);
 }
 
-/* The optional client certificate of an update file travels and is signed. */
+/* The optional client certificate and acknowledged seq of an update file
+ * travel and are signed. */
 static void update_carries_a_client_certificate(void **state)
 {
 	proto_key *k = test_key();
@@ -401,10 +402,12 @@ static void update_carries_a_client_certificate(void **state)
 	(void)state;
 	golden_update(&u, 7);
 	snprintf(u.client_cert, sizeof(u.client_cert), "%s", GOLDEN_CA_PEM);
+	u.acked = 12;
 	proto_buf_init(&b, PROTO_UPDATE_MAX_FILE);
 	assert_int_equal(proto_update_write(&b, &u, NULL, NULL, 0, k), PROTO_OK);
 	assert_int_equal(proto_update_read(b.data, b.len, k, &got), PROTO_OK);
 	assert_string_equal(got.client_cert, GOLDEN_CA_PEM);
+	assert_int_equal(got.acked, 12);
 	b.data[b.len - PROTO_SIG_LEN - 8 - 10] ^= 1; /* inside the certificate */
 	assert_int_equal(proto_update_read(b.data, b.len, k, &got), PROTO_ESIGNATURE);
 	proto_buf_release(&b);

@@ -96,6 +96,10 @@ typedef struct proto_update_file {
 	/* the laptop's client certificate (PEM), "" if none: for a laptop
 	 * enrolled from a file that later reaches the hub online */
 	char client_cert[PROTO_HUBFILE_PEM_MAX + 1];
+	/* the highest seq of the laptop's own chain the hub holds (accepted or
+	 * kept as a refused link), 0 if none: the laptop stops resending up to
+	 * it, as a push's answer tells it online */
+	int64_t acked;
 	size_t nitems;    /* sealed change-sets it carries (reading fills it) */
 	/* the reader's place among the items (set by proto_update_read) */
 	proto_reader items;
