@@ -2,7 +2,7 @@
  * report.h - the province's reports (progress, awards, funds, reconcile),
  * the reconciliation queue, operators and the dashboard of maiam-hub.
  * Reports read derived tables that SQLite triggers keep current as merges
- * write (report_schema.c), so each report costs milliseconds, not a scan.
+ * write (hub/schema_report.c), so each report costs milliseconds, not a scan.
  * docs/REPORTS.md describes what every number means.
  *
  * Results: the report and reconcile functions below return 0 when they

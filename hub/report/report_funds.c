@@ -3,7 +3,7 @@
  * materials (count and estimated value) by source, per district, with
  * totals. A household's contribution counts in the household's district, a
  * contribution to a unit in that unit's district; voided ones not at all
- * (report_fund is kept that way by the triggers of report_schema.c).
+ * (report_fund is kept that way by the triggers of hub/schema_report.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
