@@ -108,20 +108,22 @@ static proto_result build(agent_ctx *ctx, proto_changeset *cs, proto_id id, cons
 	return r;
 }
 
+/* The options of a contribution's values, into the ct_in in (add and correct). */
+#define CT_VALUE_OPTS(in)                                                        \
+	CLI_STRING("household", &(in).household, "ID", NULL),                    \
+	CLI_STRING("source", &(in).source_arg, "SOURCE", NULL),                  \
+	CLI_STRING("donor", &(in).donor, "NAME", NULL),                          \
+	CLI_STRING("money", &(in).money_arg, "VND", NULL),                       \
+	CLI_STRING("labour-days", &(in).labour_arg, "N", NULL),                  \
+	CLI_STRING("material", &(in).material, "TEXT", NULL),                    \
+	CLI_STRING("material-value", &(in).material_value_arg, "VND", NULL),    \
+	CLI_STRING("date", &(in).date, "YYYY-MM-DD", NULL),                      \
+	CLI_STRING("note", &(in).note, "TEXT", NULL)
+
 static int add(agent_ctx *ctx, int argc, char **argv)
 {
 	ct_in in = { 0 };
-	const cli_opt opts[] = {
-		CLI_STRING("household", &in.household, "ID", NULL),
-		CLI_STRING("source", &in.source_arg, "SOURCE", NULL),
-		CLI_STRING("donor", &in.donor, "NAME", NULL),
-		CLI_STRING("money", &in.money_arg, "VND", NULL),
-		CLI_STRING("labour-days", &in.labour_arg, "N", NULL),
-		CLI_STRING("material", &in.material, "TEXT", NULL),
-		CLI_STRING("material-value", &in.material_value_arg, "VND", NULL),
-		CLI_STRING("date", &in.date, "YYYY-MM-DD", NULL),
-		CLI_STRING("note", &in.note, "TEXT", NULL),
-	};
+	const cli_opt opts[] = { CT_VALUE_OPTS(in) };
 	cli_spec spec = { CLI_TABLE(opts) };
 	char today[11], full[40];
 	proto_changeset cs;
@@ -235,19 +237,13 @@ static int correct(agent_ctx *ctx, int argc, char **argv)
 	ct_in in = { 0 }, typed = { 0 };
 	const char *reason = NULL;
 	char *pos[1], today[11], ref[32], full[40], new_full[40];
-	const cli_opt opts[] = {
-		CLI_STRING("reason", &reason, "TEXT", NULL),
-		CLI_STRING("household", &typed.household, "ID", NULL),
-		CLI_STRING("source", &typed.source_arg, "SOURCE", NULL),
-		CLI_STRING("donor", &typed.donor, "NAME", NULL),
-		CLI_STRING("money", &typed.money_arg, "VND", NULL),
-		CLI_STRING("labour-days", &typed.labour_arg, "N", NULL),
-		CLI_STRING("material", &typed.material, "TEXT", NULL),
-		CLI_STRING("material-value", &typed.material_value_arg, "VND", NULL),
-		CLI_STRING("date", &typed.date, "YYYY-MM-DD", NULL),
-		CLI_STRING("note", &typed.note, "TEXT", NULL),
-	};
+	const cli_opt opts[] = { CLI_STRING("reason", &reason, "TEXT", NULL), CT_VALUE_OPTS(typed) };
 	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
+	const agent_correction c = {
+		"contribution correct", correct_help,
+		_("'contribution correct' needs the contribution's ID; e.g. 'contribution correct 7KQ2-20 --money 5000000 --reason \"typing mistake\"'"),
+		PROTO_KIND_VOID, PROTO_VO_REASON,
+	};
 	agent_event_filter f = { .has_id = 1 };
 	ct_old old;
 	proto_changeset cs;
@@ -256,17 +252,7 @@ static int correct(agent_ctx *ctx, int argc, char **argv)
 	int rc, has_hh;
 
 	memset(&old, 0, sizeof old);
-	if (agent_parse_args(ctx, "contribution correct", &spec, correct_help, argc, argv, &rc))
-		return rc;
-	if (spec.nargs != 1) {
-		agent_err(_("'contribution correct' needs the contribution's ID; e.g. 'contribution correct 7KQ2-20 --money 5000000 --reason \"typing mistake\"'"));
-		return AGENT_USAGE;
-	}
-	rc = agent_check_reason(reason, PROTO_KIND_VOID, PROTO_VO_REASON);
-	if (rc != AGENT_OK)
-		return rc;
-	rc = agent_tx_begin(ctx);
-	if (rc != AGENT_OK)
+	if (agent_correction_begin(ctx, &c, &spec, &reason, argc, argv, &rc))
 		return rc;
 	rc = agent_event_resolve_live(ctx, PROTO_KIND_CONTRIBUTION, pos[0], &f.id);
 	if (rc != AGENT_OK)

@@ -82,8 +82,21 @@ int agent_hh_withdraw(agent_ctx *ctx, int argc, char **argv);
  * AGENT_USAGE for a text that is no id).
  */
 int agent_event_resolve_live(agent_ctx *ctx, uint8_t kind, const char *text, proto_id *id);
-/* --reason of a correction: given, not empty, within the rulebook (said if not). */
-int agent_check_reason(const char *reason, uint8_t kind, uint8_t field);
+/*
+ * The start every correction shares: parse argv against spec (one positional
+ * ID; *reason is where spec puts --reason), require the ID (else needs_id is
+ * said) and a reason that is not empty and fits the rulebook for (kind,
+ * field), then begin the transaction. 0: go on, inside it; 1: done, with
+ * *exit_code (help shown, or the mistake said).
+ */
+typedef struct agent_correction {
+	const char *cmd;      /* "milestone void", for messages */
+	void (*help)(FILE *);
+	const char *needs_id; /* translated */
+	uint8_t kind, field;  /* where the reason is stored */
+} agent_correction;
+int agent_correction_begin(agent_ctx *ctx, const agent_correction *c, cli_spec *spec,
+			   const char *const *reason, int argc, char **argv, int *exit_code);
 /* Append a void of target (of target_kind) with reason to cs. */
 proto_result agent_void_build(agent_ctx *ctx, proto_changeset *cs, proto_id target,
 			      uint8_t target_kind, const char *reason);

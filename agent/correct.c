@@ -116,7 +116,7 @@ int agent_event_resolve_live(agent_ctx *ctx, uint8_t kind, const char *text, pro
 	return AGENT_FAIL;
 }
 
-int agent_check_reason(const char *reason, uint8_t kind, uint8_t field)
+static int check_reason(const char *reason, uint8_t kind, uint8_t field)
 {
 	char err[512];
 
@@ -129,6 +129,22 @@ int agent_check_reason(const char *reason, uint8_t kind, uint8_t field)
 		return AGENT_USAGE;
 	}
 	return AGENT_OK;
+}
+
+int agent_correction_begin(agent_ctx *ctx, const agent_correction *c, cli_spec *spec,
+			   const char *const *reason, int argc, char **argv, int *exit_code)
+{
+	if (agent_parse_args(ctx, c->cmd, spec, c->help, argc, argv, exit_code))
+		return 1;
+	if (spec->nargs != 1) {
+		agent_err("%s", c->needs_id);
+		*exit_code = AGENT_USAGE;
+		return 1;
+	}
+	*exit_code = check_reason(*reason, c->kind, c->field);
+	if (*exit_code == AGENT_OK)
+		*exit_code = agent_tx_begin(ctx);
+	return *exit_code != AGENT_OK;
 }
 
 proto_result agent_void_build(agent_ctx *ctx, proto_changeset *cs, proto_id target,
@@ -168,26 +184,18 @@ int agent_event_void(agent_ctx *ctx, uint8_t kind, int argc, char **argv)
 	char *pos[1], full[40];
 	const cli_opt opts[] = { CLI_STRING("reason", &reason, "TEXT", NULL) };
 	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
+	const agent_correction c = {
+		ms ? "milestone void" : "contribution void", ms ? void_help_ms : void_help_ct,
+		ms ? _("'milestone void' needs the milestone's ID; e.g. 'milestone void 7KQ2-16 --reason \"wrong house\"'")
+		   : _("'contribution void' needs the contribution's ID; e.g. 'contribution void 7KQ2-20 --reason \"entered twice\"'"),
+		PROTO_KIND_VOID, PROTO_VO_REASON,
+	};
 	proto_changeset cs;
 	proto_id target;
 	proto_result r;
 	int rc;
 
-	if (agent_parse_args(ctx, ms ? "milestone void" : "contribution void", &spec,
-			     ms ? void_help_ms : void_help_ct, argc, argv, &rc))
-		return rc;
-	if (spec.nargs != 1) {
-		if (ms)
-			agent_err(_("'milestone void' needs the milestone's ID; e.g. 'milestone void 7KQ2-16 --reason \"wrong house\"'"));
-		else
-			agent_err(_("'contribution void' needs the contribution's ID; e.g. 'contribution void 7KQ2-20 --reason \"entered twice\"'"));
-		return AGENT_USAGE;
-	}
-	rc = agent_check_reason(reason, PROTO_KIND_VOID, PROTO_VO_REASON);
-	if (rc != AGENT_OK)
-		return rc;
-	rc = agent_tx_begin(ctx);
-	if (rc != AGENT_OK)
+	if (agent_correction_begin(ctx, &c, &spec, &reason, argc, argv, &rc))
 		return rc;
 	rc = agent_event_resolve_live(ctx, kind, pos[0], &target);
 	if (rc != AGENT_OK) {
@@ -224,6 +232,11 @@ int agent_hh_withdraw(agent_ctx *ctx, int argc, char **argv)
 	char *pos[1], ref[32];
 	const cli_opt opts[] = { CLI_STRING("reason", &reason, "TEXT", NULL) };
 	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
+	const agent_correction c = {
+		"household withdraw", withdraw_help,
+		_("'household withdraw' needs the household ID; e.g. 'household withdraw 7KQ2-15 --reason \"moved away\"'"),
+		PROTO_KIND_HOUSEHOLD, PROTO_HH_WITHDRAWN,
+	};
 	proto_changeset cs;
 	agent_row row;
 	proto_id id;
@@ -231,17 +244,7 @@ int agent_hh_withdraw(agent_ctx *ctx, int argc, char **argv)
 	uint64_t base = 0;
 	int rc, found = 0;
 
-	if (agent_parse_args(ctx, "household withdraw", &spec, withdraw_help, argc, argv, &rc))
-		return rc;
-	if (spec.nargs != 1) {
-		agent_err(_("'household withdraw' needs the household ID; e.g. 'household withdraw 7KQ2-15 --reason \"moved away\"'"));
-		return AGENT_USAGE;
-	}
-	rc = agent_check_reason(reason, PROTO_KIND_HOUSEHOLD, PROTO_HH_WITHDRAWN);
-	if (rc != AGENT_OK)
-		return rc;
-	rc = agent_tx_begin(ctx);
-	if (rc != AGENT_OK)
+	if (agent_correction_begin(ctx, &c, &spec, &reason, argc, argv, &rc))
 		return rc;
 	rc = agent_hh_resolve_here(ctx, pos[0], &id);
 	if (rc != AGENT_OK)

@@ -1,5 +1,6 @@
 /*
- * household_view.c - "household list|show|find": read-only views. find
+ * household_view.c - "household list|show|find": read-only views; show is
+ * the household's audit trail (every event with its id, voided or not). find
  * folds case and Vietnamese diacritics on both sides, so a worker typing on
  * a keyboard without Telex still finds "Nguyễn Văn Ân"; it also matches the
  * national id and the short reference.
@@ -119,7 +120,9 @@ static void view_help(FILE *f)
 			   "       maiam-agent household show ID [--json]\n"
 			   "       maiam-agent household find TEXT [--json]\n"
 			   "find ignores case and Vietnamese diacritics, and also matches the national\n"
-			   "id (or part of it) and the short reference.\n"));
+			   "id (or part of it) and the short reference. show lists every milestone and\n"
+			   "contribution with its id, voided ones marked with the reason; list marks\n"
+			   "withdrawn households.\n"));
 }
 
 int agent_hh_list(agent_ctx *ctx, int argc, char **argv)

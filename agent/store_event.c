@@ -27,36 +27,86 @@ static int64_t column_int_or(sqlite3_stmt *st, int col, int64_t fallback)
 	return sqlite3_column_type(st, col) == SQLITE_NULL ? fallback : sqlite3_column_int64(st, col);
 }
 
-proto_result agent_ms_walk(agent_ctx *ctx, const agent_event_filter *f,
-			   proto_result (*fn)(const agent_ms *m, void *arg), void *arg)
+typedef proto_result (*ms_fn)(const agent_ms *m, void *arg);
+typedef proto_result (*ct_fn)(const agent_ct *c, void *arg);
+
+/* The caller's callback, of the walk's kind, and its argument. */
+typedef struct walk_state {
+	union {
+		ms_fn ms;
+		ct_fn ct;
+	} fn;
+	void *arg;
+} walk_state;
+
+static proto_result walk(agent_ctx *ctx, agent_stmt_id sid, const agent_event_filter *f,
+			 proto_result (*row)(sqlite3_stmt *st, const walk_state *w), const walk_state *w)
 {
-	sqlite3_stmt *st = agent_stmt(ctx, AGENT_STMT_MS_WALK);
+	sqlite3_stmt *st = agent_stmt(ctx, sid);
 	proto_result r = PROTO_OK;
 	int rc = SQLITE_DONE;
 
 	if (!st)
 		return PROTO_EDB;
 	bind_filter(st, f);
-	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		agent_ms m;
-		const char *stage = agent_col_text(st, 2), *date = agent_col_text(st, 3);
-
-		memset(&m, 0, sizeof m);
-		m.id = agent_column_id(st, 0);
-		snprintf(m.stage, sizeof m.stage, "%s", stage ? stage : "");
-		snprintf(m.date, sizeof m.date, "%s", date ? date : "");
-		m.rank = proto_stage_rank(m.stage);
-		m.note = agent_col_text(st, 4);
-		m.forced = agent_col_text(st, 5);
-		m.household = agent_column_id(st, 6);
-		m.household_ref = agent_col_text(st, 8);
-		m.commune = column_int_or(st, 9, -1);
-		m.withdrawn = agent_col_text(st, 10);
-		m.voided = sqlite3_column_int(st, 11);
-		m.void_reason = agent_col_text(st, 12);
-		r = fn(&m, arg);
-	}
+	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		r = row(st, w);
 	return agent_walk_done(st, r, rc);
+}
+
+static proto_result ms_row(sqlite3_stmt *st, const walk_state *w)
+{
+	agent_ms m;
+	const char *stage = agent_col_text(st, 2), *date = agent_col_text(st, 3);
+
+	memset(&m, 0, sizeof m);
+	m.id = agent_column_id(st, 0);
+	snprintf(m.stage, sizeof m.stage, "%s", stage ? stage : "");
+	snprintf(m.date, sizeof m.date, "%s", date ? date : "");
+	m.rank = proto_stage_rank(m.stage);
+	m.note = agent_col_text(st, 4);
+	m.forced = agent_col_text(st, 5);
+	m.household = agent_column_id(st, 6);
+	m.household_ref = agent_col_text(st, 8);
+	m.commune = column_int_or(st, 9, -1);
+	m.withdrawn = agent_col_text(st, 10);
+	m.voided = sqlite3_column_int(st, 11);
+	m.void_reason = agent_col_text(st, 12);
+	return w->fn.ms(&m, w->arg);
+}
+
+static proto_result ct_row(sqlite3_stmt *st, const walk_state *w)
+{
+	agent_ct c;
+
+	memset(&c, 0, sizeof c);
+	c.id = agent_column_id(st, 0);
+	c.source = agent_col_text(st, 2);
+	c.donor = agent_col_text(st, 3);
+	c.money = column_int_or(st, 4, -1);
+	c.labour = column_int_or(st, 5, -1);
+	c.material = agent_col_text(st, 6);
+	c.material_value = column_int_or(st, 7, -1);
+	c.date = agent_col_text(st, 8);
+	c.note = agent_col_text(st, 9);
+	c.has_household = sqlite3_column_type(st, 11) != SQLITE_NULL;
+	if (c.has_household)
+		c.household = agent_column_id(st, 10);
+	c.household_ref = agent_col_text(st, 12);
+	c.unit = column_int_or(st, 13, -1);
+	c.commune = c.has_household ? column_int_or(st, 14, -1) : c.unit;
+	c.withdrawn = agent_col_text(st, 15);
+	c.voided = sqlite3_column_int(st, 16);
+	c.void_reason = agent_col_text(st, 17);
+	return w->fn.ct(&c, w->arg);
+}
+
+proto_result agent_ms_walk(agent_ctx *ctx, const agent_event_filter *f,
+			   proto_result (*fn)(const agent_ms *m, void *arg), void *arg)
+{
+	walk_state w = { .fn.ms = fn, .arg = arg };
+
+	return walk(ctx, AGENT_STMT_MS_WALK, f, ms_row, &w);
 }
 
 proto_result agent_ms_foreach(agent_ctx *ctx, proto_id hh, proto_result (*fn)(const agent_ms *m, void *arg),
@@ -70,38 +120,9 @@ proto_result agent_ms_foreach(agent_ctx *ctx, proto_id hh, proto_result (*fn)(co
 proto_result agent_ct_walk(agent_ctx *ctx, const agent_event_filter *f,
 			   proto_result (*fn)(const agent_ct *c, void *arg), void *arg)
 {
-	sqlite3_stmt *st = agent_stmt(ctx, AGENT_STMT_CT_WALK);
-	proto_result r = PROTO_OK;
-	int rc = SQLITE_DONE;
+	walk_state w = { .fn.ct = fn, .arg = arg };
 
-	if (!st)
-		return PROTO_EDB;
-	bind_filter(st, f);
-	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		agent_ct c;
-
-		memset(&c, 0, sizeof c);
-		c.id = agent_column_id(st, 0);
-		c.source = agent_col_text(st, 2);
-		c.donor = agent_col_text(st, 3);
-		c.money = column_int_or(st, 4, -1);
-		c.labour = column_int_or(st, 5, -1);
-		c.material = agent_col_text(st, 6);
-		c.material_value = column_int_or(st, 7, -1);
-		c.date = agent_col_text(st, 8);
-		c.note = agent_col_text(st, 9);
-		c.has_household = sqlite3_column_type(st, 11) != SQLITE_NULL;
-		if (c.has_household)
-			c.household = agent_column_id(st, 10);
-		c.household_ref = agent_col_text(st, 12);
-		c.unit = column_int_or(st, 13, -1);
-		c.commune = c.has_household ? column_int_or(st, 14, -1) : c.unit;
-		c.withdrawn = agent_col_text(st, 15);
-		c.voided = sqlite3_column_int(st, 16);
-		c.void_reason = agent_col_text(st, 17);
-		r = fn(&c, arg);
-	}
-	return agent_walk_done(st, r, rc);
+	return walk(ctx, AGENT_STMT_CT_WALK, f, ct_row, &w);
 }
 
 proto_result agent_event_by_ref(agent_ctx *ctx, uint8_t kind, const char *ref, proto_id *out, int *n)

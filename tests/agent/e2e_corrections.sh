@@ -13,6 +13,8 @@ init_store
 # jq-less JSON: evaluate a Python expression on $OUT (bound to j).
 jx() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$OUT" "$1"; }
 eq() { [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"; }
+# refused RC MESSAGE ARGS...: the command fails with RC and one line saying MESSAGE.
+refused() { local rc=$1 msg=$2; shift 2; expect "$rc" "$@"; err_one_line; err_has "$msg"; }
 counts() { expect 0 --json status; echo "$(jx 'j["households"]') $(jx 'j["milestones"]') $(jx 'j["contributions"]')"; }
 
 expect 0 --json household add --name "Trần Văn Bình" --hamlet "Ấp 1" --members 4 --category poor
@@ -54,24 +56,15 @@ expect 2 contribution list --household "$HH" --commune-level
 err_one_line
 
 # --- refusals: no reason, empty reason, unknown, not an id, wrong kind ---
-expect 2 milestone void "$MS2"
-err_one_line; err_has "--reason is required"
-expect 2 milestone void "$MS2" --reason ""
-err_has "--reason is required"
-expect 2 milestone void --reason "x"
-err_has "needs the milestone's ID"
-expect 1 milestone void "${MS2%-*}-999" --reason "x"
-err_one_line; err_has "milestone '${MS2%-*}-999' not found"
-expect 1 milestone void "${HH%-*}-999" --reason "x"
-err_has "not found"
-expect 2 milestone void "not-an-id" --reason "x"
-err_has "is not a milestone id"
-expect 1 milestone void "$CT1" --reason "x"
-err_has "milestone '$CT1' not found"
-expect 1 contribution void "$MS1" --reason "x"
-err_has "contribution '$MS1' not found"
-expect 2 contribution void "$CT1"
-err_has "--reason is required"
+refused 2 "--reason is required" milestone void "$MS2"
+refused 2 "--reason is required" milestone void "$MS2" --reason ""
+refused 2 "needs the milestone's ID" milestone void --reason "x"
+refused 1 "milestone '${MS2%-*}-999' not found" milestone void "${MS2%-*}-999" --reason "x"
+refused 1 "not found" milestone void "${HH%-*}-999" --reason "x"
+refused 2 "is not a milestone id" milestone void "not-an-id" --reason "x"
+refused 1 "milestone '$CT1' not found" milestone void "$CT1" --reason "x"
+refused 1 "contribution '$MS1' not found" contribution void "$MS1" --reason "x"
+refused 2 "--reason is required" contribution void "$CT1"
 eq "nothing recorded by the refusals" "$(counts)" "2 2 3"
 expect 0 --json status
 eq "nothing pending after the refusals" "$(jx 'j["pending_records"]')" "0"
@@ -80,8 +73,7 @@ eq "nothing pending after the refusals" "$(jx 'j["pending_records"]')" "0"
 expect 0 milestone void "$MS2_REF" --reason "ngày sai"
 out_has "Voided milestone $MS2_REF: ngày sai"
 eq "counts after milestone void" "$(counts)" "2 1 3"
-expect 1 milestone void "$MS2" --reason "again"
-err_one_line; err_has "milestone '$MS2' is already voided (ngày sai); nothing to do"
+refused 1 "milestone '$MS2' is already voided (ngày sai); nothing to do" milestone void "$MS2" --reason "again"
 expect 0 --json household show "$HH"
 eq "voided milestone still listed" "$(jx 'j["milestones"][1]["voided"]')" "True"
 eq "with its reason" "$(jx 'j["milestones"][1]["void_reason"]')" "ngày sai"
@@ -97,18 +89,15 @@ eq "counts after re-recording" "$(counts)" "2 2 3"
 expect 0 --json contribution void "$CT3" --reason "nhập trùng"
 eq "void answer" "$(jx 'j["voided"]')" "$CT3"
 eq "counts after contribution void" "$(counts)" "2 2 2"
-expect 1 contribution void "$CT3" --reason "again"
-err_has "is already voided (nhập trùng)"
+refused 1 "is already voided (nhập trùng)" contribution void "$CT3" --reason "again"
 expect 0 --json contribution list
 eq "voided contribution listed" "$(jx '[c["voided"] for c in j if c["id"] == "'"$CT3"'"][0]')" "True"
 expect 0 contribution list
 out_has "nhập trùng"
 
 # --- contribution correct: void + new, one transaction ---
-expect 2 contribution correct "$CT1" --money 45000000
-err_has "--reason is required"
-expect 2 contribution correct "$CT1" --money abc --reason "gõ nhầm"
-err_has "--money"
+refused 2 "--reason is required" contribution correct "$CT1" --money 45000000
+refused 2 "--money" contribution correct "$CT1" --money abc --reason "gõ nhầm"
 expect 0 --json status
 PENDING=$(jx 'j["pending_records"]')
 expect 0 --json contribution correct "$CT1" --money 45000000 --reason "gõ nhầm"
@@ -123,8 +112,7 @@ eq "old voided, new kept the household" \
 	"$CT1 True 40000000;$CT1B False 45000000"
 eq "the new one keeps the source" "$(jx 'j[1]["source"]')" "mps"
 eq "and the date" "$(jx 'j[1]["date"]')" "2023-06-12"
-expect 1 contribution correct "$CT1" --money 1 --reason "again"
-err_has "is already voided (gõ nhầm)"
+refused 1 "is already voided (gõ nhầm)" contribution correct "$CT1" --money 1 --reason "again"
 # a commune-level one moved onto a household, labour days dropped for money
 expect 0 --json contribution correct "$CT2" --household "$HH2" --labour-days "" --money 3000000 --reason "của hộ Cúc"
 CT2B=$(jx 'j["id"]')
@@ -135,14 +123,11 @@ expect 0 --json contribution list --commune-level
 eq "no commune-level one counts now" "$(jx '[c["voided"] for c in j]')" "[True]"
 
 # --- household withdraw ---
-expect 2 household withdraw "$HH2"
-err_has "--reason is required"
-expect 1 household withdraw "${HH2%-*}-999" --reason "x"
-err_has "not found"
+refused 2 "--reason is required" household withdraw "$HH2"
+refused 1 "not found" household withdraw "${HH2%-*}-999" --reason "x"
 expect 0 household withdraw "$HH2" --reason "chuyển đi nơi khác"
 out_has "chuyển đi nơi khác"
-expect 1 household withdraw "$HH2" --reason "again"
-err_one_line; err_has "is already withdrawn (chuyển đi nơi khác)"
+refused 1 "is already withdrawn (chuyển đi nơi khác)" household withdraw "$HH2" --reason "again"
 # out of every count, with its milestones and contributions
 eq "counts after withdraw" "$(counts)" "1 2 1"
 expect 0 household list
@@ -163,12 +148,9 @@ MS3=$(json id)
 expect 0 --json contribution add --household "$HH3" --source mps --money 1000000 --date 2023-06-10
 CT4=$(json id)
 python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE household SET commune = 31471 WHERE ref = ?", (sys.argv[2],)); c.commit()' "$MAIAM_HOME/agent.db" "$HH3"
-expect 1 milestone void "$MS3" --reason "x"
-err_one_line; err_has "in commune 31471; it is corrected on that commune's laptops"
-expect 1 contribution void "$CT4" --reason "x"
-err_has "belongs to commune 31471"
-expect 1 household withdraw "$HH3" --reason "x"
-err_has "has moved to commune 31471"
+refused 1 "in commune 31471; it is corrected on that commune's laptops" milestone void "$MS3" --reason "x"
+refused 1 "belongs to commune 31471" contribution void "$CT4" --reason "x"
+refused 1 "has moved to commune 31471" household withdraw "$HH3" --reason "x"
 
 # --- the next export carries each correction, signed ---
 expect 0 export --out "$T/after.maiam"
