@@ -15,7 +15,7 @@
 
 /* What a correction needs to know of its target event. */
 typedef struct target_state {
-	int found;
+	int found; /* 1 found; 0 not; -1 (set by the caller) an event of the other kind */
 	int voided;
 	char void_reason[512];
 	int64_t commune; /* -1: unknown (its household is not in the store) */
@@ -95,7 +95,24 @@ int agent_event_resolve_live(agent_ctx *ctx, uint8_t kind, const char *text, pro
 
 	if (rc != AGENT_OK)
 		return rc;
-	if (!t.found && ms)
+	if (!t.found) {
+		/* the id of the other kind of event: say which command takes it */
+		target_state other;
+		proto_id other_id;
+
+		rc = find_event(ctx, ms ? PROTO_KIND_CONTRIBUTION : PROTO_KIND_MILESTONE, text, &other_id,
+				&other);
+		if (rc != AGENT_OK)
+			return rc;
+		t.found = other.found ? -1 : 0;
+	}
+	if (t.found < 0 && ms)
+		agent_err(_("'%s' is a contribution, not a milestone; use 'maiam-agent contribution void %s'"),
+			  text, text);
+	else if (t.found < 0)
+		agent_err(_("'%s' is a milestone, not a contribution; use 'maiam-agent milestone void %s'"),
+			  text, text);
+	else if (!t.found && ms)
 		agent_err(_("milestone '%s' not found; 'maiam-agent household show ID' lists each milestone with its id"),
 			  text);
 	else if (!t.found)
