@@ -108,6 +108,19 @@ static proto_result build(agent_ctx *ctx, proto_changeset *cs, proto_id id, cons
 	return r;
 }
 
+/* 1 when household hh is withdrawn (a read error counts as not: this only adds a note). */
+static int is_withdrawn(agent_ctx *ctx, proto_id hh)
+{
+	agent_row row;
+	int found = 0, withdrawn = 0;
+
+	if (agent_hh_get(ctx, hh, &row, &found) == PROTO_OK && found) {
+		withdrawn = row.v[PROTO_HH_WITHDRAWN] != NULL;
+		agent_row_release(&row);
+	}
+	return withdrawn;
+}
+
 /* The options of a contribution's values, into the ct_in in (add and correct). */
 #define CT_VALUE_OPTS(in)                                                        \
 	CLI_STRING("household", &(in).household, "ID", NULL),                    \
@@ -129,7 +142,7 @@ static int add(agent_ctx *ctx, int argc, char **argv)
 	proto_changeset cs;
 	proto_id hh, id;
 	proto_result r;
-	int rc;
+	int rc, withdrawn;
 
 	if (agent_parse_args(ctx, "contribution add", &spec, help, argc, argv, &rc))
 		return rc;
@@ -142,6 +155,7 @@ static int add(agent_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (in.household && (rc = agent_hh_resolve_here(ctx, in.household, &hh)) != AGENT_OK)
 		goto fail;
+	withdrawn = in.household && is_withdrawn(ctx, hh);
 	id.origin = ctx->key_id;
 	id.serial = agent_take_serial(ctx);
 	r = agent_cs_init(ctx, &cs);
@@ -154,6 +168,9 @@ static int add(agent_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "{\"id\":\"%s\"}\n", full);
 	else
 		fprintf(ctx->out, _("Recorded contribution %s\n"), full);
+	if (withdrawn)
+		agent_err(_("note: household %s is withdrawn; the contribution is kept but counts nowhere"),
+			  in.household);
 	return AGENT_OK;
 fail:
 	agent_tx_rollback(ctx);

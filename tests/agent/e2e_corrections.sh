@@ -137,7 +137,10 @@ eq "withdrawn field" "$(jx 'j["withdrawn"]')" "chuyển đi nơi khác"
 expect 0 --json household show "$HH"
 eq "others are not" "$(jx 'j["withdrawn"]')" "None"
 expect 0 milestone "$HH2" surveyed --date 2023-06-20
-err_has "is withdrawn"
+err_has "is withdrawn; the stage is kept but counts nowhere"
+expect 0 contribution add --household "$HH2" --source mps --money 1000 --date 2023-06-20
+err_has "is withdrawn; the contribution is kept but counts nowhere"
+eq "counts still without the withdrawn household" "$(counts)" "1 2 1"
 
 # --- another commune: a household that moved cannot be corrected here ---
 # (a pull tells the laptop so; here its row says so, as after such a pull)
