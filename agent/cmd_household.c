@@ -17,7 +17,8 @@ static void help(FILE *f)
 			   "                                 --category CATEGORY [--FIELD VALUE ...]\n"
 			   "       maiam-agent household edit ID --FIELD VALUE ...\n"
 			   "       maiam-agent household list|show ID|find TEXT [--json]\n"
-			   "       maiam-agent household import FILE.csv [--dry-run] [--skip-bad]\n\n"
+			   "       maiam-agent household import FILE.csv [--dry-run] [--skip-bad]\n"
+			   "       maiam-agent household withdraw ID --reason TEXT\n\n"
 			   "Fields:\n"
 			   "  --name NAME            head of household (required)\n"
 			   "  --national-id CCCD     12 digits, optional, unique in this store\n"
@@ -295,7 +296,7 @@ int agent_cmd_household(agent_ctx *ctx, int argc, char **argv)
 		int (*fn)(agent_ctx *, int, char **);
 	} subs[] = {
 		{ "add", add }, { "edit", edit }, { "list", agent_hh_list }, { "show", agent_hh_show },
-		{ "find", agent_hh_find }, { "import", agent_cmd_import },
+		{ "find", agent_hh_find }, { "import", agent_cmd_import }, { "withdraw", agent_hh_withdraw },
 	};
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -305,6 +306,6 @@ int agent_cmd_household(agent_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < CLI_ARRAY_SIZE(subs); i++)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return subs[i].fn(ctx, argc - 1, argv + 1);
-	agent_err(_("unknown household command '%s'; use add, edit, list, show, find or import"), argv[1]);
+	agent_err(_("unknown household command '%s'; use add, edit, list, show, find, import or withdraw"), argv[1]);
 	return AGENT_USAGE;
 }

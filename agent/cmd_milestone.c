@@ -3,6 +3,7 @@
  * an append-only event. Stages go in order (surveyed ... handed_over); a
  * stage whose predecessor is missing or dated later, or a stage recorded
  * twice, is refused unless --force REASON, and the reason is kept with it.
+ * "milestone void" (correct.c) takes one recorded by mistake back out.
  */
 #include <string.h>
 #include "agent.h"
@@ -18,6 +19,8 @@ static void help(FILE *f)
 			   "completed, handed_over. --date defaults to today and must fall in the\n"
 			   "campaign period. A stage before its predecessor is refused unless\n"
 			   "--force REASON, which records why.\n"));
+	fprintf(f, "%s", _("\n       maiam-agent milestone void ID --reason TEXT\n"
+			   "takes a milestone recorded by mistake out of every count (see its --help).\n"));
 }
 
 typedef struct stages {
@@ -77,9 +80,11 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	stages s;
 	proto_id hh, id;
 	proto_result r;
-	int found = 0;
+	int found = 0, withdrawn;
 	int rank, rc;
 
+	if (argc >= 2 && strcmp(argv[1], "void") == 0)
+		return agent_event_void(ctx, PROTO_KIND_MILESTONE, argc - 1, argv + 1);
 	if (agent_parse_args(ctx, "milestone", &spec, help, argc, argv, &rc))
 		return rc;
 	if (spec.nargs != 2) {
@@ -136,6 +141,7 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		agent_row_release(&row);
 		goto fail;
 	}
+	withdrawn = row.v[PROTO_HH_WITHDRAWN] != NULL;
 	agent_row_release(&row);
 	id.origin = ctx->key_id;
 	id.serial = agent_take_serial(ctx);
@@ -154,6 +160,8 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "{\"id\":\"%s\",\"stage\":\"%s\",\"date\":\"%s\"}\n", full, pos[1], date);
 	else
 		fprintf(ctx->out, _("Recorded stage '%s' on %s for household %s\n"), pos[1], date, pos[0]);
+	if (withdrawn)
+		agent_err(_("note: household %s is withdrawn; the stage is kept but counts nowhere"), pos[0]);
 	if (rank >= 7 && strcmp(date, ctx->deadline) > 0)
 		agent_err(_("note: %s is after the campaign deadline %s; it will be reported as late"),
 			  date, ctx->deadline);

@@ -61,6 +61,45 @@ int agent_net_start(struct agent_net *n, const char *base, const char *ca, const
 int agent_hh_list(agent_ctx *ctx, int argc, char **argv);
 int agent_hh_show(agent_ctx *ctx, int argc, char **argv);
 int agent_hh_find(agent_ctx *ctx, int argc, char **argv);
+/* contribution_view.c: "contribution list"; one contribution's amounts in
+ * words ("50000000 VND, 3 labour days"), and as a JSON object (no newline). */
+int agent_ct_list(agent_ctx *ctx, int argc, char **argv);
+struct agent_ct;
+void agent_ct_given(const struct agent_ct *c, char *out, size_t n);
+void agent_ct_json(agent_ctx *ctx, const struct agent_ct *c);
+/*
+ * correct.c: corrections, each a signed change like any other. A void names
+ * its target's id and kind; "household withdraw" is an edit of the household.
+ * agent_event_void: "milestone void" and "contribution void" (kind says which;
+ * argv[0] is "void"). agent_hh_withdraw: "household withdraw".
+ */
+int agent_event_void(agent_ctx *ctx, uint8_t kind, int argc, char **argv);
+int agent_hh_withdraw(agent_ctx *ctx, int argc, char **argv);
+/*
+ * Inside a transaction: the live event of kind that text names (full id or
+ * short reference) into *id, checked to be correctable here: known, not
+ * voided, of this commune. Otherwise says why and returns AGENT_FAIL (or
+ * AGENT_USAGE for a text that is no id).
+ */
+int agent_event_resolve_live(agent_ctx *ctx, uint8_t kind, const char *text, proto_id *id);
+/*
+ * The start every correction shares: parse argv against spec (one positional
+ * ID; *reason is where spec puts --reason), require the ID (else needs_id is
+ * said) and a reason that is not empty and fits the rulebook for (kind,
+ * field), then begin the transaction. 0: go on, inside it; 1: done, with
+ * *exit_code (help shown, or the mistake said).
+ */
+typedef struct agent_correction {
+	const char *cmd;      /* "milestone void", for messages */
+	void (*help)(FILE *);
+	const char *needs_id; /* translated */
+	uint8_t kind, field;  /* where the reason is stored */
+} agent_correction;
+int agent_correction_begin(agent_ctx *ctx, const agent_correction *c, cli_spec *spec,
+			   const char *const *reason, int argc, char **argv, int *exit_code);
+/* Append a void of target (of target_kind) with reason to cs. */
+proto_result agent_void_build(agent_ctx *ctx, proto_changeset *cs, proto_id target,
+			      uint8_t target_kind, const char *reason);
 /* Print one household as a JSON object (no newline). */
 struct agent_row;
 void agent_hh_json(agent_ctx *ctx, const struct agent_row *row);

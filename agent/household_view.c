@@ -1,5 +1,6 @@
 /*
- * household_view.c - "household list|show|find": read-only views. find
+ * household_view.c - "household list|show|find": read-only views; show is
+ * the household's audit trail (every event with its id, voided or not). find
  * folds case and Vietnamese diacritics on both sides, so a worker typing on
  * a keyboard without Telex still finds "Nguyễn Văn Ân"; it also matches the
  * national id and the short reference.
@@ -78,7 +79,8 @@ static proto_result emit(agent_row *row, void *arg)
 		snprintf(members, sizeof members, "%s", row->v[PROTO_HH_MEMBERS] ? row->v[PROTO_HH_MEMBERS] : "");
 		cells[4] = members;
 		cells[5] = row->v[PROTO_HH_CATEGORY];
-		cells[6] = stage_name(row->stage);
+		/* out of every count: the list says so where the progress would be */
+		cells[6] = row->v[PROTO_HH_WITHDRAWN] ? _("(withdrawn)") : stage_name(row->stage);
 		if (agent_table_add(v->table, cells) != 0)
 			return PROTO_ENOMEM;
 	}
@@ -118,7 +120,9 @@ static void view_help(FILE *f)
 			   "       maiam-agent household show ID [--json]\n"
 			   "       maiam-agent household find TEXT [--json]\n"
 			   "find ignores case and Vietnamese diacritics, and also matches the national\n"
-			   "id (or part of it) and the short reference.\n"));
+			   "id (or part of it) and the short reference. show lists every milestone and\n"
+			   "contribution with its id, voided ones marked with the reason; list marks\n"
+			   "withdrawn households.\n"));
 }
 
 int agent_hh_list(agent_ctx *ctx, int argc, char **argv)
@@ -202,10 +206,33 @@ int agent_hh_find(agent_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
+/* "  [voided: reason]" after an event that no longer counts. */
+static void voided_mark(agent_ctx *ctx, int voided, const char *reason)
+{
+	if (!voided)
+		return;
+	if (reason)
+		fprintf(ctx->out, _("  [voided: %s]"), reason);
+	else
+		fputs(_("  [voided]"), ctx->out);
+}
+
+static void json_voided(agent_ctx *ctx, proto_id id, int voided, const char *reason)
+{
+	char full[40], ref[32];
+
+	agent_id_format(id, full);
+	agent_ref_make(id.origin, id.serial, ref);
+	fprintf(ctx->out, ",\"id\":\"%s\",\"ref\":\"%s\",\"voided\":%s,\"void_reason\":", full, ref,
+		voided ? "true" : "false");
+	agent_json_str(ctx->out, reason);
+}
+
 static proto_result show_ms(const agent_ms *m, void *arg)
 {
 	show_state *s = arg;
 	agent_ctx *ctx = s->ctx;
+	char ref[32];
 
 	if (ctx->json) {
 		fprintf(ctx->out, "%s{\"stage\":", s->n++ ? "," : "");
@@ -216,55 +243,36 @@ static proto_result show_ms(const agent_ms *m, void *arg)
 		agent_json_str(ctx->out, m->note);
 		fputs(",\"forced\":", ctx->out);
 		agent_json_str(ctx->out, m->forced);
+		json_voided(ctx, m->id, m->voided, m->void_reason);
 		fputs("}", ctx->out);
 	} else {
-		fprintf(ctx->out, "  %s  %-12s %s", m->date, m->stage, m->note ? m->note : "");
+		agent_ref_make(m->id.origin, m->id.serial, ref);
+		fprintf(ctx->out, "  %-10s %s  %-12s %s", ref, m->date, m->stage, m->note ? m->note : "");
 		if (m->forced)
 			fprintf(ctx->out, _("  [forced: %s]"), m->forced);
+		voided_mark(ctx, m->voided, m->void_reason);
 		fputc('\n', ctx->out);
 	}
 	return PROTO_OK;
-}
-
-static void json_int(FILE *out, int64_t v)
-{
-	if (v < 0)
-		fputs("null", out);
-	else
-		fprintf(out, "%lld", (long long)v);
 }
 
 static proto_result show_ct(const agent_ct *c, void *arg)
 {
 	show_state *s = arg;
 	agent_ctx *ctx = s->ctx;
+	char ref[32], given[160];
 
 	if (ctx->json) {
-		fputs(s->n++ ? ",{\"source\":" : "{\"source\":", ctx->out);
-		agent_json_str(ctx->out, c->source);
-		fputs(",\"donor\":", ctx->out);
-		agent_json_str(ctx->out, c->donor);
-		fputs(",\"money_vnd\":", ctx->out);
-		json_int(ctx->out, c->money);
-		fputs(",\"labour_days\":", ctx->out);
-		json_int(ctx->out, c->labour);
-		fputs(",\"material\":", ctx->out);
-		agent_json_str(ctx->out, c->material);
-		fputs(",\"material_value_vnd\":", ctx->out);
-		json_int(ctx->out, c->material_value);
-		fputs(",\"date\":", ctx->out);
-		agent_json_str(ctx->out, c->date);
-		fputs("}", ctx->out);
+		fputs(s->n++ ? "," : "", ctx->out);
+		agent_ct_json(ctx, c);
 	} else {
-		fprintf(ctx->out, "  %s  %-18s", c->date ? c->date : "", c->source ? c->source : "");
-		if (c->money >= 0)
-			fprintf(ctx->out, _(" %lld VND"), (long long)c->money);
-		if (c->labour >= 0)
-			fprintf(ctx->out, _(" %lld labour days"), (long long)c->labour);
-		if (c->material)
-			fprintf(ctx->out, " %s", c->material);
+		agent_ref_make(c->id.origin, c->id.serial, ref);
+		agent_ct_given(c, given, sizeof given);
+		fprintf(ctx->out, "  %-10s %s  %-18s %s", ref, c->date ? c->date : "",
+			c->source ? c->source : "", given);
 		if (c->donor)
 			fprintf(ctx->out, " (%s)", c->donor);
+		voided_mark(ctx, c->voided, c->void_reason);
 		fputc('\n', ctx->out);
 	}
 	return PROTO_OK;
@@ -276,6 +284,7 @@ int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 	agent_row row;
 	proto_id id;
 	show_state st = { ctx, 0 };
+	agent_event_filter f = { 0 };
 	cli_spec spec = { .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 	proto_result r;
 	int found = 0;
@@ -295,31 +304,34 @@ int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("cannot read the store: %s"), agent_store_cause(ctx, r));
 		return AGENT_FAIL;
 	}
+	/* every event, voided ones marked: the household's audit trail */
+	f.has_household = 1;
+	f.household = id;
 	if (ctx->json) {
 		hh_json_open(ctx, &row);
 		fputs(",\"milestones\":[", ctx->out);
 		st.n = 0;
-		r = agent_ms_foreach(ctx, id, show_ms, &st);
+		r = agent_ms_walk(ctx, &f, show_ms, &st);
 		fputs("],\"contributions\":[", ctx->out);
 		st.n = 0;
 		if (r == PROTO_OK)
-			r = agent_ct_foreach(ctx, id, show_ct, &st);
+			r = agent_ct_walk(ctx, &f, show_ct, &st);
 		fputs("]}\n", ctx->out);
 	} else {
 		agent_id_format(id, full);
 		fprintf(ctx->out, "%-14s %s\n", _("id:"), full);
-		for (int f = 1; f <= PROTO_HH_NFIELDS; f++) {
-			const proto_field_desc *d = proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)f);
+		for (int fl = 1; fl <= PROTO_HH_NFIELDS; fl++) {
+			const proto_field_desc *d = proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)fl);
 			char label[40];
 
 			snprintf(label, sizeof label, "%s:", d->column);
-			fprintf(ctx->out, "%-14s %s\n", label, row.v[f] ? row.v[f] : "-");
+			fprintf(ctx->out, "%-14s %s\n", label, row.v[fl] ? row.v[fl] : "-");
 		}
 		fprintf(ctx->out, "%s\n", _("milestones:"));
-		r = agent_ms_foreach(ctx, id, show_ms, &st);
+		r = agent_ms_walk(ctx, &f, show_ms, &st);
 		fprintf(ctx->out, "%s\n", _("contributions:"));
 		if (r == PROTO_OK)
-			r = agent_ct_foreach(ctx, id, show_ct, &st);
+			r = agent_ct_walk(ctx, &f, show_ct, &st);
 	}
 	agent_row_release(&row);
 	if (r != PROTO_OK) {

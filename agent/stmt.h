@@ -29,9 +29,11 @@ typedef enum agent_stmt_id {
 	AGENT_STMT_HH_NIDS,
 	AGENT_STMT_HH_STAMP,
 	AGENT_STMT_HH_TOP_STAGE,
-	AGENT_STMT_MS_OF,
-	AGENT_STMT_CT_OF,
-	AGENT_STMT_CT_UNIT,
+	/* events, voided or not, and their households (store_event.c) */
+	AGENT_STMT_MS_WALK,
+	AGENT_STMT_CT_WALK,
+	AGENT_STMT_MS_BY_SERIAL,
+	AGENT_STMT_CT_BY_SERIAL,
 
 	AGENT_STMT_COUNT
 } agent_stmt_id;

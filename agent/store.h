@@ -67,7 +67,10 @@ typedef struct agent_counts {
 	int64_t outbox;       /* records not sealed yet */
 	int64_t sealed;       /* change-sets sealed, waiting for the hub */
 	int64_t sealed_records;
+	/* what counts (docs/AGENT.md): households not withdrawn, events not voided
+	 * and not of a withdrawn household */
 	int64_t households, milestones, contributions;
+	int64_t withdrawn;    /* households withdrawn, out of every count */
 } agent_counts;
 proto_result agent_store_counts(agent_ctx *ctx, agent_counts *c);
 
@@ -116,23 +119,61 @@ proto_result agent_hh_foreach(agent_ctx *ctx, proto_result (*fn)(agent_row *row,
 proto_result agent_nid_foreach(agent_ctx *ctx, proto_result (*fn)(const char *nid, proto_id id, void *arg),
 			       void *arg);
 
-/* Milestones of a household that are not voided, oldest first. */
+/*
+ * A milestone or contribution as the walks below hand it over. The strings
+ * are valid during the callback only. The household columns come from the
+ * household the event names, when the store holds it.
+ */
 typedef struct agent_ms {
 	proto_id id;
 	int rank;
 	char stage[24], date[11];
-	const char *note, *forced; /* valid during the callback only */
+	const char *note, *forced;
+	proto_id household;
+	const char *household_ref;  /* NULL: the household is not in the store */
+	int64_t commune;            /* the household's commune, -1 if unknown */
+	const char *withdrawn;      /* the household's withdrawal reason, or NULL */
+	int voided;                 /* a void names it: it counts no more */
+	const char *void_reason;    /* the first void's reason (may be NULL when voided) */
 } agent_ms;
-proto_result agent_ms_foreach(agent_ctx *ctx, proto_id hh, proto_result (*fn)(const agent_ms *m, void *arg),
-			      void *arg);
-/* Contributions of household hh; with hh.serial == 0, those of the unit whose
- * admin code is hh.origin given for the unit as a whole. */
 typedef struct agent_ct {
 	proto_id id;
 	const char *source, *donor, *material, *date, *note;
 	int64_t money, labour, material_value; /* -1 when absent */
+	int has_household;          /* 0: given to the unit as a whole */
+	proto_id household;
+	const char *household_ref;
+	int64_t unit;               /* admin code of the commune or district */
+	int64_t commune;            /* where it belongs: the household's commune, else unit */
+	const char *withdrawn;
+	int voided;
+	const char *void_reason;
 } agent_ct;
-proto_result agent_ct_foreach(agent_ctx *ctx, proto_id hh, proto_result (*fn)(const agent_ct *c, void *arg),
+
+/* Which events a walk visits: every one when zeroed. */
+typedef struct agent_event_filter {
+	int has_id;
+	proto_id id;            /* only this event */
+	int has_household;
+	proto_id household;     /* only the events of this household */
+	int live_only;          /* leave out voided events */
+	int unit_level_only;    /* contributions: only those without a household */
+} agent_event_filter;
+
+/* Milestones, oldest date first. */
+proto_result agent_ms_walk(agent_ctx *ctx, const agent_event_filter *f,
+			   proto_result (*fn)(const agent_ms *m, void *arg), void *arg);
+/* Contributions in the order they were recorded. */
+proto_result agent_ct_walk(agent_ctx *ctx, const agent_event_filter *f,
+			   proto_result (*fn)(const agent_ct *c, void *arg), void *arg);
+/* Milestones of a household that are not voided, oldest first. */
+proto_result agent_ms_foreach(agent_ctx *ctx, proto_id hh, proto_result (*fn)(const agent_ms *m, void *arg),
 			      void *arg);
+/*
+ * Events of kind (PROTO_KIND_MILESTONE or PROTO_KIND_CONTRIBUTION) whose short
+ * reference (agent_ref_make of its id) is ref: *n is 0, 1 (its id in out) or
+ * 2 (two or more).
+ */
+proto_result agent_event_by_ref(agent_ctx *ctx, uint8_t kind, const char *ref, proto_id *out, int *n);
 
 #endif

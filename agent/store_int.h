@@ -32,6 +32,26 @@ static inline proto_result agent_step_result(int rc)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? PROTO_OK : PROTO_EDB;
 }
 
+/* Ids in two INTEGER columns (or parameters) from col on: origin, serial. */
+static inline proto_id agent_column_id(sqlite3_stmt *st, int col)
+{
+	proto_id id = { proto_i2u(sqlite3_column_int64(st, col)),
+			proto_i2u(sqlite3_column_int64(st, col + 1)) };
+
+	return id;
+}
+
+static inline void agent_bind_id(sqlite3_stmt *st, int param, proto_id id)
+{
+	sqlite3_bind_int64(st, param, proto_u2i(id.origin));
+	sqlite3_bind_int64(st, param + 1, proto_u2i(id.serial));
+}
+
+static inline const char *agent_col_text(sqlite3_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st, col);
+}
+
 /* The end of a walk over st (see the foreach functions): st reset, and the
  * callback's stop r, or else how stepping ended (rc). */
 static inline proto_result agent_walk_done(sqlite3_stmt *st, proto_result r, int rc)

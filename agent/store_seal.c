@@ -79,9 +79,19 @@ proto_result agent_store_counts(agent_ctx *ctx, agent_counts *c)
 				    &c->sealed);
 	if (!r) r = agent_sql_count(ctx->db, "SELECT coalesce(sum(nrecords), 0) FROM sealed"
 				    " WHERE acked_at IS NULL", &c->sealed_records);
-	if (!r) r = agent_sql_count(ctx->db, "SELECT count(*) FROM household", &c->households);
-	if (!r) r = agent_sql_count(ctx->db, "SELECT count(*) FROM milestone", &c->milestones);
-	if (!r) r = agent_sql_count(ctx->db, "SELECT count(*) FROM contribution", &c->contributions);
+	/* what counts: no withdrawn household, nothing voided nor of a withdrawn household */
+	if (!r) r = agent_sql_count(ctx->db, "SELECT count(*) FROM household h WHERE"
+				    PROTO_SQL_HOUSEHOLD_COUNTS("h"), &c->households);
+	if (!r) r = agent_sql_count(ctx->db, "SELECT count(*) FROM household WHERE withdrawn IS NOT NULL",
+				    &c->withdrawn);
+	if (!r) r = agent_sql_count(ctx->db, "SELECT count(*) FROM milestone m LEFT JOIN household h"
+				    " ON h.id_origin = m.household_origin AND h.id_serial = m.household_serial"
+				    " WHERE" PROTO_SQL_MILESTONE_LIVE("m") "AND" PROTO_SQL_HOUSEHOLD_COUNTS("h"),
+				    &c->milestones);
+	if (!r) r = agent_sql_count(ctx->db, "SELECT count(*) FROM contribution c LEFT JOIN household h"
+				    " ON h.id_origin = c.household_origin AND h.id_serial = c.household_serial"
+				    " WHERE" PROTO_SQL_CONTRIBUTION_LIVE("c") "AND" PROTO_SQL_HOUSEHOLD_COUNTS("h"),
+				    &c->contributions);
 	return r;
 }
 

@@ -35,6 +35,8 @@ static const proto_field_desc fields[] = {
 	REGISTER(PROTO_HH_SUPPORT_KIND, "support_kind", PROTO_V_TEXT),
 	REGISTER(PROTO_HH_REVIEW_STATUS, "review_status", PROTO_V_TEXT),
 	REGISTER(PROTO_HH_REVIEW_REASON, "review_reason", PROTO_V_TEXT),
+	/* added after version 1: older change-sets simply never carry it */
+	REGISTER(PROTO_HH_WITHDRAWN, "withdrawn", PROTO_V_TEXT),
 
 	REQUIRED(PROTO_KIND_MILESTONE, PROTO_MS_HOUSEHOLD, "household", PROTO_V_REF),
 	REQUIRED(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, "stage", PROTO_V_TEXT),

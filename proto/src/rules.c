@@ -71,6 +71,7 @@ static const field_rule table[] = {
 	ENUM(PROTO_KIND_HOUSEHOLD, PROTO_HH_SUPPORT_KIND, support_kinds),
 	ENUM(PROTO_KIND_HOUSEHOLD, PROTO_HH_REVIEW_STATUS, review_statuses),
 	TEXT(PROTO_KIND_HOUSEHOLD, PROTO_HH_REVIEW_REASON, LONG_TEXT),
+	TEXT(PROTO_KIND_HOUSEHOLD, PROTO_HH_WITHDRAWN, LONG_TEXT),
 
 	ONE(PROTO_KIND_MILESTONE, PROTO_MS_HOUSEHOLD, CK_REF),
 	ENUM(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, proto_stages),
@@ -96,7 +97,7 @@ static const field_rule table[] = {
 
 static const field_rule *rule_of(uint8_t kind, uint8_t field)
 {
-	/* 33 rows: a scan is cheaper than the merge's own work per value */
+	/* 34 rows: a scan is cheaper than the merge's own work per value */
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (table[i].kind == kind && table[i].field == field)
 			return &table[i];

@@ -128,6 +128,10 @@ static const char *const migration_steps[] = {
 	"   OR typeof(NEW.material_value_vnd) NOT IN ('integer', 'null') OR NEW.material_value_vnd < 0)"
 	"  AND (SELECT enforce FROM proto_rule_guard)"
 	" BEGIN SELECT RAISE(ABORT, 'contribution amounts must be whole numbers >= 0 (docs/RULES.md)'); END;",
+
+	/* 4: household.withdrawn (PROTO_HH_WITHDRAWN), the reason a household
+	 * was taken out of every count; NULL for every household before it. */
+	"ALTER TABLE household ADD COLUMN withdrawn TEXT;",
 };
 
 #define NSTEPS (sizeof(migration_steps) / sizeof(migration_steps[0]))

@@ -56,13 +56,15 @@ static void fresh_store_has_every_table(void **state)
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	assert_non_null(db);
 	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
-	assert_int_equal(PROTO_SCHEMA_VERSION, 3);
+	assert_int_equal(PROTO_SCHEMA_VERSION, 4);
 	/* the guard behind the rulebook is there, and off until a program turns it on */
 	assert_int_equal(protofix_query_int(db, "SELECT enforce FROM proto_rule_guard"), 0);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
 				       " AND name LIKE 'proto_guard_%'"), 4);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM pragma_table_info('household_stamp')"
 				       " WHERE name = 'base'"), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM pragma_table_info('household')"
+				       " WHERE name = 'withdrawn'"), 1);
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
@@ -319,9 +321,10 @@ static void version_2_store_with_bad_rows_migrates(void **state)
 	struct protofix *f = *state;
 	sqlite3 *db = NULL;
 
-	/* a version 2 store is a version 3 store without step 3's objects */
+	/* a version 2 store is a current store without the objects of steps 3 and 4 */
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	assert_int_equal(exec_rc(db,
+		"ALTER TABLE household DROP COLUMN withdrawn;"
 		"DROP TRIGGER proto_guard_members_insert; DROP TRIGGER proto_guard_members_update;"
 		"DROP TRIGGER proto_guard_amounts_insert; DROP TRIGGER proto_guard_amounts_update;"
 		"DROP TABLE proto_rule_guard;"
@@ -332,8 +335,10 @@ static void version_2_store_with_bad_rows_migrates(void **state)
 	sqlite3_close(db);
 
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
-	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), 3);
+	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
 	assert_int_equal(protofix_query_int(db, "SELECT members FROM household WHERE id_origin = 5"), -7);
+	/* step 4: the rows kept count, as every household did before withdrawals */
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM household WHERE withdrawn IS NULL"), 1);
 	assert_int_equal(protofix_query_int(db, "SELECT labour_days FROM contribution WHERE id_origin = 5"), -3);
 	assert_int_equal(proto_db_guard(db, 1), PROTO_OK);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM household WHERE members < 1"), 1);

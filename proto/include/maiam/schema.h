@@ -33,8 +33,10 @@ enum proto_household_field {
 	PROTO_HH_SUPPORT_KIND = 13, /* TEXT new_build|repair */
 	PROTO_HH_REVIEW_STATUS = 14,/* TEXT proposed|approved|rejected (hub decides) */
 	PROTO_HH_REVIEW_REASON = 15,/* TEXT */
+	PROTO_HH_WITHDRAWN = 16,    /* TEXT why the household was taken out of every
+				     * count; NULL while it counts (FORMAT.md) */
 };
-#define PROTO_HH_NFIELDS 15
+#define PROTO_HH_NFIELDS 16
 
 enum proto_milestone_field {
 	PROTO_MS_HOUSEHOLD = 1, /* REF */
@@ -84,7 +86,7 @@ const char *proto_kind_name(uint8_t kind); /* "household"... or NULL */
 extern const char *const proto_stages[9]; /* NULL-terminated */
 int proto_stage_rank(const char *stage); /* 1..8, 0 if unknown */
 
-#define PROTO_SCHEMA_VERSION 3
+#define PROTO_SCHEMA_VERSION 4
 
 /*
  * Open (creating if needed) a SQLite database with the settings every Mái Ấm
@@ -122,5 +124,11 @@ static inline uint64_t proto_i2u(int64_t v) { return (uint64_t)v; }
 	" AND v.target_serial = " t ".id_serial AND v.target_kind = " kind ") "
 #define PROTO_SQL_MILESTONE_LIVE(t) PROTO_SQL_LIVE_(t, "2")
 #define PROTO_SQL_CONTRIBUTION_LIVE(t) PROTO_SQL_LIVE_(t, "3")
+/*
+ * SQL: household alias h counts, i.e. it was not withdrawn (PROTO_HH_WITHDRAWN
+ * holds the reason of a withdrawal, any text, even empty; NULL otherwise).
+ * A withdrawn household's milestones and contributions leave the counts with it.
+ */
+#define PROTO_SQL_HOUSEHOLD_COUNTS(h) " " h ".withdrawn IS NULL "
 
 #endif
