@@ -1,0 +1,101 @@
+/*
+ * csv_columns.c - which household field a CSV column holds, by the name in
+ * its header cell: the CSV names of docs/AGENT.md ("national_id", any case,
+ * ' ' or '-' for '_') or the Vietnamese names communes give them in Excel
+ * ("Số CCCD", diacritics optional).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "agent.h"
+#include "csv.h"
+#include "validate.h"
+
+/*
+ * Column names as communes write them, compared folded (lowercase, no
+ * diacritics, every run of other signs one space): the Vietnamese names,
+ * '|' between them. Field 0 is a column that is read and ignored: the row
+ * number Excel lists start with, and the reason column of an errors file
+ * (so a corrected errors file imports as it is).
+ */
+static const struct column_names {
+	int field;
+	const char *names;
+} vietnamese_columns[] = {
+	{ PROTO_HH_NAME, "ho ten|ho va ten|ho ten chu ho|ho va ten chu ho|ten chu ho|chu ho" },
+	{ PROTO_HH_NATIONAL_ID, "so cccd|cccd|so can cuoc|can cuoc cong dan|so can cuoc cong dan|"
+				"so dinh danh|so dinh danh ca nhan|cmnd cccd|so cmnd cccd|so cccd cmnd" },
+	{ PROTO_HH_HAMLET, "ap|khom|ap khom|khom ap|thon|thon ap|ap thon" },
+	{ PROTO_HH_ADDRESS, "dia chi|dia chi thuong tru|noi o" },
+	{ PROTO_HH_MEMBERS, "so nhan khau|nhan khau|so khau|so nguoi|so thanh vien" },
+	{ PROTO_HH_CATEGORY, "dien ho|dien|loai ho|phan loai ho|doi tuong" },
+	{ PROTO_HH_LAND_STATUS, "tinh trang dat|tinh trang dat o|dat o" },
+	{ PROTO_HH_CONDITION, "tinh trang nha|tinh trang nha o|hien trang nha|hien trang nha o" },
+	{ PROTO_HH_PHONE, "so dien thoai|dien thoai|sdt|dt" },
+	{ PROTO_HH_NOTE, "ghi chu" },
+	{ PROTO_HH_SUPPORT_KIND, "hinh thuc ho tro|loai ho tro|noi dung ho tro" },
+	{ 0, "stt|so tt|so thu tu|tt|ly do|reason" },
+};
+
+/* Fold a column name: "Số CMND/CCCD" -> "so cmnd cccd", "national_id" -> "national id". */
+static char *fold_column(const char *text)
+{
+	char *f = agent_fold(text), *o = f;
+
+	if (!f)
+		return NULL;
+	for (const char *p = f; *p; p++) {
+		int sign = (unsigned char)*p < 0x80 && !(*p >= 'a' && *p <= 'z') && !(*p >= '0' && *p <= '9');
+
+		if (!sign)
+			*o++ = *p;
+		else if (o > f && o[-1] != ' ')
+			*o++ = ' ';
+	}
+	while (o > f && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return f;
+}
+
+static int in_list(const char *names, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = names; *p; p += strcspn(p, "|"), p += *p == '|')
+		if (strcspn(p, "|") == len && memcmp(p, name, len) == 0)
+			return 1;
+	return 0;
+}
+
+int agent_csv_household_column(const char *text)
+{
+	char *name = fold_column(text);
+	int field = -1;
+
+	if (!name)
+		return -1;
+	for (size_t k = 0; k < agent_hh_nuser_fields && field < 0; k++) {
+		char *csv_name = fold_column(proto_field_lookup(PROTO_KIND_HOUSEHOLD,
+							(uint8_t)agent_hh_user_fields[k])->column);
+
+		if (csv_name && strcmp(csv_name, name) == 0)
+			field = agent_hh_user_fields[k];
+		free(csv_name);
+	}
+	for (size_t k = 0; k < CLI_ARRAY_SIZE(vietnamese_columns) && field < 0; k++)
+		if (in_list(vietnamese_columns[k].names, name))
+			field = vietnamese_columns[k].field;
+	free(name);
+	return field;
+}
+
+const char *agent_csv_column_label(int field)
+{
+	switch (field) {
+	case PROTO_HH_NAME: return "'name' (Họ tên)";
+	case PROTO_HH_HAMLET: return "'hamlet' (Ấp)";
+	case PROTO_HH_MEMBERS: return "'members' (Số nhân khẩu)";
+	default: return "'category' (Diện hộ)";
+	}
+}
+
