@@ -8,6 +8,7 @@
  * recognised and skipped, so importing a file again never makes a household
  * twice. The whole import is one transaction. Columns: docs/AGENT.md.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -521,6 +522,25 @@ static void report(const importer *im, agent_ctx *ctx, const char *loi)
 			im->already);
 }
 
+/* What to do when the CSV file cannot be read, by what stopped it. */
+static const char *read_advice(proto_result r)
+{
+	if (r == PROTO_ETOOBIG)
+		return _("the file is over 256 MiB: split it into several files");
+	switch (r == PROTO_EIO ? proto_errno() : 0) {
+	case ENOENT:
+	case ENOTDIR:
+		return _("check the file name and folder (see 'ls')");
+	case EACCES:
+	case EPERM:
+		return _("this user may not read it; copy it somewhere readable");
+	case EISDIR:
+		return _("that is a folder: give the CSV file in it");
+	default:
+		return _("check the file and the disk, then import again");
+	}
+}
+
 int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 {
 	int dry_run = 0, skip_bad = 0;
@@ -545,8 +565,7 @@ int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 	proto_buf_init(&data, IMPORT_MAX_FILE);
 	r = proto_read_file(pos[0], &data);
 	if (r != PROTO_OK) {
-		agent_err(_("cannot read '%s': %s; check the file name (and that it is under 256 MiB)"),
-			  pos[0], proto_cause(r));
+		agent_err(_("cannot read '%s': %s; %s"), pos[0], proto_cause(r), read_advice(r));
 		proto_buf_release(&data);
 		return AGENT_FAIL;
 	}
