@@ -187,7 +187,8 @@ static int read_header(importer *im, agent_csv *csv)
 	im->ncols = csv->nfields;
 	im->sep = csv->sep;
 	for (size_t i = 0; i < csv->nfields; i++) {
-		int field = agent_csv_household_column(csv->fields[i]);
+		/* Excel keeps empty columns a sheet once formatted: nameless, read and ignored */
+		int field = *csv->fields[i] ? agent_csv_household_column(csv->fields[i]) : 0;
 
 		if (field < 0) {
 			agent_err(_("%s:1: unknown column '%s'; use name, national_id, hamlet, address, members, category, land_status, condition, phone, note, support_kind, or their Vietnamese names (Họ tên, Số CCCD, Ấp, Địa chỉ, Số nhân khẩu, Diện hộ, Tình trạng đất, Tình trạng nhà, Số điện thoại, Ghi chú, Hình thức hỗ trợ)"),
@@ -250,38 +251,6 @@ static void bad_row(importer *im, const agent_csv *csv, size_t line, const char 
 }
 
 /*
- * Excel turns a number typed into a "General" cell into a number: a CCCD or
- * a phone number loses its leading 0, and 12 digits show as 9.41235E+11.
- * Say so and show the value; never pad it back (the 0 is a guess).
- */
-static int excel_mangled(const importer *im, const agent_csv *csv, size_t i, char *err, size_t n)
-{
-	const char *v = csv->fields[i];
-	size_t digits = strspn(v, "0123456789");
-	int field = im->cols[i];
-
-	if ((field == PROTO_HH_NATIONAL_ID || field == PROTO_HH_PHONE) && strpbrk(v, "Ee") &&
-	    strspn(v, "0123456789.,+Ee") == strlen(v) && digits > 0) {
-		snprintf(err, n, _("'%s' is a number Excel wrote in scientific notation: its digits are lost; format the column as Text in Excel, type the number again and save"),
-			 v);
-		return 1;
-	}
-	if (v[digits] || *v == '0')
-		return 0;
-	if (field == PROTO_HH_NATIONAL_ID && digits == 11) {
-		snprintf(err, n, _("'%s' has 11 digits, a CCCD has 12: Excel dropped its leading 0; format the column as Text in Excel, type the number with its 0 and save"),
-			 v);
-		return 1;
-	}
-	if (field == PROTO_HH_PHONE && digits == 9) {
-		snprintf(err, n, _("'%s' has 9 digits: Excel dropped the leading 0 of the phone number; format the column as Text in Excel, type the number with its 0 and save"),
-			 v);
-		return 1;
-	}
-	return 0;
-}
-
-/*
  * A row imported before (say by an earlier --skip-bad run of the same file):
  * the store holds its national id under the same name or, for a row with no
  * national id, a household of the same name and hamlet not matched yet.
@@ -340,10 +309,12 @@ static int do_row(importer *im, agent_csv *csv)
 	size_t i;
 	int missing, before, hard = 0, rc = 0;
 
-	for (i = 0; i < csv->nfields && !*csv->fields[i]; i++)
+	/* an empty row (Excel leaves them at the end), or one with only its STT */
+	for (i = 0; i < csv->nfields && (!*csv->fields[i] || (i < im->ncols && !im->cols[i] &&
+								   *im->header[i])); i++)
 		;
 	if (i == csv->nfields)
-		return 0; /* an empty row: Excel leaves them at the end */
+		return 0;
 	if (csv->row_error) {
 		bad_row(im, csv, csv->row_line, "%s", _(csv->row_error));
 		return 0;
@@ -355,9 +326,14 @@ static int do_row(importer *im, agent_csv *csv)
 	}
 	memset(&h, 0, sizeof h);
 	for (i = 0; i < csv->nfields; i++) {
+		if (!*im->header[i] && *csv->fields[i]) {
+			bad_row(im, csv, csv->row_line, _("column %zu has a value but no name in the header row; name the column or empty it"),
+				i + 1);
+			goto out;
+		}
 		if (!im->cols[i] || !*csv->fields[i])
 			continue;
-		if (excel_mangled(im, csv, i, err, sizeof err) ||
+		if (agent_csv_excel_mangled(im->cols[i], csv->fields[i], err, sizeof err) ||
 		    agent_hh_set(&h, im->cols[i], csv->fields[i], err, sizeof err) != 0) {
 			bad_row(im, csv, csv->row_line, _("column '%s': %s"), im->header[i], err);
 			goto out;
@@ -566,6 +542,12 @@ int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 	r = proto_read_file(pos[0], &data);
 	if (r != PROTO_OK) {
 		agent_err(_("cannot read '%s': %s; %s"), pos[0], proto_cause(r), read_advice(r));
+		proto_buf_release(&data);
+		return AGENT_FAIL;
+	}
+	if (data.len >= 2 && (memcmp(data.data, "\xff\xfe", 2) == 0 || memcmp(data.data, "\xfe\xff", 2) == 0)) {
+		agent_err(_("'%s' is UTF-16 text (Excel's \"Unicode Text\"); in Excel choose Save As, \"CSV UTF-8 (Comma delimited)\", and import that file"),
+			  pos[0]);
 		proto_buf_release(&data);
 		return AGENT_FAIL;
 	}

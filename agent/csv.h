@@ -54,4 +54,7 @@ int agent_csv_household_column(const char *text);
 /* A column as messages name it: the CSV name and the usual Vietnamese one,
  * "'members' (Số nhân khẩu)". Static text. */
 const char *agent_csv_column_label(int field);
+/* 1 when value, in the column of field, is a number Excel mangled (a CCCD or
+ * phone without its leading 0, scientific notation), with the reason in err. */
+int agent_csv_excel_mangled(int field, const char *value, char *err, size_t n);
 #endif

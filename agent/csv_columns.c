@@ -2,7 +2,8 @@
  * csv_columns.c - which household field a CSV column holds, by the name in
  * its header cell: the CSV names of docs/AGENT.md ("national_id", any case,
  * ' ' or '-' for '_') or the Vietnamese names communes give them in Excel
- * ("Số CCCD", diacritics optional).
+ * ("Số CCCD", diacritics optional); and what Excel does to the numbers in
+ * them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -99,3 +100,32 @@ const char *agent_csv_column_label(int field)
 	}
 }
 
+/*
+ * Excel turns a number typed into a "General" cell into a number: a CCCD or
+ * a phone number loses its leading 0, and 12 digits show as 9.41235E+11.
+ * Say so and show the value; never pad it back (the 0 is a guess).
+ */
+int agent_csv_excel_mangled(int field, const char *v, char *err, size_t n)
+{
+	size_t digits = strspn(v, "0123456789");
+
+	if ((field == PROTO_HH_NATIONAL_ID || field == PROTO_HH_PHONE) && strpbrk(v, "Ee") &&
+	    strspn(v, "0123456789.,+Ee") == strlen(v) && digits > 0) {
+		snprintf(err, n, _("'%s' is a number Excel wrote in scientific notation: its digits are lost; format the column as Text in Excel, type the number again and save"),
+			 v);
+		return 1;
+	}
+	if (v[digits] || *v == '0')
+		return 0;
+	if (field == PROTO_HH_NATIONAL_ID && digits == 11) {
+		snprintf(err, n, _("'%s' has 11 digits, a CCCD has 12: Excel dropped its leading 0; format the column as Text in Excel, type the number with its 0 and save"),
+			 v);
+		return 1;
+	}
+	if (field == PROTO_HH_PHONE && digits == 9) {
+		snprintf(err, n, _("'%s' has 9 digits: Excel dropped the leading 0 of the phone number; format the column as Text in Excel, type the number with its 0 and save"),
+			 v);
+		return 1;
+	}
+	return 0;
+}

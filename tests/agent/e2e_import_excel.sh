@@ -119,6 +119,21 @@ printf 'Ho ten;So CCCD;Ap;So nhan khau;Dien ho\n"Mai Văn Hải";094123456783;�
 expect 0 household import "$T/plain.csv"
 out_has "Imported 1 households"
 
+# Rows numbered in advance with nothing else are empty rows; a sheet's empty
+# trailing columns are nameless and ignored, but a value under one is refused.
+printf 'STT;Họ tên;Ấp;Số nhân khẩu;Diện hộ;;\r\n1;Kim Văn Hòa;Ấp 7;2;poor;;\r\n2;;;;;;\r\n3;;;;;;\r\n4;Kim Thị Lan;Ấp 7;2;poor;;x\r\n' >"$T/stt.csv"
+expect 1 household import "$T/stt.csv"
+err_has "stt.csv:5: column 7 has a value but no name in the header row"
+grep -q "stt.csv:[34]:" "$ERR" && fail "rows with only their STT reported as bad"
+expect 0 household import "$T/stt.csv" --skip-bad
+out_has "Imported 1 households (1 bad rows skipped)"
+
+# Excel's "Unicode Text" is UTF-16: said so, with the way to save it.
+printf '\377\376S\000T\000T\000' >"$T/utf16.txt"
+expect 1 household import "$T/utf16.txt"
+err_one_line
+err_has "is UTF-16 text (Excel's \"Unicode Text\")"
+
 # A Vietnamese column twice (by its two names) is one column twice.
 printf 'Họ tên;Ấp;Số nhân khẩu;Diện hộ;Chủ hộ\r\n' >"$T/twice.csv"
 expect 2 household import "$T/twice.csv"

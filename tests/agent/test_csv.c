@@ -165,7 +165,25 @@ static void column_names(void **state)
 	assert_int_equal(agent_csv_household_column("review_status"), -1); /* the hub's, not typed */
 }
 
+/* Numbers Excel mangled are named, never padded; good values pass. */
+static void excel_numbers(void **state)
+{
+	char err[512];
+
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "94123456789", err, sizeof err), 1);
+	assert_non_null(strstr(err, "'94123456789'"));
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "9.41235E+11", err, sizeof err), 1);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "9,41235E+11", err, sizeof err), 1);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_PHONE, "912345678", err, sizeof err), 1);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "094123456789", err, sizeof err), 0);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "1234", err, sizeof err), 0);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_PHONE, "0912345678", err, sizeof err), 0);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NAME, "94123456789", err, sizeof err), 0);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NOTE, "1E+5", err, sizeof err), 0);
+}
+
 TEST_MAIN(cmocka_unit_test(excel_file),
+	  cmocka_unit_test(excel_numbers),
 	  cmocka_unit_test(separators),
 	  cmocka_unit_test(write_and_read_back),
 	  cmocka_unit_test(column_names),
