@@ -111,11 +111,13 @@ static void separators(void **state)
 	assert_int_equal(agent_csv_next(&c), 1);
 	assert_string_equal(c.fields[0], "a;b");
 	assert_string_equal(c.fields[1], "x, y");
+	agent_csv_release(&c);
 	agent_csv_init(&c, tab, sizeof tab - 1);
 	assert_int_equal(c.sep, '\t');
 	assert_int_equal(agent_csv_next(&c), 1);
 	assert_int_equal(c.nfields, 3);
 	assert_string_equal(c.fields[1], "b,c");
+	agent_csv_release(&c);
 	agent_csv_init(&c, quoted, sizeof quoted - 1);
 	assert_int_equal(c.sep, ',');
 	agent_csv_init(&c, "name\n", 5);
