@@ -208,8 +208,10 @@ static int read_header(importer *im, agent_csv *csv)
 	}
 	for (size_t k = 0; k < 4; k++)
 		if (!seen[required[k]]) {
-			agent_err(_("%s:1: the required column %s is missing"), im->file,
-				  agent_csv_column_label(required[k]));
+			char label[64];
+
+			agent_csv_column_label(required[k], label, sizeof label);
+			agent_err(_("%s:1: the required column %s is missing"), im->file, label);
 			return AGENT_USAGE;
 		}
 	loi_start(im, csv);

@@ -51,9 +51,9 @@ proto_result agent_csv_put_row(proto_buf *out, char sep, const char *const *fiel
 /* csv_columns.c: the household field (PROTO_HH_*) a header cell names, 0 for
  * a column read and ignored (STT, an errors file's reason), -1 if unknown. */
 int agent_csv_household_column(const char *text);
-/* A column as messages name it: the CSV name and the usual Vietnamese one,
- * "'members' (Số nhân khẩu)". Static text. */
-const char *agent_csv_column_label(int field);
+/* A column as messages name it, its CSV name and its usual Vietnamese one:
+ * "'members' (Số nhân khẩu)". */
+void agent_csv_column_label(int field, char *out, size_t n);
 /* 1 when value, in the column of field, is a number Excel mangled (a CCCD or
  * phone without its leading 0, scientific notation), with the reason in err. */
 int agent_csv_excel_mangled(int field, const char *value, char *err, size_t n);

@@ -20,21 +20,24 @@
  */
 static const struct column_names {
 	int field;
+	const char *shown; /* the usual one, as messages show it */
 	const char *names;
 } vietnamese_columns[] = {
-	{ PROTO_HH_NAME, "ho ten|ho va ten|ho ten chu ho|ho va ten chu ho|ten chu ho|chu ho" },
-	{ PROTO_HH_NATIONAL_ID, "so cccd|cccd|so can cuoc|can cuoc cong dan|so can cuoc cong dan|"
-				"so dinh danh|so dinh danh ca nhan|cmnd cccd|so cmnd cccd|so cccd cmnd" },
-	{ PROTO_HH_HAMLET, "ap|khom|ap khom|khom ap|thon|thon ap|ap thon" },
-	{ PROTO_HH_ADDRESS, "dia chi|dia chi thuong tru|noi o" },
-	{ PROTO_HH_MEMBERS, "so nhan khau|nhan khau|so khau|so nguoi|so thanh vien" },
-	{ PROTO_HH_CATEGORY, "dien ho|dien|loai ho|phan loai ho|doi tuong" },
-	{ PROTO_HH_LAND_STATUS, "tinh trang dat|tinh trang dat o|dat o" },
-	{ PROTO_HH_CONDITION, "tinh trang nha|tinh trang nha o|hien trang nha|hien trang nha o" },
-	{ PROTO_HH_PHONE, "so dien thoai|dien thoai|sdt|dt" },
-	{ PROTO_HH_NOTE, "ghi chu" },
-	{ PROTO_HH_SUPPORT_KIND, "hinh thuc ho tro|loai ho tro|noi dung ho tro" },
-	{ 0, "stt|so tt|so thu tu|tt|ly do|reason" },
+	{ PROTO_HH_NAME, "Họ tên", "ho ten|ho va ten|ho ten chu ho|ho va ten chu ho|ten chu ho|chu ho" },
+	{ PROTO_HH_NATIONAL_ID, "Số CCCD",
+	  "so cccd|cccd|so can cuoc|can cuoc cong dan|so can cuoc cong dan|so dinh danh|"
+	  "so dinh danh ca nhan|cmnd cccd|so cmnd cccd|so cccd cmnd" },
+	{ PROTO_HH_HAMLET, "Ấp", "ap|khom|ap khom|khom ap|thon|thon ap|ap thon" },
+	{ PROTO_HH_ADDRESS, "Địa chỉ", "dia chi|dia chi thuong tru|noi o" },
+	{ PROTO_HH_MEMBERS, "Số nhân khẩu", "so nhan khau|nhan khau|so khau|so nguoi|so thanh vien" },
+	{ PROTO_HH_CATEGORY, "Diện hộ", "dien ho|dien|loai ho|phan loai ho|doi tuong" },
+	{ PROTO_HH_LAND_STATUS, "Tình trạng đất", "tinh trang dat|tinh trang dat o|dat o" },
+	{ PROTO_HH_CONDITION, "Tình trạng nhà",
+	  "tinh trang nha|tinh trang nha o|hien trang nha|hien trang nha o" },
+	{ PROTO_HH_PHONE, "Số điện thoại", "so dien thoai|dien thoai|sdt|dt" },
+	{ PROTO_HH_NOTE, "Ghi chú", "ghi chu" },
+	{ PROTO_HH_SUPPORT_KIND, "Hình thức hỗ trợ", "hinh thuc ho tro|loai ho tro|noi dung ho tro" },
+	{ 0, "STT", "stt|so tt|so thu tu|tt|ly do|reason" },
 };
 
 /* Fold a column name: "Số CMND/CCCD" -> "so cmnd cccd", "national_id" -> "national id". */
@@ -90,14 +93,15 @@ int agent_csv_household_column(const char *text)
 	return field;
 }
 
-const char *agent_csv_column_label(int field)
+void agent_csv_column_label(int field, char *out, size_t n)
 {
-	switch (field) {
-	case PROTO_HH_NAME: return "'name' (Họ tên)";
-	case PROTO_HH_HAMLET: return "'hamlet' (Ấp)";
-	case PROTO_HH_MEMBERS: return "'members' (Số nhân khẩu)";
-	default: return "'category' (Diện hộ)";
-	}
+	const proto_field_desc *d = proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)field);
+	const char *shown = NULL;
+
+	for (size_t k = 0; k < CLI_ARRAY_SIZE(vietnamese_columns) && !shown; k++)
+		if (vietnamese_columns[k].field == field)
+			shown = vietnamese_columns[k].shown;
+	snprintf(out, n, "'%s' (%s)", d ? d->column : "?", shown ? shown : "?");
 }
 
 /*
