@@ -128,6 +128,15 @@ grep -q "stt.csv:[34]:" "$ERR" && fail "rows with only their STT reported as bad
 expect 0 household import "$T/stt.csv" --skip-bad
 out_has "Imported 1 households (1 bad rows skipped)"
 
+# The errors file cannot be written (a folder holds its name): said, with
+# the cause; the bad rows were listed on stderr all the same.
+mkdir "$T/blocked-loi.csv"
+printf 'Họ tên;Ấp;Số nhân khẩu;Diện hộ\r\nA;B;0;poor\r\n' >"$T/blocked.csv"
+expect 1 household import "$T/blocked.csv"
+err_has "blocked.csv:2: column 'Số nhân khẩu'"
+err_has "cannot write the bad rows to '$T/blocked-loi.csv': Is a directory; they are listed above"
+ls "$T"/blocked-loi.csv.tmp.* >/dev/null 2>&1 && fail "a temporary errors file was left behind"
+
 # Excel's "Unicode Text" is UTF-16: said so, with the way to save it.
 printf '\377\376S\000T\000T\000' >"$T/utf16.txt"
 expect 1 household import "$T/utf16.txt"
