@@ -17,6 +17,7 @@
 #include "cmds.h"
 #include "csv.h"
 #include "store.h"
+#include "utf8.h"
 #include "validate.h"
 
 #define IMPORT_MAX_FILE ((size_t)256 << 20)
@@ -205,6 +206,7 @@ static int read_header(importer *im, agent_csv *csv)
 			agent_err(_("out of memory"));
 			return AGENT_FAIL;
 		}
+		agent_utf8_printable(im->header[i]); /* "Số\nnhân khẩu" stays one message line */
 	}
 	for (size_t k = 0; k < 4; k++)
 		if (!seen[required[k]]) {
