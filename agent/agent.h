@@ -30,6 +30,7 @@ typedef struct agent_ctx {
 	FILE *out;            /* where results go (stdout; the bench uses /dev/null) */
 	char home[AGENT_PATH_MAX];
 	sqlite3 *db;
+	char db_error[256];   /* why db could not be opened: SQLite's words, "" if it was */
 	proto_key *key;       /* loaded on demand (export) */
 	uint64_t key_id;
 	proto_hlc hlc;

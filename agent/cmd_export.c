@@ -21,7 +21,8 @@ static void help(FILE *f)
 			   "Import it on the hub with 'maiam-hub import FILE'.\n"));
 }
 
-/* What to do when the file could not be written, by what stopped it. */
+/* What to do when the file could not be written, by what stopped it (the
+ * cause itself, strerror's words, is said before this). */
 static const char *write_advice(proto_result r)
 {
 	switch (r == PROTO_EIO ? proto_errno() : 0) {
@@ -29,6 +30,16 @@ static const char *write_advice(proto_result r)
 	case EDQUOT:
 	case EFBIG: /* the file is larger than the stick's file system allows (FAT: 4 GiB) */
 		return _("free space on the USB stick or use another one, then export again");
+	case ENOENT:
+	case ENOTDIR:
+		return _("the folder is not there: check the path (is the USB stick plugged in and mounted?), then export again");
+	case EROFS:
+		return _("the USB stick is read-only (its lock switch?) or mounted read-only; use another one, then export again");
+	case EACCES:
+	case EPERM:
+		return _("this user may not write in that folder; choose another one, then export again");
+	case EISDIR:
+		return _("that is a folder: give a file name in it, e.g. 'FOLDER/xa.maiam', then export again");
 	default:
 		return _("check that the USB stick is mounted and writable, then export again");
 	}

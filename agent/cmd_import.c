@@ -1,17 +1,23 @@
 /*
  * cmd_import.c - "household import FILE.csv": the approved lists communes
- * keep in Excel. Every row is checked with the same rules as "household
- * add"; each bad row is reported as FILE:LINE with its reason, and nothing
- * is imported while any row is bad unless --skip-bad. The whole import is
- * one transaction. Columns are documented in docs/AGENT.md.
+ * keep in Excel, as Excel saves them on a Vietnamese Windows machine (';' or
+ * tab separators, Vietnamese column names). Every row is checked with the
+ * same rules as "household add"; each bad row is reported as FILE:LINE with
+ * its reason and copied, reason added, to FILE-loi.csv; nothing is imported
+ * while any row is bad unless --skip-bad. Rows imported before are
+ * recognised and skipped, so importing a file again never makes a household
+ * twice. The whole import is one transaction. Columns: docs/AGENT.md.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "agent.h"
 #include "cmds.h"
 #include "csv.h"
 #include "store.h"
+#include "utf8.h"
 #include "validate.h"
 
 #define IMPORT_MAX_FILE ((size_t)256 << 20)
@@ -20,83 +26,153 @@
 static void help(FILE *f)
 {
 	fprintf(f, "%s", _("usage: maiam-agent household import FILE.csv [--dry-run] [--skip-bad] [--json]\n\n"
-			   "Imports households from a CSV file (UTF-8, with or without BOM, comma\n"
-			   "separated, as Excel's \"CSV UTF-8\" saves it). The first row names the\n"
-			   "columns: name, hamlet, members, category (required), national_id, address,\n"
-			   "land_status, condition, phone, note, support_kind (optional), in any order.\n"
-			   "Each bad row is reported by line number; nothing is imported while any row\n"
-			   "is bad unless --skip-bad. --dry-run checks without importing.\n"));
+			   "Imports households from a CSV file as Excel's \"CSV UTF-8\" saves it\n"
+			   "(separated by commas, semicolons or tabs). The first row names the\n"
+			   "columns, in any order, in English or Vietnamese: name (Họ tên), hamlet (Ấp),\n"
+			   "members (Số nhân khẩu), category (Diện hộ) are required; national_id\n"
+			   "(Số CCCD), address (Địa chỉ), land_status (Tình trạng đất), condition\n"
+			   "(Tình trạng nhà), phone (Số điện thoại), note (Ghi chú), support_kind\n"
+			   "(Hình thức hỗ trợ) are optional; an STT column is ignored.\n"
+			   "Each bad row is reported by line number and copied, with the reason, to\n"
+			   "FILE-loi.csv beside the file; nothing is imported while any row is bad\n"
+			   "unless --skip-bad. Rows imported before are skipped, never imported twice.\n"
+			   "--dry-run checks without importing.\n"));
 }
 
-/* National ids seen so far (store and file): open addressing on the number. */
-typedef struct nid_slot {
-	uint64_t nid;  /* 0 = empty; ids are 12 digits and never all zero here */
-	size_t line;   /* 0: in the store already */
-	proto_id id;
-} nid_slot;
+/*
+ * Keys seen so far, from the store and the file, by a 64-bit number: a
+ * national id (its digits + 1, so "000..." is not the empty slot 0) or the
+ * hash of a folded name and hamlet. Open addressing.
+ */
+typedef struct key_slot {
+	uint64_t key;  /* 0 = empty */
+	size_t line;   /* national ids: line of the file, 0 if in the store */
+	proto_id id;   /* national ids: the store's household */
+	uint64_t name; /* national ids: hash of the holder's folded name */
+	size_t count;  /* names: store households with this name and hamlet not matched yet */
+} key_slot;
 
-typedef struct nid_set {
-	nid_slot *a;
+typedef struct key_set {
+	key_slot *a;
 	size_t cap, n;
-} nid_set;
+} key_set;
 
 static uint64_t nid_num(const char *s)
 {
 	return strtoull(s, NULL, 10) + 1; /* +1: "000..." must not look empty */
 }
 
-static nid_slot *nid_find(nid_set *s, uint64_t k)
+/* FNV-1a over the folded texts; never 0 (the empty slot). */
+static uint64_t text_hash(const char *a, const char *b)
+{
+	char *fa = agent_fold(a ? a : ""), *fb = b ? agent_fold(b) : NULL;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (const char *p = fa ? fa : a; p && *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	if (b) {
+		h = (h ^ '\n') * 0x100000001b3ULL; /* folding leaves no line break */
+		for (const char *p = fb ? fb : b; *p; p++)
+			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	}
+	free(fa);
+	free(fb);
+	return h ? h : 1;
+}
+
+static key_slot *key_find(key_set *s, uint64_t k)
 {
 	size_t i = (size_t)((k * 0x9e3779b97f4a7c15ULL) >> 20) & (s->cap - 1);
 
-	while (s->a[i].nid && s->a[i].nid != k)
+	while (s->a[i].key && s->a[i].key != k)
 		i = (i + 1) & (s->cap - 1);
 	return &s->a[i];
 }
 
-static int nid_add(nid_set *s, uint64_t k, size_t line, proto_id id)
+/* The slot for k, empty ones claimed; NULL when out of memory. */
+static key_slot *key_get(key_set *s, uint64_t k)
 {
-	nid_slot *slot;
+	key_slot *slot;
 
 	if ((s->n + 1) * 2 > s->cap) {
-		nid_set bigger = { calloc(s->cap ? s->cap * 2 : 1024, sizeof(nid_slot)),
+		key_set bigger = { calloc(s->cap ? s->cap * 2 : 1024, sizeof(key_slot)),
 				   s->cap ? s->cap * 2 : 1024, 0 };
 
 		if (!bigger.a)
-			return -1;
+			return NULL;
 		for (size_t i = 0; i < s->cap; i++)
-			if (s->a[i].nid)
-				*nid_find(&bigger, s->a[i].nid) = s->a[i], bigger.n++;
+			if (s->a[i].key)
+				*key_find(&bigger, s->a[i].key) = s->a[i], bigger.n++;
 		free(s->a);
 		*s = bigger;
 	}
-	slot = nid_find(s, k);
-	if (!slot->nid)
+	slot = key_find(s, k);
+	if (!slot->key) {
 		s->n++;
-	slot->nid = k;
-	slot->line = line;
-	slot->id = id;
-	return 0;
+		slot->key = k;
+	}
+	return slot;
 }
 
-static proto_result nid_from_store(const char *nid, proto_id id, void *arg)
+static key_slot *key_lookup(key_set *s, uint64_t k)
 {
-	return nid_add(arg, nid_num(nid), 0, id) == 0 ? PROTO_OK : PROTO_ENOMEM;
+	key_slot *slot = s->cap ? key_find(s, k) : NULL;
+
+	return slot && slot->key ? slot : NULL;
 }
 
 typedef struct importer {
 	agent_ctx *ctx;
 	const char *file;
-	int cols[AGENT_CSV_MAX_FIELDS]; /* field id of each column */
+	int cols[AGENT_CSV_MAX_FIELDS];     /* field id of each column, 0: ignored */
+	char *header[AGENT_CSV_MAX_FIELDS]; /* each column's name as the file has it */
 	size_t ncols;
-	nid_set nids;
+	char sep;
+	key_set nids;  /* national ids of the store and the file */
+	key_set names; /* name and hamlet of the store's households */
 	proto_changeset cs;
-	size_t good, bad;
+	size_t good, bad, already;
 	int dry_run, cs_open;
+	proto_buf loi; /* the bad rows, to be written beside the input */
+	int loi_broken; /* out of memory or over the cap: the file is not written */
 	FILE *jout;     /* --json: the new ids, shown only if the import happens */
 	char *jbuf;
 	size_t jlen;
 } importer;
+
+/* The store's households, for telling a row imported before from a new one. */
+static proto_result known_from_store(agent_row *row, void *arg)
+{
+	importer *im = arg;
+	key_slot *slot;
+
+	if (row->v[PROTO_HH_NATIONAL_ID] && *row->v[PROTO_HH_NATIONAL_ID]) {
+		slot = key_get(&im->nids, nid_num(row->v[PROTO_HH_NATIONAL_ID]));
+		if (!slot)
+			return PROTO_ENOMEM;
+		slot->line = 0;
+		slot->id = row->id;
+		slot->name = text_hash(row->v[PROTO_HH_NAME], NULL);
+	}
+	slot = key_get(&im->names, text_hash(row->v[PROTO_HH_NAME], row->v[PROTO_HH_HAMLET]));
+	if (!slot)
+		return PROTO_ENOMEM;
+	slot->count++;
+	return PROTO_OK;
+}
+
+/* The bad rows go to a copy of the file's rows with a reason column: header first. */
+static void loi_start(importer *im, agent_csv *csv)
+{
+	const char *cells[AGENT_CSV_MAX_FIELDS + 1];
+	size_t n = 0;
+
+	for (; n < csv->nfields; n++)
+		cells[n] = csv->fields[n];
+	cells[n++] = _("Reason");
+	im->loi_broken = proto_buf_append(&im->loi, "\xef\xbb\xbf", 3) != PROTO_OK ||
+			 agent_csv_put_row(&im->loi, im->sep, cells, n) != PROTO_OK;
+}
 
 /* Map the header row to fields. Returns AGENT_OK or prints why not. */
 static int read_header(importer *im, agent_csv *csv)
@@ -110,53 +186,121 @@ static int read_header(importer *im, agent_csv *csv)
 		return AGENT_USAGE;
 	}
 	im->ncols = csv->nfields;
+	im->sep = csv->sep;
 	for (size_t i = 0; i < csv->nfields; i++) {
-		char name[64];
-		const proto_field_desc *d;
-		size_t o = 0;
-		int ok = 0;
+		/* Excel keeps empty columns a sheet once formatted: nameless, read and ignored */
+		int field = *csv->fields[i] ? agent_csv_household_column(csv->fields[i]) : 0;
 
-		for (const char *p = csv->fields[i]; *p && o + 1 < sizeof name; p++)
-			if (*p != ' ' || (o && p[1] && p[1] != ' '))
-				name[o++] = (*p == '-' || *p == ' ') ? '_' : (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
-		name[o] = '\0';
-		d = proto_field_by_name(PROTO_KIND_HOUSEHOLD, name);
-		for (size_t k = 0; d && k < agent_hh_nuser_fields; k++)
-			ok |= agent_hh_user_fields[k] == d->field;
-		if (!ok) {
-			agent_err(_("%s:1: unknown column '%s'; use name, national_id, hamlet, address, members, category, land_status, condition, phone, note, support_kind"),
+		if (field < 0) {
+			agent_err(_("%s:1: unknown column '%s'; use name, national_id, hamlet, address, members, category, land_status, condition, phone, note, support_kind, or their Vietnamese names (Họ tên, Số CCCD, Ấp, Địa chỉ, Số nhân khẩu, Diện hộ, Tình trạng đất, Tình trạng nhà, Số điện thoại, Ghi chú, Hình thức hỗ trợ)"),
 				  im->file, csv->fields[i]);
 			return AGENT_USAGE;
 		}
-		if (seen[d->field]++) {
-			agent_err(_("%s:1: column '%s' appears twice; keep one"), im->file, name);
+		if (field && seen[field]++) {
+			agent_err(_("%s:1: column '%s' appears twice; keep one"), im->file, csv->fields[i]);
 			return AGENT_USAGE;
 		}
-		im->cols[i] = d->field;
+		im->cols[i] = field;
+		im->header[i] = strdup(csv->fields[i]);
+		if (!im->header[i]) {
+			agent_err(_("out of memory"));
+			return AGENT_FAIL;
+		}
+		agent_utf8_printable(im->header[i]); /* "Số\nnhân khẩu" stays one message line */
 	}
 	for (size_t k = 0; k < 4; k++)
 		if (!seen[required[k]]) {
-			const proto_field_desc *d = proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)required[k]);
+			char label[64];
 
-			agent_err(_("%s:1: the required column '%s' is missing"), im->file, d->column);
+			agent_csv_column_label(required[k], label, sizeof label);
+			agent_err(_("%s:1: the required column %s is missing"), im->file, label);
 			return AGENT_USAGE;
 		}
+	loi_start(im, csv);
 	return AGENT_OK;
 }
 
-static void bad_row(importer *im, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void bad_row(importer *im, size_t line, const char *fmt, ...)
+/* The column of field as the file names it. */
+static const char *header_of(const importer *im, int field)
 {
+	for (size_t i = 0; i < im->ncols; i++)
+		if (im->cols[i] == field)
+			return im->header[i];
+	return proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)field)->column;
+}
+
+static void bad_row(importer *im, const agent_csv *csv, size_t line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Say why a row is bad (FILE:LINE: reason) and copy it, with the reason, to the errors file. */
+static void bad_row(importer *im, const agent_csv *csv, size_t line, const char *fmt, ...)
+{
+	const char *cells[AGENT_CSV_MAX_FIELDS + 1];
+	char why[1024];
+	size_t n = 0;
 	va_list ap;
 
-	fprintf(stderr, "maiam-agent: %s:%zu: ", im->file, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "maiam-agent: %s:%zu: %s\n", im->file, line, why);
 	im->bad++;
+	for (; csv && n < csv->nfields; n++)
+		cells[n] = csv->fields[n];
+	for (; n < im->ncols; n++)
+		cells[n] = ""; /* a short row: the reason still lines up with its column */
+	cells[n++] = why;
+	if (!im->loi_broken && agent_csv_put_row(&im->loi, im->sep, cells, n) != PROTO_OK)
+		im->loi_broken = 1;
+}
+
+/*
+ * A row imported before (say by an earlier --skip-bad run of the same file):
+ * the store holds its national id under the same name or, for a row with no
+ * national id, a household of the same name and hamlet not matched yet.
+ * 1: skip it; 0: new; -1: its national id belongs to someone else (said).
+ */
+static int imported_before(importer *im, const agent_csv *csv, const agent_hh *h, int *hard)
+{
+	const char *nid = h->given[PROTO_HH_NATIONAL_ID] && !h->is_null[PROTO_HH_NATIONAL_ID]
+				  ? h->text[PROTO_HH_NATIONAL_ID] : NULL;
+	key_slot *slot;
+	char ref[32];
+
+	if (!nid) {
+		slot = key_lookup(&im->names, text_hash(h->text[PROTO_HH_NAME], h->text[PROTO_HH_HAMLET]));
+		if (!slot || !slot->count)
+			return 0;
+		slot->count--;
+		return 1;
+	}
+	slot = key_lookup(&im->nids, nid_num(nid));
+	if (!slot) {
+		slot = key_get(&im->nids, nid_num(nid));
+		if (!slot) {
+			*hard = 1;
+			return -1;
+		}
+		slot->line = csv->row_line;
+		return 0;
+	}
+	if (!slot->line && slot->name == text_hash(h->text[PROTO_HH_NAME], NULL)) {
+		key_slot *same = key_lookup(&im->names, text_hash(h->text[PROTO_HH_NAME],
+								  h->text[PROTO_HH_HAMLET]));
+
+		if (same && same->count)
+			same->count--; /* not matched again by a row without an id */
+		return 1;
+	}
+	if (slot->line) {
+		bad_row(im, csv, csv->row_line, _("column '%s': '%s': the same national id is on line %zu"),
+			header_of(im, PROTO_HH_NATIONAL_ID), nid, slot->line);
+	} else {
+		agent_ref_make(slot->id.origin, slot->id.serial, ref);
+		bad_row(im, csv, csv->row_line, _("column '%s': '%s': it is already the national id of household %s"),
+			header_of(im, PROTO_HH_NATIONAL_ID), nid, ref);
+	}
+	return -1;
 }
 
 /* Check one row; on success add its record to im->cs. -1 only on a hard error. */
@@ -165,60 +309,51 @@ static int do_row(importer *im, agent_csv *csv)
 	char err[512], ref[32];
 	const char *column = NULL;
 	agent_hh h;
-	nid_slot *dup;
 	proto_id id;
 	size_t i;
-	int missing, rc = 0;
+	int missing, before, hard = 0, rc = 0;
 
-	for (i = 0; i < csv->nfields && !*csv->fields[i]; i++)
+	/* an empty row (Excel leaves them at the end), or one with only its STT */
+	for (i = 0; i < csv->nfields && (!*csv->fields[i] || (i < im->ncols && !im->cols[i] &&
+								   *im->header[i])); i++)
 		;
 	if (i == csv->nfields)
-		return 0; /* an empty row: Excel leaves them at the end */
+		return 0;
 	if (csv->row_error) {
-		bad_row(im, csv->row_line, "%s%s", _(csv->row_error), "");
+		bad_row(im, csv, csv->row_line, "%s", _(csv->row_error));
 		return 0;
 	}
 	if (csv->nfields != im->ncols) {
-		snprintf(err, sizeof err, _("has %zu columns but the header has %zu"), csv->nfields, im->ncols);
-		bad_row(im, csv->row_line, "%s%s", err, "");
+		bad_row(im, csv, csv->row_line, _("has %zu columns but the header has %zu"), csv->nfields,
+			im->ncols);
 		return 0;
 	}
 	memset(&h, 0, sizeof h);
 	for (i = 0; i < csv->nfields; i++) {
-		const proto_field_desc *d = proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)im->cols[i]);
-
-		if (!*csv->fields[i])
+		if (!*im->header[i] && *csv->fields[i]) {
+			bad_row(im, csv, csv->row_line, _("column %zu has a value but no name in the header row; name the column or empty it"),
+				i + 1);
+			goto out;
+		}
+		if (!im->cols[i] || !*csv->fields[i])
 			continue;
-		if (agent_hh_set(&h, im->cols[i], csv->fields[i], err, sizeof err) != 0) {
-			bad_row(im, csv->row_line, _("column '%s': %s"), d->column, err);
+		if (agent_csv_excel_mangled(im->cols[i], csv->fields[i], err, sizeof err) ||
+		    agent_hh_set(&h, im->cols[i], csv->fields[i], err, sizeof err) != 0) {
+			bad_row(im, csv, csv->row_line, _("column '%s': %s"), im->header[i], err);
 			goto out;
 		}
 	}
 	missing = agent_hh_missing(&h);
 	if (missing) {
-		bad_row(im, csv->row_line, _("column '%s' is empty%s"),
-			proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)missing)->column, "");
+		bad_row(im, csv, csv->row_line, _("column '%s' is empty"), header_of(im, missing));
 		goto out;
 	}
-	if (h.given[PROTO_HH_NATIONAL_ID] && !h.is_null[PROTO_HH_NATIONAL_ID]) {
-		uint64_t k = nid_num(h.text[PROTO_HH_NATIONAL_ID]);
-
-		dup = im->nids.cap ? nid_find(&im->nids, k) : NULL;
-		if (dup && dup->nid) {
-			if (dup->line) {
-				snprintf(err, sizeof err, _("the same national id is on line %zu"), dup->line);
-			} else {
-				agent_ref_make(dup->id.origin, dup->id.serial, ref);
-				snprintf(err, sizeof err, _("it is already the national id of household %s"), ref);
-			}
-			bad_row(im, csv->row_line, _("column 'national_id': '%s': %s"),
-				h.text[PROTO_HH_NATIONAL_ID], err);
-			goto out;
-		}
-		if (nid_add(&im->nids, k, csv->row_line, (proto_id){ 0, 0 }) != 0) {
-			rc = -1;
-			goto out;
-		}
+	before = imported_before(im, csv, &h, &hard);
+	if (hard)
+		rc = -1;
+	if (before) {
+		im->already += before > 0;
+		goto out;
 	}
 	im->good++;
 	if (im->dry_run)
@@ -239,7 +374,10 @@ static int do_row(importer *im, agent_csv *csv)
 	/* agent_hh_set checked each cell: this is the rulebook's last word on the row */
 	if (agent_check_record(im->ctx, &im->cs.records[im->cs.nrecords - 1], &column, err,
 			       sizeof err) != 0) {
-		bad_row(im, csv->row_line, _("column '%s': %s"), column, err);
+		const proto_field_desc *d = proto_field_by_name(PROTO_KIND_HOUSEHOLD, column);
+
+		bad_row(im, csv, csv->row_line, _("column '%s': %s"), d ? header_of(im, d->field) : column,
+			err);
 		rc = -1;
 		goto out;
 	}
@@ -277,7 +415,7 @@ static int run(importer *im, agent_csv *csv, int skip_bad)
 	rc = read_header(im, csv);
 	if (rc != AGENT_OK)
 		return rc;
-	r = agent_nid_foreach(im->ctx, nid_from_store, &im->nids);
+	r = agent_hh_foreach(im->ctx, known_from_store, im);
 	if (r != PROTO_OK) {
 		agent_err(_("cannot read the store: %s"), agent_store_cause(im->ctx, r));
 		return AGENT_FAIL;
@@ -291,7 +429,8 @@ static int run(importer *im, agent_csv *csv, int skip_bad)
 	if (more < 0) {
 		if (!csv->row_error)
 			goto hard;
-		bad_row(im, csv->row_line, "%s%s", _(csv->row_error), _("; nothing after this line can be read"));
+		bad_row(im, NULL, csv->row_line, "%s%s", _(csv->row_error),
+			_("; nothing after this line can be read"));
 		skip_bad = 0;
 	}
 	if (im->bad && !skip_bad) {
@@ -308,10 +447,84 @@ hard:
 	return AGENT_FAIL;
 }
 
+/* "danh-sach.csv" -> "danh-sach-loi.csv", beside it ("lỗi": errors). */
+static char *loi_path(const char *input)
+{
+	size_t len = strlen(input), stem = len;
+	char *out;
+
+	if (len > 4 && strcasecmp(input + len - 4, ".csv") == 0)
+		stem = len - 4;
+	out = malloc(stem + sizeof "-loi.csv");
+	if (out) {
+		memcpy(out, input, stem);
+		memcpy(out + stem, "-loi.csv", sizeof "-loi.csv");
+	}
+	return out;
+}
+
+/* Write the bad rows beside the input, atomically; the path written or NULL (said why). */
+static char *loi_write(importer *im)
+{
+	char *path = loi_path(im->file);
+	proto_result r = im->loi_broken || !path ? PROTO_ENOMEM : PROTO_OK;
+
+	if (r == PROTO_OK)
+		r = proto_write_file_atomic(path, im->loi.data, im->loi.len, 0644);
+	if (r == PROTO_OK) {
+		agent_err(_("note: the %zu bad rows are in '%s', each with the reason in its last column '%s'; correct them there and import that file"),
+			  im->bad, path, _("Reason"));
+		return path;
+	}
+	agent_err(_("cannot write the bad rows to '%s': %s; they are listed above"),
+		  path ? path : im->file, proto_cause(r));
+	free(path);
+	return NULL;
+}
+
+static void report(const importer *im, agent_ctx *ctx, const char *loi)
+{
+	if (ctx->json) {
+		fprintf(ctx->out, "{\"households\":[%s%s],\"imported\":%zu,\"already_imported\":%zu,"
+			"\"bad\":%zu,\"dry_run\":%s,\"errors_file\":",
+			im->jbuf ? im->jbuf : "", im->good ? "\n" : "", im->dry_run ? 0 : im->good,
+			im->already, im->bad, im->dry_run ? "true" : "false");
+		agent_json_str(ctx->out, loi);
+		fputs("}\n", ctx->out);
+		return;
+	}
+	if (im->dry_run)
+		fprintf(ctx->out, _("Dry run: %zu households would be imported, %zu bad rows\n"), im->good, im->bad);
+	else
+		fprintf(ctx->out, _("Imported %zu households (%zu bad rows skipped)\n"), im->good, im->bad);
+	if (im->already)
+		fprintf(ctx->out, _("%zu rows were imported before (the same national id and name, or the same name and hamlet): skipped, not imported twice\n"),
+			im->already);
+}
+
+/* What to do when the CSV file cannot be read, by what stopped it. */
+static const char *read_advice(proto_result r)
+{
+	if (r == PROTO_ETOOBIG)
+		return _("the file is over 256 MiB: split it into several files");
+	switch (r == PROTO_EIO ? proto_errno() : 0) {
+	case ENOENT:
+	case ENOTDIR:
+		return _("check the file name and folder (see 'ls')");
+	case EACCES:
+	case EPERM:
+		return _("this user may not read it; copy it somewhere readable");
+	case EISDIR:
+		return _("that is a folder: give the CSV file in it");
+	default:
+		return _("check the file and the disk, then import again");
+	}
+}
+
 int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 {
 	int dry_run = 0, skip_bad = 0;
-	char *pos[1];
+	char *pos[1], *loi = NULL;
 	const cli_opt opts[] = {
 		CLI_FLAG("dry-run", &dry_run, NULL),
 		CLI_FLAG("skip-bad", &skip_bad, NULL),
@@ -332,8 +545,13 @@ int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 	proto_buf_init(&data, IMPORT_MAX_FILE);
 	r = proto_read_file(pos[0], &data);
 	if (r != PROTO_OK) {
-		agent_err(_("cannot read '%s': %s; check the file name (and that it is under 256 MiB)"),
-			  pos[0], proto_cause(r));
+		agent_err(_("cannot read '%s': %s; %s"), pos[0], proto_cause(r), read_advice(r));
+		proto_buf_release(&data);
+		return AGENT_FAIL;
+	}
+	if (data.len >= 2 && (memcmp(data.data, "\xff\xfe", 2) == 0 || memcmp(data.data, "\xfe\xff", 2) == 0)) {
+		agent_err(_("'%s' is UTF-16 text (Excel's \"Unicode Text\"); in Excel choose Save As, \"CSV UTF-8 (Comma delimited)\", and import that file"),
+			  pos[0]);
 		proto_buf_release(&data);
 		return AGENT_FAIL;
 	}
@@ -341,6 +559,7 @@ int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 	im.ctx = ctx;
 	im.file = pos[0];
 	im.dry_run = dry_run;
+	proto_buf_init(&im.loi, IMPORT_MAX_FILE);
 	if (ctx->json && !(im.jout = open_memstream(&im.jbuf, &im.jlen))) {
 		agent_err(_("out of memory"));
 		proto_buf_release(&data);
@@ -359,18 +578,17 @@ int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 		proto_changeset_release(&im.cs);
 	if (im.jout)
 		fclose(im.jout);
-	if (rc == AGENT_OK && ctx->json) {
-		fprintf(ctx->out, "{\"households\":[%s%s],\"imported\":%zu,\"bad\":%zu,\"dry_run\":%s}\n",
-			im.jbuf ? im.jbuf : "", im.good ? "\n" : "", im.dry_run ? 0 : im.good, im.bad,
-			im.dry_run ? "true" : "false");
-	} else if (rc == AGENT_OK) {
-		if (im.dry_run)
-			fprintf(ctx->out, _("Dry run: %zu households would be imported, %zu bad rows\n"), im.good, im.bad);
-		else
-			fprintf(ctx->out, _("Imported %zu households (%zu bad rows skipped)\n"), im.good, im.bad);
-	}
+	if (im.bad)
+		loi = loi_write(&im);
+	if (rc == AGENT_OK)
+		report(&im, ctx, loi);
+	free(loi);
 	free(im.jbuf);
 	free(im.nids.a);
+	free(im.names.a);
+	for (size_t i = 0; i < im.ncols; i++)
+		free(im.header[i]);
+	proto_buf_release(&im.loi);
 	agent_csv_release(&csv);
 	proto_buf_release(&data);
 	return rc;

@@ -1,10 +1,12 @@
 /*
  * cmd_init.c - "init --commune CODE": make the local store and the laptop's
- * Ed25519 key, offline. The commune is checked against the admin units the
- * agent ships with; the campaign's id and period go into meta until
- * enrolment brings the hub's copy. An existing store is never overwritten.
+ * Ed25519 key, offline. The commune, given by its code or its name, is
+ * checked against the admin units the agent ships with; the campaign's id
+ * and period go into meta until enrolment brings the hub's copy. An
+ * existing store is never overwritten.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "agent.h"
 #include "cmds.h"
@@ -14,12 +16,126 @@
 
 static void help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent init --commune CODE [--campaign FILE] [--home DIR]\n\n"
+	fprintf(f, "%s", _("usage: maiam-agent init --commune CODE|NAME [--campaign FILE] [--home DIR]\n\n"
 			   "Creates the local store and this laptop's key pair. Works offline.\n"
 			   "  --commune CODE   the commune's administrative code (data/soc-trang-units.csv)\n"
+			   "                   or its name, diacritics optional: \"Phú Tân\", \"phu tan\"\n"
 			   "  --campaign FILE  campaign file (default: the one shipped with the agent)\n"
 			   "  --home DIR       where to keep the store (default $MAIAM_HOME or\n"
 			   "                   $XDG_DATA_HOME/maiam)\n"));
+}
+
+/* The units a message offers, in one line: "31639 Thị trấn Long Phú (Huyện Long
+ * Phú), 31669 ..."; with_district adds each one's district. */
+typedef struct offer_list {
+	char text[4096];
+	size_t len;
+} offer_list;
+
+static void offer(offer_list *l, const proto_units *units, const proto_unit *u, int with_district)
+{
+	const proto_unit *district = with_district ? proto_units_find(units, u->parent) : NULL;
+	int w;
+
+	if (l->len >= sizeof l->text - 1)
+		return; /* the province has about a hundred communes: never reached */
+	w = snprintf(l->text + l->len, sizeof l->text - l->len, "%s%d %s%s%s%s", l->len ? ", " : "",
+		     u->code, u->name, district ? " (" : "", district ? district->name : "",
+		     district ? ")" : "");
+	l->len += w > 0 ? (size_t)w : 0;
+	if (l->len > sizeof l->text - 1)
+		l->len = sizeof l->text - 1;
+}
+
+/* A code that is not a commune's: say what it is, and offer what to type. */
+static void not_a_commune(const proto_units *units, const char *typed, const proto_unit *unit)
+{
+	offer_list l = { .len = 0 };
+
+	if (unit && unit->level == PROTO_UNIT_DISTRICT) {
+		for (size_t i = 0; i < units->n; i++)
+			if (units->a[i].level == PROTO_UNIT_COMMUNE && units->a[i].parent == unit->code)
+				offer(&l, units, &units->a[i], 0);
+		agent_err(_("--commune '%s' is %s, a district; give the code or name of one of its communes: %s"),
+			  typed, unit->name, l.text);
+	} else if (unit) {
+		agent_err(_("--commune '%s' is %s, the province; give a commune's code or name, e.g. --commune 31498 or --commune \"Phú Tân\" (see data/soc-trang-units.csv)"),
+			  typed, unit->name);
+	} else {
+		agent_err(_("--commune '%s' is not a commune of this campaign's province; see data/soc-trang-units.csv for the codes"),
+			  typed);
+	}
+}
+
+/* "xa phu tan" and "phu tan" both name "Xã Phú Tân": the name with and without its type. */
+static int names(const proto_unit *u, const char *folded, int partly)
+{
+	char *full = agent_fold(u->name);
+	size_t tlen = strlen(u->type);
+	char *bare = strncmp(u->name, u->type, tlen) == 0 && u->name[tlen] == ' '
+			     ? agent_fold(u->name + tlen + 1) : NULL;
+	int hit = 0;
+
+	if (full && !partly)
+		hit = strcmp(full, folded) == 0 || (bare && strcmp(bare, folded) == 0);
+	else if (full)
+		hit = strstr(full, folded) != NULL;
+	free(full);
+	free(bare);
+	return hit;
+}
+
+/*
+ * The commune typed after --commune: a code, or a name (diacritics and case
+ * optional). NULL when it is none, said why in one line (with the candidates
+ * to choose from when a name fits several or a code is a district's).
+ */
+static const proto_unit *find_commune(const proto_units *units, const char *typed)
+{
+	const proto_unit *unit = NULL;
+	offer_list l = { .len = 0 };
+	char *folded;
+	size_t n = 0;
+	int64_t code;
+
+	if (cli_parse_int(typed, 1, 99999, &code) == 0) {
+		unit = proto_units_find(units, (int)code);
+		if (unit && unit->level == PROTO_UNIT_COMMUNE)
+			return unit;
+		not_a_commune(units, typed, unit);
+		return NULL;
+	}
+	folded = agent_fold(typed);
+	if (!folded) {
+		agent_err(_("out of memory"));
+		return NULL;
+	}
+	for (int partly = 0; partly < 2 && n == 0; partly++) {
+		for (size_t i = 0; i < units->n; i++)
+			if (units->a[i].level == PROTO_UNIT_COMMUNE && *folded &&
+			    names(&units->a[i], folded, partly) && n++ == 0)
+				unit = &units->a[i];
+		if (n == 1 && !partly)
+			goto out;
+		if (n == 0)
+			continue;
+		for (size_t i = 0; i < units->n; i++)
+			if (units->a[i].level == PROTO_UNIT_COMMUNE && names(&units->a[i], folded, partly))
+				offer(&l, units, &units->a[i], 1);
+		if (partly)
+			agent_err(_("--commune '%s': no commune has this name; these names contain it, give the code or the whole name of the one you mean: %s"),
+				  typed, l.text);
+		else
+			agent_err(_("--commune '%s' names %zu communes; give the code of the one you mean: %s"),
+				  typed, n, l.text);
+	}
+	if (n == 0)
+		agent_err(_("--commune '%s': no commune of this campaign's province has this name; see data/soc-trang-units.csv for the names and codes"),
+			  typed);
+	unit = NULL;
+out:
+	free(folded);
+	return unit;
 }
 
 /* Generate the key and create the store; the home directory exists. */
@@ -76,7 +192,6 @@ int agent_cmd_init(agent_ctx *ctx, int argc, char **argv)
 	char path[AGENT_PATH_MAX], err[512], hex[17];
 	proto_campaign camp;
 	const proto_unit *unit;
-	int64_t code;
 	int rc;
 
 	memset(&camp, 0, sizeof camp);
@@ -100,13 +215,9 @@ int agent_cmd_init(agent_ctx *ctx, int argc, char **argv)
 		return AGENT_FAIL;
 	}
 	rc = AGENT_USAGE;
-	unit = cli_parse_int(code_s, 1, 99999, &code) == 0 ? proto_units_find(&camp.units, (int)code)
-							       : NULL;
-	if (!unit || unit->level != PROTO_UNIT_COMMUNE) {
-		agent_err(_("--commune '%s' is not a commune of this campaign's province; see data/soc-trang-units.csv for the codes"),
-			  code_s);
+	unit = find_commune(&camp.units, code_s);
+	if (!unit)
 		goto out;
-	}
 	rc = AGENT_FAIL;
 	if (agent_home_ready(ctx) != AGENT_OK)
 		goto out;

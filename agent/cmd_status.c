@@ -9,6 +9,11 @@
 #include "store.h"
 #include "sync.h"
 
+/* Room for a whole setting: "TIME PATH" of the last export (cmd_export.c
+ * writes at most AGENT_PATH_MAX + 64), "TIME URL" of the last sync. Paths
+ * are shown whole: a folder on a USB stick is rarely short. */
+#define STATUS_META_MAX (AGENT_PATH_MAX + 640)
+
 typedef struct refused_list {
 	agent_ctx *ctx;
 	int n;
@@ -52,7 +57,7 @@ static void check_help(FILE *f)
 
 int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 {
-	char hex[17], last_export[40] = "", last_sync[40] = "", hub[256] = "";
+	char hex[17], last_export[STATUS_META_MAX], last_sync[STATUS_META_MAX], hub[STATUS_META_MAX];
 	agent_counts c;
 	refused_list refused = { ctx, 0 };
 	cli_spec spec = { 0 };

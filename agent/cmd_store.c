@@ -15,6 +15,8 @@ const char *agent_store_cause(const agent_ctx *ctx, proto_result r)
 {
 	if (r == PROTO_EDB && ctx->db)
 		return sqlite3_errmsg(ctx->db);
+	if (r == PROTO_EDB && ctx->db_error[0])
+		return ctx->db_error; /* the store did not open: no handle to ask */
 	return proto_cause(r);
 }
 
@@ -52,7 +54,7 @@ int agent_store_open(agent_ctx *ctx)
 	r = agent_store_open_db(ctx, path);
 	if (r != PROTO_OK) {
 		agent_err(_("cannot open the store '%s': %s; check the file or pass another --home"),
-			  path, proto_cause(r));
+			  path, agent_store_cause(ctx, r));
 		goto fail;
 	}
 	r = agent_store_upgrade(ctx);

@@ -186,7 +186,8 @@ out:
 proto_result agent_store_open_db(agent_ctx *ctx, const char *path)
 {
 	assert(!ctx->db);
-	return proto_db_open(path, &ctx->db);
+	ctx->db_error[0] = '\0';
+	return proto_db_open_why(path, &ctx->db, ctx->db_error, sizeof ctx->db_error);
 }
 
 proto_result agent_store_create(agent_ctx *ctx, const agent_init_info *info)

@@ -240,6 +240,11 @@ out:
 
 proto_result proto_db_open(const char *path, sqlite3 **out)
 {
+	return proto_db_open_why(path, out, NULL, 0);
+}
+
+proto_result proto_db_open_why(const char *path, sqlite3 **out, char *why, size_t n)
+{
 	sqlite3 *db = NULL;
 	int version = 0;
 	proto_result res = PROTO_EDB;
@@ -277,6 +282,8 @@ proto_result proto_db_open(const char *path, sqlite3 **out)
 	*out = db;
 	return PROTO_OK;
 fail:
+	if (why && n) /* the handle, and SQLite's words with it, goes now */
+		snprintf(why, n, "%s", db ? sqlite3_errmsg(db) : "out of memory");
 	sqlite3_close(db);
 	return res;
 }

@@ -43,5 +43,5 @@ cmp -s "$T/first.maiam" "$T/again.maiam" || fail "the export after the failure d
 
 # A directory that does not exist: the cause says so.
 expect 1 export --out "$T/no/such/dir/x.maiam"
-err_has "cannot write '$T/no/such/dir/x.maiam': No such file or directory; check that the USB stick is mounted and writable"
+err_has "cannot write '$T/no/such/dir/x.maiam': No such file or directory; the folder is not there: check the path (is the USB stick plugged in and mounted?)"
 finish

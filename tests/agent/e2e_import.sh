@@ -15,7 +15,7 @@ printf 'Huỳnh Văn Em,,Ấp 3,2\r\n' >>"$T/list.csv"                          
 printf ',,,,,,\r\n' >>"$T/list.csv"                                          # empty: skipped
 
 expect 1 household import "$T/list.csv"
-err_has "list.csv:5: column 'national_id'"; err_has "line 2"
+err_has "list.csv:5: column 'National ID'"; err_has "line 2"   # the column as the file names it
 err_has "list.csv:6: column 'members'"
 err_has "list.csv:7: column 'category'"
 err_has "list.csv:8: has 4 columns"
@@ -52,15 +52,21 @@ PY
 expect 0 household list
 out_has "near_poor"; out_has "Ấp 2"   # the line break in the cell became a space
 
-# importing the same file again: its national id is now in the store
+# importing the same file again: the two rows imported are recognised (the
+# national id and name of line 2, the name and hamlet of line 3), not made twice
+expect 0 --json household import "$T/list.csv" --skip-bad
+[ "$(json imported)" = 0 ] && [ "$(json already_imported)" = 2 ] || fail "re-import: $(cat "$OUT")"
+err_has "list.csv:5: column 'National ID': '094123456789': it is already the national id of household"
 expect 0 household import "$T/list.csv" --skip-bad
-out_has "Imported 1 households"
-err_has "list.csv:2: column 'national_id'"
+out_has "Imported 0 households (4 bad rows skipped)"
+out_has "2 rows were imported before"
+expect 0 status --json
+[ "$(json households)" = 2 ] || fail "re-import made $(json households) households, want 2"
 
 # file-level problems
 printf 'name,hamlet,members\r\nA,B,1\r\n' >"$T/nocat.csv"
 expect 2 household import "$T/nocat.csv"
-err_has "'category' is missing"
+err_has "the required column 'category' (Diện hộ) is missing"
 printf 'name,hamlet,members,category,colour\r\n' >"$T/extra.csv"
 expect 2 household import "$T/extra.csv"
 err_has "unknown column 'colour'"

@@ -12,6 +12,7 @@
 #include "../support/testmain.h"
 #include "agent.h"
 #include "csv.h"
+#include "maiam/schema.h"
 
 static void excel_file(void **state)
 {
@@ -94,7 +95,100 @@ static void empty_and_bom_only(void **state)
 	agent_csv_release(&c);
 }
 
+/* Excel on Vietnamese Windows writes ';'; its "Text" files use tabs. */
+static void separators(void **state)
+{
+	const char semi[] = "\xef\xbb\xbfHọ tên;Ghi chú\r\n\"a;b\";\"x, y\"\r\n";
+	const char tab[] = "a\tb,c\td\n1\t2,3\t4\n";
+	const char quoted[] = "\"a;b;c\",d\n"; /* separators inside quotes do not count */
+	agent_csv c;
+
+	agent_csv_init(&c, semi, sizeof semi - 1);
+	assert_int_equal(c.sep, ';');
+	assert_int_equal(agent_csv_next(&c), 1);
+	assert_int_equal(c.nfields, 2);
+	assert_string_equal(c.fields[1], "Ghi chú");
+	assert_int_equal(agent_csv_next(&c), 1);
+	assert_string_equal(c.fields[0], "a;b");
+	assert_string_equal(c.fields[1], "x, y");
+	agent_csv_release(&c);
+	agent_csv_init(&c, tab, sizeof tab - 1);
+	assert_int_equal(c.sep, '\t');
+	assert_int_equal(agent_csv_next(&c), 1);
+	assert_int_equal(c.nfields, 3);
+	assert_string_equal(c.fields[1], "b,c");
+	agent_csv_release(&c);
+	agent_csv_init(&c, quoted, sizeof quoted - 1);
+	assert_int_equal(c.sep, ',');
+	agent_csv_init(&c, "name\n", 5);
+	assert_int_equal(c.sep, ',');
+	agent_csv_release(&c);
+}
+
+/* What the writer writes, the reader reads back the same. */
+static void write_and_read_back(void **state)
+{
+	const char *row[] = { "plain", "a;b", "say \"hi\"", "two\nlines", "", "x, y" };
+	proto_buf out;
+	agent_csv c;
+
+	proto_buf_init(&out, 4096);
+	assert_int_equal(agent_csv_put_row(&out, ';', row, 6), PROTO_OK);
+	assert_int_equal(agent_csv_put_row(&out, ';', row, 1), PROTO_OK);
+	assert_non_null(strstr((const char *)out.data, "plain;\"a;b\";\"say \"\"hi\"\"\";\"two\nlines\";;x, y\r\nplain\r\n"));
+	agent_csv_init(&c, (const char *)out.data, out.len);
+	assert_int_equal(c.sep, ';');
+	assert_int_equal(agent_csv_next(&c), 1);
+	assert_int_equal(c.nfields, 6);
+	for (size_t i = 0; i < 6; i++)
+		assert_string_equal(c.fields[i], row[i]);
+	assert_int_equal(agent_csv_next(&c), 1);
+	assert_int_equal(c.nfields, 1);
+	assert_int_equal(agent_csv_next(&c), 0);
+	agent_csv_release(&c);
+	proto_buf_release(&out);
+}
+
+/* Column names: the CSV names and the Vietnamese ones, diacritics and case optional. */
+static void column_names(void **state)
+{
+	assert_int_equal(agent_csv_household_column("National ID"), PROTO_HH_NATIONAL_ID);
+	assert_int_equal(agent_csv_household_column("national-id"), PROTO_HH_NATIONAL_ID);
+	assert_int_equal(agent_csv_household_column("Số CCCD"), PROTO_HH_NATIONAL_ID);
+	assert_int_equal(agent_csv_household_column("SO CMND/CCCD"), PROTO_HH_NATIONAL_ID);
+	assert_int_equal(agent_csv_household_column(" Họ  tên "), PROTO_HH_NAME);
+	assert_int_equal(agent_csv_household_column("Ấp"), PROTO_HH_HAMLET);
+	assert_int_equal(agent_csv_household_column("Số nhân khẩu"), PROTO_HH_MEMBERS);
+	assert_int_equal(agent_csv_household_column("Diện hộ"), PROTO_HH_CATEGORY);
+	assert_int_equal(agent_csv_household_column("STT"), 0);
+	assert_int_equal(agent_csv_household_column("Lý do"), 0);
+	assert_int_equal(agent_csv_household_column("Ngày sinh"), -1);
+	assert_int_equal(agent_csv_household_column(""), -1);
+	assert_int_equal(agent_csv_household_column("review_status"), -1); /* the hub's, not typed */
+}
+
+/* Numbers Excel mangled are named, never padded; good values pass. */
+static void excel_numbers(void **state)
+{
+	char err[512];
+
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "94123456789", err, sizeof err), 1);
+	assert_non_null(strstr(err, "'94123456789'"));
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "9.41235E+11", err, sizeof err), 1);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "9,41235E+11", err, sizeof err), 1);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_PHONE, "912345678", err, sizeof err), 1);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "094123456789", err, sizeof err), 0);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "1234", err, sizeof err), 0);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_PHONE, "0912345678", err, sizeof err), 0);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NAME, "94123456789", err, sizeof err), 0);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NOTE, "1E+5", err, sizeof err), 0);
+}
+
 TEST_MAIN(cmocka_unit_test(excel_file),
+	  cmocka_unit_test(excel_numbers),
+	  cmocka_unit_test(separators),
+	  cmocka_unit_test(write_and_read_back),
+	  cmocka_unit_test(column_names),
 	  cmocka_unit_test(bad_rows),
 	  cmocka_unit_test(limits),
 	  cmocka_unit_test(empty_and_bom_only))

@@ -96,6 +96,9 @@ int proto_stage_rank(const char *stage); /* 1..8, 0 if unknown */
  * On failure *out is NULL. The caller closes it with sqlite3_close.
  */
 proto_result proto_db_open(const char *path, sqlite3 **out);
+/* The same; on failure SQLite's own words ("file is not a database", "unable
+ * to open database file") go to why (n bytes) when it is not NULL. */
+proto_result proto_db_open_why(const char *path, sqlite3 **out, char *why, size_t n);
 /* Migrate the shared tables of an already-open database. */
 proto_result proto_schema_migrate(sqlite3 *db);
 /*
