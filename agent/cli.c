@@ -24,7 +24,7 @@ static const struct agent_cmd {
 	const char *summary;
 } commands[] = {
 	{ "init", agent_cmd_init, 0, N_("create the local store and key pair (offline)") },
-	{ "enroll", agent_cmd_enroll, NEED_STORE, N_("register this laptop with the hub (once, online)") },
+	{ "enroll", agent_cmd_enroll, NEED_STORE, N_("register this laptop with the hub (online, or from the hub's file)") },
 	{ "household", agent_cmd_household, NEED_STORE, N_("add, edit, list, show, find, import households") },
 	{ "milestone", agent_cmd_milestone, NEED_STORE, N_("record a construction stage of a house") },
 	{ "contribution", agent_cmd_contribution, NEED_STORE, N_("record money, labour days or materials") },
@@ -32,6 +32,7 @@ static const struct agent_cmd {
 	{ "check", agent_cmd_check, NEED_STORE, N_("verify the local store is whole") },
 	{ "sync", agent_cmd_sync, NEED_STORE, N_("send pending changes to the hub, then fetch updates") },
 	{ "export", agent_cmd_export, NEED_STORE, N_("write signed change-sets to a file for a USB stick") },
+	{ "import", agent_cmd_update_import, NEED_STORE, N_("read the hub's update file from a USB stick") },
 };
 
 void agent_err(const char *fmt, ...)

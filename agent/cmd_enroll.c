@@ -15,18 +15,23 @@
 #define CA_MAX (64u << 10)
 #define CERT_MAX 8192
 
-/* The scope kind as a word of the user's language, for messages. */
-static const char *scope_word(const char *kind)
+const char *agent_scope_word(const char *kind)
 {
 	return strcmp(kind, "district") == 0 ? _("district") : _("commune");
 }
 
 static void help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent enroll --hub URL --ca FILE --token TOKEN [--json]\n\n"
-			   "Registers this laptop with the province hub, once, online. URL is the\n"
+	fprintf(f, "%s", _("usage: maiam-agent enroll --hub URL --ca FILE --token TOKEN [--json]\n"
+			   "       maiam-agent enroll --file FILE [--json]\n"
+			   "       maiam-agent enroll --hub URL\n\n"
+			   "Registers this laptop with the province hub, once. Online: URL is the\n"
 			   "hub's https:// address, FILE its CA certificate (ca.pem) and TOKEN the\n"
 			   "one-time token printed by 'maiam-hub agent add', both from the operator.\n"
+			   "With no network: --file is the enrolment file the operator made with\n"
+			   "'maiam-agent agent add --file'; the next export carries this laptop's\n"
+			   "key to the hub. An enrolled laptop changes its hub's address with\n"
+			   "--hub URL alone (its key and certificate are kept).\n"
 			   "Exit codes: 0 enrolled, 2 usage, 3 hub unreachable, 4 refused by the hub.\n"));
 }
 
@@ -70,8 +75,7 @@ static int campaign_id_ok(const char *c)
 	return 1;
 }
 
-/* Does the scope the hub gave cover the commune this laptop was set up for? */
-static int scope_covers(agent_ctx *ctx, const agent_hub_info *info)
+int agent_scope_covers(agent_ctx *ctx, const agent_hub_info *info)
 {
 	char path[AGENT_PATH_MAX], err[256];
 	proto_units units;
@@ -151,9 +155,9 @@ static int read_answer(agent_ctx *ctx, const agent_http *h, agent_hub_info *info
 			  campaign, ctx->campaign, campaign, info->agent_id);
 		goto out;
 	}
-	if (!scope_covers(ctx, info)) {
+	if (!agent_scope_covers(ctx, info)) {
 		agent_err(_("the token is for %s %lld but this laptop records commune %d; ask the operator to revoke agent '%s' and give a token for commune %d"),
-			  scope_word(info->scope_kind), (long long)info->scope_code, ctx->commune, info->agent_id,
+			  agent_scope_word(info->scope_kind), (long long)info->scope_code, ctx->commune, info->agent_id,
 			  ctx->commune);
 		goto out;
 	}
@@ -178,13 +182,54 @@ static int write_home_file(agent_ctx *ctx, const char *name, const void *data, s
 	return 0;
 }
 
+/*
+ * "enroll --hub URL" on an enrolled laptop: the hub moved (or a laptop
+ * enrolled from a file goes online). Key, certificate, CA and cursor stay;
+ * the URL is checked as sync will use it before it is saved.
+ */
+static int enroll_move(agent_ctx *ctx, const char *url)
+{
+	char ca[AGENT_PATH_MAX], key[AGENT_PATH_MAX];
+	agent_hub_info info;
+	agent_net net;
+	int enrolled = 0, rc;
+
+	if (agent_enrolment_load(ctx, &info, &enrolled) != AGENT_OK)
+		return AGENT_FAIL;
+	if (!enrolled) {
+		agent_err(_("enroll needs --hub URL, --ca FILE and --token TOKEN; the hub operator gives all three"));
+		return AGENT_USAGE;
+	}
+	if (agent_path_join(ca, sizeof ca, ctx->home, AGENT_CA_FILE) != 0 ||
+	    agent_path_join(key, sizeof key, ctx->home, "agent.key") != 0)
+		return AGENT_FAIL;
+	/* the address is checked (and written back) as sync will open it */
+	memset(&net, 0, sizeof net);
+	rc = agent_net_start(&net, url, ca, NULL, key);
+	if (rc == AGENT_OK && agent_meta_set(ctx, "hub_url", net.base) != PROTO_OK) {
+		agent_err(_("cannot save the hub's address: %s; try again"), sqlite3_errmsg(ctx->db));
+		rc = AGENT_FAIL;
+	}
+	if (rc == AGENT_OK && ctx->json) {
+		fprintf(ctx->out, "{\"hub\":");
+		agent_json_str(ctx->out, net.base);
+		fprintf(ctx->out, ",\"agent_id\":\"%s\"}\n", info.agent_id);
+	} else if (rc == AGENT_OK) {
+		fprintf(ctx->out, _("The hub's address is now %s (agent %s; key and certificate kept).\n"),
+			net.base, info.agent_id);
+	}
+	agent_net_close(&net);
+	return rc;
+}
+
 int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 {
-	const char *hub_url = NULL, *ca_file = NULL, *token = NULL;
+	const char *hub_url = NULL, *ca_file = NULL, *token = NULL, *file = NULL;
 	const cli_opt opts[] = {
 		CLI_STRING("hub", &hub_url, "URL", NULL),
 		CLI_STRING("ca", &ca_file, "FILE", NULL),
 		CLI_STRING("token", &token, "TOKEN", NULL),
+		CLI_STRING("file", &file, "FILE", NULL),
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
 	char campaign[PROTO_CAMPAIGN_MAX + 1], cert[CERT_MAX], msg[512], keypath[AGENT_PATH_MAX];
@@ -199,6 +244,14 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 
 	if (agent_parse_args(ctx, "enroll", &spec, help, argc, argv, &rc))
 		return rc;
+	if (file && (hub_url || ca_file || token)) {
+		agent_err(_("enroll --file takes no other option: the enrolment file holds the hub's address, certificate and token"));
+		return AGENT_USAGE;
+	}
+	if (file)
+		return agent_enroll_file(ctx, file);
+	if (hub_url && !ca_file && !token)
+		return enroll_move(ctx, hub_url);
 	if (!hub_url || !ca_file || !token) {
 		agent_err(_("enroll needs --hub URL, --ca FILE and --token TOKEN; the hub operator gives all three"));
 		return AGENT_USAGE;
@@ -306,7 +359,7 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 			(long long)info.scope_code);
 	} else {
 		fprintf(ctx->out, _("Enrolled with %s as agent %s (%s %lld, campaign %s); hub key %s pinned.\n"),
-			info.url, info.agent_id, scope_word(info.scope_kind), (long long)info.scope_code, campaign,
+			info.url, info.agent_id, agent_scope_word(info.scope_kind), (long long)info.scope_code, campaign,
 			info.hub_key_id);
 	}
 	rc = AGENT_OK;

@@ -52,6 +52,7 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 	cli_spec spec = { CLI_TABLE(opts) };
 	char when[32], line[AGENT_PATH_MAX + 64];
 	size_t ncs = 0, nrec = 0, nall = 0;
+	int claimed = 0;
 	proto_buf bundle;
 	proto_result r;
 	int rc;
@@ -69,6 +70,8 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 	 * fail and be retried without sealing anything twice. */
 	proto_buf_init(&bundle, (size_t)1 << 30);
 	r = agent_store_bundle(ctx, &bundle, &nall);
+	if (r == PROTO_OK)
+		r = agent_claim_prepend(ctx, &bundle, &claimed);
 	if (r != PROTO_OK) {
 		proto_buf_release(&bundle);
 		agent_err_proto(_("cannot read the sealed change-sets from the store"), r,
@@ -91,10 +94,12 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 			ncs, nrec, nall);
 	if (ctx->json) {
 		agent_json_str(ctx->out, out);
-		fputs("}\n", ctx->out);
+		fprintf(ctx->out, ",\"enrolment_claim\":%s}\n", claimed ? "true" : "false");
 	} else {
 		fprintf(ctx->out, _("Sealed %zu new change-sets (%zu changes); wrote %zu change-sets to %s\n"),
 			ncs, nrec, nall, out);
+		if (claimed)
+			fprintf(ctx->out, "%s", _("The file also carries this laptop's key and enrolment token for the hub.\n"));
 	}
 	return AGENT_OK;
 }

@@ -17,6 +17,7 @@ int agent_cmd_check(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_export(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv);
+int agent_cmd_update_import(agent_ctx *ctx, int argc, char **argv); /* "import FILE" */
 
 /*
  * cmd_store.c: the store for the commands. Each prints what failed (one
@@ -56,6 +57,19 @@ const char *agent_store_cause(const agent_ctx *ctx, proto_result r);
 struct agent_net;
 int agent_net_start(struct agent_net *n, const char *base, const char *ca, const char *cert,
 		    const char *key);
+
+/* cmd_enroll.c: does the enrolment's area cover this laptop's commune; the
+ * area's kind ("commune", "district") as a word of the user's language. */
+int agent_scope_covers(agent_ctx *ctx, const struct agent_hub_info *info);
+const char *agent_scope_word(const char *kind);
+
+/* cmd_usb.c: a laptop that lives on USB sticks (proto/FORMAT.md, "Hub files").
+ * "enroll --file FILE": the hub's enrolment file instead of the network;
+ * an exit code, the failure said. */
+int agent_enroll_file(agent_ctx *ctx, const char *path);
+/* Put this laptop's enrolment claim first in bundle (a whole bundle, replaced
+ * on success) while the hub has not answered it; *carried says if it did. */
+proto_result agent_claim_prepend(agent_ctx *ctx, proto_buf *bundle, int *carried);
 
 /* household_view.c: list, show, find */
 int agent_hh_list(agent_ctx *ctx, int argc, char **argv);

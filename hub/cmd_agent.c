@@ -10,13 +10,14 @@
 #include "store.h"
 #include "cmd.h"
 
-static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json)
+static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json, const char *file,
+		     const char *url)
 {
 	const proto_unit *u = proto_units_find(&ctx->cfg->campaign.units, scope->code);
 	proto_unit_level want = scope->kind == HUB_SCOPE_COMMUNE ? PROTO_UNIT_COMMUNE
 								 : PROTO_UNIT_DISTRICT;
 	char token[65];
-	int64_t id;
+	int64_t id, now = (int64_t)(proto_wall_ms() / 1000);
 
 	if (!u || u->level != want) {
 		hub_errorf("%d is not a %s of campaign '%s': see data/soc-trang-units.csv for codes",
@@ -24,9 +25,23 @@ static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json)
 			   ctx->cfg->campaign_id);
 		return HUB_EXIT_USAGE;
 	}
-	if (hub_token_add(ctx->db, scope, (int64_t)(proto_wall_ms() / 1000), ttl, token, &id)) {
+	if (hub_token_add(ctx->db, scope, now, ttl, token, &id)) {
 		hub_errorf("cannot store the token: %s", sqlite3_errmsg(ctx->db));
 		return HUB_EXIT_FAIL;
+	}
+	if (file && hub_usb_enrol_file(ctx, scope, token, now, ttl, url, file))
+		return HUB_EXIT_FAIL;
+	if (file && json) {
+		printf("{\"file\": \"%s\", \"id\": %lld, \"scope\": {\"kind\": \"%s\","
+		       " \"code\": %d}, \"expires_in\": %ld}\n", file, (long long)id,
+		       scope->kind == HUB_SCOPE_COMMUNE ? "commune" : "district", scope->code, ttl);
+		return HUB_EXIT_OK;
+	}
+	if (file) {
+		printf("wrote enrolment file '%s' (token %lld for %s, one use, expires in %ld hours);"
+		       " give it to the laptop: maiam-agent enroll --file FILE\n", file, (long long)id,
+		       u->name, ttl / 3600);
+		return HUB_EXIT_OK;
 	}
 	if (json)
 		printf("{\"token\": \"%s\", \"id\": %lld, \"scope\": {\"kind\": \"%s\", \"code\": %d},"
@@ -72,6 +87,7 @@ int hub_cmd_agent(int argc, char **argv)
 	static const hub_group group = { "agent", subs, "agent add --commune CODE | --district CODE"
 							" [--json]; agent list [--json]; agent revoke ID" };
 	const char *dir = hub_default_dir(), *sub = argc > 1 ? argv[1] : "", *target = NULL;
+	const char *file = NULL, *url = NULL;
 	hub_scope scope = { 0, 0 };
 	list_state ls = { 0, 0 };
 	char err[512], *pos[1];
@@ -84,6 +100,8 @@ int hub_cmd_agent(int argc, char **argv)
 		CLI_INT("commune", &commune, 1, 999999, "CODE", "the token enrols a laptop of this commune"),
 		CLI_INT("district", &district, 1, 999999, "CODE", "... or of any commune of this district"),
 		CLI_INT("ttl", &ttl, 1, 366 * 86400, "SECONDS", "how long the token stays valid (a week)"),
+		CLI_STRING("file", &file, "FILE", "write a signed enrolment file for a laptop with no network"),
+		CLI_STRING("url", &url, "URL", "the hub's https:// address to put in the file (if any)"),
 	};
 	const cli_opt other_opts[] = { HUB_DIR_OPT(&dir), CLI_FLAG("json", &ls.json, "as JSON") };
 	cli_spec spec = is_add ? (cli_spec){ CLI_TABLE(add_opts) }
@@ -99,6 +117,10 @@ int hub_cmd_agent(int argc, char **argv)
 	scope.kind = commune ? HUB_SCOPE_COMMUNE : district ? HUB_SCOPE_DISTRICT : 0;
 	scope.code = commune ? commune : district;
 	target = spec.nargs ? pos[0] : NULL;
+	if (url && !file) {
+		hub_errorf("--url goes with --file: it is the address written into the enrolment file");
+		return HUB_EXIT_USAGE;
+	}
 	if (strcmp(sub, "add") == 0 && !scope.kind) {
 		hub_errorf("agent add needs --commune CODE or --district CODE");
 		return HUB_EXIT_USAGE;
@@ -113,7 +135,7 @@ int hub_cmd_agent(int argc, char **argv)
 	}
 	rc = HUB_EXIT_OK;
 	if (strcmp(sub, "add") == 0) {
-		rc = agent_add(&ctx, &scope, ttl, ls.json);
+		rc = agent_add(&ctx, &scope, ttl, ls.json, file, url);
 	} else if (strcmp(sub, "list") == 0) {
 		if (ls.json)
 			printf("[");

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "maiam/bundle.h"
 #include "maiam/cli.h"
+#include "maiam/hubfile.h"
 #include "ctx.h"
 #include "store.h"
 #include "ingest.h"
@@ -45,7 +46,7 @@ static int import_file(hub_ctx *ctx, const char *path, int *rejected)
 	proto_bundle_reader br;
 	const uint8_t *item;
 	char err[256], source[PATH_MAX + 16], hex[17];
-	size_t len, count, n = 0, applied = 0, already = 0;
+	size_t len, count, n = 0, applied = 0, already = 0, claims = 0;
 	proto_result r;
 	int rc = -1;
 
@@ -65,9 +66,21 @@ static int import_file(hub_ctx *ctx, const char *path, int *rejected)
 	proto_bundle_open(&br, b.data, b.len);
 	while (proto_bundle_next(&br, &item, &len) == PROTO_OK && item) {
 		hub_verdict v;
-		hub_result ir = hub_ingest(ctx, item, len, 0, source, NULL, &v);
+		hub_result ir;
 
 		n++;
+		if (len >= PROTO_HUBFILE_MAGIC_LEN &&
+		    memcmp(item, PROTO_CLAIM_MAGIC, PROTO_HUBFILE_MAGIC_LEN) == 0) {
+			/* a laptop enrolled from a file sends its key first */
+			int cr = hub_usb_claim(ctx, item, len, source);
+
+			if (cr < 0)
+				goto out;
+			*rejected |= cr;
+			claims++;
+			continue;
+		}
+		ir = hub_ingest(ctx, item, len, 0, source, NULL, &v);
 		proto_key_id_hex(v.origin, hex);
 		if (ir != HUB_OK && ir != HUB_REFUSED) {
 			hub_errorf("'%s' item %zu: %s", path, n, v.message);
@@ -84,8 +97,8 @@ static int import_file(hub_ctx *ctx, const char *path, int *rejected)
 			already++;
 		}
 	}
-	printf("%s: %zu change-sets: %zu applied, %zu already applied, %zu rejected\n", path, count,
-	       applied, already, count - applied - already);
+	printf("%s: %zu change-sets: %zu applied, %zu already applied, %zu rejected\n", path,
+	       count - claims, applied, already, count - claims - applied - already);
 	rc = 0;
 out:
 	proto_buf_release(&b);

@@ -17,8 +17,9 @@ static const struct {
 } commands[] = {
 	{ "init", hub_cmd_init, "init --dir DIR [--campaign FILE] [--host NAME|IP ...]" },
 	{ "serve", hub_cmd_serve, "serve --dir DIR [--listen ADDR:PORT]" },
-	{ "agent", hub_cmd_agent, "agent add --commune CODE | --district CODE [--json]; agent list [--json]; agent revoke ID" },
+	{ "agent", hub_cmd_agent, "agent add --commune CODE | --district CODE [--file FILE [--url URL]] [--json]; agent list [--json]; agent revoke ID" },
 	{ "import", hub_cmd_import, "import FILE..." },
+	{ "export", hub_cmd_export, "export --for AGENT --out FILE [--after CURSOR]   (update file for a laptop on USB)" },
 	{ "audit", hub_cmd_audit, "audit verify [--json]   (re-check every signature and chain, rebuild"
 				  " state from the ledger, compare)" },
 	{ "household", hub_cmd_household, "household list [--commune CODE] [--json]; household show ID;"

@@ -20,6 +20,7 @@
 #include "store.h"
 #include "tls.h"
 #include "json.h"
+#include "enrol.h"
 #include "server.h"
 
 #define TOKEN_MAX 128
@@ -33,14 +34,6 @@ static void refuse(hub_ctx *ctx, hub_job *job, int status, const char *code, con
 	hub_anon_count(code);
 	hub_job_error(job, status, code, msg);
 }
-
-static const char *const token_codes[] = { "", "token_unknown", "token_used", "token_expired",
-					   "token_revoked" };
-static const char *const token_msgs[] = {
-	"", "enrolment token is not known to this hub: check it or ask for a new one",
-	"enrolment token was already used: ask the hub operator for a new one",
-	"enrolment token has expired: ask the hub operator for a new one",
-	"enrolment token was revoked: ask the hub operator for a new one" };
 
 /* The body's token and key; 0, or refused (answered) -1. */
 static int parse(hub_ctx *ctx, hub_job *job, char *token, size_t tokenlen, proto_key **key)
@@ -79,7 +72,10 @@ void hub_route_enroll_check(hub_ctx *ctx, hub_job *job)
 	/* a database error: the writer looks again */
 	if (hub_token_peek(ctx->db, token, (int64_t)(proto_wall_ms() / 1000), proto_key_id(key),
 			   &state) == 0 && state != HUB_TOKEN_OK && state != HUB_TOKEN_AGAIN) {
-		refuse(ctx, job, 403, token_codes[state], token_msgs[state]);
+		hub_enrolment e;
+
+		hub_enrol_token_refusal(state, &e);
+		refuse(ctx, job, e.status, e.code, e.message);
 		job->then = NULL;
 	}
 out:
@@ -142,66 +138,22 @@ void hub_route_enroll(hub_ctx *ctx, hub_job *job)
 	char token[TOKEN_MAX];
 	uint8_t pub[PROTO_PUBKEY_LEN];
 	proto_key *key = NULL;
-	hub_agent existing;
-	hub_scope scope = { 0, 0 };
-	int64_t token_id = 0, now = (int64_t)(proto_wall_ms() / 1000);
-	int state = HUB_TOKEN_UNKNOWN, in_txn = 0;
-	uint64_t id;
+	hub_enrolment e;
 
 	if (parse(ctx, job, token, sizeof(token), &key))
 		goto out;
 	proto_key_public_raw(key, pub);
-	id = proto_key_id(key);
-	if (sqlite3_exec(ctx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		goto internal;
-	in_txn = 1;
-	if (hub_token_consume(ctx->db, token, now, id, &state, &scope, &token_id))
-		goto internal;
-	if (state == HUB_TOKEN_AGAIN) {
-		int found = hub_agent_get(ctx->db, id, &existing);
-		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL); /* nothing was written */
-		in_txn = 0;
-		if (found < 0)
-			goto internal;
-		if (found == 1 && existing.revoked) {
-			refuse(ctx, job, 403, "revoked", "agent was revoked by the hub operator:"
-			       " ask the province for a new enrolment");
-			goto out;
-		}
-		if (found == 1) {
-			answer(ctx, job, id, pub, &existing.scope);
-			goto out;
-		}
-		state = HUB_TOKEN_USED; /* the token's agent is gone: treat as used */
-	}
-	if (state != HUB_TOKEN_OK) {
-		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
-		in_txn = 0;
-		refuse(ctx, job, 403, token_codes[state], token_msgs[state]);
-		goto out;
-	}
-	switch (hub_agent_get(ctx->db, id, &existing)) {
-	case 0:
+	switch (hub_enrol(ctx->db, token, pub, (int64_t)(proto_wall_ms() / 1000), &e)) {
+	case HUB_OK:
+		answer(ctx, job, proto_key_id(key), pub, &e.scope);
 		break;
-	case 1:
-		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
-		in_txn = 0;
-		refuse(ctx, job, 409, "already_enrolled", "this public key is already enrolled:"
-		       " each laptop enrols once with its own key");
-		goto out;
+	case HUB_REFUSED:
+		refuse(ctx, job, e.status, e.code, e.message);
+		break;
 	default:
-		goto internal;
+		hub_job_error(job, 500, "internal", "hub database error: try again later");
+		break;
 	}
-	if (hub_agent_insert(ctx->db, pub, &scope, now, token_id) ||
-	    sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		goto internal;
-	in_txn = 0;
-	answer(ctx, job, id, pub, &scope);
-	goto out;
-internal:
-	if (in_txn)
-		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
-	hub_job_error(job, 500, "internal", "hub database error: try again later");
 out:
 	proto_key_free(key);
 }

@@ -280,59 +280,43 @@ static int gather(pull_state *ps, int64_t after, int max_answer_rows, uint64_t c
 	return rc;
 }
 
-void hub_route_pull(hub_ctx *ctx, hub_job *job)
+hub_result hub_pull_answer(hub_ctx *ctx, const hub_agent *agent, int64_t after, proto_buf *out,
+			   int64_t *cursor, int *more)
 {
 	pull_state ps;
 	skipped_row skips[HUB_PULL_MAX_SKIPS], fresh[HUB_PULL_MAX_SKIPS];
 	int nskips = 0, nfresh = 0, max_rows = HUB_PULL_MAX_ROWS, i;
 	uint64_t last = 0, created;
+	hub_result res = HUB_OK;
 	proto_result r;
 	proto_hlc clock;
-	char num[32];
-	int64_t after;
-	int found;
 
 	memset(&ps, 0, sizeof(ps));
 	ps.ctx = ctx;
+	ps.agent = *agent;
 	if (!ctx->pull_cache) /* out of memory: rows are opened each time */
 		ctx->pull_cache = hub_pull_cache_new();
-	if (parse_after(job->query, &after)) {
-		hub_job_error(job, 400, "bad_request", "pull takes one parameter, after=CURSOR"
-			      " (a number from the previous pull, 0 at first)");
-		return;
-	}
-	found = hub_agent_get(ctx->db, job->peer, &ps.agent);
-	if (found != 1) {
-		hub_job_error(job, found < 0 ? 500 : 403, found < 0 ? "internal" : "unknown_agent",
-			      found < 0 ? "hub database error" : "this client certificate's key is"
-			      " not enrolled at this hub");
-		return;
-	}
-	if (ps.agent.revoked) {
-		hub_job_error(job, 403, "revoked", "agent was revoked by the hub operator:"
-			      " ask the province for a new enrolment");
-		return;
-	}
 	hub_meta_get_u64(ctx->db, "hlc_last", &last);
 	proto_hlc_init(&clock, last);
 	created = proto_hlc_now(&clock, proto_wall_ms());
+	proto_buf_reset(out);
 	for (;;) {
 		if (gather(&ps, after, max_rows, created)) {
-			hub_job_error(job, 500, "internal", "cannot read the hub ledger");
+			res = HUB_EDB;
 			goto out;
 		}
 		if (ps.out.nrecords == 0)
 			break;
-		proto_buf_reset(&job->resp);
-		r = proto_seal(&ps.out, ctx->cfg->key, &job->resp, NULL);
+		proto_buf_reset(out);
+		r = proto_seal(&ps.out, ctx->cfg->key, out, NULL);
 		/* alike records deflate too well for the ratio readers accept:
 		 * the same body in stored blocks (the bound keeps it small) */
 		if (r == PROTO_ERATIO)
-			r = proto_seal_stored(&ps.out, ctx->cfg->key, &job->resp, NULL);
+			r = proto_seal_stored(&ps.out, ctx->cfg->key, out, NULL);
 		if (r == PROTO_OK)
 			break;
 		if (r != PROTO_ELIMIT && r != PROTO_ERATIO) {
-			hub_job_error(job, 500, "internal", "cannot seal the pull change-set");
+			res = r == PROTO_ENOMEM ? HUB_ENOMEM : HUB_EDB;
 			goto out;
 		}
 		/* the bound held but deflate did not: fewer rows, down to one */
@@ -358,18 +342,58 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 			fresh[nfresh++] = skips[i];
 	if (nfresh)
 		record_skips(ctx, fresh, nfresh);
-	snprintf(num, sizeof(num), "%lld", (long long)ps.cursor);
-	hub_job_header(job, "Maiam-Cursor", num);
-	hub_job_header(job, "Maiam-More", ps.more ? "1" : "0");
-	if (ps.out.nrecords == 0) {
-		proto_buf_reset(&job->resp);
-		job->status = 204;
-		job->ctype = NULL;
-		goto out;
-	}
-	job->status = 200;
-	job->ctype = "application/octet-stream";
+	if (ps.out.nrecords == 0)
+		proto_buf_reset(out);
+	*cursor = ps.cursor;
+	*more = ps.more;
 out:
 	proto_changeset_release(&ps.out);
 	free(ps.pick);
+	return res;
+}
+
+void hub_route_pull(hub_ctx *ctx, hub_job *job)
+{
+	hub_agent agent;
+	int64_t after, cursor = 0;
+	int found, more = 0;
+	char num[32];
+
+	if (parse_after(job->query, &after)) {
+		hub_job_error(job, 400, "bad_request", "pull takes one parameter, after=CURSOR"
+			      " (a number from the previous pull, 0 at first)");
+		return;
+	}
+	found = hub_agent_get(ctx->db, job->peer, &agent);
+	if (found != 1) {
+		hub_job_error(job, found < 0 ? 500 : 403, found < 0 ? "internal" : "unknown_agent",
+			      found < 0 ? "hub database error" : "this client certificate's key is"
+			      " not enrolled at this hub");
+		return;
+	}
+	if (agent.revoked) {
+		hub_job_error(job, 403, "revoked", "agent was revoked by the hub operator:"
+			      " ask the province for a new enrolment");
+		return;
+	}
+	switch (hub_pull_answer(ctx, &agent, after, &job->resp, &cursor, &more)) {
+	case HUB_OK:
+		break;
+	case HUB_EDB:
+		hub_job_error(job, 500, "internal", "cannot read the hub ledger");
+		return;
+	default:
+		hub_job_error(job, 500, "internal", "cannot seal the pull change-set");
+		return;
+	}
+	snprintf(num, sizeof(num), "%lld", (long long)cursor);
+	hub_job_header(job, "Maiam-Cursor", num);
+	hub_job_header(job, "Maiam-More", more ? "1" : "0");
+	if (job->resp.len == 0) {
+		job->status = 204;
+		job->ctype = NULL;
+		return;
+	}
+	job->status = 200;
+	job->ctype = "application/octet-stream";
 }

@@ -42,6 +42,13 @@ void hub_route_push(hub_ctx *ctx, hub_job *job);
  * only after the COMMIT; jobs[] all have run == hub_route_push. */
 void hub_route_push_batch(hub_ctx *ctx, hub_job **jobs, size_t n);
 void hub_route_pull(hub_ctx *ctx, hub_job *job);
+/* One pull answer for agent after cursor 'after' (route_pull.c), also what
+ * 'export --for' puts in an update file: the sealed change-set in out
+ * (empty when nothing is new), the cursor it reaches and whether more
+ * follows. HUB_OK, HUB_EDB or HUB_ENOMEM. */
+struct hub_agent;
+hub_result hub_pull_answer(hub_ctx *ctx, const struct hub_agent *agent, int64_t after,
+			   proto_buf *out, int64_t *cursor, int *more);
 /* The opening stage of a push (hub_ingest_open), on a read-only connection. */
 void hub_route_open(hub_ctx *ctx, hub_job *job);
 

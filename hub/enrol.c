@@ -1,0 +1,84 @@
+/*
+ * enrol.c - one enrolment (enrol.h): check and use the token, record the
+ * key, in one transaction, whichever way the key came.
+ */
+#include <string.h>
+#include "enrol.h"
+#include "store.h"
+
+static const char *const token_codes[] = { "", "token_unknown", "token_used", "token_expired",
+					   "token_revoked" };
+static const char *const token_msgs[] = {
+	"", "enrolment token is not known to this hub: check it or ask for a new one",
+	"enrolment token was already used: ask the hub operator for a new one",
+	"enrolment token has expired: ask the hub operator for a new one",
+	"enrolment token was revoked: ask the hub operator for a new one" };
+
+static void refuse(hub_enrolment *out, int status, const char *code, const char *message)
+{
+	out->status = status;
+	out->code = code;
+	out->message = message;
+}
+
+void hub_enrol_token_refusal(int state, hub_enrolment *out)
+{
+	if (state <= HUB_TOKEN_OK || state >= HUB_TOKEN_AGAIN)
+		state = HUB_TOKEN_USED; /* not a refusal: never asked for one */
+	refuse(out, 403, token_codes[state], token_msgs[state]);
+}
+
+hub_result hub_enrol(sqlite3 *db, const char *token, const uint8_t pub[PROTO_PUBKEY_LEN],
+		     int64_t now, hub_enrolment *out)
+{
+	uint64_t id = proto_key_id_of_raw(pub);
+	hub_agent existing;
+	int64_t token_id = 0;
+	int state = HUB_TOKEN_UNKNOWN, found;
+	hub_result res = HUB_EDB;
+
+	memset(out, 0, sizeof(*out));
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return HUB_EDB;
+	if (hub_token_consume(db, token, now, id, &state, &out->scope, &token_id))
+		goto rollback;
+	if (state == HUB_TOKEN_AGAIN) {
+		found = hub_agent_get(db, id, &existing);
+		if (found < 0)
+			goto rollback;
+		if (found == 1 && existing.revoked) {
+			refuse(out, 403, "revoked", "agent was revoked by the hub operator:"
+			       " ask the province for a new enrolment");
+			res = HUB_REFUSED;
+			goto rollback;
+		}
+		if (found == 1) {
+			out->scope = existing.scope;
+			out->again = 1;
+			res = HUB_OK;
+			goto rollback; /* nothing was written */
+		}
+		state = HUB_TOKEN_USED; /* the token's agent is gone: treat as used */
+	}
+	if (state != HUB_TOKEN_OK) {
+		hub_enrol_token_refusal(state, out);
+		res = HUB_REFUSED;
+		goto rollback;
+	}
+	found = hub_agent_get(db, id, &existing);
+	if (found < 0)
+		goto rollback;
+	if (found == 1) {
+		refuse(out, 409, "already_enrolled", "this public key is already enrolled:"
+		       " each laptop enrols once with its own key");
+		res = HUB_REFUSED;
+		goto rollback;
+	}
+	if (hub_agent_insert(db, pub, &out->scope, now, token_id) ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto rollback;
+	return HUB_OK;
+rollback:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return res;
+}
