@@ -82,9 +82,6 @@ void agent_today(char out[11]);
 /* Now as ISO 8601 UTC ("2023-07-01T12:00:00Z"), for last export/sync times. */
 void agent_now_utc(char out[32]);
 
-/* fold.c: lowercase, strip Vietnamese diacritics (đ -> d), collapse spaces. */
-char *agent_fold(const char *s); /* free() */
-
 /* table.c: text tables whose columns line up by display width (proto_utf8_width) */
 typedef struct agent_table agent_table;
 agent_table *agent_table_new(size_t ncols, const char *const *headers);

@@ -9,6 +9,7 @@
 #include "agent.h"
 #include "cmds.h"
 #include "store.h"
+#include "maiam/text.h"
 
 static const char *stage_name(int rank)
 {
@@ -150,7 +151,7 @@ static proto_result matches(agent_row *row, void *arg)
 	    strstr(row->v[PROTO_HH_NATIONAL_ID], v->digits))
 		hit = 1;
 	if (!hit && row->v[PROTO_HH_NAME] && *v->folded) {
-		name = agent_fold(row->v[PROTO_HH_NAME]);
+		name = proto_fold(row->v[PROTO_HH_NAME]);
 		if (!name)
 			return PROTO_ENOMEM;
 		hit = strstr(name, v->folded) != NULL;
@@ -186,7 +187,7 @@ int agent_hh_find(agent_ctx *ctx, int argc, char **argv)
 		o += (size_t)w;
 	}
 	memset(&v, 0, sizeof v);
-	v.folded = agent_fold(text);
+	v.folded = proto_fold(text);
 	if (!v.folded) {
 		agent_err(_("out of memory"));
 		return AGENT_FAIL;
