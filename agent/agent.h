@@ -88,6 +88,8 @@ agent_table *agent_table_new(size_t ncols, const char *const *headers);
 int agent_table_add(agent_table *t, const char *const *cells); /* copies; 0 or -1 */
 void agent_table_print(const agent_table *t, FILE *out);
 void agent_table_free(agent_table *t);
+/* s (NULL: "") then spaces up to width display columns, where "%-12s" would count bytes */
+void agent_pad(FILE *out, const char *s, size_t width);
 
 /* json.c */
 void agent_json_str(FILE *out, const char *s); /* "..." or null */

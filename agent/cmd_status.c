@@ -8,6 +8,7 @@
 #include "cmds.h"
 #include "store.h"
 #include "sync.h"
+#include "validate.h"
 
 typedef struct refused_list {
 	agent_ctx *ctx;
@@ -20,6 +21,7 @@ static proto_result show_refused(void *arg, uint64_t seq, const char *when, cons
 {
 	refused_list *l = arg;
 	agent_ctx *ctx = l->ctx;
+	char at[32];
 
 	if (ctx->json) {
 		fprintf(ctx->out, "%s{\"seq\":%llu,\"when\":", l->n++ ? "," : "",
@@ -32,8 +34,9 @@ static proto_result show_refused(void *arg, uint64_t seq, const char *when, cons
 		fputc('}', ctx->out);
 		return PROTO_OK;
 	}
+	agent_show_time(when ? when : "?", at);
 	fprintf(ctx->out, _("Refused by hub: change-set %llu (%s, %s): %s\n"), (unsigned long long)seq,
-		code ? code : "?", when ? when : "?", message ? message : "");
+		code ? code : "?", at, message ? message : "");
 	return PROTO_OK;
 }
 
@@ -53,6 +56,7 @@ static void check_help(FILE *f)
 int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 {
 	char hex[17], last_export[40] = "", last_sync[40] = "", hub[256] = "";
+	char from[16], to[16], at[32];
 	agent_counts c;
 	refused_list refused = { ctx, 0 };
 	cli_spec spec = { 0 };
@@ -94,8 +98,9 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 		return rc ? AGENT_FAIL : AGENT_OK;
 	}
 	fprintf(ctx->out, _("Commune:        %s (%d)\n"), ctx->commune_name, ctx->commune);
-	fprintf(ctx->out, _("Campaign:       %s (%s to %s)\n"), ctx->campaign, ctx->period_start,
-		ctx->deadline);
+	agent_show_date(ctx->period_start, from);
+	agent_show_date(ctx->deadline, to);
+	fprintf(ctx->out, _("Campaign:       %s (%s to %s)\n"), ctx->campaign, from, to);
 	fprintf(ctx->out, _("Key id:         %s\n"), hex);
 	fprintf(ctx->out, _("Store:          %s\n"), ctx->home);
 	fprintf(ctx->out, _("Recorded:       %lld households, %lld milestones, %lld contributions\n"),
@@ -103,8 +108,10 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 	fprintf(ctx->out, _("Pending:        %lld changes not exported yet\n"), (long long)c.outbox);
 	fprintf(ctx->out, _("Awaiting hub:   %lld change-sets (%lld changes) exported or sent, not yet acknowledged\n"),
 		(long long)c.sealed, (long long)c.sealed_records);
-	fprintf(ctx->out, _("Last export:    %s\n"), *last_export ? last_export : _("never"));
-	fprintf(ctx->out, _("Last sync:      %s\n"), *last_sync ? last_sync : _("never"));
+	agent_show_time(last_export, at);
+	fprintf(ctx->out, _("Last export:    %s\n"), *last_export ? at : _("never"));
+	agent_show_time(last_sync, at);
+	fprintf(ctx->out, _("Last sync:      %s\n"), *last_sync ? at : _("never"));
 	fprintf(ctx->out, _("Hub:            %s\n"), *hub ? hub : _("not enrolled yet"));
 	return agent_sealed_refused_each(ctx, show_refused, &refused) ? AGENT_FAIL : AGENT_OK;
 }

@@ -10,6 +10,7 @@
 #include "cmds.h"
 #include "store.h"
 #include "maiam/text.h"
+#include "validate.h"
 
 static const char *stage_name(int rank)
 {
@@ -78,8 +79,8 @@ static proto_result emit(agent_row *row, void *arg)
 		cells[3] = row->v[PROTO_HH_HAMLET];
 		snprintf(members, sizeof members, "%s", row->v[PROTO_HH_MEMBERS] ? row->v[PROTO_HH_MEMBERS] : "");
 		cells[4] = members;
-		cells[5] = row->v[PROTO_HH_CATEGORY];
-		cells[6] = stage_name(row->stage);
+		cells[5] = agent_label(PROTO_KIND_HOUSEHOLD, PROTO_HH_CATEGORY, row->v[PROTO_HH_CATEGORY]);
+		cells[6] = agent_label(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, stage_name(row->stage));
 		if (agent_table_add(v->table, cells) != 0)
 			return PROTO_ENOMEM;
 	}
@@ -219,7 +220,12 @@ static proto_result show_ms(const agent_ms *m, void *arg)
 		agent_json_str(ctx->out, m->forced);
 		fputs("}", ctx->out);
 	} else {
-		fprintf(ctx->out, "  %s  %-12s %s", m->date, m->stage, m->note ? m->note : "");
+		char day[16];
+
+		agent_show_date(m->date, day);
+		fprintf(ctx->out, "  %s  ", day);
+		agent_pad(ctx->out, agent_label(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, m->stage), 12);
+		fprintf(ctx->out, " %s", m->note ? m->note : "");
 		if (m->forced)
 			fprintf(ctx->out, _("  [forced: %s]"), m->forced);
 		fputc('\n', ctx->out);
@@ -257,9 +263,14 @@ static proto_result show_ct(const agent_ct *c, void *arg)
 		agent_json_str(ctx->out, c->date);
 		fputs("}", ctx->out);
 	} else {
-		fprintf(ctx->out, "  %s  %-18s", c->date ? c->date : "", c->source ? c->source : "");
+		char day[16], money[48];
+
+		agent_show_date(c->date, day);
+		fprintf(ctx->out, "  %s  ", day);
+		agent_pad(ctx->out, agent_label(PROTO_KIND_CONTRIBUTION, PROTO_CT_SOURCE, c->source), 18);
+		agent_show_money(c->money, money, sizeof money);
 		if (c->money >= 0)
-			fprintf(ctx->out, _(" %lld VND"), (long long)c->money);
+			fprintf(ctx->out, " %s", money);
 		if (c->labour >= 0)
 			fprintf(ctx->out, _(" %lld labour days"), (long long)c->labour);
 		if (c->material)
@@ -314,7 +325,8 @@ int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 			char label[40];
 
 			snprintf(label, sizeof label, "%s:", d->column);
-			fprintf(ctx->out, "%-14s %s\n", label, row.v[f] ? row.v[f] : "-");
+			fprintf(ctx->out, "%-14s %s\n", label,
+				row.v[f] ? agent_label(PROTO_KIND_HOUSEHOLD, (uint8_t)f, row.v[f]) : "-");
 		}
 		fprintf(ctx->out, "%s\n", _("milestones:"));
 		r = agent_ms_foreach(ctx, id, show_ms, &st);
