@@ -21,7 +21,7 @@ static proto_result show_refused(void *arg, uint64_t seq, const char *when, cons
 {
 	refused_list *l = arg;
 	agent_ctx *ctx = l->ctx;
-	char at[32];
+	char at[64];
 
 	if (ctx->json) {
 		fprintf(ctx->out, "%s{\"seq\":%llu,\"when\":", l->n++ ? "," : "",
@@ -34,7 +34,7 @@ static proto_result show_refused(void *arg, uint64_t seq, const char *when, cons
 		fputc('}', ctx->out);
 		return PROTO_OK;
 	}
-	agent_show_time(when ? when : "?", at);
+	agent_show_time(when ? when : "?", at, sizeof at);
 	fprintf(ctx->out, _("Refused by hub: change-set %llu (%s, %s): %s\n"), (unsigned long long)seq,
 		code ? code : "?", at, message ? message : "");
 	return PROTO_OK;
@@ -56,7 +56,7 @@ static void check_help(FILE *f)
 int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 {
 	char hex[17], last_export[40] = "", last_sync[40] = "", hub[256] = "";
-	char from[16], to[16], at[32];
+	char from[16], to[16], at[sizeof last_export + 16];
 	agent_counts c;
 	refused_list refused = { ctx, 0 };
 	cli_spec spec = { 0 };
@@ -108,9 +108,9 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 	fprintf(ctx->out, _("Pending:        %lld changes not exported yet\n"), (long long)c.outbox);
 	fprintf(ctx->out, _("Awaiting hub:   %lld change-sets (%lld changes) exported or sent, not yet acknowledged\n"),
 		(long long)c.sealed, (long long)c.sealed_records);
-	agent_show_time(last_export, at);
+	agent_show_time(last_export, at, sizeof at);
 	fprintf(ctx->out, _("Last export:    %s\n"), *last_export ? at : _("never"));
-	agent_show_time(last_sync, at);
+	agent_show_time(last_sync, at, sizeof at);
 	fprintf(ctx->out, _("Last sync:      %s\n"), *last_sync ? at : _("never"));
 	fprintf(ctx->out, _("Hub:            %s\n"), *hub ? hub : _("not enrolled yet"));
 	return agent_sealed_refused_each(ctx, show_refused, &refused) ? AGENT_FAIL : AGENT_OK;

@@ -91,9 +91,18 @@ void agent_show_date(const char *iso, char out[16])
 	proto_date_show(iso, vietnamese ? PROTO_DATES_VN : PROTO_DATES_ISO, out, 16);
 }
 
-void agent_show_time(const char *iso_utc, char out[32])
+void agent_show_time(const char *text, char *out, size_t n)
 {
-	proto_time_show(iso_utc, vietnamese ? PROTO_DATES_VN : PROTO_DATES_ISO, out, 32);
+	const char *rest = text ? strchr(text, ' ') : NULL;
+	char instant[40];
+
+	if (!out || n == 0)
+		return;
+	/* the instant leads; what follows it (the export's path) stays as it is */
+	snprintf(instant, sizeof instant, "%.*s", rest ? (int)(rest - text) : 39, text ? text : "");
+	proto_time_show(instant, vietnamese ? PROTO_DATES_VN : PROTO_DATES_ISO, out, n);
+	if (rest && strlen(out) < n)
+		snprintf(out + strlen(out), n - strlen(out), "%s", rest);
 }
 
 void agent_show_money(int64_t vnd, char *out, size_t n)

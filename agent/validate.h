@@ -88,8 +88,9 @@ int agent_lang_vi(void); /* 1 when messages are Vietnamese (set by agent_i18n_in
 const char *agent_label(uint8_t kind, uint8_t field, const char *code);
 /* A stored date (YYYY-MM-DD) as this output writes dates. */
 void agent_show_date(const char *iso, char out[16]);
-/* A stored UTC instant ("2023-06-20T07:05:09Z") in Vietnam time, same date style. */
-void agent_show_time(const char *iso_utc, char out[32]);
+/* A stored UTC instant ("2023-06-20T07:05:09Z") in Vietnam time, same date
+ * style; text after the instant ("TIME PATH" of the last export) is kept. */
+void agent_show_time(const char *text, char *out, size_t n);
 /* Money grouped with its unit: "40.000.000 đ", or "40,000,000 VND" in English. */
 void agent_show_money(int64_t vnd, char *out, size_t n);
 #endif
