@@ -39,11 +39,13 @@ proto_rule proto_date_parse(const char *typed, char out[11])
 {
 	const char *s = typed, *end;
 	size_t len = typed ? strlen(typed) : 0;
-	char iso[16];
+	char iso[40]; /* room for any int, though the digits are at most 2, 2 and 4 */
 	int d, m, y;
 	proto_rule r;
 
 	out[0] = '\0';
+	if (!typed)
+		return PROTO_RULE_DATE_FORMAT;
 	trim(&s, &len);
 	end = s + len;
 	if (len == 10 && s[4] == '-') {
