@@ -3,14 +3,15 @@
  * Vietnamese label of each code of each value list ("category.poor = Hộ
  * nghèo"). A list the file names must be labelled whole, and two codes of
  * one list must never read alike once folded (what a person types without
- * diacritics must name one code), so a label file cannot make input
- * ambiguous. Lists the file leaves out keep proto's built-in labels.
+ * diacritics or punctuation must name one code), so a label file cannot
+ * make input ambiguous. Lists the file leaves out keep proto's built-in labels.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "maiam/alloc.h"
 #include "maiam/text.h"
 #include "campaign_int.h"
+#include "labels_int.h"
 
 /* "LIST.CODE": the list and the code's index, or an error naming what is known. */
 static proto_result split_key(const char *k, size_t kn, proto_list *list, size_t *index,
@@ -112,7 +113,7 @@ static proto_result check_distinct(const proto_labels *labels, const campaign_la
 	while (codes[n])
 		n++;
 	for (i = 0; i < n; i++) {
-		folded[i] = proto_fold(labels->label[list][i]);
+		folded[i] = labels_key(labels->label[list][i]);
 		if (!folded[i]) {
 			r = PROTO_ENOMEM;
 			goto out;
@@ -131,7 +132,7 @@ static proto_result check_distinct(const proto_labels *labels, const campaign_la
 			if (strcmp(folded[i], folded[j]) == 0) {
 				campaign_err(err, errlen, path, at->line[list][i],
 					     "label '%s' of %s.%s reads the same as the label of %s.%s "
-					     "(line %ld), with or without diacritics; make them differ",
+					     "(line %ld), with or without diacritics and punctuation; make them differ",
 					     labels->label[list][i], proto_list_name(list), codes[i],
 					     proto_list_name(list), codes[j], at->line[list][j]);
 				r = PROTO_EVALUE;

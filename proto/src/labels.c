@@ -10,6 +10,7 @@
 #include "maiam/rules.h"
 #include "maiam/schema.h"
 #include "maiam/text.h"
+#include "labels_int.h"
 
 static const struct {
 	const char *name;
@@ -69,10 +70,31 @@ const char *proto_label(const proto_labels *labels, proto_list list, const char 
 {
 	const char *const *codes = proto_list_codes(list);
 
-	for (size_t i = 0; code && codes && codes[i] && i < PROTO_LIST_MAX_CODES; i++)
+	for (size_t i = 0; code && codes && i < PROTO_LIST_MAX_CODES && codes[i]; i++)
 		if (strcmp(codes[i], code) == 0)
 			return label_at(labels, list, i);
 	return NULL;
+}
+
+char *labels_key(const char *s)
+{
+	char *k = proto_fold(s);
+	size_t o = 0;
+
+	if (!k)
+		return NULL;
+	/* punctuation is the first thing a hurried typist leaves out */
+	for (size_t i = 0; k[i]; i++) {
+		if (k[i] == ',' || k[i] == '.' || k[i] == ';')
+			continue;
+		if (k[i] == ' ' && (o == 0 || k[o - 1] == ' '))
+			continue;
+		k[o++] = k[i];
+	}
+	while (o > 0 && k[o - 1] == ' ')
+		o--;
+	k[o] = '\0';
+	return k;
 }
 
 /* folded with ' ' and '-' as '_': how a code is compared ("near poor") */
@@ -92,11 +114,11 @@ const char *proto_label_code(const proto_labels *labels, proto_list list, const 
 
 	if (!codes || !typed)
 		return NULL;
-	want = proto_fold(typed);
+	want = labels_key(typed);
 	if (!want)
 		return NULL;
-	for (i = 0; !hit && codes[i] && i < PROTO_LIST_MAX_CODES; i++) {
-		char *folded = proto_fold(label_at(labels, list, i));
+	for (i = 0; !hit && i < PROTO_LIST_MAX_CODES && codes[i]; i++) {
+		char *folded = labels_key(label_at(labels, list, i));
 
 		if (!folded)
 			goto out;

@@ -80,6 +80,23 @@ out_has "category:      poor"; out_has "2023-06-05  surveyed"; out_has "25,000,0
 out_lacks "Hộ nghèo"; out_lacks "05/06/2023"
 expect 0 household list
 out_has "near_poor"; out_has "started"
+# a spreadsheet's value lists in Vietnamese words, as a commune types them
+printf 'name,hamlet,members,category,land_status,support_kind\n' >"$T/vi.csv"
+printf 'Đặng Văn Út,Ấp 3,3,Hộ khó khăn về nhà ở,Chưa có giấy chứng nhận,Sửa chữa\n' >>"$T/vi.csv"
+printf 'Lý Thị Sáu,Ấp 3,2,gia dinh chinh sach,dat thue muon,xay moi\n' >>"$T/vi.csv"
+expect 0 household import "$T/vi.csv"
+expect 0 household find "dang van ut" --json
+python3 - "$OUT" <<'PY' || fail "imported labels not recorded as codes: $(cat "$OUT")"
+import json, sys
+h = json.load(open(sys.argv[1]))[0]
+assert (h["category"], h["land_status"], h["support_kind"]) == ("housing_hardship", "uncertified", "repair"), h
+PY
+expect 0 household find "ly thi sau" --json
+python3 - "$OUT" <<'PY' || fail "labels without diacritics not read: $(cat "$OUT")"
+import json, sys
+h = json.load(open(sys.argv[1]))[0]
+assert (h["category"], h["land_status"], h["support_kind"]) == ("policy_family", "rented", "new_build"), h
+PY
 # times in Vietnam time, one date style per output; --json keeps UTC
 expect 0 export --out "$T/usb.maiam"
 LANGUAGE=vi expect 0 status

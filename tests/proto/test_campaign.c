@@ -374,6 +374,7 @@ static const struct bad_campaign bad_campaigns[] = {
 	{ "label_same", "category.near_poor = Hộ cận nghèo", "category.near_poor = HỘ NGHÈO", NULL, EV, "reads the same as the label of category.poor" },
 	{ "label_same_folded", "category.near_poor = Hộ cận nghèo", "category.near_poor = Ho ngheo", NULL, EV, "with or without diacritics" },
 	{ "label_twice", "stage.roof = Xong mái", "stage.roof = Xong mái\nstage.roof = Mái", "stage.roof = Mái", EV, "appears twice" },
+	{ "label_same_unpunctuated", "land_status.rented = Đất thuê, mượn", "land_status.rented = Đất của gia đình dòng họ", NULL, EV, "reads the same as the label of land_status.family_land" },
 	{ "label_reads_as_code", "support_kind.repair = Sửa chữa", "support_kind.repair = New build", NULL, EV, "reads as the code 'new_build'" },
 	{ "label_too_long", "source.other = Khác", "source.other = Khác khác khác khác khác khác khác khác khác khác khác", NULL, EV, "longer than 64 bytes" },
 	{ "label_no_value", "source.other = Khác", "source.other =", NULL, EV, "no value" },

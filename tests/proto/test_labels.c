@@ -82,6 +82,10 @@ static void typed(void **state)
 		/* decomposed marks, as some phones send them: "Khởi" with U+031B U+0309 */
 		{ PROTO_LIST_STAGE, "Kho\xcc\x9b\xcc\x89i co\xcc\x82ng", "started" },
 		{ PROTO_LIST_LAND_STATUS, "dat cua gia dinh, dong ho", "family_land" },
+		{ PROTO_LIST_LAND_STATUS, "Đất của gia đình dòng họ", "family_land" },
+		{ PROTO_LIST_LAND_STATUS, "dat thue muon.", "rented" },
+		{ PROTO_LIST_LAND_STATUS, "dat thue , muon", "rented" },
+		{ PROTO_LIST_LAND_STATUS, "dat thue - muon", NULL },
 		/* the same code name in two lists is two different things */
 		{ PROTO_LIST_REVIEW_STATUS, "da xac nhan", "approved" },
 		{ PROTO_LIST_REVIEW_STATUS, "duoc duyet ho tro", NULL },

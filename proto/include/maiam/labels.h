@@ -51,8 +51,9 @@ int proto_list_of(uint8_t kind, uint8_t field, proto_list *out);
 const char *proto_label(const proto_labels *labels, proto_list list, const char *code);
 /*
  * The code a person meant: a code in any case with '-' or ' ' for '_'
- * ("Near-poor"), or a label with or without diacritics, in any case, spaces
- * squeezed ("HỘ NGHÈO", "ho ngheo", "khởi công"). The returned code is the
+ * ("Near-poor"), or a label with or without diacritics and its ',' '.' ';',
+ * in any case, spaces squeezed ("HỘ NGHÈO", "ho ngheo", "khởi công",
+ * "dat thue muon"). The returned code is the
  * list's own static string; NULL if typed names none (or on no memory).
  */
 const char *proto_label_code(const proto_labels *labels, proto_list list, const char *typed);
