@@ -71,7 +71,7 @@ static const char *out_of_order(const stages *s, int rank, const char *date, cha
 int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 {
 	const char *date_opt = NULL, *note = NULL, *force = NULL, *date, *ref;
-	char *pos[2], today[11], day[11], on[16], err[512], why[512], full[40];
+	char *pos[2], today[11], day[11], on[16], prev[16], err[512], why[512], full[40];
 	const char *stage;
 	const cli_opt opts[] = {
 		CLI_STRING("date", &date_opt, "YYYY-MM-DD", NULL),
@@ -166,9 +166,12 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, _("Recorded stage '%s' on %s for household %s\n"),
 			agent_label(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, stage), on, pos[0]);
 	}
-	if (rank >= 7 && strcmp(date, ctx->deadline) > 0)
+	if (rank >= 7 && strcmp(date, ctx->deadline) > 0) {
+		agent_show_date(date, on);
+		agent_show_date(ctx->deadline, prev);
 		agent_err(_("note: %s is after the campaign deadline %s; it will be reported as late"),
-			  date, ctx->deadline);
+			  on, prev);
+	}
 	return AGENT_OK;
 fail:
 	agent_tx_rollback(ctx);

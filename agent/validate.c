@@ -55,7 +55,7 @@ static void enum_list(const proto_violation *v, char *list, size_t n)
 
 void agent_rule_message(const proto_violation *v, char *err, size_t n)
 {
-	char a[11], b[11], list[256];
+	char a[11], b[11], list[256], day[16], from[16], to[16];
 
 	switch (v->rule) {
 	case PROTO_RULE_REQUIRED:
@@ -80,13 +80,19 @@ void agent_rule_message(const proto_violation *v, char *err, size_t n)
 		snprintf(err, n, _("'%s' is not a real calendar date"), v->value);
 		break;
 	case PROTO_RULE_DATE_PERIOD:
+		/* a real day by now: every date of the message in the user's style */
 		proto_rules_show_date(v->min, a);
 		proto_rules_show_date(v->max, b);
-		snprintf(err, n, _("'%s' is outside the campaign period %s to %s"), v->value, a, b);
+		agent_show_date(v->value, day);
+		agent_show_date(a, from);
+		agent_show_date(b, to);
+		snprintf(err, n, _("'%s' is outside the campaign period %s to %s"), day, from, to);
 		break;
 	case PROTO_RULE_DATE_FUTURE:
 		proto_rules_show_date(v->max, a);
-		snprintf(err, n, _("'%s' is in the future (today is %s)"), v->value, a);
+		agent_show_date(v->value, day);
+		agent_show_date(a, to);
+		snprintf(err, n, _("'%s' is in the future (today is %s)"), day, to);
 		break;
 	case PROTO_RULE_NATIONAL_ID:
 		if (v->detail == PROTO_DETAIL_NID_PROVINCE)
