@@ -83,15 +83,14 @@ void agent_today(char out[11]);
 /* Now as ISO 8601 UTC ("2023-07-01T12:00:00Z"), for last export/sync times. */
 void agent_now_utc(char out[32]);
 
-/* fold.c: lowercase, strip Vietnamese diacritics (đ -> d), collapse spaces. */
-char *agent_fold(const char *s); /* free() */
-
 /* table.c: text tables whose columns line up by display width (proto_utf8_width) */
 typedef struct agent_table agent_table;
 agent_table *agent_table_new(size_t ncols, const char *const *headers);
 int agent_table_add(agent_table *t, const char *const *cells); /* copies; 0 or -1 */
 void agent_table_print(const agent_table *t, FILE *out);
 void agent_table_free(agent_table *t);
+/* s (NULL: "") then spaces up to width display columns, where "%-12s" would count bytes */
+void agent_pad(FILE *out, const char *s, size_t width);
 
 /* json.c */
 void agent_json_str(FILE *out, const char *s); /* "..." or null */

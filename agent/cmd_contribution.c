@@ -30,6 +30,7 @@ typedef struct ct_in {
 	const char *household, *donor, *material, *note, *date;
 	const char *source_arg, *money_arg, *labour_arg, *material_value_arg; /* as typed */
 	char source[32];
+	char day[11]; /* the date as recorded: YYYY-MM-DD */
 	int64_t money, labour, material_value; /* -1: not given */
 } ct_in;
 
@@ -71,7 +72,8 @@ static int check(agent_ctx *ctx, ct_in *in, const char *today)
 		   agent_check_amount(CT, PROTO_CT_MATERIAL_VALUE, in->material_value_arg, 0,
 				      &in->material_value, err, sizeof err))
 		bad = "material-value";
-	else if (agent_check_date(in->date, ctx->period_start, ctx->period_end, err, sizeof err))
+	else if (agent_parse_date(in->date, ctx->period_start, ctx->period_end, in->day, err,
+				  sizeof err))
 		bad = "date";
 	else if (in->note && agent_check_text(CT, PROTO_CT_NOTE, in->note, err, sizeof err))
 		bad = "note";
@@ -103,7 +105,7 @@ static proto_result build(agent_ctx *ctx, proto_changeset *cs, proto_id id, cons
 		r = proto_changeset_add_text(cs, PROTO_CT_MATERIAL, 0, in->material, strlen(in->material));
 	if (!r && in->material_value >= 0)
 		r = proto_changeset_add_int(cs, PROTO_CT_MATERIAL_VALUE, 0, in->material_value);
-	if (!r) r = proto_changeset_add_text(cs, PROTO_CT_DATE, 0, in->date, strlen(in->date));
+	if (!r) r = proto_changeset_add_text(cs, PROTO_CT_DATE, 0, in->day, strlen(in->day));
 	if (!r && in->note) r = proto_changeset_add_text(cs, PROTO_CT_NOTE, 0, in->note, strlen(in->note));
 	return r;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "maiam/text.h"
 #include "agent.h"
 #include "cmds.h"
 #include "csv.h"
@@ -65,7 +66,7 @@ static uint64_t nid_num(const char *s)
 /* FNV-1a over the folded texts; never 0 (the empty slot). */
 static uint64_t text_hash(const char *a, const char *b)
 {
-	char *fa = agent_fold(a ? a : ""), *fb = b ? agent_fold(b) : NULL;
+	char *fa = proto_fold(a ? a : ""), *fb = b ? proto_fold(b) : NULL;
 	uint64_t h = 0xcbf29ce484222325ULL;
 
 	for (const char *p = fa ? fa : a; p && *p; p++)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "maiam/text.h"
 #include "agent.h"
 #include "cmds.h"
 #include "store.h"
@@ -70,10 +71,10 @@ static void not_a_commune(const proto_units *units, const char *typed, const pro
 /* "xa phu tan" and "phu tan" both name "Xã Phú Tân": the name with and without its type. */
 static int names(const proto_unit *u, const char *folded, int partly)
 {
-	char *full = agent_fold(u->name);
+	char *full = proto_fold(u->name);
 	size_t tlen = strlen(u->type);
 	char *bare = strncmp(u->name, u->type, tlen) == 0 && u->name[tlen] == ' '
-			     ? agent_fold(u->name + tlen + 1) : NULL;
+			     ? proto_fold(u->name + tlen + 1) : NULL;
 	int hit = 0;
 
 	if (full && !partly)
@@ -105,7 +106,7 @@ static const proto_unit *find_commune(const proto_units *units, const char *type
 		not_a_commune(units, typed, unit);
 		return NULL;
 	}
-	folded = agent_fold(typed);
+	folded = proto_fold(typed);
 	if (!folded) {
 		agent_err(_("out of memory"));
 		return NULL;

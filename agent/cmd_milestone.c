@@ -45,21 +45,27 @@ static proto_result note_stage(const agent_ms *m, void *arg)
 static const char *out_of_order(const stages *s, int rank, const char *date, char *why, size_t n,
 				const char *ref)
 {
-	const char *stage = proto_stages[rank - 1];
+	const char *stage = agent_label(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, proto_stages[rank - 1]);
+	const char *before = rank > 1 ? agent_label(PROTO_KIND_MILESTONE, PROTO_MS_STAGE,
+						    proto_stages[rank - 2]) : NULL;
+	char on[16], prev_on[16];
 
 	if (s->have[rank]) {
+		agent_show_date(s->date[rank], on);
 		snprintf(why, n, _("stage '%s' is already recorded for household %s (%s)"), stage, ref,
-			 s->date[rank]);
+			 on);
 		return why;
 	}
 	if (rank > 1 && !s->have[rank - 1]) {
 		snprintf(why, n, _("stage '%s' comes after '%s', which household %s does not have yet"),
-			 stage, proto_stages[rank - 2], ref);
+			 stage, before, ref);
 		return why;
 	}
 	if (rank > 1 && strcmp(date, s->date[rank - 1]) < 0) {
-		snprintf(why, n, _("stage '%s' on %s would be before '%s' on %s"), stage, date,
-			 proto_stages[rank - 2], s->date[rank - 1]);
+		agent_show_date(date, on);
+		agent_show_date(s->date[rank - 1], prev_on);
+		snprintf(why, n, _("stage '%s' on %s would be before '%s' on %s"), stage, on, before,
+			 prev_on);
 		return why;
 	}
 	return NULL;
@@ -68,7 +74,8 @@ static const char *out_of_order(const stages *s, int rank, const char *date, cha
 int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 {
 	const char *date_opt = NULL, *note = NULL, *force = NULL, *date, *ref;
-	char *pos[2], today[11], err[512], why[512], full[40];
+	char *pos[2], today[11], day[11], on[16], prev[16], err[512], why[512], full[40];
+	const char *stage;
 	const cli_opt opts[] = {
 		CLI_STRING("date", &date_opt, "YYYY-MM-DD", NULL),
 		CLI_STRING("note", &note, "TEXT", NULL),
@@ -91,15 +98,16 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("'milestone' needs a household ID and a stage; e.g. 'milestone 7KQ2-15 roof --date 2023-07-20'"));
 		return AGENT_USAGE;
 	}
-	rank = proto_stage_rank(pos[1]);
+	stage = agent_enum_code(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, pos[1]); /* code or label */
+	rank = stage ? proto_stage_rank(stage) : 0;
 	if (!rank) {
 		agent_err(_("stage '%s' is unknown; use one of surveyed, approved, started, foundation, walls, roof, completed, handed_over"),
 			  pos[1]);
 		return AGENT_USAGE;
 	}
 	agent_today(today);
-	date = date_opt ? date_opt : today;
-	if (agent_check_date(date, ctx->period_start, ctx->period_end, err, sizeof err) != 0) {
+	if (agent_parse_date(date_opt ? date_opt : today, ctx->period_start, ctx->period_end, day,
+			     err, sizeof err) != 0) {
 		agent_err(_("--date: %s%s"), err, date_opt ? "" : _(" (no --date given: pass the day the stage was reached)"));
 		return AGENT_USAGE;
 	}
@@ -115,6 +123,7 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("--force: %s"), err);
 		return AGENT_USAGE;
 	}
+	date = day;
 	rc = agent_tx_begin(ctx);
 	if (rc != AGENT_OK)
 		return rc;
@@ -148,7 +157,7 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	r = agent_cs_init(ctx, &cs);
 	if (!r) r = proto_changeset_begin(&cs, PROTO_KIND_MILESTONE, id, agent_stamp(ctx), ctx->key_id);
 	if (!r) r = proto_changeset_add_ref(&cs, PROTO_MS_HOUSEHOLD, 0, hh);
-	if (!r) r = proto_changeset_add_text(&cs, PROTO_MS_STAGE, 0, pos[1], strlen(pos[1]));
+	if (!r) r = proto_changeset_add_text(&cs, PROTO_MS_STAGE, 0, stage, strlen(stage));
 	if (!r) r = proto_changeset_add_text(&cs, PROTO_MS_DATE, 0, date, strlen(date));
 	if (!r && note) r = proto_changeset_add_text(&cs, PROTO_MS_NOTE, 0, note, strlen(note));
 	if (!r && force) r = proto_changeset_add_text(&cs, PROTO_MS_FORCED, 0, force, strlen(force));
@@ -157,14 +166,20 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		return rc;
 	agent_id_format(id, full);
 	if (ctx->json)
-		fprintf(ctx->out, "{\"id\":\"%s\",\"stage\":\"%s\",\"date\":\"%s\"}\n", full, pos[1], date);
-	else
-		fprintf(ctx->out, _("Recorded stage '%s' on %s for household %s\n"), pos[1], date, pos[0]);
+		fprintf(ctx->out, "{\"id\":\"%s\",\"stage\":\"%s\",\"date\":\"%s\"}\n", full, stage, date);
+	else {
+		agent_show_date(date, on);
+		fprintf(ctx->out, _("Recorded stage '%s' on %s for household %s\n"),
+			agent_label(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, stage), on, pos[0]);
+	}
 	if (withdrawn)
 		agent_err(_("note: household %s is withdrawn; the stage is kept but counts nowhere"), pos[0]);
-	if (rank >= 7 && strcmp(date, ctx->deadline) > 0)
+	if (rank >= 7 && strcmp(date, ctx->deadline) > 0) {
+		agent_show_date(date, on);
+		agent_show_date(ctx->deadline, prev);
 		agent_err(_("note: %s is after the campaign deadline %s; it will be reported as late"),
-			  date, ctx->deadline);
+			  on, prev);
+	}
 	return AGENT_OK;
 fail:
 	agent_tx_rollback(ctx);

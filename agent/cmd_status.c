@@ -8,6 +8,7 @@
 #include "cmds.h"
 #include "store.h"
 #include "sync.h"
+#include "validate.h"
 
 /* Room for a whole setting: "TIME PATH" of the last export (cmd_export.c
  * writes at most AGENT_PATH_MAX + 64), "TIME URL" of the last sync. Paths
@@ -25,6 +26,7 @@ static proto_result show_refused(void *arg, uint64_t seq, const char *when, cons
 {
 	refused_list *l = arg;
 	agent_ctx *ctx = l->ctx;
+	char at[64];
 
 	if (ctx->json) {
 		fprintf(ctx->out, "%s{\"seq\":%llu,\"when\":", l->n++ ? "," : "",
@@ -37,8 +39,9 @@ static proto_result show_refused(void *arg, uint64_t seq, const char *when, cons
 		fputc('}', ctx->out);
 		return PROTO_OK;
 	}
+	agent_show_time(when ? when : "?", at, sizeof at);
 	fprintf(ctx->out, _("Refused by hub: change-set %llu (%s, %s): %s\n"), (unsigned long long)seq,
-		code ? code : "?", when ? when : "?", message ? message : "");
+		code ? code : "?", at, message ? message : "");
 	return PROTO_OK;
 }
 
@@ -57,7 +60,8 @@ static void check_help(FILE *f)
 
 int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 {
-	char hex[17], last_export[STATUS_META_MAX], last_sync[STATUS_META_MAX], hub[STATUS_META_MAX];
+	char hex[17], last_export[STATUS_META_MAX] = "", last_sync[STATUS_META_MAX] = "";
+	char hub[STATUS_META_MAX] = "", from[16], to[16], at[sizeof last_export + 16];
 	agent_counts c;
 	refused_list refused = { ctx, 0 };
 	cli_spec spec = { 0 };
@@ -99,8 +103,9 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 		return rc ? AGENT_FAIL : AGENT_OK;
 	}
 	fprintf(ctx->out, _("Commune:        %s (%d)\n"), ctx->commune_name, ctx->commune);
-	fprintf(ctx->out, _("Campaign:       %s (%s to %s)\n"), ctx->campaign, ctx->period_start,
-		ctx->deadline);
+	agent_show_date(ctx->period_start, from);
+	agent_show_date(ctx->deadline, to);
+	fprintf(ctx->out, _("Campaign:       %s (%s to %s)\n"), ctx->campaign, from, to);
 	fprintf(ctx->out, _("Key id:         %s\n"), hex);
 	fprintf(ctx->out, _("Store:          %s\n"), ctx->home);
 	fprintf(ctx->out, _("Recorded:       %lld households, %lld milestones, %lld contributions\n"),
@@ -108,8 +113,10 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 	fprintf(ctx->out, _("Pending:        %lld changes not exported yet\n"), (long long)c.outbox);
 	fprintf(ctx->out, _("Awaiting hub:   %lld change-sets (%lld changes) exported or sent, not yet acknowledged\n"),
 		(long long)c.sealed, (long long)c.sealed_records);
-	fprintf(ctx->out, _("Last export:    %s\n"), *last_export ? last_export : _("never"));
-	fprintf(ctx->out, _("Last sync:      %s\n"), *last_sync ? last_sync : _("never"));
+	agent_show_time(last_export, at, sizeof at);
+	fprintf(ctx->out, _("Last export:    %s\n"), *last_export ? at : _("never"));
+	agent_show_time(last_sync, at, sizeof at);
+	fprintf(ctx->out, _("Last sync:      %s\n"), *last_sync ? at : _("never"));
 	fprintf(ctx->out, _("Hub:            %s\n"), *hub ? hub : _("not enrolled yet"));
 	return agent_sealed_refused_each(ctx, show_refused, &refused) ? AGENT_FAIL : AGENT_OK;
 }

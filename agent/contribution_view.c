@@ -8,6 +8,7 @@
 #include <string.h>
 #include "agent.h"
 #include "cmds.h"
+#include "validate.h"
 #include "store.h"
 
 static void list_help(FILE *f)
@@ -21,11 +22,13 @@ static void list_help(FILE *f)
 
 void agent_ct_given(const agent_ct *c, char *out, size_t n)
 {
+	char money[48];
 	size_t o = 0;
 	int w;
 
 	out[0] = '\0';
-	if (c->money >= 0 && o < n && (w = snprintf(out + o, n - o, _("%lld VND"), (long long)c->money)) > 0)
+	agent_show_money(c->money, money, sizeof money);
+	if (c->money >= 0 && o < n && (w = snprintf(out + o, n - o, "%s", money)) > 0)
 		o += (size_t)w;
 	if (c->labour >= 0 && o < n &&
 	    (w = snprintf(out + o, n - o, _("%s%lld labour days"), o ? ", " : "", (long long)c->labour)) > 0)

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "maiam/text.h"
 #include "agent.h"
 #include "csv.h"
 #include "validate.h"
@@ -43,7 +44,7 @@ static const struct column_names {
 /* Fold a column name: "Số CMND/CCCD" -> "so cmnd cccd", "national_id" -> "national id". */
 static char *fold_column(const char *text)
 {
-	char *f = agent_fold(text), *o = f;
+	char *f = proto_fold(text), *o = f;
 
 	if (!f)
 		return NULL;

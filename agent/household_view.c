@@ -10,6 +10,8 @@
 #include "agent.h"
 #include "cmds.h"
 #include "store.h"
+#include "maiam/text.h"
+#include "validate.h"
 
 static const char *stage_name(int rank)
 {
@@ -78,9 +80,11 @@ static proto_result emit(agent_row *row, void *arg)
 		cells[3] = row->v[PROTO_HH_HAMLET];
 		snprintf(members, sizeof members, "%s", row->v[PROTO_HH_MEMBERS] ? row->v[PROTO_HH_MEMBERS] : "");
 		cells[4] = members;
-		cells[5] = row->v[PROTO_HH_CATEGORY];
+		cells[5] = agent_label(PROTO_KIND_HOUSEHOLD, PROTO_HH_CATEGORY, row->v[PROTO_HH_CATEGORY]);
 		/* out of every count: the list says so where the progress would be */
-		cells[6] = row->v[PROTO_HH_WITHDRAWN] ? _("(withdrawn)") : stage_name(row->stage);
+		cells[6] = row->v[PROTO_HH_WITHDRAWN] ? _("(withdrawn)")
+						      : agent_label(PROTO_KIND_MILESTONE, PROTO_MS_STAGE,
+								    stage_name(row->stage));
 		if (agent_table_add(v->table, cells) != 0)
 			return PROTO_ENOMEM;
 	}
@@ -154,7 +158,7 @@ static proto_result matches(agent_row *row, void *arg)
 	    strstr(row->v[PROTO_HH_NATIONAL_ID], v->digits))
 		hit = 1;
 	if (!hit && row->v[PROTO_HH_NAME] && *v->folded) {
-		name = agent_fold(row->v[PROTO_HH_NAME]);
+		name = proto_fold(row->v[PROTO_HH_NAME]);
 		if (!name)
 			return PROTO_ENOMEM;
 		hit = strstr(name, v->folded) != NULL;
@@ -190,7 +194,7 @@ int agent_hh_find(agent_ctx *ctx, int argc, char **argv)
 		o += (size_t)w;
 	}
 	memset(&v, 0, sizeof v);
-	v.folded = agent_fold(text);
+	v.folded = proto_fold(text);
 	if (!v.folded) {
 		agent_err(_("out of memory"));
 		return AGENT_FAIL;
@@ -246,8 +250,13 @@ static proto_result show_ms(const agent_ms *m, void *arg)
 		json_voided(ctx, m->id, m->voided, m->void_reason);
 		fputs("}", ctx->out);
 	} else {
+		char day[16];
+
 		agent_ref_make(m->id.origin, m->id.serial, ref);
-		fprintf(ctx->out, "  %-10s %s  %-12s %s", ref, m->date, m->stage, m->note ? m->note : "");
+		agent_show_date(m->date, day);
+		fprintf(ctx->out, "  %-10s %s  ", ref, day);
+		agent_pad(ctx->out, agent_label(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, m->stage), 12);
+		fprintf(ctx->out, " %s", m->note ? m->note : "");
 		if (m->forced)
 			fprintf(ctx->out, _("  [forced: %s]"), m->forced);
 		voided_mark(ctx, m->voided, m->void_reason);
@@ -266,10 +275,14 @@ static proto_result show_ct(const agent_ct *c, void *arg)
 		fputs(s->n++ ? "," : "", ctx->out);
 		agent_ct_json(ctx, c);
 	} else {
+		char day[16];
+
 		agent_ref_make(c->id.origin, c->id.serial, ref);
 		agent_ct_given(c, given, sizeof given);
-		fprintf(ctx->out, "  %-10s %s  %-18s %s", ref, c->date ? c->date : "",
-			c->source ? c->source : "", given);
+		agent_show_date(c->date ? c->date : "", day);
+		fprintf(ctx->out, "  %-10s %s  ", ref, day);
+		agent_pad(ctx->out, agent_label(PROTO_KIND_CONTRIBUTION, PROTO_CT_SOURCE, c->source), 18);
+		fprintf(ctx->out, " %s", given);
 		if (c->donor)
 			fprintf(ctx->out, " (%s)", c->donor);
 		voided_mark(ctx, c->voided, c->void_reason);
@@ -325,7 +338,8 @@ int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 			char label[40];
 
 			snprintf(label, sizeof label, "%s:", d->column);
-			fprintf(ctx->out, "%-14s %s\n", label, row.v[fl] ? row.v[fl] : "-");
+			fprintf(ctx->out, "%-14s %s\n", label,
+				row.v[fl] ? agent_label(PROTO_KIND_HOUSEHOLD, (uint8_t)fl, row.v[fl]) : "-");
 		}
 		fprintf(ctx->out, "%s\n", _("milestones:"));
 		r = agent_ms_walk(ctx, &f, show_ms, &st);

@@ -2,6 +2,7 @@
  * table.c - aligned text tables for listings. Columns are padded by display
  * width, not bytes: "Nguyễn" is 6 columns but 9 bytes (or more, with
  * combining marks), and byte padding would skew every Vietnamese row.
+ * agent_pad does the same for one value printed on its own.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -88,4 +89,13 @@ void agent_table_free(agent_table *t)
 		free(t->cells[i]);
 	free(t->cells);
 	free(t);
+}
+
+void agent_pad(FILE *out, const char *s, size_t width)
+{
+	if (!s)
+		s = "";
+	fputs(s, out);
+	for (size_t k = proto_utf8_width(s); k < width; k++)
+		fputc(' ', out);
 }

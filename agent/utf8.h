@@ -5,8 +5,6 @@
 #include <stdint.h>
 /* Decode one code point at *pp (NUL-terminated text) and advance. */
 uint32_t agent_utf8_next(const unsigned char **pp);
-/* Encode c into out (room for 4 bytes); returns bytes written. */
-size_t agent_utf8_put(uint32_t c, char *out);
 /* Make text from outside safe to show on a terminal, in place: every C0 and
  * C1 control (U+0000..U+001F, U+007F..U+009F: ESC, CSI, newline...) becomes
  * one space, and bytes that are not UTF-8 become '?'. Returns s. */

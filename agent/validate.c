@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "agent.h"
+#include "maiam/labels.h"
+#include "maiam/text.h"
+#include "utf8.h"
 #include "validate.h"
 
 const int agent_hh_user_fields[] = {
@@ -29,11 +32,17 @@ void agent_hh_option_name(int field, char *out, size_t n)
 	out[i] = '\0';
 }
 
+/* The allowed values, as the user reads them: labels in Vietnamese, codes otherwise. */
 static void enum_list(const proto_violation *v, char *list, size_t n)
 {
 	const char *const *codes = proto_rules_enum(v->kind, v->field);
+	proto_list pl;
 	size_t l = 0;
 
+	if (agent_lang_vi() && proto_list_of(v->kind, v->field, &pl)) {
+		proto_label_all(NULL, pl, list, n);
+		return;
+	}
 	list[0] = '\0';
 	for (size_t i = 0; codes && codes[i]; i++) {
 		int w = snprintf(list + l, n - l, "%s%s", i ? ", " : "", codes[i]);
@@ -46,7 +55,7 @@ static void enum_list(const proto_violation *v, char *list, size_t n)
 
 void agent_rule_message(const proto_violation *v, char *err, size_t n)
 {
-	char a[11], b[11], list[256];
+	char a[11], b[11], list[256], day[16], from[16], to[16];
 
 	switch (v->rule) {
 	case PROTO_RULE_REQUIRED:
@@ -71,13 +80,19 @@ void agent_rule_message(const proto_violation *v, char *err, size_t n)
 		snprintf(err, n, _("'%s' is not a real calendar date"), v->value);
 		break;
 	case PROTO_RULE_DATE_PERIOD:
+		/* a real day by now: every date of the message in the user's style */
 		proto_rules_show_date(v->min, a);
 		proto_rules_show_date(v->max, b);
-		snprintf(err, n, _("'%s' is outside the campaign period %s to %s"), v->value, a, b);
+		agent_show_date(v->value, day);
+		agent_show_date(a, from);
+		agent_show_date(b, to);
+		snprintf(err, n, _("'%s' is outside the campaign period %s to %s"), day, from, to);
 		break;
 	case PROTO_RULE_DATE_FUTURE:
 		proto_rules_show_date(v->max, a);
-		snprintf(err, n, _("'%s' is in the future (today is %s)"), v->value, a);
+		agent_show_date(v->value, day);
+		agent_show_date(a, to);
+		snprintf(err, n, _("'%s' is in the future (today is %s)"), day, to);
 		break;
 	case PROTO_RULE_NATIONAL_ID:
 		if (v->detail == PROTO_DETAIL_NID_PROVINCE)
@@ -194,30 +209,49 @@ int agent_check_text(uint8_t kind, uint8_t field, const char *s, char *err, size
 	return judge_text(NULL, kind, field, s, err, n);
 }
 
+const char *agent_enum_code(uint8_t kind, uint8_t field, const char *typed)
+{
+	proto_list list;
+
+	return proto_list_of(kind, field, &list) ? proto_label_code(NULL, list, typed) : NULL;
+}
+
 int agent_check_enum(uint8_t kind, uint8_t field, const char *s, char *norm, size_t normlen,
 		     char *err, size_t n)
 {
-	size_t i, o = 0;
+	const char *code = agent_enum_code(kind, field, s);
+	proto_value v = { .type = PROTO_V_TEXT, .text = s, .len = strlen(s) };
+	proto_violation vi;
 
-	/* Spreadsheets say "Near-poor": accept any case and '-' or ' ' for '_'. */
-	for (i = 0; s[i] && o + 1 < normlen; i++) {
-		char c = (char)tolower((unsigned char)s[i]);
-
-		norm[o++] = (c == '-' || c == ' ') ? '_' : c;
+	if (code && strlen(code) < normlen) {
+		snprintf(norm, normlen, "%s", code);
+		return judge_text(NULL, kind, field, norm, err, n);
 	}
-	norm[o] = '\0';
-	if (s[i] == '\0' && judge_text(NULL, kind, field, norm, err, n) == 0)
-		return 0;
-	/* name what was typed, not the folded spelling */
-	{
-		proto_value v = { .type = PROTO_V_TEXT, .text = s, .len = strlen(s) };
-		proto_violation vi;
-
-		if (proto_rules_check_value(NULL, kind, field, &v, &vi) == PROTO_RULE_OK)
-			vi.rule = PROTO_RULE_ENUM; /* too long to fold: not a code either */
-		agent_rule_message(&vi, err, n);
-	}
+	/* name what was typed, not a folded spelling */
+	if (proto_rules_check_value(NULL, kind, field, &v, &vi) == PROTO_RULE_OK)
+		vi.rule = PROTO_RULE_ENUM; /* a code in another spelling than the list's */
+	agent_rule_message(&vi, err, n);
 	return -1;
+}
+
+int agent_parse_date(const char *typed, const char *lo, const char *hi, char out[11], char *err,
+		     size_t n)
+{
+	char shown[80];
+	proto_rule r = proto_date_parse(typed, out);
+
+	if (r == PROTO_RULE_DATE_FORMAT) {
+		snprintf(shown, sizeof shown, "%s", typed);
+		snprintf(err, n, _("'%s' is not a date; write it as DD/MM/YYYY or YYYY-MM-DD, e.g. 20/06/2023"),
+			 agent_utf8_printable(shown));
+		return -1;
+	}
+	if (r != PROTO_RULE_OK) {
+		snprintf(shown, sizeof shown, "%s", typed);
+		snprintf(err, n, _("'%s' is not a real calendar date"), agent_utf8_printable(shown));
+		return -1;
+	}
+	return agent_check_date(out, lo, hi, err, n);
 }
 
 int agent_check_amount(uint8_t kind, uint8_t field, const char *s, int64_t floor, int64_t *out,
@@ -228,10 +262,11 @@ int agent_check_amount(uint8_t kind, uint8_t field, const char *s, int64_t floor
 
 	if (proto_rules_range(kind, field, &lo, &hi) && floor > lo)
 		lo = floor;
-	/* digits only: "5.000.000" is five million to some and five to others */
-	if (cli_parse_int(s, INT64_MIN, INT64_MAX, &v.i) != 0 || strchr(s, '-') || v.i < lo) {
-		snprintf(err, n, _("'%s' must be a whole number from %lld to %lld, digits only"), s,
-			 (long long)lo, (long long)hi);
+	/* dots group thousands (Vietnamese), strictly in threes: "5.5" or "5,000" is refused,
+	 * never read as a different amount */
+	if (proto_amount_parse(s, &v.i) != 0 || v.i < lo) {
+		snprintf(err, n, _("'%s' must be a whole number from %lld to %lld, in digits (25000000 or 25.000.000)"),
+			 s, (long long)lo, (long long)hi);
 		return -1;
 	}
 	if (judge(NULL, kind, field, &v, err, n) != 0)
@@ -283,10 +318,11 @@ void agent_hh_release(agent_hh *h)
 	memset(h, 0, sizeof *h);
 }
 
-static int check_field(agent_hh *h, int field, char *v, char *err, size_t n)
+/* Check *vp (owned) for field; an enum's code may replace it. */
+static int check_field(agent_hh *h, int field, char **vp, char *err, size_t n)
 {
 	const uint8_t hh = PROTO_KIND_HOUSEHOLD;
-	char norm[64];
+	char norm[64], *v = *vp, *code;
 	proto_value num = { .type = PROTO_V_INT };
 
 	switch (field) {
@@ -319,7 +355,14 @@ static int check_field(agent_hh *h, int field, char *v, char *err, size_t n)
 	case PROTO_HH_SUPPORT_KIND:
 		if (agent_check_enum(hh, (uint8_t)field, v, norm, sizeof norm, err, n) != 0)
 			return -1;
-		memcpy(v, norm, strlen(norm) + 1); /* norm is never longer than v */
+		/* the code replaces what was typed (a label may be shorter: "Khác") */
+		code = strdup(norm);
+		if (!code) {
+			snprintf(err, n, "%s", _("out of memory"));
+			return -1;
+		}
+		free(*vp);
+		*vp = code;
 		return 0;
 	default:
 		snprintf(err, n, "%s", _("cannot be set here"));
@@ -355,7 +398,7 @@ int agent_hh_set(agent_hh *h, int field, const char *raw, char *err, size_t n)
 		set_given(h, field, NULL); /* an empty value clears the field */
 		return 0;
 	}
-	if (check_field(h, field, v, err, n) != 0) {
+	if (check_field(h, field, &v, err, n) != 0) {
 		free(v);
 		return -1;
 	}

@@ -1,11 +1,17 @@
 /*
  * validate.h - what the agent does with a value a user types or imports
  * before the rulebook (maiam/rules.h) judges it: trims and squeezes text,
- * folds enum spellings ("Near-poor"), strips phone punctuation, parses
- * numbers; then it asks proto_rules_* and turns a broken rule into a
- * translated reason. Each check returns 0 when the value is acceptable,
- * otherwise -1 with the reason in err; the caller names the field (option or
- * CSV column) in front of it. No rule lives here: docs/RULES.md.
+ * reads value lists by code or Vietnamese label ("Near-poor", "hộ nghèo",
+ * "ho ngheo"), dates as 20/06/2023 or 2023-06-20, money as 25.000.000 or
+ * 25000000, strips phone punctuation; then it asks proto_rules_* and turns a
+ * broken rule into a translated reason. Each check returns 0 when the value
+ * is acceptable, otherwise -1 with the reason in err; the caller names the
+ * field (option or CSV column) in front of it. No rule lives here:
+ * docs/RULES.md; the spellings: docs/CAMPAIGN.md, "Labels and formats".
+ *
+ * The other way, values shown to people in their language (i18n.c): labels
+ * and dd/mm/yyyy in Vietnamese, codes and YYYY-MM-DD under LANG=C; --json
+ * and files never go through these.
  */
 #ifndef MAIAM_AGENT_VALIDATE_H
 #define MAIAM_AGENT_VALIDATE_H
@@ -58,12 +64,33 @@ int agent_check_national_id(const char *s, char *err, size_t n);
 int agent_check_date(const char *s, const char *lo, const char *hi, char *err, size_t n);
 /* Free text of (kind, field): UTF-8, no control character, the field's maximum. */
 int agent_check_text(uint8_t kind, uint8_t field, const char *s, char *err, size_t n);
-/* An enum of (kind, field), any case and '-' or ' ' for '_'; norm gets the code. */
+/* An enum of (kind, field) typed as its code (any case, '-' or ' ' for '_')
+ * or its label (diacritics and case optional); norm gets the code. */
 int agent_check_enum(uint8_t kind, uint8_t field, const char *s, char *norm, size_t normlen,
 		     char *err, size_t n);
-/* A whole number in digits for (kind, field), at least floor (the CLI may ask
- * more than the rulebook: a gift of 0 VND is a typing mistake) and within the
- * rulebook's range. */
+/* The code of (kind, field) that typed names, as agent_check_enum reads it
+ * (a static string), or NULL. */
+const char *agent_enum_code(uint8_t kind, uint8_t field, const char *typed);
+/* A date typed DD/MM/YYYY (or D/M/YYYY) or YYYY-MM-DD, checked as
+ * agent_check_date; out gets it as YYYY-MM-DD, the only spelling recorded. */
+int agent_parse_date(const char *typed, const char *lo, const char *hi, char out[11], char *err,
+		     size_t n);
+/* A whole number for (kind, field), written 25000000 or 25.000.000, at least
+ * floor (the CLI may ask more than the rulebook: a gift of 0 VND is a typing
+ * mistake) and within the rulebook's range. */
 int agent_check_amount(uint8_t kind, uint8_t field, const char *s, int64_t floor, int64_t *out,
 		       char *err, size_t n);
+
+/* i18n.c: values in the user's language. */
+int agent_lang_vi(void); /* 1 when messages are Vietnamese (set by agent_i18n_init) */
+/* The label of code for (kind, field) in Vietnamese, else code itself; a
+ * value that is no code of the list (or NULL) is returned as it is. */
+const char *agent_label(uint8_t kind, uint8_t field, const char *code);
+/* A stored date (YYYY-MM-DD) as this output writes dates. */
+void agent_show_date(const char *iso, char out[16]);
+/* A stored UTC instant ("2023-06-20T07:05:09Z") in Vietnam time, same date
+ * style; text after the instant ("TIME PATH" of the last export) is kept. */
+void agent_show_time(const char *text, char *out, size_t n);
+/* Money grouped with its unit: "40.000.000 đ", or "40,000,000 VND" in English. */
+void agent_show_money(int64_t vnd, char *out, size_t n);
 #endif

@@ -14,10 +14,14 @@
 #define CAMPAIGN_ID_MAX 64
 #define PATH_MAX_LEN 4096
 
-enum section { SEC_TOP, SEC_TARGETS, SEC_COLLECTIVES, SEC_INDIVIDUALS, SEC_PROVINCE, SEC_N };
+/* Sections before SEC_OPTIONAL are required. */
+enum section {
+	SEC_TOP, SEC_TARGETS, SEC_COLLECTIVES, SEC_INDIVIDUALS, SEC_PROVINCE, SEC_LABELS, SEC_N
+};
+#define SEC_OPTIONAL SEC_LABELS
 
 static const char *const section_names[SEC_N] = {
-	"", "targets", "awards.collectives", "awards.individuals", "awards.province",
+	"", "targets", "awards.collectives", "awards.individuals", "awards.province", "labels",
 };
 
 /* Keys of the top of the file and of [awards.province]; index = slot in 'line'. */
@@ -46,6 +50,7 @@ typedef struct parse_state {
 	long sec_line[SEC_N];
 	long last_range_line[SEC_N];
 	long *target_line; /* parallel to c->targets */
+	campaign_label_lines label_line;
 	char *units_path;
 	long lastline;
 	char *err;
@@ -87,7 +92,7 @@ static proto_result parse_section(parse_state *st, const char *s, size_t n, long
 	}
 	campaign_err(st->err, st->errlen, st->path, line,
 		     "unknown section [%.*s]; known: [targets], [awards.collectives], "
-		     "[awards.individuals], [awards.province]", (int)n, s);
+		     "[awards.individuals], [awards.province], [labels]", (int)n, s);
 	return PROTO_EVALUE;
 }
 
@@ -266,6 +271,9 @@ static proto_result parse_kv(parse_state *st, const char *s, size_t n, long line
 		return campaign_award_add(rule, k, kn, s, n, v, vn, st->path, line, st->err,
 					  st->errlen);
 	}
+	if (st->sec == SEC_LABELS)
+		return campaign_label_add(&st->c->labels, &st->label_line, k, kn, v, vn, st->path,
+					  line, st->err, st->errlen);
 	for (i = 0; i < K_N; i++)
 		if (keys[i].sec == st->sec && key_eq(k, kn, keys[i].name))
 			return set_key(st, (enum key)i, v, vn, line);
@@ -323,7 +331,7 @@ static proto_result check_complete(parse_state *st)
 	long where;
 	int i;
 
-	for (i = SEC_TARGETS; i < SEC_N; i++) {
+	for (i = SEC_TARGETS; i < SEC_OPTIONAL; i++) {
 		if (!st->sec_line[i]) {
 			campaign_err(st->err, st->errlen, st->path, st->lastline,
 				     "missing section [%s]; add it (see docs/CAMPAIGN.md)",
@@ -463,6 +471,9 @@ proto_result proto_campaign_load(const char *path, proto_campaign *out, char *er
 					  st.last_range_line[SEC_INDIVIDUALS] : st.sec_line[SEC_INDIVIDUALS],
 					  err, errlen);
 	if (r == PROTO_OK)
+		r = campaign_label_finish(&out->labels, &st.label_line, path, st.sec_line[SEC_LABELS],
+					  err, errlen);
+	if (r == PROTO_OK)
 		r = load_units(&st);
 	if (r == PROTO_OK)
 		r = check_targets(&st);
@@ -485,6 +496,7 @@ void proto_campaign_release(proto_campaign *c)
 	free(c->targets);
 	campaign_award_release(&c->collectives);
 	campaign_award_release(&c->individuals);
+	proto_labels_release(&c->labels);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -57,4 +57,16 @@ proto_result campaign_award_finish(const proto_award_rule *rule, const char *sec
 				   const char *path, long lineno, char *err, size_t errlen);
 void campaign_award_release(proto_award_rule *rule);
 
+/* Value-list labels (campaign_labels.c): the line each label was set on. */
+typedef struct campaign_label_lines {
+	long line[PROTO_LIST_N][PROTO_LIST_MAX_CODES];
+} campaign_label_lines;
+/* "LIST.CODE = LABEL" in [labels]. */
+proto_result campaign_label_add(proto_labels *labels, campaign_label_lines *at, const char *k,
+				size_t kn, const char *v, size_t vn, const char *path, long lineno,
+				char *err, size_t errlen);
+/* Final check: each list named is labelled whole and reads unambiguously. */
+proto_result campaign_label_finish(const proto_labels *labels, const campaign_label_lines *at,
+				   const char *path, long section_line, char *err, size_t errlen);
+
 #endif

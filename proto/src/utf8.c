@@ -3,7 +3,7 @@
  * display width of text on a terminal. Every text value in a change-set is
  * checked here on encode and decode, so a name cannot hide an overlong '/'
  * or a NUL that truncates it in SQLite. Both programs' text tables measure
- * their cells with proto_utf8_width.
+ * their cells with proto_utf8_width; both decode with proto_utf8_next.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -79,28 +79,49 @@ static int cp_width(uint32_t c)
 	return 1;
 }
 
+uint32_t proto_utf8_next(const unsigned char **pp)
+{
+	const unsigned char *p = *pp;
+	uint32_t c = p[0];
+	int n;
+
+	if (c < 0x80) {
+		*pp = p + 1;
+		return c;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 1, c &= 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 2, c &= 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 3, c &= 0x07;
+	else
+		goto bad;
+	for (int i = 1; i <= n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			goto bad;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 2 && c < 0x800) || (n == 3 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		goto bad;
+	*pp = p + n + 1;
+	return c;
+bad:
+	*pp = p + 1;
+	return 0xfffd;
+}
+
 size_t proto_utf8_width(const char *s)
 {
-	const uint8_t *p = (const uint8_t *)s;
+	const unsigned char *p = (const unsigned char *)s;
 	size_t w = 0;
 
 	while (p && *p) {
-		uint32_t cp = *p;
-		size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3
-			 : (*p & 0xf8) == 0xf0 ? 4 : 0;
-		size_t i;
+		uint32_t cp = proto_utf8_next(&p);
 
-		if (n > 1)
-			cp = *p & (0x7f >> n);
-		for (i = 1; i < n && (p[i] & 0xc0) == 0x80; i++)
-			cp = (cp << 6) | (p[i] & 0x3f);
-		if (n == 0 || i < n) { /* not UTF-8: one byte, shown as one replacement character */
-			p++;
-			w++;
-			continue;
-		}
-		p += n;
-		w += (size_t)cp_width(cp);
+		/* a byte that is not UTF-8 is shown as one replacement character */
+		w += cp == 0xfffd ? 1 : (size_t)cp_width(cp);
 	}
 	return w;
 }

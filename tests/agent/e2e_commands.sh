@@ -68,7 +68,7 @@ expect 0 contribution add --household "$REF1" --source mps --money 50000000 --da
 expect 0 --json contribution add --source business --donor "Công ty A" --material "xi măng, 50 bao" --material-value 4500000 --labour-days 10 --date 2023-06-16
 json_ok
 expect 0 household show "$REF1"
-out_has "started"; out_has "50000000 VND"; out_has "UBND xã duyệt"
+out_has "started"; out_has "50,000,000 VND"; out_has "UBND xã duyệt"
 expect 0 household show "$REF1" --json
 json_ok
 [ "$(json stage)" = started ] || fail "show --json stage is not 'started'"

@@ -104,7 +104,7 @@ expect 1 milestone "$REF" walls --date 2023-07-01
 err_has "'walls' comes after 'foundation'"; err_has "--force"
 expect 2 milestone "$REF" surveyed --date 2023-02-30
 err_has "--date"; err_has "calendar"
-expect 2 milestone "$REF" surveyed --date 07/06/2023
+expect 2 milestone "$REF" surveyed --date 07.06.2023
 err_has "--date"; err_has "YYYY-MM-DD"
 expect 2 milestone "$REF" surveyed --date 2023-05-01
 err_has "--date"; err_has "campaign period"
@@ -138,7 +138,7 @@ expect 2 contribution add --source mps
 err_has "--money, --labour-days or --material"
 expect 2 contribution add --source mps --money -5 --date 2023-06-10
 err_has "--money"
-expect 2 contribution add --source mps --money 5.000.000 --date 2023-06-10
+expect 2 contribution add --source mps --money 5,000,000 --date 2023-06-10
 err_has "--money"
 expect 2 contribution add --source mps --money 99999999999999999999 --date 2023-06-10
 err_has "--money"

@@ -241,6 +241,15 @@ static void test_campaign_real(void **state)
 	assert_int_equal(proto_campaign_target(&c, 31498), -1);
 	assert_int_equal(c.units.n, 120);
 	assert_int_equal(proto_units_district_of(&c.units, 31498), 941);
+	/* the file labels every list, with the glossary's words */
+	assert_string_equal(proto_label(&c.labels, PROTO_LIST_STAGE, "started"), "Khởi công");
+	assert_string_equal(proto_label(&c.labels, PROTO_LIST_REVIEW_STATUS, "approved"),
+			    "Đã xác nhận");
+	for (int l = 0; l < PROTO_LIST_N; l++)
+		for (i = 0; proto_list_codes((proto_list)l)[i]; i++)
+			assert_string_equal(c.labels.label[l][i],
+					    proto_label(NULL, (proto_list)l,
+							proto_list_codes((proto_list)l)[i]));
 	proto_campaign_release(&c);
 	assert_null(c.id);
 	assert_null(c.units.a);
@@ -358,6 +367,17 @@ static const struct bad_campaign bad_campaigns[] = {
 	{ "utf8_surrogate", "name = Đợt", "name = \xed\xa0\x80t", NULL, PROTO_EUTF8, "UTF-8" },
 	{ "control_char", "name = Đợt", "name = \x01t", NULL, PROTO_EUTF8, "control" },
 	{ "province_not_province", "province = 94", "province = 941", NULL, EV, "not a province" },
+	{ "label_unknown_code", "category.poor = Hộ nghèo", "category.rich = Hộ nghèo", NULL, EV, "unknown code 'rich' in list category" },
+	{ "label_unknown_list", "category.poor = Hộ nghèo", "colour.poor = Hộ nghèo", NULL, EV, "not LIST.CODE" },
+	{ "label_no_list", "category.poor = Hộ nghèo", "poor = Hộ nghèo", NULL, EV, "not LIST.CODE" },
+	{ "label_missing", "category.poor = Hộ nghèo\n", "", "[labels]", EV, "none for code 'poor'" },
+	{ "label_same", "category.near_poor = Hộ cận nghèo", "category.near_poor = HỘ NGHÈO", NULL, EV, "reads the same as the label of category.poor" },
+	{ "label_same_folded", "category.near_poor = Hộ cận nghèo", "category.near_poor = Ho ngheo", NULL, EV, "with or without diacritics" },
+	{ "label_twice", "stage.roof = Xong mái", "stage.roof = Xong mái\nstage.roof = Mái", "stage.roof = Mái", EV, "appears twice" },
+	{ "label_same_unpunctuated", "land_status.rented = Đất thuê, mượn", "land_status.rented = Đất của gia đình dòng họ", NULL, EV, "reads the same as the label of land_status.family_land" },
+	{ "label_reads_as_code", "support_kind.repair = Sửa chữa", "support_kind.repair = New build", NULL, EV, "reads as the code 'new_build'" },
+	{ "label_too_long", "source.other = Khác", "source.other = Khác khác khác khác khác khác khác khác khác khác khác", NULL, EV, "longer than 64 bytes" },
+	{ "label_no_value", "source.other = Khác", "source.other =", NULL, EV, "no value" },
 	{ "units_missing", "units = ", "units = /nonexistent/x.csv\n# ", "units = ", PROTO_EIO, "units file: /nonexistent/x.csv" },
 };
 

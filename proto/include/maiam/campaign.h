@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "labels.h"
 #include "result.h"
 
 typedef enum proto_unit_level {
@@ -75,6 +76,7 @@ typedef struct proto_campaign {
 	int province_collectives;     /* steering committee, departments, ... */
 	int province_individuals;
 	int working_group_individuals;/* working group + supervision team */
+	proto_labels labels;          /* [labels]: NULL entries keep the built-in label */
 } proto_campaign;
 
 /* Load and validate a campaign file; units path inside it is relative to the file. */

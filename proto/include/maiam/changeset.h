@@ -130,6 +130,11 @@ int proto_utf8_valid(const char *s, size_t len);
 /* Columns a NUL-terminated text takes on a terminal (combining marks 0, East
  * Asian wide 2); a byte that is not UTF-8 counts as one. NULL is 0. */
 size_t proto_utf8_width(const char *s);
+/* Decode one code point at *pp (NUL-terminated text) and advance past it.
+ * A byte that does not start a valid sequence (overlong, surrogate, cut)
+ * decodes as U+FFFD and advances one byte, so no caller stalls or reads past
+ * the NUL on hostile text. */
+uint32_t proto_utf8_next(const unsigned char **pp);
 
 /*
  * Measuring a record before adding it (body_size.c). proto_record_measure gives

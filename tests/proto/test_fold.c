@@ -1,6 +1,7 @@
 /*
- * test_fold.c - folding for "household find": case, every Vietnamese tone
- * and vowel mark, đ/Đ, decomposed input, spaces, and invalid UTF-8.
+ * test_fold.c - proto_fold, behind the agent's "household find" and every
+ * label typed without diacritics: case, every Vietnamese tone and vowel
+ * mark, đ/Đ, decomposed input, spaces, and invalid UTF-8.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,11 +11,11 @@
 #include <string.h>
 #include <cmocka.h>
 #include "../support/testmain.h"
-#include "agent.h"
+#include "maiam/text.h"
 
 static void check(const char *in, const char *want)
 {
-	char *got = agent_fold(in);
+	char *got = proto_fold(in);
 
 	assert_non_null(got);
 	assert_string_equal(got, want);

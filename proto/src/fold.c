@@ -1,13 +1,16 @@
 /*
- * fold.c - fold Vietnamese text for searching: lowercase, drop every tone and
+ * fold.c - fold Vietnamese text for matching: lowercase, drop every tone and
  * vowel mark (precomposed as Excel and phones type them, or decomposed with
  * combining marks), map đ/Đ to d, and collapse runs of white space, so that
- * "nguyen van an" finds "Nguyễn  Văn Ân".
+ * "nguyen van an" finds "Nguyễn  Văn Ân" and "ho ngheo" names "Hộ nghèo".
+ * The agent's search and every value-list label (labels.c) fold here.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include "agent.h"
-#include "utf8.h"
+#include "maiam/alloc.h"
+#include "maiam/changeset.h"
+#include "maiam/text.h"
 
 /* Every accented letter of Vietnamese, grouped by the letter it folds to. */
 static const struct {
@@ -30,6 +33,7 @@ typedef struct fold_pair {
 
 static fold_pair table[160];
 static size_t ntable;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
 static int cmp_pair(const void *a, const void *b)
 {
@@ -38,14 +42,15 @@ static int cmp_pair(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Built once from the groups above: a sorted table for bsearch. */
+/* Built once from the groups above (the hub folds from several threads): a
+ * sorted table for bsearch. */
 static void build_table(void)
 {
 	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
 		const unsigned char *p = (const unsigned char *)groups[g].letters;
 
 		while (*p && ntable < sizeof table / sizeof table[0]) {
-			table[ntable].cp = agent_utf8_next(&p);
+			table[ntable].cp = proto_utf8_next(&p);
 			table[ntable].base = groups[g].base;
 			ntable++;
 		}
@@ -64,20 +69,20 @@ static int is_space(uint32_t c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xa0 || c == 0x3000;
 }
 
-char *agent_fold(const char *s)
+char *proto_fold(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s);
-	char *out = malloc(len + 1); /* folding never grows the text */
+	char *out = proto_malloc(len + 1); /* folding never grows the text */
 	size_t o = 0;
 	int pending_space = 0;
 
 	if (!out)
 		return NULL;
-	if (!ntable)
-		build_table();
+	pthread_once(&table_once, build_table);
 	while (*p) {
-		uint32_t c = agent_utf8_next(&p);
+		const unsigned char *at = p;
+		uint32_t c = proto_utf8_next(&p);
 		fold_pair key = { c, 0 }, *hit;
 
 		if (is_space(c)) {
@@ -99,9 +104,14 @@ char *agent_fold(const char *s)
 			out[o++] = hit->base;
 			continue;
 		}
-		/* Other letters re-encode to the bytes they came from; an invalid
-		 * byte becomes '?', so the output never outgrows the input. */
-		o += agent_utf8_put(c == 0xfffd ? '?' : c, out + o);
+		/* Other letters keep the bytes they came from; an invalid byte
+		 * becomes '?', so the output never outgrows the input. */
+		if (c == 0xfffd) {
+			out[o++] = '?';
+			continue;
+		}
+		memcpy(out + o, at, (size_t)(p - at));
+		o += (size_t)(p - at);
 	}
 	out[o] = '\0';
 	return out;
