@@ -29,7 +29,7 @@ static void help(FILE *f)
 			   "hub's https:// address, FILE its CA certificate (ca.pem) and TOKEN the\n"
 			   "one-time token printed by 'maiam-hub agent add', both from the operator.\n"
 			   "With no network: --file is the enrolment file the operator made with\n"
-			   "'maiam-agent agent add --file'; the next export carries this laptop's\n"
+			   "'maiam-hub agent add --file'; the next export carries this laptop's\n"
 			   "key to the hub. An enrolled laptop changes its hub's address with\n"
 			   "--hub URL alone (its key and certificate are kept).\n"
 			   "Exit codes: 0 enrolled, 2 usage, 3 hub unreachable, 4 refused by the hub.\n"));

@@ -65,8 +65,8 @@ static int file_is_ours(usb_import *s, int64_t last_issued)
 		return 0;
 	}
 	if (s->u.after > s->info.cursor) {
-		agent_err(_("'%s' continues from the hub's position %" PRId64 " but this laptop has only reached %" PRId64 "; nothing was imported: import the earlier update file first, or ask the operator for a new one"),
-			  s->path, s->u.after, s->info.cursor);
+		agent_err(_("'%s' continues from the hub's position %lld but this laptop has only reached %lld; nothing was imported: import the earlier update file first, or ask the operator for a new one"),
+			  s->path, (long long)s->u.after, (long long)s->info.cursor);
 		return 0;
 	}
 	return 1;
