@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 #include "maiam/bundle.h"
 #include "hubtest.h"
+#include "testmain.h"
 
 #define COMMUNE 31498       /* Phường 5, Thành phố Sóc Trăng */
 #define OTHER_COMMUNE 31501
@@ -444,17 +445,12 @@ static void test_import_same_rules(void **state)
 	proto_buf_release(&bundle);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rulebook_at_ingest),
-		cmocka_unit_test(test_id_squatting),
-		cmocka_unit_test(test_merge_evalue),
-		cmocka_unit_test(test_too_many_records),
-		cmocka_unit_test(test_audit_with_refused_links),
-		cmocka_unit_test(test_quotas),
-		cmocka_unit_test(test_audit_replays_rules),
-		cmocka_unit_test(test_import_same_rules),
-	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+TEST_MAIN_WITH(group_setup, group_teardown,
+	cmocka_unit_test(test_rulebook_at_ingest),
+	cmocka_unit_test(test_id_squatting),
+	cmocka_unit_test(test_merge_evalue),
+	cmocka_unit_test(test_too_many_records),
+	cmocka_unit_test(test_audit_with_refused_links),
+	cmocka_unit_test(test_quotas),
+	cmocka_unit_test(test_audit_replays_rules),
+	cmocka_unit_test(test_import_same_rules))

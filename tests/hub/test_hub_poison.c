@@ -21,6 +21,7 @@
 #include <curl/curl.h>
 #include "hubtest.h"
 #include "../../hub/hub.h"
+#include "testmain.h"
 
 #define COMMUNE_A 31498 /* Phường 5, district 941 */
 #define DISTRICT 941
@@ -323,12 +324,7 @@ static void test_alike_records_are_relayed(void **state)
 	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_rejection WHERE code = 'unrelayable'") == 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_poisoned_area_keeps_pulling),
-		cmocka_unit_test(test_row_at_cap_goes_alone),
-		cmocka_unit_test(test_alike_records_are_relayed),
-	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+TEST_MAIN_WITH(group_setup, group_teardown,
+	cmocka_unit_test(test_poisoned_area_keeps_pulling),
+	cmocka_unit_test(test_row_at_cap_goes_alone),
+	cmocka_unit_test(test_alike_records_are_relayed))

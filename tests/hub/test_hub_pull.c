@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 #include <sqlite3.h>
 #include "hubtest.h"
+#include "testmain.h"
 
 #define COMMUNE_A 31498   /* Phường 5, district 941 */
 #define COMMUNE_B 31501   /* district 941 too */
@@ -274,12 +275,7 @@ static void test_upgrade_keeps_old_rows(void **state)
 	assert_int_equal(s.status, 204);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pull_by_area),
-		cmocka_unit_test(test_moved_household_follows),
-		cmocka_unit_test(test_upgrade_keeps_old_rows),
-	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+TEST_MAIN_WITH(group_setup, group_teardown,
+	cmocka_unit_test(test_pull_by_area),
+	cmocka_unit_test(test_moved_household_follows),
+	cmocka_unit_test(test_upgrade_keeps_old_rows))

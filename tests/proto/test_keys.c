@@ -13,6 +13,7 @@
 #include "maiam/fsutil.h"
 #include "maiam/keys.h"
 #include "testutil.h"
+#include "testmain.h"
 
 static void save_load_sign_verify(void **state)
 {
@@ -182,15 +183,10 @@ static void key_id_parse_roundtrip(void **state)
 	assert_int_equal(proto_hex_digit(0), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(save_load_sign_verify),
-		cmocka_unit_test(other_key_does_not_verify),
-		cmocka_unit_test(public_pem_roundtrip),
-		cmocka_unit_test(bad_key_files_are_refused),
-		cmocka_unit_test(atomic_write_replaces_whole_file),
-		cmocka_unit_test(key_id_parse_roundtrip),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(save_load_sign_verify),
+	cmocka_unit_test(other_key_does_not_verify),
+	cmocka_unit_test(public_pem_roundtrip),
+	cmocka_unit_test(bad_key_files_are_refused),
+	cmocka_unit_test(atomic_write_replaces_whole_file),
+	cmocka_unit_test(key_id_parse_roundtrip))

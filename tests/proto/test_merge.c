@@ -18,6 +18,7 @@
 #include "maiam/merge.h"
 #include "maiam/schema.h"
 #include "protofix.h"
+#include "testmain.h"
 
 #define ORIGIN_A UINT64_C(0xa1a1a1a1a1a1a1a1) /* top bit set: negative in SQLite */
 #define ORIGIN_B UINT64_C(0x00000000000000b2)
@@ -826,19 +827,13 @@ static void merger_reused_matches_merge(void **state)
 		proto_changeset_release(&cs[i]);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		PROTOFIX_TEST(lww_orders_by_stamp_and_stale_loses),
-		PROTOFIX_TEST(tie_on_stamp_is_broken_by_writer),
-		PROTOFIX_TEST(concurrent_edit_keeps_both_values),
-		PROTOFIX_TEST(reapply_changes_nothing),
-		PROTOFIX_TEST(events_are_inserted_once_and_never_rewritten),
-		PROTOFIX_TEST(failure_rolls_back_the_whole_changeset),
-		PROTOFIX_TEST(one_record_rule_for_builder_codec_and_merge),
-		PROTOFIX_TEST(every_order_converges),
-		PROTOFIX_TEST(merger_reused_matches_merge),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	PROTOFIX_TEST(lww_orders_by_stamp_and_stale_loses),
+	PROTOFIX_TEST(tie_on_stamp_is_broken_by_writer),
+	PROTOFIX_TEST(concurrent_edit_keeps_both_values),
+	PROTOFIX_TEST(reapply_changes_nothing),
+	PROTOFIX_TEST(events_are_inserted_once_and_never_rewritten),
+	PROTOFIX_TEST(failure_rolls_back_the_whole_changeset),
+	PROTOFIX_TEST(one_record_rule_for_builder_codec_and_merge),
+	PROTOFIX_TEST(every_order_converges),
+	PROTOFIX_TEST(merger_reused_matches_merge))

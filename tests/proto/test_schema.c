@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include "maiam/schema.h"
 #include "protofix.h"
+#include "testmain.h"
 
 /* Every schema object's SQL, in name order: equal strings = same schema. */
 static char *schema_dump(sqlite3 *db)
@@ -347,19 +348,13 @@ static void version_2_store_with_bad_rows_migrates(void **state)
 	sqlite3_close(db);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		PROTOFIX_TEST(fresh_store_has_every_table),
-		PROTOFIX_TEST(reopening_changes_nothing),
-		PROTOFIX_TEST(newer_store_is_refused_untouched),
-		PROTOFIX_TEST(garbage_file_is_refused_untouched),
-		PROTOFIX_TEST(failed_migration_is_atomic),
-		PROTOFIX_TEST(bad_arguments),
-		PROTOFIX_TEST(version_1_store_migrates),
-		PROTOFIX_TEST(guard_refuses_bad_values),
-		PROTOFIX_TEST(version_2_store_with_bad_rows_migrates),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	PROTOFIX_TEST(fresh_store_has_every_table),
+	PROTOFIX_TEST(reopening_changes_nothing),
+	PROTOFIX_TEST(newer_store_is_refused_untouched),
+	PROTOFIX_TEST(garbage_file_is_refused_untouched),
+	PROTOFIX_TEST(failed_migration_is_atomic),
+	PROTOFIX_TEST(bad_arguments),
+	PROTOFIX_TEST(version_1_store_migrates),
+	PROTOFIX_TEST(guard_refuses_bad_values),
+	PROTOFIX_TEST(version_2_store_with_bad_rows_migrates))

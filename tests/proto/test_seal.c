@@ -18,6 +18,7 @@
 #include "maiam/seal.h"
 #include "../tools/golden_records.h"
 #include "zdict.h"
+#include "testmain.h"
 
 static proto_key *key, *pub;
 
@@ -582,21 +583,16 @@ static void seal_and_open_out_of_memory(void **state)
 	proto_buf_release(&out);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(golden_vector),
-		cmocka_unit_test(forged_vector),
-		cmocka_unit_test(every_truncation_and_bit_flip),
-		cmocka_unit_test(open_stored),
-		cmocka_unit_test(preset_dictionary),
-		cmocka_unit_test(signed_lies),
-		cmocka_unit_test(zip_bombs),
-		cmocka_unit_test(inflate_allocates_only_the_cap),
-		cmocka_unit_test(garbage_and_trailing_streams),
-		cmocka_unit_test(frame_errors),
-		cmocka_unit_test(seal_chain_and_refusals),
-		cmocka_unit_test(seal_and_open_out_of_memory),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN_WITH(setup, teardown,
+	cmocka_unit_test(golden_vector),
+	cmocka_unit_test(forged_vector),
+	cmocka_unit_test(every_truncation_and_bit_flip),
+	cmocka_unit_test(open_stored),
+	cmocka_unit_test(preset_dictionary),
+	cmocka_unit_test(signed_lies),
+	cmocka_unit_test(zip_bombs),
+	cmocka_unit_test(inflate_allocates_only_the_cap),
+	cmocka_unit_test(garbage_and_trailing_streams),
+	cmocka_unit_test(frame_errors),
+	cmocka_unit_test(seal_chain_and_refusals),
+	cmocka_unit_test(seal_and_open_out_of_memory))

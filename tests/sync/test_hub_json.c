@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "hub.h"
+#include "testmain.h"
 
 static int get(const char *json, const char *key, char *out, size_t n)
 {
@@ -74,11 +75,6 @@ static void test_hostile(void **state)
 	assert_int_equal(get(deep, "t", s, sizeof s), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_enrol_body),
-		cmocka_unit_test(test_hostile),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_enrol_body),
+	cmocka_unit_test(test_hostile))

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include "net.h"
 #include "utf8.h"
+#include "testmain.h"
 
 static int get_str(const char *json, const char *path, char *out, size_t n)
 {
@@ -204,16 +205,11 @@ static void test_hub_url(void **state)
 	assert_int_equal(agent_net_base("https://a-very-long-host-name-that-does-not-fit.example:8443", b, 32), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_enrol_answer),
-		cmocka_unit_test(test_escapes),
-		cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_strict),
-		cmocka_unit_test(test_printable),
-		cmocka_unit_test(test_pem_single),
-		cmocka_unit_test(test_hub_url),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_enrol_answer),
+	cmocka_unit_test(test_escapes),
+	cmocka_unit_test(test_hostile),
+	cmocka_unit_test(test_strict),
+	cmocka_unit_test(test_printable),
+	cmocka_unit_test(test_pem_single),
+	cmocka_unit_test(test_hub_url))

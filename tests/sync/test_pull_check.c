@@ -15,6 +15,7 @@
 #include "cmds.h"
 #include "store.h"
 #include "sync.h"
+#include "testmain.h"
 
 #define OWN 0x1111111111111111ull   /* this laptop's key id */
 #define PEER 0x2222222222222222ull  /* another laptop of the same commune */
@@ -362,14 +363,9 @@ static void test_apply(void **state)
 	assert_int_equal(system(rm), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_own_writer),
-		cmocka_unit_test(test_commune_area),
-		cmocka_unit_test(test_district_area),
-		cmocka_unit_test(test_pending),
-		cmocka_unit_test(test_apply),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_own_writer),
+	cmocka_unit_test(test_commune_area),
+	cmocka_unit_test(test_district_area),
+	cmocka_unit_test(test_pending),
+	cmocka_unit_test(test_apply))
