@@ -69,8 +69,8 @@ static void void_of(proto_changeset *cs, proto_id id, proto_id target, int kind)
 
 /* The checks as agent_pull_apply runs them: own, mark, merge, area. 0/1.
  * pending: the answer said "more" (NULL: the last answer). */
-static int check_more(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
-		      agent_pull_pending *pending)
+static int check_answer(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
+			agent_pull_pending *pending)
 {
 	char why[256] = "";
 	uint8_t before[64];
@@ -94,7 +94,17 @@ static int check_more(sqlite3 *db, const agent_area *a, const proto_changeset *c
 	return k;
 }
 
-static int check(sqlite3 *db, const agent_area *a, const proto_changeset *cs)
+/* check_answer, then cs released: each answer is checked once. */
+static int check_more(sqlite3 *db, const agent_area *a, proto_changeset *cs,
+		      agent_pull_pending *pending)
+{
+	int k = check_answer(db, a, cs, pending);
+
+	proto_changeset_release(cs);
+	return k;
+}
+
+static int check(sqlite3 *db, const agent_area *a, proto_changeset *cs)
 {
 	return check_more(db, a, cs, NULL);
 }
@@ -134,12 +144,10 @@ static void test_own_writer(void **state)
 	assert_int_equal(refused, 1);
 	assert_non_null(strstr(why, "record 2"));
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	/* our id, another writer: an edit of ours relayed from a peer, taken */
 	begin(&cs);
 	household(&cs, (proto_id){ OWN, 7 }, PEER, HERE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	sqlite3_close(db);
 }
 
@@ -157,65 +165,52 @@ static void test_commune_area(void **state)
 	milestone(&cs, (proto_id){ PEER, 11 }, (proto_id){ PEER, 1 });
 	unit_money(&cs, (proto_id){ PEER, 12 }, HERE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	/* a household of another commune, new to this laptop */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 13 }, PEER, HERE);
 	household(&cs, (proto_id){ PEER, 14 }, PEER, THERE);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	/* nothing of a refused answer stays: H13 was rolled back with it */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 13 }, PEER, 0);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	/* an edit of a household held in another commune, a milestone of it,
 	 * money for another commune, a void of an event of another commune */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 2 }, PEER, 0);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	milestone(&cs, (proto_id){ PEER, 15 }, (proto_id){ PEER, 2 });
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	unit_money(&cs, (proto_id){ PEER, 16 }, THERE);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	unit_money(&cs, (proto_id){ PEER, 16 }, 941); /* the district: not a commune's */
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	void_of(&cs, (proto_id){ PEER, 17 }, (proto_id){ PEER, 3 }, PROTO_KIND_MILESTONE);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	void_of(&cs, (proto_id){ PEER, 17 }, (proto_id){ PEER, 4 }, PROTO_KIND_CONTRIBUTION);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	/* a void of an event this laptop never held: nothing shown changes */
 	begin(&cs);
 	void_of(&cs, (proto_id){ PEER, 18 }, (proto_id){ HUB, 99 }, PROTO_KIND_MILESTONE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	/* H1 moves out of the area: the record that says where is taken, and
 	 * a milestone of it in the same answer too (it was ours before) */
 	begin(&cs);
 	milestone(&cs, (proto_id){ PEER, 19 }, (proto_id){ PEER, 1 });
 	household(&cs, (proto_id){ PEER, 1 }, PEER, THERE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	/* H2 moves in: taken, and its later edits too */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 2 }, PEER, HERE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 2 }, PEER, 0);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	sqlite3_close(db);
 }
 
@@ -238,15 +233,12 @@ static void test_district_area(void **state)
 	unit_money(&cs, (proto_id){ PEER, 21 }, 941);
 	unit_money(&cs, (proto_id){ PEER, 22 }, THERE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 23 }, PEER, FAR);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	unit_money(&cs, (proto_id){ PEER, 24 }, 942);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	agent_area_release(&a);
 	assert_int_equal(agent_area_load(&a, "province", 94), PROTO_EVALUE);
 	agent_area_release(&a);
@@ -270,7 +262,6 @@ static void test_pending(void **state)
 	household(&cs, (proto_id){ PEER, 30 }, PEER, THERE);
 	milestone(&cs, (proto_id){ PEER, 31 }, (proto_id){ PEER, 30 });
 	assert_int_equal(check_more(db, &a, &cs, &p), 0);
-	proto_changeset_release(&cs);
 	assert_int_equal(p.n, 1);
 	assert_int_equal(agent_pull_pending_check(db, &a, &p, &refused, why, sizeof why), PROTO_OK);
 	assert_int_equal(refused, 1);
@@ -278,18 +269,15 @@ static void test_pending(void **state)
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 30 }, PEER, HERE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	assert_int_equal(agent_pull_pending_check(db, &a, &p, &refused, why, sizeof why), PROTO_OK);
 	assert_int_equal(refused, 0);
 	/* "more" is no licence for what the laptop already knows is elsewhere */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 2 }, PEER, 0);
 	assert_int_equal(check_more(db, &a, &cs, &p), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	unit_money(&cs, (proto_id){ PEER, 32 }, THERE);
 	assert_int_equal(check_more(db, &a, &cs, &p), 1);
-	proto_changeset_release(&cs);
 	agent_pull_pending_release(&p);
 	sqlite3_close(db);
 }
