@@ -15,6 +15,7 @@
 #include "cmds.h"
 #include "store.h"
 #include "sync.h"
+#include "protofix.h"
 #include "testmain.h"
 
 #define OWN 0x1111111111111111ull   /* this laptop's key id */
@@ -282,23 +283,31 @@ static void test_pending(void **state)
 	sqlite3_close(db);
 }
 
-static int64_t count(agent_ctx *ctx, const char *sql)
+/* agent_pull_apply of cs as answer up to cursor 9, then cs released. */
+static int apply(agent_ctx *ctx, const agent_area *a, proto_changeset *cs,
+		 proto_merge_stats *st)
 {
-	sqlite3_stmt *st = NULL;
-	int64_t n = -1;
+	int r = agent_pull_apply(ctx, a, cs, 9, NULL, st);
 
-	assert_int_equal(sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	proto_changeset_release(cs);
+	return r;
+}
+
+/* What the laptop holds: this many households, and its pull cursor. */
+static void expect_store(agent_ctx *ctx, long long households, const char *cursor)
+{
+	char got[32];
+
+	assert_int_equal(protofix_query_int(ctx->db, "SELECT count(*) FROM household"), households);
+	assert_int_equal(agent_meta_get(ctx, "pull_cursor", got, sizeof got, NULL), PROTO_OK);
+	assert_string_equal(got, cursor);
 }
 
 /* agent_pull_apply on a real laptop store: a refused answer leaves nothing,
  * not even its good records, and the cursor where it was. */
 static void test_apply(void **state)
 {
-	char home[] = "/tmp/maiam-pull-check-XXXXXX", cursor[32], rm[64];
+	char home[] = "/tmp/maiam-pull-check-XXXXXX", rm[64];
 	char *init[] = { "init", "--commune", "31498", NULL };
 	agent_ctx ctx;
 	agent_area a = { .code = HERE };
@@ -326,26 +335,19 @@ static void test_apply(void **state)
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 1 }, PEER, HERE);
 	household(&cs, (proto_id){ own, 1 }, own, HERE);
-	assert_int_equal(agent_pull_apply(&ctx, &a, &cs, 9, NULL, &st), AGENT_HUB_REFUSED);
-	proto_changeset_release(&cs);
+	assert_int_equal(apply(&ctx, &a, &cs, &st), AGENT_HUB_REFUSED);
 	/* one good record, one of another commune */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 1 }, PEER, HERE);
 	household(&cs, (proto_id){ PEER, 2 }, PEER, THERE);
-	assert_int_equal(agent_pull_apply(&ctx, &a, &cs, 9, NULL, &st), AGENT_HUB_REFUSED);
-	proto_changeset_release(&cs);
-	assert_int_equal(count(&ctx, "SELECT count(*) FROM household"), 0);
-	assert_int_equal(agent_meta_get(&ctx, "pull_cursor", cursor, sizeof cursor, NULL), PROTO_OK);
-	assert_string_equal(cursor, "7");
+	assert_int_equal(apply(&ctx, &a, &cs, &st), AGENT_HUB_REFUSED);
+	expect_store(&ctx, 0, "7");
 	assert_int_equal(st.applied, 0);
 	/* the good answer alone is merged, with its cursor */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 1 }, PEER, HERE);
-	assert_int_equal(agent_pull_apply(&ctx, &a, &cs, 9, NULL, &st), AGENT_OK);
-	proto_changeset_release(&cs);
-	assert_int_equal(count(&ctx, "SELECT count(*) FROM household"), 1);
-	assert_int_equal(agent_meta_get(&ctx, "pull_cursor", cursor, sizeof cursor, NULL), PROTO_OK);
-	assert_string_equal(cursor, "9");
+	assert_int_equal(apply(&ctx, &a, &cs, &st), AGENT_OK);
+	expect_store(&ctx, 1, "9");
 	agent_ctx_release(&ctx);
 	snprintf(rm, sizeof rm, "rm -rf '%s'", home);
 	assert_int_equal(system(rm), 0);
