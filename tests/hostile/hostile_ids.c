@@ -1,5 +1,5 @@
 /*
- * hostile_ids.c - no laptop can harm another (issue 9, section 2): records
+ * hostile_ids.c - no laptop can harm another: records
  * squatting other laptops' ids, records outside the attacker's area (with and
  * without an anchor inside the change-set), relayed records, hub-only fields,
  * and merges the merge rules refuse (an event id reused with other content).

@@ -497,7 +497,7 @@ out:
 	return rc;
 }
 
-/* ---- ingest: helpers for the tests of issue 9's ingest part ---- */
+/* ---- ingest: change-sets built record by record, for the ingest checks' tests ---- */
 
 int ht_cs_begin(ht_agent *a, proto_changeset *cs)
 {
@@ -579,7 +579,7 @@ int ht_tcp_connect(int port)
 	return fd;
 }
 
-/* ---- server (issue 9): clients from chosen addresses, raw TLS, the hub's memory ---- */
+/* ---- server limits: clients from chosen addresses, raw TLS, the hub's memory ---- */
 
 #include <poll.h>
 #include <openssl/err.h>

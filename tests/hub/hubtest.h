@@ -94,7 +94,7 @@ int ht_json_member(const char *json, const char *key, char *out, size_t outlen);
 /* Single-value SQL on the hub database (read only). */
 long long ht_sql(const ht_hub *h, const char *sql);
 
-/* ---- ingest: helpers for the tests of issue 9's ingest part ---- */
+/* ---- ingest: change-sets built record by record, for the ingest checks' tests ---- */
 
 /* Start a change-set as the agent's next one (campaign: the hub's). */
 int ht_cs_begin(ht_agent *a, proto_changeset *cs);
@@ -112,7 +112,7 @@ int ht_agent_enrol_scope(const ht_hub *h, ht_agent *a, const char *name, const c
 /* A plain TCP connection to 127.0.0.1:port (raw bytes tests): fd, or -1. */
 int ht_tcp_connect(int port);
 
-/* ---- server (issue 9): clients from chosen addresses, raw TLS, the hub's memory ---- */
+/* ---- server limits: clients from chosen addresses, raw TLS, the hub's memory ---- */
 
 /* A raw TLS connection (no certificate checks: these tests attack the hub). */
 typedef struct ht_tls {

@@ -1,5 +1,5 @@
 /*
- * test_hub_door.c - the limits at the door (issue 9, docs/HUB.md), each
+ * test_hub_door.c - the limits at the door (docs/HUB.md), each
  * against a real maiam-hub with its limits set small: strangers uploading a
  * byte at a time from several addresses while an enrolled laptop syncs; a
  * flood of junk enrolments; a revoked laptop; one key opening forty unfinished

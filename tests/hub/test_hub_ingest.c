@@ -1,5 +1,5 @@
 /*
- * test_hub_ingest.c - issue 9 at ingest, against a real maiam-hub: the
+ * test_hub_ingest.c - what ingest refuses, against a real maiam-hub: the
  * rulebook refuses bad values, no laptop can take another's next id, a
  * refused change-set holds its place in the chain (the laptop goes on), the
  * quotas refuse oversized change-sets before the merge, and audit verify
@@ -118,7 +118,7 @@ static void test_rulebook_at_ingest(void **state)
 	proto_buf_release(&b);
 }
 
-/* Section 2 of issue 9: a laptop pushed a household under another laptop's
+/* ID squatting: a laptop pushed a household under another laptop's
  * next id and a milestone under a third's; both were accepted and the
  * victims' next syncs failed forever. Now: 403 foreign_id, the victims sync. */
 static void test_id_squatting(void **state)
@@ -349,13 +349,13 @@ static void test_audit_replays_rules(void **state)
 	assert_int_equal(ht_cs_household(&a, &cs, (proto_id){ a.id, 1 }, COMMUNE, -7), 0);
 	assert_int_equal(ht_cs_seal(&a, &cs, &b, 0), 0);
 	proto_changeset_release(&cs);
-	/* what the hub did before issue 9: merge and ledger, no rulebook */
+	/* what a hub without the rulebook did: merge and ledger, nothing checked */
 	proto_key_public_raw(a.key, raw);
 	assert_int_equal(proto_key_from_public(raw, &pub), PROTO_OK);
 	assert_int_equal(proto_open(b.data, b.len, pub, &opened, hash), PROTO_OK);
 	snprintf(path, sizeof(path), "%s/hub/hub.db", h.dir);
 	assert_int_equal(proto_db_open(path, &db), PROTO_OK);
-	/* a hub before issue 9 had no SQL guard either */
+	/* such a hub had no SQL guard either */
 	assert_int_equal(proto_db_guard(db, 0), PROTO_OK);
 	assert_int_equal(proto_merge(db, &opened, NULL), PROTO_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO hub_ledger(origin, seq, hash, sealed,"

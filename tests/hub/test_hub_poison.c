@@ -1,6 +1,6 @@
 /*
- * test_hub_poison.c - no ledger row can stop the pulls of an area (issue 9,
- * "pull poisoning"). Laptops of one commune push households that repeat a
+ * test_hub_poison.c - no ledger row can stop the pulls of an area ("pull
+ * poisoning", docs/HUB.md). Laptops of one commune push households that repeat a
  * long note: each change-set is small on the wire but names megabytes of
  * text through the column dictionary, and together they hold more text than
  * one sealed change-set may. Every pull of the commune and of its district
@@ -32,7 +32,7 @@
 #define ALIKE 2000 /* alike households in one change-set (test_alike_records_are_relayed) */
 #endif
 #ifndef HUB_MAX_DECODED_TEXT
-/* the ingest cap (hub.h, the ingest part of issue 9); this value until it lands */
+/* the ingest cap on decoded text (hub.h); this value where hub.h does not say it */
 #define HUB_MAX_DECODED_TEXT (8u << 20)
 #endif
 

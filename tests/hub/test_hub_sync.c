@@ -248,7 +248,7 @@ static void test_push_rejections(void **state)
 	expect_rejected(&b, 409, "fork", "\"expected_prev\": ");
 
 	/* outside the agent's commune: verified, so it takes its place in the
-	 * chain as a refused link (issue 9); the same bytes again get the same
+	 * chain as a refused link (docs/HUB.md); the same bytes again get the same
 	 * refusal, recorded once */
 	proto_buf_reset(&b);
 	assert_int_equal(ht_households(&alice, NULL, OTHER_COMMUNE, 1, &b, 0), 0);

@@ -92,7 +92,7 @@ static void test_hostile(void **state)
 	assert_string_equal(s, "x");
 }
 
-/* What the hand-written readers disagreed on (issue 9): now one answer each. */
+/* What the laptop's old hand-written JSON readers disagreed on: now one answer each. */
 static void test_strict(void **state)
 {
 	char s[64];
