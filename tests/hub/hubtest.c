@@ -269,6 +269,20 @@ int ht_request(const ht_hub *h, const ht_agent *a, const char *method, const cha
 	return ht_request_from(h, NULL, a, method, path, body, len, r);
 }
 
+int ht_net_setup(void **state)
+{
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+int ht_net_teardown(void **state)
+{
+	(void)state;
+	curl_global_cleanup();
+	return 0;
+}
+
 void ht_resp_free(ht_resp *r)
 {
 	free(r->bin);

@@ -61,6 +61,12 @@ int ht_hub_up_keyed(ht_hub *h, proto_key **hubkey);
 /* rm -rf the hub's temp dir (after ht_hub_stop). 0 or -1. */
 int ht_hub_remove(const ht_hub *h);
 
+/* cmocka group setup/teardown of a test that talks to hubs: curl's global
+ * state, and SIGPIPE ignored (a client may write to a connection the hub
+ * closed; the write fails, the test goes on). */
+int ht_net_setup(void **state);
+int ht_net_teardown(void **state);
+
 /* HTTPS request: method "GET"/"POST"; cert NULL for none. */
 int ht_request(const ht_hub *h, const ht_agent *a, const char *method, const char *path,
 	       const void *body, size_t len, ht_resp *r);

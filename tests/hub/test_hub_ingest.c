@@ -66,6 +66,21 @@ static void good_push(const ht_hub *h, ht_agent *who, int commune, int n)
 	proto_buf_release(&b);
 }
 
+/* a's next household in commune and a milestone with id ms on it, sealed
+ * into b (emptied first). */
+static void seal_household_milestone(ht_agent *a, int commune, proto_id ms, proto_buf *b)
+{
+	proto_changeset cs;
+	proto_id own = { a->id, a->serial + 1 };
+
+	proto_buf_reset(b);
+	assert_int_equal(ht_cs_begin(a, &cs), 0);
+	assert_int_equal(ht_cs_household(a, &cs, own, commune, 3), 0);
+	assert_int_equal(ht_cs_milestone(a, &cs, ms, own, "surveyed"), 0);
+	assert_int_equal(ht_cs_seal(a, &cs, b, 0), 0);
+	proto_changeset_release(&cs);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -126,7 +141,6 @@ static void test_id_squatting(void **state)
 	ht_agent bob, carol, dave;
 	proto_changeset cs;
 	proto_buf b;
-	proto_id own;
 
 	(void)state;
 	proto_buf_init(&b, 1 << 20);
@@ -143,26 +157,12 @@ static void test_id_squatting(void **state)
 	expect(&hub, &alice, &b, 403, "foreign_id", "\"chained\": true");
 
 	/* alice: her own household and a milestone under carol's next id */
-	proto_buf_reset(&b);
-	own = (proto_id){ alice.id, alice.serial + 1 };
-	assert_int_equal(ht_cs_begin(&alice, &cs), 0);
-	assert_int_equal(ht_cs_household(&alice, &cs, own, COMMUNE, 3), 0);
-	assert_int_equal(ht_cs_milestone(&alice, &cs, (proto_id){ carol.id, carol.serial + 2 }, own,
-					  "surveyed"), 0);
-	assert_int_equal(ht_cs_seal(&alice, &cs, &b, 0), 0);
-	proto_changeset_release(&cs);
+	seal_household_milestone(&alice, COMMUNE, (proto_id){ carol.id, carol.serial + 2 }, &b);
 	expect(&hub, &alice, &b, 403, "foreign_id", NULL);
 
 	/* the victims sync: bob's household, carol's household and milestone */
 	good_push(&hub, &bob, OTHER_COMMUNE, 1);
-	proto_buf_reset(&b);
-	own = (proto_id){ carol.id, carol.serial + 1 };
-	assert_int_equal(ht_cs_begin(&carol, &cs), 0);
-	assert_int_equal(ht_cs_household(&carol, &cs, own, THIRD_COMMUNE, 2), 0);
-	assert_int_equal(ht_cs_milestone(&carol, &cs, (proto_id){ carol.id, carol.serial + 2 }, own,
-					  "surveyed"), 0);
-	assert_int_equal(ht_cs_seal(&carol, &cs, &b, 0), 0);
-	proto_changeset_release(&cs);
+	seal_household_milestone(&carol, THIRD_COMMUNE, (proto_id){ carol.id, carol.serial + 2 }, &b);
 	expect(&hub, &carol, &b, 200, NULL, NULL);
 	good_push(&hub, &bob, OTHER_COMMUNE, 1);
 	good_push(&hub, &carol, THIRD_COMMUNE, 1);
