@@ -282,19 +282,23 @@ static void xml_text(proto_buf *b, const char *tag, const char *v)
 	proto_buf_appendf(b, "</%s>", tag);
 }
 
+/* Start a new submission of form in b (what was in b is dropped). */
 static void xml_open(proto_buf *b, const char *form)
 {
+	proto_buf_reset(b);
 	proto_buf_appendf(b, "<?xml version='1.0' ?><data id=\"%s\" version=\"2023061501\" "
 			  "xmlns:orx=\"http://openrosa.org/xforms\">", form);
 }
 
-static void xml_close(proto_buf *b, gen_rng *r)
+/* End the submission with its instance id; returns its size in bytes. */
+static size_t xml_close(proto_buf *b, gen_rng *r)
 {
 	uint64_t a = gen_next(r), c = gen_next(r);
 	proto_buf_appendf(b, "<meta><orx:instanceID>uuid:%08x-%04x-4%03x-%04x-%012llx</orx:instanceID>"
 			  "</meta></data>", (unsigned)a, (unsigned)(a >> 32) & 0xffff,
 			  (unsigned)(a >> 48) & 0xfff, (unsigned)(c & 0x3fff) | 0x8000,
 			  (unsigned long long)(c >> 16));
+	return b->len;
 }
 
 static size_t openrosa_bytes(const dataset *d)
@@ -307,7 +311,6 @@ static size_t openrosa_bytes(const dataset *d)
 	proto_buf_init(&b, 1 << 20);
 	for (size_t i = 0; i < d->n; i++) {
 		const gen_household *h = &d->h[i];
-		proto_buf_reset(&b);
 		xml_open(&b, "maiam_household");
 		xml_text(&b, "ref", h->ref);
 		xml_text(&b, "name", h->name);
@@ -325,20 +328,16 @@ static size_t openrosa_bytes(const dataset *d)
 		xml_text(&b, "note", h->note);
 		xml_text(&b, "support_kind", h->support_kind);
 		xml_text(&b, "review_status", "proposed");
-		xml_close(&b, &r);
-		total += b.len;
+		total += xml_close(&b, &r);
 		for (size_t s = 0; s < NSTAGES; s++) {
-			proto_buf_reset(&b);
-			xml_open(&b, "maiam_milestone");
+				xml_open(&b, "maiam_milestone");
 			xml_text(&b, "household", h->ref);
 			xml_text(&b, "stage", proto_stages[s]);
 			xml_text(&b, "date", stage_date(s));
-			xml_close(&b, &r);
-			total += b.len;
+			total += xml_close(&b, &r);
 		}
 		for (size_t k = 0; k < NCONTRIB; k++) {
-			proto_buf_reset(&b);
-			xml_open(&b, "maiam_contribution");
+				xml_open(&b, "maiam_contribution");
 			xml_text(&b, "household", h->ref);
 			snprintf(num, sizeof num, "%d", h->commune);
 			xml_text(&b, "unit", num);
@@ -347,8 +346,7 @@ static size_t openrosa_bytes(const dataset *d)
 			snprintf(num, sizeof num, "%lld", (long long)contribution_money(i, k));
 			xml_text(&b, "money_vnd", num);
 			xml_text(&b, "date", stage_date(2 + k));
-			xml_close(&b, &r);
-			total += b.len;
+			total += xml_close(&b, &r);
 		}
 	}
 	proto_buf_release(&b);

@@ -399,7 +399,8 @@ static void cpu_add(cpu_use *u, const char *name, double run, double wait)
 	if (i == u->n) {
 		if (u->n == CPU_NAMES)
 			return;
-		snprintf(u->name[u->n++], sizeof u->name[0], "%s", name);
+		/* thread names are at most 15 bytes; a longer 'as' is cut */
+		snprintf(u->name[u->n++], sizeof u->name[0], "%.*s", (int)sizeof u->name[0] - 1, name);
 	}
 	u->run_s[i] += run;
 	u->wait_s[i] += wait;

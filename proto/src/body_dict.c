@@ -33,11 +33,10 @@ textdict *body_dict_new(size_t values)
 	d->mask = slots - 1;
 	d->entry = proto_malloc((d->cap ? d->cap : 1) * sizeof(*d->entry));
 	d->slot = proto_calloc(slots, sizeof(*d->slot));
-	if (!d->entry || !d->slot) {
-		body_dict_free(d);
-		return NULL;
-	}
-	return d;
+	if (d->entry && d->slot)
+		return d;
+	body_dict_free(d);
+	return NULL;
 }
 
 void body_dict_free(textdict *d)

@@ -10,10 +10,35 @@
 #include "maiam/changeset.h"
 
 /*
- * Byte ranges follow RFC 3629 table 3-7: the second byte's range depends on
- * the lead byte, which is what rules out overlongs (E0 80..9F, F0 80..8F),
- * surrogates (ED A0..BF) and code points past U+10FFFF (F4 90..).
+ * RFC 3629 table 3-7: each lead byte of a multi-byte sequence, the number of
+ * continuation bytes after it, and the range of the first of them. That
+ * range is what rules out overlongs (E0 80..9F, F0 80..8F), surrogates
+ * (ED A0..BF) and code points past U+10FFFF (F4 90..); later continuation
+ * bytes are 80..BF. Leads not listed (80..C1, F5..FF) start nothing.
  */
+static const struct utf8_lead {
+	uint8_t first, last; /* lead bytes first..last */
+	uint8_t ncont;       /* continuation bytes that follow */
+	uint8_t lo, hi;      /* range of the first continuation byte */
+} utf8_leads[] = {
+	{ 0xc2, 0xdf, 1, 0x80, 0xbf },
+	{ 0xe0, 0xe0, 2, 0xa0, 0xbf },
+	{ 0xe1, 0xec, 2, 0x80, 0xbf },
+	{ 0xed, 0xed, 2, 0x80, 0x9f },
+	{ 0xee, 0xef, 2, 0x80, 0xbf },
+	{ 0xf0, 0xf0, 3, 0x90, 0xbf },
+	{ 0xf1, 0xf3, 3, 0x80, 0xbf },
+	{ 0xf4, 0xf4, 3, 0x80, 0x8f },
+};
+
+static const struct utf8_lead *utf8_lead_of(uint8_t c)
+{
+	for (size_t k = 0; k < sizeof(utf8_leads) / sizeof(utf8_leads[0]); k++)
+		if (c >= utf8_leads[k].first && c <= utf8_leads[k].last)
+			return &utf8_leads[k];
+	return NULL;
+}
+
 int proto_utf8_valid(const char *s, size_t len)
 {
 	const uint8_t *p = (const uint8_t *)s;
@@ -22,41 +47,23 @@ int proto_utf8_valid(const char *s, size_t len)
 	if (!s)
 		return len == 0;
 	while (i < len) {
-		uint8_t c = p[i];
-		uint8_t lo = 0x80, hi = 0xbf;
-		size_t ncont;
+		const struct utf8_lead *lead;
 
-		if (c == 0)
+		if (p[i] == 0)
 			return 0;
-		if (c < 0x80) {
+		if (p[i] < 0x80) {
 			i++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			ncont = 1;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			ncont = 2;
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			ncont = 3;
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-		} else {
-			return 0; /* 80..C1 (continuation or overlong lead), F5..FF */
-		}
-		if (len - i <= ncont)
+		lead = utf8_lead_of(p[i]);
+		if (!lead || len - i <= lead->ncont)
 			return 0;
-		if (p[i + 1] < lo || p[i + 1] > hi)
+		if (p[i + 1] < lead->lo || p[i + 1] > lead->hi)
 			return 0;
-		for (size_t k = 2; k <= ncont; k++)
+		for (size_t k = 2; k <= lead->ncont; k++)
 			if ((p[i + k] & 0xc0) != 0x80)
 				return 0;
-		i += ncont + 1;
+		i += lead->ncont + 1;
 	}
 	return 1;
 }

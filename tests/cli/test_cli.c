@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "maiam/cli.h"
+#include "testmain.h"
 
 /* The options of one imaginary command, reset for every test. */
 typedef struct fixture {
@@ -389,29 +390,23 @@ static void test_table_at_bound(void **state)
 	assert_ptr_equal(err.opt, &opts[CLI_MAX_OPTS - 1]);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_both_spellings, setup),
-		cmocka_unit_test_setup(test_defaults_stay, setup),
-		cmocka_unit_test_setup(test_positionals, setup),
-		cmocka_unit_test_setup(test_in_place, setup),
-		cmocka_unit_test_setup(test_end_of_options, setup),
-		cmocka_unit_test_setup(test_help, setup),
-		cmocka_unit_test_setup(test_unknown, setup),
-		cmocka_unit_test_setup(test_missing_value, setup),
-		cmocka_unit_test_setup(test_value_like_option, setup),
-		cmocka_unit_test_setup(test_integers, setup),
-		cmocka_unit_test_setup(test_overflow, setup),
-		cmocka_unit_test(test_parse_int),
-		cmocka_unit_test_setup(test_repeated, setup),
-		cmocka_unit_test_setup(test_empty_value, setup),
-		cmocka_unit_test_setup(test_utf8, setup),
-		cmocka_unit_test_setup(test_choice, setup),
-		cmocka_unit_test_setup(test_usage, setup),
-		cmocka_unit_test(test_pass_unknown),
-		cmocka_unit_test(test_table_at_bound),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup(test_both_spellings, setup),
+	cmocka_unit_test_setup(test_defaults_stay, setup),
+	cmocka_unit_test_setup(test_positionals, setup),
+	cmocka_unit_test_setup(test_in_place, setup),
+	cmocka_unit_test_setup(test_end_of_options, setup),
+	cmocka_unit_test_setup(test_help, setup),
+	cmocka_unit_test_setup(test_unknown, setup),
+	cmocka_unit_test_setup(test_missing_value, setup),
+	cmocka_unit_test_setup(test_value_like_option, setup),
+	cmocka_unit_test_setup(test_integers, setup),
+	cmocka_unit_test_setup(test_overflow, setup),
+	cmocka_unit_test(test_parse_int),
+	cmocka_unit_test_setup(test_repeated, setup),
+	cmocka_unit_test_setup(test_empty_value, setup),
+	cmocka_unit_test_setup(test_utf8, setup),
+	cmocka_unit_test_setup(test_choice, setup),
+	cmocka_unit_test_setup(test_usage, setup),
+	cmocka_unit_test(test_pass_unknown),
+	cmocka_unit_test(test_table_at_bound))

@@ -1,5 +1,5 @@
 /*
- * hostile.h - the hostile-input catalogue (issue 9, section 5): rows of
+ * hostile.h - the hostile-input catalogue (docs/HOSTILE.md): rows of
  * hostile inputs, grouped in families, each family run against one real
  * maiam-hub process. A row says what it sends (its 'act'), what the hub must
  * answer, and the runner checks the rest: nothing applied, the refusal kept,
@@ -66,7 +66,7 @@ typedef int (*hs_act)(hs_env *e, hs_answer *a); /* 0 ran, -1 could not build the
 
 typedef struct hs_row {
 	const char *name;
-	const char *needs;  /* the part of issue 9 that defends against it ("" = held before) */
+	const char *needs;  /* the part of the hub that defends against it (docs/HOSTILE.md, ".needs"; "" = held before) */
 	hs_act act;
 	long status;
 	const char *code;   /* "error" (or "status" of a 200); NULL: not checked */

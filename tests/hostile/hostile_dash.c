@@ -2,7 +2,7 @@
  * hostile_dash.c - the operators' dashboard on the same port: reports
  * without a session, POSTs from another site's page (Origin), HSTS on every
  * HTTPS answer, and sign-in floods, which must lock out the flooding address
- * and not every operator (issue 9, section 3, "Operator lock-out").
+ * and not every operator.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
- * hostile_door.c - strangers who hold a connection (issue 9, section 3,
- * "Slow uploads"): an anonymous enrolment whose body never comes, and headers
- * that stop half way, must be cut by the whole-request deadline of
+ * hostile_door.c - strangers who hold a connection (slow uploads): an
+ * anonymous enrolment whose body never comes, and headers that stop half
+ * way, must be cut by the whole-request deadline of
  * connections without a client certificate (`serve --anon-deadline`), here
  * 2 s; the row waits at most 6 s for the hub to close.
  */

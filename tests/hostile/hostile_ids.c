@@ -1,5 +1,5 @@
 /*
- * hostile_ids.c - no laptop can harm another (issue 9, section 2): records
+ * hostile_ids.c - no laptop can harm another: records
  * squatting other laptops' ids, records outside the attacker's area (with and
  * without an anchor inside the change-set), relayed records, hub-only fields,
  * and merges the merge rules refuse (an event id reused with other content).
@@ -18,6 +18,27 @@ static int seal_push(hs_env *e, proto_changeset *cs, int bad, hs_answer *a)
 }
 
 static uint64_t now_stamp(hs_env *e) { return proto_hlc_now(&e->atk.clock, proto_wall_ms()); }
+
+/* An edit of household hh stamped now, in writer's name: field set to v.
+ * Nonzero when it cannot be added. */
+static int household_edit(hs_env *e, proto_changeset *cs, proto_id hh, uint64_t writer,
+			  uint8_t field, int64_t v)
+{
+	return proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, hh, now_stamp(e), writer) ||
+	       proto_changeset_add_int(cs, field, 0, v);
+}
+
+/* A contribution id of 500,000 VND from a donor, stamped now by the attacker,
+ * to household hh (NULL: to unit as a whole). Nonzero when it cannot be added. */
+static int add_donation(hs_env *e, proto_changeset *cs, proto_id id, const proto_id *hh, int unit)
+{
+	return proto_changeset_begin(cs, PROTO_KIND_CONTRIBUTION, id, now_stamp(e), e->atk.id) ||
+	       (hh ? proto_changeset_add_ref(cs, PROTO_CT_HOUSEHOLD, 0, *hh)
+		   : proto_changeset_add_null(cs, PROTO_CT_HOUSEHOLD, 0)) ||
+	       proto_changeset_add_int(cs, PROTO_CT_UNIT, 0, unit) ||
+	       proto_changeset_add_text(cs, PROTO_CT_SOURCE, 0, "donor", 5) ||
+	       proto_changeset_add_int(cs, PROTO_CT_MONEY, 0, 500000);
+}
 
 /* A new household whose id is the same-commune laptop's next id. */
 static int squat_household(hs_env *e, hs_answer *a)
@@ -43,12 +64,8 @@ static int squat_hub_contribution(hs_env *e, hs_answer *a)
 {
 	proto_changeset cs;
 	int bad = hs_cs_begin(e, &cs) ||
-		  proto_changeset_begin(&cs, PROTO_KIND_CONTRIBUTION,
-					(proto_id){ proto_key_id(e->hubkey), 77 }, now_stamp(e), e->atk.id) ||
-		  proto_changeset_add_ref(&cs, PROTO_CT_HOUSEHOLD, 0, (proto_id){ e->atk.id, 1 }) ||
-		  proto_changeset_add_int(&cs, PROTO_CT_UNIT, 0, HS_DISTRICT) ||
-		  proto_changeset_add_text(&cs, PROTO_CT_SOURCE, 0, "donor", 5) ||
-		  proto_changeset_add_int(&cs, PROTO_CT_MONEY, 0, 500000);
+		  add_donation(e, &cs, (proto_id){ proto_key_id(e->hubkey), 77 },
+			       &(proto_id){ e->atk.id, 1 }, HS_DISTRICT);
 	return seal_push(e, &cs, bad, a);
 }
 
@@ -94,9 +111,8 @@ static int move_far_household(hs_env *e, hs_answer *a)
 {
 	proto_changeset cs;
 	int bad = hs_cs_begin(e, &cs) ||
-		  proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, (proto_id){ e->other.id, 1 },
-					now_stamp(e), e->atk.id) ||
-		  proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, HS_COMMUNE);
+		  household_edit(e, &cs, (proto_id){ e->other.id, 1 }, e->atk.id, PROTO_HH_COMMUNE,
+				 HS_COMMUNE);
 	return seal_push(e, &cs, bad, a);
 }
 
@@ -107,8 +123,7 @@ static int anchored_milestone(hs_env *e, hs_answer *a)
 	proto_changeset cs;
 	proto_id far = { e->other.id, 1 };
 	int bad = hs_cs_begin(e, &cs) ||
-		  proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, far, now_stamp(e), e->atk.id) ||
-		  proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, HS_COMMUNE) ||
+		  household_edit(e, &cs, far, e->atk.id, PROTO_HH_COMMUNE, HS_COMMUNE) ||
 		  hs_add_milestone(e, &cs, (proto_id){ e->atk.id, hs_serial(e) }, far, "surveyed", HS_DATE);
 	return seal_push(e, &cs, bad, a);
 }
@@ -128,12 +143,7 @@ static int contribution_far_unit(hs_env *e, hs_answer *a)
 {
 	proto_changeset cs;
 	int bad = hs_cs_begin(e, &cs) ||
-		  proto_changeset_begin(&cs, PROTO_KIND_CONTRIBUTION, (proto_id){ e->atk.id, hs_serial(e) },
-					now_stamp(e), e->atk.id) ||
-		  proto_changeset_add_null(&cs, PROTO_CT_HOUSEHOLD, 0) ||
-		  proto_changeset_add_int(&cs, PROTO_CT_UNIT, 0, 942) ||
-		  proto_changeset_add_text(&cs, PROTO_CT_SOURCE, 0, "donor", 5) ||
-		  proto_changeset_add_int(&cs, PROTO_CT_MONEY, 0, 500000);
+		  add_donation(e, &cs, (proto_id){ e->atk.id, hs_serial(e) }, NULL, 942);
 	return seal_push(e, &cs, bad, a);
 }
 
@@ -152,9 +162,7 @@ static int relayed(hs_env *e, hs_answer *a)
 {
 	proto_changeset cs;
 	int bad = hs_cs_begin(e, &cs) ||
-		  proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, (proto_id){ e->same.id, 1 },
-					now_stamp(e), e->same.id) ||
-		  proto_changeset_add_int(&cs, PROTO_HH_MEMBERS, 0, 9);
+		  household_edit(e, &cs, (proto_id){ e->same.id, 1 }, e->same.id, PROTO_HH_MEMBERS, 9);
 	return seal_push(e, &cs, bad, a);
 }
 

@@ -1,7 +1,7 @@
 /*
  * hostile_quota.c - cheap to send, dear to take: change-sets over the
  * per-change-set caps (records, sealed bytes, decoded text), and the pull
- * poisoning of issue 9 (a 4 KiB note repeated through the column dictionary,
+ * poisoning (a 4 KiB note repeated through the column dictionary,
  * tens of MB decoded from a few KB): refused, or relayed, but every pull of
  * the commune still answers; and the daily quotas (429 with Retry-After).
  * Each row starts from a freshly enrolled attacker.
@@ -137,7 +137,7 @@ static int poison_4k(hs_env *e, hs_answer *a)
  * decoded each, under the hub's default cap of 8 MiB of text per change-set,
  * so each must be accepted; 39 MB together, more than one pull answer may
  * carry (32 MiB). The runner then pulls the commune page by page: every
- * answer must be 200 or 204 (on main before issue 9: 500 "cannot seal the
+ * answer must be 200 or 204 (a hub without the cap answered 500 "cannot seal the
  * pull change-set", forever). The answer of the first push not applied, or
  * of the last, is the row's. */
 static int poison_relayable(hs_env *e, hs_answer *a)

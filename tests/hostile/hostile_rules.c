@@ -1,7 +1,7 @@
 /*
  * hostile_rules.c - the rulebook family: change-sets sealed by an enrolled
  * laptop, well-formed and in scope, each with one value that breaks a rule of
- * proto/include/maiam/rules.h (issue 9, section 1). The hub must answer
+ * proto/include/maiam/rules.h. The hub must answer
  * 422 `invalid` naming the field, apply nothing, keep the refusal and chain it.
  */
 #include <stdint.h>

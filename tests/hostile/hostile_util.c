@@ -64,9 +64,7 @@ static size_t on_head(char *p, size_t size, size_t nmemb, void *arg)
 
 	if (n > 26 && strncasecmp(p, "Strict-Transport-Security:", 26) == 0)
 		a->hsts = 1;
-	if (n > 13 && strncasecmp(p, "Retry-After: ", 13) == 0)
-		snprintf(a->retry_after, sizeof(a->retry_after), "%.*s", (int)strcspn(p + 13, "\r\n"),
-			 p + 13);
+	ht_header_value(p, n, "Retry-After", a->retry_after, sizeof(a->retry_after));
 	return n;
 }
 
@@ -74,34 +72,19 @@ int hs_http(hs_env *e, const ht_agent *who, const char *method, const char *path
 	    const void *body, size_t len, const char *const *headers, const char *from,
 	    hs_answer *a)
 {
-	CURL *c = curl_easy_init();
+	CURL *c = ht_curl(&e->hub, from, who, path, 30L);
 	struct curl_slist *hl = NULL;
-	char url[4200], ca[320];
 	sink s = { a, 0 };
 	CURLcode cc;
 
 	memset(a, 0, sizeof(*a));
 	if (!c)
 		return -1;
-	snprintf(url, sizeof(url), "https://localhost:%d%s", e->hub.port, path);
-	snprintf(ca, sizeof(ca), "%s/hub/ca.pem", e->hub.dir);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CAINFO, ca);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_head);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
-	if (from)
-		curl_easy_setopt(c, CURLOPT_INTERFACE, from);
-	if (who && who->cert_path[0]) {
-		curl_easy_setopt(c, CURLOPT_SSLCERT, who->cert_path);
-		curl_easy_setopt(c, CURLOPT_SSLKEY, who->key_path);
-	}
 	for (size_t i = 0; headers && headers[i]; i++)
 		hl = curl_slist_append(hl, headers[i]);
 	hl = curl_slist_append(hl, "Expect:");
@@ -289,24 +272,17 @@ int hs_enroll_body(hs_env *e, const char *json, hs_answer *a)
 
 int hs_enrol(hs_env *e, ht_agent *a, const char *scope_opt, int code)
 {
-	char name[32], token[128], json[2048], cert[4096];
+	char name[32], token[128], json[2048];
 	hs_answer ans;
-	FILE *f;
 
 	snprintf(name, sizeof(name), "agent%d", e->nagents++);
 	if (ht_agent_new(a, &e->hub, name) || ht_token(&e->hub, scope_opt, code, NULL, token) ||
 	    ht_enroll_body(a, token, json, sizeof(json)) || hs_enroll_body(e, json, &ans))
 		return -1;
-	if (ans.status != 200 || ht_json_member(ans.body, "client_cert", cert, sizeof(cert))) {
+	if (ans.status != 200 || ht_agent_keep_cert(a, ans.body)) {
 		fprintf(stderr, "hostile: enrolment failed: %ld %s\n", ans.status, ans.body);
 		return -1;
 	}
-	snprintf(a->cert_path, sizeof(a->cert_path), "%s/%s.crt", e->hub.dir, name);
-	f = fopen(a->cert_path, "w");
-	if (!f)
-		return -1;
-	fputs(cert, f);
-	fclose(f);
 	return 0;
 }
 

@@ -188,58 +188,64 @@ static size_t on_data(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* Header line p (n bytes) named "Name: " copied into out, without its line
+ * end; out is left as it was when the line has another name. */
+void ht_header_value(const char *p, size_t n, const char *name, char *out, size_t outlen)
+{
+	size_t k = strlen(name);
+
+	if (n > k + 2 && strncasecmp(p, name, k) == 0 && p[k] == ':' && p[k + 1] == ' ')
+		snprintf(out, outlen, "%.*s", (int)strcspn(p + k + 2, "\r\n"), p + k + 2);
+}
+
 static size_t on_header(char *p, size_t size, size_t nmemb, void *arg)
 {
 	ht_resp *r = arg;
 	size_t n = size * nmemb;
 
-	if (n > 14 && strncasecmp(p, "Maiam-Cursor: ", 14) == 0) {
-		size_t k = n - 14;
-		if (k >= sizeof(r->cursor))
-			k = sizeof(r->cursor) - 1;
-		memcpy(r->cursor, p + 14, k);
-		r->cursor[k] = '\0';
-		r->cursor[strcspn(r->cursor, "\r\n")] = '\0';
-	}
-	if (n > 13 && strncasecmp(p, "Retry-After: ", 13) == 0) {
-		size_t k = n - 13;
-		if (k >= sizeof(r->retry_after))
-			k = sizeof(r->retry_after) - 1;
-		memcpy(r->retry_after, p + 13, k);
-		r->retry_after[k] = '\0';
-		r->retry_after[strcspn(r->retry_after, "\r\n")] = '\0';
-	}
+	ht_header_value(p, n, "Maiam-Cursor", r->cursor, sizeof(r->cursor));
+	ht_header_value(p, n, "Retry-After", r->retry_after, sizeof(r->retry_after));
 	return n;
 }
 
-int ht_request_from(const ht_hub *h, const char *src, const ht_agent *a, const char *method,
-		    const char *path, const void *body, size_t len, ht_resp *r)
+CURL *ht_curl(const ht_hub *h, const char *src, const ht_agent *a, const char *path,
+	      long timeout_s)
 {
 	CURL *c = curl_easy_init();
-	char url[256], ca[320];
-	CURLcode cc;
+	char url[4200], ca[320];
 
-	memset(r, 0, sizeof(*r));
 	if (!c)
-		return -1;
+		return NULL;
 	snprintf(url, sizeof(url), "https://localhost:%d%s", h->port, path);
 	snprintf(ca, sizeof(ca), "%s/hub/ca.pem", h->dir);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CAINFO, ca);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
 	if (src)
 		curl_easy_setopt(c, CURLOPT_INTERFACE, src);
 	if (a && a->cert_path[0]) {
 		curl_easy_setopt(c, CURLOPT_SSLCERT, a->cert_path);
 		curl_easy_setopt(c, CURLOPT_SSLKEY, a->key_path);
 	}
+	return c;
+}
+
+int ht_request_from(const ht_hub *h, const char *src, const ht_agent *a, const char *method,
+		    const char *path, const void *body, size_t len, ht_resp *r)
+{
+	CURL *c = ht_curl(h, src, a, path, 60L);
+	CURLcode cc;
+
+	memset(r, 0, sizeof(*r));
+	if (!c)
+		return -1;
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
 	if (strcmp(method, "POST") == 0) {
 		curl_easy_setopt(c, CURLOPT_POST, 1L);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
@@ -261,6 +267,20 @@ int ht_request(const ht_hub *h, const ht_agent *a, const char *method, const cha
 	       const void *body, size_t len, ht_resp *r)
 {
 	return ht_request_from(h, NULL, a, method, path, body, len, r);
+}
+
+int ht_net_setup(void **state)
+{
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+int ht_net_teardown(void **state)
+{
+	(void)state;
+	curl_global_cleanup();
+	return 0;
 }
 
 void ht_resp_free(ht_resp *r)
@@ -328,9 +348,8 @@ int ht_json_member(const char *json, const char *key, char *out, size_t outlen)
 
 int ht_enroll(const ht_hub *h, ht_agent *a, const char *token, ht_resp *r)
 {
-	char *pem = NULL, body[2048], cert[4096];
+	char *pem = NULL, body[2048];
 	proto_buf esc;
-	FILE *f;
 
 	if (proto_key_public_pem(a->key, &pem) != PROTO_OK)
 		return -1;
@@ -350,7 +369,15 @@ int ht_enroll(const ht_hub *h, ht_agent *a, const char *token, ht_resp *r)
 		return -1;
 	if (r->status != 200)
 		return 0;
-	if (ht_json_member(r->body, "client_cert", cert, sizeof(cert)))
+	return ht_agent_keep_cert(a, r->body);
+}
+
+int ht_agent_keep_cert(ht_agent *a, const char *answer)
+{
+	char cert[4096];
+	FILE *f;
+
+	if (ht_json_member(answer, "client_cert", cert, sizeof(cert)))
 		return -1;
 	snprintf(a->cert_path, sizeof(a->cert_path), "%.*s.crt", (int)(strlen(a->key_path) - 4),
 		 a->key_path);
@@ -358,40 +385,47 @@ int ht_enroll(const ht_hub *h, ht_agent *a, const char *token, ht_resp *r)
 	if (!f)
 		return -1;
 	fputs(cert, f);
-	fclose(f);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* Change-set seq a->seq + 1 of campaign from agent a, chained to its last. */
+static int cs_begin_in(ht_agent *a, proto_changeset *cs, const char *campaign)
+{
+	return proto_changeset_init(cs, campaign, a->id, a->seq + 1, a->last_hash,
+				    proto_hlc_now(&a->clock, proto_wall_ms())) == PROTO_OK ? 0 : -1;
+}
+
+/* A household record id stamped now by a, with the fields every test
+ * household has: a name and its commune. 0 or -1. */
+static int cs_household_named(ht_agent *a, proto_changeset *cs, proto_id id, const char *name,
+			      int commune)
+{
+	uint64_t st = proto_hlc_now(&a->clock, proto_wall_ms());
+
+	if (proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, id, st, a->id) ||
+	    proto_changeset_add_text(cs, PROTO_HH_NAME, 0, name, strlen(name)) ||
+	    proto_changeset_add_int(cs, PROTO_HH_COMMUNE, 0, commune))
+		return -1;
 	return 0;
 }
 
 int ht_households(ht_agent *a, const char *campaign, int commune, int n, proto_buf *out, int keep)
 {
 	proto_changeset cs;
-	uint8_t hash[32];
-	uint64_t seq = a->seq + 1, serial = a->serial;
 	char name[64];
 	int i, rc = -1;
 
-	if (proto_changeset_init(&cs, campaign ? campaign : "soc-trang-2023", a->id, seq,
-				 a->last_hash, proto_hlc_now(&a->clock, proto_wall_ms())) != PROTO_OK)
+	if (cs_begin_in(a, &cs, campaign ? campaign : "soc-trang-2023"))
 		return -1;
 	for (i = 0; i < n; i++) {
-		proto_id id = { a->id, ++serial };
-		uint64_t st = proto_hlc_now(&a->clock, proto_wall_ms());
-		snprintf(name, sizeof(name), "Nguyễn Văn %llu-%d", (unsigned long long)seq, i);
-		if (proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id, st, a->id) ||
-		    proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, name, strlen(name)) ||
-		    proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, commune) ||
+		proto_id id = { a->id, a->serial + 1 + (uint64_t)i };
+		snprintf(name, sizeof(name), "Nguyễn Văn %llu-%d", (unsigned long long)cs.hdr.seq, i);
+		if (cs_household_named(a, &cs, id, name, commune) ||
 		    proto_changeset_add_int(&cs, PROTO_HH_MEMBERS, 0, 1 + i % 9) ||
 		    proto_changeset_add_text(&cs, PROTO_HH_CATEGORY, 0, "poor", 4))
 			goto out;
 	}
-	if (proto_seal(&cs, a->key, out, hash) != PROTO_OK)
-		goto out;
-	if (!keep) {
-		a->seq = seq;
-		a->serial = serial;
-		memcpy(a->last_hash, hash, 32);
-	}
-	rc = 0;
+	rc = ht_cs_seal(a, &cs, out, keep);
 out:
 	proto_changeset_release(&cs);
 	return rc;
@@ -455,45 +489,33 @@ int ht_hub_remove(const ht_hub *h)
 int ht_big_households(ht_agent *a, int commune, int n, size_t note_bytes, unsigned seed,
 		      proto_buf *out)
 {
-	static const char name[] = "Lâm Thị Sà Rên";
 	proto_changeset cs;
-	uint8_t hash[32], rnd[64];
+	uint8_t rnd[64];
 	char note[2 * sizeof(rnd) + 1];
-	uint64_t seq = a->seq + 1;
 	int rc = -1;
 
-	if (note_bytes > sizeof(rnd) ||
-	    proto_changeset_init(&cs, "soc-trang-2023", a->id, seq, a->last_hash,
-				 proto_hlc_now(&a->clock, proto_wall_ms())) != PROTO_OK)
+	if (note_bytes > sizeof(rnd) || ht_cs_begin(a, &cs))
 		return -1;
 	for (int i = 0; i < n; i++) {
-		proto_id id = { a->id, ++a->serial };
+		proto_id id = { a->id, a->serial + 1 + (uint64_t)i };
 		for (size_t k = 0; k < note_bytes; k++)
 			rnd[k] = (uint8_t)rand_r(&seed);
 		proto_hex(rnd, note_bytes, note);
-		if (proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id,
-					  proto_hlc_now(&a->clock, proto_wall_ms()), a->id) != PROTO_OK ||
-		    proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, name, strlen(name)) != PROTO_OK ||
-		    proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, commune) != PROTO_OK ||
-		    proto_changeset_add_text(&cs, PROTO_HH_NOTE, 0, note, strlen(note)) != PROTO_OK)
+		if (cs_household_named(a, &cs, id, "Lâm Thị Sà Rên", commune) ||
+		    proto_changeset_add_text(&cs, PROTO_HH_NOTE, 0, note, strlen(note)))
 			goto out;
 	}
-	if (proto_seal(&cs, a->key, out, hash) != PROTO_OK)
-		goto out;
-	a->seq = seq;
-	memcpy(a->last_hash, hash, 32);
-	rc = 0;
+	rc = ht_cs_seal(a, &cs, out, 0);
 out:
 	proto_changeset_release(&cs);
 	return rc;
 }
 
-/* ---- ingest: helpers for the tests of issue 9's ingest part ---- */
+/* ---- ingest: change-sets built record by record, for the ingest checks' tests ---- */
 
 int ht_cs_begin(ht_agent *a, proto_changeset *cs)
 {
-	return proto_changeset_init(cs, "soc-trang-2023", a->id, a->seq + 1, a->last_hash,
-				    proto_hlc_now(&a->clock, proto_wall_ms())) == PROTO_OK ? 0 : -1;
+	return cs_begin_in(a, cs, "soc-trang-2023");
 }
 
 int ht_cs_seal(ht_agent *a, proto_changeset *cs, proto_buf *out, int keep)
@@ -515,11 +537,7 @@ int ht_cs_seal(ht_agent *a, proto_changeset *cs, proto_buf *out, int keep)
 
 int ht_cs_household(ht_agent *a, proto_changeset *cs, proto_id id, int commune, int64_t members)
 {
-	uint64_t st = proto_hlc_now(&a->clock, proto_wall_ms());
-
-	if (proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, id, st, a->id) ||
-	    proto_changeset_add_text(cs, PROTO_HH_NAME, 0, "Trần Thị Bình", strlen("Trần Thị Bình")) ||
-	    proto_changeset_add_int(cs, PROTO_HH_COMMUNE, 0, commune) ||
+	if (cs_household_named(a, cs, id, "Trần Thị Bình", commune) ||
 	    proto_changeset_add_int(cs, PROTO_HH_MEMBERS, 0, members) ||
 	    proto_changeset_add_text(cs, PROTO_HH_CATEGORY, 0, "poor", 4))
 		return -1;
@@ -575,7 +593,7 @@ int ht_tcp_connect(int port)
 	return fd;
 }
 
-/* ---- server (issue 9): clients from chosen addresses, raw TLS, the hub's memory ---- */
+/* ---- server limits: clients from chosen addresses, raw TLS, the hub's memory ---- */
 
 #include <poll.h>
 #include <openssl/err.h>

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <curl/curl.h>
 #include "maiam/proto.h"
 
 typedef struct ht_hub {
@@ -60,6 +61,12 @@ int ht_hub_up_keyed(ht_hub *h, proto_key **hubkey);
 /* rm -rf the hub's temp dir (after ht_hub_stop). 0 or -1. */
 int ht_hub_remove(const ht_hub *h);
 
+/* cmocka group setup/teardown of a test that talks to hubs: curl's global
+ * state, and SIGPIPE ignored (a client may write to a connection the hub
+ * closed; the write fails, the test goes on). */
+int ht_net_setup(void **state);
+int ht_net_teardown(void **state);
+
 /* HTTPS request: method "GET"/"POST"; cert NULL for none. */
 int ht_request(const ht_hub *h, const ht_agent *a, const char *method, const char *path,
 	       const void *body, size_t len, ht_resp *r);
@@ -68,6 +75,9 @@ void ht_resp_free(ht_resp *r);
 /* New agent key; enrol with a fresh token for commune (0: use 'token' as given). */
 int ht_agent_new(ht_agent *a, const ht_hub *h, const char *name);
 int ht_enroll(const ht_hub *h, ht_agent *a, const char *token, ht_resp *r);
+/* The client certificate of an enrolment answer (its JSON body) saved beside
+ * a's key (NAME.crt for NAME.key) and named in a->cert_path. 0 or -1. */
+int ht_agent_keep_cert(ht_agent *a, const char *answer);
 /* "maiam-hub agent add --commune C --json" -> token */
 int ht_token(const ht_hub *h, const char *scope_opt, int code, const char *extra, char token[128]);
 void ht_agent_free(ht_agent *a);
@@ -90,7 +100,7 @@ int ht_json_member(const char *json, const char *key, char *out, size_t outlen);
 /* Single-value SQL on the hub database (read only). */
 long long ht_sql(const ht_hub *h, const char *sql);
 
-/* ---- ingest: helpers for the tests of issue 9's ingest part ---- */
+/* ---- ingest: change-sets built record by record, for the ingest checks' tests ---- */
 
 /* Start a change-set as the agent's next one (campaign: the hub's). */
 int ht_cs_begin(ht_agent *a, proto_changeset *cs);
@@ -108,7 +118,7 @@ int ht_agent_enrol_scope(const ht_hub *h, ht_agent *a, const char *name, const c
 /* A plain TCP connection to 127.0.0.1:port (raw bytes tests): fd, or -1. */
 int ht_tcp_connect(int port);
 
-/* ---- server (issue 9): clients from chosen addresses, raw TLS, the hub's memory ---- */
+/* ---- server limits: clients from chosen addresses, raw TLS, the hub's memory ---- */
 
 /* A raw TLS connection (no certificate checks: these tests attack the hub). */
 typedef struct ht_tls {
@@ -124,6 +134,16 @@ int ht_tls_write(ht_tls *t, const void *p, size_t len); /* 0 or -1 */
  * closed), -1 error, -2 nothing came. */
 long ht_tls_read(ht_tls *t, char *buf, size_t len, int timeout_ms);
 void ht_tls_close(ht_tls *t);
+/* A curl handle for https://localhost:PORT<path> of hub h, the hub's CA
+ * pinned and checked, from source address src (NULL: any), with a's client
+ * certificate (NULL, or an agent without one: anonymous), given up after
+ * timeout_s seconds. The caller adds its callbacks and method, and owns the
+ * handle (curl_easy_cleanup). NULL when curl cannot make one. */
+CURL *ht_curl(const ht_hub *h, const char *src, const ht_agent *a, const char *path,
+	      long timeout_s);
+/* Header line p of n bytes (as a curl header callback sees it): when it is
+ * "name: value", value without its line end goes into out (cut to outlen). */
+void ht_header_value(const char *p, size_t n, const char *name, char *out, size_t outlen);
 /* ht_request from source address src (NULL: any); ht_request is this with NULL. */
 int ht_request_from(const ht_hub *h, const char *src, const ht_agent *a, const char *method,
 		    const char *path, const void *body, size_t len, ht_resp *r);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 #include "hubtest.h"
+#include "testmain.h"
 
 #define COMMUNE 31498 /* Phường 5, Thành phố Sóc Trăng */
 
@@ -168,13 +169,8 @@ static void deleted_ledger_row_is_caught(void **state)
 	assert_non_null(strstr(out, "household: "));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(clean_hub_passes),
-		cmocka_unit_test(edited_row_is_caught),
-		cmocka_unit_test(altered_ledger_bytes_are_caught),
-		cmocka_unit_test(deleted_ledger_row_is_caught),
-	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+TEST_MAIN_WITH(group_setup, group_teardown,
+	cmocka_unit_test(clean_hub_passes),
+	cmocka_unit_test(edited_row_is_caught),
+	cmocka_unit_test(altered_ledger_bytes_are_caught),
+	cmocka_unit_test(deleted_ledger_row_is_caught))

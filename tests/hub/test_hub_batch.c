@@ -22,6 +22,7 @@
 #include <curl/curl.h>
 #include <sqlite3.h>
 #include "hubtest.h"
+#include "testmain.h"
 
 #define COMMUNE 31498
 #define OTHER_COMMUNE 31501
@@ -191,10 +192,5 @@ static void test_one_rejected_in_a_batch(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_one_rejected_in_a_batch),
-	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+TEST_MAIN_WITH(group_setup, group_teardown,
+	cmocka_unit_test(test_one_rejected_in_a_batch))

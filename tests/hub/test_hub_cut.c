@@ -26,6 +26,7 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 #include "hubtest.h"
+#include "testmain.h"
 
 #define COMMUNE 31498
 #define TRIALS 40
@@ -344,20 +345,17 @@ static void test_sigkill_after_send(void **state)
 	assert_int_equal(ht_hub_remove(&h), 0);
 }
 
-int main(void)
+/* The cut points are drawn from a seed, printed so that a failure can be
+ * replayed with MAIAM_CUT_SEED. */
+static int group_setup(void **state)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cut_connections),
-		cmocka_unit_test(test_sigkill_after_send),
-	};
 	const char *env = getenv("MAIAM_CUT_SEED");
-	int rc;
 
 	seed = env && *env ? (unsigned)strtoul(env, NULL, 10) : (unsigned)time(NULL) ^ (unsigned)getpid();
 	printf("test_hub_cut: seed %u\n", seed);
-	signal(SIGPIPE, SIG_IGN);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	curl_global_cleanup();
-	return rc;
+	return ht_net_setup(state);
 }
+
+TEST_MAIN_WITH(group_setup, ht_net_teardown,
+	cmocka_unit_test(test_cut_connections),
+	cmocka_unit_test(test_sigkill_after_send))

@@ -1,5 +1,5 @@
 /*
- * test_hub_door.c - the limits at the door (issue 9, docs/HUB.md), each
+ * test_hub_door.c - the limits at the door (docs/HUB.md), each
  * against a real maiam-hub with its limits set small: strangers uploading a
  * byte at a time from several addresses while an enrolled laptop syncs; a
  * flood of junk enrolments; a revoked laptop; one key opening forty unfinished
@@ -440,13 +440,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_unfinished_pushes),
 		cmocka_unit_test(test_slow_strangers),
 	};
-	int rc;
 
 	if (argc > 1) /* one test by name, while working on it */
 		cmocka_set_test_filter(argv[1]);
-	signal(SIGPIPE, SIG_IGN); /* writes to connections the hub closed */
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	curl_global_cleanup();
-	return rc;
+	/* ht_net_setup ignores SIGPIPE: tests write to connections the hub closed */
+	return cmocka_run_group_tests(tests, ht_net_setup, ht_net_teardown);
 }

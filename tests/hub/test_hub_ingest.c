@@ -1,5 +1,5 @@
 /*
- * test_hub_ingest.c - issue 9 at ingest, against a real maiam-hub: the
+ * test_hub_ingest.c - what ingest refuses, against a real maiam-hub: the
  * rulebook refuses bad values, no laptop can take another's next id, a
  * refused change-set holds its place in the chain (the laptop goes on), the
  * quotas refuse oversized change-sets before the merge, and audit verify
@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 #include "maiam/bundle.h"
 #include "hubtest.h"
+#include "testmain.h"
 
 #define COMMUNE 31498       /* Phường 5, Thành phố Sóc Trăng */
 #define OTHER_COMMUNE 31501
@@ -63,6 +64,21 @@ static void good_push(const ht_hub *h, ht_agent *who, int commune, int n)
 	assert_int_equal(ht_households(who, NULL, commune, n, &b, 0), 0);
 	expect(h, who, &b, 200, NULL, NULL);
 	proto_buf_release(&b);
+}
+
+/* a's next household in commune and a milestone with id ms on it, sealed
+ * into b (emptied first). */
+static void seal_household_milestone(ht_agent *a, int commune, proto_id ms, proto_buf *b)
+{
+	proto_changeset cs;
+	proto_id own = { a->id, a->serial + 1 };
+
+	proto_buf_reset(b);
+	assert_int_equal(ht_cs_begin(a, &cs), 0);
+	assert_int_equal(ht_cs_household(a, &cs, own, commune, 3), 0);
+	assert_int_equal(ht_cs_milestone(a, &cs, ms, own, "surveyed"), 0);
+	assert_int_equal(ht_cs_seal(a, &cs, b, 0), 0);
+	proto_changeset_release(&cs);
 }
 
 static int group_setup(void **state)
@@ -117,7 +133,7 @@ static void test_rulebook_at_ingest(void **state)
 	proto_buf_release(&b);
 }
 
-/* Section 2 of issue 9: a laptop pushed a household under another laptop's
+/* ID squatting: a laptop pushed a household under another laptop's
  * next id and a milestone under a third's; both were accepted and the
  * victims' next syncs failed forever. Now: 403 foreign_id, the victims sync. */
 static void test_id_squatting(void **state)
@@ -125,7 +141,6 @@ static void test_id_squatting(void **state)
 	ht_agent bob, carol, dave;
 	proto_changeset cs;
 	proto_buf b;
-	proto_id own;
 
 	(void)state;
 	proto_buf_init(&b, 1 << 20);
@@ -142,26 +157,12 @@ static void test_id_squatting(void **state)
 	expect(&hub, &alice, &b, 403, "foreign_id", "\"chained\": true");
 
 	/* alice: her own household and a milestone under carol's next id */
-	proto_buf_reset(&b);
-	own = (proto_id){ alice.id, alice.serial + 1 };
-	assert_int_equal(ht_cs_begin(&alice, &cs), 0);
-	assert_int_equal(ht_cs_household(&alice, &cs, own, COMMUNE, 3), 0);
-	assert_int_equal(ht_cs_milestone(&alice, &cs, (proto_id){ carol.id, carol.serial + 2 }, own,
-					  "surveyed"), 0);
-	assert_int_equal(ht_cs_seal(&alice, &cs, &b, 0), 0);
-	proto_changeset_release(&cs);
+	seal_household_milestone(&alice, COMMUNE, (proto_id){ carol.id, carol.serial + 2 }, &b);
 	expect(&hub, &alice, &b, 403, "foreign_id", NULL);
 
 	/* the victims sync: bob's household, carol's household and milestone */
 	good_push(&hub, &bob, OTHER_COMMUNE, 1);
-	proto_buf_reset(&b);
-	own = (proto_id){ carol.id, carol.serial + 1 };
-	assert_int_equal(ht_cs_begin(&carol, &cs), 0);
-	assert_int_equal(ht_cs_household(&carol, &cs, own, THIRD_COMMUNE, 2), 0);
-	assert_int_equal(ht_cs_milestone(&carol, &cs, (proto_id){ carol.id, carol.serial + 2 }, own,
-					  "surveyed"), 0);
-	assert_int_equal(ht_cs_seal(&carol, &cs, &b, 0), 0);
-	proto_changeset_release(&cs);
+	seal_household_milestone(&carol, THIRD_COMMUNE, (proto_id){ carol.id, carol.serial + 2 }, &b);
 	expect(&hub, &carol, &b, 200, NULL, NULL);
 	good_push(&hub, &bob, OTHER_COMMUNE, 1);
 	good_push(&hub, &carol, THIRD_COMMUNE, 1);
@@ -348,13 +349,13 @@ static void test_audit_replays_rules(void **state)
 	assert_int_equal(ht_cs_household(&a, &cs, (proto_id){ a.id, 1 }, COMMUNE, -7), 0);
 	assert_int_equal(ht_cs_seal(&a, &cs, &b, 0), 0);
 	proto_changeset_release(&cs);
-	/* what the hub did before issue 9: merge and ledger, no rulebook */
+	/* what a hub without the rulebook did: merge and ledger, nothing checked */
 	proto_key_public_raw(a.key, raw);
 	assert_int_equal(proto_key_from_public(raw, &pub), PROTO_OK);
 	assert_int_equal(proto_open(b.data, b.len, pub, &opened, hash), PROTO_OK);
 	snprintf(path, sizeof(path), "%s/hub/hub.db", h.dir);
 	assert_int_equal(proto_db_open(path, &db), PROTO_OK);
-	/* a hub before issue 9 had no SQL guard either */
+	/* such a hub had no SQL guard either */
 	assert_int_equal(proto_db_guard(db, 0), PROTO_OK);
 	assert_int_equal(proto_merge(db, &opened, NULL), PROTO_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO hub_ledger(origin, seq, hash, sealed,"
@@ -444,17 +445,12 @@ static void test_import_same_rules(void **state)
 	proto_buf_release(&bundle);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rulebook_at_ingest),
-		cmocka_unit_test(test_id_squatting),
-		cmocka_unit_test(test_merge_evalue),
-		cmocka_unit_test(test_too_many_records),
-		cmocka_unit_test(test_audit_with_refused_links),
-		cmocka_unit_test(test_quotas),
-		cmocka_unit_test(test_audit_replays_rules),
-		cmocka_unit_test(test_import_same_rules),
-	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+TEST_MAIN_WITH(group_setup, group_teardown,
+	cmocka_unit_test(test_rulebook_at_ingest),
+	cmocka_unit_test(test_id_squatting),
+	cmocka_unit_test(test_merge_evalue),
+	cmocka_unit_test(test_too_many_records),
+	cmocka_unit_test(test_audit_with_refused_links),
+	cmocka_unit_test(test_quotas),
+	cmocka_unit_test(test_audit_replays_rules),
+	cmocka_unit_test(test_import_same_rules))

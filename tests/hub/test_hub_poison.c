@@ -1,6 +1,6 @@
 /*
- * test_hub_poison.c - no ledger row can stop the pulls of an area (issue 9,
- * "pull poisoning"). Laptops of one commune push households that repeat a
+ * test_hub_poison.c - no ledger row can stop the pulls of an area ("pull
+ * poisoning", docs/HUB.md). Laptops of one commune push households that repeat a
  * long note: each change-set is small on the wire but names megabytes of
  * text through the column dictionary, and together they hold more text than
  * one sealed change-set may. Every pull of the commune and of its district
@@ -21,6 +21,7 @@
 #include <curl/curl.h>
 #include "hubtest.h"
 #include "../../hub/hub.h"
+#include "testmain.h"
 
 #define COMMUNE_A 31498 /* Phường 5, district 941 */
 #define DISTRICT 941
@@ -31,7 +32,7 @@
 #define ALIKE 2000 /* alike households in one change-set (test_alike_records_are_relayed) */
 #endif
 #ifndef HUB_MAX_DECODED_TEXT
-/* the ingest cap (hub.h, the ingest part of issue 9); this value until it lands */
+/* the ingest cap on decoded text (hub.h); this value where hub.h does not say it */
 #define HUB_MAX_DECODED_TEXT (8u << 20)
 #endif
 
@@ -323,12 +324,7 @@ static void test_alike_records_are_relayed(void **state)
 	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_rejection WHERE code = 'unrelayable'") == 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_poisoned_area_keeps_pulling),
-		cmocka_unit_test(test_row_at_cap_goes_alone),
-		cmocka_unit_test(test_alike_records_are_relayed),
-	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+TEST_MAIN_WITH(group_setup, group_teardown,
+	cmocka_unit_test(test_poisoned_area_keeps_pulling),
+	cmocka_unit_test(test_row_at_cap_goes_alone),
+	cmocka_unit_test(test_alike_records_are_relayed))

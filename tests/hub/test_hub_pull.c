@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 #include <sqlite3.h>
 #include "hubtest.h"
+#include "testmain.h"
 
 #define COMMUNE_A 31498   /* Phường 5, district 941 */
 #define COMMUNE_B 31501   /* district 941 too */
@@ -69,6 +70,17 @@ static void push_ok(ht_agent *a, const proto_buf *b)
 	ht_resp_free(&r);
 }
 
+/* n new households of a in commune, pushed and applied. */
+static void push_households(ht_agent *a, int commune, int n)
+{
+	proto_buf b;
+
+	proto_buf_init(&b, 1 << 24);
+	assert_int_equal(ht_households(a, NULL, commune, n, &b, 0), 0);
+	push_ok(a, &b);
+	proto_buf_release(&b);
+}
+
 /* What one pull holds: household records by writer and the communes named. */
 typedef struct seen {
 	int status;
@@ -79,7 +91,9 @@ typedef struct seen {
 	int commune_a, commune_b; /* records naming each commune */
 } seen;
 
-static void pull(ht_agent *a, const char *after, seen *s)
+/* GET /v1/pull?after=AFTER as a: the answer must have status want (200 or
+ * 204); what it holds goes into s. */
+static void pull(ht_agent *a, const char *after, int want, seen *s)
 {
 	const ht_agent *who[5] = { &a1, &b1, &b2, &dist, &far };
 	proto_changeset cs;
@@ -92,11 +106,11 @@ static void pull(ht_agent *a, const char *after, seen *s)
 	assert_int_equal(ht_request(&hub, a, "GET", path, NULL, 0, &r), 0);
 	s->status = (int)r.status;
 	snprintf(s->cursor, sizeof(s->cursor), "%s", r.cursor);
+	assert_int_equal(r.status, want);
 	if (r.status == 204) {
 		ht_resp_free(&r);
 		return;
 	}
-	assert_int_equal(r.status, 200);
 	assert_int_equal(proto_open(r.bin, r.bin_len, hubkey, &cs, NULL), PROTO_OK);
 	s->records = cs.nrecords;
 	for (i = 0; i < cs.nrecords; i++) {
@@ -140,7 +154,6 @@ static void seal_move(proto_buf *out)
 
 static void test_pull_by_area(void **state)
 {
-	proto_buf b;
 	seen s;
 
 	(void)state;
@@ -149,34 +162,26 @@ static void test_pull_by_area(void **state)
 	enrol(&b2, "b2", "--commune", COMMUNE_B);
 	enrol(&dist, "dist", "--district", DISTRICT);
 	enrol(&far, "far", "--commune", FAR_COMMUNE);
-	proto_buf_init(&b, 1 << 24);
-	assert_int_equal(ht_households(&a1, NULL, COMMUNE_A, 3, &b, 0), 0);
-	push_ok(&a1, &b);
-	proto_buf_reset(&b);
-	assert_int_equal(ht_households(&b1, NULL, COMMUNE_B, 2, &b, 0), 0);
-	push_ok(&b1, &b);
-	proto_buf_release(&b);
+	push_households(&a1, COMMUNE_A, 3);
+	push_households(&b1, COMMUNE_B, 2);
 	/* every ledger row is indexed under the commune it touches */
 	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_ledger_area WHERE commune = 31498") == 1);
 	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_ledger_area WHERE district = 941") == 2);
 
 	/* b2 gets b1's two households and nothing of commune A */
-	pull(&b2, "0", &s);
-	assert_int_equal(s.status, 200);
+	pull(&b2, "0", 200, &s);
 	assert_int_equal(s.records, 2);
 	assert_int_equal(s.by_writer[1], 2);
 	assert_int_equal(s.commune_a, 0);
 	/* b1 is not sent its own records back */
-	pull(&b1, "0", &s);
-	assert_int_equal(s.status, 204);
+	pull(&b1, "0", 204, &s);
 	/* the district laptop gets both communes */
-	pull(&dist, "0", &s);
+	pull(&dist, "0", 200, &s);
 	assert_int_equal(s.records, 5);
 	assert_int_equal(s.commune_a, 3);
 	assert_int_equal(s.commune_b, 2);
 	/* another district: nothing, and a cursor that does not go backwards */
-	pull(&far, "0", &s);
-	assert_int_equal(s.status, 204);
+	pull(&far, "0", 204, &s);
 	assert_string_equal(s.cursor, "0");
 }
 
@@ -187,7 +192,7 @@ static void test_moved_household_follows(void **state)
 	seen s;
 
 	(void)state;
-	pull(&b2, "0", &s);
+	pull(&b2, "0", 200, &s);
 	snprintf(cursor_b2, sizeof(cursor_b2), "%s", s.cursor);
 	proto_buf_init(&b, 1 << 20);
 	seal_move(&b);
@@ -201,29 +206,25 @@ static void test_moved_household_follows(void **state)
 
 	/* a new laptop of commune B (cursor 0) gets the moved household whole:
 	 * a1's record that created it (its name) as well as the move */
-	pull(&b2, "0", &s);
-	assert_int_equal(s.status, 200);
+	pull(&b2, "0", 200, &s);
 	assert_int_equal(s.names_of_a1, 1);
 	assert_int_equal(s.by_writer[3], 1);
 	assert_int_equal(s.by_writer[1], 2);
 	/* a laptop already past a1's row gets the move itself */
-	pull(&b2, cursor_b2, &s);
-	assert_int_equal(s.status, 200);
+	pull(&b2, cursor_b2, 200, &s);
 	assert_int_equal(s.records, 1);
 	assert_int_equal(s.by_writer[3], 1);
 	assert_int_equal(s.commune_b, 1);
 	/* commune A's laptops are told it left: the move itself, and nothing
 	 * else (a1 wrote the rest; the records of households in A now are
 	 * a1's own too) */
-	pull(&a1, "0", &s);
-	assert_int_equal(s.status, 200);
+	pull(&a1, "0", 200, &s);
 	assert_int_equal(s.records, 1);
 	assert_int_equal(s.by_writer[3], 1);
 	assert_int_equal(s.commune_b, 1);
 	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_move WHERE from_commune = 31498") == 1);
 	/* and the far commune still nothing */
-	pull(&far, "0", &s);
-	assert_int_equal(s.status, 204);
+	pull(&far, "0", 204, &s);
 }
 
 /* Turn the stopped hub's database back into a version-1 one (no index). */
@@ -243,7 +244,6 @@ static void make_v1(void)
 
 static void test_upgrade_keeps_old_rows(void **state)
 {
-	proto_buf b;
 	seen s;
 
 	(void)state;
@@ -254,32 +254,21 @@ static void test_upgrade_keeps_old_rows(void **state)
 	assert_true(ht_sql(&hub, "SELECT value FROM hub_meta WHERE key = 'area_from'") == 4);
 	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_ledger_area") == 0);
 	/* the three old rows are read by every pull, as before the index */
-	pull(&b2, "0", &s);
-	assert_int_equal(s.status, 200);
+	pull(&b2, "0", 200, &s);
 	assert_int_equal(s.by_writer[1], 2);
 	assert_int_equal(s.names_of_a1, 1);
 	assert_int_equal(s.by_writer[3], 1);
-	pull(&far, "0", &s);
-	assert_int_equal(s.status, 204);
+	pull(&far, "0", 204, &s);
 	/* a new row is indexed, and reaches its commune only */
-	proto_buf_init(&b, 1 << 20);
-	assert_int_equal(ht_households(&b1, NULL, COMMUNE_B, 1, &b, 0), 0);
-	push_ok(&b1, &b);
-	proto_buf_release(&b);
+	push_households(&b1, COMMUNE_B, 1);
 	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_ledger_area WHERE ledger = 4") == 1);
-	pull(&b2, "3", &s);
+	pull(&b2, "3", 200, &s);
 	assert_int_equal(s.records, 1);
 	assert_int_equal(s.by_writer[1], 1);
-	pull(&a1, "3", &s);
-	assert_int_equal(s.status, 204);
+	pull(&a1, "3", 204, &s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pull_by_area),
-		cmocka_unit_test(test_moved_household_follows),
-		cmocka_unit_test(test_upgrade_keeps_old_rows),
-	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+TEST_MAIN_WITH(group_setup, group_teardown,
+	cmocka_unit_test(test_pull_by_area),
+	cmocka_unit_test(test_moved_household_follows),
+	cmocka_unit_test(test_upgrade_keeps_old_rows))

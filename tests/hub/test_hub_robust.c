@@ -24,6 +24,7 @@
 #include <curl/curl.h>
 #include <openssl/ssl.h>
 #include "hubtest.h"
+#include "testmain.h"
 
 #define COMMUNE 31498
 
@@ -282,18 +283,8 @@ static void test_sigkill_mid_merge(void **state)
 	assert_int_equal(ht_hub_remove(&h), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_slow_clients_dropped),
-		cmocka_unit_test(test_sigterm_finishes_inflight),
-		cmocka_unit_test(test_sigkill_mid_merge),
-	};
-	int rc;
-
-	signal(SIGPIPE, SIG_IGN); /* the slow client writes to a socket the hub closed */
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	curl_global_cleanup();
-	return rc;
-}
+/* the slow client writes to a socket the hub closed: ht_net_setup ignores SIGPIPE */
+TEST_MAIN_WITH(ht_net_setup, ht_net_teardown,
+	cmocka_unit_test(test_slow_clients_dropped),
+	cmocka_unit_test(test_sigterm_finishes_inflight),
+	cmocka_unit_test(test_sigkill_mid_merge))

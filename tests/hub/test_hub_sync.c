@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 #include "maiam/bundle.h"
 #include "hubtest.h"
+#include "testmain.h"
 
 #define COMMUNE 31498 /* Phường 5, Thành phố Sóc Trăng */
 #define OTHER_COMMUNE 31501
@@ -247,7 +248,7 @@ static void test_push_rejections(void **state)
 	expect_rejected(&b, 409, "fork", "\"expected_prev\": ");
 
 	/* outside the agent's commune: verified, so it takes its place in the
-	 * chain as a refused link (issue 9); the same bytes again get the same
+	 * chain as a refused link (docs/HUB.md); the same bytes again get the same
 	 * refusal, recorded once */
 	proto_buf_reset(&b);
 	assert_int_equal(ht_households(&alice, NULL, OTHER_COMMUNE, 1, &b, 0), 0);
@@ -484,18 +485,13 @@ static void test_import_twice(void **state)
 	ht_agent_free(&carol);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_files),
-		cmocka_unit_test(test_enroll),
-		cmocka_unit_test(test_push_in_order),
-		cmocka_unit_test(test_push_rejections),
-		cmocka_unit_test(test_push_needs_certificate),
-		cmocka_unit_test(test_oversized_body),
-		cmocka_unit_test(test_revoked),
-		cmocka_unit_test(test_pull_decision),
-		cmocka_unit_test(test_import_twice),
-	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+TEST_MAIN_WITH(group_setup, group_teardown,
+	cmocka_unit_test(test_init_files),
+	cmocka_unit_test(test_enroll),
+	cmocka_unit_test(test_push_in_order),
+	cmocka_unit_test(test_push_rejections),
+	cmocka_unit_test(test_push_needs_certificate),
+	cmocka_unit_test(test_oversized_body),
+	cmocka_unit_test(test_revoked),
+	cmocka_unit_test(test_pull_decision),
+	cmocka_unit_test(test_import_twice))

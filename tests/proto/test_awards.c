@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "maiam/campaign.h"
+#include "testmain.h"
 
 #define CAMPAIGN MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign"
 
@@ -145,12 +146,7 @@ static void test_districts_of_plan(void **state)
 	assert_int_equal(c->working_group_individuals, 8);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_target),
-		cmocka_unit_test(test_boundaries_text),
-		cmocka_unit_test(test_districts_of_plan),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN_WITH(setup, teardown,
+	cmocka_unit_test(test_every_target),
+	cmocka_unit_test(test_boundaries_text),
+	cmocka_unit_test(test_districts_of_plan))

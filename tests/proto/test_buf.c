@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include "maiam/alloc.h"
 #include "maiam/buf.h"
+#include "testmain.h"
 
 static void cap_is_hard(void **state)
 {
@@ -124,15 +125,10 @@ static void reader_never_reads_past_end(void **state)
 	assert_int_equal(proto_reader_left(&r), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(cap_is_hard),
-		cmocka_unit_test(appendf_refuses_to_truncate),
-		cmocka_unit_test(oom_leaves_buffer_intact),
-		cmocka_unit_test(varint_roundtrip),
-		cmocka_unit_test(varint_rejects_hostile_encodings),
-		cmocka_unit_test(reader_never_reads_past_end),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(cap_is_hard),
+	cmocka_unit_test(appendf_refuses_to_truncate),
+	cmocka_unit_test(oom_leaves_buffer_intact),
+	cmocka_unit_test(varint_roundtrip),
+	cmocka_unit_test(varint_rejects_hostile_encodings),
+	cmocka_unit_test(reader_never_reads_past_end))

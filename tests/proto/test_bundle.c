@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include "maiam/bundle.h"
 #include "maiam/changeset.h"
+#include "testmain.h"
 
 static void round_trip(void **state)
 {
@@ -142,15 +143,10 @@ static void write_refuses_bad_items(void **state)
 	proto_buf_release(&out);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(round_trip),
-		cmocka_unit_test(empty_bundle_is_valid),
-		cmocka_unit_test(bad_magic),
-		cmocka_unit_test(every_prefix),
-		cmocka_unit_test(bad_lengths),
-		cmocka_unit_test(write_refuses_bad_items),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(round_trip),
+	cmocka_unit_test(empty_bundle_is_valid),
+	cmocka_unit_test(bad_magic),
+	cmocka_unit_test(every_prefix),
+	cmocka_unit_test(bad_lengths),
+	cmocka_unit_test(write_refuses_bad_items))

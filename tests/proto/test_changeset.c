@@ -13,6 +13,7 @@
 #include "maiam/alloc.h"
 #include "maiam/changeset.h"
 #include "maiam/schema.h"
+#include "testmain.h"
 
 #define ORIGIN 0x1122334455667788ull
 #define FOREIGN 0x0102030405060708ull
@@ -671,18 +672,13 @@ static void utf8_strict(void **state)
 	assert_false(proto_utf8_valid("\xff", 1));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(roundtrip_every_kind_and_type),
-		cmocka_unit_test(encoding_is_compact),
-		cmocka_unit_test(builder_refuses_bad_records),
-		cmocka_unit_test(hostile_bodies),
-		cmocka_unit_test(dictionary_references),
-		cmocka_unit_test(empty_roundtrip),
-		cmocka_unit_test(text_expansion_capped),
-		cmocka_unit_test(decode_out_of_memory),
-		cmocka_unit_test(utf8_strict),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(roundtrip_every_kind_and_type),
+	cmocka_unit_test(encoding_is_compact),
+	cmocka_unit_test(builder_refuses_bad_records),
+	cmocka_unit_test(hostile_bodies),
+	cmocka_unit_test(dictionary_references),
+	cmocka_unit_test(empty_roundtrip),
+	cmocka_unit_test(text_expansion_capped),
+	cmocka_unit_test(decode_out_of_memory),
+	cmocka_unit_test(utf8_strict))

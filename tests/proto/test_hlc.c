@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include "maiam/hlc.h"
+#include "testmain.h"
 
 static void monotonic_when_wall_clock_goes_back(void **state)
 {
@@ -79,14 +80,9 @@ static void wall_clock_is_plausible(void **state)
 	assert_true(now < ((uint64_t)1 << 48));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(monotonic_when_wall_clock_goes_back),
-		cmocka_unit_test(counter_overflow_carries),
-		cmocka_unit_test(observe_moves_past_remote),
-		cmocka_unit_test(far_future_stamp_is_refused),
-		cmocka_unit_test(wall_clock_is_plausible),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(monotonic_when_wall_clock_goes_back),
+	cmocka_unit_test(counter_overflow_carries),
+	cmocka_unit_test(observe_moves_past_remote),
+	cmocka_unit_test(far_future_stamp_is_refused),
+	cmocka_unit_test(wall_clock_is_plausible))

@@ -6,25 +6,24 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 #include "maiam/fsutil.h"
 #include "maiam/keys.h"
-#include "testutil.h"
+#include "protofix.h"
+#include "testmain.h"
 
 static void save_load_sign_verify(void **state)
 {
-	char *dir = test_mkdtemp();
-	char path[4200];
+	const char *path = protofix_file(*state, "agent.key");
 	proto_key *k = NULL, *k2 = NULL, *pub = NULL;
 	uint8_t raw[32], raw2[32], sig[64];
 	const uint8_t msg[] = "Nguyễn Văn Ân, ấp Phú Thành";
 	struct stat st;
 
-	assert_non_null(dir);
-	snprintf(path, sizeof path, "%s/agent.key", dir);
 	assert_int_equal(proto_key_generate(&k), PROTO_OK);
 	assert_true(proto_key_has_private(k));
 	assert_int_equal(proto_key_save_private(k, path), PROTO_OK);
@@ -57,8 +56,6 @@ static void save_load_sign_verify(void **state)
 	proto_key_free(k2);
 	proto_key_free(pub);
 	proto_key_free(NULL);
-	test_rmtree(dir);
-	free(dir);
 }
 
 static void other_key_does_not_verify(void **state)
@@ -95,8 +92,7 @@ static void public_pem_roundtrip(void **state)
 
 static void bad_key_files_are_refused(void **state)
 {
-	char *dir = test_mkdtemp();
-	char path[4200];
+	struct protofix *f = *state;
 	proto_key *k = (proto_key *)1;
 	/* an RSA or EC key is not an Ed25519 key */
 	const char *ec =
@@ -106,28 +102,25 @@ static void bad_key_files_are_refused(void **state)
 		"FQG0emUitl6scXJQ5u73mgOFb3xTgFBv1nSd4vn8pcn9+wyclZfD0XCm\n"
 		"-----END PRIVATE KEY-----\n";
 
-	snprintf(path, sizeof path, "%s/none.key", dir);
-	assert_int_equal(proto_key_load_private(path, &k), PROTO_EIO);
+	assert_int_equal(proto_key_load_private(protofix_file(f, "none.key"), &k), PROTO_EIO);
 	assert_null(k);
-	snprintf(path, sizeof path, "%s/junk.key", dir);
-	assert_int_equal(proto_write_file_atomic(path, "not a key\n", 10, 0600), PROTO_OK);
-	assert_int_equal(proto_key_load_private(path, &k), PROTO_EKEYFILE);
-	snprintf(path, sizeof path, "%s/ec.key", dir);
-	assert_int_equal(proto_write_file_atomic(path, ec, strlen(ec), 0600), PROTO_OK);
-	assert_int_equal(proto_key_load_private(path, &k), PROTO_EKEYFILE);
+	assert_int_equal(proto_write_file_atomic(protofix_file(f, "junk.key"), "not a key\n", 10, 0600),
+			 PROTO_OK);
+	assert_int_equal(proto_key_load_private(f->file, &k), PROTO_EKEYFILE);
+	assert_int_equal(proto_write_file_atomic(protofix_file(f, "ec.key"), ec, strlen(ec), 0600),
+			 PROTO_OK);
+	assert_int_equal(proto_key_load_private(f->file, &k), PROTO_EKEYFILE);
 	assert_null(k);
-	test_rmtree(dir);
-	free(dir);
 }
 
 static void atomic_write_replaces_whole_file(void **state)
 {
-	char *dir = test_mkdtemp();
-	char path[4200];
+	struct protofix *f = *state;
+	const char *path = protofix_file(f, "state");
 	proto_buf b;
 	struct stat st;
+	char cmd[4300];
 
-	snprintf(path, sizeof path, "%s/state", dir);
 	assert_int_equal(proto_write_file_atomic(path, "old content", 11, 0644), PROTO_OK);
 	assert_int_equal(proto_write_file_atomic(path, "new", 3, 0600), PROTO_OK);
 	proto_buf_init(&b, 100);
@@ -142,14 +135,11 @@ static void atomic_write_replaces_whole_file(void **state)
 	assert_int_equal(proto_read_file(path, &b), PROTO_ETOOBIG);
 	proto_buf_release(&b);
 	/* no temporary file is left behind */
-	char cmd[4300];
-	snprintf(cmd, sizeof cmd, "test $(ls -A '%s' | wc -l) -eq 1", dir);
+	snprintf(cmd, sizeof cmd, "test $(ls -A '%s' | wc -l) -eq 1", f->dir);
 	assert_int_equal(system(cmd), 0);
 	/* a directory that does not exist fails cleanly */
-	snprintf(path, sizeof path, "%s/no/such/dir/file", dir);
-	assert_int_equal(proto_write_file_atomic(path, "x", 1, 0600), PROTO_EIO);
-	test_rmtree(dir);
-	free(dir);
+	assert_int_equal(proto_write_file_atomic(protofix_file(f, "no/such/dir/file"), "x", 1, 0600),
+			 PROTO_EIO);
 }
 
 /* Key ids are read back from what proto_key_id_hex writes, in either case,
@@ -182,15 +172,10 @@ static void key_id_parse_roundtrip(void **state)
 	assert_int_equal(proto_hex_digit(0), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(save_load_sign_verify),
-		cmocka_unit_test(other_key_does_not_verify),
-		cmocka_unit_test(public_pem_roundtrip),
-		cmocka_unit_test(bad_key_files_are_refused),
-		cmocka_unit_test(atomic_write_replaces_whole_file),
-		cmocka_unit_test(key_id_parse_roundtrip),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	PROTOFIX_TEST(save_load_sign_verify),
+	cmocka_unit_test(other_key_does_not_verify),
+	cmocka_unit_test(public_pem_roundtrip),
+	PROTOFIX_TEST(bad_key_files_are_refused),
+	PROTOFIX_TEST(atomic_write_replaces_whole_file),
+	cmocka_unit_test(key_id_parse_roundtrip))

@@ -18,6 +18,7 @@
 #include "maiam/merge.h"
 #include "maiam/schema.h"
 #include "protofix.h"
+#include "testmain.h"
 
 #define ORIGIN_A UINT64_C(0xa1a1a1a1a1a1a1a1) /* top bit set: negative in SQLite */
 #define ORIGIN_B UINT64_C(0x00000000000000b2)
@@ -48,6 +49,14 @@ static void text(proto_changeset *cs, uint8_t field, uint64_t base, const char *
 	assert_int_equal(proto_changeset_add_text(cs, field, base, s, strlen(s)), PROTO_OK);
 }
 
+/* hh_start, and the household's name set to name on base. */
+static void hh_named(proto_changeset *cs, uint64_t origin, proto_id id, uint64_t stamp,
+		     uint64_t base, const char *name)
+{
+	hh_start(cs, origin, id, stamp);
+	text(cs, PROTO_HH_NAME, base, name);
+}
+
 static void integer(proto_changeset *cs, uint8_t field, uint64_t base, int64_t v)
 {
 	assert_int_equal(proto_changeset_add_int(cs, field, base, v), PROTO_OK);
@@ -73,6 +82,18 @@ static proto_merge_stats merge_ok(sqlite3 *db, const proto_changeset *cs)
 
 	assert_int_equal(proto_merge(db, cs, &st), PROTO_OK);
 	return st;
+}
+
+/* merge_ok, and every counter it added: applied, already, stale, conflicts. */
+static void merge_counts(sqlite3 *db, const proto_changeset *cs, size_t applied, size_t already,
+			 size_t stale, size_t conflicts)
+{
+	proto_merge_stats st = merge_ok(db, cs);
+
+	assert_int_equal(st.applied, applied);
+	assert_int_equal(st.already, already);
+	assert_int_equal(st.stale, stale);
+	assert_int_equal(st.conflicts, conflicts);
 }
 
 static void assert_query_text(sqlite3 *db, const char *sql, const char *want)
@@ -143,38 +164,25 @@ static char *dump(sqlite3 *db, int with_conflicts)
 static void lww_orders_by_stamp_and_stale_loses(void **state)
 {
 	proto_changeset c1, c2, c3;
-	proto_merge_stats st;
 	sqlite3 *db1 = protofix_db(*state), *db2 = protofix_db(*state);
 	char *d1, *d2;
 
-	hh_start(&c1, ORIGIN_A, H1, 100);
-	text(&c1, PROTO_HH_NAME, 0, "Nguyễn Văn An");
+	hh_named(&c1, ORIGIN_A, H1, 100, 0, "Nguyễn Văn An");
 	integer(&c1, PROTO_HH_MEMBERS, 0, 4);
-	hh_start(&c2, ORIGIN_A, H1, 200);
-	text(&c2, PROTO_HH_NAME, 100, "Nguyễn Văn Bình");
+	hh_named(&c2, ORIGIN_A, H1, 200, 100, "Nguyễn Văn Bình");
 	/* an older change with the same value: stale, and no conflict */
-	hh_start(&c3, ORIGIN_B, H1, 150);
-	text(&c3, PROTO_HH_NAME, 100, "Nguyễn Văn Bình");
+	hh_named(&c3, ORIGIN_B, H1, 150, 100, "Nguyễn Văn Bình");
 
-	st = merge_ok(db1, &c1);
-	assert_int_equal(st.applied, 2);
-	st = merge_ok(db1, &c2);
-	assert_int_equal(st.applied, 1);
-	assert_int_equal(st.conflicts, 0);
-	st = merge_ok(db1, &c3);
-	assert_int_equal(st.applied, 0);
-	assert_int_equal(st.stale, 1);
-	assert_int_equal(st.conflicts, 0);
+	merge_counts(db1, &c1, 2, 0, 0, 0);
+	merge_counts(db1, &c2, 1, 0, 0, 0);
+	merge_counts(db1, &c3, 0, 0, 1, 0);
 	assert_query_text(db1, "SELECT name FROM household", "Nguyễn Văn Bình");
 	assert_int_equal(protofix_query_int(db1, "SELECT stamp FROM household_stamp WHERE field = 2"), 200);
 	assert_int_equal(protofix_query_int(db1, "SELECT members FROM household"), 4);
 
 	/* newest first: the older name is stale and must not overwrite */
-	st = merge_ok(db2, &c2);
-	assert_int_equal(st.applied, 1);
-	st = merge_ok(db2, &c1);
-	assert_int_equal(st.applied, 1); /* members */
-	assert_int_equal(st.stale, 1);   /* name */
+	merge_counts(db2, &c2, 1, 0, 0, 0);
+	merge_counts(db2, &c1, 1, 0, 1, 0); /* members applied, the name stale */
 	merge_ok(db2, &c3);
 	assert_query_text(db2, "SELECT name FROM household", "Nguyễn Văn Bình");
 	d1 = dump(db1, 0);
@@ -224,7 +232,6 @@ static void concurrent_edit_keeps_both_values(void **state)
 {
 	sqlite3 *db = protofix_db(*state);
 	proto_changeset c0, ca, cb;
-	proto_merge_stats st;
 
 	hh_start(&c0, ORIGIN_A, H1, 100);
 	integer(&c0, PROTO_HH_MEMBERS, 0, 4);
@@ -238,10 +245,7 @@ static void concurrent_edit_keeps_both_values(void **state)
 
 	merge_ok(db, &c0);
 	merge_ok(db, &ca);
-	st = merge_ok(db, &cb);
-	assert_int_equal(st.applied, 1);
-	assert_int_equal(st.stale, 1);
-	assert_int_equal(st.conflicts, 1);
+	merge_counts(db, &cb, 1, 0, 1, 1);
 	assert_query_text(db, "SELECT phone FROM household", "0902");
 	assert_int_equal(protofix_query_int(db, "SELECT members FROM household"), 5);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM conflict"), 1);
@@ -256,13 +260,8 @@ static void concurrent_edit_keeps_both_values(void **state)
 	assert_int_equal(protofix_query_int(db, "SELECT resolved_at IS NULL FROM conflict"), 1);
 
 	/* re-applying either side records nothing new */
-	st = merge_ok(db, &cb);
-	assert_int_equal(st.applied, 0);
-	assert_int_equal(st.already, 1); /* members */
-	assert_int_equal(st.stale, 1);   /* phone lost again, and is not recorded again */
-	assert_int_equal(st.conflicts, 0);
-	st = merge_ok(db, &ca);
-	assert_int_equal(st.already, 1);
+	merge_counts(db, &cb, 0, 1, 1, 0); /* members already; the phone lost again, not recorded again */
+	merge_counts(db, &ca, 0, 1, 0, 0);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM conflict"), 1);
 
 	proto_changeset_release(&c0);
@@ -301,12 +300,10 @@ static void reapply_changes_nothing(void **state)
 {
 	sqlite3 *db = protofix_db(*state);
 	proto_changeset cs;
-	proto_merge_stats st;
 	char *before, *after;
 
 	build_everything(&cs);
-	st = merge_ok(db, &cs);
-	assert_int_equal(st.applied, 7 + 3);
+	merge_counts(db, &cs, 7 + 3, 0, 0, 0);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM milestone"), 1);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM contribution"), 1);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM void_event"), 1);
@@ -318,11 +315,7 @@ static void reapply_changes_nothing(void **state)
 	before = dump(db, 1);
 
 	for (int round = 0; round < 2; round++) {
-		st = merge_ok(db, &cs);
-		assert_int_equal(st.applied, 0);
-		assert_int_equal(st.already, 7 + 3);
-		assert_int_equal(st.stale, 0);
-		assert_int_equal(st.conflicts, 0);
+		merge_counts(db, &cs, 0, 7 + 3, 0, 0);
 		after = dump(db, 1);
 		assert_string_equal(before, after);
 		free(after);
@@ -349,17 +342,12 @@ static void events_are_inserted_once_and_never_rewritten(void **state)
 	milestone(&forged, m1, 50, ORIGIN_B, H1, "handed_over");
 	cs_start(&restamped, ORIGIN_B);
 	milestone(&restamped, m1, 51, ORIGIN_B, H1, "started");
-	hh_start(&hh1, ORIGIN_A, H1, 40);
-	text(&hh1, PROTO_HH_NAME, 0, "Lâm Văn Út");
+	hh_named(&hh1, ORIGIN_A, H1, 40, 0, "Lâm Văn Út");
 	/* the same (stamp, writer) cannot name two values of one field */
-	hh_start(&hh_forged, ORIGIN_A, H1, 40);
-	text(&hh_forged, PROTO_HH_NAME, 0, "Lâm Văn Sáu");
+	hh_named(&hh_forged, ORIGIN_A, H1, 40, 0, "Lâm Văn Sáu");
 
-	st = merge_ok(db, &c1);
-	assert_int_equal(st.applied, 1);
-	st = merge_ok(db, &c2);
-	assert_int_equal(st.applied, 1);
-	assert_int_equal(st.already, 1);
+	merge_counts(db, &c1, 1, 0, 0, 0);
+	merge_counts(db, &c2, 1, 1, 0, 0);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM milestone"), 2);
 	merge_ok(db, &hh1);
 
@@ -400,8 +388,7 @@ static void failure_rolls_back_the_whole_changeset(void **state)
 	before = dump(db, 1);
 
 	/* good records first, then one that contradicts the store */
-	hh_start(&bad, ORIGIN_C, h3, 20);
-	text(&bad, PROTO_HH_NAME, 0, "Danh Hùng");
+	hh_named(&bad, ORIGIN_C, h3, 20, 0, "Danh Hùng");
 	rec(&bad, PROTO_KIND_HOUSEHOLD, H1, 21, ORIGIN_C);
 	text(&bad, PROTO_HH_NAME, 0, "Danh Thị Lan");
 	milestone(&bad, m2, 22, ORIGIN_C, h3, "surveyed");
@@ -413,8 +400,7 @@ static void failure_rolls_back_the_whole_changeset(void **state)
 	assert_int_equal(st.applied, 0);
 
 	/* a record that breaks the rules is refused before anything is written */
-	hh_start(&broken, ORIGIN_C, h3, 30);
-	text(&broken, PROTO_HH_NAME, 0, "Danh Hùng");
+	hh_named(&broken, ORIGIN_C, h3, 30, 0, "Danh Hùng");
 	milestone(&broken, m2, 31, ORIGIN_C, h3, "surveyed");
 	broken.records[1].fields[2].field = 40; /* unknown milestone field */
 	assert_int_equal(proto_merge(db, &broken, &st), PROTO_EBODY);
@@ -584,8 +570,7 @@ static void one_record_rule_for_builder_codec_and_merge(void **state)
 		proto_buf body;
 		char *before, *after;
 
-		hh_start(&cs, ORIGIN_C, h3, 30);
-		text(&cs, PROTO_HH_NAME, 10, "Danh Hùng");
+		hh_named(&cs, ORIGIN_C, h3, 30, 10, "Danh Hùng");
 		milestone(&cs, m3, 31, ORIGIN_C, h3, "surveyed");
 		/* the forgeries point at static bytes: put the owned ones back before release */
 		memcpy(saved, cs.records, sizeof saved);
@@ -662,8 +647,7 @@ static int conflict_holds(sqlite3 *db, proto_id hh, int field, uint64_t stamp, c
 static void build_convergence_sets(proto_changeset *cs)
 {
 	/* A1: creates H1; A2: members 5 and note, based on A1 */
-	hh_start(&cs[0], ORIGIN_A, H1, 100);
-	text(&cs[0], PROTO_HH_NAME, 0, "Nguyễn Văn An");
+	hh_named(&cs[0], ORIGIN_A, H1, 100, 0, "Nguyễn Văn An");
 	integer(&cs[0], PROTO_HH_COMMUNE, 0, 31510);
 	integer(&cs[0], PROTO_HH_MEMBERS, 0, 4);
 	milestone(&cs[0], (proto_id){ ORIGIN_A, 2 }, 101, ORIGIN_A, H1, "surveyed");
@@ -683,8 +667,7 @@ static void build_convergence_sets(proto_changeset *cs)
 	text(&cs[2], PROTO_HH_PHONE, 0, "0911");
 	milestone(&cs[2], (proto_id){ ORIGIN_B, 2 }, 270, ORIGIN_B, H1, "approved");
 	/* C1 saw A1: renames H1; sets H2's phone at B's very stamp */
-	hh_start(&cs[3], ORIGIN_C, H1, 280);
-	text(&cs[3], PROTO_HH_NAME, 100, "Nguyễn Văn Ân");
+	hh_named(&cs[3], ORIGIN_C, H1, 280, 100, "Nguyễn Văn Ân");
 	rec(&cs[3], PROTO_KIND_HOUSEHOLD, H2, 260, ORIGIN_C);
 	text(&cs[3], PROTO_HH_PHONE, 0, "0922");
 	/* C2 saw B1: members 7 based on B's, still concurrent with A2; voids A's gift */
@@ -826,19 +809,13 @@ static void merger_reused_matches_merge(void **state)
 		proto_changeset_release(&cs[i]);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		PROTOFIX_TEST(lww_orders_by_stamp_and_stale_loses),
-		PROTOFIX_TEST(tie_on_stamp_is_broken_by_writer),
-		PROTOFIX_TEST(concurrent_edit_keeps_both_values),
-		PROTOFIX_TEST(reapply_changes_nothing),
-		PROTOFIX_TEST(events_are_inserted_once_and_never_rewritten),
-		PROTOFIX_TEST(failure_rolls_back_the_whole_changeset),
-		PROTOFIX_TEST(one_record_rule_for_builder_codec_and_merge),
-		PROTOFIX_TEST(every_order_converges),
-		PROTOFIX_TEST(merger_reused_matches_merge),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	PROTOFIX_TEST(lww_orders_by_stamp_and_stale_loses),
+	PROTOFIX_TEST(tie_on_stamp_is_broken_by_writer),
+	PROTOFIX_TEST(concurrent_edit_keeps_both_values),
+	PROTOFIX_TEST(reapply_changes_nothing),
+	PROTOFIX_TEST(events_are_inserted_once_and_never_rewritten),
+	PROTOFIX_TEST(failure_rolls_back_the_whole_changeset),
+	PROTOFIX_TEST(one_record_rule_for_builder_codec_and_merge),
+	PROTOFIX_TEST(every_order_converges),
+	PROTOFIX_TEST(merger_reused_matches_merge))

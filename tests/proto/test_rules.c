@@ -15,6 +15,7 @@
 
 #include "maiam/rules.h"
 #include "maiam/schema.h"
+#include "testmain.h"
 
 #define CAMPAIGN_FILE MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign"
 
@@ -539,20 +540,15 @@ static void test_calendar_day(void **state)
 	assert_int_equal(proto_rules_calendar_day(NULL, 10, NULL), PROTO_RULE_DATE_FORMAT);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ranges),
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_day),
-		cmocka_unit_test(test_national_id),
-		cmocka_unit_test(test_phone),
-		cmocka_unit_test(test_text),
-		cmocka_unit_test(test_enums),
-		cmocka_unit_test(test_units),
-		cmocka_unit_test(test_records),
-		cmocka_unit_test(test_violation_text),
-		cmocka_unit_test(test_calendar_day),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN_WITH(setup, teardown,
+	cmocka_unit_test(test_ranges),
+	cmocka_unit_test(test_dates),
+	cmocka_unit_test(test_day),
+	cmocka_unit_test(test_national_id),
+	cmocka_unit_test(test_phone),
+	cmocka_unit_test(test_text),
+	cmocka_unit_test(test_enums),
+	cmocka_unit_test(test_units),
+	cmocka_unit_test(test_records),
+	cmocka_unit_test(test_violation_text),
+	cmocka_unit_test(test_calendar_day))

@@ -18,8 +18,11 @@
 #include "maiam/seal.h"
 #include "../tools/golden_records.h"
 #include "zdict.h"
+#include "testmain.h"
 
 static proto_key *key, *pub;
+/* The committed vectors, read once by setup: golden-1.bin and its forgery. */
+static proto_buf golden, forged;
 
 static void read_vector(const char *name, proto_buf *out)
 {
@@ -42,6 +45,8 @@ static int setup(void **state)
 	if (proto_key_from_public_pem((const char *)pem.data, pem.len, &pub) != PROTO_OK)
 		return -1;
 	proto_buf_release(&pem);
+	read_vector("golden-1.bin", &golden);
+	read_vector("forged-1.bin", &forged);
 	return proto_key_id(key) == proto_key_id(pub) ? 0 : -1;
 }
 
@@ -49,34 +54,36 @@ static int teardown(void **state)
 {
 	proto_key_free(key);
 	proto_key_free(pub);
+	proto_buf_release(&golden);
+	proto_buf_release(&forged);
 	return 0;
 }
 
 static void golden_vector(void **state)
 {
 	proto_changeset cs, back;
-	proto_buf file, hexfile, mine;
+	const proto_buf *file = &golden;
+	proto_buf hexfile, mine;
 	uint8_t hash[32], hash2[32];
 	char hex[65];
 
-	read_vector("golden-1.bin", &file);
 	read_vector("golden-1.sha256", &hexfile);
 	proto_buf_init(&mine, 1 << 20);
 	assert_int_equal(golden_build(&cs, proto_key_id(key)), PROTO_OK);
 	assert_int_equal(proto_seal(&cs, key, &mine, hash), PROTO_OK);
 	/* today's code must produce exactly the committed bytes */
-	assert_int_equal(mine.len, file.len);
-	assert_memory_equal(mine.data, file.data, file.len);
+	assert_int_equal(mine.len, file->len);
+	assert_memory_equal(mine.data, file->data, file->len);
 	/* again in the same thread: the reused deflate state gives the same bytes */
 	mine.len = 0;
 	assert_int_equal(proto_seal(&cs, key, &mine, hash), PROTO_OK);
-	assert_int_equal(mine.len, file.len);
-	assert_memory_equal(mine.data, file.data, file.len);
+	assert_int_equal(mine.len, file->len);
+	assert_memory_equal(mine.data, file->data, file->len);
 	proto_hex(hash, 32, hex);
 	assert_true(hexfile.len >= 64);
 	assert_memory_equal(hex, hexfile.data, 64);
 
-	assert_int_equal(proto_open(file.data, file.len, pub, &back, hash2), PROTO_OK);
+	assert_int_equal(proto_open(file->data, file->len, pub, &back, hash2), PROTO_OK);
 	assert_memory_equal(hash, hash2, 32);
 	assert_int_equal(back.nrecords, 9);
 	assert_int_equal(back.hdr.nrecords, 9);
@@ -91,7 +98,6 @@ static void golden_vector(void **state)
 	assert_true(back.records[3].fields[0].base == GOLDEN_CREATED + 1);
 	proto_changeset_release(&back);
 	proto_changeset_release(&cs);
-	proto_buf_release(&file);
 	proto_buf_release(&hexfile);
 	proto_buf_release(&mine);
 }
@@ -99,85 +105,84 @@ static void golden_vector(void **state)
 /* The forgery is well-formed in every way but the signature. */
 static void forged_vector(void **state)
 {
-	proto_buf file;
 	proto_header h;
 	proto_changeset cs;
 
-	read_vector("forged-1.bin", &file);
-	assert_int_equal(proto_peek(file.data, file.len, &h), PROTO_OK);
-	assert_int_equal(proto_open(file.data, file.len, pub, &cs, NULL), PROTO_ESIGNATURE);
+	assert_int_equal(proto_peek(forged.data, forged.len, &h), PROTO_OK);
+	assert_int_equal(proto_open(forged.data, forged.len, pub, &cs, NULL), PROTO_ESIGNATURE);
 	assert_int_equal(cs.nrecords, 0);
 	proto_changeset_release(&cs);
-	proto_buf_release(&file);
+}
+
+/* Each bit of file flipped in turn (and flipped back): refused by
+ * proto_open_stored with stored_hash, or by proto_open with the test key
+ * when stored_hash is NULL. */
+static void every_bit_flip_refused(proto_buf *file, const uint8_t *stored_hash)
+{
+	proto_changeset cs;
+
+	for (size_t i = 0; i < file->len * 8; i++) {
+		proto_result r;
+
+		file->data[i / 8] ^= (uint8_t)(1u << (i % 8));
+		r = stored_hash ? proto_open_stored(file->data, file->len, stored_hash, &cs)
+				: proto_open(file->data, file->len, pub, &cs, NULL);
+		file->data[i / 8] ^= (uint8_t)(1u << (i % 8));
+		if (r == PROTO_OK)
+			fail_msg("bit %zu flipped was accepted", i);
+		proto_changeset_release(&cs);
+	}
+}
+
+/* proto_open_stored of b with hash refuses it with want, decoding nothing. */
+static void expect_refused_stored(const proto_buf *b, const uint8_t *hash, proto_result want)
+{
+	proto_changeset cs;
+
+	assert_int_equal(proto_open_stored(b->data, b->len, hash, &cs), want);
+	assert_int_equal(cs.nrecords, 0);
+	proto_changeset_release(&cs);
 }
 
 /* Stored bytes open by their recorded hash alone; any change to the bytes,
  * or the wrong hash, is refused before anything is inflated. */
 static void open_stored(void **state)
 {
-	proto_buf file, forged;
 	proto_changeset cs;
 	uint8_t hash[32], other[32];
 
 	(void)state;
-	read_vector("golden-1.bin", &file);
-	read_vector("forged-1.bin", &forged);
-	proto_sha256(file.data, file.len, hash);
-	assert_int_equal(proto_open_stored(file.data, file.len, hash, &cs), PROTO_OK);
+	proto_sha256(golden.data, golden.len, hash);
+	assert_int_equal(proto_open_stored(golden.data, golden.len, hash, &cs), PROTO_OK);
 	assert_int_equal(cs.nrecords, 9);
 	assert_string_equal(cs.records[0].fields[0].value.text, GOLDEN_TEXT);
 	proto_changeset_release(&cs);
 
 	/* the forgery differs from the golden bytes: the golden hash refuses it */
-	assert_int_equal(proto_open_stored(forged.data, forged.len, hash, &cs), PROTO_EHASH);
-	assert_int_equal(cs.nrecords, 0);
-	proto_changeset_release(&cs);
-	for (size_t i = 0; i < file.len * 8; i++) {
-		proto_result r;
-		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
-		r = proto_open_stored(file.data, file.len, hash, &cs);
-		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
-		if (r == PROTO_OK)
-			fail_msg("bit %zu flipped was accepted", i);
-		proto_changeset_release(&cs);
-	}
+	expect_refused_stored(&forged, hash, PROTO_EHASH);
+	every_bit_flip_refused(&golden, hash);
 	memcpy(other, hash, 32);
 	other[31] ^= 1;
-	assert_int_equal(proto_open_stored(file.data, file.len, other, &cs), PROTO_EHASH);
-	proto_changeset_release(&cs);
-	assert_int_equal(proto_open_stored(file.data, file.len, NULL, &cs), PROTO_EINVAL);
-	proto_changeset_release(&cs);
-	proto_buf_release(&file);
-	proto_buf_release(&forged);
+	expect_refused_stored(&golden, other, PROTO_EHASH);
+	expect_refused_stored(&golden, NULL, PROTO_EINVAL);
 }
 
 static void every_truncation_and_bit_flip(void **state)
 {
-	proto_buf file;
 	proto_changeset cs;
 	proto_header h;
 
-	read_vector("golden-1.bin", &file);
-	for (size_t n = 0; n < file.len; n++) {
+	for (size_t n = 0; n < golden.len; n++) {
 		/* a fresh allocation of exactly n bytes lets ASan catch any over-read */
 		uint8_t *copy = malloc(n ? n : 1);
 		assert_non_null(copy);
-		memcpy(copy, file.data, n);
+		memcpy(copy, golden.data, n);
 		assert_int_not_equal(proto_peek(copy, n, &h), PROTO_OK);
 		assert_int_not_equal(proto_open(copy, n, pub, &cs, NULL), PROTO_OK);
 		proto_changeset_release(&cs);
 		free(copy);
 	}
-	for (size_t i = 0; i < file.len * 8; i++) {
-		proto_result r;
-		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
-		r = proto_open(file.data, file.len, pub, &cs, NULL);
-		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
-		if (r == PROTO_OK)
-			fail_msg("bit %zu flipped was accepted", i);
-		proto_changeset_release(&cs);
-	}
-	proto_buf_release(&file);
+	every_bit_flip_refused(&golden, NULL);
 }
 
 /*
@@ -454,24 +459,24 @@ static void garbage_and_trailing_streams(void **state)
 
 static void frame_errors(void **state)
 {
-	proto_buf file, copy;
+	const proto_buf *file = &golden;
+	proto_buf copy;
 	proto_changeset cs;
 	proto_header hd;
 	proto_key *other = NULL;
 
-	read_vector("golden-1.bin", &file);
 	proto_buf_init(&copy, 1 << 20);
-	assert_int_equal(proto_buf_append(&copy, file.data, file.len), PROTO_OK);
+	assert_int_equal(proto_buf_append(&copy, file->data, file->len), PROTO_OK);
 	assert_int_equal(proto_buf_append_byte(&copy, 0), PROTO_OK);
 	assert_int_equal(proto_peek(copy.data, copy.len, &hd), PROTO_ETRAILING);
-	assert_int_equal(proto_peek(file.data, file.len - 1, &hd), PROTO_ETRUNCATED);
+	assert_int_equal(proto_peek(file->data, file->len - 1, &hd), PROTO_ETRUNCATED);
 	assert_int_equal(proto_peek((const uint8_t *)"MAI", 3, &hd), PROTO_ETRUNCATED);
 	assert_int_equal(proto_peek((const uint8_t *)"PK\3\4", 4, &hd), PROTO_EMAGIC);
 	assert_int_equal(proto_peek((const uint8_t *)"X", 1, &hd), PROTO_EMAGIC);
 	assert_int_equal(proto_peek(NULL, 0, &hd), PROTO_ETRUNCATED);
 
 	/* limits are checked on the header alone, before the length is compared */
-	copy.len = file.len;
+	copy.len = file->len;
 	{
 		size_t zoff = 79 + strlen(GOLDEN_CAMPAIGN) - 4, boff = zoff - 4;
 		uint8_t zsave[4], bsave[4];
@@ -489,24 +494,23 @@ static void frame_errors(void **state)
 	}
 
 	/* key id trailer differs from the origin */
-	copy.len = file.len;
-	copy.data[file.len - 64 - 1] ^= 1;
+	copy.len = file->len;
+	copy.data[file->len - 64 - 1] ^= 1;
 	assert_int_equal(proto_open(copy.data, copy.len, pub, &cs, NULL), PROTO_EKEYID);
 	proto_changeset_release(&cs);
 	/* right bytes, wrong key */
 	assert_int_equal(proto_key_generate(&other), PROTO_OK);
-	assert_int_equal(proto_open(file.data, file.len, other, &cs, NULL), PROTO_EKEYID);
+	assert_int_equal(proto_open(file->data, file->len, other, &cs, NULL), PROTO_EKEYID);
 	proto_changeset_release(&cs);
 	/* signature damaged */
-	copy.data[file.len - 64 - 1] ^= 1;
-	copy.data[file.len - 1] ^= 0x10;
+	copy.data[file->len - 64 - 1] ^= 1;
+	copy.data[file->len - 1] ^= 0x10;
 	assert_int_equal(proto_open(copy.data, copy.len, pub, &cs, NULL), PROTO_ESIGNATURE);
 	/* the rejected change-set still says whose it was */
 	assert_true(cs.hdr.origin == proto_key_id(pub));
 	proto_changeset_release(&cs);
 	proto_key_free(other);
 	proto_buf_release(&copy);
-	proto_buf_release(&file);
 }
 
 static void seal_chain_and_refusals(void **state)
@@ -582,21 +586,16 @@ static void seal_and_open_out_of_memory(void **state)
 	proto_buf_release(&out);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(golden_vector),
-		cmocka_unit_test(forged_vector),
-		cmocka_unit_test(every_truncation_and_bit_flip),
-		cmocka_unit_test(open_stored),
-		cmocka_unit_test(preset_dictionary),
-		cmocka_unit_test(signed_lies),
-		cmocka_unit_test(zip_bombs),
-		cmocka_unit_test(inflate_allocates_only_the_cap),
-		cmocka_unit_test(garbage_and_trailing_streams),
-		cmocka_unit_test(frame_errors),
-		cmocka_unit_test(seal_chain_and_refusals),
-		cmocka_unit_test(seal_and_open_out_of_memory),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN_WITH(setup, teardown,
+	cmocka_unit_test(golden_vector),
+	cmocka_unit_test(forged_vector),
+	cmocka_unit_test(every_truncation_and_bit_flip),
+	cmocka_unit_test(open_stored),
+	cmocka_unit_test(preset_dictionary),
+	cmocka_unit_test(signed_lies),
+	cmocka_unit_test(zip_bombs),
+	cmocka_unit_test(inflate_allocates_only_the_cap),
+	cmocka_unit_test(garbage_and_trailing_streams),
+	cmocka_unit_test(frame_errors),
+	cmocka_unit_test(seal_chain_and_refusals),
+	cmocka_unit_test(seal_and_open_out_of_memory))

@@ -15,6 +15,7 @@
 #include "report.h"
 #include "reptest.h"
 #include "testutil.h"
+#include "testmain.h"
 
 /* "maiam-hub ARGS --dir DIR", quiet; its exit code */
 static int run(const char *dir, const char *args)
@@ -86,10 +87,5 @@ static void test_keep_loser(void **state)
 	free(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keep_loser),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_keep_loser))

@@ -16,6 +16,7 @@
 #include "hub.h"
 #include "report.h"
 #include "reptest.h"
+#include "testmain.h"
 
 #define NHH 3000
 #define AS_OF "2023-07-20"
@@ -463,13 +464,8 @@ static void test_void_names_its_kind(void **state)
 	rt_db_close(&t);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_generated_campaign),
-		cmocka_unit_test(test_rebuild_matches_triggers),
-		cmocka_unit_test(test_arrival_order),
-		cmocka_unit_test(test_void_names_its_kind),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_generated_campaign),
+	cmocka_unit_test(test_rebuild_matches_triggers),
+	cmocka_unit_test(test_arrival_order),
+	cmocka_unit_test(test_void_names_its_kind))

@@ -16,6 +16,7 @@
 #include "report.h"
 #include "report_int.h"
 #include "reptest.h"
+#include "testmain.h"
 
 static const char tricky[] = "Nguyễn \"Tư\", Văn\nÚt";
 
@@ -350,15 +351,10 @@ static void test_bad_dates(void **state)
 	assert_false(hub_report_valid_date("２023-09-02"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_csv_quoting),
-		cmocka_unit_test(test_table_grouping_and_alignment),
-		cmocka_unit_test(test_every_format),
-		cmocka_unit_test(test_resolve_records_and_keeps),
-		cmocka_unit_test(test_passwords_and_sessions),
-		cmocka_unit_test(test_bad_dates),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_csv_quoting),
+	cmocka_unit_test(test_table_grouping_and_alignment),
+	cmocka_unit_test(test_every_format),
+	cmocka_unit_test(test_resolve_records_and_keeps),
+	cmocka_unit_test(test_passwords_and_sessions),
+	cmocka_unit_test(test_bad_dates))

@@ -19,6 +19,7 @@
 #include "report.h"
 #include "reptest.h"
 #include "testutil.h"
+#include "testmain.h"
 
 #define NREJECTED 200000
 
@@ -200,11 +201,6 @@ static void test_cli_pages(void **state)
 	free(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pages_of_a_flood),
-		cmocka_unit_test(test_cli_pages),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_pages_of_a_flood),
+	cmocka_unit_test(test_cli_pages))

@@ -1,6 +1,6 @@
 /*
  * protofix.c - the proto tests' shared fixtures (protofix.h): scratch
- * directories, fresh stores and one-value queries.
+ * directories, paths and fresh stores in them, one-value queries.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,6 +37,12 @@ int protofix_teardown(void **state)
 	free(f->dir);
 	free(f);
 	return 0;
+}
+
+const char *protofix_file(struct protofix *f, const char *name)
+{
+	snprintf(f->file, sizeof(f->file), "%s/%s", f->dir, name);
+	return f->file;
 }
 
 sqlite3 *protofix_db(struct protofix *f)

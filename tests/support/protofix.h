@@ -1,7 +1,7 @@
 /*
- * protofix.h - fixtures shared by the proto tests that work on real SQLite
- * stores (test_merge, test_schema): a scratch directory per test, fresh
- * stores in it, and one-value queries that fail the test on bad SQL.
+ * protofix.h - fixtures shared by the proto tests that work on real files
+ * (test_merge, test_schema, test_keys): a scratch directory per test, paths
+ * and fresh stores in it, and one-value queries that fail the test on bad SQL.
  * Include after <cmocka.h>.
  */
 #ifndef MAIAM_PROTOFIX_H
@@ -14,6 +14,7 @@
 struct protofix {
 	char *dir;        /* a fresh directory under $TMPDIR, removed by teardown */
 	char path[4200];  /* dir/store.db, for a test that opens one store itself */
+	char file[4200];  /* the last path protofix_file made */
 	int ndb;          /* stores protofix_db made so far */
 };
 
@@ -22,6 +23,9 @@ int protofix_setup(void **state);
 int protofix_teardown(void **state);
 /* A test function run between them. */
 #define PROTOFIX_TEST(fn) cmocka_unit_test_setup_teardown(fn, protofix_setup, protofix_teardown)
+
+/* dir/name, in f->file: valid until the next call. */
+const char *protofix_file(struct protofix *f, const char *name);
 
 /* A fresh store (proto_db_open) named dir/storeN.db; the caller closes it. */
 sqlite3 *protofix_db(struct protofix *f);

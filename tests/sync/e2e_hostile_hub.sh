@@ -1,4 +1,4 @@
-# e2e_hostile_hub.sh - the laptop trusts only what is its own (issue 9, part 4):
+# e2e_hostile_hub.sh - the laptop trusts only what is its own in a pull answer:
 # a real hub signs pull answers meant for a district laptop; a fake hub
 # (fakehub.py, with the real hub's TLS files, on the real hub's port) then
 # serves them and other crafted answers to a commune laptop, whose real

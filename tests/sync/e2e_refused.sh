@@ -1,5 +1,5 @@
 # e2e_refused.sh - a laptop whose change-set the hub refuses is not stuck
-# (issue 9): the refused change-set holds its place in the chain, the laptop
+# (docs/SYNC.md): the refused change-set holds its place in the chain, the laptop
 # names it, keeps it, lists it in 'status', exits 4, and its next change-sets
 # land; another laptop of the commune goes on syncing; the operator sees the
 # refusal in the reconcile queue; audit verify passes.

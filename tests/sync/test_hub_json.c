@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include "hub.h"
+#include "testmain.h"
+#include "testutil.h"
 
 static int get(const char *json, const char *key, char *out, size_t n)
 {
@@ -55,7 +57,6 @@ static void test_hostile(void **state)
 	};
 	static char deep[8200];
 	char s[16];
-	size_t o;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -63,22 +64,10 @@ static void test_hostile(void **state)
 	/* too long for the caller's buffer: an error, not a truncation */
 	assert_int_equal(get("{\"t\": \"0123456789abcdef\"}", "t", s, sizeof s), -1);
 	/* nesting past jansson's depth limit: refused without recursing further */
-	memcpy(deep, "{\"t\": ", 6);
-	o = 6;
-	for (int i = 0; i < 4000; i++)
-		deep[o++] = '[';
-	for (int i = 0; i < 4000; i++)
-		deep[o++] = ']';
-	deep[o++] = '}';
-	deep[o] = '\0';
+	assert_non_null(test_json_nested(deep, sizeof deep, "t", 4000));
 	assert_int_equal(get(deep, "t", s, sizeof s), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_enrol_body),
-		cmocka_unit_test(test_hostile),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_enrol_body),
+	cmocka_unit_test(test_hostile))

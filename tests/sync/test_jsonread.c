@@ -11,6 +11,8 @@
 #include <cmocka.h>
 #include "net.h"
 #include "utf8.h"
+#include "testmain.h"
+#include "testutil.h"
 
 static int get_str(const char *json, const char *path, char *out, size_t n)
 {
@@ -57,21 +59,6 @@ static void test_escapes(void **state)
 	assert_string_equal(s, "Sóc Trăng");
 }
 
-/* {"m": [[[...]]]} with n brackets: valid JSON, nested n deep */
-static void nest(char *out, int n)
-{
-	size_t o = 0;
-
-	memcpy(out, "{\"m\": ", 6);
-	o = 6;
-	for (int i = 0; i < n; i++)
-		out[o++] = '[';
-	for (int i = 0; i < n; i++)
-		out[o++] = ']';
-	out[o++] = '}';
-	out[o] = '\0';
-}
-
 static void test_hostile(void **state)
 {
 	static const char *const bad[] = {
@@ -88,9 +75,9 @@ static void test_hostile(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(get_str(bad[i], "m", s, sizeof s), -1);
 	/* nesting beyond jansson's depth limit (2048) is refused, not recursed into */
-	nest(deep, 10);
+	assert_non_null(test_json_nested(deep, sizeof deep, "m", 10));
 	assert_int_equal(get_str(deep, "x", s, sizeof s), 0);
-	nest(deep, 4000);
+	assert_non_null(test_json_nested(deep, sizeof deep, "m", 4000));
 	assert_int_equal(get_str(deep, "x", s, sizeof s), -1);
 	/* a value longer than the caller's buffer is an error, not a truncation */
 	assert_int_equal(get_str("{\"m\": \"0123456789abcdef0123\"}", "m", s, sizeof s), -1);
@@ -105,7 +92,7 @@ static void test_hostile(void **state)
 	assert_string_equal(s, "x");
 }
 
-/* What the hand-written readers disagreed on (issue 9): now one answer each. */
+/* What the laptop's old hand-written JSON readers disagreed on: now one answer each. */
 static void test_strict(void **state)
 {
 	char s[64];
@@ -204,16 +191,11 @@ static void test_hub_url(void **state)
 	assert_int_equal(agent_net_base("https://a-very-long-host-name-that-does-not-fit.example:8443", b, 32), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_enrol_answer),
-		cmocka_unit_test(test_escapes),
-		cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_strict),
-		cmocka_unit_test(test_printable),
-		cmocka_unit_test(test_pem_single),
-		cmocka_unit_test(test_hub_url),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_enrol_answer),
+	cmocka_unit_test(test_escapes),
+	cmocka_unit_test(test_hostile),
+	cmocka_unit_test(test_strict),
+	cmocka_unit_test(test_printable),
+	cmocka_unit_test(test_pem_single),
+	cmocka_unit_test(test_hub_url))

@@ -15,6 +15,8 @@
 #include "cmds.h"
 #include "store.h"
 #include "sync.h"
+#include "protofix.h"
+#include "testmain.h"
 
 #define OWN 0x1111111111111111ull   /* this laptop's key id */
 #define PEER 0x2222222222222222ull  /* another laptop of the same commune */
@@ -68,8 +70,8 @@ static void void_of(proto_changeset *cs, proto_id id, proto_id target, int kind)
 
 /* The checks as agent_pull_apply runs them: own, mark, merge, area. 0/1.
  * pending: the answer said "more" (NULL: the last answer). */
-static int check_more(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
-		      agent_pull_pending *pending)
+static int check_answer(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
+			agent_pull_pending *pending)
 {
 	char why[256] = "";
 	uint8_t before[64];
@@ -93,7 +95,17 @@ static int check_more(sqlite3 *db, const agent_area *a, const proto_changeset *c
 	return k;
 }
 
-static int check(sqlite3 *db, const agent_area *a, const proto_changeset *cs)
+/* check_answer, then cs released: each answer is checked once. */
+static int check_more(sqlite3 *db, const agent_area *a, proto_changeset *cs,
+		      agent_pull_pending *pending)
+{
+	int k = check_answer(db, a, cs, pending);
+
+	proto_changeset_release(cs);
+	return k;
+}
+
+static int check(sqlite3 *db, const agent_area *a, proto_changeset *cs)
 {
 	return check_more(db, a, cs, NULL);
 }
@@ -133,12 +145,10 @@ static void test_own_writer(void **state)
 	assert_int_equal(refused, 1);
 	assert_non_null(strstr(why, "record 2"));
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	/* our id, another writer: an edit of ours relayed from a peer, taken */
 	begin(&cs);
 	household(&cs, (proto_id){ OWN, 7 }, PEER, HERE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	sqlite3_close(db);
 }
 
@@ -156,65 +166,52 @@ static void test_commune_area(void **state)
 	milestone(&cs, (proto_id){ PEER, 11 }, (proto_id){ PEER, 1 });
 	unit_money(&cs, (proto_id){ PEER, 12 }, HERE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	/* a household of another commune, new to this laptop */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 13 }, PEER, HERE);
 	household(&cs, (proto_id){ PEER, 14 }, PEER, THERE);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	/* nothing of a refused answer stays: H13 was rolled back with it */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 13 }, PEER, 0);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	/* an edit of a household held in another commune, a milestone of it,
 	 * money for another commune, a void of an event of another commune */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 2 }, PEER, 0);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	milestone(&cs, (proto_id){ PEER, 15 }, (proto_id){ PEER, 2 });
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	unit_money(&cs, (proto_id){ PEER, 16 }, THERE);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	unit_money(&cs, (proto_id){ PEER, 16 }, 941); /* the district: not a commune's */
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	void_of(&cs, (proto_id){ PEER, 17 }, (proto_id){ PEER, 3 }, PROTO_KIND_MILESTONE);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	void_of(&cs, (proto_id){ PEER, 17 }, (proto_id){ PEER, 4 }, PROTO_KIND_CONTRIBUTION);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	/* a void of an event this laptop never held: nothing shown changes */
 	begin(&cs);
 	void_of(&cs, (proto_id){ PEER, 18 }, (proto_id){ HUB, 99 }, PROTO_KIND_MILESTONE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	/* H1 moves out of the area: the record that says where is taken, and
 	 * a milestone of it in the same answer too (it was ours before) */
 	begin(&cs);
 	milestone(&cs, (proto_id){ PEER, 19 }, (proto_id){ PEER, 1 });
 	household(&cs, (proto_id){ PEER, 1 }, PEER, THERE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	/* H2 moves in: taken, and its later edits too */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 2 }, PEER, HERE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 2 }, PEER, 0);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	sqlite3_close(db);
 }
 
@@ -237,15 +234,12 @@ static void test_district_area(void **state)
 	unit_money(&cs, (proto_id){ PEER, 21 }, 941);
 	unit_money(&cs, (proto_id){ PEER, 22 }, THERE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 23 }, PEER, FAR);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	unit_money(&cs, (proto_id){ PEER, 24 }, 942);
 	assert_int_equal(check(db, &a, &cs), 1);
-	proto_changeset_release(&cs);
 	agent_area_release(&a);
 	assert_int_equal(agent_area_load(&a, "province", 94), PROTO_EVALUE);
 	agent_area_release(&a);
@@ -269,7 +263,6 @@ static void test_pending(void **state)
 	household(&cs, (proto_id){ PEER, 30 }, PEER, THERE);
 	milestone(&cs, (proto_id){ PEER, 31 }, (proto_id){ PEER, 30 });
 	assert_int_equal(check_more(db, &a, &cs, &p), 0);
-	proto_changeset_release(&cs);
 	assert_int_equal(p.n, 1);
 	assert_int_equal(agent_pull_pending_check(db, &a, &p, &refused, why, sizeof why), PROTO_OK);
 	assert_int_equal(refused, 1);
@@ -277,39 +270,44 @@ static void test_pending(void **state)
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 30 }, PEER, HERE);
 	assert_int_equal(check(db, &a, &cs), 0);
-	proto_changeset_release(&cs);
 	assert_int_equal(agent_pull_pending_check(db, &a, &p, &refused, why, sizeof why), PROTO_OK);
 	assert_int_equal(refused, 0);
 	/* "more" is no licence for what the laptop already knows is elsewhere */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 2 }, PEER, 0);
 	assert_int_equal(check_more(db, &a, &cs, &p), 1);
-	proto_changeset_release(&cs);
 	begin(&cs);
 	unit_money(&cs, (proto_id){ PEER, 32 }, THERE);
 	assert_int_equal(check_more(db, &a, &cs, &p), 1);
-	proto_changeset_release(&cs);
 	agent_pull_pending_release(&p);
 	sqlite3_close(db);
 }
 
-static int64_t count(agent_ctx *ctx, const char *sql)
+/* agent_pull_apply of cs as answer up to cursor 9, then cs released. */
+static int apply(agent_ctx *ctx, const agent_area *a, proto_changeset *cs,
+		 proto_merge_stats *st)
 {
-	sqlite3_stmt *st = NULL;
-	int64_t n = -1;
+	int r = agent_pull_apply(ctx, a, cs, 9, NULL, st);
 
-	assert_int_equal(sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	proto_changeset_release(cs);
+	return r;
+}
+
+/* What the laptop holds: this many households, and its pull cursor. */
+static void expect_store(agent_ctx *ctx, long long households, const char *cursor)
+{
+	char got[32];
+
+	assert_int_equal(protofix_query_int(ctx->db, "SELECT count(*) FROM household"), households);
+	assert_int_equal(agent_meta_get(ctx, "pull_cursor", got, sizeof got, NULL), PROTO_OK);
+	assert_string_equal(got, cursor);
 }
 
 /* agent_pull_apply on a real laptop store: a refused answer leaves nothing,
  * not even its good records, and the cursor where it was. */
 static void test_apply(void **state)
 {
-	char home[] = "/tmp/maiam-pull-check-XXXXXX", cursor[32], rm[64];
+	char home[] = "/tmp/maiam-pull-check-XXXXXX", rm[64];
 	char *init[] = { "init", "--commune", "31498", NULL };
 	agent_ctx ctx;
 	agent_area a = { .code = HERE };
@@ -337,39 +335,27 @@ static void test_apply(void **state)
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 1 }, PEER, HERE);
 	household(&cs, (proto_id){ own, 1 }, own, HERE);
-	assert_int_equal(agent_pull_apply(&ctx, &a, &cs, 9, NULL, &st), AGENT_HUB_REFUSED);
-	proto_changeset_release(&cs);
+	assert_int_equal(apply(&ctx, &a, &cs, &st), AGENT_HUB_REFUSED);
 	/* one good record, one of another commune */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 1 }, PEER, HERE);
 	household(&cs, (proto_id){ PEER, 2 }, PEER, THERE);
-	assert_int_equal(agent_pull_apply(&ctx, &a, &cs, 9, NULL, &st), AGENT_HUB_REFUSED);
-	proto_changeset_release(&cs);
-	assert_int_equal(count(&ctx, "SELECT count(*) FROM household"), 0);
-	assert_int_equal(agent_meta_get(&ctx, "pull_cursor", cursor, sizeof cursor, NULL), PROTO_OK);
-	assert_string_equal(cursor, "7");
+	assert_int_equal(apply(&ctx, &a, &cs, &st), AGENT_HUB_REFUSED);
+	expect_store(&ctx, 0, "7");
 	assert_int_equal(st.applied, 0);
 	/* the good answer alone is merged, with its cursor */
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 1 }, PEER, HERE);
-	assert_int_equal(agent_pull_apply(&ctx, &a, &cs, 9, NULL, &st), AGENT_OK);
-	proto_changeset_release(&cs);
-	assert_int_equal(count(&ctx, "SELECT count(*) FROM household"), 1);
-	assert_int_equal(agent_meta_get(&ctx, "pull_cursor", cursor, sizeof cursor, NULL), PROTO_OK);
-	assert_string_equal(cursor, "9");
+	assert_int_equal(apply(&ctx, &a, &cs, &st), AGENT_OK);
+	expect_store(&ctx, 1, "9");
 	agent_ctx_release(&ctx);
 	snprintf(rm, sizeof rm, "rm -rf '%s'", home);
 	assert_int_equal(system(rm), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_own_writer),
-		cmocka_unit_test(test_commune_area),
-		cmocka_unit_test(test_district_area),
-		cmocka_unit_test(test_pending),
-		cmocka_unit_test(test_apply),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_own_writer),
+	cmocka_unit_test(test_commune_area),
+	cmocka_unit_test(test_district_area),
+	cmocka_unit_test(test_pending),
+	cmocka_unit_test(test_apply))

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "maiam/web.h"
+#include "testmain.h"
 
 /* One row: the input, the key or cookie name, the answer, and the value
  * out must hold (on anything but WEB_OK it must be ""). */
@@ -253,14 +254,9 @@ static void test_strerror(void **state)
 	assert_string_equal(web_strerror((web_result)99), "unknown error");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_form_plain),  cmocka_unit_test(test_form_hostile),
-		cmocka_unit_test(test_form_huge),   cmocka_unit_test(test_form_no_overread),
-		cmocka_unit_test(test_query),       cmocka_unit_test(test_cookie),
-		cmocka_unit_test(test_cookie_huge), cmocka_unit_test(test_html_escape),
-		cmocka_unit_test(test_strerror),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_form_plain),  cmocka_unit_test(test_form_hostile),
+	cmocka_unit_test(test_form_huge),   cmocka_unit_test(test_form_no_overread),
+	cmocka_unit_test(test_query),       cmocka_unit_test(test_cookie),
+	cmocka_unit_test(test_cookie_huge), cmocka_unit_test(test_html_escape),
+	cmocka_unit_test(test_strerror))

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include "maiam/keys.h"
 #include "maiam/web.h"
+#include "testmain.h"
 
 static void test_token(void **state)
 {
@@ -147,13 +148,8 @@ static void test_same_origin(void **state)
 	assert_int_equal(web_same_origin("https", huge, "https://a", NULL), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_token),
-		cmocka_unit_test(test_csrf),
-		cmocka_unit_test(test_cookie_format),
-		cmocka_unit_test(test_same_origin),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_token),
+	cmocka_unit_test(test_csrf),
+	cmocka_unit_test(test_cookie_format),
+	cmocka_unit_test(test_same_origin))

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "maiam/web_throttle.h"
+#include "testmain.h"
 
 static const web_throttle_rule rule = { 2, 10, 60 }; /* 2 free, 10 s, doubling to 60 s */
 
@@ -107,13 +108,8 @@ static void test_full_table(void **state)
 	web_throttle_free(t);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_backoff),
-		cmocka_unit_test(test_reset_and_forgive),
-		cmocka_unit_test(test_long_keys),
-		cmocka_unit_test(test_full_table),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_backoff),
+	cmocka_unit_test(test_reset_and_forgive),
+	cmocka_unit_test(test_long_keys),
+	cmocka_unit_test(test_full_table))
