@@ -41,7 +41,7 @@ eq "contribution id in show" "$(jx '",".join(c["id"] for c in j["contributions"]
 MS2_REF=$(jx 'j["milestones"][1]["ref"]')
 expect 0 household show "$HH"
 out_has "$MS2_REF"
-out_has "40000000 VND"
+out_has "40,000,000 VND"
 expect 0 --json contribution list
 eq "contribution list" "$(jx '",".join(c["id"] for c in j)')" "$CT1,$CT2,$CT3"
 eq "commune-level has no household" "$(jx 'j[1]["household"]')" "None"

@@ -332,7 +332,7 @@ static void test_revoked(void **state)
 	ht_agent bob;
 	proto_buf b;
 	ht_resp r;
-	long long ledger, n403;
+	long long ledger, n403, kept;
 
 	(void)state;
 	proto_buf_init(&b, 1 << 24);
@@ -366,8 +366,14 @@ static void test_revoked(void **state)
 	}
 	ht_resp_free(&r);
 	assert_true(ledger_rows() == ledger);
-	/* each push that reached ingest was refused and kept */
-	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_rejection WHERE code = 'revoked'") == n403);
+	/* each push that reached ingest was refused and kept. The push that
+	 * ended the loop may have reached ingest too: the sweep that learns of
+	 * the revocation closes the agent's open connections, and on a busy
+	 * machine it can close this one after ingest kept the refusal but
+	 * before the 403 went out (the laptop sees a cut and retries). */
+	kept = ht_sql(&hub, "SELECT count(*) FROM hub_rejection WHERE code = 'revoked'");
+	if (kept != n403 && kept != n403 + 1)
+		fail_msg("%lld refusals kept for %lld answered 403 (and at most one cut)", kept, n403);
 	/* nor can it enrol again with its old token (revoking the agent revoked
 	 * the token it used) */
 	assert_int_equal(ht_enroll(&hub, &bob, token, &r), 0);
