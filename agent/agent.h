@@ -67,6 +67,11 @@ void agent_i18n_init(void);
  */
 int agent_parse_args(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*help)(FILE *),
 		     int argc, char **argv, int *exit_code);
+/* agent_parse_args for a command whose operands must fill spec->args
+ * (spec->maxargs of them): when fewer are given, missing (a whole message:
+ * what is needed, with an example) is said and *exit_code is AGENT_USAGE. */
+int agent_parse_operands(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*help)(FILE *),
+			 int argc, char **argv, const char *missing, int *exit_code);
 /* Take --home DIR and --json out of argv wherever they stand (before "--")
  * into ctx; *argc becomes the words left. AGENT_OK or AGENT_USAGE (said). */
 int agent_take_globals(agent_ctx *ctx, int *argc, char **argv);
@@ -78,6 +83,10 @@ proto_result agent_home_resolve(agent_ctx *ctx);
 int agent_mkdirs(const char *path, unsigned mode); /* 0 or -1 with errno */
 int agent_data_path(const char *rel, char *out, size_t n); /* 0, -1 if too long */
 int agent_path_join(char *out, size_t n, const char *dir, const char *name);
+/* Write name in the laptop's home atomically with mode; on failure say the
+ * cause and todo (what the user does next) and return -1. */
+int agent_home_write(agent_ctx *ctx, const char *name, const void *data, size_t len, int mode,
+		     const char *todo);
 /* Today's date (local time) as YYYY-MM-DD. */
 void agent_today(char out[11]);
 /* Now as ISO 8601 UTC ("2023-07-01T12:00:00Z"), for last export/sync times. */

@@ -77,6 +77,18 @@ int agent_parse_args(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*hel
 	return 1;
 }
 
+int agent_parse_operands(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*help)(FILE *),
+			 int argc, char **argv, const char *missing, int *exit_code)
+{
+	if (agent_parse_args(ctx, cmd, spec, help, argc, argv, exit_code))
+		return 1;
+	if (spec->nargs == spec->maxargs)
+		return 0;
+	agent_err("%s", missing);
+	*exit_code = AGENT_USAGE;
+	return 1;
+}
+
 int agent_take_globals(agent_ctx *ctx, int *argc, char **argv)
 {
 	const cli_opt globals[] = {

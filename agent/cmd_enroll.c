@@ -168,18 +168,8 @@ out:
 
 static int write_home_file(agent_ctx *ctx, const char *name, const void *data, size_t len)
 {
-	char path[AGENT_PATH_MAX];
-	proto_result r;
-
-	if (agent_path_join(path, sizeof path, ctx->home, name) != 0)
-		return -1;
-	r = proto_write_file_atomic(path, data, len, 0644);
-	if (r != PROTO_OK) {
-		agent_err(_("cannot write '%s': %s; check the disk, then enrol again with a new token"), path,
-			  proto_cause(r));
-		return -1;
-	}
-	return 0;
+	return agent_home_write(ctx, name, data, len, 0644,
+				_("check the disk, then enrol again with a new token"));
 }
 
 /*

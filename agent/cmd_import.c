@@ -537,12 +537,10 @@ int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 	proto_result r;
 	int rc;
 
-	if (agent_parse_args(ctx, "household import", &spec, help, argc, argv, &rc))
+	if (agent_parse_operands(ctx, "household import", &spec, help, argc, argv,
+				 _("'household import' needs a CSV file; e.g. 'household import danh-sach.csv'"),
+				 &rc))
 		return rc;
-	if (spec.nargs != 1) {
-		agent_err(_("'household import' needs a CSV file; e.g. 'household import danh-sach.csv'"));
-		return AGENT_USAGE;
-	}
 	proto_buf_init(&data, IMPORT_MAX_FILE);
 	r = proto_read_file(pos[0], &data);
 	if (r != PROTO_OK) {

@@ -74,18 +74,7 @@ static void date_of(int64_t t, char out[32])
 
 static int write_home(agent_ctx *ctx, const char *name, const void *p, size_t len)
 {
-	char path[AGENT_PATH_MAX];
-	proto_result r;
-
-	if (agent_path_join(path, sizeof path, ctx->home, name) != 0)
-		return -1;
-	r = proto_write_file_atomic(path, p, len, 0600);
-	if (r != PROTO_OK) {
-		agent_err(_("cannot write '%s': %s; check the disk, then try again"), path,
-			  proto_cause(r));
-		return -1;
-	}
-	return 0;
+	return agent_home_write(ctx, name, p, len, 0600, _("check the disk, then try again"));
 }
 
 /* The enrolment file's facts as the store keeps an online enrolment's. */

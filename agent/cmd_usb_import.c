@@ -256,12 +256,10 @@ int agent_cmd_update_import(agent_ctx *ctx, int argc, char **argv)
 	proto_result r;
 	int rc;
 
-	if (agent_parse_args(ctx, "import", &spec, help, argc, argv, &rc))
+	if (agent_parse_operands(ctx, "import", &spec, help, argc, argv,
+				 _("'import' needs the update file; e.g. 'maiam-agent import /media/usb/cap-nhat.maiam'"),
+				 &rc))
 		return rc;
-	if (spec.nargs != 1) {
-		agent_err(_("'import' needs the update file; e.g. 'maiam-agent import /media/usb/cap-nhat.maiam'"));
-		return AGENT_USAGE;
-	}
 	memset(&s, 0, sizeof s);
 	s.ctx = ctx;
 	s.path = files[0];

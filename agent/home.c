@@ -98,3 +98,21 @@ void agent_today(char out[11])
 	}
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
+
+int agent_home_write(agent_ctx *ctx, const char *name, const void *data, size_t len, int mode,
+		     const char *todo)
+{
+	char path[AGENT_PATH_MAX];
+	proto_result r;
+
+	if (agent_path_join(path, sizeof path, ctx->home, name) != 0) {
+		agent_err(_("the path of '%s' in '%s' is too long; use a shorter --home"), name, ctx->home);
+		return -1;
+	}
+	r = proto_write_file_atomic(path, data, len, (mode_t)mode);
+	if (r != PROTO_OK) {
+		agent_err(_("cannot write '%s': %s; %s"), path, proto_cause(r), todo);
+		return -1;
+	}
+	return 0;
+}

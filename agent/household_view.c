@@ -303,12 +303,10 @@ int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 	int found = 0;
 	int rc;
 
-	if (agent_parse_args(ctx, "household show", &spec, view_help, argc, argv, &rc))
+	if (agent_parse_operands(ctx, "household show", &spec, view_help, argc, argv,
+				 _("'household show' needs the household ID; e.g. 'household show 7KQ2-15'"),
+				 &rc))
 		return rc;
-	if (spec.nargs != 1) {
-		agent_err(_("'household show' needs the household ID; e.g. 'household show 7KQ2-15'"));
-		return AGENT_USAGE;
-	}
 	rc = agent_hh_resolve(ctx, pos[0], &id);
 	if (rc != AGENT_OK)
 		return rc;

@@ -48,6 +48,19 @@ static int read_ca(hub_ctx *ctx, char *out, size_t outlen)
 	return rc;
 }
 
+/* A signed file made (r says how that went) into path, atomically; says
+ * what went wrong, naming what, and todo. 0 or -1. */
+static int write_signed(const char *path, proto_result r, const proto_buf *out, int mode,
+			const char *what, const char *todo)
+{
+	if (r == PROTO_OK)
+		r = proto_write_file_atomic(path, out->data, out->len, (mode_t)mode);
+	if (r == PROTO_OK)
+		return 0;
+	hub_errorf("cannot write the %s '%s': %s; %s", what, path, proto_cause(r), todo);
+	return -1;
+}
+
 int hub_usb_enrol_file(hub_ctx *ctx, const hub_scope *scope, const char *token, int64_t issued,
 		       int64_t ttl, const char *url, const char *path)
 {
@@ -76,14 +89,8 @@ int hub_usb_enrol_file(hub_ctx *ctx, const hub_scope *scope, const char *token, 
 	if (read_ca(ctx, e->ca_pem, sizeof(e->ca_pem)))
 		goto out;
 	r = proto_enrol_write(&out, e, ctx->cfg->key);
-	if (r == PROTO_OK)
-		r = proto_write_file_atomic(path, out.data, out.len, 0600);
-	if (r != PROTO_OK) {
-		hub_errorf("cannot write the enrolment file '%s': %s; the token is made: revoke it"
-			   " with 'maiam-hub agent revoke' or use it online", path, proto_cause(r));
-		goto out;
-	}
-	rc = 0;
+	rc = write_signed(path, r, &out, 0600, "enrolment file", "the token is made: revoke it"
+			  " with 'maiam-hub agent revoke' or use it online");
 out:
 	proto_buf_release(&out);
 	free(e);
@@ -226,14 +233,7 @@ static int write_update(hub_ctx *ctx, const hub_agent *agent, proto_update_file 
 	else
 		hub_errorf("note: no client certificate in the file (%s): the laptop stays on USB", err);
 	r = proto_update_write(&out, u, (const uint8_t *const *)it->p, it->len, it->n, ctx->cfg->key);
-	if (r == PROTO_OK)
-		r = proto_write_file_atomic(path, out.data, out.len, 0644);
-	if (r != PROTO_OK) {
-		hub_errorf("cannot write the update file '%s': %s; check the USB stick, then export"
-			   " again", path, proto_cause(r));
-		goto out;
-	}
-	rc = 0;
+	rc = write_signed(path, r, &out, 0644, "update file", "check the USB stick, then export again");
 out:
 	free(cert);
 	proto_buf_release(&out);

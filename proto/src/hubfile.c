@@ -212,6 +212,32 @@ static proto_result verify(const proto_key *signer_key, uint64_t signer, const u
 	return proto_verify(signer_key, data, len - PROTO_SIG_LEN, data + len - PROTO_SIG_LEN);
 }
 
+/* For the files signed by the key they carry (enrolment file, claim): the
+ * signature checked with that key, pub, raw. */
+static proto_result verify_carried(const uint8_t pub[PROTO_PUBKEY_LEN], uint64_t signer,
+				   const uint8_t *data, size_t len)
+{
+	proto_key *key = NULL;
+	proto_result res;
+
+	if (proto_key_from_public(pub, &key) != PROTO_OK)
+		return PROTO_EVALUE;
+	res = verify(key, signer, data, len);
+	proto_key_free(key);
+	return res;
+}
+
+/* Split a file of kind k and walk its body: its fields in v, its signer. */
+static proto_result open_fields(const kind *k, const uint8_t *data, size_t len, field_view *v,
+				size_t *nitems, uint64_t *signer)
+{
+	const uint8_t *body;
+	size_t body_len;
+	proto_result res = split(k, data, len, &body, &body_len, signer);
+
+	return res != PROTO_OK ? res : walk_body(k, body, body_len, v, nitems);
+}
+
 /* ---- writing ----------------------------------------------------------- */
 
 static proto_result put_field(proto_buf *b, uint8_t tag, const void *p, size_t len)
@@ -272,6 +298,30 @@ static proto_result check_written(const kind *k, const proto_buf *body)
 	return walk_body(k, body->data, body->len, views, &nitems);
 }
 
+/* The body built (res says how that went): checked as the reader will check
+ * it, framed, signed with key and appended to out; body is released. */
+static proto_result finish(proto_buf *out, const kind *k, proto_buf *body, const proto_key *key,
+			   proto_result res)
+{
+	if (res == PROTO_OK)
+		res = check_written(k, body);
+	if (res == PROTO_OK)
+		res = seal_file(out, k, body, key);
+	proto_buf_release(body);
+	return res;
+}
+
+/* A file that carries its signer's key: key must be that one, and private. */
+static proto_result signer_carried(const proto_key *key, const uint8_t pub[PROTO_PUBKEY_LEN])
+{
+	uint8_t raw[PROTO_PUBKEY_LEN];
+
+	if (!key || !proto_key_has_private(key))
+		return PROTO_EINVAL;
+	proto_key_public_raw(key, raw);
+	return memcmp(raw, pub, sizeof(raw)) == 0 ? PROTO_OK : PROTO_EKEYID;
+}
+
 /* ---- the enrolment file ------------------------------------------------- */
 
 /* Tokens are typed, logged and compared: printable ASCII without spaces. */
@@ -295,16 +345,13 @@ static proto_result enrol_values(const proto_enrol_file *f)
 
 proto_result proto_enrol_write(proto_buf *out, const proto_enrol_file *f, const proto_key *hub)
 {
-	uint8_t area[5], pub[PROTO_PUBKEY_LEN];
+	uint8_t area[5];
 	proto_buf body;
 	proto_result res;
 
-	if (!out || !f || !hub || !proto_key_has_private(hub))
+	if (!out || !f)
 		return PROTO_EINVAL;
-	proto_key_public_raw(hub, pub);
-	if (memcmp(pub, f->hub_pub, sizeof(pub)) != 0)
-		return PROTO_EKEYID;
-	if ((res = enrol_values(f)) != PROTO_OK)
+	if ((res = signer_carried(hub, f->hub_pub)) != PROTO_OK || (res = enrol_values(f)) != PROTO_OK)
 		return res;
 	area[0] = f->area_kind;
 	area[1] = (uint8_t)(f->area_code >> 24);
@@ -327,12 +374,7 @@ proto_result proto_enrol_write(proto_buf *out, const proto_enrol_file *f, const 
 		res = put_field(&body, TAG_AREA, area, sizeof(area));
 	if (res == PROTO_OK)
 		res = put_i64(&body, TAG_EXPIRES, f->expires);
-	if (res == PROTO_OK)
-		res = check_written(&enrol_kind, &body);
-	if (res == PROTO_OK)
-		res = seal_file(out, &enrol_kind, &body, hub);
-	proto_buf_release(&body);
-	return res;
+	return finish(out, &enrol_kind, &body, hub, res);
 }
 
 static void copy_text(char *dst, const field_view *v)
@@ -345,17 +387,14 @@ static void copy_text(char *dst, const field_view *v)
 proto_result proto_enrol_read(const uint8_t *data, size_t len, proto_enrol_file *f)
 {
 	field_view v[sizeof(enrol_rules) / sizeof(enrol_rules[0])];
-	const uint8_t *body;
-	size_t body_len, nitems;
+	size_t nitems;
 	uint64_t signer;
-	proto_key *hub = NULL;
 	proto_enrol_file tmp;
 	proto_result res;
 
 	if (!f)
 		return PROTO_EINVAL;
-	if ((res = split(&enrol_kind, data, len, &body, &body_len, &signer)) != PROTO_OK ||
-	    (res = walk_body(&enrol_kind, body, body_len, v, &nitems)) != PROTO_OK)
+	if ((res = open_fields(&enrol_kind, data, len, v, &nitems, &signer)) != PROTO_OK)
 		return res;
 	memset(&tmp, 0, sizeof(tmp));
 	copy_text(tmp.campaign, &v[0]);
@@ -371,10 +410,7 @@ proto_result proto_enrol_read(const uint8_t *data, size_t len, proto_enrol_file 
 	tmp.expires = (int64_t)be64(v[7].p);
 	if ((res = enrol_values(&tmp)) != PROTO_OK)
 		return res;
-	if ((res = proto_key_from_public(tmp.hub_pub, &hub)) != PROTO_OK)
-		return PROTO_EVALUE;
-	res = verify(hub, signer, data, len);
-	proto_key_free(hub);
+	res = verify_carried(tmp.hub_pub, signer, data, len);
 	if (res == PROTO_OK)
 		*f = tmp;
 	return res;
@@ -420,12 +456,7 @@ proto_result proto_update_write(proto_buf *out, const proto_update_file *f,
 		res = put_i64(&body, TAG_ACKED, f->acked);
 	for (size_t i = 0; res == PROTO_OK && i < n; i++)
 		res = items[i] ? put_field(&body, TAG_ITEM, items[i], lens[i]) : PROTO_EINVAL;
-	if (res == PROTO_OK)
-		res = check_written(&update_kind, &body);
-	if (res == PROTO_OK)
-		res = seal_file(out, &update_kind, &body, hub);
-	proto_buf_release(&body);
-	return res;
+	return finish(out, &update_kind, &body, hub, res);
 }
 
 proto_result proto_update_read(const uint8_t *data, size_t len, const proto_key *hub,
@@ -495,15 +526,13 @@ proto_result proto_update_next(proto_update_file *f, const uint8_t **item, size_
 
 proto_result proto_claim_write(proto_buf *out, const proto_claim_file *f, const proto_key *agent)
 {
-	uint8_t pub[PROTO_PUBKEY_LEN];
 	proto_buf body;
 	proto_result res;
 
-	if (!out || !f || !agent || !proto_key_has_private(agent))
+	if (!out || !f)
 		return PROTO_EINVAL;
-	proto_key_public_raw(agent, pub);
-	if (memcmp(pub, f->agent_pub, sizeof(pub)) != 0)
-		return PROTO_EKEYID;
+	if ((res = signer_carried(agent, f->agent_pub)) != PROTO_OK)
+		return res;
 	if (f->issued < 0)
 		return PROTO_EVALUE;
 	if ((res = token_value(f->token)) != PROTO_OK)
@@ -516,28 +545,20 @@ proto_result proto_claim_write(proto_buf *out, const proto_claim_file *f, const 
 		res = put_text(&body, TAG_TOKEN, f->token);
 	if (res == PROTO_OK)
 		res = put_field(&body, TAG_AGENT_PUB, f->agent_pub, PROTO_PUBKEY_LEN);
-	if (res == PROTO_OK)
-		res = check_written(&claim_kind, &body);
-	if (res == PROTO_OK)
-		res = seal_file(out, &claim_kind, &body, agent);
-	proto_buf_release(&body);
-	return res;
+	return finish(out, &claim_kind, &body, agent, res);
 }
 
 proto_result proto_claim_read(const uint8_t *data, size_t len, proto_claim_file *f)
 {
 	field_view v[sizeof(claim_rules) / sizeof(claim_rules[0])];
-	const uint8_t *body;
-	size_t body_len, nitems;
+	size_t nitems;
 	uint64_t signer;
-	proto_key *agent = NULL;
 	proto_claim_file tmp;
 	proto_result res;
 
 	if (!f)
 		return PROTO_EINVAL;
-	if ((res = split(&claim_kind, data, len, &body, &body_len, &signer)) != PROTO_OK ||
-	    (res = walk_body(&claim_kind, body, body_len, v, &nitems)) != PROTO_OK)
+	if ((res = open_fields(&claim_kind, data, len, v, &nitems, &signer)) != PROTO_OK)
 		return res;
 	memset(&tmp, 0, sizeof(tmp));
 	copy_text(tmp.campaign, &v[0]);
@@ -548,10 +569,7 @@ proto_result proto_claim_read(const uint8_t *data, size_t len, proto_claim_file 
 		return PROTO_EVALUE;
 	if ((res = token_value(tmp.token)) != PROTO_OK)
 		return res;
-	if (proto_key_from_public(tmp.agent_pub, &agent) != PROTO_OK)
-		return PROTO_EVALUE;
-	res = verify(agent, signer, data, len);
-	proto_key_free(agent);
+	res = verify_carried(tmp.agent_pub, signer, data, len);
 	if (res == PROTO_OK)
 		*f = tmp;
 	return res;
