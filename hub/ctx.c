@@ -47,6 +47,7 @@ int hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 	char path[PATH_MAX], campaign_path[PATH_MAX], perr[256];
 	proto_result r;
 	hub_config *cfg;
+	bool found;
 	int rc = -1;
 
 	memset(ctx, 0, sizeof(*ctx));
@@ -91,8 +92,10 @@ int hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 		goto fail;
 	}
 	cfg->key_id = proto_key_id(cfg->key);
-	if (hub_meta_get(ctx->db, "campaign_id", cfg->campaign_id, sizeof(cfg->campaign_id)) != 1 ||
-	    hub_meta_get(ctx->db, "campaign_path", campaign_path, sizeof(campaign_path)) != 1) {
+	if (hub_meta_get(ctx->db, "campaign_id", cfg->campaign_id, sizeof(cfg->campaign_id),
+			 &found) != HUB_OK || !found ||
+	    hub_meta_get(ctx->db, "campaign_path", campaign_path, sizeof(campaign_path), &found) !=
+		    HUB_OK || !found) {
 		snprintf(err, errlen, "hub in '%s' has no campaign: run 'maiam-hub init' again", dir);
 		goto fail;
 	}

@@ -43,7 +43,7 @@ static int observe_stamp(sqlite3 *db, uint64_t stamp)
 	uint64_t last;
 	proto_hlc c;
 
-	if (hub_meta_get_u64(db, "hlc_last", &last) < 0)
+	if (hub_meta_get_u64(db, "hlc_last", &last) != HUB_OK)
 		return -1;
 	proto_hlc_init(&c, last);
 	if (proto_hlc_observe(&c, stamp, proto_wall_ms()) != PROTO_OK)
@@ -162,12 +162,12 @@ static int refuse_link(hub_ctx *ctx, const char *source, const char *day, size_t
 static int agent_step(hub_ctx *ctx, uint64_t origin, hub_agent *agent, hub_verdict *v)
 {
 	char hex[17];
-	int found = hub_agent_get(ctx->db, origin, agent);
+	bool found;
 
-	if (found < 0)
+	if (hub_agent_get(ctx->db, origin, agent, &found) != HUB_OK)
 		return -1;
 	proto_key_id_hex(origin, hex);
-	if (found == 0) {
+	if (!found) {
 		reject(v, 403, "unknown_agent", "origin %s is not enrolled at this hub:"
 		       " enrol the laptop with a token first", hex);
 		return 1;
@@ -381,7 +381,9 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 	proto_changeset own, *cs = &own;
 	hub_verdict refusal;
 	hub_refused_link link;
+	hub_link_at link_at;
 	hub_agent agent;
+	bool found;
 	uint8_t at[32], head_hash[32];
 	uint64_t head = 0, max_stamp = 0;
 	int64_t now = (int64_t)(proto_wall_ms() / 1000), day_records = 0, day_bytes = 0;
@@ -418,10 +420,9 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 	/* the chain: resend (applied or refused), fork, gap */
 	if (hub_ledger_head(ctx->db, v->origin, &head, head_hash))
 		goto internal;
-	rc = hub_refused_get(ctx->db, v->origin, v->seq, &link);
-	if (rc < 0)
+	if (hub_refused_get(ctx->db, v->origin, v->seq, &link, &found) != HUB_OK)
 		goto internal;
-	if (rc == 1 && memcmp(link.hash, v->hash, 32) == 0) {
+	if (found && memcmp(link.hash, v->hash, 32) == 0) {
 		/* the same bytes again: the same refusal, not a gap (already kept) */
 		v->status = link.status;
 		v->code = link_code(link.code);
@@ -431,16 +432,15 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 		rc = 1;
 		goto out;
 	}
-	rc = hub_ledger_hash_at(ctx->db, v->origin, v->seq, at);
-	if (rc < 0)
+	if (hub_ledger_hash_at(ctx->db, v->origin, v->seq, at, &link_at) != HUB_OK)
 		goto internal;
-	if (rc == 1 && memcmp(at, v->hash, 32) == 0) {
+	if (link_at == HUB_LINK_LEDGER && memcmp(at, v->hash, 32) == 0) {
 		already_applied(v, hex);
 		rc = 0;
 		goto out;
 	}
 	v->expected_seq = head + 1;
-	if (rc >= 1 || (v->seq == head + 1 && memcmp(v->prev, head_hash, 32) != 0)) {
+	if (link_at != HUB_LINK_NONE || (v->seq == head + 1 && memcmp(v->prev, head_hash, 32) != 0)) {
 		v->has_expected_hash = head > 0;
 		memcpy(v->expected_hash, head_hash, 32);
 		reject(v, 409, "fork", "change-set %s/%llu forks the chain: the hub holds a"
@@ -495,8 +495,8 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 			goto refused_link;
 		}
 		/* a concurrent writer (import, approve) may have taken the seq meanwhile */
-		if (hub_ledger_hash_at(ctx->db, v->origin, v->seq, at) == 1 &&
-		    memcmp(at, v->hash, 32) == 0) {
+		if (hub_ledger_hash_at(ctx->db, v->origin, v->seq, at, &link_at) == HUB_OK &&
+		    link_at == HUB_LINK_LEDGER && memcmp(at, v->hash, 32) == 0) {
 			already_applied(v, hex);
 			rc = 0;
 			goto out;

@@ -70,11 +70,11 @@ static int area_put_unit(const hub_ctx *ctx, area_set *s, int64_t unit)
 static int area_put_household(hub_ctx *ctx, area_set *s, proto_id hh)
 {
 	int64_t commune = 0;
-	int rc = hub_household_commune(ctx->db, hh, &commune);
+	bool found;
 
-	if (rc < 0)
+	if (hub_household_commune(ctx->db, hh, &commune, &found) != HUB_OK)
 		return -1;
-	return rc == 1 ? area_put(s, commune, district_of(ctx, commune)) : 0;
+	return found ? area_put(s, commune, district_of(ctx, commune)) : 0;
 }
 
 /* The communes (as the hub stores them before the merge) of the households
@@ -88,8 +88,10 @@ int hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t 
 		return -1;
 	for (i = 0; i < cs->nrecords; i++) {
 		int64_t c = -1;
+		bool found;
 		if (cs->records[i].kind == PROTO_KIND_HOUSEHOLD &&
-		    hub_household_commune(ctx->db, cs->records[i].id, &c) != 1)
+		    (hub_household_commune(ctx->db, cs->records[i].id, &c, &found) != HUB_OK ||
+		     !found))
 			c = -1;
 		(*old)[i] = c;
 	}
@@ -115,18 +117,18 @@ int hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t
 		const proto_field *f;
 		int64_t now = 0, unit = 0;
 		proto_id hh = { 0, 0 };
-		int has_hh = 0, found;
+		int has_hh = 0;
+		bool found;
 
 		switch (rec->kind) {
 		case PROTO_KIND_HOUSEHOLD:
-			found = hub_household_commune(ctx->db, rec->id, &now);
-			if (found < 0)
+			if (hub_household_commune(ctx->db, rec->id, &now, &found) != HUB_OK)
 				goto out;
 			if (old[i] > 0 && area_put(&s, old[i], district_of(ctx, old[i])))
 				goto out;
-			if (found == 1 && area_put(&s, now, district_of(ctx, now)))
+			if (found && area_put(&s, now, district_of(ctx, now)))
 				goto out;
-			if (found == 1 && old[i] > 0 && old[i] != now &&
+			if (found && old[i] > 0 && old[i] != now &&
 			    (hub_area_follow(ctx->db, ledger, old[i], now, district_of(ctx, now)) ||
 			     hub_move_add(ctx->db, ledger, rec->id, old[i])))
 				goto out;
@@ -148,10 +150,10 @@ int hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t
 			f = hub_record_field(rec, PROTO_VO_TARGET);
 			if (!f || f->value.type != PROTO_V_REF)
 				break;
-			found = hub_event_anchor(ctx->db, f->value.ref, &has_hh, &hh, &unit);
-			if (found < 0)
+			if (hub_event_anchor(ctx->db, f->value.ref, &has_hh, &hh, &unit, &found) !=
+			    HUB_OK)
 				goto out;
-			if (found == 1 && (has_hh ? area_put_household(ctx, &s, hh)
+			if (found && (has_hh ? area_put_household(ctx, &s, hh)
 						  : area_put_unit(ctx, &s, unit)))
 				goto out;
 			break;

@@ -94,36 +94,38 @@ static const anchor *find_anchor(const anchors *as, proto_id id)
 
 /* The commune of a household: the hub's stored one when the hub holds it (a
  * change-set cannot vouch for someone else's household), else the one this
- * change-set gives it. 1 found, 0 unknown, -1 database error. */
-static int household_commune(hub_ctx *ctx, const anchors *as, proto_id id, int64_t *commune)
+ * change-set gives it; *found false when neither knows one. */
+static hub_result household_commune(hub_ctx *ctx, const anchors *as, proto_id id,
+				    int64_t *commune, bool *found)
 {
 	const anchor *an;
-	int rc = hub_household_commune(ctx->db, id, commune);
+	bool held;
+	hub_result rc = hub_household_commune(ctx->db, id, commune, found);
 
-	if (rc != 0)
+	if (rc != HUB_OK || *found)
 		return rc;
-	rc = hub_entity_held(ctx->db, PROTO_KIND_HOUSEHOLD, id);
-	if (rc != 0)
-		return rc < 0 ? -1 : 0; /* held without a commune: in no area */
+	rc = hub_entity_held(ctx->db, PROTO_KIND_HOUSEHOLD, id, &held);
+	if (rc != HUB_OK || held)
+		return rc; /* held without a commune: in no area */
 	an = find_anchor(as, id);
-	if (!an)
-		return 0;
-	*commune = an->place;
-	return 1;
+	if (an) {
+		*commune = an->place;
+		*found = true;
+	}
+	return HUB_OK;
 }
 
 static int event_in_scope(hub_ctx *ctx, const anchors *as, const hub_scope *scope, int has_hh,
 			  proto_id hh, int64_t unit, int *inside)
 {
 	int64_t commune = 0;
-	int rc;
+	bool found;
 
 	*inside = 0;
 	if (has_hh) {
-		rc = household_commune(ctx, as, hh, &commune);
-		if (rc < 0)
+		if (household_commune(ctx, as, hh, &commune, &found) != HUB_OK)
 			return -1;
-		*inside = rc == 1 && hub_in_scope(ctx, scope, commune);
+		*inside = found && hub_in_scope(ctx, scope, commune);
 		return 0;
 	}
 	/* a contribution to a commune or a district as a whole */
@@ -151,24 +153,24 @@ static void event_anchor(const proto_record *rec, int *has_hh, proto_id *hh, int
 }
 
 /* The target of a void: the hub's stored event if it holds one, else an event
- * of this change-set. 1 found, 0 not, -1 error. */
-static int void_target(hub_ctx *ctx, const proto_changeset *cs, proto_id target, int *has_hh,
-		       proto_id *hh, int64_t *unit)
+ * of this change-set; *found false when neither has it. */
+static hub_result void_target(hub_ctx *ctx, const proto_changeset *cs, proto_id target,
+			      int *has_hh, proto_id *hh, int64_t *unit, bool *found)
 {
 	size_t i;
-	int rc = hub_event_anchor(ctx->db, target, has_hh, hh, unit);
+	hub_result rc = hub_event_anchor(ctx->db, target, has_hh, hh, unit, found);
 
-	if (rc != 0)
+	if (rc != HUB_OK || *found)
 		return rc;
-	for (i = 0; i < cs->nrecords; i++) {
+	for (i = 0; i < cs->nrecords && !*found; i++) {
 		const proto_record *rec = &cs->records[i];
 		if ((rec->kind == PROTO_KIND_MILESTONE || rec->kind == PROTO_KIND_CONTRIBUTION) &&
 		    cmp_id(rec->id, target) == 0) {
 			event_anchor(rec, has_hh, hh, unit);
-			return 1;
+			*found = true;
 		}
 	}
-	return 0;
+	return HUB_OK;
 }
 
 static void id_text(proto_id id, char out[40])
@@ -189,13 +191,12 @@ static void id_text(proto_id id, char out[40])
 static int check_id(hub_ctx *ctx, const proto_changeset *cs, const proto_record *rec,
 		    const char *idt, hub_verdict *v)
 {
-	int held;
+	bool held;
 
 	if (rec->id.origin == cs->hdr.origin)
 		return 0;
 	if (rec->kind == PROTO_KIND_HOUSEHOLD) {
-		held = hub_entity_held(ctx->db, rec->kind, rec->id);
-		if (held < 0)
+		if (hub_entity_held(ctx->db, rec->kind, rec->id, &held) != HUB_OK)
 			return -1;
 		if (held)
 			return 0;
@@ -223,7 +224,8 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 		const proto_record *rec = &cs->records[i];
 		const proto_field *f;
 		char idt[40];
-		int inside = 0, found, has_hh = 0;
+		int inside = 0, refused, has_hh = 0;
+		bool found;
 		int64_t commune = 0, unit = 0;
 		proto_id hh = { 0, 0 };
 
@@ -240,9 +242,9 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 			rc = 1;
 			goto out;
 		}
-		found = check_id(ctx, cs, rec, idt, v);
-		if (found) {
-			rc = found;
+		refused = check_id(ctx, cs, rec, idt, v);
+		if (refused) {
+			rc = refused;
 			goto out;
 		}
 		switch (rec->kind) {
@@ -254,10 +256,9 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 				goto out;
 			}
 			/* both the commune it has on the hub and any it is moved to */
-			found = household_commune(ctx, &as, rec->id, &commune);
-			if (found < 0)
+			if (household_commune(ctx, &as, rec->id, &commune, &found) != HUB_OK)
 				goto out;
-			if (found == 1 && !hub_in_scope(ctx, scope, commune)) {
+			if (found && !hub_in_scope(ctx, scope, commune)) {
 				hub_verdict_reject(v, 403, "out_of_scope", "household %s is in commune"
 						   " %lld, outside this agent's area", idt,
 						   (long long)commune);
@@ -266,10 +267,10 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 			}
 			f = hub_record_field(rec, PROTO_HH_COMMUNE);
 			if (f) {
-				found = 1;
+				found = true;
 				commune = f->value.type == PROTO_V_INT ? f->value.i : -1;
 			}
-			inside = found == 1 && hub_in_scope(ctx, scope, commune);
+			inside = found && hub_in_scope(ctx, scope, commune);
 			if (!inside) {
 				hub_verdict_reject(v, 403, "out_of_scope", "household %s: commune %lld is"
 						   " outside this agent's area", idt, (long long)commune);
@@ -297,10 +298,9 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 				rc = 1;
 				goto out;
 			}
-			found = void_target(ctx, cs, f->value.ref, &has_hh, &hh, &unit);
-			if (found < 0)
+			if (void_target(ctx, cs, f->value.ref, &has_hh, &hh, &unit, &found) != HUB_OK)
 				goto out;
-			if (found == 1 && event_in_scope(ctx, &as, scope, has_hh, hh, unit, &inside))
+			if (found && event_in_scope(ctx, &as, scope, has_hh, hh, unit, &inside))
 				goto out;
 			if (!inside) {
 				hub_verdict_reject(v, 403, "out_of_scope", "void %s targets an event the"

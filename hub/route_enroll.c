@@ -78,7 +78,7 @@ void hub_route_enroll_check(hub_ctx *ctx, hub_job *job)
 	}
 	/* a database error: the writer looks again */
 	if (hub_token_peek(ctx->db, token, (int64_t)(proto_wall_ms() / 1000), proto_key_id(key),
-			   &state) == 0 && state != HUB_TOKEN_OK && state != HUB_TOKEN_AGAIN) {
+			   &state) == HUB_OK && state != HUB_TOKEN_OK && state != HUB_TOKEN_AGAIN) {
 		refuse(ctx, job, 403, token_codes[state], token_msgs[state]);
 		job->then = NULL;
 	}
@@ -88,7 +88,7 @@ out:
 
 void hub_route_anon_flush(hub_ctx *ctx, hub_job *job)
 {
-	if (hub_anon_flush(ctx->db))
+	if (hub_anon_flush(ctx->db) != HUB_OK)
 		hub_errorf("cannot write the anonymous refusal counters: they are kept for the"
 			   " next try");
 	job->status = 204;
@@ -146,6 +146,7 @@ void hub_route_enroll(hub_ctx *ctx, hub_job *job)
 	hub_scope scope = { 0, 0 };
 	int64_t token_id = 0, now = (int64_t)(proto_wall_ms() / 1000);
 	int state = HUB_TOKEN_UNKNOWN, in_txn = 0;
+	bool found;
 	uint64_t id;
 
 	if (parse(ctx, job, token, sizeof(token), &key))
@@ -158,17 +159,17 @@ void hub_route_enroll(hub_ctx *ctx, hub_job *job)
 	if (hub_token_consume(ctx->db, token, now, id, &state, &scope, &token_id))
 		goto internal;
 	if (state == HUB_TOKEN_AGAIN) {
-		int found = hub_agent_get(ctx->db, id, &existing);
+		hub_result got = hub_agent_get(ctx->db, id, &existing, &found);
 		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL); /* nothing was written */
 		in_txn = 0;
-		if (found < 0)
+		if (got != HUB_OK)
 			goto internal;
-		if (found == 1 && existing.revoked) {
+		if (found && existing.revoked) {
 			refuse(ctx, job, 403, "revoked", "agent was revoked by the hub operator:"
 			       " ask the province for a new enrolment");
 			goto out;
 		}
-		if (found == 1) {
+		if (found) {
 			answer(ctx, job, id, pub, &existing.scope);
 			goto out;
 		}
@@ -180,17 +181,14 @@ void hub_route_enroll(hub_ctx *ctx, hub_job *job)
 		refuse(ctx, job, 403, token_codes[state], token_msgs[state]);
 		goto out;
 	}
-	switch (hub_agent_get(ctx->db, id, &existing)) {
-	case 0:
-		break;
-	case 1:
+	if (hub_agent_get(ctx->db, id, &existing, &found) != HUB_OK)
+		goto internal;
+	if (found) {
 		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
 		in_txn = 0;
 		refuse(ctx, job, 409, "already_enrolled", "this public key is already enrolled:"
 		       " each laptop enrols once with its own key");
 		goto out;
-	default:
-		goto internal;
 	}
 	if (hub_agent_insert(ctx->db, pub, &scope, now, token_id) ||
 	    sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)

@@ -87,18 +87,19 @@ static int set_area_from(sqlite3 *db)
 int hub_store_migrate(sqlite3 *db)
 {
 	char have[16];
+	bool found;
 	int rc = -1;
 
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_exec(db, hub_tables_sql, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	switch (hub_meta_get(db, "hub_schema", have, sizeof(have))) {
-	case 0:
+	if (hub_meta_get(db, "hub_schema", have, sizeof(have), &found) != HUB_OK)
+		goto fail;
+	if (!found) {
 		if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 			goto fail;
-		break;
-	case 1:
+	} else {
 		if (strcmp(have, "1") == 0) {
 			if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 				goto fail;
@@ -109,9 +110,6 @@ int hub_store_migrate(sqlite3 *db)
 		} else if (strcmp(have, HUB_STORE_VERSION) != 0) {
 			goto fail; /* newer hub tables than this program knows */
 		}
-		break;
-	default:
-		goto fail;
 	}
 	/* the hub's live store: the SQL guard behind the rulebook is on
 	 * (docs/RULES.md); the audit's scratch rebuild leaves it off */

@@ -395,11 +395,12 @@ int hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 {
 	proto_buf sql;
 	char have[16];
-	int rc = -1, found;
+	int rc = -1;
+	bool found;
 
 	proto_buf_init(&sql, 1 << 20);
 	/* the common case (current tables) needs no write lock: serve may hold it */
-	if (hub_meta_get(db, "report_schema", have, sizeof(have)) == 1 &&
+	if (hub_meta_get(db, "report_schema", have, sizeof(have), &found) == HUB_OK && found &&
 	    strcmp(have, REPORT_SCHEMA_VERSION) == 0) {
 		rc = 0;
 		goto out;
@@ -409,19 +410,18 @@ int hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 			 " again", sqlite3_errmsg(db));
 		goto out;
 	}
-	found = hub_meta_get(db, "report_schema", have, sizeof(have));
-	if (found < 0)
+	if (hub_meta_get(db, "report_schema", have, sizeof(have), &found) != HUB_OK)
 		goto dberr;
-	if (found == 1 && strcmp(have, REPORT_SCHEMA_VERSION) == 0) {
+	if (found && strcmp(have, REPORT_SCHEMA_VERSION) == 0) {
 		rc = 0;
 		goto rollback; /* another process installed them meanwhile */
 	}
-	if (found == 1 && strcmp(have, "1") != 0) {
+	if (found && strcmp(have, "1") != 0) {
 		snprintf(err, errlen, "report tables are version '%s', this maiam-hub knows '%s':"
 			 " use a newer maiam-hub", have, REPORT_SCHEMA_VERSION);
 		goto rollback;
 	}
-	if (found == 1 && sqlite3_exec(db, drop_derived_sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (found && sqlite3_exec(db, drop_derived_sql, NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
 	if (build_sql(&sql)) {
 		snprintf(err, errlen, "out of memory building the report schema");

@@ -121,8 +121,8 @@ static int keep_loser(hub_ctx *ctx, const char *item)
 			   item);
 		return -1;
 	}
-	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) < 0 ||
-	    hub_household_stamp(ctx->db, hh, field, &base)) {
+	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) != HUB_OK ||
+	    hub_household_stamp(ctx->db, hh, field, &base) != HUB_OK) {
 		hub_errorf("cannot read the hub database: %s", sqlite3_errmsg(ctx->db));
 		return -1;
 	}

@@ -68,6 +68,7 @@ hub_dashboard *hub_dashboard_new(const char *dir, char *err, size_t errlen)
 	hub_dashboard *d = calloc(1, sizeof(*d));
 	char path[PATH_MAX + 16], cpath[PATH_MAX], perr[256];
 	hub_dashboard_limits lim;
+	bool found;
 
 	if (!d) {
 		snprintf(err, errlen, "out of memory");
@@ -98,7 +99,8 @@ hub_dashboard *hub_dashboard_new(const char *dir, char *err, size_t errlen)
 			 sqlite3_errmsg(d->page.db));
 		goto fail;
 	}
-	if (hub_meta_get(d->login.db, "campaign_path", cpath, sizeof(cpath)) != 1) {
+	if (hub_meta_get(d->login.db, "campaign_path", cpath, sizeof(cpath), &found) != HUB_OK ||
+	    !found) {
 		snprintf(err, errlen, "hub in '%s' has no campaign: run 'maiam-hub init' again", dir);
 		goto fail;
 	}

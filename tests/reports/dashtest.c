@@ -49,7 +49,8 @@ void dt_start(server *s, rt_db *t)
 	socklen_t sl = sizeof(ss);
 
 	assert_int_equal(hub_meta_set(t->db, "campaign_path",
-				      MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign"), 0);
+				      MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign"),
+			 HUB_OK);
 	s->dash = hub_dashboard_new(t->dir, err, sizeof(err));
 	if (!s->dash)
 		fail_msg("dashboard: %s", err);
