@@ -14,8 +14,9 @@ typedef enum hub_result {
 	HUB_OK = 0,   /* done; for a change-set: applied, or already applied */
 	HUB_REFUSED,  /* the input was refused; the verdict (or err) says why */
 	HUB_EDB,      /* the database failed; the message has SQLite's words */
-	HUB_ENOMEM,   /* out of memory */
+	HUB_ENOMEM,   /* out of memory, or a capped output buffer is full */
 	HUB_EIO,      /* a file failed; the message has strerror(errno) */
+	HUB_ERANGE,   /* a sum passed 64-bit integers (a report is exact or fails) */
 	HUB_ECRYPTO,  /* the random source or a key operation failed */
 	HUB_RESULT_COUNT
 } hub_result;

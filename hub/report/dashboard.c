@@ -36,20 +36,22 @@ void hub_dashboard_limits_default(hub_dashboard_limits *lim)
 	lim->queue_items = HUB_DASH_QUEUE_ITEMS;
 }
 
-int hub_dashboard_set_limits(hub_dashboard *d, const hub_dashboard_limits *lim)
+hub_result hub_dashboard_set_limits(hub_dashboard *d, const hub_dashboard_limits *lim)
 {
 	web_throttle *t, *old;
 
-	if (lim->slots < 2 || lim->backoff_s < 1 || lim->login_queue < 1 || lim->page_queue < 1 ||
-	    !(t = web_throttle_new(lim->slots, lim->forget_s)))
-		return -1;
+	if (lim->slots < 2 || lim->backoff_s < 1 || lim->login_queue < 1 || lim->page_queue < 1)
+		return HUB_REFUSED;
+	t = web_throttle_new(lim->slots, lim->forget_s);
+	if (!t)
+		return HUB_ENOMEM;
 	pthread_mutex_lock(&d->mu); /* set by another thread than the loop's (tests) */
 	old = d->throttle;
 	d->throttle = t;
 	d->lim = *lim;
 	pthread_mutex_unlock(&d->mu);
 	web_throttle_free(old);
-	return 0;
+	return HUB_OK;
 }
 
 static void *worker_main(void *arg);

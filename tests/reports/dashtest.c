@@ -144,7 +144,7 @@ void dt_seed(rt_db *t)
 	}
 	rt_flush(&b, t->db);
 	rt_batch_release(&b);
-	assert_int_equal(hub_operator_set(t->db, "lan", "mật khẩu dài", err, sizeof(err)), 0);
+	assert_int_equal(hub_operator_set(t->db, "lan", "mật khẩu dài", err, sizeof(err)), HUB_OK);
 }
 
 void dt_login_from(server *s, const char *from, const char *name, const char *pw, resp *r)

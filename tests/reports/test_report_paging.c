@@ -104,9 +104,9 @@ static void test_pages_of_a_flood(void **state)
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-5", "lan", "rác", NULL, 1, err,
 					      sizeof(err)), 0);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-200001", "lan", "x", NULL, 1, err,
-					      sizeof(err)), HUB_REPORT_EREFUSED);
+					      sizeof(err)), HUB_REFUSED);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-5x", "lan", "x", NULL, 1, err,
-					      sizeof(err)), HUB_REPORT_EREFUSED);
+					      sizeof(err)), HUB_REFUSED);
 
 	t0 = now_s();
 	assert_int_equal(hub_reconcile_counts(t.db, &t.campaign, "2023-09-30", counts, &resolved, err,
