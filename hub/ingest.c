@@ -382,6 +382,7 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 	hub_verdict refusal;
 	hub_refused_link link;
 	hub_link_at link_at;
+	hub_result scoped;
 	hub_agent agent;
 	bool found;
 	uint8_t at[32], head_hash[32];
@@ -472,11 +473,11 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 		memcpy(v, &refusal, sizeof(*v));
 		goto refused_link;
 	}
-	rc = hub_ingest_check_scope(ctx, cs, &agent.scope, v);
-	if (rc < 0)
-		goto internal;
-	if (rc > 0)
+	scoped = hub_ingest_check_scope(ctx, cs, &agent.scope, v);
+	if (scoped == HUB_REFUSED)
 		goto refused_link;
+	if (scoped != HUB_OK)
+		goto internal;
 	if (check_rules(ctx, cs, v))
 		goto refused_link;
 	if (check_clock(cs, &max_stamp)) {

@@ -85,9 +85,9 @@ const proto_field *hub_record_field(const proto_record *rec, uint8_t field);
 void hub_verdict_reject(hub_verdict *v, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* ingest_scope.c: every record inside the agent's area, written by the agent,
- * no hub-only field, a new entity only under the sender's own id. 0 good,
- * 1 refused (v filled), -1 internal error. */
-int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,
-			   hub_verdict *v);
+ * no hub-only field, a new entity only under the sender's own id. HUB_OK
+ * good, HUB_REFUSED (v filled), HUB_EDB or HUB_ENOMEM. */
+hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs,
+				  const hub_scope *scope, hub_verdict *v);
 
 #endif

@@ -115,7 +115,7 @@ static hub_result household_commune(hub_ctx *ctx, const anchors *as, proto_id id
 	return HUB_OK;
 }
 
-static int event_in_scope(hub_ctx *ctx, const anchors *as, const hub_scope *scope, int has_hh,
+static hub_result event_in_scope(hub_ctx *ctx, const anchors *as, const hub_scope *scope, int has_hh,
 			  proto_id hh, int64_t unit, int *inside)
 {
 	int64_t commune = 0;
@@ -124,14 +124,14 @@ static int event_in_scope(hub_ctx *ctx, const anchors *as, const hub_scope *scop
 	*inside = 0;
 	if (has_hh) {
 		if (household_commune(ctx, as, hh, &commune, &found) != HUB_OK)
-			return -1;
+			return HUB_EDB;
 		*inside = found && hub_in_scope(ctx, scope, commune);
-		return 0;
+		return HUB_OK;
 	}
 	/* a contribution to a commune or a district as a whole */
 	*inside = hub_in_scope(ctx, scope, unit) ||
 		  (scope->kind == HUB_SCOPE_DISTRICT && unit == scope->code);
-	return 0;
+	return HUB_OK;
 }
 
 /* An event record's own anchor, from its own fields (never another record's
@@ -186,45 +186,47 @@ static void id_text(proto_id id, char out[40])
  * foreign origin (the scope check then decides by its stored commune).
  * Events are immutable and only ever sent by their author, so an event with
  * a foreign origin is refused even if the hub holds it: a resend comes from
- * its own laptop. 0 fine, 1 refused, -1 error.
+ * its own laptop. HUB_OK fine, HUB_REFUSED (v filled), HUB_EDB.
  */
-static int check_id(hub_ctx *ctx, const proto_changeset *cs, const proto_record *rec,
-		    const char *idt, hub_verdict *v)
+static hub_result check_id(hub_ctx *ctx, const proto_changeset *cs, const proto_record *rec,
+			   const char *idt, hub_verdict *v)
 {
 	bool held;
 
 	if (rec->id.origin == cs->hdr.origin)
-		return 0;
+		return HUB_OK;
 	if (rec->kind == PROTO_KIND_HOUSEHOLD) {
 		if (hub_entity_held(ctx->db, rec->kind, rec->id, &held) != HUB_OK)
-			return -1;
+			return HUB_EDB;
 		if (held)
-			return 0;
+			return HUB_OK;
 		hub_verdict_reject(v, 403, "foreign_id", "household %s is new to the hub but its id"
 				   " belongs to another laptop: a laptop creates records only under"
 				   " its own id", idt);
-		return 1;
+		return HUB_REFUSED;
 	}
 	hub_verdict_reject(v, 403, "foreign_id", "%s %s carries another laptop's id: events are"
 			   " sent only by the laptop that recorded them",
 			   proto_kind_name(rec->kind) ? proto_kind_name(rec->kind) : "record", idt);
-	return 1;
+	return HUB_REFUSED;
 }
 
-int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,
-			   hub_verdict *v)
+hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs,
+				  const hub_scope *scope, hub_verdict *v)
 {
 	anchors as = { 0, NULL };
 	size_t i;
-	int rc = -1;
+	hub_result rc = HUB_ENOMEM;
 
 	if (build_anchors(cs, &as))
 		goto out;
+	rc = HUB_EDB;
 	for (i = 0; i < cs->nrecords; i++) {
 		const proto_record *rec = &cs->records[i];
 		const proto_field *f;
 		char idt[40];
-		int inside = 0, refused, has_hh = 0;
+		int inside = 0, has_hh = 0;
+		hub_result checked;
 		bool found;
 		int64_t commune = 0, unit = 0;
 		proto_id hh = { 0, 0 };
@@ -233,18 +235,18 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 		if (rec->writer != cs->hdr.origin) {
 			hub_verdict_reject(v, 403, "relayed_record", "record %s was written by another"
 					   " origin: agents send only their own changes", idt);
-			rc = 1;
+			rc = HUB_REFUSED;
 			goto out;
 		}
 		if (rec->kind < PROTO_KIND_HOUSEHOLD || rec->kind > PROTO_KIND_MAX) {
 			hub_verdict_reject(v, 422, "invalid", "record %s has unknown kind %u", idt,
 					   rec->kind);
-			rc = 1;
+			rc = HUB_REFUSED;
 			goto out;
 		}
-		refused = check_id(ctx, cs, rec, idt, v);
-		if (refused) {
-			rc = refused;
+		checked = check_id(ctx, cs, rec, idt, v);
+		if (checked != HUB_OK) {
+			rc = checked;
 			goto out;
 		}
 		switch (rec->kind) {
@@ -252,7 +254,7 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 			if (hub_record_field(rec, PROTO_HH_REVIEW_STATUS) || hub_record_field(rec, PROTO_HH_REVIEW_REASON)) {
 				hub_verdict_reject(v, 403, "hub_only_field", "household %s: the review"
 						   " status is decided by the hub only", idt);
-				rc = 1;
+				rc = HUB_REFUSED;
 				goto out;
 			}
 			/* both the commune it has on the hub and any it is moved to */
@@ -262,7 +264,7 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 				hub_verdict_reject(v, 403, "out_of_scope", "household %s is in commune"
 						   " %lld, outside this agent's area", idt,
 						   (long long)commune);
-				rc = 1;
+				rc = HUB_REFUSED;
 				goto out;
 			}
 			f = hub_record_field(rec, PROTO_HH_COMMUNE);
@@ -274,7 +276,7 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 			if (!inside) {
 				hub_verdict_reject(v, 403, "out_of_scope", "household %s: commune %lld is"
 						   " outside this agent's area", idt, (long long)commune);
-				rc = 1;
+				rc = HUB_REFUSED;
 				goto out;
 			}
 			break;
@@ -287,7 +289,7 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 				hub_verdict_reject(v, 403, "out_of_scope", "%s %s names a household or"
 						   " unit outside this agent's area",
 						   proto_kind_name(rec->kind), idt);
-				rc = 1;
+				rc = HUB_REFUSED;
 				goto out;
 			}
 			break;
@@ -295,7 +297,7 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 			f = hub_record_field(rec, PROTO_VO_TARGET);
 			if (!f || f->value.type != PROTO_V_REF) {
 				hub_verdict_reject(v, 422, "invalid", "void %s names no target", idt);
-				rc = 1;
+				rc = HUB_REFUSED;
 				goto out;
 			}
 			if (void_target(ctx, cs, f->value.ref, &has_hh, &hh, &unit, &found) != HUB_OK)
@@ -305,13 +307,13 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 			if (!inside) {
 				hub_verdict_reject(v, 403, "out_of_scope", "void %s targets an event the"
 						   " hub does not hold in this agent's area", idt);
-				rc = 1;
+				rc = HUB_REFUSED;
 				goto out;
 			}
 			break;
 		}
 	}
-	rc = 0;
+	rc = HUB_OK;
 out:
 	free(as.a);
 	return rc;

@@ -26,11 +26,13 @@ const char *hub_strerror(hub_result r)
 	return (unsigned)r < HUB_RESULT_COUNT ? result_text[r] : "unknown result";
 }
 
-hub_result hub_eio(char *err, size_t errlen, const char *what, const char *path)
+hub_result hub_eio(char *err, size_t errlen, const char *what, const char *path,
+		   const char *way_out)
 {
 	int saved = errno;
 
-	snprintf(err, errlen, "%s '%s': %s", what, path, strerror(saved));
+	snprintf(err, errlen, "%s '%s': %s%s%s", what, path, strerror(saved), way_out ? ": " : "",
+		 way_out ? way_out : "");
 	errno = saved;
 	return HUB_EIO;
 }

@@ -25,9 +25,11 @@ typedef enum hub_result {
 const char *hub_strerror(hub_result r);
 
 /*
- * A file failed: "<what> '<path>': <strerror(errno)>" into err, then
- * HUB_EIO. Call it straight after the failing call, while errno is its.
+ * A file failed: "<what> '<path>': <strerror(errno)>[: <way_out>]" into
+ * err (way_out may be NULL), then HUB_EIO. Call it straight after the
+ * failing call, while errno is its.
  */
-hub_result hub_eio(char *err, size_t errlen, const char *what, const char *path);
+hub_result hub_eio(char *err, size_t errlen, const char *what, const char *path,
+		   const char *way_out);
 
 #endif

@@ -84,14 +84,14 @@ static int set_area_from(sqlite3 *db)
 	return hub_meta_set(db, "area_from", v);
 }
 
-int hub_store_migrate(sqlite3 *db)
+hub_result hub_store_migrate(sqlite3 *db)
 {
 	char have[16];
 	bool found;
-	int rc = -1;
+	hub_result rc = HUB_EDB;
 
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return -1;
+		return HUB_EDB;
 	if (sqlite3_exec(db, hub_tables_sql, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	if (hub_meta_get(db, "hub_schema", have, sizeof(have), &found) != HUB_OK)
@@ -108,7 +108,8 @@ int hub_store_migrate(sqlite3 *db)
 			if (hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 				goto fail;
 		} else if (strcmp(have, HUB_STORE_VERSION) != 0) {
-			goto fail; /* newer hub tables than this program knows */
+			rc = HUB_REFUSED; /* newer hub tables than this program knows */
+			goto fail;
 		}
 	}
 	/* the hub's live store: the SQL guard behind the rulebook is on
@@ -117,19 +118,23 @@ int hub_store_migrate(sqlite3 *db)
 		goto fail;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	rc = 0;
-	return rc;
+	return HUB_OK;
 fail:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
-int hub_schema_install(sqlite3 *db, char *err, size_t errlen)
+hub_result hub_schema_install(sqlite3 *db, char *err, size_t errlen)
 {
-	if (hub_store_migrate(db)) {
+	hub_result rc = hub_store_migrate(db);
+
+	if (rc == HUB_REFUSED)
+		snprintf(err, errlen, "a newer maiam-hub made these hub tables: use a newer"
+			 " maiam-hub");
+	else if (rc != HUB_OK)
 		snprintf(err, errlen, "cannot prepare the hub tables (%s): check that the disk has"
-			 " room and that no newer maiam-hub made this hub.db", sqlite3_errmsg(db));
-		return -1;
-	}
-	return hub_report_migrate(db, err, errlen);
+			 " room", sqlite3_errmsg(db));
+	else
+		rc = hub_report_migrate(db, err, errlen);
+	return rc;
 }

@@ -210,32 +210,30 @@ hub_result hub_agent_revoke(sqlite3 *db, const char *id, int64_t now, bool *done
 	return rc;
 }
 
+/* hub_agent_each's walk: the time statuses are judged at, the caller's callback. */
+typedef struct agent_walk { int64_t now; hub_agent_row_cb cb; void *arg; } agent_walk;
+
+static int agent_row(void *arg, sqlite3_stmt *st)
+{
+	const agent_walk *w = arg;
+	hub_scope scope = { sqlite3_column_int(st, 1), sqlite3_column_int(st, 2) };
+	const char *status = "pending";
+	int64_t expires = sqlite3_column_int64(st, 4);
+
+	if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+		status = "revoked";
+	else if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+		status = "enrolled";
+	else if (expires <= w->now)
+		status = "expired";
+	return w->cb(w->arg, sqlite3_column_int64(st, 0), status, &scope,
+		     proto_i2u(sqlite3_column_int64(st, 7)), sqlite3_column_int64(st, 3), expires,
+		     proto_i2u(sqlite3_column_int64(st, 8)));
+}
+
 hub_result hub_agent_each(sqlite3 *db, int64_t now, hub_agent_row_cb cb, void *arg)
 {
-	sqlite3_stmt *st = prep(db, HUB_STMT_AGENT_EACH);
-	hub_result rc = HUB_EDB;
-	int step;
+	agent_walk w = { now, cb, arg };
 
-	if (!st)
-		return HUB_EDB;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		hub_scope scope = { sqlite3_column_int(st, 1), sqlite3_column_int(st, 2) };
-		const char *status = "pending";
-		int64_t expires = sqlite3_column_int64(st, 4);
-
-		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-			status = "revoked";
-		else if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-			status = "enrolled";
-		else if (expires <= now)
-			status = "expired";
-		if (cb(arg, sqlite3_column_int64(st, 0), status, &scope,
-		       proto_i2u(sqlite3_column_int64(st, 7)), sqlite3_column_int64(st, 3), expires,
-		       proto_i2u(sqlite3_column_int64(st, 8))))
-			break;
-	}
-	if (step == SQLITE_DONE || step == SQLITE_ROW)
-		rc = HUB_OK;
-	unprep(st);
-	return rc;
+	return hub_store_walk(prep(db, HUB_STMT_AGENT_EACH), agent_row, &w);
 }

@@ -49,36 +49,37 @@ hub_result hub_event_anchor(sqlite3 *db, proto_id id, int *has_household, proto_
 	return rc;
 }
 
+/* hub_household_each's walk: the caller's callback. */
+typedef struct household_walk { hub_household_cb cb; void *arg; } household_walk;
+
+static int household_row(void *arg, sqlite3_stmt *st)
+{
+	const household_walk *w = arg;
+	hub_household_row r;
+
+	r.id.origin = proto_i2u(sqlite3_column_int64(st, 0));
+	r.id.serial = proto_i2u(sqlite3_column_int64(st, 1));
+	r.ref = (const char *)sqlite3_column_text(st, 2);
+	r.name = (const char *)sqlite3_column_text(st, 3);
+	r.national_id = (const char *)sqlite3_column_text(st, 4);
+	r.hamlet = (const char *)sqlite3_column_text(st, 5);
+	r.category = (const char *)sqlite3_column_text(st, 6);
+	r.review_status = (const char *)sqlite3_column_text(st, 7);
+	r.has_commune = sqlite3_column_type(st, 8) == SQLITE_INTEGER;
+	r.commune = sqlite3_column_int64(st, 8);
+	r.has_members = sqlite3_column_type(st, 9) == SQLITE_INTEGER;
+	r.members = sqlite3_column_int64(st, 9);
+	return w->cb(w->arg, &r);
+}
+
 hub_result hub_household_each(sqlite3 *db, int64_t commune, hub_household_cb cb, void *arg)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_HOUSEHOLD_EACH);
-	hub_result rc = HUB_EDB;
-	int step;
+	household_walk w = { cb, arg };
 
-	if (!st)
-		return HUB_EDB;
-	sqlite3_bind_int64(st, 1, commune);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		hub_household_row r;
-		r.id.origin = proto_i2u(sqlite3_column_int64(st, 0));
-		r.id.serial = proto_i2u(sqlite3_column_int64(st, 1));
-		r.ref = (const char *)sqlite3_column_text(st, 2);
-		r.name = (const char *)sqlite3_column_text(st, 3);
-		r.national_id = (const char *)sqlite3_column_text(st, 4);
-		r.hamlet = (const char *)sqlite3_column_text(st, 5);
-		r.category = (const char *)sqlite3_column_text(st, 6);
-		r.review_status = (const char *)sqlite3_column_text(st, 7);
-		r.has_commune = sqlite3_column_type(st, 8) == SQLITE_INTEGER;
-		r.commune = sqlite3_column_int64(st, 8);
-		r.has_members = sqlite3_column_type(st, 9) == SQLITE_INTEGER;
-		r.members = sqlite3_column_int64(st, 9);
-		if (cb(arg, &r))
-			break;
-	}
-	if (step == SQLITE_DONE || step == SQLITE_ROW)
-		rc = HUB_OK;
-	unprep(st);
-	return rc;
+	if (st)
+		sqlite3_bind_int64(st, 1, commune);
+	return hub_store_walk(st, household_row, &w);
 }
 
 hub_result hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *stamp)

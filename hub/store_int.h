@@ -67,6 +67,12 @@ hub_result hub_store_step(sqlite3_stmt *st, bool *row);
 hub_result hub_store_step_hashes(sqlite3_stmt *st, int first, int n, bool *row);
 /* Step a statement that returns no row (INSERT, UPDATE): HUB_OK when done. */
 hub_result hub_store_exec(sqlite3_stmt *st);
+/* Step st through its rows, handing each to fn (which reads it, typically
+ * into a struct for the caller's callback); fn returning non-zero ends the
+ * walk early, still HUB_OK. st is given back (hub_store_unprep) here; NULL
+ * (its hub_store_prep failed) is HUB_EDB. */
+typedef int (*hub_store_row_fn)(void *arg, sqlite3_stmt *row);
+hub_result hub_store_walk(sqlite3_stmt *st, hub_store_row_fn fn, void *arg);
 /* hub_store_prep with ?1 and ?2 bound to a and b (an origin and its seq, or
  * an entity's origin and serial). */
 sqlite3_stmt *hub_store_prep_pair(sqlite3 *db, hub_stmt id, uint64_t a, uint64_t b);

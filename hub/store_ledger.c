@@ -224,23 +224,22 @@ out:
 	return rc;
 }
 
+/* hub_ledger_each_by_origin's walk: the caller's callback. */
+typedef struct ledger_walk { hub_ledger_full_cb cb; void *arg; } ledger_walk;
+
+static int ledger_row_received(void *arg, sqlite3_stmt *st)
+{
+	const ledger_walk *w = arg;
+	hub_ledger_row row;
+
+	ledger_row_at(st, 1, sqlite3_column_int64(st, 0), &row);
+	row.received = sqlite3_column_int64(st, 5);
+	return w->cb(w->arg, &row);
+}
+
 hub_result hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg)
 {
-	sqlite3_stmt *st = prep(db, HUB_STMT_LEDGER_BY_ORIGIN);
-	hub_result rc = HUB_EDB;
-	int step;
+	ledger_walk w = { cb, arg };
 
-	if (!st)
-		return HUB_EDB;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		hub_ledger_row row;
-		ledger_row_at(st, 1, sqlite3_column_int64(st, 0), &row);
-		row.received = sqlite3_column_int64(st, 5);
-		if (cb(arg, &row))
-			break;
-	}
-	if (step == SQLITE_DONE || step == SQLITE_ROW)
-		rc = HUB_OK;
-	unprep(st);
-	return rc;
+	return hub_store_walk(prep(db, HUB_STMT_LEDGER_BY_ORIGIN), ledger_row_received, &w);
 }

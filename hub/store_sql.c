@@ -233,6 +233,16 @@ hub_result hub_store_exec(sqlite3_stmt *st)
 	return sqlite3_step(st) == SQLITE_DONE ? HUB_OK : HUB_EDB;
 }
 
+hub_result hub_store_walk(sqlite3_stmt *st, hub_store_row_fn fn, void *arg)
+{
+	int step = SQLITE_ERROR;
+
+	while (st && (step = sqlite3_step(st)) == SQLITE_ROW && !fn(arg, st))
+		;
+	hub_store_unprep(st);
+	return step == SQLITE_DONE || step == SQLITE_ROW ? HUB_OK : HUB_EDB;
+}
+
 /* The end of one use: a cached statement is reset for the next, any other finalized. */
 void hub_store_unprep(sqlite3_stmt *st)
 {

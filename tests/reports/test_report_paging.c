@@ -170,7 +170,7 @@ static void test_cli_pages(void **state)
 	assert_int_equal(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/hub.db", dir);
 	assert_int_equal(proto_db_open(path, &db), PROTO_OK);
-	assert_int_equal(hub_report_migrate(db, err, sizeof(err)), 0);
+	assert_int_equal(hub_report_migrate(db, err, sizeof(err)), HUB_OK);
 	for (int i = 0; i < 25; i++)
 		assert_int_equal(hub_rejection_add(db, "enroll", 0, 0, "unknown_token", "no", i), HUB_OK);
 	sqlite3_close(db);
