@@ -537,7 +537,9 @@ out:
 	return rc;
 }
 
-/* ingest's 0 accepted, 1 refused, -1 internal error (v->status 500). */
+/* ingest's 0 accepted, 1 refused, -1 internal error (v->status 500).
+ * NEEDSWORK: ingest's steps (agent_step, open_step, check_rules...) still
+ * speak 0/1/-1 among themselves; only this mapping makes them a hub_result. */
 static hub_result ingest_result(int rc, const hub_verdict *v)
 {
 	assert(rc >= -1 && rc <= 1);

@@ -76,9 +76,9 @@ int64_t hub_seconds_to_vn_midnight(int64_t t);
 /* ingest_area.c: the communes (as stored before the merge) of the households
  * cs writes, *old[i] for record i (-1 none); free() it. Then, after the
  * merge, index ledger row 'ledger' under every commune it touches. */
-int hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old);
-int hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old,
-			  int64_t ledger);
+hub_result hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old);
+hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old,
+				 int64_t ledger);
 /* The field of rec with this number, or NULL (ingest_area.c). */
 const proto_field *hub_record_field(const proto_record *rec, uint8_t field);
 /* Fill a refusal (ingest.c and ingest_scope.c). */

@@ -98,7 +98,7 @@ static void reply_error_ex(server *srv, struct evhttp_request *req, int status, 
 	if (close)
 		evhttp_add_header(out, "Connection", "close");
 	proto_buf_init(&b, 4096);
-	if (hub_json_error(&b, code, message) == 0)
+	if (hub_json_error(&b, code, message) == HUB_OK)
 		send_reply(srv, req, status, "application/json", b.data, b.len, NULL);
 	else
 		send_reply(srv, req, status, NULL, NULL, 0, NULL);
@@ -446,16 +446,15 @@ out:
 	hub_anon_flush(ctx->db); /* the writer has stopped: its connection is ours */
 	if (srv.http)
 		evhttp_free(srv.http);
-	if (srv.done_ev)
-		event_free(srv.done_ev);
-	if (srv.sweep_ev)
-		event_free(srv.sweep_ev);
-	if (srv.term_ev)
-		event_free(srv.term_ev);
-	if (srv.int_ev)
-		event_free(srv.int_ev);
-	if (srv.admit_ev)
-		event_free(srv.admit_ev);
+	{
+		struct event *evs[] = { srv.done_ev, srv.sweep_ev, srv.term_ev, srv.int_ev,
+					srv.admit_ev };
+		size_t i;
+
+		for (i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+			if (evs[i])
+				event_free(evs[i]);
+	}
 	if (srv.base)
 		event_base_free(srv.base);
 	hub_limits_stop(&srv);
