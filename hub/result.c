@@ -17,6 +17,7 @@ static const char *const result_text[] = {
 	[HUB_EIO] = "input/output error",
 	[HUB_ERANGE] = "number out of range",
 	[HUB_ECRYPTO] = "cryptography error",
+	[HUB_ENET] = "network error",
 };
 _Static_assert(ARRAY_SIZE(result_text) == HUB_RESULT_COUNT, "one text per hub_result");
 

@@ -18,6 +18,7 @@ typedef enum hub_result {
 	HUB_EIO,      /* a file failed; the message has strerror(errno) */
 	HUB_ERANGE,   /* a sum passed 64-bit integers (a report is exact or fails) */
 	HUB_ECRYPTO,  /* the random source or a key operation failed */
+	HUB_ENET,     /* the network: an address cannot be listened on */
 	HUB_RESULT_COUNT
 } hub_result;
 
