@@ -190,14 +190,17 @@ int hub_dashboard_path(const char *path)
 	return 0;
 }
 
-int hub_dashboard_register(struct evhttp *http, hub_dashboard *d)
+hub_result hub_dashboard_register(struct evhttp *http, hub_dashboard *d)
 {
 	size_t i;
+	int r;
 
-	for (i = 0; i < sizeof(dash_paths) / sizeof(dash_paths[0]); i++)
-		if (evhttp_set_cb(http, dash_paths[i], hub_dashboard_handle, d) != 0)
-			return -1;
-	return 0;
+	for (i = 0; i < sizeof(dash_paths) / sizeof(dash_paths[0]); i++) {
+		r = evhttp_set_cb(http, dash_paths[i], hub_dashboard_handle, d);
+		if (r != 0)
+			return r == -1 ? HUB_REFUSED : HUB_ENOMEM; /* -1: the path is taken */
+	}
+	return HUB_OK;
 }
 
 /* ---- the workers ---------------------------------------------------------- */

@@ -153,8 +153,9 @@ void hub_dashboard_limits_default(hub_dashboard_limits *lim);
  * HUB_REFUSED (a limit below its least: 2 slots, 1 s, a queue of 1) or
  * HUB_ENOMEM. */
 hub_result hub_dashboard_set_limits(hub_dashboard *d, const hub_dashboard_limits *lim);
-/* Serve "/", "/login", "/logout" and "/report" on http. 0 ok. */
-int hub_dashboard_register(struct evhttp *http, hub_dashboard *d);
+/* Serve "/", "/login", "/logout" and "/report" on http. HUB_REFUSED when
+ * http already serves one of those paths. */
+hub_result hub_dashboard_register(struct evhttp *http, hub_dashboard *d);
 /* Is path one of the dashboard's? (for a server that routes by itself, as
  * hub/server.c does: evhttp_set_cb callbacks changed how it drops slow
  * clients, see docs/REPORTS.md) */
