@@ -365,7 +365,7 @@ static double raw_insert_seconds(const char *path, const bench *b, size_t *rows)
  * one), plus the machine's idle time; read at the window's start and end. */
 #define CPU_NAMES 8
 typedef struct cpu_use {
-	char name[CPU_NAMES][24];
+	char name[CPU_NAMES][64]; /* a /proc comm line fits */
 	double run_s[CPU_NAMES], wait_s[CPU_NAMES];
 	size_t n;
 	double idle_s;

@@ -15,15 +15,14 @@
 #endif
 #include "ctx.h"
 #include "server.h"
+#include "thread.h"
 
 #define CHECKPOINT_PAGES 1000 /* SQLite's own default threshold */
 
 struct hub_checkpointer {
 	sqlite3 *db;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	int due, stopping;
+	hub_thread t;
+	int due;
 };
 
 static void *checkpointer_main(void *arg)
@@ -33,20 +32,20 @@ static void *checkpointer_main(void *arg)
 #ifdef __linux__
 	prctl(PR_SET_NAME, "hub-checkpoint", 0, 0, 0);
 #endif
-	pthread_mutex_lock(&c->lock);
+	pthread_mutex_lock(&c->t.lock);
 	for (;;) {
-		while (!c->due && !c->stopping)
-			pthread_cond_wait(&c->wake, &c->lock);
+		while (!c->due && !c->t.stopping)
+			pthread_cond_wait(&c->t.wake, &c->t.lock);
 		if (!c->due)
 			break;
 		c->due = 0;
-		pthread_mutex_unlock(&c->lock);
+		pthread_mutex_unlock(&c->t.lock);
 		/* busy (another checkpoint, a reader on the first frame) is fine:
 		 * the next commit asks again */
 		sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		pthread_mutex_lock(&c->lock);
+		pthread_mutex_lock(&c->t.lock);
 	}
-	pthread_mutex_unlock(&c->lock);
+	pthread_mutex_unlock(&c->t.lock);
 	return NULL;
 }
 
@@ -57,10 +56,10 @@ static int on_wal(void *arg, sqlite3 *db, const char *schema, int pages)
 
 	(void)db, (void)schema;
 	if (pages >= CHECKPOINT_PAGES) {
-		pthread_mutex_lock(&c->lock);
+		pthread_mutex_lock(&c->t.lock);
 		c->due = 1;
-		pthread_cond_signal(&c->wake);
-		pthread_mutex_unlock(&c->lock);
+		pthread_cond_signal(&c->t.wake);
+		pthread_mutex_unlock(&c->t.lock);
 	}
 	return SQLITE_OK;
 }
@@ -79,13 +78,8 @@ hub_checkpointer *hub_checkpointer_start(hub_ctx *ctx)
 	     * until then a checkpoint is a no-op that reports success */
 	    sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->wake, NULL);
-	if (pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
-		pthread_mutex_destroy(&c->lock);
-		pthread_cond_destroy(&c->wake);
+	if (hub_thread_start(&c->t, checkpointer_main, c) != HUB_OK)
 		goto fail;
-	}
 	return c;
 fail:
 	sqlite3_close(c->db);
@@ -105,13 +99,7 @@ void hub_checkpointer_stop(hub_checkpointer *c, sqlite3 *writer_db)
 	/* the writer connection checkpoints for itself again */
 	if (writer_db)
 		sqlite3_wal_autocheckpoint(writer_db, CHECKPOINT_PAGES);
-	pthread_mutex_lock(&c->lock);
-	c->stopping = 1;
-	pthread_cond_signal(&c->wake);
-	pthread_mutex_unlock(&c->lock);
-	pthread_join(c->thread, NULL);
-	pthread_mutex_destroy(&c->lock);
-	pthread_cond_destroy(&c->wake);
+	hub_thread_stop(&c->t);
 	sqlite3_close(c->db);
 	free(c);
 }

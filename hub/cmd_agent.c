@@ -18,6 +18,7 @@ static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json, c
 								 : PROTO_UNIT_DISTRICT;
 	char token[65];
 	int64_t id, now = (int64_t)(proto_wall_ms() / 1000);
+	hub_result r;
 
 	if (!u || u->level != want) {
 		hub_errorf("%d is not a %s of campaign '%s': see data/soc-trang-units.csv for codes",
@@ -25,7 +26,12 @@ static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json, c
 			   ctx->cfg->campaign_id);
 		return HUB_EXIT_USAGE;
 	}
-	if (hub_token_add(ctx->db, scope, now, ttl, token, &id)) {
+	r = hub_token_add(ctx->db, scope, now, ttl, token, &id);
+	if (r == HUB_ECRYPTO) {
+		hub_errorf("cannot make a token: the system's random source failed; try again");
+		return HUB_EXIT_FAIL;
+	}
+	if (r != HUB_OK) {
 		hub_errorf("cannot store the token: %s", sqlite3_errmsg(ctx->db));
 		return HUB_EXIT_FAIL;
 	}
@@ -141,23 +147,24 @@ int hub_cmd_agent(int argc, char **argv)
 			printf("[");
 		else
 			printf("ID    STATUS    SCOPE    CODE   AGENT            LAST_SEQ\n");
-		if (hub_agent_each(ctx.db, (int64_t)(proto_wall_ms() / 1000), print_row, &ls)) {
+		if (hub_agent_each(ctx.db, (int64_t)(proto_wall_ms() / 1000), print_row, &ls) !=
+		    HUB_OK) {
 			hub_errorf("cannot read agents: %s", sqlite3_errmsg(ctx.db));
 			rc = HUB_EXIT_FAIL;
 		}
 		if (ls.json)
 			printf("]\n");
 	} else {
-		switch (hub_agent_revoke(ctx.db, target, (int64_t)(proto_wall_ms() / 1000))) {
-		case 1:
-			printf("revoked '%s': its pushes and pulls are refused from now on\n", target);
-			break;
-		case 0:
-			hub_errorf("no active agent or token '%s': see 'maiam-hub agent list'", target);
-			rc = HUB_EXIT_FAIL;
-			break;
-		default:
+		bool done;
+
+		if (hub_agent_revoke(ctx.db, target, (int64_t)(proto_wall_ms() / 1000), &done) !=
+		    HUB_OK) {
 			hub_errorf("cannot revoke: %s", sqlite3_errmsg(ctx.db));
+			rc = HUB_EXIT_FAIL;
+		} else if (done) {
+			printf("revoked '%s': its pushes and pulls are refused from now on\n", target);
+		} else {
+			hub_errorf("no active agent or token '%s': see 'maiam-hub agent list'", target);
 			rc = HUB_EXIT_FAIL;
 		}
 	}

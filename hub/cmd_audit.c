@@ -101,8 +101,10 @@ static void replay_rules(audit *a, const hub_ledger_row *row, const proto_change
 static void walk_refused(audit *a, uint64_t origin, uint64_t seq)
 {
 	hub_refused_link link;
+	bool found;
 
-	while (seq > a->seq + 1 && hub_refused_get(a->ctx->db, origin, a->seq + 1, &link) == 1 &&
+	while (seq > a->seq + 1 &&
+	       hub_refused_get(a->ctx->db, origin, a->seq + 1, &link, &found) == HUB_OK && found &&
 	       memcmp(link.prev, a->hash, 32) == 0) {
 		a->seq++;
 		memcpy(a->hash, link.hash, 32);
@@ -134,6 +136,7 @@ static void problem(audit *a, const char *fmt, ...)
 static void load_key(audit *a, uint64_t origin)
 {
 	hub_agent ag;
+	bool found;
 	char hex[17];
 
 	proto_key_free(a->key);
@@ -144,7 +147,7 @@ static void load_key(audit *a, uint64_t origin)
 		uint8_t raw[PROTO_PUBKEY_LEN];
 		proto_key_public_raw(a->ctx->cfg->key, raw);
 		a->key_ok = proto_key_from_public(raw, &a->key) == PROTO_OK;
-	} else if (hub_agent_get(a->ctx->db, origin, &ag) == 1) {
+	} else if (hub_agent_get(a->ctx->db, origin, &ag, &found) == HUB_OK && found) {
 		a->key_ok = proto_key_from_public(ag.pub, &a->key) == PROTO_OK;
 	}
 	if (!a->key_ok)
@@ -251,6 +254,7 @@ static int keep_findings(audit *a)
 {
 	int64_t now = (int64_t)(proto_wall_ms() / 1000);
 	size_t i;
+	bool added;
 
 	if (!a->nfindings)
 		return 0;
@@ -259,7 +263,7 @@ static int keep_findings(audit *a)
 	for (i = 0; i < a->nfindings; i++)
 		if (hub_rejection_add_once(a->ctx->db, "audit", a->findings[i].origin,
 					   a->findings[i].seq, "invalid_before_rules",
-					   a->findings[i].message, now) < 0)
+					   a->findings[i].message, now, &added) != HUB_OK)
 			goto fail;
 	if (sqlite3_exec(a->ctx->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		return 0;
@@ -355,7 +359,7 @@ int hub_cmd_audit(int argc, char **argv)
 		goto out;
 	}
 	in_txn = 1;
-	if (hub_ledger_each_by_origin(ctx.db, check_row, &a)) {
+	if (hub_ledger_each_by_origin(ctx.db, check_row, &a) != HUB_OK) {
 		hub_errorf("cannot read the ledger: %s", sqlite3_errmsg(ctx.db));
 		goto out;
 	}

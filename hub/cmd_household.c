@@ -81,16 +81,18 @@ static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *rea
 	int64_t commune;
 	proto_hlc clock;
 	char err[256];
-	int rc = HUB_EXIT_FAIL, found;
+	int rc = HUB_EXIT_FAIL;
+	hub_result got;
+	bool found;
 
-	found = hub_household_commune(ctx->db, id, &commune);
-	if (found == 0) {
+	got = hub_household_commune(ctx->db, id, &commune, &found);
+	if (got == HUB_OK && !found) {
 		hub_errorf("no household with that id at the hub: see 'maiam-hub household list'");
 		return HUB_EXIT_FAIL;
 	}
-	if (found < 0 || hub_meta_get_u64(ctx->db, "hlc_last", &last) < 0 ||
-	    hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_STATUS, &base_status) ||
-	    hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_REASON, &base_reason)) {
+	if (got != HUB_OK || hub_meta_get_u64(ctx->db, "hlc_last", &last) != HUB_OK ||
+	    hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_STATUS, &base_status) != HUB_OK ||
+	    hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_REASON, &base_reason) != HUB_OK) {
 		hub_errorf("cannot read the hub database: %s", sqlite3_errmsg(ctx->db));
 		return HUB_EXIT_FAIL;
 	}
@@ -168,22 +170,20 @@ int hub_cmd_household(int argc, char **argv)
 	if (is_list) {
 		if (ls.json)
 			printf("[");
-		if (hub_household_each(ctx.db, commune, print_household, &ls)) {
+		if (hub_household_each(ctx.db, commune, print_household, &ls) != HUB_OK) {
 			hub_errorf("cannot read households: %s", sqlite3_errmsg(ctx.db));
 			rc = HUB_EXIT_FAIL;
 		}
 		if (ls.json)
 			printf("]\n");
 	} else if (!is_decision) {
-		switch (hub_household_show(ctx.db, id, print_column, NULL)) {
-		case 1:
-			break;
-		case 0:
-			hub_errorf("no household '%s' at the hub: see 'maiam-hub household list'", idarg);
-			rc = HUB_EXIT_FAIL;
-			break;
-		default:
+		bool found;
+
+		if (hub_household_show(ctx.db, id, print_column, NULL, &found) != HUB_OK) {
 			hub_errorf("cannot read the household: %s", sqlite3_errmsg(ctx.db));
+			rc = HUB_EXIT_FAIL;
+		} else if (!found) {
+			hub_errorf("no household '%s' at the hub: see 'maiam-hub household list'", idarg);
 			rc = HUB_EXIT_FAIL;
 		}
 	} else {

@@ -49,6 +49,7 @@ int hub_cmd_init(int argc, char **argv)
 	proto_campaign campaign;
 	hub_ctx ctx;
 	hub_config cfg; /* only its directory: init makes what hub_open reads */
+	bool found;
 	cli_list host_list = { hosts, CLI_ARRAY_SIZE(hosts), 0 };
 	uint64_t key_id = 0;
 	int rc = HUB_EXIT_FAIL, loaded = 0, usage_rc;
@@ -96,18 +97,13 @@ int hub_cmd_init(int argc, char **argv)
 		hub_errorf("'%s': %s", path, err);
 		goto out;
 	}
-	switch (hub_meta_get(ctx.db, "campaign_id", have, sizeof(have))) {
-	case 1:
-		if (strcmp(have, campaign.id) != 0) {
-			hub_errorf("hub in '%s' already serves campaign '%s', not '%s': use another"
-				   " directory for another campaign", dir, have, campaign.id);
-			goto out;
-		}
-		break;
-	case 0:
-		break;
-	default:
-		hub_errorf("cannot read the hub database '%s'", path);
+	if (hub_meta_get(ctx.db, "campaign_id", have, sizeof(have), &found) != HUB_OK) {
+		hub_errorf("cannot read the hub database '%s': %s", path, sqlite3_errmsg(ctx.db));
+		goto out;
+	}
+	if (found && strcmp(have, campaign.id) != 0) {
+		hub_errorf("hub in '%s' already serves campaign '%s', not '%s': use another"
+			   " directory for another campaign", dir, have, campaign.id);
 		goto out;
 	}
 	if (hub_path(&ctx, HUB_KEY_FILE, path, sizeof(path)) || make_key(path, &key_id))

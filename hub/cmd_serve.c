@@ -66,7 +66,12 @@ int hub_cmd_serve(int argc, char **argv)
 	opts.pages.claims = hub_dashboard_path;
 	opts.pages.handle = hub_dashboard_handle;
 	opts.pages.arg = dash;
-	rc = hub_serve(&ctx, &opts);
+	switch (hub_serve(&ctx, &opts)) {
+	case HUB_OK: rc = HUB_EXIT_OK; break;
+	case HUB_REFUSED: rc = HUB_EXIT_USAGE; break;
+	case HUB_ENET: rc = HUB_EXIT_NETWORK; break;
+	default: rc = HUB_EXIT_FAIL; break;
+	}
 	hub_dashboard_free(dash);
 	hub_close(&ctx);
 	return rc;

@@ -223,12 +223,12 @@ static int write_update(hub_ctx *ctx, const hub_agent *agent, proto_update_file 
 	int rc = -1;
 
 	proto_buf_init(&out, PROTO_UPDATE_MAX_FILE);
-	if (hub_ledger_head(ctx->db, agent->id, &acked, hash)) {
+	if (hub_ledger_head(ctx->db, agent->id, &acked, hash) != HUB_OK) {
 		hub_errorf("cannot read the agent's chain: %s", sqlite3_errmsg(ctx->db));
 		goto out;
 	}
 	u->acked = (int64_t)acked;
-	if (hub_tls_issue_client(ctx->cfg->dir, agent->pub, &cert, err, sizeof(err)) == 0)
+	if (hub_tls_issue_client(ctx->cfg->dir, agent->pub, &cert, err, sizeof(err)) == HUB_OK)
 		snprintf(u->client_cert, sizeof(u->client_cert), "%s", cert);
 	else
 		hub_errorf("note: no client certificate in the file (%s): the laptop stays on USB", err);
@@ -250,6 +250,7 @@ int hub_cmd_export(int argc, char **argv)
 	char err[512], key[64], hex[17];
 	hub_agent agent;
 	hub_ctx ctx;
+	bool found;
 	int rc, more = 0, opened = 0;
 	const cli_opt opts[] = {
 		HUB_DIR_OPT(&dir),
@@ -279,15 +280,13 @@ int hub_cmd_export(int argc, char **argv)
 	opened = 1;
 	rc = HUB_EXIT_FAIL;
 	proto_key_id_hex(agent_id, hex);
-	switch (hub_agent_get(ctx.db, agent_id, &agent)) {
-	case 1:
-		break;
-	case 0:
+	if (hub_agent_get(ctx.db, agent_id, &agent, &found) != HUB_OK) {
+		hub_errorf("cannot read the agent: %s", sqlite3_errmsg(ctx.db));
+		goto out;
+	}
+	if (!found) {
 		hub_errorf("agent %s is not enrolled here: import its first bundle (with its"
 			   " enrolment claim) before exporting for it", hex);
-		goto out;
-	default:
-		hub_errorf("cannot read the agent: %s", sqlite3_errmsg(ctx.db));
 		goto out;
 	}
 	if (agent.revoked) {
@@ -298,12 +297,12 @@ int hub_cmd_export(int argc, char **argv)
 	if (!u || meta_key(key, sizeof(key), "cursor", agent_id))
 		goto out;
 	if (after < 0) {
-		if (hub_meta_get_u64(ctx.db, key, &v) < 0)
+		if (hub_meta_get_u64(ctx.db, key, &v) != HUB_OK)
 			goto out;
 		after = (int64_t)v;
 	}
 	meta_key(key, sizeof(key), "issued", agent_id);
-	if (hub_meta_get_u64(ctx.db, key, &v) < 0)
+	if (hub_meta_get_u64(ctx.db, key, &v) != HUB_OK)
 		goto out;
 	last_issued = (int64_t)v;
 	snprintf(u->campaign, sizeof(u->campaign), "%s", ctx.cfg->campaign_id);
@@ -319,8 +318,9 @@ int hub_cmd_export(int argc, char **argv)
 	if (write_update(&ctx, &agent, u, &it, path))
 		goto out;
 	/* only once the file is written: a failed export changes nothing */
-	if (hub_meta_set_u64(ctx.db, key, (uint64_t)u->issued) || meta_key(key, sizeof(key), "cursor", agent_id) ||
-	    hub_meta_set_u64(ctx.db, key, (uint64_t)u->cursor)) {
+	if (hub_meta_set_u64(ctx.db, key, (uint64_t)u->issued) != HUB_OK ||
+	    meta_key(key, sizeof(key), "cursor", agent_id) ||
+	    hub_meta_set_u64(ctx.db, key, (uint64_t)u->cursor) != HUB_OK) {
 		hub_errorf("the update file was written but the hub could not note it: %s; export"
 			   " again with --after %lld", sqlite3_errmsg(ctx.db), (long long)after);
 		goto out;

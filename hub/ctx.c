@@ -42,38 +42,40 @@ int hub_parse_keyid(const char *s, uint64_t *out)
 	return proto_key_id_parse(s, out);
 }
 
-int hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
+hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 {
 	char path[PATH_MAX], campaign_path[PATH_MAX], perr[256];
 	proto_result r;
 	hub_config *cfg;
-	int rc = -1;
+	bool found;
+	hub_result rc = HUB_REFUSED;
+	FILE *f;
 
 	memset(ctx, 0, sizeof(*ctx));
 	cfg = proto_calloc(1, sizeof(*cfg));
 	if (!cfg) {
 		snprintf(err, errlen, "out of memory opening the hub in '%s'", dir);
-		return -1;
+		return HUB_ENOMEM;
 	}
 	ctx->cfg = ctx->owned = cfg;
 	hub_limits_default(&cfg->limits);
-	if ((size_t)snprintf(cfg->dir, sizeof(cfg->dir), "%s", dir) >= sizeof(cfg->dir)) {
-		snprintf(err, errlen, "hub directory path '%s' is too long", dir);
-		goto fail;
-	}
-	if (hub_path(ctx, HUB_DB_FILE, path, sizeof(path)))
+	if ((size_t)snprintf(cfg->dir, sizeof(cfg->dir), "%s", dir) >= sizeof(cfg->dir) ||
+	    hub_path(ctx, HUB_DB_FILE, path, sizeof(path)))
 		goto toolong;
 	/* proto_db_open would create an empty database: refuse a directory that
 	 * was never initialised instead of serving from nothing */
-	{
-		FILE *f = fopen(path, "rb");
-		if (!f) {
-			snprintf(err, errlen, "no hub in '%s': run 'maiam-hub init --dir %s' first",
-				 dir, dir);
-			goto fail;
-		}
-		fclose(f);
+	f = fopen(path, "rb");
+	if (!f && errno == ENOENT) {
+		snprintf(err, errlen, "no hub in '%s': run 'maiam-hub init --dir %s' first", dir, dir);
+		goto fail;
 	}
+	if (!f) {
+		rc = hub_eio(err, errlen, "cannot read the hub database", path,
+			     "check its permissions");
+		goto fail;
+	}
+	fclose(f);
+	rc = HUB_EDB;
 	r = proto_db_open(path, &ctx->db);
 	if (r != PROTO_OK) {
 		snprintf(err, errlen, "cannot open '%s': %s", path, proto_strerror(r));
@@ -88,14 +90,18 @@ int hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 	r = proto_key_load_private(path, &cfg->key);
 	if (r != PROTO_OK) {
 		snprintf(err, errlen, "cannot load hub key '%s': %s", path, proto_strerror(r));
+		rc = r == PROTO_EIO ? HUB_EIO : HUB_ECRYPTO;
 		goto fail;
 	}
 	cfg->key_id = proto_key_id(cfg->key);
-	if (hub_meta_get(ctx->db, "campaign_id", cfg->campaign_id, sizeof(cfg->campaign_id)) != 1 ||
-	    hub_meta_get(ctx->db, "campaign_path", campaign_path, sizeof(campaign_path)) != 1) {
+	if (hub_meta_get(ctx->db, "campaign_id", cfg->campaign_id, sizeof(cfg->campaign_id),
+			 &found) != HUB_OK || !found ||
+	    hub_meta_get(ctx->db, "campaign_path", campaign_path, sizeof(campaign_path), &found) !=
+		    HUB_OK || !found) {
 		snprintf(err, errlen, "hub in '%s' has no campaign: run 'maiam-hub init' again", dir);
 		goto fail;
 	}
+	rc = HUB_REFUSED;
 	r = proto_campaign_load(campaign_path, &cfg->campaign, perr, sizeof(perr));
 	if (r != PROTO_OK) {
 		snprintf(err, errlen, "cannot load campaign: %s", perr);
@@ -107,10 +113,10 @@ int hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 			 campaign_path, cfg->campaign.id, cfg->campaign_id);
 		goto fail;
 	}
-	rc = 0;
-	return rc;
+	return HUB_OK;
 toolong:
 	snprintf(err, errlen, "hub directory path '%s' is too long", dir);
+	rc = HUB_REFUSED;
 fail:
 	hub_close(ctx);
 	return rc;

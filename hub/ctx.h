@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 #include "maiam/proto.h"
+#include "result.h"
 
 /* Exit codes (DESIGN.md): the same numbers the agent uses. */
 #define HUB_EXIT_OK 0
@@ -108,8 +109,9 @@ typedef struct hub_ctx {
 int hub_path(const hub_ctx *ctx, const char *name, char *out, size_t outlen);
 /* Open an initialised hub directory: its configuration (key, campaign) and
  * a connection to its database, whose schema it makes or upgrades
- * (schema.c). err gets one line. */
-int hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen);
+ * (schema.c). err gets one line; HUB_REFUSED when the directory is not a
+ * hub's (or its campaign no longer matches). */
+hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen);
 void hub_close(hub_ctx *ctx);
 /* Print "maiam-hub: <msg>" on stderr. */
 void hub_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -34,25 +34,25 @@ hub_result hub_enrol(sqlite3 *db, const char *token, const uint8_t pub[PROTO_PUB
 	uint64_t id = proto_key_id_of_raw(pub);
 	hub_agent existing;
 	int64_t token_id = 0;
-	int state = HUB_TOKEN_UNKNOWN, found;
+	int state = HUB_TOKEN_UNKNOWN;
+	bool found;
 	hub_result res = HUB_EDB;
 
 	memset(out, 0, sizeof(*out));
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return HUB_EDB;
-	if (hub_token_consume(db, token, now, id, &state, &out->scope, &token_id))
+	if (hub_token_consume(db, token, now, id, &state, &out->scope, &token_id) != HUB_OK)
 		goto rollback;
 	if (state == HUB_TOKEN_AGAIN) {
-		found = hub_agent_get(db, id, &existing);
-		if (found < 0)
+		if (hub_agent_get(db, id, &existing, &found) != HUB_OK)
 			goto rollback;
-		if (found == 1 && existing.revoked) {
+		if (found && existing.revoked) {
 			refuse(out, 403, "revoked", "agent was revoked by the hub operator:"
 			       " ask the province for a new enrolment");
 			res = HUB_REFUSED;
 			goto rollback;
 		}
-		if (found == 1) {
+		if (found) {
 			out->scope = existing.scope;
 			out->again = 1;
 			res = HUB_OK;
@@ -65,16 +65,15 @@ hub_result hub_enrol(sqlite3 *db, const char *token, const uint8_t pub[PROTO_PUB
 		res = HUB_REFUSED;
 		goto rollback;
 	}
-	found = hub_agent_get(db, id, &existing);
-	if (found < 0)
+	if (hub_agent_get(db, id, &existing, &found) != HUB_OK)
 		goto rollback;
-	if (found == 1) {
+	if (found) {
 		refuse(out, 409, "already_enrolled", "this public key is already enrolled:"
 		       " each laptop enrols once with its own key");
 		res = HUB_REFUSED;
 		goto rollback;
 	}
-	if (hub_agent_insert(db, pub, &out->scope, now, token_id) ||
+	if (hub_agent_insert(db, pub, &out->scope, now, token_id) != HUB_OK ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto rollback;
 	return HUB_OK;

@@ -76,18 +76,18 @@ int64_t hub_seconds_to_vn_midnight(int64_t t);
 /* ingest_area.c: the communes (as stored before the merge) of the households
  * cs writes, *old[i] for record i (-1 none); free() it. Then, after the
  * merge, index ledger row 'ledger' under every commune it touches. */
-int hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old);
-int hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old,
-			  int64_t ledger);
+hub_result hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old);
+hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old,
+				 int64_t ledger);
 /* The field of rec with this number, or NULL (ingest_area.c). */
 const proto_field *hub_record_field(const proto_record *rec, uint8_t field);
 /* Fill a refusal (ingest.c and ingest_scope.c). */
 void hub_verdict_reject(hub_verdict *v, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* ingest_scope.c: every record inside the agent's area, written by the agent,
- * no hub-only field, a new entity only under the sender's own id. 0 good,
- * 1 refused (v filled), -1 internal error. */
-int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,
-			   hub_verdict *v);
+ * no hub-only field, a new entity only under the sender's own id. HUB_OK
+ * good, HUB_REFUSED (v filled), HUB_EDB or HUB_ENOMEM. */
+hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs,
+				  const hub_scope *scope, hub_verdict *v);
 
 #endif

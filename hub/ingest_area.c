@@ -23,18 +23,18 @@ typedef struct area_set {
 	int64_t (*a)[2]; /* commune (0: district as a whole), district */
 } area_set;
 
-static int area_put(area_set *s, int64_t commune, int64_t district)
+static hub_result area_put(area_set *s, int64_t commune, int64_t district)
 {
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
 		if (s->a[i][0] == commune && s->a[i][1] == district)
-			return 0;
+			return HUB_OK;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 8;
 		int64_t (*a)[2] = proto_calloc(cap, sizeof(*a));
 		if (!a)
-			return -1;
+			return HUB_ENOMEM;
 		if (s->n)
 			memcpy(a, s->a, s->n * sizeof(*a));
 		free(s->a);
@@ -44,7 +44,7 @@ static int area_put(area_set *s, int64_t commune, int64_t district)
 	s->a[s->n][0] = commune;
 	s->a[s->n][1] = district;
 	s->n++;
-	return 0;
+	return HUB_OK;
 }
 
 static int64_t district_of(const hub_ctx *ctx, int64_t commune)
@@ -55,45 +55,48 @@ static int64_t district_of(const hub_ctx *ctx, int64_t commune)
 }
 
 /* A contribution's unit: a commune, or a district as a whole (commune 0). */
-static int area_put_unit(const hub_ctx *ctx, area_set *s, int64_t unit)
+static hub_result area_put_unit(const hub_ctx *ctx, area_set *s, int64_t unit)
 {
 	const proto_unit *u;
 
 	if (unit <= 0 || unit > 0x7fffffff)
-		return 0;
+		return HUB_OK;
 	u = ctx->cfg->have_campaign ? proto_units_find(&ctx->cfg->campaign.units, (int)unit) : NULL;
 	if (u && u->level != PROTO_UNIT_COMMUNE)
 		return area_put(s, 0, unit);
 	return area_put(s, unit, district_of(ctx, unit));
 }
 
-static int area_put_household(hub_ctx *ctx, area_set *s, proto_id hh)
+static hub_result area_put_household(hub_ctx *ctx, area_set *s, proto_id hh)
 {
 	int64_t commune = 0;
-	int rc = hub_household_commune(ctx->db, hh, &commune);
+	bool found;
+	hub_result rc = hub_household_commune(ctx->db, hh, &commune, &found);
 
-	if (rc < 0)
-		return -1;
-	return rc == 1 ? area_put(s, commune, district_of(ctx, commune)) : 0;
+	if (rc != HUB_OK || !found)
+		return rc;
+	return area_put(s, commune, district_of(ctx, commune));
 }
 
 /* The communes (as the hub stores them before the merge) of the households
  * this change-set writes: old[i] for record i, -1 if none or not a household. */
-int hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old)
+hub_result hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old)
 {
 	size_t i;
 
 	*old = cs->nrecords ? proto_calloc(cs->nrecords, sizeof(int64_t)) : NULL;
 	if (cs->nrecords && !*old)
-		return -1;
+		return HUB_ENOMEM;
 	for (i = 0; i < cs->nrecords; i++) {
 		int64_t c = -1;
+		bool found;
 		if (cs->records[i].kind == PROTO_KIND_HOUSEHOLD &&
-		    hub_household_commune(ctx->db, cs->records[i].id, &c) != 1)
+		    (hub_household_commune(ctx->db, cs->records[i].id, &c, &found) != HUB_OK ||
+		     !found))
 			c = -1;
 		(*old)[i] = c;
 	}
-	return 0;
+	return HUB_OK;
 }
 
 /*
@@ -104,65 +107,62 @@ int hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t 
  * the rows that built it, as a full scan of the ledger would have shown them;
  * and the move is noted (hub_move), so the old commune's laptops are told.
  */
-int hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old, int64_t ledger)
+hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old,
+				  int64_t ledger)
 {
 	area_set s = { 0, 0, NULL };
 	size_t i;
-	int rc = -1;
+	hub_result rc = HUB_OK;
 
 	for (i = 0; i < cs->nrecords; i++) {
 		const proto_record *rec = &cs->records[i];
 		const proto_field *f;
 		int64_t now = 0, unit = 0;
 		proto_id hh = { 0, 0 };
-		int has_hh = 0, found;
+		int has_hh = 0;
+		bool found;
 
 		switch (rec->kind) {
 		case PROTO_KIND_HOUSEHOLD:
-			found = hub_household_commune(ctx->db, rec->id, &now);
-			if (found < 0)
-				goto out;
-			if (old[i] > 0 && area_put(&s, old[i], district_of(ctx, old[i])))
-				goto out;
-			if (found == 1 && area_put(&s, now, district_of(ctx, now)))
-				goto out;
-			if (found == 1 && old[i] > 0 && old[i] != now &&
-			    (hub_area_follow(ctx->db, ledger, old[i], now, district_of(ctx, now)) ||
-			     hub_move_add(ctx->db, ledger, rec->id, old[i])))
-				goto out;
+			rc = hub_household_commune(ctx->db, rec->id, &now, &found);
+			if (rc == HUB_OK && old[i] > 0)
+				rc = area_put(&s, old[i], district_of(ctx, old[i]));
+			if (rc == HUB_OK && found)
+				rc = area_put(&s, now, district_of(ctx, now));
+			if (rc == HUB_OK && found && old[i] > 0 && old[i] != now) {
+				rc = hub_area_follow(ctx->db, ledger, old[i], now, district_of(ctx, now));
+				if (rc == HUB_OK)
+					rc = hub_move_add(ctx->db, ledger, rec->id, old[i]);
+			}
 			break;
 		case PROTO_KIND_MILESTONE:
 		case PROTO_KIND_CONTRIBUTION:
 			f = hub_record_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
 									 : PROTO_CT_HOUSEHOLD);
 			if (f && f->value.type == PROTO_V_REF) {
-				if (area_put_household(ctx, &s, f->value.ref))
-					goto out;
+				rc = area_put_household(ctx, &s, f->value.ref);
 				break;
 			}
 			f = rec->kind == PROTO_KIND_CONTRIBUTION ? hub_record_field(rec, PROTO_CT_UNIT) : NULL;
-			if (f && f->value.type == PROTO_V_INT && area_put_unit(ctx, &s, f->value.i))
-				goto out;
+			if (f && f->value.type == PROTO_V_INT)
+				rc = area_put_unit(ctx, &s, f->value.i);
 			break;
 		case PROTO_KIND_VOID:
 			f = hub_record_field(rec, PROTO_VO_TARGET);
 			if (!f || f->value.type != PROTO_V_REF)
 				break;
-			found = hub_event_anchor(ctx->db, f->value.ref, &has_hh, &hh, &unit);
-			if (found < 0)
-				goto out;
-			if (found == 1 && (has_hh ? area_put_household(ctx, &s, hh)
-						  : area_put_unit(ctx, &s, unit)))
-				goto out;
+			rc = hub_event_anchor(ctx->db, f->value.ref, &has_hh, &hh, &unit, &found);
+			if (rc == HUB_OK && found)
+				rc = has_hh ? area_put_household(ctx, &s, hh) : area_put_unit(ctx, &s, unit);
 			break;
 		default:
 			break;
 		}
-	}
-	for (i = 0; i < s.n; i++)
-		if (hub_area_add(ctx->db, ledger, s.a[i][0], s.a[i][1]))
+		if (rc != HUB_OK)
 			goto out;
-	rc = 0;
+	}
+	for (i = 0; i < s.n && rc == HUB_OK; i++)
+		rc = hub_area_add(ctx->db, ledger, s.a[i][0], s.a[i][1]);
 out:
 	free(s.a);
 	return rc;

@@ -94,42 +94,44 @@ static const anchor *find_anchor(const anchors *as, proto_id id)
 
 /* The commune of a household: the hub's stored one when the hub holds it (a
  * change-set cannot vouch for someone else's household), else the one this
- * change-set gives it. 1 found, 0 unknown, -1 database error. */
-static int household_commune(hub_ctx *ctx, const anchors *as, proto_id id, int64_t *commune)
+ * change-set gives it; *found false when neither knows one. */
+static hub_result household_commune(hub_ctx *ctx, const anchors *as, proto_id id,
+				    int64_t *commune, bool *found)
 {
 	const anchor *an;
-	int rc = hub_household_commune(ctx->db, id, commune);
+	bool held;
+	hub_result rc = hub_household_commune(ctx->db, id, commune, found);
 
-	if (rc != 0)
+	if (rc != HUB_OK || *found)
 		return rc;
-	rc = hub_entity_held(ctx->db, PROTO_KIND_HOUSEHOLD, id);
-	if (rc != 0)
-		return rc < 0 ? -1 : 0; /* held without a commune: in no area */
+	rc = hub_entity_held(ctx->db, PROTO_KIND_HOUSEHOLD, id, &held);
+	if (rc != HUB_OK || held)
+		return rc; /* held without a commune: in no area */
 	an = find_anchor(as, id);
-	if (!an)
-		return 0;
-	*commune = an->place;
-	return 1;
+	if (an) {
+		*commune = an->place;
+		*found = true;
+	}
+	return HUB_OK;
 }
 
-static int event_in_scope(hub_ctx *ctx, const anchors *as, const hub_scope *scope, int has_hh,
+static hub_result event_in_scope(hub_ctx *ctx, const anchors *as, const hub_scope *scope, int has_hh,
 			  proto_id hh, int64_t unit, int *inside)
 {
 	int64_t commune = 0;
-	int rc;
+	bool found;
 
 	*inside = 0;
 	if (has_hh) {
-		rc = household_commune(ctx, as, hh, &commune);
-		if (rc < 0)
-			return -1;
-		*inside = rc == 1 && hub_in_scope(ctx, scope, commune);
-		return 0;
+		if (household_commune(ctx, as, hh, &commune, &found) != HUB_OK)
+			return HUB_EDB;
+		*inside = found && hub_in_scope(ctx, scope, commune);
+		return HUB_OK;
 	}
 	/* a contribution to a commune or a district as a whole */
 	*inside = hub_in_scope(ctx, scope, unit) ||
 		  (scope->kind == HUB_SCOPE_DISTRICT && unit == scope->code);
-	return 0;
+	return HUB_OK;
 }
 
 /* An event record's own anchor, from its own fields (never another record's
@@ -151,24 +153,24 @@ static void event_anchor(const proto_record *rec, int *has_hh, proto_id *hh, int
 }
 
 /* The target of a void: the hub's stored event if it holds one, else an event
- * of this change-set. 1 found, 0 not, -1 error. */
-static int void_target(hub_ctx *ctx, const proto_changeset *cs, proto_id target, int *has_hh,
-		       proto_id *hh, int64_t *unit)
+ * of this change-set; *found false when neither has it. */
+static hub_result void_target(hub_ctx *ctx, const proto_changeset *cs, proto_id target,
+			      int *has_hh, proto_id *hh, int64_t *unit, bool *found)
 {
 	size_t i;
-	int rc = hub_event_anchor(ctx->db, target, has_hh, hh, unit);
+	hub_result rc = hub_event_anchor(ctx->db, target, has_hh, hh, unit, found);
 
-	if (rc != 0)
+	if (rc != HUB_OK || *found)
 		return rc;
-	for (i = 0; i < cs->nrecords; i++) {
+	for (i = 0; i < cs->nrecords && !*found; i++) {
 		const proto_record *rec = &cs->records[i];
 		if ((rec->kind == PROTO_KIND_MILESTONE || rec->kind == PROTO_KIND_CONTRIBUTION) &&
 		    cmp_id(rec->id, target) == 0) {
 			event_anchor(rec, has_hh, hh, unit);
-			return 1;
+			*found = true;
 		}
 	}
-	return 0;
+	return HUB_OK;
 }
 
 static void id_text(proto_id id, char out[40])
@@ -184,46 +186,48 @@ static void id_text(proto_id id, char out[40])
  * foreign origin (the scope check then decides by its stored commune).
  * Events are immutable and only ever sent by their author, so an event with
  * a foreign origin is refused even if the hub holds it: a resend comes from
- * its own laptop. 0 fine, 1 refused, -1 error.
+ * its own laptop. HUB_OK fine, HUB_REFUSED (v filled), HUB_EDB.
  */
-static int check_id(hub_ctx *ctx, const proto_changeset *cs, const proto_record *rec,
-		    const char *idt, hub_verdict *v)
+static hub_result check_id(hub_ctx *ctx, const proto_changeset *cs, const proto_record *rec,
+			   const char *idt, hub_verdict *v)
 {
-	int held;
+	bool held;
 
 	if (rec->id.origin == cs->hdr.origin)
-		return 0;
+		return HUB_OK;
 	if (rec->kind == PROTO_KIND_HOUSEHOLD) {
-		held = hub_entity_held(ctx->db, rec->kind, rec->id);
-		if (held < 0)
-			return -1;
+		if (hub_entity_held(ctx->db, rec->kind, rec->id, &held) != HUB_OK)
+			return HUB_EDB;
 		if (held)
-			return 0;
+			return HUB_OK;
 		hub_verdict_reject(v, 403, "foreign_id", "household %s is new to the hub but its id"
 				   " belongs to another laptop: a laptop creates records only under"
 				   " its own id", idt);
-		return 1;
+		return HUB_REFUSED;
 	}
 	hub_verdict_reject(v, 403, "foreign_id", "%s %s carries another laptop's id: events are"
 			   " sent only by the laptop that recorded them",
 			   proto_kind_name(rec->kind) ? proto_kind_name(rec->kind) : "record", idt);
-	return 1;
+	return HUB_REFUSED;
 }
 
-int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,
-			   hub_verdict *v)
+hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs,
+				  const hub_scope *scope, hub_verdict *v)
 {
 	anchors as = { 0, NULL };
 	size_t i;
-	int rc = -1;
+	hub_result rc = HUB_ENOMEM;
 
 	if (build_anchors(cs, &as))
 		goto out;
+	rc = HUB_EDB;
 	for (i = 0; i < cs->nrecords; i++) {
 		const proto_record *rec = &cs->records[i];
 		const proto_field *f;
 		char idt[40];
-		int inside = 0, found, has_hh = 0;
+		int inside = 0, has_hh = 0;
+		hub_result checked;
+		bool found;
 		int64_t commune = 0, unit = 0;
 		proto_id hh = { 0, 0 };
 
@@ -231,18 +235,18 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 		if (rec->writer != cs->hdr.origin) {
 			hub_verdict_reject(v, 403, "relayed_record", "record %s was written by another"
 					   " origin: agents send only their own changes", idt);
-			rc = 1;
+			rc = HUB_REFUSED;
 			goto out;
 		}
 		if (rec->kind < PROTO_KIND_HOUSEHOLD || rec->kind > PROTO_KIND_MAX) {
 			hub_verdict_reject(v, 422, "invalid", "record %s has unknown kind %u", idt,
 					   rec->kind);
-			rc = 1;
+			rc = HUB_REFUSED;
 			goto out;
 		}
-		found = check_id(ctx, cs, rec, idt, v);
-		if (found) {
-			rc = found;
+		checked = check_id(ctx, cs, rec, idt, v);
+		if (checked != HUB_OK) {
+			rc = checked;
 			goto out;
 		}
 		switch (rec->kind) {
@@ -250,30 +254,29 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 			if (hub_record_field(rec, PROTO_HH_REVIEW_STATUS) || hub_record_field(rec, PROTO_HH_REVIEW_REASON)) {
 				hub_verdict_reject(v, 403, "hub_only_field", "household %s: the review"
 						   " status is decided by the hub only", idt);
-				rc = 1;
+				rc = HUB_REFUSED;
 				goto out;
 			}
 			/* both the commune it has on the hub and any it is moved to */
-			found = household_commune(ctx, &as, rec->id, &commune);
-			if (found < 0)
+			if (household_commune(ctx, &as, rec->id, &commune, &found) != HUB_OK)
 				goto out;
-			if (found == 1 && !hub_in_scope(ctx, scope, commune)) {
+			if (found && !hub_in_scope(ctx, scope, commune)) {
 				hub_verdict_reject(v, 403, "out_of_scope", "household %s is in commune"
 						   " %lld, outside this agent's area", idt,
 						   (long long)commune);
-				rc = 1;
+				rc = HUB_REFUSED;
 				goto out;
 			}
 			f = hub_record_field(rec, PROTO_HH_COMMUNE);
 			if (f) {
-				found = 1;
+				found = true;
 				commune = f->value.type == PROTO_V_INT ? f->value.i : -1;
 			}
-			inside = found == 1 && hub_in_scope(ctx, scope, commune);
+			inside = found && hub_in_scope(ctx, scope, commune);
 			if (!inside) {
 				hub_verdict_reject(v, 403, "out_of_scope", "household %s: commune %lld is"
 						   " outside this agent's area", idt, (long long)commune);
-				rc = 1;
+				rc = HUB_REFUSED;
 				goto out;
 			}
 			break;
@@ -286,7 +289,7 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 				hub_verdict_reject(v, 403, "out_of_scope", "%s %s names a household or"
 						   " unit outside this agent's area",
 						   proto_kind_name(rec->kind), idt);
-				rc = 1;
+				rc = HUB_REFUSED;
 				goto out;
 			}
 			break;
@@ -294,24 +297,23 @@ int hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_sc
 			f = hub_record_field(rec, PROTO_VO_TARGET);
 			if (!f || f->value.type != PROTO_V_REF) {
 				hub_verdict_reject(v, 422, "invalid", "void %s names no target", idt);
-				rc = 1;
+				rc = HUB_REFUSED;
 				goto out;
 			}
-			found = void_target(ctx, cs, f->value.ref, &has_hh, &hh, &unit);
-			if (found < 0)
+			if (void_target(ctx, cs, f->value.ref, &has_hh, &hh, &unit, &found) != HUB_OK)
 				goto out;
-			if (found == 1 && event_in_scope(ctx, &as, scope, has_hh, hh, unit, &inside))
+			if (found && event_in_scope(ctx, &as, scope, has_hh, hh, unit, &inside))
 				goto out;
 			if (!inside) {
 				hub_verdict_reject(v, 403, "out_of_scope", "void %s targets an event the"
 						   " hub does not hold in this agent's area", idt);
-				rc = 1;
+				rc = HUB_REFUSED;
 				goto out;
 			}
 			break;
 		}
 	}
-	rc = 0;
+	rc = HUB_OK;
 out:
 	free(as.a);
 	return rc;

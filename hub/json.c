@@ -8,14 +8,14 @@
 #include <jansson.h>
 #include "json.h"
 
-int hub_json_str(proto_buf *b, const char *s)
+hub_result hub_json_str(proto_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	if (!s)
-		return proto_buf_append_str(b, "null") ? -1 : 0;
+		return proto_buf_append_str(b, "null") ? HUB_ENOMEM : HUB_OK;
 	if (proto_buf_append_byte(b, '"'))
-		return -1;
+		return HUB_ENOMEM;
 	for (; *p; p++) {
 		int r;
 		if (*p == '"' || *p == '\\')
@@ -27,18 +27,18 @@ int hub_json_str(proto_buf *b, const char *s)
 		else
 			r = proto_buf_append_byte(b, *p);
 		if (r)
-			return -1;
+			return HUB_ENOMEM;
 	}
-	return proto_buf_append_byte(b, '"') ? -1 : 0;
+	return proto_buf_append_byte(b, '"') ? HUB_ENOMEM : HUB_OK;
 }
 
-int hub_json_error(proto_buf *b, const char *code, const char *message)
+hub_result hub_json_error(proto_buf *b, const char *code, const char *message)
 {
 	if (proto_buf_append_str(b, "{\"error\": ") || hub_json_str(b, code) ||
 	    proto_buf_append_str(b, ", \"message\": ") || hub_json_str(b, message) ||
 	    proto_buf_append_str(b, "}\n"))
-		return -1;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
 /* The enrolment body is one flat object of string members; anything else

@@ -71,7 +71,7 @@ void hub_route_enroll_check(hub_ctx *ctx, hub_job *job)
 	}
 	/* a database error: the writer looks again */
 	if (hub_token_peek(ctx->db, token, (int64_t)(proto_wall_ms() / 1000), proto_key_id(key),
-			   &state) == 0 && state != HUB_TOKEN_OK && state != HUB_TOKEN_AGAIN) {
+			   &state) == HUB_OK && state != HUB_TOKEN_OK && state != HUB_TOKEN_AGAIN) {
 		hub_enrolment e;
 
 		hub_enrol_token_refusal(state, &e);
@@ -84,7 +84,7 @@ out:
 
 void hub_route_anon_flush(hub_ctx *ctx, hub_job *job)
 {
-	if (hub_anon_flush(ctx->db))
+	if (hub_anon_flush(ctx->db) != HUB_OK)
 		hub_errorf("cannot write the anonymous refusal counters: they are kept for the"
 			   " next try");
 	job->status = 204;

@@ -53,11 +53,12 @@ typedef struct pull_state {
 static int household_in(pull_state *ps, proto_id id)
 {
 	int64_t commune;
+	bool found;
 
 	if (id.origin == ps->last_hh.origin && id.serial == ps->last_hh.serial && id.serial)
 		return ps->last_in;
 	ps->last_hh = id;
-	ps->last_in = hub_household_commune(ps->ctx->db, id, &commune) == 1 &&
+	ps->last_in = hub_household_commune(ps->ctx->db, id, &commune, &found) == HUB_OK && found &&
 		      hub_in_scope(ps->ctx, &ps->agent.scope, commune);
 	return ps->last_in;
 }
@@ -67,8 +68,9 @@ static int household_in(pull_state *ps, proto_id id)
 static int moved_out(pull_state *ps, proto_id id)
 {
 	int64_t from;
+	bool found;
 
-	return hub_moved_from(ps->ctx->db, ps->row, id, &from) == 1 &&
+	return hub_moved_from(ps->ctx->db, ps->row, id, &from, &found) == HUB_OK && found &&
 	       hub_in_scope(ps->ctx, &ps->agent.scope, from);
 }
 
@@ -87,6 +89,7 @@ static int record_in(pull_state *ps, const proto_record *rec)
 	proto_id hh = { 0, 0 };
 	int has_hh = 0;
 	int64_t unit = 0;
+	bool found;
 
 	switch (rec->kind) {
 	case PROTO_KIND_HOUSEHOLD:
@@ -103,7 +106,9 @@ static int record_in(pull_state *ps, const proto_record *rec)
 	case PROTO_KIND_VOID:
 		f = hub_record_field(rec, PROTO_VO_TARGET);
 		if (!f || f->value.type != PROTO_V_REF ||
-		    hub_event_anchor(ps->ctx->db, f->value.ref, &has_hh, &hh, &unit) != 1)
+		    hub_event_anchor(ps->ctx->db, f->value.ref, &has_hh, &hh, &unit, &found) !=
+			    HUB_OK ||
+		    !found)
 			return 0;
 		return anchor_in(ps, has_hh, hh, unit);
 	default:
@@ -356,7 +361,8 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 {
 	hub_agent agent;
 	int64_t after, cursor = 0;
-	int found, more = 0;
+	int more = 0;
+	bool found;
 	char num[32];
 
 	if (parse_after(job->query, &after)) {
@@ -364,11 +370,13 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 			      " (a number from the previous pull, 0 at first)");
 		return;
 	}
-	found = hub_agent_get(ctx->db, job->peer, &agent);
-	if (found != 1) {
-		hub_job_error(job, found < 0 ? 500 : 403, found < 0 ? "internal" : "unknown_agent",
-			      found < 0 ? "hub database error" : "this client certificate's key is"
-			      " not enrolled at this hub");
+	if (hub_agent_get(ctx->db, job->peer, &agent, &found) != HUB_OK) {
+		hub_job_error(job, 500, "internal", "hub database error");
+		return;
+	}
+	if (!found) {
+		hub_job_error(job, 403, "unknown_agent", "this client certificate's key is not"
+			      " enrolled at this hub");
 		return;
 	}
 	if (agent.revoked) {

@@ -84,21 +84,22 @@ static int set_area_from(sqlite3 *db)
 	return hub_meta_set(db, "area_from", v);
 }
 
-int hub_store_migrate(sqlite3 *db)
+hub_result hub_store_migrate(sqlite3 *db)
 {
 	char have[16];
-	int rc = -1;
+	bool found;
+	hub_result rc = HUB_EDB;
 
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return -1;
+		return HUB_EDB;
 	if (sqlite3_exec(db, hub_tables_sql, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	switch (hub_meta_get(db, "hub_schema", have, sizeof(have))) {
-	case 0:
+	if (hub_meta_get(db, "hub_schema", have, sizeof(have), &found) != HUB_OK)
+		goto fail;
+	if (!found) {
 		if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 			goto fail;
-		break;
-	case 1:
+	} else {
 		if (strcmp(have, "1") == 0) {
 			if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 				goto fail;
@@ -107,11 +108,9 @@ int hub_store_migrate(sqlite3 *db)
 			if (hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 				goto fail;
 		} else if (strcmp(have, HUB_STORE_VERSION) != 0) {
-			goto fail; /* newer hub tables than this program knows */
+			rc = HUB_REFUSED; /* newer hub tables than this program knows */
+			goto fail;
 		}
-		break;
-	default:
-		goto fail;
 	}
 	/* the hub's live store: the SQL guard behind the rulebook is on
 	 * (docs/RULES.md); the audit's scratch rebuild leaves it off */
@@ -119,19 +118,23 @@ int hub_store_migrate(sqlite3 *db)
 		goto fail;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	rc = 0;
-	return rc;
+	return HUB_OK;
 fail:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
-int hub_schema_install(sqlite3 *db, char *err, size_t errlen)
+hub_result hub_schema_install(sqlite3 *db, char *err, size_t errlen)
 {
-	if (hub_store_migrate(db)) {
+	hub_result rc = hub_store_migrate(db);
+
+	if (rc == HUB_REFUSED)
+		snprintf(err, errlen, "a newer maiam-hub made these hub tables: use a newer"
+			 " maiam-hub");
+	else if (rc != HUB_OK)
 		snprintf(err, errlen, "cannot prepare the hub tables (%s): check that the disk has"
-			 " room and that no newer maiam-hub made this hub.db", sqlite3_errmsg(db));
-		return -1;
-	}
-	return hub_report_migrate(db, err, errlen);
+			 " room", sqlite3_errmsg(db));
+	else
+		rc = hub_report_migrate(db, err, errlen);
+	return rc;
 }

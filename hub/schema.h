@@ -7,23 +7,27 @@
 
 #include <stddef.h>
 #include <sqlite3.h>
+#include "result.h"
 
 /*
  * Make (or upgrade) every hub-only table and the report tables with their
  * triggers on db, which proto_db_open made. Each part runs its own
- * transaction. 0 ok, -1 error (one line in err naming the way out).
+ * transaction. One line in err naming the way out; HUB_REFUSED when a
+ * newer maiam-hub made the tables.
  */
-int hub_schema_install(sqlite3 *db, char *err, size_t errlen);
+hub_result hub_schema_install(sqlite3 *db, char *err, size_t errlen);
 
 /* The parts of hub_schema_install, for tests that build a hub database
  * step by step (data first, reports after). */
-/* The hub-only tables (store.c's and store_anon.c's): 0 ok, -1 error. */
-int hub_store_migrate(sqlite3 *db);
+/* The hub-only tables (store.c's and store_anon.c's): HUB_OK, HUB_EDB, or
+ * HUB_REFUSED for tables of a newer maiam-hub. */
+hub_result hub_store_migrate(sqlite3 *db);
 /*
  * The report tables and triggers; the first time (or on an upgrade) they
  * are filled from the data already there. The version lives in hub_meta
- * under "report_schema". 0 ok, -1 error (message in err).
+ * under "report_schema". Message in err; HUB_REFUSED for tables of a newer
+ * maiam-hub.
  */
-int hub_report_migrate(sqlite3 *db, char *err, size_t errlen);
+hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen);
 
 #endif

@@ -391,17 +391,18 @@ static const char drop_derived_sql[] =
 	"DROP TABLE IF EXISTS report_fund;"
 	"DROP TABLE IF EXISTS report_nid;";
 
-int hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
+hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 {
 	proto_buf sql;
 	char have[16];
-	int rc = -1, found;
+	hub_result rc = HUB_EDB;
+	bool found;
 
 	proto_buf_init(&sql, 1 << 20);
 	/* the common case (current tables) needs no write lock: serve may hold it */
-	if (hub_meta_get(db, "report_schema", have, sizeof(have)) == 1 &&
+	if (hub_meta_get(db, "report_schema", have, sizeof(have), &found) == HUB_OK && found &&
 	    strcmp(have, REPORT_SCHEMA_VERSION) == 0) {
-		rc = 0;
+		rc = HUB_OK;
 		goto out;
 	}
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
@@ -409,22 +410,23 @@ int hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 			 " again", sqlite3_errmsg(db));
 		goto out;
 	}
-	found = hub_meta_get(db, "report_schema", have, sizeof(have));
-	if (found < 0)
+	if (hub_meta_get(db, "report_schema", have, sizeof(have), &found) != HUB_OK)
 		goto dberr;
-	if (found == 1 && strcmp(have, REPORT_SCHEMA_VERSION) == 0) {
-		rc = 0;
+	if (found && strcmp(have, REPORT_SCHEMA_VERSION) == 0) {
+		rc = HUB_OK;
 		goto rollback; /* another process installed them meanwhile */
 	}
-	if (found == 1 && strcmp(have, "1") != 0) {
+	if (found && strcmp(have, "1") != 0) {
 		snprintf(err, errlen, "report tables are version '%s', this maiam-hub knows '%s':"
 			 " use a newer maiam-hub", have, REPORT_SCHEMA_VERSION);
+		rc = HUB_REFUSED;
 		goto rollback;
 	}
-	if (found == 1 && sqlite3_exec(db, drop_derived_sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (found && sqlite3_exec(db, drop_derived_sql, NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
 	if (build_sql(&sql)) {
 		snprintf(err, errlen, "out of memory building the report schema");
+		rc = HUB_ENOMEM;
 		goto rollback;
 	}
 	if (sqlite3_exec(db, operator_tables_sql, NULL, NULL, NULL) != SQLITE_OK ||
@@ -432,7 +434,7 @@ int hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 	    hub_meta_set(db, "report_schema", REPORT_SCHEMA_VERSION) ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
-	rc = 0;
+	rc = HUB_OK;
 	goto out;
 dberr:
 	snprintf(err, errlen, "cannot create the report tables: %s", sqlite3_errmsg(db));

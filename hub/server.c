@@ -98,7 +98,7 @@ static void reply_error_ex(server *srv, struct evhttp_request *req, int status, 
 	if (close)
 		evhttp_add_header(out, "Connection", "close");
 	proto_buf_init(&b, 4096);
-	if (hub_json_error(&b, code, message) == 0)
+	if (hub_json_error(&b, code, message) == HUB_OK)
 		send_reply(srv, req, status, "application/json", b.data, b.len, NULL);
 	else
 		send_reply(srv, req, status, NULL, NULL, 0, NULL);
@@ -350,13 +350,14 @@ static int bound_port(struct evhttp_bound_socket *bound)
 	return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 }
 
-int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
+hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 {
 	server srv;
 	struct timeval sweep = { 0, SWEEP_MS * 1000 };
 	char host[256], err[256];
 	unsigned short port;
-	int one = 1, rc = HUB_EXIT_FAIL;
+	hub_result rc = HUB_ENOMEM;
+	int one = 1;
 	evutil_socket_t lfd;
 
 	memset(&srv, 0, sizeof(srv));
@@ -364,14 +365,14 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	srv.opts = opts;
 	if (split_listen(opts->listen, host, sizeof(host), &port)) {
 		hub_errorf("--listen '%s' is not ADDR:PORT (for example 127.0.0.1:8443)", opts->listen);
-		return HUB_EXIT_USAGE;
+		return HUB_REFUSED;
 	}
 	if (hub_conn_idx < 0)
 		hub_conn_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, hub_conn_free_cb);
 	srv.ssl = hub_tls_server_ctx(ctx->cfg->dir, err, sizeof(err));
 	if (!srv.ssl) {
 		hub_errorf("%s", err);
-		return HUB_EXIT_FAIL;
+		return HUB_ECRYPTO;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	if (evthread_use_pthreads() != 0 || !(srv.base = event_base_new()) ||
@@ -390,7 +391,7 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	srv.bound = evhttp_bind_socket_with_handle(srv.http, host, port);
 	if (!srv.bound) {
 		hub_errorf("cannot listen on '%s': address in use or not local", opts->listen);
-		rc = HUB_EXIT_NETWORK;
+		rc = HUB_ENET;
 		goto out;
 	}
 	lfd = evhttp_bound_socket_get_fd(srv.bound);
@@ -410,6 +411,7 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	if (hub_limits_start(&srv)) {
 		hub_errorf("cannot read the revoked agents in '%s/%s': check the file", ctx->cfg->dir,
 			   HUB_DB_FILE);
+		rc = HUB_EDB;
 		goto out;
 	}
 	srv.last_flush = hub_mono_ms();
@@ -425,6 +427,7 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	if (!srv.reader) {
 		hub_errorf("cannot start the pull reader thread on a read-only connection to"
 			   " '%s/%s': check the file's permissions", ctx->cfg->dir, HUB_DB_FILE);
+		rc = HUB_EDB;
 		goto out;
 	}
 	/* without an opener (out of memory, no read-only connection) the
@@ -434,7 +437,7 @@ int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	       bound_port(srv.bound));
 	fflush(stdout);
 	event_base_dispatch(srv.base);
-	rc = HUB_EXIT_OK;
+	rc = HUB_OK;
 out:
 	/* the writer finishes what it holds (merges are never cut), then the
 	 * loop's objects go; conn_free_cb may still run from event_base_free */
@@ -446,16 +449,15 @@ out:
 	hub_anon_flush(ctx->db); /* the writer has stopped: its connection is ours */
 	if (srv.http)
 		evhttp_free(srv.http);
-	if (srv.done_ev)
-		event_free(srv.done_ev);
-	if (srv.sweep_ev)
-		event_free(srv.sweep_ev);
-	if (srv.term_ev)
-		event_free(srv.term_ev);
-	if (srv.int_ev)
-		event_free(srv.int_ev);
-	if (srv.admit_ev)
-		event_free(srv.admit_ev);
+	{
+		struct event *evs[] = { srv.done_ev, srv.sweep_ev, srv.term_ev, srv.int_ev,
+					srv.admit_ev };
+		size_t i;
+
+		for (i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+			if (evs[i])
+				event_free(evs[i]);
+	}
 	if (srv.base)
 		event_base_free(srv.base);
 	hub_limits_stop(&srv);

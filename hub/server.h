@@ -151,6 +151,9 @@ typedef struct hub_serve_opts {
 	struct hub_door_opts door; /* the limits at the door (above) */
 	hub_pages pages;    /* borrowed: must outlive hub_serve */
 } hub_serve_opts;
-int hub_serve(hub_ctx *ctx, const hub_serve_opts *opts);
+/* Serve until SIGTERM or SIGINT; says on stderr why it could not start:
+ * HUB_REFUSED (a --listen that is not ADDR:PORT), HUB_ENET (cannot listen
+ * there), HUB_ECRYPTO (no usable certificate), HUB_ENOMEM. */
+hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts);
 
 #endif

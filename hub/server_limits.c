@@ -66,7 +66,7 @@ void hub_limits_refresh(server *srv)
 	sqlite3_finalize(st);
 	if (v < 0 || v == srv->data_version)
 		return;
-	if (hub_revoked_load(srv->watch, &srv->revoked))
+	if (hub_revoked_load(srv->watch, &srv->revoked) != HUB_OK)
 		return; /* try again at the next sweep */
 	srv->data_version = v;
 	/* connections made before the revocation go too */

@@ -17,68 +17,67 @@
 #define prep hub_store_prep
 #define unprep hub_store_unprep
 
-int hub_meta_get(sqlite3 *db, const char *key, char *out, size_t outlen)
+hub_result hub_meta_get(sqlite3 *db, const char *key, char *out, size_t outlen, bool *found)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_META_GET);
-	int rc = -1, step;
+	hub_result rc;
 
+	*found = false;
 	if (!st)
-		return -1;
+		return HUB_EDB;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		rc = 0;
-	} else if (step == SQLITE_ROW) {
+	rc = hub_store_step(st, found);
+	if (*found) {
 		const char *v = (const char *)sqlite3_column_text(st, 0);
-		if (v && (size_t)snprintf(out, outlen, "%s", v) < outlen)
-			rc = 1;
+		if (!v || (size_t)snprintf(out, outlen, "%s", v) >= outlen)
+			*found = false, rc = HUB_EDB; /* not what the hub writes */
 	}
 	unprep(st);
 	return rc;
 }
 
-int hub_meta_set(sqlite3 *db, const char *key, const char *value)
+hub_result hub_meta_set(sqlite3 *db, const char *key, const char *value)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_META_SET);
-	int rc = -1;
+	hub_result rc;
 
 	if (!st)
-		return -1;
+		return HUB_EDB;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
+	rc = hub_store_exec(st);
 	unprep(st);
 	return rc;
 }
 
-int hub_meta_get_u64(sqlite3 *db, const char *key, uint64_t *out)
+hub_result hub_meta_get_u64(sqlite3 *db, const char *key, uint64_t *out)
 {
 	char v[32], *end;
-	int rc = hub_meta_get(db, key, v, sizeof(v));
+	bool found;
+	hub_result rc = hub_meta_get(db, key, v, sizeof(v), &found);
 
 	*out = 0;
-	if (rc <= 0)
+	if (rc != HUB_OK || !found)
 		return rc;
 	*out = strtoull(v, &end, 10);
-	return *end ? -1 : 1;
+	return *end ? HUB_EDB : HUB_OK;
 }
 
-int hub_meta_set_u64(sqlite3 *db, const char *key, uint64_t v)
+hub_result hub_meta_set_u64(sqlite3 *db, const char *key, uint64_t v)
 {
 	char s[32];
 	snprintf(s, sizeof(s), "%llu", (unsigned long long)v);
 	return hub_meta_set(db, key, s);
 }
 
-int hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
-		      const char *code, const char *message, int64_t now)
+hub_result hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
+			     const char *code, const char *message, int64_t now)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_REJECTION_ADD);
-	int rc = -1;
+	hub_result rc;
 
 	if (!st)
-		return -1;
+		return HUB_EDB;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
 	if (origin)
@@ -87,8 +86,7 @@ int hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t
 		sqlite3_bind_int64(st, 4, proto_u2i(seq));
 	sqlite3_bind_text(st, 5, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, message, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
+	rc = hub_store_exec(st);
 	unprep(st);
 	return rc;
 }

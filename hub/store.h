@@ -2,11 +2,20 @@
  * store.h - the hub's tables: every statement on them runs in a store*.c
  * file (their SQL in store_sql.c); the tables are made in schema.c.
  * Callers own transactions.
+ *
+ * Every function that can fail returns a hub_result: HUB_OK, HUB_EDB (the
+ * database failed, or holds a row the hub never writes) or HUB_ENOMEM. A
+ * lookup that may find nothing says so through a bool out-parameter (found,
+ * held...), set on HUB_OK; its other outputs are only meaningful when it is
+ * true. A walk's callback returning non-zero stops the walk, which is still
+ * HUB_OK.
  */
 #ifndef HUB_STORE_H
 #define HUB_STORE_H
 
+#include <stdbool.h>
 #include "ctx.h"
+#include "result.h"
 #include "schema.h"
 
 struct hub_verdict;
@@ -26,35 +35,47 @@ enum { HUB_TOKEN_OK = 0, HUB_TOKEN_UNKNOWN, HUB_TOKEN_USED, HUB_TOKEN_EXPIRED, H
 
 /* Keep this thread's prepared statements on db until hub_store_cache_end
  * (which must come before db is closed). For threads that own a connection. */
-int hub_store_cache_begin(sqlite3 *db);
+hub_result hub_store_cache_begin(sqlite3 *db);
 void hub_store_cache_end(void);
-int hub_meta_get(sqlite3 *db, const char *key, char *out, size_t outlen); /* 1 found, 0 not, -1 error */
-int hub_meta_set(sqlite3 *db, const char *key, const char *value);
-int hub_meta_get_u64(sqlite3 *db, const char *key, uint64_t *out);    /* missing -> 0 */
-int hub_meta_set_u64(sqlite3 *db, const char *key, uint64_t v);
+/* A setting into out; *found false if there is none. One that does not
+ * fit outlen is HUB_EDB. */
+hub_result hub_meta_get(sqlite3 *db, const char *key, char *out, size_t outlen, bool *found);
+hub_result hub_meta_set(sqlite3 *db, const char *key, const char *value);
+/* A numeric setting; a missing one reads as 0, one that is not a number is HUB_EDB. */
+hub_result hub_meta_get_u64(sqlite3 *db, const char *key, uint64_t *out);
+hub_result hub_meta_set_u64(sqlite3 *db, const char *key, uint64_t v);
 
-int hub_token_add(sqlite3 *db, const hub_scope *scope, int64_t now, int64_t ttl,
-		  char token[65], int64_t *id);
+/* A new one-time token (64 hex) and its number; HUB_ECRYPTO when no random
+ * bytes could be had. */
+hub_result hub_token_add(sqlite3 *db, const hub_scope *scope, int64_t now, int64_t ttl,
+			 char token[65], int64_t *id);
 /* Check and use a token in the current transaction: *state is HUB_TOKEN_*. */
-int hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64_t agent,
-		      int *state, hub_scope *scope, int64_t *token_id);
-int hub_agent_insert(sqlite3 *db, const uint8_t pub[PROTO_PUBKEY_LEN], const hub_scope *scope,
-		     int64_t now, int64_t token_id);
-int hub_agent_get(sqlite3 *db, uint64_t id, hub_agent *out); /* 1 found, 0 not, -1 error */
-/* Revoke by agent key id (16 hex) or token number; 1 done, 0 nothing matched. */
-int hub_agent_revoke(sqlite3 *db, const char *id, int64_t now);
+hub_result hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64_t agent,
+			     int *state, hub_scope *scope, int64_t *token_id);
+hub_result hub_agent_insert(sqlite3 *db, const uint8_t pub[PROTO_PUBKEY_LEN],
+			    const hub_scope *scope, int64_t now, int64_t token_id);
+hub_result hub_agent_get(sqlite3 *db, uint64_t id, hub_agent *out, bool *found);
+/* Revoke by agent key id (16 hex) or token number; *done false when
+ * nothing matched (or id is neither). */
+hub_result hub_agent_revoke(sqlite3 *db, const char *id, int64_t now, bool *done);
 typedef int (*hub_agent_row_cb)(void *arg, int64_t token_id, const char *status,
 				const hub_scope *scope, uint64_t agent, int64_t created,
 				int64_t expires, uint64_t last_seq);
-int hub_agent_each(sqlite3 *db, int64_t now, hub_agent_row_cb cb, void *arg);
+hub_result hub_agent_each(sqlite3 *db, int64_t now, hub_agent_row_cb cb, void *arg);
 
 /* Ledger: the chain head of an origin (seq 0 if none), a seq's hash. Both
- * see refused links (hub_refused): hash_at returns 1 for a ledger row, 2 for
- * a refused link, 0 none, -1 error. */
-int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32]);
-int hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[32]); /* 1/0/-1 */
-int hub_ledger_insert(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t hash[32],
-		      const uint8_t *sealed, size_t len, int64_t now);
+ * see refused links (hub_refused). */
+hub_result hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32]);
+/* Where hub_ledger_hash_at found the seq's hash. */
+typedef enum hub_link_at {
+	HUB_LINK_NONE = 0, /* nowhere: hash untouched */
+	HUB_LINK_LEDGER,   /* an accepted change-set's ledger row */
+	HUB_LINK_REFUSED,  /* a refused link (hub_refused) */
+} hub_link_at;
+hub_result hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[32],
+			      hub_link_at *at);
+hub_result hub_ledger_insert(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t hash[32],
+			     const uint8_t *sealed, size_t len, int64_t now);
 /* The id of the row hub_ledger_insert just wrote on db. */
 int64_t hub_ledger_last_id(sqlite3 *db);
 /* One ledger row as stored; cb returning non-zero stops a walk. */
@@ -71,29 +92,32 @@ typedef int (*hub_ledger_full_cb)(void *arg, const hub_ledger_row *row);
  * written in the row's own transaction. commune 0 with a district: a
  * contribution to the district as a whole.
  */
-int hub_area_add(sqlite3 *db, int64_t ledger, int64_t commune, int64_t district);
+hub_result hub_area_add(sqlite3 *db, int64_t ledger, int64_t commune, int64_t district);
 /* A household moved out of 'from': every earlier row indexed under 'from'
  * is indexed under 'to' as well (see docs/HUB.md, "Pull and the area index"). */
-int hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64_t to_district);
+hub_result hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to,
+			   int64_t to_district);
 /* Ledger row 'ledger' moved household out of commune 'from' (hub_move). The
- * commune a household left is told by pulls; hub_moved_from: 1/0/-1. */
-int hub_move_add(sqlite3 *db, int64_t ledger, proto_id household, int64_t from);
-int hub_moved_from(sqlite3 *db, int64_t ledger, proto_id household, int64_t *from);
+ * commune a household left is told by pulls. */
+hub_result hub_move_add(sqlite3 *db, int64_t ledger, proto_id household, int64_t from);
+hub_result hub_moved_from(sqlite3 *db, int64_t ledger, proto_id household, int64_t *from,
+			  bool *found);
 /* Rows after 'after' that touch scope (plus rows ledgered before the index
  * existed, which are not indexed), in order, at most limit. */
-int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
-			 hub_ledger_full_cb cb, void *arg);
+hub_result hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
+				hub_ledger_full_cb cb, void *arg);
 /* Every ledger row with its stored seq, hash and received time, by origin
  * then seq (for audit). */
-int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg);
-int hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
-		      const char *code, const char *message, int64_t now);
+hub_result hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg);
+hub_result hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
+			     const char *code, const char *message, int64_t now);
 
-/* Shared-table lookups for scope checks (read only). 1 found, 0 not, -1 error. */
-int hub_household_commune(sqlite3 *db, proto_id id, int64_t *commune);
+/* Shared-table lookups for scope checks (read only). A household's commune:
+ * *found false for no such household, or one with no commune yet. */
+hub_result hub_household_commune(sqlite3 *db, proto_id id, int64_t *commune, bool *found);
 /* An event's household (ref) or unit: *has_household tells which one is set. */
-int hub_event_anchor(sqlite3 *db, proto_id id, int *has_household, proto_id *household,
-		     int64_t *unit);
+hub_result hub_event_anchor(sqlite3 *db, proto_id id, int *has_household, proto_id *household,
+			    int64_t *unit, bool *found);
 
 typedef struct hub_household_row {
 	proto_id id;
@@ -103,12 +127,13 @@ typedef struct hub_household_row {
 } hub_household_row;
 typedef int (*hub_household_cb)(void *arg, const hub_household_row *row);
 /* commune 0: all. */
-int hub_household_each(sqlite3 *db, int64_t commune, hub_household_cb cb, void *arg);
+hub_result hub_household_each(sqlite3 *db, int64_t commune, hub_household_cb cb, void *arg);
 typedef void (*hub_column_cb)(void *arg, const char *name, const char *value /* NULL */);
-/* Every stored column of one household: 1 shown, 0 unknown, -1 error. */
-int hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg);
+/* Every stored column of one household; *found false for an unknown one. */
+hub_result hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg,
+			      bool *found);
 /* The stored stamp of one household field (0 if none). */
-int hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *stamp);
+hub_result hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *stamp);
 
 /* store_chain.c: refused links (hub_refused). Verified change-sets refused on
  * their content: they hold their chain position, nothing of them applied. */
@@ -120,17 +145,21 @@ typedef struct hub_refused_link {
 	char rule[32], record[40], field[32]; /* "" when not a rulebook refusal */
 } hub_refused_link;
 /* v: the refusal (status, code, message, rule, record, field, hash, prev). */
-int hub_refused_add(sqlite3 *db, const struct hub_verdict *v, int64_t now);
-int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out); /* 1/0/-1 */
-/* Does the hub hold this entity (kind's table, by id)? 1/0/-1. */
-int hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id);
-/* Per agent per day counters (day "YYYY-MM-DD"): read, add. */
-int hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records, int64_t *bytes);
-int hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records, int64_t bytes);
+hub_result hub_refused_add(sqlite3 *db, const struct hub_verdict *v, int64_t now);
+hub_result hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out,
+			   bool *found);
+/* Does the hub hold this entity (kind's table, by id)? */
+hub_result hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id, bool *held);
+/* Per agent per day counters (day "YYYY-MM-DD"): read (0 if none), add. */
+hub_result hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records,
+			 int64_t *bytes);
+hub_result hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records,
+			 int64_t bytes);
 /* A rejection row unless one with the same source, origin, seq and code
- * exists (audit findings stay one item however often audit runs). 1 added, 0 had, -1. */
-int hub_rejection_add_once(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
-			   const char *code, const char *message, int64_t now);
+ * exists (audit findings stay one item however often audit runs): *added
+ * says whether this call wrote it. */
+hub_result hub_rejection_add_once(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
+				  const char *code, const char *message, int64_t now, bool *added);
 
 /* A sorted set of agent key ids (the revoked ones), for the TLS verify
  * callback: hub_idset_has is a binary search. */
@@ -138,9 +167,9 @@ typedef struct hub_idset {
 	uint64_t *ids;
 	size_t n;
 } hub_idset;
-int hub_idset_has(const hub_idset *s, uint64_t id);
+bool hub_idset_has(const hub_idset *s, uint64_t id);
 /* Load the revoked agents' key ids from db (read only); replaces *s. */
-int hub_revoked_load(sqlite3 *db, hub_idset *s);
+hub_result hub_revoked_load(sqlite3 *db, hub_idset *s);
 void hub_idset_release(hub_idset *s);
 /*
  * store_anon.c: refusals of anonymous requests (enrolments) are counted per
@@ -150,13 +179,13 @@ void hub_idset_release(hub_idset *s);
  * writer thread, on a timer, and serve at its end).
  */
 void hub_anon_count(const char *code);
+/* How many (hour, code) counts wait for hub_anon_flush. */
 int hub_anon_pending(void);
-int hub_anon_flush(sqlite3 *db);
-/* Totals per code (all hours), for the reconcile report; no table: none. */
-typedef int (*hub_anon_cb)(void *arg, const char *code, int64_t n, int64_t first, int64_t last);
-int hub_anon_each(sqlite3 *db, hub_anon_cb cb, void *arg);
+/* On failure the counts are kept for the next flush. */
+hub_result hub_anon_flush(sqlite3 *db);
 /* The state of a token without using it (a read-only connection): the
  * enrolment's pre-check on the opener thread. *state is HUB_TOKEN_*. */
-int hub_token_peek(sqlite3 *db, const char *token, int64_t now, uint64_t agent, int *state);
+hub_result hub_token_peek(sqlite3 *db, const char *token, int64_t now, uint64_t agent,
+			  int *state);
 
 #endif

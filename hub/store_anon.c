@@ -62,11 +62,12 @@ int hub_anon_pending(void)
 	return n;
 }
 
-int hub_anon_flush(sqlite3 *db)
+hub_result hub_anon_flush(sqlite3 *db)
 {
 	anon_count taken[ANON_CODES];
 	sqlite3_stmt *st = NULL;
-	int n, i, rc = -1;
+	hub_result rc = HUB_EDB;
+	int n, i;
 
 	pthread_mutex_lock(&anon_lock);
 	n = nanon;
@@ -75,7 +76,7 @@ int hub_anon_flush(sqlite3 *db)
 	nanon = 0;
 	pthread_mutex_unlock(&anon_lock);
 	if (n == 0)
-		return 0;
+		return HUB_OK;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	if (sqlite3_prepare_v2(db, "INSERT INTO hub_anon_refusal(hour, code, n) VALUES (?, ?, ?)"
@@ -92,10 +93,10 @@ int hub_anon_flush(sqlite3 *db)
 	}
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
-	rc = 0;
+	rc = HUB_OK;
 out:
 	sqlite3_finalize(st);
-	if (rc) {
+	if (rc != HUB_OK) {
 		/* keep the counts for the next flush */
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		pthread_mutex_lock(&anon_lock);
@@ -106,35 +107,13 @@ out:
 	return rc;
 }
 
-int hub_anon_each(sqlite3 *db, hub_anon_cb cb, void *arg)
-{
-	sqlite3_stmt *st = NULL;
-	int step, rc = -1;
-
-	if (sqlite3_prepare_v2(db, "SELECT code, sum(n), min(hour), max(hour) FROM hub_anon_refusal"
-				   " GROUP BY code ORDER BY code", -1, &st, NULL) != SQLITE_OK)
-		return strstr(sqlite3_errmsg(db), "no such table") ? 0 : -1;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-		if (cb(arg, code ? code : "", sqlite3_column_int64(st, 1),
-		       sqlite3_column_int64(st, 2) * 3600, sqlite3_column_int64(st, 3) * 3600)) {
-			rc = 0;
-			goto out;
-		}
-	}
-	rc = step == SQLITE_DONE ? 0 : -1;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
 }
 
-int hub_idset_has(const hub_idset *s, uint64_t id)
+bool hub_idset_has(const hub_idset *s, uint64_t id)
 {
 	return s && s->n && bsearch(&id, s->ids, s->n, sizeof(id), cmp_u64) != NULL;
 }
@@ -146,12 +125,13 @@ void hub_idset_release(hub_idset *s)
 	s->n = 0;
 }
 
-int hub_revoked_load(sqlite3 *db, hub_idset *s)
+hub_result hub_revoked_load(sqlite3 *db, hub_idset *s)
 {
 	sqlite3_stmt *st = NULL;
 	uint64_t *ids = NULL;
 	size_t n = 0, cap = 0;
-	int step, rc = -1;
+	hub_result rc = HUB_EDB;
+	int step;
 
 	if (sqlite3_prepare_v2(db, "SELECT id FROM hub_agent WHERE revoked IS NOT NULL", -1, &st,
 			       NULL) != SQLITE_OK)
@@ -160,8 +140,10 @@ int hub_revoked_load(sqlite3 *db, hub_idset *s)
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 			uint64_t *grown = realloc(ids, ncap * sizeof(*ids));
-			if (!grown)
+			if (!grown) {
+				rc = HUB_ENOMEM;
 				goto out;
+			}
 			ids = grown;
 			cap = ncap;
 		}
@@ -175,7 +157,7 @@ int hub_revoked_load(sqlite3 *db, hub_idset *s)
 	s->ids = ids;
 	s->n = n;
 	ids = NULL;
-	rc = 0;
+	rc = HUB_OK;
 out:
 	sqlite3_finalize(st);
 	free(ids);

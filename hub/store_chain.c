@@ -13,15 +13,14 @@
 #define prep hub_store_prep
 #define unprep hub_store_unprep
 #define prep_pair hub_store_prep_pair
-#define row hub_store_row
 
-int hub_refused_add(sqlite3 *db, const hub_verdict *v, int64_t now)
+hub_result hub_refused_add(sqlite3 *db, const hub_verdict *v, int64_t now)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_REFUSED_ADD, v->origin, v->seq);
-	int rc = -1;
+	hub_result rc;
 
 	if (!st)
-		return -1;
+		return HUB_EDB;
 	sqlite3_bind_blob(st, 3, v->hash, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 4, v->prev, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now);
@@ -34,8 +33,7 @@ int hub_refused_add(sqlite3 *db, const hub_verdict *v, int64_t now)
 		if (v->field)
 			sqlite3_bind_text(st, 11, v->field, -1, SQLITE_STATIC);
 	}
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
+	rc = hub_store_exec(st);
 	unprep(st);
 	return rc;
 }
@@ -47,15 +45,17 @@ static void column_text(sqlite3_stmt *st, int col, char *out, size_t outlen)
 	snprintf(out, outlen, "%s", t ? t : "");
 }
 
-int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out)
+hub_result hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out,
+			   bool *found)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_REFUSED_GET, origin, seq);
-	int rc;
+	hub_result rc;
 
+	*found = false;
 	if (!st)
-		return -1;
-	rc = hub_store_row_hashes(st, 0, 2);
-	if (rc == 1) {
+		return HUB_EDB;
+	rc = hub_store_step_hashes(st, 0, 2, found);
+	if (*found) {
 		memcpy(out->hash, sqlite3_column_blob(st, 0), 32);
 		memcpy(out->prev, sqlite3_column_blob(st, 1), 32);
 		out->status = sqlite3_column_int(st, 2);
@@ -69,86 +69,86 @@ int hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link
 	return rc;
 }
 
-int hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id)
+hub_result hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id, bool *held)
 {
 	sqlite3_stmt *st;
-	int rc = -1, step;
+	hub_result rc;
+	hub_stmt id_in;
 
+	*held = false;
 	switch (kind) {
-	case PROTO_KIND_HOUSEHOLD: st = prep(db, HUB_STMT_HELD_HOUSEHOLD); break;
-	case PROTO_KIND_MILESTONE: st = prep(db, HUB_STMT_HELD_MILESTONE); break;
-	case PROTO_KIND_CONTRIBUTION: st = prep(db, HUB_STMT_HELD_CONTRIBUTION); break;
-	case PROTO_KIND_VOID: st = prep(db, HUB_STMT_HELD_VOID); break;
-	default: return 0;
+	case PROTO_KIND_HOUSEHOLD: id_in = HUB_STMT_HELD_HOUSEHOLD; break;
+	case PROTO_KIND_MILESTONE: id_in = HUB_STMT_HELD_MILESTONE; break;
+	case PROTO_KIND_CONTRIBUTION: id_in = HUB_STMT_HELD_CONTRIBUTION; break;
+	case PROTO_KIND_VOID: id_in = HUB_STMT_HELD_VOID; break;
+	default: return HUB_OK;
 	}
+	st = prep_pair(db, id_in, id.origin, id.serial);
 	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, proto_u2i(id.origin));
-	sqlite3_bind_int64(st, 2, proto_u2i(id.serial));
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		rc = 1;
-	else if (step == SQLITE_DONE)
-		rc = 0;
+		return HUB_EDB;
+	rc = hub_store_step(st, held);
 	unprep(st);
 	return rc;
 }
 
-int hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records, int64_t *bytes)
+hub_result hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records,
+			 int64_t *bytes)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_QUOTA_GET);
-	int rc;
+	hub_result rc;
+	bool found;
 
 	*records = 0;
 	*bytes = 0;
 	if (!st)
-		return -1;
+		return HUB_EDB;
 	sqlite3_bind_int64(st, 1, proto_u2i(agent));
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	rc = row(st);
-	if (rc == 1) {
+	rc = hub_store_step(st, &found);
+	if (found) {
 		*records = sqlite3_column_int64(st, 0);
 		*bytes = sqlite3_column_int64(st, 1);
-		rc = 0;
 	}
 	unprep(st);
 	return rc;
 }
 
-int hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records, int64_t bytes)
+hub_result hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records,
+			 int64_t bytes)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_QUOTA_ADD);
-	int rc = -1;
+	hub_result rc;
 
 	if (!st)
-		return -1;
+		return HUB_EDB;
 	sqlite3_bind_int64(st, 1, proto_u2i(agent));
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, records);
 	sqlite3_bind_int64(st, 4, bytes);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
+	rc = hub_store_exec(st);
 	unprep(st);
 	return rc;
 }
 
-int hub_rejection_add_once(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
-			   const char *code, const char *message, int64_t now)
+hub_result hub_rejection_add_once(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
+				  const char *code, const char *message, int64_t now, bool *added)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_REJECTION_FIND);
-	int step;
+	hub_result rc;
+	bool had;
 
+	*added = false;
 	if (!st)
-		return -1;
+		return HUB_EDB;
 	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, proto_u2i(origin));
 	sqlite3_bind_int64(st, 3, proto_u2i(seq));
 	sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
+	rc = hub_store_step(st, &had);
 	unprep(st);
-	if (step == SQLITE_ROW)
-		return 0;
-	if (step != SQLITE_DONE)
-		return -1;
-	return hub_rejection_add(db, source, origin, seq, code, message, now) ? -1 : 1;
+	if (rc != HUB_OK || had)
+		return rc;
+	rc = hub_rejection_add(db, source, origin, seq, code, message, now);
+	*added = rc == HUB_OK;
+	return rc;
 }

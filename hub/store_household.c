@@ -11,34 +11,35 @@
 #define prep hub_store_prep
 #define unprep hub_store_unprep
 #define prep_pair hub_store_prep_pair
-#define row hub_store_row
 
-int hub_household_commune(sqlite3 *db, proto_id id, int64_t *commune)
+hub_result hub_household_commune(sqlite3 *db, proto_id id, int64_t *commune, bool *found)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_HOUSEHOLD_COMMUNE, id.origin, id.serial);
-	int rc;
+	hub_result rc;
 
+	*found = false;
 	if (!st)
-		return -1;
-	rc = row(st);
-	if (rc == 1) { /* a household with no commune yet counts as none */
-		rc = sqlite3_column_type(st, 0) == SQLITE_INTEGER;
+		return HUB_EDB;
+	rc = hub_store_step(st, found);
+	if (*found) { /* a household with no commune yet counts as none */
+		*found = sqlite3_column_type(st, 0) == SQLITE_INTEGER;
 		*commune = sqlite3_column_int64(st, 0);
 	}
 	unprep(st);
 	return rc;
 }
 
-int hub_event_anchor(sqlite3 *db, proto_id id, int *has_household, proto_id *household,
-		     int64_t *unit)
+hub_result hub_event_anchor(sqlite3 *db, proto_id id, int *has_household, proto_id *household,
+			    int64_t *unit, bool *found)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_EVENT_ANCHOR, id.origin, id.serial);
-	int rc;
+	hub_result rc;
 
+	*found = false;
 	if (!st)
-		return -1;
-	rc = row(st);
-	if (rc == 1) {
+		return HUB_EDB;
+	rc = hub_store_step(st, found);
+	if (*found) {
 		*has_household = sqlite3_column_type(st, 0) == SQLITE_INTEGER;
 		household->origin = proto_i2u(sqlite3_column_int64(st, 0));
 		household->serial = proto_i2u(sqlite3_column_int64(st, 1));
@@ -48,67 +49,69 @@ int hub_event_anchor(sqlite3 *db, proto_id id, int *has_household, proto_id *hou
 	return rc;
 }
 
-int hub_household_each(sqlite3 *db, int64_t commune, hub_household_cb cb, void *arg)
+/* hub_household_each's walk: the caller's callback. */
+typedef struct household_walk { hub_household_cb cb; void *arg; } household_walk;
+
+static int household_row(void *arg, sqlite3_stmt *st)
+{
+	const household_walk *w = arg;
+	hub_household_row r;
+
+	r.id.origin = proto_i2u(sqlite3_column_int64(st, 0));
+	r.id.serial = proto_i2u(sqlite3_column_int64(st, 1));
+	r.ref = (const char *)sqlite3_column_text(st, 2);
+	r.name = (const char *)sqlite3_column_text(st, 3);
+	r.national_id = (const char *)sqlite3_column_text(st, 4);
+	r.hamlet = (const char *)sqlite3_column_text(st, 5);
+	r.category = (const char *)sqlite3_column_text(st, 6);
+	r.review_status = (const char *)sqlite3_column_text(st, 7);
+	r.has_commune = sqlite3_column_type(st, 8) == SQLITE_INTEGER;
+	r.commune = sqlite3_column_int64(st, 8);
+	r.has_members = sqlite3_column_type(st, 9) == SQLITE_INTEGER;
+	r.members = sqlite3_column_int64(st, 9);
+	return w->cb(w->arg, &r);
+}
+
+hub_result hub_household_each(sqlite3 *db, int64_t commune, hub_household_cb cb, void *arg)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_HOUSEHOLD_EACH);
-	int rc = -1, step;
+	household_walk w = { cb, arg };
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, commune);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		hub_household_row r;
-		r.id.origin = proto_i2u(sqlite3_column_int64(st, 0));
-		r.id.serial = proto_i2u(sqlite3_column_int64(st, 1));
-		r.ref = (const char *)sqlite3_column_text(st, 2);
-		r.name = (const char *)sqlite3_column_text(st, 3);
-		r.national_id = (const char *)sqlite3_column_text(st, 4);
-		r.hamlet = (const char *)sqlite3_column_text(st, 5);
-		r.category = (const char *)sqlite3_column_text(st, 6);
-		r.review_status = (const char *)sqlite3_column_text(st, 7);
-		r.has_commune = sqlite3_column_type(st, 8) == SQLITE_INTEGER;
-		r.commune = sqlite3_column_int64(st, 8);
-		r.has_members = sqlite3_column_type(st, 9) == SQLITE_INTEGER;
-		r.members = sqlite3_column_int64(st, 9);
-		if (cb(arg, &r))
-			break;
-	}
-	if (step == SQLITE_DONE || step == SQLITE_ROW)
-		rc = 0;
-	unprep(st);
-	return rc;
+	if (st)
+		sqlite3_bind_int64(st, 1, commune);
+	return hub_store_walk(st, household_row, &w);
 }
 
-int hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *stamp)
+hub_result hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *stamp)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_HOUSEHOLD_STAMP, id.origin, id.serial);
-	int rc;
+	hub_result rc;
+	bool found;
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int(st, 3, field);
 	*stamp = 0;
-	rc = row(st);
-	if (rc == 1) {
+	if (!st)
+		return HUB_EDB;
+	sqlite3_bind_int(st, 3, field);
+	rc = hub_store_step(st, &found);
+	if (found)
 		*stamp = proto_i2u(sqlite3_column_int64(st, 0));
-		rc = 0;
-	}
 	unprep(st);
 	return rc;
 }
 
-int hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg)
+hub_result hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg,
+			      bool *found)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_HOUSEHOLD_SHOW, id.origin, id.serial);
-	int rc, i;
+	hub_result rc;
+	int i;
 
+	*found = false;
 	if (!st)
-		return -1;
-	rc = row(st);
-	if (rc == 1) {
-		for (i = 2; i < sqlite3_column_count(st); i++)
-			cb(arg, sqlite3_column_name(st, i), (const char *)sqlite3_column_text(st, i));
-	}
+		return HUB_EDB;
+	rc = hub_store_step(st, found);
+	for (i = 2; *found && i < sqlite3_column_count(st); i++)
+		cb(arg, sqlite3_column_name(st, i), (const char *)sqlite3_column_text(st, i));
 	unprep(st);
 	return rc;
 }

@@ -6,8 +6,10 @@
 #ifndef HUB_STORE_INT_H
 #define HUB_STORE_INT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sqlite3.h>
+#include "result.h"
 
 /* Every statement of the store files; its SQL is hub_stmt_sql[id] (store_sql.c). */
 typedef enum hub_stmt {
@@ -57,12 +59,20 @@ typedef enum hub_stmt {
  * else finalized). NULL on error. */
 sqlite3_stmt *hub_store_prep(sqlite3 *db, hub_stmt id);
 void hub_store_unprep(sqlite3_stmt *st);
-/* Step st for at most one row: 1 a row (read it now), 0 none, -1 error. */
-int hub_store_row(sqlite3_stmt *st);
-/* hub_store_row, where columns first.. first + n - 1 of the row must each be
- * a 32-byte hash: a row with anything else there is -1 (not what the hub
- * writes). */
-int hub_store_row_hashes(sqlite3_stmt *st, int first, int n);
+/* Step st for at most one row: *row true when there is one (read it now). */
+hub_result hub_store_step(sqlite3_stmt *st, bool *row);
+/* hub_store_step, where columns first.. first + n - 1 of the row must each
+ * be a 32-byte hash: a row with anything else there is HUB_EDB (not what
+ * the hub writes). */
+hub_result hub_store_step_hashes(sqlite3_stmt *st, int first, int n, bool *row);
+/* Step a statement that returns no row (INSERT, UPDATE): HUB_OK when done. */
+hub_result hub_store_exec(sqlite3_stmt *st);
+/* Step st through its rows, handing each to fn (which reads it, typically
+ * into a struct for the caller's callback); fn returning non-zero ends the
+ * walk early, still HUB_OK. st is given back (hub_store_unprep) here; NULL
+ * (its hub_store_prep failed) is HUB_EDB. */
+typedef int (*hub_store_row_fn)(void *arg, sqlite3_stmt *row);
+hub_result hub_store_walk(sqlite3_stmt *st, hub_store_row_fn fn, void *arg);
 /* hub_store_prep with ?1 and ?2 bound to a and b (an origin and its seq, or
  * an entity's origin and serial). */
 sqlite3_stmt *hub_store_prep_pair(sqlite3 *db, hub_stmt id, uint64_t a, uint64_t b);

@@ -3,6 +3,7 @@
  * with the chain heads ingest checks against) and the area index pulls read
  * it by (hub_ledger_area, hub_move).
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,79 +14,86 @@
 #define prep hub_store_prep
 #define unprep hub_store_unprep
 #define prep_pair hub_store_prep_pair
-#define row hub_store_row
 
-/* The highest seq of origin in one table (0 if none) and its hash. */
-static int head_in(sqlite3 *db, sqlite3_stmt *st, uint64_t origin, uint64_t *seq, uint8_t hash[32])
+/* The highest seq of origin in one table (0 if none) and its hash; st is
+ * given back here. */
+static hub_result head_in(sqlite3_stmt *st, uint64_t origin, uint64_t *seq, uint8_t hash[32])
 {
-	int rc;
+	hub_result rc;
+	bool found;
 
-	(void)db;
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, proto_u2i(origin));
 	*seq = 0;
 	memset(hash, 0, 32);
-	rc = hub_store_row_hashes(st, 1, 1);
-	if (rc == 1) {
+	if (!st)
+		return HUB_EDB;
+	sqlite3_bind_int64(st, 1, proto_u2i(origin));
+	rc = hub_store_step_hashes(st, 1, 1, &found);
+	if (found) {
 		*seq = proto_i2u(sqlite3_column_int64(st, 0));
 		memcpy(hash, sqlite3_column_blob(st, 1), 32);
 	}
 	unprep(st);
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
-int hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32])
+hub_result hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t hash[32])
 {
 	uint64_t rseq = 0;
 	uint8_t rhash[32];
+	hub_result rc;
 
 	/* two index lookups, not a sort of the union */
-	if (head_in(db, prep(db, HUB_STMT_LEDGER_HEAD), origin, seq, hash) ||
-	    head_in(db, prep(db, HUB_STMT_REFUSED_HEAD), origin, &rseq, rhash))
-		return -1;
+	rc = head_in(prep(db, HUB_STMT_LEDGER_HEAD), origin, seq, hash);
+	if (rc == HUB_OK)
+		rc = head_in(prep(db, HUB_STMT_REFUSED_HEAD), origin, &rseq, rhash);
+	if (rc != HUB_OK)
+		return rc;
 	if (rseq > *seq) {
 		*seq = rseq;
 		memcpy(hash, rhash, 32);
 	}
-	return 0;
+	return HUB_OK;
 }
 
-int hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[32])
+hub_result hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[32],
+			      hub_link_at *at)
 {
 	hub_refused_link link;
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_LEDGER_HASH_AT, origin, seq);
-	int rc;
+	hub_result rc;
+	bool found;
 
+	*at = HUB_LINK_NONE;
 	if (!st)
-		return -1;
-	rc = hub_store_row_hashes(st, 0, 1);
-	if (rc == 1)
+		return HUB_EDB;
+	rc = hub_store_step_hashes(st, 0, 1, &found);
+	if (found) {
 		memcpy(hash, sqlite3_column_blob(st, 0), 32);
+		*at = HUB_LINK_LEDGER;
+	}
 	unprep(st);
-	if (rc != 0)
+	if (rc != HUB_OK || found)
 		return rc;
-	rc = hub_refused_get(db, origin, seq, &link);
-	if (rc == 1) {
+	rc = hub_refused_get(db, origin, seq, &link, &found);
+	if (found) {
 		memcpy(hash, link.hash, 32);
-		rc = 2;
+		*at = HUB_LINK_REFUSED;
 	}
 	return rc;
 }
 
-int hub_ledger_insert(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t hash[32],
-		      const uint8_t *sealed, size_t len, int64_t now)
+hub_result hub_ledger_insert(sqlite3 *db, uint64_t origin, uint64_t seq, const uint8_t hash[32],
+			     const uint8_t *sealed, size_t len, int64_t now)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_LEDGER_INSERT, origin, seq);
-	int rc = -1;
+	hub_result rc;
 
 	if (!st)
-		return -1;
+		return HUB_EDB;
 	sqlite3_bind_blob(st, 3, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_blob64(st, 4, sealed, len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
+	rc = hub_store_exec(st);
 	unprep(st);
 	return rc;
 }
@@ -95,70 +103,57 @@ int64_t hub_ledger_last_id(sqlite3 *db)
 	return sqlite3_last_insert_rowid(db);
 }
 
-int hub_area_add(sqlite3 *db, int64_t ledger, int64_t commune, int64_t district)
+/* Run an index statement (area, follow, move) with its int64 parameters. */
+static hub_result index_exec(sqlite3 *db, hub_stmt id, const int64_t *a, int n)
 {
-	sqlite3_stmt *st = prep(db, HUB_STMT_AREA_ADD);
-	int rc = -1;
+	sqlite3_stmt *st = prep(db, id);
+	hub_result rc;
+	int i;
 
 	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, commune);
-	sqlite3_bind_int64(st, 2, ledger);
-	sqlite3_bind_int64(st, 3, district);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
+		return HUB_EDB;
+	for (i = 0; i < n; i++)
+		sqlite3_bind_int64(st, i + 1, a[i]);
+	rc = hub_store_exec(st);
 	unprep(st);
 	return rc;
 }
 
-int hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64_t to_district)
+hub_result hub_area_add(sqlite3 *db, int64_t ledger, int64_t commune, int64_t district)
 {
-	sqlite3_stmt *st = prep(db, HUB_STMT_AREA_FOLLOW);
-	int rc = -1;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, ledger);
-	sqlite3_bind_int64(st, 2, from);
-	sqlite3_bind_int64(st, 3, to);
-	sqlite3_bind_int64(st, 4, to_district);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
-	unprep(st);
-	return rc;
+	const int64_t a[] = { commune, ledger, district };
+	return index_exec(db, HUB_STMT_AREA_ADD, a, 3);
 }
 
-int hub_move_add(sqlite3 *db, int64_t ledger, proto_id household, int64_t from)
+hub_result hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to,
+			   int64_t to_district)
 {
-	sqlite3_stmt *st = prep(db, HUB_STMT_MOVE_ADD);
-	int rc = -1;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, ledger);
-	sqlite3_bind_int64(st, 2, proto_u2i(household.origin));
-	sqlite3_bind_int64(st, 3, proto_u2i(household.serial));
-	sqlite3_bind_int64(st, 4, from);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
-	unprep(st);
-	return rc;
+	const int64_t a[] = { ledger, from, to, to_district };
+	return index_exec(db, HUB_STMT_AREA_FOLLOW, a, 4);
 }
 
-int hub_moved_from(sqlite3 *db, int64_t ledger, proto_id household, int64_t *from)
+hub_result hub_move_add(sqlite3 *db, int64_t ledger, proto_id household, int64_t from)
+{
+	const int64_t a[] = { ledger, proto_u2i(household.origin), proto_u2i(household.serial),
+			      from };
+	return index_exec(db, HUB_STMT_MOVE_ADD, a, 4);
+}
+
+hub_result hub_moved_from(sqlite3 *db, int64_t ledger, proto_id household, int64_t *from,
+			  bool *found)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_MOVED_FROM);
-	int rc;
+	hub_result rc;
 
+	*found = false;
 	if (!st)
-		return -1;
+		return HUB_EDB;
 	sqlite3_bind_int64(st, 1, ledger);
 	sqlite3_bind_int64(st, 2, proto_u2i(household.origin));
 	sqlite3_bind_int64(st, 3, proto_u2i(household.serial));
-	rc = row(st);
-	if (rc == 1) {
+	rc = hub_store_step(st, found);
+	if (*found)
 		*from = sqlite3_column_int64(st, 0);
-	}
 	unprep(st);
 	return rc;
 }
@@ -176,22 +171,26 @@ static void ledger_row_at(sqlite3_stmt *st, int col, int64_t id, hub_ledger_row 
 	r->received = 0;
 }
 
-int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
-			 hub_ledger_full_cb cb, void *arg)
+hub_result hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
+				hub_ledger_full_cb cb, void *arg)
 {
 	/* ids first (small, sorted), then each row's blob: the area part is an
 	 * index range per commune or district, never a walk of the ledger */
 	sqlite3_stmt *ids = NULL, *row = NULL;
 	int64_t *list = NULL;
 	uint64_t from = 1;
-	int rc = -1, step = SQLITE_DONE, n = 0, i;
+	hub_result rc = HUB_EDB;
+	int step = SQLITE_DONE, n = 0, i;
 
-	if (limit <= 0 || hub_meta_get_u64(db, "area_from", &from) < 0)
-		return -1;
+	assert(limit > 0);
+	if (hub_meta_get_u64(db, "area_from", &from) != HUB_OK)
+		return HUB_EDB;
 	list = proto_calloc((size_t)limit, sizeof(*list));
+	if (!list)
+		return HUB_ENOMEM;
 	ids = prep(db, scope->kind == HUB_SCOPE_DISTRICT ? HUB_STMT_AREA_BY_DISTRICT
 						    : HUB_STMT_AREA_BY_COMMUNE);
-	if (!list || !ids)
+	if (!ids)
 		goto out;
 	sqlite3_bind_int64(ids, 1, after);
 	sqlite3_bind_int64(ids, 2, from > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)from);
@@ -217,7 +216,7 @@ int hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int
 			break;
 		sqlite3_reset(row);
 	}
-	rc = 0;
+	rc = HUB_OK;
 out:
 	unprep(ids);
 	unprep(row);
@@ -225,22 +224,22 @@ out:
 	return rc;
 }
 
-int hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg)
-{
-	sqlite3_stmt *st = prep(db, HUB_STMT_LEDGER_BY_ORIGIN);
-	int rc = -1, step;
+/* hub_ledger_each_by_origin's walk: the caller's callback. */
+typedef struct ledger_walk { hub_ledger_full_cb cb; void *arg; } ledger_walk;
 
-	if (!st)
-		return -1;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		hub_ledger_row row;
-		ledger_row_at(st, 1, sqlite3_column_int64(st, 0), &row);
-		row.received = sqlite3_column_int64(st, 5);
-		if (cb(arg, &row))
-			break;
-	}
-	if (step == SQLITE_DONE || step == SQLITE_ROW)
-		rc = 0;
-	unprep(st);
-	return rc;
+static int ledger_row_received(void *arg, sqlite3_stmt *st)
+{
+	const ledger_walk *w = arg;
+	hub_ledger_row row;
+
+	ledger_row_at(st, 1, sqlite3_column_int64(st, 0), &row);
+	row.received = sqlite3_column_int64(st, 5);
+	return w->cb(w->arg, &row);
+}
+
+hub_result hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg)
+{
+	ledger_walk w = { cb, arg };
+
+	return hub_store_walk(prep(db, HUB_STMT_LEDGER_BY_ORIGIN), ledger_row_received, &w);
 }

@@ -143,16 +143,16 @@ typedef struct stmt_cache {
 
 static _Thread_local stmt_cache *tls_cache;
 
-int hub_store_cache_begin(sqlite3 *db)
+hub_result hub_store_cache_begin(sqlite3 *db)
 {
 	assert(db);
 	if (tls_cache)
 		hub_store_cache_end();
 	tls_cache = proto_calloc(1, sizeof(*tls_cache));
 	if (!tls_cache)
-		return -1;
+		return HUB_ENOMEM;
 	tls_cache->db = db;
-	return 0;
+	return HUB_OK;
 }
 
 void hub_store_cache_end(void)
@@ -202,26 +202,45 @@ sqlite3_stmt *hub_store_prep_pair(sqlite3 *db, hub_stmt id, uint64_t a, uint64_t
 	return st;
 }
 
-int hub_store_row(sqlite3_stmt *st)
+hub_result hub_store_step(sqlite3_stmt *st, bool *row)
 {
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
-		return 1;
+		*row = true;
+		return HUB_OK;
 	case SQLITE_DONE:
-		return 0;
+		*row = false;
+		return HUB_OK;
 	default:
-		return -1;
+		*row = false;
+		return HUB_EDB;
 	}
 }
 
-int hub_store_row_hashes(sqlite3_stmt *st, int first, int n)
+hub_result hub_store_step_hashes(sqlite3_stmt *st, int first, int n, bool *row)
 {
-	int rc = hub_store_row(st), i;
+	hub_result rc = hub_store_step(st, row);
+	int i;
 
-	for (i = first; rc == 1 && i < first + n; i++)
+	for (i = first; *row && i < first + n; i++)
 		if (sqlite3_column_bytes(st, i) != 32)
-			rc = -1;
+			*row = false, rc = HUB_EDB;
 	return rc;
+}
+
+hub_result hub_store_exec(sqlite3_stmt *st)
+{
+	return sqlite3_step(st) == SQLITE_DONE ? HUB_OK : HUB_EDB;
+}
+
+hub_result hub_store_walk(sqlite3_stmt *st, hub_store_row_fn fn, void *arg)
+{
+	int step = SQLITE_ERROR;
+
+	while (st && (step = sqlite3_step(st)) == SQLITE_ROW && !fn(arg, st))
+		;
+	hub_store_unprep(st);
+	return step == SQLITE_DONE || step == SQLITE_ROW ? HUB_OK : HUB_EDB;
 }
 
 /* The end of one use: a cached statement is reset for the next, any other finalized. */

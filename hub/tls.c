@@ -6,6 +6,7 @@
  * the handshake and required by the push and pull routes).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,15 +91,17 @@ fail:
 	return NULL;
 }
 
-static int write_pem(const char *path, mode_t mode, EVP_PKEY *key, X509 *cert, X509 *chain)
+/* HUB_ECRYPTO when the PEM cannot be made, HUB_EIO (errno set) when the
+ * file cannot be written. */
+static hub_result write_pem(const char *path, mode_t mode, EVP_PKEY *key, X509 *cert, X509 *chain)
 {
 	BIO *mem = BIO_new(BIO_s_mem());
 	char *data;
 	long n;
-	int rc = -1;
+	hub_result rc = HUB_ECRYPTO;
 
 	if (!mem)
-		return -1;
+		return HUB_ECRYPTO;
 	if (key && !PEM_write_bio_PrivateKey(mem, key, NULL, NULL, 0, NULL, NULL))
 		goto out;
 	if (cert && !PEM_write_bio_X509(mem, cert))
@@ -108,7 +111,7 @@ static int write_pem(const char *path, mode_t mode, EVP_PKEY *key, X509 *cert, X
 	n = BIO_get_mem_data(mem, &data);
 	if (n <= 0)
 		goto out;
-	rc = proto_write_file_atomic(path, data, (size_t)n, mode) == PROTO_OK ? 0 : -1;
+	rc = proto_write_file_atomic(path, data, (size_t)n, mode) == PROTO_OK ? HUB_OK : HUB_EIO;
 	OPENSSL_cleanse(data, (size_t)n);
 out:
 	BIO_free(mem);
@@ -141,22 +144,25 @@ static int add_san(X509 *cert, const char *const *hosts, size_t nhosts)
 	return add_ext(cert, cert, NID_subject_alt_name, san);
 }
 
-int hub_tls_init(const char *dir, const char *const *hosts, size_t nhosts, char *err, size_t errlen)
+hub_result hub_tls_init(const char *dir, const char *const *hosts, size_t nhosts, char *err,
+			size_t errlen)
 {
 	char ca_path[PATH_MAX], ca_key_path[PATH_MAX], cert_path[PATH_MAX], key_path[PATH_MAX];
+	const char *pem_path[] = { ca_key_path, key_path, ca_path, cert_path };
 	EVP_PKEY *ca_key = NULL, *key = NULL;
 	X509 *ca = NULL, *cert = NULL;
-	int rc = -1;
+	hub_result rc = HUB_ECRYPTO;
+	size_t i;
 
 	if (join(dir, HUB_CA_FILE, ca_path, sizeof(ca_path)) ||
 	    join(dir, HUB_CA_KEY_FILE, ca_key_path, sizeof(ca_key_path)) ||
 	    join(dir, HUB_CERT_FILE, cert_path, sizeof(cert_path)) ||
 	    join(dir, HUB_CERT_KEY_FILE, key_path, sizeof(key_path))) {
 		snprintf(err, errlen, "hub directory path '%s' is too long", dir);
-		return -1;
+		return HUB_REFUSED;
 	}
 	if (file_exists(cert_path)) /* the operator brought a certificate, or init ran before */
-		return 0;
+		return HUB_OK;
 	ca_key = make_p256();
 	key = make_p256();
 	if (!ca_key || !key)
@@ -179,19 +185,24 @@ int hub_tls_init(const char *dir, const char *const *hosts, size_t nhosts, char 
 	if (add_san(cert, hosts, nhosts)) {
 		snprintf(err, errlen, "a --host value is not a host name or IP address: "
 				      "give names like 'hub.example.vn' or '10.0.0.5'");
+		rc = HUB_REFUSED;
 		goto out;
 	}
 	if (!X509_sign(cert, ca_key, EVP_sha256()))
 		goto crypto;
 	/* keys first: a crash between files leaves no certificate without its key */
-	if (write_pem(ca_key_path, 0600, ca_key, NULL, NULL) ||
-	    write_pem(key_path, 0600, key, NULL, NULL) ||
-	    write_pem(ca_path, 0644, NULL, ca, NULL) ||
-	    write_pem(cert_path, 0644, NULL, cert, ca)) {
-		snprintf(err, errlen, "cannot write TLS files in '%s': check the directory", dir);
+	i = 0;
+	if ((rc = write_pem(pem_path[i++], 0600, ca_key, NULL, NULL)) != HUB_OK ||
+	    (rc = write_pem(pem_path[i++], 0600, key, NULL, NULL)) != HUB_OK ||
+	    (rc = write_pem(pem_path[i++], 0644, NULL, ca, NULL)) != HUB_OK ||
+	    (rc = write_pem(pem_path[i++], 0644, NULL, cert, ca)) != HUB_OK) {
+		if (rc != HUB_EIO)
+			goto crypto;
+		hub_eio(err, errlen, "cannot write TLS file", pem_path[i - 1],
+			"check the hub directory's permissions and free space");
 		goto out;
 	}
-	rc = 0;
+	rc = HUB_OK;
 	goto out;
 crypto:
 	snprintf(err, errlen, "cannot make TLS certificates: OpenSSL error %lu", ERR_get_error());
@@ -203,30 +214,36 @@ out:
 	return rc;
 }
 
-static X509 *read_cert(const char *path)
+/* The CA's certificate and key from their files (the caller frees them). A
+ * hub started with an operator's certificate has neither: HUB_REFUSED. */
+static hub_result read_ca(const char *ca_path, const char *key_path, X509 **ca, EVP_PKEY **key,
+			  char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	X509 *x;
-	if (!f)
-		return NULL;
-	x = PEM_read_X509(f, NULL, NULL, NULL);
-	fclose(f);
-	return x;
+	const char *failed = ca_path;
+	FILE *f = fopen(ca_path, "r");
+
+	if (f) {
+		*ca = PEM_read_X509(f, NULL, NULL, NULL);
+		fclose(f);
+		failed = key_path;
+		f = fopen(key_path, "r");
+	}
+	if (f) {
+		*key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	if (!f && errno != ENOENT)
+		return hub_eio(err, errlen, "cannot read the hub's CA file", failed,
+			       "check its permissions");
+	if (*ca && *key)
+		return HUB_OK;
+	snprintf(err, errlen, "hub has no CA key '%s' to issue client certificates: "
+			      "it was started with an operator certificate", key_path);
+	return HUB_REFUSED;
 }
 
-static EVP_PKEY *read_key(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	EVP_PKEY *k;
-	if (!f)
-		return NULL;
-	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-	fclose(f);
-	return k;
-}
-
-int hub_tls_issue_client(const char *dir, const uint8_t pub[PROTO_PUBKEY_LEN], char **pem,
-			 char *err, size_t errlen)
+hub_result hub_tls_issue_client(const char *dir, const uint8_t pub[PROTO_PUBKEY_LEN], char **pem,
+				char *err, size_t errlen)
 {
 	char ca_path[PATH_MAX], ca_key_path[PATH_MAX], cn[32], hex[17];
 	EVP_PKEY *ca_key = NULL, *agent = NULL;
@@ -234,21 +251,18 @@ int hub_tls_issue_client(const char *dir, const uint8_t pub[PROTO_PUBKEY_LEN], c
 	BIO *mem = NULL;
 	char *data;
 	long n;
-	int rc = -1;
+	hub_result rc;
 
 	*pem = NULL;
 	if (join(dir, HUB_CA_FILE, ca_path, sizeof(ca_path)) ||
 	    join(dir, HUB_CA_KEY_FILE, ca_key_path, sizeof(ca_key_path))) {
 		snprintf(err, errlen, "hub directory path is too long");
-		return -1;
+		return HUB_REFUSED;
 	}
-	ca = read_cert(ca_path);
-	ca_key = read_key(ca_key_path);
-	if (!ca || !ca_key) {
-		snprintf(err, errlen, "hub has no CA key '%s' to issue client certificates: "
-				      "it was started with an operator certificate", ca_key_path);
+	rc = read_ca(ca_path, ca_key_path, &ca, &ca_key, err, errlen);
+	if (rc != HUB_OK)
 		goto out;
-	}
+	rc = HUB_ECRYPTO;
 	agent = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, PROTO_PUBKEY_LEN);
 	proto_key_id_hex(proto_key_id_of_raw(pub), hex);
 	snprintf(cn, sizeof(cn), "agent %s", hex);
@@ -267,7 +281,7 @@ int hub_tls_issue_client(const char *dir, const uint8_t pub[PROTO_PUBKEY_LEN], c
 	*pem = proto_strndup(data, (size_t)n);
 	if (!*pem)
 		goto crypto;
-	rc = 0;
+	rc = HUB_OK;
 	goto out;
 crypto:
 	snprintf(err, errlen, "cannot issue a client certificate: OpenSSL error %lu", ERR_get_error());

@@ -8,14 +8,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "maiam/proto.h"
+#include "result.h"
 
 struct hub_idset;
 
 /* Make ca.pem/ca.key and server.pem/server.key in dir unless server.pem exists. */
-int hub_tls_init(const char *dir, const char *const *hosts, size_t nhosts, char *err, size_t errlen);
+hub_result hub_tls_init(const char *dir, const char *const *hosts, size_t nhosts, char *err,
+			size_t errlen);
 /* A client certificate for an agent's Ed25519 key, signed by the hub CA (PEM, free()). */
-int hub_tls_issue_client(const char *dir, const uint8_t pub[PROTO_PUBKEY_LEN], char **pem,
-			 char *err, size_t errlen);
+hub_result hub_tls_issue_client(const char *dir, const uint8_t pub[PROTO_PUBKEY_LEN], char **pem,
+				char *err, size_t errlen);
 struct ssl_ctx_st;
 /* The server context: TLS 1.2+, modern ciphers, optional client certificates. */
 struct ssl_ctx_st *hub_tls_server_ctx(const char *dir, char *err, size_t errlen);

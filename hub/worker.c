@@ -22,6 +22,7 @@
 #include "ingest.h"
 #include "json.h"
 #include "server.h"
+#include "thread.h"
 
 #define HUB_BATCH_MAX 256 /* pushes per group commit */
 
@@ -34,13 +35,10 @@ struct hub_worker {
 	hub_ctx own;
 	int read_only;             /* reader or opener: read-only, no merger, no batches */
 	const char *name;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
+	hub_thread t;
 	hub_job *head, *tail;      /* waiting */
 	hub_job *done_head, *done_tail;
 	size_t pending;            /* waiting + running */
-	int stopping;
 	hub_worker_done_fn done;
 	void *done_arg;
 	unsigned long long pushes, commits; /* for the log line at stop */
@@ -82,15 +80,15 @@ void hub_job_error(hub_job *job, int status, const char *code, const char *messa
 /* Append a chain of jobs (linked by next) to w's queue at once. */
 static void submit_list(hub_worker *w, hub_job *head, hub_job *tail, size_t n)
 {
-	pthread_mutex_lock(&w->lock);
+	pthread_mutex_lock(&w->t.lock);
 	if (w->tail)
 		w->tail->next = head;
 	else
 		w->head = head;
 	w->tail = tail;
 	w->pending += n;
-	pthread_cond_signal(&w->wake);
-	pthread_mutex_unlock(&w->lock);
+	pthread_cond_signal(&w->t.wake);
+	pthread_mutex_unlock(&w->t.lock);
 }
 
 static void *worker_main(void *arg)
@@ -120,13 +118,13 @@ static void *worker_main(void *arg)
 	sqlite3_exec(w->ctx->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	if (!w->read_only && proto_merger_new(w->ctx->db, &w->ctx->merger) != PROTO_OK)
 		w->ctx->merger = NULL;
-	pthread_mutex_lock(&w->lock);
+	pthread_mutex_lock(&w->t.lock);
 	for (;;) {
 		hub_job *batch[HUB_BATCH_MAX];
 		size_t n = 0, i;
 
-		while (!w->head && !w->stopping)
-			pthread_cond_wait(&w->wake, &w->lock);
+		while (!w->head && !w->t.stopping)
+			pthread_cond_wait(&w->t.wake, &w->t.lock);
 		if (!w->head)
 			break; /* stopping and drained */
 		/* one job, or every push waiting at the head of the queue (up to
@@ -140,7 +138,7 @@ static void *worker_main(void *arg)
 			 w->head->run == hub_route_push && n < HUB_BATCH_MAX);
 		if (!w->head)
 			w->tail = NULL;
-		pthread_mutex_unlock(&w->lock);
+		pthread_mutex_unlock(&w->t.lock);
 
 		if (n > 1)
 			hub_route_push_batch(w->ctx, batch, n);
@@ -174,9 +172,9 @@ static void *worker_main(void *arg)
 				answered++;
 			}
 		}
-		pthread_mutex_lock(&w->lock);
+		pthread_mutex_lock(&w->t.lock);
 		flush = fwd_n > 0 && (!w->head || fwd_n >= HUB_BATCH_MAX);
-		pthread_mutex_unlock(&w->lock);
+		pthread_mutex_unlock(&w->t.lock);
 		/* ... or at once when the next stage has nothing to do */
 		if (fwd_n > 0 && !flush)
 			flush = hub_worker_pending(fwd_to) == 0;
@@ -187,7 +185,7 @@ static void *worker_main(void *arg)
 			fwd_head = fwd_tail = NULL;
 			fwd_n = 0;
 		}
-		pthread_mutex_lock(&w->lock);
+		pthread_mutex_lock(&w->t.lock);
 		for (i = 0; i < n; i++) {
 			if (!batch[i])
 				continue;
@@ -198,12 +196,12 @@ static void *worker_main(void *arg)
 			w->done_tail = batch[i];
 		}
 		w->pending -= gone;
-		pthread_mutex_unlock(&w->lock);
+		pthread_mutex_unlock(&w->t.lock);
 		if (answered)
 			w->done(w->done_arg);
-		pthread_mutex_lock(&w->lock);
+		pthread_mutex_lock(&w->t.lock);
 	}
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&w->t.lock);
 	if (w->pushes)
 		fprintf(stderr, "maiam-hub: %llu pushes merged in %llu group commits\n", w->pushes,
 			w->commits);
@@ -244,13 +242,8 @@ static hub_worker *start(hub_ctx *ctx, int reader, const char *name, hub_worker_
 	}
 	w->done = done;
 	w->done_arg = arg;
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->wake, NULL);
-	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
-		pthread_mutex_destroy(&w->lock);
-		pthread_cond_destroy(&w->wake);
+	if (hub_thread_start(&w->t, worker_main, w) != HUB_OK)
 		goto fail;
-	}
 	return w;
 fail:
 	if (reader)
@@ -285,10 +278,10 @@ hub_job *hub_worker_take_done(hub_worker *w)
 {
 	hub_job *list;
 
-	pthread_mutex_lock(&w->lock);
+	pthread_mutex_lock(&w->t.lock);
 	list = w->done_head;
 	w->done_head = w->done_tail = NULL;
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&w->t.lock);
 	return list;
 }
 
@@ -296,9 +289,9 @@ size_t hub_worker_pending(hub_worker *w)
 {
 	size_t n;
 
-	pthread_mutex_lock(&w->lock);
+	pthread_mutex_lock(&w->t.lock);
 	n = w->pending;
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&w->t.lock);
 	return n;
 }
 
@@ -308,11 +301,7 @@ void hub_worker_stop(hub_worker *w)
 
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->lock);
-	w->stopping = 1;
-	pthread_cond_signal(&w->wake);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
+	hub_thread_stop(&w->t);
 	/* answers nobody will read any more: the loop has stopped */
 	job = w->done_head;
 	while (job) {
@@ -320,8 +309,6 @@ void hub_worker_stop(hub_worker *w)
 		hub_job_free(job);
 		job = next;
 	}
-	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->wake);
 	if (w->read_only) /* the writer's connection is the caller's */
 		sqlite3_close(w->own.db);
 	free(w);

@@ -110,19 +110,23 @@ static int keep_loser(hub_ctx *ctx, const char *item)
 	uint8_t zeros[32] = { 0 };
 	uint64_t last = 0, base = 0, stamp;
 	int64_t ival = 0;
-	int field = 0, type = 0, found, rc = -1;
+	int field = 0, type = 0, rc = -1;
+	bool found;
 	char text[PROTO_MAX_TEXT + 1], err[512];
 	proto_hlc clock;
 	proto_result r;
 
-	found = report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text));
-	if (found != 0) {
-		hub_errorf(found == HUB_REPORT_EREFUSED ? "no conflict '%s'" : "cannot read conflict '%s'",
-			   item);
+	if (report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text),
+				  &found) != HUB_OK) {
+		hub_errorf("cannot read conflict '%s': %s", item, sqlite3_errmsg(ctx->db));
 		return -1;
 	}
-	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) < 0 ||
-	    hub_household_stamp(ctx->db, hh, field, &base)) {
+	if (!found) {
+		hub_errorf("no conflict '%s': see 'maiam-hub report reconcile'", item);
+		return -1;
+	}
+	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) != HUB_OK ||
+	    hub_household_stamp(ctx->db, hh, field, &base) != HUB_OK) {
 		hub_errorf("cannot read the hub database: %s", sqlite3_errmsg(ctx->db));
 		return -1;
 	}
@@ -162,7 +166,8 @@ int hub_reconcile_cmd(int argc, char **argv)
 			     " [--keep winner|loser] [--by NAME] [--dir DIR]" };
 	char err[512], *pos[1];
 	hub_ctx ctx;
-	int r, kept = -1, rc = HUB_EXIT_FAIL;
+	hub_result r;
+	int kept = -1, rc = HUB_EXIT_FAIL;
 	const cli_opt opts[] = {
 		HUB_DIR_OPT(&dir),
 		CLI_STRING("note", &note, "TEXT", "how it was settled (required)"),
@@ -192,7 +197,7 @@ int hub_reconcile_cmd(int argc, char **argv)
 		return HUB_EXIT_FAIL;
 	/* check the item first: an edit for a wrong id must not be sent */
 	r = hub_reconcile_record(ctx.db, &ctx.cfg->campaign, id, by, note, keep, -1, err, sizeof(err));
-	if (r != 0) {
+	if (r != HUB_OK) {
 		hub_errorf("%s", err);
 		goto out;
 	}
@@ -200,7 +205,7 @@ int hub_reconcile_cmd(int argc, char **argv)
 		goto out;
 	r = hub_reconcile_record(ctx.db, &ctx.cfg->campaign, id, by, note, keep, (int64_t)time(NULL),
 				 err, sizeof(err));
-	if (r != 0) {
+	if (r != HUB_OK) {
 		hub_errorf("%s", err);
 		goto out;
 	}
@@ -259,7 +264,9 @@ int hub_operator_cmd(int argc, char **argv)
 	char pw[HUB_PASSWORD_MAX + 2], again[HUB_PASSWORD_MAX + 2], err[512], *pos[1];
 	int adding = strcmp(sub, "add") == 0;
 	hub_ctx ctx;
-	int r, rc = HUB_EXIT_FAIL;
+	hub_result r;
+	bool exists;
+	int rc = HUB_EXIT_FAIL;
 	const cli_opt opts[] = { HUB_DIR_OPT(&dir) };
 	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 
@@ -286,19 +293,18 @@ int hub_operator_cmd(int argc, char **argv)
 	}
 	if (open_hub(&ctx, dir))
 		goto wipe;
-	r = hub_operator_exists(ctx.db, name);
-	if (r < 0) {
+	if (hub_operator_exists(ctx.db, name, &exists) != HUB_OK) {
 		hub_errorf("cannot read the operators: %s", sqlite3_errmsg(ctx.db));
-	} else if (adding && r == 1) {
+	} else if (adding && exists) {
 		hub_errorf("operator '%s' exists: to change its password run 'maiam-hub operator"
 			   " password %s'", name, name);
 		rc = HUB_EXIT_USAGE;
-	} else if (!adding && r == 0) {
+	} else if (!adding && !exists) {
 		hub_errorf("no operator '%s': add it with 'maiam-hub operator add %s'", name, name);
 		rc = HUB_EXIT_USAGE;
-	} else if (hub_operator_set(ctx.db, name, pw, err, sizeof(err))) {
+	} else if ((r = hub_operator_set(ctx.db, name, pw, err, sizeof(err))) != HUB_OK) {
 		hub_errorf("%s", err);
-		rc = strstr(err, "cannot") ? HUB_EXIT_FAIL : HUB_EXIT_USAGE;
+		rc = r == HUB_REFUSED ? HUB_EXIT_USAGE : HUB_EXIT_FAIL;
 	} else {
 		if (adding)
 			printf("operator '%s' can sign in to the dashboard\n", name);

@@ -36,20 +36,22 @@ void hub_dashboard_limits_default(hub_dashboard_limits *lim)
 	lim->queue_items = HUB_DASH_QUEUE_ITEMS;
 }
 
-int hub_dashboard_set_limits(hub_dashboard *d, const hub_dashboard_limits *lim)
+hub_result hub_dashboard_set_limits(hub_dashboard *d, const hub_dashboard_limits *lim)
 {
 	web_throttle *t, *old;
 
-	if (lim->slots < 2 || lim->backoff_s < 1 || lim->login_queue < 1 || lim->page_queue < 1 ||
-	    !(t = web_throttle_new(lim->slots, lim->forget_s)))
-		return -1;
+	if (lim->slots < 2 || lim->backoff_s < 1 || lim->login_queue < 1 || lim->page_queue < 1)
+		return HUB_REFUSED;
+	t = web_throttle_new(lim->slots, lim->forget_s);
+	if (!t)
+		return HUB_ENOMEM;
 	pthread_mutex_lock(&d->mu); /* set by another thread than the loop's (tests) */
 	old = d->throttle;
 	d->throttle = t;
 	d->lim = *lim;
 	pthread_mutex_unlock(&d->mu);
 	web_throttle_free(old);
-	return 0;
+	return HUB_OK;
 }
 
 static void *worker_main(void *arg);
@@ -68,6 +70,7 @@ hub_dashboard *hub_dashboard_new(const char *dir, char *err, size_t errlen)
 	hub_dashboard *d = calloc(1, sizeof(*d));
 	char path[PATH_MAX + 16], cpath[PATH_MAX], perr[256];
 	hub_dashboard_limits lim;
+	bool found;
 
 	if (!d) {
 		snprintf(err, errlen, "out of memory");
@@ -98,7 +101,8 @@ hub_dashboard *hub_dashboard_new(const char *dir, char *err, size_t errlen)
 			 sqlite3_errmsg(d->page.db));
 		goto fail;
 	}
-	if (hub_meta_get(d->login.db, "campaign_path", cpath, sizeof(cpath)) != 1) {
+	if (hub_meta_get(d->login.db, "campaign_path", cpath, sizeof(cpath), &found) != HUB_OK ||
+	    !found) {
 		snprintf(err, errlen, "hub in '%s' has no campaign: run 'maiam-hub init' again", dir);
 		goto fail;
 	}
@@ -186,14 +190,17 @@ int hub_dashboard_path(const char *path)
 	return 0;
 }
 
-int hub_dashboard_register(struct evhttp *http, hub_dashboard *d)
+hub_result hub_dashboard_register(struct evhttp *http, hub_dashboard *d)
 {
 	size_t i;
+	int r;
 
-	for (i = 0; i < sizeof(dash_paths) / sizeof(dash_paths[0]); i++)
-		if (evhttp_set_cb(http, dash_paths[i], hub_dashboard_handle, d) != 0)
-			return -1;
-	return 0;
+	for (i = 0; i < sizeof(dash_paths) / sizeof(dash_paths[0]); i++) {
+		r = evhttp_set_cb(http, dash_paths[i], hub_dashboard_handle, d);
+		if (r != 0)
+			return r == -1 ? HUB_REFUSED : HUB_ENOMEM; /* -1: the path is taken */
+	}
+	return HUB_OK;
 }
 
 /* ---- the workers ---------------------------------------------------------- */

@@ -84,8 +84,8 @@ typedef struct recent_rows {
 	int rows;
 } recent_rows;
 
-static int recent_row(void *arg, int64_t id, int64_t received, const char *src, const char *code,
-		      const char *msg)
+static hub_result recent_row(void *arg, int64_t id, int64_t received, const char *src,
+			     const char *code, const char *msg)
 {
 	recent_rows *r = arg;
 	time_t t = (time_t)received + 7 * 3600; /* Vietnam time */
@@ -102,8 +102,8 @@ static int recent_row(void *arg, int64_t id, int64_t received, const char *src, 
 	    web_html_escape(r->b, src ? src : "?") || proto_buf_append_str(r->b, "</td><td>") ||
 	    web_html_escape(r->b, code ? code : "?") || proto_buf_append_str(r->b, ": ") ||
 	    web_html_escape(r->b, msg ? msg : "") || proto_buf_append_str(r->b, "</td></tr>"))
-		return -1;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
 /* The newest open rejected change-sets (the kind a flood makes by the
@@ -113,7 +113,7 @@ static int recent_rejections(sqlite3 *ro, int n, proto_buf *b)
 {
 	recent_rows r = { b, 0 };
 
-	if (hub_reconcile_recent(ro, n, recent_row, &r))
+	if (hub_reconcile_recent(ro, n, recent_row, &r) != HUB_OK)
 		return -1;
 	return r.rows && proto_buf_append_str(b, "</tbody></table></div>") ? -1 : 0;
 }
@@ -197,16 +197,19 @@ out:
 static void work_login(hub_dashboard *d, sqlite3 *rw, dash_job *job)
 {
 	char tok[WEB_TOKEN_HEX + 1];
-	int r = job->form_ok ? hub_operator_login(rw, job->name, job->pw, (int64_t)time(NULL),
-						  d->ttl, tok) : 0;
+	bool signed_in = false;
+	hub_result r = job->form_ok ? hub_operator_login(rw, job->name, job->pw,
+							 (int64_t)time(NULL), d->ttl, tok,
+							 &signed_in)
+				    : HUB_OK;
 
 	OPENSSL_cleanse(job->pw, sizeof(job->pw));
-	if (r < 0) {
+	if (r != HUB_OK) {
 		dash_answer_text(job, 503, "cannot check the sign-in: the hub database is busy,"
 				 " try again");
 		return;
 	}
-	if (r == 0) {
+	if (!signed_in) {
 		answer_html(job, 401, dash_login_page(d, &job->body,
 						       "Sai tên đăng nhập hoặc mật khẩu."));
 		return;
@@ -237,7 +240,7 @@ static void work_report(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 {
 	char who[HUB_OPERATOR_NAME_MAX + 1];
-	int signed_in = 0;
+	bool signed_in = false;
 
 	if (job->kind == DJ_LOGIN) {
 		work_login(d, db, job);
@@ -253,9 +256,9 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		job->location = "/";
 		return;
 	}
-	if (job->tok[0])
-		signed_in = report_session_check(db, job->tok, (int64_t)time(NULL), who,
-						 sizeof(who)) == 1;
+	if (job->tok[0] && report_session_check(db, job->tok, (int64_t)time(NULL), who,
+						 sizeof(who), &signed_in) != HUB_OK)
+		signed_in = false;
 	if (!signed_in && job->kind == DJ_REPORT)
 		dash_answer_text(job, 401, "sign in first at /");
 	else if (!signed_in)

@@ -14,13 +14,13 @@
 
 #define SALT_LEN 16
 
-int hub_password_hash(const char *password, const uint8_t *salt, size_t saltlen, int iter,
-		      uint8_t out[32])
+hub_result hub_password_hash(const char *password, const uint8_t *salt, size_t saltlen, int iter,
+			     uint8_t out[32])
 {
 	if (!password || iter < 1)
-		return -1;
+		return HUB_REFUSED;
 	return PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, (int)saltlen, iter,
-				 EVP_sha256(), 32, out) == 1 ? 0 : -1;
+				 EVP_sha256(), 32, out) == 1 ? HUB_OK : HUB_ECRYPTO;
 }
 
 static int valid_name(const char *name)
@@ -38,28 +38,29 @@ static int valid_name(const char *name)
 	return 1;
 }
 
-int hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err,
-		     size_t errlen)
+hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err,
+			    size_t errlen)
 {
 	uint8_t salt[SALT_LEN], hash[32];
 	sqlite3_stmt *st = NULL;
 	size_t plen = password ? strlen(password) : 0;
-	int rc = -1, in_tx = 0;
+	hub_result rc = HUB_EDB;
+	int in_tx = 0;
 
 	if (!name || !valid_name(name)) {
 		snprintf(err, errlen, "operator name '%s' must be 1 to %d letters, digits or . _ - @",
 			 name ? name : "", HUB_OPERATOR_NAME_MAX);
-		return -1;
+		return HUB_REFUSED;
 	}
 	if (plen < 8 || plen > HUB_PASSWORD_MAX || !proto_utf8_valid(password, plen)) {
 		snprintf(err, errlen, "the password must be 8 to %d bytes of UTF-8 text: choose another",
 			 HUB_PASSWORD_MAX);
-		return -1;
+		return HUB_REFUSED;
 	}
 	if (RAND_bytes(salt, sizeof(salt)) != 1 ||
-	    hub_password_hash(password, salt, sizeof(salt), HUB_PBKDF2_ITER, hash)) {
+	    hub_password_hash(password, salt, sizeof(salt), HUB_PBKDF2_ITER, hash) != HUB_OK) {
 		snprintf(err, errlen, "cannot hash the password (OpenSSL failed)");
-		return -1;
+		return HUB_ECRYPTO;
 	}
 	/* the new password and the end of every session opened with the old
 	 * one are one change: no moment where both work */
@@ -86,7 +87,7 @@ int hub_operator_set(sqlite3 *db, const char *name, const char *password, char *
 	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
 	in_tx = 0;
-	rc = 0;
+	rc = HUB_OK;
 	goto out;
 dberr:
 	snprintf(err, errlen, "cannot store the operator: %s", sqlite3_errmsg(db));
@@ -98,24 +99,27 @@ out:
 	return rc;
 }
 
-/* As hub_operator_check; on 1, the stored hash the password matched is
- * copied to matched (hub_operator_login ties the session to it). */
-static int operator_check(sqlite3 *db, const char *name, const char *password,
-			  uint8_t matched[32])
+/* As hub_operator_check; on a match, the stored hash the password matched
+ * is copied to matched (hub_operator_login ties the session to it). */
+static hub_result operator_check(sqlite3 *db, const char *name, const char *password,
+				 uint8_t matched[32], bool *match)
 {
 	static const uint8_t dummy_salt[SALT_LEN];
 	uint8_t want[32], got[32];
 	sqlite3_stmt *st = NULL;
-	int rc = -1, step, found = 0, iter = HUB_PBKDF2_ITER;
+	hub_result rc = HUB_EDB;
+	int step, found = 0, iter = HUB_PBKDF2_ITER;
 	const uint8_t *salt = dummy_salt;
 	uint8_t salt_copy[SALT_LEN];
 
+	*match = false;
 	memset(want, 0, sizeof(want));
+	memset(got, 0, sizeof(got));
 	if (!name || !password || strlen(password) > HUB_PASSWORD_MAX)
-		return 0;
+		return HUB_OK;
 	if (sqlite3_prepare_v2(db, "SELECT salt, hash, iter FROM report_operator WHERE name = ?",
 			       -1, &st, NULL) != SQLITE_OK)
-		return -1;
+		return HUB_EDB;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW && sqlite3_column_bytes(st, 0) == SALT_LEN &&
@@ -129,10 +133,11 @@ static int operator_check(sqlite3 *db, const char *name, const char *password,
 		goto out;
 	}
 	/* hash even for an unknown name, so the time taken does not tell */
-	if (hub_password_hash(password, salt, SALT_LEN, iter, got))
+	rc = hub_password_hash(password, salt, SALT_LEN, iter, got);
+	if (rc != HUB_OK)
 		goto out;
-	rc = (CRYPTO_memcmp(want, got, 32) == 0) & found;
-	if (rc == 1)
+	*match = (CRYPTO_memcmp(want, got, 32) == 0) & found;
+	if (*match)
 		memcpy(matched, want, 32);
 out:
 	OPENSSL_cleanse(got, sizeof(got));
@@ -141,114 +146,124 @@ out:
 	return rc;
 }
 
-int hub_operator_check(sqlite3 *db, const char *name, const char *password)
+hub_result hub_operator_check(sqlite3 *db, const char *name, const char *password, bool *match)
 {
 	uint8_t matched[32];
-	int rc = operator_check(db, name, password, matched);
+	hub_result rc = operator_check(db, name, password, matched, match);
 
 	OPENSSL_cleanse(matched, sizeof(matched));
 	return rc;
 }
 
-int hub_operator_exists(sqlite3 *db, const char *name)
+/* Step st for at most one row (*row), then finalize it. */
+static hub_result step_once(sqlite3_stmt *st, bool *row)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
+	int step = sqlite3_step(st);
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM report_operator WHERE name = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		rc = 1;
-	else if (step == SQLITE_DONE)
-		rc = 0;
+	*row = step == SQLITE_ROW;
 	sqlite3_finalize(st);
-	return rc;
+	return step == SQLITE_ROW || step == SQLITE_DONE ? HUB_OK : HUB_EDB;
 }
 
-int report_session_new(sqlite3 *db, const char *name, int64_t now, int ttl, char token[65])
+hub_result hub_operator_exists(sqlite3 *db, const char *name, bool *exists)
+{
+	sqlite3_stmt *st = NULL;
+
+	*exists = false;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM report_operator WHERE name = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return HUB_EDB;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	return step_once(st, exists);
+}
+
+hub_result report_session_new(sqlite3 *db, const char *name, int64_t now, int ttl,
+			      char token[65])
 {
 	uint8_t hash[32];
 	sqlite3_stmt *st = NULL;
-	int rc = -1;
+	bool row;
 
 	if (web_token_new(token) != WEB_OK)
-		return -1;
+		return HUB_ECRYPTO;
 	web_token_hash(token, hash);
 	/* expired sessions are of no use to anyone: this table is not history */
 	sqlite3_exec(db, "DELETE FROM report_session WHERE expires < strftime('%s', 'now')", NULL,
 		     NULL, NULL);
 	if (sqlite3_prepare_v2(db, "INSERT INTO report_session(hash, operator, created, expires)"
 				   " VALUES (?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
-		return -1;
+		return HUB_EDB;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int64(st, 4, now + ttl);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
-	sqlite3_finalize(st);
-	return rc;
+	return step_once(st, &row);
 }
 
-int report_session_check(sqlite3 *db, const char *token, int64_t now, char *name, size_t namelen)
+hub_result report_session_check(sqlite3 *db, const char *token, int64_t now, char *name,
+				size_t namelen, bool *valid)
 {
 	uint8_t hash[32];
 	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
+	hub_result rc;
 
+	*valid = false;
 	if (strlen(token) != 64)
-		return 0;
+		return HUB_OK;
 	web_token_hash(token, hash);
 	if (sqlite3_prepare_v2(db, "SELECT s.operator FROM report_session s JOIN report_operator o"
 				   " ON o.name = s.operator WHERE s.hash = ? AND s.expires > ?", -1, &st, NULL) != SQLITE_OK)
-		return -1;
+		return HUB_EDB;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
 		snprintf(name, namelen, "%s", (const char *)sqlite3_column_text(st, 0));
-		rc = 1;
-	} else if (step == SQLITE_DONE) {
-		rc = 0;
+		*valid = true;
+		rc = HUB_OK;
+		break;
+	case SQLITE_DONE:
+		rc = HUB_OK;
+		break;
+	default:
+		rc = HUB_EDB;
 	}
 	sqlite3_finalize(st);
 	return rc;
 }
 
-int report_session_end(sqlite3 *db, const char *token)
+hub_result report_session_end(sqlite3 *db, const char *token)
 {
 	uint8_t hash[32];
 	sqlite3_stmt *st = NULL;
-	int rc = -1;
+	bool row;
 
 	web_token_hash(token, hash);
 	if (sqlite3_prepare_v2(db, "DELETE FROM report_session WHERE hash = ?", -1, &st, NULL) !=
 	    SQLITE_OK)
-		return -1;
+		return HUB_EDB;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
-	sqlite3_finalize(st);
-	return rc;
+	return step_once(st, &row);
 }
 
-int hub_operator_login(sqlite3 *db, const char *name, const char *password, int64_t now, int ttl,
-		       char token[65])
+hub_result hub_operator_login(sqlite3 *db, const char *name, const char *password, int64_t now,
+			      int ttl, char token[65], bool *signed_in)
 {
 	uint8_t hash[32], matched[32];
 	sqlite3_stmt *st = NULL;
-	int rc, step;
+	hub_result rc;
+	bool match;
+	int step;
 
 	token[0] = '\0';
-	rc = operator_check(db, name, password, matched);
-	if (rc != 1)
-		return rc;
-	rc = -1;
+	*signed_in = false;
+	rc = operator_check(db, name, password, matched, &match);
+	if (rc != HUB_OK || !match)
+		goto out;
+	rc = HUB_ECRYPTO;
 	if (web_token_new(token) != WEB_OK)
 		goto out;
+	rc = HUB_EDB;
 	web_token_hash(token, hash);
 	sqlite3_exec(db, "DELETE FROM report_session WHERE expires < strftime('%s', 'now')", NULL,
 		     NULL, NULL);
@@ -264,10 +279,12 @@ int hub_operator_login(sqlite3 *db, const char *name, const char *password, int6
 	sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 5, matched, 32, SQLITE_STATIC);
 	step = sqlite3_step(st);
-	if (step == SQLITE_DONE)
-		rc = sqlite3_changes(db) == 1 ? 1 : 0;
+	if (step == SQLITE_DONE) {
+		rc = HUB_OK;
+		*signed_in = sqlite3_changes(db) == 1;
+	}
 out:
-	if (rc != 1)
+	if (!*signed_in)
 		OPENSSL_cleanse(token, 65);
 	OPENSSL_cleanse(matched, sizeof(matched));
 	sqlite3_finalize(st);

@@ -33,68 +33,69 @@ void report_vn_date(const char *iso, char out[11])
 	snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
 }
 
-int report_sum_query(sqlite3 *db, const char *sql, const char *date, report_sum_row_fn fn,
-		     void *arg)
+hub_result report_sum_query(sqlite3 *db, const char *sql, const char *date,
+			    report_sum_row_fn fn, void *arg)
 {
 	sqlite3_stmt *st = NULL;
-	int step, rc = HUB_REPORT_EFAIL;
+	hub_result rc;
+	int step;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return HUB_REPORT_EFAIL;
+		return HUB_EDB;
 	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = fn(arg, st);
-		if (rc != 0)
+		if (rc != HUB_OK)
 			goto out;
 	}
 	if (step == SQLITE_DONE)
-		rc = 0;
+		rc = HUB_OK;
 	else if (strstr(sqlite3_errmsg(db), "integer overflow"))
-		rc = REPORT_EOVERFLOW;
+		rc = HUB_ERANGE;
 	else
-		rc = HUB_REPORT_EFAIL;
+		rc = HUB_EDB;
 out:
 	sqlite3_finalize(st);
 	return rc;
 }
 
-int report_json_member(proto_buf *b, const char *key, const char *value)
+hub_result report_json_member(proto_buf *b, const char *key, const char *value)
 {
 	if (proto_buf_appendf(b, ", \"%s\": ", key) || hub_json_str(b, value))
-		return HUB_REPORT_EFAIL;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
-int report_db_error(sqlite3 *db, const char *what, char *err, size_t errlen)
+hub_result report_db_error(sqlite3 *db, const char *what, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "cannot %s: %s", what, sqlite3_errmsg(db));
-	return HUB_REPORT_EFAIL;
+	return HUB_EDB;
 }
 
-int report_too_large(char *err, size_t errlen)
+hub_result report_too_large(char *err, size_t errlen)
 {
 	snprintf(err, errlen, "report too large or out of memory");
-	return HUB_REPORT_EFAIL;
+	return HUB_ENOMEM;
 }
 
-int report_draw(const report_drawing *d, const void *numbers, hub_report_format f,
-		proto_buf *out, char *err, size_t errlen)
+hub_result report_draw(const report_drawing *d, const void *numbers, hub_report_format f,
+		       proto_buf *out, char *err, size_t errlen)
 {
 	report_grid g;
-	int rc = HUB_REPORT_EFAIL;
+	hub_result rc = HUB_ENOMEM;
 
 	report_grid_init(&g, "", NULL, 0);
 	if (f == HUB_FMT_JSON)
 		rc = d->json(numbers, out);
-	else if (d->grid(numbers, &g) == 0)
+	else if (d->grid(numbers, &g) == HUB_OK)
 		rc = f == HUB_FMT_HTML && d->html_page ? d->html_page(numbers, &g, out)
 						       : report_grid_render(&g, f, out);
 	report_grid_release(&g);
-	return rc ? report_too_large(err, errlen) : 0;
+	return rc != HUB_OK ? report_too_large(err, errlen) : HUB_OK;
 }
 
-int hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-		      proto_buf *out, char *err, size_t errlen)
+hub_result hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+			     proto_buf *out, char *err, size_t errlen)
 {
 	hub_report_opts opts = *o;
 
@@ -103,7 +104,7 @@ int hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_report_opt
 		hub_report_today(opts.as_of);
 	if (!hub_report_valid_date(opts.as_of)) {
 		snprintf(err, errlen, "date '%s' is not a calendar date YYYY-MM-DD", opts.as_of);
-		return HUB_REPORT_EFAIL;
+		return HUB_REFUSED;
 	}
 	switch (opts.kind) {
 	case HUB_REPORT_PROGRESS:
@@ -115,5 +116,5 @@ int hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_report_opt
 		return report_reconcile_render(db, c, &opts, out, err, errlen);
 	}
 	snprintf(err, errlen, "unknown report kind");
-	return HUB_REPORT_EFAIL;
+	return HUB_REFUSED;
 }

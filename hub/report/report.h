@@ -5,11 +5,13 @@
  * write (hub/schema_report.c), so each report costs milliseconds, not a scan.
  * docs/REPORTS.md describes what every number means.
  *
- * Results: the report and reconcile functions below return 0 when they
- * did their work and a negative HUB_REPORT_E* when they did not, with the
- * message (what failed, and what to do) in err where they take one.
- * Predicates return bool. Output is appended to a proto_buf the caller
- * owns; strings passed in are borrowed for the call.
+ * Results: the functions below return a hub_result (result.h), with the
+ * message (what failed, and what to do) in err where they take one:
+ * HUB_REFUSED when the request does not fit the data (a date that is not
+ * one, no such item, already resolved...: nothing was written), HUB_EDB,
+ * HUB_ENOMEM (memory or the output cap), HUB_ERANGE (a sum passed 64-bit
+ * integers). Predicates return bool. Output is appended to a proto_buf the
+ * caller owns; strings passed in are borrowed for the call.
  */
 #ifndef HUB_REPORT_H
 #define HUB_REPORT_H
@@ -19,12 +21,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 #include "maiam/proto.h"
-
-enum {
-	HUB_REPORT_EFAIL = -1,    /* the database, memory or the output cap failed us */
-	HUB_REPORT_EREFUSED = -2, /* the request does not fit the data (no such item,
-				   * already resolved...): nothing was written */
-};
+#include "result.h"
 
 typedef enum hub_report_kind {
 	HUB_REPORT_PROGRESS = 0,
@@ -57,10 +54,9 @@ typedef struct hub_report_opts {
  * schema when the hub opens its database (hub/schema.h). */
 #include "schema.h"
 
-/* Render one report into out (appended). 0 or HUB_REPORT_EFAIL (a date
- * that is not one, a database error, an overflowing sum: err says which). */
-int hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-		      proto_buf *out, char *err, size_t errlen);
+/* Render one report into out (appended); err says what failed. */
+hub_result hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+			     proto_buf *out, char *err, size_t errlen);
 
 /* Is "2023-09-02" a real calendar date (year 1900 or later)? */
 bool hub_report_valid_date(const char *s);
@@ -71,12 +67,13 @@ void hub_report_today(char out[11]);
  * Record how a reconcile item was resolved. keep is NULL, "winner" or
  * "loser" (conflicts only: "loser" is applied by the caller as a new hub
  * edit, see cmd_report.c). Nothing is deleted: resolutions are appended.
- * With now < 0 nothing is written, the item is only checked. 0 recorded (or
- * open and keep fits it), HUB_REPORT_EREFUSED no open item with that id or
- * keep does not fit it, HUB_REPORT_EFAIL the database failed.
+ * With now < 0 nothing is written, the item is only checked. HUB_OK
+ * recorded (or open and keep fits it), HUB_REFUSED no open item with that
+ * id or keep does not fit it, HUB_EDB the database failed.
  */
-int hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item, const char *by,
-			 const char *note, const char *keep, int64_t now, char *err, size_t errlen);
+hub_result hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item,
+				const char *by, const char *note, const char *keep, int64_t now,
+				char *err, size_t errlen);
 
 /* ---- operators (password.c) -------------------------------------------- */
 
@@ -84,24 +81,26 @@ int hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item,
 #define HUB_OPERATOR_NAME_MAX 64
 #define HUB_PASSWORD_MAX 1024
 
-/* PBKDF2-HMAC-SHA256 of password with salt; 0 ok. */
-int hub_password_hash(const char *password, const uint8_t *salt, size_t saltlen, int iter,
-		      uint8_t out[32]);
+/* PBKDF2-HMAC-SHA256 of password with salt: HUB_OK, HUB_REFUSED (no
+ * password, iter < 1) or HUB_ECRYPTO. */
+hub_result hub_password_hash(const char *password, const uint8_t *salt, size_t saltlen, int iter,
+			     uint8_t out[32]);
 /* Add an operator or set a new password for one, ending all its sessions
- * (one transaction). 0 ok, -1 error (err). */
-int hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err,
-		     size_t errlen);
-/* 1 name and password match, 0 they do not (no hint which), -1 error. */
-int hub_operator_check(sqlite3 *db, const char *name, const char *password);
+ * (one transaction). HUB_REFUSED for a name or password that cannot be one
+ * (err says which rule), else as the store (err). */
+hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err,
+			    size_t errlen);
+/* *match: name and password match (false gives no hint which did not). */
+hub_result hub_operator_check(sqlite3 *db, const char *name, const char *password, bool *match);
 
-/* dash: 1 the operator exists, 0 not, -1 error. */
-int hub_operator_exists(sqlite3 *db, const char *name);
+/* dash: does the operator exist? */
+hub_result hub_operator_exists(sqlite3 *db, const char *name, bool *exists);
 /* dash: check name and password and open a session (token: 64 hex, only its
- * SHA-256 stored) tied to the password just checked. 1 signed in, 0 wrong
- * name or password (or it changed meanwhile), -1 error. hub_operator_set
- * ends every session of the operator whose password it sets. */
-int hub_operator_login(sqlite3 *db, const char *name, const char *password, int64_t now, int ttl,
-		       char token[65]);
+ * SHA-256 stored) tied to the password just checked. *signed_in false for a
+ * wrong name or password (or one changed meanwhile). hub_operator_set ends
+ * every session of the operator whose password it sets. */
+hub_result hub_operator_login(sqlite3 *db, const char *name, const char *password, int64_t now,
+			      int ttl, char token[65], bool *signed_in);
 
 /* ---- the dashboard (dashboard.c) ----------------------------------------- */
 
@@ -150,10 +149,13 @@ typedef struct hub_dashboard_limits {
 
 /* The defaults above. */
 void hub_dashboard_limits_default(hub_dashboard_limits *lim);
-/* Change the limits (tests make them small); call before serving. 0 ok. */
-int hub_dashboard_set_limits(hub_dashboard *d, const hub_dashboard_limits *lim);
-/* Serve "/", "/login", "/logout" and "/report" on http. 0 ok. */
-int hub_dashboard_register(struct evhttp *http, hub_dashboard *d);
+/* Change the limits (tests make them small); call before serving. HUB_OK,
+ * HUB_REFUSED (a limit below its least: 2 slots, 1 s, a queue of 1) or
+ * HUB_ENOMEM. */
+hub_result hub_dashboard_set_limits(hub_dashboard *d, const hub_dashboard_limits *lim);
+/* Serve "/", "/login", "/logout" and "/report" on http. HUB_REFUSED when
+ * http already serves one of those paths. */
+hub_result hub_dashboard_register(struct evhttp *http, hub_dashboard *d);
 /* Is path one of the dashboard's? (for a server that routes by itself, as
  * hub/server.c does: evhttp_set_cb callbacks changed how it drops slow
  * clients, see docs/REPORTS.md) */
@@ -177,28 +179,29 @@ int hub_operator_cmd(int argc, char **argv);
 /*
  * Open items per kind (in the order above) and resolved items, without
  * reading the queue: rejected change-sets are counted by SQL, so a flood of
- * them costs an index count, not a walk. 0 or HUB_REPORT_EFAIL.
+ * them costs an index count, not a walk.
  */
-int hub_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
-			 int64_t counts[HUB_RECONCILE_NKINDS], int64_t *resolved, char *err,
-			 size_t errlen);
+hub_result hub_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
+				int64_t counts[HUB_RECONCILE_NKINDS], int64_t *resolved, char *err,
+				size_t errlen);
 /*
  * One page of the reconcile report in o->format: o->limit items (0: the
  * default) of page o->page (1-based), conflicts, duplicates, disorder and
  * late items first, then rejected change-sets most recent first; only that
  * page's rows are read. *more (may be NULL) gets how many matching items
- * follow the page. Counts cover the whole queue. 0 or HUB_REPORT_EFAIL.
+ * follow the page. Counts cover the whole queue.
  */
-int hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-		       proto_buf *out, int64_t *more, char *err, size_t errlen);
+hub_result hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+			      proto_buf *out, int64_t *more, char *err, size_t errlen);
 /*
  * The n newest open rejected change-sets, newest first, by the primary key's
  * index (the dashboard's short list). Strings are borrowed for the call; cb
- * returning non-zero stops the walk and fails it. 0 (a hub without the
- * table has none), or HUB_REPORT_EFAIL on a database error or a stop.
+ * returning anything but HUB_OK stops the walk, which returns that. HUB_OK
+ * (a hub without the table has none), HUB_EDB on a database error.
  */
-typedef int (*hub_rejection_row_cb)(void *arg, int64_t id, int64_t received, const char *source,
-				    const char *code, const char *message);
-int hub_reconcile_recent(sqlite3 *db, int n, hub_rejection_row_cb cb, void *arg);
+typedef hub_result (*hub_rejection_row_cb)(void *arg, int64_t id, int64_t received,
+					   const char *source, const char *code,
+					   const char *message);
+hub_result hub_reconcile_recent(sqlite3 *db, int n, hub_rejection_row_cb cb, void *arg);
 
 #endif

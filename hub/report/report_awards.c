@@ -30,20 +30,20 @@ static int award_count(const proto_award_rule *rule, int target)
 }
 
 /* A province-level line: no district, no target, awards of its own. */
-static int province_line(report_grid *g, const char *name, int collectives, int individuals)
+static hub_result province_line(report_grid *g, const char *name, int collectives, int individuals)
 {
 	size_t r;
 
 	if (report_grid_add(g, 0, &r) || report_grid_text(g, r, 1, name) ||
 	    report_grid_text(g, r, 7, "cấp tỉnh"))
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	report_grid_int(g, r, 5, collectives);
 	report_grid_int(g, r, 6, individuals);
-	return 0;
+	return HUB_OK;
 }
 
 /* The grid of the awards (numbers: a report_standing). */
-static int awards_grid(const void *numbers, report_grid *g)
+static hub_result awards_grid(const void *numbers, report_grid *g)
 {
 	const proto_campaign *c = ((const report_standing *)numbers)->c;
 	const report_progress *p = ((const report_standing *)numbers)->p;
@@ -61,7 +61,7 @@ static int awards_grid(const void *numbers, report_grid *g)
 		int t = (int)l->target;
 
 		if (report_grid_add(g, 0, &r))
-			return HUB_REPORT_EFAIL;
+			return HUB_ENOMEM;
 		rule_text(c, t, rule, sizeof(rule));
 		report_grid_int(g, r, 0, l->code);
 		report_grid_int(g, r, 2, t);
@@ -70,7 +70,7 @@ static int awards_grid(const void *numbers, report_grid *g)
 		report_grid_int(g, r, 5, award_count(&c->collectives, t));
 		report_grid_int(g, r, 6, award_count(&c->individuals, t));
 		if (report_grid_text(g, r, 1, l->name) || report_grid_text(g, r, 7, rule))
-			return HUB_REPORT_EFAIL;
+			return HUB_ENOMEM;
 		coll += award_count(&c->collectives, t);
 		ind += award_count(&c->individuals, t);
 	}
@@ -79,15 +79,15 @@ static int awards_grid(const void *numbers, report_grid *g)
 	    province_line(g, "Tổ giúp việc Ban Chỉ đạo và Tổ giám sát thi công", 0,
 			  c->working_group_individuals) ||
 	    report_grid_add(g, 1, &r) || report_grid_text(g, r, 1, "Tổng cộng"))
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	report_grid_int(g, r, 2, c->total_target);
 	report_grid_int(g, r, 3, p->total.on_time);
 	report_grid_int(g, r, 5, coll + c->province_collectives);
 	report_grid_int(g, r, 6, ind + c->province_individuals + c->working_group_individuals);
-	return 0;
+	return HUB_OK;
 }
 
-static int awards_json(const void *numbers, proto_buf *b)
+static hub_result awards_json(const void *numbers, proto_buf *b)
 {
 	const proto_campaign *c = ((const report_standing *)numbers)->c;
 	const report_progress *p = ((const report_standing *)numbers)->p;
@@ -98,7 +98,7 @@ static int awards_json(const void *numbers, proto_buf *b)
 	if (proto_buf_append_str(b, "{\"as_of\": ") || hub_json_str(b, p->as_of) ||
 	    proto_buf_append_str(b, ", \"deadline\": ") || hub_json_str(b, c->deadline) ||
 	    proto_buf_append_str(b, ", \"districts\": ["))
-		return -1;
+		return HUB_ENOMEM;
 	for (i = 0; i < p->n; i++) {
 		const report_line *l = &p->a[i];
 		int t = (int)l->target;
@@ -117,7 +117,7 @@ static int awards_json(const void *numbers, proto_buf *b)
 		    hub_json_str(b, ir ? ir->text : NULL) ||
 		    proto_buf_appendf(b, ", \"handed_over_on_time\": %lld, \"met_target_on_time\": %s}",
 				      (long long)l->on_time, l->on_time >= l->target ? "true" : "false"))
-			return -1;
+			return HUB_ENOMEM;
 		coll += cr ? cr->count : 0;
 		ind += ir ? ir->count : 0;
 	}
@@ -130,22 +130,23 @@ static int awards_json(const void *numbers, proto_buf *b)
 			      c->working_group_individuals, c->total_target, (long long)p->total.on_time,
 			      (long long)coll, (long long)ind, (long long)(coll + c->province_collectives),
 			      (long long)(ind + c->province_individuals + c->working_group_individuals))
-		       ? HUB_REPORT_EFAIL
-		       : 0;
+		       ? HUB_ENOMEM
+		       : HUB_OK;
 }
 
 const report_drawing report_awards_drawing = { awards_json, awards_grid, NULL };
 
-int report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
-		       report_grid *g, char *err, size_t errlen)
+hub_result report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
+			      report_grid *g, char *err, size_t errlen)
 {
 	report_progress p;
-	int rc;
+	hub_result rc;
 
-	if (report_progress_load(db, c, as_of, 0, &p, err, errlen))
-		return HUB_REPORT_EFAIL;
+	rc = report_progress_load(db, c, as_of, 0, &p, err, errlen);
+	if (rc != HUB_OK)
+		return rc;
 	rc = awards_grid(&(report_standing){ c, &p }, g);
-	if (rc) {
+	if (rc != HUB_OK) {
 		snprintf(err, errlen, "out of memory");
 		report_grid_release(g);
 	}

@@ -56,10 +56,10 @@ static fund_unit *unit_of(fund_model *m, const proto_campaign *c, int code)
 
 /*
  * Add one row of sums to its unit and to the total, every addition checked:
- * a report is exact or it fails. 0, or REPORT_EOVERFLOW with *bad naming
+ * a report is exact or it fails. HUB_OK, or HUB_ERANGE with *bad naming
  * the line that overflowed.
  */
-static int add_sums(fund_model *m, fund_unit *f, int s, const int64_t *v, const fund_unit **bad)
+static hub_result add_sums(fund_model *m, fund_unit *f, int s, const int64_t *v, const fund_unit **bad)
 {
 	int k;
 
@@ -67,15 +67,15 @@ static int add_sums(fund_model *m, fund_unit *f, int s, const int64_t *v, const 
 		if (__builtin_add_overflow(f->v[s][k], v[k], &f->v[s][k]) ||
 		    __builtin_add_overflow(f->sum[k], v[k], &f->sum[k])) {
 			*bad = f;
-			return REPORT_EOVERFLOW;
+			return HUB_ERANGE;
 		}
 		if (__builtin_add_overflow(m->total.v[s][k], v[k], &m->total.v[s][k]) ||
 		    __builtin_add_overflow(m->total.sum[k], v[k], &m->total.sum[k])) {
 			*bad = &m->total;
-			return REPORT_EOVERFLOW;
+			return HUB_ERANGE;
 		}
 	}
-	return 0;
+	return HUB_OK;
 }
 
 static void model_reset(fund_model *m)
@@ -98,7 +98,7 @@ typedef struct fund_sum {
 } fund_sum;
 
 /* One row (unit, source, n, money, labour, mat_n, mat_value, not_integer). */
-static int add_row(void *arg, sqlite3_stmt *row)
+static hub_result add_row(void *arg, sqlite3_stmt *row)
 {
 	fund_sum *fs = arg;
 	fund_unit *f = unit_of(fs->m, fs->c, sqlite3_column_int(row, 0));
@@ -109,7 +109,7 @@ static int add_row(void *arg, sqlite3_stmt *row)
 		v[k] = sqlite3_column_int64(row, 2 + k);
 	if (sqlite3_column_int(row, 2 + NF)) {
 		*fs->bad = f;
-		return REPORT_EOVERFLOW;
+		return HUB_ERANGE;
 	}
 	return add_sums(fs->m, f, s, v, fs->bad);
 }
@@ -119,11 +119,11 @@ static int add_row(void *arg, sqlite3_stmt *row)
  * only come from a counter addition that overflowed in a trigger (SQLite
  * turns that into a float), so it fails the report too. When SQL overflows
  * inside a group, the rows are summed again one by one here, to name the
- * district. 0, REPORT_EOVERFLOW (*bad, or NULL if SQL could not say where)
- * or HUB_REPORT_EFAIL.
+ * district. HUB_OK, HUB_ERANGE (*bad, or NULL if SQL could not say where)
+ * or HUB_EDB.
  */
-static int sum_rows(sqlite3 *db, const proto_campaign *c, const char *as_of, int by_row,
-		    fund_model *m, const fund_unit **bad)
+static hub_result sum_rows(sqlite3 *db, const proto_campaign *c, const char *as_of, int by_row,
+			   fund_model *m, const fund_unit **bad)
 {
 	static const char grouped[] =
 		"SELECT unit, source, sum(n), sum(money), sum(labour), sum(mat_n), sum(mat_value),"
@@ -142,19 +142,19 @@ static int sum_rows(sqlite3 *db, const proto_campaign *c, const char *as_of, int
 	return report_sum_query(db, by_row ? rows : grouped, as_of, add_row, &fs);
 }
 
-static int load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_model *m,
-		char *err, size_t errlen)
+static hub_result load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_model *m,
+		       char *err, size_t errlen)
 {
 	const proto_unit *u;
 	const fund_unit *bad = NULL;
 	size_t i;
-	int r;
+	hub_result r;
 
 	memset(m, 0, sizeof(*m));
 	m->a = calloc(c->ntargets + 2, sizeof(*m->a));
 	if (!m->a) {
 		snprintf(err, errlen, "out of memory");
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	}
 	for (i = 0; i < c->ntargets; i++) {
 		u = proto_units_find(&c->units, c->targets[i].district);
@@ -168,11 +168,11 @@ static int load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_mo
 	m->a[m->n++].name = "Chưa rõ địa bàn";
 	m->total.name = "Tổng cộng";
 	r = sum_rows(db, c, as_of, 0, m, &bad);
-	if (r == REPORT_EOVERFLOW && !bad) /* SQL overflowed inside a group: find where */
+	if (r == HUB_ERANGE && !bad) /* SQL overflowed inside a group: find where */
 		r = sum_rows(db, c, as_of, 1, m, &bad);
-	if (r == 0)
-		return 0;
-	if (r != REPORT_EOVERFLOW)
+	if (r == HUB_OK)
+		return HUB_OK;
+	if (r != HUB_ERANGE)
 		report_db_error(db, "read contributions", err, errlen);
 	else if (bad == &m->total || !bad)
 		snprintf(err, errlen, "funds of the whole campaign overflow 64-bit integers (over"
@@ -184,7 +184,7 @@ static int load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_mo
 			 bad->name, bad->code);
 	free(m->a);
 	m->a = NULL;
-	return HUB_REPORT_EFAIL;
+	return r;
 }
 
 static const report_column fund_cols[] = {
@@ -192,20 +192,20 @@ static const report_column fund_cols[] = {
 	COL_MATERIALS, COL_MATERIAL_VALUE
 };
 
-static int grid_row(report_grid *g, const fund_unit *f, const char *source, const int64_t *v,
-		    int total)
+static hub_result grid_row(report_grid *g, const fund_unit *f, const char *source, const int64_t *v,
+		           int total)
 {
 	size_t r;
 	int k;
 
 	if (report_grid_add(g, total, &r) || report_grid_text(g, r, 1, f->name) ||
 	    report_grid_text(g, r, 2, source))
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	if (f->code)
 		report_grid_int(g, r, 0, f->code);
 	for (k = 0; k < NF; k++)
 		report_grid_int(g, r, 3 + (size_t)k, v[k]);
-	return 0;
+	return HUB_OK;
 }
 
 /* What the funds report draws: the sums and the day they stand at. */
@@ -214,7 +214,7 @@ typedef struct funds_view {
 	const char *as_of;
 } funds_view;
 
-static int funds_grid(const void *numbers, report_grid *g)
+static hub_result funds_grid(const void *numbers, report_grid *g)
 {
 	const fund_model *m = ((const funds_view *)numbers)->m;
 	const char *as_of = ((const funds_view *)numbers)->as_of;
@@ -233,43 +233,43 @@ static int funds_grid(const void *numbers, report_grid *g)
 			continue; /* province and unplaced lines only when they hold something */
 		for (s = 0; s < NSOURCES; s++)
 			if (f->v[s][F_N] && grid_row(g, f, source_labels[s], f->v[s], 0))
-				return -1;
+				return HUB_ENOMEM;
 		if (grid_row(g, f, "Cộng", f->sum, 0))
-			return -1;
+			return HUB_ENOMEM;
 	}
 	for (s = 0; s < NSOURCES; s++)
 		if (m->total.v[s][F_N] && grid_row(g, &m->total, source_labels[s], m->total.v[s], 1))
-			return -1;
+			return HUB_ENOMEM;
 	return grid_row(g, &m->total, "Tất cả nguồn", m->total.sum, 1);
 }
 
-static int json_sums(proto_buf *b, const int64_t *v)
+static hub_result json_sums(proto_buf *b, const int64_t *v)
 {
 	return proto_buf_appendf(b, "\"contributions\": %lld, \"money_vnd\": %lld, \"labour_days\": %lld,"
 				 " \"materials\": %lld, \"material_value_vnd\": %lld",
 				 (long long)v[F_N], (long long)v[F_MONEY], (long long)v[F_LABOUR],
-				 (long long)v[F_MAT_N], (long long)v[F_MAT_VALUE]) ? -1 : 0;
+				 (long long)v[F_MAT_N], (long long)v[F_MAT_VALUE]) ? HUB_ENOMEM : HUB_OK;
 }
 
-static int json_unit(proto_buf *b, const fund_unit *f, int named)
+static hub_result json_unit(proto_buf *b, const fund_unit *f, int named)
 {
 	int s;
 
 	if (proto_buf_append_byte(b, '{'))
-		return -1;
+		return HUB_ENOMEM;
 	if (named && (proto_buf_appendf(b, "\"code\": %d, \"name\": ", f->code) ||
 		      hub_json_str(b, f->name) || proto_buf_append_str(b, ", ")))
-		return -1;
+		return HUB_ENOMEM;
 	if (json_sums(b, f->sum) || proto_buf_append_str(b, ", \"by_source\": {"))
-		return -1;
+		return HUB_ENOMEM;
 	for (s = 0; s < NSOURCES; s++)
 		if (proto_buf_appendf(b, "%s\"%s\": {", s ? ", " : "", source_keys[s]) ||
 		    json_sums(b, f->v[s]) || proto_buf_append_byte(b, '}'))
-			return -1;
-	return proto_buf_append_str(b, "}}") ? -1 : 0;
+			return HUB_ENOMEM;
+	return proto_buf_append_str(b, "}}") ? HUB_ENOMEM : HUB_OK;
 }
 
-static int funds_json(const void *numbers, proto_buf *b)
+static hub_result funds_json(const void *numbers, proto_buf *b)
 {
 	const fund_model *m = ((const funds_view *)numbers)->m;
 	const char *as_of = ((const funds_view *)numbers)->as_of;
@@ -277,29 +277,30 @@ static int funds_json(const void *numbers, proto_buf *b)
 
 	if (proto_buf_append_str(b, "{\"as_of\": ") || hub_json_str(b, as_of) ||
 	    proto_buf_append_str(b, ", \"districts\": ["))
-		return -1;
+		return HUB_ENOMEM;
 	for (i = 0; i + 2 < m->n; i++)
 		if ((i && proto_buf_append_byte(b, ',')) || proto_buf_append_str(b, "\n  ") ||
 		    json_unit(b, &m->a[i], 1))
-			return -1;
+			return HUB_ENOMEM;
 	return proto_buf_append_str(b, "],\n \"province\": ") || json_unit(b, &m->a[m->n - 2], 1) ||
 	       proto_buf_append_str(b, ",\n \"unplaced\": ") || json_unit(b, &m->a[m->n - 1], 0) ||
 	       proto_buf_append_str(b, ",\n \"total\": ") || json_unit(b, &m->total, 0) ||
 	       proto_buf_append_str(b, "}\n")
-		       ? HUB_REPORT_EFAIL
-		       : 0;
+		       ? HUB_ENOMEM
+		       : HUB_OK;
 }
 
 static const report_drawing funds_drawing = { funds_json, funds_grid, NULL };
 
-int report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-			proto_buf *out, char *err, size_t errlen)
+hub_result report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+			       proto_buf *out, char *err, size_t errlen)
 {
 	fund_model m;
-	int rc;
+	hub_result rc;
 
-	if (load(db, c, o->as_of, &m, err, errlen))
-		return HUB_REPORT_EFAIL;
+	rc = load(db, c, o->as_of, &m, err, errlen);
+	if (rc != HUB_OK)
+		return rc;
 	rc = report_draw(&funds_drawing, &(funds_view){ &m, o->as_of }, o->format, out, err, errlen);
 	free(m.a);
 	return rc;

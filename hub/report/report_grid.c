@@ -37,7 +37,7 @@ void report_grid_release(report_grid *g)
 	g->nrows = g->cap = 0;
 }
 
-int report_grid_add(report_grid *g, int total, size_t *row)
+hub_result report_grid_add(report_grid *g, int total, size_t *row)
 {
 	size_t i;
 
@@ -48,11 +48,11 @@ int report_grid_add(report_grid *g, int total, size_t *row)
 		unsigned char *t;
 
 		if (!cells)
-			return HUB_REPORT_EFAIL;
+			return HUB_ENOMEM;
 		g->cells = cells;
 		t = realloc(g->total, cap);
 		if (!t)
-			return HUB_REPORT_EFAIL;
+			return HUB_ENOMEM;
 		g->total = t;
 		g->cap = cap;
 	}
@@ -63,7 +63,7 @@ int report_grid_add(report_grid *g, int total, size_t *row)
 	}
 	g->total[g->nrows] = (unsigned char)(total != 0);
 	*row = g->nrows++;
-	return 0;
+	return HUB_OK;
 }
 
 static report_cell *cell(report_grid *g, size_t row, size_t col)
@@ -77,7 +77,7 @@ static const report_col *column(const report_grid *g, size_t col)
 	return &report_columns[g->cols[col]];
 }
 
-int report_grid_text(report_grid *g, size_t row, size_t col, const char *s)
+hub_result report_grid_text(report_grid *g, size_t row, size_t col, const char *s)
 {
 	report_cell *c = cell(g, row, col);
 
@@ -85,8 +85,8 @@ int report_grid_text(report_grid *g, size_t row, size_t col, const char *s)
 	c->s = NULL;
 	c->null = s == NULL;
 	if (s && !(c->s = strdup(s)))
-		return HUB_REPORT_EFAIL;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
 void report_grid_int(report_grid *g, size_t row, size_t col, int64_t v)
@@ -103,7 +103,7 @@ void report_grid_pct(report_grid *g, size_t row, size_t col, double v)
 	c->d = v;
 }
 
-int report_fmt_group(int64_t v, char *out, size_t outlen)
+hub_result report_fmt_group(int64_t v, char *out, size_t outlen)
 {
 	char digits[32], tmp[48];
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -118,28 +118,28 @@ int report_fmt_group(int64_t v, char *out, size_t outlen)
 		tmp[j++] = digits[i];
 	}
 	tmp[j] = '\0';
-	return (size_t)snprintf(out, outlen, "%s", tmp) < outlen ? 0 : -1;
+	return (size_t)snprintf(out, outlen, "%s", tmp) < outlen ? HUB_OK : HUB_ENOMEM;
 }
 
-int report_fmt_money(int64_t v, char *out, size_t outlen)
+hub_result report_fmt_money(int64_t v, char *out, size_t outlen)
 {
 	char g[48];
 
 	if (report_fmt_group(v, g, sizeof(g)))
-		return -1;
-	return (size_t)snprintf(out, outlen, "%s đ", g) < outlen ? 0 : -1;
+		return HUB_ENOMEM;
+	return (size_t)snprintf(out, outlen, "%s đ", g) < outlen ? HUB_OK : HUB_ENOMEM;
 }
 
-int report_csv_field(proto_buf *b, const char *s)
+hub_result report_csv_field(proto_buf *b, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && !(s[0] && s[strlen(s) - 1] == ' '))
-		return proto_buf_append_str(b, s) ? -1 : 0;
+		return proto_buf_append_str(b, s) ? HUB_ENOMEM : HUB_OK;
 	if (proto_buf_append_byte(b, '"'))
-		return -1;
+		return HUB_ENOMEM;
 	for (; *s; s++)
 		if ((*s == '"' && proto_buf_append_byte(b, '"')) || proto_buf_append_byte(b, (uint8_t)*s))
-			return -1;
-	return proto_buf_append_byte(b, '"') ? -1 : 0;
+			return HUB_ENOMEM;
+	return proto_buf_append_byte(b, '"') ? HUB_ENOMEM : HUB_OK;
 }
 
 static const char html_style[] =
@@ -151,48 +151,48 @@ static const char html_style[] =
 	"form{max-width:20em}input{display:block;margin:0.3em 0 0.8em;width:100%}"
 	".err{color:#b3261e}svg text{font-family:sans-serif}</style>";
 
-int report_html_head(proto_buf *b, const char *title)
+hub_result report_html_head(proto_buf *b, const char *title)
 {
 	if (proto_buf_append_str(b, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
 				    "<meta name=\"viewport\" content=\"width=device-width\"><title>") ||
 	    web_html_escape(b, title) || proto_buf_append_str(b, "</title>") ||
 	    proto_buf_append_str(b, html_style) || proto_buf_append_str(b, "</head><body>\n"))
-		return -1;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
 /* The text shown for a cell in a table or HTML; CSV wants plain numbers. */
-static int cell_text(const report_col *col, const report_cell *c, int plain, char *out,
-		     size_t outlen)
+static hub_result cell_text(const report_col *col, const report_cell *c, int plain, char *out,
+		            size_t outlen)
 {
 	out[0] = '\0';
 	if (c->null)
-		return 0;
+		return HUB_OK;
 	switch (col->type) {
 	case RT_TEXT:
-		return 0; /* the caller uses c->s */
+		return HUB_OK; /* the caller uses c->s */
 	case RT_INT:
 		if (plain)
-			return snprintf(out, outlen, "%lld", (long long)c->i) < 0 ? -1 : 0;
+			return snprintf(out, outlen, "%lld", (long long)c->i) < 0 ? HUB_ENOMEM : HUB_OK;
 		return report_fmt_group(c->i, out, outlen);
 	case RT_MONEY:
 		if (plain)
-			return snprintf(out, outlen, "%lld", (long long)c->i) < 0 ? -1 : 0;
+			return snprintf(out, outlen, "%lld", (long long)c->i) < 0 ? HUB_ENOMEM : HUB_OK;
 		return report_fmt_money(c->i, out, outlen);
 	case RT_PCT: {
 		char *dot;
 		if (plain)
-			return snprintf(out, outlen, "%.1f", c->d) < 0 ? -1 : 0;
+			return snprintf(out, outlen, "%.1f", c->d) < 0 ? HUB_ENOMEM : HUB_OK;
 		if (snprintf(out, outlen, "%.1f%%", c->d) < 0)
-			return -1;
+			return HUB_ENOMEM;
 		if ((dot = strchr(out, '.')) != NULL)
 			*dot = ','; /* Vietnamese decimal comma */
-		return 0;
+		return HUB_OK;
 	}
 	case RT_BOOL:
-		return snprintf(out, outlen, "%s", c->i ? "Có" : "Không") < 0 ? -1 : 0;
+		return snprintf(out, outlen, "%s", c->i ? "Có" : "Không") < 0 ? HUB_ENOMEM : HUB_OK;
 	}
-	return 0;
+	return HUB_OK;
 }
 
 static const char *shown(const report_col *col, const report_cell *c, const char *buf)
@@ -203,37 +203,37 @@ static const char *shown(const report_col *col, const report_cell *c, const char
 }
 
 /* Table cells are one line: control characters (a newline in a name) show as spaces. */
-static int append_oneline(proto_buf *b, const char *s)
+static hub_result append_oneline(proto_buf *b, const char *s)
 {
 	for (; *s; s++)
 		if (proto_buf_append_byte(b, (unsigned char)*s < 0x20 ? ' ' : (uint8_t)*s))
-			return -1;
-	return 0;
+			return HUB_ENOMEM;
+	return HUB_OK;
 }
 
 /* n times the byte c */
-static int repeat(proto_buf *b, char c, size_t n)
+static hub_result repeat(proto_buf *b, char c, size_t n)
 {
 	while (n--)
 		if (proto_buf_append_byte(b, (uint8_t)c))
-			return -1;
-	return 0;
+			return HUB_ENOMEM;
+	return HUB_OK;
 }
 
-static int pad(proto_buf *b, size_t n)
+static hub_result pad(proto_buf *b, size_t n)
 {
 	return repeat(b, ' ', n);
 }
 
 /* The line under the header and above the totals. */
-static int rule_line(proto_buf *b, size_t width)
+static hub_result rule_line(proto_buf *b, size_t width)
 {
-	return repeat(b, '-', width) || proto_buf_append_byte(b, '\n') ? -1 : 0;
+	return repeat(b, '-', width) || proto_buf_append_byte(b, '\n') ? HUB_ENOMEM : HUB_OK;
 }
 
 /* One cell of a table line, width columns wide: two spaces before all but
  * the first, numbers to the right, text padded unless it ends the line. */
-static int table_cell(const report_grid *g, size_t i, size_t width, const char *s, proto_buf *out)
+static hub_result table_cell(const report_grid *g, size_t i, size_t width, const char *s, proto_buf *out)
 {
 	size_t cw = proto_utf8_width(s);
 	int right = column(g, i)->type != RT_TEXT;
@@ -241,19 +241,19 @@ static int table_cell(const report_grid *g, size_t i, size_t width, const char *
 	assert(cw <= width);
 	if ((i && pad(out, 2)) || (right && pad(out, width - cw)) || append_oneline(out, s) ||
 	    (!right && i + 1 < g->ncols && pad(out, width - cw)))
-		return -1;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
-static int render_table(const report_grid *g, proto_buf *out)
+static hub_result render_table(const report_grid *g, proto_buf *out)
 {
 	size_t *w = calloc(g->ncols ? g->ncols : 1, sizeof(*w));
 	char buf[64];
 	size_t r, i, total_w = 0;
-	int rc = -1;
+	hub_result rc = HUB_ENOMEM;
 
 	if (!w)
-		return -1;
+		return HUB_ENOMEM;
 	for (i = 0; i < g->ncols; i++)
 		w[i] = proto_utf8_width(column(g, i)->label);
 	for (r = 0; r < g->nrows; r++)
@@ -289,75 +289,75 @@ static int render_table(const report_grid *g, proto_buf *out)
 		if (proto_buf_append_byte(out, '\n'))
 			goto out;
 	}
-	rc = 0;
+	rc = HUB_OK;
 out:
 	free(w);
 	return rc;
 }
 
-static int render_csv(const report_grid *g, proto_buf *out)
+static hub_result render_csv(const report_grid *g, proto_buf *out)
 {
 	char buf[64];
 	size_t r, i;
 
 	if (proto_buf_append_str(out, "\xEF\xBB\xBF"))
-		return -1;
+		return HUB_ENOMEM;
 	for (i = 0; i < g->ncols; i++)
 		if ((i && proto_buf_append_byte(out, ',')) || report_csv_field(out, column(g, i)->label))
-			return -1;
+			return HUB_ENOMEM;
 	if (proto_buf_append_str(out, "\r\n"))
-		return -1;
+		return HUB_ENOMEM;
 	for (r = 0; r < g->nrows; r++) {
 		for (i = 0; i < g->ncols; i++) {
 			const report_cell *c = &g->cells[r * g->ncols + i];
 			if (cell_text(column(g, i), c, 1, buf, sizeof(buf)) ||
 			    (i && proto_buf_append_byte(out, ',')) ||
 			    report_csv_field(out, shown(column(g, i), c, buf)))
-				return -1;
+				return HUB_ENOMEM;
 		}
 		if (proto_buf_append_str(out, "\r\n"))
-			return -1;
+			return HUB_ENOMEM;
 	}
-	return 0;
+	return HUB_OK;
 }
 
-int report_grid_html_table(const report_grid *g, proto_buf *out)
+hub_result report_grid_html_table(const report_grid *g, proto_buf *out)
 {
 	char buf[64];
 	size_t r, i;
 
 	if (proto_buf_append_str(out, "<h2>") || web_html_escape(out, g->title) ||
 	    proto_buf_append_str(out, "</h2>\n"))
-		return -1;
+		return HUB_ENOMEM;
 	if (g->note[0] && (proto_buf_append_str(out, "<p>") || web_html_escape(out, g->note) ||
 			   proto_buf_append_str(out, "</p>\n")))
-		return -1;
+		return HUB_ENOMEM;
 	if (proto_buf_append_str(out, "<table><thead><tr>"))
-		return -1;
+		return HUB_ENOMEM;
 	for (i = 0; i < g->ncols; i++)
 		if (proto_buf_append_str(out, "<th>") || web_html_escape(out, column(g, i)->label) ||
 		    proto_buf_append_str(out, "</th>"))
-			return -1;
+			return HUB_ENOMEM;
 	if (proto_buf_append_str(out, "</tr></thead><tbody>\n"))
-		return -1;
+		return HUB_ENOMEM;
 	for (r = 0; r < g->nrows; r++) {
 		if (proto_buf_append_str(out, g->total[r] ? "<tr class=\"t\">" : "<tr>"))
-			return -1;
+			return HUB_ENOMEM;
 		for (i = 0; i < g->ncols; i++) {
 			const report_cell *c = &g->cells[r * g->ncols + i];
 			if (cell_text(column(g, i), c, 0, buf, sizeof(buf)) ||
 			    proto_buf_append_str(out, column(g, i)->type == RT_TEXT ? "<td>" : "<td class=\"n\">") ||
 			    web_html_escape(out, shown(column(g, i), c, buf)) ||
 			    proto_buf_append_str(out, "</td>"))
-				return -1;
+				return HUB_ENOMEM;
 		}
 		if (proto_buf_append_str(out, "</tr>\n"))
-			return -1;
+			return HUB_ENOMEM;
 	}
-	return proto_buf_append_str(out, "</tbody></table>\n") ? -1 : 0;
+	return proto_buf_append_str(out, "</tbody></table>\n") ? HUB_ENOMEM : HUB_OK;
 }
 
-int report_grid_render(const report_grid *g, hub_report_format f, proto_buf *out)
+hub_result report_grid_render(const report_grid *g, hub_report_format f, proto_buf *out)
 {
 	switch (f) {
 	case HUB_FMT_TABLE:
@@ -367,10 +367,10 @@ int report_grid_render(const report_grid *g, hub_report_format f, proto_buf *out
 	case HUB_FMT_HTML:
 		if (report_html_head(out, g->title) || report_grid_html_table(g, out) ||
 		    proto_buf_append_str(out, "</body></html>\n"))
-			return -1;
-		return 0;
+			return HUB_ENOMEM;
+		return HUB_OK;
 	case HUB_FMT_JSON:
 		break;
 	}
-	return -1;
+	return HUB_REFUSED; /* JSON is written from the numbers, never from a grid */
 }

@@ -5,8 +5,8 @@
  * is written from the models directly, because each report's JSON shape is
  * fixed by docs/REPORTS.md.
  *
- * Results follow report.h: 0 when done, a negative HUB_REPORT_E* (or
- * REPORT_EOVERFLOW below) when not. A function that takes err fills it.
+ * Results follow report.h: a hub_result (HUB_ERANGE for a sum that passed
+ * 64-bit integers). A function that takes err fills it.
  */
 #ifndef HUB_REPORT_INT_H
 #define HUB_REPORT_INT_H
@@ -23,49 +23,49 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
-/* A sum passed 64-bit integers: the caller names where, and says to run
- * maiam-hub audit verify (a report is exact or it fails). */
-#define REPORT_EOVERFLOW (-3)
-
 /* ---- report.c: helpers every report uses ---------------------------------- */
 
 /* The reports' dates for people: "02/09/2023" from "2023-09-02". */
 void report_vn_date(const char *iso, char out[11]);
 
-/* Called for each row of a sum: 0, or REPORT_EOVERFLOW when adding the row
- * overflowed (the callback remembers where). */
-typedef int (*report_sum_row_fn)(void *arg, sqlite3_stmt *row);
+/* Called for each row of a sum: HUB_OK, or HUB_ERANGE when adding the row
+ * overflowed (the callback remembers where); the caller names where, and
+ * says to run maiam-hub audit verify (a report is exact or it fails). */
+typedef hub_result (*report_sum_row_fn)(void *arg, sqlite3_stmt *row);
 /*
  * Run sql with ?1 bound to date and hand each row to fn. SQL's sum() is
  * exact or raises "integer overflow" (never total(), a float): that is
- * REPORT_EOVERFLOW too. 0, REPORT_EOVERFLOW or HUB_REPORT_EFAIL (the
- * database's message is in sqlite3_errmsg).
+ * HUB_ERANGE too. HUB_OK, HUB_ERANGE or HUB_EDB (the database's message is
+ * in sqlite3_errmsg).
  */
-int report_sum_query(sqlite3 *db, const char *sql, const char *date, report_sum_row_fn fn,
-		     void *arg);
+hub_result report_sum_query(sqlite3 *db, const char *sql, const char *date,
+			    report_sum_row_fn fn, void *arg);
 
 /* JSON object members: ', "key": "value"' (value may be NULL: null). */
-int report_json_member(proto_buf *b, const char *key, const char *value);
+hub_result report_json_member(proto_buf *b, const char *key, const char *value);
 
-/* The message for a database error: "cannot <what>: <sqlite's message>". */
-int report_db_error(sqlite3 *db, const char *what, char *err, size_t errlen);
-/* The message for a report that did not fit in memory or HUB_REPORT_MAX_OUT. */
-int report_too_large(char *err, size_t errlen);
+/* The message for a database error: "cannot <what>: <sqlite's message>";
+ * returns HUB_EDB. */
+hub_result report_db_error(sqlite3 *db, const char *what, char *err, size_t errlen);
+/* The message for a report that did not fit in memory or HUB_REPORT_MAX_OUT;
+ * returns HUB_ENOMEM. */
+hub_result report_too_large(char *err, size_t errlen);
 
 /* How a report is drawn from its loaded numbers: JSON from the numbers
  * directly (each report's JSON shape is fixed by docs/REPORTS.md), every
- * other format from the grid it builds. Each function returns 0 or -1. */
+ * other format from the grid it builds. Each function returns HUB_OK or
+ * HUB_ENOMEM (memory or the output cap), as do the grid's functions below. */
 struct report_grid;
 typedef struct report_drawing {
-	int (*json)(const void *numbers, proto_buf *out);
-	int (*grid)(const void *numbers, struct report_grid *g); /* initialises g */
+	hub_result (*json)(const void *numbers, proto_buf *out);
+	hub_result (*grid)(const void *numbers, struct report_grid *g); /* initialises g */
 	/* NULL, or the whole HTML page when it shows more than the grid */
-	int (*html_page)(const void *numbers, const struct report_grid *g, proto_buf *out);
+	hub_result (*html_page)(const void *numbers, const struct report_grid *g, proto_buf *out);
 } report_drawing;
 
-/* Draw numbers in format f into out: 0, or HUB_REPORT_EFAIL with "report
+/* Draw numbers in format f into out: HUB_OK, or HUB_ENOMEM with "report
  * too large or out of memory" in err. */
-int report_draw(const report_drawing *d, const void *numbers, hub_report_format f,
+hub_result report_draw(const report_drawing *d, const void *numbers, hub_report_format f,
 		proto_buf *out, char *err, size_t errlen);
 
 /* ---- report_columns.c: every column a report shows, once --------------- */
@@ -126,19 +126,19 @@ void report_grid_init(report_grid *g, const char *title, const report_column *co
 		      size_t ncols);
 void report_grid_release(report_grid *g);
 /* Add a row of null cells (a total line when total); its index in *row. */
-int report_grid_add(report_grid *g, int total, size_t *row);
-int report_grid_text(report_grid *g, size_t row, size_t col, const char *s);
+hub_result report_grid_add(report_grid *g, int total, size_t *row);
+hub_result report_grid_text(report_grid *g, size_t row, size_t col, const char *s);
 void report_grid_int(report_grid *g, size_t row, size_t col, int64_t v);
 void report_grid_pct(report_grid *g, size_t row, size_t col, double v);
 /* Draw as table, CSV or HTML (a whole page) into out. */
-int report_grid_render(const report_grid *g, hub_report_format f, proto_buf *out);
+hub_result report_grid_render(const report_grid *g, hub_report_format f, proto_buf *out);
 /* Only the <table> (and title) of a grid, for pages that show several. */
-int report_grid_html_table(const report_grid *g, proto_buf *out);
+hub_result report_grid_html_table(const report_grid *g, proto_buf *out);
 
-int report_fmt_group(int64_t v, char *out, size_t outlen);  /* 1.200 */
-int report_fmt_money(int64_t v, char *out, size_t outlen);  /* 40.000.000 đ */
-int report_csv_field(proto_buf *b, const char *s);
-int report_html_head(proto_buf *b, const char *title);
+hub_result report_fmt_group(int64_t v, char *out, size_t outlen);  /* 1.200 */
+hub_result report_fmt_money(int64_t v, char *out, size_t outlen);  /* 40.000.000 đ */
+hub_result report_csv_field(proto_buf *b, const char *s);
+hub_result report_html_head(proto_buf *b, const char *title);
 
 /* ---- report_progress.c ------------------------------------------------- */
 
@@ -170,7 +170,7 @@ typedef struct report_standing {
 	const report_progress *p;
 } report_standing;
 
-int report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of,
+hub_result report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of,
 			 int by_commune, report_progress *p, char *err, size_t errlen);
 void report_progress_release(report_progress *p);
 double report_percent(const report_line *l);       /* < 0 when no target */
@@ -184,24 +184,24 @@ typedef enum report_track {
 report_track report_on_track(const proto_campaign *c, const char *as_of, const report_line *l);
 /* The progress or the awards report (o->kind): both are drawn from the
  * progress of the districts. */
-int report_progress_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+hub_result report_progress_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			   proto_buf *out, char *err, size_t errlen);
 /* The progress table alone (an HTML <table>), for the dashboard. */
-int report_progress_table(const proto_campaign *c, const report_progress *p, proto_buf *out);
+hub_result report_progress_table(const proto_campaign *c, const report_progress *p, proto_buf *out);
 /* The inline SVG bar chart of handed over against target per district. */
-int report_progress_svg(const report_progress *p, proto_buf *out);
+hub_result report_progress_svg(const report_progress *p, proto_buf *out);
 
 /* ---- report_awards.c ---------------------------------------------------- */
 
 /* The awards grid (g initialised here; the caller releases it). */
-int report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
+hub_result report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
 		       report_grid *g, char *err, size_t errlen);
 /* The awards report drawn from the progress: numbers is a report_standing. */
 extern const report_drawing report_awards_drawing;
 
 /* ---- report_funds.c ------------------------------------------------------ */
 
-int report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+hub_result report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			proto_buf *out, char *err, size_t errlen);
 
 /* ---- the reconcile queue (report_reconcile_*.c) --------------------------- */
@@ -264,7 +264,7 @@ typedef struct rc_source {
 	int hub_table; /* reads a table of the hub's (store.c): one without it has none */
 	void (*bind)(rc_walk *w, sqlite3_stmt *st);   /* NULL: nothing to bind */
 	/* Fill w->it.id and, when w->detail, the subject, detail and extra. */
-	int (*describe)(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux);
+	hub_result (*describe)(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux);
 } rc_source;
 
 extern const rc_source rc_sources[NKINDS]; /* in the queue's order */
@@ -272,28 +272,31 @@ extern const rc_source rc_sources[NKINDS]; /* in the queue's order */
 /* Did the last statement fail because a table of the hub's is missing? */
 int rc_missing_table(sqlite3 *db);
 
-/* Walk the queue: fn gets each item req selects. 0 (also when fn stopped
- * the walk) or HUB_REPORT_EFAIL. */
-int rc_walk_queue(sqlite3 *db, const proto_campaign *c, const char *as_of, int detail,
+/* Walk the queue: fn gets each item req selects. HUB_OK (also when fn
+ * stopped the walk), HUB_EDB, or a describer's HUB_ENOMEM. */
+hub_result rc_walk_queue(sqlite3 *db, const proto_campaign *c, const char *as_of, int detail,
 		  const rc_request *req, rc_item_fn fn, void *arg);
 
 /* Open items per kind (and resolved ones in *resolved). */
-int report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
+hub_result report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
 			    int64_t counts[NKINDS], int64_t *resolved, char *err, size_t errlen);
-int report_reconcile_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+hub_result report_reconcile_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			    proto_buf *out, char *err, size_t errlen);
 
-/* A household conflict's losing value (to keep it instead): 0 found,
- * HUB_REPORT_EREFUSED no such conflict, HUB_REPORT_EFAIL database error.
- * *type is SQLITE_INTEGER, SQLITE_TEXT or SQLITE_NULL. */
-int report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *field, int *type,
-			  int64_t *ival, char *text, size_t textlen);
+/* A household conflict's losing value (to keep it instead); *found false
+ * when item names no such conflict. *type is SQLITE_INTEGER, SQLITE_TEXT or
+ * SQLITE_NULL. */
+hub_result report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *field,
+				 int *type, int64_t *ival, char *text, size_t textlen,
+				 bool *found);
 
 /* ---- password.c: sessions (only a token's SHA-256 is stored) ------------ */
 
-int report_session_new(sqlite3 *db, const char *name, int64_t now, int ttl, char token[65]);
-/* 1 valid (operator name copied), 0 unknown or expired, -1 error. */
-int report_session_check(sqlite3 *db, const char *token, int64_t now, char *name, size_t namelen);
-int report_session_end(sqlite3 *db, const char *token);
+hub_result report_session_new(sqlite3 *db, const char *name, int64_t now, int ttl,
+			      char token[65]);
+/* *valid (operator name copied) false for an unknown or expired session. */
+hub_result report_session_check(sqlite3 *db, const char *token, int64_t now, char *name,
+				size_t namelen, bool *valid);
+hub_result report_session_end(sqlite3 *db, const char *token);
 
 #endif

@@ -70,13 +70,13 @@ static report_line *find_line(report_progress *p, const proto_campaign *c, int c
 	return NULL;
 }
 
-static int add_lines(report_progress *p, const proto_campaign *c)
+static hub_result add_lines(report_progress *p, const proto_campaign *c)
 {
 	size_t i, j;
 
 	p->a = calloc(c->units.n + c->ntargets + 1, sizeof(*p->a));
 	if (!p->a)
-		return -1;
+		return HUB_ENOMEM;
 	for (i = 0; i < c->ntargets; i++) {
 		const proto_unit *d = proto_units_find(&c->units, c->targets[i].district);
 		if (!p->by_commune) {
@@ -101,7 +101,7 @@ static int add_lines(report_progress *p, const proto_campaign *c)
 	}
 	p->total.name = "Tổng cộng";
 	p->total.target = c->total_target;
-	return 0;
+	return HUB_OK;
 }
 
 /* Where the rows of report_count go: into the slots or the on-time count. */
@@ -112,7 +112,7 @@ typedef struct count_sum {
 } count_sum;
 
 /* One row (commune, slot, n); every addition checked. */
-static int add_count(void *arg, sqlite3_stmt *row)
+static hub_result add_count(void *arg, sqlite3_stmt *row)
 {
 	count_sum *cs = arg;
 	report_progress *p = cs->p;
@@ -121,58 +121,58 @@ static int add_count(void *arg, sqlite3_stmt *row)
 	report_line *l = find_line(p, cs->c, commune);
 
 	if (slot < 0 || slot >= NSLOTS)
-		return 0;
+		return HUB_OK;
 	if (sqlite3_column_type(row, 2) != SQLITE_INTEGER)
-		return REPORT_EOVERFLOW; /* a trigger's addition overflowed into a float */
+		return HUB_ERANGE; /* a trigger's addition overflowed into a float */
 	if (!l) {
 		if (!cs->on_time && slot == SLOT_REGISTERED &&
 		    __builtin_add_overflow(p->unplaced, n, &p->unplaced))
-			return REPORT_EOVERFLOW;
-		return 0;
+			return HUB_ERANGE;
+		return HUB_OK;
 	}
 	if (cs->on_time ? __builtin_add_overflow(l->on_time, n, &l->on_time) ||
 			  __builtin_add_overflow(p->total.on_time, n, &p->total.on_time)
 			: __builtin_add_overflow(l->v[slot], n, &l->v[slot]) ||
 			  __builtin_add_overflow(p->total.v[slot], n, &p->total.v[slot]))
-		return REPORT_EOVERFLOW;
-	return 0;
+		return HUB_ERANGE;
+	return HUB_OK;
 }
 
 /* Sum the report_count rows sql selects as of date into the lines. */
-static int sum_counts(sqlite3 *db, report_progress *p, const proto_campaign *c,
-		      const char *sql, const char *date, int on_time)
+static hub_result sum_counts(sqlite3 *db, report_progress *p, const proto_campaign *c,
+			     const char *sql, const char *date, int on_time)
 {
 	count_sum cs = { p, c, on_time };
 
 	return report_sum_query(db, sql, date, add_count, &cs);
 }
 
-int report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of,
-			 int by_commune, report_progress *p, char *err, size_t errlen)
+hub_result report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of,
+				int by_commune, report_progress *p, char *err, size_t errlen)
 {
 	const char *on_time_by = strcmp(as_of, c->deadline) < 0 ? as_of : c->deadline;
-	int r;
+	hub_result r;
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->as_of, sizeof(p->as_of), "%s", as_of);
 	p->by_commune = by_commune;
 	if (add_lines(p, c)) {
 		snprintf(err, errlen, "out of memory");
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	}
 	if ((r = sum_counts(db, p, c, "SELECT commune, slot, sum(n) FROM report_count WHERE"
 			    " date <= ?1 GROUP BY commune, slot", as_of, 0)) ||
 	    (r = sum_counts(db, p, c, "SELECT commune, slot, sum(n) FROM report_count WHERE"
 			    " slot = 8 AND date <= ?1 GROUP BY commune", on_time_by, 1))) {
-		if (r == REPORT_EOVERFLOW)
+		if (r == HUB_ERANGE)
 			snprintf(err, errlen, "progress counts overflow 64-bit integers: run maiam-hub"
 				 " audit verify");
 		else
 			report_db_error(db, "read progress", err, errlen);
 		report_progress_release(p);
-		return HUB_REPORT_EFAIL;
+		return r;
 	}
-	return 0;
+	return HUB_OK;
 }
 
 void report_progress_release(report_progress *p)
@@ -187,18 +187,18 @@ static const report_column progress_cols[] = {
 	COL_HANDED_OVER, COL_PERCENT, COL_ON_TRACK
 };
 
-static int grid_line(report_grid *g, const proto_campaign *c, const report_progress *p,
-		     const report_line *l, int total)
+static hub_result grid_line(report_grid *g, const proto_campaign *c, const report_progress *p,
+		            const report_line *l, int total)
 {
 	report_track track = report_on_track(c, p->as_of, l);
 	size_t r;
 
 	if (report_grid_add(g, total, &r))
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	if (!total)
 		report_grid_int(g, r, 0, l->code);
 	if (report_grid_text(g, r, 1, l->name))
-		return -1;
+		return HUB_ENOMEM;
 	if (l->target >= 0)
 		report_grid_int(g, r, 2, l->target);
 	report_grid_int(g, r, 3, l->v[SLOT_REGISTERED]);
@@ -209,11 +209,11 @@ static int grid_line(report_grid *g, const proto_campaign *c, const report_progr
 	report_grid_pct(g, r, 8, report_percent(l));
 	if (track != TRACK_NO_TARGET)
 		report_grid_int(g, r, 9, track == TRACK_ON);
-	return 0;
+	return HUB_OK;
 }
 
 /* The grid of the progress (numbers: a report_standing). */
-static int progress_grid(const void *numbers, report_grid *g)
+static hub_result progress_grid(const void *numbers, report_grid *g)
 {
 	const proto_campaign *c = ((const report_standing *)numbers)->c;
 	const report_progress *p = ((const report_standing *)numbers)->p;
@@ -228,43 +228,43 @@ static int progress_grid(const void *numbers, report_grid *g)
 	snprintf(g->note, sizeof(g->note), "Tính đến ngày %s; hạn bàn giao %s", d1, d2);
 	for (i = 0; i < p->n; i++)
 		if (grid_line(g, c, p, &p->a[i], 0))
-			return -1;
+			return HUB_ENOMEM;
 	return grid_line(g, c, p, &p->total, 1);
 }
 
-static int json_line(proto_buf *b, const proto_campaign *c, const report_progress *p,
-		     const report_line *l, int total)
+static hub_result json_line(proto_buf *b, const proto_campaign *c, const report_progress *p,
+		            const report_line *l, int total)
 {
 	double pct = report_percent(l);
 	report_track track = report_on_track(c, p->as_of, l);
 
 	if (proto_buf_append_byte(b, '{'))
-		return -1;
+		return HUB_ENOMEM;
 	if (!total && (proto_buf_appendf(b, "\"code\": %d, \"name\": ", l->code) ||
 		       hub_json_str(b, l->name) || proto_buf_append_str(b, ", ")))
-		return -1;
+		return HUB_ENOMEM;
 	if (!total && p->by_commune && proto_buf_appendf(b, "\"district\": %d, ", l->district))
-		return -1;
+		return HUB_ENOMEM;
 	if (l->target >= 0 ? proto_buf_appendf(b, "\"target\": %lld", (long long)l->target)
 			   : proto_buf_append_str(b, "\"target\": null"))
-		return -1;
+		return HUB_ENOMEM;
 	if (proto_buf_appendf(b, ", \"registered\": %lld, \"approved\": %lld, \"started\": %lld,"
 			      " \"completed\": %lld, \"handed_over\": %lld",
 			      (long long)l->v[SLOT_REGISTERED], (long long)l->v[SLOT_APPROVED],
 			      (long long)l->v[SLOT_STARTED], (long long)l->v[SLOT_COMPLETED],
 			      (long long)l->v[SLOT_HANDED_OVER]))
-		return -1;
+		return HUB_ENOMEM;
 	if (pct >= 0 ? proto_buf_appendf(b, ", \"percent\": %.1f", pct)
 		     : proto_buf_append_str(b, ", \"percent\": null"))
-		return -1;
+		return HUB_ENOMEM;
 	if (proto_buf_appendf(b, ", \"handed_over_on_time\": %lld, \"on_track\": %s}",
 			      (long long)l->on_time,
 			      track == TRACK_NO_TARGET ? "null" : track == TRACK_ON ? "true" : "false"))
-		return -1;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
-static int progress_json(const void *numbers, proto_buf *b)
+static hub_result progress_json(const void *numbers, proto_buf *b)
 {
 	const proto_campaign *c = ((const report_standing *)numbers)->c;
 	const report_progress *p = ((const report_standing *)numbers)->p;
@@ -273,18 +273,18 @@ static int progress_json(const void *numbers, proto_buf *b)
 	if (proto_buf_append_str(b, "{\"as_of\": ") || hub_json_str(b, p->as_of) ||
 	    proto_buf_append_str(b, ", \"deadline\": ") || hub_json_str(b, c->deadline) ||
 	    proto_buf_appendf(b, ", \"%s\": [", p->by_commune ? "communes" : "districts"))
-		return -1;
+		return HUB_ENOMEM;
 	for (i = 0; i < p->n; i++)
 		if ((i && proto_buf_append_str(b, ",")) || proto_buf_append_str(b, "\n  ") ||
 		    json_line(b, c, p, &p->a[i], 0))
-			return -1;
+			return HUB_ENOMEM;
 	if (proto_buf_append_str(b, "],\n \"total\": ") || json_line(b, c, p, &p->total, 1) ||
 	    proto_buf_appendf(b, ",\n \"unplaced\": %lld}\n", (long long)p->unplaced))
-		return -1;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
-int report_progress_svg(const report_progress *p, proto_buf *b)
+hub_result report_progress_svg(const report_progress *p, proto_buf *b)
 {
 	const int label_w = 190, bar_w = 400, row_h = 28, top = 10;
 	int64_t max = 1;
@@ -299,7 +299,7 @@ int report_progress_svg(const report_progress *p, proto_buf *b)
 	if (proto_buf_appendf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""
 			      " aria-label=\"Bàn giao so với chỉ tiêu\" width=\"%d\" height=\"%d\">\n",
 			      label_w + bar_w + 120, top + row_h * (int)p->n + 10))
-		return -1;
+		return HUB_ENOMEM;
 	for (i = 0; i < p->n; i++) {
 		const report_line *l = &p->a[i];
 		int y = top + row_h * (int)i;
@@ -318,15 +318,15 @@ int report_progress_svg(const report_progress *p, proto_buf *b)
 				      label_w, y + 3, tw, label_w, y + 3, hw,
 				      h >= t ? "#2e7d32" : "#1565c0", label_w + (tw > hw ? tw : hw) + 6,
 				      y + 17, hs, ts))
-			return -1;
+			return HUB_ENOMEM;
 	}
-	return proto_buf_append_str(b, "</svg>\n") ? -1 : 0;
+	return proto_buf_append_str(b, "</svg>\n") ? HUB_ENOMEM : HUB_OK;
 }
 
-int report_progress_table(const proto_campaign *c, const report_progress *p, proto_buf *out)
+hub_result report_progress_table(const proto_campaign *c, const report_progress *p, proto_buf *out)
 {
 	report_grid g;
-	int rc = -1;
+	hub_result rc = HUB_ENOMEM;
 
 	report_grid_init(&g, "", progress_cols, ARRAY_SIZE(progress_cols));
 	if (progress_grid(&(report_standing){ c, p }, &g) == 0)
@@ -336,29 +336,30 @@ int report_progress_table(const proto_campaign *c, const report_progress *p, pro
 }
 
 /* The page: a heading, the bar chart of the districts, and the table. */
-static int progress_page(const void *numbers, const report_grid *g, proto_buf *out)
+static hub_result progress_page(const void *numbers, const report_grid *g, proto_buf *out)
 {
 	const report_standing *st = numbers;
 
 	if (report_html_head(out, g->title) || proto_buf_append_str(out, "<h1>Mái Ấm</h1>\n") ||
 	    (!st->p->by_commune && report_progress_svg(st->p, out)) ||
 	    report_grid_html_table(g, out) || proto_buf_append_str(out, "</body></html>\n"))
-		return -1;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
 static const report_drawing progress_drawing = { progress_json, progress_grid, progress_page };
 
-int report_progress_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-			   proto_buf *out, char *err, size_t errlen)
+hub_result report_progress_render(sqlite3 *db, const proto_campaign *c,
+				  const hub_report_opts *o, proto_buf *out, char *err, size_t errlen)
 {
 	int awards = o->kind == HUB_REPORT_AWARDS;
 	report_progress p;
-	int rc;
+	hub_result rc;
 
 	assert(awards || o->kind == HUB_REPORT_PROGRESS);
-	if (report_progress_load(db, c, o->as_of, awards ? 0 : o->by_commune, &p, err, errlen))
-		return HUB_REPORT_EFAIL;
+	rc = report_progress_load(db, c, o->as_of, awards ? 0 : o->by_commune, &p, err, errlen);
+	if (rc != HUB_OK)
+		return rc;
 	rc = report_draw(awards ? &report_awards_drawing : &progress_drawing,
 			 &(report_standing){ c, &p }, o->format, out, err, errlen);
 	report_progress_release(&p);

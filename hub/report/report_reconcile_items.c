@@ -41,41 +41,44 @@ static const char *unit_name(const proto_campaign *c, int code)
  * is about: id_prefix + its id as the item's id (unless NULL), and, with
  * detail, "id name (commune)" as the subject and its id as "household".
  */
-static int describe_household(rc_walk *w, sqlite3_stmt *row, const char *id_prefix,
+static hub_result describe_household(rc_walk *w, sqlite3_stmt *row, const char *id_prefix,
 			      char hid[48])
 {
 	hh_id(hid, 48, sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
 	if (id_prefix)
 		snprintf(w->it.id, sizeof(w->it.id), "%s%s", id_prefix, hid);
 	if (!w->detail)
-		return 0;
+		return HUB_OK;
 	if (proto_buf_appendf(&w->it.subject, "%s %s (%s)", hid, text_or(row, 2, "?"),
 			      unit_name(w->c, sqlite3_column_int(row, 3))) ||
 	    report_json_member(&w->it.extra, "household", hid))
-		return HUB_REPORT_EFAIL;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
 /* Each row of st as one element of a JSON array in w->it.extra (whose "["
  * the caller wrote), each through element; the array closed after them. */
-static int each_row(rc_walk *w, sqlite3_stmt *st,
-		    int (*element)(rc_walk *w, sqlite3_stmt *row, int first))
+static hub_result each_row(rc_walk *w, sqlite3_stmt *st,
+		    hub_result (*element)(rc_walk *w, sqlite3_stmt *row, int first))
 {
-	int step, first = 1, rc = 0;
+	hub_result rc = HUB_OK;
+	int step, first = 1;
 
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	while (rc == HUB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = element(w, st, first);
 		first = 0;
 	}
 	sqlite3_reset(st);
-	if (rc || step != SQLITE_DONE || proto_buf_append_byte(&w->it.extra, ']'))
-		return HUB_REPORT_EFAIL;
-	return 0;
+	if (rc != HUB_OK)
+		return rc;
+	if (step != SQLITE_DONE)
+		return HUB_EDB;
+	return proto_buf_append_byte(&w->it.extra, ']') ? HUB_ENOMEM : HUB_OK;
 }
 
 /* ---- conflicts: both values of a field two laptops edited at once ------- */
 
-static int describe_conflict(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
+static hub_result describe_conflict(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
 {
 	const proto_field_desc *f =
 		proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)sqlite3_column_int(row, 5));
@@ -85,21 +88,21 @@ static int describe_conflict(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
 	(void)aux;
 	snprintf(w->it.id, sizeof(w->it.id), "C-%lld", (long long)sqlite3_column_int64(row, 4));
 	if (describe_household(w, row, NULL, hid))
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	if (w->detail &&
 	    (proto_buf_appendf(&w->it.detail, "%s: giữ '%s', giá trị kia '%s'", field,
 			       text_or(row, 6, ""), text_or(row, 7, "")) ||
 	     report_json_member(&w->it.extra, "field", field) ||
 	     report_json_member(&w->it.extra, "winner", (const char *)sqlite3_column_text(row, 6)) ||
 	     report_json_member(&w->it.extra, "loser", (const char *)sqlite3_column_text(row, 7))))
-		return HUB_REPORT_EFAIL;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
 /* ---- duplicates: one national ID in several households ------------------ */
 
 /* One household of a shared national ID: in the detail and the list. */
-static int duplicate_household(rc_walk *w, sqlite3_stmt *row, int first)
+static hub_result duplicate_household(rc_walk *w, sqlite3_stmt *row, int first)
 {
 	char hid[48];
 
@@ -107,23 +110,23 @@ static int duplicate_household(rc_walk *w, sqlite3_stmt *row, int first)
 	if (proto_buf_appendf(&w->it.detail, " %s %s (%s);", hid, text_or(row, 2, "?"),
 			      unit_name(w->c, sqlite3_column_int(row, 3))) ||
 	    proto_buf_appendf(&w->it.extra, "%s\"%s\"", first ? "" : ", ", hid))
-		return HUB_REPORT_EFAIL;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
-static int describe_duplicate(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *households)
+static hub_result describe_duplicate(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *households)
 {
 	const char *nid = text_or(row, 0, "");
 
 	snprintf(w->it.id, sizeof(w->it.id), "N-%s", nid);
 	if (!w->detail)
-		return 0;
+		return HUB_OK;
 	if (proto_buf_appendf(&w->it.subject, "CCCD %s", nid) ||
 	    proto_buf_appendf(&w->it.detail, "%lld hộ cùng số:",
 			      (long long)sqlite3_column_int64(row, 1)) ||
 	    report_json_member(&w->it.extra, "national_id", nid) ||
 	    proto_buf_append_str(&w->it.extra, ", \"households\": ["))
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	sqlite3_bind_text(households, 1, nid, -1, SQLITE_TRANSIENT);
 	return each_row(w, households, duplicate_household);
 }
@@ -131,12 +134,12 @@ static int describe_duplicate(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *house
 /* ---- out of order: stages dated before earlier ones, or skipped --------- */
 
 /* Each pair of stages where the later one is dated before the earlier one. */
-static int order_pairs(rc_walk *w, const char *const d[9], int *first)
+static hub_result order_pairs(rc_walk *w, const char *const d[9], int *first)
 {
 	int j, k;
 
 	if (proto_buf_append_str(&w->it.extra, ", \"pairs\": ["))
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	for (j = 1; j <= 8; j++)
 		for (k = j + 1; k <= 8; k++) {
 			if (!d[j] || !d[k] || strcmp(d[k], d[j]) >= 0)
@@ -145,20 +148,20 @@ static int order_pairs(rc_walk *w, const char *const d[9], int *first)
 					      proto_stages[k - 1], d[k], proto_stages[j - 1], d[j]) ||
 			    proto_buf_appendf(&w->it.extra, "%s[\"%s\", \"%s\"]", *first ? "" : ", ",
 					      proto_stages[k - 1], proto_stages[j - 1]))
-				return HUB_REPORT_EFAIL;
+				return HUB_ENOMEM;
 			*first = 0;
 		}
-	return proto_buf_append_byte(&w->it.extra, ']') ? HUB_REPORT_EFAIL : 0;
+	return proto_buf_append_byte(&w->it.extra, ']') ? HUB_ENOMEM : HUB_OK;
 }
 
 /* The latest stage recorded while an earlier one never was: a human checks
  * that one, so only it is named. */
-static int order_missing(rc_walk *w, const char *const d[9], int *first)
+static hub_result order_missing(rc_walk *w, const char *const d[9], int *first)
 {
 	int k, gap;
 
 	if (proto_buf_append_str(&w->it.extra, ", \"missing\": ["))
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	for (k = 8; k >= 2 && !d[k]; k--)
 		;
 	for (gap = k - 1; gap >= 1 && d[gap]; gap--)
@@ -168,14 +171,14 @@ static int order_missing(rc_walk *w, const char *const d[9], int *first)
 				      proto_stages[k - 1], d[k], proto_stages[gap - 1]) ||
 		    proto_buf_appendf(&w->it.extra, "[\"%s\", \"%s\"]", proto_stages[k - 1],
 				      proto_stages[gap - 1]))
-			return HUB_REPORT_EFAIL;
+			return HUB_ENOMEM;
 		*first = 0;
 	}
-	return proto_buf_append_byte(&w->it.extra, ']') ? HUB_REPORT_EFAIL : 0;
+	return proto_buf_append_byte(&w->it.extra, ']') ? HUB_ENOMEM : HUB_OK;
 }
 
 /* A reason given for a milestone recorded out of order on purpose. */
-static int forced_reason(rc_walk *w, sqlite3_stmt *forced, int first)
+static hub_result forced_reason(rc_walk *w, sqlite3_stmt *forced, int first)
 {
 	if (proto_buf_appendf(&w->it.detail, "; %s được ghi ngoài thứ tự, lý do: %s",
 			      text_or(forced, 0, "?"), text_or(forced, 1, "")) ||
@@ -183,36 +186,35 @@ static int forced_reason(rc_walk *w, sqlite3_stmt *forced, int first)
 	    hub_json_str(&w->it.extra, text_or(forced, 0, "?")) ||
 	    report_json_member(&w->it.extra, "reason", text_or(forced, 1, "")) ||
 	    proto_buf_append_byte(&w->it.extra, '}'))
-		return HUB_REPORT_EFAIL;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
 /* The reasons given for the household's forced milestones. */
-static int order_forced(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *forced)
+static hub_result order_forced(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *forced)
 {
 	if (proto_buf_append_str(&w->it.extra, ", \"forced\": ["))
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	sqlite3_bind_int64(forced, 1, sqlite3_column_int64(row, 0));
 	sqlite3_bind_int64(forced, 2, sqlite3_column_int64(row, 1));
 	return each_row(w, forced, forced_reason);
 }
 
-static int describe_order(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *forced)
+static hub_result describe_order(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *forced)
 {
 	const char *d[9] = { NULL };
 	char hid[48];
 	int k, first = 1;
 
 	if (describe_household(w, row, "O-", hid))
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	if (!w->detail)
-		return 0;
+		return HUB_OK;
 	for (k = 1; k <= 8; k++)
 		d[k] = (const char *)sqlite3_column_text(row, 3 + k);
-	if (order_pairs(w, d, &first) || order_missing(w, d, &first) ||
-	    order_forced(w, row, forced))
-		return HUB_REPORT_EFAIL;
-	return 0;
+	if (order_pairs(w, d, &first) || order_missing(w, d, &first))
+		return HUB_ENOMEM;
+	return order_forced(w, row, forced);
 }
 
 /* ---- late: completed or handed over after the deadline ------------------ */
@@ -223,7 +225,7 @@ static void bind_late(rc_walk *w, sqlite3_stmt *st)
 	sqlite3_bind_text(st, 2, w->as_of, -1, SQLITE_STATIC);
 }
 
-static int describe_late(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
+static hub_result describe_late(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
 {
 	const char *done = (const char *)sqlite3_column_text(row, 10);
 	const char *handed = (const char *)sqlite3_column_text(row, 11);
@@ -231,14 +233,14 @@ static int describe_late(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
 
 	(void)aux;
 	if (describe_household(w, row, "L-", hid))
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	if (w->detail &&
 	    (proto_buf_appendf(&w->it.detail, "hoàn thành %s, bàn giao %s; hạn %s",
 			       done ? done : "chưa", handed ? handed : "chưa", w->c->deadline) ||
 	     report_json_member(&w->it.extra, "completed", done) ||
 	     report_json_member(&w->it.extra, "handed_over", handed)))
-		return HUB_REPORT_EFAIL;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
 /* ---- rejected change-sets (hub_rejection, the hub's own table) ---------- */
@@ -254,7 +256,7 @@ static void bind_rejected(rc_walk *w, sqlite3_stmt *st)
 	w->req.skip = 0; /* SQL passed over them */
 }
 
-static int describe_rejected(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
+static hub_result describe_rejected(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
 {
 	unsigned long long origin = proto_i2u(sqlite3_column_int64(row, 3));
 	long long seq = (long long)sqlite3_column_int64(row, 4);
@@ -272,8 +274,8 @@ static int describe_rejected(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
 			       seq) ||
 	     report_json_member(&w->it.extra, "code", text_or(row, 5, "")) ||
 	     report_json_member(&w->it.extra, "message", text_or(row, 6, ""))))
-		return HUB_REPORT_EFAIL;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
 /* ---- the queue, in order ------------------------------------------------- */

@@ -28,27 +28,28 @@ static rc_next count_item(void *arg, rc_item *it)
 }
 
 /* Rejected change-sets and how many of them are resolved, counted by SQL. */
-static int count_rejected(sqlite3 *db, int64_t *all, int64_t *resolved)
+static hub_result count_rejected(sqlite3 *db, int64_t *all, int64_t *resolved)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = HUB_REPORT_EFAIL;
+	hub_result rc = HUB_EDB;
 
 	*all = *resolved = 0;
 	if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM hub_rejection), (SELECT"
 				   " count(DISTINCT item) FROM report_resolution WHERE item >= 'R-'"
 				   " AND item < 'R.')", -1, &st, NULL) != SQLITE_OK)
-		return rc_missing_table(db) ? 0 : HUB_REPORT_EFAIL;
+		return rc_missing_table(db) ? HUB_OK : HUB_EDB;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*all = sqlite3_column_int64(st, 0);
 		*resolved = sqlite3_column_int64(st, 1);
-		rc = 0;
+		rc = HUB_OK;
 	}
 	sqlite3_finalize(st);
 	return rc;
 }
 
-int report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
-			    int64_t counts[NKINDS], int64_t *resolved, char *err, size_t errlen)
+hub_result report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
+				   int64_t counts[NKINDS], int64_t *resolved, char *err,
+				   size_t errlen)
 {
 	counter k = { counts, 0 };
 	rc_request everything = { .skip = 0, .limit = -1, .all = 1 };
@@ -61,12 +62,12 @@ int report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as
 	assert(rejected >= rejected_resolved);
 	counts[RK_REJECTED] = rejected - rejected_resolved;
 	*resolved = k.resolved + rejected_resolved;
-	return 0;
+	return HUB_OK;
 }
 
-int hub_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
-			 int64_t counts[HUB_RECONCILE_NKINDS], int64_t *resolved, char *err,
-			 size_t errlen)
+hub_result hub_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
+				int64_t counts[HUB_RECONCILE_NKINDS], int64_t *resolved, char *err,
+				size_t errlen)
 {
 	return report_reconcile_counts(db, c, as_of, counts, resolved, err, errlen);
 }
@@ -93,7 +94,7 @@ static const char *cstr(proto_buf *b)
 	return (const char *)b->data;
 }
 
-static int item_json(proto_buf *json, int first, const rc_item *it, const char *subject,
+static hub_result item_json(proto_buf *json, int first, const rc_item *it, const char *subject,
 		     const char *detail, const char *extra)
 {
 	if (proto_buf_append_str(json, first ? "\n  {\"id\": " : ",\n  {\"id\": ") ||
@@ -105,11 +106,11 @@ static int item_json(proto_buf *json, int first, const rc_item *it, const char *
 	    (it->resolved && (report_json_member(json, "resolved_by", it->by) ||
 			      report_json_member(json, "note", it->note))) ||
 	    proto_buf_append_str(json, extra) || proto_buf_append_byte(json, '}'))
-		return HUB_REPORT_EFAIL;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
-static int item_row(report_grid *g, const rc_item *it, const char *subject, const char *detail)
+static hub_result item_row(report_grid *g, const rc_item *it, const char *subject, const char *detail)
 {
 	char status[700];
 	size_t r;
@@ -122,8 +123,8 @@ static int item_row(report_grid *g, const rc_item *it, const char *subject, cons
 	    report_grid_text(g, r, 1, report_kind_labels[it->kind]) ||
 	    report_grid_text(g, r, 2, subject) || report_grid_text(g, r, 3, detail) ||
 	    report_grid_text(g, r, 4, status))
-		return HUB_REPORT_EFAIL;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
 static rc_next add_item(void *arg, rc_item *it)
@@ -142,22 +143,22 @@ static rc_next add_item(void *arg, rc_item *it)
 }
 
 /* The JSON after the items: the counts and where the page stands. */
-static int page_json_tail(proto_buf *out, const int64_t counts[NKINDS], int64_t open,
+static hub_result page_json_tail(proto_buf *out, const int64_t counts[NKINDS], int64_t open,
 			  int64_t resolved, int64_t page, int64_t limit, int64_t more)
 {
 	int k;
 
 	if (proto_buf_append_str(out, "],\n \"counts\": {"))
-		return HUB_REPORT_EFAIL;
+		return HUB_ENOMEM;
 	for (k = 0; k < NKINDS; k++)
 		if (proto_buf_appendf(out, "%s\"%s\": %lld", k ? ", " : "", report_kind_names[k],
 				      (long long)counts[k]))
-			return HUB_REPORT_EFAIL;
+			return HUB_ENOMEM;
 	if (proto_buf_appendf(out, "}, \"open\": %lld, \"resolved\": %lld, \"page\": %lld,"
 			      " \"limit\": %lld, \"more\": %lld}\n", (long long)open,
 			      (long long)resolved, (long long)page, (long long)limit, (long long)more))
-		return HUB_REPORT_EFAIL;
-	return 0;
+		return HUB_ENOMEM;
+	return HUB_OK;
 }
 
 /* The line under the title: open and resolved items, and where the page stands. */
@@ -176,12 +177,13 @@ static void page_note(report_grid *g, const char *as_of, int64_t open, int64_t r
 		 " ngày %s%s", (long long)open, (long long)resolved, day, left);
 }
 
-int hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-		       proto_buf *out, int64_t *more_out, char *err, size_t errlen)
+hub_result hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+			      proto_buf *out, int64_t *more_out, char *err, size_t errlen)
 {
 	report_grid g;
 	sink s = { .g = &g };
-	int rc = HUB_REPORT_EFAIL, k;
+	hub_result rc = HUB_REFUSED, walked;
+	int k;
 	int64_t open = 0, resolved = 0, counts[NKINDS], total, more;
 	int64_t limit = o->limit > 0 ? o->limit : HUB_RECONCILE_PAGE;
 	int64_t page = o->page > 0 ? o->page : 1;
@@ -194,7 +196,8 @@ int hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_report_op
 		goto out;
 	}
 	req.skip = (page - 1) * limit;
-	if (report_reconcile_counts(db, c, o->as_of, counts, &resolved, err, errlen))
+	rc = report_reconcile_counts(db, c, o->as_of, counts, &resolved, err, errlen);
+	if (rc != HUB_OK)
 		goto out;
 	if (o->format == HUB_FMT_JSON) {
 		s.json = out;
@@ -202,8 +205,11 @@ int hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_report_op
 		    proto_buf_append_str(out, ", \"items\": ["))
 			goto too_large;
 	}
-	if (rc_walk_queue(db, c, o->as_of, 1, &req, add_item, &s)) {
-		report_db_error(db, "read the reconcile queue", err, errlen);
+	walked = rc_walk_queue(db, c, o->as_of, 1, &req, add_item, &s);
+	if (walked == HUB_ENOMEM)
+		goto too_large;
+	if (walked != HUB_OK) {
+		rc = report_db_error(db, "read the reconcile queue", err, errlen);
 		goto out;
 	}
 	for (k = 0; k < NKINDS; k++)
@@ -223,7 +229,7 @@ int hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_report_op
 		if (report_grid_render(&g, o->format, out))
 			goto too_large;
 	}
-	rc = 0;
+	rc = HUB_OK;
 	goto out;
 too_large:
 	rc = report_too_large(err, errlen);
@@ -232,33 +238,36 @@ out:
 	return rc;
 }
 
-int report_reconcile_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-			    proto_buf *out, char *err, size_t errlen)
+hub_result report_reconcile_render(sqlite3 *db, const proto_campaign *c,
+				   const hub_report_opts *o, proto_buf *out, char *err,
+				   size_t errlen)
 {
 	return hub_reconcile_page(db, c, o, out, NULL, err, errlen);
 }
 
 /* ---- the dashboard's short list ----------------------------------------- */
 
-int hub_reconcile_recent(sqlite3 *db, int n, hub_rejection_row_cb cb, void *arg)
+hub_result hub_reconcile_recent(sqlite3 *db, int n, hub_rejection_row_cb cb, void *arg)
 {
 	sqlite3_stmt *st = NULL;
-	int step, rc = HUB_REPORT_EFAIL;
+	hub_result rc = HUB_EDB;
+	int step;
 
 	if (sqlite3_prepare_v2(db, "SELECT r.id, r.received, r.source, r.code, r.message"
 				   " FROM hub_rejection r WHERE NOT EXISTS (SELECT 1 FROM"
 				   " report_resolution s WHERE s.item = 'R-' || r.id)"
 				   " ORDER BY r.id DESC LIMIT ?", -1, &st, NULL) != SQLITE_OK)
-		return rc_missing_table(db) ? 0 : HUB_REPORT_EFAIL;
+		return rc_missing_table(db) ? HUB_OK : HUB_EDB;
 	sqlite3_bind_int(st, 1, n);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if (cb(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-		       (const char *)sqlite3_column_text(st, 2),
-		       (const char *)sqlite3_column_text(st, 3),
-		       (const char *)sqlite3_column_text(st, 4)))
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = cb(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			(const char *)sqlite3_column_text(st, 2),
+			(const char *)sqlite3_column_text(st, 3),
+			(const char *)sqlite3_column_text(st, 4));
+		if (rc != HUB_OK)
 			goto out;
-	if (step == SQLITE_DONE)
-		rc = 0;
+	}
+	rc = step == SQLITE_DONE ? HUB_OK : HUB_EDB;
 out:
 	sqlite3_finalize(st);
 	return rc;

@@ -41,8 +41,9 @@ static long long item_number(const char *item)
 	return *end || n <= 0 ? -1 : n;
 }
 
-/* Is item in the queue, open, and does keep fit it? 0 yes, else why not in err. */
-static int check_item(sqlite3 *db, const proto_campaign *c, const char *item, const char *keep,
+/* Is item in the queue, open, and does keep fit it? HUB_OK yes, else why
+ * not in err (HUB_REFUSED: it is not). */
+static hub_result check_item(sqlite3 *db, const proto_campaign *c, const char *item, const char *keep,
 		      char *err, size_t errlen)
 {
 	finder f = { .id = item };
@@ -57,35 +58,35 @@ static int check_item(sqlite3 *db, const proto_campaign *c, const char *item, co
 		return report_db_error(db, "read the reconcile queue", err, errlen);
 	if (!f.found) {
 		snprintf(err, errlen, "no reconcile item '%s': see 'maiam-hub report reconcile'", item);
-		return HUB_REPORT_EREFUSED;
+		return HUB_REFUSED;
 	}
 	if (f.resolved) {
 		snprintf(err, errlen, "item '%s' is already resolved by '%s': nothing recorded", item,
 			 f.by);
-		return HUB_REPORT_EREFUSED;
+		return HUB_REFUSED;
 	}
 	if (keep && strncmp(item, "C-", 2) != 0) {
 		snprintf(err, errlen, "--keep applies to conflicts (C-...) only, not '%s'", item);
-		return HUB_REPORT_EREFUSED;
+		return HUB_REFUSED;
 	}
-	return 0;
+	return HUB_OK;
 }
 
 /* Append the resolution (at now, seconds since 1970, written as UTC). */
-static int insert_resolution(sqlite3 *db, const char *item, const char *by, const char *note,
-			     const char *keep, int64_t now)
+static hub_result insert_resolution(sqlite3 *db, const char *item, const char *by,
+				    const char *note, const char *keep, int64_t now)
 {
 	sqlite3_stmt *st = NULL;
 	time_t t = (time_t)now;
 	struct tm tm;
 	char when[32];
-	int rc = HUB_REPORT_EFAIL;
+	hub_result rc = HUB_EDB;
 
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (sqlite3_prepare_v2(db, "INSERT INTO report_resolution(item, resolved_at, resolved_by,"
 				   " note, keep) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
-		return HUB_REPORT_EFAIL;
+		return HUB_EDB;
 	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, when, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, by, -1, SQLITE_STATIC);
@@ -93,38 +94,41 @@ static int insert_resolution(sqlite3 *db, const char *item, const char *by, cons
 	if (keep)
 		sqlite3_bind_text(st, 5, keep, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
+		rc = HUB_OK;
 	sqlite3_finalize(st);
 	return rc;
 }
 
-int hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item, const char *by,
-			 const char *note, const char *keep, int64_t now, char *err, size_t errlen)
+hub_result hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item,
+				const char *by, const char *note, const char *keep, int64_t now,
+				char *err, size_t errlen)
 {
-	int rc;
+	hub_result rc;
 
 	assert(item && by && note);
 	rc = check_item(db, c, item, keep, err, errlen);
-	if (rc || now < 0)
+	if (rc != HUB_OK || now < 0)
 		return rc; /* refused, failed, or only checking */
-	if (insert_resolution(db, item, by, note, keep, now))
+	if (insert_resolution(db, item, by, note, keep, now) != HUB_OK)
 		return report_db_error(db, "record the resolution", err, errlen);
-	return 0;
+	return HUB_OK;
 }
 
-int report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *field, int *type,
-			  int64_t *ival, char *text, size_t textlen)
+hub_result report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *field,
+				 int *type, int64_t *ival, char *text, size_t textlen,
+				 bool *found)
 {
 	sqlite3_stmt *st = NULL;
 	const char *s;
 	long long id = strncmp(item, "C-", 2) == 0 ? item_number(item) : -1;
-	int rc = HUB_REPORT_EFAIL;
+	hub_result rc = HUB_EDB;
 
+	*found = false;
 	if (id < 0)
-		return HUB_REPORT_EREFUSED;
+		return HUB_OK;
 	if (sqlite3_prepare_v2(db, "SELECT id_origin, id_serial, field, loser_value FROM conflict"
 				   " WHERE id = ? AND kind = 1", -1, &st, NULL) != SQLITE_OK)
-		return HUB_REPORT_EFAIL;
+		return HUB_EDB;
 	sqlite3_bind_int64(st, 1, id);
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
@@ -135,10 +139,11 @@ int report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *fiel
 		*ival = sqlite3_column_int64(st, 3);
 		s = (const char *)sqlite3_column_text(st, 3);
 		snprintf(text, textlen, "%s", s ? s : "");
-		rc = 0;
+		*found = true;
+		rc = HUB_OK;
 		break;
 	case SQLITE_DONE:
-		rc = HUB_REPORT_EREFUSED;
+		rc = HUB_OK;
 		break;
 	}
 	sqlite3_finalize(st);

@@ -20,11 +20,11 @@ int rc_missing_table(sqlite3 *db)
 }
 
 /* Look up how w->it was resolved, if it was. */
-static int find_resolution(rc_walk *w)
+static hub_result find_resolution(rc_walk *w)
 {
 	rc_item *it = &w->it;
 	const char *by, *note;
-	int rc = 0;
+	hub_result rc = HUB_OK;
 
 	it->resolved = 0;
 	it->by[0] = it->note[0] = '\0';
@@ -40,7 +40,7 @@ static int find_resolution(rc_walk *w)
 	case SQLITE_DONE:
 		break;
 	default:
-		rc = HUB_REPORT_EFAIL;
+		rc = HUB_EDB;
 	}
 	sqlite3_reset(w->resolution);
 	return rc;
@@ -74,15 +74,16 @@ static rc_next emit(rc_walk *w)
 }
 
 /* The items of one kind, until the walk stops. */
-static int walk_source(rc_walk *w, const rc_source *src)
+static hub_result walk_source(rc_walk *w, const rc_source *src)
 {
 	sqlite3_stmt *st = NULL, *aux = NULL;
-	int step = SQLITE_DONE, rc = HUB_REPORT_EFAIL;
+	hub_result rc = HUB_EDB;
+	int step = SQLITE_DONE;
 	rc_next next = RC_ON;
 
 	if (sqlite3_prepare_v2(w->db, src->sql, -1, &st, NULL) != SQLITE_OK) {
 		if (src->hub_table && rc_missing_table(w->db))
-			rc = 0; /* a hub without the table has none */
+			rc = HUB_OK; /* a hub without the table has none */
 		goto out;
 	}
 	if (src->aux_sql && sqlite3_prepare_v2(w->db, src->aux_sql, -1, &aux, NULL) != SQLITE_OK)
@@ -92,27 +93,29 @@ static int walk_source(rc_walk *w, const rc_source *src)
 	while (next == RC_ON && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		w->it.kind = src->kind;
 		w->it.id[0] = '\0';
-		if (src->describe(w, st, aux))
+		rc = src->describe(w, st, aux);
+		if (rc != HUB_OK)
 			goto out;
+		rc = HUB_EDB;
 		next = emit(w);
 	}
 	if (next == RC_STOP)
 		w->stop = 1;
 	else if (next == RC_FAIL || step != SQLITE_DONE)
 		goto out;
-	rc = 0;
+	rc = HUB_OK;
 out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(aux);
 	return rc;
 }
 
-int rc_walk_queue(sqlite3 *db, const proto_campaign *c, const char *as_of, int detail,
-		  const rc_request *req, rc_item_fn fn, void *arg)
+hub_result rc_walk_queue(sqlite3 *db, const proto_campaign *c, const char *as_of, int detail,
+			 const rc_request *req, rc_item_fn fn, void *arg)
 {
 	rc_walk w = { .db = db, .c = c, .as_of = as_of, .detail = detail, .fn = fn, .arg = arg,
 		      .req = *req };
-	int rc = HUB_REPORT_EFAIL;
+	hub_result rc = HUB_EDB;
 	size_t k;
 
 	assert(req->limit >= -1 && req->skip >= 0);
@@ -129,10 +132,11 @@ int rc_walk_queue(sqlite3 *db, const proto_campaign *c, const char *as_of, int d
 		if (src->kind == RK_REJECTED ? !w.req.rejected || w.req.limit == 0
 					     : w.req.rejection_id != 0)
 			continue; /* not asked for, or the page is full */
-		if (walk_source(&w, src))
+		rc = walk_source(&w, src);
+		if (rc != HUB_OK)
 			goto out;
 	}
-	rc = 0;
+	rc = HUB_OK;
 out:
 	sqlite3_finalize(w.resolution);
 	proto_buf_release(&w.it.subject);

@@ -49,7 +49,8 @@ void dt_start(server *s, rt_db *t)
 	socklen_t sl = sizeof(ss);
 
 	assert_int_equal(hub_meta_set(t->db, "campaign_path",
-				      MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign"), 0);
+				      MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign"),
+			 HUB_OK);
 	s->dash = hub_dashboard_new(t->dir, err, sizeof(err));
 	if (!s->dash)
 		fail_msg("dashboard: %s", err);
@@ -143,7 +144,7 @@ void dt_seed(rt_db *t)
 	}
 	rt_flush(&b, t->db);
 	rt_batch_release(&b);
-	assert_int_equal(hub_operator_set(t->db, "lan", "mật khẩu dài", err, sizeof(err)), 0);
+	assert_int_equal(hub_operator_set(t->db, "lan", "mật khẩu dài", err, sizeof(err)), HUB_OK);
 }
 
 void dt_login_from(server *s, const char *from, const char *name, const char *pw, resp *r)

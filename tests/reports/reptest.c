@@ -22,7 +22,7 @@ void rt_db_open(rt_db *t)
 	assert_non_null(t->dir);
 	snprintf(t->path, sizeof(t->path), "%s/hub.db", t->dir);
 	assert_int_equal(proto_db_open(t->path, &t->db), PROTO_OK);
-	assert_int_equal(hub_store_migrate(t->db), 0);
+	assert_int_equal(hub_store_migrate(t->db), HUB_OK);
 	assert_int_equal(proto_campaign_load(MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign",
 					     &t->campaign, err, sizeof(err)), PROTO_OK);
 }

@@ -161,7 +161,7 @@ static void make_hub(const char *dir)
 	assert_int_equal(proto_db_open(path, &t.db), PROTO_OK);
 	assert_int_equal(proto_campaign_load(MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign",
 					     &t.campaign, err, sizeof(err)), PROTO_OK);
-	assert_int_equal(hub_report_migrate(t.db, err, sizeof(err)), 0);
+	assert_int_equal(hub_report_migrate(t.db, err, sizeof(err)), HUB_OK);
 	for (i = 0; i < t.campaign.units.n && !commune; i++)
 		if (t.campaign.units.a[i].level == PROTO_UNIT_COMMUNE &&
 		    proto_units_district_of(&t.campaign.units, t.campaign.units.a[i].code) == 950)

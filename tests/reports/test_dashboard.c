@@ -245,7 +245,7 @@ static void test_queue_flood(void **state)
 	dt_start(&s, &t);
 	hub_dashboard_limits_default(&lim);
 	lim.queue_items = 7;
-	assert_int_equal(hub_dashboard_set_limits(s.dash, &lim), 0);
+	assert_int_equal(hub_dashboard_set_limits(s.dash, &lim), HUB_OK);
 	dt_req(&s, "/login", NULL, "name=lan&password=" GOOD_PW, &r);
 	assert_int_equal(r.status, 303);
 	dt_session_of(&r, session, sizeof(session));

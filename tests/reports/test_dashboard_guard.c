@@ -40,7 +40,7 @@ static void test_throttle(void **state)
 	(void)state;
 	rt_db_open(&t);
 	dt_seed(&t);
-	assert_int_equal(hub_operator_set(t.db, "binh", "mật khẩu dài", err, sizeof(err)), 0);
+	assert_int_equal(hub_operator_set(t.db, "binh", "mật khẩu dài", err, sizeof(err)), HUB_OK);
 	dt_start(&s, &t);
 	hub_dashboard_limits_default(&lim);
 	lim.free_addr = 3;
@@ -48,7 +48,7 @@ static void test_throttle(void **state)
 	lim.backoff_s = 600; /* long here: no race with the clock */
 	lim.max_addr_s = 3600;
 	lim.max_name_s = 3600;
-	assert_int_equal(hub_dashboard_set_limits(s.dash, &lim), 0);
+	assert_int_equal(hub_dashboard_set_limits(s.dash, &lim), HUB_OK);
 
 	for (i = 0; i < 10; i++) {
 		dt_login_from(&s, "127.0.0.2", "lan", "wrong-password", &r);
@@ -81,7 +81,7 @@ static void test_throttle(void **state)
 	dt_start(&s, &t);
 	lim.backoff_s = 1;
 	lim.max_name_s = 1;
-	assert_int_equal(hub_dashboard_set_limits(s.dash, &lim), 0);
+	assert_int_equal(hub_dashboard_set_limits(s.dash, &lim), HUB_OK);
 	r.status = 0;
 	for (i = 0; i < 10 && r.status != 429; i++)
 		dt_login_from(&s, "127.0.0.2", "lan", "wrong-password", &r);
@@ -108,7 +108,7 @@ static void test_password_ends_sessions(void **state)
 	(void)state;
 	rt_db_open(&t);
 	dt_seed(&t);
-	assert_int_equal(hub_operator_set(t.db, "binh", "mật khẩu dài", err, sizeof(err)), 0);
+	assert_int_equal(hub_operator_set(t.db, "binh", "mật khẩu dài", err, sizeof(err)), HUB_OK);
 	dt_start(&s, &t);
 	dt_req(&s, "/login", NULL, "name=lan&password=" GOOD_PW, &r);
 	assert_int_equal(r.status, 303);
@@ -119,7 +119,7 @@ static void test_password_ends_sessions(void **state)
 	dt_req(&s, "/", a, NULL, &r);
 	assert_non_null(strstr(r.body, ">lan</b>"));
 
-	assert_int_equal(hub_operator_set(t.db, "lan", "mật khẩu mới hẳn", err, sizeof(err)), 0);
+	assert_int_equal(hub_operator_set(t.db, "lan", "mật khẩu mới hẳn", err, sizeof(err)), HUB_OK);
 	dt_req(&s, "/", a, NULL, &r);
 	assert_non_null(strstr(r.body, "Đăng nhập"));
 	assert_null(strstr(r.body, ">lan</b>"));

@@ -53,7 +53,7 @@ static void test_keep_loser(void **state)
 	assert_int_equal(run(dir, "init"), 0);
 	snprintf(path, sizeof(path), "%s/hub.db", dir);
 	assert_int_equal(proto_db_open(path, &db), PROTO_OK);
-	assert_int_equal(hub_report_migrate(db, err, sizeof(err)), 0);
+	assert_int_equal(hub_report_migrate(db, err, sizeof(err)), HUB_OK);
 	rt_batch_init(&a, 0x0e0e0e0e0e0e0e0eull);
 	h = rt_household(&a, 9199, "Lâm Văn A", NULL, "proposed");
 	rt_flush(&a, db);

@@ -408,7 +408,7 @@ static void check_rebuild_same(rt_db *t)
 
 	for (kind = HUB_REPORT_PROGRESS; kind <= HUB_REPORT_RECONCILE; kind++)
 		before[kind] = rt_report(t, kind, HUB_FMT_JSON, "2023-12-31", 0);
-	assert_int_equal(hub_meta_set(t->db, "report_schema", "1"), 0);
+	assert_int_equal(hub_meta_set(t->db, "report_schema", "1"), HUB_OK);
 	assert_int_equal(rt_report_migrate(t), 0);
 	for (kind = HUB_REPORT_PROGRESS; kind <= HUB_REPORT_RECONCILE; kind++) {
 		char *after = rt_report(t, kind, HUB_FMT_JSON, "2023-12-31", 0);

@@ -121,7 +121,7 @@ static void test_overflow(void **state)
 	rt_db t;
 
 	db_with(&t, x->sql);
-	assert_int_equal(rt_render(&t, &o, &text, err, sizeof(err)), HUB_REPORT_EFAIL);
+	assert_int_equal(rt_render(&t, &o, &text, err, sizeof(err)), HUB_ERANGE);
 	assert_null(text);
 	printf("# %s\n", err);
 	assert_non_null(strstr(err, x->says));

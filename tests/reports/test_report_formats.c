@@ -254,14 +254,14 @@ static void test_resolve_records_and_keeps(void **state)
 	free(json);
 
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "C-999", "lan", "x", NULL, 1, err,
-					      sizeof(err)), HUB_REPORT_EREFUSED);
+					      sizeof(err)), HUB_REFUSED);
 	assert_non_null(strstr(err, "no reconcile item 'C-999'"));
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "N-094000000001", "lan", "x",
-					      "loser", 1, err, sizeof(err)), HUB_REPORT_EREFUSED);
+					      "loser", 1, err, sizeof(err)), HUB_REFUSED);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, id, "lan", "giữ tên theo CCCD",
-					      "winner", 1700000000, err, sizeof(err)), 0);
+					      "winner", 1700000000, err, sizeof(err)), HUB_OK);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, id, "lan", "again", NULL,
-					      1700000001, err, sizeof(err)), HUB_REPORT_EREFUSED);
+					      1700000001, err, sizeof(err)), HUB_REFUSED);
 	assert_non_null(strstr(err, "already resolved by 'lan'"));
 
 	json = rt_report(&t, HUB_REPORT_RECONCILE, HUB_FMT_JSON, "2023-12-31", 0);
@@ -298,21 +298,26 @@ static void test_passwords_and_sessions(void **state)
 	rt_db t;
 	char err[256], tok[65], name[80];
 	sqlite3_stmt *st;
+	bool yes;
 
 	(void)state;
 	/* RFC 7914 / well-known PBKDF2-HMAC-SHA256 vector */
-	assert_int_equal(hub_password_hash("password", (const uint8_t *)"salt", 4, 4096, out), 0);
+	assert_int_equal(hub_password_hash("password", (const uint8_t *)"salt", 4, 4096, out), HUB_OK);
 	assert_memory_equal(out, v4096, 32);
 
 	rt_db_open(&t);
 	assert_int_equal(rt_report_migrate(&t), 0);
-	assert_int_equal(hub_operator_set(t.db, "lan", "short", err, sizeof(err)), -1);
+	assert_int_equal(hub_operator_set(t.db, "lan", "short", err, sizeof(err)), HUB_REFUSED);
 	assert_non_null(strstr(err, "8 to"));
-	assert_int_equal(hub_operator_set(t.db, "bad name", "long enough", err, sizeof(err)), -1);
-	assert_int_equal(hub_operator_set(t.db, "lan", "mật khẩu dài", err, sizeof(err)), 0);
-	assert_int_equal(hub_operator_check(t.db, "lan", "mật khẩu dài"), 1);
-	assert_int_equal(hub_operator_check(t.db, "lan", "mật khẩu dàI"), 0);
-	assert_int_equal(hub_operator_check(t.db, "nobody", "mật khẩu dài"), 0);
+	assert_int_equal(hub_operator_set(t.db, "bad name", "long enough", err, sizeof(err)),
+			 HUB_REFUSED);
+	assert_int_equal(hub_operator_set(t.db, "lan", "mật khẩu dài", err, sizeof(err)), HUB_OK);
+	assert_int_equal(hub_operator_check(t.db, "lan", "mật khẩu dài", &yes), HUB_OK);
+	assert_true(yes);
+	assert_int_equal(hub_operator_check(t.db, "lan", "mật khẩu dàI", &yes), HUB_OK);
+	assert_false(yes);
+	assert_int_equal(hub_operator_check(t.db, "nobody", "mật khẩu dài", &yes), HUB_OK);
+	assert_false(yes);
 	/* stored salted and slow, never the password */
 	assert_int_equal(sqlite3_prepare_v2(t.db, "SELECT iter, length(salt), hash FROM"
 					    " report_operator", -1, &st, NULL), SQLITE_OK);
@@ -322,19 +327,24 @@ static void test_passwords_and_sessions(void **state)
 	assert_int_equal(sqlite3_column_bytes(st, 2), 32);
 	sqlite3_finalize(st);
 	/* a new password replaces the old one */
-	assert_int_equal(hub_operator_set(t.db, "lan", "mật khẩu mới 2", err, sizeof(err)), 0);
-	assert_int_equal(hub_operator_check(t.db, "lan", "mật khẩu dài"), 0);
+	assert_int_equal(hub_operator_set(t.db, "lan", "mật khẩu mới 2", err, sizeof(err)), HUB_OK);
+	assert_int_equal(hub_operator_check(t.db, "lan", "mật khẩu dài", &yes), HUB_OK);
+	assert_false(yes);
 
-	assert_int_equal(report_session_new(t.db, "lan", 1000, 60, tok), 0);
+	assert_int_equal(report_session_new(t.db, "lan", 1000, 60, tok), HUB_OK);
 	assert_int_equal(strlen(tok), 64);
-	assert_int_equal(report_session_check(t.db, tok, 1030, name, sizeof(name)), 1);
+	assert_int_equal(report_session_check(t.db, tok, 1030, name, sizeof(name), &yes), HUB_OK);
+	assert_true(yes);
 	assert_string_equal(name, "lan");
-	assert_int_equal(report_session_check(t.db, tok, 1061, name, sizeof(name)), 0); /* expired */
+	assert_int_equal(report_session_check(t.db, tok, 1061, name, sizeof(name), &yes), HUB_OK);
+	assert_false(yes); /* expired */
 	tok[0] = tok[0] == 'a' ? 'b' : 'a';
-	assert_int_equal(report_session_check(t.db, tok, 1030, name, sizeof(name)), 0);
-	assert_int_equal(report_session_new(t.db, "lan", 2000, 60, tok), 0);
-	assert_int_equal(report_session_end(t.db, tok), 0);
-	assert_int_equal(report_session_check(t.db, tok, 2001, name, sizeof(name)), 0);
+	assert_int_equal(report_session_check(t.db, tok, 1030, name, sizeof(name), &yes), HUB_OK);
+	assert_false(yes);
+	assert_int_equal(report_session_new(t.db, "lan", 2000, 60, tok), HUB_OK);
+	assert_int_equal(report_session_end(t.db, tok), HUB_OK);
+	assert_int_equal(report_session_check(t.db, tok, 2001, name, sizeof(name), &yes), HUB_OK);
+	assert_false(yes);
 	rt_db_close(&t);
 }
 

@@ -105,9 +105,9 @@ static void test_pages_of_a_flood(void **state)
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-5", "lan", "rác", NULL, 1, err,
 					      sizeof(err)), 0);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-200001", "lan", "x", NULL, 1, err,
-					      sizeof(err)), HUB_REPORT_EREFUSED);
+					      sizeof(err)), HUB_REFUSED);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-5x", "lan", "x", NULL, 1, err,
-					      sizeof(err)), HUB_REPORT_EREFUSED);
+					      sizeof(err)), HUB_REFUSED);
 
 	t0 = now_s();
 	assert_int_equal(hub_reconcile_counts(t.db, &t.campaign, "2023-09-30", counts, &resolved, err,
@@ -171,9 +171,9 @@ static void test_cli_pages(void **state)
 	assert_int_equal(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/hub.db", dir);
 	assert_int_equal(proto_db_open(path, &db), PROTO_OK);
-	assert_int_equal(hub_report_migrate(db, err, sizeof(err)), 0);
+	assert_int_equal(hub_report_migrate(db, err, sizeof(err)), HUB_OK);
 	for (int i = 0; i < 25; i++)
-		assert_int_equal(hub_rejection_add(db, "enroll", 0, 0, "unknown_token", "no", i), 0);
+		assert_int_equal(hub_rejection_add(db, "enroll", 0, 0, "unknown_token", "no", i), HUB_OK);
 	sqlite3_close(db);
 	snprintf(cmd, sizeof(cmd), "'%s' report reconcile --limit 10 --page 2 --dir '%s'",
 		 MAIAM_HUB_BIN, dir);
