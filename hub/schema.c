@@ -114,9 +114,8 @@ hub_result hub_store_migrate(sqlite3 *db)
 	}
 	/* the hub's live store: the SQL guard behind the rulebook is on
 	 * (docs/RULES.md); the audit's scratch rebuild leaves it off */
-	if (proto_db_guard(db, 1) != PROTO_OK)
-		goto fail;
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (proto_db_guard(db, 1) != PROTO_OK ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	return HUB_OK;
 fail:
