@@ -42,14 +42,17 @@ hub_result hub_json_error(proto_buf *b, const char *code, const char *message)
 }
 
 /* The enrolment body is one flat object of string members; anything else
- * (a non-string member, a duplicate, invalid UTF-8, an escaped NUL) is -1. */
-int hub_json_get_str(const char *s, size_t len, const char *key, char *out, size_t outlen)
+ * (a non-string member, a duplicate, invalid UTF-8, an escaped NUL) is
+ * refused. */
+hub_result hub_json_get_str(const char *s, size_t len, const char *key, char *out,
+			    size_t outlen, bool *found)
 {
 	json_error_t err;
 	json_t *root, *v;
 	const char *name;
-	int rc = -1;
+	hub_result rc = HUB_REFUSED;
 
+	*found = false;
 	/* JSON_ALLOW_NUL stays off: "\u0000" cannot reach a C string */
 	root = json_loadb(s, len, JSON_REJECT_DUPLICATES, &err);
 	if (!root || !json_is_object(root))
@@ -59,13 +62,14 @@ int hub_json_get_str(const char *s, size_t len, const char *key, char *out, size
 			goto out; /* only string members are part of the protocol */
 	v = json_object_get(root, key);
 	if (!v) {
-		rc = 0;
+		rc = HUB_OK;
 		goto out;
 	}
 	if (json_string_length(v) >= outlen)
 		goto out;
 	memcpy(out, json_string_value(v), json_string_length(v) + 1);
-	rc = 1;
+	*found = true;
+	rc = HUB_OK;
 out:
 	json_decref(root);
 	return rc;

@@ -39,9 +39,12 @@ static void refuse(hub_ctx *ctx, hub_job *job, int status, const char *code, con
 static int parse(hub_ctx *ctx, hub_job *job, char *token, size_t tokenlen, proto_key **key)
 {
 	char pem[PEM_MAX];
+	bool has_token = false, has_key = false;
 
-	if (hub_json_get_str((const char *)job->body, job->len, "token", token, tokenlen) != 1 ||
-	    hub_json_get_str((const char *)job->body, job->len, "public_key", pem, sizeof(pem)) != 1) {
+	if (hub_json_get_str((const char *)job->body, job->len, "token", token, tokenlen,
+			     &has_token) != HUB_OK || !has_token ||
+	    hub_json_get_str((const char *)job->body, job->len, "public_key", pem, sizeof(pem),
+			     &has_key) != HUB_OK || !has_key) {
 		refuse(ctx, job, 400, "bad_request", "enrolment body must be a JSON object with"
 		       " string members \"token\" and \"public_key\" (PEM)");
 		return -1;

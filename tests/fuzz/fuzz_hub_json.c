@@ -12,9 +12,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char big[4096], small[8];
+	bool found;
 
-	(void)hub_json_get_str((const char *)data, size, "token", big, sizeof big);
-	(void)hub_json_get_str((const char *)data, size, "public_key", big, sizeof big);
-	(void)hub_json_get_str((const char *)data, size, "token", small, sizeof small);
+	(void)hub_json_get_str((const char *)data, size, "token", big, sizeof big, &found);
+	(void)hub_json_get_str((const char *)data, size, "public_key", big, sizeof big, &found);
+	(void)hub_json_get_str((const char *)data, size, "token", small, sizeof small, &found);
 	return 0;
 }
