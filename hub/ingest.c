@@ -170,55 +170,56 @@ static hub_result refuse_link(hub_ctx *ctx, const char *source, const char *day,
 	return HUB_OK;
 }
 
-/* The sender's enrolment, as this connection sees it: 0, 1 refused, -1 error. */
-static int agent_step(hub_ctx *ctx, uint64_t origin, hub_agent *agent, hub_verdict *v)
+/* The sender's enrolment, as this connection sees it: HUB_OK, HUB_REFUSED
+ * (v says why) or HUB_EDB. */
+static hub_result agent_step(hub_ctx *ctx, uint64_t origin, hub_agent *agent, hub_verdict *v)
 {
 	char hex[17];
 	bool found;
 
 	if (hub_agent_get(ctx->db, origin, agent, &found) != HUB_OK)
-		return -1;
+		return HUB_EDB;
 	proto_key_id_hex(origin, hex);
 	if (!found) {
 		reject(v, 403, "unknown_agent", "origin %s is not enrolled at this hub:"
 		       " enrol the laptop with a token first", hex);
-		return 1;
+		return HUB_REFUSED;
 	}
 	if (agent->revoked) {
 		reject(v, 403, "revoked", "agent %s was revoked by the hub operator:"
 		       " ask the province for a new enrolment", hex);
-		return 1;
+		return HUB_REFUSED;
 	}
-	return 0;
+	return HUB_OK;
 }
 
 /* The signature of sealed bytes, checked without inflating anything (the
  * frame: header | zbody | key id | signature, proto/FORMAT.md). */
-static int verify_frame(const uint8_t *data, size_t len, const proto_header *hdr,
-			const proto_key *key)
+static bool frame_verifies(const uint8_t *data, size_t len, const proto_header *hdr,
+			   const proto_key *key)
 {
 	const uint8_t *kid;
 	uint64_t id = 0;
 	int i;
 
 	if (len < 72)
-		return -1;
+		return false;
 	kid = data + len - 72;
 	for (i = 0; i < 8; i++)
 		id = (id << 8) | kid[i];
-	if (id != hdr->origin)
-		return -1;
-	return proto_verify(key, data, len - 72, data + len - 64) == PROTO_OK ? 0 : -1;
+	return id == hdr->origin &&
+	       proto_verify(key, data, len - 72, data + len - 64) == PROTO_OK;
 }
 
 /*
  * Everything that needs no write: the header, the sender, the signature, the
- * body, the campaign, the per-change-set quotas. On 0 *cs holds the records
- * (release it); 1 refused (v says why), 2 verified but refused on its
- * content (v says why; it will take its chain position), -1 database error.
+ * body, the campaign, the per-change-set quotas. HUB_OK: *cs holds the
+ * records (release it). HUB_REFUSED: v says why; *on_content when it was
+ * verified but refused on its content, so that it takes its chain position.
+ * HUB_EDB: the database could not tell.
  */
-static int open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
-		     hub_agent *agent, proto_changeset *cs, hub_verdict *v)
+static hub_result open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+			    hub_agent *agent, proto_changeset *cs, hub_verdict *v, bool *on_content)
 {
 	const hub_limits *lim = &ctx->cfg->limits;
 	proto_header hdr;
@@ -226,13 +227,15 @@ static int open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t pee
 	char hex[17];
 	proto_result r;
 	size_t text;
-	int rc;
+	hub_result rc;
+	bool verified;
 
 	memset(cs, 0, sizeof(*cs));
+	*on_content = false;
 	r = proto_peek(data, len, &hdr);
 	if (r != PROTO_OK) {
 		reject(v, 400, "malformed", "not a valid change-set: %s", proto_strerror(r));
-		return 1;
+		return HUB_REFUSED;
 	}
 	v->origin = hdr.origin;
 	v->seq = hdr.seq;
@@ -244,39 +247,40 @@ static int open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t pee
 		proto_key_id_hex(peer, phex);
 		reject(v, 403, "origin_mismatch", "change-set of origin %s sent by agent %s:"
 		       " an agent pushes only its own change-sets", hex, phex);
-		return 1;
+		return HUB_REFUSED;
 	}
 	rc = agent_step(ctx, hdr.origin, agent, v);
-	if (rc)
+	if (rc != HUB_OK)
 		return rc;
 	if (len > lim->max_sealed) {
 		reject(v, 413, "too_large", "change-set %s/%llu is %zu bytes, over this hub's limit"
 		       " of %zu: seal fewer records per change-set", hex, (unsigned long long)hdr.seq,
 		       len, lim->max_sealed);
-		return 1;
+		return HUB_REFUSED;
 	}
 	if (proto_key_from_public(agent->pub, &key) != PROTO_OK)
-		return -1;
+		return HUB_EDB; /* a key the hub stored itself: its table is damaged */
 	if (hdr.nrecords > lim->max_records) {
 		/* refused before the body is inflated or decoded: only the
 		 * signature, so that it can hold its place in the chain */
-		rc = verify_frame(data, len, &hdr, key);
+		verified = frame_verifies(data, len, &hdr, key);
 		proto_key_free(key);
-		if (rc) {
+		if (!verified) {
 			reject(v, 422, "bad_signature", "change-set %s/%llu does not verify with the"
 			       " agent's key: it was altered or not signed by it", hex,
 			       (unsigned long long)hdr.seq);
-			return 1;
+			return HUB_REFUSED;
 		}
 		proto_sha256(data, len, v->hash);
 		reject(v, 413, "too_many_records", "change-set %s/%llu holds %u records, over this"
 		       " hub's limit of %u per change-set: nothing of it was applied", hex,
 		       (unsigned long long)hdr.seq, hdr.nrecords, lim->max_records);
-		return 2;
+		*on_content = true;
+		return HUB_REFUSED;
 	}
 	r = proto_open(data, len, key, cs, v->hash);
 	proto_key_free(key);
-	rc = 1;
+	rc = HUB_REFUSED;
 	if (r == PROTO_ESIGNATURE || r == PROTO_EKEYID)
 		reject(v, 422, "bad_signature", "change-set %s/%llu does not verify with the"
 		       " agent's key: it was altered or not signed by it", hex,
@@ -291,35 +295,37 @@ static int open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t pee
 		reject(v, 413, "too_much_text", "change-set %s/%llu decodes to %zu bytes of text,"
 		       " over this hub's limit of %zu: nothing of it was applied", hex,
 		       (unsigned long long)hdr.seq, text, lim->max_text);
-		rc = 2;
+		*on_content = true;
 	} else
-		rc = 0;
-	if (rc)
+		rc = HUB_OK;
+	if (rc != HUB_OK)
 		proto_changeset_release(cs);
 	return rc;
 }
 
-int hub_ingest_open(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, hub_opened *o)
+hub_result hub_ingest_open(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+			   hub_opened *o)
 {
 	hub_agent agent;
 
 	memset(o, 0, sizeof(*o));
-	o->rc = open_step(ctx, data, len, peer, &agent, &o->cs, &o->v);
-	return o->rc;
+	o->res = open_step(ctx, data, len, peer, &agent, &o->cs, &o->v, &o->on_content);
+	return o->res;
 }
 
 void hub_opened_free(hub_opened *o)
 {
 	if (!o)
 		return;
-	if (o->rc == 0)
+	if (o->res == HUB_OK)
 		proto_changeset_release(&o->cs);
 	free(o);
 }
 
 /* The rulebook over every record (proto/include/maiam/rules.h): the latest
- * day any date may name is the day the hub received it plus one. 0 or 1. */
-static int check_rules(hub_ctx *ctx, const proto_changeset *cs, hub_verdict *v)
+ * day any date may name is the day the hub received it plus one. HUB_OK, or
+ * HUB_REFUSED with v saying which rule. */
+static hub_result check_rules(hub_ctx *ctx, const proto_changeset *cs, hub_verdict *v)
 {
 	proto_rules rules;
 	proto_violation bad;
@@ -330,7 +336,7 @@ static int check_rules(hub_ctx *ctx, const proto_changeset *cs, hub_verdict *v)
 	proto_rules_init(&rules, ctx->cfg->have_campaign ? &ctx->cfg->campaign : NULL, day);
 	memset(&bad, 0, sizeof(bad));
 	if (proto_rules_check_changeset(&rules, cs, &bad) == PROTO_RULE_OK)
-		return 0;
+		return HUB_OK;
 	proto_violation_text(&bad, text, sizeof(text));
 	reject(v, 422, "invalid", "%.160s: nothing of this change-set was applied; record the"
 	       " value again, correctly", text);
@@ -339,7 +345,7 @@ static int check_rules(hub_ctx *ctx, const proto_changeset *cs, hub_verdict *v)
 	snprintf(v->record, sizeof(v->record), "%s-%llu", hex, (unsigned long long)bad.id.serial);
 	fd = proto_field_lookup(bad.kind, bad.field);
 	v->field = fd ? fd->column : NULL;
-	return 1;
+	return HUB_REFUSED;
 }
 
 /* The stored code of a refused link as one of the codes' own strings (a
@@ -386,8 +392,14 @@ static void already_applied(hub_verdict *v, const char *origin_hex)
 		 origin_hex, (unsigned long long)v->seq);
 }
 
-static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
-		  int batched, const hub_opened *pre, hub_verdict *v)
+/*
+ * One change-set from open to ledger: HUB_OK (applied, or already applied:
+ * v->code says which), HUB_REFUSED (v says why, and it is kept: a rejection
+ * row, or a refused link of the chain when v->chained) or HUB_EDB (v is a
+ * 500; nothing was kept).
+ */
+static hub_result ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+			 const char *source, int batched, const hub_opened *pre, hub_verdict *v)
 {
 	const hub_limits *lim = &ctx->cfg->limits;
 	proto_changeset own, *cs = &own;
@@ -402,32 +414,32 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 	int64_t now = (int64_t)(proto_wall_ms() / 1000), day_records = 0, day_bytes = 0;
 	char hex[17], err[200], day[11];
 	proto_result mr = PROTO_OK;
-	int rc = -1, opened = 0, content_refused = 0;
+	hub_result rc = HUB_EDB;
+	bool opened = false, content_refused = false;
 
 	memset(v, 0, sizeof(*v));
 	proto_rules_day((time_t)now, 0, day);
-	if (pre && pre->rc >= 0) {
+	if (pre && pre->res != HUB_EDB) {
 		/* opened on the opening stage's read-only connection; the sender's
 		 * enrolment is checked again here, where revocations are written */
 		*v = pre->v;
-		if (pre->rc == 1)
+		if (pre->res == HUB_REFUSED && !pre->on_content)
 			goto rejected;
-		cs = pre->rc == 0 ? (proto_changeset *)&pre->cs : NULL;
-		content_refused = pre->rc == 2;
+		cs = pre->res == HUB_OK ? (proto_changeset *)&pre->cs : NULL;
+		content_refused = pre->on_content;
 		rc = agent_step(ctx, v->origin, &agent, v);
 	} else {
-		rc = open_step(ctx, data, len, peer, &agent, cs, v);
-		opened = rc == 0;
-		content_refused = rc == 2;
-		if (rc == 2) {
+		rc = open_step(ctx, data, len, peer, &agent, cs, v, &content_refused);
+		opened = rc == HUB_OK;
+		if (rc == HUB_REFUSED && content_refused) {
 			cs = NULL;
-			rc = 0;
+			rc = HUB_OK;
 		}
 	}
-	if (rc < 0)
-		goto internal;
-	if (rc > 0)
+	if (rc == HUB_REFUSED)
 		goto rejected;
+	if (rc != HUB_OK)
+		goto internal;
 	refusal = *v; /* a content refusal waits until the chain position is known */
 	proto_key_id_hex(v->origin, hex);
 	/* the chain: resend (applied or refused), fork, gap */
@@ -442,14 +454,14 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 		snprintf(v->message, sizeof(v->message), "%s", link.message);
 		link_where(&link, v);
 		v->chained = 1;
-		rc = 1;
+		rc = HUB_REFUSED;
 		goto out;
 	}
 	if (hub_ledger_hash_at(ctx->db, v->origin, v->seq, at, &link_at) != HUB_OK)
 		goto internal;
 	if (link_at == HUB_LINK_LEDGER && memcmp(at, v->hash, 32) == 0) {
 		already_applied(v, hex);
-		rc = 0;
+		rc = HUB_OK;
 		goto out;
 	}
 	v->expected_seq = head + 1;
@@ -490,7 +502,7 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 		goto refused_link;
 	if (scoped != HUB_OK)
 		goto internal;
-	if (check_rules(ctx, cs, v))
+	if (check_rules(ctx, cs, v) == HUB_REFUSED)
 		goto refused_link;
 	if (check_clock(cs, &max_stamp)) {
 		reject(v, 422, "clock_ahead", "change-set %s/%llu carries stamps more than a day"
@@ -511,65 +523,65 @@ static int ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, 
 		if (hub_ledger_hash_at(ctx->db, v->origin, v->seq, at, &link_at) == HUB_OK &&
 		    link_at == HUB_LINK_LEDGER && memcmp(at, v->hash, 32) == 0) {
 			already_applied(v, hex);
-			rc = 0;
+			rc = HUB_OK;
 			goto out;
 		}
 		reject(v, 500, "internal", "%s", err);
-		rc = -1;
+		rc = HUB_EDB;
 		goto out;
 	}
 	v->status = 200;
 	v->code = "applied";
 	snprintf(v->message, sizeof(v->message), "change-set %s/%llu applied", hex,
 		 (unsigned long long)v->seq);
-	rc = 0;
+	rc = HUB_OK;
 	goto out;
 internal:
 	reject(v, 500, "internal", "hub database error: %s", sqlite3_errmsg(ctx->db));
-	rc = -1;
+	rc = HUB_EDB;
 	goto out;
 refused_link:
-	rc = 1;
+	rc = HUB_REFUSED;
 	if (refuse_link(ctx, source, day, len, batched, v)) {
 		/* not kept: the laptop must not take it for a link and move on */
 		v->chained = 0;
 		v->rule = NULL;
 		reject(v, 500, "internal", "hub database error: %s: send it again",
 		       sqlite3_errmsg(ctx->db));
-		rc = -1;
+		rc = HUB_EDB;
 	}
 	goto out;
 rejected:
-	rc = 1;
-	if (hub_rejection_add(ctx->db, source, v->origin, v->seq, v->code, v->message, now))
-		rc = -1; /* not kept: the caller must not pretend it was */
+	rc = HUB_REFUSED;
+	if (hub_rejection_add(ctx->db, source, v->origin, v->seq, v->code, v->message, now)) {
+		reject(v, 500, "internal", "hub database error: %s: send it again",
+		       sqlite3_errmsg(ctx->db));
+		rc = HUB_EDB; /* not kept: the caller must not pretend it was */
+	}
 out:
 	if (opened)
 		proto_changeset_release(&own);
 	return rc;
 }
 
-/* ingest's 0 accepted, 1 refused, -1 internal error (v->status 500).
- * NEEDSWORK: ingest itself and its checks (agent_step, open_step,
- * check_rules) still speak 0/1/-1 (open_step 2: refused on content); only
- * this mapping makes them a hub_result. */
-static hub_result ingest_result(int rc, const hub_verdict *v)
+/* What ingest promises its callers, checked where it answers them. */
+static hub_result ingest_checked(hub_result rc, const hub_verdict *v)
 {
-	assert(rc >= -1 && rc <= 1);
-	assert(rc >= 0 || v->status == 500);
-	return rc == 0 ? HUB_OK : rc > 0 ? HUB_REFUSED : HUB_EDB;
+	assert(rc == HUB_OK || rc == HUB_REFUSED || rc == HUB_EDB);
+	assert(rc != HUB_EDB || v->status == 500);
+	return rc;
 }
 
 hub_result hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
 		      const char *source, const hub_opened *pre, hub_verdict *v)
 {
-	return ingest_result(ingest(ctx, data, len, peer, source, 0, pre, v), v);
+	return ingest_checked(ingest(ctx, data, len, peer, source, 0, pre, v), v);
 }
 
 hub_result hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
 			      const char *source, const hub_opened *pre, hub_verdict *v)
 {
-	return ingest_result(ingest(ctx, data, len, peer, source, 1, pre, v), v);
+	return ingest_checked(ingest(ctx, data, len, peer, source, 1, pre, v), v);
 }
 
 hub_result hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen)

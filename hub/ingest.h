@@ -46,15 +46,19 @@ hub_result hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t pe
  * made ahead of the writer on a read-only connection by serve's opening
  * thread: the writer is the one thread that cannot be multiplied, so it
  * should not spend a tenth of its time verifying signatures (BENCHMARKS.md).
- * o->rc: 0 opened (o->cs), 1 refused (o->v says why, not yet recorded),
- * -1 could not tell (the writer then opens it itself).
+ * o->res: HUB_OK opened (o->cs), HUB_REFUSED (o->v says why, not yet
+ * recorded; o->on_content when it verified but its content is refused, so
+ * it takes its chain position), HUB_EDB could not tell (the writer then
+ * opens it itself).
  */
 struct hub_opened {
-	int rc;
+	hub_result res;
+	bool on_content;
 	hub_verdict v;
 	proto_changeset cs;
 };
-int hub_ingest_open(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, hub_opened *o);
+hub_result hub_ingest_open(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
+			   hub_opened *o);
 void hub_opened_free(hub_opened *o); /* NULL is fine */
 /* hub_ingest inside a write transaction the caller holds (the writer's group
  * commit): the change-set goes in its own savepoint, undone alone if it fails;
