@@ -37,6 +37,14 @@ hub hub household reject "$ONE" --reason "đã được hỗ trợ năm 2022"
 eq "hub reject" "$RC" 0
 hub hub household approve "$TWO" --yes
 [ "$RC" = 0 ] || { hub hub household approve "$TWO"; eq "hub approve" "$RC" 0; }
+# the decisions come on a USB stick (an update file) as they come by sync
+ag a1 0 --json status
+A1ID=$(json 'j["key_id"]')
+hub hub export --for "$A1ID" --out "$T/u1.maiam"
+eq "hub export --for a1" "$RC" 0
+ag a1 0 import "$T/u1.maiam"
+out_has "Needs attention:"
+out_has "đã được hỗ trợ năm 2022"
 ag a1 0 sync
 out_has "Needs attention:"
 out_has "đã được hỗ trợ năm 2022"
