@@ -14,59 +14,56 @@
 #include "agent.h"
 #include "refusal.h"
 
-static void answer(agent_http *h, long status, const char *body)
+/* What the laptop shows for an answer with this status and body (NULL: none). */
+static void shown(long status, const char *body, char *out, size_t n)
 {
-	agent_http_init(h);
-	h->status = status;
+	agent_http h;
+
+	agent_http_init(&h);
+	h.status = status;
 	if (body)
-		assert_int_equal(proto_buf_append_str(&h->body, body), PROTO_OK);
+		assert_int_equal(proto_buf_append_str(&h.body, body), PROTO_OK);
+	agent_hub_refusal(&h, out, n);
+	agent_http_release(&h);
 }
 
 static void known_code(void **state)
 {
-	agent_http h;
 	char out[640];
 
 	(void)state;
-	answer(&h, 413, "{\"error\":\"too_many_records\",\"message\":\"over this hub's limit of 2\"}");
-	agent_hub_refusal(&h, out, sizeof out);
+	shown(413, "{\"error\":\"too_many_records\",\"message\":\"over this hub's limit of 2\"}", out,
+	      sizeof out);
 	assert_non_null(strstr(out, "more records than the hub takes"));
 	assert_null(strstr(out, "over this hub's limit"));
-	agent_http_release(&h);
 	assert_non_null(agent_refusal_sentence("revoked"));
 	assert_non_null(agent_refusal_sentence("token_expired"));
 	assert_null(agent_refusal_sentence("no_such_code"));
 	assert_null(agent_refusal_sentence(NULL));
-}
-
-static void unknown_code(void **state)
-{
-	agent_http h;
-	char out[640];
-
-	(void)state;
-	answer(&h, 403, "{\"error\":\"new_code\",\"message\":\"a new rule\\u001b[2J refused it\"}");
-	agent_hub_refusal(&h, out, sizeof out);
-	assert_non_null(strstr(out, "the hub says, in its own words: \"a new rule"));
-	assert_null(strchr(out, 0x1b));
-	agent_http_release(&h);
-
-	agent_refusal_text("new_code", NULL, out, sizeof out);
-	assert_string_equal(out, "the hub gave no reason: tell the operator");
 	agent_refusal_text("fork", "ignored", out, sizeof out);
 	assert_null(strstr(out, "ignored"));
 }
 
-static void no_body(void **state)
+static void unknown_code(void **state)
 {
-	agent_http h;
 	char out[640];
 
 	(void)state;
-	answer(&h, 502, NULL);
-	agent_hub_refusal(&h, out, sizeof out);
+	shown(403, "{\"error\":\"new_code\",\"message\":\"a new rule\\u001b[2J refused it\"}", out,
+	      sizeof out);
+	assert_non_null(strstr(out, "the hub says, in its own words: \"a new rule"));
+	assert_null(strchr(out, 0x1b));
+	agent_refusal_text("new_code", NULL, out, sizeof out);
+	assert_string_equal(out, "the hub gave no reason: tell the operator");
+}
+
+static void no_body(void **state)
+{
+	char out[640];
+
+	(void)state;
+	shown(502, NULL, out, sizeof out);
 	assert_non_null(strstr(out, "HTTP 502"));
-	agent_http_release(&h);
 }
 
 int main(void)
