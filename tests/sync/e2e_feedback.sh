@@ -3,7 +3,8 @@
 # reason, in 'status' and in the review column of 'household list'; a note
 # when a stage or a contribution is recorded for it; an edit another laptop's
 # edit won over (field, this laptop's value, the value kept); a refusal of the
-# hub shown from its code in Vietnamese, never the hub's English sentence.
+# hub (a change-set, an enrolment) shown from its code in Vietnamese, never
+# the hub's English sentence.
 . "$(dirname "$0")/lib.sh"
 
 hub_new hub
@@ -116,4 +117,13 @@ eq "refused records named" "$(json 'len(j["refused"][0]["records"])')" 4
 eq "the hub's words kept in --json" "$(json '"limit" in j["refused"][0]["message"]')" True
 env -u LC_ALL -u LANGUAGE LANG=vi_VN.UTF-8 "$AGENT" --home "$T/a2" status >"$OUT" 2>"$ERR"
 out_has "nhiều bản ghi hơn"
+
+# an enrolment refused: the token's code in Vietnamese, not the hub's sentence
+TOK=$(token hub 31498)
+ag a3 0 init --commune 31498
+ag a3 0 enroll --hub "$URL" --ca "$T/hub/ca.pem" --token "$TOK"
+ag a4 0 init --commune 31498
+LANGUAGE=vi ag a4 4 enroll --hub "$URL" --ca "$T/hub/ca.pem" --token "$TOK"
+err_has "mã đăng ký đã được dùng"
+grep -qF "already used" "$ERR" && { fail "the hub's English in a Vietnamese enrolment refusal"; show; }
 finish
