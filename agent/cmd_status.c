@@ -20,7 +20,9 @@
 static void status_help(FILE *f)
 {
 	fputs(_("usage: maiam-agent status [--json]\n\n"
-		"Shows pending changes, the last export and sync, the commune and the key id.\n"), f);
+		"Shows pending changes, the last export and sync, the commune and the key id,\n"
+		"and what needs attention: change-sets the hub refused, edits not kept,\n"
+		"households the hub's review rejected.\n"), f);
 }
 
 static void check_help(FILE *f)

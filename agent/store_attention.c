@@ -71,12 +71,17 @@ static proto_result lost_row(sqlite3_stmt *st, void *arg)
 proto_result agent_lost_each(agent_ctx *ctx, proto_result (*fn)(const agent_lost *l, void *arg),
 			     void *arg)
 {
-	/* the loser is this laptop's own writing; an open conflict only */
+	/* the loser is this laptop's own writing; an open conflict whose
+	 * winner still holds the field (a later edit, such as the field
+	 * worker recording the value again, settles it) */
 	static const char sql[] =
 		"SELECT c.id_origin, c.id_serial, h.ref, c.field, c.loser_value, c.winner_value"
 		" FROM conflict c LEFT JOIN household h"
 		" ON h.id_origin = c.id_origin AND h.id_serial = c.id_serial"
-		" WHERE c.kind = ?1 AND c.loser_writer = ?2 AND c.resolved_at IS NULL ORDER BY c.id";
+		" WHERE c.kind = ?1 AND c.loser_writer = ?2 AND c.resolved_at IS NULL"
+		" AND NOT EXISTS (SELECT 1 FROM household_stamp s WHERE s.id_origin = c.id_origin"
+		"  AND s.id_serial = c.id_serial AND s.field = c.field AND s.stamp > c.winner_stamp)"
+		" ORDER BY c.id";
 	walk w = { fn, NULL, arg };
 
 	return each_row(ctx, sql, PROTO_KIND_HOUSEHOLD, proto_u2i(ctx->key_id), lost_row, &w);

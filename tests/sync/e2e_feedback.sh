@@ -98,6 +98,11 @@ eq "this laptop's value" "$(json 'j["conflicts_lost"][0]["mine"]')" "$MINE"
 eq "the kept value" "$(json 'j["conflicts_lost"][0]["kept"]')" "$KEPT"
 ag $LOSER 0 status
 out_has "this laptop wrote \"$MINE\", the hub kept \"$KEPT\""
+# recording the value again settles it
+ag $LOSER 0 household edit "$TWO" --hamlet "$MINE"
+ag $LOSER 0 --json status
+eq "settled by a new edit" "$(json 'len(j["conflicts_lost"])')" 0
+ag $LOSER 0 --json sync
 
 # a refusal in Vietnamese: from its code, the hub's English sentence nowhere
 for n in Ba Bốn Năm Sáu; do
