@@ -129,7 +129,7 @@ static void view_help(FILE *f)
 			   "find ignores case and Vietnamese diacritics, and also matches the national\n"
 			   "id (or part of it) and the short reference. show lists every milestone and\n"
 			   "contribution with its id, voided ones marked with the reason; list marks\n"
-			   "withdrawn households.\n"));
+			   "withdrawn households and shows the hub's review of each (REVIEW).\n"));
 }
 
 int agent_hh_list(agent_ctx *ctx, int argc, char **argv)
