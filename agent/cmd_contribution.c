@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "agent.h"
+#include "attention.h"
 #include "cmds.h"
 #include "store.h"
 #include "validate.h"
@@ -144,7 +145,8 @@ static int add(agent_ctx *ctx, int argc, char **argv)
 	proto_changeset cs;
 	proto_id hh, id;
 	proto_result r;
-	int rc, withdrawn;
+	char review_reason[512] = "";
+	int rc, withdrawn, rejected;
 
 	if (agent_parse_args(ctx, "contribution add", &spec, help, argc, argv, &rc))
 		return rc;
@@ -158,6 +160,7 @@ static int add(agent_ctx *ctx, int argc, char **argv)
 	if (in.household && (rc = agent_hh_resolve_here(ctx, in.household, &hh)) != AGENT_OK)
 		goto fail;
 	withdrawn = in.household && is_withdrawn(ctx, hh);
+	rejected = in.household && agent_hh_rejected(ctx, hh, review_reason, sizeof review_reason);
 	id.origin = ctx->key_id;
 	id.serial = agent_take_serial(ctx);
 	r = agent_cs_init(ctx, &cs);
@@ -173,6 +176,8 @@ static int add(agent_ctx *ctx, int argc, char **argv)
 	if (withdrawn)
 		agent_err(_("note: household %s is withdrawn; the contribution is kept but counts nowhere"),
 			  in.household);
+	if (rejected)
+		agent_note_rejected(in.household, review_reason);
 	return AGENT_OK;
 fail:
 	agent_tx_rollback(ctx);

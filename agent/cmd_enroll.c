@@ -9,6 +9,7 @@
 #include <string.h>
 #include "cmds.h"
 #include "net.h"
+#include "refusal.h"
 #include "store.h"
 #include "sync.h"
 
@@ -310,13 +311,13 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	/* 429: too many enrolments from this address (a commune's shared
 	 * carrier NAT): nothing is wrong with the token, try again later */
 	if (http.status >= 500 || http.status == 429) {
-		agent_http_message(&http, msg, sizeof msg);
+		agent_hub_refusal(&http, msg, sizeof msg);
 		agent_err(_("the hub at '%s' has a problem: %s; try again later"), net.base, msg);
 		rc = AGENT_NETWORK;
 		goto out;
 	}
 	if (http.status != 200) {
-		agent_http_message(&http, msg, sizeof msg);
+		agent_hub_refusal(&http, msg, sizeof msg);
 		agent_err(_("the hub refused the enrolment: %s"), msg);
 		rc = AGENT_REJECTED;
 		goto out;

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 #include "agent.h"
+#include "attention.h"
 #include "cmds.h"
 #include "store.h"
 #include "validate.h"
@@ -87,7 +88,8 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	stages s;
 	proto_id hh, id;
 	proto_result r;
-	int found = 0, withdrawn;
+	int found = 0, withdrawn, rejected;
+	char review_reason[512] = "";
 	int rank, rc;
 
 	if (argc >= 2 && strcmp(argv[1], "void") == 0)
@@ -152,6 +154,7 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	}
 	withdrawn = row.v[PROTO_HH_WITHDRAWN] != NULL;
 	agent_row_release(&row);
+	rejected = agent_hh_rejected(ctx, hh, review_reason, sizeof review_reason);
 	id.origin = ctx->key_id;
 	id.serial = agent_take_serial(ctx);
 	r = agent_cs_init(ctx, &cs);
@@ -174,6 +177,8 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	}
 	if (withdrawn)
 		agent_err(_("note: household %s is withdrawn; the stage is kept but counts nowhere"), pos[0]);
+	if (rejected)
+		agent_note_rejected(pos[0], review_reason);
 	if (rank >= 7 && strcmp(date, ctx->deadline) > 0) {
 		agent_show_date(date, on);
 		agent_show_date(ctx->deadline, prev);

@@ -1,10 +1,12 @@
 /*
  * cmd_status.c - "status" (what is waiting to go to the hub, when it last
- * went, which commune and key this laptop is) and "check" (prove the store
+ * went, which commune and key this laptop is, what needs the field worker's
+ * attention: attention.c) and "check" (prove the store
  * is whole after a crash: see store_check.c).
  */
 #include <string.h>
 #include "agent.h"
+#include "attention.h"
 #include "cmds.h"
 #include "store.h"
 #include "sync.h"
@@ -15,40 +17,12 @@
  * are shown whole: a folder on a USB stick is rarely short. */
 #define STATUS_META_MAX (AGENT_PATH_MAX + 640)
 
-typedef struct refused_list {
-	agent_ctx *ctx;
-	int n;
-} refused_list;
-
-/* The change-sets the hub refused (kept, not sent again): one line each. */
-static proto_result show_refused(void *arg, uint64_t seq, const char *when, const char *code,
-				 const char *message)
-{
-	refused_list *l = arg;
-	agent_ctx *ctx = l->ctx;
-	char at[64];
-
-	if (ctx->json) {
-		fprintf(ctx->out, "%s{\"seq\":%llu,\"when\":", l->n++ ? "," : "",
-			(unsigned long long)seq);
-		agent_json_str(ctx->out, when);
-		fputs(",\"code\":", ctx->out);
-		agent_json_str(ctx->out, code);
-		fputs(",\"message\":", ctx->out);
-		agent_json_str(ctx->out, message);
-		fputc('}', ctx->out);
-		return PROTO_OK;
-	}
-	agent_show_time(when ? when : "?", at, sizeof at);
-	fprintf(ctx->out, _("Refused by hub: change-set %llu (%s, %s): %s\n"), (unsigned long long)seq,
-		code ? code : "?", at, message ? message : "");
-	return PROTO_OK;
-}
-
 static void status_help(FILE *f)
 {
 	fputs(_("usage: maiam-agent status [--json]\n\n"
-		"Shows pending changes, the last export and sync, the commune and the key id.\n"), f);
+		"Shows pending changes, the last export and sync, the commune and the key id,\n"
+		"and what needs attention: change-sets the hub refused, edits not kept,\n"
+		"households the hub's review rejected.\n"), f);
 }
 
 static void check_help(FILE *f)
@@ -63,7 +37,6 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 	char hex[17], last_export[STATUS_META_MAX] = "", last_sync[STATUS_META_MAX] = "";
 	char hub[STATUS_META_MAX] = "", from[16], to[16], at[sizeof last_export + 16];
 	agent_counts c;
-	refused_list refused = { ctx, 0 };
 	cli_spec spec = { 0 };
 	int found;
 	int rc;
@@ -97,10 +70,9 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 		agent_json_str(ctx->out, *last_sync ? last_sync : NULL);
 		fputs(",\"hub\":", ctx->out);
 		agent_json_str(ctx->out, *hub ? hub : NULL);
-		fputs(",\"refused\":[", ctx->out);
-		rc = agent_sealed_refused_each(ctx, show_refused, &refused);
-		fputs("]}\n", ctx->out);
-		return rc ? AGENT_FAIL : AGENT_OK;
+		rc = agent_attention_show(ctx);
+		fputs("}\n", ctx->out);
+		return rc;
 	}
 	fprintf(ctx->out, _("Commune:        %s (%d)\n"), ctx->commune_name, ctx->commune);
 	agent_show_date(ctx->period_start, from);
@@ -118,7 +90,7 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 	agent_show_time(last_sync, at, sizeof at);
 	fprintf(ctx->out, _("Last sync:      %s\n"), *last_sync ? at : _("never"));
 	fprintf(ctx->out, _("Hub:            %s\n"), *hub ? hub : _("not enrolled yet"));
-	return agent_sealed_refused_each(ctx, show_refused, &refused) ? AGENT_FAIL : AGENT_OK;
+	return agent_attention_show(ctx);
 }
 
 int agent_cmd_check(agent_ctx *ctx, int argc, char **argv)

@@ -11,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "cmds.h"
+#include "attention.h"
 #include "net.h"
+#include "refusal.h"
 #include "store.h"
 #include "sync.h"
 
@@ -97,7 +99,7 @@ static int net_failure(sync_run *s, int nr, const agent_http *h, const char *wha
 			  s->net.base, what, h->error, AGENT_CERT_FILE, "agent.key");
 		return AGENT_FAIL;
 	default:
-		agent_http_message(h, msg, sizeof msg);
+		agent_hub_refusal(h, msg, sizeof msg);
 		agent_err(_("the hub at '%s' has a problem while %s: %s; nothing is lost: run 'maiam-agent sync' again later"),
 			  s->net.base, what, msg);
 		return AGENT_NETWORK;
@@ -109,6 +111,7 @@ static int push_answer(sync_run *s, uint64_t seq, const uint8_t hash[32], const 
 {
 	const char *json = (const char *)h->body.data;
 	char status[32], hub_hash[65], mine[65], code[32], msg[512], when[32], link[16];
+	char text[640];
 	int64_t expected = 0;
 
 	if (h->status == 200) {
@@ -141,7 +144,10 @@ static int push_answer(sync_run *s, uint64_t seq, const uint8_t hash[32], const 
 	}
 	tick_end(s);
 	s->shown = 0;
+	/* the hub's words are stored as they came; what is shown comes from
+	 * its code, in the user's language */
 	agent_http_message(h, msg, sizeof msg);
+	agent_hub_refusal(h, text, sizeof text);
 	/* Refused after its signature and chain place were verified: it holds
 	 * that place as a refused link, so the next ones can follow it. */
 	if (json && agent_json_get_str(json, h->body.len, "link", link, sizeof link) == 1 &&
@@ -154,25 +160,24 @@ static int push_answer(sync_run *s, uint64_t seq, const uint8_t hash[32], const 
 			return AGENT_FAIL;
 		}
 		agent_err(_("the hub refused change-set %llu (%s): %s; it is kept and listed by 'maiam-agent status', the next change-sets go on"),
-			  (unsigned long long)seq, code, msg);
+			  (unsigned long long)seq, code, text);
 		s->refused++;
 		return AGENT_OK;
 	}
 	/* a quota of the day (429): nothing is wrong with the change-set, it
 	 * goes again later, as after a network failure */
 	if (h->status == 429) {
-		agent_err(_("the hub will take change-set %llu later: %s; nothing is lost: run 'maiam-agent sync' again tomorrow"),
-			  (unsigned long long)seq, msg);
+		agent_err(_("the hub will take change-set %llu later: %s"), (unsigned long long)seq, text);
 		return AGENT_NETWORK;
 	}
 	if (h->status == 409 && json &&
 	    agent_json_get_str(json, h->body.len, "error", code, sizeof code) == 1 &&
 	    agent_json_get_int(json, h->body.len, "expected_seq", &expected) == 1) {
 		agent_err(_("the hub refused change-set %llu (%s): it expects change-set %lld from this laptop next; %s"),
-			  (unsigned long long)seq, code, (long long)expected, msg);
+			  (unsigned long long)seq, code, (long long)expected, text);
 		return AGENT_REJECTED;
 	}
-	agent_err(_("the hub refused change-set %llu: %s"), (unsigned long long)seq, msg);
+	agent_err(_("the hub refused change-set %llu: %s"), (unsigned long long)seq, text);
 	return AGENT_REJECTED;
 }
 
@@ -351,7 +356,7 @@ static int pull_all(sync_run *s)
 
 			tick_end(s);
 			s->shown = 0;
-			agent_http_message(&h, msg, sizeof msg);
+			agent_hub_refusal(&h, msg, sizeof msg);
 			agent_err(_("the hub refused to send updates: %s"), msg);
 			rc = AGENT_REJECTED;
 			break;
@@ -419,13 +424,15 @@ static void summary(sync_run *s)
 		agent_json_str(ctx->out, s->info.url);
 		fprintf(ctx->out, ",\"sealed_now\":%zu,\"records_sealed_now\":%zu,\"pushed\":%zu,"
 			"\"already_there\":%zu,\"pulled\":%zu,\"merged\":%zu,\"conflicts\":%zu,"
-			"\"cursor\":%lld}\n",
+			"\"cursor\":%lld,\"needs_attention\":%zu}\n",
 			s->sealed_now, s->sealed_records, s->pushed, s->already, s->pulled,
-			s->merged.applied, s->merged.conflicts, (long long)s->info.cursor);
+			s->merged.applied, s->merged.conflicts, (long long)s->info.cursor,
+			agent_attention_count(ctx));
 		return;
 	}
 	fprintf(ctx->out, _("Synced with %s: pushed %zu change-sets, already there %zu, pulled %zu updates.\n"),
 		s->info.url, s->pushed, s->already, s->pulled);
+	agent_attention_after(ctx);
 }
 
 int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "maiam/hubfile.h"
+#include "attention.h"
 #include "cmds.h"
 #include "net.h"
 #include "store.h"
@@ -244,6 +245,7 @@ static void summary(const usb_import *s)
 	}
 	fprintf(ctx->out, _("Imported '%s': %zu records from the hub (%zu applied, %zu conflicts); %zu of this laptop's change-sets acknowledged.\n"),
 		s->path, s->records, (size_t)s->merged.applied, (size_t)s->merged.conflicts, s->acked);
+	agent_attention_after(ctx);
 }
 
 int agent_cmd_update_import(agent_ctx *ctx, int argc, char **argv)

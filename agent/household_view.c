@@ -72,7 +72,7 @@ static proto_result emit(agent_row *row, void *arg)
 		fputs(v->n ? ",\n" : "\n", v->ctx->out);
 		agent_hh_json(v->ctx, row);
 	} else {
-		const char *cells[7];
+		const char *cells[8];
 
 		cells[0] = row->v[PROTO_HH_REF];
 		cells[1] = row->v[PROTO_HH_NAME];
@@ -85,6 +85,9 @@ static proto_result emit(agent_row *row, void *arg)
 		cells[6] = row->v[PROTO_HH_WITHDRAWN] ? _("(withdrawn)")
 						      : agent_label(PROTO_KIND_MILESTONE, PROTO_MS_STAGE,
 								    stage_name(row->stage));
+		/* the hub's review: "proposed" until it decides (store_stmt.c) */
+		cells[7] = agent_label(PROTO_KIND_HOUSEHOLD, PROTO_HH_REVIEW_STATUS,
+				       row->v[PROTO_HH_REVIEW_STATUS]);
 		if (agent_table_add(v->table, cells) != 0)
 			return PROTO_ENOMEM;
 	}
@@ -94,12 +97,12 @@ static proto_result emit(agent_row *row, void *arg)
 
 static int show_all(agent_ctx *ctx, view *v, proto_result (*fn)(agent_row *, void *))
 {
-	const char *heads[7] = { _("REF"), _("NAME"), _("NATIONAL ID"), _("HAMLET"), _("MEMBERS"),
-				 _("CATEGORY"), _("STAGE") };
+	const char *heads[8] = { _("REF"), _("NAME"), _("NATIONAL ID"), _("HAMLET"), _("MEMBERS"),
+				 _("CATEGORY"), _("STAGE"), _("REVIEW") };
 	proto_result r;
 
 	v->ctx = ctx;
-	if (!ctx->json && !(v->table = agent_table_new(7, heads))) {
+	if (!ctx->json && !(v->table = agent_table_new(8, heads))) {
 		agent_err(_("out of memory"));
 		return AGENT_FAIL;
 	}
@@ -126,7 +129,7 @@ static void view_help(FILE *f)
 			   "find ignores case and Vietnamese diacritics, and also matches the national\n"
 			   "id (or part of it) and the short reference. show lists every milestone and\n"
 			   "contribution with its id, voided ones marked with the reason; list marks\n"
-			   "withdrawn households.\n"));
+			   "withdrawn households and shows the hub's review of each (REVIEW).\n"));
 }
 
 int agent_hh_list(agent_ctx *ctx, int argc, char **argv)

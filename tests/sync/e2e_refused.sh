@@ -64,7 +64,7 @@ add q1 "Đặng Thị Mười Một"
 try q1 sync
 eq "sync over the daily quota exits" "$RC" 3
 err_has "the hub will take change-set 2 later"
-err_has "daily limit of 3 records"
+err_has "this laptop has reached the hub's daily limit"
 ag q1 0 --json status
 eq "it still waits" "$(json 'j["sealed_unacked"]')" 1
 eq "nothing refused" "$(json 'len(j["refused"])')" 0

@@ -1,0 +1,134 @@
+# e2e_feedback.sh - what the field worker learns after a sync (docs/AGENT.md,
+# "What needs attention"): a household the hub's review rejected, with its
+# reason, in 'status' and in the review column of 'household list'; a note
+# when a stage or a contribution is recorded for it; an edit another laptop's
+# edit won over (field, this laptop's value, the value kept); a refusal of the
+# hub (a change-set, an enrolment) shown from its code in Vietnamese, never
+# the hub's English sentence.
+. "$(dirname "$0")/lib.sh"
+
+hub_new hub
+hub_start hub 0 --max-records 3
+laptop a1 31498 hub
+laptop a2 31498 hub
+
+ag a1 0 --json household add --name "Nguyễn Văn Một" --hamlet "Khóm 3" --members 3 --category poor
+ONE=$(json 'j["id"]')
+ag a1 0 --json household add --name "Nguyễn Văn Hai" --hamlet "Khóm 3" --members 2 --category poor
+TWO=$(json 'j["id"]')
+ag a1 0 --json sync
+ag a2 0 --json sync
+eq "a2 has both households" "$(agent_households a2)" 2
+
+# nothing needs attention yet; the review column says every household waits
+ag a1 0 --json status
+eq "nothing rejected" "$(json 'len(j["rejected"])')" 0
+eq "nothing lost" "$(json 'len(j["conflicts_lost"])')" 0
+eq "no duplicates sent by the hub yet" "$(json 'j["duplicate_national_ids"]')" "[]"
+eq "two proposed" "$(json 'j["review"]["proposed"]')" 2
+ag a1 0 status
+out_has "Needs attention:"
+out_has "  nothing"
+ag a1 0 household list
+out_has "REVIEW"
+out_has "proposed"
+
+# the operator rejects one, approves the other
+hub hub household reject "$ONE" --reason "đã được hỗ trợ năm 2022"
+eq "hub reject" "$RC" 0
+hub hub household approve "$TWO" --yes
+[ "$RC" = 0 ] || { hub hub household approve "$TWO"; eq "hub approve" "$RC" 0; }
+# the decisions come on a USB stick (an update file) as they come by sync
+ag a1 0 --json status
+A1ID=$(json 'j["key_id"]')
+hub hub export --for "$A1ID" --out "$T/u1.maiam"
+eq "hub export --for a1" "$RC" 0
+ag a1 0 import "$T/u1.maiam"
+out_has "Needs attention:"
+out_has "đã được hỗ trợ năm 2022"
+ag a1 0 sync
+out_has "Needs attention:"
+out_has "đã được hỗ trợ năm 2022"
+ag a1 0 --json status
+eq "one rejected" "$(json 'len(j["rejected"])')" 1
+eq "its reason" "$(json 'j["rejected"][0]["reason"]')" "đã được hỗ trợ năm 2022"
+eq "its name" "$(json 'j["rejected"][0]["name"]')" "Nguyễn Văn Một"
+eq "one approved" "$(json 'j["review"]["approved"]')" 1
+eq "one rejected counted" "$(json 'j["review"]["rejected"]')" 1
+ag a1 0 status
+out_has "Rejected by the review: household"
+out_has "(Nguyễn Văn Một): đã được hỗ trợ năm 2022"
+ag a1 0 household list
+out_has "rejected"
+out_has "approved"
+LANGUAGE=vi ag a1 0 household list
+out_has "XÁC NHẬN"
+out_has "Không xác nhận"
+
+# recording on the rejected household: kept, with a note; none on the other
+ag a1 0 milestone "$ONE" surveyed --date 2023-06-12
+err_has "the hub's review rejected household $ONE (đã được hỗ trợ năm 2022)"
+ag a1 0 contribution add --household "$ONE" --source mps --money 1000000 --date 2023-06-12
+err_has "the hub's review rejected household $ONE"
+ag a1 0 contribution add --household "$TWO" --source mps --money 1000000 --date 2023-06-12
+[ -s "$ERR" ] && { fail "a note for an approved household"; show; }
+ag a1 0 --json sync
+
+# two laptops change the same field at the same time: the larger stamp is
+# kept (which one depends on the clocks); the laptop whose value was not kept
+# is told what it wrote and what was kept, the other is told nothing
+ag a1 0 household edit "$TWO" --hamlet "Khóm 4"
+ag a2 0 household edit "$TWO" --hamlet "Khóm 5"
+ag a1 0 --json sync
+ag a2 0 --json sync
+ag a1 0 --json sync
+lost_on() { ag "$1" 0 --json status; json 'len(j["conflicts_lost"])'; }
+L1=$(lost_on a1) L2=$(lost_on a2)
+if [ "$L1" = 1 ]; then
+	LOSER=a1 MINE="Khóm 4" KEPT="Khóm 5"
+	eq "the other lost nothing" "$L2" 0
+else
+	LOSER=a2 MINE="Khóm 5" KEPT="Khóm 4"
+	eq "one edit lost" "$L2" 1
+	eq "the other lost nothing" "$L1" 0
+fi
+ag $LOSER 0 --json status
+eq "its field" "$(json 'j["conflicts_lost"][0]["field"]')" hamlet
+eq "this laptop's value" "$(json 'j["conflicts_lost"][0]["mine"]')" "$MINE"
+eq "the kept value" "$(json 'j["conflicts_lost"][0]["kept"]')" "$KEPT"
+ag $LOSER 0 status
+out_has "this laptop wrote \"$MINE\", the hub kept \"$KEPT\""
+# recording the value again settles it
+ag $LOSER 0 household edit "$TWO" --hamlet "$MINE"
+ag $LOSER 0 --json status
+eq "settled by a new edit" "$(json 'len(j["conflicts_lost"])')" 0
+ag $LOSER 0 --json sync
+
+# a refusal in Vietnamese: from its code, the hub's English sentence nowhere
+for n in Ba Bốn Năm Sáu; do
+	ag a2 0 --json household add --name "Trần Văn $n" --hamlet "Khóm 1" --members 2 --category poor
+done
+LANGUAGE=vi try a2 sync
+eq "refused sync exits" "$RC" 4
+err_has "(too_many_records)"
+err_has "nhiều bản ghi hơn"
+grep -qF "over this hub's limit" "$ERR" && { fail "the hub's English in a Vietnamese message"; show; }
+LANGUAGE=vi ag a2 0 status
+out_has "nhiều bản ghi hơn"
+out_has "Trần Văn Ba"
+grep -qF "over this hub's limit" "$OUT" && { fail "the hub's English in Vietnamese status"; show; }
+ag a2 0 --json status
+eq "refused records named" "$(json 'len(j["refused"][0]["records"])')" 4
+eq "the hub's words kept in --json" "$(json '"limit" in j["refused"][0]["message"]')" True
+env -u LC_ALL -u LANGUAGE LANG=vi_VN.UTF-8 "$AGENT" --home "$T/a2" status >"$OUT" 2>"$ERR"
+out_has "nhiều bản ghi hơn"
+
+# an enrolment refused: the token's code in Vietnamese, not the hub's sentence
+TOK=$(token hub 31498)
+ag a3 0 init --commune 31498
+ag a3 0 enroll --hub "$URL" --ca "$T/hub/ca.pem" --token "$TOK"
+ag a4 0 init --commune 31498
+LANGUAGE=vi ag a4 4 enroll --hub "$URL" --ca "$T/hub/ca.pem" --token "$TOK"
+err_has "mã đăng ký đã được dùng"
+grep -qF "already used" "$ERR" && { fail "the hub's English in a Vietnamese enrolment refusal"; show; }
+finish
