@@ -38,7 +38,7 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 	char hub[STATUS_META_MAX] = "", from[16], to[16], at[sizeof last_export + 16];
 	agent_counts c;
 	cli_spec spec = { 0 };
-	int found;
+	int found, enrolled = 0;
 	int rc;
 
 	if (agent_parse_args(ctx, "status", &spec, status_help, argc, argv, &rc))
@@ -51,7 +51,7 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 	/* each may be unset yet ("never", "not enrolled yet") */
 	agent_meta_get(ctx, "last_export", last_export, sizeof last_export, &found);
 	agent_meta_get(ctx, "last_sync", last_sync, sizeof last_sync, &found);
-	agent_meta_get(ctx, "hub_url", hub, sizeof hub, &found);
+	agent_meta_get(ctx, "hub_url", hub, sizeof hub, &enrolled);
 	proto_key_id_hex(ctx->key_id, hex);
 	if (ctx->json) {
 		fprintf(ctx->out, "{\"commune\":%d,\"commune_name\":", ctx->commune);
@@ -70,6 +70,7 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 		agent_json_str(ctx->out, *last_sync ? last_sync : NULL);
 		fputs(",\"hub\":", ctx->out);
 		agent_json_str(ctx->out, *hub ? hub : NULL);
+		fprintf(ctx->out, ",\"enrolled\":%s", enrolled ? "true" : "false");
 		rc = agent_attention_show(ctx);
 		fputs("}\n", ctx->out);
 		return rc;
@@ -89,7 +90,9 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 	fprintf(ctx->out, _("Last export:    %s\n"), *last_export ? at : _("never"));
 	agent_show_time(last_sync, at, sizeof at);
 	fprintf(ctx->out, _("Last sync:      %s\n"), *last_sync ? at : _("never"));
-	fprintf(ctx->out, _("Hub:            %s\n"), *hub ? hub : _("not enrolled yet"));
+	fprintf(ctx->out, _("Hub:            %s\n"),
+		*hub ? hub : enrolled ? _("enrolled from a file, no address: USB sticks only (export, import)")
+				      : _("not enrolled yet"));
 	return agent_attention_show(ctx);
 }
 

@@ -16,14 +16,14 @@
 #include "maiam/bundle.h"
 #include "maiam/hubfile.h"
 #include "cmds.h"
+#include "validate.h"
 #include "net.h"
 #include "store.h"
 #include "sync.h"
 
 #define CLAIM_FILE "enrol-claim.maiam"
 
-/* Read a whole file of at most max bytes; says what went wrong. */
-static int read_input(const char *path, size_t max, proto_buf *b, const char *what)
+int agent_usb_read(const char *path, size_t max, proto_buf *b, const char *what)
 {
 	proto_result r;
 
@@ -61,15 +61,18 @@ static void say_bad_file(const char *path, proto_result r, const char *what, con
 	}
 }
 
+/* An instant as the user reads times (Vietnam time, the user's date style). */
 static void date_of(int64_t t, char out[32])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
+	char iso[32];
 
 	if (gmtime_r(&tt, &tm))
-		strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm);
+		strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	else
-		snprintf(out, 32, "%" PRId64, t);
+		snprintf(iso, sizeof iso, "%" PRId64, t);
+	agent_show_time(iso, out, 32);
 }
 
 static int write_home(agent_ctx *ctx, const char *name, const void *p, size_t len)
@@ -144,7 +147,7 @@ int agent_enroll_file(agent_ctx *ctx, const char *path)
 			  info.agent_id);
 		goto out;
 	}
-	if (read_input(path, PROTO_ENROL_MAX_FILE, &file, _("enrolment file")) != 0)
+	if (agent_usb_read(path, PROTO_ENROL_MAX_FILE, &file, _("enrolment file")) != 0)
 		goto out;
 	e = proto_malloc(sizeof *e);
 	if (!e) {

@@ -270,12 +270,8 @@ int agent_cmd_update_import(agent_ctx *ctx, int argc, char **argv)
 	if (rc != AGENT_OK)
 		goto out;
 	rc = AGENT_FAIL;
-	r = proto_read_file(s.path, &file);
-	if (r != PROTO_OK) {
-		agent_err(_("cannot read '%s': %s; check the USB stick and the file name"), s.path,
-			  proto_cause(r));
+	if (agent_usb_read(s.path, PROTO_UPDATE_MAX_FILE, &file, _("update file")) != 0)
 		goto out;
-	}
 	r = proto_update_read(file.data, file.len, s.hub_key, &s.u);
 	if (r == PROTO_EKEYID) {
 		agent_err(_("'%s' was signed by another hub, not the hub this laptop enrolled with (key %s); nothing was imported"),

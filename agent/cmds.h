@@ -67,6 +67,9 @@ const char *agent_scope_word(const char *kind);
  * "enroll --file FILE": the hub's enrolment file instead of the network;
  * an exit code, the failure said. */
 int agent_enroll_file(agent_ctx *ctx, const char *path);
+/* Read a whole file a USB stick brought (b initialised here, at most max
+ * bytes, what names it in the message); 0, or -1 said. */
+int agent_usb_read(const char *path, size_t max, proto_buf *b, const char *what);
 /* Put this laptop's enrolment claim first in bundle (a whole bundle, replaced
  * on success) while the hub has not answered it; *carried says if it did. */
 proto_result agent_claim_prepend(agent_ctx *ctx, proto_buf *bundle, int *carried);
