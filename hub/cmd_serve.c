@@ -11,11 +11,16 @@
 #include "cmd.h"
 #include "report/report.h"
 
+static void dashboard_stop(void *dash)
+{
+	hub_dashboard_free(dash);
+}
+
 int hub_cmd_serve(int argc, char **argv)
 {
 	const char *dir = hub_default_dir();
 	hub_serve_opts opts = { "127.0.0.1:8443", 512, 10, 60, 30, { 0, 0, 0, 0, 0, 0, 0 },
-				{ NULL, NULL, NULL } };
+				{ NULL, NULL, NULL, NULL } };
 	char err[512];
 	hub_ctx ctx;
 	hub_dashboard *dash;
@@ -65,6 +70,7 @@ int hub_cmd_serve(int argc, char **argv)
 	}
 	opts.pages.claims = hub_dashboard_path;
 	opts.pages.handle = hub_dashboard_handle;
+	opts.pages.stop = dashboard_stop; /* hub_serve frees it, before its loop's base */
 	opts.pages.arg = dash;
 	switch (hub_serve(&ctx, &opts)) {
 	case HUB_OK: rc = HUB_EXIT_OK; break;
@@ -72,7 +78,6 @@ int hub_cmd_serve(int argc, char **argv)
 	case HUB_ENET: rc = HUB_EXIT_NETWORK; break;
 	default: rc = HUB_EXIT_FAIL; break;
 	}
-	hub_dashboard_free(dash);
 	hub_close(&ctx);
 	return rc;
 }

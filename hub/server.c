@@ -350,6 +350,13 @@ static int bound_port(struct evhttp_bound_socket *bound)
 	return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 }
 
+/* The pages end before the loop's base: they made events on it. */
+static void pages_stop(const hub_serve_opts *opts)
+{
+	if (opts->pages.stop)
+		opts->pages.stop(opts->pages.arg);
+}
+
 hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 {
 	server srv;
@@ -365,6 +372,7 @@ hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	srv.opts = opts;
 	if (split_listen(opts->listen, host, sizeof(host), &port)) {
 		hub_errorf("--listen '%s' is not ADDR:PORT (for example 127.0.0.1:8443)", opts->listen);
+		pages_stop(opts);
 		return HUB_REFUSED;
 	}
 	if (hub_conn_idx < 0)
@@ -372,6 +380,7 @@ hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	srv.ssl = hub_tls_server_ctx(ctx->cfg->dir, err, sizeof(err));
 	if (!srv.ssl) {
 		hub_errorf("%s", err);
+		pages_stop(opts);
 		return HUB_ECRYPTO;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -449,6 +458,7 @@ out:
 	hub_anon_flush(ctx->db); /* the writer has stopped: its connection is ours */
 	if (srv.http)
 		evhttp_free(srv.http);
+	pages_stop(opts);
 	{
 		struct event *evs[] = { srv.done_ev, srv.sweep_ev, srv.term_ev, srv.int_ev,
 					srv.admit_ev };

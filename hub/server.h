@@ -134,12 +134,15 @@ struct evhttp_request;
  * Pages served beside the protocol routes, answered at once on the event
  * loop: the operators' dashboard (hub/report), which the command layer
  * hands to the server so that hub_core does not depend on it. claims(path)
- * says whether a path is theirs; handle(req, arg) answers it. claims NULL:
- * no pages.
+ * says whether a path is theirs; handle(req, arg) answers it; stop(arg), if
+ * set, ends them: hub_serve calls it once on every way out, after its loop
+ * has stopped and before its base is freed (what the pages made on that
+ * base goes with them). claims NULL: no pages.
  */
 typedef struct hub_pages {
 	int (*claims)(const char *path);
 	void (*handle)(struct evhttp_request *req, void *arg);
+	void (*stop)(void *arg);
 	void *arg;
 } hub_pages;
 typedef struct hub_serve_opts {
