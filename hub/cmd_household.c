@@ -175,14 +175,10 @@ static int list_row(void *arg, const hub_household_row *r)
 
 static int list_households(hub_ctx *ctx, const household_filter *f, int json)
 {
-	list_state ls;
+	list_state ls = { .ctx = ctx, .filter = f, .json = json };
 	hub_result r = HUB_OK;
 	size_t i;
 
-	memset(&ls, 0, sizeof(ls));
-	ls.ctx = ctx;
-	ls.filter = f;
-	ls.json = json;
 	if (json) {
 		printf("[");
 		r = hub_household_each(ctx->db, f->commune, list_row, &ls);
