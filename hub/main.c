@@ -14,24 +14,28 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *help;
-	int group; /* its first word is a subcommand: "report --help" is answered here */
 } commands[] = {
-	{ "init", hub_cmd_init, "init --dir DIR [--campaign FILE] [--host NAME|IP ...]", 0 },
-	{ "serve", hub_cmd_serve, "serve --dir DIR [--listen ADDR:PORT]", 0 },
-	{ "agent", hub_cmd_agent, "agent add --commune CODE | --district CODE [--file FILE [--url URL]] [--json]; agent list [--json]; agent revoke ID", 1 },
-	{ "import", hub_cmd_import, "import FILE...", 0 },
-	{ "export", hub_cmd_export, "export --for AGENT --out FILE [--after CURSOR]   (update file for a laptop on USB)", 0 },
+	{ "init", hub_cmd_init, "init --dir DIR [--campaign FILE] [--host NAME|IP ...]" },
+	{ "serve", hub_cmd_serve, "serve --dir DIR [--listen ADDR:PORT]" },
+	{ "agent", hub_cmd_agent, "agent add --commune CODE | --district CODE [--file FILE [--url URL]] [--json]; agent list [--json]; agent revoke ID" },
+	{ "import", hub_cmd_import, "import FILE..." },
+	{ "export", hub_cmd_export, "export --for AGENT --out FILE [--after CURSOR]   (update file for a laptop on USB)" },
 	{ "audit", hub_cmd_audit, "audit verify [--json]   (re-check every signature and chain, rebuild"
-				  " state from the ledger, compare)", 1 },
+				  " state from the ledger, compare)" },
 	{ "household", hub_cmd_household, "household list [--commune CODE] [--district CODE]"
 					  " [--status proposed|approved|rejected] [--json];"
 					  " household show ID|REF; household approve|reject ID|REF..."
-					  " | --commune CODE [--status S] [--reason TEXT] [--yes]", 1 },
+					  " | --commune CODE [--status S] [--reason TEXT] [--yes]" },
 	{ "report", hub_report_cmd, "report progress|awards|funds|reconcile [--format table|csv|json|html]"
-				    " [--as-of YYYY-MM-DD] [--by commune] [--all]", 1 },
-	{ "reconcile", hub_reconcile_cmd, "reconcile resolve ID --note TEXT [--keep winner|loser] [--by NAME]", 1 },
-	{ "operator", hub_operator_cmd, "operator add|password NAME   (dashboard sign-in; password from stdin)", 1 },
+				    " [--as-of YYYY-MM-DD] [--by commune] [--all]" },
+	{ "reconcile", hub_reconcile_cmd, "reconcile resolve ID --note TEXT [--keep winner|loser] [--by NAME]" },
+	{ "operator", hub_operator_cmd, "operator add|password NAME   (dashboard sign-in; password from stdin)" },
 };
+
+/* The commands whose first word is a subcommand: "report --help" has no
+ * subcommand to show the options of, so it is answered here. */
+static const char *const groups[] = { "agent", "audit", "household", "report", "reconcile",
+				      "operator", NULL };
 
 static void usage(FILE *f)
 {
@@ -58,7 +62,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < CLI_ARRAY_SIZE(commands); i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
-		if (commands[i].group && argc >= 3 &&
+		if (cli_choice(groups, argv[1]) >= 0 && argc >= 3 &&
 		    (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
 			printf("usage: maiam-hub %s\n(each subcommand's options: maiam-hub %s SUBCOMMAND"
 			       " --help)\n", commands[i].help, commands[i].name);
