@@ -263,28 +263,95 @@ static int print_event(void *arg, const hub_event_row *e)
 	return 0;
 }
 
-static int show_household(hub_ctx *ctx, const char *typed)
+/* show --json: a stored column, codes as they are, numbers as numbers. */
+static void json_column(void *arg, const char *name, const char *value)
+{
+	const proto_field_desc *d = proto_field_by_name(PROTO_KIND_HOUSEHOLD, name);
+
+	(void)arg;
+	printf(", \"%s\": ", name); /* a column name of the shared schema: plain ASCII */
+	if (value && d && (d->types & PROTO_T(PROTO_V_INT)))
+		fputs(value, stdout);
+	else
+		json_or_null(value);
+}
+
+static void json_amount(const char *name, int has, int64_t v)
+{
+	if (has)
+		printf(", \"%s\": %lld", name, (long long)v);
+	else
+		printf(", \"%s\": null", name);
+}
+
+static int json_event(void *arg, const hub_event_row *e)
+{
+	show_state *s = arg;
+	size_t *n = e->kind == PROTO_KIND_MILESTONE ? &s->milestones : &s->contributions;
+
+	if (e->kind == PROTO_KIND_CONTRIBUTION && !s->contributions)
+		printf("], \"contributions\": [");
+	printf("%s{\"id\": \"%016llx-%llu\", \"date\": ", (*n)++ ? ", " : "",
+	       (unsigned long long)e->id.origin, (unsigned long long)e->id.serial);
+	json_or_null(e->date);
+	if (e->kind == PROTO_KIND_MILESTONE) {
+		fputs(", \"stage\": ", stdout);
+		json_or_null(e->stage);
+		fputs(", \"forced\": ", stdout);
+		json_or_null(e->forced);
+	} else {
+		fputs(", \"source\": ", stdout);
+		json_or_null(e->source);
+		fputs(", \"donor\": ", stdout);
+		json_or_null(e->donor);
+		json_amount("money_vnd", e->has_money, e->money);
+		json_amount("labour_days", e->has_labour_days, e->labour_days);
+		fputs(", \"material\": ", stdout);
+		json_or_null(e->material);
+		json_amount("material_value_vnd", e->has_material_value, e->material_value);
+	}
+	fputs(", \"note\": ", stdout);
+	json_or_null(e->note);
+	printf(", \"voided\": %s, \"void_reason\": ", e->voided ? "true" : "false");
+	json_or_null(e->voided ? e->void_reason : NULL);
+	putchar('}');
+	return 0;
+}
+
+static int show_household(hub_ctx *ctx, const char *typed, int json)
 {
 	show_state s = { ctx, 0, 0 };
 	hub_ref_match match;
 	char err[2048], hex[17];
 	proto_id id;
 	bool found;
+	hub_result r;
 
 	if (hub_household_name(ctx->db, typed, &id, &match, err, sizeof(err)) != HUB_OK) {
 		hub_errorf("%s", err);
 		return match == HUB_REF_MALFORMED ? HUB_EXIT_USAGE : HUB_EXIT_FAIL;
 	}
 	proto_key_id_hex(id.origin, hex);
-	printf("%-14s %s-%llu\n", "id", hex, (unsigned long long)id.serial);
-	if (hub_household_show(ctx->db, id, print_column, ctx, &found) != HUB_OK ||
-	    hub_household_events(ctx->db, id, print_event, &s) != HUB_OK) {
+	if (json)
+		printf("{\"id\": \"%s-%llu\"", hex, (unsigned long long)id.serial);
+	else
+		printf("%-14s %s-%llu\n", "id", hex, (unsigned long long)id.serial);
+	r = hub_household_show(ctx->db, id, json ? json_column : print_column, ctx, &found);
+	if (r == HUB_OK && json)
+		printf(", \"milestones\": [");
+	if (r == HUB_OK)
+		r = hub_household_events(ctx->db, id, json ? json_event : print_event, &s);
+	if (r != HUB_OK) {
+		if (json)
+			putchar('\n');
 		hub_errorf("cannot read the household: %s", sqlite3_errmsg(ctx->db));
 		return HUB_EXIT_FAIL;
 	}
-	if (!s.milestones && !s.contributions)
-		printf("milestones:    none\n");
-	if (!s.contributions)
+	if (json)
+		printf("%s]}\n", s.contributions ? "" : "], \"contributions\": [");
+	else if (!s.milestones && !s.contributions)
+		printf("milestones:    none\ncontributions: none\n");
+	else if (!s.contributions)
 		printf("contributions: none\n");
 	return HUB_EXIT_OK;
 }
@@ -323,7 +390,7 @@ int hub_cmd_household(int argc, char **argv)
 	static const char *const subs[] = { "list", "show", "approve", "reject", NULL };
 	static const hub_group group = { "household", subs,
 		"household list [--commune CODE] [--district CODE] [--status S] [--json];"
-		" household show ID|REF; household approve|reject ID|REF... | --commune CODE"
+		" household show ID|REF [--json]; household approve|reject ID|REF... | --commune CODE"
 		" [--district CODE] [--status S] [--reason TEXT] [--yes]" };
 	const char *dir = hub_default_dir(), *sub = argc > 1 ? argv[1] : "";
 	const char *reason = NULL, *status = NULL;
@@ -341,7 +408,10 @@ int hub_cmd_household(int argc, char **argv)
 		CLI_STRING("status", &status, "proposed|approved|rejected",
 			   "only those with this review status"),
 	};
-	const cli_opt show_opts[] = { HUB_DIR_OPT(&dir) };
+	const cli_opt show_opts[] = {
+		HUB_DIR_OPT(&dir),
+		CLI_FLAG("json", &json, "as JSON (codes, not labels), with the events"),
+	};
 	const cli_opt decision_opts[] = {
 		HUB_DIR_OPT(&dir),
 		CLI_STRING("reason", &reason, "TEXT", "why (the laptop shows it)"),
@@ -380,7 +450,7 @@ int hub_cmd_household(int argc, char **argv)
 	if (is_list) {
 		rc = list_households(&ctx, &f, json);
 	} else if (!is_decision) {
-		rc = show_household(&ctx, pos[0]);
+		rc = show_household(&ctx, pos[0], json);
 	} else {
 		d.status = strcmp(sub, "approve") == 0 ? "approved" : "rejected";
 		d.reason = reason;

@@ -24,7 +24,7 @@ static const struct {
 				  " state from the ledger, compare)" },
 	{ "household", hub_cmd_household, "household list [--commune CODE] [--district CODE]"
 					  " [--status proposed|approved|rejected] [--json];"
-					  " household show ID|REF; household approve|reject ID|REF..."
+					  " household show ID|REF [--json]; household approve|reject ID|REF..."
 					  " | --commune CODE [--status S] [--reason TEXT] [--yes]" },
 	{ "report", hub_report_cmd, "report progress|awards|funds|reconcile [--format table|csv|json|html]"
 				    " [--as-of YYYY-MM-DD] [--by commune] [--all]" },

@@ -103,9 +103,18 @@ out_has "milestones:"
 out_has "Khảo sát"
 out_has "Bộ Công an  40.000.000 đ"
 out_has "$CT  13/06/2023  Nhà hảo tâm  5.000.000 đ  VOIDED: ghi nhầm"
+hubdo 0 household show "$R1" --json
+eq "show --json keeps codes" "$(json 'j["category"]')" poor
+eq "show --json members" "$(json 'j["members"]')" 4
+eq "show --json milestones" "$(json '[m["stage"] for m in j["milestones"]]')" "['surveyed']"
+eq "show --json contributions" "$(json '[(c["source"], c["money_vnd"], c["voided"]) for c in j["contributions"]]')" \
+	"[('mps', 40000000, False), ('donor', 5000000, True)]"
+eq "show --json void reason" "$(json 'j["contributions"][1]["void_reason"]')" "ghi nhầm"
 hubdo 0 household show "$H2"
 out_has "milestones:    none"
 out_has "contributions: none"
+hubdo 0 household show "$H2" --json
+eq "show --json with no events" "$(json 'len(j["milestones"]) + len(j["contributions"])')" 0
 hubdo 1 household show "ZZZZ-99"
 err_has "no household 'ZZZZ-99' at the hub"
 hubdo 2 household show "not-a-ref"
