@@ -102,8 +102,11 @@ static void print_line(const list_state *ls, const char *const *cell)
 {
 	size_t i, w;
 
+	const char *p;
+
 	for (i = 0; i < NCOLS; i++) {
-		fputs(cell[i], stdout);
+		for (p = cell[i]; *p; p++) /* a row stays one line: a newline in a name is a space */
+			putchar((unsigned char)*p < 0x20 ? ' ' : *p);
 		if (i + 1 < NCOLS)
 			for (w = proto_utf8_width(cell[i]); w < ls->width[i] + 2; w++)
 				putchar(' ');

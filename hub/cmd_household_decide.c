@@ -135,7 +135,9 @@ static int batch_take(void *arg, const hub_household_row *r)
 	batch *b = arg;
 	batch_item *it;
 
-	if (!hub_household_filter_match(b->filter, r))
+	/* a withdrawn household left the campaign on its commune's word: a
+	 * filter does not decide it (typed by name, it is decided) */
+	if (!hub_household_filter_match(b->filter, r) || r->withdrawn)
 		return 0;
 	if (!(it = batch_add(b, r->id)))
 		return 1;

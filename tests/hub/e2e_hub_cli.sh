@@ -5,7 +5,8 @@
 # contributions (a voided one marked) with Vietnamese labels; the short ref
 # read on the phone names a household (an ambiguous one lists the
 # candidates); approve and reject take several households or a filter and
-# confirm on a terminal (--yes without one); 'report progress --by commune'
+# confirm on a terminal (--yes without one), a filter leaving a withdrawn
+# household out; 'report progress --by commune'
 # writes codes ungrouped and the awards report says it shows quotas; 'init'
 # needs a directory; 'report --help' exits 0.
 # Usage: e2e_hub_cli.sh MAIAM-AGENT MAIAM-HUB
@@ -25,6 +26,8 @@ read -r H1 R1 < <(add "Nguyễn Văn Ân" poor)
 read -r H2 R2 < <(add "Lý Văn Hùng" near_poor)
 read -r H3 R3 < <(add "Thạch Thị Sa Rươl" poor)
 read -r H4 R4 < <(add "Trần Thị Đào" policy_family)
+read -r H5 R5 < <(add "Sơn Văn Phol" poor)
+ag a 0 household withdraw "$H5" --reason "chuyển đi nơi khác"
 ag a 0 milestone "$H1" surveyed --date 2023-06-05
 ag a 0 --json contribution add --household "$H1" --source mps --money 40000000 --date 2023-06-12
 ag a 0 --json contribution add --household "$H1" --source donor --money 5000000 --date 2023-06-13
@@ -63,6 +66,7 @@ hubdo 0 household list
 out_has "Nguyễn Văn Ân"
 out_has "Hộ cận nghèo"
 out_has "Chờ xác nhận"
+out_has "Chờ xác nhận (withdrawn)"
 python3 - "$OUT" <<'PY' || fail "household list is not aligned"
 import sys, unicodedata
 lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
@@ -75,11 +79,11 @@ for col in ("REF", "COMMUNE", "NAME", "CATEGORY", "REVIEW"):
     for line in lines[1:]:
         chars = [c for c in line if not unicodedata.combining(c)]
         assert chars[at - 2:at] == [" ", " "] and chars[at] != " ", (col, line)
-assert len(lines) == 5, lines
+assert len(lines) == 6, lines
 PY
-eq "list --district 941" "$(hub_households hub --district 941)" 4
+eq "list --district 941" "$(hub_households hub --district 941)" 5
 eq "list --district 943" "$(hub_households hub --district 943)" 0
-eq "list --status proposed" "$(hub_households hub --status proposed)" 4
+eq "list --status proposed" "$(hub_households hub --status proposed)" 5
 eq "list --status 'đã xác nhận'" "$(hub_households hub --status 'da xac nhan')" 0
 hubdo 0 household list --district 943
 out_has "no household at the hub matches"
@@ -156,11 +160,12 @@ on_tty n household reject --commune "$C" --status proposed --reason "Đã có nh
 eq "answered no" "$RC" 1
 grep -qF "reject these 2 households? [y/N]" "$ERR" || { fail "no question asked"; show; }
 grep -qF "nothing decided" "$ERR" || { fail "no 'nothing decided'"; show; }
-eq "still proposed" "$(hub_households hub --status proposed --commune "$C")" 2
+eq "still proposed" "$(hub_households hub --status proposed --commune "$C")" 3
 on_tty y household reject --commune "$C" --status proposed --reason "Đã có nhà kiên cố"
 eq "answered yes" "$RC" 0
 eq "rejected after yes" "$(hub_households hub --status rejected)" 2
 eq "four decisions, four change-sets" "$(hub_changesets)" $((BEFORE + 4))
+# the withdrawn household is left to the commune's word
 hubdo 0 household approve --commune "$C" --status proposed --yes
 out_has "no household matches: nothing to approve"
 # one typed household is decided as before, without a question
