@@ -78,7 +78,6 @@ typedef struct batch_item {
 	int64_t commune;
 	char ref[HUB_REF_MAX];
 	char name[128];
-	int known; /* ref, name and commune read */
 } batch_item;
 
 typedef struct batch {
@@ -126,7 +125,6 @@ static void batch_describe(batch_item *it, const hub_household_row *r)
 	snprintf(it->ref, sizeof(it->ref), "%s", r->ref ? r->ref : "-");
 	snprintf(it->name, sizeof(it->name), "%s", r->name ? r->name : "-");
 	it->commune = r->commune;
-	it->known = 1;
 }
 
 /* A filter's walk: every household it matches joins the batch. */
@@ -168,7 +166,6 @@ static int confirm(const char *verb, size_t n)
 	return strcmp(line, "y") == 0 || strcmp(line, "Y") == 0 || strcmp(line, "yes") == 0 ||
 	       strcmp(line, "có") == 0 || strcmp(line, "co") == 0 || strcmp(line, "c") == 0;
 }
-
 
 int hub_household_decide(hub_ctx *ctx, const hub_decision *d, char **typed, size_t ntyped,
 			 const household_filter *f)

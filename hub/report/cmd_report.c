@@ -188,8 +188,8 @@ int hub_reconcile_cmd(int argc, char **argv)
 	const char *by = getenv("USER");
 	static const char *const subs[] = { "resolve", NULL };
 	static const hub_group group = { "reconcile", subs, "reconcile resolve ID --note TEXT"
-			     " (O- and L- items take the household's REF too)"
-			     " [--keep winner|loser] [--by NAME] [--dir DIR]" };
+			     " [--keep winner|loser] [--by NAME] [--dir DIR]"
+			     "   (an O- or L- item also by its household's ref: O-36S0-2)" };
 	char err[512], item[64], *pos[1];
 	hub_ctx ctx;
 	hub_result r;
