@@ -43,7 +43,8 @@ static int make_key(const char *path, uint64_t *id)
 
 int hub_cmd_init(int argc, char **argv)
 {
-	const char *dir = hub_default_dir(), *campaign_arg = NULL, *hosts[MAX_HOSTS];
+	const char *dir = NULL, *env_dir = getenv("MAIAM_HUB_DIR"), *campaign_arg = NULL;
+	const char *hosts[MAX_HOSTS];
 	char campaign_path[PATH_MAX], def[PATH_MAX], path[PATH_MAX], err[512], have[80], hex[17];
 	const char *data = getenv("MAIAM_DATA_DIR");
 	proto_campaign campaign;
@@ -54,7 +55,8 @@ int hub_cmd_init(int argc, char **argv)
 	uint64_t key_id = 0;
 	int rc = HUB_EXIT_FAIL, loaded = 0, usage_rc;
 	const cli_opt opts[] = {
-		HUB_DIR_OPT(&dir),
+		CLI_STRING("dir", &dir, "DIR",
+			   "the hub directory to make (default $MAIAM_HUB_DIR; one is needed)"),
 		CLI_STRING("campaign", &campaign_arg, "FILE",
 			   "the campaign (default: campaigns/soc-trang-2023.campaign)"),
 		CLI_LIST("host", &host_list, "NAME|IP", "a name the server certificate covers (repeatable)"),
@@ -65,6 +67,14 @@ int hub_cmd_init(int argc, char **argv)
 	memset(&cfg, 0, sizeof(cfg));
 	if (hub_parse_args(NULL, "", &spec, argc, argv, &usage_rc))
 		return usage_rc;
+	/* the working folder is no default here: a hub's keys written into
+	 * whatever folder the shell was in are easily lost or leaked */
+	if (!dir && env_dir && *env_dir)
+		dir = env_dir;
+	if (!dir) {
+		hub_errorf("init needs the hub directory: give --dir DIR (or set MAIAM_HUB_DIR)");
+		return HUB_EXIT_USAGE;
+	}
 	if (!campaign_arg) {
 		snprintf(def, sizeof(def), "%s/campaigns/soc-trang-2023.campaign",
 			 data && *data ? data : MAIAM_DATA_DIR);

@@ -22,20 +22,27 @@ static const struct {
 	{ "export", hub_cmd_export, "export --for AGENT --out FILE [--after CURSOR]   (update file for a laptop on USB)" },
 	{ "audit", hub_cmd_audit, "audit verify [--json]   (re-check every signature and chain, rebuild"
 				  " state from the ledger, compare)" },
-	{ "household", hub_cmd_household, "household list [--commune CODE] [--json]; household show ID;"
-					  " household approve|reject ID [--reason TEXT]" },
+	{ "household", hub_cmd_household, "household list [--commune CODE] [--district CODE]"
+					  " [--status proposed|approved|rejected] [--json];"
+					  " household show ID|REF [--json]; household approve|reject ID|REF..."
+					  " | --commune CODE [--status S] [--reason TEXT] [--yes]" },
 	{ "report", hub_report_cmd, "report progress|awards|funds|reconcile [--format table|csv|json|html]"
 				    " [--as-of YYYY-MM-DD] [--by commune] [--all]" },
 	{ "reconcile", hub_reconcile_cmd, "reconcile resolve ID --note TEXT [--keep winner|loser] [--by NAME]" },
 	{ "operator", hub_operator_cmd, "operator add|password NAME   (dashboard sign-in; password from stdin)" },
 };
 
+/* The commands whose first word is a subcommand: "report --help" has no
+ * subcommand to show the options of, so it is answered here. */
+static const char *const groups[] = { "agent", "audit", "household", "report", "reconcile",
+				      "operator", NULL };
+
 static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: maiam-hub COMMAND [ARGS]   (every command takes --dir DIR,"
-		   " default $MAIAM_HUB_DIR or .)\n");
+	fprintf(f, "usage: maiam-hub COMMAND [ARGS]   (every command takes --dir DIR, default"
+		   " $MAIAM_HUB_DIR, else .; init needs one of the two)\n");
 	for (i = 0; i < CLI_ARRAY_SIZE(commands); i++)
 		fprintf(f, "  maiam-hub %s\n", commands[i].help);
 }
@@ -52,9 +59,17 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return HUB_EXIT_OK;
 	}
-	for (i = 0; i < CLI_ARRAY_SIZE(commands); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+	for (i = 0; i < CLI_ARRAY_SIZE(commands); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		if (cli_choice(groups, argv[1]) >= 0 && argc >= 3 &&
+		    (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+			printf("usage: maiam-hub %s\n(each subcommand's options: maiam-hub %s SUBCOMMAND"
+			       " --help)\n", commands[i].help, commands[i].name);
+			return HUB_EXIT_OK;
+		}
+		return commands[i].fn(argc - 1, argv + 1);
+	}
 	hub_errorf("'%s' is not a command: see 'maiam-hub --help'", argv[1]);
 	return HUB_EXIT_USAGE;
 }

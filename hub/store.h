@@ -122,12 +122,32 @@ hub_result hub_event_anchor(sqlite3 *db, proto_id id, int *has_household, proto_
 typedef struct hub_household_row {
 	proto_id id;
 	const char *ref, *name, *national_id, *hamlet, *category, *review_status;
+	const char *withdrawn; /* the reason it was taken out of every count, or NULL */
 	int64_t commune, members;
 	int has_commune, has_members;
 } hub_household_row;
 typedef int (*hub_household_cb)(void *arg, const hub_household_row *row);
 /* commune 0: all. */
 hub_result hub_household_each(sqlite3 *db, int64_t commune, hub_household_cb cb, void *arg);
+/* The households whose stored short reference is exactly ref ("36S0-2"), in
+ * the order of hub_household_each (household_ref.c normalizes what people type). */
+hub_result hub_household_by_ref(sqlite3 *db, const char *ref, hub_household_cb cb, void *arg);
+/* A milestone or contribution of a household, voided ones too. Its strings
+ * are borrowed for the callback only; NULL where the record has no value. */
+typedef struct hub_event_row {
+	uint8_t kind; /* PROTO_KIND_MILESTONE or PROTO_KIND_CONTRIBUTION */
+	proto_id id;
+	const char *date, *note;
+	const char *stage, *forced;            /* milestones */
+	const char *source, *donor, *material; /* contributions */
+	int64_t money, labour_days, material_value;
+	int has_money, has_labour_days, has_material_value;
+	int voided;
+	const char *void_reason;
+} hub_event_row;
+typedef int (*hub_event_cb)(void *arg, const hub_event_row *row);
+/* Milestones first, then contributions, each by date then id. */
+hub_result hub_household_events(sqlite3 *db, proto_id id, hub_event_cb cb, void *arg);
 typedef void (*hub_column_cb)(void *arg, const char *name, const char *value /* NULL */);
 /* Every stored column of one household; *found false for an unknown one. */
 hub_result hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg,

@@ -69,6 +69,7 @@ static int household_row(void *arg, sqlite3_stmt *st)
 	r.commune = sqlite3_column_int64(st, 8);
 	r.has_members = sqlite3_column_type(st, 9) == SQLITE_INTEGER;
 	r.members = sqlite3_column_int64(st, 9);
+	r.withdrawn = (const char *)sqlite3_column_text(st, 10);
 	return w->cb(w->arg, &r);
 }
 
@@ -80,6 +81,59 @@ hub_result hub_household_each(sqlite3 *db, int64_t commune, hub_household_cb cb,
 	if (st)
 		sqlite3_bind_int64(st, 1, commune);
 	return hub_store_walk(st, household_row, &w);
+}
+
+hub_result hub_household_by_ref(sqlite3 *db, const char *ref, hub_household_cb cb, void *arg)
+{
+	sqlite3_stmt *st = prep(db, HUB_STMT_HOUSEHOLD_BY_REF);
+	household_walk w = { cb, arg };
+
+	if (st)
+		sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+	return hub_store_walk(st, household_row, &w);
+}
+
+/* hub_household_events' walk: the caller's callback. */
+typedef struct event_walk { hub_event_cb cb; void *arg; } event_walk;
+
+static const char *text_at(sqlite3_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st, col);
+}
+
+static int event_row(void *arg, sqlite3_stmt *st)
+{
+	const event_walk *w = arg;
+	hub_event_row e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = (uint8_t)sqlite3_column_int(st, 0);
+	e.id.origin = proto_i2u(sqlite3_column_int64(st, 1));
+	e.id.serial = proto_i2u(sqlite3_column_int64(st, 2));
+	e.date = text_at(st, 3);
+	e.note = text_at(st, 4);
+	e.stage = text_at(st, 5);
+	e.forced = text_at(st, 6);
+	e.source = text_at(st, 7);
+	e.donor = text_at(st, 8);
+	e.material = text_at(st, 9);
+	e.has_money = sqlite3_column_type(st, 10) == SQLITE_INTEGER;
+	e.money = sqlite3_column_int64(st, 10);
+	e.has_labour_days = sqlite3_column_type(st, 11) == SQLITE_INTEGER;
+	e.labour_days = sqlite3_column_int64(st, 11);
+	e.has_material_value = sqlite3_column_type(st, 12) == SQLITE_INTEGER;
+	e.material_value = sqlite3_column_int64(st, 12);
+	e.voided = sqlite3_column_int(st, 13);
+	e.void_reason = text_at(st, 14);
+	return w->cb(w->arg, &e);
+}
+
+hub_result hub_household_events(sqlite3 *db, proto_id id, hub_event_cb cb, void *arg)
+{
+	event_walk w = { cb, arg };
+
+	return hub_store_walk(prep_pair(db, HUB_STMT_HOUSEHOLD_EVENTS, id.origin, id.serial),
+			      event_row, &w);
 }
 
 hub_result hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *stamp)

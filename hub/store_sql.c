@@ -86,8 +86,26 @@ static const char *const stmt_sql[] = {
 		" WHERE id_origin = ?1 AND id_serial = ?2",
 	[HUB_STMT_HOUSEHOLD_EACH] =
 		"SELECT id_origin, id_serial, ref, name, national_id, hamlet, category,"
-		" review_status, commune, members FROM household"
+		" review_status, commune, members, withdrawn FROM household"
 		" WHERE ?1 = 0 OR commune = ?1 ORDER BY commune, id_origin, id_serial",
+	/* the same columns: one row reader serves both */
+	[HUB_STMT_HOUSEHOLD_BY_REF] =
+		"SELECT id_origin, id_serial, ref, name, national_id, hamlet, category,"
+		" review_status, commune, members, withdrawn FROM household"
+		" WHERE ref = ?1 ORDER BY commune, id_origin, id_serial",
+	[HUB_STMT_HOUSEHOLD_EVENTS] =
+		"SELECT 2, m.id_origin, m.id_serial, m.date, m.note, m.stage, m.forced,"
+		" NULL, NULL, NULL, NULL, NULL, NULL, NOT" PROTO_SQL_MILESTONE_LIVE("m") ","
+		" (SELECT v.reason FROM void_event v WHERE v.target_origin = m.id_origin"
+		"  AND v.target_serial = m.id_serial AND v.target_kind = 2 ORDER BY v.stamp LIMIT 1)"
+		" FROM milestone m WHERE m.household_origin = ?1 AND m.household_serial = ?2"
+		" UNION ALL SELECT 3, c.id_origin, c.id_serial, c.date, c.note, NULL, NULL,"
+		" c.source, c.donor, c.material, c.money_vnd, c.labour_days, c.material_value_vnd,"
+		" NOT" PROTO_SQL_CONTRIBUTION_LIVE("c") ","
+		" (SELECT v.reason FROM void_event v WHERE v.target_origin = c.id_origin"
+		"  AND v.target_serial = c.id_serial AND v.target_kind = 3 ORDER BY v.stamp LIMIT 1)"
+		" FROM contribution c WHERE c.household_origin = ?1 AND c.household_serial = ?2"
+		" ORDER BY 1, 4, 2, 3",
 	[HUB_STMT_HOUSEHOLD_STAMP] =
 		"SELECT stamp FROM household_stamp"
 		" WHERE id_origin = ? AND id_serial = ? AND field = ?",

@@ -15,6 +15,7 @@
 #include "maiam/cli.h"
 #include "hub.h"
 #include "report_int.h"
+#include "household_ref.h"
 
 static const char report_usage[] =
 	"report progress|awards|funds|reconcile [--format table|csv|json|html]"
@@ -156,6 +157,30 @@ out:
 	return rc;
 }
 
+/*
+ * An item about one household (out of order "O-", late "L-") may name it by
+ * the short reference read on the phone ("O-36S0-2"): *id becomes the item's
+ * own id, written into buf. 0, or -1 (said: no such household, or a ref
+ * several share, with the candidates).
+ */
+static int household_item(hub_ctx *ctx, const char **id, char *buf, size_t buflen)
+{
+	char ref[HUB_REF_MAX], err[2048];
+	proto_id hh;
+
+	if (((*id)[0] != 'O' && (*id)[0] != 'L') || (*id)[1] != '-' ||
+	    hub_ref_normalize(*id + 2, ref) != 0)
+		return 0; /* not about a household, or its full id: looked up as it is */
+	if (hub_household_name(ctx->db, *id + 2, &hh, NULL, err, sizeof(err)) != HUB_OK) {
+		hub_errorf("%s", err);
+		return -1;
+	}
+	snprintf(buf, buflen, "%c-%016llx-%llu", (*id)[0], (unsigned long long)hh.origin,
+		 (unsigned long long)hh.serial);
+	*id = buf;
+	return 0;
+}
+
 int hub_reconcile_cmd(int argc, char **argv)
 {
 	static const char *const keeps[] = { "winner", "loser", NULL };
@@ -163,8 +188,9 @@ int hub_reconcile_cmd(int argc, char **argv)
 	const char *by = getenv("USER");
 	static const char *const subs[] = { "resolve", NULL };
 	static const hub_group group = { "reconcile", subs, "reconcile resolve ID --note TEXT"
-			     " [--keep winner|loser] [--by NAME] [--dir DIR]" };
-	char err[512], *pos[1];
+			     " [--keep winner|loser] [--by NAME] [--dir DIR]"
+			     "   (an O- or L- item also by its household's ref: O-36S0-2)" };
+	char err[512], item[64], *pos[1];
 	hub_ctx ctx;
 	hub_result r;
 	int kept = -1, rc = HUB_EXIT_FAIL;
@@ -195,6 +221,8 @@ int hub_reconcile_cmd(int argc, char **argv)
 	}
 	if (open_hub(&ctx, dir))
 		return HUB_EXIT_FAIL;
+	if (household_item(&ctx, &id, item, sizeof(item)))
+		goto out;
 	/* check the item first: an edit for a wrong id must not be sent */
 	r = hub_reconcile_record(ctx.db, &ctx.cfg->campaign, id, by, note, keep, -1, err, sizeof(err));
 	if (r != HUB_OK) {

@@ -1,5 +1,5 @@
 /*
- * report_awards.c - the awards each district may propose under the
+ * report_awards.c - the quota of awards each district may propose under the
  * campaign's rules (proto_award_lookup on its assigned target), the rule
  * text that gave each number, whether it handed over 100% of its target by
  * the deadline, and the province-level quotas. The numbers depend on the
@@ -51,11 +51,15 @@ static hub_result awards_grid(const void *numbers, report_grid *g)
 	char rule[512], deadline[11], as_of[11];
 	size_t i, r;
 
-	report_grid_init(g, "Số lượng khen thưởng được đề xuất", award_cols, ARRAY_SIZE(award_cols));
+	/* the numbers are what the rules allow a district by its assigned
+	 * target: a quota of nominations, not awards earned or given */
+	report_grid_init(g, "Số lượng được đề xuất khen thưởng theo chỉ tiêu", award_cols,
+			 ARRAY_SIZE(award_cols));
 	report_vn_date(c->deadline, deadline);
 	report_vn_date(p->as_of, as_of);
-	snprintf(g->note, sizeof(g->note), "Bằng khen của UBND tỉnh; hạn bàn giao %s; số liệu đến"
-		 " ngày %s", deadline, as_of);
+	snprintf(g->note, sizeof(g->note), "Bằng khen của UBND tỉnh: số lượng tối đa được đề xuất"
+		 " theo quy tắc của kế hoạch, tính theo chỉ tiêu được giao, không phải số khen thưởng"
+		 " đã đạt; hạn bàn giao %s; số liệu đến ngày %s", deadline, as_of);
 	for (i = 0; i < p->n; i++) {
 		const report_line *l = &p->a[i];
 		int t = (int)l->target;

@@ -7,12 +7,13 @@
 #include "report_int.h"
 
 const report_col report_columns[NCOLUMNS] = {
-	[COL_CODE] = { "code", "Mã", RT_INT },
+	[COL_CODE] = { "code", "Mã", RT_CODE },
 	[COL_NAME] = { "name", "Đơn vị", RT_TEXT },
 	[COL_TARGET] = { "target", "Chỉ tiêu", RT_INT },
 
 	[COL_REGISTERED] = { "registered", "Đăng ký", RT_INT },
-	[COL_APPROVED] = { "approved", "Đã duyệt", RT_INT },
+	/* the province's review, not the stage "approved" (Được duyệt hỗ trợ) */
+	[COL_APPROVED] = { "approved", "Đã xác nhận", RT_INT },
 	[COL_STARTED] = { "started", "Khởi công", RT_INT },
 	[COL_COMPLETED] = { "completed", "Hoàn thành", RT_INT },
 	[COL_HANDED_OVER] = { "handed_over", "Bàn giao", RT_INT },

@@ -171,6 +171,8 @@ static hub_result cell_text(const report_col *col, const report_cell *c, int pla
 	switch (col->type) {
 	case RT_TEXT:
 		return HUB_OK; /* the caller uses c->s */
+	case RT_CODE:
+		return snprintf(out, outlen, "%lld", (long long)c->i) < 0 ? HUB_ENOMEM : HUB_OK;
 	case RT_INT:
 		if (plain)
 			return snprintf(out, outlen, "%lld", (long long)c->i) < 0 ? HUB_ENOMEM : HUB_OK;

@@ -76,6 +76,7 @@ typedef enum report_type {
 	RT_MONEY, /* 40.000.000 đ */
 	RT_PCT,   /* 37,5% */
 	RT_BOOL,  /* Có / Không */
+	RT_CODE,  /* 31498: an administrative code, a number never grouped */
 } report_type;
 
 typedef struct report_col {
