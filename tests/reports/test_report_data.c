@@ -390,6 +390,17 @@ static void expect_shows(rt_db *t, int kind, const char *as_of, const shows *s, 
 #define D941 "\"code\": 941,"
 #define D943 "\"code\": 943,"
 
+/* A database with the report tables, and a commune of Thành phố Sóc Trăng
+ * (941) and one of Kế Sách (943). */
+static void open_941_943(rt_db *t, int *c941, int *c943)
+{
+	rt_db_open(t);
+	*c941 = rt_commune_of(t, 941);
+	*c943 = rt_commune_of(t, 943);
+	assert_true(*c941 && *c943);
+	assert_int_equal(rt_report_migrate(t), 0);
+}
+
 /* Events that arrive before their household, a household that moves
  * commune, and a void that comes before the event it voids. */
 static void test_arrival_order(void **state)
@@ -400,11 +411,7 @@ static void test_arrival_order(void **state)
 	int c941 = 0, c943 = 0;
 
 	(void)state;
-	rt_db_open(&t);
-	c941 = rt_commune_of(&t, 941);
-	c943 = rt_commune_of(&t, 943);
-	assert_true(c941 && c943);
-	assert_int_equal(rt_report_migrate(&t), 0);
+	open_941_943(&t, &c941, &c943);
 	rt_batch_init(&b, 0x6666000000000001ull);
 	rt_milestone(&b, hh, "handed_over", "2023-08-01", NULL);
 	rt_contribution(&b, &hh, 0, "donor", 7000000, 0, NULL, 0, "2023-08-01");
@@ -551,11 +558,7 @@ static void test_withdrawn(void **state)
 	int c941, c943;
 
 	(void)state;
-	rt_db_open(&t);
-	c941 = rt_commune_of(&t, 941);
-	c943 = rt_commune_of(&t, 943);
-	assert_true(c941 && c943);
-	assert_int_equal(rt_report_migrate(&t), 0);
+	open_941_943(&t, &c941, &c943);
 	rt_batch_init(&b, 0x8888000000000001ull);
 	hh = rt_household(&b, c941, "Huỳnh Văn Tư", "094000000001", "approved");
 	st.commune = b.stamp;
