@@ -392,11 +392,11 @@ static const char rebuild_sql[] =
 	"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("")
 	" FROM contribution c WHERE" PROTO_SQL_CONTRIBUTION_LIVE("c") "AND" FUND_COUNTS
 	"GROUP BY 1, 2, 3;"
-	"INSERT INTO report_twice SELECT DISTINCT a.household_origin, a.household_serial, a.stage"
-	" FROM milestone a WHERE a.household_origin IS NOT NULL AND a.date IS NOT NULL AND"
-	" a.stage IS NOT NULL AND EXISTS (SELECT 1 FROM milestone m WHERE"
-	" m.household_origin = a.household_origin AND m.household_serial = a.household_serial"
-	" AND m.stage = a.stage AND m.id_origin <> a.id_origin AND m.date <> a.date);"
+	/* two origins and two dates among a stage's records: then two of them
+	 * differ in both, the pair report_milestone_twice looks for */
+	"INSERT INTO report_twice SELECT household_origin, household_serial, stage FROM milestone"
+	" WHERE household_origin IS NOT NULL AND date IS NOT NULL AND stage IS NOT NULL"
+	" GROUP BY 1, 2, 3 HAVING count(DISTINCT id_origin) > 1 AND count(DISTINCT date) > 1;"
 	"INSERT INTO report_resolution(item, resolved_at, resolved_by, note)"
 	SUPERSEDED_SELECT("l", " JOIN hub_ledger l ON l.origin = r.origin AND l.seq = r.seq") ";";
 
