@@ -233,7 +233,7 @@ static hub_result ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t
 	hub_result scoped;
 	hub_agent agent;
 	bool found;
-	uint8_t at[32], head_hash[32];
+	uint8_t at[32], head_hash[32], sealed_hash[32];
 	uint64_t head = 0, max_stamp = 0;
 	int64_t now = (int64_t)(proto_wall_ms() / 1000), day_records = 0, day_bytes = 0;
 	char hex[17], err[200], day[11];
@@ -377,7 +377,12 @@ refused_link:
 	goto out;
 rejected:
 	rc = HUB_REFUSED;
-	if (hub_rejection_add(ctx->db, source, v->origin, v->seq, v->code, v->message, now)) {
+	/* the sealed bytes' hash, as the ledger keeps it: the very same change-set
+	 * taken later closes this rejection (docs/REPORTS.md, "reconcile") */
+	if (v->origin && data)
+		proto_sha256(data, len, sealed_hash);
+	if (hub_rejection_add_sealed(ctx->db, source, v->origin, v->seq,
+				     v->origin && data ? sealed_hash : NULL, v->code, v->message, now)) {
 		reject(v, 500, "internal", "hub database error: %s: send it again",
 		       sqlite3_errmsg(ctx->db));
 		rc = HUB_EDB; /* not kept: the caller must not pretend it was */

@@ -16,7 +16,10 @@
  * older ledger rows are not indexed and every pull still reads them
  * ('area_from' in hub_meta is the first indexed row). */
 /* 3: hub_refused (refused links) and hub_quota (per agent per day). */
-#define HUB_STORE_VERSION "3"
+/* 4: hub_rejection.hash, the SHA-256 of a rejected change-set's sealed bytes
+ * (NULL when none was read), and its index by chain place: the ledger row of
+ * the very same change-set closes the rejection (schema_report.c). */
+#define HUB_STORE_VERSION "4"
 
 static const char hub_tables_sql[] =
 	"CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -38,7 +41,8 @@ static const char hub_tables_sql[] =
 	" UNIQUE (origin, seq));"
 	"CREATE TABLE IF NOT EXISTS hub_rejection ("
 	" id INTEGER PRIMARY KEY, received INTEGER NOT NULL, source TEXT NOT NULL,"
-	" origin INTEGER, seq INTEGER, code TEXT NOT NULL, message TEXT NOT NULL);"
+	" origin INTEGER, seq INTEGER, code TEXT NOT NULL, message TEXT NOT NULL, hash BLOB);"
+	"CREATE INDEX IF NOT EXISTS hub_rejection_link ON hub_rejection(origin, seq);"
 	"CREATE TABLE IF NOT EXISTS hub_ledger_area ("
 	" commune INTEGER NOT NULL,"    /* 0: a district as a whole */
 	" ledger INTEGER NOT NULL, district INTEGER NOT NULL,"
@@ -84,6 +88,26 @@ static int set_area_from(sqlite3 *db)
 	return hub_meta_set(db, "area_from", v);
 }
 
+/* hub_rejection.hash, added to a table made before version 4 (a table made
+ * since has it; an upgrade cut short may have added it already). */
+static int add_rejection_hash(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int step;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('hub_rejection')"
+			       " WHERE name = 'hash'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step == SQLITE_ROW)
+		return 0;
+	if (step != SQLITE_DONE)
+		return -1;
+	return sqlite3_exec(db, "ALTER TABLE hub_rejection ADD COLUMN hash BLOB", NULL, NULL,
+			    NULL) == SQLITE_OK ? 0 : -1;
+}
+
 hub_result hub_store_migrate(sqlite3 *db)
 {
 	char have[16];
@@ -100,12 +124,11 @@ hub_result hub_store_migrate(sqlite3 *db)
 		if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 			goto fail;
 	} else {
-		if (strcmp(have, "1") == 0) {
-			if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
-				goto fail;
-		} else if (strcmp(have, "2") == 0) {
+		if (strcmp(have, "1") == 0 || strcmp(have, "2") == 0 || strcmp(have, "3") == 0) {
 			/* the new tables came with hub_tables_sql */
-			if (hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
+			if ((strcmp(have, "1") == 0 && set_area_from(db)) ||
+			    add_rejection_hash(db) ||
+			    hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 				goto fail;
 		} else if (strcmp(have, HUB_STORE_VERSION) != 0) {
 			rc = HUB_REFUSED; /* newer hub tables than this program knows */

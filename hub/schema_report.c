@@ -11,14 +11,16 @@
 #include <string.h>
 #include "maiam/schema.h"
 #include "schema.h"
-#include "schema.h"
 #include "store.h"
 
 /* 2: a void takes out only an event of the kind it names
- * (PROTO_SQL_MILESTONE_LIVE / PROTO_SQL_CONTRIBUTION_LIVE); a version-1 hub
- * drops its derived tables and triggers and rebuilds them. The operator
- * tables (resolutions, operators, sessions) are kept as they are. */
-#define REPORT_SCHEMA_VERSION "2"
+ * (PROTO_SQL_MILESTONE_LIVE / PROTO_SQL_CONTRIBUTION_LIVE).
+ * 3: a withdrawn household (PROTO_SQL_HOUSEHOLD_COUNTS) leaves every count
+ * with its milestones, contributions and national ID; report_twice; a
+ * ledger row closes the rejections of the same change-set.
+ * An older hub drops its derived tables and triggers and rebuilds them. The
+ * operator tables (resolutions, operators, sessions) are kept as they are. */
+#define REPORT_SCHEMA_VERSION "3"
 
 /* The target_kind of a void naming a milestone or a contribution. */
 #define KIND_MILESTONE_SQL "2"
@@ -28,7 +30,9 @@ _Static_assert(PROTO_KIND_MILESTONE == 2 && PROTO_KIND_CONTRIBUTION == 3,
 
 /*
  * report_hh: one row per household named by a household row or an event.
- *   present: a household row exists; counted: present and not rejected.
+ *   present: a household row exists; withdrawn: taken out of every count
+ *   (its milestones and contributions with it); counted: present, not
+ *   rejected and not withdrawn.
  *   d1..d8: first date of each stage among its non-voided milestones.
  *   r1..r8: the date it reached stage k = first date of k or any later stage
  *   ('~' sorts after every date and means "not reached").
@@ -38,13 +42,19 @@ _Static_assert(PROTO_KIND_MILESTONE == 2 && PROTO_KIND_CONTRIBUTION == 3,
  *   stage reached on that date, 0 registered and 9 approved (date '').
  * report_fund: contribution sums per (unit, source, date); a household's
  *   contribution counts in the household's commune (0 while unknown).
- * report_nid: households per national ID.
+ * report_nid: households per national ID (withdrawn ones left out).
+ * report_twice: (household, stage) where two laptops (origins) recorded the
+ *   stage on different days: candidates for the reconcile queue, which
+ *   checks at read time that both are still live (a void may clear one).
+ *   Rows are only added, by every such pair whatever the voids, so the
+ *   triggers and the rebuild make the same set in any arrival order.
  */
 static const char tables_sql[] =
 	"CREATE TABLE report_hh ("
 	" id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
 	" present INTEGER NOT NULL DEFAULT 0, commune INTEGER NOT NULL DEFAULT 0,"
 	" counted INTEGER NOT NULL DEFAULT 0, approved INTEGER NOT NULL DEFAULT 0,"
+	" withdrawn INTEGER NOT NULL DEFAULT 0,"
 	" d1 TEXT, d2 TEXT, d3 TEXT, d4 TEXT, d5 TEXT, d6 TEXT, d7 TEXT, d8 TEXT,"
 	" %s"
 	" disorder INTEGER GENERATED ALWAYS AS (%s) STORED,"
@@ -61,7 +71,9 @@ static const char tables_sql[] =
 	" PRIMARY KEY (unit, source, date)) WITHOUT ROWID;"
 	"CREATE TABLE report_nid (national_id TEXT PRIMARY KEY, n INTEGER NOT NULL)"
 	" WITHOUT ROWID;"
-	"CREATE INDEX report_nid_dup ON report_nid(n) WHERE n > 1;";
+	"CREATE INDEX report_nid_dup ON report_nid(n) WHERE n > 1;"
+	"CREATE TABLE report_twice (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+	" stage TEXT NOT NULL, PRIMARY KEY (id_origin, id_serial, stage)) WITHOUT ROWID;";
 
 /* What operators wrote: never derived, kept across upgrades. */
 static const char operator_tables_sql[] =
@@ -88,11 +100,36 @@ static const char operator_tables_sql[] =
 	" mat_n = mat_n + excluded.mat_n, mat_value = mat_value + excluded.mat_value;"
 #define COUNT_UPSERT " ON CONFLICT(commune, slot, date) DO UPDATE SET n = n + excluded.n;"
 
+/* A contribution (alias c) counts unless its household was withdrawn. */
+#define FUND_COUNTS \
+	" NOT EXISTS (SELECT 1 FROM report_hh w WHERE w.id_origin = c.household_origin AND" \
+	" w.id_serial = c.household_serial AND w.withdrawn) "
+
 /* The unit a contribution (alias c) counts in. */
 #define FUND_UNIT \
 	"CASE WHEN c.household_origin IS NULL THEN coalesce(c.unit, 0) ELSE coalesce((SELECT" \
 	" h.commune FROM report_hh h WHERE h.id_origin = c.household_origin AND" \
 	" h.id_serial = c.household_serial), 0) END"
+
+/* Household row r (NEW/OLD) counts: not withdrawn (maiam/schema.h). */
+#define HH_COUNTS(r) PROTO_SQL_HOUSEHOLD_COUNTS(r)
+/* The national ID household row r counts under in report_nid, or NULL. */
+#define NID_KEY(r) \
+	"(CASE WHEN " r ".national_id <> '' AND" HH_COUNTS(r) "THEN " r ".national_id END)"
+
+/* Who closes a rejection whose very change-set the ledger took later, and
+ * the note (the ledger row's id follows). docs/REPORTS.md, "reconcile". */
+#define SUPERSEDED_BY "maiam-hub"
+#define SUPERSEDED_NOTE \
+	"tự động đóng: chính gói dữ liệu này (cùng máy, số thứ tự và mã băm) đã được nhận" \
+	" sau đó, sổ cái #"
+/* The resolutions of the open rejections (r) of ledger row l, which join
+ * brings in (or names NEW). */
+#define SUPERSEDED_SELECT(l, join) \
+	" SELECT 'R-' || r.id, strftime('%Y-%m-%dT%H:%M:%SZ', " l ".received, 'unixepoch')," \
+	" '" SUPERSEDED_BY "', '" SUPERSEDED_NOTE "' || " l ".id FROM hub_rejection r" join \
+	" WHERE r.origin = " l ".origin AND r.seq = " l ".seq AND r.hash = " l ".hash" \
+	" AND NOT EXISTS (SELECT 1 FROM report_resolution s WHERE s.item = 'R-' || r.id)"
 
 static int append_columns(proto_buf *b)
 {
@@ -214,41 +251,46 @@ static int append_triggers(proto_buf *b)
 		    append_count_stmt(b, s, 0, 1) || append_count_stmt(b, s, 1, 1) ||
 		    proto_buf_append_str(b, "END;"))
 			return -1;
-	/* a household that moves commune takes its contributions along */
+	/* a household that moves commune takes its contributions along; one
+	 * withdrawn takes them out, one whose withdrawal is undone back in */
 	if (proto_buf_append_str(b,
-		"CREATE TRIGGER report_hh_move AFTER UPDATE OF commune ON report_hh"
-		" WHEN OLD.commune <> NEW.commune BEGIN "
+		"CREATE TRIGGER report_hh_funds AFTER UPDATE OF commune, withdrawn ON report_hh"
+		" WHEN OLD.commune <> NEW.commune OR OLD.withdrawn <> NEW.withdrawn BEGIN "
 		"INSERT INTO report_fund SELECT OLD.commune, " FUND_COLS("-") " FROM contribution c"
-		" WHERE c.household_origin = OLD.id_origin AND c.household_serial = OLD.id_serial"
+		" WHERE NOT OLD.withdrawn AND c.household_origin = OLD.id_origin AND"
+		" c.household_serial = OLD.id_serial"
 		" AND" PROTO_SQL_CONTRIBUTION_LIVE("c") "GROUP BY 2, 3" FUND_UPSERT
 		"INSERT INTO report_fund SELECT NEW.commune, " FUND_COLS("") " FROM contribution c"
-		" WHERE c.household_origin = NEW.id_origin AND c.household_serial = NEW.id_serial"
+		" WHERE NOT NEW.withdrawn AND c.household_origin = NEW.id_origin AND"
+		" c.household_serial = NEW.id_serial"
 		" AND" PROTO_SQL_CONTRIBUTION_LIVE("c") "GROUP BY 2, 3" FUND_UPSERT "END;"))
 		return -1;
 
 	/* households */
 	if (proto_buf_append_str(b,
 		"CREATE TRIGGER report_household_ai AFTER INSERT ON household BEGIN "
-		"INSERT INTO report_hh(id_origin, id_serial, present, commune, counted, approved)"
-		" VALUES (NEW.id_origin, NEW.id_serial, 1, coalesce(NEW.commune, 0),"
-		" NEW.review_status IS NOT 'rejected', NEW.review_status IS 'approved')"
+		"INSERT INTO report_hh(id_origin, id_serial, present, commune, counted, approved,"
+		" withdrawn) VALUES (NEW.id_origin, NEW.id_serial, 1, coalesce(NEW.commune, 0),"
+		" NEW.review_status IS NOT 'rejected' AND" HH_COUNTS("NEW") ","
+		" NEW.review_status IS 'approved', NOT (" HH_COUNTS("NEW") "))"
 		" ON CONFLICT(id_origin, id_serial) DO UPDATE SET present = 1,"
 		" commune = excluded.commune, counted = excluded.counted,"
-		" approved = excluded.approved;"
-		"INSERT INTO report_nid(national_id, n) SELECT NEW.national_id, 1"
-		" WHERE NEW.national_id IS NOT NULL AND NEW.national_id <> ''"
+		" approved = excluded.approved, withdrawn = excluded.withdrawn;"
+		"INSERT INTO report_nid(national_id, n) SELECT " NID_KEY("NEW") ", 1"
+		" WHERE " NID_KEY("NEW") " IS NOT NULL"
 		" ON CONFLICT(national_id) DO UPDATE SET n = n + 1;"
 		"END;"
-		"CREATE TRIGGER report_household_au AFTER UPDATE OF commune, review_status ON household"
+		"CREATE TRIGGER report_household_au AFTER UPDATE OF commune, review_status, withdrawn"
+		" ON household"
 		" BEGIN UPDATE report_hh SET commune = coalesce(NEW.commune, 0),"
-		" counted = NEW.review_status IS NOT 'rejected',"
-		" approved = NEW.review_status IS 'approved'"
+		" counted = NEW.review_status IS NOT 'rejected' AND" HH_COUNTS("NEW") ","
+		" approved = NEW.review_status IS 'approved', withdrawn = NOT (" HH_COUNTS("NEW") ")"
 		" WHERE id_origin = NEW.id_origin AND id_serial = NEW.id_serial; END;"
-		"CREATE TRIGGER report_household_nid AFTER UPDATE OF national_id ON household"
-		" WHEN OLD.national_id IS NOT NEW.national_id BEGIN "
-		"UPDATE report_nid SET n = n - 1 WHERE national_id = OLD.national_id;"
-		"INSERT INTO report_nid(national_id, n) SELECT NEW.national_id, 1"
-		" WHERE NEW.national_id IS NOT NULL AND NEW.national_id <> ''"
+		"CREATE TRIGGER report_household_nid AFTER UPDATE OF national_id, withdrawn ON household"
+		" WHEN " NID_KEY("OLD") " IS NOT " NID_KEY("NEW") " BEGIN "
+		"UPDATE report_nid SET n = n - 1 WHERE national_id = " NID_KEY("OLD") ";"
+		"INSERT INTO report_nid(national_id, n) SELECT " NID_KEY("NEW") ", 1"
+		" WHERE " NID_KEY("NEW") " IS NOT NULL"
 		" ON CONFLICT(national_id) DO UPDATE SET n = n + 1; END;"))
 		return -1;
 
@@ -261,6 +303,18 @@ static int append_triggers(proto_buf *b)
 		" VALUES (NEW.household_origin, NEW.household_serial);") ||
 	    append_stage_min(b) || proto_buf_append_str(b, "END;"))
 		return -1;
+	/* a stage two laptops recorded on different days: a candidate for the
+	 * queue, voided or not (the queue checks); the later of the pair adds it */
+	if (proto_buf_append_str(b,
+		"CREATE TRIGGER report_milestone_twice AFTER INSERT ON milestone"
+		" WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL AND"
+		" NEW.stage IS NOT NULL BEGIN "
+		"INSERT OR IGNORE INTO report_twice(id_origin, id_serial, stage) SELECT"
+		" NEW.household_origin, NEW.household_serial, NEW.stage WHERE EXISTS (SELECT 1 FROM"
+		" milestone m WHERE m.household_origin = NEW.household_origin AND"
+		" m.household_serial = NEW.household_serial AND m.stage = NEW.stage AND"
+		" m.id_origin <> NEW.id_origin AND m.date <> NEW.date); END;"))
+		return -1;
 
 	/* contributions */
 	if (proto_buf_append_str(b,
@@ -269,8 +323,8 @@ static int append_triggers(proto_buf *b)
 		"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT NEW.household_origin,"
 		" NEW.household_serial WHERE NEW.household_origin IS NOT NULL;"
 		"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("") " FROM contribution c"
-		" WHERE c.id_origin = NEW.id_origin AND c.id_serial = NEW.id_serial GROUP BY 2, 3"
-		FUND_UPSERT "END;"))
+		" WHERE c.id_origin = NEW.id_origin AND c.id_serial = NEW.id_serial AND" FUND_COUNTS
+		"GROUP BY 2, 3" FUND_UPSERT "END;"))
 		return -1;
 
 	/* voids: a void naming a milestone recomputes the stage dates of its
@@ -286,11 +340,19 @@ static int append_triggers(proto_buf *b)
 		" id_origin = NEW.target_origin AND id_serial = NEW.target_serial);"
 		"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("-") " FROM contribution c"
 		" WHERE NEW.target_kind = " KIND_CONTRIBUTION_SQL " AND"
-		" c.id_origin = NEW.target_origin AND c.id_serial = NEW.target_serial"
-		" AND NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = NEW.target_origin"
+		" c.id_origin = NEW.target_origin AND c.id_serial = NEW.target_serial AND" FUND_COUNTS
+		"AND NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = NEW.target_origin"
 		" AND v.target_serial = NEW.target_serial AND v.target_kind = NEW.target_kind AND"
 		" (v.id_origin <> NEW.id_origin OR v.id_serial <> NEW.id_serial)) GROUP BY 2, 3"
 		FUND_UPSERT "END;"))
+		return -1;
+
+	/* a rejected change-set the ledger takes later, the very same bytes,
+	 * needs nobody any more: its item is closed */
+	if (proto_buf_append_str(b,
+		"CREATE TRIGGER report_rejection_superseded AFTER INSERT ON hub_ledger BEGIN "
+		"INSERT INTO report_resolution(item, resolved_at, resolved_by, note)"
+		SUPERSEDED_SELECT("NEW", "") "; END;"))
 		return -1;
 	return 0;
 }
@@ -312,21 +374,31 @@ static const char rebuild_sql[] =
 	" SELECT o, s, d1, d2, d3, d4, d5, d6, d7, d8 FROM report_first WHERE true;"
 	"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT DISTINCT household_origin,"
 	" household_serial FROM contribution WHERE household_origin IS NOT NULL;"
-	"INSERT INTO report_hh(id_origin, id_serial, present, commune, counted, approved)"
-	" SELECT id_origin, id_serial, 1, coalesce(commune, 0), review_status IS NOT 'rejected',"
-	" review_status IS 'approved' FROM household WHERE true"
+	"INSERT INTO report_hh(id_origin, id_serial, present, commune, counted, approved, withdrawn)"
+	" SELECT id_origin, id_serial, 1, coalesce(commune, 0), review_status IS NOT 'rejected'"
+	" AND" HH_COUNTS("h") ", review_status IS 'approved', NOT (" HH_COUNTS("h") ")"
+	" FROM household h WHERE true"
 	" ON CONFLICT(id_origin, id_serial) DO UPDATE SET present = 1, commune = excluded.commune,"
-	" counted = excluded.counted, approved = excluded.approved;"
+	" counted = excluded.counted, approved = excluded.approved,"
+	" withdrawn = excluded.withdrawn;"
 	"DROP TABLE temp.report_first;"
 	"INSERT INTO report_count SELECT commune, 0, '', count(*) FROM report_hh WHERE counted"
 	" GROUP BY commune;"
 	"INSERT INTO report_count SELECT commune, 9, '', count(*) FROM report_hh WHERE counted"
 	" AND approved GROUP BY commune;"
 	"%s" /* slots 1..8 */
-	"INSERT INTO report_nid SELECT national_id, count(*) FROM household WHERE"
-	" national_id IS NOT NULL AND national_id <> '' GROUP BY national_id;"
+	"INSERT INTO report_nid SELECT " NID_KEY("h") ", count(*) FROM household h WHERE"
+	" " NID_KEY("h") " IS NOT NULL GROUP BY 1;"
 	"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("")
-	" FROM contribution c WHERE" PROTO_SQL_CONTRIBUTION_LIVE("c") "GROUP BY 1, 2, 3;";
+	" FROM contribution c WHERE" PROTO_SQL_CONTRIBUTION_LIVE("c") "AND" FUND_COUNTS
+	"GROUP BY 1, 2, 3;"
+	/* two origins and two dates among a stage's records: then two of them
+	 * differ in both, the pair report_milestone_twice looks for */
+	"INSERT INTO report_twice SELECT household_origin, household_serial, stage FROM milestone"
+	" WHERE household_origin IS NOT NULL AND date IS NOT NULL AND stage IS NOT NULL"
+	" GROUP BY 1, 2, 3 HAVING count(DISTINCT id_origin) > 1 AND count(DISTINCT date) > 1;"
+	"INSERT INTO report_resolution(item, resolved_at, resolved_by, note)"
+	SUPERSEDED_SELECT("l", " JOIN hub_ledger l ON l.origin = r.origin AND l.seq = r.seq") ";";
 
 /* Append tmpl with each "%s" replaced by the next of a (no printf: the
  * templates are arrays, and SQL has no other use for a percent sign). */
@@ -377,7 +449,7 @@ out:
 	return rc;
 }
 
-/* A version-1 hub: what the rebuild makes again (the triggers on report_hh
+/* An older hub: what the rebuild makes again (the triggers on report_hh
  * go with it). */
 static const char drop_derived_sql[] =
 	"DROP TRIGGER IF EXISTS report_household_ai;"
@@ -386,6 +458,9 @@ static const char drop_derived_sql[] =
 	"DROP TRIGGER IF EXISTS report_milestone_ai;"
 	"DROP TRIGGER IF EXISTS report_contribution_ai;"
 	"DROP TRIGGER IF EXISTS report_void_ai;"
+	"DROP TRIGGER IF EXISTS report_milestone_twice;"
+	"DROP TRIGGER IF EXISTS report_rejection_superseded;"
+	"DROP TABLE IF EXISTS report_twice;"
 	"DROP TABLE IF EXISTS report_hh;"
 	"DROP TABLE IF EXISTS report_count;"
 	"DROP TABLE IF EXISTS report_fund;"
@@ -416,7 +491,7 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 		rc = HUB_OK;
 		goto rollback; /* another process installed them meanwhile */
 	}
-	if (found && strcmp(have, "1") != 0) {
+	if (found && strcmp(have, "1") != 0 && strcmp(have, "2") != 0) {
 		snprintf(err, errlen, "report tables are version '%s', this maiam-hub knows '%s':"
 			 " use a newer maiam-hub", have, REPORT_SCHEMA_VERSION);
 		rc = HUB_REFUSED;

@@ -73,6 +73,13 @@ hub_result hub_meta_set_u64(sqlite3 *db, const char *key, uint64_t v)
 hub_result hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
 			     const char *code, const char *message, int64_t now)
 {
+	return hub_rejection_add_sealed(db, source, origin, seq, NULL, code, message, now);
+}
+
+hub_result hub_rejection_add_sealed(sqlite3 *db, const char *source, uint64_t origin,
+				    uint64_t seq, const uint8_t hash[32], const char *code,
+				    const char *message, int64_t now)
+{
 	sqlite3_stmt *st = prep(db, HUB_STMT_REJECTION_ADD);
 	hub_result rc;
 
@@ -86,6 +93,8 @@ hub_result hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, u
 		sqlite3_bind_int64(st, 4, proto_u2i(seq));
 	sqlite3_bind_text(st, 5, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, message, -1, SQLITE_STATIC);
+	if (hash)
+		sqlite3_bind_blob(st, 7, hash, 32, SQLITE_STATIC);
 	rc = hub_store_exec(st);
 	unprep(st);
 	return rc;

@@ -111,6 +111,11 @@ hub_result hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t aft
 hub_result hub_ledger_each_by_origin(sqlite3 *db, hub_ledger_full_cb cb, void *arg);
 hub_result hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
 			     const char *code, const char *message, int64_t now);
+/* The same for a change-set whose sealed bytes hash to hash (SHA-256): a
+ * later ledger row of the same origin, seq and hash closes it. */
+hub_result hub_rejection_add_sealed(sqlite3 *db, const char *source, uint64_t origin,
+				    uint64_t seq, const uint8_t hash[32], const char *code,
+				    const char *message, int64_t now);
 
 /* Shared-table lookups for scope checks (read only). A household's commune:
  * *found false for no such household, or one with no commune yet. */

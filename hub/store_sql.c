@@ -75,7 +75,7 @@ static const char *const stmt_sql[] = {
 		" ORDER BY origin, seq",
 	[HUB_STMT_REJECTION_ADD] =
 		"INSERT INTO hub_rejection(received, source, origin, seq,"
-		" code, message) VALUES (?, ?, ?, ?, ?, ?)",
+		" code, message, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[HUB_STMT_HOUSEHOLD_COMMUNE] =
 		"SELECT commune FROM household"
 		" WHERE id_origin = ? AND id_serial = ?",

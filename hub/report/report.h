@@ -174,7 +174,7 @@ int hub_operator_cmd(int argc, char **argv);
 
 /* Items a reconcile page lists unless told otherwise (--limit). */
 #define HUB_RECONCILE_PAGE 1000
-#define HUB_RECONCILE_NKINDS 5 /* conflict, duplicate, out of order, late, rejected */
+#define HUB_RECONCILE_NKINDS 6 /* conflict, duplicate, out of order, late, stage twice, rejected */
 
 /*
  * Open items per kind (in the order above) and resolved items, without

@@ -1,21 +1,23 @@
 /*
- * report_reconcile_items.c - the five kinds of items in the queue of what
+ * report_reconcile_items.c - the six kinds of items in the queue of what
  * needs a human: concurrent edits (both values), one national ID in several
  * households, milestones out of order, completions and hand-overs after the
- * deadline, and change-sets the hub rejected. For each kind: the rows that
- * make its items, in the queue's order, and how a row becomes an item with
- * a stable id (C-, N-, O-, L-, R- + its key) that "maiam-hub reconcile
- * resolve ID" names.
+ * deadline, one stage recorded by two laptops on different days, and
+ * change-sets the hub rejected. For each kind: the rows that make its items,
+ * in the queue's order, and how a row becomes an item with a stable id (C-,
+ * N-, O-, L-, S-, R- + its key) that "maiam-hub reconcile resolve ID" names.
  */
 #include <stdio.h>
 #include <string.h>
 #include "report_int.h"
 
 const char *const report_kind_names[NKINDS] = {
-	"conflict", "duplicate_national_id", "out_of_order", "late", "rejected_changeset",
+	"conflict", "duplicate_national_id", "out_of_order", "late", "stage_two_dates",
+	"rejected_changeset",
 };
 const char *const report_kind_labels[NKINDS] = {
-	"Sửa đồng thời", "Trùng CCCD", "Mốc sai thứ tự", "Quá hạn", "Gói dữ liệu bị từ chối",
+	"Sửa đồng thời", "Trùng CCCD", "Mốc sai thứ tự", "Quá hạn", "Một mốc, hai ngày",
+	"Gói dữ liệu bị từ chối",
 };
 
 static void hh_id(char *out, size_t outlen, int64_t origin, int64_t serial)
@@ -243,6 +245,56 @@ static hub_result describe_late(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux
 	return HUB_OK;
 }
 
+/* ---- one stage, two laptops, two days ---------------------------------- */
+
+/* ?1: records dated after the report's date are left out, as everywhere. */
+static void bind_twice(rc_walk *w, sqlite3_stmt *st)
+{
+	sqlite3_bind_text(st, 1, w->as_of, -1, SQLITE_STATIC);
+}
+
+/* One record of the stage: its date, the laptop (origin) and its id. */
+static hub_result twice_record(rc_walk *w, sqlite3_stmt *rec, int first)
+{
+	const char *date = text_or(rec, 0, "?");
+	unsigned long long laptop = proto_i2u(sqlite3_column_int64(rec, 1));
+	char id[48];
+
+	hh_id(id, sizeof(id), sqlite3_column_int64(rec, 1), sqlite3_column_int64(rec, 2));
+	if (proto_buf_appendf(&w->it.detail, "%s %s (máy %016llx)", first ? "" : ",", date,
+			      laptop) ||
+	    proto_buf_appendf(&w->it.extra, "%s{\"date\": ", first ? "" : ", ") ||
+	    hub_json_str(&w->it.extra, date) ||
+	    proto_buf_appendf(&w->it.extra, ", \"laptop\": \"%016llx\"", laptop) ||
+	    report_json_member(&w->it.extra, "milestone", id) ||
+	    proto_buf_append_byte(&w->it.extra, '}'))
+		return HUB_ENOMEM;
+	return HUB_OK;
+}
+
+static hub_result describe_twice(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *records)
+{
+	const char *stage = text_or(row, 4, "?");
+	const char *label = proto_label(&w->c->labels, PROTO_LIST_STAGE, stage);
+	char hid[48];
+
+	hh_id(hid, sizeof(hid), sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
+	snprintf(w->it.id, sizeof(w->it.id), "S-%s-%s", hid, stage);
+	if (describe_household(w, row, NULL, hid))
+		return HUB_ENOMEM;
+	if (!w->detail)
+		return HUB_OK;
+	if (proto_buf_appendf(&w->it.detail, "%s ghi ngày khác nhau:", label ? label : stage) ||
+	    report_json_member(&w->it.extra, "stage", stage) ||
+	    proto_buf_append_str(&w->it.extra, ", \"records\": ["))
+		return HUB_ENOMEM;
+	sqlite3_bind_int64(records, 1, sqlite3_column_int64(row, 0));
+	sqlite3_bind_int64(records, 2, sqlite3_column_int64(row, 1));
+	sqlite3_bind_text(records, 3, stage, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(records, 4, w->as_of, -1, SQLITE_STATIC);
+	return each_row(w, records, twice_record);
+}
+
 /* ---- rejected change-sets (hub_rejection, the hub's own table) ---------- */
 
 /* Most recent first; the page's offset and length are SQL's, so a page
@@ -280,6 +332,12 @@ static hub_result describe_rejected(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt 
 
 /* ---- the queue, in order ------------------------------------------------- */
 
+/* The live records of one household's stage as of a date, by date then laptop. */
+#define TWICE_RECORDS \
+	"SELECT m.date, m.id_origin, m.id_serial FROM milestone m WHERE m.household_origin = ?1" \
+	" AND m.household_serial = ?2 AND m.stage = ?3 AND m.date <= ?4 AND" \
+	PROTO_SQL_MILESTONE_LIVE("m") "ORDER BY m.date, m.id_origin, m.id_serial"
+
 /* Household columns 0-3 (describe_household), then the stage dates d1-d8. */
 #define HH_COLS "r.id_origin, r.id_serial, h.name, h.commune, r.d1, r.d2, r.d3, r.d4, r.d5," \
 		" r.d6, r.d7, r.d8 FROM report_hh r LEFT JOIN household h ON" \
@@ -295,8 +353,8 @@ const rc_source rc_sources[NKINDS] = {
 	  NULL, 0, NULL, describe_conflict },
 	{ RK_DUPLICATE,
 	  "SELECT national_id, n FROM report_nid WHERE n > 1 ORDER BY national_id",
-	  "SELECT id_origin, id_serial, name, commune FROM household WHERE national_id = ?"
-	  " ORDER BY id_origin, id_serial",
+	  "SELECT id_origin, id_serial, name, commune FROM household h WHERE national_id = ?"
+	  " AND" PROTO_SQL_HOUSEHOLD_COUNTS("h") "ORDER BY id_origin, id_serial",
 	  0, NULL, describe_duplicate },
 	{ RK_ORDER,
 	  "SELECT " HH_COLS " WHERE r.disorder AND r.counted ORDER BY r.id_origin, r.id_serial",
@@ -310,6 +368,15 @@ const rc_source rc_sources[NKINDS] = {
 	  "  UNION SELECT id_origin, id_serial FROM report_hh WHERE d7 > ?1 AND d7 <= ?2)"
 	  " AND r.counted ORDER BY r.id_origin, r.id_serial",
 	  NULL, 0, bind_late, describe_late },
+	{ RK_TWICE, /* the candidates of report_twice still live as of ?1 */
+	  "SELECT t.id_origin, t.id_serial, h.name, h.commune, t.stage FROM report_twice t"
+	  " JOIN report_hh r ON r.id_origin = t.id_origin AND r.id_serial = t.id_serial"
+	  " LEFT JOIN household h ON h.id_origin = t.id_origin AND h.id_serial = t.id_serial"
+	  " WHERE r.counted AND (SELECT count(DISTINCT m.id_origin) > 1 AND"
+	  " count(DISTINCT m.date) > 1 FROM milestone m WHERE m.household_origin = t.id_origin"
+	  " AND m.household_serial = t.id_serial AND m.stage = t.stage AND m.date <= ?1 AND"
+	  PROTO_SQL_MILESTONE_LIVE("m") ") ORDER BY t.id_origin, t.id_serial, t.stage",
+	  TWICE_RECORDS, 0, bind_twice, describe_twice },
 	{ RK_REJECTED,
 	  "SELECT id, received, source, origin, seq, code, message FROM hub_rejection r"
 	  " WHERE (?1 = 0 OR id = ?1) AND (?2 OR NOT EXISTS (SELECT 1 FROM report_resolution s"

@@ -94,7 +94,10 @@ proto_id rt_household(rt_batch *b, int commune, const char *name, const char *ni
 void rt_household_set(rt_batch *b, proto_id hh, uint8_t field, const char *value, uint64_t base)
 {
 	begin(b, PROTO_KIND_HOUSEHOLD, &hh);
-	add_text(b, field, base, value);
+	if (value)
+		add_text(b, field, base, value);
+	else
+		assert_int_equal(proto_changeset_add_null(&b->cs, field, base), PROTO_OK);
 }
 
 void rt_household_set_int(rt_batch *b, proto_id hh, uint8_t field, int64_t v, uint64_t base)

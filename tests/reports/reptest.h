@@ -41,7 +41,8 @@ int rt_report_migrate(rt_db *t);
 void rt_batch_init(rt_batch *b, uint64_t origin);
 proto_id rt_household(rt_batch *b, int commune, const char *name, const char *nid,
 		      const char *status);
-/* Set one text field of an existing household (base 0: a concurrent edit). */
+/* Set one text field of an existing household (base 0: a concurrent edit;
+ * value NULL: back to NULL). */
 void rt_household_set(rt_batch *b, proto_id hh, uint8_t field, const char *value, uint64_t base);
 void rt_household_set_int(rt_batch *b, proto_id hh, uint8_t field, int64_t v, uint64_t base);
 proto_id rt_milestone(rt_batch *b, proto_id hh, const char *stage, const char *date,

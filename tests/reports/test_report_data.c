@@ -2,7 +2,9 @@
  * test_report_data.c - progress, funds and reconcile over a generated
  * campaign of thousands of households whose counts the test works out on
  * its own while generating (not by asking SQL), including voids, rejected
- * households, late hand-overs, out-of-order stages and --as-of. The same data
+ * and withdrawn households (and withdrawals undone), late hand-overs,
+ * out-of-order stages, a stage two laptops recorded on different days and
+ * --as-of. The same data
  * loaded before and after the report tables exist must give the same reports
  * (triggers and the one-time rebuild agree).
  */
@@ -31,7 +33,7 @@ typedef struct expect {
 typedef struct world {
 	expect d[16];
 	size_t nd;
-	long long late, disorder, duplicates;
+	long long late, disorder, duplicates, twice;
 	int communes[200], commune_district[200];
 	size_t nc;
 } world;
@@ -57,11 +59,39 @@ static void date_plus(char out[11], int days)
 	snprintf(out, 11, "2023-%02u-%02u", (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
+/* Households taken out of every count: withdrawn in the household record
+ * itself (i % 23 == 5) or by a later edit (i % 23 == 12), which every other
+ * time is undone (i % 46 == 12: the field set back to NULL). */
+static int withdrawn_at(size_t i)
+{
+	return i % 23 == 5 || (i % 23 == 12 && i % 46 != 12);
+}
+
+/* Household i's first stage (surveyed, dated first) recorded again, by
+ * another laptop (other) or the same one (b): on the next day (i % 61 == 1:
+ * by b; 2: by other; 4: by other, then voided) or the same day (3). Only 2
+ * is an item of the queue: two laptops, two days, both live. */
+static void record_again(rt_batch *b, rt_batch *other, size_t i, proto_id hh)
+{
+	char day[11], next[11];
+
+	date_plus(day, 7 + (int)(i % 5));
+	date_plus(next, 8 + (int)(i % 5));
+	switch (i % 61) {
+	case 1: rt_milestone(b, hh, "surveyed", next, NULL); break;
+	case 2: rt_milestone(other, hh, "surveyed", next, NULL); break;
+	case 3: rt_milestone(other, hh, "surveyed", day, NULL); break;
+	case 4:
+		rt_void(other, rt_milestone(other, hh, "surveyed", next, NULL), PROTO_KIND_MILESTONE);
+		break;
+	}
+}
+
 /* Generate the campaign into db, counting what the reports must show. */
 static void generate(rt_db *t, world *w)
 {
 	const proto_campaign *c = &t->campaign;
-	rt_batch b;
+	rt_batch b, other;
 	size_t i;
 	proto_id prev_hh = { 0, 0 };
 	char prev_nid[13] = "";
@@ -76,10 +106,12 @@ static void generate(rt_db *t, world *w)
 		}
 	assert_true(w->nc > 50);
 	rt_batch_init(&b, 0x1111222233334444ull);
+	rt_batch_init(&other, 0x2222333344445555ull);
 	for (i = 0; i < NHH; i++) {
 		size_t ci = i % w->nc;
 		expect *e = district(w, w->commune_district[ci]);
 		int rejected = i % 20 == 0, reach = (int)(i % 9), k, voided_top = 0;
+		int out = withdrawn_at(i);
 		const char *status = rejected ? "rejected" : i % 3 == 0 ? "approved" : "proposed";
 		char nid[13], name[64], dates[9][11];
 		proto_id hh, top = { 0, 0 };
@@ -87,10 +119,13 @@ static void generate(rt_db *t, world *w)
 		snprintf(nid, sizeof(nid), "094%09zu", i);
 		if (i % 500 == 3) { /* the same person registered twice */
 			snprintf(nid, sizeof(nid), "%s", prev_nid);
-			w->duplicates++;
+			w->duplicates += !out && !withdrawn_at(i - 1);
 		}
 		snprintf(name, sizeof(name), "Hộ %zu", i);
 		hh = rt_household(&b, w->communes[ci], name, nid, status);
+		if (i % 23 == 5) /* recorded already withdrawn */
+			assert_int_equal(proto_changeset_add_text(&b.cs, PROTO_HH_WITHDRAWN, 0, "chuyển đi",
+								  strlen("chuyển đi")), PROTO_OK);
 		for (k = 1; k <= reach; k++) {
 			date_plus(dates[k], k * 7 + (int)(i % 5));
 			if (k == 8 && i % 50 == 8)
@@ -105,10 +140,14 @@ static void generate(rt_db *t, world *w)
 			/* handed over recorded before the roof: out of order, forced */
 			rt_milestone(&b, hh, "handed_over", "2023-06-02", "giấy tờ bàn giao trước");
 			rt_milestone(&b, hh, "roof", "2023-06-20", NULL);
-			if (!rejected)
+			if (!rejected && !out)
 				w->disorder++;
 		}
-		if (!rejected) {
+		if (reach >= 2) {
+			record_again(&b, &other, i, hh);
+			w->twice += i % 61 == 2 && !rejected && !out;
+		}
+		if (!rejected && !out) {
 			int top_stage = voided_top ? reach - 1 : reach;
 			const char *d3 = top_stage >= 3 ? dates[3] : NULL;
 			const char *d7 = top_stage >= 7 ? dates[7] : NULL;
@@ -132,16 +171,22 @@ static void generate(rt_db *t, world *w)
 		}
 		if (i % 4 == 0) {
 			rt_contribution(&b, &hh, 0, "mps", 40000000, 0, NULL, 0, "2023-07-01");
-			e->money += 40000000, e->n_contrib++;
+			if (!out)
+				e->money += 40000000, e->n_contrib++;
 		}
 		if (i % 7 == 0) {
 			proto_id ct = rt_contribution(&b, &hh, 0, "household", 0, 3, "tre, lá dừa", 150000,
 						      "2023-07-02");
 			if (i % 14 == 0) {
 				rt_void(&b, ct, PROTO_KIND_CONTRIBUTION);
-			} else {
+			} else if (!out) {
 				e->labour += 3, e->mat_n++, e->mat_value += 150000, e->n_contrib++;
 			}
+		}
+		if (i % 23 == 12) { /* withdrawn after its events were counted */
+			rt_household_set(&b, hh, PROTO_HH_WITHDRAWN, "trùng hộ", 0);
+			if (i % 46 == 12) /* and back: a mistake */
+				rt_household_set(&b, hh, PROTO_HH_WITHDRAWN, NULL, b.stamp);
 		}
 		prev_hh = hh;
 		snprintf(prev_nid, sizeof(prev_nid), "%s", nid);
@@ -156,7 +201,9 @@ static void generate(rt_db *t, world *w)
 		w->d[i].n_contrib++;
 	}
 	rt_flush(&b, t->db);
+	rt_flush(&other, t->db); /* the other laptop's records come after */
 	rt_batch_release(&b);
+	rt_batch_release(&other);
 }
 
 /* A number each district's line must show: its JSON member and where the
@@ -263,10 +310,12 @@ static void check_reconcile(rt_db *t, world *w)
 	assert_int_equal(rt_json_int(json, "\"counts\"", "late"), w->late);
 	assert_int_equal(rt_json_int(json, "\"counts\"", "conflict"), 0);
 	assert_int_equal(rt_json_int(json, "\"counts\"", "rejected_changeset"), 0);
+	assert_int_equal(rt_json_int(json, "\"counts\"", "stage_two_dates"), w->twice);
+	assert_non_null(strstr(json, "\"laptop\": \"2222333344445555\""));
 	/* the late hand-overs of 10 September had not happened on the 5th */
 	assert_int_equal(rt_json_int(before, "\"counts\"", "late"), 0);
 	assert_non_null(strstr(json, "giấy tờ bàn giao trước")); /* the forced reason */
-	assert_true(w->late >= 5 && w->disorder > 10 && w->duplicates > 3);
+	assert_true(w->late >= 5 && w->disorder > 10 && w->duplicates > 3 && w->twice > 10);
 	free(json);
 	free(before);
 }
@@ -341,6 +390,17 @@ static void expect_shows(rt_db *t, int kind, const char *as_of, const shows *s, 
 #define D941 "\"code\": 941,"
 #define D943 "\"code\": 943,"
 
+/* A database with the report tables, and a commune of Thành phố Sóc Trăng
+ * (941) and one of Kế Sách (943). */
+static void open_941_943(rt_db *t, int *c941, int *c943)
+{
+	rt_db_open(t);
+	*c941 = rt_commune_of(t, 941);
+	*c943 = rt_commune_of(t, 943);
+	assert_true(*c941 && *c943);
+	assert_int_equal(rt_report_migrate(t), 0);
+}
+
 /* Events that arrive before their household, a household that moves
  * commune, and a void that comes before the event it voids. */
 static void test_arrival_order(void **state)
@@ -351,11 +411,7 @@ static void test_arrival_order(void **state)
 	int c941 = 0, c943 = 0;
 
 	(void)state;
-	rt_db_open(&t);
-	c941 = rt_commune_of(&t, 941);
-	c943 = rt_commune_of(&t, 943);
-	assert_true(c941 && c943);
-	assert_int_equal(rt_report_migrate(&t), 0);
+	open_941_943(&t, &c941, &c943);
 	rt_batch_init(&b, 0x6666000000000001ull);
 	rt_milestone(&b, hh, "handed_over", "2023-08-01", NULL);
 	rt_contribution(&b, &hh, 0, "donor", 7000000, 0, NULL, 0, "2023-08-01");
@@ -464,8 +520,128 @@ static void test_void_names_its_kind(void **state)
 	rt_db_close(&t);
 }
 
+/* The stamps of the fields a test edits, each edit based on the last one
+ * (so that none is a concurrent edit). */
+typedef struct hh_stamps {
+	uint64_t commune, withdrawn;
+} hh_stamps;
+
+/* Withdraw (or undo the withdrawal of) household hh, moving it to commune
+ * when not 0, in one edit (reason NULL: undone). */
+static void withdraw(rt_batch *b, proto_id hh, const char *reason, int commune, hh_stamps *st)
+{
+	if (commune) {
+		rt_household_set_int(b, hh, PROTO_HH_COMMUNE, commune, st->commune);
+		st->commune = b->stamp;
+		if (reason)
+			assert_int_equal(proto_changeset_add_text(&b->cs, PROTO_HH_WITHDRAWN,
+								  st->withdrawn, reason,
+								  strlen(reason)), PROTO_OK);
+		else
+			assert_int_equal(proto_changeset_add_null(&b->cs, PROTO_HH_WITHDRAWN,
+								  st->withdrawn), PROTO_OK);
+	} else {
+		rt_household_set(b, hh, PROTO_HH_WITHDRAWN, reason, st->withdrawn);
+	}
+	st->withdrawn = b->stamp;
+}
+
+/* A withdrawn household leaves every count with its milestones, its
+ * contributions and its national ID, however its events arrive; undone, it
+ * comes back with what is live then; the rebuild agrees at each step. */
+static void test_withdrawn(void **state)
+{
+	rt_db t;
+	rt_batch b, early;
+	proto_id hh, ct, gone = { 0x9999000000000001ull, 1 };
+	hh_stamps st = { 0, 0 };
+	int c941, c943;
+
+	(void)state;
+	open_941_943(&t, &c941, &c943);
+	rt_batch_init(&b, 0x8888000000000001ull);
+	hh = rt_household(&b, c941, "Huỳnh Văn Tư", "094000000001", "approved");
+	st.commune = b.stamp;
+	rt_household(&b, c943, "Huỳnh Văn Tư", "094000000001", "proposed"); /* the same person */
+	rt_milestone(&b, hh, "started", "2023-07-01", NULL);
+	rt_milestone(&b, hh, "handed_over", "2023-09-20", NULL); /* late, stages missing */
+	rt_contribution(&b, &hh, 0, "donor", 5000000, 0, NULL, 0, "2023-07-02");
+	ct = rt_contribution(&b, &hh, 0, "mps", 40000000, 0, NULL, 0, "2023-07-03");
+	rt_contribution(&b, NULL, c941, "business", 1000000, 0, NULL, 0, "2023-07-04");
+	rt_flush(&b, t.db);
+	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { D941, "registered", 1 }, { D941, "approved", 1 },
+	       { D941, "started", 1 }, { D941, "handed_over", 1 });
+	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { D941, "money_vnd", 46000000 });
+	EXPECT(&t, HUB_REPORT_RECONCILE, END_2023, { "\"counts\"", "duplicate_national_id", 1 },
+	       { "\"counts\"", "late", 1 }, { "\"counts\"", "out_of_order", 1 });
+
+	withdraw(&b, hh, "chuyển đi nơi khác", 0, &st);
+	rt_flush(&b, t.db);
+	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { D941, "registered", 0 }, { D941, "approved", 0 },
+	       { D941, "started", 0 }, { D941, "handed_over", 0 }, { D943, "registered", 1 });
+	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { D941, "money_vnd", 1000000 },
+	       { D941, "contributions", 1 });
+	EXPECT(&t, HUB_REPORT_RECONCILE, END_2023, { "\"counts\"", "duplicate_national_id", 0 },
+	       { "\"counts\"", "late", 0 }, { "\"counts\"", "out_of_order", 0 });
+	check_rebuild_same(&t);
+
+	/* while it is out: a new contribution, a void and a move change no count */
+	rt_contribution(&b, &hh, 0, "donor", 2000000, 0, NULL, 0, "2023-07-05");
+	rt_void(&b, ct, PROTO_KIND_CONTRIBUTION);
+	rt_household_set_int(&b, hh, PROTO_HH_COMMUNE, c943, st.commune);
+	st.commune = b.stamp;
+	rt_flush(&b, t.db);
+	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { D941, "money_vnd", 1000000 },
+	       { D943, "money_vnd", 0 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { D943, "registered", 1 },
+	       { D943, "started", 0 });
+	check_rebuild_same(&t);
+
+	/* undone (the field back to NULL): back in its new commune with what is live */
+	withdraw(&b, hh, NULL, 0, &st);
+	rt_flush(&b, t.db);
+	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { D941, "money_vnd", 1000000 },
+	       { D943, "money_vnd", 7000000 }, { D943, "contributions", 2 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { D943, "registered", 2 }, { D943, "started", 1 },
+	       { D943, "handed_over", 1 }, { D941, "registered", 0 });
+	EXPECT(&t, HUB_REPORT_RECONCILE, END_2023, { "\"counts\"", "duplicate_national_id", 1 },
+	       { "\"counts\"", "late", 1 });
+	check_rebuild_same(&t);
+
+	/* withdrawn and moved back in one edit: out of both communes */
+	withdraw(&b, hh, "gia đình tự xây", c941, &st);
+	rt_flush(&b, t.db);
+	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { D941, "money_vnd", 1000000 },
+	       { D943, "money_vnd", 0 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { D941, "registered", 0 },
+	       { D943, "registered", 1 }, { D943, "handed_over", 0 });
+	check_rebuild_same(&t);
+
+	/* events before their household, which arrives already withdrawn */
+	rt_batch_init(&early, gone.origin);
+	early.serial = 1;
+	rt_milestone(&early, gone, "started", "2023-07-01", NULL);
+	rt_contribution(&early, &gone, 0, "donor", 3000000, 0, NULL, 0, "2023-07-01");
+	rt_flush(&early, t.db);
+	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { "\"unplaced\"", "money_vnd", 3000000 });
+	rt_batch_init(&early, gone.origin);
+	assert_true(rt_household(&early, c941, "Lý Thị Năm", NULL, "approved").serial == gone.serial);
+	assert_int_equal(proto_changeset_add_text(&early.cs, PROTO_HH_WITHDRAWN, 0, "mất liên lạc",
+						  strlen("mất liên lạc")), PROTO_OK);
+	rt_flush(&early, t.db);
+	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { "\"unplaced\"", "money_vnd", 0 },
+	       { D941, "money_vnd", 1000000 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { D941, "registered", 0 }, { D941, "started", 0 });
+	EXPECT(&t, HUB_REPORT_RECONCILE, END_2023, { "\"counts\"", "conflict", 0 });
+	check_rebuild_same(&t);
+	rt_batch_release(&early);
+	rt_batch_release(&b);
+	rt_db_close(&t);
+}
+
 TEST_MAIN(
 	cmocka_unit_test(test_generated_campaign),
 	cmocka_unit_test(test_rebuild_matches_triggers),
 	cmocka_unit_test(test_arrival_order),
-	cmocka_unit_test(test_void_names_its_kind))
+	cmocka_unit_test(test_void_names_its_kind),
+	cmocka_unit_test(test_withdrawn))
