@@ -96,6 +96,15 @@ eq "nothing sealed waits" "$(json 'j["sealed_unacked"]')" 0
 eq "the kept chain" "$(asql a1 "select count(*) from sealed_retired where resealed = 1")" 3
 eq "the kept chain's acknowledged one" "$(asql a1 "select count(*) from sealed_retired where resealed = 0")" 1
 
+# a crash after the store committed but before the key files were swapped:
+# the next command that needs the key finishes the swap
+mv "$T/a1/agent.key" "$T/a1/agent.key.next"
+cp "$T/old.key" "$T/a1/agent.key"
+ag a1 0 check
+cmp -s "$T/old.key" "$T/a1/agent.key" && fail "the interrupted key swap was not finished"
+[ -e "$T/a1/agent.key.next" ] && fail "agent.key.next left behind after the finished swap"
+cmp -s "$T/old.key" "$T/a1/agent.key.revoked-$OLD" || fail "the old key lost in the finished swap"
+
 # the hub records the succession; 'agent list' shows it
 eq "predecessor on the hub" "$(sql hub "select count(*) from hub_agent where predecessor = $OLD_INT")" 1
 hub hub agent list --json
