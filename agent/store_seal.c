@@ -31,7 +31,7 @@
  * (the header's created stamp) is the record's own stamp. */
 /* The row's origin is this laptop's key id when it was written: a record of
  * another origin (or writer) is encoded with it explicit. */
-static proto_result outbox_put_as(agent_ctx *ctx, uint64_t origin, const proto_record *rec,
+static proto_result outbox_put(agent_ctx *ctx, uint64_t origin, const proto_record *rec,
 				  proto_buf *body)
 {
 	proto_changeset one;
@@ -74,7 +74,7 @@ proto_result agent_store_record(agent_ctx *ctx, proto_changeset *cs)
 		return r;
 	proto_buf_init(&body, PROTO_MAX_BODY);
 	for (size_t i = 0; r == PROTO_OK && i < cs->nrecords; i++)
-		r = outbox_put_as(ctx, ctx->key_id, &cs->records[i], &body);
+		r = outbox_put(ctx, ctx->key_id, &cs->records[i], &body);
 	proto_buf_release(&body);
 	return r;
 }
@@ -376,7 +376,7 @@ static proto_result reseal_sealed(agent_ctx *ctx, uint64_t origin, proto_buf *bo
 		/* bytes this laptop sealed and stored with their hash */
 		r = proto_open_stored(bytes.data, bytes.len, hash, &cs);
 		for (size_t i = 0; r == PROTO_OK && i < cs.nrecords; i++, (*n)++)
-			r = outbox_put_as(ctx, origin, &cs.records[i], body);
+			r = outbox_put(ctx, origin, &cs.records[i], body);
 		proto_changeset_release(&cs);
 	}
 	proto_buf_release(&bytes);
@@ -403,7 +403,7 @@ static proto_result reseal_outbox(agent_ctx *ctx, uint64_t old, uint64_t origin,
 	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		r = outbox_decode_as(ctx, old, st, 1, &one);
 		if (r == PROTO_OK)
-			r = outbox_put_as(ctx, origin, &one.records[0], body);
+			r = outbox_put(ctx, origin, &one.records[0], body);
 		proto_changeset_release(&one);
 		(*n)++;
 	}
