@@ -54,14 +54,16 @@ static int replaces_check(hub_ctx *ctx, const char *replaces, uint64_t *old)
 }
 
 static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json, const char *file,
-		     const char *url, uint64_t replaces)
+		     const char *url, const char *replaces_id)
 {
 	const proto_unit *u = proto_units_find(&ctx->cfg->campaign.units, scope->code);
 	proto_unit_level want = scope->kind == HUB_SCOPE_COMMUNE ? PROTO_UNIT_COMMUNE
 								 : PROTO_UNIT_DISTRICT;
 	char token[65], old_hex[17] = "";
 	int64_t id, now = (int64_t)(proto_wall_ms() / 1000);
+	uint64_t replaces = 0;
 	hub_result r;
+	int rc;
 
 	if (!u || u->level != want) {
 		hub_errorf("%d is not a %s of campaign '%s': see data/soc-trang-units.csv for codes",
@@ -69,6 +71,8 @@ static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json, c
 			   ctx->cfg->campaign_id);
 		return HUB_EXIT_USAGE;
 	}
+	if (replaces_id && (rc = replaces_check(ctx, replaces_id, &replaces)) != 0)
+		return rc;
 	if (sqlite3_exec(ctx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		hub_errorf("cannot store the token: %s", sqlite3_errmsg(ctx->db));
 		return HUB_EXIT_FAIL;
@@ -124,6 +128,7 @@ typedef struct list_state {
 	int json;
 	int n;
 	sqlite3 *db; /* for the succession of each row */
+	int failed;  /* reading it failed: the walk stopped */
 } list_state;
 
 static int print_row(void *arg, int64_t token_id, const char *status, const hub_scope *scope,
@@ -137,8 +142,10 @@ static int print_row(void *arg, int64_t token_id, const char *status, const hub_
 	if (agent)
 		proto_key_id_hex(agent, hex);
 	/* the token's, which is also the agent's it enrolled (hub_enrol) */
-	if (hub_token_replaces(ls->db, token_id, &replaces, &found) != HUB_OK)
+	if (hub_token_replaces(ls->db, token_id, &replaces, &found) != HUB_OK) {
+		ls->failed = 1;
 		return -1;
+	}
 	if (found)
 		proto_key_id_hex(replaces, old_hex);
 	if (ls->json)
@@ -165,9 +172,8 @@ int hub_cmd_agent(int argc, char **argv)
 							" [--replaces AGENTID] [--json]; agent list [--json]; agent revoke ID" };
 	const char *dir = hub_default_dir(), *sub = argc > 1 ? argv[1] : "", *target = NULL;
 	const char *file = NULL, *url = NULL, *replaces = NULL;
-	uint64_t old = 0;
 	hub_scope scope = { 0, 0 };
-	list_state ls = { 0, 0, NULL };
+	list_state ls = { 0, 0, NULL, 0 };
 	char err[512], *pos[1];
 	hub_ctx ctx;
 	int commune = 0, district = 0, ttl = HUB_TOKEN_TTL_S, is_add = strcmp(sub, "add") == 0;
@@ -219,17 +225,15 @@ int hub_cmd_agent(int argc, char **argv)
 	}
 	rc = HUB_EXIT_OK;
 	ls.db = ctx.db;
-	if (is_add && replaces && (rc = replaces_check(&ctx, replaces, &old)) != 0) {
-		/* said why */
-	} else if (is_add) {
-		rc = agent_add(&ctx, &scope, ttl, ls.json, file, url, old);
+	if (is_add) {
+		rc = agent_add(&ctx, &scope, ttl, ls.json, file, url, replaces);
 	} else if (strcmp(sub, "list") == 0) {
 		if (ls.json)
 			printf("[");
 		else
 			printf("ID    STATUS    SCOPE    CODE   AGENT            LAST_SEQ REPLACES\n");
 		if (hub_agent_each(ctx.db, (int64_t)(proto_wall_ms() / 1000), print_row, &ls) !=
-		    HUB_OK) {
+		    HUB_OK || ls.failed) {
 			hub_errorf("cannot read agents: %s", sqlite3_errmsg(ctx.db));
 			rc = HUB_EXIT_FAIL;
 		}
