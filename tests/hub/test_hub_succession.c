@@ -20,7 +20,10 @@
 #define COMMUNE 31498 /* Phường 5, Thành phố Sóc Trăng */
 
 static ht_hub hub;
-static ht_agent alice; /* the laptop that is lost, then its successors */
+/* the laptop that is lost, its successor and theirs, another laptop of the
+ * commune, one that comes too late to succeed: all freed in the teardown,
+ * which also runs when an assertion fails half way */
+static ht_agent alice, alice2, alice3, bob, late;
 static char out[32768];
 
 static long long sql(const char *q) { return ht_sql(&hub, q); }
@@ -96,23 +99,25 @@ static void enrol(ht_agent *next, const char *name, const char *token, long stat
 	ht_resp_free(&r);
 }
 
-static int group_setup(void **state)
+static int hub_up(void **state)
 {
 	(void)state;
 	return ht_hub_up(&hub, &alice, COMMUNE, NULL);
 }
 
-static int group_teardown(void **state)
+static int hub_down(void **state)
 {
+	ht_agent *all[] = { &alice, &alice2, &alice3, &bob, &late };
+
 	(void)state;
-	ht_agent_free(&alice);
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		ht_agent_free(all[i]);
 	ht_hub_stop(&hub, SIGTERM);
 	return ht_hub_remove(&hub);
 }
 
 static void test_successor_sends_only_its_lineage(void **state)
 {
-	ht_agent bob, alice2, alice3, thief;
 	char token[128], second[128], hex[17];
 	proto_buf b;
 	uint64_t lost = alice.serial + 1; /* the lost laptop's next id */
@@ -132,7 +137,7 @@ static void test_successor_sends_only_its_lineage(void **state)
 	successor_token(&alice, token);
 	successor_token(&alice, second);
 	enrol(&alice2, "alice2", token, 200, &alice);
-	enrol(&thief, "thief", second, 409, NULL);
+	enrol(&late, "late", second, 409, NULL);
 	assert_true(sql("SELECT count(*) FROM hub_agent WHERE predecessor IS NOT NULL") == 1);
 
 	/* the successor: the predecessor's id and writer are its own */
@@ -168,12 +173,8 @@ static void test_successor_sends_only_its_lineage(void **state)
 	assert_non_null(strstr(out, hex));
 	assert_non_null(strstr(out, "\"replaces\": null"));
 	assert_int_equal(ht_run(out, sizeof(out), "audit verify --dir %s/hub", hub.dir), 0);
-	ht_agent_free(&bob);
-	ht_agent_free(&alice2);
-	ht_agent_free(&alice3);
-	ht_agent_free(&thief);
 	proto_buf_release(&b);
 }
 
-TEST_MAIN_WITH(group_setup, group_teardown,
-	cmocka_unit_test(test_successor_sends_only_its_lineage))
+TEST_MAIN(cmocka_unit_test_setup_teardown(test_successor_sends_only_its_lineage, hub_up,
+					  hub_down))
