@@ -3,10 +3,13 @@
  * step before sync. Sends this laptop's public key and the operator's token
  * over TLS checked against the given CA; keeps the CA (pinned for every later
  * connection), the hub's public key (pinned for pulls), the scope and the
- * client certificate. The private key never leaves the laptop.
+ * client certificate. The private key never leaves the laptop. With
+ * --new-key, a laptop whose key the hub revoked enrols a new one as its
+ * successor and re-seals what the hub has not acknowledged under it.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cmds.h"
 #include "net.h"
 #include "refusal.h"
@@ -34,6 +37,12 @@ static void help(FILE *f)
 			   "key to the hub. An enrolled laptop changes its hub's address with\n"
 			   "--hub URL alone (its key and certificate are kept).\n"
 			   "Exit codes: 0 enrolled, 2 usage, 3 hub unreachable, 4 refused by the hub.\n"));
+	fprintf(f, "%s", _("\nmaiam-agent enroll --new-key --hub URL --ca FILE --token TOKEN [--json]\n"
+			   "After the operator revoked this laptop's key (a stolen or rebuilt laptop)\n"
+			   "and made a token with 'maiam-hub agent add --replaces AGENTID', enrols a\n"
+			   "new key as its successor: the old key is kept in the home as\n"
+			   "agent.key.revoked-AGENTID, and every change the hub has not accepted is\n"
+			   "sealed again under the new key, ids kept, for the next sync.\n"));
 }
 
 static int token_ok(const char *t)
@@ -97,8 +106,8 @@ int agent_scope_covers(agent_ctx *ctx, const agent_hub_info *info)
 }
 
 /* Check the 200 answer and fill info; prints what is wrong. */
-static int read_answer(agent_ctx *ctx, const agent_http *h, agent_hub_info *info, char *campaign,
-		       size_t campaign_len, char *cert, size_t cert_len)
+static int read_answer(agent_ctx *ctx, uint64_t key_id, const agent_http *h, agent_hub_info *info,
+		       char *campaign, size_t campaign_len, char *cert, size_t cert_len)
 {
 	const char *json = (const char *)h->body.data;
 	size_t len = h->body.len;
@@ -130,7 +139,7 @@ static int read_answer(agent_ctx *ctx, const agent_http *h, agent_hub_info *info
 		agent_err(_("the hub's enrolment answer names no valid campaign id; ask the operator to check the hub"));
 		return 0;
 	}
-	proto_key_id_hex(ctx->key_id, mine);
+	proto_key_id_hex(key_id, mine);
 	if (strcmp(info->agent_id, mine) != 0) {
 		agent_err(_("the hub enrolled agent id '%s' but this laptop's key is '%s'; ask the operator to revoke '%s'"),
 			  info->agent_id, mine, info->agent_id);
@@ -213,14 +222,86 @@ static int enroll_move(agent_ctx *ctx, const char *url)
 	return rc;
 }
 
+/*
+ * --new-key: the successor's key, AGENT_KEY_NEXT in the home, made now or
+ * kept from an earlier try that did not finish (the hub then knows it with
+ * the same token: the same enrolment again). *fresh is the caller's to free.
+ */
+static int next_key(agent_ctx *ctx, proto_key **fresh, char *path, size_t n)
+{
+	proto_result r;
+
+	if (agent_path_join(path, n, ctx->home, AGENT_KEY_NEXT) != 0)
+		return -1;
+	r = access(path, F_OK) == 0 ? proto_key_load_private(path, fresh) : proto_key_generate(fresh);
+	if (r == PROTO_OK && access(path, F_OK) != 0)
+		r = proto_key_save_private(*fresh, path);
+	if (r != PROTO_OK) {
+		agent_err(_("cannot make the new key '%s': %s; check the disk and the home's permissions, then try again"),
+			  path, proto_cause(r));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The hub must have enrolled the new key as the successor of this laptop's
+ * revoked one, or the records sealed again under it would be refused. When
+ * it did not (a token made without --replaces), the new key is dropped: the
+ * hub holds it as an ordinary agent, which the operator revokes.
+ */
+static int successor_ok(agent_ctx *ctx, const agent_http *h, const agent_hub_info *info,
+			const char *next_path)
+{
+	char replaces[17] = "", mine[17];
+
+	proto_key_id_hex(ctx->key_id, mine);
+	if (agent_json_get_str((const char *)h->body.data, h->body.len, "replaces", replaces,
+			       sizeof replaces) == 1 &&
+	    strcmp(replaces, mine) == 0)
+		return 1;
+	unlink(next_path);
+	agent_err(_("the hub enrolled the new key as agent '%s' but not as the successor of this laptop's revoked key '%s', so it would refuse the changes kept here; nothing was changed on this laptop: ask the operator to revoke '%s' and to make a token with 'maiam-hub agent add --replaces %s'"),
+		  info->agent_id, mine, info->agent_id, mine);
+	return 0;
+}
+
+/* Re-enrolment's save: the re-sealed records and the enrolment in one
+ * transaction, then the key files (agent_store_load_key finishes that if
+ * it is cut short). */
+static int save_successor(agent_ctx *ctx, const agent_hub_info *info, const char *campaign,
+			  proto_key *fresh, size_t *nrecords)
+{
+	uint64_t old = ctx->key_id;
+	char hex[17];
+	proto_result r = agent_hub_save_successor(ctx, info, campaign, proto_key_id(fresh), nrecords);
+
+	if (r != PROTO_OK) {
+		agent_err(_("cannot save the enrolment: %s; run the same 'maiam-agent enroll --new-key' again"),
+			  agent_store_cause(ctx, r));
+		return -1;
+	}
+	proto_key_free(ctx->key);
+	ctx->key = NULL;
+	r = agent_key_promote(ctx, old);
+	if (r != PROTO_OK) {
+		proto_key_id_hex(old, hex);
+		agent_err(_("enrolled, but the new key could not replace 'agent.key' (%s); the next command tries again, and the old key stays as 'agent.key.revoked-%s'"),
+			  proto_cause(r), hex);
+	}
+	return 0;
+}
+
 int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 {
 	const char *hub_url = NULL, *ca_file = NULL, *token = NULL, *file = NULL;
+	int new_key = 0;
 	const cli_opt opts[] = {
 		CLI_STRING("hub", &hub_url, "URL", NULL),
 		CLI_STRING("ca", &ca_file, "FILE", NULL),
 		CLI_STRING("token", &token, "TOKEN", NULL),
 		CLI_STRING("file", &file, "FILE", NULL),
+		CLI_FLAG("new-key", &new_key, NULL),
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
 	char campaign[PROTO_CAMPAIGN_MAX + 1], cert[CERT_MAX], msg[512], keypath[AGENT_PATH_MAX];
@@ -228,20 +309,26 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	agent_net net;
 	agent_http http;
 	proto_buf ca, body;
-	char *pem = NULL;
+	char *pem = NULL, old_id[17];
+	proto_key *fresh = NULL; /* --new-key: the successor's key */
+	size_t resealed = 0;
 	int enrolled = 0;
 	proto_result r;
 	int rc;
 
 	if (agent_parse_args(ctx, "enroll", &spec, help, argc, argv, &rc))
 		return rc;
+	if (file && new_key) {
+		agent_err(_("enroll --new-key goes with --hub, --ca and --token: a laptop re-enrols online, not from a file"));
+		return AGENT_USAGE;
+	}
 	if (file && (hub_url || ca_file || token)) {
 		agent_err(_("enroll --file takes no other option: the enrolment file holds the hub's address, certificate and token"));
 		return AGENT_USAGE;
 	}
 	if (file)
 		return agent_enroll_file(ctx, file);
-	if (hub_url && !ca_file && !token)
+	if (hub_url && !ca_file && !token && !new_key)
 		return enroll_move(ctx, hub_url);
 	if (!hub_url || !ca_file || !token) {
 		agent_err(_("enroll needs --hub URL, --ca FILE and --token TOKEN; the hub operator gives all three"));
@@ -258,11 +345,17 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	rc = AGENT_FAIL;
 	if (agent_enrolment_load(ctx, &old, &enrolled) != AGENT_OK)
 		goto out;
-	if (enrolled) {
+	if (enrolled && !new_key) {
 		agent_err(_("this laptop is already enrolled with '%s' as agent '%s'; a laptop enrols once ('maiam-agent sync' sends its changes)"),
 			  old.url, old.agent_id);
 		goto out;
 	}
+	if (!enrolled && new_key) {
+		agent_err(_("enroll --new-key is for a laptop whose key the hub revoked, and this one is not enrolled; enrol it without --new-key"));
+		rc = AGENT_USAGE;
+		goto out;
+	}
+	proto_key_id_hex(ctx->key_id, old_id);
 	r = proto_read_file(ca_file, &ca);
 	if (r != PROTO_OK || ca.len == 0 || proto_buf_append_byte(&ca, 0) != PROTO_OK ||
 	    !strstr((const char *)ca.data, "-----BEGIN CERTIFICATE-----")) {
@@ -272,9 +365,16 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	ca.len--; /* the NUL was only for strstr */
-	r = agent_store_load_key(ctx);
-	if (r == PROTO_OK)
-		r = proto_key_public_pem(ctx->key, &pem);
+	if (new_key) {
+		/* the revoked key itself may be gone with a stolen laptop */
+		if (next_key(ctx, &fresh, keypath, sizeof keypath) != 0)
+			goto out;
+		r = proto_key_public_pem(fresh, &pem);
+	} else {
+		r = agent_store_load_key(ctx);
+		if (r == PROTO_OK)
+			r = proto_key_public_pem(ctx->key, &pem);
+	}
 	if (r != PROTO_OK) {
 		agent_err_proto(_("cannot load the key 'agent.key'"), r,
 				_("the store's key is missing or damaged; restore it from a backup"));
@@ -284,7 +384,7 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("out of memory"));
 		goto out;
 	}
-	if (agent_path_join(keypath, sizeof keypath, ctx->home, "agent.key") != 0)
+	if (!new_key && agent_path_join(keypath, sizeof keypath, ctx->home, "agent.key") != 0)
 		goto out;
 	rc = agent_net_start(&net, hub_url, ca_file, NULL, keypath);
 	if (rc != AGENT_OK)
@@ -326,7 +426,9 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 		goto out;
 	http.body.len--;
 	snprintf(info.url, sizeof info.url, "%s", net.base);
-	if (!read_answer(ctx, &http, &info, campaign, sizeof campaign, cert, sizeof cert))
+	if (!read_answer(ctx, fresh ? proto_key_id(fresh) : ctx->key_id, &http, &info, campaign,
+			 sizeof campaign, cert, sizeof cert) ||
+	    (fresh && !successor_ok(ctx, &http, &info, keypath)))
 		goto out;
 	/* files first: meta is what says "enrolled", so a crash in between
 	 * leaves a laptop that is simply not enrolled yet */
@@ -334,8 +436,10 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	    write_home_file(ctx, AGENT_CERT_FILE, cert, strlen(cert)) != 0)
 		goto out;
 	info.cursor = 0;
-	r = agent_hub_save(ctx, &info, campaign);
-	if (r != PROTO_OK) {
+	if (fresh) {
+		if (save_successor(ctx, &info, campaign, fresh, &resealed) != 0)
+			goto out;
+	} else if ((r = agent_hub_save(ctx, &info, campaign)) != PROTO_OK) {
 		agent_err(_("cannot save the enrolment: %s; run 'maiam-agent enroll' again with a new token"),
 			  agent_store_cause(ctx, r));
 		goto out;
@@ -346,8 +450,17 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, ",\"agent_id\":\"%s\",\"hub_key_id\":\"%s\",\"campaign\":", info.agent_id,
 			info.hub_key_id);
 		agent_json_str(ctx->out, campaign);
-		fprintf(ctx->out, ",\"scope\":{\"kind\":\"%s\",\"code\":%lld}}\n", info.scope_kind,
+		fprintf(ctx->out, ",\"scope\":{\"kind\":\"%s\",\"code\":%lld}", info.scope_kind,
 			(long long)info.scope_code);
+		if (fresh)
+			fprintf(ctx->out, ",\"replaces\":\"%s\",\"resealed\":%zu", old_id, resealed);
+		fprintf(ctx->out, "}\n");
+	} else if (fresh) {
+		fprintf(ctx->out, _("Enrolled with %s as agent %s, the successor of revoked agent %s (%s %lld, campaign %s); the old key is kept as agent.key.revoked-%s.\n"),
+			info.url, info.agent_id, old_id, agent_scope_word(info.scope_kind),
+			(long long)info.scope_code, campaign, old_id);
+		fprintf(ctx->out, _("%zu records the hub had not accepted are sealed again under the new key; run 'maiam-agent sync' to send them.\n"),
+			resealed);
 	} else {
 		fprintf(ctx->out, _("Enrolled with %s as agent %s (%s %lld, campaign %s); hub key %s pinned.\n"),
 			info.url, info.agent_id, agent_scope_word(info.scope_kind), (long long)info.scope_code, campaign,
@@ -356,6 +469,7 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	rc = AGENT_OK;
 out:
 	free(pem);
+	proto_key_free(fresh);
 	proto_buf_release(&ca);
 	proto_buf_release(&body);
 	agent_http_release(&http);

@@ -17,7 +17,9 @@
 
 /* 2: sealed.refused_code/refused_message: change-sets the hub refused as
  * links of the chain, kept with the hub's reason */
-#define AGENT_SCHEMA_VERSION 2
+/* 3: sealed_retired: the chain of a key the hub revoked, kept when the
+ * laptop re-enrols with a new key (store_seal.c, agent_store_reseal) */
+#define AGENT_SCHEMA_VERSION 3
 
 static const char *const agent_schema_v1 =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -35,6 +37,17 @@ static const char *const agent_schema_v1 =
 static const char *const agent_schema_v2 =
 	"ALTER TABLE sealed ADD COLUMN refused_code TEXT;"
 	"ALTER TABLE sealed ADD COLUMN refused_message TEXT;";
+
+/* origin: the revoked key's id; resealed: 1 when its records went to the
+ * outbox to be sealed under the new key (it was not acknowledged) */
+static const char *const agent_schema_v3 =
+	"CREATE TABLE sealed_retired ("
+	" origin INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	" hash BLOB NOT NULL, prev BLOB NOT NULL, bytes BLOB NOT NULL,"
+	" created INTEGER NOT NULL, nrecords INTEGER NOT NULL,"
+	" acked_at TEXT, refused_code TEXT, refused_message TEXT,"
+	" resealed INTEGER NOT NULL,"
+	" PRIMARY KEY (origin, seq));";
 
 static proto_result exec(agent_ctx *ctx, const char *sql)
 {
@@ -54,6 +67,8 @@ static proto_result migrate(agent_ctx *ctx, int64_t version)
 		return r;
 	if (version < 2)
 		r = exec(ctx, agent_schema_v2);
+	if (r == PROTO_OK && version < 3)
+		r = exec(ctx, agent_schema_v3);
 	snprintf(buf, sizeof buf, "%d", AGENT_SCHEMA_VERSION);
 	if (r == PROTO_OK)
 		r = agent_meta_set(ctx, "agent_schema", buf);
@@ -209,6 +224,7 @@ proto_result agent_store_create(agent_ctx *ctx, const agent_init_info *info)
 	r = exec(ctx, "BEGIN IMMEDIATE");
 	if (!r) r = exec(ctx, agent_schema_v1);
 	if (!r) r = exec(ctx, agent_schema_v2);
+	if (!r) r = exec(ctx, agent_schema_v3);
 	snprintf(buf, sizeof buf, "%d", AGENT_SCHEMA_VERSION);
 	if (!r) r = agent_meta_set(ctx, "agent_schema", buf);
 	snprintf(buf, sizeof buf, "0x%016" PRIx64, info->key_id);

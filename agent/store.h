@@ -76,6 +76,19 @@ proto_result agent_store_counts(agent_ctx *ctx, agent_counts *c);
 
 /* Load home/agent.key (once) and check it is the key of this store. */
 proto_result agent_store_load_key(agent_ctx *ctx);
+/*
+ * Re-enrolment (docs/SYNC.md): the new key waits as AGENT_KEY_NEXT in the
+ * home until the store names it. agent_store_reseal, in the caller's
+ * transaction: every change-set the hub has not acknowledged and every
+ * outbox record go to the outbox under new_id's origin (ids, writer, stamps
+ * kept: the records are the revoked key's), the old chain moves to
+ * sealed_retired, and new_id becomes the store's key id (ctx->key_id).
+ * agent_key_promote, after the commit: agent.key is kept as
+ * agent.key.revoked-<old_id> and AGENT_KEY_NEXT becomes agent.key.
+ */
+#define AGENT_KEY_NEXT "agent.key.next"
+proto_result agent_store_reseal(agent_ctx *ctx, uint64_t new_id, size_t *nrecords);
+proto_result agent_key_promote(agent_ctx *ctx, uint64_t old_id);
 /* export: seal the outbox into change-sets (inside the caller's transaction). */
 proto_result agent_store_seal(agent_ctx *ctx, size_t *ncs, size_t *nrecords);
 /* Every sealed change-set the hub has not acknowledged, as a bundle. */

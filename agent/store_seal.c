@@ -3,14 +3,21 @@
  * merge it into the shared tables and keep each record in the outbox
  * (agent_store_record), then, on export or sync, sign the outbox into the
  * next change-sets of this laptop's chain (agent_store_seal) and hand every
- * change-set the hub has not acknowledged over as one bundle.
+ * change-set the hub has not acknowledged over as one bundle. After the hub
+ * revoked this laptop's key, agent_store_reseal moves the pending records
+ * under the new key (re-enrolment, docs/SYNC.md).
  */
 #include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include "maiam/bundle.h"
 #include "agent.h"
 #include "store_int.h"
+#include "sync.h"
 
 /* Records per sealed change-set: keeps each one far below the body caps. */
 #define SEAL_BATCH 4096
@@ -22,13 +29,16 @@
 
 /* One outbox row per record, encoded as a one-record body whose delta base
  * (the header's created stamp) is the record's own stamp. */
-static proto_result outbox_put(agent_ctx *ctx, const proto_record *rec, proto_buf *body)
+/* The row's origin is this laptop's key id when it was written: a record of
+ * another origin (or writer) is encoded with it explicit. */
+static proto_result outbox_put(agent_ctx *ctx, uint64_t origin, const proto_record *rec,
+				  proto_buf *body)
 {
 	proto_changeset one;
 	sqlite3_stmt *st;
 	proto_result r;
 
-	r = proto_changeset_init(&one, ctx->campaign, ctx->key_id, 1, NULL, rec->stamp);
+	r = proto_changeset_init(&one, ctx->campaign, origin, 1, NULL, rec->stamp);
 	if (r != PROTO_OK)
 		return r;
 	r = proto_changeset_copy_record(&one, rec);
@@ -64,7 +74,7 @@ proto_result agent_store_record(agent_ctx *ctx, proto_changeset *cs)
 		return r;
 	proto_buf_init(&body, PROTO_MAX_BODY);
 	for (size_t i = 0; r == PROTO_OK && i < cs->nrecords; i++)
-		r = outbox_put(ctx, &cs->records[i], &body);
+		r = outbox_put(ctx, ctx->key_id, &cs->records[i], &body);
 	proto_buf_release(&body);
 	return r;
 }
@@ -95,9 +105,11 @@ proto_result agent_store_counts(agent_ctx *ctx, agent_counts *c)
 	return r;
 }
 
-proto_result agent_outbox_decode(agent_ctx *ctx, sqlite3_stmt *st, int col, proto_changeset *cs)
+/* An outbox row written while origin was this laptop's key id. */
+static proto_result outbox_decode_as(agent_ctx *ctx, uint64_t origin, sqlite3_stmt *st, int col,
+				     proto_changeset *cs)
 {
-	proto_result r = proto_changeset_init(cs, ctx->campaign, ctx->key_id, 1, NULL,
+	proto_result r = proto_changeset_init(cs, ctx->campaign, origin, 1, NULL,
 					      proto_i2u(sqlite3_column_int64(st, col)));
 
 	if (r != PROTO_OK)
@@ -106,6 +118,52 @@ proto_result agent_outbox_decode(agent_ctx *ctx, sqlite3_stmt *st, int col, prot
 	cs->hdr.nchanges = (uint32_t)sqlite3_column_int64(st, col + 1);
 	return proto_body_decode(cs, sqlite3_column_blob(st, col + 2),
 				 (size_t)sqlite3_column_bytes(st, col + 2));
+}
+
+proto_result agent_outbox_decode(agent_ctx *ctx, sqlite3_stmt *st, int col, proto_changeset *cs)
+{
+	return outbox_decode_as(ctx, ctx->key_id, st, col, cs);
+}
+
+proto_result agent_key_promote(agent_ctx *ctx, uint64_t old_id)
+{
+	char cur[AGENT_PATH_MAX], next[AGENT_PATH_MAX], kept[AGENT_PATH_MAX], name[64], hex[17];
+
+	proto_key_id_hex(old_id, hex);
+	snprintf(name, sizeof name, "agent.key.revoked-%s", hex);
+	if (agent_path_join(cur, sizeof cur, ctx->home, "agent.key") != 0 ||
+	    agent_path_join(next, sizeof next, ctx->home, AGENT_KEY_NEXT) != 0 ||
+	    agent_path_join(kept, sizeof kept, ctx->home, name) != 0)
+		return PROTO_EINVAL;
+	/* a second name first, so that no moment is without either key; it
+	 * exists already when an earlier promotion was cut short */
+	if (link(cur, kept) != 0 && errno != EEXIST && errno != ENOENT)
+		return proto_eio(errno);
+	if (rename(next, cur) != 0)
+		return proto_eio(errno);
+	return PROTO_OK;
+}
+
+/*
+ * The store says key_id but agent.key is another key: a re-enrolment whose
+ * store committed but whose key files were not swapped yet (a crash in
+ * between). Finish it when agent.key.next is the store's key.
+ */
+static proto_result key_promote_pending(agent_ctx *ctx, const char *cur)
+{
+	char next[AGENT_PATH_MAX];
+	proto_key *old = NULL, *fresh = NULL;
+	proto_result r = PROTO_EKEYID;
+
+	if (agent_path_join(next, sizeof next, ctx->home, AGENT_KEY_NEXT) != 0 ||
+	    access(next, F_OK) != 0)
+		return PROTO_EKEYID;
+	if (proto_key_load_private(cur, &old) == PROTO_OK &&
+	    proto_key_load_private(next, &fresh) == PROTO_OK && proto_key_id(fresh) == ctx->key_id)
+		r = agent_key_promote(ctx, proto_key_id(old));
+	proto_key_free(old);
+	proto_key_free(fresh);
+	return r;
 }
 
 proto_result agent_store_load_key(agent_ctx *ctx)
@@ -121,7 +179,15 @@ proto_result agent_store_load_key(agent_ctx *ctx)
 	if (r == PROTO_OK && proto_key_id(ctx->key) != ctx->key_id) {
 		proto_key_free(ctx->key);
 		ctx->key = NULL;
-		r = PROTO_EKEYID;
+		r = key_promote_pending(ctx, path);
+		if (r == PROTO_OK)
+			r = proto_key_load_private(path, &ctx->key);
+		if (r == PROTO_OK && proto_key_id(ctx->key) != ctx->key_id)
+			r = PROTO_EKEYID;
+		if (r != PROTO_OK) {
+			proto_key_free(ctx->key);
+			ctx->key = NULL;
+		}
 	}
 	return r;
 }
@@ -288,5 +354,114 @@ out:
 		free(items[i]);
 	free(items);
 	free(lens);
+	return r;
+}
+
+/* Put the records of the change-sets not acknowledged (in chain order) into
+ * the outbox under origin, after its rows; *n counts them. */
+static proto_result reseal_sealed(agent_ctx *ctx, uint64_t origin, proto_buf *body, size_t *n)
+{
+	proto_changeset cs;
+	proto_buf bytes;
+	uint8_t hash[32];
+	uint64_t seq = 0;
+	int found = 1;
+	proto_result r = PROTO_OK;
+
+	proto_buf_init(&bytes, PROTO_BUNDLE_MAX_ITEM);
+	while (r == PROTO_OK && found) {
+		r = agent_sealed_next(ctx, seq, &seq, hash, &bytes, &found);
+		if (r != PROTO_OK || !found)
+			break;
+		/* bytes this laptop sealed and stored with their hash */
+		r = proto_open_stored(bytes.data, bytes.len, hash, &cs);
+		for (size_t i = 0; r == PROTO_OK && i < cs.nrecords; i++, (*n)++)
+			r = outbox_put(ctx, origin, &cs.records[i], body);
+		proto_changeset_release(&cs);
+	}
+	proto_buf_release(&bytes);
+	return r;
+}
+
+/* Re-encode the outbox rows up to last (written under old) under origin,
+ * after every other row, then drop the old rows; *n counts them. */
+static proto_result reseal_outbox(agent_ctx *ctx, uint64_t old, uint64_t origin, int64_t last,
+				  proto_buf *body, size_t *n)
+{
+	sqlite3_stmt *st = NULL, *del = NULL;
+	proto_changeset one;
+	proto_result r = PROTO_EDB;
+	int rc = SQLITE_DONE;
+
+	if (sqlite3_prepare_v2(ctx->db, "SELECT n, stamp, nchanges, record FROM outbox"
+			       " WHERE n <= ?1 ORDER BY n", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(ctx->db, "DELETE FROM outbox WHERE n <= ?1", -1, &del, NULL) !=
+		    SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, last);
+	r = PROTO_OK;
+	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = outbox_decode_as(ctx, old, st, 1, &one);
+		if (r == PROTO_OK)
+			r = outbox_put(ctx, origin, &one.records[0], body);
+		proto_changeset_release(&one);
+		(*n)++;
+	}
+	if (r == PROTO_OK && rc != SQLITE_DONE)
+		r = PROTO_EDB;
+	sqlite3_bind_int64(del, 1, last);
+	if (r == PROTO_OK && sqlite3_step(del) != SQLITE_DONE)
+		r = PROTO_EDB;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(del);
+	return r;
+}
+
+proto_result agent_store_reseal(agent_ctx *ctx, uint64_t new_id, size_t *nrecords)
+{
+	uint64_t old = ctx->key_id;
+	int64_t last = 0;
+	char buf[32], retired[512];
+	int found;
+	proto_buf body;
+	proto_result r;
+
+	assert(!sqlite3_get_autocommit(ctx->db)); /* one transaction with the enrolment */
+	*nrecords = 0;
+	proto_buf_init(&body, PROTO_MAX_BODY);
+	r = agent_sql_count(ctx->db, "SELECT coalesce(max(n), 0) FROM outbox", &last);
+	/* the sealed records first: they are older than the outbox's */
+	if (r == PROTO_OK)
+		r = reseal_sealed(ctx, new_id, &body, nrecords);
+	if (r == PROTO_OK)
+		r = reseal_outbox(ctx, old, new_id, last, &body, nrecords);
+	if (r == PROTO_OK) {
+		char sql[400];
+
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO sealed_retired (origin, seq, hash, prev, bytes, created, nrecords,"
+			 " acked_at, refused_code, refused_message, resealed) SELECT %lld, seq, hash,"
+			 " prev, bytes, created, nrecords, acked_at, refused_code, refused_message,"
+			 " acked_at IS NULL FROM sealed; DELETE FROM sealed;",
+			 (long long)proto_u2i(old));
+		r = sqlite3_exec(ctx->db, sql, NULL, NULL, NULL) == SQLITE_OK ? PROTO_OK : PROTO_EDB;
+	}
+	/* the revoked ids, oldest first: what 'status' and a later audit can name */
+	if (r == PROTO_OK)
+		r = agent_meta_get(ctx, "retired_key_ids", retired, sizeof retired, &found);
+	if (r == PROTO_OK && strlen(retired) + 20 >= sizeof retired)
+		r = PROTO_ELIMIT;
+	if (r == PROTO_OK) {
+		snprintf(retired + strlen(retired), sizeof retired - strlen(retired), "%s%016" PRIx64,
+			 found && retired[0] ? " " : "", old);
+		r = agent_meta_set(ctx, "retired_key_ids", retired);
+	}
+	snprintf(buf, sizeof buf, "0x%016" PRIx64, new_id);
+	if (r == PROTO_OK)
+		r = agent_meta_set(ctx, "key_id", buf);
+	if (r == PROTO_OK)
+		ctx->key_id = new_id;
+	proto_buf_release(&body);
 	return r;
 }

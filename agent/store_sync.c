@@ -2,6 +2,8 @@
  * store_sync.c - the store side of enroll and sync: enrolment facts in meta,
  * acknowledgement of sealed change-sets, the refused ones, and the pull
  * cursor (which cmd_pull.c saves in the transaction that merges the answer).
+ * A re-enrolled laptop's enrolment and its re-sealed records are one
+ * transaction (agent_hub_save_successor).
  */
 #include <assert.h>
 #include <inttypes.h>
@@ -33,10 +35,14 @@ proto_result agent_hub_load(agent_ctx *ctx, agent_hub_info *info, int *enrolled)
 	return r;
 }
 
-proto_result agent_hub_save(agent_ctx *ctx, const agent_hub_info *info, const char *campaign)
+/* The enrolment into meta, in the caller's transaction; the pull cursor
+ * to 0 unless keep_cursor (a successor reads on where the revoked key
+ * stopped: the hub's ledger is the same). */
+static proto_result hub_write(agent_ctx *ctx, const agent_hub_info *info, const char *campaign,
+			      int keep_cursor)
 {
 	char code[32];
-	proto_result r = agent_store_begin(ctx);
+	proto_result r = PROTO_OK;
 
 	snprintf(code, sizeof code, "%" PRId64, info->scope_code);
 	if (!r) r = agent_meta_set(ctx, "hub_url", info->url);
@@ -45,14 +51,38 @@ proto_result agent_hub_save(agent_ctx *ctx, const agent_hub_info *info, const ch
 	if (!r) r = agent_meta_set(ctx, "agent_id", info->agent_id);
 	if (!r) r = agent_meta_set(ctx, "scope_kind", info->scope_kind);
 	if (!r) r = agent_meta_set(ctx, "scope_code", code);
-	if (!r) r = agent_meta_set(ctx, "pull_cursor", "0");
+	if (!r && !keep_cursor) r = agent_meta_set(ctx, "pull_cursor", "0");
 	if (!r && !ctx->campaign[0]) {
 		r = agent_meta_set(ctx, "campaign", campaign);
 		snprintf(ctx->campaign, sizeof ctx->campaign, "%s", campaign);
 	}
+	return r;
+}
+
+proto_result agent_hub_save(agent_ctx *ctx, const agent_hub_info *info, const char *campaign)
+{
+	proto_result r = agent_store_begin(ctx);
+
+	if (!r) r = hub_write(ctx, info, campaign, 0);
 	if (!r) r = agent_store_commit(ctx);
 	if (r != PROTO_OK)
 		agent_tx_rollback(ctx);
+	return r;
+}
+
+proto_result agent_hub_save_successor(agent_ctx *ctx, const agent_hub_info *info,
+				      const char *campaign, uint64_t new_id, size_t *nrecords)
+{
+	uint64_t old = ctx->key_id;
+	proto_result r = agent_store_begin(ctx);
+
+	if (!r) r = agent_store_reseal(ctx, new_id, nrecords);
+	if (!r) r = hub_write(ctx, info, campaign, 1);
+	if (!r) r = agent_store_commit(ctx);
+	if (r != PROTO_OK) {
+		agent_tx_rollback(ctx);
+		ctx->key_id = old;
+	}
 	return r;
 }
 

@@ -22,6 +22,10 @@ proto_result agent_hub_load(agent_ctx *ctx, agent_hub_info *info, int *enrolled)
 /* One transaction: the enrolment into meta, cursor 0; campaign adopted when
  * none is recorded. */
 proto_result agent_hub_save(agent_ctx *ctx, const agent_hub_info *info, const char *campaign);
+/* Re-enrolment: one transaction of agent_store_reseal (store.h) to new_id
+ * and the new enrolment, the pull cursor kept; ctx->key_id is new_id after. */
+proto_result agent_hub_save_successor(agent_ctx *ctx, const agent_hub_info *info,
+				      const char *campaign, uint64_t new_id, size_t *nrecords);
 
 /* The first sealed change-set not acknowledged with seq > after: *found,
  * with seq, hash and bytes filled; *found 0 when none is left. */

@@ -28,6 +28,32 @@ void hub_enrol_token_refusal(int state, hub_enrolment *out)
 	refuse(out, 403, token_codes[state], token_msgs[state]);
 }
 
+/*
+ * A token made for a successor: out->predecessor is the agent it replaces,
+ * which must still have none (two laptops claiming one revoked laptop's
+ * records would both be allowed to send them). HUB_OK (go on), HUB_REFUSED
+ * (out and *res filled) or HUB_EDB.
+ */
+static hub_result successor_check(sqlite3 *db, int64_t token_id, hub_enrolment *out,
+				  hub_result *res)
+{
+	uint64_t successor;
+	bool found;
+
+	if (hub_token_replaces(db, token_id, &out->predecessor, &found) != HUB_OK)
+		return HUB_EDB;
+	if (!found)
+		return HUB_OK;
+	if (hub_agent_successor(db, out->predecessor, &successor, &found) != HUB_OK)
+		return HUB_EDB;
+	if (!found)
+		return HUB_OK;
+	refuse(out, 409, "already_replaced", "the revoked agent this token replaces already has"
+	       " a successor: ask the hub operator for a new token");
+	*res = HUB_REFUSED;
+	return HUB_REFUSED;
+}
+
 hub_result hub_enrol(sqlite3 *db, const char *token, const uint8_t pub[PROTO_PUBKEY_LEN],
 		     int64_t now, hub_enrolment *out)
 {
@@ -55,6 +81,8 @@ hub_result hub_enrol(sqlite3 *db, const char *token, const uint8_t pub[PROTO_PUB
 		if (found) {
 			out->scope = existing.scope;
 			out->again = 1;
+			if (hub_agent_predecessor(db, id, &out->predecessor, &found) != HUB_OK)
+				goto rollback;
 			res = HUB_OK;
 			goto rollback; /* nothing was written */
 		}
@@ -73,7 +101,10 @@ hub_result hub_enrol(sqlite3 *db, const char *token, const uint8_t pub[PROTO_PUB
 		res = HUB_REFUSED;
 		goto rollback;
 	}
+	if (successor_check(db, token_id, out, &res) != HUB_OK)
+		goto rollback;
 	if (hub_agent_insert(db, pub, &out->scope, now, token_id) != HUB_OK ||
+	    (out->predecessor && hub_agent_set_predecessor(db, id, out->predecessor) != HUB_OK) ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto rollback;
 	return HUB_OK;

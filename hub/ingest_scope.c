@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ctx.h"
+#include "enrol.h"
 #include "store.h"
 #include "ingest.h"
 
@@ -173,6 +174,20 @@ static hub_result void_target(hub_ctx *ctx, const proto_changeset *cs, proto_id 
 	return HUB_OK;
 }
 
+/*
+ * *own: origin is the sender's, or a key the sender succeeds (a laptop whose
+ * key was revoked re-seals its pending records under its new key, keeping
+ * their ids and writer: docs/HUB.md, "Re-enrolment").
+ */
+static hub_result own_origin(hub_ctx *ctx, const proto_changeset *cs, uint64_t origin,
+			     bool *own)
+{
+	*own = origin == cs->hdr.origin;
+	if (*own)
+		return HUB_OK;
+	return hub_agent_succeeds(ctx->db, cs->hdr.origin, origin, own);
+}
+
 static void id_text(proto_id id, char out[40])
 {
 	char hex[17];
@@ -182,7 +197,8 @@ static void id_text(proto_id id, char out[40])
 
 /*
  * Ids: a record that creates an entity the hub does not hold must carry the
- * sender's origin; only a household the hub holds may be edited under a
+ * sender's origin (or, re-sealed by a re-enrolled laptop, that of a key the
+ * sender succeeds); only a household the hub holds may be edited under a
  * foreign origin (the scope check then decides by its stored commune).
  * Events are immutable and only ever sent by their author, so an event with
  * a foreign origin is refused even if the hub holds it: a resend comes from
@@ -193,7 +209,9 @@ static hub_result check_id(hub_ctx *ctx, const proto_changeset *cs, const proto_
 {
 	bool held;
 
-	if (rec->id.origin == cs->hdr.origin)
+	if (own_origin(ctx, cs, rec->id.origin, &held) != HUB_OK)
+		return HUB_EDB;
+	if (held)
 		return HUB_OK;
 	if (rec->kind == PROTO_KIND_HOUSEHOLD) {
 		if (hub_entity_held(ctx->db, rec->kind, rec->id, &held) != HUB_OK)
@@ -232,7 +250,9 @@ hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs,
 		proto_id hh = { 0, 0 };
 
 		id_text(rec->id, idt);
-		if (rec->writer != cs->hdr.origin) {
+		if (own_origin(ctx, cs, rec->writer, &found) != HUB_OK)
+			goto out;
+		if (!found) {
 			hub_verdict_reject(v, 403, "relayed_record", "record %s was written by another"
 					   " origin: agents send only their own changes", idt);
 			rc = HUB_REFUSED;

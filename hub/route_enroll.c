@@ -94,9 +94,9 @@ void hub_route_anon_flush(hub_ctx *ctx, hub_job *job)
 }
 
 static int write_response(hub_ctx *ctx, hub_job *job, uint64_t agent, const hub_scope *scope,
-			  const char *cert)
+			  const char *cert, uint64_t predecessor)
 {
-	char hex[17], hub_hex[17], *hub_pem = NULL;
+	char hex[17], hub_hex[17], old_hex[17], *hub_pem = NULL;
 	proto_buf *b = &job->resp;
 	int rc = -1;
 
@@ -104,6 +104,7 @@ static int write_response(hub_ctx *ctx, hub_job *job, uint64_t agent, const hub_
 		return -1;
 	proto_key_id_hex(agent, hex);
 	proto_key_id_hex(ctx->cfg->key_id, hub_hex);
+	proto_key_id_hex(predecessor, old_hex);
 	proto_buf_reset(b);
 	if (proto_buf_append_str(b, "{\"agent_id\": ") || hub_json_str(b, hex) ||
 	    proto_buf_append_str(b, ", \"hub_key_id\": ") || hub_json_str(b, hub_hex) ||
@@ -112,6 +113,7 @@ static int write_response(hub_ctx *ctx, hub_job *job, uint64_t agent, const hub_
 	    proto_buf_appendf(b, ", \"scope\": {\"kind\": \"%s\", \"code\": %d}",
 			      scope->kind == HUB_SCOPE_DISTRICT ? "district" : "commune", scope->code) ||
 	    proto_buf_append_str(b, ", \"client_cert\": ") || hub_json_str(b, cert) ||
+	    (predecessor && (proto_buf_append_str(b, ", \"replaces\": ") || hub_json_str(b, old_hex))) ||
 	    proto_buf_append_str(b, "}\n"))
 		goto out;
 	job->status = 200;
@@ -125,13 +127,13 @@ out:
 /* The certificate for the agent's key and the answer (after the commit:
  * if signing fails, the laptop's retry is the "same key, same token" case). */
 static void answer(hub_ctx *ctx, hub_job *job, uint64_t id, const uint8_t *pub,
-		   const hub_scope *scope)
+		   const hub_scope *scope, uint64_t predecessor)
 {
 	char err[256], *cert = NULL;
 
 	if (hub_tls_issue_client(ctx->cfg->dir, pub, &cert, err, sizeof(err)))
 		hub_job_error(job, 500, "internal", err);
-	else if (write_response(ctx, job, id, scope, cert))
+	else if (write_response(ctx, job, id, scope, cert, predecessor))
 		hub_job_error(job, 500, "internal", "cannot build the enrolment answer");
 	free(cert);
 }
@@ -148,7 +150,7 @@ void hub_route_enroll(hub_ctx *ctx, hub_job *job)
 	proto_key_public_raw(key, pub);
 	switch (hub_enrol(ctx->db, token, pub, (int64_t)(proto_wall_ms() / 1000), &e)) {
 	case HUB_OK:
-		answer(ctx, job, proto_key_id(key), pub, &e.scope);
+		answer(ctx, job, proto_key_id(key), pub, &e.scope, e.predecessor);
 		break;
 	case HUB_REFUSED:
 		refuse(ctx, job, e.status, e.code, e.message);

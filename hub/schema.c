@@ -18,8 +18,33 @@
 /* 3: hub_refused (refused links) and hub_quota (per agent per day). */
 /* 4: hub_rejection.hash, the SHA-256 of a rejected change-set's sealed bytes
  * (NULL when none was read), and its index by chain place: the ledger row of
- * the very same change-set closes the rejection (schema_report.c). */
+ * the very same change-set closes the rejection (schema_report.c); and
+ * succession (docs/HUB.md, "Re-enrolment"): hub_token.replaces, the revoked
+ * agent a token enrols a successor for, and hub_agent.predecessor. */
 #define HUB_STORE_VERSION "4"
+
+/* Add table.column of the given type unless it is there: a version 1 to 3
+ * hub.db has the tables without the columns of version 4. */
+static int add_column(sqlite3 *db, const char *table, const char *column, const char *type)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[128];
+	int has, rc = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	has = sqlite3_column_int(st, 0);
+	snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s %s", table, column, type);
+	rc = has || sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
 
 static const char hub_tables_sql[] =
 	"CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -28,12 +53,14 @@ static const char hub_tables_sql[] =
 	" hash BLOB NOT NULL UNIQUE,"  /* SHA-256 of the token: the token itself is never stored */
 	" scope_kind INTEGER NOT NULL, scope_code INTEGER NOT NULL,"
 	" created INTEGER NOT NULL, expires INTEGER NOT NULL,"
-	" used INTEGER, agent INTEGER, revoked INTEGER);"
+	" used INTEGER, agent INTEGER, revoked INTEGER,"
+	" replaces INTEGER);"           /* a revoked agent: the token enrols its successor */
 	"CREATE TABLE IF NOT EXISTS hub_agent ("
 	" id INTEGER PRIMARY KEY,"      /* the agent's key id */
 	" pub BLOB NOT NULL,"
 	" scope_kind INTEGER NOT NULL, scope_code INTEGER NOT NULL,"
-	" enrolled INTEGER NOT NULL, revoked INTEGER, token INTEGER);"
+	" enrolled INTEGER NOT NULL, revoked INTEGER, token INTEGER,"
+	" predecessor INTEGER);"        /* the revoked agent this one succeeds */
 	"CREATE TABLE IF NOT EXISTS hub_ledger ("
 	" id INTEGER PRIMARY KEY,"      /* the pull cursor */
 	" origin INTEGER NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL,"
@@ -88,26 +115,6 @@ static int set_area_from(sqlite3 *db)
 	return hub_meta_set(db, "area_from", v);
 }
 
-/* hub_rejection.hash, added to a table made before version 4 (a table made
- * since has it; an upgrade cut short may have added it already). */
-static int add_rejection_hash(sqlite3 *db)
-{
-	sqlite3_stmt *st = NULL;
-	int step;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('hub_rejection')"
-			       " WHERE name = 'hash'", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step == SQLITE_ROW)
-		return 0;
-	if (step != SQLITE_DONE)
-		return -1;
-	return sqlite3_exec(db, "ALTER TABLE hub_rejection ADD COLUMN hash BLOB", NULL, NULL,
-			    NULL) == SQLITE_OK ? 0 : -1;
-}
-
 hub_result hub_store_migrate(sqlite3 *db)
 {
 	char have[16];
@@ -124,13 +131,18 @@ hub_result hub_store_migrate(sqlite3 *db)
 		if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 			goto fail;
 	} else {
-		if (strcmp(have, "1") == 0 || strcmp(have, "2") == 0 || strcmp(have, "3") == 0) {
-			/* the new tables came with hub_tables_sql */
-			if ((strcmp(have, "1") == 0 && set_area_from(db)) ||
-			    add_rejection_hash(db) ||
-			    hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
-				goto fail;
-		} else if (strcmp(have, HUB_STORE_VERSION) != 0) {
+		int older = strcmp(have, "1") == 0 || strcmp(have, "2") == 0 ||
+			    strcmp(have, "3") == 0;
+
+		if (strcmp(have, "1") == 0 && set_area_from(db))
+			goto fail;
+		/* the new tables came with hub_tables_sql; the new columns come here */
+		if (older && (add_column(db, "hub_rejection", "hash", "BLOB") ||
+			      add_column(db, "hub_token", "replaces", "INTEGER") ||
+			      add_column(db, "hub_agent", "predecessor", "INTEGER") ||
+			      hub_meta_set(db, "hub_schema", HUB_STORE_VERSION)))
+			goto fail;
+		if (!older && strcmp(have, HUB_STORE_VERSION) != 0) {
 			rc = HUB_REFUSED; /* newer hub tables than this program knows */
 			goto fail;
 		}

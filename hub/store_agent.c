@@ -10,6 +10,7 @@
 #include "ctx.h"
 #include "store.h"
 #include "store_int.h"
+#include "enrol.h"
 
 #define prep hub_store_prep
 #define unprep hub_store_unprep
@@ -236,4 +237,93 @@ hub_result hub_agent_each(sqlite3 *db, int64_t now, hub_agent_row_cb cb, void *a
 	agent_walk w = { now, cb, arg };
 
 	return hub_store_walk(prep(db, HUB_STMT_AGENT_EACH), agent_row, &w);
+}
+
+/*
+ * Succession (docs/HUB.md, "Re-enrolment"): a token may name the revoked
+ * agent it replaces; the agent it enrols records that one as its
+ * predecessor. These statements are rare (an operator's command, an
+ * enrolment, a record re-sealed under a successor), so they are prepared
+ * where they run rather than cached with the statements of store_sql.c.
+ */
+static const char succession_sql[][128] = {
+	"UPDATE hub_token SET replaces = ?2 WHERE id = ?1",
+	"SELECT replaces FROM hub_token WHERE id = ?1 AND replaces IS NOT NULL",
+	"UPDATE hub_agent SET predecessor = ?2 WHERE id = ?1",
+	"SELECT predecessor FROM hub_agent WHERE id = ?1 AND predecessor IS NOT NULL",
+	"SELECT id FROM hub_agent WHERE predecessor = ?1 LIMIT 1",
+};
+enum { SET_REPLACES, GET_REPLACES, SET_PREDECESSOR, GET_PREDECESSOR, GET_SUCCESSOR };
+
+/* Run succession statement which with ?1 = a and ?2 = b (when has_b); a
+ * row's first column into *out, *found saying if there was one (out NULL:
+ * a statement without rows). */
+static hub_result succession_run(sqlite3 *db, int which, int64_t a, bool has_b, uint64_t b,
+				 uint64_t *out, bool *found)
+{
+	sqlite3_stmt *st = NULL;
+	bool row = false;
+	hub_result rc = HUB_EDB;
+
+	if (found)
+		*found = false;
+	if (sqlite3_prepare_v2(db, succession_sql[which], -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, a);
+	if (has_b)
+		sqlite3_bind_int64(st, 2, proto_u2i(b));
+	if (!out) {
+		rc = hub_store_exec(st);
+		goto out;
+	}
+	rc = hub_store_step(st, &row);
+	if (rc == HUB_OK && row) {
+		*out = proto_i2u(sqlite3_column_int64(st, 0));
+		*found = true;
+	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+hub_result hub_token_set_replaces(sqlite3 *db, int64_t token_id, uint64_t old_agent)
+{
+	return succession_run(db, SET_REPLACES, token_id, true, old_agent, NULL, NULL);
+}
+
+hub_result hub_token_replaces(sqlite3 *db, int64_t token_id, uint64_t *old_agent, bool *found)
+{
+	return succession_run(db, GET_REPLACES, token_id, false, 0, old_agent, found);
+}
+
+hub_result hub_agent_set_predecessor(sqlite3 *db, uint64_t agent, uint64_t predecessor)
+{
+	return succession_run(db, SET_PREDECESSOR, proto_u2i(agent), true, predecessor, NULL, NULL);
+}
+
+hub_result hub_agent_predecessor(sqlite3 *db, uint64_t agent, uint64_t *predecessor,
+				 bool *found)
+{
+	return succession_run(db, GET_PREDECESSOR, proto_u2i(agent), false, 0, predecessor, found);
+}
+
+hub_result hub_agent_successor(sqlite3 *db, uint64_t agent, uint64_t *successor, bool *found)
+{
+	return succession_run(db, GET_SUCCESSOR, proto_u2i(agent), false, 0, successor, found);
+}
+
+hub_result hub_agent_succeeds(sqlite3 *db, uint64_t agent, uint64_t ancestor, bool *yes)
+{
+	uint64_t at = agent;
+	bool found = true;
+	hub_result rc = HUB_OK;
+
+	*yes = false;
+	/* a chain of laptops rebuilt one after another; the bound only guards
+	 * against a loop in a database the hub did not write */
+	for (int step = 0; rc == HUB_OK && found && !*yes && step < HUB_SUCCESSION_MAX; step++) {
+		rc = hub_agent_predecessor(db, at, &at, &found);
+		*yes = rc == HUB_OK && found && at == ancestor;
+	}
+	return rc;
 }
