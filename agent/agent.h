@@ -30,18 +30,18 @@ typedef struct agent_ctx {
 	FILE *out;            /* where results go (stdout; the bench uses /dev/null) */
 	char home[AGENT_PATH_MAX];
 	sqlite3 *db;
-	char db_error[256];   /* why db could not be opened: SQLite's words, "" if it was */
-	proto_key *key;       /* loaded on demand (export) */
+	char db_error[256]; /* why db could not be opened: SQLite's words, "" if it was */
+	proto_key *key;     /* loaded on demand (export) */
 	uint64_t key_id;
 	proto_hlc hlc;
 	uint64_t next_serial;
-	int meta_dirty;       /* hlc or serial changed in the open transaction */
+	int meta_dirty; /* hlc or serial changed in the open transaction */
 	int commune;
 	char commune_name[128];
 	char campaign[PROTO_CAMPAIGN_MAX + 1];
 	char period_start[11];
 	char deadline[11];
-	char period_end[11]; /* last day anything may be dated: the report due date */
+	char period_end[11];                   /* last day anything may be dated: the report due date */
 	sqlite3_stmt *stmts[AGENT_STMT_COUNT]; /* cached by agent_stmt (store_stmt.c) */
 } agent_ctx;
 
@@ -65,13 +65,13 @@ void agent_i18n_init(void);
  * the command is done: help(ctx->out) was shown (*exit_code AGENT_OK) or the
  * mistake was said on stderr (*exit_code AGENT_USAGE).
  */
-int agent_parse_args(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*help)(FILE *),
-		     int argc, char **argv, int *exit_code);
+int agent_parse_args(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*help)(FILE *), int argc,
+		     char **argv, int *exit_code);
 /* agent_parse_args for a command whose operands must fill spec->args
  * (spec->maxargs of them): when fewer are given, missing (a whole message:
  * what is needed, with an example) is said and *exit_code is AGENT_USAGE. */
-int agent_parse_operands(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*help)(FILE *),
-			 int argc, char **argv, const char *missing, int *exit_code);
+int agent_parse_operands(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*help)(FILE *), int argc,
+			 char **argv, const char *missing, int *exit_code);
 /* Take --home DIR and --json out of argv wherever they stand (before "--")
  * into ctx; *argc becomes the words left. AGENT_OK or AGENT_USAGE (said). */
 int agent_take_globals(agent_ctx *ctx, int *argc, char **argv);
@@ -80,7 +80,7 @@ int agent_take_globals(agent_ctx *ctx, int *argc, char **argv);
 /* ctx->home from --home, MAIAM_HOME, XDG_DATA_HOME or HOME: PROTO_EINVAL when
  * none is set, PROTO_ETOOBIG when too long (cmds.h's agent_home_ready says so). */
 proto_result agent_home_resolve(agent_ctx *ctx);
-int agent_mkdirs(const char *path, unsigned mode); /* 0 or -1 with errno */
+int agent_mkdirs(const char *path, unsigned mode);         /* 0 or -1 with errno */
 int agent_data_path(const char *rel, char *out, size_t n); /* 0, -1 if too long */
 int agent_path_join(char *out, size_t n, const char *dir, const char *name);
 /* Write name in the laptop's home atomically with mode; on failure say the

@@ -32,7 +32,8 @@ static void say(const char *cmd, const cli_error *e)
 		break;
 	case CLI_E_NO_VALUE:
 		if (cmd)
-			agent_err(_("option '--%s' needs a value; see 'maiam-agent %s --help'"), name, cmd);
+			agent_err(_("option '--%s' needs a value; see 'maiam-agent %s --help'"), name,
+				  cmd);
 		else
 			agent_err(_("option '--%s' needs a value; see 'maiam-agent --help'"), name);
 		break;
@@ -57,8 +58,8 @@ static void say(const char *cmd, const cli_error *e)
 	}
 }
 
-int agent_parse_args(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*help)(FILE *),
-		     int argc, char **argv, int *exit_code)
+int agent_parse_args(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*help)(FILE *), int argc,
+		     char **argv, int *exit_code)
 {
 	cli_error err;
 
@@ -77,8 +78,8 @@ int agent_parse_args(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*hel
 	return 1;
 }
 
-int agent_parse_operands(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*help)(FILE *),
-			 int argc, char **argv, const char *missing, int *exit_code)
+int agent_parse_operands(agent_ctx *ctx, const char *cmd, cli_spec *spec, void (*help)(FILE *), int argc,
+			 char **argv, const char *missing, int *exit_code)
 {
 	if (agent_parse_args(ctx, cmd, spec, help, argc, argv, exit_code))
 		return 1;

@@ -25,10 +25,14 @@ typedef struct walk {
 static const char *kind_label(uint8_t kind)
 {
 	switch (kind) {
-	case PROTO_KIND_HOUSEHOLD: return _("household");
-	case PROTO_KIND_MILESTONE: return _("milestone");
-	case PROTO_KIND_CONTRIBUTION: return _("contribution");
-	default: return _("correction");
+	case PROTO_KIND_HOUSEHOLD:
+		return _("household");
+	case PROTO_KIND_MILESTONE:
+		return _("milestone");
+	case PROTO_KIND_CONTRIBUTION:
+		return _("contribution");
+	default:
+		return _("correction");
 	}
 }
 
@@ -98,8 +102,7 @@ static proto_result show_refused(void *arg, uint64_t seq, const char *when, cons
 	agent_refusal_text(code, message, text, sizeof text);
 	w->total++;
 	if (ctx->json) {
-		fprintf(ctx->out, "%s{\"seq\":%llu,\"when\":", w->n++ ? "," : "",
-			(unsigned long long)seq);
+		fprintf(ctx->out, "%s{\"seq\":%llu,\"when\":", w->n++ ? "," : "", (unsigned long long)seq);
 		agent_json_str(ctx->out, when);
 		fputs(",\"code\":", ctx->out);
 		agent_json_str(ctx->out, code);
@@ -147,7 +150,8 @@ static proto_result show_lost(const agent_lost *l, void *arg)
 		return PROTO_OK;
 	}
 	agent_csv_column_label(l->field, label, sizeof label);
-	fprintf(ctx->out, _("  Edit not kept: household %s, field %s: this laptop wrote \"%s\", the hub kept \"%s\" (written elsewhere at the same time); if yours is right, record it again with 'maiam-agent household edit'\n"),
+	fprintf(ctx->out,
+		_("  Edit not kept: household %s, field %s: this laptop wrote \"%s\", the hub kept \"%s\" (written elsewhere at the same time); if yours is right, record it again with 'maiam-agent household edit'\n"),
 		l->ref ? l->ref : full, label, shown_value(l->field, l->mine),
 		shown_value(l->field, l->kept));
 	return PROTO_OK;
@@ -171,7 +175,8 @@ static proto_result show_rejected(const agent_review *v, void *arg)
 		fputc('}', ctx->out);
 		return PROTO_OK;
 	}
-	fprintf(ctx->out, _("  Rejected by the review: household %s (%s): %s; correct it with 'maiam-agent household edit' and tell the operator, or take it out with 'maiam-agent household withdraw'\n"),
+	fprintf(ctx->out,
+		_("  Rejected by the review: household %s (%s): %s; correct it with 'maiam-agent household edit' and tell the operator, or take it out with 'maiam-agent household withdraw'\n"),
 		v->ref ? v->ref : full, v->name ? v->name : "",
 		v->reason && *v->reason ? v->reason : _("no reason given"));
 	return PROTO_OK;
@@ -235,7 +240,8 @@ int agent_attention_show(agent_ctx *ctx)
 			goto fail;
 		return AGENT_OK;
 	}
-	fprintf(ctx->out, _("Review:         %lld approved, %lld rejected, %lld waiting for the hub's review\n"),
+	fprintf(ctx->out,
+		_("Review:         %lld approved, %lld rejected, %lld waiting for the hub's review\n"),
 		(long long)rc.approved, (long long)rc.rejected, (long long)rc.proposed);
 	fputs(_("Needs attention:\n"), ctx->out);
 	r = show_lists(&w);
@@ -303,7 +309,8 @@ int agent_hh_rejected(agent_ctx *ctx, proto_id hh, char *reason, size_t n)
 		rejected = row.v[PROTO_HH_REVIEW_STATUS] &&
 			   strcmp(row.v[PROTO_HH_REVIEW_STATUS], "rejected") == 0;
 		if (rejected)
-			snprintf(reason, n, "%s", row.v[PROTO_HH_REVIEW_REASON] ? row.v[PROTO_HH_REVIEW_REASON] : "");
+			snprintf(reason, n, "%s",
+				 row.v[PROTO_HH_REVIEW_REASON] ? row.v[PROTO_HH_REVIEW_REASON] : "");
 		agent_row_release(&row);
 	}
 	return rejected;

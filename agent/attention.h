@@ -14,8 +14,8 @@
  * callback only; mine/kept are NULL for an empty value. */
 typedef struct agent_lost {
 	proto_id id;
-	const char *ref;   /* NULL when the store lacks the household */
-	int field;         /* PROTO_HH_* */
+	const char *ref; /* NULL when the store lacks the household */
+	int field;       /* PROTO_HH_* */
 	const char *mine, *kept;
 } agent_lost;
 
@@ -34,8 +34,8 @@ typedef struct agent_review_counts {
 proto_result agent_lost_each(agent_ctx *ctx, proto_result (*fn)(const agent_lost *l, void *arg),
 			     void *arg);
 /* Households rejected by the review and not withdrawn, by reference. */
-proto_result agent_rejected_each(agent_ctx *ctx,
-				 proto_result (*fn)(const agent_review *r, void *arg), void *arg);
+proto_result agent_rejected_each(agent_ctx *ctx, proto_result (*fn)(const agent_review *r, void *arg),
+				 void *arg);
 proto_result agent_review_count(agent_ctx *ctx, agent_review_counts *out);
 /* The records of sealed change-set seq into cs (release it), when *found. */
 proto_result agent_sealed_open(agent_ctx *ctx, uint64_t seq, proto_changeset *cs, int *found);

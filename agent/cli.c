@@ -24,15 +24,21 @@ static const struct agent_cmd {
 	const char *summary;
 } commands[] = {
 	{ "init", agent_cmd_init, 0, N_("create the local store and key pair (offline)") },
-	{ "enroll", agent_cmd_enroll, NEED_STORE, N_("register this laptop with the hub (online, or from the hub's file)") },
-	{ "household", agent_cmd_household, NEED_STORE, N_("add, edit, list, show, find, import households") },
+	{ "enroll", agent_cmd_enroll, NEED_STORE,
+	  N_("register this laptop with the hub (online, or from the hub's file)") },
+	{ "household", agent_cmd_household, NEED_STORE,
+	  N_("add, edit, list, show, find, import households") },
 	{ "milestone", agent_cmd_milestone, NEED_STORE, N_("record a construction stage of a house") },
-	{ "contribution", agent_cmd_contribution, NEED_STORE, N_("record money, labour days or materials") },
-	{ "status", agent_cmd_status, NEED_STORE, N_("pending changes, last export or sync, commune, key") },
+	{ "contribution", agent_cmd_contribution, NEED_STORE,
+	  N_("record money, labour days or materials") },
+	{ "status", agent_cmd_status, NEED_STORE,
+	  N_("pending changes, last export or sync, commune, key") },
 	{ "check", agent_cmd_check, NEED_STORE, N_("verify the local store is whole") },
 	{ "sync", agent_cmd_sync, NEED_STORE, N_("send pending changes to the hub, then fetch updates") },
-	{ "export", agent_cmd_export, NEED_STORE, N_("write signed change-sets to a file for a USB stick") },
-	{ "import", agent_cmd_update_import, NEED_STORE, N_("read the hub's update file from a USB stick") },
+	{ "export", agent_cmd_export, NEED_STORE,
+	  N_("write signed change-sets to a file for a USB stick") },
+	{ "import", agent_cmd_update_import, NEED_STORE,
+	  N_("read the hub's update file from a USB stick") },
 };
 
 void agent_err(const char *fmt, ...)
@@ -68,13 +74,15 @@ void agent_ctx_release(agent_ctx *ctx)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent [--home DIR] [--json] COMMAND [ARGS]\n\n"
-			   "Records households, construction milestones and contributions on the\n"
-			   "commune laptop, offline. Commands:\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent [--home DIR] [--json] COMMAND [ARGS]\n\n"
+		  "Records households, construction milestones and contributions on the\n"
+		  "commune laptop, offline. Commands:\n"));
 	for (size_t i = 0; i < CLI_ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-14s %s\n", commands[i].name, _(commands[i].summary));
-	fprintf(f, "%s", _("\n'maiam-agent COMMAND --help' explains a command.\n"
-			   "Exit codes: 0 done, 1 failed, 2 usage error, 3 network, 4 rejected by the hub.\n"));
+	fprintf(f, "%s",
+		_("\n'maiam-agent COMMAND --help' explains a command.\n"
+		  "Exit codes: 0 done, 1 failed, 2 usage error, 3 network, 4 rejected by the hub.\n"));
 }
 
 static int wants_help(int argc, char **argv)
@@ -96,8 +104,7 @@ int agent_run(agent_ctx *ctx, int argc, char **argv)
 		usage(stderr);
 		return AGENT_USAGE;
 	}
-	if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
-	    strcmp(argv[0], "help") == 0) {
+	if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "help") == 0) {
 		usage(ctx->out);
 		return AGENT_OK;
 	}

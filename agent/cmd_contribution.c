@@ -19,19 +19,20 @@
 
 static void help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent contribution add [--household ID] --source SOURCE\n"
-			   "           (--money VND | --labour-days N | --material TEXT [--material-value VND])\n"
-			   "           [--donor NAME] [--date YYYY-MM-DD] [--note TEXT] [--json]\n\n"
-			   "SOURCE: mps, provincial_police, fatherland_front, business, donor,\n"
-			   "household, other. Money is whole VND written with digits only\n"
-			   "(50000000). Without --household it counts for the whole commune.\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent contribution add [--household ID] --source SOURCE\n"
+		  "           (--money VND | --labour-days N | --material TEXT [--material-value VND])\n"
+		  "           [--donor NAME] [--date YYYY-MM-DD] [--note TEXT] [--json]\n\n"
+		  "SOURCE: mps, provincial_police, fatherland_front, business, donor,\n"
+		  "household, other. Money is whole VND written with digits only\n"
+		  "(50000000). Without --household it counts for the whole commune.\n"));
 }
 
 typedef struct ct_in {
 	const char *household, *donor, *material, *note, *date;
 	const char *source_arg, *money_arg, *labour_arg, *material_value_arg; /* as typed */
 	char source[32];
-	char day[11]; /* the date as recorded: YYYY-MM-DD */
+	char day[11];                          /* the date as recorded: YYYY-MM-DD */
 	int64_t money, labour, material_value; /* -1: not given */
 } ct_in;
 
@@ -45,11 +46,13 @@ static int check(agent_ctx *ctx, ct_in *in, const char *today)
 		in->date = today;
 	in->money = in->labour = in->material_value = -1;
 	if (!in->source_arg) {
-		agent_err(_("--source is required; use one of mps, provincial_police, fatherland_front, business, donor, household, other"));
+		agent_err(_(
+			"--source is required; use one of mps, provincial_police, fatherland_front, business, donor, household, other"));
 		return AGENT_USAGE;
 	}
 	if (!in->money_arg && !in->labour_arg && !in->material) {
-		agent_err(_("a contribution needs --money, --labour-days or --material; give at least one"));
+		agent_err(_(
+			"a contribution needs --money, --labour-days or --material; give at least one"));
 		return AGENT_USAGE;
 	}
 	if (agent_check_enum(CT, PROTO_CT_SOURCE, in->source_arg, in->source, sizeof in->source, err,
@@ -58,14 +61,14 @@ static int check(agent_ctx *ctx, ct_in *in, const char *today)
 	else if (in->donor && agent_check_text(CT, PROTO_CT_DONOR, in->donor, err, sizeof err))
 		bad = "donor";
 	/* a gift of 0 VND or 0 days is a typing mistake here, though the rulebook allows it */
-	else if (in->money_arg && agent_check_amount(CT, PROTO_CT_MONEY, in->money_arg, 1, &in->money,
-						     err, sizeof err))
+	else if (in->money_arg &&
+		 agent_check_amount(CT, PROTO_CT_MONEY, in->money_arg, 1, &in->money, err, sizeof err))
 		bad = "money";
-	else if (in->labour_arg && agent_check_amount(CT, PROTO_CT_LABOUR, in->labour_arg, 1,
-						      &in->labour, err, sizeof err))
+	else if (in->labour_arg &&
+		 agent_check_amount(CT, PROTO_CT_LABOUR, in->labour_arg, 1, &in->labour, err, sizeof err))
 		bad = "labour-days";
-	else if (in->material && (!*in->material ||
-				  agent_check_text(CT, PROTO_CT_MATERIAL, in->material, err, sizeof err))) {
+	else if (in->material && (!*in->material || agent_check_text(CT, PROTO_CT_MATERIAL, in->material,
+								     err, sizeof err))) {
 		if (!*in->material)
 			snprintf(err, sizeof err, "%s", _("must not be empty"));
 		bad = "material";
@@ -73,8 +76,7 @@ static int check(agent_ctx *ctx, ct_in *in, const char *today)
 		   agent_check_amount(CT, PROTO_CT_MATERIAL_VALUE, in->material_value_arg, 0,
 				      &in->material_value, err, sizeof err))
 		bad = "material-value";
-	else if (agent_parse_date(in->date, ctx->period_start, ctx->period_end, in->day, err,
-				  sizeof err))
+	else if (agent_parse_date(in->date, ctx->period_start, ctx->period_end, in->day, err, sizeof err))
 		bad = "date";
 	else if (in->note && agent_check_text(CT, PROTO_CT_NOTE, in->note, err, sizeof err))
 		bad = "note";
@@ -95,19 +97,27 @@ static proto_result build(agent_ctx *ctx, proto_changeset *cs, proto_id id, cons
 	proto_result r = proto_changeset_begin(cs, PROTO_KIND_CONTRIBUTION, id, agent_stamp(ctx),
 					       ctx->key_id);
 
-	if (!r) r = hh ? proto_changeset_add_ref(cs, PROTO_CT_HOUSEHOLD, 0, *hh)
+	if (!r)
+		r = hh ? proto_changeset_add_ref(cs, PROTO_CT_HOUSEHOLD, 0, *hh)
 		       : proto_changeset_add_null(cs, PROTO_CT_HOUSEHOLD, 0);
-	if (!r) r = proto_changeset_add_int(cs, PROTO_CT_UNIT, 0, ctx->commune);
-	if (!r) r = proto_changeset_add_text(cs, PROTO_CT_SOURCE, 0, in->source, strlen(in->source));
-	if (!r && in->donor) r = proto_changeset_add_text(cs, PROTO_CT_DONOR, 0, in->donor, strlen(in->donor));
-	if (!r && in->money >= 0) r = proto_changeset_add_int(cs, PROTO_CT_MONEY, 0, in->money);
-	if (!r && in->labour >= 0) r = proto_changeset_add_int(cs, PROTO_CT_LABOUR, 0, in->labour);
+	if (!r)
+		r = proto_changeset_add_int(cs, PROTO_CT_UNIT, 0, ctx->commune);
+	if (!r)
+		r = proto_changeset_add_text(cs, PROTO_CT_SOURCE, 0, in->source, strlen(in->source));
+	if (!r && in->donor)
+		r = proto_changeset_add_text(cs, PROTO_CT_DONOR, 0, in->donor, strlen(in->donor));
+	if (!r && in->money >= 0)
+		r = proto_changeset_add_int(cs, PROTO_CT_MONEY, 0, in->money);
+	if (!r && in->labour >= 0)
+		r = proto_changeset_add_int(cs, PROTO_CT_LABOUR, 0, in->labour);
 	if (!r && in->material)
 		r = proto_changeset_add_text(cs, PROTO_CT_MATERIAL, 0, in->material, strlen(in->material));
 	if (!r && in->material_value >= 0)
 		r = proto_changeset_add_int(cs, PROTO_CT_MATERIAL_VALUE, 0, in->material_value);
-	if (!r) r = proto_changeset_add_text(cs, PROTO_CT_DATE, 0, in->day, strlen(in->day));
-	if (!r && in->note) r = proto_changeset_add_text(cs, PROTO_CT_NOTE, 0, in->note, strlen(in->note));
+	if (!r)
+		r = proto_changeset_add_text(cs, PROTO_CT_DATE, 0, in->day, strlen(in->day));
+	if (!r && in->note)
+		r = proto_changeset_add_text(cs, PROTO_CT_NOTE, 0, in->note, strlen(in->note));
 	return r;
 }
 
@@ -125,16 +135,16 @@ static int is_withdrawn(agent_ctx *ctx, proto_id hh)
 }
 
 /* The options of a contribution's values, into the ct_in in (add and correct). */
-#define CT_VALUE_OPTS(in)                                                        \
-	CLI_STRING("household", &(in).household, "ID", NULL),                    \
-	CLI_STRING("source", &(in).source_arg, "SOURCE", NULL),                  \
-	CLI_STRING("donor", &(in).donor, "NAME", NULL),                          \
-	CLI_STRING("money", &(in).money_arg, "VND", NULL),                       \
-	CLI_STRING("labour-days", &(in).labour_arg, "N", NULL),                  \
-	CLI_STRING("material", &(in).material, "TEXT", NULL),                    \
-	CLI_STRING("material-value", &(in).material_value_arg, "VND", NULL),    \
-	CLI_STRING("date", &(in).date, "YYYY-MM-DD", NULL),                      \
-	CLI_STRING("note", &(in).note, "TEXT", NULL)
+#define CT_VALUE_OPTS(in) \
+	CLI_STRING("household", &(in).household, "ID", NULL), \
+		CLI_STRING("source", &(in).source_arg, "SOURCE", NULL), \
+		CLI_STRING("donor", &(in).donor, "NAME", NULL), \
+		CLI_STRING("money", &(in).money_arg, "VND", NULL), \
+		CLI_STRING("labour-days", &(in).labour_arg, "N", NULL), \
+		CLI_STRING("material", &(in).material, "TEXT", NULL), \
+		CLI_STRING("material-value", &(in).material_value_arg, "VND", NULL), \
+		CLI_STRING("date", &(in).date, "YYYY-MM-DD", NULL), \
+		CLI_STRING("note", &(in).note, "TEXT", NULL)
 
 static int add(agent_ctx *ctx, int argc, char **argv)
 {
@@ -164,7 +174,8 @@ static int add(agent_ctx *ctx, int argc, char **argv)
 	id.origin = ctx->key_id;
 	id.serial = agent_take_serial(ctx);
 	r = agent_cs_init(ctx, &cs);
-	if (!r) r = build(ctx, &cs, id, &in, in.household ? &hh : NULL);
+	if (!r)
+		r = build(ctx, &cs, id, &in, in.household ? &hh : NULL);
 	rc = agent_record_commit(ctx, &cs, r, _("cannot record the contribution"));
 	if (rc != AGENT_OK)
 		return rc;
@@ -186,14 +197,15 @@ fail:
 
 static void correct_help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent contribution correct ID --reason TEXT [--household ID]\n"
-			   "           [--source SOURCE] [--money VND] [--labour-days N] [--material TEXT]\n"
-			   "           [--material-value VND] [--donor NAME] [--date YYYY-MM-DD] [--note TEXT]\n\n"
-			   "Voids contribution ID and records the corrected one in its place, in one\n"
-			   "step. Every value not given is kept from the old contribution, its household\n"
-			   "too; an empty value (--donor '') leaves an optional one out, and\n"
-			   "--household '' makes it a contribution of the whole commune. The reason\n"
-			   "stays with the void.\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent contribution correct ID --reason TEXT [--household ID]\n"
+		  "           [--source SOURCE] [--money VND] [--labour-days N] [--material TEXT]\n"
+		  "           [--material-value VND] [--donor NAME] [--date YYYY-MM-DD] [--note TEXT]\n\n"
+		  "Voids contribution ID and records the corrected one in its place, in one\n"
+		  "step. Every value not given is kept from the old contribution, its household\n"
+		  "too; an empty value (--donor '') leaves an optional one out, and\n"
+		  "--household '' makes it a contribution of the whole commune. The reason\n"
+		  "stays with the void.\n"));
 }
 
 /* The values of the contribution being corrected, as typed text would give them. */
@@ -264,9 +276,11 @@ static int correct(agent_ctx *ctx, int argc, char **argv)
 	const cli_opt opts[] = { CLI_STRING("reason", &reason, "TEXT", NULL), CT_VALUE_OPTS(typed) };
 	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 	const agent_correction c = {
-		"contribution correct", correct_help,
+		"contribution correct",
+		correct_help,
 		_("'contribution correct' needs the contribution's ID; e.g. 'contribution correct 7KQ2-20 --money 5000000 --reason \"typing mistake\"'"),
-		PROTO_KIND_VOID, PROTO_VO_REASON,
+		PROTO_KIND_VOID,
+		PROTO_VO_REASON,
 	};
 	agent_event_filter f = { .has_id = 1 };
 	ct_old old;
@@ -311,10 +325,12 @@ static int correct(agent_ctx *ctx, int argc, char **argv)
 	}
 	/* the void first: it names the old one; then the new one, under its own id */
 	r = agent_cs_init(ctx, &cs);
-	if (!r) r = agent_void_build(ctx, &cs, f.id, PROTO_KIND_CONTRIBUTION, reason);
+	if (!r)
+		r = agent_void_build(ctx, &cs, f.id, PROTO_KIND_CONTRIBUTION, reason);
 	id.origin = ctx->key_id;
 	id.serial = agent_take_serial(ctx);
-	if (!r) r = build(ctx, &cs, id, &in, has_hh ? &hh : NULL);
+	if (!r)
+		r = build(ctx, &cs, id, &in, has_hh ? &hh : NULL);
 	ct_old_release(&old);
 	rc = agent_record_commit(ctx, &cs, r, _("cannot correct the contribution"));
 	if (rc != AGENT_OK)
@@ -323,8 +339,8 @@ static int correct(agent_ctx *ctx, int argc, char **argv)
 	agent_id_format(f.id, full);
 	agent_id_format(id, new_full);
 	if (ctx->json)
-		fprintf(ctx->out, "{\"voided\":\"%s\",\"id\":\"%s\",\"ref\":\"%s\"}\n", full,
-			new_full, ref);
+		fprintf(ctx->out, "{\"voided\":\"%s\",\"id\":\"%s\",\"ref\":\"%s\"}\n", full, new_full,
+			ref);
 	else
 		fprintf(ctx->out, _("Corrected contribution %s: voided it and recorded %s in its place\n"),
 			pos[0], ref);
@@ -338,10 +354,11 @@ fail:
 static void group_help(FILE *f)
 {
 	help(f);
-	fprintf(f, "%s", _("\n       maiam-agent contribution list [--household ID] [--commune-level] [--json]\n"
-			   "       maiam-agent contribution void ID --reason TEXT\n"
-			   "       maiam-agent contribution correct ID [--FIELD VALUE ...] --reason TEXT\n"
-			   "Each has its own --help.\n"));
+	fprintf(f, "%s",
+		_("\n       maiam-agent contribution list [--household ID] [--commune-level] [--json]\n"
+		  "       maiam-agent contribution void ID --reason TEXT\n"
+		  "       maiam-agent contribution correct ID [--FIELD VALUE ...] --reason TEXT\n"
+		  "Each has its own --help.\n"));
 }
 
 int agent_cmd_contribution(agent_ctx *ctx, int argc, char **argv)
@@ -362,6 +379,7 @@ int agent_cmd_contribution(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("unknown contribution command '%s'; use add, list, void or correct (see 'maiam-agent contribution --help')"),
 			  argv[1]);
 	else
-		agent_err(_("use 'maiam-agent contribution add ...'; see 'maiam-agent contribution --help'"));
+		agent_err(_(
+			"use 'maiam-agent contribution add ...'; see 'maiam-agent contribution --help'"));
 	return AGENT_USAGE;
 }

@@ -26,23 +26,25 @@ const char *agent_scope_word(const char *kind)
 
 static void help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent enroll --hub URL --ca FILE --token TOKEN [--json]\n"
-			   "       maiam-agent enroll --file FILE [--json]\n"
-			   "       maiam-agent enroll --hub URL\n\n"
-			   "Registers this laptop with the province hub, once. Online: URL is the\n"
-			   "hub's https:// address, FILE its CA certificate (ca.pem) and TOKEN the\n"
-			   "one-time token printed by 'maiam-hub agent add', both from the operator.\n"
-			   "With no network: --file is the enrolment file the operator made with\n"
-			   "'maiam-hub agent add --file'; the next export carries this laptop's\n"
-			   "key to the hub. An enrolled laptop changes its hub's address with\n"
-			   "--hub URL alone (its key and certificate are kept).\n"
-			   "Exit codes: 0 enrolled, 2 usage, 3 hub unreachable, 4 refused by the hub.\n"));
-	fprintf(f, "%s", _("\nmaiam-agent enroll --new-key --hub URL --ca FILE --token TOKEN [--json]\n"
-			   "After the operator revoked this laptop's key (a stolen or rebuilt laptop)\n"
-			   "and made a token with 'maiam-hub agent add --replaces AGENTID', enrols a\n"
-			   "new key as its successor: the old key is kept in the home as\n"
-			   "agent.key.revoked-AGENTID, and every change the hub has not accepted is\n"
-			   "sealed again under the new key, ids kept, for the next sync.\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent enroll --hub URL --ca FILE --token TOKEN [--json]\n"
+		  "       maiam-agent enroll --file FILE [--json]\n"
+		  "       maiam-agent enroll --hub URL\n\n"
+		  "Registers this laptop with the province hub, once. Online: URL is the\n"
+		  "hub's https:// address, FILE its CA certificate (ca.pem) and TOKEN the\n"
+		  "one-time token printed by 'maiam-hub agent add', both from the operator.\n"
+		  "With no network: --file is the enrolment file the operator made with\n"
+		  "'maiam-hub agent add --file'; the next export carries this laptop's\n"
+		  "key to the hub. An enrolled laptop changes its hub's address with\n"
+		  "--hub URL alone (its key and certificate are kept).\n"
+		  "Exit codes: 0 enrolled, 2 usage, 3 hub unreachable, 4 refused by the hub.\n"));
+	fprintf(f, "%s",
+		_("\nmaiam-agent enroll --new-key --hub URL --ca FILE --token TOKEN [--json]\n"
+		  "After the operator revoked this laptop's key (a stolen or rebuilt laptop)\n"
+		  "and made a token with 'maiam-hub agent add --replaces AGENTID', enrols a\n"
+		  "new key as its successor: the old key is kept in the home as\n"
+		  "agent.key.revoked-AGENTID, and every change the hub has not accepted is\n"
+		  "sealed again under the new key, ids kept, for the next sync.\n"));
 }
 
 static int token_ok(const char *t)
@@ -115,28 +117,33 @@ static int read_answer(agent_ctx *ctx, uint64_t key_id, const agent_http *h, age
 	proto_key *hub_key = NULL;
 	int ok = 0;
 
-	if (!json || agent_json_get_str(json, len, "agent_id", info->agent_id, sizeof info->agent_id) != 1 ||
+	if (!json ||
+	    agent_json_get_str(json, len, "agent_id", info->agent_id, sizeof info->agent_id) != 1 ||
 	    agent_json_get_str(json, len, "hub_key_id", info->hub_key_id, sizeof info->hub_key_id) != 1 ||
 	    agent_json_get_str(json, len, "hub_public_key", info->hub_pem, sizeof info->hub_pem) != 1 ||
 	    agent_json_get_str(json, len, "campaign", campaign, campaign_len) != 1 ||
 	    agent_json_get_str(json, len, "scope.kind", info->scope_kind, sizeof info->scope_kind) != 1 ||
 	    agent_json_get_int(json, len, "scope.code", &info->scope_code) != 1 ||
 	    agent_json_get_str(json, len, "client_cert", cert, cert_len) != 1) {
-		agent_err(_("the hub's enrolment answer is not what this version expects; ask the operator which maiam-agent version the hub needs"));
+		agent_err(_(
+			"the hub's enrolment answer is not what this version expects; ask the operator which maiam-agent version the hub needs"));
 		return 0;
 	}
 	/* one key and one certificate: a block appended after the first would be
 	 * kept in the store and the home, unread and unchecked */
 	if (!agent_pem_single(info->hub_pem, "PUBLIC KEY")) {
-		agent_err(_("the hub's public key in its answer is not exactly one PEM public key; nothing was saved: ask the operator to check the hub"));
+		agent_err(_(
+			"the hub's public key in its answer is not exactly one PEM public key; nothing was saved: ask the operator to check the hub"));
 		return 0;
 	}
 	if (!agent_pem_single(cert, "CERTIFICATE")) {
-		agent_err(_("the hub's client certificate in its answer is not exactly one PEM certificate; nothing was saved: ask the operator to check the hub"));
+		agent_err(_(
+			"the hub's client certificate in its answer is not exactly one PEM certificate; nothing was saved: ask the operator to check the hub"));
 		return 0;
 	}
 	if (!campaign_id_ok(campaign)) {
-		agent_err(_("the hub's enrolment answer names no valid campaign id; ask the operator to check the hub"));
+		agent_err(_(
+			"the hub's enrolment answer names no valid campaign id; ask the operator to check the hub"));
 		return 0;
 	}
 	proto_key_id_hex(key_id, mine);
@@ -146,7 +153,8 @@ static int read_answer(agent_ctx *ctx, uint64_t key_id, const agent_http *h, age
 		return 0;
 	}
 	if (proto_key_from_public_pem(info->hub_pem, strlen(info->hub_pem), &hub_key) != PROTO_OK) {
-		agent_err(_("the hub's public key in its answer is not an Ed25519 key; ask the operator to check the hub"));
+		agent_err(_(
+			"the hub's public key in its answer is not an Ed25519 key; ask the operator to check the hub"));
 		return 0;
 	}
 	proto_key_id_hex(proto_key_id(hub_key), hub_id);
@@ -157,7 +165,8 @@ static int read_answer(agent_ctx *ctx, uint64_t key_id, const agent_http *h, age
 		goto out;
 	}
 	if (strstr(cert, "-----BEGIN CERTIFICATE-----") == NULL) {
-		agent_err(_("the hub sent no client certificate; ask the operator to check the hub's CA files"));
+		agent_err(_(
+			"the hub sent no client certificate; ask the operator to check the hub's CA files"));
 		goto out;
 	}
 	if (ctx->campaign[0] && strcmp(campaign, ctx->campaign) != 0) {
@@ -167,8 +176,8 @@ static int read_answer(agent_ctx *ctx, uint64_t key_id, const agent_http *h, age
 	}
 	if (!agent_scope_covers(ctx, info)) {
 		agent_err(_("the token is for %s %lld but this laptop records commune %d; ask the operator to revoke agent '%s' and give a token for commune %d"),
-			  agent_scope_word(info->scope_kind), (long long)info->scope_code, ctx->commune, info->agent_id,
-			  ctx->commune);
+			  agent_scope_word(info->scope_kind), (long long)info->scope_code, ctx->commune,
+			  info->agent_id, ctx->commune);
 		goto out;
 	}
 	ok = 1;
@@ -197,7 +206,8 @@ static int enroll_move(agent_ctx *ctx, const char *url)
 	if (agent_enrolment_load(ctx, &info, &enrolled) != AGENT_OK)
 		return AGENT_FAIL;
 	if (!enrolled) {
-		agent_err(_("enroll needs --hub URL, --ca FILE and --token TOKEN; the hub operator gives all three"));
+		agent_err(_(
+			"enroll needs --hub URL, --ca FILE and --token TOKEN; the hub operator gives all three"));
 		return AGENT_USAGE;
 	}
 	if (agent_path_join(ca, sizeof ca, ctx->home, AGENT_CA_FILE) != 0 ||
@@ -297,10 +307,8 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	const char *hub_url = NULL, *ca_file = NULL, *token = NULL, *file = NULL;
 	int new_key = 0;
 	const cli_opt opts[] = {
-		CLI_STRING("hub", &hub_url, "URL", NULL),
-		CLI_STRING("ca", &ca_file, "FILE", NULL),
-		CLI_STRING("token", &token, "TOKEN", NULL),
-		CLI_STRING("file", &file, "FILE", NULL),
+		CLI_STRING("hub", &hub_url, "URL", NULL),   CLI_STRING("ca", &ca_file, "FILE", NULL),
+		CLI_STRING("token", &token, "TOKEN", NULL), CLI_STRING("file", &file, "FILE", NULL),
 		CLI_FLAG("new-key", &new_key, NULL),
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
@@ -319,11 +327,13 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	if (agent_parse_args(ctx, "enroll", &spec, help, argc, argv, &rc))
 		return rc;
 	if (file && new_key) {
-		agent_err(_("enroll --new-key goes with --hub, --ca and --token: a laptop re-enrols online, not from a file"));
+		agent_err(_(
+			"enroll --new-key goes with --hub, --ca and --token: a laptop re-enrols online, not from a file"));
 		return AGENT_USAGE;
 	}
 	if (file && (hub_url || ca_file || token)) {
-		agent_err(_("enroll --file takes no other option: the enrolment file holds the hub's address, certificate and token"));
+		agent_err(_(
+			"enroll --file takes no other option: the enrolment file holds the hub's address, certificate and token"));
 		return AGENT_USAGE;
 	}
 	if (file)
@@ -331,11 +341,13 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	if (hub_url && !ca_file && !token && !new_key)
 		return enroll_move(ctx, hub_url);
 	if (!hub_url || !ca_file || !token) {
-		agent_err(_("enroll needs --hub URL, --ca FILE and --token TOKEN; the hub operator gives all three"));
+		agent_err(_(
+			"enroll needs --hub URL, --ca FILE and --token TOKEN; the hub operator gives all three"));
 		return AGENT_USAGE;
 	}
 	if (!token_ok(token)) {
-		agent_err(_("option '--token' is not an enrolment token; copy it exactly as 'maiam-hub agent add' printed it"));
+		agent_err(_(
+			"option '--token' is not an enrolment token; copy it exactly as 'maiam-hub agent add' printed it"));
 		return AGENT_USAGE;
 	}
 	memset(&net, 0, sizeof net);
@@ -351,7 +363,8 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (!enrolled && new_key) {
-		agent_err(_("enroll --new-key is for a laptop whose key the hub revoked, and this one is not enrolled; enrol it without --new-key"));
+		agent_err(_(
+			"enroll --new-key is for a laptop whose key the hub revoked, and this one is not enrolled; enrol it without --new-key"));
 		rc = AGENT_USAGE;
 		goto out;
 	}
@@ -447,7 +460,8 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 	if (ctx->json) {
 		fprintf(ctx->out, "{\"hub\":");
 		agent_json_str(ctx->out, info.url);
-		fprintf(ctx->out, ",\"agent_id\":\"%s\",\"hub_key_id\":\"%s\",\"campaign\":", info.agent_id,
+		fprintf(ctx->out,
+			",\"agent_id\":\"%s\",\"hub_key_id\":\"%s\",\"campaign\":", info.agent_id,
 			info.hub_key_id);
 		agent_json_str(ctx->out, campaign);
 		fprintf(ctx->out, ",\"scope\":{\"kind\":\"%s\",\"code\":%lld}", info.scope_kind,
@@ -456,15 +470,18 @@ int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv)
 			fprintf(ctx->out, ",\"replaces\":\"%s\",\"resealed\":%zu", old_id, resealed);
 		fprintf(ctx->out, "}\n");
 	} else if (fresh) {
-		fprintf(ctx->out, _("Enrolled with %s as agent %s, the successor of revoked agent %s (%s %lld, campaign %s); the old key is kept as agent.key.revoked-%s.\n"),
+		fprintf(ctx->out,
+			_("Enrolled with %s as agent %s, the successor of revoked agent %s (%s %lld, campaign %s); the old key is kept as agent.key.revoked-%s.\n"),
 			info.url, info.agent_id, old_id, agent_scope_word(info.scope_kind),
 			(long long)info.scope_code, campaign, old_id);
-		fprintf(ctx->out, _("%zu records the hub had not accepted are sealed again under the new key; run 'maiam-agent sync' to send them.\n"),
+		fprintf(ctx->out,
+			_("%zu records the hub had not accepted are sealed again under the new key; run 'maiam-agent sync' to send them.\n"),
 			resealed);
 	} else {
-		fprintf(ctx->out, _("Enrolled with %s as agent %s (%s %lld, campaign %s); hub key %s pinned.\n"),
-			info.url, info.agent_id, agent_scope_word(info.scope_kind), (long long)info.scope_code, campaign,
-			info.hub_key_id);
+		fprintf(ctx->out,
+			_("Enrolled with %s as agent %s (%s %lld, campaign %s); hub key %s pinned.\n"),
+			info.url, info.agent_id, agent_scope_word(info.scope_kind),
+			(long long)info.scope_code, campaign, info.hub_key_id);
 	}
 	rc = AGENT_OK;
 out:

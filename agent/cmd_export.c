@@ -15,10 +15,11 @@
 
 static void help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent export --out FILE [--json]\n\n"
-			   "Seals the pending changes into signed change-sets and writes every\n"
-			   "change-set not yet acknowledged by the hub to FILE, for a USB stick.\n"
-			   "Import it on the hub with 'maiam-hub import FILE'.\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent export --out FILE [--json]\n\n"
+		  "Seals the pending changes into signed change-sets and writes every\n"
+		  "change-set not yet acknowledged by the hub to FILE, for a USB stick.\n"
+		  "Import it on the hub with 'maiam-hub import FILE'.\n"));
 }
 
 /* What to do when the file could not be written, by what stopped it (the
@@ -60,7 +61,8 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 	if (agent_parse_args(ctx, "export", &spec, help, argc, argv, &rc))
 		return rc;
 	if (!out || !*out) {
-		agent_err(_("--out FILE is required; e.g. 'maiam-agent export --out /media/usb/xa-31498.maiam'"));
+		agent_err(_(
+			"--out FILE is required; e.g. 'maiam-agent export --out /media/usb/xa-31498.maiam'"));
 		return AGENT_USAGE;
 	}
 	rc = agent_seal_pending(ctx, &ncs, &nrec);
@@ -78,8 +80,8 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 				_("they are kept; run 'maiam-agent check', then export again"));
 		return AGENT_FAIL;
 	}
-	r = proto_write_file_atomic(out, bundle.data ? bundle.data : (const uint8_t *)"",
-				    bundle.len, 0644);
+	r = proto_write_file_atomic(out, bundle.data ? bundle.data : (const uint8_t *)"", bundle.len,
+				    0644);
 	proto_buf_release(&bundle);
 	if (r != PROTO_OK) {
 		agent_err(_("cannot write '%s': %s; %s"), out, proto_cause(r), write_advice(r));
@@ -90,16 +92,19 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 	if (agent_meta_set(ctx, "last_export", line) != PROTO_OK)
 		agent_err(_("note: the export was written but its time was not saved"));
 	if (ctx->json)
-		fprintf(ctx->out, "{\"sealed_now\":%zu,\"records_sealed_now\":%zu,\"changesets_in_file\":%zu,\"file\":",
+		fprintf(ctx->out,
+			"{\"sealed_now\":%zu,\"records_sealed_now\":%zu,\"changesets_in_file\":%zu,\"file\":",
 			ncs, nrec, nall);
 	if (ctx->json) {
 		agent_json_str(ctx->out, out);
 		fprintf(ctx->out, ",\"enrolment_claim\":%s}\n", claimed ? "true" : "false");
 	} else {
-		fprintf(ctx->out, _("Sealed %zu new change-sets (%zu changes); wrote %zu change-sets to %s\n"),
+		fprintf(ctx->out,
+			_("Sealed %zu new change-sets (%zu changes); wrote %zu change-sets to %s\n"),
 			ncs, nrec, nall, out);
 		if (claimed)
-			fprintf(ctx->out, "%s", _("The file also carries this laptop's key and enrolment token for the hub.\n"));
+			fprintf(ctx->out, "%s",
+				_("The file also carries this laptop's key and enrolment token for the hub.\n"));
 	}
 	return AGENT_OK;
 }

@@ -13,27 +13,28 @@
 
 static void help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent household add --name NAME --hamlet HAMLET --members N\n"
-			   "                                 --category CATEGORY [--FIELD VALUE ...]\n"
-			   "       maiam-agent household edit ID --FIELD VALUE ...\n"
-			   "       maiam-agent household list|show ID|find TEXT [--json]\n"
-			   "       maiam-agent household import FILE.csv [--dry-run] [--skip-bad]\n"
-			   "       maiam-agent household withdraw ID --reason TEXT\n\n"
-			   "Fields:\n"
-			   "  --name NAME            head of household (required)\n"
-			   "  --national-id CCCD     12 digits, optional, unique in this store\n"
-			   "  --hamlet HAMLET        ấp / khóm (required)\n"
-			   "  --address TEXT\n"
-			   "  --members N            people in the household, 1-99 (required)\n"
-			   "  --category C           poor, near_poor, housing_hardship, policy_family, other\n"
-			   "  --land-status S        certified, uncertified, family_land, rented,\n"
-			   "                         public_land, other\n"
-			   "  --condition TEXT       current state of the house\n"
-			   "  --phone NUMBER         0xxxxxxxxx or +84xxxxxxxxx\n"
-			   "  --note TEXT\n"
-			   "  --support-kind K       new_build or repair\n"
-			   "ID is the short reference (e.g. 7KQ2-15) or the full id. An empty value\n"
-			   "clears an optional field in edit.\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent household add --name NAME --hamlet HAMLET --members N\n"
+		  "                                 --category CATEGORY [--FIELD VALUE ...]\n"
+		  "       maiam-agent household edit ID --FIELD VALUE ...\n"
+		  "       maiam-agent household list|show ID|find TEXT [--json]\n"
+		  "       maiam-agent household import FILE.csv [--dry-run] [--skip-bad]\n"
+		  "       maiam-agent household withdraw ID --reason TEXT\n\n"
+		  "Fields:\n"
+		  "  --name NAME            head of household (required)\n"
+		  "  --national-id CCCD     12 digits, optional, unique in this store\n"
+		  "  --hamlet HAMLET        ấp / khóm (required)\n"
+		  "  --address TEXT\n"
+		  "  --members N            people in the household, 1-99 (required)\n"
+		  "  --category C           poor, near_poor, housing_hardship, policy_family, other\n"
+		  "  --land-status S        certified, uncertified, family_land, rented,\n"
+		  "                         public_land, other\n"
+		  "  --condition TEXT       current state of the house\n"
+		  "  --phone NUMBER         0xxxxxxxxx or +84xxxxxxxxx\n"
+		  "  --note TEXT\n"
+		  "  --support-kind K       new_build or repair\n"
+		  "ID is the short reference (e.g. 7KQ2-15) or the full id. An empty value\n"
+		  "clears an optional field in edit.\n"));
 }
 
 /* The option table of add and edit: one option per user field, named after
@@ -87,8 +88,8 @@ static proto_result add_value(proto_changeset *cs, const agent_hh *h, int f, uin
 	return proto_changeset_add_text(cs, (uint8_t)f, base, h->text[f], strlen(h->text[f]));
 }
 
-proto_result agent_hh_build(agent_ctx *ctx, proto_changeset *cs, proto_id id,
-			    const struct agent_hh *h, uint64_t stamp, int is_new)
+proto_result agent_hh_build(agent_ctx *ctx, proto_changeset *cs, proto_id id, const struct agent_hh *h,
+			    uint64_t stamp, int is_new)
 {
 	proto_result r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, id, stamp, ctx->key_id);
 	char ref[32];
@@ -128,7 +129,8 @@ static int nid_free(agent_ctx *ctx, const agent_hh *h, proto_id self, const char
 		r = agent_hh_get(ctx, other, &row, &found);
 	if (r == PROTO_OK && found) {
 		agent_err(_("%s: '%s' is already the national id of household %s (%s); check the number or edit that household"),
-			  label, h->text[PROTO_HH_NATIONAL_ID], row.v[PROTO_HH_REF] ? row.v[PROTO_HH_REF] : "?",
+			  label, h->text[PROTO_HH_NATIONAL_ID],
+			  row.v[PROTO_HH_REF] ? row.v[PROTO_HH_REF] : "?",
 			  row.v[PROTO_HH_NAME] ? row.v[PROTO_HH_NAME] : "?");
 		agent_row_release(&row);
 	} else {
@@ -179,7 +181,8 @@ static int add(agent_ctx *ctx, int argc, char **argv)
 	missing = agent_hh_missing(&h);
 	if (missing) {
 		agent_hh_option_name(missing, opt, sizeof opt);
-		agent_err(_("--%s is required for 'household add'; see 'maiam-agent household --help'"), opt);
+		agent_err(_("--%s is required for 'household add'; see 'maiam-agent household --help'"),
+			  opt);
 		rc = AGENT_USAGE;
 		goto out;
 	}
@@ -243,7 +246,8 @@ static int edit(agent_ctx *ctx, int argc, char **argv)
 		return rc;
 	rc = AGENT_OK;
 	if (spec.nargs != 1) {
-		agent_err(_("'household edit' needs the household ID; e.g. 'household edit 7KQ2-15 --members 5'"));
+		agent_err(_(
+			"'household edit' needs the household ID; e.g. 'household edit 7KQ2-15 --members 5'"));
 		rc = AGENT_USAGE;
 	}
 	if (rc == AGENT_OK)
@@ -275,7 +279,8 @@ static int edit(agent_ctx *ctx, int argc, char **argv)
 		agent_row_release(&cur);
 		agent_tx_rollback(ctx);
 		if (!ctx->json)
-			fprintf(ctx->out, _("Nothing changed: household %s already has these values\n"), pos[0]);
+			fprintf(ctx->out, _("Nothing changed: household %s already has these values\n"),
+				pos[0]);
 		else
 			print_added(ctx, id, "");
 		goto out;
@@ -295,8 +300,13 @@ int agent_cmd_household(agent_ctx *ctx, int argc, char **argv)
 		const char *name;
 		int (*fn)(agent_ctx *, int, char **);
 	} subs[] = {
-		{ "add", add }, { "edit", edit }, { "list", agent_hh_list }, { "show", agent_hh_show },
-		{ "find", agent_hh_find }, { "import", agent_cmd_import }, { "withdraw", agent_hh_withdraw },
+		{ "add", add },
+		{ "edit", edit },
+		{ "list", agent_hh_list },
+		{ "show", agent_hh_show },
+		{ "find", agent_hh_find },
+		{ "import", agent_cmd_import },
+		{ "withdraw", agent_hh_withdraw },
 	};
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -306,6 +316,7 @@ int agent_cmd_household(agent_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < CLI_ARRAY_SIZE(subs); i++)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return subs[i].fn(ctx, argc - 1, argv + 1);
-	agent_err(_("unknown household command '%s'; use add, edit, list, show, find, import or withdraw"), argv[1]);
+	agent_err(_("unknown household command '%s'; use add, edit, list, show, find, import or withdraw"),
+		  argv[1]);
 	return AGENT_USAGE;
 }

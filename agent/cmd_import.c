@@ -26,18 +26,19 @@
 
 static void help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent household import FILE.csv [--dry-run] [--skip-bad] [--json]\n\n"
-			   "Imports households from a CSV file as Excel's \"CSV UTF-8\" saves it\n"
-			   "(separated by commas, semicolons or tabs). The first row names the\n"
-			   "columns, in any order, in English or Vietnamese: name (Họ tên), hamlet (Ấp),\n"
-			   "members (Số nhân khẩu), category (Diện hộ) are required; national_id\n"
-			   "(Số CCCD), address (Địa chỉ), land_status (Tình trạng đất), condition\n"
-			   "(Tình trạng nhà), phone (Số điện thoại), note (Ghi chú), support_kind\n"
-			   "(Hình thức hỗ trợ) are optional; an STT column is ignored.\n"
-			   "Each bad row is reported by line number and copied, with the reason, to\n"
-			   "FILE-loi.csv beside the file; nothing is imported while any row is bad\n"
-			   "unless --skip-bad. Rows imported before are skipped, never imported twice.\n"
-			   "--dry-run checks without importing.\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent household import FILE.csv [--dry-run] [--skip-bad] [--json]\n\n"
+		  "Imports households from a CSV file as Excel's \"CSV UTF-8\" saves it\n"
+		  "(separated by commas, semicolons or tabs). The first row names the\n"
+		  "columns, in any order, in English or Vietnamese: name (Họ tên), hamlet (Ấp),\n"
+		  "members (Số nhân khẩu), category (Diện hộ) are required; national_id\n"
+		  "(Số CCCD), address (Địa chỉ), land_status (Tình trạng đất), condition\n"
+		  "(Tình trạng nhà), phone (Số điện thoại), note (Ghi chú), support_kind\n"
+		  "(Hình thức hỗ trợ) are optional; an STT column is ignored.\n"
+		  "Each bad row is reported by line number and copied, with the reason, to\n"
+		  "FILE-loi.csv beside the file; nothing is imported while any row is bad\n"
+		  "unless --skip-bad. Rows imported before are skipped, never imported twice.\n"
+		  "--dry-run checks without importing.\n"));
 }
 
 /*
@@ -134,7 +135,7 @@ typedef struct importer {
 	proto_changeset cs;
 	size_t good, bad, already;
 	int dry_run, cs_open;
-	proto_buf loi; /* the bad rows, to be written beside the input */
+	proto_buf loi;  /* the bad rows, to be written beside the input */
 	int loi_broken; /* out of memory or over the cap: the file is not written */
 	FILE *jout;     /* --json: the new ids, shown only if the import happens */
 	char *jbuf;
@@ -179,7 +180,8 @@ static void loi_start(importer *im, agent_csv *csv)
 static int read_header(importer *im, agent_csv *csv)
 {
 	int seen[PROTO_HH_NFIELDS + 1] = { 0 };
-	static const int required[] = { PROTO_HH_NAME, PROTO_HH_HAMLET, PROTO_HH_MEMBERS, PROTO_HH_CATEGORY };
+	static const int required[] = { PROTO_HH_NAME, PROTO_HH_HAMLET, PROTO_HH_MEMBERS,
+					PROTO_HH_CATEGORY };
 
 	if (agent_csv_next(csv) != 1 || csv->row_error) {
 		agent_err(_("%s:1: no header row; the first row must name the columns (name, hamlet, members, category, ...)"),
@@ -198,7 +200,8 @@ static int read_header(importer *im, agent_csv *csv)
 			return AGENT_USAGE;
 		}
 		if (field && seen[field]++) {
-			agent_err(_("%s:1: column '%s' appears twice; keep one"), im->file, csv->fields[i]);
+			agent_err(_("%s:1: column '%s' appears twice; keep one"), im->file,
+				  csv->fields[i]);
 			return AGENT_USAGE;
 		}
 		im->cols[i] = field;
@@ -264,7 +267,8 @@ static void bad_row(importer *im, const agent_csv *csv, size_t line, const char 
 static int imported_before(importer *im, const agent_csv *csv, const agent_hh *h, int *hard)
 {
 	const char *nid = h->given[PROTO_HH_NATIONAL_ID] && !h->is_null[PROTO_HH_NATIONAL_ID]
-				  ? h->text[PROTO_HH_NATIONAL_ID] : NULL;
+				  ? h->text[PROTO_HH_NATIONAL_ID]
+				  : NULL;
 	key_slot *slot;
 	char ref[32];
 
@@ -286,19 +290,21 @@ static int imported_before(importer *im, const agent_csv *csv, const agent_hh *h
 		return 0;
 	}
 	if (!slot->line && slot->name == text_hash(h->text[PROTO_HH_NAME], NULL)) {
-		key_slot *same = key_lookup(&im->names, text_hash(h->text[PROTO_HH_NAME],
-								  h->text[PROTO_HH_HAMLET]));
+		key_slot *same = key_lookup(&im->names,
+					    text_hash(h->text[PROTO_HH_NAME], h->text[PROTO_HH_HAMLET]));
 
 		if (same && same->count)
 			same->count--; /* not matched again by a row without an id */
 		return 1;
 	}
 	if (slot->line) {
-		bad_row(im, csv, csv->row_line, _("column '%s': '%s': the same national id is on line %zu"),
+		bad_row(im, csv, csv->row_line,
+			_("column '%s': '%s': the same national id is on line %zu"),
 			header_of(im, PROTO_HH_NATIONAL_ID), nid, slot->line);
 	} else {
 		agent_ref_make(slot->id.origin, slot->id.serial, ref);
-		bad_row(im, csv, csv->row_line, _("column '%s': '%s': it is already the national id of household %s"),
+		bad_row(im, csv, csv->row_line,
+			_("column '%s': '%s': it is already the national id of household %s"),
 			header_of(im, PROTO_HH_NATIONAL_ID), nid, ref);
 	}
 	return -1;
@@ -315,8 +321,9 @@ static int do_row(importer *im, agent_csv *csv)
 	int missing, before, hard = 0, rc = 0;
 
 	/* an empty row (Excel leaves them at the end), or one with only its STT */
-	for (i = 0; i < csv->nfields && (!*csv->fields[i] || (i < im->ncols && !im->cols[i] &&
-								   *im->header[i])); i++)
+	for (i = 0;
+	     i < csv->nfields && (!*csv->fields[i] || (i < im->ncols && !im->cols[i] && *im->header[i]));
+	     i++)
 		;
 	if (i == csv->nfields)
 		return 0;
@@ -325,14 +332,15 @@ static int do_row(importer *im, agent_csv *csv)
 		return 0;
 	}
 	if (csv->nfields != im->ncols) {
-		bad_row(im, csv, csv->row_line, _("has %zu columns but the header has %zu"), csv->nfields,
-			im->ncols);
+		bad_row(im, csv, csv->row_line, _("has %zu columns but the header has %zu"),
+			csv->nfields, im->ncols);
 		return 0;
 	}
 	memset(&h, 0, sizeof h);
 	for (i = 0; i < csv->nfields; i++) {
 		if (!*im->header[i] && *csv->fields[i]) {
-			bad_row(im, csv, csv->row_line, _("column %zu has a value but no name in the header row; name the column or empty it"),
+			bad_row(im, csv, csv->row_line,
+				_("column %zu has a value but no name in the header row; name the column or empty it"),
 				i + 1);
 			goto out;
 		}
@@ -373,12 +381,12 @@ static int do_row(importer *im, agent_csv *csv)
 		goto out;
 	}
 	/* agent_hh_set checked each cell: this is the rulebook's last word on the row */
-	if (agent_check_record(im->ctx, &im->cs.records[im->cs.nrecords - 1], &column, err,
-			       sizeof err) != 0) {
+	if (agent_check_record(im->ctx, &im->cs.records[im->cs.nrecords - 1], &column, err, sizeof err) !=
+	    0) {
 		const proto_field_desc *d = proto_field_by_name(PROTO_KIND_HOUSEHOLD, column);
 
-		bad_row(im, csv, csv->row_line, _("column '%s': %s"), d ? header_of(im, d->field) : column,
-			err);
+		bad_row(im, csv, csv->row_line, _("column '%s': %s"),
+			d ? header_of(im, d->field) : column, err);
 		rc = -1;
 		goto out;
 	}
@@ -486,7 +494,8 @@ static char *loi_write(importer *im)
 static void report(const importer *im, agent_ctx *ctx, const char *loi)
 {
 	if (ctx->json) {
-		fprintf(ctx->out, "{\"households\":[%s%s],\"imported\":%zu,\"already_imported\":%zu,"
+		fprintf(ctx->out,
+			"{\"households\":[%s%s],\"imported\":%zu,\"already_imported\":%zu,"
 			"\"bad\":%zu,\"dry_run\":%s,\"errors_file\":",
 			im->jbuf ? im->jbuf : "", im->good ? "\n" : "", im->dry_run ? 0 : im->good,
 			im->already, im->bad, im->dry_run ? "true" : "false");
@@ -495,11 +504,14 @@ static void report(const importer *im, agent_ctx *ctx, const char *loi)
 		return;
 	}
 	if (im->dry_run)
-		fprintf(ctx->out, _("Dry run: %zu households would be imported, %zu bad rows\n"), im->good, im->bad);
+		fprintf(ctx->out, _("Dry run: %zu households would be imported, %zu bad rows\n"),
+			im->good, im->bad);
 	else
-		fprintf(ctx->out, _("Imported %zu households (%zu bad rows skipped)\n"), im->good, im->bad);
+		fprintf(ctx->out, _("Imported %zu households (%zu bad rows skipped)\n"), im->good,
+			im->bad);
 	if (im->already)
-		fprintf(ctx->out, _("%zu rows were imported before (the same national id and name, or the same name and hamlet): skipped, not imported twice\n"),
+		fprintf(ctx->out,
+			_("%zu rows were imported before (the same national id and name, or the same name and hamlet): skipped, not imported twice\n"),
 			im->already);
 }
 
@@ -537,9 +549,9 @@ int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 	proto_result r;
 	int rc;
 
-	if (agent_parse_operands(ctx, "household import", &spec, help, argc, argv,
-				 _("'household import' needs a CSV file; e.g. 'household import danh-sach.csv'"),
-				 &rc))
+	if (agent_parse_operands(
+		    ctx, "household import", &spec, help, argc, argv,
+		    _("'household import' needs a CSV file; e.g. 'household import danh-sach.csv'"), &rc))
 		return rc;
 	proto_buf_init(&data, IMPORT_MAX_FILE);
 	r = proto_read_file(pos[0], &data);
@@ -548,7 +560,8 @@ int agent_cmd_import(agent_ctx *ctx, int argc, char **argv)
 		proto_buf_release(&data);
 		return AGENT_FAIL;
 	}
-	if (data.len >= 2 && (memcmp(data.data, "\xff\xfe", 2) == 0 || memcmp(data.data, "\xfe\xff", 2) == 0)) {
+	if (data.len >= 2 &&
+	    (memcmp(data.data, "\xff\xfe", 2) == 0 || memcmp(data.data, "\xfe\xff", 2) == 0)) {
 		agent_err(_("'%s' is UTF-16 text (Excel's \"Unicode Text\"); in Excel choose Save As, \"CSV UTF-8 (Comma delimited)\", and import that file"),
 			  pos[0]);
 		proto_buf_release(&data);

@@ -17,13 +17,14 @@
 
 static void help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent init --commune CODE|NAME [--campaign FILE] [--home DIR]\n\n"
-			   "Creates the local store and this laptop's key pair. Works offline.\n"
-			   "  --commune CODE   the commune's administrative code (data/soc-trang-units.csv)\n"
-			   "                   or its name, diacritics optional: \"Phú Tân\", \"phu tan\"\n"
-			   "  --campaign FILE  campaign file (default: the one shipped with the agent)\n"
-			   "  --home DIR       where to keep the store (default $MAIAM_HOME or\n"
-			   "                   $XDG_DATA_HOME/maiam)\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent init --commune CODE|NAME [--campaign FILE] [--home DIR]\n\n"
+		  "Creates the local store and this laptop's key pair. Works offline.\n"
+		  "  --commune CODE   the commune's administrative code (data/soc-trang-units.csv)\n"
+		  "                   or its name, diacritics optional: \"Phú Tân\", \"phu tan\"\n"
+		  "  --campaign FILE  campaign file (default: the one shipped with the agent)\n"
+		  "  --home DIR       where to keep the store (default $MAIAM_HOME or\n"
+		  "                   $XDG_DATA_HOME/maiam)\n"));
 }
 
 /* The units a message offers, in one line: "31639 Thị trấn Long Phú (Huyện Long
@@ -74,7 +75,8 @@ static int names(const proto_unit *u, const char *folded, int partly)
 	char *full = proto_fold(u->name);
 	size_t tlen = strlen(u->type);
 	char *bare = strncmp(u->name, u->type, tlen) == 0 && u->name[tlen] == ' '
-			     ? proto_fold(u->name + tlen + 1) : NULL;
+			     ? proto_fold(u->name + tlen + 1)
+			     : NULL;
 	int hit = 0;
 
 	if (full && !partly)
@@ -154,8 +156,8 @@ static int create(agent_ctx *ctx, const proto_campaign *camp, const proto_unit *
 	if (r == PROTO_OK)
 		r = proto_key_save_private(key, keypath);
 	if (r != PROTO_OK) {
-		agent_err(_("cannot create the key '%s': %s; check the directory's permissions"), keypath,
-			  proto_cause(r));
+		agent_err(_("cannot create the key '%s': %s; check the directory's permissions"),
+			  keypath, proto_cause(r));
 		goto out;
 	}
 	memset(&info, 0, sizeof info);
@@ -228,7 +230,8 @@ int agent_cmd_init(agent_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (agent_store_exists(ctx->home)) {
-		agent_err(_("a store already exists in '%s'; use it, or pass another --home DIR"), ctx->home);
+		agent_err(_("a store already exists in '%s'; use it, or pass another --home DIR"),
+			  ctx->home);
 		goto out;
 	}
 	rc = create(ctx, &camp, unit);
@@ -244,7 +247,8 @@ int agent_cmd_init(agent_ctx *ctx, int argc, char **argv)
 		agent_json_str(ctx->out, camp.id);
 		fprintf(ctx->out, ",\"key_id\":\"%s\"}\n", hex);
 	} else {
-		fprintf(ctx->out, _("Store created in %s\nCommune: %s (%d)\nCampaign: %s (%s to %s)\nKey id: %s\n"),
+		fprintf(ctx->out,
+			_("Store created in %s\nCommune: %s (%d)\nCampaign: %s (%s to %s)\nKey id: %s\n"),
 			ctx->home, unit->name, unit->code, camp.id, camp.start, camp.deadline, hex);
 	}
 out:

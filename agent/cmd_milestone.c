@@ -14,14 +14,16 @@
 
 static void help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent milestone ID STAGE [--date YYYY-MM-DD] [--note TEXT]\n"
-			   "                                  [--force REASON]\n\n"
-			   "Stages, in order: surveyed, approved, started, foundation, walls, roof,\n"
-			   "completed, handed_over. --date defaults to today and must fall in the\n"
-			   "campaign period. A stage before its predecessor is refused unless\n"
-			   "--force REASON, which records why.\n"));
-	fprintf(f, "%s", _("\n       maiam-agent milestone void ID --reason TEXT\n"
-			   "takes a milestone recorded by mistake out of every count (see its --help).\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent milestone ID STAGE [--date YYYY-MM-DD] [--note TEXT]\n"
+		  "                                  [--force REASON]\n\n"
+		  "Stages, in order: surveyed, approved, started, foundation, walls, roof,\n"
+		  "completed, handed_over. --date defaults to today and must fall in the\n"
+		  "campaign period. A stage before its predecessor is refused unless\n"
+		  "--force REASON, which records why.\n"));
+	fprintf(f, "%s",
+		_("\n       maiam-agent milestone void ID --reason TEXT\n"
+		  "takes a milestone recorded by mistake out of every count (see its --help).\n"));
 }
 
 typedef struct stages {
@@ -48,7 +50,8 @@ static const char *out_of_order(const stages *s, int rank, const char *date, cha
 {
 	const char *stage = agent_label(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, proto_stages[rank - 1]);
 	const char *before = rank > 1 ? agent_label(PROTO_KIND_MILESTONE, PROTO_MS_STAGE,
-						    proto_stages[rank - 2]) : NULL;
+						    proto_stages[rank - 2])
+				      : NULL;
 	char on[16], prev_on[16];
 
 	if (s->have[rank]) {
@@ -97,7 +100,8 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	if (agent_parse_args(ctx, "milestone", &spec, help, argc, argv, &rc))
 		return rc;
 	if (spec.nargs != 2) {
-		agent_err(_("'milestone' needs a household ID and a stage; e.g. 'milestone 7KQ2-15 roof --date 2023-07-20'"));
+		agent_err(_(
+			"'milestone' needs a household ID and a stage; e.g. 'milestone 7KQ2-15 roof --date 2023-07-20'"));
 		return AGENT_USAGE;
 	}
 	stage = agent_enum_code(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, pos[1]); /* code or label */
@@ -108,9 +112,10 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		return AGENT_USAGE;
 	}
 	agent_today(today);
-	if (agent_parse_date(date_opt ? date_opt : today, ctx->period_start, ctx->period_end, day,
-			     err, sizeof err) != 0) {
-		agent_err(_("--date: %s%s"), err, date_opt ? "" : _(" (no --date given: pass the day the stage was reached)"));
+	if (agent_parse_date(date_opt ? date_opt : today, ctx->period_start, ctx->period_end, day, err,
+			     sizeof err) != 0) {
+		agent_err(_("--date: %s%s"), err,
+			  date_opt ? "" : _(" (no --date given: pass the day the stage was reached)"));
 		return AGENT_USAGE;
 	}
 	if (note && agent_check_text(PROTO_KIND_MILESTONE, PROTO_MS_NOTE, note, err, sizeof err) != 0) {
@@ -158,12 +163,18 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	id.origin = ctx->key_id;
 	id.serial = agent_take_serial(ctx);
 	r = agent_cs_init(ctx, &cs);
-	if (!r) r = proto_changeset_begin(&cs, PROTO_KIND_MILESTONE, id, agent_stamp(ctx), ctx->key_id);
-	if (!r) r = proto_changeset_add_ref(&cs, PROTO_MS_HOUSEHOLD, 0, hh);
-	if (!r) r = proto_changeset_add_text(&cs, PROTO_MS_STAGE, 0, stage, strlen(stage));
-	if (!r) r = proto_changeset_add_text(&cs, PROTO_MS_DATE, 0, date, strlen(date));
-	if (!r && note) r = proto_changeset_add_text(&cs, PROTO_MS_NOTE, 0, note, strlen(note));
-	if (!r && force) r = proto_changeset_add_text(&cs, PROTO_MS_FORCED, 0, force, strlen(force));
+	if (!r)
+		r = proto_changeset_begin(&cs, PROTO_KIND_MILESTONE, id, agent_stamp(ctx), ctx->key_id);
+	if (!r)
+		r = proto_changeset_add_ref(&cs, PROTO_MS_HOUSEHOLD, 0, hh);
+	if (!r)
+		r = proto_changeset_add_text(&cs, PROTO_MS_STAGE, 0, stage, strlen(stage));
+	if (!r)
+		r = proto_changeset_add_text(&cs, PROTO_MS_DATE, 0, date, strlen(date));
+	if (!r && note)
+		r = proto_changeset_add_text(&cs, PROTO_MS_NOTE, 0, note, strlen(note));
+	if (!r && force)
+		r = proto_changeset_add_text(&cs, PROTO_MS_FORCED, 0, force, strlen(force));
 	rc = agent_record_commit(ctx, &cs, r, _("cannot record the milestone"));
 	if (rc != AGENT_OK)
 		return rc;
@@ -176,7 +187,8 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 			agent_label(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, stage), on, pos[0]);
 	}
 	if (withdrawn)
-		agent_err(_("note: household %s is withdrawn; the stage is kept but counts nowhere"), pos[0]);
+		agent_err(_("note: household %s is withdrawn; the stage is kept but counts nowhere"),
+			  pos[0]);
 	if (rejected)
 		agent_note_rejected(pos[0], review_reason);
 	if (rank >= 7 && strcmp(date, ctx->deadline) > 0) {

@@ -6,8 +6,7 @@
 #include "cmds.h"
 #include "net.h"
 
-int agent_net_start(agent_net *n, const char *base, const char *ca, const char *cert,
-		    const char *key)
+int agent_net_start(agent_net *n, const char *base, const char *ca, const char *cert, const char *key)
 {
 	proto_result r = agent_net_open(n, base, ca, cert, key);
 

@@ -53,8 +53,8 @@ out:
 	return rc;
 }
 
-int agent_pull_apply(agent_ctx *ctx, const agent_area *area, const proto_changeset *cs,
-		     int64_t cursor, agent_pull_pending *pending, proto_merge_stats *stats)
+int agent_pull_apply(agent_ctx *ctx, const agent_area *area, const proto_changeset *cs, int64_t cursor,
+		     agent_pull_pending *pending, proto_merge_stats *stats)
 {
 	uint64_t wall = proto_wall_ms();
 	proto_merge_stats got;
@@ -74,7 +74,8 @@ int agent_pull_apply(agent_ctx *ctx, const agent_area *area, const proto_changes
 		r = proto_hlc_observe(&ctx->hlc, cs->records[i].stamp, wall);
 		if (r != PROTO_OK) {
 			agent_tx_rollback(ctx);
-			agent_err(_("the hub's updates are stamped more than a day after this laptop's clock; set the laptop's date and time, then run 'maiam-agent sync' again"));
+			agent_err(_(
+				"the hub's updates are stamped more than a day after this laptop's clock; set the laptop's date and time, then run 'maiam-agent sync' again"));
 			return AGENT_FAIL;
 		}
 	}

@@ -22,14 +22,16 @@ static void status_help(FILE *f)
 	fputs(_("usage: maiam-agent status [--json]\n\n"
 		"Shows pending changes, the last export and sync, the commune and the key id,\n"
 		"and what needs attention: change-sets the hub refused, edits not kept,\n"
-		"households the hub's review rejected.\n"), f);
+		"households the hub's review rejected.\n"),
+	      f);
 }
 
 static void check_help(FILE *f)
 {
 	fputs(_("usage: maiam-agent check [--json]\n\n"
 		"Verifies the store: SQLite integrity, every sealed change-set signed and\n"
-		"chained, every recorded row with its change, nothing twice.\n"), f);
+		"chained, every recorded row with its change, nothing twice.\n"),
+	      f);
 }
 
 int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
@@ -60,7 +62,8 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 		agent_json_str(ctx->out, ctx->campaign);
 		fprintf(ctx->out, ",\"key_id\":\"%s\",\"home\":", hex);
 		agent_json_str(ctx->out, ctx->home);
-		fprintf(ctx->out, ",\"pending_records\":%lld,\"sealed_unacked\":%lld,"
+		fprintf(ctx->out,
+			",\"pending_records\":%lld,\"sealed_unacked\":%lld,"
 			"\"sealed_unacked_records\":%lld,\"households\":%lld,\"milestones\":%lld,"
 			"\"contributions\":%lld,\"last_export\":",
 			(long long)c.outbox, (long long)c.sealed, (long long)c.sealed_records,
@@ -84,15 +87,17 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 	fprintf(ctx->out, _("Recorded:       %lld households, %lld milestones, %lld contributions\n"),
 		(long long)c.households, (long long)c.milestones, (long long)c.contributions);
 	fprintf(ctx->out, _("Pending:        %lld changes not exported yet\n"), (long long)c.outbox);
-	fprintf(ctx->out, _("Awaiting hub:   %lld change-sets (%lld changes) exported or sent, not yet acknowledged\n"),
+	fprintf(ctx->out,
+		_("Awaiting hub:   %lld change-sets (%lld changes) exported or sent, not yet acknowledged\n"),
 		(long long)c.sealed, (long long)c.sealed_records);
 	agent_show_time(last_export, at, sizeof at);
 	fprintf(ctx->out, _("Last export:    %s\n"), *last_export ? at : _("never"));
 	agent_show_time(last_sync, at, sizeof at);
 	fprintf(ctx->out, _("Last sync:      %s\n"), *last_sync ? at : _("never"));
 	fprintf(ctx->out, _("Hub:            %s\n"),
-		*hub ? hub : enrolled ? _("enrolled from a file, no address: USB sticks only (export, import)")
-				      : _("not enrolled yet"));
+		*hub       ? hub
+		: enrolled ? _("enrolled from a file, no address: USB sticks only (export, import)")
+			   : _("not enrolled yet"));
 	return agent_attention_show(ctx);
 }
 
@@ -112,12 +117,14 @@ int agent_cmd_check(agent_ctx *ctx, int argc, char **argv)
 	}
 	ok = rep.integrity_ok && !rep.duplicates && !rep.missing && !rep.bad_chain;
 	if (ctx->json)
-		fprintf(ctx->out, "{\"ok\":%s,\"integrity_ok\":%s,\"records\":%lld,\"duplicates\":%lld,"
-			"\"missing\":%lld,\"bad_chain\":%lld}\n", ok ? "true" : "false",
-			rep.integrity_ok ? "true" : "false", (long long)rep.records,
+		fprintf(ctx->out,
+			"{\"ok\":%s,\"integrity_ok\":%s,\"records\":%lld,\"duplicates\":%lld,"
+			"\"missing\":%lld,\"bad_chain\":%lld}\n",
+			ok ? "true" : "false", rep.integrity_ok ? "true" : "false", (long long)rep.records,
 			(long long)rep.duplicates, (long long)rep.missing, (long long)rep.bad_chain);
 	else
-		fprintf(ctx->out, _("integrity: %s; records: %lld; duplicated: %lld; rows without their change: %lld; bad change-sets: %lld\n"),
+		fprintf(ctx->out,
+			_("integrity: %s; records: %lld; duplicated: %lld; rows without their change: %lld; bad change-sets: %lld\n"),
 			rep.integrity_ok ? "ok" : _("DAMAGED"), (long long)rep.records,
 			(long long)rep.duplicates, (long long)rep.missing, (long long)rep.bad_chain);
 	if (!ok) {

@@ -69,7 +69,8 @@ int agent_store_open(agent_ctx *ctx)
 	}
 	r = agent_store_load_meta(ctx);
 	if (r != PROTO_OK) {
-		agent_err(_("the store '%s' is damaged (its settings cannot be read); restore a backup"), path);
+		agent_err(_("the store '%s' is damaged (its settings cannot be read); restore a backup"),
+			  path);
 		goto fail;
 	}
 	return AGENT_OK;
@@ -132,7 +133,8 @@ int agent_hh_resolve(agent_ctx *ctx, const char *text, proto_id *out)
 		return AGENT_FAIL;
 	}
 	if (agent_ref_normalize(text, ref) != 0) {
-		agent_err(_("'%s' is not a household reference; give one like 7KQ2-15 or a full id"), text);
+		agent_err(_("'%s' is not a household reference; give one like 7KQ2-15 or a full id"),
+			  text);
 		return AGENT_USAGE;
 	}
 	r = agent_hh_by_ref(ctx, ref, out, &n);
@@ -162,8 +164,7 @@ int agent_hh_resolve_here(agent_ctx *ctx, const char *text, proto_id *out)
 		r = PROTO_EDB; /* resolved a moment ago in the same transaction */
 	if (r != PROTO_OK)
 		return read_failed(ctx, r);
-	if (row.v[PROTO_HH_COMMUNE] &&
-	    cli_parse_int(row.v[PROTO_HH_COMMUNE], 1, 99999, &commune) == 0 &&
+	if (row.v[PROTO_HH_COMMUNE] && cli_parse_int(row.v[PROTO_HH_COMMUNE], 1, 99999, &commune) == 0 &&
 	    commune != ctx->commune) {
 		agent_err(_("household '%s' has moved to commune %lld: it is recorded on that commune's laptops now"),
 			  text, (long long)commune);
@@ -226,7 +227,8 @@ int agent_seal_pending(agent_ctx *ctx, size_t *ncs, size_t *nrecords)
 	r = agent_store_seal(ctx, ncs, nrecords);
 	if (r != PROTO_OK) {
 		agent_tx_rollback(ctx);
-		agent_err_proto(_("cannot seal the pending changes"), r, _("nothing was changed; try again"));
+		agent_err_proto(_("cannot seal the pending changes"), r,
+				_("nothing was changed; try again"));
 		return AGENT_FAIL;
 	}
 	return agent_tx_commit(ctx);

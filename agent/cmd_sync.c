@@ -44,15 +44,16 @@ typedef struct sync_run {
 
 static void help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent sync [--json]\n\n"
-			   "Seals the pending changes, sends every change-set the hub has not\n"
-			   "acknowledged, then fetches the hub's updates (review decisions, records\n"
-			   "of other laptops of the commune) and merges them. Safe to interrupt:\n"
-			   "the next sync finishes the job. Needs 'maiam-agent enroll' first.\n"
-			   "Exit codes: 0 done, 1 failed (also when the hub sent updates this\n"
-			   "laptop refuses: nothing of them was merged, tell the operator),\n"
-			   "3 hub unreachable (retry later), 4 refused by the hub (its reason is\n"
-			   "printed).\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent sync [--json]\n\n"
+		  "Seals the pending changes, sends every change-set the hub has not\n"
+		  "acknowledged, then fetches the hub's updates (review decisions, records\n"
+		  "of other laptops of the commune) and merges them. Safe to interrupt:\n"
+		  "the next sync finishes the job. Needs 'maiam-agent enroll' first.\n"
+		  "Exit codes: 0 done, 1 failed (also when the hub sent updates this\n"
+		  "laptop refuses: nothing of them was merged, tell the operator),\n"
+		  "3 hub unreachable (retry later), 4 refused by the hub (its reason is\n"
+		  "printed).\n"));
 }
 
 /* One progress line on stderr once a sync has taken more than ~2 s, then
@@ -201,8 +202,8 @@ static int push_all(sync_run *s)
 			rc = AGENT_FAIL;
 			goto out;
 		}
-		nr = agent_net_request(&s->net, "POST", "/v1/push", "application/octet-stream", bytes.data,
-				       bytes.len, &h);
+		nr = agent_net_request(&s->net, "POST", "/v1/push", "application/octet-stream",
+				       bytes.data, bytes.len, &h);
 		if (nr != AGENT_NET_ANSWER || h.status >= 500) {
 			rc = net_failure(s, nr, &h, _("sending"));
 			goto out;
@@ -234,7 +235,8 @@ static int pull_merge(sync_run *s, const agent_http *h)
 
 	memset(&cs, 0, sizeof cs);
 	if (h->cursor < 0) {
-		agent_err(_("the hub's updates came without a cursor; ask the operator which maiam-agent version the hub needs"));
+		agent_err(_(
+			"the hub's updates came without a cursor; ask the operator which maiam-agent version the hub needs"));
 		return AGENT_FAIL;
 	}
 	r = proto_peek(h->body.data, h->body.len, &hdr);
@@ -255,8 +257,7 @@ static int pull_merge(sync_run *s, const agent_http *h)
 			  cs.hdr.campaign, s->ctx->campaign);
 		goto out;
 	}
-	rc = agent_pull_apply(s->ctx, &s->area, &cs, h->cursor, h->more ? &s->pending : NULL,
-			      &s->merged);
+	rc = agent_pull_apply(s->ctx, &s->area, &cs, h->cursor, h->more ? &s->pending : NULL, &s->merged);
 	if (rc != AGENT_OK)
 		goto out;
 	s->pulled += cs.nrecords;
@@ -422,7 +423,8 @@ static void summary(sync_run *s)
 	if (ctx->json) {
 		fprintf(ctx->out, "{\"hub\":");
 		agent_json_str(ctx->out, s->info.url);
-		fprintf(ctx->out, ",\"sealed_now\":%zu,\"records_sealed_now\":%zu,\"pushed\":%zu,"
+		fprintf(ctx->out,
+			",\"sealed_now\":%zu,\"records_sealed_now\":%zu,\"pushed\":%zu,"
 			"\"already_there\":%zu,\"pulled\":%zu,\"merged\":%zu,\"conflicts\":%zu,"
 			"\"cursor\":%lld,\"needs_attention\":%zu}\n",
 			s->sealed_now, s->sealed_records, s->pushed, s->already, s->pulled,
@@ -430,7 +432,8 @@ static void summary(sync_run *s)
 			agent_attention_count(ctx));
 		return;
 	}
-	fprintf(ctx->out, _("Synced with %s: pushed %zu change-sets, already there %zu, pulled %zu updates.\n"),
+	fprintf(ctx->out,
+		_("Synced with %s: pushed %zu change-sets, already there %zu, pulled %zu updates.\n"),
 		s->info.url, s->pushed, s->already, s->pulled);
 	agent_attention_after(ctx);
 }
@@ -456,7 +459,8 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 	if (agent_enrolment_load(ctx, &s.info, &enrolled) != AGENT_OK)
 		goto out;
 	if (!enrolled) {
-		agent_err(_("this laptop is not enrolled; run 'maiam-agent enroll --hub URL --ca FILE --token TOKEN' first, or carry 'maiam-agent export' files to the hub"));
+		agent_err(_(
+			"this laptop is not enrolled; run 'maiam-agent enroll --hub URL --ca FILE --token TOKEN' first, or carry 'maiam-agent export' files to the hub"));
 		goto out;
 	}
 	if (proto_key_from_public_pem(s.info.hub_pem, strlen(s.info.hub_pem), &s.hub_key) != PROTO_OK ||

@@ -162,8 +162,8 @@ int agent_enroll_file(agent_ctx *ctx, const char *path)
 	}
 	date_of(e->expires, until);
 	if ((int64_t)time(NULL) >= e->expires) {
-		agent_err(_("the enrolment file '%s' expired on %s; ask the operator for a new one"), path,
-			  until);
+		agent_err(_("the enrolment file '%s' expired on %s; ask the operator for a new one"),
+			  path, until);
 		goto out;
 	}
 	if (ctx->campaign[0] && strcmp(e->campaign, ctx->campaign) != 0) {
@@ -194,8 +194,7 @@ int agent_enroll_file(agent_ctx *ctx, const char *path)
 		goto out;
 	}
 	/* files first: meta is what says "enrolled" */
-	if (write_home(ctx, AGENT_CA_FILE, e->ca_pem, strlen(e->ca_pem)) != 0 ||
-	    write_claim(ctx, e) != 0)
+	if (write_home(ctx, AGENT_CA_FILE, e->ca_pem, strlen(e->ca_pem)) != 0 || write_claim(ctx, e) != 0)
 		goto out;
 	r = agent_hub_save(ctx, &info, e->campaign);
 	if (r != PROTO_OK) {
@@ -208,16 +207,18 @@ int agent_enroll_file(agent_ctx *ctx, const char *path)
 		agent_json_str(ctx->out, path);
 		fprintf(ctx->out, ",\"hub\":");
 		agent_json_str(ctx->out, info.url);
-		fprintf(ctx->out, ",\"agent_id\":\"%s\",\"hub_key_id\":\"%s\",\"campaign\":",
-			info.agent_id, info.hub_key_id);
+		fprintf(ctx->out,
+			",\"agent_id\":\"%s\",\"hub_key_id\":\"%s\",\"campaign\":", info.agent_id,
+			info.hub_key_id);
 		agent_json_str(ctx->out, e->campaign);
 		fprintf(ctx->out, ",\"scope\":{\"kind\":\"%s\",\"code\":%lld}}\n", info.scope_kind,
 			(long long)info.scope_code);
 	} else {
-		fprintf(ctx->out, _("Enrolled from '%s' as agent %s (%s %lld, campaign %s); hub key %s pinned.\n"
-				    "The next 'maiam-agent export' carries this laptop's key to the hub (token valid until %s).\n"),
-			path, info.agent_id, agent_scope_word(info.scope_kind), (long long)info.scope_code,
-			e->campaign, info.hub_key_id, until);
+		fprintf(ctx->out,
+			_("Enrolled from '%s' as agent %s (%s %lld, campaign %s); hub key %s pinned.\n"
+			  "The next 'maiam-agent export' carries this laptop's key to the hub (token valid until %s).\n"),
+			path, info.agent_id, agent_scope_word(info.scope_kind),
+			(long long)info.scope_code, e->campaign, info.hub_key_id, until);
 	}
 	rc = AGENT_OK;
 out:

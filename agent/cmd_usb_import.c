@@ -34,13 +34,14 @@ typedef struct usb_import {
 
 static void help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent import FILE [--json]\n\n"
-			   "Imports the hub's update file for this laptop (made by 'maiam-hub export\n"
-			   "--for AGENT'): review decisions and the records of other laptops of the\n"
-			   "area, checked as a sync checks them. For a laptop enrolled with\n"
-			   "'enroll --file' that lives on USB sticks.\n"
-			   "Exit codes: 0 imported, 1 failed or refused (nothing was changed),\n"
-			   "2 usage.\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent import FILE [--json]\n\n"
+		  "Imports the hub's update file for this laptop (made by 'maiam-hub export\n"
+		  "--for AGENT'): review decisions and the records of other laptops of the\n"
+		  "area, checked as a sync checks them. For a laptop enrolled with\n"
+		  "'enroll --file' that lives on USB sticks.\n"
+		  "Exit codes: 0 imported, 1 failed or refused (nothing was changed),\n"
+		  "2 usage.\n"));
 }
 
 /* The file is this laptop's, newer than the last, without a gap. */
@@ -91,8 +92,9 @@ static int merge_items(usb_import *s)
 			break;
 		r = proto_open(item, len, s->hub_key, &cs, NULL);
 		if (r != PROTO_OK) {
-			agent_err_proto(_("an update in the file does not verify with the pinned hub key"), r,
-					_("nothing more was merged; ask the operator for a new update file"));
+			agent_err_proto(
+				_("an update in the file does not verify with the pinned hub key"), r,
+				_("nothing more was merged; ask the operator for a new update file"));
 			return AGENT_FAIL;
 		}
 		if (strcmp(cs.hdr.campaign, s->ctx->campaign) != 0) {
@@ -209,7 +211,8 @@ static int load_state(usb_import *s, int64_t *last_issued)
 	if (agent_enrolment_load(s->ctx, &s->info, &enrolled) != AGENT_OK)
 		return AGENT_FAIL;
 	if (!enrolled) {
-		agent_err(_("this laptop is not enrolled; enrol it first with 'maiam-agent enroll --file FILE' (the enrolment file from the operator)"));
+		agent_err(_(
+			"this laptop is not enrolled; enrol it first with 'maiam-agent enroll --file FILE' (the enrolment file from the operator)"));
 		return AGENT_FAIL;
 	}
 	if (proto_key_from_public_pem(s->info.hub_pem, strlen(s->info.hub_pem), &s->hub_key) != PROTO_OK) {
@@ -237,13 +240,15 @@ static void summary(const usb_import *s)
 	if (ctx->json) {
 		fprintf(ctx->out, "{\"file\":");
 		agent_json_str(ctx->out, s->path);
-		fprintf(ctx->out, ",\"updates\":%zu,\"records\":%zu,\"applied\":%zu,\"conflicts\":%zu,"
+		fprintf(ctx->out,
+			",\"updates\":%zu,\"records\":%zu,\"applied\":%zu,\"conflicts\":%zu,"
 			"\"cursor\":%" PRId64 ",\"acknowledged\":%zu}\n",
 			s->items, s->records, (size_t)s->merged.applied, (size_t)s->merged.conflicts,
 			s->u.cursor, s->acked);
 		return;
 	}
-	fprintf(ctx->out, _("Imported '%s': %zu records from the hub (%zu applied, %zu conflicts); %zu of this laptop's change-sets acknowledged.\n"),
+	fprintf(ctx->out,
+		_("Imported '%s': %zu records from the hub (%zu applied, %zu conflicts); %zu of this laptop's change-sets acknowledged.\n"),
 		s->path, s->records, (size_t)s->merged.applied, (size_t)s->merged.conflicts, s->acked);
 	agent_attention_after(ctx);
 }
@@ -258,9 +263,10 @@ int agent_cmd_update_import(agent_ctx *ctx, int argc, char **argv)
 	proto_result r;
 	int rc;
 
-	if (agent_parse_operands(ctx, "import", &spec, help, argc, argv,
-				 _("'import' needs the update file; e.g. 'maiam-agent import /media/usb/cap-nhat.maiam'"),
-				 &rc))
+	if (agent_parse_operands(
+		    ctx, "import", &spec, help, argc, argv,
+		    _("'import' needs the update file; e.g. 'maiam-agent import /media/usb/cap-nhat.maiam'"),
+		    &rc))
 		return rc;
 	memset(&s, 0, sizeof s);
 	s.ctx = ctx;

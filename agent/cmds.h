@@ -24,7 +24,7 @@ int agent_cmd_update_import(agent_ctx *ctx, int argc, char **argv); /* "import F
  * line: what, why, what to do) and returns an exit code: AGENT_OK,
  * AGENT_FAIL, or AGENT_USAGE for a household reference that is not one.
  */
-int agent_home_ready(agent_ctx *ctx);  /* agent_home_resolve */
+int agent_home_ready(agent_ctx *ctx); /* agent_home_resolve */
 int agent_store_open(agent_ctx *ctx); /* the store in ctx->home, loaded into ctx */
 int agent_tx_begin(agent_ctx *ctx);   /* agent_store_begin */
 int agent_tx_commit(agent_ctx *ctx);  /* agent_store_commit; rolls back on failure */
@@ -107,7 +107,7 @@ int agent_event_resolve_live(agent_ctx *ctx, uint8_t kind, const char *text, pro
  * *exit_code (help shown, or the mistake said).
  */
 typedef struct agent_correction {
-	const char *cmd;      /* "milestone void", for messages */
+	const char *cmd; /* "milestone void", for messages */
 	void (*help)(FILE *);
 	const char *needs_id; /* translated */
 	uint8_t kind, field;  /* where the reason is stored */
@@ -115,8 +115,8 @@ typedef struct agent_correction {
 int agent_correction_begin(agent_ctx *ctx, const agent_correction *c, cli_spec *spec,
 			   const char *const *reason, int argc, char **argv, int *exit_code);
 /* Append a void of target (of target_kind) with reason to cs. */
-proto_result agent_void_build(agent_ctx *ctx, proto_changeset *cs, proto_id target,
-			      uint8_t target_kind, const char *reason);
+proto_result agent_void_build(agent_ctx *ctx, proto_changeset *cs, proto_id target, uint8_t target_kind,
+			      const char *reason);
 /* Print one household as a JSON object (no newline). */
 struct agent_row;
 void agent_hh_json(agent_ctx *ctx, const struct agent_row *row);
@@ -126,6 +126,6 @@ void agent_hh_json(agent_ctx *ctx, const struct agent_row *row);
  * each field's current stamp as its base. Only the given fields are written.
  */
 struct agent_hh;
-proto_result agent_hh_build(agent_ctx *ctx, proto_changeset *cs, proto_id id,
-			    const struct agent_hh *h, uint64_t stamp, int is_new);
+proto_result agent_hh_build(agent_ctx *ctx, proto_changeset *cs, proto_id id, const struct agent_hh *h,
+			    uint64_t stamp, int is_new);
 #endif

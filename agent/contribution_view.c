@@ -13,11 +13,12 @@
 
 static void list_help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent contribution list [--household ID] [--commune-level] [--json]\n\n"
-			   "Lists every contribution with its id, voided ones marked with the reason.\n"
-			   "--household ID: only those of one household; --commune-level: only those\n"
-			   "given to the commune as a whole. Counts leave out voided contributions and\n"
-			   "those of withdrawn households.\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent contribution list [--household ID] [--commune-level] [--json]\n\n"
+		  "Lists every contribution with its id, voided ones marked with the reason.\n"
+		  "--household ID: only those of one household; --commune-level: only those\n"
+		  "given to the commune as a whole. Counts leave out voided contributions and\n"
+		  "those of withdrawn households.\n"));
 }
 
 void agent_ct_given(const agent_ct *c, char *out, size_t n)
@@ -31,7 +32,8 @@ void agent_ct_given(const agent_ct *c, char *out, size_t n)
 	if (c->money >= 0 && o < n && (w = snprintf(out + o, n - o, "%s", money)) > 0)
 		o += (size_t)w;
 	if (c->labour >= 0 && o < n &&
-	    (w = snprintf(out + o, n - o, _("%s%lld labour days"), o ? ", " : "", (long long)c->labour)) > 0)
+	    (w = snprintf(out + o, n - o, _("%s%lld labour days"), o ? ", " : "", (long long)c->labour)) >
+		    0)
 		o += (size_t)w;
 	if (c->material && o < n)
 		snprintf(out + o, n - o, "%s%s", o ? ", " : "", c->material);
@@ -117,8 +119,8 @@ int agent_ct_list(agent_ctx *ctx, int argc, char **argv)
 		CLI_FLAG("commune-level", &commune_level, NULL),
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
-	const char *heads[7] = { _("ID"), _("DATE"), _("HOUSEHOLD"), _("SOURCE"), _("GIVEN"),
-				 _("DONOR"), _("VOIDED") };
+	const char *heads[7] = { _("ID"),    _("DATE"),  _("HOUSEHOLD"), _("SOURCE"),
+				 _("GIVEN"), _("DONOR"), _("VOIDED") };
 	agent_event_filter f = { 0 };
 	list_state s = { ctx, NULL, 0 };
 	proto_result r;
@@ -149,7 +151,8 @@ int agent_ct_list(agent_ctx *ctx, int argc, char **argv)
 	else if (s.n)
 		agent_table_print(s.table, ctx->out);
 	else if (r == PROTO_OK)
-		fprintf(ctx->out, "%s", _("No contributions yet; record one with 'maiam-agent contribution add'\n"));
+		fprintf(ctx->out, "%s",
+			_("No contributions yet; record one with 'maiam-agent contribution add'\n"));
 	agent_table_free(s.table);
 	if (r != PROTO_OK) {
 		agent_err(_("cannot read the store: %s"), agent_store_cause(ctx, r));

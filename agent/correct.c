@@ -100,8 +100,8 @@ int agent_event_resolve_live(agent_ctx *ctx, uint8_t kind, const char *text, pro
 		target_state other;
 		proto_id other_id;
 
-		rc = find_event(ctx, ms ? PROTO_KIND_CONTRIBUTION : PROTO_KIND_MILESTONE, text, &other_id,
-				&other);
+		rc = find_event(ctx, ms ? PROTO_KIND_CONTRIBUTION : PROTO_KIND_MILESTONE, text,
+				&other_id, &other);
 		if (rc != AGENT_OK)
 			return rc;
 		t.found = other.found ? -1 : 0;
@@ -121,7 +121,8 @@ int agent_event_resolve_live(agent_ctx *ctx, uint8_t kind, const char *text, pro
 	else if (t.voided && ms)
 		agent_err(_("milestone '%s' is already voided (%s); nothing to do"), text, t.void_reason);
 	else if (t.voided)
-		agent_err(_("contribution '%s' is already voided (%s); nothing to do"), text, t.void_reason);
+		agent_err(_("contribution '%s' is already voided (%s); nothing to do"), text,
+			  t.void_reason);
 	else if (t.commune >= 0 && t.commune != ctx->commune && ms)
 		agent_err(_("milestone '%s' is of household %s in commune %lld; it is corrected on that commune's laptops"),
 			  text, t.household_ref, (long long)t.commune);
@@ -164,34 +165,39 @@ int agent_correction_begin(agent_ctx *ctx, const agent_correction *c, cli_spec *
 	return *exit_code != AGENT_OK;
 }
 
-proto_result agent_void_build(agent_ctx *ctx, proto_changeset *cs, proto_id target,
-			      uint8_t target_kind, const char *reason)
+proto_result agent_void_build(agent_ctx *ctx, proto_changeset *cs, proto_id target, uint8_t target_kind,
+			      const char *reason)
 {
 	proto_id id = { ctx->key_id, agent_take_serial(ctx) };
 	proto_result r = proto_changeset_begin(cs, PROTO_KIND_VOID, id, agent_stamp(ctx), ctx->key_id);
 
-	if (!r) r = proto_changeset_add_ref(cs, PROTO_VO_TARGET, 0, target);
-	if (!r) r = proto_changeset_add_int(cs, PROTO_VO_TARGET_KIND, 0, target_kind);
-	if (!r) r = proto_changeset_add_text(cs, PROTO_VO_REASON, 0, reason, strlen(reason));
+	if (!r)
+		r = proto_changeset_add_ref(cs, PROTO_VO_TARGET, 0, target);
+	if (!r)
+		r = proto_changeset_add_int(cs, PROTO_VO_TARGET_KIND, 0, target_kind);
+	if (!r)
+		r = proto_changeset_add_text(cs, PROTO_VO_REASON, 0, reason, strlen(reason));
 	return r;
 }
 
 static void void_help_ms(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent milestone void ID --reason TEXT\n\n"
-			   "Voids a milestone recorded by mistake: a signed record that takes it out of\n"
-			   "every count, kept with the reason. ID is the milestone's id as\n"
-			   "'household show' lists it (e.g. 7KQ2-16). The stage may then be recorded\n"
-			   "again.\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent milestone void ID --reason TEXT\n\n"
+		  "Voids a milestone recorded by mistake: a signed record that takes it out of\n"
+		  "every count, kept with the reason. ID is the milestone's id as\n"
+		  "'household show' lists it (e.g. 7KQ2-16). The stage may then be recorded\n"
+		  "again.\n"));
 }
 
 static void void_help_ct(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent contribution void ID --reason TEXT\n\n"
-			   "Voids a contribution recorded by mistake: a signed record that takes it out\n"
-			   "of every count, kept with the reason. ID is the contribution's id as\n"
-			   "'contribution list' shows it. To replace it with the right values in one\n"
-			   "step, use 'contribution correct'.\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent contribution void ID --reason TEXT\n\n"
+		  "Voids a contribution recorded by mistake: a signed record that takes it out\n"
+		  "of every count, kept with the reason. ID is the contribution's id as\n"
+		  "'contribution list' shows it. To replace it with the right values in one\n"
+		  "step, use 'contribution correct'.\n"));
 }
 
 int agent_event_void(agent_ctx *ctx, uint8_t kind, int argc, char **argv)
@@ -202,10 +208,12 @@ int agent_event_void(agent_ctx *ctx, uint8_t kind, int argc, char **argv)
 	const cli_opt opts[] = { CLI_STRING("reason", &reason, "TEXT", NULL) };
 	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 	const agent_correction c = {
-		ms ? "milestone void" : "contribution void", ms ? void_help_ms : void_help_ct,
+		ms ? "milestone void" : "contribution void",
+		ms ? void_help_ms : void_help_ct,
 		ms ? _("'milestone void' needs the milestone's ID; e.g. 'milestone void 7KQ2-16 --reason \"wrong house\"'")
 		   : _("'contribution void' needs the contribution's ID; e.g. 'contribution void 7KQ2-20 --reason \"entered twice\"'"),
-		PROTO_KIND_VOID, PROTO_VO_REASON,
+		PROTO_KIND_VOID,
+		PROTO_VO_REASON,
 	};
 	proto_changeset cs;
 	proto_id target;
@@ -220,8 +228,10 @@ int agent_event_void(agent_ctx *ctx, uint8_t kind, int argc, char **argv)
 		return rc;
 	}
 	r = agent_cs_init(ctx, &cs);
-	if (!r) r = agent_void_build(ctx, &cs, target, kind, reason);
-	rc = agent_record_commit(ctx, &cs, r, ms ? _("cannot void the milestone") : _("cannot void the contribution"));
+	if (!r)
+		r = agent_void_build(ctx, &cs, target, kind, reason);
+	rc = agent_record_commit(ctx, &cs, r,
+				 ms ? _("cannot void the milestone") : _("cannot void the contribution"));
 	if (rc != AGENT_OK)
 		return rc;
 	agent_id_format(target, full);
@@ -236,11 +246,12 @@ int agent_event_void(agent_ctx *ctx, uint8_t kind, int argc, char **argv)
 
 static void withdraw_help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent household withdraw ID --reason TEXT\n\n"
-			   "Takes a household out of every count (it moved away, was registered twice,\n"
-			   "does not qualify...): a signed edit of the household that keeps the reason.\n"
-			   "It stays in the store and in 'household list', marked as withdrawn; its\n"
-			   "milestones and contributions no longer count either.\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent household withdraw ID --reason TEXT\n\n"
+		  "Takes a household out of every count (it moved away, was registered twice,\n"
+		  "does not qualify...): a signed edit of the household that keeps the reason.\n"
+		  "It stays in the store and in 'household list', marked as withdrawn; its\n"
+		  "milestones and contributions no longer count either.\n"));
 }
 
 int agent_hh_withdraw(agent_ctx *ctx, int argc, char **argv)
@@ -250,9 +261,11 @@ int agent_hh_withdraw(agent_ctx *ctx, int argc, char **argv)
 	const cli_opt opts[] = { CLI_STRING("reason", &reason, "TEXT", NULL) };
 	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 	const agent_correction c = {
-		"household withdraw", withdraw_help,
+		"household withdraw",
+		withdraw_help,
 		_("'household withdraw' needs the household ID; e.g. 'household withdraw 7KQ2-15 --reason \"moved away\"'"),
-		PROTO_KIND_HOUSEHOLD, PROTO_HH_WITHDRAWN,
+		PROTO_KIND_HOUSEHOLD,
+		PROTO_HH_WITHDRAWN,
 	};
 	proto_changeset cs;
 	agent_row row;
@@ -283,9 +296,12 @@ int agent_hh_withdraw(agent_ctx *ctx, int argc, char **argv)
 	agent_row_release(&row);
 	/* an edit of a register: its base is the field's stamp now, as household edit does */
 	r = agent_cs_init(ctx, &cs);
-	if (!r) r = agent_hh_field_stamp(ctx, id, PROTO_HH_WITHDRAWN, &base);
-	if (!r) r = proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id, agent_stamp(ctx), ctx->key_id);
-	if (!r) r = proto_changeset_add_text(&cs, PROTO_HH_WITHDRAWN, base, reason, strlen(reason));
+	if (!r)
+		r = agent_hh_field_stamp(ctx, id, PROTO_HH_WITHDRAWN, &base);
+	if (!r)
+		r = proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id, agent_stamp(ctx), ctx->key_id);
+	if (!r)
+		r = proto_changeset_add_text(&cs, PROTO_HH_WITHDRAWN, base, reason, strlen(reason));
 	rc = agent_record_commit(ctx, &cs, r, _("cannot withdraw the household"));
 	if (rc != AGENT_OK)
 		return rc;

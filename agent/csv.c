@@ -118,7 +118,8 @@ int agent_csv_next(agent_csv *c)
 				continue;
 			}
 			if (!c->row_error)
-				c->row_error = N_("a quote inside an unquoted field (quote the whole field and double the quote)");
+				c->row_error = N_(
+					"a quote inside an unquoted field (quote the whole field and double the quote)");
 		} else if (after_quote) {
 			if (!c->row_error)
 				c->row_error = N_("text after a closing quote");

@@ -16,8 +16,8 @@ typedef struct agent_csv {
 	const char *p;
 	size_t len;
 	size_t pos;
-	size_t line;           /* physical line where the next row starts (1-based) */
-	char *buf;             /* field text of the current row */
+	size_t line; /* physical line where the next row starts (1-based) */
+	char *buf;   /* field text of the current row */
 	size_t buf_cap;
 	size_t nfields;
 	char *fields[AGENT_CSV_MAX_FIELDS];

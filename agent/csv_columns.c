@@ -49,7 +49,8 @@ static char *fold_column(const char *text)
 	if (!f)
 		return NULL;
 	for (const char *p = f; *p; p++) {
-		int sign = (unsigned char)*p < 0x80 && !(*p >= 'a' && *p <= 'z') && !(*p >= '0' && *p <= '9');
+		int sign = (unsigned char)*p < 0x80 && !(*p >= 'a' && *p <= 'z') &&
+			   !(*p >= '0' && *p <= '9');
 
 		if (!sign)
 			*o++ = *p;
@@ -80,8 +81,8 @@ int agent_csv_household_column(const char *text)
 	if (!name)
 		return -1;
 	for (size_t k = 0; k < agent_hh_nuser_fields && field < 0; k++) {
-		char *csv_name = fold_column(proto_field_lookup(PROTO_KIND_HOUSEHOLD,
-							(uint8_t)agent_hh_user_fields[k])->column);
+		char *csv_name = fold_column(
+			proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)agent_hh_user_fields[k])->column);
 
 		if (csv_name && strcmp(csv_name, name) == 0)
 			field = agent_hh_user_fields[k];
@@ -116,19 +117,22 @@ int agent_csv_excel_mangled(int field, const char *v, char *err, size_t n)
 
 	if ((field == PROTO_HH_NATIONAL_ID || field == PROTO_HH_PHONE) && strpbrk(v, "Ee") &&
 	    strspn(v, "0123456789.,+Ee") == strlen(v) && digits > 0) {
-		snprintf(err, n, _("'%s' is a number Excel wrote in scientific notation: its digits are lost; format the column as Text in Excel, type the number again and save"),
+		snprintf(err, n,
+			 _("'%s' is a number Excel wrote in scientific notation: its digits are lost; format the column as Text in Excel, type the number again and save"),
 			 v);
 		return 1;
 	}
 	if (v[digits] || *v == '0')
 		return 0;
 	if (field == PROTO_HH_NATIONAL_ID && digits == 11) {
-		snprintf(err, n, _("'%s' has 11 digits, a CCCD has 12: Excel dropped its leading 0; format the column as Text in Excel, type the number with its 0 and save"),
+		snprintf(err, n,
+			 _("'%s' has 11 digits, a CCCD has 12: Excel dropped its leading 0; format the column as Text in Excel, type the number with its 0 and save"),
 			 v);
 		return 1;
 	}
 	if (field == PROTO_HH_PHONE && digits == 9) {
-		snprintf(err, n, _("'%s' has 9 digits: Excel dropped the leading 0 of the phone number; format the column as Text in Excel, type the number with its 0 and save"),
+		snprintf(err, n,
+			 _("'%s' has 9 digits: Excel dropped the leading 0 of the phone number; format the column as Text in Excel, type the number with its 0 and save"),
 			 v);
 		return 1;
 	}

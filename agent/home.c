@@ -106,7 +106,8 @@ int agent_home_write(agent_ctx *ctx, const char *name, const void *data, size_t 
 	proto_result r;
 
 	if (agent_path_join(path, sizeof path, ctx->home, name) != 0) {
-		agent_err(_("the path of '%s' in '%s' is too long; use a shorter --home"), name, ctx->home);
+		agent_err(_("the path of '%s' in '%s' is too long; use a shorter --home"), name,
+			  ctx->home);
 		return -1;
 	}
 	r = proto_write_file_atomic(path, data, len, (mode_t)mode);

@@ -78,7 +78,8 @@ static proto_result emit(agent_row *row, void *arg)
 		cells[1] = row->v[PROTO_HH_NAME];
 		cells[2] = row->v[PROTO_HH_NATIONAL_ID];
 		cells[3] = row->v[PROTO_HH_HAMLET];
-		snprintf(members, sizeof members, "%s", row->v[PROTO_HH_MEMBERS] ? row->v[PROTO_HH_MEMBERS] : "");
+		snprintf(members, sizeof members, "%s",
+			 row->v[PROTO_HH_MEMBERS] ? row->v[PROTO_HH_MEMBERS] : "");
 		cells[4] = members;
 		cells[5] = agent_label(PROTO_KIND_HOUSEHOLD, PROTO_HH_CATEGORY, row->v[PROTO_HH_CATEGORY]);
 		/* out of every count: the list says so where the progress would be */
@@ -97,8 +98,8 @@ static proto_result emit(agent_row *row, void *arg)
 
 static int show_all(agent_ctx *ctx, view *v, proto_result (*fn)(agent_row *, void *))
 {
-	const char *heads[8] = { _("REF"), _("NAME"), _("NATIONAL ID"), _("HAMLET"), _("MEMBERS"),
-				 _("CATEGORY"), _("STAGE"), _("REVIEW") };
+	const char *heads[8] = { _("REF"),     _("NAME"),     _("NATIONAL ID"), _("HAMLET"),
+				 _("MEMBERS"), _("CATEGORY"), _("STAGE"),       _("REVIEW") };
 	proto_result r;
 
 	v->ctx = ctx;
@@ -123,13 +124,14 @@ static int show_all(agent_ctx *ctx, view *v, proto_result (*fn)(agent_row *, voi
 
 static void view_help(FILE *f)
 {
-	fprintf(f, "%s", _("usage: maiam-agent household list [--json]\n"
-			   "       maiam-agent household show ID [--json]\n"
-			   "       maiam-agent household find TEXT [--json]\n"
-			   "find ignores case and Vietnamese diacritics, and also matches the national\n"
-			   "id (or part of it) and the short reference. show lists every milestone and\n"
-			   "contribution with its id, voided ones marked with the reason; list marks\n"
-			   "withdrawn households and shows the hub's review of each (REVIEW).\n"));
+	fprintf(f, "%s",
+		_("usage: maiam-agent household list [--json]\n"
+		  "       maiam-agent household show ID [--json]\n"
+		  "       maiam-agent household find TEXT [--json]\n"
+		  "find ignores case and Vietnamese diacritics, and also matches the national\n"
+		  "id (or part of it) and the short reference. show lists every milestone and\n"
+		  "contribution with its id, voided ones marked with the reason; list marks\n"
+		  "withdrawn households and shows the hub's review of each (REVIEW).\n"));
 }
 
 int agent_hh_list(agent_ctx *ctx, int argc, char **argv)
@@ -143,7 +145,8 @@ int agent_hh_list(agent_ctx *ctx, int argc, char **argv)
 	memset(&v, 0, sizeof v);
 	rc = show_all(ctx, &v, emit);
 	if (rc == AGENT_OK && !ctx->json && v.n == 0)
-		fprintf(ctx->out, "%s", _("No households yet; add one with 'maiam-agent household add'\n"));
+		fprintf(ctx->out, "%s",
+			_("No households yet; add one with 'maiam-agent household add'\n"));
 	return rc;
 }
 
@@ -182,7 +185,8 @@ int agent_hh_find(agent_ctx *ctx, int argc, char **argv)
 		return rc;
 	npos = spec.nargs;
 	if (npos == 0) {
-		agent_err(_("'household find' needs a text to look for; e.g. 'household find nguyen van an'"));
+		agent_err(_(
+			"'household find' needs a text to look for; e.g. 'household find nguyen van an'"));
 		return AGENT_USAGE;
 	}
 	text[0] = '\0';
@@ -340,7 +344,8 @@ int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 
 			snprintf(label, sizeof label, "%s:", d->column);
 			fprintf(ctx->out, "%-14s %s\n", label,
-				row.v[fl] ? agent_label(PROTO_KIND_HOUSEHOLD, (uint8_t)fl, row.v[fl]) : "-");
+				row.v[fl] ? agent_label(PROTO_KIND_HOUSEHOLD, (uint8_t)fl, row.v[fl])
+					  : "-");
 		}
 		fprintf(ctx->out, "%s\n", _("milestones:"));
 		r = agent_ms_walk(ctx, &f, show_ms, &st);

@@ -26,13 +26,13 @@ enum {
 };
 
 typedef struct agent_net {
-	void *curl;               /* CURL *, reused so pushes share one connection */
-	char base[512];           /* https://host:port, no trailing slash */
-	char ca[AGENT_PATH_MAX];  /* pinned CA */
-	char cert[AGENT_PATH_MAX];/* client certificate, "" for none (enroll) */
-	char key[AGENT_PATH_MAX]; /* the agent's private key file (never sent) */
-	int tries;                /* attempts per request (MAIAM_NET_TRIES, default 4) */
-	long backoff_ms;          /* first backoff (MAIAM_NET_BACKOFF_MS, default 500) */
+	void *curl;                /* CURL *, reused so pushes share one connection */
+	char base[512];            /* https://host:port, no trailing slash */
+	char ca[AGENT_PATH_MAX];   /* pinned CA */
+	char cert[AGENT_PATH_MAX]; /* client certificate, "" for none (enroll) */
+	char key[AGENT_PATH_MAX];  /* the agent's private key file (never sent) */
+	int tries;                 /* attempts per request (MAIAM_NET_TRIES, default 4) */
+	long backoff_ms;           /* first backoff (MAIAM_NET_BACKOFF_MS, default 500) */
 	/* Called about once a second during a transfer and between retries,
 	 * so the command can show progress; may be NULL. */
 	void (*tick)(void *arg);
@@ -40,11 +40,11 @@ typedef struct agent_net {
 } agent_net;
 
 typedef struct agent_http {
-	long status;           /* HTTP status, 0 if none */
-	proto_buf body;        /* the answer body, capped at AGENT_MAX_ANSWER */
-	int64_t cursor;        /* Maiam-Cursor, -1 if absent */
-	int more;              /* Maiam-More: 1 */
-	char error[320];         /* what failed, for AGENT_NET_* != ANSWER */
+	long status;     /* HTTP status, 0 if none */
+	proto_buf body;  /* the answer body, capped at AGENT_MAX_ANSWER */
+	int64_t cursor;  /* Maiam-Cursor, -1 if absent */
+	int more;        /* Maiam-More: 1 */
+	char error[320]; /* what failed, for AGENT_NET_* != ANSWER */
 } agent_http;
 
 /* Set up n for base URL (must be https://); cert may be NULL. PROTO_EINVAL

@@ -117,8 +117,10 @@ static proto_result household_commune(sqlite3 *db, proto_id id, int64_t *commune
 	int step;
 
 	*found = 0;
-	step = step_by_id(db, "SELECT commune FROM household WHERE id_origin = ?1 AND id_serial = ?2"
-			      " AND commune IS NOT NULL", id, &st);
+	step = step_by_id(db,
+			  "SELECT commune FROM household WHERE id_origin = ?1 AND id_serial = ?2"
+			  " AND commune IS NOT NULL",
+			  id, &st);
 	if (step == SQLITE_ROW) {
 		*commune = sqlite3_column_int64(st, 0);
 		*found = 1;
@@ -150,10 +152,12 @@ static proto_result event_in(sqlite3 *db, const agent_area *a, proto_id target, 
 	proto_result r = PROTO_EDB;
 	int step;
 
-	step = step_by_id(db, "SELECT household_origin, household_serial, NULL FROM milestone"
-			      " WHERE id_origin = ?1 AND id_serial = ?2 UNION ALL"
-			      " SELECT household_origin, household_serial, unit FROM contribution"
-			      " WHERE id_origin = ?1 AND id_serial = ?2 LIMIT 1", target, &st);
+	step = step_by_id(db,
+			  "SELECT household_origin, household_serial, NULL FROM milestone"
+			  " WHERE id_origin = ?1 AND id_serial = ?2 UNION ALL"
+			  " SELECT household_origin, household_serial, unit FROM contribution"
+			  " WHERE id_origin = ?1 AND id_serial = ?2 LIMIT 1",
+			  target, &st);
 	if (step == SQLITE_DONE) {
 		/* a void of an event this laptop never held voids nothing it shows;
 		 * if the event comes later, it is checked then */
@@ -179,7 +183,8 @@ static proto_result event_in(sqlite3 *db, const agent_area *a, proto_id target, 
 
 /* Is this record's anchor (household, unit or voided event) in the area, by
  * the store now? AREA_*; *hh is the anchor household, if one. */
-static proto_result record_in(sqlite3 *db, const agent_area *a, const proto_record *rec, int *in, proto_id *hh)
+static proto_result record_in(sqlite3 *db, const agent_area *a, const proto_record *rec, int *in,
+			      proto_id *hh)
 {
 	const proto_field *f;
 
@@ -190,7 +195,8 @@ static proto_result record_in(sqlite3 *db, const agent_area *a, const proto_reco
 		return household_in(db, a, rec->id, in, hh);
 	case PROTO_KIND_MILESTONE:
 		f = field_of(rec, PROTO_MS_HOUSEHOLD);
-		return f && f->value.type == PROTO_V_REF ? household_in(db, a, f->value.ref, in, hh) : PROTO_OK;
+		return f && f->value.type == PROTO_V_REF ? household_in(db, a, f->value.ref, in, hh)
+							 : PROTO_OK;
 	case PROTO_KIND_CONTRIBUTION:
 		f = field_of(rec, PROTO_CT_HOUSEHOLD);
 		if (f && f->value.type == PROTO_V_REF)
@@ -200,7 +206,8 @@ static proto_result record_in(sqlite3 *db, const agent_area *a, const proto_reco
 		return PROTO_OK;
 	case PROTO_KIND_VOID:
 		f = field_of(rec, PROTO_VO_TARGET);
-		return f && f->value.type == PROTO_V_REF ? event_in(db, a, f->value.ref, in, hh) : PROTO_OK;
+		return f && f->value.type == PROTO_V_REF ? event_in(db, a, f->value.ref, in, hh)
+							 : PROTO_OK;
 	default:
 		return PROTO_OK;
 	}
@@ -288,9 +295,8 @@ proto_result agent_pull_area_check(sqlite3 *db, const agent_area *a, const proto
 	return PROTO_OK;
 }
 
-proto_result agent_pull_pending_check(sqlite3 *db, const agent_area *a,
-				      const agent_pull_pending *pending, int *refused, char *why,
-				      size_t n)
+proto_result agent_pull_pending_check(sqlite3 *db, const agent_area *a, const agent_pull_pending *pending,
+				      int *refused, char *why, size_t n)
 {
 	*refused = 0;
 	for (size_t i = 0; i < pending->n; i++) {

@@ -14,8 +14,7 @@ static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 void agent_id_format(proto_id id, char out[40])
 {
-	snprintf(out, 40, "%016llx-%llu", (unsigned long long)id.origin,
-		 (unsigned long long)id.serial);
+	snprintf(out, 40, "%016llx-%llu", (unsigned long long)id.origin, (unsigned long long)id.serial);
 }
 
 static int parse_serial(const char *s, uint64_t *out)

@@ -25,29 +25,27 @@ static const char *const agent_schema_v1 =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE outbox ("
 	" n INTEGER PRIMARY KEY,"
-	" stamp INTEGER NOT NULL,"     /* the record's stamp: the body's delta base */
-	" nchanges INTEGER NOT NULL,"  /* field count, checked when decoding */
-	" record BLOB NOT NULL);"      /* proto_body_encode of a one-record change-set */
+	" stamp INTEGER NOT NULL,"    /* the record's stamp: the body's delta base */
+	" nchanges INTEGER NOT NULL," /* field count, checked when decoding */
+	" record BLOB NOT NULL);"     /* proto_body_encode of a one-record change-set */
 	"CREATE TABLE sealed ("
 	" seq INTEGER PRIMARY KEY,"
 	" hash BLOB NOT NULL, prev BLOB NOT NULL, bytes BLOB NOT NULL,"
 	" created INTEGER NOT NULL, nrecords INTEGER NOT NULL,"
 	" acked_at TEXT);";
 
-static const char *const agent_schema_v2 =
-	"ALTER TABLE sealed ADD COLUMN refused_code TEXT;"
-	"ALTER TABLE sealed ADD COLUMN refused_message TEXT;";
+static const char *const agent_schema_v2 = "ALTER TABLE sealed ADD COLUMN refused_code TEXT;"
+					   "ALTER TABLE sealed ADD COLUMN refused_message TEXT;";
 
 /* origin: the revoked key's id; resealed: 1 when its records went to the
  * outbox to be sealed under the new key (it was not acknowledged) */
-static const char *const agent_schema_v3 =
-	"CREATE TABLE sealed_retired ("
-	" origin INTEGER NOT NULL, seq INTEGER NOT NULL,"
-	" hash BLOB NOT NULL, prev BLOB NOT NULL, bytes BLOB NOT NULL,"
-	" created INTEGER NOT NULL, nrecords INTEGER NOT NULL,"
-	" acked_at TEXT, refused_code TEXT, refused_message TEXT,"
-	" resealed INTEGER NOT NULL,"
-	" PRIMARY KEY (origin, seq));";
+static const char *const agent_schema_v3 = "CREATE TABLE sealed_retired ("
+					   " origin INTEGER NOT NULL, seq INTEGER NOT NULL,"
+					   " hash BLOB NOT NULL, prev BLOB NOT NULL, bytes BLOB NOT NULL,"
+					   " created INTEGER NOT NULL, nrecords INTEGER NOT NULL,"
+					   " acked_at TEXT, refused_code TEXT, refused_message TEXT,"
+					   " resealed INTEGER NOT NULL,"
+					   " PRIMARY KEY (origin, seq));";
 
 static proto_result exec(agent_ctx *ctx, const char *sql)
 {
@@ -158,16 +156,23 @@ proto_result agent_store_load_meta(agent_ctx *ctx)
 	int found;
 	proto_result r = meta_u64(ctx, "key_id", &ctx->key_id);
 
-	if (!r) r = agent_meta_get(ctx, "commune", buf, sizeof buf, NULL);
+	if (!r)
+		r = agent_meta_get(ctx, "commune", buf, sizeof buf, NULL);
 	if (!r && cli_parse_int(buf, 1, 99999, &commune) != 0)
 		r = PROTO_EVALUE;
-	if (!r) r = agent_meta_get(ctx, "campaign", ctx->campaign, sizeof ctx->campaign, NULL);
-	if (!r) r = agent_meta_get(ctx, "period_start", ctx->period_start, sizeof ctx->period_start, NULL);
-	if (!r) r = agent_meta_get(ctx, "deadline", ctx->deadline, sizeof ctx->deadline, NULL);
-	if (!r) r = agent_meta_get(ctx, "period_end", ctx->period_end, sizeof ctx->period_end, NULL);
-	if (!r) r = load_counters(ctx);
+	if (!r)
+		r = agent_meta_get(ctx, "campaign", ctx->campaign, sizeof ctx->campaign, NULL);
+	if (!r)
+		r = agent_meta_get(ctx, "period_start", ctx->period_start, sizeof ctx->period_start, NULL);
+	if (!r)
+		r = agent_meta_get(ctx, "deadline", ctx->deadline, sizeof ctx->deadline, NULL);
+	if (!r)
+		r = agent_meta_get(ctx, "period_end", ctx->period_end, sizeof ctx->period_end, NULL);
+	if (!r)
+		r = load_counters(ctx);
 	/* a store made before communes had names has none: shown empty */
-	if (!r) r = agent_meta_get(ctx, "commune_name", ctx->commune_name, sizeof ctx->commune_name,
+	if (!r)
+		r = agent_meta_get(ctx, "commune_name", ctx->commune_name, sizeof ctx->commune_name,
 				   &found);
 	if (!r)
 		ctx->commune = (int)commune;
@@ -187,8 +192,7 @@ int agent_store_exists(const char *home)
 		goto out;
 	/* Anything we cannot read counts as existing: never overwrite it. */
 	found = 1;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM meta WHERE key = 'key_id'", -1, &st, NULL) ==
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM meta WHERE key = 'key_id'", -1, &st, NULL) == SQLITE_OK)
 		found = sqlite3_step(st) == SQLITE_ROW;
 	else if (strstr(sqlite3_errmsg(db), "no such table"))
 		found = 0; /* an init that died before its meta committed */
@@ -222,24 +226,39 @@ proto_result agent_store_create(agent_ctx *ctx, const agent_init_info *info)
 	if (r != PROTO_OK)
 		return r;
 	r = exec(ctx, "BEGIN IMMEDIATE");
-	if (!r) r = exec(ctx, agent_schema_v1);
-	if (!r) r = exec(ctx, agent_schema_v2);
-	if (!r) r = exec(ctx, agent_schema_v3);
+	if (!r)
+		r = exec(ctx, agent_schema_v1);
+	if (!r)
+		r = exec(ctx, agent_schema_v2);
+	if (!r)
+		r = exec(ctx, agent_schema_v3);
 	snprintf(buf, sizeof buf, "%d", AGENT_SCHEMA_VERSION);
-	if (!r) r = agent_meta_set(ctx, "agent_schema", buf);
+	if (!r)
+		r = agent_meta_set(ctx, "agent_schema", buf);
 	snprintf(buf, sizeof buf, "0x%016" PRIx64, info->key_id);
-	if (!r) r = agent_meta_set(ctx, "key_id", buf);
+	if (!r)
+		r = agent_meta_set(ctx, "key_id", buf);
 	snprintf(buf, sizeof buf, "%d", info->commune);
-	if (!r) r = agent_meta_set(ctx, "commune", buf);
-	if (!r) r = agent_meta_set(ctx, "commune_name", info->commune_name);
-	if (!r) r = agent_meta_set(ctx, "campaign", info->campaign);
-	if (!r) r = agent_meta_set(ctx, "period_start", info->period_start);
-	if (!r) r = agent_meta_set(ctx, "deadline", info->deadline);
-	if (!r) r = agent_meta_set(ctx, "period_end", info->period_end);
-	if (!r) r = agent_meta_set(ctx, "hlc_last", "0");
-	if (!r) r = agent_meta_set(ctx, "next_serial", "1");
-	if (!r) r = exec(ctx, "COMMIT");
-	if (!r) r = agent_store_load_meta(ctx);
+	if (!r)
+		r = agent_meta_set(ctx, "commune", buf);
+	if (!r)
+		r = agent_meta_set(ctx, "commune_name", info->commune_name);
+	if (!r)
+		r = agent_meta_set(ctx, "campaign", info->campaign);
+	if (!r)
+		r = agent_meta_set(ctx, "period_start", info->period_start);
+	if (!r)
+		r = agent_meta_set(ctx, "deadline", info->deadline);
+	if (!r)
+		r = agent_meta_set(ctx, "period_end", info->period_end);
+	if (!r)
+		r = agent_meta_set(ctx, "hlc_last", "0");
+	if (!r)
+		r = agent_meta_set(ctx, "next_serial", "1");
+	if (!r)
+		r = exec(ctx, "COMMIT");
+	if (!r)
+		r = agent_store_load_meta(ctx);
 	if (r != PROTO_OK)
 		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
 	return r;
@@ -319,5 +338,6 @@ uint64_t agent_stamp(agent_ctx *ctx)
 
 proto_result agent_cs_init(agent_ctx *ctx, proto_changeset *cs)
 {
-	return proto_changeset_init(cs, ctx->campaign, ctx->key_id, 1, NULL, ctx->hlc.last ? ctx->hlc.last : 1);
+	return proto_changeset_init(cs, ctx->campaign, ctx->key_id, 1, NULL,
+				    ctx->hlc.last ? ctx->hlc.last : 1);
 }

@@ -64,13 +64,13 @@ proto_result agent_meta_get(agent_ctx *ctx, const char *key, char *out, size_t n
 proto_result agent_meta_set(agent_ctx *ctx, const char *key, const char *value);
 
 typedef struct agent_counts {
-	int64_t outbox;       /* records not sealed yet */
-	int64_t sealed;       /* change-sets sealed, waiting for the hub */
+	int64_t outbox; /* records not sealed yet */
+	int64_t sealed; /* change-sets sealed, waiting for the hub */
 	int64_t sealed_records;
 	/* what counts (docs/AGENT.md): households not withdrawn, events not voided
 	 * and not of a withdrawn household */
 	int64_t households, milestones, contributions;
-	int64_t withdrawn;    /* households withdrawn, out of every count */
+	int64_t withdrawn; /* households withdrawn, out of every count */
 } agent_counts;
 proto_result agent_store_counts(agent_ctx *ctx, agent_counts *c);
 
@@ -97,10 +97,10 @@ proto_result agent_store_bundle(agent_ctx *ctx, proto_buf *out, size_t *ncs);
 /* check: re-read outbox and sealed, verify they cover the tables exactly. */
 typedef struct agent_check_report {
 	int integrity_ok;
-	int64_t records;      /* records in outbox + sealed */
-	int64_t duplicates;   /* the same (kind, id, stamp) twice */
-	int64_t missing;      /* own rows with no record */
-	int64_t bad_chain;    /* sealed change-sets that do not verify or chain */
+	int64_t records;    /* records in outbox + sealed */
+	int64_t duplicates; /* the same (kind, id, stamp) twice */
+	int64_t missing;    /* own rows with no record */
+	int64_t bad_chain;  /* sealed change-sets that do not verify or chain */
 } agent_check_report;
 proto_result agent_store_check(agent_ctx *ctx, agent_check_report *rep);
 
@@ -117,8 +117,8 @@ proto_result agent_hh_get(agent_ctx *ctx, proto_id id, agent_row *out, int *foun
 /* Households whose short reference is ref: *n is 0, 1 (its id in out) or 2 (two or more). */
 proto_result agent_hh_by_ref(agent_ctx *ctx, const char *ref, proto_id *out, int *n);
 /* Another household than self with this national id: *found, and its id in other. */
-proto_result agent_hh_by_national_id(agent_ctx *ctx, const char *nid, proto_id self,
-				     proto_id *other, int *found);
+proto_result agent_hh_by_national_id(agent_ctx *ctx, const char *nid, proto_id self, proto_id *other,
+				     int *found);
 /* The stamp of one field of a household, 0 if it was never written. */
 proto_result agent_hh_field_stamp(agent_ctx *ctx, proto_id id, int field, uint64_t *stamp);
 /*
@@ -129,8 +129,8 @@ proto_result agent_hh_field_stamp(agent_ctx *ctx, proto_id id, int field, uint64
 /* Every household in id order. */
 proto_result agent_hh_foreach(agent_ctx *ctx, proto_result (*fn)(agent_row *row, void *arg), void *arg);
 /* National ids of every household, for import's duplicate check. */
-proto_result agent_nid_foreach(agent_ctx *ctx, proto_result (*fn)(const char *nid, proto_id id, void *arg),
-			       void *arg);
+proto_result agent_nid_foreach(agent_ctx *ctx,
+			       proto_result (*fn)(const char *nid, proto_id id, void *arg), void *arg);
 
 /*
  * A milestone or contribution as the walks below hand it over. The strings
@@ -143,21 +143,21 @@ typedef struct agent_ms {
 	char stage[24], date[11];
 	const char *note, *forced;
 	proto_id household;
-	const char *household_ref;  /* NULL: the household is not in the store */
-	int64_t commune;            /* the household's commune, -1 if unknown */
-	const char *withdrawn;      /* the household's withdrawal reason, or NULL */
-	int voided;                 /* a void names it: it counts no more */
-	const char *void_reason;    /* the first void's reason (may be NULL when voided) */
+	const char *household_ref; /* NULL: the household is not in the store */
+	int64_t commune;           /* the household's commune, -1 if unknown */
+	const char *withdrawn;     /* the household's withdrawal reason, or NULL */
+	int voided;                /* a void names it: it counts no more */
+	const char *void_reason;   /* the first void's reason (may be NULL when voided) */
 } agent_ms;
 typedef struct agent_ct {
 	proto_id id;
 	const char *source, *donor, *material, *date, *note;
 	int64_t money, labour, material_value; /* -1 when absent */
-	int has_household;          /* 0: given to the unit as a whole */
+	int has_household;                     /* 0: given to the unit as a whole */
 	proto_id household;
 	const char *household_ref;
-	int64_t unit;               /* admin code of the commune or district */
-	int64_t commune;            /* where it belongs: the household's commune, else unit */
+	int64_t unit;    /* admin code of the commune or district */
+	int64_t commune; /* where it belongs: the household's commune, else unit */
 	const char *withdrawn;
 	int voided;
 	const char *void_reason;
@@ -166,11 +166,11 @@ typedef struct agent_ct {
 /* Which events a walk visits: every one when zeroed. */
 typedef struct agent_event_filter {
 	int has_id;
-	proto_id id;            /* only this event */
+	proto_id id; /* only this event */
 	int has_household;
-	proto_id household;     /* only the events of this household */
-	int live_only;          /* leave out voided events */
-	int unit_level_only;    /* contributions: only those without a household */
+	proto_id household;  /* only the events of this household */
+	int live_only;       /* leave out voided events */
+	int unit_level_only; /* contributions: only those without a household */
 } agent_event_filter;
 
 /* Milestones, oldest date first. */
@@ -180,8 +180,8 @@ proto_result agent_ms_walk(agent_ctx *ctx, const agent_event_filter *f,
 proto_result agent_ct_walk(agent_ctx *ctx, const agent_event_filter *f,
 			   proto_result (*fn)(const agent_ct *c, void *arg), void *arg);
 /* Milestones of a household that are not voided, oldest first. */
-proto_result agent_ms_foreach(agent_ctx *ctx, proto_id hh, proto_result (*fn)(const agent_ms *m, void *arg),
-			      void *arg);
+proto_result agent_ms_foreach(agent_ctx *ctx, proto_id hh,
+			      proto_result (*fn)(const agent_ms *m, void *arg), void *arg);
 /*
  * Events of kind (PROTO_KIND_MILESTONE or PROTO_KIND_CONTRIBUTION) whose short
  * reference (agent_ref_make of its id) is ref: *n is 0, 1 (its id in out) or

@@ -62,14 +62,13 @@ static proto_id row_id(sqlite3_stmt *st)
 static proto_result lost_row(sqlite3_stmt *st, void *arg)
 {
 	walk *w = arg;
-	agent_lost l = { row_id(st), text_or_null(st, 2), sqlite3_column_int(st, 3),
-			 text_or_null(st, 4), text_or_null(st, 5) };
+	agent_lost l = { row_id(st), text_or_null(st, 2), sqlite3_column_int(st, 3), text_or_null(st, 4),
+			 text_or_null(st, 5) };
 
 	return w->lost(&l, w->arg);
 }
 
-proto_result agent_lost_each(agent_ctx *ctx, proto_result (*fn)(const agent_lost *l, void *arg),
-			     void *arg)
+proto_result agent_lost_each(agent_ctx *ctx, proto_result (*fn)(const agent_lost *l, void *arg), void *arg)
 {
 	/* the loser is this laptop's own writing; an open conflict whose
 	 * winner still holds the field (a later edit, such as the field
@@ -95,8 +94,8 @@ static proto_result rejected_row(sqlite3_stmt *st, void *arg)
 	return w->rejected(&v, w->arg);
 }
 
-proto_result agent_rejected_each(agent_ctx *ctx,
-				 proto_result (*fn)(const agent_review *r, void *arg), void *arg)
+proto_result agent_rejected_each(agent_ctx *ctx, proto_result (*fn)(const agent_review *r, void *arg),
+				 void *arg)
 {
 	static const char sql[] =
 		"SELECT id_origin, id_serial, ref, name, review_reason FROM household"
@@ -123,9 +122,8 @@ static proto_result count_row(sqlite3_stmt *st, void *arg)
 
 proto_result agent_review_count(agent_ctx *ctx, agent_review_counts *out)
 {
-	static const char sql[] =
-		"SELECT coalesce(review_status, 'proposed'), count(*) FROM household"
-		" WHERE withdrawn IS NULL GROUP BY 1";
+	static const char sql[] = "SELECT coalesce(review_status, 'proposed'), count(*) FROM household"
+				  " WHERE withdrawn IS NULL GROUP BY 1";
 
 	memset(out, 0, sizeof *out);
 	return each_row(ctx, sql, 0, 0, count_row, out);

@@ -63,8 +63,8 @@ static proto_result check_outbox(agent_ctx *ctx, sqlite3_stmt *ins, agent_check_
 	sqlite3_stmt *st = NULL;
 	proto_result r = PROTO_EDB;
 
-	if (sqlite3_prepare_v2(ctx->db, "SELECT stamp, nchanges, record FROM outbox ORDER BY n", -1,
-			       &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(ctx->db, "SELECT stamp, nchanges, record FROM outbox ORDER BY n", -1, &st,
+			       NULL) != SQLITE_OK)
 		goto out;
 	r = PROTO_OK;
 	while (r == PROTO_OK && sqlite3_step(st) == SQLITE_ROW) {
@@ -86,8 +86,14 @@ out:
 
 proto_result agent_store_check(agent_ctx *ctx, agent_check_report *rep)
 {
-	static const struct { int kind; const char *table; } kinds[] = {
-		{ 1, "household" }, { 2, "milestone" }, { 3, "contribution" }, { 4, "void_event" },
+	static const struct {
+		int kind;
+		const char *table;
+	} kinds[] = {
+		{ 1, "household" },
+		{ 2, "milestone" },
+		{ 3, "contribution" },
+		{ 4, "void_event" },
 	};
 	sqlite3_stmt *ins = NULL;
 	char sql[512];
@@ -95,8 +101,9 @@ proto_result agent_store_check(agent_ctx *ctx, agent_check_report *rep)
 
 	memset(rep, 0, sizeof *rep);
 	rep->integrity_ok = 0;
-	r = agent_sql_count(ctx->db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'",
-		      &rep->records);
+	r = agent_sql_count(ctx->db,
+			    "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'",
+			    &rep->records);
 	if (r != PROTO_OK)
 		return r;
 	rep->integrity_ok = rep->records == 1;
@@ -105,11 +112,13 @@ proto_result agent_store_check(agent_ctx *ctx, agent_check_report *rep)
 	if (r != PROTO_OK)
 		return r;
 	r = PROTO_EDB;
-	if (sqlite3_exec(ctx->db, "CREATE TEMP TABLE IF NOT EXISTS seen (kind, origin, serial, stamp);"
+	if (sqlite3_exec(ctx->db,
+			 "CREATE TEMP TABLE IF NOT EXISTS seen (kind, origin, serial, stamp);"
 			 "CREATE INDEX IF NOT EXISTS temp.seen_k ON seen (kind, origin, serial, stamp);"
-			 "DELETE FROM temp.seen", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(ctx->db, "INSERT INTO temp.seen VALUES (?, ?, ?, ?)", -1, &ins,
-			       NULL) != SQLITE_OK)
+			 "DELETE FROM temp.seen",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(ctx->db, "INSERT INTO temp.seen VALUES (?, ?, ?, ?)", -1, &ins, NULL) !=
+		    SQLITE_OK)
 		goto out;
 	/* One read transaction: a snapshot, even if another agent exports now. */
 	if (sqlite3_exec(ctx->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
@@ -118,8 +127,10 @@ proto_result agent_store_check(agent_ctx *ctx, agent_check_report *rep)
 	if (r == PROTO_OK)
 		r = check_outbox(ctx, ins, rep);
 	if (r == PROTO_OK)
-		r = agent_sql_count(ctx->db, "SELECT count(*) FROM (SELECT 1 FROM temp.seen"
-			      " GROUP BY kind, origin, serial, stamp HAVING count(*) > 1)", &rep->duplicates);
+		r = agent_sql_count(ctx->db,
+				    "SELECT count(*) FROM (SELECT 1 FROM temp.seen"
+				    " GROUP BY kind, origin, serial, stamp HAVING count(*) > 1)",
+				    &rep->duplicates);
 	for (size_t i = 0; r == PROTO_OK && i < ARRAY_SIZE(kinds); i++) {
 		/* a row of ours without a record, or a record without its row */
 		snprintf(sql, sizeof sql,

@@ -109,8 +109,8 @@ proto_result agent_ms_walk(agent_ctx *ctx, const agent_event_filter *f,
 	return walk(ctx, AGENT_STMT_MS_WALK, f, ms_row, &w);
 }
 
-proto_result agent_ms_foreach(agent_ctx *ctx, proto_id hh, proto_result (*fn)(const agent_ms *m, void *arg),
-			      void *arg)
+proto_result agent_ms_foreach(agent_ctx *ctx, proto_id hh,
+			      proto_result (*fn)(const agent_ms *m, void *arg), void *arg)
 {
 	agent_event_filter f = { .has_household = 1, .household = hh, .live_only = 1 };
 
@@ -128,7 +128,7 @@ proto_result agent_ct_walk(agent_ctx *ctx, const agent_event_filter *f,
 proto_result agent_event_by_ref(agent_ctx *ctx, uint8_t kind, const char *ref, proto_id *out, int *n)
 {
 	sqlite3_stmt *st = agent_stmt(ctx, kind == PROTO_KIND_MILESTONE ? AGENT_STMT_MS_BY_SERIAL
-									 : AGENT_STMT_CT_BY_SERIAL);
+									: AGENT_STMT_CT_BY_SERIAL);
 	const char *dash = strchr(ref, '-');
 	char mine[32];
 	int64_t serial;

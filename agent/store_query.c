@@ -98,8 +98,8 @@ proto_result agent_hh_by_ref(agent_ctx *ctx, const char *ref, proto_id *out, int
 	return agent_step_result(rc);
 }
 
-proto_result agent_hh_by_national_id(agent_ctx *ctx, const char *nid, proto_id self,
-				     proto_id *other, int *found)
+proto_result agent_hh_by_national_id(agent_ctx *ctx, const char *nid, proto_id self, proto_id *other,
+				     int *found)
 {
 	sqlite3_stmt *st = agent_stmt(ctx, AGENT_STMT_HH_BY_NID);
 	int rc = SQLITE_DONE;
@@ -157,8 +157,8 @@ proto_result agent_hh_foreach(agent_ctx *ctx, proto_result (*fn)(agent_row *row,
 	return agent_walk_done(st, r, rc);
 }
 
-proto_result agent_nid_foreach(agent_ctx *ctx, proto_result (*fn)(const char *nid, proto_id id, void *arg),
-			       void *arg)
+proto_result agent_nid_foreach(agent_ctx *ctx,
+			       proto_result (*fn)(const char *nid, proto_id id, void *arg), void *arg)
 {
 	sqlite3_stmt *st = agent_stmt(ctx, AGENT_STMT_HH_NIDS);
 	proto_result r = PROTO_OK;
@@ -170,4 +170,3 @@ proto_result agent_nid_foreach(agent_ctx *ctx, proto_result (*fn)(const char *ni
 		r = fn(agent_col_text(st, 0), agent_column_id(st, 1), arg);
 	return agent_walk_done(st, r, rc);
 }
-

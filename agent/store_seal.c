@@ -31,8 +31,7 @@
  * (the header's created stamp) is the record's own stamp. */
 /* The row's origin is this laptop's key id when it was written: a record of
  * another origin (or writer) is encoded with it explicit. */
-static proto_result outbox_put(agent_ctx *ctx, uint64_t origin, const proto_record *rec,
-				  proto_buf *body)
+static proto_result outbox_put(agent_ctx *ctx, uint64_t origin, const proto_record *rec, proto_buf *body)
 {
 	proto_changeset one;
 	sqlite3_stmt *st;
@@ -85,22 +84,35 @@ proto_result agent_store_counts(agent_ctx *ctx, agent_counts *c)
 
 	memset(c, 0, sizeof *c);
 	r = agent_sql_count(ctx->db, "SELECT count(*) FROM outbox", &c->outbox);
-	if (!r) r = agent_sql_count(ctx->db, "SELECT count(*) FROM sealed WHERE acked_at IS NULL",
+	if (!r)
+		r = agent_sql_count(ctx->db, "SELECT count(*) FROM sealed WHERE acked_at IS NULL",
 				    &c->sealed);
-	if (!r) r = agent_sql_count(ctx->db, "SELECT coalesce(sum(nrecords), 0) FROM sealed"
-				    " WHERE acked_at IS NULL", &c->sealed_records);
+	if (!r)
+		r = agent_sql_count(ctx->db,
+				    "SELECT coalesce(sum(nrecords), 0) FROM sealed"
+				    " WHERE acked_at IS NULL",
+				    &c->sealed_records);
 	/* what counts: no withdrawn household, nothing voided nor of a withdrawn household */
-	if (!r) r = agent_sql_count(ctx->db, "SELECT count(*) FROM household h WHERE"
-				    PROTO_SQL_HOUSEHOLD_COUNTS("h"), &c->households);
-	if (!r) r = agent_sql_count(ctx->db, "SELECT count(*) FROM household WHERE withdrawn IS NOT NULL",
+	if (!r)
+		r = agent_sql_count(ctx->db,
+				    "SELECT count(*) FROM household h WHERE" PROTO_SQL_HOUSEHOLD_COUNTS("h"),
+				    &c->households);
+	if (!r)
+		r = agent_sql_count(ctx->db, "SELECT count(*) FROM household WHERE withdrawn IS NOT NULL",
 				    &c->withdrawn);
-	if (!r) r = agent_sql_count(ctx->db, "SELECT count(*) FROM milestone m LEFT JOIN household h"
+	if (!r)
+		r = agent_sql_count(ctx->db,
+				    "SELECT count(*) FROM milestone m LEFT JOIN household h"
 				    " ON h.id_origin = m.household_origin AND h.id_serial = m.household_serial"
-				    " WHERE" PROTO_SQL_MILESTONE_LIVE("m") "AND" PROTO_SQL_HOUSEHOLD_COUNTS("h"),
+				    " WHERE" PROTO_SQL_MILESTONE_LIVE(
+					    "m") "AND" PROTO_SQL_HOUSEHOLD_COUNTS("h"),
 				    &c->milestones);
-	if (!r) r = agent_sql_count(ctx->db, "SELECT count(*) FROM contribution c LEFT JOIN household h"
+	if (!r)
+		r = agent_sql_count(ctx->db,
+				    "SELECT count(*) FROM contribution c LEFT JOIN household h"
 				    " ON h.id_origin = c.household_origin AND h.id_serial = c.household_serial"
-				    " WHERE" PROTO_SQL_CONTRIBUTION_LIVE("c") "AND" PROTO_SQL_HOUSEHOLD_COUNTS("h"),
+				    " WHERE" PROTO_SQL_CONTRIBUTION_LIVE(
+					    "c") "AND" PROTO_SQL_HOUSEHOLD_COUNTS("h"),
 				    &c->contributions);
 	return r;
 }
@@ -155,8 +167,7 @@ static proto_result key_promote_pending(agent_ctx *ctx, const char *cur)
 	proto_key *old = NULL, *fresh = NULL;
 	proto_result r = PROTO_EKEYID;
 
-	if (agent_path_join(next, sizeof next, ctx->home, AGENT_KEY_NEXT) != 0 ||
-	    access(next, F_OK) != 0)
+	if (agent_path_join(next, sizeof next, ctx->home, AGENT_KEY_NEXT) != 0 || access(next, F_OK) != 0)
 		return PROTO_EKEYID;
 	if (proto_key_load_private(cur, &old) == PROTO_OK &&
 	    proto_key_load_private(next, &fresh) == PROTO_OK && proto_key_id(fresh) == ctx->key_id)
@@ -393,10 +404,11 @@ static proto_result reseal_outbox(agent_ctx *ctx, uint64_t old, uint64_t origin,
 	proto_result r = PROTO_EDB;
 	int rc = SQLITE_DONE;
 
-	if (sqlite3_prepare_v2(ctx->db, "SELECT n, stamp, nchanges, record FROM outbox"
-			       " WHERE n <= ?1 ORDER BY n", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(ctx->db, "DELETE FROM outbox WHERE n <= ?1", -1, &del, NULL) !=
-		    SQLITE_OK)
+	if (sqlite3_prepare_v2(ctx->db,
+			       "SELECT n, stamp, nchanges, record FROM outbox"
+			       " WHERE n <= ?1 ORDER BY n",
+			       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(ctx->db, "DELETE FROM outbox WHERE n <= ?1", -1, &del, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, last);
 	r = PROTO_OK;

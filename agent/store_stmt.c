@@ -12,9 +12,10 @@
  * Only the hub writes review_status; until it decides, a household is
  * "proposed" (docs/AGENT.md).
  */
-#define HH_COLUMNS "id_origin, id_serial, ref, name, national_id, commune, hamlet, address," \
-		   " members, category, land_status, condition, phone, note, support_kind,"  \
-		   " coalesce(review_status, 'proposed'), review_reason, withdrawn"
+#define HH_COLUMNS \
+	"id_origin, id_serial, ref, name, national_id, commune, hamlet, address," \
+	" members, category, land_status, condition, phone, note, support_kind," \
+	" coalesce(review_status, 'proposed'), review_reason, withdrawn"
 /*
  * The walks over events (store_event.c): the event's own columns, then its
  * household's ref, commune and withdrawal (NULL when the store lacks it),
@@ -22,15 +23,14 @@
  * the filter: ?1 ?2 one event, ?3 ?4 one household, ?5 not NULL: live
  * events only, ?6 not NULL: contributions without a household only.
  */
-#define VOID_REASON(t, kind)                                                                  \
-	"(SELECT v.reason FROM void_event v WHERE v.target_origin = " t ".id_origin"          \
-	" AND v.target_serial = " t ".id_serial AND v.target_kind = " kind                    \
-	" ORDER BY v.stamp LIMIT 1)"
-#define EVENT_HOUSEHOLD(t)                                                                    \
-	" LEFT JOIN household h ON h.id_origin = " t ".household_origin"                      \
+#define VOID_REASON(t, kind) \
+	"(SELECT v.reason FROM void_event v WHERE v.target_origin = " t ".id_origin" \
+	" AND v.target_serial = " t ".id_serial AND v.target_kind = " kind " ORDER BY v.stamp LIMIT 1)"
+#define EVENT_HOUSEHOLD(t) \
+	" LEFT JOIN household h ON h.id_origin = " t ".household_origin" \
 	" AND h.id_serial = " t ".household_serial"
-#define EVENT_FILTER(t)                                                                       \
-	" WHERE (?1 IS NULL OR (" t ".id_origin = ?1 AND " t ".id_serial = ?2))"              \
+#define EVENT_FILTER(t) \
+	" WHERE (?1 IS NULL OR (" t ".id_origin = ?1 AND " t ".id_serial = ?2))" \
 	" AND (?3 IS NULL OR (" t ".household_origin = ?3 AND " t ".household_serial = ?4))"
 
 static const char *const stmt_sql[] = {
@@ -59,24 +59,26 @@ static const char *const stmt_sql[] = {
 			       " WHERE national_id IS NOT NULL",
 	[AGENT_STMT_HH_STAMP] = "SELECT stamp FROM household_stamp"
 				" WHERE id_origin = ? AND id_serial = ? AND field = ?",
-	[AGENT_STMT_HH_TOP_STAGE] = "SELECT stage FROM milestone m"
-				    " WHERE household_origin = ? AND household_serial = ? AND"
-				    PROTO_SQL_MILESTONE_LIVE("m"),
+	[AGENT_STMT_HH_TOP_STAGE] =
+		"SELECT stage FROM milestone m"
+		" WHERE household_origin = ? AND household_serial = ? AND" PROTO_SQL_MILESTONE_LIVE("m"),
 	[AGENT_STMT_MS_WALK] = "SELECT m.id_origin, m.id_serial, m.stage, m.date, m.note, m.forced,"
 			       " m.household_origin, m.household_serial, h.ref, h.commune, h.withdrawn,"
-			       " NOT" PROTO_SQL_MILESTONE_LIVE("m") "," VOID_REASON("m", "2")
-			       " FROM milestone m" EVENT_HOUSEHOLD("m") EVENT_FILTER("m")
-			       " AND (?5 IS NULL OR" PROTO_SQL_MILESTONE_LIVE("m") ")"
-			       " ORDER BY m.date, m.stamp",
+			       " NOT" PROTO_SQL_MILESTONE_LIVE(
+				       "m") "," VOID_REASON("m",
+							    "2") " FROM milestone m" EVENT_HOUSEHOLD("m")
+				       EVENT_FILTER("m") " AND (?5 IS NULL OR" PROTO_SQL_MILESTONE_LIVE(
+					       "m") ")"
+						    " ORDER BY m.date, m.stamp",
 	[AGENT_STMT_CT_WALK] = "SELECT c.id_origin, c.id_serial, c.source, c.donor, c.money_vnd,"
 			       " c.labour_days, c.material, c.material_value_vnd, c.date, c.note,"
 			       " c.household_origin, c.household_serial, h.ref, c.unit, h.commune,"
-			       " h.withdrawn, NOT" PROTO_SQL_CONTRIBUTION_LIVE("c") ","
-			       VOID_REASON("c", "3")
-			       " FROM contribution c" EVENT_HOUSEHOLD("c") EVENT_FILTER("c")
-			       " AND (?5 IS NULL OR" PROTO_SQL_CONTRIBUTION_LIVE("c") ")"
-			       " AND (?6 IS NULL OR c.household_serial IS NULL)"
-			       " ORDER BY c.stamp",
+			       " h.withdrawn, NOT" PROTO_SQL_CONTRIBUTION_LIVE("c") "," VOID_REASON(
+				       "c", "3") " FROM contribution c" EVENT_HOUSEHOLD("c")
+				       EVENT_FILTER("c") " AND (?5 IS NULL OR" PROTO_SQL_CONTRIBUTION_LIVE(
+					       "c") ")"
+						    " AND (?6 IS NULL OR c.household_serial IS NULL)"
+						    " ORDER BY c.stamp",
 	[AGENT_STMT_MS_BY_SERIAL] = "SELECT id_origin, id_serial FROM milestone WHERE id_serial = ?",
 	[AGENT_STMT_CT_BY_SERIAL] = "SELECT id_origin, id_serial FROM contribution WHERE id_serial = ?",
 };
@@ -90,8 +92,8 @@ sqlite3_stmt *agent_stmt(agent_ctx *ctx, agent_stmt_id id)
 
 	assert(ctx->db && (unsigned)id < AGENT_STMT_COUNT && stmt_sql[id]);
 	st = &ctx->stmts[id];
-	if (!*st && sqlite3_prepare_v3(ctx->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, st,
-				       NULL) != SQLITE_OK)
+	if (!*st && sqlite3_prepare_v3(ctx->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, st, NULL) !=
+			    SQLITE_OK)
 		return NULL;
 	sqlite3_reset(*st);
 	sqlite3_clear_bindings(*st);

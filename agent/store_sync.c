@@ -22,14 +22,20 @@ proto_result agent_hub_load(agent_ctx *ctx, agent_hub_info *info, int *enrolled)
 	if (r != PROTO_OK || !*enrolled)
 		return r;
 	/* enrolment writes all of these in one transaction (agent_hub_save) */
-	if (!r) r = agent_meta_get(ctx, "hub_key_id", info->hub_key_id, sizeof info->hub_key_id, NULL);
-	if (!r) r = agent_meta_get(ctx, "hub_public_key", info->hub_pem, sizeof info->hub_pem, NULL);
-	if (!r) r = agent_meta_get(ctx, "agent_id", info->agent_id, sizeof info->agent_id, NULL);
-	if (!r) r = agent_meta_get(ctx, "scope_kind", info->scope_kind, sizeof info->scope_kind, NULL);
-	if (!r) r = agent_meta_get(ctx, "scope_code", buf, sizeof buf, NULL);
+	if (!r)
+		r = agent_meta_get(ctx, "hub_key_id", info->hub_key_id, sizeof info->hub_key_id, NULL);
+	if (!r)
+		r = agent_meta_get(ctx, "hub_public_key", info->hub_pem, sizeof info->hub_pem, NULL);
+	if (!r)
+		r = agent_meta_get(ctx, "agent_id", info->agent_id, sizeof info->agent_id, NULL);
+	if (!r)
+		r = agent_meta_get(ctx, "scope_kind", info->scope_kind, sizeof info->scope_kind, NULL);
+	if (!r)
+		r = agent_meta_get(ctx, "scope_code", buf, sizeof buf, NULL);
 	if (!r && cli_parse_int(buf, 1, 99999, &info->scope_code) != 0)
 		r = PROTO_EVALUE;
-	if (!r) r = agent_meta_get(ctx, "pull_cursor", buf, sizeof buf, NULL);
+	if (!r)
+		r = agent_meta_get(ctx, "pull_cursor", buf, sizeof buf, NULL);
 	if (!r && cli_parse_int(buf, 0, INT64_MAX, &info->cursor) != 0)
 		r = PROTO_EVALUE;
 	return r;
@@ -45,13 +51,20 @@ static proto_result hub_write(agent_ctx *ctx, const agent_hub_info *info, const 
 	proto_result r = PROTO_OK;
 
 	snprintf(code, sizeof code, "%" PRId64, info->scope_code);
-	if (!r) r = agent_meta_set(ctx, "hub_url", info->url);
-	if (!r) r = agent_meta_set(ctx, "hub_key_id", info->hub_key_id);
-	if (!r) r = agent_meta_set(ctx, "hub_public_key", info->hub_pem);
-	if (!r) r = agent_meta_set(ctx, "agent_id", info->agent_id);
-	if (!r) r = agent_meta_set(ctx, "scope_kind", info->scope_kind);
-	if (!r) r = agent_meta_set(ctx, "scope_code", code);
-	if (!r && !keep_cursor) r = agent_meta_set(ctx, "pull_cursor", "0");
+	if (!r)
+		r = agent_meta_set(ctx, "hub_url", info->url);
+	if (!r)
+		r = agent_meta_set(ctx, "hub_key_id", info->hub_key_id);
+	if (!r)
+		r = agent_meta_set(ctx, "hub_public_key", info->hub_pem);
+	if (!r)
+		r = agent_meta_set(ctx, "agent_id", info->agent_id);
+	if (!r)
+		r = agent_meta_set(ctx, "scope_kind", info->scope_kind);
+	if (!r)
+		r = agent_meta_set(ctx, "scope_code", code);
+	if (!r && !keep_cursor)
+		r = agent_meta_set(ctx, "pull_cursor", "0");
 	if (!r && !ctx->campaign[0]) {
 		r = agent_meta_set(ctx, "campaign", campaign);
 		snprintf(ctx->campaign, sizeof ctx->campaign, "%s", campaign);
@@ -63,22 +76,27 @@ proto_result agent_hub_save(agent_ctx *ctx, const agent_hub_info *info, const ch
 {
 	proto_result r = agent_store_begin(ctx);
 
-	if (!r) r = hub_write(ctx, info, campaign, 0);
-	if (!r) r = agent_store_commit(ctx);
+	if (!r)
+		r = hub_write(ctx, info, campaign, 0);
+	if (!r)
+		r = agent_store_commit(ctx);
 	if (r != PROTO_OK)
 		agent_tx_rollback(ctx);
 	return r;
 }
 
-proto_result agent_hub_save_successor(agent_ctx *ctx, const agent_hub_info *info,
-				      const char *campaign, uint64_t new_id, size_t *nrecords)
+proto_result agent_hub_save_successor(agent_ctx *ctx, const agent_hub_info *info, const char *campaign,
+				      uint64_t new_id, size_t *nrecords)
 {
 	uint64_t old = ctx->key_id;
 	proto_result r = agent_store_begin(ctx);
 
-	if (!r) r = agent_store_reseal(ctx, new_id, nrecords);
-	if (!r) r = hub_write(ctx, info, campaign, 1);
-	if (!r) r = agent_store_commit(ctx);
+	if (!r)
+		r = agent_store_reseal(ctx, new_id, nrecords);
+	if (!r)
+		r = hub_write(ctx, info, campaign, 1);
+	if (!r)
+		r = agent_store_commit(ctx);
 	if (r != PROTO_OK) {
 		agent_tx_rollback(ctx);
 		ctx->key_id = old;
@@ -105,7 +123,8 @@ proto_result agent_sealed_next(agent_ctx *ctx, uint64_t after, uint64_t *seq, ui
 		*seq = proto_i2u(sqlite3_column_int64(st, 0));
 		memcpy(hash, sqlite3_column_blob(st, 1), 32);
 		proto_buf_reset(bytes);
-		r = proto_buf_append(bytes, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2));
+		r = proto_buf_append(bytes, sqlite3_column_blob(st, 2),
+				     (size_t)sqlite3_column_bytes(st, 2));
 		*found = r == PROTO_OK;
 	}
 	sqlite3_reset(st);
@@ -153,8 +172,9 @@ proto_result agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void
 	if (!st)
 		return PROTO_EDB;
 	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		r = cb(arg, proto_i2u(sqlite3_column_int64(st, 0)), (const char *)sqlite3_column_text(st, 1),
-		       (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
+		r = cb(arg, proto_i2u(sqlite3_column_int64(st, 0)),
+		       (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+		       (const char *)sqlite3_column_text(st, 3));
 	return agent_walk_done(st, r, rc);
 }
 

@@ -9,12 +9,12 @@
 
 typedef struct agent_hub_info {
 	char url[512];
-	char hub_key_id[17];   /* 16 hex digits */
-	char hub_pem[1024];    /* the hub's Ed25519 public key, pinned for pulls */
+	char hub_key_id[17]; /* 16 hex digits */
+	char hub_pem[1024];  /* the hub's Ed25519 public key, pinned for pulls */
 	char agent_id[17];
-	char scope_kind[16];   /* "commune" or "district" */
+	char scope_kind[16]; /* "commune" or "district" */
 	int64_t scope_code;
-	int64_t cursor;        /* pull cursor: the hub's Maiam-Cursor last merged */
+	int64_t cursor; /* pull cursor: the hub's Maiam-Cursor last merged */
 } agent_hub_info;
 
 /* The enrolment into info when *enrolled; PROTO_EVALUE when it is damaged. */
@@ -24,8 +24,8 @@ proto_result agent_hub_load(agent_ctx *ctx, agent_hub_info *info, int *enrolled)
 proto_result agent_hub_save(agent_ctx *ctx, const agent_hub_info *info, const char *campaign);
 /* Re-enrolment: one transaction of agent_store_reseal (store.h) to new_id
  * and the new enrolment, the pull cursor kept; ctx->key_id is new_id after. */
-proto_result agent_hub_save_successor(agent_ctx *ctx, const agent_hub_info *info,
-				      const char *campaign, uint64_t new_id, size_t *nrecords);
+proto_result agent_hub_save_successor(agent_ctx *ctx, const agent_hub_info *info, const char *campaign,
+				      uint64_t new_id, size_t *nrecords);
 
 /* The first sealed change-set not acknowledged with seq > after: *found,
  * with seq, hash and bytes filled; *found 0 when none is left. */
@@ -43,9 +43,9 @@ proto_result agent_sealed_ack(agent_ctx *ctx, uint64_t seq, const char *when);
 
 /* The laptop's area, from its enrolment scope (pull_check.c). */
 typedef struct agent_area {
-	int district;       /* 1: code is a district, 0: a commune */
+	int district; /* 1: code is a district, 0: a commune */
 	int64_t code;
-	proto_units units;  /* district: which communes it holds */
+	proto_units units; /* district: which communes it holds */
 	int have_units;
 } agent_area;
 
@@ -99,9 +99,8 @@ proto_result agent_pull_area_mark(sqlite3 *db, const agent_area *a, const proto_
 proto_result agent_pull_area_check(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
 				   const uint8_t *before, agent_pull_pending *pending, int *refused,
 				   char *why, size_t n);
-proto_result agent_pull_pending_check(sqlite3 *db, const agent_area *a,
-				      const agent_pull_pending *pending, int *refused, char *why,
-				      size_t n);
+proto_result agent_pull_pending_check(sqlite3 *db, const agent_area *a, const agent_pull_pending *pending,
+				      int *refused, char *why, size_t n);
 
 /*
  * cmd_pull.c, the command layer: check (above) and merge one verified pull answer and store the new cursor
@@ -110,8 +109,8 @@ proto_result agent_pull_pending_check(sqlite3 *db, const agent_area *a,
  * AGENT_FAIL (printed); on either failure nothing is merged and the cursor
  * is unchanged.
  */
-int agent_pull_apply(agent_ctx *ctx, const agent_area *area, const proto_changeset *cs,
-		     int64_t cursor, agent_pull_pending *pending, proto_merge_stats *stats);
+int agent_pull_apply(agent_ctx *ctx, const agent_area *area, const proto_changeset *cs, int64_t cursor,
+		     agent_pull_pending *pending, proto_merge_stats *stats);
 /* A pull with nothing for us still moves the cursor. */
 proto_result agent_cursor_save(agent_ctx *ctx, int64_t cursor);
 

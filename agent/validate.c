@@ -16,9 +16,9 @@
 #include "validate.h"
 
 const int agent_hh_user_fields[] = {
-	PROTO_HH_NAME, PROTO_HH_NATIONAL_ID, PROTO_HH_HAMLET, PROTO_HH_ADDRESS,
-	PROTO_HH_MEMBERS, PROTO_HH_CATEGORY, PROTO_HH_LAND_STATUS, PROTO_HH_CONDITION,
-	PROTO_HH_PHONE, PROTO_HH_NOTE, PROTO_HH_SUPPORT_KIND,
+	PROTO_HH_NAME,    PROTO_HH_NATIONAL_ID, PROTO_HH_HAMLET,       PROTO_HH_ADDRESS,
+	PROTO_HH_MEMBERS, PROTO_HH_CATEGORY,    PROTO_HH_LAND_STATUS,  PROTO_HH_CONDITION,
+	PROTO_HH_PHONE,   PROTO_HH_NOTE,        PROTO_HH_SUPPORT_KIND,
 };
 const size_t agent_hh_nuser_fields = sizeof agent_hh_user_fields / sizeof agent_hh_user_fields[0];
 
@@ -74,7 +74,8 @@ void agent_rule_message(const proto_violation *v, char *err, size_t n)
 				 v->value, (long long)v->min, (long long)v->max);
 		break;
 	case PROTO_RULE_DATE_FORMAT:
-		snprintf(err, n, _("'%s' is not a date; write it as YYYY-MM-DD, e.g. 2023-07-15"), v->value);
+		snprintf(err, n, _("'%s' is not a date; write it as YYYY-MM-DD, e.g. 2023-07-15"),
+			 v->value);
 		break;
 	case PROTO_RULE_DATE_CALENDAR:
 		snprintf(err, n, _("'%s' is not a real calendar date"), v->value);
@@ -96,16 +97,19 @@ void agent_rule_message(const proto_violation *v, char *err, size_t n)
 		break;
 	case PROTO_RULE_NATIONAL_ID:
 		if (v->detail == PROTO_DETAIL_NID_PROVINCE)
-			snprintf(err, n, _("starts with %.3s, which is not a province code; check the CCCD card"),
+			snprintf(err, n,
+				 _("starts with %.3s, which is not a province code; check the CCCD card"),
 				 v->value);
 		else if (v->detail == PROTO_DETAIL_NID_CENTURY)
-			snprintf(err, n, _("4th digit %c is not a valid sex/century digit (0-3); check the CCCD card"),
+			snprintf(err, n,
+				 _("4th digit %c is not a valid sex/century digit (0-3); check the CCCD card"),
 				 v->value[3]);
 		else
 			snprintf(err, n, "%s", _("must be exactly 12 digits (the CCCD number)"));
 		break;
 	case PROTO_RULE_PHONE:
-		snprintf(err, n, _("'%s' is not a Vietnamese phone number (10 digits starting with 0, or +84 and 9 digits)"),
+		snprintf(err, n,
+			 _("'%s' is not a Vietnamese phone number (10 digits starting with 0, or +84 and 9 digits)"),
 			 v->value);
 		break;
 	case PROTO_RULE_TEXT_LENGTH:
@@ -150,16 +154,15 @@ static int judge(const proto_rules *r, uint8_t kind, uint8_t field, const proto_
 	return -1;
 }
 
-static int judge_text(const proto_rules *r, uint8_t kind, uint8_t field, const char *s, char *err,
-		      size_t n)
+static int judge_text(const proto_rules *r, uint8_t kind, uint8_t field, const char *s, char *err, size_t n)
 {
 	proto_value v = { .type = PROTO_V_TEXT, .text = s, .len = strlen(s) };
 
 	return judge(r, kind, field, &v, err, n);
 }
 
-int agent_check_record(const agent_ctx *ctx, const proto_record *rec, const char **column,
-		       char *err, size_t n)
+int agent_check_record(const agent_ctx *ctx, const proto_record *rec, const char **column, char *err,
+		       size_t n)
 {
 	const proto_field_desc *d;
 	proto_campaign camp;
@@ -216,8 +219,8 @@ const char *agent_enum_code(uint8_t kind, uint8_t field, const char *typed)
 	return proto_list_of(kind, field, &list) ? proto_label_code(NULL, list, typed) : NULL;
 }
 
-int agent_check_enum(uint8_t kind, uint8_t field, const char *s, char *norm, size_t normlen,
-		     char *err, size_t n)
+int agent_check_enum(uint8_t kind, uint8_t field, const char *s, char *norm, size_t normlen, char *err,
+		     size_t n)
 {
 	const char *code = agent_enum_code(kind, field, s);
 	proto_value v = { .type = PROTO_V_TEXT, .text = s, .len = strlen(s) };
@@ -234,15 +237,15 @@ int agent_check_enum(uint8_t kind, uint8_t field, const char *s, char *norm, siz
 	return -1;
 }
 
-int agent_parse_date(const char *typed, const char *lo, const char *hi, char out[11], char *err,
-		     size_t n)
+int agent_parse_date(const char *typed, const char *lo, const char *hi, char out[11], char *err, size_t n)
 {
 	char shown[80];
 	proto_rule r = proto_date_parse(typed, out);
 
 	if (r == PROTO_RULE_DATE_FORMAT) {
 		snprintf(shown, sizeof shown, "%s", typed);
-		snprintf(err, n, _("'%s' is not a date; write it as DD/MM/YYYY or YYYY-MM-DD, e.g. 20/06/2023"),
+		snprintf(err, n,
+			 _("'%s' is not a date; write it as DD/MM/YYYY or YYYY-MM-DD, e.g. 20/06/2023"),
 			 agent_utf8_printable(shown));
 		return -1;
 	}
@@ -265,7 +268,8 @@ int agent_check_amount(uint8_t kind, uint8_t field, const char *s, int64_t floor
 	/* dots group thousands (Vietnamese), strictly in threes: "5.5" or "5,000" is refused,
 	 * never read as a different amount */
 	if (proto_amount_parse(s, &v.i) != 0 || v.i < lo) {
-		snprintf(err, n, _("'%s' must be a whole number from %lld to %lld, in digits (25000000 or 25.000.000)"),
+		snprintf(err, n,
+			 _("'%s' must be a whole number from %lld to %lld, in digits (25000000 or 25.000.000)"),
 			 s, (long long)lo, (long long)hi);
 		return -1;
 	}

@@ -54,8 +54,8 @@ void agent_rules_init(const agent_ctx *ctx, proto_rules *r, proto_campaign *camp
 void agent_rule_message(const proto_violation *v, char *err, size_t n);
 /* Check every record of cs before it is recorded; on a violation the field's
  * column goes to *column and the reason to err. */
-int agent_check_record(const agent_ctx *ctx, const proto_record *rec, const char **column,
-		       char *err, size_t n);
+int agent_check_record(const agent_ctx *ctx, const proto_record *rec, const char **column, char *err,
+		       size_t n);
 int agent_check_changeset(const agent_ctx *ctx, const proto_changeset *cs, const char **column,
 			  char *err, size_t n);
 
@@ -66,15 +66,14 @@ int agent_check_date(const char *s, const char *lo, const char *hi, char *err, s
 int agent_check_text(uint8_t kind, uint8_t field, const char *s, char *err, size_t n);
 /* An enum of (kind, field) typed as its code (any case, '-' or ' ' for '_')
  * or its label (diacritics and case optional); norm gets the code. */
-int agent_check_enum(uint8_t kind, uint8_t field, const char *s, char *norm, size_t normlen,
-		     char *err, size_t n);
+int agent_check_enum(uint8_t kind, uint8_t field, const char *s, char *norm, size_t normlen, char *err,
+		     size_t n);
 /* The code of (kind, field) that typed names, as agent_check_enum reads it
  * (a static string), or NULL. */
 const char *agent_enum_code(uint8_t kind, uint8_t field, const char *typed);
 /* A date typed DD/MM/YYYY (or D/M/YYYY) or YYYY-MM-DD, checked as
  * agent_check_date; out gets it as YYYY-MM-DD, the only spelling recorded. */
-int agent_parse_date(const char *typed, const char *lo, const char *hi, char out[11], char *err,
-		     size_t n);
+int agent_parse_date(const char *typed, const char *lo, const char *hi, char out[11], char *err, size_t n);
 /* A whole number for (kind, field), written 25000000 or 25.000.000, at least
  * floor (the CLI may ask more than the rulebook: a gift of 0 VND is a typing
  * mistake) and within the rulebook's range. */

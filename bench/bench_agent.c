@@ -77,9 +77,12 @@ static double baseline_commit_p50(const char *dir, size_t n)
 
 	snprintf(path, sizeof path, "%s/baseline.db", dir);
 	if (!t || sqlite3_open(path, &db) != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			 "CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO t (b) VALUES ('Nguyễn Văn Ân')", -1, &st, NULL) != SQLITE_OK)
+	    sqlite3_exec(db,
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			 "CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO t (b) VALUES ('Nguyễn Văn Ân')", -1, &st, NULL) !=
+		    SQLITE_OK)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		double t0 = now_ms();
@@ -101,14 +104,16 @@ out:
 
 static int write_csv(const char *path, size_t n)
 {
-	static const char *const cats[] = { "poor", "near_poor", "housing_hardship", "policy_family", "other" };
+	static const char *const cats[] = { "poor", "near_poor", "housing_hardship", "policy_family",
+					    "other" };
 	FILE *f = fopen(path, "w");
 
 	if (!f)
 		return -1;
 	fputs("\xef\xbb\xbfname,national_id,hamlet,address,members,category,phone\r\n", f);
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "\"Nguyễn Văn Thử %zu\",0942%08zu,Ấp %zu,\"Số %zu, đường 30/4\",%zu,%s,09%08zu\r\n",
+		fprintf(f,
+			"\"Nguyễn Văn Thử %zu\",0942%08zu,Ấp %zu,\"Số %zu, đường 30/4\",%zu,%s,09%08zu\r\n",
 			i, i, i % 12, i, 1 + i % 9, cats[i % 5], i);
 	return fclose(f);
 }
@@ -151,9 +156,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < nrec; i++) {
-		const char *add[] = { "household", "add", "--name", name, "--hamlet", "Ấp Hòa Mỹ",
-				      "--members", "4", "--category", "poor", "--land-status", "certified",
-				      "--phone", "0912345678", NULL };
+		const char *add[] = { "household",     "add",       "--name",  name,         "--hamlet",
+				      "Ấp Hòa Mỹ",     "--members", "4",       "--category", "poor",
+				      "--land-status", "certified", "--phone", "0912345678", NULL };
 
 		snprintf(name, sizeof name, "Nguyễn Văn Ân %zu", i);
 		t0 = now_ms();
@@ -204,10 +209,13 @@ out:
 	fclose(devnull);
 	/* leave nothing behind in DIR */
 	{
-		const char *files[] = { "record/agent.db", "record/agent.db-wal", "record/agent.db-shm",
-					"record/agent.key", "import/agent.db", "import/agent.db-wal",
-					"import/agent.db-shm", "import/agent.key", "households.csv",
-					"usb.maiam", "baseline.db", "baseline.db-wal", "baseline.db-shm" };
+		const char *files[] = { "record/agent.db",     "record/agent.db-wal",
+					"record/agent.db-shm", "record/agent.key",
+					"import/agent.db",     "import/agent.db-wal",
+					"import/agent.db-shm", "import/agent.key",
+					"households.csv",      "usb.maiam",
+					"baseline.db",         "baseline.db-wal",
+					"baseline.db-shm" };
 		const char *homes[] = { "record", "import" };
 		char p[AGENT_PATH_MAX + 64];
 

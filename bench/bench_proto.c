@@ -47,11 +47,11 @@ static void die(const char *what, int code)
 	exit(1);
 }
 
-#define CHECK(expr)                                        \
-	do {                                                   \
-		proto_result r_ = (expr);                          \
-		if (r_ != PROTO_OK)                                \
-			die(#expr, (int)r_);                           \
+#define CHECK(expr) \
+	do { \
+		proto_result r_ = (expr); \
+		if (r_ != PROTO_OK) \
+			die(#expr, (int)r_); \
 	} while (0)
 
 static const char *stage_date(size_t stage)
@@ -106,7 +106,8 @@ static size_t build_changeset(proto_changeset *cs, const dataset *d, size_t from
 		proto_id hid = { origin, serial_of(i, 0) };
 		size_t before;
 
-		CHECK(proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, hid, typing_clock(clock, &wall, &r), origin));
+		CHECK(proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, hid,
+					    typing_clock(clock, &wall, &r), origin));
 		before = cs->records[cs->nrecords - 1].nfields;
 		CHECK(gen_add_household(cs, h));
 		add_text(cs, PROTO_HH_REVIEW_STATUS, "proposed");
@@ -114,7 +115,8 @@ static size_t build_changeset(proto_changeset *cs, const dataset *d, size_t from
 
 		for (size_t s = 0; s < NSTAGES; s++) {
 			proto_id mid = { origin, serial_of(i, 1 + s) };
-			CHECK(proto_changeset_begin(cs, PROTO_KIND_MILESTONE, mid, typing_clock(clock, &wall, &r), origin));
+			CHECK(proto_changeset_begin(cs, PROTO_KIND_MILESTONE, mid,
+						    typing_clock(clock, &wall, &r), origin));
 			CHECK(proto_changeset_add_ref(cs, PROTO_MS_HOUSEHOLD, 0, hid));
 			add_text(cs, PROTO_MS_STAGE, proto_stages[s]);
 			add_text(cs, PROTO_MS_DATE, stage_date(s));
@@ -122,7 +124,8 @@ static size_t build_changeset(proto_changeset *cs, const dataset *d, size_t from
 		}
 		for (size_t k = 0; k < NCONTRIB; k++) {
 			proto_id cid = { origin, serial_of(i, 1 + NSTAGES + k) };
-			CHECK(proto_changeset_begin(cs, PROTO_KIND_CONTRIBUTION, cid, typing_clock(clock, &wall, &r), origin));
+			CHECK(proto_changeset_begin(cs, PROTO_KIND_CONTRIBUTION, cid,
+						    typing_clock(clock, &wall, &r), origin));
 			CHECK(proto_changeset_add_ref(cs, PROTO_CT_HOUSEHOLD, 0, hid));
 			CHECK(proto_changeset_add_int(cs, PROTO_CT_UNIT, 0, h->commune));
 			add_text(cs, PROTO_CT_SOURCE, k == 0 ? "mps" : "donor");
@@ -248,7 +251,8 @@ static size_t session_zlib_bytes(const dataset *d, size_t chunk, size_t *dict_to
 		void *cs;
 		int n;
 
-		if (sqlite3session_create(db, "main", &s) != SQLITE_OK || sqlite3session_attach(s, NULL) != SQLITE_OK)
+		if (sqlite3session_create(db, "main", &s) != SQLITE_OK ||
+		    sqlite3session_attach(s, NULL) != SQLITE_OK)
 			die("sqlite3session_create", 0);
 		plain_insert(db, st, d, from, to);
 		if (sqlite3session_changeset(s, &n, &cs) != SQLITE_OK)
@@ -273,10 +277,17 @@ static void xml_text(proto_buf *b, const char *tag, const char *v)
 	proto_buf_appendf(b, "<%s>", tag);
 	for (const char *p = v; *p; p++) {
 		switch (*p) {
-		case '<': proto_buf_append_str(b, "&lt;"); break;
-		case '>': proto_buf_append_str(b, "&gt;"); break;
-		case '&': proto_buf_append_str(b, "&amp;"); break;
-		default: proto_buf_append_byte(b, (uint8_t)*p);
+		case '<':
+			proto_buf_append_str(b, "&lt;");
+			break;
+		case '>':
+			proto_buf_append_str(b, "&gt;");
+			break;
+		case '&':
+			proto_buf_append_str(b, "&amp;");
+			break;
+		default:
+			proto_buf_append_byte(b, (uint8_t)*p);
 		}
 	}
 	proto_buf_appendf(b, "</%s>", tag);
@@ -286,18 +297,21 @@ static void xml_text(proto_buf *b, const char *tag, const char *v)
 static void xml_open(proto_buf *b, const char *form)
 {
 	proto_buf_reset(b);
-	proto_buf_appendf(b, "<?xml version='1.0' ?><data id=\"%s\" version=\"2023061501\" "
-			  "xmlns:orx=\"http://openrosa.org/xforms\">", form);
+	proto_buf_appendf(b,
+			  "<?xml version='1.0' ?><data id=\"%s\" version=\"2023061501\" "
+			  "xmlns:orx=\"http://openrosa.org/xforms\">",
+			  form);
 }
 
 /* End the submission with its instance id; returns its size in bytes. */
 static size_t xml_close(proto_buf *b, gen_rng *r)
 {
 	uint64_t a = gen_next(r), c = gen_next(r);
-	proto_buf_appendf(b, "<meta><orx:instanceID>uuid:%08x-%04x-4%03x-%04x-%012llx</orx:instanceID>"
-			  "</meta></data>", (unsigned)a, (unsigned)(a >> 32) & 0xffff,
-			  (unsigned)(a >> 48) & 0xfff, (unsigned)(c & 0x3fff) | 0x8000,
-			  (unsigned long long)(c >> 16));
+	proto_buf_appendf(b,
+			  "<meta><orx:instanceID>uuid:%08x-%04x-4%03x-%04x-%012llx</orx:instanceID>"
+			  "</meta></data>",
+			  (unsigned)a, (unsigned)(a >> 32) & 0xffff, (unsigned)(a >> 48) & 0xfff,
+			  (unsigned)(c & 0x3fff) | 0x8000, (unsigned long long)(c >> 16));
 	return b->len;
 }
 
@@ -330,14 +344,14 @@ static size_t openrosa_bytes(const dataset *d)
 		xml_text(&b, "review_status", "proposed");
 		total += xml_close(&b, &r);
 		for (size_t s = 0; s < NSTAGES; s++) {
-				xml_open(&b, "maiam_milestone");
+			xml_open(&b, "maiam_milestone");
 			xml_text(&b, "household", h->ref);
 			xml_text(&b, "stage", proto_stages[s]);
 			xml_text(&b, "date", stage_date(s));
 			total += xml_close(&b, &r);
 		}
 		for (size_t k = 0; k < NCONTRIB; k++) {
-				xml_open(&b, "maiam_contribution");
+			xml_open(&b, "maiam_contribution");
 			xml_text(&b, "household", h->ref);
 			snprintf(num, sizeof num, "%d", h->commune);
 			xml_text(&b, "unit", num);
@@ -541,7 +555,8 @@ int main(int argc, char **argv)
 		proto_changeset cs;
 		proto_buf out;
 
-		changes += build_changeset(&cs, &d, from, to, proto_key_id(keys[k]), ++seq[k], prev[k], &clock);
+		changes += build_changeset(&cs, &d, from, to, proto_key_id(keys[k]), ++seq[k], prev[k],
+					   &clock);
 		proto_buf_init(&out, PROTO_MAX_ZBODY + 4096);
 		CHECK(proto_seal(&cs, keys[k], &out, prev[k]));
 		wire += out.len;
@@ -568,24 +583,28 @@ int main(int argc, char **argv)
 
 	printf("data: %zu households, %zu milestones, %zu contributions (%zu rows); %zu change-sets of %zu households\n",
 	       nh, nh * NSTAGES, nh * NCONTRIB, rows, ns, chunk);
-	printf("wire bytes per household: maiam %.1f | sqlite session+zlib %.1f | openrosa xml %.1f\n", bph, sph, xph);
-	printf("  ratio maiam/session+zlib %.3f (goal <= 0.70), maiam/openrosa %.3f\n", bph / sph, bph / xph);
-	printf("  secondary: session+zlib with our preset dictionary %.1f (maiam/that %.3f)\n", sdph, bph / sdph);
+	printf("wire bytes per household: maiam %.1f | sqlite session+zlib %.1f | openrosa xml %.1f\n",
+	       bph, sph, xph);
+	printf("  ratio maiam/session+zlib %.3f (goal <= 0.70), maiam/openrosa %.3f\n", bph / sph,
+	       bph / xph);
+	printf("  secondary: session+zlib with our preset dictionary %.1f (maiam/that %.3f)\n", sdph,
+	       bph / sdph);
 	printf("merge (open+verify+inflate+decode+merge, 1 commit): %zu changes in %.3f s = %.0f changes/s"
-	       " (%.0f rows/s)\n", changes, merge_s, merge_rate, merge_rows);
-	printf("merge with a durable commit per change-set: %.3f s = %.0f changes/s (%zu commits)\n", each_s,
-	       changes / each_s, ns);
-	printf("raw insert: %zu rows in %.3f s = %.0f rows/s, 1 commit (medians of %d runs)\n", rows, raw_s,
-	       raw_rate, RUNS);
-	printf("  ratio merge changes/s / raw rows/s %.3f (goal >= 0.50); per row %.3f\n", merge_rate / raw_rate,
-	       merge_rows / raw_rate);
+	       " (%.0f rows/s)\n",
+	       changes, merge_s, merge_rate, merge_rows);
+	printf("merge with a durable commit per change-set: %.3f s = %.0f changes/s (%zu commits)\n",
+	       each_s, changes / each_s, ns);
+	printf("raw insert: %zu rows in %.3f s = %.0f rows/s, 1 commit (medians of %d runs)\n", rows,
+	       raw_s, raw_rate, RUNS);
+	printf("  ratio merge changes/s / raw rows/s %.3f (goal >= 0.50); per row %.3f\n",
+	       merge_rate / raw_rate, merge_rows / raw_rate);
 	printf("{\"households\": %zu, \"changes\": %zu, \"changesets\": %zu, \"bytes_per_household\": %.1f, "
 	       "\"session_zlib_bytes_per_household\": %.1f, \"openrosa_bytes_per_household\": %.1f, "
 	       "\"wire_ratio_vs_session\": %.3f, \"merge_changes_per_s\": %.0f, \"merge_rows_per_s\": %.0f, "
 	       "\"raw_insert_rows_per_s\": %.0f, \"merge_ratio\": %.3f, "
 	       "\"session_zlib_dict_bytes_per_household\": %.1f, \"merge_commit_each_changes_per_s\": %.0f}\n",
-	       nh, changes, ns, bph, sph, xph, bph / sph, merge_rate, merge_rows, raw_rate, merge_rate / raw_rate,
-	       sdph, changes / each_s);
+	       nh, changes, ns, bph, sph, xph, bph / sph, merge_rate, merge_rows, raw_rate,
+	       merge_rate / raw_rate, sdph, changes / each_s);
 
 	for (size_t i = 0; i < ns; i++)
 		free(s[i].data);

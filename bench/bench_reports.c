@@ -68,8 +68,7 @@ static sqlite3_stmt *prep_insert(sqlite3 *db, const char *table, const char *col
  * commune writes them all), then the row it belongs to or voids. */
 #define EVENT_COLUMNS "id_origin, id_serial, stamp, writer, "
 
-static void bind_event(sqlite3_stmt *st, int64_t origin, int64_t serial, uint64_t stamp,
-		       int64_t of_serial)
+static void bind_event(sqlite3_stmt *st, int64_t origin, int64_t serial, uint64_t stamp, int64_t of_serial)
 {
 	sqlite3_bind_int64(st, 1, origin);
 	sqlite3_bind_int64(st, 2, serial);
@@ -87,18 +86,24 @@ typedef struct counts {
  * have stored; household_stamp rows are left out: no report reads them). */
 static void generate(sqlite3 *db, const proto_campaign *c, long nhh, counts *n)
 {
-	sqlite3_stmt *hh = prep_insert(db, "household", "id_origin, id_serial, ref, name,"
+	sqlite3_stmt *hh = prep_insert(db, "household",
+				       "id_origin, id_serial, ref, name,"
 				       " national_id, commune, hamlet, address, members, category,"
 				       " land_status, condition, phone, note, support_kind, review_status");
-	sqlite3_stmt *ms = prep_insert(db, "milestone", EVENT_COLUMNS "household_origin,"
-				       " household_serial, stage, date, forced");
-	sqlite3_stmt *ct = prep_insert(db, "contribution", EVENT_COLUMNS "household_origin,"
+	sqlite3_stmt *ms = prep_insert(db, "milestone",
+				       EVENT_COLUMNS "household_origin,"
+						     " household_serial, stage, date, forced");
+	sqlite3_stmt *ct = prep_insert(db, "contribution",
+				       EVENT_COLUMNS
+				       "household_origin,"
 				       " household_serial, unit, source, donor, money_vnd, labour_days,"
 				       " material, material_value_vnd, date");
-	sqlite3_stmt *vo = prep_insert(db, "void_event", EVENT_COLUMNS "target_origin, target_serial,"
-				       " target_kind, reason");
-	static const char *const sources[] = { "mps", "provincial_police", "fatherland_front",
-					       "business", "donor", "household", "other" };
+	sqlite3_stmt *vo = prep_insert(db, "void_event",
+				       EVENT_COLUMNS "target_origin, target_serial,"
+						     " target_kind, reason");
+	static const char *const sources[] = {
+		"mps", "provincial_police", "fatherland_front", "business", "donor", "household", "other"
+	};
 	int communes[512], ncommunes = 0;
 	int64_t serial[512];
 	uint64_t stamp = proto_hlc_make(1690000000000ull, 0);
@@ -144,7 +149,10 @@ static void generate(sqlite3 *db, const proto_campaign *c, long nhh, counts *n)
 		else
 			sqlite3_bind_null(hh, 14);
 		sqlite3_bind_text(hh, 15, h.support_kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(hh, 16, roll < 5 ? "rejected" : roll < 65 ? "approved" : "proposed",
+		sqlite3_bind_text(hh, 16,
+				  roll < 5    ? "rejected"
+				  : roll < 65 ? "approved"
+					      : "proposed",
 				  -1, SQLITE_STATIC);
 		bench_step_reset("bench_reports", db, hh);
 		n->households++;
@@ -213,8 +221,9 @@ static double time_report(sqlite3 *db, const proto_campaign *c, hub_report_kind 
 	int run;
 
 	for (run = 0; run < 3; run++) {
-		hub_report_opts o = { .kind = kind, .format = f, .by_commune = by_commune,
-				      .as_of = "2023-12-31" };
+		hub_report_opts o = {
+			.kind = kind, .format = f, .by_commune = by_commune, .as_of = "2023-12-31"
+		};
 		proto_buf out;
 		char err[256];
 		double t0;
@@ -288,7 +297,7 @@ int main(int argc, char **argv)
 	double t[5];
 	size_t bytes[5], u;
 	static const char *const names[] = { "progress", "awards", "funds", "reconcile",
-					      "progress_by_commune" };
+					     "progress_by_commune" };
 	static const char *const fmts[] = { "table", "csv", "json", "html" };
 	double us_trig, us_plain;
 
@@ -379,11 +388,11 @@ int main(int argc, char **argv)
 		sqlite3_finalize(st);
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 		t0 = bench_now_s();
-		if (hub_reconcile_counts(db, &c, "2023-12-31", per_kind, &resolved, err,
-					 sizeof(err)))
+		if (hub_reconcile_counts(db, &c, "2023-12-31", per_kind, &resolved, err, sizeof(err)))
 			die("counts", db);
 		printf("reconcile with 500,000 rejections: counts %.4f s", bench_now_s() - t0);
-		o = (hub_report_opts){ .kind = HUB_REPORT_RECONCILE, .format = HUB_FMT_JSON,
+		o = (hub_report_opts){ .kind = HUB_REPORT_RECONCILE,
+				       .format = HUB_FMT_JSON,
 				       .as_of = "2023-12-31" };
 		proto_buf_init(&out, HUB_REPORT_MAX_OUT);
 		t0 = bench_now_s();
@@ -400,7 +409,8 @@ int main(int argc, char **argv)
 	us_plain = merge_us_per_record(pdb, 9000, 0x7777000000000001ull, commune);
 	sqlite3_close(pdb);
 	printf("merge of 9,000 records (1,000 households + 8,000 milestones): %.1f us/record with"
-	       " report triggers, %.1f us/record without\n", us_trig, us_plain);
+	       " report triggers, %.1f us/record without\n",
+	       us_trig, us_plain);
 	printf("{\"households\": %ld, \"milestones\": %ld, \"contributions\": %ld, \"voids\": %ld,"
 	       " \"generate_s\": %.1f, \"build_s\": %.1f, \"progress_s\": %.4f, \"awards_s\": %.4f,"
 	       " \"funds_s\": %.4f, \"reconcile_s\": %.4f, \"progress_by_commune_s\": %.4f,"

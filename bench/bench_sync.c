@@ -41,8 +41,8 @@
 /* One household an agent records tonight, with its events. */
 typedef struct plan {
 	gen_household h;
-	uint64_t serial;   /* household id serial; events follow it */
-	int nms, nct;      /* milestones (stages in order), contributions */
+	uint64_t serial; /* household id serial; events follow it */
+	int nms, nct;    /* milestones (stages in order), contributions */
 } plan;
 
 typedef struct agent {
@@ -51,11 +51,11 @@ typedef struct agent {
 	plan *plans;
 	size_t nplans;
 	size_t nsets;
-	proto_buf *sets;   /* sealed change-sets, in seq order */
+	proto_buf *sets; /* sealed change-sets, in seq order */
 	size_t changes;
 	double t_start, t_acked, t_end;
 	size_t pulled_bytes;
-	btls_id tls;       /* its client certificate and key, parsed before the window */
+	btls_id tls; /* its client certificate and key, parsed before the window */
 	int failed;
 	char why[200];
 } agent;
@@ -65,9 +65,9 @@ typedef struct bench {
 	agent *agents;
 	size_t nagents;
 	atomic_size_t next;
-	int phase; /* 0 tokens, 1 enrol, 2 sync */
-	int no_pull; /* diagnosis: push only, to see what the pulls cost */
-	int replay;  /* the second window: every push is answered already_applied */
+	int phase;    /* 0 tokens, 1 enrol, 2 sync */
+	int no_pull;  /* diagnosis: push only, to see what the pulls cost */
+	int replay;   /* the second window: every push is answered already_applied */
 	SSL_CTX *tls; /* the load generator's client context: the hub's CA */
 	char (*tokens)[128];
 	int communes[MAX_COMMUNES];
@@ -328,13 +328,17 @@ static double raw_insert_seconds(const char *path, const bench *b, size_t *rows)
 			}
 			for (int k = 0; k < p->nct; k++) {
 				sqlite3_bind_int64(st[2], 1, origin);
-				sqlite3_bind_int64(st[2], 2, (int64_t)(p->serial + 1 + NSTAGES + (uint64_t)k));
+				sqlite3_bind_int64(st[2], 2,
+						   (int64_t)(p->serial + 1 + NSTAGES + (uint64_t)k));
 				sqlite3_bind_int64(st[2], 3, stamp);
 				sqlite3_bind_int64(st[2], 4, origin);
 				sqlite3_bind_int64(st[2], 5, origin);
 				sqlite3_bind_int64(st[2], 6, (int64_t)p->serial);
 				sqlite3_bind_int(st[2], 7, h->commune);
-				bench_bind_text(st[2], 8, k == 0 ? "mps" : k == 1 ? "donor" : "household");
+				bench_bind_text(st[2], 8,
+						k == 0   ? "mps"
+						: k == 1 ? "donor"
+							 : "household");
 				bench_bind_text(st[2], 9, k == 1 ? "Công ty TNHH Xây dựng Phú Lợi" : NULL);
 				if (k < 2)
 					sqlite3_bind_int64(st[2], 10, k == 0 ? 40000000 : 5000000);
@@ -497,8 +501,8 @@ static void sync_agent(bench *b, agent *ag)
 	ag->t_start = bench_now_s();
 	for (size_t i = 0; i < ag->nsets; i++) {
 		if (request(b, ag, &c, "POST", "/v1/push", &ag->sets[i], &r) || r.status != 200 ||
-		    !strstr(r.body, b->replay ? "\"status\": \"already_applied\"" :
-				"\"status\": \"applied\"")) {
+		    !strstr(r.body,
+			    b->replay ? "\"status\": \"already_applied\"" : "\"status\": \"applied\"")) {
 			snprintf(ag->why, sizeof ag->why, "push %zu: HTTP %d %.150s", i + 1, r.status,
 				 r.body);
 			goto fail;
@@ -733,7 +737,8 @@ int main(int argc, char **argv)
 	if (ht_hub_stop(&b.hub, SIGTERM) != 0)
 		fprintf(stderr, "bench_sync: the hub did not stop cleanly\n");
 	if (failed || ledger != (long long)nsets || households != (long long)want_hh) {
-		fprintf(stderr, "bench_sync: hub holds %lld change-sets / %lld households, pushed %zu / %zu\n",
+		fprintf(stderr,
+			"bench_sync: hub holds %lld change-sets / %lld households, pushed %zu / %zu\n",
 			ledger, households, nsets, want_hh);
 		return 1;
 	}
@@ -749,19 +754,20 @@ int main(int argc, char **argv)
 	double rwindow = wr.t_acked - wr.t_first;
 
 	printf("load: %zu agents (%zu client threads) in %zu communes, %zu changes each, %zu change-sets"
-	       " (~%zu changes each), %zu rows\n", n, clients, b.ncommunes, m, nsets, per_set, rows);
+	       " (~%zu changes each), %zu rows\n",
+	       n, clients, b.ncommunes, m, nsets, per_set, rows);
 	printf("e2e: %zu changes merged in %.3f s (first request -> last acknowledged push) = %.0f changes/s\n",
 	       changes, window, e2e);
 	printf("all syncs (push + pull) done in %.3f s; pulled %.1f MB; per agent sync p50 %.1f ms, p99 %.1f ms\n",
 	       total, (double)w.pulled / 1e6, p50, p99);
 	cpu_print(&w.cpu0, &w.cpu1, total);
-	printf("raw insert: %zu rows in %.3f s = %.0f rows/s; ratio e2e/raw %.3f (goal >= 0.35)\n", rows, raw_s,
-	       raw, e2e / raw);
+	printf("raw insert: %zu rows in %.3f s = %.0f rows/s; ratio e2e/raw %.3f (goal >= 0.35)\n", rows,
+	       raw_s, raw, e2e / raw);
 	if (!no_replay) {
 		printf("replay (the same syncs again, every push answered already_applied: TLS, HTTP,"
 		       " signature, inflate and chain checks, no merge): last push answered after %.3f s"
-		       " = %.0f changes/s, ratio to raw %.3f\n", rwindow, (double)changes / rwindow,
-		       (double)changes / rwindow / raw);
+		       " = %.0f changes/s, ratio to raw %.3f\n",
+		       rwindow, (double)changes / rwindow, (double)changes / rwindow / raw);
 		cpu_print(&wr.cpu0, &wr.cpu1, wr.t_end - wr.t_first);
 	}
 	printf("{\"agents\": %zu, \"clients\": %zu, \"changes\": %zu, \"changesets\": %zu, \"total_s\": %.3f, "

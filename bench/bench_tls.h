@@ -48,10 +48,10 @@ typedef struct btls_conn {
 typedef struct btls_answer {
 	int status;
 	char body[512];
-	size_t body_len;  /* whole body, also when longer than body[] */
-	char cursor[32];  /* Maiam-Cursor */
-	int more;         /* Maiam-More: 1 */
-	int close;        /* Connection: close */
+	size_t body_len; /* whole body, also when longer than body[] */
+	char cursor[32]; /* Maiam-Cursor */
+	int more;        /* Maiam-More: 1 */
+	int close;       /* Connection: close */
 } btls_answer;
 
 /* The client context: TLS 1.2+, peer verified against the CA file. */
@@ -206,9 +206,10 @@ static inline int btls_request(btls_conn *c, const char *method, const char *pat
 	int n;
 
 	memset(a, 0, sizeof *a);
-	n = snprintf(head, sizeof head, "%s %s HTTP/1.1\r\nHost: localhost\r\n%s%zu\r\n\r\n", method,
-		     path, body ? "Content-Type: application/octet-stream\r\nContent-Length: " :
-				  "Content-Length: ", body ? len : (size_t)0);
+	n = snprintf(head, sizeof head, "%s %s HTTP/1.1\r\nHost: localhost\r\n%s%zu\r\n\r\n", method, path,
+		     body ? "Content-Type: application/octet-stream\r\nContent-Length: "
+			  : "Content-Length: ",
+		     body ? len : (size_t)0);
 	if (n < 0 || (size_t)n >= sizeof head || btls_write_all(c, head, (size_t)n) ||
 	    (body && len && btls_write_all(c, body, len)))
 		return -1;

@@ -45,22 +45,25 @@ static inline unsigned gen_pick(gen_rng *r, unsigned n)
 }
 
 static const char *const gen_surnames[] = {
-	"Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
-	"Ngô", "Dương", "Lý", "Thạch", "Sơn", "Lâm", "Kim", "Danh", "Triệu", "Châu",
+	"Nguyễn", "Trần",  "Lê", "Phạm",  "Huỳnh", "Võ",  "Đặng", "Bùi",  "Đỗ",    "Hồ",
+	"Ngô",    "Dương", "Lý", "Thạch", "Sơn",   "Lâm", "Kim",  "Danh", "Triệu", "Châu",
 };
 static const char *const gen_middles[] = { "Văn", "Thị", "Hữu", "Minh", "Thanh", "Ngọc", "Kim", "Quốc" };
 static const char *const gen_givens[] = {
-	"Ân", "Bình", "Cường", "Dũng", "Hùng", "Lan", "Mai", "Hoa", "Tuấn", "Sang", "Phước",
-	"Sóc", "Sà Rên", "Thươl", "Hiếu", "Nhỏ", "Út", "Tư", "Đẹp", "Lợi", "Phương", "Nghĩa",
+	"Ân",  "Bình",   "Cường", "Dũng", "Hùng", "Lan", "Mai", "Hoa", "Tuấn", "Sang",   "Phước",
+	"Sóc", "Sà Rên", "Thươl", "Hiếu", "Nhỏ",  "Út",  "Tư",  "Đẹp", "Lợi",  "Phương", "Nghĩa",
 };
 static const char *const gen_hamlets[] = {
 	"Ấp Phú Thành", "Ấp Trà Canh A", "Ấp Bưng Cốc", "Ấp Đại Nghĩa Thắng", "Ấp Prey Chóp",
-	"Ấp Tân Lập", "Ấp Hòa Đông", "Ấp Kinh Mới", "Ấp Sóc Vồ", "Ấp Phước Hòa",
+	"Ấp Tân Lập",   "Ấp Hòa Đông",   "Ấp Kinh Mới", "Ấp Sóc Vồ",          "Ấp Phước Hòa",
 };
-static const char *const gen_categories[] = { "poor", "near_poor", "housing_hardship", "policy_family", "other" };
+static const char *const gen_categories[] = { "poor", "near_poor", "housing_hardship", "policy_family",
+					      "other" };
 static const char *const gen_land[] = { "owned", "owned_no_certificate", "family_land", "leased" };
 static const char *const gen_conditions[] = { "dilapidated", "temporary", "leaking_roof", "collapsed" };
-static const char *const gen_notes[] = { NULL, NULL, NULL, "Chủ hộ khuyết tật", "Gia đình chính sách", "Nhà tạm bợ, mái lá" };
+static const char *const gen_notes[] = {
+	NULL, NULL, NULL, "Chủ hộ khuyết tật", "Gia đình chính sách", "Nhà tạm bợ, mái lá"
+};
 static const int gen_communes[] = { 31498, 31570, 31573, 31576, 31582, 31585, 31594 };
 
 #define GEN_N(a) (sizeof(a) / sizeof((a)[0]))

@@ -19,13 +19,23 @@
  * an agent leaves out what was not typed. */
 static inline proto_result gen_add_household(proto_changeset *cs, const gen_household *h)
 {
-	const struct { uint8_t field; const char *text; int64_t i; } f[] = {
-		{ PROTO_HH_REF, h->ref, 0 }, { PROTO_HH_NAME, h->name, 0 },
-		{ PROTO_HH_NATIONAL_ID, h->national_id, 0 }, { PROTO_HH_COMMUNE, NULL, h->commune },
-		{ PROTO_HH_HAMLET, h->hamlet, 0 }, { PROTO_HH_ADDRESS, h->address, 0 },
-		{ PROTO_HH_MEMBERS, NULL, h->members }, { PROTO_HH_CATEGORY, h->category, 0 },
-		{ PROTO_HH_LAND_STATUS, h->land_status, 0 }, { PROTO_HH_CONDITION, h->condition, 0 },
-		{ PROTO_HH_PHONE, h->phone, 0 }, { PROTO_HH_NOTE, h->note, 0 },
+	const struct {
+		uint8_t field;
+		const char *text;
+		int64_t i;
+	} f[] = {
+		{ PROTO_HH_REF, h->ref, 0 },
+		{ PROTO_HH_NAME, h->name, 0 },
+		{ PROTO_HH_NATIONAL_ID, h->national_id, 0 },
+		{ PROTO_HH_COMMUNE, NULL, h->commune },
+		{ PROTO_HH_HAMLET, h->hamlet, 0 },
+		{ PROTO_HH_ADDRESS, h->address, 0 },
+		{ PROTO_HH_MEMBERS, NULL, h->members },
+		{ PROTO_HH_CATEGORY, h->category, 0 },
+		{ PROTO_HH_LAND_STATUS, h->land_status, 0 },
+		{ PROTO_HH_CONDITION, h->condition, 0 },
+		{ PROTO_HH_PHONE, h->phone, 0 },
+		{ PROTO_HH_NOTE, h->note, 0 },
 		{ PROTO_HH_SUPPORT_KIND, h->support_kind, 0 },
 	};
 	proto_result r = PROTO_OK;
@@ -46,9 +56,9 @@ static inline proto_result gen_add_household(proto_changeset *cs, const gen_hous
 static inline void gen_bind_household(sqlite3_stmt *st, int first, const gen_household *h)
 {
 	/* the integers (commune, members) are bound by position below */
-	const char *const text[13] = { h->ref, h->name, h->national_id, NULL, h->hamlet, h->address, NULL,
-				      h->category, h->land_status, h->condition, h->phone, h->note,
-				      h->support_kind };
+	const char *const text[13] = { h->ref,     h->name, h->national_id, NULL,           h->hamlet,
+				       h->address, NULL,    h->category,    h->land_status, h->condition,
+				       h->phone,   h->note, h->support_kind };
 
 	for (int k = 0; k < 13; k++) {
 		if (k == 3)

@@ -5,7 +5,6 @@
 #ifndef HUB_CMD_H
 #define HUB_CMD_H
 
-
 int hub_cmd_init(int argc, char **argv);
 int hub_cmd_serve(int argc, char **argv);
 int hub_cmd_agent(int argc, char **argv);

@@ -26,7 +26,8 @@ static int replaces_check(hub_ctx *ctx, const char *replaces, uint64_t *old)
 
 	if (hub_parse_keyid(replaces, old) != 0) {
 		hub_errorf("--replaces '%s' is not an agent key id (16 hex digits): see 'maiam-hub"
-			   " agent list'", replaces);
+			   " agent list'",
+			   replaces);
 		return HUB_EXIT_USAGE;
 	}
 	if (hub_agent_get(ctx->db, *old, &agent, &found) != HUB_OK ||
@@ -36,18 +37,21 @@ static int replaces_check(hub_ctx *ctx, const char *replaces, uint64_t *old)
 	}
 	if (!found) {
 		hub_errorf("--replaces '%s': no agent with this key id enrolled here; see"
-			   " 'maiam-hub agent list'", replaces);
+			   " 'maiam-hub agent list'",
+			   replaces);
 		return HUB_EXIT_USAGE;
 	}
 	if (!agent.revoked) {
 		hub_errorf("--replaces '%s': that agent is not revoked; revoke it first"
-			   " ('maiam-hub agent revoke %s'), then make the token", replaces, replaces);
+			   " ('maiam-hub agent revoke %s'), then make the token",
+			   replaces, replaces);
 		return HUB_EXIT_USAGE;
 	}
 	if (taken) {
 		proto_key_id_hex(successor, hex);
 		hub_errorf("--replaces '%s': agent %s already succeeds it; to replace that laptop too,"
-			   " revoke %s and give --replaces %s", replaces, hex, hex, hex);
+			   " revoke %s and give --replaces %s",
+			   replaces, hex, hex, hex);
 		return HUB_EXIT_USAGE;
 	}
 	return 0;
@@ -96,31 +100,34 @@ static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json, c
 		return HUB_EXIT_FAIL;
 	if (file && json) {
 		printf("{\"file\": \"%s\", \"id\": %lld, \"scope\": {\"kind\": \"%s\","
-		       " \"code\": %d}, \"expires_in\": %ld}\n", file, (long long)id,
-		       scope->kind == HUB_SCOPE_COMMUNE ? "commune" : "district", scope->code, ttl);
+		       " \"code\": %d}, \"expires_in\": %ld}\n",
+		       file, (long long)id, scope->kind == HUB_SCOPE_COMMUNE ? "commune" : "district",
+		       scope->code, ttl);
 		return HUB_EXIT_OK;
 	}
 	if (file) {
 		printf("wrote enrolment file '%s' (token %lld for %s, one use, expires in %ld hours);"
-		       " give it to the laptop: maiam-agent enroll --file FILE\n", file, (long long)id,
-		       u->name, ttl / 3600);
+		       " give it to the laptop: maiam-agent enroll --file FILE\n",
+		       file, (long long)id, u->name, ttl / 3600);
 		return HUB_EXIT_OK;
 	}
 	if (replaces)
 		proto_key_id_hex(replaces, old_hex);
 	if (json)
 		printf("{\"token\": \"%s\", \"id\": %lld, \"scope\": {\"kind\": \"%s\", \"code\": %d},"
-		       " \"expires_in\": %ld%s%s%s}\n", token, (long long)id,
-		       scope->kind == HUB_SCOPE_COMMUNE ? "commune" : "district", scope->code, ttl,
-		       replaces ? ", \"replaces\": \"" : "", replaces ? old_hex : "",
+		       " \"expires_in\": %ld%s%s%s}\n",
+		       token, (long long)id, scope->kind == HUB_SCOPE_COMMUNE ? "commune" : "district",
+		       scope->code, ttl, replaces ? ", \"replaces\": \"" : "", replaces ? old_hex : "",
 		       replaces ? "\"" : "");
 	else if (replaces)
 		printf("%s\n(token %lld for %s, one use, expires in %ld hours; it enrols a new key as"
 		       " the successor of revoked agent %s: on that laptop, maiam-agent enroll"
-		       " --new-key --token ...)\n", token, (long long)id, u->name, ttl / 3600, old_hex);
+		       " --new-key --token ...)\n",
+		       token, (long long)id, u->name, ttl / 3600, old_hex);
 	else
 		printf("%s\n(token %lld for %s, one use, expires in %ld hours; give it to the laptop:"
-		       " maiam-agent enroll --token ...)\n", token, (long long)id, u->name, ttl / 3600);
+		       " maiam-agent enroll --token ...)\n",
+		       token, (long long)id, u->name, ttl / 3600);
 	return HUB_EXIT_OK;
 }
 
@@ -154,9 +161,9 @@ static int print_row(void *arg, int64_t token_id, const char *status, const hub_
 		       " \"replaces\": %s%s%s}",
 		       ls->n ? ",\n " : "", (long long)token_id, status,
 		       scope->kind == HUB_SCOPE_COMMUNE ? "commune" : "district", scope->code,
-		       agent ? "\"" : "", agent ? hex : "null", agent ? "\"" : "",
-		       (long long)created, (long long)expires, (unsigned long long)last_seq,
-		       found ? "\"" : "", found ? old_hex : "null", found ? "\"" : "");
+		       agent ? "\"" : "", agent ? hex : "null", agent ? "\"" : "", (long long)created,
+		       (long long)expires, (unsigned long long)last_seq, found ? "\"" : "",
+		       found ? old_hex : "null", found ? "\"" : "");
 	else
 		printf("%-5lld %-9s %-8s %-6d %-16s %-8llu %s\n", (long long)token_id, status,
 		       scope->kind == HUB_SCOPE_COMMUNE ? "commune" : "district", scope->code, hex,
@@ -168,8 +175,11 @@ static int print_row(void *arg, int64_t token_id, const char *status, const hub_
 int hub_cmd_agent(int argc, char **argv)
 {
 	static const char *const subs[] = { "add", "list", "revoke", NULL };
-	static const hub_group group = { "agent", subs, "agent add --commune CODE | --district CODE"
-							" [--replaces AGENTID] [--json]; agent list [--json]; agent revoke ID" };
+	static const hub_group group = {
+		"agent", subs,
+		"agent add --commune CODE | --district CODE"
+		" [--replaces AGENTID] [--json]; agent list [--json]; agent revoke ID"
+	};
 	const char *dir = hub_default_dir(), *sub = argc > 1 ? argv[1] : "", *target = NULL;
 	const char *file = NULL, *url = NULL, *replaces = NULL;
 	hub_scope scope = { 0, 0 };
@@ -181,17 +191,20 @@ int hub_cmd_agent(int argc, char **argv)
 	const cli_opt add_opts[] = {
 		HUB_DIR_OPT(&dir),
 		CLI_FLAG("json", &ls.json, "the token as JSON"),
-		CLI_INT("commune", &commune, 1, 999999, "CODE", "the token enrols a laptop of this commune"),
+		CLI_INT("commune", &commune, 1, 999999, "CODE",
+			"the token enrols a laptop of this commune"),
 		CLI_INT("district", &district, 1, 999999, "CODE", "... or of any commune of this district"),
 		CLI_INT("ttl", &ttl, 1, 366 * 86400, "SECONDS", "how long the token stays valid (a week)"),
-		CLI_STRING("file", &file, "FILE", "write a signed enrolment file for a laptop with no network"),
+		CLI_STRING("file", &file, "FILE",
+			   "write a signed enrolment file for a laptop with no network"),
 		CLI_STRING("url", &url, "URL", "the hub's https:// address to put in the file (if any)"),
-		CLI_STRING("replaces", &replaces, "AGENTID", "the token enrols the successor of this revoked agent"),
+		CLI_STRING("replaces", &replaces, "AGENTID",
+			   "the token enrols the successor of this revoked agent"),
 	};
 	const cli_opt other_opts[] = { HUB_DIR_OPT(&dir), CLI_FLAG("json", &ls.json, "as JSON") };
 	cli_spec spec = is_add ? (cli_spec){ CLI_TABLE(add_opts) }
 			       : (cli_spec){ CLI_TABLE(other_opts), .args = pos,
-					  .maxargs = is_revoke ? CLI_ARRAY_SIZE(pos) : 0 };
+					     .maxargs = is_revoke ? CLI_ARRAY_SIZE(pos) : 0 };
 
 	if (hub_parse_args(&group, is_revoke ? "ID" : "", &spec, argc, argv, &rc))
 		return rc;
@@ -232,8 +245,8 @@ int hub_cmd_agent(int argc, char **argv)
 			printf("[");
 		else
 			printf("ID    STATUS    SCOPE    CODE   AGENT            LAST_SEQ REPLACES\n");
-		if (hub_agent_each(ctx.db, (int64_t)(proto_wall_ms() / 1000), print_row, &ls) !=
-		    HUB_OK || ls.failed) {
+		if (hub_agent_each(ctx.db, (int64_t)(proto_wall_ms() / 1000), print_row, &ls) != HUB_OK ||
+		    ls.failed) {
 			hub_errorf("cannot read agents: %s", sqlite3_errmsg(ctx.db));
 			rc = HUB_EXIT_FAIL;
 		}
@@ -242,8 +255,7 @@ int hub_cmd_agent(int argc, char **argv)
 	} else {
 		bool done;
 
-		if (hub_agent_revoke(ctx.db, target, (int64_t)(proto_wall_ms() / 1000), &done) !=
-		    HUB_OK) {
+		if (hub_agent_revoke(ctx.db, target, (int64_t)(proto_wall_ms() / 1000), &done) != HUB_OK) {
 			hub_errorf("cannot revoke: %s", sqlite3_errmsg(ctx.db));
 			rc = HUB_EXIT_FAIL;
 		} else if (done) {

@@ -30,10 +30,8 @@ static const struct {
 	const char *name;
 	const char *key;
 } tables[] = {
-	{ "household", "id_origin, id_serial" },
-	{ "household_stamp", "id_origin, id_serial, field" },
-	{ "milestone", "id_origin, id_serial" },
-	{ "contribution", "id_origin, id_serial" },
+	{ "household", "id_origin, id_serial" },  { "household_stamp", "id_origin, id_serial, field" },
+	{ "milestone", "id_origin, id_serial" },  { "contribution", "id_origin, id_serial" },
 	{ "void_event", "id_origin, id_serial" },
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
@@ -41,24 +39,23 @@ static const struct {
 typedef struct audit {
 	hub_ctx *ctx;
 	sqlite3 *rebuilt;
-	proto_key *key;      /* the current origin's public key */
-	uint64_t origin;     /* whose chain we are walking */
-	uint64_t seq;        /* last seq seen of that origin */
-	uint8_t hash[32];    /* its hash */
+	proto_key *key;   /* the current origin's public key */
+	uint64_t origin;  /* whose chain we are walking */
+	uint64_t seq;     /* last seq seen of that origin */
+	uint8_t hash[32]; /* its hash */
 	int key_ok;
 	size_t changesets, origins, problems, refused;
-	proto_buf report;    /* the problems, one line each */
+	proto_buf report; /* the problems, one line each */
 	int json;
 	/* ledger rows the rulebook would refuse now */
 	size_t nfindings, capfindings;
 	struct finding {
 		uint64_t origin, seq;
 		char message[400];
-	} *findings;
+	} * findings;
 } audit;
 
 static void problem(audit *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 
 /* Replay the rulebook over an agent's ledger row, as the hub would have
  * checked it on the day it received it (latest = that day + 1). */
@@ -93,8 +90,10 @@ static void replay_rules(audit *a, const hub_ledger_row *row, const proto_change
 	f->origin = row->origin;
 	f->seq = row->seq;
 	proto_violation_text(&bad, text, sizeof(text));
-	snprintf(f->message, sizeof(f->message), "ledger row %lld, accepted before the rulebook: %s;"
-		 " it stays applied: correct it with an edit or a void", (long long)row->id, text);
+	snprintf(f->message, sizeof(f->message),
+		 "ledger row %lld, accepted before the rulebook: %s;"
+		 " it stays applied: correct it with an edit or a void",
+		 (long long)row->id, text);
 }
 
 /* Refused links between the last row seen and seq: they hold their places. */
@@ -195,15 +194,15 @@ static int check_row(void *arg, const hub_ledger_row *row)
 		problem(a, "origin %s: seq %llu follows seq %llu (a gap or a deleted row)", hex,
 			(unsigned long long)cs.hdr.seq, (unsigned long long)a->seq);
 	else if (memcmp(cs.hdr.prev, a->hash, 32) != 0)
-		problem(a, "origin %s seq %llu: does not chain to seq %llu (a fork or an altered row)", hex,
-			(unsigned long long)cs.hdr.seq, (unsigned long long)a->seq);
+		problem(a, "origin %s seq %llu: does not chain to seq %llu (a fork or an altered row)",
+			hex, (unsigned long long)cs.hdr.seq, (unsigned long long)a->seq);
 	a->seq = cs.hdr.seq;
 	memcpy(a->hash, hash, 32);
 	replay_rules(a, row, &cs);
 	r = proto_merge(a->rebuilt, &cs, NULL);
 	if (r != PROTO_OK)
-		problem(a, "ledger row %lld (origin %s seq %llu): does not merge: %s", (long long)row->id,
-			hex, (unsigned long long)row->seq, proto_strerror(r));
+		problem(a, "ledger row %lld (origin %s seq %llu): does not merge: %s",
+			(long long)row->id, hex, (unsigned long long)row->seq, proto_strerror(r));
 out:
 	proto_changeset_release(&cs);
 	return 0;
@@ -228,10 +227,12 @@ static void compare_table(audit *a, size_t t, proto_buf *summary)
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM main.%s", tables[t].name);
 	rows = count(a->ctx->db, sql);
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT * FROM main.%s EXCEPT SELECT * FROM rebuilt.%s)",
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM (SELECT * FROM main.%s EXCEPT SELECT * FROM rebuilt.%s)",
 		 tables[t].name, tables[t].name);
 	extra = count(a->ctx->db, sql);
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT * FROM rebuilt.%s EXCEPT SELECT * FROM main.%s)",
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM (SELECT * FROM rebuilt.%s EXCEPT SELECT * FROM main.%s)",
 		 tables[t].name, tables[t].name);
 	missing = count(a->ctx->db, sql);
 	if (rows < 0 || extra < 0 || missing < 0) {
@@ -239,10 +240,13 @@ static void compare_table(audit *a, size_t t, proto_buf *summary)
 		return;
 	}
 	if (extra || missing)
-		problem(a, "%s: %lld row(s) in hub.db that the ledger does not give, %lld row(s) the ledger"
-			   " gives that hub.db lacks or holds altered", tables[t].name, extra, missing);
+		problem(a,
+			"%s: %lld row(s) in hub.db that the ledger does not give, %lld row(s) the ledger"
+			" gives that hub.db lacks or holds altered",
+			tables[t].name, extra, missing);
 	if (a->json)
-		proto_buf_appendf(summary, "%s\"%s\": {\"rows\": %lld, \"only_in_db\": %lld, \"only_in_ledger\": %lld}",
+		proto_buf_appendf(summary,
+				  "%s\"%s\": {\"rows\": %lld, \"only_in_db\": %lld, \"only_in_ledger\": %lld}",
 				  t ? ", " : "", tables[t].name, rows, extra, missing);
 	else
 		proto_buf_appendf(summary, "%s%s %lld", t ? ", " : "", tables[t].name, rows);
@@ -299,7 +303,8 @@ static void print_findings(const audit *a)
 	if (!a->nfindings)
 		return;
 	printf("rulebook replay: %zu ledger row(s) accepted before the rulebook would be refused now"
-	       " (kept in the reconcile queue, the audit does not fail for them):\n", a->nfindings);
+	       " (kept in the reconcile queue, the audit does not fail for them):\n",
+	       a->nfindings);
 	for (i = 0; i < a->nfindings; i++) {
 		proto_key_id_hex(a->findings[i].origin, hex);
 		printf("  origin %s seq %llu: %s\n", hex, (unsigned long long)a->findings[i].seq,
@@ -373,7 +378,8 @@ int hub_cmd_audit(int argc, char **argv)
 	in_txn = 0;
 	if (keep_findings(&a)) {
 		hub_errorf("cannot keep the rulebook findings in the reconcile queue: %s; run the"
-			   " audit again", sqlite3_errmsg(ctx.db));
+			   " audit again",
+			   sqlite3_errmsg(ctx.db));
 		goto out;
 	}
 
@@ -387,12 +393,12 @@ int hub_cmd_audit(int argc, char **argv)
 	} else {
 		printf("ledger: %zu change-sets from %zu origins checked (signature, hash, chain)\n",
 		       a.changesets, a.origins);
-		printf("state rebuilt from the ledger and compared with hub.db: %.*s\n", (int)summary.len,
-		       summary.data ? (char *)summary.data : "");
+		printf("state rebuilt from the ledger and compared with hub.db: %.*s\n",
+		       (int)summary.len, summary.data ? (char *)summary.data : "");
 		if (a.problems) {
 			printf("audit FAILED: %zu problem(s)%s:\n%.*s", a.problems,
-			       a.problems > AUDIT_MAX_PROBLEMS ? " (first 50 shown)" : "", (int)a.report.len,
-			       (char *)a.report.data);
+			       a.problems > AUDIT_MAX_PROBLEMS ? " (first 50 shown)" : "",
+			       (int)a.report.len, (char *)a.report.data);
 			printf("the ledger is the signed record: investigate who changed hub.db, then"
 			       " restore it from a backup or rebuild it from the ledger\n");
 		} else {

@@ -22,8 +22,8 @@ int hub_household_filter_match(const household_filter *f, const hub_household_ro
 {
 	const char *status = r->review_status ? r->review_status : "proposed";
 
-	if (f->district && (!r->has_commune ||
-			    proto_units_district_of(f->units, (int)r->commune) != f->district))
+	if (f->district &&
+	    (!r->has_commune || proto_units_district_of(f->units, (int)r->commune) != f->district))
 		return 0;
 	return !f->status || strcmp(status, f->status) == 0;
 }
@@ -54,8 +54,7 @@ static void json_or_null(const char *s)
 /* ---- household list ---------------------------------------------------- */
 
 enum { COL_ID, COL_REF, COL_COMMUNE, COL_NAME, COL_CATEGORY, COL_REVIEW, NCOLS };
-static const char *const list_heads[NCOLS] = { "ID", "REF", "COMMUNE", "NAME", "CATEGORY",
-					       "REVIEW" };
+static const char *const list_heads[NCOLS] = { "ID", "REF", "COMMUNE", "NAME", "CATEGORY", "REVIEW" };
 
 /*
  * The text listing is aligned by display width (a Vietnamese name takes
@@ -88,7 +87,7 @@ static void cells_of(const hub_ctx *ctx, const hub_household_row *r, list_cells 
 		snprintf(c->commune, sizeof(c->commune), "-");
 	snprintf(c->review, sizeof(c->review), "%s%s",
 		 hub_label_of(ctx, PROTO_LIST_REVIEW_STATUS,
-			  r->review_status ? r->review_status : "proposed"),
+			      r->review_status ? r->review_status : "proposed"),
 		 r->withdrawn ? " (withdrawn)" : "");
 	c->cell[COL_ID] = c->id;
 	c->cell[COL_REF] = r->ref ? r->ref : "-";
@@ -367,16 +366,15 @@ static int check_filter(hub_ctx *ctx, household_filter *f, const char *status)
 	const proto_unit *u;
 
 	f->units = &ctx->cfg->campaign.units;
-	if (f->commune && (u = proto_units_find(f->units, f->commune)) &&
-	    u->level != PROTO_UNIT_COMMUNE) {
-		hub_errorf("%d is %s, not a commune: use --district %d", f->commune, u->name,
-			   f->commune);
+	if (f->commune && (u = proto_units_find(f->units, f->commune)) && u->level != PROTO_UNIT_COMMUNE) {
+		hub_errorf("%d is %s, not a commune: use --district %d", f->commune, u->name, f->commune);
 		return HUB_EXIT_USAGE;
 	}
-	if (f->district && (!(u = proto_units_find(f->units, f->district)) ||
-			    u->level != PROTO_UNIT_DISTRICT)) {
+	if (f->district &&
+	    (!(u = proto_units_find(f->units, f->district)) || u->level != PROTO_UNIT_DISTRICT)) {
 		hub_errorf("--district %d is not a district of campaign '%s': see 'maiam-hub report"
-			   " progress' for the codes", f->district, ctx->cfg->campaign_id);
+			   " progress' for the codes",
+			   f->district, ctx->cfg->campaign_id);
 		return HUB_EXIT_USAGE;
 	}
 	if (status && !(f->status = proto_label_code(&ctx->cfg->campaign.labels,
@@ -391,10 +389,12 @@ static int check_filter(hub_ctx *ctx, household_filter *f, const char *status)
 int hub_cmd_household(int argc, char **argv)
 {
 	static const char *const subs[] = { "list", "show", "approve", "reject", NULL };
-	static const hub_group group = { "household", subs,
+	static const hub_group group = {
+		"household", subs,
 		"household list [--commune CODE] [--district CODE] [--status S] [--json];"
 		" household show ID|REF [--json]; household approve|reject ID|REF... | --commune CODE"
-		" [--district CODE] [--status S] [--reason TEXT] [--yes]" };
+		" [--district CODE] [--status S] [--reason TEXT] [--yes]"
+	};
 	const char *dir = hub_default_dir(), *sub = argc > 1 ? argv[1] : "";
 	const char *reason = NULL, *status = NULL;
 	household_filter f = { 0, 0, NULL, NULL };
@@ -430,13 +430,17 @@ int hub_cmd_household(int argc, char **argv)
 	cli_spec *spec = is_list ? &list_spec : is_decision ? &decision_spec : &show_spec;
 	int filtered;
 
-	if (hub_parse_args(&group, is_list ? "" : is_decision ? "ID|REF..." : "ID|REF", spec, argc,
-			   argv, &rc))
+	if (hub_parse_args(&group,
+			   is_list       ? ""
+			   : is_decision ? "ID|REF..."
+					 : "ID|REF",
+			   spec, argc, argv, &rc))
 		return rc;
 	filtered = f.commune || f.district || status;
 	if (!is_list && !spec->nargs && !(is_decision && filtered)) {
 		hub_errorf("household %s needs an ID like 0123456789abcdef-12 or a reference like"
-			   " 36S0-2 (from 'household list')%s", sub,
+			   " 36S0-2 (from 'household list')%s",
+			   sub,
 			   is_decision ? ", or a filter such as --commune CODE --status proposed" : "");
 		return HUB_EXIT_USAGE;
 	}

@@ -50,8 +50,8 @@ static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *rea
 		return HUB_EXIT_FAIL;
 	}
 	if (proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id, stamp, ctx->cfg->key_id) != PROTO_OK ||
-	    proto_changeset_add_text(&cs, PROTO_HH_REVIEW_STATUS, base_status, status,
-				     strlen(status)) != PROTO_OK ||
+	    proto_changeset_add_text(&cs, PROTO_HH_REVIEW_STATUS, base_status, status, strlen(status)) !=
+		    PROTO_OK ||
 	    (reason ? proto_changeset_add_text(&cs, PROTO_HH_REVIEW_REASON, base_reason, reason,
 					       strlen(reason))
 		    : proto_changeset_add_null(&cs, PROTO_HH_REVIEW_REASON, base_reason)) != PROTO_OK) {
@@ -64,7 +64,8 @@ static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *rea
 		goto out;
 	}
 	printf("household %016llx-%llu: review %s (%s); laptops of commune %lld get it at their"
-	       " next sync\n", (unsigned long long)id.origin, (unsigned long long)id.serial, status,
+	       " next sync\n",
+	       (unsigned long long)id.origin, (unsigned long long)id.serial, status,
 	       hub_label_of(ctx, PROTO_LIST_REVIEW_STATUS, status), (long long)commune);
 	rc = HUB_EXIT_OK;
 out:

@@ -59,7 +59,8 @@ int hub_cmd_init(int argc, char **argv)
 			   "the hub directory to make (default $MAIAM_HUB_DIR; one is needed)"),
 		CLI_STRING("campaign", &campaign_arg, "FILE",
 			   "the campaign (default: campaigns/soc-trang-2023.campaign)"),
-		CLI_LIST("host", &host_list, "NAME|IP", "a name the server certificate covers (repeatable)"),
+		CLI_LIST("host", &host_list, "NAME|IP",
+			 "a name the server certificate covers (repeatable)"),
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
 
@@ -113,7 +114,8 @@ int hub_cmd_init(int argc, char **argv)
 	}
 	if (found && strcmp(have, campaign.id) != 0) {
 		hub_errorf("hub in '%s' already serves campaign '%s', not '%s': use another"
-			   " directory for another campaign", dir, have, campaign.id);
+			   " directory for another campaign",
+			   dir, have, campaign.id);
 		goto out;
 	}
 	if (hub_path(&ctx, HUB_KEY_FILE, path, sizeof(path)) || make_key(path, &key_id))

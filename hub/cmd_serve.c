@@ -19,7 +19,7 @@ static void dashboard_stop(void *dash)
 int hub_cmd_serve(int argc, char **argv)
 {
 	const char *dir = hub_default_dir();
-	hub_serve_opts opts = { "127.0.0.1:8443", 512, 10, 60, 30, { 0, 0, 0, 0, 0, 0, 0 },
+	hub_serve_opts opts = { "127.0.0.1:8443",          512, 10, 60, 30, { 0, 0, 0, 0, 0, 0, 0 },
 				{ NULL, NULL, NULL, NULL } };
 	char err[512];
 	hub_ctx ctx;
@@ -31,8 +31,10 @@ int hub_cmd_serve(int argc, char **argv)
 		HUB_DIR_OPT(&dir),
 		CLI_STRING("listen", &opts.listen, "ADDR:PORT", "where to listen (127.0.0.1:8443)"),
 		CLI_INT("max-conns", &opts.max_conns, 1, 100000, "N", "connections at once (512)"),
-		CLI_INT("header-timeout", &opts.header_deadline_s, 1, 3600, "S", "for request headers (10)"),
-		CLI_INT("idle-timeout", &opts.idle_timeout_s, 1, 3600, "S", "a silent connection lives (60)"),
+		CLI_INT("header-timeout", &opts.header_deadline_s, 1, 3600, "S",
+			"for request headers (10)"),
+		CLI_INT("idle-timeout", &opts.idle_timeout_s, 1, 3600, "S",
+			"a silent connection lives (60)"),
 		CLI_INT("drain", &opts.drain_s, 1, 3600, "S", "SIGTERM waits for work in flight (30)"),
 		/* the limits at the door (docs/HUB.md, "Limits at the door") */
 		CLI_INT("anon-deadline", &door->anon_deadline_s, 1, 3600, "S", "anonymous request (30)"),
@@ -73,10 +75,18 @@ int hub_cmd_serve(int argc, char **argv)
 	opts.pages.stop = dashboard_stop; /* hub_serve frees it, before its loop's base */
 	opts.pages.arg = dash;
 	switch (hub_serve(&ctx, &opts)) {
-	case HUB_OK: rc = HUB_EXIT_OK; break;
-	case HUB_REFUSED: rc = HUB_EXIT_USAGE; break;
-	case HUB_ENET: rc = HUB_EXIT_NETWORK; break;
-	default: rc = HUB_EXIT_FAIL; break;
+	case HUB_OK:
+		rc = HUB_EXIT_OK;
+		break;
+	case HUB_REFUSED:
+		rc = HUB_EXIT_USAGE;
+		break;
+	case HUB_ENET:
+		rc = HUB_EXIT_NETWORK;
+		break;
+	default:
+		rc = HUB_EXIT_FAIL;
+		break;
 	}
 	hub_close(&ctx);
 	return rc;

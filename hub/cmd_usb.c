@@ -89,7 +89,8 @@ int hub_usb_enrol_file(hub_ctx *ctx, const hub_scope *scope, const char *token, 
 	if (read_ca(ctx, e->ca_pem, sizeof(e->ca_pem)))
 		goto out;
 	r = proto_enrol_write(&out, e, ctx->cfg->key);
-	rc = write_signed(path, r, &out, 0600, "enrolment file", "the token is made: revoke it"
+	rc = write_signed(path, r, &out, 0600, "enrolment file",
+			  "the token is made: revoke it"
 			  " with 'maiam-hub agent revoke' or use it online");
 out:
 	proto_buf_release(&out);
@@ -105,20 +106,26 @@ int hub_usb_claim(hub_ctx *ctx, const uint8_t *item, size_t len, const char *sou
 	proto_result r = proto_claim_read(item, len, &c);
 
 	if (r != PROTO_OK) {
-		snprintf(msg, sizeof(msg), "the laptop's enrolment claim does not verify (%s): its"
+		snprintf(msg, sizeof(msg),
+			 "the laptop's enrolment claim does not verify (%s): its"
 			 " change-sets cannot be taken; ask the commune to enrol again from a new"
-			 " enrolment file", proto_strerror(r));
+			 " enrolment file",
+			 proto_strerror(r));
 		printf("%s: enrolment claim refused: %s\n", source, msg);
 		return hub_rejection_add(ctx->db, source, 0, 0, "bad_claim", msg, now_s()) ? -1 : 1;
 	}
 	proto_key_id_hex(proto_key_id_of_raw(c.agent_pub), hex);
 	if (strcmp(c.campaign, ctx->cfg->campaign_id) != 0 ||
 	    proto_key_id_of_raw(c.agent_pub) == ctx->cfg->key_id) {
-		snprintf(msg, sizeof(msg), "the enrolment claim of %s is for campaign '%s', not this"
-			 " hub's", hex, c.campaign);
+		snprintf(msg, sizeof(msg),
+			 "the enrolment claim of %s is for campaign '%s', not this"
+			 " hub's",
+			 hex, c.campaign);
 		printf("%s: enrolment claim refused: %s\n", source, msg);
 		return hub_rejection_add(ctx->db, source, proto_key_id_of_raw(c.agent_pub), 0,
-					 "bad_claim", msg, now_s()) ? -1 : 1;
+					 "bad_claim", msg, now_s())
+			       ? -1
+			       : 1;
 	}
 	switch (hub_enrol(ctx->db, c.token, c.agent_pub, now_s(), &e)) {
 	case HUB_OK:
@@ -129,7 +136,9 @@ int hub_usb_claim(hub_ctx *ctx, const uint8_t *item, size_t len, const char *sou
 	case HUB_REFUSED:
 		printf("%s: enrolment claim of %s refused: %s: %s\n", source, hex, e.code, e.message);
 		return hub_rejection_add(ctx->db, source, proto_key_id_of_raw(c.agent_pub), 0, e.code,
-					 e.message, now_s()) ? -1 : 1;
+					 e.message, now_s())
+			       ? -1
+			       : 1;
 	default:
 		hub_errorf("cannot enrol agent %s from '%s': %s", hex, source, sqlite3_errmsg(ctx->db));
 		return -1;
@@ -177,8 +186,8 @@ static int items_add(update_items *it, proto_buf *b)
 }
 
 /* The pull answers after *after, as items, while they fit one file. */
-static hub_result gather_answers(hub_ctx *ctx, const hub_agent *agent, int64_t *after,
-				 update_items *it, int *more)
+static hub_result gather_answers(hub_ctx *ctx, const hub_agent *agent, int64_t *after, update_items *it,
+				 int *more)
 {
 	proto_buf ans;
 	hub_result res = HUB_OK;
@@ -270,7 +279,8 @@ int hub_cmd_export(int argc, char **argv)
 	}
 	if (hub_parse_keyid(who, &agent_id)) {
 		hub_errorf("--for '%s' is not an agent id: 16 hex digits, as 'maiam-hub agent list'"
-			   " shows them", who);
+			   " shows them",
+			   who);
 		return HUB_EXIT_USAGE;
 	}
 	if (hub_open(&ctx, dir, err, sizeof(err))) {
@@ -286,7 +296,8 @@ int hub_cmd_export(int argc, char **argv)
 	}
 	if (!found) {
 		hub_errorf("agent %s is not enrolled here: import its first bundle (with its"
-			   " enrolment claim) before exporting for it", hex);
+			   " enrolment claim) before exporting for it",
+			   hex);
 		goto out;
 	}
 	if (agent.revoked) {
@@ -322,13 +333,15 @@ int hub_cmd_export(int argc, char **argv)
 	    meta_key(key, sizeof(key), "cursor", agent_id) ||
 	    hub_meta_set_u64(ctx.db, key, (uint64_t)u->cursor) != HUB_OK) {
 		hub_errorf("the update file was written but the hub could not note it: %s; export"
-			   " again with --after %lld", sqlite3_errmsg(ctx.db), (long long)after);
+			   " again with --after %lld",
+			   sqlite3_errmsg(ctx.db), (long long)after);
 		goto out;
 	}
 	printf("wrote '%s' for agent %s: %zu updates from the hub (position %lld to %lld); the"
 	       " laptop's change-sets up to %lld are acknowledged.%s\nImport it on the laptop:"
-	       " maiam-agent import FILE\n", path, hex, it.n, (long long)after, (long long)u->cursor,
-	       (long long)u->acked, more ? " More is waiting: export again after this one." : "");
+	       " maiam-agent import FILE\n",
+	       path, hex, it.n, (long long)after, (long long)u->cursor, (long long)u->acked,
+	       more ? " More is waiting: export again after this one." : "");
 	rc = HUB_EXIT_OK;
 out:
 	items_free(&it);

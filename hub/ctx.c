@@ -70,8 +70,7 @@ hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 		goto fail;
 	}
 	if (!f) {
-		rc = hub_eio(err, errlen, "cannot read the hub database", path,
-			     "check its permissions");
+		rc = hub_eio(err, errlen, "cannot read the hub database", path, "check its permissions");
 		goto fail;
 	}
 	fclose(f);
@@ -94,10 +93,11 @@ hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 		goto fail;
 	}
 	cfg->key_id = proto_key_id(cfg->key);
-	if (hub_meta_get(ctx->db, "campaign_id", cfg->campaign_id, sizeof(cfg->campaign_id),
-			 &found) != HUB_OK || !found ||
-	    hub_meta_get(ctx->db, "campaign_path", campaign_path, sizeof(campaign_path), &found) !=
-		    HUB_OK || !found) {
+	if (hub_meta_get(ctx->db, "campaign_id", cfg->campaign_id, sizeof(cfg->campaign_id), &found) !=
+		    HUB_OK ||
+	    !found ||
+	    hub_meta_get(ctx->db, "campaign_path", campaign_path, sizeof(campaign_path), &found) != HUB_OK ||
+	    !found) {
 		snprintf(err, errlen, "hub in '%s' has no campaign: run 'maiam-hub init' again", dir);
 		goto fail;
 	}
@@ -147,8 +147,7 @@ int hub_in_scope(const hub_ctx *ctx, const hub_scope *scope, int64_t commune)
 	if (scope->kind == HUB_SCOPE_DISTRICT) {
 		const proto_unit *u = proto_units_find(&ctx->cfg->campaign.units, (int)commune);
 		return u && u->level == PROTO_UNIT_COMMUNE &&
-		       proto_units_district_of(&ctx->cfg->campaign.units, (int)commune) ==
-			       scope->code;
+		       proto_units_district_of(&ctx->cfg->campaign.units, (int)commune) == scope->code;
 	}
 	return 0;
 }
@@ -165,8 +164,7 @@ static void show_help(const char *cmd, const char *operands, const cli_spec *spe
 	char line[1024], opt[64];
 
 	printf("usage: maiam-hub %s %s%s%s\n", cmd,
-	       cli_usage(spec->opts, spec->nopts, line, sizeof(line)), *operands ? " " : "",
-	       operands);
+	       cli_usage(spec->opts, spec->nopts, line, sizeof(line)), *operands ? " " : "", operands);
 	for (size_t i = 0; i < spec->nopts; i++) {
 		const cli_opt *o = &spec->opts[i];
 
@@ -200,7 +198,8 @@ static void say(const char *cmd, const char *operands, const cli_spec *spec, con
 		break;
 	case CLI_E_OPTION_VALUE:
 		hub_errorf("option '--%s' needs a value, not the option '%s': for a value that starts"
-			   " with '--' write '--%s=%s'", name, e->value, name, e->value);
+			   " with '--' write '--%s=%s'",
+			   name, e->value, name, e->value);
 		break;
 	case CLI_E_NOT_INT:
 		hub_errorf("'%s' for '--%s' is not a number from %lld to %lld", e->value, name,
@@ -218,8 +217,8 @@ static void say(const char *cmd, const char *operands, const cli_spec *spec, con
 	}
 }
 
-int hub_parse_args(const hub_group *group, const char *operands, cli_spec *spec, int argc,
-		   char **argv, int *exit_code)
+int hub_parse_args(const hub_group *group, const char *operands, cli_spec *spec, int argc, char **argv,
+		   int *exit_code)
 {
 	char cmd[64];
 	cli_error err;

@@ -42,11 +42,11 @@
  * answer can then always relay any accepted change-set alone (its body stays
  * far below PROTO_MAX_BODY); --max-text may lower it, never raise it.
  */
-#define HUB_DEFAULT_MAX_RECORDS 8192u            /* records per change-set (agent seals 4096) */
-#define HUB_DEFAULT_MAX_SEALED HUB_MAX_BODY      /* sealed bytes per change-set */
-#define HUB_MAX_DECODED_TEXT (8u << 20)          /* decoded text bytes per change-set */
-#define HUB_DEFAULT_DAY_RECORDS 1000000LL        /* records per agent per day */
-#define HUB_DEFAULT_DAY_BYTES (512LL << 20)      /* sealed bytes per agent per day */
+#define HUB_DEFAULT_MAX_RECORDS 8192u       /* records per change-set (agent seals 4096) */
+#define HUB_DEFAULT_MAX_SEALED HUB_MAX_BODY /* sealed bytes per change-set */
+#define HUB_MAX_DECODED_TEXT (8u << 20)     /* decoded text bytes per change-set */
+#define HUB_DEFAULT_DAY_RECORDS 1000000LL   /* records per agent per day */
+#define HUB_DEFAULT_DAY_BYTES (512LL << 20) /* sealed bytes per agent per day */
 
 typedef struct hub_limits {
 	uint32_t max_records;
@@ -63,14 +63,14 @@ void hub_limits_default(hub_limits *l);
 #define HUB_LIMITS_OPTS(l) \
 	CLI_UINT32("max-records", &(l)->max_records, 1, PROTO_MAX_RECORDS, "N", \
 		   "records in one change-set"), \
-	CLI_SIZE("max-sealed-bytes", &(l)->max_sealed, 1, HUB_MAX_BODY, "N", \
-		 "bytes of one sealed change-set"), \
-	CLI_SIZE("max-text-bytes", &(l)->max_text, 1, HUB_MAX_DECODED_TEXT, "N", \
-		 "text bytes one change-set decodes to"), \
-	CLI_INT64("day-records", &(l)->day_records, 1, 1000000000L, "N", \
-		  "records one agent may send a day"), \
-	CLI_INT64("day-bytes", &(l)->day_bytes, 1, 0x7fffffffL, "N", \
-		  "sealed bytes one agent may send a day")
+		CLI_SIZE("max-sealed-bytes", &(l)->max_sealed, 1, HUB_MAX_BODY, "N", \
+			 "bytes of one sealed change-set"), \
+		CLI_SIZE("max-text-bytes", &(l)->max_text, 1, HUB_MAX_DECODED_TEXT, "N", \
+			 "text bytes one change-set decodes to"), \
+		CLI_INT64("day-records", &(l)->day_records, 1, 1000000000L, "N", \
+			  "records one agent may send a day"), \
+		CLI_INT64("day-bytes", &(l)->day_bytes, 1, 0x7fffffffL, "N", \
+			  "sealed bytes one agent may send a day")
 
 #define HUB_SCOPE_COMMUNE 1
 #define HUB_SCOPE_DISTRICT 2
@@ -84,7 +84,7 @@ typedef struct hub_scope {
  * freed by hub_close of the context that opened it. */
 typedef struct hub_config {
 	char dir[PATH_MAX];
-	proto_key *key;  /* the hub's private key */
+	proto_key *key; /* the hub's private key */
 	uint64_t key_id;
 	char campaign_id[PROTO_CAMPAIGN_MAX + 1];
 	proto_campaign campaign;
@@ -96,7 +96,7 @@ typedef struct hub_config {
  * touches. Each serve thread has a context of its own (worker.c). */
 typedef struct hub_ctx {
 	const hub_config *cfg;
-	sqlite3 *db;     /* this thread's connection */
+	sqlite3 *db; /* this thread's connection */
 	/* set by the serve writer thread for its connection (NULL elsewhere):
 	 * merges keep their prepared statements across change-sets */
 	proto_merger *merger;
@@ -136,7 +136,8 @@ struct cli_spec; /* maiam/cli.h, included by the commands that parse */
 int hub_parse_args(const hub_group *group, const char *operands, struct cli_spec *spec, int argc,
 		   char **argv, int *exit_code);
 /* The --dir option every command takes (default: hub_default_dir()). */
-#define HUB_DIR_OPT(p) CLI_STRING("dir", (p), "DIR", "the hub directory (default $MAIAM_HUB_DIR, else .)")
+#define HUB_DIR_OPT(p) \
+	CLI_STRING("dir", (p), "DIR", "the hub directory (default $MAIAM_HUB_DIR, else .)")
 /* Household id as "ORIGINHEX-SERIAL" (the form listings print). */
 int hub_parse_household_id(const char *s, proto_id *out);
 /* 16 hex digits -> key id; -1 if not exactly that. */

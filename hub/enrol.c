@@ -12,7 +12,8 @@ static const char *const token_msgs[] = {
 	"", "enrolment token is not known to this hub: check it or ask for a new one",
 	"enrolment token was already used: ask the hub operator for a new one",
 	"enrolment token has expired: ask the hub operator for a new one",
-	"enrolment token was revoked: ask the hub operator for a new one" };
+	"enrolment token was revoked: ask the hub operator for a new one"
+};
 
 static void refuse(hub_enrolment *out, int status, const char *code, const char *message)
 {
@@ -34,8 +35,7 @@ void hub_enrol_token_refusal(int state, hub_enrolment *out)
  * records would both be allowed to send them). HUB_OK (go on), HUB_REFUSED
  * (out and *res filled) or HUB_EDB.
  */
-static hub_result successor_check(sqlite3 *db, int64_t token_id, hub_enrolment *out,
-				  hub_result *res)
+static hub_result successor_check(sqlite3 *db, int64_t token_id, hub_enrolment *out, hub_result *res)
 {
 	uint64_t successor;
 	bool found;
@@ -48,14 +48,15 @@ static hub_result successor_check(sqlite3 *db, int64_t token_id, hub_enrolment *
 		return HUB_EDB;
 	if (!found)
 		return HUB_OK;
-	refuse(out, 409, "already_replaced", "the revoked agent this token replaces already has"
+	refuse(out, 409, "already_replaced",
+	       "the revoked agent this token replaces already has"
 	       " a successor: ask the hub operator for a new token");
 	*res = HUB_REFUSED;
 	return HUB_REFUSED;
 }
 
-hub_result hub_enrol(sqlite3 *db, const char *token, const uint8_t pub[PROTO_PUBKEY_LEN],
-		     int64_t now, hub_enrolment *out)
+hub_result hub_enrol(sqlite3 *db, const char *token, const uint8_t pub[PROTO_PUBKEY_LEN], int64_t now,
+		     hub_enrolment *out)
 {
 	uint64_t id = proto_key_id_of_raw(pub);
 	hub_agent existing;
@@ -73,7 +74,8 @@ hub_result hub_enrol(sqlite3 *db, const char *token, const uint8_t pub[PROTO_PUB
 		if (hub_agent_get(db, id, &existing, &found) != HUB_OK)
 			goto rollback;
 		if (found && existing.revoked) {
-			refuse(out, 403, "revoked", "agent was revoked by the hub operator:"
+			refuse(out, 403, "revoked",
+			       "agent was revoked by the hub operator:"
 			       " ask the province for a new enrolment");
 			res = HUB_REFUSED;
 			goto rollback;
@@ -96,7 +98,8 @@ hub_result hub_enrol(sqlite3 *db, const char *token, const uint8_t pub[PROTO_PUB
 	if (hub_agent_get(db, id, &existing, &found) != HUB_OK)
 		goto rollback;
 	if (found) {
-		refuse(out, 409, "already_enrolled", "this public key is already enrolled:"
+		refuse(out, 409, "already_enrolled",
+		       "this public key is already enrolled:"
 		       " each laptop enrols once with its own key");
 		res = HUB_REFUSED;
 		goto rollback;

@@ -14,8 +14,8 @@
 #include "result.h"
 
 typedef struct hub_enrolment {
-	hub_scope scope;     /* the token's area, on HUB_OK */
-	int again;           /* this key was enrolled with this token before */
+	hub_scope scope;      /* the token's area, on HUB_OK */
+	int again;            /* this key was enrolled with this token before */
 	uint64_t predecessor; /* the revoked agent this key succeeds, 0 if none */
 	/* on HUB_REFUSED: the HTTP status, a code and an English message */
 	int status;
@@ -31,8 +31,8 @@ typedef struct hub_enrolment {
  * HUB_EDB (nothing written). A token made with --replaces records the new
  * agent as the successor of the revoked one (out->predecessor).
  */
-hub_result hub_enrol(sqlite3 *db, const char *token, const uint8_t pub[PROTO_PUBKEY_LEN],
-		     int64_t now, hub_enrolment *out);
+hub_result hub_enrol(sqlite3 *db, const char *token, const uint8_t pub[PROTO_PUBKEY_LEN], int64_t now,
+		     hub_enrolment *out);
 
 /*
  * Succession: a laptop whose key was revoked (stolen, rebuilt) enrols a new
@@ -46,8 +46,7 @@ hub_result hub_enrol(sqlite3 *db, const char *token, const uint8_t pub[PROTO_PUB
 hub_result hub_token_set_replaces(sqlite3 *db, int64_t token_id, uint64_t old_agent);
 hub_result hub_token_replaces(sqlite3 *db, int64_t token_id, uint64_t *old_agent, bool *found);
 hub_result hub_agent_set_predecessor(sqlite3 *db, uint64_t agent, uint64_t predecessor);
-hub_result hub_agent_predecessor(sqlite3 *db, uint64_t agent, uint64_t *predecessor,
-				 bool *found);
+hub_result hub_agent_predecessor(sqlite3 *db, uint64_t agent, uint64_t *predecessor, bool *found);
 /* The agent that succeeded agent, if any. */
 hub_result hub_agent_successor(sqlite3 *db, uint64_t agent, uint64_t *successor, bool *found);
 /* *yes when ancestor is agent's predecessor, or its predecessor's, and so on. */

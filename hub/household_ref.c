@@ -48,8 +48,7 @@ static int count_one(void *arg, const hub_household_row *row)
 	return 0;
 }
 
-hub_result hub_household_resolve(sqlite3 *db, const char *typed, proto_id *id,
-				 hub_ref_match *match)
+hub_result hub_household_resolve(sqlite3 *db, const char *typed, proto_id *id, hub_ref_match *match)
 {
 	char ref[HUB_REF_MAX];
 	ref_count count = { 0, { 0, 0 } };
@@ -74,8 +73,7 @@ hub_result hub_household_resolve(sqlite3 *db, const char *typed, proto_id *id,
 	return HUB_OK;
 }
 
-hub_result hub_household_ref_each(sqlite3 *db, const char *typed, hub_household_cb cb,
-				  void *arg)
+hub_result hub_household_ref_each(sqlite3 *db, const char *typed, hub_household_cb cb, void *arg)
 {
 	char ref[HUB_REF_MAX];
 
@@ -100,8 +98,8 @@ static int say_candidate(void *arg, const hub_household_row *row)
 		return 0; /* the count says how many more */
 	proto_key_id_hex(row->id.origin, hex);
 	w = snprintf(c->out + c->len, c->cap - c->len, "\n  %s  %s  commune %lld  %s-%llu",
-		     row->ref ? row->ref : "-", row->name ? row->name : "-",
-		     (long long)row->commune, hex, (unsigned long long)row->id.serial);
+		     row->ref ? row->ref : "-", row->name ? row->name : "-", (long long)row->commune,
+		     hex, (unsigned long long)row->id.serial);
 	c->len = w < 0 ? c->cap : c->len + (size_t)w < c->cap ? c->len + (size_t)w : c->cap;
 	return 0;
 }
@@ -124,8 +122,10 @@ hub_result hub_household_name(sqlite3 *db, const char *typed, proto_id *id, hub_
 	case HUB_REF_ONE:
 		return HUB_OK;
 	case HUB_REF_MALFORMED:
-		snprintf(err, errlen, "'%s' is neither a household id (0123456789abcdef-12) nor a"
-			 " reference (36S0-2): see 'maiam-hub household list'", typed);
+		snprintf(err, errlen,
+			 "'%s' is neither a household id (0123456789abcdef-12) nor a"
+			 " reference (36S0-2): see 'maiam-hub household list'",
+			 typed);
 		return HUB_REFUSED;
 	case HUB_REF_NONE:
 		snprintf(err, errlen, "no household '%s' at the hub: see 'maiam-hub household list'",
@@ -134,8 +134,10 @@ hub_result hub_household_name(sqlite3 *db, const char *typed, proto_id *id, hub_
 	case HUB_REF_MANY:
 		break;
 	}
-	w = snprintf(err, errlen, "reference '%s' names more than one household; give the full id"
-		     " of the one you mean:", typed);
+	w = snprintf(err, errlen,
+		     "reference '%s' names more than one household; give the full id"
+		     " of the one you mean:",
+		     typed);
 	c.out = err;
 	c.cap = errlen;
 	c.len = w < 0 ? 0 : (size_t)w < errlen ? (size_t)w : errlen;

@@ -30,13 +30,11 @@ typedef enum hub_ref_match {
 int hub_ref_normalize(const char *typed, char out[HUB_REF_MAX]);
 
 /* What typed names at the hub: *match, and *id when HUB_REF_ONE. */
-hub_result hub_household_resolve(sqlite3 *db, const char *typed, proto_id *id,
-				 hub_ref_match *match);
+hub_result hub_household_resolve(sqlite3 *db, const char *typed, proto_id *id, hub_ref_match *match);
 
 /* Every household a typed short reference names (the candidates of
  * HUB_REF_MANY), handed to cb; nothing for text that is no reference. */
-hub_result hub_household_ref_each(sqlite3 *db, const char *typed, hub_household_cb cb,
-				  void *arg);
+hub_result hub_household_ref_each(sqlite3 *db, const char *typed, hub_household_cb cb, void *arg);
 
 /*
  * hub_household_resolve for a command: HUB_OK with *id, or HUB_REFUSED with

@@ -59,9 +59,8 @@ static hub_result observe_stamp(sqlite3 *db, uint64_t stamp)
  * the row's area, move the hub clock and (an agent's) count its daily quota.
  * *mr: the merge's own result (PROTO_EVALUE: a value the store refuses). */
 static hub_result merge_and_ledger(hub_ctx *ctx, const proto_changeset *cs, const uint8_t *data,
-				   size_t len, const uint8_t hash[32], uint64_t max_stamp,
-				   const char *day, proto_merge_stats *stats, proto_result *mr,
-				   char *err, size_t errlen)
+				   size_t len, const uint8_t hash[32], uint64_t max_stamp, const char *day,
+				   proto_merge_stats *stats, proto_result *mr, char *err, size_t errlen)
 {
 	int64_t *old = NULL;
 	proto_result r;
@@ -70,8 +69,7 @@ static hub_result merge_and_ledger(hub_ctx *ctx, const proto_changeset *cs, cons
 	*mr = PROTO_OK;
 	rc = hub_ingest_communes_before(ctx, cs, &old);
 	if (rc != HUB_OK) {
-		snprintf(err, errlen, "cannot read the communes before the merge: %s",
-			 hub_strerror(rc));
+		snprintf(err, errlen, "cannot read the communes before the merge: %s", hub_strerror(rc));
 		goto out;
 	}
 	r = ctx->merger ? proto_merger_apply(ctx->merger, cs, stats) : proto_merge(ctx->db, cs, stats);
@@ -101,13 +99,17 @@ out:
 static hub_result step_begin(hub_ctx *ctx, int batched)
 {
 	return sqlite3_exec(ctx->db, batched ? "SAVEPOINT hub_ingest" : "BEGIN IMMEDIATE", NULL, NULL,
-			    NULL) == SQLITE_OK ? HUB_OK : HUB_EDB;
+			    NULL) == SQLITE_OK
+		       ? HUB_OK
+		       : HUB_EDB;
 }
 
 static hub_result step_commit(hub_ctx *ctx, int batched)
 {
-	return sqlite3_exec(ctx->db, batched ? "RELEASE hub_ingest" : "COMMIT", NULL, NULL,
-			    NULL) == SQLITE_OK ? HUB_OK : HUB_EDB;
+	return sqlite3_exec(ctx->db, batched ? "RELEASE hub_ingest" : "COMMIT", NULL, NULL, NULL) ==
+			       SQLITE_OK
+		       ? HUB_OK
+		       : HUB_EDB;
 }
 
 static void step_rollback(hub_ctx *ctx, int batched)
@@ -118,10 +120,10 @@ static void step_rollback(hub_ctx *ctx, int batched)
 		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static hub_result commit_merge(hub_ctx *ctx, const proto_changeset *cs, const uint8_t *data,
-			       size_t len, const uint8_t hash[32], uint64_t max_stamp,
-			       const char *day, proto_merge_stats *stats, int batched,
-			       proto_result *mr, char *err, size_t errlen)
+static hub_result commit_merge(hub_ctx *ctx, const proto_changeset *cs, const uint8_t *data, size_t len,
+			       const uint8_t hash[32], uint64_t max_stamp, const char *day,
+			       proto_merge_stats *stats, int batched, proto_result *mr, char *err,
+			       size_t errlen)
 {
 	hub_result rc;
 
@@ -151,15 +153,17 @@ fail:
  * operator and its share of the daily quota go in one step.
  */
 static hub_result refuse_link(hub_ctx *ctx, const char *source, const char *day, size_t len, int batched,
-		       hub_verdict *v)
+			      hub_verdict *v)
 {
 	char kept[sizeof(v->message) + 96];
 	int64_t now = (int64_t)(proto_wall_ms() / 1000);
 
 	v->chained = 1;
 	/* the operator's copy says it was skipped and that later ones go on */
-	snprintf(kept, sizeof(kept), "%s [refused link: nothing applied, the laptop's later"
-		 " change-sets go on]", v->message);
+	snprintf(kept, sizeof(kept),
+		 "%s [refused link: nothing applied, the laptop's later"
+		 " change-sets go on]",
+		 v->message);
 	if (step_begin(ctx, batched) != HUB_OK)
 		return HUB_EDB;
 	if (hub_refused_add(ctx->db, v, now) ||
@@ -176,7 +180,7 @@ static hub_result refuse_link(hub_ctx *ctx, const char *source, const char *day,
  * verdict's code outlives the row it was read from). */
 static const char *link_code(const char *code)
 {
-	static const char *const codes[] = { "invalid", "foreign_id", "out_of_scope",
+	static const char *const codes[] = { "invalid",        "foreign_id",     "out_of_scope",
 					     "hub_only_field", "relayed_record", "too_many_records",
 					     "too_much_text" };
 	size_t i;
@@ -212,8 +216,8 @@ static void already_applied(hub_verdict *v, const char *origin_hex)
 {
 	v->status = 200;
 	v->code = "already_applied";
-	snprintf(v->message, sizeof(v->message), "change-set %s/%llu was already applied",
-		 origin_hex, (unsigned long long)v->seq);
+	snprintf(v->message, sizeof(v->message), "change-set %s/%llu was already applied", origin_hex,
+		 (unsigned long long)v->seq);
 }
 
 /*
@@ -292,15 +296,17 @@ static hub_result ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t
 	if (link_at != HUB_LINK_NONE || (v->seq == head + 1 && memcmp(v->prev, head_hash, 32) != 0)) {
 		v->has_expected_hash = head > 0;
 		memcpy(v->expected_hash, head_hash, 32);
-		reject(v, 409, "fork", "change-set %s/%llu forks the chain: the hub holds a"
-		       " different history; it expects seq %llu after the hash it names", hex,
-		       (unsigned long long)v->seq, (unsigned long long)(head + 1));
+		reject(v, 409, "fork",
+		       "change-set %s/%llu forks the chain: the hub holds a"
+		       " different history; it expects seq %llu after the hash it names",
+		       hex, (unsigned long long)v->seq, (unsigned long long)(head + 1));
 		goto rejected;
 	}
 	if (v->seq != head + 1) {
-		reject(v, 409, "gap", "change-set %s/%llu leaves a gap: the hub expects seq %llu;"
-		       " send the missing change-sets first", hex, (unsigned long long)v->seq,
-		       (unsigned long long)(head + 1));
+		reject(v, 409, "gap",
+		       "change-set %s/%llu leaves a gap: the hub expects seq %llu;"
+		       " send the missing change-sets first",
+		       hex, (unsigned long long)v->seq, (unsigned long long)(head + 1));
 		goto rejected;
 	}
 	v->expected_seq = 0;
@@ -310,10 +316,11 @@ static hub_result ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t
 	if (day_records + (int64_t)v->nrecords > lim->day_records ||
 	    day_bytes + (int64_t)len > lim->day_bytes) {
 		v->retry_after = hub_seconds_to_vn_midnight(now);
-		reject(v, 429, "quota_exceeded", "agent %s has sent %lld records and %lld bytes"
+		reject(v, 429, "quota_exceeded",
+		       "agent %s has sent %lld records and %lld bytes"
 		       " today, this one would pass the daily limit of %lld records or %lld bytes:"
-		       " sync again tomorrow or ask the operator to raise it", hex,
-		       (long long)day_records, (long long)day_bytes, (long long)lim->day_records,
+		       " sync again tomorrow or ask the operator to raise it",
+		       hex, (long long)day_records, (long long)day_bytes, (long long)lim->day_records,
 		       (long long)lim->day_bytes);
 		goto rejected;
 	}
@@ -329,18 +336,20 @@ static hub_result ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t
 	if (hub_ingest_rules(ctx, cs, v) == HUB_REFUSED)
 		goto refused_link;
 	if (check_clock(cs, &max_stamp)) {
-		reject(v, 422, "clock_ahead", "change-set %s/%llu carries stamps more than a day"
-		       " ahead of the hub: fix the laptop's date and time", hex,
-		       (unsigned long long)v->seq);
+		reject(v, 422, "clock_ahead",
+		       "change-set %s/%llu carries stamps more than a day"
+		       " ahead of the hub: fix the laptop's date and time",
+		       hex, (unsigned long long)v->seq);
 		goto rejected;
 	}
 	if (commit_merge(ctx, cs, data, len, v->hash, max_stamp, day, &v->stats, batched, &mr, err,
 			 sizeof(err))) {
 		if (mr == PROTO_EVALUE) {
 			/* a value the store's rules refuse: the laptop's fault, not the hub's */
-			reject(v, 422, "invalid", "change-set %s/%llu holds a value the hub's store"
-			       " refuses (%s): nothing of it was applied", hex,
-			       (unsigned long long)v->seq, proto_strerror(mr));
+			reject(v, 422, "invalid",
+			       "change-set %s/%llu holds a value the hub's store"
+			       " refuses (%s): nothing of it was applied",
+			       hex, (unsigned long long)v->seq, proto_strerror(mr));
 			goto refused_link;
 		}
 		/* a concurrent writer (import, approve) may have taken the seq meanwhile */
@@ -401,8 +410,8 @@ static hub_result ingest_checked(hub_result rc, const hub_verdict *v)
 	return rc;
 }
 
-hub_result hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
-		      const char *source, const hub_opened *pre, hub_verdict *v)
+hub_result hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
+		      const hub_opened *pre, hub_verdict *v)
 {
 	return ingest_checked(ingest(ctx, data, len, peer, source, 0, pre, v), v);
 }
@@ -427,8 +436,10 @@ hub_result hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t e
 		if (cs->records[i].stamp > max_stamp)
 			max_stamp = cs->records[i].stamp;
 	if (sqlite3_exec(ctx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "hub database is busy (%s): try again when the other"
-			 " maiam-hub command has finished", sqlite3_errmsg(ctx->db));
+		snprintf(err, errlen,
+			 "hub database is busy (%s): try again when the other"
+			 " maiam-hub command has finished",
+			 sqlite3_errmsg(ctx->db));
 		goto out;
 	}
 	/* the hub's own chain, continued inside the write lock */
@@ -442,8 +453,8 @@ hub_result hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t e
 		rc = r == PROTO_ENOMEM ? HUB_ENOMEM : HUB_REFUSED;
 		goto rollback;
 	}
-	rc = merge_and_ledger(ctx, cs, sealed.data, sealed.len, hash, max_stamp, NULL, NULL, &mr,
-			      err, errlen);
+	rc = merge_and_ledger(ctx, cs, sealed.data, sealed.len, hash, max_stamp, NULL, NULL, &mr, err,
+			      errlen);
 	if (rc != HUB_OK) {
 		if (rc == HUB_REFUSED)
 			rc = HUB_EDB; /* the hub's own edit refused by its own store */

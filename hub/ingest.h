@@ -10,8 +10,8 @@
 #include "store.h"
 
 typedef struct hub_verdict {
-	int status;          /* HTTP status: 200 applied/already, 4xx rejected, 500 */
-	const char *code;    /* "applied", "already_applied", or the error code */
+	int status;       /* HTTP status: 200 applied/already, 4xx rejected, 500 */
+	const char *code; /* "applied", "already_applied", or the error code */
 	char message[256];
 	uint64_t origin, seq;
 	uint64_t expected_seq; /* gap/fork: what the hub expects next (0: none) */
@@ -22,12 +22,12 @@ typedef struct hub_verdict {
 	/* a refusal after the signature and chain position were
 	 * verified takes its place in the chain (docs/HUB.md, "Refused links") */
 	int chained;
-	uint8_t prev[32];       /* the change-set's prev (from its header) */
-	uint32_t nrecords;      /* its record count (from its header) */
-	const char *rule;       /* invalid by the rulebook: proto_rule_name, else NULL */
-	char record[40];        /* ... the record's id ("ORIGINHEX-SERIAL") */
-	const char *field;      /* ... the field's column name (or NULL) */
-	int64_t retry_after;    /* 429: seconds until the quota opens again (0: none) */
+	uint8_t prev[32];    /* the change-set's prev (from its header) */
+	uint32_t nrecords;   /* its record count (from its header) */
+	const char *rule;    /* invalid by the rulebook: proto_rule_name, else NULL */
+	char record[40];     /* ... the record's id ("ORIGINHEX-SERIAL") */
+	const char *field;   /* ... the field's column name (or NULL) */
+	int64_t retry_after; /* 429: seconds until the quota opens again (0: none) */
 } hub_verdict;
 
 /*
@@ -39,8 +39,8 @@ typedef struct hub_verdict {
  * says what failed). 'pre': see hub_ingest_open (or NULL).
  */
 typedef struct hub_opened hub_opened;
-hub_result hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
-		      const char *source, const hub_opened *pre, hub_verdict *v);
+hub_result hub_ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, const char *source,
+		      const hub_opened *pre, hub_verdict *v);
 /*
  * The checks that write nothing (header, sender, signature, body, campaign),
  * made ahead of the writer on a read-only connection by serve's opening
@@ -57,8 +57,7 @@ struct hub_opened {
 	hub_verdict v;
 	proto_changeset cs;
 };
-hub_result hub_ingest_open(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
-			   hub_opened *o);
+hub_result hub_ingest_open(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, hub_opened *o);
 void hub_opened_free(hub_opened *o); /* NULL is fine */
 /* hub_ingest inside a write transaction the caller holds (the writer's group
  * commit): the change-set goes in its own savepoint, undone alone if it fails;
@@ -91,7 +90,7 @@ void hub_verdict_reject(hub_verdict *v, int status, const char *code, const char
 /* ingest_scope.c: every record inside the agent's area, written by the agent,
  * no hub-only field, a new entity only under the sender's own id. HUB_OK
  * good, HUB_REFUSED (v filled), HUB_EDB or HUB_ENOMEM. */
-hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs,
-				  const hub_scope *scope, hub_verdict *v);
+hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,
+				  hub_verdict *v);
 
 #endif

@@ -32,7 +32,7 @@ static hub_result area_put(area_set *s, int64_t commune, int64_t district)
 			return HUB_OK;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 8;
-		int64_t (*a)[2] = proto_calloc(cap, sizeof(*a));
+		int64_t(*a)[2] = proto_calloc(cap, sizeof(*a));
 		if (!a)
 			return HUB_ENOMEM;
 		if (s->n)
@@ -91,8 +91,7 @@ hub_result hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, i
 		int64_t c = -1;
 		bool found;
 		if (cs->records[i].kind == PROTO_KIND_HOUSEHOLD &&
-		    (hub_household_commune(ctx->db, cs->records[i].id, &c, &found) != HUB_OK ||
-		     !found))
+		    (hub_household_commune(ctx->db, cs->records[i].id, &c, &found) != HUB_OK || !found))
 			c = -1;
 		(*old)[i] = c;
 	}
@@ -108,7 +107,7 @@ hub_result hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, i
  * and the move is noted (hub_move), so the old commune's laptops are told.
  */
 hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old,
-				  int64_t ledger)
+				 int64_t ledger)
 {
 	area_set s = { 0, 0, NULL };
 	size_t i;
@@ -138,12 +137,13 @@ hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const 
 		case PROTO_KIND_MILESTONE:
 		case PROTO_KIND_CONTRIBUTION:
 			f = hub_record_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
-									 : PROTO_CT_HOUSEHOLD);
+										    : PROTO_CT_HOUSEHOLD);
 			if (f && f->value.type == PROTO_V_REF) {
 				rc = area_put_household(ctx, &s, f->value.ref);
 				break;
 			}
-			f = rec->kind == PROTO_KIND_CONTRIBUTION ? hub_record_field(rec, PROTO_CT_UNIT) : NULL;
+			f = rec->kind == PROTO_KIND_CONTRIBUTION ? hub_record_field(rec, PROTO_CT_UNIT)
+								 : NULL;
 			if (f && f->value.type == PROTO_V_INT)
 				rc = area_put_unit(ctx, &s, f->value.i);
 			break;
@@ -153,7 +153,8 @@ hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const 
 				break;
 			rc = hub_event_anchor(ctx->db, f->value.ref, &has_hh, &hh, &unit, &found);
 			if (rc == HUB_OK && found)
-				rc = has_hh ? area_put_household(ctx, &s, hh) : area_put_unit(ctx, &s, unit);
+				rc = has_hh ? area_put_household(ctx, &s, hh)
+					    : area_put_unit(ctx, &s, unit);
 			break;
 		default:
 			break;
@@ -167,4 +168,3 @@ out:
 	free(s.a);
 	return rc;
 }
-

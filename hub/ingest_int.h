@@ -15,8 +15,7 @@ hub_result hub_ingest_agent(hub_ctx *ctx, uint64_t origin, hub_agent *agent, hub
 /* Everything that needs no write; on HUB_OK *cs holds the records (release
  * it); *on_content marks a refusal on content, which takes its chain place. */
 hub_result hub_ingest_open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
-				 hub_agent *agent, proto_changeset *cs, hub_verdict *v,
-				 bool *on_content);
+				hub_agent *agent, proto_changeset *cs, hub_verdict *v, bool *on_content);
 /* The rulebook over every record, with the day it was received. */
 hub_result hub_ingest_rules(hub_ctx *ctx, const proto_changeset *cs, hub_verdict *v);
 

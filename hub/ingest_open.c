@@ -28,13 +28,17 @@ hub_result hub_ingest_agent(hub_ctx *ctx, uint64_t origin, hub_agent *agent, hub
 		return HUB_EDB;
 	proto_key_id_hex(origin, hex);
 	if (!found) {
-		reject(v, 403, "unknown_agent", "origin %s is not enrolled at this hub:"
-		       " enrol the laptop with a token first", hex);
+		reject(v, 403, "unknown_agent",
+		       "origin %s is not enrolled at this hub:"
+		       " enrol the laptop with a token first",
+		       hex);
 		return HUB_REFUSED;
 	}
 	if (agent->revoked) {
-		reject(v, 403, "revoked", "agent %s was revoked by the hub operator:"
-		       " ask the province for a new enrolment", hex);
+		reject(v, 403, "revoked",
+		       "agent %s was revoked by the hub operator:"
+		       " ask the province for a new enrolment",
+		       hex);
 		return HUB_REFUSED;
 	}
 	return HUB_OK;
@@ -42,8 +46,7 @@ hub_result hub_ingest_agent(hub_ctx *ctx, uint64_t origin, hub_agent *agent, hub
 
 /* The signature of sealed bytes, checked without inflating anything (the
  * frame: header | zbody | key id | signature, proto/FORMAT.md). */
-static bool frame_verifies(const uint8_t *data, size_t len, const proto_header *hdr,
-			   const proto_key *key)
+static bool frame_verifies(const uint8_t *data, size_t len, const proto_header *hdr, const proto_key *key)
 {
 	const uint8_t *kid;
 	uint64_t id = 0;
@@ -54,8 +57,7 @@ static bool frame_verifies(const uint8_t *data, size_t len, const proto_header *
 	kid = data + len - 72;
 	for (i = 0; i < 8; i++)
 		id = (id << 8) | kid[i];
-	return id == hdr->origin &&
-	       proto_verify(key, data, len - 72, data + len - 64) == PROTO_OK;
+	return id == hdr->origin && proto_verify(key, data, len - 72, data + len - 64) == PROTO_OK;
 }
 
 /*
@@ -66,8 +68,7 @@ static bool frame_verifies(const uint8_t *data, size_t len, const proto_header *
  * HUB_EDB: the database could not tell.
  */
 hub_result hub_ingest_open_step(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
-				 hub_agent *agent, proto_changeset *cs, hub_verdict *v,
-				 bool *on_content)
+				hub_agent *agent, proto_changeset *cs, hub_verdict *v, bool *on_content)
 {
 	const hub_limits *lim = &ctx->cfg->limits;
 	proto_header hdr;
@@ -93,17 +94,20 @@ hub_result hub_ingest_open_step(hub_ctx *ctx, const uint8_t *data, size_t len, u
 	if (peer && peer != hdr.origin) {
 		char phex[17];
 		proto_key_id_hex(peer, phex);
-		reject(v, 403, "origin_mismatch", "change-set of origin %s sent by agent %s:"
-		       " an agent pushes only its own change-sets", hex, phex);
+		reject(v, 403, "origin_mismatch",
+		       "change-set of origin %s sent by agent %s:"
+		       " an agent pushes only its own change-sets",
+		       hex, phex);
 		return HUB_REFUSED;
 	}
 	rc = hub_ingest_agent(ctx, hdr.origin, agent, v);
 	if (rc != HUB_OK)
 		return rc;
 	if (len > lim->max_sealed) {
-		reject(v, 413, "too_large", "change-set %s/%llu is %zu bytes, over this hub's limit"
-		       " of %zu: seal fewer records per change-set", hex, (unsigned long long)hdr.seq,
-		       len, lim->max_sealed);
+		reject(v, 413, "too_large",
+		       "change-set %s/%llu is %zu bytes, over this hub's limit"
+		       " of %zu: seal fewer records per change-set",
+		       hex, (unsigned long long)hdr.seq, len, lim->max_sealed);
 		return HUB_REFUSED;
 	}
 	if (proto_key_from_public(agent->pub, &key) != PROTO_OK)
@@ -114,15 +118,17 @@ hub_result hub_ingest_open_step(hub_ctx *ctx, const uint8_t *data, size_t len, u
 		verified = frame_verifies(data, len, &hdr, key);
 		proto_key_free(key);
 		if (!verified) {
-			reject(v, 422, "bad_signature", "change-set %s/%llu does not verify with the"
-			       " agent's key: it was altered or not signed by it", hex,
-			       (unsigned long long)hdr.seq);
+			reject(v, 422, "bad_signature",
+			       "change-set %s/%llu does not verify with the"
+			       " agent's key: it was altered or not signed by it",
+			       hex, (unsigned long long)hdr.seq);
 			return HUB_REFUSED;
 		}
 		proto_sha256(data, len, v->hash);
-		reject(v, 413, "too_many_records", "change-set %s/%llu holds %u records, over this"
-		       " hub's limit of %u per change-set: nothing of it was applied", hex,
-		       (unsigned long long)hdr.seq, hdr.nrecords, lim->max_records);
+		reject(v, 413, "too_many_records",
+		       "change-set %s/%llu holds %u records, over this"
+		       " hub's limit of %u per change-set: nothing of it was applied",
+		       hex, (unsigned long long)hdr.seq, hdr.nrecords, lim->max_records);
 		*on_content = true;
 		return HUB_REFUSED;
 	}
@@ -130,19 +136,23 @@ hub_result hub_ingest_open_step(hub_ctx *ctx, const uint8_t *data, size_t len, u
 	proto_key_free(key);
 	rc = HUB_REFUSED;
 	if (r == PROTO_ESIGNATURE || r == PROTO_EKEYID)
-		reject(v, 422, "bad_signature", "change-set %s/%llu does not verify with the"
-		       " agent's key: it was altered or not signed by it", hex,
-		       (unsigned long long)hdr.seq);
+		reject(v, 422, "bad_signature",
+		       "change-set %s/%llu does not verify with the"
+		       " agent's key: it was altered or not signed by it",
+		       hex, (unsigned long long)hdr.seq);
 	else if (r != PROTO_OK)
 		reject(v, 422, "invalid", "change-set %s/%llu is invalid: %s", hex,
 		       (unsigned long long)hdr.seq, proto_strerror(r));
 	else if (strcmp(cs->hdr.campaign, ctx->cfg->campaign_id) != 0)
-		reject(v, 422, "wrong_campaign", "change-set is for campaign '%s' but this hub"
-		       " serves '%s'", cs->hdr.campaign, ctx->cfg->campaign_id);
+		reject(v, 422, "wrong_campaign",
+		       "change-set is for campaign '%s' but this hub"
+		       " serves '%s'",
+		       cs->hdr.campaign, ctx->cfg->campaign_id);
 	else if ((text = hub_changeset_text_bytes(cs)) > lim->max_text) {
-		reject(v, 413, "too_much_text", "change-set %s/%llu decodes to %zu bytes of text,"
-		       " over this hub's limit of %zu: nothing of it was applied", hex,
-		       (unsigned long long)hdr.seq, text, lim->max_text);
+		reject(v, 413, "too_much_text",
+		       "change-set %s/%llu decodes to %zu bytes of text,"
+		       " over this hub's limit of %zu: nothing of it was applied",
+		       hex, (unsigned long long)hdr.seq, text, lim->max_text);
 		*on_content = true;
 	} else
 		rc = HUB_OK;
@@ -151,8 +161,7 @@ hub_result hub_ingest_open_step(hub_ctx *ctx, const uint8_t *data, size_t len, u
 	return rc;
 }
 
-hub_result hub_ingest_open(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
-			   hub_opened *o)
+hub_result hub_ingest_open(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer, hub_opened *o)
 {
 	hub_agent agent;
 
@@ -186,8 +195,10 @@ hub_result hub_ingest_rules(hub_ctx *ctx, const proto_changeset *cs, hub_verdict
 	if (proto_rules_check_changeset(&rules, cs, &bad) == PROTO_RULE_OK)
 		return HUB_OK;
 	proto_violation_text(&bad, text, sizeof(text));
-	reject(v, 422, "invalid", "%.160s: nothing of this change-set was applied; record the"
-	       " value again, correctly", text);
+	reject(v, 422, "invalid",
+	       "%.160s: nothing of this change-set was applied; record the"
+	       " value again, correctly",
+	       text);
 	v->rule = proto_rule_name(bad.rule);
 	proto_key_id_hex(bad.id.origin, hex);
 	snprintf(v->record, sizeof(v->record), "%s-%llu", hex, (unsigned long long)bad.id.serial);

@@ -96,8 +96,8 @@ static const anchor *find_anchor(const anchors *as, proto_id id)
 /* The commune of a household: the hub's stored one when the hub holds it (a
  * change-set cannot vouch for someone else's household), else the one this
  * change-set gives it; *found false when neither knows one. */
-static hub_result household_commune(hub_ctx *ctx, const anchors *as, proto_id id,
-				    int64_t *commune, bool *found)
+static hub_result household_commune(hub_ctx *ctx, const anchors *as, proto_id id, int64_t *commune,
+				    bool *found)
 {
 	const anchor *an;
 	bool held;
@@ -117,7 +117,7 @@ static hub_result household_commune(hub_ctx *ctx, const anchors *as, proto_id id
 }
 
 static hub_result event_in_scope(hub_ctx *ctx, const anchors *as, const hub_scope *scope, int has_hh,
-			  proto_id hh, int64_t unit, int *inside)
+				 proto_id hh, int64_t unit, int *inside)
 {
 	int64_t commune = 0;
 	bool found;
@@ -139,8 +139,9 @@ static hub_result event_in_scope(hub_ctx *ctx, const anchors *as, const hub_scop
  * that shares its id). */
 static void event_anchor(const proto_record *rec, int *has_hh, proto_id *hh, int64_t *unit)
 {
-	const proto_field *f = hub_record_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
-										 : PROTO_CT_HOUSEHOLD);
+	const proto_field *f = hub_record_field(rec, rec->kind == PROTO_KIND_MILESTONE
+							     ? PROTO_MS_HOUSEHOLD
+							     : PROTO_CT_HOUSEHOLD);
 
 	*has_hh = 0;
 	*unit = 0;
@@ -155,8 +156,8 @@ static void event_anchor(const proto_record *rec, int *has_hh, proto_id *hh, int
 
 /* The target of a void: the hub's stored event if it holds one, else an event
  * of this change-set; *found false when neither has it. */
-static hub_result void_target(hub_ctx *ctx, const proto_changeset *cs, proto_id target,
-			      int *has_hh, proto_id *hh, int64_t *unit, bool *found)
+static hub_result void_target(hub_ctx *ctx, const proto_changeset *cs, proto_id target, int *has_hh,
+			      proto_id *hh, int64_t *unit, bool *found)
 {
 	size_t i;
 	hub_result rc = hub_event_anchor(ctx->db, target, has_hh, hh, unit, found);
@@ -179,8 +180,7 @@ static hub_result void_target(hub_ctx *ctx, const proto_changeset *cs, proto_id 
  * key was revoked re-seals its pending records under its new key, keeping
  * their ids and writer: docs/HUB.md, "Re-enrolment").
  */
-static hub_result own_origin(hub_ctx *ctx, const proto_changeset *cs, uint64_t origin,
-			     bool *own)
+static hub_result own_origin(hub_ctx *ctx, const proto_changeset *cs, uint64_t origin, bool *own)
 {
 	*own = origin == cs->hdr.origin;
 	if (*own)
@@ -218,19 +218,22 @@ static hub_result check_id(hub_ctx *ctx, const proto_changeset *cs, const proto_
 			return HUB_EDB;
 		if (held)
 			return HUB_OK;
-		hub_verdict_reject(v, 403, "foreign_id", "household %s is new to the hub but its id"
+		hub_verdict_reject(v, 403, "foreign_id",
+				   "household %s is new to the hub but its id"
 				   " belongs to another laptop: a laptop creates records only under"
-				   " its own id", idt);
+				   " its own id",
+				   idt);
 		return HUB_REFUSED;
 	}
-	hub_verdict_reject(v, 403, "foreign_id", "%s %s carries another laptop's id: events are"
+	hub_verdict_reject(v, 403, "foreign_id",
+			   "%s %s carries another laptop's id: events are"
 			   " sent only by the laptop that recorded them",
 			   proto_kind_name(rec->kind) ? proto_kind_name(rec->kind) : "record", idt);
 	return HUB_REFUSED;
 }
 
-hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs,
-				  const hub_scope *scope, hub_verdict *v)
+hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,
+				  hub_verdict *v)
 {
 	anchors as = { 0, NULL };
 	size_t i;
@@ -253,8 +256,10 @@ hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs,
 		if (own_origin(ctx, cs, rec->writer, &found) != HUB_OK)
 			goto out;
 		if (!found) {
-			hub_verdict_reject(v, 403, "relayed_record", "record %s was written by another"
-					   " origin: agents send only their own changes", idt);
+			hub_verdict_reject(v, 403, "relayed_record",
+					   "record %s was written by another"
+					   " origin: agents send only their own changes",
+					   idt);
 			rc = HUB_REFUSED;
 			goto out;
 		}
@@ -271,9 +276,12 @@ hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs,
 		}
 		switch (rec->kind) {
 		case PROTO_KIND_HOUSEHOLD:
-			if (hub_record_field(rec, PROTO_HH_REVIEW_STATUS) || hub_record_field(rec, PROTO_HH_REVIEW_REASON)) {
-				hub_verdict_reject(v, 403, "hub_only_field", "household %s: the review"
-						   " status is decided by the hub only", idt);
+			if (hub_record_field(rec, PROTO_HH_REVIEW_STATUS) ||
+			    hub_record_field(rec, PROTO_HH_REVIEW_REASON)) {
+				hub_verdict_reject(v, 403, "hub_only_field",
+						   "household %s: the review"
+						   " status is decided by the hub only",
+						   idt);
 				rc = HUB_REFUSED;
 				goto out;
 			}
@@ -281,9 +289,10 @@ hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs,
 			if (household_commune(ctx, &as, rec->id, &commune, &found) != HUB_OK)
 				goto out;
 			if (found && !hub_in_scope(ctx, scope, commune)) {
-				hub_verdict_reject(v, 403, "out_of_scope", "household %s is in commune"
-						   " %lld, outside this agent's area", idt,
-						   (long long)commune);
+				hub_verdict_reject(v, 403, "out_of_scope",
+						   "household %s is in commune"
+						   " %lld, outside this agent's area",
+						   idt, (long long)commune);
 				rc = HUB_REFUSED;
 				goto out;
 			}
@@ -294,8 +303,10 @@ hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs,
 			}
 			inside = found && hub_in_scope(ctx, scope, commune);
 			if (!inside) {
-				hub_verdict_reject(v, 403, "out_of_scope", "household %s: commune %lld is"
-						   " outside this agent's area", idt, (long long)commune);
+				hub_verdict_reject(v, 403, "out_of_scope",
+						   "household %s: commune %lld is"
+						   " outside this agent's area",
+						   idt, (long long)commune);
 				rc = HUB_REFUSED;
 				goto out;
 			}
@@ -306,7 +317,8 @@ hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs,
 			if (event_in_scope(ctx, &as, scope, has_hh, hh, unit, &inside))
 				goto out;
 			if (!inside) {
-				hub_verdict_reject(v, 403, "out_of_scope", "%s %s names a household or"
+				hub_verdict_reject(v, 403, "out_of_scope",
+						   "%s %s names a household or"
 						   " unit outside this agent's area",
 						   proto_kind_name(rec->kind), idt);
 				rc = HUB_REFUSED;
@@ -325,8 +337,10 @@ hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs,
 			if (found && event_in_scope(ctx, &as, scope, has_hh, hh, unit, &inside))
 				goto out;
 			if (!inside) {
-				hub_verdict_reject(v, 403, "out_of_scope", "void %s targets an event the"
-						   " hub does not hold in this agent's area", idt);
+				hub_verdict_reject(v, 403, "out_of_scope",
+						   "void %s targets an event the"
+						   " hub does not hold in this agent's area",
+						   idt);
 				rc = HUB_REFUSED;
 				goto out;
 			}

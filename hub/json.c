@@ -44,8 +44,8 @@ hub_result hub_json_error(proto_buf *b, const char *code, const char *message)
 /* The enrolment body is one flat object of string members; anything else
  * (a non-string member, a duplicate, invalid UTF-8, an escaped NUL) is
  * refused. */
-hub_result hub_json_get_str(const char *s, size_t len, const char *key, char *out,
-			    size_t outlen, bool *found)
+hub_result hub_json_get_str(const char *s, size_t len, const char *key, char *out, size_t outlen,
+			    bool *found)
 {
 	json_error_t err;
 	json_t *root, *v;
@@ -57,9 +57,8 @@ hub_result hub_json_get_str(const char *s, size_t len, const char *key, char *ou
 	root = json_loadb(s, len, JSON_REJECT_DUPLICATES, &err);
 	if (!root || !json_is_object(root))
 		goto out;
-	json_object_foreach(root, name, v)
-		if (!json_is_string(v))
-			goto out; /* only string members are part of the protocol */
+	json_object_foreach(root, name,
+			    v) if (!json_is_string(v)) goto out; /* only string members are part of the protocol */
 	v = json_object_get(root, key);
 	if (!v) {
 		rc = HUB_OK;

@@ -27,8 +27,7 @@ const char *hub_strerror(hub_result r)
 	return (unsigned)r < HUB_RESULT_COUNT ? result_text[r] : "unknown result";
 }
 
-hub_result hub_eio(char *err, size_t errlen, const char *what, const char *path,
-		   const char *way_out)
+hub_result hub_eio(char *err, size_t errlen, const char *what, const char *path, const char *way_out)
 {
 	int saved = errno;
 

@@ -11,14 +11,14 @@
 #include <stddef.h>
 
 typedef enum hub_result {
-	HUB_OK = 0,   /* done; for a change-set: applied, or already applied */
-	HUB_REFUSED,  /* the input was refused; the verdict (or err) says why */
-	HUB_EDB,      /* the database failed; the message has SQLite's words */
-	HUB_ENOMEM,   /* out of memory, or a capped output buffer is full */
-	HUB_EIO,      /* a file failed; the message has strerror(errno) */
-	HUB_ERANGE,   /* a sum passed 64-bit integers (a report is exact or fails) */
-	HUB_ECRYPTO,  /* the random source or a key operation failed */
-	HUB_ENET,     /* the network: an address cannot be listened on */
+	HUB_OK = 0,  /* done; for a change-set: applied, or already applied */
+	HUB_REFUSED, /* the input was refused; the verdict (or err) says why */
+	HUB_EDB,     /* the database failed; the message has SQLite's words */
+	HUB_ENOMEM,  /* out of memory, or a capped output buffer is full */
+	HUB_EIO,     /* a file failed; the message has strerror(errno) */
+	HUB_ERANGE,  /* a sum passed 64-bit integers (a report is exact or fails) */
+	HUB_ECRYPTO, /* the random source or a key operation failed */
+	HUB_ENET,    /* the network: an address cannot be listened on */
 	HUB_RESULT_COUNT
 } hub_result;
 
@@ -30,7 +30,6 @@ const char *hub_strerror(hub_result r);
  * err (way_out may be NULL), then HUB_EIO. Call it straight after the
  * failing call, while errno is its.
  */
-hub_result hub_eio(char *err, size_t errlen, const char *what, const char *path,
-		   const char *way_out);
+hub_result hub_eio(char *err, size_t errlen, const char *what, const char *path, const char *way_out);
 
 #endif

@@ -41,16 +41,20 @@ static int parse(hub_ctx *ctx, hub_job *job, char *token, size_t tokenlen, proto
 	char pem[PEM_MAX];
 	bool has_token = false, has_key = false;
 
-	if (hub_json_get_str((const char *)job->body, job->len, "token", token, tokenlen,
-			     &has_token) != HUB_OK || !has_token ||
+	if (hub_json_get_str((const char *)job->body, job->len, "token", token, tokenlen, &has_token) !=
+		    HUB_OK ||
+	    !has_token ||
 	    hub_json_get_str((const char *)job->body, job->len, "public_key", pem, sizeof(pem),
-			     &has_key) != HUB_OK || !has_key) {
-		refuse(ctx, job, 400, "bad_request", "enrolment body must be a JSON object with"
+			     &has_key) != HUB_OK ||
+	    !has_key) {
+		refuse(ctx, job, 400, "bad_request",
+		       "enrolment body must be a JSON object with"
 		       " string members \"token\" and \"public_key\" (PEM)");
 		return -1;
 	}
 	if (proto_key_from_public_pem(pem, strlen(pem), key) != PROTO_OK) {
-		refuse(ctx, job, 400, "bad_public_key", "\"public_key\" is not an Ed25519 public key"
+		refuse(ctx, job, 400, "bad_public_key",
+		       "\"public_key\" is not an Ed25519 public key"
 		       " in PEM form");
 		return -1;
 	}
@@ -74,7 +78,8 @@ void hub_route_enroll_check(hub_ctx *ctx, hub_job *job)
 	}
 	/* a database error: the writer looks again */
 	if (hub_token_peek(ctx->db, token, (int64_t)(proto_wall_ms() / 1000), proto_key_id(key),
-			   &state) == HUB_OK && state != HUB_TOKEN_OK && state != HUB_TOKEN_AGAIN) {
+			   &state) == HUB_OK &&
+	    state != HUB_TOKEN_OK && state != HUB_TOKEN_AGAIN) {
 		hub_enrolment e;
 
 		hub_enrol_token_refusal(state, &e);
@@ -126,8 +131,8 @@ out:
 
 /* The certificate for the agent's key and the answer (after the commit:
  * if signing fails, the laptop's retry is the "same key, same token" case). */
-static void answer(hub_ctx *ctx, hub_job *job, uint64_t id, const uint8_t *pub,
-		   const hub_scope *scope, uint64_t predecessor)
+static void answer(hub_ctx *ctx, hub_job *job, uint64_t id, const uint8_t *pub, const hub_scope *scope,
+		   uint64_t predecessor)
 {
 	char err[256], *cert = NULL;
 

@@ -40,7 +40,7 @@ typedef struct pull_state {
 	int64_t row; /* the ledger row being read */
 	/* what the answer holds so far: bounds of its body and text */
 	uint64_t body, text;
-	int answer_rows;  /* rows with records in the answer */
+	int answer_rows; /* rows with records in the answer */
 	int max_answer_rows;
 	skipped_row last; /* the last row put in the answer */
 	uint8_t *pick;    /* per record of the row being read: relay it? */
@@ -106,8 +106,7 @@ static int record_in(pull_state *ps, const proto_record *rec)
 	case PROTO_KIND_VOID:
 		f = hub_record_field(rec, PROTO_VO_TARGET);
 		if (!f || f->value.type != PROTO_V_REF ||
-		    hub_event_anchor(ps->ctx->db, f->value.ref, &has_hh, &hh, &unit, &found) !=
-			    HUB_OK ||
+		    hub_event_anchor(ps->ctx->db, f->value.ref, &has_hh, &hh, &unit, &found) != HUB_OK ||
 		    !found)
 			return 0;
 		return anchor_in(ps, has_hh, hh, unit);
@@ -119,14 +118,12 @@ static int record_in(pull_state *ps, const proto_record *rec)
 /* Would n more records with these bounds take the answer past its budget? */
 static int over_budget(const pull_state *ps, size_t n, uint64_t body, uint64_t text)
 {
-	return ps->out.nrecords + n > HUB_PULL_MAX_RECORDS ||
-	       ps->text + text > HUB_PULL_MAX_TEXT ||
+	return ps->out.nrecords + n > HUB_PULL_MAX_RECORDS || ps->text + text > HUB_PULL_MAX_TEXT ||
 	       proto_body_fixed_max() + ps->body + body > HUB_PULL_MAX_BODY;
 }
 
 /* Which records of cs go to this agent, and what they add (pick[] set). */
-static int choose(pull_state *ps, const proto_changeset *cs, size_t *n, uint64_t *body,
-		  uint64_t *text)
+static int choose(pull_state *ps, const proto_changeset *cs, size_t *n, uint64_t *body, uint64_t *text)
 {
 	size_t i;
 
@@ -240,17 +237,19 @@ static void record_skips(hub_ctx *ctx, const skipped_row *a, int n)
 
 	for (i = 0; i < n; i++)
 		hub_errorf("ledger row %lld (origin %016llx seq %llu) cannot be relayed by pulls:"
-			   " %s; it is kept, and listed in the reconcile queue", (long long)a[i].id,
-			   (unsigned long long)a[i].origin, (unsigned long long)a[i].seq,
-			   proto_strerror(a[i].why));
+			   " %s; it is kept, and listed in the reconcile queue",
+			   (long long)a[i].id, (unsigned long long)a[i].origin,
+			   (unsigned long long)a[i].seq, proto_strerror(a[i].why));
 	if (hub_path(ctx, HUB_DB_FILE, path, sizeof(path)) ||
 	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(db, 5000) != SQLITE_OK)
 		goto out;
 	for (i = 0; i < n; i++) {
-		snprintf(msg, sizeof(msg), "ledger row %lld cannot be relayed to the laptops of its"
+		snprintf(msg, sizeof(msg),
+			 "ledger row %lld cannot be relayed to the laptops of its"
 			 " area (%s): it stays at the hub; ask its commune to send the records again"
-			 " in smaller change-sets", (long long)a[i].id, proto_strerror(a[i].why));
+			 " in smaller change-sets",
+			 (long long)a[i].id, proto_strerror(a[i].why));
 		hub_rejection_add(db, "pull", a[i].origin, a[i].seq, "unrelayable", msg,
 				  (int64_t)(proto_wall_ms() / 1000));
 	}
@@ -366,7 +365,8 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 	char num[32];
 
 	if (parse_after(job->query, &after)) {
-		hub_job_error(job, 400, "bad_request", "pull takes one parameter, after=CURSOR"
+		hub_job_error(job, 400, "bad_request",
+			      "pull takes one parameter, after=CURSOR"
 			      " (a number from the previous pull, 0 at first)");
 		return;
 	}
@@ -375,12 +375,14 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 		return;
 	}
 	if (!found) {
-		hub_job_error(job, 403, "unknown_agent", "this client certificate's key is not"
+		hub_job_error(job, 403, "unknown_agent",
+			      "this client certificate's key is not"
 			      " enrolled at this hub");
 		return;
 	}
 	if (agent.revoked) {
-		hub_job_error(job, 403, "revoked", "agent was revoked by the hub operator:"
+		hub_job_error(job, 403, "revoked",
+			      "agent was revoked by the hub operator:"
 			      " ask the province for a new enrolment");
 		return;
 	}

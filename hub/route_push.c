@@ -24,18 +24,20 @@ static void answer(hub_job *job, hub_result rc, const hub_verdict *v)
 	proto_buf_reset(b);
 	if (rc == HUB_OK) {
 		proto_hex(v->hash, 32, hash);
-		if (proto_buf_appendf(b, "{\"status\": \"%s\", \"seq\": %llu, \"hash\": \"%s\","
+		if (proto_buf_appendf(b,
+				      "{\"status\": \"%s\", \"seq\": %llu, \"hash\": \"%s\","
 				      " \"applied\": %zu, \"already\": %zu, \"stale\": %zu,"
-				      " \"conflicts\": %zu}\n", v->code, (unsigned long long)v->seq, hash,
-				      v->stats.applied, v->stats.already, v->stats.stale, v->stats.conflicts))
+				      " \"conflicts\": %zu}\n",
+				      v->code, (unsigned long long)v->seq, hash, v->stats.applied,
+				      v->stats.already, v->stats.stale, v->stats.conflicts))
 			hub_job_error(job, 500, "internal", "answer too large");
 		return;
 	}
 	if (proto_buf_append_str(b, "{\"error\": ") || hub_json_str(b, v->code) ||
 	    proto_buf_append_str(b, ", \"message\": ") || hub_json_str(b, v->message))
 		goto fail;
-	if (v->expected_seq && proto_buf_appendf(b, ", \"expected_seq\": %llu",
-						 (unsigned long long)v->expected_seq))
+	if (v->expected_seq &&
+	    proto_buf_appendf(b, ", \"expected_seq\": %llu", (unsigned long long)v->expected_seq))
 		goto fail;
 	if (v->has_expected_hash) {
 		proto_hex(v->expected_hash, 32, hash);
@@ -48,8 +50,10 @@ static void answer(hub_job *job, hub_result rc, const hub_verdict *v)
 			proto_buf_append_str(b, ", \"field\": ") || hub_json_str(b, v->field)))
 		goto fail;
 	/* "link" says the same as "chained" as a string, for readers without booleans */
-	if (v->chained && proto_buf_appendf(b, ", \"chained\": true, \"link\": \"refused\","
-					    " \"seq\": %llu", (unsigned long long)v->seq))
+	if (v->chained && proto_buf_appendf(b,
+					    ", \"chained\": true, \"link\": \"refused\","
+					    " \"seq\": %llu",
+					    (unsigned long long)v->seq))
 		goto fail;
 	if (v->retry_after > 0) {
 		char secs[24];
@@ -95,8 +99,10 @@ void hub_route_push_batch(hub_ctx *ctx, hub_job **jobs, size_t n)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		answer(jobs[i], hub_ingest_batched(ctx, jobs[i]->body, jobs[i]->len, jobs[i]->peer,
-						   "push", jobs[i]->opened, &v), &v);
+		answer(jobs[i],
+		       hub_ingest_batched(ctx, jobs[i]->body, jobs[i]->len, jobs[i]->peer, "push",
+					  jobs[i]->opened, &v),
+		       &v);
 	if (sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		return;
 	/* nothing of the batch is durable: no push may be told it was applied */

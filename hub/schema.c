@@ -31,8 +31,8 @@ static int add_column(sqlite3 *db, const char *table, const char *column, const 
 	char sql[128];
 	int has, rc = -1;
 
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2", -1, &st,
+			       NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
@@ -50,19 +50,19 @@ static const char hub_tables_sql[] =
 	"CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS hub_token ("
 	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" hash BLOB NOT NULL UNIQUE,"  /* SHA-256 of the token: the token itself is never stored */
+	" hash BLOB NOT NULL UNIQUE," /* SHA-256 of the token: the token itself is never stored */
 	" scope_kind INTEGER NOT NULL, scope_code INTEGER NOT NULL,"
 	" created INTEGER NOT NULL, expires INTEGER NOT NULL,"
 	" used INTEGER, agent INTEGER, revoked INTEGER,"
-	" replaces INTEGER);"           /* a revoked agent: the token enrols its successor */
+	" replaces INTEGER);" /* a revoked agent: the token enrols its successor */
 	"CREATE TABLE IF NOT EXISTS hub_agent ("
-	" id INTEGER PRIMARY KEY,"      /* the agent's key id */
+	" id INTEGER PRIMARY KEY," /* the agent's key id */
 	" pub BLOB NOT NULL,"
 	" scope_kind INTEGER NOT NULL, scope_code INTEGER NOT NULL,"
 	" enrolled INTEGER NOT NULL, revoked INTEGER, token INTEGER,"
-	" predecessor INTEGER);"        /* the revoked agent this one succeeds */
+	" predecessor INTEGER);" /* the revoked agent this one succeeds */
 	"CREATE TABLE IF NOT EXISTS hub_ledger ("
-	" id INTEGER PRIMARY KEY,"      /* the pull cursor */
+	" id INTEGER PRIMARY KEY," /* the pull cursor */
 	" origin INTEGER NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL,"
 	" sealed BLOB NOT NULL, received INTEGER NOT NULL,"
 	" UNIQUE (origin, seq));"
@@ -71,7 +71,7 @@ static const char hub_tables_sql[] =
 	" origin INTEGER, seq INTEGER, code TEXT NOT NULL, message TEXT NOT NULL, hash BLOB);"
 	"CREATE INDEX IF NOT EXISTS hub_rejection_link ON hub_rejection(origin, seq);"
 	"CREATE TABLE IF NOT EXISTS hub_ledger_area ("
-	" commune INTEGER NOT NULL,"    /* 0: a district as a whole */
+	" commune INTEGER NOT NULL," /* 0: a district as a whole */
 	" ledger INTEGER NOT NULL, district INTEGER NOT NULL,"
 	" PRIMARY KEY (commune, ledger, district)) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS hub_ledger_area_district ON hub_ledger_area(district, ledger);"
@@ -105,8 +105,8 @@ static int set_area_from(sqlite3 *db)
 	int64_t next = 1;
 	char v[32];
 
-	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) + 1 FROM hub_ledger", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) + 1 FROM hub_ledger", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		next = sqlite3_column_int64(st, 0);
@@ -131,8 +131,7 @@ hub_result hub_store_migrate(sqlite3 *db)
 		if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 			goto fail;
 	} else {
-		int older = strcmp(have, "1") == 0 || strcmp(have, "2") == 0 ||
-			    strcmp(have, "3") == 0;
+		int older = strcmp(have, "1") == 0 || strcmp(have, "2") == 0 || strcmp(have, "3") == 0;
 
 		if (strcmp(have, "1") == 0 && set_area_from(db))
 			goto fail;
@@ -149,8 +148,7 @@ hub_result hub_store_migrate(sqlite3 *db)
 	}
 	/* the hub's live store: the SQL guard behind the rulebook is on
 	 * (docs/RULES.md); the audit's scratch rebuild leaves it off */
-	if (proto_db_guard(db, 1) != PROTO_OK ||
-	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (proto_db_guard(db, 1) != PROTO_OK || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	return HUB_OK;
 fail:
@@ -163,11 +161,14 @@ hub_result hub_schema_install(sqlite3 *db, char *err, size_t errlen)
 	hub_result rc = hub_store_migrate(db);
 
 	if (rc == HUB_REFUSED)
-		snprintf(err, errlen, "a newer maiam-hub made these hub tables: use a newer"
+		snprintf(err, errlen,
+			 "a newer maiam-hub made these hub tables: use a newer"
 			 " maiam-hub");
 	else if (rc != HUB_OK)
-		snprintf(err, errlen, "cannot prepare the hub tables (%s): check that the disk has"
-			 " room", sqlite3_errmsg(db));
+		snprintf(err, errlen,
+			 "cannot prepare the hub tables (%s): check that the disk has"
+			 " room",
+			 sqlite3_errmsg(db));
 	else
 		rc = hub_report_migrate(db, err, errlen);
 	return rc;

@@ -90,10 +90,9 @@ static const char operator_tables_sql[] =
 
 /* The contribution sums of one row (alias c), signed by 'sign'. */
 #define FUND_COLS(sign) \
-	"coalesce(c.source, 'other'), coalesce(c.date, ''), " sign "count(*)," \
-	sign "sum(coalesce(c.money_vnd, 0))," sign "sum(coalesce(c.labour_days, 0))," \
-	sign "sum(c.material IS NOT NULL AND c.material <> '')," \
-	sign "sum(coalesce(c.material_value_vnd, 0))"
+	"coalesce(c.source, 'other'), coalesce(c.date, ''), " sign "count(*)," sign \
+	"sum(coalesce(c.money_vnd, 0))," sign "sum(coalesce(c.labour_days, 0))," sign \
+	"sum(c.material IS NOT NULL AND c.material <> '')," sign "sum(coalesce(c.material_value_vnd, 0))"
 #define FUND_UPSERT \
 	" ON CONFLICT(unit, source, date) DO UPDATE SET n = n + excluded.n," \
 	" money = money + excluded.money, labour = labour + excluded.labour," \
@@ -114,8 +113,7 @@ static const char operator_tables_sql[] =
 /* Household row r (NEW/OLD) counts: not withdrawn (maiam/schema.h). */
 #define HH_COUNTS(r) PROTO_SQL_HOUSEHOLD_COUNTS(r)
 /* The national ID household row r counts under in report_nid, or NULL. */
-#define NID_KEY(r) \
-	"(CASE WHEN " r ".national_id <> '' AND" HH_COUNTS(r) "THEN " r ".national_id END)"
+#define NID_KEY(r) "(CASE WHEN " r ".national_id <> '' AND" HH_COUNTS(r) "THEN " r ".national_id END)"
 
 /* Who closes a rejection whose very change-set the ledger took later, and
  * the note (the ledger row's id follows). docs/REPORTS.md, "reconcile". */
@@ -174,10 +172,11 @@ static int append_slot_key(proto_buf *b, const char *r, int s)
 	if (s == 0)
 		return proto_buf_appendf(b, "CASE WHEN %s.counted THEN '' END", r) ? -1 : 0;
 	if (s == 9)
-		return proto_buf_appendf(b, "CASE WHEN %s.counted AND %s.approved THEN '' END", r,
-					 r) ? -1 : 0;
-	return proto_buf_appendf(b, "CASE WHEN %s.counted AND %s.r%d <> '~' THEN %s.r%d END", r,
-				 r, s, r, s) ? -1 : 0;
+		return proto_buf_appendf(b, "CASE WHEN %s.counted AND %s.approved THEN '' END", r, r) ? -1
+												      : 0;
+	return proto_buf_appendf(b, "CASE WHEN %s.counted AND %s.r%d <> '~' THEN %s.r%d END", r, r, s, r, s)
+		       ? -1
+		       : 0;
 }
 
 /* One counter statement: add (+1 for NEW) or take away (-1 for OLD) slot s. */
@@ -185,8 +184,10 @@ static int append_count_stmt(proto_buf *b, int s, int add, int update)
 {
 	const char *me = add ? "NEW" : "OLD";
 
-	if (proto_buf_appendf(b, "INSERT INTO report_count(commune, slot, date, n) SELECT %s.commune,"
-			      " %d, k, %d FROM (SELECT ", me, s, add ? 1 : -1) ||
+	if (proto_buf_appendf(b,
+			      "INSERT INTO report_count(commune, slot, date, n) SELECT %s.commune,"
+			      " %d, k, %d FROM (SELECT ",
+			      me, s, add ? 1 : -1) ||
 	    append_slot_key(b, me, s) || proto_buf_append_str(b, " AS k"))
 		return -1;
 	if (update && (proto_buf_append_str(b, ", ") || append_slot_key(b, add ? "OLD" : "NEW", s) ||
@@ -206,10 +207,12 @@ static int append_stage_min(proto_buf *b)
 	int k;
 
 	for (k = 1; k <= 8; k++)
-		if (proto_buf_appendf(b, "UPDATE report_hh SET d%d = NEW.date WHERE NEW.stage = '%s'"
+		if (proto_buf_appendf(b,
+				      "UPDATE report_hh SET d%d = NEW.date WHERE NEW.stage = '%s'"
 				      " AND id_origin = NEW.household_origin AND"
 				      " id_serial = NEW.household_serial AND (d%d IS NULL OR"
-				      " NEW.date < d%d);", k, proto_stages[k - 1], k, k))
+				      " NEW.date < d%d);",
+				      k, proto_stages[k - 1], k, k))
 			return -1;
 	return 0;
 }
@@ -219,7 +222,8 @@ static int append_stage_recompute(proto_buf *b)
 	int k;
 
 	for (k = 1; k <= 8; k++)
-		if (proto_buf_appendf(b, "%sd%d = (SELECT min(m.date) FROM milestone m WHERE"
+		if (proto_buf_appendf(b,
+				      "%sd%d = (SELECT min(m.date) FROM milestone m WHERE"
 				      " m.household_origin = report_hh.id_origin AND"
 				      " m.household_serial = report_hh.id_serial AND m.stage = '%s'"
 				      " AND m.date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE("m") ")",
@@ -253,106 +257,125 @@ static int append_triggers(proto_buf *b)
 			return -1;
 	/* a household that moves commune takes its contributions along; one
 	 * withdrawn takes them out, one whose withdrawal is undone back in */
-	if (proto_buf_append_str(b,
-		"CREATE TRIGGER report_hh_funds AFTER UPDATE OF commune, withdrawn ON report_hh"
-		" WHEN OLD.commune <> NEW.commune OR OLD.withdrawn <> NEW.withdrawn BEGIN "
-		"INSERT INTO report_fund SELECT OLD.commune, " FUND_COLS("-") " FROM contribution c"
-		" WHERE NOT OLD.withdrawn AND c.household_origin = OLD.id_origin AND"
-		" c.household_serial = OLD.id_serial"
-		" AND" PROTO_SQL_CONTRIBUTION_LIVE("c") "GROUP BY 2, 3" FUND_UPSERT
-		"INSERT INTO report_fund SELECT NEW.commune, " FUND_COLS("") " FROM contribution c"
-		" WHERE NOT NEW.withdrawn AND c.household_origin = NEW.id_origin AND"
-		" c.household_serial = NEW.id_serial"
-		" AND" PROTO_SQL_CONTRIBUTION_LIVE("c") "GROUP BY 2, 3" FUND_UPSERT "END;"))
+	if (proto_buf_append_str(
+		    b,
+		    "CREATE TRIGGER report_hh_funds AFTER UPDATE OF commune, withdrawn ON report_hh"
+		    " WHEN OLD.commune <> NEW.commune OR OLD.withdrawn <> NEW.withdrawn BEGIN "
+		    "INSERT INTO report_fund SELECT OLD.commune, " FUND_COLS(
+			    "-") " FROM contribution c"
+				 " WHERE NOT OLD.withdrawn AND c.household_origin = OLD.id_origin AND"
+				 " c.household_serial = OLD.id_serial"
+				 " AND" PROTO_SQL_CONTRIBUTION_LIVE(
+					 "c") "GROUP BY 2, 3" FUND_UPSERT
+					      "INSERT INTO report_fund SELECT NEW.commune, " FUND_COLS(
+						      "") " FROM contribution c"
+							  " WHERE NOT NEW.withdrawn AND c.household_origin = NEW.id_origin AND"
+							  " c.household_serial = NEW.id_serial"
+							  " AND" PROTO_SQL_CONTRIBUTION_LIVE(
+								  "c") "GROUP BY 2, 3" FUND_UPSERT "END;"))
 		return -1;
 
 	/* households */
-	if (proto_buf_append_str(b,
-		"CREATE TRIGGER report_household_ai AFTER INSERT ON household BEGIN "
-		"INSERT INTO report_hh(id_origin, id_serial, present, commune, counted, approved,"
-		" withdrawn) VALUES (NEW.id_origin, NEW.id_serial, 1, coalesce(NEW.commune, 0),"
-		" NEW.review_status IS NOT 'rejected' AND" HH_COUNTS("NEW") ","
-		" NEW.review_status IS 'approved', NOT (" HH_COUNTS("NEW") "))"
-		" ON CONFLICT(id_origin, id_serial) DO UPDATE SET present = 1,"
-		" commune = excluded.commune, counted = excluded.counted,"
-		" approved = excluded.approved, withdrawn = excluded.withdrawn;"
-		"INSERT INTO report_nid(national_id, n) SELECT " NID_KEY("NEW") ", 1"
-		" WHERE " NID_KEY("NEW") " IS NOT NULL"
-		" ON CONFLICT(national_id) DO UPDATE SET n = n + 1;"
-		"END;"
-		"CREATE TRIGGER report_household_au AFTER UPDATE OF commune, review_status, withdrawn"
-		" ON household"
-		" BEGIN UPDATE report_hh SET commune = coalesce(NEW.commune, 0),"
-		" counted = NEW.review_status IS NOT 'rejected' AND" HH_COUNTS("NEW") ","
-		" approved = NEW.review_status IS 'approved', withdrawn = NOT (" HH_COUNTS("NEW") ")"
-		" WHERE id_origin = NEW.id_origin AND id_serial = NEW.id_serial; END;"
-		"CREATE TRIGGER report_household_nid AFTER UPDATE OF national_id, withdrawn ON household"
-		" WHEN " NID_KEY("OLD") " IS NOT " NID_KEY("NEW") " BEGIN "
-		"UPDATE report_nid SET n = n - 1 WHERE national_id = " NID_KEY("OLD") ";"
-		"INSERT INTO report_nid(national_id, n) SELECT " NID_KEY("NEW") ", 1"
-		" WHERE " NID_KEY("NEW") " IS NOT NULL"
-		" ON CONFLICT(national_id) DO UPDATE SET n = n + 1; END;"))
+	if (proto_buf_append_str(
+		    b,
+		    "CREATE TRIGGER report_household_ai AFTER INSERT ON household BEGIN "
+		    "INSERT INTO report_hh(id_origin, id_serial, present, commune, counted, approved,"
+		    " withdrawn) VALUES (NEW.id_origin, NEW.id_serial, 1, coalesce(NEW.commune, 0),"
+		    " NEW.review_status IS NOT 'rejected' AND" HH_COUNTS(
+			    "NEW") ","
+				   " NEW.review_status IS 'approved', NOT (" HH_COUNTS(
+					   "NEW") "))"
+						  " ON CONFLICT(id_origin, id_serial) DO UPDATE SET present = 1,"
+						  " commune = excluded.commune, counted = excluded.counted,"
+						  " approved = excluded.approved, withdrawn = excluded.withdrawn;"
+						  "INSERT INTO report_nid(national_id, n) SELECT " NID_KEY(
+							  "NEW") ", 1"
+								 " WHERE " NID_KEY(
+									 "NEW") " IS NOT NULL"
+										" ON CONFLICT(national_id) DO UPDATE SET n = n + 1;"
+										"END;"
+										"CREATE TRIGGER report_household_au AFTER UPDATE OF commune, review_status, withdrawn"
+										" ON household"
+										" BEGIN UPDATE report_hh SET commune = coalesce(NEW.commune, 0),"
+										" counted = NEW.review_status IS NOT 'rejected' AND" HH_COUNTS(
+											"NEW") ","
+											       " approved = NEW.review_status IS 'approved', withdrawn = NOT (" HH_COUNTS(
+												       "NEW") ")"
+													      " WHERE id_origin = NEW.id_origin AND id_serial = NEW.id_serial; END;"
+													      "CREATE TRIGGER report_household_nid AFTER UPDATE OF national_id, withdrawn ON household"
+													      " WHEN " NID_KEY("OLD") " IS NOT " NID_KEY(
+														      "NEW") " BEGIN "
+															     "UPDATE report_nid SET n = n - 1 WHERE national_id = " NID_KEY(
+																     "OLD") ";"
+																	    "INSERT INTO report_nid(national_id, n) SELECT " NID_KEY(
+																		    "NEW") ", 1"
+																			   " WHERE " NID_KEY(
+																				   "NEW") " IS NOT NULL"
+																					  " ON CONFLICT(national_id) DO UPDATE SET n = n + 1; END;"))
 		return -1;
 
 	/* milestones: a new first date for its stage, unless already voided */
-	if (proto_buf_append_str(b,
-		"CREATE TRIGGER report_milestone_ai AFTER INSERT ON milestone"
-		" WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL AND"
-		PROTO_SQL_MILESTONE_LIVE("NEW") "BEGIN "
-		"INSERT OR IGNORE INTO report_hh(id_origin, id_serial)"
-		" VALUES (NEW.household_origin, NEW.household_serial);") ||
+	if (proto_buf_append_str(
+		    b, "CREATE TRIGGER report_milestone_ai AFTER INSERT ON milestone"
+		       " WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(
+			       "NEW") "BEGIN "
+				      "INSERT OR IGNORE INTO report_hh(id_origin, id_serial)"
+				      " VALUES (NEW.household_origin, NEW.household_serial);") ||
 	    append_stage_min(b) || proto_buf_append_str(b, "END;"))
 		return -1;
 	/* a stage two laptops recorded on different days: a candidate for the
 	 * queue, voided or not (the queue checks); the later of the pair adds it */
 	if (proto_buf_append_str(b,
-		"CREATE TRIGGER report_milestone_twice AFTER INSERT ON milestone"
-		" WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL AND"
-		" NEW.stage IS NOT NULL BEGIN "
-		"INSERT OR IGNORE INTO report_twice(id_origin, id_serial, stage) SELECT"
-		" NEW.household_origin, NEW.household_serial, NEW.stage WHERE EXISTS (SELECT 1 FROM"
-		" milestone m WHERE m.household_origin = NEW.household_origin AND"
-		" m.household_serial = NEW.household_serial AND m.stage = NEW.stage AND"
-		" m.id_origin <> NEW.id_origin AND m.date <> NEW.date); END;"))
+				 "CREATE TRIGGER report_milestone_twice AFTER INSERT ON milestone"
+				 " WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL AND"
+				 " NEW.stage IS NOT NULL BEGIN "
+				 "INSERT OR IGNORE INTO report_twice(id_origin, id_serial, stage) SELECT"
+				 " NEW.household_origin, NEW.household_serial, NEW.stage WHERE EXISTS (SELECT 1 FROM"
+				 " milestone m WHERE m.household_origin = NEW.household_origin AND"
+				 " m.household_serial = NEW.household_serial AND m.stage = NEW.stage AND"
+				 " m.id_origin <> NEW.id_origin AND m.date <> NEW.date); END;"))
 		return -1;
 
 	/* contributions */
-	if (proto_buf_append_str(b,
-		"CREATE TRIGGER report_contribution_ai AFTER INSERT ON contribution WHEN"
-		PROTO_SQL_CONTRIBUTION_LIVE("NEW") "BEGIN "
-		"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT NEW.household_origin,"
-		" NEW.household_serial WHERE NEW.household_origin IS NOT NULL;"
-		"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("") " FROM contribution c"
-		" WHERE c.id_origin = NEW.id_origin AND c.id_serial = NEW.id_serial AND" FUND_COUNTS
-		"GROUP BY 2, 3" FUND_UPSERT "END;"))
+	if (proto_buf_append_str(
+		    b,
+		    "CREATE TRIGGER report_contribution_ai AFTER INSERT ON contribution WHEN" PROTO_SQL_CONTRIBUTION_LIVE(
+			    "NEW") "BEGIN "
+				   "INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT NEW.household_origin,"
+				   " NEW.household_serial WHERE NEW.household_origin IS NOT NULL;"
+				   "INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS(
+					   "") " FROM contribution c"
+					       " WHERE c.id_origin = NEW.id_origin AND c.id_serial = NEW.id_serial AND" FUND_COUNTS
+					       "GROUP BY 2, 3" FUND_UPSERT "END;"))
 		return -1;
 
 	/* voids: a void naming a milestone recomputes the stage dates of its
 	 * household; one naming a contribution takes it out, on its first void
 	 * only (voids may repeat). A void of another kind voids neither. */
-	if (proto_buf_append_str(b,
-		"CREATE TRIGGER report_void_ai AFTER INSERT ON void_event BEGIN "
-		"UPDATE report_hh SET ") ||
+	if (proto_buf_append_str(b, "CREATE TRIGGER report_void_ai AFTER INSERT ON void_event BEGIN "
+				    "UPDATE report_hh SET ") ||
 	    append_stage_recompute(b) ||
-	    proto_buf_append_str(b,
-		" WHERE NEW.target_kind = " KIND_MILESTONE_SQL " AND (id_origin, id_serial) IN"
-		" (SELECT household_origin, household_serial FROM milestone WHERE"
-		" id_origin = NEW.target_origin AND id_serial = NEW.target_serial);"
-		"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("-") " FROM contribution c"
-		" WHERE NEW.target_kind = " KIND_CONTRIBUTION_SQL " AND"
-		" c.id_origin = NEW.target_origin AND c.id_serial = NEW.target_serial AND" FUND_COUNTS
-		"AND NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = NEW.target_origin"
-		" AND v.target_serial = NEW.target_serial AND v.target_kind = NEW.target_kind AND"
-		" (v.id_origin <> NEW.id_origin OR v.id_serial <> NEW.id_serial)) GROUP BY 2, 3"
-		FUND_UPSERT "END;"))
+	    proto_buf_append_str(
+		    b,
+		    " WHERE NEW.target_kind = " KIND_MILESTONE_SQL " AND (id_origin, id_serial) IN"
+		    " (SELECT household_origin, household_serial FROM milestone WHERE"
+		    " id_origin = NEW.target_origin AND id_serial = NEW.target_serial);"
+		    "INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS(
+			    "-") " FROM contribution c"
+				 " WHERE NEW.target_kind = " KIND_CONTRIBUTION_SQL " AND"
+				 " c.id_origin = NEW.target_origin AND c.id_serial = NEW.target_serial AND" FUND_COUNTS
+				 "AND NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = NEW.target_origin"
+				 " AND v.target_serial = NEW.target_serial AND v.target_kind = NEW.target_kind AND"
+				 " (v.id_origin <> NEW.id_origin OR v.id_serial <> NEW.id_serial)) GROUP BY 2, 3" FUND_UPSERT
+				 "END;"))
 		return -1;
 
 	/* a rejected change-set the ledger takes later, the very same bytes,
 	 * needs nobody any more: its item is closed */
-	if (proto_buf_append_str(b,
-		"CREATE TRIGGER report_rejection_superseded AFTER INSERT ON hub_ledger BEGIN "
-		"INSERT INTO report_resolution(item, resolved_at, resolved_by, note)"
-		SUPERSEDED_SELECT("NEW", "") "; END;"))
+	if (proto_buf_append_str(
+		    b, "CREATE TRIGGER report_rejection_superseded AFTER INSERT ON hub_ledger BEGIN "
+		       "INSERT INTO report_resolution(item, resolved_at, resolved_by, note)" SUPERSEDED_SELECT(
+			       "NEW", "") "; END;"))
 		return -1;
 	return 0;
 }
@@ -368,37 +391,42 @@ static const char rebuild_sql[] =
 	" min(CASE WHEN stage = 'roof' THEN date END) AS d6,"
 	" min(CASE WHEN stage = 'completed' THEN date END) AS d7,"
 	" min(CASE WHEN stage = 'handed_over' THEN date END) AS d8"
-	" FROM milestone m WHERE household_origin IS NOT NULL AND date IS NOT NULL AND"
-	PROTO_SQL_MILESTONE_LIVE("m") "GROUP BY 1, 2;"
-	"INSERT INTO report_hh(id_origin, id_serial, d1, d2, d3, d4, d5, d6, d7, d8)"
-	" SELECT o, s, d1, d2, d3, d4, d5, d6, d7, d8 FROM report_first WHERE true;"
-	"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT DISTINCT household_origin,"
-	" household_serial FROM contribution WHERE household_origin IS NOT NULL;"
-	"INSERT INTO report_hh(id_origin, id_serial, present, commune, counted, approved, withdrawn)"
-	" SELECT id_origin, id_serial, 1, coalesce(commune, 0), review_status IS NOT 'rejected'"
-	" AND" HH_COUNTS("h") ", review_status IS 'approved', NOT (" HH_COUNTS("h") ")"
-	" FROM household h WHERE true"
-	" ON CONFLICT(id_origin, id_serial) DO UPDATE SET present = 1, commune = excluded.commune,"
-	" counted = excluded.counted, approved = excluded.approved,"
-	" withdrawn = excluded.withdrawn;"
-	"DROP TABLE temp.report_first;"
-	"INSERT INTO report_count SELECT commune, 0, '', count(*) FROM report_hh WHERE counted"
-	" GROUP BY commune;"
-	"INSERT INTO report_count SELECT commune, 9, '', count(*) FROM report_hh WHERE counted"
-	" AND approved GROUP BY commune;"
-	"%s" /* slots 1..8 */
-	"INSERT INTO report_nid SELECT " NID_KEY("h") ", count(*) FROM household h WHERE"
-	" " NID_KEY("h") " IS NOT NULL GROUP BY 1;"
-	"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("")
-	" FROM contribution c WHERE" PROTO_SQL_CONTRIBUTION_LIVE("c") "AND" FUND_COUNTS
-	"GROUP BY 1, 2, 3;"
-	/* two origins and two dates among a stage's records: then two of them
+	" FROM milestone m WHERE household_origin IS NOT NULL AND date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(
+		"m") "GROUP BY 1, 2;"
+		     "INSERT INTO report_hh(id_origin, id_serial, d1, d2, d3, d4, d5, d6, d7, d8)"
+		     " SELECT o, s, d1, d2, d3, d4, d5, d6, d7, d8 FROM report_first WHERE true;"
+		     "INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT DISTINCT household_origin,"
+		     " household_serial FROM contribution WHERE household_origin IS NOT NULL;"
+		     "INSERT INTO report_hh(id_origin, id_serial, present, commune, counted, approved, withdrawn)"
+		     " SELECT id_origin, id_serial, 1, coalesce(commune, 0), review_status IS NOT 'rejected'"
+		     " AND" HH_COUNTS("h") ", review_status IS 'approved', NOT (" HH_COUNTS(
+			     "h") ")"
+				  " FROM household h WHERE true"
+				  " ON CONFLICT(id_origin, id_serial) DO UPDATE SET present = 1, commune = excluded.commune,"
+				  " counted = excluded.counted, approved = excluded.approved,"
+				  " withdrawn = excluded.withdrawn;"
+				  "DROP TABLE temp.report_first;"
+				  "INSERT INTO report_count SELECT commune, 0, '', count(*) FROM report_hh WHERE counted"
+				  " GROUP BY commune;"
+				  "INSERT INTO report_count SELECT commune, 9, '', count(*) FROM report_hh WHERE counted"
+				  " AND approved GROUP BY commune;"
+				  "%s" /* slots 1..8 */
+				  "INSERT INTO report_nid SELECT " NID_KEY(
+					  "h") ", count(*) FROM household h WHERE"
+					       " " NID_KEY(
+						       "h") " IS NOT NULL GROUP BY 1;"
+							    "INSERT INTO report_fund SELECT " FUND_UNIT
+							    ", " FUND_COLS("") " FROM contribution c WHERE" PROTO_SQL_CONTRIBUTION_LIVE(
+								    "c") "AND" FUND_COUNTS
+									 "GROUP BY 1, 2, 3;"
+									 /* two origins and two dates among a stage's records: then two of them
 	 * differ in both, the pair report_milestone_twice looks for */
-	"INSERT INTO report_twice SELECT household_origin, household_serial, stage FROM milestone"
-	" WHERE household_origin IS NOT NULL AND date IS NOT NULL AND stage IS NOT NULL"
-	" GROUP BY 1, 2, 3 HAVING count(DISTINCT id_origin) > 1 AND count(DISTINCT date) > 1;"
-	"INSERT INTO report_resolution(item, resolved_at, resolved_by, note)"
-	SUPERSEDED_SELECT("l", " JOIN hub_ledger l ON l.origin = r.origin AND l.seq = r.seq") ";";
+									 "INSERT INTO report_twice SELECT household_origin, household_serial, stage FROM milestone"
+									 " WHERE household_origin IS NOT NULL AND date IS NOT NULL AND stage IS NOT NULL"
+									 " GROUP BY 1, 2, 3 HAVING count(DISTINCT id_origin) > 1 AND count(DISTINCT date) > 1;"
+									 "INSERT INTO report_resolution(item, resolved_at, resolved_by, note)" SUPERSEDED_SELECT(
+										 "l",
+										 " JOIN hub_ledger l ON l.origin = r.origin AND l.seq = r.seq") ";";
 
 /* Append tmpl with each "%s" replaced by the next of a (no printf: the
  * templates are arrays, and SQL has no other use for a percent sign). */
@@ -424,13 +452,15 @@ static int build_sql(proto_buf *b)
 	proto_buf_init(&cols, 1 << 16);
 	proto_buf_init(&dis, 1 << 16);
 	proto_buf_init(&slots, 1 << 16);
-	if (append_columns(&cols) || append_disorder(&dis) ||
-	    proto_buf_append_byte(&cols, 0) || proto_buf_append_byte(&dis, 0))
+	if (append_columns(&cols) || append_disorder(&dis) || proto_buf_append_byte(&cols, 0) ||
+	    proto_buf_append_byte(&dis, 0))
 		goto out;
 	for (k = 1; k <= 8; k++)
-		if (proto_buf_appendf(&slots, "INSERT INTO report_count SELECT commune, %d, r%d,"
+		if (proto_buf_appendf(&slots,
+				      "INSERT INTO report_count SELECT commune, %d, r%d,"
 				      " count(*) FROM report_hh WHERE counted AND r%d <> '~'"
-				      " GROUP BY commune, r%d;", k, k, k, k))
+				      " GROUP BY commune, r%d;",
+				      k, k, k, k))
 			goto out;
 	if (proto_buf_append_byte(&slots, 0))
 		goto out;
@@ -438,8 +468,7 @@ static int build_sql(proto_buf *b)
 	targs[1] = (const char *)dis.data;
 	rargs[0] = (const char *)slots.data;
 	if (append_subst(b, tables_sql, targs, 2) || append_subst(b, rebuild_sql, rargs, 1) ||
-	    append_triggers(b) ||
-	    proto_buf_append_byte(b, 0))
+	    append_triggers(b) || proto_buf_append_byte(b, 0))
 		goto out;
 	rc = 0;
 out:
@@ -451,20 +480,19 @@ out:
 
 /* An older hub: what the rebuild makes again (the triggers on report_hh
  * go with it). */
-static const char drop_derived_sql[] =
-	"DROP TRIGGER IF EXISTS report_household_ai;"
-	"DROP TRIGGER IF EXISTS report_household_au;"
-	"DROP TRIGGER IF EXISTS report_household_nid;"
-	"DROP TRIGGER IF EXISTS report_milestone_ai;"
-	"DROP TRIGGER IF EXISTS report_contribution_ai;"
-	"DROP TRIGGER IF EXISTS report_void_ai;"
-	"DROP TRIGGER IF EXISTS report_milestone_twice;"
-	"DROP TRIGGER IF EXISTS report_rejection_superseded;"
-	"DROP TABLE IF EXISTS report_twice;"
-	"DROP TABLE IF EXISTS report_hh;"
-	"DROP TABLE IF EXISTS report_count;"
-	"DROP TABLE IF EXISTS report_fund;"
-	"DROP TABLE IF EXISTS report_nid;";
+static const char drop_derived_sql[] = "DROP TRIGGER IF EXISTS report_household_ai;"
+				       "DROP TRIGGER IF EXISTS report_household_au;"
+				       "DROP TRIGGER IF EXISTS report_household_nid;"
+				       "DROP TRIGGER IF EXISTS report_milestone_ai;"
+				       "DROP TRIGGER IF EXISTS report_contribution_ai;"
+				       "DROP TRIGGER IF EXISTS report_void_ai;"
+				       "DROP TRIGGER IF EXISTS report_milestone_twice;"
+				       "DROP TRIGGER IF EXISTS report_rejection_superseded;"
+				       "DROP TABLE IF EXISTS report_twice;"
+				       "DROP TABLE IF EXISTS report_hh;"
+				       "DROP TABLE IF EXISTS report_count;"
+				       "DROP TABLE IF EXISTS report_fund;"
+				       "DROP TABLE IF EXISTS report_nid;";
 
 hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 {
@@ -481,8 +509,10 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 		goto out;
 	}
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "hub database is busy (%s): stop the other maiam-hub and try"
-			 " again", sqlite3_errmsg(db));
+		snprintf(err, errlen,
+			 "hub database is busy (%s): stop the other maiam-hub and try"
+			 " again",
+			 sqlite3_errmsg(db));
 		goto out;
 	}
 	if (hub_meta_get(db, "report_schema", have, sizeof(have), &found) != HUB_OK)
@@ -492,8 +522,10 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 		goto rollback; /* another process installed them meanwhile */
 	}
 	if (found && strcmp(have, "1") != 0 && strcmp(have, "2") != 0) {
-		snprintf(err, errlen, "report tables are version '%s', this maiam-hub knows '%s':"
-			 " use a newer maiam-hub", have, REPORT_SCHEMA_VERSION);
+		snprintf(err, errlen,
+			 "report tables are version '%s', this maiam-hub knows '%s':"
+			 " use a newer maiam-hub",
+			 have, REPORT_SCHEMA_VERSION);
 		rc = HUB_REFUSED;
 		goto rollback;
 	}

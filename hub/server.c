@@ -145,8 +145,10 @@ static void on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	if (ambiguous_length(req)) {
-		reply_error_ex(srv, req, 400, "bad_request", "request has two Content-Length"
-			       " headers, or one and Transfer-Encoding: send one Content-Length", 0, 1);
+		reply_error_ex(srv, req, 400, "bad_request",
+			       "request has two Content-Length"
+			       " headers, or one and Transfer-Encoding: send one Content-Length",
+			       0, 1);
 		return;
 	}
 	if (strcmp(path, "/v1/health") == 0) {
@@ -176,7 +178,8 @@ static void on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	if (rt->needs_cert && (!c || !c->peer)) {
-		reply_error(srv, req, 401, "certificate_required", "this endpoint needs the client"
+		reply_error(srv, req, 401, "certificate_required",
+			    "this endpoint needs the client"
 			    " certificate issued at enrolment: run 'maiam-agent enroll' first");
 		return;
 	}
@@ -184,8 +187,10 @@ static void on_request(struct evhttp_request *req, void *arg)
 		int wait = hub_limits_enroll(srv, &c->addr);
 		if (wait) {
 			hub_anon_count("rate_limited");
-			reply_error_ex(srv, req, 429, "rate_limited", "too many enrolments from this"
-				       " address: wait the Retry-After seconds and try again", wait, 0);
+			reply_error_ex(srv, req, 429, "rate_limited",
+				       "too many enrolments from this"
+				       " address: wait the Retry-After seconds and try again",
+				       wait, 0);
 			return;
 		}
 	}
@@ -293,10 +298,10 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
 			busy++;
 	/* the opener first: a job counts in the writer before it stops counting
 	 * in the opener, so read in this order none can slip between the two */
-	if (srv->stopping && ((busy == 0 && (!srv->opener || hub_worker_pending(srv->opener) == 0) &&
-			       hub_worker_pending(srv->writer) == 0 &&
-			       hub_worker_pending(srv->reader) == 0) ||
-			      now > srv->stop_by))
+	if (srv->stopping &&
+	    ((busy == 0 && (!srv->opener || hub_worker_pending(srv->opener) == 0) &&
+	      hub_worker_pending(srv->writer) == 0 && hub_worker_pending(srv->reader) == 0) ||
+	     now > srv->stop_by))
 		event_base_loopexit(srv->base, NULL);
 }
 
@@ -314,8 +319,7 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
 		srv->bound = NULL;
 	}
 	/* said once it is true: a test (or an operator's script) may wait for it */
-	fprintf(stderr, "maiam-hub: signal %d: no new connections, finishing in-flight work\n",
-		(int)sig);
+	fprintf(stderr, "maiam-hub: signal %d: no new connections, finishing in-flight work\n", (int)sig);
 	event_active(srv->sweep_ev, EV_TIMEOUT, 0);
 }
 
@@ -394,7 +398,8 @@ hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	evhttp_set_timeout(srv.http, opts->idle_timeout_s);
 	evhttp_set_flags(srv.http, 0); /* no lingering close: answer 413 at once */
 	evhttp_set_allowed_methods(srv.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
-					     EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
+						     EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+						     EVHTTP_REQ_OPTIONS);
 	evhttp_set_bevcb(srv.http, hub_conn_accept, &srv);
 	evhttp_set_gencb(srv.http, on_request, &srv);
 	srv.bound = evhttp_bind_socket_with_handle(srv.http, host, port);
@@ -435,15 +440,15 @@ hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	srv.reader = hub_worker_start_reader(ctx, wake_loop, &srv);
 	if (!srv.reader) {
 		hub_errorf("cannot start the pull reader thread on a read-only connection to"
-			   " '%s/%s': check the file's permissions", ctx->cfg->dir, HUB_DB_FILE);
+			   " '%s/%s': check the file's permissions",
+			   ctx->cfg->dir, HUB_DB_FILE);
 		rc = HUB_EDB;
 		goto out;
 	}
 	/* without an opener (out of memory, no read-only connection) the
 	 * writer opens pushes itself, as it did before there was one */
 	srv.opener = hub_worker_start_opener(ctx, wake_loop, &srv);
-	printf("listening on https://%s:%d\n", strchr(host, ':') ? "[::1]" : host,
-	       bound_port(srv.bound));
+	printf("listening on https://%s:%d\n", strchr(host, ':') ? "[::1]" : host, bound_port(srv.bound));
 	fflush(stdout);
 	event_base_dispatch(srv.base);
 	rc = HUB_OK;
@@ -460,8 +465,7 @@ out:
 		evhttp_free(srv.http);
 	pages_stop(opts);
 	{
-		struct event *evs[] = { srv.done_ev, srv.sweep_ev, srv.term_ev, srv.int_ev,
-					srv.admit_ev };
+		struct event *evs[] = { srv.done_ev, srv.sweep_ev, srv.term_ev, srv.int_ev, srv.admit_ev };
 		size_t i;
 
 		for (i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)

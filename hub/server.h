@@ -15,8 +15,8 @@ typedef void (*hub_route_fn)(hub_ctx *ctx, hub_job *job);
 
 struct hub_job {
 	hub_route_fn run;
-	void *req;            /* struct evhttp_request *, only touched on the loop */
-	uint64_t peer;        /* key id from the client certificate, 0 if none */
+	void *req;     /* struct evhttp_request *, only touched on the loop */
+	uint64_t peer; /* key id from the client certificate, 0 if none */
 	uint8_t *body;
 	size_t len;
 	char query[256];
@@ -47,8 +47,8 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job);
  * (empty when nothing is new), the cursor it reaches and whether more
  * follows. HUB_OK, HUB_EDB or HUB_ENOMEM. */
 struct hub_agent;
-hub_result hub_pull_answer(hub_ctx *ctx, const struct hub_agent *agent, int64_t after,
-			   proto_buf *out, int64_t *cursor, int *more);
+hub_result hub_pull_answer(hub_ctx *ctx, const struct hub_agent *agent, int64_t after, proto_buf *out,
+			   int64_t *cursor, int *more);
 /* The opening stage of a push (hub_ingest_open), on a read-only connection. */
 void hub_route_open(hub_ctx *ctx, hub_job *job);
 
@@ -90,11 +90,11 @@ typedef struct hub_pull_cache hub_pull_cache;
  * that would take it past one of these; a row over them alone is an answer
  * of its own. Each is well under its encoder limit (changeset.h).
  */
-#define HUB_PULL_MAX_ROWS 512             /* ledger rows read per pull */
-#define HUB_PULL_MAX_RECORDS 20000u       /* records relayed per answer */
-#define HUB_PULL_MAX_TEXT (8u << 20)      /* decoded text bytes per answer */
-#define HUB_PULL_MAX_BODY (8u << 20)      /* body bytes per answer (upper bound) */
-#define HUB_PULL_MAX_SKIPS 8              /* unrelayable rows passed per pull */
+#define HUB_PULL_MAX_ROWS 512        /* ledger rows read per pull */
+#define HUB_PULL_MAX_RECORDS 20000u  /* records relayed per answer */
+#define HUB_PULL_MAX_TEXT (8u << 20) /* decoded text bytes per answer */
+#define HUB_PULL_MAX_BODY (8u << 20) /* body bytes per answer (upper bound) */
+#define HUB_PULL_MAX_SKIPS 8         /* unrelayable rows passed per pull */
 hub_pull_cache *hub_pull_cache_new(void);
 void hub_pull_cache_free(hub_pull_cache *c);
 proto_result hub_pull_cache_open(hub_pull_cache *c, const hub_ledger_row *row,
@@ -127,7 +127,6 @@ void hub_route_enroll_check(hub_ctx *ctx, hub_job *job);
 /* The writer's job that writes the anonymous counters (hub_anon_flush). */
 void hub_route_anon_flush(hub_ctx *ctx, hub_job *job);
 
-
 /* server.c: the event loop */
 struct evhttp_request;
 /*
@@ -150,9 +149,9 @@ typedef struct hub_serve_opts {
 	int max_conns;
 	int header_deadline_s;
 	int idle_timeout_s;
-	int drain_s;        /* how long SIGTERM waits for in-flight work */
+	int drain_s;               /* how long SIGTERM waits for in-flight work */
 	struct hub_door_opts door; /* the limits at the door (above) */
-	hub_pages pages;    /* borrowed: must outlive hub_serve */
+	hub_pages pages;           /* borrowed: must outlive hub_serve */
 } hub_serve_opts;
 /* Serve until SIGTERM or SIGINT; says on stderr why it could not start:
  * HUB_REFUSED (a --listen that is not ADDR:PORT), HUB_ENET (cannot listen

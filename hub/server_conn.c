@@ -163,8 +163,8 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, 
 		size_t k;
 		for (k = 0; k < vec[i].iov_len; k++) {
 			/* "\r\n\r\n" or a bare "\n\n" ends the headers */
-			if (p[k] == '\n' && (c->tail[2] == '\n' ||
-					     (c->tail[2] == '\r' && c->tail[1] == '\n'))) {
+			if (p[k] == '\n' &&
+			    (c->tail[2] == '\n' || (c->tail[2] == '\r' && c->tail[1] == '\n'))) {
 				c->state = C_BODY;
 				c->deadline = 0;
 				if (hub_limits_reserve(c))

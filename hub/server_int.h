@@ -34,22 +34,22 @@ typedef struct conn {
 	struct bufferevent *bev;
 	SSL *ssl;
 	int state;
-	int kill;          /* drop at the next sweep */
-	int checked;       /* certificate looked at (after the handshake) */
-	int admitted;      /* address known and counted */
-	uint64_t peer;     /* key id of the verified client certificate, 0 if none */
+	int kill;             /* drop at the next sweep */
+	int checked;          /* certificate looked at (after the handshake) */
+	int admitted;         /* address known and counted */
+	uint64_t peer;        /* key id of the verified client certificate, 0 if none */
 	struct in6_addr addr; /* client address (IPv4 mapped) once admitted */
 	uint64_t nread;
-	uint64_t born;     /* monotonic ms of the accept */
-	uint64_t deadline; /* monotonic ms by which headers must be complete; 0 none */
+	uint64_t born;      /* monotonic ms of the accept */
+	uint64_t deadline;  /* monotonic ms by which headers must be complete; 0 none */
 	uint64_t req_start; /* current request's first byte (accept for the first) */
 	uint64_t req_bytes; /* bytes of the current request so far */
-	uint64_t clen;     /* the current request's Content-Length, as we read it */
-	uint64_t reserved; /* its share of srv->buffered */
+	uint64_t clen;      /* the current request's Content-Length, as we read it */
+	uint64_t reserved;  /* its share of srv->buffered */
 	int chunked;
-	int pipelined;     /* a next request came while a worker held this one */
+	int pipelined; /* a next request came while a worker held this one */
 	unsigned char tail[3];
-	char line[48];     /* start of the header line being read (lowercase) */
+	char line[48]; /* start of the header line being read (lowercase) */
 	size_t linelen;
 	struct conn *prev, *next;
 } conn;
@@ -69,21 +69,21 @@ struct server {
 	struct evhttp_bound_socket *bound;
 	SSL_CTX *ssl;
 	hub_worker *writer;
-	hub_worker *opener; /* pushes: verified and decoded here, then merged by writer */
+	hub_worker *opener;     /* pushes: verified and decoded here, then merged by writer */
 	hub_checkpointer *ckpt; /* the writer's WAL checkpoints (NULL: it makes its own) */
-	hub_worker *reader;  /* pulls, on a read-only connection */
+	hub_worker *reader;     /* pulls, on a read-only connection */
 	struct event *done_ev, *sweep_ev, *term_ev, *int_ev, *admit_ev;
 	conn *conns;
 	int nconns;
 	int stopping;
 	uint64_t stop_by;
 	/* the limits at the door (server_limits.c) */
-	uint64_t buffered;   /* bytes of request bodies reserved, all connections */
-	sqlite3 *watch;      /* read-only: PRAGMA data_version, revoked keys */
+	uint64_t buffered; /* bytes of request bodies reserved, all connections */
+	sqlite3 *watch;    /* read-only: PRAGMA data_version, revoked keys */
 	int64_t data_version;
 	hub_idset revoked;
 	uint64_t last_flush;
-	rate_slot *rates;    /* RATE_SLOTS */
+	rate_slot *rates; /* RATE_SLOTS */
 };
 
 /* server_conn.c: connections, from accept to free, and their deadlines */

@@ -92,8 +92,7 @@ int hub_limits_same_addr(server *srv, const conn *c)
 	int n = 0;
 
 	for (o = srv->conns; o; o = o->next)
-		if (!o->peer && o->admitted && !o->kill &&
-		    memcmp(&o->addr, &c->addr, sizeof(c->addr)) == 0)
+		if (!o->peer && o->admitted && !o->kill && memcmp(&o->addr, &c->addr, sizeof(c->addr)) == 0)
 			n++;
 	return n;
 }

@@ -76,9 +76,9 @@ hub_result hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, u
 	return hub_rejection_add_sealed(db, source, origin, seq, NULL, code, message, now);
 }
 
-hub_result hub_rejection_add_sealed(sqlite3 *db, const char *source, uint64_t origin,
-				    uint64_t seq, const uint8_t hash[32], const char *code,
-				    const char *message, int64_t now)
+hub_result hub_rejection_add_sealed(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
+				    const uint8_t hash[32], const char *code, const char *message,
+				    int64_t now)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_REJECTION_ADD);
 	hub_result rc;

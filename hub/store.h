@@ -30,8 +30,14 @@ typedef struct hub_agent {
 
 /* Token states seen by hub_token_consume. */
 /* HUB_TOKEN_AGAIN: already used, by this same key (its answer was lost) */
-enum { HUB_TOKEN_OK = 0, HUB_TOKEN_UNKNOWN, HUB_TOKEN_USED, HUB_TOKEN_EXPIRED, HUB_TOKEN_REVOKED,
-       HUB_TOKEN_AGAIN };
+enum {
+	HUB_TOKEN_OK = 0,
+	HUB_TOKEN_UNKNOWN,
+	HUB_TOKEN_USED,
+	HUB_TOKEN_EXPIRED,
+	HUB_TOKEN_REVOKED,
+	HUB_TOKEN_AGAIN
+};
 
 /* Keep this thread's prepared statements on db until hub_store_cache_end
  * (which must come before db is closed). For threads that own a connection. */
@@ -47,20 +53,19 @@ hub_result hub_meta_set_u64(sqlite3 *db, const char *key, uint64_t v);
 
 /* A new one-time token (64 hex) and its number; HUB_ECRYPTO when no random
  * bytes could be had. */
-hub_result hub_token_add(sqlite3 *db, const hub_scope *scope, int64_t now, int64_t ttl,
-			 char token[65], int64_t *id);
+hub_result hub_token_add(sqlite3 *db, const hub_scope *scope, int64_t now, int64_t ttl, char token[65],
+			 int64_t *id);
 /* Check and use a token in the current transaction: *state is HUB_TOKEN_*. */
-hub_result hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64_t agent,
-			     int *state, hub_scope *scope, int64_t *token_id);
-hub_result hub_agent_insert(sqlite3 *db, const uint8_t pub[PROTO_PUBKEY_LEN],
-			    const hub_scope *scope, int64_t now, int64_t token_id);
+hub_result hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64_t agent, int *state,
+			     hub_scope *scope, int64_t *token_id);
+hub_result hub_agent_insert(sqlite3 *db, const uint8_t pub[PROTO_PUBKEY_LEN], const hub_scope *scope,
+			    int64_t now, int64_t token_id);
 hub_result hub_agent_get(sqlite3 *db, uint64_t id, hub_agent *out, bool *found);
 /* Revoke by agent key id (16 hex) or token number; *done false when
  * nothing matched (or id is neither). */
 hub_result hub_agent_revoke(sqlite3 *db, const char *id, int64_t now, bool *done);
-typedef int (*hub_agent_row_cb)(void *arg, int64_t token_id, const char *status,
-				const hub_scope *scope, uint64_t agent, int64_t created,
-				int64_t expires, uint64_t last_seq);
+typedef int (*hub_agent_row_cb)(void *arg, int64_t token_id, const char *status, const hub_scope *scope,
+				uint64_t agent, int64_t created, int64_t expires, uint64_t last_seq);
 hub_result hub_agent_each(sqlite3 *db, int64_t now, hub_agent_row_cb cb, void *arg);
 
 /* Ledger: the chain head of an origin (seq 0 if none), a seq's hash. Both
@@ -84,7 +89,7 @@ typedef struct hub_ledger_row {
 	uint64_t origin, seq;
 	const uint8_t *hash, *sealed; /* borrowed until the callback returns */
 	size_t hash_len, len;
-	int64_t received;             /* hub_ledger_each_by_origin only (else 0) */
+	int64_t received; /* hub_ledger_each_by_origin only (else 0) */
 } hub_ledger_row;
 typedef int (*hub_ledger_full_cb)(void *arg, const hub_ledger_row *row);
 /*
@@ -95,13 +100,11 @@ typedef int (*hub_ledger_full_cb)(void *arg, const hub_ledger_row *row);
 hub_result hub_area_add(sqlite3 *db, int64_t ledger, int64_t commune, int64_t district);
 /* A household moved out of 'from': every earlier row indexed under 'from'
  * is indexed under 'to' as well (see docs/HUB.md, "Pull and the area index"). */
-hub_result hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to,
-			   int64_t to_district);
+hub_result hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64_t to_district);
 /* Ledger row 'ledger' moved household out of commune 'from' (hub_move). The
  * commune a household left is told by pulls. */
 hub_result hub_move_add(sqlite3 *db, int64_t ledger, proto_id household, int64_t from);
-hub_result hub_moved_from(sqlite3 *db, int64_t ledger, proto_id household, int64_t *from,
-			  bool *found);
+hub_result hub_moved_from(sqlite3 *db, int64_t ledger, proto_id household, int64_t *from, bool *found);
 /* Rows after 'after' that touch scope (plus rows ledgered before the index
  * existed, which are not indexed), in order, at most limit. */
 hub_result hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t after, int limit,
@@ -113,9 +116,9 @@ hub_result hub_rejection_add(sqlite3 *db, const char *source, uint64_t origin, u
 			     const char *code, const char *message, int64_t now);
 /* The same for a change-set whose sealed bytes hash to hash (SHA-256): a
  * later ledger row of the same origin, seq and hash closes it. */
-hub_result hub_rejection_add_sealed(sqlite3 *db, const char *source, uint64_t origin,
-				    uint64_t seq, const uint8_t hash[32], const char *code,
-				    const char *message, int64_t now);
+hub_result hub_rejection_add_sealed(sqlite3 *db, const char *source, uint64_t origin, uint64_t seq,
+				    const uint8_t hash[32], const char *code, const char *message,
+				    int64_t now);
 
 /* Shared-table lookups for scope checks (read only). A household's commune:
  * *found false for no such household, or one with no commune yet. */
@@ -155,8 +158,7 @@ typedef int (*hub_event_cb)(void *arg, const hub_event_row *row);
 hub_result hub_household_events(sqlite3 *db, proto_id id, hub_event_cb cb, void *arg);
 typedef void (*hub_column_cb)(void *arg, const char *name, const char *value /* NULL */);
 /* Every stored column of one household; *found false for an unknown one. */
-hub_result hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg,
-			      bool *found);
+hub_result hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg, bool *found);
 /* The stored stamp of one household field (0 if none). */
 hub_result hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *stamp);
 
@@ -171,15 +173,12 @@ typedef struct hub_refused_link {
 } hub_refused_link;
 /* v: the refusal (status, code, message, rule, record, field, hash, prev). */
 hub_result hub_refused_add(sqlite3 *db, const struct hub_verdict *v, int64_t now);
-hub_result hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out,
-			   bool *found);
+hub_result hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out, bool *found);
 /* Does the hub hold this entity (kind's table, by id)? */
 hub_result hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id, bool *held);
 /* Per agent per day counters (day "YYYY-MM-DD"): read (0 if none), add. */
-hub_result hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records,
-			 int64_t *bytes);
-hub_result hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records,
-			 int64_t bytes);
+hub_result hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records, int64_t *bytes);
+hub_result hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records, int64_t bytes);
 /* A rejection row unless one with the same source, origin, seq and code
  * exists (audit findings stay one item however often audit runs): *added
  * says whether this call wrote it. */
@@ -210,7 +209,6 @@ int hub_anon_pending(void);
 hub_result hub_anon_flush(sqlite3 *db);
 /* The state of a token without using it (a read-only connection): the
  * enrolment's pre-check on the opener thread. *state is HUB_TOKEN_*. */
-hub_result hub_token_peek(sqlite3 *db, const char *token, int64_t now, uint64_t agent,
-			  int *state);
+hub_result hub_token_peek(sqlite3 *db, const char *token, int64_t now, uint64_t agent, int *state);
 
 #endif

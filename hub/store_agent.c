@@ -15,8 +15,8 @@
 #define prep hub_store_prep
 #define unprep hub_store_unprep
 
-hub_result hub_token_add(sqlite3 *db, const hub_scope *scope, int64_t now, int64_t ttl,
-			 char token[65], int64_t *id)
+hub_result hub_token_add(sqlite3 *db, const hub_scope *scope, int64_t now, int64_t ttl, char token[65],
+			 int64_t *id)
 {
 	uint8_t raw[24], hash[32];
 	sqlite3_stmt *st = NULL;
@@ -62,9 +62,9 @@ static int token_state(sqlite3_stmt *st, int64_t now, uint64_t agent)
 		return HUB_TOKEN_REVOKED;
 	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 		return sqlite3_column_type(st, 6) == SQLITE_INTEGER &&
-				       proto_i2u(sqlite3_column_int64(st, 6)) == agent ?
-			       HUB_TOKEN_AGAIN :
-			       HUB_TOKEN_USED;
+				       proto_i2u(sqlite3_column_int64(st, 6)) == agent
+			       ? HUB_TOKEN_AGAIN
+			       : HUB_TOKEN_USED;
 	if (sqlite3_column_int64(st, 3) <= now)
 		return HUB_TOKEN_EXPIRED;
 	return HUB_TOKEN_OK;
@@ -82,8 +82,8 @@ hub_result hub_token_peek(sqlite3 *db, const char *token, int64_t now, uint64_t 
 	return rc;
 }
 
-hub_result hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64_t agent,
-			     int *state, hub_scope *scope, int64_t *token_id)
+hub_result hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64_t agent, int *state,
+			     hub_scope *scope, int64_t *token_id)
 {
 	sqlite3_stmt *st = NULL;
 	bool found;
@@ -118,8 +118,8 @@ out:
 	return rc;
 }
 
-hub_result hub_agent_insert(sqlite3 *db, const uint8_t pub[PROTO_PUBKEY_LEN],
-			    const hub_scope *scope, int64_t now, int64_t token_id)
+hub_result hub_agent_insert(sqlite3 *db, const uint8_t pub[PROTO_PUBKEY_LEN], const hub_scope *scope,
+			    int64_t now, int64_t token_id)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_AGENT_INSERT);
 	hub_result rc;
@@ -212,7 +212,11 @@ hub_result hub_agent_revoke(sqlite3 *db, const char *id, int64_t now, bool *done
 }
 
 /* hub_agent_each's walk: the time statuses are judged at, the caller's callback. */
-typedef struct agent_walk { int64_t now; hub_agent_row_cb cb; void *arg; } agent_walk;
+typedef struct agent_walk {
+	int64_t now;
+	hub_agent_row_cb cb;
+	void *arg;
+} agent_walk;
 
 static int agent_row(void *arg, sqlite3_stmt *st)
 {
@@ -301,8 +305,7 @@ hub_result hub_agent_set_predecessor(sqlite3 *db, uint64_t agent, uint64_t prede
 	return succession_run(db, SET_PREDECESSOR, proto_u2i(agent), true, predecessor, NULL, NULL);
 }
 
-hub_result hub_agent_predecessor(sqlite3 *db, uint64_t agent, uint64_t *predecessor,
-				 bool *found)
+hub_result hub_agent_predecessor(sqlite3 *db, uint64_t agent, uint64_t *predecessor, bool *found)
 {
 	return succession_run(db, GET_PREDECESSOR, proto_u2i(agent), false, 0, predecessor, found);
 }

@@ -79,8 +79,9 @@ hub_result hub_anon_flush(sqlite3 *db)
 		return HUB_OK;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
-	if (sqlite3_prepare_v2(db, "INSERT INTO hub_anon_refusal(hour, code, n) VALUES (?, ?, ?)"
-				   " ON CONFLICT(hour, code) DO UPDATE SET n = n + excluded.n",
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO hub_anon_refusal(hour, code, n) VALUES (?, ?, ?)"
+			       " ON CONFLICT(hour, code) DO UPDATE SET n = n + excluded.n",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -133,8 +134,8 @@ hub_result hub_revoked_load(sqlite3 *db, hub_idset *s)
 	hub_result rc = HUB_EDB;
 	int step;
 
-	if (sqlite3_prepare_v2(db, "SELECT id FROM hub_agent WHERE revoked IS NOT NULL", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT id FROM hub_agent WHERE revoked IS NOT NULL", -1, &st, NULL) !=
+	    SQLITE_OK)
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {

@@ -45,8 +45,7 @@ static void column_text(sqlite3_stmt *st, int col, char *out, size_t outlen)
 	snprintf(out, outlen, "%s", t ? t : "");
 }
 
-hub_result hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out,
-			   bool *found)
+hub_result hub_refused_get(sqlite3 *db, uint64_t origin, uint64_t seq, hub_refused_link *out, bool *found)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_REFUSED_GET, origin, seq);
 	hub_result rc;
@@ -77,11 +76,20 @@ hub_result hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id, bool *held)
 
 	*held = false;
 	switch (kind) {
-	case PROTO_KIND_HOUSEHOLD: id_in = HUB_STMT_HELD_HOUSEHOLD; break;
-	case PROTO_KIND_MILESTONE: id_in = HUB_STMT_HELD_MILESTONE; break;
-	case PROTO_KIND_CONTRIBUTION: id_in = HUB_STMT_HELD_CONTRIBUTION; break;
-	case PROTO_KIND_VOID: id_in = HUB_STMT_HELD_VOID; break;
-	default: return HUB_OK;
+	case PROTO_KIND_HOUSEHOLD:
+		id_in = HUB_STMT_HELD_HOUSEHOLD;
+		break;
+	case PROTO_KIND_MILESTONE:
+		id_in = HUB_STMT_HELD_MILESTONE;
+		break;
+	case PROTO_KIND_CONTRIBUTION:
+		id_in = HUB_STMT_HELD_CONTRIBUTION;
+		break;
+	case PROTO_KIND_VOID:
+		id_in = HUB_STMT_HELD_VOID;
+		break;
+	default:
+		return HUB_OK;
 	}
 	st = prep_pair(db, id_in, id.origin, id.serial);
 	if (!st)
@@ -91,8 +99,7 @@ hub_result hub_entity_held(sqlite3 *db, uint8_t kind, proto_id id, bool *held)
 	return rc;
 }
 
-hub_result hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records,
-			 int64_t *bytes)
+hub_result hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *records, int64_t *bytes)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_QUOTA_GET);
 	hub_result rc;
@@ -113,8 +120,7 @@ hub_result hub_quota_get(sqlite3 *db, uint64_t agent, const char *day, int64_t *
 	return rc;
 }
 
-hub_result hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records,
-			 int64_t bytes)
+hub_result hub_quota_add(sqlite3 *db, uint64_t agent, const char *day, int64_t records, int64_t bytes)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_QUOTA_ADD);
 	hub_result rc;

@@ -50,7 +50,10 @@ hub_result hub_event_anchor(sqlite3 *db, proto_id id, int *has_household, proto_
 }
 
 /* hub_household_each's walk: the caller's callback. */
-typedef struct household_walk { hub_household_cb cb; void *arg; } household_walk;
+typedef struct household_walk {
+	hub_household_cb cb;
+	void *arg;
+} household_walk;
 
 static int household_row(void *arg, sqlite3_stmt *st)
 {
@@ -94,7 +97,10 @@ hub_result hub_household_by_ref(sqlite3 *db, const char *ref, hub_household_cb c
 }
 
 /* hub_household_events' walk: the caller's callback. */
-typedef struct event_walk { hub_event_cb cb; void *arg; } event_walk;
+typedef struct event_walk {
+	hub_event_cb cb;
+	void *arg;
+} event_walk;
 
 static const char *text_at(sqlite3_stmt *st, int col)
 {
@@ -132,8 +138,8 @@ hub_result hub_household_events(sqlite3 *db, proto_id id, hub_event_cb cb, void 
 {
 	event_walk w = { cb, arg };
 
-	return hub_store_walk(prep_pair(db, HUB_STMT_HOUSEHOLD_EVENTS, id.origin, id.serial),
-			      event_row, &w);
+	return hub_store_walk(prep_pair(db, HUB_STMT_HOUSEHOLD_EVENTS, id.origin, id.serial), event_row,
+			      &w);
 }
 
 hub_result hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *stamp)
@@ -153,8 +159,7 @@ hub_result hub_household_stamp(sqlite3 *db, proto_id id, int field, uint64_t *st
 	return rc;
 }
 
-hub_result hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg,
-			      bool *found)
+hub_result hub_household_show(sqlite3 *db, proto_id id, hub_column_cb cb, void *arg, bool *found)
 {
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_HOUSEHOLD_SHOW, id.origin, id.serial);
 	hub_result rc;

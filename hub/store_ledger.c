@@ -55,8 +55,7 @@ hub_result hub_ledger_head(sqlite3 *db, uint64_t origin, uint64_t *seq, uint8_t 
 	return HUB_OK;
 }
 
-hub_result hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[32],
-			      hub_link_at *at)
+hub_result hub_ledger_hash_at(sqlite3 *db, uint64_t origin, uint64_t seq, uint8_t hash[32], hub_link_at *at)
 {
 	hub_refused_link link;
 	sqlite3_stmt *st = prep_pair(db, HUB_STMT_LEDGER_HASH_AT, origin, seq);
@@ -125,8 +124,7 @@ hub_result hub_area_add(sqlite3 *db, int64_t ledger, int64_t commune, int64_t di
 	return index_exec(db, HUB_STMT_AREA_ADD, a, 3);
 }
 
-hub_result hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to,
-			   int64_t to_district)
+hub_result hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to, int64_t to_district)
 {
 	const int64_t a[] = { ledger, from, to, to_district };
 	return index_exec(db, HUB_STMT_AREA_FOLLOW, a, 4);
@@ -134,13 +132,11 @@ hub_result hub_area_follow(sqlite3 *db, int64_t ledger, int64_t from, int64_t to
 
 hub_result hub_move_add(sqlite3 *db, int64_t ledger, proto_id household, int64_t from)
 {
-	const int64_t a[] = { ledger, proto_u2i(household.origin), proto_u2i(household.serial),
-			      from };
+	const int64_t a[] = { ledger, proto_u2i(household.origin), proto_u2i(household.serial), from };
 	return index_exec(db, HUB_STMT_MOVE_ADD, a, 4);
 }
 
-hub_result hub_moved_from(sqlite3 *db, int64_t ledger, proto_id household, int64_t *from,
-			  bool *found)
+hub_result hub_moved_from(sqlite3 *db, int64_t ledger, proto_id household, int64_t *from, bool *found)
 {
 	sqlite3_stmt *st = prep(db, HUB_STMT_MOVED_FROM);
 	hub_result rc;
@@ -189,7 +185,7 @@ hub_result hub_ledger_each_area(sqlite3 *db, const hub_scope *scope, int64_t aft
 	if (!list)
 		return HUB_ENOMEM;
 	ids = prep(db, scope->kind == HUB_SCOPE_DISTRICT ? HUB_STMT_AREA_BY_DISTRICT
-						    : HUB_STMT_AREA_BY_COMMUNE);
+							 : HUB_STMT_AREA_BY_COMMUNE);
 	if (!ids)
 		goto out;
 	sqlite3_bind_int64(ids, 1, after);
@@ -225,7 +221,10 @@ out:
 }
 
 /* hub_ledger_each_by_origin's walk: the caller's callback. */
-typedef struct ledger_walk { hub_ledger_full_cb cb; void *arg; } ledger_walk;
+typedef struct ledger_walk {
+	hub_ledger_full_cb cb;
+	void *arg;
+} ledger_walk;
 
 static int ledger_row_received(void *arg, sqlite3_stmt *st)
 {

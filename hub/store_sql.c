@@ -11,138 +11,101 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const stmt_sql[] = {
-	[HUB_STMT_META_GET] =
-		"SELECT value FROM hub_meta WHERE key = ?",
-	[HUB_STMT_META_SET] =
-		"INSERT INTO hub_meta(key, value) VALUES (?, ?)"
-		" ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-	[HUB_STMT_TOKEN_ADD] =
-		"INSERT INTO hub_token(hash, scope_kind, scope_code, created, expires)"
-		" VALUES (?, ?, ?, ?, ?)",
-	[HUB_STMT_TOKEN_FIND] =
-		"SELECT id, scope_kind, scope_code, expires, used, revoked, agent"
-		" FROM hub_token WHERE hash = ?",
-	[HUB_STMT_TOKEN_USE] =
-		"UPDATE hub_token SET used = ?, agent = ? WHERE id = ? AND used IS NULL",
-	[HUB_STMT_AGENT_INSERT] =
-		"INSERT INTO hub_agent(id, pub, scope_kind, scope_code,"
-		" enrolled, token) VALUES (?, ?, ?, ?, ?, ?)",
-	[HUB_STMT_AGENT_GET] =
-		"SELECT pub, scope_kind, scope_code, enrolled,"
-		" coalesce(revoked, 0) FROM hub_agent WHERE id = ?",
-	[HUB_STMT_AGENT_REVOKE] =
-		"UPDATE hub_agent SET revoked = ? WHERE id = ? AND revoked IS NULL",
-	[HUB_STMT_TOKEN_REVOKE] =
-		"UPDATE hub_token SET revoked = ? WHERE id = ? AND revoked IS NULL",
+	[HUB_STMT_META_GET] = "SELECT value FROM hub_meta WHERE key = ?",
+	[HUB_STMT_META_SET] = "INSERT INTO hub_meta(key, value) VALUES (?, ?)"
+			      " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[HUB_STMT_TOKEN_ADD] = "INSERT INTO hub_token(hash, scope_kind, scope_code, created, expires)"
+			       " VALUES (?, ?, ?, ?, ?)",
+	[HUB_STMT_TOKEN_FIND] = "SELECT id, scope_kind, scope_code, expires, used, revoked, agent"
+				" FROM hub_token WHERE hash = ?",
+	[HUB_STMT_TOKEN_USE] = "UPDATE hub_token SET used = ?, agent = ? WHERE id = ? AND used IS NULL",
+	[HUB_STMT_AGENT_INSERT] = "INSERT INTO hub_agent(id, pub, scope_kind, scope_code,"
+				  " enrolled, token) VALUES (?, ?, ?, ?, ?, ?)",
+	[HUB_STMT_AGENT_GET] = "SELECT pub, scope_kind, scope_code, enrolled,"
+			       " coalesce(revoked, 0) FROM hub_agent WHERE id = ?",
+	[HUB_STMT_AGENT_REVOKE] = "UPDATE hub_agent SET revoked = ? WHERE id = ? AND revoked IS NULL",
+	[HUB_STMT_TOKEN_REVOKE] = "UPDATE hub_token SET revoked = ? WHERE id = ? AND revoked IS NULL",
 	[HUB_STMT_AGENT_REVOKE_BY_TOKEN] =
 		"UPDATE hub_agent SET revoked = ?1 WHERE revoked IS NULL AND id IN"
 		" (SELECT agent FROM hub_token WHERE revoked IS NOT NULL AND agent IS NOT NULL);",
-	[HUB_STMT_TOKEN_REVOKE_BY_AGENT] =
-		"UPDATE hub_token SET revoked = ?1 WHERE revoked IS NULL AND agent IN"
-		" (SELECT id FROM hub_agent WHERE revoked IS NOT NULL)",
-	[HUB_STMT_AGENT_EACH] =
-		"SELECT t.id, t.scope_kind, t.scope_code, t.created, t.expires, t.used, t.revoked,"
-		" t.agent, (SELECT max(seq) FROM hub_ledger l WHERE l.origin = t.agent)"
-		" FROM hub_token t ORDER BY t.id",
-	[HUB_STMT_LEDGER_HEAD] =
-		"SELECT seq, hash FROM hub_ledger WHERE origin = ?"
-		" ORDER BY seq DESC LIMIT 1",
-	[HUB_STMT_REFUSED_HEAD] =
-		"SELECT seq, hash FROM hub_refused WHERE origin = ?"
-		" ORDER BY seq DESC LIMIT 1",
-	[HUB_STMT_LEDGER_HASH_AT] =
-		"SELECT hash FROM hub_ledger WHERE origin = ? AND seq = ?",
-	[HUB_STMT_LEDGER_INSERT] =
-		"INSERT INTO hub_ledger(origin, seq, hash, sealed, received)"
-		" VALUES (?, ?, ?, ?, ?)",
-	[HUB_STMT_AREA_ADD] =
-		"INSERT OR IGNORE INTO hub_ledger_area(commune, ledger, district)"
-		" VALUES (?, ?, ?)",
-	[HUB_STMT_AREA_FOLLOW] =
-		"INSERT OR IGNORE INTO hub_ledger_area(commune, ledger, district)"
-		" SELECT ?3, ledger, ?4 FROM hub_ledger_area"
-		" WHERE commune = ?2 AND ledger <= ?1",
-	[HUB_STMT_MOVE_ADD] =
-		"INSERT OR IGNORE INTO hub_move(ledger, id_origin, id_serial,"
-		" from_commune) VALUES (?, ?, ?, ?)",
-	[HUB_STMT_MOVED_FROM] =
-		"SELECT from_commune FROM hub_move WHERE ledger = ?"
-		" AND id_origin = ? AND id_serial = ?",
-	[HUB_STMT_LEDGER_ROW] =
-		"SELECT origin, seq, hash, sealed FROM hub_ledger WHERE id = ?",
-	[HUB_STMT_LEDGER_BY_ORIGIN] =
-		"SELECT id, origin, seq, hash, sealed, received FROM hub_ledger"
-		" ORDER BY origin, seq",
-	[HUB_STMT_REJECTION_ADD] =
-		"INSERT INTO hub_rejection(received, source, origin, seq,"
-		" code, message, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	[HUB_STMT_HOUSEHOLD_COMMUNE] =
-		"SELECT commune FROM household"
-		" WHERE id_origin = ? AND id_serial = ?",
-	[HUB_STMT_EVENT_ANCHOR] =
-		"SELECT household_origin, household_serial, NULL FROM milestone"
-		" WHERE id_origin = ?1 AND id_serial = ?2"
-		" UNION ALL SELECT household_origin, household_serial, unit FROM contribution"
-		" WHERE id_origin = ?1 AND id_serial = ?2",
-	[HUB_STMT_HOUSEHOLD_EACH] =
-		"SELECT id_origin, id_serial, ref, name, national_id, hamlet, category,"
-		" review_status, commune, members, withdrawn FROM household"
-		" WHERE ?1 = 0 OR commune = ?1 ORDER BY commune, id_origin, id_serial",
+	[HUB_STMT_TOKEN_REVOKE_BY_AGENT] = "UPDATE hub_token SET revoked = ?1 WHERE revoked IS NULL AND agent IN"
+					   " (SELECT id FROM hub_agent WHERE revoked IS NOT NULL)",
+	[HUB_STMT_AGENT_EACH] = "SELECT t.id, t.scope_kind, t.scope_code, t.created, t.expires, t.used, t.revoked,"
+				" t.agent, (SELECT max(seq) FROM hub_ledger l WHERE l.origin = t.agent)"
+				" FROM hub_token t ORDER BY t.id",
+	[HUB_STMT_LEDGER_HEAD] = "SELECT seq, hash FROM hub_ledger WHERE origin = ?"
+				 " ORDER BY seq DESC LIMIT 1",
+	[HUB_STMT_REFUSED_HEAD] = "SELECT seq, hash FROM hub_refused WHERE origin = ?"
+				  " ORDER BY seq DESC LIMIT 1",
+	[HUB_STMT_LEDGER_HASH_AT] = "SELECT hash FROM hub_ledger WHERE origin = ? AND seq = ?",
+	[HUB_STMT_LEDGER_INSERT] = "INSERT INTO hub_ledger(origin, seq, hash, sealed, received)"
+				   " VALUES (?, ?, ?, ?, ?)",
+	[HUB_STMT_AREA_ADD] = "INSERT OR IGNORE INTO hub_ledger_area(commune, ledger, district)"
+			      " VALUES (?, ?, ?)",
+	[HUB_STMT_AREA_FOLLOW] = "INSERT OR IGNORE INTO hub_ledger_area(commune, ledger, district)"
+				 " SELECT ?3, ledger, ?4 FROM hub_ledger_area"
+				 " WHERE commune = ?2 AND ledger <= ?1",
+	[HUB_STMT_MOVE_ADD] = "INSERT OR IGNORE INTO hub_move(ledger, id_origin, id_serial,"
+			      " from_commune) VALUES (?, ?, ?, ?)",
+	[HUB_STMT_MOVED_FROM] = "SELECT from_commune FROM hub_move WHERE ledger = ?"
+				" AND id_origin = ? AND id_serial = ?",
+	[HUB_STMT_LEDGER_ROW] = "SELECT origin, seq, hash, sealed FROM hub_ledger WHERE id = ?",
+	[HUB_STMT_LEDGER_BY_ORIGIN] = "SELECT id, origin, seq, hash, sealed, received FROM hub_ledger"
+				      " ORDER BY origin, seq",
+	[HUB_STMT_REJECTION_ADD] = "INSERT INTO hub_rejection(received, source, origin, seq,"
+				   " code, message, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[HUB_STMT_HOUSEHOLD_COMMUNE] = "SELECT commune FROM household"
+				       " WHERE id_origin = ? AND id_serial = ?",
+	[HUB_STMT_EVENT_ANCHOR] = "SELECT household_origin, household_serial, NULL FROM milestone"
+				  " WHERE id_origin = ?1 AND id_serial = ?2"
+				  " UNION ALL SELECT household_origin, household_serial, unit FROM contribution"
+				  " WHERE id_origin = ?1 AND id_serial = ?2",
+	[HUB_STMT_HOUSEHOLD_EACH] = "SELECT id_origin, id_serial, ref, name, national_id, hamlet, category,"
+				    " review_status, commune, members, withdrawn FROM household"
+				    " WHERE ?1 = 0 OR commune = ?1 ORDER BY commune, id_origin, id_serial",
 	/* the same columns: one row reader serves both */
-	[HUB_STMT_HOUSEHOLD_BY_REF] =
-		"SELECT id_origin, id_serial, ref, name, national_id, hamlet, category,"
-		" review_status, commune, members, withdrawn FROM household"
-		" WHERE ref = ?1 ORDER BY commune, id_origin, id_serial",
+	[HUB_STMT_HOUSEHOLD_BY_REF] = "SELECT id_origin, id_serial, ref, name, national_id, hamlet, category,"
+				      " review_status, commune, members, withdrawn FROM household"
+				      " WHERE ref = ?1 ORDER BY commune, id_origin, id_serial",
 	[HUB_STMT_HOUSEHOLD_EVENTS] =
 		"SELECT 2, m.id_origin, m.id_serial, m.date, m.note, m.stage, m.forced,"
-		" NULL, NULL, NULL, NULL, NULL, NULL, NOT" PROTO_SQL_MILESTONE_LIVE("m") ","
-		" (SELECT v.reason FROM void_event v WHERE v.target_origin = m.id_origin"
-		"  AND v.target_serial = m.id_serial AND v.target_kind = 2 ORDER BY v.stamp LIMIT 1)"
-		" FROM milestone m WHERE m.household_origin = ?1 AND m.household_serial = ?2"
-		" UNION ALL SELECT 3, c.id_origin, c.id_serial, c.date, c.note, NULL, NULL,"
-		" c.source, c.donor, c.material, c.money_vnd, c.labour_days, c.material_value_vnd,"
-		" NOT" PROTO_SQL_CONTRIBUTION_LIVE("c") ","
-		" (SELECT v.reason FROM void_event v WHERE v.target_origin = c.id_origin"
-		"  AND v.target_serial = c.id_serial AND v.target_kind = 3 ORDER BY v.stamp LIMIT 1)"
-		" FROM contribution c WHERE c.household_origin = ?1 AND c.household_serial = ?2"
-		" ORDER BY 1, 4, 2, 3",
-	[HUB_STMT_HOUSEHOLD_STAMP] =
-		"SELECT stamp FROM household_stamp"
-		" WHERE id_origin = ? AND id_serial = ? AND field = ?",
-	[HUB_STMT_HOUSEHOLD_SHOW] =
-		"SELECT * FROM household WHERE id_origin = ? AND id_serial = ?",
-	[HUB_STMT_AREA_BY_COMMUNE] =
-		"SELECT id FROM hub_ledger WHERE id > ?1 AND id < ?2"
-		" UNION SELECT ledger FROM hub_ledger_area WHERE commune = ?3 AND ledger > ?1"
-		" ORDER BY 1 LIMIT ?4",
-	[HUB_STMT_AREA_BY_DISTRICT] =
-		"SELECT id FROM hub_ledger WHERE id > ?1 AND id < ?2"
-		" UNION SELECT ledger FROM hub_ledger_area WHERE district = ?3 AND ledger > ?1"
-		" ORDER BY 1 LIMIT ?4",
-	[HUB_STMT_REFUSED_ADD] =
-		"INSERT INTO hub_refused(origin, seq, hash, prev, received,"
-		" status, code, message, rule, record, field)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[HUB_STMT_REFUSED_GET] =
-		"SELECT hash, prev, status, code, message, rule, record, field"
-		" FROM hub_refused WHERE origin = ? AND seq = ?",
-	[HUB_STMT_QUOTA_GET] =
-		"SELECT records, bytes FROM hub_quota WHERE agent = ? AND day = ?",
-	[HUB_STMT_QUOTA_ADD] =
-		"INSERT INTO hub_quota(agent, day, records, bytes) VALUES (?, ?, ?, ?)"
-		" ON CONFLICT(agent, day) DO UPDATE SET records = records + excluded.records,"
-		" bytes = bytes + excluded.bytes",
-	[HUB_STMT_REJECTION_FIND] =
-		"SELECT 1 FROM hub_rejection WHERE source = ? AND origin = ?"
-		" AND seq = ? AND code = ?",
-	[HUB_STMT_HELD_HOUSEHOLD] =
-		"SELECT 1 FROM household WHERE id_origin = ? AND id_serial = ?",
-	[HUB_STMT_HELD_MILESTONE] =
-		"SELECT 1 FROM milestone WHERE id_origin = ? AND id_serial = ?",
-	[HUB_STMT_HELD_CONTRIBUTION] =
-		"SELECT 1 FROM contribution WHERE id_origin = ? AND id_serial = ?",
-	[HUB_STMT_HELD_VOID] =
-		"SELECT 1 FROM void_event WHERE id_origin = ? AND id_serial = ?",
+		" NULL, NULL, NULL, NULL, NULL, NULL, NOT" PROTO_SQL_MILESTONE_LIVE(
+			"m") ","
+			     " (SELECT v.reason FROM void_event v WHERE v.target_origin = m.id_origin"
+			     "  AND v.target_serial = m.id_serial AND v.target_kind = 2 ORDER BY v.stamp LIMIT 1)"
+			     " FROM milestone m WHERE m.household_origin = ?1 AND m.household_serial = ?2"
+			     " UNION ALL SELECT 3, c.id_origin, c.id_serial, c.date, c.note, NULL, NULL,"
+			     " c.source, c.donor, c.material, c.money_vnd, c.labour_days, c.material_value_vnd,"
+			     " NOT" PROTO_SQL_CONTRIBUTION_LIVE(
+				     "c") ","
+					  " (SELECT v.reason FROM void_event v WHERE v.target_origin = c.id_origin"
+					  "  AND v.target_serial = c.id_serial AND v.target_kind = 3 ORDER BY v.stamp LIMIT 1)"
+					  " FROM contribution c WHERE c.household_origin = ?1 AND c.household_serial = ?2"
+					  " ORDER BY 1, 4, 2, 3",
+	[HUB_STMT_HOUSEHOLD_STAMP] = "SELECT stamp FROM household_stamp"
+				     " WHERE id_origin = ? AND id_serial = ? AND field = ?",
+	[HUB_STMT_HOUSEHOLD_SHOW] = "SELECT * FROM household WHERE id_origin = ? AND id_serial = ?",
+	[HUB_STMT_AREA_BY_COMMUNE] = "SELECT id FROM hub_ledger WHERE id > ?1 AND id < ?2"
+				     " UNION SELECT ledger FROM hub_ledger_area WHERE commune = ?3 AND ledger > ?1"
+				     " ORDER BY 1 LIMIT ?4",
+	[HUB_STMT_AREA_BY_DISTRICT] = "SELECT id FROM hub_ledger WHERE id > ?1 AND id < ?2"
+				      " UNION SELECT ledger FROM hub_ledger_area WHERE district = ?3 AND ledger > ?1"
+				      " ORDER BY 1 LIMIT ?4",
+	[HUB_STMT_REFUSED_ADD] = "INSERT INTO hub_refused(origin, seq, hash, prev, received,"
+				 " status, code, message, rule, record, field)"
+				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[HUB_STMT_REFUSED_GET] = "SELECT hash, prev, status, code, message, rule, record, field"
+				 " FROM hub_refused WHERE origin = ? AND seq = ?",
+	[HUB_STMT_QUOTA_GET] = "SELECT records, bytes FROM hub_quota WHERE agent = ? AND day = ?",
+	[HUB_STMT_QUOTA_ADD] = "INSERT INTO hub_quota(agent, day, records, bytes) VALUES (?, ?, ?, ?)"
+			       " ON CONFLICT(agent, day) DO UPDATE SET records = records + excluded.records,"
+			       " bytes = bytes + excluded.bytes",
+	[HUB_STMT_REJECTION_FIND] = "SELECT 1 FROM hub_rejection WHERE source = ? AND origin = ?"
+				    " AND seq = ? AND code = ?",
+	[HUB_STMT_HELD_HOUSEHOLD] = "SELECT 1 FROM household WHERE id_origin = ? AND id_serial = ?",
+	[HUB_STMT_HELD_MILESTONE] = "SELECT 1 FROM milestone WHERE id_origin = ? AND id_serial = ?",
+	[HUB_STMT_HELD_CONTRIBUTION] = "SELECT 1 FROM contribution WHERE id_origin = ? AND id_serial = ?",
+	[HUB_STMT_HELD_VOID] = "SELECT 1 FROM void_event WHERE id_origin = ? AND id_serial = ?",
 };
 _Static_assert(ARRAY_SIZE(stmt_sql) == HUB_STMT_COUNT, "one SQL text per hub_stmt");
 

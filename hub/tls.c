@@ -76,7 +76,8 @@ static X509 *new_cert(const char *cn, EVP_PKEY *pub, int days)
 	    !X509_gmtime_adj(X509_getm_notAfter(cert), (long)days * 86400))
 		goto fail;
 	name = X509_get_subject_name(cert);
-	if (!X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)"Mai Am hub", -1, -1, 0) ||
+	if (!X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)"Mai Am hub",
+					-1, -1, 0) ||
 	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0))
 		goto fail;
 	if (!X509_set_pubkey(cert, pub))
@@ -144,8 +145,7 @@ static int add_san(X509 *cert, const char *const *hosts, size_t nhosts)
 	return add_ext(cert, cert, NID_subject_alt_name, san);
 }
 
-hub_result hub_tls_init(const char *dir, const char *const *hosts, size_t nhosts, char *err,
-			size_t errlen)
+hub_result hub_tls_init(const char *dir, const char *const *hosts, size_t nhosts, char *err, size_t errlen)
 {
 	char ca_path[PATH_MAX], ca_key_path[PATH_MAX], cert_path[PATH_MAX], key_path[PATH_MAX];
 	const char *pem_path[] = { ca_key_path, key_path, ca_path, cert_path };
@@ -171,8 +171,7 @@ hub_result hub_tls_init(const char *dir, const char *const *hosts, size_t nhosts
 	if (!ca || !X509_set_issuer_name(ca, X509_get_subject_name(ca)) ||
 	    add_ext(ca, ca, NID_basic_constraints, "critical,CA:TRUE,pathlen:0") ||
 	    add_ext(ca, ca, NID_key_usage, "critical,keyCertSign,cRLSign") ||
-	    add_ext(ca, ca, NID_subject_key_identifier, "hash") ||
-	    !X509_sign(ca, ca_key, EVP_sha256()))
+	    add_ext(ca, ca, NID_subject_key_identifier, "hash") || !X509_sign(ca, ca_key, EVP_sha256()))
 		goto crypto;
 	cert = new_cert(nhosts ? hosts[0] : "localhost", key, LEAF_DAYS);
 	if (!cert || !X509_set_issuer_name(cert, X509_get_subject_name(ca)) ||
@@ -183,8 +182,9 @@ hub_result hub_tls_init(const char *dir, const char *const *hosts, size_t nhosts
 		goto crypto;
 	}
 	if (add_san(cert, hosts, nhosts)) {
-		snprintf(err, errlen, "a --host value is not a host name or IP address: "
-				      "give names like 'hub.example.vn' or '10.0.0.5'");
+		snprintf(err, errlen,
+			 "a --host value is not a host name or IP address: "
+			 "give names like 'hub.example.vn' or '10.0.0.5'");
 		rc = HUB_REFUSED;
 		goto out;
 	}
@@ -237,8 +237,10 @@ static hub_result read_ca(const char *ca_path, const char *key_path, X509 **ca, 
 			       "check its permissions");
 	if (*ca && *key)
 		return HUB_OK;
-	snprintf(err, errlen, "hub has no CA key '%s' to issue client certificates: "
-			      "it was started with an operator certificate", key_path);
+	snprintf(err, errlen,
+		 "hub has no CA key '%s' to issue client certificates: "
+		 "it was started with an operator certificate",
+		 key_path);
 	return HUB_REFUSED;
 }
 
@@ -351,15 +353,15 @@ SSL_CTX *hub_tls_server_ctx(const char *dir, char *err, size_t errlen)
 		goto crypto;
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-				 SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
+					 SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
 	/* TLS 1.2: ECDHE + AEAD only; TLS 1.3 suites are all AEAD already */
 	if (!SSL_CTX_set_cipher_list(ctx, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
 					  "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:"
 					  "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305"))
 		goto crypto;
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert_path) != 1) {
-		snprintf(err, errlen, "cannot load certificate '%s': run 'maiam-hub init' or fix the file",
-			 cert_path);
+		snprintf(err, errlen,
+			 "cannot load certificate '%s': run 'maiam-hub init' or fix the file", cert_path);
 		goto fail;
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, key_path, SSL_FILETYPE_PEM) != 1 ||

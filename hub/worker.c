@@ -27,18 +27,18 @@
 #define HUB_BATCH_MAX 256 /* pushes per group commit */
 
 struct hub_worker {
-	hub_ctx *ctx;              /* &own */
+	hub_ctx *ctx; /* &own */
 	/* this thread's copy of the context, taken before the thread starts: the
 	 * writer sets its merger here, never in the shared context that the loop
 	 * and the other threads read (ThreadSanitizer saw the copy race it).
 	 * Reader, opener: with a read-only connection of their own. */
 	hub_ctx own;
-	int read_only;             /* reader or opener: read-only, no merger, no batches */
+	int read_only; /* reader or opener: read-only, no merger, no batches */
 	const char *name;
 	hub_thread t;
-	hub_job *head, *tail;      /* waiting */
+	hub_job *head, *tail; /* waiting */
 	hub_job *done_head, *done_tail;
-	size_t pending;            /* waiting + running */
+	size_t pending; /* waiting + running */
 	hub_worker_done_fn done;
 	void *done_arg;
 	unsigned long long pushes, commits; /* for the log line at stop */
@@ -215,8 +215,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static hub_worker *start(hub_ctx *ctx, int reader, const char *name, hub_worker_done_fn done,
-			 void *arg)
+static hub_worker *start(hub_ctx *ctx, int reader, const char *name, hub_worker_done_fn done, void *arg)
 {
 	hub_worker *w;
 	char path[PATH_MAX];

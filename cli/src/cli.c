@@ -86,7 +86,9 @@ char *cli_usage(const cli_opt *opts, size_t nopts, char *out, size_t outlen)
 		const cli_opt *o = &opts[i];
 		int n = snprintf(out + used, outlen - used, "%s[--%s%s%s%s]", i ? " " : "", o->name,
 				 o->kind == CLI_KIND_FLAG ? "" : " ",
-				 o->kind == CLI_KIND_FLAG ? "" : o->arg ? o->arg : "VALUE",
+				 o->kind == CLI_KIND_FLAG ? ""
+				 : o->arg                 ? o->arg
+							  : "VALUE",
 				 o->kind == CLI_KIND_LIST ? " ..." : "");
 
 		if (n < 0)
@@ -130,10 +132,18 @@ static cli_status store(const cli_opt *o, const char *word, const char *value, c
 		return fail(err, CLI_E_NOT_INT, o, word, value);
 	/* the table's range fits its destination (asserted in cli_parse) */
 	switch (o->kind) {
-	case CLI_KIND_INT: *o->to.i = (int)n; break;
-	case CLI_KIND_SIZE: *o->to.size = (size_t)n; break;
-	case CLI_KIND_UINT32: *o->to.u32 = (uint32_t)n; break;
-	default: *o->to.i64 = n; break;
+	case CLI_KIND_INT:
+		*o->to.i = (int)n;
+		break;
+	case CLI_KIND_SIZE:
+		*o->to.size = (size_t)n;
+		break;
+	case CLI_KIND_UINT32:
+		*o->to.u32 = (uint32_t)n;
+		break;
+	default:
+		*o->to.i64 = n;
+		break;
 	}
 	return CLI_OK;
 }

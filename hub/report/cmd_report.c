@@ -117,8 +117,8 @@ static int keep_loser(hub_ctx *ctx, const char *item)
 	proto_hlc clock;
 	proto_result r;
 
-	if (report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text),
-				  &found) != HUB_OK) {
+	if (report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text), &found) !=
+	    HUB_OK) {
 		hub_errorf("cannot read conflict '%s': %s", item, sqlite3_errmsg(ctx->db));
 		return -1;
 	}
@@ -141,8 +141,9 @@ static int keep_loser(hub_ctx *ctx, const char *item)
 	r = proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, stamp, ctx->cfg->key_id);
 	if (r == PROTO_OK)
 		r = type == SQLITE_INTEGER ? proto_changeset_add_int(&cs, (uint8_t)field, base, ival)
-		  : type == SQLITE_NULL ? proto_changeset_add_null(&cs, (uint8_t)field, base)
-		  : proto_changeset_add_text(&cs, (uint8_t)field, base, text, strlen(text));
+		    : type == SQLITE_NULL
+			    ? proto_changeset_add_null(&cs, (uint8_t)field, base)
+			    : proto_changeset_add_text(&cs, (uint8_t)field, base, text, strlen(text));
 	if (r != PROTO_OK) {
 		hub_errorf("cannot build the edit: %s", proto_strerror(r));
 		goto out;
@@ -168,8 +169,7 @@ static int household_item(hub_ctx *ctx, const char **id, char *buf, size_t bufle
 	char ref[HUB_REF_MAX], err[2048];
 	proto_id hh;
 
-	if (((*id)[0] != 'O' && (*id)[0] != 'L') || (*id)[1] != '-' ||
-	    hub_ref_normalize(*id + 2, ref) != 0)
+	if (((*id)[0] != 'O' && (*id)[0] != 'L') || (*id)[1] != '-' || hub_ref_normalize(*id + 2, ref) != 0)
 		return 0; /* not about a household, or its full id: looked up as it is */
 	if (hub_household_name(ctx->db, *id + 2, &hh, NULL, err, sizeof(err)) != HUB_OK) {
 		hub_errorf("%s", err);
@@ -187,9 +187,10 @@ int hub_reconcile_cmd(int argc, char **argv)
 	const char *dir = hub_default_dir(), *id = NULL, *note = NULL, *keep = NULL;
 	const char *by = getenv("USER");
 	static const char *const subs[] = { "resolve", NULL };
-	static const hub_group group = { "reconcile", subs, "reconcile resolve ID --note TEXT"
-			     " [--keep winner|loser] [--by NAME] [--dir DIR]"
-			     "   (an O- or L- item also by its household's ref: O-36S0-2)" };
+	static const hub_group group = { "reconcile", subs,
+					 "reconcile resolve ID --note TEXT"
+					 " [--keep winner|loser] [--by NAME] [--dir DIR]"
+					 "   (an O- or L- item also by its household's ref: O-36S0-2)" };
 	char err[512], item[64], *pos[1];
 	hub_ctx ctx;
 	hub_result r;
@@ -213,8 +214,8 @@ int hub_reconcile_cmd(int argc, char **argv)
 	}
 	if (!by || !*by)
 		by = "operator";
-	if (strlen(note) > PROTO_MAX_TEXT || !proto_utf8_valid(note, strlen(note)) ||
-	    strlen(by) > 128 || !proto_utf8_valid(by, strlen(by))) {
+	if (strlen(note) > PROTO_MAX_TEXT || !proto_utf8_valid(note, strlen(note)) || strlen(by) > 128 ||
+	    !proto_utf8_valid(by, strlen(by))) {
 		hub_errorf("--note and --by must be UTF-8 text (note at most %u bytes, name 128)",
 			   PROTO_MAX_TEXT);
 		return HUB_EXIT_USAGE;
@@ -286,8 +287,9 @@ out:
 int hub_operator_cmd(int argc, char **argv)
 {
 	static const char *const subs[] = { "add", "password", NULL };
-	static const hub_group group = { "operator", subs, "operator add|password NAME [--dir DIR]"
-			     "   (password from standard input, or asked for without echo)" };
+	static const hub_group group = { "operator", subs,
+					 "operator add|password NAME [--dir DIR]"
+					 "   (password from standard input, or asked for without echo)" };
 	const char *dir = hub_default_dir(), *name = NULL, *sub = argc > 1 ? argv[1] : "";
 	char pw[HUB_PASSWORD_MAX + 2], again[HUB_PASSWORD_MAX + 2], err[512], *pos[1];
 	int adding = strcmp(sub, "add") == 0;
@@ -313,8 +315,8 @@ int hub_operator_cmd(int argc, char **argv)
 			hub_errorf("no password read: type it, or pipe one line into standard input");
 		return HUB_EXIT_USAGE;
 	}
-	if (isatty(STDIN_FILENO) && (read_password("again: ", again, sizeof(again)) ||
-				     strcmp(pw, again) != 0)) {
+	if (isatty(STDIN_FILENO) &&
+	    (read_password("again: ", again, sizeof(again)) || strcmp(pw, again) != 0)) {
 		hub_errorf("the two passwords differ: run 'operator %s' again", sub);
 		rc = HUB_EXIT_USAGE;
 		goto wipe;
@@ -325,7 +327,8 @@ int hub_operator_cmd(int argc, char **argv)
 		hub_errorf("cannot read the operators: %s", sqlite3_errmsg(ctx.db));
 	} else if (adding && exists) {
 		hub_errorf("operator '%s' exists: to change its password run 'maiam-hub operator"
-			   " password %s'", name, name);
+			   " password %s'",
+			   name, name);
 		rc = HUB_EXIT_USAGE;
 	} else if (!adding && !exists) {
 		hub_errorf("no operator '%s': add it with 'maiam-hub operator add %s'", name, name);

@@ -97,12 +97,10 @@ hub_dashboard *hub_dashboard_new(const char *dir, char *err, size_t errlen)
 	}
 	if (sqlite3_open_v2(path, &d->page.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(d->page.db, 5000) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot open '%s' read-only: %s", path,
-			 sqlite3_errmsg(d->page.db));
+		snprintf(err, errlen, "cannot open '%s' read-only: %s", path, sqlite3_errmsg(d->page.db));
 		goto fail;
 	}
-	if (hub_meta_get(d->login.db, "campaign_path", cpath, sizeof(cpath), &found) != HUB_OK ||
-	    !found) {
+	if (hub_meta_get(d->login.db, "campaign_path", cpath, sizeof(cpath), &found) != HUB_OK || !found) {
 		snprintf(err, errlen, "hub in '%s' has no campaign: run 'maiam-hub init' again", dir);
 		goto fail;
 	}
@@ -271,8 +269,7 @@ static void reply(struct evhttp_request *req, int status, const char *ctype, con
 	web_reply(req, status, ctype, body ? body->data : NULL, body ? body->len : 0, &policy);
 }
 
-static void reply_text(struct evhttp_request *req, int status, const char *msg,
-		       int64_t retry_after)
+static void reply_text(struct evhttp_request *req, int status, const char *msg, int64_t retry_after)
 {
 	proto_buf b;
 
@@ -342,10 +339,10 @@ static void start_login(hub_dashboard *d, struct evhttp_request *req, dash_job *
 		reply_text(req, 503, "hub is out of memory: try again", 1);
 		goto refused;
 	}
-	job->form_ok = web_form_value((const char *)form, len, "name", job->name,
-				      sizeof(job->name)) == WEB_OK &&
-		       web_form_value((const char *)form, len, "password", job->pw,
-				      sizeof(job->pw)) == WEB_OK;
+	job->form_ok = web_form_value((const char *)form, len, "name", job->name, sizeof(job->name)) ==
+			       WEB_OK &&
+		       web_form_value((const char *)form, len, "password", job->pw, sizeof(job->pw)) ==
+			       WEB_OK;
 	if (len)
 		OPENSSL_cleanse(form, len);
 	if (!job->form_ok)
@@ -425,8 +422,10 @@ static int parse_report(struct evhttp_request *req, hub_report_opts *o)
 	    (!o->as_of[0] || hub_report_valid_date(o->as_of)))
 		return 0;
 bad:
-	reply_text(req, 400, "use /report?kind=progress|awards|funds|reconcile&format=csv|html|json"
-			     "[&as_of=YYYY-MM-DD][&page=N][&limit=1..1000]", 0);
+	reply_text(req, 400,
+		   "use /report?kind=progress|awards|funds|reconcile&format=csv|html|json"
+		   "[&as_of=YYYY-MM-DD][&page=N][&limit=1..1000]",
+		   0);
 	return -1;
 }
 
@@ -458,8 +457,10 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 	/* the hub's origin is the scheme it is reached by (https unless the
 	 * test's plain listener) and the Host the browser asked for */
 	if (cmd == EVHTTP_REQ_POST && !web_request_same_origin(req)) {
-		reply_text(req, 403, "this form must be sent from the hub's own dashboard page:"
-				     " open the dashboard and try again", 0);
+		reply_text(req, 403,
+			   "this form must be sent from the hub's own dashboard page:"
+			   " open the dashboard and try again",
+			   0);
 		goto refused;
 	}
 	if (strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0) {

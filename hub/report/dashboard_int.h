@@ -25,12 +25,12 @@ typedef struct dash_job {
 	struct dash_job *next;
 	struct evhttp_request *req; /* loop only */
 	dash_kind kind;
-	char tok[WEB_TOKEN_HEX + 1];                 /* session cookie, "" if none */
-	char name[HUB_OPERATOR_NAME_MAX + 1];        /* DJ_LOGIN */
-	char pw[HUB_PASSWORD_MAX + 1];               /* DJ_LOGIN, wiped when done */
-	int form_ok;                                 /* DJ_LOGIN: both fields parsed */
-	hub_report_opts opts;                        /* DJ_REPORT */
-	char addr[64];                               /* client address (throttle) */
+	char tok[WEB_TOKEN_HEX + 1];          /* session cookie, "" if none */
+	char name[HUB_OPERATOR_NAME_MAX + 1]; /* DJ_LOGIN */
+	char pw[HUB_PASSWORD_MAX + 1];        /* DJ_LOGIN, wiped when done */
+	int form_ok;                          /* DJ_LOGIN: both fields parsed */
+	hub_report_opts opts;                 /* DJ_REPORT */
+	char addr[64];                        /* client address (throttle) */
 	/* the answer */
 	int status;
 	const char *ctype;

@@ -36,23 +36,23 @@ static void answer_html(dash_job *job, int status, int built)
 
 int dash_login_page(hub_dashboard *d, proto_buf *b, const char *error)
 {
-	if (report_html_head(b, "Mái Ấm — Đăng nhập") ||
-	    proto_buf_append_str(b, "<h1>Mái Ấm</h1><p>") ||
+	if (report_html_head(b, "Mái Ấm — Đăng nhập") || proto_buf_append_str(b, "<h1>Mái Ấm</h1><p>") ||
 	    web_html_escape(b, d->campaign.name) ||
 	    proto_buf_append_str(b, "</p><h2>Đăng nhập dành cho cán bộ vận hành</h2>"))
 		return -1;
 	if (error && (proto_buf_append_str(b, "<p class=\"err\" id=\"error\">") ||
 		      web_html_escape(b, error) || proto_buf_append_str(b, "</p>")))
 		return -1;
-	return proto_buf_append_str(b,
-		"<form method=\"post\" action=\"/login\">"
-		"<label for=\"name\">Tên đăng nhập</label>"
-		"<input id=\"name\" name=\"name\" autocomplete=\"username\" required>"
-		"<label for=\"password\">Mật khẩu</label>"
-		"<input id=\"password\" name=\"password\" type=\"password\""
-		" autocomplete=\"current-password\" required>"
-		"<button id=\"submit\" type=\"submit\">Đăng nhập</button></form>"
-		"</body></html>\n") ? -1 : 0;
+	return proto_buf_append_str(b, "<form method=\"post\" action=\"/login\">"
+				       "<label for=\"name\">Tên đăng nhập</label>"
+				       "<input id=\"name\" name=\"name\" autocomplete=\"username\" required>"
+				       "<label for=\"password\">Mật khẩu</label>"
+				       "<input id=\"password\" name=\"password\" type=\"password\""
+				       " autocomplete=\"current-password\" required>"
+				       "<button id=\"submit\" type=\"submit\">Đăng nhập</button></form>"
+				       "</body></html>\n")
+		       ? -1
+		       : 0;
 }
 
 int dash_throttled_page(hub_dashboard *d, proto_buf *b, int64_t wait)
@@ -64,13 +64,14 @@ int dash_throttled_page(hub_dashboard *d, proto_buf *b, int64_t wait)
 	if (!gmtime_r(&at, &tm) || !strftime(when, sizeof(when), "%H:%M:%S", &tm))
 		snprintf(when, sizeof(when), "?");
 	if (report_html_head(b, "Mái Ấm — Tạm khóa đăng nhập") ||
-	    proto_buf_append_str(b, "<h1>Mái Ấm</h1><p>") ||
-	    web_html_escape(b, d->campaign.name) ||
+	    proto_buf_append_str(b, "<h1>Mái Ấm</h1><p>") || web_html_escape(b, d->campaign.name) ||
 	    proto_buf_append_str(b, "</p><h2>Tạm khóa đăng nhập</h2><p class=\"err\" id=\"error\">"
 				    "Đã có quá nhiều lần đăng nhập sai từ máy này hoặc cho tên"
 				    " đăng nhập này.</p>") ||
-	    proto_buf_appendf(b, "<p id=\"retry\">Vui lòng thử lại sau <b>%lld giây</b>"
-			      " (sau %s, giờ Việt Nam).</p>", (long long)wait, when) ||
+	    proto_buf_appendf(b,
+			      "<p id=\"retry\">Vui lòng thử lại sau <b>%lld giây</b>"
+			      " (sau %s, giờ Việt Nam).</p>",
+			      (long long)wait, when) ||
 	    proto_buf_append_str(b, "<p>Nếu quên mật khẩu, hãy nhờ người quản trị máy chủ đặt lại"
 				    " bằng lệnh <code>maiam-hub operator password</code>.</p>"
 				    "<p><a href=\"/\">Quay lại trang đăng nhập</a></p></body></html>\n"))
@@ -84,8 +85,8 @@ typedef struct recent_rows {
 	int rows;
 } recent_rows;
 
-static hub_result recent_row(void *arg, int64_t id, int64_t received, const char *src,
-			     const char *code, const char *msg)
+static hub_result recent_row(void *arg, int64_t id, int64_t received, const char *src, const char *code,
+			     const char *msg)
 {
 	recent_rows *r = arg;
 	time_t t = (time_t)received + 7 * 3600; /* Vietnam time */
@@ -95,9 +96,9 @@ static hub_result recent_row(void *arg, int64_t id, int64_t received, const char
 	if (gmtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%d/%m/%Y %H:%M", &tm);
 	if ((r->rows++ == 0 &&
-	     proto_buf_append_str(r->b, "<h3>Gói dữ liệu bị từ chối gần nhất</h3>"
-				  WIDE "<table id=\"recent\"><thead><tr><th>Mã mục</th><th>Lúc</th>"
-				  "<th>Nguồn</th><th>Lý do</th></tr></thead><tbody>")) ||
+	     proto_buf_append_str(r->b, "<h3>Gói dữ liệu bị từ chối gần nhất</h3>" WIDE
+					"<table id=\"recent\"><thead><tr><th>Mã mục</th><th>Lúc</th>"
+					"<th>Nguồn</th><th>Lý do</th></tr></thead><tbody>")) ||
 	    proto_buf_appendf(r->b, "<tr><td>R-%lld</td><td>%s</td><td>", (long long)id, when) ||
 	    web_html_escape(r->b, src ? src : "?") || proto_buf_append_str(r->b, "</td><td>") ||
 	    web_html_escape(r->b, code ? code : "?") || proto_buf_append_str(r->b, ": ") ||
@@ -140,9 +141,11 @@ static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, proto_b
 	if (proto_buf_appendf(b, "<tr class=\"t\"><td>Tổng cộng</td><td class=\"n\">%s</td></tr>", n))
 		return -1;
 	report_fmt_group(resolved, n, sizeof(n));
-	if (proto_buf_appendf(b, "</tbody></table></div><p>Đã xử lý: %s mục. Toàn bộ hàng đợi, từng trang"
+	if (proto_buf_appendf(b,
+			      "</tbody></table></div><p>Đã xử lý: %s mục. Toàn bộ hàng đợi, từng trang"
 			      " %d mục: <a href=\"/report?kind=reconcile&amp;format=html&amp;page=1\">"
-			      "trang 1</a>.</p>\n", n, HUB_RECONCILE_PAGE))
+			      "trang 1</a>.</p>\n",
+			      n, HUB_RECONCILE_PAGE))
 		return -1;
 	return recent_rejections(ro, d->lim.queue_items, b);
 }
@@ -174,14 +177,17 @@ int dash_main_page(hub_dashboard *d, sqlite3 *ro, const char *who, proto_buf *b)
 	if (report_awards_grid(ro, &d->campaign, as_of, &g, err, sizeof(err)))
 		goto out;
 	rc = proto_buf_append_str(b, WIDE) || report_grid_html_table(&g, b) ||
-	     proto_buf_append_str(b, "</div>") ? -1 : 0;
+			     proto_buf_append_str(b, "</div>")
+		     ? -1
+		     : 0;
 	report_grid_release(&g);
 	if (rc || queue_table(d, ro, as_of, b) || proto_buf_append_str(b, "<h2>Tải báo cáo</h2><ul>")) {
 		rc = -1;
 		goto out;
 	}
 	for (i = 0; i < 4; i++)
-		if (proto_buf_appendf(b, "<li>%s: <a href=\"/report?kind=%s&amp;format=csv\">CSV</a>,"
+		if (proto_buf_appendf(b,
+				      "<li>%s: <a href=\"/report?kind=%s&amp;format=csv\">CSV</a>,"
 				      " <a href=\"/report?kind=%s&amp;format=html\">HTML</a>,"
 				      " <a href=\"/report?kind=%s&amp;format=json\">JSON</a></li>",
 				      kinds[i], kinds[i], kinds[i], kinds[i])) {
@@ -198,20 +204,19 @@ static void work_login(hub_dashboard *d, sqlite3 *rw, dash_job *job)
 {
 	char tok[WEB_TOKEN_HEX + 1];
 	bool signed_in = false;
-	hub_result r = job->form_ok ? hub_operator_login(rw, job->name, job->pw,
-							 (int64_t)time(NULL), d->ttl, tok,
-							 &signed_in)
+	hub_result r = job->form_ok ? hub_operator_login(rw, job->name, job->pw, (int64_t)time(NULL),
+							 d->ttl, tok, &signed_in)
 				    : HUB_OK;
 
 	OPENSSL_cleanse(job->pw, sizeof(job->pw));
 	if (r != HUB_OK) {
-		dash_answer_text(job, 503, "cannot check the sign-in: the hub database is busy,"
+		dash_answer_text(job, 503,
+				 "cannot check the sign-in: the hub database is busy,"
 				 " try again");
 		return;
 	}
 	if (!signed_in) {
-		answer_html(job, 401, dash_login_page(d, &job->body,
-						       "Sai tên đăng nhập hoặc mật khẩu."));
+		answer_html(job, 401, dash_login_page(d, &job->body, "Sai tên đăng nhập hoặc mật khẩu."));
 		return;
 	}
 	job->login_ok = 1;
@@ -256,8 +261,8 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		job->location = "/";
 		return;
 	}
-	if (job->tok[0] && report_session_check(db, job->tok, (int64_t)time(NULL), who,
-						 sizeof(who), &signed_in) != HUB_OK)
+	if (job->tok[0] && report_session_check(db, job->tok, (int64_t)time(NULL), who, sizeof(who),
+						&signed_in) != HUB_OK)
 		signed_in = false;
 	if (!signed_in && job->kind == DJ_REPORT)
 		dash_answer_text(job, 401, "sign in first at /");

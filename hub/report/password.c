@@ -19,8 +19,10 @@ hub_result hub_password_hash(const char *password, const uint8_t *salt, size_t s
 {
 	if (!password || iter < 1)
 		return HUB_REFUSED;
-	return PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, (int)saltlen, iter,
-				 EVP_sha256(), 32, out) == 1 ? HUB_OK : HUB_ECRYPTO;
+	return PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, (int)saltlen, iter, EVP_sha256(),
+				 32, out) == 1
+		       ? HUB_OK
+		       : HUB_ECRYPTO;
 }
 
 static int valid_name(const char *name)
@@ -38,8 +40,7 @@ static int valid_name(const char *name)
 	return 1;
 }
 
-hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err,
-			    size_t errlen)
+hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err, size_t errlen)
 {
 	uint8_t salt[SALT_LEN], hash[32];
 	sqlite3_stmt *st = NULL;
@@ -67,10 +68,12 @@ hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password,
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
 	in_tx = 1;
-	if (sqlite3_prepare_v2(db, "INSERT INTO report_operator(name, salt, hash, iter, created)"
-				   " VALUES (?, ?, ?, ?, strftime('%s', 'now')) ON CONFLICT(name) DO"
-				   " UPDATE SET salt = excluded.salt, hash = excluded.hash,"
-				   " iter = excluded.iter", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO report_operator(name, salt, hash, iter, created)"
+			       " VALUES (?, ?, ?, ?, strftime('%s', 'now')) ON CONFLICT(name) DO"
+			       " UPDATE SET salt = excluded.salt, hash = excluded.hash,"
+			       " iter = excluded.iter",
+			       -1, &st, NULL) != SQLITE_OK)
 		goto dberr;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, salt, sizeof(salt), SQLITE_STATIC);
@@ -80,8 +83,8 @@ hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password,
 		goto dberr;
 	sqlite3_finalize(st);
 	st = NULL;
-	if (sqlite3_prepare_v2(db, "DELETE FROM report_session WHERE operator = ?", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "DELETE FROM report_session WHERE operator = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
 		goto dberr;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -117,8 +120,8 @@ static hub_result operator_check(sqlite3 *db, const char *name, const char *pass
 	memset(got, 0, sizeof(got));
 	if (!name || !password || strlen(password) > HUB_PASSWORD_MAX)
 		return HUB_OK;
-	if (sqlite3_prepare_v2(db, "SELECT salt, hash, iter FROM report_operator WHERE name = ?",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT salt, hash, iter FROM report_operator WHERE name = ?", -1,
+			       &st, NULL) != SQLITE_OK)
 		return HUB_EDB;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	step = sqlite3_step(st);
@@ -177,8 +180,7 @@ hub_result hub_operator_exists(sqlite3 *db, const char *name, bool *exists)
 	return step_once(st, exists);
 }
 
-hub_result report_session_new(sqlite3 *db, const char *name, int64_t now, int ttl,
-			      char token[65])
+hub_result report_session_new(sqlite3 *db, const char *name, int64_t now, int ttl, char token[65])
 {
 	uint8_t hash[32];
 	sqlite3_stmt *st = NULL;
@@ -188,10 +190,12 @@ hub_result report_session_new(sqlite3 *db, const char *name, int64_t now, int tt
 		return HUB_ECRYPTO;
 	web_token_hash(token, hash);
 	/* expired sessions are of no use to anyone: this table is not history */
-	sqlite3_exec(db, "DELETE FROM report_session WHERE expires < strftime('%s', 'now')", NULL,
-		     NULL, NULL);
-	if (sqlite3_prepare_v2(db, "INSERT INTO report_session(hash, operator, created, expires)"
-				   " VALUES (?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	sqlite3_exec(db, "DELETE FROM report_session WHERE expires < strftime('%s', 'now')", NULL, NULL,
+		     NULL);
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO report_session(hash, operator, created, expires)"
+			       " VALUES (?, ?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK)
 		return HUB_EDB;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
@@ -200,8 +204,8 @@ hub_result report_session_new(sqlite3 *db, const char *name, int64_t now, int tt
 	return step_once(st, &row);
 }
 
-hub_result report_session_check(sqlite3 *db, const char *token, int64_t now, char *name,
-				size_t namelen, bool *valid)
+hub_result report_session_check(sqlite3 *db, const char *token, int64_t now, char *name, size_t namelen,
+				bool *valid)
 {
 	uint8_t hash[32];
 	sqlite3_stmt *st = NULL;
@@ -211,8 +215,10 @@ hub_result report_session_check(sqlite3 *db, const char *token, int64_t now, cha
 	if (strlen(token) != 64)
 		return HUB_OK;
 	web_token_hash(token, hash);
-	if (sqlite3_prepare_v2(db, "SELECT s.operator FROM report_session s JOIN report_operator o"
-				   " ON o.name = s.operator WHERE s.hash = ? AND s.expires > ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "SELECT s.operator FROM report_session s JOIN report_operator o"
+			       " ON o.name = s.operator WHERE s.hash = ? AND s.expires > ?",
+			       -1, &st, NULL) != SQLITE_OK)
 		return HUB_EDB;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
@@ -239,15 +245,14 @@ hub_result report_session_end(sqlite3 *db, const char *token)
 	bool row;
 
 	web_token_hash(token, hash);
-	if (sqlite3_prepare_v2(db, "DELETE FROM report_session WHERE hash = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "DELETE FROM report_session WHERE hash = ?", -1, &st, NULL) != SQLITE_OK)
 		return HUB_EDB;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	return step_once(st, &row);
 }
 
-hub_result hub_operator_login(sqlite3 *db, const char *name, const char *password, int64_t now,
-			      int ttl, char token[65], bool *signed_in)
+hub_result hub_operator_login(sqlite3 *db, const char *name, const char *password, int64_t now, int ttl,
+			      char token[65], bool *signed_in)
 {
 	uint8_t hash[32], matched[32];
 	sqlite3_stmt *st = NULL;
@@ -265,13 +270,15 @@ hub_result hub_operator_login(sqlite3 *db, const char *name, const char *passwor
 		goto out;
 	rc = HUB_EDB;
 	web_token_hash(token, hash);
-	sqlite3_exec(db, "DELETE FROM report_session WHERE expires < strftime('%s', 'now')", NULL,
-		     NULL, NULL);
+	sqlite3_exec(db, "DELETE FROM report_session WHERE expires < strftime('%s', 'now')", NULL, NULL,
+		     NULL);
 	/* only if the password is still the one just checked: a password
 	 * changed during the slow hash opens no session with the old one */
-	if (sqlite3_prepare_v2(db, "INSERT INTO report_session(hash, operator, created, expires)"
-				   " SELECT ?, name, ?, ? FROM report_operator WHERE name = ? AND"
-				   " hash = ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO report_session(hash, operator, created, expires)"
+			       " SELECT ?, name, ?, ? FROM report_operator WHERE name = ? AND"
+			       " hash = ?",
+			       -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);

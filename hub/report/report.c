@@ -33,8 +33,7 @@ void report_vn_date(const char *iso, char out[11])
 	snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
 }
 
-hub_result report_sum_query(sqlite3 *db, const char *sql, const char *date,
-			    report_sum_row_fn fn, void *arg)
+hub_result report_sum_query(sqlite3 *db, const char *sql, const char *date, report_sum_row_fn fn, void *arg)
 {
 	sqlite3_stmt *st = NULL;
 	hub_result rc;
@@ -78,8 +77,8 @@ hub_result report_too_large(char *err, size_t errlen)
 	return HUB_ENOMEM;
 }
 
-hub_result report_draw(const report_drawing *d, const void *numbers, hub_report_format f,
-		       proto_buf *out, char *err, size_t errlen)
+hub_result report_draw(const report_drawing *d, const void *numbers, hub_report_format f, proto_buf *out,
+		       char *err, size_t errlen)
 {
 	report_grid g;
 	hub_result rc = HUB_ENOMEM;

@@ -34,7 +34,7 @@ typedef enum hub_report_format {
 	HUB_FMT_TABLE = 0, /* aligned text, Vietnamese number grouping */
 	HUB_FMT_CSV,       /* UTF-8 with BOM, CRLF, RFC 4180 quoting (for Excel) */
 	HUB_FMT_JSON,
-	HUB_FMT_HTML,      /* one self-contained page */
+	HUB_FMT_HTML, /* one self-contained page */
 } hub_report_format;
 
 typedef struct hub_report_opts {
@@ -71,9 +71,8 @@ void hub_report_today(char out[11]);
  * recorded (or open and keep fits it), HUB_REFUSED no open item with that
  * id or keep does not fit it, HUB_EDB the database failed.
  */
-hub_result hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item,
-				const char *by, const char *note, const char *keep, int64_t now,
-				char *err, size_t errlen);
+hub_result hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item, const char *by,
+				const char *note, const char *keep, int64_t now, char *err, size_t errlen);
 
 /* ---- operators (password.c) -------------------------------------------- */
 
@@ -88,8 +87,7 @@ hub_result hub_password_hash(const char *password, const uint8_t *salt, size_t s
 /* Add an operator or set a new password for one, ending all its sessions
  * (one transaction). HUB_REFUSED for a name or password that cannot be one
  * (err says which rule), else as the store (err). */
-hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err,
-			    size_t errlen);
+hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err, size_t errlen);
 /* *match: name and password match (false gives no hint which did not). */
 hub_result hub_operator_check(sqlite3 *db, const char *name, const char *password, bool *match);
 
@@ -99,8 +97,8 @@ hub_result hub_operator_exists(sqlite3 *db, const char *name, bool *exists);
  * SHA-256 stored) tied to the password just checked. *signed_in false for a
  * wrong name or password (or one changed meanwhile). hub_operator_set ends
  * every session of the operator whose password it sets. */
-hub_result hub_operator_login(sqlite3 *db, const char *name, const char *password, int64_t now,
-			      int ttl, char token[65], bool *signed_in);
+hub_result hub_operator_login(sqlite3 *db, const char *name, const char *password, int64_t now, int ttl,
+			      char token[65], bool *signed_in);
 
 /* ---- the dashboard (dashboard.c) ----------------------------------------- */
 
@@ -128,18 +126,19 @@ void hub_dashboard_set_ttl(hub_dashboard *d, int seconds);
  * wait before the next try (429 + Retry-After), up to a cap. Failures are
  * forgotten after a quiet period. The table is fixed-size: when it is full a
  * slot no longer waiting is reused first, else the one whose wait ends first. */
-#define HUB_LOGIN_FREE_ADDR 5     /* failures from one address before waiting */
-#define HUB_LOGIN_FREE_NAME 5     /* failures for one operator name before waiting */
-#define HUB_LOGIN_BACKOFF_S 2     /* the first wait, doubled at each further failure */
-#define HUB_LOGIN_MAX_ADDR_S 900  /* an address waits at most 15 minutes */
-#define HUB_LOGIN_MAX_NAME_S 60   /* a name at most a minute: a stranger cannot lock
+#define HUB_LOGIN_FREE_ADDR 5    /* failures from one address before waiting */
+#define HUB_LOGIN_FREE_NAME 5    /* failures for one operator name before waiting */
+#define HUB_LOGIN_BACKOFF_S 2    /* the first wait, doubled at each further failure */
+#define HUB_LOGIN_MAX_ADDR_S 900 /* an address waits at most 15 minutes */
+#define HUB_LOGIN_MAX_NAME_S \
+	60                      /* a name at most a minute: a stranger cannot lock
 				   * an operator out for longer than that per guess */
-#define HUB_LOGIN_FORGET_S 3600   /* failures older than an hour are forgotten */
-#define HUB_LOGIN_SLOTS 1024      /* throttle table entries (addresses + names) */
+#define HUB_LOGIN_FORGET_S 3600 /* failures older than an hour are forgotten */
+#define HUB_LOGIN_SLOTS 1024    /* throttle table entries (addresses + names) */
 /* Work queued for the dashboard's two worker threads: past these, 503. */
-#define HUB_DASH_LOGIN_QUEUE 16   /* sign-ins waiting for their PBKDF2 */
-#define HUB_DASH_PAGE_QUEUE 64    /* pages and reports waiting to be built */
-#define HUB_DASH_QUEUE_ITEMS 20   /* reconcile items listed on the page (newest) */
+#define HUB_DASH_LOGIN_QUEUE 16     /* sign-ins waiting for their PBKDF2 */
+#define HUB_DASH_PAGE_QUEUE 64      /* pages and reports waiting to be built */
+#define HUB_DASH_QUEUE_ITEMS 20     /* reconcile items listed on the page (newest) */
 #define HUB_HSTS "max-age=31536000" /* Strict-Transport-Security on every answer */
 
 typedef struct hub_dashboard_limits {
@@ -199,9 +198,8 @@ hub_result hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_re
  * returning anything but HUB_OK stops the walk, which returns that. HUB_OK
  * (a hub without the table has none), HUB_EDB on a database error.
  */
-typedef hub_result (*hub_rejection_row_cb)(void *arg, int64_t id, int64_t received,
-					   const char *source, const char *code,
-					   const char *message);
+typedef hub_result (*hub_rejection_row_cb)(void *arg, int64_t id, int64_t received, const char *source,
+					   const char *code, const char *message);
 hub_result hub_reconcile_recent(sqlite3 *db, int n, hub_rejection_row_cb cb, void *arg);
 
 #endif

@@ -10,7 +10,7 @@
 #include "report_int.h"
 
 static const report_column award_cols[] = {
-	COL_CODE, COL_NAME, COL_TARGET, COL_HANDED_OVER_ON_TIME, COL_MET_TARGET_ON_TIME,
+	COL_CODE,        COL_NAME,        COL_TARGET, COL_HANDED_OVER_ON_TIME, COL_MET_TARGET_ON_TIME,
 	COL_COLLECTIVES, COL_INDIVIDUALS, COL_RULE
 };
 
@@ -19,8 +19,7 @@ static void rule_text(const proto_campaign *c, int target, char *out, size_t out
 	const proto_award_range *col = proto_award_lookup(&c->collectives, target);
 	const proto_award_range *ind = proto_award_lookup(&c->individuals, target);
 
-	snprintf(out, outlen, "tập thể: %s; cá nhân: %s", col ? col->text : "?",
-		 ind ? ind->text : "?");
+	snprintf(out, outlen, "tập thể: %s; cá nhân: %s", col ? col->text : "?", ind ? ind->text : "?");
 }
 
 static int award_count(const proto_award_rule *rule, int target)
@@ -57,9 +56,11 @@ static hub_result awards_grid(const void *numbers, report_grid *g)
 			 ARRAY_SIZE(award_cols));
 	report_vn_date(c->deadline, deadline);
 	report_vn_date(p->as_of, as_of);
-	snprintf(g->note, sizeof(g->note), "Bằng khen của UBND tỉnh: số lượng tối đa được đề xuất"
+	snprintf(g->note, sizeof(g->note),
+		 "Bằng khen của UBND tỉnh: số lượng tối đa được đề xuất"
 		 " theo quy tắc của kế hoạch, tính theo chỉ tiêu được giao, không phải số khen thưởng"
-		 " đã đạt; hạn bàn giao %s; số liệu đến ngày %s", deadline, as_of);
+		 " đã đạt; hạn bàn giao %s; số liệu đến ngày %s",
+		 deadline, as_of);
 	for (i = 0; i < p->n; i++) {
 		const report_line *l = &p->a[i];
 		int t = (int)l->target;
@@ -113,8 +114,10 @@ static hub_result awards_json(const void *numbers, proto_buf *b)
 		if ((i && proto_buf_append_byte(b, ',')) ||
 		    proto_buf_appendf(b, "\n  {\"code\": %d, \"name\": ", l->code) ||
 		    hub_json_str(b, l->name) ||
-		    proto_buf_appendf(b, ", \"target\": %d, \"collectives\": %d, \"individuals\": %d,"
-				      " \"rule\": ", t, cr ? cr->count : 0, ir ? ir->count : 0) ||
+		    proto_buf_appendf(b,
+				      ", \"target\": %d, \"collectives\": %d, \"individuals\": %d,"
+				      " \"rule\": ",
+				      t, cr ? cr->count : 0, ir ? ir->count : 0) ||
 		    hub_json_str(b, rule) || proto_buf_append_str(b, ", \"collectives_rule\": ") ||
 		    hub_json_str(b, cr ? cr->text : NULL) ||
 		    proto_buf_append_str(b, ", \"individuals_rule\": ") ||
@@ -125,23 +128,25 @@ static hub_result awards_json(const void *numbers, proto_buf *b)
 		coll += cr ? cr->count : 0;
 		ind += ir ? ir->count : 0;
 	}
-	return proto_buf_appendf(b, "],\n \"province\": {\"collectives\": %d, \"individuals\": %d,"
-			      " \"working_group_individuals\": %d},\n"
-			      " \"total\": {\"target\": %d, \"handed_over_on_time\": %lld,"
-			      " \"district_collectives\": %lld, \"district_individuals\": %lld,"
-			      " \"collectives\": %lld, \"individuals\": %lld}}\n",
-			      c->province_collectives, c->province_individuals,
-			      c->working_group_individuals, c->total_target, (long long)p->total.on_time,
-			      (long long)coll, (long long)ind, (long long)(coll + c->province_collectives),
-			      (long long)(ind + c->province_individuals + c->working_group_individuals))
+	return proto_buf_appendf(b,
+				 "],\n \"province\": {\"collectives\": %d, \"individuals\": %d,"
+				 " \"working_group_individuals\": %d},\n"
+				 " \"total\": {\"target\": %d, \"handed_over_on_time\": %lld,"
+				 " \"district_collectives\": %lld, \"district_individuals\": %lld,"
+				 " \"collectives\": %lld, \"individuals\": %lld}}\n",
+				 c->province_collectives, c->province_individuals,
+				 c->working_group_individuals, c->total_target,
+				 (long long)p->total.on_time, (long long)coll, (long long)ind,
+				 (long long)(coll + c->province_collectives),
+				 (long long)(ind + c->province_individuals + c->working_group_individuals))
 		       ? HUB_ENOMEM
 		       : HUB_OK;
 }
 
 const report_drawing report_awards_drawing = { awards_json, awards_grid, NULL };
 
-hub_result report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
-			      report_grid *g, char *err, size_t errlen)
+hub_result report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of, report_grid *g,
+			      char *err, size_t errlen)
 {
 	report_progress p;
 	hub_result rc;

@@ -14,7 +14,7 @@ static const char *const source_keys[] = {
 	"mps", "provincial_police", "fatherland_front", "business", "donor", "household", "other",
 };
 static const char *const source_labels[] = {
-	"Bộ Công an", "Công an tỉnh", "Mặt trận Tổ quốc", "Doanh nghiệp", "Nhà hảo tâm",
+	"Bộ Công an",  "Công an tỉnh", "Mặt trận Tổ quốc", "Doanh nghiệp", "Nhà hảo tâm",
 	"Hộ gia đình", "Khác",
 };
 #define NSOURCES 7
@@ -28,7 +28,7 @@ typedef struct fund_unit {
 } fund_unit;
 
 typedef struct fund_model {
-	size_t n;        /* districts, then the province, then "unplaced" */
+	size_t n; /* districts, then the province, then "unplaced" */
 	fund_unit *a;
 	fund_unit total;
 } fund_model;
@@ -130,11 +130,10 @@ static hub_result sum_rows(sqlite3 *db, const proto_campaign *c, const char *as_
 		" max(typeof(n) <> 'integer' OR typeof(money) <> 'integer' OR typeof(labour) <>"
 		" 'integer' OR typeof(mat_n) <> 'integer' OR typeof(mat_value) <> 'integer')"
 		" FROM report_fund WHERE date <= ?1 GROUP BY unit, source";
-	static const char rows[] =
-		"SELECT unit, source, n, money, labour, mat_n, mat_value,"
-		" typeof(n) <> 'integer' OR typeof(money) <> 'integer' OR typeof(labour) <>"
-		" 'integer' OR typeof(mat_n) <> 'integer' OR typeof(mat_value) <> 'integer'"
-		" FROM report_fund WHERE date <= ?1";
+	static const char rows[] = "SELECT unit, source, n, money, labour, mat_n, mat_value,"
+				   " typeof(n) <> 'integer' OR typeof(money) <> 'integer' OR typeof(labour) <>"
+				   " 'integer' OR typeof(mat_n) <> 'integer' OR typeof(mat_value) <> 'integer'"
+				   " FROM report_fund WHERE date <= ?1";
 	fund_sum fs = { m, c, bad };
 
 	*bad = NULL;
@@ -142,8 +141,8 @@ static hub_result sum_rows(sqlite3 *db, const proto_campaign *c, const char *as_
 	return report_sum_query(db, by_row ? rows : grouped, as_of, add_row, &fs);
 }
 
-static hub_result load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_model *m,
-		       char *err, size_t errlen)
+static hub_result load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_model *m, char *err,
+		       size_t errlen)
 {
 	const proto_unit *u;
 	const fund_unit *bad = NULL;
@@ -175,25 +174,27 @@ static hub_result load(sqlite3 *db, const proto_campaign *c, const char *as_of, 
 	if (r != HUB_ERANGE)
 		report_db_error(db, "read contributions", err, errlen);
 	else if (bad == &m->total || !bad)
-		snprintf(err, errlen, "funds of the whole campaign overflow 64-bit integers (over"
+		snprintf(err, errlen,
+			 "funds of the whole campaign overflow 64-bit integers (over"
 			 " 9,223,372,036,854,775,807): run maiam-hub audit verify");
 	else
-		snprintf(err, errlen, "funds of %s %s (%d) overflow 64-bit integers (over"
+		snprintf(err, errlen,
+			 "funds of %s %s (%d) overflow 64-bit integers (over"
 			 " 9,223,372,036,854,775,807): run maiam-hub audit verify",
-			 bad->code == c->province ? "province" : bad->code ? "district" : "unplaced units",
+			 bad->code == c->province ? "province"
+			 : bad->code              ? "district"
+						  : "unplaced units",
 			 bad->name, bad->code);
 	free(m->a);
 	m->a = NULL;
 	return r;
 }
 
-static const report_column fund_cols[] = {
-	COL_CODE, COL_NAME, COL_SOURCE, COL_CONTRIBUTIONS, COL_MONEY, COL_LABOUR_DAYS,
-	COL_MATERIALS, COL_MATERIAL_VALUE
-};
+static const report_column fund_cols[] = { COL_CODE,  COL_NAME,        COL_SOURCE,    COL_CONTRIBUTIONS,
+					   COL_MONEY, COL_LABOUR_DAYS, COL_MATERIALS, COL_MATERIAL_VALUE };
 
 static hub_result grid_row(report_grid *g, const fund_unit *f, const char *source, const int64_t *v,
-		           int total)
+			   int total)
 {
 	size_t r;
 	int k;
@@ -245,10 +246,13 @@ static hub_result funds_grid(const void *numbers, report_grid *g)
 
 static hub_result json_sums(proto_buf *b, const int64_t *v)
 {
-	return proto_buf_appendf(b, "\"contributions\": %lld, \"money_vnd\": %lld, \"labour_days\": %lld,"
+	return proto_buf_appendf(b,
+				 "\"contributions\": %lld, \"money_vnd\": %lld, \"labour_days\": %lld,"
 				 " \"materials\": %lld, \"material_value_vnd\": %lld",
 				 (long long)v[F_N], (long long)v[F_MONEY], (long long)v[F_LABOUR],
-				 (long long)v[F_MAT_N], (long long)v[F_MAT_VALUE]) ? HUB_ENOMEM : HUB_OK;
+				 (long long)v[F_MAT_N], (long long)v[F_MAT_VALUE])
+		       ? HUB_ENOMEM
+		       : HUB_OK;
 }
 
 static hub_result json_unit(proto_buf *b, const fund_unit *f, int named)
@@ -283,9 +287,10 @@ static hub_result funds_json(const void *numbers, proto_buf *b)
 		    json_unit(b, &m->a[i], 1))
 			return HUB_ENOMEM;
 	return proto_buf_append_str(b, "],\n \"province\": ") || json_unit(b, &m->a[m->n - 2], 1) ||
-	       proto_buf_append_str(b, ",\n \"unplaced\": ") || json_unit(b, &m->a[m->n - 1], 0) ||
-	       proto_buf_append_str(b, ",\n \"total\": ") || json_unit(b, &m->total, 0) ||
-	       proto_buf_append_str(b, "}\n")
+			       proto_buf_append_str(b, ",\n \"unplaced\": ") ||
+			       json_unit(b, &m->a[m->n - 1], 0) ||
+			       proto_buf_append_str(b, ",\n \"total\": ") ||
+			       json_unit(b, &m->total, 0) || proto_buf_append_str(b, "}\n")
 		       ? HUB_ENOMEM
 		       : HUB_OK;
 }

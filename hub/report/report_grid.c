@@ -11,8 +11,7 @@
 #include <string.h>
 #include "report_int.h"
 
-void report_grid_init(report_grid *g, const char *title, const report_column *cols,
-		      size_t ncols)
+void report_grid_init(report_grid *g, const char *title, const report_column *cols, size_t ncols)
 {
 	size_t i;
 
@@ -142,14 +141,13 @@ hub_result report_csv_field(proto_buf *b, const char *s)
 	return proto_buf_append_byte(b, '"') ? HUB_ENOMEM : HUB_OK;
 }
 
-static const char html_style[] =
-	"<style>body{font-family:sans-serif;margin:1.5em;color:#222}"
-	"table{border-collapse:collapse;margin:0.5em 0 1.5em}"
-	"th,td{border:1px solid #bbb;padding:0.25em 0.6em}th{background:#eef3f8}"
-	"td.n{text-align:right;font-variant-numeric:tabular-nums}"
-	"tr.t td{font-weight:bold;background:#f6f6f6}.ok{color:#17702f}.late{color:#b3261e}"
-	"form{max-width:20em}input{display:block;margin:0.3em 0 0.8em;width:100%}"
-	".err{color:#b3261e}svg text{font-family:sans-serif}</style>";
+static const char html_style[] = "<style>body{font-family:sans-serif;margin:1.5em;color:#222}"
+				 "table{border-collapse:collapse;margin:0.5em 0 1.5em}"
+				 "th,td{border:1px solid #bbb;padding:0.25em 0.6em}th{background:#eef3f8}"
+				 "td.n{text-align:right;font-variant-numeric:tabular-nums}"
+				 "tr.t td{font-weight:bold;background:#f6f6f6}.ok{color:#17702f}.late{color:#b3261e}"
+				 "form{max-width:20em}input{display:block;margin:0.3em 0 0.8em;width:100%}"
+				 ".err{color:#b3261e}svg text{font-family:sans-serif}</style>";
 
 hub_result report_html_head(proto_buf *b, const char *title)
 {
@@ -163,7 +161,7 @@ hub_result report_html_head(proto_buf *b, const char *title)
 
 /* The text shown for a cell in a table or HTML; CSV wants plain numbers. */
 static hub_result cell_text(const report_col *col, const report_cell *c, int plain, char *out,
-		            size_t outlen)
+			    size_t outlen)
 {
 	out[0] = '\0';
 	if (c->null)
@@ -348,7 +346,8 @@ hub_result report_grid_html_table(const report_grid *g, proto_buf *out)
 		for (i = 0; i < g->ncols; i++) {
 			const report_cell *c = &g->cells[r * g->ncols + i];
 			if (cell_text(column(g, i), c, 0, buf, sizeof(buf)) ||
-			    proto_buf_append_str(out, column(g, i)->type == RT_TEXT ? "<td>" : "<td class=\"n\">") ||
+			    proto_buf_append_str(out, column(g, i)->type == RT_TEXT ? "<td>"
+										    : "<td class=\"n\">") ||
 			    web_html_escape(out, shown(column(g, i), c, buf)) ||
 			    proto_buf_append_str(out, "</td>"))
 				return HUB_ENOMEM;

@@ -16,7 +16,7 @@
 #include <sqlite3.h>
 #include "maiam/proto.h"
 #include "report.h"
-#include "hub.h" /* hub_json_str */
+#include "hub.h"       /* hub_json_str */
 #include "maiam/web.h" /* web_html_escape */
 
 #ifndef ARRAY_SIZE
@@ -38,8 +38,8 @@ typedef hub_result (*report_sum_row_fn)(void *arg, sqlite3_stmt *row);
  * HUB_ERANGE too. HUB_OK, HUB_ERANGE or HUB_EDB (the database's message is
  * in sqlite3_errmsg).
  */
-hub_result report_sum_query(sqlite3 *db, const char *sql, const char *date,
-			    report_sum_row_fn fn, void *arg);
+hub_result report_sum_query(sqlite3 *db, const char *sql, const char *date, report_sum_row_fn fn,
+			    void *arg);
 
 /* JSON object members: ', "key": "value"' (value may be NULL: null). */
 hub_result report_json_member(proto_buf *b, const char *key, const char *value);
@@ -65,8 +65,8 @@ typedef struct report_drawing {
 
 /* Draw numbers in format f into out: HUB_OK, or HUB_ENOMEM with "report
  * too large or out of memory" in err. */
-hub_result report_draw(const report_drawing *d, const void *numbers, hub_report_format f,
-		proto_buf *out, char *err, size_t errlen);
+hub_result report_draw(const report_drawing *d, const void *numbers, hub_report_format f, proto_buf *out,
+		       char *err, size_t errlen);
 
 /* ---- report_columns.c: every column a report shows, once --------------- */
 
@@ -87,17 +87,36 @@ typedef struct report_col {
 
 typedef enum report_column {
 	/* the unit a line is about */
-	COL_CODE = 0, COL_NAME, COL_TARGET,
+	COL_CODE = 0,
+	COL_NAME,
+	COL_TARGET,
 	/* progress */
-	COL_REGISTERED, COL_APPROVED, COL_STARTED, COL_COMPLETED, COL_HANDED_OVER, COL_PERCENT,
+	COL_REGISTERED,
+	COL_APPROVED,
+	COL_STARTED,
+	COL_COMPLETED,
+	COL_HANDED_OVER,
+	COL_PERCENT,
 	COL_ON_TRACK,
 	/* awards */
-	COL_HANDED_OVER_ON_TIME, COL_MET_TARGET_ON_TIME, COL_COLLECTIVES, COL_INDIVIDUALS, COL_RULE,
+	COL_HANDED_OVER_ON_TIME,
+	COL_MET_TARGET_ON_TIME,
+	COL_COLLECTIVES,
+	COL_INDIVIDUALS,
+	COL_RULE,
 	/* funds */
-	COL_SOURCE, COL_CONTRIBUTIONS, COL_MONEY, COL_LABOUR_DAYS, COL_MATERIALS,
+	COL_SOURCE,
+	COL_CONTRIBUTIONS,
+	COL_MONEY,
+	COL_LABOUR_DAYS,
+	COL_MATERIALS,
 	COL_MATERIAL_VALUE,
 	/* reconcile */
-	COL_ITEM_ID, COL_ITEM_KIND, COL_ITEM_SUBJECT, COL_ITEM_DETAIL, COL_ITEM_STATUS,
+	COL_ITEM_ID,
+	COL_ITEM_KIND,
+	COL_ITEM_SUBJECT,
+	COL_ITEM_DETAIL,
+	COL_ITEM_STATUS,
 	NCOLUMNS
 } report_column;
 
@@ -115,16 +134,15 @@ typedef struct report_cell {
 /* A grid owns its cells; the title and the column list are borrowed (static). */
 typedef struct report_grid {
 	const char *title;
-	char note[512];              /* one line under the title */
+	char note[512]; /* one line under the title */
 	size_t ncols;
-	const report_column *cols;   /* which of report_columns, in order */
+	const report_column *cols; /* which of report_columns, in order */
 	size_t nrows, cap;
-	report_cell *cells;          /* nrows * ncols */
-	unsigned char *total;        /* per row: 1 for a total line */
+	report_cell *cells;   /* nrows * ncols */
+	unsigned char *total; /* per row: 1 for a total line */
 } report_grid;
 
-void report_grid_init(report_grid *g, const char *title, const report_column *cols,
-		      size_t ncols);
+void report_grid_init(report_grid *g, const char *title, const report_column *cols, size_t ncols);
 void report_grid_release(report_grid *g);
 /* Add a row of null cells (a total line when total); its index in *row. */
 hub_result report_grid_add(report_grid *g, int total, size_t *row);
@@ -136,23 +154,29 @@ hub_result report_grid_render(const report_grid *g, hub_report_format f, proto_b
 /* Only the <table> (and title) of a grid, for pages that show several. */
 hub_result report_grid_html_table(const report_grid *g, proto_buf *out);
 
-hub_result report_fmt_group(int64_t v, char *out, size_t outlen);  /* 1.200 */
-hub_result report_fmt_money(int64_t v, char *out, size_t outlen);  /* 40.000.000 đ */
+hub_result report_fmt_group(int64_t v, char *out, size_t outlen); /* 1.200 */
+hub_result report_fmt_money(int64_t v, char *out, size_t outlen); /* 40.000.000 đ */
 hub_result report_csv_field(proto_buf *b, const char *s);
 hub_result report_html_head(proto_buf *b, const char *title);
 
 /* ---- report_progress.c ------------------------------------------------- */
 
-enum { SLOT_REGISTERED = 0, SLOT_STARTED = 3, SLOT_COMPLETED = 7, SLOT_HANDED_OVER = 8,
-       SLOT_APPROVED = 9, NSLOTS = 10 };
+enum {
+	SLOT_REGISTERED = 0,
+	SLOT_STARTED = 3,
+	SLOT_COMPLETED = 7,
+	SLOT_HANDED_OVER = 8,
+	SLOT_APPROVED = 9,
+	NSLOTS = 10
+};
 
 typedef struct report_line {
 	int code;
-	const char *name;      /* borrowed from the campaign */
-	int district;          /* for a commune line */
-	int64_t target;        /* -1: none (communes have no target) */
-	int64_t v[NSLOTS];     /* households per slot as of the date */
-	int64_t on_time;       /* handed over on or before the deadline */
+	const char *name;  /* borrowed from the campaign */
+	int district;      /* for a commune line */
+	int64_t target;    /* -1: none (communes have no target) */
+	int64_t v[NSLOTS]; /* households per slot as of the date */
+	int64_t on_time;   /* handed over on or before the deadline */
 } report_line;
 
 /* Owns a (report_progress_release); names are borrowed from the campaign. */
@@ -160,9 +184,9 @@ typedef struct report_progress {
 	char as_of[11];
 	int by_commune;
 	size_t n;
-	report_line *a;        /* districts (or communes) in campaign order */
+	report_line *a; /* districts (or communes) in campaign order */
 	report_line total;
-	int64_t unplaced;      /* registered households whose commune is not in the campaign */
+	int64_t unplaced; /* registered households whose commune is not in the campaign */
 } report_progress;
 
 /* Where the campaign stands: what the progress and awards reports draw. */
@@ -171,10 +195,10 @@ typedef struct report_standing {
 	const report_progress *p;
 } report_standing;
 
-hub_result report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of,
-			 int by_commune, report_progress *p, char *err, size_t errlen);
+hub_result report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of, int by_commune,
+				report_progress *p, char *err, size_t errlen);
 void report_progress_release(report_progress *p);
-double report_percent(const report_line *l);       /* < 0 when no target */
+double report_percent(const report_line *l); /* < 0 when no target */
 
 /* Where a line stands against its target. Rule: docs/REPORTS.md "On track". */
 typedef enum report_track {
@@ -186,7 +210,7 @@ report_track report_on_track(const proto_campaign *c, const char *as_of, const r
 /* The progress or the awards report (o->kind): both are drawn from the
  * progress of the districts. */
 hub_result report_progress_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-			   proto_buf *out, char *err, size_t errlen);
+				  proto_buf *out, char *err, size_t errlen);
 /* The progress table alone (an HTML <table>), for the dashboard. */
 hub_result report_progress_table(const proto_campaign *c, const report_progress *p, proto_buf *out);
 /* The inline SVG bar chart of handed over against target per district. */
@@ -195,15 +219,15 @@ hub_result report_progress_svg(const report_progress *p, proto_buf *out);
 /* ---- report_awards.c ---------------------------------------------------- */
 
 /* The awards grid (g initialised here; the caller releases it). */
-hub_result report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of,
-		       report_grid *g, char *err, size_t errlen);
+hub_result report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of, report_grid *g,
+			      char *err, size_t errlen);
 /* The awards report drawn from the progress: numbers is a report_standing. */
 extern const report_drawing report_awards_drawing;
 
 /* ---- report_funds.c ------------------------------------------------------ */
 
 hub_result report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-			proto_buf *out, char *err, size_t errlen);
+			       proto_buf *out, char *err, size_t errlen);
 
 /* ---- the reconcile queue (report_reconcile_*.c) --------------------------- */
 
@@ -263,7 +287,7 @@ typedef struct rc_source {
 	const char *sql;
 	const char *aux_sql;
 	int hub_table; /* reads a table of the hub's (store.c): one without it has none */
-	void (*bind)(rc_walk *w, sqlite3_stmt *st);   /* NULL: nothing to bind */
+	void (*bind)(rc_walk *w, sqlite3_stmt *st); /* NULL: nothing to bind */
 	/* Fill w->it.id and, when w->detail, the subject, detail and extra. */
 	hub_result (*describe)(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux);
 } rc_source;
@@ -276,28 +300,26 @@ int rc_missing_table(sqlite3 *db);
 /* Walk the queue: fn gets each item req selects. HUB_OK (also when fn
  * stopped the walk), HUB_EDB, or a describer's HUB_ENOMEM. */
 hub_result rc_walk_queue(sqlite3 *db, const proto_campaign *c, const char *as_of, int detail,
-		  const rc_request *req, rc_item_fn fn, void *arg);
+			 const rc_request *req, rc_item_fn fn, void *arg);
 
 /* Open items per kind (and resolved ones in *resolved). */
 hub_result report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
-			    int64_t counts[NKINDS], int64_t *resolved, char *err, size_t errlen);
+				   int64_t counts[NKINDS], int64_t *resolved, char *err, size_t errlen);
 hub_result report_reconcile_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
-			    proto_buf *out, char *err, size_t errlen);
+				   proto_buf *out, char *err, size_t errlen);
 
 /* A household conflict's losing value (to keep it instead); *found false
  * when item names no such conflict. *type is SQLITE_INTEGER, SQLITE_TEXT or
  * SQLITE_NULL. */
-hub_result report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *field,
-				 int *type, int64_t *ival, char *text, size_t textlen,
-				 bool *found);
+hub_result report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *field, int *type,
+				 int64_t *ival, char *text, size_t textlen, bool *found);
 
 /* ---- password.c: sessions (only a token's SHA-256 is stored) ------------ */
 
-hub_result report_session_new(sqlite3 *db, const char *name, int64_t now, int ttl,
-			      char token[65]);
+hub_result report_session_new(sqlite3 *db, const char *name, int64_t now, int ttl, char token[65]);
 /* *valid (operator name copied) false for an unknown or expired session. */
-hub_result report_session_check(sqlite3 *db, const char *token, int64_t now, char *name,
-				size_t namelen, bool *valid);
+hub_result report_session_check(sqlite3 *db, const char *token, int64_t now, char *name, size_t namelen,
+				bool *valid);
 hub_result report_session_end(sqlite3 *db, const char *token);
 
 #endif

@@ -131,24 +131,24 @@ static hub_result add_count(void *arg, sqlite3_stmt *row)
 		return HUB_OK;
 	}
 	if (cs->on_time ? __builtin_add_overflow(l->on_time, n, &l->on_time) ||
-			  __builtin_add_overflow(p->total.on_time, n, &p->total.on_time)
+				  __builtin_add_overflow(p->total.on_time, n, &p->total.on_time)
 			: __builtin_add_overflow(l->v[slot], n, &l->v[slot]) ||
-			  __builtin_add_overflow(p->total.v[slot], n, &p->total.v[slot]))
+				  __builtin_add_overflow(p->total.v[slot], n, &p->total.v[slot]))
 		return HUB_ERANGE;
 	return HUB_OK;
 }
 
 /* Sum the report_count rows sql selects as of date into the lines. */
-static hub_result sum_counts(sqlite3 *db, report_progress *p, const proto_campaign *c,
-			     const char *sql, const char *date, int on_time)
+static hub_result sum_counts(sqlite3 *db, report_progress *p, const proto_campaign *c, const char *sql,
+			     const char *date, int on_time)
 {
 	count_sum cs = { p, c, on_time };
 
 	return report_sum_query(db, sql, date, add_count, &cs);
 }
 
-hub_result report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of,
-				int by_commune, report_progress *p, char *err, size_t errlen)
+hub_result report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of, int by_commune,
+				report_progress *p, char *err, size_t errlen)
 {
 	const char *on_time_by = strcmp(as_of, c->deadline) < 0 ? as_of : c->deadline;
 	hub_result r;
@@ -160,12 +160,17 @@ hub_result report_progress_load(sqlite3 *db, const proto_campaign *c, const char
 		snprintf(err, errlen, "out of memory");
 		return HUB_ENOMEM;
 	}
-	if ((r = sum_counts(db, p, c, "SELECT commune, slot, sum(n) FROM report_count WHERE"
-			    " date <= ?1 GROUP BY commune, slot", as_of, 0)) ||
-	    (r = sum_counts(db, p, c, "SELECT commune, slot, sum(n) FROM report_count WHERE"
-			    " slot = 8 AND date <= ?1 GROUP BY commune", on_time_by, 1))) {
+	if ((r = sum_counts(db, p, c,
+			    "SELECT commune, slot, sum(n) FROM report_count WHERE"
+			    " date <= ?1 GROUP BY commune, slot",
+			    as_of, 0)) ||
+	    (r = sum_counts(db, p, c,
+			    "SELECT commune, slot, sum(n) FROM report_count WHERE"
+			    " slot = 8 AND date <= ?1 GROUP BY commune",
+			    on_time_by, 1))) {
 		if (r == HUB_ERANGE)
-			snprintf(err, errlen, "progress counts overflow 64-bit integers: run maiam-hub"
+			snprintf(err, errlen,
+				 "progress counts overflow 64-bit integers: run maiam-hub"
 				 " audit verify");
 		else
 			report_db_error(db, "read progress", err, errlen);
@@ -182,13 +187,12 @@ void report_progress_release(report_progress *p)
 	p->n = 0;
 }
 
-static const report_column progress_cols[] = {
-	COL_CODE, COL_NAME, COL_TARGET, COL_REGISTERED, COL_APPROVED, COL_STARTED, COL_COMPLETED,
-	COL_HANDED_OVER, COL_PERCENT, COL_ON_TRACK
-};
+static const report_column progress_cols[] = { COL_CODE,     COL_NAME,    COL_TARGET,    COL_REGISTERED,
+					       COL_APPROVED, COL_STARTED, COL_COMPLETED, COL_HANDED_OVER,
+					       COL_PERCENT,  COL_ON_TRACK };
 
 static hub_result grid_line(report_grid *g, const proto_campaign *c, const report_progress *p,
-		            const report_line *l, int total)
+			    const report_line *l, int total)
 {
 	report_track track = report_on_track(c, p->as_of, l);
 	size_t r;
@@ -220,8 +224,9 @@ static hub_result progress_grid(const void *numbers, report_grid *g)
 	char d1[11], d2[11];
 	size_t i;
 
-	report_grid_init(g, p->by_commune ? "Tiến độ xây dựng và bàn giao nhà theo xã"
-					  : "Tiến độ xây dựng và bàn giao nhà theo huyện",
+	report_grid_init(g,
+			 p->by_commune ? "Tiến độ xây dựng và bàn giao nhà theo xã"
+				       : "Tiến độ xây dựng và bàn giao nhà theo huyện",
 			 progress_cols, ARRAY_SIZE(progress_cols));
 	report_vn_date(p->as_of, d1);
 	report_vn_date(c->deadline, d2);
@@ -233,7 +238,7 @@ static hub_result progress_grid(const void *numbers, report_grid *g)
 }
 
 static hub_result json_line(proto_buf *b, const proto_campaign *c, const report_progress *p,
-		            const report_line *l, int total)
+			    const report_line *l, int total)
 {
 	double pct = report_percent(l);
 	report_track track = report_on_track(c, p->as_of, l);
@@ -248,7 +253,8 @@ static hub_result json_line(proto_buf *b, const proto_campaign *c, const report_
 	if (l->target >= 0 ? proto_buf_appendf(b, "\"target\": %lld", (long long)l->target)
 			   : proto_buf_append_str(b, "\"target\": null"))
 		return HUB_ENOMEM;
-	if (proto_buf_appendf(b, ", \"registered\": %lld, \"approved\": %lld, \"started\": %lld,"
+	if (proto_buf_appendf(b,
+			      ", \"registered\": %lld, \"approved\": %lld, \"started\": %lld,"
 			      " \"completed\": %lld, \"handed_over\": %lld",
 			      (long long)l->v[SLOT_REGISTERED], (long long)l->v[SLOT_APPROVED],
 			      (long long)l->v[SLOT_STARTED], (long long)l->v[SLOT_COMPLETED],
@@ -259,7 +265,9 @@ static hub_result json_line(proto_buf *b, const proto_campaign *c, const report_
 		return HUB_ENOMEM;
 	if (proto_buf_appendf(b, ", \"handed_over_on_time\": %lld, \"on_track\": %s}",
 			      (long long)l->on_time,
-			      track == TRACK_NO_TARGET ? "null" : track == TRACK_ON ? "true" : "false"))
+			      track == TRACK_NO_TARGET ? "null"
+			      : track == TRACK_ON      ? "true"
+						       : "false"))
 		return HUB_ENOMEM;
 	return HUB_OK;
 }
@@ -296,7 +304,8 @@ hub_result report_progress_svg(const report_progress *p, proto_buf *b)
 		if (p->a[i].v[SLOT_HANDED_OVER] > max)
 			max = p->a[i].v[SLOT_HANDED_OVER];
 	}
-	if (proto_buf_appendf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""
+	if (proto_buf_appendf(b,
+			      "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""
 			      " aria-label=\"Bàn giao so với chỉ tiêu\" width=\"%d\" height=\"%d\">\n",
 			      label_w + bar_w + 120, top + row_h * (int)p->n + 10))
 		return HUB_ENOMEM;
@@ -312,12 +321,13 @@ hub_result report_progress_svg(const report_progress *p, proto_buf *b)
 		if (proto_buf_appendf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"13\">",
 				      label_w - 8, y + 17) ||
 		    web_html_escape(b, l->name) ||
-		    proto_buf_appendf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\""
-				      " fill=\"#dde3ea\"/><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\""
-				      " fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"13\">%s / %s</text>\n",
-				      label_w, y + 3, tw, label_w, y + 3, hw,
-				      h >= t ? "#2e7d32" : "#1565c0", label_w + (tw > hw ? tw : hw) + 6,
-				      y + 17, hs, ts))
+		    proto_buf_appendf(
+			    b,
+			    "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\""
+			    " fill=\"#dde3ea\"/><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\""
+			    " fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"13\">%s / %s</text>\n",
+			    label_w, y + 3, tw, label_w, y + 3, hw, h >= t ? "#2e7d32" : "#1565c0",
+			    label_w + (tw > hw ? tw : hw) + 6, y + 17, hs, ts))
 			return HUB_ENOMEM;
 	}
 	return proto_buf_append_str(b, "</svg>\n") ? HUB_ENOMEM : HUB_OK;
@@ -341,16 +351,16 @@ static hub_result progress_page(const void *numbers, const report_grid *g, proto
 	const report_standing *st = numbers;
 
 	if (report_html_head(out, g->title) || proto_buf_append_str(out, "<h1>Mái Ấm</h1>\n") ||
-	    (!st->p->by_commune && report_progress_svg(st->p, out)) ||
-	    report_grid_html_table(g, out) || proto_buf_append_str(out, "</body></html>\n"))
+	    (!st->p->by_commune && report_progress_svg(st->p, out)) || report_grid_html_table(g, out) ||
+	    proto_buf_append_str(out, "</body></html>\n"))
 		return HUB_ENOMEM;
 	return HUB_OK;
 }
 
 static const report_drawing progress_drawing = { progress_json, progress_grid, progress_page };
 
-hub_result report_progress_render(sqlite3 *db, const proto_campaign *c,
-				  const hub_report_opts *o, proto_buf *out, char *err, size_t errlen)
+hub_result report_progress_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+				  proto_buf *out, char *err, size_t errlen)
 {
 	int awards = o->kind == HUB_REPORT_AWARDS;
 	report_progress p;

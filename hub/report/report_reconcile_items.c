@@ -12,12 +12,12 @@
 #include "report_int.h"
 
 const char *const report_kind_names[NKINDS] = {
-	"conflict", "duplicate_national_id", "out_of_order", "late", "stage_two_dates",
-	"rejected_changeset",
+	"conflict", "duplicate_national_id", "out_of_order",
+	"late",     "stage_two_dates",       "rejected_changeset",
 };
 const char *const report_kind_labels[NKINDS] = {
-	"Sửa đồng thời", "Trùng CCCD", "Mốc sai thứ tự", "Quá hạn", "Một mốc, hai ngày",
-	"Gói dữ liệu bị từ chối",
+	"Sửa đồng thời", "Trùng CCCD",        "Mốc sai thứ tự",
+	"Quá hạn",       "Một mốc, hai ngày", "Gói dữ liệu bị từ chối",
 };
 
 static void hh_id(char *out, size_t outlen, int64_t origin, int64_t serial)
@@ -43,8 +43,7 @@ static const char *unit_name(const proto_campaign *c, int code)
  * is about: id_prefix + its id as the item's id (unless NULL), and, with
  * detail, "id name (commune)" as the subject and its id as "household".
  */
-static hub_result describe_household(rc_walk *w, sqlite3_stmt *row, const char *id_prefix,
-			      char hid[48])
+static hub_result describe_household(rc_walk *w, sqlite3_stmt *row, const char *id_prefix, char hid[48])
 {
 	hh_id(hid, 48, sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
 	if (id_prefix)
@@ -61,7 +60,7 @@ static hub_result describe_household(rc_walk *w, sqlite3_stmt *row, const char *
 /* Each row of st as one element of a JSON array in w->it.extra (whose "["
  * the caller wrote), each through element; the array closed after them. */
 static hub_result each_row(rc_walk *w, sqlite3_stmt *st,
-		    hub_result (*element)(rc_walk *w, sqlite3_stmt *row, int first))
+			   hub_result (*element)(rc_walk *w, sqlite3_stmt *row, int first))
 {
 	hub_result rc = HUB_OK;
 	int step, first = 1;
@@ -82,8 +81,8 @@ static hub_result each_row(rc_walk *w, sqlite3_stmt *st,
 
 static hub_result describe_conflict(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
 {
-	const proto_field_desc *f =
-		proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)sqlite3_column_int(row, 5));
+	const proto_field_desc *f = proto_field_lookup(PROTO_KIND_HOUSEHOLD,
+						       (uint8_t)sqlite3_column_int(row, 5));
 	const char *field = f ? f->column : "?";
 	char hid[48];
 
@@ -124,8 +123,7 @@ static hub_result describe_duplicate(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt
 	if (!w->detail)
 		return HUB_OK;
 	if (proto_buf_appendf(&w->it.subject, "CCCD %s", nid) ||
-	    proto_buf_appendf(&w->it.detail, "%lld hộ cùng số:",
-			      (long long)sqlite3_column_int64(row, 1)) ||
+	    proto_buf_appendf(&w->it.detail, "%lld hộ cùng số:", (long long)sqlite3_column_int64(row, 1)) ||
 	    report_json_member(&w->it.extra, "national_id", nid) ||
 	    proto_buf_append_str(&w->it.extra, ", \"households\": ["))
 		return HUB_ENOMEM;
@@ -237,8 +235,8 @@ static hub_result describe_late(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux
 	if (describe_household(w, row, "L-", hid))
 		return HUB_ENOMEM;
 	if (w->detail &&
-	    (proto_buf_appendf(&w->it.detail, "hoàn thành %s, bàn giao %s; hạn %s",
-			       done ? done : "chưa", handed ? handed : "chưa", w->c->deadline) ||
+	    (proto_buf_appendf(&w->it.detail, "hoàn thành %s, bàn giao %s; hạn %s", done ? done : "chưa",
+			       handed ? handed : "chưa", w->c->deadline) ||
 	     report_json_member(&w->it.extra, "completed", done) ||
 	     report_json_member(&w->it.extra, "handed_over", handed)))
 		return HUB_ENOMEM;
@@ -261,13 +259,11 @@ static hub_result twice_record(rc_walk *w, sqlite3_stmt *rec, int first)
 	char id[48];
 
 	hh_id(id, sizeof(id), sqlite3_column_int64(rec, 1), sqlite3_column_int64(rec, 2));
-	if (proto_buf_appendf(&w->it.detail, "%s %s (máy %016llx)", first ? "" : ",", date,
-			      laptop) ||
+	if (proto_buf_appendf(&w->it.detail, "%s %s (máy %016llx)", first ? "" : ",", date, laptop) ||
 	    proto_buf_appendf(&w->it.extra, "%s{\"date\": ", first ? "" : ", ") ||
 	    hub_json_str(&w->it.extra, date) ||
 	    proto_buf_appendf(&w->it.extra, ", \"laptop\": \"%016llx\"", laptop) ||
-	    report_json_member(&w->it.extra, "milestone", id) ||
-	    proto_buf_append_byte(&w->it.extra, '}'))
+	    report_json_member(&w->it.extra, "milestone", id) || proto_buf_append_byte(&w->it.extra, '}'))
 		return HUB_ENOMEM;
 	return HUB_OK;
 }
@@ -316,14 +312,12 @@ static hub_result describe_rejected(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt 
 	(void)aux;
 	snprintf(w->it.id, sizeof(w->it.id), "R-%lld", (long long)sqlite3_column_int64(row, 0));
 	if (w->detail &&
-	    (proto_buf_appendf(&w->it.subject, "%s %016llx #%lld", text_or(row, 2, "?"), origin,
-			       seq) ||
+	    (proto_buf_appendf(&w->it.subject, "%s %016llx #%lld", text_or(row, 2, "?"), origin, seq) ||
 	     proto_buf_appendf(&w->it.detail, "%s: %s", text_or(row, 5, "?"), text_or(row, 6, "")) ||
 	     proto_buf_appendf(&w->it.extra, ", \"received\": %lld",
 			       (long long)sqlite3_column_int64(row, 1)) ||
 	     report_json_member(&w->it.extra, "source", text_or(row, 2, "")) ||
-	     proto_buf_appendf(&w->it.extra, ", \"origin\": \"%016llx\", \"seq\": %lld", origin,
-			       seq) ||
+	     proto_buf_appendf(&w->it.extra, ", \"origin\": \"%016llx\", \"seq\": %lld", origin, seq) ||
 	     report_json_member(&w->it.extra, "code", text_or(row, 5, "")) ||
 	     report_json_member(&w->it.extra, "message", text_or(row, 6, ""))))
 		return HUB_ENOMEM;
@@ -335,13 +329,14 @@ static hub_result describe_rejected(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt 
 /* The live records of one household's stage as of a date, by date then laptop. */
 #define TWICE_RECORDS \
 	"SELECT m.date, m.id_origin, m.id_serial FROM milestone m WHERE m.household_origin = ?1" \
-	" AND m.household_serial = ?2 AND m.stage = ?3 AND m.date <= ?4 AND" \
-	PROTO_SQL_MILESTONE_LIVE("m") "ORDER BY m.date, m.id_origin, m.id_serial"
+	" AND m.household_serial = ?2 AND m.stage = ?3 AND m.date <= ?4 AND" PROTO_SQL_MILESTONE_LIVE( \
+		"m") "ORDER BY m.date, m.id_origin, m.id_serial"
 
 /* Household columns 0-3 (describe_household), then the stage dates d1-d8. */
-#define HH_COLS "r.id_origin, r.id_serial, h.name, h.commune, r.d1, r.d2, r.d3, r.d4, r.d5," \
-		" r.d6, r.d7, r.d8 FROM report_hh r LEFT JOIN household h ON" \
-		" h.id_origin = r.id_origin AND h.id_serial = r.id_serial"
+#define HH_COLS \
+	"r.id_origin, r.id_serial, h.name, h.commune, r.d1, r.d2, r.d3, r.d4, r.d5," \
+	" r.d6, r.d7, r.d8 FROM report_hh r LEFT JOIN household h ON" \
+	" h.id_origin = r.id_origin AND h.id_serial = r.id_serial"
 
 const rc_source rc_sources[NKINDS] = {
 	{ RK_CONFLICT,
@@ -351,16 +346,13 @@ const rc_source rc_sources[NKINDS] = {
 	  " WHERE c.resolved_at IS NULL" /* else settled in the conflict table itself */
 	  " ORDER BY c.id",
 	  NULL, 0, NULL, describe_conflict },
-	{ RK_DUPLICATE,
-	  "SELECT national_id, n FROM report_nid WHERE n > 1 ORDER BY national_id",
+	{ RK_DUPLICATE, "SELECT national_id, n FROM report_nid WHERE n > 1 ORDER BY national_id",
 	  "SELECT id_origin, id_serial, name, commune FROM household h WHERE national_id = ?"
 	  " AND" PROTO_SQL_HOUSEHOLD_COUNTS("h") "ORDER BY id_origin, id_serial",
 	  0, NULL, describe_duplicate },
-	{ RK_ORDER,
-	  "SELECT " HH_COLS " WHERE r.disorder AND r.counted ORDER BY r.id_origin, r.id_serial",
+	{ RK_ORDER, "SELECT " HH_COLS " WHERE r.disorder AND r.counted ORDER BY r.id_origin, r.id_serial",
 	  "SELECT stage, forced FROM milestone m WHERE household_origin = ? AND"
-	  " household_serial = ? AND forced IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE("m")
-	  "ORDER BY date",
+	  " household_serial = ? AND forced IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE("m") "ORDER BY date",
 	  0, NULL, describe_order },
 	{ RK_LATE, /* two index ranges (d7, d8) instead of a scan of every household */
 	  "SELECT " HH_COLS " WHERE (r.id_origin, r.id_serial) IN"
@@ -374,8 +366,8 @@ const rc_source rc_sources[NKINDS] = {
 	  " LEFT JOIN household h ON h.id_origin = t.id_origin AND h.id_serial = t.id_serial"
 	  " WHERE r.counted AND (SELECT count(DISTINCT m.id_origin) > 1 AND"
 	  " count(DISTINCT m.date) > 1 FROM milestone m WHERE m.household_origin = t.id_origin"
-	  " AND m.household_serial = t.id_serial AND m.stage = t.stage AND m.date <= ?1 AND"
-	  PROTO_SQL_MILESTONE_LIVE("m") ") ORDER BY t.id_origin, t.id_serial, t.stage",
+	  " AND m.household_serial = t.id_serial AND m.stage = t.stage AND m.date <= ?1 AND" PROTO_SQL_MILESTONE_LIVE(
+		  "m") ") ORDER BY t.id_origin, t.id_serial, t.stage",
 	  TWICE_RECORDS, 0, bind_twice, describe_twice },
 	{ RK_REJECTED,
 	  "SELECT id, received, source, origin, seq, code, message FROM hub_rejection r"

@@ -34,9 +34,11 @@ static hub_result count_rejected(sqlite3 *db, int64_t *all, int64_t *resolved)
 	hub_result rc = HUB_EDB;
 
 	*all = *resolved = 0;
-	if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM hub_rejection), (SELECT"
-				   " count(DISTINCT item) FROM report_resolution WHERE item >= 'R-'"
-				   " AND item < 'R.')", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "SELECT (SELECT count(*) FROM hub_rejection), (SELECT"
+			       " count(DISTINCT item) FROM report_resolution WHERE item >= 'R-'"
+			       " AND item < 'R.')",
+			       -1, &st, NULL) != SQLITE_OK)
 		return rc_missing_table(db) ? HUB_OK : HUB_EDB;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*all = sqlite3_column_int64(st, 0);
@@ -48,8 +50,7 @@ static hub_result count_rejected(sqlite3 *db, int64_t *all, int64_t *resolved)
 }
 
 hub_result report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
-				   int64_t counts[NKINDS], int64_t *resolved, char *err,
-				   size_t errlen)
+				   int64_t counts[NKINDS], int64_t *resolved, char *err, size_t errlen)
 {
 	counter k = { counts, 0 };
 	rc_request everything = { .skip = 0, .limit = -1, .all = 1 };
@@ -74,9 +75,8 @@ hub_result hub_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char
 
 /* ---- a page -------------------------------------------------------------- */
 
-static const report_column item_cols[] = {
-	COL_ITEM_ID, COL_ITEM_KIND, COL_ITEM_SUBJECT, COL_ITEM_DETAIL, COL_ITEM_STATUS
-};
+static const report_column item_cols[] = { COL_ITEM_ID, COL_ITEM_KIND, COL_ITEM_SUBJECT, COL_ITEM_DETAIL,
+					   COL_ITEM_STATUS };
 
 /* Where the items of a page go: the JSON (json set) or the grid. */
 typedef struct sink {
@@ -95,13 +95,12 @@ static const char *cstr(proto_buf *b)
 }
 
 static hub_result item_json(proto_buf *json, int first, const rc_item *it, const char *subject,
-		     const char *detail, const char *extra)
+			    const char *detail, const char *extra)
 {
 	if (proto_buf_append_str(json, first ? "\n  {\"id\": " : ",\n  {\"id\": ") ||
 	    hub_json_str(json, it->id) ||
 	    proto_buf_appendf(json, ", \"kind\": \"%s\"", report_kind_names[it->kind]) ||
-	    report_json_member(json, "subject", subject) ||
-	    report_json_member(json, "detail", detail) ||
+	    report_json_member(json, "subject", subject) || report_json_member(json, "detail", detail) ||
 	    proto_buf_appendf(json, ", \"resolved\": %s", it->resolved ? "true" : "false") ||
 	    (it->resolved && (report_json_member(json, "resolved_by", it->by) ||
 			      report_json_member(json, "note", it->note))) ||
@@ -120,9 +119,8 @@ static hub_result item_row(report_grid *g, const rc_item *it, const char *subjec
 	else
 		snprintf(status, sizeof(status), "chờ xử lý");
 	if (report_grid_add(g, 0, &r) || report_grid_text(g, r, 0, it->id) ||
-	    report_grid_text(g, r, 1, report_kind_labels[it->kind]) ||
-	    report_grid_text(g, r, 2, subject) || report_grid_text(g, r, 3, detail) ||
-	    report_grid_text(g, r, 4, status))
+	    report_grid_text(g, r, 1, report_kind_labels[it->kind]) || report_grid_text(g, r, 2, subject) ||
+	    report_grid_text(g, r, 3, detail) || report_grid_text(g, r, 4, status))
 		return HUB_ENOMEM;
 	return HUB_OK;
 }
@@ -144,7 +142,7 @@ static rc_next add_item(void *arg, rc_item *it)
 
 /* The JSON after the items: the counts and where the page stands. */
 static hub_result page_json_tail(proto_buf *out, const int64_t counts[NKINDS], int64_t open,
-			  int64_t resolved, int64_t page, int64_t limit, int64_t more)
+				 int64_t resolved, int64_t page, int64_t limit, int64_t more)
 {
 	int k;
 
@@ -154,16 +152,18 @@ static hub_result page_json_tail(proto_buf *out, const int64_t counts[NKINDS], i
 		if (proto_buf_appendf(out, "%s\"%s\": %lld", k ? ", " : "", report_kind_names[k],
 				      (long long)counts[k]))
 			return HUB_ENOMEM;
-	if (proto_buf_appendf(out, "}, \"open\": %lld, \"resolved\": %lld, \"page\": %lld,"
-			      " \"limit\": %lld, \"more\": %lld}\n", (long long)open,
-			      (long long)resolved, (long long)page, (long long)limit, (long long)more))
+	if (proto_buf_appendf(out,
+			      "}, \"open\": %lld, \"resolved\": %lld, \"page\": %lld,"
+			      " \"limit\": %lld, \"more\": %lld}\n",
+			      (long long)open, (long long)resolved, (long long)page, (long long)limit,
+			      (long long)more))
 		return HUB_ENOMEM;
 	return HUB_OK;
 }
 
 /* The line under the title: open and resolved items, and where the page stands. */
-static void page_note(report_grid *g, const char *as_of, int64_t open, int64_t resolved,
-		      int64_t page, int64_t more)
+static void page_note(report_grid *g, const char *as_of, int64_t open, int64_t resolved, int64_t page,
+		      int64_t more)
 {
 	char left[160] = "", day[11];
 
@@ -173,8 +173,10 @@ static void page_note(report_grid *g, const char *as_of, int64_t open, int64_t r
 	else if (page > 1)
 		snprintf(left, sizeof(left), "; trang %lld, trang cuối", (long long)page);
 	report_vn_date(as_of, day);
-	snprintf(g->note, sizeof(g->note), "%lld mục chờ xử lý, %lld mục đã xử lý; số liệu đến"
-		 " ngày %s%s", (long long)open, (long long)resolved, day, left);
+	snprintf(g->note, sizeof(g->note),
+		 "%lld mục chờ xử lý, %lld mục đã xử lý; số liệu đến"
+		 " ngày %s%s",
+		 (long long)open, (long long)resolved, day, left);
 }
 
 hub_result hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
@@ -238,9 +240,8 @@ out:
 	return rc;
 }
 
-hub_result report_reconcile_render(sqlite3 *db, const proto_campaign *c,
-				   const hub_report_opts *o, proto_buf *out, char *err,
-				   size_t errlen)
+hub_result report_reconcile_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
+				   proto_buf *out, char *err, size_t errlen)
 {
 	return hub_reconcile_page(db, c, o, out, NULL, err, errlen);
 }
@@ -253,16 +254,17 @@ hub_result hub_reconcile_recent(sqlite3 *db, int n, hub_rejection_row_cb cb, voi
 	hub_result rc = HUB_EDB;
 	int step;
 
-	if (sqlite3_prepare_v2(db, "SELECT r.id, r.received, r.source, r.code, r.message"
-				   " FROM hub_rejection r WHERE NOT EXISTS (SELECT 1 FROM"
-				   " report_resolution s WHERE s.item = 'R-' || r.id)"
-				   " ORDER BY r.id DESC LIMIT ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "SELECT r.id, r.received, r.source, r.code, r.message"
+			       " FROM hub_rejection r WHERE NOT EXISTS (SELECT 1 FROM"
+			       " report_resolution s WHERE s.item = 'R-' || r.id)"
+			       " ORDER BY r.id DESC LIMIT ?",
+			       -1, &st, NULL) != SQLITE_OK)
 		return rc_missing_table(db) ? HUB_OK : HUB_EDB;
 	sqlite3_bind_int(st, 1, n);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = cb(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-			(const char *)sqlite3_column_text(st, 2),
-			(const char *)sqlite3_column_text(st, 3),
+			(const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
 			(const char *)sqlite3_column_text(st, 4));
 		if (rc != HUB_OK)
 			goto out;

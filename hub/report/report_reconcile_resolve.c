@@ -44,7 +44,7 @@ static long long item_number(const char *item)
 /* Is item in the queue, open, and does keep fit it? HUB_OK yes, else why
  * not in err (HUB_REFUSED: it is not). */
 static hub_result check_item(sqlite3 *db, const proto_campaign *c, const char *item, const char *keep,
-		      char *err, size_t errlen)
+			     char *err, size_t errlen)
 {
 	finder f = { .id = item };
 	rc_request any = { .skip = 0, .limit = -1, .all = 1 };
@@ -73,8 +73,8 @@ static hub_result check_item(sqlite3 *db, const proto_campaign *c, const char *i
 }
 
 /* Append the resolution (at now, seconds since 1970, written as UTC). */
-static hub_result insert_resolution(sqlite3 *db, const char *item, const char *by,
-				    const char *note, const char *keep, int64_t now)
+static hub_result insert_resolution(sqlite3 *db, const char *item, const char *by, const char *note,
+				    const char *keep, int64_t now)
 {
 	sqlite3_stmt *st = NULL;
 	time_t t = (time_t)now;
@@ -84,8 +84,10 @@ static hub_result insert_resolution(sqlite3 *db, const char *item, const char *b
 
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (sqlite3_prepare_v2(db, "INSERT INTO report_resolution(item, resolved_at, resolved_by,"
-				   " note, keep) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO report_resolution(item, resolved_at, resolved_by,"
+			       " note, keep) VALUES (?, ?, ?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK)
 		return HUB_EDB;
 	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, when, -1, SQLITE_STATIC);
@@ -99,9 +101,8 @@ static hub_result insert_resolution(sqlite3 *db, const char *item, const char *b
 	return rc;
 }
 
-hub_result hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item,
-				const char *by, const char *note, const char *keep, int64_t now,
-				char *err, size_t errlen)
+hub_result hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item, const char *by,
+				const char *note, const char *keep, int64_t now, char *err, size_t errlen)
 {
 	hub_result rc;
 
@@ -114,9 +115,8 @@ hub_result hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char
 	return HUB_OK;
 }
 
-hub_result report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *field,
-				 int *type, int64_t *ival, char *text, size_t textlen,
-				 bool *found)
+hub_result report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, int *field, int *type,
+				 int64_t *ival, char *text, size_t textlen, bool *found)
 {
 	sqlite3_stmt *st = NULL;
 	const char *s;
@@ -126,8 +126,10 @@ hub_result report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, in
 	*found = false;
 	if (id < 0)
 		return HUB_OK;
-	if (sqlite3_prepare_v2(db, "SELECT id_origin, id_serial, field, loser_value FROM conflict"
-				   " WHERE id = ? AND kind = 1", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "SELECT id_origin, id_serial, field, loser_value FROM conflict"
+			       " WHERE id = ? AND kind = 1",
+			       -1, &st, NULL) != SQLITE_OK)
 		return HUB_EDB;
 	sqlite3_bind_int64(st, 1, id);
 	switch (sqlite3_step(st)) {

@@ -113,8 +113,7 @@ out:
 hub_result rc_walk_queue(sqlite3 *db, const proto_campaign *c, const char *as_of, int detail,
 			 const rc_request *req, rc_item_fn fn, void *arg)
 {
-	rc_walk w = { .db = db, .c = c, .as_of = as_of, .detail = detail, .fn = fn, .arg = arg,
-		      .req = *req };
+	rc_walk w = { .db = db, .c = c, .as_of = as_of, .detail = detail, .fn = fn, .arg = arg, .req = *req };
 	hub_result rc = HUB_EDB;
 	size_t k;
 
@@ -122,8 +121,10 @@ hub_result rc_walk_queue(sqlite3 *db, const proto_campaign *c, const char *as_of
 	proto_buf_init(&w.it.subject, 1 << 20);
 	proto_buf_init(&w.it.detail, 1 << 20);
 	proto_buf_init(&w.it.extra, 1 << 20);
-	if (sqlite3_prepare_v2(db, "SELECT resolved_by, note FROM report_resolution WHERE item = ?"
-				   " ORDER BY id DESC LIMIT 1", -1, &w.resolution, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "SELECT resolved_by, note FROM report_resolution WHERE item = ?"
+			       " ORDER BY id DESC LIMIT 1",
+			       -1, &w.resolution, NULL) != SQLITE_OK)
 		goto out;
 	for (k = 0; k < ARRAY_SIZE(rc_sources) && !w.stop; k++) {
 		const rc_source *src = &rc_sources[k];

@@ -11,13 +11,13 @@
 #include "body_int.h"
 
 struct textdict {
-	uint32_t n, cap;  /* remembered, most to remember */
-	size_t mask;      /* slots - 1; slots is a power of two >= 2 * cap */
+	uint32_t n, cap; /* remembered, most to remember */
+	size_t mask;     /* slots - 1; slots is a power of two >= 2 * cap */
 	struct {
 		const uint8_t *p;
 		size_t len;
-	} *entry;
-	uint32_t *slot;   /* open addressing, 1-based entry index, 0 empty */
+	} * entry;
+	uint32_t *slot; /* open addressing, 1-based entry index, 0 empty */
 };
 
 textdict *body_dict_new(size_t values)

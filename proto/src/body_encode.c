@@ -107,7 +107,8 @@ static proto_result put_record(encoder *e, const proto_changeset *cs, const prot
 	if (r == PROTO_OK)
 		r = proto_buf_append_byte(&e->s[S_FLAGS], flags);
 	if (r == PROTO_OK)
-		r = proto_buf_put_varint(&e->s[S_SERIAL], zigzag_delta(prev ? prev->id.serial : 0, rec->id.serial));
+		r = proto_buf_put_varint(&e->s[S_SERIAL],
+					 zigzag_delta(prev ? prev->id.serial : 0, rec->id.serial));
 	if (r == PROTO_OK)
 		r = put_stamp(e, cs, rec, prev);
 	if (r == PROTO_OK && (flags & REC_ID_ORIGIN))
@@ -118,7 +119,8 @@ static proto_result put_record(encoder *e, const proto_changeset *cs, const prot
 		r = proto_buf_put_varint(&e->s[S_NFIELDS], rec->nfields);
 	for (size_t i = 0; r == PROTO_OK && i < rec->nfields; i++) {
 		const proto_field *f = &rec->fields[i];
-		r = proto_buf_append_byte(&e->s[S_FIELD], (uint8_t)(f->field | ((unsigned)f->value.type << 6)));
+		r = proto_buf_append_byte(&e->s[S_FIELD],
+					  (uint8_t)(f->field | ((unsigned)f->value.type << 6)));
 		if (r == PROTO_OK && rec->kind == PROTO_KIND_HOUSEHOLD)
 			r = proto_buf_put_varint(&e->s[S_BASE], f->base ? rec->stamp - f->base : 0);
 		if (r == PROTO_OK)
@@ -216,4 +218,3 @@ out:
 	free(e);
 	return r;
 }
-

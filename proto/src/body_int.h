@@ -30,7 +30,7 @@ enum { S_KIND, S_FLAGS, S_SERIAL, S_STAMP, S_ORIGIN, S_NFIELDS, S_FIELD, S_BASE,
 
 /* One value column per (kind, field): kinds 1..4, fields 1..63. */
 #define NCOLUMNS ((PROTO_KIND_MAX + 1) * 64)
-#define COL(kind, field) ((size_t)(kind) * 64 + (field))
+#define COL(kind, field) ((size_t)(kind)*64 + (field))
 
 /*
  * Deltas are taken modulo 2^64 and zigzagged in unsigned arithmetic, so every

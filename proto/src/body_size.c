@@ -64,8 +64,7 @@ proto_result proto_record_measure(const proto_record *rec, proto_record_bound *s
  * directory (count, then kind, field and length of every column). */
 uint64_t proto_body_fixed_max(void)
 {
-	return 1 + (uint64_t)NSTREAMS * VARINT_MAX + VARINT_MAX +
-	       (uint64_t)NCOLUMNS * (2 + VARINT_MAX);
+	return 1 + (uint64_t)NSTREAMS * VARINT_MAX + VARINT_MAX + (uint64_t)NCOLUMNS * (2 + VARINT_MAX);
 }
 
 uint64_t proto_body_text_max(void)

@@ -8,8 +8,7 @@
 #include "maiam/bundle.h"
 #include "maiam/changeset.h"
 
-proto_result proto_bundle_write(proto_buf *out, const uint8_t *const *items,
-				const size_t *lens, size_t n)
+proto_result proto_bundle_write(proto_buf *out, const uint8_t *const *items, const size_t *lens, size_t n)
 {
 	size_t start;
 	proto_result res = PROTO_OK;

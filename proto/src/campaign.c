@@ -15,9 +15,7 @@
 #define PATH_MAX_LEN 4096
 
 /* Sections before SEC_OPTIONAL are required. */
-enum section {
-	SEC_TOP, SEC_TARGETS, SEC_COLLECTIVES, SEC_INDIVIDUALS, SEC_PROVINCE, SEC_LABELS, SEC_N
-};
+enum section { SEC_TOP, SEC_TARGETS, SEC_COLLECTIVES, SEC_INDIVIDUALS, SEC_PROVINCE, SEC_LABELS, SEC_N };
 #define SEC_OPTIONAL SEC_LABELS
 
 static const char *const section_names[SEC_N] = {
@@ -26,19 +24,37 @@ static const char *const section_names[SEC_N] = {
 
 /* Keys of the top of the file and of [awards.province]; index = slot in 'line'. */
 enum key {
-	K_FORMAT, K_ID, K_NAME, K_PROVINCE, K_UNITS, K_START, K_DEADLINE, K_REPORT_DUE,
-	K_PCOLLECTIVES, K_PINDIVIDUALS, K_WORKING_GROUP, K_TOTAL, K_N
+	K_FORMAT,
+	K_ID,
+	K_NAME,
+	K_PROVINCE,
+	K_UNITS,
+	K_START,
+	K_DEADLINE,
+	K_REPORT_DUE,
+	K_PCOLLECTIVES,
+	K_PINDIVIDUALS,
+	K_WORKING_GROUP,
+	K_TOTAL,
+	K_N
 };
 
 static const struct {
 	const char *name;
 	enum section sec;
 } keys[K_N] = {
-	{ "format", SEC_TOP }, { "id", SEC_TOP }, { "name", SEC_TOP },
-	{ "province", SEC_TOP }, { "units", SEC_TOP }, { "start", SEC_TOP },
-	{ "deadline", SEC_TOP }, { "report_due", SEC_TOP },
-	{ "collectives", SEC_PROVINCE }, { "individuals", SEC_PROVINCE },
-	{ "working_group_individuals", SEC_PROVINCE }, { "total", SEC_TARGETS },
+	{ "format", SEC_TOP },
+	{ "id", SEC_TOP },
+	{ "name", SEC_TOP },
+	{ "province", SEC_TOP },
+	{ "units", SEC_TOP },
+	{ "start", SEC_TOP },
+	{ "deadline", SEC_TOP },
+	{ "report_due", SEC_TOP },
+	{ "collectives", SEC_PROVINCE },
+	{ "individuals", SEC_PROVINCE },
+	{ "working_group_individuals", SEC_PROVINCE },
+	{ "total", SEC_TARGETS },
 };
 
 /* Parser state: where each key and section was seen, for messages and checks. */
@@ -92,12 +108,12 @@ static proto_result parse_section(parse_state *st, const char *s, size_t n, long
 	}
 	campaign_err(st->err, st->errlen, st->path, line,
 		     "unknown section [%.*s]; known: [targets], [awards.collectives], "
-		     "[awards.individuals], [awards.province], [labels]", (int)n, s);
+		     "[awards.individuals], [awards.province], [labels]",
+		     (int)n, s);
 	return PROTO_EVALUE;
 }
 
-static proto_result number(parse_state *st, const char *key, const char *v, size_t vn, long line,
-			   int *out)
+static proto_result number(parse_state *st, const char *key, const char *v, size_t vn, long line, int *out)
 {
 	if (vn > 0 && v[0] == '-') {
 		campaign_err(st->err, st->errlen, st->path, line,
@@ -133,8 +149,8 @@ fail:
 	return PROTO_EVALUE;
 }
 
-static proto_result set_date(parse_state *st, const char *key, char dst[11], const char *v,
-			     size_t vn, long line)
+static proto_result set_date(parse_state *st, const char *key, char dst[11], const char *v, size_t vn,
+			     long line)
 {
 	if (campaign_parse_date(v, vn)) {
 		campaign_err(st->err, st->errlen, st->path, line,
@@ -166,7 +182,8 @@ static proto_result set_key(parse_state *st, enum key k, const char *v, size_t v
 		if (r == PROTO_OK && format != CAMPAIGN_FORMAT) {
 			campaign_err(st->err, st->errlen, st->path, line,
 				     "campaign format %d is not supported (this program reads %d); "
-				     "use a matching maiam version", format, CAMPAIGN_FORMAT);
+				     "use a matching maiam version",
+				     format, CAMPAIGN_FORMAT);
 			return PROTO_EVERSION;
 		}
 		return r;
@@ -191,8 +208,7 @@ static proto_result set_key(parse_state *st, enum key k, const char *v, size_t v
 	case K_PINDIVIDUALS:
 		return number(st, "individuals", v, vn, line, &c->province_individuals);
 	case K_WORKING_GROUP:
-		return number(st, "working_group_individuals", v, vn, line,
-			      &c->working_group_individuals);
+		return number(st, "working_group_individuals", v, vn, line, &c->working_group_individuals);
 	case K_TOTAL:
 		return number(st, "total", v, vn, line, &c->total_target);
 	case K_N:
@@ -202,8 +218,8 @@ static proto_result set_key(parse_state *st, enum key k, const char *v, size_t v
 }
 
 /* "DISTRICT = HOUSES" in [targets]; checked against the units after the parse. */
-static proto_result add_target(parse_state *st, const char *k, size_t kn, const char *v,
-			       size_t vn, long line)
+static proto_result add_target(parse_state *st, const char *k, size_t kn, const char *v, size_t vn,
+			       long line)
 {
 	proto_campaign *c = st->c;
 	proto_target *t;
@@ -260,20 +276,18 @@ static proto_result parse_kv(parse_state *st, const char *s, size_t n, long line
 	if (kn == 0)
 		return bad(st, line, "missing key before '='");
 	if (vn == 0) {
-		campaign_err(st->err, st->errlen, st->path, line, "key '%.*s' has no value",
-			     (int)kn, k);
+		campaign_err(st->err, st->errlen, st->path, line, "key '%.*s' has no value", (int)kn, k);
 		return PROTO_EVALUE;
 	}
 	if (st->sec == SEC_COLLECTIVES || st->sec == SEC_INDIVIDUALS) {
 		proto_award_rule *rule = st->sec == SEC_COLLECTIVES ? &st->c->collectives
 								    : &st->c->individuals;
 		st->last_range_line[st->sec] = line;
-		return campaign_award_add(rule, k, kn, s, n, v, vn, st->path, line, st->err,
-					  st->errlen);
+		return campaign_award_add(rule, k, kn, s, n, v, vn, st->path, line, st->err, st->errlen);
 	}
 	if (st->sec == SEC_LABELS)
-		return campaign_label_add(&st->c->labels, &st->label_line, k, kn, v, vn, st->path,
-					  line, st->err, st->errlen);
+		return campaign_label_add(&st->c->labels, &st->label_line, k, kn, v, vn, st->path, line,
+					  st->err, st->errlen);
 	for (i = 0; i < K_N; i++)
 		if (keys[i].sec == st->sec && key_eq(k, kn, keys[i].name))
 			return set_key(st, (enum key)i, v, vn, line);
@@ -282,11 +296,13 @@ static proto_result parse_kv(parse_state *st, const char *s, size_t n, long line
 	if (st->sec == SEC_TOP)
 		campaign_err(st->err, st->errlen, st->path, line,
 			     "unknown key '%.*s'; known: format, id, name, province, units, start, "
-			     "deadline, report_due", (int)kn, k);
+			     "deadline, report_due",
+			     (int)kn, k);
 	else
 		campaign_err(st->err, st->errlen, st->path, line,
 			     "unknown key '%.*s' in [awards.province]; known: collectives, "
-			     "individuals, working_group_individuals", (int)kn, k);
+			     "individuals, working_group_individuals",
+			     (int)kn, k);
 	return PROTO_EVALUE;
 }
 
@@ -304,8 +320,8 @@ static proto_result parse_lines(parse_state *st, const char *text, size_t len)
 		if (n == 0 || s[0] == '#')
 			continue;
 		/* The version decides how the rest is read, so it must come first. */
-		if (!st->key_line[K_FORMAT] && !(st->sec == SEC_TOP && n >= 6 &&
-						 memcmp(s, "format", 6) == 0))
+		if (!st->key_line[K_FORMAT] &&
+		    !(st->sec == SEC_TOP && n >= 6 && memcmp(s, "format", 6) == 0))
 			return bad(st, ls.lineno, "the first setting must be 'format = 1'");
 		if (s[0] == '[')
 			r = parse_section(st, s, n, ls.lineno);
@@ -320,7 +336,8 @@ static proto_result parse_lines(parse_state *st, const char *text, size_t len)
 	if (rc < 0)
 		return ls.why;
 	if (!st->key_line[K_FORMAT])
-		return bad(st, ls.lineno > 0 ? ls.lineno : 1, "empty campaign file; it must start "
+		return bad(st, ls.lineno > 0 ? ls.lineno : 1,
+			   "empty campaign file; it must start "
 			   "with 'format = 1'");
 	return PROTO_OK;
 }
@@ -377,8 +394,7 @@ static proto_result load_units(parse_state *st)
 		return bad(st, st->key_line[K_UNITS], "units path is too long");
 	r = proto_units_load(full, &st->c->units, uerr, sizeof uerr);
 	if (r != PROTO_OK)
-		campaign_err(st->err, st->errlen, st->path, st->key_line[K_UNITS],
-			     "units file: %s", uerr);
+		campaign_err(st->err, st->errlen, st->path, st->key_line[K_UNITS], "units file: %s", uerr);
 	return r;
 }
 
@@ -406,8 +422,8 @@ static proto_result check_targets(parse_state *st)
 		}
 		if (u->level != PROTO_UNIT_DISTRICT) {
 			campaign_err(st->err, st->errlen, st->path, line,
-				     "%d '%s' is not a district; targets are set per district",
-				     u->code, u->name);
+				     "%d '%s' is not a district; targets are set per district", u->code,
+				     u->name);
 			return PROTO_EVALUE;
 		}
 		if (u->parent != c->province) {
@@ -462,13 +478,15 @@ proto_result proto_campaign_load(const char *path, proto_campaign *out, char *er
 		r = check_complete(&st);
 	if (r == PROTO_OK)
 		r = campaign_award_finish(&out->collectives, section_names[SEC_COLLECTIVES], path,
-					  st.last_range_line[SEC_COLLECTIVES] ?
-					  st.last_range_line[SEC_COLLECTIVES] : st.sec_line[SEC_COLLECTIVES],
+					  st.last_range_line[SEC_COLLECTIVES]
+						  ? st.last_range_line[SEC_COLLECTIVES]
+						  : st.sec_line[SEC_COLLECTIVES],
 					  err, errlen);
 	if (r == PROTO_OK)
 		r = campaign_award_finish(&out->individuals, section_names[SEC_INDIVIDUALS], path,
-					  st.last_range_line[SEC_INDIVIDUALS] ?
-					  st.last_range_line[SEC_INDIVIDUALS] : st.sec_line[SEC_INDIVIDUALS],
+					  st.last_range_line[SEC_INDIVIDUALS]
+						  ? st.last_range_line[SEC_INDIVIDUALS]
+						  : st.sec_line[SEC_INDIVIDUALS],
 					  err, errlen);
 	if (r == PROTO_OK)
 		r = campaign_label_finish(&out->labels, &st.label_line, path, st.sec_line[SEC_LABELS],

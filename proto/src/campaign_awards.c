@@ -27,9 +27,9 @@ static int parse_range(const char *s, size_t n, int *lo, int *hi)
 	return campaign_parse_uint(dash + 1, n - (size_t)(dash - s) - 1, CAMPAIGN_MAX_NUMBER, hi);
 }
 
-proto_result campaign_award_add(proto_award_rule *rule, const char *key, size_t keylen,
-				const char *line, size_t linelen, const char *val, size_t vallen,
-				const char *path, long lineno, char *err, size_t errlen)
+proto_result campaign_award_add(proto_award_rule *rule, const char *key, size_t keylen, const char *line,
+				size_t linelen, const char *val, size_t vallen, const char *path,
+				long lineno, char *err, size_t errlen)
 {
 	proto_award_range *a, *prev;
 	int lo, hi, count;
@@ -52,7 +52,8 @@ proto_result campaign_award_add(proto_award_rule *rule, const char *key, size_t 
 	}
 	if (campaign_parse_uint(val, vallen, CAMPAIGN_MAX_NUMBER, &count)) {
 		campaign_err(err, errlen, path, lineno,
-			     "count '%.*s' is not a whole number of awards (digits only)", (int)vallen, val);
+			     "count '%.*s' is not a whole number of awards (digits only)", (int)vallen,
+			     val);
 		return PROTO_EVALUE;
 	}
 	prev = rule->n ? &rule->a[rule->n - 1] : NULL;
@@ -65,13 +66,15 @@ proto_result campaign_award_add(proto_award_rule *rule, const char *key, size_t 
 	if (prev && prev->hi < 0) {
 		campaign_err(err, errlen, path, lineno,
 			     "range '%.*s' overlaps the open-ended range '%s' before it; "
-			     "only the last range may be open-ended", (int)keylen, key, prev->text);
+			     "only the last range may be open-ended",
+			     (int)keylen, key, prev->text);
 		return PROTO_EVALUE;
 	}
 	if (prev && lo <= prev->hi) {
 		campaign_err(err, errlen, path, lineno,
 			     "range '%.*s' overlaps '%s'; list ranges in ascending order, each starting "
-			     "at the previous end + 1 (%d)", (int)keylen, key, prev->text, prev->hi + 1);
+			     "at the previous end + 1 (%d)",
+			     (int)keylen, key, prev->text, prev->hi + 1);
 		return PROTO_EVALUE;
 	}
 	if (prev && lo > prev->hi + 1) {
@@ -98,8 +101,8 @@ proto_result campaign_award_add(proto_award_rule *rule, const char *key, size_t 
 	return PROTO_OK;
 }
 
-proto_result campaign_award_finish(const proto_award_rule *rule, const char *section,
-				   const char *path, long lineno, char *err, size_t errlen)
+proto_result campaign_award_finish(const proto_award_rule *rule, const char *section, const char *path,
+				   long lineno, char *err, size_t errlen)
 {
 	const proto_award_range *last;
 

@@ -11,10 +11,10 @@
 #include "maiam/campaign.h"
 
 /* Caps: a hostile file never makes us read or allocate without bound. */
-#define CAMPAIGN_MAX_FILE (64u * 1024u)        /* a campaign file is ~5 KiB */
-#define CAMPAIGN_MAX_LINE 1024u                /* bytes, without the newline */
-#define UNITS_MAX_FILE (8u * 1024u * 1024u)   /* all of Viet Nam is < 1 MiB */
-#define CAMPAIGN_MAX_NUMBER 1000000            /* largest target, count or bound */
+#define CAMPAIGN_MAX_FILE (64u * 1024u)     /* a campaign file is ~5 KiB */
+#define CAMPAIGN_MAX_LINE 1024u             /* bytes, without the newline */
+#define UNITS_MAX_FILE (8u * 1024u * 1024u) /* all of Viet Nam is < 1 MiB */
+#define CAMPAIGN_MAX_NUMBER 1000000         /* largest target, count or bound */
 
 /* Cursor over the lines of a file held in memory. */
 typedef struct campaign_lines {
@@ -49,12 +49,12 @@ int campaign_parse_date(const char *s, size_t n);
 void campaign_trim(const char **s, size_t *n);
 
 /* Award rules (campaign_awards.c). */
-proto_result campaign_award_add(proto_award_rule *rule, const char *key, size_t keylen,
-				const char *line, size_t linelen, const char *val, size_t vallen,
-				const char *path, long lineno, char *err, size_t errlen);
+proto_result campaign_award_add(proto_award_rule *rule, const char *key, size_t keylen, const char *line,
+				size_t linelen, const char *val, size_t vallen, const char *path,
+				long lineno, char *err, size_t errlen);
 /* Final check of a section: starts at 0, open-ended at the top. */
-proto_result campaign_award_finish(const proto_award_rule *rule, const char *section,
-				   const char *path, long lineno, char *err, size_t errlen);
+proto_result campaign_award_finish(const proto_award_rule *rule, const char *section, const char *path,
+				   long lineno, char *err, size_t errlen);
 void campaign_award_release(proto_award_rule *rule);
 
 /* Value-list labels (campaign_labels.c): the line each label was set on. */
@@ -62,9 +62,9 @@ typedef struct campaign_label_lines {
 	long line[PROTO_LIST_N][PROTO_LIST_MAX_CODES];
 } campaign_label_lines;
 /* "LIST.CODE = LABEL" in [labels]. */
-proto_result campaign_label_add(proto_labels *labels, campaign_label_lines *at, const char *k,
-				size_t kn, const char *v, size_t vn, const char *path, long lineno,
-				char *err, size_t errlen);
+proto_result campaign_label_add(proto_labels *labels, campaign_label_lines *at, const char *k, size_t kn,
+				const char *v, size_t vn, const char *path, long lineno, char *err,
+				size_t errlen);
 /* Final check: each list named is labelled whole and reads unambiguously. */
 proto_result campaign_label_finish(const proto_labels *labels, const campaign_label_lines *at,
 				   const char *path, long section_line, char *err, size_t errlen);

@@ -48,14 +48,14 @@ static proto_result split_key(const char *k, size_t kn, proto_list *list, size_t
 	known[0] = '\0';
 	for (size_t i = 0, o = 0; codes[i] && o < sizeof known; i++)
 		o += (size_t)snprintf(known + o, sizeof known - o, "%s%s", i ? ", " : "", codes[i]);
-	campaign_err(err, errlen, path, lineno, "unknown code '%.*s' in list %s; its codes: %s",
-		     (int)cn, dot + 1, proto_list_name((proto_list)l), known);
+	campaign_err(err, errlen, path, lineno, "unknown code '%.*s' in list %s; its codes: %s", (int)cn,
+		     dot + 1, proto_list_name((proto_list)l), known);
 	return PROTO_EVALUE;
 }
 
-proto_result campaign_label_add(proto_labels *labels, campaign_label_lines *at, const char *k,
-				size_t kn, const char *v, size_t vn, const char *path, long lineno,
-				char *err, size_t errlen)
+proto_result campaign_label_add(proto_labels *labels, campaign_label_lines *at, const char *k, size_t kn,
+				const char *v, size_t vn, const char *path, long lineno, char *err,
+				size_t errlen)
 {
 	proto_list list;
 	size_t i;
@@ -70,8 +70,10 @@ proto_result campaign_label_add(proto_labels *labels, campaign_label_lines *at, 
 		return PROTO_EVALUE;
 	}
 	if (vn > PROTO_LABEL_MAX) {
-		campaign_err(err, errlen, path, lineno, "label of %.*s is longer than %d bytes; "
-			     "shorten it", (int)kn, k, PROTO_LABEL_MAX);
+		campaign_err(err, errlen, path, lineno,
+			     "label of %.*s is longer than %d bytes; "
+			     "shorten it",
+			     (int)kn, k, PROTO_LABEL_MAX);
 		return PROTO_EVALUE;
 	}
 	labels->label[list][i] = proto_strndup(v, vn);

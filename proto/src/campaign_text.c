@@ -39,8 +39,8 @@ proto_result campaign_read(const char *path, size_t max, proto_buf *out, char *e
 	proto_buf_init(out, max);
 	r = proto_read_file(path, out);
 	if (r == PROTO_ETOOBIG)
-		campaign_err(err, errlen, path, 0, "file is larger than %zu bytes; is it the right file?",
-			     max);
+		campaign_err(err, errlen, path, 0,
+			     "file is larger than %zu bytes; is it the right file?", max);
 	else if (r == PROTO_EIO)
 		campaign_err(err, errlen, path, 0, "unable to read file (%s); check the path",
 			     strerror(errno));

@@ -50,16 +50,19 @@ static int parse_level(const char *s, size_t n, proto_unit_level *lv)
 static const char *level_name(proto_unit_level lv)
 {
 	switch (lv) {
-	case PROTO_UNIT_PROVINCE: return "province";
-	case PROTO_UNIT_DISTRICT: return "district";
-	case PROTO_UNIT_COMMUNE: return "commune";
+	case PROTO_UNIT_PROVINCE:
+		return "province";
+	case PROTO_UNIT_DISTRICT:
+		return "district";
+	case PROTO_UNIT_COMMUNE:
+		return "commune";
 	}
 	return "?";
 }
 
 /* One data line into u->a[u->n]; the caller has made room. */
-static proto_result parse_unit(proto_units *u, const char *s, size_t n, const char *path,
-			       long lineno, char *err, size_t errlen)
+static proto_result parse_unit(proto_units *u, const char *s, size_t n, const char *path, long lineno,
+			       char *err, size_t errlen)
 {
 	const char *f[5];
 	size_t fl[5];
@@ -69,7 +72,8 @@ static proto_result parse_unit(proto_units *u, const char *s, size_t n, const ch
 	memset(un, 0, sizeof(*un));
 	rc = split5(s, n, f, fl);
 	if (rc == -2) {
-		campaign_err(err, errlen, path, lineno, "quoted fields are not supported; remove the '\"'");
+		campaign_err(err, errlen, path, lineno,
+			     "quoted fields are not supported; remove the '\"'");
 		return PROTO_EVALUE;
 	}
 	if (rc < 0) {
@@ -114,8 +118,8 @@ static proto_result parse_unit(proto_units *u, const char *s, size_t n, const ch
 }
 
 /* Codes unique, parents exist one level up; lines[i] is unit i's line number. */
-static proto_result check_tree(const proto_units *u, const long *lines, const char *path,
-			       char *err, size_t errlen)
+static proto_result check_tree(const proto_units *u, const long *lines, const char *path, char *err,
+			       size_t errlen)
 {
 	size_t i, j;
 

@@ -18,8 +18,7 @@ int proto_cs_campaign_ok(const char *campaign, size_t len)
 		return 0;
 	for (size_t i = 0; i < len; i++) {
 		char c = campaign[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		      c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
 			return 0;
 	}
 	return 1;
@@ -88,8 +87,8 @@ void proto_changeset_release(proto_changeset *cs)
  * (NULL: the kind has no such field). A TEXT of length 0 is the empty text
  * (FORMAT.md: a byte length of 0), whatever its pointer: NULL is allowed.
  */
-static inline proto_result check_field(const proto_field_desc *d, uint8_t kind,
-				       uint64_t stamp, const proto_field *f)
+static inline proto_result check_field(const proto_field_desc *d, uint8_t kind, uint64_t stamp,
+				       const proto_field *f)
 {
 	if (!d || (unsigned)f->value.type > PROTO_V_REF || !(d->types & PROTO_T(f->value.type)))
 		return PROTO_EBODY;
@@ -178,8 +177,8 @@ proto_result proto_cs_push_record(proto_changeset *cs, proto_record **out)
 	return PROTO_OK;
 }
 
-proto_result proto_changeset_begin(proto_changeset *cs, proto_kind kind, proto_id id,
-				   uint64_t stamp, uint64_t writer)
+proto_result proto_changeset_begin(proto_changeset *cs, proto_kind kind, proto_id id, uint64_t stamp,
+				   uint64_t writer)
 {
 	proto_record *rec;
 	proto_result r;
@@ -265,10 +264,11 @@ proto_result proto_changeset_add_int(proto_changeset *cs, uint8_t field, uint64_
 	return add_field(cs, &f);
 }
 
-proto_result proto_changeset_add_text(proto_changeset *cs, uint8_t field, uint64_t base,
-				      const char *s, size_t len)
+proto_result proto_changeset_add_text(proto_changeset *cs, uint8_t field, uint64_t base, const char *s,
+				      size_t len)
 {
-	proto_field f = { .field = field, .base = base,
+	proto_field f = { .field = field,
+			  .base = base,
 			  .value = { .type = PROTO_V_TEXT, .text = s, .len = len } };
 	return add_field(cs, &f);
 }

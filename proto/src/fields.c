@@ -15,9 +15,18 @@
  * field is either required (its one type, never NULL) or optional (its type
  * or NULL).
  */
-#define REGISTER(f, column, t) { PROTO_KIND_HOUSEHOLD, f, column, PROTO_T(t) | PROTO_T(PROTO_V_NULL), 0 }
-#define REQUIRED(kind, f, column, t) { kind, f, column, PROTO_T(t), 1 }
-#define OPTIONAL(kind, f, column, t) { kind, f, column, PROTO_T(t) | PROTO_T(PROTO_V_NULL), 0 }
+#define REGISTER(f, column, t) \
+	{ \
+		PROTO_KIND_HOUSEHOLD, f, column, PROTO_T(t) | PROTO_T(PROTO_V_NULL), 0 \
+	}
+#define REQUIRED(kind, f, column, t) \
+	{ \
+		kind, f, column, PROTO_T(t), 1 \
+	}
+#define OPTIONAL(kind, f, column, t) \
+	{ \
+		kind, f, column, PROTO_T(t) | PROTO_T(PROTO_V_NULL), 0 \
+	}
 
 static const proto_field_desc fields[] = {
 	REGISTER(PROTO_HH_REF, "ref", PROTO_V_TEXT),
@@ -114,16 +123,22 @@ const proto_field_desc *proto_field_by_name(uint8_t kind, const char *column)
 const char *proto_kind_name(uint8_t kind)
 {
 	switch (kind) {
-	case PROTO_KIND_HOUSEHOLD: return "household";
-	case PROTO_KIND_MILESTONE: return "milestone";
-	case PROTO_KIND_CONTRIBUTION: return "contribution";
-	case PROTO_KIND_VOID: return "void";
-	default: return NULL;
+	case PROTO_KIND_HOUSEHOLD:
+		return "household";
+	case PROTO_KIND_MILESTONE:
+		return "milestone";
+	case PROTO_KIND_CONTRIBUTION:
+		return "contribution";
+	case PROTO_KIND_VOID:
+		return "void";
+	default:
+		return NULL;
 	}
 }
 
 const char *const proto_stages[9] = {
-	"surveyed", "approved", "started", "foundation", "walls", "roof", "completed", "handed_over", NULL,
+	"surveyed", "approved",  "started",     "foundation", "walls",
+	"roof",     "completed", "handed_over", NULL,
 };
 
 int proto_stage_rank(const char *stage)

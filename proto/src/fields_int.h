@@ -11,7 +11,7 @@
 #include "maiam/schema.h"
 
 /* Bit of field id f (1..PROTO_MAX_FIELDS) in a 64-bit field set. */
-#define PROTO_FIELD_BIT(f) ((uint64_t)1 << ((f) - 1))
+#define PROTO_FIELD_BIT(f) ((uint64_t)1 << ((f)-1))
 
 typedef struct proto_kind_fields {
 	const proto_field_desc *by_id[PROTO_MAX_FIELDS + 1]; /* NULL: no such field */

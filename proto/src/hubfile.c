@@ -33,10 +33,10 @@ enum tag {
 };
 
 enum ftype {
-	F_TEXT,  /* UTF-8 without NUL, 1..max bytes */
-	F_RAW,   /* exactly max bytes */
-	F_I64,   /* 8 bytes, big-endian two's complement */
-	F_ITEM,  /* a sealed change-set, 1..PROTO_BUNDLE_MAX_ITEM bytes; repeats */
+	F_TEXT, /* UTF-8 without NUL, 1..max bytes */
+	F_RAW,  /* exactly max bytes */
+	F_I64,  /* 8 bytes, big-endian two's complement */
+	F_ITEM, /* a sealed change-set, 1..PROTO_BUNDLE_MAX_ITEM bytes; repeats */
 };
 
 typedef struct field_rule {
@@ -184,8 +184,7 @@ static proto_result split(const kind *k, const uint8_t *data, size_t len, const 
 {
 	uint32_t n;
 
-	if (!data || len < PROTO_HUBFILE_MAGIC_LEN ||
-	    memcmp(data, k->magic, PROTO_HUBFILE_MAGIC_LEN) != 0)
+	if (!data || len < PROTO_HUBFILE_MAGIC_LEN || memcmp(data, k->magic, PROTO_HUBFILE_MAGIC_LEN) != 0)
 		return PROTO_EMAGIC;
 	if (len > k->max_file)
 		return PROTO_ELIMIT;
@@ -204,8 +203,7 @@ static proto_result split(const kind *k, const uint8_t *data, size_t len, const 
 	return PROTO_OK;
 }
 
-static proto_result verify(const proto_key *signer_key, uint64_t signer, const uint8_t *data,
-			   size_t len)
+static proto_result verify(const proto_key *signer_key, uint64_t signer, const uint8_t *data, size_t len)
 {
 	if (proto_key_id(signer_key) != signer)
 		return PROTO_EKEYID;
@@ -265,8 +263,7 @@ static proto_result put_i64(proto_buf *b, uint8_t tag, int64_t v)
 }
 
 /* Frame body as a file of kind k, signed with key, appended to out. */
-static proto_result seal_file(proto_buf *out, const kind *k, const proto_buf *body,
-			      const proto_key *key)
+static proto_result seal_file(proto_buf *out, const kind *k, const proto_buf *body, const proto_key *key)
 {
 	size_t start = out->len;
 	uint8_t sig[PROTO_SIG_LEN];
@@ -337,8 +334,7 @@ static proto_result enrol_values(const proto_enrol_file *f)
 {
 	if (f->area_kind != PROTO_AREA_COMMUNE && f->area_kind != PROTO_AREA_DISTRICT)
 		return PROTO_EVALUE;
-	if (f->area_code < 1 || f->area_code > 99999 || f->expires <= f->issued ||
-	    f->issued < 0)
+	if (f->area_code < 1 || f->area_code > 99999 || f->expires <= f->issued || f->issued < 0)
 		return PROTO_EVALUE;
 	return token_value(f->token);
 }
@@ -425,9 +421,8 @@ static proto_result update_values(const proto_update_file *f)
 	return PROTO_OK;
 }
 
-proto_result proto_update_write(proto_buf *out, const proto_update_file *f,
-				const uint8_t *const *items, const size_t *lens, size_t n,
-				const proto_key *hub)
+proto_result proto_update_write(proto_buf *out, const proto_update_file *f, const uint8_t *const *items,
+				const size_t *lens, size_t n, const proto_key *hub)
 {
 	uint8_t agent[8];
 	proto_buf body;
@@ -459,8 +454,7 @@ proto_result proto_update_write(proto_buf *out, const proto_update_file *f,
 	return finish(out, &update_kind, &body, hub, res);
 }
 
-proto_result proto_update_read(const uint8_t *data, size_t len, const proto_key *hub,
-			       proto_update_file *f)
+proto_result proto_update_read(const uint8_t *data, size_t len, const proto_key *hub, proto_update_file *f)
 {
 	field_view v[sizeof(update_rules) / sizeof(update_rules[0])];
 	const uint8_t *body;

@@ -214,7 +214,8 @@ proto_result proto_sign(const proto_key *k, const uint8_t *msg, size_t len, uint
 	return r;
 }
 
-proto_result proto_verify(const proto_key *k, const uint8_t *msg, size_t len, const uint8_t sig[PROTO_SIG_LEN])
+proto_result proto_verify(const proto_key *k, const uint8_t *msg, size_t len,
+			  const uint8_t sig[PROTO_SIG_LEN])
 {
 	EVP_MD_CTX *ctx;
 	proto_result r = PROTO_ESIGNATURE;

@@ -19,11 +19,16 @@
 const char *proto_merge_table(uint8_t kind)
 {
 	switch (kind) {
-	case PROTO_KIND_HOUSEHOLD: return "household";
-	case PROTO_KIND_MILESTONE: return "milestone";
-	case PROTO_KIND_CONTRIBUTION: return "contribution";
-	case PROTO_KIND_VOID: return "void_event";
-	default: return NULL;
+	case PROTO_KIND_HOUSEHOLD:
+		return "household";
+	case PROTO_KIND_MILESTONE:
+		return "milestone";
+	case PROTO_KIND_CONTRIBUTION:
+		return "contribution";
+	case PROTO_KIND_VOID:
+		return "void_event";
+	default:
+		return NULL;
 	}
 }
 
@@ -52,8 +57,8 @@ proto_result proto_merge_cols(const proto_merge_layout *l, proto_buf *out, int p
 			if (placeholders)
 				res = proto_buf_append_str(out, first ? "?" : ", ?");
 			else if (l->is_ref[f])
-				res = proto_buf_appendf(out, "%s%s_%s", first ? "" : ", ",
-							d->column, half ? "serial" : "origin");
+				res = proto_buf_appendf(out, "%s%s_%s", first ? "" : ", ", d->column,
+							half ? "serial" : "origin");
 			else
 				res = proto_buf_appendf(out, "%s%s", first ? "" : ", ", d->column);
 			first = 0;
@@ -255,8 +260,7 @@ proto_result proto_merger_apply(proto_merger *c, const proto_changeset *cs, prot
 	/* Statements must not hold the tables while we roll back or commit;
 	 * they stay prepared for the next change-set. */
 	each_stmt(c, reset_one, 0);
-	if (res == PROTO_OK &&
-	    sqlite3_exec(db, "RELEASE proto_merge", NULL, NULL, NULL) != SQLITE_OK)
+	if (res == PROTO_OK && sqlite3_exec(db, "RELEASE proto_merge", NULL, NULL, NULL) != SQLITE_OK)
 		res = PROTO_EDB;
 	if (res != PROTO_OK) {
 		sqlite3_exec(db, "ROLLBACK TO proto_merge", NULL, NULL, NULL);

@@ -22,21 +22,34 @@ static proto_result prepare_event(proto_merge_ctx *c, uint8_t kind)
 	if (c->ev_insert[kind])
 		return PROTO_OK;
 	proto_buf_init(&sql, 16384);
-	if (!res) res = proto_buf_appendf(&sql, "INSERT OR IGNORE INTO %s(id_origin, id_serial,"
-					  " stamp, writer, ", table);
-	if (!res) res = proto_merge_cols(l, &sql, 0);
-	if (!res) res = proto_buf_append_str(&sql, ") VALUES (?, ?, ?, ?, ");
-	if (!res) res = proto_merge_cols(l, &sql, 1);
-	if (!res) res = proto_buf_append_str(&sql, ")");
-	if (!res) res = proto_buf_append_byte(&sql, 0);
-	if (!res) res = proto_merge_prepare(c, &c->ev_insert[kind], (const char *)sql.data);
+	if (!res)
+		res = proto_buf_appendf(&sql,
+					"INSERT OR IGNORE INTO %s(id_origin, id_serial,"
+					" stamp, writer, ",
+					table);
+	if (!res)
+		res = proto_merge_cols(l, &sql, 0);
+	if (!res)
+		res = proto_buf_append_str(&sql, ") VALUES (?, ?, ?, ?, ");
+	if (!res)
+		res = proto_merge_cols(l, &sql, 1);
+	if (!res)
+		res = proto_buf_append_str(&sql, ")");
+	if (!res)
+		res = proto_buf_append_byte(&sql, 0);
+	if (!res)
+		res = proto_merge_prepare(c, &c->ev_insert[kind], (const char *)sql.data);
 	proto_buf_reset(&sql);
-	if (!res) res = proto_buf_append_str(&sql, "SELECT stamp, writer, ");
-	if (!res) res = proto_merge_cols(l, &sql, 0);
-	if (!res) res = proto_buf_appendf(&sql, " FROM %s WHERE id_origin = ?1 AND id_serial = ?2",
-					  table);
-	if (!res) res = proto_buf_append_byte(&sql, 0);
-	if (!res) res = proto_merge_prepare(c, &c->ev_select[kind], (const char *)sql.data);
+	if (!res)
+		res = proto_buf_append_str(&sql, "SELECT stamp, writer, ");
+	if (!res)
+		res = proto_merge_cols(l, &sql, 0);
+	if (!res)
+		res = proto_buf_appendf(&sql, " FROM %s WHERE id_origin = ?1 AND id_serial = ?2", table);
+	if (!res)
+		res = proto_buf_append_byte(&sql, 0);
+	if (!res)
+		res = proto_merge_prepare(c, &c->ev_select[kind], (const char *)sql.data);
 	proto_buf_release(&sql);
 	return res;
 }

@@ -44,31 +44,49 @@ static proto_result prepare_household(proto_merge_ctx *c)
 	if (c->hh_insert)
 		return PROTO_OK;
 	proto_buf_init(&sql, 16384);
-	if (!res) res = proto_buf_append_str(&sql, "INSERT OR IGNORE INTO household(id_origin, id_serial, ");
-	if (!res) res = proto_merge_cols(l, &sql, 0);
-	if (!res) res = proto_buf_append_str(&sql, ") VALUES (?, ?, ");
-	if (!res) res = proto_merge_cols(l, &sql, 1);
-	if (!res) res = proto_buf_append_str(&sql, ")");
-	if (!res) res = proto_buf_append_byte(&sql, 0);
-	if (!res) res = proto_merge_prepare(c, &c->hh_insert, (const char *)sql.data);
+	if (!res)
+		res = proto_buf_append_str(&sql, "INSERT OR IGNORE INTO household(id_origin, id_serial, ");
+	if (!res)
+		res = proto_merge_cols(l, &sql, 0);
+	if (!res)
+		res = proto_buf_append_str(&sql, ") VALUES (?, ?, ");
+	if (!res)
+		res = proto_merge_cols(l, &sql, 1);
+	if (!res)
+		res = proto_buf_append_str(&sql, ")");
+	if (!res)
+		res = proto_buf_append_byte(&sql, 0);
+	if (!res)
+		res = proto_merge_prepare(c, &c->hh_insert, (const char *)sql.data);
 	proto_buf_reset(&sql);
-	if (!res) res = proto_buf_append_str(&sql, "SELECT ");
-	if (!res) res = proto_merge_cols(l, &sql, 0);
-	if (!res) res = proto_buf_append_str(&sql, " FROM household WHERE id_origin = ?1 AND id_serial = ?2");
-	if (!res) res = proto_buf_append_byte(&sql, 0);
-	if (!res) res = proto_merge_prepare(c, &c->hh_row, (const char *)sql.data);
-	if (!res) res = proto_merge_prepare(c, &c->hh_stamps,
-		"SELECT field, stamp, writer, base FROM household_stamp"
-		" WHERE id_origin = ?1 AND id_serial = ?2");
-	if (!res) res = proto_merge_prepare(c, &c->hh_stamp_put,
-		"INSERT INTO household_stamp(id_origin, id_serial, field, stamp, writer, base)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id_origin, id_serial, field)"
-		" DO UPDATE SET stamp = excluded.stamp, writer = excluded.writer,"
-		" base = excluded.base");
-	if (!res) res = proto_merge_prepare(c, &c->conflict_put,
-		"INSERT OR IGNORE INTO conflict(kind, id_origin, id_serial, field,"
-		" winner_stamp, winner_writer, winner_value, loser_stamp, loser_writer, loser_value)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+	if (!res)
+		res = proto_buf_append_str(&sql, "SELECT ");
+	if (!res)
+		res = proto_merge_cols(l, &sql, 0);
+	if (!res)
+		res = proto_buf_append_str(&sql,
+					   " FROM household WHERE id_origin = ?1 AND id_serial = ?2");
+	if (!res)
+		res = proto_buf_append_byte(&sql, 0);
+	if (!res)
+		res = proto_merge_prepare(c, &c->hh_row, (const char *)sql.data);
+	if (!res)
+		res = proto_merge_prepare(c, &c->hh_stamps,
+					  "SELECT field, stamp, writer, base FROM household_stamp"
+					  " WHERE id_origin = ?1 AND id_serial = ?2");
+	if (!res)
+		res = proto_merge_prepare(
+			c, &c->hh_stamp_put,
+			"INSERT INTO household_stamp(id_origin, id_serial, field, stamp, writer, base)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id_origin, id_serial, field)"
+			" DO UPDATE SET stamp = excluded.stamp, writer = excluded.writer,"
+			" base = excluded.base");
+	if (!res)
+		res = proto_merge_prepare(
+			c, &c->conflict_put,
+			"INSERT OR IGNORE INTO conflict(kind, id_origin, id_serial, field,"
+			" winner_stamp, winner_writer, winner_value, loser_stamp, loser_writer, loser_value)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 	proto_buf_release(&sql);
 	return res;
 }
@@ -124,8 +142,8 @@ static int bind_stored_value(sqlite3_stmt *st, int idx, sqlite3_stmt *row, int c
 }
 
 /* Record both values of a concurrent edit; re-applying is a no-op (UNIQUE). */
-static proto_result put_conflict(proto_merge_ctx *c, const proto_record *rec,
-				 const proto_field *fl, const struct stored *s, int incoming_wins)
+static proto_result put_conflict(proto_merge_ctx *c, const proto_record *rec, const proto_field *fl,
+				 const struct stored *s, int incoming_wins)
 {
 	const proto_merge_layout *l = &c->layout[PROTO_KIND_HOUSEHOLD];
 	sqlite3_stmt *st = c->conflict_put;
@@ -164,11 +182,15 @@ static proto_result apply_field(proto_merge_ctx *c, const proto_record *rec, con
 		char sql[256];
 
 		if (l->is_ref[fl->field])
-			snprintf(sql, sizeof(sql), "UPDATE household SET %s_origin = ?3, %s_serial = ?4"
-				 " WHERE id_origin = ?1 AND id_serial = ?2", col, col);
+			snprintf(sql, sizeof(sql),
+				 "UPDATE household SET %s_origin = ?3, %s_serial = ?4"
+				 " WHERE id_origin = ?1 AND id_serial = ?2",
+				 col, col);
 		else
-			snprintf(sql, sizeof(sql), "UPDATE household SET %s = ?3"
-				 " WHERE id_origin = ?1 AND id_serial = ?2", col);
+			snprintf(sql, sizeof(sql),
+				 "UPDATE household SET %s = ?3"
+				 " WHERE id_origin = ?1 AND id_serial = ?2",
+				 col);
 		res = proto_merge_prepare(c, st, sql);
 		if (res != PROTO_OK)
 			return res;

@@ -20,9 +20,9 @@
  */
 typedef struct proto_merge_layout {
 	const proto_kind_fields *fields; /* by_id[f] NULL: the kind has no field f */
-	int col[PROTO_MAX_FIELDS + 1];  /* 0-based column in 'SELECT <fields>' */
+	int col[PROTO_MAX_FIELDS + 1];   /* 0-based column in 'SELECT <fields>' */
 	int is_ref[PROTO_MAX_FIELDS + 1];
-	int ncols;                      /* value columns (REF counts twice) */
+	int ncols; /* value columns (REF counts twice) */
 } proto_merge_layout;
 
 /* Prepared statements live for one proto_merge call; NULL until first use. */
@@ -31,9 +31,9 @@ typedef struct proto_merge_ctx {
 	proto_merge_stats stats; /* this call's counts, handed out on success */
 	proto_merge_layout layout[PROTO_KIND_MAX + 1];
 
-	sqlite3_stmt *hh_insert;  /* INSERT OR IGNORE a whole new household */
-	sqlite3_stmt *hh_row;     /* SELECT the value columns of one household */
-	sqlite3_stmt *hh_stamps;  /* SELECT field, stamp, writer of one household */
+	sqlite3_stmt *hh_insert; /* INSERT OR IGNORE a whole new household */
+	sqlite3_stmt *hh_row;    /* SELECT the value columns of one household */
+	sqlite3_stmt *hh_stamps; /* SELECT field, stamp, writer of one household */
 	sqlite3_stmt *hh_stamp_put;
 	sqlite3_stmt *hh_update[PROTO_MAX_FIELDS + 1];
 	sqlite3_stmt *conflict_put;

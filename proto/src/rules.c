@@ -10,34 +10,34 @@
 #include "fields_int.h"
 #include "rules_int.h"
 
-static const char *const categories[] = { "poor", "near_poor", "housing_hardship",
-					  "policy_family", "other", NULL };
-static const char *const land_statuses[] = { "certified", "uncertified", "family_land",
-					     "rented", "public_land", "other", NULL };
+static const char *const categories[] = { "poor",          "near_poor", "housing_hardship",
+					  "policy_family", "other",     NULL };
+static const char *const land_statuses[] = { "certified",   "uncertified", "family_land", "rented",
+					     "public_land", "other",       NULL };
 static const char *const support_kinds[] = { "new_build", "repair", NULL };
 static const char *const review_statuses[] = { "proposed", "approved", "rejected", NULL };
-static const char *const sources[] = { "mps", "provincial_police", "fatherland_front", "business",
-				       "donor", "household", "other", NULL };
+static const char *const sources[] = {
+	"mps", "provincial_police", "fatherland_front", "business", "donor", "household", "other", NULL
+};
 
 /* The 63 province codes that open a CCCD number (Circular 59/2021/TT-BCA). */
 static const short provinces[] = {
-	1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33,
-	34, 35, 36, 37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64,
-	66, 67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94,
-	95, 96,
+	1,  2,  4,  6,  8,  10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33,
+	34, 35, 36, 37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66,
+	67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
 };
 
 typedef enum check {
-	CK_TEXT,        /* free text: UTF-8, no control character, at most max bytes */
-	CK_ENUM,        /* one of codes */
-	CK_RANGE,       /* integer in [min, max] */
-	CK_DATE,        /* YYYY-MM-DD, calendar day, campaign period, not after latest */
+	CK_TEXT,  /* free text: UTF-8, no control character, at most max bytes */
+	CK_ENUM,  /* one of codes */
+	CK_RANGE, /* integer in [min, max] */
+	CK_DATE,  /* YYYY-MM-DD, calendar day, campaign period, not after latest */
 	CK_NATIONAL_ID,
 	CK_PHONE,
-	CK_COMMUNE,     /* a commune of the campaign */
-	CK_UNIT,        /* a commune or district of the campaign */
-	CK_EVENT_KIND,  /* the kind of an event a void may target */
-	CK_REF,         /* an id: the codec already checked its shape */
+	CK_COMMUNE,    /* a commune of the campaign */
+	CK_UNIT,       /* a commune or district of the campaign */
+	CK_EVENT_KIND, /* the kind of an event a void may target */
+	CK_REF,        /* an id: the codec already checked its shape */
 } check;
 
 typedef struct field_rule {
@@ -48,10 +48,22 @@ typedef struct field_rule {
 	const char *const *codes; /* CK_ENUM */
 } field_rule;
 
-#define TEXT(k, f, n) { k, f, CK_TEXT, 0, n, NULL }
-#define ENUM(k, f, c) { k, f, CK_ENUM, 0, 0, c }
-#define RANGE(k, f, lo, hi) { k, f, CK_RANGE, lo, hi, NULL }
-#define ONE(k, f, c) { k, f, c, 0, 0, NULL }
+#define TEXT(k, f, n) \
+	{ \
+		k, f, CK_TEXT, 0, n, NULL \
+	}
+#define ENUM(k, f, c) \
+	{ \
+		k, f, CK_ENUM, 0, 0, c \
+	}
+#define RANGE(k, f, lo, hi) \
+	{ \
+		k, f, CK_RANGE, lo, hi, NULL \
+	}
+#define ONE(k, f, c) \
+	{ \
+		k, f, c, 0, 0, NULL \
+	}
 
 enum { SHORT_TEXT = 200, LONG_TEXT = 500, NOTE_TEXT = 2000, REF_TEXT = 32 };
 
@@ -368,7 +380,7 @@ static proto_rule check_int_value(const field_rule *fr, const proto_rules *r, co
 		if (!have_units)
 			return PROTO_RULE_OK;
 		return unit_in(r->campaign, v->i, fr->check == CK_COMMUNE) ? PROTO_RULE_OK
-									    : PROTO_RULE_UNIT;
+									   : PROTO_RULE_UNIT;
 	case CK_EVENT_KIND:
 		return v->i == PROTO_KIND_MILESTONE || v->i == PROTO_KIND_CONTRIBUTION ? PROTO_RULE_OK
 										       : PROTO_RULE_ENUM;
@@ -420,8 +432,7 @@ proto_rule proto_rules_check_value(const proto_rules *r, uint8_t kind, uint8_t f
 	return out->rule;
 }
 
-proto_rule proto_rules_check_record(const proto_rules *r, const proto_record *rec,
-				    proto_violation *out)
+proto_rule proto_rules_check_record(const proto_rules *r, const proto_record *rec, proto_violation *out)
 {
 	const proto_kind_fields *kf;
 	proto_violation scratch;
@@ -435,7 +446,8 @@ proto_rule proto_rules_check_record(const proto_rules *r, const proto_record *re
 
 		/* an event is written once, whole: a required field may not be NULL or empty */
 		if (rec->kind != PROTO_KIND_HOUSEHOLD && d && d->required &&
-		    (fl->value.type == PROTO_V_NULL || (fl->value.type == PROTO_V_TEXT && fl->value.len == 0))) {
+		    (fl->value.type == PROTO_V_NULL ||
+		     (fl->value.type == PROTO_V_TEXT && fl->value.len == 0))) {
 			start_violation(out, rec->kind, fl->field, &fl->value);
 			out->rule = PROTO_RULE_REQUIRED;
 			goto bad;

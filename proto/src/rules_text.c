@@ -106,13 +106,18 @@ static int what(const proto_violation *v, char *out, size_t n)
 	char a[11], b[11];
 
 	switch (v->rule) {
-	case PROTO_RULE_REQUIRED: return snprintf(out, n, "is required");
-	case PROTO_RULE_TYPE: return snprintf(out, n, "has the wrong type for this field");
-	case PROTO_RULE_ENUM: return snprintf(out, n, "is not one of the allowed codes");
+	case PROTO_RULE_REQUIRED:
+		return snprintf(out, n, "is required");
+	case PROTO_RULE_TYPE:
+		return snprintf(out, n, "has the wrong type for this field");
+	case PROTO_RULE_ENUM:
+		return snprintf(out, n, "is not one of the allowed codes");
 	case PROTO_RULE_RANGE:
 		return snprintf(out, n, "is outside %" PRId64 "..%" PRId64, v->min, v->max);
-	case PROTO_RULE_DATE_FORMAT: return snprintf(out, n, "is not a date written YYYY-MM-DD");
-	case PROTO_RULE_DATE_CALENDAR: return snprintf(out, n, "is not a calendar day");
+	case PROTO_RULE_DATE_FORMAT:
+		return snprintf(out, n, "is not a date written YYYY-MM-DD");
+	case PROTO_RULE_DATE_CALENDAR:
+		return snprintf(out, n, "is not a calendar day");
 	case PROTO_RULE_DATE_PERIOD:
 		proto_rules_show_date(v->min, a);
 		proto_rules_show_date(v->max, b);
@@ -121,19 +126,24 @@ static int what(const proto_violation *v, char *out, size_t n)
 		proto_rules_show_date(v->max, a);
 		return snprintf(out, n, "is later than %s", a);
 	case PROTO_RULE_NATIONAL_ID:
-		return snprintf(out, n, "%s", v->detail == PROTO_DETAIL_NID_PROVINCE
-			? "is not a national ID (its first 3 digits are no province code)"
-			: v->detail == PROTO_DETAIL_NID_CENTURY
-			? "is not a national ID (4th digit above 3)"
-			: "is not a national ID (12 digits)");
+		return snprintf(out, n, "%s",
+				v->detail == PROTO_DETAIL_NID_PROVINCE
+					? "is not a national ID (its first 3 digits are no province code)"
+				: v->detail == PROTO_DETAIL_NID_CENTURY
+					? "is not a national ID (4th digit above 3)"
+					: "is not a national ID (12 digits)");
 	case PROTO_RULE_PHONE:
 		return snprintf(out, n, "is not a phone number (10 digits from 0, or +84 and 9 digits)");
 	case PROTO_RULE_TEXT_LENGTH:
 		return snprintf(out, n, "is %zu bytes, more than %" PRId64, v->len, v->max);
-	case PROTO_RULE_TEXT_CONTROL: return snprintf(out, n, "contains a control character");
-	case PROTO_RULE_TEXT_UTF8: return snprintf(out, n, "is not valid UTF-8");
-	case PROTO_RULE_UNIT: return snprintf(out, n, "is not a unit of the campaign");
-	default: return snprintf(out, n, "breaks rule %s", proto_rule_name(v->rule));
+	case PROTO_RULE_TEXT_CONTROL:
+		return snprintf(out, n, "contains a control character");
+	case PROTO_RULE_TEXT_UTF8:
+		return snprintf(out, n, "is not valid UTF-8");
+	case PROTO_RULE_UNIT:
+		return snprintf(out, n, "is not a unit of the campaign");
+	default:
+		return snprintf(out, n, "breaks rule %s", proto_rule_name(v->rule));
 	}
 }
 

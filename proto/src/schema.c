@@ -218,8 +218,7 @@ proto_result proto_schema_migrate(sqlite3 *db)
 }
 
 /* Run a PRAGMA that returns one text row and check the answer. */
-static proto_result pragma_expect(sqlite3 *db, const char *sql, const char *want,
-				  const char *also_ok)
+static proto_result pragma_expect(sqlite3 *db, const char *sql, const char *want, const char *also_ok)
 {
 	sqlite3_stmt *st = NULL;
 	proto_result res = PROTO_EDB;
@@ -230,8 +229,7 @@ static proto_result pragma_expect(sqlite3 *db, const char *sql, const char *want
 	if (sqlite3_step(st) != SQLITE_ROW)
 		goto out;
 	got = (const char *)sqlite3_column_text(st, 0);
-	if (got && (sqlite3_stricmp(got, want) == 0 ||
-		    (also_ok && sqlite3_stricmp(got, also_ok) == 0)))
+	if (got && (sqlite3_stricmp(got, want) == 0 || (also_ok && sqlite3_stricmp(got, also_ok) == 0)))
 		res = PROTO_OK;
 out:
 	sqlite3_finalize(st);
@@ -254,8 +252,7 @@ proto_result proto_db_open_why(const char *path, sqlite3 **out, char *why, size_
 	*out = NULL;
 	if (!path || !*path)
 		return PROTO_EINVAL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_extended_result_codes(db, 1);
 	if (sqlite3_busy_timeout(db, 5000) != SQLITE_OK)
@@ -273,8 +270,8 @@ proto_result proto_db_open_why(const char *path, sqlite3 **out, char *why, size_
 	/* An in-memory database answers "memory"; that is fine for tests. */
 	if (pragma_expect(db, "PRAGMA journal_mode = WAL", "wal", "memory") != PROTO_OK)
 		goto fail;
-	if (sqlite3_exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
-			 NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", NULL, NULL, NULL) !=
+	    SQLITE_OK)
 		goto fail;
 	res = proto_schema_migrate(db);
 	if (res != PROTO_OK)

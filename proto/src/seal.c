@@ -49,7 +49,8 @@ static proto_result check_header(const proto_header *h)
 	if (h->seq == 0 || h->created == 0 || (h->seq == 1) != all_zero(h->prev, 32))
 		return PROTO_EHEADER;
 	if (h->nrecords > PROTO_MAX_RECORDS || h->body_len > PROTO_MAX_BODY ||
-	    h->zbody_len > PROTO_MAX_ZBODY || (uint64_t)h->nchanges > (uint64_t)h->nrecords * PROTO_MAX_FIELDS)
+	    h->zbody_len > PROTO_MAX_ZBODY ||
+	    (uint64_t)h->nchanges > (uint64_t)h->nrecords * PROTO_MAX_FIELDS)
 		return PROTO_ELIMIT;
 	/* every record carries at least one field */
 	if (h->nchanges < h->nrecords)
@@ -303,8 +304,7 @@ proto_result proto_seal(proto_changeset *cs, const proto_key *key, proto_buf *ou
 	return seal(cs, key, out, hash, 0);
 }
 
-proto_result proto_seal_stored(proto_changeset *cs, const proto_key *key, proto_buf *out,
-			       uint8_t hash[32])
+proto_result proto_seal_stored(proto_changeset *cs, const proto_key *key, proto_buf *out, uint8_t hash[32])
 {
 	return seal(cs, key, out, hash, 1);
 }
@@ -514,8 +514,8 @@ out:
 	return r;
 }
 
-proto_result proto_open(const uint8_t *data, size_t len, const proto_key *key,
-			proto_changeset *out, uint8_t hash[32])
+proto_result proto_open(const uint8_t *data, size_t len, const proto_key *key, proto_changeset *out,
+			uint8_t hash[32])
 {
 	if (!key) {
 		if (out)

@@ -15,11 +15,18 @@
 static void print_value(const proto_value *v)
 {
 	switch (v->type) {
-	case PROTO_V_NULL: fputs("null", stdout); break;
-	case PROTO_V_INT: printf("%lld", (long long)v->i); break;
-	case PROTO_V_TEXT: fwrite(v->text, 1, v->len, stdout); break;
+	case PROTO_V_NULL:
+		fputs("null", stdout);
+		break;
+	case PROTO_V_INT:
+		printf("%lld", (long long)v->i);
+		break;
+	case PROTO_V_TEXT:
+		fwrite(v->text, 1, v->len, stdout);
+		break;
 	case PROTO_V_REF:
-		printf("%016llx-%llu", (unsigned long long)v->ref.origin, (unsigned long long)v->ref.serial);
+		printf("%016llx-%llu", (unsigned long long)v->ref.origin,
+		       (unsigned long long)v->ref.serial);
 		break;
 	}
 }

@@ -135,7 +135,8 @@ static void write_and_read_back(void **state)
 	proto_buf_init(&out, 4096);
 	assert_int_equal(agent_csv_put_row(&out, ';', row, 6), PROTO_OK);
 	assert_int_equal(agent_csv_put_row(&out, ';', row, 1), PROTO_OK);
-	assert_non_null(strstr((const char *)out.data, "plain;\"a;b\";\"say \"\"hi\"\"\";\"two\nlines\";;x, y\r\nplain\r\n"));
+	assert_non_null(strstr((const char *)out.data,
+			       "plain;\"a;b\";\"say \"\"hi\"\"\";\"two\nlines\";;x, y\r\nplain\r\n"));
 	agent_csv_init(&c, (const char *)out.data, out.len);
 	assert_int_equal(c.sep, ';');
 	assert_int_equal(agent_csv_next(&c), 1);
@@ -177,18 +178,14 @@ static void excel_numbers(void **state)
 	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "9.41235E+11", err, sizeof err), 1);
 	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "9,41235E+11", err, sizeof err), 1);
 	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_PHONE, "912345678", err, sizeof err), 1);
-	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "094123456789", err, sizeof err), 0);
+	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "094123456789", err, sizeof err),
+			 0);
 	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NATIONAL_ID, "1234", err, sizeof err), 0);
 	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_PHONE, "0912345678", err, sizeof err), 0);
 	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NAME, "94123456789", err, sizeof err), 0);
 	assert_int_equal(agent_csv_excel_mangled(PROTO_HH_NOTE, "1E+5", err, sizeof err), 0);
 }
 
-TEST_MAIN(cmocka_unit_test(excel_file),
-	  cmocka_unit_test(excel_numbers),
-	  cmocka_unit_test(separators),
-	  cmocka_unit_test(write_and_read_back),
-	  cmocka_unit_test(column_names),
-	  cmocka_unit_test(bad_rows),
-	  cmocka_unit_test(limits),
-	  cmocka_unit_test(empty_and_bom_only))
+TEST_MAIN(cmocka_unit_test(excel_file), cmocka_unit_test(excel_numbers), cmocka_unit_test(separators),
+	  cmocka_unit_test(write_and_read_back), cmocka_unit_test(column_names),
+	  cmocka_unit_test(bad_rows), cmocka_unit_test(limits), cmocka_unit_test(empty_and_bom_only))

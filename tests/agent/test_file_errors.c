@@ -125,10 +125,8 @@ static void per_thread(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(write_over_the_limit),
-		cmocka_unit_test(write_into_missing_dir),
-		cmocka_unit_test(read_a_directory),
-		cmocka_unit_test(other_results_keep_their_text),
+		cmocka_unit_test(write_over_the_limit), cmocka_unit_test(write_into_missing_dir),
+		cmocka_unit_test(read_a_directory),     cmocka_unit_test(other_results_keep_their_text),
 		cmocka_unit_test(per_thread),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

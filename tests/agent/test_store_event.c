@@ -77,7 +77,7 @@ static void fill(agent_ctx *ctx)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	agent_init_info info = { ORIGIN, COMMUNE, "Phường 5", "soc-trang-2023",
+	agent_init_info info = { ORIGIN,       COMMUNE,      "Phường 5",  "soc-trang-2023",
 				 "2023-06-01", "2023-09-02", "2023-09-07" };
 
 	if (!f)
@@ -139,7 +139,7 @@ static void counts_follow_voids_and_withdrawals(void **state)
 	agent_counts c;
 
 	assert_int_equal(agent_store_counts(&f->ctx, &c), PROTO_OK);
-	assert_int_equal(c.households, 1);   /* B is withdrawn */
+	assert_int_equal(c.households, 1); /* B is withdrawn */
 	assert_int_equal(c.withdrawn, 1);
 	/* 2 and the twin's (its household is not in the store); 3 voided, 6 of B */
 	assert_int_equal(c.milestones, 2);

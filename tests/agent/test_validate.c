@@ -81,7 +81,11 @@ static void household_fields(void **state)
 	assert_int_equal(agent_hh_set(&h, PROTO_HH_PHONE, "12345", err, sizeof err), -1);
 	assert_int_equal(agent_hh_set(&h, PROTO_HH_PHONE, "0912.345.67", err, sizeof err), -1);
 	assert_non_null(strstr(err, "'091234567'"));
-	assert_int_equal(agent_hh_set(&h, PROTO_HH_CONDITION, "nhà \xc2\x9b" "dột", err, sizeof err), -1);
+	assert_int_equal(agent_hh_set(&h, PROTO_HH_CONDITION,
+				      "nhà \xc2\x9b"
+				      "dột",
+				      err, sizeof err),
+			 -1);
 	assert_non_null(strstr(err, "control character"));
 	assert_int_equal(agent_hh_set(&h, PROTO_HH_HAMLET, "Ấp\xff", err, sizeof err), -1);
 	assert_non_null(strstr(err, "UTF-8"));
@@ -105,22 +109,29 @@ static void amounts(void **state)
 	assert_non_null(strstr(err, "from 1 to 100000000000"));
 	assert_int_equal(agent_check_amount(ct, PROTO_CT_MATERIAL_VALUE, "0", 0, &v, err, sizeof err), 0);
 	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "-5", 1, &v, err, sizeof err), -1);
-	assert_int_equal(agent_check_amount(ct, PROTO_CT_MATERIAL_VALUE, "-5", 0, &v, err, sizeof err), -1);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MATERIAL_VALUE, "-5", 0, &v, err, sizeof err),
+			 -1);
 	/* dots group thousands, as Vietnamese write money; nothing else is read as a number */
 	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "25.000.000", 1, &v, err, sizeof err), 0);
 	assert_int_equal(v, 25000000);
 	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "5.5", 1, &v, err, sizeof err), -1);
 	assert_non_null(strstr(err, "25.000.000"));
 	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "5,000", 1, &v, err, sizeof err), -1);
-	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "99999999999999999999", 1, &v, err, sizeof err), -1);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "99999999999999999999", 1, &v, err,
+					    sizeof err),
+			 -1);
 	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "", 1, &v, err, sizeof err), -1);
 	/* the rulebook's bounds, at the bound and one past it */
-	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "100000000000", 1, &v, err, sizeof err), 0);
-	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "100000000001", 1, &v, err, sizeof err), -1);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "100000000000", 1, &v, err, sizeof err),
+			 0);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MONEY, "100000000001", 1, &v, err, sizeof err),
+			 -1);
 	assert_non_null(strstr(err, "'100000000001'"));
 	assert_int_equal(agent_check_amount(ct, PROTO_CT_LABOUR, "100000", 1, &v, err, sizeof err), 0);
 	assert_int_equal(agent_check_amount(ct, PROTO_CT_LABOUR, "100001", 1, &v, err, sizeof err), -1);
-	assert_int_equal(agent_check_amount(ct, PROTO_CT_MATERIAL_VALUE, "100000000001", 0, &v, err, sizeof err), -1);
+	assert_int_equal(agent_check_amount(ct, PROTO_CT_MATERIAL_VALUE, "100000000001", 0, &v, err,
+					    sizeof err),
+			 -1);
 }
 
 static void texts(void **state)
@@ -135,10 +146,18 @@ static void texts(void **state)
 	buf[501] = '\0';
 	assert_int_equal(agent_check_text(ms, PROTO_MS_FORCED, buf, err, sizeof err), -1);
 	assert_non_null(strstr(err, "501 bytes, at most 500"));
-	assert_int_equal(agent_check_text(ms, PROTO_MS_NOTE, "A\x7f" "B", err, sizeof err), -1);
+	assert_int_equal(agent_check_text(ms, PROTO_MS_NOTE,
+					  "A\x7f"
+					  "B",
+					  err, sizeof err),
+			 -1);
 	assert_non_null(strstr(err, "control character"));
 	/* C1: U+009B (CSI) is two bytes of UTF-8 and as dangerous as ESC [ */
-	assert_int_equal(agent_check_text(ms, PROTO_MS_NOTE, "A\xc2\x9b" "2J", err, sizeof err), -1);
+	assert_int_equal(agent_check_text(ms, PROTO_MS_NOTE,
+					  "A\xc2\x9b"
+					  "2J",
+					  err, sizeof err),
+			 -1);
 	assert_non_null(strstr(err, "control character"));
 	assert_int_equal(agent_check_text(ms, PROTO_MS_NOTE, "Mái Ấm", err, sizeof err), 0);
 }

@@ -211,8 +211,8 @@ static void test_integers(void **state)
 	setup(NULL);
 	assert_int_equal(parse("--page", "007", NULL), CLI_OK);
 	assert_int_equal(fx.page, 7);
-	static const char *const bad[] = { "0", "100", "-1", "abc", "5x", " 5", "5 ", "+5", "0x10",
-					   "", "-", "1.5", "٣" };
+	static const char *const bad[] = { "0",  "100",  "-1", "abc", "5x",  " 5", "5 ",
+					   "+5", "0x10", "",   "-",   "1.5", "٣" };
 	for (size_t i = 0; i < CLI_ARRAY_SIZE(bad); i++) {
 		setup(NULL);
 		expect_error(parse("--page", bad[i], NULL), CLI_E_NOT_INT, "page", "--page");
@@ -346,8 +346,7 @@ static void test_pass_unknown(void **state)
 		CLI_STRING("home", &home, "DIR", "the store"),
 		CLI_FLAG("json", &json, "answer in JSON"),
 	};
-	char *words[] = { "household", "--home=h", "add", "--name", "A", "--json", "-h",
-			  "--", "--json" };
+	char *words[] = { "household", "--home=h", "add", "--name", "A", "--json", "-h", "--", "--json" };
 	cli_spec spec = { CLI_TABLE(globals), .args = words, .maxargs = CLI_ARRAY_SIZE(words),
 			  .flags = CLI_PASS_UNKNOWN };
 	cli_error err;
@@ -390,23 +389,14 @@ static void test_table_at_bound(void **state)
 	assert_ptr_equal(err.opt, &opts[CLI_MAX_OPTS - 1]);
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup(test_both_spellings, setup),
-	cmocka_unit_test_setup(test_defaults_stay, setup),
-	cmocka_unit_test_setup(test_positionals, setup),
-	cmocka_unit_test_setup(test_in_place, setup),
-	cmocka_unit_test_setup(test_end_of_options, setup),
-	cmocka_unit_test_setup(test_help, setup),
-	cmocka_unit_test_setup(test_unknown, setup),
-	cmocka_unit_test_setup(test_missing_value, setup),
-	cmocka_unit_test_setup(test_value_like_option, setup),
-	cmocka_unit_test_setup(test_integers, setup),
-	cmocka_unit_test_setup(test_overflow, setup),
-	cmocka_unit_test(test_parse_int),
-	cmocka_unit_test_setup(test_repeated, setup),
-	cmocka_unit_test_setup(test_empty_value, setup),
-	cmocka_unit_test_setup(test_utf8, setup),
-	cmocka_unit_test_setup(test_choice, setup),
-	cmocka_unit_test_setup(test_usage, setup),
-	cmocka_unit_test(test_pass_unknown),
-	cmocka_unit_test(test_table_at_bound))
+TEST_MAIN(cmocka_unit_test_setup(test_both_spellings, setup),
+	  cmocka_unit_test_setup(test_defaults_stay, setup),
+	  cmocka_unit_test_setup(test_positionals, setup), cmocka_unit_test_setup(test_in_place, setup),
+	  cmocka_unit_test_setup(test_end_of_options, setup), cmocka_unit_test_setup(test_help, setup),
+	  cmocka_unit_test_setup(test_unknown, setup), cmocka_unit_test_setup(test_missing_value, setup),
+	  cmocka_unit_test_setup(test_value_like_option, setup),
+	  cmocka_unit_test_setup(test_integers, setup), cmocka_unit_test_setup(test_overflow, setup),
+	  cmocka_unit_test(test_parse_int), cmocka_unit_test_setup(test_repeated, setup),
+	  cmocka_unit_test_setup(test_empty_value, setup), cmocka_unit_test_setup(test_utf8, setup),
+	  cmocka_unit_test_setup(test_choice, setup), cmocka_unit_test_setup(test_usage, setup),
+	  cmocka_unit_test(test_pass_unknown), cmocka_unit_test(test_table_at_bound))

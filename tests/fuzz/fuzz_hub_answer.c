@@ -38,8 +38,9 @@ static void setup(void)
 
 static void read_json(const uint8_t *data, size_t size)
 {
-	static const char *const strs[] = { "agent_id", "hub_key_id", "hub_public_key", "campaign",
-					    "scope.kind", "client_cert", "status", "hash", "error" };
+	static const char *const strs[] = { "agent_id", "hub_key_id", "hub_public_key",
+					    "campaign", "scope.kind", "client_cert",
+					    "status",   "hash",       "error" };
 	static const char *const ints[] = { "scope.code", "expected_seq" };
 	char out[8192], msg[512];
 	agent_http h;
@@ -75,8 +76,7 @@ static void check_and_merge(const proto_changeset *cs)
 		return;
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	if (agent_pull_area_mark(db, &area, cs, before) == 0 && proto_merge(db, cs, NULL) == PROTO_OK)
-		(void)agent_pull_area_check(db, &area, cs, before, &pending, &refused, why,
-					    sizeof why);
+		(void)agent_pull_area_check(db, &area, cs, before, &pending, &refused, why, sizeof why);
 	(void)agent_pull_pending_check(db, &area, &pending, &refused, why, sizeof why);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	agent_pull_pending_release(&pending);

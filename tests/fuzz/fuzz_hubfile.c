@@ -23,8 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *item;
 	size_t len, n = 0;
 
-	if (proto_enrol_read(data, size, &e) == PROTO_OK &&
-	    (strlen(e.token) == 0 || e.expires <= e.issued))
+	if (proto_enrol_read(data, size, &e) == PROTO_OK && (strlen(e.token) == 0 || e.expires <= e.issued))
 		abort(); /* the reader's promise: a read file meets every rule */
 	if (proto_claim_read(data, size, &c) == PROTO_OK && strlen(c.token) == 0)
 		abort();

@@ -30,8 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * raw body: the first two bytes are the counts the header would declare;
 	 * created is the golden vector's, so its inflated body (a seed) decodes
 	 */
-	if (size >= 2 && proto_changeset_init(&cs, "fuzz", proto_key_id(pub), 1, NULL,
-					      GOLDEN_CREATED) == PROTO_OK) {
+	if (size >= 2 &&
+	    proto_changeset_init(&cs, "fuzz", proto_key_id(pub), 1, NULL, GOLDEN_CREATED) == PROTO_OK) {
 		cs.hdr.nrecords = data[0];
 		cs.hdr.nchanges = data[1];
 		(void)proto_body_decode(&cs, data + 2, size - 2);

@@ -21,10 +21,10 @@
 #define HS_NEAR_COMMUNE 31501  /* same district as HS_COMMUNE, another commune */
 #define HS_DISTRICT 941
 #define HS_CAMPAIGN "soc-trang-2023"
-#define HS_DATE "2023-07-15"   /* a date inside the campaign's period */
+#define HS_DATE "2023-07-15" /* a date inside the campaign's period */
 
 /* Expected answers that are not an HTTP status. */
-#define HS_CLOSED 0      /* no HTTP answer: the hub closed the connection */
+#define HS_CLOSED 0       /* no HTTP answer: the hub closed the connection */
 #define HS_HANDSHAKE (-1) /* the TLS handshake is refused */
 #define HS_TIMEOUT (-2)   /* the hub neither answered nor closed in time */
 
@@ -32,19 +32,20 @@
 #define HS_REC 0x01      /* one hub_rejection row with the row's code is added */
 #define HS_CHAIN 0x02    /* refused after the chain check: "chained": true (docs/PROTOCOL.md) */
 #define HS_MAYAPPLY 0x04 /* an accepted answer (alt) may change the tables */
-#define HS_ANON 0x08     /* anonymous enrolment refusal: hub_rejection row on main,
+#define HS_ANON \
+	0x08          /* anonymous enrolment refusal: hub_rejection row on main,
 			  * counted in aggregate once `server` is merged */
-#define HS_EXIT 0x10     /* status is the exit code of a maiam-hub command */
-#define HS_SLOW 0x20     /* informational: a row that costs seconds */
-#define HS_NOATK 0x40    /* the attacker may not go on (a daily quota: "retry tomorrow") */
+#define HS_EXIT 0x10  /* status is the exit code of a maiam-hub command */
+#define HS_SLOW 0x20  /* informational: a row that costs seconds */
+#define HS_NOATK 0x40 /* the attacker may not go on (a daily quota: "retry tomorrow") */
 
 /* What the hub answered. */
 typedef struct hs_answer {
-	long status;       /* HTTP status, HS_CLOSED, HS_HANDSHAKE, or an exit code */
-	char body[4096];   /* start of the body (JSON errors fit) */
+	long status;     /* HTTP status, HS_CLOSED, HS_HANDSHAKE, or an exit code */
+	char body[4096]; /* start of the body (JSON errors fit) */
 	char retry_after[32];
-	int chained;       /* the body says "chained": true */
-	int hsts;          /* a Strict-Transport-Security header came */
+	int chained; /* the body says "chained": true */
+	int hsts;    /* a Strict-Transport-Security header came */
 } hs_answer;
 
 /* One family's world: a hub, an attacker and two honest laptops. */
@@ -54,9 +55,9 @@ typedef struct hs_env {
 	ht_agent same;  /* honest, HS_COMMUNE */
 	ht_agent other; /* honest, HS_OTHER_COMMUNE */
 	proto_key *hubkey;
-	proto_buf sealed; /* the attacker's last sealed change-set (what a row pushed) */
-	int nagents;      /* agents enrolled (names) */
-	char tmp[64];     /* row scratch: a token, a file name */
+	proto_buf sealed;      /* the attacker's last sealed change-set (what a row pushed) */
+	int nagents;           /* agents enrolled (names) */
+	char tmp[64];          /* row scratch: a token, a file name */
 	uint64_t same_serial0; /* same.serial before the row (squatting rows) */
 	uint8_t snap[32];
 	long long rej_total, rej_code;
@@ -66,14 +67,14 @@ typedef int (*hs_act)(hs_env *e, hs_answer *a); /* 0 ran, -1 could not build the
 
 typedef struct hs_row {
 	const char *name;
-	const char *needs;  /* the part of the hub that defends against it (docs/HOSTILE.md, ".needs"; "" = held before) */
+	const char *needs; /* the part of the hub that defends against it (docs/HOSTILE.md, ".needs"; "" = held before) */
 	hs_act act;
 	long status;
-	const char *code;   /* "error" (or "status" of a 200); NULL: not checked */
+	const char *code; /* "error" (or "status" of a 200); NULL: not checked */
 	unsigned flags;
-	long alt_status;    /* a second acceptable answer (0: none) */
+	long alt_status; /* a second acceptable answer (0: none) */
 	const char *alt_code;
-	const char *also;   /* the answer must also contain this (e.g. the field's name) */
+	const char *also; /* the answer must also contain this (e.g. the field's name) */
 } hs_row;
 
 typedef struct hs_family {
@@ -95,9 +96,8 @@ int hs_snapshot(hs_env *e, const char *code);
 
 /* HTTPS request with libcurl: cert of 'who' (NULL none), extra header lines
  * (NULL-terminated, may be NULL), from source address 'from' (NULL: any). */
-int hs_http(hs_env *e, const ht_agent *who, const char *method, const char *path,
-	    const void *body, size_t len, const char *const *headers, const char *from,
-	    hs_answer *a);
+int hs_http(hs_env *e, const ht_agent *who, const char *method, const char *path, const void *body,
+	    size_t len, const char *const *headers, const char *from, hs_answer *a);
 /* Raw bytes over TLS (OpenSSL), then read the answer until close or 5 s.
  * tls12: cap the version at TLS 1.2, so a refused certificate fails the handshake. */
 int hs_raw(hs_env *e, const ht_agent *who, const void *req, size_t len, int tls12, hs_answer *a);
@@ -132,9 +132,9 @@ int hs_add_milestone(hs_env *e, proto_changeset *cs, proto_id id, proto_id hh, c
 /* Seal by hand: header fields as given, zbody = deflate(body) with the preset
  * dictionary (or, if zbody != NULL, those bytes as they are), signed with the
  * attacker's key. body_len 0: the real length. */
-int hs_seal_raw(hs_env *e, uint64_t seq, const uint8_t prev[32], uint32_t nrecords,
-		uint32_t nchanges, const uint8_t *body, size_t blen, uint32_t body_len,
-		const uint8_t *zbody, size_t zlen, proto_buf *out);
+int hs_seal_raw(hs_env *e, uint64_t seq, const uint8_t prev[32], uint32_t nrecords, uint32_t nchanges,
+		const uint8_t *body, size_t blen, uint32_t body_len, const uint8_t *zbody, size_t zlen,
+		proto_buf *out);
 /* Deflate with (dict = 1) or without the preset dictionary. */
 int hs_deflate(const uint8_t *p, size_t n, int dict, proto_buf *out);
 

@@ -19,9 +19,18 @@ static int put(hs_env *e, hs_answer *a, const void *p, size_t n)
 	return hs_push(e, a);
 }
 
-static int garbage(hs_env *e, hs_answer *a) { return put(e, a, "not a change-set at all", 23); }
-static int empty(hs_env *e, hs_answer *a) { return put(e, a, NULL, 0); }
-static int magic_prefix(hs_env *e, hs_answer *a) { return put(e, a, "MAI", 3); }
+static int garbage(hs_env *e, hs_answer *a)
+{
+	return put(e, a, "not a change-set at all", 23);
+}
+static int empty(hs_env *e, hs_answer *a)
+{
+	return put(e, a, NULL, 0);
+}
+static int magic_prefix(hs_env *e, hs_answer *a)
+{
+	return put(e, a, "MAI", 3);
+}
 
 /*
  * One household record (serial 9, stamp created + 1, one field) as in
@@ -76,12 +85,30 @@ static int valid_then(hs_env *e, hs_answer *a, size_t at, uint8_t v, long cut)
 	return hs_push(e, a);
 }
 
-static int wrong_magic(hs_env *e, hs_answer *a) { return valid_then(e, a, 3, 'X', 0); }
-static int version_2(hs_env *e, hs_answer *a) { return valid_then(e, a, 4, 2, 0); }
-static int flags_set(hs_env *e, hs_answer *a) { return valid_then(e, a, 5, 1, 0); }
-static int campaign_upper(hs_env *e, hs_answer *a) { return valid_then(e, a, 7, 'S', 0); }
-static int truncated(hs_env *e, hs_answer *a) { return valid_then(e, a, 0, 0, -10); }
-static int trailing(hs_env *e, hs_answer *a) { return valid_then(e, a, 0, 0, 1); }
+static int wrong_magic(hs_env *e, hs_answer *a)
+{
+	return valid_then(e, a, 3, 'X', 0);
+}
+static int version_2(hs_env *e, hs_answer *a)
+{
+	return valid_then(e, a, 4, 2, 0);
+}
+static int flags_set(hs_env *e, hs_answer *a)
+{
+	return valid_then(e, a, 5, 1, 0);
+}
+static int campaign_upper(hs_env *e, hs_answer *a)
+{
+	return valid_then(e, a, 7, 'S', 0);
+}
+static int truncated(hs_env *e, hs_answer *a)
+{
+	return valid_then(e, a, 0, 0, -10);
+}
+static int trailing(hs_env *e, hs_answer *a)
+{
+	return valid_then(e, a, 0, 0, 1);
+}
 static int nrecords_over(hs_env *e, hs_answer *a)
 {
 	/* nrecords = 0x00040001 = 262145 */
@@ -152,21 +179,33 @@ static int stream(hs_env *e, hs_answer *a, int dict, int trail, uint32_t extra_l
 		goto out;
 	if (corrupt)
 		z.data[7] ^= 0xff;
-	if (!hs_seal_raw(e, e->atk.seq + 1, e->atk.last_hash, 1, 1, NULL, 0,
-			 (uint32_t)blen + extra_len, z.data, z.len, &e->sealed))
+	if (!hs_seal_raw(e, e->atk.seq + 1, e->atk.last_hash, 1, 1, NULL, 0, (uint32_t)blen + extra_len,
+			 z.data, z.len, &e->sealed))
 		rc = hs_push(e, a);
 out:
 	proto_buf_release(&z);
 	return rc;
 }
 
-static int no_dictionary(hs_env *e, hs_answer *a) { return stream(e, a, 0, 0, 0, 0); }
-static int zlib_trailing(hs_env *e, hs_answer *a) { return stream(e, a, 1, 1, 0, 0); }
-static int body_shorter(hs_env *e, hs_answer *a) { return stream(e, a, 1, 0, 10, 0); }
-static int zlib_corrupt(hs_env *e, hs_answer *a) { return stream(e, a, 1, 0, 0, 1); }
+static int no_dictionary(hs_env *e, hs_answer *a)
+{
+	return stream(e, a, 0, 0, 0, 0);
+}
+static int zlib_trailing(hs_env *e, hs_answer *a)
+{
+	return stream(e, a, 1, 1, 0, 0);
+}
+static int body_shorter(hs_env *e, hs_answer *a)
+{
+	return stream(e, a, 1, 0, 10, 0);
+}
+static int zlib_corrupt(hs_env *e, hs_answer *a)
+{
+	return stream(e, a, 1, 0, 0, 1);
+}
 
-static int body_case(hs_env *e, hs_answer *a, uint8_t kind, uint8_t fbyte, int base,
-		     const uint8_t *col, size_t collen, uint32_t nrecords)
+static int body_case(hs_env *e, hs_answer *a, uint8_t kind, uint8_t fbyte, int base, const uint8_t *col,
+		     size_t collen, uint32_t nrecords)
 {
 	uint8_t body[128];
 	size_t blen = body_one(body, kind, fbyte, base, col, collen);
@@ -237,7 +276,10 @@ static int dict_ref_unknown(hs_env *e, hs_answer *a)
 	return body_case(e, a, 1, 0x80 | 2, 1, col, sizeof(col), 1);
 }
 
-#define B(name, fn, st, code) { name, "", fn, st, code, HS_REC, 0, NULL, NULL }
+#define B(name, fn, st, code) \
+	{ \
+		name, "", fn, st, code, HS_REC, 0, NULL, NULL \
+	}
 static const hs_row rows[] = {
 	B("garbage", garbage, 400, "malformed"),
 	B("empty body", empty, 400, "malformed"),

@@ -21,7 +21,10 @@ static int next_cs(hs_env *e)
 	return hs_cs_seal(e, &cs);
 }
 
-static size_t clen(void) { return strlen(HS_CAMPAIGN); }
+static size_t clen(void)
+{
+	return strlen(HS_CAMPAIGN);
+}
 
 /* Flip one bit at offset 'at' (negative: from the end) of the next change-set. */
 static int flip(hs_env *e, hs_answer *a, long at)
@@ -32,11 +35,26 @@ static int flip(hs_env *e, hs_answer *a, long at)
 	return hs_push(e, a);
 }
 
-static int flip_created(hs_env *e, hs_answer *a) { return flip(e, a, (long)(55 + clen() + 7)); }
-static int flip_body(hs_env *e, hs_answer *a) { return flip(e, a, (long)(79 + clen() + 8)); }
-static int flip_signature(hs_env *e, hs_answer *a) { return flip(e, a, -10); }
-static int flip_key_id(hs_env *e, hs_answer *a) { return flip(e, a, -65); }
-static int flip_prev(hs_env *e, hs_answer *a) { return flip(e, a, (long)(23 + clen() + 3)); }
+static int flip_created(hs_env *e, hs_answer *a)
+{
+	return flip(e, a, (long)(55 + clen() + 7));
+}
+static int flip_body(hs_env *e, hs_answer *a)
+{
+	return flip(e, a, (long)(79 + clen() + 8));
+}
+static int flip_signature(hs_env *e, hs_answer *a)
+{
+	return flip(e, a, -10);
+}
+static int flip_key_id(hs_env *e, hs_answer *a)
+{
+	return flip(e, a, -65);
+}
+static int flip_prev(hs_env *e, hs_answer *a)
+{
+	return flip(e, a, (long)(23 + clen() + 3));
+}
 
 /* The right next seq's content, renumbered one further (a replay under a new number). */
 static int renumbered(hs_env *e, hs_answer *a)
@@ -149,7 +167,10 @@ static int stranger_key(hs_env *e, hs_answer *a)
 	return rc;
 }
 
-#define M(name, fn, st, code, fl) { name, "", fn, st, code, fl, 0, NULL, NULL }
+#define M(name, fn, st, code, fl) \
+	{ \
+		name, "", fn, st, code, fl, 0, NULL, NULL \
+	}
 static const hs_row rows[] = {
 	M("bit flip in header (created)", flip_created, 422, "bad_signature", HS_REC),
 	M("bit flip in header (prev)", flip_prev, 422, "bad_signature", HS_REC),

@@ -31,8 +31,10 @@ static int operator_ready(hs_env *e)
 
 	if (strcmp(e->tmp, "operator") == 0)
 		return 0;
-	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' '" PASSWORD "' | %s operator add --dir %s/hub "
-		 OPERATOR " >/dev/null 2>&1", MAIAM_HUB_BIN, e->hub.dir);
+	snprintf(cmd, sizeof(cmd),
+		 "printf '%%s\\n' '" PASSWORD "' | %s operator add --dir %s/hub " OPERATOR
+		 " >/dev/null 2>&1",
+		 MAIAM_HUB_BIN, e->hub.dir);
 	if (system(cmd) != 0)
 		return -1;
 	snprintf(e->tmp, sizeof(e->tmp), "operator");
@@ -56,7 +58,8 @@ static int report_no_session(hs_env *e, hs_answer *a)
 static int report_forged_cookie(hs_env *e, hs_answer *a)
 {
 	static const char *const h[] = { "Cookie: maiam_session=0000000000000000000000000000000000000000"
-					 "000000000000000000000000", NULL };
+					 "000000000000000000000000",
+					 NULL };
 	return hs_http(e, NULL, "GET", "/report?kind=funds&format=csv", NULL, 0, h, NULL, a);
 }
 
@@ -83,8 +86,14 @@ static int hsts(hs_env *e, hs_answer *a, const char *path)
 	}
 	return 0;
 }
-static int hsts_health(hs_env *e, hs_answer *a) { return hsts(e, a, "/v1/health"); }
-static int hsts_login_page(hs_env *e, hs_answer *a) { return hsts(e, a, "/"); }
+static int hsts_health(hs_env *e, hs_answer *a)
+{
+	return hsts(e, a, "/v1/health");
+}
+static int hsts_login_page(hs_env *e, hs_answer *a)
+{
+	return hsts(e, a, "/");
+}
 
 static int login_form_too_big(hs_env *e, hs_answer *a)
 {
@@ -117,7 +126,10 @@ static int flood_throttled(hs_env *e, hs_answer *a)
 	return 0;
 }
 
-#define D(name, needs, fn, st) { name, needs, fn, st, NULL, 0, 0, NULL, NULL }
+#define D(name, needs, fn, st) \
+	{ \
+		name, needs, fn, st, NULL, 0, 0, NULL, NULL \
+	}
 static const hs_row rows[] = {
 	D("report without a session", "", report_no_session, 401),
 	D("report with a forged session cookie", "", report_forged_cookie, 401),

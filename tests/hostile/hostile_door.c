@@ -22,10 +22,11 @@ static int stalled_headers(hs_env *e, hs_answer *a)
 }
 
 static const hs_row rows[] = {
-	{ "anonymous body that never comes", "server", stalled_body, HS_CLOSED, NULL, HS_SLOW, 0, NULL, NULL },
-	{ "anonymous headers stop half way", "server", stalled_headers, HS_CLOSED, NULL, HS_SLOW, 0, NULL,
+	{ "anonymous body that never comes", "server", stalled_body, HS_CLOSED, NULL, HS_SLOW, 0, NULL,
 	  NULL },
+	{ "anonymous headers stop half way", "server", stalled_headers, HS_CLOSED, NULL, HS_SLOW, 0,
+	  NULL, NULL },
 };
 
-const hs_family hs_family_door = { "door", "--anon-deadline 2 --anon-grace 1 --header-timeout 10",
-				   rows, sizeof(rows) / sizeof(rows[0]) };
+const hs_family hs_family_door = { "door", "--anon-deadline 2 --anon-grace 1 --header-timeout 10", rows,
+				   sizeof(rows) / sizeof(rows[0]) };

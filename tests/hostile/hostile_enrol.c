@@ -70,7 +70,8 @@ static int token_revoked(hs_env *e, hs_answer *a)
 	    first.status != 200)
 		goto out;
 	proto_key_id_hex(x.id, hex);
-	if (ht_run(NULL, 0, "agent revoke --dir %s/hub %s", e->hub.dir, hex) || hs_snapshot(e, "token_revoked"))
+	if (ht_run(NULL, 0, "agent revoke --dir %s/hub %s", e->hub.dir, hex) ||
+	    hs_snapshot(e, "token_revoked"))
 		goto out;
 	rc = hs_enroll_body(e, json, a); /* the same laptop tries again */
 out:
@@ -78,14 +79,26 @@ out:
 	return rc;
 }
 
-static int not_json(hs_env *e, hs_answer *a) { return hs_enroll_body(e, "token=x", a); }
-static int json_array(hs_env *e, hs_answer *a) { return hs_enroll_body(e, "[\"token\", 1]", a); }
+static int not_json(hs_env *e, hs_answer *a)
+{
+	return hs_enroll_body(e, "token=x", a);
+}
+static int json_array(hs_env *e, hs_answer *a)
+{
+	return hs_enroll_body(e, "[\"token\", 1]", a);
+}
 static int json_number(hs_env *e, hs_answer *a)
 {
 	return hs_enroll_body(e, "{\"token\": 7, \"public_key\": \"x\"}", a);
 }
-static int no_key(hs_env *e, hs_answer *a) { return hs_enroll_body(e, "{\"token\": \"abc\"}", a); }
-static int unterminated(hs_env *e, hs_answer *a) { return hs_enroll_body(e, "{\"token\": \"abc", a); }
+static int no_key(hs_env *e, hs_answer *a)
+{
+	return hs_enroll_body(e, "{\"token\": \"abc\"}", a);
+}
+static int unterminated(hs_env *e, hs_answer *a)
+{
+	return hs_enroll_body(e, "{\"token\": \"abc", a);
+}
 static int key_not_pem(hs_env *e, hs_answer *a)
 {
 	char token[128], json[400];
@@ -145,7 +158,10 @@ static int flood(hs_env *e, hs_answer *a)
 	return 0;
 }
 
-#define E(name, needs, fn, st, code) { name, needs, fn, st, code, HS_ANON, 0, NULL, NULL }
+#define E(name, needs, fn, st, code) \
+	{ \
+		name, needs, fn, st, code, HS_ANON, 0, NULL, NULL \
+	}
 static const hs_row rows[] = {
 	E("token unknown", "", token_unknown, 403, "token_unknown"),
 	E("token used by another key", "", token_used, 403, "token_used"),

@@ -20,23 +20,62 @@ static int push_no_cert(hs_env *e, hs_answer *a)
 	return hs_push_household(e, &e->atk, NULL, a);
 }
 
-static int pull_no_cert(hs_env *e, hs_answer *a) { return req(e, a, NULL, "GET", "/v1/pull?after=0"); }
-static int get_push(hs_env *e, hs_answer *a) { return req(e, a, &e->atk, "GET", "/v1/push"); }
+static int pull_no_cert(hs_env *e, hs_answer *a)
+{
+	return req(e, a, NULL, "GET", "/v1/pull?after=0");
+}
+static int get_push(hs_env *e, hs_answer *a)
+{
+	return req(e, a, &e->atk, "GET", "/v1/push");
+}
 static int post_pull(hs_env *e, hs_answer *a)
 {
 	return hs_http(e, &e->atk, "POST", "/v1/pull?after=0", "x", 1, NULL, NULL, a);
 }
-static int get_enroll(hs_env *e, hs_answer *a) { return req(e, a, NULL, "GET", "/v1/enroll"); }
-static int put_push(hs_env *e, hs_answer *a) { return req(e, a, &e->atk, "PUT", "/v1/push"); }
-static int unknown_path(hs_env *e, hs_answer *a) { return req(e, a, &e->atk, "GET", "/v1/nope"); }
-static int traversal(hs_env *e, hs_answer *a) { return req(e, a, NULL, "GET", "/v1/../hub.key"); }
-static int root(hs_env *e, hs_answer *a) { return req(e, a, NULL, "GET", "/v2/push"); }
-static int pull_negative(hs_env *e, hs_answer *a) { return req(e, a, &e->atk, "GET", "/v1/pull?after=-1"); }
-static int pull_text(hs_env *e, hs_answer *a) { return req(e, a, &e->atk, "GET", "/v1/pull?after=abc"); }
-static int pull_twice(hs_env *e, hs_answer *a) { return req(e, a, &e->atk, "GET", "/v1/pull?after=1&after=2"); }
-static int pull_extra(hs_env *e, hs_answer *a) { return req(e, a, &e->atk, "GET", "/v1/pull?after=0&x=1"); }
-static int pull_empty(hs_env *e, hs_answer *a) { return req(e, a, &e->atk, "GET", "/v1/pull?after="); }
-static int pull_hex(hs_env *e, hs_answer *a) { return req(e, a, &e->atk, "GET", "/v1/pull?after=0x10"); }
+static int get_enroll(hs_env *e, hs_answer *a)
+{
+	return req(e, a, NULL, "GET", "/v1/enroll");
+}
+static int put_push(hs_env *e, hs_answer *a)
+{
+	return req(e, a, &e->atk, "PUT", "/v1/push");
+}
+static int unknown_path(hs_env *e, hs_answer *a)
+{
+	return req(e, a, &e->atk, "GET", "/v1/nope");
+}
+static int traversal(hs_env *e, hs_answer *a)
+{
+	return req(e, a, NULL, "GET", "/v1/../hub.key");
+}
+static int root(hs_env *e, hs_answer *a)
+{
+	return req(e, a, NULL, "GET", "/v2/push");
+}
+static int pull_negative(hs_env *e, hs_answer *a)
+{
+	return req(e, a, &e->atk, "GET", "/v1/pull?after=-1");
+}
+static int pull_text(hs_env *e, hs_answer *a)
+{
+	return req(e, a, &e->atk, "GET", "/v1/pull?after=abc");
+}
+static int pull_twice(hs_env *e, hs_answer *a)
+{
+	return req(e, a, &e->atk, "GET", "/v1/pull?after=1&after=2");
+}
+static int pull_extra(hs_env *e, hs_answer *a)
+{
+	return req(e, a, &e->atk, "GET", "/v1/pull?after=0&x=1");
+}
+static int pull_empty(hs_env *e, hs_answer *a)
+{
+	return req(e, a, &e->atk, "GET", "/v1/pull?after=");
+}
+static int pull_hex(hs_env *e, hs_answer *a)
+{
+	return req(e, a, &e->atk, "GET", "/v1/pull?after=0x10");
+}
 static int pull_overflow(hs_env *e, hs_answer *a)
 {
 	return req(e, a, &e->atk, "GET", "/v1/pull?after=99999999999999999999999");
@@ -105,13 +144,15 @@ static int raw_tls12(hs_env *e, hs_answer *a, const ht_agent *who, const char *t
  * evhttp takes one of them and the health route never looks). */
 static int two_content_length(hs_env *e, hs_answer *a)
 {
-	return raw(e, a, NULL, "POST /v1/health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n"
+	return raw(e, a, NULL,
+		   "POST /v1/health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n"
 		   "Content-Length: 3\r\n\r\n{}x");
 }
 
 static int negative_content_length(hs_env *e, hs_answer *a)
 {
-	return raw(e, a, NULL, "POST /v1/enroll HTTP/1.1\r\nHost: localhost\r\nContent-Length: -5\r\n\r\n{}");
+	return raw(e, a, NULL,
+		   "POST /v1/enroll HTTP/1.1\r\nHost: localhost\r\nContent-Length: -5\r\n\r\n{}");
 }
 
 static int bad_request_line(hs_env *e, hs_answer *a)
@@ -134,8 +175,10 @@ static int foreign_ca(hs_env *e, hs_answer *a)
 	memset(&x, 0, sizeof(x));
 	snprintf(x.key_path, sizeof(x.key_path), "%s/foreign.key", e->hub.dir);
 	snprintf(x.cert_path, sizeof(x.cert_path), "%s/foreign.crt", e->hub.dir);
-	snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey ed25519 -nodes -days 1 -subj /CN=laptop"
-		 " -keyout %s -out %s >/dev/null 2>&1", x.key_path, x.cert_path);
+	snprintf(cmd, sizeof(cmd),
+		 "openssl req -x509 -newkey ed25519 -nodes -days 1 -subj /CN=laptop"
+		 " -keyout %s -out %s >/dev/null 2>&1",
+		 x.key_path, x.cert_path);
 	if (system(cmd) != 0)
 		return -1;
 	rc = raw_tls12(e, a, &x, "GET /v1/pull?after=0 HTTP/1.1\r\nHost: localhost\r\n\r\n");
@@ -156,7 +199,8 @@ static int revoked_handshake(hs_env *e, hs_answer *a)
 	 * sweep: try for up to 3 s, and report what the last try got */
 	if (ht_run(NULL, 0, "agent revoke --dir %s/hub %s", e->hub.dir, hex) == 0) {
 		for (int i = 0; i < 30; i++) {
-			rc = raw_tls12(e, a, &x, "GET /v1/pull?after=0 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			rc = raw_tls12(e, a, &x,
+				       "GET /v1/pull?after=0 HTTP/1.1\r\nHost: localhost\r\n\r\n");
 			if (rc || a->status == HS_HANDSHAKE)
 				break;
 			usleep(100000);
@@ -182,8 +226,10 @@ static int revoked_push(hs_env *e, hs_answer *a)
 	    ht_households(&x, NULL, HS_COMMUNE, 1, &b, 0) == 0) {
 		char head[160];
 		proto_buf r;
-		int k = snprintf(head, sizeof(head), "POST /v1/push HTTP/1.1\r\nHost: localhost\r\n"
-				 "Content-Length: %zu\r\n\r\n", b.len);
+		int k = snprintf(head, sizeof(head),
+				 "POST /v1/push HTTP/1.1\r\nHost: localhost\r\n"
+				 "Content-Length: %zu\r\n\r\n",
+				 b.len);
 		proto_buf_init(&r, 1u << 21);
 		if (proto_buf_append(&r, head, (size_t)k) == PROTO_OK &&
 		    proto_buf_append(&r, b.data, b.len) == PROTO_OK)
@@ -195,7 +241,10 @@ static int revoked_push(hs_env *e, hs_answer *a)
 	return rc;
 }
 
-#define H(name, needs, fn, st, code) { name, needs, fn, st, code, 0, 0, NULL, NULL }
+#define H(name, needs, fn, st, code) \
+	{ \
+		name, needs, fn, st, code, 0, 0, NULL, NULL \
+	}
 static const hs_row rows[] = {
 	H("push without client certificate", "", push_no_cert, 401, "certificate_required"),
 	H("pull without client certificate", "", pull_no_cert, 401, "certificate_required"),

@@ -17,12 +17,15 @@ static int seal_push(hs_env *e, proto_changeset *cs, int bad, hs_answer *a)
 	return hs_cs_seal(e, cs) ? -1 : hs_push(e, a);
 }
 
-static uint64_t now_stamp(hs_env *e) { return proto_hlc_now(&e->atk.clock, proto_wall_ms()); }
+static uint64_t now_stamp(hs_env *e)
+{
+	return proto_hlc_now(&e->atk.clock, proto_wall_ms());
+}
 
 /* An edit of household hh stamped now, in writer's name: field set to v.
  * Nonzero when it cannot be added. */
-static int household_edit(hs_env *e, proto_changeset *cs, proto_id hh, uint64_t writer,
-			  uint8_t field, int64_t v)
+static int household_edit(hs_env *e, proto_changeset *cs, proto_id hh, uint64_t writer, uint8_t field,
+			  int64_t v)
 {
 	return proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, hh, now_stamp(e), writer) ||
 	       proto_changeset_add_int(cs, field, 0, v);
@@ -63,9 +66,8 @@ static int squat_milestone(hs_env *e, hs_answer *a)
 static int squat_hub_contribution(hs_env *e, hs_answer *a)
 {
 	proto_changeset cs;
-	int bad = hs_cs_begin(e, &cs) ||
-		  add_donation(e, &cs, (proto_id){ proto_key_id(e->hubkey), 77 },
-			       &(proto_id){ e->atk.id, 1 }, HS_DISTRICT);
+	int bad = hs_cs_begin(e, &cs) || add_donation(e, &cs, (proto_id){ proto_key_id(e->hubkey), 77 },
+						      &(proto_id){ e->atk.id, 1 }, HS_DISTRICT);
 	return seal_push(e, &cs, bad, a);
 }
 
@@ -73,9 +75,8 @@ static int squat_hub_contribution(hs_env *e, hs_answer *a)
 static int squat_void(hs_env *e, hs_answer *a)
 {
 	proto_changeset cs;
-	int bad = hs_cs_begin(e, &cs) ||
-		  hs_add_void(e, &cs, (proto_id){ 0x0102030405060708ull, 5 }, (proto_id){ e->atk.id, 3 },
-			      PROTO_KIND_MILESTONE);
+	int bad = hs_cs_begin(e, &cs) || hs_add_void(e, &cs, (proto_id){ 0x0102030405060708ull, 5 },
+						     (proto_id){ e->atk.id, 3 }, PROTO_KIND_MILESTONE);
 	return seal_push(e, &cs, bad, a);
 }
 
@@ -110,9 +111,8 @@ static int household_near(hs_env *e, hs_answer *a)
 static int move_far_household(hs_env *e, hs_answer *a)
 {
 	proto_changeset cs;
-	int bad = hs_cs_begin(e, &cs) ||
-		  household_edit(e, &cs, (proto_id){ e->other.id, 1 }, e->atk.id, PROTO_HH_COMMUNE,
-				 HS_COMMUNE);
+	int bad = hs_cs_begin(e, &cs) || household_edit(e, &cs, (proto_id){ e->other.id, 1 }, e->atk.id,
+							PROTO_HH_COMMUNE, HS_COMMUNE);
 	return seal_push(e, &cs, bad, a);
 }
 
@@ -124,7 +124,8 @@ static int anchored_milestone(hs_env *e, hs_answer *a)
 	proto_id far = { e->other.id, 1 };
 	int bad = hs_cs_begin(e, &cs) ||
 		  household_edit(e, &cs, far, e->atk.id, PROTO_HH_COMMUNE, HS_COMMUNE) ||
-		  hs_add_milestone(e, &cs, (proto_id){ e->atk.id, hs_serial(e) }, far, "surveyed", HS_DATE);
+		  hs_add_milestone(e, &cs, (proto_id){ e->atk.id, hs_serial(e) }, far, "surveyed",
+				   HS_DATE);
 	return seal_push(e, &cs, bad, a);
 }
 
@@ -151,9 +152,8 @@ static int contribution_far_unit(hs_env *e, hs_answer *a)
 static int void_unknown_event(hs_env *e, hs_answer *a)
 {
 	proto_changeset cs;
-	int bad = hs_cs_begin(e, &cs) ||
-		  hs_add_void(e, &cs, (proto_id){ e->atk.id, hs_serial(e) }, (proto_id){ e->other.id, 999 },
-			      PROTO_KIND_MILESTONE);
+	int bad = hs_cs_begin(e, &cs) || hs_add_void(e, &cs, (proto_id){ e->atk.id, hs_serial(e) },
+						     (proto_id){ e->other.id, 999 }, PROTO_KIND_MILESTONE);
 	return seal_push(e, &cs, bad, a);
 }
 
@@ -175,8 +175,14 @@ static int hub_only(hs_env *e, hs_answer *a, uint8_t field, const char *v)
 		  proto_changeset_add_text(&cs, field, 0, v, strlen(v));
 	return seal_push(e, &cs, bad, a);
 }
-static int review_status(hs_env *e, hs_answer *a) { return hub_only(e, a, PROTO_HH_REVIEW_STATUS, "approved"); }
-static int review_reason(hs_env *e, hs_answer *a) { return hub_only(e, a, PROTO_HH_REVIEW_REASON, "tự duyệt"); }
+static int review_status(hs_env *e, hs_answer *a)
+{
+	return hub_only(e, a, PROTO_HH_REVIEW_STATUS, "approved");
+}
+static int review_reason(hs_env *e, hs_answer *a)
+{
+	return hub_only(e, a, PROTO_HH_REVIEW_REASON, "tự duyệt");
+}
 
 /* An event id used again with other content: the merge refuses it
  * (PROTO_EVALUE), which must be a recorded 422, never a 500. */
@@ -210,13 +216,15 @@ static int stamp_reused(hs_env *e, hs_answer *a)
 		return -1;
 	if (hs_snapshot(e, "invalid"))
 		return -1;
-	bad = hs_cs_begin(e, &cs) ||
-	      proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, st, e->atk.id) ||
+	bad = hs_cs_begin(e, &cs) || proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, st, e->atk.id) ||
 	      proto_changeset_add_int(&cs, PROTO_HH_MEMBERS, 0, 6);
 	return seal_push(e, &cs, bad, a);
 }
 
-#define S(name, needs, fn, st, code) { name, needs, fn, st, code, HS_REC | HS_CHAIN, 0, NULL, NULL }
+#define S(name, needs, fn, st, code) \
+	{ \
+		name, needs, fn, st, code, HS_REC | HS_CHAIN, 0, NULL, NULL \
+	}
 static const hs_row rows[] = {
 	S("household with the same-commune laptop's next id", "ingest", squat_household, 403, "foreign_id"),
 	S("milestone with another laptop's next id", "ingest", squat_milestone, 403, "foreign_id"),

@@ -36,8 +36,14 @@ out:
 	return rc;
 }
 
-static int tampered(hs_env *e, hs_answer *a) { return import_households(e, a, HS_COMMUNE, 1); }
-static int out_of_scope(hs_env *e, hs_answer *a) { return import_households(e, a, HS_OTHER_COMMUNE, 0); }
+static int tampered(hs_env *e, hs_answer *a)
+{
+	return import_households(e, a, HS_COMMUNE, 1);
+}
+static int out_of_scope(hs_env *e, hs_answer *a)
+{
+	return import_households(e, a, HS_OTHER_COMMUNE, 0);
+}
 
 static int unknown_agent(hs_env *e, hs_answer *a)
 {
@@ -46,8 +52,7 @@ static int unknown_agent(hs_env *e, hs_answer *a)
 	int rc = -1;
 
 	proto_buf_init(&b, 1u << 20);
-	if (!ht_agent_new(&x, &e->hub, "never-enrolled") &&
-	    !ht_households(&x, NULL, HS_COMMUNE, 1, &b, 0))
+	if (!ht_agent_new(&x, &e->hub, "never-enrolled") && !ht_households(&x, NULL, HS_COMMUNE, 1, &b, 0))
 		rc = hs_import(e, b.data, b.len, 0, a);
 	proto_buf_release(&b);
 	ht_agent_free(&x);
@@ -85,7 +90,8 @@ static int usb_household(hs_env *e, hs_answer *a, int squat, const char *code)
 	if (proto_changeset_init(&cs, HS_CAMPAIGN, x.id, 1, NULL, proto_hlc_now(&x.clock, proto_wall_ms())))
 		goto out;
 	if (proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD,
-				  squat ? (proto_id){ e->same.id, e->same.serial + 1 } : (proto_id){ x.id, 1 },
+				  squat ? (proto_id){ e->same.id, e->same.serial + 1 }
+					: (proto_id){ x.id, 1 },
 				  proto_hlc_now(&x.clock, proto_wall_ms()), x.id) ||
 	    proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, name, strlen(name)) ||
 	    proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, HS_COMMUNE) ||
@@ -101,14 +107,35 @@ out:
 	ht_agent_free(&x);
 	return rc;
 }
-static int members_zero(hs_env *e, hs_answer *a) { return usb_household(e, a, 0, "invalid"); }
-static int squat(hs_env *e, hs_answer *a) { return usb_household(e, a, 1, "foreign_id"); }
+static int members_zero(hs_env *e, hs_answer *a)
+{
+	return usb_household(e, a, 0, "invalid");
+}
+static int squat(hs_env *e, hs_answer *a)
+{
+	return usb_household(e, a, 1, "foreign_id");
+}
 
-static int replay(hs_env *e, hs_answer *a) { return hs_import(e, e->sealed.data, e->sealed.len, 0, a); }
-static int empty(hs_env *e, hs_answer *a) { return hs_import(e, (const uint8_t *)"MAIMBDL1", 8, 1, a); }
-static int bad_magic(hs_env *e, hs_answer *a) { return hs_import(e, (const uint8_t *)"MAIMBDL2\0\0\0\1x", 13, 1, a); }
-static int zero_length(hs_env *e, hs_answer *a) { return hs_import(e, (const uint8_t *)"MAIMBDL1\0\0\0\0", 12, 1, a); }
-static int huge_length(hs_env *e, hs_answer *a) { return hs_import(e, (const uint8_t *)"MAIMBDL1\xff\xff\xff\xff", 12, 1, a); }
+static int replay(hs_env *e, hs_answer *a)
+{
+	return hs_import(e, e->sealed.data, e->sealed.len, 0, a);
+}
+static int empty(hs_env *e, hs_answer *a)
+{
+	return hs_import(e, (const uint8_t *)"MAIMBDL1", 8, 1, a);
+}
+static int bad_magic(hs_env *e, hs_answer *a)
+{
+	return hs_import(e, (const uint8_t *)"MAIMBDL2\0\0\0\1x", 13, 1, a);
+}
+static int zero_length(hs_env *e, hs_answer *a)
+{
+	return hs_import(e, (const uint8_t *)"MAIMBDL1\0\0\0\0", 12, 1, a);
+}
+static int huge_length(hs_env *e, hs_answer *a)
+{
+	return hs_import(e, (const uint8_t *)"MAIMBDL1\xff\xff\xff\xff", 12, 1, a);
+}
 
 static int truncated(hs_env *e, hs_answer *a)
 {
@@ -116,7 +143,8 @@ static int truncated(hs_env *e, hs_answer *a)
 	int rc;
 
 	proto_buf_init(&b, 1u << 20);
-	if (proto_bundle_write(&b, (const uint8_t *const *)&e->sealed.data, &e->sealed.len, 1) != PROTO_OK) {
+	if (proto_bundle_write(&b, (const uint8_t *const *)&e->sealed.data, &e->sealed.len, 1) !=
+	    PROTO_OK) {
 		proto_buf_release(&b);
 		return -1;
 	}
@@ -125,7 +153,10 @@ static int truncated(hs_env *e, hs_answer *a)
 	return rc;
 }
 
-#define I(name, needs, fn, ex, code, fl) { name, needs, fn, ex, code, HS_EXIT | (fl), 0, NULL, NULL }
+#define I(name, needs, fn, ex, code, fl) \
+	{ \
+		name, needs, fn, ex, code, HS_EXIT | (fl), 0, NULL, NULL \
+	}
 static const hs_row rows[] = {
 	I("tampered change-set", "", tampered, 4, "bad_signature", HS_REC),
 	I("unknown agent", "", unknown_agent, 4, "unknown_agent", HS_REC),

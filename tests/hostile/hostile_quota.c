@@ -58,7 +58,8 @@ fail:
 }
 
 /* The quota family's hub: small caps, so each row costs little. */
-#define Q_SERVE "--max-records 500 --max-sealed-bytes 262144 --max-text-bytes 1000000" \
+#define Q_SERVE \
+	"--max-records 500 --max-sealed-bytes 262144 --max-text-bytes 1000000" \
 	" --day-records 3000 --day-bytes 1000000"
 
 static int too_many_records(hs_env *e, hs_answer *a)
@@ -95,8 +96,14 @@ static int day_quota(hs_env *e, hs_answer *a, size_t n, int vary)
 	}
 	return 0;
 }
-static int day_records(hs_env *e, hs_answer *a) { return day_quota(e, a, 499, 0); }
-static int day_bytes(hs_env *e, hs_answer *a) { return day_quota(e, a, 110, 1); }
+static int day_records(hs_env *e, hs_answer *a)
+{
+	return day_quota(e, a, 499, 0);
+}
+static int day_bytes(hs_env *e, hs_answer *a)
+{
+	return day_quota(e, a, 110, 1);
+}
 
 static char *repeated_note(size_t n)
 {
@@ -114,8 +121,7 @@ static int push_same_note(hs_env *e, hs_answer *a, size_t n, size_t note_len)
 	char *note = repeated_note(note_len);
 	int rc = -1;
 
-	if (note && !fresh_attacker(e) && !hs_snapshot(e, NULL) &&
-	    !households(e, n, note, note_len, 0))
+	if (note && !fresh_attacker(e) && !hs_snapshot(e, NULL) && !households(e, n, note, note_len, 0))
 		rc = hs_push(e, a);
 	free(note);
 	return rc;

@@ -11,12 +11,14 @@
 #include "hostile.h"
 
 /* The attacker's own household (from the family's setup) and its milestone. */
-static proto_id own_hh(const hs_env *e) { return (proto_id){ e->atk.id, 1 }; }
+static proto_id own_hh(const hs_env *e)
+{
+	return (proto_id){ e->atk.id, 1 };
+}
 
 /* A new household in HS_COMMUNE: name, commune, members, category, with
  * field 'bad' set to the given value instead (or added). */
-static int hh_bad(hs_env *e, hs_answer *a, uint8_t bad, int type, int64_t iv, const char *s,
-		  size_t len)
+static int hh_bad(hs_env *e, hs_answer *a, uint8_t bad, int type, int64_t iv, const char *s, size_t len)
 {
 	static const char name[] = "Thạch Thị Sa";
 	proto_changeset cs;
@@ -130,13 +132,26 @@ static int void_kind(hs_env *e, hs_answer *a, int64_t k)
 }
 
 #define HH_INT(fn, f, v) \
-	static int fn(hs_env *e, hs_answer *a) { return hh_bad(e, a, f, PROTO_V_INT, v, NULL, 0); }
+	static int fn(hs_env *e, hs_answer *a) \
+	{ \
+		return hh_bad(e, a, f, PROTO_V_INT, v, NULL, 0); \
+	}
 #define HH_TXT(fn, f, s) \
-	static int fn(hs_env *e, hs_answer *a) { return hh_bad(e, a, f, PROTO_V_TEXT, 0, s, sizeof(s) - 1); }
+	static int fn(hs_env *e, hs_answer *a) \
+	{ \
+		return hh_bad(e, a, f, PROTO_V_TEXT, 0, s, sizeof(s) - 1); \
+	}
 #define MS(fn, stage, date) \
-	static int fn(hs_env *e, hs_answer *a) { return ms_bad(e, a, stage, date, NULL, 0); }
+	static int fn(hs_env *e, hs_answer *a) \
+	{ \
+		return ms_bad(e, a, stage, date, NULL, 0); \
+	}
 #define CT(fn, ...) \
-	static int fn(hs_env *e, hs_answer *a) { ct_spec sp = { __VA_ARGS__ }; return ct_bad(e, a, &sp); }
+	static int fn(hs_env *e, hs_answer *a) \
+	{ \
+		ct_spec sp = { __VA_ARGS__ }; \
+		return ct_bad(e, a, &sp); \
+	}
 
 /* 2 x INT64_MAX, as the reproduction wrapped it into a signed 64-bit value */
 CT(money_wrapped, .has_money = 1, .money = (int64_t)((uint64_t)INT64_MAX * 2u))
@@ -164,7 +179,9 @@ HH_TXT(phone_short, PROTO_HH_PHONE, "12345")
 HH_TXT(phone_plus84_short, PROTO_HH_PHONE, "+8491234567")
 HH_TXT(name_c0, PROTO_HH_NAME, "Lâm\x01Văn")
 HH_TXT(hamlet_del, PROTO_HH_HAMLET, "Ấp\x7fMỹ")
-HH_TXT(note_csi_u009b, PROTO_HH_NOTE, "ghi chú \xc2\x9b" "31m đỏ")
+HH_TXT(note_csi_u009b, PROTO_HH_NOTE,
+       "ghi chú \xc2\x9b"
+       "31m đỏ")
 HH_TXT(address_newline_esc, PROTO_HH_ADDRESS, "số 5\x1b[2J")
 MS(stage_bogus, "bogus_stage", HS_DATE)
 MS(date_9999, "surveyed", "9999-99-99")
@@ -204,13 +221,31 @@ static int long_text(hs_env *e, hs_answer *a, int kind, size_t n)
 		rc = ms_bad(e, a, "walls", HS_DATE, buf, n);
 	return rc;
 }
-static int name_201(hs_env *e, hs_answer *a) { return long_text(e, a, 0, 201); }
-static int note_2001(hs_env *e, hs_answer *a) { return long_text(e, a, 1, 2001); }
-static int forced_501(hs_env *e, hs_answer *a) { return long_text(e, a, 2, 501); }
-static int void_kind_9(hs_env *e, hs_answer *a) { return void_kind(e, a, 9); }
-static int void_kind_household(hs_env *e, hs_answer *a) { return void_kind(e, a, PROTO_KIND_HOUSEHOLD); }
+static int name_201(hs_env *e, hs_answer *a)
+{
+	return long_text(e, a, 0, 201);
+}
+static int note_2001(hs_env *e, hs_answer *a)
+{
+	return long_text(e, a, 1, 2001);
+}
+static int forced_501(hs_env *e, hs_answer *a)
+{
+	return long_text(e, a, 2, 501);
+}
+static int void_kind_9(hs_env *e, hs_answer *a)
+{
+	return void_kind(e, a, 9);
+}
+static int void_kind_household(hs_env *e, hs_answer *a)
+{
+	return void_kind(e, a, PROTO_KIND_HOUSEHOLD);
+}
 
-#define R(name, fn, also) { name, "rules,ingest", fn, 422, "invalid", HS_REC | HS_CHAIN, 0, NULL, also }
+#define R(name, fn, also) \
+	{ \
+		name, "rules,ingest", fn, 422, "invalid", HS_REC | HS_CHAIN, 0, NULL, also \
+	}
 static const hs_row rows[] = {
 	R("money 2xINT64_MAX wrapped", money_wrapped, "money_vnd"),
 	R("money INT64_MAX", money_int64_max, "money_vnd"),

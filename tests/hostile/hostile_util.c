@@ -68,9 +68,8 @@ static size_t on_head(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-int hs_http(hs_env *e, const ht_agent *who, const char *method, const char *path,
-	    const void *body, size_t len, const char *const *headers, const char *from,
-	    hs_answer *a)
+int hs_http(hs_env *e, const ht_agent *who, const char *method, const char *path, const void *body,
+	    size_t len, const char *const *headers, const char *from, hs_answer *a)
 {
 	CURL *c = ht_curl(&e->hub, from, who, path, 30L);
 	struct curl_slist *hl = NULL;
@@ -192,7 +191,8 @@ int hs_raw(hs_env *e, const ht_agent *who, const void *req, size_t len, int tls1
 		goto out;
 	}
 	while (sent < len) {
-		int k = SSL_write(c.ssl, (const char *)req + sent, (int)(len - sent > 65536 ? 65536 : len - sent));
+		int k = SSL_write(c.ssl, (const char *)req + sent,
+				  (int)(len - sent > 65536 ? 65536 : len - sent));
 		if (k <= 0)
 			break;
 		sent += (size_t)k;
@@ -424,7 +424,9 @@ uint64_t hs_serial(hs_env *e)
 int hs_cs_begin(hs_env *e, proto_changeset *cs)
 {
 	return proto_changeset_init(cs, HS_CAMPAIGN, e->atk.id, e->atk.seq + 1, e->atk.last_hash,
-				    proto_hlc_now(&e->atk.clock, proto_wall_ms())) == PROTO_OK ? 0 : -1;
+				    proto_hlc_now(&e->atk.clock, proto_wall_ms())) == PROTO_OK
+		       ? 0
+		       : -1;
 }
 
 int hs_cs_seal(hs_env *e, proto_changeset *cs)
@@ -503,9 +505,9 @@ out:
 	return rc;
 }
 
-int hs_seal_raw(hs_env *e, uint64_t seq, const uint8_t prev[32], uint32_t nrecords,
-		uint32_t nchanges, const uint8_t *body, size_t blen, uint32_t body_len,
-		const uint8_t *zbody, size_t zlen, proto_buf *out)
+int hs_seal_raw(hs_env *e, uint64_t seq, const uint8_t prev[32], uint32_t nrecords, uint32_t nchanges,
+		const uint8_t *body, size_t blen, uint32_t body_len, const uint8_t *zbody, size_t zlen,
+		proto_buf *out)
 {
 	/* created: now on a whole second, the unit the raw bodies use */
 	uint64_t created = proto_hlc_make(proto_wall_ms() / 1000 * 1000, 0);

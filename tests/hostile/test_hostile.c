@@ -15,8 +15,8 @@
 #include "hostile.h"
 
 static const hs_family *const families[] = {
-	&hs_family_bytes, &hs_family_chain, &hs_family_ids,   &hs_family_rules,
-	&hs_family_http,  &hs_family_enrol, &hs_family_import, &hs_family_dash,
+	&hs_family_bytes, &hs_family_chain,  &hs_family_ids,    &hs_family_rules,
+	&hs_family_http,  &hs_family_enrol,  &hs_family_import, &hs_family_dash,
 	&hs_family_quota, &hs_family_poison, &hs_family_door,
 };
 
@@ -80,7 +80,8 @@ static int honest_pull(hs_env *e, const ht_agent *who, char cursor[32], char *wh
 		proto_result pr;
 
 		snprintf(path, sizeof(path), "/v1/pull?after=%s", cursor);
-		if (ht_request(&e->hub, who, "GET", path, NULL, 0, &r) || (r.status != 200 && r.status != 204)) {
+		if (ht_request(&e->hub, who, "GET", path, NULL, 0, &r) ||
+		    (r.status != 200 && r.status != 204)) {
 			snprintf(why, n, "pull after %s: %ld %.200s", cursor, r.status, r.body);
 			ht_resp_free(&r);
 			return -1;
@@ -127,8 +128,9 @@ static int attacker_goes_on(hs_env *e, char *why, size_t n)
 	proto_changeset cs;
 	hs_answer a;
 
-	if (hs_cs_begin(e, &cs) || hs_add_household(e, &cs, (proto_id){ e->atk.id, hs_serial(e) },
-						     HS_COMMUNE) || hs_cs_seal(e, &cs) || hs_push(e, &a)) {
+	if (hs_cs_begin(e, &cs) ||
+	    hs_add_household(e, &cs, (proto_id){ e->atk.id, hs_serial(e) }, HS_COMMUNE) ||
+	    hs_cs_seal(e, &cs) || hs_push(e, &a)) {
 		snprintf(why, n, "attacker: cannot push");
 		return -1;
 	}
@@ -160,18 +162,24 @@ static int check_after(hs_env *e, const hs_row *row, const hs_answer *a, int alt
 	}
 	total = ht_sql(&e->hub, "SELECT count(*) FROM hub_rejection");
 	/* the refusal is the one row added, with the code of the answer */
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM hub_rejection WHERE rowid ="
-		 " (SELECT max(rowid) FROM hub_rejection) AND code = '%s'", mcode ? mcode : "");
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM hub_rejection WHERE rowid ="
+		 " (SELECT max(rowid) FROM hub_rejection) AND code = '%s'",
+		 mcode ? mcode : "");
 	code = ht_sql(&e->hub, sql);
 	if ((row->flags & HS_REC) && !accepted && mcode && a->status > 0 &&
 	    (total != e->rej_total + 1 || code != 1)) {
-		snprintf(why, n, "refusal not recorded: hub_rejection %lld -> %lld rows, the last one"
-			 " %s '%s'", e->rej_total, total, code == 1 ? "is" : "is not", mcode);
+		snprintf(why, n,
+			 "refusal not recorded: hub_rejection %lld -> %lld rows, the last one"
+			 " %s '%s'",
+			 e->rej_total, total, code == 1 ? "is" : "is not", mcode);
 		return -1;
 	}
 	if ((row->flags & HS_ANON) && total != e->rej_total) {
-		snprintf(why, n, "anonymous refusal kept as a durable row (hub_rejection %lld -> %lld):"
-			 " they are counted in aggregate (docs/HUB.md)", e->rej_total, total);
+		snprintf(why, n,
+			 "anonymous refusal kept as a durable row (hub_rejection %lld -> %lld):"
+			 " they are counted in aggregate (docs/HUB.md)",
+			 e->rej_total, total);
 		return -1;
 	}
 	if (!(row->flags & (HS_REC | HS_ANON | HS_MAYAPPLY | HS_EXIT)) && total != e->rej_total) {
@@ -190,8 +198,8 @@ static int check_after(hs_env *e, const hs_row *row, const hs_answer *a, int alt
 			return -1;
 		}
 	}
-	if ((!(row->flags & HS_NOATK) && attacker_goes_on(e, why, n)) || honest_push(e, &e->same, HS_COMMUNE, why, n) ||
-	    honest_pull(e, &e->same, same_cur, why, n) ||
+	if ((!(row->flags & HS_NOATK) && attacker_goes_on(e, why, n)) ||
+	    honest_push(e, &e->same, HS_COMMUNE, why, n) || honest_pull(e, &e->same, same_cur, why, n) ||
 	    honest_push(e, &e->other, HS_OTHER_COMMUNE, why, n) ||
 	    honest_pull(e, &e->other, other_cur, why, n))
 		return -1;
@@ -255,7 +263,8 @@ static void run_family(const hs_family *f, const char *only_row)
 			check_after(&e, row, &a, alt, why, sizeof(why));
 		}
 		if (why[0]) {
-			printf("FAIL %s/%s [%s]: %s\n", f->name, row->name, row->needs[0] ? row->needs : "main", why);
+			printf("FAIL %s/%s [%s]: %s\n", f->name, row->name,
+			       row->needs[0] ? row->needs : "main", why);
 			nfail++;
 		} else {
 			status_text(a.status, row->flags, got, sizeof(got));

@@ -208,8 +208,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-CURL *ht_curl(const ht_hub *h, const char *src, const ht_agent *a, const char *path,
-	      long timeout_s)
+CURL *ht_curl(const ht_hub *h, const char *src, const ht_agent *a, const char *path, long timeout_s)
 {
 	CURL *c = curl_easy_init();
 	char url[4200], ca[320];
@@ -392,13 +391,14 @@ int ht_agent_keep_cert(ht_agent *a, const char *answer)
 static int cs_begin_in(ht_agent *a, proto_changeset *cs, const char *campaign)
 {
 	return proto_changeset_init(cs, campaign, a->id, a->seq + 1, a->last_hash,
-				    proto_hlc_now(&a->clock, proto_wall_ms())) == PROTO_OK ? 0 : -1;
+				    proto_hlc_now(&a->clock, proto_wall_ms())) == PROTO_OK
+		       ? 0
+		       : -1;
 }
 
 /* A household record id stamped now by a, with the fields every test
  * household has: a name and its commune. 0 or -1. */
-static int cs_household_named(ht_agent *a, proto_changeset *cs, proto_id id, const char *name,
-			      int commune)
+static int cs_household_named(ht_agent *a, proto_changeset *cs, proto_id id, const char *name, int commune)
 {
 	uint64_t st = proto_hlc_now(&a->clock, proto_wall_ms());
 
@@ -486,8 +486,7 @@ int ht_hub_remove(const ht_hub *h)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-int ht_big_households(ht_agent *a, int commune, int n, size_t note_bytes, unsigned seed,
-		      proto_buf *out)
+int ht_big_households(ht_agent *a, int commune, int n, size_t note_bytes, unsigned seed, proto_buf *out)
 {
 	proto_changeset cs;
 	uint8_t rnd[64];
@@ -561,8 +560,7 @@ int ht_agent_enrol(const ht_hub *h, ht_agent *a, const char *name, int commune)
 	return ht_agent_enrol_scope(h, a, name, "--commune", commune);
 }
 
-int ht_agent_enrol_scope(const ht_hub *h, ht_agent *a, const char *name, const char *scope_opt,
-			 int code)
+int ht_agent_enrol_scope(const ht_hub *h, ht_agent *a, const char *name, const char *scope_opt, int code)
 {
 	char token[128];
 	ht_resp r;
@@ -669,8 +667,11 @@ long ht_tls_read(ht_tls *t, char *buf, size_t len, int timeout_ms)
 			if (e == SSL_ERROR_WANT_READ)
 				continue;
 			/* a close (clean or not) after an answer is still the answer */
-			return got ? (long)got : (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL ||
-						   e == SSL_ERROR_SSL) ? 0 : -1;
+			return got ? (long)got
+			       : (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL ||
+				  e == SSL_ERROR_SSL)
+				       ? 0
+				       : -1;
 		}
 		got += (size_t)n;
 	}

@@ -30,11 +30,11 @@ typedef struct ht_agent {
 } ht_agent;
 
 typedef struct ht_resp {
-	long status;     /* 0: no HTTP answer (connection refused, reset...) */
+	long status; /* 0: no HTTP answer (connection refused, reset...) */
 	char body[8192];
-	uint8_t *bin;    /* whole body, free() */
+	uint8_t *bin; /* whole body, free() */
 	size_t bin_len;
-	char cursor[32]; /* Maiam-Cursor header */
+	char cursor[32];      /* Maiam-Cursor header */
 	char retry_after[32]; /* Retry-After header (ingest) */
 } ht_resp;
 
@@ -91,8 +91,7 @@ int ht_households(ht_agent *a, const char *campaign, int commune, int n, proto_b
  * of pseudo-random data in hex (incompressible: big on the wire and slow to
  * merge), from 'seed' (reproducible). Advances the agent's seq/hash. 0 or -1.
  */
-int ht_big_households(ht_agent *a, int commune, int n, size_t note_bytes, unsigned seed,
-		      proto_buf *out);
+int ht_big_households(ht_agent *a, int commune, int n, size_t note_bytes, unsigned seed, proto_buf *out);
 
 /* A JSON string member of an answer ("\n" and "\x" unescaped; test-side, it
  * trusts the hub's escaping). 0 found, -1 not. */
@@ -113,8 +112,7 @@ int ht_cs_milestone(ht_agent *a, proto_changeset *cs, proto_id id, proto_id hh, 
 /* Enrol one more agent on a running hub for commune. */
 int ht_agent_enrol(const ht_hub *h, ht_agent *a, const char *name, int commune);
 /* The same with any scope option ("--commune", "--district") and code. */
-int ht_agent_enrol_scope(const ht_hub *h, ht_agent *a, const char *name, const char *scope_opt,
-			 int code);
+int ht_agent_enrol_scope(const ht_hub *h, ht_agent *a, const char *name, const char *scope_opt, int code);
 /* A plain TCP connection to 127.0.0.1:port (raw bytes tests): fd, or -1. */
 int ht_tcp_connect(int port);
 
@@ -139,8 +137,7 @@ void ht_tls_close(ht_tls *t);
  * certificate (NULL, or an agent without one: anonymous), given up after
  * timeout_s seconds. The caller adds its callbacks and method, and owns the
  * handle (curl_easy_cleanup). NULL when curl cannot make one. */
-CURL *ht_curl(const ht_hub *h, const char *src, const ht_agent *a, const char *path,
-	      long timeout_s);
+CURL *ht_curl(const ht_hub *h, const char *src, const ht_agent *a, const char *path, long timeout_s);
 /* Header line p of n bytes (as a curl header callback sees it): when it is
  * "name: value", value without its line end goes into out (cut to outlen). */
 void ht_header_value(const char *p, size_t n, const char *name, char *out, size_t outlen);

@@ -94,16 +94,17 @@ static void clean_hub_passes(void **state)
 	assert_int_equal(ht_run(out, sizeof(out), "audit verify --json --dir=%s/hub", hub.dir), 0);
 	assert_non_null(strstr(out, "\"ok\": true"));
 	assert_int_equal(ht_run(out, sizeof(out), "household list --dir=%s/hub --commune=31498 --json",
-				hub.dir), 0);
-	assert_int_equal(ht_run(NULL, 0, "household list --dir=%s/hub --commune=x 2>/dev/null",
-				hub.dir), 2);
+				hub.dir),
+			 0);
+	assert_int_equal(ht_run(NULL, 0, "household list --dir=%s/hub --commune=x 2>/dev/null", hub.dir),
+			 2);
 }
 
 static void edited_row_is_caught(void **state)
 {
 	char sql[256];
 	long long members = ht_sql(&hub, "SELECT members FROM household"
-				   " WHERE id_serial = (SELECT min(id_serial) FROM household)");
+					 " WHERE id_serial = (SELECT min(id_serial) FROM household)");
 
 	(void)state;
 	assert_true(members >= 1 && members != 9);
@@ -119,8 +120,10 @@ static void edited_row_is_caught(void **state)
 	assert_non_null(strstr(out, "\"milestone\": {\"rows\": 1, \"only_in_db\": 1"));
 	/* put the truth back: what the ledger gives */
 	tamper("DELETE FROM milestone WHERE id_origin = 1");
-	snprintf(sql, sizeof(sql), "UPDATE household SET members = %lld"
-		 " WHERE id_serial = (SELECT min(id_serial) FROM household)", members);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE household SET members = %lld"
+		 " WHERE id_serial = (SELECT min(id_serial) FROM household)",
+		 members);
 	tamper(sql);
 	assert_int_equal(audit(), 0);
 }
@@ -169,8 +172,6 @@ static void deleted_ledger_row_is_caught(void **state)
 	assert_non_null(strstr(out, "household: "));
 }
 
-TEST_MAIN_WITH(group_setup, group_teardown,
-	cmocka_unit_test(clean_hub_passes),
-	cmocka_unit_test(edited_row_is_caught),
-	cmocka_unit_test(altered_ledger_bytes_are_caught),
-	cmocka_unit_test(deleted_ledger_row_is_caught))
+TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(clean_hub_passes),
+	       cmocka_unit_test(edited_row_is_caught), cmocka_unit_test(altered_ledger_bytes_are_caught),
+	       cmocka_unit_test(deleted_ledger_row_is_caught))

@@ -111,10 +111,12 @@ static void test_one_rejected_in_a_batch(void **state)
 	for (i = 0; i < NPUSH; i++) {
 		snprintf(name, sizeof(name), "s%d", i);
 		enrol(&small[i], name);
-		assert_int_equal(ht_households(&small[i].a, NULL, i == BAD ? OTHER_COMMUNE : COMMUNE,
-					       5, &small[i].sealed, 0), 0);
+		assert_int_equal(ht_households(&small[i].a, NULL, i == BAD ? OTHER_COMMUNE : COMMUNE, 5,
+					       &small[i].sealed, 0),
+				 0);
 	}
-	snprintf(sql, sizeof(sql), "CREATE TRIGGER test_poison BEFORE INSERT ON household"
+	snprintf(sql, sizeof(sql),
+		 "CREATE TRIGGER test_poison BEFORE INSERT ON household"
 		 " WHEN NEW.id_origin = %lld BEGIN SELECT RAISE(ABORT, 'poisoned by the test'); END",
 		 (long long)proto_u2i(small[POISON].a.id));
 	hub_exec(sql);
@@ -192,5 +194,4 @@ static void test_one_rejected_in_a_batch(void **state)
 	}
 }
 
-TEST_MAIN_WITH(group_setup, group_teardown,
-	cmocka_unit_test(test_one_rejected_in_a_batch))
+TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(test_one_rejected_in_a_batch))

@@ -35,27 +35,27 @@
 
 static unsigned seed;
 
-#define CHECK(cond, ...)                                                         \
-	do {                                                                         \
-		if (!(cond)) {                                                           \
+#define CHECK(cond, ...) \
+	do { \
+		if (!(cond)) { \
 			print_error("cut test seed %u (replay: MAIAM_CUT_SEED=%u): ", seed, seed); \
-			print_error(__VA_ARGS__);                                            \
-			fail_msg("%s", #cond);                                               \
-		}                                                                        \
+			print_error(__VA_ARGS__); \
+			fail_msg("%s", #cond); \
+		} \
 	} while (0)
 
 /* ---- the cutting proxy ---------------------------------------------------- */
 
 typedef struct proxy {
 	int lfd, port;
-	atomic_int upstream;  /* the hub's port (changes on restart) */
+	atomic_int upstream; /* the hub's port (changes on restart) */
 	atomic_int stop;
 	/* cut for the next connections: direction 0 client->hub, 1 hub->client;
 	 * -1 forwards everything */
 	atomic_int cut_dir;
 	atomic_long cut_at;
-	atomic_int reset;     /* close with RST instead of FIN */
-	atomic_int cuts;      /* connections actually cut */
+	atomic_int reset;                 /* close with RST instead of FIN */
+	atomic_int cuts;                  /* connections actually cut */
 	atomic_long up_bytes, down_bytes; /* of the current connection */
 	pthread_t thread;
 } proxy;
@@ -218,7 +218,8 @@ static void test_cut_connections(void **state)
 			rc = ht_request(&via, &a, "POST", "/v1/push", b.data, b.len, &r);
 			if (rc == 0 && r.status != 0) {
 				/* an answer came through the proxy: it must be an ack */
-				CHECK(acked(&r), "trial %d set %d: HTTP %ld %s\n", trial, s, r.status, r.body);
+				CHECK(acked(&r), "trial %d set %d: HTTP %ld %s\n", trial, s, r.status,
+				      r.body);
 				ht_resp_free(&r);
 				continue;
 			}
@@ -226,7 +227,8 @@ static void test_cut_connections(void **state)
 			unanswered++;
 			/* no answer: the laptop cannot know; it resends straight to the hub */
 			assert_int_equal(ht_request(&h, &a, "POST", "/v1/push", b.data, b.len, &r), 0);
-			CHECK(acked(&r), "trial %d set %d resend: HTTP %ld %s\n", trial, s, r.status, r.body);
+			CHECK(acked(&r), "trial %d set %d resend: HTTP %ld %s\n", trial, s, r.status,
+			      r.body);
 			if (strstr(r.body, "already_applied"))
 				already++;
 			ht_resp_free(&r);
@@ -234,8 +236,8 @@ static void test_cut_connections(void **state)
 	}
 	proxy_stop(&px);
 	print_message("cut test seed %u: %d change-sets, %d connections cut, %d unanswered, %d of"
-		      " those already applied by the hub\n", seed, pushed, atomic_load(&px.cuts),
-		      unanswered, already);
+		      " those already applied by the hub\n",
+		      seed, pushed, atomic_load(&px.cuts), unanswered, already);
 	/* the random cuts must have exercised both outcomes, or the test proved little */
 	CHECK(unanswered >= TRIALS / 4, "only %d of %d pushes lost their answer\n", unanswered, pushed);
 	CHECK(ht_sql(&h, "SELECT count(*) FROM hub_ledger") == pushed, "ledger rows\n");
@@ -356,6 +358,5 @@ static int group_setup(void **state)
 	return ht_net_setup(state);
 }
 
-TEST_MAIN_WITH(group_setup, ht_net_teardown,
-	cmocka_unit_test(test_cut_connections),
-	cmocka_unit_test(test_sigkill_after_send))
+TEST_MAIN_WITH(group_setup, ht_net_teardown, cmocka_unit_test(test_cut_connections),
+	       cmocka_unit_test(test_sigkill_after_send))

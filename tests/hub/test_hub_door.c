@@ -28,9 +28,9 @@
 typedef struct slow {
 	const ht_hub *h;
 	char src[16];
-	int refused;  /* connections the hub would not take (handshake failed) */
-	int cut;      /* connections the hub closed while we dripped */
-	int opened;   /* all attempts made */
+	int refused; /* connections the hub would not take (handshake failed) */
+	int cut;     /* connections the hub closed while we dripped */
+	int opened;  /* all attempts made */
 	volatile int *stop;
 } slow;
 
@@ -88,9 +88,11 @@ static void test_slow_strangers(void **state)
 	int i, k, refused = 0, cut = 0;
 
 	(void)state;
-	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, "--max-conns 40 --max-conns-per-addr 8"
+	assert_int_equal(ht_hub_up(&h, &a, COMMUNE,
+				   "--max-conns 40 --max-conns-per-addr 8"
 				   " --anon-deadline 8 --anon-grace 2 --anon-min-rate 100"
-				   " --header-timeout 30"), 0);
+				   " --header-timeout 30"),
+			 0);
 	for (i = 0; i < SLOW_ADDRS; i++) {
 		memset(&s[i], 0, sizeof(s[i]));
 		s[i].h = &h;
@@ -150,7 +152,8 @@ static void test_enrol_flood(void **state)
 	assert_int_equal(ht_enroll_body(&junk, "0123456789abcdef-not-a-token", body, sizeof(body)), 0);
 	for (i = 0; i < JUNK; i++) {
 		assert_int_equal(ht_request_from(&h, "127.0.0.2", NULL, "POST", "/v1/enroll", body,
-						 strlen(body), &r), 0);
+						 strlen(body), &r),
+				 0);
 		if (r.status == 429 && strstr(r.body, "\"error\": \"rate_limited\""))
 			limited++;
 		else if (r.status == 403 && strstr(r.body, "\"error\": \"token_unknown\""))
@@ -297,8 +300,8 @@ static void test_unfinished_pushes(void **state)
 		if (t[i].ssl && ht_tls_read(&t[i], &c, 1, 1000) == -2)
 			open++;
 	}
-	print_message("RSS %ld KiB before, %ld KiB with %d pushes open (%d MiB sent each)\n", base,
-		      peak, open, SENT_MIB);
+	print_message("RSS %ld KiB before, %ld KiB with %d pushes open (%d MiB sent each)\n", base, peak,
+		      open, SENT_MIB);
 	/* without the caps: 40 x 4 MiB held (160 MiB more); with them: one
 	 * body (the budget holds one 16 MB push) of at most four connections */
 	assert_true(peak - base < 48 * 1024);
@@ -326,8 +329,8 @@ static void test_unfinished_pushes(void **state)
 /* Send raw bytes on a fresh connection (as a, or anonymous), read what
  * comes until the hub closes or 5 s of silence: bytes read, or -2 silence
  * with nothing read at all. */
-static long exchange(ht_hub *h, ht_agent *a, const void *req, size_t len, char *out,
-		     size_t outlen, int *closed)
+static long exchange(ht_hub *h, ht_agent *a, const void *req, size_t len, char *out, size_t outlen,
+		     int *closed)
 {
 	ht_tls t;
 	size_t got = 0;
@@ -373,8 +376,10 @@ static void test_http(void **state)
 	int closed, i;
 
 	(void)state;
-	assert_int_equal(ht_hub_up(&h, &a, COMMUNE, "--header-timeout 30 --idle-timeout 30"
-				   " --max-conns-per-addr 3"), 0);
+	assert_int_equal(ht_hub_up(&h, &a, COMMUNE,
+				   "--header-timeout 30 --idle-timeout 30"
+				   " --max-conns-per-addr 3"),
+			 0);
 	/* strangers fill their address's share: a newcomer from there makes
 	 * the oldest of them go, as it may be a laptop behind the same NAT */
 	for (i = 0; i < 4; i++)
@@ -405,9 +410,12 @@ static void test_http(void **state)
 	proto_buf_reset(&b);
 	proto_buf_init(&req, 1 << 21);
 	assert_int_equal(ht_households(&a, NULL, COMMUNE, 2, &b, 0), 0);
-	assert_int_equal(proto_buf_appendf(&req, "POST /v1/push HTTP/1.1\r\nHost: hub.test\r\n"
+	assert_int_equal(proto_buf_appendf(&req,
+					   "POST /v1/push HTTP/1.1\r\nHost: hub.test\r\n"
 					   "Content-Type: application/octet-stream\r\n"
-					   "Content-Length: %zu\r\n\r\n", b.len), 0);
+					   "Content-Length: %zu\r\n\r\n",
+					   b.len),
+			 0);
 	assert_int_equal(proto_buf_append(&req, b.data, b.len), 0);
 	assert_int_equal(proto_buf_append_str(&req, health), 0);
 	exchange(&h, &a, req.data, req.len, out, sizeof(out), &closed);
@@ -417,9 +425,12 @@ static void test_http(void **state)
 	assert_int_equal(ht_agent_new(&junk, &h, "junk"), 0);
 	assert_int_equal(ht_enroll_body(&junk, "not-a-token", body, sizeof(body)), 0);
 	proto_buf_reset(&req);
-	assert_int_equal(proto_buf_appendf(&req, "POST /v1/enroll HTTP/1.1\r\nHost: hub.test\r\n"
+	assert_int_equal(proto_buf_appendf(&req,
+					   "POST /v1/enroll HTTP/1.1\r\nHost: hub.test\r\n"
 					   "Content-Type: application/json\r\n"
-					   "Content-Length: %zu\r\n\r\n%s%s", strlen(body), body, health), 0);
+					   "Content-Length: %zu\r\n\r\n%s%s",
+					   strlen(body), body, health),
+			 0);
 	exchange(&h, NULL, req.data, req.len, out, sizeof(out), &closed);
 	assert_non_null(strstr(out, "token_unknown"));
 	assert_true(closed || count(out, "HTTP/1.1 200") == 1);
@@ -434,10 +445,8 @@ static void test_http(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_http),
-		cmocka_unit_test(test_revoked_handshake),
-		cmocka_unit_test(test_enrol_flood),
-		cmocka_unit_test(test_unfinished_pushes),
+		cmocka_unit_test(test_http),           cmocka_unit_test(test_revoked_handshake),
+		cmocka_unit_test(test_enrol_flood),    cmocka_unit_test(test_unfinished_pushes),
 		cmocka_unit_test(test_slow_strangers),
 	};
 

@@ -18,7 +18,7 @@
 #include "hubtest.h"
 #include "testmain.h"
 
-#define COMMUNE 31498       /* Phường 5, Thành phố Sóc Trăng */
+#define COMMUNE 31498 /* Phường 5, Thành phố Sóc Trăng */
 #define OTHER_COMMUNE 31501
 #define THIRD_COMMUNE 31507
 
@@ -26,7 +26,10 @@ static ht_hub hub;
 static ht_agent alice; /* COMMUNE */
 static char out[32768];
 
-static long long sql(const char *q) { return ht_sql(&hub, q); }
+static long long sql(const char *q)
+{
+	return ht_sql(&hub, q);
+}
 
 /* Push b as who; status and body in r. */
 static void push(const ht_hub *h, const ht_agent *who, const proto_buf *b, ht_resp *r)
@@ -108,10 +111,11 @@ static void test_rulebook_at_ingest(void **state)
 	(void)state;
 	proto_buf_init(&b, 1 << 20);
 	assert_int_equal(ht_cs_begin(&alice, &cs), 0);
-	assert_int_equal(ht_cs_household(&alice, &cs, (proto_id){ alice.id, alice.serial + 1 },
-					  COMMUNE, 4), 0);
-	assert_int_equal(ht_cs_household(&alice, &cs, (proto_id){ alice.id, alice.serial + 2 },
-					  COMMUNE, -7), 0);
+	assert_int_equal(ht_cs_household(&alice, &cs, (proto_id){ alice.id, alice.serial + 1 }, COMMUNE, 4),
+			 0);
+	assert_int_equal(ht_cs_household(&alice, &cs, (proto_id){ alice.id, alice.serial + 2 }, COMMUNE,
+					 -7),
+			 0);
 	assert_int_equal(ht_cs_seal(&alice, &cs, &b, 0), 0);
 	proto_changeset_release(&cs);
 	push(&hub, &alice, &b, &r);
@@ -150,8 +154,8 @@ static void test_id_squatting(void **state)
 
 	/* alice: a household under bob's next id, in her own commune */
 	assert_int_equal(ht_cs_begin(&alice, &cs), 0);
-	assert_int_equal(ht_cs_household(&alice, &cs, (proto_id){ bob.id, bob.serial + 1 }, COMMUNE,
-					  3), 0);
+	assert_int_equal(ht_cs_household(&alice, &cs, (proto_id){ bob.id, bob.serial + 1 }, COMMUNE, 3),
+			 0);
 	assert_int_equal(ht_cs_seal(&alice, &cs, &b, 0), 0);
 	proto_changeset_release(&cs);
 	expect(&hub, &alice, &b, 403, "foreign_id", "\"chained\": true");
@@ -186,15 +190,18 @@ static void test_id_squatting(void **state)
 	proto_buf_reset(&b);
 	assert_int_equal(ht_cs_begin(&alice, &cs), 0);
 	assert_int_equal(ht_cs_milestone(&alice, &cs, (proto_id){ alice.id, alice.serial + 1 },
-					  (proto_id){ bob.id, 1 }, "surveyed"), 0);
+					 (proto_id){ bob.id, 1 }, "surveyed"),
+			 0);
 	assert_int_equal(ht_cs_seal(&alice, &cs, &b, 0), 0);
 	proto_changeset_release(&cs);
 	expect(&hub, &alice, &b, 403, "out_of_scope", NULL);
 
 	{
 		char q[200];
-		snprintf(q, sizeof(q), "SELECT commune FROM household WHERE id_origin = %lld"
-			 " AND id_serial = 1", (long long)proto_u2i(bob.id));
+		snprintf(q, sizeof(q),
+			 "SELECT commune FROM household WHERE id_origin = %lld"
+			 " AND id_serial = 1",
+			 (long long)proto_u2i(bob.id));
 		assert_true(sql(q) == OTHER_COMMUNE);
 	}
 	/* and the squatter goes on too */
@@ -260,8 +267,8 @@ static void test_audit_with_refused_links(void **state)
 	assert_non_null(strstr(out, "audit passed"));
 	assert_non_null(strstr(out, "refused links: "));
 	/* the operator sees each one in the reconcile queue, skipped */
-	assert_int_equal(ht_run(out, sizeof(out), "report reconcile --format json --dir %s/hub",
-				hub.dir), 0);
+	assert_int_equal(ht_run(out, sizeof(out), "report reconcile --format json --dir %s/hub", hub.dir),
+			 0);
 	assert_non_null(strstr(out, "foreign_id"));
 	assert_non_null(strstr(out, "refused link: nothing applied"));
 }
@@ -286,8 +293,10 @@ static void test_quotas(void **state)
 	save = a;
 	assert_int_equal(ht_big_households(&a, COMMUNE, 10, 64, 7, &big), 0);
 	a = save;
-	snprintf(opts, sizeof(opts), "--max-records 10 --max-text-bytes 900 --max-sealed-bytes %zu"
-		 " --day-records 30", big.len - 1);
+	snprintf(opts, sizeof(opts),
+		 "--max-records 10 --max-text-bytes 900 --max-sealed-bytes %zu"
+		 " --day-records 30",
+		 big.len - 1);
 	assert_int_equal(ht_hub_start(&q, opts), 0);
 	{
 		char token[128];
@@ -358,9 +367,11 @@ static void test_audit_replays_rules(void **state)
 	/* such a hub had no SQL guard either */
 	assert_int_equal(proto_db_guard(db, 0), PROTO_OK);
 	assert_int_equal(proto_merge(db, &opened, NULL), PROTO_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO hub_ledger(origin, seq, hash, sealed,"
-					    " received) VALUES (?, 1, ?, ?, strftime('%s'))", -1,
-					    &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "INSERT INTO hub_ledger(origin, seq, hash, sealed,"
+					    " received) VALUES (?, 1, ?, ?, strftime('%s'))",
+					    -1, &st, NULL),
+			 SQLITE_OK);
 	sqlite3_bind_int64(st, 1, proto_u2i(a.id));
 	sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, b.data, (int)b.len, SQLITE_STATIC);
@@ -380,8 +391,8 @@ static void test_audit_replays_rules(void **state)
 	assert_non_null(strstr(out, "\"rule_findings\": [{"));
 	assert_true(ht_sql(&h, "SELECT count(*) FROM hub_rejection WHERE source = 'audit'"
 			       " AND code = 'invalid_before_rules'") == 1);
-	assert_int_equal(ht_run(out, sizeof(out), "report reconcile --format json --dir %s/hub",
-				h.dir), 0);
+	assert_int_equal(ht_run(out, sizeof(out), "report reconcile --format json --dir %s/hub", h.dir),
+			 0);
 	assert_non_null(strstr(out, "invalid_before_rules"));
 	ht_agent_free(&a);
 	ht_hub_remove(&h);
@@ -418,8 +429,8 @@ static void test_import_same_rules(void **state)
 	assert_int_equal(proto_bundle_write(&bundle, items, lens, 3), PROTO_OK);
 	snprintf(path, sizeof(path), "%s/usb.bundle", h.dir);
 	assert_int_equal(proto_write_file_atomic(path, bundle.data, bundle.len, 0600), PROTO_OK);
-	assert_int_equal(ht_run(out, sizeof(out), "import --dir %s/hub --max-records 3 %s", h.dir,
-				path), 4);
+	assert_int_equal(ht_run(out, sizeof(out), "import --dir %s/hub --max-records 3 %s", h.dir, path),
+			 4);
 	assert_non_null(strstr(out, "item 1"));
 	assert_non_null(strstr(out, "rejected: invalid: household"));
 	assert_non_null(strstr(out, "members '100'"));
@@ -429,13 +440,14 @@ static void test_import_same_rules(void **state)
 	assert_true(ht_sql(&h, "SELECT count(*) FROM household") == 2);
 	assert_true(ht_sql(&h, "SELECT count(*) FROM hub_refused") == 2);
 	/* the same file again: the same refusals, nothing new */
-	assert_int_equal(ht_run(out, sizeof(out), "import --dir %s/hub --max-records 3 %s", h.dir,
-				path), 4);
+	assert_int_equal(ht_run(out, sizeof(out), "import --dir %s/hub --max-records 3 %s", h.dir, path),
+			 4);
 	assert_non_null(strstr(out, "0 applied, 1 already applied, 2 rejected"));
 	assert_true(ht_sql(&h, "SELECT count(*) FROM hub_rejection") == 2);
 	/* an unknown quota value is a usage error */
 	assert_int_equal(ht_run(out, sizeof(out), "import --dir %s/hub --max-records 0 %s 2>/dev/null",
-				h.dir, path), 2);
+				h.dir, path),
+			 2);
 	ht_agent_free(&a);
 	ht_hub_stop(&h, SIGTERM);
 	ht_hub_remove(&h);
@@ -445,12 +457,8 @@ static void test_import_same_rules(void **state)
 	proto_buf_release(&bundle);
 }
 
-TEST_MAIN_WITH(group_setup, group_teardown,
-	cmocka_unit_test(test_rulebook_at_ingest),
-	cmocka_unit_test(test_id_squatting),
-	cmocka_unit_test(test_merge_evalue),
-	cmocka_unit_test(test_too_many_records),
-	cmocka_unit_test(test_audit_with_refused_links),
-	cmocka_unit_test(test_quotas),
-	cmocka_unit_test(test_audit_replays_rules),
-	cmocka_unit_test(test_import_same_rules))
+TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(test_rulebook_at_ingest),
+	       cmocka_unit_test(test_id_squatting), cmocka_unit_test(test_merge_evalue),
+	       cmocka_unit_test(test_too_many_records), cmocka_unit_test(test_audit_with_refused_links),
+	       cmocka_unit_test(test_quotas), cmocka_unit_test(test_audit_replays_rules),
+	       cmocka_unit_test(test_import_same_rules))

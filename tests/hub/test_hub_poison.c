@@ -26,7 +26,7 @@
 #define COMMUNE_A 31498 /* Phường 5, district 941 */
 #define DISTRICT 941
 #define NWRITERS 4
-#define NOTE_LEN 2000   /* the rulebook's longest note */
+#define NOTE_LEN 2000           /* the rulebook's longest note */
 #define POISON_TEXT (36u << 20) /* more than proto's text budget of one body (32 MiB) */
 #ifndef ALIKE
 #define ALIKE 2000 /* alike households in one change-set (test_alike_records_are_relayed) */
@@ -81,7 +81,8 @@ static void seal_noted(ht_agent *a, const size_t *notes, size_t n, proto_buf *ou
 	uint64_t seq = a->seq + 1;
 
 	assert_int_equal(proto_changeset_init(&cs, "soc-trang-2023", a->id, seq, a->last_hash,
-					      proto_hlc_now(&a->clock, proto_wall_ms())), PROTO_OK);
+					      proto_hlc_now(&a->clock, proto_wall_ms())),
+			 PROTO_OK);
 	for (size_t i = 0; i < n; i++) {
 		proto_id id = { a->id, ++a->serial };
 		char name[NAME_LEN + 1];
@@ -95,7 +96,8 @@ static void seal_noted(ht_agent *a, const size_t *notes, size_t n, proto_buf *ou
 		assert_int_equal(proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, COMMUNE_A), PROTO_OK);
 		assert_int_equal(proto_changeset_add_int(&cs, PROTO_HH_MEMBERS, 0, 4), PROTO_OK);
 		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_CATEGORY, 0, "poor", 4), PROTO_OK);
-		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_NOTE, 0, note, notes[i]), PROTO_OK);
+		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_NOTE, 0, note, notes[i]),
+				 PROTO_OK);
 	}
 	assert_int_equal(proto_seal(&cs, a->key, out, hash), PROTO_OK);
 	a->seq = seq;
@@ -273,17 +275,20 @@ static proto_result seal_alike(const ht_agent *a, const proto_key *by, uint64_t 
 	proto_result r;
 
 	assert_int_equal(proto_changeset_init(&cs, "soc-trang-2023", proto_key_id(by), seq, prev,
-					      t0 + ((uint64_t)n * 1000 << 16)), PROTO_OK);
+					      t0 + ((uint64_t)n * 1000 << 16)),
+			 PROTO_OK);
 	for (size_t i = 0; i < n; i++) {
 		proto_id id = { a->id, serial0 + i };
 		assert_int_equal(proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id,
-						       t0 + ((uint64_t)i * 1000 << 16), a->id), PROTO_OK);
+						       t0 + ((uint64_t)i * 1000 << 16), a->id),
+				 PROTO_OK);
 		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, same, strlen(same)),
 				 PROTO_OK);
 		assert_int_equal(proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, COMMUNE_A), PROTO_OK);
 		assert_int_equal(proto_changeset_add_int(&cs, PROTO_HH_MEMBERS, 0, 4), PROTO_OK);
 		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_CATEGORY, 0, "poor", 4), PROTO_OK);
-		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_NOTE, 0, note, NOTE_LEN), PROTO_OK);
+		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_NOTE, 0, note, NOTE_LEN),
+				 PROTO_OK);
 	}
 	r = proto_seal(&cs, by, out, hash);
 	proto_changeset_release(&cs);
@@ -307,11 +312,11 @@ static void test_alike_records_are_relayed(void **state)
 	pull_all(&late, "0", &p, cursor, sizeof(cursor));
 	proto_buf_init(&b, 1 << 24);
 	/* the pull's own seal of these records would be refused for its ratio */
-	assert_int_equal(seal_alike(&w[2], hubkey, w[2].serial + 1, n, &b, 1, zeros, hash),
-			 PROTO_ERATIO);
+	assert_int_equal(seal_alike(&w[2], hubkey, w[2].serial + 1, n, &b, 1, zeros, hash), PROTO_ERATIO);
 	proto_buf_reset(&b);
 	assert_int_equal(seal_alike(&w[2], w[2].key, w[2].serial + 1, n, &b, w[2].seq + 1,
-				    w[2].last_hash, hash), PROTO_OK);
+				    w[2].last_hash, hash),
+			 PROTO_OK);
 	w[2].seq++;
 	w[2].serial += n;
 	memcpy(w[2].last_hash, hash, 32);
@@ -324,7 +329,6 @@ static void test_alike_records_are_relayed(void **state)
 	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_rejection WHERE code = 'unrelayable'") == 0);
 }
 
-TEST_MAIN_WITH(group_setup, group_teardown,
-	cmocka_unit_test(test_poisoned_area_keeps_pulling),
-	cmocka_unit_test(test_row_at_cap_goes_alone),
-	cmocka_unit_test(test_alike_records_are_relayed))
+TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(test_poisoned_area_keeps_pulling),
+	       cmocka_unit_test(test_row_at_cap_goes_alone),
+	       cmocka_unit_test(test_alike_records_are_relayed))

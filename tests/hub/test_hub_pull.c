@@ -20,8 +20,8 @@
 #include "hubtest.h"
 #include "testmain.h"
 
-#define COMMUNE_A 31498   /* Phường 5, district 941 */
-#define COMMUNE_B 31501   /* district 941 too */
+#define COMMUNE_A 31498 /* Phường 5, district 941 */
+#define COMMUNE_B 31501 /* district 941 too */
 #define DISTRICT 941
 #define FAR_COMMUNE 31510 /* another district's commune */
 
@@ -141,7 +141,8 @@ static void seal_move(proto_buf *out)
 	uint64_t seq = dist.seq + 1;
 
 	assert_int_equal(proto_changeset_init(&cs, "soc-trang-2023", dist.id, seq, dist.last_hash,
-					      proto_hlc_now(&dist.clock, proto_wall_ms())), PROTO_OK);
+					      proto_hlc_now(&dist.clock, proto_wall_ms())),
+			 PROTO_OK);
 	assert_int_equal(proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id,
 					       proto_hlc_now(&dist.clock, proto_wall_ms()), dist.id),
 			 PROTO_OK);
@@ -198,8 +199,10 @@ static void test_moved_household_follows(void **state)
 	seal_move(&b);
 	push_ok(&dist, &b);
 	proto_buf_release(&b);
-	snprintf(sql, sizeof(sql), "SELECT commune FROM household WHERE id_origin = %lld"
-		 " AND id_serial = 1", (long long)proto_u2i(a1.id));
+	snprintf(sql, sizeof(sql),
+		 "SELECT commune FROM household WHERE id_origin = %lld"
+		 " AND id_serial = 1",
+		 (long long)proto_u2i(a1.id));
 	assert_true(ht_sql(&hub, sql) == COMMUNE_B);
 	/* a1's creating row is now indexed under B as well */
 	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_ledger_area WHERE commune = 31501") == 3);
@@ -235,10 +238,12 @@ static void make_v1(void)
 
 	snprintf(path, sizeof(path), "%s/hub/hub.db", hub.dir);
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE hub_ledger_area;"
+	assert_int_equal(sqlite3_exec(db,
+				      "DROP TABLE hub_ledger_area;"
 				      " DELETE FROM hub_meta WHERE key = 'area_from';"
 				      " UPDATE hub_meta SET value = '1' WHERE key = 'hub_schema'",
-				      NULL, NULL, NULL), SQLITE_OK);
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
 	sqlite3_close(db);
 }
 
@@ -268,7 +273,6 @@ static void test_upgrade_keeps_old_rows(void **state)
 	pull(&a1, "3", 204, &s);
 }
 
-TEST_MAIN_WITH(group_setup, group_teardown,
-	cmocka_unit_test(test_pull_by_area),
-	cmocka_unit_test(test_moved_household_follows),
-	cmocka_unit_test(test_upgrade_keeps_old_rows))
+TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(test_pull_by_area),
+	       cmocka_unit_test(test_moved_household_follows),
+	       cmocka_unit_test(test_upgrade_keeps_old_rows))

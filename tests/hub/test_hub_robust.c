@@ -133,7 +133,7 @@ typedef struct slow_push {
 	const proto_buf *b;
 	long status;
 	char body[512];
-	long speed; /* bytes/s, 0 unlimited */
+	long speed;      /* bytes/s, 0 unlimited */
 	atomic_int done; /* read by the test thread while the push runs */
 	int sent_fd;     /* written once when the body starts going out (or the push ended) */
 	atomic_int told;
@@ -284,7 +284,5 @@ static void test_sigkill_mid_merge(void **state)
 }
 
 /* the slow client writes to a socket the hub closed: ht_net_setup ignores SIGPIPE */
-TEST_MAIN_WITH(ht_net_setup, ht_net_teardown,
-	cmocka_unit_test(test_slow_clients_dropped),
-	cmocka_unit_test(test_sigterm_finishes_inflight),
-	cmocka_unit_test(test_sigkill_mid_merge))
+TEST_MAIN_WITH(ht_net_setup, ht_net_teardown, cmocka_unit_test(test_slow_clients_dropped),
+	       cmocka_unit_test(test_sigterm_finishes_inflight), cmocka_unit_test(test_sigkill_mid_merge))

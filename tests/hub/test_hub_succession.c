@@ -26,7 +26,10 @@ static ht_hub hub;
 static ht_agent alice, alice2, alice3, bob, late;
 static char out[32768];
 
-static long long sql(const char *q) { return ht_sql(&hub, q); }
+static long long sql(const char *q)
+{
+	return ht_sql(&hub, q);
+}
 
 /* Push b as who; expect status and error code (NULL: applied). */
 static void expect(const ht_agent *who, const proto_buf *b, long status, const char *code)
@@ -47,8 +50,7 @@ static void expect(const ht_agent *who, const proto_buf *b, long status, const c
 }
 
 /* Seal, as who, one household with id {origin, serial} written by writer. */
-static void seal_as(ht_agent *who, uint64_t origin, uint64_t serial, uint64_t writer,
-		    proto_buf *b)
+static void seal_as(ht_agent *who, uint64_t origin, uint64_t serial, uint64_t writer, proto_buf *b)
 {
 	proto_changeset cs;
 
@@ -130,8 +132,8 @@ static void test_successor_sends_only_its_lineage(void **state)
 	/* --replaces only for a revoked agent, and only a known one */
 	snprintf(out, sizeof(out), "--replaces %s", hex);
 	assert_int_not_equal(ht_token(&hub, "--commune", COMMUNE, out, token), 0);
-	assert_int_not_equal(ht_token(&hub, "--commune", COMMUNE, "--replaces 0123456789abcdef",
-				      token), 0);
+	assert_int_not_equal(ht_token(&hub, "--commune", COMMUNE, "--replaces 0123456789abcdef", token),
+			     0);
 	revoke(&alice);
 	/* two tokens for one successor: the first used wins */
 	successor_token(&alice, token);
@@ -176,5 +178,4 @@ static void test_successor_sends_only_its_lineage(void **state)
 	proto_buf_release(&b);
 }
 
-TEST_MAIN(cmocka_unit_test_setup_teardown(test_successor_sends_only_its_lineage, hub_up,
-					  hub_down))
+TEST_MAIN(cmocka_unit_test_setup_teardown(test_successor_sends_only_its_lineage, hub_up, hub_down))

@@ -27,8 +27,14 @@ static ht_hub hub;
 static ht_agent alice; /* enrolled for COMMUNE */
 static char hub_pem[1024];
 
-static long long ledger_rows(void) { return ht_sql(&hub, "SELECT count(*) FROM hub_ledger"); }
-static long long rejections(void) { return ht_sql(&hub, "SELECT count(*) FROM hub_rejection"); }
+static long long ledger_rows(void)
+{
+	return ht_sql(&hub, "SELECT count(*) FROM hub_ledger");
+}
+static long long rejections(void)
+{
+	return ht_sql(&hub, "SELECT count(*) FROM hub_rejection");
+}
 
 static int group_setup(void **state)
 {
@@ -491,13 +497,8 @@ static void test_import_twice(void **state)
 	ht_agent_free(&carol);
 }
 
-TEST_MAIN_WITH(group_setup, group_teardown,
-	cmocka_unit_test(test_init_files),
-	cmocka_unit_test(test_enroll),
-	cmocka_unit_test(test_push_in_order),
-	cmocka_unit_test(test_push_rejections),
-	cmocka_unit_test(test_push_needs_certificate),
-	cmocka_unit_test(test_oversized_body),
-	cmocka_unit_test(test_revoked),
-	cmocka_unit_test(test_pull_decision),
-	cmocka_unit_test(test_import_twice))
+TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(test_init_files),
+	       cmocka_unit_test(test_enroll), cmocka_unit_test(test_push_in_order),
+	       cmocka_unit_test(test_push_rejections), cmocka_unit_test(test_push_needs_certificate),
+	       cmocka_unit_test(test_oversized_body), cmocka_unit_test(test_revoked),
+	       cmocka_unit_test(test_pull_decision), cmocka_unit_test(test_import_twice))

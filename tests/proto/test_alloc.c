@@ -63,5 +63,4 @@ static void failures_stay_in_their_thread(void **state)
 	free(p);
 }
 
-TEST_MAIN(cmocka_unit_test(other_threads_do_not_count),
-	  cmocka_unit_test(failures_stay_in_their_thread))
+TEST_MAIN(cmocka_unit_test(other_threads_do_not_count), cmocka_unit_test(failures_stay_in_their_thread))

@@ -82,8 +82,9 @@ static void test_every_target(void **state)
 		assert_non_null(ri);
 		if (rc->count != plan_collectives(t) || ri->count != plan_individuals(t))
 			fail_msg("target %d: file gives %d collectives (%s), %d individuals (%s); "
-				 "plan gives %d and %d", t, rc->count, rc->text, ri->count, ri->text,
-				 plan_collectives(t), plan_individuals(t));
+				 "plan gives %d and %d",
+				 t, rc->count, rc->text, ri->count, ri->text, plan_collectives(t),
+				 plan_individuals(t));
 		/* the range reported is the one that contains t */
 		assert_true(t >= rc->lo && (rc->hi < 0 || t <= rc->hi));
 		assert_true(t >= ri->lo && (ri->hi < 0 || t <= ri->hi));
@@ -146,7 +147,5 @@ static void test_districts_of_plan(void **state)
 	assert_int_equal(c->working_group_individuals, 8);
 }
 
-TEST_MAIN_WITH(setup, teardown,
-	cmocka_unit_test(test_every_target),
-	cmocka_unit_test(test_boundaries_text),
-	cmocka_unit_test(test_districts_of_plan))
+TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(test_every_target),
+	       cmocka_unit_test(test_boundaries_text), cmocka_unit_test(test_districts_of_plan))

@@ -42,21 +42,25 @@ static void add_events(proto_changeset *cs, uint64_t serial, uint64_t stamp)
 	proto_id hh = { FOREIGN, UINT64_MAX - serial };
 
 	assert_int_equal(proto_changeset_begin(cs, PROTO_KIND_MILESTONE, (proto_id){ FOREIGN, serial },
-					       stamp, FOREIGN), PROTO_OK);
+					       stamp, FOREIGN),
+			 PROTO_OK);
 	assert_int_equal(proto_changeset_add_ref(cs, PROTO_MS_HOUSEHOLD, 0, hh), PROTO_OK);
 	assert_int_equal(proto_changeset_add_text(cs, PROTO_MS_STAGE, 0, "roof", 4), PROTO_OK);
 	assert_int_equal(proto_changeset_add_text(cs, PROTO_MS_DATE, 0, "2023-08-01", 10), PROTO_OK);
 	assert_int_equal(proto_changeset_add_text(cs, PROTO_MS_NOTE, 0, big, PROTO_MAX_TEXT), PROTO_OK);
-	assert_int_equal(proto_changeset_begin(cs, PROTO_KIND_CONTRIBUTION, (proto_id){ FOREIGN, serial + 1 },
-					       stamp + 1, FOREIGN), PROTO_OK);
+	assert_int_equal(proto_changeset_begin(cs, PROTO_KIND_CONTRIBUTION,
+					       (proto_id){ FOREIGN, serial + 1 }, stamp + 1, FOREIGN),
+			 PROTO_OK);
 	assert_int_equal(proto_changeset_add_null(cs, PROTO_CT_HOUSEHOLD, 0), PROTO_OK);
 	assert_int_equal(proto_changeset_add_int(cs, PROTO_CT_UNIT, 0, INT64_MIN), PROTO_OK);
 	assert_int_equal(proto_changeset_add_text(cs, PROTO_CT_SOURCE, 0, "donor", 5), PROTO_OK);
 	assert_int_equal(proto_changeset_add_int(cs, PROTO_CT_MONEY, 0, INT64_MAX), PROTO_OK);
 	assert_int_equal(proto_changeset_begin(cs, PROTO_KIND_VOID, (proto_id){ FOREIGN, serial + 2 },
-					       stamp + 2, FOREIGN), PROTO_OK);
+					       stamp + 2, FOREIGN),
+			 PROTO_OK);
 	assert_int_equal(proto_changeset_add_ref(cs, PROTO_VO_TARGET, 0, hh), PROTO_OK);
-	assert_int_equal(proto_changeset_add_int(cs, PROTO_VO_TARGET_KIND, 0, PROTO_KIND_MILESTONE), PROTO_OK);
+	assert_int_equal(proto_changeset_add_int(cs, PROTO_VO_TARGET_KIND, 0, PROTO_KIND_MILESTONE),
+			 PROTO_OK);
 }
 
 /* The encoded body is never larger than the fixed part plus the bounds. */
@@ -142,10 +146,13 @@ static void test_stored_seal(void **state)
 	(void)state;
 	assert_int_equal(proto_key_generate(&key), PROTO_OK);
 	assert_int_equal(proto_changeset_init(&cs, "soc-trang-2023", proto_key_id(key), 1, zeros,
-					      t0 + ((uint64_t)4000 * 1000 << 16)), PROTO_OK);
+					      t0 + ((uint64_t)4000 * 1000 << 16)),
+			 PROTO_OK);
 	for (uint64_t i = 0; i < 4000; i++) {
-		assert_int_equal(proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, (proto_id){ FOREIGN, i + 1 },
-						       t0 + (i * 1000 << 16), FOREIGN), PROTO_OK);
+		assert_int_equal(proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD,
+						       (proto_id){ FOREIGN, i + 1 },
+						       t0 + (i * 1000 << 16), FOREIGN),
+				 PROTO_OK);
 		assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_NOTE, 0, big, 2000), PROTO_OK);
 	}
 	proto_buf_init(&out, PROTO_MAX_ZBODY + 4096);

@@ -62,7 +62,8 @@ static void oom_leaves_buffer_intact(void **state)
 
 static void varint_roundtrip(void **state)
 {
-	const uint64_t u[] = { 0, 1, 127, 128, 300, 16383, 16384, UINT32_MAX, (uint64_t)1 << 63, UINT64_MAX };
+	const uint64_t u[] = { 0,         1, 127, 128, 300, 16383, 16384, UINT32_MAX, (uint64_t)1 << 63,
+			       UINT64_MAX };
 	const int64_t s[] = { 0, -1, 1, -64, 64, INT32_MIN, INT64_MIN, INT64_MAX };
 	proto_buf b;
 	proto_reader r;
@@ -89,7 +90,7 @@ static void varint_roundtrip(void **state)
 
 static void varint_rejects_hostile_encodings(void **state)
 {
-	const uint8_t overlong[] = { 0x80, 0x00 };        /* 0 in two bytes */
+	const uint8_t overlong[] = { 0x80, 0x00 }; /* 0 in two bytes */
 	const uint8_t eleven[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x81, 0x00 };
 	const uint8_t too_big[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02 };
 	const uint8_t cut[] = { 0x80, 0x80 };
@@ -125,10 +126,7 @@ static void reader_never_reads_past_end(void **state)
 	assert_int_equal(proto_reader_left(&r), 0);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(cap_is_hard),
-	cmocka_unit_test(appendf_refuses_to_truncate),
-	cmocka_unit_test(oom_leaves_buffer_intact),
-	cmocka_unit_test(varint_roundtrip),
-	cmocka_unit_test(varint_rejects_hostile_encodings),
-	cmocka_unit_test(reader_never_reads_past_end))
+TEST_MAIN(cmocka_unit_test(cap_is_hard), cmocka_unit_test(appendf_refuses_to_truncate),
+	  cmocka_unit_test(oom_leaves_buffer_intact), cmocka_unit_test(varint_roundtrip),
+	  cmocka_unit_test(varint_rejects_hostile_encodings),
+	  cmocka_unit_test(reader_never_reads_past_end))

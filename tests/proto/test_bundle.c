@@ -143,10 +143,6 @@ static void write_refuses_bad_items(void **state)
 	proto_buf_release(&out);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(round_trip),
-	cmocka_unit_test(empty_bundle_is_valid),
-	cmocka_unit_test(bad_magic),
-	cmocka_unit_test(every_prefix),
-	cmocka_unit_test(bad_lengths),
-	cmocka_unit_test(write_refuses_bad_items))
+TEST_MAIN(cmocka_unit_test(round_trip), cmocka_unit_test(empty_bundle_is_valid),
+	  cmocka_unit_test(bad_magic), cmocka_unit_test(every_prefix), cmocka_unit_test(bad_lengths),
+	  cmocka_unit_test(write_refuses_bad_items))

@@ -129,8 +129,8 @@ static const struct bad_units bad_units[] = {
 	{ H P "941,district,Huyện,Huyện X,\n", 0, PROTO_EVALUE, ":3: ", "parent_code" },
 	{ H P "941,district,Huyện,Huyện X,95\n", 0, PROTO_EVALUE, ":3: ", "not in the file" },
 	{ H P D "31498,commune,Phường,Phường 5,94\n", 0, PROTO_EVALUE, ":4: ", "is a province" },
-	{ H P D "31498,commune,Phường,Phường 5,31501\n31501,commune,Phường,Phường 7,941\n",
-	  0, PROTO_EVALUE, ":4: ", "is a commune" },
+	{ H P D "31498,commune,Phường,Phường 5,31501\n31501,commune,Phường,Phường 7,941\n", 0,
+	  PROTO_EVALUE, ":4: ", "is a commune" },
 	{ H P D "941,district,Huyện,Huyện Y,94\n", 0, PROTO_EVALUE, ":4: ", "duplicate code 941" },
 	{ H P D "0941,district,Huyện,Huyện Y,94\n", 0, PROTO_EVALUE, ":4: ", "duplicate" },
 	{ H P "\n" D, 0, PROTO_EVALUE, ":3: ", "empty line" },
@@ -157,8 +157,8 @@ static void test_units_bad(void **state)
 		r = proto_units_load(path, &u, err, sizeof err);
 		if (r != b->code || !strstr(err, b->where) || !strstr(err, b->what) ||
 		    strncmp(err, path, strlen(path)) != 0)
-			fail_msg("case %zu: got %d '%s', want %d with '%s' and '%s'", i, r, err,
-				 b->code, b->where, b->what);
+			fail_msg("case %zu: got %d '%s', want %d with '%s' and '%s'", i, r, err, b->code,
+				 b->where, b->what);
 		assert_int_equal(u.n, 0);
 		assert_null(u.a);
 	}
@@ -200,7 +200,8 @@ static void test_units_limits(void **state)
 
 	/* CRLF, a BOM and no final newline are tolerated; a tiny err buffer is safe */
 	{
-		static const char ok[] = "\xEF\xBB\xBF" "code,level,type,name,parent_code\r\n"
+		static const char ok[] = "\xEF\xBB\xBF"
+					 "code,level,type,name,parent_code\r\n"
 					 "94,province,Tỉnh,Tỉnh Sóc Trăng,\r\n"
 					 "941,district,Thành phố,Thành phố Sóc Trăng,94";
 		path = write_tmp("ok.csv", ok, strlen(ok));
@@ -243,8 +244,7 @@ static void test_campaign_real(void **state)
 	assert_int_equal(proto_units_district_of(&c.units, 31498), 941);
 	/* the file labels every list, with the glossary's words */
 	assert_string_equal(proto_label(&c.labels, PROTO_LIST_STAGE, "started"), "Khởi công");
-	assert_string_equal(proto_label(&c.labels, PROTO_LIST_REVIEW_STATUS, "approved"),
-			    "Đã xác nhận");
+	assert_string_equal(proto_label(&c.labels, PROTO_LIST_REVIEW_STATUS, "approved"), "Đã xác nhận");
 	for (int l = 0; l < PROTO_LIST_N; l++)
 		for (i = 0; proto_list_codes((proto_list)l)[i]; i++)
 			assert_string_equal(c.labels.label[l][i],
@@ -273,8 +273,7 @@ static char *base_text(void)
 	assert_non_null(at);
 	out = calloc(1, n + 4096);
 	assert_non_null(out);
-	snprintf(out, n + 4096, "%.*sunits = %s%s", (int)(at - raw), raw, UNITS_CSV,
-		 at + strlen(rel));
+	snprintf(out, n + 4096, "%.*sunits = %s%s", (int)(at - raw), raw, UNITS_CSV, at + strlen(rel));
 	free(raw);
 	return out;
 }
@@ -313,30 +312,38 @@ struct bad_campaign {
 	const char *from, *to; /* mutation of the real file */
 	const char *at;        /* error line is the line of this text (NULL: of 'to') */
 	proto_result code;
-	const char *what;      /* a word the message must contain */
+	const char *what; /* a word the message must contain */
 };
 
 #define EV PROTO_EVALUE
 static const struct bad_campaign bad_campaigns[] = {
-	{ "unknown_key", "report_due = 2023-09-07", "report_due = 2023-09-07\ncolour = red", "colour", EV, "unknown key 'colour'" },
+	{ "unknown_key", "report_due = 2023-09-07", "report_due = 2023-09-07\ncolour = red", "colour",
+	  EV, "unknown key 'colour'" },
 	{ "unknown_section", "[awards.province]", "[awards.provinces]", NULL, EV, "unknown section" },
-	{ "unknown_province_key", "working_group_individuals = 8", "working_group = 8", NULL, EV, "unknown key 'working_group'" },
+	{ "unknown_province_key", "working_group_individuals = 8", "working_group = 8", NULL, EV,
+	  "unknown key 'working_group'" },
 	{ "missing_deadline", "deadline = 2023-09-02\n", "", "[targets]", EV, "'deadline'" },
 	{ "missing_id", "id = soc-trang-2023\n", "", "[targets]", EV, "'id'" },
 	{ "missing_total", "total = 1200\n", "", "[targets]", EV, "'total'" },
-	{ "missing_province_key", "working_group_individuals = 8", "", "[awards.province]", EV, "'working_group_individuals'" },
+	{ "missing_province_key", "working_group_individuals = 8", "", "[awards.province]", EV,
+	  "'working_group_individuals'" },
 	{ "format_not_first", "format = 1\n", "", "id = ", EV, "format = 1" },
 	{ "format_future", "format = 1", "format = 2", NULL, PROTO_EVERSION, "not supported" },
 	{ "format_word", "format = 1", "format = one", NULL, EV, "format 'one'" },
 	{ "bad_id_upper", "id = soc-trang-2023", "id = Sóc Trăng 2023", NULL, EV, "id 'Sóc" },
-	{ "bad_id_long", "id = soc-trang-2023", "id = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL, EV, "1-64" },
+	{ "bad_id_long", "id = soc-trang-2023",
+	  "id = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL, EV, "1-64" },
 	{ "bad_date_day", "start = 2023-06-01", "start = 2023-06-31", NULL, EV, "start '2023-06-31'" },
-	{ "bad_date_feb29", "deadline = 2023-09-02", "deadline = 2023-02-29", NULL, EV, "deadline '2023-02-29'" },
+	{ "bad_date_feb29", "deadline = 2023-09-02", "deadline = 2023-02-29", NULL, EV,
+	  "deadline '2023-02-29'" },
 	{ "bad_date_format", "start = 2023-06-01", "start = 1/6/2023", NULL, EV, "YYYY-MM-DD" },
 	{ "bad_date_month", "report_due = 2023-09-07", "report_due = 2023-13-07", NULL, EV, "report_due" },
-	{ "start_equals_deadline", "start = 2023-06-01", "start = 2023-09-02", "deadline =", EV, "after start" },
-	{ "start_after_deadline", "start = 2023-06-01", "start = 2024-01-01", "deadline =", EV, "after start" },
-	{ "report_before_deadline", "report_due = 2023-09-07", "report_due = 2023-09-01", NULL, EV, "report_due" },
+	{ "start_equals_deadline", "start = 2023-06-01", "start = 2023-09-02", "deadline =", EV,
+	  "after start" },
+	{ "start_after_deadline", "start = 2023-06-01", "start = 2024-01-01", "deadline =", EV,
+	  "after start" },
+	{ "report_before_deadline", "report_due = 2023-09-07", "report_due = 2023-09-01", NULL, EV,
+	  "report_due" },
 	{ "unknown_district", "941 = 20", "999 = 20", NULL, EV, "999 is not in the units" },
 	{ "commune_target", "941 = 20", "31498 = 20", NULL, EV, "not a district" },
 	{ "province_target", "941 = 20", "94 = 20", NULL, EV, "not a district" },
@@ -344,7 +351,8 @@ static const struct bad_campaign bad_campaigns[] = {
 	{ "duplicate_target", "944 = 40", "944 = 40\n944 =  40", "944 =  40", EV, "second target" },
 	{ "sum_mismatch", "total = 1200", "total = 1201", NULL, EV, "1200" },
 	{ "total_dotted", "total = 1200", "total = 1.200", NULL, EV, "'1.200'" },
-	{ "district_without_target", "941 = 20\n", "", "[targets]", EV, "941 'Thành phố Sóc Trăng' has no target" },
+	{ "district_without_target", "941 = 20\n", "", "[targets]", EV,
+	  "941 'Thành phố Sóc Trăng' has no target" },
 	{ "negative_target", "941 = 20", "941 = -20", NULL, EV, "negative" },
 	{ "range_gap", "40-49 = 2", "41-49 = 2", NULL, EV, "gap" },
 	{ "range_overlap", "50-99 = 3", "49-99 = 3", NULL, EV, "overlaps" },
@@ -355,8 +363,10 @@ static const struct bad_campaign bad_campaigns[] = {
 	{ "range_spaces", "0-99 = 2", "0 - 99 = 2", NULL, EV, "LO-HI" },
 	{ "range_negative_count", "0-99 = 2", "0-99 = -2", NULL, EV, "negative" },
 	{ "province_negative_count", "collectives = 6", "collectives = -6", NULL, EV, "negative" },
-	{ "duplicate_key", "id = soc-trang-2023", "id = soc-trang-2023\nid = other", "id = other", EV, "appears twice" },
-	{ "duplicate_province_key", "individuals = 6", "individuals = 6\nindividuals = 7", "individuals = 7", EV, "appears twice" },
+	{ "duplicate_key", "id = soc-trang-2023", "id = soc-trang-2023\nid = other", "id = other", EV,
+	  "appears twice" },
+	{ "duplicate_province_key", "individuals = 6", "individuals = 6\nindividuals = 7",
+	  "individuals = 7", EV, "appears twice" },
 	{ "duplicate_section", "[awards.province]", "[targets] ", "[targets] ", EV, "appears twice" },
 	{ "missing_section", "[awards.province]", NULL, NULL, EV, "[awards.province]" },
 	{ "no_equals", "start = 2023-06-01", "start 2023-06-01", NULL, EV, "key = value" },
@@ -367,18 +377,29 @@ static const struct bad_campaign bad_campaigns[] = {
 	{ "utf8_surrogate", "name = Đợt", "name = \xed\xa0\x80t", NULL, PROTO_EUTF8, "UTF-8" },
 	{ "control_char", "name = Đợt", "name = \x01t", NULL, PROTO_EUTF8, "control" },
 	{ "province_not_province", "province = 94", "province = 941", NULL, EV, "not a province" },
-	{ "label_unknown_code", "category.poor = Hộ nghèo", "category.rich = Hộ nghèo", NULL, EV, "unknown code 'rich' in list category" },
-	{ "label_unknown_list", "category.poor = Hộ nghèo", "colour.poor = Hộ nghèo", NULL, EV, "not LIST.CODE" },
+	{ "label_unknown_code", "category.poor = Hộ nghèo", "category.rich = Hộ nghèo", NULL, EV,
+	  "unknown code 'rich' in list category" },
+	{ "label_unknown_list", "category.poor = Hộ nghèo", "colour.poor = Hộ nghèo", NULL, EV,
+	  "not LIST.CODE" },
 	{ "label_no_list", "category.poor = Hộ nghèo", "poor = Hộ nghèo", NULL, EV, "not LIST.CODE" },
 	{ "label_missing", "category.poor = Hộ nghèo\n", "", "[labels]", EV, "none for code 'poor'" },
-	{ "label_same", "category.near_poor = Hộ cận nghèo", "category.near_poor = HỘ NGHÈO", NULL, EV, "reads the same as the label of category.poor" },
-	{ "label_same_folded", "category.near_poor = Hộ cận nghèo", "category.near_poor = Ho ngheo", NULL, EV, "with or without diacritics" },
-	{ "label_twice", "stage.roof = Xong mái", "stage.roof = Xong mái\nstage.roof = Mái", "stage.roof = Mái", EV, "appears twice" },
-	{ "label_same_unpunctuated", "land_status.rented = Đất thuê, mượn", "land_status.rented = Đất của gia đình dòng họ", NULL, EV, "reads the same as the label of land_status.family_land" },
-	{ "label_reads_as_code", "support_kind.repair = Sửa chữa", "support_kind.repair = New build", NULL, EV, "reads as the code 'new_build'" },
-	{ "label_too_long", "source.other = Khác", "source.other = Khác khác khác khác khác khác khác khác khác khác khác", NULL, EV, "longer than 64 bytes" },
+	{ "label_same", "category.near_poor = Hộ cận nghèo", "category.near_poor = HỘ NGHÈO", NULL, EV,
+	  "reads the same as the label of category.poor" },
+	{ "label_same_folded", "category.near_poor = Hộ cận nghèo", "category.near_poor = Ho ngheo",
+	  NULL, EV, "with or without diacritics" },
+	{ "label_twice", "stage.roof = Xong mái", "stage.roof = Xong mái\nstage.roof = Mái",
+	  "stage.roof = Mái", EV, "appears twice" },
+	{ "label_same_unpunctuated", "land_status.rented = Đất thuê, mượn",
+	  "land_status.rented = Đất của gia đình dòng họ", NULL, EV,
+	  "reads the same as the label of land_status.family_land" },
+	{ "label_reads_as_code", "support_kind.repair = Sửa chữa", "support_kind.repair = New build",
+	  NULL, EV, "reads as the code 'new_build'" },
+	{ "label_too_long", "source.other = Khác",
+	  "source.other = Khác khác khác khác khác khác khác khác khác khác khác", NULL, EV,
+	  "longer than 64 bytes" },
 	{ "label_no_value", "source.other = Khác", "source.other =", NULL, EV, "no value" },
-	{ "units_missing", "units = ", "units = /nonexistent/x.csv\n# ", "units = ", PROTO_EIO, "units file: /nonexistent/x.csv" },
+	{ "units_missing", "units = ", "units = /nonexistent/x.csv\n# ", "units = ", PROTO_EIO,
+	  "units file: /nonexistent/x.csv" },
 };
 
 static void run_bad_campaign(void **state)
@@ -402,8 +423,8 @@ static void run_bad_campaign(void **state)
 	r = proto_campaign_load(path, &c, err, sizeof err);
 	if (r != b->code || !strstr(err, want) || !strstr(err, b->what) ||
 	    strncmp(err, path, strlen(path)) != 0)
-		fail_msg("%s: got %d '%s', want %d with '%s' and '%s'", b->name, r, err, b->code,
-			 want, b->what);
+		fail_msg("%s: got %d '%s', want %d with '%s' and '%s'", b->name, r, err, b->code, want,
+			 b->what);
 	/* nothing half-loaded is left behind */
 	assert_null(c.id);
 	assert_null(c.targets);
@@ -453,8 +474,7 @@ static void test_campaign_limits(void **state)
 	assert_non_null(strstr(err, "comments.campaign:3: "));
 
 	/* a missing file */
-	assert_int_equal(proto_campaign_load("/nonexistent/x.campaign", &c, err, sizeof err),
-			 PROTO_EIO);
+	assert_int_equal(proto_campaign_load("/nonexistent/x.campaign", &c, err, sizeof err), PROTO_EIO);
 	assert_non_null(strstr(err, "/nonexistent/x.campaign: "));
 
 	/* edge cases that are fine: report due on the deadline, a zero target, a BOM,
@@ -538,17 +558,15 @@ static void test_campaign_oom(void **state)
 int main(void)
 {
 	const struct CMUnitTest fixed[] = {
-		cmocka_unit_test(test_units_real),
-		cmocka_unit_test(test_units_bad),
-		cmocka_unit_test(test_units_limits),
-		cmocka_unit_test(test_campaign_real),
-		cmocka_unit_test(test_campaign_limits),
-		cmocka_unit_test(test_campaign_zero_target),
-		cmocka_unit_test(test_campaign_crlf_bom),
-		cmocka_unit_test(test_campaign_oom),
+		cmocka_unit_test(test_units_real),        cmocka_unit_test(test_units_bad),
+		cmocka_unit_test(test_units_limits),      cmocka_unit_test(test_campaign_real),
+		cmocka_unit_test(test_campaign_limits),   cmocka_unit_test(test_campaign_zero_target),
+		cmocka_unit_test(test_campaign_crlf_bom), cmocka_unit_test(test_campaign_oom),
 	};
-	enum { NFIXED = sizeof fixed / sizeof fixed[0],
-	       NBAD = sizeof bad_campaigns / sizeof bad_campaigns[0] };
+	enum {
+		NFIXED = sizeof fixed / sizeof fixed[0],
+		NBAD = sizeof bad_campaigns / sizeof bad_campaigns[0]
+	};
 	struct CMUnitTest tests[NFIXED + NBAD];
 	size_t i;
 

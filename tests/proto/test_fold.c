@@ -48,13 +48,13 @@ static void decomposed(void **state)
 
 static void hostile(void **state)
 {
-	check("ab\xff\xfe" "c", "ab??c");
+	check("ab\xff\xfe"
+	      "c",
+	      "ab??c");
 	check("\xe1\xba", "??"); /* cut sequence */
 	check("", "");
 	check("日本", "日本"); /* other scripts pass through */
 }
 
-TEST_MAIN(cmocka_unit_test(names),
-	  cmocka_unit_test(every_vowel),
-	  cmocka_unit_test(decomposed),
+TEST_MAIN(cmocka_unit_test(names), cmocka_unit_test(every_vowel), cmocka_unit_test(decomposed),
 	  cmocka_unit_test(hostile))

@@ -69,7 +69,8 @@ static void far_future_stamp_is_refused(void **state)
 	assert_int_equal(proto_hlc_observe(&c, future, wall), PROTO_ECLOCK);
 	assert_true(c.last == proto_hlc_make(wall, 0));
 	/* just inside the drift allowance is accepted */
-	assert_int_equal(proto_hlc_observe(&c, proto_hlc_make(wall + PROTO_HLC_MAX_DRIFT_MS, 0), wall), PROTO_OK);
+	assert_int_equal(proto_hlc_observe(&c, proto_hlc_make(wall + PROTO_HLC_MAX_DRIFT_MS, 0), wall),
+			 PROTO_OK);
 }
 
 static void wall_clock_is_plausible(void **state)
@@ -80,9 +81,6 @@ static void wall_clock_is_plausible(void **state)
 	assert_true(now < ((uint64_t)1 << 48));
 }
 
-TEST_MAIN(
-	cmocka_unit_test(monotonic_when_wall_clock_goes_back),
-	cmocka_unit_test(counter_overflow_carries),
-	cmocka_unit_test(observe_moves_past_remote),
-	cmocka_unit_test(far_future_stamp_is_refused),
-	cmocka_unit_test(wall_clock_is_plausible))
+TEST_MAIN(cmocka_unit_test(monotonic_when_wall_clock_goes_back),
+	  cmocka_unit_test(counter_overflow_carries), cmocka_unit_test(observe_moves_past_remote),
+	  cmocka_unit_test(far_future_stamp_is_refused), cmocka_unit_test(wall_clock_is_plausible))

@@ -233,8 +233,7 @@ typedef struct body_case {
 	proto_result want;
 } body_case;
 
-static void sign_body(proto_buf *out, const char *magic, const uint8_t *body, size_t len,
-		      proto_key *k)
+static void sign_body(proto_buf *out, const char *magic, const uint8_t *body, size_t len, proto_key *k)
 {
 	uint8_t sig[PROTO_SIG_LEN];
 
@@ -262,17 +261,16 @@ static void update_body_rules(void **state)
 	static const uint8_t twice[] = { CAMPAIGN, CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2) };
 	static const uint8_t missing[] = { CAMPAIGN, ISSUED, AGENT, CURSOR(2) };
 	static const uint8_t unknown[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2), HDR(21, 1), 0 };
-	static const uint8_t enrol_field[] = { CAMPAIGN, ISSUED, HDR(6, 1), 't', AGENT, AFTER(1),
-					       CURSOR(2) };
+	static const uint8_t enrol_field[] = { CAMPAIGN, ISSUED,   HDR(6, 1), 't',
+					       AGENT,    AFTER(1), CURSOR(2) };
 	static const uint8_t after_item[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), ITEM, CURSOR(2) };
 	static const uint8_t backwards[] = { CAMPAIGN, ISSUED, AGENT, AFTER(5), CURSOR(2) };
-	static const uint8_t short_int[] = { CAMPAIGN, ISSUED, AGENT, HDR(17, 7), 0, 0, 0, 0, 0, 0,
-					     1, CURSOR(2) };
+	static const uint8_t short_int[] = { CAMPAIGN, ISSUED, AGENT, HDR(17, 7), 0, 0,
+					     0,        0,      0,     0,          1, CURSOR(2) };
 	static const uint8_t bad_utf8[] = { HDR(1, 2), 0xc3, 0x28, ISSUED, AGENT, AFTER(1), CURSOR(2) };
-	static const uint8_t empty_item[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2),
-					      HDR(32, 0) };
-	static const uint8_t cut_field[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2),
-					     HDR(32, 9), 'z' };
+	static const uint8_t empty_item[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2), HDR(32, 0) };
+	static const uint8_t cut_field[] = { CAMPAIGN,  ISSUED,     AGENT, AFTER(1),
+					     CURSOR(2), HDR(32, 9), 'z' };
 	static const body_case cases[] = {
 		{ "well formed, two items", ok, sizeof(ok), PROTO_OK },
 		{ "tags out of order", reordered, sizeof(reordered), PROTO_EBODY },

@@ -95,12 +95,11 @@ static void bad_key_files_are_refused(void **state)
 	struct protofix *f = *state;
 	proto_key *k = (proto_key *)1;
 	/* an RSA or EC key is not an Ed25519 key */
-	const char *ec =
-		"-----BEGIN PRIVATE KEY-----\n"
-		"MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg+TVWKLSx/rkNvlRV\n"
-		"hgHqGHrjrZ2UNSVRF5xF4N/YgEyhRANCAAT4rwT37W0AqHkhREmbXBXo3hcKURrv\n"
-		"FQG0emUitl6scXJQ5u73mgOFb3xTgFBv1nSd4vn8pcn9+wyclZfD0XCm\n"
-		"-----END PRIVATE KEY-----\n";
+	const char *ec = "-----BEGIN PRIVATE KEY-----\n"
+			 "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg+TVWKLSx/rkNvlRV\n"
+			 "hgHqGHrjrZ2UNSVRF5xF4N/YgEyhRANCAAT4rwT37W0AqHkhREmbXBXo3hcKURrv\n"
+			 "FQG0emUitl6scXJQ5u73mgOFb3xTgFBv1nSd4vn8pcn9+wyclZfD0XCm\n"
+			 "-----END PRIVATE KEY-----\n";
 
 	assert_int_equal(proto_key_load_private(protofix_file(f, "none.key"), &k), PROTO_EIO);
 	assert_null(k);
@@ -172,10 +171,6 @@ static void key_id_parse_roundtrip(void **state)
 	assert_int_equal(proto_hex_digit(0), -1);
 }
 
-TEST_MAIN(
-	PROTOFIX_TEST(save_load_sign_verify),
-	cmocka_unit_test(other_key_does_not_verify),
-	cmocka_unit_test(public_pem_roundtrip),
-	PROTOFIX_TEST(bad_key_files_are_refused),
-	PROTOFIX_TEST(atomic_write_replaces_whole_file),
-	cmocka_unit_test(key_id_parse_roundtrip))
+TEST_MAIN(PROTOFIX_TEST(save_load_sign_verify), cmocka_unit_test(other_key_does_not_verify),
+	  cmocka_unit_test(public_pem_roundtrip), PROTOFIX_TEST(bad_key_files_are_refused),
+	  PROTOFIX_TEST(atomic_write_replaces_whole_file), cmocka_unit_test(key_id_parse_roundtrip))

@@ -145,8 +145,5 @@ static void list_of_field(void **state)
 				assert_true(proto_list_of(k, f, &l));
 }
 
-TEST_MAIN(cmocka_unit_test(every_code_labelled),
-	  cmocka_unit_test(glossary_words),
-	  cmocka_unit_test(typed),
-	  cmocka_unit_test(overridden),
-	  cmocka_unit_test(list_of_field))
+TEST_MAIN(cmocka_unit_test(every_code_labelled), cmocka_unit_test(glossary_words),
+	  cmocka_unit_test(typed), cmocka_unit_test(overridden), cmocka_unit_test(list_of_field))

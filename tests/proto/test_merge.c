@@ -50,8 +50,8 @@ static void text(proto_changeset *cs, uint8_t field, uint64_t base, const char *
 }
 
 /* hh_start, and the household's name set to name on base. */
-static void hh_named(proto_changeset *cs, uint64_t origin, proto_id id, uint64_t stamp,
-		     uint64_t base, const char *name)
+static void hh_named(proto_changeset *cs, uint64_t origin, proto_id id, uint64_t stamp, uint64_t base,
+		     const char *name)
 {
 	hh_start(cs, origin, id, stamp);
 	text(cs, PROTO_HH_NAME, base, name);
@@ -177,7 +177,8 @@ static void lww_orders_by_stamp_and_stale_loses(void **state)
 	merge_counts(db1, &c2, 1, 0, 0, 0);
 	merge_counts(db1, &c3, 0, 0, 1, 0);
 	assert_query_text(db1, "SELECT name FROM household", "Nguyễn Văn Bình");
-	assert_int_equal(protofix_query_int(db1, "SELECT stamp FROM household_stamp WHERE field = 2"), 200);
+	assert_int_equal(protofix_query_int(db1, "SELECT stamp FROM household_stamp WHERE field = 2"),
+			 200);
 	assert_int_equal(protofix_query_int(db1, "SELECT members FROM household"), 4);
 
 	/* newest first: the older name is stale and must not overwrite */
@@ -219,8 +220,10 @@ static void tie_on_stamp_is_broken_by_writer(void **state)
 		assert_int_equal(st.stale, order ? 1 : 0);
 		assert_int_equal(st.conflicts, 1);
 		assert_query_text(db, "SELECT phone FROM household", "0901000002");
-		assert_true(proto_i2u(protofix_query_int(db, "SELECT writer FROM household_stamp")) == high);
-		assert_true(proto_i2u(protofix_query_int(db, "SELECT winner_writer FROM conflict")) == high);
+		assert_true(proto_i2u(protofix_query_int(db, "SELECT writer FROM household_stamp")) ==
+			    high);
+		assert_true(proto_i2u(protofix_query_int(db, "SELECT winner_writer FROM conflict")) ==
+			    high);
 		assert_true(proto_i2u(protofix_query_int(db, "SELECT loser_writer FROM conflict")) == low);
 		sqlite3_close(db);
 	}
@@ -309,7 +312,8 @@ static void reapply_changes_nothing(void **state)
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM void_event"), 1);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM household_stamp"), 7);
 	assert_int_equal(protofix_query_int(db, "SELECT household_origin IS NULL FROM contribution"), 1);
-	assert_true(proto_i2u(protofix_query_int(db, "SELECT household_origin FROM milestone")) == ORIGIN_A);
+	assert_true(proto_i2u(protofix_query_int(db, "SELECT household_origin FROM milestone")) ==
+		    ORIGIN_A);
 	assert_int_equal(protofix_query_int(db, "SELECT target_serial FROM void_event"), 3);
 	assert_int_equal(protofix_query_int(db, "SELECT typeof(national_id) = 'text' FROM household"), 1);
 	before = dump(db, 1);
@@ -422,8 +426,9 @@ static void failure_rolls_back_the_whole_changeset(void **state)
 	free(after);
 
 	/* nested in the caller's transaction: the caller's own write survives */
-	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE; INSERT INTO ledger VALUES (1)",
-				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE; INSERT INTO ledger VALUES (1)", NULL, NULL,
+				      NULL),
+			 SQLITE_OK);
 	assert_int_equal(proto_merge(db, &bad, NULL), PROTO_EVALUE);
 	assert_int_equal(sqlite3_get_autocommit(db), 0);
 	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
@@ -461,7 +466,11 @@ static void failure_rolls_back_the_whole_changeset(void **state)
  */
 static char long_text[PROTO_MAX_TEXT + 1];
 
-static void forge_none(proto_record *hh, proto_record *ms) { (void)hh; (void)ms; }
+static void forge_none(proto_record *hh, proto_record *ms)
+{
+	(void)hh;
+	(void)ms;
+}
 static void forge_empty_text_no_pointer(proto_record *hh, proto_record *ms)
 {
 	(void)ms;
@@ -579,7 +588,8 @@ static void one_record_rule_for_builder_codec_and_merge(void **state)
 		cases[i].forge(&cs.records[0], &cs.records[1]);
 		print_message("forged: %s (builder, encoder, merge)\n", cases[i].what);
 
-		assert_int_equal(proto_changeset_init(&copy, "test-campaign", ORIGIN_C, 1, NULL, 1), PROTO_OK);
+		assert_int_equal(proto_changeset_init(&copy, "test-campaign", ORIGIN_C, 1, NULL, 1),
+				 PROTO_OK);
 		for (size_t r = 0; r < cs.nrecords; r++) {
 			proto_result got = proto_changeset_copy_record(&copy, &cs.records[r]);
 			if (got != PROTO_OK || r + 1 == cs.nrecords) {
@@ -617,8 +627,7 @@ static void one_record_rule_for_builder_codec_and_merge(void **state)
 #define NSETS 5
 
 /* A value some conflict row holds for (household, field) with its stamp. */
-static int conflict_holds(sqlite3 *db, proto_id hh, int field, uint64_t stamp, const char *t,
-			  long long i)
+static int conflict_holds(sqlite3 *db, proto_id hh, int field, uint64_t stamp, const char *t, long long i)
 {
 	char sql[512];
 	const char *val = t ? "?1" : "?2";
@@ -628,7 +637,8 @@ static int conflict_holds(sqlite3 *db, proto_id hh, int field, uint64_t stamp, c
 	snprintf(sql, sizeof(sql),
 		 "SELECT count(*) FROM conflict WHERE id_origin = ?3 AND id_serial = ?4"
 		 " AND field = ?5 AND ((winner_stamp = ?6 AND winner_value IS %s)"
-		 " OR (loser_stamp = ?6 AND loser_value IS %s))", val, val);
+		 " OR (loser_stamp = ?6 AND loser_value IS %s))",
+		 val, val);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	if (t)
 		sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
@@ -742,16 +752,17 @@ static void every_order_converges(void **state)
 		assert_true(conflict_holds(db, H2, PROTO_HH_PHONE, 260, "0922", 0)); /* C1 */
 		/* the winners */
 		assert_int_equal(protofix_query_int(db, "SELECT members FROM household WHERE id_serial = 1"
-					       " AND id_origin < 0"), 7);
+							" AND id_origin < 0"),
+				 7);
 		assert_query_text(db, "SELECT phone FROM household WHERE id_origin = 178", "0922");
-		assert_query_text(db, "SELECT name FROM household WHERE id_origin < 0",
-				  "Nguyễn Văn Ân");
+		assert_query_text(db, "SELECT name FROM household WHERE id_origin < 0", "Nguyễn Văn Ân");
 		assert_query_text(db, "SELECT note FROM household WHERE id_origin < 0", "nhà dột");
 		assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM milestone"), 2);
 		assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM void_event"), 1);
 		/* C1 renamed H1 on purpose (A1 is its base): A1's name is history
 		 * to C1 whichever arrives first, never a conflict. */
-		assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM conflict WHERE field = 2"), 0);
+		assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM conflict WHERE field = 2"),
+				 0);
 		sqlite3_close(db);
 		norders++;
 	} while (next_permutation(order, NSETS));
@@ -809,13 +820,10 @@ static void merger_reused_matches_merge(void **state)
 		proto_changeset_release(&cs[i]);
 }
 
-TEST_MAIN(
-	PROTOFIX_TEST(lww_orders_by_stamp_and_stale_loses),
-	PROTOFIX_TEST(tie_on_stamp_is_broken_by_writer),
-	PROTOFIX_TEST(concurrent_edit_keeps_both_values),
-	PROTOFIX_TEST(reapply_changes_nothing),
-	PROTOFIX_TEST(events_are_inserted_once_and_never_rewritten),
-	PROTOFIX_TEST(failure_rolls_back_the_whole_changeset),
-	PROTOFIX_TEST(one_record_rule_for_builder_codec_and_merge),
-	PROTOFIX_TEST(every_order_converges),
-	PROTOFIX_TEST(merger_reused_matches_merge))
+TEST_MAIN(PROTOFIX_TEST(lww_orders_by_stamp_and_stale_loses),
+	  PROTOFIX_TEST(tie_on_stamp_is_broken_by_writer),
+	  PROTOFIX_TEST(concurrent_edit_keeps_both_values), PROTOFIX_TEST(reapply_changes_nothing),
+	  PROTOFIX_TEST(events_are_inserted_once_and_never_rewritten),
+	  PROTOFIX_TEST(failure_rolls_back_the_whole_changeset),
+	  PROTOFIX_TEST(one_record_rule_for_builder_codec_and_merge),
+	  PROTOFIX_TEST(every_order_converges), PROTOFIX_TEST(merger_reused_matches_merge))

@@ -20,8 +20,8 @@
 #define CAMPAIGN_FILE MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign"
 
 static proto_campaign camp;
-static proto_rules rules;   /* the campaign, latest 2023-08-01 */
-static proto_rules bare;    /* no campaign, no latest */
+static proto_rules rules; /* the campaign, latest 2023-08-01 */
+static proto_rules bare;  /* no campaign, no latest */
 
 static int setup(void **state)
 {
@@ -77,7 +77,8 @@ static void expect_texts(const proto_rules *r, uint8_t kind, uint8_t field, prot
 		proto_rule got = chk(r, kind, field, tval(texts[i]));
 
 		if (got != want)
-			fail_msg("'%s': rule %s, want %s", texts[i], proto_rule_name(got), proto_rule_name(want));
+			fail_msg("'%s': rule %s, want %s", texts[i], proto_rule_name(got),
+				 proto_rule_name(want));
 	}
 }
 
@@ -88,7 +89,10 @@ static void expect_texts(const proto_rules *r, uint8_t kind, uint8_t field, prot
 
 static void test_ranges(void **state)
 {
-	static const struct { uint8_t field; int64_t max; } amounts[] = {
+	static const struct {
+		uint8_t field;
+		int64_t max;
+	} amounts[] = {
 		{ PROTO_CT_MONEY, PROTO_RULE_MONEY_MAX },
 		{ PROTO_CT_LABOUR, PROTO_RULE_LABOUR_MAX },
 		{ PROTO_CT_MATERIAL_VALUE, PROTO_RULE_MATERIAL_VALUE_MAX },
@@ -166,8 +170,9 @@ static void test_dates(void **state)
 	/* calendar days without a campaign */
 	{
 		static const char *const real[] = { "2024-02-29", "2000-02-29", "2023-12-31", NULL };
-		static const char *const unreal[] = { "2023-02-29", "2100-02-29", "2023-04-31", "2023-13-01",
-						      "2023-00-10", "2023-01-00", "0000-01-01", NULL };
+		static const char *const unreal[] = { "2023-02-29", "2100-02-29", "2023-04-31",
+						      "2023-13-01", "2023-00-10", "2023-01-00",
+						      "0000-01-01", NULL };
 
 		expect_texts(&bare, MS, PROTO_MS_DATE, PROTO_RULE_OK, real);
 		expect_texts(&bare, MS, PROTO_MS_DATE, PROTO_RULE_DATE_CALENDAR, unreal);
@@ -232,7 +237,7 @@ static void test_national_id(void **state)
 static void test_phone(void **state)
 {
 	static const char *const good[] = { "0912345678", "+84912345678", NULL };
-	static const char *const bad[] = { "091234567", "09123456789", "1912345678", "+8491234567",
+	static const char *const bad[] = { "091234567",    "09123456789",  "1912345678", "+8491234567",
 					   "0912 345 678", "+85912345678", NULL };
 
 	(void)state;
@@ -242,12 +247,16 @@ static void test_phone(void **state)
 
 static void test_text(void **state)
 {
-	static const struct { uint8_t kind, field; size_t max; } fields[] = {
-		{ HH, PROTO_HH_NAME, 200 }, { HH, PROTO_HH_HAMLET, 200 }, { CT, PROTO_CT_DONOR, 200 },
-		{ HH, PROTO_HH_ADDRESS, 500 }, { HH, PROTO_HH_CONDITION, 500 },
-		{ CT, PROTO_CT_MATERIAL, 500 }, { MS, PROTO_MS_FORCED, 500 },
-		{ VO, PROTO_VO_REASON, 500 }, { HH, PROTO_HH_REVIEW_REASON, 500 },
-		{ HH, PROTO_HH_NOTE, 2000 }, { MS, PROTO_MS_NOTE, 2000 }, { CT, PROTO_CT_NOTE, 2000 },
+	static const struct {
+		uint8_t kind, field;
+		size_t max;
+	} fields[] = {
+		{ HH, PROTO_HH_NAME, 200 },          { HH, PROTO_HH_HAMLET, 200 },
+		{ CT, PROTO_CT_DONOR, 200 },         { HH, PROTO_HH_ADDRESS, 500 },
+		{ HH, PROTO_HH_CONDITION, 500 },     { CT, PROTO_CT_MATERIAL, 500 },
+		{ MS, PROTO_MS_FORCED, 500 },        { VO, PROTO_VO_REASON, 500 },
+		{ HH, PROTO_HH_REVIEW_REASON, 500 }, { HH, PROTO_HH_NOTE, 2000 },
+		{ MS, PROTO_MS_NOTE, 2000 },         { CT, PROTO_CT_NOTE, 2000 },
 	};
 	char buf[2100];
 	proto_violation out;
@@ -269,11 +278,20 @@ static void test_text(void **state)
 		assert_int_equal(out.len, fields[i].max + 1);
 		assert_int_equal(chk(&rules, k, f, tval("A\001B")), PROTO_RULE_TEXT_CONTROL);
 		assert_int_equal(chk(&rules, k, f, tval("A\tB")), PROTO_RULE_TEXT_CONTROL);
-		assert_int_equal(chk(&rules, k, f, tval("A\x7f" "B")), PROTO_RULE_TEXT_CONTROL);
-		assert_int_equal(chk(&rules, k, f, tval("A\xc2\x9b" "31m")), PROTO_RULE_TEXT_CONTROL);
+		assert_int_equal(chk(&rules, k, f,
+				     tval("A\x7f"
+					  "B")),
+				 PROTO_RULE_TEXT_CONTROL);
+		assert_int_equal(chk(&rules, k, f,
+				     tval("A\xc2\x9b"
+					  "31m")),
+				 PROTO_RULE_TEXT_CONTROL);
 		assert_int_equal(chk(&rules, k, f, tval("A\xc2\x80")), PROTO_RULE_TEXT_CONTROL);
 		assert_int_equal(chk(&rules, k, f, tval("A\xc2\x9f")), PROTO_RULE_TEXT_CONTROL);
-		assert_int_equal(chk(&rules, k, f, tval("A\xc2\xa0" "B")), PROTO_RULE_OK); /* NBSP */
+		assert_int_equal(chk(&rules, k, f,
+				     tval("A\xc2\xa0"
+					  "B")),
+				 PROTO_RULE_OK); /* NBSP */
 		assert_int_equal(chk(&rules, k, f, tval("Nguy\xe1n")), PROTO_RULE_TEXT_UTF8);
 		assert_int_equal(chk(&rules, k, f, tval("\xc0\xaf")), PROTO_RULE_TEXT_UTF8);
 		assert_int_equal(chk(&rules, k, f, tval("Nguyễn Văn Ân")), PROTO_RULE_OK);
@@ -296,7 +314,11 @@ static void test_text(void **state)
 
 static void test_enums(void **state)
 {
-	static const struct { uint8_t kind, field; const char *good, *bad; size_t n; } enums[] = {
+	static const struct {
+		uint8_t kind, field;
+		const char *good, *bad;
+		size_t n;
+	} enums[] = {
 		{ HH, PROTO_HH_CATEGORY, "near_poor", "evil", 5 },
 		{ HH, PROTO_HH_LAND_STATUS, "family_land", "owned", 6 },
 		{ HH, PROTO_HH_SUPPORT_KIND, "repair", "rebuild", 2 },
@@ -317,11 +339,14 @@ static void test_enums(void **state)
 			n++;
 		}
 		assert_int_equal(n, enums[i].n);
-		assert_int_equal(chk(&rules, enums[i].kind, enums[i].field, tval(enums[i].good)), PROTO_RULE_OK);
-		assert_int_equal(chk(&rules, enums[i].kind, enums[i].field, tval(enums[i].bad)), PROTO_RULE_ENUM);
+		assert_int_equal(chk(&rules, enums[i].kind, enums[i].field, tval(enums[i].good)),
+				 PROTO_RULE_OK);
+		assert_int_equal(chk(&rules, enums[i].kind, enums[i].field, tval(enums[i].bad)),
+				 PROTO_RULE_ENUM);
 		/* codes are stored normalised: case and a prefix do not pass */
 		assert_int_equal(chk(&rules, enums[i].kind, enums[i].field, tval("")), PROTO_RULE_ENUM);
-		assert_int_equal(chk(&rules, enums[i].kind, enums[i].field, tval("POOR")), PROTO_RULE_ENUM);
+		assert_int_equal(chk(&rules, enums[i].kind, enums[i].field, tval("POOR")),
+				 PROTO_RULE_ENUM);
 	}
 	assert_int_equal(chk(&rules, HH, PROTO_HH_CATEGORY, tval("poo")), PROTO_RULE_ENUM);
 	assert_int_equal(chk(&rules, HH, PROTO_HH_CATEGORY, tval("poor ")), PROTO_RULE_ENUM);
@@ -338,8 +363,10 @@ static void test_enums(void **state)
 	}
 	/* a void targets an event kind */
 	assert_int_equal(chk(&rules, VO, PROTO_VO_TARGET_KIND, ival(PROTO_KIND_MILESTONE)), PROTO_RULE_OK);
-	assert_int_equal(chk(&rules, VO, PROTO_VO_TARGET_KIND, ival(PROTO_KIND_CONTRIBUTION)), PROTO_RULE_OK);
-	assert_int_equal(chk(&rules, VO, PROTO_VO_TARGET_KIND, ival(PROTO_KIND_HOUSEHOLD)), PROTO_RULE_ENUM);
+	assert_int_equal(chk(&rules, VO, PROTO_VO_TARGET_KIND, ival(PROTO_KIND_CONTRIBUTION)),
+			 PROTO_RULE_OK);
+	assert_int_equal(chk(&rules, VO, PROTO_VO_TARGET_KIND, ival(PROTO_KIND_HOUSEHOLD)),
+			 PROTO_RULE_ENUM);
 	assert_int_equal(chk(&rules, VO, PROTO_VO_TARGET_KIND, ival(PROTO_KIND_VOID)), PROTO_RULE_ENUM);
 	assert_int_equal(chk(&rules, VO, PROTO_VO_TARGET_KIND, ival(-1)), PROTO_RULE_ENUM);
 }
@@ -352,7 +379,8 @@ static void test_units(void **state)
 	assert_int_equal(chk(&rules, HH, PROTO_HH_COMMUNE, ival(94)), PROTO_RULE_UNIT);  /* province */
 	assert_int_equal(chk(&rules, HH, PROTO_HH_COMMUNE, ival(1)), PROTO_RULE_UNIT);
 	assert_int_equal(chk(&rules, HH, PROTO_HH_COMMUNE, ival(-31498)), PROTO_RULE_UNIT);
-	assert_int_equal(chk(&rules, HH, PROTO_HH_COMMUNE, ival((int64_t)1 << 32 | 31498)), PROTO_RULE_UNIT);
+	assert_int_equal(chk(&rules, HH, PROTO_HH_COMMUNE, ival((int64_t)1 << 32 | 31498)),
+			 PROTO_RULE_UNIT);
 	assert_int_equal(chk(&rules, CT, PROTO_CT_UNIT, ival(31498)), PROTO_RULE_OK);
 	assert_int_equal(chk(&rules, CT, PROTO_CT_UNIT, ival(941)), PROTO_RULE_OK);
 	assert_int_equal(chk(&rules, CT, PROTO_CT_UNIT, ival(94)), PROTO_RULE_UNIT);
@@ -370,9 +398,11 @@ static void milestone(proto_changeset *cs, int omit, const char *stage)
 	if (omit != PROTO_MS_HOUSEHOLD)
 		assert_int_equal(proto_changeset_add_ref(cs, PROTO_MS_HOUSEHOLD, 0, hh), PROTO_OK);
 	if (omit != PROTO_MS_STAGE)
-		assert_int_equal(proto_changeset_add_text(cs, PROTO_MS_STAGE, 0, stage, strlen(stage)), PROTO_OK);
+		assert_int_equal(proto_changeset_add_text(cs, PROTO_MS_STAGE, 0, stage, strlen(stage)),
+				 PROTO_OK);
 	if (omit != PROTO_MS_DATE)
-		assert_int_equal(proto_changeset_add_text(cs, PROTO_MS_DATE, 0, "2023-07-01", 10), PROTO_OK);
+		assert_int_equal(proto_changeset_add_text(cs, PROTO_MS_DATE, 0, "2023-07-01", 10),
+				 PROTO_OK);
 }
 
 static void test_records(void **state)
@@ -383,7 +413,8 @@ static void test_records(void **state)
 	char line[256];
 
 	(void)state;
-	assert_int_equal(proto_changeset_init(&cs, "soc-trang-2023", 0x1f2e3d4c5b6a7980ULL, 1, NULL, 1), PROTO_OK);
+	assert_int_equal(proto_changeset_init(&cs, "soc-trang-2023", 0x1f2e3d4c5b6a7980ULL, 1, NULL, 1),
+			 PROTO_OK);
 	milestone(&cs, 0, "roof");
 	assert_int_equal(proto_rules_check_record(&rules, &cs.records[0], &out), PROTO_RULE_OK);
 	milestone(&cs, PROTO_MS_DATE, "roof");
@@ -396,7 +427,8 @@ static void test_records(void **state)
 	assert_int_equal(out.field, PROTO_MS_STAGE);
 	/* a NULL where an event needs a value (the builder refuses it; a forger need not) */
 	{
-		proto_field f[3] = { cs.records[0].fields[0], cs.records[0].fields[1], cs.records[0].fields[2] };
+		proto_field f[3] = { cs.records[0].fields[0], cs.records[0].fields[1],
+				     cs.records[0].fields[2] };
 		proto_record rec = cs.records[0];
 
 		f[1].value.type = PROTO_V_NULL;
@@ -450,23 +482,29 @@ static void test_violation_text(void **state)
 	out.id.origin = 0x1f2e3d4c5b6a7980ULL;
 	out.id.serial = 12;
 	proto_violation_text(&out, line, sizeof line);
-	assert_string_equal(line, "milestone 1f2e3d4c5b6a7980-12: date '2023-02-30' is not a calendar day");
+	assert_string_equal(line,
+			    "milestone 1f2e3d4c5b6a7980-12: date '2023-02-30' is not a calendar day");
 	assert_string_equal(proto_rule_name(out.rule), "date_calendar");
 
 	/* terminal escapes, C1 and bad bytes are shown as '?' */
-	v = tval("evil\x1b[2J\xc2\x9b" "31m\xff" "end");
+	v = tval("evil\x1b[2J\xc2\x9b"
+		 "31m\xff"
+		 "end");
 	proto_rules_check_value(&rules, HH, PROTO_HH_CATEGORY, &v, &out);
 	assert_string_equal(out.value, "evil?[2J?31m?end");
 	proto_violation_text(&out, line, sizeof line);
-	assert_string_equal(line, "household 0000000000000000-0: category 'evil?[2J?31m?end' is not valid UTF-8");
+	assert_string_equal(line,
+			    "household 0000000000000000-0: category 'evil?[2J?31m?end' is not valid UTF-8");
 	v = tval("evil\x1b[2J");
 	proto_rules_check_value(&rules, HH, PROTO_HH_CATEGORY, &v, &out);
 	proto_violation_text(&out, line, sizeof line);
-	assert_string_equal(line, "household 0000000000000000-0: category 'evil?[2J' contains a control character");
+	assert_string_equal(
+		line, "household 0000000000000000-0: category 'evil?[2J' contains a control character");
 	v = tval("evil");
 	proto_rules_check_value(&rules, HH, PROTO_HH_CATEGORY, &v, &out);
 	proto_violation_text(&out, line, sizeof line);
-	assert_string_equal(line, "household 0000000000000000-0: category 'evil' is not one of the allowed codes");
+	assert_string_equal(line,
+			    "household 0000000000000000-0: category 'evil' is not one of the allowed codes");
 
 	/* a long value is cut at a character boundary, with "..." */
 	memset(big, 0, sizeof big);
@@ -488,12 +526,21 @@ static void test_violation_text(void **state)
 			proto_value v;
 			const char *says;
 		} said[] = {
-			{ CT, PROTO_CT_DATE, { .type = PROTO_V_TEXT, .text = "2023-05-31", .len = 10 },
+			{ CT,
+			  PROTO_CT_DATE,
+			  { .type = PROTO_V_TEXT, .text = "2023-05-31", .len = 10 },
 			  "contribution 0000000000000000-0: date '2023-05-31' is outside the campaign period 2023-06-01 to 2023-09-07" },
-			{ CT, PROTO_CT_DATE, { .type = PROTO_V_TEXT, .text = "2023-08-02", .len = 10 },
+			{ CT,
+			  PROTO_CT_DATE,
+			  { .type = PROTO_V_TEXT, .text = "2023-08-02", .len = 10 },
 			  "'2023-08-02' is later than 2023-08-01" },
-			{ CT, PROTO_CT_LABOUR, { .type = PROTO_V_INT, .i = -9 }, "labour_days '-9' is outside 0..100000" },
-			{ HH, PROTO_HH_NATIONAL_ID, { .type = PROTO_V_TEXT, .text = "003123456789", .len = 12 },
+			{ CT,
+			  PROTO_CT_LABOUR,
+			  { .type = PROTO_V_INT, .i = -9 },
+			  "labour_days '-9' is outside 0..100000" },
+			{ HH,
+			  PROTO_HH_NATIONAL_ID,
+			  { .type = PROTO_V_TEXT, .text = "003123456789", .len = 12 },
 			  "national_id '003123456789' is not a national ID" },
 		};
 
@@ -521,12 +568,18 @@ static void test_calendar_day(void **state)
 		size_t len;
 		proto_rule want;
 	} days[] = {
-		{ "2024-02-29", 10, PROTO_RULE_OK }, { "2023-02-29", 10, PROTO_RULE_DATE_CALENDAR },
-		{ "1900-02-29", 10, PROTO_RULE_DATE_CALENDAR }, { "2000-02-29", 10, PROTO_RULE_OK },
-		{ "2023-04-31", 10, PROTO_RULE_DATE_CALENDAR }, { "2023-13-01", 10, PROTO_RULE_DATE_CALENDAR },
-		{ "2023-00-10", 10, PROTO_RULE_DATE_CALENDAR }, { "2023-01-00", 10, PROTO_RULE_DATE_CALENDAR },
-		{ "9999-99-99", 10, PROTO_RULE_DATE_CALENDAR }, { "2023-9-02", 9, PROTO_RULE_DATE_FORMAT },
-		{ "2023/09/02", 10, PROTO_RULE_DATE_FORMAT }, { "2023-09-02", 9, PROTO_RULE_DATE_FORMAT },
+		{ "2024-02-29", 10, PROTO_RULE_OK },
+		{ "2023-02-29", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "1900-02-29", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "2000-02-29", 10, PROTO_RULE_OK },
+		{ "2023-04-31", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "2023-13-01", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "2023-00-10", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "2023-01-00", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "9999-99-99", 10, PROTO_RULE_DATE_CALENDAR },
+		{ "2023-9-02", 9, PROTO_RULE_DATE_FORMAT },
+		{ "2023/09/02", 10, PROTO_RULE_DATE_FORMAT },
+		{ "2023-09-02", 9, PROTO_RULE_DATE_FORMAT },
 		{ "+023-09-02", 10, PROTO_RULE_DATE_FORMAT },
 	};
 	int y = 0;
@@ -536,19 +589,13 @@ static void test_calendar_day(void **state)
 	assert_int_equal(y, 2023);
 	for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
 		if (proto_rules_calendar_day(days[i].day, days[i].len, NULL) != days[i].want)
-			fail_msg("'%.*s' is not %s", (int)days[i].len, days[i].day, proto_rule_name(days[i].want));
+			fail_msg("'%.*s' is not %s", (int)days[i].len, days[i].day,
+				 proto_rule_name(days[i].want));
 	assert_int_equal(proto_rules_calendar_day(NULL, 10, NULL), PROTO_RULE_DATE_FORMAT);
 }
 
-TEST_MAIN_WITH(setup, teardown,
-	cmocka_unit_test(test_ranges),
-	cmocka_unit_test(test_dates),
-	cmocka_unit_test(test_day),
-	cmocka_unit_test(test_national_id),
-	cmocka_unit_test(test_phone),
-	cmocka_unit_test(test_text),
-	cmocka_unit_test(test_enums),
-	cmocka_unit_test(test_units),
-	cmocka_unit_test(test_records),
-	cmocka_unit_test(test_violation_text),
-	cmocka_unit_test(test_calendar_day))
+TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(test_ranges), cmocka_unit_test(test_dates),
+	       cmocka_unit_test(test_day), cmocka_unit_test(test_national_id),
+	       cmocka_unit_test(test_phone), cmocka_unit_test(test_text), cmocka_unit_test(test_enums),
+	       cmocka_unit_test(test_units), cmocka_unit_test(test_records),
+	       cmocka_unit_test(test_violation_text), cmocka_unit_test(test_calendar_day))

@@ -24,9 +24,11 @@ static char *schema_dump(sqlite3 *db)
 	char *out = calloc(1, 1);
 
 	assert_non_null(out);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT type || ' ' || name || ' ' || "
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT type || ' ' || name || ' ' || "
 					    "coalesce(sql, '') FROM sqlite_master ORDER BY name",
-					    -1, &st, NULL), SQLITE_OK);
+					    -1, &st, NULL),
+			 SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *row = (const char *)sqlite3_column_text(st, 0);
 		size_t n = strlen(row);
@@ -57,8 +59,8 @@ static void write_raw(const char *path, const char *sql)
 static void fresh_store_has_every_table(void **state)
 {
 	struct protofix *f = *state;
-	static const char *const tables[] = { "household", "household_stamp", "milestone",
-					      "contribution", "void_event", "conflict" };
+	static const char *const tables[] = { "household",    "household_stamp", "milestone",
+					      "contribution", "void_event",      "conflict" };
 	static const char *const indexes[] = { "household_national_id", "household_commune",
 					       "milestone_household", "contribution_household",
 					       "void_event_target" };
@@ -72,11 +74,14 @@ static void fresh_store_has_every_table(void **state)
 	/* the guard behind the rulebook is there, and off until a program turns it on */
 	assert_int_equal(protofix_query_int(db, "SELECT enforce FROM proto_rule_guard"), 0);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
-				       " AND name LIKE 'proto_guard_%'"), 4);
+						" AND name LIKE 'proto_guard_%'"),
+			 4);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM pragma_table_info('household_stamp')"
-				       " WHERE name = 'base'"), 1);
+						" WHERE name = 'base'"),
+			 1);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM pragma_table_info('household')"
-				       " WHERE name = 'withdrawn'"), 1);
+						" WHERE name = 'withdrawn'"),
+			 1);
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
@@ -114,8 +119,11 @@ static void reopening_changes_nothing(void **state)
 	char *before, *after;
 
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
-	assert_int_equal(sqlite3_exec(db, "INSERT INTO household(id_origin, id_serial, name)"
-				      " VALUES (7, 1, 'Lê Văn Tám')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO household(id_origin, id_serial, name)"
+				      " VALUES (7, 1, 'Lê Văn Tám')",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
 	before = schema_dump(db);
 	sqlite3_close(db);
 
@@ -225,19 +233,21 @@ static void version_1_store_migrates(void **state)
 	sqlite3 *db = NULL;
 
 	write_raw(f->path,
-		"CREATE TABLE household (id_origin INTEGER, id_serial INTEGER, name TEXT, members INTEGER);"
-		"CREATE TABLE contribution (id_origin INTEGER, id_serial INTEGER, money_vnd INTEGER,"
-		" labour_days INTEGER, material_value_vnd INTEGER);"
-		"CREATE TABLE household_stamp (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
-		" field INTEGER NOT NULL CHECK (field BETWEEN 1 AND 63),"
-		" stamp INTEGER NOT NULL CHECK (stamp <> 0), writer INTEGER NOT NULL,"
-		" PRIMARY KEY (id_origin, id_serial, field)) WITHOUT ROWID;"
-		"INSERT INTO household_stamp VALUES (7, 1, 2, 12345, 7);"
-		"PRAGMA user_version = 1");
+		  "CREATE TABLE household (id_origin INTEGER, id_serial INTEGER, name TEXT, members INTEGER);"
+		  "CREATE TABLE contribution (id_origin INTEGER, id_serial INTEGER, money_vnd INTEGER,"
+		  " labour_days INTEGER, material_value_vnd INTEGER);"
+		  "CREATE TABLE household_stamp (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+		  " field INTEGER NOT NULL CHECK (field BETWEEN 1 AND 63),"
+		  " stamp INTEGER NOT NULL CHECK (stamp <> 0), writer INTEGER NOT NULL,"
+		  " PRIMARY KEY (id_origin, id_serial, field)) WITHOUT ROWID;"
+		  "INSERT INTO household_stamp VALUES (7, 1, 2, 12345, 7);"
+		  "PRAGMA user_version = 1");
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
-	assert_int_equal(protofix_query_int(db, "SELECT stamp FROM household_stamp WHERE id_origin = 7"), 12345);
-	assert_int_equal(protofix_query_int(db, "SELECT base FROM household_stamp WHERE id_origin = 7"), 0);
+	assert_int_equal(protofix_query_int(db, "SELECT stamp FROM household_stamp WHERE id_origin = 7"),
+			 12345);
+	assert_int_equal(protofix_query_int(db, "SELECT base FROM household_stamp WHERE id_origin = 7"),
+			 0);
 	sqlite3_close(db);
 }
 
@@ -257,10 +267,12 @@ static void guard_refuses_bad_values(void **state)
 
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	/* off: a replay of what was accepted before the rulebook goes in */
-	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 1, -7)"),
+	assert_int_equal(exec_rc(db,
+				 "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 1, -7)"),
 			 SQLITE_OK);
 	assert_int_equal(exec_rc(db, "INSERT INTO contribution(id_origin, id_serial, stamp, writer, money_vnd)"
-				     " VALUES (1, 1, 1, 1, -5)"), SQLITE_OK);
+				     " VALUES (1, 1, 1, 1, -5)"),
+			 SQLITE_OK);
 	assert_int_equal(proto_db_guard(db, 1), PROTO_OK);
 	assert_int_equal(protofix_query_int(db, "SELECT enforce FROM proto_rule_guard"), 1);
 
@@ -270,9 +282,12 @@ static void guard_refuses_bad_values(void **state)
 		const char *sql;
 		int rc;
 	} members[] = {
-		{ "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 2, 0)", SQLITE_CONSTRAINT },
-		{ "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 2, 100)", SQLITE_CONSTRAINT },
-		{ "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 2, 4.5)", SQLITE_CONSTRAINT },
+		{ "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 2, 0)",
+		  SQLITE_CONSTRAINT },
+		{ "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 2, 100)",
+		  SQLITE_CONSTRAINT },
+		{ "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 2, 4.5)",
+		  SQLITE_CONSTRAINT },
 		{ "INSERT OR IGNORE INTO household(id_origin, id_serial, members) VALUES (1, 2, -1)",
 		  SQLITE_CONSTRAINT },
 		{ "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 2, 1)", SQLITE_OK },
@@ -294,32 +309,42 @@ static void guard_refuses_bad_values(void **state)
 	}
 	/* the old row stays readable and editable in its other fields */
 	assert_int_equal(protofix_query_int(db, "SELECT members FROM household WHERE id_serial = 1"), -7);
-	assert_int_equal(exec_rc(db, "UPDATE household SET name = 'Lê Thị Hoa' WHERE id_serial = 1"), SQLITE_OK);
+	assert_int_equal(exec_rc(db, "UPDATE household SET name = 'Lê Thị Hoa' WHERE id_serial = 1"),
+			 SQLITE_OK);
 	assert_int_equal(exec_rc(db, "UPDATE household SET members = 3 WHERE id_serial = 1"), SQLITE_OK);
 
 	static const char *const amounts[] = { "money_vnd", "labour_days", "material_value_vnd" };
 	for (size_t i = 0; i < 3; i++) {
 		char sql[256];
 
-		snprintf(sql, sizeof(sql), "INSERT INTO contribution(id_origin, id_serial, stamp, writer, %s)"
-			 " VALUES (2, %zu, 1, 1, -1)", amounts[i], 10 + i);
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO contribution(id_origin, id_serial, stamp, writer, %s)"
+			 " VALUES (2, %zu, 1, 1, -1)",
+			 amounts[i], 10 + i);
 		assert_int_equal(exec_rc(db, sql), SQLITE_CONSTRAINT);
-		snprintf(sql, sizeof(sql), "INSERT INTO contribution(id_origin, id_serial, stamp, writer, %s)"
-			 " VALUES (2, %zu, 1, 1, 0.5)", amounts[i], 10 + i);
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO contribution(id_origin, id_serial, stamp, writer, %s)"
+			 " VALUES (2, %zu, 1, 1, 0.5)",
+			 amounts[i], 10 + i);
 		assert_int_equal(exec_rc(db, sql), SQLITE_CONSTRAINT);
-		snprintf(sql, sizeof(sql), "INSERT INTO contribution(id_origin, id_serial, stamp, writer, %s)"
-			 " VALUES (2, %zu, 1, 1, 0)", amounts[i], 10 + i);
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO contribution(id_origin, id_serial, stamp, writer, %s)"
+			 " VALUES (2, %zu, 1, 1, 0)",
+			 amounts[i], 10 + i);
 		assert_int_equal(exec_rc(db, sql), SQLITE_OK);
 		snprintf(sql, sizeof(sql), "UPDATE contribution SET %s = -1 WHERE id_serial = %zu",
 			 amounts[i], 10 + i);
 		assert_int_equal(exec_rc(db, sql), SQLITE_CONSTRAINT);
 	}
 	assert_int_equal(exec_rc(db, "INSERT INTO contribution(id_origin, id_serial, stamp, writer, money_vnd)"
-				     " VALUES (2, 20, 1, 1, 9223372036854775807)"), SQLITE_OK);
-	assert_int_equal(protofix_query_int(db, "SELECT money_vnd FROM contribution WHERE id_serial = 1"), -5);
+				     " VALUES (2, 20, 1, 1, 9223372036854775807)"),
+			 SQLITE_OK);
+	assert_int_equal(protofix_query_int(db, "SELECT money_vnd FROM contribution WHERE id_serial = 1"),
+			 -5);
 	/* off again: replays go through */
 	assert_int_equal(proto_db_guard(db, 0), PROTO_OK);
-	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 9, 0)"),
+	assert_int_equal(exec_rc(db,
+				 "INSERT INTO household(id_origin, id_serial, members) VALUES (1, 9, 0)"),
 			 SQLITE_OK);
 	assert_int_equal(proto_db_guard(NULL, 1), PROTO_EINVAL);
 	sqlite3_close(db);
@@ -336,25 +361,28 @@ static void version_2_store_with_bad_rows_migrates(void **state)
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	sqlite3_close(db);
 	write_raw(f->path,
-		"ALTER TABLE household DROP COLUMN withdrawn;"
-		"DROP TRIGGER proto_guard_members_insert; DROP TRIGGER proto_guard_members_update;"
-		"DROP TRIGGER proto_guard_amounts_insert; DROP TRIGGER proto_guard_amounts_update;"
-		"DROP TABLE proto_rule_guard;"
-		"INSERT INTO household(id_origin, id_serial, name, members) VALUES (5, 1, 'A', -7);"
-		"INSERT INTO contribution(id_origin, id_serial, stamp, writer, money_vnd, labour_days)"
-		" VALUES (5, 2, 1, 5, -9223372036854775807, -3);"
-		"PRAGMA user_version = 2");
+		  "ALTER TABLE household DROP COLUMN withdrawn;"
+		  "DROP TRIGGER proto_guard_members_insert; DROP TRIGGER proto_guard_members_update;"
+		  "DROP TRIGGER proto_guard_amounts_insert; DROP TRIGGER proto_guard_amounts_update;"
+		  "DROP TABLE proto_rule_guard;"
+		  "INSERT INTO household(id_origin, id_serial, name, members) VALUES (5, 1, 'A', -7);"
+		  "INSERT INTO contribution(id_origin, id_serial, stamp, writer, money_vnd, labour_days)"
+		  " VALUES (5, 2, 1, 5, -9223372036854775807, -3);"
+		  "PRAGMA user_version = 2");
 
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
 	assert_int_equal(protofix_query_int(db, "SELECT members FROM household WHERE id_origin = 5"), -7);
 	/* step 4: the rows kept count, as every household did before withdrawals */
-	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM household WHERE withdrawn IS NULL"), 1);
-	assert_int_equal(protofix_query_int(db, "SELECT labour_days FROM contribution WHERE id_origin = 5"), -3);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM household WHERE withdrawn IS NULL"),
+			 1);
+	assert_int_equal(protofix_query_int(db, "SELECT labour_days FROM contribution WHERE id_origin = 5"),
+			 -3);
 	assert_int_equal(proto_db_guard(db, 1), PROTO_OK);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM household WHERE members < 1"), 1);
 	assert_int_equal(exec_rc(db, "UPDATE household SET name = 'B' WHERE id_origin = 5"), SQLITE_OK);
-	assert_int_equal(exec_rc(db, "INSERT INTO household(id_origin, id_serial, members) VALUES (5, 3, -7)"),
+	assert_int_equal(exec_rc(db,
+				 "INSERT INTO household(id_origin, id_serial, members) VALUES (5, 3, -7)"),
 			 SQLITE_CONSTRAINT);
 	sqlite3_close(db);
 	/* the setting is kept in the file */
@@ -363,13 +391,8 @@ static void version_2_store_with_bad_rows_migrates(void **state)
 	sqlite3_close(db);
 }
 
-TEST_MAIN(
-	PROTOFIX_TEST(fresh_store_has_every_table),
-	PROTOFIX_TEST(reopening_changes_nothing),
-	PROTOFIX_TEST(newer_store_is_refused_untouched),
-	PROTOFIX_TEST(garbage_file_is_refused_untouched),
-	PROTOFIX_TEST(failed_migration_is_atomic),
-	PROTOFIX_TEST(bad_arguments),
-	PROTOFIX_TEST(version_1_store_migrates),
-	PROTOFIX_TEST(guard_refuses_bad_values),
-	PROTOFIX_TEST(version_2_store_with_bad_rows_migrates))
+TEST_MAIN(PROTOFIX_TEST(fresh_store_has_every_table), PROTOFIX_TEST(reopening_changes_nothing),
+	  PROTOFIX_TEST(newer_store_is_refused_untouched),
+	  PROTOFIX_TEST(garbage_file_is_refused_untouched), PROTOFIX_TEST(failed_migration_is_atomic),
+	  PROTOFIX_TEST(bad_arguments), PROTOFIX_TEST(version_1_store_migrates),
+	  PROTOFIX_TEST(guard_refuses_bad_values), PROTOFIX_TEST(version_2_store_with_bad_rows_migrates))

@@ -288,8 +288,8 @@ static proto_result open_raw(const struct raw *h, const uint8_t *body, size_t bl
 
 /* household 1, stamp = created, name "A": the eight streams, then one column */
 static const uint8_t one_record[] = {
-	1, 1, 1, 0, 1, 2, 3, 1, 0, 0, 0, 1, 1, 1, 0x82, 1, 0, /* KIND..BASE */
-	1, 1, 2, 3, 0, 1, 'A',                               /* household.name: new "A" */
+	1, 1, 1, 0, 1, 2, 3,   1, 0, 0, 0, 1, 1, 1, 0x82, 1, 0, /* KIND..BASE */
+	1, 1, 2, 3, 0, 1, 'A',                                  /* household.name: new "A" */
 };
 
 /*
@@ -527,7 +527,8 @@ static void seal_chain_and_refusals(void **state)
 	first = out.len;
 	/* seq 2 names seq 1's hash */
 	assert_int_equal(proto_changeset_init(&cs2, GOLDEN_CAMPAIGN, proto_key_id(key), 2, h1,
-					      GOLDEN_CREATED + 100), PROTO_OK);
+					      GOLDEN_CREATED + 100),
+			 PROTO_OK);
 	assert_int_equal(proto_changeset_copy_record(&cs2, &cs.records[0]), PROTO_OK);
 	assert_int_equal(proto_seal(&cs2, key, &out, h2), PROTO_OK); /* appended */
 	assert_int_equal(proto_open(out.data + first, out.len - first, pub, &back, NULL), PROTO_OK);
@@ -586,16 +587,9 @@ static void seal_and_open_out_of_memory(void **state)
 	proto_buf_release(&out);
 }
 
-TEST_MAIN_WITH(setup, teardown,
-	cmocka_unit_test(golden_vector),
-	cmocka_unit_test(forged_vector),
-	cmocka_unit_test(every_truncation_and_bit_flip),
-	cmocka_unit_test(open_stored),
-	cmocka_unit_test(preset_dictionary),
-	cmocka_unit_test(signed_lies),
-	cmocka_unit_test(zip_bombs),
-	cmocka_unit_test(inflate_allocates_only_the_cap),
-	cmocka_unit_test(garbage_and_trailing_streams),
-	cmocka_unit_test(frame_errors),
-	cmocka_unit_test(seal_chain_and_refusals),
-	cmocka_unit_test(seal_and_open_out_of_memory))
+TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(golden_vector), cmocka_unit_test(forged_vector),
+	       cmocka_unit_test(every_truncation_and_bit_flip), cmocka_unit_test(open_stored),
+	       cmocka_unit_test(preset_dictionary), cmocka_unit_test(signed_lies),
+	       cmocka_unit_test(zip_bombs), cmocka_unit_test(inflate_allocates_only_the_cap),
+	       cmocka_unit_test(garbage_and_trailing_streams), cmocka_unit_test(frame_errors),
+	       cmocka_unit_test(seal_chain_and_refusals), cmocka_unit_test(seal_and_open_out_of_memory))

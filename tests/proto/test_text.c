@@ -47,8 +47,9 @@ static void date_parse(void **state)
 		proto_rule r = proto_date_parse(rows[i].typed, out);
 
 		if (r != rows[i].rule || strcmp(out, rows[i].iso) != 0)
-			fail_msg("'%s': rule %d '%s', want %d '%s'", rows[i].typed ? rows[i].typed : "NULL",
-				 r, out, rows[i].rule, rows[i].iso);
+			fail_msg("'%s': rule %d '%s', want %d '%s'",
+				 rows[i].typed ? rows[i].typed : "NULL", r, out, rows[i].rule,
+				 rows[i].iso);
 	}
 }
 
@@ -128,7 +129,8 @@ static void amount_parse(void **state)
 		int rc = proto_amount_parse(rows[i].typed, &v);
 
 		if (rows[i].ok ? rc != 0 || v != rows[i].v : rc != -1 || v != 7)
-			fail_msg("'%s': %d %lld", rows[i].typed ? rows[i].typed : "NULL", rc, (long long)v);
+			fail_msg("'%s': %d %lld", rows[i].typed ? rows[i].typed : "NULL", rc,
+				 (long long)v);
 	}
 }
 
@@ -159,7 +161,5 @@ static void amount_show(void **state)
 	}
 }
 
-TEST_MAIN(cmocka_unit_test(date_parse),
-	  cmocka_unit_test(shown),
-	  cmocka_unit_test(amount_parse),
+TEST_MAIN(cmocka_unit_test(date_parse), cmocka_unit_test(shown), cmocka_unit_test(amount_parse),
 	  cmocka_unit_test(amount_show))

@@ -95,8 +95,7 @@ void dt_close(rt_db *t, server *s)
 }
 
 /* One request as 'h' says; cookie is "name=value" or NULL; post is the form or NULL. */
-void dt_req_how(server *s, const how *h, const char *path, const char *cookie,
-		const char *post, resp *r)
+void dt_req_how(server *s, const how *h, const char *path, const char *cookie, const char *post, resp *r)
 {
 	wt_req q = { .cookie = cookie, .post = post };
 	char url[256], own[64];

@@ -48,8 +48,7 @@ void dt_open(rt_db *t, server *s);
 void dt_close(rt_db *t, server *s);
 /* One request as h says (NULL: from 127.0.0.1, our own Origin on a POST);
  * cookie is "name=value" or NULL; post is the form or NULL. */
-void dt_req_how(server *s, const how *h, const char *path, const char *cookie,
-		const char *post, resp *r);
+void dt_req_how(server *s, const how *h, const char *path, const char *cookie, const char *post, resp *r);
 void dt_req(server *s, const char *path, const char *cookie, const char *post, resp *r);
 /* "maiam_session=<64 hex>" from a Set-Cookie value. */
 void dt_session_of(const resp *r, char *out, size_t outlen);

@@ -24,7 +24,8 @@ void rt_db_open(rt_db *t)
 	assert_int_equal(proto_db_open(t->path, &t->db), PROTO_OK);
 	assert_int_equal(hub_store_migrate(t->db), HUB_OK);
 	assert_int_equal(proto_campaign_load(MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign",
-					     &t->campaign, err, sizeof(err)), PROTO_OK);
+					     &t->campaign, err, sizeof(err)),
+			 PROTO_OK);
 }
 
 int rt_report_migrate(rt_db *t)
@@ -56,8 +57,8 @@ static void ensure_open(rt_batch *b)
 	uint8_t zeros[32] = { 0 };
 	if (b->open)
 		return;
-	assert_int_equal(proto_changeset_init(&b->cs, "soc-trang-2023", b->origin, 1, zeros,
-					      b->stamp), PROTO_OK);
+	assert_int_equal(proto_changeset_init(&b->cs, "soc-trang-2023", b->origin, 1, zeros, b->stamp),
+			 PROTO_OK);
 	b->open = 1;
 }
 
@@ -77,8 +78,7 @@ static void add_text(rt_batch *b, uint8_t field, uint64_t base, const char *s)
 		assert_int_equal(proto_changeset_add_text(&b->cs, field, base, s, strlen(s)), PROTO_OK);
 }
 
-proto_id rt_household(rt_batch *b, int commune, const char *name, const char *nid,
-		      const char *status)
+proto_id rt_household(rt_batch *b, int commune, const char *name, const char *nid, const char *status)
 {
 	proto_id id = begin(b, PROTO_KIND_HOUSEHOLD, NULL);
 
@@ -106,8 +106,7 @@ void rt_household_set_int(rt_batch *b, proto_id hh, uint8_t field, int64_t v, ui
 	assert_int_equal(proto_changeset_add_int(&b->cs, field, base, v), PROTO_OK);
 }
 
-proto_id rt_milestone(rt_batch *b, proto_id hh, const char *stage, const char *date,
-		      const char *forced)
+proto_id rt_milestone(rt_batch *b, proto_id hh, const char *stage, const char *date, const char *forced)
 {
 	proto_id id = begin(b, PROTO_KIND_MILESTONE, NULL);
 
@@ -118,9 +117,8 @@ proto_id rt_milestone(rt_batch *b, proto_id hh, const char *stage, const char *d
 	return id;
 }
 
-proto_id rt_contribution(rt_batch *b, const proto_id *hh, int unit, const char *source,
-			 int64_t money, int64_t labour, const char *material, int64_t value,
-			 const char *date)
+proto_id rt_contribution(rt_batch *b, const proto_id *hh, int unit, const char *source, int64_t money,
+			 int64_t labour, const char *material, int64_t value, const char *date)
 {
 	proto_id id = begin(b, PROTO_KIND_CONTRIBUTION, NULL);
 

@@ -39,18 +39,15 @@ void rt_db_close(rt_db *t);
 int rt_report_migrate(rt_db *t);
 
 void rt_batch_init(rt_batch *b, uint64_t origin);
-proto_id rt_household(rt_batch *b, int commune, const char *name, const char *nid,
-		      const char *status);
+proto_id rt_household(rt_batch *b, int commune, const char *name, const char *nid, const char *status);
 /* Set one text field of an existing household (base 0: a concurrent edit;
  * value NULL: back to NULL). */
 void rt_household_set(rt_batch *b, proto_id hh, uint8_t field, const char *value, uint64_t base);
 void rt_household_set_int(rt_batch *b, proto_id hh, uint8_t field, int64_t v, uint64_t base);
-proto_id rt_milestone(rt_batch *b, proto_id hh, const char *stage, const char *date,
-		      const char *forced);
+proto_id rt_milestone(rt_batch *b, proto_id hh, const char *stage, const char *date, const char *forced);
 /* unit is always recorded; with hh the household's commune decides. material may be NULL. */
-proto_id rt_contribution(rt_batch *b, const proto_id *hh, int unit, const char *source,
-			 int64_t money, int64_t labour, const char *material, int64_t value,
-			 const char *date);
+proto_id rt_contribution(rt_batch *b, const proto_id *hh, int unit, const char *source, int64_t money,
+			 int64_t labour, const char *material, int64_t value, const char *date);
 proto_id rt_void(rt_batch *b, proto_id target, int kind);
 /* Merge what is pending into db (asserts success). */
 void rt_flush(rt_batch *b, sqlite3 *db);

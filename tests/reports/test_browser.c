@@ -84,8 +84,7 @@ static void health_while_login_waits(const char *dir, int port)
 	l.port = port;
 	assert_int_equal(pthread_create(&l.th, NULL, held_main, &l), 0);
 	/* the sign-in is on the wire before health is asked (or it failed) */
-	while (!__atomic_load_n(&l.sent, __ATOMIC_SEQ_CST) &&
-	       !__atomic_load_n(&l.done, __ATOMIC_SEQ_CST))
+	while (!__atomic_load_n(&l.sent, __ATOMIC_SEQ_CST) && !__atomic_load_n(&l.done, __ATOMIC_SEQ_CST))
 		nanosleep(&pause, NULL);
 	assert_int_equal(hub_call(port, NULL, "/v1/health", NULL, NULL), 200);
 	assert_int_equal(__atomic_load_n(&l.done, __ATOMIC_SEQ_CST), 0);
@@ -130,8 +129,13 @@ static void operator_lan(const char *dir, const char *verb, const char *password
 static void start_hub(void)
 {
 	char log[1024], line[256];
-	char *argv[] = { (char *)MAIAM_HUB_BIN, (char *)"serve", (char *)"--dir", fx.dir,
-			 (char *)"--listen", (char *)"127.0.0.1:0", NULL };
+	char *argv[] = { (char *)MAIAM_HUB_BIN,
+			 (char *)"serve",
+			 (char *)"--dir",
+			 fx.dir,
+			 (char *)"--listen",
+			 (char *)"127.0.0.1:0",
+			 NULL };
 	int pipefd[2];
 
 	assert_int_equal(pipe(pipefd), 0);
@@ -160,7 +164,8 @@ static void make_hub(const char *dir)
 	snprintf(path, sizeof(path), "%s/hub.db", dir);
 	assert_int_equal(proto_db_open(path, &t.db), PROTO_OK);
 	assert_int_equal(proto_campaign_load(MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign",
-					     &t.campaign, err, sizeof(err)), PROTO_OK);
+					     &t.campaign, err, sizeof(err)),
+			 PROTO_OK);
 	assert_int_equal(hub_report_migrate(t.db, err, sizeof(err)), HUB_OK);
 	for (i = 0; i < t.campaign.units.n && !commune; i++)
 		if (t.campaign.units.a[i].level == PROTO_UNIT_COMMUNE &&
@@ -207,8 +212,8 @@ static void test_sign_in_in_chromium(void **state)
 	wb_wait_for(w, "Bảng theo dõi", NULL);
 	assert_non_null(strstr(w->buf, "Thị xã Vĩnh Châu"));
 	assert_non_null(strstr(w->buf, "Huyện Kế Sách"));
-	assert_non_null(strstr(w->buf, "37 / 260"));   /* the chart's label */
-	assert_non_null(strstr(w->buf, "1.200"));      /* the province target */
+	assert_non_null(strstr(w->buf, "37 / 260")); /* the chart's label */
+	assert_non_null(strstr(w->buf, "1.200"));    /* the province target */
 	assert_non_null(strstr(w->buf, "Hàng đợi đối soát"));
 
 	/* HSTS and the same-origin POST worked in a real browser; the pages

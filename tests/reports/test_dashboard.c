@@ -63,8 +63,11 @@ static void test_sign_in_and_page(void **state)
 	assert_int_equal(strlen(session), strlen("maiam_session=") + 64);
 
 	/* the token itself is not in the database, only its hash */
-	assert_int_equal(sqlite3_prepare_v2(t.db, "SELECT count(*) FROM report_session WHERE"
-					    " hex(hash) = upper(?) OR hash = ?", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(t.db,
+					    "SELECT count(*) FROM report_session WHERE"
+					    " hex(hash) = upper(?) OR hash = ?",
+					    -1, &st, NULL),
+			 SQLITE_OK);
 	sqlite3_bind_text(st, 1, session + 14, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, session + 14, -1, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -88,7 +91,7 @@ static void test_sign_in_and_page(void **state)
 
 	/* a forged or garbled cookie is a stranger */
 	dt_req(&s, "/", "maiam_session=00000000000000000000000000000000000000000000000000000000000000ff",
-	    NULL, &r);
+	       NULL, &r);
 	assert_non_null(strstr(r.body, "Đăng nhập"));
 	dt_req(&s, "/", "maiam_session=<script>", NULL, &r);
 	assert_non_null(strstr(r.body, "Đăng nhập"));
@@ -165,7 +168,6 @@ static void test_refusals(void **state)
 	dt_close(&t, &s);
 }
 
-
 /* Cross-site POSTs are refused, with or without a session; HSTS everywhere. */
 static void test_origin_and_hsts(void **state)
 {
@@ -237,11 +239,13 @@ static void test_queue_flood(void **state)
 	(void)state;
 	rt_db_open(&t);
 	dt_seed(&t);
-	assert_int_equal(sqlite3_exec(t.db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+	assert_int_equal(sqlite3_exec(t.db,
+				      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
 				      " FROM n WHERE i < 20000) INSERT INTO hub_rejection(received,"
 				      " source, origin, seq, code, message) SELECT 1700000000 + i,"
 				      " 'enroll', 0, 0, 'bad_token', 'junk ' || i FROM n",
-				      NULL, NULL, NULL), SQLITE_OK);
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
 	dt_start(&s, &t);
 	hub_dashboard_limits_default(&lim);
 	lim.queue_items = 7;
@@ -275,10 +279,8 @@ static void test_queue_flood(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sign_in_and_page),
-		cmocka_unit_test(test_session_expires),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_origin_and_hsts),
+		cmocka_unit_test(test_sign_in_and_page), cmocka_unit_test(test_session_expires),
+		cmocka_unit_test(test_refusals),         cmocka_unit_test(test_origin_and_hsts),
 		cmocka_unit_test(test_queue_flood),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);

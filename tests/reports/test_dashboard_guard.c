@@ -132,7 +132,7 @@ static void test_password_ends_sessions(void **state)
 	dt_req(&s, "/login", NULL, "name=lan&password=" GOOD_PW, &r);
 	assert_int_equal(r.status, 401);
 	dt_req(&s, "/login", NULL, "name=lan&password=m%E1%BA%ADt+kh%E1%BA%A9u+m%E1%BB%9Bi+h%E1%BA%B3n",
-	    &r);
+	       &r);
 	assert_int_equal(r.status, 303);
 	dt_close(&t, &s);
 }

@@ -71,15 +71,15 @@ static void test_keep_loser(void **state)
 	assert_int_equal(run(dir, "report awards --as-of 2023-02-30"), 2);
 
 	assert_int_equal(proto_db_open(path, &db), PROTO_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM household", -1, &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM household", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "Lâm Văn A");
 	sqlite3_finalize(st);
 	assert_int_equal(one(db, "SELECT count(*) FROM hub_ledger"), ledger + 1); /* signed edit */
 	assert_int_equal(one(db, "SELECT count(*) FROM conflict"), 1);            /* kept */
 	assert_int_equal(one(db, "SELECT count(*) FROM report_resolution WHERE item = 'C-1'"
-			     " AND resolved_by = 'lan' AND keep = 'loser'"), 1);
+				 " AND resolved_by = 'lan' AND keep = 'loser'"),
+			 1);
 	sqlite3_close(db);
 	rt_batch_release(&a);
 	rt_batch_release(&b);
@@ -87,5 +87,4 @@ static void test_keep_loser(void **state)
 	free(dir);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_keep_loser))
+TEST_MAIN(cmocka_unit_test(test_keep_loser))

@@ -78,9 +78,15 @@ static void record_again(rt_batch *b, rt_batch *other, size_t i, proto_id hh)
 	date_plus(day, 7 + (int)(i % 5));
 	date_plus(next, 8 + (int)(i % 5));
 	switch (i % 61) {
-	case 1: rt_milestone(b, hh, "surveyed", next, NULL); break;
-	case 2: rt_milestone(other, hh, "surveyed", next, NULL); break;
-	case 3: rt_milestone(other, hh, "surveyed", day, NULL); break;
+	case 1:
+		rt_milestone(b, hh, "surveyed", next, NULL);
+		break;
+	case 2:
+		rt_milestone(other, hh, "surveyed", next, NULL);
+		break;
+	case 3:
+		rt_milestone(other, hh, "surveyed", day, NULL);
+		break;
 	case 4:
 		rt_void(other, rt_milestone(other, hh, "surveyed", next, NULL), PROTO_KIND_MILESTONE);
 		break;
@@ -102,7 +108,8 @@ static void generate(rt_db *t, world *w)
 	for (i = 0; i < c->units.n; i++)
 		if (c->units.a[i].level == PROTO_UNIT_COMMUNE) {
 			w->communes[w->nc] = c->units.a[i].code;
-			w->commune_district[w->nc++] = proto_units_district_of(&c->units, c->units.a[i].code);
+			w->commune_district[w->nc++] = proto_units_district_of(&c->units,
+									       c->units.a[i].code);
 		}
 	assert_true(w->nc > 50);
 	rt_batch_init(&b, 0x1111222233334444ull);
@@ -124,8 +131,9 @@ static void generate(rt_db *t, world *w)
 		snprintf(name, sizeof(name), "Hộ %zu", i);
 		hh = rt_household(&b, w->communes[ci], name, nid, status);
 		if (i % 23 == 5) /* recorded already withdrawn */
-			assert_int_equal(proto_changeset_add_text(&b.cs, PROTO_HH_WITHDRAWN, 0, "chuyển đi",
-								  strlen("chuyển đi")), PROTO_OK);
+			assert_int_equal(proto_changeset_add_text(&b.cs, PROTO_HH_WITHDRAWN, 0,
+								  "chuyển đi", strlen("chuyển đi")),
+					 PROTO_OK);
 		for (k = 1; k <= reach; k++) {
 			date_plus(dates[k], k * 7 + (int)(i % 5));
 			if (k == 8 && i % 50 == 8)
@@ -175,8 +183,8 @@ static void generate(rt_db *t, world *w)
 				e->money += 40000000, e->n_contrib++;
 		}
 		if (i % 7 == 0) {
-			proto_id ct = rt_contribution(&b, &hh, 0, "household", 0, 3, "tre, lá dừa", 150000,
-						      "2023-07-02");
+			proto_id ct = rt_contribution(&b, &hh, 0, "household", 0, 3, "tre, lá dừa",
+						      150000, "2023-07-02");
 			if (i % 14 == 0) {
 				rt_void(&b, ct, PROTO_KIND_CONTRIBUTION);
 			} else if (!out) {
@@ -213,21 +221,26 @@ typedef struct member {
 	size_t at; /* offsetof(expect, ...) */
 } member;
 
-#define MEMBER(key, field) { key, offsetof(expect, field) }
+#define MEMBER(key, field) \
+	{ \
+		key, offsetof(expect, field) \
+	}
 
 static const member progress_members[] = {
 	MEMBER("registered", registered), MEMBER("approved", approved),
-	MEMBER("started", started), MEMBER("completed", completed),
-	MEMBER("handed_over", handed), MEMBER("handed_over_on_time", on_time),
+	MEMBER("started", started),       MEMBER("completed", completed),
+	MEMBER("handed_over", handed),    MEMBER("handed_over_on_time", on_time),
 };
 /* as of AS_OF; registration has no date: the same as of any day */
 static const member progress_asof_members[] = {
-	MEMBER("started", started_asof), MEMBER("handed_over", handed_asof),
+	MEMBER("started", started_asof),
+	MEMBER("handed_over", handed_asof),
 	MEMBER("registered", registered),
 };
 static const member funds_members[] = {
-	MEMBER("money_vnd", money), MEMBER("labour_days", labour), MEMBER("materials", mat_n),
-	MEMBER("material_value_vnd", mat_value), MEMBER("contributions", n_contrib),
+	MEMBER("money_vnd", money),         MEMBER("labour_days", labour),
+	MEMBER("materials", mat_n),         MEMBER("material_value_vnd", mat_value),
+	MEMBER("contributions", n_contrib),
 };
 
 static long long value_of(const expect *e, const member *m)
@@ -270,10 +283,8 @@ static void check_progress(rt_db *t, world *w)
 
 	check_districts(w, json, progress_members, ARRAY_SIZE(progress_members));
 	check_districts(w, asof, progress_asof_members, ARRAY_SIZE(progress_asof_members));
-	assert_int_equal(rt_json_int(json, "\"total\"", "registered"),
-			 total_of(w, &progress_members[0]));
-	assert_int_equal(rt_json_int(json, "\"total\"", "handed_over"),
-			 total_of(w, &progress_members[4]));
+	assert_int_equal(rt_json_int(json, "\"total\"", "registered"), total_of(w, &progress_members[0]));
+	assert_int_equal(rt_json_int(json, "\"total\"", "handed_over"), total_of(w, &progress_members[4]));
 	assert_non_null(strstr(json, "\"as_of\": \"2023-09-30\""));
 	assert_non_null(strstr(json, "\"name\": \"Huyện Kế Sách\""));
 	free(json);
@@ -380,10 +391,10 @@ static void expect_shows(rt_db *t, int kind, const char *as_of, const shows *s, 
 }
 
 /* The report of KIND as of the day shows each { at, key, value }. */
-#define EXPECT(t, kind, as_of, ...)                                                         \
-	do {                                                                                 \
-		const shows shows_[] = { __VA_ARGS__ };                                      \
-		expect_shows(t, kind, as_of, shows_, ARRAY_SIZE(shows_));                    \
+#define EXPECT(t, kind, as_of, ...) \
+	do { \
+		const shows shows_[] = { __VA_ARGS__ }; \
+		expect_shows(t, kind, as_of, shows_, ARRAY_SIZE(shows_)); \
 	} while (0)
 
 #define END_2023 "2023-12-31"
@@ -535,11 +546,12 @@ static void withdraw(rt_batch *b, proto_id hh, const char *reason, int commune, 
 		st->commune = b->stamp;
 		if (reason)
 			assert_int_equal(proto_changeset_add_text(&b->cs, PROTO_HH_WITHDRAWN,
-								  st->withdrawn, reason,
-								  strlen(reason)), PROTO_OK);
+								  st->withdrawn, reason, strlen(reason)),
+					 PROTO_OK);
 		else
 			assert_int_equal(proto_changeset_add_null(&b->cs, PROTO_HH_WITHDRAWN,
-								  st->withdrawn), PROTO_OK);
+								  st->withdrawn),
+					 PROTO_OK);
 	} else {
 		rt_household_set(b, hh, PROTO_HH_WITHDRAWN, reason, st->withdrawn);
 	}
@@ -591,10 +603,8 @@ static void test_withdrawn(void **state)
 	rt_household_set_int(&b, hh, PROTO_HH_COMMUNE, c943, st.commune);
 	st.commune = b.stamp;
 	rt_flush(&b, t.db);
-	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { D941, "money_vnd", 1000000 },
-	       { D943, "money_vnd", 0 });
-	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { D943, "registered", 1 },
-	       { D943, "started", 0 });
+	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { D941, "money_vnd", 1000000 }, { D943, "money_vnd", 0 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { D943, "registered", 1 }, { D943, "started", 0 });
 	check_rebuild_same(&t);
 
 	/* undone (the field back to NULL): back in its new commune with what is live */
@@ -611,10 +621,9 @@ static void test_withdrawn(void **state)
 	/* withdrawn and moved back in one edit: out of both communes */
 	withdraw(&b, hh, "gia đình tự xây", c941, &st);
 	rt_flush(&b, t.db);
-	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { D941, "money_vnd", 1000000 },
-	       { D943, "money_vnd", 0 });
-	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { D941, "registered", 0 },
-	       { D943, "registered", 1 }, { D943, "handed_over", 0 });
+	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { D941, "money_vnd", 1000000 }, { D943, "money_vnd", 0 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, END_2023, { D941, "registered", 0 }, { D943, "registered", 1 },
+	       { D943, "handed_over", 0 });
 	check_rebuild_same(&t);
 
 	/* events before their household, which arrives already withdrawn */
@@ -627,7 +636,8 @@ static void test_withdrawn(void **state)
 	rt_batch_init(&early, gone.origin);
 	assert_true(rt_household(&early, c941, "Lý Thị Năm", NULL, "approved").serial == gone.serial);
 	assert_int_equal(proto_changeset_add_text(&early.cs, PROTO_HH_WITHDRAWN, 0, "mất liên lạc",
-						  strlen("mất liên lạc")), PROTO_OK);
+						  strlen("mất liên lạc")),
+			 PROTO_OK);
 	rt_flush(&early, t.db);
 	EXPECT(&t, HUB_REPORT_FUNDS, END_2023, { "\"unplaced\"", "money_vnd", 0 },
 	       { D941, "money_vnd", 1000000 });
@@ -639,9 +649,6 @@ static void test_withdrawn(void **state)
 	rt_db_close(&t);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_generated_campaign),
-	cmocka_unit_test(test_rebuild_matches_triggers),
-	cmocka_unit_test(test_arrival_order),
-	cmocka_unit_test(test_void_names_its_kind),
-	cmocka_unit_test(test_withdrawn))
+TEST_MAIN(cmocka_unit_test(test_generated_campaign), cmocka_unit_test(test_rebuild_matches_triggers),
+	  cmocka_unit_test(test_arrival_order), cmocka_unit_test(test_void_names_its_kind),
+	  cmocka_unit_test(test_withdrawn))

@@ -40,17 +40,17 @@ typedef struct exact_case {
 	      " (31498, 'mps', '2023-06-02', 1, 10, 3, 0, 0)"
 
 static const exact_case exact_cases[] = {
-	{ "funds exact to the last dong", TO_THE_LAST_DONG, HUB_REPORT_FUNDS, HUB_FMT_JSON,
-	  "2023-09-30", "\"money_vnd\": " MAX ", \"labour_days\": " MAX, MAX },
-	{ "funds in CSV print the digits, not 9.2e18", TO_THE_LAST_DONG, HUB_REPORT_FUNDS,
-	  HUB_FMT_CSV, "2023-09-30", MAX, NULL },
+	{ "funds exact to the last dong", TO_THE_LAST_DONG, HUB_REPORT_FUNDS, HUB_FMT_JSON, "2023-09-30",
+	  "\"money_vnd\": " MAX ", \"labour_days\": " MAX, MAX },
+	{ "funds in CSV print the digits, not 9.2e18", TO_THE_LAST_DONG, HUB_REPORT_FUNDS, HUB_FMT_CSV,
+	  "2023-09-30", MAX, NULL },
 	{ "funds exact before the day that overflows",
 	  FUNDS "(31498, 'mps', '2023-06-01', 1, " MAX ", 0, 0, 0),"
 		" (31498, 'mps', '2023-06-02', 1, 1, 0, 0, 0)",
 	  HUB_REPORT_FUNDS, HUB_FMT_JSON, "2023-06-01", NULL, MAX },
 	{ "progress counts up to INT64_MAX",
-	  COUNTS "(31498, 0, '', 9223372036854775802), (31498, 0, '2023-06-01', 5)",
-	  HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-09-30", MAX, NULL },
+	  COUNTS "(31498, 0, '', 9223372036854775802), (31498, 0, '2023-06-01', 5)", HUB_REPORT_PROGRESS,
+	  HUB_FMT_JSON, "2023-09-30", MAX, NULL },
 };
 
 /* A report that must fail: what its message must say. */

@@ -254,14 +254,18 @@ static void test_resolve_records_and_keeps(void **state)
 	free(json);
 
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "C-999", "lan", "x", NULL, 1, err,
-					      sizeof(err)), HUB_REFUSED);
+					      sizeof(err)),
+			 HUB_REFUSED);
 	assert_non_null(strstr(err, "no reconcile item 'C-999'"));
-	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "N-094000000001", "lan", "x",
-					      "loser", 1, err, sizeof(err)), HUB_REFUSED);
+	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "N-094000000001", "lan", "x", "loser",
+					      1, err, sizeof(err)),
+			 HUB_REFUSED);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, id, "lan", "giữ tên theo CCCD",
-					      "winner", 1700000000, err, sizeof(err)), HUB_OK);
-	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, id, "lan", "again", NULL,
-					      1700000001, err, sizeof(err)), HUB_REFUSED);
+					      "winner", 1700000000, err, sizeof(err)),
+			 HUB_OK);
+	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, id, "lan", "again", NULL, 1700000001,
+					      err, sizeof(err)),
+			 HUB_REFUSED);
 	assert_non_null(strstr(err, "already resolved by 'lan'"));
 
 	json = rt_report(&t, HUB_REPORT_RECONCILE, HUB_FMT_JSON, "2023-12-31", 0);
@@ -291,8 +295,9 @@ static void test_resolve_records_and_keeps(void **state)
 static void test_passwords_and_sessions(void **state)
 {
 	static const uint8_t v4096[32] = {
-		0xc5, 0xe4, 0x78, 0xd5, 0x92, 0x88, 0xc8, 0x41, 0xaa, 0x53, 0x0d, 0xb6, 0x84, 0x5c, 0x4c, 0x8d,
-		0x96, 0x28, 0x93, 0xa0, 0x01, 0xce, 0x4e, 0x11, 0xa4, 0x96, 0x38, 0x73, 0xaa, 0x98, 0x13, 0x4a,
+		0xc5, 0xe4, 0x78, 0xd5, 0x92, 0x88, 0xc8, 0x41, 0xaa, 0x53, 0x0d,
+		0xb6, 0x84, 0x5c, 0x4c, 0x8d, 0x96, 0x28, 0x93, 0xa0, 0x01, 0xce,
+		0x4e, 0x11, 0xa4, 0x96, 0x38, 0x73, 0xaa, 0x98, 0x13, 0x4a,
 	};
 	uint8_t out[32];
 	rt_db t;
@@ -309,8 +314,7 @@ static void test_passwords_and_sessions(void **state)
 	assert_int_equal(rt_report_migrate(&t), 0);
 	assert_int_equal(hub_operator_set(t.db, "lan", "short", err, sizeof(err)), HUB_REFUSED);
 	assert_non_null(strstr(err, "8 to"));
-	assert_int_equal(hub_operator_set(t.db, "bad name", "long enough", err, sizeof(err)),
-			 HUB_REFUSED);
+	assert_int_equal(hub_operator_set(t.db, "bad name", "long enough", err, sizeof(err)), HUB_REFUSED);
 	assert_int_equal(hub_operator_set(t.db, "lan", "mật khẩu dài", err, sizeof(err)), HUB_OK);
 	assert_int_equal(hub_operator_check(t.db, "lan", "mật khẩu dài", &yes), HUB_OK);
 	assert_true(yes);
@@ -319,8 +323,11 @@ static void test_passwords_and_sessions(void **state)
 	assert_int_equal(hub_operator_check(t.db, "nobody", "mật khẩu dài", &yes), HUB_OK);
 	assert_false(yes);
 	/* stored salted and slow, never the password */
-	assert_int_equal(sqlite3_prepare_v2(t.db, "SELECT iter, length(salt), hash FROM"
-					    " report_operator", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(t.db,
+					    "SELECT iter, length(salt), hash FROM"
+					    " report_operator",
+					    -1, &st, NULL),
+			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_true(sqlite3_column_int(st, 0) >= 200000);
 	assert_int_equal(sqlite3_column_int(st, 1), 16);
@@ -361,10 +368,6 @@ static void test_bad_dates(void **state)
 	assert_false(hub_report_valid_date("２023-09-02"));
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_csv_quoting),
-	cmocka_unit_test(test_table_grouping_and_alignment),
-	cmocka_unit_test(test_every_format),
-	cmocka_unit_test(test_resolve_records_and_keeps),
-	cmocka_unit_test(test_passwords_and_sessions),
-	cmocka_unit_test(test_bad_dates))
+TEST_MAIN(cmocka_unit_test(test_csv_quoting), cmocka_unit_test(test_table_grouping_and_alignment),
+	  cmocka_unit_test(test_every_format), cmocka_unit_test(test_resolve_records_and_keeps),
+	  cmocka_unit_test(test_passwords_and_sessions), cmocka_unit_test(test_bad_dates))

@@ -36,10 +36,12 @@ static void flood(sqlite3 *db)
 	sqlite3_stmt *st;
 
 	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO hub_rejection(received, source, origin,"
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "INSERT INTO hub_rejection(received, source, origin,"
 					    " seq, code, message) VALUES (?, 'enroll', NULL, NULL,"
 					    " 'unknown_token', 'the enrolment token is not known:"
-					    " ask the province for a new one')", -1, &st, NULL),
+					    " ask the province for a new one')",
+					    -1, &st, NULL),
 			 SQLITE_OK);
 	for (int i = 1; i <= NREJECTED; i++) {
 		sqlite3_bind_int64(st, 1, 1700000000 + i);
@@ -99,19 +101,24 @@ static void test_pages_of_a_flood(void **state)
 	flood(t.db);
 	/* resolving finds a rejection by its id */
 	t0 = now_s();
-	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-199999", "lan", "rác", NULL, 1,
-					      err, sizeof(err)), 0);
+	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-199999", "lan", "rác", NULL, 1, err,
+					      sizeof(err)),
+			 0);
 	printf("# resolve one of %d rejections: %.3f s\n", NREJECTED, now_s() - t0);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-5", "lan", "rác", NULL, 1, err,
-					      sizeof(err)), 0);
+					      sizeof(err)),
+			 0);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-200001", "lan", "x", NULL, 1, err,
-					      sizeof(err)), HUB_REFUSED);
+					      sizeof(err)),
+			 HUB_REFUSED);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-5x", "lan", "x", NULL, 1, err,
-					      sizeof(err)), HUB_REFUSED);
+					      sizeof(err)),
+			 HUB_REFUSED);
 
 	t0 = now_s();
 	assert_int_equal(hub_reconcile_counts(t.db, &t.campaign, "2023-09-30", counts, &resolved, err,
-					      sizeof(err)), 0);
+					      sizeof(err)),
+			 0);
 	printf("# counts of the queue: %.3f s\n", now_s() - t0);
 	assert_int_equal(counts[HUB_RECONCILE_NKINDS - 1], NREJECTED - 2); /* rejections: the last kind */
 	assert_int_equal(counts[1], 1);
@@ -175,8 +182,8 @@ static void test_cli_pages(void **state)
 	for (int i = 0; i < 25; i++)
 		assert_int_equal(hub_rejection_add(db, "enroll", 0, 0, "unknown_token", "no", i), HUB_OK);
 	sqlite3_close(db);
-	snprintf(cmd, sizeof(cmd), "'%s' report reconcile --limit 10 --page 2 --dir '%s'",
-		 MAIAM_HUB_BIN, dir);
+	snprintf(cmd, sizeof(cmd), "'%s' report reconcile --limit 10 --page 2 --dir '%s'", MAIAM_HUB_BIN,
+		 dir);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	while (fgets(line, sizeof(line), p)) {
@@ -193,14 +200,12 @@ static void test_cli_pages(void **state)
 		 MAIAM_HUB_BIN, dir);
 	rc = system(cmd);
 	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
-	snprintf(cmd, sizeof(cmd), "'%s' report funds --page 2 --dir '%s' 2>/dev/null",
-		 MAIAM_HUB_BIN, dir);
+	snprintf(cmd, sizeof(cmd), "'%s' report funds --page 2 --dir '%s' 2>/dev/null", MAIAM_HUB_BIN,
+		 dir);
 	rc = system(cmd);
 	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
 	test_rmtree(dir);
 	free(dir);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_pages_of_a_flood),
-	cmocka_unit_test(test_cli_pages))
+TEST_MAIN(cmocka_unit_test(test_pages_of_a_flood), cmocka_unit_test(test_cli_pages))

@@ -77,7 +77,7 @@ static void test_stage_two_dates(void **state)
 	rt_milestone(&a, alone, "roof", "2023-07-10", NULL);
 	rt_milestone(&a, alone, "roof", "2023-07-11", NULL); /* one laptop, two days: no item */
 	rt_flush(&a, t.db);
-	rt_milestone(&b, quiet, "roof", "2023-07-10", NULL);  /* two laptops, one day: no item */
+	rt_milestone(&b, quiet, "roof", "2023-07-10", NULL); /* two laptops, one day: no item */
 	roof_b = rt_milestone(&b, hh, "roof", "2023-07-12", NULL);
 	rt_flush(&b, t.db);
 	assert_int_equal(open_of(&t, "stage_two_dates", END_2023), 1);
@@ -90,8 +90,10 @@ static void test_stage_two_dates(void **state)
 	expect_text(&t, HUB_FMT_JSON, "{\"date\": \"2023-07-10\", \"laptop\": \"aaaa000000000001\"", 1);
 	expect_text(&t, HUB_FMT_JSON, "{\"date\": \"2023-07-12\", \"laptop\": \"bbbb000000000002\"", 1);
 	expect_text(&t, HUB_FMT_TABLE, "Một mốc, hai ngày", 1);
-	expect_text(&t, HUB_FMT_TABLE, "Xong mái ghi ngày khác nhau: 2023-07-10 (máy aaaa000000000001),"
-		    " 2023-07-12 (máy bbbb000000000002)", 1);
+	expect_text(&t, HUB_FMT_TABLE,
+		    "Xong mái ghi ngày khác nhau: 2023-07-10 (máy aaaa000000000001),"
+		    " 2023-07-12 (máy bbbb000000000002)",
+		    1);
 	expect_rebuild_same(&t);
 
 	/* B's record voided: nothing left to reconcile; a third day brings it back */
@@ -105,13 +107,16 @@ static void test_stage_two_dates(void **state)
 
 	/* resolved like any other item, once */
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, item, "lan", "ngày 14 đúng", NULL, 1,
-					      err, sizeof(err)), HUB_OK);
+					      err, sizeof(err)),
+			 HUB_OK);
 	assert_int_equal(open_of(&t, "stage_two_dates", END_2023), 0);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, item, "lan", "again", NULL, 1, err,
-					      sizeof(err)), HUB_REFUSED);
+					      sizeof(err)),
+			 HUB_REFUSED);
 	assert_non_null(strstr(err, "already resolved by 'lan'"));
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, item, "lan", "x", "loser", -1, err,
-					      sizeof(err)), HUB_REFUSED);
+					      sizeof(err)),
+			 HUB_REFUSED);
 
 	/* a withdrawn household is nobody's item */
 	rt_milestone(&b, quiet, "roof", "2023-07-15", NULL);
@@ -132,8 +137,10 @@ static void resolution_of(sqlite3 *db, const char *item, char *out, size_t outle
 	sqlite3_stmt *st;
 
 	out[0] = '\0';
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT resolved_by || '|' || note, count(*) OVER ()"
-					    " FROM report_resolution WHERE item = ?", -1, &st, NULL),
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT resolved_by || '|' || note, count(*) OVER ()"
+					    " FROM report_resolution WHERE item = ?",
+					    -1, &st, NULL),
 			 SQLITE_OK);
 	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -160,21 +167,24 @@ static void test_superseded_rejection(void **state)
 	 * fork); R-3: no hash known; R-4: the same bytes at another place; R-5:
 	 * the same change-set refused again, but an operator resolved it first */
 	assert_int_equal(hub_rejection_add_sealed(t.db, "import:a0.maiam", LAPTOP_A, 1, same,
-						  "unknown_agent", "not enrolled", 100), HUB_OK);
-	assert_int_equal(hub_rejection_add_sealed(t.db, "push", LAPTOP_A, 1, other, "fork", "fork",
-						  101), HUB_OK);
+						  "unknown_agent", "not enrolled", 100),
+			 HUB_OK);
+	assert_int_equal(hub_rejection_add_sealed(t.db, "push", LAPTOP_A, 1, other, "fork", "fork", 101),
+			 HUB_OK);
 	assert_int_equal(hub_rejection_add(t.db, "push", LAPTOP_A, 1, "malformed", "?", 102), HUB_OK);
 	assert_int_equal(hub_rejection_add_sealed(t.db, "push", LAPTOP_A, 2, same, "gap", "gap", 103),
 			 HUB_OK);
 	assert_int_equal(hub_rejection_add_sealed(t.db, "import:a0.maiam", LAPTOP_A, 1, same,
-						  "unknown_agent", "not enrolled", 104), HUB_OK);
-	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-5", "lan", "đã đăng ký máy",
-					      NULL, 1, err, sizeof(err)), HUB_OK);
+						  "unknown_agent", "not enrolled", 104),
+			 HUB_OK);
+	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-5", "lan", "đã đăng ký máy", NULL, 1,
+					      err, sizeof(err)),
+			 HUB_OK);
 	assert_int_equal(open_of(&t, "rejected_changeset", END_2023), 4);
 
 	/* the ledger takes the very same change-set */
-	assert_int_equal(hub_ledger_insert(t.db, LAPTOP_A, 1, same, sealed, sizeof(sealed),
-					   1690000000), HUB_OK);
+	assert_int_equal(hub_ledger_insert(t.db, LAPTOP_A, 1, same, sealed, sizeof(sealed), 1690000000),
+			 HUB_OK);
 	resolution_of(t.db, "R-1", got, sizeof(got));
 	assert_non_null(strstr(got, "maiam-hub|tự động đóng: chính gói dữ liệu này"));
 	assert_non_null(strstr(got, "sổ cái #1"));
@@ -187,12 +197,14 @@ static void test_superseded_rejection(void **state)
 	resolution_of(t.db, "R-4", got, sizeof(got));
 	assert_string_equal(got, "");
 	assert_int_equal(hub_reconcile_counts(t.db, &t.campaign, END_2023, counts, &resolved, err,
-					      sizeof(err)), HUB_OK);
+					      sizeof(err)),
+			 HUB_OK);
 	assert_int_equal(counts[HUB_RECONCILE_NKINDS - 1], 3);
 	assert_int_equal(resolved, 2);
 	expect_text(&t, HUB_FMT_JSON, "\"id\": \"R-1\"", 0);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-1", "lan", "x", NULL, 1, err,
-					      sizeof(err)), HUB_REFUSED);
+					      sizeof(err)),
+			 HUB_REFUSED);
 	assert_non_null(strstr(err, "already resolved by 'maiam-hub'"));
 	/* --all lists it with who closed it and why */
 	{
@@ -212,6 +224,4 @@ static void test_superseded_rejection(void **state)
 	rt_db_close(&t);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_stage_two_dates),
-	cmocka_unit_test(test_superseded_rejection))
+TEST_MAIN(cmocka_unit_test(test_stage_two_dates), cmocka_unit_test(test_superseded_rejection))

@@ -12,10 +12,10 @@
 
 /* Owned by the fixture: setup allocates it, teardown frees it and the dir. */
 struct protofix {
-	char *dir;        /* a fresh directory under $TMPDIR, removed by teardown */
-	char path[4200];  /* dir/store.db, for a test that opens one store itself */
-	char file[4200];  /* the last path protofix_file made */
-	int ndb;          /* stores protofix_db made so far */
+	char *dir;       /* a fresh directory under $TMPDIR, removed by teardown */
+	char path[4200]; /* dir/store.db, for a test that opens one store itself */
+	char file[4200]; /* the last path protofix_file made */
+	int ndb;         /* stores protofix_db made so far */
 };
 
 /* cmocka group setup/teardown: *state is a struct protofix. */

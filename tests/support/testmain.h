@@ -14,10 +14,10 @@
 #ifndef MAIAM_TESTMAIN_H
 #define MAIAM_TESTMAIN_H
 
-#define TEST_MAIN_WITH(setup, teardown, ...)                           \
-	int main(void)                                                 \
-	{                                                              \
-		const struct CMUnitTest tests[] = { __VA_ARGS__ };     \
+#define TEST_MAIN_WITH(setup, teardown, ...) \
+	int main(void) \
+	{ \
+		const struct CMUnitTest tests[] = { __VA_ARGS__ }; \
 		return cmocka_run_group_tests(tests, setup, teardown); \
 	}
 

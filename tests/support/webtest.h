@@ -11,17 +11,17 @@
 #include <stddef.h>
 
 typedef struct wt_resp {
-	long status;           /* 0: no answer (connection refused, timeout) */
-	char body[1 << 18];    /* cut to fit, always NUL-terminated */
+	long status;        /* 0: no answer (connection refused, timeout) */
+	char body[1 << 18]; /* cut to fit, always NUL-terminated */
 	size_t len;
-	char cookie[256];      /* Set-Cookie, "" if none */
+	char cookie[256]; /* Set-Cookie, "" if none */
 	char location[64];
 	char retry_after[16];
 	char content_type[128];
 	char cache_control[128];
-	char csp[256];         /* Content-Security-Policy */
-	char nosniff[16];      /* X-Content-Type-Options */
-	int hsts;              /* Strict-Transport-Security: max-age=... was sent */
+	char csp[256];    /* Content-Security-Policy */
+	char nosniff[16]; /* X-Content-Type-Options */
+	int hsts;         /* Strict-Transport-Security: max-age=... was sent */
 } wt_resp;
 
 /* What to send; every field may be NULL/0. */

@@ -34,11 +34,13 @@ static void test_enrol_body(void **state)
 	char s[128];
 
 	(void)state;
-	assert_int_equal(get("{\"token\": \"abc-1\", \"public_key\": \"-----BEGIN\\nX\\n\"}", "token",
-			     s, sizeof s), 1);
+	assert_int_equal(get("{\"token\": \"abc-1\", \"public_key\": \"-----BEGIN\\nX\\n\"}", "token", s,
+			     sizeof s),
+			 1);
 	assert_string_equal(s, "abc-1");
 	assert_int_equal(get("{\"token\": \"abc-1\", \"public_key\": \"-----BEGIN\\nX\\n\"}",
-			     "public_key", s, sizeof s), 1);
+			     "public_key", s, sizeof s),
+			 1);
 	assert_string_equal(s, "-----BEGIN\nX\n");
 	assert_int_equal(get(" { } ", "token", s, sizeof s), 0);
 	assert_int_equal(get("{\"a\": \"b\"}", "token", s, sizeof s), 0);
@@ -53,18 +55,33 @@ static void test_enrol_body(void **state)
 static void test_hostile(void **state)
 {
 	static const char *const bad[] = {
-		"", "{", "[]", "\"t\"", "{\"t\": \"x\"} trailing", "{\"t\": \"x\",}",
+		"",
+		"{",
+		"[]",
+		"\"t\"",
+		"{\"t\": \"x\"} trailing",
+		"{\"t\": \"x\",}",
 		/* a member named twice: ambiguous */
-		"{\"t\": \"a\", \"t\": \"b\"}", "{\"t\": \"a\", \"u\": \"1\", \"u\": \"2\"}",
+		"{\"t\": \"a\", \"t\": \"b\"}",
+		"{\"t\": \"a\", \"u\": \"1\", \"u\": \"2\"}",
 		/* an escaped NUL, raw controls */
-		"{\"t\": \"a\\u0000b\"}", "{\"t\": \"a\nb\"}",
+		"{\"t\": \"a\\u0000b\"}",
+		"{\"t\": \"a\nb\"}",
 		/* bytes that are not UTF-8 */
-		"{\"t\": \"\x80\"}", "{\"t\": \"\xc0\xaf\"}", "{\"t\": \"\xed\xa0\x80\"}",
-		"{\"t\": \"\xe1\xbb\"}", "{\"t\": \"\xff\"}", "{\"\xff\": \"x\"}",
+		"{\"t\": \"\x80\"}",
+		"{\"t\": \"\xc0\xaf\"}",
+		"{\"t\": \"\xed\xa0\x80\"}",
+		"{\"t\": \"\xe1\xbb\"}",
+		"{\"t\": \"\xff\"}",
+		"{\"\xff\": \"x\"}",
 		/* lone or reversed surrogates */
-		"{\"t\": \"\\ud83c\"}", "{\"t\": \"\\udc00\"}", "{\"t\": \"\\udfe0\\ud83c\"}",
+		"{\"t\": \"\\ud83c\"}",
+		"{\"t\": \"\\udc00\"}",
+		"{\"t\": \"\\udfe0\\ud83c\"}",
 		/* only string members are part of the protocol */
-		"{\"t\": \"x\", \"n\": 1}", "{\"t\": \"x\", \"o\": {}}", "{\"t\": null}",
+		"{\"t\": \"x\", \"n\": 1}",
+		"{\"t\": \"x\", \"o\": {}}",
+		"{\"t\": null}",
 	};
 	static char deep[8200];
 	char s[16];
@@ -79,6 +96,4 @@ static void test_hostile(void **state)
 	assert_int_equal(get(deep, "t", s, sizeof s), -1);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_enrol_body),
-	cmocka_unit_test(test_hostile))
+TEST_MAIN(cmocka_unit_test(test_enrol_body), cmocka_unit_test(test_hostile))

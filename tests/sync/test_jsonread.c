@@ -50,7 +50,8 @@ static void test_escapes(void **state)
 	char s[64];
 
 	(void)state;
-	assert_int_equal(get_str("{\"m\": \"Ph\\u01b0\\u1eddng 5 \\\"A\\\" \\\\ \\/\"}", "m", s, sizeof s), 1);
+	assert_int_equal(get_str("{\"m\": \"Ph\\u01b0\\u1eddng 5 \\\"A\\\" \\\\ \\/\"}", "m", s, sizeof s),
+			 1);
 	assert_string_equal(s, "Phường 5 \"A\" \\ /");
 	assert_int_equal(get_str("{\"m\": \"\\ud83c\\udfe0\"}", "m", s, sizeof s), 1);
 	assert_string_equal(s, "\xf0\x9f\x8f\xa0");
@@ -62,10 +63,24 @@ static void test_escapes(void **state)
 static void test_hostile(void **state)
 {
 	static const char *const bad[] = {
-		"", "{", "}", "[]", "{\"m\": \"x\"", "{\"m\" \"x\"}", "{\"m\": \"x\",}",
-		"{\"m\": \"x\"} trailing", "{\"m\": \"\\ud83c\"}", "{\"m\": \"\\udc00\"}",
-		"{\"m\": \"\\u0000\"}", "{\"m\": \"\\x\"}", "{\"m\": \"a\nb\"}", "{\"m\": tru}",
-		"{\"m\": \"\\u12\"}", "{,\"m\": \"x\"}", "{\"m\": [1,]}", "{\"m\": \"x\" \"n\": 1}",
+		"",
+		"{",
+		"}",
+		"[]",
+		"{\"m\": \"x\"",
+		"{\"m\" \"x\"}",
+		"{\"m\": \"x\",}",
+		"{\"m\": \"x\"} trailing",
+		"{\"m\": \"\\ud83c\"}",
+		"{\"m\": \"\\udc00\"}",
+		"{\"m\": \"\\u0000\"}",
+		"{\"m\": \"\\x\"}",
+		"{\"m\": \"a\nb\"}",
+		"{\"m\": tru}",
+		"{\"m\": \"\\u12\"}",
+		"{,\"m\": \"x\"}",
+		"{\"m\": [1,]}",
+		"{\"m\": \"x\" \"n\": 1}",
 	};
 	static char deep[8200];
 	char s[16];
@@ -118,7 +133,8 @@ static void test_strict(void **state)
 	assert_int_equal(get_str("{\"m\": \"\\ud83cx\"}", "m", s, sizeof s), -1);
 	/* C1 controls are valid UTF-8 and read as such: display strips them (utf8.c) */
 	assert_int_equal(get_str("{\"m\": \"a\\u009b2Jb\"}", "m", s, sizeof s), 1);
-	assert_string_equal(s, "a\xc2\x9b" "2Jb");
+	assert_string_equal(s, "a\xc2\x9b"
+			       "2Jb");
 }
 
 /* What the terminal shows of the hub's words: no C0, DEL or C1 control
@@ -128,9 +144,13 @@ static void test_printable(void **state)
 	char s[64];
 
 	(void)state;
-	snprintf(s, sizeof s, "%s", "a\x1b[2Jb\tc\nd\re\x7f" "f");
+	snprintf(s, sizeof s, "%s",
+		 "a\x1b[2Jb\tc\nd\re\x7f"
+		 "f");
 	assert_string_equal(agent_utf8_printable(s), "a [2Jb c d e f");
-	snprintf(s, sizeof s, "%s", "x\xc2\x9b" "2Jy\xc2\x80z\xc2\x9f.");
+	snprintf(s, sizeof s, "%s",
+		 "x\xc2\x9b"
+		 "2Jy\xc2\x80z\xc2\x9f.");
 	assert_string_equal(agent_utf8_printable(s), "x 2Jy z .");
 	/* Vietnamese stays, U+00A0 and up stay, bad bytes are '?' */
 	snprintf(s, sizeof s, "%s", "Ph\xc6\xb0\xe1\xbb\x9dng \xc2\xa0\xef\xbf\xbd \xff\xc2");
@@ -157,7 +177,8 @@ static void test_pem_single(void **state)
 
 	(void)state;
 	assert_true(agent_pem_single(key, "PUBLIC KEY"));
-	assert_true(agent_pem_single("\n  -----BEGIN CERTIFICATE-----\nMII=\n-----END CERTIFICATE-----", "CERTIFICATE"));
+	assert_true(agent_pem_single("\n  -----BEGIN CERTIFICATE-----\nMII=\n-----END CERTIFICATE-----",
+				     "CERTIFICATE"));
 	assert_false(agent_pem_single(key, "CERTIFICATE"));
 	snprintf(two, sizeof two, "%s%s", key, key);
 	assert_false(agent_pem_single(two, "PUBLIC KEY"));
@@ -188,14 +209,11 @@ static void test_hub_url(void **state)
 	assert_int_equal(agent_net_base("https://user:pw@hub.example", b, sizeof b), -1);
 	assert_int_equal(agent_net_base("https://hub.example/?x=1", b, sizeof b), -1);
 	assert_int_equal(agent_net_base("https://hub example", b, sizeof b), -1);
-	assert_int_equal(agent_net_base("https://a-very-long-host-name-that-does-not-fit.example:8443", b, 32), -1);
+	assert_int_equal(agent_net_base("https://a-very-long-host-name-that-does-not-fit.example:8443",
+					b, 32),
+			 -1);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_enrol_answer),
-	cmocka_unit_test(test_escapes),
-	cmocka_unit_test(test_hostile),
-	cmocka_unit_test(test_strict),
-	cmocka_unit_test(test_printable),
-	cmocka_unit_test(test_pem_single),
-	cmocka_unit_test(test_hub_url))
+TEST_MAIN(cmocka_unit_test(test_enrol_answer), cmocka_unit_test(test_escapes),
+	  cmocka_unit_test(test_hostile), cmocka_unit_test(test_strict), cmocka_unit_test(test_printable),
+	  cmocka_unit_test(test_pem_single), cmocka_unit_test(test_hub_url))

@@ -18,12 +18,12 @@
 #include "protofix.h"
 #include "testmain.h"
 
-#define OWN 0x1111111111111111ull   /* this laptop's key id */
-#define PEER 0x2222222222222222ull  /* another laptop of the same commune */
+#define OWN 0x1111111111111111ull  /* this laptop's key id */
+#define PEER 0x2222222222222222ull /* another laptop of the same commune */
 #define HUB 0x3333333333333333ull
-#define HERE 31498                   /* Phường 5, district 941 */
-#define THERE 31501                  /* Phường 7, district 941 */
-#define FAR 31569                    /* district 942 */
+#define HERE 31498  /* Phường 5, district 941 */
+#define THERE 31501 /* Phường 7, district 941 */
+#define FAR 31569   /* district 942 */
 
 static uint64_t stamp = 1700000000000ull << 16;
 
@@ -37,7 +37,8 @@ static void begin(proto_changeset *cs)
 static void household(proto_changeset *cs, proto_id id, uint64_t writer, int64_t commune)
 {
 	assert_int_equal(proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, id, ++stamp, writer), PROTO_OK);
-	assert_int_equal(proto_changeset_add_text(cs, PROTO_HH_NAME, 0, "Lâm Thị Hoa", strlen("Lâm Thị Hoa")),
+	assert_int_equal(proto_changeset_add_text(cs, PROTO_HH_NAME, 0, "Lâm Thị Hoa",
+						  strlen("Lâm Thị Hoa")),
 			 PROTO_OK);
 	if (commune)
 		assert_int_equal(proto_changeset_add_int(cs, PROTO_HH_COMMUNE, 0, commune), PROTO_OK);
@@ -96,8 +97,7 @@ static int check_answer(sqlite3 *db, const agent_area *a, const proto_changeset 
 }
 
 /* check_answer, then cs released: each answer is checked once. */
-static int check_more(sqlite3 *db, const agent_area *a, proto_changeset *cs,
-		      agent_pull_pending *pending)
+static int check_more(sqlite3 *db, const agent_area *a, proto_changeset *cs, agent_pull_pending *pending)
 {
 	int k = check_answer(db, a, cs, pending);
 
@@ -284,8 +284,7 @@ static void test_pending(void **state)
 }
 
 /* agent_pull_apply of cs as answer up to cursor 9, then cs released. */
-static int apply(agent_ctx *ctx, const agent_area *a, proto_changeset *cs,
-		 proto_merge_stats *st)
+static int apply(agent_ctx *ctx, const agent_area *a, proto_changeset *cs, proto_merge_stats *st)
 {
 	int r = agent_pull_apply(ctx, a, cs, 9, NULL, st);
 
@@ -353,9 +352,6 @@ static void test_apply(void **state)
 	assert_int_equal(system(rm), 0);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_own_writer),
-	cmocka_unit_test(test_commune_area),
-	cmocka_unit_test(test_district_area),
-	cmocka_unit_test(test_pending),
-	cmocka_unit_test(test_apply))
+TEST_MAIN(cmocka_unit_test(test_own_writer), cmocka_unit_test(test_commune_area),
+	  cmocka_unit_test(test_district_area), cmocka_unit_test(test_pending),
+	  cmocka_unit_test(test_apply))

@@ -61,23 +61,23 @@ static inline proto_result golden_build(proto_changeset *cs, uint64_t origin)
 		return r;
 	if ((r = proto_changeset_begin(cs, PROTO_KIND_MILESTONE, (proto_id){ origin, 3 }, c + 20, origin)) ||
 	    (r = proto_changeset_add_ref(cs, PROTO_MS_HOUSEHOLD, 0, (proto_id){ origin, 1 })) ||
-	    (r = G_TEXT(PROTO_MS_STAGE, 0, "surveyed")) ||
-	    (r = G_TEXT(PROTO_MS_DATE, 0, "2023-06-15")))
+	    (r = G_TEXT(PROTO_MS_STAGE, 0, "surveyed")) || (r = G_TEXT(PROTO_MS_DATE, 0, "2023-06-15")))
 		return r;
 	if ((r = proto_changeset_begin(cs, PROTO_KIND_MILESTONE, (proto_id){ origin, 4 }, c + 21, origin)) ||
 	    (r = proto_changeset_add_ref(cs, PROTO_MS_HOUSEHOLD, 0, (proto_id){ GOLDEN_FOREIGN, 9 })) ||
-	    (r = G_TEXT(PROTO_MS_STAGE, 0, "surveyed")) ||
-	    (r = G_TEXT(PROTO_MS_DATE, 0, "2023-06-16")) ||
+	    (r = G_TEXT(PROTO_MS_STAGE, 0, "surveyed")) || (r = G_TEXT(PROTO_MS_DATE, 0, "2023-06-16")) ||
 	    (r = proto_changeset_add_null(cs, PROTO_MS_NOTE, 0)))
 		return r;
-	if ((r = proto_changeset_begin(cs, PROTO_KIND_CONTRIBUTION, (proto_id){ origin, 5 }, c + 30, origin)) ||
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_CONTRIBUTION, (proto_id){ origin, 5 }, c + 30,
+				       origin)) ||
 	    (r = proto_changeset_add_ref(cs, PROTO_CT_HOUSEHOLD, 0, (proto_id){ origin, 1 })) ||
 	    (r = proto_changeset_add_int(cs, PROTO_CT_UNIT, 0, 941)) ||
 	    (r = G_TEXT(PROTO_CT_SOURCE, 0, "mps")) ||
 	    (r = G_TEXT(PROTO_CT_DONOR, 0, "B\xe1\xbb\x99 C\xc3\xb4ng an")) ||
 	    (r = proto_changeset_add_int(cs, PROTO_CT_MONEY, 0, 60000000)))
 		return r;
-	if ((r = proto_changeset_begin(cs, PROTO_KIND_CONTRIBUTION, (proto_id){ origin, 6 }, c + 31, origin)) ||
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_CONTRIBUTION, (proto_id){ origin, 6 }, c + 31,
+				       origin)) ||
 	    (r = proto_changeset_add_null(cs, PROTO_CT_HOUSEHOLD, 0)) ||
 	    (r = proto_changeset_add_int(cs, PROTO_CT_UNIT, 0, 943)) ||
 	    (r = G_TEXT(PROTO_CT_SOURCE, 0, "business")) ||

@@ -89,11 +89,10 @@ static int start(void **state)
 	    evhttp_set_cb(s.http, "/post", on_post, NULL))
 		return -1;
 	evhttp_set_gencb(s.http, on_static, NULL);
-	evhttp_set_allowed_methods(s.http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
-					   EVHTTP_REQ_PUT);
+	evhttp_set_allowed_methods(s.http,
+				   EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT);
 	bound = evhttp_bind_socket_with_handle(s.http, "127.0.0.1", 0);
-	if (!bound ||
-	    getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss, &sl) != 0)
+	if (!bound || getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss, &sl) != 0)
 		return -1;
 	s.port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	if (pthread_create(&s.thread, NULL, loop, &s) != 0)

@@ -42,9 +42,8 @@ static void run_cases(const lookup_case *c, size_t n, lookup_fn lookup, size_t o
 	for (i = 0; i < n; i++) {
 		web_result r = lookup(c[i].input, c[i].key, v, outlen);
 		if (r != c[i].want)
-			fail_msg("input '%s', key '%s': %s, want %s",
-				 c[i].input ? c[i].input : "(null)", c[i].key ? c[i].key : "(null)",
-				 web_strerror(r), web_strerror(c[i].want));
+			fail_msg("input '%s', key '%s': %s, want %s", c[i].input ? c[i].input : "(null)",
+				 c[i].key ? c[i].key : "(null)", web_strerror(r), web_strerror(c[i].want));
 		assert_string_equal(v, c[i].want == WEB_OK ? c[i].value : "");
 	}
 }
@@ -80,11 +79,10 @@ static void test_form_hostile(void **state)
 		const char *inputs[16];
 	} refusals[] = {
 		{ WEB_EMALFORMED,
-		  { "name=%", "name=%4", "name=%zz", "name=%00",
-		    "name=%C3",       /* cut UTF-8 */
-		    "name=%C0%AF",    /* overlong */
-		    "name=%ED%A0%80", /* surrogate */
-		    "name=\xff",      /* raw bad UTF-8 */
+		  { "name=%", "name=%4", "name=%zz", "name=%00", "name=%C3", /* cut UTF-8 */
+		    "name=%C0%AF",                                           /* overlong */
+		    "name=%ED%A0%80",                                        /* surrogate */
+		    "name=\xff",                                             /* raw bad UTF-8 */
 		    "=x&name=a", "na%me=a",
 		    /* a malformed pair anywhere spoils the form, before or after the key */
 		    "x=%G1&name=a", "name=a&x=%", "name=a&x=%00", NULL } },
@@ -232,7 +230,7 @@ static void test_html_escape(void **state)
 	assert_int_equal(web_html_escape(&b, "<a href=\"x\">Tom & 'Jerry'</a> Đặng"), 0);
 	assert_int_equal(proto_buf_append_byte(&b, 0), 0);
 	assert_string_equal((const char *)b.data, "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;"
-			    "&lt;/a&gt; Đặng");
+						  "&lt;/a&gt; Đặng");
 	proto_buf_release(&b);
 	/* the buffer's cap is an error, not a cut page */
 	proto_buf_init(&b, 8);
@@ -254,9 +252,7 @@ static void test_strerror(void **state)
 	assert_string_equal(web_strerror((web_result)99), "unknown error");
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_form_plain),  cmocka_unit_test(test_form_hostile),
-	cmocka_unit_test(test_form_huge),   cmocka_unit_test(test_form_no_overread),
-	cmocka_unit_test(test_query),       cmocka_unit_test(test_cookie),
-	cmocka_unit_test(test_cookie_huge), cmocka_unit_test(test_html_escape),
-	cmocka_unit_test(test_strerror))
+TEST_MAIN(cmocka_unit_test(test_form_plain), cmocka_unit_test(test_form_hostile),
+	  cmocka_unit_test(test_form_huge), cmocka_unit_test(test_form_no_overread),
+	  cmocka_unit_test(test_query), cmocka_unit_test(test_cookie), cmocka_unit_test(test_cookie_huge),
+	  cmocka_unit_test(test_html_escape), cmocka_unit_test(test_strerror))

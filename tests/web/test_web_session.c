@@ -68,15 +68,17 @@ static void test_cookie_format(void **state)
 
 	(void)state;
 	assert_int_equal(web_cookie_format(c, sizeof(c), "maiam_session", "ab12", 28800,
-					   WEB_COOKIE_SESSION), WEB_OK);
+					   WEB_COOKIE_SESSION),
+			 WEB_OK);
 	assert_string_equal(c, "maiam_session=ab12; Max-Age=28800; Path=/; HttpOnly; Secure;"
 			       " SameSite=Strict");
-	assert_int_equal(web_cookie_format(c, sizeof(c), "maiam_session", "", 0,
-					   WEB_COOKIE_SESSION), WEB_OK);
+	assert_int_equal(web_cookie_format(c, sizeof(c), "maiam_session", "", 0, WEB_COOKIE_SESSION),
+			 WEB_OK);
 	assert_string_equal(c, "maiam_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict");
 	/* on loopback over plain HTTP: not Secure, still HttpOnly and strict */
 	assert_int_equal(web_cookie_format(c, sizeof(c), "s", "v", 60,
-					   WEB_COOKIE_HTTPONLY | WEB_COOKIE_SAMESITE_STRICT), WEB_OK);
+					   WEB_COOKIE_HTTPONLY | WEB_COOKIE_SAMESITE_STRICT),
+			 WEB_OK);
 	assert_string_equal(c, "s=v; Max-Age=60; Path=/; HttpOnly; SameSite=Strict");
 	/* a name or value that would add an attribute or a header of its own */
 	assert_int_equal(web_cookie_format(c, sizeof(c), "s", "a; Domain=evil", 60, 0), WEB_EMALFORMED);
@@ -85,8 +87,9 @@ static void test_cookie_format(void **state)
 	assert_int_equal(web_cookie_format(c, sizeof(c), "", "a", 60, 0), WEB_EARG);
 	assert_int_equal(web_cookie_format(c, sizeof(c), "s", NULL, 60, 0), WEB_EARG);
 	assert_int_equal(web_cookie_format(c, sizeof(c), "s", "a", -1, 0), WEB_EARG);
-	assert_int_equal(web_cookie_format(small, sizeof(small), "maiam_session", "0123456789",
-					   60, WEB_COOKIE_SESSION), WEB_ETOOLONG);
+	assert_int_equal(web_cookie_format(small, sizeof(small), "maiam_session", "0123456789", 60,
+					   WEB_COOKIE_SESSION),
+			 WEB_ETOOLONG);
 	assert_string_equal(small, "");
 }
 
@@ -136,8 +139,8 @@ static void test_same_origin(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (web_same_origin(cases[i].scheme, cases[i].host, cases[i].origin,
-				    cases[i].referer) != cases[i].want)
+		if (web_same_origin(cases[i].scheme, cases[i].host, cases[i].origin, cases[i].referer) !=
+		    cases[i].want)
 			fail_msg("case %zu: host '%s' origin '%s' referer '%s': want %d", i,
 				 cases[i].host ? cases[i].host : "(null)",
 				 cases[i].origin ? cases[i].origin : "(null)",
@@ -148,8 +151,5 @@ static void test_same_origin(void **state)
 	assert_int_equal(web_same_origin("https", huge, "https://a", NULL), 0);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_token),
-	cmocka_unit_test(test_csrf),
-	cmocka_unit_test(test_cookie_format),
-	cmocka_unit_test(test_same_origin))
+TEST_MAIN(cmocka_unit_test(test_token), cmocka_unit_test(test_csrf),
+	  cmocka_unit_test(test_cookie_format), cmocka_unit_test(test_same_origin))

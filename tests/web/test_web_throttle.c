@@ -108,8 +108,5 @@ static void test_full_table(void **state)
 	web_throttle_free(t);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_backoff),
-	cmocka_unit_test(test_reset_and_forgive),
-	cmocka_unit_test(test_long_keys),
-	cmocka_unit_test(test_full_table))
+TEST_MAIN(cmocka_unit_test(test_backoff), cmocka_unit_test(test_reset_and_forgive),
+	  cmocka_unit_test(test_long_keys), cmocka_unit_test(test_full_table))

@@ -31,8 +31,8 @@ int web_security_headers(struct evkeyvalq *h, const web_policy *p)
 	return 0;
 }
 
-int web_reply(struct evhttp_request *req, int status, const char *ctype, const void *body,
-	      size_t len, const web_policy *p)
+int web_reply(struct evhttp_request *req, int status, const char *ctype, const void *body, size_t len,
+	      const web_policy *p)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 	struct evbuffer *buf = evbuffer_new();
@@ -71,9 +71,8 @@ int web_request_same_origin(struct evhttp_request *req)
 {
 	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
 
-	return web_same_origin(web_request_tls(req) ? "https" : "http",
-			       evhttp_find_header(in, "Host"), evhttp_find_header(in, "Origin"),
-			       evhttp_find_header(in, "Referer"));
+	return web_same_origin(web_request_tls(req) ? "https" : "http", evhttp_find_header(in, "Host"),
+			       evhttp_find_header(in, "Origin"), evhttp_find_header(in, "Referer"));
 }
 
 const char *web_content_type(const char *path)
@@ -115,8 +114,8 @@ int web_asset_serve(struct evhttp_request *req, const web_asset *table, size_t n
 {
 	static const char not_found[] = "no such file\n", wrong_method[] = "use GET\n";
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-	const web_asset *a =
-		web_asset_find(table, n, evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)));
+	const web_asset *a = web_asset_find(table, n,
+					    evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)));
 	web_policy cached = p ? *p : (web_policy){ 0 };
 	char cache[64];
 

@@ -64,8 +64,7 @@ static int origin_equal(const origin *a, const origin *b)
 	       strcmp(a->port, b->port) == 0;
 }
 
-int web_same_origin(const char *scheme, const char *host, const char *origin_hdr,
-		    const char *referer)
+int web_same_origin(const char *scheme, const char *host, const char *origin_hdr, const char *referer)
 {
 	origin want, got;
 	char url[300];

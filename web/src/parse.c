@@ -24,15 +24,23 @@
 const char *web_strerror(web_result r)
 {
 	switch (r) {
-	case WEB_OK: return "no error";
-	case WEB_ABSENT: return "not there";
-	case WEB_EMALFORMED: return "malformed input (a bad %-escape, a NUL byte, a pair without a"
-				    " name or text that is not UTF-8)";
-	case WEB_EDUPLICATE: return "the same name is sent more than once";
-	case WEB_ETOOLONG: return "value too long";
-	case WEB_EARG: return "bad argument";
-	case WEB_ENOMEM: return "out of memory";
-	case WEB_ECRYPTO: return "cryptography failed (OpenSSL)";
+	case WEB_OK:
+		return "no error";
+	case WEB_ABSENT:
+		return "not there";
+	case WEB_EMALFORMED:
+		return "malformed input (a bad %-escape, a NUL byte, a pair without a"
+		       " name or text that is not UTF-8)";
+	case WEB_EDUPLICATE:
+		return "the same name is sent more than once";
+	case WEB_ETOOLONG:
+		return "value too long";
+	case WEB_EARG:
+		return "bad argument";
+	case WEB_ENOMEM:
+		return "out of memory";
+	case WEB_ECRYPTO:
+		return "cryptography failed (OpenSSL)";
 	}
 	return "unknown error";
 }
@@ -133,7 +141,8 @@ web_result web_form_value(const char *form, size_t len, const char *key, char *o
 		goto out;
 	}
 	r = WEB_OK;
-	TAILQ_FOREACH(kv, &q, next) {
+	TAILQ_FOREACH(kv, &q, next)
+	{
 		if ((same = key_is(kv->key, key)) < 0) {
 			r = WEB_ENOMEM;
 			goto out;
@@ -155,7 +164,7 @@ web_result web_form_value(const char *form, size_t len, const char *key, char *o
 		memcpy(out, value, strlen(value) + 1);
 out:
 	TAILQ_FOREACH(kv, &q, next)
-		OPENSSL_cleanse(kv->value, strlen(kv->value));
+	OPENSSL_cleanse(kv->value, strlen(kv->value));
 	evhttp_clear_headers(&q);
 	if (canon)
 		OPENSSL_cleanse(canon, canon_size);
@@ -232,11 +241,21 @@ int web_html_escape(proto_buf *b, const char *s)
 	for (; s && *s; s++) {
 		const char *ent = NULL;
 		switch (*s) {
-		case '&': ent = "&amp;"; break;
-		case '<': ent = "&lt;"; break;
-		case '>': ent = "&gt;"; break;
-		case '"': ent = "&quot;"; break;
-		case '\'': ent = "&#39;"; break;
+		case '&':
+			ent = "&amp;";
+			break;
+		case '<':
+			ent = "&lt;";
+			break;
+		case '>':
+			ent = "&gt;";
+			break;
+		case '"':
+			ent = "&quot;";
+			break;
+		case '\'':
+			ent = "&#39;";
+			break;
 		}
 		if (ent ? proto_buf_append_str(b, ent) : proto_buf_append_byte(b, (uint8_t)*s))
 			return -1;

@@ -92,8 +92,8 @@ static slot *take(web_throttle *t, const char *key, int64_t now)
 		slot *c = &t->slots[i];
 		rank = stale(t, c, now) ? 0 : now >= c->until ? 1 : 2;
 		if (!best || rank < best_rank ||
-		    (rank == best_rank && (rank == 2 ? c->until < best->until :
-					   c->last_fail < best->last_fail))) {
+		    (rank == best_rank &&
+		     (rank == 2 ? c->until < best->until : c->last_fail < best->last_fail))) {
 			best = c;
 			best_rank = rank;
 		}
@@ -112,8 +112,7 @@ int64_t web_throttle_wait(web_throttle *t, const char *key, int64_t now)
 	return s && s->until > now ? s->until - now : 0;
 }
 
-void web_throttle_fail(web_throttle *t, const char *key, const web_throttle_rule *rule,
-		       int64_t now)
+void web_throttle_fail(web_throttle *t, const char *key, const web_throttle_rule *rule, int64_t now)
 {
 	slot *s;
 	int64_t wait;

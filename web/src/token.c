@@ -28,8 +28,7 @@ web_result web_token_new(char out[WEB_TOKEN_HEX + 1])
 
 int web_token_valid(const char *tok)
 {
-	return tok && strlen(tok) == WEB_TOKEN_HEX &&
-	       strspn(tok, "0123456789abcdef") == WEB_TOKEN_HEX;
+	return tok && strlen(tok) == WEB_TOKEN_HEX && strspn(tok, "0123456789abcdef") == WEB_TOKEN_HEX;
 }
 
 void web_token_hash(const char *tok, uint8_t out[32])
@@ -71,8 +70,8 @@ static int token_char(int c)
 	return c > 0x20 && c < 0x7f && !strchr("()<>@,;:\\\"/[]?={}", c);
 }
 
-web_result web_cookie_format(char *out, size_t outlen, const char *name, const char *value,
-			     int max_age, unsigned flags)
+web_result web_cookie_format(char *out, size_t outlen, const char *name, const char *value, int max_age,
+			     unsigned flags)
 {
 	size_t i;
 	int n;

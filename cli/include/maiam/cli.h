@@ -46,28 +46,40 @@ typedef struct cli_opt {
 		uint32_t *u32;
 		cli_list *list;
 	} to;
-	int64_t lo, hi;              /* numbers: the accepted range */
-	const char *const *choices;  /* CHOICE: the words, NULL-terminated */
-	const char *arg;             /* the value's name in usage text ("DIR"), NULL for a flag */
-	const char *help;            /* one line for the command's help */
+	int64_t lo, hi;             /* numbers: the accepted range */
+	const char *const *choices; /* CHOICE: the words, NULL-terminated */
+	const char *arg;            /* the value's name in usage text ("DIR"), NULL for a flag */
+	const char *help;           /* one line for the command's help */
 } cli_opt;
 
 /* Table entries. Each writes through a typed pointer, so the compiler checks
  * that the destination fits the kind. A destination is left as it is when the
  * option is not given: set the default before parsing. */
-#define CLI_FLAG(n, p, h) { .name = (n), .kind = CLI_KIND_FLAG, .to.i = (p), .help = (h) }
+#define CLI_FLAG(n, p, h) \
+	{ \
+		.name = (n), .kind = CLI_KIND_FLAG, .to.i = (p), .help = (h) \
+	}
 #define CLI_STRING(n, p, a, h) \
-	{ .name = (n), .kind = CLI_KIND_STRING, .to.str = (p), .arg = (a), .help = (h) }
+	{ \
+		.name = (n), .kind = CLI_KIND_STRING, .to.str = (p), .arg = (a), .help = (h) \
+	}
 #define CLI_NUMBER_(k, member, n, p, l, u, a, h) \
-	{ .name = (n), .kind = (k), .to.member = (p), .lo = (l), .hi = (u), .arg = (a), .help = (h) }
+	{ \
+		.name = (n), .kind = (k), .to.member = (p), .lo = (l), .hi = (u), .arg = (a), .help = (h) \
+	}
 #define CLI_INT(n, p, l, u, a, h) CLI_NUMBER_(CLI_KIND_INT, i, n, p, l, u, a, h)
 #define CLI_INT64(n, p, l, u, a, h) CLI_NUMBER_(CLI_KIND_INT64, i64, n, p, l, u, a, h)
 #define CLI_SIZE(n, p, l, u, a, h) CLI_NUMBER_(CLI_KIND_SIZE, size, n, p, l, u, a, h)
 #define CLI_UINT32(n, p, l, u, a, h) CLI_NUMBER_(CLI_KIND_UINT32, u32, n, p, l, u, a, h)
 #define CLI_CHOICE(n, p, c, a, h) \
-	{ .name = (n), .kind = CLI_KIND_CHOICE, .to.i = (p), .choices = (c), .arg = (a), .help = (h) }
+	{ \
+		.name = (n), .kind = CLI_KIND_CHOICE, .to.i = (p), .choices = (c), .arg = (a), \
+		.help = (h) \
+	}
 #define CLI_LIST(n, p, a, h) \
-	{ .name = (n), .kind = CLI_KIND_LIST, .to.list = (p), .arg = (a), .help = (h) }
+	{ \
+		.name = (n), .kind = CLI_KIND_LIST, .to.list = (p), .arg = (a), .help = (h) \
+	}
 
 typedef enum cli_errcode {
 	CLI_E_NONE,
@@ -92,20 +104,21 @@ typedef struct cli_error {
 } cli_error;
 
 /* Parser settings (flags of cli_spec). */
-#define CLI_NONEMPTY 1u       /* an empty value ("--x=" or "--x ''") is a missing one */
-#define CLI_PASS_UNKNOWN 2u   /* leave unknown options (and everything after "--",
+#define CLI_NONEMPTY 1u /* an empty value ("--x=" or "--x ''") is a missing one */
+#define CLI_PASS_UNKNOWN \
+	2u /* leave unknown options (and everything after "--",
 			       * "--" included) in args instead of refusing them;
 			       * --help is then not special */
 
 /* One command's parse: its table, its positional arguments, and settings. */
 typedef struct cli_spec {
 	const cli_opt *opts;
-	size_t nopts;        /* at most CLI_MAX_OPTS */
-	char **args;         /* where positional arguments go, in order; may be
+	size_t nopts;   /* at most CLI_MAX_OPTS */
+	char **args;    /* where positional arguments go, in order; may be
 			      * the argv given to cli_parse (filled in place) */
-	size_t maxargs;      /* more than this is CLI_E_EXTRA */
-	unsigned flags;      /* CLI_NONEMPTY, CLI_PASS_UNKNOWN */
-	size_t nargs;        /* out: how many positional arguments */
+	size_t maxargs; /* more than this is CLI_E_EXTRA */
+	unsigned flags; /* CLI_NONEMPTY, CLI_PASS_UNKNOWN */
+	size_t nargs;   /* out: how many positional arguments */
 } cli_spec;
 
 /* A spec's table, with its size checked against CLI_MAX_OPTS at compile time:
@@ -115,7 +128,9 @@ typedef struct cli_spec {
 	.nopts = sizeof(struct { \
 		_Static_assert(CLI_ARRAY_SIZE(t) <= CLI_MAX_OPTS, "option table over CLI_MAX_OPTS"); \
 		char c; \
-	}) ? CLI_ARRAY_SIZE(t) : 0
+	}) \
+			 ? CLI_ARRAY_SIZE(t) \
+			 : 0
 
 typedef enum cli_status { CLI_OK = 0, CLI_HELP = 1, CLI_ERROR = -1 } cli_status;
 

@@ -31,8 +31,7 @@ proto_result proto_buf_append(proto_buf *b, const void *p, size_t n);
 proto_result proto_buf_append_byte(proto_buf *b, uint8_t c);
 proto_result proto_buf_append_str(proto_buf *b, const char *s);
 /* printf-style append; fails with PROTO_ETOOBIG rather than truncating. */
-proto_result proto_buf_appendf(proto_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+proto_result proto_buf_appendf(proto_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append LEB128 unsigned varint / zigzag signed varint / big-endian ints. */
 proto_result proto_buf_put_varint(proto_buf *b, uint64_t v);
 proto_result proto_buf_put_svarint(proto_buf *b, int64_t v);

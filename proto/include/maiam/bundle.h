@@ -27,8 +27,7 @@
  * 1..PROTO_BUNDLE_MAX_ITEM) to out. On error out is left as it was.
  * n = 0 gives a valid empty bundle (the magic alone).
  */
-proto_result proto_bundle_write(proto_buf *out, const uint8_t *const *items,
-				const size_t *lens, size_t n);
+proto_result proto_bundle_write(proto_buf *out, const uint8_t *const *items, const size_t *lens, size_t n);
 
 /* A reader over borrowed bundle bytes (they must outlive it). */
 typedef struct proto_bundle_reader {

@@ -26,9 +26,9 @@ typedef enum proto_unit_level {
 typedef struct proto_unit {
 	int code;
 	proto_unit_level level;
-	char *type;   /* "Huyện", "Xã", ... */
-	char *name;   /* "Huyện Kế Sách" */
-	int parent;   /* 0 for the province */
+	char *type; /* "Huyện", "Xã", ... */
+	char *name; /* "Huyện Kế Sách" */
+	int parent; /* 0 for the province */
 } proto_unit;
 
 typedef struct proto_units {
@@ -61,11 +61,11 @@ typedef struct proto_target {
 } proto_target;
 
 typedef struct proto_campaign {
-	char *id;          /* [a-z0-9._-]{1,64}, goes into every change-set header */
+	char *id; /* [a-z0-9._-]{1,64}, goes into every change-set header */
 	char *name;
 	int province;
-	char start[11];     /* YYYY-MM-DD, first day of the campaign */
-	char deadline[11];  /* last day a house may be handed over on time */
+	char start[11];    /* YYYY-MM-DD, first day of the campaign */
+	char deadline[11]; /* last day a house may be handed over on time */
 	char report_due[11];
 	proto_units units;
 	size_t ntargets;
@@ -73,10 +73,10 @@ typedef struct proto_campaign {
 	int total_target;
 	proto_award_rule collectives; /* per district, by assigned target */
 	proto_award_rule individuals;
-	int province_collectives;     /* steering committee, departments, ... */
+	int province_collectives; /* steering committee, departments, ... */
 	int province_individuals;
-	int working_group_individuals;/* working group + supervision team */
-	proto_labels labels;          /* [labels]: NULL entries keep the built-in label */
+	int working_group_individuals; /* working group + supervision team */
+	proto_labels labels;           /* [labels]: NULL entries keep the built-in label */
 } proto_campaign;
 
 /* Load and validate a campaign file; units path inside it is relative to the file. */

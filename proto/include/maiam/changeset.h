@@ -20,13 +20,13 @@
 #include "result.h"
 
 #define PROTO_FORMAT_VERSION 1
-#define PROTO_CAMPAIGN_MAX 64           /* bytes of campaign id */
-#define PROTO_MAX_RECORDS 262144u       /* records in one change-set */
-#define PROTO_MAX_FIELDS 63u            /* field ids 1..63 */
-#define PROTO_MAX_TEXT 4096u            /* bytes of one text value */
-#define PROTO_MAX_BODY (32u << 20)      /* inflated body bytes */
-#define PROTO_MAX_ZBODY (16u << 20)     /* compressed body bytes */
-#define PROTO_MAX_RATIO 100u            /* body_len <= max(64 KiB, 100 * zbody_len) */
+#define PROTO_CAMPAIGN_MAX 64       /* bytes of campaign id */
+#define PROTO_MAX_RECORDS 262144u   /* records in one change-set */
+#define PROTO_MAX_FIELDS 63u        /* field ids 1..63 */
+#define PROTO_MAX_TEXT 4096u        /* bytes of one text value */
+#define PROTO_MAX_BODY (32u << 20)  /* inflated body bytes */
+#define PROTO_MAX_ZBODY (16u << 20) /* compressed body bytes */
+#define PROTO_MAX_RATIO 100u        /* body_len <= max(64 KiB, 100 * zbody_len) */
 #define PROTO_RATIO_FLOOR (64u << 10)
 
 /* A global entity id: the key id of the origin that created it + its serial there. */
@@ -64,16 +64,16 @@ typedef struct proto_value {
 } proto_value;
 
 typedef struct proto_field {
-	uint8_t field;  /* 1..63, meaning depends on the kind (schema.h) */
-	uint64_t base;  /* households: stamp of the value replaced (0 = none); events: 0 */
+	uint8_t field; /* 1..63, meaning depends on the kind (schema.h) */
+	uint64_t base; /* households: stamp of the value replaced (0 = none); events: 0 */
 	proto_value value;
 } proto_field;
 
 typedef struct proto_record {
-	uint8_t kind;      /* proto_kind */
+	uint8_t kind; /* proto_kind */
 	proto_id id;
-	uint64_t stamp;    /* HLC stamp of the change, != 0 */
-	uint64_t writer;   /* origin that made the change (the header origin unless relayed) */
+	uint64_t stamp;  /* HLC stamp of the change, != 0 */
+	uint64_t writer; /* origin that made the change (the header origin unless relayed) */
 	size_t nfields;
 	proto_field *fields; /* ascending by field id, no duplicates */
 } proto_record;
@@ -81,14 +81,14 @@ typedef struct proto_record {
 typedef struct proto_header {
 	uint8_t version;
 	char campaign[PROTO_CAMPAIGN_MAX + 1];
-	uint64_t origin;       /* key id of the signer */
-	uint64_t seq;          /* 1, 2, 3 ... per origin */
-	uint8_t prev[32];      /* SHA-256 of the previous sealed change-set; zeros for seq 1 */
-	uint64_t created;      /* HLC stamp when sealed */
+	uint64_t origin;  /* key id of the signer */
+	uint64_t seq;     /* 1, 2, 3 ... per origin */
+	uint8_t prev[32]; /* SHA-256 of the previous sealed change-set; zeros for seq 1 */
+	uint64_t created; /* HLC stamp when sealed */
 	uint32_t nrecords;
-	uint32_t nchanges;     /* total fields over all records */
-	uint32_t body_len;     /* inflated body bytes */
-	uint32_t zbody_len;    /* compressed body bytes */
+	uint32_t nchanges;  /* total fields over all records */
+	uint32_t body_len;  /* inflated body bytes */
+	uint32_t zbody_len; /* compressed body bytes */
 } proto_header;
 
 typedef struct proto_changeset {
@@ -104,13 +104,13 @@ proto_result proto_changeset_init(proto_changeset *cs, const char *campaign, uin
 void proto_changeset_release(proto_changeset *cs);
 
 /* Start a new record; following proto_changeset_add_* calls add its fields. */
-proto_result proto_changeset_begin(proto_changeset *cs, proto_kind kind, proto_id id,
-				   uint64_t stamp, uint64_t writer);
+proto_result proto_changeset_begin(proto_changeset *cs, proto_kind kind, proto_id id, uint64_t stamp,
+				   uint64_t writer);
 /* Fields must be added in ascending field order. base is 0 for events. */
 proto_result proto_changeset_add_null(proto_changeset *cs, uint8_t field, uint64_t base);
 proto_result proto_changeset_add_int(proto_changeset *cs, uint8_t field, uint64_t base, int64_t v);
-proto_result proto_changeset_add_text(proto_changeset *cs, uint8_t field, uint64_t base,
-				      const char *s, size_t len);
+proto_result proto_changeset_add_text(proto_changeset *cs, uint8_t field, uint64_t base, const char *s,
+				      size_t len);
 proto_result proto_changeset_add_ref(proto_changeset *cs, uint8_t field, uint64_t base, proto_id ref);
 /* Copy one whole record (e.g. from a decoded change-set) onto the end. */
 proto_result proto_changeset_copy_record(proto_changeset *cs, const proto_record *rec);

@@ -22,7 +22,10 @@ typedef struct proto_hlc {
 	uint64_t last; /* the last stamp issued or observed; persist it */
 } proto_hlc;
 
-static inline uint64_t proto_hlc_ms(uint64_t stamp) { return stamp >> PROTO_HLC_LOGICAL_BITS; }
+static inline uint64_t proto_hlc_ms(uint64_t stamp)
+{
+	return stamp >> PROTO_HLC_LOGICAL_BITS;
+}
 static inline uint64_t proto_hlc_make(uint64_t ms, uint64_t logical)
 {
 	return (ms << PROTO_HLC_LOGICAL_BITS) | (logical & PROTO_HLC_LOGICAL_MASK);

@@ -35,9 +35,9 @@
 #define PROTO_UPDATE_MAGIC "MAIMUPD1"
 #define PROTO_CLAIM_MAGIC "MAIMCLM1"
 
-#define PROTO_ENROL_MAX_FILE (64u << 10)     /* a CA certificate and a few names */
-#define PROTO_UPDATE_MAX_FILE (256u << 20)   /* a commune's campaign, with room */
-#define PROTO_CLAIM_MAX_FILE 1024u          /* a key, a token and a name */
+#define PROTO_ENROL_MAX_FILE (64u << 10)   /* a CA certificate and a few names */
+#define PROTO_UPDATE_MAX_FILE (256u << 20) /* a commune's campaign, with room */
+#define PROTO_CLAIM_MAX_FILE 1024u         /* a key, a token and a name */
 #define PROTO_UPDATE_MAX_ITEMS 65536u
 #define PROTO_HUBFILE_URL_MAX 512
 #define PROTO_HUBFILE_PEM_MAX 8192
@@ -56,13 +56,13 @@
 typedef struct proto_enrol_file {
 	char campaign[PROTO_CAMPAIGN_MAX + 1];
 	char hub_url[PROTO_HUBFILE_URL_MAX + 1]; /* "" when the laptop cannot reach the hub */
-	char ca_pem[PROTO_HUBFILE_PEM_MAX + 1];   /* the hub's TLS CA, for a later online sync */
-	uint8_t hub_pub[PROTO_PUBKEY_LEN];        /* the hub's Ed25519 key, the signer */
-	char token[PROTO_HUBFILE_TOKEN_MAX + 1];  /* one-time enrolment token */
-	uint8_t area_kind;                        /* PROTO_AREA_COMMUNE or _DISTRICT */
-	int64_t area_code;                        /* national unit code, 1..99999 */
-	int64_t issued;                           /* Unix seconds */
-	int64_t expires;                          /* the token's end, after issued */
+	char ca_pem[PROTO_HUBFILE_PEM_MAX + 1];  /* the hub's TLS CA, for a later online sync */
+	uint8_t hub_pub[PROTO_PUBKEY_LEN];       /* the hub's Ed25519 key, the signer */
+	char token[PROTO_HUBFILE_TOKEN_MAX + 1]; /* one-time enrolment token */
+	uint8_t area_kind;                       /* PROTO_AREA_COMMUNE or _DISTRICT */
+	int64_t area_code;                       /* national unit code, 1..99999 */
+	int64_t issued;                          /* Unix seconds */
+	int64_t expires;                         /* the token's end, after issued */
 } proto_enrol_file;
 
 /*
@@ -89,10 +89,10 @@ proto_result proto_enrol_read(const uint8_t *data, size_t len, proto_enrol_file 
  */
 typedef struct proto_update_file {
 	char campaign[PROTO_CAMPAIGN_MAX + 1];
-	uint64_t agent;   /* key id of the laptop it is for, not 0 */
-	int64_t after;    /* the laptop's cursor this file continues, >= 0 */
-	int64_t cursor;   /* the cursor once it is imported, >= after */
-	int64_t issued;   /* Unix seconds */
+	uint64_t agent; /* key id of the laptop it is for, not 0 */
+	int64_t after;  /* the laptop's cursor this file continues, >= 0 */
+	int64_t cursor; /* the cursor once it is imported, >= after */
+	int64_t issued; /* Unix seconds */
 	/* the laptop's client certificate (PEM), "" if none: for a laptop
 	 * enrolled from a file that later reaches the hub online */
 	char client_cert[PROTO_HUBFILE_PEM_MAX + 1];
@@ -100,7 +100,7 @@ typedef struct proto_update_file {
 	 * kept as a refused link), 0 if none: the laptop stops resending up to
 	 * it, as a push's answer tells it online */
 	int64_t acked;
-	size_t nitems;    /* sealed change-sets it carries (reading fills it) */
+	size_t nitems; /* sealed change-sets it carries (reading fills it) */
 	/* the reader's place among the items (set by proto_update_read) */
 	proto_reader items;
 } proto_update_file;
@@ -110,9 +110,8 @@ typedef struct proto_update_file {
  * items (sealed change-sets of 1..PROTO_BUNDLE_MAX_ITEM bytes each, at most
  * PROTO_UPDATE_MAX_ITEMS) to out, signed with hub. On error out is unchanged.
  */
-proto_result proto_update_write(proto_buf *out, const proto_update_file *f,
-				const uint8_t *const *items, const size_t *lens, size_t n,
-				const proto_key *hub);
+proto_result proto_update_write(proto_buf *out, const proto_update_file *f, const uint8_t *const *items,
+				const size_t *lens, size_t n, const proto_key *hub);
 
 /*
  * Read and verify an update file signed by hub (the key the laptop enrolled

@@ -34,7 +34,8 @@ void proto_key_free(proto_key *k);
 
 /* Ed25519 (pure, no prehash) over msg. Sign needs a private key. */
 proto_result proto_sign(const proto_key *k, const uint8_t *msg, size_t len, uint8_t sig[PROTO_SIG_LEN]);
-proto_result proto_verify(const proto_key *k, const uint8_t *msg, size_t len, const uint8_t sig[PROTO_SIG_LEN]);
+proto_result proto_verify(const proto_key *k, const uint8_t *msg, size_t len,
+			  const uint8_t sig[PROTO_SIG_LEN]);
 
 /* SHA-256 */
 void proto_sha256(const uint8_t *p, size_t len, uint8_t out[32]);

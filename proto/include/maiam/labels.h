@@ -30,8 +30,8 @@ typedef enum proto_list {
 	PROTO_LIST_N
 } proto_list;
 
-#define PROTO_LIST_MAX_CODES 8  /* the longest list (stages) */
-#define PROTO_LABEL_MAX 64      /* bytes of one label */
+#define PROTO_LIST_MAX_CODES 8 /* the longest list (stages) */
+#define PROTO_LABEL_MAX 64     /* bytes of one label */
 
 typedef struct proto_labels {
 	/* label[list][i] names code proto_list_codes(list)[i]; NULL: built in */

@@ -21,10 +21,10 @@
 #include "result.h"
 
 typedef struct proto_merge_stats {
-	size_t applied;    /* field changes and events that changed the store */
-	size_t already;    /* identical change already present (re-apply) */
-	size_t stale;      /* field changes that lost to a newer stored value */
-	size_t conflicts;  /* new conflict records written */
+	size_t applied;   /* field changes and events that changed the store */
+	size_t already;   /* identical change already present (re-apply) */
+	size_t stale;     /* field changes that lost to a newer stored value */
+	size_t conflicts; /* new conflict records written */
 } proto_merge_stats;
 
 /*

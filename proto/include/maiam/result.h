@@ -15,41 +15,41 @@
 
 typedef enum proto_result {
 	PROTO_OK = 0,
-	PROTO_ENOMEM,      /* allocation failed */
-	PROTO_EINVAL,      /* bad argument from the caller (a programming error) */
-	PROTO_EIO,         /* file read/write/fsync/rename failed (see errno) */
-	PROTO_ETOOBIG,     /* a capped buffer would exceed its cap */
+	PROTO_ENOMEM,  /* allocation failed */
+	PROTO_EINVAL,  /* bad argument from the caller (a programming error) */
+	PROTO_EIO,     /* file read/write/fsync/rename failed (see errno) */
+	PROTO_ETOOBIG, /* a capped buffer would exceed its cap */
 
 	/* decoding a sealed change-set: each rejection has its own code */
-	PROTO_EMAGIC,      /* not a Mái Ấm change-set (bad magic) */
-	PROTO_EVERSION,    /* format version this code does not read */
-	PROTO_ETRUNCATED,  /* input ends before a declared field or length */
-	PROTO_ETRAILING,   /* bytes after the end of a declared structure */
-	PROTO_EHEADER,     /* a header field has a forbidden value */
-	PROTO_ELIMIT,      /* a declared length or count is over its limit */
-	PROTO_EKEYID,      /* signature key id does not match the origin */
-	PROTO_ESIGNATURE,  /* Ed25519 signature does not verify */
-	PROTO_ERATIO,      /* declared inflated size too large for its compressed size */
-	PROTO_EINFLATE,    /* the deflate stream is corrupt */
-	PROTO_ELENGTH,     /* inflated size differs from the declared size */
-	PROTO_ECOUNT,      /* record or change count differs from the header */
-	PROTO_EBODY,       /* malformed body: varint, kind, field, type or order */
-	PROTO_EUTF8,       /* text that is not valid UTF-8 (or contains NUL) */
-	PROTO_EVALUE,      /* a value out of its allowed range */
+	PROTO_EMAGIC,     /* not a Mái Ấm change-set (bad magic) */
+	PROTO_EVERSION,   /* format version this code does not read */
+	PROTO_ETRUNCATED, /* input ends before a declared field or length */
+	PROTO_ETRAILING,  /* bytes after the end of a declared structure */
+	PROTO_EHEADER,    /* a header field has a forbidden value */
+	PROTO_ELIMIT,     /* a declared length or count is over its limit */
+	PROTO_EKEYID,     /* signature key id does not match the origin */
+	PROTO_ESIGNATURE, /* Ed25519 signature does not verify */
+	PROTO_ERATIO,     /* declared inflated size too large for its compressed size */
+	PROTO_EINFLATE,   /* the deflate stream is corrupt */
+	PROTO_ELENGTH,    /* inflated size differs from the declared size */
+	PROTO_ECOUNT,     /* record or change count differs from the header */
+	PROTO_EBODY,      /* malformed body: varint, kind, field, type or order */
+	PROTO_EUTF8,      /* text that is not valid UTF-8 (or contains NUL) */
+	PROTO_EVALUE,     /* a value out of its allowed range */
 
 	/* keys and crypto */
-	PROTO_ECRYPTO,     /* OpenSSL failed unexpectedly */
-	PROTO_EKEYFILE,    /* key file unreadable, malformed or not Ed25519 */
+	PROTO_ECRYPTO,  /* OpenSSL failed unexpectedly */
+	PROTO_EKEYFILE, /* key file unreadable, malformed or not Ed25519 */
 
 	/* clock */
-	PROTO_ECLOCK,      /* a remote stamp is too far ahead of the wall clock */
+	PROTO_ECLOCK, /* a remote stamp is too far ahead of the wall clock */
 
 	/* database */
-	PROTO_EDB,         /* SQLite returned an error */
-	PROTO_ESCHEMA,     /* database schema is newer than this program */
+	PROTO_EDB,     /* SQLite returned an error */
+	PROTO_ESCHEMA, /* database schema is newer than this program */
 
 	/* stored data */
-	PROTO_EHASH,       /* stored bytes differ from the hash recorded with them */
+	PROTO_EHASH, /* stored bytes differ from the hash recorded with them */
 
 	PROTO_RESULT_MAX
 } proto_result;

@@ -26,8 +26,8 @@
 /* Stated bounds (docs/RULES.md). Money and values are VND, whole numbers. */
 #define PROTO_RULE_MEMBERS_MIN 1
 #define PROTO_RULE_MEMBERS_MAX 99
-#define PROTO_RULE_MONEY_MAX 100000000000LL     /* 100 billion VND, one contribution */
-#define PROTO_RULE_LABOUR_MAX 100000LL          /* labour days, one contribution */
+#define PROTO_RULE_MONEY_MAX 100000000000LL /* 100 billion VND, one contribution */
+#define PROTO_RULE_LABOUR_MAX 100000LL      /* labour days, one contribution */
 #define PROTO_RULE_MATERIAL_VALUE_MAX 100000000000LL
 
 typedef enum proto_rule {
@@ -68,17 +68,17 @@ enum proto_rule_detail {
  * cut to fit, with every control character shown as '?': safe to print. */
 typedef struct proto_violation {
 	proto_rule rule;
-	uint8_t kind;      /* proto_kind of the record */
-	uint8_t field;     /* field id (schema.h) */
-	proto_id id;       /* the record's id */
-	size_t record;     /* index of the record in its change-set */
-	int64_t min, max;  /* RANGE: the bounds; TEXT_LENGTH: max bytes; DATE_PERIOD: start and
+	uint8_t kind;     /* proto_kind of the record */
+	uint8_t field;    /* field id (schema.h) */
+	proto_id id;      /* the record's id */
+	size_t record;    /* index of the record in its change-set */
+	int64_t min, max; /* RANGE: the bounds; TEXT_LENGTH: max bytes; DATE_PERIOD: start and
 			    * report due as YYYYMMDD; DATE_FUTURE: max is latest as YYYYMMDD */
 	char value[80];
 	/* additions */
-	uint8_t detail;    /* proto_rule_detail */
-	uint8_t vtype;     /* proto_vtype of the value */
-	size_t len;        /* TEXT: bytes of the whole value (value[] may be cut) */
+	uint8_t detail; /* proto_rule_detail */
+	uint8_t vtype;  /* proto_vtype of the value */
+	size_t len;     /* TEXT: bytes of the whole value (value[] may be cut) */
 } proto_violation;
 
 /* Rules for a campaign (may be NULL); latest is the last day any date may
@@ -94,8 +94,7 @@ proto_rule proto_rules_check_value(const proto_rules *r, uint8_t kind, uint8_t f
 				   const proto_value *v, proto_violation *out);
 /* Check one record: every field it carries and, for events, the required
  * ones. Households carry register changes: only what is sent is checked. */
-proto_rule proto_rules_check_record(const proto_rules *r, const proto_record *rec,
-				    proto_violation *out);
+proto_rule proto_rules_check_record(const proto_rules *r, const proto_record *rec, proto_violation *out);
 /* Check every record; the first violation goes to *out (out->record says where). */
 proto_rule proto_rules_check_changeset(const proto_rules *r, const proto_changeset *cs,
 				       proto_violation *out);

@@ -18,22 +18,22 @@
 #include "result.h"
 
 enum proto_household_field {
-	PROTO_HH_REF = 1,           /* TEXT short reference, read aloud on the phone */
-	PROTO_HH_NAME = 2,          /* TEXT head of household */
-	PROTO_HH_NATIONAL_ID = 3,   /* TEXT CCCD, 12 digits, or NULL */
-	PROTO_HH_COMMUNE = 4,       /* INT admin code */
-	PROTO_HH_HAMLET = 5,        /* TEXT */
-	PROTO_HH_ADDRESS = 6,       /* TEXT */
-	PROTO_HH_MEMBERS = 7,       /* INT 1..99 */
-	PROTO_HH_CATEGORY = 8,      /* TEXT poor|near_poor|housing_hardship|policy_family|other */
-	PROTO_HH_LAND_STATUS = 9,   /* TEXT */
-	PROTO_HH_CONDITION = 10,    /* TEXT current house condition */
-	PROTO_HH_PHONE = 11,        /* TEXT */
-	PROTO_HH_NOTE = 12,         /* TEXT */
-	PROTO_HH_SUPPORT_KIND = 13, /* TEXT new_build|repair */
-	PROTO_HH_REVIEW_STATUS = 14,/* TEXT proposed|approved|rejected (hub decides) */
-	PROTO_HH_REVIEW_REASON = 15,/* TEXT */
-	PROTO_HH_WITHDRAWN = 16,    /* TEXT why the household was taken out of every
+	PROTO_HH_REF = 1,            /* TEXT short reference, read aloud on the phone */
+	PROTO_HH_NAME = 2,           /* TEXT head of household */
+	PROTO_HH_NATIONAL_ID = 3,    /* TEXT CCCD, 12 digits, or NULL */
+	PROTO_HH_COMMUNE = 4,        /* INT admin code */
+	PROTO_HH_HAMLET = 5,         /* TEXT */
+	PROTO_HH_ADDRESS = 6,        /* TEXT */
+	PROTO_HH_MEMBERS = 7,        /* INT 1..99 */
+	PROTO_HH_CATEGORY = 8,       /* TEXT poor|near_poor|housing_hardship|policy_family|other */
+	PROTO_HH_LAND_STATUS = 9,    /* TEXT */
+	PROTO_HH_CONDITION = 10,     /* TEXT current house condition */
+	PROTO_HH_PHONE = 11,         /* TEXT */
+	PROTO_HH_NOTE = 12,          /* TEXT */
+	PROTO_HH_SUPPORT_KIND = 13,  /* TEXT new_build|repair */
+	PROTO_HH_REVIEW_STATUS = 14, /* TEXT proposed|approved|rejected (hub decides) */
+	PROTO_HH_REVIEW_REASON = 15, /* TEXT */
+	PROTO_HH_WITHDRAWN = 16,     /* TEXT why the household was taken out of every
 				     * count; NULL while it counts (FORMAT.md) */
 };
 #define PROTO_HH_NFIELDS 16
@@ -47,16 +47,16 @@ enum proto_milestone_field {
 };
 
 enum proto_contribution_field {
-	PROTO_CT_HOUSEHOLD = 1,  /* REF or NULL (for a commune/district as a whole) */
-	PROTO_CT_UNIT = 2,       /* INT admin code of commune or district */
-	PROTO_CT_SOURCE = 3,     /* TEXT mps|provincial_police|fatherland_front|business|donor|household|other */
-	PROTO_CT_DONOR = 4,      /* TEXT */
-	PROTO_CT_MONEY = 5,      /* INT VND >= 0 */
-	PROTO_CT_LABOUR = 6,     /* INT labour days >= 0 */
-	PROTO_CT_MATERIAL = 7,   /* TEXT description */
+	PROTO_CT_HOUSEHOLD = 1, /* REF or NULL (for a commune/district as a whole) */
+	PROTO_CT_UNIT = 2,      /* INT admin code of commune or district */
+	PROTO_CT_SOURCE = 3, /* TEXT mps|provincial_police|fatherland_front|business|donor|household|other */
+	PROTO_CT_DONOR = 4,          /* TEXT */
+	PROTO_CT_MONEY = 5,          /* INT VND >= 0 */
+	PROTO_CT_LABOUR = 6,         /* INT labour days >= 0 */
+	PROTO_CT_MATERIAL = 7,       /* TEXT description */
 	PROTO_CT_MATERIAL_VALUE = 8, /* INT VND >= 0 */
-	PROTO_CT_DATE = 9,       /* TEXT YYYY-MM-DD */
-	PROTO_CT_NOTE = 10,      /* TEXT */
+	PROTO_CT_DATE = 9,           /* TEXT YYYY-MM-DD */
+	PROTO_CT_NOTE = 10,          /* TEXT */
 };
 
 enum proto_void_field {
@@ -71,9 +71,9 @@ enum proto_void_field {
 typedef struct proto_field_desc {
 	uint8_t kind;
 	uint8_t field;
-	const char *column;  /* SQLite column and CLI/JSON name */
-	unsigned types;      /* PROTO_T(...) mask */
-	int required;        /* events: must be present */
+	const char *column; /* SQLite column and CLI/JSON name */
+	unsigned types;     /* PROTO_T(...) mask */
+	int required;       /* events: must be present */
 } proto_field_desc;
 
 /* The descriptor of (kind, field), or NULL if unknown. */
@@ -84,7 +84,7 @@ const char *proto_kind_name(uint8_t kind); /* "household"... or NULL */
 
 /* Milestone stages in order; index + 1 is the stage's rank. */
 extern const char *const proto_stages[9]; /* NULL-terminated */
-int proto_stage_rank(const char *stage); /* 1..8, 0 if unknown */
+int proto_stage_rank(const char *stage);  /* 1..8, 0 if unknown */
 
 #define PROTO_SCHEMA_VERSION 4
 
@@ -111,8 +111,14 @@ proto_result proto_schema_migrate(sqlite3 *db);
  */
 proto_result proto_db_guard(sqlite3 *db, int on);
 
-static inline int64_t proto_u2i(uint64_t v) { return (int64_t)v; }
-static inline uint64_t proto_i2u(int64_t v) { return (uint64_t)v; }
+static inline int64_t proto_u2i(uint64_t v)
+{
+	return (int64_t)v;
+}
+static inline uint64_t proto_i2u(int64_t v)
+{
+	return (uint64_t)v;
+}
 
 /*
  * SQL: the event of table alias t (a milestone or a contribution) counts,
@@ -122,8 +128,8 @@ static inline uint64_t proto_i2u(int64_t v) { return (uint64_t)v; }
  * The kind numbers are PROTO_KIND_MILESTONE and PROTO_KIND_CONTRIBUTION
  * (checked in schema.c).
  */
-#define PROTO_SQL_LIVE_(t, kind)                                                              \
-	" NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = " t ".id_origin"     \
+#define PROTO_SQL_LIVE_(t, kind) \
+	" NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = " t ".id_origin" \
 	" AND v.target_serial = " t ".id_serial AND v.target_kind = " kind ") "
 #define PROTO_SQL_MILESTONE_LIVE(t) PROTO_SQL_LIVE_(t, "2")
 #define PROTO_SQL_CONTRIBUTION_LIVE(t) PROTO_SQL_LIVE_(t, "3")

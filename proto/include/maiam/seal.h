@@ -45,8 +45,8 @@ proto_result proto_peek(const uint8_t *data, size_t len, proto_header *hdr);
  * (initialised here; release it with proto_changeset_release even on error).
  * hash (may be NULL) receives SHA-256 of data.
  */
-proto_result proto_open(const uint8_t *data, size_t len, const proto_key *key,
-			proto_changeset *out, uint8_t hash[32]);
+proto_result proto_open(const uint8_t *data, size_t len, const proto_key *key, proto_changeset *out,
+			uint8_t hash[32]);
 
 /*
  * Open bytes that proto_open verified earlier and the caller stored with the

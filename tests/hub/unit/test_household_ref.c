@@ -20,8 +20,10 @@ static void add(uint64_t origin, uint64_t serial, const char *ref, const char *n
 {
 	sqlite3_stmt *st;
 
-	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO household(id_origin, id_serial, ref,"
-					    " name, commune) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL),
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "INSERT INTO household(id_origin, id_serial, ref,"
+					    " name, commune) VALUES (?, ?, ?, ?, ?)",
+					    -1, &st, NULL),
 			 SQLITE_OK);
 	sqlite3_bind_int64(st, 1, proto_u2i(origin));
 	sqlite3_bind_int64(st, 2, proto_u2i(serial));
@@ -120,7 +122,5 @@ static void test_name_says(void **state)
 	assert_true(id.serial == 7);
 }
 
-TEST_MAIN_WITH(setup, teardown,
-	cmocka_unit_test(test_normalize),
-	cmocka_unit_test(test_resolve),
-	cmocka_unit_test(test_name_says))
+TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(test_normalize), cmocka_unit_test(test_resolve),
+	       cmocka_unit_test(test_name_says))

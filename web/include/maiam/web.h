@@ -25,7 +25,7 @@ typedef enum web_result {
 	WEB_ETOOLONG,   /* the value does not fit in out with its NUL */
 	WEB_EARG,       /* a NULL or empty key, a NULL or zero-sized out */
 	WEB_ENOMEM,
-	WEB_ECRYPTO,    /* OpenSSL could not give random bytes or a MAC */
+	WEB_ECRYPTO, /* OpenSSL could not give random bytes or a MAC */
 } web_result;
 
 /* A lowercase phrase for r ("malformed input"...), never NULL. */
@@ -47,8 +47,7 @@ int web_html_escape(proto_buf *b, const char *s);
  * out holds the value, NUL-terminated; on anything else out is "" (wiped:
  * it may have held half a password).
  */
-web_result web_form_value(const char *form, size_t len, const char *key, char *out,
-			  size_t outlen);
+web_result web_form_value(const char *form, size_t len, const char *key, char *out, size_t outlen);
 /* The same for a NUL-terminated query string (the part after '?'; NULL is
  * an empty query). */
 web_result web_query_value(const char *query, const char *key, char *out, size_t outlen);
@@ -81,8 +80,8 @@ enum {
  * value cookie-octets (WEB_EMALFORMED otherwise); WEB_ETOOLONG if it does
  * not fit (out is then "").
  */
-web_result web_cookie_format(char *out, size_t outlen, const char *name, const char *value,
-			     int max_age, unsigned flags);
+web_result web_cookie_format(char *out, size_t outlen, const char *name, const char *value, int max_age,
+			     unsigned flags);
 
 /* ---- session and CSRF tokens --------------------------------------------- */
 
@@ -118,7 +117,6 @@ int web_csrf_check(const uint8_t key[32], const char *session, const char *given
  * that sends neither is not a browser form). Parsed with libcurl's URL API.
  * 1 same origin, 0 not.
  */
-int web_same_origin(const char *scheme, const char *host, const char *origin,
-		    const char *referer);
+int web_same_origin(const char *scheme, const char *host, const char *origin, const char *referer);
 
 #endif

@@ -15,7 +15,7 @@ struct evkeyvalq;
 
 /* Nothing but the page itself: inline styles, inline SVG and data: images,
  * forms to the same origin, never in a frame, no <base>, no script. */
-#define WEB_CSP_SELF_CONTAINED                                                             \
+#define WEB_CSP_SELF_CONTAINED \
 	"default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self';" \
 	" frame-ancestors 'none'; base-uri 'none'"
 /* HTTPS only, for a year (a server reached over plain HTTP sends none). */
@@ -40,8 +40,8 @@ int web_security_headers(struct evkeyvalq *h, const web_policy *p);
  * (copied; NULL with len 0 for none). A HEAD request gets the headers only
  * (evhttp drops the body). 0 ok, -1 out of memory (the reply is then sent
  * without its body). */
-int web_reply(struct evhttp_request *req, int status, const char *ctype, const void *body,
-	      size_t len, const web_policy *p);
+int web_reply(struct evhttp_request *req, int status, const char *ctype, const void *body, size_t len,
+	      const web_policy *p);
 
 /* Did req come over TLS (an OpenSSL bufferevent)? 1 yes, 0 no. */
 int web_request_tls(struct evhttp_request *req);

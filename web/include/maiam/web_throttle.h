@@ -35,8 +35,7 @@ void web_throttle_free(web_throttle *t);
 int64_t web_throttle_wait(web_throttle *t, const char *key, int64_t now);
 /* Count a failure for key (before the attempt is checked, so that parallel
  * guesses count at once). */
-void web_throttle_fail(web_throttle *t, const char *key, const web_throttle_rule *rule,
-		       int64_t now);
+void web_throttle_fail(web_throttle *t, const char *key, const web_throttle_rule *rule, int64_t now);
 /* Forget every failure of key (it proved itself). */
 void web_throttle_reset(web_throttle *t, const char *key);
 /* Give key one failure back (an attempt counted in advance that was right). */
