@@ -1,16 +1,12 @@
 /*
- * i18n.c - Vietnamese or English. gettext only translates when setlocale()
- * accepted a locale, and many laptops lack a generated vi_VN locale: then we
- * fall back to C.UTF-8 (always present in glibc) and ask for Vietnamese
- * through $LANGUAGE, which gettext honours in any locale except plain "C".
- * Values follow the messages: in Vietnamese, labels for codes, dd/mm/yyyy
- * dates and dotted amounts (maiam/labels.h, maiam/text.h); in English the
+ * i18n.c - Vietnamese or English, chosen as both programs do
+ * (cli_i18n_init in maiam/i18n.h). Values follow the messages: in
+ * Vietnamese, labels for codes, dd/mm/yyyy dates and dotted amounts (maiam/labels.h, maiam/text.h); in English the
  * codes and ISO dates that files and --json always keep.
  */
-#include <locale.h>
-#include <stdlib.h>
 #include <string.h>
 #include "agent.h"
+#include "maiam/i18n.h"
 #include "maiam/labels.h"
 #include "maiam/text.h"
 #include "validate.h"
@@ -21,53 +17,9 @@ static int vietnamese; /* set once by agent_i18n_init; English until then */
 #define MAIAM_LOCALEDIR "/usr/share/locale"
 #endif
 
-/* The first of LC_ALL, LC_MESSAGES, LANG that is set: POSIX precedence. */
-static const char *messages_locale(void)
-{
-	const char *names[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-
-	for (size_t i = 0; i < 3; i++) {
-		const char *v = getenv(names[i]);
-
-		if (v && *v)
-			return v;
-	}
-	return "";
-}
-
-/* What gettext will do: nothing in the "C" locale, else $LANGUAGE's first
- * choice if set, else the messages locale. */
-static int speaks_vietnamese(void)
-{
-	const char *loc = setlocale(LC_MESSAGES, NULL);
-	const char *lang = getenv("LANGUAGE");
-
-	if (!loc || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0)
-		return 0;
-	return strncmp(lang && *lang ? lang : loc, "vi", 2) == 0;
-}
-
 void agent_i18n_init(void)
 {
-	const char *dir = getenv("MAIAM_LOCALEDIR");
-	const char *want = messages_locale();
-
-	if (!setlocale(LC_ALL, "")) {
-		if (!setlocale(LC_ALL, "C.UTF-8"))
-			setlocale(LC_ALL, "C");
-		if (strncmp(want, "vi", 2) == 0) {
-			const char *lang = getenv("LANGUAGE");
-
-			if (!lang || !*lang)
-				setenv("LANGUAGE", "vi", 1);
-		}
-	}
-	vietnamese = speaks_vietnamese();
-	/* Numbers in files and JSON are always written the C way. */
-	setlocale(LC_NUMERIC, "C");
-	bindtextdomain("maiam-agent", dir && *dir ? dir : MAIAM_LOCALEDIR);
-	bind_textdomain_codeset("maiam-agent", "UTF-8");
-	textdomain("maiam-agent");
+	vietnamese = cli_i18n_init("maiam-agent", MAIAM_LOCALEDIR);
 }
 
 int agent_lang_vi(void)

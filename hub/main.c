@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 #include "maiam/cli.h"
+#include "maiam/i18n.h"
 #include "ctx.h"
 #include "cmd.h"
+#include "i18n.h"
 #include "report/report.h"
 
 static const struct {
@@ -48,16 +50,21 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: maiam-hub COMMAND [ARGS]   (every command takes --dir DIR, default"
-		   " $MAIAM_HUB_DIR, else .; init needs one of the two)\n");
+	fprintf(f, _("usage: maiam-hub COMMAND [ARGS]   (every command takes --dir DIR, default"
+		     " $MAIAM_HUB_DIR, else .; init needs one of the two)\n"));
 	for (i = 0; i < CLI_ARRAY_SIZE(commands); i++)
 		fprintf(f, "  maiam-hub %s\n", commands[i].help);
 }
+
+#ifndef MAIAM_LOCALEDIR
+#define MAIAM_LOCALEDIR "/usr/share/locale"
+#endif
 
 int main(int argc, char **argv)
 {
 	size_t i;
 
+	cli_i18n_init("maiam-hub", MAIAM_LOCALEDIR);
 	if (argc < 2) {
 		usage(stderr);
 		return HUB_EXIT_USAGE;
@@ -71,13 +78,13 @@ int main(int argc, char **argv)
 			continue;
 		if (cli_choice(groups, argv[1]) >= 0 && argc >= 3 &&
 		    (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-			printf("usage: maiam-hub %s\n(each subcommand's options: maiam-hub %s SUBCOMMAND"
-			       " --help)\n",
+			printf(_("usage: maiam-hub %s\n(each subcommand's options: maiam-hub %s SUBCOMMAND"
+				 " --help)\n"),
 			       commands[i].help, commands[i].name);
 			return HUB_EXIT_OK;
 		}
 		return commands[i].fn(argc - 1, argv + 1);
 	}
-	hub_errorf("'%s' is not a command: see 'maiam-hub --help'", argv[1]);
+	hub_errorf(_("'%s' is not a command: see 'maiam-hub --help'"), argv[1]);
 	return HUB_EXIT_USAGE;
 }

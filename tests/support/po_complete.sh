@@ -4,7 +4,8 @@
 # non-empty msgstr that is not fuzzy, so no English sentence shows up inside
 # Vietnamese output. Prints each missing message and fails; exits 77 (skip)
 # when the gettext tools are not installed. Usable for any program's
-# catalogue: tests/agent/CMakeLists.txt runs it for agent/po/vi.po.
+# catalogue: tests/agent/ and tests/hub/CMakeLists.txt run it for agent/po/vi.po
+# and hub/po/vi.po.
 set -u
 PO=$1
 shift
