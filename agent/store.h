@@ -89,6 +89,10 @@ proto_result agent_store_load_key(agent_ctx *ctx);
 #define AGENT_KEY_NEXT "agent.key.next"
 proto_result agent_store_reseal(agent_ctx *ctx, uint64_t new_id, size_t *nrecords);
 proto_result agent_key_promote(agent_ctx *ctx, uint64_t old_id);
+/* This laptop's key ids: the store's key first, then the retired ones
+ * (meta.retired_key_ids), into ids[0..*n) (PROTO_ELIMIT past max). */
+#define AGENT_OWN_KEYS_MAX 32
+proto_result agent_own_key_ids(agent_ctx *ctx, uint64_t *ids, size_t max, size_t *n);
 /* export: seal the outbox into change-sets (inside the caller's transaction). */
 proto_result agent_store_seal(agent_ctx *ctx, size_t *ncs, size_t *nrecords);
 /* Every sealed change-set the hub has not acknowledged, as a bundle. */
