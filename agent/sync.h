@@ -70,10 +70,12 @@ void agent_pull_pending_release(agent_pull_pending *p);
  * in the store with the hub's code and reason, and is not sent again. */
 proto_result agent_sealed_refuse(agent_ctx *ctx, uint64_t seq, const char *when, const char *code,
 				 const char *message);
-/* Every refused change-set, by seq; cb returning other than PROTO_OK stops
+/* Every refused change-set, oldest first: those of the keys retired by a
+ * re-enrolment (origin: the retired key's id, its chain in sealed_retired),
+ * then the current key's (origin 0); cb returning other than PROTO_OK stops
  * the walk, and that is returned. */
-typedef proto_result (*agent_refused_cb)(void *arg, uint64_t seq, const char *when, const char *code,
-					 const char *message);
+typedef proto_result (*agent_refused_cb)(void *arg, uint64_t origin, uint64_t seq, const char *when,
+					 const char *code, const char *message);
 proto_result agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void *arg);
 
 /*
