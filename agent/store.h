@@ -18,6 +18,7 @@ typedef struct agent_init_info {
 	const char *period_start;
 	const char *deadline;
 	const char *period_end;
+	const proto_labels *labels; /* the campaign's [labels], kept in the store; NULL: none */
 } agent_init_info;
 
 /*
@@ -32,6 +33,11 @@ typedef struct agent_init_info {
 /* Create home/agent.db with meta filled and loaded into ctx; the caller made
  * sure none exists. */
 proto_result agent_store_create(agent_ctx *ctx, const agent_init_info *info);
+/* The campaign's labels (store_labels.c): save, inside the creating
+ * transaction, the entries labels holds; load them into *out (release it),
+ * an empty proto_labels when the store keeps none. */
+proto_result agent_labels_save(agent_ctx *ctx, const proto_labels *labels);
+proto_result agent_labels_load(agent_ctx *ctx, proto_labels *out);
 /* Open the database at path (ctx->db). */
 proto_result agent_store_open_db(agent_ctx *ctx, const char *path);
 /* Bring the agent's tables up to this version: PROTO_ESCHEMA when a newer
