@@ -3,8 +3,9 @@
  * accepted a locale, and many laptops lack a generated vi_VN locale: then we
  * fall back to C.UTF-8 (always present in glibc) and ask for Vietnamese
  * through $LANGUAGE, which gettext honours in any locale except plain "C".
- * Values follow the messages: in Vietnamese, labels for codes, dd/mm/yyyy
- * dates and dotted amounts (maiam/labels.h, maiam/text.h); in English the
+ * Values follow the messages: in Vietnamese, labels for codes (the store's
+ * campaign's, else the built-in ones), dd/mm/yyyy dates and dotted amounts
+ * (maiam/labels.h, maiam/text.h); in English the
  * codes and ISO dates that files and --json always keep.
  */
 #include <locale.h>

@@ -2,7 +2,8 @@
  * store.h - the agent's local store: the shared tables (proto_db_open) plus
  * the agent's own meta, outbox and sealed tables (store.c), and the reads
  * the commands make of the shared tables (store_query.c); sealing in
- * store_seal.c, enrol and sync in store_sync.c, the check in store_check.c.
+ * store_seal.c, enrol and sync in store_sync.c, the check in store_check.c,
+ * the campaign's labels in store_labels.c.
  * Every statement's SQL is in store_stmt.c.
  */
 #ifndef MAIAM_AGENT_STORE_H
