@@ -67,13 +67,13 @@ static void refused_record(walk *w, const proto_record *rec)
 
 /* The records a refused change-set held; a store that cannot open it says
  * so in the list rather than failing status. */
-static void refused_records(walk *w, uint64_t seq)
+static void refused_records(walk *w, uint64_t origin, uint64_t seq)
 {
 	agent_ctx *ctx = w->ctx;
 	proto_changeset cs;
 	walk inner = { ctx, 0, 0 };
 	int found = 0;
-	proto_result r = agent_sealed_open(ctx, seq, &cs, &found);
+	proto_result r = agent_sealed_open(ctx, origin, seq, &cs, &found);
 
 	if (ctx->json)
 		fputs(",\"records\":[", ctx->out);
@@ -92,17 +92,23 @@ static void refused_records(walk *w, uint64_t seq)
 	proto_changeset_release(&cs);
 }
 
-static proto_result show_refused(void *arg, uint64_t seq, const char *when, const char *code,
-				 const char *message)
+/* A refused change-set; origin: the retired key whose chain held it (a
+ * re-enrolment moved it there), 0 for the current key's. */
+static proto_result show_refused(void *arg, uint64_t origin, uint64_t seq, const char *when,
+				 const char *code, const char *message)
 {
 	walk *w = arg;
 	agent_ctx *ctx = w->ctx;
-	char at[64], text[640];
+	char at[64], text[640], old[17];
 
 	agent_refusal_text(code, message, text, sizeof text);
+	proto_key_id_hex(origin, old);
 	w->total++;
 	if (ctx->json) {
-		fprintf(ctx->out, "%s{\"seq\":%llu,\"when\":", w->n++ ? "," : "", (unsigned long long)seq);
+		fprintf(ctx->out, "%s{\"seq\":%llu,\"old_key\":", w->n++ ? "," : "",
+			(unsigned long long)seq);
+		agent_json_str(ctx->out, origin ? old : NULL);
+		fputs(",\"when\":", ctx->out);
 		agent_json_str(ctx->out, when);
 		fputs(",\"code\":", ctx->out);
 		agent_json_str(ctx->out, code);
@@ -112,10 +118,15 @@ static proto_result show_refused(void *arg, uint64_t seq, const char *when, cons
 		agent_json_str(ctx->out, text);
 	} else {
 		agent_show_time(when ? when : "?", at, sizeof at);
-		fprintf(ctx->out, _("  Refused by hub: change-set %llu (%s, %s): %s\n"),
-			(unsigned long long)seq, code ? code : "?", at, text);
+		if (origin)
+			fprintf(ctx->out,
+				_("  Refused by hub: change-set %llu of the old key %s (%s, %s): %s\n"),
+				(unsigned long long)seq, old, code ? code : "?", at, text);
+		else
+			fprintf(ctx->out, _("  Refused by hub: change-set %llu (%s, %s): %s\n"),
+				(unsigned long long)seq, code ? code : "?", at, text);
 	}
-	refused_records(w, seq);
+	refused_records(w, origin, seq);
 	if (ctx->json)
 		fputc('}', ctx->out);
 	return PROTO_OK;
@@ -256,10 +267,10 @@ fail:
 }
 
 /* Counting walks: fn adds one per item. */
-static proto_result count_refused(void *arg, uint64_t seq, const char *when, const char *code,
-				  const char *message)
+static proto_result count_refused(void *arg, uint64_t origin, uint64_t seq, const char *when,
+				  const char *code, const char *message)
 {
-	(void)seq, (void)when, (void)code, (void)message;
+	(void)origin, (void)seq, (void)when, (void)code, (void)message;
 	(*(size_t *)arg)++;
 	return PROTO_OK;
 }

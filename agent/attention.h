@@ -37,8 +37,10 @@ proto_result agent_lost_each(agent_ctx *ctx, proto_result (*fn)(const agent_lost
 proto_result agent_rejected_each(agent_ctx *ctx, proto_result (*fn)(const agent_review *r, void *arg),
 				 void *arg);
 proto_result agent_review_count(agent_ctx *ctx, agent_review_counts *out);
-/* The records of sealed change-set seq into cs (release it), when *found. */
-proto_result agent_sealed_open(agent_ctx *ctx, uint64_t seq, proto_changeset *cs, int *found);
+/* The records of sealed change-set seq into cs (release it), when *found;
+ * origin 0: of the current chain, else of the retired key origin's. */
+proto_result agent_sealed_open(agent_ctx *ctx, uint64_t origin, uint64_t seq, proto_changeset *cs,
+			       int *found);
 
 /* The review status and reason of household hh: 1 when the hub rejected it
  * (its reason, "" if none, into reason), 0 otherwise or on a read error:

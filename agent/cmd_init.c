@@ -168,6 +168,7 @@ static int create(agent_ctx *ctx, const proto_campaign *camp, const proto_unit *
 	info.period_start = camp->start;
 	info.deadline = camp->deadline;
 	info.period_end = camp->report_due;
+	info.labels = &camp->labels;
 	r = agent_store_create(ctx, &info);
 	if (r != PROTO_OK) {
 		char dbpath[AGENT_PATH_MAX];

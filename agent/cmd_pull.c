@@ -17,11 +17,15 @@ static int pull_checked_merge(agent_ctx *ctx, const agent_area *area, const prot
 			      agent_pull_pending *pending, proto_merge_stats *stats)
 {
 	char why[256];
+	uint64_t own[AGENT_OWN_KEYS_MAX];
+	size_t nown;
 	uint8_t *before = NULL;
 	proto_result r;
 	int refused = 0, rc = AGENT_FAIL;
 
-	r = agent_pull_check_own(ctx->key_id, cs, &refused, why, sizeof why);
+	r = agent_own_key_ids(ctx, own, AGENT_OWN_KEYS_MAX, &nown);
+	if (r == PROTO_OK)
+		r = agent_pull_check_own(own, nown, cs, &refused, why, sizeof why);
 	if (r == PROTO_OK && !refused) {
 		before = proto_malloc(cs->nrecords ? cs->nrecords : 1);
 		r = before ? agent_pull_area_mark(ctx->db, area, cs, before) : PROTO_ENOMEM;

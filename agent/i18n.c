@@ -1,7 +1,9 @@
 /*
  * i18n.c - Vietnamese or English, chosen as both programs do
  * (cli_i18n_init in maiam/i18n.h). Values follow the messages: in
- * Vietnamese, labels for codes, dd/mm/yyyy dates and dotted amounts (maiam/labels.h, maiam/text.h); in English the
+ * Vietnamese, labels for codes (the store's campaign's, else the built-in
+ * ones), dd/mm/yyyy dates and dotted amounts (maiam/labels.h, maiam/text.h);
+ * in English the
  * codes and ISO dates that files and --json always keep.
  */
 #include <string.h>
@@ -11,7 +13,8 @@
 #include "maiam/text.h"
 #include "validate.h"
 
-static int vietnamese; /* set once by agent_i18n_init; English until then */
+static int vietnamese;               /* set once by agent_i18n_init; English until then */
+static proto_labels campaign_labels; /* agent_labels_use; all NULL: built in */
 
 #ifndef MAIAM_LOCALEDIR
 #define MAIAM_LOCALEDIR "/usr/share/locale"
@@ -27,6 +30,18 @@ int agent_lang_vi(void)
 	return vietnamese;
 }
 
+void agent_labels_use(proto_labels *labels)
+{
+	proto_labels_release(&campaign_labels);
+	campaign_labels = *labels;
+	memset(labels, 0, sizeof *labels);
+}
+
+const proto_labels *agent_labels(void)
+{
+	return &campaign_labels;
+}
+
 const char *agent_label(uint8_t kind, uint8_t field, const char *code)
 {
 	proto_list list;
@@ -34,7 +49,7 @@ const char *agent_label(uint8_t kind, uint8_t field, const char *code)
 
 	if (!vietnamese || !code || !proto_list_of(kind, field, &list))
 		return code;
-	label = proto_label(NULL, list, code);
+	label = proto_label(&campaign_labels, list, code);
 	return label ? label : code;
 }
 

@@ -66,16 +66,25 @@ static const char *kind_name(uint8_t kind)
 	return n ? n : "record";
 }
 
-proto_result agent_pull_check_own(uint64_t own, const proto_changeset *cs, int *refused, char *why,
-				  size_t n)
+static int is_own(const uint64_t *own, size_t nown, uint64_t writer)
+{
+	for (size_t k = 0; k < nown; k++)
+		if (own[k] == writer)
+			return 1;
+	return 0;
+}
+
+proto_result agent_pull_check_own(const uint64_t *own, size_t nown, const proto_changeset *cs,
+				  int *refused, char *why, size_t n)
 {
 	char id[40];
 
 	*refused = 0;
-	/* the hub never relays a laptop's own records back to it (route_pull.c):
-	 * one that claims our writer id was made by someone else in our name */
+	/* the hub never relays a laptop's own records back to it, nor those of
+	 * the keys it had before a re-enrolment (route_pull.c): one that claims
+	 * one of our writer ids was made by someone else in our name */
 	for (size_t i = 0; i < cs->nrecords; i++) {
-		if (cs->records[i].writer != own)
+		if (!is_own(own, nown, cs->records[i].writer))
 			continue;
 		agent_id_format(cs->records[i].id, id);
 		snprintf(why, n, _("record %zu (%s %s) claims to be written by this laptop"), i + 1,

@@ -14,12 +14,15 @@
 #include <unistd.h>
 #include "agent.h"
 #include "store_int.h"
+#include "validate.h"
 
 /* 2: sealed.refused_code/refused_message: change-sets the hub refused as
  * links of the chain, kept with the hub's reason */
 /* 3: sealed_retired: the chain of a key the hub revoked, kept when the
  * laptop re-enrols with a new key (store_seal.c, agent_store_reseal) */
-#define AGENT_SCHEMA_VERSION 3
+/* 4: campaign_label: the campaign file's [labels] (store_labels.c); a store
+ * made before has none, and keeps the built-in labels */
+#define AGENT_SCHEMA_VERSION 4
 
 static const char *const agent_schema_v1 =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -47,6 +50,11 @@ static const char *const agent_schema_v3 = "CREATE TABLE sealed_retired ("
 					   " resealed INTEGER NOT NULL,"
 					   " PRIMARY KEY (origin, seq));";
 
+/* list: proto_list_name; code: one of its codes */
+static const char *const agent_schema_v4 = "CREATE TABLE campaign_label ("
+					   " list TEXT NOT NULL, code TEXT NOT NULL, label TEXT NOT NULL,"
+					   " PRIMARY KEY (list, code)) WITHOUT ROWID;";
+
 static proto_result exec(agent_ctx *ctx, const char *sql)
 {
 	return sqlite3_exec(ctx->db, sql, NULL, NULL, NULL) == SQLITE_OK ? PROTO_OK : PROTO_EDB;
@@ -67,6 +75,8 @@ static proto_result migrate(agent_ctx *ctx, int64_t version)
 		r = exec(ctx, agent_schema_v2);
 	if (r == PROTO_OK && version < 3)
 		r = exec(ctx, agent_schema_v3);
+	if (r == PROTO_OK && version < 4)
+		r = exec(ctx, agent_schema_v4);
 	snprintf(buf, sizeof buf, "%d", AGENT_SCHEMA_VERSION);
 	if (r == PROTO_OK)
 		r = agent_meta_set(ctx, "agent_schema", buf);
@@ -149,6 +159,17 @@ static proto_result load_counters(agent_ctx *ctx)
 	return r;
 }
 
+/* The campaign's labels, for what the laptop shows and reads (i18n.c). */
+static proto_result use_labels(agent_ctx *ctx)
+{
+	proto_labels labels;
+	proto_result r = agent_labels_load(ctx, &labels);
+
+	if (r == PROTO_OK)
+		agent_labels_use(&labels);
+	return r;
+}
+
 proto_result agent_store_load_meta(agent_ctx *ctx)
 {
 	char buf[64];
@@ -176,6 +197,8 @@ proto_result agent_store_load_meta(agent_ctx *ctx)
 				   &found);
 	if (!r)
 		ctx->commune = (int)commune;
+	if (!r)
+		r = use_labels(ctx);
 	return r;
 }
 
@@ -232,6 +255,10 @@ proto_result agent_store_create(agent_ctx *ctx, const agent_init_info *info)
 		r = exec(ctx, agent_schema_v2);
 	if (!r)
 		r = exec(ctx, agent_schema_v3);
+	if (!r)
+		r = exec(ctx, agent_schema_v4);
+	if (!r)
+		r = agent_labels_save(ctx, info->labels);
 	snprintf(buf, sizeof buf, "%d", AGENT_SCHEMA_VERSION);
 	if (!r)
 		r = agent_meta_set(ctx, "agent_schema", buf);

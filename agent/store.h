@@ -2,7 +2,8 @@
  * store.h - the agent's local store: the shared tables (proto_db_open) plus
  * the agent's own meta, outbox and sealed tables (store.c), and the reads
  * the commands make of the shared tables (store_query.c); sealing in
- * store_seal.c, enrol and sync in store_sync.c, the check in store_check.c.
+ * store_seal.c, enrol and sync in store_sync.c, the check in store_check.c,
+ * the campaign's labels in store_labels.c.
  * Every statement's SQL is in store_stmt.c.
  */
 #ifndef MAIAM_AGENT_STORE_H
@@ -18,6 +19,7 @@ typedef struct agent_init_info {
 	const char *period_start;
 	const char *deadline;
 	const char *period_end;
+	const proto_labels *labels; /* the campaign's [labels], kept in the store; NULL: none */
 } agent_init_info;
 
 /*
@@ -32,6 +34,11 @@ typedef struct agent_init_info {
 /* Create home/agent.db with meta filled and loaded into ctx; the caller made
  * sure none exists. */
 proto_result agent_store_create(agent_ctx *ctx, const agent_init_info *info);
+/* The campaign's labels (store_labels.c): save, inside the creating
+ * transaction, the entries labels holds; load them into *out (release it),
+ * an empty proto_labels when the store keeps none. */
+proto_result agent_labels_save(agent_ctx *ctx, const proto_labels *labels);
+proto_result agent_labels_load(agent_ctx *ctx, proto_labels *out);
 /* Open the database at path (ctx->db). */
 proto_result agent_store_open_db(agent_ctx *ctx, const char *path);
 /* Bring the agent's tables up to this version: PROTO_ESCHEMA when a newer
@@ -89,6 +96,10 @@ proto_result agent_store_load_key(agent_ctx *ctx);
 #define AGENT_KEY_NEXT "agent.key.next"
 proto_result agent_store_reseal(agent_ctx *ctx, uint64_t new_id, size_t *nrecords);
 proto_result agent_key_promote(agent_ctx *ctx, uint64_t old_id);
+/* This laptop's key ids: the store's key first, then the retired ones
+ * (meta.retired_key_ids), into ids[0..*n) (PROTO_ELIMIT past max). */
+#define AGENT_OWN_KEYS_MAX 32
+proto_result agent_own_key_ids(agent_ctx *ctx, uint64_t *ids, size_t max, size_t *n);
 /* export: seal the outbox into change-sets (inside the caller's transaction). */
 proto_result agent_store_seal(agent_ctx *ctx, size_t *ncs, size_t *nrecords);
 /* Every sealed change-set the hub has not acknowledged, as a bundle. */

@@ -129,16 +129,22 @@ proto_result agent_review_count(agent_ctx *ctx, agent_review_counts *out)
 	return each_row(ctx, sql, 0, 0, count_row, out);
 }
 
-proto_result agent_sealed_open(agent_ctx *ctx, uint64_t seq, proto_changeset *cs, int *found)
+proto_result agent_sealed_open(agent_ctx *ctx, uint64_t origin, uint64_t seq, proto_changeset *cs,
+			       int *found)
 {
 	sqlite3_stmt *st = NULL;
-	proto_result r = prepare(ctx, "SELECT hash, bytes FROM sealed WHERE seq = ?1", &st);
+	proto_result r = prepare(ctx,
+				 origin ? "SELECT hash, bytes FROM sealed_retired WHERE seq = ?1 AND origin = ?2"
+					: "SELECT hash, bytes FROM sealed WHERE seq = ?1",
+				 &st);
 
 	*found = 0;
 	memset(cs, 0, sizeof *cs);
 	if (r != PROTO_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, proto_u2i(seq));
+	if (origin)
+		sqlite3_bind_int64(st, 2, proto_u2i(origin));
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
 		if (sqlite3_column_bytes(st, 0) != 32) {

@@ -477,3 +477,27 @@ proto_result agent_store_reseal(agent_ctx *ctx, uint64_t new_id, size_t *nrecord
 	proto_buf_release(&body);
 	return r;
 }
+
+proto_result agent_own_key_ids(agent_ctx *ctx, uint64_t *ids, size_t max, size_t *n)
+{
+	char retired[512], *at, *end;
+	int found;
+	proto_result r;
+
+	*n = 0;
+	if (max == 0)
+		return PROTO_ELIMIT;
+	ids[(*n)++] = ctx->key_id;
+	r = agent_meta_get(ctx, "retired_key_ids", retired, sizeof retired, &found);
+	for (at = retired; r == PROTO_OK && *at; at = end) {
+		uint64_t id = strtoull(at, &end, 16);
+
+		if (end == at || (*end && *end != ' '))
+			return PROTO_EVALUE; /* a store this program did not write */
+		if (*n == max)
+			return PROTO_ELIMIT;
+		ids[(*n)++] = id;
+		end += *end == ' ';
+	}
+	return r;
+}

@@ -48,8 +48,12 @@ static const char *const stmt_sql[] = {
 	[AGENT_STMT_SEALED_ACK] = "UPDATE sealed SET acked_at = ? WHERE seq = ? AND acked_at IS NULL",
 	[AGENT_STMT_SEALED_REFUSE] = "UPDATE sealed SET acked_at = ?, refused_code = ?,"
 				     " refused_message = ? WHERE seq = ? AND acked_at IS NULL",
-	[AGENT_STMT_SEALED_REFUSED] = "SELECT seq, acked_at, refused_code, refused_message FROM sealed"
-				      " WHERE refused_code IS NOT NULL ORDER BY seq",
+	/* the revoked keys' chains too (re-enrolment): sealed before the current one */
+	[AGENT_STMT_SEALED_REFUSED] = "SELECT 0, seq, acked_at, refused_code, refused_message, created"
+				      " FROM sealed WHERE refused_code IS NOT NULL UNION ALL"
+				      " SELECT origin, seq, acked_at, refused_code, refused_message, created"
+				      " FROM sealed_retired WHERE refused_code IS NOT NULL"
+				      " ORDER BY created, seq",
 	[AGENT_STMT_HH_GET] = "SELECT " HH_COLUMNS " FROM household WHERE id_origin = ? AND id_serial = ?",
 	[AGENT_STMT_HH_ALL] = "SELECT " HH_COLUMNS " FROM household ORDER BY id_origin, id_serial",
 	[AGENT_STMT_HH_BY_REF] = "SELECT id_origin, id_serial FROM household WHERE ref = ? LIMIT 2",

@@ -173,8 +173,8 @@ proto_result agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void
 		return PROTO_EDB;
 	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		r = cb(arg, proto_i2u(sqlite3_column_int64(st, 0)),
-		       (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
-		       (const char *)sqlite3_column_text(st, 3));
+		       proto_i2u(sqlite3_column_int64(st, 1)), (const char *)sqlite3_column_text(st, 2),
+		       (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4));
 	return agent_walk_done(st, r, rc);
 }
 

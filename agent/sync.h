@@ -70,10 +70,12 @@ void agent_pull_pending_release(agent_pull_pending *p);
  * in the store with the hub's code and reason, and is not sent again. */
 proto_result agent_sealed_refuse(agent_ctx *ctx, uint64_t seq, const char *when, const char *code,
 				 const char *message);
-/* Every refused change-set, by seq; cb returning other than PROTO_OK stops
+/* Every refused change-set, oldest first: those of the keys retired by a
+ * re-enrolment (origin: the retired key's id, its chain in sealed_retired),
+ * then the current key's (origin 0); cb returning other than PROTO_OK stops
  * the walk, and that is returned. */
-typedef proto_result (*agent_refused_cb)(void *arg, uint64_t seq, const char *when, const char *code,
-					 const char *message);
+typedef proto_result (*agent_refused_cb)(void *arg, uint64_t origin, uint64_t seq, const char *when,
+					 const char *code, const char *message);
 proto_result agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void *arg);
 
 /*
@@ -81,7 +83,8 @@ proto_result agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void
  * PROTO_OK with *refused 0 when the answer passes, or 1 when it is refused
  * (why says which record and why); anything else is a store error
  * (PROTO_EDB: sqlite3_errmsg) or PROTO_ENOMEM. check_own: a record whose
- * writer is this laptop's key (own). area_mark, before the merge, notes
+ * writer is one of this laptop's keys (own[0..nown): agent_own_key_ids,
+ * the retired ones too). area_mark, before the merge, notes
  * where each record's anchor (household, unit, voided event) is in the
  * store (before[] has one byte per record); area_check, after the merge in
  * the same transaction, refuses a record whose anchor is in the area neither
@@ -92,8 +95,8 @@ proto_result agent_sealed_refused_each(agent_ctx *ctx, agent_refused_cb cb, void
  * in the next answer; pending_check, at the end of the pull, refuses any of
  * them still outside the area.
  */
-proto_result agent_pull_check_own(uint64_t own, const proto_changeset *cs, int *refused, char *why,
-				  size_t n);
+proto_result agent_pull_check_own(const uint64_t *own, size_t nown, const proto_changeset *cs,
+				  int *refused, char *why, size_t n);
 proto_result agent_pull_area_mark(sqlite3 *db, const agent_area *a, const proto_changeset *cs,
 				  uint8_t *before);
 proto_result agent_pull_area_check(sqlite3 *db, const agent_area *a, const proto_changeset *cs,

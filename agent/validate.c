@@ -40,7 +40,7 @@ static void enum_list(const proto_violation *v, char *list, size_t n)
 	size_t l = 0;
 
 	if (agent_lang_vi() && proto_list_of(v->kind, v->field, &pl)) {
-		proto_label_all(NULL, pl, list, n);
+		proto_label_all(agent_labels(), pl, list, n);
 		return;
 	}
 	list[0] = '\0';
@@ -216,7 +216,7 @@ const char *agent_enum_code(uint8_t kind, uint8_t field, const char *typed)
 {
 	proto_list list;
 
-	return proto_list_of(kind, field, &list) ? proto_label_code(NULL, list, typed) : NULL;
+	return proto_list_of(kind, field, &list) ? proto_label_code(agent_labels(), list, typed) : NULL;
 }
 
 int agent_check_enum(uint8_t kind, uint8_t field, const char *s, char *norm, size_t normlen, char *err,

@@ -82,6 +82,11 @@ int agent_check_amount(uint8_t kind, uint8_t field, const char *s, int64_t floor
 
 /* i18n.c: values in the user's language. */
 int agent_lang_vi(void); /* 1 when messages are Vietnamese (set by agent_i18n_init) */
+/* The labels of the store's campaign (agent_store_load_meta), taken over:
+ * *labels is emptied, and what an earlier call gave is released. Until
+ * then, and for the lists they leave out, the built-in labels. */
+void agent_labels_use(proto_labels *labels);
+const proto_labels *agent_labels(void);
 /* The label of code for (kind, field) in Vietnamese, else code itself; a
  * value that is no code of the list (or NULL) is returned as it is. */
 const char *agent_label(uint8_t kind, uint8_t field, const char *code);

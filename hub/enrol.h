@@ -49,6 +49,9 @@ hub_result hub_agent_set_predecessor(sqlite3 *db, uint64_t agent, uint64_t prede
 hub_result hub_agent_predecessor(sqlite3 *db, uint64_t agent, uint64_t *predecessor, bool *found);
 /* The agent that succeeded agent, if any. */
 hub_result hub_agent_successor(sqlite3 *db, uint64_t agent, uint64_t *successor, bool *found);
+/* agent's predecessors, nearest first, into lineage[0..*n): the keys whose
+ * records are its own work. */
+hub_result hub_agent_lineage(sqlite3 *db, uint64_t agent, uint64_t lineage[HUB_SUCCESSION_MAX], int *n);
 /* *yes when ancestor is agent's predecessor, or its predecessor's, and so on. */
 hub_result hub_agent_succeeds(sqlite3 *db, uint64_t agent, uint64_t ancestor, bool *yes);
 

@@ -21,6 +21,7 @@
 #include "ctx.h"
 #include "store.h"
 #include "ingest.h"
+#include "enrol.h"
 #include "server.h"
 
 typedef struct skipped_row {
@@ -32,6 +33,9 @@ typedef struct skipped_row {
 typedef struct pull_state {
 	hub_ctx *ctx;
 	hub_agent agent;
+	/* the keys the agent succeeds (re-enrolment): their records are its own */
+	uint64_t lineage[HUB_SUCCESSION_MAX];
+	int nlineage;
 	proto_changeset out;
 	int64_t cursor;
 	int rows;
@@ -49,6 +53,16 @@ typedef struct pull_state {
 	proto_id last_hh;
 	int last_in;
 } pull_state;
+
+/* Written by the agent, or by a revoked key it succeeds: the laptop holds
+ * those records already (it re-sealed what the hub had not accepted). */
+static int own_writer(const pull_state *ps, uint64_t writer)
+{
+	for (int i = 0; i < ps->nlineage; i++)
+		if (ps->lineage[i] == writer)
+			return 1;
+	return writer == ps->agent.id;
+}
 
 static int household_in(pull_state *ps, proto_id id)
 {
@@ -140,7 +154,7 @@ static int choose(pull_state *ps, const proto_changeset *cs, size_t *n, uint64_t
 		const proto_record *rec = &cs->records[i];
 		proto_record_bound b;
 
-		ps->pick[i] = rec->writer != ps->agent.id && record_in(ps, rec);
+		ps->pick[i] = !own_writer(ps, rec->writer) && record_in(ps, rec);
 		if (!ps->pick[i])
 			continue;
 		if (proto_record_measure(rec, &b) != PROTO_OK)
@@ -163,7 +177,7 @@ static int on_row(void *arg, const hub_ledger_row *row)
 
 	ps->rows++;
 	ps->row = row->id;
-	if (row->origin == ps->agent.id) { /* its own change-sets: nothing new for it */
+	if (own_writer(ps, row->origin)) { /* its own change-sets: nothing new for it */
 		ps->cursor = row->id;
 		return 0;
 	}
@@ -298,6 +312,10 @@ hub_result hub_pull_answer(hub_ctx *ctx, const hub_agent *agent, int64_t after, 
 	memset(&ps, 0, sizeof(ps));
 	ps.ctx = ctx;
 	ps.agent = *agent;
+	if (hub_agent_lineage(ctx->db, agent->id, ps.lineage, &ps.nlineage) != HUB_OK) {
+		res = HUB_EDB;
+		goto out;
+	}
 	if (!ctx->pull_cache) /* out of memory: rows are opened each time */
 		ctx->pull_cache = hub_pull_cache_new();
 	hub_meta_get_u64(ctx->db, "hlc_last", &last);

@@ -315,18 +315,32 @@ hub_result hub_agent_successor(sqlite3 *db, uint64_t agent, uint64_t *successor,
 	return succession_run(db, GET_SUCCESSOR, proto_u2i(agent), false, 0, successor, found);
 }
 
-hub_result hub_agent_succeeds(sqlite3 *db, uint64_t agent, uint64_t ancestor, bool *yes)
+hub_result hub_agent_lineage(sqlite3 *db, uint64_t agent, uint64_t lineage[HUB_SUCCESSION_MAX], int *n)
 {
 	uint64_t at = agent;
 	bool found = true;
 	hub_result rc = HUB_OK;
 
-	*yes = false;
+	*n = 0;
 	/* a chain of laptops rebuilt one after another; the bound only guards
 	 * against a loop in a database the hub did not write */
-	for (int step = 0; rc == HUB_OK && found && !*yes && step < HUB_SUCCESSION_MAX; step++) {
+	while (*n < HUB_SUCCESSION_MAX) {
 		rc = hub_agent_predecessor(db, at, &at, &found);
-		*yes = rc == HUB_OK && found && at == ancestor;
+		if (rc != HUB_OK || !found)
+			break;
+		lineage[(*n)++] = at;
 	}
+	return rc;
+}
+
+hub_result hub_agent_succeeds(sqlite3 *db, uint64_t agent, uint64_t ancestor, bool *yes)
+{
+	uint64_t lineage[HUB_SUCCESSION_MAX];
+	int n;
+	hub_result rc = hub_agent_lineage(db, agent, lineage, &n);
+
+	*yes = false;
+	for (int i = 0; rc == HUB_OK && i < n && !*yes; i++)
+		*yes = lineage[i] == ancestor;
 	return rc;
 }

@@ -77,8 +77,8 @@ static void fill(agent_ctx *ctx)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	agent_init_info info = { ORIGIN,       COMMUNE,      "Phường 5",  "soc-trang-2023",
-				 "2023-06-01", "2023-09-02", "2023-09-07" };
+	agent_init_info info = { ORIGIN,       COMMUNE,      "Phường 5",   "soc-trang-2023",
+				 "2023-06-01", "2023-09-02", "2023-09-07", NULL };
 
 	if (!f)
 		return -1;

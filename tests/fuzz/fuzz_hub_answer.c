@@ -69,7 +69,8 @@ static void check_and_merge(const proto_changeset *cs)
 	char why[256];
 	int refused = 0;
 
-	if (agent_pull_check_own(OWN, cs, &refused, why, sizeof why) != PROTO_OK || refused)
+	if (agent_pull_check_own((uint64_t[]){ OWN }, 1, cs, &refused, why, sizeof why) != PROTO_OK ||
+	    refused)
 		return;
 	before = malloc(cs->nrecords ? cs->nrecords : 1);
 	if (!before)

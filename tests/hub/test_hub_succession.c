@@ -4,7 +4,9 @@
  * then send records whose ids and writer are its predecessor's (and its
  * predecessor's predecessor's), and nothing else: not another laptop's, and
  * no laptop that is not a successor gains anything. One successor per
- * revoked agent, whichever token comes first.
+ * revoked agent, whichever token comes first. Pulls relay the records of a
+ * lost laptop's line to every laptop of its area but its successors, which
+ * hold them already.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -60,6 +62,31 @@ static void seal_as(ht_agent *who, uint64_t origin, uint64_t serial, uint64_t wr
 	cs.records[cs.nrecords - 1].writer = writer;
 	assert_int_equal(ht_cs_seal(who, &cs, b, 0), 0);
 	proto_changeset_release(&cs);
+}
+
+/* Pull everything as who: how many records in all and how many by each
+ * writer of the lost line (alice, alice2). */
+static void pull_all(const ht_agent *who, size_t *total, size_t *by_alice, size_t *by_alice2)
+{
+	char path[400];
+	proto_key *hubkey = NULL;
+	proto_changeset cs;
+	ht_resp r;
+
+	*total = *by_alice = *by_alice2 = 0;
+	snprintf(path, sizeof(path), "%s/hub/hub.key", hub.dir);
+	assert_int_equal(proto_key_load_private(path, &hubkey), PROTO_OK);
+	assert_int_equal(ht_request(&hub, who, "GET", "/v1/pull?after=0", NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(proto_open(r.bin, r.bin_len, hubkey, &cs, NULL), PROTO_OK);
+	for (size_t i = 0; i < cs.nrecords; i++) {
+		*by_alice += cs.records[i].writer == alice.id;
+		*by_alice2 += cs.records[i].writer == alice2.id;
+	}
+	*total = cs.nrecords;
+	proto_changeset_release(&cs);
+	ht_resp_free(&r);
+	proto_key_free(hubkey);
 }
 
 static void revoke(const ht_agent *a)
@@ -121,6 +148,7 @@ static int hub_down(void **state)
 static void test_successor_sends_only_its_lineage(void **state)
 {
 	char token[128], second[128], hex[17];
+	size_t total, by_alice, by_alice2;
 	proto_buf b;
 	uint64_t lost = alice.serial + 1; /* the lost laptop's next id */
 
@@ -169,6 +197,19 @@ static void test_successor_sends_only_its_lineage(void **state)
 	expect(&alice3, &b, 200, NULL);
 	/* the household of the lost laptop's next id and two more of its line */
 	assert_true(sql("SELECT count(*) FROM household") == 3);
+
+	/* pulls: the line's records reach bob; the last successor gets bob's
+	 * and none of its predecessors' (they are its own work) */
+	seal_as(&bob, bob.id, bob.serial + 1, bob.id, &b);
+	expect(&bob, &b, 200, NULL);
+	pull_all(&bob, &total, &by_alice, &by_alice2);
+	assert_int_equal(by_alice, 2);  /* two households */
+	assert_int_equal(by_alice2, 2); /* an edit of one, a household */
+	assert_int_equal(total, 4);
+	pull_all(&alice3, &total, &by_alice, &by_alice2);
+	assert_int_equal(by_alice, 0);
+	assert_int_equal(by_alice2, 0);
+	assert_int_equal(total, 1);
 
 	/* agent list names each one's predecessor */
 	assert_int_equal(ht_run(out, sizeof(out), "agent list --json --dir %s/hub", hub.dir), 0);

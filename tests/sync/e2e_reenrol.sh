@@ -6,8 +6,9 @@
 # change-set the hub imported from a USB stick without the laptop knowing,
 # one it never saw, and the outbox), with the records' ids kept; the hub
 # accepts them from the successor, once; another laptop of the commune gets
-# them; later edits are ordinary. A hub.db from before the succession
-# columns is upgraded.
+# them; later edits are ordinary. A change-set the hub refused before the
+# re-enrolment is still listed by 'status', as the old key's. A hub.db from
+# before the succession columns is upgraded.
 . "$(dirname "$0")/lib.sh"
 
 hub_new hub
@@ -20,7 +21,9 @@ c.execute("ALTER TABLE hub_agent DROP COLUMN predecessor")
 c.execute("UPDATE hub_meta SET value = '3' WHERE key = 'hub_schema'")
 c.commit()
 EOF
-hub_start hub
+# a change-set of more records than this is refused: an ordinary laptop can
+# seal one (the re-sealed change-set holds six)
+hub_start hub 0 --max-records 6
 eq "hub schema upgraded" "$(sql hub "select value from hub_meta where key = 'hub_schema'")" 4
 eq "hub_agent.predecessor" "$(sql hub "select count(*) from pragma_table_info('hub_agent') where name = 'predecessor'")" 1
 eq "hub_token.replaces" "$(sql hub "select count(*) from pragma_table_info('hub_token') where name = 'replaces'")" 1
@@ -39,6 +42,13 @@ H1=$(add a1 "Nguyễn Văn Một")
 ag a1 0 milestone "$H1" surveyed --date 2023-06-05
 ag a1 0 --json sync
 eq "first sync pushed" "$(json 'j["pushed"]')" 1
+# refused by the hub, a link of the chain: it stays refused
+for d in 01 02 03 04 05 06 07; do
+	ag a1 0 contribution add --household "$H1" --source mps --money 1000000 --date 2023-06-$d
+done
+try a1 sync
+eq "sync of the refused change-set" "$RC" 4
+err_has "the hub refused change-set 2 (too_many_records)"
 # sealed and carried to the hub on a stick: accepted, never acknowledged
 H2=$(add a1 "Trần Thị Hai")
 ag a1 0 household edit "$H1" --members 5
@@ -94,7 +104,13 @@ eq "status shows the new key" "$(json 'j["key_id"]')" "$NEW"
 eq "nothing sealed waits" "$(json 'j["sealed_unacked"]')" 0
 # the failed sync sealed the outbox: three change-sets were waiting
 eq "the kept chain" "$(asql a1 "select count(*) from sealed_retired where resealed = 1")" 3
-eq "the kept chain's acknowledged one" "$(asql a1 "select count(*) from sealed_retired where resealed = 0")" 1
+eq "the kept chain's acknowledged and refused ones" "$(asql a1 "select count(*) from sealed_retired where resealed = 0")" 2
+# the refusal is still the field worker's to see, as the old key's
+ag a1 0 --json status
+eq "the retired refusal listed" "$(json '[(r["seq"], r["old_key"], r["code"]) for r in j["refused"]]')" "[(2, '$OLD', 'too_many_records')]"
+eq "its records named" "$(json 'len(j["refused"][0]["records"])')" 7
+ag a1 0 status
+out_has "Refused by hub: change-set 2 of the old key $OLD (too_many_records"
 
 # a crash after the store committed but before the key files were swapped:
 # the next command that needs the key finishes the swap
@@ -129,6 +145,7 @@ eq "the successor's chain" "$(sql hub "select count(*) from hub_ledger l join hu
 ag a1 0 --json status
 eq "nothing waits after the sync" "$(json 'j["sealed_unacked"]')" 0
 eq "outbox empty" "$(json 'j["pending_records"]')" 0
+eq "the retired refusal still listed after the sync" "$(json 'j["refused"][0]["old_key"]')" "$OLD"
 eq "a1 households" "$(agent_households a1)" 4
 
 # the other laptop of the commune receives all of it

@@ -18,8 +18,9 @@
 #include "protofix.h"
 #include "testmain.h"
 
-#define OWN 0x1111111111111111ull  /* this laptop's key id */
-#define PEER 0x2222222222222222ull /* another laptop of the same commune */
+#define OWN 0x1111111111111111ull     /* this laptop's key id */
+#define PEER 0x2222222222222222ull    /* another laptop of the same commune */
+#define RETIRED 0x4444444444444444ull /* this laptop's key before a re-enrolment */
 #define HUB 0x3333333333333333ull
 #define HERE 31498  /* Phường 5, district 941 */
 #define THERE 31501 /* Phường 7, district 941 */
@@ -79,7 +80,7 @@ static int check_answer(sqlite3 *db, const agent_area *a, const proto_changeset 
 	int k = -1;
 
 	assert_true(cs->nrecords <= sizeof before);
-	assert_int_equal(agent_pull_check_own(OWN, cs, &k, why, sizeof why), PROTO_OK);
+	assert_int_equal(agent_pull_check_own((uint64_t[]){ OWN }, 1, cs, &k, why, sizeof why), PROTO_OK);
 	if (k)
 		return k;
 	assert_int_equal(agent_pull_area_mark(db, a, cs, before), PROTO_OK);
@@ -141,7 +142,8 @@ static void test_own_writer(void **state)
 	begin(&cs);
 	household(&cs, (proto_id){ PEER, 9 }, PEER, HERE);
 	household(&cs, (proto_id){ OWN, 7 }, OWN, HERE);
-	assert_int_equal(agent_pull_check_own(OWN, &cs, &refused, why, sizeof why), PROTO_OK);
+	assert_int_equal(agent_pull_check_own((uint64_t[]){ OWN }, 1, &cs, &refused, why, sizeof why),
+			 PROTO_OK);
 	assert_int_equal(refused, 1);
 	assert_non_null(strstr(why, "record 2"));
 	assert_int_equal(check(db, &a, &cs), 1);
@@ -149,6 +151,25 @@ static void test_own_writer(void **state)
 	begin(&cs);
 	household(&cs, (proto_id){ OWN, 7 }, PEER, HERE);
 	assert_int_equal(check(db, &a, &cs), 0);
+	/* written by the key this laptop had before a re-enrolment: its own
+	 * work too, which the hub never relays back to its successor */
+	begin(&cs);
+	household(&cs, (proto_id){ PEER, 9 }, PEER, HERE);
+	household(&cs, (proto_id){ RETIRED, 3 }, RETIRED, HERE);
+	assert_int_equal(agent_pull_check_own((uint64_t[]){ OWN, RETIRED }, 2, &cs, &refused, why,
+					      sizeof why),
+			 PROTO_OK);
+	assert_int_equal(refused, 1);
+	assert_non_null(strstr(why, "record 2"));
+	proto_changeset_release(&cs);
+	/* an edit of one of its households by another laptop is not */
+	begin(&cs);
+	household(&cs, (proto_id){ RETIRED, 3 }, PEER, HERE);
+	assert_int_equal(agent_pull_check_own((uint64_t[]){ OWN, RETIRED }, 2, &cs, &refused, why,
+					      sizeof why),
+			 PROTO_OK);
+	assert_int_equal(refused, 0);
+	proto_changeset_release(&cs);
 	sqlite3_close(db);
 }
 
