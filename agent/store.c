@@ -19,7 +19,9 @@
  * links of the chain, kept with the hub's reason */
 /* 3: sealed_retired: the chain of a key the hub revoked, kept when the
  * laptop re-enrols with a new key (store_seal.c, agent_store_reseal) */
-#define AGENT_SCHEMA_VERSION 3
+/* 4: hub_duplicate: the national ids the hub last said are held elsewhere
+ * too (store_attention.c, agent_duplicates_replace) */
+#define AGENT_SCHEMA_VERSION 4
 
 static const char *const agent_schema_v1 =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -47,6 +49,15 @@ static const char *const agent_schema_v3 = "CREATE TABLE sealed_retired ("
 					   " resealed INTEGER NOT NULL,"
 					   " PRIMARY KEY (origin, seq));";
 
+/* commune: the other household's; commune_name as the hub named it (NULL
+ * when it did not) */
+static const char *const agent_schema_v4 = "CREATE TABLE hub_duplicate ("
+					   " id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+					   " national_id TEXT NOT NULL, commune INTEGER NOT NULL,"
+					   " commune_name TEXT,"
+					   " PRIMARY KEY (id_origin, id_serial, national_id, commune))"
+					   " WITHOUT ROWID;";
+
 static proto_result exec(agent_ctx *ctx, const char *sql)
 {
 	return sqlite3_exec(ctx->db, sql, NULL, NULL, NULL) == SQLITE_OK ? PROTO_OK : PROTO_EDB;
@@ -67,6 +78,8 @@ static proto_result migrate(agent_ctx *ctx, int64_t version)
 		r = exec(ctx, agent_schema_v2);
 	if (r == PROTO_OK && version < 3)
 		r = exec(ctx, agent_schema_v3);
+	if (r == PROTO_OK && version < 4)
+		r = exec(ctx, agent_schema_v4);
 	snprintf(buf, sizeof buf, "%d", AGENT_SCHEMA_VERSION);
 	if (r == PROTO_OK)
 		r = agent_meta_set(ctx, "agent_schema", buf);
@@ -232,6 +245,8 @@ proto_result agent_store_create(agent_ctx *ctx, const agent_init_info *info)
 		r = exec(ctx, agent_schema_v2);
 	if (!r)
 		r = exec(ctx, agent_schema_v3);
+	if (!r)
+		r = exec(ctx, agent_schema_v4);
 	snprintf(buf, sizeof buf, "%d", AGENT_SCHEMA_VERSION);
 	if (!r)
 		r = agent_meta_set(ctx, "agent_schema", buf);
