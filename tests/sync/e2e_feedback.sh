@@ -4,7 +4,8 @@
 # when a stage or a contribution is recorded for it; an edit another laptop's
 # edit won over (field, this laptop's value, the value kept); a refusal of the
 # hub (a change-set, an enrolment) shown from its code in Vietnamese, never
-# the hub's English sentence.
+# the hub's English sentence; a national id another commune's household holds
+# too (the other commune named, the other household not).
 . "$(dirname "$0")/lib.sh"
 
 hub_new hub
@@ -131,4 +132,50 @@ ag a4 0 init --commune 31498
 LANGUAGE=vi ag a4 4 enroll --hub "$URL" --ca "$T/hub/ca.pem" --token "$TOK"
 err_has "mã đăng ký đã được dùng"
 grep -qF "already used" "$ERR" && { fail "the hub's English in a Vietnamese enrolment refusal"; show; }
+# the same national id registered in two communes: after both synced, each
+# laptop's status names the other commune, never the other household
+NID=094185000123
+laptop b1 31501 hub
+ag a1 0 --json household add --name "Lê Thị Tư" --hamlet "Khóm 2" --members 2 --category poor --national-id $NID
+DUPA=$(json 'j["id"]')
+ag b1 0 --json household add --name "Lê Văn Khác" --hamlet "Khóm 1" --members 4 --category poor --national-id $NID
+DUPB=$(json 'j["id"]')
+ag a1 0 --json sync
+ag a1 0 --json status
+eq "no duplicate before the other commune syncs" "$(json 'j["duplicate_national_ids"]')" "[]"
+ag b1 0 sync
+out_has "Needs attention:"
+out_has "a household of commune Phường 5 (31498) has it too"
+ag a1 0 sync
+out_has "national id $NID: a household of commune Phường 7 (31501) has it too"
+ag a1 0 --json status
+eq "a1: one duplicate" "$(json 'len(j["duplicate_national_ids"])')" 1
+eq "a1: its household" "$(json 'j["duplicate_national_ids"][0]["id"]')" "$DUPA"
+eq "a1: its name" "$(json 'j["duplicate_national_ids"][0]["name"]')" "Lê Thị Tư"
+eq "a1: the national id" "$(json 'j["duplicate_national_ids"][0]["national_id"]')" $NID
+eq "a1: the other commune" "$(json 'j["duplicate_national_ids"][0]["commune"]')" 31501
+eq "a1: its name" "$(json 'j["duplicate_national_ids"][0]["commune_name"]')" "Phường 7"
+grep -qF "Lê Văn Khác" "$OUT" && { fail "the other commune's household named to a1"; show; }
+ag a1 0 status
+out_has "National id also elsewhere: household"
+out_has "(Lê Thị Tư), national id $NID: a household of commune Phường 7 (31501) has it too"
+grep -qF "Lê Văn Khác" "$OUT" && { fail "the other commune's household named in a1's status"; show; }
+LANGUAGE=vi ag a1 0 status
+out_has "Số CCCD trùng nơi khác: hộ"
+out_has "một hộ của xã Phường 7 (31501) cũng có số này"
+ag b1 0 --json status
+eq "b1: one duplicate" "$(json 'len(j["duplicate_national_ids"])')" 1
+eq "b1: its household" "$(json 'j["duplicate_national_ids"][0]["id"]')" "$DUPB"
+eq "b1: the other commune" "$(json 'j["duplicate_national_ids"][0]["commune"]')" 31498
+ag b1 0 status
+out_has "(Lê Văn Khác), national id $NID: a household of commune Phường 5 (31498) has it too"
+grep -qF "Lê Thị Tư" "$OUT" && { fail "the other commune's household named in b1's status"; show; }
+# the list is the hub's latest: once b1 withdraws its household, both are clear
+ag b1 0 household withdraw "$DUPB" --reason "nhập nhầm số CCCD"
+ag b1 0 --json sync
+ag a1 0 --json sync
+for l in a1 b1; do
+	ag $l 0 --json status
+	eq "$l: no duplicate once withdrawn" "$(json 'j["duplicate_national_ids"]')" "[]"
+done
 finish
