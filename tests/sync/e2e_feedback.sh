@@ -1,7 +1,7 @@
 # e2e_feedback.sh - what the field worker learns after a sync (docs/AGENT.md,
 # "What needs attention"): a household the hub's review rejected, with its
 # reason, in 'status' and in the review column of 'household list'; a note
-# when a stage or a contribution is recorded for it; an edit another laptop's
+# when a stage or a contribution is recorded for it, or corrected; an edit another laptop's
 # edit won over (field, this laptop's value, the value kept); a refusal of the
 # hub (a change-set, an enrolment) shown from its code in Vietnamese, never
 # the hub's English sentence; a national id another commune's household holds
@@ -69,10 +69,17 @@ out_has "Không xác nhận"
 # recording on the rejected household: kept, with a note; none on the other
 ag a1 0 milestone "$ONE" surveyed --date 2023-06-12
 err_has "the hub's review rejected household $ONE (đã được hỗ trợ năm 2022)"
-ag a1 0 contribution add --household "$ONE" --source mps --money 1000000 --date 2023-06-12
+ag a1 0 --json contribution add --household "$ONE" --source mps --money 1000000 --date 2023-06-12
 err_has "the hub's review rejected household $ONE"
+CT=$(json 'j["id"]')
 ag a1 0 contribution add --household "$TWO" --source mps --money 1000000 --date 2023-06-12
 [ -s "$ERR" ] && { fail "a note for an approved household"; show; }
+ag a1 0 --json sync
+# correcting one of its contributions notes it too (a change-set of its own:
+# this hub takes at most 3 records in one)
+ag a1 0 contribution correct "$CT" --money 1500000 --reason "gõ nhầm số tiền"
+err_has "the hub's review rejected household"
+err_has "(đã được hỗ trợ năm 2022)"
 ag a1 0 --json sync
 
 # two laptops change the same field at the same time: the larger stamp is
