@@ -307,6 +307,18 @@ static int pending_settled(sync_run *s)
 	return AGENT_HUB_REFUSED;
 }
 
+/* The hub refused a pull or its feedback (h): said, AGENT_REJECTED. */
+static int refused_to_send(sync_run *s, const agent_http *h)
+{
+	char msg[512];
+
+	tick_end(s);
+	s->shown = 0;
+	agent_hub_refusal(h, msg, sizeof msg);
+	agent_err(_("the hub refused to send updates: %s"), msg);
+	return AGENT_REJECTED;
+}
+
 static long env_setting(const char *name, long lo, long hi, long def)
 {
 	const char *v = getenv(name);
@@ -354,13 +366,7 @@ static int pull_all(sync_run *s)
 			if (rc != AGENT_OK)
 				break;
 		} else {
-			char msg[512];
-
-			tick_end(s);
-			s->shown = 0;
-			agent_hub_refusal(&h, msg, sizeof msg);
-			agent_err(_("the hub refused to send updates: %s"), msg);
-			rc = AGENT_REJECTED;
+			rc = refused_to_send(s, &h);
 			break;
 		}
 		tick(s);
@@ -399,13 +405,7 @@ static int feedback_pull(sync_run *s)
 		rc = agent_feedback_apply(s->ctx, (const char *)h.body.data, h.body.len, &refused);
 		s->refused += refused;
 	} else if (h.status != 404) {
-		char msg[512];
-
-		tick_end(s);
-		s->shown = 0;
-		agent_hub_refusal(&h, msg, sizeof msg);
-		agent_err(_("the hub refused to send updates: %s"), msg);
-		rc = AGENT_REJECTED;
+		rc = refused_to_send(s, &h);
 	}
 	agent_http_release(&h);
 	return rc;

@@ -111,7 +111,9 @@ static void enrol_reads_back(void **state)
 	proto_key_free(k);
 }
 
-static void update_reads_back_with_its_items(void **state)
+/* The golden update file name reads back: the golden header, one item
+ * (golden-1.bin) and feedback, borrowed from the file (NULL: none). */
+static void read_golden_update(const char *name, const char *feedback)
 {
 	proto_key *k = test_key();
 	proto_update_file u;
@@ -119,14 +121,22 @@ static void update_reads_back_with_its_items(void **state)
 	const uint8_t *it;
 	size_t n;
 
-	(void)state;
-	load(VEC("update-1.maiam"), &b);
+	load(name, &b);
 	load(VEC("golden-1.bin"), &item);
 	assert_int_equal(proto_update_read(b.data, b.len, k, &u), PROTO_OK);
 	assert_string_equal(u.campaign, "soc-trang-2023");
 	assert_true(u.agent == GOLDEN_UPDATE_AGENT);
 	assert_int_equal(u.after, 41);
 	assert_int_equal(u.cursor, 57);
+	if (feedback) {
+		assert_int_equal(u.feedback_len, strlen(feedback));
+		assert_memory_equal(u.feedback, feedback, u.feedback_len);
+		assert_true((const uint8_t *)u.feedback > b.data &&
+			    (const uint8_t *)u.feedback + u.feedback_len < b.data + b.len);
+	} else {
+		assert_null(u.feedback);
+		assert_int_equal(u.feedback_len, 0);
+	}
 	assert_int_equal(u.nitems, 1);
 	assert_int_equal(proto_update_next(&u, &it, &n), PROTO_OK);
 	assert_int_equal(n, item.len);
@@ -139,39 +149,17 @@ static void update_reads_back_with_its_items(void **state)
 	proto_key_free(k);
 }
 
-/* Version 2 reads back its feedback, borrowed from the file, and its items;
- * version 1 has none. */
+static void update_reads_back_with_its_items(void **state)
+{
+	(void)state;
+	read_golden_update(VEC("update-1.maiam"), NULL);
+}
+
+/* Version 2 reads back its feedback as well. */
 static void update2_reads_back_its_feedback(void **state)
 {
-	proto_key *k = test_key();
-	proto_update_file u;
-	proto_buf b, item;
-	const uint8_t *it;
-	size_t n;
-
 	(void)state;
-	load(VEC("update-2.maiam"), &b);
-	load(VEC("golden-1.bin"), &item);
-	assert_int_equal(proto_update_read(b.data, b.len, k, &u), PROTO_OK);
-	assert_true(u.agent == GOLDEN_UPDATE_AGENT);
-	assert_int_equal(u.cursor, 57);
-	assert_non_null(u.feedback);
-	assert_int_equal(u.feedback_len, strlen(GOLDEN_UPDATE_FEEDBACK));
-	assert_memory_equal(u.feedback, GOLDEN_UPDATE_FEEDBACK, u.feedback_len);
-	assert_true((const uint8_t *)u.feedback > b.data &&
-		    (const uint8_t *)u.feedback + u.feedback_len < b.data + b.len);
-	assert_int_equal(u.nitems, 1);
-	assert_int_equal(proto_update_next(&u, &it, &n), PROTO_OK);
-	assert_int_equal(n, item.len);
-	assert_memory_equal(it, item.data, n);
-	proto_buf_release(&b);
-	load(VEC("update-1.maiam"), &b);
-	assert_int_equal(proto_update_read(b.data, b.len, k, &u), PROTO_OK);
-	assert_null(u.feedback);
-	assert_int_equal(u.feedback_len, 0);
-	proto_buf_release(&item);
-	proto_buf_release(&b);
-	proto_key_free(k);
+	read_golden_update(VEC("update-2.maiam"), GOLDEN_UPDATE_FEEDBACK);
 }
 
 /* The committed forgeries: one byte of a field changed, signature kept. */
@@ -304,6 +292,32 @@ static void sign_body(proto_buf *out, const char *magic, const uint8_t *body, si
 #define CURSOR(v) HDR(18, 8), 0, 0, 0, 0, 0, 0, 0, (v)
 #define ITEM HDR(32, 2), 'z', 'z'
 
+/* Each body signed with the right key under magic, read: the result each
+ * case wants; a body read is one of two items and feedback_len bytes of
+ * feedback when it is the first case (the well formed one). */
+static void read_bodies(const char *magic, const body_case *cases, size_t n, size_t feedback_len)
+{
+	proto_key *k = test_key();
+
+	for (size_t i = 0; i < n; i++) {
+		proto_update_file u;
+		proto_buf b;
+		proto_result r;
+
+		sign_body(&b, magic, cases[i].body, cases[i].len, k);
+		r = proto_update_read(b.data, b.len, k, &u);
+		if (r != cases[i].want)
+			fail_msg("%s: got %s, want %s", cases[i].what, proto_strerror(r),
+				 proto_strerror(cases[i].want));
+		if (r == PROTO_OK) {
+			assert_int_equal(u.nitems, 2);
+			assert_int_equal(u.feedback_len, i == 0 ? feedback_len : 0);
+		}
+		proto_buf_release(&b);
+	}
+	proto_key_free(k);
+}
+
 static void update_body_rules(void **state)
 {
 	static const uint8_t ok[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2), ITEM, ITEM };
@@ -335,24 +349,8 @@ static void update_body_rules(void **state)
 		{ "an empty item", empty_item, sizeof(empty_item), PROTO_ELIMIT },
 		{ "a field longer than the body", cut_field, sizeof(cut_field), PROTO_ETRUNCATED },
 	};
-	proto_key *k = test_key();
-
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		proto_update_file u;
-		proto_buf b;
-		proto_result r;
-
-		sign_body(&b, PROTO_UPDATE_MAGIC, cases[i].body, cases[i].len, k);
-		r = proto_update_read(b.data, b.len, k, &u);
-		if (r != cases[i].want)
-			fail_msg("%s: got %s, want %s", cases[i].what, proto_strerror(r),
-				 proto_strerror(cases[i].want));
-		if (r == PROTO_OK)
-			assert_int_equal(u.nitems, 2);
-		proto_buf_release(&b);
-	}
-	proto_key_free(k);
+	read_bodies(PROTO_UPDATE_MAGIC, cases, sizeof(cases) / sizeof(cases[0]), 0);
 }
 
 #define FEEDBACK HDR(21, 2), '{', '}'
@@ -380,26 +378,8 @@ static void update2_body_rules(void **state)
 		{ "feedback not UTF-8", bad_utf8, sizeof(bad_utf8), PROTO_EUTF8 },
 		{ "a tag no version has", unknown, sizeof(unknown), PROTO_EBODY },
 	};
-	proto_key *k = test_key();
-
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		proto_update_file u;
-		proto_buf b;
-		proto_result r;
-
-		sign_body(&b, PROTO_UPDATE_MAGIC2, cases[i].body, cases[i].len, k);
-		r = proto_update_read(b.data, b.len, k, &u);
-		if (r != cases[i].want)
-			fail_msg("%s: got %s, want %s", cases[i].what, proto_strerror(r),
-				 proto_strerror(cases[i].want));
-		if (r == PROTO_OK) {
-			assert_int_equal(u.nitems, 2);
-			assert_int_equal(u.feedback_len, cases[i].body == ok ? 2 : 0);
-		}
-		proto_buf_release(&b);
-	}
-	proto_key_free(k);
+	read_bodies(PROTO_UPDATE_MAGIC2, cases, sizeof(cases) / sizeof(cases[0]), 2);
 }
 
 /* The writer refuses what the reader would refuse, and writes nothing. */
