@@ -365,17 +365,22 @@ out:
 
 /*
  * National ids held by a live household of the agent's area and by another
- * live household (withdrawn ones do not count, as in the reports): the local
- * household's id, the id, and the other household's commune (its code and
- * name; never its name or id: a laptop learns only that the id is taken, and
- * where). A district agent's area is checked row by row.
+ * live household (withdrawn ones do not count, as in the reports): the area
+ * household's id, the national id, and the other household's commune (code
+ * and name; never that household's name or id: a laptop learns only that
+ * the number is held, and where). A district agent's area is checked row by
+ * row.
  */
 static hub_result feedback_duplicates(hub_ctx *ctx, const hub_agent *agent, proto_buf *out)
 {
+	/* report_nid (schema_report.c) counts the live households of each
+	 * national id, as the reconcile queue's N- items: only its n > 1 rows
+	 * are read, in any area */
 	static const char sql[] =
 		"SELECT DISTINCT h.id_origin, h.id_serial, h.commune, h.national_id, o.commune"
-		" FROM household h JOIN household o ON o.national_id = h.national_id"
-		" WHERE (?1 = 0 OR h.commune = ?1) AND h.national_id <> '' AND" PROTO_SQL_HOUSEHOLD_COUNTS(
+		" FROM report_nid r JOIN household h ON h.national_id = r.national_id"
+		" JOIN household o ON o.national_id = r.national_id"
+		" WHERE r.n > 1 AND (?1 = 0 OR h.commune = ?1) AND" PROTO_SQL_HOUSEHOLD_COUNTS(
 			"h") "AND" PROTO_SQL_HOUSEHOLD_COUNTS("o") "AND (o.id_origin <> h.id_origin OR"
 								   " o.id_serial <> h.id_serial)"
 								   " ORDER BY h.id_origin, h.id_serial, o.commune";
