@@ -152,12 +152,13 @@ static int member_int(json_t *o, const char *name, int64_t lo, int64_t hi, int64
 	return 0;
 }
 
-/* Every item of list as the hub sends it; what it says is written in the
- * transaction the caller holds: PROTO_EVALUE for an item not understood. */
-static proto_result take_duplicates(agent_ctx *ctx, json_t *list)
+/* Every item of list as the hub sends it: PROTO_EVALUE for an item not
+ * understood. With write, what it says is written in the transaction the
+ * caller holds; without, the items are only checked (nothing is said). */
+static proto_result take_duplicates(agent_ctx *ctx, json_t *list, int write)
 {
 	char household[48], nid[FEEDBACK_NID_MAX], name[FEEDBACK_NAME_MAX];
-	proto_result r = agent_duplicates_clear(ctx);
+	proto_result r = write ? agent_duplicates_clear(ctx) : PROTO_OK;
 	size_t i;
 	json_t *o;
 
@@ -174,14 +175,16 @@ static proto_result take_duplicates(agent_ctx *ctx, json_t *list)
 			return PROTO_EVALUE;
 		if (!name[0])
 			d.commune_name = NULL;
-		r = agent_duplicate_add(ctx, &d);
+		if (write)
+			r = agent_duplicate_add(ctx, &d);
 	}
 	return r;
 }
 
-/* Each refused change-set recorded as a push's answer records it; *fresh
- * counts those not known refused before (each is said, as a sync says it). */
-static proto_result take_refused(agent_ctx *ctx, json_t *list, size_t *fresh)
+/* Each refused change-set recorded as a push's answer records it (as
+ * take_duplicates, with write); *fresh counts those not known refused before
+ * (each is said, as a sync says it). */
+static proto_result take_refused(agent_ctx *ctx, json_t *list, int write, size_t *fresh)
 {
 	char code[FEEDBACK_CODE_MAX], msg[FEEDBACK_MESSAGE_MAX], text[640], when[32];
 	proto_result r = PROTO_OK;
@@ -196,6 +199,8 @@ static proto_result take_refused(agent_ctx *ctx, json_t *list, size_t *fresh)
 		    member_str(o, "code", 0, code, sizeof code) ||
 		    member_str(o, "message", 0, msg, sizeof msg))
 			return PROTO_EVALUE;
+		if (!write)
+			continue;
 		/* only a change-set still waiting for the hub's answer changes */
 		r = agent_sealed_refuse(ctx, (uint64_t)seq, when, code, msg);
 		if (r != PROTO_OK)
@@ -224,11 +229,17 @@ int agent_feedback_apply(agent_ctx *ctx, const char *json, size_t len, size_t *r
 		r = PROTO_EVALUE;
 		goto said;
 	}
+	/* every item checked before anything is written or said */
+	r = take_duplicates(ctx, dups, 0);
+	if (r == PROTO_OK)
+		r = take_refused(ctx, refs, 0, refused);
+	if (r != PROTO_OK)
+		goto said;
 	if (agent_tx_begin(ctx) != AGENT_OK)
 		goto out;
-	r = take_duplicates(ctx, dups);
+	r = take_duplicates(ctx, dups, 1);
 	if (r == PROTO_OK)
-		r = take_refused(ctx, refs, refused);
+		r = take_refused(ctx, refs, 1, refused);
 	if (r != PROTO_OK) {
 		agent_tx_rollback(ctx);
 		*refused = 0;

@@ -402,6 +402,8 @@ static int feedback_pull(sync_run *s)
 	if (nr != AGENT_NET_ANSWER || h.status >= 500) {
 		rc = net_failure(s, nr, &h, _("receiving updates"));
 	} else if (h.status == 200) {
+		tick_end(s); /* a refusal it records is said on a line of its own */
+		s->shown = 0;
 		rc = agent_feedback_apply(s->ctx, (const char *)h.body.data, h.body.len, &refused);
 		s->refused += refused;
 	} else if (h.status != 404) {
