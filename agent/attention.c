@@ -2,7 +2,8 @@
  * attention.c - the "Needs attention" section of status (attention.h), the
  * same after sync and import, and the note when an event is recorded for a
  * household the review rejected. Every sentence says what to do; the hub's
- * refusal reasons come from the code table (refusal.c).
+ * refusal reasons come from the code table (refusal.c); national ids found
+ * elsewhere too come from the hub's feedback (cmd_pull.c).
  */
 #include <string.h>
 #include "attention.h"
@@ -193,14 +194,35 @@ static proto_result show_rejected(const agent_review *v, void *arg)
 	return PROTO_OK;
 }
 
-/*
- * NEEDSWORK: national ids the hub finds twice, in this commune and another,
- * belong here; the hub does not send them to laptops yet. Until it does this
- * list is empty, and --json says so with an empty array.
- */
-static proto_result show_duplicates(walk *w)
+/* A national id the hub found held by another household too: the other's
+ * commune is named, never the other household (the hub does not say). */
+static proto_result show_duplicate(const agent_duplicate *d, void *arg)
 {
-	(void)w;
+	walk *w = arg;
+	agent_ctx *ctx = w->ctx;
+	char full[40], where[320];
+
+	w->total++;
+	agent_id_format(d->id, full);
+	if (ctx->json) {
+		fprintf(ctx->out, "%s{\"id\":\"%s\",\"ref\":", w->n++ ? "," : "", full);
+		agent_json_str(ctx->out, d->ref);
+		fputs(",\"name\":", ctx->out);
+		agent_json_str(ctx->out, d->name);
+		fputs(",\"national_id\":", ctx->out);
+		agent_json_str(ctx->out, d->national_id);
+		fprintf(ctx->out, ",\"commune\":%lld,\"commune_name\":", (long long)d->commune);
+		agent_json_str(ctx->out, d->commune_name);
+		fputc('}', ctx->out);
+		return PROTO_OK;
+	}
+	if (d->commune_name)
+		snprintf(where, sizeof where, "%s (%lld)", d->commune_name, (long long)d->commune);
+	else
+		snprintf(where, sizeof where, "%lld", (long long)d->commune);
+	fprintf(ctx->out,
+		_("  National id also elsewhere: household %s (%s), national id %s: a household of commune %s has it too; check the number with the family and correct it with 'maiam-agent household edit', or tell the operator\n"),
+		d->ref ? d->ref : full, d->name ? d->name : "", d->national_id, where);
 	return PROTO_OK;
 }
 
@@ -228,7 +250,7 @@ static proto_result show_lists(walk *w)
 		fputs("],\"duplicate_national_ids\":[", ctx->out);
 	w->n = 0;
 	if (r == PROTO_OK)
-		r = show_duplicates(w);
+		r = agent_duplicates_each(ctx, show_duplicate, w);
 	if (ctx->json)
 		fputc(']', ctx->out);
 	return r;
@@ -289,13 +311,21 @@ static proto_result count_rejected(const agent_review *v, void *arg)
 	return PROTO_OK;
 }
 
+static proto_result count_duplicate(const agent_duplicate *d, void *arg)
+{
+	(void)d;
+	(*(size_t *)arg)++;
+	return PROTO_OK;
+}
+
 size_t agent_attention_count(agent_ctx *ctx)
 {
 	size_t n = 0;
 
 	if (agent_sealed_refused_each(ctx, count_refused, &n) != PROTO_OK ||
 	    agent_lost_each(ctx, count_lost, &n) != PROTO_OK ||
-	    agent_rejected_each(ctx, count_rejected, &n) != PROTO_OK)
+	    agent_rejected_each(ctx, count_rejected, &n) != PROTO_OK ||
+	    agent_duplicates_each(ctx, count_duplicate, &n) != PROTO_OK)
 		return 0;
 	return n;
 }

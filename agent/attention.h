@@ -2,8 +2,9 @@
  * attention.h - what needs the field worker's attention after a sync or an
  * update file: change-sets the hub refused (and which records they held),
  * edits of this laptop another writer's edit won over, households the hub's
- * review rejected, and national ids the hub found twice (not sent by the hub
- * yet). store_attention.c reads them; attention.c shows them.
+ * review rejected, and national ids the hub found twice (its feedback after
+ * a pull, or in an update file: agent_feedback_apply in cmd_pull.c).
+ * store_attention.c reads them; attention.c shows them.
  */
 #ifndef MAIAM_AGENT_ATTENTION_H
 #define MAIAM_AGENT_ATTENTION_H
@@ -25,6 +26,16 @@ typedef struct agent_review {
 	const char *ref, *name, *reason;
 } agent_review;
 
+/* A national id a household of this laptop holds that the hub found held
+ * by another household too, in commune (strings: callback only). */
+typedef struct agent_duplicate {
+	proto_id id;            /* this laptop's household */
+	const char *ref, *name; /* NULL when the store lacks the household */
+	const char *national_id;
+	int64_t commune;          /* the other household's commune */
+	const char *commune_name; /* as the hub named it; NULL when it did not */
+} agent_duplicate;
+
 typedef struct agent_review_counts {
 	int64_t proposed, approved, rejected; /* households not withdrawn */
 } agent_review_counts;
@@ -37,6 +48,14 @@ proto_result agent_lost_each(agent_ctx *ctx, proto_result (*fn)(const agent_lost
 proto_result agent_rejected_each(agent_ctx *ctx, proto_result (*fn)(const agent_review *r, void *arg),
 				 void *arg);
 proto_result agent_review_count(agent_ctx *ctx, agent_review_counts *out);
+/* The hub's last list of duplicate national ids, households withdrawn here
+ * left out. */
+proto_result agent_duplicates_each(agent_ctx *ctx,
+				   proto_result (*fn)(const agent_duplicate *d, void *arg), void *arg);
+/* Replacing that list, inside the caller's transaction: clear, then add
+ * each (ref and name are not stored). PROTO_EDB on a store error. */
+proto_result agent_duplicates_clear(agent_ctx *ctx);
+proto_result agent_duplicate_add(agent_ctx *ctx, const agent_duplicate *d);
 /* The records of sealed change-set seq into cs (release it), when *found;
  * origin 0: of the current chain, else of the retired key origin's. */
 proto_result agent_sealed_open(agent_ctx *ctx, uint64_t origin, uint64_t seq, proto_changeset *cs,

@@ -287,7 +287,8 @@ static int correct(agent_ctx *ctx, int argc, char **argv)
 	proto_changeset cs;
 	proto_id hh, id;
 	proto_result r;
-	int rc, has_hh;
+	char review_reason[512] = "", hh_ref[32];
+	int rc, has_hh, rejected;
 
 	memset(&old, 0, sizeof old);
 	if (agent_correction_begin(ctx, &c, &spec, &reason, argc, argv, &rc))
@@ -323,6 +324,8 @@ static int correct(agent_ctx *ctx, int argc, char **argv)
 		if (rc != AGENT_OK)
 			goto fail;
 	}
+	/* the same note as 'contribution add' when the review rejected it */
+	rejected = has_hh && agent_hh_rejected(ctx, hh, review_reason, sizeof review_reason);
 	/* the void first: it names the old one; then the new one, under its own id */
 	r = agent_cs_init(ctx, &cs);
 	if (!r)
@@ -344,6 +347,10 @@ static int correct(agent_ctx *ctx, int argc, char **argv)
 	else
 		fprintf(ctx->out, _("Corrected contribution %s: voided it and recorded %s in its place\n"),
 			pos[0], ref);
+	if (rejected) {
+		agent_ref_make(hh.origin, hh.serial, hh_ref);
+		agent_note_rejected(typed.household ? typed.household : hh_ref, review_reason);
+	}
 	return AGENT_OK;
 fail:
 	ct_old_release(&old);

@@ -2,7 +2,8 @@
  * cmd_sync.c - "sync": seal the outbox (the very code export uses), push every
  * sealed change-set the hub has not acknowledged in seq order, then pull the
  * hub's updates after the stored cursor, verify them with the pinned hub key
- * and merge them with the cursor in one transaction. Every step is durable
+ * and merge them with the cursor in one transaction, and last take the hub's
+ * feedback (refused change-sets, duplicate national ids). Every step is durable
  * before the next, and the hub acknowledges resends, so a sync cut anywhere
  * is finished by the next one without losing or duplicating anything.
  */
@@ -306,6 +307,18 @@ static int pending_settled(sync_run *s)
 	return AGENT_HUB_REFUSED;
 }
 
+/* The hub refused a pull or its feedback (h): said, AGENT_REJECTED. */
+static int refused_to_send(sync_run *s, const agent_http *h)
+{
+	char msg[512];
+
+	tick_end(s);
+	s->shown = 0;
+	agent_hub_refusal(h, msg, sizeof msg);
+	agent_err(_("the hub refused to send updates: %s"), msg);
+	return AGENT_REJECTED;
+}
+
 static long env_setting(const char *name, long lo, long hi, long def)
 {
 	const char *v = getenv(name);
@@ -353,13 +366,7 @@ static int pull_all(sync_run *s)
 			if (rc != AGENT_OK)
 				break;
 		} else {
-			char msg[512];
-
-			tick_end(s);
-			s->shown = 0;
-			agent_hub_refusal(&h, msg, sizeof msg);
-			agent_err(_("the hub refused to send updates: %s"), msg);
-			rc = AGENT_REJECTED;
+			rc = refused_to_send(s, &h);
 			break;
 		}
 		tick(s);
@@ -378,6 +385,30 @@ static int pull_all(sync_run *s)
 	}
 	if (rc == AGENT_OK)
 		rc = pending_settled(s);
+	agent_http_release(&h);
+	return rc;
+}
+
+/* What the field worker must look at, as the hub sees it now: an older hub
+ * without GET /v1/feedback (404) has none to give. */
+static int feedback_pull(sync_run *s)
+{
+	agent_http h;
+	size_t refused = 0;
+	int nr, rc = AGENT_OK;
+
+	agent_http_init(&h);
+	nr = agent_net_request(&s->net, "GET", "/v1/feedback", NULL, NULL, 0, &h);
+	if (nr != AGENT_NET_ANSWER || h.status >= 500) {
+		rc = net_failure(s, nr, &h, _("receiving updates"));
+	} else if (h.status == 200) {
+		tick_end(s); /* a refusal it records is said on a line of its own */
+		s->shown = 0;
+		rc = agent_feedback_apply(s->ctx, (const char *)h.body.data, h.body.len, &refused);
+		s->refused += refused;
+	} else if (h.status != 404) {
+		rc = refused_to_send(s, &h);
+	}
 	agent_http_release(&h);
 	return rc;
 }
@@ -489,6 +520,8 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 	rc = push_all(&s);
 	if (rc == AGENT_OK)
 		rc = pull_all(&s);
+	if (rc == AGENT_OK)
+		rc = feedback_pull(&s);
 	tick_end(&s);
 	if (rc != AGENT_OK)
 		goto out;

@@ -5,9 +5,12 @@
  * (a replay is refused) and continue from a cursor the laptop has reached
  * (no gap). Each item is one pull answer and goes through agent_pull_apply,
  * the checks and transaction of an online pull; the cursor moves to the
- * file's only with the last item. Then the laptop's own change-sets the hub
- * holds are marked acknowledged, the client certificate (if any) is kept for
- * a later online sync, and the enrolment claim is no longer needed.
+ * file's only with the last item. Then the hub's feedback (a version 2 file:
+ * refused change-sets, duplicate national ids) is taken as a sync takes it,
+ * the laptop's own change-sets the hub holds are marked acknowledged (after
+ * the refusals: a refused one is marked so, not merely acknowledged), the
+ * client certificate (if any) is kept for a later online sync, and the
+ * enrolment claim is no longer needed.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -29,7 +32,7 @@ typedef struct usb_import {
 	agent_pull_pending pending;
 	proto_update_file u;
 	proto_merge_stats merged;
-	size_t items, records, acked;
+	size_t items, records, acked, refused;
 } usb_import;
 
 static void help(FILE *f)
@@ -242,9 +245,10 @@ static void summary(const usb_import *s)
 		agent_json_str(ctx->out, s->path);
 		fprintf(ctx->out,
 			",\"updates\":%zu,\"records\":%zu,\"applied\":%zu,\"conflicts\":%zu,"
-			"\"cursor\":%" PRId64 ",\"acknowledged\":%zu}\n",
+			"\"cursor\":%" PRId64 ",\"acknowledged\":%zu,\"refused\":%zu,"
+			"\"needs_attention\":%zu}\n",
 			s->items, s->records, (size_t)s->merged.applied, (size_t)s->merged.conflicts,
-			s->u.cursor, s->acked);
+			s->u.cursor, s->acked, s->refused, agent_attention_count(ctx));
 		return;
 	}
 	fprintf(ctx->out,
@@ -300,6 +304,8 @@ int agent_cmd_update_import(agent_ctx *ctx, int argc, char **argv)
 	rc = merge_items(&s);
 	if (rc == AGENT_OK)
 		rc = pending_settled(&s);
+	if (rc == AGENT_OK && s.u.feedback)
+		rc = agent_feedback_apply(ctx, s.u.feedback, s.u.feedback_len, &s.refused);
 	if (rc == AGENT_OK)
 		rc = mark_acked(&s);
 	if (rc == AGENT_OK)

@@ -22,7 +22,9 @@
  * laptop re-enrols with a new key (store_seal.c, agent_store_reseal) */
 /* 4: campaign_label: the campaign file's [labels] (store_labels.c); a store
  * made before has none, and keeps the built-in labels */
-#define AGENT_SCHEMA_VERSION 4
+/* 5: hub_duplicate: the national ids the hub last said are held elsewhere
+ * too (store_attention.c, agent_duplicates_replace) */
+#define AGENT_SCHEMA_VERSION 5
 
 static const char *const agent_schema_v1 =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -55,6 +57,15 @@ static const char *const agent_schema_v4 = "CREATE TABLE campaign_label ("
 					   " list TEXT NOT NULL, code TEXT NOT NULL, label TEXT NOT NULL,"
 					   " PRIMARY KEY (list, code)) WITHOUT ROWID;";
 
+/* commune: the other household's; commune_name as the hub named it (NULL
+ * when it did not) */
+static const char *const agent_schema_v5 = "CREATE TABLE hub_duplicate ("
+					   " id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+					   " national_id TEXT NOT NULL, commune INTEGER NOT NULL,"
+					   " commune_name TEXT,"
+					   " PRIMARY KEY (id_origin, id_serial, national_id, commune))"
+					   " WITHOUT ROWID;";
+
 static proto_result exec(agent_ctx *ctx, const char *sql)
 {
 	return sqlite3_exec(ctx->db, sql, NULL, NULL, NULL) == SQLITE_OK ? PROTO_OK : PROTO_EDB;
@@ -77,6 +88,8 @@ static proto_result migrate(agent_ctx *ctx, int64_t version)
 		r = exec(ctx, agent_schema_v3);
 	if (r == PROTO_OK && version < 4)
 		r = exec(ctx, agent_schema_v4);
+	if (r == PROTO_OK && version < 5)
+		r = exec(ctx, agent_schema_v5);
 	snprintf(buf, sizeof buf, "%d", AGENT_SCHEMA_VERSION);
 	if (r == PROTO_OK)
 		r = agent_meta_set(ctx, "agent_schema", buf);
@@ -257,6 +270,8 @@ proto_result agent_store_create(agent_ctx *ctx, const agent_init_info *info)
 		r = exec(ctx, agent_schema_v3);
 	if (!r)
 		r = exec(ctx, agent_schema_v4);
+	if (!r)
+		r = exec(ctx, agent_schema_v5);
 	if (!r)
 		r = agent_labels_save(ctx, info->labels);
 	snprintf(buf, sizeof buf, "%d", AGENT_SCHEMA_VERSION);

@@ -1,6 +1,8 @@
 /*
  * store_attention.c - the reads behind attention.h: the conflicts this
- * laptop lost, the review decisions, and a refused change-set's records.
+ * laptop lost, the review decisions, a refused change-set's records, and
+ * the national ids the hub found elsewhere too (the one list written here:
+ * each feedback from the hub replaces it).
  * The merge (proto/) writes the conflict table and the hub's review into
  * household; the agent only reads them here. One-shot statements: these run
  * once per status, not in a loop.
@@ -48,6 +50,7 @@ out:
 typedef struct walk {
 	proto_result (*lost)(const agent_lost *l, void *arg);
 	proto_result (*rejected)(const agent_review *r, void *arg);
+	proto_result (*duplicate)(const agent_duplicate *d, void *arg);
 	void *arg;
 } walk;
 
@@ -81,7 +84,7 @@ proto_result agent_lost_each(agent_ctx *ctx, proto_result (*fn)(const agent_lost
 		" AND NOT EXISTS (SELECT 1 FROM household_stamp s WHERE s.id_origin = c.id_origin"
 		"  AND s.id_serial = c.id_serial AND s.field = c.field AND s.stamp > c.winner_stamp)"
 		" ORDER BY c.id";
-	walk w = { fn, NULL, arg };
+	walk w = { fn, NULL, NULL, arg };
 
 	return each_row(ctx, sql, PROTO_KIND_HOUSEHOLD, proto_u2i(ctx->key_id), lost_row, &w);
 }
@@ -100,7 +103,7 @@ proto_result agent_rejected_each(agent_ctx *ctx, proto_result (*fn)(const agent_
 	static const char sql[] =
 		"SELECT id_origin, id_serial, ref, name, review_reason FROM household"
 		" WHERE review_status = 'rejected' AND withdrawn IS NULL ORDER BY ref, id_origin, id_serial";
-	walk w = { NULL, fn, arg };
+	walk w = { NULL, fn, NULL, arg };
 
 	return each_row(ctx, sql, 0, 0, rejected_row, &w);
 }
@@ -161,6 +164,57 @@ proto_result agent_sealed_open(agent_ctx *ctx, uint64_t origin, uint64_t seq, pr
 	default:
 		r = PROTO_EDB;
 	}
+out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+static proto_result duplicate_row(sqlite3_stmt *st, void *arg)
+{
+	walk *w = arg;
+	agent_duplicate d = { row_id(st),          text_or_null(st, 2),         text_or_null(st, 3),
+			      text_or_null(st, 4), sqlite3_column_int64(st, 5), text_or_null(st, 6) };
+
+	return w->duplicate(&d, w->arg);
+}
+
+proto_result agent_duplicates_each(agent_ctx *ctx,
+				   proto_result (*fn)(const agent_duplicate *d, void *arg), void *arg)
+{
+	/* a household withdrawn here since counts no more, as at the hub */
+	static const char sql[] =
+		"SELECT d.id_origin, d.id_serial, h.ref, h.name, d.national_id, d.commune,"
+		" d.commune_name FROM hub_duplicate d LEFT JOIN household h"
+		" ON h.id_origin = d.id_origin AND h.id_serial = d.id_serial"
+		" WHERE h.withdrawn IS NULL ORDER BY h.ref, d.id_origin, d.id_serial, d.commune";
+	walk w = { NULL, NULL, fn, arg };
+
+	return each_row(ctx, sql, 0, 0, duplicate_row, &w);
+}
+
+proto_result agent_duplicates_clear(agent_ctx *ctx)
+{
+	return sqlite3_exec(ctx->db, "DELETE FROM hub_duplicate", NULL, NULL, NULL) == SQLITE_OK
+		       ? PROTO_OK
+		       : PROTO_EDB;
+}
+
+proto_result agent_duplicate_add(agent_ctx *ctx, const agent_duplicate *d)
+{
+	sqlite3_stmt *st = NULL;
+	proto_result r = prepare(ctx,
+				 "INSERT OR IGNORE INTO hub_duplicate(id_origin, id_serial, national_id,"
+				 " commune, commune_name) VALUES (?1, ?2, ?3, ?4, ?5)",
+				 &st);
+
+	if (r != PROTO_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, proto_u2i(d->id.origin));
+	sqlite3_bind_int64(st, 2, proto_u2i(d->id.serial));
+	sqlite3_bind_text(st, 3, d->national_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, d->commune);
+	sqlite3_bind_text(st, 5, d->commune_name, -1, SQLITE_STATIC);
+	r = sqlite3_step(st) == SQLITE_DONE ? PROTO_OK : PROTO_EDB;
 out:
 	sqlite3_finalize(st);
 	return r;

@@ -114,6 +114,16 @@ proto_result agent_pull_pending_check(sqlite3 *db, const agent_area *a, const ag
  */
 int agent_pull_apply(agent_ctx *ctx, const agent_area *area, const proto_changeset *cs, int64_t cursor,
 		     agent_pull_pending *pending, proto_merge_stats *stats);
+/*
+ * cmd_pull.c: the hub's feedback (docs/PROTOCOL.md, "GET /v1/feedback"),
+ * len bytes of JSON from a sync or an update file, in one transaction: the
+ * list of duplicate national ids replaced by the hub's, and each refused
+ * change-set recorded as a push's answer records it (agent_sealed_refuse;
+ * one the hub had already acknowledged stays as it is), each newly refused
+ * one said on stderr and counted in *refused. AGENT_OK, or AGENT_FAIL
+ * (printed; nothing of it kept).
+ */
+int agent_feedback_apply(agent_ctx *ctx, const char *json, size_t len, size_t *refused);
 /* A pull with nothing for us still moves the cursor. */
 proto_result agent_cursor_save(agent_ctx *ctx, int64_t cursor);
 

@@ -4,8 +4,9 @@
  * the claim 'import' finds first in such a laptop's first bundle, and
  * 'export --for AGENT', the update file: what the laptop's pull would bring
  * (hub_pull_answer, the very answers of GET /v1/pull), which of its own
- * change-sets the hub holds, and a client certificate for a later online
- * sync. Per laptop the hub remembers where its last update file ended
+ * change-sets the hub holds, the feedback of GET /v1/feedback (refused
+ * change-sets, duplicate national ids) and a client certificate for a later
+ * online sync. Per laptop the hub remembers where its last update file ended
  * (hub_meta "usb_cursor.<agent>") and when it was issued ("usb_issued.<agent>":
  * each file is issued later than the last, which is how a laptop tells a
  * replay).
@@ -256,6 +257,7 @@ int hub_cmd_export(int argc, char **argv)
 	uint64_t agent_id, v = 0;
 	proto_update_file *u = NULL;
 	update_items it = { 0 };
+	proto_buf feedback;
 	char err[512], key[64], hex[17];
 	hub_agent agent;
 	hub_ctx ctx;
@@ -270,6 +272,7 @@ int hub_cmd_export(int argc, char **argv)
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
 
+	proto_buf_init(&feedback, PROTO_UPDATE_FEEDBACK_MAX);
 	if (hub_parse_args(NULL, "", &spec, argc, argv, &rc))
 		return rc;
 	if (!who || !path) {
@@ -326,6 +329,13 @@ int hub_cmd_export(int argc, char **argv)
 		hub_errorf("cannot read the hub ledger for agent %s: %s", hex, sqlite3_errmsg(ctx.db));
 		goto out;
 	}
+	/* what the laptop would be told online after its pull */
+	if (hub_feedback_answer(&ctx, &agent, &feedback) != HUB_OK) {
+		hub_errorf("cannot read what agent %s must be told: %s", hex, sqlite3_errmsg(ctx.db));
+		goto out;
+	}
+	u->feedback = (const char *)feedback.data;
+	u->feedback_len = feedback.len;
 	if (write_update(&ctx, &agent, u, &it, path))
 		goto out;
 	/* only once the file is written: a failed export changes nothing */
@@ -345,6 +355,7 @@ int hub_cmd_export(int argc, char **argv)
 	rc = HUB_EXIT_OK;
 out:
 	items_free(&it);
+	proto_buf_release(&feedback);
 	free(u);
 	if (opened) {
 		hub_pull_cache_free(ctx.pull_cache);

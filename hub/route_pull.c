@@ -18,10 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "maiam/cli.h"
+#include "maiam/schema.h"
 #include "ctx.h"
 #include "store.h"
 #include "ingest.h"
 #include "enrol.h"
+#include "json.h"
 #include "server.h"
 
 typedef struct skipped_row {
@@ -374,12 +376,166 @@ out:
 	return res;
 }
 
+/* ---- feedback: what the field worker must look at ---------------------- */
+
+/* Each list of a feedback answer holds at most this many items. */
+#define FEEDBACK_MAX_ITEMS 1000
+
+/*
+ * National ids held by a live household of the agent's area and by another
+ * live household (withdrawn ones do not count, as in the reports): the area
+ * household's id, the national id, and the other household's commune (code
+ * and name; never that household's name or id: a laptop learns only that
+ * the number is held, and where). A district agent's area is checked row by
+ * row.
+ */
+static hub_result feedback_duplicates(hub_ctx *ctx, const hub_agent *agent, proto_buf *out)
+{
+	/* report_nid (schema_report.c) counts the live households of each
+	 * national id, as the reconcile queue's N- items: only its n > 1 rows
+	 * are read, in any area */
+	static const char sql[] =
+		"SELECT DISTINCT h.id_origin, h.id_serial, h.commune, h.national_id, o.commune"
+		" FROM report_nid r JOIN household h ON h.national_id = r.national_id"
+		" JOIN household o ON o.national_id = r.national_id"
+		" WHERE r.n > 1 AND (?1 = 0 OR h.commune = ?1) AND" PROTO_SQL_HOUSEHOLD_COUNTS(
+			"h") "AND" PROTO_SQL_HOUSEHOLD_COUNTS("o") "AND (o.id_origin <> h.id_origin OR"
+								   " o.id_serial <> h.id_serial)"
+								   " ORDER BY h.id_origin, h.id_serial, o.commune";
+	sqlite3_stmt *st = NULL;
+	hub_result res = HUB_EDB;
+	int rc = SQLITE_DONE, n = 0;
+
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, agent->scope.kind == HUB_SCOPE_COMMUNE ? agent->scope.code : 0);
+	res = HUB_OK;
+	while (res == HUB_OK && n < FEEDBACK_MAX_ITEMS && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t other = sqlite3_column_int64(st, 4);
+		const proto_unit *u = ctx->cfg->have_campaign
+					      ? proto_units_find(&ctx->cfg->campaign.units, (int)other)
+					      : NULL;
+
+		if (!hub_in_scope(ctx, &agent->scope, sqlite3_column_int64(st, 2)))
+			continue;
+		if (proto_buf_appendf(out, "%s{\"household\": \"%016llx-%llu\", \"national_id\": ",
+				      n++ ? ", " : "", (unsigned long long)sqlite3_column_int64(st, 0),
+				      (unsigned long long)sqlite3_column_int64(st, 1)) ||
+		    hub_json_str(out, (const char *)sqlite3_column_text(st, 3)) ||
+		    proto_buf_appendf(out, ", \"commune\": %lld, \"commune_name\": ", (long long)other) ||
+		    hub_json_str(out, u ? u->name : NULL) || proto_buf_append_byte(out, '}'))
+			res = HUB_ENOMEM;
+	}
+	if (res == HUB_OK && n < FEEDBACK_MAX_ITEMS && rc != SQLITE_DONE)
+		res = HUB_EDB;
+out:
+	sqlite3_finalize(st);
+	return res;
+}
+
+/* The agent's change-sets the hub refused as links of its chain, with the
+ * code and message its push was answered with (the latest ones first). */
+static hub_result feedback_refused(hub_ctx *ctx, const hub_agent *agent, proto_buf *out)
+{
+	static const char sql[] = "SELECT seq, code, message FROM hub_refused WHERE origin = ?1"
+				  " ORDER BY seq DESC LIMIT ?2";
+	sqlite3_stmt *st = NULL;
+	hub_result res = HUB_EDB;
+	int rc = SQLITE_DONE, n = 0;
+
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, (int64_t)agent->id);
+	sqlite3_bind_int(st, 2, FEEDBACK_MAX_ITEMS);
+	res = HUB_OK;
+	while (res == HUB_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (proto_buf_appendf(out, "%s{\"seq\": %lld, \"code\": ", n++ ? ", " : "",
+				      (long long)sqlite3_column_int64(st, 0)) ||
+		    hub_json_str(out, (const char *)sqlite3_column_text(st, 1)) ||
+		    proto_buf_append_str(out, ", \"message\": ") ||
+		    hub_json_str(out, (const char *)sqlite3_column_text(st, 2)) ||
+		    proto_buf_append_byte(out, '}'))
+			res = HUB_ENOMEM;
+	if (res == HUB_OK && rc != SQLITE_DONE)
+		res = HUB_EDB;
+out:
+	sqlite3_finalize(st);
+	return res;
+}
+
+hub_result hub_feedback_answer(hub_ctx *ctx, const hub_agent *agent, proto_buf *out)
+{
+	hub_result res;
+
+	proto_buf_reset(out);
+	/* one snapshot for both lists */
+	sqlite3_exec(ctx->db, "BEGIN", NULL, NULL, NULL);
+	res = proto_buf_append_str(out, "{\"duplicates\": [") ? HUB_ENOMEM : HUB_OK;
+	if (res == HUB_OK)
+		res = feedback_duplicates(ctx, agent, out);
+	if (res == HUB_OK && proto_buf_append_str(out, "], \"refused\": ["))
+		res = HUB_ENOMEM;
+	if (res == HUB_OK)
+		res = feedback_refused(ctx, agent, out);
+	if (res == HUB_OK && proto_buf_append_str(out, "]}\n"))
+		res = HUB_ENOMEM;
+	sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL);
+	return res;
+}
+
+/* The enrolled, unrevoked agent of the job's certificate: 0, or -1 answered. */
+static int job_agent(hub_ctx *ctx, hub_job *job, hub_agent *agent)
+{
+	bool found;
+
+	if (hub_agent_get(ctx->db, job->peer, agent, &found) != HUB_OK) {
+		hub_job_error(job, 500, "internal", "hub database error");
+		return -1;
+	}
+	if (!found) {
+		hub_job_error(job, 403, "unknown_agent",
+			      "this client certificate's key is not"
+			      " enrolled at this hub");
+		return -1;
+	}
+	if (agent->revoked) {
+		hub_job_error(job, 403, "revoked",
+			      "agent was revoked by the hub operator:"
+			      " ask the province for a new enrolment");
+		return -1;
+	}
+	return 0;
+}
+
+void hub_route_feedback(hub_ctx *ctx, hub_job *job)
+{
+	hub_agent agent;
+
+	if (job->query[0]) {
+		hub_job_error(job, 400, "bad_request", "feedback takes no parameter");
+		return;
+	}
+	if (job_agent(ctx, job, &agent))
+		return;
+	switch (hub_feedback_answer(ctx, &agent, &job->resp)) {
+	case HUB_OK:
+		job->status = 200;
+		job->ctype = "application/json";
+		return;
+	case HUB_EDB:
+		hub_job_error(job, 500, "internal", "cannot read the hub database");
+		return;
+	default:
+		hub_job_error(job, 500, "internal", "hub is out of memory: retry later");
+		return;
+	}
+}
+
 void hub_route_pull(hub_ctx *ctx, hub_job *job)
 {
 	hub_agent agent;
 	int64_t after, cursor = 0;
 	int more = 0;
-	bool found;
 	char num[32];
 
 	if (parse_after(job->query, &after)) {
@@ -388,22 +544,8 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 			      " (a number from the previous pull, 0 at first)");
 		return;
 	}
-	if (hub_agent_get(ctx->db, job->peer, &agent, &found) != HUB_OK) {
-		hub_job_error(job, 500, "internal", "hub database error");
+	if (job_agent(ctx, job, &agent))
 		return;
-	}
-	if (!found) {
-		hub_job_error(job, 403, "unknown_agent",
-			      "this client certificate's key is not"
-			      " enrolled at this hub");
-		return;
-	}
-	if (agent.revoked) {
-		hub_job_error(job, 403, "revoked",
-			      "agent was revoked by the hub operator:"
-			      " ask the province for a new enrolment");
-		return;
-	}
 	switch (hub_pull_answer(ctx, &agent, after, &job->resp, &cursor, &more)) {
 	case HUB_OK:
 		break;

@@ -38,6 +38,7 @@ static const route routes[] = {
 	{ "/v1/enroll", EVHTTP_REQ_POST, 0, hub_route_enroll },
 	{ "/v1/push", EVHTTP_REQ_POST, 1, hub_route_push },
 	{ "/v1/pull", EVHTTP_REQ_GET, 1, hub_route_pull },
+	{ "/v1/feedback", EVHTTP_REQ_GET, 1, hub_route_feedback },
 };
 
 static conn *conn_of(struct evhttp_request *req)
@@ -222,7 +223,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 		if (evbuffer_get_length(bufferevent_get_input(c->bev)) > 0)
 			c->pipelined = 1;
 	}
-	if (rt->run == hub_route_pull) {
+	if (rt->run == hub_route_pull || rt->run == hub_route_feedback) {
 		hub_worker_submit(srv->reader, job);
 	} else if (rt->run == hub_route_push && srv->opener) {
 		job->run = hub_route_open;

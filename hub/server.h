@@ -49,6 +49,11 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job);
 struct hub_agent;
 hub_result hub_pull_answer(hub_ctx *ctx, const struct hub_agent *agent, int64_t after, proto_buf *out,
 			   int64_t *cursor, int *more);
+/* GET /v1/feedback (route_pull.c): what the agent's field worker must look
+ * at, as JSON (docs/PROTOCOL.md); hub_feedback_answer is also what 'export
+ * --for' puts in an update file. HUB_OK, HUB_EDB or HUB_ENOMEM. */
+void hub_route_feedback(hub_ctx *ctx, hub_job *job);
+hub_result hub_feedback_answer(hub_ctx *ctx, const struct hub_agent *agent, proto_buf *out);
 /* The opening stage of a push (hub_ingest_open), on a read-only connection. */
 void hub_route_open(hub_ctx *ctx, hub_job *job);
 

@@ -29,6 +29,7 @@ enum tag {
 	TAG_CURSOR = 18,
 	TAG_CLIENT_CERT = 19,
 	TAG_ACKED = 20,
+	TAG_FEEDBACK = 21,
 	TAG_ITEM = 32,
 };
 
@@ -44,35 +45,37 @@ typedef struct field_rule {
 	uint8_t type;
 	uint8_t required;
 	size_t max;
+	uint8_t since; /* the first version of the kind with the field */
 } field_rule;
 
 static const field_rule enrol_rules[] = {
-	{ TAG_CAMPAIGN, F_TEXT, 1, PROTO_CAMPAIGN_MAX },
-	{ TAG_ISSUED, F_I64, 1, 8 },
-	{ TAG_HUB_URL, F_TEXT, 0, PROTO_HUBFILE_URL_MAX },
-	{ TAG_CA_PEM, F_TEXT, 1, PROTO_HUBFILE_PEM_MAX },
-	{ TAG_HUB_PUB, F_RAW, 1, PROTO_PUBKEY_LEN },
-	{ TAG_TOKEN, F_TEXT, 1, PROTO_HUBFILE_TOKEN_MAX },
-	{ TAG_AREA, F_RAW, 1, 5 },
-	{ TAG_EXPIRES, F_I64, 1, 8 },
+	{ TAG_CAMPAIGN, F_TEXT, 1, PROTO_CAMPAIGN_MAX, 1 },
+	{ TAG_ISSUED, F_I64, 1, 8, 1 },
+	{ TAG_HUB_URL, F_TEXT, 0, PROTO_HUBFILE_URL_MAX, 1 },
+	{ TAG_CA_PEM, F_TEXT, 1, PROTO_HUBFILE_PEM_MAX, 1 },
+	{ TAG_HUB_PUB, F_RAW, 1, PROTO_PUBKEY_LEN, 1 },
+	{ TAG_TOKEN, F_TEXT, 1, PROTO_HUBFILE_TOKEN_MAX, 1 },
+	{ TAG_AREA, F_RAW, 1, 5, 1 },
+	{ TAG_EXPIRES, F_I64, 1, 8, 1 },
 };
 
 static const field_rule update_rules[] = {
-	{ TAG_CAMPAIGN, F_TEXT, 1, PROTO_CAMPAIGN_MAX },
-	{ TAG_ISSUED, F_I64, 1, 8 },
-	{ TAG_AGENT, F_RAW, 1, 8 },
-	{ TAG_AFTER, F_I64, 1, 8 },
-	{ TAG_CURSOR, F_I64, 1, 8 },
-	{ TAG_CLIENT_CERT, F_TEXT, 0, PROTO_HUBFILE_PEM_MAX },
-	{ TAG_ACKED, F_I64, 0, 8 },
-	{ TAG_ITEM, F_ITEM, 0, PROTO_BUNDLE_MAX_ITEM },
+	{ TAG_CAMPAIGN, F_TEXT, 1, PROTO_CAMPAIGN_MAX, 1 },
+	{ TAG_ISSUED, F_I64, 1, 8, 1 },
+	{ TAG_AGENT, F_RAW, 1, 8, 1 },
+	{ TAG_AFTER, F_I64, 1, 8, 1 },
+	{ TAG_CURSOR, F_I64, 1, 8, 1 },
+	{ TAG_CLIENT_CERT, F_TEXT, 0, PROTO_HUBFILE_PEM_MAX, 1 },
+	{ TAG_ACKED, F_I64, 0, 8, 1 },
+	{ TAG_FEEDBACK, F_TEXT, 0, PROTO_UPDATE_FEEDBACK_MAX, 2 },
+	{ TAG_ITEM, F_ITEM, 0, PROTO_BUNDLE_MAX_ITEM, 1 },
 };
 
 static const field_rule claim_rules[] = {
-	{ TAG_CAMPAIGN, F_TEXT, 1, PROTO_CAMPAIGN_MAX },
-	{ TAG_ISSUED, F_I64, 1, 8 },
-	{ TAG_TOKEN, F_TEXT, 1, PROTO_HUBFILE_TOKEN_MAX },
-	{ TAG_AGENT_PUB, F_RAW, 1, PROTO_PUBKEY_LEN },
+	{ TAG_CAMPAIGN, F_TEXT, 1, PROTO_CAMPAIGN_MAX, 1 },
+	{ TAG_ISSUED, F_I64, 1, 8, 1 },
+	{ TAG_TOKEN, F_TEXT, 1, PROTO_HUBFILE_TOKEN_MAX, 1 },
+	{ TAG_AGENT_PUB, F_RAW, 1, PROTO_PUBKEY_LEN, 1 },
 };
 
 /* One field as the body holds it: borrowed bytes. */
@@ -86,14 +89,17 @@ typedef struct kind {
 	size_t max_file;
 	const field_rule *rules;
 	size_t nrules;
+	uint8_t version; /* takes the rules of this version and earlier */
 } kind;
 
 static const kind enrol_kind = { PROTO_ENROL_MAGIC, PROTO_ENROL_MAX_FILE, enrol_rules,
-				 sizeof(enrol_rules) / sizeof(enrol_rules[0]) };
+				 sizeof(enrol_rules) / sizeof(enrol_rules[0]), 1 };
 static const kind update_kind = { PROTO_UPDATE_MAGIC, PROTO_UPDATE_MAX_FILE, update_rules,
-				  sizeof(update_rules) / sizeof(update_rules[0]) };
+				  sizeof(update_rules) / sizeof(update_rules[0]), 1 };
+static const kind update2_kind = { PROTO_UPDATE_MAGIC2, PROTO_UPDATE_MAX_FILE, update_rules,
+				   sizeof(update_rules) / sizeof(update_rules[0]), 2 };
 static const kind claim_kind = { PROTO_CLAIM_MAGIC, PROTO_CLAIM_MAX_FILE, claim_rules,
-				 sizeof(claim_rules) / sizeof(claim_rules[0]) };
+				 sizeof(claim_rules) / sizeof(claim_rules[0]), 1 };
 
 static uint64_t be64(const uint8_t *p)
 {
@@ -113,7 +119,7 @@ static void put_be64(uint8_t *p, uint64_t v)
 static const field_rule *rule_of(const kind *k, uint8_t tag)
 {
 	for (size_t i = 0; i < k->nrules; i++)
-		if (k->rules[i].tag == tag)
+		if (k->rules[i].tag == tag && k->rules[i].since <= k->version)
 			return &k->rules[i];
 	return NULL;
 }
@@ -282,7 +288,7 @@ static proto_result seal_file(proto_buf *out, const kind *k, const proto_buf *bo
 }
 
 /* Re-read what was written, so writer and reader cannot disagree on a rule. */
-#define MAX_RULES 8
+#define MAX_RULES 9
 _Static_assert(sizeof(enrol_rules) / sizeof(enrol_rules[0]) <= MAX_RULES, "views[] too small");
 _Static_assert(sizeof(update_rules) / sizeof(update_rules[0]) <= MAX_RULES, "views[] too small");
 _Static_assert(sizeof(claim_rules) / sizeof(claim_rules[0]) <= MAX_RULES, "views[] too small");
@@ -449,14 +455,17 @@ proto_result proto_update_write(proto_buf *out, const proto_update_file *f, cons
 		res = put_text(&body, TAG_CLIENT_CERT, f->client_cert);
 	if (res == PROTO_OK && f->acked)
 		res = put_i64(&body, TAG_ACKED, f->acked);
+	if (res == PROTO_OK && f->feedback)
+		res = put_field(&body, TAG_FEEDBACK, f->feedback, f->feedback_len);
 	for (size_t i = 0; res == PROTO_OK && i < n; i++)
 		res = items[i] ? put_field(&body, TAG_ITEM, items[i], lens[i]) : PROTO_EINVAL;
-	return finish(out, &update_kind, &body, hub, res);
+	return finish(out, f->feedback ? &update2_kind : &update_kind, &body, hub, res);
 }
 
 proto_result proto_update_read(const uint8_t *data, size_t len, const proto_key *hub, proto_update_file *f)
 {
 	field_view v[sizeof(update_rules) / sizeof(update_rules[0])];
+	const kind *k = &update_kind;
 	const uint8_t *body;
 	size_t body_len, nitems;
 	uint64_t signer;
@@ -465,10 +474,13 @@ proto_result proto_update_read(const uint8_t *data, size_t len, const proto_key 
 
 	if (!f || !hub)
 		return PROTO_EINVAL;
+	if (data && len >= PROTO_HUBFILE_MAGIC_LEN &&
+	    memcmp(data, PROTO_UPDATE_MAGIC2, PROTO_HUBFILE_MAGIC_LEN) == 0)
+		k = &update2_kind;
 	/* the signer is known here: check the signature before reading fields */
-	if ((res = split(&update_kind, data, len, &body, &body_len, &signer)) != PROTO_OK ||
+	if ((res = split(k, data, len, &body, &body_len, &signer)) != PROTO_OK ||
 	    (res = verify(hub, signer, data, len)) != PROTO_OK ||
-	    (res = walk_body(&update_kind, body, body_len, v, &nitems)) != PROTO_OK)
+	    (res = walk_body(k, body, body_len, v, &nitems)) != PROTO_OK)
 		return res;
 	memset(&tmp, 0, sizeof(tmp));
 	copy_text(tmp.campaign, &v[0]);
@@ -480,13 +492,17 @@ proto_result proto_update_read(const uint8_t *data, size_t len, const proto_key 
 		copy_text(tmp.client_cert, &v[5]);
 	if (v[6].p)
 		tmp.acked = (int64_t)be64(v[6].p);
+	if (v[7].p) {
+		tmp.feedback = (const char *)v[7].p;
+		tmp.feedback_len = v[7].len;
+	}
 	tmp.nitems = nitems;
 	if ((res = update_values(&tmp)) != PROTO_OK)
 		return res;
 	/* items start at the first item field's header and run to the body's end */
 	if (nitems)
-		proto_reader_init(&tmp.items, v[7].p - FIELD_HEAD,
-				  (size_t)(body + body_len - (v[7].p - FIELD_HEAD)));
+		proto_reader_init(&tmp.items, v[8].p - FIELD_HEAD,
+				  (size_t)(body + body_len - (v[8].p - FIELD_HEAD)));
 	else
 		proto_reader_init(&tmp.items, body + body_len, 0);
 	*f = tmp;

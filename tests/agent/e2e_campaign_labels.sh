@@ -54,6 +54,7 @@ python3 - "$T/old/agent.db" <<'PY' || fail "cannot make a schema-3 store"
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.execute("DROP TABLE campaign_label")
+c.execute("DROP TABLE hub_duplicate")
 c.execute("UPDATE meta SET value = '3' WHERE key = 'agent_schema'")
 c.commit()
 PY
@@ -61,10 +62,11 @@ LANGUAGE=vi expect 0 household add --name "Lê Văn Ba" --hamlet "Ấp 1" --memb
 REF3=$(json ref)
 LANGUAGE=vi expect 0 household show "$REF3"
 out_has "Hộ nghèo"; out_lacks "đa chiều"
-python3 - "$T/old/agent.db" <<'PY' || fail "the store was not upgraded to schema 4"
+python3 - "$T/old/agent.db" <<'PY' || fail "the store was not upgraded to schema 5"
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-assert c.execute("SELECT value FROM meta WHERE key = 'agent_schema'").fetchone()[0] == "4"
+assert c.execute("SELECT value FROM meta WHERE key = 'agent_schema'").fetchone()[0] == "5"
 assert c.execute("SELECT count(*) FROM campaign_label").fetchone()[0] == 0
+assert c.execute("SELECT count(*) FROM hub_duplicate").fetchone()[0] == 0
 PY
 finish

@@ -2,8 +2,9 @@
  * fuzz_hubfile.c - libFuzzer target for the hub files a laptop reads from a
  * USB stick (and the hub, from a bundle): the input is read as an enrolment
  * file, as an enrolment claim and as an update file
- * signed by the committed test key (the golden update file verifies, so its
- * items are walked). Any returned item must lie inside the input.
+ * signed by the committed test key (the golden update files verify, so their
+ * items are walked). Any returned item, and a version 2 file's feedback,
+ * must lie inside the input.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (proto_update_read(data, size, pub, &u) != PROTO_OK)
 		return 0;
+	if (u.feedback && (u.feedback_len == 0 || (const uint8_t *)u.feedback < data ||
+			   (const uint8_t *)u.feedback + u.feedback_len > data + size))
+		abort();
 	while (proto_update_next(&u, &item, &len) == PROTO_OK && item) {
 		if (len == 0 || item < data || item + len > data + size)
 			abort();

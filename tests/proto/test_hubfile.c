@@ -1,7 +1,7 @@
 /*
  * test_hubfile.c - the enrolment file, the update file and the enrolment
  * claim (proto/FORMAT.md "Hub files"): today's writer rebuilds the golden
- * files byte for byte, the reader
+ * files byte for byte (the update file in both versions), the reader
  * gives back what was written, and every forged, foreign, replayed-into-the-
  * wrong-hands, cut, padded or reordered file is refused with its own code.
  */
@@ -43,13 +43,16 @@ static void write_enrol(proto_buf *out, proto_key *k)
 	assert_int_equal(proto_enrol_write(out, &e, k), PROTO_OK);
 }
 
-static void write_update(proto_buf *out, proto_key *k, const proto_buf *item)
+static void write_update(proto_buf *out, proto_key *k, const proto_buf *item, int version)
 {
 	proto_update_file u;
 	const uint8_t *items[1] = { item->data };
 	size_t lens[1] = { item->len };
 
-	golden_update(&u, GOLDEN_UPDATE_AGENT);
+	if (version == 2)
+		golden_update2(&u, GOLDEN_UPDATE_AGENT);
+	else
+		golden_update(&u, GOLDEN_UPDATE_AGENT);
 	proto_buf_init(out, PROTO_UPDATE_MAX_FILE);
 	assert_int_equal(proto_update_write(out, &u, items, lens, 1, k), PROTO_OK);
 }
@@ -66,10 +69,18 @@ static void golden_files_rebuild_exactly(void **state)
 	assert_int_equal(enrol.len, want.len);
 	assert_memory_equal(enrol.data, want.data, want.len);
 	proto_buf_release(&want);
-	write_update(&update, k, &item);
+	write_update(&update, k, &item, 1);
 	load(VEC("update-1.maiam"), &want);
 	assert_int_equal(update.len, want.len);
 	assert_memory_equal(update.data, want.data, want.len);
+	proto_buf_release(&want);
+	proto_buf_release(&update);
+	/* with feedback, version 2; without, still version 1 byte for byte */
+	write_update(&update, k, &item, 2);
+	load(VEC("update-2.maiam"), &want);
+	assert_int_equal(update.len, want.len);
+	assert_memory_equal(update.data, want.data, want.len);
+	assert_memory_equal(update.data, PROTO_UPDATE_MAGIC2, 8);
 	proto_buf_release(&want);
 	proto_buf_release(&enrol);
 	proto_buf_release(&update);
@@ -100,7 +111,9 @@ static void enrol_reads_back(void **state)
 	proto_key_free(k);
 }
 
-static void update_reads_back_with_its_items(void **state)
+/* The golden update file name reads back: the golden header, one item
+ * (golden-1.bin) and feedback, borrowed from the file (NULL: none). */
+static void read_golden_update(const char *name, const char *feedback)
 {
 	proto_key *k = test_key();
 	proto_update_file u;
@@ -108,14 +121,22 @@ static void update_reads_back_with_its_items(void **state)
 	const uint8_t *it;
 	size_t n;
 
-	(void)state;
-	load(VEC("update-1.maiam"), &b);
+	load(name, &b);
 	load(VEC("golden-1.bin"), &item);
 	assert_int_equal(proto_update_read(b.data, b.len, k, &u), PROTO_OK);
 	assert_string_equal(u.campaign, "soc-trang-2023");
 	assert_true(u.agent == GOLDEN_UPDATE_AGENT);
 	assert_int_equal(u.after, 41);
 	assert_int_equal(u.cursor, 57);
+	if (feedback) {
+		assert_int_equal(u.feedback_len, strlen(feedback));
+		assert_memory_equal(u.feedback, feedback, u.feedback_len);
+		assert_true((const uint8_t *)u.feedback > b.data &&
+			    (const uint8_t *)u.feedback + u.feedback_len < b.data + b.len);
+	} else {
+		assert_null(u.feedback);
+		assert_int_equal(u.feedback_len, 0);
+	}
 	assert_int_equal(u.nitems, 1);
 	assert_int_equal(proto_update_next(&u, &it, &n), PROTO_OK);
 	assert_int_equal(n, item.len);
@@ -126,6 +147,19 @@ static void update_reads_back_with_its_items(void **state)
 	proto_buf_release(&item);
 	proto_buf_release(&b);
 	proto_key_free(k);
+}
+
+static void update_reads_back_with_its_items(void **state)
+{
+	(void)state;
+	read_golden_update(VEC("update-1.maiam"), NULL);
+}
+
+/* Version 2 reads back its feedback as well. */
+static void update2_reads_back_its_feedback(void **state)
+{
+	(void)state;
+	read_golden_update(VEC("update-2.maiam"), GOLDEN_UPDATE_FEEDBACK);
 }
 
 /* The committed forgeries: one byte of a field changed, signature kept. */
@@ -141,6 +175,10 @@ static void forgeries_fail_the_signature(void **state)
 	assert_int_equal(proto_enrol_read(b.data, b.len, &e), PROTO_ESIGNATURE);
 	proto_buf_release(&b);
 	load(VEC("update-forged-1.maiam"), &b);
+	assert_int_equal(proto_update_read(b.data, b.len, k, &u), PROTO_ESIGNATURE);
+	proto_buf_release(&b);
+	/* a digit of the feedback's national id changed */
+	load(VEC("update-forged-2.maiam"), &b);
 	assert_int_equal(proto_update_read(b.data, b.len, k, &u), PROTO_ESIGNATURE);
 	proto_buf_release(&b);
 	proto_key_free(k);
@@ -254,6 +292,32 @@ static void sign_body(proto_buf *out, const char *magic, const uint8_t *body, si
 #define CURSOR(v) HDR(18, 8), 0, 0, 0, 0, 0, 0, 0, (v)
 #define ITEM HDR(32, 2), 'z', 'z'
 
+/* Each body signed with the right key under magic, read: the result each
+ * case wants; a body read is one of two items and feedback_len bytes of
+ * feedback when it is the first case (the well formed one). */
+static void read_bodies(const char *magic, const body_case *cases, size_t n, size_t feedback_len)
+{
+	proto_key *k = test_key();
+
+	for (size_t i = 0; i < n; i++) {
+		proto_update_file u;
+		proto_buf b;
+		proto_result r;
+
+		sign_body(&b, magic, cases[i].body, cases[i].len, k);
+		r = proto_update_read(b.data, b.len, k, &u);
+		if (r != cases[i].want)
+			fail_msg("%s: got %s, want %s", cases[i].what, proto_strerror(r),
+				 proto_strerror(cases[i].want));
+		if (r == PROTO_OK) {
+			assert_int_equal(u.nitems, 2);
+			assert_int_equal(u.feedback_len, i == 0 ? feedback_len : 0);
+		}
+		proto_buf_release(&b);
+	}
+	proto_key_free(k);
+}
+
 static void update_body_rules(void **state)
 {
 	static const uint8_t ok[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2), ITEM, ITEM };
@@ -285,24 +349,37 @@ static void update_body_rules(void **state)
 		{ "an empty item", empty_item, sizeof(empty_item), PROTO_ELIMIT },
 		{ "a field longer than the body", cut_field, sizeof(cut_field), PROTO_ETRUNCATED },
 	};
-	proto_key *k = test_key();
-
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		proto_update_file u;
-		proto_buf b;
-		proto_result r;
+	read_bodies(PROTO_UPDATE_MAGIC, cases, sizeof(cases) / sizeof(cases[0]), 0);
+}
 
-		sign_body(&b, PROTO_UPDATE_MAGIC, cases[i].body, cases[i].len, k);
-		r = proto_update_read(b.data, b.len, k, &u);
-		if (r != cases[i].want)
-			fail_msg("%s: got %s, want %s", cases[i].what, proto_strerror(r),
-				 proto_strerror(cases[i].want));
-		if (r == PROTO_OK)
-			assert_int_equal(u.nitems, 2);
-		proto_buf_release(&b);
-	}
-	proto_key_free(k);
+#define FEEDBACK HDR(21, 2), '{', '}'
+
+/* Version 2 takes the feedback field (once, before the items, 1 byte or
+ * more of UTF-8) and everything version 1 takes; version 1 never takes it
+ * ("an unknown tag" above). */
+static void update2_body_rules(void **state)
+{
+	static const uint8_t ok[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2), FEEDBACK, ITEM, ITEM };
+	static const uint8_t no_feedback[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2), ITEM, ITEM };
+	static const uint8_t twice[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2), FEEDBACK, FEEDBACK };
+	static const uint8_t after_item[] = { CAMPAIGN,  ISSUED, AGENT,   AFTER(1),
+					      CURSOR(2), ITEM,   FEEDBACK };
+	static const uint8_t empty[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2), HDR(21, 0) };
+	static const uint8_t bad_utf8[] = { CAMPAIGN,  ISSUED,     AGENT, AFTER(1),
+					    CURSOR(2), HDR(21, 2), 0xc3,  0x28 };
+	static const uint8_t unknown[] = { CAMPAIGN, ISSUED, AGENT, AFTER(1), CURSOR(2), HDR(22, 1), 0 };
+	static const body_case cases[] = {
+		{ "well formed, feedback and two items", ok, sizeof(ok), PROTO_OK },
+		{ "well formed, no feedback", no_feedback, sizeof(no_feedback), PROTO_OK },
+		{ "feedback twice", twice, sizeof(twice), PROTO_EBODY },
+		{ "feedback after the items", after_item, sizeof(after_item), PROTO_EBODY },
+		{ "empty feedback", empty, sizeof(empty), PROTO_ELIMIT },
+		{ "feedback not UTF-8", bad_utf8, sizeof(bad_utf8), PROTO_EUTF8 },
+		{ "a tag no version has", unknown, sizeof(unknown), PROTO_EBODY },
+	};
+	(void)state;
+	read_bodies(PROTO_UPDATE_MAGIC2, cases, sizeof(cases) / sizeof(cases[0]), 2);
 }
 
 /* The writer refuses what the reader would refuse, and writes nothing. */
@@ -338,6 +415,13 @@ static void writer_checks_values(void **state)
 	golden_update(&u, 1);
 	u.after = -1;
 	assert_int_equal(proto_update_write(&out, &u, NULL, NULL, 0, k), PROTO_EVALUE);
+	golden_update2(&u, 1);
+	u.feedback_len = 0;
+	assert_int_equal(proto_update_write(&out, &u, NULL, NULL, 0, k), PROTO_ELIMIT);
+	golden_update2(&u, 1);
+	u.feedback = "{\"x\": \"\xc3\"}";
+	u.feedback_len = strlen(u.feedback);
+	assert_int_equal(proto_update_write(&out, &u, NULL, NULL, 0, k), PROTO_EUTF8);
 	assert_int_equal(out.len, 0);
 	/* an update with no items is a valid file: nothing new since the cursor */
 	golden_update(&u, 1);
@@ -418,10 +502,12 @@ int main(void)
 		cmocka_unit_test(golden_files_rebuild_exactly),
 		cmocka_unit_test(enrol_reads_back),
 		cmocka_unit_test(update_reads_back_with_its_items),
+		cmocka_unit_test(update2_reads_back_its_feedback),
 		cmocka_unit_test(forgeries_fail_the_signature),
 		cmocka_unit_test(foreign_signer_is_refused),
 		cmocka_unit_test(cut_padded_or_wrong_kind),
 		cmocka_unit_test(update_body_rules),
+		cmocka_unit_test(update2_body_rules),
 		cmocka_unit_test(writer_checks_values),
 		cmocka_unit_test(claim_is_the_laptops_own),
 		cmocka_unit_test(update_carries_a_client_certificate),

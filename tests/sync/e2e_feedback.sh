@@ -1,11 +1,15 @@
 # e2e_feedback.sh - what the field worker learns after a sync (docs/AGENT.md,
 # "What needs attention"): a household the hub's review rejected, with its
 # reason, in 'status' and in the review column of 'household list'; a note
-# when a stage or a contribution is recorded for it; an edit another laptop's
+# when a stage or a contribution is recorded for it, or corrected; an edit another laptop's
 # edit won over (field, this laptop's value, the value kept); a refusal of the
 # hub (a change-set, an enrolment) shown from its code in Vietnamese, never
-# the hub's English sentence.
+# the hub's English sentence; a national id another commune's household holds
+# too (the other commune named, the other household not).
 . "$(dirname "$0")/lib.sh"
+
+# out_lacks TEXT WHY: stdout must not hold TEXT
+out_lacks() { ! grep -qF -- "$1" "$OUT" || { fail "$2"; show; }; }
 
 hub_new hub
 hub_start hub 0 --max-records 3
@@ -68,10 +72,17 @@ out_has "Không xác nhận"
 # recording on the rejected household: kept, with a note; none on the other
 ag a1 0 milestone "$ONE" surveyed --date 2023-06-12
 err_has "the hub's review rejected household $ONE (đã được hỗ trợ năm 2022)"
-ag a1 0 contribution add --household "$ONE" --source mps --money 1000000 --date 2023-06-12
+ag a1 0 --json contribution add --household "$ONE" --source mps --money 1000000 --date 2023-06-12
 err_has "the hub's review rejected household $ONE"
+CT=$(json 'j["id"]')
 ag a1 0 contribution add --household "$TWO" --source mps --money 1000000 --date 2023-06-12
 [ -s "$ERR" ] && { fail "a note for an approved household"; show; }
+ag a1 0 --json sync
+# correcting one of its contributions notes it too (a change-set of its own:
+# this hub takes at most 3 records in one)
+ag a1 0 contribution correct "$CT" --money 1500000 --reason "gõ nhầm số tiền"
+err_has "the hub's review rejected household"
+err_has "(đã được hỗ trợ năm 2022)"
 ag a1 0 --json sync
 
 # two laptops change the same field at the same time: the larger stamp is
@@ -131,4 +142,50 @@ ag a4 0 init --commune 31498
 LANGUAGE=vi ag a4 4 enroll --hub "$URL" --ca "$T/hub/ca.pem" --token "$TOK"
 err_has "mã đăng ký đã được dùng"
 grep -qF "already used" "$ERR" && { fail "the hub's English in a Vietnamese enrolment refusal"; show; }
+# the same national id registered in two communes: after both synced, each
+# laptop's status names the other commune, never the other household
+NID=094185000123
+laptop b1 31501 hub
+ag a1 0 --json household add --name "Lê Thị Tư" --hamlet "Khóm 2" --members 2 --category poor --national-id $NID
+DUPA=$(json 'j["id"]')
+ag b1 0 --json household add --name "Lê Văn Khác" --hamlet "Khóm 1" --members 4 --category poor --national-id $NID
+DUPB=$(json 'j["id"]')
+ag a1 0 --json sync
+ag a1 0 --json status
+eq "no duplicate before the other commune syncs" "$(json 'j["duplicate_national_ids"]')" "[]"
+ag b1 0 sync
+out_has "Needs attention:"
+out_has "a household of commune Phường 5 (31498) has it too"
+ag a1 0 sync
+out_has "national id $NID: a household of commune Phường 7 (31501) has it too"
+ag a1 0 --json status
+eq "a1: one duplicate" "$(json 'len(j["duplicate_national_ids"])')" 1
+eq "a1: its household" "$(json 'j["duplicate_national_ids"][0]["id"]')" "$DUPA"
+eq "a1: its name" "$(json 'j["duplicate_national_ids"][0]["name"]')" "Lê Thị Tư"
+eq "a1: the national id" "$(json 'j["duplicate_national_ids"][0]["national_id"]')" $NID
+eq "a1: the other commune" "$(json 'j["duplicate_national_ids"][0]["commune"]')" 31501
+eq "a1: its name" "$(json 'j["duplicate_national_ids"][0]["commune_name"]')" "Phường 7"
+out_lacks "Lê Văn Khác" "the other commune's household named to a1"
+ag a1 0 status
+out_has "National id also elsewhere: household"
+out_has "(Lê Thị Tư), national id $NID: a household of commune Phường 7 (31501) has it too"
+out_lacks "Lê Văn Khác" "the other commune's household named in a1's status"
+LANGUAGE=vi ag a1 0 status
+out_has "Số CCCD trùng nơi khác: hộ"
+out_has "một hộ của xã Phường 7 (31501) cũng có số này"
+ag b1 0 --json status
+eq "b1: one duplicate" "$(json 'len(j["duplicate_national_ids"])')" 1
+eq "b1: its household" "$(json 'j["duplicate_national_ids"][0]["id"]')" "$DUPB"
+eq "b1: the other commune" "$(json 'j["duplicate_national_ids"][0]["commune"]')" 31498
+ag b1 0 status
+out_has "(Lê Văn Khác), national id $NID: a household of commune Phường 5 (31498) has it too"
+out_lacks "Lê Thị Tư" "the other commune's household named in b1's status"
+# the list is the hub's latest: once b1 withdraws its household, both are clear
+ag b1 0 household withdraw "$DUPB" --reason "nhập nhầm số CCCD"
+ag b1 0 --json sync
+ag a1 0 --json sync
+for l in a1 b1; do
+	ag $l 0 --json status
+	eq "$l: no duplicate once withdrawn" "$(json 'j["duplicate_national_ids"]')" "[]"
+done
 finish

@@ -4,7 +4,9 @@
 # (the enrolment claim), the hub imports them, decides, and writes each
 # laptop an update file that brings the decision and the other laptop's
 # records; a replayed, foreign, changed or out-of-order update file is
-# refused and changes nothing; the laptops stop resending what the hub holds.
+# refused and changes nothing; the laptops stop resending what the hub holds;
+# a change-set the hub refused and a national id held twice in the commune
+# reach the laptop with its update file, as a sync would bring them.
 . "$(dirname "$0")/lib.sh"
 
 C=31498
@@ -128,6 +130,53 @@ eq "a holds all four" "$(asql a 'select count(*) from household')" 4
 hub hub export --for "$AID" --out "$T/ua-all.maiam" --after 0
 ag a 0 import "$T/ua-all.maiam"
 eq "a full re-export changes nothing" "$(asql a 'select count(*) from household')" 4
+
+# feedback on a stick: b's household shares a's national id, and b's next
+# bundle is refused (at most 1 record per change-set); b's update file tells
+# it both, and status shows them as after a sync
+NID=094185000456
+ag a 0 household add --name "Đặng Văn Một" --hamlet "Ấp Phú Thành" --members 2 --category poor --national-id $NID
+ag a 0 export --out "$T/a3.maiam"
+hub hub import "$T/a3.maiam"
+eq "import a3" "$RC" 0
+ag b 0 --json household add --name "Đặng Văn Hai" --hamlet "Ấp Mỹ Lợi" --members 2 --category poor --national-id $NID
+HB=$(json 'j["id"]')
+ag b 0 export --out "$T/b4.maiam"
+hub hub import "$T/b4.maiam"
+eq "import b4" "$RC" 0
+ag b 0 household add --name "Đặng Thị Ba" --hamlet "Ấp Mỹ Lợi" --members 2 --category poor
+ag b 0 household add --name "Đặng Thị Tư" --hamlet "Ấp Mỹ Lợi" --members 2 --category poor
+ag b 0 export --out "$T/b5.maiam"
+hub hub import --max-records 1 "$T/b5.maiam"
+out_has "too_many_records"
+REFUSED_SEQ=$(sql hub "select seq from hub_refused where origin = (select id from hub_agent where lower(printf('%016x', id)) = '$BID')")
+hub hub export --for "$BID" --out "$T/ub2.maiam"
+eq "export --for b with feedback" "$RC" 0
+ag b 0 --json status
+eq "b knows no refusal before the file" "$(json 'len(j["refused"])')" 0
+ag b 0 import "$T/ub2.maiam"
+err_has "the hub refused change-set $REFUSED_SEQ (too_many_records)"
+out_has "Needs attention:"
+ag b 0 --json status
+eq "b: one refused change-set" "$(json 'len(j["refused"])')" 1
+eq "b: its seq" "$(json 'j["refused"][0]["seq"]')" "$REFUSED_SEQ"
+eq "b: its code" "$(json 'j["refused"][0]["code"]')" too_many_records
+eq "b: its records named" "$(json 'len(j["refused"][0]["records"])')" 2
+# both households are of b's commune: each is listed, the other's commune named
+eq "b: both households of the commune" "$(json 'len(j["duplicate_national_ids"])')" 2
+eq "b: its own among them" "$(json '"'"$HB"'" in [d["id"] for d in j["duplicate_national_ids"]]')" True
+eq "b: held again in its own commune" "$(json 'sorted(set(d["commune"] for d in j["duplicate_national_ids"]))')" "[$C]"
+ag b 0 status
+out_has "Refused by hub: change-set $REFUSED_SEQ (too_many_records"
+out_has "national id $NID: a household of commune Phường 5 ($C) has it too"
+# the refused one is not resent; a's file brings the same duplicate to a
+ag b 0 --json export --out "$T/b6.maiam"
+eq "the refused change-set is not carried again" "$(json 'j["changesets_in_file"]')" 0
+hub hub export --for "$AID" --out "$T/ua4.maiam"
+ag a 0 import "$T/ua4.maiam"
+ag a 0 --json status
+eq "a: the same two" "$(json 'len(j["duplicate_national_ids"])')" 2
+eq "a: nothing refused" "$(json 'len(j["refused"])')" 0
 
 hub hub audit verify
 eq "audit verify" "$RC" 0

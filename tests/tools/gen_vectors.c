@@ -166,6 +166,16 @@ static int hubfiles(const char *dir, const proto_key *key, const uint8_t *item, 
 	if (!at || write_file(dir, "update-1.maiam", update.data, update.len, 0644) ||
 	    write_forged(dir, "update-forged-1.maiam", &update, (size_t)(at - update.data) + 12))
 		goto out;
+	/* version 2, with the hub's feedback: its forgery changes the
+	 * national id's last digit */
+	proto_buf_reset(&update);
+	golden_update2(&u, GOLDEN_UPDATE_AGENT);
+	at = proto_update_write(&update, &u, items, lens, 1, key) == PROTO_OK
+		     ? find(update.data, update.len, "094185000123")
+		     : NULL;
+	if (!at || write_file(dir, "update-2.maiam", update.data, update.len, 0644) ||
+	    write_forged(dir, "update-forged-2.maiam", &update, (size_t)(at - update.data) + 11))
+		goto out;
 	at = find(claim.data, claim.len, c.token);
 	if (!at || write_file(dir, "claim-1.maiam", claim.data, claim.len, 0644) ||
 	    write_forged(dir, "claim-forged-1.maiam", &claim, (size_t)(at - claim.data)))

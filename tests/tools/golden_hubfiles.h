@@ -45,6 +45,22 @@ static inline void golden_update(proto_update_file *f, uint64_t agent)
 
 #define GOLDEN_UPDATE_AGENT 0x0102030405060708ull
 
+/* The feedback of the version 2 update file (docs/PROTOCOL.md, "GET
+ * /v1/feedback"): one duplicate national id, one refused change-set. */
+#define GOLDEN_UPDATE_FEEDBACK \
+	"{\"duplicates\": [{\"household\": \"0102030405060708-3\", \"national_id\":" \
+	" \"094185000123\", \"commune\": 31501, \"commune_name\": \"Ph\u01b0\u1eddng 7\"}]," \
+	" \"refused\": [{\"seq\": 4, \"code\": \"too_many_records\", \"message\":" \
+	" \"3 records, over this hub's limit of 2\"}]}\n"
+
+/* golden_update, version 2: with that feedback. */
+static inline void golden_update2(proto_update_file *f, uint64_t agent)
+{
+	golden_update(f, agent);
+	f->feedback = GOLDEN_UPDATE_FEEDBACK;
+	f->feedback_len = sizeof(GOLDEN_UPDATE_FEEDBACK) - 1;
+}
+
 /* The claim a laptop holding key makes with the golden enrolment's token. */
 static inline void golden_claim(proto_claim_file *f, const proto_key *key)
 {

@@ -33,12 +33,15 @@
 #define PROTO_HUBFILE_MAGIC_LEN 8
 #define PROTO_ENROL_MAGIC "MAIMENR1"
 #define PROTO_UPDATE_MAGIC "MAIMUPD1"
+/* version 2 of the update file: version 1 and the hub's feedback */
+#define PROTO_UPDATE_MAGIC2 "MAIMUPD2"
 #define PROTO_CLAIM_MAGIC "MAIMCLM1"
 
 #define PROTO_ENROL_MAX_FILE (64u << 10)   /* a CA certificate and a few names */
 #define PROTO_UPDATE_MAX_FILE (256u << 20) /* a commune's campaign, with room */
 #define PROTO_CLAIM_MAX_FILE 1024u         /* a key, a token and a name */
 #define PROTO_UPDATE_MAX_ITEMS 65536u
+#define PROTO_UPDATE_FEEDBACK_MAX (4u << 20) /* two lists of at most 1,000 items */
 #define PROTO_HUBFILE_URL_MAX 512
 #define PROTO_HUBFILE_PEM_MAX 8192
 #define PROTO_HUBFILE_TOKEN_MAX 128
@@ -100,13 +103,22 @@ typedef struct proto_update_file {
 	 * kept as a refused link), 0 if none: the laptop stops resending up to
 	 * it, as a push's answer tells it online */
 	int64_t acked;
+	/* the hub's feedback (docs/PROTOCOL.md, "GET /v1/feedback": the JSON
+	 * object a laptop online gets), feedback_len UTF-8 bytes without a NUL
+	 * at the end; NULL when the file has none (a version 1 file). Writing:
+	 * the caller's, a file with feedback is version 2 (PROTO_UPDATE_MAGIC2);
+	 * reading: borrowed from the file's bytes. */
+	const char *feedback;
+	size_t feedback_len;
 	size_t nitems; /* sealed change-sets it carries (reading fills it) */
 	/* the reader's place among the items (set by proto_update_read) */
 	proto_reader items;
 } proto_update_file;
 
 /*
- * Append the signed update file for f's header (nitems is ignored) and the n
+ * Append the signed update file for f's header (nitems is ignored; version 2
+ * when f->feedback is not NULL, then of 1..PROTO_UPDATE_FEEDBACK_MAX bytes
+ * of UTF-8 without NUL, version 1 otherwise) and the n
  * items (sealed change-sets of 1..PROTO_BUNDLE_MAX_ITEM bytes each, at most
  * PROTO_UPDATE_MAX_ITEMS) to out, signed with hub. On error out is unchanged.
  */
@@ -115,7 +127,8 @@ proto_result proto_update_write(proto_buf *out, const proto_update_file *f, cons
 
 /*
  * Read and verify an update file signed by hub (the key the laptop enrolled
- * with): the same checks as proto_enrol_read, the signer must be hub. On
+ * with), of version 1 or 2 (PROTO_EMAGIC for any other): the same checks as
+ * proto_enrol_read, the signer must be hub. On
  * PROTO_OK *f holds the header and the item count; the items are borrowed
  * from data, which must outlive f.
  */
