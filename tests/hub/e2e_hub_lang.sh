@@ -73,7 +73,7 @@ expect "... with the command to start it as typed" 0 "maiam-hub serve --dir $T/h
 run LANG=C -- init --dir "$T/hub"
 expect "init again, in English" 0 "hub ready in '$T/hub'"
 run LANG=vi_VN.UTF-8 -- init --dir "$T/hub" --bogus
-expect "an unknown option, in Vietnamese" 2 "tùy chọn không hợp lệ '--bogus' cho 'init'"
+expect "an unknown option, in Vietnamese" 2 "không có tùy chọn '--bogus' cho 'init'"
 run LANG=C -- init --dir "$T/hub" --bogus
 expect "... in English" 2 "unknown option '--bogus' for 'init'"
 run LANG=vi_VN.UTF-8 -- audit verify --dir "$T/nohub"
