@@ -21,5 +21,9 @@ int hub_usb_enrol_file(hub_ctx *ctx, const hub_scope *scope, const char *token, 
  * 0 enrolled (or already), 1 refused (said, and kept for the operator),
  * -1 database error (said). */
 int hub_usb_claim(hub_ctx *ctx, const uint8_t *item, size_t len, const char *source);
+/* cmd_refusal.c: what the operator reads of a refusal with this code and
+ * the hub's English detail: a sentence in the operator's language, or
+ * detail where none is translated. Static or detail; never NULL. */
+const char *hub_refusal_text(const char *code, const char *detail);
 
 #endif

@@ -12,6 +12,7 @@
 #include "enrol.h"
 #include "store.h"
 #include "cmd.h"
+#include "i18n.h"
 
 /*
  * --replaces OLD: OLD must be an agent this hub revoked and that has no
@@ -25,32 +26,32 @@ static int replaces_check(hub_ctx *ctx, const char *replaces, uint64_t *old)
 	bool found, taken = false;
 
 	if (hub_parse_keyid(replaces, old) != 0) {
-		hub_errorf("--replaces '%s' is not an agent key id (16 hex digits): see 'maiam-hub"
-			   " agent list'",
+		hub_errorf(_("--replaces '%s' is not an agent key id (16 hex digits): see 'maiam-hub"
+			     " agent list'"),
 			   replaces);
 		return HUB_EXIT_USAGE;
 	}
 	if (hub_agent_get(ctx->db, *old, &agent, &found) != HUB_OK ||
 	    (found && hub_agent_successor(ctx->db, *old, &successor, &taken) != HUB_OK)) {
-		hub_errorf("cannot read agents: %s", sqlite3_errmsg(ctx->db));
+		hub_errorf(_("cannot read agents: %s"), sqlite3_errmsg(ctx->db));
 		return HUB_EXIT_FAIL;
 	}
 	if (!found) {
-		hub_errorf("--replaces '%s': no agent with this key id enrolled here; see"
-			   " 'maiam-hub agent list'",
+		hub_errorf(_("--replaces '%s': no agent with this key id enrolled here; see"
+			     " 'maiam-hub agent list'"),
 			   replaces);
 		return HUB_EXIT_USAGE;
 	}
 	if (!agent.revoked) {
-		hub_errorf("--replaces '%s': that agent is not revoked; revoke it first"
-			   " ('maiam-hub agent revoke %s'), then make the token",
+		hub_errorf(_("--replaces '%s': that agent is not revoked; revoke it first"
+			     " ('maiam-hub agent revoke %s'), then make the token"),
 			   replaces, replaces);
 		return HUB_EXIT_USAGE;
 	}
 	if (taken) {
 		proto_key_id_hex(successor, hex);
-		hub_errorf("--replaces '%s': agent %s already succeeds it; to replace that laptop too,"
-			   " revoke %s and give --replaces %s",
+		hub_errorf(_("--replaces '%s': agent %s already succeeds it; to replace that laptop too,"
+			     " revoke %s and give --replaces %s"),
 			   replaces, hex, hex, hex);
 		return HUB_EXIT_USAGE;
 	}
@@ -70,15 +71,18 @@ static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json, c
 	int rc;
 
 	if (!u || u->level != want) {
-		hub_errorf("%d is not a %s of campaign '%s': see data/soc-trang-units.csv for codes",
-			   scope->code, scope->kind == HUB_SCOPE_COMMUNE ? "commune" : "district",
-			   ctx->cfg->campaign_id);
+		hub_errorf(scope->kind == HUB_SCOPE_COMMUNE
+				   ? _("%d is not a commune of campaign '%s': see data/soc-trang-units.csv"
+				       " for codes")
+				   : _("%d is not a district of campaign '%s': see data/soc-trang-units.csv"
+				       " for codes"),
+			   scope->code, ctx->cfg->campaign_id);
 		return HUB_EXIT_USAGE;
 	}
 	if (replaces_id && (rc = replaces_check(ctx, replaces_id, &replaces)) != 0)
 		return rc;
 	if (sqlite3_exec(ctx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		hub_errorf("cannot store the token: %s", sqlite3_errmsg(ctx->db));
+		hub_errorf(_("cannot store the token: %s"), sqlite3_errmsg(ctx->db));
 		return HUB_EXIT_FAIL;
 	}
 	r = hub_token_add(ctx->db, scope, now, ttl, token, &id);
@@ -89,11 +93,11 @@ static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json, c
 	if (r != HUB_OK)
 		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
 	if (r == HUB_ECRYPTO) {
-		hub_errorf("cannot make a token: the system's random source failed; try again");
+		hub_errorf("%s", _("cannot make a token: the system's random source failed; try again"));
 		return HUB_EXIT_FAIL;
 	}
 	if (r != HUB_OK) {
-		hub_errorf("cannot store the token: %s", sqlite3_errmsg(ctx->db));
+		hub_errorf(_("cannot store the token: %s"), sqlite3_errmsg(ctx->db));
 		return HUB_EXIT_FAIL;
 	}
 	if (file && hub_usb_enrol_file(ctx, scope, token, now, ttl, url, file))
@@ -106,8 +110,8 @@ static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json, c
 		return HUB_EXIT_OK;
 	}
 	if (file) {
-		printf("wrote enrolment file '%s' (token %lld for %s, one use, expires in %ld hours);"
-		       " give it to the laptop: maiam-agent enroll --file FILE\n",
+		printf(_("wrote enrolment file '%s' (token %lld for %s, one use, expires in %ld hours);"
+			 " give it to the laptop: maiam-agent enroll --file FILE\n"),
 		       file, (long long)id, u->name, ttl / 3600);
 		return HUB_EXIT_OK;
 	}
@@ -120,13 +124,13 @@ static int agent_add(hub_ctx *ctx, const hub_scope *scope, long ttl, int json, c
 		       scope->code, ttl, replaces ? ", \"replaces\": \"" : "", replaces ? old_hex : "",
 		       replaces ? "\"" : "");
 	else if (replaces)
-		printf("%s\n(token %lld for %s, one use, expires in %ld hours; it enrols a new key as"
-		       " the successor of revoked agent %s: on that laptop, maiam-agent enroll"
-		       " --new-key --token ...)\n",
+		printf(_("%s\n(token %lld for %s, one use, expires in %ld hours; it enrols a new key as"
+			 " the successor of revoked agent %s: on that laptop, maiam-agent enroll"
+			 " --new-key --token ...)\n"),
 		       token, (long long)id, u->name, ttl / 3600, old_hex);
 	else
-		printf("%s\n(token %lld for %s, one use, expires in %ld hours; give it to the laptop:"
-		       " maiam-agent enroll --token ...)\n",
+		printf(_("%s\n(token %lld for %s, one use, expires in %ld hours; give it to the laptop:"
+			 " maiam-agent enroll --token ...)\n"),
 		       token, (long long)id, u->name, ttl / 3600);
 	return HUB_EXIT_OK;
 }
@@ -177,8 +181,8 @@ int hub_cmd_agent(int argc, char **argv)
 	static const char *const subs[] = { "add", "list", "revoke", NULL };
 	static const hub_group group = {
 		"agent", subs,
-		"agent add --commune CODE | --district CODE"
-		" [--replaces AGENTID] [--json]; agent list [--json]; agent revoke ID"
+		N_("agent add --commune CODE | --district CODE"
+		   " [--replaces AGENTID] [--json]; agent list [--json]; agent revoke ID")
 	};
 	const char *dir = hub_default_dir(), *sub = argc > 1 ? argv[1] : "", *target = NULL;
 	const char *file = NULL, *url = NULL, *replaces = NULL;
@@ -190,18 +194,21 @@ int hub_cmd_agent(int argc, char **argv)
 	int is_revoke = strcmp(sub, "revoke") == 0, rc;
 	const cli_opt add_opts[] = {
 		HUB_DIR_OPT(&dir),
-		CLI_FLAG("json", &ls.json, "the token as JSON"),
+		CLI_FLAG("json", &ls.json, N_("the token as JSON")),
 		CLI_INT("commune", &commune, 1, 999999, "CODE",
-			"the token enrols a laptop of this commune"),
-		CLI_INT("district", &district, 1, 999999, "CODE", "... or of any commune of this district"),
-		CLI_INT("ttl", &ttl, 1, 366 * 86400, "SECONDS", "how long the token stays valid (a week)"),
+			N_("the token enrols a laptop of this commune")),
+		CLI_INT("district", &district, 1, 999999, "CODE",
+			N_("... or of any commune of this district")),
+		CLI_INT("ttl", &ttl, 1, 366 * 86400, "SECONDS",
+			N_("how long the token stays valid (a week)")),
 		CLI_STRING("file", &file, "FILE",
-			   "write a signed enrolment file for a laptop with no network"),
-		CLI_STRING("url", &url, "URL", "the hub's https:// address to put in the file (if any)"),
+			   N_("write a signed enrolment file for a laptop with no network")),
+		CLI_STRING("url", &url, "URL",
+			   N_("the hub's https:// address to put in the file (if any)")),
 		CLI_STRING("replaces", &replaces, "AGENTID",
-			   "the token enrols the successor of this revoked agent"),
+			   N_("the token enrols the successor of this revoked agent")),
 	};
-	const cli_opt other_opts[] = { HUB_DIR_OPT(&dir), CLI_FLAG("json", &ls.json, "as JSON") };
+	const cli_opt other_opts[] = { HUB_DIR_OPT(&dir), CLI_FLAG("json", &ls.json, N_("as JSON")) };
 	cli_spec spec = is_add ? (cli_spec){ CLI_TABLE(add_opts) }
 			       : (cli_spec){ CLI_TABLE(other_opts), .args = pos,
 					     .maxargs = is_revoke ? CLI_ARRAY_SIZE(pos) : 0 };
@@ -209,27 +216,29 @@ int hub_cmd_agent(int argc, char **argv)
 	if (hub_parse_args(&group, is_revoke ? "ID" : "", &spec, argc, argv, &rc))
 		return rc;
 	if (commune && district) {
-		hub_errorf("give one --commune CODE or --district CODE, not both");
+		hub_errorf("%s", _("give one --commune CODE or --district CODE, not both"));
 		return HUB_EXIT_USAGE;
 	}
 	scope.kind = commune ? HUB_SCOPE_COMMUNE : district ? HUB_SCOPE_DISTRICT : 0;
 	scope.code = commune ? commune : district;
 	target = spec.nargs ? pos[0] : NULL;
 	if (url && !file) {
-		hub_errorf("--url goes with --file: it is the address written into the enrolment file");
+		hub_errorf("%s",
+			   _("--url goes with --file: it is the address written into the enrolment file"));
 		return HUB_EXIT_USAGE;
 	}
 	if (replaces && file) {
-		hub_errorf("--replaces goes with a token for the network: a re-enrolled laptop"
-			   " enrols online ('maiam-agent enroll --new-key'), not from a file");
+		hub_errorf("%s", _("--replaces goes with a token for the network: a re-enrolled laptop"
+				   " enrols online ('maiam-agent enroll --new-key'), not from a file"));
 		return HUB_EXIT_USAGE;
 	}
 	if (strcmp(sub, "add") == 0 && !scope.kind) {
-		hub_errorf("agent add needs --commune CODE or --district CODE");
+		hub_errorf("%s", _("agent add needs --commune CODE or --district CODE"));
 		return HUB_EXIT_USAGE;
 	}
 	if (strcmp(sub, "revoke") == 0 && !target) {
-		hub_errorf("agent revoke needs an ID: a number or an agent key id from 'agent list'");
+		hub_errorf("%s",
+			   _("agent revoke needs an ID: a number or an agent key id from 'agent list'"));
 		return HUB_EXIT_USAGE;
 	}
 	if (hub_open(&ctx, dir, err, sizeof(err))) {
@@ -244,10 +253,11 @@ int hub_cmd_agent(int argc, char **argv)
 		if (ls.json)
 			printf("[");
 		else
+			/* column names, as --json's keys: the same in every language */
 			printf("ID    STATUS    SCOPE    CODE   AGENT            LAST_SEQ REPLACES\n");
 		if (hub_agent_each(ctx.db, (int64_t)(proto_wall_ms() / 1000), print_row, &ls) != HUB_OK ||
 		    ls.failed) {
-			hub_errorf("cannot read agents: %s", sqlite3_errmsg(ctx.db));
+			hub_errorf(_("cannot read agents: %s"), sqlite3_errmsg(ctx.db));
 			rc = HUB_EXIT_FAIL;
 		}
 		if (ls.json)
@@ -256,12 +266,12 @@ int hub_cmd_agent(int argc, char **argv)
 		bool done;
 
 		if (hub_agent_revoke(ctx.db, target, (int64_t)(proto_wall_ms() / 1000), &done) != HUB_OK) {
-			hub_errorf("cannot revoke: %s", sqlite3_errmsg(ctx.db));
+			hub_errorf(_("cannot revoke: %s"), sqlite3_errmsg(ctx.db));
 			rc = HUB_EXIT_FAIL;
 		} else if (done) {
-			printf("revoked '%s': its pushes and pulls are refused from now on\n", target);
+			printf(_("revoked '%s': its pushes and pulls are refused from now on\n"), target);
 		} else {
-			hub_errorf("no active agent or token '%s': see 'maiam-hub agent list'", target);
+			hub_errorf(_("no active agent or token '%s': see 'maiam-hub agent list'"), target);
 			rc = HUB_EXIT_FAIL;
 		}
 	}

@@ -21,6 +21,7 @@
 #include "store.h"
 #include "json.h"
 #include "cmd.h"
+#include "i18n.h"
 
 #define AUDIT_MAX_PROBLEMS 50
 
@@ -51,7 +52,10 @@ typedef struct audit {
 	size_t nfindings, capfindings;
 	struct finding {
 		uint64_t origin, seq;
-		char message[400];
+		char message[400]; /* kept in the reconcile queue: English, as the hub's */
+		long long row;     /* the message's parts, for the operator's language */
+		const char *rule;  /* proto_rule_name */
+		char record[40];
 	} * findings;
 } audit;
 
@@ -63,7 +67,7 @@ static void replay_rules(audit *a, const hub_ledger_row *row, const proto_change
 {
 	proto_rules rules;
 	proto_violation bad;
-	char day[11], text[300];
+	char day[11], text[300], hex[17];
 	struct finding *f;
 
 	if (row->origin == a->ctx->cfg->key_id)
@@ -77,7 +81,7 @@ static void replay_rules(audit *a, const hub_ledger_row *row, const proto_change
 		size_t cap = a->capfindings ? a->capfindings * 2 : 16;
 		f = proto_calloc(cap, sizeof(*f));
 		if (!f) {
-			problem(a, "out of memory while listing rulebook findings");
+			problem(a, N_("out of memory while listing rulebook findings"));
 			return;
 		}
 		if (a->nfindings)
@@ -89,6 +93,10 @@ static void replay_rules(audit *a, const hub_ledger_row *row, const proto_change
 	f = &a->findings[a->nfindings++];
 	f->origin = row->origin;
 	f->seq = row->seq;
+	f->row = (long long)row->id;
+	f->rule = proto_rule_name(bad.rule);
+	proto_key_id_hex(bad.id.origin, hex);
+	snprintf(f->record, sizeof(f->record), "%s-%llu", hex, (unsigned long long)bad.id.serial);
 	proto_violation_text(&bad, text, sizeof(text));
 	snprintf(f->message, sizeof(f->message),
 		 "ledger row %lld, accepted before the rulebook: %s;"
@@ -111,6 +119,8 @@ static void walk_refused(audit *a, uint64_t origin, uint64_t seq)
 	}
 }
 
+/* fmt is N_(): the text report speaks the operator's language, --json
+ * stays English (its words are read by programs) */
 static void problem(audit *a, const char *fmt, ...)
 {
 	char line[512];
@@ -120,7 +130,7 @@ static void problem(audit *a, const char *fmt, ...)
 	if (a->problems > AUDIT_MAX_PROBLEMS)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(line, sizeof(line), a->json ? fmt : _(fmt), ap);
 	va_end(ap);
 	if (a->json) {
 		if (a->report.len)
@@ -150,7 +160,7 @@ static void load_key(audit *a, uint64_t origin)
 		a->key_ok = proto_key_from_public(ag.pub, &a->key) == PROTO_OK;
 	}
 	if (!a->key_ok)
-		problem(a, "origin %s: no enrolled key, its change-sets cannot be verified", hex);
+		problem(a, N_("origin %s: no enrolled key, its change-sets cannot be verified"), hex);
 }
 
 static int check_row(void *arg, const hub_ledger_row *row)
@@ -174,34 +184,35 @@ static int check_row(void *arg, const hub_ledger_row *row)
 		return 0;
 	r = proto_open(row->sealed, row->len, a->key, &cs, hash);
 	if (r != PROTO_OK) {
-		problem(a, "ledger row %lld (origin %s seq %llu): %s", (long long)row->id, hex,
+		problem(a, N_("ledger row %lld (origin %s seq %llu): %s"), (long long)row->id, hex,
 			(unsigned long long)row->seq, proto_strerror(r));
 		goto out;
 	}
 	if (cs.hdr.origin != row->origin || cs.hdr.seq != row->seq)
-		problem(a, "ledger row %lld: filed as origin %s seq %llu but the change-set says seq %llu",
+		problem(a,
+			N_("ledger row %lld: filed as origin %s seq %llu but the change-set says seq %llu"),
 			(long long)row->id, hex, (unsigned long long)row->seq,
 			(unsigned long long)cs.hdr.seq);
 	if (row->hash_len != 32 || memcmp(row->hash, hash, 32) != 0)
-		problem(a, "ledger row %lld (origin %s seq %llu): stored hash differs from the bytes",
+		problem(a, N_("ledger row %lld (origin %s seq %llu): stored hash differs from the bytes"),
 			(long long)row->id, hex, (unsigned long long)row->seq);
 	if (cs.hdr.campaign[0] && strcmp(cs.hdr.campaign, a->ctx->cfg->campaign_id) != 0)
-		problem(a, "ledger row %lld: campaign '%s', the hub serves '%s'", (long long)row->id,
+		problem(a, N_("ledger row %lld: campaign '%s', the hub serves '%s'"), (long long)row->id,
 			cs.hdr.campaign, a->ctx->cfg->campaign_id);
 	/* every origin's chain, the hub's own decisions included, must be whole */
 	walk_refused(a, row->origin, cs.hdr.seq);
 	if (cs.hdr.seq != a->seq + 1)
-		problem(a, "origin %s: seq %llu follows seq %llu (a gap or a deleted row)", hex,
+		problem(a, N_("origin %s: seq %llu follows seq %llu (a gap or a deleted row)"), hex,
 			(unsigned long long)cs.hdr.seq, (unsigned long long)a->seq);
 	else if (memcmp(cs.hdr.prev, a->hash, 32) != 0)
-		problem(a, "origin %s seq %llu: does not chain to seq %llu (a fork or an altered row)",
+		problem(a, N_("origin %s seq %llu: does not chain to seq %llu (a fork or an altered row)"),
 			hex, (unsigned long long)cs.hdr.seq, (unsigned long long)a->seq);
 	a->seq = cs.hdr.seq;
 	memcpy(a->hash, hash, 32);
 	replay_rules(a, row, &cs);
 	r = proto_merge(a->rebuilt, &cs, NULL);
 	if (r != PROTO_OK)
-		problem(a, "ledger row %lld (origin %s seq %llu): does not merge: %s",
+		problem(a, N_("ledger row %lld (origin %s seq %llu): does not merge: %s"),
 			(long long)row->id, hex, (unsigned long long)row->seq, proto_strerror(r));
 out:
 	proto_changeset_release(&cs);
@@ -236,13 +247,13 @@ static void compare_table(audit *a, size_t t, proto_buf *summary)
 		 tables[t].name, tables[t].name);
 	missing = count(a->ctx->db, sql);
 	if (rows < 0 || extra < 0 || missing < 0) {
-		problem(a, "%s: cannot compare: %s", tables[t].name, sqlite3_errmsg(a->ctx->db));
+		problem(a, N_("%s: cannot compare: %s"), tables[t].name, sqlite3_errmsg(a->ctx->db));
 		return;
 	}
 	if (extra || missing)
 		problem(a,
-			"%s: %lld row(s) in hub.db that the ledger does not give, %lld row(s) the ledger"
-			" gives that hub.db lacks or holds altered",
+			N_("%s: %lld row(s) in hub.db that the ledger does not give, %lld row(s) the"
+			   " ledger gives that hub.db lacks or holds altered"),
 			tables[t].name, extra, missing);
 	if (a->json)
 		proto_buf_appendf(summary,
@@ -276,6 +287,11 @@ fail:
 	return -1;
 }
 
+/* A finding in the operator's language (see print_findings). */
+static const char finding_text[] = N_(
+	"  origin %s seq %llu: ledger row %lld, accepted before the rulebook, breaks the rule"
+	" '%s' (record %s); it stays applied: correct it with an edit or a void\n");
+
 /* The findings, after the verdict (they do not change it). */
 static void print_findings(const audit *a)
 {
@@ -298,24 +314,34 @@ static void print_findings(const audit *a)
 		return;
 	}
 	if (a->refused)
-		printf("refused links: %zu (verified, refused, holding their places in their chains)\n",
+		printf(_("refused links: %zu (verified, refused, holding their places in their"
+			 " chains)\n"),
 		       a->refused);
 	if (!a->nfindings)
 		return;
-	printf("rulebook replay: %zu ledger row(s) accepted before the rulebook would be refused now"
-	       " (kept in the reconcile queue, the audit does not fail for them):\n",
+	printf(_("rulebook replay: %zu ledger row(s) accepted before the rulebook would be refused"
+		 " now (kept in the reconcile queue, the audit does not fail for them):\n"),
 	       a->nfindings);
 	for (i = 0; i < a->nfindings; i++) {
-		proto_key_id_hex(a->findings[i].origin, hex);
-		printf("  origin %s seq %llu: %s\n", hex, (unsigned long long)a->findings[i].seq,
-		       a->findings[i].message);
+		const struct finding *f = &a->findings[i];
+
+		proto_key_id_hex(f->origin, hex);
+		/* the kept message names the broken value in the rulebook's
+		 * English: where the catalogue has its own sentence, that sentence
+		 * names the rule by its code instead (gettext gives its very
+		 * argument back when it has no translation) */
+		if (_(finding_text) == finding_text)
+			printf("  origin %s seq %llu: %s\n", hex, (unsigned long long)f->seq, f->message);
+		else
+			printf(_(finding_text), hex, (unsigned long long)f->seq, f->row, f->rule,
+			       f->record);
 	}
 }
 
 int hub_cmd_audit(int argc, char **argv)
 {
 	static const char *const subs[] = { "verify", NULL };
-	static const hub_group group = { "audit", subs, "audit verify [--dir DIR] [--json]" };
+	static const hub_group group = { "audit", subs, N_("audit verify [--dir DIR] [--json]") };
 	const char *dir = hub_default_dir();
 	char err[512], scratch[PATH_MAX + 32], sql[PATH_MAX + 64];
 	hub_ctx ctx;
@@ -324,7 +350,7 @@ int hub_cmd_audit(int argc, char **argv)
 	int rc = HUB_EXIT_FAIL, attached = 0, opened = 0, in_txn = 0;
 	const cli_opt opts[] = {
 		HUB_DIR_OPT(&dir),
-		CLI_FLAG("json", &a.json, "the result as JSON"),
+		CLI_FLAG("json", &a.json, N_("the result as JSON")),
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
 
@@ -342,34 +368,34 @@ int hub_cmd_audit(int argc, char **argv)
 	/* the rebuild lives next to hub.db for the run only */
 	if (hub_path(&ctx, "audit-rebuild.db", scratch, sizeof(scratch)) ||
 	    (size_t)snprintf(scratch + strlen(scratch), 24, ".%ld", (long)getpid()) >= 24) {
-		hub_errorf("hub directory path is too long");
+		hub_errorf("%s", _("hub directory path is too long"));
 		goto out;
 	}
 	if (proto_db_open(scratch, &a.rebuilt) != PROTO_OK) {
-		hub_errorf("cannot create the scratch database '%s'; check free space", scratch);
+		hub_errorf(_("cannot create the scratch database '%s'; check free space"), scratch);
 		goto out;
 	}
 	/* scratch data: no need to survive a power cut */
 	sqlite3_exec(a.rebuilt, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
 	snprintf(sql, sizeof(sql), "ATTACH DATABASE '%s' AS rebuilt", scratch);
 	if (strchr(scratch, '\'') || sqlite3_exec(ctx.db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-		hub_errorf("cannot attach the scratch database: %s", sqlite3_errmsg(ctx.db));
+		hub_errorf(_("cannot attach the scratch database: %s"), sqlite3_errmsg(ctx.db));
 		goto out;
 	}
 	attached = 1;
 	/* one snapshot of hub.db for the ledger walk and the comparison */
 	if (sqlite3_exec(ctx.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(a.rebuilt, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		hub_errorf("cannot start reading: %s", sqlite3_errmsg(ctx.db));
+		hub_errorf(_("cannot start reading: %s"), sqlite3_errmsg(ctx.db));
 		goto out;
 	}
 	in_txn = 1;
 	if (hub_ledger_each_by_origin(ctx.db, check_row, &a) != HUB_OK) {
-		hub_errorf("cannot read the ledger: %s", sqlite3_errmsg(ctx.db));
+		hub_errorf(_("cannot read the ledger: %s"), sqlite3_errmsg(ctx.db));
 		goto out;
 	}
 	if (sqlite3_exec(a.rebuilt, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		hub_errorf("cannot write the scratch database: %s", sqlite3_errmsg(a.rebuilt));
+		hub_errorf(_("cannot write the scratch database: %s"), sqlite3_errmsg(a.rebuilt));
 		goto out;
 	}
 	for (size_t t = 0; t < NTABLES; t++)
@@ -377,8 +403,8 @@ int hub_cmd_audit(int argc, char **argv)
 	sqlite3_exec(ctx.db, "COMMIT", NULL, NULL, NULL);
 	in_txn = 0;
 	if (keep_findings(&a)) {
-		hub_errorf("cannot keep the rulebook findings in the reconcile queue: %s; run the"
-			   " audit again",
+		hub_errorf(_("cannot keep the rulebook findings in the reconcile queue: %s; run the"
+			     " audit again"),
 			   sqlite3_errmsg(ctx.db));
 		goto out;
 	}
@@ -391,18 +417,19 @@ int hub_cmd_audit(int argc, char **argv)
 		print_findings(&a);
 		printf("}\n");
 	} else {
-		printf("ledger: %zu change-sets from %zu origins checked (signature, hash, chain)\n",
+		printf(_("ledger: %zu change-sets from %zu origins checked (signature, hash, chain)\n"),
 		       a.changesets, a.origins);
-		printf("state rebuilt from the ledger and compared with hub.db: %.*s\n",
+		printf(_("state rebuilt from the ledger and compared with hub.db: %.*s\n"),
 		       (int)summary.len, summary.data ? (char *)summary.data : "");
 		if (a.problems) {
-			printf("audit FAILED: %zu problem(s)%s:\n%.*s", a.problems,
-			       a.problems > AUDIT_MAX_PROBLEMS ? " (first 50 shown)" : "",
+			printf(_("audit FAILED: %zu problem(s)%s:\n%.*s"), a.problems,
+			       a.problems > AUDIT_MAX_PROBLEMS ? _(" (first 50 shown)") : "",
 			       (int)a.report.len, (char *)a.report.data);
-			printf("the ledger is the signed record: investigate who changed hub.db, then"
-			       " restore it from a backup or rebuild it from the ledger\n");
+			printf("%s", _("the ledger is the signed record: investigate who changed hub.db,"
+				       " then restore it from a backup or rebuild it from the ledger\n"));
 		} else {
-			printf("audit passed: every change-set verifies and hub.db is exactly what the ledger gives\n");
+			printf("%s", _("audit passed: every change-set verifies and hub.db is exactly what"
+				       " the ledger gives\n"));
 		}
 		print_findings(&a);
 	}

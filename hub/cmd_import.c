@@ -13,6 +13,7 @@
 #include "store.h"
 #include "ingest.h"
 #include "cmd.h"
+#include "i18n.h"
 
 #define IMPORT_MAX_FILE ((size_t)1 << 30)
 
@@ -25,13 +26,13 @@ static int check_framing(const proto_buf *b, size_t *count, char *err, size_t er
 
 	*count = 0;
 	if (r != PROTO_OK) {
-		snprintf(err, errlen, "not a Mái Ấm bundle: %s", proto_strerror(r));
+		snprintf(err, errlen, _("not a Mái Ấm bundle: %s"), proto_strerror(r));
 		return -1;
 	}
 	for (;;) {
 		r = proto_bundle_next(&br, &item, &len);
 		if (r != PROTO_OK) {
-			snprintf(err, errlen, "item %zu is damaged: %s", *count + 1, proto_strerror(r));
+			snprintf(err, errlen, _("item %zu is damaged: %s"), *count + 1, proto_strerror(r));
 			return -1;
 		}
 		if (!item)
@@ -40,12 +41,20 @@ static int check_framing(const proto_buf *b, size_t *count, char *err, size_t er
 	}
 }
 
+/* " (record ID)": which record broke the rules, where the operator's
+ * language replaced the hub's English that names it */
+static const char *record_named(const char *record, char *out, size_t n)
+{
+	snprintf(out, n, _(" (record %s)"), record);
+	return out;
+}
+
 static int import_file(hub_ctx *ctx, const char *path, int *rejected)
 {
 	proto_buf b;
 	proto_bundle_reader br;
 	const uint8_t *item;
-	char err[256], source[PATH_MAX + 16], hex[17];
+	char err[256], source[PATH_MAX + 16], hex[17], named[80];
 	size_t len, count, n = 0, applied = 0, already = 0, claims = 0;
 	proto_result r;
 	int rc = -1;
@@ -53,11 +62,11 @@ static int import_file(hub_ctx *ctx, const char *path, int *rejected)
 	proto_buf_init(&b, IMPORT_MAX_FILE);
 	r = proto_read_file(path, &b);
 	if (r != PROTO_OK) {
-		hub_errorf("cannot read '%s': %s", path, proto_strerror(r));
+		hub_errorf(_("cannot read '%s': %s"), path, proto_strerror(r));
 		goto out;
 	}
 	if (check_framing(&b, &count, err, sizeof(err))) {
-		hub_errorf("'%s' refused, nothing imported: %s", path, err);
+		hub_errorf(_("'%s' refused, nothing imported: %s"), path, err);
 		*rejected = 1;
 		rc = 0;
 		goto out;
@@ -83,21 +92,26 @@ static int import_file(hub_ctx *ctx, const char *path, int *rejected)
 		ir = hub_ingest(ctx, item, len, 0, source, NULL, &v);
 		proto_key_id_hex(v.origin, hex);
 		if (ir != HUB_OK && ir != HUB_REFUSED) {
-			hub_errorf("'%s' item %zu: %s", path, n, v.message);
+			hub_errorf(_("'%s' item %zu: %s"), path, n, v.message);
 			goto out;
 		}
 		if (ir == HUB_REFUSED) {
+			const char *why = hub_refusal_text(v.code, v.message);
+
 			*rejected = 1;
-			printf("%s: item %zu (%s/%llu) rejected: %s: %s%s\n", path, n, hex,
-			       (unsigned long long)v.seq, v.code, v.message,
-			       v.chained ? " (a refused link: skipped, the later ones go on)" : "");
+			printf(_("%s: item %zu (%s/%llu) rejected: %s: %s%s%s\n"), path, n, hex,
+			       (unsigned long long)v.seq, v.code, why,
+			       why != v.message && v.record[0]
+				       ? record_named(v.record, named, sizeof(named))
+				       : "",
+			       v.chained ? _(" (a refused link: skipped, the later ones go on)") : "");
 		} else if (strcmp(v.code, "applied") == 0) {
 			applied++;
 		} else {
 			already++;
 		}
 	}
-	printf("%s: %zu change-sets: %zu applied, %zu already applied, %zu rejected\n", path,
+	printf(_("%s: %zu change-sets: %zu applied, %zu already applied, %zu rejected\n"), path,
 	       count - claims, applied, already, count - claims - applied - already);
 	rc = 0;
 out:
@@ -123,7 +137,7 @@ int hub_cmd_import(int argc, char **argv)
 		return rc;
 	nfiles = spec.nargs;
 	if (!nfiles) {
-		hub_errorf("import needs at least one bundle FILE (from 'maiam-agent export')");
+		hub_errorf("%s", _("import needs at least one bundle FILE (from 'maiam-agent export')"));
 		return HUB_EXIT_USAGE;
 	}
 	if (hub_open(&ctx, dir, err, sizeof(err))) {

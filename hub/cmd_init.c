@@ -15,6 +15,7 @@
 #include "store.h"
 #include "tls.h"
 #include "cmd.h"
+#include "i18n.h"
 
 #ifndef MAIAM_DATA_DIR
 #define MAIAM_DATA_DIR "."
@@ -32,7 +33,7 @@ static int make_key(const char *path, uint64_t *id)
 	else if ((r = proto_key_generate(&key)) == PROTO_OK)
 		r = proto_key_save_private(key, path);
 	if (r != PROTO_OK) {
-		hub_errorf("cannot make hub key '%s': %s", path, proto_strerror(r));
+		hub_errorf(_("cannot make hub key '%s': %s"), path, proto_strerror(r));
 		proto_key_free(key);
 		return -1;
 	}
@@ -56,11 +57,11 @@ int hub_cmd_init(int argc, char **argv)
 	int rc = HUB_EXIT_FAIL, loaded = 0, usage_rc;
 	const cli_opt opts[] = {
 		CLI_STRING("dir", &dir, "DIR",
-			   "the hub directory to make (default $MAIAM_HUB_DIR; one is needed)"),
+			   N_("the hub directory to make (default $MAIAM_HUB_DIR; one is needed)")),
 		CLI_STRING("campaign", &campaign_arg, "FILE",
-			   "the campaign (default: campaigns/soc-trang-2023.campaign)"),
+			   N_("the campaign (default: campaigns/soc-trang-2023.campaign)")),
 		CLI_LIST("host", &host_list, "NAME|IP",
-			 "a name the server certificate covers (repeatable)"),
+			 N_("a name the server certificate covers (repeatable)")),
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
 
@@ -73,7 +74,7 @@ int hub_cmd_init(int argc, char **argv)
 	if (!dir && env_dir && *env_dir)
 		dir = env_dir;
 	if (!dir) {
-		hub_errorf("init needs the hub directory: give --dir DIR (or set MAIAM_HUB_DIR)");
+		hub_errorf("%s", _("init needs the hub directory: give --dir DIR (or set MAIAM_HUB_DIR)"));
 		return HUB_EXIT_USAGE;
 	}
 	if (!campaign_arg) {
@@ -82,26 +83,27 @@ int hub_cmd_init(int argc, char **argv)
 		campaign_arg = def;
 	}
 	if (!realpath(campaign_arg, campaign_path)) {
-		hub_errorf("cannot find campaign file '%s': give one with --campaign FILE", campaign_arg);
+		hub_errorf(_("cannot find campaign file '%s': give one with --campaign FILE"),
+			   campaign_arg);
 		return HUB_EXIT_FAIL;
 	}
 	if (proto_campaign_load(campaign_path, &campaign, err, sizeof(err)) != PROTO_OK) {
-		hub_errorf("campaign refused: %s", err);
+		hub_errorf(_("campaign refused: %s"), err);
 		return HUB_EXIT_FAIL;
 	}
 	loaded = 1;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		hub_errorf("cannot create hub directory '%s': %s", dir, strerror(errno));
+		hub_errorf(_("cannot create hub directory '%s': %s"), dir, strerror(errno));
 		goto out;
 	}
 	ctx.cfg = &cfg;
 	if ((size_t)snprintf(cfg.dir, sizeof(cfg.dir), "%s", dir) >= sizeof(cfg.dir) ||
 	    hub_path(&ctx, HUB_DB_FILE, path, sizeof(path))) {
-		hub_errorf("hub directory path '%s' is too long", dir);
+		hub_errorf(_("hub directory path '%s' is too long"), dir);
 		goto out;
 	}
 	if (proto_db_open(path, &ctx.db) != PROTO_OK) {
-		hub_errorf("cannot create the hub database '%s': check the directory and disk", path);
+		hub_errorf(_("cannot create the hub database '%s': check the directory and disk"), path);
 		goto out;
 	}
 	if (hub_schema_install(ctx.db, err, sizeof(err))) {
@@ -109,12 +111,12 @@ int hub_cmd_init(int argc, char **argv)
 		goto out;
 	}
 	if (hub_meta_get(ctx.db, "campaign_id", have, sizeof(have), &found) != HUB_OK) {
-		hub_errorf("cannot read the hub database '%s': %s", path, sqlite3_errmsg(ctx.db));
+		hub_errorf(_("cannot read the hub database '%s': %s"), path, sqlite3_errmsg(ctx.db));
 		goto out;
 	}
 	if (found && strcmp(have, campaign.id) != 0) {
-		hub_errorf("hub in '%s' already serves campaign '%s', not '%s': use another"
-			   " directory for another campaign",
+		hub_errorf(_("hub in '%s' already serves campaign '%s', not '%s': use another"
+			     " directory for another campaign"),
 			   dir, have, campaign.id);
 		goto out;
 	}
@@ -124,15 +126,15 @@ int hub_cmd_init(int argc, char **argv)
 	if (hub_meta_set(ctx.db, "campaign_id", campaign.id) ||
 	    hub_meta_set(ctx.db, "campaign_path", campaign_path) ||
 	    hub_meta_set(ctx.db, "hub_key_id", hex)) {
-		hub_errorf("cannot write the hub database: %s", sqlite3_errmsg(ctx.db));
+		hub_errorf(_("cannot write the hub database: %s"), sqlite3_errmsg(ctx.db));
 		goto out;
 	}
 	if (hub_tls_init(dir, hosts, host_list.n, err, sizeof(err))) {
 		hub_errorf("%s", err);
 		goto out;
 	}
-	printf("hub ready in '%s': campaign '%s', hub key %s\n"
-	       "laptops pin '%s/%s'; start it with: maiam-hub serve --dir %s\n",
+	printf(_("hub ready in '%s': campaign '%s', hub key %s\n"
+		 "laptops pin '%s/%s'; start it with: maiam-hub serve --dir %s\n"),
 	       dir, campaign.id, hex, dir, HUB_CA_FILE, dir);
 	rc = HUB_EXIT_OK;
 out:

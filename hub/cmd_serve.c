@@ -9,6 +9,7 @@
 #include "ctx.h"
 #include "server.h"
 #include "cmd.h"
+#include "i18n.h"
 #include "report/report.h"
 
 static void dashboard_stop(void *dash)
@@ -29,21 +30,24 @@ int hub_cmd_serve(int argc, char **argv)
 	int rc;
 	const cli_opt options[] = {
 		HUB_DIR_OPT(&dir),
-		CLI_STRING("listen", &opts.listen, "ADDR:PORT", "where to listen (127.0.0.1:8443)"),
-		CLI_INT("max-conns", &opts.max_conns, 1, 100000, "N", "connections at once (512)"),
+		CLI_STRING("listen", &opts.listen, "ADDR:PORT", N_("where to listen (127.0.0.1:8443)")),
+		CLI_INT("max-conns", &opts.max_conns, 1, 100000, "N", N_("connections at once (512)")),
 		CLI_INT("header-timeout", &opts.header_deadline_s, 1, 3600, "S",
-			"for request headers (10)"),
+			N_("for request headers (10)")),
 		CLI_INT("idle-timeout", &opts.idle_timeout_s, 1, 3600, "S",
-			"a silent connection lives (60)"),
-		CLI_INT("drain", &opts.drain_s, 1, 3600, "S", "SIGTERM waits for work in flight (30)"),
+			N_("a silent connection lives (60)")),
+		CLI_INT("drain", &opts.drain_s, 1, 3600, "S", N_("SIGTERM waits for work in flight (30)")),
 		/* the limits at the door (docs/HUB.md, "Limits at the door") */
-		CLI_INT("anon-deadline", &door->anon_deadline_s, 1, 3600, "S", "anonymous request (30)"),
-		CLI_INT("anon-grace", &door->anon_grace_s, 1, 3600, "S", "then --anon-min-rate (5)"),
-		CLI_INT("anon-min-rate", &door->anon_min_rate, 0, 1 << 20, "B", "bytes/s, 0: off (64)"),
-		CLI_INT("max-conns-per-addr", &door->max_per_addr, 1, 100000, "N", "anonymous (32)"),
-		CLI_INT("max-conns-per-key", &door->max_per_key, 1, 1000, "N", "per agent key (4)"),
-		CLI_INT("enroll-rate", &door->enroll_per_min, 1, 100000, "N", "per address a minute (10)"),
-		CLI_INT("max-buffered", &door->max_buffered_mib, 1, 1 << 20, "MIB", "request bodies (256)"),
+		CLI_INT("anon-deadline", &door->anon_deadline_s, 1, 3600, "S",
+			N_("anonymous request (30)")),
+		CLI_INT("anon-grace", &door->anon_grace_s, 1, 3600, "S", N_("then --anon-min-rate (5)")),
+		CLI_INT("anon-min-rate", &door->anon_min_rate, 0, 1 << 20, "B", N_("bytes/s, 0: off (64)")),
+		CLI_INT("max-conns-per-addr", &door->max_per_addr, 1, 100000, "N", N_("anonymous (32)")),
+		CLI_INT("max-conns-per-key", &door->max_per_key, 1, 1000, "N", N_("per agent key (4)")),
+		CLI_INT("enroll-rate", &door->enroll_per_min, 1, 100000, "N",
+			N_("per address a minute (10)")),
+		CLI_INT("max-buffered", &door->max_buffered_mib, 1, 1 << 20, "MIB",
+			N_("request bodies (256)")),
 		/* the per-agent quotas of ingest (docs/HUB.md, "Quotas at ingest") */
 		HUB_LIMITS_OPTS(&limits),
 	};
@@ -66,7 +70,7 @@ int hub_cmd_serve(int argc, char **argv)
 	/* the operators' pages, served by the same loop */
 	dash = hub_dashboard_new(ctx.cfg->dir, err, sizeof(err));
 	if (!dash) {
-		hub_errorf("cannot start the dashboard: %s", err);
+		hub_errorf(_("cannot start the dashboard: %s"), err);
 		hub_close(&ctx);
 		return HUB_EXIT_FAIL;
 	}

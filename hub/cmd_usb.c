@@ -23,6 +23,7 @@
 #include "server.h"
 #include "tls.h"
 #include "cmd.h"
+#include "i18n.h"
 
 static int64_t now_s(void)
 {
@@ -42,7 +43,7 @@ static int read_ca(hub_ctx *ctx, char *out, size_t outlen)
 		out[b.len] = '\0';
 		rc = 0;
 	} else {
-		hub_errorf("cannot read the hub's CA '%s/%s': run 'maiam-hub init' for this directory",
+		hub_errorf(_("cannot read the hub's CA '%s/%s': run 'maiam-hub init' for this directory"),
 			   ctx->cfg->dir, HUB_CA_FILE);
 	}
 	proto_buf_release(&b);
@@ -58,7 +59,7 @@ static int write_signed(const char *path, proto_result r, const proto_buf *out, 
 		r = proto_write_file_atomic(path, out->data, out->len, (mode_t)mode);
 	if (r == PROTO_OK)
 		return 0;
-	hub_errorf("cannot write the %s '%s': %s; %s", what, path, proto_cause(r), todo);
+	hub_errorf(_("cannot write the %s '%s': %s; %s"), what, path, proto_cause(r), todo);
 	return -1;
 }
 
@@ -72,11 +73,11 @@ int hub_usb_enrol_file(hub_ctx *ctx, const hub_scope *scope, const char *token, 
 
 	proto_buf_init(&out, PROTO_ENROL_MAX_FILE);
 	if (!e) {
-		hub_errorf("out of memory");
+		hub_errorf("%s", _("out of memory"));
 		goto out;
 	}
 	if (url && strlen(url) > PROTO_HUBFILE_URL_MAX) {
-		hub_errorf("--url is longer than %d bytes", PROTO_HUBFILE_URL_MAX);
+		hub_errorf(_("--url is longer than %d bytes"), PROTO_HUBFILE_URL_MAX);
 		goto out;
 	}
 	snprintf(e->campaign, sizeof(e->campaign), "%s", ctx->cfg->campaign_id);
@@ -90,9 +91,9 @@ int hub_usb_enrol_file(hub_ctx *ctx, const hub_scope *scope, const char *token, 
 	if (read_ca(ctx, e->ca_pem, sizeof(e->ca_pem)))
 		goto out;
 	r = proto_enrol_write(&out, e, ctx->cfg->key);
-	rc = write_signed(path, r, &out, 0600, "enrolment file",
-			  "the token is made: revoke it"
-			  " with 'maiam-hub agent revoke' or use it online");
+	rc = write_signed(path, r, &out, 0600, _("enrolment file"),
+			  _("the token is made: revoke it"
+			    " with 'maiam-hub agent revoke' or use it online"));
 out:
 	proto_buf_release(&out);
 	free(e);
@@ -112,7 +113,7 @@ int hub_usb_claim(hub_ctx *ctx, const uint8_t *item, size_t len, const char *sou
 			 " change-sets cannot be taken; ask the commune to enrol again from a new"
 			 " enrolment file",
 			 proto_strerror(r));
-		printf("%s: enrolment claim refused: %s\n", source, msg);
+		printf(_("%s: enrolment claim refused: %s\n"), source, hub_refusal_text("bad_claim", msg));
 		return hub_rejection_add(ctx->db, source, 0, 0, "bad_claim", msg, now_s()) ? -1 : 1;
 	}
 	proto_key_id_hex(proto_key_id_of_raw(c.agent_pub), hex);
@@ -122,7 +123,7 @@ int hub_usb_claim(hub_ctx *ctx, const uint8_t *item, size_t len, const char *sou
 			 "the enrolment claim of %s is for campaign '%s', not this"
 			 " hub's",
 			 hex, c.campaign);
-		printf("%s: enrolment claim refused: %s\n", source, msg);
+		printf(_("%s: enrolment claim refused: %s\n"), source, hub_refusal_text("bad_claim", msg));
 		return hub_rejection_add(ctx->db, source, proto_key_id_of_raw(c.agent_pub), 0,
 					 "bad_claim", msg, now_s())
 			       ? -1
@@ -131,17 +132,20 @@ int hub_usb_claim(hub_ctx *ctx, const uint8_t *item, size_t len, const char *sou
 	switch (hub_enrol(ctx->db, c.token, c.agent_pub, now_s(), &e)) {
 	case HUB_OK:
 		if (!e.again)
-			printf("%s: enrolled agent %s for %s %d from its enrolment claim\n", source, hex,
-			       e.scope.kind == HUB_SCOPE_DISTRICT ? "district" : "commune", e.scope.code);
+			printf(e.scope.kind == HUB_SCOPE_DISTRICT
+				       ? _("%s: enrolled agent %s for district %d from its enrolment claim\n")
+				       : _("%s: enrolled agent %s for commune %d from its enrolment claim\n"),
+			       source, hex, e.scope.code);
 		return 0;
 	case HUB_REFUSED:
-		printf("%s: enrolment claim of %s refused: %s: %s\n", source, hex, e.code, e.message);
+		printf(_("%s: enrolment claim of %s refused: %s: %s\n"), source, hex, e.code,
+		       hub_refusal_text(e.code, e.message));
 		return hub_rejection_add(ctx->db, source, proto_key_id_of_raw(c.agent_pub), 0, e.code,
 					 e.message, now_s())
 			       ? -1
 			       : 1;
 	default:
-		hub_errorf("cannot enrol agent %s from '%s': %s", hex, source, sqlite3_errmsg(ctx->db));
+		hub_errorf(_("cannot enrol agent %s from '%s': %s"), hex, source, sqlite3_errmsg(ctx->db));
 		return -1;
 	}
 }
@@ -234,16 +238,18 @@ static int write_update(hub_ctx *ctx, const hub_agent *agent, proto_update_file 
 
 	proto_buf_init(&out, PROTO_UPDATE_MAX_FILE);
 	if (hub_ledger_head(ctx->db, agent->id, &acked, hash) != HUB_OK) {
-		hub_errorf("cannot read the agent's chain: %s", sqlite3_errmsg(ctx->db));
+		hub_errorf(_("cannot read the agent's chain: %s"), sqlite3_errmsg(ctx->db));
 		goto out;
 	}
 	u->acked = (int64_t)acked;
 	if (hub_tls_issue_client(ctx->cfg->dir, agent->pub, &cert, err, sizeof(err)) == HUB_OK)
 		snprintf(u->client_cert, sizeof(u->client_cert), "%s", cert);
 	else
-		hub_errorf("note: no client certificate in the file (%s): the laptop stays on USB", err);
+		hub_errorf(_("note: no client certificate in the file (%s): the laptop stays on USB"),
+			   err);
 	r = proto_update_write(&out, u, (const uint8_t *const *)it->p, it->len, it->n, ctx->cfg->key);
-	rc = write_signed(path, r, &out, 0644, "update file", "check the USB stick, then export again");
+	rc = write_signed(path, r, &out, 0644, _("update file"),
+			  _("check the USB stick, then export again"));
 out:
 	free(cert);
 	proto_buf_release(&out);
@@ -265,10 +271,11 @@ int hub_cmd_export(int argc, char **argv)
 	int rc, more = 0, opened = 0;
 	const cli_opt opts[] = {
 		HUB_DIR_OPT(&dir),
-		CLI_STRING("for", &who, "AGENT", "the laptop's agent id (16 hex digits, 'agent list')"),
-		CLI_STRING("out", &path, "FILE", "the update file to write, e.g. on a USB stick"),
+		CLI_STRING("for", &who, "AGENT", N_("the laptop's agent id (16 hex digits, 'agent list')")),
+		CLI_STRING("out", &path, "FILE", N_("the update file to write, e.g. on a USB stick")),
 		CLI_INT64("after", &after, 0, INT64_MAX, "CURSOR",
-			  "start after this position (0: everything; default: where the last file ended)"),
+			  N_("start after this position (0: everything; default: where the last file"
+			     " ended)")),
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
 
@@ -276,13 +283,13 @@ int hub_cmd_export(int argc, char **argv)
 	if (hub_parse_args(NULL, "", &spec, argc, argv, &rc))
 		return rc;
 	if (!who || !path) {
-		hub_errorf("export needs --for AGENT and --out FILE: e.g. 'maiam-hub export --for"
-			   " 0123456789abcdef --out /media/usb/cap-nhat.maiam'");
+		hub_errorf("%s", _("export needs --for AGENT and --out FILE: e.g. 'maiam-hub export --for"
+				   " 0123456789abcdef --out /media/usb/cap-nhat.maiam'"));
 		return HUB_EXIT_USAGE;
 	}
 	if (hub_parse_keyid(who, &agent_id)) {
-		hub_errorf("--for '%s' is not an agent id: 16 hex digits, as 'maiam-hub agent list'"
-			   " shows them",
+		hub_errorf(_("--for '%s' is not an agent id: 16 hex digits, as 'maiam-hub agent list'"
+			     " shows them"),
 			   who);
 		return HUB_EXIT_USAGE;
 	}
@@ -294,17 +301,17 @@ int hub_cmd_export(int argc, char **argv)
 	rc = HUB_EXIT_FAIL;
 	proto_key_id_hex(agent_id, hex);
 	if (hub_agent_get(ctx.db, agent_id, &agent, &found) != HUB_OK) {
-		hub_errorf("cannot read the agent: %s", sqlite3_errmsg(ctx.db));
+		hub_errorf(_("cannot read the agent: %s"), sqlite3_errmsg(ctx.db));
 		goto out;
 	}
 	if (!found) {
-		hub_errorf("agent %s is not enrolled here: import its first bundle (with its"
-			   " enrolment claim) before exporting for it",
+		hub_errorf(_("agent %s is not enrolled here: import its first bundle (with its"
+			     " enrolment claim) before exporting for it"),
 			   hex);
 		goto out;
 	}
 	if (agent.revoked) {
-		hub_errorf("agent %s was revoked: nothing is exported for it", hex);
+		hub_errorf(_("agent %s was revoked: nothing is exported for it"), hex);
 		goto out;
 	}
 	u = proto_calloc(1, sizeof(*u));
@@ -326,7 +333,7 @@ int hub_cmd_export(int argc, char **argv)
 	/* later than the last file for this laptop, even within one second */
 	u->issued = now_s() > last_issued ? now_s() : last_issued + 1;
 	if (gather_answers(&ctx, &agent, &u->cursor, &it, &more) != HUB_OK) {
-		hub_errorf("cannot read the hub ledger for agent %s: %s", hex, sqlite3_errmsg(ctx.db));
+		hub_errorf(_("cannot read the hub ledger for agent %s: %s"), hex, sqlite3_errmsg(ctx.db));
 		goto out;
 	}
 	/* what the laptop would be told online after its pull */
@@ -342,16 +349,16 @@ int hub_cmd_export(int argc, char **argv)
 	if (hub_meta_set_u64(ctx.db, key, (uint64_t)u->issued) != HUB_OK ||
 	    meta_key(key, sizeof(key), "cursor", agent_id) ||
 	    hub_meta_set_u64(ctx.db, key, (uint64_t)u->cursor) != HUB_OK) {
-		hub_errorf("the update file was written but the hub could not note it: %s; export"
-			   " again with --after %lld",
+		hub_errorf(_("the update file was written but the hub could not note it: %s; export"
+			     " again with --after %lld"),
 			   sqlite3_errmsg(ctx.db), (long long)after);
 		goto out;
 	}
-	printf("wrote '%s' for agent %s: %zu updates from the hub (position %lld to %lld); the"
-	       " laptop's change-sets up to %lld are acknowledged.%s\nImport it on the laptop:"
-	       " maiam-agent import FILE\n",
+	printf(_("wrote '%s' for agent %s: %zu updates from the hub (position %lld to %lld); the"
+		 " laptop's change-sets up to %lld are acknowledged.%s\nImport it on the laptop:"
+		 " maiam-agent import FILE\n"),
 	       path, hex, it.n, (long long)after, (long long)u->cursor, (long long)u->acked,
-	       more ? " More is waiting: export again after this one." : "");
+	       more ? _(" More is waiting: export again after this one.") : "");
 	rc = HUB_EXIT_OK;
 out:
 	items_free(&it);

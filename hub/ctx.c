@@ -14,6 +14,7 @@
 #include "schema.h"
 #include "store.h"
 #include "ingest.h"
+#include "i18n.h"
 
 void hub_errorf(const char *fmt, ...)
 {
@@ -54,7 +55,7 @@ hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 	memset(ctx, 0, sizeof(*ctx));
 	cfg = proto_calloc(1, sizeof(*cfg));
 	if (!cfg) {
-		snprintf(err, errlen, "out of memory opening the hub in '%s'", dir);
+		snprintf(err, errlen, _("out of memory opening the hub in '%s'"), dir);
 		return HUB_ENOMEM;
 	}
 	ctx->cfg = ctx->owned = cfg;
@@ -66,18 +67,19 @@ hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 	 * was never initialised instead of serving from nothing */
 	f = fopen(path, "rb");
 	if (!f && errno == ENOENT) {
-		snprintf(err, errlen, "no hub in '%s': run 'maiam-hub init --dir %s' first", dir, dir);
+		snprintf(err, errlen, _("no hub in '%s': run 'maiam-hub init --dir %s' first"), dir, dir);
 		goto fail;
 	}
 	if (!f) {
-		rc = hub_eio(err, errlen, "cannot read the hub database", path, "check its permissions");
+		rc = hub_eio(err, errlen, _("cannot read the hub database"), path,
+			     _("check its permissions"));
 		goto fail;
 	}
 	fclose(f);
 	rc = HUB_EDB;
 	r = proto_db_open(path, &ctx->db);
 	if (r != PROTO_OK) {
-		snprintf(err, errlen, "cannot open '%s': %s", path, proto_strerror(r));
+		snprintf(err, errlen, _("cannot open '%s': %s"), path, proto_strerror(r));
 		goto fail;
 	}
 	if (hub_schema_install(ctx->db, perr, sizeof(perr))) {
@@ -88,7 +90,7 @@ hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 		goto toolong;
 	r = proto_key_load_private(path, &cfg->key);
 	if (r != PROTO_OK) {
-		snprintf(err, errlen, "cannot load hub key '%s': %s", path, proto_strerror(r));
+		snprintf(err, errlen, _("cannot load hub key '%s': %s"), path, proto_strerror(r));
 		rc = r == PROTO_EIO ? HUB_EIO : HUB_ECRYPTO;
 		goto fail;
 	}
@@ -98,24 +100,24 @@ hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 	    !found ||
 	    hub_meta_get(ctx->db, "campaign_path", campaign_path, sizeof(campaign_path), &found) != HUB_OK ||
 	    !found) {
-		snprintf(err, errlen, "hub in '%s' has no campaign: run 'maiam-hub init' again", dir);
+		snprintf(err, errlen, _("hub in '%s' has no campaign: run 'maiam-hub init' again"), dir);
 		goto fail;
 	}
 	rc = HUB_REFUSED;
 	r = proto_campaign_load(campaign_path, &cfg->campaign, perr, sizeof(perr));
 	if (r != PROTO_OK) {
-		snprintf(err, errlen, "cannot load campaign: %s", perr);
+		snprintf(err, errlen, _("cannot load campaign: %s"), perr);
 		goto fail;
 	}
 	cfg->have_campaign = 1;
 	if (strcmp(cfg->campaign.id, cfg->campaign_id) != 0) {
-		snprintf(err, errlen, "campaign file '%s' now has id '%s' but the hub serves '%s'",
+		snprintf(err, errlen, _("campaign file '%s' now has id '%s' but the hub serves '%s'"),
 			 campaign_path, cfg->campaign.id, cfg->campaign_id);
 		goto fail;
 	}
 	return HUB_OK;
 toolong:
-	snprintf(err, errlen, "hub directory path '%s' is too long", dir);
+	snprintf(err, errlen, _("hub directory path '%s' is too long"), dir);
 	rc = HUB_REFUSED;
 fail:
 	hub_close(ctx);
@@ -158,18 +160,21 @@ const char *hub_default_dir(void)
 	return d && *d ? d : ".";
 }
 
-/* --help: the usage line, then one line per option. */
+/* --help: the usage line, then one line per option. The option names stay
+ * as typed; their help is translated where the command's table marked it
+ * N_() (gettext gives an unmarked one back as it is). */
 static void show_help(const char *cmd, const char *operands, const cli_spec *spec)
 {
 	char line[1024], opt[64];
 
-	printf("usage: maiam-hub %s %s%s%s\n", cmd,
+	printf(_("usage: maiam-hub %s %s%s%s\n"), cmd,
 	       cli_usage(spec->opts, spec->nopts, line, sizeof(line)), *operands ? " " : "", operands);
 	for (size_t i = 0; i < spec->nopts; i++) {
 		const cli_opt *o = &spec->opts[i];
 
 		snprintf(opt, sizeof(opt), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-		printf("  %-26s %s\n", opt, o->help ? o->help : "");
+		/* never gettext(""): that is the catalogue's header */
+		printf("  %-26s %s\n", opt, o->help && *o->help ? _(o->help) : "");
 	}
 }
 
@@ -182,35 +187,37 @@ static void say(const char *cmd, const char *operands, const cli_spec *spec, con
 	switch (e->code) {
 	case CLI_E_UNKNOWN:
 	case CLI_E_EXTRA:
-		hub_errorf("%s '%s' for '%s': usage: maiam-hub %s %s%s%s",
-			   e->code == CLI_E_UNKNOWN ? "unknown option" : "unexpected argument", e->word,
-			   cmd, cmd, cli_usage(spec->opts, spec->nopts, line, sizeof(line)),
+		hub_errorf(e->code == CLI_E_UNKNOWN ? _("unknown option '%s' for '%s': usage: maiam-hub"
+							" %s %s%s%s")
+						    : _("unexpected argument '%s' for '%s': usage:"
+							" maiam-hub %s %s%s%s"),
+			   e->word, cmd, cmd, cli_usage(spec->opts, spec->nopts, line, sizeof(line)),
 			   *operands ? " " : "", operands);
 		break;
 	case CLI_E_TWICE:
-		hub_errorf("option '--%s' given twice: give it once", name);
+		hub_errorf(_("option '--%s' given twice: give it once"), name);
 		break;
 	case CLI_E_FLAG_VALUE:
-		hub_errorf("option '--%s' takes no value: remove '=%s'", name, e->value);
+		hub_errorf(_("option '--%s' takes no value: remove '=%s'"), name, e->value);
 		break;
 	case CLI_E_NO_VALUE:
-		hub_errorf("option '--%s' needs a value", name);
+		hub_errorf(_("option '--%s' needs a value"), name);
 		break;
 	case CLI_E_OPTION_VALUE:
-		hub_errorf("option '--%s' needs a value, not the option '%s': for a value that starts"
-			   " with '--' write '--%s=%s'",
+		hub_errorf(_("option '--%s' needs a value, not the option '%s': for a value that starts"
+			     " with '--' write '--%s=%s'"),
 			   name, e->value, name, e->value);
 		break;
 	case CLI_E_NOT_INT:
-		hub_errorf("'%s' for '--%s' is not a number from %lld to %lld", e->value, name,
+		hub_errorf(_("'%s' for '--%s' is not a number from %lld to %lld"), e->value, name,
 			   (long long)e->opt->lo, (long long)e->opt->hi);
 		break;
 	case CLI_E_CHOICE:
-		hub_errorf("--%s '%s' is not one of %s", name, e->value,
+		hub_errorf(_("--%s '%s' is not one of %s"), name, e->value,
 			   cli_choices_join(e->opt->choices, line, sizeof(line)));
 		break;
 	case CLI_E_LIST_FULL:
-		hub_errorf("at most %zu --%s values", e->opt->to.list->max, name);
+		hub_errorf(_("at most %zu --%s values"), e->opt->to.list->max, name);
 		break;
 	case CLI_E_NONE:
 		break;
@@ -225,7 +232,7 @@ int hub_parse_args(const hub_group *group, const char *operands, cli_spec *spec,
 	cli_status st;
 
 	if (group && (argc < 2 || cli_choice(group->subs, argv[1]) < 0)) {
-		hub_errorf("usage: maiam-hub %s", group->usage);
+		hub_errorf(_("usage: maiam-hub %s"), _(group->usage));
 		*exit_code = HUB_EXIT_USAGE;
 		return 1;
 	}

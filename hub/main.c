@@ -15,30 +15,31 @@
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *help;
+	const char *help; /* N_(): the syntax stays as typed, the words in brackets are prose */
 } commands[] = {
-	{ "init", hub_cmd_init, "init --dir DIR [--campaign FILE] [--host NAME|IP ...]" },
-	{ "serve", hub_cmd_serve, "serve --dir DIR [--listen ADDR:PORT]" },
+	{ "init", hub_cmd_init, N_("init --dir DIR [--campaign FILE] [--host NAME|IP ...]") },
+	{ "serve", hub_cmd_serve, N_("serve --dir DIR [--listen ADDR:PORT]") },
 	{ "agent", hub_cmd_agent,
-	  "agent add --commune CODE | --district CODE [--file FILE [--url URL]] [--json]; agent list [--json]; agent revoke ID" },
-	{ "import", hub_cmd_import, "import FILE..." },
+	  N_("agent add --commune CODE | --district CODE [--file FILE [--url URL]] [--json]; agent list"
+	     " [--json]; agent revoke ID") },
+	{ "import", hub_cmd_import, N_("import FILE...") },
 	{ "export", hub_cmd_export,
-	  "export --for AGENT --out FILE [--after CURSOR]   (update file for a laptop on USB)" },
+	  N_("export --for AGENT --out FILE [--after CURSOR]   (update file for a laptop on USB)") },
 	{ "audit", hub_cmd_audit,
-	  "audit verify [--json]   (re-check every signature and chain, rebuild"
-	  " state from the ledger, compare)" },
+	  N_("audit verify [--json]   (re-check every signature and chain, rebuild"
+	     " state from the ledger, compare)") },
 	{ "household", hub_cmd_household,
-	  "household list [--commune CODE] [--district CODE]"
-	  " [--status proposed|approved|rejected] [--json];"
-	  " household show ID|REF [--json]; household approve|reject ID|REF..."
-	  " | --commune CODE [--status S] [--reason TEXT] [--yes]" },
+	  N_("household list [--commune CODE] [--district CODE]"
+	     " [--status proposed|approved|rejected] [--json];"
+	     " household show ID|REF [--json]; household approve|reject ID|REF..."
+	     " | --commune CODE [--status S] [--reason TEXT] [--yes]") },
 	{ "report", hub_report_cmd,
-	  "report progress|awards|funds|reconcile [--format table|csv|json|html]"
-	  " [--as-of YYYY-MM-DD] [--by commune] [--all]" },
+	  N_("report progress|awards|funds|reconcile [--format table|csv|json|html]"
+	     " [--as-of YYYY-MM-DD] [--by commune] [--all]") },
 	{ "reconcile", hub_reconcile_cmd,
-	  "reconcile resolve ID --note TEXT [--keep winner|loser] [--by NAME]" },
+	  N_("reconcile resolve ID --note TEXT [--keep winner|loser] [--by NAME]") },
 	{ "operator", hub_operator_cmd,
-	  "operator add|password NAME   (dashboard sign-in; password from stdin)" },
+	  N_("operator add|password NAME   (dashboard sign-in; password from stdin)") },
 };
 
 /* The commands whose first word is a subcommand: "report --help" has no
@@ -53,7 +54,7 @@ static void usage(FILE *f)
 	fprintf(f, _("usage: maiam-hub COMMAND [ARGS]   (every command takes --dir DIR, default"
 		     " $MAIAM_HUB_DIR, else .; init needs one of the two)\n"));
 	for (i = 0; i < CLI_ARRAY_SIZE(commands); i++)
-		fprintf(f, "  maiam-hub %s\n", commands[i].help);
+		fprintf(f, "  maiam-hub %s\n", _(commands[i].help));
 }
 
 #ifndef MAIAM_LOCALEDIR
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
 		    (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
 			printf(_("usage: maiam-hub %s\n(each subcommand's options: maiam-hub %s SUBCOMMAND"
 				 " --help)\n"),
-			       commands[i].help, commands[i].name);
+			       _(commands[i].help), commands[i].name);
 			return HUB_EXIT_OK;
 		}
 		return commands[i].fn(argc - 1, argv + 1);

@@ -26,6 +26,7 @@
 #include <openssl/ssl.h>
 #include "maiam/cli.h"
 #include "server_int.h"
+#include "i18n.h"
 
 typedef struct route {
 	const char *path;
@@ -320,7 +321,8 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
 		srv->bound = NULL;
 	}
 	/* said once it is true: a test (or an operator's script) may wait for it */
-	fprintf(stderr, "maiam-hub: signal %d: no new connections, finishing in-flight work\n", (int)sig);
+	fprintf(stderr, _("maiam-hub: signal %d: no new connections, finishing in-flight work\n"),
+		(int)sig);
 	event_active(srv->sweep_ev, EV_TIMEOUT, 0);
 }
 
@@ -376,7 +378,7 @@ hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	srv.ctx = ctx;
 	srv.opts = opts;
 	if (split_listen(opts->listen, host, sizeof(host), &port)) {
-		hub_errorf("--listen '%s' is not ADDR:PORT (for example 127.0.0.1:8443)", opts->listen);
+		hub_errorf(_("--listen '%s' is not ADDR:PORT (for example 127.0.0.1:8443)"), opts->listen);
 		pages_stop(opts);
 		return HUB_REFUSED;
 	}
@@ -391,7 +393,7 @@ hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	signal(SIGPIPE, SIG_IGN);
 	if (evthread_use_pthreads() != 0 || !(srv.base = event_base_new()) ||
 	    !(srv.http = evhttp_new(srv.base))) {
-		hub_errorf("cannot start the event loop");
+		hub_errorf("%s", _("cannot start the event loop"));
 		goto out;
 	}
 	evhttp_set_max_body_size(srv.http, HUB_MAX_BODY);
@@ -405,7 +407,7 @@ hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	evhttp_set_gencb(srv.http, on_request, &srv);
 	srv.bound = evhttp_bind_socket_with_handle(srv.http, host, port);
 	if (!srv.bound) {
-		hub_errorf("cannot listen on '%s': address in use or not local", opts->listen);
+		hub_errorf(_("cannot listen on '%s': address in use or not local"), opts->listen);
 		rc = HUB_ENET;
 		goto out;
 	}
@@ -420,11 +422,11 @@ hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	if (!srv.done_ev || !srv.sweep_ev || !srv.term_ev || !srv.int_ev || !srv.admit_ev ||
 	    event_add(srv.sweep_ev, &sweep) || event_add(srv.term_ev, NULL) ||
 	    event_add(srv.int_ev, NULL)) {
-		hub_errorf("cannot set up the event loop");
+		hub_errorf("%s", _("cannot set up the event loop"));
 		goto out;
 	}
 	if (hub_limits_start(&srv)) {
-		hub_errorf("cannot read the revoked agents in '%s/%s': check the file", ctx->cfg->dir,
+		hub_errorf(_("cannot read the revoked agents in '%s/%s': check the file"), ctx->cfg->dir,
 			   HUB_DB_FILE);
 		rc = HUB_EDB;
 		goto out;
@@ -435,13 +437,13 @@ hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 		hub_checkpointer_attach(srv.ckpt, ctx->db);
 	srv.writer = hub_worker_start_writer(ctx, wake_loop, &srv);
 	if (!srv.writer) {
-		hub_errorf("cannot start the writer thread");
+		hub_errorf("%s", _("cannot start the writer thread"));
 		goto out;
 	}
 	srv.reader = hub_worker_start_reader(ctx, wake_loop, &srv);
 	if (!srv.reader) {
-		hub_errorf("cannot start the pull reader thread on a read-only connection to"
-			   " '%s/%s': check the file's permissions",
+		hub_errorf(_("cannot start the pull reader thread on a read-only connection to"
+			     " '%s/%s': check the file's permissions"),
 			   ctx->cfg->dir, HUB_DB_FILE);
 		rc = HUB_EDB;
 		goto out;
@@ -449,6 +451,8 @@ hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 	/* without an opener (out of memory, no read-only connection) the
 	 * writer opens pushes itself, as it did before there was one */
 	srv.opener = hub_worker_start_opener(ctx, wake_loop, &srv);
+	/* the one line scripts read to learn the port (tests/sync/lib.sh,
+	 * scripts/demo): the same in every language */
 	printf("listening on https://%s:%d\n", strchr(host, ':') ? "[::1]" : host, bound_port(srv.bound));
 	fflush(stdout);
 	event_base_dispatch(srv.base);

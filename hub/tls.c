@@ -19,6 +19,7 @@
 #include "ctx.h"
 #include "store.h"
 #include "tls.h"
+#include "i18n.h"
 
 #define CA_DAYS 3650
 #define LEAF_DAYS 825
@@ -158,7 +159,7 @@ hub_result hub_tls_init(const char *dir, const char *const *hosts, size_t nhosts
 	    join(dir, HUB_CA_KEY_FILE, ca_key_path, sizeof(ca_key_path)) ||
 	    join(dir, HUB_CERT_FILE, cert_path, sizeof(cert_path)) ||
 	    join(dir, HUB_CERT_KEY_FILE, key_path, sizeof(key_path))) {
-		snprintf(err, errlen, "hub directory path '%s' is too long", dir);
+		snprintf(err, errlen, _("hub directory path '%s' is too long"), dir);
 		return HUB_REFUSED;
 	}
 	if (file_exists(cert_path)) /* the operator brought a certificate, or init ran before */
@@ -182,9 +183,9 @@ hub_result hub_tls_init(const char *dir, const char *const *hosts, size_t nhosts
 		goto crypto;
 	}
 	if (add_san(cert, hosts, nhosts)) {
-		snprintf(err, errlen,
-			 "a --host value is not a host name or IP address: "
-			 "give names like 'hub.example.vn' or '10.0.0.5'");
+		snprintf(err, errlen, "%s",
+			 _("a --host value is not a host name or IP address: "
+			   "give names like 'hub.example.vn' or '10.0.0.5'"));
 		rc = HUB_REFUSED;
 		goto out;
 	}
@@ -198,14 +199,14 @@ hub_result hub_tls_init(const char *dir, const char *const *hosts, size_t nhosts
 	    (rc = write_pem(pem_path[i++], 0644, NULL, cert, ca)) != HUB_OK) {
 		if (rc != HUB_EIO)
 			goto crypto;
-		hub_eio(err, errlen, "cannot write TLS file", pem_path[i - 1],
-			"check the hub directory's permissions and free space");
+		hub_eio(err, errlen, _("cannot write TLS file"), pem_path[i - 1],
+			_("check the hub directory's permissions and free space"));
 		goto out;
 	}
 	rc = HUB_OK;
 	goto out;
 crypto:
-	snprintf(err, errlen, "cannot make TLS certificates: OpenSSL error %lu", ERR_get_error());
+	snprintf(err, errlen, _("cannot make TLS certificates: OpenSSL error %lu"), ERR_get_error());
 out:
 	EVP_PKEY_free(ca_key);
 	EVP_PKEY_free(key);
@@ -345,7 +346,7 @@ SSL_CTX *hub_tls_server_ctx(const char *dir, char *err, size_t errlen)
 	if (join(dir, HUB_CA_FILE, ca_path, sizeof(ca_path)) ||
 	    join(dir, HUB_CERT_FILE, cert_path, sizeof(cert_path)) ||
 	    join(dir, HUB_CERT_KEY_FILE, key_path, sizeof(key_path))) {
-		snprintf(err, errlen, "hub directory path is too long");
+		snprintf(err, errlen, "%s", _("hub directory path is too long"));
 		return NULL;
 	}
 	ctx = SSL_CTX_new(TLS_server_method());
@@ -361,17 +362,18 @@ SSL_CTX *hub_tls_server_ctx(const char *dir, char *err, size_t errlen)
 		goto crypto;
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert_path) != 1) {
 		snprintf(err, errlen,
-			 "cannot load certificate '%s': run 'maiam-hub init' or fix the file", cert_path);
+			 _("cannot load certificate '%s': run 'maiam-hub init' or fix the file"),
+			 cert_path);
 		goto fail;
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, key_path, SSL_FILETYPE_PEM) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1) {
-		snprintf(err, errlen, "cannot load private key '%s' (or it does not match '%s')",
+		snprintf(err, errlen, _("cannot load private key '%s' (or it does not match '%s')"),
 			 key_path, cert_path);
 		goto fail;
 	}
 	if (SSL_CTX_load_verify_locations(ctx, ca_path, NULL) != 1) {
-		snprintf(err, errlen, "cannot load CA '%s' for client certificates", ca_path);
+		snprintf(err, errlen, _("cannot load CA '%s' for client certificates"), ca_path);
 		goto fail;
 	}
 	names = SSL_load_client_CA_file(ca_path);
@@ -381,7 +383,7 @@ SSL_CTX *hub_tls_server_ctx(const char *dir, char *err, size_t errlen)
 	SSL_CTX_set_verify_depth(ctx, 2);
 	return ctx;
 crypto:
-	snprintf(err, errlen, "cannot set up TLS: OpenSSL error %lu", ERR_get_error());
+	snprintf(err, errlen, _("cannot set up TLS: OpenSSL error %lu"), ERR_get_error());
 fail:
 	SSL_CTX_free(ctx);
 	return NULL;

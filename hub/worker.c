@@ -23,6 +23,7 @@
 #include "json.h"
 #include "server.h"
 #include "thread.h"
+#include "i18n.h"
 
 #define HUB_BATCH_MAX 256 /* pushes per group commit */
 
@@ -203,7 +204,7 @@ static void *worker_main(void *arg)
 	}
 	pthread_mutex_unlock(&w->t.lock);
 	if (w->pushes)
-		fprintf(stderr, "maiam-hub: %llu pushes merged in %llu group commits\n", w->pushes,
+		fprintf(stderr, _("maiam-hub: %llu pushes merged in %llu group commits\n"), w->pushes,
 			w->commits);
 	if (!w->read_only) {
 		proto_merger_free(w->ctx->merger);

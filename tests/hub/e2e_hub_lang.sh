@@ -1,19 +1,27 @@
 #!/bin/bash
-# e2e_hub_lang.sh HUB - maiam-hub's messages follow the operator's locale:
+# e2e_hub_lang.sh HUB [AGENT] - maiam-hub's messages follow the operator's locale:
 # English under LANG=C (and with no locale at all), Vietnamese under a vi
 # locale whether or not this machine has it generated (LANGUAGE is asked
 # then), and LANGUAGE=vi beside a UTF-8 locale. Each case runs the real
 # binary and checks its words, its exit code and that nothing else changes.
+# The hub's commands then speak both languages: init, agent, audit, serve's
+# start-up and import of a refused bundle (AGENT, default the build's
+# maiam-agent beside maiam-hub, makes that bundle; MAIAM_DATA_DIR must name
+# the campaigns, as ctest sets it).
 set -u
 HUB=$1
+AGENT=${2:-$(dirname "$HUB")/../agent/maiam-agent}
 fails=0
+T=$(mktemp -d) || exit 1
+trap 'rm -rf "$T"' EXIT
 
 # run ENV... -- ARGS: stderr and stdout of maiam-hub into $out, exit code in $rc
+# (no locale and no MAIAM_HUB_DIR from the caller: only ENV)
 run() {
 	local envs=()
 	while [ "$1" != -- ]; do envs+=("$1"); shift; done
 	shift
-	out=$(env -u LC_ALL -u LC_MESSAGES -u LANG -u LANGUAGE "${envs[@]}" "$HUB" "$@" 2>&1)
+	out=$(env -u LC_ALL -u LC_MESSAGES -u LANG -u LANGUAGE -u MAIAM_HUB_DIR "${envs[@]}" "$HUB" "$@" 2>&1)
 	rc=$?
 }
 
@@ -52,6 +60,94 @@ run LANG=vi_VN.UTF-8 -- --help
 expect "--help in Vietnamese, exit 0" 0 "cách dùng: maiam-hub LỆNH"
 # the command names and options stay as typed in every language
 expect "--help keeps the command lines" 0 "maiam-hub report progress|awards|funds|reconcile"
+
+# --- the commands: init, agent, audit, serve, import, in both languages ---
+run LANG=vi_VN.UTF-8 -- init
+expect "init with no --dir nor MAIAM_HUB_DIR refuses, in Vietnamese" 2 \
+	"init cần thư mục máy chủ tỉnh: hãy cho --dir THƯ_MỤC (hoặc đặt MAIAM_HUB_DIR)"
+run LANG=C -- init
+expect "... in English under LANG=C" 2 "init needs the hub directory: give --dir DIR"
+run LANG=vi_VN.UTF-8 -- init --dir "$T/hub"
+expect "init says the hub is ready, in Vietnamese" 0 "máy chủ tỉnh đã sẵn sàng trong '$T/hub'"
+expect "... with the command to start it as typed" 0 "maiam-hub serve --dir $T/hub"
+run LANG=C -- init --dir "$T/hub"
+expect "init again, in English" 0 "hub ready in '$T/hub'"
+run LANG=vi_VN.UTF-8 -- init --dir "$T/hub" --bogus
+expect "an unknown option, in Vietnamese" 2 "không có tùy chọn '--bogus' cho 'init'"
+run LANG=C -- init --dir "$T/hub" --bogus
+expect "... in English" 2 "unknown option '--bogus' for 'init'"
+run LANG=vi_VN.UTF-8 -- audit verify --dir "$T/nohub"
+expect "a folder with no hub, in Vietnamese" 1 "không có máy chủ tỉnh nào trong '$T/nohub'"
+
+run LANG=vi_VN.UTF-8 -- agent add --dir "$T/hub"
+expect "agent add with no area, in Vietnamese" 2 "agent add cần --commune MÃ hoặc --district MÃ"
+run LANG=C -- agent add --dir "$T/hub"
+expect "... in English" 2 "agent add needs --commune CODE or --district CODE"
+run LANG=vi_VN.UTF-8 -- agent add --dir "$T/hub" --commune 1
+expect "agent add of no commune, in Vietnamese" 2 "1 không phải là mã xã của đợt thi đua"
+run LANG=C -- agent add --dir "$T/hub" --commune 1
+expect "... in English" 2 "1 is not a commune of campaign"
+run LANG=vi_VN.UTF-8 -- agent add --dir "$T/hub" --commune 31498
+expect "agent add shows the token and says what it is, in Vietnamese" 0 \
+	"dùng một lần, hết hạn sau 168 giờ; hãy đưa mã cho máy tính của xã: maiam-agent enroll --token"
+run LANG=C -- agent add --dir "$T/hub" --commune 31498
+expect "... in English" 0 "one use, expires in 168 hours; give it to the laptop"
+run LANG=vi_VN.UTF-8 -- agent add --help
+expect "agent add --help: the options' help in Vietnamese" 0 \
+	"mã đăng ký dành cho một máy tính của xã này"
+expect "... the options as typed" 0 "--commune CODE"
+expect "... --dir's help too" 0 "thư mục máy chủ tỉnh (mặc định \$MAIAM_HUB_DIR"
+run LANG=vi_VN.UTF-8 -- agent list --dir "$T/hub"
+# the header names columns as --json names its keys: the same in every language
+expect "agent list keeps its columns" 0 "ID    STATUS    SCOPE    CODE   AGENT"
+run LANG=vi_VN.UTF-8 -- agent revoke --dir "$T/hub" 99
+expect "agent revoke of nothing, in Vietnamese" 1 \
+	"không có máy hay mã đăng ký nào đang hiệu lực là '99'"
+
+run LANG=vi_VN.UTF-8 -- audit verify --dir "$T/hub"
+expect "audit verify's summary, in Vietnamese" 0 \
+	"kiểm tra đạt: mọi gói dữ liệu đều đúng chữ ký số"
+expect "... the ledger line too" 0 "sổ cái: đã kiểm tra 0 gói dữ liệu từ 0 máy gốc"
+expect_not "... no English" "audit passed"
+run LANG=C -- audit verify --dir "$T/hub"
+expect "... in English" 0 "audit passed: every change-set verifies"
+run LANG=vi_VN.UTF-8 -- audit verify --dir "$T/hub" --json
+expect "audit --json stays the same in every language" 0 '"ok": true'
+
+run LANG=vi_VN.UTF-8 -- serve --dir "$T/hub" --listen nowhere
+expect "serve with a bad --listen, in Vietnamese" 2 \
+	"--listen 'nowhere' không có dạng ĐỊA_CHỈ:CỔNG (ví dụ 127.0.0.1:8443)"
+run LANG=C -- serve --dir "$T/hub" --listen nowhere
+expect "... in English" 2 "--listen 'nowhere' is not ADDR:PORT"
+
+printf 'not a bundle' >"$T/junk.maiam"
+run LANG=vi_VN.UTF-8 -- import --dir "$T/hub" "$T/junk.maiam"
+expect "import of a file that is no bundle, in Vietnamese" 4 \
+	"'$T/junk.maiam' bị từ chối, không nhập gì: không phải tệp xuất của Mái Ấm"
+run LANG=vi_VN.UTF-8 -- import --dir "$T/hub"
+expect "import with no file, in Vietnamese" 2 "import cần ít nhất một TỆP xuất"
+
+# a bundle of a laptop never enrolled: refused by its code (unknown_agent)
+if [ -x "$AGENT" ]; then
+	ag() { env -u LANGUAGE LANG=C "$AGENT" --home "$T/laptop" "$@" >"$T/agent.out" 2>&1 ||
+		{ echo "FAIL: maiam-agent $*:"; sed 's/^/    /' "$T/agent.out"; fails=$((fails + 1)); }; }
+	ag init --commune 31498
+	ag household add --name "Nguyễn Văn Ân" --hamlet "Ấp Phú Thành" --members 4 --category poor
+	ag export --out "$T/never-enrolled.maiam"
+	run LANG=vi_VN.UTF-8 -- import --dir "$T/hub" "$T/never-enrolled.maiam"
+	expect "import refused by its code, in Vietnamese" 4 \
+		"bị từ chối: unknown_agent: máy tính của xã tạo ra gói này chưa đăng ký với máy chủ tỉnh"
+	expect "... with the way out as typed" 4 "('maiam-hub agent add', thêm --file cho máy dùng USB)"
+	expect "... and the summary" 4 "1 gói dữ liệu: 0 đã nhập, 0 đã nhập từ trước, 1 bị từ chối"
+	expect_not "... no English sentence inside" "enrol the laptop with a token first"
+	run LANG=C -- import --dir "$T/hub" "$T/never-enrolled.maiam"
+	expect "... in English: the hub's own words, as before" 4 \
+		"rejected: unknown_agent: origin "
+	expect "... English summary" 4 "1 change-sets: 0 applied, 0 already applied, 1 rejected"
+else
+	echo "FAIL: no maiam-agent at '$AGENT' to make a bundle with"
+	fails=$((fails + 1))
+fi
 
 [ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
 echo "all language checks passed"
