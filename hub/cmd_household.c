@@ -15,6 +15,7 @@
 #include "household_ref.h"
 #include "cmd.h"
 #include "cmd_household.h"
+#include "i18n.h"
 
 #define MAX_IDS 256 /* households one decision names on its command line */
 
@@ -54,7 +55,36 @@ static void json_or_null(const char *s)
 /* ---- household list ---------------------------------------------------- */
 
 enum { COL_ID, COL_REF, COL_COMMUNE, COL_NAME, COL_CATEGORY, COL_REVIEW, NCOLS };
-static const char *const list_heads[NCOLS] = { "ID", "REF", "COMMUNE", "NAME", "CATEGORY", "REVIEW" };
+
+/* The column heads, from one message (no other message can share its
+ * words); the English ones if the translation has not NCOLS heads. */
+typedef struct list_heads {
+	char text[256];
+	const char *cell[NCOLS];
+} list_heads;
+
+static void heads_of(list_heads *h)
+{
+	/* TRANSLATORS: the heads of 'maiam-hub household list', in this order,
+	   separated by |: the full household id, the short ref read on the phone,
+	   the commune's code, the head of household, the category, the province's
+	   review. */
+	const char *all[] = { _("ID|REF|COMMUNE|NAME|CATEGORY|REVIEW"),
+			      "ID|REF|COMMUNE|NAME|CATEGORY|REVIEW" };
+	size_t i, k;
+	char *p;
+
+	for (k = 0; k < 2; k++) {
+		snprintf(h->text, sizeof(h->text), "%s", all[k]);
+		for (i = 0, p = h->text; i < NCOLS && p; i++) {
+			h->cell[i] = p;
+			if ((p = strchr(p, '|')) != NULL)
+				*p++ = '\0';
+		}
+		if (i == NCOLS && !p)
+			return;
+	}
+}
 
 /*
  * The text listing is aligned by display width (a Vietnamese name takes
@@ -85,10 +115,9 @@ static void cells_of(const hub_ctx *ctx, const hub_household_row *r, list_cells 
 		snprintf(c->commune, sizeof(c->commune), "%lld", (long long)r->commune);
 	else
 		snprintf(c->commune, sizeof(c->commune), "-");
-	snprintf(c->review, sizeof(c->review), "%s%s",
+	snprintf(c->review, sizeof(c->review), r->withdrawn ? _("%s (withdrawn)") : "%s",
 		 hub_label_of(ctx, PROTO_LIST_REVIEW_STATUS,
-			      r->review_status ? r->review_status : "proposed"),
-		 r->withdrawn ? " (withdrawn)" : "");
+			      r->review_status ? r->review_status : "proposed"));
 	c->cell[COL_ID] = c->id;
 	c->cell[COL_REF] = r->ref ? r->ref : "-";
 	c->cell[COL_COMMUNE] = c->commune;
@@ -162,6 +191,7 @@ static int list_row(void *arg, const hub_household_row *r)
 static int list_households(hub_ctx *ctx, const household_filter *f, int json)
 {
 	list_state ls = { .ctx = ctx, .filter = f, .json = json };
+	list_heads heads;
 	hub_result r = HUB_OK;
 	size_t i;
 
@@ -170,21 +200,22 @@ static int list_households(hub_ctx *ctx, const household_filter *f, int json)
 		r = hub_household_each(ctx->db, f->commune, list_row, &ls);
 		printf("]\n");
 	} else {
+		heads_of(&heads);
 		for (i = 0; i < NCOLS; i++)
-			ls.width[i] = proto_utf8_width(list_heads[i]);
+			ls.width[i] = proto_utf8_width(heads.cell[i]);
 		ls.measuring = 1;
 		r = hub_household_each(ctx->db, f->commune, list_row, &ls);
 		ls.measuring = 0;
 		if (r == HUB_OK && ls.n == 0)
-			printf("no household at the hub matches\n");
+			printf("%s", _("no household at the hub matches\n"));
 		if (r == HUB_OK && ls.n) {
-			print_line(&ls, list_heads);
+			print_line(&ls, heads.cell);
 			ls.n = 0;
 			r = hub_household_each(ctx->db, f->commune, list_row, &ls);
 		}
 	}
 	if (r != HUB_OK) {
-		hub_errorf("cannot read households: %s", sqlite3_errmsg(ctx->db));
+		hub_errorf(_("cannot read households: %s"), sqlite3_errmsg(ctx->db));
 		return HUB_EXIT_FAIL;
 	}
 	return HUB_EXIT_OK;
@@ -192,24 +223,116 @@ static int list_households(hub_ctx *ctx, const household_filter *f, int json)
 
 /* ---- household show ---------------------------------------------------- */
 
+/*
+ * What 'household show' calls the household's stored columns: in English
+ * the column names themselves (as --json has them), in Vietnamese the
+ * words of the laptop's forms. Each message names its context ("household
+ * show: ...") so that no other message shares it; untranslated, the column
+ * name is shown. A column missing here shows its name.
+ */
+static const struct {
+	const char *column, *title;
+} show_fields[] = {
+	/* TRANSLATORS: after "household show:", the title of a field of a
+	   household; translate only the title. The full id (ORIGINHEX-SERIAL). */
+	{ "id", N_("household show: id") },
+	/* TRANSLATORS: the short reference read on the phone (36S0-2) */
+	{ "ref", N_("household show: ref") },
+	/* TRANSLATORS: the head of household's name */
+	{ "name", N_("household show: name") },
+	{ "national_id", N_("household show: national_id") },
+	/* TRANSLATORS: the household's commune (its code) */
+	{ "commune", N_("household show: commune") },
+	{ "hamlet", N_("household show: hamlet") },
+	{ "address", N_("household show: address") },
+	{ "members", N_("household show: members") },
+	{ "category", N_("household show: category") },
+	{ "land_status", N_("household show: land_status") },
+	/* TRANSLATORS: the house's condition */
+	{ "condition", N_("household show: condition") },
+	{ "phone", N_("household show: phone") },
+	{ "note", N_("household show: note") },
+	{ "support_kind", N_("household show: support_kind") },
+	/* TRANSLATORS: the province's review of the household (xác nhận) */
+	{ "review_status", N_("household show: review_status") },
+	{ "review_reason", N_("household show: review_reason") },
+	/* TRANSLATORS: the reason the household left the campaign */
+	{ "withdrawn", N_("household show: withdrawn") },
+};
+
+#define SHOW_FIELDS (sizeof(show_fields) / sizeof(show_fields[0]))
+
+/* msgid's translation, or english where the catalogue has none. */
+static const char *translated_or(const char *msgid, const char *english)
+{
+	const char *t = _(msgid);
+
+	return strcmp(t, msgid) == 0 ? english : t;
+}
+
+static const char *field_title(const char *column)
+{
+	size_t i;
+
+	for (i = 0; i < SHOW_FIELDS; i++)
+		if (strcmp(show_fields[i].column, column) == 0)
+			return translated_or(show_fields[i].title, column);
+	return column;
+}
+
+/* A section with nothing in it. */
+static const char *none_word(void)
+{
+	/* TRANSLATORS: translate only "none": a section (milestones,
+	   contributions) of 'household show' with nothing in it */
+	return translated_or(N_("household show: none"), "none");
+}
+
+/* hub_household_show's and hub_household_events' printer: the titles'
+ * column, and which sections were opened. */
+typedef struct show_state {
+	const hub_ctx *ctx;
+	size_t width;
+	size_t milestones, contributions;
+} show_state;
+
+/* The titles' display width: 14 in English, more if a translation is longer. */
+static size_t titles_width(void)
+{
+	const char *sections[] = { _("milestones:"), _("contributions:") };
+	size_t i, w, width = 14;
+
+	for (i = 0; i < SHOW_FIELDS + 2; i++) {
+		w = proto_utf8_width(i < SHOW_FIELDS ? field_title(show_fields[i].column)
+						     : sections[i - SHOW_FIELDS]);
+		width = w > width ? w : width;
+	}
+	return width;
+}
+
+/* "title   value", the title padded to the titles' display width. */
+static void print_titled(const show_state *s, const char *title, const char *value)
+{
+	size_t w;
+
+	fputs(title, stdout);
+	for (w = proto_utf8_width(title); w < s->width + 1; w++)
+		putchar(' ');
+	puts(value);
+}
+
 static void print_column(void *arg, const char *name, const char *value)
 {
-	const hub_ctx *ctx = arg;
+	const show_state *s = arg;
 	const proto_field_desc *d = proto_field_by_name(PROTO_KIND_HOUSEHOLD, name);
 	proto_list list;
 
 	if (d && d->field == PROTO_HH_REVIEW_STATUS && !value)
 		value = "proposed"; /* no decision yet */
 	if (value && d && proto_list_of(PROTO_KIND_HOUSEHOLD, d->field, &list))
-		value = hub_label_of(ctx, list, value);
-	printf("%-14s %s\n", name, value ? value : "");
+		value = hub_label_of(s->ctx, list, value);
+	print_titled(s, field_title(name), value ? value : "");
 }
-
-/* hub_household_events' printer: which sections were opened. */
-typedef struct show_state {
-	const hub_ctx *ctx;
-	size_t milestones, contributions;
-} show_state;
 
 static void money_text(int64_t v, char *out, size_t n)
 {
@@ -226,10 +349,10 @@ static int print_event(void *arg, const hub_event_row *e)
 
 	if (e->kind == PROTO_KIND_CONTRIBUTION && !s->contributions) {
 		if (!s->milestones)
-			printf("milestones:    none\n");
-		printf("contributions:\n");
+			print_titled(s, _("milestones:"), none_word());
+		puts(_("contributions:"));
 	} else if (e->kind == PROTO_KIND_MILESTONE && !s->milestones) {
-		printf("milestones:\n");
+		puts(_("milestones:"));
 	}
 	proto_key_id_hex(e->id.origin, hex);
 	proto_date_show(e->date ? e->date : "-", PROTO_DATES_VN, date, sizeof(date));
@@ -238,7 +361,7 @@ static int print_event(void *arg, const hub_event_row *e)
 		s->milestones++;
 		printf("  %s", hub_label_of(s->ctx, PROTO_LIST_STAGE, e->stage));
 		if (e->forced)
-			printf("  (out of order: %s)", e->forced);
+			printf(_("  (out of order: %s)"), e->forced);
 	} else {
 		s->contributions++;
 		printf("  %s", hub_label_of(s->ctx, PROTO_LIST_SOURCE, e->source));
@@ -260,7 +383,7 @@ static int print_event(void *arg, const hub_event_row *e)
 	if (e->note)
 		printf("  \"%s\"", e->note);
 	if (e->voided)
-		printf("  VOIDED: %s", e->void_reason ? e->void_reason : "");
+		printf(_("  VOIDED: %s"), e->void_reason ? e->void_reason : "");
 	putchar('\n');
 	return 0;
 }
@@ -322,9 +445,9 @@ static int json_event(void *arg, const hub_event_row *e)
 
 static int show_household(hub_ctx *ctx, const char *typed, int json)
 {
-	show_state s = { ctx, 0, 0 };
+	show_state s = { ctx, 0, 0, 0 };
 	hub_ref_match match;
-	char err[2048], hex[17];
+	char err[2048], hex[17], full[40];
 	proto_id id;
 	bool found;
 	hub_result r;
@@ -334,11 +457,13 @@ static int show_household(hub_ctx *ctx, const char *typed, int json)
 		return match == HUB_REF_MALFORMED ? HUB_EXIT_USAGE : HUB_EXIT_FAIL;
 	}
 	proto_key_id_hex(id.origin, hex);
+	snprintf(full, sizeof(full), "%s-%llu", hex, (unsigned long long)id.serial);
+	s.width = titles_width();
 	if (json)
-		printf("{\"id\": \"%s-%llu\"", hex, (unsigned long long)id.serial);
+		printf("{\"id\": \"%s\"", full);
 	else
-		printf("%-14s %s-%llu\n", "id", hex, (unsigned long long)id.serial);
-	r = hub_household_show(ctx->db, id, json ? json_column : print_column, ctx, &found);
+		print_titled(&s, field_title("id"), full);
+	r = hub_household_show(ctx->db, id, json ? json_column : print_column, &s, &found);
 	if (r == HUB_OK && json)
 		printf(", \"milestones\": [");
 	if (r == HUB_OK)
@@ -346,15 +471,15 @@ static int show_household(hub_ctx *ctx, const char *typed, int json)
 	if (r != HUB_OK) {
 		if (json)
 			putchar('\n');
-		hub_errorf("cannot read the household: %s", sqlite3_errmsg(ctx->db));
+		hub_errorf(_("cannot read the household: %s"), sqlite3_errmsg(ctx->db));
 		return HUB_EXIT_FAIL;
 	}
 	if (json)
 		printf("%s]}\n", s.contributions ? "" : "], \"contributions\": [");
-	else if (!s.milestones && !s.contributions)
-		printf("milestones:    none\ncontributions: none\n");
-	else if (!s.contributions)
-		printf("contributions: none\n");
+	if (!json && !s.milestones && !s.contributions)
+		print_titled(&s, _("milestones:"), none_word());
+	if (!json && !s.contributions)
+		print_titled(&s, _("contributions:"), none_word());
 	return HUB_EXIT_OK;
 }
 
@@ -367,19 +492,20 @@ static int check_filter(hub_ctx *ctx, household_filter *f, const char *status)
 
 	f->units = &ctx->cfg->campaign.units;
 	if (f->commune && (u = proto_units_find(f->units, f->commune)) && u->level != PROTO_UNIT_COMMUNE) {
-		hub_errorf("%d is %s, not a commune: use --district %d", f->commune, u->name, f->commune);
+		hub_errorf(_("%d is %s, not a commune: use --district %d"), f->commune, u->name,
+			   f->commune);
 		return HUB_EXIT_USAGE;
 	}
 	if (f->district &&
 	    (!(u = proto_units_find(f->units, f->district)) || u->level != PROTO_UNIT_DISTRICT)) {
-		hub_errorf("--district %d is not a district of campaign '%s': see 'maiam-hub report"
-			   " progress' for the codes",
+		hub_errorf(_("--district %d is not a district of campaign '%s': see 'maiam-hub report"
+			     " progress' for the codes"),
 			   f->district, ctx->cfg->campaign_id);
 		return HUB_EXIT_USAGE;
 	}
 	if (status && !(f->status = proto_label_code(&ctx->cfg->campaign.labels,
 						     PROTO_LIST_REVIEW_STATUS, status))) {
-		hub_errorf("--status '%s' is not a review status: use proposed, approved or rejected",
+		hub_errorf(_("--status '%s' is not a review status: use proposed, approved or rejected"),
 			   status);
 		return HUB_EXIT_USAGE;
 	}
@@ -405,24 +531,25 @@ int hub_cmd_household(int argc, char **argv)
 	hub_ctx ctx;
 	const cli_opt list_opts[] = {
 		HUB_DIR_OPT(&dir),
-		CLI_FLAG("json", &json, "as JSON (codes, not labels)"),
-		CLI_INT("commune", &f.commune, 1, 999999, "CODE", "only the households of this commune"),
-		CLI_INT("district", &f.district, 1, 999999, "CODE", "only those of this district"),
+		CLI_FLAG("json", &json, N_("as JSON (codes, not labels)")),
+		CLI_INT("commune", &f.commune, 1, 999999, "CODE",
+			N_("only the households of this commune")),
+		CLI_INT("district", &f.district, 1, 999999, "CODE", N_("only those of this district")),
 		CLI_STRING("status", &status, "proposed|approved|rejected",
-			   "only those with this review status"),
+			   N_("only those with this review status")),
 	};
 	const cli_opt show_opts[] = {
 		HUB_DIR_OPT(&dir),
-		CLI_FLAG("json", &json, "as JSON (codes, not labels), with the events"),
+		CLI_FLAG("json", &json, N_("as JSON (codes, not labels), with the events")),
 	};
 	const cli_opt decision_opts[] = {
 		HUB_DIR_OPT(&dir),
-		CLI_STRING("reason", &reason, "TEXT", "why (the laptop shows it)"),
-		CLI_INT("commune", &f.commune, 1, 999999, "CODE", "every household of this commune"),
-		CLI_INT("district", &f.district, 1, 999999, "CODE", "every household of this district"),
+		CLI_STRING("reason", &reason, "TEXT", N_("why (the laptop shows it)")),
+		CLI_INT("commune", &f.commune, 1, 999999, "CODE", N_("every household of this commune")),
+		CLI_INT("district", &f.district, 1, 999999, "CODE", N_("every household of this district")),
 		CLI_STRING("status", &status, "proposed|approved|rejected",
-			   "only those with this review status"),
-		CLI_FLAG("yes", &d.yes, "decide several without asking (where there is no terminal)"),
+			   N_("only those with this review status")),
+		CLI_FLAG("yes", &d.yes, N_("decide several without asking (where there is no terminal)")),
 	};
 	cli_spec list_spec = { CLI_TABLE(list_opts) };
 	cli_spec decision_spec = { CLI_TABLE(decision_opts), .args = pos, .maxargs = MAX_IDS };
@@ -438,14 +565,16 @@ int hub_cmd_household(int argc, char **argv)
 		return rc;
 	filtered = f.commune || f.district || status;
 	if (!is_list && !spec->nargs && !(is_decision && filtered)) {
-		hub_errorf("household %s needs an ID like 0123456789abcdef-12 or a reference like"
-			   " 36S0-2 (from 'household list')%s",
-			   sub,
-			   is_decision ? ", or a filter such as --commune CODE --status proposed" : "");
+		hub_errorf(is_decision ? _("household %s needs an ID like 0123456789abcdef-12 or a"
+					   " reference like 36S0-2 (from 'household list'), or a"
+					   " filter such as --commune CODE --status proposed")
+				       : _("household %s needs an ID like 0123456789abcdef-12 or a"
+					   " reference like 36S0-2 (from 'household list')"),
+			   sub);
 		return HUB_EXIT_USAGE;
 	}
 	if (is_decision && spec->nargs && filtered) {
-		hub_errorf("household %s takes household ids or a filter, not both", sub);
+		hub_errorf(_("household %s takes household ids or a filter, not both"), sub);
 		return HUB_EXIT_USAGE;
 	}
 	if (hub_open(&ctx, dir, err, sizeof(err))) {

@@ -13,6 +13,7 @@
 #include "ingest.h"
 #include "household_ref.h"
 #include "cmd_household.h"
+#include "i18n.h"
 
 /* Households a decision names without asking: one typed id. More (or a
  * filter) are shown and confirmed; up to this many are listed by name. */
@@ -32,13 +33,15 @@ static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *rea
 
 	got = hub_household_commune(ctx->db, id, &commune, &found);
 	if (got == HUB_OK && !found) {
-		hub_errorf("no household with that id at the hub: see 'maiam-hub household list'");
+		hub_errorf("%s",
+			   _("no household with that id at the hub: see 'maiam-hub household list'"));
 		return HUB_EXIT_FAIL;
 	}
 	if (got != HUB_OK || hub_meta_get_u64(ctx->db, "hlc_last", &last) != HUB_OK ||
 	    hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_STATUS, &base_status) != HUB_OK ||
 	    hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_REASON, &base_reason) != HUB_OK) {
-		hub_errorf("cannot read the hub database: %s", sqlite3_errmsg(ctx->db));
+		hub_errorf(_("cannot read the household from the hub database: %s"),
+			   sqlite3_errmsg(ctx->db));
 		return HUB_EXIT_FAIL;
 	}
 	/* the hub clock has observed every stamp it merged, so this one wins */
@@ -46,7 +49,7 @@ static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *rea
 	stamp = proto_hlc_now(&clock, proto_wall_ms());
 	if (proto_changeset_init(&cs, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, stamp) !=
 	    PROTO_OK) {
-		hub_errorf("cannot start the decision change-set");
+		hub_errorf("%s", _("cannot start the decision change-set"));
 		return HUB_EXIT_FAIL;
 	}
 	if (proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id, stamp, ctx->cfg->key_id) != PROTO_OK ||
@@ -55,7 +58,8 @@ static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *rea
 	    (reason ? proto_changeset_add_text(&cs, PROTO_HH_REVIEW_REASON, base_reason, reason,
 					       strlen(reason))
 		    : proto_changeset_add_null(&cs, PROTO_HH_REVIEW_REASON, base_reason)) != PROTO_OK) {
-		hub_errorf("the reason is not acceptable text (UTF-8, at most %u bytes)", PROTO_MAX_TEXT);
+		hub_errorf(_("the reason is not acceptable text (UTF-8, at most %u bytes)"),
+			   PROTO_MAX_TEXT);
 		rc = HUB_EXIT_USAGE;
 		goto out;
 	}
@@ -63,8 +67,8 @@ static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *rea
 		hub_errorf("%s", err);
 		goto out;
 	}
-	printf("household %016llx-%llu: review %s (%s); laptops of commune %lld get it at their"
-	       " next sync\n",
+	printf(_("household %016llx-%llu: review %s (%s); laptops of commune %lld get it at their"
+		 " next sync\n"),
 	       (unsigned long long)id.origin, (unsigned long long)id.serial, status,
 	       hub_label_of(ctx, PROTO_LIST_REVIEW_STATUS, status), (long long)commune);
 	rc = HUB_EXIT_OK;
@@ -154,18 +158,44 @@ static int batch_fill(void *arg, const hub_household_row *r)
 	return 0;
 }
 
+/* 1 if the answer typed is a yes: English y/yes, Vietnamese c/có (co without
+ * its accent), in any case, blanks around it ignored. */
+static int is_yes(const char *answer)
+{
+	static const char *const yes[] = { "y", "yes", "c", "co", "có", "cÓ", "Có", "CÓ" };
+	char word[16];
+	size_t i, n;
+
+	while (*answer == ' ' || *answer == '\t')
+		answer++;
+	n = strcspn(answer, " \t\r\n");
+	if (n >= sizeof(word))
+		return 0;
+	for (i = 0; i < n; i++) /* ASCII letters only: Ó and ó are in the list */
+		word[i] = (char)(answer[i] >= 'A' && answer[i] <= 'Z' ? answer[i] - 'A' + 'a' : answer[i]);
+	word[n] = '\0';
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (strcmp(word, yes[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Ask on the terminal; 1 for yes. */
-static int confirm(const char *verb, size_t n)
+static int confirm(const hub_decision *d, size_t n)
 {
 	char line[32];
 
-	fprintf(stderr, "%s these %zu households? [y/N] ", verb, n);
+	fprintf(stderr,
+		strcmp(d->status, "approved") == 0
+			/* TRANSLATORS: say which answers are a yes: c, có and y are */
+			? _("approve these %zu households? [y/N] ")
+			/* TRANSLATORS: say which answers are a yes: c, có and y are */
+			: _("reject these %zu households? [y/N] "),
+		n);
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin))
 		return 0;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strcmp(line, "y") == 0 || strcmp(line, "Y") == 0 || strcmp(line, "yes") == 0 ||
-	       strcmp(line, "có") == 0 || strcmp(line, "co") == 0 || strcmp(line, "c") == 0;
+	return is_yes(line);
 }
 
 int hub_household_decide(hub_ctx *ctx, const hub_decision *d, char **typed, size_t ntyped,
@@ -188,46 +218,47 @@ int hub_household_decide(hub_ctx *ctx, const hub_decision *d, char **typed, size
 			break;
 	}
 	if (!ntyped && hub_household_each(ctx->db, f->commune, batch_take, &b) != HUB_OK) {
-		hub_errorf("cannot read households: %s", sqlite3_errmsg(ctx->db));
+		hub_errorf(_("cannot read households: %s"), sqlite3_errmsg(ctx->db));
 		goto out;
 	}
 	if (b.failed) {
-		hub_errorf("out of memory collecting the households to %s", d->verb);
+		hub_errorf(_("out of memory collecting the households to %s"), d->verb);
 		goto out;
 	}
 	if (b.n == 0) {
-		printf("no household matches: nothing to %s\n", d->verb);
+		printf(_("no household matches: nothing to %s\n"), d->verb);
 		rc = HUB_EXIT_OK;
 		goto out;
 	}
 	if (ntyped != 1) { /* a batch: say what it covers, then ask */
 		if (b.n <= LIST_BEFORE_CONFIRM && ntyped &&
 		    hub_household_each(ctx->db, 0, batch_fill, &b) != HUB_OK) {
-			hub_errorf("cannot read households: %s", sqlite3_errmsg(ctx->db));
+			hub_errorf(_("cannot read households: %s"), sqlite3_errmsg(ctx->db));
 			goto out;
 		}
-		printf("%s %zu households (review: %s):\n", d->verb, b.n,
-		       hub_label_of(ctx, PROTO_LIST_REVIEW_STATUS, d->status));
+		printf(strcmp(d->status, "approved") == 0 ? _("approve %zu households (review: %s):\n")
+							  : _("reject %zu households (review: %s):\n"),
+		       b.n, hub_label_of(ctx, PROTO_LIST_REVIEW_STATUS, d->status));
 		for (i = 0; i < b.n && b.n <= LIST_BEFORE_CONFIRM; i++)
-			printf("  %s  %s  commune %lld  %016llx-%llu\n", b.a[i].ref, b.a[i].name,
+			printf(_("  %s  %s  commune %lld  %016llx-%llu\n"), b.a[i].ref, b.a[i].name,
 			       (long long)b.a[i].commune, (unsigned long long)b.a[i].id.origin,
 			       (unsigned long long)b.a[i].id.serial);
 		fflush(stdout);
 		if (!d->yes && !isatty(STDIN_FILENO)) {
-			hub_errorf("%s %zu households: there is no terminal to confirm on; add --yes",
+			hub_errorf(_("%s %zu households: there is no terminal to confirm on; add --yes"),
 				   d->verb, b.n);
 			rc = HUB_EXIT_USAGE;
 			goto out;
 		}
-		if (!d->yes && !confirm(d->verb, b.n)) {
-			hub_errorf("nothing decided");
+		if (!d->yes && !confirm(d, b.n)) {
+			hub_errorf("%s", _("nothing decided"));
 			goto out;
 		}
 	}
 	for (i = 0; i < b.n; i++) {
 		if ((rc = decide(ctx, b.a[i].id, d->status, d->reason)) != HUB_EXIT_OK) {
 			if (b.n > 1)
-				hub_errorf("stopped after %zu of %zu households", done, b.n);
+				hub_errorf(_("stopped after %zu of %zu households"), done, b.n);
 			goto out;
 		}
 		done++;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "maiam/cli.h"
 #include "household_ref.h"
+#include "i18n.h"
 
 /* The digits of a short reference: Crockford's base32, without I L O U. */
 static const char ref_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -97,7 +98,7 @@ static int say_candidate(void *arg, const hub_household_row *row)
 	if (c->n++ >= 10 || c->len >= c->cap)
 		return 0; /* the count says how many more */
 	proto_key_id_hex(row->id.origin, hex);
-	w = snprintf(c->out + c->len, c->cap - c->len, "\n  %s  %s  commune %lld  %s-%llu",
+	w = snprintf(c->out + c->len, c->cap - c->len, _("\n  %s  %s  commune %lld  %s-%llu"),
 		     row->ref ? row->ref : "-", row->name ? row->name : "-", (long long)row->commune,
 		     hex, (unsigned long long)row->id.serial);
 	c->len = w < 0 ? c->cap : c->len + (size_t)w < c->cap ? c->len + (size_t)w : c->cap;
@@ -115,7 +116,7 @@ hub_result hub_household_name(sqlite3 *db, const char *typed, proto_id *id, hub_
 	if (match)
 		*match = m;
 	if (rc != HUB_OK) {
-		snprintf(err, errlen, "cannot read the households: %s", sqlite3_errmsg(db));
+		snprintf(err, errlen, _("cannot read the households: %s"), sqlite3_errmsg(db));
 		return rc;
 	}
 	switch (m) {
@@ -123,30 +124,30 @@ hub_result hub_household_name(sqlite3 *db, const char *typed, proto_id *id, hub_
 		return HUB_OK;
 	case HUB_REF_MALFORMED:
 		snprintf(err, errlen,
-			 "'%s' is neither a household id (0123456789abcdef-12) nor a"
-			 " reference (36S0-2): see 'maiam-hub household list'",
+			 _("'%s' is neither a household id (0123456789abcdef-12) nor a"
+			   " reference (36S0-2): see 'maiam-hub household list'"),
 			 typed);
 		return HUB_REFUSED;
 	case HUB_REF_NONE:
-		snprintf(err, errlen, "no household '%s' at the hub: see 'maiam-hub household list'",
+		snprintf(err, errlen, _("no household '%s' at the hub: see 'maiam-hub household list'"),
 			 typed);
 		return HUB_REFUSED;
 	case HUB_REF_MANY:
 		break;
 	}
 	w = snprintf(err, errlen,
-		     "reference '%s' names more than one household; give the full id"
-		     " of the one you mean:",
+		     _("reference '%s' names more than one household; give the full id"
+		       " of the one you mean:"),
 		     typed);
 	c.out = err;
 	c.cap = errlen;
 	c.len = w < 0 ? 0 : (size_t)w < errlen ? (size_t)w : errlen;
 	c.n = 0;
 	if (hub_household_ref_each(db, typed, say_candidate, &c) != HUB_OK) {
-		snprintf(err, errlen, "cannot read the households: %s", sqlite3_errmsg(db));
+		snprintf(err, errlen, _("cannot read the households: %s"), sqlite3_errmsg(db));
 		return HUB_EDB;
 	}
 	if (c.n > 10 && c.len < c.cap)
-		snprintf(c.out + c.len, c.cap - c.len, "\n  ... and %zu more", c.n - 10);
+		snprintf(c.out + c.len, c.cap - c.len, _("\n  ... and %zu more"), c.n - 10);
 	return HUB_REFUSED;
 }

@@ -41,7 +41,8 @@ hub_result hub_household_ref_each(sqlite3 *db, const char *typed, hub_household_
  * err saying what is wrong and what to do (for HUB_REF_MANY: the candidates,
  * each with its ref, name, commune and full id), or HUB_EDB (err has
  * SQLite's words). *match (may be NULL) tells a malformed text, a usage
- * mistake, from one that names nothing or too much.
+ * mistake, from one that names nothing or too much. err is for the
+ * operator's terminal, in the operator's language (hub/i18n.h).
  */
 hub_result hub_household_name(sqlite3 *db, const char *typed, proto_id *id, hub_ref_match *match,
 			      char *err, size_t errlen);

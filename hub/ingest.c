@@ -20,6 +20,7 @@
 #include "store.h"
 #include "ingest.h"
 #include "ingest_int.h"
+#include "i18n.h"
 
 #define reject hub_verdict_reject
 
@@ -437,8 +438,8 @@ hub_result hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t e
 			max_stamp = cs->records[i].stamp;
 	if (sqlite3_exec(ctx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen,
-			 "hub database is busy (%s): try again when the other"
-			 " maiam-hub command has finished",
+			 _("hub database is busy (%s): try again when the other"
+			   " maiam-hub command has finished"),
 			 sqlite3_errmsg(ctx->db));
 		goto out;
 	}
@@ -449,7 +450,7 @@ hub_result hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t e
 	memcpy(cs->hdr.prev, head_hash, 32);
 	r = proto_seal(cs, ctx->cfg->key, &sealed, hash);
 	if (r != PROTO_OK) {
-		snprintf(err, errlen, "cannot seal the hub change-set: %s", proto_strerror(r));
+		snprintf(err, errlen, _("cannot seal the hub change-set: %s"), proto_strerror(r));
 		rc = r == PROTO_ENOMEM ? HUB_ENOMEM : HUB_REFUSED;
 		goto rollback;
 	}
@@ -466,7 +467,7 @@ hub_result hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t e
 	rc = HUB_OK;
 	goto out;
 fail:
-	snprintf(err, errlen, "hub database error: %s", sqlite3_errmsg(ctx->db));
+	snprintf(err, errlen, _("hub database error: %s"), sqlite3_errmsg(ctx->db));
 rollback:
 	sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
 out:

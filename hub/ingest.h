@@ -66,7 +66,9 @@ void hub_opened_free(hub_opened *o); /* NULL is fine */
  * again on ctx's connection, which sees every revocation. */
 hub_result hub_ingest_batched(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t peer,
 			      const char *source, const hub_opened *pre, hub_verdict *v);
-/* Seal records with the hub key as the hub's next change-set and ledger it. */
+/* Seal records with the hub key as the hub's next change-set and ledger it.
+ * For the hub's own commands: err is in the operator's language where it is
+ * this function's own (hub/i18n.h). */
 hub_result hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t errlen);
 /* Is commune inside scope (using the campaign's units)? */
 int hub_in_scope(const hub_ctx *ctx, const hub_scope *scope, int64_t commune);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "schema.h"
 #include "store.h"
+#include "i18n.h"
 #include "schema.h"
 
 /* 2: hub_ledger_area (the pull index). A version-1 hub gains the table; its
@@ -161,13 +162,13 @@ hub_result hub_schema_install(sqlite3 *db, char *err, size_t errlen)
 	hub_result rc = hub_store_migrate(db);
 
 	if (rc == HUB_REFUSED)
-		snprintf(err, errlen,
-			 "a newer maiam-hub made these hub tables: use a newer"
-			 " maiam-hub");
+		snprintf(err, errlen, "%s",
+			 _("a newer maiam-hub made these hub tables: use a newer"
+			   " maiam-hub"));
 	else if (rc != HUB_OK)
 		snprintf(err, errlen,
-			 "cannot prepare the hub tables (%s): check that the disk has"
-			 " room",
+			 _("cannot prepare the hub tables (%s): check that the disk has"
+			   " room"),
 			 sqlite3_errmsg(db));
 	else
 		rc = hub_report_migrate(db, err, errlen);

@@ -12,7 +12,8 @@
 /*
  * Make (or upgrade) every hub-only table and the report tables with their
  * triggers on db, which proto_db_open made. Each part runs its own
- * transaction. One line in err naming the way out; HUB_REFUSED when a
+ * transaction. One line in err (for the terminal: in the operator's
+ * language, hub/i18n.h) naming the way out; HUB_REFUSED when a
  * newer maiam-hub made the tables.
  */
 hub_result hub_schema_install(sqlite3 *db, char *err, size_t errlen);

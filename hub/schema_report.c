@@ -12,6 +12,7 @@
 #include "maiam/schema.h"
 #include "schema.h"
 #include "store.h"
+#include "i18n.h"
 
 /* 2: a void takes out only an event of the kind it names
  * (PROTO_SQL_MILESTONE_LIVE / PROTO_SQL_CONTRIBUTION_LIVE).
@@ -510,8 +511,8 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 	}
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen,
-			 "hub database is busy (%s): stop the other maiam-hub and try"
-			 " again",
+			 _("hub database is busy (%s): stop the other maiam-hub and try"
+			   " again"),
 			 sqlite3_errmsg(db));
 		goto out;
 	}
@@ -523,8 +524,8 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 	}
 	if (found && strcmp(have, "1") != 0 && strcmp(have, "2") != 0) {
 		snprintf(err, errlen,
-			 "report tables are version '%s', this maiam-hub knows '%s':"
-			 " use a newer maiam-hub",
+			 _("report tables are version '%s', this maiam-hub knows '%s':"
+			   " use a newer maiam-hub"),
 			 have, REPORT_SCHEMA_VERSION);
 		rc = HUB_REFUSED;
 		goto rollback;
@@ -532,7 +533,7 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 	if (found && sqlite3_exec(db, drop_derived_sql, NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
 	if (build_sql(&sql)) {
-		snprintf(err, errlen, "out of memory building the report schema");
+		snprintf(err, errlen, "%s", _("out of memory building the report schema"));
 		rc = HUB_ENOMEM;
 		goto rollback;
 	}
@@ -544,7 +545,7 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 	rc = HUB_OK;
 	goto out;
 dberr:
-	snprintf(err, errlen, "cannot create the report tables: %s", sqlite3_errmsg(db));
+	snprintf(err, errlen, _("cannot create the report tables: %s"), sqlite3_errmsg(db));
 rollback:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:

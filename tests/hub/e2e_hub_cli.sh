@@ -8,7 +8,10 @@
 # confirm on a terminal (--yes without one), a filter leaving a withdrawn
 # household out; 'report progress --by commune'
 # writes codes ungrouped and the awards report says it shows quotas; 'init'
-# needs a directory; 'report --help' exits 0.
+# needs a directory; 'report --help' exits 0. Under LANG=vi_VN.UTF-8 the
+# household commands speak Vietnamese (the list's heads aligned, show's
+# titles, an ambiguous ref, the batch question answered "c"), under LANG=C
+# English.
 # Usage: e2e_hub_cli.sh MAIAM-AGENT MAIAM-HUB
 . "$(dirname "${BASH_SOURCE[0]}")/../sync/lib.sh"
 
@@ -58,6 +61,35 @@ sys.exit(p.returncode)
 PY
 	RC=$?
 }
+# vi COMMAND...: COMMAND under a Vietnamese locale (generated here or not:
+# the hub then asks gettext through LANGUAGE), whatever the caller's locale.
+vi() { LC_ALL= LC_MESSAGES= LANGUAGE= LANG=vi_VN.UTF-8 "$@"; }
+# english COMMAND...: COMMAND under LANG=C.
+english() { LC_ALL= LC_MESSAGES= LANGUAGE= LANG=C "$@"; }
+# aligned HEAD...: $OUT is a table under these column heads, each column
+# starting where its head does, counted in display columns (a combining
+# mark takes none), two blanks before it; the heads may hold blanks.
+aligned() {
+	python3 - "$OUT" "$@" <<'PY'
+import sys, unicodedata
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head, heads = lines[0], sys.argv[2:]
+def width(s):
+    return sum(0 if unicodedata.combining(c) else 1 for c in s)
+at, pos = [], 0
+for h in heads:
+    i = head.index(h, pos)
+    assert i == 0 or head[i - 2:i] == "  ", (h, head)
+    at.append(width(head[:i]))
+    pos = i + len(h)
+assert head[pos:] == "" and at[0] == 0, head
+for col in at[1:]:
+    for line in lines[1:]:
+        chars = [c for c in line if not unicodedata.combining(c)]
+        assert chars[col - 2:col] == [" ", " "] and chars[col] != " ", (col, line)
+assert len(lines) == 6, lines
+PY
+}
 # the change-sets the hub signed itself (its review decisions)
 hub_changesets() { sql hub "select count(*) from hub_ledger l join hub_meta m on m.key = 'hub_key_id' where printf('%016x', l.origin) = m.value"; }
 
@@ -67,20 +99,20 @@ out_has "Nguyễn Văn Ân"
 out_has "Hộ cận nghèo"
 out_has "Chờ xác nhận"
 out_has "Chờ xác nhận (withdrawn)"
-python3 - "$OUT" <<'PY' || fail "household list is not aligned"
-import sys, unicodedata
-lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
-head = lines[0]
-assert head.split() == ["ID", "REF", "COMMUNE", "NAME", "CATEGORY", "REVIEW"], head
-def width(s):  # what a terminal shows: combining marks take no column
-    return sum(0 if unicodedata.combining(c) else 1 for c in s)
-for col in ("REF", "COMMUNE", "NAME", "CATEGORY", "REVIEW"):
-    at = width(head[:head.index(col)])
-    for line in lines[1:]:
-        chars = [c for c in line if not unicodedata.combining(c)]
-        assert chars[at - 2:at] == [" ", " "] and chars[at] != " ", (col, line)
-assert len(lines) == 6, lines
-PY
+aligned ID REF COMMUNE NAME CATEGORY REVIEW || fail "household list is not aligned"
+english hubdo 0 household list
+aligned ID REF COMMUNE NAME CATEGORY REVIEW || fail "LANG=C: household list is not in English"
+# in Vietnamese: the heads of the laptop's list, aligned by display width
+vi hubdo 0 household list
+aligned "MÃ ĐẦY ĐỦ" "MÃ" "XÃ" "CHỦ HỘ" "DIỆN HỘ" "XÁC NHẬN" ||
+	{ fail "LANG=vi_VN.UTF-8: household list has not its Vietnamese heads, aligned"; show; }
+out_has "Chờ xác nhận (đã rút)"
+vi hubdo 0 household list --json --commune "$C"
+eq "--json is the same in Vietnamese" "$(json "[h['category'] for h in j if h['id'] == '$H2'][0]")" near_poor
+vi hubdo 0 household list --district 943
+out_has "không có hộ nào trên máy chủ tỉnh khớp với điều kiện lọc"
+vi hubdo 2 household list --commune 941
+err_has "941 là Thành phố Sóc Trăng, không phải một xã: dùng --district 941"
 eq "list --district 941" "$(hub_households hub --district 941)" 5
 eq "list --district 943" "$(hub_households hub --district 943)" 0
 eq "list --status proposed" "$(hub_households hub --status proposed)" 5
@@ -107,6 +139,17 @@ out_has "milestones:"
 out_has "Khảo sát"
 out_has "Bộ Công an  40.000.000 đ"
 out_has "$CT  13/06/2023  Nhà hảo tâm  5.000.000 đ  VOIDED: ghi nhầm"
+# in Vietnamese: the titles of the laptop's forms, values in one column
+vi hubdo 0 household show "$LOWER"
+out_has "Mã đầy đủ         $H1"
+out_has "Xác nhận của tỉnh Chờ xác nhận"
+out_has "Diện hộ           Hộ nghèo"
+out_has "Tiến độ:"
+out_has "$CT  13/06/2023  Nhà hảo tâm  5.000.000 đ  ĐÃ HỦY: ghi nhầm"
+grep -qE "review_status|milestones|VOIDED" "$OUT" && { fail "English in Vietnamese 'household show'"; show; }
+vi hubdo 0 household show "$H2"
+out_has "Tiến độ:          không có"
+out_has "Đóng góp:         không có"
 hubdo 0 household show "$R1" --json
 eq "show --json keeps codes" "$(json 'j["category"]')" poor
 eq "show --json members" "$(json 'j["members"]')" 4
@@ -138,6 +181,12 @@ err_has "$R2  Lý Văn Hùng  commune $C  $H2"
 err_has "$R2  Lâm Thị Hoa  commune 31501  01234567890abcde-${R2##*-}"
 hubdo 1 household approve "$R2" --yes
 err_has "names more than one household"
+vi hubdo 1 household show "$R2"
+err_has "mã '$R2' ứng với nhiều hộ; hãy nhập mã đầy đủ của hộ cần chọn:"
+err_has "$R2  Lý Văn Hùng  xã $C  $H2"
+err_has "$R2  Lâm Thị Hoa  xã 31501  01234567890abcde-${R2##*-}"
+vi hubdo 2 household show "not-a-ref"
+err_has "'not-a-ref' không phải mã đầy đủ của hộ"
 
 # -- approve several: shown, then confirmed (--yes without a terminal)
 BEFORE=$(hub_changesets)
@@ -156,7 +205,7 @@ hubdo 2 household approve
 err_has "or a filter such as --commune CODE --status proposed"
 
 # a filter on a terminal: a "no" decides nothing, a "y" decides them all
-on_tty n household reject --commune "$C" --status proposed --reason "Đã có nhà kiên cố"
+english on_tty n household reject --commune "$C" --status proposed --reason "Đã có nhà kiên cố"
 eq "answered no" "$RC" 1
 grep -qF "reject these 2 households? [y/N]" "$ERR" || { fail "no question asked"; show; }
 grep -qF "nothing decided" "$ERR" || { fail "no 'nothing decided'"; show; }
@@ -191,6 +240,25 @@ grep -qF "31.498" "$OUT" && fail "CSV groups commune codes"
 hubdo 0 report awards
 out_has "Số lượng được đề xuất khen thưởng theo chỉ tiêu"
 out_has "không phải số khen thưởng đã đạt"
+
+# -- in Vietnamese, the batch question says that c (có) is a yes, and takes it
+vi hubdo 2 household reject --commune "$C" --status approved
+out_has 'Sẽ ghi "Không xác nhận" cho 3 hộ sau:'
+out_has "$R3  Thạch Thị Sa Rươl  xã $C  $H3"
+err_has "household reject cho 3 hộ: không có màn hình dòng lệnh để hỏi xác nhận; thêm --yes"
+vi on_tty "không" household reject --commune "$C" --status approved
+eq "answered không" "$RC" 1
+grep -qF 'Ghi "Không xác nhận" cho 3 hộ này? Gõ c (có) hoặc y để đồng ý' "$ERR" ||
+	{ fail "no Vietnamese question"; show; }
+grep -qF "chưa quyết định hộ nào" "$ERR" || { fail "no 'chưa quyết định hộ nào'"; show; }
+eq "still approved" "$(hub_households hub --status approved)" 3
+vi on_tty c household reject --commune "$C" --status approved --reason "Đã có nhà kiên cố"
+eq "answered c" "$RC" 0
+out_has "$H3: đã ghi \"Không xác nhận\" (rejected); máy tính của xã $C nhận được ở lần đồng bộ tới"
+eq "rejected after c" "$(hub_households hub --status rejected)" 4
+vi on_tty " Có " household approve "$R1" "$R4"
+eq "answered Có" "$RC" 0
+eq "approved after Có" "$(hub_households hub --status approved)" 2
 
 # -- report --help, init without a directory
 hubdo 0 report --help

@@ -2,8 +2,10 @@
  * test_household_ref.c - the hub's one household resolver (hub/household_ref.c):
  * a short ref is normalized as a listener writes it down (any case, I/L for
  * 1, O for 0), a full id is looked up as it is, a ref two households share is
- * refused with both as candidates, and text that is neither is malformed.
- * Runs on an in-memory store with the shared tables.
+ * refused with both as candidates (ten at most, then how many more), and
+ * text that is neither is malformed. Runs on an in-memory store with the
+ * shared tables, in the C locale: the messages are the English ones (the
+ * Vietnamese are checked through the real binary, tests/hub/e2e_hub_cli.sh).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -122,5 +124,28 @@ static void test_name_says(void **state)
 	assert_true(id.serial == 7);
 }
 
+/* Refs are short: many households may share one. The operator sees ten and
+ * the count of the others, each candidate on its own line. */
+static void test_many_candidates(void **state)
+{
+	char err[4096];
+	const char *p;
+	hub_ref_match m;
+	proto_id id;
+	size_t lines = 0;
+	uint64_t k;
+
+	(void)state;
+	for (k = 1; k <= 12; k++)
+		add(0x7700000000000000ull + k, 5, "77AA-5", "Hộ trùng mã", 31498);
+	assert_int_equal(hub_household_name(db, "77aa-5", &id, &m, err, sizeof(err)), HUB_REFUSED);
+	assert_int_equal(m, HUB_REF_MANY);
+	for (p = err; (p = strstr(p, "\n  77AA-5  Hộ trùng mã  commune 31498  77000000000000")); p++)
+		lines++;
+	assert_int_equal(lines, 10);
+	assert_non_null(strstr(err, "\n  ... and 2 more"));
+	assert_null(strchr(strstr(err, "... and 2 more"), '\n')); /* the count ends the message */
+}
+
 TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(test_normalize), cmocka_unit_test(test_resolve),
-	       cmocka_unit_test(test_name_says))
+	       cmocka_unit_test(test_name_says), cmocka_unit_test(test_many_candidates))
