@@ -55,8 +55,10 @@ static hub_result check_item(sqlite3 *db, const proto_campaign *c, const char *i
 		any.rejection_id = item_number(item);
 		any.rejected = 1;
 	}
-	if (rc_walk_queue(db, c, "9999-12-31", 0, &any, find_item, &f) && !f.found)
-		return report_db_error(db, "read the reconcile queue", err, errlen);
+	if (rc_walk_queue(db, c, "9999-12-31", 0, &any, find_item, &f) && !f.found) {
+		snprintf(err, errlen, _("cannot read the reconcile queue: %s"), sqlite3_errmsg(db));
+		return HUB_EDB;
+	}
 	if (!f.found) {
 		snprintf(err, errlen, _("no reconcile item '%s': see 'maiam-hub report reconcile'"), item);
 		return HUB_REFUSED;
@@ -111,8 +113,10 @@ hub_result hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char
 	rc = check_item(db, c, item, keep, err, errlen);
 	if (rc != HUB_OK || now < 0)
 		return rc; /* refused, failed, or only checking */
-	if (insert_resolution(db, item, by, note, keep, now) != HUB_OK)
-		return report_db_error(db, "record the resolution", err, errlen);
+	if (insert_resolution(db, item, by, note, keep, now) != HUB_OK) {
+		snprintf(err, errlen, _("cannot record the resolution: %s"), sqlite3_errmsg(db));
+		return HUB_EDB;
+	}
 	return HUB_OK;
 }
 
