@@ -3,7 +3,9 @@
  * text table (widths by what a terminal shows, not bytes: "Huyện Kế Sách" is
  * 13 columns and 17 bytes), CSV that Excel opens with Vietnamese text intact
  * (BOM, CRLF, RFC 4180 quotes), and a self-contained HTML page. Numbers use
- * Vietnamese grouping: 1.200 and 40.000.000 đ.
+ * Vietnamese grouping: 1.200 and 40.000.000 đ. Headers and Có/Không are in
+ * the grid's language (report_lang): the operator's for a table, Vietnamese
+ * for CSV and HTML.
  */
 #include <assert.h>
 #include <stdio.h>
