@@ -16,6 +16,7 @@
 #include "hub.h"
 #include "report_int.h"
 #include "household_ref.h"
+#include "i18n.h"
 
 static const char report_usage[] =
 	"report progress|awards|funds|reconcile [--format table|csv|json|html]"
@@ -37,7 +38,7 @@ static int open_hub(hub_ctx *ctx, const char *dir)
 static int print_report(const proto_buf *out)
 {
 	if (out->len && (fwrite(out->data, 1, out->len, stdout) != out->len || fflush(stdout))) {
-		hub_errorf("cannot write the report to standard output: %s", strerror(errno));
+		hub_errorf(_("cannot write the report to standard output: %s"), strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -58,13 +59,15 @@ int hub_report_cmd(int argc, char **argv)
 	int format = -1, json = 0, by = -1, rc = HUB_EXIT_FAIL;
 	const cli_opt opts[] = {
 		HUB_DIR_OPT(&dir),
-		CLI_CHOICE("format", &format, formats, "table|csv|json|html", "the output (table)"),
-		CLI_FLAG("json", &json, "the same as --format json"),
-		CLI_STRING("as-of", &as_of, "YYYY-MM-DD", "the day counted to (today in Vietnam)"),
-		CLI_CHOICE("by", &by, groupings, "commune|district", "progress: one row per commune"),
-		CLI_FLAG("all", &o.all, "reconcile: resolved items too"),
-		CLI_INT64("limit", &o.limit, 1, 1000000, "N", "reconcile: items per page"),
-		CLI_INT64("page", &o.page, 1, 1000000000, "N", "reconcile: which page, from 1"),
+		CLI_CHOICE("format", &format, formats, "table|csv|json|html",
+			   N_("the output (table: in your language; csv, json, html: the same in every"
+			      " language)")),
+		CLI_FLAG("json", &json, N_("the same as --format json")),
+		CLI_STRING("as-of", &as_of, "YYYY-MM-DD", N_("the day counted to (today in Vietnam)")),
+		CLI_CHOICE("by", &by, groupings, "commune|district", N_("progress: one row per commune")),
+		CLI_FLAG("all", &o.all, N_("reconcile: resolved items too")),
+		CLI_INT64("limit", &o.limit, 1, 1000000, "N", N_("reconcile: items per page")),
+		CLI_INT64("page", &o.page, 1, 1000000000, "N", N_("reconcile: which page, from 1")),
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
 
@@ -77,18 +80,18 @@ int hub_report_cmd(int argc, char **argv)
 	if (format >= 0)
 		o.format = (hub_report_format)format;
 	if (as_of && !hub_report_valid_date(as_of)) {
-		hub_errorf("--as-of '%s' is not a date: write it as YYYY-MM-DD", as_of);
+		hub_errorf(_("--as-of '%s' is not a date: write it as YYYY-MM-DD"), as_of);
 		return HUB_EXIT_USAGE;
 	}
 	if (as_of)
 		snprintf(o.as_of, sizeof(o.as_of), "%s", as_of);
 	o.by_commune = by == 0;
 	if (o.by_commune && o.kind != HUB_REPORT_PROGRESS) {
-		hub_errorf("--by commune applies to 'report progress' only");
+		hub_errorf(_("--by commune applies to 'report progress' only"));
 		return HUB_EXIT_USAGE;
 	}
 	if ((o.limit || o.page) && o.kind != HUB_REPORT_RECONCILE) {
-		hub_errorf("--limit and --page apply to 'report reconcile' only");
+		hub_errorf(_("--limit and --page apply to 'report reconcile' only"));
 		return HUB_EXIT_USAGE;
 	}
 	if (open_hub(&ctx, dir))
@@ -119,23 +122,23 @@ static int keep_loser(hub_ctx *ctx, const char *item)
 
 	if (report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text), &found) !=
 	    HUB_OK) {
-		hub_errorf("cannot read conflict '%s': %s", item, sqlite3_errmsg(ctx->db));
+		hub_errorf(_("cannot read conflict '%s': %s"), item, sqlite3_errmsg(ctx->db));
 		return -1;
 	}
 	if (!found) {
-		hub_errorf("no conflict '%s': see 'maiam-hub report reconcile'", item);
+		hub_errorf(_("no conflict '%s': see 'maiam-hub report reconcile'"), item);
 		return -1;
 	}
 	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) != HUB_OK ||
 	    hub_household_stamp(ctx->db, hh, field, &base) != HUB_OK) {
-		hub_errorf("cannot read the hub database: %s", sqlite3_errmsg(ctx->db));
+		hub_errorf(_("cannot read the hub database: %s"), sqlite3_errmsg(ctx->db));
 		return -1;
 	}
 	proto_hlc_init(&clock, last > base ? last : base);
 	stamp = proto_hlc_now(&clock, proto_wall_ms());
 	if (proto_changeset_init(&cs, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, stamp) !=
 	    PROTO_OK) {
-		hub_errorf("cannot start the change-set");
+		hub_errorf(_("cannot start the change-set"));
 		return -1;
 	}
 	r = proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, stamp, ctx->cfg->key_id);
@@ -145,7 +148,7 @@ static int keep_loser(hub_ctx *ctx, const char *item)
 			    ? proto_changeset_add_null(&cs, (uint8_t)field, base)
 			    : proto_changeset_add_text(&cs, (uint8_t)field, base, text, strlen(text));
 	if (r != PROTO_OK) {
-		hub_errorf("cannot build the edit: %s", proto_strerror(r));
+		hub_errorf(_("cannot build the edit: %s"), proto_strerror(r));
 		goto out;
 	}
 	if (hub_ingest_own(ctx, &cs, err, sizeof(err))) {
@@ -188,18 +191,18 @@ int hub_reconcile_cmd(int argc, char **argv)
 	const char *by = getenv("USER");
 	static const char *const subs[] = { "resolve", NULL };
 	static const hub_group group = { "reconcile", subs,
-					 "reconcile resolve ID --note TEXT"
-					 " [--keep winner|loser] [--by NAME] [--dir DIR]"
-					 "   (an O- or L- item also by its household's ref: O-36S0-2)" };
+					 N_("reconcile resolve ID --note TEXT"
+					    " [--keep winner|loser] [--by NAME] [--dir DIR]"
+					    "   (an O- or L- item also by its household's ref: O-36S0-2)") };
 	char err[512], item[64], *pos[1];
 	hub_ctx ctx;
 	hub_result r;
 	int kept = -1, rc = HUB_EXIT_FAIL;
 	const cli_opt opts[] = {
 		HUB_DIR_OPT(&dir),
-		CLI_STRING("note", &note, "TEXT", "how it was settled (required)"),
-		CLI_CHOICE("keep", &kept, keeps, "winner|loser", "which value stays"),
-		CLI_STRING("by", &by, "NAME", "who settled it (default $USER)"),
+		CLI_STRING("note", &note, "TEXT", N_("how it was settled (required)")),
+		CLI_CHOICE("keep", &kept, keeps, "winner|loser", N_("which value stays")),
+		CLI_STRING("by", &by, "NAME", N_("who settled it (default $USER)")),
 	};
 	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 
@@ -208,15 +211,15 @@ int hub_reconcile_cmd(int argc, char **argv)
 	id = spec.nargs ? pos[0] : NULL;
 	keep = kept >= 0 ? keeps[kept] : NULL;
 	if (!id || !note || !*note) {
-		hub_errorf("reconcile resolve needs an item ID (from 'maiam-hub report reconcile') and"
-			   " --note saying how it was settled");
+		hub_errorf(_("reconcile resolve needs an item ID (from 'maiam-hub report reconcile') and"
+			     " --note saying how it was settled"));
 		return HUB_EXIT_USAGE;
 	}
 	if (!by || !*by)
 		by = "operator";
 	if (strlen(note) > PROTO_MAX_TEXT || !proto_utf8_valid(note, strlen(note)) || strlen(by) > 128 ||
 	    !proto_utf8_valid(by, strlen(by))) {
-		hub_errorf("--note and --by must be UTF-8 text (note at most %u bytes, name 128)",
+		hub_errorf(_("--note and --by must be UTF-8 text (note at most %u bytes, name 128)"),
 			   PROTO_MAX_TEXT);
 		return HUB_EXIT_USAGE;
 	}
@@ -238,7 +241,10 @@ int hub_reconcile_cmd(int argc, char **argv)
 		hub_errorf("%s", err);
 		goto out;
 	}
-	printf("%s resolved by %s%s%s\n", id, by, keep ? "; kept the " : "", keep ? keep : "");
+	if (keep) /* keep stays as typed: winner or loser */
+		printf(_("%s resolved by %s; kept the %s\n"), id, by, keep);
+	else
+		printf(_("%s resolved by %s\n"), id, by);
 	rc = HUB_EXIT_OK;
 out:
 	hub_close(&ctx);
@@ -287,9 +293,11 @@ out:
 int hub_operator_cmd(int argc, char **argv)
 {
 	static const char *const subs[] = { "add", "password", NULL };
-	static const hub_group group = { "operator", subs,
-					 "operator add|password NAME [--dir DIR]"
-					 "   (password from standard input, or asked for without echo)" };
+	static const hub_group group = {
+		"operator", subs,
+		N_("operator add|password NAME [--dir DIR]"
+		   "   (password from standard input, or asked for without echo)")
+	};
 	const char *dir = hub_default_dir(), *name = NULL, *sub = argc > 1 ? argv[1] : "";
 	char pw[HUB_PASSWORD_MAX + 2], again[HUB_PASSWORD_MAX + 2], err[512], *pos[1];
 	int adding = strcmp(sub, "add") == 0;
@@ -304,43 +312,43 @@ int hub_operator_cmd(int argc, char **argv)
 		return rc;
 	name = spec.nargs ? pos[0] : NULL;
 	if (!name) {
-		hub_errorf("operator %s needs a NAME", sub);
+		hub_errorf(_("operator %s needs a NAME"), sub);
 		return HUB_EXIT_USAGE;
 	}
 	memset(again, 0, sizeof(again));
-	if (read_password(adding ? "password: " : "new password: ", pw, sizeof(pw))) {
+	if (read_password(adding ? _("password: ") : _("new password: "), pw, sizeof(pw))) {
 		if (errno)
-			hub_errorf("cannot read the password from standard input: %s", strerror(errno));
+			hub_errorf(_("cannot read the password from standard input: %s"), strerror(errno));
 		else
-			hub_errorf("no password read: type it, or pipe one line into standard input");
+			hub_errorf(_("no password read: type it, or pipe one line into standard input"));
 		return HUB_EXIT_USAGE;
 	}
 	if (isatty(STDIN_FILENO) &&
-	    (read_password("again: ", again, sizeof(again)) || strcmp(pw, again) != 0)) {
-		hub_errorf("the two passwords differ: run 'operator %s' again", sub);
+	    (read_password(_("again: "), again, sizeof(again)) || strcmp(pw, again) != 0)) {
+		hub_errorf(_("the two passwords differ: run 'operator %s' again"), sub);
 		rc = HUB_EXIT_USAGE;
 		goto wipe;
 	}
 	if (open_hub(&ctx, dir))
 		goto wipe;
 	if (hub_operator_exists(ctx.db, name, &exists) != HUB_OK) {
-		hub_errorf("cannot read the operators: %s", sqlite3_errmsg(ctx.db));
+		hub_errorf(_("cannot read the operators: %s"), sqlite3_errmsg(ctx.db));
 	} else if (adding && exists) {
-		hub_errorf("operator '%s' exists: to change its password run 'maiam-hub operator"
-			   " password %s'",
+		hub_errorf(_("operator '%s' exists: to change its password run 'maiam-hub operator"
+			     " password %s'"),
 			   name, name);
 		rc = HUB_EXIT_USAGE;
 	} else if (!adding && !exists) {
-		hub_errorf("no operator '%s': add it with 'maiam-hub operator add %s'", name, name);
+		hub_errorf(_("no operator '%s': add it with 'maiam-hub operator add %s'"), name, name);
 		rc = HUB_EXIT_USAGE;
 	} else if ((r = hub_operator_set(ctx.db, name, pw, err, sizeof(err))) != HUB_OK) {
 		hub_errorf("%s", err);
 		rc = r == HUB_REFUSED ? HUB_EXIT_USAGE : HUB_EXIT_FAIL;
 	} else {
 		if (adding)
-			printf("operator '%s' can sign in to the dashboard\n", name);
+			printf(_("operator '%s' can sign in to the dashboard\n"), name);
 		else
-			printf("operator '%s' has a new password; its dashboard sessions are ended\n",
+			printf(_("operator '%s' has a new password; its dashboard sessions are ended\n"),
 			       name);
 		rc = HUB_EXIT_OK;
 	}

@@ -3,6 +3,8 @@
  * as PBKDF2-HMAC-SHA256 (210,000 iterations, 16-byte random salt, OpenSSL)
  * and compared in constant time; a session token is 32 random bytes of which
  * only the SHA-256 is stored, so a copy of hub.db opens no session.
+ * hub_operator_set's refusals are for the operator at the terminal
+ * (maiam-hub operator add|password): in the operator's language.
  */
 #include <stdio.h>
 #include <string.h>
@@ -49,18 +51,19 @@ hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password,
 	int in_tx = 0;
 
 	if (!name || !valid_name(name)) {
-		snprintf(err, errlen, "operator name '%s' must be 1 to %d letters, digits or . _ - @",
+		snprintf(err, errlen, _("operator name '%s' must be 1 to %d letters, digits or . _ - @"),
 			 name ? name : "", HUB_OPERATOR_NAME_MAX);
 		return HUB_REFUSED;
 	}
 	if (plen < 8 || plen > HUB_PASSWORD_MAX || !proto_utf8_valid(password, plen)) {
-		snprintf(err, errlen, "the password must be 8 to %d bytes of UTF-8 text: choose another",
+		snprintf(err, errlen,
+			 _("the password must be 8 to %d bytes of UTF-8 text: choose another"),
 			 HUB_PASSWORD_MAX);
 		return HUB_REFUSED;
 	}
 	if (RAND_bytes(salt, sizeof(salt)) != 1 ||
 	    hub_password_hash(password, salt, sizeof(salt), HUB_PBKDF2_ITER, hash) != HUB_OK) {
-		snprintf(err, errlen, "cannot hash the password (OpenSSL failed)");
+		snprintf(err, errlen, "%s", _("cannot hash the password (OpenSSL failed)"));
 		return HUB_ECRYPTO;
 	}
 	/* the new password and the end of every session opened with the old
@@ -93,7 +96,7 @@ hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password,
 	rc = HUB_OK;
 	goto out;
 dberr:
-	snprintf(err, errlen, "cannot store the operator: %s", sqlite3_errmsg(db));
+	snprintf(err, errlen, _("cannot store the operator: %s"), sqlite3_errmsg(db));
 out:
 	OPENSSL_cleanse(hash, sizeof(hash));
 	sqlite3_finalize(st);

@@ -58,6 +58,11 @@ out:
 	return rc;
 }
 
+const char *report_say(report_lang lang, const char *vi, const char *msgid)
+{
+	return lang == REPORT_OPERATOR ? _(msgid) : vi;
+}
+
 hub_result report_json_member(proto_buf *b, const char *key, const char *value)
 {
 	if (proto_buf_appendf(b, ", \"%s\": ", key) || hub_json_str(b, value))
@@ -82,11 +87,13 @@ hub_result report_draw(const report_drawing *d, const void *numbers, hub_report_
 {
 	report_grid g;
 	hub_result rc = HUB_ENOMEM;
+	/* the table is for the person at the terminal; the rest are documents */
+	report_lang lang = f == HUB_FMT_TABLE ? REPORT_OPERATOR : REPORT_VI;
 
-	report_grid_init(&g, "", NULL, 0);
+	report_grid_init(&g, lang, "", NULL, 0);
 	if (f == HUB_FMT_JSON)
 		rc = d->json(numbers, out);
-	else if (d->grid(numbers, &g) == HUB_OK)
+	else if (d->grid(numbers, lang, &g) == HUB_OK)
 		rc = f == HUB_FMT_HTML && d->html_page ? d->html_page(numbers, &g, out)
 						       : report_grid_render(&g, f, out);
 	report_grid_release(&g);

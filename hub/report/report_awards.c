@@ -14,12 +14,16 @@ static const report_column award_cols[] = {
 	COL_COLLECTIVES, COL_INDIVIDUALS, COL_RULE
 };
 
-static void rule_text(const proto_campaign *c, int target, char *out, size_t outlen)
+/* The rules that gave a district its numbers, as the campaign file writes
+ * them, in lang (JSON's "rule" is a document's: REPORT_VI). */
+static void rule_text(const proto_campaign *c, report_lang lang, int target, char *out, size_t outlen)
 {
 	const proto_award_range *col = proto_award_lookup(&c->collectives, target);
 	const proto_award_range *ind = proto_award_lookup(&c->individuals, target);
 
-	snprintf(out, outlen, "tập thể: %s; cá nhân: %s", col ? col->text : "?", ind ? ind->text : "?");
+	snprintf(out, outlen,
+		 report_say(lang, "tập thể: %s; cá nhân: %s", N_("collectives: %s; individuals: %s")),
+		 col ? col->text : "?", ind ? ind->text : "?");
 }
 
 static int award_count(const proto_award_rule *rule, int target)
@@ -34,7 +38,7 @@ static hub_result province_line(report_grid *g, const char *name, int collective
 	size_t r;
 
 	if (report_grid_add(g, 0, &r) || report_grid_text(g, r, 1, name) ||
-	    report_grid_text(g, r, 7, "cấp tỉnh"))
+	    report_grid_text(g, r, 7, report_say(g->lang, "cấp tỉnh", N_("province level"))))
 		return HUB_ENOMEM;
 	report_grid_int(g, r, 5, collectives);
 	report_grid_int(g, r, 6, individuals);
@@ -42,7 +46,7 @@ static hub_result province_line(report_grid *g, const char *name, int collective
 }
 
 /* The grid of the awards (numbers: a report_standing). */
-static hub_result awards_grid(const void *numbers, report_grid *g)
+static hub_result awards_grid(const void *numbers, report_lang lang, report_grid *g)
 {
 	const proto_campaign *c = ((const report_standing *)numbers)->c;
 	const report_progress *p = ((const report_standing *)numbers)->p;
@@ -52,14 +56,20 @@ static hub_result awards_grid(const void *numbers, report_grid *g)
 
 	/* the numbers are what the rules allow a district by its assigned
 	 * target: a quota of nominations, not awards earned or given */
-	report_grid_init(g, "Số lượng được đề xuất khen thưởng theo chỉ tiêu", award_cols,
-			 ARRAY_SIZE(award_cols));
+	report_grid_init(g, lang,
+			 report_say(lang, "Số lượng được đề xuất khen thưởng theo chỉ tiêu",
+				    N_("Award nominations allowed by target")),
+			 award_cols, ARRAY_SIZE(award_cols));
 	report_vn_date(c->deadline, deadline);
 	report_vn_date(p->as_of, as_of);
 	snprintf(g->note, sizeof(g->note),
-		 "Bằng khen của UBND tỉnh: số lượng tối đa được đề xuất"
-		 " theo quy tắc của kế hoạch, tính theo chỉ tiêu được giao, không phải số khen thưởng"
-		 " đã đạt; hạn bàn giao %s; số liệu đến ngày %s",
+		 report_say(lang,
+			    "Bằng khen của UBND tỉnh: số lượng tối đa được đề xuất"
+			    " theo quy tắc của kế hoạch, tính theo chỉ tiêu được giao, không phải số"
+			    " khen thưởng đã đạt; hạn bàn giao %s; số liệu đến ngày %s",
+			    N_("Certificates of merit of the provincial People's Committee: these are"
+			       " the quotas the rules allow by target, not awards earned; hand-over"
+			       " deadline %s; figures as of %s")),
 		 deadline, as_of);
 	for (i = 0; i < p->n; i++) {
 		const report_line *l = &p->a[i];
@@ -67,7 +77,7 @@ static hub_result awards_grid(const void *numbers, report_grid *g)
 
 		if (report_grid_add(g, 0, &r))
 			return HUB_ENOMEM;
-		rule_text(c, t, rule, sizeof(rule));
+		rule_text(c, lang, t, rule, sizeof(rule));
 		report_grid_int(g, r, 0, l->code);
 		report_grid_int(g, r, 2, t);
 		report_grid_int(g, r, 3, l->on_time);
@@ -79,11 +89,16 @@ static hub_result awards_grid(const void *numbers, report_grid *g)
 		coll += award_count(&c->collectives, t);
 		ind += award_count(&c->individuals, t);
 	}
-	if (province_line(g, "Ban Chỉ đạo, sở, ban ngành, đoàn thể tỉnh", c->province_collectives,
-			  c->province_individuals) ||
-	    province_line(g, "Tổ giúp việc Ban Chỉ đạo và Tổ giám sát thi công", 0,
-			  c->working_group_individuals) ||
-	    report_grid_add(g, 1, &r) || report_grid_text(g, r, 1, "Tổng cộng"))
+	if (province_line(g,
+			  report_say(lang, "Ban Chỉ đạo, sở, ban ngành, đoàn thể tỉnh",
+				     N_("Steering committee, provincial departments and organisations")),
+			  c->province_collectives, c->province_individuals) ||
+	    province_line(g,
+			  report_say(lang, "Tổ giúp việc Ban Chỉ đạo và Tổ giám sát thi công",
+				     N_("Working group and construction supervision team")),
+			  0, c->working_group_individuals) ||
+	    report_grid_add(g, 1, &r) ||
+	    report_grid_text(g, r, 1, report_say(lang, "Tổng cộng", N_("Total"))))
 		return HUB_ENOMEM;
 	report_grid_int(g, r, 2, c->total_target);
 	report_grid_int(g, r, 3, p->total.on_time);
@@ -110,7 +125,7 @@ static hub_result awards_json(const void *numbers, proto_buf *b)
 		const proto_award_range *cr = proto_award_lookup(&c->collectives, t);
 		const proto_award_range *ir = proto_award_lookup(&c->individuals, t);
 
-		rule_text(c, t, rule, sizeof(rule));
+		rule_text(c, REPORT_VI, t, rule, sizeof(rule));
 		if ((i && proto_buf_append_byte(b, ',')) ||
 		    proto_buf_appendf(b, "\n  {\"code\": %d, \"name\": ", l->code) ||
 		    hub_json_str(b, l->name) ||
@@ -154,7 +169,7 @@ hub_result report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *
 	rc = report_progress_load(db, c, as_of, 0, &p, err, errlen);
 	if (rc != HUB_OK)
 		return rc;
-	rc = awards_grid(&(report_standing){ c, &p }, g);
+	rc = awards_grid(&(report_standing){ c, &p }, REPORT_VI, g);
 	if (rc != HUB_OK) {
 		snprintf(err, errlen, "out of memory");
 		report_grid_release(g);

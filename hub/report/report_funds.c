@@ -17,7 +17,28 @@ static const char *const source_labels[] = {
 	"Bộ Công an",  "Công an tỉnh", "Mặt trận Tổ quốc", "Doanh nghiệp", "Nhà hảo tâm",
 	"Hộ gia đình", "Khác",
 };
+/* the same, for a table in the operator's language */
+static const char *const source_english[] = {
+	N_("Ministry of Public Security"),
+	N_("Provincial police"),
+	N_("Fatherland Front"),
+	N_("Businesses"),
+	N_("Donors"),
+	N_("Households"),
+	N_("Other"),
+};
 #define NSOURCES 7
+_Static_assert(ARRAY_SIZE(source_labels) == NSOURCES && ARRAY_SIZE(source_english) == NSOURCES,
+	       "one label of each language per source");
+
+static const char *source_label(report_lang lang, int source)
+{
+	return report_say(lang, source_labels[source], source_english[source]);
+}
+
+/* The names of the lines that are no unit of the campaign's, in Vietnamese
+ * (JSON and documents); unit_name() gives them in a table's language. */
+static const char province_vi[] = "Cấp tỉnh", unplaced_vi[] = "Chưa rõ địa bàn", total_vi[] = "Tổng cộng";
 enum { F_N = 0, F_MONEY, F_LABOUR, F_MAT_N, F_MAT_VALUE, NF };
 
 typedef struct fund_unit {
@@ -162,10 +183,10 @@ static hub_result load(sqlite3 *db, const proto_campaign *c, const char *as_of, 
 	}
 	u = proto_units_find(&c->units, c->province);
 	m->a[m->n].code = c->province;
-	m->a[m->n++].name = u ? u->name : "Cấp tỉnh";
+	m->a[m->n++].name = u ? u->name : province_vi;
 	m->a[m->n].code = 0;
-	m->a[m->n++].name = "Chưa rõ địa bàn";
-	m->total.name = "Tổng cộng";
+	m->a[m->n++].name = unplaced_vi;
+	m->total.name = total_vi;
 	r = sum_rows(db, c, as_of, 0, m, &bad);
 	if (r == HUB_ERANGE && !bad) /* SQL overflowed inside a group: find where */
 		r = sum_rows(db, c, as_of, 1, m, &bad);
@@ -193,13 +214,25 @@ static hub_result load(sqlite3 *db, const proto_campaign *c, const char *as_of, 
 static const report_column fund_cols[] = { COL_CODE,  COL_NAME,        COL_SOURCE,    COL_CONTRIBUTIONS,
 					   COL_MONEY, COL_LABOUR_DAYS, COL_MATERIALS, COL_MATERIAL_VALUE };
 
+/* A unit's name in the grid's language: the names the campaign gives stay. */
+static const char *unit_name(const report_grid *g, const fund_unit *f)
+{
+	if (f->name == province_vi)
+		return report_say(g->lang, province_vi, N_("Province level"));
+	if (f->name == unplaced_vi)
+		return report_say(g->lang, unplaced_vi, N_("Unknown area"));
+	if (f->name == total_vi)
+		return report_say(g->lang, total_vi, N_("Total"));
+	return f->name;
+}
+
 static hub_result grid_row(report_grid *g, const fund_unit *f, const char *source, const int64_t *v,
 			   int total)
 {
 	size_t r;
 	int k;
 
-	if (report_grid_add(g, total, &r) || report_grid_text(g, r, 1, f->name) ||
+	if (report_grid_add(g, total, &r) || report_grid_text(g, r, 1, unit_name(g, f)) ||
 	    report_grid_text(g, r, 2, source))
 		return HUB_ENOMEM;
 	if (f->code)
@@ -215,7 +248,7 @@ typedef struct funds_view {
 	const char *as_of;
 } funds_view;
 
-static hub_result funds_grid(const void *numbers, report_grid *g)
+static hub_result funds_grid(const void *numbers, report_lang lang, report_grid *g)
 {
 	const fund_model *m = ((const funds_view *)numbers)->m;
 	const char *as_of = ((const funds_view *)numbers)->as_of;
@@ -223,9 +256,15 @@ static hub_result funds_grid(const void *numbers, report_grid *g)
 	size_t i;
 	int s;
 
-	report_grid_init(g, "Nguồn lực huy động theo huyện", fund_cols, ARRAY_SIZE(fund_cols));
+	report_grid_init(g, lang,
+			 report_say(lang, "Nguồn lực huy động theo huyện",
+				    N_("Resources mobilised by district")),
+			 fund_cols, ARRAY_SIZE(fund_cols));
 	report_vn_date(as_of, day);
-	snprintf(g->note, sizeof(g->note), "Tính đến ngày %s; không tính các khoản đã hủy", day);
+	snprintf(g->note, sizeof(g->note),
+		 report_say(lang, "Tính đến ngày %s; không tính các khoản đã hủy",
+			    N_("As of %s; voided contributions not counted")),
+		 day);
 	for (i = 0; i < m->n; i++) {
 		const fund_unit *f = &m->a[i];
 		int is_district = i + 2 < m->n;
@@ -233,15 +272,16 @@ static hub_result funds_grid(const void *numbers, report_grid *g)
 		if (!is_district && f->sum[F_N] == 0)
 			continue; /* province and unplaced lines only when they hold something */
 		for (s = 0; s < NSOURCES; s++)
-			if (f->v[s][F_N] && grid_row(g, f, source_labels[s], f->v[s], 0))
+			if (f->v[s][F_N] && grid_row(g, f, source_label(lang, s), f->v[s], 0))
 				return HUB_ENOMEM;
-		if (grid_row(g, f, "Cộng", f->sum, 0))
+		if (grid_row(g, f, report_say(lang, "Cộng", N_("Subtotal")), f->sum, 0))
 			return HUB_ENOMEM;
 	}
 	for (s = 0; s < NSOURCES; s++)
-		if (m->total.v[s][F_N] && grid_row(g, &m->total, source_labels[s], m->total.v[s], 1))
+		if (m->total.v[s][F_N] && grid_row(g, &m->total, source_label(lang, s), m->total.v[s], 1))
 			return HUB_ENOMEM;
-	return grid_row(g, &m->total, "Tất cả nguồn", m->total.sum, 1);
+	return grid_row(g, &m->total, report_say(lang, "Tất cả nguồn", N_("All sources")), m->total.sum,
+			1);
 }
 
 static hub_result json_sums(proto_buf *b, const int64_t *v)

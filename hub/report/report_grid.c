@@ -3,7 +3,9 @@
  * text table (widths by what a terminal shows, not bytes: "Huyện Kế Sách" is
  * 13 columns and 17 bytes), CSV that Excel opens with Vietnamese text intact
  * (BOM, CRLF, RFC 4180 quotes), and a self-contained HTML page. Numbers use
- * Vietnamese grouping: 1.200 and 40.000.000 đ.
+ * Vietnamese grouping: 1.200 and 40.000.000 đ. Headers and Có/Không are in
+ * the grid's language (report_lang): the operator's for a table, Vietnamese
+ * for CSV and HTML.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -11,13 +13,15 @@
 #include <string.h>
 #include "report_int.h"
 
-void report_grid_init(report_grid *g, const char *title, const report_column *cols, size_t ncols)
+void report_grid_init(report_grid *g, report_lang lang, const char *title, const report_column *cols,
+		      size_t ncols)
 {
 	size_t i;
 
 	for (i = 0; i < ncols; i++)
 		assert(cols[i] < NCOLUMNS);
 	memset(g, 0, sizeof(*g));
+	g->lang = lang;
 	g->title = title;
 	g->cols = cols;
 	g->ncols = ncols;
@@ -74,6 +78,12 @@ static report_cell *cell(report_grid *g, size_t row, size_t col)
 static const report_col *column(const report_grid *g, size_t col)
 {
 	return &report_columns[g->cols[col]];
+}
+
+/* A column's header in the grid's language. */
+static const char *header(const report_grid *g, size_t col)
+{
+	return report_say(g->lang, column(g, col)->label, column(g, col)->english);
 }
 
 hub_result report_grid_text(report_grid *g, size_t row, size_t col, const char *s)
@@ -160,9 +170,11 @@ hub_result report_html_head(proto_buf *b, const char *title)
 }
 
 /* The text shown for a cell in a table or HTML; CSV wants plain numbers. */
-static hub_result cell_text(const report_col *col, const report_cell *c, int plain, char *out,
-			    size_t outlen)
+static hub_result cell_text(const report_grid *g, size_t col_index, const report_cell *c, int plain,
+			    char *out, size_t outlen)
 {
+	const report_col *col = column(g, col_index);
+
 	out[0] = '\0';
 	if (c->null)
 		return HUB_OK;
@@ -190,7 +202,11 @@ static hub_result cell_text(const report_col *col, const report_cell *c, int pla
 		return HUB_OK;
 	}
 	case RT_BOOL:
-		return snprintf(out, outlen, "%s", c->i ? "Có" : "Không") < 0 ? HUB_ENOMEM : HUB_OK;
+		return snprintf(out, outlen, "%s",
+				c->i ? report_say(g->lang, "Có", N_("Yes"))
+				     : report_say(g->lang, "Không", N_("No"))) < 0
+			       ? HUB_ENOMEM
+			       : HUB_OK;
 	}
 	return HUB_OK;
 }
@@ -255,12 +271,12 @@ static hub_result render_table(const report_grid *g, proto_buf *out)
 	if (!w)
 		return HUB_ENOMEM;
 	for (i = 0; i < g->ncols; i++)
-		w[i] = proto_utf8_width(column(g, i)->label);
+		w[i] = proto_utf8_width(header(g, i));
 	for (r = 0; r < g->nrows; r++)
 		for (i = 0; i < g->ncols; i++) {
 			const report_cell *c = &g->cells[r * g->ncols + i];
 			size_t cw;
-			if (cell_text(column(g, i), c, 0, buf, sizeof(buf)))
+			if (cell_text(g, i, c, 0, buf, sizeof(buf)))
 				goto out;
 			cw = proto_utf8_width(shown(column(g, i), c, buf));
 			if (cw > w[i])
@@ -272,7 +288,7 @@ static hub_result render_table(const report_grid *g, proto_buf *out)
 	    (g->note[0] && proto_buf_appendf(out, "%s\n", g->note)) || proto_buf_append_byte(out, '\n'))
 		goto out;
 	for (i = 0; i < g->ncols; i++)
-		if (table_cell(g, i, w[i], column(g, i)->label, out))
+		if (table_cell(g, i, w[i], header(g, i), out))
 			goto out;
 	if (proto_buf_append_byte(out, '\n') || rule_line(out, total_w))
 		goto out;
@@ -282,7 +298,7 @@ static hub_result render_table(const report_grid *g, proto_buf *out)
 		for (i = 0; i < g->ncols; i++) {
 			const report_cell *c = &g->cells[r * g->ncols + i];
 
-			if (cell_text(column(g, i), c, 0, buf, sizeof(buf)) ||
+			if (cell_text(g, i, c, 0, buf, sizeof(buf)) ||
 			    table_cell(g, i, w[i], shown(column(g, i), c, buf), out))
 				goto out;
 		}
@@ -303,14 +319,14 @@ static hub_result render_csv(const report_grid *g, proto_buf *out)
 	if (proto_buf_append_str(out, "\xEF\xBB\xBF"))
 		return HUB_ENOMEM;
 	for (i = 0; i < g->ncols; i++)
-		if ((i && proto_buf_append_byte(out, ',')) || report_csv_field(out, column(g, i)->label))
+		if ((i && proto_buf_append_byte(out, ',')) || report_csv_field(out, header(g, i)))
 			return HUB_ENOMEM;
 	if (proto_buf_append_str(out, "\r\n"))
 		return HUB_ENOMEM;
 	for (r = 0; r < g->nrows; r++) {
 		for (i = 0; i < g->ncols; i++) {
 			const report_cell *c = &g->cells[r * g->ncols + i];
-			if (cell_text(column(g, i), c, 1, buf, sizeof(buf)) ||
+			if (cell_text(g, i, c, 1, buf, sizeof(buf)) ||
 			    (i && proto_buf_append_byte(out, ',')) ||
 			    report_csv_field(out, shown(column(g, i), c, buf)))
 				return HUB_ENOMEM;
@@ -335,7 +351,7 @@ hub_result report_grid_html_table(const report_grid *g, proto_buf *out)
 	if (proto_buf_append_str(out, "<table><thead><tr>"))
 		return HUB_ENOMEM;
 	for (i = 0; i < g->ncols; i++)
-		if (proto_buf_append_str(out, "<th>") || web_html_escape(out, column(g, i)->label) ||
+		if (proto_buf_append_str(out, "<th>") || web_html_escape(out, header(g, i)) ||
 		    proto_buf_append_str(out, "</th>"))
 			return HUB_ENOMEM;
 	if (proto_buf_append_str(out, "</tr></thead><tbody>\n"))
@@ -345,7 +361,7 @@ hub_result report_grid_html_table(const report_grid *g, proto_buf *out)
 			return HUB_ENOMEM;
 		for (i = 0; i < g->ncols; i++) {
 			const report_cell *c = &g->cells[r * g->ncols + i];
-			if (cell_text(column(g, i), c, 0, buf, sizeof(buf)) ||
+			if (cell_text(g, i, c, 0, buf, sizeof(buf)) ||
 			    proto_buf_append_str(out, column(g, i)->type == RT_TEXT ? "<td>"
 										    : "<td class=\"n\">") ||
 			    web_html_escape(out, shown(column(g, i), c, buf)) ||

@@ -18,6 +18,24 @@
 #include "report.h"
 #include "hub.h"       /* hub_json_str */
 #include "maiam/web.h" /* web_html_escape */
+#include "i18n.h"
+
+/*
+ * The language of a report's words. CSV, HTML, the dashboard and the prose
+ * inside JSON are documents read by many people and opened by programs:
+ * their words are Vietnamese whatever the process's locale. The table
+ * (--format table) is for the person at the terminal: in the operator's
+ * language (gettext; English under LANG=C).
+ */
+typedef enum report_lang {
+	REPORT_VI = 0,   /* a document: the fixed Vietnamese */
+	REPORT_OPERATOR, /* a table: the operator's language */
+} report_lang;
+
+/* vi for a document; for a table, the operator's translation of msgid, an
+ * English N_() message whose Vietnamese in hub/po/vi.po reads as vi. */
+const char *report_say(report_lang lang, const char *vi, const char *msgid)
+	__attribute__((format_arg(2), format_arg(3)));
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -58,7 +76,8 @@ hub_result report_too_large(char *err, size_t errlen);
 struct report_grid;
 typedef struct report_drawing {
 	hub_result (*json)(const void *numbers, proto_buf *out);
-	hub_result (*grid)(const void *numbers, struct report_grid *g); /* initialises g */
+	/* initialises g, its words in lang */
+	hub_result (*grid)(const void *numbers, report_lang lang, struct report_grid *g);
 	/* NULL, or the whole HTML page when it shows more than the grid */
 	hub_result (*html_page)(const void *numbers, const struct report_grid *g, proto_buf *out);
 } report_drawing;
@@ -80,8 +99,9 @@ typedef enum report_type {
 } report_type;
 
 typedef struct report_col {
-	const char *key;   /* the JSON member the column matches */
-	const char *label; /* Vietnamese header shown to people */
+	const char *key;     /* the JSON member the column matches */
+	const char *label;   /* Vietnamese header of the documents (CSV, HTML) */
+	const char *english; /* the table's header, translated where it is drawn */
 	report_type type;
 } report_col;
 
@@ -133,6 +153,7 @@ typedef struct report_cell {
 
 /* A grid owns its cells; the title and the column list are borrowed (static). */
 typedef struct report_grid {
+	report_lang lang; /* of the title, the note, the headers and the cells' words */
 	const char *title;
 	char note[512]; /* one line under the title */
 	size_t ncols;
@@ -142,7 +163,8 @@ typedef struct report_grid {
 	unsigned char *total; /* per row: 1 for a total line */
 } report_grid;
 
-void report_grid_init(report_grid *g, const char *title, const report_column *cols, size_t ncols);
+void report_grid_init(report_grid *g, report_lang lang, const char *title, const report_column *cols,
+		      size_t ncols);
 void report_grid_release(report_grid *g);
 /* Add a row of null cells (a total line when total); its index in *row. */
 hub_result report_grid_add(report_grid *g, int total, size_t *row);
@@ -218,7 +240,8 @@ hub_result report_progress_svg(const report_progress *p, proto_buf *out);
 
 /* ---- report_awards.c ---------------------------------------------------- */
 
-/* The awards grid (g initialised here; the caller releases it). */
+/* The awards grid in Vietnamese, for the dashboard (g initialised here;
+ * the caller releases it). */
 hub_result report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of, report_grid *g,
 			      char *err, size_t errlen);
 /* The awards report drawn from the progress: numbers is a report_standing. */
@@ -234,7 +257,8 @@ hub_result report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_r
 enum { RK_CONFLICT = 0, RK_DUPLICATE, RK_ORDER, RK_LATE, RK_TWICE, RK_REJECTED, NKINDS };
 _Static_assert(NKINDS == HUB_RECONCILE_NKINDS, "report.h counts the kinds of items too");
 extern const char *const report_kind_names[NKINDS];
-extern const char *const report_kind_labels[NKINDS];
+extern const char *const report_kind_labels[NKINDS];  /* Vietnamese, for documents */
+extern const char *const report_kind_english[NKINDS]; /* N_(): translated for a table */
 
 /* One item of the queue as a walk hands it over; every field is the walk's
  * and valid during the callback only. */
@@ -261,6 +285,7 @@ typedef struct rc_request {
 	int all;              /* resolved items too */
 	int rejected;         /* rejected change-sets too */
 	int64_t rejection_id; /* > 0: that rejection only, nothing else; < 0: none */
+	report_lang lang;     /* of the items' subjects and details */
 } rc_request;
 
 /* A walk in progress (report_reconcile_walk.c); the sources read it. */

@@ -201,7 +201,7 @@ static hub_result grid_line(report_grid *g, const proto_campaign *c, const repor
 		return HUB_ENOMEM;
 	if (!total)
 		report_grid_int(g, r, 0, l->code);
-	if (report_grid_text(g, r, 1, l->name))
+	if (report_grid_text(g, r, 1, total ? report_say(g->lang, l->name, N_("Total")) : l->name))
 		return HUB_ENOMEM;
 	if (l->target >= 0)
 		report_grid_int(g, r, 2, l->target);
@@ -217,20 +217,25 @@ static hub_result grid_line(report_grid *g, const proto_campaign *c, const repor
 }
 
 /* The grid of the progress (numbers: a report_standing). */
-static hub_result progress_grid(const void *numbers, report_grid *g)
+static hub_result progress_grid(const void *numbers, report_lang lang, report_grid *g)
 {
 	const proto_campaign *c = ((const report_standing *)numbers)->c;
 	const report_progress *p = ((const report_standing *)numbers)->p;
 	char d1[11], d2[11];
 	size_t i;
 
-	report_grid_init(g,
-			 p->by_commune ? "Tiến độ xây dựng và bàn giao nhà theo xã"
-				       : "Tiến độ xây dựng và bàn giao nhà theo huyện",
+	report_grid_init(g, lang,
+			 p->by_commune ? report_say(lang, "Tiến độ xây dựng và bàn giao nhà theo xã",
+						    N_("Building and hand-over of houses by commune"))
+				       : report_say(lang, "Tiến độ xây dựng và bàn giao nhà theo huyện",
+						    N_("Building and hand-over of houses by district")),
 			 progress_cols, ARRAY_SIZE(progress_cols));
 	report_vn_date(p->as_of, d1);
 	report_vn_date(c->deadline, d2);
-	snprintf(g->note, sizeof(g->note), "Tính đến ngày %s; hạn bàn giao %s", d1, d2);
+	snprintf(g->note, sizeof(g->note),
+		 report_say(lang, "Tính đến ngày %s; hạn bàn giao %s",
+			    N_("As of %s; hand-over deadline %s")),
+		 d1, d2);
 	for (i = 0; i < p->n; i++)
 		if (grid_line(g, c, p, &p->a[i], 0))
 			return HUB_ENOMEM;
@@ -338,8 +343,8 @@ hub_result report_progress_table(const proto_campaign *c, const report_progress 
 	report_grid g;
 	hub_result rc = HUB_ENOMEM;
 
-	report_grid_init(&g, "", progress_cols, ARRAY_SIZE(progress_cols));
-	if (progress_grid(&(report_standing){ c, p }, &g) == 0)
+	report_grid_init(&g, REPORT_VI, "", progress_cols, ARRAY_SIZE(progress_cols));
+	if (progress_grid(&(report_standing){ c, p }, REPORT_VI, &g) == 0)
 		rc = report_grid_html_table(&g, out);
 	report_grid_release(&g);
 	return rc;

@@ -19,6 +19,18 @@ const char *const report_kind_labels[NKINDS] = {
 	"Sửa đồng thời", "Trùng CCCD",        "Mốc sai thứ tự",
 	"Quá hạn",       "Một mốc, hai ngày", "Gói dữ liệu bị từ chối",
 };
+const char *const report_kind_english[NKINDS] = {
+	N_("Concurrent edit"),     N_("Duplicate national ID"), N_("Stages out of order"), N_("Late"),
+	N_("One stage, two days"), N_("Rejected change-set"),
+};
+
+/* A detail's words: Vietnamese in documents, the operator's in a table. */
+static const char *say(const rc_walk *w, const char *vi, const char *msgid)
+	__attribute__((format_arg(2), format_arg(3)));
+static const char *say(const rc_walk *w, const char *vi, const char *msgid)
+{
+	return report_say(w->req.lang, vi, msgid);
+}
 
 static void hh_id(char *out, size_t outlen, int64_t origin, int64_t serial)
 {
@@ -91,8 +103,10 @@ static hub_result describe_conflict(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt 
 	if (describe_household(w, row, NULL, hid))
 		return HUB_ENOMEM;
 	if (w->detail &&
-	    (proto_buf_appendf(&w->it.detail, "%s: giữ '%s', giá trị kia '%s'", field,
-			       text_or(row, 6, ""), text_or(row, 7, "")) ||
+	    (proto_buf_appendf(&w->it.detail,
+			       say(w, "%s: giữ '%s', giá trị kia '%s'",
+				   N_("%s: kept '%s', the other value '%s'")),
+			       field, text_or(row, 6, ""), text_or(row, 7, "")) ||
 	     report_json_member(&w->it.extra, "field", field) ||
 	     report_json_member(&w->it.extra, "winner", (const char *)sqlite3_column_text(row, 6)) ||
 	     report_json_member(&w->it.extra, "loser", (const char *)sqlite3_column_text(row, 7))))
@@ -122,8 +136,10 @@ static hub_result describe_duplicate(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt
 	snprintf(w->it.id, sizeof(w->it.id), "N-%s", nid);
 	if (!w->detail)
 		return HUB_OK;
-	if (proto_buf_appendf(&w->it.subject, "CCCD %s", nid) ||
-	    proto_buf_appendf(&w->it.detail, "%lld hộ cùng số:", (long long)sqlite3_column_int64(row, 1)) ||
+	if (proto_buf_appendf(&w->it.subject, say(w, "CCCD %s", N_("national ID %s")), nid) ||
+	    proto_buf_appendf(&w->it.detail,
+			      say(w, "%lld hộ cùng số:", N_("%lld households with this number:")),
+			      (long long)sqlite3_column_int64(row, 1)) ||
 	    report_json_member(&w->it.extra, "national_id", nid) ||
 	    proto_buf_append_str(&w->it.extra, ", \"households\": ["))
 		return HUB_ENOMEM;
@@ -144,7 +160,9 @@ static hub_result order_pairs(rc_walk *w, const char *const d[9], int *first)
 		for (k = j + 1; k <= 8; k++) {
 			if (!d[j] || !d[k] || strcmp(d[k], d[j]) >= 0)
 				continue;
-			if (proto_buf_appendf(&w->it.detail, "%s%s %s trước %s %s", *first ? "" : "; ",
+			if (proto_buf_append_str(&w->it.detail, *first ? "" : "; ") ||
+			    proto_buf_appendf(&w->it.detail,
+					      say(w, "%s %s trước %s %s", N_("%s %s before %s %s")),
 					      proto_stages[k - 1], d[k], proto_stages[j - 1], d[j]) ||
 			    proto_buf_appendf(&w->it.extra, "%s[\"%s\", \"%s\"]", *first ? "" : ", ",
 					      proto_stages[k - 1], proto_stages[j - 1]))
@@ -167,7 +185,9 @@ static hub_result order_missing(rc_walk *w, const char *const d[9], int *first)
 	for (gap = k - 1; gap >= 1 && d[gap]; gap--)
 		;
 	if (k >= 2 && gap >= 1) {
-		if (proto_buf_appendf(&w->it.detail, "%s%s %s khi chưa có %s", *first ? "" : "; ",
+		if (proto_buf_append_str(&w->it.detail, *first ? "" : "; ") ||
+		    proto_buf_appendf(&w->it.detail,
+				      say(w, "%s %s khi chưa có %s", N_("%s %s while %s is missing")),
 				      proto_stages[k - 1], d[k], proto_stages[gap - 1]) ||
 		    proto_buf_appendf(&w->it.extra, "[\"%s\", \"%s\"]", proto_stages[k - 1],
 				      proto_stages[gap - 1]))
@@ -180,7 +200,9 @@ static hub_result order_missing(rc_walk *w, const char *const d[9], int *first)
 /* A reason given for a milestone recorded out of order on purpose. */
 static hub_result forced_reason(rc_walk *w, sqlite3_stmt *forced, int first)
 {
-	if (proto_buf_appendf(&w->it.detail, "; %s được ghi ngoài thứ tự, lý do: %s",
+	if (proto_buf_appendf(&w->it.detail,
+			      say(w, "; %s được ghi ngoài thứ tự, lý do: %s",
+				  N_("; %s recorded out of order, reason: %s")),
 			      text_or(forced, 0, "?"), text_or(forced, 1, "")) ||
 	    proto_buf_append_str(&w->it.extra, first ? "{\"stage\": " : ", {\"stage\": ") ||
 	    hub_json_str(&w->it.extra, text_or(forced, 0, "?")) ||
@@ -229,14 +251,17 @@ static hub_result describe_late(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux
 {
 	const char *done = (const char *)sqlite3_column_text(row, 10);
 	const char *handed = (const char *)sqlite3_column_text(row, 11);
+	const char *not_yet = say(w, "chưa", N_("not yet"));
 	char hid[48];
 
 	(void)aux;
 	if (describe_household(w, row, "L-", hid))
 		return HUB_ENOMEM;
 	if (w->detail &&
-	    (proto_buf_appendf(&w->it.detail, "hoàn thành %s, bàn giao %s; hạn %s", done ? done : "chưa",
-			       handed ? handed : "chưa", w->c->deadline) ||
+	    (proto_buf_appendf(&w->it.detail,
+			       say(w, "hoàn thành %s, bàn giao %s; hạn %s",
+				   N_("completed %s, handed over %s; deadline %s")),
+			       done ? done : not_yet, handed ? handed : not_yet, w->c->deadline) ||
 	     report_json_member(&w->it.extra, "completed", done) ||
 	     report_json_member(&w->it.extra, "handed_over", handed)))
 		return HUB_ENOMEM;
@@ -259,7 +284,9 @@ static hub_result twice_record(rc_walk *w, sqlite3_stmt *rec, int first)
 	char id[48];
 
 	hh_id(id, sizeof(id), sqlite3_column_int64(rec, 1), sqlite3_column_int64(rec, 2));
-	if (proto_buf_appendf(&w->it.detail, "%s %s (máy %016llx)", first ? "" : ",", date, laptop) ||
+	if (proto_buf_append_str(&w->it.detail, first ? " " : ", ") ||
+	    proto_buf_appendf(&w->it.detail, say(w, "%s (máy %016llx)", N_("%s (laptop %016llx)")), date,
+			      laptop) ||
 	    proto_buf_appendf(&w->it.extra, "%s{\"date\": ", first ? "" : ", ") ||
 	    hub_json_str(&w->it.extra, date) ||
 	    proto_buf_appendf(&w->it.extra, ", \"laptop\": \"%016llx\"", laptop) ||
@@ -280,7 +307,9 @@ static hub_result describe_twice(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *re
 		return HUB_ENOMEM;
 	if (!w->detail)
 		return HUB_OK;
-	if (proto_buf_appendf(&w->it.detail, "%s ghi ngày khác nhau:", label ? label : stage) ||
+	if (proto_buf_appendf(&w->it.detail,
+			      say(w, "%s ghi ngày khác nhau:", N_("%s recorded on different days:")),
+			      label ? label : stage) ||
 	    report_json_member(&w->it.extra, "stage", stage) ||
 	    proto_buf_append_str(&w->it.extra, ", \"records\": ["))
 		return HUB_ENOMEM;

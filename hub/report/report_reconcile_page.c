@@ -115,12 +115,17 @@ static hub_result item_row(report_grid *g, const rc_item *it, const char *subjec
 	size_t r;
 
 	if (it->resolved)
-		snprintf(status, sizeof(status), "đã xử lý (%s): %s", it->by, it->note);
+		snprintf(status, sizeof(status),
+			 report_say(g->lang, "đã xử lý (%s): %s", N_("resolved (%s): %s")), it->by,
+			 it->note);
 	else
-		snprintf(status, sizeof(status), "chờ xử lý");
+		snprintf(status, sizeof(status), "%s", report_say(g->lang, "chờ xử lý", N_("open")));
 	if (report_grid_add(g, 0, &r) || report_grid_text(g, r, 0, it->id) ||
-	    report_grid_text(g, r, 1, report_kind_labels[it->kind]) || report_grid_text(g, r, 2, subject) ||
-	    report_grid_text(g, r, 3, detail) || report_grid_text(g, r, 4, status))
+	    report_grid_text(g, r, 1,
+			     report_say(g->lang, report_kind_labels[it->kind],
+					report_kind_english[it->kind])) ||
+	    report_grid_text(g, r, 2, subject) || report_grid_text(g, r, 3, detail) ||
+	    report_grid_text(g, r, 4, status))
 		return HUB_ENOMEM;
 	return HUB_OK;
 }
@@ -168,14 +173,18 @@ static void page_note(report_grid *g, const char *as_of, int64_t open, int64_t r
 	char left[160] = "", day[11];
 
 	if (more)
-		snprintf(left, sizeof(left), "; trang %lld, còn %lld mục nữa (--page %lld)",
+		snprintf(left, sizeof(left),
+			 report_say(g->lang, "; trang %lld, còn %lld mục nữa (--page %lld)",
+				    N_("; page %lld, %lld more items (--page %lld)")),
 			 (long long)page, (long long)more, (long long)page + 1);
 	else if (page > 1)
-		snprintf(left, sizeof(left), "; trang %lld, trang cuối", (long long)page);
+		snprintf(left, sizeof(left),
+			 report_say(g->lang, "; trang %lld, trang cuối", N_("; page %lld, the last")),
+			 (long long)page);
 	report_vn_date(as_of, day);
 	snprintf(g->note, sizeof(g->note),
-		 "%lld mục chờ xử lý, %lld mục đã xử lý; số liệu đến"
-		 " ngày %s%s",
+		 report_say(g->lang, "%lld mục chờ xử lý, %lld mục đã xử lý; số liệu đến ngày %s%s",
+			    N_("%lld open items, %lld resolved; figures as of %s%s")),
 		 (long long)open, (long long)resolved, day, left);
 }
 
@@ -189,9 +198,14 @@ hub_result hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_re
 	int64_t open = 0, resolved = 0, counts[NKINDS], total, more;
 	int64_t limit = o->limit > 0 ? o->limit : HUB_RECONCILE_PAGE;
 	int64_t page = o->page > 0 ? o->page : 1;
-	rc_request req = { .limit = limit, .all = o->all, .rejected = 1 };
+	/* the table is for the person at the terminal; the rest are documents */
+	report_lang lang = o->format == HUB_FMT_TABLE ? REPORT_OPERATOR : REPORT_VI;
+	rc_request req = { .limit = limit, .all = o->all, .rejected = 1, .lang = lang };
 
-	report_grid_init(&g, "Các mục cần xử lý (đối soát)", item_cols, ARRAY_SIZE(item_cols));
+	report_grid_init(&g, lang,
+			 report_say(lang, "Các mục cần xử lý (đối soát)",
+				    N_("Items to settle (reconciliation)")),
+			 item_cols, ARRAY_SIZE(item_cols));
 	if (page - 1 > INT64_MAX / limit) {
 		snprintf(err, errlen, "--page %lld is past any queue: ask for a smaller page",
 			 (long long)page);

@@ -4,7 +4,8 @@
  * check it is open and that --keep fits it, and append who resolved it and
  * how to report_resolution. Nothing is deleted or rewritten. Keeping a
  * conflict's losing value is a new hub edit: report_conflict_loser gives
- * cmd_report.c what to write.
+ * cmd_report.c what to write. Its refusals are for the operator at the
+ * terminal (maiam-hub reconcile resolve): in the operator's language.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -54,19 +55,21 @@ static hub_result check_item(sqlite3 *db, const proto_campaign *c, const char *i
 		any.rejection_id = item_number(item);
 		any.rejected = 1;
 	}
-	if (rc_walk_queue(db, c, "9999-12-31", 0, &any, find_item, &f) && !f.found)
-		return report_db_error(db, "read the reconcile queue", err, errlen);
+	if (rc_walk_queue(db, c, "9999-12-31", 0, &any, find_item, &f) && !f.found) {
+		snprintf(err, errlen, _("cannot read the reconcile queue: %s"), sqlite3_errmsg(db));
+		return HUB_EDB;
+	}
 	if (!f.found) {
-		snprintf(err, errlen, "no reconcile item '%s': see 'maiam-hub report reconcile'", item);
+		snprintf(err, errlen, _("no reconcile item '%s': see 'maiam-hub report reconcile'"), item);
 		return HUB_REFUSED;
 	}
 	if (f.resolved) {
-		snprintf(err, errlen, "item '%s' is already resolved by '%s': nothing recorded", item,
+		snprintf(err, errlen, _("item '%s' is already resolved by '%s': nothing recorded"), item,
 			 f.by);
 		return HUB_REFUSED;
 	}
 	if (keep && strncmp(item, "C-", 2) != 0) {
-		snprintf(err, errlen, "--keep applies to conflicts (C-...) only, not '%s'", item);
+		snprintf(err, errlen, _("--keep applies to conflicts (C-...) only, not '%s'"), item);
 		return HUB_REFUSED;
 	}
 	return HUB_OK;
@@ -110,8 +113,10 @@ hub_result hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char
 	rc = check_item(db, c, item, keep, err, errlen);
 	if (rc != HUB_OK || now < 0)
 		return rc; /* refused, failed, or only checking */
-	if (insert_resolution(db, item, by, note, keep, now) != HUB_OK)
-		return report_db_error(db, "record the resolution", err, errlen);
+	if (insert_resolution(db, item, by, note, keep, now) != HUB_OK) {
+		snprintf(err, errlen, _("cannot record the resolution: %s"), sqlite3_errmsg(db));
+		return HUB_EDB;
+	}
 	return HUB_OK;
 }
 

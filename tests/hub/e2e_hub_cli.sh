@@ -231,13 +231,13 @@ hubdo 0 reconcile resolve "O-$R4" --note "đã kiểm tra" --by "cán bộ"
 out_has "O-$H4 resolved"
 
 # -- reports: commune codes never grouped; the review apart from the stage; awards are quotas
-hubdo 0 report progress --by commune
+LANGUAGE=vi hubdo 0 report progress --by commune # the table follows the locale
 out_has "31498  Phường 5"
 grep -qF "31.498" "$OUT" && fail "progress --by commune groups commune codes"
 out_has "Đã xác nhận"
 hubdo 0 report progress --by commune --format csv
 grep -qF "31.498" "$OUT" && fail "CSV groups commune codes"
-hubdo 0 report awards
+LANGUAGE=vi hubdo 0 report awards
 out_has "Số lượng được đề xuất khen thưởng theo chỉ tiêu"
 out_has "không phải số khen thưởng đã đạt"
 

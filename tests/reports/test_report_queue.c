@@ -89,10 +89,21 @@ static void test_stage_two_dates(void **state)
 	expect_text(&t, HUB_FMT_JSON, "\"kind\": \"stage_two_dates\"", 1);
 	expect_text(&t, HUB_FMT_JSON, "{\"date\": \"2023-07-10\", \"laptop\": \"aaaa000000000001\"", 1);
 	expect_text(&t, HUB_FMT_JSON, "{\"date\": \"2023-07-12\", \"laptop\": \"bbbb000000000002\"", 1);
-	expect_text(&t, HUB_FMT_TABLE, "Một mốc, hai ngày", 1);
-	expect_text(&t, HUB_FMT_TABLE,
+	/* the documents in Vietnamese; the table in the operator's language,
+	 * English here (this process never chose a locale: "C") */
+	expect_text(&t, HUB_FMT_CSV, "Một mốc, hai ngày", 1);
+	expect_text(&t, HUB_FMT_CSV,
 		    "Xong mái ghi ngày khác nhau: 2023-07-10 (máy aaaa000000000001),"
 		    " 2023-07-12 (máy bbbb000000000002)",
+		    1);
+	expect_text(&t, HUB_FMT_JSON,
+		    "Xong mái ghi ngày khác nhau: 2023-07-10 (máy aaaa000000000001),"
+		    " 2023-07-12 (máy bbbb000000000002)",
+		    1);
+	expect_text(&t, HUB_FMT_TABLE, "One stage, two days", 1);
+	expect_text(&t, HUB_FMT_TABLE,
+		    "Xong mái recorded on different days: 2023-07-10 (laptop aaaa000000000001),"
+		    " 2023-07-12 (laptop bbbb000000000002)",
 		    1);
 	expect_rebuild_same(&t);
 
