@@ -178,7 +178,8 @@ void hub_dashboard_set_ttl(hub_dashboard *d, int seconds)
 
 static const char *const dash_paths[] = { "/", "/login", "/logout", "/report" };
 
-int hub_dashboard_path(const char *path)
+/* A page of the dashboard's own, or not. */
+static int dash_page_known(const char *path)
 {
 	size_t i;
 
@@ -186,6 +187,21 @@ int hub_dashboard_path(const char *path)
 		if (strcmp(path, dash_paths[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/* Every path outside the laptops' API (/v1/, and /vN/ of a laptop newer than
+ * this hub) is the operators': a mistyped page gets an HTML page in their
+ * language, not the API's JSON 404. */
+int hub_dashboard_path(const char *path)
+{
+	size_t digits;
+
+	if (!path || path[0] != '/')
+		return 0;
+	if (path[1] != 'v')
+		return 1;
+	digits = strspn(path + 2, "0123456789");
+	return digits == 0 || (path[2 + digits] != '/' && path[2 + digits] != '\0');
 }
 
 hub_result hub_dashboard_register(struct evhttp *http, hub_dashboard *d)
@@ -461,6 +477,13 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 			   "this form must be sent from the hub's own dashboard page:"
 			   " open the dashboard and try again",
 			   0);
+		goto refused;
+	}
+	if (!dash_page_known(path)) {
+		if (dash_not_found_page(d, &job->body) == 0)
+			reply(req, 404, "text/html; charset=utf-8", &job->body, NULL, NULL, 0);
+		else
+			reply_text(req, 404, "no such page: open the dashboard at /", 0);
 		goto refused;
 	}
 	if (strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0) {

@@ -86,6 +86,8 @@ void dash_throttle_success(hub_dashboard *d, const char *addr, const char *name)
 int dash_login_page(hub_dashboard *d, proto_buf *b, const char *error);
 /* The page for a throttled sign-in: wait 'wait' seconds. */
 int dash_throttled_page(hub_dashboard *d, proto_buf *b, int64_t wait);
+/* The page for a path the dashboard does not have (404): 0, or -1 when b is full. */
+int dash_not_found_page(hub_dashboard *d, proto_buf *b);
 int dash_main_page(hub_dashboard *d, sqlite3 *ro, const char *who, proto_buf *b);
 /* Fill job's answer. */
 void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job);

@@ -79,6 +79,19 @@ int dash_throttled_page(hub_dashboard *d, proto_buf *b, int64_t wait)
 	return 0;
 }
 
+int dash_not_found_page(hub_dashboard *d, proto_buf *b)
+{
+	if (report_html_head(b, "Mái Ấm — Không có trang này") ||
+	    proto_buf_append_str(b, "<h1>Mái Ấm</h1><p>") || web_html_escape(b, d->campaign.name) ||
+	    proto_buf_append_str(
+		    b, "</p><h2>Không có trang này</h2><p class=\"err\" id=\"error\">"
+		       "Địa chỉ vừa mở không phải là một trang của bảng theo dõi"
+		       " (có thể gõ sai hoặc liên kết đã cũ).</p>"
+		       "<p><a href=\"/\">Về trang chính của bảng theo dõi</a></p></body></html>\n"))
+		return -1;
+	return 0;
+}
+
 /* One row of the dashboard's list of the newest open rejections. */
 typedef struct recent_rows {
 	proto_buf *b;

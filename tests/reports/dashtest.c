@@ -27,6 +27,18 @@ static void counted(struct evhttp_request *r, void *arg)
 	hub_dashboard_handle(r, s->dash);
 }
 
+/* Any other path, routed as hub/server.c does: the dashboard's claims
+ * (everything outside /v1/) to its handler, the rest the API's 404. */
+static void other(struct evhttp_request *r, void *arg)
+{
+	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(r));
+
+	if (hub_dashboard_path(path))
+		counted(r, arg);
+	else
+		evhttp_send_reply(r, 404, "Not Found", NULL);
+}
+
 /* Something else the same loop serves (as /v1/health is in the hub). */
 static void ping(struct evhttp_request *r, void *arg)
 {
@@ -63,6 +75,7 @@ void dt_start(server *s, rt_db *t)
 		for (i = 0; i < 4; i++)
 			assert_int_equal(evhttp_set_cb(s->http, paths[i], counted, s), 0);
 		assert_int_equal(evhttp_set_cb(s->http, "/ping", ping, s), 0);
+		evhttp_set_gencb(s->http, other, s);
 		atomic_init(&s->taken, 0);
 	}
 	bound = evhttp_bind_socket_with_handle(s->http, "127.0.0.1", 0);

@@ -152,6 +152,20 @@ static void test_refusals(void **state)
 	dt_open(&t, &s);
 	dt_req(&s, "/login", NULL, NULL, &r);
 	assert_int_equal(r.status, 405);
+	/* a mistyped page is an HTML page in Vietnamese with a way back, not
+	 * the API's JSON; the laptops' /v1/ paths are not the dashboard's */
+	dt_req(&s, "/bao-cao", NULL, NULL, &r);
+	assert_int_equal(r.status, 404);
+	assert_string_equal(r.content_type, "text/html; charset=utf-8");
+	assert_non_null(strstr(r.body, "Không có trang này"));
+	assert_non_null(strstr(r.body, "<a href=\"/\">"));
+	assert_null(strstr(r.body, "not_found"));
+	assert_true(hub_dashboard_path("/report/x"));
+	assert_false(hub_dashboard_path("/v1/push"));
+	assert_false(hub_dashboard_path("/v1"));
+	assert_false(hub_dashboard_path("/v2/push")); /* a newer laptop's API */
+	assert_true(hub_dashboard_path("/vung"));
+	assert_true(hub_dashboard_path("/v1x"));
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	memcpy(big, "name=", 5);
