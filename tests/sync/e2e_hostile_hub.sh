@@ -93,7 +93,27 @@ MAIAM_PULL_SECONDS=0 ag a 0 sync
 eq "pull rounds in 0 s" "$(grep -c pull "$T/fake.log")" 1
 CUR_A=$((CUR_A + 1))
 unchanged "more for ever"
-# 6. an enrolment answer with a second public key appended (all else right:
+# 6. the hub's feedback: a good list is kept; one bad item (commune 0) or
+# a list left out, and nothing of that answer is kept nor said
+dups() { asql a 'select count(*) from hub_duplicate'; }
+good='{"household": "0123456789abcdef-1", "national_id": "079123456789", "commune": 31501, "commune_name": "Xã Kế An"}'
+plan "{\"pull\": {\"status\": 204}, \"feedback\": {\"status\": 200, \"body\": $(python3 -c 'import json,sys; print(json.dumps(json.dumps({"duplicates": [json.loads(sys.argv[1])], "refused": []})))' "$good")}}"
+ag a 0 sync
+eq "a good duplicate list kept" "$(dups)" 1
+plan "{\"pull\": {\"status\": 204}, \"feedback\": {\"status\": 200, \"body\": $(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d2=dict(d, commune=0); print(json.dumps(json.dumps({"duplicates": [d, d2], "refused": []})))' "$good")}}"
+ag a 1 sync
+err_has "feedback (refused change-sets, duplicate national ids) is not understood"
+eq "a bad item: the list before stays" "$(dups)" 1
+plan '{"pull": {"status": 204}, "feedback": {"status": 200, "body": "{\"duplicates\": []}"}}'
+ag a 1 sync
+err_has "is not understood"
+eq "a list left out: the list before stays" "$(dups)" 1
+plan '{"pull": {"status": 204}, "feedback": {"status": 200, "body": "[1, 2"}}'
+ag a 1 sync
+err_has "is not understood"
+eq "not JSON: the list before stays" "$(dups)" 1
+unchanged "feedback"
+# 7. an enrolment answer with a second public key appended (all else right:
 # e's own agent id, a real client certificate, a's campaign and commune)
 ag e 0 init --commune 31498
 EID=$(asql e "select value from meta where key = 'key_id'")

@@ -56,7 +56,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
-        self.answer("pull" if self.path.startswith("/v1/pull") else "other")
+        if self.path.startswith("/v1/pull"):
+            self.answer("pull")
+        else:
+            self.answer("feedback" if self.path.startswith("/v1/feedback") else "other")
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
