@@ -93,11 +93,36 @@ static photo_result axis_build(axis_table *t, int n_out, int n_src)
 	return PHOTO_OK;
 }
 
+/* One source line averaged across into row (n_out pixels of ch channels,
+ * each the sum of overlap x value: divided later, once, with the rows). */
+static void reduce_line(const uint8_t *line, const axis_table *tx, int n_out, int ch, uint64_t *row)
+{
+	for (int x = 0; x < n_out; x++) {
+		const uint32_t *w = tx->overlap + tx->at[x];
+		const uint8_t *s = line + (size_t)tx->first[x] * (size_t)ch;
+		uint64_t a0 = 0, a1 = 0, a2 = 0;
+		if (ch == 3) {
+			for (int j = 0; j < tx->count[x]; j++, s += 3) {
+				a0 += (uint64_t)w[j] * s[0];
+				a1 += (uint64_t)w[j] * s[1];
+				a2 += (uint64_t)w[j] * s[2];
+			}
+			row[3 * (size_t)x] = a0;
+			row[3 * (size_t)x + 1] = a1;
+			row[3 * (size_t)x + 2] = a2;
+		} else {
+			for (int j = 0; j < tx->count[x]; j++)
+				a0 += (uint64_t)w[j] * s[j];
+			row[x] = a0;
+		}
+	}
+}
+
 photo_result photo_image_resize(const photo_image *src, int width, int height, photo_image *out)
 {
 	axis_table tx, ty;
 	uint64_t *row = NULL, *acc = NULL;
-	int ch = src->channels;
+	int ch = src->channels, line_in_row = -1;
 	size_t n = (size_t)width * (size_t)ch;
 	photo_result r = axis_build(&tx, width, src->width);
 
@@ -107,6 +132,10 @@ photo_result photo_image_resize(const photo_image *src, int width, int height, p
 		memset(&ty, 0, sizeof ty);
 	if (r != PHOTO_OK)
 		goto out;
+	if (ch != 1 && ch != 3) {
+		r = PHOTO_EINVAL;
+		goto out;
+	}
 	row = proto_malloc(n * sizeof *row);
 	acc = proto_malloc(n * sizeof *acc);
 	if (!row || !acc) {
@@ -120,18 +149,13 @@ photo_result photo_image_resize(const photo_image *src, int width, int height, p
 	for (int y = 0; y < height; y++) {
 		memset(acc, 0, n * sizeof *acc);
 		for (int k = 0; k < ty.count[y]; k++) {
-			const uint8_t *line = src->px + (size_t)(ty.first[y] + k) * (size_t)src->width *
-								(size_t)ch;
+			int j = ty.first[y] + k;
 			uint64_t wy = ty.overlap[ty.at[y] + (size_t)k];
-			memset(row, 0, n * sizeof *row);
-			for (int x = 0; x < width; x++) {
-				const uint32_t *wx = tx.overlap + tx.at[x];
-				const uint8_t *s = line + (size_t)tx.first[x] * (size_t)ch;
-				for (int j = 0; j < tx.count[x]; j++)
-					for (int c = 0; c < ch; c++)
-						row[(size_t)x * (size_t)ch + (size_t)c] += (uint64_t)wx[j] *
-											   s[j * ch + c];
-			}
+			/* the line an output row shares with the one above is done once */
+			if (j != line_in_row)
+				reduce_line(src->px + (size_t)j * (size_t)src->width * (size_t)ch, &tx,
+					    width, ch, row);
+			line_in_row = j;
 			for (size_t i = 0; i < n; i++)
 				acc[i] += row[i] * wy;
 		}
@@ -189,14 +213,17 @@ photo_result photo_image_orient(const photo_image *src, int orientation, photo_i
 
 	if (r != PHOTO_OK)
 		return r;
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++) {
-			int sx, sy;
-			source_of(orientation, src->width, src->height, x, y, &sx, &sy);
-			memcpy(out->px + ((size_t)y * (size_t)w + (size_t)x) * (size_t)ch,
-			       src->px + ((size_t)sy * (size_t)src->width + (size_t)sx) * (size_t)ch,
-			       (size_t)ch);
-		}
+	/* along an output row the source moves by a fixed step: find it once */
+	for (int y = 0; y < h; y++) {
+		int sx0, sy0, sx1, sy1;
+		source_of(orientation, src->width, src->height, 0, y, &sx0, &sy0);
+		source_of(orientation, src->width, src->height, w > 1 ? 1 : 0, y, &sx1, &sy1);
+		ptrdiff_t step = ((ptrdiff_t)(sy1 - sy0) * src->width + (sx1 - sx0)) * ch;
+		ptrdiff_t at = ((ptrdiff_t)sy0 * src->width + sx0) * ch;
+		uint8_t *d = out->px + (size_t)y * (size_t)w * (size_t)ch;
+		for (int x = 0; x < w; x++, at += step, d += ch)
+			memcpy(d, src->px + at, (size_t)ch);
+	}
 	return PHOTO_OK;
 }
 
