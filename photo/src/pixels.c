@@ -145,7 +145,12 @@ photo_result photo_image_resize(const photo_image *src, int width, int height, p
 	r = photo_image_alloc(out, width, height, ch);
 	if (r != PHOTO_OK)
 		goto out;
+	/* divide by total as a multiply (a division per byte was a third of the
+	 * time): with m = floor(2^64 / total) + 1 and e = m * total - 2^64 <= total,
+	 * (a * m) >> 64 is exactly floor(a / total) while a * e < 2^64, and
+	 * a <= 256 * total <= 256 * 60 M keeps a * e under 2^60 */
 	uint64_t total = (uint64_t)src->width * (uint64_t)src->height;
+	unsigned __int128 m = ((unsigned __int128)1 << 64) / total + 1;
 	for (int y = 0; y < height; y++) {
 		memset(acc, 0, n * sizeof *acc);
 		for (int k = 0; k < ty.count[y]; k++) {
@@ -161,7 +166,7 @@ photo_result photo_image_resize(const photo_image *src, int width, int height, p
 		}
 		uint8_t *dst = out->px + (size_t)y * n;
 		for (size_t i = 0; i < n; i++)
-			dst[i] = (uint8_t)((acc[i] + total / 2) / total);
+			dst[i] = (uint8_t)(((unsigned __int128)(acc[i] + total / 2) * m) >> 64);
 	}
 out:
 	axis_release(&tx);

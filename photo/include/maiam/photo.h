@@ -18,10 +18,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What went wrong; each refused file has its own code (docs/PHOTOS.md). */
 typedef enum photo_result {
 	PHOTO_OK = 0,
-	PHOTO_ENOMEM,       /* allocation failed */
-	PHOTO_EINVAL,       /* bad argument from the caller (a programming error) */
+	PHOTO_ENOMEM, /* no memory */
+	PHOTO_EINVAL, /* a NULL where the caller owed a pointer */
+
+	/* the file is not a photo this library reads, and says what it is */
 	PHOTO_EEMPTY,       /* the file holds no bytes */
 	PHOTO_EHEIF,        /* a HEIC/HEIF (or AVIF) photo, an ISO "ftyp" box */
 	PHOTO_EOTHER,       /* another image format: GIF, WebP, BMP, TIFF */
@@ -124,8 +127,8 @@ photo_result photo_sniff(const uint8_t *p, size_t len, photo_kind *kind);
  * evidence read, decoded (JPEG or PNG; PNG alpha over white), oriented as
  * EXIF says, scaled to PHOTO_LONG_SIDE at most, encoded as a baseline JFIF
  * JPEG with no other metadata. The same bytes in give the same bytes out.
- * On success *out owns the JPEG (photo_reduced_release); on failure *out is
- * empty. *out must be initialised (photo_reduced_init).
+ * *out is overwritten (release an earlier result first); on success it
+ * owns the JPEG (photo_reduced_release), on failure it is empty.
  */
 photo_result photo_reduce(const uint8_t *in, size_t len, photo_reduced *out);
 
@@ -139,7 +142,7 @@ photo_result photo_read_evidence(const uint8_t *in, size_t len, photo_evidence *
 /*
  * A thumbnail of a JPEG (a reduced photo: already oriented, no EXIF read):
  * long side at most PHOTO_THUMB_LONG_SIDE, never upscaled. *out as for
- * photo_reduce (initialised by the caller, owned after success).
+ * photo_reduce (overwritten, owned after success, empty after failure).
  */
 photo_result photo_thumbnail(const uint8_t *jpeg, size_t len, photo_jpeg *out);
 
