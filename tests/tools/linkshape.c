@@ -277,6 +277,15 @@ static bool dir_pump(link_dir *d)
 		wake = d->marks[d->mark_head].due_us;
 	if (wake != INT64_MAX)
 		timer_at(d, wake, now);
+	/* Reading stops while the source's buffer is full (the backpressure).
+	 * The read watermark alone is not enough: libevent 2.1 then calls the
+	 * read callback again and again without reading, a busy loop. */
+	if (!d->src_eof && !(d->up && d->conn->cutting)) {
+		if (evbuffer_get_length(bufferevent_get_input(d->src)) >= LINK_QUEUE_CAP)
+			bufferevent_disable(d->src, EV_READ);
+		else
+			bufferevent_enable(d->src, EV_READ);
+	}
 	return conn_settle(d->conn);
 }
 
@@ -339,7 +348,7 @@ static int dir_init(link_conn *c, link_dir *d, bool up)
 	d->timer = evtimer_new(px->base, on_timer, d);
 	if (!d->inflight || !d->timer)
 		return -1;
-	/* reading stops while the source's buffer is full: the backpressure */
+	/* no single read takes the source's buffer past the cap */
 	bufferevent_setwatermark(d->src, EV_READ, 0, LINK_QUEUE_CAP);
 	evbuffer_add_cb(bufferevent_get_input(d->src), on_count_read,
 			up ? &px->st.up_read : &px->st.down_read);
