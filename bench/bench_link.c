@@ -10,6 +10,7 @@
  * Last line: one JSON object.
  */
 #include <limits.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,26 +160,37 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_link: linkproxy did not stop cleanly\n");
 		return 1;
 	}
+	struct rusage ru; /* the proxy is this program's only child */
+	getrusage(RUSAGE_CHILDREN, &ru);
+	double proxy_cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+			   (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 	size_t len = 0;
 	for (ssize_t n; len + 1 < sizeof json && (n = read(out, json + len, sizeof json - 1 - len)) > 0;)
 		len += (size_t)n;
 	json[len] = '\0';
 	uint64_t wire_up = stat_of(json, "bytes_up"), wire_down = stat_of(json, "bytes_down");
+	if (wire_up != bytes + PINGS || wire_down != bytes + PINGS) {
+		fprintf(stderr, "bench_link: the proxy counted %llu bytes up and %llu down, not %llu\n",
+			(unsigned long long)wire_up, (unsigned long long)wire_down,
+			(unsigned long long)(bytes + PINGS));
+		return 1;
+	}
 	printf("linkproxy on port %s: --rate %s --delay %s, %llu bytes each way\n", port_s, rate, delay,
 	       (unsigned long long)bytes);
 	printf("round trip of one byte: %.1f ms (2 x delay = %.0f ms)\n", rtt * 1000, 2 * delay_ms);
 	printf("up:   %.0f bit/s in %.2f s, %.3f of the rate\n", up_bps, up, up_bps / rate_bps);
 	printf("down: %.0f bit/s in %.2f s, %.3f of the rate\n", down_bps, down, down_bps / rate_bps);
-	printf("proxy counted %llu bytes up, %llu down (sent %llu each way + %d pings)\n",
+	printf("proxy counted %llu bytes up, %llu down (sent %llu each way + %d pings); its CPU: %.2f s\n",
 	       (unsigned long long)wire_up, (unsigned long long)wire_down, (unsigned long long)bytes,
-	       PINGS);
+	       PINGS, proxy_cpu);
 	printf("{\"rate_bps\": %.0f, \"delay_ms\": %.0f, \"bytes\": %llu, \"rtt_ms\": %.1f, "
 	       "\"rtt_over_2delay\": %.3f, \"up_goodput_bps\": %.0f, \"down_goodput_bps\": %.0f, "
-	       "\"goodput_ratio\": %.3f, \"wire_bytes_up\": %llu, \"wire_bytes_down\": %llu}\n",
+	       "\"goodput_ratio\": %.3f, \"wire_bytes_up\": %llu, \"wire_bytes_down\": %llu, "
+	       "\"proxy_cpu_s\": %.2f}\n",
 	       rate_bps, delay_ms, (unsigned long long)bytes, rtt * 1000,
 	       delay_ms > 0 ? rtt * 1000 / (2 * delay_ms) : 0.0, up_bps, down_bps,
 	       (up_bps < down_bps ? up_bps : down_bps) / rate_bps, (unsigned long long)wire_up,
-	       (unsigned long long)wire_down);
+	       (unsigned long long)wire_down, proxy_cpu);
 	close(out);
 	close(err);
 	close(listener);
