@@ -47,7 +47,7 @@ typedef struct link_dir {
 
 typedef struct link_conn {
 	link_proxy *px;
-	struct link_conn *prev, *next;
+	struct link_conn *next;
 	struct bufferevent *client, *server;
 	link_dir up, down;
 	uint64_t cut_left; /* upstream bytes before its own cut, or LINK_NO_CUT */
@@ -109,12 +109,11 @@ static void conn_close(link_conn *c, bool reset)
 		if (dirs[i]->inflight)
 			evbuffer_free(dirs[i]->inflight);
 	}
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		px->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	for (link_conn **at = &px->conns; *at; at = &(*at)->next)
+		if (*at == c) { /* at most LINK_MAX_CONNS to walk */
+			*at = c->next;
+			break;
+		}
 	px->nconns--;
 	free(c);
 	if (px->on_change)
@@ -372,8 +371,6 @@ int link_accept(link_proxy *px, int fd)
 	}
 	c->px = px;
 	c->next = px->conns;
-	if (px->conns)
-		px->conns->prev = c;
 	px->conns = c;
 	px->nconns++;
 	uint64_t index = px->st.connections;

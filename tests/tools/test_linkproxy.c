@@ -86,7 +86,8 @@ static json_t *proxy_stop(proxy_run *r)
 	assert_non_null(stats);
 	close(r->out);
 	close(r->err);
-	close(r->server_fd);
+	if (r->server_fd >= 0)
+		close(r->server_fd);
 	test_rmtree(r->dir);
 	free(r->dir);
 	return stats;
@@ -257,6 +258,31 @@ static void cut_every_cuts_at_each_multiple_of_the_total(void **state)
 	json_decref(stats);
 }
 
+/* When the server cannot be reached the client gets a reset, not a hang. */
+static void a_refused_upstream_resets_the_client(void **state)
+{
+	proxy_run r;
+	lp_peer client;
+
+	proxy_start(&r, NULL);
+	close(r.server_fd); /* nobody listens on --to any more */
+	r.server_fd = -1;
+	int cfd = lp_connect(r.port);
+	assert_true(cfd >= 0);
+	lp_peer_init(&client, cfd, 1, 1000, true);
+	lp_pump(&client, 1);
+	close(cfd);
+	assert_true(client.reset);
+	assert_int_equal(client.received, 0);
+
+	json_t *stats = proxy_stop(&r);
+	assert_int_equal(stat_of(stats, "connections"), 1);
+	assert_int_equal(stat_of(stats, "open"), 0);
+	assert_int_equal(stat_of(stats, "cuts"), 0);
+	assert_int_equal(stat_of(stats, "bytes_up"), 0);
+	json_decref(stats);
+}
+
 /* Run linkproxy with args; it must exit 2 and say want on stderr. */
 static void refused(const char *want, const char *a1, const char *a2, const char *a3, const char *a4)
 {
@@ -303,4 +329,5 @@ TEST_MAIN(cmocka_unit_test(passes_8mb_each_way_unchanged),
 	  cmocka_unit_test(shaped_and_delayed_bytes_are_unchanged),
 	  cmocka_unit_test(cut_after_resets_the_nth_connection_after_its_bytes),
 	  cmocka_unit_test(cut_every_cuts_at_each_multiple_of_the_total),
+	  cmocka_unit_test(a_refused_upstream_resets_the_client),
 	  cmocka_unit_test(bad_arguments_exit_2_and_say_why))
