@@ -118,6 +118,7 @@ int main(int argc, char **argv)
 	const char *rate = "1000000", *delay = "150";
 	uint64_t bytes = 1000000;
 	int server_port = 0, out = -1, err = -1;
+	bool bad = argc % 2 == 0; /* the program's name, then pairs */
 
 	default_proxy(proxy, sizeof proxy);
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -130,9 +131,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--bytes"))
 			bytes = strtoull(argv[i + 1], NULL, 10);
 		else
-			break;
+			bad = true;
 	}
-	if (argc % 2 == 0 || bytes == 0 || rate_of(rate) <= 0) {
+	if (bad || bytes == 0 || rate_of(rate) <= 0) {
 		fprintf(stderr,
 			"usage: bench_link [--linkproxy PATH] [--rate BITS_PER_S] [--delay MS] [--bytes N]\n");
 		return 2;

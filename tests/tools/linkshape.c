@@ -25,7 +25,7 @@
 #define LINK_MARKS 1024
 /* Before a cut, how often (1 ms apart) to wait for the server's kernel to
  * take the last bytes, so the reset does not throw them away. */
-#define LINK_DRAIN_POLLS 2000
+#define LINK_DRAIN_POLLS 10000
 
 typedef struct link_mark {
 	int64_t due_us; /* when the chunk reaches the far side */
