@@ -30,6 +30,8 @@
 enum photo_stmt {
 	PHOTO_STMT_ADD,
 	PHOTO_STMT_ROW,
+	PHOTO_STMT_BEGIN,
+	PHOTO_STMT_COMMIT,
 	PHOTO_STMT_BAND0, /* the three other bands follow */
 	PHOTO_STMT_COUNT = PHOTO_STMT_BAND0 + BANDS
 };
@@ -39,6 +41,8 @@ static const char *const stmt_sql[PHOTO_STMT_COUNT] = {
 			   " band0, band1, band2, band3) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 			   " ON CONFLICT(photo, household_origin, household_serial) DO NOTHING",
 	[PHOTO_STMT_ROW] = "SELECT photo, household_origin, household_serial FROM photo_dhash WHERE id = ?",
+	[PHOTO_STMT_BEGIN] = "BEGIN",
+	[PHOTO_STMT_COMMIT] = "COMMIT",
 	[PHOTO_STMT_BAND0 + 0] = "SELECT id, dhash FROM photo_dhash WHERE band0 = ?",
 	[PHOTO_STMT_BAND0 + 1] = "SELECT id, dhash FROM photo_dhash WHERE band1 = ?",
 	[PHOTO_STMT_BAND0 + 2] = "SELECT id, dhash FROM photo_dhash WHERE band2 = ?",
@@ -287,6 +291,19 @@ static hub_result probe_band(near_walk *w, int band)
 	return rc;
 }
 
+/* Run a statement without rows (BEGIN, COMMIT). */
+static hub_result run(sqlite3 *db, enum photo_stmt id)
+{
+	sqlite3_stmt *st = prep(db, id);
+	hub_result rc;
+
+	if (!st)
+		return HUB_EDB;
+	rc = sqlite3_step(st) == SQLITE_DONE ? HUB_OK : HUB_EDB;
+	unprep(st);
+	return rc;
+}
+
 hub_result hub_photo_index_near(sqlite3 *db, const uint8_t *photo, uint64_t dhash, unsigned max_distance,
 				hub_photo_near_cb cb, void *arg)
 {
@@ -294,15 +311,27 @@ hub_result hub_photo_index_near(sqlite3 *db, const uint8_t *photo, uint64_t dhas
 		.db = db, .photo = photo, .dhash = dhash, .max_distance = max_distance, .cb = cb, .arg = arg
 	};
 	hub_result rc = HUB_OK;
-	int band;
+	int band, own_transaction;
 
 	if (!db || !cb || max_distance > HUB_PHOTO_NEAR_MAX)
 		return HUB_REFUSED;
+	/* hundreds of probes: outside a transaction each would be a read
+	 * transaction of its own (a lock and a look at the WAL each); one
+	 * for all of them is also one snapshot of the table */
+	own_transaction = sqlite3_get_autocommit(db);
+	if (own_transaction && (rc = run(db, PHOTO_STMT_BEGIN)) != HUB_OK)
+		return rc;
 	/* d + 1 slots over the bands, as evenly as they go (Hermite's identity:
 	 * the floors below sum to d + 1); a band with no slot is not probed */
 	for (band = 0; band < BANDS; band++)
 		w.radius[band] = (int)((max_distance + 1 + (unsigned)band) / BANDS) - 1;
 	for (band = 0; rc == HUB_OK && !w.stopped && band < BANDS; band++)
 		rc = probe_band(&w, band);
+	if (own_transaction && sqlite3_get_autocommit(db) == 0) {
+		if (rc == HUB_OK)
+			rc = run(db, PHOTO_STMT_COMMIT);
+		if (rc != HUB_OK)
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
 	return rc;
 }
