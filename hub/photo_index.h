@@ -63,7 +63,10 @@ hub_result hub_photo_index_add(sqlite3 *db, const uint8_t photo[32], proto_id ho
  * Every stored photo whose hash is within max_distance bits of dhash, each
  * (photo, household) row once, handed to cb in no stated order. Rows of the
  * photo itself (same SHA-256) are left out; photo may be NULL to leave out
- * nothing. Cost (docs/HUB.md): for the default distance, 428 index probes
+ * nothing. Outside a transaction the lookup takes a read transaction of
+ * its own for all its probes, ended before it returns (a callback that
+ * writes writes inside it); inside the caller's it takes none. The callback
+ * must not add to the index. Cost (docs/HUB.md): for the default distance, 428 index probes
  * and the rows they find, about 650 at 100,000 photos of random hashes.
  */
 hub_result hub_photo_index_near(sqlite3 *db, const uint8_t *photo, uint64_t dhash, unsigned max_distance,

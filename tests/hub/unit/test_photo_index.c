@@ -249,6 +249,14 @@ static void test_stop_and_nested(void **state)
 		add(n, center ^ n);
 	assert_int_equal(hub_photo_index_near(db, NULL, center, 4, stop_cb, &calls), HUB_OK);
 	assert_int_equal(calls, 3);
+	/* outside a transaction a lookup ends the one it takes; inside the
+	 * caller's it leaves it open */
+	assert_true(sqlite3_get_autocommit(db));
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	calls = 0;
+	assert_int_equal(hub_photo_index_near(db, NULL, center, 4, stop_cb, &calls), HUB_OK);
+	assert_false(sqlite3_get_autocommit(db));
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 	for (int cached = 0; cached < 2; cached++) {
 		if (cached)
 			assert_int_equal(hub_photo_index_cache_begin(db), HUB_OK);
@@ -344,6 +352,7 @@ static void test_database_failure(void **state)
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE photo_dhash", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(hub_photo_index_add(db, photo, household, 0), HUB_EDB);
 	assert_int_equal(hub_photo_index_near(db, NULL, 0, 10, stop_cb, &calls), HUB_EDB);
+	assert_true(sqlite3_get_autocommit(db)); /* its own transaction is gone */
 	assert_int_equal(hub_photo_index_install(db), HUB_OK);
 }
 
