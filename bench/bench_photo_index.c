@@ -34,20 +34,32 @@ static const char *const kind_name[KINDS] = { "new picture", "re-encode of a sto
 #define PICTURE_VARIANTS 10
 #define LOOKALIKE_CENTRES 10
 
-static uint64_t rng = 0x2545f4914f6cdd1dull;
+/* splitmix64: the same hashes every run */
+static uint64_t seed = 0x2545f4914f6cdd1dull;
 static uint64_t next_random(void)
 {
-	rng ^= rng >> 12, rng ^= rng << 25, rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dull;
+	uint64_t z = (seed += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
 }
 
+/* hash with k of its 64 bits flipped, k distinct ones (a partial shuffle
+ * of the bit positions) */
 static uint64_t flip_random(uint64_t hash, unsigned k)
 {
-	uint64_t mask = 0;
+	uint8_t position[64], swap;
+	unsigned i, j;
 
-	while ((unsigned)__builtin_popcountll(mask) < k)
-		mask |= 1ull << (next_random() % 64);
-	return hash ^ mask;
+	for (i = 0; i < 64; i++)
+		position[i] = (uint8_t)i;
+	for (i = 0; i < k && i < 64; i++) {
+		j = i + (unsigned)(next_random() % (64 - i));
+		swap = position[i], position[i] = position[j], position[j] = swap;
+		hash ^= 1ull << position[i];
+	}
+	return hash;
 }
 
 static void photo_of(uint32_t n, uint8_t photo[32])

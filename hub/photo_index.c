@@ -19,7 +19,6 @@
  * touches, and keeping its SQL here keeps the band layout in one file.
  */
 #include <assert.h>
-#include <stdlib.h>
 #include <string.h>
 #include "photo_index.h"
 
@@ -68,76 +67,60 @@ static const char install_sql[] =
 	"CREATE INDEX IF NOT EXISTS photo_dhash_band2 ON photo_dhash(band2, dhash);"
 	"CREATE INDEX IF NOT EXISTS photo_dhash_band3 ON photo_dhash(band3, dhash);";
 
-typedef struct photo_cache {
+/* This thread's kept statements, on one connection (db NULL: none kept).
+ * Static, so keeping them allocates nothing. */
+static _Thread_local struct {
 	sqlite3 *db;
 	sqlite3_stmt *st[PHOTO_STMT_COUNT];
-} photo_cache;
-
-static _Thread_local photo_cache *tls_cache;
+} kept;
 
 hub_result hub_photo_index_cache_begin(sqlite3 *db)
 {
-	if (!db)
-		return HUB_REFUSED;
-	if (tls_cache)
-		hub_photo_index_cache_end();
-	tls_cache = proto_calloc(1, sizeof(*tls_cache));
-	if (!tls_cache)
-		return HUB_ENOMEM;
-	tls_cache->db = db;
-	return HUB_OK;
+	hub_photo_index_cache_end();
+	kept.db = db;
+	return db ? HUB_OK : HUB_REFUSED;
 }
 
 void hub_photo_index_cache_end(void)
 {
-	size_t i;
+	int id;
 
-	if (!tls_cache)
-		return;
-	for (i = 0; i < PHOTO_STMT_COUNT; i++)
-		sqlite3_finalize(tls_cache->st[i]);
-	free(tls_cache);
-	tls_cache = NULL;
+	for (id = 0; id < PHOTO_STMT_COUNT; id++) {
+		sqlite3_finalize(kept.st[id]); /* NULL is harmless */
+		kept.st[id] = NULL;
+	}
+	kept.db = NULL;
 }
 
 /* A statement ready to bind, or NULL. One in use up the stack (a callback
  * that looks up again) gets a fresh copy, finalized by unprep. */
 static sqlite3_stmt *prep(sqlite3 *db, enum photo_stmt id)
 {
-	photo_cache *c = tls_cache;
+	sqlite3_stmt **slot = kept.db && kept.db == db ? &kept.st[id] : NULL;
 	sqlite3_stmt *st = NULL;
 
 	assert(id < PHOTO_STMT_COUNT);
-	if (c && c->db == db) {
-		if (c->st[id] && !sqlite3_stmt_busy(c->st[id]))
-			return c->st[id];
-		if (sqlite3_prepare_v3(db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-		    SQLITE_OK)
-			return NULL;
-		if (!c->st[id])
-			c->st[id] = st;
-		return st;
-	}
-	if (sqlite3_prepare_v2(db, stmt_sql[id], -1, &st, NULL) != SQLITE_OK)
+	if (slot && *slot && !sqlite3_stmt_busy(*slot))
+		return *slot;
+	if (sqlite3_prepare_v3(db, stmt_sql[id], -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL) !=
+	    SQLITE_OK)
 		return NULL;
+	if (slot && !*slot)
+		*slot = st;
 	return st;
 }
 
 /* Done with a statement from prep: a cached one is reset for its next use. */
 static void unprep(sqlite3_stmt *st)
 {
-	photo_cache *c = tls_cache;
-	size_t i;
+	int id;
 
-	if (!st)
-		return;
-	if (c)
-		for (i = 0; i < PHOTO_STMT_COUNT; i++)
-			if (c->st[i] == st) {
-				sqlite3_reset(st);
-				sqlite3_clear_bindings(st);
-				return;
-			}
+	for (id = 0; st && id < PHOTO_STMT_COUNT; id++)
+		if (kept.st[id] == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
 	sqlite3_finalize(st);
 }
 
