@@ -349,7 +349,10 @@ static void signed_lies(void **state)
 	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_ELENGTH);
 	/* header values */
 	h = raw_default(sizeof one_record);
-	h.version = 2;
+	h.version = PROTO_FORMAT_VERSION + 1; /* a version this code does not know */
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_EVERSION);
+	h = raw_default(sizeof one_record);
+	h.version = 0;
 	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_EVERSION);
 	h = raw_default(sizeof one_record);
 	h.flags = 1;
