@@ -229,15 +229,15 @@ static void a_sends_photos_and_voids(void **state)
 	a.serial = serial;
 }
 
-/* Count the records of each kind in a pull answer opened with the hub's key. */
-static void open_answer(const pull_resp *r, uint8_t version, int counts[PROTO_KIND_MAX + 1],
-			int *photo_voids)
+/* A pull answer opened with the hub's key is of this format version and
+ * holds what 'want' says: the records of each kind, and the voids of photos. */
+static void expect_answer(const pull_resp *r, uint8_t version, const char *want)
 {
+	int counts[PROTO_KIND_MAX + 1] = { 0 }, photo_voids = 0;
 	proto_changeset cs;
 	proto_header h;
+	char got[160];
 
-	memset(counts, 0, sizeof(int) * (PROTO_KIND_MAX + 1));
-	*photo_voids = 0;
 	assert_int_equal(r->status, 200);
 	assert_int_equal(proto_peek(r->body.data, r->body.len, &h), PROTO_OK);
 	assert_int_equal(h.version, version);
@@ -247,36 +247,29 @@ static void open_answer(const pull_resp *r, uint8_t version, int counts[PROTO_KI
 
 		counts[rec->kind]++;
 		if (rec->kind == PROTO_KIND_VOID && rec->fields[1].value.i == PROTO_KIND_PHOTO)
-			(*photo_voids)++;
+			photo_voids++;
 	}
 	proto_changeset_release(&cs);
+	snprintf(got, sizeof(got), "%d households, %d milestones, %d photos, %d voids (%d of a photo)",
+		 counts[PROTO_KIND_HOUSEHOLD], counts[PROTO_KIND_MILESTONE], counts[PROTO_KIND_PHOTO],
+		 counts[PROTO_KIND_VOID], photo_voids);
+	assert_string_equal(got, want);
 }
 
 static void pulls_by_what_each_reads(void **state)
 {
-	int counts[PROTO_KIND_MAX + 1], photo_voids;
 	pull_resp r2, r1, again;
 	char path[64];
 
 	(void)state;
 	/* a laptop that reads version 2: everything, sealed as version 2 */
 	get(&reader2, "/v1/pull?after=0", "Maiam-Reads: 2", &r2);
-	open_answer(&r2, 2, counts, &photo_voids);
-	assert_int_equal(counts[PROTO_KIND_HOUSEHOLD], 1);
-	assert_int_equal(counts[PROTO_KIND_MILESTONE], 2);
-	assert_int_equal(counts[PROTO_KIND_PHOTO], 2);
-	assert_int_equal(counts[PROTO_KIND_VOID], 2);
-	assert_int_equal(photo_voids, 1);
+	expect_answer(&r2, 2, "1 households, 2 milestones, 2 photos, 2 voids (1 of a photo)");
 
 	/* an old laptop (no Maiam-Reads): no photo, no void of a photo, a
 	 * version 1 change-set as today's laptops read, the cursor as far */
 	get(&old, "/v1/pull?after=0", NULL, &r1);
-	open_answer(&r1, 1, counts, &photo_voids);
-	assert_int_equal(counts[PROTO_KIND_HOUSEHOLD], 1);
-	assert_int_equal(counts[PROTO_KIND_MILESTONE], 2);
-	assert_int_equal(counts[PROTO_KIND_PHOTO], 0);
-	assert_int_equal(counts[PROTO_KIND_VOID], 1);
-	assert_int_equal(photo_voids, 0);
+	expect_answer(&r1, 1, "1 households, 2 milestones, 0 photos, 1 voids (0 of a photo)");
 	assert_true(r1.cursor[0] != '\0');
 	assert_string_equal(r1.cursor, r2.cursor);
 	snprintf(path, sizeof(path), "/v1/pull?after=%s", r1.cursor);
@@ -360,12 +353,10 @@ static void version_4_hub_gains_reads(void **state)
 	assert_int_equal(ht_sql(&hub, "SELECT count(*) FROM hub_agent WHERE reads IS NULL"), 4);
 	/* and an old laptop of it still pulls, without photos */
 	{
-		int counts[PROTO_KIND_MAX + 1], photo_voids;
 		pull_resp r;
 
 		get(&reader2, "/v1/pull?after=0", NULL, &r);
-		open_answer(&r, 1, counts, &photo_voids);
-		assert_int_equal(counts[PROTO_KIND_PHOTO], 0);
+		expect_answer(&r, 1, "1 households, 2 milestones, 0 photos, 1 voids (0 of a photo)");
 		proto_buf_release(&r.body);
 	}
 }
