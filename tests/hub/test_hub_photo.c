@@ -292,6 +292,8 @@ static void pulls_by_what_each_reads(void **state)
 
 static void ingest_refuses_misplaced_photos(void **state)
 {
+	proto_buf voided;
+	ht_resp r;
 	proto_changeset cs;
 	uint64_t far_serial = 0, serial = a.serial;
 	char body[8192];
@@ -313,9 +315,25 @@ static void ingest_refuses_misplaced_photos(void **state)
 	/* a photo of the voided milestone */
 	assert_int_equal(ht_cs_begin(&a, &cs), 0);
 	photo(&a, &cs, next_id(&a, &serial), ms2, PROTO_KIND_MILESTONE, SHA_A);
+	proto_buf_init(&voided, 1 << 20);
+	assert_int_equal(proto_seal(&cs, a.key, &voided, NULL), PROTO_OK);
 	assert_int_equal(push(&a, &cs, body, sizeof(body)), 422);
 	assert_non_null(strstr(body, "photo_target_voided"));
 	assert_non_null(strstr(body, "was voided"));
+
+	/* the refused change-set sent again is refused again, by its code */
+	assert_int_equal(ht_request(&hub, &a, "POST", "/v1/push", voided.data, voided.len, &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "photo_target_voided"));
+	ht_resp_free(&r);
+	proto_buf_release(&voided);
+
+	/* a photo whose hash is no SHA-256: the rulebook's */
+	assert_int_equal(ht_cs_begin(&a, &cs), 0);
+	photo(&a, &cs, next_id(&a, &serial), ms1, PROTO_KIND_MILESTONE,
+	      "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08");
+	assert_int_equal(push(&a, &cs, body, sizeof(body)), 422);
+	assert_non_null(strstr(body, "sha256"));
 
 	/* a photo of a milestone the hub never saw */
 	assert_int_equal(ht_cs_begin(&a, &cs), 0);
