@@ -7,8 +7,9 @@
  * one that says nothing gets the household, the milestones and the void of
  * a milestone in a version 1 change-set, with neither photo nor the void of
  * a photo, and its cursor past them all. Both answers open with the hub's
- * key. At ingest a photo needs a target the hub holds, in the sender's
- * area, and a milestone that was not voided.
+ * key; so do the USB update files made for them. At ingest a photo needs a
+ * target the hub holds, in the sender's area, and a milestone that was not
+ * voided.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -290,6 +291,47 @@ static void pulls_by_what_each_reads(void **state)
 	proto_buf_release(&r2.body);
 }
 
+/* The update file 'export --for' writes for a laptop (the pull answer made
+ * by the same function) holds what the laptop reads, as the hub keeps it. */
+static void update_file(ht_agent *ag, const char *name, const char *want, uint8_t version)
+{
+	char hex[17], path[400];
+	proto_update_file f;
+	proto_buf file;
+	pull_resp r;
+	const uint8_t *item;
+	size_t len;
+
+	proto_key_id_hex(ag->id, hex);
+	snprintf(path, sizeof(path), "%s/%s", hub.dir, name);
+	assert_int_equal(ht_run(NULL, 0, "export --dir %s/hub --for %s --out %s", hub.dir, hex, path), 0);
+	proto_buf_init(&file, 1 << 24);
+	assert_int_equal(proto_read_file(path, &file), PROTO_OK);
+	assert_int_equal(proto_update_read(file.data, file.len, hubkey, &f), PROTO_OK);
+	assert_int_equal(proto_update_next(&f, &item, &len), PROTO_OK);
+	assert_non_null(item);
+	memset(&r, 0, sizeof(r));
+	r.status = 200;
+	proto_buf_init(&r.body, 1 << 24);
+	assert_int_equal(proto_buf_append(&r.body, item, len), PROTO_OK);
+	expect_answer(&r, version, want);
+	proto_buf_release(&r.body);
+	proto_buf_release(&file);
+}
+
+static void usb_update_files_by_what_each_reads(void **state)
+{
+	ht_agent old2;
+
+	(void)state;
+	assert_int_equal(enrol_reading(&old2, "old2", COMMUNE, NULL), 200);
+	update_file(&old2, "old2.maiam", "1 households, 2 milestones, 0 photos, 1 voids (0 of a photo)",
+		    1);
+	update_file(&reader2, "reader2.maiam",
+		    "1 households, 2 milestones, 2 photos, 2 voids (1 of a photo)", 2);
+	ht_agent_free(&old2);
+}
+
 static void ingest_refuses_misplaced_photos(void **state)
 {
 	proto_buf voided;
@@ -368,7 +410,7 @@ static void version_4_hub_gains_reads(void **state)
 	sqlite3_close(db);
 	assert_int_equal(ht_hub_start(&hub, NULL), 0);
 	assert_int_equal(ht_sql(&hub, "SELECT value FROM hub_meta WHERE key = 'hub_schema'"), 5);
-	assert_int_equal(ht_sql(&hub, "SELECT count(*) FROM hub_agent WHERE reads IS NULL"), 4);
+	assert_int_equal(ht_sql(&hub, "SELECT count(*) FROM hub_agent WHERE reads IS NULL"), 5);
 	/* and an old laptop of it still pulls, without photos */
 	{
 		pull_resp r;
@@ -381,5 +423,6 @@ static void version_4_hub_gains_reads(void **state)
 
 TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(enrolments_say_what_they_read),
 	       cmocka_unit_test(a_sends_photos_and_voids), cmocka_unit_test(pulls_by_what_each_reads),
+	       cmocka_unit_test(usb_update_files_by_what_each_reads),
 	       cmocka_unit_test(ingest_refuses_misplaced_photos),
 	       cmocka_unit_test(version_4_hub_gains_reads))
