@@ -99,6 +99,12 @@ hub_result hub_photo_household(sqlite3 *db, int64_t target_kind, proto_id target
 			       bool *found);
 hub_result hub_any_anchor(sqlite3 *db, proto_id id, int *has_hh, proto_id *hh, int64_t *unit, bool *found);
 hub_result hub_milestone_voided(sqlite3 *db, proto_id id, bool *voided);
+/*
+ * Can a laptop that reads format versions up to 'reads' read rec
+ * (proto/FORMAT.md, "How the format evolves")? Not a kind newer than that,
+ * nor a void of one: a laptop of version 1 has no photo to void. 1 or 0.
+ */
+int hub_record_readable(int reads, const proto_record *rec);
 /* Fill a refusal (ingest.c and ingest_scope.c). */
 void hub_verdict_reject(hub_verdict *v, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -4,6 +4,7 @@
  * for a household, directly or through one of its milestones, so its area
  * is that household's. The hub holds the photo's row in the shared table
  * 'photo' once merged; before that, the change-set that carries it says.
+ * And which records a laptop of an older format can read at all.
  */
 #include <string.h>
 #include "maiam/schema.h"
@@ -87,4 +88,17 @@ hub_result hub_milestone_voided(sqlite3 *db, proto_id id, bool *voided)
 		    id, &st, voided);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int hub_record_readable(int reads, const proto_record *rec)
+{
+	const proto_field *k;
+
+	if (proto_kind_since(rec->kind) > reads)
+		return 0;
+	if (rec->kind != PROTO_KIND_VOID)
+		return 1;
+	k = hub_record_field(rec, PROTO_VO_TARGET_KIND);
+	return !k || k->value.type != PROTO_V_INT || k->value.i < 1 || k->value.i > PROTO_KIND_MAX ||
+	       proto_kind_since((uint8_t)k->value.i) <= reads;
 }

@@ -139,24 +139,6 @@ static int record_in(pull_state *ps, const proto_record *rec)
 	}
 }
 
-/*
- * Can the agent's laptop read this record (proto/FORMAT.md, "How the format
- * evolves")? Not a kind newer than the format it reads, nor a void of one:
- * a laptop of version 1 has no photo to void and would refuse the kind.
- */
-static int readable(const pull_state *ps, const proto_record *rec)
-{
-	const proto_field *k;
-
-	if (proto_kind_since(rec->kind) > ps->agent.reads)
-		return 0;
-	if (rec->kind != PROTO_KIND_VOID)
-		return 1;
-	k = hub_record_field(rec, PROTO_VO_TARGET_KIND);
-	return !k || k->value.type != PROTO_V_INT || k->value.i < 1 || k->value.i > PROTO_KIND_MAX ||
-	       proto_kind_since((uint8_t)k->value.i) <= ps->agent.reads;
-}
-
 /* Would n more records with these bounds take the answer past its budget? */
 static int over_budget(const pull_state *ps, size_t n, uint64_t body, uint64_t text)
 {
@@ -182,7 +164,8 @@ static int choose(pull_state *ps, const proto_changeset *cs, size_t *n, uint64_t
 		const proto_record *rec = &cs->records[i];
 		proto_record_bound b;
 
-		ps->pick[i] = !own_writer(ps, rec->writer) && readable(ps, rec) && record_in(ps, rec);
+		ps->pick[i] = !own_writer(ps, rec->writer) &&
+			      hub_record_readable(ps->agent.reads, rec) && record_in(ps, rec);
 		if (!ps->pick[i])
 			continue;
 		if (proto_record_measure(rec, &b) != PROTO_OK)
@@ -559,13 +542,9 @@ void hub_route_feedback(hub_ctx *ctx, hub_job *job)
 	}
 }
 
-/*
- * Keep what the laptop says it reads when it says something new (after an
- * upgrade), so the USB update file made for it leaves out the same kinds.
- * The reader's connection is read only: a connection of its own writes it,
- * once per change. A failure costs nothing but a log line: this pull answers
- * by the request's own header anyway.
- */
+/* Keep what the laptop says it reads when it changes (an upgrade), for the
+ * update file made for it: on a connection of its own, as the reader's is
+ * read only. A failure is a log line: this pull answers by the header. */
 static void note_reads(hub_ctx *ctx, const hub_agent *agent, int reads)
 {
 	char path[PATH_MAX];
