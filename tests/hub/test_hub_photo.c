@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 #include "hubtest.h"
 #include "testmain.h"
+#include "../tools/golden_records.h"
 
 #define COMMUNE 31498     /* Phường 5, district 941 */
 #define FAR_COMMUNE 31510 /* another district's commune */
@@ -134,14 +135,8 @@ static void photo(ht_agent *ag, proto_changeset *cs, proto_id id, proto_id targe
 {
 	uint64_t st = proto_hlc_now(&ag->clock, proto_wall_ms());
 
-	assert_int_equal(proto_changeset_begin(cs, PROTO_KIND_PHOTO, id, st, ag->id), PROTO_OK);
-	assert_int_equal(proto_changeset_add_ref(cs, PROTO_PH_TARGET, 0, target), PROTO_OK);
-	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_TARGET_KIND, 0, target_kind), PROTO_OK);
-	assert_int_equal(proto_changeset_add_text(cs, PROTO_PH_SHA256, 0, sha, 64), PROTO_OK);
-	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_BYTES, 0, 345678), PROTO_OK);
-	assert_int_equal(proto_changeset_add_text(cs, PROTO_PH_TYPE, 0, "image/jpeg", 10), PROTO_OK);
-	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_WIDTH, 0, 1600), PROTO_OK);
-	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_HEIGHT, 0, 1200), PROTO_OK);
+	assert_int_equal(golden_photo(cs, id, st, ag->id, target, target_kind, sha, 345678, 1600, 1200),
+			 PROTO_OK);
 	assert_int_equal(proto_changeset_add_text(cs, PROTO_PH_TAKEN_AT, 0, "2023-07-01T09:30:00+07:00",
 						  25),
 			 PROTO_OK);

@@ -18,6 +18,7 @@
 #include "sync.h"
 #include "protofix.h"
 #include "testmain.h"
+#include "../tools/golden_records.h"
 
 #define OWN 0x1111111111111111ull     /* this laptop's key id */
 #define PEER 0x2222222222222222ull    /* another laptop of the same commune */
@@ -378,14 +379,8 @@ static void photo(proto_changeset *cs, proto_id id, proto_id target, int target_
 {
 	static const char sha[] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
-	assert_int_equal(proto_changeset_begin(cs, PROTO_KIND_PHOTO, id, ++stamp, PEER), PROTO_OK);
-	assert_int_equal(proto_changeset_add_ref(cs, PROTO_PH_TARGET, 0, target), PROTO_OK);
-	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_TARGET_KIND, 0, target_kind), PROTO_OK);
-	assert_int_equal(proto_changeset_add_text(cs, PROTO_PH_SHA256, 0, sha, 64), PROTO_OK);
-	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_BYTES, 0, 1000), PROTO_OK);
-	assert_int_equal(proto_changeset_add_text(cs, PROTO_PH_TYPE, 0, "image/jpeg", 10), PROTO_OK);
-	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_WIDTH, 0, 800), PROTO_OK);
-	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_HEIGHT, 0, 600), PROTO_OK);
+	assert_int_equal(golden_photo(cs, id, ++stamp, PEER, target, target_kind, sha, 1000, 800, 600),
+			 PROTO_OK);
 }
 
 /* Photo records (format version 2) are in the area when their household is,
