@@ -60,7 +60,10 @@ static int token_ok(const char *t)
 	return 1;
 }
 
-/* {"token": "...", "public_key": "<PEM with \n escaped>"} */
+/* {"token": "...", "public_key": "<PEM with \n escaped>", "reads": "2"}: reads
+ * is the highest change-set format version this laptop reads (proto/FORMAT.md,
+ * "How the format evolves"), a string member as the enrolment body has only
+ * those. */
 static int build_body(proto_buf *b, const char *token, const char *pem)
 {
 	proto_result r = proto_buf_appendf(b, "{\"token\": \"%s\", \"public_key\": \"", token);
@@ -68,7 +71,7 @@ static int build_body(proto_buf *b, const char *token, const char *pem)
 	for (const char *p = pem; r == PROTO_OK && *p; p++)
 		r = *p == '\n' ? proto_buf_append_str(b, "\\n") : proto_buf_append_byte(b, (uint8_t)*p);
 	if (r == PROTO_OK)
-		r = proto_buf_append_str(b, "\"}");
+		r = proto_buf_appendf(b, "\", \"reads\": \"%d\"}", PROTO_FORMAT_VERSION);
 	return r == PROTO_OK ? 0 : -1;
 }
 

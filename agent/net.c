@@ -12,8 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 #include <curl/curl.h>
+#include "maiam/changeset.h"
 #include "net.h"
 #include "utf8.h"
+
+/* PROTO_FORMAT_VERSION as text, for the Maiam-Reads header */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define PROTO_FORMAT_VERSION_TEXT STR(PROTO_FORMAT_VERSION)
 
 #ifndef MAIAM_VERSION
 #define MAIAM_VERSION "dev"
@@ -276,8 +282,16 @@ int agent_net_request(agent_net *n, const char *method, const char *path, const 
 		snprintf(out->error, sizeof out->error, "request URL too long");
 		return AGENT_NET_LOCAL;
 	}
-	/* no "Expect: 100-continue" round trip before a change-set */
+	/* no "Expect: 100-continue" round trip before a change-set; and the
+	 * highest change-set format version this laptop reads, so that the hub
+	 * sends no record kind it cannot (proto/FORMAT.md) */
 	headers = curl_slist_append(NULL, "Expect:");
+	if (headers) {
+		more = curl_slist_append(headers, "Maiam-Reads: " PROTO_FORMAT_VERSION_TEXT);
+		if (!more)
+			goto nomem;
+		headers = more;
+	}
 	if (headers && ctype) {
 		snprintf(ct, sizeof ct, "Content-Type: %s", ctype);
 		more = curl_slist_append(headers, ct);

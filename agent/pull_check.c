@@ -165,7 +165,14 @@ static proto_result event_in(sqlite3 *db, const agent_area *a, proto_id target, 
 			  "SELECT household_origin, household_serial, NULL FROM milestone"
 			  " WHERE id_origin = ?1 AND id_serial = ?2 UNION ALL"
 			  " SELECT household_origin, household_serial, unit FROM contribution"
-			  " WHERE id_origin = ?1 AND id_serial = ?2 LIMIT 1",
+			  " WHERE id_origin = ?1 AND id_serial = ?2 UNION ALL"
+			  /* a photo: its household, or its milestone's */
+			  " SELECT CASE p.target_kind WHEN 1 THEN p.target_origin ELSE m.household_origin END,"
+			  " CASE p.target_kind WHEN 1 THEN p.target_serial ELSE m.household_serial END,"
+			  " NULL FROM photo p"
+			  " LEFT JOIN milestone m ON p.target_kind = 2 AND m.id_origin = p.target_origin"
+			  " AND m.id_serial = p.target_serial"
+			  " WHERE p.id_origin = ?1 AND p.id_serial = ?2 LIMIT 1",
 			  target, &st);
 	if (step == SQLITE_DONE) {
 		/* a void of an event this laptop never held voids nothing it shows;
@@ -195,7 +202,7 @@ static proto_result event_in(sqlite3 *db, const agent_area *a, proto_id target, 
 static proto_result record_in(sqlite3 *db, const agent_area *a, const proto_record *rec, int *in,
 			      proto_id *hh)
 {
-	const proto_field *f;
+	const proto_field *f, *k;
 
 	*in = AREA_OUT;
 	hh->origin = hh->serial = 0;
@@ -217,6 +224,13 @@ static proto_result record_in(sqlite3 *db, const agent_area *a, const proto_reco
 		f = field_of(rec, PROTO_VO_TARGET);
 		return f && f->value.type == PROTO_V_REF ? event_in(db, a, f->value.ref, in, hh)
 							 : PROTO_OK;
+	case PROTO_KIND_PHOTO: /* evidence for a household, or for one of its milestones */
+		f = field_of(rec, PROTO_PH_TARGET);
+		k = field_of(rec, PROTO_PH_TARGET_KIND);
+		if (!f || f->value.type != PROTO_V_REF || !k)
+			return PROTO_OK;
+		return k->value.i == PROTO_KIND_HOUSEHOLD ? household_in(db, a, f->value.ref, in, hh)
+							  : event_in(db, a, f->value.ref, in, hh);
 	default:
 		return PROTO_OK;
 	}

@@ -181,9 +181,11 @@ static hub_result refuse_link(hub_ctx *ctx, const char *source, const char *day,
  * verdict's code outlives the row it was read from). */
 static const char *link_code(const char *code)
 {
-	static const char *const codes[] = { "invalid",        "foreign_id",     "out_of_scope",
-					     "hub_only_field", "relayed_record", "too_many_records",
-					     "too_much_text" };
+	static const char *const codes[] = {
+		"invalid",        "foreign_id",           "out_of_scope",
+		"hub_only_field", "relayed_record",       "too_many_records",
+		"too_much_text",  "photo_target_unknown", "photo_target_voided"
+	};
 	size_t i;
 
 	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)

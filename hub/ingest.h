@@ -86,6 +86,25 @@ hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const 
 				 int64_t ledger);
 /* The field of rec with this number, or NULL (ingest_area.c). */
 const proto_field *hub_record_field(const proto_record *rec, uint8_t field);
+
+/*
+ * Photo records (ingest_photo.c), read only. hub_photo_household: the
+ * household a photo of target_kind (1 household, 2 milestone) and target is
+ * evidence for, as the hub holds it (*found false for a milestone it does
+ * not hold, or another target kind). hub_any_anchor: hub_event_anchor for
+ * any event a void may name, photos too. hub_milestone_voided: a void names
+ * the milestone. HUB_OK or HUB_EDB.
+ */
+hub_result hub_photo_household(sqlite3 *db, int64_t target_kind, proto_id target, proto_id *hh,
+			       bool *found);
+hub_result hub_any_anchor(sqlite3 *db, proto_id id, int *has_hh, proto_id *hh, int64_t *unit, bool *found);
+hub_result hub_milestone_voided(sqlite3 *db, proto_id id, bool *voided);
+/*
+ * Can a laptop that reads format versions up to 'reads' read rec
+ * (proto/FORMAT.md, "How the format evolves")? Not a kind newer than that,
+ * nor a void of one: a laptop of version 1 has no photo to void. 1 or 0.
+ */
+int hub_record_readable(int reads, const proto_record *rec);
 /* Fill a refusal (ingest.c and ingest_scope.c). */
 void hub_verdict_reject(hub_verdict *v, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -115,7 +115,7 @@ hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const 
 
 	for (i = 0; i < cs->nrecords; i++) {
 		const proto_record *rec = &cs->records[i];
-		const proto_field *f;
+		const proto_field *f, *f2;
 		int64_t now = 0, unit = 0;
 		proto_id hh = { 0, 0 };
 		int has_hh = 0;
@@ -151,10 +151,19 @@ hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const 
 			f = hub_record_field(rec, PROTO_VO_TARGET);
 			if (!f || f->value.type != PROTO_V_REF)
 				break;
-			rc = hub_event_anchor(ctx->db, f->value.ref, &has_hh, &hh, &unit, &found);
+			rc = hub_any_anchor(ctx->db, f->value.ref, &has_hh, &hh, &unit, &found);
 			if (rc == HUB_OK && found)
 				rc = has_hh ? area_put_household(ctx, &s, hh)
 					    : area_put_unit(ctx, &s, unit);
+			break;
+		case PROTO_KIND_PHOTO: /* its household's area, through a milestone or not */
+			f = hub_record_field(rec, PROTO_PH_TARGET);
+			f2 = hub_record_field(rec, PROTO_PH_TARGET_KIND);
+			if (!f || f->value.type != PROTO_V_REF || !f2 || f2->value.type != PROTO_V_INT)
+				break;
+			rc = hub_photo_household(ctx->db, f2->value.i, f->value.ref, &hh, &found);
+			if (rc == HUB_OK && found)
+				rc = area_put_household(ctx, &s, hh);
 			break;
 		default:
 			break;

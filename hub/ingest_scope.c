@@ -154,13 +154,81 @@ static void event_anchor(const proto_record *rec, int *has_hh, proto_id *hh, int
 		*unit = f->value.i;
 }
 
+/* A record of kind in cs with this id, or NULL. */
+static const proto_record *cs_record(const proto_changeset *cs, uint8_t kind, proto_id id)
+{
+	for (size_t i = 0; i < cs->nrecords; i++)
+		if (cs->records[i].kind == kind && cmp_id(cs->records[i].id, id) == 0)
+			return &cs->records[i];
+	return NULL;
+}
+
+/* Does a void of cs name this milestone? */
+static int cs_voids_milestone(const proto_changeset *cs, proto_id id)
+{
+	for (size_t i = 0; i < cs->nrecords; i++) {
+		const proto_record *rec = &cs->records[i];
+		const proto_field *t = hub_record_field(rec, PROTO_VO_TARGET);
+		const proto_field *k = hub_record_field(rec, PROTO_VO_TARGET_KIND);
+
+		if (rec->kind == PROTO_KIND_VOID && t && t->value.type == PROTO_V_REF && k &&
+		    k->value.type == PROTO_V_INT && k->value.i == PROTO_KIND_MILESTONE &&
+		    cmp_id(t->value.ref, id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The household photo record rec is evidence for: its target household, or
+ * its target milestone's, the hub's stored milestone first, else one of cs.
+ * *found false when the target is not known (a household is known when the
+ * hub holds it or cs carries it). *voided (may be NULL) when the milestone
+ * is voided at the hub or by cs.
+ */
+static hub_result photo_household(hub_ctx *ctx, const proto_changeset *cs, const proto_record *rec,
+				  proto_id *hh, bool *found, bool *voided)
+{
+	const proto_field *t = hub_record_field(rec, PROTO_PH_TARGET);
+	const proto_field *k = hub_record_field(rec, PROTO_PH_TARGET_KIND);
+	const proto_record *ms;
+	int has_hh = 0;
+	int64_t unit;
+	hub_result rc;
+
+	*found = false;
+	if (voided)
+		*voided = false;
+	if (!t || t->value.type != PROTO_V_REF || !k || k->value.type != PROTO_V_INT)
+		return HUB_OK;
+	if (k->value.i == PROTO_KIND_HOUSEHOLD) {
+		*hh = t->value.ref;
+		rc = hub_entity_held(ctx->db, PROTO_KIND_HOUSEHOLD, *hh, found);
+		if (rc == HUB_OK && !*found)
+			*found = cs_record(cs, PROTO_KIND_HOUSEHOLD, *hh) != NULL;
+		return rc;
+	}
+	if (k->value.i != PROTO_KIND_MILESTONE)
+		return HUB_OK;
+	rc = hub_photo_household(ctx->db, PROTO_KIND_MILESTONE, t->value.ref, hh, found);
+	if (rc == HUB_OK && !*found && (ms = cs_record(cs, PROTO_KIND_MILESTONE, t->value.ref))) {
+		event_anchor(ms, &has_hh, hh, &unit);
+		*found = has_hh;
+	}
+	if (rc == HUB_OK && *found && voided) {
+		rc = hub_milestone_voided(ctx->db, t->value.ref, voided);
+		*voided = *voided || cs_voids_milestone(cs, t->value.ref);
+	}
+	return rc;
+}
+
 /* The target of a void: the hub's stored event if it holds one, else an event
  * of this change-set; *found false when neither has it. */
 static hub_result void_target(hub_ctx *ctx, const proto_changeset *cs, proto_id target, int *has_hh,
 			      proto_id *hh, int64_t *unit, bool *found)
 {
 	size_t i;
-	hub_result rc = hub_event_anchor(ctx->db, target, has_hh, hh, unit, found);
+	hub_result rc = hub_any_anchor(ctx->db, target, has_hh, hh, unit, found);
 
 	if (rc != HUB_OK || *found)
 		return rc;
@@ -172,7 +240,15 @@ static hub_result void_target(hub_ctx *ctx, const proto_changeset *cs, proto_id 
 			*found = true;
 		}
 	}
-	return HUB_OK;
+	for (i = 0; i < cs->nrecords && !*found; i++) {
+		const proto_record *rec = &cs->records[i];
+		if (rec->kind == PROTO_KIND_PHOTO && cmp_id(rec->id, target) == 0) {
+			*unit = 0;
+			rc = photo_household(ctx, cs, rec, hh, found, NULL);
+			*has_hh = *found;
+		}
+	}
+	return rc;
 }
 
 /*
@@ -230,6 +306,50 @@ static hub_result check_id(hub_ctx *ctx, const proto_changeset *cs, const proto_
 			   " sent only by the laptop that recorded them",
 			   proto_kind_name(rec->kind) ? proto_kind_name(rec->kind) : "record", idt);
 	return HUB_REFUSED;
+}
+
+/*
+ * A photo is evidence for a household or a milestone the hub holds (or this
+ * change-set carries), inside the sender's area; a voided milestone takes no
+ * new evidence. HUB_OK, HUB_REFUSED (v filled) or HUB_EDB.
+ */
+static hub_result check_photo(hub_ctx *ctx, const proto_changeset *cs, const anchors *as,
+			      const hub_scope *scope, const proto_record *rec, const char *idt,
+			      hub_verdict *v)
+{
+	const proto_field *t = hub_record_field(rec, PROTO_PH_TARGET);
+	const proto_field *k = hub_record_field(rec, PROTO_PH_TARGET_KIND);
+	int is_ms = k && k->value.type == PROTO_V_INT && k->value.i == PROTO_KIND_MILESTONE;
+	proto_id hh = { 0, 0 };
+	char target[40];
+	bool found, voided;
+	int inside = 0;
+
+	if (photo_household(ctx, cs, rec, &hh, &found, &voided) != HUB_OK)
+		return HUB_EDB;
+	id_text(t && t->value.type == PROTO_V_REF ? t->value.ref : (proto_id){ 0, 0 }, target);
+	if (!found) {
+		hub_verdict_reject(v, 422, "photo_target_unknown",
+				   "photo %s is evidence for %s %s, which the hub does not hold:"
+				   " send its records first",
+				   idt, is_ms ? "milestone" : "household", target);
+		return HUB_REFUSED;
+	}
+	if (voided) {
+		hub_verdict_reject(v, 422, "photo_target_voided",
+				   "photo %s is evidence for milestone %s, which was voided:"
+				   " attach the photo to the milestone that replaced it",
+				   idt, target);
+		return HUB_REFUSED;
+	}
+	if (event_in_scope(ctx, as, scope, 1, hh, 0, &inside) != HUB_OK)
+		return HUB_EDB;
+	if (!inside) {
+		hub_verdict_reject(v, 403, "out_of_scope",
+				   "photo %s is evidence for a household outside this agent's area", idt);
+		return HUB_REFUSED;
+	}
+	return HUB_OK;
 }
 
 hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,
@@ -322,6 +442,13 @@ hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const
 						   " unit outside this agent's area",
 						   proto_kind_name(rec->kind), idt);
 				rc = HUB_REFUSED;
+				goto out;
+			}
+			break;
+		case PROTO_KIND_PHOTO:
+			checked = check_photo(ctx, cs, &as, scope, rec, idt, v);
+			if (checked != HUB_OK) {
+				rc = checked;
 				goto out;
 			}
 			break;

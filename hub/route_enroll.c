@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "maiam/cli.h"
 #include "ctx.h"
 #include "store.h"
 #include "tls.h"
@@ -35,11 +36,17 @@ static void refuse(hub_ctx *ctx, hub_job *job, int status, const char *code, con
 	hub_job_error(job, status, code, msg);
 }
 
-/* The body's token and key; 0, or refused (answered) -1. */
-static int parse(hub_ctx *ctx, hub_job *job, char *token, size_t tokenlen, proto_key **key)
+/*
+ * The body's token, key and "reads" (the highest change-set format version
+ * the laptop reads, proto/FORMAT.md "How the format evolves"; a string
+ * member like the others, so that hubs which take only string members still
+ * enrol a newer laptop; absent: 1); 0, or refused (answered) -1.
+ */
+static int parse(hub_ctx *ctx, hub_job *job, char *token, size_t tokenlen, proto_key **key, int *reads)
 {
-	char pem[PEM_MAX];
-	bool has_token = false, has_key = false;
+	char pem[PEM_MAX], num[8];
+	bool has_token = false, has_key = false, has_reads = false;
+	int64_t n = 1;
 
 	if (hub_json_get_str((const char *)job->body, job->len, "token", token, tokenlen, &has_token) !=
 		    HUB_OK ||
@@ -52,6 +59,15 @@ static int parse(hub_ctx *ctx, hub_job *job, char *token, size_t tokenlen, proto
 		       " string members \"token\" and \"public_key\" (PEM)");
 		return -1;
 	}
+	if (hub_json_get_str((const char *)job->body, job->len, "reads", num, sizeof(num), &has_reads) !=
+		    HUB_OK ||
+	    (has_reads && cli_parse_int(num, 1, 255, &n))) {
+		refuse(ctx, job, 400, "bad_request",
+		       "\"reads\" must be the format version the laptop reads, a number 1..255 in a"
+		       " string");
+		return -1;
+	}
+	*reads = (int)n;
 	if (proto_key_from_public_pem(pem, strlen(pem), key) != PROTO_OK) {
 		refuse(ctx, job, 400, "bad_public_key",
 		       "\"public_key\" is not an Ed25519 public key"
@@ -69,10 +85,10 @@ void hub_route_enroll_check(hub_ctx *ctx, hub_job *job)
 {
 	char token[TOKEN_MAX];
 	proto_key *key = NULL;
-	int state = HUB_TOKEN_UNKNOWN;
+	int state = HUB_TOKEN_UNKNOWN, reads;
 
 	job->run = hub_route_enroll;
-	if (parse(ctx, job, token, sizeof(token), &key)) {
+	if (parse(ctx, job, token, sizeof(token), &key, &reads)) {
 		job->then = NULL; /* answered here */
 		goto out;
 	}
@@ -149,12 +165,19 @@ void hub_route_enroll(hub_ctx *ctx, hub_job *job)
 	uint8_t pub[PROTO_PUBKEY_LEN];
 	proto_key *key = NULL;
 	hub_enrolment e;
+	int reads;
 
-	if (parse(ctx, job, token, sizeof(token), &key))
+	if (parse(ctx, job, token, sizeof(token), &key, &reads))
 		goto out;
 	proto_key_public_raw(key, pub);
 	switch (hub_enrol(ctx->db, token, pub, (int64_t)(proto_wall_ms() / 1000), &e)) {
 	case HUB_OK:
+		/* after the enrolment's commit: a failure here is answered as one
+		 * and the laptop's retry is the "same key, same token" case */
+		if (hub_agent_set_reads(ctx->db, proto_key_id(key), reads) != HUB_OK) {
+			hub_job_error(job, 500, "internal", "hub database error: try again later");
+			break;
+		}
 		answer(ctx, job, proto_key_id(key), pub, &e.scope, e.predecessor);
 		break;
 	case HUB_REFUSED:

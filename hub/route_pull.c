@@ -101,7 +101,7 @@ static int anchor_in(pull_state *ps, int has_hh, proto_id hh, int64_t unit)
 /* Does this record concern the agent's area, as the hub knows it now? */
 static int record_in(pull_state *ps, const proto_record *rec)
 {
-	const proto_field *f;
+	const proto_field *f, *kind;
 	proto_id hh = { 0, 0 };
 	int has_hh = 0;
 	int64_t unit = 0;
@@ -122,10 +122,18 @@ static int record_in(pull_state *ps, const proto_record *rec)
 	case PROTO_KIND_VOID:
 		f = hub_record_field(rec, PROTO_VO_TARGET);
 		if (!f || f->value.type != PROTO_V_REF ||
-		    hub_event_anchor(ps->ctx->db, f->value.ref, &has_hh, &hh, &unit, &found) != HUB_OK ||
+		    hub_any_anchor(ps->ctx->db, f->value.ref, &has_hh, &hh, &unit, &found) != HUB_OK ||
 		    !found)
 			return 0;
 		return anchor_in(ps, has_hh, hh, unit);
+	case PROTO_KIND_PHOTO:
+		f = hub_record_field(rec, PROTO_PH_TARGET);
+		kind = hub_record_field(rec, PROTO_PH_TARGET_KIND);
+		if (!f || f->value.type != PROTO_V_REF || !kind || kind->value.type != PROTO_V_INT ||
+		    hub_photo_household(ps->ctx->db, kind->value.i, f->value.ref, &hh, &found) != HUB_OK ||
+		    !found)
+			return 0;
+		return household_in(ps, hh);
 	default:
 		return 0;
 	}
@@ -156,7 +164,8 @@ static int choose(pull_state *ps, const proto_changeset *cs, size_t *n, uint64_t
 		const proto_record *rec = &cs->records[i];
 		proto_record_bound b;
 
-		ps->pick[i] = !own_writer(ps, rec->writer) && record_in(ps, rec);
+		ps->pick[i] = !own_writer(ps, rec->writer) &&
+			      hub_record_readable(ps->agent.reads, rec) && record_in(ps, rec);
 		if (!ps->pick[i])
 			continue;
 		if (proto_record_measure(rec, &b) != PROTO_OK)
@@ -314,6 +323,8 @@ hub_result hub_pull_answer(hub_ctx *ctx, const hub_agent *agent, int64_t after, 
 	memset(&ps, 0, sizeof(ps));
 	ps.ctx = ctx;
 	ps.agent = *agent;
+	if (ps.agent.reads < PROTO_FORMAT_VERSION_MIN)
+		ps.agent.reads = PROTO_FORMAT_VERSION_MIN;
 	if (hub_agent_lineage(ctx->db, agent->id, ps.lineage, &ps.nlineage) != HUB_OK) {
 		res = HUB_EDB;
 		goto out;
@@ -531,6 +542,26 @@ void hub_route_feedback(hub_ctx *ctx, hub_job *job)
 	}
 }
 
+/* Keep what the laptop says it reads when it changes (an upgrade), for the
+ * update file made for it: on a connection of its own, as the reader's is
+ * read only. A failure is a log line: this pull answers by the header. */
+static void note_reads(hub_ctx *ctx, const hub_agent *agent, int reads)
+{
+	char path[PATH_MAX];
+	sqlite3 *db = NULL;
+
+	if (reads == agent->reads)
+		return;
+	if (hub_path(ctx, HUB_DB_FILE, path, sizeof(path)) ||
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(db, 5000) != SQLITE_OK ||
+	    hub_agent_set_reads(db, agent->id, reads) != HUB_OK)
+		hub_errorf("cannot note that agent %016llx reads format version %d: %s",
+			   (unsigned long long)agent->id, reads,
+			   db ? sqlite3_errmsg(db) : "out of memory");
+	sqlite3_close(db);
+}
+
 void hub_route_pull(hub_ctx *ctx, hub_job *job)
 {
 	hub_agent agent;
@@ -546,6 +577,9 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 	}
 	if (job_agent(ctx, job, &agent))
 		return;
+	/* the request says what this laptop reads now (no header: 1) */
+	note_reads(ctx, &agent, job->reads);
+	agent.reads = job->reads;
 	switch (hub_pull_answer(ctx, &agent, after, &job->resp, &cursor, &more)) {
 	case HUB_OK:
 		break;

@@ -22,10 +22,12 @@
  * the very same change-set closes the rejection (schema_report.c); and
  * succession (docs/HUB.md, "Re-enrolment"): hub_token.replaces, the revoked
  * agent a token enrols a successor for, and hub_agent.predecessor. */
-#define HUB_STORE_VERSION "4"
+/* 5: hub_agent.reads, the highest change-set format version the agent's
+ * laptop reads (NULL: it never said, so 1); pulls leave out newer kinds. */
+#define HUB_STORE_VERSION "5"
 
-/* Add table.column of the given type unless it is there: a version 1 to 3
- * hub.db has the tables without the columns of version 4. */
+/* Add table.column of the given type unless it is there: a version 1 to 4
+ * hub.db has the tables without the columns of the versions after it. */
 static int add_column(sqlite3 *db, const char *table, const char *column, const char *type)
 {
 	sqlite3_stmt *st = NULL;
@@ -61,7 +63,8 @@ static const char hub_tables_sql[] =
 	" pub BLOB NOT NULL,"
 	" scope_kind INTEGER NOT NULL, scope_code INTEGER NOT NULL,"
 	" enrolled INTEGER NOT NULL, revoked INTEGER, token INTEGER,"
-	" predecessor INTEGER);" /* the revoked agent this one succeeds */
+	" predecessor INTEGER," /* the revoked agent this one succeeds */
+	" reads INTEGER);"      /* format version its laptop reads; NULL: 1 */
 	"CREATE TABLE IF NOT EXISTS hub_ledger ("
 	" id INTEGER PRIMARY KEY," /* the pull cursor */
 	" origin INTEGER NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL,"
@@ -132,7 +135,8 @@ hub_result hub_store_migrate(sqlite3 *db)
 		if (set_area_from(db) || hub_meta_set(db, "hub_schema", HUB_STORE_VERSION))
 			goto fail;
 	} else {
-		int older = strcmp(have, "1") == 0 || strcmp(have, "2") == 0 || strcmp(have, "3") == 0;
+		int older = strcmp(have, "1") == 0 || strcmp(have, "2") == 0 || strcmp(have, "3") == 0 ||
+			    strcmp(have, "4") == 0;
 
 		if (strcmp(have, "1") == 0 && set_area_from(db))
 			goto fail;
@@ -140,6 +144,7 @@ hub_result hub_store_migrate(sqlite3 *db)
 		if (older && (add_column(db, "hub_rejection", "hash", "BLOB") ||
 			      add_column(db, "hub_token", "replaces", "INTEGER") ||
 			      add_column(db, "hub_agent", "predecessor", "INTEGER") ||
+			      add_column(db, "hub_agent", "reads", "INTEGER") ||
 			      hub_meta_set(db, "hub_schema", HUB_STORE_VERSION)))
 			goto fail;
 		if (!older && strcmp(have, HUB_STORE_VERSION) != 0) {

@@ -130,6 +130,17 @@ static int ambiguous_length(struct evhttp_request *req)
 	return ncl > 1 || (ncl && nte);
 }
 
+/* Maiam-Reads (docs/PROTOCOL.md): 1..255, 1 when absent, -1 when not a number. */
+static int request_reads(struct evhttp_request *req)
+{
+	const char *v = evhttp_find_header(evhttp_request_get_input_headers(req), "Maiam-Reads");
+	int64_t n;
+
+	if (!v)
+		return 1;
+	return cli_parse_int(v, 1, 255, &n) ? -1 : (int)n;
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	server *srv = arg;
@@ -200,6 +211,11 @@ static void on_request(struct evhttp_request *req, void *arg)
 		reply_error(srv, req, 414, "bad_request", "query string too long");
 		return;
 	}
+	if (request_reads(req) < 0) {
+		reply_error(srv, req, 400, "bad_request",
+			    "Maiam-Reads must be the format version the laptop reads, a number 1..255");
+		return;
+	}
 	job = calloc(1, sizeof(*job));
 	len = evbuffer_get_length(in);
 	if (!job || (len && !(job->body = malloc(len)))) {
@@ -216,6 +232,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 	job->run = rt->run;
 	job->req = req;
 	job->peer = c ? c->peer : 0;
+	job->reads = request_reads(req);
 	snprintf(job->query, sizeof(job->query), "%s", query ? query : "");
 	proto_buf_init(&job->resp, (size_t)HUB_MAX_BODY * 2);
 	if (c) {

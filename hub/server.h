@@ -20,6 +20,7 @@ struct hub_job {
 	uint8_t *body;
 	size_t len;
 	char query[256];
+	int reads; /* Maiam-Reads: the highest format version the laptop reads (1 without it) */
 	/* filled by the route in the writer thread */
 	int status;
 	const char *ctype;

@@ -26,6 +26,7 @@ typedef struct hub_agent {
 	hub_scope scope;
 	int64_t enrolled;
 	int64_t revoked; /* 0 if not */
+	int reads;       /* the highest change-set format version its laptop reads (1: said none) */
 } hub_agent;
 
 /* Token states seen by hub_token_consume. */
@@ -61,6 +62,9 @@ hub_result hub_token_consume(sqlite3 *db, const char *token, int64_t now, uint64
 hub_result hub_agent_insert(sqlite3 *db, const uint8_t pub[PROTO_PUBKEY_LEN], const hub_scope *scope,
 			    int64_t now, int64_t token_id);
 hub_result hub_agent_get(sqlite3 *db, uint64_t id, hub_agent *out, bool *found);
+/* Keep what the agent's laptop said it reads (1..255; proto/FORMAT.md, "How
+ * the format evolves"); a pull leaves out the kinds it does not. */
+hub_result hub_agent_set_reads(sqlite3 *db, uint64_t id, int reads);
 /* Revoke by agent key id (16 hex) or token number; *done false when
  * nothing matched (or id is neither). */
 hub_result hub_agent_revoke(sqlite3 *db, const char *id, int64_t now, bool *done);

@@ -158,8 +158,26 @@ hub_result hub_agent_get(sqlite3 *db, uint64_t id, hub_agent *out, bool *found)
 		out->scope.code = sqlite3_column_int(st, 2);
 		out->enrolled = sqlite3_column_int64(st, 3);
 		out->revoked = sqlite3_column_int64(st, 4);
+		out->reads = sqlite3_column_int(st, 5);
 	}
 	unprep(st);
+	return rc;
+}
+
+hub_result hub_agent_set_reads(sqlite3 *db, uint64_t id, int reads)
+{
+	sqlite3_stmt *st = NULL;
+	hub_result rc = HUB_EDB;
+
+	/* rare (once per laptop upgrade): not worth a cached statement */
+	if (sqlite3_prepare_v2(db, "UPDATE hub_agent SET reads = ?2 WHERE id = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, proto_u2i(id));
+	sqlite3_bind_int(st, 2, reads);
+	rc = sqlite3_step(st) == SQLITE_DONE ? HUB_OK : HUB_EDB;
+out:
+	sqlite3_finalize(st);
 	return rc;
 }
 

@@ -22,7 +22,7 @@ static const char *const stmt_sql[] = {
 	[HUB_STMT_AGENT_INSERT] = "INSERT INTO hub_agent(id, pub, scope_kind, scope_code,"
 				  " enrolled, token) VALUES (?, ?, ?, ?, ?, ?)",
 	[HUB_STMT_AGENT_GET] = "SELECT pub, scope_kind, scope_code, enrolled,"
-			       " coalesce(revoked, 0) FROM hub_agent WHERE id = ?",
+			       " coalesce(revoked, 0), coalesce(reads, 1) FROM hub_agent WHERE id = ?",
 	[HUB_STMT_AGENT_REVOKE] = "UPDATE hub_agent SET revoked = ? WHERE id = ? AND revoked IS NULL",
 	[HUB_STMT_TOKEN_REVOKE] = "UPDATE hub_token SET revoked = ? WHERE id = ? AND revoked IS NULL",
 	[HUB_STMT_AGENT_REVOKE_BY_TOKEN] =

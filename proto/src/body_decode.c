@@ -41,7 +41,7 @@ static proto_result get_slice(proto_reader *body, proto_reader *slice)
 	return r;
 }
 
-static proto_result decoder_init(decoder *d, const uint8_t *body, size_t len)
+static proto_result decoder_init(decoder *d, uint8_t version, const uint8_t *body, size_t len)
 {
 	proto_reader rd;
 	proto_result r = PROTO_OK;
@@ -69,6 +69,9 @@ static proto_result decoder_init(decoder *d, const uint8_t *body, size_t len)
 		c = COL(kind, field);
 		/* known columns only, strictly ascending: one encoding per body */
 		if (!proto_field_lookup(kind, field) || c <= last)
+			return PROTO_EBODY;
+		/* a kind newer than the header's version is unknown to that version */
+		if (proto_kind_since(kind) > version)
 			return PROTO_EBODY;
 		last = c;
 		r = get_slice(&rd, &d->col[c]);
@@ -245,7 +248,7 @@ static proto_result get_record(decoder *d, const proto_header *hdr, const proto_
 	r = proto_get_u8(&d->s[S_KIND], &rec->kind);
 	if (r != PROTO_OK)
 		return PROTO_ECOUNT; /* fewer records than the header declares */
-	if (rec->kind < 1 || rec->kind > PROTO_KIND_MAX)
+	if (rec->kind < 1 || rec->kind > PROTO_KIND_MAX || proto_kind_since(rec->kind) > hdr->version)
 		return PROTO_EBODY;
 	if (proto_get_u8(&d->s[S_FLAGS], &flags) != PROTO_OK)
 		return PROTO_EBODY;
@@ -310,7 +313,7 @@ proto_result proto_body_decode(proto_changeset *cs, const uint8_t *body, size_t 
 	d = proto_calloc(1, sizeof *d);
 	if (!d)
 		return PROTO_ENOMEM;
-	r = decoder_init(d, body, len);
+	r = decoder_init(d, cs->hdr.version, body, len);
 	if (r != PROTO_OK)
 		goto out;
 	/* the unit byte is there even with no records: one layout, no special case */

@@ -68,6 +68,20 @@ static const proto_field_desc fields[] = {
 	REQUIRED(PROTO_KIND_VOID, PROTO_VO_TARGET, "target", PROTO_V_REF),
 	REQUIRED(PROTO_KIND_VOID, PROTO_VO_TARGET_KIND, "target_kind", PROTO_V_INT),
 	OPTIONAL(PROTO_KIND_VOID, PROTO_VO_REASON, "reason", PROTO_V_TEXT),
+
+	/* format version 2 */
+	REQUIRED(PROTO_KIND_PHOTO, PROTO_PH_TARGET, "target", PROTO_V_REF),
+	REQUIRED(PROTO_KIND_PHOTO, PROTO_PH_TARGET_KIND, "target_kind", PROTO_V_INT),
+	REQUIRED(PROTO_KIND_PHOTO, PROTO_PH_SHA256, "sha256", PROTO_V_TEXT),
+	REQUIRED(PROTO_KIND_PHOTO, PROTO_PH_BYTES, "bytes", PROTO_V_INT),
+	REQUIRED(PROTO_KIND_PHOTO, PROTO_PH_TYPE, "type", PROTO_V_TEXT),
+	REQUIRED(PROTO_KIND_PHOTO, PROTO_PH_WIDTH, "width", PROTO_V_INT),
+	REQUIRED(PROTO_KIND_PHOTO, PROTO_PH_HEIGHT, "height", PROTO_V_INT),
+	OPTIONAL(PROTO_KIND_PHOTO, PROTO_PH_TAKEN_AT, "taken_at", PROTO_V_TEXT),
+	OPTIONAL(PROTO_KIND_PHOTO, PROTO_PH_LAT, "lat", PROTO_V_INT),
+	OPTIONAL(PROTO_KIND_PHOTO, PROTO_PH_LON, "lon", PROTO_V_INT),
+	OPTIONAL(PROTO_KIND_PHOTO, PROTO_PH_CAMERA, "camera", PROTO_V_TEXT),
+	OPTIONAL(PROTO_KIND_PHOTO, PROTO_PH_NOTE, "note", PROTO_V_TEXT),
 };
 
 /*
@@ -131,9 +145,31 @@ const char *proto_kind_name(uint8_t kind)
 		return "contribution";
 	case PROTO_KIND_VOID:
 		return "void";
+	case PROTO_KIND_PHOTO:
+		return "photo";
 	default:
 		return NULL;
 	}
+}
+
+uint8_t proto_kind_since(uint8_t kind)
+{
+	if (kind >= PROTO_KIND_HOUSEHOLD && kind <= PROTO_KIND_VOID)
+		return 1;
+	return kind == PROTO_KIND_PHOTO ? 2 : 0;
+}
+
+uint8_t proto_records_version(const proto_record *records, size_t n)
+{
+	uint8_t version = PROTO_FORMAT_VERSION_MIN;
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t since = proto_kind_since(records[i].kind);
+
+		if (since > version)
+			version = since;
+	}
+	return version;
 }
 
 const char *const proto_stages[9] = {

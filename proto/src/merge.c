@@ -27,6 +27,8 @@ const char *proto_merge_table(uint8_t kind)
 		return "contribution";
 	case PROTO_KIND_VOID:
 		return "void_event";
+	case PROTO_KIND_PHOTO:
+		return "photo";
 	default:
 		return NULL;
 	}

@@ -16,6 +16,7 @@ static const char *const land_statuses[] = { "certified",   "uncertified", "fami
 					     "public_land", "other",       NULL };
 static const char *const support_kinds[] = { "new_build", "repair", NULL };
 static const char *const review_statuses[] = { "proposed", "approved", "rejected", NULL };
+static const char *const photo_types[] = { "image/jpeg", NULL };
 static const char *const sources[] = {
 	"mps", "provincial_police", "fatherland_front", "business", "donor", "household", "other", NULL
 };
@@ -38,6 +39,8 @@ typedef enum check {
 	CK_UNIT,       /* a commune or district of the campaign */
 	CK_EVENT_KIND, /* the kind of an event a void may target */
 	CK_REF,        /* an id: the codec already checked its shape */
+	CK_SHA256,     /* 64 lowercase hex digits */
+	CK_TIMESTAMP,  /* ISO 8601 date and time with its offset from UTC */
 } check;
 
 typedef struct field_rule {
@@ -105,11 +108,24 @@ static const field_rule table[] = {
 	ONE(PROTO_KIND_VOID, PROTO_VO_TARGET, CK_REF),
 	ONE(PROTO_KIND_VOID, PROTO_VO_TARGET_KIND, CK_EVENT_KIND),
 	TEXT(PROTO_KIND_VOID, PROTO_VO_REASON, LONG_TEXT),
+
+	ONE(PROTO_KIND_PHOTO, PROTO_PH_TARGET, CK_REF),
+	RANGE(PROTO_KIND_PHOTO, PROTO_PH_TARGET_KIND, PROTO_KIND_HOUSEHOLD, PROTO_KIND_MILESTONE),
+	ONE(PROTO_KIND_PHOTO, PROTO_PH_SHA256, CK_SHA256),
+	RANGE(PROTO_KIND_PHOTO, PROTO_PH_BYTES, 1, PROTO_PHOTO_MAX_BYTES),
+	ENUM(PROTO_KIND_PHOTO, PROTO_PH_TYPE, photo_types),
+	RANGE(PROTO_KIND_PHOTO, PROTO_PH_WIDTH, 1, PROTO_PHOTO_MAX_SIDE),
+	RANGE(PROTO_KIND_PHOTO, PROTO_PH_HEIGHT, 1, PROTO_PHOTO_MAX_SIDE),
+	ONE(PROTO_KIND_PHOTO, PROTO_PH_TAKEN_AT, CK_TIMESTAMP),
+	RANGE(PROTO_KIND_PHOTO, PROTO_PH_LAT, -PROTO_RULE_LAT_MAX, PROTO_RULE_LAT_MAX),
+	RANGE(PROTO_KIND_PHOTO, PROTO_PH_LON, -PROTO_RULE_LON_MAX, PROTO_RULE_LON_MAX),
+	TEXT(PROTO_KIND_PHOTO, PROTO_PH_CAMERA, PROTO_RULE_CAMERA_MAX),
+	TEXT(PROTO_KIND_PHOTO, PROTO_PH_NOTE, NOTE_TEXT),
 };
 
 static const field_rule *rule_of(uint8_t kind, uint8_t field)
 {
-	/* 34 rows: a scan is cheaper than the merge's own work per value */
+	/* 46 rows: a scan is cheaper than the merge's own work per value */
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (table[i].kind == kind && table[i].field == field)
 			return &table[i];
@@ -333,6 +349,47 @@ proto_rule proto_rules_check_text(const char *s, size_t len, size_t max)
 	return PROTO_RULE_OK;
 }
 
+static int lower_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* Two digits at s as a number no larger than max, else -1. */
+static int two_digits(const char *s, int max)
+{
+	int v;
+
+	if (!all_digits(s, 2))
+		return -1;
+	v = (s[0] - '0') * 10 + (s[1] - '0');
+	return v <= max ? v : -1;
+}
+
+/*
+ * YYYY-MM-DDTHH:MM:SS then Z or +HH:MM / -HH:MM (ISO 8601, as a camera's
+ * clock and offset give it): a calendar day, a time of day, an offset of at
+ * most 14 hours. No fraction, no leap second: one spelling per instant.
+ */
+static proto_rule check_timestamp(const char *s, size_t len)
+{
+	if (len != 20 && len != 25)
+		return PROTO_RULE_TIMESTAMP;
+	if (proto_rules_calendar_day(s, 10, NULL) != PROTO_RULE_OK || s[10] != 'T' || s[13] != ':' ||
+	    s[16] != ':')
+		return PROTO_RULE_TIMESTAMP;
+	if (two_digits(s + 11, 23) < 0 || two_digits(s + 14, 59) < 0 || two_digits(s + 17, 59) < 0)
+		return PROTO_RULE_TIMESTAMP;
+	if (len == 20)
+		return s[19] == 'Z' ? PROTO_RULE_OK : PROTO_RULE_TIMESTAMP;
+	if ((s[19] != '+' && s[19] != '-') || s[22] != ':' || two_digits(s + 20, 14) < 0 ||
+	    two_digits(s + 23, 59) < 0)
+		return PROTO_RULE_TIMESTAMP;
+	return PROTO_RULE_OK;
+}
+
 static proto_rule check_text_value(const field_rule *fr, const proto_rules *r, const proto_value *v,
 				   proto_violation *out)
 {
@@ -359,6 +416,11 @@ static proto_rule check_text_value(const field_rule *fr, const proto_rules *r, c
 	case CK_PHONE:
 		rule = proto_rules_check_text(v->text, v->len, 0);
 		return rule != PROTO_RULE_OK ? rule : check_phone(v->text, v->len);
+	case CK_SHA256:
+		return v->len == 64 && lower_hex(v->text, v->len) ? PROTO_RULE_OK : PROTO_RULE_SHA256;
+	case CK_TIMESTAMP:
+		rule = proto_rules_check_text(v->text, v->len, 0);
+		return rule != PROTO_RULE_OK ? rule : check_timestamp(v->text, v->len);
 	default:
 		return PROTO_RULE_TYPE;
 	}
@@ -382,8 +444,10 @@ static proto_rule check_int_value(const field_rule *fr, const proto_rules *r, co
 		return unit_in(r->campaign, v->i, fr->check == CK_COMMUNE) ? PROTO_RULE_OK
 									   : PROTO_RULE_UNIT;
 	case CK_EVENT_KIND:
-		return v->i == PROTO_KIND_MILESTONE || v->i == PROTO_KIND_CONTRIBUTION ? PROTO_RULE_OK
-										       : PROTO_RULE_ENUM;
+		return v->i == PROTO_KIND_MILESTONE || v->i == PROTO_KIND_CONTRIBUTION ||
+				       v->i == PROTO_KIND_PHOTO
+			       ? PROTO_RULE_OK
+			       : PROTO_RULE_ENUM;
 	default:
 		return PROTO_RULE_TYPE;
 	}

@@ -24,6 +24,8 @@ static const char *const names[PROTO_RULE_MAX] = {
 	[PROTO_RULE_TEXT_CONTROL] = "text_control",
 	[PROTO_RULE_TEXT_UTF8] = "text_utf8",
 	[PROTO_RULE_UNIT] = "unit",
+	[PROTO_RULE_SHA256] = "sha256",
+	[PROTO_RULE_TIMESTAMP] = "timestamp",
 };
 
 const char *proto_rule_name(proto_rule rule)
@@ -142,6 +144,10 @@ static int what(const proto_violation *v, char *out, size_t n)
 		return snprintf(out, n, "is not valid UTF-8");
 	case PROTO_RULE_UNIT:
 		return snprintf(out, n, "is not a unit of the campaign");
+	case PROTO_RULE_SHA256:
+		return snprintf(out, n, "is not a SHA-256 (64 lowercase hex digits)");
+	case PROTO_RULE_TIMESTAMP:
+		return snprintf(out, n, "is not a time written YYYY-MM-DDTHH:MM:SS+HH:MM");
 	default:
 		return snprintf(out, n, "breaks rule %s", proto_rule_name(v->rule));
 	}

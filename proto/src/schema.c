@@ -132,12 +132,27 @@ static const char *const migration_steps[] = {
 	/* 4: household.withdrawn (PROTO_HH_WITHDRAWN), the reason a household
 	 * was taken out of every count; NULL for every household before it. */
 	"ALTER TABLE household ADD COLUMN withdrawn TEXT;",
+
+	/* 5: photo records (format version 2, PROTO_KIND_PHOTO): the evidence
+	 * of one photo by its hash; the bytes are stored apart. The sha256
+	 * index finds one photo on two households. */
+	"CREATE TABLE photo ("
+	" id_origin INTEGER NOT NULL,"
+	" id_serial INTEGER NOT NULL CHECK (id_serial <> 0),"
+	" stamp INTEGER NOT NULL CHECK (stamp <> 0),"
+	" writer INTEGER NOT NULL,"
+	" target_origin INTEGER, target_serial INTEGER, target_kind INTEGER,"
+	" sha256 TEXT, bytes INTEGER, type TEXT, width INTEGER, height INTEGER,"
+	" taken_at TEXT, lat INTEGER, lon INTEGER, camera TEXT, note TEXT,"
+	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
+	"CREATE INDEX photo_target ON photo(target_origin, target_serial);"
+	"CREATE INDEX photo_sha256 ON photo(sha256);",
 };
 
 #define NSTEPS (sizeof(migration_steps) / sizeof(migration_steps[0]))
 
-/* PROTO_SQL_MILESTONE_LIVE and PROTO_SQL_CONTRIBUTION_LIVE spell these. */
-_Static_assert(PROTO_KIND_MILESTONE == 2 && PROTO_KIND_CONTRIBUTION == 3,
+/* PROTO_SQL_MILESTONE_LIVE, _CONTRIBUTION_LIVE and _PHOTO_LIVE spell these. */
+_Static_assert(PROTO_KIND_MILESTONE == 2 && PROTO_KIND_CONTRIBUTION == 3 && PROTO_KIND_PHOTO == 5,
 	       "schema.h: the kind numbers in the *_LIVE SQL");
 _Static_assert(NSTEPS == PROTO_SCHEMA_VERSION,
 	       "PROTO_SCHEMA_VERSION must equal the number of migration steps");

@@ -42,7 +42,7 @@ static proto_result check_header(const proto_header *h)
 {
 	size_t clen = strnlen(h->campaign, sizeof(h->campaign));
 
-	if (h->version != PROTO_FORMAT_VERSION)
+	if (h->version < PROTO_FORMAT_VERSION_MIN || h->version > PROTO_FORMAT_VERSION)
 		return PROTO_EVERSION;
 	if (clen == sizeof(h->campaign) || !proto_cs_campaign_ok(h->campaign, clen))
 		return PROTO_EHEADER;
@@ -271,7 +271,8 @@ static proto_result seal(proto_changeset *cs, const proto_key *key, proto_buf *o
 		r = PROTO_ELIMIT;
 	if (r != PROTO_OK)
 		goto out;
-	cs->hdr.version = PROTO_FORMAT_VERSION;
+	/* the lowest version with every kind carried: kinds 1..4 stay version 1 */
+	cs->hdr.version = proto_records_version(cs->records, cs->nrecords);
 	cs->hdr.body_len = (uint32_t)body.len;
 	cs->hdr.zbody_len = (uint32_t)z.len;
 	/* refuse to write what proto_open would refuse to read */
@@ -332,7 +333,7 @@ proto_result proto_peek(const uint8_t *data, size_t len, proto_header *hdr)
 		r = proto_get_u8(&rd, &h.version);
 	if (r != PROTO_OK)
 		return r;
-	if (h.version != PROTO_FORMAT_VERSION)
+	if (h.version < PROTO_FORMAT_VERSION_MIN || h.version > PROTO_FORMAT_VERSION)
 		return PROTO_EVERSION;
 	r = proto_get_u8(&rd, &flags);
 	if (r != PROTO_OK)

@@ -218,7 +218,8 @@ static void builder_refuses_bad_records(void **state)
 	init_cs(&cs);
 	assert_int_equal(proto_changeset_add_int(&cs, PROTO_HH_MEMBERS, 0, 1), PROTO_EINVAL);
 	assert_int_equal(proto_changeset_begin(&cs, (proto_kind)0, id, CREATED, ORIGIN), PROTO_EBODY);
-	assert_int_equal(proto_changeset_begin(&cs, (proto_kind)5, id, CREATED, ORIGIN), PROTO_EBODY);
+	assert_int_equal(proto_changeset_begin(&cs, (proto_kind)(PROTO_KIND_MAX + 1), id, CREATED, ORIGIN),
+			 PROTO_EBODY);
 	assert_int_equal(proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, (proto_id){ ORIGIN, 0 },
 					       CREATED, ORIGIN),
 			 PROTO_EVALUE);

@@ -2,7 +2,9 @@
  * test_seal.c - sealed change-sets: the golden vector is reproduced byte for
  * byte and its forgery fails; every truncation and bit flip is rejected;
  * zip bombs and lying lengths/counts, signed with the right key, are caught
- * by the codec with their own codes; failures leave nothing behind.
+ * by the codec with their own codes; failures leave nothing behind. Format
+ * version 2: golden-1 still seals as version 1, golden-2 (photos) is
+ * reproduced, and its forgeries are refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -349,7 +351,10 @@ static void signed_lies(void **state)
 	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_ELENGTH);
 	/* header values */
 	h = raw_default(sizeof one_record);
-	h.version = 2;
+	h.version = PROTO_FORMAT_VERSION + 1; /* a version this code does not know */
+	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_EVERSION);
+	h = raw_default(sizeof one_record);
+	h.version = 0;
 	assert_int_equal(open_raw(&h, one_record, sizeof one_record, 9), PROTO_EVERSION);
 	h = raw_default(sizeof one_record);
 	h.flags = 1;
@@ -587,9 +592,138 @@ static void seal_and_open_out_of_memory(void **state)
 	proto_buf_release(&out);
 }
 
+/* ---- format version 2 (FORMAT.md, "How the format evolves") ---- */
+
+/* Today's change-sets are version 1, unchanged: the field reads them. */
+static void golden_1_stays_version_1(void **state)
+{
+	proto_buf file, mine;
+	proto_changeset cs;
+	proto_header h;
+
+	(void)state;
+	read_vector("golden-1.bin", &file);
+	proto_buf_init(&mine, 1 << 20);
+	assert_int_equal(proto_peek(file.data, file.len, &h), PROTO_OK);
+	assert_int_equal(h.version, 1);
+	assert_int_equal(file.data[4], 1);
+	assert_int_equal(golden_build(&cs, proto_key_id(key)), PROTO_OK);
+	assert_int_equal(proto_records_version(cs.records, cs.nrecords), 1);
+	assert_int_equal(proto_seal(&cs, key, &mine, NULL), PROTO_OK);
+	assert_int_equal(cs.hdr.version, 1);
+	assert_int_equal(mine.len, file.len);
+	assert_memory_equal(mine.data, file.data, file.len);
+	proto_changeset_release(&cs);
+	proto_buf_release(&mine);
+	proto_buf_release(&file);
+}
+
+static void golden_2_vector(void **state)
+{
+	proto_buf file, hexfile, mine;
+	proto_changeset cs, back;
+	uint8_t hash[32];
+	char hex[65];
+
+	(void)state;
+	read_vector("golden-2.bin", &file);
+	read_vector("golden-2.sha256", &hexfile);
+	proto_buf_init(&mine, 1 << 20);
+	assert_int_equal(golden2_build(&cs, proto_key_id(key)), PROTO_OK);
+	assert_int_equal(proto_records_version(cs.records, cs.nrecords), 2);
+	assert_int_equal(proto_seal(&cs, key, &mine, hash), PROTO_OK);
+	assert_int_equal(mine.len, file.len);
+	assert_memory_equal(mine.data, file.data, file.len);
+	proto_hex(hash, 32, hex);
+	assert_true(hexfile.len >= 64);
+	assert_memory_equal(hex, hexfile.data, 64);
+
+	assert_int_equal(proto_open(file.data, file.len, pub, &back, NULL), PROTO_OK);
+	assert_int_equal(back.hdr.version, 2);
+	assert_int_equal(back.nrecords, 5);
+	assert_int_equal(back.records[2].kind, PROTO_KIND_PHOTO);
+	assert_int_equal(back.records[2].nfields, 12);
+	assert_string_equal(back.records[2].fields[2].value.text, GOLDEN2_SHA256);
+	assert_int_equal(back.records[3].nfields, 7);
+	assert_int_equal(back.records[4].kind, PROTO_KIND_VOID);
+	assert_int_equal(back.records[4].fields[1].value.i, PROTO_KIND_PHOTO);
+	proto_changeset_release(&back);
+	proto_changeset_release(&cs);
+	proto_buf_release(&mine);
+	proto_buf_release(&hexfile);
+	proto_buf_release(&file);
+}
+
+/* A changed body keeps a good frame and fails the signature; a version 1
+ * header over a photo has a good signature and fails the body: version 1
+ * has no photo. Every bit flip of golden 2 is refused. */
+static void golden_2_forgeries(void **state)
+{
+	proto_buf forged2, v1, file;
+	proto_changeset cs;
+	proto_header h;
+
+	(void)state;
+	read_vector("forged-2.bin", &forged2);
+	read_vector("v1-photo-2.bin", &v1);
+	read_vector("golden-2.bin", &file);
+	assert_int_equal(proto_peek(forged2.data, forged2.len, &h), PROTO_OK);
+	assert_int_equal(proto_open(forged2.data, forged2.len, pub, &cs, NULL), PROTO_ESIGNATURE);
+	proto_changeset_release(&cs);
+	assert_int_equal(proto_peek(v1.data, v1.len, &h), PROTO_OK);
+	assert_int_equal(h.version, 1);
+	assert_int_equal(proto_open(v1.data, v1.len, pub, &cs, NULL), PROTO_EBODY);
+	assert_int_equal(cs.nrecords, 0);
+	proto_changeset_release(&cs);
+	/* a version no reader knows is still EVERSION */
+	v1.data[4] = PROTO_FORMAT_VERSION + 1;
+	assert_int_equal(proto_peek(v1.data, v1.len, &h), PROTO_EVERSION);
+	for (size_t i = 0; i < file.len * 8; i++) {
+		proto_result r;
+
+		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
+		r = proto_open(file.data, file.len, pub, &cs, NULL);
+		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
+		proto_changeset_release(&cs);
+		if (r == PROTO_OK)
+			fail_msg("bit %zu flipped was accepted", i);
+	}
+	proto_buf_release(&file);
+	proto_buf_release(&v1);
+	proto_buf_release(&forged2);
+}
+
+/* The body decoder alone: a version 1 header refuses a photo column even
+ * with no photo record, and a photo record. */
+static void version_1_body_has_no_photo(void **state)
+{
+	proto_changeset cs, back;
+	proto_buf body;
+
+	(void)state;
+	proto_buf_init(&body, 1 << 16);
+	assert_int_equal(golden2_build(&cs, proto_key_id(key)), PROTO_OK);
+	assert_int_equal(proto_body_encode(&cs, &body), PROTO_OK);
+	assert_int_equal(proto_changeset_init(&back, GOLDEN_CAMPAIGN, cs.hdr.origin, 1, NULL,
+					      cs.hdr.created),
+			 PROTO_OK);
+	back.hdr.nrecords = cs.hdr.nrecords;
+	back.hdr.nchanges = cs.hdr.nchanges;
+	back.hdr.version = 1;
+	assert_int_equal(proto_body_decode(&back, body.data, body.len), PROTO_EBODY);
+	assert_int_equal(back.nrecords, 0);
+	back.hdr.version = 2;
+	assert_int_equal(proto_body_decode(&back, body.data, body.len), PROTO_OK);
+	proto_changeset_release(&back);
+	proto_changeset_release(&cs);
+	proto_buf_release(&body);
+}
+
 TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(golden_vector), cmocka_unit_test(forged_vector),
 	       cmocka_unit_test(every_truncation_and_bit_flip), cmocka_unit_test(open_stored),
 	       cmocka_unit_test(preset_dictionary), cmocka_unit_test(signed_lies),
 	       cmocka_unit_test(zip_bombs), cmocka_unit_test(inflate_allocates_only_the_cap),
 	       cmocka_unit_test(garbage_and_trailing_streams), cmocka_unit_test(frame_errors),
-	       cmocka_unit_test(seal_chain_and_refusals), cmocka_unit_test(seal_and_open_out_of_memory))
+	       cmocka_unit_test(seal_chain_and_refusals), cmocka_unit_test(seal_and_open_out_of_memory),
+	       cmocka_unit_test(golden_1_stays_version_1), cmocka_unit_test(golden_2_vector),
+	       cmocka_unit_test(golden_2_forgeries), cmocka_unit_test(version_1_body_has_no_photo))

@@ -2,7 +2,8 @@
  * test_pull_check.c - what the laptop refuses in a pull answer that verifies
  * with the pinned hub key (agent/pull_check.c): a record in the laptop's own
  * name, or one outside its commune or district, before and after the merge;
- * and what it must still take (a household moving out, a void it never saw).
+ * and what it must still take (a household moving out, a void it never saw);
+ * photo records by their household's area.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include "sync.h"
 #include "protofix.h"
 #include "testmain.h"
+#include "../tools/golden_records.h"
 
 #define OWN 0x1111111111111111ull     /* this laptop's key id */
 #define PEER 0x2222222222222222ull    /* another laptop of the same commune */
@@ -373,6 +375,45 @@ static void test_apply(void **state)
 	assert_int_equal(system(rm), 0);
 }
 
+static void photo(proto_changeset *cs, proto_id id, proto_id target, int target_kind)
+{
+	static const char sha[] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+	assert_int_equal(golden_photo(cs, id, ++stamp, PEER, target, target_kind, sha, 1000, 800, 600),
+			 PROTO_OK);
+}
+
+/* Photo records (format version 2) are in the area when their household is,
+ * directly or through the milestone they are evidence for; they merge, and
+ * a void of one takes it out of the live photos. */
+static void test_photos(void **state)
+{
+	agent_area a = { .code = HERE };
+	proto_changeset cs;
+	sqlite3 *db = store();
+
+	(void)state;
+	begin(&cs);
+	milestone(&cs, (proto_id){ PEER, 20 }, (proto_id){ PEER, 1 });
+	photo(&cs, (proto_id){ PEER, 21 }, (proto_id){ PEER, 20 }, PROTO_KIND_MILESTONE);
+	photo(&cs, (proto_id){ PEER, 22 }, (proto_id){ PEER, 1 }, PROTO_KIND_HOUSEHOLD);
+	void_of(&cs, (proto_id){ PEER, 23 }, (proto_id){ PEER, 22 }, PROTO_KIND_PHOTO);
+	assert_int_equal(check(db, &a, &cs), 0);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM photo"), 2);
+	assert_int_equal(protofix_query_int(db, "SELECT id_serial FROM photo p WHERE" PROTO_SQL_PHOTO_LIVE(
+							"p")),
+			 21);
+	/* a photo of a household of another commune, or of its milestone */
+	begin(&cs);
+	photo(&cs, (proto_id){ PEER, 24 }, (proto_id){ PEER, 2 }, PROTO_KIND_HOUSEHOLD);
+	assert_int_equal(check(db, &a, &cs), 1);
+	begin(&cs);
+	photo(&cs, (proto_id){ PEER, 25 }, (proto_id){ PEER, 3 }, PROTO_KIND_MILESTONE);
+	assert_int_equal(check(db, &a, &cs), 1);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM photo"), 2);
+	sqlite3_close(db);
+}
+
 TEST_MAIN(cmocka_unit_test(test_own_writer), cmocka_unit_test(test_commune_area),
 	  cmocka_unit_test(test_district_area), cmocka_unit_test(test_pending),
-	  cmocka_unit_test(test_apply))
+	  cmocka_unit_test(test_apply), cmocka_unit_test(test_photos))

@@ -86,7 +86,8 @@ static int zdeflate(const uint8_t *in, size_t len, uint8_t *out, size_t *zlen)
 	return ok;
 }
 
-static int forge(const uint8_t *sealed, size_t len, const proto_header *h, proto_buf *out)
+static int forge(const uint8_t *sealed, size_t len, const proto_header *h, const char *text,
+		 const char *forged_text, proto_buf *out)
 {
 	size_t hlen = 79 + strlen(h->campaign);
 	size_t blen = h->body_len, zlen;
@@ -96,10 +97,10 @@ static int forge(const uint8_t *sealed, size_t len, const proto_header *h, proto
 	(void)len;
 	if (!body || !zinflate(sealed + hlen, h->zbody_len, body, blen))
 		goto out;
-	hit = find(body, blen, GOLDEN_TEXT);
+	hit = find(body, blen, text);
 	if (!hit)
 		goto out;
-	memcpy(hit, GOLDEN_FORGED_TEXT, strlen(GOLDEN_FORGED_TEXT));
+	memcpy(hit, forged_text, strlen(forged_text));
 	zlen = compressBound(blen) + 64;
 	z = malloc(zlen);
 	if (!z || !zdeflate(body, blen, z, &zlen))
@@ -188,6 +189,47 @@ out:
 	return rc;
 }
 
+/*
+ * Golden change-set 2 (format version 2, photo records) and its two
+ * forgeries: forged-2.bin changes the first photo's hash in the body (a
+ * bad signature), v1-photo-2.bin is the same change-set with header
+ * version 1 and a valid signature over that header: a version 1 change-set
+ * cannot carry a photo, so only the body decoder can refuse it.
+ */
+static int version2(const char *dir, const proto_key *key, proto_changeset *cs, proto_buf *sealed,
+		    proto_buf *forged)
+{
+	uint8_t hash[32], sig[PROTO_SIG_LEN];
+	char hex[65];
+	proto_result r;
+	size_t signed_len;
+
+	r = golden2_build(cs, proto_key_id(key));
+	if (r == PROTO_OK)
+		r = proto_seal(cs, key, sealed, hash);
+	if (r != PROTO_OK) {
+		fprintf(stderr, "gen_vectors: sealing golden records 2 failed: %s\n", proto_strerror(r));
+		return -1;
+	}
+	proto_hex(hash, 32, hex);
+	hex[64] = '\n';
+	if (write_file(dir, "golden-2.bin", sealed->data, sealed->len, 0644) ||
+	    write_file(dir, "golden-2.sha256", hex, 65, 0644))
+		return -1;
+	if (forge(sealed->data, sealed->len, &cs->hdr, GOLDEN2_SHA256, "8", forged) ||
+	    write_file(dir, "forged-2.bin", forged->data, forged->len, 0644)) {
+		fprintf(stderr, "gen_vectors: could not build forgery 2\n");
+		return -1;
+	}
+	/* the version byte follows the 4-byte magic; sign again over the new header */
+	signed_len = sealed->len - 8 - PROTO_SIG_LEN;
+	sealed->data[4] = 1;
+	if (proto_sign(key, sealed->data, signed_len, sig) != PROTO_OK)
+		return -1;
+	memcpy(sealed->data + signed_len + 8, sig, PROTO_SIG_LEN);
+	return write_file(dir, "v1-photo-2.bin", sealed->data, sealed->len, 0644);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir;
@@ -236,13 +278,17 @@ int main(int argc, char **argv)
 	if (write_file(dir, "golden-1.bin", sealed.data, sealed.len, 0644) ||
 	    write_file(dir, "golden-1.sha256", hex, 65, 0644))
 		goto out;
-	if (forge(sealed.data, sealed.len, &cs.hdr, &forged)) {
+	if (forge(sealed.data, sealed.len, &cs.hdr, GOLDEN_TEXT, GOLDEN_FORGED_TEXT, &forged)) {
 		fprintf(stderr, "gen_vectors: could not build the forged copy\n");
 		goto out;
 	}
 	if (write_file(dir, "forged-1.bin", forged.data, forged.len, 0644))
 		goto out;
 	if (hubfiles(dir, key, sealed.data, sealed.len))
+		goto out;
+	proto_changeset_release(&cs);
+	sealed.len = forged.len = 0;
+	if (version2(dir, key, &cs, &sealed, &forged))
 		goto out;
 	rc = 0;
 out:

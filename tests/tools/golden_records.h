@@ -1,7 +1,8 @@
 /*
- * golden_records.h - the fixed records of golden vector 1 (FORMAT.md,
+ * golden_records.h - the fixed records of golden vectors 1 and 2 (FORMAT.md,
  * "Test vectors"). Shared by the generator (gen_vectors.c) and the test that
- * re-seals them (test_seal.c), so both build exactly the same change-set.
+ * re-seals them (test_seal.c), so both build exactly the same change-sets;
+ * other tests build their photo records with golden_photo, as vector 2 does.
  * Header-only; include once per program.
  */
 #ifndef MAIAM_GOLDEN_RECORDS_H
@@ -91,6 +92,74 @@ static inline proto_result golden_build(proto_changeset *cs, uint64_t origin)
 	    (r = proto_changeset_add_ref(cs, PROTO_VO_TARGET, 0, (proto_id){ origin, 6 })) ||
 	    (r = proto_changeset_add_int(cs, PROTO_VO_TARGET_KIND, 0, PROTO_KIND_CONTRIBUTION)) ||
 	    (r = G_TEXT(PROTO_VO_REASON, 0, "nh\xe1\xba\xadp tr\xc3\xb9ng")))
+		return r;
+	return PROTO_OK;
+}
+
+/*
+ * Golden change-set 2 (format version 2): a household, its survey milestone,
+ * a photo of the milestone with every field, a photo of the household with
+ * only the required ones, and a void of that second photo. The forgery
+ * changes GOLDEN2_SHA256's first digit in the body.
+ */
+#define GOLDEN2_SHA256 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+#define GOLDEN2_SHA256_B "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
+
+/* Begin photo record id (stamp, writer) with its required fields: evidence
+ * for target of target_kind, a JPEG of 'bytes' bytes and width x height
+ * pixels whose SHA-256 is sha (64 lowercase hex). Optional fields may follow. */
+static inline proto_result golden_photo(proto_changeset *cs, proto_id id, uint64_t stamp,
+					uint64_t writer, proto_id target, int64_t target_kind,
+					const char *sha, int64_t bytes, int64_t width, int64_t height)
+{
+	proto_result r;
+
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_PHOTO, id, stamp, writer)) ||
+	    (r = proto_changeset_add_ref(cs, PROTO_PH_TARGET, 0, target)) ||
+	    (r = proto_changeset_add_int(cs, PROTO_PH_TARGET_KIND, 0, target_kind)) ||
+	    (r = G_TEXT(PROTO_PH_SHA256, 0, sha)) ||
+	    (r = proto_changeset_add_int(cs, PROTO_PH_BYTES, 0, bytes)) ||
+	    (r = G_TEXT(PROTO_PH_TYPE, 0, "image/jpeg")) ||
+	    (r = proto_changeset_add_int(cs, PROTO_PH_WIDTH, 0, width)))
+		return r;
+	return proto_changeset_add_int(cs, PROTO_PH_HEIGHT, 0, height);
+}
+
+static inline proto_result golden2_build(proto_changeset *cs, uint64_t origin)
+{
+	const uint64_t c = GOLDEN_CREATED;
+	const proto_id hh = { origin, 1 }, ms = { origin, 2 }, second = { origin, 4 };
+	proto_result r;
+
+	r = proto_changeset_init(cs, GOLDEN_CAMPAIGN, origin, 1, NULL, c);
+	if (r != PROTO_OK)
+		return r;
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, hh, c + 1, origin)) ||
+	    (r = G_TEXT(PROTO_HH_REF, 0, "ST-0101")) ||
+	    (r = G_TEXT(PROTO_HH_NAME, 0, "Tráº§n VÄn BÃ¬nh")) ||
+	    (r = proto_changeset_add_int(cs, PROTO_HH_COMMUNE, 0, 31471)))
+		return r;
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_MILESTONE, ms, c + 2, origin)) ||
+	    (r = proto_changeset_add_ref(cs, PROTO_MS_HOUSEHOLD, 0, hh)) ||
+	    (r = G_TEXT(PROTO_MS_STAGE, 0, "surveyed")) || (r = G_TEXT(PROTO_MS_DATE, 0, "2023-07-01")))
+		return r;
+	/* the survey's photo, with its evidence */
+	if ((r = golden_photo(cs, (proto_id){ origin, 3 }, c + 3, origin, ms, PROTO_KIND_MILESTONE,
+			      GOLDEN2_SHA256, 412345, 1600, 1200)) ||
+	    (r = G_TEXT(PROTO_PH_TAKEN_AT, 0, "2023-07-01T09:30:00+07:00")) ||
+	    (r = proto_changeset_add_int(cs, PROTO_PH_LAT, 0, 96031234)) ||
+	    (r = proto_changeset_add_int(cs, PROTO_PH_LON, 0, 1059745678)) ||
+	    (r = G_TEXT(PROTO_PH_CAMERA, 0, "Samsung SM-A135F")) ||
+	    (r = G_TEXT(PROTO_PH_NOTE, 0, "nhÃ  táº¡m")))
+		return r;
+	/* a photo of the household itself, no evidence read from it */
+	r = golden_photo(cs, second, c + 4, origin, hh, PROTO_KIND_HOUSEHOLD, GOLDEN2_SHA256_B, 1, 1, 1);
+	if (r != PROTO_OK)
+		return r;
+	/* the wrong household's photo: voided */
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_VOID, (proto_id){ origin, 5 }, c + 5, origin)) ||
+	    (r = proto_changeset_add_ref(cs, PROTO_VO_TARGET, 0, second)) ||
+	    (r = proto_changeset_add_int(cs, PROTO_VO_TARGET_KIND, 0, PROTO_KIND_PHOTO)))
 		return r;
 	return PROTO_OK;
 }

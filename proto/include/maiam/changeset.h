@@ -19,7 +19,14 @@
 #include "buf.h"
 #include "result.h"
 
-#define PROTO_FORMAT_VERSION 1
+/*
+ * Format versions (FORMAT.md, "How the format evolves"): a change-set's
+ * header carries the lowest version that has every kind it carries, so
+ * change-sets of kinds 1..4 stay version 1, byte for byte. This code reads
+ * and writes versions PROTO_FORMAT_VERSION_MIN..PROTO_FORMAT_VERSION.
+ */
+#define PROTO_FORMAT_VERSION_MIN 1
+#define PROTO_FORMAT_VERSION 2
 #define PROTO_CAMPAIGN_MAX 64       /* bytes of campaign id */
 #define PROTO_MAX_RECORDS 262144u   /* records in one change-set */
 #define PROTO_MAX_FIELDS 63u        /* field ids 1..63 */
@@ -45,8 +52,9 @@ typedef enum proto_kind {
 	PROTO_KIND_MILESTONE = 2,    /* event */
 	PROTO_KIND_CONTRIBUTION = 3, /* event */
 	PROTO_KIND_VOID = 4,         /* event that voids another event */
+	PROTO_KIND_PHOTO = 5,        /* event: a photo's hash and evidence (version 2) */
 } proto_kind;
-#define PROTO_KIND_MAX 4
+#define PROTO_KIND_MAX 5
 
 typedef enum proto_vtype {
 	PROTO_V_NULL = 0,
@@ -97,6 +105,12 @@ typedef struct proto_changeset {
 	proto_record *records;
 	size_t cap_records; /* private */
 } proto_changeset;
+
+/* The first format version that has 'kind' (1 or 2), or 0 for no known kind. */
+uint8_t proto_kind_since(uint8_t kind);
+/* The version a change-set of these records is sealed in: the lowest that
+ * has every kind they carry (PROTO_FORMAT_VERSION_MIN for none). */
+uint8_t proto_records_version(const proto_record *records, size_t n);
 
 /* No allocation. campaign must be 1..64 bytes of [a-z0-9._-]. */
 proto_result proto_changeset_init(proto_changeset *cs, const char *campaign, uint64_t origin,

@@ -29,6 +29,9 @@
 #define PROTO_RULE_MONEY_MAX 100000000000LL /* 100 billion VND, one contribution */
 #define PROTO_RULE_LABOUR_MAX 100000LL      /* labour days, one contribution */
 #define PROTO_RULE_MATERIAL_VALUE_MAX 100000000000LL
+#define PROTO_RULE_LAT_MAX 900000000LL  /* 90 degrees in 1e-7 degrees */
+#define PROTO_RULE_LON_MAX 1800000000LL /* 180 degrees in 1e-7 degrees */
+#define PROTO_RULE_CAMERA_MAX 128       /* bytes of a photo's camera make and model */
 
 typedef enum proto_rule {
 	PROTO_RULE_OK = 0,
@@ -46,6 +49,8 @@ typedef enum proto_rule {
 	PROTO_RULE_TEXT_CONTROL,  /* a C0 or C1 control character, or DEL */
 	PROTO_RULE_TEXT_UTF8,     /* not valid UTF-8 */
 	PROTO_RULE_UNIT,          /* an admin code that is not a unit of the campaign */
+	PROTO_RULE_SHA256,        /* not 64 lowercase hex digits */
+	PROTO_RULE_TIMESTAMP,     /* not YYYY-MM-DDTHH:MM:SS with Z or +HH:MM, a real day and time */
 	PROTO_RULE_MAX
 } proto_rule;
 

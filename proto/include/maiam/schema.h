@@ -3,7 +3,8 @@
  *
  * Field ids are part of the wire format (FORMAT.md): never renumber, only add.
  * The SQLite tables written by the merge rules are the same on agent and hub:
- * household, household_stamp, milestone, contribution, void_event, conflict.
+ * household, household_stamp, milestone, contribution, void_event, photo,
+ * conflict.
  * Both programs add their own tables (outbox, ledger...) beside them.
  *
  * 64-bit ids and stamps are stored in SQLite INTEGER columns as the signed
@@ -65,6 +66,25 @@ enum proto_void_field {
 	PROTO_VO_REASON = 3,      /* TEXT */
 };
 
+/* A photo record (format version 2): the evidence of one photo, signed by
+ * its hash; the image bytes travel apart (FORMAT.md). */
+enum proto_photo_field {
+	PROTO_PH_TARGET = 1,      /* REF the household or milestone it is evidence for */
+	PROTO_PH_TARGET_KIND = 2, /* INT 1 household or 2 milestone */
+	PROTO_PH_SHA256 = 3,      /* TEXT 64 lowercase hex: SHA-256 of the bytes that travel */
+	PROTO_PH_BYTES = 4,       /* INT 1..PROTO_PHOTO_MAX_BYTES */
+	PROTO_PH_TYPE = 5,        /* TEXT "image/jpeg" */
+	PROTO_PH_WIDTH = 6,       /* INT 1..PROTO_PHOTO_MAX_SIDE */
+	PROTO_PH_HEIGHT = 7,      /* INT 1..PROTO_PHOTO_MAX_SIDE */
+	PROTO_PH_TAKEN_AT = 8,    /* TEXT ISO 8601 with offset, e.g. 2023-07-01T09:30:00+07:00 */
+	PROTO_PH_LAT = 9,         /* INT 1e-7 degrees, -90..90 degrees */
+	PROTO_PH_LON = 10,        /* INT 1e-7 degrees, -180..180 degrees */
+	PROTO_PH_CAMERA = 11,     /* TEXT make and model, at most 128 bytes */
+	PROTO_PH_NOTE = 12,       /* TEXT */
+};
+#define PROTO_PHOTO_MAX_BYTES (8 << 20) /* bytes of the copy that travels */
+#define PROTO_PHOTO_MAX_SIDE 1600       /* pixels of either side */
+
 /* Bit mask of the value types a field accepts: 1 << PROTO_V_xxx. */
 #define PROTO_T(t) (1u << (t))
 
@@ -86,7 +106,7 @@ const char *proto_kind_name(uint8_t kind); /* "household"... or NULL */
 extern const char *const proto_stages[9]; /* NULL-terminated */
 int proto_stage_rank(const char *stage);  /* 1..8, 0 if unknown */
 
-#define PROTO_SCHEMA_VERSION 4
+#define PROTO_SCHEMA_VERSION 5
 
 /*
  * Open (creating if needed) a SQLite database with the settings every Mái Ấm
@@ -121,18 +141,19 @@ static inline uint64_t proto_i2u(int64_t v)
 }
 
 /*
- * SQL: the event of table alias t (a milestone or a contribution) counts,
+ * SQL: the event of table alias t (a milestone, contribution or photo) counts,
  * i.e. no void_event names it. A void names its target by id and kind
  * (PROTO_VO_TARGET, PROTO_VO_TARGET_KIND); both must match, so a void that
  * names the wrong kind voids nothing, on the laptop and at the hub alike.
- * The kind numbers are PROTO_KIND_MILESTONE and PROTO_KIND_CONTRIBUTION
- * (checked in schema.c).
+ * The kind numbers are PROTO_KIND_MILESTONE, PROTO_KIND_CONTRIBUTION and
+ * PROTO_KIND_PHOTO (checked in schema.c).
  */
 #define PROTO_SQL_LIVE_(t, kind) \
 	" NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = " t ".id_origin" \
 	" AND v.target_serial = " t ".id_serial AND v.target_kind = " kind ") "
 #define PROTO_SQL_MILESTONE_LIVE(t) PROTO_SQL_LIVE_(t, "2")
 #define PROTO_SQL_CONTRIBUTION_LIVE(t) PROTO_SQL_LIVE_(t, "3")
+#define PROTO_SQL_PHOTO_LIVE(t) PROTO_SQL_LIVE_(t, "5")
 /*
  * SQL: household alias h counts, i.e. it was not withdrawn (PROTO_HH_WITHDRAWN
  * holds the reason of a withdrawal, any text, even empty; NULL otherwise).
