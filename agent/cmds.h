@@ -18,6 +18,7 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_update_import(agent_ctx *ctx, int argc, char **argv); /* "import FILE" */
+int agent_cmd_photo(agent_ctx *ctx, int argc, char **argv);         /* cmd_photo.c */
 
 /*
  * cmd_store.c: the store for the commands. Each prints what failed (one
