@@ -2,7 +2,8 @@
  * cmd_photo.c - "photo add TARGET FILE...": photos as evidence of a
  * household (its survey) or of a milestone, each reduced to the copy that
  * travels, stored by its hash and recorded as a signed photo record;
- * "photo export HASH FILE" writes a stored photo back out. Also how a photo
+ * "photo export HASH FILE" writes a stored photo back out; "photo void ID"
+ * takes a photo added by mistake out of the evidence. Also how a photo
  * reads in household show and the photo library's errors in the user's
  * language. "milestone ... --photo FILE" records photos with the stage.
  */
@@ -19,7 +20,8 @@ static void help(FILE *f)
 {
 	fprintf(f, "%s",
 		_("usage: maiam-agent photo add ID FILE...\n"
-		  "       maiam-agent photo export HASH FILE\n\n"
+		  "       maiam-agent photo export HASH FILE\n"
+		  "       maiam-agent photo void ID --reason TEXT\n\n"
 		  "add: photos as evidence of a household (ID of the household: its survey)\n"
 		  "or of a milestone (its ID, as 'household show' lists it). Each JPEG or PNG\n"
 		  "is reduced to at most 1600 pixels, its metadata stripped, and kept in the\n"
@@ -27,7 +29,10 @@ static void help(FILE *f)
 		  "was taken with go into the signed record. A file that is not a photo\n"
 		  "refuses the whole command: nothing is recorded.\n"
 		  "export: writes the stored photo whose hash starts with HASH (8 digits, as\n"
-		  "'household show' lists it, are enough) to FILE.\n"));
+		  "'household show' lists it, are enough) to FILE.\n"
+		  "void: a signed record that takes a photo added by mistake out of the\n"
+		  "evidence, kept with the reason; ID is the photo's id as 'household show'\n"
+		  "lists it (the file stays in the store).\n"));
 }
 
 const char *agent_photo_cause(photo_result r)
@@ -66,11 +71,12 @@ static void show_size(int64_t bytes, char *out, size_t n)
 
 void agent_photo_show(agent_ctx *ctx, const agent_photo *p, const char *indent)
 {
-	char size[32], day[16], date[11];
+	char size[32], day[16], date[11], ref[32];
 
 	show_size(p->bytes, size, sizeof size);
-	fprintf(ctx->out, _("%sphoto %.8s  %s  %lldx%lld"), indent, p->sha256, size, (long long)p->width,
-		(long long)p->height);
+	agent_ref_make(p->id.origin, p->id.serial, ref);
+	fprintf(ctx->out, _("%sphoto %.8s  %s  %s  %lldx%lld"), indent, p->sha256, ref, size,
+		(long long)p->width, (long long)p->height);
 	if (p->taken_at && strlen(p->taken_at) >= 16) {
 		/* the camera's own clock, as its date and hour:minute */
 		snprintf(date, sizeof date, "%.10s", p->taken_at);
@@ -388,12 +394,107 @@ static int photo_export(agent_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
+/* Inside the transaction: the live photo text names, of this commune. */
+static int void_target(agent_ctx *ctx, const char *text, proto_id *id)
+{
+	agent_photo p;
+	agent_row row;
+	char full[40];
+	proto_id hh;
+	photo_target t;
+	proto_result r;
+	int n = 0, found = 0;
+
+	r = agent_photo_find(ctx, text, &p, &n);
+	if (r != PROTO_OK)
+		return read_failed(ctx, r);
+	if (n == 0) {
+		agent_err(_("photo '%s' not found; 'maiam-agent household show ID' lists each photo with its id"),
+			  text);
+		return AGENT_FAIL;
+	}
+	if (n > 1) {
+		agent_err(_("'%s' names more than one record; use the full id from the --json output"),
+			  text);
+		return AGENT_FAIL;
+	}
+	if (p.voided) {
+		agent_err(_("photo '%s' is already voided; nothing to do"), text);
+		return AGENT_FAIL;
+	}
+	*id = p.id;
+	/* it is corrected where its household is recorded, as the hub requires */
+	if (p.target_kind == PROTO_KIND_MILESTONE) {
+		agent_id_format(p.target, full);
+		return resolve_target(ctx, full, &t);
+	}
+	hh = p.target;
+	r = agent_hh_get(ctx, hh, &row, &found);
+	if (r != PROTO_OK)
+		return read_failed(ctx, r);
+	if (!found)
+		return AGENT_OK; /* a household this laptop does not hold: the hub decides */
+	agent_row_release(&row);
+	agent_id_format(hh, full);
+	return agent_hh_resolve_here(ctx, full, &hh);
+}
+
+static void void_help(FILE *f)
+{
+	fprintf(f, "%s",
+		_("usage: maiam-agent photo void ID --reason TEXT\n\n"
+		  "Voids a photo added by mistake (the wrong house, a blurred one): a signed\n"
+		  "record that takes it out of the evidence, kept with the reason. ID is the\n"
+		  "photo's id as 'household show' lists it (e.g. 7KQ2-17).\n"));
+}
+
+static int photo_void(agent_ctx *ctx, int argc, char **argv)
+{
+	const char *reason = NULL;
+	char *pos[1], full[40];
+	const cli_opt opts[] = { CLI_STRING("reason", &reason, "TEXT", NULL) };
+	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
+	const agent_correction c = {
+		"photo void",
+		void_help,
+		_("'photo void' needs the photo's ID; e.g. 'photo void 7KQ2-17 --reason \"wrong house\"'"),
+		PROTO_KIND_VOID,
+		PROTO_VO_REASON,
+	};
+	proto_changeset cs;
+	proto_id target;
+	proto_result r;
+	int rc;
+
+	if (agent_correction_begin(ctx, &c, &spec, &reason, argc, argv, &rc))
+		return rc;
+	rc = void_target(ctx, pos[0], &target);
+	if (rc != AGENT_OK) {
+		agent_tx_rollback(ctx);
+		return rc;
+	}
+	r = agent_cs_init(ctx, &cs);
+	if (!r)
+		r = agent_void_build(ctx, &cs, target, PROTO_KIND_PHOTO, reason);
+	rc = agent_record_commit(ctx, &cs, r, _("cannot void the photo"));
+	if (rc != AGENT_OK)
+		return rc;
+	agent_id_format(target, full);
+	if (ctx->json)
+		fprintf(ctx->out, "{\"voided\":\"%s\",\"kind\":\"photo\"}\n", full);
+	else
+		fprintf(ctx->out, _("Voided photo %s: %s\n"), pos[0], reason);
+	return AGENT_OK;
+}
+
 int agent_cmd_photo(agent_ctx *ctx, int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "add") == 0)
 		return photo_add(ctx, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "export") == 0)
 		return photo_export(ctx, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "void") == 0)
+		return photo_void(ctx, argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		help(ctx->out);
 		return AGENT_OK;

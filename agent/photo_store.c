@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -201,6 +202,57 @@ static const char *col_text(sqlite3_stmt *st, int col)
 	return (const char *)sqlite3_column_text(st, col);
 }
 
+/* Step st (prepared and bound) to its end, handing each row to row, which
+ * stops the walk by returning anything but PROTO_OK; finalizes st. */
+static proto_result each_row(sqlite3_stmt *st, proto_result (*row)(sqlite3_stmt *st, void *arg), void *arg)
+{
+	proto_result r = PROTO_OK;
+	int rc = SQLITE_DONE;
+
+	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		r = row(st, arg);
+	if (r == PROTO_OK && rc != SQLITE_DONE)
+		r = PROTO_EDB;
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* What agent_photo_walk hands each row. */
+typedef struct photo_walk {
+	proto_id target;
+	uint8_t target_kind;
+	proto_result (*fn)(const agent_photo *p, void *arg);
+	void *arg;
+} photo_walk;
+
+static proto_result photo_row(sqlite3_stmt *st, void *arg)
+{
+	const photo_walk *w = arg;
+	agent_photo p;
+
+	memset(&p, 0, sizeof p);
+	p.id.origin = proto_i2u(sqlite3_column_int64(st, 0));
+	p.id.serial = proto_i2u(sqlite3_column_int64(st, 1));
+	p.target = w->target;
+	p.target_kind = w->target_kind;
+	p.sha256 = col_text(st, 2);
+	p.bytes = sqlite3_column_int64(st, 3);
+	p.type = col_text(st, 4);
+	p.width = sqlite3_column_int64(st, 5);
+	p.height = sqlite3_column_int64(st, 6);
+	p.taken_at = col_text(st, 7);
+	p.has_position = sqlite3_column_type(st, 8) != SQLITE_NULL &&
+			 sqlite3_column_type(st, 9) != SQLITE_NULL;
+	p.lat = sqlite3_column_int64(st, 8);
+	p.lon = sqlite3_column_int64(st, 9);
+	p.camera = col_text(st, 10);
+	p.note = col_text(st, 11);
+	p.voided = sqlite3_column_int(st, 12);
+	if (!p.sha256 || !p.type)
+		return PROTO_EDB; /* required by the format: a damaged row */
+	return w->fn(&p, w->arg);
+}
+
 proto_result agent_photo_walk(agent_ctx *ctx, proto_id target, uint8_t target_kind,
 			      proto_result (*fn)(const agent_photo *p, void *arg), void *arg)
 {
@@ -211,45 +263,30 @@ proto_result agent_photo_walk(agent_ctx *ctx, proto_id target, uint8_t target_ki
 			"p") ")"
 			     " FROM photo p WHERE p.target_origin = ?1 AND p.target_serial = ?2"
 			     " AND p.target_kind = ?3 ORDER BY p.stamp, p.id_origin, p.id_serial";
+	photo_walk w = { target, target_kind, fn, arg };
 	sqlite3_stmt *st = NULL;
-	proto_result r = PROTO_OK;
-	int rc = SQLITE_DONE;
 
 	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return PROTO_EDB;
 	sqlite3_bind_int64(st, 1, proto_u2i(target.origin));
 	sqlite3_bind_int64(st, 2, proto_u2i(target.serial));
 	sqlite3_bind_int(st, 3, target_kind);
-	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		agent_photo p;
+	return each_row(st, photo_row, &w);
+}
 
-		memset(&p, 0, sizeof p);
-		p.id.origin = proto_i2u(sqlite3_column_int64(st, 0));
-		p.id.serial = proto_i2u(sqlite3_column_int64(st, 1));
-		p.target = target;
-		p.target_kind = target_kind;
-		p.sha256 = col_text(st, 2);
-		p.bytes = sqlite3_column_int64(st, 3);
-		p.type = col_text(st, 4);
-		p.width = sqlite3_column_int64(st, 5);
-		p.height = sqlite3_column_int64(st, 6);
-		p.taken_at = col_text(st, 7);
-		p.has_position = sqlite3_column_type(st, 8) != SQLITE_NULL &&
-				 sqlite3_column_type(st, 9) != SQLITE_NULL;
-		p.lat = sqlite3_column_int64(st, 8);
-		p.lon = sqlite3_column_int64(st, 9);
-		p.camera = col_text(st, 10);
-		p.note = col_text(st, 11);
-		p.voided = sqlite3_column_int(st, 12);
-		if (!p.sha256 || !p.type)
-			r = PROTO_EDB; /* required by the format: a damaged row */
-		else
-			r = fn(&p, arg);
-	}
-	if (r == PROTO_OK && rc != SQLITE_DONE)
-		r = PROTO_EDB;
-	sqlite3_finalize(st);
-	return r;
+/* What agent_photo_by_prefix hands each row. */
+typedef struct hash_walk {
+	proto_result (*fn)(const char *hex, void *arg);
+	void *arg;
+	size_t *n;
+} hash_walk;
+
+static proto_result hash_row(sqlite3_stmt *st, void *arg)
+{
+	const hash_walk *w = arg;
+
+	(*w->n)++;
+	return w->fn(col_text(st, 0), w->arg);
 }
 
 proto_result agent_photo_by_prefix(agent_ctx *ctx, const char *prefix,
@@ -258,20 +295,75 @@ proto_result agent_photo_by_prefix(agent_ctx *ctx, const char *prefix,
 	/* a range on the sha256 index: 'g' sorts after every hex digit */
 	static const char sql[] = "SELECT DISTINCT sha256 FROM photo"
 				  " WHERE sha256 >= ?1 AND sha256 < ?1 || 'g' ORDER BY sha256";
+	hash_walk w = { fn, arg, n };
 	sqlite3_stmt *st = NULL;
-	proto_result r = PROTO_OK;
-	int rc = SQLITE_DONE;
 
 	*n = 0;
 	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return PROTO_EDB;
-	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
-	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		(*n)++;
-		r = fn(col_text(st, 0), arg);
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
+	return each_row(st, hash_row, &w);
+}
+
+/* What agent_photo_find looks for and what it found. */
+typedef struct photo_find {
+	int by_ref; /* else by full id */
+	char ref[32];
+	proto_id id;
+	agent_photo *out;
+	int *n;
+} photo_find;
+
+static proto_result find_row(const agent_photo *p, void *arg)
+{
+	photo_find *f = arg;
+	char ref[32];
+
+	agent_ref_make(p->id.origin, p->id.serial, ref);
+	if (f->by_ref ? strcmp(ref, f->ref) != 0 : !proto_id_eq(p->id, f->id))
+		return PROTO_OK;
+	if ((*f->n)++ == 0) {
+		*f->out = *p;
+		/* the texts die with the row: the caller needs none but these */
+		f->out->sha256 = f->out->type = f->out->taken_at = f->out->camera = f->out->note = NULL;
 	}
-	if (r == PROTO_OK && rc != SQLITE_DONE)
-		r = PROTO_EDB;
-	sqlite3_finalize(st);
-	return r;
+	return PROTO_OK;
+}
+
+/* The target of the photo row (its columns 13..15), for agent_photo_find. */
+static proto_result find_photo_row(sqlite3_stmt *st, void *arg)
+{
+	photo_walk w = { { proto_i2u(sqlite3_column_int64(st, 13)),
+			   proto_i2u(sqlite3_column_int64(st, 14)) },
+			 (uint8_t)sqlite3_column_int(st, 15),
+			 find_row,
+			 arg };
+
+	return photo_row(st, &w);
+}
+
+proto_result agent_photo_find(agent_ctx *ctx, const char *text, agent_photo *out, int *n)
+{
+	static const char sql[] = "SELECT p.id_origin, p.id_serial, p.sha256, p.bytes, p.type, p.width, p.height,"
+				  " p.taken_at, p.lat, p.lon, p.camera, p.note,"
+				  " NOT (" PROTO_SQL_PHOTO_LIVE(
+					  "p") "), p.target_origin, p.target_serial, p.target_kind"
+					       " FROM photo p WHERE p.id_serial = ?1";
+	photo_find f = { 0 };
+	sqlite3_stmt *st = NULL;
+
+	*n = 0;
+	memset(out, 0, sizeof *out);
+	f.out = out;
+	f.n = n;
+	if (agent_id_parse(text, &f.id) != 0) {
+		if (agent_ref_normalize(text, f.ref) != 0)
+			return PROTO_OK;
+		f.by_ref = 1;
+		f.id.serial = strtoull(strchr(f.ref, '-') + 1, NULL, 10);
+	}
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return PROTO_EDB;
+	sqlite3_bind_int64(st, 1, proto_u2i(f.id.serial));
+	return each_row(st, find_photo_row, &f);
 }

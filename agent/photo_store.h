@@ -75,6 +75,10 @@ typedef struct agent_photo {
 /* The photos of one household or milestone, in the order they were recorded. */
 proto_result agent_photo_walk(agent_ctx *ctx, proto_id target, uint8_t target_kind,
 			      proto_result (*fn)(const agent_photo *p, void *arg), void *arg);
+/* The photo record text names (its full id, or its short reference as
+ * household show lists it) into *out (the walk's fields valid during the
+ * call only: copy what is needed); *n 0, 1, or 2 for two or more. */
+proto_result agent_photo_find(agent_ctx *ctx, const char *text, agent_photo *out, int *n);
 /* The distinct hashes of recorded photos that start with prefix (lowercase
  * hex): fn for each, in order; *n how many. */
 proto_result agent_photo_by_prefix(agent_ctx *ctx, const char *prefix,

@@ -4,7 +4,8 @@
 # JPEG, HEIC, text, empty, missing) refuses the whole command with its own
 # message, in Vietnamese too, and leaves nothing behind (no record, no file,
 # no temporary file); household show lists the photos; photo export writes
-# the same bytes back and refuses a missing or ambiguous hash; the export's
+# the same bytes back and refuses a missing or ambiguous hash; photo void
+# takes one out with its reason; the export's
 # change-set carries the photo records, signed (bundle_records, $2). The
 # photos come from photo_files ($3, tests/support/photo_gen.c).
 . "$(dirname "$0")/lib.sh"
@@ -102,6 +103,8 @@ eq "files in the store" "$(find "$PH" -type f | wc -l)" "3"
 
 # --- household show lists them ---
 expect 0 --json household show "$HH"
+cp "$OUT" "$T/show.json"
+P3=$(jx 'j["milestones"][0]["photos"][2]["id"]')
 eq "milestone photos" "$(jx '[p["sha256"] for p in j["milestones"][0]["photos"]] == ["'"$H1"'", "'"$H2"'", "'"$H2"'"]')" "True"
 eq "household photos" "$(jx '[p["sha256"] for p in j["photos"]]')" "['$H3']"
 eq "evidence" "$(jx 'j["milestones"][0]["photos"][0]["taken_at"], j["milestones"][0]["photos"][0]["lat"], j["milestones"][0]["photos"][0]["lon"], j["milestones"][0]["photos"][0]["camera"]')" \
@@ -113,6 +116,8 @@ out_has "photo ${H1:0:8}"
 out_has "taken 2023-06-20 09:30  9.6031234, 105.9801234"
 out_has "photos:"
 out_has "photo ${H3:0:8}"
+P1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["milestones"][0]["photos"][0]["ref"])' "$T/show.json")
+out_has "photo ${H1:0:8}  $P1  "
 LANGUAGE=vi expect 0 household show "$HH"
 out_has "ảnh ${H1:0:8}"
 out_has "chụp 20/06/2023 09:30"
@@ -127,6 +132,17 @@ refused 1 "no photo's hash starts with" photo export 0000000000 "$T/none.jpg"
 refused 2 "is not a photo's hash" photo export xyz "$T/none.jpg"
 [ ! -e "$T/none.jpg" ] || fail "a refused export wrote a file"
 
+# --- photo void: a photo added twice by mistake ---
+refused 2 "--reason is required" photo void "$P3"
+refused 1 "photo 'ZZZZ-99' not found" photo void ZZZZ-99 --reason "added twice"
+expect 0 photo void "$P3" --reason "added twice"
+out_has "Voided photo $P3: added twice"
+refused 1 "is already voided" photo void "$P3" --reason "again"
+expect 0 --json household show "$HH"
+eq "voided photo" "$(jx '[p["voided"] for p in j["milestones"][0]["photos"]]')" "[False, False, True]"
+expect 0 household show "$HH"
+out_has "[voided]"
+
 # --- the export's change-set carries the photo records, signed ---
 expect 0 check
 expect 0 export --out "$T/b.maiam"
@@ -135,6 +151,7 @@ eq "photo records" "$(grep -c '^photo ' "$T/records")" "4"
 grep -qF " target=$MS target_kind=2 sha256=$H1 bytes=$B1 type=image/jpeg width=1200 height=1600 taken_at=2023-06-20T09:30:05+07:00 lat=96031234 lon=1059801234 camera=samsung SM-A525F" "$T/records" ||
 	{ fail "the milestone's photo record is not in the change-set"; cat "$T/records" >&2; }
 grep -qF " target_kind=1 sha256=$H3 " "$T/records" || fail "the household's photo record is not in the change-set"
+grep -qF " target=$P3 target_kind=5 reason=added twice" "$T/records" || fail "the photo's void is not in the change-set"
 
 # --- an ambiguous prefix lists the photos it names (a second row made to
 # share the first 8 digits of H1; the hashes of real photos never do) ---
@@ -148,4 +165,8 @@ EOF
 refused 2 "starts the hash of 2 photos (${H1:0:8}0000" photo export "${H1:0:8}" "$T/two.jpg"
 err_has "${H1:0:12}"
 expect 0 photo export "$H1" "$T/one.jpg"
+
+# --- no photo on a voided milestone ---
+expect 0 milestone void "$MS" --reason "wrong house"
+refused 1 "is voided; add the photo to the stage recorded in its place" photo add "$MS" "$F/second.jpg"
 finish
