@@ -28,7 +28,7 @@ static int put(const char *dir, const char *name, const uint8_t *data, size_t le
 	f = fopen(path, "wb");
 	if (!f)
 		return -1;
-	ok = fwrite(data, 1, len, f) == len;
+	ok = len == 0 || fwrite(data, 1, len, f) == len; /* fwrite(NULL, ...) is undefined */
 	ok = fclose(f) == 0 && ok;
 	return ok ? 0 : -1;
 }
