@@ -5,9 +5,9 @@
 # message, in Vietnamese too, and leaves nothing behind (no record, no file,
 # no temporary file); household show lists the photos; photo export writes
 # the same bytes back and refuses a missing or ambiguous hash; photo void
-# takes one out with its reason; the export's
-# change-set carries the photo records, signed (bundle_records, $2). The
-# photos come from photo_files ($3, tests/support/photo_gen.c).
+# takes one out with its reason; a rejected household gets the usual note;
+# the export's change-set carries the photo records, signed (bundle_records,
+# $2). The photos come from photo_files ($3, tests/support/photo_gen.c).
 . "$(dirname "$0")/lib.sh"
 RECORDS="$2"
 GEN="$3"
@@ -169,4 +169,15 @@ expect 0 photo export "$H1" "$T/one.jpg"
 # --- no photo on a voided milestone ---
 expect 0 milestone void "$MS" --reason "wrong house"
 refused 1 "is voided; add the photo to the stage recorded in its place" photo add "$MS" "$F/second.jpg"
+
+# --- a photo of a household the hub's review rejected: kept, with the note
+# (the review set in the store as a pull would set it) ---
+python3 - "$MAIAM_HOME/agent.db" <<'EOF' || fail "cannot set the review"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE household SET review_status = 'rejected', review_reason = 'not poor'")
+db.commit()
+EOF
+expect 0 photo add "$HH" "$F/house.png"
+err_has "note: the hub's review rejected household $HH (not poor)"
 finish
