@@ -395,7 +395,7 @@ static int photo_export(agent_ctx *ctx, int argc, char **argv)
 }
 
 /* Inside the transaction: the live photo text names, of this commune. */
-static int void_target(agent_ctx *ctx, const char *text, proto_id *id)
+static int void_target_find(agent_ctx *ctx, const char *text, proto_id *id)
 {
 	agent_photo p;
 	agent_row row;
@@ -439,6 +439,16 @@ static int void_target(agent_ctx *ctx, const char *text, proto_id *id)
 	return agent_hh_resolve_here(ctx, full, &hh);
 }
 
+/* The same; the transaction rolled back when it is not one to void. */
+static int void_target(agent_ctx *ctx, const char *text, proto_id *id)
+{
+	int rc = void_target_find(ctx, text, id);
+
+	if (rc != AGENT_OK)
+		agent_tx_rollback(ctx);
+	return rc;
+}
+
 static void void_help(FILE *f)
 {
 	fprintf(f, "%s",
@@ -461,22 +471,14 @@ static int photo_void(agent_ctx *ctx, int argc, char **argv)
 		PROTO_KIND_VOID,
 		PROTO_VO_REASON,
 	};
-	proto_changeset cs;
 	proto_id target;
-	proto_result r;
 	int rc;
 
 	if (agent_correction_begin(ctx, &c, &spec, &reason, argc, argv, &rc))
 		return rc;
 	rc = void_target(ctx, pos[0], &target);
-	if (rc != AGENT_OK) {
-		agent_tx_rollback(ctx);
-		return rc;
-	}
-	r = agent_cs_init(ctx, &cs);
-	if (!r)
-		r = agent_void_build(ctx, &cs, target, PROTO_KIND_PHOTO, reason);
-	rc = agent_record_commit(ctx, &cs, r, _("cannot void the photo"));
+	if (rc == AGENT_OK)
+		rc = agent_void_commit(ctx, target, PROTO_KIND_PHOTO, reason, _("cannot void the photo"));
 	if (rc != AGENT_OK)
 		return rc;
 	agent_id_format(target, full);
