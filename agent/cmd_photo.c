@@ -491,16 +491,22 @@ static int photo_void(agent_ctx *ctx, int argc, char **argv)
 
 int agent_cmd_photo(agent_ctx *ctx, int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "add") == 0)
-		return photo_add(ctx, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "export") == 0)
-		return photo_export(ctx, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "void") == 0)
-		return photo_void(ctx, argc - 1, argv + 1);
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		help(ctx->out);
-		return AGENT_OK;
+	static const struct {
+		const char *name;
+		int (*fn)(agent_ctx *, int, char **);
+	} subs[] = {
+		{ "add", photo_add },
+		{ "export", photo_export },
+		{ "void", photo_void },
+	};
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		help(argc < 2 ? stderr : ctx->out);
+		return argc < 2 ? AGENT_USAGE : AGENT_OK;
 	}
-	help(stderr);
+	for (size_t i = 0; i < CLI_ARRAY_SIZE(subs); i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].fn(ctx, argc - 1, argv + 1);
+	agent_err(_("unknown photo command '%s'; use add, export or void"), argv[1]);
 	return AGENT_USAGE;
 }

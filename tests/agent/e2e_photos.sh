@@ -55,6 +55,9 @@ unchanged "photo add of a missing file"
 refused 2 "'nothing' is not a household or milestone id" photo add nothing "$F/second.jpg"
 refused 1 "no household or milestone 'ZZZZ-99'" photo add ZZZZ-99 "$F/second.jpg"
 refused 2 "needs a household or milestone ID and at least one photo file" photo add "$HH"
+refused 2 "unknown photo command 'remove'; use add, export or void" photo remove "$HH"
+expect 0 photo --help
+out_has "maiam-agent photo add ID FILE..."
 unchanged "the refused photo adds"
 
 # --- in Vietnamese ---
