@@ -29,6 +29,8 @@ static const struct agent_cmd {
 	{ "household", agent_cmd_household, NEED_STORE,
 	  N_("add, edit, list, show, find, import households") },
 	{ "milestone", agent_cmd_milestone, NEED_STORE, N_("record a construction stage of a house") },
+	{ "photo", agent_cmd_photo, NEED_STORE,
+	  N_("add photos to a household or milestone; write one back out") },
 	{ "contribution", agent_cmd_contribution, NEED_STORE,
 	  N_("record money, labour days or materials") },
 	{ "status", agent_cmd_status, NEED_STORE,

@@ -4,11 +4,14 @@
  * stage whose predecessor is missing or dated later, or a stage recorded
  * twice, is refused unless --force REASON, and the reason is kept with it.
  * "milestone void" (correct.c) takes one recorded by mistake back out.
+ * --photo FILE (repeatable) records photos of the stage in the same
+ * transaction: every file is reduced first, so a bad one records nothing.
  */
 #include <string.h>
 #include "agent.h"
 #include "attention.h"
 #include "cmds.h"
+#include "photo_store.h"
 #include "store.h"
 #include "validate.h"
 
@@ -16,11 +19,12 @@ static void help(FILE *f)
 {
 	fprintf(f, "%s",
 		_("usage: maiam-agent milestone ID STAGE [--date YYYY-MM-DD] [--note TEXT]\n"
-		  "                                  [--force REASON]\n\n"
+		  "                                  [--force REASON] [--photo FILE]...\n\n"
 		  "Stages, in order: surveyed, approved, started, foundation, walls, roof,\n"
 		  "completed, handed_over. --date defaults to today and must fall in the\n"
 		  "campaign period. A stage before its predecessor is refused unless\n"
-		  "--force REASON, which records why.\n"));
+		  "--force REASON, which records why. Each --photo FILE (JPEG or PNG) is\n"
+		  "kept as evidence of the stage, as 'photo add' does.\n"));
 	fprintf(f, "%s",
 		_("\n       maiam-agent milestone void ID --reason TEXT\n"
 		  "takes a milestone recorded by mistake out of every count (see its --help).\n"));
@@ -80,10 +84,13 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	const char *date_opt = NULL, *note = NULL, *force = NULL, *date, *ref;
 	char *pos[2], today[11], day[11], on[16], prev[16], err[512], why[512], full[40];
 	const char *stage;
+	const char *photo_files[AGENT_PHOTOS_MAX];
+	cli_list photos = { photo_files, AGENT_PHOTOS_MAX, 0 };
 	const cli_opt opts[] = {
 		CLI_STRING("date", &date_opt, "YYYY-MM-DD", NULL),
 		CLI_STRING("note", &note, "TEXT", NULL),
 		CLI_STRING("force", &force, "REASON", NULL),
+		CLI_LIST("photo", &photos, "FILE", NULL),
 	};
 	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 	proto_changeset cs;
@@ -93,6 +100,7 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	proto_result r;
 	int found = 0, withdrawn, rejected;
 	char review_reason[512] = "";
+	agent_photo_batch batch;
 	int rank, rc;
 
 	if (argc >= 2 && strcmp(argv[1], "void") == 0)
@@ -131,12 +139,16 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		return AGENT_USAGE;
 	}
 	date = day;
-	rc = agent_tx_begin(ctx);
+	agent_photo_batch_init(&batch);
+	/* every photo reduced before anything is stored or recorded */
+	rc = agent_photo_batch_reduce(&batch, photos.v, photos.n);
+	if (rc == AGENT_OK)
+		rc = agent_tx_begin(ctx);
 	if (rc != AGENT_OK)
-		return rc;
+		goto out;
 	rc = agent_hh_resolve_here(ctx, pos[0], &hh);
 	if (rc != AGENT_OK)
-		goto fail;
+		goto out;
 	memset(&s, 0, sizeof s);
 	rc = AGENT_FAIL;
 	r = agent_hh_get(ctx, hh, &row, &found);
@@ -149,13 +161,13 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 	}
 	if (r != PROTO_OK) {
 		agent_err(_("cannot read the store: %s"), agent_store_cause(ctx, r));
-		goto fail;
+		goto out;
 	}
 	ref = row.v[PROTO_HH_REF] ? row.v[PROTO_HH_REF] : pos[0];
 	if (out_of_order(&s, rank, date, why, sizeof why, ref) && !force) {
 		agent_err(_("%s; record the stages in order, or add --force REASON"), why);
 		agent_row_release(&row);
-		goto fail;
+		goto out;
 	}
 	withdrawn = row.v[PROTO_HH_WITHDRAWN] != NULL;
 	agent_row_release(&row);
@@ -175,16 +187,29 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		r = proto_changeset_add_text(&cs, PROTO_MS_NOTE, 0, note, strlen(note));
 	if (!r && force)
 		r = proto_changeset_add_text(&cs, PROTO_MS_FORCED, 0, force, strlen(force));
+	if (!r && batch.n)
+		r = agent_photo_batch_build(ctx, &cs, &batch, id, PROTO_KIND_MILESTONE);
+	if (!r && batch.n && agent_photo_batch_store(ctx, &batch) != AGENT_OK) {
+		proto_changeset_release(&cs);
+		rc = AGENT_FAIL;
+		goto out;
+	}
 	rc = agent_record_commit(ctx, &cs, r, _("cannot record the milestone"));
-	if (rc != AGENT_OK)
-		return rc;
+	if (rc != AGENT_OK) {
+		agent_photo_batch_unstore(ctx, &batch);
+		goto out;
+	}
 	agent_id_format(id, full);
-	if (ctx->json)
-		fprintf(ctx->out, "{\"id\":\"%s\",\"stage\":\"%s\",\"date\":\"%s\"}\n", full, stage, date);
-	else {
+	if (ctx->json) {
+		fprintf(ctx->out, "{\"id\":\"%s\",\"stage\":\"%s\",\"date\":\"%s\"", full, stage, date);
+		if (batch.n)
+			agent_photo_batch_report(ctx, &batch);
+		fputs("}\n", ctx->out);
+	} else {
 		agent_show_date(date, on);
 		fprintf(ctx->out, _("Recorded stage '%s' on %s for household %s\n"),
 			agent_label(PROTO_KIND_MILESTONE, PROTO_MS_STAGE, stage), on, pos[0]);
+		agent_photo_batch_report(ctx, &batch);
 	}
 	if (withdrawn)
 		agent_err(_("note: household %s is withdrawn; the stage is kept but counts nowhere"),
@@ -197,8 +222,10 @@ int agent_cmd_milestone(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("note: %s is after the campaign deadline %s; it will be reported as late"),
 			  on, prev);
 	}
-	return AGENT_OK;
-fail:
-	agent_tx_rollback(ctx);
+	rc = AGENT_OK;
+out:
+	if (rc != AGENT_OK)
+		agent_tx_rollback(ctx); /* nothing when no transaction is open */
+	agent_photo_batch_release(&batch);
 	return rc;
 }

@@ -18,6 +18,7 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_enroll(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_update_import(agent_ctx *ctx, int argc, char **argv); /* "import FILE" */
+int agent_cmd_photo(agent_ctx *ctx, int argc, char **argv);         /* cmd_photo.c */
 
 /*
  * cmd_store.c: the store for the commands. Each prints what failed (one
@@ -117,6 +118,10 @@ int agent_correction_begin(agent_ctx *ctx, const agent_correction *c, cli_spec *
 /* Append a void of target (of target_kind) with reason to cs. */
 proto_result agent_void_build(agent_ctx *ctx, proto_changeset *cs, proto_id target, uint8_t target_kind,
 			      const char *reason);
+/* Inside the correction's transaction: record that void alone and commit
+ * (agent_record_commit; what names the failure). */
+int agent_void_commit(agent_ctx *ctx, proto_id target, uint8_t target_kind, const char *reason,
+		      const char *what);
 /* Print one household as a JSON object (no newline). */
 struct agent_row;
 void agent_hh_json(agent_ctx *ctx, const struct agent_row *row);

@@ -180,6 +180,17 @@ proto_result agent_void_build(agent_ctx *ctx, proto_changeset *cs, proto_id targ
 	return r;
 }
 
+int agent_void_commit(agent_ctx *ctx, proto_id target, uint8_t target_kind, const char *reason,
+		      const char *what)
+{
+	proto_changeset cs;
+	proto_result r = agent_cs_init(ctx, &cs);
+
+	if (!r)
+		r = agent_void_build(ctx, &cs, target, target_kind, reason);
+	return agent_record_commit(ctx, &cs, r, what);
+}
+
 static void void_help_ms(FILE *f)
 {
 	fprintf(f, "%s",
@@ -215,9 +226,7 @@ int agent_event_void(agent_ctx *ctx, uint8_t kind, int argc, char **argv)
 		PROTO_KIND_VOID,
 		PROTO_VO_REASON,
 	};
-	proto_changeset cs;
 	proto_id target;
-	proto_result r;
 	int rc;
 
 	if (agent_correction_begin(ctx, &c, &spec, &reason, argc, argv, &rc))
@@ -227,11 +236,8 @@ int agent_event_void(agent_ctx *ctx, uint8_t kind, int argc, char **argv)
 		agent_tx_rollback(ctx);
 		return rc;
 	}
-	r = agent_cs_init(ctx, &cs);
-	if (!r)
-		r = agent_void_build(ctx, &cs, target, kind, reason);
-	rc = agent_record_commit(ctx, &cs, r,
-				 ms ? _("cannot void the milestone") : _("cannot void the contribution"));
+	rc = agent_void_commit(ctx, target, kind, reason,
+			       ms ? _("cannot void the milestone") : _("cannot void the contribution"));
 	if (rc != AGENT_OK)
 		return rc;
 	agent_id_format(target, full);

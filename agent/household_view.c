@@ -3,12 +3,14 @@
  * the household's audit trail (every event with its id, voided or not). find
  * folds case and Vietnamese diacritics on both sides, so a worker typing on
  * a keyboard without Telex still finds "Nguyễn Văn Ân"; it also matches the
- * national id and the short reference.
+ * national id and the short reference. show lists the household's photos
+ * and each milestone's under it, by the first 8 digits of their hash.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "agent.h"
 #include "cmds.h"
+#include "photo_store.h"
 #include "store.h"
 #include "maiam/text.h"
 #include "validate.h"
@@ -130,7 +132,8 @@ static void view_help(FILE *f)
 		  "       maiam-agent household find TEXT [--json]\n"
 		  "find ignores case and Vietnamese diacritics, and also matches the national\n"
 		  "id (or part of it) and the short reference. show lists every milestone and\n"
-		  "contribution with its id, voided ones marked with the reason; list marks\n"
+		  "contribution with its id, voided ones marked with the reason, and the\n"
+		  "photos by the first 8 digits of their hash; list marks\n"
 		  "withdrawn households and shows the hub's review of each (REVIEW).\n"));
 }
 
@@ -239,11 +242,48 @@ static void json_voided(agent_ctx *ctx, proto_id id, int voided, const char *rea
 	agent_json_str(ctx->out, reason);
 }
 
+/* The photos of one household or milestone as show walks them. */
+typedef struct photo_state {
+	agent_ctx *ctx;
+	size_t n;
+	const char *indent; /* text: before each line */
+} photo_state;
+
+/* One photo of the household or of a milestone, in show's layout. */
+static proto_result show_photo(const agent_photo *p, void *arg)
+{
+	photo_state *s = arg;
+
+	if (s->ctx->json) {
+		fputs(s->n++ ? "," : "", s->ctx->out);
+		agent_photo_json(s->ctx, p);
+	} else {
+		agent_photo_show(s->ctx, p, s->indent);
+	}
+	return PROTO_OK;
+}
+
+/* The photos of target: ,"photos":[...] in --json, else a line each. */
+static proto_result show_photos(agent_ctx *ctx, proto_id target, uint8_t kind)
+{
+	/* a milestone's photos stand under it, the household's in their list */
+	photo_state st = { ctx, 0, kind == PROTO_KIND_MILESTONE ? "             " : "  " };
+	proto_result r;
+
+	if (ctx->json)
+		fputs(",\"photos\":[", ctx->out);
+	r = agent_photo_walk(ctx, target, kind, show_photo, &st);
+	if (ctx->json)
+		fputc(']', ctx->out);
+	return r;
+}
+
 static proto_result show_ms(const agent_ms *m, void *arg)
 {
 	show_state *s = arg;
 	agent_ctx *ctx = s->ctx;
 	char ref[32];
+	proto_result r;
 
 	if (ctx->json) {
 		fprintf(ctx->out, "%s{\"stage\":", s->n++ ? "," : "");
@@ -255,6 +295,7 @@ static proto_result show_ms(const agent_ms *m, void *arg)
 		fputs(",\"forced\":", ctx->out);
 		agent_json_str(ctx->out, m->forced);
 		json_voided(ctx, m->id, m->voided, m->void_reason);
+		r = show_photos(ctx, m->id, PROTO_KIND_MILESTONE);
 		fputs("}", ctx->out);
 	} else {
 		char day[16];
@@ -268,8 +309,9 @@ static proto_result show_ms(const agent_ms *m, void *arg)
 			fprintf(ctx->out, _("  [forced: %s]"), m->forced);
 		voided_mark(ctx, m->voided, m->void_reason);
 		fputc('\n', ctx->out);
+		r = show_photos(ctx, m->id, PROTO_KIND_MILESTONE);
 	}
-	return PROTO_OK;
+	return r;
 }
 
 static proto_result show_ct(const agent_ct *c, void *arg)
@@ -334,7 +376,10 @@ int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 		st.n = 0;
 		if (r == PROTO_OK)
 			r = agent_ct_walk(ctx, &f, show_ct, &st);
-		fputs("]}\n", ctx->out);
+		fputc(']', ctx->out);
+		if (r == PROTO_OK)
+			r = show_photos(ctx, id, PROTO_KIND_HOUSEHOLD);
+		fputs("}\n", ctx->out);
 	} else {
 		agent_id_format(id, full);
 		fprintf(ctx->out, "%-14s %s\n", _("id:"), full);
@@ -352,6 +397,9 @@ int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "%s\n", _("contributions:"));
 		if (r == PROTO_OK)
 			r = agent_ct_walk(ctx, &f, show_ct, &st);
+		fprintf(ctx->out, "%s\n", _("photos:"));
+		if (r == PROTO_OK)
+			r = show_photos(ctx, id, PROTO_KIND_HOUSEHOLD);
 	}
 	agent_row_release(&row);
 	if (r != PROTO_OK) {
