@@ -339,6 +339,51 @@ static proto_result show_ct(const agent_ct *c, void *arg)
 	}
 	return PROTO_OK;
 }
+/* The field names, as the hub's 'household show' words them: gettext
+ * leaves an untranslated name as it is, and English shows the column. */
+static const char *const field_names[] = {
+	N_("household show: id"),
+	N_("household show: ref"),
+	N_("household show: name"),
+	N_("household show: national_id"),
+	N_("household show: commune"),
+	N_("household show: hamlet"),
+	N_("household show: address"),
+	N_("household show: members"),
+	N_("household show: category"),
+	N_("household show: land_status"),
+	N_("household show: condition"),
+	N_("household show: phone"),
+	N_("household show: note"),
+	N_("household show: support_kind"),
+	N_("household show: review_status"),
+	N_("household show: review_reason"),
+	N_("household show: withdrawn"),
+};
+
+/* One "name: value" line, names padded by the width a terminal shows. */
+static void show_field(agent_ctx *ctx, const char *column, const char *value)
+{
+	static const char prefix[] = "household show: ";
+	const char *name = column;
+	char label[64];
+
+	for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++) {
+		const char *t;
+
+		if (strcmp(field_names[i] + sizeof prefix - 1, column) != 0)
+			continue;
+		t = _(field_names[i]);
+		if (t != field_names[i] && strcmp(t, field_names[i]) != 0)
+			name = t;
+		break;
+	}
+	snprintf(label, sizeof label, "%s:", name);
+	/* English keeps the layout scripts read; the longest Vietnamese name
+	 * ("Xác nhận của tỉnh:") is 18 columns */
+	agent_pad(ctx->out, label, agent_lang_vi() ? 19 : 14);
+	fprintf(ctx->out, " %s\n", value);
+}
 
 int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 {
@@ -382,15 +427,13 @@ int agent_hh_show(agent_ctx *ctx, int argc, char **argv)
 		fputs("}\n", ctx->out);
 	} else {
 		agent_id_format(id, full);
-		fprintf(ctx->out, "%-14s %s\n", _("id:"), full);
+		show_field(ctx, "id", full);
 		for (int fl = 1; fl <= PROTO_HH_NFIELDS; fl++) {
 			const proto_field_desc *d = proto_field_lookup(PROTO_KIND_HOUSEHOLD, (uint8_t)fl);
-			char label[40];
 
-			snprintf(label, sizeof label, "%s:", d->column);
-			fprintf(ctx->out, "%-14s %s\n", label,
-				row.v[fl] ? agent_label(PROTO_KIND_HOUSEHOLD, (uint8_t)fl, row.v[fl])
-					  : "-");
+			show_field(ctx, d->column,
+				   row.v[fl] ? agent_label(PROTO_KIND_HOUSEHOLD, (uint8_t)fl, row.v[fl])
+					     : "-");
 		}
 		fprintf(ctx->out, "%s\n", _("milestones:"));
 		r = agent_ms_walk(ctx, &f, show_ms, &st);

@@ -72,6 +72,9 @@ out_has "Hộ nghèo"; out_has "Đất công"; out_has "Xây mới"; out_has "Ch
 out_has "05/06/2023  Khảo sát"; out_has "Được duyệt hỗ trợ"
 out_has "20/06/2023  Bộ Công an"; out_has "25.000.000 đ"; out_has "1.500.000 đ"; out_has "Nhà hảo tâm"
 out_lacks "2023-06"; out_lacks "mps"; out_lacks "VND"
+# field names in the hub's words, lined up by the columns a terminal shows
+out_has "Diện hộ:            Hộ nghèo"; out_has "Xác nhận của tỉnh:  Chờ xác nhận"
+out_lacks "category:"; out_lacks "review_status:"; out_lacks "national_id:"
 LANGUAGE=vi expect 0 household list
 out_has "Hộ nghèo"; out_has "Hộ cận nghèo"; out_has "Khởi công"; out_lacks "near_poor"
 # ... codes, ISO dates and the English unit under LANG=C
