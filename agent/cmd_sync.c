@@ -470,10 +470,11 @@ static void summary(sync_run *s)
 		fprintf(ctx->out,
 			",\"sealed_now\":%zu,\"records_sealed_now\":%zu,\"pushed\":%zu,"
 			"\"already_there\":%zu,\"pulled\":%zu,\"merged\":%zu,\"conflicts\":%zu,"
-			"\"cursor\":%lld,\"needs_attention\":%zu}\n",
+			"\"cursor\":%lld,\"needs_attention\":%zu,\"photos_sent\":%zu,"
+			"\"photos_left\":%zu}\n",
 			s->sealed_now, s->sealed_records, s->pushed, s->already, s->pulled,
 			s->merged.applied, s->merged.conflicts, (long long)s->info.cursor,
-			agent_attention_count(ctx));
+			agent_attention_count(ctx), s->photos.sent, s->photos.left);
 		return;
 	}
 	fprintf(ctx->out,
