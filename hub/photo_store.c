@@ -41,6 +41,15 @@ static hub_result query_row(sqlite3 *db, const char *sql, const char *hex, uint6
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HUB_OK : HUB_EDB;
 }
 
+/* Step a statement that writes and finalize it: HUB_OK when it was done. */
+static hub_result step_done(sqlite3_stmt *st)
+{
+	hub_result rc = sqlite3_step(st) == SQLITE_DONE ? HUB_OK : HUB_EDB;
+
+	sqlite3_finalize(st);
+	return rc;
+}
+
 hub_result hub_photo_named(sqlite3 *db, uint64_t agent, const char *hex, int64_t *bytes, bool *found)
 {
 	/* the largest size the agent's records give it: a record of the same
@@ -300,7 +309,6 @@ static hub_result insert_row(sqlite3 *db, const uint8_t sha[32], size_t len, int
 	static const char sql[] = "INSERT OR IGNORE INTO hub_photo (sha256, bytes, stored_at, agent, thumb,"
 				  " dhash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 	sqlite3_stmt *st = NULL;
-	hub_result rc = HUB_EDB;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return HUB_EDB;
@@ -312,10 +320,7 @@ static hub_result insert_row(sqlite3 *db, const uint8_t sha[32], size_t len, int
 		sqlite3_bind_blob(st, 5, thumb->bytes, (int)thumb->len, SQLITE_STATIC);
 	if (dhash)
 		sqlite3_bind_int64(st, 6, proto_u2i(*dhash));
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = HUB_OK;
-	sqlite3_finalize(st);
-	return rc;
+	return step_done(st);
 }
 
 hub_result hub_photo_store(hub_ctx *ctx, uint64_t agent, const char *hex, int64_t now, bool *hash_ok)
@@ -376,15 +381,11 @@ hub_result hub_photo_day_add(sqlite3 *db, uint64_t agent, const char *day, int64
 	static const char sql[] = "INSERT INTO hub_photo_quota (day, agent, bytes) VALUES (?1, ?2, ?3)"
 				  " ON CONFLICT (agent, day) DO UPDATE SET bytes = bytes + excluded.bytes";
 	sqlite3_stmt *st = NULL;
-	hub_result rc = HUB_EDB;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return HUB_EDB;
 	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, proto_u2i(agent));
 	sqlite3_bind_int64(st, 3, bytes);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = HUB_OK;
-	sqlite3_finalize(st);
-	return rc;
+	return step_done(st);
 }
