@@ -398,8 +398,10 @@ proto_result agent_cs_init(agent_ctx *ctx, proto_changeset *cs)
 
 proto_result agent_photo_pending(agent_ctx *ctx, size_t max, agent_photo_cb cb, void *arg)
 {
-	static const char sql[] = "SELECT sha256, max(bytes) FROM photo p WHERE writer = ?1"
-				  " AND sha256 IS NOT NULL AND NOT EXISTS"
+	/* its own records, and those of the key it re-enrolled from (the hub
+	 * takes those from a successor too) */
+	static const char sql[] = "SELECT sha256, max(bytes) FROM photo p WHERE (writer = ?1 OR writer IN"
+				  " (SELECT origin FROM sealed_retired)) AND sha256 IS NOT NULL AND NOT EXISTS"
 				  " (SELECT 1 FROM photo_upload u WHERE u.sha256 = p.sha256)"
 				  " GROUP BY sha256 ORDER BY min(id_serial) LIMIT ?2";
 	sqlite3_stmt *st = NULL;
