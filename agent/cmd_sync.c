@@ -17,6 +17,7 @@
 #include "refusal.h"
 #include "store.h"
 #include "sync.h"
+#include "sync_photos.h"
 
 /* Pull rounds in one sync: far above any campaign, low enough to never spin
  * (MAIAM_PULL_ROUNDS overrides it, for tests). */
@@ -40,7 +41,8 @@ typedef struct sync_run {
 	size_t sealed_now, sealed_records, to_push;
 	size_t pushed, already, pulled;
 	proto_merge_stats merged;
-	size_t refused; /* change-sets the hub refused as links of the chain (exit 4) */
+	size_t refused;          /* change-sets the hub refused as links of the chain (exit 4) */
+	agent_photo_sync photos; /* the photo step, after the records (sync_photos.c) */
 } sync_run;
 
 static void help(FILE *f)
@@ -68,6 +70,17 @@ static void tick(void *arg)
 		return;
 	s->shown_ms = now;
 	s->shown = 1;
+	if (s->photos.active) {
+		const agent_photo_sync *p = &s->photos;
+		double secs = (double)(now - p->start_ms) / 1000.0;
+
+		fprintf(stderr, _("%ssync: sending photos: %zu of %zu, %.1f of %.1f MB, %.0f kB/s%s"),
+			s->tty ? "\r" : "", p->sent, p->wanted, (double)p->bytes_sent / 1e6,
+			(double)p->bytes_total / 1e6,
+			secs > 0 ? (double)p->bytes_sent / 1e3 / secs : 0.0, s->tty ? "" : "\n");
+		fflush(stderr);
+		return;
+	}
 	fprintf(stderr, _("%ssync: %s: sent %zu of %zu change-sets, received %zu updates (%llu s)%s"),
 		s->tty ? "\r" : "", s->phase, s->pushed + s->already, s->to_push, s->pulled,
 		(unsigned long long)((now - s->start_ms) / 1000), s->tty ? "" : "\n");
@@ -457,15 +470,19 @@ static void summary(sync_run *s)
 		fprintf(ctx->out,
 			",\"sealed_now\":%zu,\"records_sealed_now\":%zu,\"pushed\":%zu,"
 			"\"already_there\":%zu,\"pulled\":%zu,\"merged\":%zu,\"conflicts\":%zu,"
-			"\"cursor\":%lld,\"needs_attention\":%zu}\n",
+			"\"cursor\":%lld,\"needs_attention\":%zu,\"photos_sent\":%zu,"
+			"\"photos_left\":%zu}\n",
 			s->sealed_now, s->sealed_records, s->pushed, s->already, s->pulled,
 			s->merged.applied, s->merged.conflicts, (long long)s->info.cursor,
-			agent_attention_count(ctx));
+			agent_attention_count(ctx), s->photos.sent, s->photos.left);
 		return;
 	}
 	fprintf(ctx->out,
 		_("Synced with %s: pushed %zu change-sets, already there %zu, pulled %zu updates.\n"),
 		s->info.url, s->pushed, s->already, s->pulled);
+	if (s->photos.wanted || s->photos.left)
+		fprintf(ctx->out, _("Photos: sent %zu (%.1f MB), %zu left for the next sync.\n"),
+			s->photos.sent, (double)s->photos.bytes_sent / 1e6, s->photos.left);
 	agent_attention_after(ctx);
 }
 
@@ -522,6 +539,13 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 		rc = pull_all(&s);
 	if (rc == AGENT_OK)
 		rc = feedback_pull(&s);
+	/* the records are the hub's: the photos go now, and what they cannot
+	 * do is a note for the next sync, never this sync's failure */
+	if (rc == AGENT_OK) {
+		tick_end(&s);
+		s.shown = 0;
+		agent_sync_photos(ctx, &s.net, &s.photos);
+	}
 	tick_end(&s);
 	if (rc != AGENT_OK)
 		goto out;

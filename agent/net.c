@@ -159,6 +159,7 @@ static void read_answer_headers(CURL *c, agent_http *h)
 {
 	h->cursor = answer_number(c, "Maiam-Cursor");
 	h->more = answer_number(c, "Maiam-More") == 1;
+	h->offset = answer_number(c, "Maiam-Offset");
 }
 
 static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
@@ -274,7 +275,7 @@ int agent_net_request(agent_net *n, const char *method, const char *path, const 
 		      const uint8_t *body, size_t len, agent_http *out)
 {
 	struct curl_slist *headers = NULL, *more;
-	char url[sizeof n->base + 256], ct[96];
+	char url[sizeof n->base + 256], ct[96], range[96];
 	int rc = AGENT_NET_LOCAL;
 
 	assert(n->curl && path[0] == '/' && (body || len == 0));
@@ -299,6 +300,13 @@ int agent_net_request(agent_net *n, const char *method, const char *path, const 
 			goto nomem;
 		headers = more;
 	}
+	if (headers && n->content_range) {
+		snprintf(range, sizeof range, "Content-Range: %s", n->content_range);
+		more = curl_slist_append(headers, range);
+		if (!more)
+			goto nomem;
+		headers = more;
+	}
 	if (!headers)
 		goto nomem;
 	for (int attempt = 1;; attempt++) {
@@ -308,10 +316,13 @@ int agent_net_request(agent_net *n, const char *method, const char *path, const 
 		out->status = 0;
 		out->cursor = -1;
 		out->more = 0;
+		out->offset = -1;
 		out->error[0] = '\0';
 		set_options(n, url, headers, out);
-		if (strcmp(method, "POST") == 0) {
+		if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) {
 			curl_easy_setopt(n->curl, CURLOPT_POST, 1L);
+			if (method[1] == 'U')
+				curl_easy_setopt(n->curl, CURLOPT_CUSTOMREQUEST, "PUT");
 			curl_easy_setopt(n->curl, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
 			curl_easy_setopt(n->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 		}

@@ -37,6 +37,8 @@ typedef struct agent_net {
 	 * so the command can show progress; may be NULL. */
 	void (*tick)(void *arg);
 	void *tick_arg;
+	/* Content-Range of the next request (a photo's range, sync_photos.c), or NULL */
+	const char *content_range;
 } agent_net;
 
 typedef struct agent_http {
@@ -44,6 +46,7 @@ typedef struct agent_http {
 	proto_buf body;  /* the answer body, capped at AGENT_MAX_ANSWER */
 	int64_t cursor;  /* Maiam-Cursor, -1 if absent */
 	int more;        /* Maiam-More: 1 */
+	int64_t offset;  /* Maiam-Offset (a photo upload), -1 if absent */
 	char error[320]; /* what failed, for AGENT_NET_* != ANSWER */
 } agent_http;
 
@@ -59,7 +62,8 @@ void agent_http_release(agent_http *h);
 /*
  * One request with retries: network errors and 5xx are retried with
  * exponential backoff and jitter; a 4xx or 2xx answer is returned at once.
- * body may be NULL for GET; ctype names a body. Returns AGENT_NET_*.
+ * body may be NULL for GET; ctype names a body; "PUT" sends it as POST
+ * does, with n->content_range when set. Returns AGENT_NET_*.
  */
 int agent_net_request(agent_net *n, const char *method, const char *path, const char *ctype,
 		      const uint8_t *body, size_t len, agent_http *out);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "agent.h"
 #include "store_int.h"
+#include "sync_photos.h"
 #include "validate.h"
 
 /* 2: sealed.refused_code/refused_message: change-sets the hub refused as
@@ -24,7 +25,7 @@
  * made before has none, and keeps the built-in labels */
 /* 5: hub_duplicate: the national ids the hub last said are held elsewhere
  * too (store_attention.c, agent_duplicates_replace) */
-#define AGENT_SCHEMA_VERSION 5
+#define AGENT_SCHEMA_VERSION 6
 
 static const char *const agent_schema_v1 =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -66,6 +67,11 @@ static const char *const agent_schema_v5 = "CREATE TABLE hub_duplicate ("
 					   " PRIMARY KEY (id_origin, id_serial, national_id, commune))"
 					   " WITHOUT ROWID;";
 
+/* the photos of this laptop's records the hub said it holds (sync_photos.c):
+ * never asked about again */
+static const char *const agent_schema_v6 = "CREATE TABLE photo_upload ("
+					   " sha256 TEXT PRIMARY KEY, uploaded_at TEXT NOT NULL) WITHOUT ROWID;";
+
 static proto_result exec(agent_ctx *ctx, const char *sql)
 {
 	return sqlite3_exec(ctx->db, sql, NULL, NULL, NULL) == SQLITE_OK ? PROTO_OK : PROTO_EDB;
@@ -90,6 +96,8 @@ static proto_result migrate(agent_ctx *ctx, int64_t version)
 		r = exec(ctx, agent_schema_v4);
 	if (r == PROTO_OK && version < 5)
 		r = exec(ctx, agent_schema_v5);
+	if (r == PROTO_OK && version < 6)
+		r = exec(ctx, agent_schema_v6);
 	snprintf(buf, sizeof buf, "%d", AGENT_SCHEMA_VERSION);
 	if (r == PROTO_OK)
 		r = agent_meta_set(ctx, "agent_schema", buf);
@@ -273,6 +281,8 @@ proto_result agent_store_create(agent_ctx *ctx, const agent_init_info *info)
 	if (!r)
 		r = exec(ctx, agent_schema_v5);
 	if (!r)
+		r = exec(ctx, agent_schema_v6);
+	if (!r)
 		r = agent_labels_save(ctx, info->labels);
 	snprintf(buf, sizeof buf, "%d", AGENT_SCHEMA_VERSION);
 	if (!r)
@@ -382,4 +392,50 @@ proto_result agent_cs_init(agent_ctx *ctx, proto_changeset *cs)
 {
 	return proto_changeset_init(cs, ctx->campaign, ctx->key_id, 1, NULL,
 				    ctx->hlc.last ? ctx->hlc.last : 1);
+}
+
+/* ---- photo uploads (sync_photos.c, its header says what they do) ---- */
+
+proto_result agent_photo_pending(agent_ctx *ctx, size_t max, agent_photo_cb cb, void *arg)
+{
+	/* its own records, and those of the key it re-enrolled from (the hub
+	 * takes those from a successor too) */
+	static const char sql[] = "SELECT sha256, max(bytes) FROM photo p WHERE (writer = ?1 OR writer IN"
+				  " (SELECT origin FROM sealed_retired)) AND sha256 IS NOT NULL AND NOT EXISTS"
+				  " (SELECT 1 FROM photo_upload u WHERE u.sha256 = p.sha256)"
+				  " GROUP BY sha256 ORDER BY min(id_serial) LIMIT ?2";
+	sqlite3_stmt *st = NULL;
+	proto_result r = PROTO_EDB;
+	int rc;
+
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return PROTO_EDB;
+	sqlite3_bind_int64(st, 1, proto_u2i(ctx->key_id));
+	sqlite3_bind_int64(st, 2, (int64_t)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *hex = (const char *)sqlite3_column_text(st, 0);
+		if (hex && strlen(hex) == 64 && cb(arg, hex, sqlite3_column_int64(st, 1)))
+			break;
+	}
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		r = PROTO_OK;
+	sqlite3_finalize(st);
+	return r;
+}
+
+proto_result agent_photo_uploaded(agent_ctx *ctx, const char *hex, const char *when)
+{
+	sqlite3_stmt *st = NULL;
+	proto_result r = PROTO_EDB;
+
+	if (sqlite3_prepare_v2(ctx->db,
+			       "INSERT OR REPLACE INTO photo_upload (sha256, uploaded_at) VALUES (?1, ?2)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return PROTO_EDB;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, when, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		r = PROTO_OK;
+	sqlite3_finalize(st);
+	return r;
 }

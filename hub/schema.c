@@ -24,7 +24,9 @@
  * agent a token enrols a successor for, and hub_agent.predecessor. */
 /* 5: hub_agent.reads, the highest change-set format version the agent's
  * laptop reads (NULL: it never said, so 1); pulls leave out newer kinds. */
-#define HUB_STORE_VERSION "5"
+/* 6: hub_photo (the photos stored under photos/, photo_store.c) and
+ * hub_photo_quota (photo bytes per agent per day). */
+#define HUB_STORE_VERSION "6"
 
 /* Add table.column of the given type unless it is there: a version 1 to 4
  * hub.db has the tables without the columns of the versions after it. */
@@ -100,7 +102,15 @@ static const char hub_tables_sql[] =
 	"CREATE TABLE IF NOT EXISTS hub_anon_refusal ("
 	" hour INTEGER NOT NULL," /* unix time / 3600 */
 	" code TEXT NOT NULL, n INTEGER NOT NULL,"
-	" PRIMARY KEY (hour, code)) WITHOUT ROWID;";
+	" PRIMARY KEY (hour, code)) WITHOUT ROWID;"
+	/* the photos whose bytes the hub holds (photos/XX/<hex>): a thumbnail
+	 * and dHash made at store time, NULL when the JPEG could not be read */
+	"CREATE TABLE IF NOT EXISTS hub_photo ("
+	" sha256 BLOB PRIMARY KEY, bytes INTEGER NOT NULL, stored_at INTEGER NOT NULL,"
+	" agent INTEGER NOT NULL, thumb BLOB, dhash INTEGER);"
+	"CREATE TABLE IF NOT EXISTS hub_photo_quota ("
+	" agent INTEGER NOT NULL, day TEXT NOT NULL, bytes INTEGER NOT NULL CHECK (bytes >= 0),"
+	" PRIMARY KEY (agent, day)) WITHOUT ROWID;";
 
 /* Rows from here on are in hub_ledger_area; rows before it are read by every pull. */
 static int set_area_from(sqlite3 *db)
@@ -136,7 +146,7 @@ hub_result hub_store_migrate(sqlite3 *db)
 			goto fail;
 	} else {
 		int older = strcmp(have, "1") == 0 || strcmp(have, "2") == 0 || strcmp(have, "3") == 0 ||
-			    strcmp(have, "4") == 0;
+			    strcmp(have, "4") == 0 || strcmp(have, "5") == 0;
 
 		if (strcmp(have, "1") == 0 && set_area_from(db))
 			goto fail;

@@ -40,7 +40,23 @@ static const route routes[] = {
 	{ "/v1/push", EVHTTP_REQ_POST, 1, hub_route_push },
 	{ "/v1/pull", EVHTTP_REQ_GET, 1, hub_route_pull },
 	{ "/v1/feedback", EVHTTP_REQ_GET, 1, hub_route_feedback },
+	{ "/v1/photos/want", EVHTTP_REQ_POST, 1, hub_route_photo_want },
+	/* a path ending in '/' is a prefix: the rest names the photo */
+	{ "/v1/photos/", EVHTTP_REQ_PUT, 1, hub_route_photo_put },
+	{ "/v1/photos/", EVHTTP_REQ_HEAD, 1, hub_route_photo_head },
 };
+
+/* Does route path rp answer path? Exactly, or as a prefix with a rest of
+ * one part (no '/') that is not a route of its own. */
+static int route_matches(const char *rp, const char *path)
+{
+	size_t n = strlen(rp);
+
+	if (rp[n - 1] != '/')
+		return strcmp(rp, path) == 0;
+	return strncmp(rp, path, n) == 0 && path[n] && !strchr(path + n, '/') &&
+	       strcmp(path, "/v1/photos/want") != 0;
+}
 
 static conn *conn_of(struct evhttp_request *req)
 {
@@ -169,8 +185,11 @@ static void on_request(struct evhttp_request *req, void *arg)
 		send_reply(srv, req, 200, "application/json", (const uint8_t *)ok, sizeof(ok) - 1, NULL);
 		return;
 	}
+	/* the route of this path and method, else the first of this path (405) */
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (strcmp(path, routes[i].path) == 0)
+		if (route_matches(routes[i].path, path) &&
+		    (!rt || (rt->method != evhttp_request_get_command(req) &&
+			     routes[i].method == evhttp_request_get_command(req))))
 			rt = &routes[i];
 	if (!rt && srv->opts->pages.claims && srv->opts->pages.claims(path)) {
 		assert(srv->opts->pages.handle); /* a path claimed is a path answered */
@@ -187,7 +206,9 @@ static void on_request(struct evhttp_request *req, void *arg)
 	}
 	if (evhttp_request_get_command(req) != rt->method) {
 		reply_error(srv, req, 405, "method_not_allowed",
-			    rt->method == EVHTTP_REQ_POST ? "use POST" : "use GET");
+			    rt->method == EVHTTP_REQ_POST  ? "use POST"
+			    : rt->method == EVHTTP_REQ_GET ? "use GET"
+							   : "use PUT or HEAD");
 		return;
 	}
 	if (rt->needs_cert && (!c || !c->peer)) {
@@ -234,6 +255,12 @@ static void on_request(struct evhttp_request *req, void *arg)
 	job->peer = c ? c->peer : 0;
 	job->reads = request_reads(req);
 	snprintf(job->query, sizeof(job->query), "%s", query ? query : "");
+	if (rt->path[strlen(rt->path) - 1] == '/') { /* a photo: its name and range */
+		const char *range = evhttp_find_header(evhttp_request_get_input_headers(req),
+						       "Content-Range");
+		snprintf(job->target, sizeof(job->target), "%s", path + strlen(rt->path));
+		snprintf(job->range, sizeof(job->range), "%s", range ? range : "");
+	}
 	proto_buf_init(&job->resp, (size_t)HUB_MAX_BODY * 2);
 	if (c) {
 		c->state = C_BUSY;
@@ -241,7 +268,8 @@ static void on_request(struct evhttp_request *req, void *arg)
 		if (evbuffer_get_length(bufferevent_get_input(c->bev)) > 0)
 			c->pipelined = 1;
 	}
-	if (rt->run == hub_route_pull || rt->run == hub_route_feedback) {
+	if (rt->run == hub_route_pull || rt->run == hub_route_feedback ||
+	    rt->run == hub_route_photo_want || rt->run == hub_route_photo_head) {
 		hub_worker_submit(srv->reader, job);
 	} else if (rt->run == hub_route_push && srv->opener) {
 		job->run = hub_route_open;

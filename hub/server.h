@@ -21,6 +21,9 @@ struct hub_job {
 	size_t len;
 	char query[256];
 	int reads; /* Maiam-Reads: the highest format version the laptop reads (1 without it) */
+	/* a photo upload (route_photos.c): the path's last part and Content-Range */
+	char target[72];
+	char range[80];
 	/* filled by the route in the writer thread */
 	int status;
 	const char *ctype;
@@ -55,6 +58,11 @@ hub_result hub_pull_answer(hub_ctx *ctx, const struct hub_agent *agent, int64_t 
  * --for' puts in an update file. HUB_OK, HUB_EDB or HUB_ENOMEM. */
 void hub_route_feedback(hub_ctx *ctx, hub_job *job);
 hub_result hub_feedback_answer(hub_ctx *ctx, const struct hub_agent *agent, proto_buf *out);
+/* route_photos.c (docs/PROTOCOL.md, "Photos"): POST /v1/photos/want,
+ * PUT and HEAD /v1/photos/<sha256>. */
+void hub_route_photo_want(hub_ctx *ctx, hub_job *job);
+void hub_route_photo_put(hub_ctx *ctx, hub_job *job);
+void hub_route_photo_head(hub_ctx *ctx, hub_job *job);
 /* The opening stage of a push (hub_ingest_open), on a read-only connection. */
 void hub_route_open(hub_ctx *ctx, hub_job *job);
 

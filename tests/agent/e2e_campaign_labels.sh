@@ -55,6 +55,7 @@ import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.execute("DROP TABLE campaign_label")
 c.execute("DROP TABLE hub_duplicate")
+c.execute("DROP TABLE photo_upload")
 c.execute("UPDATE meta SET value = '3' WHERE key = 'agent_schema'")
 c.commit()
 PY
@@ -62,10 +63,10 @@ LANGUAGE=vi expect 0 household add --name "Lê Văn Ba" --hamlet "Ấp 1" --memb
 REF3=$(json ref)
 LANGUAGE=vi expect 0 household show "$REF3"
 out_has "Hộ nghèo"; out_lacks "đa chiều"
-python3 - "$T/old/agent.db" <<'PY' || fail "the store was not upgraded to schema 5"
+python3 - "$T/old/agent.db" <<'PY' || fail "the store was not upgraded to schema 6"
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-assert c.execute("SELECT value FROM meta WHERE key = 'agent_schema'").fetchone()[0] == "5"
+assert c.execute("SELECT value FROM meta WHERE key = 'agent_schema'").fetchone()[0] == "6"
 assert c.execute("SELECT count(*) FROM campaign_label").fetchone()[0] == 0
 assert c.execute("SELECT count(*) FROM hub_duplicate").fetchone()[0] == 0
 PY

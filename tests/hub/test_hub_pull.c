@@ -255,7 +255,7 @@ static void test_upgrade_keeps_old_rows(void **state)
 	assert_int_equal(ht_hub_stop(&hub, SIGTERM), 0);
 	make_v1();
 	assert_int_equal(ht_hub_start(&hub, NULL), 0);
-	assert_true(ht_sql(&hub, "SELECT value FROM hub_meta WHERE key = 'hub_schema'") == 5);
+	assert_true(ht_sql(&hub, "SELECT value FROM hub_meta WHERE key = 'hub_schema'") == 6);
 	assert_true(ht_sql(&hub, "SELECT value FROM hub_meta WHERE key = 'area_from'") == 4);
 	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_ledger_area") == 0);
 	/* the three old rows are read by every pull, as before the index */

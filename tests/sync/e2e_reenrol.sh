@@ -24,7 +24,7 @@ EOF
 # a change-set of more records than this is refused: an ordinary laptop can
 # seal one (the re-sealed change-set holds six)
 hub_start hub 0 --max-records 6
-eq "hub schema upgraded" "$(sql hub "select value from hub_meta where key = 'hub_schema'")" 5
+eq "hub schema upgraded" "$(sql hub "select value from hub_meta where key = 'hub_schema'")" 6
 eq "hub_agent.predecessor" "$(sql hub "select count(*) from pragma_table_info('hub_agent') where name = 'predecessor'")" 1
 eq "hub_token.replaces" "$(sql hub "select count(*) from pragma_table_info('hub_token') where name = 'replaces'")" 1
 laptop a1 31498 hub

@@ -1,0 +1,276 @@
+/*
+ * route_photos.c - the photos' bytes (docs/PROTOCOL.md, "Photos"), after
+ * the records that name them:
+ *   POST /v1/photos/want  {"photos": [hex, ...]}: which the hub lacks, from
+ *        where to resume each; a hash no accepted record of this agent names
+ *        is refused, never wanted (reader thread);
+ *   HEAD /v1/photos/<hex>: Maiam-Offset, the bytes the hub has of it
+ *        (reader thread);
+ *   PUT  /v1/photos/<hex> with Content-Range: bytes START-END/TOTAL: one
+ *        range, appended to this agent's partial of it if START is where the
+ *        partial ends; with the last byte its SHA-256 is checked and the
+ *        photo stored (writer thread, photo_store.c).
+ * A body is at most HUB_MAX_BODY, held like a push's (server_limits.c):
+ * nothing here reads more than one request's bytes.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "ingest.h"
+#include "json.h"
+#include "photo_store.h"
+#include "server.h"
+
+static void set_offset(hub_job *job, int64_t offset)
+{
+	char v[24];
+
+	snprintf(v, sizeof(v), "%lld", (long long)offset);
+	hub_job_header(job, "Maiam-Offset", v);
+}
+
+static void answer_json(hub_job *job, int status, const char *state, int64_t offset)
+{
+	job->status = status;
+	job->ctype = "application/json";
+	proto_buf_reset(&job->resp);
+	if (proto_buf_appendf(&job->resp, "{\"status\": \"%s\", \"offset\": %lld}\n", state,
+			      (long long)offset))
+		hub_job_error(job, 500, "internal", "answer too large");
+	set_offset(job, offset);
+}
+
+/* The bytes the hub has of a named photo: its size when stored, else its
+ * partial's. A partial as long as the photo or longer is dropped: one that
+ * could not be stored after its last byte is sent again, whole. */
+static hub_result have_of(hub_ctx *ctx, uint64_t agent, const char *hex, int64_t bytes, int64_t *have,
+			  bool *held)
+{
+	hub_result rc = hub_photo_held(ctx->db, hex, held);
+
+	*have = bytes;
+	if (rc != HUB_OK || *held)
+		return rc;
+	rc = hub_photo_partial_size(ctx, agent, hex, have);
+	if (rc == HUB_OK && *have >= bytes) {
+		hub_photo_partial_drop(ctx, agent, hex);
+		*have = 0;
+	}
+	return rc;
+}
+
+/* One item of the want answer. HUB_OK, HUB_EDB, HUB_EIO or HUB_ENOMEM. */
+static hub_result want_one(hub_ctx *ctx, hub_job *job, const char *hex, proto_buf *b)
+{
+	int64_t bytes = 0, have = 0;
+	bool named = false, held = false;
+	hub_result rc;
+
+	if (!hub_photo_hex_ok(hex))
+		return proto_buf_append_str(b, "\"status\": \"refused\", \"error\": \"bad_hash\"")
+			       ? HUB_ENOMEM
+			       : HUB_OK;
+	rc = hub_photo_named(ctx->db, job->peer, hex, &bytes, &named);
+	if (rc != HUB_OK)
+		return rc;
+	if (!named)
+		return proto_buf_append_str(b, "\"status\": \"refused\", \"error\": \"not_named\"")
+			       ? HUB_ENOMEM
+			       : HUB_OK;
+	if (bytes < 1 || bytes > HUB_PHOTO_MAX_BYTES)
+		return proto_buf_append_str(b, "\"status\": \"refused\", \"error\": \"too_big\"")
+			       ? HUB_ENOMEM
+			       : HUB_OK;
+	rc = have_of(ctx, job->peer, hex, bytes, &have, &held);
+	if (rc != HUB_OK)
+		return rc;
+	return proto_buf_appendf(b, "\"status\": \"%s\", \"offset\": %lld, \"bytes\": %lld",
+				 held ? "held" : "wanted", (long long)have, (long long)bytes)
+		       ? HUB_ENOMEM
+		       : HUB_OK;
+}
+
+void hub_route_photo_want(hub_ctx *ctx, hub_job *job)
+{
+	json_t *root = json_loadb((const char *)job->body, job->len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *list = root ? json_object_get(root, "photos") : NULL;
+	proto_buf *b = &job->resp;
+	size_t i, n;
+	hub_result rc = HUB_OK;
+
+	if (!json_is_array(list)) {
+		hub_job_error(job, 400, "bad_request", "send {\"photos\": [\"<sha256 hex>\", ...]}");
+		goto out;
+	}
+	n = json_array_size(list);
+	if (n > HUB_PHOTO_WANT_MAX) {
+		hub_job_error(job, 413, "too_many",
+			      "at most 1000 hashes in one want: ask for the rest after");
+		goto out;
+	}
+	proto_buf_reset(b);
+	if (proto_buf_append_str(b, "{\"photos\": ["))
+		rc = HUB_ENOMEM;
+	for (i = 0; i < n && rc == HUB_OK; i++) {
+		const char *hex = json_string_value(json_array_get(list, i));
+		if (!hex || strlen(hex) != 64) {
+			hub_job_error(job, 400, "bad_request",
+				      "each photo is its SHA-256 in 64 lowercase hex digits");
+			goto out;
+		}
+		if (proto_buf_appendf(b, "%s{\"sha256\": \"%s\", ", i ? ", " : "", hex))
+			rc = HUB_ENOMEM;
+		if (rc == HUB_OK)
+			rc = want_one(ctx, job, hex, b);
+		if (rc == HUB_OK && proto_buf_append_str(b, "}"))
+			rc = HUB_ENOMEM;
+	}
+	if (rc == HUB_OK && proto_buf_append_str(b, "]}\n"))
+		rc = HUB_ENOMEM;
+	if (rc != HUB_OK) {
+		hub_job_error(job, 503, "busy", "the hub could not answer this want: send it again");
+		goto out;
+	}
+	job->status = 200;
+	job->ctype = "application/json";
+out:
+	json_decref(root);
+}
+
+/* The path's hash, checked, and whether an accepted record of this agent
+ * names it (its size in *bytes). 0 go on, -1 the job holds the refusal. */
+static int named_target(hub_ctx *ctx, hub_job *job, int64_t *bytes)
+{
+	bool named = false;
+
+	if (!hub_photo_hex_ok(job->target)) {
+		hub_job_error(job, 400, "bad_hash",
+			      "the path ends in the photo's SHA-256, 64 lowercase hex digits");
+		return -1;
+	}
+	if (hub_photo_named(ctx->db, job->peer, job->target, bytes, &named) != HUB_OK) {
+		hub_job_error(job, 503, "busy", "the hub could not read its records: retry later");
+		return -1;
+	}
+	if (!named) {
+		hub_job_error(
+			job, 403, "not_named",
+			"no accepted photo record of this laptop names this hash: sync the records first");
+		return -1;
+	}
+	if (*bytes < 1 || *bytes > HUB_PHOTO_MAX_BYTES) {
+		hub_job_error(job, 413, "too_big", "the hub takes photos of at most 8 MiB");
+		return -1;
+	}
+	return 0;
+}
+
+void hub_route_photo_head(hub_ctx *ctx, hub_job *job)
+{
+	int64_t bytes, have;
+	bool held;
+
+	if (named_target(ctx, job, &bytes))
+		return;
+	if (have_of(ctx, job->peer, job->target, bytes, &have, &held) != HUB_OK) {
+		hub_job_error(job, 503, "busy", "the hub could not read its photos: retry later");
+		return;
+	}
+	answer_json(job, 200, held ? "held" : "partial", have);
+}
+
+/* "bytes START-END/TOTAL", END inclusive, nothing else. 0 or -1. */
+static int parse_range(const char *s, int64_t *start, int64_t *end, int64_t *total)
+{
+	long long a, b, t;
+	int used = -1;
+
+	if (sscanf(s, "bytes %19lld-%19lld/%19lld%n", &a, &b, &t, &used) != 3 || used < 0 ||
+	    s[used] != '\0' || a < 0 || b < a || t <= b)
+		return -1;
+	*start = a, *end = b, *total = t;
+	return 0;
+}
+
+/* The last byte came: the hash checked, the photo stored. */
+static void finish(hub_ctx *ctx, hub_job *job, int64_t total)
+{
+	bool hash_ok = false;
+	hub_result rc = hub_photo_store(ctx, job->peer, job->target, (int64_t)time(NULL), &hash_ok);
+
+	if (rc == HUB_OK && !hash_ok) {
+		hub_job_error(job, 422, "wrong_hash",
+			      "the bytes do not hash to the photo's name: the upload was dropped,"
+			      " send the photo again from its first byte");
+		set_offset(job, 0);
+		return;
+	}
+	if (rc != HUB_OK) {
+		hub_job_error(job, 503, "busy",
+			      "the hub could not store the photo: send its last range again");
+		return;
+	}
+	answer_json(job, 201, "stored", total);
+}
+
+void hub_route_photo_put(hub_ctx *ctx, hub_job *job)
+{
+	int64_t bytes, have, start, end, total, sent_today = 0, now = (int64_t)time(NULL);
+	char day[11];
+	bool held;
+
+	if (named_target(ctx, job, &bytes))
+		return;
+	if (parse_range(job->range, &start, &end, &total)) {
+		hub_job_error(job, 400, "bad_range", "send Content-Range: bytes START-END/TOTAL");
+		return;
+	}
+	if (total != bytes) {
+		hub_job_error(job, 400, "wrong_size", "TOTAL is not the size the photo's record gives it");
+		return;
+	}
+	if ((uint64_t)(end - start + 1) != job->len) {
+		hub_job_error(job, 400, "bad_range", "the body is not as long as its Content-Range says");
+		return;
+	}
+	if (have_of(ctx, job->peer, job->target, bytes, &have, &held) != HUB_OK) {
+		hub_job_error(job, 503, "busy", "the hub could not read its photos: retry later");
+		return;
+	}
+	if (held) {
+		answer_json(job, 200, "held", bytes);
+		return;
+	}
+	if (start != have) {
+		hub_job_error(job, 409, "wrong_offset", "resume from the offset in Maiam-Offset");
+		set_offset(job, have);
+		return;
+	}
+	proto_rules_day((time_t)now, 0, day);
+	if (hub_photo_day_get(ctx->db, job->peer, day, &sent_today) != HUB_OK) {
+		hub_job_error(job, 503, "busy", "the hub could not read its quotas: retry later");
+		return;
+	}
+	if (sent_today + (int64_t)job->len > HUB_PHOTO_DAY_BYTES) {
+		char secs[24];
+		hub_job_error(job, 429, "quota_exceeded",
+			      "this laptop sent its photo bytes of the day: retry tomorrow");
+		snprintf(secs, sizeof(secs), "%lld", (long long)hub_seconds_to_vn_midnight(now));
+		hub_job_header(job, "Retry-After", secs);
+		return;
+	}
+	if (hub_photo_partial_append(ctx, job->peer, job->target, start, total, job->body, job->len,
+				     now) != HUB_OK ||
+	    hub_photo_day_add(ctx->db, job->peer, day, (int64_t)job->len) != HUB_OK) {
+		hub_photo_partial_drop(ctx, job->peer, job->target);
+		hub_job_error(job, 503, "busy",
+			      "the hub could not keep this range: start the photo again");
+		set_offset(job, 0);
+		return;
+	}
+	if (end + 1 == total)
+		finish(ctx, job, total);
+	else
+		answer_json(job, 200, "partial", end + 1);
+}

@@ -1,0 +1,419 @@
+/*
+ * test_hub_photo_upload.c - photos' bytes through a real hub (docs/PROTOCOL.md,
+ * "Photos"): A pushes the records of a real JPEG, of bytes that lie about
+ * their hash and of many small photos; want lists the JPEG and refuses a
+ * hash no record names; the JPEG goes up in two ranges with a connection
+ * cut in the middle of the second and resumes from the offset the hub says;
+ * a wrong START is refused with that offset; the lying bytes are refused
+ * and their partial dropped; an agent of the same commune cannot upload
+ * A's photo; the stored file is named by its hash, its row has a thumbnail
+ * and a dHash; A's partials stay under their bounds, the oldest dropped.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <dirent.h>
+#include "hubtest.h"
+#include "photo_gen.h"
+#include "testmain.h"
+
+#define COMMUNE 31498
+#define NSMALL 10       /* small photos: more than the 8 partials an agent keeps */
+#define SMALL_BYTES 100 /* each */
+#define MAX_PARTIALS 8  /* HUB_PARTIALS_PER_AGENT */
+
+static ht_hub hub;
+static ht_agent a, b;
+static uint8_t *jpeg, liar[3000], small[NSMALL][SMALL_BYTES];
+static size_t jpeg_len;
+static char jpeg_hex[65], liar_hex[65], small_hex[NSMALL][65];
+static const char unnamed_hex[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+static int group_setup(void **state)
+{
+	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	signal(SIGPIPE, SIG_IGN); /* the cut writes to a connection it then drops */
+	return ht_hub_up(&hub, &a, COMMUNE, NULL);
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	ht_hub_stop(&hub, SIGTERM);
+	ht_agent_free(&a);
+	ht_agent_free(&b);
+	free(jpeg);
+	if (ht_hub_remove(&hub))
+		return -1;
+	curl_global_cleanup();
+	return 0;
+}
+
+/* ---- requests with the headers of the photo routes ---- */
+
+typedef struct photo_resp {
+	long status;
+	char body[8192];
+	size_t len;
+	long long offset; /* Maiam-Offset, -1 absent */
+} photo_resp;
+
+static size_t on_body(char *p, size_t size, size_t n, void *arg)
+{
+	photo_resp *r = arg;
+	size_t k = size * n;
+
+	if (r->len + k < sizeof(r->body)) {
+		memcpy(r->body + r->len, p, k);
+		r->len += k;
+		r->body[r->len] = '\0';
+	}
+	return k;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *arg)
+{
+	photo_resp *r = arg;
+	char v[32] = "";
+
+	ht_header_value(p, size * n, "Maiam-Offset", v, sizeof(v));
+	if (v[0])
+		r->offset = atoll(v);
+	return size * n;
+}
+
+/* method on /v1/photos/<rest> as ag; range "" for no Content-Range. */
+static void photo_req(ht_agent *ag, const char *method, const char *rest, const char *range,
+		      const uint8_t *body, size_t len, photo_resp *r)
+{
+	char path[128], hdr[128];
+	struct curl_slist *headers = NULL;
+	CURL *c;
+
+	snprintf(path, sizeof(path), "/v1/photos/%s", rest);
+	c = ht_curl(&hub, NULL, ag, path, 60L);
+	assert_non_null(c);
+	memset(r, 0, sizeof(*r));
+	r->offset = -1;
+	if (range[0]) {
+		snprintf(hdr, sizeof(hdr), "Content-Range: %s", range);
+		headers = curl_slist_append(headers, hdr);
+	}
+	headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	if (strcmp(method, "HEAD") == 0) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	} else {
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
+	}
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(headers);
+}
+
+/* PUT bytes [start, end] of data (total bytes) as ag. */
+static void put_range(ht_agent *ag, const char *hex, const uint8_t *data, size_t start, size_t end,
+		      size_t total, photo_resp *r)
+{
+	char range[96];
+
+	snprintf(range, sizeof(range), "bytes %zu-%zu/%zu", start, end, total);
+	photo_req(ag, "PUT", hex, range, data + start, end - start + 1, r);
+}
+
+static void want(ht_agent *ag, const char *json, photo_resp *r)
+{
+	photo_req(ag, "POST", "want", "", (const uint8_t *)json, strlen(json), r);
+}
+
+/* The item of hex in a want answer: its text up to its closing brace. */
+static void want_item(const photo_resp *r, const char *hex, char *out, size_t n)
+{
+	const char *p = strstr(r->body, hex);
+	const char *end = p ? strchr(p, '}') : NULL;
+
+	assert_non_null(end);
+	snprintf(out, n, "%.*s", (int)(end - p), p);
+}
+
+static void photo_record(proto_changeset *cs, proto_id id, proto_id target, const char *hex, size_t bytes)
+{
+	uint64_t st = proto_hlc_now(&a.clock, proto_wall_ms());
+
+	assert_int_equal(proto_changeset_begin(cs, PROTO_KIND_PHOTO, id, st, a.id), PROTO_OK);
+	assert_int_equal(proto_changeset_add_ref(cs, PROTO_PH_TARGET, 0, target), PROTO_OK);
+	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_TARGET_KIND, 0, PROTO_KIND_HOUSEHOLD),
+			 PROTO_OK);
+	assert_int_equal(proto_changeset_add_text(cs, PROTO_PH_SHA256, 0, hex, 64), PROTO_OK);
+	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_BYTES, 0, (int64_t)bytes), PROTO_OK);
+	assert_int_equal(proto_changeset_add_text(cs, PROTO_PH_TYPE, 0, "image/jpeg", 10), PROTO_OK);
+	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_WIDTH, 0, 640), PROTO_OK);
+	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_HEIGHT, 0, 480), PROTO_OK);
+}
+
+static void hex_of(const uint8_t *p, size_t len, char out[65])
+{
+	uint8_t sha[32];
+
+	proto_sha256(p, len, sha);
+	proto_hex(sha, 32, out);
+}
+
+/* ---- the tests, in order ---- */
+
+static void records_first(void **state)
+{
+	proto_changeset cs;
+	proto_buf buf;
+	ht_resp r;
+	uint64_t serial = a.serial;
+	proto_id hh = { a.id, ++serial };
+	uint8_t other[sizeof(liar)];
+	size_t i;
+
+	(void)state;
+	jpeg = photo_gen_jpeg(640, 480, 7, 90, NULL, &jpeg_len);
+	assert_non_null(jpeg);
+	assert_true(jpeg_len > 4096); /* two ranges of real size */
+	hex_of(jpeg, jpeg_len, jpeg_hex);
+	/* the liar's record names the hash of other bytes of the same size */
+	memset(liar, 'L', sizeof(liar));
+	memset(other, 'O', sizeof(other));
+	hex_of(other, sizeof(other), liar_hex);
+	assert_int_equal(ht_cs_begin(&a, &cs), 0);
+	assert_int_equal(ht_cs_household(&a, &cs, hh, COMMUNE, 4), 0);
+	photo_record(&cs, (proto_id){ a.id, ++serial }, hh, jpeg_hex, jpeg_len);
+	photo_record(&cs, (proto_id){ a.id, ++serial }, hh, liar_hex, sizeof(liar));
+	for (i = 0; i < NSMALL; i++) {
+		memset(small[i], (int)('a' + i), SMALL_BYTES);
+		hex_of(small[i], SMALL_BYTES, small_hex[i]);
+		photo_record(&cs, (proto_id){ a.id, ++serial }, hh, small_hex[i], SMALL_BYTES);
+	}
+	proto_buf_init(&buf, 1 << 24);
+	assert_int_equal(ht_cs_seal(&a, &cs, &buf, 0), 0);
+	assert_int_equal(ht_request(&hub, &a, "POST", "/v1/push", buf.data, buf.len, &r), 0);
+	assert_int_equal(r.status, 200);
+	ht_resp_free(&r);
+	proto_buf_release(&buf);
+	proto_changeset_release(&cs);
+	assert_int_equal(ht_sql(&hub, "SELECT count(*) FROM photo"), 2 + NSMALL);
+	assert_int_equal(ht_agent_enrol(&hub, &b, "b", COMMUNE), 0);
+}
+
+static void want_lists_only_named_photos(void **state)
+{
+	char json[512], item[256];
+	photo_resp r;
+
+	(void)state;
+	snprintf(json, sizeof(json), "{\"photos\": [\"%s\", \"%s\"]}", jpeg_hex, unnamed_hex);
+	want(&a, json, &r);
+	assert_int_equal(r.status, 200);
+	want_item(&r, jpeg_hex, item, sizeof(item));
+	assert_non_null(strstr(item, "\"status\": \"wanted\", \"offset\": 0"));
+	want_item(&r, unnamed_hex, item, sizeof(item));
+	assert_non_null(strstr(item, "\"status\": \"refused\", \"error\": \"not_named\""));
+	/* B is of the same commune, but no record of B names A's photo */
+	want(&b, json, &r);
+	want_item(&r, jpeg_hex, item, sizeof(item));
+	assert_non_null(strstr(item, "not_named"));
+	/* no JSON list, or a hash that is not one */
+	want(&a, "[]", &r);
+	assert_int_equal(r.status, 400);
+	want(&a, "{\"photos\": [\"abc\"]}", &r);
+	assert_int_equal(r.status, 400);
+}
+
+static void upload_cut_and_resumed(void **state)
+{
+	size_t half = jpeg_len / 2;
+	photo_resp r;
+	ht_tls t;
+	char head[512];
+
+	(void)state;
+	put_range(&a, jpeg_hex, jpeg, 0, half - 1, jpeg_len, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.offset, (long long)half);
+	/* the second range is cut after a few of its bytes: the hub keeps none of them */
+	assert_int_equal(ht_tls_open(&t, &hub, NULL, &a), 0);
+	snprintf(head, sizeof(head),
+		 "PUT /v1/photos/%s HTTP/1.1\r\nHost: localhost\r\nContent-Range: bytes %zu-%zu/%zu\r\n"
+		 "Content-Length: %zu\r\n\r\n",
+		 jpeg_hex, half, jpeg_len - 1, jpeg_len, jpeg_len - half);
+	assert_int_equal(ht_tls_write(&t, head, strlen(head)), 0);
+	assert_int_equal(ht_tls_write(&t, jpeg + half, 100), 0);
+	ht_tls_close(&t);
+	/* where to resume: HEAD, and want, say the first range's end */
+	photo_req(&a, "HEAD", jpeg_hex, "", NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.offset, (long long)half);
+	/* a START that is not there is refused, with the offset to resume from */
+	put_range(&a, jpeg_hex, jpeg, 0, jpeg_len - 1, jpeg_len, &r);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "wrong_offset"));
+	assert_int_equal(r.offset, (long long)half);
+	put_range(&a, jpeg_hex, jpeg, half + 10, jpeg_len - 1, jpeg_len, &r);
+	assert_int_equal(r.status, 409);
+	assert_int_equal(r.offset, (long long)half);
+	/* a TOTAL that is not the record's size */
+	put_range(&a, jpeg_hex, jpeg, half, jpeg_len - 2, jpeg_len - 1, &r);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "wrong_size"));
+	/* resumed from the hub's offset: stored */
+	put_range(&a, jpeg_hex, jpeg, half, jpeg_len - 1, jpeg_len, &r);
+	assert_int_equal(r.status, 201);
+	assert_non_null(strstr(r.body, "stored"));
+}
+
+static void stored_by_its_hash_with_thumbnail(void **state)
+{
+	char path[512], hex[65], json[256], item[256], sql[256];
+	uint8_t *data;
+	size_t len;
+	FILE *f;
+	photo_resp r;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/hub/photos/%.2s/%s", hub.dir, jpeg_hex, jpeg_hex);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	data = malloc(jpeg_len + 1);
+	assert_non_null(data);
+	len = fread(data, 1, jpeg_len + 1, f);
+	fclose(f);
+	assert_int_equal(len, jpeg_len);
+	hex_of(data, len, hex);
+	assert_string_equal(hex, jpeg_hex);
+	free(data);
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM hub_photo WHERE hex(sha256) = upper('%s') AND bytes = %zu"
+		 " AND length(thumb) > 100 AND dhash IS NOT NULL",
+		 jpeg_hex, jpeg_len);
+	assert_int_equal(ht_sql(&hub, sql), 1);
+	/* its partial is gone; want now says the hub holds it, a PUT changes nothing */
+	snprintf(path, sizeof(path), "%s/hub/partial/%016llx/%s", hub.dir, (unsigned long long)a.id,
+		 jpeg_hex);
+	assert_null(fopen(path, "rb"));
+	snprintf(json, sizeof(json), "{\"photos\": [\"%s\"]}", jpeg_hex);
+	want(&a, json, &r);
+	want_item(&r, jpeg_hex, item, sizeof(item));
+	assert_non_null(strstr(item, "\"status\": \"held\""));
+	put_range(&a, jpeg_hex, jpeg, 0, jpeg_len - 1, jpeg_len, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "held"));
+}
+
+static void wrong_hash_and_unnamed_refused(void **state)
+{
+	char path[512];
+	photo_resp r;
+
+	(void)state;
+	put_range(&a, liar_hex, liar, 0, 999, sizeof(liar), &r);
+	assert_int_equal(r.status, 200);
+	put_range(&a, liar_hex, liar, 1000, sizeof(liar) - 1, sizeof(liar), &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "wrong_hash"));
+	snprintf(path, sizeof(path), "%s/hub/partial/%016llx/%s", hub.dir, (unsigned long long)a.id,
+		 liar_hex);
+	assert_null(fopen(path, "rb"));
+	snprintf(path, sizeof(path), "%s/hub/photos/%.2s/%s", hub.dir, liar_hex, liar_hex);
+	assert_null(fopen(path, "rb"));
+	photo_req(&a, "HEAD", liar_hex, "", NULL, 0, &r);
+	assert_int_equal(r.offset, 0);
+	/* bytes no accepted record names, or named by another laptop's record */
+	put_range(&a, unnamed_hex, liar, 0, 99, 100, &r);
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(r.body, "not_named"));
+	put_range(&b, small_hex[0], small[0], 0, SMALL_BYTES - 1, SMALL_BYTES, &r);
+	assert_int_equal(r.status, 403);
+	/* not a hash; no Content-Range; a body longer than its range */
+	put_range(&a, "ABC", liar, 0, 9, 10, &r);
+	assert_int_equal(r.status, 400);
+	photo_req(&a, "PUT", small_hex[0], "", small[0], SMALL_BYTES, &r);
+	assert_int_equal(r.status, 400);
+	photo_req(&a, "PUT", small_hex[0], "bytes 0-9/100", small[0], 20, &r);
+	assert_int_equal(r.status, 400);
+	assert_int_equal(ht_sql(&hub, "SELECT count(*) FROM hub_photo"), 1);
+}
+
+static int count_partials(void)
+{
+	char dir[512];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/hub/partial/%016llx", hub.dir, (unsigned long long)a.id);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		n += strlen(de->d_name) == 64;
+	closedir(d);
+	return n;
+}
+
+static void partials_bounded_oldest_dropped(void **state)
+{
+	char json[2048], item[256];
+	photo_resp r;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < NSMALL; i++) {
+		put_range(&a, small_hex[i], small[i], 0, 9, SMALL_BYTES, &r);
+		assert_int_equal(r.status, 200);
+		assert_true(count_partials() <= MAX_PARTIALS);
+	}
+	assert_int_equal(count_partials(), MAX_PARTIALS);
+	n = (size_t)snprintf(json, sizeof(json), "{\"photos\": [");
+	for (i = 0; i < NSMALL; i++)
+		n += (size_t)snprintf(json + n, sizeof(json) - n, "%s\"%s\"", i ? ", " : "", small_hex[i]);
+	snprintf(json + n, sizeof(json) - n, "]}");
+	want(&a, json, &r);
+	assert_int_equal(r.status, 200);
+	/* the two oldest were dropped: they start over; the others resume */
+	for (i = 0; i < NSMALL; i++) {
+		want_item(&r, small_hex[i], item, sizeof(item));
+		assert_non_null(
+			strstr(item, i < NSMALL - MAX_PARTIALS ? "\"offset\": 0," : "\"offset\": 10,"));
+	}
+	/* a dropped one starts over and is stored */
+	put_range(&a, small_hex[0], small[0], 0, SMALL_BYTES - 1, SMALL_BYTES, &r);
+	assert_int_equal(r.status, 201);
+	/* an over-long want is refused */
+	{
+		size_t cap = 1001 * 70 + 32, k;
+		char *big = malloc(cap);
+
+		assert_non_null(big);
+		k = (size_t)snprintf(big, cap, "{\"photos\": [");
+		for (i = 0; i < 1001; i++)
+			k += (size_t)snprintf(big + k, cap - k, "%s\"%s\"", i ? ", " : "", unnamed_hex);
+		snprintf(big + k, cap - k, "]}");
+		want(&a, big, &r);
+		assert_int_equal(r.status, 413);
+		free(big);
+	}
+}
+
+TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(records_first),
+	       cmocka_unit_test(want_lists_only_named_photos), cmocka_unit_test(upload_cut_and_resumed),
+	       cmocka_unit_test(stored_by_its_hash_with_thumbnail),
+	       cmocka_unit_test(wrong_hash_and_unnamed_refused),
+	       cmocka_unit_test(partials_bounded_oldest_dropped))
