@@ -167,8 +167,14 @@ static void read_taken_at(ExifData *ed, photo_evidence *ev)
 	    parse_offset(off, &tz))
 		ev->tz_assumed = false;
 	int atz = tz < 0 ? -tz : tz;
-	snprintf(ev->taken_at, sizeof ev->taken_at, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, mo, d,
-		 h, mi, s, tz < 0 ? '-' : '+', atz / 60, atz % 60);
+	/* every value is range-checked above, but the compiler cannot see it
+	 * in every build: a buffer for any int, then the length checked */
+	char text[96];
+	int n = snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, mo, d, h, mi,
+			 s, tz < 0 ? '-' : '+', atz / 60, atz % 60);
+	if (n < 0 || (size_t)n >= sizeof ev->taken_at)
+		return;
+	memcpy(ev->taken_at, text, (size_t)n + 1);
 	ev->taken_at_epoch = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - (int64_t)tz * 60;
 	ev->tz_minutes = tz;
 	ev->has_taken_at = true;
