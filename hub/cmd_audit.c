@@ -22,6 +22,7 @@
 #include "json.h"
 #include "cmd.h"
 #include "i18n.h"
+#include "audit_photos.h"
 
 #define AUDIT_MAX_PROBLEMS 50
 
@@ -60,6 +61,7 @@ typedef struct audit {
 } audit;
 
 static void problem(audit *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void vproblem(audit *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Replay the rulebook over an agent's ledger row, as the hub would have
  * checked it on the day it received it (latest = that day + 1). */
@@ -121,17 +123,14 @@ static void walk_refused(audit *a, uint64_t origin, uint64_t seq)
 
 /* fmt is N_(): the text report speaks the operator's language, --json
  * stays English (its words are read by programs) */
-static void problem(audit *a, const char *fmt, ...)
+static void vproblem(audit *a, const char *fmt, va_list ap)
 {
 	char line[512];
-	va_list ap;
 
 	a->problems++;
 	if (a->problems > AUDIT_MAX_PROBLEMS)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), a->json ? fmt : _(fmt), ap);
-	va_end(ap);
 	if (a->json) {
 		if (a->report.len)
 			proto_buf_append_byte(&a->report, ',');
@@ -139,6 +138,25 @@ static void problem(audit *a, const char *fmt, ...)
 	} else {
 		proto_buf_appendf(&a->report, "  %s\n", line);
 	}
+}
+
+static void problem(audit *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(a, fmt, ap);
+	va_end(ap);
+}
+
+/* A stored photo's finding (audit_photos.c): a problem like the others. */
+static void photo_problem(void *arg, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(arg, fmt, ap);
+	va_end(ap);
 }
 
 /* The key that must have signed origin's change-sets: the hub's or an agent's. */
@@ -347,6 +365,7 @@ int hub_cmd_audit(int argc, char **argv)
 	hub_ctx ctx;
 	audit a;
 	proto_buf summary;
+	size_t photos = 0;
 	int rc = HUB_EXIT_FAIL, attached = 0, opened = 0, in_txn = 0;
 	const cli_opt opts[] = {
 		HUB_DIR_OPT(&dir),
@@ -400,6 +419,10 @@ int hub_cmd_audit(int argc, char **argv)
 	}
 	for (size_t t = 0; t < NTABLES; t++)
 		compare_table(&a, t, &summary);
+	if (hub_audit_photos(&ctx, photo_problem, &a, &photos) != HUB_OK) {
+		hub_errorf(_("cannot check the stored photos: %s"), sqlite3_errmsg(ctx.db));
+		goto out;
+	}
 	sqlite3_exec(ctx.db, "COMMIT", NULL, NULL, NULL);
 	in_txn = 0;
 	if (keep_findings(&a)) {
@@ -410,9 +433,10 @@ int hub_cmd_audit(int argc, char **argv)
 	}
 
 	if (a.json) {
-		printf("{\"changesets\": %zu, \"origins\": %zu, \"ok\": %s, \"tables\": {%.*s}, \"problems\": [%.*s]",
+		printf("{\"changesets\": %zu, \"origins\": %zu, \"ok\": %s, \"tables\": {%.*s},"
+		       " \"photos_checked\": %zu, \"problems\": [%.*s]",
 		       a.changesets, a.origins, a.problems ? "false" : "true", (int)summary.len,
-		       summary.data ? (char *)summary.data : "", (int)a.report.len,
+		       summary.data ? (char *)summary.data : "", photos, (int)a.report.len,
 		       a.report.data ? (char *)a.report.data : "");
 		print_findings(&a);
 		printf("}\n");
@@ -421,6 +445,9 @@ int hub_cmd_audit(int argc, char **argv)
 		       a.changesets, a.origins);
 		printf(_("state rebuilt from the ledger and compared with hub.db: %.*s\n"),
 		       (int)summary.len, summary.data ? (char *)summary.data : "");
+		printf(_("photos: %zu stored, each read back and checked against its name and its"
+			 " records\n"),
+		       photos);
 		if (a.problems) {
 			printf(_("audit FAILED: %zu problem(s)%s:\n%.*s"), a.problems,
 			       a.problems > AUDIT_MAX_PROBLEMS ? _(" (first 50 shown)") : "",

@@ -7,7 +7,9 @@
  * a wrong START is refused with that offset; the lying bytes are refused
  * and their partial dropped; an agent of the same commune cannot upload
  * A's photo; the stored file is named by its hash, its row has a thumbnail
- * and a dHash; A's partials stay under their bounds, the oldest dropped.
+ * and a dHash; A's partials stay under their bounds, the oldest dropped;
+ * audit verify re-hashes the stored photos: it passes, then fails naming a
+ * photo whose file had a byte flipped, then one whose file was deleted.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -412,8 +414,57 @@ static void partials_bounded_oldest_dropped(void **state)
 	}
 }
 
+/* Flip one bit of the stored file of hex at offset at (twice: it is back). */
+static void flip_stored_byte(const char *hex, long at)
+{
+	char path[512];
+	FILE *f;
+	int c;
+
+	snprintf(path, sizeof(path), "%s/hub/photos/%.2s/%s", hub.dir, hex, hex);
+	f = fopen(path, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, at, SEEK_SET), 0);
+	c = fgetc(f);
+	assert_int_not_equal(c, EOF);
+	assert_int_equal(fseek(f, at, SEEK_SET), 0);
+	assert_int_equal(fputc(c ^ 1, f), c ^ 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void audit_rehashes_stored_photos(void **state)
+{
+	static char out[32768];
+	char path[512];
+
+	(void)state;
+	/* the JPEG and the first small photo are stored */
+	assert_int_equal(ht_run(out, sizeof(out), "audit verify --dir %s/hub", hub.dir), 0);
+	assert_non_null(strstr(out, "photos: 2 stored"));
+	assert_non_null(strstr(out, "audit passed"));
+	flip_stored_byte(jpeg_hex, (long)jpeg_len / 2);
+	assert_int_equal(ht_run(out, sizeof(out), "audit verify --dir %s/hub", hub.dir), 1);
+	assert_non_null(strstr(out, "audit FAILED: 1 problem(s)"));
+	assert_non_null(strstr(out, jpeg_hex));
+	assert_non_null(strstr(out, "not to their name"));
+	assert_int_equal(ht_run(out, sizeof(out), "audit verify --json --dir %s/hub", hub.dir), 1);
+	assert_non_null(strstr(out, "\"ok\": false"));
+	assert_non_null(strstr(out, "\"photos_checked\": 2"));
+	assert_non_null(strstr(out, jpeg_hex));
+	flip_stored_byte(jpeg_hex, (long)jpeg_len / 2);
+	assert_int_equal(ht_run(out, sizeof(out), "audit verify --dir %s/hub", hub.dir), 0);
+	/* a stored photo's file deleted */
+	snprintf(path, sizeof(path), "%s/hub/photos/%.2s/%s", hub.dir, small_hex[0], small_hex[0]);
+	assert_int_equal(remove(path), 0);
+	assert_int_equal(ht_run(out, sizeof(out), "audit verify --dir %s/hub", hub.dir), 1);
+	assert_non_null(strstr(out, small_hex[0]));
+	assert_non_null(strstr(out, "cannot be read"));
+	assert_null(strstr(out, jpeg_hex));
+}
+
 TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(records_first),
 	       cmocka_unit_test(want_lists_only_named_photos), cmocka_unit_test(upload_cut_and_resumed),
 	       cmocka_unit_test(stored_by_its_hash_with_thumbnail),
 	       cmocka_unit_test(wrong_hash_and_unnamed_refused),
-	       cmocka_unit_test(partials_bounded_oldest_dropped))
+	       cmocka_unit_test(partials_bounded_oldest_dropped),
+	       cmocka_unit_test(audit_rehashes_stored_photos))
