@@ -12,6 +12,7 @@
 #include "audit_photos.h"
 #include "i18n.h"
 #include "photo_store.h"
+#include "store_int.h"
 
 /* One stored photo: its row, and what the accepted records say of it. */
 typedef struct stored_photo {
@@ -83,43 +84,52 @@ static void check_records(const stored_photo *ph, hub_audit_report report, void 
 		       ph->row_bytes, ph->record_bytes);
 }
 
+/* hub_store_walk's state: where findings go, and how far it got. */
+typedef struct photo_walk {
+	const hub_ctx *ctx;
+	hub_audit_report report;
+	void *arg;
+	size_t checked;
+	hub_result failed; /* a file could not be checked for want of memory */
+} photo_walk;
+
+static int check_row(void *arg, sqlite3_stmt *st)
+{
+	photo_walk *w = arg;
+	const char *hex = (const char *)sqlite3_column_text(st, 0);
+	stored_photo ph = {
+		.row_bytes = sqlite3_column_int64(st, 1),
+		.records = sqlite3_column_int64(st, 2),
+		.record_bytes = sqlite3_column_int64(st, 3),
+		.sized = sqlite3_column_int64(st, 4),
+	};
+
+	w->checked++;
+	snprintf(ph.hex, sizeof(ph.hex), "%s", hex ? hex : "");
+	if (!hex || strlen(hex) != 64 || !hub_photo_hex_ok(ph.hex)) {
+		w->report(w->arg,
+			  N_("hub_photo: a row's hash '%s' is not 32 bytes; restore hub.db from a backup"),
+			  ph.hex);
+		return 0;
+	}
+	check_records(&ph, w->report, w->arg);
+	w->failed = check_file(w->ctx, &ph, w->report, w->arg);
+	return w->failed != HUB_OK;
+}
+
 hub_result hub_audit_photos(const hub_ctx *ctx, hub_audit_report report, void *arg, size_t *checked)
 {
 	static const char sql[] = "SELECT lower(hex(h.sha256)), h.bytes, count(p.sha256), max(p.bytes),"
 				  " count(CASE WHEN p.bytes = h.bytes THEN 1 END)"
 				  " FROM hub_photo h LEFT JOIN photo p ON p.sha256 = lower(hex(h.sha256))"
 				  " GROUP BY h.sha256 ORDER BY h.sha256";
+	photo_walk w = { ctx, report, arg, 0, HUB_OK };
 	sqlite3_stmt *st = NULL;
-	hub_result rc = HUB_EDB;
-	int step;
+	hub_result rc;
 
-	*checked = 0;
 	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		stored_photo ph;
-		const char *hex = (const char *)sqlite3_column_text(st, 0);
-
-		memset(&ph, 0, sizeof(ph));
-		snprintf(ph.hex, sizeof(ph.hex), "%s", hex ? hex : "");
-		ph.row_bytes = sqlite3_column_int64(st, 1);
-		ph.records = sqlite3_column_int64(st, 2);
-		ph.record_bytes = sqlite3_column_int64(st, 3);
-		ph.sized = sqlite3_column_int64(st, 4);
-		(*checked)++;
-		if (!hex || strlen(hex) != 64 || !hub_photo_hex_ok(ph.hex)) {
-			report(arg,
-			       N_("hub_photo: a row's hash '%s' is not 32 bytes; restore hub.db from a backup"),
-			       ph.hex);
-			continue;
-		}
-		check_records(&ph, report, arg);
-		rc = check_file(ctx, &ph, report, arg);
-		if (rc != HUB_OK)
-			goto out;
-	}
-	rc = step == SQLITE_DONE ? HUB_OK : HUB_EDB;
-out:
-	sqlite3_finalize(st);
-	return rc;
+		st = NULL; /* hub_store_walk says HUB_EDB */
+	rc = hub_store_walk(st, check_row, &w);
+	*checked = w.checked;
+	return w.failed != HUB_OK ? w.failed : rc;
 }

@@ -12,6 +12,7 @@
 #include "ctx.h"
 #include "store.h"
 #include "json.h"
+#include "cmd_household_photos.h"
 #include "household_ref.h"
 #include "cmd.h"
 #include "cmd_household.h"
@@ -475,11 +476,17 @@ static int show_household(hub_ctx *ctx, const char *typed, int json)
 		return HUB_EXIT_FAIL;
 	}
 	if (json)
-		printf("%s]}\n", s.contributions ? "" : "], \"contributions\": [");
+		printf("%s]", s.contributions ? "" : "], \"contributions\": [");
 	if (!json && !s.milestones && !s.contributions)
 		print_titled(&s, _("milestones:"), none_word());
 	if (!json && !s.contributions)
 		print_titled(&s, _("contributions:"), none_word());
+	if (hub_household_photos_show(ctx, id, json, s.width, none_word()) != HUB_OK) {
+		hub_errorf(_("cannot read the household: %s"), sqlite3_errmsg(ctx->db));
+		return HUB_EXIT_FAIL;
+	}
+	if (json)
+		puts("}");
 	return HUB_EXIT_OK;
 }
 

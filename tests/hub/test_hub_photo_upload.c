@@ -32,6 +32,7 @@
 
 static ht_hub hub;
 static ht_agent a, b;
+static proto_id hh; /* A's household: the photos' (one through its milestone) */
 static uint8_t *jpeg, liar[3000], small[NSMALL][SMALL_BYTES];
 static size_t jpeg_len;
 static char jpeg_hex[65], liar_hex[65], small_hex[NSMALL][65];
@@ -152,14 +153,14 @@ static void want_item(const photo_resp *r, const char *hex, char *out, size_t n)
 	snprintf(out, n, "%.*s", (int)(end - p), p);
 }
 
-static void photo_record(proto_changeset *cs, proto_id id, proto_id target, const char *hex, size_t bytes)
+static void photo_record(proto_changeset *cs, proto_id id, proto_id target, int target_kind,
+			 const char *hex, size_t bytes)
 {
 	uint64_t st = proto_hlc_now(&a.clock, proto_wall_ms());
 
 	assert_int_equal(proto_changeset_begin(cs, PROTO_KIND_PHOTO, id, st, a.id), PROTO_OK);
 	assert_int_equal(proto_changeset_add_ref(cs, PROTO_PH_TARGET, 0, target), PROTO_OK);
-	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_TARGET_KIND, 0, PROTO_KIND_HOUSEHOLD),
-			 PROTO_OK);
+	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_TARGET_KIND, 0, target_kind), PROTO_OK);
 	assert_int_equal(proto_changeset_add_text(cs, PROTO_PH_SHA256, 0, hex, 64), PROTO_OK);
 	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_BYTES, 0, (int64_t)bytes), PROTO_OK);
 	assert_int_equal(proto_changeset_add_text(cs, PROTO_PH_TYPE, 0, "image/jpeg", 10), PROTO_OK);
@@ -183,7 +184,7 @@ static void records_first(void **state)
 	proto_buf buf;
 	ht_resp r;
 	uint64_t serial = a.serial;
-	proto_id hh = { a.id, ++serial };
+	proto_id ms;
 	uint8_t other[sizeof(liar)];
 	size_t i;
 
@@ -197,13 +198,22 @@ static void records_first(void **state)
 	memset(other, 'O', sizeof(other));
 	hex_of(other, sizeof(other), liar_hex);
 	assert_int_equal(ht_cs_begin(&a, &cs), 0);
+	hh = (proto_id){ a.id, ++serial };
+	ms = (proto_id){ a.id, ++serial };
 	assert_int_equal(ht_cs_household(&a, &cs, hh, COMMUNE, 4), 0);
-	photo_record(&cs, (proto_id){ a.id, ++serial }, hh, jpeg_hex, jpeg_len);
-	photo_record(&cs, (proto_id){ a.id, ++serial }, hh, liar_hex, sizeof(liar));
+	assert_int_equal(ht_cs_milestone(&a, &cs, ms, hh, "surveyed"), 0);
+	/* the JPEG is the milestone's evidence, taken 09:12 Vietnam time, with a position */
+	photo_record(&cs, (proto_id){ a.id, ++serial }, ms, PROTO_KIND_MILESTONE, jpeg_hex, jpeg_len);
+	assert_int_equal(proto_changeset_add_text(&cs, PROTO_PH_TAKEN_AT, 0, "2023-07-01T02:12:00Z", 20),
+			 PROTO_OK);
+	assert_int_equal(proto_changeset_add_int(&cs, PROTO_PH_LAT, 0, 96012345), PROTO_OK);
+	assert_int_equal(proto_changeset_add_int(&cs, PROTO_PH_LON, 0, 1059801234), PROTO_OK);
+	photo_record(&cs, (proto_id){ a.id, ++serial }, hh, PROTO_KIND_HOUSEHOLD, liar_hex, sizeof(liar));
 	for (i = 0; i < NSMALL; i++) {
 		memset(small[i], (int)('a' + i), SMALL_BYTES);
 		hex_of(small[i], SMALL_BYTES, small_hex[i]);
-		photo_record(&cs, (proto_id){ a.id, ++serial }, hh, small_hex[i], SMALL_BYTES);
+		photo_record(&cs, (proto_id){ a.id, ++serial }, hh, PROTO_KIND_HOUSEHOLD, small_hex[i],
+			     SMALL_BYTES);
 	}
 	proto_buf_init(&buf, 1 << 24);
 	assert_int_equal(ht_cs_seal(&a, &cs, &buf, 0), 0);
@@ -414,6 +424,56 @@ static void partials_bounded_oldest_dropped(void **state)
 	}
 }
 
+static void household_show_lists_photos(void **state)
+{
+	static char out[32768];
+	char line[256], head[96];
+
+	(void)state;
+	setenv("LANG", "C", 1);
+	assert_int_equal(ht_run(out, sizeof(out), "household show --dir %s/hub %016llx-%llu", hub.dir,
+				(unsigned long long)hh.origin, (unsigned long long)hh.serial),
+			 0);
+	assert_non_null(strstr(out, "\nphotos:\n"));
+	/* the JPEG under its milestone, stored; taken at 09:12 in Vietnam */
+	snprintf(line, sizeof(line),
+		 "    %.8s  %zu KB  640x480  2023-07-01 09:12  9.6012345, 105.9801234  stored\n",
+		 jpeg_hex, (jpeg_len + 1023) / 1024);
+	assert_non_null(strstr(out, line));
+	/* under its milestone's heading (the milestone is the household's next serial) */
+	snprintf(head, sizeof(head), "  %016llx-%llu  2023-07-01  ", (unsigned long long)hh.origin,
+		 (unsigned long long)hh.serial + 1);
+	assert_non_null(strstr(out, head));
+	assert_true(strstr(out, head) < strstr(out, line));
+	/* the household's own: the first small one stored, the others and the liar waiting */
+	assert_non_null(strstr(out, "  the household itself:\n"));
+	snprintf(line, sizeof(line), "    %.8s  1 KB  640x480  -  stored\n", small_hex[0]);
+	assert_non_null(strstr(out, line));
+	snprintf(line, sizeof(line), "    %.8s  1 KB  640x480  -  waiting for the laptop's upload\n",
+		 small_hex[1]);
+	assert_non_null(strstr(out, line));
+	assert_int_equal(ht_run(out, sizeof(out), "household show --json --dir %s/hub %016llx-%llu",
+				hub.dir, (unsigned long long)hh.origin, (unsigned long long)hh.serial),
+			 0);
+	snprintf(line, sizeof(line),
+		 "\"target_kind\": \"milestone\", \"stage\": \"surveyed\", \"sha256\": \"%s\"", jpeg_hex);
+	assert_non_null(strstr(out, line));
+	assert_non_null(strstr(out, "\"taken_at\": \"2023-07-01T02:12:00Z\", \"lat_e7\": 96012345"));
+	assert_non_null(strstr(out, "\"stored\": false}"));
+	assert_non_null(strstr(out, "\"stored\": true}"));
+	assert_non_null(strstr(out, "]}\n"));
+	/* Vietnamese: dd/mm/yyyy */
+	setenv("LANGUAGE", "vi", 1);
+	setenv("LANG", "C.UTF-8", 1);
+	assert_int_equal(ht_run(out, sizeof(out), "household show --dir %s/hub %016llx-%llu", hub.dir,
+				(unsigned long long)hh.origin, (unsigned long long)hh.serial),
+			 0);
+	unsetenv("LANGUAGE");
+	setenv("LANG", "C", 1);
+	assert_non_null(strstr(out, "01/07/2023 09:12"));
+	assert_null(strstr(out, "2023-07-01"));
+}
+
 /* Flip one bit of the stored file of hex at offset at (twice: it is back). */
 static void flip_stored_byte(const char *hex, long at)
 {
@@ -467,4 +527,5 @@ TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(records_first),
 	       cmocka_unit_test(stored_by_its_hash_with_thumbnail),
 	       cmocka_unit_test(wrong_hash_and_unnamed_refused),
 	       cmocka_unit_test(partials_bounded_oldest_dropped),
+	       cmocka_unit_test(household_show_lists_photos),
 	       cmocka_unit_test(audit_rehashes_stored_photos))
