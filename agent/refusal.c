@@ -35,6 +35,8 @@ static const refusal refusals[] = {
 	  N_("a photo is evidence for a household or milestone the hub does not hold; nothing of the change-set was applied: run 'maiam-agent sync' again, and tell the operator if it stays") },
 	{ "photo_target_voided",
 	  N_("a photo is evidence for a milestone that was voided; nothing of the change-set was applied: attach the photo to the milestone that replaced it") },
+	{ "too_many_photos",
+	  N_("a household or milestone would have more photos than the hub takes for one; nothing of the change-set was applied: keep the few photos that show the work, and tell the operator") },
 	{ "hub_only_field",
 	  N_("a record sets the review status, which only the hub decides; nothing of the change-set was applied: tell the operator") },
 	{ "wrong_campaign",

@@ -184,7 +184,8 @@ static const char *link_code(const char *code)
 	static const char *const codes[] = {
 		"invalid",        "foreign_id",           "out_of_scope",
 		"hub_only_field", "relayed_record",       "too_many_records",
-		"too_much_text",  "photo_target_unknown", "photo_target_voided"
+		"too_much_text",  "photo_target_unknown", "photo_target_voided",
+		"too_many_photos"
 	};
 	size_t i;
 

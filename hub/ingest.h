@@ -105,6 +105,14 @@ hub_result hub_milestone_voided(sqlite3 *db, proto_id id, bool *voided);
  * nor a void of one: a laptop of version 1 has no photo to void. 1 or 0.
  */
 int hub_record_readable(int reads, const proto_record *rec);
+/* Live photos one household or one milestone may have as evidence: a
+ * milestone's few views of the house, well under this. */
+#define HUB_PHOTOS_PER_TARGET 10
+/* ingest_photo.c: the photo record rec (of cs) would not take its target
+ * past HUB_PHOTOS_PER_TARGET live photos, those held and the new ones of
+ * cs counted. HUB_OK, HUB_REFUSED (v filled: too_many_photos) or HUB_EDB. */
+hub_result hub_photo_count_check(sqlite3 *db, const proto_changeset *cs, const proto_record *rec,
+				 const char *idt, hub_verdict *v);
 /* Fill a refusal (ingest.c and ingest_scope.c). */
 void hub_verdict_reject(hub_verdict *v, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -349,7 +349,7 @@ static hub_result check_photo(hub_ctx *ctx, const proto_changeset *cs, const anc
 				   "photo %s is evidence for a household outside this agent's area", idt);
 		return HUB_REFUSED;
 	}
-	return HUB_OK;
+	return hub_photo_count_check(ctx->db, cs, rec, idt, v);
 }
 
 hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,

@@ -208,7 +208,8 @@ static void records_first(void **state)
 			 PROTO_OK);
 	assert_int_equal(proto_changeset_add_int(&cs, PROTO_PH_LAT, 0, 96012345), PROTO_OK);
 	assert_int_equal(proto_changeset_add_int(&cs, PROTO_PH_LON, 0, 1059801234), PROTO_OK);
-	photo_record(&cs, (proto_id){ a.id, ++serial }, hh, PROTO_KIND_HOUSEHOLD, liar_hex, sizeof(liar));
+	/* the liar too: the household has the small ones, as many as the hub takes */
+	photo_record(&cs, (proto_id){ a.id, ++serial }, ms, PROTO_KIND_MILESTONE, liar_hex, sizeof(liar));
 	for (i = 0; i < NSMALL; i++) {
 		memset(small[i], (int)('a' + i), SMALL_BYTES);
 		hex_of(small[i], SMALL_BYTES, small_hex[i]);
@@ -445,7 +446,7 @@ static void household_show_lists_photos(void **state)
 		 (unsigned long long)hh.serial + 1);
 	assert_non_null(strstr(out, head));
 	assert_true(strstr(out, head) < strstr(out, line));
-	/* the household's own: the first small one stored, the others and the liar waiting */
+	/* the household's own: the first small one stored, the others waiting */
 	assert_non_null(strstr(out, "  the household itself:\n"));
 	snprintf(line, sizeof(line), "    %.8s  1 KB  640x480  -  stored\n", small_hex[0]);
 	assert_non_null(strstr(out, line));
@@ -522,10 +523,51 @@ static void audit_rehashes_stored_photos(void **state)
 	assert_null(strstr(out, jpeg_hex));
 }
 
+/* One more photo record of A on target (a new serial), pushed: the hub's status. */
+static long push_one_photo(proto_id target, int kind, ht_resp *r)
+{
+	proto_changeset cs;
+	proto_buf buf;
+	char hex[65];
+	uint8_t bytes[SMALL_BYTES];
+	long status;
+
+	memset(bytes, 'z', sizeof(bytes));
+	bytes[0] = (uint8_t)kind;
+	hex_of(bytes, sizeof(bytes), hex);
+	assert_int_equal(ht_cs_begin(&a, &cs), 0);
+	photo_record(&cs, (proto_id){ a.id, a.serial + 1000 + (uint64_t)kind }, target, kind, hex,
+		     sizeof(bytes));
+	proto_buf_init(&buf, 1 << 20);
+	assert_int_equal(ht_cs_seal(&a, &cs, &buf, 0), 0);
+	assert_int_equal(ht_request(&hub, &a, "POST", "/v1/push", buf.data, buf.len, r), 0);
+	status = r->status;
+	proto_buf_release(&buf);
+	proto_changeset_release(&cs);
+	return status;
+}
+
+static void photos_per_target_bounded(void **state)
+{
+	proto_id ms = { hh.origin, hh.serial + 1 };
+	ht_resp r;
+
+	(void)state;
+	/* the household has the 10 the hub takes: an 11th is refused, with its code */
+	assert_int_equal(push_one_photo(hh, PROTO_KIND_HOUSEHOLD, &r), 422);
+	assert_non_null(strstr((const char *)r.body, "too_many_photos"));
+	ht_resp_free(&r);
+	assert_int_equal(ht_sql(&hub, "SELECT count(*) FROM photo"), 2 + NSMALL);
+	/* the milestone has 2: a third is taken */
+	assert_int_equal(push_one_photo(ms, PROTO_KIND_MILESTONE, &r), 200);
+	ht_resp_free(&r);
+	assert_int_equal(ht_sql(&hub, "SELECT count(*) FROM photo"), 3 + NSMALL);
+}
+
 TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(records_first),
 	       cmocka_unit_test(want_lists_only_named_photos), cmocka_unit_test(upload_cut_and_resumed),
 	       cmocka_unit_test(stored_by_its_hash_with_thumbnail),
 	       cmocka_unit_test(wrong_hash_and_unnamed_refused),
 	       cmocka_unit_test(partials_bounded_oldest_dropped),
 	       cmocka_unit_test(household_show_lists_photos),
-	       cmocka_unit_test(audit_rehashes_stored_photos))
+	       cmocka_unit_test(audit_rehashes_stored_photos), cmocka_unit_test(photos_per_target_bounded))
