@@ -38,6 +38,8 @@ static const struct {
 	     " [--as-of YYYY-MM-DD] [--by commune] [--all]") },
 	{ "reconcile", hub_reconcile_cmd,
 	  N_("reconcile resolve ID --note TEXT [--keep winner|loser] [--by NAME]") },
+	{ "photo", hub_cmd_photo,
+	  N_("photo export HASH FILE   (a stored photo's bytes, checked, to a file)") },
 	{ "operator", hub_operator_cmd,
 	  N_("operator add|password NAME   (dashboard sign-in; password from stdin)") },
 };
@@ -45,7 +47,7 @@ static const struct {
 /* The commands whose first word is a subcommand: "report --help" has no
  * subcommand to show the options of, so it is answered here. */
 static const char *const groups[] = { "agent",     "audit",    "household", "report",
-				      "reconcile", "operator", NULL };
+				      "reconcile", "operator", "photo",     NULL };
 
 static void usage(FILE *f)
 {

@@ -9,7 +9,9 @@
  * A's photo; the stored file is named by its hash, its row has a thumbnail
  * and a dHash; A's partials stay under their bounds, the oldest dropped;
  * audit verify re-hashes the stored photos: it passes, then fails naming a
- * photo whose file had a byte flipped, then one whose file was deleted.
+ * photo whose file had a byte flipped, then one whose file was deleted;
+ * household show lists the photos; photo export writes a stored photo's
+ * bytes, checked; a household past its photos per target is refused.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -523,6 +525,37 @@ static void audit_rehashes_stored_photos(void **state)
 	assert_null(strstr(out, jpeg_hex));
 }
 
+static void photo_export_checked(void **state)
+{
+	char file[512], hex[65];
+	proto_buf got;
+
+	(void)state;
+	snprintf(file, sizeof(file), "%s/exported.jpg", hub.dir);
+	/* by the short hash household show prints */
+	assert_int_equal(ht_run(NULL, 0, "photo export --dir %s/hub %.8s %s", hub.dir, jpeg_hex, file), 0);
+	proto_buf_init(&got, 1 << 24);
+	assert_int_equal(proto_read_file(file, &got), PROTO_OK);
+	assert_int_equal(got.len, jpeg_len);
+	hex_of(got.data, got.len, hex);
+	assert_string_equal(hex, jpeg_hex);
+	proto_buf_release(&got);
+	/* never over a file; not a hash; no such photo; a deleted file (audit above) */
+	assert_int_equal(ht_run(NULL, 0, "photo export --dir %s/hub %s %s 2>/dev/null", hub.dir,
+				jpeg_hex, file),
+			 1);
+	assert_int_equal(remove(file), 0);
+	assert_int_equal(ht_run(NULL, 0, "photo export --dir %s/hub xyz %s 2>/dev/null", hub.dir, file),
+			 2);
+	assert_int_equal(ht_run(NULL, 0, "photo export --dir %s/hub %s %s 2>/dev/null", hub.dir,
+				unnamed_hex, file),
+			 1);
+	assert_int_equal(ht_run(NULL, 0, "photo export --dir %s/hub %s %s 2>/dev/null", hub.dir,
+				small_hex[0], file),
+			 1);
+	assert_int_equal(ht_run(NULL, 0, "photo export --dir %s/hub 2>/dev/null", hub.dir), 2);
+}
+
 /* One more photo record of A on target (a new serial), pushed: the hub's status. */
 static long push_one_photo(proto_id target, int kind, ht_resp *r)
 {
@@ -570,4 +603,5 @@ TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(records_first),
 	       cmocka_unit_test(wrong_hash_and_unnamed_refused),
 	       cmocka_unit_test(partials_bounded_oldest_dropped),
 	       cmocka_unit_test(household_show_lists_photos),
-	       cmocka_unit_test(audit_rehashes_stored_photos), cmocka_unit_test(photos_per_target_bounded))
+	       cmocka_unit_test(audit_rehashes_stored_photos), cmocka_unit_test(photo_export_checked),
+	       cmocka_unit_test(photos_per_target_bounded))
