@@ -3,30 +3,35 @@
  * a human: concurrent edits (both values), one national ID in several
  * households, milestones out of order, completions and hand-overs after the
  * deadline, one stage recorded by two laptops on different days, one photo
- * on several households, a stage the campaign wants a photo of without
- * one, and change-sets the hub rejected. For each kind: the rows that make its items,
- * in the queue's order, and how a row becomes an item with a stable id (C-,
- * N-, O-, L-, S-, P-, E-, R- + its key) that "maiam-hub reconcile resolve
- * ID" names. Photo evidence (P-, E-) is read from the records when the queue is
- * read: it stays out of the report tables.
+ * or two near ones on two households, a stage the campaign wants a photo
+ * of without one, and change-sets the hub rejected. For each kind: the rows
+ * that make its items, in the queue's order, and how a row becomes an item
+ * with a stable id (C-, N-, O-, L-, S-, P-, D-, E-, R- + its key) that
+ * "maiam-hub reconcile resolve ID" names. Photo items are read from the
+ * records when the queue is read (near photos from the pairs noted when the
+ * bytes were stored, hub_photo_near, rechecked against the records): they
+ * stay out of the report tables.
  */
 #include <stdio.h>
 #include <string.h>
 #include "report_int.h"
 
 const char *const report_kind_names[NKINDS] = {
-	"conflict",   "duplicate_national_id", "out_of_order",       "late", "stage_two_dates",
-	"same_photo", "missing_evidence",      "rejected_changeset",
+	"conflict",   "duplicate_national_id", "out_of_order",
+	"late",       "stage_two_dates",       "same_photo",
+	"near_photo", "missing_evidence",      "rejected_changeset",
 };
 const char *const report_kind_labels[NKINDS] = {
-	"Sửa đồng thời",     "Trùng CCCD", "Mốc sai thứ tự", "Quá hạn",
-	"Một mốc, hai ngày", "Trùng ảnh",  "Thiếu ảnh",      "Gói dữ liệu bị từ chối",
+	"Sửa đồng thời", "Trùng CCCD",        "Mốc sai thứ tự",
+	"Quá hạn",       "Một mốc, hai ngày", "Trùng ảnh",
+	"Ảnh gần giống", "Thiếu ảnh",         "Gói dữ liệu bị từ chối",
 };
 const char *const report_kind_english[NKINDS] = {
-	N_("Concurrent edit"),     N_("Duplicate national ID"),
-	N_("Stages out of order"), N_("Late"),
-	N_("One stage, two days"), N_("Same photo"),
-	N_("Missing photo"),       N_("Rejected change-set"),
+	N_("Concurrent edit"),      N_("Duplicate national ID"),
+	N_("Stages out of order"),  N_("Late"),
+	N_("One stage, two days"),  N_("Same photo"),
+	N_("Near-duplicate photo"), N_("Missing photo"),
+	N_("Rejected change-set"),
 };
 
 /* A detail's words: Vietnamese in documents, the operator's in a table. */
@@ -345,6 +350,30 @@ static hub_result describe_same_photo(rc_walk *w, sqlite3_stmt *row, sqlite3_stm
 	return each_row(w, households, duplicate_household);
 }
 
+/* ---- near photos (hub_photo_near, noted when the bytes were stored) ----- */
+
+static hub_result describe_near_photo(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *households)
+{
+	const char *photo = text_or(row, 1, ""), *other = text_or(row, 2, "");
+
+	snprintf(w->it.id, sizeof(w->it.id), "D-%lld", (long long)sqlite3_column_int64(row, 0));
+	if (!w->detail)
+		return HUB_OK;
+	if (proto_buf_appendf(&w->it.subject, say(w, "ảnh %s", N_("photo %s")), photo) ||
+	    proto_buf_appendf(&w->it.detail,
+			      say(w,
+				  "gần giống ảnh %s (khác %d bit):", N_("near photo %s (%d bits apart):")),
+			      other, sqlite3_column_int(row, 3)) ||
+	    report_json_member(&w->it.extra, "sha256", photo) ||
+	    report_json_member(&w->it.extra, "near", other) ||
+	    proto_buf_appendf(&w->it.extra, ", \"distance\": %d, \"households\": [",
+			      sqlite3_column_int(row, 3)))
+		return HUB_ENOMEM;
+	sqlite3_bind_text(households, 1, photo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(households, 2, other, -1, SQLITE_TRANSIENT);
+	return each_row(w, households, duplicate_household);
+}
+
 /* ---- missing evidence: a stage the campaign wants a photo of, without --- */
 
 /* ?1: the campaign's [evidence] stages as ",surveyed,handed_over,"; ?2: the
@@ -482,6 +511,14 @@ const rc_source rc_sources[NKINDS] = {
 	  PHOTO_HOUSEHOLDS "SELECT DISTINCT id_origin, id_serial, name, commune FROM phh WHERE sha = ?"
 			   " ORDER BY id_origin, id_serial",
 	  0, NULL, describe_same_photo },
+	{ RK_NEAR_PHOTO, /* still two photos of two households that count */
+	  PHOTO_HOUSEHOLDS
+	  "SELECT n.id, n.photo, n.other, n.distance FROM hub_photo_near n"
+	  " WHERE EXISTS (SELECT 1 FROM phh a JOIN phh b ON a.sha = n.photo AND b.sha = n.other"
+	  " AND (a.id_origin <> b.id_origin OR a.id_serial <> b.id_serial)) ORDER BY n.id",
+	  PHOTO_HOUSEHOLDS "SELECT DISTINCT id_origin, id_serial, name, commune FROM phh"
+			   " WHERE sha IN (?1, ?2) ORDER BY id_origin, id_serial",
+	  1, NULL, describe_near_photo },
 	{ RK_EVIDENCE, /* a photo on any live record of the stage will do */
 	  "SELECT h.id_origin, h.id_serial, h.name, h.commune, m.stage, min(m.date) FROM milestone m"
 	  " JOIN household h ON h.id_origin = m.household_origin AND h.id_serial = m.household_serial"

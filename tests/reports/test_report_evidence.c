@@ -14,6 +14,10 @@
 #include <string.h>
 #include <cmocka.h>
 #include "hub.h"
+#include "maiam/photo.h"
+#include "photo_gen.h"
+#include "photo_index.h"
+#include "photo_near.h"
 #include "report.h"
 #include "reptest.h"
 #include "testmain.h"
@@ -205,4 +209,87 @@ static void test_missing_evidence(void **state)
 	rt_db_close(&t);
 }
 
-TEST_MAIN(cmocka_unit_test(test_same_photo), cmocka_unit_test(test_missing_evidence))
+/* A generated scene as a JPEG: its SHA-256 (bytes and hex) and dHash. */
+static void scene(uint32_t seed, int width, int height, int quality, uint8_t sha[32], char hex[65],
+		  uint64_t *dhash)
+{
+	size_t len;
+	uint8_t *jpeg = photo_gen_jpeg(width, height, seed, quality, NULL, &len);
+
+	assert_non_null(jpeg);
+	proto_sha256(jpeg, len, sha);
+	proto_hex(sha, 32, hex);
+	assert_int_equal(photo_dhash(jpeg, len, dhash), PHOTO_OK);
+	free(jpeg);
+}
+
+static void test_near_photo(void **state)
+{
+	rt_db t;
+	rt_batch a;
+	proto_id one, two, three, roof_two, photo_two;
+	uint8_t sha_a[32], sha_b[32], sha_c[32];
+	char hex_a[65], hex_b[65], hex_c[65], err[256];
+	uint64_t d_a, d_b, d_c;
+	int c941;
+
+	(void)state;
+	/* one scene taken twice (as docs/PHOTOS.md measures), another scene */
+	scene(7, 2400, 1800, 92, sha_a, hex_a, &d_a);
+	scene(7, 1800, 1350, 60, sha_b, hex_b, &d_b);
+	scene(8, 2400, 1800, 92, sha_c, hex_c, &d_c);
+	assert_string_not_equal(hex_a, hex_b);
+	assert_true(photo_hamming(d_a, d_b) <= HUB_PHOTO_NEAR_DISTANCE);
+	assert_true(photo_hamming(d_a, d_c) > HUB_PHOTO_NEAR_DISTANCE);
+
+	rt_db_open(&t);
+	c941 = rt_commune_of(&t, 941);
+	assert_int_equal(rt_report_migrate(&t), 0);
+	rt_batch_init(&a, LAPTOP_A);
+	one = rt_household(&a, c941, "Võ Văn Một", NULL, "approved");
+	two = rt_household(&a, c941, "Võ Thị Hai", NULL, "approved");
+	three = rt_household(&a, c941, "Võ Văn Ba", NULL, "approved");
+	roof_two = rt_milestone(&a, two, "roof", "2023-07-11", NULL);
+	rt_photo(&a, one, PROTO_KIND_HOUSEHOLD, hex_a);
+	rt_photo(&a, one, PROTO_KIND_HOUSEHOLD, hex_c); /* one's own other photo */
+	photo_two = rt_photo(&a, roof_two, PROTO_KIND_MILESTONE, hex_b);
+	rt_photo(&a, three, PROTO_KIND_HOUSEHOLD, hex_c); /* far from both: no near item */
+	rt_flush(&a, t.db);
+	/* the bytes arrive: noted as the photo store notes them */
+	assert_int_equal(hub_photo_near_note(t.db, sha_a, d_a), HUB_OK);
+	assert_int_equal(hub_photo_near_note(t.db, sha_c, d_c), HUB_OK);
+	assert_int_equal(rt_open_of(&t, "near_photo", END_2023), 0);
+	assert_int_equal(hub_photo_near_note(t.db, sha_b, d_b), HUB_OK);
+	assert_int_equal(hub_photo_near_note(t.db, sha_b, d_b), HUB_OK); /* again: nothing new */
+	assert_int_equal(rt_open_of(&t, "near_photo", END_2023), 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023, "\"id\": \"D-1\"", 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023, "\"kind\": \"near_photo\"", 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023, hex_a, 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_CSV, END_2023, "Ảnh gần giống", 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_HTML, END_2023, "Ảnh gần giống", 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_TABLE, END_2023, "Near-duplicate photo", 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_TABLE, END_2023, "near photo", 1);
+	rt_expect_rebuild_same(&t, END_2023);
+
+	/* the later photo's record voided: nothing left to compare */
+	rt_void(&a, photo_two, PROTO_KIND_PHOTO);
+	rt_flush(&a, t.db);
+	assert_int_equal(rt_open_of(&t, "near_photo", END_2023), 0);
+	rt_photo(&a, two, PROTO_KIND_HOUSEHOLD, hex_b);
+	rt_flush(&a, t.db);
+	assert_int_equal(rt_open_of(&t, "near_photo", END_2023), 1);
+
+	/* resolved like any other item, once */
+	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "D-1", "lan", "hai nhà cạnh nhau", NULL,
+					      1, err, sizeof(err)),
+			 HUB_OK);
+	assert_int_equal(rt_open_of(&t, "near_photo", END_2023), 0);
+	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "D-1", "lan", "again", NULL, 1, err,
+					      sizeof(err)),
+			 HUB_REFUSED);
+	rt_batch_release(&a);
+	rt_db_close(&t);
+}
+
+TEST_MAIN(cmocka_unit_test(test_same_photo), cmocka_unit_test(test_missing_evidence),
+	  cmocka_unit_test(test_near_photo))
