@@ -17,21 +17,22 @@
 #include "report_int.h"
 
 const char *const report_kind_names[NKINDS] = {
-	"conflict",   "duplicate_national_id", "out_of_order",
-	"late",       "stage_two_dates",       "same_photo",
-	"near_photo", "missing_evidence",      "rejected_changeset",
+	"conflict",        "duplicate_national_id",
+	"out_of_order",    "late",
+	"stage_two_dates", "same_photo",
+	"near_photo",      "missing_evidence",
+	"photo_time",      "rejected_changeset",
 };
 const char *const report_kind_labels[NKINDS] = {
-	"Sửa đồng thời", "Trùng CCCD",        "Mốc sai thứ tự",
-	"Quá hạn",       "Một mốc, hai ngày", "Trùng ảnh",
-	"Ảnh gần giống", "Thiếu ảnh",         "Gói dữ liệu bị từ chối",
+	"Sửa đồng thời", "Trùng CCCD",    "Mốc sai thứ tự", "Quá hạn",      "Một mốc, hai ngày",
+	"Trùng ảnh",     "Ảnh gần giống", "Thiếu ảnh",      "Giờ chụp ảnh", "Gói dữ liệu bị từ chối",
 };
 const char *const report_kind_english[NKINDS] = {
 	N_("Concurrent edit"),      N_("Duplicate national ID"),
 	N_("Stages out of order"),  N_("Late"),
 	N_("One stage, two days"),  N_("Same photo"),
 	N_("Near-duplicate photo"), N_("Missing photo"),
-	N_("Rejected change-set"),
+	N_("Photo time"),           N_("Rejected change-set"),
 };
 
 /* A detail's words: Vietnamese in documents, the operator's in a table. */
@@ -410,6 +411,43 @@ static hub_result describe_evidence(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt 
 	return HUB_OK;
 }
 
+/* ---- photo time: far from its milestone's date, or after it arrived ---- */
+
+/* ?1: the campaign's max_days_from_milestone (0: that half not checked). */
+static void bind_photo_time(rc_walk *w, sqlite3_stmt *st)
+{
+	sqlite3_bind_int(st, 1, w->c->evidence_max_days);
+}
+
+static hub_result describe_photo_time(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
+{
+	const char *taken = text_or(row, 6, "?"), *date = (const char *)sqlite3_column_text(row, 8);
+	const char *stage = text_or(row, 7, "?");
+	const char *label = proto_label(&w->c->labels, PROTO_LIST_STAGE, stage);
+	char hid[48], pid[48];
+
+	(void)aux;
+	hh_id(pid, sizeof(pid), sqlite3_column_int64(row, 4), sqlite3_column_int64(row, 5));
+	snprintf(w->it.id, sizeof(w->it.id), "T-%s", pid);
+	if (describe_household(w, row, NULL, hid))
+		return HUB_ENOMEM;
+	if (!w->detail)
+		return HUB_OK;
+	if (proto_buf_appendf(&w->it.detail, say(w, "ảnh %s chụp lúc %s", N_("photo %s taken at %s")),
+			      pid, taken) ||
+	    (date && proto_buf_appendf(&w->it.detail, say(w, "; %s ngày %s", N_("; %s on %s")),
+				       label ? label : stage, date)) ||
+	    (sqlite3_column_type(row, 9) != SQLITE_NULL &&
+	     proto_buf_appendf(&w->it.detail, say(w, "; ảnh đến hub lúc %s", N_("; the photo arrived %s")),
+			       text_or(row, 9, "?"))) ||
+	    report_json_member(&w->it.extra, "photo", pid) ||
+	    report_json_member(&w->it.extra, "taken_at", taken) ||
+	    report_json_member(&w->it.extra, "milestone_date", date) ||
+	    report_json_member(&w->it.extra, "arrived", (const char *)sqlite3_column_text(row, 9)))
+		return HUB_ENOMEM;
+	return HUB_OK;
+}
+
 /* ---- rejected change-sets (hub_rejection, the hub's own table) ---------- */
 
 /* Most recent first; the page's offset and length are SQL's, so a page
@@ -533,6 +571,23 @@ const rc_source rc_sources[NKINDS] = {
 					    "p") "))"
 						 " GROUP BY h.id_origin, h.id_serial, m.stage ORDER BY h.id_origin, h.id_serial, m.stage",
 	  NULL, 0, bind_evidence, describe_evidence },
+	{ RK_PHOTO_TIME, /* the bytes' arrival from hub_photo, the hub's own table */
+	  "WITH arrived AS (SELECT lower(hex(sha256)) AS sha, stored_at FROM hub_photo)"
+	  " SELECT h.id_origin, h.id_serial, h.name, h.commune, p.id_origin, p.id_serial, p.taken_at,"
+	  " m.stage, m.date, CASE WHEN a.stored_at IS NULL THEN NULL ELSE"
+	  " strftime('%Y-%m-%dT%H:%M:%SZ', a.stored_at, 'unixepoch') END FROM photo p"
+	  " LEFT JOIN milestone m ON p.target_kind = 2 AND m.id_origin = p.target_origin"
+	  " AND m.id_serial = p.target_serial AND" PROTO_SQL_MILESTONE_LIVE(
+		  "m") "JOIN household h"
+		       " ON h.id_origin = coalesce(m.household_origin, p.target_origin)"
+		       " AND h.id_serial = coalesce(m.household_serial, p.target_serial)"
+		       " LEFT JOIN arrived a ON a.sha = p.sha256"
+		       " WHERE p.taken_at IS NOT NULL AND (p.target_kind = 1 OR m.id_origin IS NOT NULL) AND" PROTO_SQL_PHOTO_LIVE(
+			       "p") "AND" PROTO_SQL_HOUSEHOLD_COUNTS("h") "AND ((?1 > 0 AND m.date IS NOT NULL AND"
+									  " abs(julianday(substr(p.taken_at, 1, 10)) - julianday(m.date)) > ?1)"
+									  " OR CAST(strftime('%s', p.taken_at) AS INTEGER) > a.stored_at)"
+									  " ORDER BY p.id_origin, p.id_serial",
+	  NULL, 1, bind_photo_time, describe_photo_time },
 	{ RK_REJECTED,
 	  "SELECT id, received, source, origin, seq, code, message FROM hub_rejection r"
 	  " WHERE (?1 = 0 OR id = ?1) AND (?2 OR NOT EXISTS (SELECT 1 FROM report_resolution s"

@@ -151,6 +151,12 @@ proto_id rt_void(rt_batch *b, proto_id target, int kind)
 
 proto_id rt_photo(rt_batch *b, proto_id target, int target_kind, const char *sha256)
 {
+	return rt_photo_at(b, target, target_kind, sha256, NULL);
+}
+
+proto_id rt_photo_at(rt_batch *b, proto_id target, int target_kind, const char *sha256,
+		     const char *taken_at)
+{
 	proto_id id = begin(b, PROTO_KIND_PHOTO, NULL);
 
 	assert_int_equal(proto_changeset_add_ref(&b->cs, PROTO_PH_TARGET, 0, target), PROTO_OK);
@@ -160,6 +166,7 @@ proto_id rt_photo(rt_batch *b, proto_id target, int target_kind, const char *sha
 	add_text(b, PROTO_PH_TYPE, 0, "image/jpeg");
 	assert_int_equal(proto_changeset_add_int(&b->cs, PROTO_PH_WIDTH, 0, 1600), PROTO_OK);
 	assert_int_equal(proto_changeset_add_int(&b->cs, PROTO_PH_HEIGHT, 0, 1200), PROTO_OK);
+	add_text(b, PROTO_PH_TAKEN_AT, 0, taken_at);
 	return id;
 }
 

@@ -52,6 +52,9 @@ proto_id rt_void(rt_batch *b, proto_id target, int kind);
 /* A photo record of target (a household, target_kind 1, or a milestone, 2)
  * naming the photo by sha256 (64 lowercase hex). */
 proto_id rt_photo(rt_batch *b, proto_id target, int target_kind, const char *sha256);
+/* The same with the time it was taken (ISO 8601 with offset; NULL: none). */
+proto_id rt_photo_at(rt_batch *b, proto_id target, int target_kind, const char *sha256,
+		     const char *taken_at);
 /* Merge what is pending into db (asserts success). */
 void rt_flush(rt_batch *b, sqlite3 *db);
 void rt_batch_release(rt_batch *b);

@@ -291,5 +291,81 @@ static void test_near_photo(void **state)
 	rt_db_close(&t);
 }
 
+/* The bytes of photo hex arrived at the hub at unix time stored_at. */
+static void arrived(rt_db *t, const char *hex, long long stored_at)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO hub_photo (sha256, bytes, stored_at, agent) VALUES (x'%s', 200000, %lld, 1)",
+		 hex, stored_at);
+	assert_int_equal(sqlite3_exec(t->db, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* The photo-time item of photo p is (not) in the queue. */
+static void expect_time(rt_db *t, proto_id p, int present)
+{
+	char item[96];
+
+	snprintf(item, sizeof(item), "\"T-%016llx-%llu\"", (unsigned long long)p.origin,
+		 (unsigned long long)p.serial);
+	rt_expect_reconcile_text(t, HUB_FMT_JSON, END_2023, item, present);
+}
+
+static void test_photo_time(void **state)
+{
+	rt_db t;
+	rt_batch a;
+	proto_id hh, roof, near, far, untimed, early, late;
+	int c941;
+
+	(void)state;
+	rt_db_open(&t);
+	t.campaign.evidence_max_days = 30;
+	c941 = rt_commune_of(&t, 941);
+	assert_int_equal(rt_report_migrate(&t), 0);
+	rt_batch_init(&a, LAPTOP_A);
+	hh = rt_household(&a, c941, "Lâm Văn Một", NULL, "approved");
+	roof = rt_milestone(&a, hh, "roof", "2023-07-10", NULL);
+	near = rt_photo_at(&a, roof, PROTO_KIND_MILESTONE, SHA_ROOF, "2023-08-09T17:00:00+07:00");
+	far = rt_photo_at(&a, roof, PROTO_KIND_MILESTONE, SHA_OWN, "2023-08-10T08:00:00+07:00");
+	untimed = rt_photo(&a, roof, PROTO_KIND_MILESTONE,
+			   "3333333333333333333333333333333333333333333333333333333333333333");
+	early = rt_photo_at(&a, hh, PROTO_KIND_HOUSEHOLD,
+			    "4444444444444444444444444444444444444444444444444444444444444444",
+			    "2023-06-01T09:00:00+07:00");
+	late = rt_photo_at(&a, hh, PROTO_KIND_HOUSEHOLD,
+			   "5555555555555555555555555555555555555555555555555555555555555555",
+			   "2023-06-02T09:00:00+07:00");
+	rt_flush(&a, t.db);
+	/* 30 days from the roof is within; 31 is not */
+	assert_int_equal(rt_open_of(&t, "photo_time", END_2023), 1);
+	expect_time(&t, near, 0);
+	expect_time(&t, far, 1);
+	expect_time(&t, untimed, 0);
+	rt_expect_reconcile_text(&t, HUB_FMT_TABLE, END_2023, "Photo time", 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_CSV, END_2023, "Giờ chụp ảnh", 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023,
+				 "chụp lúc 2023-08-10T08:00:00+07:00; Xong mái ngày 2023-07-10", 1);
+	/* taken after the bytes arrived: 2023-06-02 02:00 UTC is 1685671200 */
+	arrived(&t, "4444444444444444444444444444444444444444444444444444444444444444", 1685671200);
+	arrived(&t, "5555555555555555555555555555555555555555555555555555555555555555", 1685671200);
+	expect_time(&t, early, 0);
+	expect_time(&t, late, 0); /* taken the very second it arrived */
+	arrived(&t, "3333333333333333333333333333333333333333333333333333333333333333", 1);
+	expect_time(&t, untimed, 0); /* no time taken, nothing to compare */
+	sqlite3_exec(t.db, "UPDATE hub_photo SET stored_at = 1685671199", NULL, NULL, NULL);
+	expect_time(&t, late, 1);
+	expect_time(&t, early, 0);
+	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023, "ảnh đến hub lúc 2023-06-02T01:59:59Z", 1);
+	rt_expect_rebuild_same(&t, END_2023);
+	/* a campaign without the key leaves the milestone's date unchecked */
+	t.campaign.evidence_max_days = 0;
+	expect_time(&t, far, 0);
+	expect_time(&t, late, 1);
+	rt_batch_release(&a);
+	rt_db_close(&t);
+}
+
 TEST_MAIN(cmocka_unit_test(test_same_photo), cmocka_unit_test(test_missing_evidence),
-	  cmocka_unit_test(test_near_photo))
+	  cmocka_unit_test(test_near_photo), cmocka_unit_test(test_photo_time))
