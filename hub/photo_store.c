@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "maiam/photo.h"
+#include "photo_near.h"
 #include "photo_store.h"
 
 int hub_photo_hex_ok(const char *hex)
@@ -356,6 +357,8 @@ hub_result hub_photo_store(hub_ctx *ctx, uint64_t agent, const char *hex, int64_
 		photo_jpeg_init(&thumb);
 	have_dhash = photo_dhash(data, len, &dhash) == PHOTO_OK;
 	rc = insert_row(ctx->db, sha, len, now, agent, &thumb, have_dhash ? &dhash : NULL);
+	if (rc == HUB_OK && have_dhash)
+		rc = hub_photo_near_note(ctx->db, sha, dhash);
 	if (rc == HUB_OK)
 		unlink(path);
 out:

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "schema.h"
+#include "photo_index.h"
 #include "store.h"
 #include "i18n.h"
 #include "schema.h"
@@ -108,6 +109,11 @@ static const char hub_tables_sql[] =
 	"CREATE TABLE IF NOT EXISTS hub_photo ("
 	" sha256 BLOB PRIMARY KEY, bytes INTEGER NOT NULL, stored_at INTEGER NOT NULL,"
 	" agent INTEGER NOT NULL, thumb BLOB, dhash INTEGER);"
+	/* photos near (photo_near.c) a photo of another household, noted when
+	 * the later one's bytes were stored; the queue rechecks the records */
+	"CREATE TABLE IF NOT EXISTS hub_photo_near ("
+	" id INTEGER PRIMARY KEY, photo TEXT NOT NULL, other TEXT NOT NULL,"
+	" distance INTEGER NOT NULL, UNIQUE (photo, other));"
 	"CREATE TABLE IF NOT EXISTS hub_photo_quota ("
 	" agent INTEGER NOT NULL, day TEXT NOT NULL, bytes INTEGER NOT NULL CHECK (bytes >= 0),"
 	" PRIMARY KEY (agent, day)) WITHOUT ROWID;";
@@ -137,7 +143,8 @@ hub_result hub_store_migrate(sqlite3 *db)
 
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return HUB_EDB;
-	if (sqlite3_exec(db, hub_tables_sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(db, hub_tables_sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    hub_photo_index_install(db) != HUB_OK)
 		goto fail;
 	if (hub_meta_get(db, "hub_schema", have, sizeof(have), &found) != HUB_OK)
 		goto fail;

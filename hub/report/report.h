@@ -173,7 +173,9 @@ int hub_operator_cmd(int argc, char **argv);
 
 /* Items a reconcile page lists unless told otherwise (--limit). */
 #define HUB_RECONCILE_PAGE 1000
-#define HUB_RECONCILE_NKINDS 6 /* conflict, duplicate, out of order, late, stage twice, rejected */
+/* conflict, duplicate, out of order, late, stage twice, same photo, near
+ * photo, missing evidence, photo time, rejected (always last) */
+#define HUB_RECONCILE_NKINDS 10
 
 /*
  * Open items per kind (in the order above) and resolved items, without

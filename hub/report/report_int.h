@@ -254,7 +254,19 @@ hub_result report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_r
 
 /* ---- the reconcile queue (report_reconcile_*.c) --------------------------- */
 
-enum { RK_CONFLICT = 0, RK_DUPLICATE, RK_ORDER, RK_LATE, RK_TWICE, RK_REJECTED, NKINDS };
+enum {
+	RK_CONFLICT = 0,
+	RK_DUPLICATE,
+	RK_ORDER,
+	RK_LATE,
+	RK_TWICE,
+	RK_SAME_PHOTO,
+	RK_NEAR_PHOTO,
+	RK_EVIDENCE,
+	RK_PHOTO_TIME,
+	RK_REJECTED,
+	NKINDS
+};
 _Static_assert(NKINDS == HUB_RECONCILE_NKINDS, "report.h counts the kinds of items too");
 extern const char *const report_kind_names[NKINDS];
 extern const char *const report_kind_labels[NKINDS];  /* Vietnamese, for documents */

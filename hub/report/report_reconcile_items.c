@@ -1,27 +1,38 @@
 /*
- * report_reconcile_items.c - the six kinds of items in the queue of what
- * needs a human: concurrent edits (both values), one national ID in several
+ * report_reconcile_items.c - the kinds of items in the queue of what needs
+ * a human: concurrent edits (both values), one national ID in several
  * households, milestones out of order, completions and hand-overs after the
- * deadline, one stage recorded by two laptops on different days, and
- * change-sets the hub rejected. For each kind: the rows that make its items,
- * in the queue's order, and how a row becomes an item with a stable id (C-,
- * N-, O-, L-, S-, R- + its key) that "maiam-hub reconcile resolve ID" names.
+ * deadline, one stage recorded by two laptops on different days, one photo
+ * or two near ones on two households, a stage the campaign wants a photo
+ * of without one, and change-sets the hub rejected. For each kind: the rows
+ * that make its items, in the queue's order, and how a row becomes an item
+ * with a stable id (C-, N-, O-, L-, S-, P-, D-, E-, R- + its key) that
+ * "maiam-hub reconcile resolve ID" names. Photo items are read from the
+ * records when the queue is read (near photos from the pairs noted when the
+ * bytes were stored, hub_photo_near, rechecked against the records): they
+ * stay out of the report tables.
  */
 #include <stdio.h>
 #include <string.h>
 #include "report_int.h"
 
 const char *const report_kind_names[NKINDS] = {
-	"conflict", "duplicate_national_id", "out_of_order",
-	"late",     "stage_two_dates",       "rejected_changeset",
+	"conflict",        "duplicate_national_id",
+	"out_of_order",    "late",
+	"stage_two_dates", "same_photo",
+	"near_photo",      "missing_evidence",
+	"photo_time",      "rejected_changeset",
 };
 const char *const report_kind_labels[NKINDS] = {
-	"Sửa đồng thời", "Trùng CCCD",        "Mốc sai thứ tự",
-	"Quá hạn",       "Một mốc, hai ngày", "Gói dữ liệu bị từ chối",
+	"Sửa đồng thời", "Trùng CCCD",    "Mốc sai thứ tự", "Quá hạn",      "Một mốc, hai ngày",
+	"Trùng ảnh",     "Ảnh gần giống", "Thiếu ảnh",      "Giờ chụp ảnh", "Gói dữ liệu bị từ chối",
 };
 const char *const report_kind_english[NKINDS] = {
-	N_("Concurrent edit"),     N_("Duplicate national ID"), N_("Stages out of order"), N_("Late"),
-	N_("One stage, two days"), N_("Rejected change-set"),
+	N_("Concurrent edit"),      N_("Duplicate national ID"),
+	N_("Stages out of order"),  N_("Late"),
+	N_("One stage, two days"),  N_("Same photo"),
+	N_("Near-duplicate photo"), N_("Missing photo"),
+	N_("Photo time"),           N_("Rejected change-set"),
 };
 
 /* A detail's words: Vietnamese in documents, the operator's in a table. */
@@ -320,6 +331,123 @@ static hub_result describe_twice(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *re
 	return each_row(w, records, twice_record);
 }
 
+/* ---- the same photo (one sha256) on several households ----------------- */
+
+static hub_result describe_same_photo(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *households)
+{
+	const char *sha = text_or(row, 0, "");
+
+	snprintf(w->it.id, sizeof(w->it.id), "P-%s", sha);
+	if (!w->detail)
+		return HUB_OK;
+	if (proto_buf_appendf(&w->it.subject, say(w, "ảnh %s", N_("photo %s")), sha) ||
+	    proto_buf_appendf(&w->it.detail,
+			      say(w, "%lld hộ cùng ảnh:", N_("%lld households with this photo:")),
+			      (long long)sqlite3_column_int64(row, 1)) ||
+	    report_json_member(&w->it.extra, "sha256", sha) ||
+	    proto_buf_append_str(&w->it.extra, ", \"households\": ["))
+		return HUB_ENOMEM;
+	sqlite3_bind_text(households, 1, sha, -1, SQLITE_TRANSIENT);
+	return each_row(w, households, duplicate_household);
+}
+
+/* ---- near photos (hub_photo_near, noted when the bytes were stored) ----- */
+
+static hub_result describe_near_photo(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *households)
+{
+	const char *photo = text_or(row, 1, ""), *other = text_or(row, 2, "");
+
+	snprintf(w->it.id, sizeof(w->it.id), "D-%lld", (long long)sqlite3_column_int64(row, 0));
+	if (!w->detail)
+		return HUB_OK;
+	if (proto_buf_appendf(&w->it.subject, say(w, "ảnh %s", N_("photo %s")), photo) ||
+	    proto_buf_appendf(&w->it.detail,
+			      say(w,
+				  "gần giống ảnh %s (khác %d bit):", N_("near photo %s (%d bits apart):")),
+			      other, sqlite3_column_int(row, 3)) ||
+	    report_json_member(&w->it.extra, "sha256", photo) ||
+	    report_json_member(&w->it.extra, "near", other) ||
+	    proto_buf_appendf(&w->it.extra, ", \"distance\": %d, \"households\": [",
+			      sqlite3_column_int(row, 3)))
+		return HUB_ENOMEM;
+	sqlite3_bind_text(households, 1, photo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(households, 2, other, -1, SQLITE_TRANSIENT);
+	return each_row(w, households, duplicate_household);
+}
+
+/* ---- missing evidence: a stage the campaign wants a photo of, without --- */
+
+/* ?1: the campaign's [evidence] stages as ",surveyed,handed_over,"; ?2: the
+ * report's date (milestones after it have not happened yet). */
+static void bind_evidence(rc_walk *w, sqlite3_stmt *st)
+{
+	char list[160] = ",";
+	size_t k, n = 1;
+
+	for (k = 0; proto_stages[k] && n < sizeof(list); k++)
+		if (w->c->evidence_stages & (1u << k))
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s,", proto_stages[k]);
+	sqlite3_bind_text(st, 1, list, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, w->as_of, -1, SQLITE_STATIC);
+}
+
+static hub_result describe_evidence(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
+{
+	const char *stage = text_or(row, 4, "?");
+	const char *label = proto_label(&w->c->labels, PROTO_LIST_STAGE, stage);
+	char hid[48];
+
+	(void)aux;
+	hh_id(hid, sizeof(hid), sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
+	snprintf(w->it.id, sizeof(w->it.id), "E-%s-%s", hid, stage);
+	if (describe_household(w, row, NULL, hid))
+		return HUB_ENOMEM;
+	if (w->detail && (proto_buf_appendf(&w->it.detail,
+					    say(w, "%s ngày %s chưa có ảnh", N_("%s on %s has no photo")),
+					    label ? label : stage, text_or(row, 5, "?")) ||
+			  report_json_member(&w->it.extra, "stage", stage) ||
+			  report_json_member(&w->it.extra, "date", text_or(row, 5, ""))))
+		return HUB_ENOMEM;
+	return HUB_OK;
+}
+
+/* ---- photo time: far from its milestone's date, or after it arrived ---- */
+
+/* ?1: the campaign's max_days_from_milestone (0: that half not checked). */
+static void bind_photo_time(rc_walk *w, sqlite3_stmt *st)
+{
+	sqlite3_bind_int(st, 1, w->c->evidence_max_days);
+}
+
+static hub_result describe_photo_time(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
+{
+	const char *taken = text_or(row, 6, "?"), *date = (const char *)sqlite3_column_text(row, 8);
+	const char *stage = text_or(row, 7, "?");
+	const char *label = proto_label(&w->c->labels, PROTO_LIST_STAGE, stage);
+	char hid[48], pid[48];
+
+	(void)aux;
+	hh_id(pid, sizeof(pid), sqlite3_column_int64(row, 4), sqlite3_column_int64(row, 5));
+	snprintf(w->it.id, sizeof(w->it.id), "T-%s", pid);
+	if (describe_household(w, row, NULL, hid))
+		return HUB_ENOMEM;
+	if (!w->detail)
+		return HUB_OK;
+	if (proto_buf_appendf(&w->it.detail, say(w, "ảnh %s chụp lúc %s", N_("photo %s taken at %s")),
+			      pid, taken) ||
+	    (date && proto_buf_appendf(&w->it.detail, say(w, "; %s ngày %s", N_("; %s on %s")),
+				       label ? label : stage, date)) ||
+	    (sqlite3_column_type(row, 9) != SQLITE_NULL &&
+	     proto_buf_appendf(&w->it.detail, say(w, "; ảnh đến hub lúc %s", N_("; the photo arrived %s")),
+			       text_or(row, 9, "?"))) ||
+	    report_json_member(&w->it.extra, "photo", pid) ||
+	    report_json_member(&w->it.extra, "taken_at", taken) ||
+	    report_json_member(&w->it.extra, "milestone_date", date) ||
+	    report_json_member(&w->it.extra, "arrived", (const char *)sqlite3_column_text(row, 9)))
+		return HUB_ENOMEM;
+	return HUB_OK;
+}
+
 /* ---- rejected change-sets (hub_rejection, the hub's own table) ---------- */
 
 /* Most recent first; the page's offset and length are SQL's, so a page
@@ -367,6 +495,23 @@ static hub_result describe_rejected(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt 
 	" r.d6, r.d7, r.d8 FROM report_hh r LEFT JOIN household h ON" \
 	" h.id_origin = r.id_origin AND h.id_serial = r.id_serial"
 
+/*
+ * Each live photo record with the household it is evidence for: its target
+ * when that is a household, else the household of its live milestone; only
+ * households that count (not withdrawn).
+ */
+#define PHOTO_HOUSEHOLDS \
+	"WITH ph AS (SELECT p.sha256 AS sha, coalesce(m.household_origin, p.target_origin) AS ho," \
+	" coalesce(m.household_serial, p.target_serial) AS hs FROM photo p LEFT JOIN milestone m" \
+	" ON p.target_kind = 2 AND m.id_origin = p.target_origin AND m.id_serial = p.target_serial" \
+	" AND" PROTO_SQL_MILESTONE_LIVE( \
+		"m") "WHERE p.sha256 IS NOT NULL AND (p.target_kind = 1" \
+		     " OR m.id_origin IS NOT NULL) AND" PROTO_SQL_PHOTO_LIVE( \
+			     "p") ")," \
+				  " phh AS (SELECT ph.sha, h.id_origin, h.id_serial, h.name, h.commune FROM ph JOIN household h" \
+				  " ON h.id_origin = ph.ho AND h.id_serial = ph.hs WHERE" PROTO_SQL_HOUSEHOLD_COUNTS( \
+					  "h") ") "
+
 const rc_source rc_sources[NKINDS] = {
 	{ RK_CONFLICT,
 	  "SELECT c.id_origin, c.id_serial, h.name, h.commune, c.id, c.field, c.winner_value,"
@@ -398,6 +543,51 @@ const rc_source rc_sources[NKINDS] = {
 	  " AND m.household_serial = t.id_serial AND m.stage = t.stage AND m.date <= ?1 AND" PROTO_SQL_MILESTONE_LIVE(
 		  "m") ") ORDER BY t.id_origin, t.id_serial, t.stage",
 	  TWICE_RECORDS, 0, bind_twice, describe_twice },
+	{ RK_SAME_PHOTO,
+	  PHOTO_HOUSEHOLDS "SELECT sha, count(DISTINCT id_origin || '-' || id_serial) AS n FROM phh"
+			   " GROUP BY sha HAVING n > 1 ORDER BY sha",
+	  PHOTO_HOUSEHOLDS "SELECT DISTINCT id_origin, id_serial, name, commune FROM phh WHERE sha = ?"
+			   " ORDER BY id_origin, id_serial",
+	  0, NULL, describe_same_photo },
+	{ RK_NEAR_PHOTO, /* still two photos of two households that count */
+	  PHOTO_HOUSEHOLDS
+	  "SELECT n.id, n.photo, n.other, n.distance FROM hub_photo_near n"
+	  " WHERE EXISTS (SELECT 1 FROM phh a JOIN phh b ON a.sha = n.photo AND b.sha = n.other"
+	  " AND (a.id_origin <> b.id_origin OR a.id_serial <> b.id_serial)) ORDER BY n.id",
+	  PHOTO_HOUSEHOLDS "SELECT DISTINCT id_origin, id_serial, name, commune FROM phh"
+			   " WHERE sha IN (?1, ?2) ORDER BY id_origin, id_serial",
+	  1, NULL, describe_near_photo },
+	{ RK_EVIDENCE, /* a photo on any live record of the stage will do */
+	  "SELECT h.id_origin, h.id_serial, h.name, h.commune, m.stage, min(m.date) FROM milestone m"
+	  " JOIN household h ON h.id_origin = m.household_origin AND h.id_serial = m.household_serial"
+	  " WHERE instr(?1, ',' || m.stage || ',') > 0 AND m.date <= ?2 AND" PROTO_SQL_MILESTONE_LIVE("m") "AND" PROTO_SQL_HOUSEHOLD_COUNTS(
+		  "h") "AND NOT EXISTS (SELECT 1 FROM milestone m2"
+		       " JOIN photo p ON p.target_kind = 2 AND p.target_origin = m2.id_origin"
+		       " AND p.target_serial = m2.id_serial WHERE m2.household_origin = h.id_origin"
+		       " AND m2.household_serial = h.id_serial AND m2.stage = m.stage AND" PROTO_SQL_MILESTONE_LIVE("m2") "AND" PROTO_SQL_PHOTO_LIVE(
+			       "p") ") AND NOT (m.stage = 'surveyed' AND EXISTS"
+				    " (SELECT 1 FROM photo p WHERE p.target_kind = 1 AND p.target_origin = h.id_origin"
+				    " AND p.target_serial = h.id_serial AND" PROTO_SQL_PHOTO_LIVE(
+					    "p") "))"
+						 " GROUP BY h.id_origin, h.id_serial, m.stage ORDER BY h.id_origin, h.id_serial, m.stage",
+	  NULL, 0, bind_evidence, describe_evidence },
+	{ RK_PHOTO_TIME, /* the bytes' arrival from hub_photo, the hub's own table */
+	  "WITH arrived AS (SELECT lower(hex(sha256)) AS sha, stored_at FROM hub_photo)"
+	  " SELECT h.id_origin, h.id_serial, h.name, h.commune, p.id_origin, p.id_serial, p.taken_at,"
+	  " m.stage, m.date, CASE WHEN a.stored_at IS NULL THEN NULL ELSE"
+	  " strftime('%Y-%m-%dT%H:%M:%SZ', a.stored_at, 'unixepoch') END FROM photo p"
+	  " LEFT JOIN milestone m ON p.target_kind = 2 AND m.id_origin = p.target_origin"
+	  " AND m.id_serial = p.target_serial AND" PROTO_SQL_MILESTONE_LIVE(
+		  "m") "JOIN household h"
+		       " ON h.id_origin = coalesce(m.household_origin, p.target_origin)"
+		       " AND h.id_serial = coalesce(m.household_serial, p.target_serial)"
+		       " LEFT JOIN arrived a ON a.sha = p.sha256"
+		       " WHERE p.taken_at IS NOT NULL AND (p.target_kind = 1 OR m.id_origin IS NOT NULL) AND" PROTO_SQL_PHOTO_LIVE(
+			       "p") "AND" PROTO_SQL_HOUSEHOLD_COUNTS("h") "AND ((?1 > 0 AND m.date IS NOT NULL AND"
+									  " abs(julianday(substr(p.taken_at, 1, 10)) - julianday(m.date)) > ?1)"
+									  " OR CAST(strftime('%s', p.taken_at) AS INTEGER) > a.stored_at)"
+									  " ORDER BY p.id_origin, p.id_serial",
+	  NULL, 1, bind_photo_time, describe_photo_time },
 	{ RK_REJECTED,
 	  "SELECT id, received, source, origin, seq, code, message FROM hub_rejection r"
 	  " WHERE (?1 = 0 OR id = ?1) AND (?2 OR NOT EXISTS (SELECT 1 FROM report_resolution s"

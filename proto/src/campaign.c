@@ -15,11 +15,21 @@
 #define PATH_MAX_LEN 4096
 
 /* Sections before SEC_OPTIONAL are required. */
-enum section { SEC_TOP, SEC_TARGETS, SEC_COLLECTIVES, SEC_INDIVIDUALS, SEC_PROVINCE, SEC_LABELS, SEC_N };
+enum section {
+	SEC_TOP,
+	SEC_TARGETS,
+	SEC_COLLECTIVES,
+	SEC_INDIVIDUALS,
+	SEC_PROVINCE,
+	SEC_LABELS,
+	SEC_EVIDENCE,
+	SEC_N
+};
 #define SEC_OPTIONAL SEC_LABELS
 
 static const char *const section_names[SEC_N] = {
-	"", "targets", "awards.collectives", "awards.individuals", "awards.province", "labels",
+	"",       "targets",  "awards.collectives", "awards.individuals", "awards.province",
+	"labels", "evidence",
 };
 
 /* Keys of the top of the file and of [awards.province]; index = slot in 'line'. */
@@ -67,6 +77,7 @@ typedef struct parse_state {
 	long last_range_line[SEC_N];
 	long *target_line; /* parallel to c->targets */
 	campaign_label_lines label_line;
+	campaign_evidence_lines evidence_line;
 	char *units_path;
 	long lastline;
 	char *err;
@@ -108,7 +119,7 @@ static proto_result parse_section(parse_state *st, const char *s, size_t n, long
 	}
 	campaign_err(st->err, st->errlen, st->path, line,
 		     "unknown section [%.*s]; known: [targets], [awards.collectives], "
-		     "[awards.individuals], [awards.province], [labels]",
+		     "[awards.individuals], [awards.province], [labels], [evidence]",
 		     (int)n, s);
 	return PROTO_EVALUE;
 }
@@ -288,6 +299,9 @@ static proto_result parse_kv(parse_state *st, const char *s, size_t n, long line
 	if (st->sec == SEC_LABELS)
 		return campaign_label_add(&st->c->labels, &st->label_line, k, kn, v, vn, st->path, line,
 					  st->err, st->errlen);
+	if (st->sec == SEC_EVIDENCE)
+		return campaign_evidence_add(st->c, &st->evidence_line, k, kn, v, vn, st->path, line,
+					     st->err, st->errlen);
 	for (i = 0; i < K_N; i++)
 		if (keys[i].sec == st->sec && key_eq(k, kn, keys[i].name))
 			return set_key(st, (enum key)i, v, vn, line);

@@ -69,4 +69,13 @@ proto_result campaign_label_add(proto_labels *labels, campaign_label_lines *at, 
 proto_result campaign_label_finish(const proto_labels *labels, const campaign_label_lines *at,
 				   const char *path, long section_line, char *err, size_t errlen);
 
+/* [evidence] (campaign_evidence.c): the line each key was set on. */
+typedef struct campaign_evidence_lines {
+	long stages, max_days;
+} campaign_evidence_lines;
+/* "stages = STAGE, ..." or "max_days_from_milestone = DAYS" in [evidence]. */
+proto_result campaign_evidence_add(proto_campaign *c, campaign_evidence_lines *at, const char *k,
+				   size_t kn, const char *v, size_t vn, const char *path, long lineno,
+				   char *err, size_t errlen);
+
 #endif

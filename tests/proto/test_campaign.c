@@ -14,6 +14,7 @@
 
 #include "maiam/alloc.h"
 #include "maiam/campaign.h"
+#include "maiam/schema.h"
 #include "testutil.h"
 
 #define UNITS_CSV MAIAM_SOURCE_DIR "/data/soc-trang-units.csv"
@@ -233,6 +234,11 @@ static void test_campaign_real(void **state)
 	assert_string_equal(c.report_due, "2023-09-07");
 	assert_int_equal(c.ntargets, 11);
 	assert_int_equal(c.total_target, 1200);
+	/* [evidence]: a photo of the survey and of the hand-over */
+	assert_int_equal(c.evidence_stages, 1u << 0 | 1u << 7);
+	assert_string_equal(proto_stages[0], "surveyed");
+	assert_string_equal(proto_stages[7], "handed_over");
+	assert_int_equal(c.evidence_max_days, 0);
 	for (i = 0; i < c.ntargets; i++)
 		sum += c.targets[i].houses;
 	assert_int_equal(sum, 1200);
@@ -347,6 +353,18 @@ static const struct bad_campaign bad_campaigns[] = {
 	{ "unknown_district", "941 = 20", "999 = 20", NULL, EV, "999 is not in the units" },
 	{ "commune_target", "941 = 20", "31498 = 20", NULL, EV, "not a district" },
 	{ "province_target", "941 = 20", "94 = 20", NULL, EV, "not a district" },
+	{ "evidence_unknown_stage", "stages = surveyed, handed_over", "stages = surveyed, handover",
+	  NULL, EV, "unknown stage 'handover' in [evidence]" },
+	{ "evidence_stage_twice", "stages = surveyed, handed_over", "stages = roof,surveyed , roof",
+	  NULL, EV, "'roof' is named twice" },
+	{ "evidence_empty_stage", "stages = surveyed, handed_over", "stages = surveyed,,roof", NULL, EV,
+	  "unknown stage ''" },
+	{ "evidence_unknown_key", "stages = surveyed, handed_over", "stage = surveyed", NULL, EV,
+	  "unknown key 'stage' in [evidence]" },
+	{ "evidence_days_zero", "stages = surveyed, handed_over",
+	  "stages = surveyed\nmax_days_from_milestone = 0", "max_days", EV, "from 1 to 3660" },
+	{ "evidence_key_twice", "stages = surveyed, handed_over", "stages = roof\nstages =  roof",
+	  "stages =  roof", EV, "appears twice in [evidence]" },
 	{ "word_target", "941 = 20", "Kế Sách = 20", NULL, EV, "not a district code" },
 	{ "duplicate_target", "944 = 40", "944 = 40\n944 =  40", "944 =  40", EV, "second target" },
 	{ "sum_mismatch", "total = 1200", "total = 1201", NULL, EV, "1200" },

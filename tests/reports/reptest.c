@@ -149,6 +149,27 @@ proto_id rt_void(rt_batch *b, proto_id target, int kind)
 	return id;
 }
 
+proto_id rt_photo(rt_batch *b, proto_id target, int target_kind, const char *sha256)
+{
+	return rt_photo_at(b, target, target_kind, sha256, NULL);
+}
+
+proto_id rt_photo_at(rt_batch *b, proto_id target, int target_kind, const char *sha256,
+		     const char *taken_at)
+{
+	proto_id id = begin(b, PROTO_KIND_PHOTO, NULL);
+
+	assert_int_equal(proto_changeset_add_ref(&b->cs, PROTO_PH_TARGET, 0, target), PROTO_OK);
+	assert_int_equal(proto_changeset_add_int(&b->cs, PROTO_PH_TARGET_KIND, 0, target_kind), PROTO_OK);
+	add_text(b, PROTO_PH_SHA256, 0, sha256);
+	assert_int_equal(proto_changeset_add_int(&b->cs, PROTO_PH_BYTES, 0, 200000), PROTO_OK);
+	add_text(b, PROTO_PH_TYPE, 0, "image/jpeg");
+	assert_int_equal(proto_changeset_add_int(&b->cs, PROTO_PH_WIDTH, 0, 1600), PROTO_OK);
+	assert_int_equal(proto_changeset_add_int(&b->cs, PROTO_PH_HEIGHT, 0, 1200), PROTO_OK);
+	add_text(b, PROTO_PH_TAKEN_AT, 0, taken_at);
+	return id;
+}
+
 void rt_flush(rt_batch *b, sqlite3 *db)
 {
 	proto_result r;
@@ -230,4 +251,34 @@ long long rt_json_int(const char *json, const char *from, const char *key)
 	if (!p)
 		return -1;
 	return strtoll(p + strlen(pat), NULL, 10);
+}
+
+long long rt_open_of(rt_db *t, const char *kind, const char *as_of)
+{
+	char *json = rt_report(t, HUB_REPORT_RECONCILE, HUB_FMT_JSON, as_of, 0);
+	long long n = rt_json_int(json, "\"counts\"", kind);
+
+	free(json);
+	return n;
+}
+
+void rt_expect_reconcile_text(rt_db *t, int format, const char *as_of, const char *text, int present)
+{
+	char *out = rt_report(t, HUB_REPORT_RECONCILE, format, as_of, 0);
+
+	if ((strstr(out, text) != NULL) != present)
+		fail_msg("reconcile report %s '%s':\n%s", present ? "lacks" : "shows", text, out);
+	free(out);
+}
+
+void rt_expect_rebuild_same(rt_db *t, const char *as_of)
+{
+	char *before = rt_report(t, HUB_REPORT_RECONCILE, HUB_FMT_JSON, as_of, 0), *after;
+
+	assert_int_equal(hub_meta_set(t->db, "report_schema", "2"), HUB_OK);
+	assert_int_equal(rt_report_migrate(t), 0);
+	after = rt_report(t, HUB_REPORT_RECONCILE, HUB_FMT_JSON, as_of, 0);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
 }

@@ -49,6 +49,12 @@ proto_id rt_milestone(rt_batch *b, proto_id hh, const char *stage, const char *d
 proto_id rt_contribution(rt_batch *b, const proto_id *hh, int unit, const char *source, int64_t money,
 			 int64_t labour, const char *material, int64_t value, const char *date);
 proto_id rt_void(rt_batch *b, proto_id target, int kind);
+/* A photo record of target (a household, target_kind 1, or a milestone, 2)
+ * naming the photo by sha256 (64 lowercase hex). */
+proto_id rt_photo(rt_batch *b, proto_id target, int target_kind, const char *sha256);
+/* The same with the time it was taken (ISO 8601 with offset; NULL: none). */
+proto_id rt_photo_at(rt_batch *b, proto_id target, int target_kind, const char *sha256,
+		     const char *taken_at);
 /* Merge what is pending into db (asserts success). */
 void rt_flush(rt_batch *b, sqlite3 *db);
 void rt_batch_release(rt_batch *b);
@@ -65,5 +71,13 @@ char *rt_report(rt_db *t, int kind, int format, const char *as_of, int by_commun
 int rt_commune_of(const rt_db *t, int district);
 /* The integer after "key": in json, starting the search at 'from' (or -1). */
 long long rt_json_int(const char *json, const char *from, const char *key);
+
+/* Open items of one kind, from the reconcile report's JSON as of the day. */
+long long rt_open_of(rt_db *t, const char *kind, const char *as_of);
+/* The reconcile report in format as of the day holds text (present 1) or not. */
+void rt_expect_reconcile_text(rt_db *t, int format, const char *as_of, const char *text, int present);
+/* The reconcile report as of the day is the same after the report tables
+ * are rebuilt from the data. */
+void rt_expect_rebuild_same(rt_db *t, const char *as_of);
 
 #endif

@@ -270,7 +270,9 @@ static void test_resolve_records_and_keeps(void **state)
 
 	json = rt_report(&t, HUB_REPORT_RECONCILE, HUB_FMT_JSON, "2023-12-31", 0);
 	assert_int_equal(rt_json_int(json, "\"counts\"", "conflict"), 0);
-	assert_int_equal(rt_json_int(json, "\"counts\"", "open"), 1); /* the duplicate is left */
+	/* the duplicate is left, and the stages whose photo the campaign wants */
+	assert_int_equal(rt_json_int(json, "\"counts\"", "missing_evidence"), 2);
+	assert_int_equal(rt_json_int(json, "\"counts\"", "open"), 1 + 2);
 	assert_non_null(strstr(json, "\"resolved\": 1, \"page\": 1,"));
 	assert_null(strstr(json, id)); /* resolved items are hidden by default */
 	free(json);

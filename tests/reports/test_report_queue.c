@@ -22,37 +22,15 @@
 #define LAPTOP_A 0xaaaa000000000001ull
 #define LAPTOP_B 0xbbbb000000000002ull
 
-/* Open items of one kind, from the reconcile report's JSON as of the day. */
-static long long open_of(rt_db *t, const char *kind, const char *as_of)
-{
-	char *json = rt_report(t, HUB_REPORT_RECONCILE, HUB_FMT_JSON, as_of, 0);
-	long long n = rt_json_int(json, "\"counts\"", kind);
-
-	free(json);
-	return n;
-}
-
 /* The reconcile report as of the end of 2023 holds text (or not). */
 static void expect_text(rt_db *t, int format, const char *text, int present)
 {
-	char *out = rt_report(t, HUB_REPORT_RECONCILE, format, END_2023, 0);
-
-	if ((strstr(out, text) != NULL) != present)
-		fail_msg("reconcile report %s '%s':\n%s", present ? "lacks" : "shows", text, out);
-	free(out);
+	rt_expect_reconcile_text(t, format, END_2023, text, present);
 }
 
-/* The same reports after the report tables are rebuilt from the data. */
 static void expect_rebuild_same(rt_db *t)
 {
-	char *before = rt_report(t, HUB_REPORT_RECONCILE, HUB_FMT_JSON, END_2023, 0), *after;
-
-	assert_int_equal(hub_meta_set(t->db, "report_schema", "2"), HUB_OK);
-	assert_int_equal(rt_report_migrate(t), 0);
-	after = rt_report(t, HUB_REPORT_RECONCILE, HUB_FMT_JSON, END_2023, 0);
-	assert_string_equal(before, after);
-	free(before);
-	free(after);
+	rt_expect_rebuild_same(t, END_2023);
 }
 
 static void test_stage_two_dates(void **state)
@@ -80,9 +58,9 @@ static void test_stage_two_dates(void **state)
 	rt_milestone(&b, quiet, "roof", "2023-07-10", NULL); /* two laptops, one day: no item */
 	roof_b = rt_milestone(&b, hh, "roof", "2023-07-12", NULL);
 	rt_flush(&b, t.db);
-	assert_int_equal(open_of(&t, "stage_two_dates", END_2023), 1);
+	assert_int_equal(rt_open_of(&t, "stage_two_dates", END_2023), 1);
 	/* as of the 11th, laptop B's record had not happened */
-	assert_int_equal(open_of(&t, "stage_two_dates", "2023-07-11"), 0);
+	assert_int_equal(rt_open_of(&t, "stage_two_dates", "2023-07-11"), 0);
 	snprintf(item, sizeof(item), "S-%016llx-%llu-roof", (unsigned long long)hh.origin,
 		 (unsigned long long)hh.serial);
 	expect_text(&t, HUB_FMT_JSON, item, 1);
@@ -110,17 +88,17 @@ static void test_stage_two_dates(void **state)
 	/* B's record voided: nothing left to reconcile; a third day brings it back */
 	rt_void(&b, roof_b, PROTO_KIND_MILESTONE);
 	rt_flush(&b, t.db);
-	assert_int_equal(open_of(&t, "stage_two_dates", END_2023), 0);
+	assert_int_equal(rt_open_of(&t, "stage_two_dates", END_2023), 0);
 	rt_milestone(&b, hh, "roof", "2023-07-14", NULL);
 	rt_flush(&b, t.db);
-	assert_int_equal(open_of(&t, "stage_two_dates", END_2023), 1);
+	assert_int_equal(rt_open_of(&t, "stage_two_dates", END_2023), 1);
 	expect_rebuild_same(&t);
 
 	/* resolved like any other item, once */
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, item, "lan", "ngày 14 đúng", NULL, 1,
 					      err, sizeof(err)),
 			 HUB_OK);
-	assert_int_equal(open_of(&t, "stage_two_dates", END_2023), 0);
+	assert_int_equal(rt_open_of(&t, "stage_two_dates", END_2023), 0);
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, item, "lan", "again", NULL, 1, err,
 					      sizeof(err)),
 			 HUB_REFUSED);
@@ -132,10 +110,10 @@ static void test_stage_two_dates(void **state)
 	/* a withdrawn household is nobody's item */
 	rt_milestone(&b, quiet, "roof", "2023-07-15", NULL);
 	rt_flush(&b, t.db);
-	assert_int_equal(open_of(&t, "stage_two_dates", END_2023), 1);
+	assert_int_equal(rt_open_of(&t, "stage_two_dates", END_2023), 1);
 	rt_household_set(&a, quiet, PROTO_HH_WITHDRAWN, "trùng hộ", 0);
 	rt_flush(&a, t.db);
-	assert_int_equal(open_of(&t, "stage_two_dates", END_2023), 0);
+	assert_int_equal(rt_open_of(&t, "stage_two_dates", END_2023), 0);
 	expect_rebuild_same(&t);
 	rt_batch_release(&a);
 	rt_batch_release(&b);
@@ -191,7 +169,7 @@ static void test_superseded_rejection(void **state)
 	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, "R-5", "lan", "đã đăng ký máy", NULL, 1,
 					      err, sizeof(err)),
 			 HUB_OK);
-	assert_int_equal(open_of(&t, "rejected_changeset", END_2023), 4);
+	assert_int_equal(rt_open_of(&t, "rejected_changeset", END_2023), 4);
 
 	/* the ledger takes the very same change-set */
 	assert_int_equal(hub_ledger_insert(t.db, LAPTOP_A, 1, same, sealed, sizeof(sealed), 1690000000),

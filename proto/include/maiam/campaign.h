@@ -77,6 +77,11 @@ typedef struct proto_campaign {
 	int province_individuals;
 	int working_group_individuals; /* working group + supervision team */
 	proto_labels labels;           /* [labels]: NULL entries keep the built-in label */
+	/* [evidence]: bit k set when a milestone of stage proto_stages[k] needs a
+	 * photo (0: none does); days a photo may be taken from its milestone's
+	 * date (0: not checked). */
+	unsigned evidence_stages;
+	int evidence_max_days;
 } proto_campaign;
 
 /* Load and validate a campaign file; units path inside it is relative to the file. */
