@@ -302,8 +302,42 @@ static int records_first(const char *err_path, int *photo_lines)
 	return ok;
 }
 
+/* One laptop's sync through cuts: its photo bytes, the bytes up, the cuts,
+ * the syncs it took, the photos left after MAX_SYNCS, the wire ratio. */
+typedef struct cut_figures {
+	double photo_bytes, up, cuts, syncs, left, wire_over;
+} cut_figures;
+
+/* n photos (seeds from seed) and the records through a proxy cutting every
+ * 'every' client bytes (0: a twentieth of the photo bytes). */
+static void cut_run(const ht_hub *h, int n, uint32_t seed, int width, int height, double every,
+		    double base_up, cut_figures *c)
+{
+	laptop l;
+	proxy px;
+	char out[8192], err_path[500], shape[128], name[32];
+
+	snprintf(err_path, sizeof err_path, "%s/cut.err", h->dir);
+	snprintf(name, sizeof name, "cuts%u", seed);
+	laptop_new(&l, h->dir, name);
+	laptop_photos(&l, n, seed, width, height);
+	c->photo_bytes = l.photo_bytes;
+	snprintf(shape, sizeof shape, "--cut-every %.0f", every > 0 ? every : l.photo_bytes / 20);
+	proxy_start(&px, h->dir, h->port, shape);
+	laptop_enrol(&l, h, px.port);
+	c->syncs = 0;
+	do {
+		laptop_sync(&l, out, sizeof out, err_path);
+		c->syncs++;
+	} while (json_num(out, "photos_left") != 0 && c->syncs < MAX_SYNCS);
+	c->left = json_num(out, "photos_left");
+	c->up = proxy_stop(&px, "bytes_up", &c->cuts);
+	c->wire_over = (c->up - base_up) / c->photo_bytes;
+}
+
 typedef struct sync_figures {
-	double photo_bytes, base_up, cut_up, cuts, wire_over, syncs, left;
+	double base_up;
+	cut_figures dense, sparse;
 	double night_bytes, t_rec, t_photo, goodput_bps, goodput_ratio;
 	int records_before_photos;
 } sync_figures;
@@ -313,7 +347,7 @@ static void sync_bench(int n, int width, int height, sync_figures *fg)
 	ht_hub h;
 	proxy px;
 	laptop l;
-	char out[8192], err_path[500], shape[128];
+	char out[8192], err_path[500];
 
 	signal(SIGPIPE, SIG_IGN);
 	if (ht_hub_init(&h) != 0 || ht_hub_start(&h, NULL) != 0)
@@ -327,21 +361,10 @@ static void sync_bench(int n, int width, int height, sync_figures *fg)
 	laptop_sync(&l, out, sizeof out, err_path);
 	fg->base_up = proxy_stop(&px, "bytes_up", NULL);
 
-	/* the same records and n photos, cut 20 times */
-	laptop_new(&l, h.dir, "cuts");
-	laptop_photos(&l, n, 1000, width, height);
-	fg->photo_bytes = l.photo_bytes;
-	snprintf(shape, sizeof shape, "--cut-every %.0f", l.photo_bytes / 20);
-	proxy_start(&px, h.dir, h.port, shape);
-	laptop_enrol(&l, &h, px.port);
-	fg->syncs = 0;
-	do {
-		laptop_sync(&l, out, sizeof out, err_path);
-		fg->syncs++;
-	} while (json_num(out, "photos_left") != 0 && fg->syncs < MAX_SYNCS);
-	fg->left = json_num(out, "photos_left");
-	fg->cut_up = proxy_stop(&px, "bytes_up", &fg->cuts);
-	fg->wire_over = (fg->cut_up - fg->base_up) / fg->photo_bytes;
+	/* the same records and n photos, cut 20 times; then cut every two
+	 * ranges, farther apart than any range, to see what a cut costs */
+	cut_run(&h, n, 1000, width, height, 0, fg->base_up, &fg->dense);
+	cut_run(&h, n, 3000, width, height, 2 * 262144, fg->base_up, &fg->sparse);
 
 	/* the night link: records alone, then photos, each sync timed */
 	laptop_new(&l, h.dir, "night");
@@ -374,18 +397,23 @@ static void sync_bench(int n, int width, int height, sync_figures *fg)
 	ht_hub_remove(&h);
 }
 
+static void cut_print(const char *what, const cut_figures *c, double base_up)
+{
+	printf("sync, %s: %.0f cuts in %.0f syncs, %.0f photos left: %.0f bytes up for %.0f photo bytes: "
+	       "%.0f over the baseline, %.4f x the photo bytes (goal <= 1.02)\n",
+	       what, c->cuts, c->syncs, c->left, c->up, c->photo_bytes, c->up - base_up, c->wire_over);
+	if (c->left > 0)
+		printf("  %.0f photos did not get through: a range cut short is lost at the hub, and the "
+		       "cuts come before a range of up to 256 KiB ends; the ratio counts bytes that bought "
+		       "nothing\n",
+		       c->left);
+}
+
 static void sync_report(const sync_figures *fg)
 {
 	printf("sync, baseline: enrolment + a record sync without photos: %.0f bytes up\n", fg->base_up);
-	printf("sync through %.0f cuts (%.0f syncs, %.0f photos left): %.0f bytes up for %.0f photo bytes: "
-	       "%.0f over the baseline, %.4f x the photo bytes (goal <= 1.02)\n",
-	       fg->cuts, fg->syncs, fg->left, fg->cut_up, fg->photo_bytes, fg->cut_up - fg->base_up,
-	       fg->wire_over);
-	if (fg->left > 0)
-		printf("  %.0f of the photos did not get through: a range cut short is lost at the hub, and "
-		       "a cut every %.0f bytes comes before any range of up to 256 KiB ends; the ratio "
-		       "above counts bytes that bought nothing\n",
-		       fg->left, fg->photo_bytes / 20);
+	cut_print("20 cuts asked", &fg->dense, fg->base_up);
+	cut_print("a cut every 512 KiB", &fg->sparse, fg->base_up);
 	printf("night link 1 Mbit/s, 300 ms round trip: record sync %.2f s (baseline), record + photo "
 	       "sync %.2f s: %.0f photo bytes in %.2f s = %.0f bit/s, %.3f x the link rate (goal >= 0.90)\n",
 	       fg->t_rec, fg->t_photo, fg->night_bytes, fg->t_photo - fg->t_rec, fg->goodput_bps,
@@ -394,11 +422,14 @@ static void sync_report(const sync_figures *fg)
 
 static void sync_json(int n, const sync_figures *fg)
 {
-	printf(", \"sync_photos\": %d, \"sync_photo_bytes\": %.0f, \"sync_cuts\": %.0f, \"sync_runs_cut\": %.0f, \"sync_photos_left_after_cuts\": %.0f, "
-	       "\"base_bytes_up\": %.0f, \"cut_bytes_up\": %.0f, \"wire_over_photo_bytes\": %.4f, "
+	printf(", \"sync_photos\": %d, \"base_bytes_up\": %.0f, \"sync_photo_bytes\": %.0f, \"sync_cuts\": %.0f, "
+	       "\"sync_runs_cut\": %.0f, \"sync_photos_left_after_cuts\": %.0f, \"cut_bytes_up\": %.0f, "
+	       "\"wire_over_photo_bytes\": %.4f, \"sparse_cuts\": %.0f, \"sparse_photos_left\": %.0f, "
+	       "\"sparse_wire_over_photo_bytes\": %.4f, "
 	       "\"night_record_sync_s\": %.2f, \"night_photo_sync_s\": %.2f, \"goodput_bps\": %.0f, "
 	       "\"goodput_ratio\": %.3f, \"records_before_photos\": %s",
-	       n, fg->photo_bytes, fg->cuts, fg->syncs, fg->left, fg->base_up, fg->cut_up, fg->wire_over,
+	       n, fg->base_up, fg->dense.photo_bytes, fg->dense.cuts, fg->dense.syncs, fg->dense.left,
+	       fg->dense.up, fg->dense.wire_over, fg->sparse.cuts, fg->sparse.left, fg->sparse.wire_over,
 	       fg->t_rec, fg->t_photo, fg->goodput_bps, fg->goodput_ratio,
 	       fg->records_before_photos ? "true" : "false");
 }
