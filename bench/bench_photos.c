@@ -272,16 +272,17 @@ static double laptop_sync(const laptop *l, char *out, size_t outlen, const char 
 {
 	double t0 = bench_now_s();
 	/* a short backoff between retries: the cuts' bytes are the figure, not the waits */
-	int rc = run_cmd(out, outlen, "MAIAM_NET_BACKOFF_MS=100 %s --home %s --json sync 2>%s",
+	int rc = run_cmd(out, outlen, "LANGUAGE=en MAIAM_NET_BACKOFF_MS=100 %s --home %s --json sync 2>%s",
 			 MAIAM_AGENT_BIN, l->home, err_path);
 	if (rc != 0 && rc != 3)
 		die("maiam-agent sync failed");
 	return bench_now_s() - t0;
 }
 
-/* From the progress lines of a sync (not a terminal: one a line): 1 when
- * every record line came before the first photo line and one of each or
- * no record line at all came; 0 otherwise. */
+/* From the progress lines of a sync (not a terminal: one a line, English
+ * words matched): 1 when photo lines came and no record line came after
+ * the first of them; 0 otherwise (also when the sync was too short for
+ * progress lines: then this check says nothing, and says it as false). */
 static int records_first(const char *err_path, int *photo_lines)
 {
 	char line[512];
@@ -299,7 +300,7 @@ static int records_first(const char *err_path, int *photo_lines)
 			ok = 0;
 	}
 	fclose(f);
-	return ok;
+	return ok && *photo_lines > 0;
 }
 
 /* One laptop's sync through cuts: its photo bytes, the bytes up, the cuts,
