@@ -41,6 +41,21 @@ static void die(const char *what)
 	exit(1);
 }
 
+/* The i-th phone photo of a set: quality 92, EXIF with the time, a GPS
+ * position a little further for each i, the camera and the orientation. */
+static uint8_t *phone_photo(int i, int width, int height, uint32_t seed, int orientation, size_t *len)
+{
+	photo_gen_exif exif = { .datetime = "2023:06:20 09:30:05",
+				.offset = "+07:00",
+				.gps = true,
+				.latitude = 9.6 + i * 1e-4,
+				.longitude = 105.97,
+				.make = "samsung",
+				.model = "SM-A525F",
+				.orientation = orientation };
+	return photo_gen_jpeg(width, height, seed, 92, &exif, len);
+}
+
 /* Full-size decode of every input, in ms per photo (wall; *cpu_ms the CPU). */
 static double decode_baseline(const input *in, int n, double *cpu_ms)
 {
@@ -225,15 +240,7 @@ static void laptop_photos(laptop *l, int n, uint32_t seed, int width, int height
 	for (int i = 0; i < n; i++) {
 		char path[500];
 		size_t len;
-		photo_gen_exif exif = { .datetime = "2023:06:20 09:30:05",
-					.offset = "+07:00",
-					.gps = true,
-					.latitude = 9.6 + i * 1e-4,
-					.longitude = 105.97,
-					.make = "samsung",
-					.model = "SM-A525F",
-					.orientation = 1 };
-		uint8_t *jpg = photo_gen_jpeg(width, height, seed + (uint32_t)i, 92, &exif, &len);
+		uint8_t *jpg = phone_photo(i, width, height, seed + (uint32_t)i, 1, &len);
 		snprintf(path, sizeof path, "%s/p%d.jpg", l->home, i);
 		FILE *f = fopen(path, "wb");
 		if (!jpg || !f || fwrite(jpg, 1, len, f) != len || fclose(f) != 0)
@@ -447,15 +454,8 @@ int main(int argc, char **argv)
 	if (n <= 0 || sync_n < 0 || !in || !out)
 		die("usage: bench_photos [N >= 1 [SYNC_N >= 0]]");
 	for (int i = 0; i < n; i++) {
-		photo_gen_exif exif = { .datetime = "2023:06:20 09:30:05",
-					.offset = "+07:00",
-					.gps = true,
-					.latitude = 9.6 + i * 1e-4,
-					.longitude = 105.97,
-					.make = "samsung",
-					.model = "SM-A525F",
-					.orientation = i % 4 == 3 ? 6 : 1 };
-		in[i].bytes = photo_gen_jpeg(WIDTH, HEIGHT, (uint32_t)(1000 + i), 92, &exif, &in[i].len);
+		in[i].bytes = phone_photo(i, WIDTH, HEIGHT, (uint32_t)(1000 + i), i % 4 == 3 ? 6 : 1,
+					  &in[i].len);
 		if (!in[i].bytes)
 			die("could not generate the photos");
 		in_bytes += (double)in[i].len;
