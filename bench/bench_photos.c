@@ -6,7 +6,9 @@
  * decode with libjpeg-turbo: the least any reduction has to do, so the
  * ratio shows what the scaled decode, resize and encode add or save. The
  * hub's thumbnail and dHash of the reduced photo are timed too.
- * Usage: bench_photos [N]; last line is JSON.
+ * Built beside maiam-hub, it then syncs SYNC_N more of them from real
+ * laptops to a real hub through linkproxy (the sync half, below).
+ * Usage: bench_photos [N [SYNC_N]] (12 and 8; SYNC_N 0: no sync); last line is JSON.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +41,21 @@ static void die(const char *what)
 	exit(1);
 }
 
+/* The i-th phone photo of a set: quality 92, EXIF with the time, a GPS
+ * position a little further for each i, the camera and the orientation. */
+static uint8_t *phone_photo(int i, int width, int height, uint32_t seed, int orientation, size_t *len)
+{
+	photo_gen_exif exif = { .datetime = "2023:06:20 09:30:05",
+				.offset = "+07:00",
+				.gps = true,
+				.latitude = 9.6 + i * 1e-4,
+				.longitude = 105.97,
+				.make = "samsung",
+				.model = "SM-A525F",
+				.orientation = orientation };
+	return photo_gen_jpeg(width, height, seed, 92, &exif, len);
+}
+
 /* Full-size decode of every input, in ms per photo (wall; *cpu_ms the CPU). */
 static double decode_baseline(const input *in, int n, double *cpu_ms)
 {
@@ -59,25 +76,386 @@ static double decode_baseline(const input *in, int n, double *cpu_ms)
 	return ms;
 }
 
+#ifdef MAIAM_HUB_BIN
+/*
+ * The sync half: a real maiam-hub on 127.0.0.1 and real maiam-agent laptops
+ * talking to it through linkproxy (tests/tools), the laptop's own commands
+ * from init to sync. Three laptops, each with its own proxy and photos:
+ *  - "records": a household and a milestone, no photo, through a plain
+ *    proxy: the bytes of enrolment and a record sync (the baseline that is
+ *    taken off the wire bytes of the next one);
+ *  - "cuts": the same records and N photos, the proxy cutting the link each
+ *    time another twentieth of the photo bytes went up (the enrolment, a few
+ *    kB, stays under the first cut); syncs repeated until no photo is left;
+ *  - "night": 1 Mbit/s and 150 ms each way; a record sync timed, then the
+ *    photos added and a sync timed: the difference is the photo step.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "../tests/hub/hubtest.h"
+
+#define COMMUNE 31498
+/* Syncs the cut run may take: a photo that no sync gets through is a
+ * figure (photos left), not a reason to wait. */
+#define MAX_SYNCS 3
+
+typedef struct laptop {
+	char home[400];
+	char hh[64];
+	double photo_bytes;
+	char hashes[4096]; /* 'hex','hex',... for the hub's SQL */
+} laptop;
+
+typedef struct proxy {
+	pid_t pid;
+	int port;
+	char stats[420];
+} proxy;
+
+/* Run a shell command line; its stdout into out (NUL-ended, may be cut);
+ * the exit code, or -1. */
+static int run_cmd(char *out, size_t outlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int run_cmd(char *out, size_t outlen, const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	size_t n = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	char sink[4096];
+	while (out && n + 1 < outlen && fgets(out + n, (int)(outlen - n), p))
+		n += strlen(out + n);
+	while (fgets(sink, sizeof sink, p))
+		;
+	if (out)
+		out[n] = '\0';
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The number after "key": in a JSON text, or -1. */
+static double json_num(const char *json, const char *key)
+{
+	char k[64];
+	snprintf(k, sizeof k, "\"%s\"", key);
+	const char *p = strstr(json, k);
+	if (!p)
+		return -1;
+	p += strlen(k);
+	while (*p == ' ' || *p == ':')
+		p++;
+	return strtod(p, NULL);
+}
+
+static void proxy_start(proxy *px, const char *dir, int hub_port, const char *shape)
+{
+	char cmd[1024], line[64] = "";
+
+	snprintf(px->stats, sizeof px->stats, "%s/lp%d.json", dir, (int)getpid());
+	snprintf(cmd, sizeof cmd, "exec %s --to 127.0.0.1:%d --stats %s %s", MAIAM_LINKPROXY_BIN,
+		 hub_port, px->stats, shape);
+	int fds[2];
+	if (pipe(fds))
+		die("no pipe for linkproxy");
+	px->pid = fork();
+	if (px->pid < 0)
+		die("cannot fork linkproxy");
+	if (px->pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	FILE *f = fdopen(fds[0], "r");
+	if (!f || !fgets(line, sizeof line, f))
+		die("linkproxy printed no port");
+	fclose(f);
+	px->port = (int)strtol(line, NULL, 10);
+	if (px->port <= 0)
+		die("linkproxy printed no port");
+}
+
+/* Stop the proxy (SIGTERM: it writes its counts) and read one count. */
+static double proxy_stop(proxy *px, const char *what, double *cuts)
+{
+	char buf[2048];
+	int st;
+
+	kill(px->pid, SIGTERM);
+	waitpid(px->pid, &st, 0);
+	FILE *f = fopen(px->stats, "r");
+	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	unlink(px->stats);
+	if (cuts)
+		*cuts = json_num(buf, "cuts");
+	return json_num(buf, what);
+}
+
+/* A fresh laptop home with a household and a surveyed milestone. */
+static void laptop_new(laptop *l, const char *dir, const char *name)
+{
+	char out[4096];
+
+	memset(l, 0, sizeof *l);
+	snprintf(l->home, sizeof l->home, "%s/%s", dir, name);
+	if (run_cmd(NULL, 0, "%s --home %s init --commune %d >/dev/null 2>&1", MAIAM_AGENT_BIN, l->home,
+		    COMMUNE) != 0 ||
+	    run_cmd(out, sizeof out,
+		    "%s --home %s --json household add --name 'Tran Van Binh' --hamlet 'Ap 1' --members 4 "
+		    "--category poor",
+		    MAIAM_AGENT_BIN, l->home) != 0)
+		die("maiam-agent init or household add failed");
+	const char *p = strstr(out, "\"ref\"");
+	p = p ? strchr(p + 5, '"') : NULL;
+	if (!p)
+		die("household add printed no ref");
+	snprintf(l->hh, sizeof l->hh, "%.*s", (int)strcspn(p + 1, "\""), p + 1);
+	if (run_cmd(NULL, 0, "%s --home %s milestone %s surveyed --date 2023-06-20 >/dev/null",
+		    MAIAM_AGENT_BIN, l->home, l->hh) != 0)
+		die("maiam-agent milestone failed");
+}
+
+/* n generated phone photos (seeds from seed) given to photo add; their
+ * reduced bytes and hashes into l. */
+static void laptop_photos(laptop *l, int n, uint32_t seed, int width, int height)
+{
+	char files[8192] = "", *out = malloc(65536);
+	size_t at = 0, hat = 0;
+
+	if (!out)
+		die("out of memory");
+	for (int i = 0; i < n; i++) {
+		char path[500];
+		size_t len;
+		uint8_t *jpg = phone_photo(i, width, height, seed + (uint32_t)i, 1, &len);
+		snprintf(path, sizeof path, "%s/p%d.jpg", l->home, i);
+		FILE *f = fopen(path, "wb");
+		if (!jpg || !f || fwrite(jpg, 1, len, f) != len || fclose(f) != 0)
+			die("could not write the photos");
+		free(jpg);
+		at += (size_t)snprintf(files + at, sizeof files - at, " %s", path);
+	}
+	if (run_cmd(out, 65536, "%s --home %s --json photo add %s%s", MAIAM_AGENT_BIN, l->home, l->hh,
+		    files) != 0)
+		die("maiam-agent photo add failed");
+	for (const char *p = strstr(out, "\"sha256\""); p; p = strstr(p + 8, "\"sha256\"")) {
+		const char *q = strchr(p + 8, '"');
+		if (!q)
+			break;
+		hat += (size_t)snprintf(l->hashes + hat, sizeof l->hashes - hat, "%s'%.64s'",
+					hat ? "," : "", q + 1);
+		l->photo_bytes += json_num(p, "bytes");
+	}
+	free(out);
+}
+
+static void laptop_enrol(const laptop *l, const ht_hub *h, int port)
+{
+	char tok[128];
+
+	if (ht_token(h, "--commune", COMMUNE, NULL, tok) != 0 ||
+	    run_cmd(NULL, 0,
+		    "%s --home %s enroll --hub https://127.0.0.1:%d --ca %s/hub/ca.pem --token %s >/dev/null",
+		    MAIAM_AGENT_BIN, l->home, port, h->dir, tok) != 0)
+		die("maiam-agent enroll failed");
+}
+
+/* One sync; its JSON answer into out, its stderr (progress) into err_path.
+ * The wall seconds it took. */
+static double laptop_sync(const laptop *l, char *out, size_t outlen, const char *err_path)
+{
+	double t0 = bench_now_s();
+	/* a short backoff between retries: the cuts' bytes are the figure, not the waits */
+	int rc = run_cmd(out, outlen, "LANGUAGE=en MAIAM_NET_BACKOFF_MS=100 %s --home %s --json sync 2>%s",
+			 MAIAM_AGENT_BIN, l->home, err_path);
+	if (rc != 0 && rc != 3)
+		die("maiam-agent sync failed");
+	return bench_now_s() - t0;
+}
+
+/* From the progress lines of a sync (not a terminal: one a line, English
+ * words matched): 1 when photo lines came and no record line came after
+ * the first of them; 0 otherwise (also when the sync was too short for
+ * progress lines: then this check says nothing, and says it as false). */
+static int records_first(const char *err_path, int *photo_lines)
+{
+	char line[512];
+	int seen_photo = 0, ok = 1;
+	FILE *f = fopen(err_path, "r");
+
+	*photo_lines = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof line, f)) {
+		if (strstr(line, "sending photos")) {
+			seen_photo = 1;
+			(*photo_lines)++;
+		} else if (strstr(line, "change-sets") && seen_photo)
+			ok = 0;
+	}
+	fclose(f);
+	return ok && *photo_lines > 0;
+}
+
+/* One laptop's sync through cuts: its photo bytes, the bytes up, the cuts,
+ * the syncs it took, the photos left after MAX_SYNCS, the wire ratio. */
+typedef struct cut_figures {
+	double photo_bytes, up, cuts, syncs, left, wire_over;
+} cut_figures;
+
+/* n photos (seeds from seed) and the records through a proxy cutting every
+ * 'every' client bytes (0: a twentieth of the photo bytes). */
+static void cut_run(const ht_hub *h, int n, uint32_t seed, int width, int height, double every,
+		    double base_up, cut_figures *c)
+{
+	laptop l;
+	proxy px;
+	char out[8192], err_path[500], shape[128], name[32];
+
+	snprintf(err_path, sizeof err_path, "%s/cut.err", h->dir);
+	snprintf(name, sizeof name, "cuts%u", seed);
+	laptop_new(&l, h->dir, name);
+	laptop_photos(&l, n, seed, width, height);
+	c->photo_bytes = l.photo_bytes;
+	snprintf(shape, sizeof shape, "--cut-every %.0f", every > 0 ? every : l.photo_bytes / 20);
+	proxy_start(&px, h->dir, h->port, shape);
+	laptop_enrol(&l, h, px.port);
+	c->syncs = 0;
+	do {
+		laptop_sync(&l, out, sizeof out, err_path);
+		c->syncs++;
+	} while (json_num(out, "photos_left") != 0 && c->syncs < MAX_SYNCS);
+	c->left = json_num(out, "photos_left");
+	c->up = proxy_stop(&px, "bytes_up", &c->cuts);
+	c->wire_over = (c->up - base_up) / c->photo_bytes;
+}
+
+typedef struct sync_figures {
+	double base_up;
+	cut_figures dense, sparse;
+	double night_bytes, t_rec, t_photo, goodput_bps, goodput_ratio;
+	int records_before_photos;
+} sync_figures;
+
+static void sync_bench(int n, int width, int height, sync_figures *fg)
+{
+	ht_hub h;
+	proxy px;
+	laptop l;
+	char out[8192], err_path[500];
+
+	signal(SIGPIPE, SIG_IGN);
+	if (ht_hub_init(&h) != 0 || ht_hub_start(&h, NULL) != 0)
+		die("cannot start maiam-hub");
+	snprintf(err_path, sizeof err_path, "%s/sync.err", h.dir);
+
+	/* baseline: enrolment and a record sync, no photo */
+	laptop_new(&l, h.dir, "records");
+	proxy_start(&px, h.dir, h.port, "");
+	laptop_enrol(&l, &h, px.port);
+	laptop_sync(&l, out, sizeof out, err_path);
+	fg->base_up = proxy_stop(&px, "bytes_up", NULL);
+
+	/* the same records and n photos, cut 20 times; then cut every two
+	 * ranges, farther apart than any range, to see what a cut costs */
+	cut_run(&h, n, 1000, width, height, 0, fg->base_up, &fg->dense);
+	cut_run(&h, n, 3000, width, height, 2 * 262144, fg->base_up, &fg->sparse);
+
+	/* the night link: records alone, then photos, each sync timed */
+	laptop_new(&l, h.dir, "night");
+	proxy_start(&px, h.dir, h.port, "--rate 1M --delay 150");
+	laptop_enrol(&l, &h, px.port);
+	fg->t_rec = laptop_sync(&l, out, sizeof out, err_path);
+	laptop_photos(&l, n, 2000, width, height);
+	fg->night_bytes = l.photo_bytes;
+	fg->t_photo = laptop_sync(&l, out, sizeof out, err_path);
+	proxy_stop(&px, "bytes_up", NULL);
+	if (json_num(out, "photos_sent") != n || json_num(out, "pushed") < 1)
+		die("the night sync did not push its records and send every photo");
+	fg->goodput_bps = fg->night_bytes * 8 / (fg->t_photo - fg->t_rec);
+	fg->goodput_ratio = fg->goodput_bps / 1e6;
+
+	/* records first: the progress lines' order, and at the hub (seconds)
+	 * the last change-set received no later than the first photo stored */
+	int photo_lines, agent_order = records_first(err_path, &photo_lines);
+	char sql[5000];
+	snprintf(sql, sizeof sql,
+		 "select (select max(received) from hub_ledger) <= (select min(stored_at) from hub_photo "
+		 "where lower(hex(sha256)) in (%s))",
+		 l.hashes);
+	fg->records_before_photos = agent_order && ht_sql(&h, sql) == 1;
+	printf("records before photos: progress lines in order %s (%d photo lines), hub ledger vs "
+	       "photo times %s\n",
+	       agent_order ? "yes" : "no", photo_lines, ht_sql(&h, sql) == 1 ? "yes" : "no");
+
+	ht_hub_stop(&h, SIGTERM);
+	ht_hub_remove(&h);
+}
+
+static void cut_print(const char *what, const cut_figures *c, double base_up)
+{
+	printf("sync, %s: %.0f cuts in %.0f syncs, %.0f photos left: %.0f bytes up for %.0f photo bytes: "
+	       "%.0f over the baseline, %.4f x the photo bytes (goal <= 1.02)\n",
+	       what, c->cuts, c->syncs, c->left, c->up, c->photo_bytes, c->up - base_up, c->wire_over);
+	if (c->left > 0)
+		printf("  %.0f photos did not get through: a range cut short is lost at the hub, and the "
+		       "cuts come before a range of up to 256 KiB ends; the ratio counts bytes that bought "
+		       "nothing\n",
+		       c->left);
+}
+
+static void sync_report(const sync_figures *fg)
+{
+	printf("sync, baseline: enrolment + a record sync without photos: %.0f bytes up\n", fg->base_up);
+	cut_print("20 cuts asked", &fg->dense, fg->base_up);
+	cut_print("a cut every 512 KiB", &fg->sparse, fg->base_up);
+	printf("night link 1 Mbit/s, 300 ms round trip: record sync %.2f s (baseline), record + photo "
+	       "sync %.2f s: %.0f photo bytes in %.2f s = %.0f bit/s, %.3f x the link rate (goal >= 0.90)\n",
+	       fg->t_rec, fg->t_photo, fg->night_bytes, fg->t_photo - fg->t_rec, fg->goodput_bps,
+	       fg->goodput_ratio);
+}
+
+static void sync_json(int n, const sync_figures *fg)
+{
+	printf(", \"sync_photos\": %d, \"base_bytes_up\": %.0f, \"sync_photo_bytes\": %.0f, \"sync_cuts\": %.0f, "
+	       "\"sync_runs_cut\": %.0f, \"sync_photos_left_after_cuts\": %.0f, \"cut_bytes_up\": %.0f, "
+	       "\"wire_over_photo_bytes\": %.4f, \"sparse_cuts\": %.0f, \"sparse_photos_left\": %.0f, "
+	       "\"sparse_wire_over_photo_bytes\": %.4f, "
+	       "\"night_record_sync_s\": %.2f, \"night_photo_sync_s\": %.2f, \"goodput_bps\": %.0f, "
+	       "\"goodput_ratio\": %.3f, \"records_before_photos\": %s",
+	       n, fg->base_up, fg->dense.photo_bytes, fg->dense.cuts, fg->dense.syncs, fg->dense.left,
+	       fg->dense.up, fg->dense.wire_over, fg->sparse.cuts, fg->sparse.left, fg->sparse.wire_over,
+	       fg->t_rec, fg->t_photo, fg->goodput_bps, fg->goodput_ratio,
+	       fg->records_before_photos ? "true" : "false");
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 12;
+	int sync_n = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 8;
 	input *in = calloc((size_t)(n > 0 ? n : 1), sizeof *in);
 	photo_reduced *out = calloc((size_t)(n > 0 ? n : 1), sizeof *out);
 	double in_bytes = 0, out_bytes = 0;
 
-	if (n <= 0 || !in || !out)
-		die("usage: bench_photos [N >= 1]");
+	if (n <= 0 || sync_n < 0 || !in || !out)
+		die("usage: bench_photos [N >= 1 [SYNC_N >= 0]]");
 	for (int i = 0; i < n; i++) {
-		photo_gen_exif exif = { .datetime = "2023:06:20 09:30:05",
-					.offset = "+07:00",
-					.gps = true,
-					.latitude = 9.6 + i * 1e-4,
-					.longitude = 105.97,
-					.make = "samsung",
-					.model = "SM-A525F",
-					.orientation = i % 4 == 3 ? 6 : 1 };
-		in[i].bytes = photo_gen_jpeg(WIDTH, HEIGHT, (uint32_t)(1000 + i), 92, &exif, &in[i].len);
+		in[i].bytes = phone_photo(i, WIDTH, HEIGHT, (uint32_t)(1000 + i), i % 4 == 3 ? 6 : 1,
+					  &in[i].len);
 		if (!in[i].bytes)
 			die("could not generate the photos");
 		in_bytes += (double)in[i].len;
@@ -109,6 +487,13 @@ int main(int argc, char **argv)
 		photo_reduced_release(&out[i]);
 		free(in[i].bytes);
 	}
+#ifdef MAIAM_HUB_BIN
+	sync_figures fg;
+	if (sync_n > 0) {
+		sync_bench(sync_n, WIDTH, HEIGHT, &fg);
+		sync_report(&fg);
+	}
+#endif
 	printf("photos: %d of %d x %d, %.0f bytes each on average (quality 92, EXIF)\n", n, WIDTH,
 	       HEIGHT, in_bytes / n);
 	printf("baseline, full-size decode: %.1f ms per photo (CPU %.1f ms)\n", decode_ms, decode_cpu_ms);
@@ -119,9 +504,14 @@ int main(int argc, char **argv)
 	printf("hub, thumbnail + dHash of the reduced photo: %.1f ms per photo\n", hub_ms);
 	printf("{\"photos\": %d, \"input_bytes_per_photo\": %.0f, \"decode_ms_per_photo\": %.2f, "
 	       "\"reduce_ms_per_photo\": %.2f, \"decode_cpu_ms_per_photo\": %.2f, \"reduce_cpu_ms_per_photo\": %.2f, "
-	       "\"reduce_over_decode_cpu\": %.3f, \"bytes_per_photo\": %.0f, \"thumb_dhash_ms_per_photo\": %.2f}\n",
+	       "\"reduce_over_decode_cpu\": %.3f, \"bytes_per_photo\": %.0f, \"thumb_dhash_ms_per_photo\": %.2f",
 	       n, in_bytes / n, decode_ms, reduce_ms, decode_cpu_ms, reduce_cpu_ms,
 	       reduce_cpu_ms / decode_cpu_ms, out_bytes / n, hub_ms);
+#ifdef MAIAM_HUB_BIN
+	if (sync_n > 0)
+		sync_json(sync_n, &fg);
+#endif
+	printf("}\n");
 	free(in);
 	free(out);
 	return 0;
