@@ -1,6 +1,6 @@
 /*
  * dashboard.c - the operators' pages served by maiam-hub at "/", "/login",
- * "/logout" and "/report". The event loop only parses a request, checks its
+ * "/logout", "/report", "/household" and "/photo/<sha256>[/thumb]". The event loop only parses a request, checks its
  * Origin and the sign-in throttle, and hands it to one of two worker threads
  * owned here (sign-in with its slow PBKDF2 on a read-write connection; pages
  * and reports on a read-only one), so neither ever holds up the laptops'
@@ -176,9 +176,10 @@ void hub_dashboard_set_ttl(hub_dashboard *d, int seconds)
 	pthread_mutex_unlock(&d->mu);
 }
 
-static const char *const dash_paths[] = { "/", "/login", "/logout", "/report" };
+static const char *const dash_paths[] = { "/", "/login", "/logout", "/report", "/household" };
 
-/* A page of the dashboard's own, or not. */
+/* A page of the dashboard's own, or not (the photos' paths are checked by
+ * dash_photo_parse). */
 static int dash_page_known(const char *path)
 {
 	size_t i;
@@ -186,7 +187,7 @@ static int dash_page_known(const char *path)
 	for (i = 0; path && i < sizeof(dash_paths) / sizeof(dash_paths[0]); i++)
 		if (strcmp(path, dash_paths[i]) == 0)
 			return 1;
-	return 0;
+	return dash_photo_path(path);
 }
 
 /* Every path outside the laptops' API (/v1/, and /vN/ of a laptop newer than
@@ -266,11 +267,18 @@ static void submit(hub_dashboard *d, dash_worker *w, dash_job *job)
 
 /* ---- answers, on the loop ------------------------------------------------- */
 
-static void reply(struct evhttp_request *req, int status, const char *ctype, const proto_buf *body,
-		  const char *cookie, const char *location, int64_t retry_after)
+/* The pages' policy: self-contained pages (inline style, no script) that
+ * show the hub's own photos, and nothing from anywhere else. */
+#define DASH_CSP \
+	"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self';" \
+	" frame-ancestors 'none'; base-uri 'none'"
+
+static void reply_cached(struct evhttp_request *req, int status, const char *ctype,
+			 const proto_buf *body, const char *cookie, const char *location,
+			 int64_t retry_after, const char *cache_control)
 {
 	/* HSTS even on the test's plain listener: the hub itself is HTTPS only */
-	static const web_policy policy = { .csp = WEB_CSP_SELF_CONTAINED, .hsts = HUB_HSTS };
+	web_policy policy = { .csp = DASH_CSP, .hsts = HUB_HSTS, .cache_control = cache_control };
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 	char n[24];
 
@@ -283,6 +291,12 @@ static void reply(struct evhttp_request *req, int status, const char *ctype, con
 		evhttp_add_header(h, "Retry-After", n);
 	}
 	web_reply(req, status, ctype, body ? body->data : NULL, body ? body->len : 0, &policy);
+}
+
+static void reply(struct evhttp_request *req, int status, const char *ctype, const proto_buf *body,
+		  const char *cookie, const char *location, int64_t retry_after)
+{
+	reply_cached(req, status, ctype, body, cookie, location, retry_after, NULL);
 }
 
 static void reply_text(struct evhttp_request *req, int status, const char *msg, int64_t retry_after)
@@ -313,7 +327,8 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 			d->page.pending--;
 		if (job->login_ok)
 			dash_throttle_success(d, job->addr, job->name);
-		reply(job->req, job->status, job->ctype, &job->body, job->cookie, job->location, 0);
+		reply_cached(job->req, job->status, job->ctype, &job->body, job->cookie, job->location,
+			     0, job->cache_control);
 		job_free(job);
 		job = next;
 	}
@@ -424,6 +439,7 @@ static int parse_report(struct evhttp_request *req, hub_report_opts *o)
 		goto bad;
 	if (!fmt[0])
 		snprintf(fmt, sizeof(fmt), "html");
+	o->links = 1; /* an HTML page of the dashboard links to its household pages */
 	/* the reconcile queue by pages, never more than a page's worth at once */
 	if (query_count(q, "page", INT32_MAX, &o->page) ||
 	    query_count(q, "limit", HUB_RECONCILE_PAGE, &o->limit))
@@ -441,6 +457,22 @@ bad:
 	reply_text(req, 400,
 		   "use /report?kind=progress|awards|funds|reconcile&format=csv|html|json"
 		   "[&as_of=YYYY-MM-DD][&page=N][&limit=1..1000]",
+		   0);
+	return -1;
+}
+
+/* /household?id=REF: the id as typed ("" with no id: the search form), or
+ * -1 answered 400 for a query that is malformed or too long. */
+static int parse_household(struct evhttp_request *req, dash_job *job)
+{
+	const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+
+	job->kind = DJ_HOUSEHOLD;
+	if (!q || !refused_value(web_query_value(q, "id", job->typed, sizeof(job->typed))))
+		return 0;
+	reply_text(req, 400,
+		   "use /household?id=ID, ID a household's full id (0123456789abcdef-12)"
+		   " or its short ref (36S0-2)",
 		   0);
 	return -1;
 }
@@ -507,6 +539,19 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 	job->kind = strcmp(path, "/report") == 0 ? DJ_REPORT : DJ_PAGE;
 	if (job->kind == DJ_REPORT && parse_report(req, &job->opts))
 		goto refused;
+	if (strcmp(path, "/household") == 0 && parse_household(req, job))
+		goto refused;
+	if (dash_photo_path(path)) {
+		/* malformed or not, whoever asks: the shape of the address is no secret */
+		if (dash_photo_parse(path, job->photo, &job->thumb)) {
+			reply_text(req, 400,
+				   "a photo's address is /photo/<its 64-digit SHA-256>, or"
+				   " /photo/<SHA-256>/thumb for its thumbnail",
+				   0);
+			goto refused;
+		}
+		job->kind = DJ_PHOTO;
+	}
 	if (d->page.pending >= d->lim.page_queue) {
 		reply_text(req, 503, "the dashboard is busy: try again in a moment", 1);
 		goto refused;

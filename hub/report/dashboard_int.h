@@ -1,8 +1,10 @@
 /*
  * dashboard_int.h - what the dashboard's files share: the hub_dashboard
  * itself, a request handed from the event loop to a worker (dash_job), the
- * sign-in throttle (dashboard_throttle.c) and the page builders
- * (dashboard_pages.c). Only dashboard.c touches evhttp, on the loop thread.
+ * sign-in throttle (dashboard_throttle.c), the page builders
+ * (dashboard_pages.c), a household's page (dashboard_household.c) and its
+ * photos (dashboard_photo.c). Only dashboard.c touches evhttp, on the loop
+ * thread.
  */
 #ifndef HUB_DASHBOARD_INT_H
 #define HUB_DASHBOARD_INT_H
@@ -17,7 +19,17 @@
 /* The session cookie: HttpOnly, Secure, SameSite=Strict, Path=/ */
 #define HUB_SESSION_COOKIE "maiam_session"
 
-typedef enum dash_kind { DJ_PAGE, DJ_REPORT, DJ_LOGIN, DJ_LOGOUT } dash_kind;
+/* DJ_HOUSEHOLD: /household?id=REF; DJ_PHOTO: /photo/<64 hex>[/thumb] */
+typedef enum dash_kind { DJ_PAGE, DJ_REPORT, DJ_LOGIN, DJ_LOGOUT, DJ_HOUSEHOLD, DJ_PHOTO } dash_kind;
+
+/* What /household?id= may be: a full id (16 hex, '-', a serial) or a short
+ * ref, with room for spaces typed around it. */
+#define DASH_TYPED_MAX 64
+
+/* A photo's bytes never change under its name (its SHA-256): a browser may
+ * keep it, but only for this operator (private), and the dashboard's pages
+ * stay uncached (no-store). */
+#define DASH_PHOTO_CACHE "private, max-age=31536000, immutable"
 
 /* One request: filled on the loop, worked on by a worker, answered on the
  * loop. The worker never sees req; the loop never sees the connections. */
@@ -30,6 +42,9 @@ typedef struct dash_job {
 	char pw[HUB_PASSWORD_MAX + 1];        /* DJ_LOGIN, wiped when done */
 	int form_ok;                          /* DJ_LOGIN: both fields parsed */
 	hub_report_opts opts;                 /* DJ_REPORT */
+	char typed[DASH_TYPED_MAX];           /* DJ_HOUSEHOLD: the id as typed, "" none */
+	char photo[65];                       /* DJ_PHOTO: 64 lowercase hex */
+	int thumb;                            /* DJ_PHOTO: the thumbnail, not the photo */
 	char addr[64];                        /* client address (throttle) */
 	/* the answer */
 	int status;
@@ -37,6 +52,7 @@ typedef struct dash_job {
 	proto_buf body;
 	char cookie[256];
 	const char *location;
+	const char *cache_control; /* NULL: no-store */
 	int login_ok;
 } dash_job;
 
@@ -89,8 +105,32 @@ int dash_throttled_page(hub_dashboard *d, proto_buf *b, int64_t wait);
 /* The page for a path the dashboard does not have (404): 0, or -1 when b is full. */
 int dash_not_found_page(hub_dashboard *d, proto_buf *b);
 int dash_main_page(hub_dashboard *d, sqlite3 *ro, const char *who, proto_buf *b);
+/* The "Tìm hộ" form (GET /household), the text typed shown in it. */
+int dash_household_form(proto_buf *b, const char *typed);
+
 /* Fill job's answer. */
 void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job);
 void dash_answer_text(dash_job *job, int status, const char *msg);
+/* job's answer an HTML page of status, or a 500 when it was not built
+ * (built != 0: the buffer was full or the database failed). */
+void dash_answer_html(dash_job *job, int status, int built);
+
+/* ---- dashboard_household.c (page worker) -------------------------------- */
+
+/* The page of the household job->typed names (its data, its photos by
+ * milestone), or the page saying why there is none: job's status and body. */
+void dash_household_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job);
+
+/* ---- dashboard_photo.c -------------------------------------------------- */
+
+/* Is path under /photo/? (loop) */
+int dash_photo_path(const char *path);
+/* /photo/<64 hex> or /photo/<64 hex>/thumb into hex and *thumb: 0, or -1
+ * for any other path under /photo/ (400). (loop) */
+int dash_photo_parse(const char *path, char hex[65], int *thumb);
+/* The photo's bytes or its thumbnail as job's answer (page worker): 200
+ * image/jpeg, or 404 when the hub holds none. The caller has checked the
+ * session. */
+void dash_photo_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job);
 
 #endif

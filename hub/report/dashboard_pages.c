@@ -1,9 +1,10 @@
 /*
  * dashboard_pages.c - what the dashboard's worker threads build: the sign-in
  * page, the throttled sign-in page, the operators' page (progress chart,
- * awards, the reconcile queue's counts and newest items, downloads), report
- * downloads, sign-in and sign-out. Nothing here touches evhttp: a job comes
- * in parsed and leaves with its status, headers and body filled.
+ * awards, the reconcile queue's counts and newest items, downloads, the
+ * "Tìm hộ" form), report downloads, sign-in and sign-out, and which page a
+ * job gets. Nothing here touches evhttp: a job comes in parsed and leaves
+ * with its status, headers and body filled.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +25,7 @@ void dash_answer_text(dash_job *job, int status, const char *msg)
 		proto_buf_reset(&job->body);
 }
 
-static void answer_html(dash_job *job, int status, int built)
+void dash_answer_html(dash_job *job, int status, int built)
 {
 	if (built != 0) {
 		dash_answer_text(job, 500, "cannot build the page: see the hub's log");
@@ -88,6 +89,18 @@ int dash_not_found_page(hub_dashboard *d, proto_buf *b)
 		       "Địa chỉ vừa mở không phải là một trang của bảng theo dõi"
 		       " (có thể gõ sai hoặc liên kết đã cũ).</p>"
 		       "<p><a href=\"/\">Về trang chính của bảng theo dõi</a></p></body></html>\n"))
+		return -1;
+	return 0;
+}
+
+int dash_household_form(proto_buf *b, const char *typed)
+{
+	/* GET: the household's page is an address an operator may keep or send */
+	if (proto_buf_append_str(b, "<form id=\"find\" method=\"get\" action=\"/household\">"
+				    "<label for=\"hh\">Tìm hộ (mã hộ hoặc mã ngắn, ví dụ 36S0-2)</label>"
+				    "<input id=\"hh\" name=\"id\" required value=\"") ||
+	    web_html_escape(b, typed) ||
+	    proto_buf_append_str(b, "\"><button id=\"find-go\" type=\"submit\">Tìm hộ</button></form>"))
 		return -1;
 	return 0;
 }
@@ -182,8 +195,9 @@ int dash_main_page(hub_dashboard *d, sqlite3 *ro, const char *who, proto_buf *b)
 			      as_of + 8, as_of + 5, as_of) ||
 	    web_html_escape(b, who) ||
 	    proto_buf_append_str(b, "</b></p><form method=\"post\" action=\"/logout\">"
-				    "<button type=\"submit\">Đăng xuất</button></form>"
-				    "<h2>Bàn giao so với chỉ tiêu theo huyện</h2>" WIDE) ||
+				    "<button type=\"submit\">Đăng xuất</button></form>") ||
+	    dash_household_form(b, "") ||
+	    proto_buf_append_str(b, "<h2>Bàn giao so với chỉ tiêu theo huyện</h2>" WIDE) ||
 	    report_progress_svg(&p, b) || proto_buf_append_str(b, "</div>" WIDE) ||
 	    report_progress_table(&d->campaign, &p, b) || proto_buf_append_str(b, "</div>"))
 		goto out;
@@ -229,7 +243,8 @@ static void work_login(hub_dashboard *d, sqlite3 *rw, dash_job *job)
 		return;
 	}
 	if (!signed_in) {
-		answer_html(job, 401, dash_login_page(d, &job->body, "Sai tên đăng nhập hoặc mật khẩu."));
+		dash_answer_html(job, 401,
+				 dash_login_page(d, &job->body, "Sai tên đăng nhập hoặc mật khẩu."));
 		return;
 	}
 	job->login_ok = 1;
@@ -277,12 +292,20 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 	if (job->tok[0] && report_session_check(db, job->tok, (int64_t)time(NULL), who, sizeof(who),
 						&signed_in) != HUB_OK)
 		signed_in = false;
+	/* a photo's answer is the same whether the hash is held or not: the
+	 * session is checked before anything is looked up */
 	if (!signed_in && job->kind == DJ_REPORT)
 		dash_answer_text(job, 401, "sign in first at /");
+	else if (!signed_in && job->kind == DJ_PHOTO)
+		dash_answer_text(job, 403, "sign in first at /: photos are for signed-in operators");
 	else if (!signed_in)
-		answer_html(job, 200, dash_login_page(d, &job->body, NULL));
+		dash_answer_html(job, 200, dash_login_page(d, &job->body, NULL));
 	else if (job->kind == DJ_REPORT)
 		work_report(d, db, job);
+	else if (job->kind == DJ_HOUSEHOLD)
+		dash_household_answer(d, db, job);
+	else if (job->kind == DJ_PHOTO)
+		dash_photo_answer(d, db, job);
 	else
-		answer_html(job, 200, dash_main_page(d, db, who, &job->body));
+		dash_answer_html(job, 200, dash_main_page(d, db, who, &job->body));
 }

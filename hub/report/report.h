@@ -45,6 +45,7 @@ typedef struct hub_report_opts {
 	int all;        /* reconcile: resolved items too */
 	int64_t limit;  /* reconcile: items per page (0: HUB_RECONCILE_PAGE) */
 	int64_t page;   /* reconcile: which page, from 1 (0: the first) */
+	int links;      /* HTML reconcile: households and photos link to the dashboard's pages */
 } hub_report_opts;
 
 /* Report outputs are capped: a report is never larger than this. */
@@ -152,7 +153,7 @@ void hub_dashboard_limits_default(hub_dashboard_limits *lim);
  * HUB_REFUSED (a limit below its least: 2 slots, 1 s, a queue of 1) or
  * HUB_ENOMEM. */
 hub_result hub_dashboard_set_limits(hub_dashboard *d, const hub_dashboard_limits *lim);
-/* Serve "/", "/login", "/logout" and "/report" on http. HUB_REFUSED when
+/* Serve "/", "/login", "/logout", "/report" and "/household" on http. HUB_REFUSED when
  * http already serves one of those paths. */
 hub_result hub_dashboard_register(struct evhttp *http, hub_dashboard *d);
 /* Is path one of the dashboard's? (for a server that routes by itself, as

@@ -31,8 +31,10 @@ void report_grid_release(report_grid *g)
 {
 	size_t i;
 
-	for (i = 0; i < g->nrows * g->ncols; i++)
+	for (i = 0; i < g->nrows * g->ncols; i++) {
 		free(g->cells[i].s);
+		free(g->cells[i].html);
+	}
 	free(g->cells);
 	free(g->total);
 	g->cells = NULL;
@@ -96,6 +98,15 @@ hub_result report_grid_text(report_grid *g, size_t row, size_t col, const char *
 	if (s && !(c->s = strdup(s)))
 		return HUB_ENOMEM;
 	return HUB_OK;
+}
+
+hub_result report_grid_html(report_grid *g, size_t row, size_t col, const char *html)
+{
+	report_cell *c = cell(g, row, col);
+
+	free(c->html);
+	c->html = strdup(html);
+	return c->html ? HUB_OK : HUB_ENOMEM;
 }
 
 void report_grid_int(report_grid *g, size_t row, size_t col, int64_t v)
@@ -364,7 +375,8 @@ hub_result report_grid_html_table(const report_grid *g, proto_buf *out)
 			if (cell_text(g, i, c, 0, buf, sizeof(buf)) ||
 			    proto_buf_append_str(out, column(g, i)->type == RT_TEXT ? "<td>"
 										    : "<td class=\"n\">") ||
-			    web_html_escape(out, shown(column(g, i), c, buf)) ||
+			    (c->html ? proto_buf_append_str(out, c->html) != 0
+				     : web_html_escape(out, shown(column(g, i), c, buf)) != 0) ||
 			    proto_buf_append_str(out, "</td>"))
 				return HUB_ENOMEM;
 		}

@@ -148,7 +148,8 @@ typedef struct report_cell {
 	int null;
 	int64_t i;
 	double d;
-	char *s; /* owned */
+	char *s;    /* owned */
+	char *html; /* owned: the text cell as HTML (escaped, with links), or NULL */
 } report_cell;
 
 /* A grid owns its cells; the title and the column list are borrowed (static). */
@@ -169,6 +170,9 @@ void report_grid_release(report_grid *g);
 /* Add a row of null cells (a total line when total); its index in *row. */
 hub_result report_grid_add(report_grid *g, int total, size_t *row);
 hub_result report_grid_text(report_grid *g, size_t row, size_t col, const char *s);
+/* What a text cell shows in HTML instead of its escaped text (html is
+ * already HTML); the other formats show its text. */
+hub_result report_grid_html(report_grid *g, size_t row, size_t col, const char *html);
 void report_grid_int(report_grid *g, size_t row, size_t col, int64_t v);
 void report_grid_pct(report_grid *g, size_t row, size_t col, double v);
 /* Draw as table, CSV or HTML (a whole page) into out. */

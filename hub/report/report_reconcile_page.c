@@ -1,7 +1,8 @@
 /*
  * report_reconcile_page.c - the reconcile report: how many items of each
  * kind are open and resolved (rejected change-sets counted by SQL), and one
- * page of the queue as a table, CSV, HTML or JSON; also the dashboard's
+ * page of the queue as a table, CSV, HTML or JSON (the dashboard's HTML with
+ * its households and photos as links to their pages); also the dashboard's
  * short list of the newest rejections.
  */
 #include <assert.h>
@@ -82,6 +83,7 @@ static const report_column item_cols[] = { COL_ITEM_ID, COL_ITEM_KIND, COL_ITEM_
 typedef struct sink {
 	report_grid *g;
 	proto_buf *json;
+	int links; /* the grid's HTML links households and photos to the dashboard */
 	int64_t n;
 } sink;
 
@@ -109,7 +111,118 @@ static hub_result item_json(proto_buf *json, int first, const rc_item *it, const
 	return HUB_OK;
 }
 
-static hub_result item_row(report_grid *g, const rc_item *it, const char *subject, const char *detail)
+/* ---- links to the dashboard's pages ----------------------------------------- */
+
+/* Length of the run of lowercase hex digits at p. */
+static size_t hex_run(const char *p)
+{
+	return strspn(p, "0123456789abcdef");
+}
+
+/* Is id one of the households the item is about, as its JSON members name
+ * them ("household": "ID" or in "households": [...])? A photo record's id
+ * has the same shape and is not one. */
+static int item_household(const char *extra, const char *id)
+{
+	char one[128], quoted[96];
+	const char *list = strstr(extra, "\"households\": ["), *end;
+
+	snprintf(one, sizeof(one), "\"household\": \"%s\"", id);
+	snprintf(quoted, sizeof(quoted), "\"%s\"", id);
+	if (strstr(extra, one))
+		return 1;
+	if (!list || !(end = strchr(list, ']')))
+		return 0;
+	list = strstr(list, quoted);
+	return list && list < end;
+}
+
+/* Is hex a photo the item names by its hash ("sha256" or "near")? */
+static int item_photo(const char *extra, const char *hex)
+{
+	char a[128], b[128];
+
+	snprintf(a, sizeof(a), "\"sha256\": \"%s\"", hex);
+	snprintf(b, sizeof(b), "\"near\": \"%s\"", hex);
+	return strstr(extra, a) || strstr(extra, b);
+}
+
+static hub_result escape_byte(proto_buf *b, char c)
+{
+	const char *e = c == '&'    ? "&amp;"
+			: c == '<'  ? "&lt;"
+			: c == '>'  ? "&gt;"
+			: c == '"'  ? "&quot;"
+			: c == '\'' ? "&#39;"
+				    : NULL;
+
+	if (e)
+		return proto_buf_append_str(b, e) ? HUB_ENOMEM : HUB_OK;
+	return proto_buf_append_byte(b, (uint8_t)c) ? HUB_ENOMEM : HUB_OK;
+}
+
+/* text as HTML into out: each household of the item (ORIGIN-SERIAL) a link
+ * to its page, each photo it names by hash a link to the photo. */
+static hub_result linked_html(const char *text, const char *extra, proto_buf *out)
+{
+	const char *p = text;
+	char token[80];
+	size_t run, serial;
+
+	proto_buf_reset(out);
+	while (*p) {
+		run = hex_run(p);
+		if (run && p > text && (hex_run(p - 1) || p[-1] == '-'))
+			run = 0; /* inside a longer word */
+		serial = run == 16 && p[16] == '-' ? strspn(p + 17, "0123456789") : 0;
+		if (serial && serial < 21) {
+			snprintf(token, sizeof(token), "%.*s", (int)(17 + serial), p);
+			if (item_household(extra, token)) {
+				if (proto_buf_appendf(out, "<a href=\"/household?id=%s\">%s</a>", token,
+						      token))
+					return HUB_ENOMEM;
+				p += 17 + serial;
+				continue;
+			}
+		}
+		if (run == 64) {
+			snprintf(token, sizeof(token), "%.64s", p);
+			if (item_photo(extra, token)) {
+				if (proto_buf_appendf(out, "<a href=\"/photo/%s\">%s</a>", token, token))
+					return HUB_ENOMEM;
+				p += 64;
+				continue;
+			}
+		}
+		/* a word that is no link goes out whole, so no link starts inside it */
+		for (run = run ? run : 1; run--; p++)
+			if (escape_byte(out, *p))
+				return HUB_ENOMEM;
+	}
+	return proto_buf_append_byte(out, 0) ? HUB_ENOMEM : HUB_OK;
+}
+
+/* The subject's and the detail's cells as linked HTML too. */
+static hub_result item_links(report_grid *g, size_t r, const char *subject, const char *detail,
+			     const char *extra)
+{
+	proto_buf html;
+	hub_result rc;
+
+	proto_buf_init(&html, HUB_REPORT_MAX_OUT);
+	rc = linked_html(subject, extra, &html);
+	if (rc == HUB_OK)
+		rc = report_grid_html(g, r, 2, (const char *)html.data);
+	if (rc == HUB_OK)
+		rc = linked_html(detail, extra, &html);
+	if (rc == HUB_OK)
+		rc = report_grid_html(g, r, 3, (const char *)html.data);
+	proto_buf_release(&html);
+	return rc;
+}
+
+static hub_result item_row(report_grid *g, const rc_item *it, const char *subject, const char *detail,
+			   const char *extra)
 {
 	char status[700];
 	size_t r;
@@ -125,7 +238,7 @@ static hub_result item_row(report_grid *g, const rc_item *it, const char *subjec
 			     report_say(g->lang, report_kind_labels[it->kind],
 					report_kind_english[it->kind])) ||
 	    report_grid_text(g, r, 2, subject) || report_grid_text(g, r, 3, detail) ||
-	    report_grid_text(g, r, 4, status))
+	    report_grid_text(g, r, 4, status) || (extra && item_links(g, r, subject, detail, extra)))
 		return HUB_ENOMEM;
 	return HUB_OK;
 }
@@ -139,7 +252,7 @@ static rc_next add_item(void *arg, rc_item *it)
 	if (!subject || !detail || !extra)
 		return RC_FAIL;
 	if (s->json ? item_json(s->json, s->n == 0, it, subject, detail, extra)
-		    : item_row(s->g, it, subject, detail))
+		    : item_row(s->g, it, subject, detail, s->links ? extra : NULL))
 		return RC_FAIL;
 	s->n++;
 	return RC_ON;
@@ -192,7 +305,7 @@ hub_result hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_re
 			      proto_buf *out, int64_t *more_out, char *err, size_t errlen)
 {
 	report_grid g;
-	sink s = { .g = &g };
+	sink s = { .g = &g, .links = o->links && o->format == HUB_FMT_HTML };
 	hub_result rc = HUB_REFUSED, walked;
 	int k;
 	int64_t open = 0, resolved = 0, counts[NKINDS], total, more;
