@@ -24,7 +24,7 @@
 static const char household_style[] =
 	"<style>.phs{display:flex;flex-wrap:wrap;gap:1em;margin:0.5em 0 1.5em}"
 	"figure.ph{margin:0;width:240px;max-width:100%;border:1px solid #bbb;padding:0.4em;"
-	"background:#fafafa;box-sizing:border-box}"
+	"background:#fafafa}"
 	"figure.ph img{display:block;max-width:100%;height:auto;background:#ddd}"
 	"figure.ph figcaption{font-size:0.9em;margin-top:0.3em;overflow-wrap:anywhere}"
 	".wait{display:flex;align-items:center;justify-content:center;height:120px;background:#eee;"
@@ -260,7 +260,7 @@ static int photos_section(hub_dashboard *d, sqlite3 *ro, proto_id id, const char
 	char what[512];
 	int step, rc = -1;
 
-	if (proto_buf_append_str(b, "<h2>Ảnh minh chứng</h2>") ||
+	if (proto_buf_append_str(b, "<h2 id=\"photos\">Ảnh minh chứng</h2>") ||
 	    sqlite3_prepare_v2(ro, photos_sql, -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, proto_u2i(id.origin));
@@ -299,7 +299,7 @@ out:
 static int page_top(proto_buf *b, const char *title, const char *typed)
 {
 	if (report_html_head(b, title) || proto_buf_append_str(b, household_style) ||
-	    proto_buf_append_str(b, "<p><a href=\"/\">← Về bảng theo dõi</a></p>") ||
+	    proto_buf_append_str(b, "<p style=\"margin:0\"><a href=\"/\">← Về bảng theo dõi</a></p>") ||
 	    dash_household_form(b, typed))
 		return -1;
 	return 0;

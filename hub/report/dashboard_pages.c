@@ -95,10 +95,14 @@ int dash_not_found_page(hub_dashboard *d, proto_buf *b)
 
 int dash_household_form(proto_buf *b, const char *typed)
 {
-	/* GET: the household's page is an address an operator may keep or send */
-	if (proto_buf_append_str(b, "<form id=\"find\" method=\"get\" action=\"/household\">"
-				    "<label for=\"hh\">Tìm hộ (mã hộ hoặc mã ngắn, ví dụ 36S0-2)</label>"
-				    "<input id=\"hh\" name=\"id\" required value=\"") ||
+	/* GET: the household's page is an address an operator may keep or send;
+	 * one line on a laptop's screen, wrapped on a phone's */
+	if (proto_buf_append_str(b, "<form id=\"find\" method=\"get\" action=\"/household\""
+				    " style=\"display:flex;flex-wrap:wrap;align-items:center;gap:0.3em 0.6em;"
+				    "max-width:none;margin:0.8em 0\">"
+				    "<label for=\"hh\">Tìm hộ (mã hộ hoặc mã ngắn, ví dụ 36S0-2):</label>"
+				    "<input id=\"hh\" name=\"id\" required style=\"display:inline-block;"
+				    "width:12em;margin:0\" value=\"") ||
 	    web_html_escape(b, typed) ||
 	    proto_buf_append_str(b, "\"><button id=\"find-go\" type=\"submit\">Tìm hộ</button></form>"))
 		return -1;

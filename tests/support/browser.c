@@ -387,6 +387,35 @@ void wb_wait_for(wb_browser *b, const char *a, const char *alt)
 	fail_msg("the page never showed '%s' in %d s: %.2000s", a, WB_DEADLINE_S, b->buf);
 }
 
+void wb_wait_script(wb_browser *b, const char *script, const char *want)
+{
+	double deadline = now_s() + WB_DEADLINE_S;
+	json_t *body = json_pack("{s:s, s:[]}", "script", script, "args");
+	char *json = body ? json_dumps(body, JSON_COMPACT) : NULL, got[256] = "";
+
+	assert_non_null(json);
+	json_decref(body);
+	for (;;) {
+		if (wb_call(b, "POST", "execute/sync", json) == 200) {
+			json_t *root = json_loads(b->buf, 0, NULL);
+			char *v = root ? json_dumps(json_object_get(root, "value"), JSON_ENCODE_ANY)
+				       : NULL;
+
+			snprintf(got, sizeof(got), "%s", v ? v : "?");
+			free(v);
+			json_decref(root);
+			if (strcmp(got, want) == 0)
+				break;
+		}
+		if (now_s() >= deadline) {
+			free(json);
+			fail_msg("'%s' returned %s, not %s, in %d s", script, got, want, WB_DEADLINE_S);
+		}
+		pause_a_little();
+	}
+	free(json);
+}
+
 void wb_screenshot(wb_browser *b, const char *path, int width, int height)
 {
 	char json[128];

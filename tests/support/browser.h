@@ -65,6 +65,10 @@ void wb_click(wb_browser *b, const char *css);
  * WB_DEADLINE_S; the page's HTML is then in b->buf. Fails the test with
  * the page it last saw. */
 void wb_wait_for(wb_browser *b, const char *a, const char *alt);
+/* Poll until the script (a function body: "return ...") returns the value
+ * whose JSON text is want ("3", "true", "\"image/jpeg\""), up to
+ * WB_DEADLINE_S; fails the test with the last value it got. */
+void wb_wait_script(wb_browser *b, const char *script, const char *want);
 /* The window at width x height, its screenshot saved as PNG at path. */
 void wb_screenshot(wb_browser *b, const char *path, int width, int height);
 
