@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "maiam/photo.h"
 #include "maiam/schema.h"
@@ -69,12 +70,12 @@ static const char *unit_name(const proto_campaign *c, int code)
 	return u ? u->name : NULL;
 }
 
-/* A code's Vietnamese label in the campaign, or the code itself. */
+/* A code's Vietnamese label in the campaign, or the code itself ("?": none). */
 static const char *label(const proto_campaign *c, proto_list list, const char *code)
 {
-	const char *l = proto_label(&c->labels, list, code);
+	const char *l = code ? proto_label(&c->labels, list, code) : NULL;
 
-	return l ? l : code;
+	return l ? l : code ? code : "?";
 }
 
 /* The furthest stage of the household's live milestones (index into
@@ -92,11 +93,13 @@ static hub_result furthest_stage(sqlite3 *ro, proto_id id, int *stage)
 		return HUB_EDB;
 	sqlite3_bind_int64(st, 1, proto_u2i(id.origin));
 	sqlite3_bind_int64(st, 2, proto_u2i(id.serial));
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		for (k = 0; proto_stages[k]; k++)
-			if (strcmp(proto_stages[k], (const char *)sqlite3_column_text(st, 0)) == 0 &&
-			    k > *stage)
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+
+		for (k = 0; code && proto_stages[k]; k++)
+			if (strcmp(proto_stages[k], code) == 0 && k > *stage)
 				*stage = k;
+	}
 	sqlite3_finalize(st);
 	return step == SQLITE_DONE ? HUB_OK : HUB_EDB;
 }

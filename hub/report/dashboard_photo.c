@@ -90,7 +90,9 @@ void dash_photo_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 	bool found = false;
 	hub_result rc;
 
-	proto_buf_reset(&job->body);
+	/* no stored file is larger than an upload may be: never read more */
+	proto_buf_release(&job->body);
+	proto_buf_init(&job->body, HUB_PHOTO_MAX_BYTES);
 	rc = photo_row(ro, job->photo, job->thumb, &job->body, &found);
 	if (rc != HUB_OK) {
 		dash_answer_text(job, 503,

@@ -325,17 +325,16 @@ static void json_text_of(const char *json, const char *key, char *out, size_t ou
 static void phone_photos(const char *home, int n, uint32_t seed, const char *before, char *files,
 			 size_t len)
 {
-	photo_gen_exif exif = { .datetime = "2023:06:20 09:30:05",
-				.offset = "+07:00",
-				.gps = true,
-				.latitude = 9.6,
-				.longitude = 105.97,
-				.make = "samsung",
-				.model = "SM-A525F",
-				.orientation = 1 };
+	/* what the page shows beside each: time (Vietnam), place, camera */
+	photo_gen_exif exif = { .datetime = "2023:06:20 09:30:05", .offset = "+07:00" };
 	size_t at = 0, bytes;
 	int i;
 
+	exif.gps = true;
+	exif.latitude = 9.6;
+	exif.longitude = 105.97;
+	exif.make = "samsung";
+	exif.model = "SM-A525F";
 	for (i = 0; i < n; i++) {
 		uint8_t *jpg = photo_gen_jpeg(1600, 1200, seed + (uint32_t)i, 92, &exif, &bytes);
 		char path[1200];
