@@ -34,9 +34,10 @@
 static struct fixture {
 	ht_hub hub;
 	char hid[48], other_hid[48];
-	char held[65];    /* stored at the hub */
-	char waiting[65]; /* named by a record, bytes not come */
-	char own[65];     /* the household's own photo, stored */
+	char photo_record[48]; /* the id of the record of 'own' */
+	char held[65];         /* stored at the hub */
+	char waiting[65];      /* named by a record, bytes not come */
+	char own[65];          /* the household's own photo, stored */
 	uint8_t *jpeg;
 	size_t jpeg_len;
 	char cookie[128];
@@ -85,7 +86,7 @@ static void seed(const char *dir)
 	sqlite3 *db;
 	proto_campaign c;
 	rt_batch b;
-	proto_id h, o, m;
+	proto_id h, o, m, pid;
 
 	store_photo(dir, 11, fx.held, &fx.jpeg, &fx.jpeg_len);
 	store_photo(dir, 12, fx.own, NULL, NULL);
@@ -101,7 +102,8 @@ static void seed(const char *dir)
 	m = rt_milestone(&b, h, "handed_over", "2023-08-01", NULL);
 	rt_photo_at(&b, m, PROTO_KIND_MILESTONE, fx.held, "2023-08-01T09:30:05+07:00");
 	rt_photo_at(&b, m, PROTO_KIND_MILESTONE, fx.waiting, "2023-08-01T02:31:00Z");
-	rt_photo(&b, h, PROTO_KIND_HOUSEHOLD, fx.own);
+	/* taken after it reached the hub: a photo_time item (T-<photo record>) */
+	pid = rt_photo_at(&b, h, PROTO_KIND_HOUSEHOLD, fx.own, "2099-01-01T08:00:00+07:00");
 	o = rt_household(&b, 31498, OTHER, NULL, "approved");
 	rt_milestone(&b, o, "surveyed", "2023-06-20", NULL);
 	rt_photo(&b, rt_milestone(&b, o, "handed_over", "2023-08-02", NULL), PROTO_KIND_MILESTONE,
@@ -116,6 +118,8 @@ static void seed(const char *dir)
 	assert_int_equal(sqlite3_exec(db, path, NULL, NULL, NULL), SQLITE_OK);
 	snprintf(fx.hid, sizeof(fx.hid), "%016llx-%llu", (unsigned long long)h.origin,
 		 (unsigned long long)h.serial);
+	snprintf(fx.photo_record, sizeof(fx.photo_record), "%016llx-%llu",
+		 (unsigned long long)pid.origin, (unsigned long long)pid.serial);
 	snprintf(fx.other_hid, sizeof(fx.other_hid), "%016llx-%llu", (unsigned long long)o.origin,
 		 (unsigned long long)o.serial);
 	sqlite3_close(db);
@@ -353,6 +357,14 @@ static void test_the_reconcile_page_links(void **state)
 	snprintf(link, sizeof(link), "<a href=\"/photo/%s\">%s</a>", fx.held, fx.held);
 	assert_non_null(strstr(r.body, link));
 	assert_non_null(strstr(r.body, "E-")); /* missing evidence: the surveyed stage */
+	/* the photo_time item: its household a link, its photo record's id (the
+	 * same shape as a household's) not one */
+	snprintf(link, sizeof(link), "T-%s", fx.photo_record);
+	assert_non_null(strstr(r.body, link));
+	snprintf(link, sizeof(link), "ảnh %s chụp lúc", fx.photo_record);
+	assert_non_null(strstr(r.body, link));
+	snprintf(link, sizeof(link), "/household?id=%s\"", fx.photo_record);
+	assert_null(strstr(r.body, link));
 	/* the CSV has no HTML */
 	get("/report?kind=reconcile&format=csv", fx.cookie, NULL);
 	assert_int_equal(r.status, 200);
