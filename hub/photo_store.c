@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "maiam/photo.h"
+#include "enrol.h"
 #include "photo_near.h"
 #include "photo_store.h"
 
@@ -53,15 +54,35 @@ static hub_result step_done(sqlite3_stmt *st)
 
 hub_result hub_photo_named(sqlite3 *db, uint64_t agent, const char *hex, int64_t *bytes, bool *found)
 {
-	/* the largest size the agent's records give it: a record of the same
-	 * hash with a smaller size then fails at the end, on its hash */
-	static const char sql[] = "SELECT max(bytes) FROM photo WHERE sha256 = ?1 AND (writer = ?2 OR writer ="
-				  " (SELECT predecessor FROM hub_agent WHERE id = ?2)) HAVING count(*) > 0";
+	/* the agent and its line of predecessors (a laptop rebuilt after one
+	 * rebuilt, ...), at most HUB_SUCCESSION_MAX back as hub_agent_lineage
+	 * goes: the bound only guards against a loop the hub did not write.
+	 * The largest size their records give it: a record of the same hash with
+	 * a smaller size then fails at the end, on its hash. */
+	static const char sql[] =
+		"WITH RECURSIVE line(id, depth) AS (SELECT ?2, 0 UNION ALL"
+		" SELECT a.predecessor, line.depth + 1 FROM hub_agent a JOIN line ON a.id = line.id"
+		" WHERE a.predecessor IS NOT NULL AND line.depth < ?3)"
+		" SELECT max(bytes) FROM photo WHERE sha256 = ?1 AND writer IN (SELECT id FROM line)"
+		" HAVING count(*) > 0";
 	sqlite3_stmt *st = NULL;
-	hub_result rc = query_row(db, sql, hex, agent, &st, found);
+	hub_result rc = HUB_EDB;
+	int step;
 
-	if (rc == HUB_OK && *found)
+	*found = false;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, proto_u2i(agent));
+	sqlite3_bind_int(st, 3, HUB_SUCCESSION_MAX);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*found = true;
 		*bytes = sqlite3_column_int64(st, 0);
+	}
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		rc = HUB_OK;
+out:
 	sqlite3_finalize(st);
 	return rc;
 }

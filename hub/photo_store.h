@@ -42,8 +42,9 @@
 /* 1 when hex is 64 lowercase hex digits, else 0. */
 int hub_photo_hex_ok(const char *hex);
 
-/* An accepted photo record names hex and was written by agent (or the
- * agent it succeeds): *found, and the record's size in *bytes. */
+/* An accepted photo record names hex and was written by agent or by one of
+ * its line of predecessors (the agent it succeeds, that one's, ...):
+ * *found, and the record's size in *bytes. */
 hub_result hub_photo_named(sqlite3 *db, uint64_t agent, const char *hex, int64_t *bytes, bool *found);
 /* The hub has stored the photo (its row in hub_photo): *held. */
 hub_result hub_photo_held(sqlite3 *db, const char *hex, bool *held);

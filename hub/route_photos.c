@@ -9,7 +9,11 @@
  *   PUT  /v1/photos/<hex> with Content-Range: bytes START-END/TOTAL: one
  *        range, appended to this agent's partial of it if START is where the
  *        partial ends; with the last byte its SHA-256 is checked and the
- *        photo stored (writer thread, photo_store.c).
+ *        photo stored (writer thread, photo_store.c). When the connection
+ *        ends during the body, the bytes that came are appended the same
+ *        way, after the same checks (hub_route_photo_cut, from
+ *        server_conn.c): the next HEAD or want resumes after them.
+ * "This agent" is the agent or one of its line of predecessors.
  * A body is at most HUB_MAX_BODY, held like a push's (server_limits.c):
  * nothing here reads more than one request's bytes.
  */
@@ -214,63 +218,110 @@ static void finish(hub_ctx *ctx, hub_job *job, int64_t total)
 	answer_json(job, 201, "stored", total);
 }
 
-void hub_route_photo_put(hub_ctx *ctx, hub_job *job)
+/* A range as its headers give it, and where the partial ends. */
+typedef struct range_plan {
+	int64_t start, end, total;
+	char day[11]; /* Vietnam's day, for the quota */
+} range_plan;
+
+/* The checks a range passes before any of its bytes are kept, whole or cut
+ * short: a photo a record of this agent's line names, its Content-Range,
+ * TOTAL its record's size, 'declared' (the Content-Length) the range's
+ * length, not held, START where the partial ends, 'bytes' more within the
+ * day's quota. 0: append at plan->start; -1: the job holds the answer. */
+static int range_ok(hub_ctx *ctx, hub_job *job, size_t declared, size_t bytes, int64_t now,
+		    range_plan *plan)
 {
-	int64_t bytes, have, start, end, total, sent_today = 0, now = (int64_t)time(NULL);
-	char day[11];
+	int64_t size, have, sent_today = 0;
 	bool held;
 
-	if (named_target(ctx, job, &bytes))
-		return;
-	if (parse_range(job->range, &start, &end, &total)) {
+	if (named_target(ctx, job, &size))
+		return -1;
+	if (parse_range(job->range, &plan->start, &plan->end, &plan->total)) {
 		hub_job_error(job, 400, "bad_range", "send Content-Range: bytes START-END/TOTAL");
-		return;
+		return -1;
 	}
-	if (total != bytes) {
+	if (plan->total != size) {
 		hub_job_error(job, 400, "wrong_size", "TOTAL is not the size the photo's record gives it");
-		return;
+		return -1;
 	}
-	if ((uint64_t)(end - start + 1) != job->len) {
+	if ((uint64_t)(plan->end - plan->start + 1) != declared) {
 		hub_job_error(job, 400, "bad_range", "the body is not as long as its Content-Range says");
-		return;
+		return -1;
 	}
-	if (have_of(ctx, job->peer, job->target, bytes, &have, &held) != HUB_OK) {
+	if (have_of(ctx, job->peer, job->target, size, &have, &held) != HUB_OK) {
 		hub_job_error(job, 503, "busy", "the hub could not read its photos: retry later");
-		return;
+		return -1;
 	}
 	if (held) {
-		answer_json(job, 200, "held", bytes);
-		return;
+		answer_json(job, 200, "held", size);
+		return -1;
 	}
-	if (start != have) {
+	if (plan->start != have) {
 		hub_job_error(job, 409, "wrong_offset", "resume from the offset in Maiam-Offset");
 		set_offset(job, have);
-		return;
+		return -1;
 	}
-	proto_rules_day((time_t)now, 0, day);
-	if (hub_photo_day_get(ctx->db, job->peer, day, &sent_today) != HUB_OK) {
+	proto_rules_day((time_t)now, 0, plan->day);
+	if (hub_photo_day_get(ctx->db, job->peer, plan->day, &sent_today) != HUB_OK) {
 		hub_job_error(job, 503, "busy", "the hub could not read its quotas: retry later");
-		return;
+		return -1;
 	}
-	if (sent_today + (int64_t)job->len > HUB_PHOTO_DAY_BYTES) {
+	if (sent_today + (int64_t)bytes > HUB_PHOTO_DAY_BYTES) {
 		char secs[24];
 		hub_job_error(job, 429, "quota_exceeded",
 			      "this laptop sent its photo bytes of the day: retry tomorrow");
 		snprintf(secs, sizeof(secs), "%lld", (long long)hub_seconds_to_vn_midnight(now));
 		hub_job_header(job, "Retry-After", secs);
-		return;
+		return -1;
 	}
-	if (hub_photo_partial_append(ctx, job->peer, job->target, start, total, job->body, job->len,
+	return 0;
+}
+
+/* len bytes at p appended to the partial and counted in the day's quota;
+ * on a failure the partial is dropped (the job says so). 0 or -1. */
+static int keep_bytes(hub_ctx *ctx, hub_job *job, const range_plan *plan, const uint8_t *p, size_t len,
+		      int64_t now)
+{
+	if (hub_photo_partial_append(ctx, job->peer, job->target, plan->start, plan->total, p, len,
 				     now) != HUB_OK ||
-	    hub_photo_day_add(ctx->db, job->peer, day, (int64_t)job->len) != HUB_OK) {
+	    hub_photo_day_add(ctx->db, job->peer, plan->day, (int64_t)len) != HUB_OK) {
 		hub_photo_partial_drop(ctx, job->peer, job->target);
 		hub_job_error(job, 503, "busy",
 			      "the hub could not keep this range: start the photo again");
 		set_offset(job, 0);
-		return;
+		return -1;
 	}
-	if (end + 1 == total)
-		finish(ctx, job, total);
+	return 0;
+}
+
+void hub_route_photo_put(hub_ctx *ctx, hub_job *job)
+{
+	int64_t now = (int64_t)time(NULL);
+	range_plan plan;
+
+	if (range_ok(ctx, job, job->len, job->len, now, &plan) ||
+	    keep_bytes(ctx, job, &plan, job->body, job->len, now))
+		return;
+	if (plan.end + 1 == plan.total)
+		finish(ctx, job, plan.total);
 	else
-		answer_json(job, 200, "partial", end + 1);
+		answer_json(job, 200, "partial", plan.end + 1);
+}
+
+/* The bytes of a range that came before its connection ended are kept by
+ * the checks of a whole range (its Content-Length in job->declared, what
+ * came in job->len, always fewer): the next HEAD or want resumes after
+ * them. Nobody waits for an answer; nothing is kept past the range's END,
+ * and a cut range is never the photo's last byte, so nothing is stored. */
+void hub_route_photo_cut(hub_ctx *ctx, hub_job *job)
+{
+	int64_t now = (int64_t)time(NULL);
+	range_plan plan;
+
+	if (job->len == 0 || job->len >= job->declared ||
+	    range_ok(ctx, job, job->declared, job->len, now, &plan) ||
+	    keep_bytes(ctx, job, &plan, job->body, job->len, now))
+		return;
+	answer_json(job, 200, "partial", plan.start + (int64_t)job->len);
 }

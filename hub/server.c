@@ -485,6 +485,7 @@ hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 		hub_errorf("%s", _("cannot start the writer thread"));
 		goto out;
 	}
+	srv.keep_cuts = 1;
 	srv.reader = hub_worker_start_reader(ctx, wake_loop, &srv);
 	if (!srv.reader) {
 		hub_errorf(_("cannot start the pull reader thread on a read-only connection to"
@@ -506,6 +507,7 @@ out:
 	/* the writer finishes what it holds (merges are never cut), then the
 	 * loop's objects go; conn_free_cb may still run from event_base_free */
 	srv.stopping = 1;
+	srv.keep_cuts = 0;           /* evhttp_free below ends connections: the writer is gone then */
 	hub_worker_stop(srv.opener); /* first: what it holds goes on to the writer */
 	hub_worker_stop(srv.reader);
 	hub_worker_stop(srv.writer);

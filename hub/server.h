@@ -24,6 +24,7 @@ struct hub_job {
 	/* a photo upload (route_photos.c): the path's last part and Content-Range */
 	char target[72];
 	char range[80];
+	size_t declared; /* a body cut short (hub_route_photo_cut): its Content-Length */
 	/* filled by the route in the writer thread */
 	int status;
 	const char *ctype;
@@ -63,6 +64,9 @@ hub_result hub_feedback_answer(hub_ctx *ctx, const struct hub_agent *agent, prot
 void hub_route_photo_want(hub_ctx *ctx, hub_job *job);
 void hub_route_photo_put(hub_ctx *ctx, hub_job *job);
 void hub_route_photo_head(hub_ctx *ctx, hub_job *job);
+/* A PUT whose connection ended during its body: the job has what came of
+ * it (len of declared bytes), kept as a whole range would be; no answer. */
+void hub_route_photo_cut(hub_ctx *ctx, hub_job *job);
 /* The opening stage of a push (hub_ingest_open), on a read-only connection. */
 void hub_route_open(hub_ctx *ctx, hub_job *job);
 

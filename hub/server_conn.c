@@ -6,16 +6,18 @@
  * each sends (end of headers, Content-Length, the stranger's budget) and the
  * sweep that cuts what is late or too slow (docs/HUB.md, "Limits at the door").
  */
-#include <ctype.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <openssl/x509.h>
+#include "photo_store.h"
 #include "server_int.h"
 
 int hub_conn_idx = -1;
@@ -25,6 +27,62 @@ uint64_t hub_mono_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* The photo a request line "PUT /v1/photos/<64 hex> HTTP/1.x" names (its
+ * hash into hex), nothing else: 0, or -1. */
+static int photo_put_of(const char *line, char hex[65])
+{
+	static const char put[] = "PUT /v1/photos/";
+
+	if (strncmp(line, put, sizeof(put) - 1) != 0)
+		return -1;
+	line += sizeof(put) - 1;
+	snprintf(hex, 65, "%.64s", line);
+	if (!hub_photo_hex_ok(hex))
+		return -1;
+	line += 64;
+	return strcmp(line, " HTTP/1.1") == 0 || strcmp(line, " HTTP/1.0") == 0 ? 0 : -1;
+}
+
+/*
+ * The connection of an enrolled laptop ended during the body of a PUT of a
+ * photo range: what came of the body goes to the writer (a job without a
+ * request to answer), which appends it to the partial only where the whole
+ * range would have been (hub_route_photo_cut). Called as c is freed. evhttp
+ * (2.1) leaves a Content-Length body in the connection's input until all of
+ * it is there, so the input holds the body's first bytes and nothing else:
+ * as many as on_input counted after the headers, else nothing is kept.
+ */
+static void keep_cut_body(conn *c)
+{
+	server *srv = c->srv;
+	struct evbuffer *in;
+	hub_job *job;
+	char hex[65];
+	size_t n;
+
+	if (!srv->keep_cuts || c->state != C_BODY || !c->peer || c->kill || c->pipelined || c->chunked ||
+	    c->odd || c->nclen != 1 || c->ncrange != 1 || c->clen > HUB_MAX_BODY ||
+	    hub_idset_has(&srv->revoked, c->peer) || photo_put_of(c->first, hex))
+		return;
+	in = bufferevent_get_input(c->bev);
+	n = evbuffer_get_length(in);
+	if (n == 0 || n >= c->clen || n != c->req_bytes - c->body_at)
+		return;
+	job = calloc(1, sizeof(*job));
+	if (!job || !(job->body = malloc(n)) || evbuffer_copyout(in, job->body, n) != (ev_ssize_t)n) {
+		hub_job_free(job);
+		return;
+	}
+	job->run = hub_route_photo_cut;
+	job->peer = c->peer;
+	job->len = n;
+	job->declared = c->clen;
+	snprintf(job->target, sizeof(job->target), "%s", hex);
+	snprintf(job->range, sizeof(job->range), "%s", c->crange);
+	proto_buf_init(&job->resp, 4096);
+	hub_worker_submit(srv->writer, job);
 }
 
 /* Called by OpenSSL when the connection's SSL object is freed, which evhttp
@@ -38,6 +96,7 @@ void hub_conn_free_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long
 	if (!c)
 		return;
 	srv = c->srv;
+	keep_cut_body(c);
 	hub_limits_release(c);
 	if (c->prev)
 		c->prev->next = c->next;
@@ -93,14 +152,35 @@ static void set_nodelay(conn *c)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
-/* A header line ended: note Content-Length and Transfer-Encoding, to size
- * the body before evhttp reads it. */
+/* The value of header line c->line after its name, blanks around it off. */
+static void header_value(const conn *c, size_t name_len, char *out, size_t outlen)
+{
+	const char *p = c->line + name_len;
+	size_t n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n = strlen(p);
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	snprintf(out, outlen, "%.*s", (int)n, p);
+}
+
+/* A line of the headers ended: the request line kept, Content-Length and
+ * Transfer-Encoding noted to size the body before evhttp reads it, and
+ * Content-Range kept for a photo body that may be cut (keep_cut_body). */
 static void header_line(conn *c)
 {
-	static const char cl[] = "content-length:", te[] = "transfer-encoding:";
+	static const char cl[] = "content-length:", te[] = "transfer-encoding:", cr[] = "content-range:";
 
 	c->line[c->linelen] = '\0';
-	if (strncmp(c->line, cl, sizeof(cl) - 1) == 0) {
+	if (!c->first[0]) {
+		snprintf(c->first, sizeof(c->first), "%s", c->line);
+		if (c->line_cut || !c->first[0])
+			c->odd = 1;
+	} else if (c->line[0] == ' ' || c->line[0] == '\t') {
+		c->odd = 1; /* a folded line: evhttp would join it to the last */
+	} else if (strncasecmp(c->line, cl, sizeof(cl) - 1) == 0) {
 		const char *p = c->line + sizeof(cl) - 1;
 		uint64_t v = 0;
 		while (*p == ' ' || *p == '\t')
@@ -109,10 +189,17 @@ static void header_line(conn *c)
 			v = v * 10 + (uint64_t)(*p - '0');
 		if (v > c->clen)
 			c->clen = v;
-	} else if (strncmp(c->line, te, sizeof(te) - 1) == 0) {
+		c->nclen++;
+	} else if (strncasecmp(c->line, te, sizeof(te) - 1) == 0) {
 		c->chunked = 1;
+	} else if (strncasecmp(c->line, cr, sizeof(cr) - 1) == 0) {
+		header_value(c, sizeof(cr) - 1, c->crange, sizeof(c->crange));
+		if (c->line_cut)
+			c->odd = 1;
+		c->ncrange++;
 	}
 	c->linelen = 0;
+	c->line_cut = 0;
 }
 
 /* Watch the bytes evhttp is about to parse: find the end of each request's
@@ -124,6 +211,7 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, 
 	struct evbuffer_ptr pos;
 	struct evbuffer_iovec vec[8];
 	size_t len = evbuffer_get_length(buf);
+	uint64_t at;
 	int n, i;
 
 	if (info->n_added == 0 || c->kill)
@@ -153,7 +241,12 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, 
 		c->clen = 0;
 		c->chunked = 0;
 		c->linelen = 0;
+		c->line_cut = 0;
+		c->first[0] = c->crange[0] = '\0';
+		c->nclen = c->ncrange = c->odd = 0;
+		c->body_at = 0;
 	}
+	at = c->req_bytes; /* this request's bytes before these */
 	c->req_bytes += info->n_added;
 	if (evbuffer_ptr_set(buf, &pos, len - info->n_added, EVBUFFER_PTR_SET) != 0)
 		return;
@@ -167,6 +260,7 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, 
 			    (c->tail[2] == '\n' || (c->tail[2] == '\r' && c->tail[1] == '\n'))) {
 				c->state = C_BODY;
 				c->deadline = 0;
+				c->body_at = at + k + 1;
 				if (hub_limits_reserve(c))
 					kill_soon(c);
 				break;
@@ -174,11 +268,14 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, 
 			if (p[k] == '\n')
 				header_line(c);
 			else if (p[k] != '\r' && c->linelen < sizeof(c->line) - 1)
-				c->line[c->linelen++] = (char)tolower(p[k]);
+				c->line[c->linelen++] = (char)p[k];
+			else if (p[k] != '\r')
+				c->line_cut = 1;
 			c->tail[0] = c->tail[1];
 			c->tail[1] = c->tail[2];
 			c->tail[2] = p[k];
 		}
+		at += vec[i].iov_len;
 	}
 }
 

@@ -49,8 +49,17 @@ typedef struct conn {
 	int chunked;
 	int pipelined; /* a next request came while a worker held this one */
 	unsigned char tail[3];
-	char line[48]; /* start of the header line being read (lowercase) */
+	char line[128]; /* start of the header line being read, as sent */
 	size_t linelen;
+	int line_cut; /* the line is longer than 'line' */
+	/* what a photo range's body cut short needs (server_conn.c, keep_cut_body): the
+	 * request line and Content-Range as sent, how many Content-Length and
+	 * Content-Range headers came, and where the body starts in req_bytes */
+	char first[128];
+	char crange[80];
+	int nclen, ncrange;
+	int odd; /* a line too long or folded: nothing of this body is kept */
+	uint64_t body_at;
 	struct conn *prev, *next;
 } conn;
 
@@ -84,6 +93,7 @@ struct server {
 	hub_idset revoked;
 	uint64_t last_flush;
 	rate_slot *rates; /* RATE_SLOTS */
+	int keep_cuts;    /* the writer takes the bodies cut short (server_conn.c, keep_cut_body) */
 };
 
 /* server_conn.c: connections, from accept to free, and their deadlines */

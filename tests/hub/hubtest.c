@@ -691,6 +691,31 @@ void ht_tls_close(ht_tls *t)
 	t->fd = -1;
 }
 
+int ht_tls_cut(ht_tls *t)
+{
+	char junk[4096];
+	int rc = -1;
+
+	/* every byte written goes before the FIN (a close with unread bytes,
+	 * the hub's TLS tickets, would reset the connection and could drop
+	 * them); the hub's close then ends the read */
+	if (shutdown(t->fd, SHUT_WR) == 0) {
+		for (;;) {
+			struct pollfd pfd = { t->fd, POLLIN, 0 };
+			ssize_t n;
+			if (poll(&pfd, 1, 30000) <= 0)
+				break;
+			n = read(t->fd, junk, sizeof(junk));
+			if (n <= 0) {
+				rc = 0;
+				break;
+			}
+		}
+	}
+	ht_tls_close(t);
+	return rc;
+}
+
 int ht_enroll_body(const ht_agent *a, const char *token, char *out, size_t outlen)
 {
 	return ht_enroll_body_key(a->key, token, out, outlen);

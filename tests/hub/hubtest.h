@@ -132,6 +132,10 @@ int ht_tls_write(ht_tls *t, const void *p, size_t len); /* 0 or -1 */
  * closed), -1 error, -2 nothing came. */
 long ht_tls_read(ht_tls *t, char *buf, size_t len, int timeout_ms);
 void ht_tls_close(ht_tls *t);
+/* Cut the connection as a broken link would, after all written bytes: a
+ * FIN, then wait (at most 30 s) for the hub to close its side, which it
+ * does once it has read them all; then ht_tls_close. 0, or -1. */
+int ht_tls_cut(ht_tls *t);
 /* A curl handle for https://localhost:PORT<path> of hub h, the hub's CA
  * pinned and checked, from source address src (NULL: any), with a's client
  * certificate (NULL, or an agent without one: anonymous), given up after

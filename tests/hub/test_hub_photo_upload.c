@@ -3,7 +3,8 @@
  * "Photos"): A pushes the records of a real JPEG, of bytes that lie about
  * their hash and of many small photos; want lists the JPEG and refuses a
  * hash no record names; the JPEG goes up in two ranges with a connection
- * cut in the middle of the second and resumes from the offset the hub says;
+ * cut in the middle of the second, whose bytes that came the hub keeps,
+ * and resumes from the offset the hub says;
  * a wrong START is refused with that offset; the lying bytes are refused
  * and their partial dropped; an agent of the same commune cannot upload
  * A's photo; the stored file is named by its hash, its row has a thumbnail
@@ -12,6 +13,12 @@
  * photo whose file had a byte flipped, then one whose file was deleted;
  * household show lists the photos; photo export writes a stored photo's
  * bytes, checked; a household past its photos per target is refused.
+ * Cuts: the bytes of a range cut short are kept only where the whole
+ * range would have been (not for an unnamed photo, a wrong START, no
+ * certificate, no body byte, another laptop's photo, past the day's
+ * quota); a photo cut 20 times is stored with each byte sent once; two
+ * uploads of one laptop side by side; the third laptop of a line uploads
+ * the photo its first one's record names.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -23,7 +30,11 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <dirent.h>
+#include <sqlite3.h>
+#include <time.h>
+#include <unistd.h>
 #include "hubtest.h"
+#include "maiam/rules.h"
 #include "photo_gen.h"
 #include "testmain.h"
 
@@ -38,6 +49,14 @@ static proto_id hh; /* A's household: the photos' (one through its milestone) */
 static uint8_t *jpeg, liar[3000], small[NSMALL][SMALL_BYTES];
 static size_t jpeg_len;
 static char jpeg_hex[65], liar_hex[65], small_hex[NSMALL][65];
+#define CUT_BYTES 200000 /* the photo cut 20 times */
+#define PAIR_BYTES 60000 /* each of the two sent side by side */
+#define SENTINEL_BYTES 100000
+#define DAY_BYTES (256LL << 20) /* HUB_PHOTO_DAY_BYTES */
+
+static uint8_t *cut_photo, *pair[2], *sentinel, *line_photo;
+static char cut_hex[65], pair_hex[2][65], sentinel_hex[65], line_hex[65];
+static long long sentinel_at; /* the sentinel's bytes at the hub */
 static const char unnamed_hex[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 static int group_setup(void **state)
@@ -55,6 +74,11 @@ static int group_teardown(void **state)
 	ht_agent_free(&a);
 	ht_agent_free(&b);
 	free(jpeg);
+	free(cut_photo);
+	free(pair[0]);
+	free(pair[1]);
+	free(sentinel);
+	free(line_photo);
 	if (ht_hub_remove(&hub))
 		return -1;
 	curl_global_cleanup();
@@ -178,13 +202,26 @@ static void hex_of(const uint8_t *p, size_t len, char out[65])
 	proto_hex(sha, 32, out);
 }
 
+/* cs sealed as A's next change-set, pushed and accepted; released. */
+static void push_accepted(proto_changeset *cs)
+{
+	proto_buf buf;
+	ht_resp r;
+
+	proto_buf_init(&buf, 1 << 24);
+	assert_int_equal(ht_cs_seal(&a, cs, &buf, 0), 0);
+	assert_int_equal(ht_request(&hub, &a, "POST", "/v1/push", buf.data, buf.len, &r), 0);
+	assert_int_equal(r.status, 200);
+	ht_resp_free(&r);
+	proto_buf_release(&buf);
+	proto_changeset_release(cs);
+}
+
 /* ---- the tests, in order ---- */
 
 static void records_first(void **state)
 {
 	proto_changeset cs;
-	proto_buf buf;
-	ht_resp r;
 	uint64_t serial = a.serial;
 	proto_id ms;
 	uint8_t other[sizeof(liar)];
@@ -218,13 +255,7 @@ static void records_first(void **state)
 		photo_record(&cs, (proto_id){ a.id, ++serial }, hh, PROTO_KIND_HOUSEHOLD, small_hex[i],
 			     SMALL_BYTES);
 	}
-	proto_buf_init(&buf, 1 << 24);
-	assert_int_equal(ht_cs_seal(&a, &cs, &buf, 0), 0);
-	assert_int_equal(ht_request(&hub, &a, "POST", "/v1/push", buf.data, buf.len, &r), 0);
-	assert_int_equal(r.status, 200);
-	ht_resp_free(&r);
-	proto_buf_release(&buf);
-	proto_changeset_release(&cs);
+	push_accepted(&cs);
 	assert_int_equal(ht_sql(&hub, "SELECT count(*) FROM photo"), 2 + NSMALL);
 	assert_int_equal(ht_agent_enrol(&hub, &b, "b", COMMUNE), 0);
 }
@@ -259,12 +290,13 @@ static void upload_cut_and_resumed(void **state)
 	photo_resp r;
 	ht_tls t;
 	char head[512];
+	int i;
 
 	(void)state;
 	put_range(&a, jpeg_hex, jpeg, 0, half - 1, jpeg_len, &r);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(r.offset, (long long)half);
-	/* the second range is cut after a few of its bytes: the hub keeps none of them */
+	/* the second range is cut after 100 of its bytes: the hub keeps them */
 	assert_int_equal(ht_tls_open(&t, &hub, NULL, &a), 0);
 	snprintf(head, sizeof(head),
 		 "PUT /v1/photos/%s HTTP/1.1\r\nHost: localhost\r\nContent-Range: bytes %zu-%zu/%zu\r\n"
@@ -272,25 +304,30 @@ static void upload_cut_and_resumed(void **state)
 		 jpeg_hex, half, jpeg_len - 1, jpeg_len, jpeg_len - half);
 	assert_int_equal(ht_tls_write(&t, head, strlen(head)), 0);
 	assert_int_equal(ht_tls_write(&t, jpeg + half, 100), 0);
-	ht_tls_close(&t);
-	/* where to resume: HEAD, and want, say the first range's end */
-	photo_req(&a, "HEAD", jpeg_hex, "", NULL, 0, &r);
-	assert_int_equal(r.status, 200);
-	assert_int_equal(r.offset, (long long)half);
+	assert_int_equal(ht_tls_cut(&t), 0);
+	/* where to resume: HEAD says the cut, once the hub has seen the
+	 * connection end (polled, a bounded number of times) */
+	for (i = 0; i < 2000; i++) {
+		photo_req(&a, "HEAD", jpeg_hex, "", NULL, 0, &r);
+		assert_int_equal(r.status, 200);
+		if (r.offset != (long long)half)
+			break;
+	}
+	assert_int_equal(r.offset, (long long)half + 100);
 	/* a START that is not there is refused, with the offset to resume from */
 	put_range(&a, jpeg_hex, jpeg, 0, jpeg_len - 1, jpeg_len, &r);
 	assert_int_equal(r.status, 409);
 	assert_non_null(strstr(r.body, "wrong_offset"));
-	assert_int_equal(r.offset, (long long)half);
-	put_range(&a, jpeg_hex, jpeg, half + 10, jpeg_len - 1, jpeg_len, &r);
+	assert_int_equal(r.offset, (long long)half + 100);
+	put_range(&a, jpeg_hex, jpeg, half, jpeg_len - 1, jpeg_len, &r);
 	assert_int_equal(r.status, 409);
-	assert_int_equal(r.offset, (long long)half);
+	assert_int_equal(r.offset, (long long)half + 100);
 	/* a TOTAL that is not the record's size */
-	put_range(&a, jpeg_hex, jpeg, half, jpeg_len - 2, jpeg_len - 1, &r);
+	put_range(&a, jpeg_hex, jpeg, half + 100, jpeg_len - 2, jpeg_len - 1, &r);
 	assert_int_equal(r.status, 400);
 	assert_non_null(strstr(r.body, "wrong_size"));
 	/* resumed from the hub's offset: stored */
-	put_range(&a, jpeg_hex, jpeg, half, jpeg_len - 1, jpeg_len, &r);
+	put_range(&a, jpeg_hex, jpeg, half + 100, jpeg_len - 1, jpeg_len, &r);
 	assert_int_equal(r.status, 201);
 	assert_non_null(strstr(r.body, "stored"));
 }
@@ -597,6 +634,257 @@ static void photos_per_target_bounded(void **state)
 	assert_int_equal(ht_sql(&hub, "SELECT count(*) FROM photo"), 3 + NSMALL);
 }
 
+/* ---- a range cut short: the hub keeps the bytes that came ---- */
+
+static uint8_t *noise(size_t n, unsigned seed)
+{
+	uint8_t *p = malloc(n);
+	size_t i;
+
+	assert_non_null(p);
+	for (i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		p[i] = (uint8_t)(seed >> 16);
+	}
+	return p;
+}
+
+static void cut_records(void **state)
+{
+	proto_changeset cs;
+	proto_id home = { a.id, a.serial + 3000 };
+	uint64_t serial = home.serial;
+
+	(void)state;
+	cut_photo = noise(CUT_BYTES, 1);
+	pair[0] = noise(PAIR_BYTES, 2);
+	pair[1] = noise(PAIR_BYTES, 3);
+	sentinel = noise(SENTINEL_BYTES, 4);
+	line_photo = noise(5000, 5);
+	hex_of(cut_photo, CUT_BYTES, cut_hex);
+	hex_of(pair[0], PAIR_BYTES, pair_hex[0]);
+	hex_of(pair[1], PAIR_BYTES, pair_hex[1]);
+	hex_of(sentinel, SENTINEL_BYTES, sentinel_hex);
+	hex_of(line_photo, 5000, line_hex);
+	assert_int_equal(ht_cs_begin(&a, &cs), 0);
+	assert_int_equal(ht_cs_household(&a, &cs, home, COMMUNE, 3), 0);
+	photo_record(&cs, (proto_id){ a.id, ++serial }, home, PROTO_KIND_HOUSEHOLD, cut_hex, CUT_BYTES);
+	photo_record(&cs, (proto_id){ a.id, ++serial }, home, PROTO_KIND_HOUSEHOLD, pair_hex[0],
+		     PAIR_BYTES);
+	photo_record(&cs, (proto_id){ a.id, ++serial }, home, PROTO_KIND_HOUSEHOLD, pair_hex[1],
+		     PAIR_BYTES);
+	photo_record(&cs, (proto_id){ a.id, ++serial }, home, PROTO_KIND_HOUSEHOLD, sentinel_hex,
+		     SENTINEL_BYTES);
+	photo_record(&cs, (proto_id){ a.id, ++serial }, home, PROTO_KIND_HOUSEHOLD, line_hex, 5000);
+	push_accepted(&cs);
+}
+
+/* As ag (NULL: no certificate), the headers of a PUT of range [start, end]
+ * of a photo of total bytes, then 'sent' bytes of its body from data +
+ * start, and the connection cut. The bytes written, headers and body. */
+static size_t cut_put(ht_agent *ag, const char *hex, const uint8_t *data, size_t start, size_t end,
+		      size_t total, size_t sent)
+{
+	char head[512];
+	ht_tls t;
+
+	snprintf(head, sizeof(head),
+		 "PUT /v1/photos/%s HTTP/1.1\r\nHost: localhost\r\nContent-Range: bytes %zu-%zu/%zu\r\n"
+		 "Content-Length: %zu\r\n\r\n",
+		 hex, start, end, total, end - start + 1);
+	assert_int_equal(ht_tls_open(&t, &hub, NULL, ag), 0);
+	assert_int_equal(ht_tls_write(&t, head, strlen(head)), 0);
+	if (sent)
+		assert_int_equal(ht_tls_write(&t, data + start, sent), 0);
+	/* it returns when the hub has closed its side: the cut's bytes are with
+	 * its writer, ahead of whatever comes next */
+	assert_int_equal(ht_tls_cut(&t), 0);
+	return strlen(head) + sent;
+}
+
+static long long offset_of(ht_agent *ag, const char *hex)
+{
+	photo_resp r;
+
+	photo_req(ag, "HEAD", hex, "", NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	return r.offset;
+}
+
+/* HEAD until the offset is 'want' (the writer appends the cut after the
+ * connection ended), a bounded number of times. */
+static void wait_offset(ht_agent *ag, const char *hex, long long want)
+{
+	long long got = -1;
+	int i;
+
+	for (i = 0; i < 2000 && got != want; i++)
+		got = offset_of(ag, hex);
+	assert_int_equal(got, want);
+}
+
+/* 10 more bytes of the sentinel, cut: once the hub has them, every cut
+ * before this one has been judged (the writer takes jobs in order). */
+static void sentinel_cut(void)
+{
+	cut_put(&a, sentinel_hex, sentinel, (size_t)sentinel_at, SENTINEL_BYTES - 1, SENTINEL_BYTES, 10);
+	sentinel_at += 10;
+	wait_offset(&a, sentinel_hex, sentinel_at);
+}
+
+static void sql_write(const char *sql)
+{
+	char path[512];
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof(path), "%s/hub/hub.db", hub.dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 10000);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void cut_kept_only_where_a_range_would_be(void **state)
+{
+	char path[512], sql[256], day[11];
+	long long i64a = (long long)proto_u2i(a.id);
+
+	(void)state;
+	/* nothing of the sentinel yet: its first cut starts it */
+	assert_int_equal(offset_of(&a, sentinel_hex), 0);
+	sentinel_cut();
+	/* a photo no record names; a START that is not where the partial ends
+	 * (nothing yet: 0); no client certificate; the headers and no byte of
+	 * the body; an agent whose records do not name it */
+	cut_put(&a, unnamed_hex, cut_photo, 0, 999, 1000, 500);
+	cut_put(&a, cut_hex, cut_photo, 10, CUT_BYTES - 1, CUT_BYTES, 500);
+	cut_put(NULL, cut_hex, cut_photo, 0, CUT_BYTES - 1, CUT_BYTES, 500);
+	cut_put(&a, cut_hex, cut_photo, 0, CUT_BYTES - 1, CUT_BYTES, 0);
+	cut_put(&b, cut_hex, cut_photo, 0, CUT_BYTES - 1, CUT_BYTES, 500);
+	/* over the day's quota: 50 bytes left, 500 came (the sentinel's 10 fit) */
+	proto_rules_day(time(NULL), 0, day);
+	snprintf(sql, sizeof(sql),
+		 "INSERT OR REPLACE INTO hub_photo_quota (day, agent, bytes) VALUES ('%s', %lld, %lld)",
+		 day, i64a, DAY_BYTES - 50);
+	sql_write(sql);
+	cut_put(&a, cut_hex, cut_photo, 0, CUT_BYTES - 1, CUT_BYTES, 500);
+	sentinel_cut();
+	snprintf(sql, sizeof(sql), "DELETE FROM hub_photo_quota WHERE agent = %lld", i64a);
+	sql_write(sql);
+	assert_int_equal(offset_of(&a, cut_hex), 0);
+	snprintf(path, sizeof(path), "%s/hub/partial/%016llx/%s", hub.dir, (unsigned long long)a.id,
+		 unnamed_hex);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof(path), "%s/hub/partial/%016llx/%s", hub.dir, (unsigned long long)a.id,
+		 cut_hex);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof(path), "%s/hub/partial/%016llx/%s", hub.dir, (unsigned long long)b.id,
+		 cut_hex);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+static void twenty_cuts_one_photo_stored(void **state)
+{
+	size_t step = CUT_BYTES / 21, at = 0, body = 0, headers = 0, sent;
+	photo_resp r;
+	int i;
+
+	(void)state;
+	/* each try sends the rest as one range, as the laptop does, and is cut
+	 * after step bytes: the next resumes where it was cut */
+	for (i = 0; i < 20; i++) {
+		sent = cut_put(&a, cut_hex, cut_photo, at, CUT_BYTES - 1, CUT_BYTES, step);
+		headers += sent - step;
+		body += step;
+		at += step;
+		wait_offset(&a, cut_hex, (long long)at);
+	}
+	put_range(&a, cut_hex, cut_photo, at, CUT_BYTES - 1, CUT_BYTES, &r);
+	assert_int_equal(r.status, 201);
+	assert_non_null(strstr(r.body, "stored"));
+	body += CUT_BYTES - at;
+	/* every byte of the photo went up once: the cuts cost their headers */
+	assert_int_equal(body, CUT_BYTES);
+	assert_true((double)body <= 1.02 * CUT_BYTES);
+	print_message("20 cuts: %zu body bytes, %zu header bytes for a photo of %d\n", body, headers,
+		      CUT_BYTES);
+	assert_int_equal(offset_of(&a, cut_hex), CUT_BYTES);
+}
+
+static void two_puts_side_by_side(void **state)
+{
+	char head[512], status[13];
+	ht_tls t[2];
+	size_t half = PAIR_BYTES / 2;
+	int i;
+
+	(void)state;
+	/* two connections of one laptop, a photo each, their bytes interleaved */
+	for (i = 0; i < 2; i++) {
+		snprintf(head, sizeof(head),
+			 "PUT /v1/photos/%s HTTP/1.1\r\nHost: localhost\r\nContent-Range: bytes 0-%d/%d\r\n"
+			 "Content-Length: %d\r\n\r\n",
+			 pair_hex[i], PAIR_BYTES - 1, PAIR_BYTES, PAIR_BYTES);
+		assert_int_equal(ht_tls_open(&t[i], &hub, NULL, &a), 0);
+		assert_int_equal(ht_tls_write(&t[i], head, strlen(head)), 0);
+		assert_int_equal(ht_tls_write(&t[i], pair[i], half), 0);
+	}
+	for (i = 0; i < 2; i++)
+		assert_int_equal(ht_tls_write(&t[i], pair[i] + half, PAIR_BYTES - half), 0);
+	for (i = 0; i < 2; i++) {
+		memset(status, 0, sizeof(status));
+		assert_int_equal(ht_tls_read(&t[i], status, 12, 30000), 12);
+		assert_string_equal(status, "HTTP/1.1 201");
+		ht_tls_close(&t[i]);
+		assert_int_equal(offset_of(&a, pair_hex[i]), PAIR_BYTES);
+	}
+}
+
+/* The next laptop of lost's line: lost revoked, a token that replaces it. */
+static void succeed(ht_agent *lost, ht_agent *next, const char *name)
+{
+	char hex[17], extra[64], token[128];
+	ht_resp r;
+
+	proto_key_id_hex(lost->id, hex);
+	assert_int_equal(ht_run(NULL, 0, "agent revoke %s --dir %s/hub", hex, hub.dir), 0);
+	snprintf(extra, sizeof(extra), "--replaces %s", hex);
+	assert_int_equal(ht_token(&hub, "--commune", COMMUNE, extra, token), 0);
+	assert_int_equal(ht_agent_new(next, &hub, name), 0);
+	assert_int_equal(ht_enroll(&hub, next, token, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(ht_agent_keep_cert(next, r.body), 0);
+	ht_resp_free(&r);
+}
+
+static void photo_of_the_whole_line(void **state)
+{
+	ht_agent a2, a3;
+	char json[256], item[256];
+	photo_resp r;
+
+	(void)state;
+	/* A's laptop is lost, its successor's too: the third of the line
+	 * uploads the photo A's record names */
+	succeed(&a, &a2, "a2");
+	succeed(&a2, &a3, "a3");
+	snprintf(json, sizeof(json), "{\"photos\": [\"%s\"]}", line_hex);
+	want(&a3, json, &r);
+	assert_int_equal(r.status, 200);
+	want_item(&r, line_hex, item, sizeof(item));
+	assert_non_null(strstr(item, "\"status\": \"wanted\", \"offset\": 0"));
+	cut_put(&a3, line_hex, line_photo, 0, 4999, 5000, 2000);
+	wait_offset(&a3, line_hex, 2000);
+	put_range(&a3, line_hex, line_photo, 2000, 4999, 5000, &r);
+	assert_int_equal(r.status, 201);
+	/* B is of the commune but not of the line */
+	want(&b, json, &r);
+	want_item(&r, line_hex, item, sizeof(item));
+	assert_non_null(strstr(item, "not_named"));
+	ht_agent_free(&a2);
+	ht_agent_free(&a3);
+}
+
 TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(records_first),
 	       cmocka_unit_test(want_lists_only_named_photos), cmocka_unit_test(upload_cut_and_resumed),
 	       cmocka_unit_test(stored_by_its_hash_with_thumbnail),
@@ -604,4 +892,7 @@ TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(records_first),
 	       cmocka_unit_test(partials_bounded_oldest_dropped),
 	       cmocka_unit_test(household_show_lists_photos),
 	       cmocka_unit_test(audit_rehashes_stored_photos), cmocka_unit_test(photo_export_checked),
-	       cmocka_unit_test(photos_per_target_bounded))
+	       cmocka_unit_test(photos_per_target_bounded), cmocka_unit_test(cut_records),
+	       cmocka_unit_test(cut_kept_only_where_a_range_would_be),
+	       cmocka_unit_test(twenty_cuts_one_photo_stored), cmocka_unit_test(two_puts_side_by_side),
+	       cmocka_unit_test(photo_of_the_whole_line))
