@@ -6,6 +6,10 @@
  * indexing them (an older hub) are indexed by the backfill at the next
  * opening of the hub, once, however often it is opened again.
  *
+ * And the items of a photo's position (photo_distance, photo_outside) in
+ * the real binary's table, in Vietnamese under a vi locale and in English
+ * under LANG=C, resolved with 'maiam-hub reconcile resolve'.
+ *
  * The bytes' rows are written into hub_photo directly, as the photo store
  * writes them (sha256, size, arrival, agent, dHash) with no record naming
  * them yet: the dHashes are chosen, 3 bits apart for each near pair, so the
@@ -181,5 +185,93 @@ static void stored_before_the_index(void **state)
 	assert_int_equal(ht_sql(&hub, "SELECT count(*) FROM hub_photo_near"), 2);
 }
 
+/* The reconcile table of the real binary under LANG=lang holds each of want[]. */
+static void table_says(const char *lang, const char *const *want, size_t n)
+{
+	char cmd[1024];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=%s %s report reconcile"
+			 " --as-of 2023-12-31 --dir '%s/hub' | grep -qF \"%s\"",
+			 lang, MAIAM_HUB_BIN, hub.dir, want[i]);
+		if (system(cmd) != 0)
+			fail_msg("LANG=%s: the table does not say '%s'", lang, want[i]);
+	}
+}
+
+static void positions_in_both_languages(void **state)
+{
+	static const char *const vi[] = {
+		"Ảnh chụp xa nhau",
+		"ảnh e1e1e1e1 và e4e4e4e4 cách nhau 152493 m (quá 500 m)",
+		"Ảnh ngoài tỉnh",
+		"chụp tại 10.77690, 106.70090: ngoài khung tọa độ của tỉnh (vĩ độ 9.18000 đến 9.99000,"
+		" kinh độ 105.51000 đến 106.35000)",
+	};
+	static const char *const en[] = {
+		"Photos far apart",
+		"photos e1e1e1e1 and e4e4e4e4 are 152493 m apart (more than 500 m)",
+		"Photo outside the province",
+		"taken at 10.77690, 106.70090: outside the province's box (latitude 9.18000 to 9.99000,"
+		" longitude 105.51000 to 106.35000)",
+	};
+	static const char *const hashes[] = {
+		"e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1",
+		"e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2",
+		"e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3",
+		"e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4",
+	};
+	/* the old house, the roof 300 m off, a photo 925 m off, one in Hồ Chí
+	 * Minh City (152 km: the household's farthest pair, and out of the box) */
+	static const int32_t lat[] = { 96033000, 96060000, 96100000, 107769000 };
+	static const int32_t lon[] = { 1059800000, 1059800000, 1059850000, 1067009000 };
+	proto_changeset cs;
+	proto_buf buf;
+	ht_resp r;
+	proto_id hh = { a.id, 0 }, saigon = { 0, 0 };
+	char out[16384], item[64];
+	int i;
+
+	(void)state;
+	assert_int_equal(ht_cs_begin(&a, &cs), 0);
+	hh.serial = ++a.serial;
+	assert_int_equal(ht_cs_household(&a, &cs, hh, COMMUNE, 4), 0);
+	for (i = 0; i < 4; i++) {
+		add_photo(&cs, hh, hashes[i]);
+		saigon = (proto_id){ a.id, a.serial }; /* the last one's */
+		assert_int_equal(proto_changeset_add_int(&cs, PROTO_PH_LAT, 0, lat[i]), PROTO_OK);
+		assert_int_equal(proto_changeset_add_int(&cs, PROTO_PH_LON, 0, lon[i]), PROTO_OK);
+	}
+	proto_buf_init(&buf, 1 << 20);
+	assert_int_equal(ht_cs_seal(&a, &cs, &buf, 0), 0);
+	assert_int_equal(ht_request(&hub, &a, "POST", "/v1/push", buf.data, buf.len, &r), 0);
+	assert_int_equal(r.status, 200);
+	ht_resp_free(&r);
+	proto_buf_release(&buf);
+	proto_changeset_release(&cs);
+	table_says("vi_VN.UTF-8", vi, sizeof(vi) / sizeof(vi[0]));
+	table_says("C", en, sizeof(en) / sizeof(en[0]));
+	/* a document is Vietnamese whatever the locale */
+	reconcile(out, sizeof(out));
+	assert_non_null(strstr(out, "\"kind\": \"photo_distance\""));
+	assert_non_null(strstr(out, "\"kind\": \"photo_outside\""));
+	assert_non_null(strstr(out, vi[1]));
+	/* resolved from the command line, once */
+	snprintf(item, sizeof(item), "B-%016llx-%llu", (unsigned long long)saigon.origin,
+		 (unsigned long long)saigon.serial);
+	assert_int_equal(ht_run(NULL, 0,
+				"reconcile resolve %s --note 'máy mất định vị' --by lan --dir '%s/hub'",
+				item, hub.dir),
+			 0);
+	assert_int_equal(ht_run(NULL, 0,
+				"reconcile resolve %s --note again --by lan --dir '%s/hub' 2>/dev/null",
+				item, hub.dir),
+			 1);
+	reconcile(out, sizeof(out));
+	assert_null(strstr(out, item));
+}
+
 TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(bytes_first_record_after),
-	       cmocka_unit_test(stored_before_the_index))
+	       cmocka_unit_test(stored_before_the_index), cmocka_unit_test(positions_in_both_languages))
