@@ -428,12 +428,10 @@ static hub_result describe_photo_time(rc_walk *w, sqlite3_stmt *row, sqlite3_stm
 	const char *taken = text_or(row, 6, "?"), *date = (const char *)sqlite3_column_text(row, 8);
 	const char *stage = text_or(row, 7, "?");
 	const char *label = proto_label(&w->c->labels, PROTO_LIST_STAGE, stage);
-	char hid[48], pid[48];
+	char pid[48];
 
 	(void)aux;
-	rc_record_id(pid, sizeof(pid), sqlite3_column_int64(row, 4), sqlite3_column_int64(row, 5));
-	snprintf(w->it.id, sizeof(w->it.id), "T-%s", pid);
-	if (rc_describe_household(w, row, NULL, hid))
+	if (rc_describe_photo_record(w, row, "T-", pid))
 		return HUB_ENOMEM;
 	if (!w->detail)
 		return HUB_OK;

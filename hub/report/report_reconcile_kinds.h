@@ -20,6 +20,10 @@ void rc_record_id(char *out, size_t outlen, int64_t origin, int64_t serial);
  * HUB_OK or HUB_ENOMEM.
  */
 hub_result rc_describe_household(rc_walk *w, sqlite3_stmt *row, const char *id_prefix, char hid[48]);
+/* The same for an item about a photo record of columns 4-5 (origin,
+ * serial) of that household: id_prefix + the record's id (into pid) as the
+ * item's id. */
+hub_result rc_describe_photo_record(rc_walk *w, sqlite3_stmt *row, const char *id_prefix, char pid[48]);
 
 /* The SQL function the position kinds' SQL calls, maiam_distance_m(lat1,
  * lon1, lat2, lon2): metres along the great circle between two positions

@@ -57,6 +57,15 @@ hub_result rc_position_install(sqlite3 *db)
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? HUB_OK : HUB_EDB;
 }
 
+hub_result rc_describe_photo_record(rc_walk *w, sqlite3_stmt *row, const char *id_prefix, char pid[48])
+{
+	char hid[48];
+
+	rc_record_id(pid, 48, sqlite3_column_int64(row, 4), sqlite3_column_int64(row, 5));
+	snprintf(w->it.id, sizeof(w->it.id), "%s%s", id_prefix, pid);
+	return rc_describe_household(w, row, NULL, hid);
+}
+
 /* Each live photo record with a position, with the household it is
  * evidence for (its target, or its live milestone's household). */
 #define POSITIONED \
@@ -146,12 +155,10 @@ static const char *degrees(int64_t e7, char out[16])
 hub_result rc_describe_outside(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux)
 {
 	const proto_campaign *c = w->c;
-	char hid[48], pid[48], sh[9], lat[16], lon[16], box[4][16];
+	char pid[48], sh[9], lat[16], lon[16], box[4][16];
 
 	(void)aux;
-	rc_record_id(pid, sizeof(pid), sqlite3_column_int64(row, 4), sqlite3_column_int64(row, 5));
-	snprintf(w->it.id, sizeof(w->it.id), "B-%s", pid);
-	if (rc_describe_household(w, row, NULL, hid))
+	if (rc_describe_photo_record(w, row, "B-", pid))
 		return HUB_ENOMEM;
 	if (!w->detail)
 		return HUB_OK;

@@ -155,6 +155,24 @@ static proto_result set_bounds(proto_campaign *c, const char *v, size_t vn, cons
 	return PROTO_OK;
 }
 
+/* The number of key, a whole number of unit from min to max (e.g. example),
+ * into *out; else the message why on its line. */
+static proto_result set_number(const char *key, const char *v, size_t vn, int min, int max,
+			       const char *unit, int example, int *out, const char *path, long lineno,
+			       char *err, size_t errlen)
+{
+	int n;
+
+	if (campaign_parse_uint(v, vn, max, &n) == 0 && n >= min) {
+		*out = n;
+		return PROTO_OK;
+	}
+	campaign_err(err, errlen, path, lineno,
+		     "%s '%.*s' is not a whole number of %s from %d to %d (e.g. %d)", key, (int)vn, v,
+		     unit, min, max, example);
+	return PROTO_EVALUE;
+}
+
 /* The line each key of [evidence] was set on, by name; NULL: no such key. */
 static long *key_line(campaign_evidence_lines *at, const char *k, size_t kn)
 {
@@ -199,23 +217,9 @@ proto_result campaign_evidence_add(proto_campaign *c, campaign_evidence_lines *a
 		return set_stages(c, v, vn, path, lineno, err, errlen);
 	if (seen == &at->bounds)
 		return set_bounds(c, v, vn, path, lineno, err, errlen);
-	if (seen == &at->max_distance) {
-		if (campaign_parse_uint(v, vn, 100000, &c->evidence_max_distance_m) ||
-		    c->evidence_max_distance_m < 10) {
-			campaign_err(err, errlen, path, lineno,
-				     "max_distance_m '%.*s' is not a whole number of metres from 10 to "
-				     "100000 (e.g. 500)",
-				     (int)vn, v);
-			return PROTO_EVALUE;
-		}
-		return PROTO_OK;
-	}
-	if (campaign_parse_uint(v, vn, 3660, &c->evidence_max_days) || c->evidence_max_days == 0) {
-		campaign_err(err, errlen, path, lineno,
-			     "max_days_from_milestone '%.*s' is not a whole number of days from 1 to "
-			     "3660 (e.g. 30)",
-			     (int)vn, v);
-		return PROTO_EVALUE;
-	}
-	return PROTO_OK;
+	if (seen == &at->max_distance)
+		return set_number("max_distance_m", v, vn, 10, 100000, "metres", 500,
+				  &c->evidence_max_distance_m, path, lineno, err, errlen);
+	return set_number("max_days_from_milestone", v, vn, 1, 3660, "days", 30, &c->evidence_max_days,
+			  path, lineno, err, errlen);
 }

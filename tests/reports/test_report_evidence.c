@@ -382,14 +382,32 @@ static proto_id photo_pos(rt_batch *b, proto_id target, int target_kind, const c
 	return id;
 }
 
-/* The item id+what (G- of a household, B- of a photo) is (not) in the queue. */
+/* The id of the item of id (G- of a household, B- of a photo). */
+static const char *item_id(char out[96], const char *prefix, proto_id id)
+{
+	snprintf(out, 96, "%s%016llx-%llu", prefix, (unsigned long long)id.origin,
+		 (unsigned long long)id.serial);
+	return out;
+}
+
+/* The item prefix+id is (not) in the queue. */
 static void expect_item(rt_db *t, const char *prefix, proto_id id, int present)
 {
-	char item[96];
+	char item[96], quoted[100];
 
-	snprintf(item, sizeof(item), "\"%s%016llx-%llu\"", prefix, (unsigned long long)id.origin,
-		 (unsigned long long)id.serial);
-	rt_expect_reconcile_text(t, HUB_FMT_JSON, END_2023, item, present);
+	snprintf(quoted, sizeof(quoted), "\"%s\"", item_id(item, prefix, id));
+	rt_expect_reconcile_text(t, HUB_FMT_JSON, END_2023, quoted, present);
+}
+
+/* What a's batch holds gives household hh one open item of kind; withdrawn,
+ * the household has none. */
+static void withdrawn_has_none(rt_db *t, rt_batch *a, proto_id hh, const char *kind)
+{
+	rt_flush(a, t->db);
+	assert_int_equal(rt_open_of(t, kind, END_2023), 1);
+	rt_household_set(a, hh, PROTO_HH_WITHDRAWN, "chuyển đi", 0);
+	rt_flush(a, t->db);
+	assert_int_equal(rt_open_of(t, kind, END_2023), 0);
 }
 
 #define SHA_A \
@@ -408,6 +426,44 @@ static void expect_item(rt_db *t, const char *prefix, proto_id id, int present)
 	"e5e5e5e5" \
 	"e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5"
 
+/* The documents name kind by its Vietnamese label, the table (LANG unset)
+ * by its English one; and its detail reads en in the table. */
+static void in_every_format(rt_db *t, const char *label, const char *english, const char *en)
+{
+	rt_expect_reconcile_text(t, HUB_FMT_CSV, END_2023, label, 1);
+	rt_expect_reconcile_text(t, HUB_FMT_HTML, END_2023, label, 1);
+	rt_expect_reconcile_text(t, HUB_FMT_TABLE, END_2023, english, 1);
+	rt_expect_reconcile_text(t, HUB_FMT_TABLE, END_2023, en, 1);
+	rt_expect_rebuild_same(t, END_2023);
+}
+
+/* A hub database with the campaign, laptop A's batch begun: commune of 941. */
+static int start(rt_db *t, rt_batch *a)
+{
+	int c941;
+
+	rt_db_open(t);
+	c941 = rt_commune_of(t, 941);
+	assert_int_equal(rt_report_migrate(t), 0);
+	rt_batch_init(a, LAPTOP_A);
+	return c941;
+}
+
+/* item resolved like any other, and only once; kind has no open item left. */
+static void resolved_once(rt_db *t, const char *item, const char *kind, const char *note)
+{
+	char err[256];
+
+	assert_int_equal(hub_reconcile_record(t->db, &t->campaign, item, "lan", note, NULL, 1, err,
+					      sizeof(err)),
+			 HUB_OK);
+	assert_int_equal(rt_open_of(t, kind, END_2023), 0);
+	assert_int_equal(hub_reconcile_record(t->db, &t->campaign, item, "lan", "again", NULL, 1, err,
+					      sizeof(err)),
+			 HUB_REFUSED);
+	assert_non_null(strstr(err, "already resolved by 'lan'"));
+}
+
 static void test_distance_math(void **state)
 {
 	(void)state;
@@ -424,16 +480,12 @@ static void test_photo_distance(void **state)
 	rt_db t;
 	rt_batch a, b;
 	proto_id one, two, roof, far, other_roof;
-	char item[96], err[256];
-	int c941;
+	char item[96];
+	int c941 = start(&t, &a);
 
 	(void)state;
-	rt_db_open(&t);
 	/* the campaign file: 500 m */
 	assert_int_equal(t.campaign.evidence_max_distance_m, 500);
-	c941 = rt_commune_of(&t, 941);
-	assert_int_equal(rt_report_migrate(&t), 0);
-	rt_batch_init(&a, LAPTOP_A);
 	rt_batch_init(&b, LAPTOP_B);
 	one = rt_household(&a, c941, "Thạch Văn Một", NULL, "approved");
 	two = rt_household(&a, c941, "Thạch Thị Hai", NULL, "approved");
@@ -459,12 +511,8 @@ static void test_photo_distance(void **state)
 				 "ảnh a1a1a1a1 và c3c3c3c3 cách nhau 925 m (quá 500 m)", 1);
 	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023, "\"distance_m\": 925", 1);
 	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023, SHA_C, 1);
-	rt_expect_reconcile_text(&t, HUB_FMT_CSV, END_2023, "Ảnh chụp xa nhau", 1);
-	rt_expect_reconcile_text(&t, HUB_FMT_HTML, END_2023, "Ảnh chụp xa nhau", 1);
-	rt_expect_reconcile_text(&t, HUB_FMT_TABLE, END_2023, "Photos far apart", 1);
-	rt_expect_reconcile_text(&t, HUB_FMT_TABLE, END_2023,
-				 "photos a1a1a1a1 and c3c3c3c3 are 925 m apart (more than 500 m)", 1);
-	rt_expect_rebuild_same(&t, END_2023);
+	in_every_format(&t, "Ảnh chụp xa nhau", "Photos far apart",
+			"photos a1a1a1a1 and c3c3c3c3 are 925 m apart (more than 500 m)");
 
 	/* a larger distance in the campaign, or none, and it is gone */
 	t.campaign.evidence_max_distance_m = 925;
@@ -481,25 +529,10 @@ static void test_photo_distance(void **state)
 	rt_flush(&b, t.db);
 	assert_int_equal(rt_open_of(&t, "photo_distance", END_2023), 1);
 
-	/* resolved like any other item, once */
-	snprintf(item, sizeof(item), "G-%016llx-%llu", (unsigned long long)one.origin,
-		 (unsigned long long)one.serial);
-	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, item, "lan", "nhà cũ ở ruộng khác",
-					      NULL, 1, err, sizeof(err)),
-			 HUB_OK);
-	assert_int_equal(rt_open_of(&t, "photo_distance", END_2023), 0);
-	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, item, "lan", "again", NULL, 1, err,
-					      sizeof(err)),
-			 HUB_REFUSED);
-	assert_non_null(strstr(err, "already resolved by 'lan'"));
-
-	/* a withdrawn household has none */
+	/* resolved like any other item, once; a withdrawn household has none */
+	resolved_once(&t, item_id(item, "G-", one), "photo_distance", "nhà cũ ở ruộng khác");
 	photo_pos(&a, two, PROTO_KIND_HOUSEHOLD, SHA_A, 96033000, 1059800000);
-	rt_flush(&a, t.db);
-	assert_int_equal(rt_open_of(&t, "photo_distance", END_2023), 1);
-	rt_household_set(&a, two, PROTO_HH_WITHDRAWN, "chuyển đi", 0);
-	rt_flush(&a, t.db);
-	assert_int_equal(rt_open_of(&t, "photo_distance", END_2023), 0);
+	withdrawn_has_none(&t, &a, two, "photo_distance");
 	rt_batch_release(&a);
 	rt_batch_release(&b);
 	rt_db_close(&t);
@@ -510,16 +543,12 @@ static void test_photo_outside(void **state)
 	rt_db t;
 	rt_batch a;
 	proto_id hh, roof, saigon, sea, edge, blank;
-	char item[96], err[256];
-	int c941;
+	char item[96];
+	int c941 = start(&t, &a);
 
 	(void)state;
-	rt_db_open(&t);
 	/* the campaign file's box of Sóc Trăng */
 	assert_int_equal(t.campaign.evidence_has_bounds, 1);
-	c941 = rt_commune_of(&t, 941);
-	assert_int_equal(rt_report_migrate(&t), 0);
-	rt_batch_init(&a, LAPTOP_A);
 	hh = rt_household(&a, c941, "Sơn Văn Một", NULL, "approved");
 	roof = rt_milestone(&a, hh, "roof", "2023-07-10", NULL);
 	photo_pos(&a, hh, PROTO_KIND_HOUSEHOLD, SHA_A, 96033000, 1059800000);
@@ -540,11 +569,7 @@ static void test_photo_outside(void **state)
 				 "9.18000 đến 9.99000, kinh độ 105.51000 đến 106.35000)",
 				 1);
 	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023, "\"lat\": 10.7769000", 1);
-	rt_expect_reconcile_text(&t, HUB_FMT_CSV, END_2023, "Ảnh ngoài tỉnh", 1);
-	rt_expect_reconcile_text(&t, HUB_FMT_HTML, END_2023, "Ảnh ngoài tỉnh", 1);
-	rt_expect_reconcile_text(&t, HUB_FMT_TABLE, END_2023, "Photo outside the province", 1);
-	rt_expect_reconcile_text(&t, HUB_FMT_TABLE, END_2023, "outside the province's box", 1);
-	rt_expect_rebuild_same(&t, END_2023);
+	in_every_format(&t, "Ảnh ngoài tỉnh", "Photo outside the province", "outside the province's box");
 
 	/* voided with its milestone; a campaign without bounds checks none */
 	rt_void(&a, roof, PROTO_KIND_MILESTONE);
@@ -555,21 +580,9 @@ static void test_photo_outside(void **state)
 	t.campaign.evidence_has_bounds = 1;
 
 	/* resolved like any other item, once; a withdrawn household none */
-	snprintf(item, sizeof(item), "B-%016llx-%llu", (unsigned long long)sea.origin,
-		 (unsigned long long)sea.serial);
-	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, item, "lan", "máy mất định vị", NULL, 1,
-					      err, sizeof(err)),
-			 HUB_OK);
-	assert_int_equal(rt_open_of(&t, "photo_outside", END_2023), 0);
-	assert_int_equal(hub_reconcile_record(t.db, &t.campaign, item, "lan", "again", NULL, 1, err,
-					      sizeof(err)),
-			 HUB_REFUSED);
+	resolved_once(&t, item_id(item, "B-", sea), "photo_outside", "máy mất định vị");
 	photo_pos(&a, hh, PROTO_KIND_HOUSEHOLD, SHA_B, 107769000, 1067009000);
-	rt_flush(&a, t.db);
-	assert_int_equal(rt_open_of(&t, "photo_outside", END_2023), 1);
-	rt_household_set(&a, hh, PROTO_HH_WITHDRAWN, "trùng hộ", 0);
-	rt_flush(&a, t.db);
-	assert_int_equal(rt_open_of(&t, "photo_outside", END_2023), 0);
+	withdrawn_has_none(&t, &a, hh, "photo_outside");
 	rt_batch_release(&a);
 	rt_db_close(&t);
 }

@@ -57,15 +57,19 @@ static void exec(const char *fmt, ...)
 		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
 }
 
+static int first_value(void *arg, int ncols, char **values, char **names)
+{
+	(void)names;
+	*(long long *)arg = ncols > 0 && values[0] ? atoll(values[0]) : -1;
+	return 0;
+}
+
+/* The single number sql answers (-1: none). */
 static long long count(const char *sql)
 {
-	sqlite3_stmt *st = NULL;
 	long long v = -1;
 
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_exec(db, sql, first_value, &v, NULL), SQLITE_OK);
 	return v;
 }
 
