@@ -98,20 +98,20 @@ out:
 	return rc;
 }
 
-/* 64 lowercase hex digits into 32 bytes; 0 if ok, -1 if not. */
+/* 64 hex digits into 32 bytes; 0 if ok, -1 if not. */
 static int sha_of_hex(const char *hex, size_t len, uint8_t sha[32])
 {
 	size_t i;
+	int hi, lo;
 
 	if (len != 64)
 		return -1;
-	for (i = 0; i < 64; i++) {
-		char c = hex[i];
-		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-
-		if (v < 0)
+	for (i = 0; i < 32; i++) {
+		hi = proto_hex_digit((unsigned char)hex[2 * i]);
+		lo = proto_hex_digit((unsigned char)hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
 			return -1;
-		sha[i / 2] = (uint8_t)(i % 2 ? sha[i / 2] | v : v << 4);
+		sha[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;
 }
