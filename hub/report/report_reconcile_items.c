@@ -10,9 +10,9 @@
  * order, and how a row becomes an item with a stable id (C-, N-, O-, L-,
  * S-, P-, D-, E-, T-, G-, B-, R- + its key) that
  * "maiam-hub reconcile resolve ID" names. Photo items are read from the
- * records when the queue is read (near photos from the pairs noted when the
- * bytes were stored, hub_photo_near, rechecked against the records): they
- * stay out of the report tables.
+ * records when the queue is read (near photos from the pairs noted as the
+ * bytes and the records came, hub_photo_near, rechecked against the
+ * records): they stay out of the report tables.
  */
 #include <stdio.h>
 #include <string.h>

@@ -52,8 +52,8 @@ hub_result rc_position_install(sqlite3 *db)
 					    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 					    distance_fn, NULL, NULL, NULL);
 
-	/* busy: statements of an earlier walk still run, with the function
-	 * that walk registered (SQLite refuses to replace it under them) */
+	/* SQLite answers busy only when asked to replace the function while
+	 * statements run on the connection: it is registered already */
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? HUB_OK : HUB_EDB;
 }
 
