@@ -20,6 +20,7 @@
 #include "store.h"
 #include "ingest.h"
 #include "ingest_int.h"
+#include "photo_near.h"
 #include "i18n.h"
 
 #define reject hub_verdict_reject
@@ -83,7 +84,7 @@ static hub_result merge_and_ledger(hub_ctx *ctx, const proto_changeset *cs, cons
 	if (hub_ledger_insert(ctx->db, cs->hdr.origin, cs->hdr.seq, hash, data, len,
 			      (int64_t)(proto_wall_ms() / 1000)) ||
 	    hub_ingest_index_area(ctx, cs, old, hub_ledger_last_id(ctx->db)) ||
-	    observe_stamp(ctx->db, max_stamp) ||
+	    observe_stamp(ctx->db, max_stamp) || hub_photo_records_noted(ctx->db, cs) ||
 	    (day && hub_quota_add(ctx->db, cs->hdr.origin, day, (int64_t)cs->nrecords, (int64_t)len))) {
 		snprintf(err, errlen, "ledger write failed: %s", sqlite3_errmsg(ctx->db));
 		rc = HUB_EDB;

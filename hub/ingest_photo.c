@@ -5,10 +5,12 @@
  * is that household's. The hub holds the photo's row in the shared table
  * 'photo' once merged; before that, the change-set that carries it says.
  * And which records a laptop of an older format can read at all, and how
- * many photos one target may have.
+ * many photos one target may have; and, once merged, the photos the
+ * records name whose bytes came first, into the near-duplicate index.
  */
 #include <string.h>
 #include "maiam/schema.h"
+#include "photo_near.h"
 #include "store.h"
 #include "ingest.h"
 
@@ -174,5 +176,21 @@ hub_result hub_photo_count_check(sqlite3 *db, const proto_changeset *cs, const p
 	}
 out:
 	sqlite3_finalize(st);
+	return rc;
+}
+
+hub_result hub_photo_records_noted(sqlite3 *db, const proto_changeset *cs)
+{
+	const proto_field *sha;
+	hub_result rc = HUB_OK;
+	size_t i;
+
+	for (i = 0; rc == HUB_OK && i < cs->nrecords; i++) {
+		if (cs->records[i].kind != PROTO_KIND_PHOTO)
+			continue;
+		sha = hub_record_field(&cs->records[i], PROTO_PH_SHA256);
+		if (sha && sha->value.type == PROTO_V_TEXT)
+			rc = hub_photo_near_named(db, sha->value.text, sha->value.len);
+	}
 	return rc;
 }

@@ -92,6 +92,11 @@ void hub_photo_index_cache_end(void)
 	kept.db = NULL;
 }
 
+sqlite3 *hub_photo_index_cache_db(void)
+{
+	return kept.db;
+}
+
 /* A statement ready to bind, or NULL. One in use up the stack (a callback
  * that looks up again) gets a fresh copy, finalized by unprep. */
 static sqlite3_stmt *prep(sqlite3 *db, enum photo_stmt id)

@@ -80,5 +80,7 @@ hub_result hub_photo_index_near(sqlite3 *db, const uint8_t *photo, uint64_t dhas
  */
 hub_result hub_photo_index_cache_begin(sqlite3 *db);
 void hub_photo_index_cache_end(void);
+/* The connection this thread keeps statements for, or NULL. */
+sqlite3 *hub_photo_index_cache_db(void);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "schema.h"
 #include "photo_index.h"
+#include "photo_near.h"
 #include "store.h"
 #include "i18n.h"
 #include "schema.h"
@@ -169,6 +170,9 @@ hub_result hub_store_migrate(sqlite3 *db)
 			goto fail;
 		}
 	}
+	/* photos stored before the near-duplicate index noted them (photo_near.h) */
+	if (hub_photo_near_backfill(db, HUB_PHOTO_BACKFILL_PER_OPEN, NULL, NULL) != HUB_OK)
+		goto fail;
 	/* the hub's live store: the SQL guard behind the rulebook is on
 	 * (docs/RULES.md); the audit's scratch rebuild leaves it off */
 	if (proto_db_guard(db, 1) != PROTO_OK || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)

@@ -175,8 +175,9 @@ int hub_operator_cmd(int argc, char **argv);
 /* Items a reconcile page lists unless told otherwise (--limit). */
 #define HUB_RECONCILE_PAGE 1000
 /* conflict, duplicate, out of order, late, stage twice, same photo, near
- * photo, missing evidence, photo time, rejected (always last) */
-#define HUB_RECONCILE_NKINDS 10
+ * photo, missing evidence, photo time, photo distance, photo outside,
+ * rejected (always last) */
+#define HUB_RECONCILE_NKINDS 12
 
 /*
  * Open items per kind (in the order above) and resolved items, without

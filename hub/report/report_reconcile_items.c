@@ -4,35 +4,44 @@
  * households, milestones out of order, completions and hand-overs after the
  * deadline, one stage recorded by two laptops on different days, one photo
  * or two near ones on two households, a stage the campaign wants a photo
- * of without one, and change-sets the hub rejected. For each kind: the rows
- * that make its items, in the queue's order, and how a row becomes an item
- * with a stable id (C-, N-, O-, L-, S-, P-, D-, E-, R- + its key) that
+ * of without one, a photo's time or position that does not fit (those of
+ * the position in report_reconcile_position.c), and change-sets the hub
+ * rejected. For each kind: the rows that make its items, in the queue's
+ * order, and how a row becomes an item with a stable id (C-, N-, O-, L-,
+ * S-, P-, D-, E-, T-, G-, B-, R- + its key) that
  * "maiam-hub reconcile resolve ID" names. Photo items are read from the
- * records when the queue is read (near photos from the pairs noted when the
- * bytes were stored, hub_photo_near, rechecked against the records): they
- * stay out of the report tables.
+ * records when the queue is read (near photos from the pairs noted as the
+ * bytes and the records came, hub_photo_near, rechecked against the
+ * records): they stay out of the report tables.
  */
 #include <stdio.h>
 #include <string.h>
-#include "report_int.h"
+#include "report_reconcile_kinds.h"
 
 const char *const report_kind_names[NKINDS] = {
-	"conflict",        "duplicate_national_id",
-	"out_of_order",    "late",
-	"stage_two_dates", "same_photo",
-	"near_photo",      "missing_evidence",
-	"photo_time",      "rejected_changeset",
+	"conflict",       "duplicate_national_id", "out_of_order",
+	"late",           "stage_two_dates",       "same_photo",
+	"near_photo",     "missing_evidence",      "photo_time",
+	"photo_distance", "photo_outside",         "rejected_changeset",
 };
 const char *const report_kind_labels[NKINDS] = {
-	"Sửa đồng thời", "Trùng CCCD",    "Mốc sai thứ tự", "Quá hạn",      "Một mốc, hai ngày",
-	"Trùng ảnh",     "Ảnh gần giống", "Thiếu ảnh",      "Giờ chụp ảnh", "Gói dữ liệu bị từ chối",
+	"Sửa đồng thời",     "Trùng CCCD",       "Mốc sai thứ tự", "Quá hạn",
+	"Một mốc, hai ngày", "Trùng ảnh",        "Ảnh gần giống",  "Thiếu ảnh",
+	"Giờ chụp ảnh",      "Ảnh chụp xa nhau", "Ảnh ngoài tỉnh", "Gói dữ liệu bị từ chối",
 };
 const char *const report_kind_english[NKINDS] = {
-	N_("Concurrent edit"),      N_("Duplicate national ID"),
-	N_("Stages out of order"),  N_("Late"),
-	N_("One stage, two days"),  N_("Same photo"),
-	N_("Near-duplicate photo"), N_("Missing photo"),
-	N_("Photo time"),           N_("Rejected change-set"),
+	N_("Concurrent edit"),
+	N_("Duplicate national ID"),
+	N_("Stages out of order"),
+	N_("Late"),
+	N_("One stage, two days"),
+	N_("Same photo"),
+	N_("Near-duplicate photo"),
+	N_("Missing photo"),
+	N_("Photo time"),
+	N_("Photos far apart"),
+	N_("Photo outside the province"),
+	N_("Rejected change-set"),
 };
 
 /* A detail's words: Vietnamese in documents, the operator's in a table. */
@@ -43,7 +52,7 @@ static const char *say(const rc_walk *w, const char *vi, const char *msgid)
 	return report_say(w->req.lang, vi, msgid);
 }
 
-static void hh_id(char *out, size_t outlen, int64_t origin, int64_t serial)
+void rc_record_id(char *out, size_t outlen, int64_t origin, int64_t serial)
 {
 	snprintf(out, outlen, "%016llx-%llu", (unsigned long long)proto_i2u(origin),
 		 (unsigned long long)proto_i2u(serial));
@@ -61,14 +70,9 @@ static const char *unit_name(const proto_campaign *c, int code)
 	return u ? u->name : "?";
 }
 
-/*
- * The household of columns 0-3 (origin, serial, name, commune) that an item
- * is about: id_prefix + its id as the item's id (unless NULL), and, with
- * detail, "id name (commune)" as the subject and its id as "household".
- */
-static hub_result describe_household(rc_walk *w, sqlite3_stmt *row, const char *id_prefix, char hid[48])
+hub_result rc_describe_household(rc_walk *w, sqlite3_stmt *row, const char *id_prefix, char hid[48])
 {
-	hh_id(hid, 48, sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
+	rc_record_id(hid, 48, sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
 	if (id_prefix)
 		snprintf(w->it.id, sizeof(w->it.id), "%s%s", id_prefix, hid);
 	if (!w->detail)
@@ -111,7 +115,7 @@ static hub_result describe_conflict(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt 
 
 	(void)aux;
 	snprintf(w->it.id, sizeof(w->it.id), "C-%lld", (long long)sqlite3_column_int64(row, 4));
-	if (describe_household(w, row, NULL, hid))
+	if (rc_describe_household(w, row, NULL, hid))
 		return HUB_ENOMEM;
 	if (w->detail &&
 	    (proto_buf_appendf(&w->it.detail,
@@ -132,7 +136,7 @@ static hub_result duplicate_household(rc_walk *w, sqlite3_stmt *row, int first)
 {
 	char hid[48];
 
-	hh_id(hid, sizeof(hid), sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
+	rc_record_id(hid, sizeof(hid), sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
 	if (proto_buf_appendf(&w->it.detail, " %s %s (%s);", hid, text_or(row, 2, "?"),
 			      unit_name(w->c, sqlite3_column_int(row, 3))) ||
 	    proto_buf_appendf(&w->it.extra, "%s\"%s\"", first ? "" : ", ", hid))
@@ -239,7 +243,7 @@ static hub_result describe_order(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *fo
 	char hid[48];
 	int k, first = 1;
 
-	if (describe_household(w, row, "O-", hid))
+	if (rc_describe_household(w, row, "O-", hid))
 		return HUB_ENOMEM;
 	if (!w->detail)
 		return HUB_OK;
@@ -266,7 +270,7 @@ static hub_result describe_late(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux
 	char hid[48];
 
 	(void)aux;
-	if (describe_household(w, row, "L-", hid))
+	if (rc_describe_household(w, row, "L-", hid))
 		return HUB_ENOMEM;
 	if (w->detail &&
 	    (proto_buf_appendf(&w->it.detail,
@@ -294,7 +298,7 @@ static hub_result twice_record(rc_walk *w, sqlite3_stmt *rec, int first)
 	unsigned long long laptop = proto_i2u(sqlite3_column_int64(rec, 1));
 	char id[48];
 
-	hh_id(id, sizeof(id), sqlite3_column_int64(rec, 1), sqlite3_column_int64(rec, 2));
+	rc_record_id(id, sizeof(id), sqlite3_column_int64(rec, 1), sqlite3_column_int64(rec, 2));
 	if (proto_buf_append_str(&w->it.detail, first ? " " : ", ") ||
 	    proto_buf_appendf(&w->it.detail, say(w, "%s (máy %016llx)", N_("%s (laptop %016llx)")), date,
 			      laptop) ||
@@ -312,9 +316,9 @@ static hub_result describe_twice(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *re
 	const char *label = proto_label(&w->c->labels, PROTO_LIST_STAGE, stage);
 	char hid[48];
 
-	hh_id(hid, sizeof(hid), sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
+	rc_record_id(hid, sizeof(hid), sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
 	snprintf(w->it.id, sizeof(w->it.id), "S-%s-%s", hid, stage);
-	if (describe_household(w, row, NULL, hid))
+	if (rc_describe_household(w, row, NULL, hid))
 		return HUB_ENOMEM;
 	if (!w->detail)
 		return HUB_OK;
@@ -398,9 +402,9 @@ static hub_result describe_evidence(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt 
 	char hid[48];
 
 	(void)aux;
-	hh_id(hid, sizeof(hid), sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
+	rc_record_id(hid, sizeof(hid), sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
 	snprintf(w->it.id, sizeof(w->it.id), "E-%s-%s", hid, stage);
-	if (describe_household(w, row, NULL, hid))
+	if (rc_describe_household(w, row, NULL, hid))
 		return HUB_ENOMEM;
 	if (w->detail && (proto_buf_appendf(&w->it.detail,
 					    say(w, "%s ngày %s chưa có ảnh", N_("%s on %s has no photo")),
@@ -424,12 +428,10 @@ static hub_result describe_photo_time(rc_walk *w, sqlite3_stmt *row, sqlite3_stm
 	const char *taken = text_or(row, 6, "?"), *date = (const char *)sqlite3_column_text(row, 8);
 	const char *stage = text_or(row, 7, "?");
 	const char *label = proto_label(&w->c->labels, PROTO_LIST_STAGE, stage);
-	char hid[48], pid[48];
+	char pid[48];
 
 	(void)aux;
-	hh_id(pid, sizeof(pid), sqlite3_column_int64(row, 4), sqlite3_column_int64(row, 5));
-	snprintf(w->it.id, sizeof(w->it.id), "T-%s", pid);
-	if (describe_household(w, row, NULL, hid))
+	if (rc_describe_photo_record(w, row, "T-", pid))
 		return HUB_ENOMEM;
 	if (!w->detail)
 		return HUB_OK;
@@ -588,6 +590,8 @@ const rc_source rc_sources[NKINDS] = {
 									  " OR CAST(strftime('%s', p.taken_at) AS INTEGER) > a.stored_at)"
 									  " ORDER BY p.id_origin, p.id_serial",
 	  NULL, 1, bind_photo_time, describe_photo_time },
+	{ RK_PHOTO_DISTANCE, rc_distance_sql, NULL, 0, rc_bind_distance, rc_describe_distance },
+	{ RK_PHOTO_OUTSIDE, rc_outside_sql, NULL, 0, rc_bind_outside, rc_describe_outside },
 	{ RK_REJECTED,
 	  "SELECT id, received, source, origin, seq, code, message FROM hub_rejection r"
 	  " WHERE (?1 = 0 OR id = ?1) AND (?2 OR NOT EXISTS (SELECT 1 FROM report_resolution s"

@@ -12,7 +12,7 @@
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
-#include "report_int.h"
+#include "report_reconcile_kinds.h"
 
 int rc_missing_table(sqlite3 *db)
 {
@@ -121,7 +121,8 @@ hub_result rc_walk_queue(sqlite3 *db, const proto_campaign *c, const char *as_of
 	proto_buf_init(&w.it.subject, 1 << 20);
 	proto_buf_init(&w.it.detail, 1 << 20);
 	proto_buf_init(&w.it.extra, 1 << 20);
-	if (sqlite3_prepare_v2(db,
+	if (rc_position_install(db) != HUB_OK ||
+	    sqlite3_prepare_v2(db,
 			       "SELECT resolved_by, note FROM report_resolution WHERE item = ?"
 			       " ORDER BY id DESC LIMIT 1",
 			       -1, &w.resolution, NULL) != SQLITE_OK)

@@ -71,9 +71,10 @@ proto_result campaign_label_finish(const proto_labels *labels, const campaign_la
 
 /* [evidence] (campaign_evidence.c): the line each key was set on. */
 typedef struct campaign_evidence_lines {
-	long stages, max_days;
+	long stages, max_days, max_distance, bounds;
 } campaign_evidence_lines;
-/* "stages = STAGE, ..." or "max_days_from_milestone = DAYS" in [evidence]. */
+/* "stages = STAGE, ...", "max_days_from_milestone = DAYS", "max_distance_m =
+ * METRES" or "bounds = LAT_MIN, LON_MIN, LAT_MAX, LON_MAX" in [evidence]. */
 proto_result campaign_evidence_add(proto_campaign *c, campaign_evidence_lines *at, const char *k,
 				   size_t kn, const char *v, size_t vn, const char *path, long lineno,
 				   char *err, size_t errlen);

@@ -239,6 +239,13 @@ static void test_campaign_real(void **state)
 	assert_string_equal(proto_stages[0], "surveyed");
 	assert_string_equal(proto_stages[7], "handed_over");
 	assert_int_equal(c.evidence_max_days, 0);
+	/* two photos of one household 500 m apart; the province's box */
+	assert_int_equal(c.evidence_max_distance_m, 500);
+	assert_int_equal(c.evidence_has_bounds, 1);
+	assert_int_equal(c.evidence_lat_min, 91800000);
+	assert_int_equal(c.evidence_lon_min, 1055100000);
+	assert_int_equal(c.evidence_lat_max, 99900000);
+	assert_int_equal(c.evidence_lon_max, 1063500000);
 	for (i = 0; i < c.ntargets; i++)
 		sum += c.targets[i].houses;
 	assert_int_equal(sum, 1200);
@@ -322,6 +329,9 @@ struct bad_campaign {
 };
 
 #define EV PROTO_EVALUE
+/* the [evidence] lines of the real file that the forgeries replace */
+#define BOUNDS "bounds = 9.18, 105.51, 9.99, 106.35"
+#define DISTANCE "max_distance_m = 500"
 static const struct bad_campaign bad_campaigns[] = {
 	{ "unknown_key", "report_due = 2023-09-07", "report_due = 2023-09-07\ncolour = red", "colour",
 	  EV, "unknown key 'colour'" },
@@ -365,6 +375,42 @@ static const struct bad_campaign bad_campaigns[] = {
 	  "stages = surveyed\nmax_days_from_milestone = 0", "max_days", EV, "from 1 to 3660" },
 	{ "evidence_key_twice", "stages = surveyed, handed_over", "stages = roof\nstages =  roof",
 	  "stages =  roof", EV, "appears twice in [evidence]" },
+	{ "evidence_distance_small", DISTANCE, "max_distance_m = 9", NULL, EV,
+	  "'9' is not a whole number of metres from 10 to 100000" },
+	{ "evidence_distance_large", DISTANCE, "max_distance_m = 100001", NULL, EV, "from 10 to 100000" },
+	{ "evidence_distance_decimal", DISTANCE, "max_distance_m = 0.5", NULL, EV, "metres" },
+	{ "evidence_distance_twice", DISTANCE, "max_distance_m = 500\nmax_distance_m = 600",
+	  "max_distance_m = 600", EV, "'max_distance_m' appears twice in [evidence]" },
+	{ "evidence_bounds_three", BOUNDS, "bounds = 9.18, 105.51, 9.99", NULL, EV,
+	  "bounds has 3 numbers, not 4" },
+	{ "evidence_bounds_five", BOUNDS, "bounds = 9.18, 105.51, 9.99, 106.35, 1", NULL, EV,
+	  "bounds has 5 numbers, not 4" },
+	{ "evidence_bounds_comma_decimal", BOUNDS, "bounds = 9,18, 105,51, 9,99, 106,35", NULL, EV,
+	  "bounds has 8 numbers, not 4: write LAT_MIN" },
+	{ "evidence_bounds_word", BOUNDS, "bounds = 9.18, 105.51, nine, 106.35", NULL, EV,
+	  "bounds LAT_MAX 'nine' is not a number of degrees" },
+	{ "evidence_bounds_dms", BOUNDS, "bounds = 9°11', 105.51, 9.99, 106.35", NULL, EV,
+	  "bounds LAT_MIN '9°11'' is not a number" },
+	{ "evidence_bounds_empty", BOUNDS, "bounds = 9.18, , 9.99, 106.35", NULL, EV,
+	  "bounds LON_MIN '' is not a number" },
+	{ "evidence_bounds_decimals", BOUNDS, "bounds = 9.123456789, 105.51, 9.99, 106.35", NULL, EV,
+	  "at most 7 decimals" },
+	{ "evidence_bounds_trailing_dot", BOUNDS, "bounds = 9., 105.51, 9.99, 106.35", NULL, EV,
+	  "'9.' is not a number" },
+	{ "evidence_bounds_lat_range", BOUNDS, "bounds = 9.18, 105.51, 99.9, 106.35", NULL, EV,
+	  "bounds LAT_MAX '99.9' is outside -90 to 90 degrees" },
+	{ "evidence_bounds_lon_range", BOUNDS, "bounds = 9.18, -180.5, 9.99, 106.35", NULL, EV,
+	  "bounds LON_MIN '-180.5' is outside -180 to 180 degrees" },
+	{ "evidence_bounds_swapped", BOUNDS, "bounds = 105.51, 9.18, 106.35, 9.99", NULL, EV,
+	  "'105.51' is outside -90 to 90" },
+	{ "evidence_bounds_lat_order", BOUNDS, "bounds = 9.99, 105.51, 9.18, 106.35", NULL, EV,
+	  "bounds LAT_MIN is not below LAT_MAX" },
+	{ "evidence_bounds_lon_equal", BOUNDS, "bounds = 9.18, 105.51, 9.99, 105.51", NULL, EV,
+	  "bounds LON_MIN is not below LON_MAX" },
+	{ "evidence_bounds_twice", BOUNDS, "bounds = 9.18, 105.51, 9.99, 106.35\nbounds = 9, 105, 10, 107",
+	  "bounds = 9, 105,", EV, "'bounds' appears twice in [evidence]" },
+	{ "evidence_unknown_key_names_all", BOUNDS, "box = 9.18, 105.51, 9.99, 106.35", NULL, EV,
+	  "known: stages, max_days_from_milestone, max_distance_m, bounds" },
 	{ "word_target", "941 = 20", "Kế Sách = 20", NULL, EV, "not a district code" },
 	{ "duplicate_target", "944 = 40", "944 = 40\n944 =  40", "944 =  40", EV, "second target" },
 	{ "sum_mismatch", "total = 1200", "total = 1201", NULL, EV, "1200" },

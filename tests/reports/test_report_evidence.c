@@ -2,9 +2,11 @@
  * test_report_evidence.c - photo evidence in the reconcile queue: one photo
  * (one sha256) on two households, directly or through their milestones,
  * listed in every format, cleared by a void or a withdrawal, resolvable
- * like any other item, the same after a rebuild of the report tables; and
- * a stage the campaign file wants a photo of recorded without one
- * (docs/REPORTS.md, "reconcile").
+ * like any other item, the same after a rebuild of the report tables; a
+ * stage the campaign file wants a photo of recorded without one; near
+ * photos, also when the bytes came before the record; a photo's time; and
+ * its position: two photos of one household far apart, a photo outside the
+ * province (docs/REPORTS.md, "reconcile").
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,12 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <math.h>
 #include "hub.h"
 #include "maiam/photo.h"
 #include "photo_gen.h"
 #include "photo_index.h"
 #include "photo_near.h"
 #include "report.h"
+#include "report_reconcile_kinds.h"
 #include "reptest.h"
 #include "testmain.h"
 
@@ -367,5 +371,223 @@ static void test_photo_time(void **state)
 	rt_db_close(&t);
 }
 
+/* A photo record with a position (degrees * 1e7, as the record has it). */
+static proto_id photo_pos(rt_batch *b, proto_id target, int target_kind, const char *sha, int32_t lat,
+			  int32_t lon)
+{
+	proto_id id = rt_photo(b, target, target_kind, sha);
+
+	assert_int_equal(proto_changeset_add_int(&b->cs, PROTO_PH_LAT, 0, lat), PROTO_OK);
+	assert_int_equal(proto_changeset_add_int(&b->cs, PROTO_PH_LON, 0, lon), PROTO_OK);
+	return id;
+}
+
+/* The id of the item of id (G- of a household, B- of a photo). */
+static const char *item_id(char out[96], const char *prefix, proto_id id)
+{
+	snprintf(out, 96, "%s%016llx-%llu", prefix, (unsigned long long)id.origin,
+		 (unsigned long long)id.serial);
+	return out;
+}
+
+/* The item prefix+id is (not) in the queue. */
+static void expect_item(rt_db *t, const char *prefix, proto_id id, int present)
+{
+	char item[96], quoted[100];
+
+	snprintf(quoted, sizeof(quoted), "\"%s\"", item_id(item, prefix, id));
+	rt_expect_reconcile_text(t, HUB_FMT_JSON, END_2023, quoted, present);
+}
+
+/* What a's batch holds gives household hh one open item of kind; withdrawn,
+ * the household has none. */
+static void withdrawn_has_none(rt_db *t, rt_batch *a, proto_id hh, const char *kind)
+{
+	rt_flush(a, t->db);
+	assert_int_equal(rt_open_of(t, kind, END_2023), 1);
+	rt_household_set(a, hh, PROTO_HH_WITHDRAWN, "chuyển đi", 0);
+	rt_flush(a, t->db);
+	assert_int_equal(rt_open_of(t, kind, END_2023), 0);
+}
+
+#define SHA_A \
+	"a1a1a1a1" \
+	"a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+#define SHA_B \
+	"b2b2b2b2" \
+	"b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
+#define SHA_C \
+	"c3c3c3c3" \
+	"c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3"
+#define SHA_D \
+	"d4d4d4d4" \
+	"d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4"
+#define SHA_E \
+	"e5e5e5e5" \
+	"e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5"
+
+/* The documents name kind by its Vietnamese label, the table (LANG unset)
+ * by its English one; and its detail reads en in the table. */
+static void in_every_format(rt_db *t, const char *label, const char *english, const char *en)
+{
+	rt_expect_reconcile_text(t, HUB_FMT_CSV, END_2023, label, 1);
+	rt_expect_reconcile_text(t, HUB_FMT_HTML, END_2023, label, 1);
+	rt_expect_reconcile_text(t, HUB_FMT_TABLE, END_2023, english, 1);
+	rt_expect_reconcile_text(t, HUB_FMT_TABLE, END_2023, en, 1);
+	rt_expect_rebuild_same(t, END_2023);
+}
+
+/* A hub database with the campaign, laptop A's batch begun: commune of 941. */
+static int start(rt_db *t, rt_batch *a)
+{
+	int c941;
+
+	rt_db_open(t);
+	c941 = rt_commune_of(t, 941);
+	assert_int_equal(rt_report_migrate(t), 0);
+	rt_batch_init(a, LAPTOP_A);
+	return c941;
+}
+
+/* item resolved like any other, and only once; kind has no open item left. */
+static void resolved_once(rt_db *t, const char *item, const char *kind, const char *note)
+{
+	char err[256];
+
+	assert_int_equal(hub_reconcile_record(t->db, &t->campaign, item, "lan", note, NULL, 1, err,
+					      sizeof(err)),
+			 HUB_OK);
+	assert_int_equal(rt_open_of(t, kind, END_2023), 0);
+	assert_int_equal(hub_reconcile_record(t->db, &t->campaign, item, "lan", "again", NULL, 1, err,
+					      sizeof(err)),
+			 HUB_REFUSED);
+	assert_non_null(strstr(err, "already resolved by 'lan'"));
+}
+
+static void test_distance_math(void **state)
+{
+	(void)state;
+	/* a degree of the equator; Sóc Trăng city to Hồ Chí Minh City */
+	assert_true(fabs(rc_distance_m(0, 0, 0, 1) - 111195.08) < 0.01);
+	assert_true(fabs(rc_distance_m(9.6033, 105.98, 10.7769, 106.7009) - 152493.35) < 0.01);
+	assert_true(rc_distance_m(9.6, 105.9, 9.6, 105.9) == 0);
+	/* antipodes: rounding must not take asin past 1 */
+	assert_true(fabs(rc_distance_m(10, 20, -10, -160) - 20015114.4) < 1);
+}
+
+static void test_photo_distance(void **state)
+{
+	rt_db t;
+	rt_batch a, b;
+	proto_id one, two, roof, far, other_roof;
+	char item[96];
+	int c941 = start(&t, &a);
+
+	(void)state;
+	/* the campaign file: 500 m */
+	assert_int_equal(t.campaign.evidence_max_distance_m, 500);
+	rt_batch_init(&b, LAPTOP_B);
+	one = rt_household(&a, c941, "Thạch Văn Một", NULL, "approved");
+	two = rt_household(&a, c941, "Thạch Thị Hai", NULL, "approved");
+	roof = rt_milestone(&a, one, "roof", "2023-07-10", NULL);
+	/* the old house and the roof 300 m apart, one photo with no position */
+	photo_pos(&a, one, PROTO_KIND_HOUSEHOLD, SHA_A, 96033000, 1059800000);
+	photo_pos(&a, roof, PROTO_KIND_MILESTONE, SHA_B, 96060000, 1059800000);
+	rt_photo(&a, roof, PROTO_KIND_MILESTONE, SHA_E);
+	/* another household's photo 925 m away is not one's */
+	other_roof = rt_milestone(&a, two, "roof", "2023-07-11", NULL);
+	photo_pos(&a, other_roof, PROTO_KIND_MILESTONE, SHA_D, 96100000, 1059850000);
+	rt_flush(&a, t.db);
+	assert_int_equal(rt_open_of(&t, "photo_distance", END_2023), 0);
+
+	/* laptop B's photo of one's roof 925 m from the old house: the farthest pair */
+	far = photo_pos(&b, roof, PROTO_KIND_MILESTONE, SHA_C, 96100000, 1059850000);
+	rt_flush(&b, t.db);
+	assert_int_equal(rt_open_of(&t, "photo_distance", END_2023), 1);
+	expect_item(&t, "G-", one, 1);
+	expect_item(&t, "G-", two, 0);
+	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023, "\"kind\": \"photo_distance\"", 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023,
+				 "ảnh a1a1a1a1 và c3c3c3c3 cách nhau 925 m (quá 500 m)", 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023, "\"distance_m\": 925", 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023, SHA_C, 1);
+	in_every_format(&t, "Ảnh chụp xa nhau", "Photos far apart",
+			"photos a1a1a1a1 and c3c3c3c3 are 925 m apart (more than 500 m)");
+
+	/* a larger distance in the campaign, or none, and it is gone */
+	t.campaign.evidence_max_distance_m = 925;
+	assert_int_equal(rt_open_of(&t, "photo_distance", END_2023), 0);
+	t.campaign.evidence_max_distance_m = 0;
+	assert_int_equal(rt_open_of(&t, "photo_distance", END_2023), 0);
+	t.campaign.evidence_max_distance_m = 500;
+
+	/* the far photo voided: nothing left; on the household again it is back */
+	rt_void(&b, far, PROTO_KIND_PHOTO);
+	rt_flush(&b, t.db);
+	assert_int_equal(rt_open_of(&t, "photo_distance", END_2023), 0);
+	photo_pos(&b, one, PROTO_KIND_HOUSEHOLD, SHA_C, 96100000, 1059850000);
+	rt_flush(&b, t.db);
+	assert_int_equal(rt_open_of(&t, "photo_distance", END_2023), 1);
+
+	/* resolved like any other item, once; a withdrawn household has none */
+	resolved_once(&t, item_id(item, "G-", one), "photo_distance", "nhà cũ ở ruộng khác");
+	photo_pos(&a, two, PROTO_KIND_HOUSEHOLD, SHA_A, 96033000, 1059800000);
+	withdrawn_has_none(&t, &a, two, "photo_distance");
+	rt_batch_release(&a);
+	rt_batch_release(&b);
+	rt_db_close(&t);
+}
+
+static void test_photo_outside(void **state)
+{
+	rt_db t;
+	rt_batch a;
+	proto_id hh, roof, saigon, sea, edge, blank;
+	char item[96];
+	int c941 = start(&t, &a);
+
+	(void)state;
+	/* the campaign file's box of Sóc Trăng */
+	assert_int_equal(t.campaign.evidence_has_bounds, 1);
+	hh = rt_household(&a, c941, "Sơn Văn Một", NULL, "approved");
+	roof = rt_milestone(&a, hh, "roof", "2023-07-10", NULL);
+	photo_pos(&a, hh, PROTO_KIND_HOUSEHOLD, SHA_A, 96033000, 1059800000);
+	saigon = photo_pos(&a, roof, PROTO_KIND_MILESTONE, SHA_B, 107769000, 1067009000);
+	sea = photo_pos(&a, hh, PROTO_KIND_HOUSEHOLD, SHA_C, 91799999, 1060000000);
+	edge = photo_pos(&a, hh, PROTO_KIND_HOUSEHOLD, SHA_D, 91800000, 1063500000);
+	blank = rt_photo(&a, hh, PROTO_KIND_HOUSEHOLD, SHA_E);
+	rt_flush(&a, t.db);
+	/* Hồ Chí Minh City, and a hair south of the box; its very edge is in */
+	assert_int_equal(rt_open_of(&t, "photo_outside", END_2023), 2);
+	expect_item(&t, "B-", saigon, 1);
+	expect_item(&t, "B-", sea, 1);
+	expect_item(&t, "B-", edge, 0);
+	expect_item(&t, "B-", blank, 0);
+	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023, "\"kind\": \"photo_outside\"", 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023,
+				 "chụp tại 10.77690, 106.70090: ngoài khung tọa độ của tỉnh (vĩ độ "
+				 "9.18000 đến 9.99000, kinh độ 105.51000 đến 106.35000)",
+				 1);
+	rt_expect_reconcile_text(&t, HUB_FMT_JSON, END_2023, "\"lat\": 10.7769000", 1);
+	in_every_format(&t, "Ảnh ngoài tỉnh", "Photo outside the province", "outside the province's box");
+
+	/* voided with its milestone; a campaign without bounds checks none */
+	rt_void(&a, roof, PROTO_KIND_MILESTONE);
+	rt_flush(&a, t.db);
+	expect_item(&t, "B-", saigon, 0);
+	t.campaign.evidence_has_bounds = 0;
+	assert_int_equal(rt_open_of(&t, "photo_outside", END_2023), 0);
+	t.campaign.evidence_has_bounds = 1;
+
+	/* resolved like any other item, once; a withdrawn household none */
+	resolved_once(&t, item_id(item, "B-", sea), "photo_outside", "máy mất định vị");
+	photo_pos(&a, hh, PROTO_KIND_HOUSEHOLD, SHA_B, 107769000, 1067009000);
+	withdrawn_has_none(&t, &a, hh, "photo_outside");
+	rt_batch_release(&a);
+	rt_db_close(&t);
+}
+
 TEST_MAIN(cmocka_unit_test(test_same_photo), cmocka_unit_test(test_missing_evidence),
-	  cmocka_unit_test(test_near_photo), cmocka_unit_test(test_photo_time))
+	  cmocka_unit_test(test_near_photo), cmocka_unit_test(test_photo_time),
+	  cmocka_unit_test(test_distance_math), cmocka_unit_test(test_photo_distance),
+	  cmocka_unit_test(test_photo_outside))

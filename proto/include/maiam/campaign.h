@@ -82,6 +82,12 @@ typedef struct proto_campaign {
 	 * date (0: not checked). */
 	unsigned evidence_stages;
 	int evidence_max_days;
+	/* metres two photos of one household may be apart (0: not checked) */
+	int evidence_max_distance_m;
+	/* the province's box in 1e-7 degrees, as a photo record's lat and lon
+	 * (proto/FORMAT.md); only when evidence_has_bounds. min < max. */
+	int evidence_has_bounds;
+	int32_t evidence_lat_min, evidence_lon_min, evidence_lat_max, evidence_lon_max;
 } proto_campaign;
 
 /* Load and validate a campaign file; units path inside it is relative to the file. */
