@@ -57,27 +57,27 @@ static const char *record_named(const char *record, char *out, size_t n)
 }
 
 /* Why a photo was refused, in the operator's language, by its code
- * (photo_accept.h); NULL for a code this list does not know. */
+ * (photo_accept.h; "malformed": its item does not read): the codes and
+ * their sentences, in the same order. */
+static const char *const photo_codes[] = { "malformed",  "not_named",      "too_big",
+					   "wrong_size", "quota_exceeded", "wrong_hash" };
+static const char *const photo_sentences[] = {
+	N_("its item in the file is damaged: export again on the laptop"),
+	N_("no accepted record of this laptop names it: import the file that carries its record first"),
+	N_("the hub takes photos of at most 8 MiB"),
+	N_("it is not the size its record gives it: export again on the laptop"),
+	N_("this laptop's photo bytes of the day are used up: import the file again tomorrow"),
+	N_("its bytes do not hash to its name (the file was changed or damaged): export again on the laptop"),
+};
+_Static_assert(sizeof(photo_codes) == sizeof(photo_sentences), "one sentence per code");
+
+/* The sentence of a refusal code, or the code itself when it has none. */
 static const char *photo_refusal_text(const char *code)
 {
-	static const struct {
-		const char *code, *text;
-	} why[] = {
-		{ "malformed", N_("its item in the file is damaged: export again on the laptop") },
-		{ "not_named",
-		  N_("no accepted record of this laptop names it: import the file that carries its record first") },
-		{ "too_big", N_("the hub takes photos of at most 8 MiB") },
-		{ "wrong_size", N_("it is not the size its record gives it: export again on the laptop") },
-		{ "quota_exceeded",
-		  N_("this laptop's photo bytes of the day are used up: import the file again tomorrow") },
-		{ "wrong_hash",
-		  N_("its bytes do not hash to its name (the file was changed or damaged): export again on the laptop") },
-	};
-
-	for (size_t i = 0; i < sizeof(why) / sizeof(why[0]); i++)
-		if (strcmp(why[i].code, code) == 0)
-			return _(why[i].text);
-	return NULL;
+	for (size_t i = 0; i < sizeof(photo_codes) / sizeof(photo_codes[0]); i++)
+		if (strcmp(photo_codes[i], code) == 0)
+			return _(photo_sentences[i]);
+	return code;
 }
 
 /* One photo item through the upload's checks and store: its outcome
@@ -106,9 +106,8 @@ static int import_photo(hub_ctx *ctx, const char *path, const uint8_t *item, siz
 	}
 	counts[v.outcome]++;
 	if (v.outcome == HUB_PHOTO_REFUSED) {
-		const char *why = photo_refusal_text(v.code);
-
-		printf(_("%s: photo %.12s refused: %s: %s\n"), path, hex, v.code, why ? why : v.code);
+		printf(_("%s: photo %.12s refused: %s: %s\n"), path, hex, v.code,
+		       photo_refusal_text(v.code));
 	}
 	return 0;
 }

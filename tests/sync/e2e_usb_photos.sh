@@ -6,10 +6,12 @@
 # other photo land); the good file then stores the first photo and skips the
 # second (already held); the same file again changes nothing; a photo no
 # record names is refused; a bundle without photos (--no-photos, the form
-# from before photos travelled) imports as before. No hub is served.
-# $3 is tests/agent/photo_files, which writes the phone photos.
+# from before photos travelled) imports as before; the hub's update file
+# tells the laptop which photos it holds, and the next bundle leaves them
+# out. No hub is served.
+# $4 is tests/agent/photo_files, which writes the phone photos.
 . "$(dirname "$0")/lib.sh"
-GEN="$3"
+GEN="$4"
 need sha256sum
 
 C=31498
@@ -60,11 +62,8 @@ hub hub import "$T/a1.maiam"
 eq "import of the good file" "$RC" 0
 out_has "1 already applied"
 out_has "2 photos: 1 stored, 1 already held, 0 refused"
-for h in "$P1" "$P2"; do
-	f="$T/hub/photos/${h:0:2}/$h"
-	[ -f "$f" ] || fail "the hub has no file for photo $h"
-	eq "stored photo hashes to its name" "$(sha256sum "$f" | cut -d' ' -f1)" "$h"
-done
+# each stored under its hash, its bytes hashing to it
+eq "the hub's photo files" "$(cd "$T/hub/photos" && sha256sum ${P1:0:2}/$P1 ${P2:0:2}/$P2 | awk '{print $1}' | xargs)" "$P1 $P2"
 eq "both with thumbnail and dHash" "$(sql hub 'select count(*) from hub_photo where thumb is not null and dhash is not null')" 2
 QUOTA=$(sql hub 'select sum(bytes) from hub_photo_quota')
 
@@ -114,6 +113,25 @@ eq "import of a bundle without photos" "$RC" 0
 out_has "change-sets: 1 applied, 1 already applied, 0 rejected"
 grep -q "photos:" "$OUT" && fail "a bundle without photos printed a photo line"
 eq "both households" "$(sql hub 'select count(*) from household')" 2
+
+# the update file tells the laptop which photos the hub holds: the next
+# bundle leaves them out
+ag a 0 --json export --out "$T/a3.maiam"
+eq "before the update file: both photos again" "$(json 'j["photos_in_file"]')" 2
+hub hub export --for "$AID" --out "$T/ua1.maiam"
+eq "export --for" "$RC" 0
+ag a 0 --json import "$T/ua1.maiam"
+eq "the laptop hears the hub holds both" "$(json 'j["photos_held"]')" 2
+eq "marked on the laptop" "$(asql a 'select count(*) from photo_upload')" 2
+ag a 0 --json export --out "$T/a4.maiam"
+eq "after it: no photo in the file" "$(json 'j["photos_in_file"]')" 0
+grep -q MAIMPHO1 "$T/a4.maiam" && fail "a photo the hub holds was carried again"
+ag a 0 photo add "$HA" "$T/f/house.png"
+ag a 0 export --out "$T/a5.maiam"
+out_has "It carries 1 photos ("
+hub hub import "$T/a5.maiam"
+eq "import of the third photo" "$RC" 0
+out_has "1 photos: 1 stored, 0 already held, 0 refused"
 
 hub hub audit verify
 eq "audit verify at the end" "$RC" 0
