@@ -148,13 +148,20 @@ int agent_cmd_export(agent_ctx *ctx, int argc, char **argv)
 	r = agent_store_bundle(ctx, &bundle, &nall);
 	if (r == PROTO_OK)
 		r = agent_claim_prepend(ctx, &bundle, &claimed);
-	memset(&pc, 0, sizeof(pc));
-	if (r == PROTO_OK && !no_photos && ctx->key_id)
-		r = carry_photos(ctx, &bundle, &pc);
 	if (r != PROTO_OK) {
 		proto_buf_release(&bundle);
 		agent_err_proto(_("cannot read the sealed change-sets from the store"), r,
 				_("they are kept; run 'maiam-agent check', then export again"));
+		return AGENT_FAIL;
+	}
+	memset(&pc, 0, sizeof(pc));
+	if (!no_photos && ctx->key_id)
+		r = carry_photos(ctx, &bundle, &pc);
+	if (r != PROTO_OK) {
+		proto_buf_release(&bundle);
+		agent_err_proto(
+			_("cannot put the photos in the file"), r,
+			_("nothing was written; export again, or with --no-photos for the records alone"));
 		return AGENT_FAIL;
 	}
 	r = proto_write_file_atomic(out, bundle.data ? bundle.data : (const uint8_t *)"", bundle.len,
