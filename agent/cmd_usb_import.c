@@ -10,9 +10,12 @@
  * the laptop's own change-sets the hub holds are marked acknowledged (after
  * the refusals: a refused one is marked so, not merely acknowledged), the
  * client certificate (if any) is kept for a later online sync, and the
- * enrolment claim is no longer needed.
+ * enrolment claim is no longer needed. The photos the feedback says the hub
+ * holds ("photos_held", the file's own) are marked as a sync marks them, so
+ * the next bundle leaves them out.
  */
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +25,7 @@
 #include "net.h"
 #include "store.h"
 #include "sync.h"
+#include "sync_photos.h"
 
 typedef struct usb_import {
 	agent_ctx *ctx;
@@ -32,7 +36,7 @@ typedef struct usb_import {
 	agent_pull_pending pending;
 	proto_update_file u;
 	proto_merge_stats merged;
-	size_t items, records, acked, refused;
+	size_t items, records, acked, refused, photos_held;
 } usb_import;
 
 static void help(FILE *f)
@@ -172,6 +176,45 @@ static int mark_acked(usb_import *s)
 	return AGENT_OK;
 }
 
+/* The hub holds these photos (the feedback's "photos_held"): marked in
+ * photo_upload, as a sync's "held" answer marks them, in one transaction.
+ * A file without the list (an older hub) marks nothing. */
+static int mark_photos_held(usb_import *s)
+{
+	json_t *root = json_loadb(s->u.feedback, s->u.feedback_len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *held = json_object_get(root, "photos_held");
+	char when[32];
+	size_t i, n = json_array_size(held);
+	proto_result r = PROTO_OK;
+	int rc = AGENT_OK;
+
+	agent_now_utc(when);
+	if (n && agent_tx_begin(s->ctx) != AGENT_OK)
+		rc = AGENT_FAIL;
+	for (i = 0; i < n && rc == AGENT_OK && r == PROTO_OK; i++) {
+		const char *hex = json_string_value(json_array_get(held, i));
+
+		/* the file is the hub's, signed; a hash that is no hash is left out */
+		if (!hex || strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64)
+			continue;
+		r = agent_photo_uploaded(s->ctx, hex, when);
+		s->photos_held += r == PROTO_OK;
+	}
+	if (n && rc == AGENT_OK) {
+		if (r == PROTO_OK)
+			rc = agent_tx_commit(s->ctx);
+		else
+			agent_tx_rollback(s->ctx);
+	}
+	if (r != PROTO_OK) {
+		agent_err(_("cannot record which photos the hub holds: %s; import the file again"),
+			  agent_store_cause(s->ctx, r));
+		rc = AGENT_FAIL;
+	}
+	json_decref(root);
+	return rc;
+}
+
 /* What the file brings beside the records: a certificate, the end of the claim. */
 static int keep_the_rest(usb_import *s)
 {
@@ -246,14 +289,18 @@ static void summary(const usb_import *s)
 		fprintf(ctx->out,
 			",\"updates\":%zu,\"records\":%zu,\"applied\":%zu,\"conflicts\":%zu,"
 			"\"cursor\":%" PRId64 ",\"acknowledged\":%zu,\"refused\":%zu,"
-			"\"needs_attention\":%zu}\n",
+			"\"needs_attention\":%zu,\"photos_held\":%zu}\n",
 			s->items, s->records, (size_t)s->merged.applied, (size_t)s->merged.conflicts,
-			s->u.cursor, s->acked, s->refused, agent_attention_count(ctx));
+			s->u.cursor, s->acked, s->refused, agent_attention_count(ctx), s->photos_held);
 		return;
 	}
 	fprintf(ctx->out,
 		_("Imported '%s': %zu records from the hub (%zu applied, %zu conflicts); %zu of this laptop's change-sets acknowledged.\n"),
 		s->path, s->records, (size_t)s->merged.applied, (size_t)s->merged.conflicts, s->acked);
+	if (s->photos_held)
+		fprintf(ctx->out,
+			_("The hub holds %zu of this laptop's photos: the next export leaves them out.\n"),
+			s->photos_held);
 	agent_attention_after(ctx);
 }
 
@@ -308,6 +355,8 @@ int agent_cmd_update_import(agent_ctx *ctx, int argc, char **argv)
 		rc = agent_feedback_apply(ctx, s.u.feedback, s.u.feedback_len, &s.refused);
 	if (rc == AGENT_OK)
 		rc = mark_acked(&s);
+	if (rc == AGENT_OK && s.u.feedback)
+		rc = mark_photos_held(&s);
 	if (rc == AGENT_OK)
 		rc = keep_the_rest(&s);
 	if (rc == AGENT_OK)

@@ -5,8 +5,8 @@
  * 'export --for AGENT', the update file: what the laptop's pull would bring
  * (hub_pull_answer, the very answers of GET /v1/pull), which of its own
  * change-sets the hub holds, the feedback of GET /v1/feedback (refused
- * change-sets, duplicate national ids) and a client certificate for a later
- * online sync. Per laptop the hub remembers where its last update file ended
+ * change-sets, duplicate national ids, and in the file the photos of the
+ * laptop the hub holds) and a client certificate for a later online sync. Per laptop the hub remembers where its last update file ended
  * (hub_meta "usb_cursor.<agent>") and when it was issued ("usb_issued.<agent>":
  * each file is issued later than the last, which is how a laptop tells a
  * replay).
@@ -256,6 +256,61 @@ out:
 	return rc;
 }
 
+/* Photos one update file names as held, at most: 68 bytes each in the
+ * feedback, well inside its 4 MiB with the lists before them. */
+#define UPDATE_PHOTOS_HELD_MAX 20000
+
+/*
+ * Add "photos_held" to the feedback of an update file: the hashes of the
+ * photos the hub stores that records of this agent (or of the agent it
+ * succeeds) name, newest first, so the laptop's next bundle leaves them
+ * out (docs/HUB.md, "A commune that is never online"). The list goes in
+ * the file's copy only: a laptop that does not know the key ignores it.
+ */
+static hub_result note_photos_held(hub_ctx *ctx, uint64_t agent, proto_buf *feedback)
+{
+	static const char sql[] = "SELECT lower(hex(h.sha256)) FROM hub_photo h WHERE EXISTS (SELECT 1 FROM photo p"
+				  " WHERE p.sha256 = lower(hex(h.sha256)) AND (p.writer = ?1 OR p.writer ="
+				  " (SELECT predecessor FROM hub_agent WHERE id = ?1)))"
+				  " ORDER BY h.stored_at DESC LIMIT ?2";
+	static const char end[] = "]}\n";
+	sqlite3_stmt *st = NULL;
+	size_t n = 0;
+	int step;
+	hub_result rc = HUB_ENOMEM;
+
+	/* the feedback object ends its last list: "...]}\n" */
+	if (feedback->len < 3 || memcmp(feedback->data + feedback->len - 3, end, 3) != 0)
+		return HUB_ENOMEM;
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return HUB_EDB;
+	sqlite3_bind_int64(st, 1, proto_u2i(agent));
+	sqlite3_bind_int(st, 2, UPDATE_PHOTOS_HELD_MAX);
+	feedback->len -= 2;
+	if (proto_buf_append_str(feedback, ", \"photos_held\": ["))
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *hex = (const char *)sqlite3_column_text(st, 0);
+
+		/* a full feedback ends the list early: those left out come again
+		 * in the laptop's next bundle, and the hub skips them there */
+		if (feedback->len + 72 + sizeof(end) > feedback->max)
+			break;
+		if (hex && proto_buf_appendf(feedback, "%s\"%s\"", n++ ? ", " : "", hex))
+			goto out;
+	}
+	if (step != SQLITE_DONE && step != SQLITE_ROW) {
+		rc = HUB_EDB;
+		goto out;
+	}
+	if (proto_buf_append_str(feedback, end))
+		goto out;
+	rc = HUB_OK;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int hub_cmd_export(int argc, char **argv)
 {
 	const char *dir = hub_default_dir(), *who = NULL, *path = NULL;
@@ -337,7 +392,8 @@ int hub_cmd_export(int argc, char **argv)
 		goto out;
 	}
 	/* what the laptop would be told online after its pull */
-	if (hub_feedback_answer(&ctx, &agent, &feedback) != HUB_OK) {
+	if (hub_feedback_answer(&ctx, &agent, &feedback) != HUB_OK ||
+	    note_photos_held(&ctx, agent_id, &feedback) != HUB_OK) {
 		hub_errorf("cannot read what agent %s must be told: %s", hex, sqlite3_errmsg(ctx.db));
 		goto out;
 	}

@@ -23,6 +23,7 @@
 #include <time.h>
 #include "ingest.h"
 #include "json.h"
+#include "photo_accept.h"
 #include "photo_store.h"
 #include "server.h"
 
@@ -197,13 +198,15 @@ static int parse_range(const char *s, int64_t *start, int64_t *end, int64_t *tot
 	return 0;
 }
 
-/* The last byte came: the hash checked, the photo stored. */
+/* The last byte came: the hash checked, the photo stored (photo_accept.c,
+ * the same step as a USB bundle's photo). */
 static void finish(hub_ctx *ctx, hub_job *job, int64_t total)
 {
-	bool hash_ok = false;
-	hub_result rc = hub_photo_store(ctx, job->peer, job->target, (int64_t)time(NULL), &hash_ok);
+	hub_photo_offer offer = { job->peer, job->target, NULL, 0, (int64_t)time(NULL) };
+	hub_photo_verdict v;
+	hub_result rc = hub_photo_accept(ctx, &offer, &v);
 
-	if (rc == HUB_OK && !hash_ok) {
+	if (rc == HUB_OK && v.outcome == HUB_PHOTO_REFUSED) {
 		hub_job_error(job, 422, "wrong_hash",
 			      "the bytes do not hash to the photo's name: the upload was dropped,"
 			      " send the photo again from its first byte");

@@ -2,11 +2,14 @@
  * bundle.c - framing of several sealed change-sets into one file for a USB
  * stick (bundle.h). Writing is all-or-nothing on the output buffer; reading
  * checks every declared length against its bound and the bytes present.
+ * Photo items (after the change-sets) are framed and read here; whether a
+ * signed record names them is the hub's to check.
  */
 #include <string.h>
 
 #include "maiam/bundle.h"
 #include "maiam/changeset.h"
+#include "maiam/keys.h"
 
 proto_result proto_bundle_write(proto_buf *out, const uint8_t *const *items, const size_t *lens, size_t n)
 {
@@ -74,4 +77,72 @@ fail:
 	br->r.pos = mark;
 	*item = NULL;
 	return res;
+}
+
+int proto_bundle_is_photo(const uint8_t *item, size_t len)
+{
+	return item && len >= 8 && memcmp(item, PROTO_BUNDLE_PHOTO_MAGIC, 8) == 0;
+}
+
+proto_result proto_bundle_put_photo(proto_buf *out, uint64_t origin, const uint8_t sha256[32],
+				    const uint8_t *bytes, size_t len)
+{
+	size_t start;
+	proto_result res;
+
+	if (!out || !sha256 || !bytes || len == 0 || len > PROTO_BUNDLE_PHOTO_MAX || origin == 0)
+		return PROTO_EINVAL;
+	start = out->len;
+	res = proto_buf_put_be32(out, (uint32_t)(PROTO_BUNDLE_PHOTO_HEAD + len));
+	if (res == PROTO_OK)
+		res = proto_buf_append(out, PROTO_BUNDLE_PHOTO_MAGIC, 8);
+	if (res == PROTO_OK)
+		res = proto_buf_put_be64(out, origin);
+	if (res == PROTO_OK)
+		res = proto_buf_append(out, sha256, 32);
+	if (res == PROTO_OK)
+		res = proto_buf_append(out, bytes, len);
+	if (res != PROTO_OK)
+		out->len = start;
+	return res;
+}
+
+proto_result proto_bundle_photo_open(const uint8_t *item, size_t len, proto_bundle_photo *photo)
+{
+	proto_reader r;
+	const uint8_t *magic = NULL;
+	proto_result res;
+
+	if (!photo || (!item && len))
+		return PROTO_EINVAL;
+	memset(photo, 0, sizeof(*photo));
+	proto_reader_init(&r, item, len);
+	if (proto_get_bytes(&r, 8, &magic) != PROTO_OK || memcmp(magic, PROTO_BUNDLE_PHOTO_MAGIC, 8) != 0)
+		return PROTO_EMAGIC;
+	res = proto_get_be64(&r, &photo->origin);
+	if (res == PROTO_OK)
+		res = proto_get_bytes(&r, 32, &photo->sha256);
+	if (res == PROTO_OK && proto_reader_left(&r) == 0)
+		res = PROTO_ETRUNCATED; /* a photo has at least one byte */
+	if (res == PROTO_OK && proto_reader_left(&r) > PROTO_BUNDLE_PHOTO_MAX)
+		res = PROTO_ELIMIT;
+	if (res == PROTO_OK && photo->origin == 0)
+		res = PROTO_EVALUE;
+	if (res == PROTO_OK) {
+		photo->len = proto_reader_left(&r);
+		res = proto_get_bytes(&r, photo->len, &photo->bytes);
+	}
+	if (res != PROTO_OK)
+		memset(photo, 0, sizeof(*photo));
+	return res;
+}
+
+proto_result proto_bundle_photo_verify(const proto_bundle_photo *photo)
+{
+	uint8_t got[32];
+
+	if (!photo || !photo->sha256 || !photo->bytes)
+		return PROTO_EINVAL;
+	proto_sha256(photo->bytes, photo->len, got);
+	return memcmp(got, photo->sha256, 32) == 0 ? PROTO_OK : PROTO_EHASH;
 }

@@ -5,7 +5,8 @@
  *   KIND ORIGIN-SERIAL FIELD=VALUE ...
  * (column names of the field table; NULL as "null", a REF as ORIGIN-SERIAL).
  * So an end-to-end test can require that a correction travels signed, with
- * what it names. usage: bundle_records HOME BUNDLE; exit 1 on any failure.
+ * what it names. A photo item prints "photo_item sha256=HEX bytes=N".
+ * usage: bundle_records HOME BUNDLE; exit 1 on any failure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,17 @@ int main(int argc, char **argv)
 			goto out;
 		if (!item)
 			break;
+		if (proto_bundle_is_photo(item, len)) {
+			/* a photo's bytes after the change-sets: its name and size */
+			proto_bundle_photo ph;
+			char hex[65];
+
+			if (proto_bundle_photo_open(item, len, &ph) != PROTO_OK)
+				goto out;
+			proto_hex(ph.sha256, 32, hex);
+			printf("photo_item sha256=%s bytes=%zu\n", hex, ph.len);
+			continue;
+		}
 		r = proto_open(item, len, key, &cs, NULL);
 		if (r != PROTO_OK) {
 			fprintf(stderr, "bundle_records: change-set %zu does not open: %s\n", br.index,

@@ -2,9 +2,13 @@
  * bundle.h - the USB bundle: several sealed change-sets in one file.
  *
  * bundle = "MAIMBDL1" (8 bytes) then, repeated to end of file,
- *          [u32 big-endian length][that many bytes: one sealed change-set]
+ *          [u32 big-endian length][that many bytes: one item]
+ * An item is a sealed change-set, an enrolment claim ("MAIMCLM1", hubfile.h)
+ * or, after the change-sets, a photo's bytes:
+ *          "MAIMPHO1" | origin u64be | SHA-256 (32 bytes) | the photo's bytes
  * (proto/FORMAT.md, section "USB bundle"). This layer only frames bytes: each
- * item is still opened with proto_open, which checks signature and chain.
+ * change-set is still opened with proto_open, which checks signature and
+ * chain, and each photo is taken only if a signed record names its hash.
  * Reading trusts nothing: every length is bounded and checked against the
  * bytes that are really there.
  */
@@ -46,5 +50,45 @@ proto_result proto_bundle_open(proto_bundle_reader *br, const uint8_t *data, siz
  * the reader stays at the failing item (it does not resynchronise).
  */
 proto_result proto_bundle_next(proto_bundle_reader *br, const uint8_t **item, size_t *len);
+
+/* A photo item: its magic differs from a change-set's first five bytes
+ * ("MAIM", version 1 or 2), so a reader that knows no photo item refuses it
+ * as a change-set of an unknown version and still reads the others. */
+#define PROTO_BUNDLE_PHOTO_MAGIC "MAIMPHO1"
+#define PROTO_BUNDLE_PHOTO_HEAD (8u + 8u + 32u) /* magic, origin, SHA-256 */
+/* The most bytes one photo may have: the hub's cap on a photo (the laptop's
+ * reduction makes about 130 kB). */
+#define PROTO_BUNDLE_PHOTO_MAX (8u << 20)
+/* The most photo bytes the laptop puts in one bundle: one day of the hub's
+ * photo quota per laptop, so one import never runs into it by itself. */
+#define PROTO_BUNDLE_PHOTOS_MAX ((uint64_t)256 << 20)
+
+/* One photo item, read: pointers into the bundle's bytes. */
+typedef struct proto_bundle_photo {
+	uint64_t origin;       /* the key id of the laptop whose records name it */
+	const uint8_t *sha256; /* 32 bytes: the name the records give it */
+	const uint8_t *bytes;  /* the photo */
+	size_t len;            /* 1..PROTO_BUNDLE_PHOTO_MAX */
+} proto_bundle_photo;
+
+/* 1 when the item (as proto_bundle_next returned it) is a photo item. */
+int proto_bundle_is_photo(const uint8_t *item, size_t len);
+/*
+ * Append one photo item (its u32 length first) to out, origin's photo of
+ * len bytes (1..PROTO_BUNDLE_PHOTO_MAX) named by sha256; its hash is not
+ * checked here (the reader checks it). On error out is left as it was.
+ */
+proto_result proto_bundle_put_photo(proto_buf *out, uint64_t origin, const uint8_t sha256[32],
+				    const uint8_t *bytes, size_t len);
+/*
+ * Read a photo item: PROTO_EMAGIC if it is none, PROTO_ETRUNCATED if it ends
+ * before its first photo byte, PROTO_ELIMIT if the photo is over
+ * PROTO_BUNDLE_PHOTO_MAX, PROTO_EVALUE for origin 0. Its hash is not checked
+ * (proto_bundle_photo_verify): a photo whose bytes are wrong is refused
+ * alone, the rest of the bundle still read.
+ */
+proto_result proto_bundle_photo_open(const uint8_t *item, size_t len, proto_bundle_photo *photo);
+/* PROTO_OK when the photo's bytes hash to its name, else PROTO_EHASH. */
+proto_result proto_bundle_photo_verify(const proto_bundle_photo *photo);
 
 #endif
