@@ -434,11 +434,8 @@ static void sync_through_cuts(const char *home, const char *hubdir, long every)
 
 /*
  * Photos that came by USB: a second household, its laptop never online, its
- * bundle imported at the hub. Today the bundle carries the records only, so
- * the page lists the photo as not yet received; when the bundle carries the
- * photos' bytes (the USB photo work), this is where the test asserts that
- * its thumbnails show as the synced ones do (wait for their naturalWidth as
- * test_photos_in_chromium does, then click one).
+ * bundle (records, then the photo's bytes) imported at the hub. Its page
+ * shows the thumbnail as the synced ones do, and a click opens the photo.
  */
 static void photos_that_came_by_usb(wb_browser *w, const char *hubdir, const char *ref)
 {
@@ -448,15 +445,21 @@ static void photos_that_came_by_usb(wb_browser *w, const char *hubdir, const cha
 	wb_go(w, url);
 	wb_wait_for(w, "Hộ Châu Văn USB", NULL);
 	assert_non_null(strstr(w->buf, "Ảnh minh chứng"));
-	/* When the bundle carries the photo's bytes this line fails: put in its
-	 * place wb_wait_script(w, IMAGES_LOADED, "1"), a click on "figure.ph a"
-	 * and the image/jpeg checks of test_photos_in_chromium. */
-	assert_non_null(strstr(w->buf, "Máy chủ tỉnh chưa nhận được ảnh"));
+	/* the bundle carried the photo's bytes: its thumbnail loads and a click
+	 * opens the photo itself, as for the photos that came by the cut sync */
+	assert_null(strstr(w->buf, "Máy chủ tỉnh chưa nhận được ảnh"));
+	wb_wait_script(w, IMAGES_LOADED, "1");
+	wb_click(w, "figure.ph a");
+	wb_wait_script(w, "return document.contentType", "\"image/jpeg\"");
+	wb_wait_script(w,
+		       "return document.images.length === 1 && document.images[0].naturalWidth === 1600",
+		       "true");
 	(void)hubdir;
 }
 
 /* A laptop never online: enrolled from the hub's file, a household with a
- * photo, its bundle imported (before the hub serves). Its ref into ref. */
+ * photo, its bundle with the photo imported (before the hub serves). Its
+ * ref into ref. */
 static void usb_laptop(const char *hubdir, char ref[32])
 {
 	char home[1024], out[4096], args[2048], files[2048];
@@ -506,11 +509,12 @@ static void test_photos_in_chromium(void **state)
 	sync_through_cuts(home, hubdir, 300000);
 	snprintf(cmd, sizeof(cmd), "%s/hub.db", hubdir);
 	assert_int_equal(sqlite3_open_v2(cmd, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	/* three by the cut sync, one by the USB bundle */
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM hub_photo WHERE thumb IS NOT NULL",
 					    -1, &st, NULL),
 			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 3);
+	assert_int_equal(sqlite3_column_int(st, 0), 4);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 
