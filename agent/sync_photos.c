@@ -449,16 +449,22 @@ static void upload_all(photo_run *r)
 	int running, queued;
 
 	while (schedule(r)) {
+		int ended = 0;
+
 		if ((mc = curl_multi_perform(r->multi, &running)) != CURLM_OK)
 			break;
 		while ((m = curl_multi_info_read(r->multi, &queued))) {
 			for (size_t i = 0; m->msg == CURLMSG_DONE && i < UPLOAD_SLOTS; i++)
 				if (r->slots[i].curl == m->easy_handle) {
 					slot_done(r, &r->slots[i], m->data.result);
+					ended = 1;
 					break;
 				}
 		}
-		if ((mc = curl_multi_poll(r->multi, NULL, 0, poll_ms(r), NULL)) != CURLM_OK)
+		/* a slot whose request ended sends its next one now, not after a
+		 * poll that nothing may wake: the other's bytes can all be in the
+		 * kernel's buffers, its socket quiet until its answer */
+		if (!ended && (mc = curl_multi_poll(r->multi, NULL, 0, poll_ms(r), NULL)) != CURLM_OK)
 			break;
 		if (r->net->tick)
 			r->net->tick(r->net->tick_arg);
