@@ -275,8 +275,9 @@ static void slot_take(photo_run *r, upload_slot *s)
 }
 
 /* Put the slot's request on the wire: its next range, or (asking) the want
- * of its photo. 0, or -1 (said: the step stops). */
-static int slot_start(photo_run *r, upload_slot *s, int asking)
+ * of its photo. When libcurl cannot take it, the photo is said and the
+ * step stops. */
+static void slot_start(photo_run *r, upload_slot *s, int asking)
 {
 	photo_item *it = s->it;
 	char path[80];
@@ -300,14 +301,13 @@ static int slot_start(photo_run *r, upload_slot *s, int asking)
 		agent_req_arm(r->net, s->curl, &s->rq, &s->h);
 		if (curl_multi_add_handle(r->multi, s->curl) == CURLM_OK) {
 			s->state = SLOT_BUSY;
-			return 0;
+			return;
 		}
 		snprintf(s->h.error, sizeof s->h.error, "out of memory");
 	}
 	agent_req_release(&s->rq);
 	r->stop = 1;
 	slot_release(r, s, 0, s->h.error);
-	return -1;
 }
 
 /* A try that got no answer, or a 5xx: wait the backoff and ask where to
