@@ -57,6 +57,15 @@ add() {
 	[ "${#hex}" = 64 ] || { fail "photo_record printed no hash"; finish; }
 	HASHES="$HASHES $hex" SIZE=$((SIZE + bytes))
 }
+# fresh LAPTOP NAME: a laptop enrolled through the last proxy, with one
+# household NAME; HASHES and SIZE start empty, QUOTA0 is what the hub took
+# of photo bytes so far.
+fresh() {
+	URL="$LP_URL" laptop "$1" 31498 hub
+	ag "$1" 0 --json household add --name "$2" --hamlet "Khóm 1" --members 4 --category poor
+	HASHES="" SIZE=0
+	QUOTA0=$(sql hub 'select coalesce(sum(bytes), 0) from hub_photo_quota')
+}
 stop_proxies() {
 	for p in $PROXY_PIDS; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	PROXY_PIDS=""
@@ -68,11 +77,9 @@ hub_start hub
 
 # --- several photos, two at once: each stored once, the bytes up are the photos'
 proxy plain
-URL="$LP_URL" laptop a1 31498 hub
-ag a1 0 --json household add --name "Trần Thị Ảnh" --hamlet "Khóm 1" --members 4 --category poor
+fresh a1 "Trần Thị Ảnh"
 settled 1
 UP0=$(stat bytes_up) CONN0=$(stat connections)
-HASHES="" SIZE=0
 add a1 0 1
 for i in 2 3 4 5 6; do add a1 $((90000 * i)) "$i"; done
 ag a1 0 --json sync
@@ -100,11 +107,8 @@ eq "nothing sent again" "$(json 'j["photos_sent"]')" 0
 # upload) is reset 200,000 bytes up, in the middle of a 300 kB photo's
 # first range; the laptop waits its backoff and asks the hub where to go on.
 proxy cut --cut-after 0,200000
-URL="$LP_URL" laptop a2 31498 hub
-ag a2 0 --json household add --name "Lê Văn Cắt" --hamlet "Khóm 2" --members 3 --category poor
-HASHES="" SIZE=0
+fresh a2 "Lê Văn Cắt"
 for i in 1 2 3 4; do add a2 300000 $((10 + i)); done
-QUOTA0=$(sql hub 'select coalesce(sum(bytes), 0) from hub_photo_quota')
 ag a2 0 --json sync
 settled 3
 eq "the upload was cut" "$(stat cuts)" 1
@@ -122,11 +126,8 @@ eq "no partial left" "$(find "$T/hub/partial" -type f 2>/dev/null | wc -l)" 0
 # same port lets the next sync through.
 proxy lost --cut-after 0,150000,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1
 LOST_URL="$LP_URL" LOST_PID="$LP_PID"
-URL="$LP_URL" laptop a4 31498 hub
-ag a4 0 --json household add --name "Võ Văn Mất" --hamlet "Khóm 4" --members 5 --category poor
-HASHES="" SIZE=0
+fresh a4 "Võ Văn Mất"
 for i in 1 2 3 4; do add a4 100000 $((40 + i)); done
-QUOTA0=$(sql hub 'select coalesce(sum(bytes), 0) from hub_photo_quota')
 ag a4 0 --json sync
 eq "records pushed before the link was lost" "$(json 'j["pushed"] >= 1')" True
 SENT=$(json 'j["photos_sent"]')
@@ -150,9 +151,7 @@ eq "photo bytes the hub took after the lost link" \
 # in the next: eleven on one household, over the hub's ten, so the second
 # change-set is refused and its photos are named by no accepted record.
 proxy third
-URL="$LP_URL" laptop a3 31498 hub
-ag a3 0 --json household add --name "Phạm Thị Từ" --hamlet "Khóm 3" --members 2 --category poor
-HASHES="" SIZE=0
+fresh a3 "Phạm Thị Từ"
 for i in 1 2 3 4 5 6 7 8 9; do add a3 $((20000 + 1000 * i)) $((100 + i)); done
 GOOD="$HASHES"
 ag a3 0 export --out "$T/a3.maiam"
