@@ -100,8 +100,13 @@ proto_result agent_net_open(agent_net *n, const char *base, const char *ca, cons
 		global_done = 1;
 	}
 	n->curl = curl_easy_init();
-	if (!n->curl)
+	n->share = curl_share_init();
+	/* the photo uploads' handles take the connection the records used */
+	if (!n->curl || !n->share ||
+	    curl_share_setopt(n->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK) {
+		agent_net_close(n);
 		return PROTO_ENOMEM;
+	}
 	n->tries = (int)env_long("MAIAM_NET_TRIES", 1, 20, 4);
 	n->backoff_ms = env_long("MAIAM_NET_BACKOFF_MS", 0, 60000, 500);
 	jitter_state = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid() ^ 1u;
@@ -113,6 +118,10 @@ void agent_net_close(agent_net *n)
 	if (n->curl)
 		curl_easy_cleanup(n->curl);
 	n->curl = NULL;
+	/* after every handle that used it: the shared connections close here */
+	if (n->share)
+		curl_share_cleanup(n->share);
+	n->share = NULL;
 }
 
 void agent_http_init(agent_http *h)
@@ -191,11 +200,10 @@ static const struct {
 	{ CURLOPT_NOPROGRESS, 0L }, /* on_progress ticks */
 };
 
-static void set_options(agent_net *n, const char *url, struct curl_slist *headers, agent_http *out)
+static void set_options(agent_net *n, CURL *c, const char *url, struct curl_slist *headers, agent_http *out)
 {
-	CURL *c = n->curl;
-
 	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_SHARE, n->share);
 	for (size_t i = 0; i < sizeof fixed_options / sizeof fixed_options[0]; i++)
 		curl_easy_setopt(c, fixed_options[i].option, fixed_options[i].value);
 	curl_easy_setopt(c, CURLOPT_URL, url);
@@ -247,18 +255,24 @@ static int classify(CURLcode cc)
 	}
 }
 
-/* Sleep the backoff before attempt 'attempt' (2, 3...) in short slices, ticking. */
-static void backoff(agent_net *n, int attempt)
+long agent_net_backoff_ms(agent_net *n, int attempt)
 {
-	long cap = n->backoff_ms, ms;
-	struct timespec ts;
+	long cap = n->backoff_ms;
 
 	for (int i = 2; i < attempt && cap < BACKOFF_MAX_MS; i++)
 		cap *= 2;
 	if (cap > BACKOFF_MAX_MS)
 		cap = BACKOFF_MAX_MS;
 	/* full jitter, but never less than half the step */
-	ms = cap / 2 + (cap > 0 ? (long)(next_random() % (uint64_t)(cap / 2 + 1)) : 0);
+	return cap / 2 + (cap > 0 ? (long)(next_random() % (uint64_t)(cap / 2 + 1)) : 0);
+}
+
+/* Sleep the backoff before attempt 'attempt' (2, 3...) in short slices, ticking. */
+static void backoff(agent_net *n, int attempt)
+{
+	long ms = agent_net_backoff_ms(n, attempt);
+	struct timespec ts;
+
 	while (ms > 0) {
 		long slice = ms > 100 ? 100 : ms;
 
@@ -271,91 +285,120 @@ static void backoff(agent_net *n, int attempt)
 	}
 }
 
-int agent_net_request(agent_net *n, const char *method, const char *path, const char *ctype,
-		      const uint8_t *body, size_t len, agent_http *out)
+/* The request's headers: no "Expect: 100-continue" round trip before a
+ * change-set; the highest change-set format version this laptop reads, so
+ * that the hub sends no record kind it cannot (proto/FORMAT.md); the body's
+ * type and range. NULL when out of memory. */
+static struct curl_slist *request_headers(const char *ctype, const char *content_range)
 {
+	const char *lines[4] = { "Expect:", "Maiam-Reads: " PROTO_FORMAT_VERSION_TEXT };
 	struct curl_slist *headers = NULL, *more;
-	char url[sizeof n->base + 256], ct[96], range[96];
-	int rc = AGENT_NET_LOCAL;
+	char ct[96], range[96];
+	size_t n = 2;
 
-	assert(n->curl && path[0] == '/' && (body || len == 0));
-	if (snprintf(url, sizeof url, "%s%s", n->base, path) >= (int)sizeof url) {
+	if (ctype) {
+		snprintf(ct, sizeof ct, "Content-Type: %s", ctype);
+		lines[n++] = ct;
+	}
+	if (content_range) {
+		snprintf(range, sizeof range, "Content-Range: %s", content_range);
+		lines[n++] = range;
+	}
+	for (size_t i = 0; i < n; i++) {
+		more = curl_slist_append(headers, lines[i]);
+		if (!more) {
+			curl_slist_free_all(headers);
+			return NULL;
+		}
+		headers = more;
+	}
+	return headers;
+}
+
+int agent_req_init(agent_req *rq, const agent_net *n, const char *method, const char *path,
+		   const char *ctype, const char *content_range, const uint8_t *body, size_t len,
+		   agent_http *out)
+{
+	assert(path[0] == '/' && (body || len == 0));
+	memset(rq, 0, sizeof *rq);
+	rq->method = method;
+	rq->body = body;
+	rq->len = len;
+	if (snprintf(rq->url, sizeof rq->url, "%s%s", n->base, path) >= (int)sizeof rq->url) {
 		snprintf(out->error, sizeof out->error, "request URL too long");
 		return AGENT_NET_LOCAL;
 	}
-	/* no "Expect: 100-continue" round trip before a change-set; and the
-	 * highest change-set format version this laptop reads, so that the hub
-	 * sends no record kind it cannot (proto/FORMAT.md) */
-	headers = curl_slist_append(NULL, "Expect:");
-	if (headers) {
-		more = curl_slist_append(headers, "Maiam-Reads: " PROTO_FORMAT_VERSION_TEXT);
-		if (!more)
-			goto nomem;
-		headers = more;
+	rq->headers = request_headers(ctype, content_range);
+	if (!rq->headers) {
+		snprintf(out->error, sizeof out->error, "out of memory");
+		return AGENT_NET_LOCAL;
 	}
-	if (headers && ctype) {
-		snprintf(ct, sizeof ct, "Content-Type: %s", ctype);
-		more = curl_slist_append(headers, ct);
-		if (!more)
-			goto nomem;
-		headers = more;
-	}
-	if (headers && n->content_range) {
-		snprintf(range, sizeof range, "Content-Range: %s", n->content_range);
-		more = curl_slist_append(headers, range);
-		if (!more)
-			goto nomem;
-		headers = more;
-	}
-	if (!headers)
-		goto nomem;
-	for (int attempt = 1;; attempt++) {
-		CURLcode cc;
+	return AGENT_NET_ANSWER;
+}
 
-		proto_buf_reset(&out->body);
-		out->status = 0;
-		out->cursor = -1;
-		out->more = 0;
-		out->offset = -1;
-		out->error[0] = '\0';
-		set_options(n, url, headers, out);
-		if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) {
-			curl_easy_setopt(n->curl, CURLOPT_POST, 1L);
-			if (method[1] == 'U')
-				curl_easy_setopt(n->curl, CURLOPT_CUSTOMREQUEST, "PUT");
-			curl_easy_setopt(n->curl, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
-			curl_easy_setopt(n->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-		}
-		cc = curl_easy_perform(n->curl);
-		if (cc == CURLE_OK) {
-			curl_easy_getinfo(n->curl, CURLINFO_RESPONSE_CODE, &out->status);
-			read_answer_headers(n->curl, out);
-			if (out->status < 500) {
-				rc = AGENT_NET_ANSWER;
-				break;
-			}
+void agent_req_release(agent_req *rq)
+{
+	curl_slist_free_all(rq->headers);
+	rq->headers = NULL;
+}
+
+void agent_req_arm(agent_net *n, void *curl, const agent_req *rq, agent_http *out)
+{
+	proto_buf_reset(&out->body);
+	out->status = 0;
+	out->cursor = -1;
+	out->more = 0;
+	out->offset = -1;
+	out->error[0] = '\0';
+	set_options(n, curl, rq->url, rq->headers, out);
+	if (strcmp(rq->method, "HEAD") == 0) {
+		curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+	} else if (strcmp(rq->method, "POST") == 0 || strcmp(rq->method, "PUT") == 0) {
+		curl_easy_setopt(curl, CURLOPT_POST, 1L);
+		if (rq->method[1] == 'U')
+			curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, rq->body ? (const char *)rq->body : "");
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->len);
+	}
+}
+
+int agent_req_done(void *curl, int cc, agent_http *out)
+{
+	if (cc == CURLE_OK) {
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+		read_answer_headers(curl, out);
+		if (out->status >= 500)
 			snprintf(out->error, sizeof out->error, "HTTP %ld", out->status);
-			rc = AGENT_NET_ANSWER; /* a 5xx is final only after the last try */
-		} else {
-			if (cc == CURLE_WRITE_ERROR)
-				snprintf(out->error, sizeof out->error,
-					 "the hub's answer is larger than %u bytes", AGENT_MAX_ANSWER);
-			else if (!out->error[0])
-				snprintf(out->error, sizeof out->error, "%s", curl_easy_strerror(cc));
-			rc = classify(cc);
-			if (rc != AGENT_NET_DOWN)
-				break;
-		}
-		if (attempt >= n->tries)
+		return AGENT_NET_ANSWER;
+	}
+	if (cc == CURLE_WRITE_ERROR)
+		snprintf(out->error, sizeof out->error, "the hub's answer is larger than %u bytes",
+			 AGENT_MAX_ANSWER);
+	else if (!out->error[0])
+		snprintf(out->error, sizeof out->error, "%s", curl_easy_strerror((CURLcode)cc));
+	return classify((CURLcode)cc);
+}
+
+int agent_net_request(agent_net *n, const char *method, const char *path, const char *ctype,
+		      const uint8_t *body, size_t len, agent_http *out)
+{
+	agent_req rq;
+	int rc;
+
+	assert(n->curl);
+	rc = agent_req_init(&rq, n, method, path, ctype, NULL, body, len, out);
+	for (int attempt = 1; rc == AGENT_NET_ANSWER; attempt++) {
+		agent_req_arm(n, n->curl, &rq, out);
+		rc = agent_req_done(n->curl, curl_easy_perform(n->curl), out);
+		/* a 5xx is final only after the last try */
+		if ((rc == AGENT_NET_ANSWER && out->status < 500) ||
+		    (rc != AGENT_NET_ANSWER && rc != AGENT_NET_DOWN) || attempt >= n->tries)
 			break;
 		backoff(n, attempt + 1);
+		rc = AGENT_NET_ANSWER;
 	}
-	curl_slist_free_all(headers);
+	agent_req_release(&rq);
 	return rc;
-nomem:
-	curl_slist_free_all(headers);
-	snprintf(out->error, sizeof out->error, "out of memory");
-	return AGENT_NET_LOCAL;
 }
 
 void agent_http_message(const agent_http *h, char *out, size_t n)

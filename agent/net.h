@@ -26,9 +26,10 @@ enum {
 };
 
 typedef struct agent_net {
-	void *curl;                /* CURL *, reused so pushes share one connection */
-	char base[512];            /* https://host:port, no trailing slash */
-	char ca[AGENT_PATH_MAX];   /* pinned CA */
+	void *curl;              /* CURL *, reused so pushes share one connection */
+	void *share;             /* CURLSH *: the connections, shared with the photo uploads' handles */
+	char base[512];          /* https://host:port, no trailing slash */
+	char ca[AGENT_PATH_MAX]; /* pinned CA */
 	char cert[AGENT_PATH_MAX]; /* client certificate, "" for none (enroll) */
 	char key[AGENT_PATH_MAX];  /* the agent's private key file (never sent) */
 	int tries;                 /* attempts per request (MAIAM_NET_TRIES, default 4) */
@@ -37,8 +38,6 @@ typedef struct agent_net {
 	 * so the command can show progress; may be NULL. */
 	void (*tick)(void *arg);
 	void *tick_arg;
-	/* Content-Range of the next request (a photo's range, sync_photos.c), or NULL */
-	const char *content_range;
 } agent_net;
 
 typedef struct agent_http {
@@ -63,10 +62,45 @@ void agent_http_release(agent_http *h);
  * One request with retries: network errors and 5xx are retried with
  * exponential backoff and jitter; a 4xx or 2xx answer is returned at once.
  * body may be NULL for GET; ctype names a body; "PUT" sends it as POST
- * does, with n->content_range when set. Returns AGENT_NET_*.
+ * does. Returns AGENT_NET_*.
  */
 int agent_net_request(agent_net *n, const char *method, const char *path, const char *ctype,
 		      const uint8_t *body, size_t len, agent_http *out);
+
+/*
+ * The steps of agent_net_request, for a caller that drives its own libcurl
+ * handles (the photo uploads, two at once on a multi handle: sync_photos.c)
+ * with the very same options, certificate checks and answer reading.
+ * A request is built once (agent_req_init: URL and headers, owned by rq
+ * until agent_req_release) and tried as often as the caller decides: each
+ * try arms a handle (agent_req_arm), and when libcurl says the transfer is
+ * done, agent_req_done reads how it ended.
+ */
+#define AGENT_URL_MAX (512 + 256)
+typedef struct agent_req {
+	const char *method;  /* "GET", "HEAD", "POST" or "PUT" */
+	const uint8_t *body; /* borrowed, NULL for none */
+	size_t len;
+	char url[AGENT_URL_MAX];
+	void *headers; /* struct curl_slist *, owned */
+} agent_req;
+
+/* content_range may be NULL ("bytes START-END/TOTAL" for a photo's range).
+ * AGENT_NET_ANSWER when built, AGENT_NET_LOCAL (out->error says why). */
+int agent_req_init(agent_req *rq, const agent_net *n, const char *method, const char *path,
+		   const char *ctype, const char *content_range, const uint8_t *body, size_t len,
+		   agent_http *out);
+void agent_req_release(agent_req *rq);
+/* Set the CURL * handle curl for one try of rq on n's shared connections,
+ * the answer to go into out (cleared now). */
+void agent_req_arm(agent_net *n, void *curl, const agent_req *rq, agent_http *out);
+/* How the try ended, from libcurl's CURLcode cc: AGENT_NET_ANSWER with
+ * out->status and the Maiam- headers (a 5xx is the caller's to retry), or
+ * AGENT_NET_DOWN, _TLS, _LOCAL with out->error. */
+int agent_req_done(void *curl, int cc, agent_http *out);
+/* The pause before try 'attempt' (2, 3...): exponential from n->backoff_ms,
+ * capped, with jitter. */
+long agent_net_backoff_ms(agent_net *n, int attempt);
 /* Normalise a --hub value into base (strip trailing '/'); -1 if not https://host[:port]. */
 int agent_net_base(const char *url, char *base, size_t n);
 

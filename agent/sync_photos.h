@@ -32,10 +32,11 @@ typedef struct agent_photo_sync {
 /*
  * Ask the hub which of this laptop's photos it lacks and upload them from
  * home/photos/XX/<hex>, each from the offset the hub gives, in ranges of
- * AGENT_PHOTO_RANGE on n's one connection; a photo the hub stores is marked
- * in photo_upload. Whatever fails is said on stderr as a note and left for
- * the next sync: the change-sets are already the hub's. Returns the number
- * of notes said (0: every photo is at the hub).
+ * AGENT_PHOTO_RANGE, two photos at once on two connections (the first the
+ * one n's requests used: n's connections are shared); a photo the hub
+ * stores is marked in photo_upload. Whatever fails is said on stderr as a
+ * note and left for the next sync: the change-sets are already the hub's.
+ * Returns the number of notes said (0: every photo is at the hub).
  */
 int agent_sync_photos(agent_ctx *ctx, agent_net *n, agent_photo_sync *ps);
 
