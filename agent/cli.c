@@ -41,6 +41,7 @@ static const struct agent_cmd {
 	  N_("write signed change-sets to a file for a USB stick") },
 	{ "import", agent_cmd_update_import, NEED_STORE,
 	  N_("read the hub's update file from a USB stick") },
+	{ "ui", agent_cmd_ui, NEED_STORE, N_("open this laptop's pages in the browser") },
 };
 
 void agent_err(const char *fmt, ...)

@@ -119,4 +119,13 @@ int web_csrf_check(const uint8_t key[32], const char *session, const char *given
  */
 int web_same_origin(const char *scheme, const char *host, const char *origin, const char *referer);
 
+/*
+ * Is host (a Host header) this loopback server's own name: exactly
+ * "127.0.0.1:PORT" or "localhost:PORT" (any case) for port? A server bound
+ * to loopback alone still gets requests a page of another site sends
+ * through a name it made resolve to 127.0.0.1 (DNS rebinding): such a
+ * request names that site in its Host. 1 ours, 0 not (NULL: not).
+ */
+int web_host_loopback(const char *host, int port);
+
 #endif
