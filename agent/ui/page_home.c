@@ -24,7 +24,9 @@ static const char page_style[] =
 	"body{margin:0;font:18px/1.5 system-ui,'Noto Sans',sans-serif;color:#1b1b1b;background:#f4f5f2}"
 	"header{background:#1f5130;color:#fff;padding:12px 16px}"
 	"header h1{margin:0;font-size:1.35em}header p{margin:0}"
-	"main{max-width:960px;margin:0 auto;padding:12px}"
+	"main{max-width:1200px;margin:0 auto;padding:12px}"
+	"@media (min-width:900px){main{display:grid;grid-template-columns:1fr 1fr;gap:0 12px;"
+	"align-items:start}#stages{grid-column:2;grid-row:1/span 2}}"
 	"section{background:#fff;border:1px solid #d5d9d0;border-radius:8px;padding:12px 16px;"
 	"margin:0 0 12px}"
 	"h2{font-size:1.15em;margin:0 0 8px}"
@@ -206,10 +208,11 @@ int agent_ui_home(agent_ui *ui, proto_buf *b, const char *csrf)
 	proto_buf_appendf(b, "</h1><p>%s %d · ", _("Commune"), ctx->commune);
 	agent_ui_text(b, ctx->campaign);
 	proto_buf_append_str(b, "</p></header>\n<main>\n");
-	stage_rows(b, by_rank);
-	summary(ui, b, &c);
+	/* what to do first; on a wide screen the stages stand beside both */
 	if (attention(ui, b))
 		return -1;
+	summary(ui, b, &c);
+	stage_rows(b, by_rank);
 	proto_buf_append_str(b, "</main>\n");
 	agent_ui_page_close(b);
 	if (b->len + 1 >= b->max) {

@@ -1,0 +1,120 @@
+/*
+ * uitest.c - the fixture of the "maiam-agent ui" tests (uitest.h).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "browser.h"
+#include "testutil.h"
+#include "uitest.h"
+#include "webtest.h"
+
+void ui_agent(ui_fixture *f, const char *args)
+{
+	char cmd[4096];
+
+	(void)f;
+	snprintf(cmd, sizeof(cmd), "'%s' %s >/dev/null", MAIAM_AGENT_BIN, args);
+	if (system(cmd) != 0)
+		fail_msg("maiam-agent %s failed", args);
+}
+
+void ui_agent_ref(ui_fixture *f, const char *args, char *ref, size_t n)
+{
+	char cmd[4096], out[4096] = "", *at;
+	FILE *p;
+	size_t len;
+
+	(void)f;
+	snprintf(cmd, sizeof(cmd), "'%s' %s --json", MAIAM_AGENT_BIN, args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	len = fread(out, 1, sizeof(out) - 1, p);
+	out[len] = '\0';
+	if (pclose(p) != 0 || !(at = strstr(out, "\"ref\":\"")))
+		fail_msg("maiam-agent %s --json failed or named no ref: %s", args, out);
+	at += strlen("\"ref\":\"");
+	snprintf(ref, n, "%.*s", (int)strcspn(at, "\""), at);
+}
+
+void ui_store_new(ui_fixture *f)
+{
+	char home[1024];
+
+	memset(f, 0, sizeof(*f));
+	f->dir = test_mkdtemp();
+	assert_non_null(f->dir);
+	snprintf(home, sizeof(home), "%s/home", f->dir);
+	setenv("MAIAM_HOME", home, 1);
+	setenv("HOME", f->dir, 1);
+	unsetenv("XDG_DATA_HOME");
+	ui_agent(f, "init --commune 31498");
+}
+
+void ui_store_two_households(ui_fixture *f)
+{
+	char ref[64], cmd[128];
+
+	ui_store_new(f);
+	ui_agent_ref(f, "household add --name 'Lâm Thị Hoa' --hamlet 'Ấp 3' --members 4 --category poor",
+		     ref, sizeof(ref));
+	ui_agent(f, "household add --name 'Trần Văn Bé' --hamlet 'Ấp 3' --members 2 --category poor");
+	snprintf(cmd, sizeof(cmd), "milestone '%s' surveyed --date 2023-06-05", ref);
+	ui_agent(f, cmd);
+}
+
+void ui_start(ui_fixture *f, const char *lang)
+{
+	char log[1024], line[512];
+	char *argv[] = { (char *)MAIAM_AGENT_BIN, (char *)"ui", (char *)"--no-browser",
+			 (char *)"--port",        (char *)"0",  NULL };
+	int pipefd[2];
+
+	unsetenv("LC_ALL");
+	unsetenv("LC_MESSAGES");
+	unsetenv("LANGUAGE");
+	setenv("LANG", lang, 1);
+	assert_int_equal(pipe(pipefd), 0);
+	snprintf(log, sizeof(log), "%s/ui.log", f->dir);
+	f->ui = wb_spawn(argv, pipefd[1], log);
+	close(pipefd[1]);
+	f->ui_out = fdopen(pipefd[0], "r");
+	assert_non_null(f->ui_out);
+	if (!fgets(line, sizeof(line), f->ui_out) || sscanf(line, "http://127.0.0.1:%d/?k=", &f->port) != 1)
+		fail_msg("maiam-agent ui did not print its URL: see %s", log);
+	line[strcspn(line, "\n")] = '\0';
+	snprintf(f->url, sizeof(f->url), "%s", line);
+	snprintf(f->base, sizeof(f->base), "http://127.0.0.1:%d/", f->port);
+}
+
+void ui_session(ui_fixture *f)
+{
+	static wt_resp r;
+
+	assert_int_equal(wt_fetch(f->url, NULL, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_string_equal(r.location, "/");
+	assert_non_null(strstr(r.cookie, "HttpOnly"));
+	assert_non_null(strstr(r.cookie, "SameSite=Strict"));
+	assert_non_null(strstr(r.cookie, "Path=/"));
+	assert_true(strncmp(r.cookie, "maiam_ui=", 9) == 0);
+	snprintf(f->cookie, sizeof(f->cookie), "%.*s", (int)strcspn(r.cookie, ";"), r.cookie);
+}
+
+void ui_stop(ui_fixture *f)
+{
+	wb_kill(f->ui);
+	f->ui = 0;
+	if (f->ui_out)
+		fclose(f->ui_out);
+	f->ui_out = NULL;
+	if (f->dir)
+		test_rmtree(f->dir);
+	free(f->dir);
+	f->dir = NULL;
+}
