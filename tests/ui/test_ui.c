@@ -15,7 +15,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <curl/curl.h>
 #include "browser.h"
@@ -241,9 +243,71 @@ static void sigterm_ends_it_cleanly(void **state)
 	assert_int_equal(si.si_status, 0);
 }
 
+/* Without --no-browser: xdg-open (a stand-in that tells the test what it
+ * got, through a FIFO) is given a 0600 file that forwards to the URL, never
+ * the URL itself, which any user could read in the process list; the file
+ * goes when the server ends. */
+static void the_browser_gets_a_private_file_not_the_url(void **state)
+{
+	char bin[1024], run[1024], fifo[1024], script[8192], path[2048], old_path[4096];
+	char got[4096] = "";
+	const char *p = getenv("PATH");
+	siginfo_t si;
+	FILE *f;
+	size_t len;
+	unsigned mode = 0;
+
+	(void)state;
+	snprintf(old_path, sizeof(old_path), "%s", p ? p : "/usr/bin:/bin");
+	snprintf(bin, sizeof(bin), "%s/bin", fx.dir);
+	snprintf(run, sizeof(run), "%s/run", fx.dir);
+	snprintf(fifo, sizeof(fifo), "%s/xdg-open.fifo", fx.dir);
+	assert_int_equal(mkdir(bin, 0700), 0);
+	assert_int_equal(mkdir(run, 0700), 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	snprintf(path, sizeof(path), "%s/xdg-open", bin);
+	snprintf(script, sizeof(script),
+		 "#!/bin/sh\n{ echo \"$#\"; echo \"$1\"; stat -c %%a \"$1\"; cat \"$1\"; } > '%s'\n",
+		 fifo);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(script, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, 0700), 0);
+	snprintf(script, sizeof(script), "%s:%s", bin, old_path);
+	setenv("PATH", script, 1);
+	setenv("XDG_RUNTIME_DIR", run, 1);
+	fx.open_browser = 1;
+	ui_start(&fx, "C");
+	setenv("PATH", old_path, 1);
+	unsetenv("XDG_RUNTIME_DIR");
+
+	f = fopen(fifo, "r"); /* blocks until the stand-in opens it */
+	assert_non_null(f);
+	len = fread(got, 1, sizeof(got) - 1, f);
+	got[len] = '\0';
+	fclose(f);
+	/* one argument: a file of the runtime dir, mode 600, that holds the URL */
+	if (sscanf(got, "1\n%2047s\n%o\n", path, &mode) != 2)
+		fail_msg("xdg-open got: %s", got);
+	assert_int_equal(strncmp(path, run, strlen(run)), 0);
+	assert_null(strstr(path, "k="));
+	assert_int_equal(mode, 0600);
+	assert_non_null(strstr(got, fx.url));
+	assert_non_null(strstr(got, "http-equiv=\"refresh\""));
+	assert_int_equal(access(path, F_OK), 0);
+
+	assert_int_equal(kill(fx.ui, SIGTERM), 0);
+	memset(&si, 0, sizeof(si));
+	assert_int_equal(waitid(P_PID, (id_t)fx.ui, &si, WEXITED | WNOWAIT), 0);
+	assert_int_equal(si.si_status, 0);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
 TEST_MAIN(cmocka_unit_test_setup_teardown(the_secret_opens_one_session_once, setup, teardown),
 	  cmocka_unit_test_setup_teardown(a_wrong_host_is_refused, setup, teardown),
 	  cmocka_unit_test_setup_teardown(a_post_needs_the_csrf_token, setup, teardown),
 	  cmocka_unit_test_setup_teardown(the_home_page_in_vietnamese, setup, teardown),
 	  cmocka_unit_test_setup_teardown(the_home_page_in_english_under_lang_c, setup, teardown),
-	  cmocka_unit_test_setup_teardown(sigterm_ends_it_cleanly, setup, teardown))
+	  cmocka_unit_test_setup_teardown(sigterm_ends_it_cleanly, setup, teardown),
+	  cmocka_unit_test_setup_teardown(the_browser_gets_a_private_file_not_the_url, setup, teardown))

@@ -71,14 +71,16 @@ void ui_store_two_households(ui_fixture *f)
 void ui_start(ui_fixture *f, const char *lang)
 {
 	char log[1024], line[512];
-	char *argv[] = { (char *)MAIAM_AGENT_BIN, (char *)"ui", (char *)"--no-browser",
-			 (char *)"--port",        (char *)"0",  NULL };
+	char *argv[] = { (char *)MAIAM_AGENT_BIN, (char *)"ui", (char *)"--port", (char *)"0",
+			 (char *)"--no-browser",  NULL };
 	int pipefd[2];
 
 	unsetenv("LC_ALL");
 	unsetenv("LC_MESSAGES");
 	unsetenv("LANGUAGE");
 	setenv("LANG", lang, 1);
+	if (f->open_browser)
+		argv[4] = NULL;
 	assert_int_equal(pipe(pipefd), 0);
 	snprintf(log, sizeof(log), "%s/ui.log", f->dir);
 	f->ui = wb_spawn(argv, pipefd[1], log);

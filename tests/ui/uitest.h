@@ -20,6 +20,7 @@ typedef struct ui_fixture {
 	char url[512];    /* as printed: http://127.0.0.1:PORT/?k=SECRET */
 	char base[64];    /* http://127.0.0.1:PORT/ */
 	char cookie[128]; /* "maiam_ui=TOKEN" once ui_session took it */
+	int open_browser; /* set before ui_start: leave --no-browser out */
 } ui_fixture;
 
 /* A scratch home with a store of commune 31498 (init) and MAIAM_HOME set
@@ -31,7 +32,8 @@ void ui_store_two_households(ui_fixture *f);
 void ui_agent(ui_fixture *f, const char *args);
 /* The same with --json added: the "ref" it prints into ref. */
 void ui_agent_ref(ui_fixture *f, const char *args, char *ref, size_t n);
-/* Start "maiam-agent ui --no-browser --port 0" under locale lang
+/* Start "maiam-agent ui --no-browser --port 0" (without --no-browser when
+ * f->open_browser) under locale lang
  * ("vi_VN.UTF-8", "C") and read its URL. */
 void ui_start(ui_fixture *f, const char *lang);
 /* GET the URL: it must answer 303 to "/" with the session cookie, kept in
