@@ -66,11 +66,22 @@ static int session_of(agent_ui *ui, struct evhttp_request *req, char tok[WEB_TOK
 	return CRYPTO_memcmp(hash, ui->session_hash, sizeof(hash)) == 0;
 }
 
+/* 303 to "/", the address without the secret; with the session's cookie
+ * when one was just opened. */
+static void redirect_home(struct evhttp_request *req, const char *cookie)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+
+	if (cookie)
+		evhttp_add_header(h, "Set-Cookie", cookie);
+	evhttp_add_header(h, "Location", "/");
+	web_reply(req, 303, "text/plain; charset=utf-8", NULL, 0, &ui_policy);
+}
+
 /* GET /?k=SECRET: the first use opens the session; the secret is then
  * forgotten, so a copy of the URL (a browser's history) opens nothing. */
 static void open_session(agent_ui *ui, struct evhttp_request *req, const char *given)
 {
-	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 	char tok[WEB_TOKEN_HEX + 1], cookie[256];
 
 	if (!ui->secret[0] || strlen(given) != WEB_TOKEN_HEX ||
@@ -89,9 +100,7 @@ static void open_session(agent_ui *ui, struct evhttp_request *req, const char *g
 	web_token_hash(tok, ui->session_hash);
 	ui->have_session = 1;
 	OPENSSL_cleanse(tok, sizeof(tok));
-	evhttp_add_header(h, "Set-Cookie", cookie);
-	evhttp_add_header(h, "Location", "/");
-	web_reply(req, 303, "text/plain; charset=utf-8", NULL, 0, &ui_policy);
+	redirect_home(req, cookie);
 }
 
 /* A POST: our Origin when one is sent, the session's CSRF token in the
@@ -162,7 +171,10 @@ void agent_ui_door(struct evhttp_request *req, void *arg)
 	}
 	r = web_query_value(query, "k", given, sizeof(given));
 	if (r != WEB_ABSENT && strcmp(path, "/") == 0 && cmd == EVHTTP_REQ_GET) {
-		open_session(ui, req, r == WEB_OK ? given : "");
+		if (session_of(ui, req, session)) /* the URL again, in a session's tab */
+			redirect_home(req, NULL);
+		else
+			open_session(ui, req, r == WEB_OK ? given : "");
 		goto done;
 	}
 	if (!session_of(ui, req, session)) {

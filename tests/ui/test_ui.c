@@ -83,6 +83,14 @@ static void the_secret_opens_one_session_once(void **state)
 		assert_int_equal(resp.status, 403);
 		assert_null(strstr(resp.body, "Phường 5"));
 	}
+	/* the URL again in the session's own tab: back home, no new cookie */
+	{
+		wt_req q = { .cookie = fx.cookie };
+		assert_int_equal(wt_fetch(fx.url, &q, &resp), 0);
+		assert_int_equal(resp.status, 303);
+		assert_string_equal(resp.location, "/");
+		assert_string_equal(resp.cookie, "");
+	}
 	get_home();
 	assert_int_equal(resp.status, 200);
 	assert_string_equal(resp.cache_control, "no-store");
