@@ -158,8 +158,9 @@ void agent_ui_door(struct evhttp_request *req, void *arg)
 	char session[WEB_TOKEN_HEX + 1] = "", given[WEB_TOKEN_HEX + 2];
 	web_result r;
 
-	if (!path || !*path)
-		path = "/";
+	/* "//x" parses as a host and no path: no page of ours */
+	if (!path || !*path || evhttp_uri_get_host(uri))
+		path = "";
 	if (!web_host_loopback(host, ui->port)) {
 		reply_said(req, 421, _("Wrong address"),
 			   _("These pages answer only at the address 'maiam-agent ui' printed."));

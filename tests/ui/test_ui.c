@@ -83,6 +83,17 @@ static void the_secret_opens_one_session_once(void **state)
 		assert_int_equal(resp.status, 403);
 		assert_null(strstr(resp.body, "Phường 5"));
 	}
+	/* another path is no page, whatever its shape */
+	{
+		char url[128];
+		wt_req q = { .cookie = fx.cookie };
+		snprintf(url, sizeof(url), "%snope", fx.base);
+		assert_int_equal(wt_fetch(url, &q, &resp), 0);
+		assert_int_equal(resp.status, 404);
+		snprintf(url, sizeof(url), "%s/nope", fx.base);
+		assert_int_equal(wt_fetch(url, &q, &resp), 0);
+		assert_int_equal(resp.status, 404);
+	}
 	/* the URL again in the session's own tab: back home, no new cookie */
 	{
 		wt_req q = { .cookie = fx.cookie };
