@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <curl/curl.h>
+#include <sqlite3.h>
 #include "browser.h"
 #include "testmain.h"
 #include "uitest.h"
@@ -262,6 +263,68 @@ static void sigterm_ends_it_cleanly(void **state)
 	assert_int_equal(si.si_status, 0);
 }
 
+/* s with & < > " ' escaped as the page escapes text, into out. */
+static void html_escaped(const char *s, char *out, size_t n)
+{
+	size_t o = 0;
+
+	for (; *s && o + 7 < n; s++) {
+		const char *e = *s == '&'    ? "&amp;"
+				: *s == '<'  ? "&lt;"
+				: *s == '>'  ? "&gt;"
+				: *s == '"'  ? "&quot;"
+				: *s == '\'' ? "&#39;"
+					     : NULL;
+		o += (size_t)snprintf(out + o, n - o, "%s", e ? e : (char[]){ *s, '\0' });
+	}
+	out[o] = '\0';
+}
+
+/* What needs attention is status's own list, word for word: a national id
+ * the hub found elsewhere too (its feedback, put in the store as a pull
+ * puts it), with a commune name that must be escaped. */
+static void needs_attention_is_status_own_list(void **state)
+{
+	char db_path[1024], cmd[2048], status[8192] = "", *item, *end, want[8192];
+	sqlite3 *db;
+	FILE *p;
+	size_t len;
+
+	(void)state;
+	snprintf(db_path, sizeof(db_path), "%s/home/agent.db", fx.dir);
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO hub_duplicate(id_origin, id_serial, national_id, commune,"
+				      " commune_name) SELECT id_origin, id_serial, '094078001234', 31499,"
+				      " 'Xã <b>Khác</b> & \"co\"' FROM household LIMIT 1",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	snprintf(cmd, sizeof(cmd), "LANG=C LANGUAGE= '%s' status", MAIAM_AGENT_BIN);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	len = fread(status, 1, sizeof(status) - 1, p);
+	status[len] = '\0';
+	assert_int_equal(pclose(p), 0);
+	item = strstr(status, "  National id also elsewhere: ");
+	if (!item)
+		fail_msg("status lists no duplicate national id:\n%s", status);
+	item += 2;
+	end = strchr(item, '\n');
+	assert_non_null(end);
+	*end = '\0';
+	html_escaped(item, want, sizeof(want));
+
+	ui_start(&fx, "C");
+	ui_session(&fx);
+	get_home();
+	assert_int_equal(resp.status, 200);
+	if (!strstr(resp.body, want))
+		fail_msg("the home page lacks status's item\n%s\n:\n%s", want, resp.body);
+	assert_null(strstr(resp.body, "<b>Khác"));
+	assert_null(strstr(resp.body, "nothing"));
+}
+
 /* Without --no-browser: xdg-open (a stand-in that tells the test what it
  * got, through a FIFO) is given a 0600 file that forwards to the URL, never
  * the URL itself, which any user could read in the process list; the file
@@ -329,4 +392,5 @@ TEST_MAIN(cmocka_unit_test_setup_teardown(the_secret_opens_one_session_once, set
 	  cmocka_unit_test_setup_teardown(the_home_page_in_vietnamese, setup, teardown),
 	  cmocka_unit_test_setup_teardown(the_home_page_in_english_under_lang_c, setup, teardown),
 	  cmocka_unit_test_setup_teardown(sigterm_ends_it_cleanly, setup, teardown),
+	  cmocka_unit_test_setup_teardown(needs_attention_is_status_own_list, setup, teardown),
 	  cmocka_unit_test_setup_teardown(the_browser_gets_a_private_file_not_the_url, setup, teardown))
