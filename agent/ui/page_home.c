@@ -37,7 +37,7 @@ static const char page_style[] =
 	"dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;margin:0}"
 	"dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}"
 	"ul{margin:0;padding-left:1.2em}li{margin:0 0 8px;overflow-wrap:anywhere}"
-	".ok{color:#1f5130}.warn{border-color:#b45309;border-width:2px}"
+	".warn{border-color:#b45309;border-width:3px}"
 	"a{color:#0b4f8a;display:inline-block;min-height:44px;padding:10px 0}"
 	"@media (max-width:600px){body{font-size:17px}dl{grid-template-columns:1fr}"
 	"dd{margin-bottom:6px}main{padding:8px}}";
@@ -164,7 +164,9 @@ static int attention(agent_ui *ui, proto_buf *b)
 		free(text);
 		return -1;
 	}
-	proto_buf_appendf(b, "<section id=\"attention\"><h2>%s</h2>\n", _("Needs attention"));
+	/* a frame that stands out while something waits for the field worker */
+	proto_buf_appendf(b, "<section id=\"attention\"%s><h2>%s</h2>\n",
+			  agent_attention_count(ctx) ? " class=\"warn\"" : "", _("Needs attention"));
 	for (line = text; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)

@@ -20,7 +20,6 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <curl/curl.h>
-#include <sqlite3.h>
 #include "browser.h"
 #include "testmain.h"
 #include "uitest.h"
@@ -285,21 +284,12 @@ static void html_escaped(const char *s, char *out, size_t n)
  * puts it), with a commune name that must be escaped. */
 static void needs_attention_is_status_own_list(void **state)
 {
-	char db_path[1024], cmd[2048], status[8192] = "", *item, *end, want[8192];
-	sqlite3 *db;
+	char cmd[2048], status[8192] = "", *item, *end, want[8192];
 	FILE *p;
 	size_t len;
 
 	(void)state;
-	snprintf(db_path, sizeof(db_path), "%s/home/agent.db", fx.dir);
-	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db,
-				      "INSERT INTO hub_duplicate(id_origin, id_serial, national_id, commune,"
-				      " commune_name) SELECT id_origin, id_serial, '094078001234', 31499,"
-				      " 'Xã <b>Khác</b> & \"co\"' FROM household LIMIT 1",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
-	sqlite3_close(db);
+	ui_store_duplicate(&fx, "Xã <b>Khác</b> & \"co\"");
 	snprintf(cmd, sizeof(cmd), "LANG=C LANGUAGE= '%s' status", MAIAM_AGENT_BIN);
 	p = popen(cmd, "r");
 	assert_non_null(p);

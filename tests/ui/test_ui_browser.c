@@ -35,6 +35,7 @@ static void the_printed_url_opens_the_home_page(void **state)
 {
 	(void)state;
 	ui_store_two_households(&fx);
+	ui_store_duplicate(&fx, "Phường Vĩnh Phước");
 	ui_start(&fx, "vi_VN.UTF-8");
 	wb_start(&w, fx.dir);
 	wb_go(&w, fx.url);
@@ -47,6 +48,7 @@ static void the_printed_url_opens_the_home_page(void **state)
 		       ".filter(r => r.textContent.includes('Khảo sát'))[0].querySelector('td').textContent",
 		       "\"1\"");
 	/* shots() leaves the window at 390 px: nothing is wider than it */
+	wb_wait_script(&w, "return document.querySelectorAll('#attention.warn li').length", "1");
 	shots("ui-home");
 	wb_wait_script(&w, "return document.documentElement.scrollWidth <= window.innerWidth", "true");
 	/* the URL again in this browser, which holds the session: home */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include "browser.h"
 #include "testutil.h"
 #include "uitest.h"
@@ -66,6 +67,26 @@ void ui_store_two_households(ui_fixture *f)
 	ui_agent(f, "household add --name 'Trần Văn Bé' --hamlet 'Ấp 3' --members 2 --category poor");
 	snprintf(cmd, sizeof(cmd), "milestone '%s' surveyed --date 2023-06-05", ref);
 	ui_agent(f, cmd);
+}
+
+void ui_store_duplicate(ui_fixture *f, const char *commune_name)
+{
+	char path[1024];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	snprintf(path, sizeof(path), "%s/home/agent.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "INSERT INTO hub_duplicate(id_origin, id_serial, national_id,"
+					    " commune, commune_name) SELECT id_origin, id_serial,"
+					    " '094078001234', 31499, ?1 FROM household LIMIT 1",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, commune_name, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
 void ui_start(ui_fixture *f, const char *lang)

@@ -28,6 +28,9 @@ typedef struct ui_fixture {
 void ui_store_new(ui_fixture *f);
 /* ui_store_new with two households of hamlet "Ấp 3", the first surveyed. */
 void ui_store_two_households(ui_fixture *f);
+/* The hub's feedback as a pull keeps it: a household of the store has a
+ * national id a household of commune 31499 (named commune_name) holds too. */
+void ui_store_duplicate(ui_fixture *f, const char *commune_name);
 /* Run "maiam-agent ARGS" (a shell-quoted string) on that home; must exit 0. */
 void ui_agent(ui_fixture *f, const char *args);
 /* The same with --json added: the "ref" it prints into ref. */
