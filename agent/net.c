@@ -111,9 +111,11 @@ proto_result agent_net_open(agent_net *n, const char *base, const char *ca, cons
 	}
 	n->curl = curl_easy_init();
 	n->share = curl_share_init();
-	/* the photo uploads' handles take the connection the records used */
+	/* the photo uploads' handles take the connection the records used, and
+	 * resume its TLS session after a cut (a short handshake) */
 	if (!n->curl || !n->share ||
-	    curl_share_setopt(n->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK) {
+	    curl_share_setopt(n->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK ||
+	    curl_share_setopt(n->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
 		agent_net_close(n);
 		return PROTO_ENOMEM;
 	}
