@@ -140,6 +140,7 @@ while [ "$SYNCS" -lt 5 ]; do
 	[ "$(json 'j["photos_left"]')" = 0 ] && break
 done
 eq "photos left after the cuts" "$(json 'j["photos_left"]')" 0
+settled $((CONN0 + 2)) # the counts of every connection, ended
 stored $HASHES
 eq "photo bytes the hub took through the cuts" \
 	"$(($(sql hub 'select sum(bytes) from hub_photo_quota') - QUOTA0))" "$SIZE"
