@@ -7,11 +7,13 @@
  */
 #include <assert.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 #include "maiam/changeset.h"
 #include "net.h"
 #include "utf8.h"
@@ -32,6 +34,14 @@
 /* Whole request, generous: 16 MiB over a poor 3G link. */
 #define TOTAL_TIMEOUT_S 900L
 #define BACKOFF_MAX_MS 8000L
+
+/* The laptop's TLS records carry at most this many bytes. The hub can keep
+ * only whole records of a photo range cut short (it cannot open a part of
+ * one), so the smaller they are the less a cut throws away: about half a
+ * record per cut, against about 22 bytes of framing per record (0.5 %).
+ * 2 KiB saved a little more at a cut every 50 kB and cost more without
+ * cuts (bench_photos, docs/BENCHMARKS.md). */
+#define AGENT_TLS_FRAGMENT 4096
 
 static uint64_t jitter_state;
 
@@ -101,9 +111,11 @@ proto_result agent_net_open(agent_net *n, const char *base, const char *ca, cons
 	}
 	n->curl = curl_easy_init();
 	n->share = curl_share_init();
-	/* the photo uploads' handles take the connection the records used */
+	/* the photo uploads' handles take the connection the records used, and
+	 * resume its TLS session after a cut (a short handshake) */
 	if (!n->curl || !n->share ||
-	    curl_share_setopt(n->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK) {
+	    curl_share_setopt(n->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK ||
+	    curl_share_setopt(n->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
 		agent_net_close(n);
 		return PROTO_ENOMEM;
 	}
@@ -182,6 +194,16 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 	return 0;
 }
 
+/* libcurl made the TLS context of a new connection (libcurl's TLS is
+ * OpenSSL's: see CMakeLists.txt): our records' size on it. */
+static CURLcode on_ssl_ctx(CURL *curl, void *ssl_ctx, void *arg)
+{
+	(void)curl, (void)arg;
+	return SSL_CTX_set_max_send_fragment((SSL_CTX *)ssl_ctx, AGENT_TLS_FRAGMENT) == 1
+		       ? CURLE_OK
+		       : CURLE_FAILED_INIT;
+}
+
 /* Every request's numeric settings, in one place to audit: certificates
  * always checked, TLS 1.2 at least, no redirects, bounded in time. */
 static const struct {
@@ -215,6 +237,7 @@ static void set_options(agent_net *n, CURL *c, const char *url, struct curl_slis
 	/* the pinned CA only; never the system store */
 	curl_easy_setopt(c, CURLOPT_CAINFO, n->ca);
 	curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+	curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
 	if (n->cert[0]) {
 		curl_easy_setopt(c, CURLOPT_SSLCERT, n->cert);
 		curl_easy_setopt(c, CURLOPT_SSLKEY, n->key);
@@ -324,6 +347,7 @@ int agent_req_init(agent_req *rq, const agent_net *n, const char *method, const 
 	rq->method = method;
 	rq->body = body;
 	rq->len = len;
+	rq->send_once = content_range != NULL;
 	if (snprintf(rq->url, sizeof rq->url, "%s%s", n->base, path) >= (int)sizeof rq->url) {
 		snprintf(out->error, sizeof out->error, "request URL too long");
 		return AGENT_NET_LOCAL;
@@ -342,7 +366,44 @@ void agent_req_release(agent_req *rq)
 	rq->headers = NULL;
 }
 
-void agent_req_arm(agent_net *n, void *curl, const agent_req *rq, agent_http *out)
+/* libcurl asks for the next bytes of a send_once body. */
+static size_t read_once(char *buf, size_t size, size_t nitems, void *arg)
+{
+	agent_req *rq = arg;
+	size_t n = size * nitems, left = rq->len - rq->sent;
+
+	if (n > left)
+		n = left;
+	memcpy(buf, rq->body + rq->sent, n);
+	rq->sent += n;
+	return n;
+}
+
+/* libcurl wants a send_once body from its start again: only before a byte
+ * of it went. Refused after, so that a cut try ends with
+ * CURLE_SEND_FAIL_REWIND instead of sending the range again from its start
+ * on a fresh connection (the retry libcurl makes when a reused connection
+ * dies before any answer). */
+static int seek_once(void *arg, curl_off_t offset, int origin)
+{
+	agent_req *rq = arg;
+
+	return origin == SEEK_SET && offset == 0 && rq->sent == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
+}
+
+/* libcurl opens a socket for a send_once body: refused once a byte of the
+ * body went on this try. After a cut libcurl connects again to send the
+ * body again from its start (and only then finds it cannot rewind it): a
+ * TLS handshake for nothing. */
+static int sockopt_once(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+	const agent_req *rq = arg;
+
+	(void)fd, (void)purpose;
+	return rq->sent == 0 ? CURL_SOCKOPT_OK : CURL_SOCKOPT_ERROR;
+}
+
+void agent_req_arm(agent_net *n, void *curl, agent_req *rq, agent_http *out)
 {
 	proto_buf_reset(&out->body);
 	out->status = 0;
@@ -357,7 +418,17 @@ void agent_req_arm(agent_net *n, void *curl, const agent_req *rq, agent_http *ou
 		curl_easy_setopt(curl, CURLOPT_POST, 1L);
 		if (rq->method[1] == 'U')
 			curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, rq->body ? (const char *)rq->body : "");
+		if (rq->send_once) {
+			rq->sent = 0;
+			curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_once);
+			curl_easy_setopt(curl, CURLOPT_READDATA, rq);
+			curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, seek_once);
+			curl_easy_setopt(curl, CURLOPT_SEEKDATA, rq);
+			curl_easy_setopt(curl, CURLOPT_SOCKOPTFUNCTION, sockopt_once);
+			curl_easy_setopt(curl, CURLOPT_SOCKOPTDATA, rq);
+		} else {
+			curl_easy_setopt(curl, CURLOPT_POSTFIELDS, rq->body ? (const char *)rq->body : "");
+		}
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->len);
 	}
 }
@@ -374,6 +445,8 @@ int agent_req_done(void *curl, int cc, agent_http *out)
 	if (cc == CURLE_WRITE_ERROR)
 		snprintf(out->error, sizeof out->error, "the hub's answer is larger than %u bytes",
 			 AGENT_MAX_ANSWER);
+	else if (cc == CURLE_SEND_FAIL_REWIND || cc == CURLE_ABORTED_BY_CALLBACK) /* *_once */
+		snprintf(out->error, sizeof out->error, "the connection was cut during the upload");
 	else if (!out->error[0])
 		snprintf(out->error, sizeof out->error, "%s", curl_easy_strerror((CURLcode)cc));
 	return classify((CURLcode)cc);

@@ -81,6 +81,14 @@ typedef struct agent_req {
 	const char *method;  /* "GET", "HEAD", "POST" or "PUT" */
 	const uint8_t *body; /* borrowed, NULL for none */
 	size_t len;
+	/* A photo's range (content_range given) is sent once per try: libcurl
+	 * must not connect again and send it again from its start by itself
+	 * when the connection it reused dies mid-body (it does for a
+	 * POSTFIELDS body), since the hub keeps what came and the caller
+	 * resumes from the hub's offset. Such a try ends as a network failure
+	 * ("the connection was cut during the upload"). */
+	int send_once;
+	size_t sent; /* its bytes handed to libcurl in this try */
 	char url[AGENT_URL_MAX];
 	void *headers; /* struct curl_slist *, owned */
 } agent_req;
@@ -93,7 +101,7 @@ int agent_req_init(agent_req *rq, const agent_net *n, const char *method, const 
 void agent_req_release(agent_req *rq);
 /* Set the CURL * handle curl for one try of rq on n's shared connections,
  * the answer to go into out (cleared now). */
-void agent_req_arm(agent_net *n, void *curl, const agent_req *rq, agent_http *out);
+void agent_req_arm(agent_net *n, void *curl, agent_req *rq, agent_http *out);
 /* How the try ended, from libcurl's CURLcode cc: AGENT_NET_ANSWER with
  * out->status and the Maiam- headers (a 5xx is the caller's to retry), or
  * AGENT_NET_DOWN, _TLS, _LOCAL with out->error. */

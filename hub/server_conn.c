@@ -96,6 +96,11 @@ void hub_conn_free_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long
 	if (!c)
 		return;
 	srv = c->srv;
+	/* OpenSSL drops the session of a connection freed without our
+	 * close_notify, and a cut or a closed laptop leaves none sent: keep it
+	 * (its handshake was whole), the laptop resumes it after a cut */
+	if (SSL_is_init_finished(c->ssl))
+		SSL_set_shutdown(c->ssl, SSL_get_shutdown(c->ssl) | SSL_SENT_SHUTDOWN);
 	keep_cut_body(c);
 	hub_limits_release(c);
 	if (c->prev)
@@ -137,6 +142,14 @@ void hub_conn_check_peer(conn *c)
 	if (pk && EVP_PKEY_get_base_id(pk) == EVP_PKEY_ED25519 &&
 	    EVP_PKEY_get_raw_public_key(pk, raw, &n) == 1 && n == sizeof(raw))
 		c->peer = proto_key_id_of_raw(raw);
+	/* a resumed session skips the handshake's check of the revoked set
+	 * (tls.c, verify_cb): an agent revoked since its session began is
+	 * known as nobody (a request already read is a stranger's) and cut */
+	if (c->peer && hub_idset_has(&c->srv->revoked, c->peer)) {
+		c->peer = 0;
+		kill_soon(c);
+		return;
+	}
 	/* one laptop needs one connection or two: more is a stuck or hostile
 	 * client holding slots (and body buffers) the others need */
 	if (c->peer && hub_limits_same_key(c->srv, c) > c->srv->opts->door.max_per_key)

@@ -3,7 +3,8 @@
  * signs the server certificate and, at enrolment, one client certificate per
  * laptop for the laptop's own Ed25519 key; and the server SSL_CTX (TLS 1.2
  * and 1.3 only, AEAD ciphers with forward secrecy, client certs optional at
- * the handshake and required by the push and pull routes).
+ * the handshake and required by the push and pull routes, sessions resumed
+ * from a cache in memory).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,6 +24,10 @@
 
 #define CA_DAYS 3650
 #define LEAF_DAYS 825
+/* TLS sessions kept for resumption: at most this many, each this long. */
+#define HUB_TLS_SESSIONS 4096
+#define HUB_TLS_SESSION_S 3600L
+#define HUB_TLS_SESSION_CONTEXT "maiam-hub"
 
 static int join(const char *dir, const char *name, char *out, size_t outlen)
 {
@@ -381,6 +386,24 @@ SSL_CTX *hub_tls_server_ctx(const char *dir, char *err, size_t errlen)
 		SSL_CTX_set_client_CA_list(ctx, names);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
 	SSL_CTX_set_verify_depth(ctx, 2);
+	/* Resumption: a laptop whose upload was cut comes back with a short
+	 * handshake (its certificate and signature are not sent again).
+	 * Sessions stay in this process only (SSL_OP_NO_TICKET: a TLS 1.3
+	 * ticket is then just the session's id, no ticket key to keep),
+	 * bounded in count and age. A resumed handshake skips verify_cb: the
+	 * revoked set is checked again after every handshake
+	 * (hub_conn_check_peer, server_conn.c). A connection that ends without
+	 * close_notify (a cut laptop's) is not an error that drops its
+	 * session: HTTP's own framing tells a short body, which server_conn.c
+	 * keeps as such (keep_cut_body). */
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	if (SSL_CTX_set_session_id_context(ctx, (const unsigned char *)HUB_TLS_SESSION_CONTEXT,
+					   sizeof(HUB_TLS_SESSION_CONTEXT) - 1) != 1 ||
+	    SSL_CTX_set_num_tickets(ctx, 1) != 1)
+		goto crypto;
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+	SSL_CTX_sess_set_cache_size(ctx, HUB_TLS_SESSIONS);
+	SSL_CTX_set_timeout(ctx, HUB_TLS_SESSION_S);
 	return ctx;
 crypto:
 	snprintf(err, errlen, _("cannot set up TLS: OpenSSL error %lu"), ERR_get_error());

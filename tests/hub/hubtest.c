@@ -599,6 +599,12 @@ int ht_tcp_connect(int port)
 
 int ht_tls_open(ht_tls *t, const ht_hub *h, const char *src, const ht_agent *a)
 {
+	return ht_tls_open_session(t, h, src, a, NULL, NULL);
+}
+
+int ht_tls_open_session(ht_tls *t, const ht_hub *h, const char *src, const ht_agent *a,
+			struct ssl_session_st *session, int *reused)
+{
 	struct sockaddr_in sa;
 
 	memset(t, 0, sizeof(*t));
@@ -624,8 +630,11 @@ int ht_tls_open(ht_tls *t, const ht_hub *h, const char *src, const ht_agent *a)
 	     SSL_CTX_use_PrivateKey_file(t->ctx, a->key_path, SSL_FILETYPE_PEM) != 1))
 		goto fail;
 	t->ssl = SSL_new(t->ctx);
-	if (!t->ssl || !SSL_set_fd(t->ssl, t->fd) || SSL_connect(t->ssl) != 1)
+	if (!t->ssl || !SSL_set_fd(t->ssl, t->fd) ||
+	    (session && SSL_set_session(t->ssl, session) != 1) || SSL_connect(t->ssl) != 1)
 		goto fail;
+	if (reused)
+		*reused = SSL_session_reused(t->ssl);
 	/* a read that finds only TLS 1.3 tickets returns (WANT_READ) instead of
 	 * blocking for data: ht_tls_read's poll then bounds the wait */
 	SSL_clear_mode(t->ssl, SSL_MODE_AUTO_RETRY);
@@ -676,6 +685,20 @@ long ht_tls_read(ht_tls *t, char *buf, size_t len, int timeout_ms)
 		got += (size_t)n;
 	}
 	return (long)got;
+}
+
+struct ssl_session_st *ht_tls_session(ht_tls *t)
+{
+	SSL_SESSION *s = SSL_get0_session(t->ssl);
+
+	/* a copy: closing t without close_notify marks t's own session as not
+	 * to be resumed, as a client that loses its link would not */
+	return s && SSL_SESSION_is_resumable(s) ? SSL_SESSION_dup(s) : NULL;
+}
+
+void ht_tls_session_free(struct ssl_session_st *session)
+{
+	SSL_SESSION_free(session);
 }
 
 void ht_tls_close(ht_tls *t)

@@ -127,6 +127,16 @@ typedef struct ht_tls {
 /* TCP from src ("127.0.0.2"; NULL: any) to the hub, then a TLS handshake with
  * a's client certificate (NULL: none). 0, or -1 (the handshake failed...). */
 int ht_tls_open(ht_tls *t, const ht_hub *h, const char *src, const ht_agent *a);
+struct ssl_session_st;
+/* ht_tls_open offering session (NULL: none) to resume; *reused (may be
+ * NULL) says whether the hub resumed it. */
+int ht_tls_open_session(ht_tls *t, const ht_hub *h, const char *src, const ht_agent *a,
+			struct ssl_session_st *session, int *reused);
+/* t's session to resume later, NULL when the hub gave none it can resume
+ * (TLS 1.3 gives it after the handshake: read an answer first). The
+ * caller frees it with ht_tls_session_free. */
+struct ssl_session_st *ht_tls_session(ht_tls *t);
+void ht_tls_session_free(struct ssl_session_st *session);
 int ht_tls_write(ht_tls *t, const void *p, size_t len); /* 0 or -1 */
 /* Read what comes within timeout_ms of silence: bytes read (0: the hub
  * closed), -1 error, -2 nothing came. */

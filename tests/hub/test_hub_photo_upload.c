@@ -18,7 +18,8 @@
  * certificate, no body byte, another laptop's photo, past the day's
  * quota); a photo cut 20 times is stored with each byte sent once; two
  * uploads of one laptop side by side; the third laptop of a line uploads
- * the photo its first one's record names.
+ * the photo its first one's record names. A laptop resumes its TLS session
+ * after a cut, but not once revoked.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -885,6 +886,70 @@ static void photo_of_the_whole_line(void **state)
 	ht_agent_free(&a3);
 }
 
+/* POST /v1/photos/want of no photo on t (an answer only to a laptop the
+ * hub knows by its certificate): 1 when answered 200, else 0. */
+static int want_on(ht_tls *t)
+{
+	static const char req[] = "POST /v1/photos/want HTTP/1.1\r\nHost: hub.test\r\n"
+				  "Content-Type: application/json\r\nContent-Length: 14\r\n\r\n"
+				  "{\"photos\": []}";
+	char buf[12];
+
+	return ht_tls_write(t, req, sizeof(req) - 1) == 0 && ht_tls_read(t, buf, 12, 5000) == 12 &&
+	       memcmp(buf, "HTTP/1.1 200", 12) == 0;
+}
+
+/* A full handshake of r, answered: 1; refused or unanswered: 0. */
+static int full_handshake_answered(ht_agent *r)
+{
+	ht_tls t;
+	int ok;
+
+	if (ht_tls_open(&t, &hub, NULL, r) != 0)
+		return 0;
+	ok = want_on(&t);
+	ht_tls_close(&t);
+	return ok;
+}
+
+/* After a cut the laptop resumes its TLS session (a short handshake, no
+ * certificate sent again), even though the cut left no close_notify; a
+ * laptop revoked since gets nothing from a resumed session (the handshake
+ * that checks the revoked set is skipped on resumption). */
+static void resumed_session_not_for_the_revoked(void **state)
+{
+	struct ssl_session_st *session;
+	ht_agent r;
+	ht_tls t;
+	char hex[17];
+	int reused = 0, i;
+
+	(void)state;
+	assert_int_equal(ht_agent_enrol(&hub, &r, "resumer", COMMUNE), 0);
+	assert_int_equal(ht_tls_open(&t, &hub, NULL, &r), 0);
+	assert_true(want_on(&t));
+	session = ht_tls_session(&t);
+	assert_non_null(session);
+	ht_tls_close(&t); /* no close_notify: as a cut leaves it */
+	assert_int_equal(ht_tls_open_session(&t, &hub, NULL, &r, session, &reused), 0);
+	assert_int_equal(reused, 1);
+	assert_true(want_on(&t));
+	ht_tls_close(&t);
+	/* revoked: once the hub refuses its full handshakes, its session gets
+	 * no answer either, resumed or not */
+	proto_key_id_hex(r.id, hex);
+	assert_int_equal(ht_run(NULL, 0, "agent revoke %s --dir %s/hub", hex, hub.dir), 0);
+	for (i = 0; i < 100 && full_handshake_answered(&r); i++)
+		usleep(100000);
+	assert_true(i < 100);
+	if (ht_tls_open_session(&t, &hub, NULL, &r, session, &reused) == 0) {
+		assert_false(want_on(&t));
+		ht_tls_close(&t);
+	}
+	ht_tls_session_free(session);
+	ht_agent_free(&r);
+}
+
 TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(records_first),
 	       cmocka_unit_test(want_lists_only_named_photos), cmocka_unit_test(upload_cut_and_resumed),
 	       cmocka_unit_test(stored_by_its_hash_with_thumbnail),
@@ -895,4 +960,5 @@ TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(records_first),
 	       cmocka_unit_test(photos_per_target_bounded), cmocka_unit_test(cut_records),
 	       cmocka_unit_test(cut_kept_only_where_a_range_would_be),
 	       cmocka_unit_test(twenty_cuts_one_photo_stored), cmocka_unit_test(two_puts_side_by_side),
-	       cmocka_unit_test(photo_of_the_whole_line))
+	       cmocka_unit_test(photo_of_the_whole_line),
+	       cmocka_unit_test(resumed_session_not_for_the_revoked))

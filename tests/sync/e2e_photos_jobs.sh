@@ -4,6 +4,8 @@
 #    bytes up are the photos' and little more;
 #  - a connection cut in the middle of a photo's bytes: the laptop asks the
 #    hub where to resume, and every photo is stored, each byte taken once;
+#  - twenty-odd cuts anywhere: each costs a few kB and one connection, no
+#    range is sent again from its start;
 #  - the link lost in the middle of the uploads: each photo not stored is a
 #    note, the sync exits 0 (the records are synced), the next sync sends
 #    them;
@@ -118,6 +120,43 @@ eq "marked uploaded on a2" "$(asql a2 'select count(*) from photo_upload')" 4
 eq "photo bytes the hub took after the cut" \
 	"$(($(sql hub 'select sum(bytes) from hub_photo_quota') - QUOTA0))" "$SIZE"
 eq "no partial left" "$(find "$T/hub/partial" -type f 2>/dev/null | wc -l)" 0
+
+# --- twenty cuts: each costs a few kB, not the bytes the cut range carried
+# The proxy resets the connection it carries every 30,000 bytes up, so the
+# cuts fall anywhere: in a range's body, its headers, a want, a handshake.
+# What a cut may cost: the TLS record it split (the hub keeps only whole
+# ones, and the laptop's are 4 KiB at most), the reconnection's handshake,
+# the want that asks where to resume and the next range's headers; never
+# the range again from its start (libcurl would send it again by itself
+# on a fresh connection, the hub having kept most of it already).
+proxy cuts --cut-every 30000
+fresh a5 "Đỗ Văn Đứt"
+settled 1
+UP0=$(stat bytes_up) CONN0=$(stat connections) SYNCS=0
+for i in 1 2 3 4; do add a5 150000 $((60 + i)); done
+while [ "$SYNCS" -lt 5 ]; do
+	MAIAM_NET_TRIES=4 ag a5 0 --json sync
+	SYNCS=$((SYNCS + 1))
+	[ "$(json 'j["photos_left"]')" = 0 ] && break
+done
+eq "photos left after the cuts" "$(json 'j["photos_left"]')" 0
+settled $((CONN0 + 2)) # the counts of every connection, ended
+stored $HASHES
+eq "photo bytes the hub took through the cuts" \
+	"$(($(sql hub 'select sum(bytes) from hub_photo_quota') - QUOTA0))" "$SIZE"
+CUTS=$(stat cuts) UP=$(($(stat bytes_up) - UP0))
+echo "$CUTS cuts: $UP bytes up for $SIZE photo bytes, $(((UP - SIZE) / CUTS)) a cut"
+[ "$CUTS" -ge 15 ] || fail "the proxy cut $CUTS times, want at least 15"
+# a cut costs one connection, not two: libcurl does not connect again only
+# to find it may not send the range again (two a sync: records, second
+# upload; a cut before a range's first byte of body is tried again by
+# libcurl, rightly, and a few of those are allowed for)
+CONNS=$(($(stat connections) - CONN0))
+[ "$CONNS" -le $((CUTS * 3 / 2 + 2 * SYNCS)) ] ||
+	fail "$CONNS connections for $CUTS cuts in $SYNCS syncs: about two a cut"
+# the records, the first want and the syncs' handshakes: 16 kB; each cut 6 kB
+[ "$UP" -le $((SIZE + 16384 + CUTS * 6144)) ] ||
+	fail "bytes up $UP for $SIZE photo bytes and $CUTS cuts: more than 6 kB a cut"
 
 # --- the link lost in the middle: notes, exit 0, the next sync sends the rest
 # The sync's first connection is reset 150,000 bytes up, in the middle of
