@@ -101,12 +101,14 @@ static double decode_baseline(const input *in, int n, double *cpu_ms)
 /* Syncs the cut run may take: a photo that no sync gets through is a
  * figure (photos left), not a reason to wait. */
 #define MAX_SYNCS 3
+/* Households of the night-volume cut run, SYNC_N photos each. */
+#define NIGHT_HOUSEHOLDS 8
 
 typedef struct laptop {
 	char home[400];
 	char hh[64];
 	double photo_bytes;
-	char hashes[4096]; /* 'hex','hex',... for the hub's SQL */
+	char hashes[8192]; /* 'hex','hex',... for the hub's SQL (up to 64 photos) */
 } laptop;
 
 typedef struct proxy {
@@ -204,20 +206,21 @@ static double proxy_stop(proxy *px, const char *what, double *cuts)
 	return json_num(buf, what);
 }
 
-/* A fresh laptop home with a household and a surveyed milestone. */
-static void laptop_new(laptop *l, const char *dir, const char *name)
+/* Another household with a surveyed milestone on laptop l, the
+ * household_no-th (its name from a short list); it becomes l->hh, the one
+ * laptop_photos adds to. */
+static void laptop_household(laptop *l, int household_no)
 {
+	static const char *const names[] = { "Tran Van Binh", "Nguyen Thi Lan", "Le Van Hung",
+					     "Pham Thi Mai",  "Huynh Van Tai",  "Vo Thi Hoa",
+					     "Dang Van Minh", "Bui Thi Thu" };
 	char out[4096];
 
-	memset(l, 0, sizeof *l);
-	snprintf(l->home, sizeof l->home, "%s/%s", dir, name);
-	if (run_cmd(NULL, 0, "%s --home %s init --commune %d >/dev/null 2>&1", MAIAM_AGENT_BIN, l->home,
-		    COMMUNE) != 0 ||
-	    run_cmd(out, sizeof out,
-		    "%s --home %s --json household add --name 'Tran Van Binh' --hamlet 'Ap 1' --members 4 "
+	if (run_cmd(out, sizeof out,
+		    "%s --home %s --json household add --name '%s' --hamlet 'Ap 1' --members 4 "
 		    "--category poor",
-		    MAIAM_AGENT_BIN, l->home) != 0)
-		die("maiam-agent init or household add failed");
+		    MAIAM_AGENT_BIN, l->home, names[household_no % 8]) != 0)
+		die("maiam-agent household add failed");
 	const char *p = strstr(out, "\"ref\"");
 	p = p ? strchr(p + 5, '"') : NULL;
 	if (!p)
@@ -226,6 +229,17 @@ static void laptop_new(laptop *l, const char *dir, const char *name)
 	if (run_cmd(NULL, 0, "%s --home %s milestone %s surveyed --date 2023-06-20 >/dev/null",
 		    MAIAM_AGENT_BIN, l->home, l->hh) != 0)
 		die("maiam-agent milestone failed");
+}
+
+/* A fresh laptop home with a household and a surveyed milestone. */
+static void laptop_new(laptop *l, const char *dir, const char *name)
+{
+	memset(l, 0, sizeof *l);
+	snprintf(l->home, sizeof l->home, "%s/%s", dir, name);
+	if (run_cmd(NULL, 0, "%s --home %s init --commune %d >/dev/null 2>&1", MAIAM_AGENT_BIN, l->home,
+		    COMMUNE) != 0)
+		die("maiam-agent init failed");
+	laptop_household(l, 0);
 }
 
 /* n generated phone photos (seeds from seed) given to photo add; their
@@ -255,8 +269,9 @@ static void laptop_photos(laptop *l, int n, uint32_t seed, int width, int height
 		const char *q = strchr(p + 8, '"');
 		if (!q)
 			break;
-		hat += (size_t)snprintf(l->hashes + hat, sizeof l->hashes - hat, "%s'%.64s'",
-					hat ? "," : "", q + 1);
+		if (hat + 70 < sizeof l->hashes)
+			hat += (size_t)snprintf(l->hashes + hat, sizeof l->hashes - hat, "%s'%.64s'",
+						hat ? "," : "", q + 1);
 		l->photo_bytes += json_num(p, "bytes");
 	}
 	free(out);
@@ -310,16 +325,19 @@ static int records_first(const char *err_path, int *photo_lines)
 	return ok && *photo_lines > 0;
 }
 
-/* One laptop's sync through cuts: its photo bytes, the bytes up, the cuts,
- * the syncs it took, the photos left after MAX_SYNCS, the wire ratio. */
+/* One laptop's sync through cuts: its photos and their bytes, the bytes up,
+ * the cuts, the syncs it took, the photos left after MAX_SYNCS, the wire
+ * ratio, and what a cut cost: the bytes up over the baseline and the photo
+ * bytes, per cut. */
 typedef struct cut_figures {
-	double photo_bytes, up, cuts, syncs, left, wire_over;
+	double photos, photo_bytes, up, cuts, syncs, left, wire_over, per_cut;
 } cut_figures;
 
-/* n photos (seeds from seed) and the records through a proxy cutting every
- * 'every' client bytes (0: a twentieth of the photo bytes). */
-static void cut_run(const ht_hub *h, int n, uint32_t seed, int width, int height, double every,
-		    double base_up, cut_figures *c)
+/* households households with n photos each (seeds from seed) and their
+ * records through a proxy cutting every 'every' client bytes (0: a
+ * twentieth of the photo bytes). */
+static void cut_run(const ht_hub *h, int households, int n, uint32_t seed, int width, int height,
+		    double every, double base_up, cut_figures *c)
 {
 	laptop l;
 	proxy px;
@@ -328,7 +346,12 @@ static void cut_run(const ht_hub *h, int n, uint32_t seed, int width, int height
 	snprintf(err_path, sizeof err_path, "%s/cut.err", h->dir);
 	snprintf(name, sizeof name, "cuts%u", seed);
 	laptop_new(&l, h->dir, name);
-	laptop_photos(&l, n, seed, width, height);
+	for (int k = 0; k < households; k++) {
+		if (k > 0)
+			laptop_household(&l, k);
+		laptop_photos(&l, n, seed + (uint32_t)(k * n), width, height);
+	}
+	c->photos = households * n;
 	c->photo_bytes = l.photo_bytes;
 	snprintf(shape, sizeof shape, "--cut-every %.0f", every > 0 ? every : l.photo_bytes / 20);
 	proxy_start(&px, h->dir, h->port, shape);
@@ -341,11 +364,12 @@ static void cut_run(const ht_hub *h, int n, uint32_t seed, int width, int height
 	c->left = json_num(out, "photos_left");
 	c->up = proxy_stop(&px, "bytes_up", &c->cuts);
 	c->wire_over = (c->up - base_up) / c->photo_bytes;
+	c->per_cut = c->cuts > 0 ? (c->up - base_up - c->photo_bytes) / c->cuts : 0;
 }
 
 typedef struct sync_figures {
 	double base_up;
-	cut_figures dense, sparse;
+	cut_figures dense, sparse, night_volume;
 	double night_bytes, t_rec, t_photo, goodput_bps, goodput_ratio;
 	int records_before_photos;
 } sync_figures;
@@ -371,8 +395,12 @@ static void sync_bench(int n, int width, int height, sync_figures *fg)
 
 	/* the same records and n photos, cut 20 times; then cut every two
 	 * ranges, farther apart than any range, to see what a cut costs */
-	cut_run(&h, n, 1000, width, height, 0, fg->base_up, &fg->dense);
-	cut_run(&h, n, 3000, width, height, 2 * 262144, fg->base_up, &fg->sparse);
+	cut_run(&h, 1, n, 1000, width, height, 0, fg->base_up, &fg->dense);
+	cut_run(&h, 1, n, 3000, width, height, 2 * 262144, fg->base_up, &fg->sparse);
+	/* a commune's night after a milestone day: NIGHT_HOUSEHOLDS households
+	 * of n photos each (within the hub's photos a household and photo
+	 * add's files a call), the same 20 cuts spread over all of it */
+	cut_run(&h, NIGHT_HOUSEHOLDS, n, 4000, width, height, 0, fg->base_up, &fg->night_volume);
 
 	/* the night link: records alone, then photos, each sync timed */
 	laptop_new(&l, h.dir, "night");
@@ -391,7 +419,7 @@ static void sync_bench(int n, int width, int height, sync_figures *fg)
 	/* records first: the progress lines' order, and at the hub (seconds)
 	 * the last change-set received no later than the first photo stored */
 	int photo_lines, agent_order = records_first(err_path, &photo_lines);
-	char sql[5000];
+	char sql[sizeof l.hashes + 200];
 	snprintf(sql, sizeof sql,
 		 "select (select max(received) from hub_ledger) <= (select min(stored_at) from hub_photo "
 		 "where lower(hex(sha256)) in (%s))",
@@ -408,8 +436,9 @@ static void sync_bench(int n, int width, int height, sync_figures *fg)
 static void cut_print(const char *what, const cut_figures *c, double base_up)
 {
 	printf("sync, %s: %.0f cuts in %.0f syncs, %.0f photos left: %.0f bytes up for %.0f photo bytes: "
-	       "%.0f over the baseline, %.4f x the photo bytes (goal <= 1.02)\n",
-	       what, c->cuts, c->syncs, c->left, c->up, c->photo_bytes, c->up - base_up, c->wire_over);
+	       "%.0f over the baseline, %.4f x the photo bytes (goal <= 1.02), %.0f bytes a cut\n",
+	       what, c->cuts, c->syncs, c->left, c->up, c->photo_bytes, c->up - base_up, c->wire_over,
+	       c->per_cut);
 	if (c->left > 0)
 		printf("  %.0f photos did not get through: a range cut short is lost at the hub, and the "
 		       "cuts come before a range of up to 256 KiB ends; the ratio counts bytes that bought "
@@ -422,6 +451,10 @@ static void sync_report(const sync_figures *fg)
 	printf("sync, baseline: enrolment + a record sync without photos: %.0f bytes up\n", fg->base_up);
 	cut_print("20 cuts asked", &fg->dense, fg->base_up);
 	cut_print("a cut every 512 KiB", &fg->sparse, fg->base_up);
+	char what[96];
+	snprintf(what, sizeof what, "night volume, %.0f photos of %d households, 20 cuts asked",
+		 fg->night_volume.photos, NIGHT_HOUSEHOLDS);
+	cut_print(what, &fg->night_volume, fg->base_up);
 	printf("night link 1 Mbit/s, 300 ms round trip: record sync %.2f s (baseline), record + photo "
 	       "sync %.2f s: %.0f photo bytes in %.2f s = %.0f bit/s, %.3f x the link rate (goal >= 0.90)\n",
 	       fg->t_rec, fg->t_photo, fg->night_bytes, fg->t_photo - fg->t_rec, fg->goodput_bps,
@@ -435,11 +468,17 @@ static void sync_json(int n, const sync_figures *fg)
 	       "\"wire_over_photo_bytes\": %.4f, \"sparse_cuts\": %.0f, \"sparse_photos_left\": %.0f, "
 	       "\"sparse_wire_over_photo_bytes\": %.4f, "
 	       "\"night_record_sync_s\": %.2f, \"night_photo_sync_s\": %.2f, \"goodput_bps\": %.0f, "
-	       "\"goodput_ratio\": %.3f, \"records_before_photos\": %s",
+	       "\"goodput_ratio\": %.3f, \"records_before_photos\": %s, \"cut_bytes_per_cut\": %.0f, "
+	       "\"night_photos\": %.0f, \"night_photo_bytes\": %.0f, \"night_cuts\": %.0f, "
+	       "\"night_runs_cut\": %.0f, \"night_photos_left\": %.0f, \"night_cut_bytes_up\": %.0f, "
+	       "\"night_wire_over_photo_bytes\": %.4f, \"night_bytes_per_cut\": %.0f",
 	       n, fg->base_up, fg->dense.photo_bytes, fg->dense.cuts, fg->dense.syncs, fg->dense.left,
 	       fg->dense.up, fg->dense.wire_over, fg->sparse.cuts, fg->sparse.left, fg->sparse.wire_over,
 	       fg->t_rec, fg->t_photo, fg->goodput_bps, fg->goodput_ratio,
-	       fg->records_before_photos ? "true" : "false");
+	       fg->records_before_photos ? "true" : "false", fg->dense.per_cut, fg->night_volume.photos,
+	       fg->night_volume.photo_bytes, fg->night_volume.cuts, fg->night_volume.syncs,
+	       fg->night_volume.left, fg->night_volume.up, fg->night_volume.wire_over,
+	       fg->night_volume.per_cut);
 }
 #endif
 
