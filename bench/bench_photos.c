@@ -11,6 +11,7 @@
  * Usage: bench_photos [N [SYNC_N]] (12 and 8; SYNC_N 0: no sync); last line is JSON.
  */
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <time.h>
 #include <turbojpeg.h>
@@ -482,6 +483,28 @@ static void sync_json(int n, const sync_figures *fg)
 }
 #endif
 
+#ifdef MAIAM_PHOTO_INDEX_BIN
+/* The hub's near-duplicate check at 100,000 stored photos, per new photo:
+ * bench_photo_index (built beside this program) measures it with its own
+ * baseline (a scan of every stored hash); its last line is JSON. -1 when it
+ * could not be run. */
+static double near_dup_ms(void)
+{
+	char line[2048], last[2048] = "";
+	FILE *p = popen("'" MAIAM_PHOTO_INDEX_BIN "' --photos 100000", "r");
+	const char *at;
+
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof line, p))
+		memcpy(last, line, sizeof last);
+	if (pclose(p) != 0)
+		return -1;
+	at = strstr(last, "\"near_dup_ms_per_photo\": ");
+	return at ? strtod(at + strlen("\"near_dup_ms_per_photo\": "), NULL) : -1;
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 12;
@@ -541,6 +564,14 @@ int main(int argc, char **argv)
 	       reduce_ms, reduce_cpu_ms, reduce_cpu_ms / decode_cpu_ms, out_bytes / n,
 	       100 * out_bytes / in_bytes);
 	printf("hub, thumbnail + dHash of the reduced photo: %.1f ms per photo\n", hub_ms);
+#ifdef MAIAM_PHOTO_INDEX_BIN
+	double near_ms = near_dup_ms();
+	if (near_ms < 0)
+		die("bench_photo_index did not run: build it beside bench_photos");
+	printf("hub, near-duplicate check at 100,000 stored photos (bench_photo_index): %.3f ms per new "
+	       "photo (goal < 1 ms)\n",
+	       near_ms);
+#endif
 	printf("{\"photos\": %d, \"input_bytes_per_photo\": %.0f, \"decode_ms_per_photo\": %.2f, "
 	       "\"reduce_ms_per_photo\": %.2f, \"decode_cpu_ms_per_photo\": %.2f, \"reduce_cpu_ms_per_photo\": %.2f, "
 	       "\"reduce_over_decode_cpu\": %.3f, \"bytes_per_photo\": %.0f, \"thumb_dhash_ms_per_photo\": %.2f",
@@ -549,6 +580,9 @@ int main(int argc, char **argv)
 #ifdef MAIAM_HUB_BIN
 	if (sync_n > 0)
 		sync_json(sync_n, &fg);
+#endif
+#ifdef MAIAM_PHOTO_INDEX_BIN
+	printf(", \"near_dup_ms_per_photo\": %.4f", near_ms);
 #endif
 	printf("}\n");
 	free(in);
