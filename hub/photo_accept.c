@@ -23,17 +23,16 @@ static hub_result refuse(hub_photo_verdict *v, const char *code)
 static hub_result admit_whole(hub_ctx *ctx, const hub_photo_offer *o, hub_photo_verdict *v, bool *go)
 {
 	int64_t bytes = 0, sent_today = 0;
-	bool named = false, held = false;
+	bool held = false;
+	const char *refusal = NULL;
 	char day[11];
 	hub_result rc;
 
 	*go = false;
-	if (!hub_photo_hex_ok(o->hex))
-		return refuse(v, "bad_hash");
-	rc = hub_photo_named(ctx->db, o->agent, o->hex, &bytes, &named);
-	if (rc != HUB_OK || !named)
-		return rc != HUB_OK ? rc : refuse(v, "not_named");
-	if (bytes < 1 || bytes > HUB_PHOTO_MAX_BYTES || o->len > HUB_PHOTO_MAX_BYTES)
+	rc = hub_photo_may_send(ctx->db, o->agent, o->hex, &bytes, &refusal);
+	if (rc != HUB_OK || refusal)
+		return rc != HUB_OK ? rc : refuse(v, refusal);
+	if (o->len > HUB_PHOTO_MAX_BYTES)
 		return refuse(v, "too_big");
 	if ((int64_t)o->len != bytes)
 		return refuse(v, "wrong_size");

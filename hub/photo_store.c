@@ -87,6 +87,28 @@ out:
 	return rc;
 }
 
+hub_result hub_photo_may_send(sqlite3 *db, uint64_t agent, const char *hex, int64_t *bytes,
+			      const char **refusal)
+{
+	bool named = false;
+	hub_result rc;
+
+	*bytes = 0;
+	*refusal = "bad_hash";
+	if (!hub_photo_hex_ok(hex))
+		return HUB_OK;
+	rc = hub_photo_named(db, agent, hex, bytes, &named);
+	if (rc != HUB_OK)
+		return rc;
+	if (!named)
+		*refusal = "not_named";
+	else if (*bytes < 1 || *bytes > HUB_PHOTO_MAX_BYTES)
+		*refusal = "too_big";
+	else
+		*refusal = NULL;
+	return HUB_OK;
+}
+
 hub_result hub_photo_held(sqlite3 *db, const char *hex, bool *held)
 {
 	sqlite3_stmt *st = NULL;

@@ -46,6 +46,13 @@ int hub_photo_hex_ok(const char *hex);
  * its line of predecessors (the agent it succeeds, that one's, ...):
  * *found, and the record's size in *bytes. */
 hub_result hub_photo_named(sqlite3 *db, uint64_t agent, const char *hex, int64_t *bytes, bool *found);
+/* Whether agent may send photo hex at all, the first checks of every way
+ * bytes come in (want, HEAD, PUT, a USB bundle's photo item): *refusal is
+ * NULL when hex is 64 lowercase hex digits and named (hub_photo_named) with
+ * a size of 1 byte to HUB_PHOTO_MAX_BYTES, in *bytes; else "bad_hash",
+ * "not_named" or "too_big". HUB_OK or HUB_EDB. */
+hub_result hub_photo_may_send(sqlite3 *db, uint64_t agent, const char *hex, int64_t *bytes,
+			      const char **refusal);
 /* The hub has stored the photo (its row in hub_photo): *held. */
 hub_result hub_photo_held(sqlite3 *db, const char *hex, bool *held);
 

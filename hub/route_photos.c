@@ -69,22 +69,14 @@ static hub_result have_of(hub_ctx *ctx, uint64_t agent, const char *hex, int64_t
 static hub_result want_one(hub_ctx *ctx, hub_job *job, const char *hex, proto_buf *b)
 {
 	int64_t bytes = 0, have = 0;
-	bool named = false, held = false;
-	hub_result rc;
+	bool held = false;
+	const char *refusal = NULL;
+	hub_result rc = hub_photo_may_send(ctx->db, job->peer, hex, &bytes, &refusal);
 
-	if (!hub_photo_hex_ok(hex))
-		return proto_buf_append_str(b, "\"status\": \"refused\", \"error\": \"bad_hash\"")
-			       ? HUB_ENOMEM
-			       : HUB_OK;
-	rc = hub_photo_named(ctx->db, job->peer, hex, &bytes, &named);
 	if (rc != HUB_OK)
 		return rc;
-	if (!named)
-		return proto_buf_append_str(b, "\"status\": \"refused\", \"error\": \"not_named\"")
-			       ? HUB_ENOMEM
-			       : HUB_OK;
-	if (bytes < 1 || bytes > HUB_PHOTO_MAX_BYTES)
-		return proto_buf_append_str(b, "\"status\": \"refused\", \"error\": \"too_big\"")
+	if (refusal)
+		return proto_buf_appendf(b, "\"status\": \"refused\", \"error\": \"%s\"", refusal)
 			       ? HUB_ENOMEM
 			       : HUB_OK;
 	rc = have_of(ctx, job->peer, hex, bytes, &have, &held);
@@ -147,28 +139,24 @@ out:
  * names it (its size in *bytes). 0 go on, -1 the job holds the refusal. */
 static int named_target(hub_ctx *ctx, hub_job *job, int64_t *bytes)
 {
-	bool named = false;
+	const char *refusal = NULL;
 
-	if (!hub_photo_hex_ok(job->target)) {
-		hub_job_error(job, 400, "bad_hash",
-			      "the path ends in the photo's SHA-256, 64 lowercase hex digits");
-		return -1;
-	}
-	if (hub_photo_named(ctx->db, job->peer, job->target, bytes, &named) != HUB_OK) {
+	if (hub_photo_may_send(ctx->db, job->peer, job->target, bytes, &refusal) != HUB_OK) {
 		hub_job_error(job, 503, "busy", "the hub could not read its records: retry later");
 		return -1;
 	}
-	if (!named) {
+	if (!refusal)
+		return 0;
+	if (strcmp(refusal, "bad_hash") == 0)
+		hub_job_error(job, 400, refusal,
+			      "the path ends in the photo's SHA-256, 64 lowercase hex digits");
+	else if (strcmp(refusal, "not_named") == 0)
 		hub_job_error(
-			job, 403, "not_named",
+			job, 403, refusal,
 			"no accepted photo record of this laptop names this hash: sync the records first");
-		return -1;
-	}
-	if (*bytes < 1 || *bytes > HUB_PHOTO_MAX_BYTES) {
-		hub_job_error(job, 413, "too_big", "the hub takes photos of at most 8 MiB");
-		return -1;
-	}
-	return 0;
+	else
+		hub_job_error(job, 413, refusal, "the hub takes photos of at most 8 MiB");
+	return -1;
 }
 
 void hub_route_photo_head(hub_ctx *ctx, hub_job *job)
