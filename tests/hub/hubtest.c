@@ -534,6 +534,23 @@ int ht_cs_seal(ht_agent *a, proto_changeset *cs, proto_buf *out, int keep)
 	return 0;
 }
 
+int ht_cs_push(const ht_hub *h, ht_agent *a, proto_changeset *cs)
+{
+	proto_buf buf;
+	ht_resp r;
+	int status = -1;
+
+	proto_buf_init(&buf, 1 << 24);
+	if (ht_cs_seal(a, cs, &buf, 0) == 0 &&
+	    ht_request(h, a, "POST", "/v1/push", buf.data, buf.len, &r) == 0) {
+		status = (int)r.status;
+		ht_resp_free(&r);
+	}
+	proto_buf_release(&buf);
+	proto_changeset_release(cs);
+	return status;
+}
+
 int ht_cs_household(ht_agent *a, proto_changeset *cs, proto_id id, int commune, int64_t members)
 {
 	if (cs_household_named(a, cs, id, "Trần Thị Bình", commune) ||

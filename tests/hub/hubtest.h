@@ -105,6 +105,10 @@ long long ht_sql(const ht_hub *h, const char *sql);
 int ht_cs_begin(ht_agent *a, proto_changeset *cs);
 /* Seal cs with the agent's key; advances its seq/hash/serial unless keep. */
 int ht_cs_seal(ht_agent *a, proto_changeset *cs, proto_buf *out, int keep);
+/* Seal cs as a's next change-set (ht_cs_seal) and POST it to /v1/push: the
+ * answer's HTTP status, or -1 when it could not be sealed or sent. cs is
+ * released either way. */
+int ht_cs_push(const ht_hub *h, ht_agent *a, proto_changeset *cs);
 /* Add one new household record with id {origin, serial} to cs. */
 int ht_cs_household(ht_agent *a, proto_changeset *cs, proto_id id, int commune, int64_t members);
 /* Add one milestone "surveyed" on 2023-07-01 with id {origin, serial} for household hh. */

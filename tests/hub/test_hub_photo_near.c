@@ -89,21 +89,6 @@ static void add_photo(proto_changeset *cs, proto_id hh, const char *hex)
 	assert_int_equal(proto_changeset_add_int(cs, PROTO_PH_HEIGHT, 0, 480), PROTO_OK);
 }
 
-/* Seal cs as a's next change-set and push it: taken. cs is released. */
-static void push_sealed(proto_changeset *cs)
-{
-	proto_buf buf;
-	ht_resp r;
-
-	proto_buf_init(&buf, 1 << 20);
-	assert_int_equal(ht_cs_seal(&a, cs, &buf, 0), 0);
-	assert_int_equal(ht_request(&hub, &a, "POST", "/v1/push", buf.data, buf.len, &r), 0);
-	proto_buf_release(&buf);
-	proto_changeset_release(cs);
-	assert_int_equal(r.status, 200);
-	ht_resp_free(&r);
-}
-
 /* Push households (new ones: n_new of them into hh[]) and the photos
  * hex[i] of households of[i]. */
 static void push(proto_id *hh, int n_new, const char *const *hex, const int *of, int nphotos)
@@ -118,7 +103,7 @@ static void push(proto_id *hh, int n_new, const char *const *hex, const int *of,
 	}
 	for (i = 0; i < nphotos; i++)
 		add_photo(&cs, hh[of[i]], hex[i]);
-	push_sealed(&cs);
+	assert_int_equal(ht_cs_push(&hub, &a, &cs), 200);
 }
 
 /* The reconcile report as JSON, from the real binary (it opens the hub). */
@@ -249,7 +234,7 @@ static void positions_in_both_languages(void **state)
 		assert_int_equal(proto_changeset_add_int(&cs, PROTO_PH_LAT, 0, lat[i]), PROTO_OK);
 		assert_int_equal(proto_changeset_add_int(&cs, PROTO_PH_LON, 0, lon[i]), PROTO_OK);
 	}
-	push_sealed(&cs);
+	assert_int_equal(ht_cs_push(&hub, &a, &cs), 200);
 	table_says("vi_VN.UTF-8", vi, sizeof(vi) / sizeof(vi[0]));
 	table_says("C", en, sizeof(en) / sizeof(en[0]));
 	/* a document is Vietnamese whatever the locale */

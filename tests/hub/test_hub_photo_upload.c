@@ -203,21 +203,6 @@ static void hex_of(const uint8_t *p, size_t len, char out[65])
 	proto_hex(sha, 32, out);
 }
 
-/* cs sealed as A's next change-set, pushed and accepted; released. */
-static void push_accepted(proto_changeset *cs)
-{
-	proto_buf buf;
-	ht_resp r;
-
-	proto_buf_init(&buf, 1 << 24);
-	assert_int_equal(ht_cs_seal(&a, cs, &buf, 0), 0);
-	assert_int_equal(ht_request(&hub, &a, "POST", "/v1/push", buf.data, buf.len, &r), 0);
-	assert_int_equal(r.status, 200);
-	ht_resp_free(&r);
-	proto_buf_release(&buf);
-	proto_changeset_release(cs);
-}
-
 /* ---- the tests, in order ---- */
 
 static void records_first(void **state)
@@ -256,7 +241,7 @@ static void records_first(void **state)
 		photo_record(&cs, (proto_id){ a.id, ++serial }, hh, PROTO_KIND_HOUSEHOLD, small_hex[i],
 			     SMALL_BYTES);
 	}
-	push_accepted(&cs);
+	assert_int_equal(ht_cs_push(&hub, &a, &cs), 200);
 	assert_int_equal(ht_sql(&hub, "SELECT count(*) FROM photo"), 2 + NSMALL);
 	assert_int_equal(ht_agent_enrol(&hub, &b, "b", COMMUNE), 0);
 }
@@ -677,7 +662,7 @@ static void cut_records(void **state)
 	photo_record(&cs, (proto_id){ a.id, ++serial }, home, PROTO_KIND_HOUSEHOLD, sentinel_hex,
 		     SENTINEL_BYTES);
 	photo_record(&cs, (proto_id){ a.id, ++serial }, home, PROTO_KIND_HOUSEHOLD, line_hex, 5000);
-	push_accepted(&cs);
+	assert_int_equal(ht_cs_push(&hub, &a, &cs), 200);
 }
 
 /* As ag (NULL: no certificate), the headers of a PUT of range [start, end]
