@@ -147,13 +147,12 @@ int ht_wait_line(int fd, const char *needle)
 	}
 }
 
-int ht_hub_stop(ht_hub *h, int sig)
+int ht_hub_wait(ht_hub *h)
 {
 	int st;
 
 	if (h->pid <= 0)
 		return -1;
-	kill(h->pid, sig);
 	/* a hub that does not stop within 45 s is a failure, not a hung test */
 	for (int i = 0; i < 450; i++) {
 		pid_t w = waitpid(h->pid, &st, WNOHANG);
@@ -172,6 +171,14 @@ reaped:
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
 	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
+}
+
+int ht_hub_stop(ht_hub *h, int sig)
+{
+	if (h->pid <= 0)
+		return -1;
+	kill(h->pid, sig);
+	return ht_hub_wait(h);
 }
 
 static size_t on_data(char *p, size_t size, size_t nmemb, void *arg)

@@ -52,6 +52,9 @@ int ht_hub_start_watched(ht_hub *h, const char *extra, int *err_fd);
 int ht_wait_line(int fd, const char *needle);
 /* signal and wait; returns the exit status (or -1). */
 int ht_hub_stop(ht_hub *h, int sig);
+/* Wait (at most 45 s, then SIGKILL) for the hub to exit by itself: its
+ * status as ht_hub_stop gives it. */
+int ht_hub_wait(ht_hub *h);
 
 /* init + start (extra serve args) + one agent enrolled for commune. 0 or -1. */
 int ht_hub_up(ht_hub *h, ht_agent *a, int commune, const char *extra);
