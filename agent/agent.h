@@ -22,6 +22,8 @@
 enum { AGENT_OK = 0, AGENT_FAIL = 1, AGENT_USAGE = 2, AGENT_NETWORK = 3, AGENT_REJECTED = 4 };
 
 #define AGENT_PATH_MAX 4096
+/* How long a write waits for another process's transaction on the store. */
+#define AGENT_BUSY_WAIT_MS 15000
 
 /* State of one run. Owns db, key and stmts; agent_ctx_release frees them. */
 typedef struct agent_ctx {
@@ -52,6 +54,9 @@ int agent_run(agent_ctx *ctx, int argc, char **argv);
 
 /* "maiam-agent: <message>" on stderr, one line. */
 void agent_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Where agent_err writes from now on (NULL: stderr again); the one before.
+ * The app runs a command this way to show its messages on the page. */
+FILE *agent_err_redirect(FILE *to);
 /* The same for a failed proto_ call: what failed, why, what to do. */
 void agent_err_proto(const char *what, proto_result r, const char *todo);
 

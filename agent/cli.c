@@ -44,6 +44,16 @@ static const struct agent_cmd {
 	{ "ui", agent_cmd_ui, NEED_STORE, N_("open this laptop's pages in the browser") },
 };
 
+static FILE *err_to; /* NULL: stderr */
+
+FILE *agent_err_redirect(FILE *to)
+{
+	FILE *was = err_to;
+
+	err_to = to;
+	return was;
+}
+
 void agent_err(const char *fmt, ...)
 {
 	char line[4096];
@@ -53,7 +63,7 @@ void agent_err(const char *fmt, ...)
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	/* errors quote the hub's words and file contents: no terminal controls */
-	fprintf(stderr, "maiam-agent: %s\n", agent_utf8_printable(line));
+	fprintf(err_to ? err_to : stderr, "maiam-agent: %s\n", agent_utf8_printable(line));
 }
 
 void agent_err_proto(const char *what, proto_result r, const char *todo)

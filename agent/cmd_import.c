@@ -247,7 +247,7 @@ static void bad_row(importer *im, const agent_csv *csv, size_t line, const char 
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "maiam-agent: %s:%zu: %s\n", im->file, line, why);
+	agent_err("%s:%zu: %s", im->file, line, why);
 	im->bad++;
 	for (; csv && n < csv->nfields; n++)
 		cells[n] = csv->fields[n];

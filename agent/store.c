@@ -249,8 +249,15 @@ out:
 proto_result agent_store_open_db(agent_ctx *ctx, const char *path)
 {
 	assert(!ctx->db);
+	proto_result r;
+
 	ctx->db_error[0] = '\0';
-	return proto_db_open_why(path, &ctx->db, ctx->db_error, sizeof ctx->db_error);
+	r = proto_db_open_why(path, &ctx->db, ctx->db_error, sizeof ctx->db_error);
+	/* the app ("ui") and a command may write at once: the second waits
+	 * for the first's transaction (they are short) instead of failing */
+	if (r == PROTO_OK)
+		sqlite3_busy_timeout(ctx->db, AGENT_BUSY_WAIT_MS);
+	return r;
 }
 
 proto_result agent_store_create(agent_ctx *ctx, const agent_init_info *info)

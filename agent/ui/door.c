@@ -4,8 +4,8 @@
  * (DNS rebinding); the URL's one-time secret becomes the session cookie and
  * a redirect to "/"; without that session nothing but a page saying where
  * the link is; a POST must carry the session's CSRF token and, when the
- * browser sends one, our own Origin, or nothing is done. Every answer
- * carries the security headers.
+ * browser sends one, our own Origin, or nothing is done; then the page of
+ * routes.c answers. Every answer carries the security headers.
  */
 #include <string.h>
 #include <event2/buffer.h>
@@ -23,9 +23,14 @@ static const web_policy ui_policy = {
 	.referrer_policy = "no-referrer",
 };
 
-static void reply_page(struct evhttp_request *req, int status, const proto_buf *b)
+void agent_ui_reply_type(agent_ui_req *r, int status, const char *ctype, const void *data, size_t len)
 {
-	web_reply(req, status, "text/html; charset=utf-8", b->data, b->len, &ui_policy);
+	web_reply(r->req, status, ctype, data, len, &ui_policy);
+}
+
+void agent_ui_reply(agent_ui_req *r, int status, const proto_buf *page)
+{
+	agent_ui_reply_type(r, status, "text/html; charset=utf-8", page->data, page->len);
 }
 
 /* A short page that says what happened and what to do. */
@@ -34,15 +39,26 @@ static void reply_said(struct evhttp_request *req, int status, const char *title
 	proto_buf b;
 
 	proto_buf_init(&b, AGENT_UI_PAGE_MAX);
-	agent_ui_page_open(&b, title);
-	proto_buf_append_str(&b, "<h1>");
+	agent_ui_page_open(&b, title, NULL);
+	proto_buf_append_str(&b, "<main><h1>");
 	agent_ui_text(&b, title);
 	proto_buf_append_str(&b, "</h1>\n<p>");
 	agent_ui_text(&b, text);
-	proto_buf_append_str(&b, "</p>\n");
+	proto_buf_append_str(&b, "</p>\n</main>\n");
 	agent_ui_page_close(&b);
-	reply_page(req, status, &b);
+	web_reply(req, status, "text/html; charset=utf-8", b.data, b.len, &ui_policy);
 	proto_buf_release(&b);
+}
+
+void agent_ui_said(agent_ui_req *r, int status, const char *title, const char *text)
+{
+	reply_said(r->req, status, title, text);
+}
+
+void agent_ui_store_failed(agent_ui_req *r)
+{
+	agent_ui_said(r, 500, _("Cannot read the store"),
+		      _("The laptop's store cannot be read; run 'maiam-agent check' and ask for help."));
 }
 
 static void reply_no_session(struct evhttp_request *req)
@@ -66,16 +82,20 @@ static int session_of(agent_ui *ui, struct evhttp_request *req, char tok[WEB_TOK
 	return CRYPTO_memcmp(hash, ui->session_hash, sizeof(hash)) == 0;
 }
 
-/* 303 to "/", the address without the secret; with the session's cookie
- * when one was just opened. */
-static void redirect_home(struct evhttp_request *req, const char *cookie)
+/* 303 to location; with the session's cookie when one was just opened. */
+static void redirect(struct evhttp_request *req, const char *location, const char *cookie)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 
 	if (cookie)
 		evhttp_add_header(h, "Set-Cookie", cookie);
-	evhttp_add_header(h, "Location", "/");
+	evhttp_add_header(h, "Location", location);
 	web_reply(req, 303, "text/plain; charset=utf-8", NULL, 0, &ui_policy);
+}
+
+void agent_ui_redirect(agent_ui_req *r, const char *location)
+{
+	redirect(r->req, location, NULL);
 }
 
 /* GET /?k=SECRET: the first use opens the session; the secret is then
@@ -100,31 +120,49 @@ static void open_session(agent_ui *ui, struct evhttp_request *req, const char *g
 	web_token_hash(tok, ui->session_hash);
 	ui->have_session = 1;
 	OPENSSL_cleanse(tok, sizeof(tok));
-	redirect_home(req, cookie);
+	redirect(req, "/", cookie);
+}
+
+web_result agent_ui_field(const agent_ui_req *r, const char *key, char *out, size_t n)
+{
+	if (!r->post)
+		return web_query_value(r->query, key, out, n);
+	if (r->multipart)
+		return web_multipart_value(r->body, r->body_len, r->boundary, key, out, n);
+	return web_form_value(r->body, r->body_len, key, out, n);
+}
+
+void agent_ui_csrf_input(proto_buf *b, const agent_ui_req *r)
+{
+	proto_buf_appendf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->csrf);
 }
 
 /* A POST: our Origin when one is sent, the session's CSRF token in the
- * form. 1 it may go on, 0 refused (answered 403 or 413). */
-static int post_allowed(agent_ui *ui, struct evhttp_request *req, const char *session)
+ * form (either encoding); r->body set. 1 it may go on, 0 refused
+ * (answered 403 or 413). */
+static int post_allowed(agent_ui_req *r, const char *session)
 {
-	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+	struct evkeyvalq *in = evhttp_request_get_input_headers(r->req);
 	const char *origin = evhttp_find_header(in, "Origin");
-	struct evbuffer *body = evhttp_request_get_input_buffer(req);
+	struct evbuffer *body = evhttp_request_get_input_buffer(r->req);
 	size_t len = evbuffer_get_length(body);
 	char given[WEB_TOKEN_HEX + 1];
-	unsigned char *form;
+	web_result mp;
 
-	if (len > AGENT_UI_BODY_MAX) {
-		reply_said(req, 413, _("Form too large"),
+	mp = web_multipart_boundary(evhttp_find_header(in, "Content-Type"), r->boundary,
+				    sizeof(r->boundary));
+	r->multipart = mp == WEB_OK;
+	if (len > (r->multipart ? (size_t)AGENT_UI_UPLOAD_MAX : (size_t)AGENT_UI_BODY_MAX)) {
+		reply_said(r->req, 413, _("Form too large"),
 			   _("Nothing was written; go back and try again."));
 		return 0;
 	}
-	form = evbuffer_pullup(body, (ev_ssize_t)len);
+	r->body = len ? (const char *)evbuffer_pullup(body, (ev_ssize_t)len) : "";
+	r->body_len = r->body ? len : 0;
 	if ((origin && !web_same_origin("http", evhttp_find_header(in, "Host"), origin, NULL)) ||
-	    (len && !form) ||
-	    web_form_value((const char *)form, len, "csrf", given, sizeof(given)) != WEB_OK ||
-	    !web_csrf_check(ui->csrf_key, session, given)) {
-		reply_said(req, 403, _("Form refused"),
+	    !r->body || mp == WEB_EMALFORMED || agent_ui_field(r, "csrf", given, sizeof(given)) != WEB_OK ||
+	    !web_csrf_check(r->ui->csrf_key, session, given)) {
+		reply_said(r->req, 403, _("Form refused"),
 			   _("This form did not come from this laptop's own page; nothing was written. "
 			     "Go back to the page, reload it and try again."));
 		return 0;
@@ -132,20 +170,23 @@ static int post_allowed(agent_ui *ui, struct evhttp_request *req, const char *se
 	return 1;
 }
 
-static void serve_home(agent_ui *ui, struct evhttp_request *req, const char *session)
+/* The route of path: an exact path, or the longest one ending in '/' that
+ * path begins with; NULL if none. */
+static const agent_ui_route *route_of(const char *path)
 {
-	char csrf[WEB_TOKEN_HEX + 1];
-	proto_buf b;
+	const agent_ui_route *best = NULL;
 
-	proto_buf_init(&b, AGENT_UI_PAGE_MAX);
-	if (web_csrf_token(ui->csrf_key, session, csrf) != WEB_OK || agent_ui_home(ui, &b, csrf)) {
-		proto_buf_release(&b);
-		reply_said(req, 500, _("Cannot read the store"),
-			   _("The laptop's store cannot be read; run 'maiam-agent check' and ask for help."));
-		return;
+	for (size_t i = 0; i < agent_ui_nroutes; i++) {
+		const agent_ui_route *rt = &agent_ui_routes[i];
+		size_t n = strlen(rt->path);
+
+		if (strcmp(path, rt->path) == 0)
+			return rt;
+		if (n > 1 && rt->path[n - 1] == '/' && strncmp(path, rt->path, n) == 0 &&
+		    (!best || n > strlen(best->path)))
+			best = rt;
 	}
-	reply_page(req, 200, &b);
-	proto_buf_release(&b);
+	return best;
 }
 
 void agent_ui_door(struct evhttp_request *req, void *arg)
@@ -156,6 +197,8 @@ void agent_ui_door(struct evhttp_request *req, void *arg)
 	const char *host = evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
 	char session[WEB_TOKEN_HEX + 1] = "", given[WEB_TOKEN_HEX + 2];
+	const agent_ui_route *rt;
+	agent_ui_req rq = { 0 };
 	web_result r;
 
 	/* "//x" parses as a host and no path: no page of ours */
@@ -173,7 +216,7 @@ void agent_ui_door(struct evhttp_request *req, void *arg)
 	r = web_query_value(query, "k", given, sizeof(given));
 	if (r != WEB_ABSENT && strcmp(path, "/") == 0 && cmd == EVHTTP_REQ_GET) {
 		if (session_of(ui, req, session)) /* the URL again, in a session's tab */
-			redirect_home(req, NULL);
+			redirect(req, "/", NULL);
 		else
 			open_session(ui, req, r == WEB_OK ? given : "");
 		goto done;
@@ -182,14 +225,37 @@ void agent_ui_door(struct evhttp_request *req, void *arg)
 		reply_no_session(req);
 		goto done;
 	}
-	if (cmd == EVHTTP_REQ_POST && !post_allowed(ui, req, session))
-		goto done;
-	if (strcmp(path, "/") == 0 && cmd != EVHTTP_REQ_POST) {
-		serve_home(ui, req, session);
+	rt = route_of(path);
+	if (!rt) {
+		reply_said(req, 404, _("No such page"), _("Go back to the home page: /"));
 		goto done;
 	}
-	reply_said(req, 404, _("No such page"), _("Go back to the home page: /"));
+	memset(&rq, 0, sizeof(rq));
+	rq.ui = ui;
+	rq.req = req;
+	rq.path = path;
+	rq.query = query;
+	rq.post = cmd == EVHTTP_REQ_POST;
+	rq.body = "";
+	if (web_csrf_token(ui->csrf_key, session, rq.csrf) != WEB_OK) {
+		reply_said(req, 500, _("Cannot open a session"),
+			   _("The laptop could not make a session key; run 'maiam-agent ui' again."));
+		goto done;
+	}
+	/* a POST's token first: a forged one is refused the same everywhere */
+	if (rq.post && !post_allowed(&rq, session))
+		goto done;
+	if (!(rq.post ? rt->post : rt->get)) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+				  rt->post && rt->get ? "GET, HEAD, POST"
+				  : rt->post          ? "POST"
+						      : "GET, HEAD");
+		reply_said(req, 405, _("Not allowed"), _("Use the page's links and buttons."));
+		goto done;
+	}
+	(rq.post ? rt->post : rt->get)(&rq);
 done:
 	OPENSSL_cleanse(session, sizeof(session));
 	OPENSSL_cleanse(given, sizeof(given));
+	OPENSSL_cleanse(rq.csrf, sizeof(rq.csrf));
 }

@@ -24,7 +24,15 @@ static const char page_style[] =
 	"*{box-sizing:border-box}"
 	"body{margin:0;font:18px/1.5 system-ui,'Noto Sans',sans-serif;color:#1b1b1b;background:#f4f5f2}"
 	"header{background:#1f5130;color:#fff;padding:12px 16px}"
-	"header h1{margin:0;font-size:1.35em}header p{margin:0}"
+	"header p.where{margin:0 0 4px;font-size:.95em}"
+	"header nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:4px 6px}"
+	"header nav li{margin:0}"
+	"header nav a{color:#fff;padding:10px 12px;border-radius:6px;text-decoration:none;"
+	"background:#2c6a41}"
+	"header nav a[aria-current]{background:#fff;color:#1f5130;font-weight:600}"
+	"a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,"
+	"textarea:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}"
+	"h1{font-size:1.4em;margin:4px 0 12px}"
 	"main{max-width:1200px;margin:0 auto;padding:12px}"
 	"@media (min-width:900px){main{display:grid;grid-template-columns:1fr 1fr;gap:0 12px;"
 	"align-items:start}#stages{grid-column:2;grid-row:1/span 2}}"
@@ -44,17 +52,48 @@ static const char page_style[] =
 
 void agent_ui_text(proto_buf *b, const char *s)
 {
-	web_html_escape(b, s ? s : ""); /* a full buffer is seen at the end (agent_ui_home) */
+	web_html_escape(b, s ? s : ""); /* a full buffer is seen at the end (home) */
 }
 
-void agent_ui_page_open(proto_buf *b, const char *title)
+void agent_ui_page_open(proto_buf *b, const char *title, const char *css)
 {
 	proto_buf_appendf(b,
 			  "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
 			  "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>",
 			  agent_lang_vi() ? "vi" : "en");
 	agent_ui_text(b, title);
-	proto_buf_appendf(b, "</title><style>%s</style></head><body>\n", page_style);
+	proto_buf_appendf(b, "</title><style>%s%s</style></head><body>\n", page_style, css ? css : "");
+}
+
+/* The menu: every page a field worker goes to, in the order of a day. */
+static const struct {
+	const char *path;
+	const char *label;
+} menu[] = {
+	{ "/", N_("Home") },
+	{ "/households", N_("Households") },
+	{ "/household/new", N_("Add a household") },
+	{ "/import", N_("Import a spreadsheet") },
+	{ "/sync", N_("Sync") },
+	{ "/export", N_("Export to USB") },
+};
+
+void agent_ui_header(proto_buf *b, const agent_ui *ui, const char *here)
+{
+	const agent_ctx *ctx = ui->ctx;
+
+	proto_buf_append_str(b, "<header><p class=\"where\"><strong class=\"commune\">");
+	agent_ui_text(b, ctx->commune_name);
+	proto_buf_appendf(b, "</strong> · %s %d · ", _("Commune"), ctx->commune);
+	agent_ui_text(b, ctx->campaign);
+	proto_buf_appendf(b, "</p><nav aria-label=\"%s\"><ul>", _("Menu"));
+	for (size_t i = 0; i < sizeof(menu) / sizeof(menu[0]); i++) {
+		int current = here && strcmp(here, menu[i].path) == 0;
+
+		proto_buf_appendf(b, "<li><a href=\"%s\"%s>%s</a></li>", menu[i].path,
+				  current ? " aria-current=\"page\"" : "", _(menu[i].label));
+	}
+	proto_buf_append_str(b, "</ul></nav></header>\n");
 }
 
 void agent_ui_page_close(proto_buf *b)
@@ -190,14 +229,15 @@ static int attention(agent_ui *ui, proto_buf *b)
 	return 0;
 }
 
-int agent_ui_home(agent_ui *ui, proto_buf *b, const char *csrf)
+/* The home page into b: 0, or -1 when the store cannot be read or b is
+ * full (said on stderr). */
+static int home(agent_ui *ui, proto_buf *b)
 {
 	agent_ctx *ctx = ui->ctx;
 	int64_t by_rank[NSTAGES + 1] = { 0 };
 	agent_counts c;
 	char title[256];
 
-	(void)csrf; /* the home page has no form yet */
 	memset(&c, 0, sizeof(c));
 	if (agent_store_counts(ctx, &c) != PROTO_OK ||
 	    agent_hh_foreach(ctx, count_stage, by_rank) != PROTO_OK) {
@@ -205,12 +245,9 @@ int agent_ui_home(agent_ui *ui, proto_buf *b, const char *csrf)
 		return -1;
 	}
 	snprintf(title, sizeof(title), _("Mái Ấm: %s"), ctx->commune_name);
-	agent_ui_page_open(b, title);
-	proto_buf_append_str(b, "<header><h1>");
-	agent_ui_text(b, ctx->commune_name);
-	proto_buf_appendf(b, "</h1><p>%s %d · ", _("Commune"), ctx->commune);
-	agent_ui_text(b, ctx->campaign);
-	proto_buf_append_str(b, "</p></header>\n<main>\n");
+	agent_ui_page_open(b, title, NULL);
+	agent_ui_header(b, ui, "/");
+	proto_buf_append_str(b, "<main>\n");
 	/* what to do first; on a wide screen the stages stand beside both */
 	if (attention(ui, b))
 		return -1;
@@ -226,4 +263,16 @@ int agent_ui_home(agent_ui *ui, proto_buf *b, const char *csrf)
 		return -1;
 	}
 	return 0;
+}
+
+void agent_ui_home_page(agent_ui_req *r)
+{
+	proto_buf b;
+
+	proto_buf_init(&b, AGENT_UI_PAGE_MAX);
+	if (home(r->ui, &b))
+		agent_ui_store_failed(r);
+	else
+		agent_ui_reply(r, 200, &b);
+	proto_buf_release(&b);
 }

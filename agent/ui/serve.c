@@ -138,7 +138,7 @@ int agent_cmd_ui(agent_ctx *ctx, int argc, char **argv)
 		agent_err(_("cannot start the web server: out of memory"));
 		goto out;
 	}
-	evhttp_set_max_body_size(http, AGENT_UI_BODY_MAX);
+	evhttp_set_max_body_size(http, AGENT_UI_UPLOAD_MAX);
 	evhttp_set_max_headers_size(http, 16 * 1024);
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST);
 	evhttp_set_gencb(http, agent_ui_door, &ui);

@@ -42,7 +42,7 @@ static void the_printed_url_opens_the_home_page(void **state)
 	wb_wait_for(&w, "Số hộ theo tiến độ", NULL);
 	/* the secret is gone from the address bar: the redirect took it off */
 	wb_wait_script(&w, "return location.search", "\"\"");
-	wb_wait_script(&w, "return document.querySelector('header h1').textContent", "\"Phường 5\"");
+	wb_wait_script(&w, "return document.querySelector('header .commune').textContent", "\"Phường 5\"");
 	wb_wait_script(&w,
 		       "return [...document.querySelectorAll('#stages tr')]"
 		       ".filter(r => r.textContent.includes('Khảo sát'))[0].querySelector('td').textContent",

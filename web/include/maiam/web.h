@@ -52,6 +52,45 @@ web_result web_form_value(const char *form, size_t len, const char *key, char *o
  * an empty query). */
 web_result web_query_value(const char *query, const char *key, char *out, size_t outlen);
 
+/* ---- forms with files (multipart/form-data, RFC 7578) ------------------- */
+
+#define WEB_BOUNDARY_MAX 70 /* RFC 2046: at most 70 characters */
+
+/* The boundary of a Content-Type header "multipart/form-data; boundary=X"
+ * (quoted or not) into out (at least WEB_BOUNDARY_MAX + 1 bytes). WEB_OK;
+ * WEB_ABSENT for another type (NULL too); WEB_EMALFORMED for a missing,
+ * empty, too long or ill-formed boundary. */
+web_result web_multipart_boundary(const char *content_type, char *out, size_t outlen);
+
+/* One part of a multipart body. data points into the body (borrowed). */
+typedef struct web_part {
+	char name[64];      /* the field's name */
+	char filename[256]; /* the file's name without any folder, "" if not a file */
+	int is_file;        /* a filename parameter was sent (a file input, maybe empty) */
+	char type[128];     /* its Content-Type, "" if none was sent */
+	const uint8_t *data;
+	size_t len;
+} web_part;
+
+/*
+ * The part of body (len bytes, boundary from web_multipart_boundary) that
+ * starts at *pos (0 for the first); *pos is moved past it. WEB_OK with
+ * part filled; WEB_ABSENT after the last part; WEB_EMALFORMED for a body
+ * that is cut, lacks a delimiter, has a part without a form-data name,
+ * headers over 8 KiB, or a name or filename that is not printable UTF-8.
+ * A part's bytes are not looked at: a file is the caller's to check.
+ */
+web_result web_multipart_next(const void *body, size_t len, const char *boundary, size_t *pos,
+			      web_part *part);
+/*
+ * The text field key of a multipart body, as web_form_value gives a form's:
+ * the whole body must be well formed; the value must be UTF-8 without NUL;
+ * a key sent twice is WEB_EDUPLICATE; a file part of that name is
+ * WEB_ABSENT (web_multipart_next reads files).
+ */
+web_result web_multipart_value(const void *body, size_t len, const char *boundary, const char *key,
+			       char *out, size_t outlen);
+
 /* ---- cookies (RFC 6265) --------------------------------------------------- */
 
 /*
