@@ -495,10 +495,10 @@ static void report(const importer *im, agent_ctx *ctx, const char *loi)
 {
 	if (ctx->json) {
 		fprintf(ctx->out,
-			"{\"households\":[%s%s],\"imported\":%zu,\"already_imported\":%zu,"
+			"{\"households\":[%s%s],\"imported\":%zu,\"good\":%zu,\"already_imported\":%zu,"
 			"\"bad\":%zu,\"dry_run\":%s,\"errors_file\":",
 			im->jbuf ? im->jbuf : "", im->good ? "\n" : "", im->dry_run ? 0 : im->good,
-			im->already, im->bad, im->dry_run ? "true" : "false");
+			im->good, im->already, im->bad, im->dry_run ? "true" : "false");
 		agent_json_str(ctx->out, loi);
 		fputs("}\n", ctx->out);
 		return;

@@ -7,5 +7,8 @@
 
 const agent_ui_route agent_ui_routes[] = {
 	{ "/", agent_ui_home_page, NULL },
+	{ "/import", agent_ui_import_page, agent_ui_import_post },
+	{ "/import/bad", agent_ui_import_bad, NULL },
+	{ "/import/template.csv", agent_ui_import_template, NULL },
 };
 const size_t agent_ui_nroutes = sizeof(agent_ui_routes) / sizeof(agent_ui_routes[0]);

@@ -105,6 +105,13 @@ int agent_ui_ran_field_error(const agent_ui_ran *ran, const char *option, char *
 /* page_home.c: GET "/". */
 void agent_ui_home_page(agent_ui_req *r);
 
+/* page_import.c: GET and POST "/import" (upload, preview, import), GET
+ * "/import/bad?f=TOKEN" (the bad rows) and "/import/template.csv". */
+void agent_ui_import_page(agent_ui_req *r);
+void agent_ui_import_post(agent_ui_req *r);
+void agent_ui_import_bad(agent_ui_req *r);
+void agent_ui_import_template(agent_ui_req *r);
+
 /* page_home.c: the top and bottom every page shares (the inline style
  * sheet, the title escaped; css: the page's own rules or NULL), and the
  * header with the commune and the menu (here: the menu entry's path, "/",
