@@ -28,7 +28,8 @@ typedef struct agent_ui_import_names {
 	char path[AGENT_PATH_MAX + 64];       /* home/ui-tmp/import-TOKEN.csv */
 	char loi[AGENT_PATH_MAX + 64];        /* home/ui-tmp/import-TOKEN-loi.csv */
 	char stem[AGENT_PATH_MAX + 64];       /* path without ".csv" */
-	char shown[AGENT_UI_IMPORT_NAME_MAX]; /* "danh-sach": the file's name without ".csv" */
+	char name[AGENT_UI_IMPORT_NAME_MAX];  /* "danh-sach.csv": as it was uploaded */
+	char shown[AGENT_UI_IMPORT_NAME_MAX]; /* "danh-sach": name without ".csv" */
 } agent_ui_import_names;
 /* nm of token, whose upload was named filename (NULL: unknown). 0, or -1
  * when the agent's home has too long a name. */

@@ -123,18 +123,18 @@ out:
 int agent_ui_import_names_of(const agent_ctx *ctx, const char *token, const char *filename,
 			     agent_ui_import_names *nm)
 {
-	size_t len = filename ? strlen(filename) : 0;
+	size_t len;
 
 	if (import_path(ctx, token, ".csv", nm->path, sizeof(nm->path)) ||
 	    import_path(ctx, token, "-loi.csv", nm->loi, sizeof(nm->loi)))
 		return -1;
 	snprintf(nm->stem, sizeof(nm->stem), "%.*s", (int)(strlen(nm->path) - 4), nm->path);
-	if (len > 4 && strcasecmp(filename + len - 4, ".csv") == 0)
+	/* "list", as the bad rows download is named, when the name is unknown */
+	snprintf(nm->name, sizeof(nm->name), "%s", filename && *filename ? filename : "danh-sach.csv");
+	len = strlen(nm->name);
+	if (len > 4 && strcasecmp(nm->name + len - 4, ".csv") == 0)
 		len -= 4;
-	if (len)
-		snprintf(nm->shown, sizeof(nm->shown), "%.*s", (int)len, filename);
-	else
-		snprintf(nm->shown, sizeof(nm->shown), "danh-sach"); /* "list": the download's name */
+	snprintf(nm->shown, sizeof(nm->shown), "%.*s", (int)len, nm->name);
 	return 0;
 }
 
@@ -156,8 +156,8 @@ static size_t row_of(const agent_ui_import_names *nm, const char *line, const ch
 
 /* One message of the CLI (len bytes of line) as the page says it: "Row N:
  * why" for a row; elsewhere the upload's own name where the CLI names its
- * path (both "…/import-TOKEN.csv" and "…/import-TOKEN-loi.csv" begin with
- * the stem). 0 shown, 1 left out: the note naming the errors file, whose
+ * path, and NAME-loi.csv for its errors file (both "…/import-TOKEN.csv"
+ * and "…/import-TOKEN-loi.csv" begin with the stem). 0 shown, 1 left out: the note naming the errors file, whose
  * download the page offers instead. */
 static int say_line(proto_buf *b, const agent_ui_import_names *nm, const char *line, size_t len,
 		    int loi_kept)
@@ -178,10 +178,14 @@ static int say_line(proto_buf *b, const agent_ui_import_names *nm, const char *l
 	}
 	if (loi_kept && strstr(text, nm->loi))
 		return 1;
-	for (p = text; (at = strstr(p, nm->stem)) != NULL; p = at + strlen(nm->stem)) {
+	for (p = text; (at = strstr(p, nm->stem)) != NULL;) {
+		int whole = strncmp(at + strlen(nm->stem), ".csv", 4) == 0;
+
 		*at = '\0'; /* the stem's first byte: p ends there */
 		agent_ui_text(b, p);
-		agent_ui_text(b, nm->shown);
+		/* the upload by its name; its errors file by its stem ("-loi.csv" follows) */
+		agent_ui_text(b, whole ? nm->name : nm->shown);
+		p = at + strlen(nm->stem) + (whole ? 4 : 0);
 	}
 	agent_ui_text(b, p);
 	return 0;

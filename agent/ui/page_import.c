@@ -37,8 +37,10 @@ static const char import_css[] = "main.import{display:block;max-width:1200px}"
 				 ".scroll{overflow-x:auto;max-width:100%}"
 				 "#preview th,#preview td{white-space:nowrap}"
 				 "#preview tr.bad td{background:#fdecea}"
-				 "#preview td.why{white-space:normal;min-width:16em;color:#a3001b}"
-				 "#errors li{margin:0 0 4px}";
+				 "#preview td.why{white-space:normal;min-width:14em;max-width:24em;color:#a3001b}"
+				 "#errors li{margin:0 0 4px}"
+				 ".actions{display:flex;flex-wrap:wrap;align-items:center;gap:8px 28px}"
+				 ".actions form{margin:0}";
 
 /* A field's name in the user's language (as 'household show' words it),
  * else the column as the file has it. */
@@ -201,27 +203,29 @@ static void preview_rows(proto_buf *b, const agent_ui_import_names *nm, const ch
 	ncols = csv.nfields;
 	proto_buf_appendf(b,
 			  "<section><h2>%s</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
-			  "aria-label=\"%s\"><table id=\"preview\"><thead><tr><th scope=\"col\">%s</th>",
-			  _("The first rows"), _("The first rows"), _("Row"));
+			  "aria-label=\"%s\"><table id=\"preview\"><thead><tr><th scope=\"col\">%s</th>"
+			  "<th scope=\"col\">%s</th>",
+			  _("The first rows"), _("The first rows"), _("Row"), _("Why the row is bad"));
 	for (size_t i = 0; i < ncols; i++) {
 		proto_buf_append_str(b, "<th scope=\"col\">");
 		agent_ui_text(b, column_label(csv.fields[i]));
 		proto_buf_append_str(b, "</th>");
 	}
-	proto_buf_appendf(b, "<th scope=\"col\">%s</th></tr></thead>\n<tbody>\n", _("Why the row is bad"));
+	proto_buf_append_str(b, "</tr></thead>\n<tbody>\n");
 	while (rows < IMPORT_PREVIEW_ROWS && agent_csv_next(&csv) == 1) {
 		int bad = agent_ui_import_reason(nm, err, csv.row_line, why, sizeof(why));
 
-		proto_buf_appendf(b, "<tr%s><th scope=\"row\">%zu</th>", bad ? " class=\"bad\"" : "",
-				  csv.row_line);
+		/* the reason first: a wide list scrolls, the reason stays in sight */
+		proto_buf_appendf(b, "<tr%s><th scope=\"row\">%zu</th><td class=\"why\">",
+				  bad ? " class=\"bad\"" : "", csv.row_line);
+		agent_ui_text(b, bad ? why : "");
+		proto_buf_append_str(b, "</td>");
 		for (size_t i = 0; i < ncols; i++) {
 			proto_buf_append_str(b, "<td>");
 			agent_ui_text(b, i < csv.nfields ? csv.fields[i] : "");
 			proto_buf_append_str(b, "</td>");
 		}
-		proto_buf_append_str(b, "<td class=\"why\">");
-		agent_ui_text(b, bad ? why : "");
-		proto_buf_append_str(b, "</td></tr>\n");
+		proto_buf_append_str(b, "</tr>\n");
 		rows++;
 	}
 	proto_buf_append_str(b, "</tbody></table></div></section>\n");
@@ -261,7 +265,7 @@ static void preview(agent_ui_req *r, const char *token, const agent_ui_import_na
 		proto_buf_append_str(&b, "</ul></div>\n");
 	}
 	proto_buf_append_str(&b, "<section id=\"summary\"><p class=\"counts\">");
-	snprintf(text, sizeof(text), _("%zu good rows, %zu bad rows in '%s.csv'"), good, bad, nm->shown);
+	snprintf(text, sizeof(text), _("%zu good rows, %zu bad rows in '%s'"), good, bad, nm->name);
 	agent_ui_text(&b, text);
 	proto_buf_append_str(&b, "</p>\n");
 	if (already) {
@@ -285,6 +289,8 @@ static void preview(agent_ui_req *r, const char *token, const agent_ui_import_na
 	proto_buf_append_str(&b, "<p>");
 	agent_ui_text(&b, text);
 	proto_buf_append_str(&b, "</p>\n");
+	/* the way on, a link to the bad rows and another file: one row on a screen */
+	proto_buf_append_str(&b, "<div class=\"actions\">");
 	if (ran.rc == AGENT_OK && good) {
 		proto_buf_append_str(&b, "<form method=\"post\" action=\"/import\">");
 		agent_ui_csrf_input(&b, r);
@@ -293,21 +299,20 @@ static void preview(agent_ui_req *r, const char *token, const agent_ui_import_na
 				  "<input type=\"hidden\" name=\"action\" value=\"%s\">"
 				  "<input type=\"hidden\" name=\"name\" value=\"",
 				  token, bad ? "good" : "all");
-		agent_ui_text(&b, nm->shown);
-		proto_buf_appendf(&b, "\"><p><button type=\"submit\" id=\"save\">%s</button></p></form>\n",
+		agent_ui_text(&b, nm->name);
+		proto_buf_appendf(&b, "\"><button type=\"submit\" id=\"save\">%s</button></form>\n",
 				  bad ? _("Import the good rows") : _("Import all"));
 	}
 	if (bad && access(nm->loi, F_OK) == 0)
-		proto_buf_appendf(&b,
-				  "<p><a id=\"bad-rows\" href=\"/import/bad?f=%s\" download>%s</a></p>\n",
+		proto_buf_appendf(&b, "<a id=\"bad-rows\" href=\"/import/bad?f=%s\" download>%s</a>\n",
 				  token, _("Download the bad rows (CSV) to fix them"));
-	proto_buf_appendf(&b, "<p><a href=\"/import\">%s</a></p></section>\n", _("Choose another file"));
+	proto_buf_appendf(&b, "<a href=\"/import\">%s</a></div></section>\n", _("Choose another file"));
+	preview_rows(&b, nm, ran.err);
 	if (ran.err && *ran.err) {
 		proto_buf_appendf(&b, "<section id=\"errors\"><h2>%s</h2><ul>\n", _("Errors in the file"));
 		agent_ui_import_say_lines(&b, nm, ran.err, 1);
 		proto_buf_append_str(&b, "</ul></section>\n");
 	}
-	preview_rows(&b, nm, ran.err);
 	agent_ui_ran_release(&ran);
 	page_end(r, &b, 200);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <curl/curl.h>
 #include <sqlite3.h>
 #include "browser.h"
 #include "testutil.h"
@@ -140,4 +141,57 @@ void ui_stop(ui_fixture *f)
 		test_rmtree(f->dir);
 	free(f->dir);
 	f->dir = NULL;
+}
+
+void ui_csrf(ui_fixture *f, const char *path, char *out, size_t n)
+{
+	static wt_resp r;
+	wt_req q = { .cookie = f->cookie };
+	char url[1024];
+	const char *at;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", f->port, path);
+	assert_int_equal(wt_fetch(url, &q, &r), 0);
+	at = strstr(r.body, "name=\"csrf\" value=\"");
+	if (r.status != 200 || !at)
+		fail_msg("%s has no form (%ld): %s", path, r.status, r.body);
+	at += strlen("name=\"csrf\" value=\"");
+	snprintf(out, n, "%.*s", (int)strcspn(at, "\""), at);
+}
+
+void ui_post_file(ui_fixture *f, const char *path, const char *csrf, const char *field,
+		  const char *filename, const void *data, size_t len, wt_resp *r)
+{
+	CURL *c = curl_easy_init();
+	curl_mime *form;
+	curl_mimepart *part;
+	wt_sink body = { r->body, 0, sizeof(r->body) };
+	char url[1024];
+	const char *type = NULL;
+
+	assert_non_null(c);
+	memset(r, 0, sizeof(*r));
+	form = curl_mime_init(c);
+	part = curl_mime_addpart(form);
+	curl_mime_name(part, "csrf");
+	curl_mime_data(part, csrf, CURL_ZERO_TERMINATED);
+	part = curl_mime_addpart(form);
+	curl_mime_name(part, field);
+	curl_mime_filename(part, filename);
+	curl_mime_type(part, "text/csv");
+	curl_mime_data(part, data, len);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", f->port, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_MIMEPOST, form);
+	curl_easy_setopt(c, CURLOPT_COOKIE, f->cookie);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, wt_sink_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
+	snprintf(r->content_type, sizeof(r->content_type), "%s", type ? type : "");
+	r->len = body.len;
+	curl_mime_free(form);
+	curl_easy_cleanup(c);
 }

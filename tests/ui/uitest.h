@@ -45,4 +45,13 @@ void ui_session(ui_fixture *f);
 /* Stop the server, remove the scratch directory. */
 void ui_stop(ui_fixture *f);
 
+/* The CSRF token of the form on page path ("/import") into out. */
+void ui_csrf(ui_fixture *f, const char *path, char *out, size_t n);
+/* A form with a file POSTed to path as a browser sends it
+ * (multipart/form-data): csrf, then field holding len bytes of data
+ * named filename. The answer into r (wt_resp of webtest.h). */
+struct wt_resp;
+void ui_post_file(ui_fixture *f, const char *path, const char *csrf, const char *field,
+		  const char *filename, const void *data, size_t len, struct wt_resp *r);
+
 #endif
