@@ -234,6 +234,24 @@ out:
 	proto_buf_release(&data);
 }
 
+/* The counts in a paragraph opened by p_open, and the rows imported
+ * before (skipped, not errors) when there are any. */
+static void say_counts(proto_buf *b, const char *p_open, const char *counts, size_t already)
+{
+	char text[256];
+
+	proto_buf_append_str(b, p_open);
+	agent_ui_text(b, counts);
+	proto_buf_append_str(b, "</p>\n");
+	if (!already)
+		return;
+	snprintf(text, sizeof(text),
+		 _("%zu rows were imported before: they are skipped, never imported twice"), already);
+	proto_buf_append_str(b, "<p>");
+	agent_ui_text(b, text);
+	proto_buf_append_str(b, "</p>\n");
+}
+
 /* What the dry run of token's upload found, and the button to go on.
  * failed: the real import's refusal, said first, or NULL. */
 static void preview(agent_ui_req *r, const char *token, const agent_ui_import_names *nm,
@@ -264,18 +282,9 @@ static void preview(agent_ui_req *r, const char *token, const agent_ui_import_na
 		agent_ui_import_say_lines(&b, nm, failed->err, 0);
 		proto_buf_append_str(&b, "</ul></div>\n");
 	}
-	proto_buf_append_str(&b, "<section id=\"summary\"><p class=\"counts\">");
+	proto_buf_append_str(&b, "<section id=\"summary\">");
 	snprintf(text, sizeof(text), _("%zu good rows, %zu bad rows in '%s'"), good, bad, nm->name);
-	agent_ui_text(&b, text);
-	proto_buf_append_str(&b, "</p>\n");
-	if (already) {
-		snprintf(text, sizeof(text),
-			 _("%zu rows were imported before: they are skipped, never imported twice"),
-			 already);
-		proto_buf_append_str(&b, "<p>");
-		agent_ui_text(&b, text);
-		proto_buf_append_str(&b, "</p>\n");
-	}
+	say_counts(&b, "<p class=\"counts\">", text, already);
 	if (ran.rc == AGENT_OK && good && !bad)
 		snprintf(text, sizeof(text), "%s",
 			 _("Every row is good. Nothing is written until you import."));
@@ -381,17 +390,8 @@ static void imported(agent_ui_req *r, const char *token, const agent_ui_ran *ran
 
 	page_start(&b, r, _("Import done"));
 	snprintf(text, sizeof(text), _("%zu households imported"), n);
-	proto_buf_append_str(&b, "<section><p id=\"result\" class=\"counts\">");
-	agent_ui_text(&b, text);
-	proto_buf_append_str(&b, "</p>\n");
-	if (already) {
-		snprintf(text, sizeof(text),
-			 _("%zu rows were imported before: they are skipped, never imported twice"),
-			 already);
-		proto_buf_append_str(&b, "<p>");
-		agent_ui_text(&b, text);
-		proto_buf_append_str(&b, "</p>\n");
-	}
+	proto_buf_append_str(&b, "<section>");
+	say_counts(&b, "<p id=\"result\" class=\"counts\">", text, already);
 	if (bad) {
 		snprintf(text, sizeof(text), _("%zu bad rows were not imported."), bad);
 		proto_buf_append_str(&b, "<p>");

@@ -195,3 +195,27 @@ void ui_post_file(ui_fixture *f, const char *path, const char *csrf, const char 
 	curl_mime_free(form);
 	curl_easy_cleanup(c);
 }
+
+static wb_browser *browser_to_stop;
+static ui_fixture *server_to_stop;
+
+/* the browser before the server it shows */
+static int stop_browser_and_server(void **state)
+{
+	(void)state;
+	wb_stop(browser_to_stop);
+	ui_stop(server_to_stop);
+	return 0;
+}
+
+int ui_browser_main(const struct CMUnitTest *tests, size_t n, wb_browser *w, ui_fixture *f)
+{
+	if (!wb_available()) {
+		printf("SKIP: chromium or chromedriver missing: run scripts/deps to install them\n");
+		return 77;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	browser_to_stop = w;
+	server_to_stop = f;
+	return _cmocka_run_group_tests("ui browser", tests, n, NULL, stop_browser_and_server);
+}

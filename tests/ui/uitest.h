@@ -53,5 +53,12 @@ void ui_csrf(ui_fixture *f, const char *path, char *out, size_t n);
 struct wt_resp;
 void ui_post_file(ui_fixture *f, const char *path, const char *csrf, const char *field,
 		  const char *filename, const void *data, size_t len, struct wt_resp *r);
+/* The main of a browser test: 77, which ctest shows as skipped, without
+ * chromium and chromedriver (cmocka's skip() would count as a pass); else
+ * the n tests run, then the browser w and the server of f are stopped, and
+ * the number that failed. */
+struct CMUnitTest;
+struct wb_browser;
+int ui_browser_main(const struct CMUnitTest *tests, size_t n, struct wb_browser *w, ui_fixture *f);
 
 #endif
