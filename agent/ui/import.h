@@ -36,12 +36,12 @@ typedef struct agent_ui_import_names {
 int agent_ui_import_names_of(const agent_ctx *ctx, const char *token, const char *filename,
 			     agent_ui_import_names *nm);
 
-/* The CLI's messages err (lines), each as an <li> appended to b: "Row N:
- * why" for a row; the upload's own name where a message names its path;
- * with loi_kept, the note naming the errors file left out (the page
- * offers its download instead). */
+/* The CLI's messages err (lines), each between open and close ("<li>",
+ * "</li>") appended to b: "Row N: why" for a row; the upload's own name
+ * where a message names its path; with loi_kept, the note naming the
+ * errors file left out (the page offers its download instead). */
 void agent_ui_import_say_lines(proto_buf *b, const agent_ui_import_names *nm, const char *err,
-			       int loi_kept);
+			       int loi_kept, const char *open, const char *close);
 /* The reason err gives for the row at line into why; 1 found, 0 none. */
 int agent_ui_import_reason(const agent_ui_import_names *nm, const char *err, size_t line, char *why,
 			   size_t n);

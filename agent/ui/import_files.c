@@ -50,8 +50,8 @@ static int import_path(const agent_ctx *ctx, const char *token, const char *suff
 		       : -1;
 }
 
-/* Remove every import's files in dir but those of keep (NULL: all). */
-static void sweep(const char *dir, const char *keep)
+/* Remove every import's files in dir (other pages' files stay). */
+static void sweep(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -60,9 +60,7 @@ static void sweep(const char *dir, const char *keep)
 	if (!d)
 		return;
 	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, IMPORT_PREFIX, sizeof(IMPORT_PREFIX) - 1) != 0 ||
-		    (keep && strncmp(e->d_name + sizeof(IMPORT_PREFIX) - 1, keep,
-				     AGENT_UI_IMPORT_TOKEN_HEX) == 0))
+		if (strncmp(e->d_name, IMPORT_PREFIX, sizeof(IMPORT_PREFIX) - 1) != 0)
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < sizeof(path))
 			unlink(path);
@@ -75,7 +73,7 @@ static char sweep_at_exit_dir[AGENT_PATH_MAX + 16];
 
 static void sweep_at_exit(void)
 {
-	sweep(sweep_at_exit_dir, NULL);
+	sweep(sweep_at_exit_dir);
 }
 
 int agent_ui_import_keep(agent_ctx *ctx, const uint8_t *data, size_t len,
@@ -95,7 +93,7 @@ int agent_ui_import_keep(agent_ctx *ctx, const uint8_t *data, size_t len,
 		snprintf(sweep_at_exit_dir, sizeof(sweep_at_exit_dir), "%s", dir);
 		atexit(sweep_at_exit);
 	}
-	sweep(dir, NULL);
+	sweep(dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -1;
@@ -154,13 +152,21 @@ static size_t row_of(const agent_ui_import_names *nm, const char *line, const ch
 	return (size_t)strtoul(line, NULL, 10);
 }
 
+/* 1 for the note that names the errors file when the page offers its
+ * download instead (loi_kept). */
+static int left_out(const agent_ui_import_names *nm, const char *line, size_t len, int loi_kept)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text), "%.*s", (int)len, line);
+	return loi_kept && strstr(text, nm->loi) != NULL;
+}
+
 /* One message of the CLI (len bytes of line) as the page says it: "Row N:
  * why" for a row; elsewhere the upload's own name where the CLI names its
  * path, and NAME-loi.csv for its errors file (both "…/import-TOKEN.csv"
- * and "…/import-TOKEN-loi.csv" begin with the stem). 0 shown, 1 left out: the note naming the errors file, whose
- * download the page offers instead. */
-static int say_line(proto_buf *b, const agent_ui_import_names *nm, const char *line, size_t len,
-		    int loi_kept)
+ * and "…/import-TOKEN-loi.csv" begin with the stem). */
+static void say_line(proto_buf *b, const agent_ui_import_names *nm, const char *line, size_t len)
 {
 	char text[2048], row[64];
 	const char *why = NULL;
@@ -174,10 +180,8 @@ static int say_line(proto_buf *b, const agent_ui_import_names *nm, const char *l
 		agent_ui_text(b, row);
 		proto_buf_append_str(b, " ");
 		agent_ui_text(b, why);
-		return 0;
+		return;
 	}
-	if (loi_kept && strstr(text, nm->loi))
-		return 1;
 	for (p = text; (at = strstr(p, nm->stem)) != NULL;) {
 		int whole = strncmp(at + strlen(nm->stem), ".csv", 4) == 0;
 
@@ -188,7 +192,6 @@ static int say_line(proto_buf *b, const agent_ui_import_names *nm, const char *l
 		p = at + strlen(nm->stem) + (whole ? 4 : 0);
 	}
 	agent_ui_text(b, p);
-	return 0;
 }
 
 int agent_ui_import_reason(const agent_ui_import_names *nm, const char *err, size_t line, char *why,
@@ -210,32 +213,29 @@ int agent_ui_import_reason(const agent_ui_import_names *nm, const char *err, siz
 }
 
 /* Only the first IMPORT_ERRORS_SHOWN: a list of 100,000 bad rows is the file's to hold. */
-void agent_ui_import_say_lines(proto_buf *b, const agent_ui_import_names *nm, const char *err, int loi_kept)
+void agent_ui_import_say_lines(proto_buf *b, const agent_ui_import_names *nm, const char *err,
+			       int loi_kept, const char *open, const char *close)
 {
 	size_t shown = 0, more = 0;
+	char text[256];
 
 	for (const char *l = err; l && *l;) {
 		const char *nl = strchr(l, '\n');
-		size_t len = nl ? (size_t)(nl - l) : strlen(l), at = b->len;
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
 
-		if (len && shown < IMPORT_ERRORS_SHOWN) {
-			proto_buf_append_str(b, "<li>");
-			if (say_line(b, nm, l, len, loi_kept))
-				b->len = at; /* left out: no empty item */
-			else
-				proto_buf_append_str(b, "</li>\n"), shown++;
-		} else if (len) {
-			more++;
+		if (len && !left_out(nm, l, len, loi_kept) && shown++ < IMPORT_ERRORS_SHOWN) {
+			proto_buf_append_str(b, open);
+			say_line(b, nm, l, len);
+			proto_buf_append_str(b, close);
 		}
 		l = nl ? nl + 1 : l + len;
 	}
-	if (more) {
-		char text[256];
-
+	if (shown > IMPORT_ERRORS_SHOWN) {
+		more = shown - IMPORT_ERRORS_SHOWN;
 		snprintf(text, sizeof(text), _("and %zu more: every bad row is in the bad rows file"),
 			 more);
-		proto_buf_append_str(b, "<li>");
+		proto_buf_append_str(b, open);
 		agent_ui_text(b, text);
-		proto_buf_append_str(b, "</li>\n");
+		proto_buf_append_str(b, close);
 	}
 }

@@ -27,7 +27,7 @@
 
 /* Large targets; a wide table scrolls in its own box, not the page. */
 static const char import_css[] = "main.import{display:block;max-width:1200px}"
-				 "form p{margin:0 0 12px}"
+				 "form p,.field{margin:0 0 12px}"
 				 "label{display:block;font-weight:600;margin:0 0 4px}"
 				 "input[type=file]{font:inherit;min-height:44px;max-width:100%}"
 				 "button{font:inherit;min-height:44px;padding:10px 20px;border:0;border-radius:6px;"
@@ -42,8 +42,9 @@ static const char import_css[] = "main.import{display:block;max-width:1200px}"
 				 ".actions{display:flex;flex-wrap:wrap;align-items:center;gap:8px 28px}"
 				 ".actions form{margin:0}";
 
-/* A field's name in the user's language (as 'household show' words it),
- * else the column as the file has it. */
+/* The field a header cell names, by its name in the user's language (as
+ * 'household show' words it) or else its CSV name; a column the import
+ * ignores or does not know, as the file has it. */
 static const char *column_label(const char *header)
 {
 	int field = agent_csv_household_column(header);
@@ -144,23 +145,20 @@ static void upload_form(agent_ui_req *r, int status, const agent_ui_import_names
 	agent_ui_csrf_input(&b, r);
 	proto_buf_appendf(
 		&b,
-		"<p><label for=\"f-file\">%s</label>"
+		"<div class=\"field\"><label for=\"f-file\">%s</label>"
 		"<input type=\"file\" id=\"f-file\" name=\"file\" accept=\".csv,text/csv\" required%s>",
 		_("The list of households (CSV file)"),
 		err ? " aria-invalid=\"true\" aria-describedby=\"err-file\"" : "");
 	if (err) {
-		proto_buf_append_str(&b, "</p><div class=\"error\" id=\"err-file\" role=\"alert\"><ul>");
-		if (nm)
-			agent_ui_import_say_lines(&b, nm, err, 0);
-		else {
-			proto_buf_append_str(&b, "<li>");
+		proto_buf_append_str(&b, "<p class=\"error\" id=\"err-file\" role=\"alert\">");
+		if (nm) /* the CLI's lines */
+			agent_ui_import_say_lines(&b, nm, err, 0, "", "<br>\n");
+		else
 			agent_ui_text(&b, err);
-			proto_buf_append_str(&b, "</li>");
-		}
-		proto_buf_append_str(&b, "</ul></div><p>");
+		proto_buf_append_str(&b, "</p>");
 	}
 	proto_buf_appendf(&b,
-			  "</p><p><button type=\"submit\" id=\"save\">%s</button></p></form></section>\n",
+			  "</div><p><button type=\"submit\" id=\"save\">%s</button></p></form></section>\n",
 			  _("Check the file"));
 	columns_help(&b);
 	page_end(r, &b, status);
@@ -267,6 +265,7 @@ static void preview(agent_ui_req *r, const char *token, const agent_ui_import_na
 	run_import(r, nm, 1, 1, &ran);
 	if (ran.rc != AGENT_OK && !failed) {
 		unlink(nm->path);
+		unlink(nm->loi); /* rows bad before a quote that never closed */
 		upload_form(r, 422, nm, ran.err);
 		agent_ui_ran_release(&ran);
 		return;
@@ -279,7 +278,7 @@ static void preview(agent_ui_req *r, const char *token, const agent_ui_import_na
 		proto_buf_append_str(&b, "<div id=\"err-form\" class=\"error\" role=\"alert\"><p>");
 		agent_ui_text(&b, _("Nothing was imported:"));
 		proto_buf_append_str(&b, "</p><ul>");
-		agent_ui_import_say_lines(&b, nm, failed->err, 0);
+		agent_ui_import_say_lines(&b, nm, failed->err, 0, "<li>", "</li>\n");
 		proto_buf_append_str(&b, "</ul></div>\n");
 	}
 	proto_buf_append_str(&b, "<section id=\"summary\">");
@@ -319,7 +318,7 @@ static void preview(agent_ui_req *r, const char *token, const agent_ui_import_na
 	preview_rows(&b, nm, ran.err);
 	if (ran.err && *ran.err) {
 		proto_buf_appendf(&b, "<section id=\"errors\"><h2>%s</h2><ul>\n", _("Errors in the file"));
-		agent_ui_import_say_lines(&b, nm, ran.err, 1);
+		agent_ui_import_say_lines(&b, nm, ran.err, 1, "<li>", "</li>\n");
 		proto_buf_append_str(&b, "</ul></section>\n");
 	}
 	agent_ui_ran_release(&ran);
