@@ -7,5 +7,7 @@
 
 const agent_ui_route agent_ui_routes[] = {
 	{ "/", agent_ui_home_page, NULL },
+	{ "/sync", agent_ui_sync_page, agent_ui_sync_start },
+	{ "/export", agent_ui_export_page, agent_ui_export_post },
 };
 const size_t agent_ui_nroutes = sizeof(agent_ui_routes) / sizeof(agent_ui_routes[0]);

@@ -141,3 +141,13 @@ void ui_stop(ui_fixture *f)
 	free(f->dir);
 	f->dir = NULL;
 }
+
+void ui_csrf_of(const char *page, char *out, size_t n)
+{
+	const char *at = strstr(page, "name=\"csrf\" value=\"");
+
+	if (!at)
+		fail_msg("the page has no form with a CSRF token: %.300s", page);
+	at += strlen("name=\"csrf\" value=\"");
+	snprintf(out, n, "%.*s", (int)strcspn(at, "\""), at);
+}

@@ -45,4 +45,8 @@ void ui_session(ui_fixture *f);
 /* Stop the server, remove the scratch directory. */
 void ui_stop(ui_fixture *f);
 
+/* The CSRF token the forms of page (its HTML) carry into out; fails the
+ * test when there is none. */
+void ui_csrf_of(const char *page, char *out, size_t n);
+
 #endif
