@@ -266,18 +266,7 @@ static void said(proto_buf *result, const agent_ui_ran *ran, const char *path, i
 		      on_stick ? _("Take the stick to the district. Eject it safely before you pull it out.")
 			       : _("Copy the file to a USB stick and take it to the district."));
 	proto_buf_append_str(result, "</strong></p>\n");
-	for (const char *l = ran->err; l && *l;) { /* notes: a photo left out... */
-		size_t n = strcspn(l, "\n");
-		char one[2048];
-
-		snprintf(one, sizeof(one), "%.*s", (int)n, l);
-		if (n) {
-			proto_buf_append_str(result, "<p>");
-			agent_ui_text(result, one);
-			proto_buf_append_str(result, "</p>\n");
-		}
-		l += n + (l[n] == '\n');
-	}
+	agent_ui_text_lines(result, ran->err, "p"); /* notes: a photo left out... */
 	proto_buf_append_str(result, "</section>\n");
 }
 

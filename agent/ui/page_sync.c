@@ -37,6 +37,22 @@ static void para(proto_buf *b, const char *text)
 	proto_buf_append_str(b, "</p>\n");
 }
 
+void agent_ui_text_lines(proto_buf *b, const char *text, const char *tag)
+{
+	for (const char *line = text; line && *line;) {
+		size_t n = strcspn(line, "\n");
+		char one[2048];
+
+		if (n) {
+			snprintf(one, sizeof(one), "%.*s", (int)n, line);
+			proto_buf_appendf(b, "<%s>", tag);
+			agent_ui_text(b, one);
+			proto_buf_appendf(b, "</%s>\n", tag);
+		}
+		line += n + (line[n] == '\n');
+	}
+}
+
 /* "Last sync: ..." from the store's meta, as the home page says it. */
 static void last_sync(agent_ui *ui, proto_buf *b)
 {
@@ -200,18 +216,7 @@ static void result(const agent_ui_job *job, proto_buf *b)
 	figures(b, job->out ? job->out : "");
 	if (job->err && job->err[0]) {
 		proto_buf_appendf(b, "<h3>%s</h3><ul id=\"sync-messages\">\n", _("What the sync said"));
-		for (const char *line = job->err; *line;) {
-			size_t n = strcspn(line, "\n");
-			char one[2048];
-
-			snprintf(one, sizeof(one), "%.*s", (int)n, line);
-			if (n) {
-				proto_buf_append_str(b, "<li>");
-				agent_ui_text(b, one);
-				proto_buf_append_str(b, "</li>\n");
-			}
-			line += n + (line[n] == '\n');
-		}
+		agent_ui_text_lines(b, job->err, "li");
 		proto_buf_append_str(b, "</ul>\n");
 	}
 	proto_buf_append_str(b, "</section>\n");

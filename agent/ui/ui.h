@@ -144,6 +144,10 @@ void agent_ui_home_page(agent_ui_req *r);
  * entry with its lines kept. 0, or -1 when the store cannot be read. */
 int agent_ui_attention(agent_ui *ui, proto_buf *b);
 
+/* page_sync.c: each non-empty line of text (NULL: none) escaped in its
+ * own element <tag>...</tag> (a command's messages as list items...). */
+void agent_ui_text_lines(proto_buf *b, const char *text, const char *tag);
+
 /* page_sync.c: GET and POST "/sync"; page_export.c: GET and POST "/export". */
 void agent_ui_sync_page(agent_ui_req *r);
 void agent_ui_sync_start(agent_ui_req *r);

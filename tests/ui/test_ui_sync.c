@@ -163,22 +163,31 @@ static int browser_on(const char *path)
 	return 1;
 }
 
+/* Screenshots of the page at a laptop's and a phone's width, as
+ * build/tests/ui/NAME-1366.png and NAME-390.png; nothing wider than 390. */
 static void shots(const char *name)
 {
+	static const int size[][2] = { { 1366, 768 }, { 390, 844 } };
 	char path[1024];
 
-	snprintf(path, sizeof(path), "%s/tests/ui/%s-1366.png", MAIAM_BUILD_DIR, name);
-	wb_screenshot(&w, path, 1366, 768);
-	snprintf(path, sizeof(path), "%s/tests/ui/%s-390.png", MAIAM_BUILD_DIR, name);
-	wb_screenshot(&w, path, 390, 844);
+	for (size_t i = 0; i < sizeof(size) / sizeof(size[0]); i++) {
+		snprintf(path, sizeof(path), "%s/tests/ui/%s-%d.png", MAIAM_BUILD_DIR, name, size[i][0]);
+		wb_screenshot(&w, path, size[i][0], size[i][1]);
+	}
 	wb_wait_script(&w, "return document.documentElement.scrollWidth <= window.innerWidth", "true");
+}
+
+/* The server in English, and its session. */
+static void ui_up(void)
+{
+	ui_start(&fx, "C");
+	ui_session(&fx);
 }
 
 static void not_enrolled_says_how(void **state)
 {
 	(void)state;
-	ui_start(&fx, "C");
-	ui_session(&fx);
+	ui_up();
 	get("sync");
 	assert_int_equal(resp.status, 200);
 	must_show("id=\"not-enrolled\"");
@@ -198,8 +207,7 @@ static void sync_from_the_page(void **state)
 {
 	(void)state;
 	enrolled_with_a_hub();
-	ui_start(&fx, "C");
-	ui_session(&fx);
+	ui_up();
 	get("sync");
 	must_show("id=\"last-sync\">Last sync: never");
 	must_show("<button type=\"submit\" id=\"save\">Sync now</button>");
@@ -301,8 +309,7 @@ static void export_to_a_folder_a_stick_and_a_download(void **state)
 	fclose(f);
 	setenv("MAIAM_MOUNTS", mounts, 1);
 	setenv("MAIAM_MEDIA_DIR", media, 1);
-	ui_start(&fx, "C");
-	ui_session(&fx);
+	ui_up();
 
 	get("export");
 	assert_int_equal(resp.status, 200);
