@@ -159,7 +159,7 @@ static void export_form_html(agent_ui_req *r, proto_buf *b, const export_form *f
 {
 	stick sticks[MAX_STICKS];
 	size_t n = sticks_find(sticks, MAX_STICKS);
-	char name[64], line[AGENT_PATH_MAX + 128], id[32];
+	char name[64], line[AGENT_PATH_MAX + 128], id[48];
 	const char *want = f->target[0] ? f->target : n ? sticks[0].path : "folder";
 
 	file_name(r->ui->ctx, name, sizeof(name));

@@ -203,10 +203,25 @@ static void not_enrolled_says_how(void **state)
 	must_show("id=\"not-enrolled\"");
 }
 
+/* A photo (a real JPEG when bytes is 0) and its record on the first
+ * household of the laptop, waiting for a sync. */
+static void photo_recorded(int bytes, int seed)
+{
+	char cmd[2048];
+
+	snprintf(cmd, sizeof(cmd), "'%s' '%s/home' %d %d >/dev/null", MAIAM_PHOTO_RECORD, fx.dir, bytes,
+		 seed);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void sync_from_the_page(void **state)
 {
+	char cmd[1200], progress[1024], line[512] = "";
+	FILE *f;
+
 	(void)state;
 	enrolled_with_a_hub();
+	photo_recorded(0, 1);
 	ui_up();
 	get("sync");
 	must_show("id=\"last-sync\">Last sync: never");
@@ -235,6 +250,7 @@ static void sync_from_the_page(void **state)
 	must_show("data-rc=\"0\"><h2>Sync done</h2>");
 	must_show("id=\"sync-received\">Received: ");
 	must_show("Sent: 1 change-sets");
+	must_show("<li>Photos: 1 sent, 0 left for the next sync</li>");
 	must_show("id=\"attention\"");
 	assert_null(strstr(resp.body, "Last sync: never"));
 	assert_null(strstr(resp.body, "http-equiv=\"refresh\""));
@@ -245,6 +261,18 @@ static void sync_from_the_page(void **state)
 		wb_wait_for(&w, "Sync done", NULL);
 		shots("ui-sync");
 	}
+	/* what the page reads: the progress file's last line, the photos' step */
+	photo_recorded(300000, 2);
+	snprintf(progress, sizeof(progress), "%s/progress.json", fx.dir);
+	snprintf(cmd, sizeof(cmd), "sync --progress-file '%s'", progress);
+	ui_agent(&fx, cmd);
+	f = fopen(progress, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	if (!strstr(line, "{\"step\":\"photos\",\"changesets_sent\":1,\"changesets\":1,") ||
+	    !strstr(line, "\"photos\":1,") || !strstr(line, "\"photo_bytes\":300000,"))
+		fail_msg("the progress file says: %s", line);
 
 	/* the hub is gone: no network, and the new household waits on the laptop */
 	assert_int_equal(ht_hub_stop(&hub, SIGTERM), 0);
