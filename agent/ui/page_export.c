@@ -341,6 +341,15 @@ void agent_ui_export_post(agent_ui_req *r)
 	agent_ui_field(r, "folder", f.folder, sizeof(f.folder));
 	if (!f.target[0] && f.folder[0])
 		snprintf(f.target, sizeof(f.target), "folder");
+	/* a folder typed while a stick or the download stays chosen: ask,
+	 * rather than write where the field worker may not look */
+	if (f.folder[0] && strcmp(f.target, "folder") != 0) {
+		snprintf(f.err_folder, sizeof(f.err_folder), "%s",
+			 _("You typed a folder but chose another place: choose 'A folder:' to write there, "
+			   "or empty this field"));
+		export_page(r, 422, &f, NULL);
+		return;
+	}
 	if (strcmp(f.target, "download") == 0) {
 		download(r, &f);
 		return;

@@ -363,6 +363,11 @@ static void export_to_a_folder_a_stick_and_a_download(void **state)
 	must_show("<p class=\"error\" id=\"err-folder\" role=\"alert\">cannot write &#39;");
 	must_show("the folder is not there");
 	must_show("/out/not-there\"");
+	/* a folder typed while the stick stays chosen: asked, nothing written */
+	post("export", "target=download&folder=%2Ftmp");
+	assert_int_equal(resp.status, 422);
+	must_show("id=\"err-folder\" role=\"alert\">You typed a folder but chose another place");
+	must_show("value=\"download\" checked>");
 	/* a folder without its whole path */
 	post("export", "target=folder&folder=out");
 	assert_int_equal(resp.status, 422);
