@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "maiam/fsutil.h"
 #include "cmds.h"
 #include "attention.h"
 #include "net.h"
@@ -27,6 +28,8 @@
 #define PULL_SECONDS 600
 #define PROGRESS_AFTER_MS 2000
 #define PROGRESS_EVERY_MS 1000
+/* --progress-file: often enough for a page that refreshes every 2 s */
+#define PROGRESS_FILE_EVERY_MS 250
 
 typedef struct sync_run {
 	agent_ctx *ctx;
@@ -38,6 +41,10 @@ typedef struct sync_run {
 	uint64_t start_ms, shown_ms;
 	int tty, shown;
 	const char *phase;
+	const char *step;          /* the phase untranslated, for --progress-file */
+	const char *progress_file; /* --progress-file FILE, NULL without */
+	const char *step_written;  /* the step the file last had */
+	uint64_t written_ms;
 	size_t sealed_now, sealed_records, to_push;
 	size_t pushed, already, pulled;
 	proto_merge_stats merged;
@@ -57,6 +64,34 @@ static void help(FILE *f)
 		  "laptop refuses: nothing of them was merged, tell the operator),\n"
 		  "3 hub unreachable (retry later), 4 refused by the hub (its reason is\n"
 		  "printed).\n"));
+	fprintf(f, "%s",
+		_("--progress-file FILE: keep FILE up to date with how far the sync is, as\n"
+		  "one line of JSON replaced atomically (for 'maiam-agent ui').\n"));
+}
+
+/* The --progress-file's line, replaced atomically (readers never see half
+ * of it) at a step's start and then every PROGRESS_FILE_EVERY_MS. Best
+ * effort: a file that cannot be written costs the sync nothing. */
+static void progress_write(sync_run *s, uint64_t now)
+{
+	const agent_photo_sync *p = &s->photos;
+	const char *step = p->active ? "photos" : s->step;
+	char line[512];
+	int n;
+
+	if (!s->progress_file || (step == s->step_written && now < s->written_ms + PROGRESS_FILE_EVERY_MS))
+		return;
+	s->written_ms = now;
+	s->step_written = step;
+	n = snprintf(line, sizeof line,
+		     "{\"step\":\"%s\",\"changesets_sent\":%zu,\"changesets\":%zu,\"updates\":%zu,"
+		     "\"photos_sent\":%zu,\"photos\":%zu,\"photo_bytes_sent\":%llu,"
+		     "\"photo_bytes\":%llu,\"seconds\":%llu}\n",
+		     step, s->pushed + s->already, s->to_push, s->pulled, p->sent, p->wanted,
+		     (unsigned long long)p->bytes_sent, (unsigned long long)p->bytes_total,
+		     (unsigned long long)((now - s->start_ms) / 1000));
+	if (n > 0 && (size_t)n < sizeof line)
+		(void)proto_write_file_atomic(s->progress_file, line, (size_t)n, 0600);
 }
 
 /* One progress line on stderr once a sync has taken more than ~2 s, then
@@ -66,6 +101,7 @@ static void tick(void *arg)
 	sync_run *s = arg;
 	uint64_t now = proto_wall_ms();
 
+	progress_write(s, now);
 	if (now < s->start_ms + PROGRESS_AFTER_MS || now < s->shown_ms + PROGRESS_EVERY_MS)
 		return;
 	s->shown_ms = now;
@@ -206,6 +242,8 @@ static int push_all(sync_run *s)
 	int found, nr, rc = AGENT_OK;
 
 	s->phase = _("sending");
+	s->step = "sending";
+	tick(s);
 	proto_buf_init(&bytes, (size_t)PROTO_MAX_ZBODY * 2);
 	agent_http_init(&h);
 	while ((r = agent_sealed_next(s->ctx, after, &seq, hash, &bytes, &found)) == PROTO_OK && found) {
@@ -350,6 +388,8 @@ static int pull_all(sync_run *s)
 	int nr, rc = AGENT_OK;
 
 	s->phase = _("receiving");
+	s->step = "receiving";
+	tick(s);
 	agent_http_init(&h);
 	for (long round = 0;; round++) {
 		int64_t before = s->info.cursor;
@@ -492,7 +532,9 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 	char line[sizeof when + 520], id[17];
 	agent_counts counts;
 	sync_run s;
-	cli_spec spec = { 0 };
+	const char *progress_file = NULL;
+	const cli_opt opts[] = { CLI_STRING("progress-file", &progress_file, "FILE", NULL) };
+	cli_spec spec = { CLI_TABLE(opts) };
 	int enrolled = 0;
 	int rc;
 
@@ -500,9 +542,12 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 		return rc;
 	memset(&s, 0, sizeof s);
 	s.ctx = ctx;
+	s.progress_file = progress_file && *progress_file ? progress_file : NULL;
 	s.start_ms = proto_wall_ms();
 	s.tty = isatty(2);
 	s.phase = _("sealing");
+	s.step = "sealing";
+	progress_write(&s, s.start_ms);
 	rc = AGENT_FAIL;
 	if (agent_enrolment_load(ctx, &s.info, &enrolled) != AGENT_OK)
 		goto out;

@@ -180,9 +180,7 @@ static void aligned_line(proto_buf *b, const char *line)
 	proto_buf_append_str(b, "</p>\n");
 }
 
-/* attention.c's text, as `status` prints it: its first line (the review's
- * counts) and its items, each item a list entry with its lines kept. */
-static int attention(agent_ui *ui, proto_buf *b)
+int agent_ui_attention(agent_ui *ui, proto_buf *b)
 {
 	agent_ctx *ctx = ui->ctx;
 	FILE *saved = ctx->out, *mem;
@@ -249,7 +247,7 @@ static int home(agent_ui *ui, proto_buf *b)
 	agent_ui_header(b, ui, "/");
 	proto_buf_append_str(b, "<main>\n");
 	/* what to do first; on a wide screen the stages stand beside both */
-	if (attention(ui, b))
+	if (agent_ui_attention(ui, b))
 		return -1;
 	summary(ui, b, &c);
 	stage_rows(b, by_rank);

@@ -10,5 +10,7 @@ const agent_ui_route agent_ui_routes[] = {
 	{ "/import", agent_ui_import_page, agent_ui_import_post },
 	{ "/import/bad", agent_ui_import_bad, NULL },
 	{ "/import/template.csv", agent_ui_import_template, NULL },
+	{ "/sync", agent_ui_sync_page, agent_ui_sync_start },
+	{ "/export", agent_ui_export_page, agent_ui_export_post },
 };
 const size_t agent_ui_nroutes = sizeof(agent_ui_routes) / sizeof(agent_ui_routes[0]);

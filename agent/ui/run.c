@@ -11,8 +11,7 @@
 
 static const char err_prefix[] = "maiam-agent: ";
 
-/* err without the "maiam-agent: " that starts each line of a terminal's. */
-static void strip_prefixes(char *err)
+void agent_ui_strip_prefixes(char *err)
 {
 	char *line = err, *w = err;
 
@@ -69,7 +68,7 @@ int agent_ui_run(agent_ui *ui, agent_ui_ran *ran, int json, char *const argv[])
 		ran->rc = AGENT_FAIL;
 		return ran->rc;
 	}
-	strip_prefixes(ran->err);
+	agent_ui_strip_prefixes(ran->err);
 	return ran->rc;
 }
 

@@ -167,6 +167,7 @@ out:
 		unlink(file);
 	if (browser > 0)
 		waitpid(browser, NULL, WNOHANG); /* xdg-open hands over and ends */
+	agent_ui_job_release(&ui.sync);
 	if (sigint)
 		event_free(sigint);
 	if (sigterm)

@@ -12,6 +12,7 @@
 #ifndef MAIAM_AGENT_UI_H
 #define MAIAM_AGENT_UI_H
 #include <stdint.h>
+#include <sys/types.h>
 #include "agent.h"
 #include "maiam/web.h"
 
@@ -23,6 +24,37 @@
 #define AGENT_UI_PAGE_MAX (4 << 20)
 
 struct evhttp_request;
+struct event;
+struct event_base;
+
+/*
+ * job.c: a command of this binary run as a child process
+ * ("/proc/self/exe --home HOME ARGS..."), its output and messages in files
+ * of home/ui-tmp/, its end seen by a timer of the event loop: for what
+ * takes too long to run inside the loop (a sync). One at a time per job.
+ * Owns out, err and the timer (agent_ui_job_release).
+ */
+typedef struct agent_ui_job {
+	char home[AGENT_PATH_MAX];
+	char name[32];                 /* "sync": names its files */
+	char progress[AGENT_PATH_MAX]; /* the --progress-file it was given */
+	pid_t pid;
+	int running; /* started and not yet seen to end */
+	int done;    /* ended in this process: rc, out and err are its */
+	int rc;      /* its exit code (AGENT_OK...), -1 killed by a signal */
+	uint64_t started_ms;
+	char *out, *err; /* once done: what it printed, its messages ("maiam-agent: " off) */
+	struct event *timer;
+} agent_ui_job;
+/* Start args (NULL-terminated, the command first) unless the job runs
+ * already (then 0 and nothing is done); with_progress adds
+ * "--progress-file=FILE". 0, or -1 (said with agent_err). */
+int agent_ui_job_start(agent_ui_job *job, struct event_base *base, const char *home, const char *name,
+		       char *const args[], int with_progress);
+/* Forget a finished job's result (not a running one). */
+void agent_ui_job_reset(agent_ui_job *job);
+/* At the app's end: a running child is stopped (SIGTERM) and reaped. */
+void agent_ui_job_release(agent_ui_job *job);
 
 typedef struct agent_ui {
 	agent_ctx *ctx;
@@ -32,6 +64,7 @@ typedef struct agent_ui {
 	int have_session;
 	uint8_t session_hash[32]; /* web_token_hash of the session's cookie */
 	uint8_t csrf_key[32];     /* random per process: web_csrf_token's key */
+	agent_ui_job sync;        /* page_sync.c's "Sync now" */
 } agent_ui;
 
 /* door.c: evhttp's callback for every request; arg is the agent_ui. */
@@ -98,12 +131,28 @@ typedef struct agent_ui_ran {
 } agent_ui_ran;
 int agent_ui_run(agent_ui *ui, agent_ui_ran *ran, int json, char *const argv[]);
 void agent_ui_ran_release(agent_ui_ran *ran);
+/* err without the "maiam-agent: " that starts each line of a terminal's. */
+void agent_ui_strip_prefixes(char *err);
 /* The message of ran->err about option "--NAME" (its text after "--NAME: ")
  * into out; 1 found, 0 none (out ""). For showing it beside its field. */
 int agent_ui_ran_field_error(const agent_ui_ran *ran, const char *option, char *out, size_t n);
 
 /* page_home.c: GET "/". */
 void agent_ui_home_page(agent_ui_req *r);
+/* page_home.c: attention.c's text as `status` prints it, as a section of
+ * b: its first line (the review's counts) and its items, each item a list
+ * entry with its lines kept. 0, or -1 when the store cannot be read. */
+int agent_ui_attention(agent_ui *ui, proto_buf *b);
+
+/* page_sync.c: each non-empty line of text (NULL: none) escaped in its
+ * own element <tag>...</tag> (a command's messages as list items...). */
+void agent_ui_text_lines(proto_buf *b, const char *text, const char *tag);
+
+/* page_sync.c: GET and POST "/sync"; page_export.c: GET and POST "/export". */
+void agent_ui_sync_page(agent_ui_req *r);
+void agent_ui_sync_start(agent_ui_req *r);
+void agent_ui_export_page(agent_ui_req *r);
+void agent_ui_export_post(agent_ui_req *r);
 
 /* page_import.c: GET and POST "/import" (upload, preview, import), GET
  * "/import/bad?f=TOKEN" (the bad rows) and "/import/template.csv". */

@@ -219,3 +219,12 @@ int ui_browser_main(const struct CMUnitTest *tests, size_t n, wb_browser *w, ui_
 	server_to_stop = f;
 	return _cmocka_run_group_tests("ui browser", tests, n, NULL, stop_browser_and_server);
 }
+void ui_csrf_of(const char *page, char *out, size_t n)
+{
+	const char *at = strstr(page, "name=\"csrf\" value=\"");
+
+	if (!at)
+		fail_msg("the page has no form with a CSRF token: %.300s", page);
+	at += strlen("name=\"csrf\" value=\"");
+	snprintf(out, n, "%.*s", (int)strcspn(at, "\""), at);
+}

@@ -60,5 +60,8 @@ void ui_post_file(ui_fixture *f, const char *path, const char *csrf, const char 
 struct CMUnitTest;
 struct wb_browser;
 int ui_browser_main(const struct CMUnitTest *tests, size_t n, struct wb_browser *w, ui_fixture *f);
+/* The CSRF token the forms of page (its HTML) carry into out; fails the
+ * test when there is none. */
+void ui_csrf_of(const char *page, char *out, size_t n);
 
 #endif
