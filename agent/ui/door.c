@@ -20,7 +20,9 @@
 static const web_policy ui_policy = {
 	.csp = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
 	       " form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-	.referrer_policy = "no-referrer",
+	/* not no-referrer: a browser then sends "Origin: null" with our own
+	 * forms, which the Origin check below refuses */
+	.referrer_policy = "same-origin",
 };
 
 void agent_ui_reply_type(agent_ui_req *r, int status, const char *ctype, const void *data, size_t len)

@@ -7,5 +7,7 @@
 
 const agent_ui_route agent_ui_routes[] = {
 	{ "/", agent_ui_home_page, NULL },
+	{ "/household/", agent_ui_household_page, agent_ui_household_post },
+	{ "/photo/", agent_ui_photo, NULL },
 };
 const size_t agent_ui_nroutes = sizeof(agent_ui_routes) / sizeof(agent_ui_routes[0]);
