@@ -13,9 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "maiam/schema.h"
-#include "attention.h"
 #include "cmds.h"
-#include "csv.h"
 #include "photo_store.h"
 #include "store.h"
 #include "ui.h"
@@ -46,6 +44,7 @@ static const char household_style[] =
 	"ul.photos img{display:block;width:160px;height:120px;object-fit:cover;border-radius:4px;"
 	"border:1px solid #d5d9d0;background:#e5e7eb}"
 	"ul.photos li.voided img{opacity:.4}"
+	"@media (max-width:600px){ul.photos li{width:136px}ul.photos img{width:128px;height:96px}}"
 	".void summary,.withdraw summary{color:#7c2d12;padding:10px 0}"
 	".void form,.withdraw form{display:flex;flex-wrap:wrap;gap:6px;align-items:center}"
 	"form label{flex-basis:100%}"
@@ -57,8 +56,7 @@ static const char household_style[] =
 	".banner{background:#fef3c7;border:3px solid #b45309;border-radius:8px;padding:8px 16px;"
 	"margin:0 0 12px}"
 	"@media (min-width:900px){main.hh{grid-template-columns:2fr 3fr}"
-	"#details,#review{grid-column:1}#timeline,#photos,#contributions,#withdraw{grid-column:2}"
-	".hh>h1,.hh>.actions,.hh>.banner,#feedback{grid-column:1/-1}}";
+	".hh>h1,.hh>.actions,.hh>.banner,#feedback,#err-form{grid-column:1/-1}}";
 
 /* The page being built. */
 typedef struct hh_page {
@@ -169,78 +167,22 @@ static void review(hh_page *p)
 	proto_buf_append_str(p->b, "</dl></section>\n");
 }
 
-/* One item of the feedback box. */
-static void feedback_item(hh_page *p, const char *text)
+/* before, "label text" escaped, after. */
+static void labelled(proto_buf *b, const char *before, const char *label, const char *text,
+		     const char *after)
 {
-	proto_buf_append_str(p->b, "<li>");
-	agent_ui_text(p->b, text);
-	proto_buf_append_str(p->b, "</li>\n");
-	p->items++;
-}
-
-static proto_result lost_item(const agent_lost *l, void *arg)
-{
-	hh_page *p = arg;
-	char label[96], text[2048];
-
-	if (!proto_id_eq(l->id, p->id))
-		return PROTO_OK;
-	agent_csv_column_label(l->field, label, sizeof(label));
-	snprintf(text, sizeof(text),
-		 _("Edit not kept: this laptop wrote \"%s\" as %s, the hub kept \"%s\" (written elsewhere at the same time); if yours is right, edit the household again"),
-		 l->mine ? agent_label(PROTO_KIND_HOUSEHOLD, (uint8_t)l->field, l->mine) : _("(empty)"),
-		 label,
-		 l->kept ? agent_label(PROTO_KIND_HOUSEHOLD, (uint8_t)l->field, l->kept) : _("(empty)"));
-	feedback_item(p, text);
-	return PROTO_OK;
-}
-
-static proto_result duplicate_item(const agent_duplicate *d, void *arg)
-{
-	hh_page *p = arg;
-	char where[320], text[1024];
-
-	if (!proto_id_eq(d->id, p->id))
-		return PROTO_OK;
-	if (d->commune_name)
-		snprintf(where, sizeof(where), "%s (%lld)", d->commune_name, (long long)d->commune);
-	else
-		snprintf(where, sizeof(where), "%lld", (long long)d->commune);
-	snprintf(text, sizeof(text),
-		 _("The hub found national id %s on a household of commune %s too; check the number with the family and correct it, or tell the operator"),
-		 d->national_id, where);
-	feedback_item(p, text);
-	return PROTO_OK;
-}
-
-/* What the hub's feedback says of this household, in a warning box;
- * nothing when it says nothing. */
-static proto_result feedback(hh_page *p)
-{
-	size_t mark = p->b->len, before = p->items;
-	proto_result r;
-
-	proto_buf_appendf(p->b, "<section id=\"feedback\" class=\"warn\"><h2>%s</h2><ul>\n",
-			  _("The hub's feedback"));
-	r = agent_lost_each(p->r->ui->ctx, lost_item, p);
-	if (r == PROTO_OK)
-		r = agent_duplicates_each(p->r->ui->ctx, duplicate_item, p);
-	if (p->items == before) { /* nothing to say: no box */
-		p->b->len = mark;
-		return r;
-	}
-	proto_buf_append_str(p->b, "</ul></section>\n");
-	return r;
+	proto_buf_append_str(b, before);
+	agent_ui_text(b, label);
+	proto_buf_append_str(b, " ");
+	agent_ui_text(b, text);
+	proto_buf_append_str(b, after);
 }
 
 /* "Voided: REASON" under a struck-through record. */
 static void void_reason(proto_buf *b, const char *reason)
 {
-	proto_buf_append_str(b, "<p class=\"why\">");
-	agent_ui_text(b, _("Voided:"));
-	proto_buf_append_str(b, " ");
-	agent_ui_text(b, reason && *reason ? reason : _("no reason given"));
-	proto_buf_append_str(b, "</p>\n");
+	labelled(b, "<p class=\"why\">", _("Voided:"), reason && *reason ? reason : _("no reason given"),
+		 "</p>\n");
 }
 
 static proto_result photo_item(const agent_photo *ph, void *arg)
@@ -305,13 +247,8 @@ static proto_result milestone_item(const agent_ms *m, void *arg)
 		agent_ui_text(p->b, m->note);
 	}
 	proto_buf_append_str(p->b, "</p>\n");
-	if (m->forced) {
-		proto_buf_append_str(p->b, "<p class=\"forced\">");
-		agent_ui_text(p->b, _("Recorded out of order:"));
-		proto_buf_append_str(p->b, " ");
-		agent_ui_text(p->b, m->forced);
-		proto_buf_append_str(p->b, "</p>\n");
-	}
+	if (m->forced)
+		labelled(p->b, "<p class=\"forced\">", _("Recorded out of order:"), m->forced, "</p>\n");
 	if (m->voided)
 		void_reason(p->b, m->void_reason);
 	p->read = photos(p, m->id, PROTO_KIND_MILESTONE);
@@ -344,18 +281,10 @@ static proto_result contribution_item(const agent_ct *c, void *arg)
 		char value[48];
 
 		agent_show_money(c->material_value, value, sizeof(value));
-		proto_buf_append_str(p->b, " (");
-		agent_ui_text(p->b, _("material worth"));
-		proto_buf_append_str(p->b, " ");
-		agent_ui_text(p->b, value);
-		proto_buf_append_str(p->b, ")");
+		labelled(p->b, " (", _("material worth"), value, ")");
 	}
-	if (c->donor) {
-		proto_buf_append_str(p->b, "<br>");
-		agent_ui_text(p->b, _("Donor:"));
-		proto_buf_append_str(p->b, " ");
-		agent_ui_text(p->b, c->donor);
-	}
+	if (c->donor)
+		labelled(p->b, "<br>", _("Donor:"), c->donor, "");
 	if (c->note) {
 		proto_buf_append_str(p->b, "<br>");
 		agent_ui_text(p->b, c->note);
@@ -443,13 +372,10 @@ static void banners(hh_page *p)
 {
 	const char *withdrawn = p->row.v[PROTO_HH_WITHDRAWN];
 
-	if (withdrawn) {
-		proto_buf_append_str(p->b, "<p class=\"banner\" id=\"withdrawn\">");
-		agent_ui_text(p->b, _("This household is withdrawn: it is out of every count. Reason:"));
-		proto_buf_append_str(p->b, " ");
-		agent_ui_text(p->b, withdrawn);
-		proto_buf_append_str(p->b, "</p>\n");
-	}
+	if (withdrawn)
+		labelled(p->b, "<p class=\"banner\" id=\"withdrawn\">",
+			 _("This household is withdrawn: it is out of every count. Reason:"), withdrawn,
+			 "</p>\n");
 	if (p->moved[0]) {
 		proto_buf_append_str(p->b, "<p class=\"banner\" id=\"moved\">");
 		agent_ui_text(p->b, p->moved);
@@ -493,9 +419,12 @@ static proto_result body(hh_page *p)
 	p->err_at = p->b->len;
 	banners(p);
 	actions(p);
-	r = feedback(p);
+	r = agent_ui_hh_feedback(p->b, p->r->ui->ctx, p->id);
+	/* two columns on a wide screen: who they are, what was recorded */
+	proto_buf_append_str(p->b, "<div class=\"facts\">\n");
 	details(p);
 	review(p);
+	proto_buf_append_str(p->b, "</div><div class=\"events\">\n");
 	if (r == PROTO_OK)
 		r = records(p, "timeline", _("Stages recorded"), _("No stage recorded yet."), "ol",
 			    "timeline", walk_milestones);
@@ -507,6 +436,7 @@ static proto_result body(hh_page *p)
 			    _("No contributions recorded."), "ul", "records", walk_contributions);
 	if (r == PROTO_OK && p->writable)
 		p->refused_shown |= agent_ui_withdraw_form(p->b, p->r, p->ref, p->refused);
+	proto_buf_append_str(p->b, "</div>\n");
 	if (r == PROTO_OK && p->refused && !p->refused_shown)
 		r = refused_on_top(p);
 	proto_buf_append_str(p->b, "</main>\n");

@@ -138,6 +138,11 @@ int agent_ui_withdraw_form(proto_buf *b, const agent_ui_req *r, const char *hh_r
 /* The lines of a command's message as HTML text, a <br> between them. */
 void agent_ui_lines(proto_buf *b, const char *text);
 
+/* page_household_feedback.c: what the hub's feedback says of household hh
+ * (edits not kept, its national id found elsewhere) as a warning box into
+ * b; nothing when it says nothing. PROTO_EDB when the store cannot be read. */
+proto_result agent_ui_hh_feedback(proto_buf *b, agent_ctx *ctx, proto_id hh);
+
 /* page_photo.c: GET "/photo/SHA256HEX", a photo the store records. */
 void agent_ui_photo(agent_ui_req *r);
 

@@ -100,6 +100,17 @@ static void hasf(const char *fmt, ...)
 	has(want);
 }
 
+static long long written(void);
+
+/* POST form to path: refused with status, and the store as it was
+ * (before: written() then). */
+static void refused(const char *path, const char *form, long status, long long before)
+{
+	post(path, form);
+	assert_int_equal(resp.status, status);
+	assert_int_equal(written(), before);
+}
+
 /* One number the store answers (a count), read beside the running server. */
 static long long store_count(const char *sql)
 {
@@ -140,6 +151,17 @@ static void cli_id(const char *args, char *id, size_t n)
 		fail_msg("maiam-agent %s --json: %s", args, out);
 	at += strlen("\"id\":\"");
 	snprintf(id, n, "%.*s", (int)strcspn(at, "\""), at);
+}
+
+static void household_page(void);
+
+/* The server in Vietnamese, the household's page loaded (its CSRF token
+ * kept): what the store holds written so far (written()). */
+static long long open_the_page(void)
+{
+	start("vi_VN.UTF-8");
+	household_page();
+	return written();
 }
 
 static void household_page(void)
@@ -253,9 +275,7 @@ static void a_void_with_a_reason_writes_what_the_cli_writes(void **state)
 	long long before;
 
 	(void)state;
-	start("vi_VN.UTF-8");
-	household_page();
-	before = written();
+	before = open_the_page();
 	snprintf(form, sizeof(form), "kind=contribution&record=%s&reason=Nh%%E1%%BA%%ADp+tr%%C3%%B9ng",
 		 hh.gift);
 	snprintf(where, sizeof(where), "household/%s/void", hh.ref);
@@ -314,43 +334,32 @@ static void a_void_without_a_reason_is_refused(void **state)
 	long long before;
 
 	(void)state;
-	start("vi_VN.UTF-8");
-	household_page();
-	before = written();
+	before = open_the_page();
 	snprintf(where, sizeof(where), "household/%s/void", hh.ref);
 	snprintf(form, sizeof(form), "kind=contribution&record=%s&reason=", hh.gift);
-	post(where, form);
-	assert_int_equal(resp.status, 422);
+	refused(where, form, 422, before);
 	/* the CLI's words at the form, which is open, the field marked */
 	hasf("<p class=\"error\" id=\"err-reason-%s\" role=\"alert\">thiếu --reason", hh.gift);
 	hasf("aria-invalid=\"true\" aria-describedby=\"err-reason-%s\"", hh.gift);
 	has("<details class=\"void\" open>");
-	assert_int_equal(written(), before);
 	/* a reason the rulebook refuses is kept as typed */
 	memset(reason, 'x', 600);
 	reason[600] = '\0';
 	snprintf(form, sizeof(form), "kind=contribution&record=%s&reason=%s", hh.gift, reason);
-	post(where, form);
-	assert_int_equal(resp.status, 422);
+	refused(where, form, 422, before);
 	snprintf(want, sizeof(want), "value=\"%.40s", reason);
 	has(want);
 	has("600");
-	assert_int_equal(written(), before);
 	/* a record already voided: said above the page, nothing written */
 	snprintf(form, sizeof(form), "kind=contribution&record=%s&reason=l%%E1%%BA%%A7n+n%%E1%%BB%%AFa",
 		 hh.labour);
-	post(where, form);
-	assert_int_equal(resp.status, 422);
+	refused(where, form, 422, before);
 	has("<p class=\"error banner\" id=\"err-form\" role=\"alert\">");
 	has("đã bị hủy (ghi nhầm)");
-	assert_int_equal(written(), before);
 	/* a form without what to void */
-	post(where, "reason=x");
-	assert_int_equal(resp.status, 400);
+	refused(where, "reason=x", 400, before);
 	snprintf(form, sizeof(form), "kind=household&record=%s&reason=x", hh.ref);
-	post(where, form);
-	assert_int_equal(resp.status, 400);
-	assert_int_equal(written(), before);
+	refused(where, form, 400, before);
 }
 
 static void withdrawing_asks_a_reason(void **state)
@@ -359,16 +368,12 @@ static void withdrawing_asks_a_reason(void **state)
 	long long before;
 
 	(void)state;
-	start("vi_VN.UTF-8");
-	household_page();
+	before = open_the_page();
 	has("<details class=\"withdraw\">");
-	before = written();
 	snprintf(where, sizeof(where), "household/%s/withdraw", hh.ref);
-	post(where, "reason=");
-	assert_int_equal(resp.status, 422);
+	refused(where, "reason=", 422, before);
 	has("<p class=\"error\" id=\"err-reason\" role=\"alert\">");
 	has("<details class=\"withdraw\" open>");
-	assert_int_equal(written(), before);
 	post(where, "reason=Chuy%E1%BB%83n+%C4%91i+n%C6%A1i+kh%C3%A1c");
 	assert_int_equal(resp.status, 303);
 	snprintf(want, sizeof(want), "/household/%s#withdrawn", hh.ref);

@@ -45,4 +45,13 @@ void ui_session(ui_fixture *f);
 /* Stop the server, remove the scratch directory. */
 void ui_stop(ui_fixture *f);
 
+/* The main() of a browser test file: 77 (ctest's skip) without chromium
+ * and chromedriver, else libcurl set up and the n tests run as one group
+ * named name; the number that failed. */
+struct CMUnitTest;
+struct wb_browser;
+/* A browser test's teardown: the browser, then the server and its store. */
+void ui_browser_stop(ui_fixture *f, struct wb_browser *w);
+int ui_browser_tests(const char *name, const struct CMUnitTest *tests, size_t n);
+
 #endif
