@@ -135,6 +135,7 @@ void agent_ui_household_post(agent_ui_req *r)
 	char *argv[7] = { NULL };
 	const char *action;
 	agent_ui_ran ran;
+	web_result got;
 	int withdraw;
 
 	if (split_path(r->path, ref, sizeof(ref), &action) != 0 ||
@@ -143,13 +144,12 @@ void agent_ui_household_post(agent_ui_req *r)
 		return;
 	}
 	withdraw = strcmp(action, "withdraw") == 0;
-	/* a field too long or missing is the command's to refuse, in its words */
-	if (agent_ui_field(r, "reason", reason, sizeof(reason)) != WEB_OK)
-		reason[0] = '\0';
-	if (!withdraw &&
-	    (agent_ui_field(r, "kind", kind, sizeof(kind)) != WEB_OK ||
-	     agent_ui_field(r, "record", record, sizeof(record)) != WEB_OK ||
-	     (strcmp(kind, "milestone") && strcmp(kind, "contribution") && strcmp(kind, "photo")))) {
+	got = agent_ui_field(r, "reason", reason, sizeof(reason));
+	if ((got != WEB_OK && got != WEB_ABSENT && got != WEB_ETOOLONG) ||
+	    (!withdraw &&
+	     (agent_ui_field(r, "kind", kind, sizeof(kind)) != WEB_OK ||
+	      agent_ui_field(r, "record", record, sizeof(record)) != WEB_OK ||
+	      (strcmp(kind, "milestone") && strcmp(kind, "contribution") && strcmp(kind, "photo"))))) {
 		agent_ui_said(
 			r, 400, _("Form refused"),
 			_("This form lacks what to void; go back to the household's page and try again."));
@@ -161,7 +161,14 @@ void agent_ui_household_post(agent_ui_req *r)
 	argv[2] = opt;
 	argv[3] = "--";
 	argv[4] = withdraw ? ref : record;
-	agent_ui_run(r->ui, &ran, 0, argv);
+	/* a missing reason is the command's to refuse, in its words; one
+	 * longer than the form holds is longer than any the rulebook takes */
+	if (got == WEB_ETOOLONG) {
+		memset(&ran, 0, sizeof(ran));
+		ran.rc = AGENT_USAGE;
+	} else {
+		agent_ui_run(r->ui, &ran, 0, argv);
+	}
 	if (ran.rc == AGENT_OK) {
 		char to[128];
 
@@ -172,8 +179,10 @@ void agent_ui_household_post(agent_ui_req *r)
 		agent_ui_refused refused = {
 			.kind = withdraw ? "withdraw" : kind,
 			.record = withdraw ? "" : record,
-			.reason = reason,
-			.error = ran.err && *ran.err ? ran.err : _("Nothing was written; try again."),
+			.reason = got == WEB_OK ? reason : "",
+			.error = got == WEB_ETOOLONG ? _("the reason is too long; say why in a few words")
+				 : ran.err && *ran.err ? ran.err
+						       : _("Nothing was written; try again."),
 		};
 		char said[1024];
 

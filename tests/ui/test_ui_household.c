@@ -100,6 +100,19 @@ static void hasf(const char *fmt, ...)
 	has(want);
 }
 
+/* One statement on the store beside the running server, as a pull or the
+ * hub's answer would have left it. */
+static void store_exec(const char *sql)
+{
+	char path[1024];
+	sqlite3 *db;
+
+	snprintf(path, sizeof(path), "%s/home/agent.db", fx.dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
 static long long written(void);
 
 /* POST form to path: refused with status, and the store as it was
@@ -245,14 +258,22 @@ static void the_page_shows_the_household(void **state)
 
 static void the_hubs_feedback_shows_on_the_page(void **state)
 {
+	char cmd[1024];
+
 	(void)state;
 	ui_store_duplicate(&fx, "Phường Vĩnh Phước");
+	/* the hub refused the change-set that carried the household */
+	snprintf(cmd, sizeof(cmd), "export --out '%s/usb.bundle' --no-photos", fx.dir);
+	ui_agent(&fx, cmd);
+	store_exec("UPDATE sealed SET acked_at = '2023-07-01T00:00:00Z', refused_code = 'invalid',"
+		   " refused_message = 'members: out of range' WHERE seq = 1");
 	start("vi_VN.UTF-8");
 	household_page();
 	assert_int_equal(resp.status, 200);
 	has("<section id=\"feedback\" class=\"warn\">");
 	has("094078001234");
 	has("Phường Vĩnh Phước (31499)");
+	has("Máy chủ tỉnh từ chối gói dữ liệu 1, trong đó có thay đổi của hộ này: ");
 }
 
 static void the_page_in_english_under_lang_c(void **state)
@@ -330,6 +351,7 @@ static void a_void_with_a_reason_writes_what_the_cli_writes(void **state)
 
 static void a_void_without_a_reason_is_refused(void **state)
 {
+	static char body_long[4200];
 	char form[1024], where[128], want[256], reason[700];
 	long long before;
 
@@ -350,6 +372,16 @@ static void a_void_without_a_reason_is_refused(void **state)
 	snprintf(want, sizeof(want), "value=\"%.40s", reason);
 	has(want);
 	has("600");
+	/* one longer than the form holds: refused without the command */
+	{
+		static char longer[3100];
+
+		memset(longer, 'x', 3000);
+		snprintf(form, sizeof(form), "kind=contribution&record=%s&reason=", hh.gift);
+		snprintf(body_long, sizeof(body_long), "%s%s", form, longer);
+		refused(where, body_long, 422, before);
+		hasf("<p class=\"error\" id=\"err-reason-%s\" role=\"alert\">lý do quá dài", hh.gift);
+	}
 	/* a record already voided: said above the page, nothing written */
 	snprintf(form, sizeof(form), "kind=contribution&record=%s&reason=l%%E1%%BA%%A7n+n%%E1%%BB%%AFa",
 		 hh.labour);
@@ -463,15 +495,8 @@ static void an_unknown_household_is_a_page_in_words(void **state)
  * words why nothing is recorded for it here, and no form. */
 static void a_household_moved_away_is_shown_without_forms(void **state)
 {
-	char path[1024], sql[256];
-	sqlite3 *db;
-
 	(void)state;
-	snprintf(path, sizeof(path), "%s/home/agent.db", fx.dir);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	snprintf(sql, sizeof(sql), "UPDATE household SET commune = 31499");
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	store_exec("UPDATE household SET commune = 31499");
 	start("vi_VN.UTF-8");
 	household_page();
 	assert_int_equal(resp.status, 200);
