@@ -267,6 +267,8 @@ static void the_hubs_feedback_shows_on_the_page(void **state)
 	ui_agent(&fx, cmd);
 	store_exec("UPDATE sealed SET acked_at = '2023-07-01T00:00:00Z', refused_code = 'invalid',"
 		   " refused_message = 'members: out of range' WHERE seq = 1");
+	/* the province's review said no, with its reason */
+	store_exec("UPDATE household SET review_status = 'rejected', review_reason = 'Sai diện hộ'");
 	start("vi_VN.UTF-8");
 	household_page();
 	assert_int_equal(resp.status, 200);
@@ -274,6 +276,9 @@ static void the_hubs_feedback_shows_on_the_page(void **state)
 	has("094078001234");
 	has("Phường Vĩnh Phước (31499)");
 	has("Máy chủ tỉnh từ chối gói dữ liệu 1, trong đó có thay đổi của hộ này: ");
+	has("<section id=\"review\" class=\"warn\">");
+	has("<dt>Xác nhận của tỉnh</dt><dd>Không xác nhận</dd>");
+	has("<dt>Lý do của tỉnh</dt><dd>Sai diện hộ</dd>");
 }
 
 static void the_page_in_english_under_lang_c(void **state)
