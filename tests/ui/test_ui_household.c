@@ -148,24 +148,6 @@ static long long written(void)
 		"SELECT (SELECT count(*) FROM outbox) * 1000 + (SELECT count(*) FROM void_event)");
 }
 
-/* Run "maiam-agent ARGS --json" (uitest.h's way): the "id" it prints. */
-static void cli_id(const char *args, char *id, size_t n)
-{
-	char cmd[1024], out[1024] = "", *at;
-	size_t len;
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "'%s' %s --json", MAIAM_AGENT_BIN, args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	len = fread(out, 1, sizeof(out) - 1, p);
-	out[len] = '\0';
-	if (pclose(p) != 0 || !(at = strstr(out, "\"id\":\"")))
-		fail_msg("maiam-agent %s --json: %s", args, out);
-	at += strlen("\"id\":\"");
-	snprintf(id, n, "%.*s", (int)strcspn(at, "\""), at);
-}
-
 static void household_page(void);
 
 /* The server in Vietnamese, the household's page loaded (its CSRF token
@@ -318,7 +300,7 @@ static void a_void_with_a_reason_writes_what_the_cli_writes(void **state)
 	snprintf(cmd, sizeof(cmd),
 		 "contribution add --household '%s' --source business --money 1000000 --date 2023-06-28",
 		 hh.ref);
-	cli_id(cmd, gift3, sizeof(gift3));
+	ui_agent_member(&fx, cmd, "id", gift3, sizeof(gift3));
 	snprintf(cmd, sizeof(cmd), "contribution void '%s' --reason 'Nhập trùng'", gift3);
 	ui_agent(&fx, cmd);
 	assert_int_equal(store_count("SELECT count(DISTINCT writer || '/' || id_origin || '/' || target_kind || '/' ||"

@@ -29,20 +29,7 @@ void ui_agent(ui_fixture *f, const char *args)
 
 void ui_agent_ref(ui_fixture *f, const char *args, char *ref, size_t n)
 {
-	char cmd[4096], out[4096] = "", *at;
-	FILE *p;
-	size_t len;
-
-	(void)f;
-	snprintf(cmd, sizeof(cmd), "'%s' %s --json", MAIAM_AGENT_BIN, args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	len = fread(out, 1, sizeof(out) - 1, p);
-	out[len] = '\0';
-	if (pclose(p) != 0 || !(at = strstr(out, "\"ref\":\"")))
-		fail_msg("maiam-agent %s --json failed or named no ref: %s", args, out);
-	at += strlen("\"ref\":\"");
-	snprintf(ref, n, "%.*s", (int)strcspn(at, "\""), at);
+	ui_agent_member(f, args, "ref", ref, n);
 }
 
 void ui_store_new(ui_fixture *f)
@@ -159,4 +146,23 @@ void ui_browser_stop(ui_fixture *f, wb_browser *w)
 {
 	wb_stop(w);
 	ui_stop(f);
+}
+
+void ui_agent_member(ui_fixture *f, const char *args, const char *member, char *out, size_t n)
+{
+	char cmd[4096], got[4096] = "", key[64], *at;
+	FILE *p;
+	size_t len;
+
+	(void)f;
+	snprintf(cmd, sizeof(cmd), "'%s' %s --json", MAIAM_AGENT_BIN, args);
+	snprintf(key, sizeof(key), "\"%s\":\"", member);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	len = fread(got, 1, sizeof(got) - 1, p);
+	got[len] = '\0';
+	if (pclose(p) != 0 || !(at = strstr(got, key)))
+		fail_msg("maiam-agent %s --json failed or named no %s: %s", args, member, got);
+	at += strlen(key);
+	snprintf(out, n, "%.*s", (int)strcspn(at, "\""), at);
 }

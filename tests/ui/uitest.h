@@ -48,6 +48,10 @@ void ui_stop(ui_fixture *f);
 /* The main() of a browser test file: 77 (ctest's skip) without chromium
  * and chromedriver, else libcurl set up and the n tests run as one group
  * named name; the number that failed. */
+/* ui_agent with --json added: the text of its first member named member
+ * ("id", "ref") into out; the test fails without one. */
+void ui_agent_member(ui_fixture *f, const char *args, const char *member, char *out, size_t n);
+
 struct CMUnitTest;
 struct wb_browser;
 /* A browser test's teardown: the browser, then the server and its store. */
