@@ -80,6 +80,9 @@ proto_result agent_claim_prepend(agent_ctx *ctx, proto_buf *bundle, int *carried
 int agent_hh_list(agent_ctx *ctx, int argc, char **argv);
 int agent_hh_show(agent_ctx *ctx, int argc, char **argv);
 int agent_hh_find(agent_ctx *ctx, int argc, char **argv);
+/* The name 'household show' gives a household column ("national_id") in
+ * the user's language, or NULL where it has none (English shows the column). */
+const char *agent_hh_field_name(const char *column);
 /* contribution_view.c: "contribution list"; one contribution's amounts in
  * words ("50000000 VND, 3 labour days"), and as a JSON object (no newline). */
 int agent_ct_list(agent_ctx *ctx, int argc, char **argv);

@@ -361,12 +361,9 @@ static const char *const field_names[] = {
 	N_("household show: withdrawn"),
 };
 
-/* One "name: value" line, names padded by the width a terminal shows. */
-static void show_field(agent_ctx *ctx, const char *column, const char *value)
+const char *agent_hh_field_name(const char *column)
 {
 	static const char prefix[] = "household show: ";
-	const char *name = column;
-	char label[64];
 
 	for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++) {
 		const char *t;
@@ -375,10 +372,19 @@ static void show_field(agent_ctx *ctx, const char *column, const char *value)
 			continue;
 		t = _(field_names[i]);
 		if (t != field_names[i] && strcmp(t, field_names[i]) != 0)
-			name = t;
+			return t;
 		break;
 	}
-	snprintf(label, sizeof label, "%s:", name);
+	return NULL;
+}
+
+/* One "name: value" line, names padded by the width a terminal shows. */
+static void show_field(agent_ctx *ctx, const char *column, const char *value)
+{
+	const char *name = agent_hh_field_name(column);
+	char label[64];
+
+	snprintf(label, sizeof label, "%s:", name ? name : column);
 	/* English keeps the layout scripts read; the longest Vietnamese name
 	 * ("Xác nhận của tỉnh:") is 18 columns */
 	agent_pad(ctx->out, label, agent_lang_vi() ? 19 : 14);

@@ -12,5 +12,7 @@ const agent_ui_route agent_ui_routes[] = {
 	{ "/import/template.csv", agent_ui_import_template, NULL },
 	{ "/sync", agent_ui_sync_page, agent_ui_sync_start },
 	{ "/export", agent_ui_export_page, agent_ui_export_post },
+	{ "/household/", agent_ui_household_page, agent_ui_household_post },
+	{ "/photo/", agent_ui_photo, NULL },
 };
 const size_t agent_ui_nroutes = sizeof(agent_ui_routes) / sizeof(agent_ui_routes[0]);

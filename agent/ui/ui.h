@@ -161,6 +161,47 @@ void agent_ui_import_post(agent_ui_req *r);
 void agent_ui_import_bad(agent_ui_req *r);
 void agent_ui_import_template(agent_ui_req *r);
 
+/*
+ * The household's page (page_household.c): GET "/household/REF". Its
+ * corrections (page_household_fix.c): POST "/household/REF/void" (form
+ * fields kind, record, reason) and "/household/REF/withdraw" (reason),
+ * written by "milestone|contribution|photo void" and "household withdraw".
+ */
+void agent_ui_household_page(agent_ui_req *r);
+void agent_ui_household_post(agent_ui_req *r);
+
+#define AGENT_UI_REASON_MAX 2048
+/* A correction the CLI refused, shown again at its form on the page with
+ * what was typed and the command's own words. Borrowed for one call. */
+typedef struct agent_ui_refused {
+	const char *kind;   /* "milestone", "contribution", "photo" or "withdraw" */
+	const char *record; /* the record's short reference ("" for withdraw) */
+	const char *reason; /* as typed */
+	const char *error;  /* the CLI's message lines */
+} agent_ui_refused;
+/* page_household.c: the page of household text (a short reference or full
+ * id, as the CLI takes it) with status, refused's form open when not NULL. */
+void agent_ui_household_answer(agent_ui_req *r, const char *text, int status,
+			       const agent_ui_refused *refused);
+/* page_household_fix.c: the forms of the page. The void of record (of
+ * kind) and the withdrawal of household hh_ref; refused: what to show again
+ * (its kind and record say whether it is this form's). 1 when the form
+ * showed refused, else 0. */
+int agent_ui_void_form(proto_buf *b, const agent_ui_req *r, const char *hh_ref, const char *kind,
+		       proto_id record, const agent_ui_refused *refused);
+int agent_ui_withdraw_form(proto_buf *b, const agent_ui_req *r, const char *hh_ref,
+			   const agent_ui_refused *refused);
+/* The lines of a command's message as HTML text, a <br> between them. */
+void agent_ui_lines(proto_buf *b, const char *text);
+
+/* page_household_feedback.c: what the hub's feedback says of household hh
+ * (edits not kept, its national id found elsewhere) as a warning box into
+ * b; nothing when it says nothing. PROTO_EDB when the store cannot be read. */
+proto_result agent_ui_hh_feedback(proto_buf *b, agent_ctx *ctx, proto_id hh);
+
+/* page_photo.c: GET "/photo/SHA256HEX", a photo the store records. */
+void agent_ui_photo(agent_ui_req *r);
+
 /* page_home.c: the top and bottom every page shares (the inline style
  * sheet, the title escaped; css: the page's own rules or NULL), and the
  * header with the commune and the menu (here: the menu entry's path, "/",

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,20 +29,7 @@ void ui_agent(ui_fixture *f, const char *args)
 
 void ui_agent_ref(ui_fixture *f, const char *args, char *ref, size_t n)
 {
-	char cmd[4096], out[4096] = "", *at;
-	FILE *p;
-	size_t len;
-
-	(void)f;
-	snprintf(cmd, sizeof(cmd), "'%s' %s --json", MAIAM_AGENT_BIN, args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	len = fread(out, 1, sizeof(out) - 1, p);
-	out[len] = '\0';
-	if (pclose(p) != 0 || !(at = strstr(out, "\"ref\":\"")))
-		fail_msg("maiam-agent %s --json failed or named no ref: %s", args, out);
-	at += strlen("\"ref\":\"");
-	snprintf(ref, n, "%.*s", (int)strcspn(at, "\""), at);
+	ui_agent_member(f, args, "ref", ref, n);
 }
 
 void ui_store_new(ui_fixture *f)
@@ -210,6 +198,9 @@ static int stop_browser_and_server(void **state)
 
 int ui_browser_main(const struct CMUnitTest *tests, size_t n, wb_browser *w, ui_fixture *f)
 {
+int ui_browser_tests(const char *name, const struct CMUnitTest *tests, size_t n)
+{
+	/* cmocka's skip() counts as a pass: ctest must show the test as skipped */
 	if (!wb_available()) {
 		printf("SKIP: chromium or chromedriver missing: run scripts/deps to install them\n");
 		return 77;
@@ -226,5 +217,30 @@ void ui_csrf_of(const char *page, char *out, size_t n)
 	if (!at)
 		fail_msg("the page has no form with a CSRF token: %.300s", page);
 	at += strlen("name=\"csrf\" value=\"");
+	return _cmocka_run_group_tests(name, tests, n, NULL, NULL);
+}
+
+void ui_browser_stop(ui_fixture *f, wb_browser *w)
+{
+	wb_stop(w);
+	ui_stop(f);
+}
+
+void ui_agent_member(ui_fixture *f, const char *args, const char *member, char *out, size_t n)
+{
+	char cmd[4096], got[4096] = "", key[64], *at;
+	FILE *p;
+	size_t len;
+
+	(void)f;
+	snprintf(cmd, sizeof(cmd), "'%s' %s --json", MAIAM_AGENT_BIN, args);
+	snprintf(key, sizeof(key), "\"%s\":\"", member);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	len = fread(got, 1, sizeof(got) - 1, p);
+	got[len] = '\0';
+	if (pclose(p) != 0 || !(at = strstr(got, key)))
+		fail_msg("maiam-agent %s --json failed or named no %s: %s", args, member, got);
+	at += strlen(key);
 	snprintf(out, n, "%.*s", (int)strcspn(at, "\""), at);
 }

@@ -63,5 +63,17 @@ int ui_browser_main(const struct CMUnitTest *tests, size_t n, struct wb_browser 
 /* The CSRF token the forms of page (its HTML) carry into out; fails the
  * test when there is none. */
 void ui_csrf_of(const char *page, char *out, size_t n);
+/* ui_agent with --json added: the text of its first member named member
+ * ("id", "ref") into out; the test fails without one. */
+void ui_agent_member(ui_fixture *f, const char *args, const char *member, char *out, size_t n);
+
+struct CMUnitTest;
+struct wb_browser;
+/* A browser test's teardown: the browser, then the server and its store. */
+void ui_browser_stop(ui_fixture *f, struct wb_browser *w);
+/* The main() of a browser test file: 77 (ctest's skip) without chromium
+ * and chromedriver, else libcurl set up and the n tests run as one group
+ * named name; the number that failed. */
+int ui_browser_tests(const char *name, const struct CMUnitTest *tests, size_t n);
 
 #endif
