@@ -196,20 +196,34 @@ static int stop_browser_and_server(void **state)
 	return 0;
 }
 
+/* 77 when there is no browser to run: cmocka's skip() counts as a pass,
+ * and ctest must show the test as skipped */
+static int no_browser(void)
+{
+	if (wb_available())
+		return 0;
+	printf("SKIP: chromium or chromedriver missing: run scripts/deps to install them\n");
+	return 1;
+}
+
 int ui_browser_main(const struct CMUnitTest *tests, size_t n, wb_browser *w, ui_fixture *f)
 {
-int ui_browser_tests(const char *name, const struct CMUnitTest *tests, size_t n)
-{
-	/* cmocka's skip() counts as a pass: ctest must show the test as skipped */
-	if (!wb_available()) {
-		printf("SKIP: chromium or chromedriver missing: run scripts/deps to install them\n");
+	if (no_browser())
 		return 77;
-	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	browser_to_stop = w;
 	server_to_stop = f;
 	return _cmocka_run_group_tests("ui browser", tests, n, NULL, stop_browser_and_server);
 }
+
+int ui_browser_tests(const char *name, const struct CMUnitTest *tests, size_t n)
+{
+	if (no_browser())
+		return 77;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return _cmocka_run_group_tests(name, tests, n, NULL, NULL);
+}
+
 void ui_csrf_of(const char *page, char *out, size_t n)
 {
 	const char *at = strstr(page, "name=\"csrf\" value=\"");
@@ -217,7 +231,7 @@ void ui_csrf_of(const char *page, char *out, size_t n)
 	if (!at)
 		fail_msg("the page has no form with a CSRF token: %.300s", page);
 	at += strlen("name=\"csrf\" value=\"");
-	return _cmocka_run_group_tests(name, tests, n, NULL, NULL);
+	snprintf(out, n, "%.*s", (int)strcspn(at, "\""), at);
 }
 
 void ui_browser_stop(ui_fixture *f, wb_browser *w)
