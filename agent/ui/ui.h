@@ -105,6 +105,17 @@ int agent_ui_ran_field_error(const agent_ui_ran *ran, const char *option, char *
 /* page_home.c: GET "/". */
 void agent_ui_home_page(agent_ui_req *r);
 
+/* page_households.c: GET "/households" (the query's values: docs/AGENT.md,
+ * "Households") and GET "/js/households.js" (search as you type). The
+ * render is the page without the request, for bench_agent: the page into
+ * b, and the status it answers with (200, or 400 when a value of query
+ * was refused and left out: the page says which); -1 when the store
+ * cannot be read (said on stderr). query: after '?', not decoded; NULL if
+ * none. */
+int agent_ui_households_render(agent_ui *ui, const char *query, proto_buf *b);
+void agent_ui_households_page(agent_ui_req *r);
+void agent_ui_households_js(agent_ui_req *r);
+
 /* page_home.c: the top and bottom every page shares (the inline style
  * sheet, the title escaped; css: the page's own rules or NULL), and the
  * header with the commune and the menu (here: the menu entry's path, "/",
