@@ -417,7 +417,9 @@ static const char page_css[] =
 	"#filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:10px 14px;"
 	"align-items:end;background:#fff;border:1px solid #d5d9d0;border-radius:8px;padding:12px 16px;"
 	"margin:0 0 12px}"
-	"#filters .q{grid-column:1/-1}"
+	"#filters .q,#filters .actions{grid-column:1/-1}"
+	".actions{display:flex;flex-wrap:wrap;align-items:center;gap:8px 24px}"
+	".actions .error{flex-basis:100%;margin:0}"
 	".f label{display:block;font-weight:600;margin:0 0 4px}"
 	".f input,.f select{width:100%;min-height:44px;font:inherit;padding:6px 8px;"
 	"border:1px solid #7b8277;border-radius:6px;background:#fff;color:inherit}"
@@ -442,13 +444,19 @@ static const char page_css[] =
 	"text-align:center;border-radius:6px;background:#fff;border:1px solid #d5d9d0}"
 	".pages span[aria-current]{background:#1f5130;color:#fff;font-weight:600}"
 	".pages span.gap{border:0;background:none;min-width:0}"
+	"@media (max-width:600px){#filters{grid-template-columns:repeat(auto-fill,minmax(150px,1fr));"
+	"padding:10px 12px}}"
 	"@media (max-width:700px){#households thead{position:absolute;width:1px;height:1px;"
 	"overflow:hidden;clip:rect(0 0 0 0)}"
 	"#households,#households tbody,#households tr{display:block;width:100%;border:0;background:none}"
 	"#households tr{background:#fff;border:1px solid #d5d9d0;border-radius:8px;margin:0 0 8px;"
 	"padding:4px 12px}"
-	"#households td{display:grid;grid-template-columns:7em 1fr;gap:8px;border:0;padding:2px 0}"
-	"#households td::before{content:attr(data-label);font-weight:600}}";
+	"#households td{display:grid;grid-template-columns:8.5em 1fr;gap:8px;border:0;padding:2px 0}"
+	"#households td::before{content:attr(data-label);font-weight:600}"
+	/* a card opens with the name, its link as wide as the card */
+	"#households td:first-child{display:block;font-weight:600}"
+	"#households td:first-child::before{content:none}"
+	"#households td:first-child a{display:block}}";
 
 /* s %-encoded as a query value: every byte but the unreserved ones. */
 static void url_value(proto_buf *b, const char *s)
@@ -579,14 +587,14 @@ static void filter_form(proto_buf *b, const filters *f, const listing *l)
 	control_error(b, f, F_SORT);
 	proto_buf_append_str(b, "</div>\n");
 
-	proto_buf_append_str(b, "<div class=\"f check\"><input type=\"checkbox\" value=\"1\"");
+	/* the box and the button on a line of their own at every width */
+	proto_buf_append_str(
+		b, "<div class=\"actions\"><div class=\"f check\"><input type=\"checkbox\" value=\"1\"");
 	control_attrs(b, f, F_WITHDRAWN);
-	proto_buf_appendf(b, "%s><label for=\"f-withdrawn\">%s</label>", f->withdrawn ? " checked" : "",
-			  _("Show withdrawn households"));
+	proto_buf_appendf(b, "%s><label for=\"f-withdrawn\">%s</label></div>",
+			  f->withdrawn ? " checked" : "", _("Show withdrawn households"));
 	control_error(b, f, F_WITHDRAWN);
-	proto_buf_append_str(b, "</div>\n");
-	proto_buf_appendf(b,
-			  "<div class=\"f\"><button type=\"submit\" id=\"save\">%s</button></div>\n</form>\n",
+	proto_buf_appendf(b, "<button type=\"submit\" id=\"save\">%s</button></div>\n</form>\n",
 			  _("Search"));
 }
 

@@ -45,4 +45,12 @@ void ui_session(ui_fixture *f);
 /* Stop the server, remove the scratch directory. */
 void ui_stop(ui_fixture *f);
 
+/* ui_store_new with the households the Households page's tests filter,
+ * added in this order: "Trần Văn Bé" (Ấp 3, poor), "Nguyễn Văn Ân" (Ấp 1,
+ * poor, national id 094078001234, surveyed), "Lâm Thị Hoa" (Ấp 3,
+ * near_poor, surveyed, approved by the province), "Nguyễn Thị Mai" (Ấp 2,
+ * policy_family, withdrawn); then nbulk households "Hộ Thử NNN" (NNN from
+ * 001) of hamlet "Ấp 9", category other, imported from a CSV file. */
+void ui_store_households(ui_fixture *f, int nbulk);
+
 #endif
