@@ -5,10 +5,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <curl/curl.h>
 #include <sqlite3.h>
 #include "browser.h"
 #include "testutil.h"
@@ -186,4 +188,41 @@ void ui_store_households(ui_fixture *f, int nbulk)
 	assert_int_equal(fclose(csv), 0);
 	snprintf(cmd, sizeof(cmd), "household import '%s'", path);
 	ui_agent(f, cmd);
+}
+
+int ui_browser_main(const struct CMUnitTest *tests, size_t n, int (*setup)(void **),
+		    int (*teardown)(void **))
+{
+	/* cmocka's skip() counts as a pass: ctest must show the test as skipped */
+	if (!wb_available()) {
+		printf("SKIP: chromium or chromedriver missing: run scripts/deps to install them\n");
+		return 77;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return _cmocka_run_group_tests("browser", tests, n, setup, teardown);
+}
+
+int ui_browser_end(struct wb_browser *w, ui_fixture *f)
+{
+	wb_stop(w);
+	ui_stop(f);
+	return 0;
+}
+
+void ui_shot(struct wb_browser *w, const char *name, int width, int height)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/tests/ui/%s.png", MAIAM_BUILD_DIR, name);
+	wb_screenshot(w, path, width, height);
+}
+
+void ui_shots(struct wb_browser *w, const char *name)
+{
+	char shot[256];
+
+	snprintf(shot, sizeof(shot), "%s-1366", name);
+	ui_shot(w, shot, 1366, 768);
+	snprintf(shot, sizeof(shot), "%s-390", name);
+	ui_shot(w, shot, 390, 844);
 }

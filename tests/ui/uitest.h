@@ -53,4 +53,20 @@ void ui_stop(ui_fixture *f);
  * 001) of hamlet "Ấp 9", category other, imported from a CSV file. */
 void ui_store_households(ui_fixture *f, int nbulk);
 
+/* A browser test's main: 77 (ctest shows it skipped) without chromium and
+ * chromedriver, else libcurl set up and tests[0..n) run as one group with
+ * setup and teardown (either NULL). */
+struct CMUnitTest;
+int ui_browser_main(const struct CMUnitTest *tests, size_t n, int (*setup)(void **),
+		    int (*teardown)(void **));
+/* The browser's window at width x height, its screenshot kept as
+ * build/tests/ui/NAME.png; ui_shots: NAME-1366.png at 1366x768, then
+ * NAME-390.png at 390x844 (the window stays at 390 px). */
+struct wb_browser;
+/* A browser test's end: the browser, then the server and the scratch
+ * directory (wb_stop, ui_stop); 0, for a cmocka teardown to return. */
+int ui_browser_end(struct wb_browser *w, ui_fixture *f);
+void ui_shot(struct wb_browser *w, const char *name, int width, int height);
+void ui_shots(struct wb_browser *w, const char *name);
+
 #endif
