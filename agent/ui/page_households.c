@@ -6,409 +6,23 @@
  * typing stops. Every value of the query is checked: one the page does not
  * know is said beside its control (answer 400) and left out of the search.
  *
- * The page is built in one pass over the store (agent_hh_foreach): every
- * row is kept (the hamlets' list needs them all), the ones that pass the
- * filters are sorted through an index, and only one page of them is
- * written. agent_ui_households_render is also what bench_agent times.
+ * The list itself (the query checked, the rows filtered and sorted) is
+ * households_list.c's; this file writes one page of it.
+ * agent_ui_households_render is also what bench_agent times.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "maiam/labels.h"
 #include "maiam/schema.h"
-#include "maiam/text.h"
 #include "cmds.h"
-#include "household_match.h"
+#include "households.h"
 #include "store.h"
 #include "ui.h"
 #include "validate.h"
 
 #define PER_PAGE 50
-#define VALUE_MAX 256   /* a query value: a search text, a hamlet's name */
-#define LABELS_MAX 400  /* a list's labels, joined */
-#define ERROR_MAX 720   /* one message, the value it names included */
-#define PAGE_DIGITS 6   /* page numbers up to 999999: 49 million households */
-#define PAGE_WINDOW 2   /* page links either side of the current one */
-#define NO_STAGE "none" /* the stage filter's value for "no stage yet" */
-
-/* The query's keys, also the form's field names (id "f-" + name). */
-enum { F_Q, F_HAMLET, F_CATEGORY, F_STAGE, F_REVIEW, F_SORT, F_WITHDRAWN, F_PAGE, F_N };
-static const char *const field_name[F_N] = { "q",      "hamlet", "category",  "stage",
-					     "review", "sort",   "withdrawn", "page" };
-
-typedef enum { SORT_NAME, SORT_REF, SORT_HAMLET, SORT_STAGE, SORT_CHANGED } sort_key;
-static const struct {
-	const char *code;
-	const char *label;
-} sorts[] = {
-	[SORT_NAME] = { "name", N_("Head of household") },
-	[SORT_REF] = { "ref", N_("Reference") },
-	[SORT_HAMLET] = { "hamlet", N_("Hamlet") },
-	[SORT_STAGE] = { "stage", N_("Stage") },
-	[SORT_CHANGED] = { "changed", N_("Last change, newest first") },
-};
-
-/* What the query asks, each value checked; a bad one is left out of the
- * search and its message kept for the page. */
-typedef struct filters {
-	char value[F_N][VALUE_MAX]; /* as given: kept in the form */
-	char error[F_N][ERROR_MAX]; /* "" when the value is good */
-	char form_error[ERROR_MAX]; /* the query as a whole cannot be read */
-	const char *category;       /* a code of the rulebook, or NULL: any */
-	int stage;                  /* -1 any, 0 no stage yet, else the rank */
-	const char *review;         /* a code, or NULL: any */
-	sort_key sort;
-	int withdrawn; /* show withdrawn households too */
-	long page;     /* 1 and up; cut to the last page */
-} filters;
-
-/* One kept household: the row (owned) and what sorting needs. */
-typedef struct item {
-	agent_row row;
-	char *folded_name;   /* sort keys, NULL until needed (owned) */
-	char *folded_hamlet; /* sort by hamlet only */
-	uint64_t changed;    /* sort by last change only */
-	size_t order;        /* the store's order (by id), the last tie-break */
-} item;
-
-typedef struct listing {
-	agent_ctx *ctx;
-	item *items;
-	size_t n, cap;
-	size_t *shown; /* indexes of the items that pass the filters, sorted */
-	size_t nshown;
-	const char **hamlets; /* every distinct hamlet, borrowed from items */
-	size_t nhamlets;
-} listing;
-
-static void listing_release(listing *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		agent_row_release(&l->items[i].row);
-		free(l->items[i].folded_name);
-		free(l->items[i].folded_hamlet);
-	}
-	free(l->items);
-	free(l->shown);
-	free(l->hamlets);
-	memset(l, 0, sizeof(*l));
-}
-
-/* agent_hh_foreach: keep the row, its strings taken over from the walk. */
-static proto_result keep_row(agent_row *row, void *arg)
-{
-	listing *l = arg;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		item *grown = realloc(l->items, cap * sizeof(*grown));
-
-		if (!grown)
-			return PROTO_ENOMEM;
-		l->items = grown;
-		l->cap = cap;
-	}
-	memset(&l->items[l->n], 0, sizeof(item));
-	l->items[l->n].row = *row;
-	l->items[l->n].order = l->n;
-	l->n++;
-	memset(row->v, 0, sizeof(row->v)); /* the walk's release frees nothing now */
-	return PROTO_OK;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The hamlets the households name, each once, in byte order. */
-static int collect_hamlets(listing *l)
-{
-	size_t n = 0;
-
-	l->hamlets = malloc((l->n ? l->n : 1) * sizeof(*l->hamlets));
-	if (!l->hamlets)
-		return -1;
-	for (size_t i = 0; i < l->n; i++)
-		if (l->items[i].row.v[PROTO_HH_HAMLET] && l->items[i].row.v[PROTO_HH_HAMLET][0])
-			l->hamlets[n++] = l->items[i].row.v[PROTO_HH_HAMLET];
-	qsort(l->hamlets, n, sizeof(*l->hamlets), cmp_str);
-	l->nhamlets = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!l->nhamlets || strcmp(l->hamlets[l->nhamlets - 1], l->hamlets[i]) != 0)
-			l->hamlets[l->nhamlets++] = l->hamlets[i];
-	return 0;
-}
-
-static int known_hamlet(const listing *l, const char *hamlet)
-{
-	return bsearch(&hamlet, l->hamlets, l->nhamlets, sizeof(*l->hamlets), cmp_str) != NULL;
-}
-
-/* ---- the query ------------------------------------------------------------ */
-
-/* A code of list for what was typed (a code or a label, diacritics and
- * case optional, as the CLI takes them), or NULL with the list's labels
- * in all for the message. */
-static const char *list_code(const char *typed, proto_list list, char all[LABELS_MAX])
-{
-	const char *code = proto_label_code(agent_labels(), list, typed);
-
-	if (!code)
-		proto_label_all(agent_labels(), list, all, LABELS_MAX);
-	return code;
-}
-
-static void check_stage(filters *f)
-{
-	const char *code;
-	char all[LABELS_MAX];
-
-	if (strcmp(f->value[F_STAGE], NO_STAGE) == 0) {
-		f->stage = 0;
-		return;
-	}
-	code = list_code(f->value[F_STAGE], PROTO_LIST_STAGE, all);
-	if (code)
-		f->stage = proto_stage_rank(code);
-	else
-		snprintf(f->error[F_STAGE], ERROR_MAX, _("'%s' is not a stage; choose one of: %s"),
-			 f->value[F_STAGE], all);
-}
-
-static void check_sort(filters *f)
-{
-	for (size_t i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++) {
-		if (strcmp(f->value[F_SORT], sorts[i].code) == 0) {
-			f->sort = (sort_key)i;
-			return;
-		}
-	}
-	snprintf(f->error[F_SORT], ERROR_MAX,
-		 _("'%s' is not a way to sort; choose one from the list (by name, reference, hamlet, "
-		   "stage or last change)"),
-		 f->value[F_SORT]);
-}
-
-static void check_page(filters *f)
-{
-	const char *v = f->value[F_PAGE];
-	size_t digits = strspn(v, "0123456789");
-
-	if (digits && !v[digits] && digits <= PAGE_DIGITS && strtol(v, NULL, 10) >= 1) {
-		f->page = strtol(v, NULL, 10);
-		return;
-	}
-	f->page = 1;
-	snprintf(f->form_error, ERROR_MAX,
-		 _("'%s' is not a page number; the first page is shown. Use the page links below "
-		   "the list."),
-		 v);
-}
-
-/* Each value of query into f, checked; a value that is not good is left
- * out (f's defaults) with its message. */
-static void read_filters(filters *f, const char *query, const listing *l)
-{
-	char all[LABELS_MAX];
-
-	memset(f, 0, sizeof(*f));
-	f->stage = -1;
-	f->page = 1;
-	for (int i = 0; i < F_N; i++) {
-		web_result r = web_query_value(query, field_name[i], f->value[i], VALUE_MAX);
-
-		if (r == WEB_EMALFORMED) {
-			memset(f->value, 0, sizeof(f->value));
-			memset(f->error, 0, sizeof(f->error));
-			snprintf(f->form_error, ERROR_MAX, "%s",
-				 _("This address cannot be read (a broken %-escape or text that is not "
-				   "UTF-8); every household is shown. Search again with the form."));
-			return;
-		}
-		if (r == WEB_ETOOLONG)
-			snprintf(f->error[i], ERROR_MAX,
-				 _("too long: at most %d characters; shorten it"), VALUE_MAX - 1);
-		else if (r == WEB_EDUPLICATE)
-			snprintf(f->error[i], ERROR_MAX, "%s",
-				 _("given twice in the address; choose one value with the form"));
-		if (r != WEB_OK)
-			f->value[i][0] = '\0';
-	}
-	if (f->value[F_HAMLET][0] && !known_hamlet(l, f->value[F_HAMLET]))
-		snprintf(f->error[F_HAMLET], ERROR_MAX,
-			 _("no household of this laptop is in hamlet '%s'; choose a hamlet from the list"),
-			 f->value[F_HAMLET]);
-	if (f->value[F_CATEGORY][0] &&
-	    !(f->category = list_code(f->value[F_CATEGORY], PROTO_LIST_CATEGORY, all)))
-		snprintf(f->error[F_CATEGORY], ERROR_MAX, _("'%s' is not a category; choose one of: %s"),
-			 f->value[F_CATEGORY], all);
-	if (f->value[F_STAGE][0])
-		check_stage(f);
-	if (f->value[F_REVIEW][0] &&
-	    !(f->review = list_code(f->value[F_REVIEW], PROTO_LIST_REVIEW_STATUS, all)))
-		snprintf(f->error[F_REVIEW], ERROR_MAX,
-			 _("'%s' is not a review status of the province; choose one of: %s"),
-			 f->value[F_REVIEW], all);
-	if (f->value[F_SORT][0])
-		check_sort(f);
-	if (f->value[F_WITHDRAWN][0] && strcmp(f->value[F_WITHDRAWN], "1") != 0)
-		snprintf(f->error[F_WITHDRAWN], ERROR_MAX, "%s",
-			 _("use the box 'Show withdrawn households' (its value is 1)"));
-	f->withdrawn = strcmp(f->value[F_WITHDRAWN], "1") == 0;
-	if (f->value[F_PAGE][0])
-		check_page(f);
-}
-
-static int field_bad(const filters *f, int field)
-{
-	return f->error[field][0] != '\0';
-}
-
-/* ---- filtering and sorting --------------------------------------------------- */
-
-/* 1 when the row passes every good filter (the search aside). */
-static int passes(const filters *f, const agent_row *row)
-{
-	const char *hamlet = row->v[PROTO_HH_HAMLET];
-
-	if (row->v[PROTO_HH_WITHDRAWN] && !f->withdrawn)
-		return 0;
-	if (f->value[F_HAMLET][0] && !field_bad(f, F_HAMLET) &&
-	    (!hamlet || strcmp(hamlet, f->value[F_HAMLET]) != 0))
-		return 0;
-	if (f->category && (!row->v[PROTO_HH_CATEGORY] || strcmp(row->v[PROTO_HH_CATEGORY], f->category)))
-		return 0;
-	if (f->stage >= 0 && row->stage != f->stage)
-		return 0;
-	if (f->review &&
-	    (!row->v[PROTO_HH_REVIEW_STATUS] || strcmp(row->v[PROTO_HH_REVIEW_STATUS], f->review)))
-		return 0;
-	return 1;
-}
-
-/* agent_hh_changed_foreach: the stamp onto its item (found by id in the
- * store's order, which is the items'). */
-static proto_result note_changed(proto_id id, uint64_t stamp, void *arg)
-{
-	listing *l = arg;
-	size_t lo = 0, hi = l->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		proto_id at = l->items[mid].row.id;
-
-		/* the store's order: SQLite's, of the ids' signed integers */
-		if (proto_u2i(at.origin) < proto_u2i(id.origin) ||
-		    (at.origin == id.origin && proto_u2i(at.serial) < proto_u2i(id.serial)))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < l->n && proto_id_eq(l->items[lo].row.id, id))
-		l->items[lo].changed = stamp;
-	return PROTO_OK;
-}
-
-static int cmp_order(const item *a, const item *b)
-{
-	return (a->order > b->order) - (a->order < b->order);
-}
-
-static int cmp_names(const item *a, const item *b)
-{
-	int c = strcmp(a->folded_name, b->folded_name);
-
-	return c ? c : cmp_order(a, b);
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return cmp_names(*(item *const *)a, *(item *const *)b);
-}
-
-static int by_ref(const void *a, const void *b)
-{
-	return cmp_order(*(item *const *)a, *(item *const *)b);
-}
-
-static int by_hamlet(const void *a, const void *b)
-{
-	const item *x = *(item *const *)a, *y = *(item *const *)b;
-	int c = strcmp(x->folded_hamlet, y->folded_hamlet);
-
-	return c ? c : cmp_names(x, y);
-}
-
-static int by_stage(const void *a, const void *b)
-{
-	const item *x = *(item *const *)a, *y = *(item *const *)b;
-
-	return x->row.stage != y->row.stage ? x->row.stage - y->row.stage : cmp_names(x, y);
-}
-
-static int by_changed(const void *a, const void *b)
-{
-	const item *x = *(item *const *)a, *y = *(item *const *)b;
-
-	if (x->changed != y->changed)
-		return x->changed < y->changed ? 1 : -1; /* newest first */
-	return cmp_names(x, y);
-}
-
-/* The sort keys of it: its folded name always, the hamlet's for that sort. */
-static int fold_keys(item *it, sort_key sort)
-{
-	const char *name = it->row.v[PROTO_HH_NAME], *hamlet = it->row.v[PROTO_HH_HAMLET];
-
-	it->folded_name = proto_fold(name ? name : "");
-	if (sort == SORT_HAMLET)
-		it->folded_hamlet = proto_fold(hamlet ? hamlet : "");
-	return it->folded_name && (sort != SORT_HAMLET || it->folded_hamlet) ? 0 : -1;
-}
-
-/* The items that pass f and the search, sorted, into l->shown. */
-static proto_result select_rows(agent_ctx *ctx, listing *l, const filters *f)
-{
-	static int (*const cmp[])(const void *, const void *) = {
-		[SORT_NAME] = by_name,   [SORT_REF] = by_ref,         [SORT_HAMLET] = by_hamlet,
-		[SORT_STAGE] = by_stage, [SORT_CHANGED] = by_changed,
-	};
-	agent_hh_match match = { 0 };
-	int searching = f->value[F_Q][0] && !field_bad(f, F_Q);
-	item **sorted = NULL;
-	proto_result r = PROTO_ENOMEM;
-
-	l->shown = malloc((l->n ? l->n : 1) * sizeof(*l->shown));
-	sorted = malloc((l->n ? l->n : 1) * sizeof(*sorted));
-	if (!l->shown || !sorted || (searching && agent_hh_match_init(&match, f->value[F_Q]) != 0))
-		goto out;
-	l->nshown = 0;
-	for (size_t i = 0; i < l->n; i++) {
-		item *it = &l->items[i];
-		int hit = passes(f, &it->row);
-
-		if (hit && searching)
-			hit = agent_hh_match_row(&match, &it->row);
-		if (hit < 0 || (hit && fold_keys(it, f->sort) != 0))
-			goto out;
-		if (hit)
-			sorted[l->nshown++] = it;
-	}
-	if (f->sort == SORT_CHANGED) {
-		r = agent_hh_changed_foreach(ctx, note_changed, l);
-		if (r != PROTO_OK)
-			goto out;
-	}
-	qsort(sorted, l->nshown, sizeof(*sorted), cmp[f->sort]);
-	for (size_t i = 0; i < l->nshown; i++)
-		l->shown[i] = (size_t)(sorted[i] - l->items);
-	r = PROTO_OK;
-out:
-	agent_hh_match_release(&match);
-	free(sorted);
-	return r;
-}
+#define PAGE_WINDOW 2 /* page links either side of the current one */
 
 /* ---- the page ------------------------------------------------------------------ */
 
@@ -473,13 +87,13 @@ static void url_value(proto_buf *b, const char *s)
 }
 
 /* href="/households?...&amp;page=N": the good filters kept, another page. */
-static void page_href(proto_buf *b, const filters *f, long page)
+static void page_href(proto_buf *b, const hh_filters *f, long page)
 {
 	proto_buf_append_str(b, " href=\"/households?");
 	for (int i = 0; i < F_PAGE; i++) {
-		if (!f->value[i][0] || field_bad(f, i))
+		if (!f->value[i][0] || hh_field_bad(f, i))
 			continue;
-		proto_buf_appendf(b, "%s=", field_name[i]);
+		proto_buf_appendf(b, "%s=", agent_ui_hh_field[i]);
 		url_value(b, f->value[i]);
 		proto_buf_append_str(b, "&amp;");
 	}
@@ -487,27 +101,28 @@ static void page_href(proto_buf *b, const filters *f, long page)
 }
 
 /* The attributes of a control for field, and after it its message. */
-static void control_attrs(proto_buf *b, const filters *f, int field)
+static void control_attrs(proto_buf *b, const hh_filters *f, int field)
 {
-	proto_buf_appendf(b, " id=\"f-%s\" name=\"%s\"", field_name[field], field_name[field]);
-	if (field_bad(f, field))
+	proto_buf_appendf(b, " id=\"f-%s\" name=\"%s\"", agent_ui_hh_field[field],
+			  agent_ui_hh_field[field]);
+	if (hh_field_bad(f, field))
 		proto_buf_appendf(b, " aria-invalid=\"true\" aria-describedby=\"err-%s\"",
-				  field_name[field]);
+				  agent_ui_hh_field[field]);
 }
 
-static void control_error(proto_buf *b, const filters *f, int field)
+static void control_error(proto_buf *b, const hh_filters *f, int field)
 {
-	if (!field_bad(f, field))
+	if (!hh_field_bad(f, field))
 		return;
-	proto_buf_appendf(b, "<p class=\"error\" id=\"err-%s\" role=\"alert\">", field_name[field]);
+	proto_buf_appendf(b, "<p class=\"error\" id=\"err-%s\" role=\"alert\">", agent_ui_hh_field[field]);
 	agent_ui_text(b, f->error[field]);
 	proto_buf_append_str(b, "</p>");
 }
 
 static void label(proto_buf *b, int field, const char *text)
 {
-	proto_buf_appendf(b, "<div class=\"f %s\"><label for=\"f-%s\">", field_name[field],
-			  field_name[field]);
+	proto_buf_appendf(b, "<div class=\"f %s\"><label for=\"f-%s\">", agent_ui_hh_field[field],
+			  agent_ui_hh_field[field]);
 	agent_ui_text(b, text);
 	proto_buf_append_str(b, "</label>");
 }
@@ -523,7 +138,7 @@ static void option(proto_buf *b, const char *value, const char *text, int select
 
 /* A <select> of a rulebook list's codes with their labels (the stage's
  * with "no stage yet" too); first: the option that filters nothing. */
-static void list_select(proto_buf *b, const filters *f, int field, const char *text, const char *first,
+static void list_select(proto_buf *b, const hh_filters *f, int field, const char *text, const char *first,
 			proto_list list, uint8_t kind, uint8_t code_field, const char *chosen)
 {
 	const char *const *codes = proto_list_codes(list);
@@ -543,15 +158,15 @@ static void list_select(proto_buf *b, const filters *f, int field, const char *t
 	proto_buf_append_str(b, "</div>\n");
 }
 
-static void filter_form(proto_buf *b, const filters *f, const listing *l)
+static void filter_form(proto_buf *b, const hh_filters *f, const hh_listing *l)
 {
-	int bad_hamlet = field_bad(f, F_HAMLET);
+	int bad_hamlet = hh_field_bad(f, F_HAMLET);
 
 	proto_buf_appendf(b,
 			  "<form id=\"filters\" method=\"get\" action=\"/households\" role=\"search\">\n");
 	label(b, F_Q, _("Search: a name (diacritics optional), a national ID or a reference"));
 	proto_buf_append_str(b, "<input type=\"search\" autocomplete=\"off\" value=\"");
-	agent_ui_text(b, field_bad(f, F_Q) ? "" : f->value[F_Q]);
+	agent_ui_text(b, hh_field_bad(f, F_Q) ? "" : f->value[F_Q]);
 	proto_buf_append_str(b, "\"");
 	control_attrs(b, f, F_Q);
 	proto_buf_append_str(b, ">");
@@ -581,8 +196,8 @@ static void filter_form(proto_buf *b, const filters *f, const listing *l)
 	proto_buf_append_str(b, "<select");
 	control_attrs(b, f, F_SORT);
 	proto_buf_append_str(b, ">");
-	for (size_t i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++)
-		option(b, sorts[i].code, _(sorts[i].label), f->sort == (sort_key)i);
+	for (size_t i = 0; i < SORT_N; i++)
+		option(b, agent_ui_hh_sorts[i].code, _(agent_ui_hh_sorts[i].label), f->sort == (hh_sort)i);
 	proto_buf_append_str(b, "</select>");
 	control_error(b, f, F_SORT);
 	proto_buf_append_str(b, "</div>\n");
@@ -639,7 +254,7 @@ static void row_html(proto_buf *b, const agent_row *row, const char *const heads
 	proto_buf_append_str(b, "</tr>\n");
 }
 
-static void table(proto_buf *b, const listing *l, size_t first, size_t last)
+static void table(proto_buf *b, const hh_listing *l, size_t first, size_t last)
 {
 	const char *const heads[5] = { _("Head of household"), _("Reference"), _("Hamlet"), _("Stage"),
 				       _("Province's review") };
@@ -657,7 +272,7 @@ static void table(proto_buf *b, const listing *l, size_t first, size_t last)
 	proto_buf_append_str(b, "</tbody></table>\n");
 }
 
-static void page_link(proto_buf *b, const filters *f, long page, long current, const char *text)
+static void page_link(proto_buf *b, const hh_filters *f, long page, long current, const char *text)
 {
 	char n[24];
 
@@ -676,7 +291,7 @@ static void page_link(proto_buf *b, const filters *f, long page, long current, c
 }
 
 /* Previous, the first, the pages around this one, the last, Next. */
-static void pager(proto_buf *b, const filters *f, long page, long npages)
+static void pager(proto_buf *b, const hh_filters *f, long page, long npages)
 {
 	if (npages <= 1)
 		return;
@@ -696,7 +311,7 @@ static void pager(proto_buf *b, const filters *f, long page, long npages)
 	proto_buf_append_str(b, "</ul></nav>\n");
 }
 
-static void results(proto_buf *b, const filters *f, const listing *l)
+static void results(proto_buf *b, const hh_filters *f, const hh_listing *l)
 {
 	long npages = l->nshown ? (long)((l->nshown + PER_PAGE - 1) / PER_PAGE) : 1;
 	long page = f->page < npages ? f->page : npages; /* an old link past the end: the last page */
@@ -724,25 +339,19 @@ static void results(proto_buf *b, const filters *f, const listing *l)
 int agent_ui_households_render(agent_ui *ui, const char *query, proto_buf *b)
 {
 	agent_ctx *ctx = ui->ctx;
-	listing l = { 0 };
-	filters *f = NULL; /* large: not on the stack */
+	hh_listing l = { 0 };
+	hh_filters *f = NULL; /* large: not on the stack */
 	proto_result r;
 	int status = -1, bad = 0;
 
-	f = malloc(sizeof(*f));
-	r = f ? agent_hh_foreach(ctx, keep_row, &l) : PROTO_ENOMEM;
-	if (r == PROTO_OK && collect_hamlets(&l) != 0)
-		r = PROTO_ENOMEM;
-	if (r == PROTO_OK) {
-		read_filters(f, query, &l);
-		r = select_rows(ctx, &l, f);
-	}
+	f = calloc(1, sizeof(*f));
+	r = f ? agent_ui_hh_load(ctx, query, &l, f) : PROTO_ENOMEM;
 	if (r != PROTO_OK) {
 		agent_err(_("cannot read the store: %s"), agent_store_cause(ctx, r));
 		goto out;
 	}
 	for (int i = 0; i < F_N; i++)
-		bad |= field_bad(f, i);
+		bad |= hh_field_bad(f, i);
 	bad |= f->form_error[0] != '\0';
 	agent_ui_page_open(b, _("Households"), page_css);
 	agent_ui_header(b, ui, "/households");
@@ -763,7 +372,7 @@ int agent_ui_households_render(agent_ui *ui, const char *query, proto_buf *b)
 	}
 	status = bad ? 400 : 200;
 out:
-	listing_release(&l);
+	agent_ui_hh_release(&l);
 	free(f);
 	return status;
 }
@@ -782,28 +391,36 @@ void agent_ui_households_page(agent_ui_req *r)
 	proto_buf_release(&b);
 }
 
-/* Search as you type: the form is sent when typing stops, and the search
+/* Search as you type: the form is sent when typing stops (not while an
+ * input method such as Telex is still composing a letter), and the search
  * box has the focus again on the page that answers. The form works the
- * same without it. */
-static const char households_js[] = "(function () {\n"
-				    "  var form = document.getElementById('filters'), q = document.getElementById('f-q');\n"
-				    "  var timer = null, last;\n"
-				    "  if (!form || !q) return;\n"
-				    "  last = q.value;\n"
-				    "  if (sessionStorage.getItem('maiam-hh-typing') === '1') {\n"
-				    "    sessionStorage.removeItem('maiam-hh-typing');\n"
-				    "    q.focus();\n"
-				    "    q.setSelectionRange(q.value.length, q.value.length);\n"
-				    "  }\n"
-				    "  q.addEventListener('input', function () {\n"
-				    "    clearTimeout(timer);\n"
-				    "    timer = setTimeout(function () {\n"
-				    "      if (q.value === last) return;\n"
-				    "      sessionStorage.setItem('maiam-hh-typing', '1');\n"
-				    "      form.submit();\n"
-				    "    }, 400);\n"
-				    "  });\n"
-				    "})();\n";
+ * same without it; a browser that keeps no session storage only loses the
+ * focus. */
+static const char households_js[] =
+	"(function () {\n"
+	"  var form = document.getElementById('filters'), q = document.getElementById('f-q');\n"
+	"  var timer = null, last, key = 'maiam-hh-typing';\n"
+	"  function remember(v) { try { if (v) sessionStorage.setItem(key, v);\n"
+	"    else sessionStorage.removeItem(key); } catch (e) {} }\n"
+	"  function recalled() { try { return sessionStorage.getItem(key); } catch (e) { return null; } }\n"
+	"  if (!form || !q) return;\n"
+	"  last = q.value;\n"
+	"  if (recalled() === '1') {\n"
+	"    remember(null);\n"
+	"    q.focus();\n"
+	"    q.setSelectionRange(q.value.length, q.value.length);\n"
+	"  }\n"
+	"  function later() {\n"
+	"    clearTimeout(timer);\n"
+	"    timer = setTimeout(function () {\n"
+	"      if (q.value === last) return;\n"
+	"      remember('1');\n"
+	"      form.submit();\n"
+	"    }, 400);\n"
+	"  }\n"
+	"  q.addEventListener('input', function (e) { if (!e.isComposing) later(); });\n"
+	"  q.addEventListener('compositionend', later);\n"
+	"})();\n";
 
 void agent_ui_households_js(agent_ui_req *r)
 {
