@@ -175,7 +175,8 @@ static void read_filters(hh_filters *f, const char *query, const hh_listing *l)
 		}
 		if (r == WEB_ETOOLONG)
 			snprintf(f->error[i], ERROR_MAX,
-				 _("too long: at most %d characters; shorten it"), VALUE_MAX - 1);
+				 _("too long: at most %d bytes (fewer letters with diacritics); shorten it"),
+				 VALUE_MAX - 1);
 		else if (r == WEB_EDUPLICATE)
 			snprintf(f->error[i], ERROR_MAX, "%s",
 				 _("given twice in the address; choose one value with the form"));
