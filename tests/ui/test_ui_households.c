@@ -5,7 +5,8 @@
  * to page through). The search finds names typed without diacritics, as
  * "household find" does; each filter, each sort and the paging give the
  * rows they say; withdrawn households stay out until asked for; a hostile
- * query value gets 400 and a message beside its control, never a 500.
+ * query value gets 400 and a message beside its control, never a 500; an
+ * empty store says how to begin, in English under LANG=C.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -270,6 +271,42 @@ static void search_as_you_type_is_a_script_of_its_own(void **state)
 	assert_null(strstr(resp.body, "Nguyễn Văn Ân"));
 }
 
+/* Another laptop, in English: an empty store says how to begin; a
+ * household the CLI adds while the page is served is on it at once. */
+static ui_fixture en; /* its own server; the group's keeps running */
+
+static int stop_en(void **state)
+{
+	(void)state;
+	ui_stop(&en);
+	return 0;
+}
+
+static void an_empty_store_then_english(void **state)
+{
+	char url[256];
+	wt_req q = { .cookie = NULL };
+
+	(void)state;
+	ui_store_new(&en);
+	ui_start(&en, "C");
+	ui_session(&en);
+	q.cookie = en.cookie;
+	snprintf(url, sizeof(url), "%shouseholds?q=nguyen", en.base);
+	assert_int_equal(wt_fetch(url, &q, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	assert_has("No households yet. <a href=\"/household/new\">Add a household</a>");
+	assert_null(strstr(resp.body, "<table"));
+	ui_agent(&en, "household add --name 'Nguyễn Văn Ân' --hamlet 'Ấp 1' --members 5 --category poor");
+	assert_int_equal(wt_fetch(url, &q, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	assert_has("<p id=\"count\" role=\"status\">Rows 1–1 of 1</p>");
+	assert_has("<th scope=\"col\">Head of household</th>");
+	assert_has(
+		"<td data-label=\"Stage\">no stage yet</td><td data-label=\"Province&#39;s review\">proposed</td>");
+	assert_string_equal(names(), "Nguyễn Văn Ân");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +316,8 @@ int main(void)
 		cmocka_unit_test(paging_shows_fifty_rows_a_page),
 		cmocka_unit_test(hostile_values_get_a_message_never_a_crash),
 		cmocka_unit_test(search_as_you_type_is_a_script_of_its_own),
+		/* last: it points MAIAM_HOME at its own store */
+		cmocka_unit_test_teardown(an_empty_store_then_english, stop_en),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
