@@ -24,6 +24,7 @@
 
 #define UI_HOUSEHOLDS 5000 /* the households page's store */
 #define UI_RENDERS 250     /* renders of each page timed, for a p99 */
+#define UI_WARMUP 5        /* renders before them, not timed */
 
 static double now_ms(void)
 {
@@ -139,7 +140,9 @@ static int households_render_ms(agent_ctx *ctx, const char *query, double *p50, 
 	double t[UI_RENDERS], t0;
 	proto_buf b;
 
-	for (size_t i = 0; i < UI_RENDERS; i++) {
+	/* the first renders prepare the statements and grow the heap: a
+	 * server that has answered once is the steady state */
+	for (size_t i = 0; i < UI_WARMUP + UI_RENDERS; i++) {
 		proto_buf_init(&b, AGENT_UI_PAGE_MAX);
 		t0 = now_ms();
 		if (agent_ui_households_render(&ui, query, &b) != 200) {
@@ -148,7 +151,8 @@ static int households_render_ms(agent_ctx *ctx, const char *query, double *p50, 
 			proto_buf_release(&b);
 			return -1;
 		}
-		t[i] = now_ms() - t0;
+		if (i >= UI_WARMUP)
+			t[i - UI_WARMUP] = now_ms() - t0;
 		proto_buf_release(&b);
 	}
 	qsort(t, UI_RENDERS, sizeof *t, bench_cmp_double);
