@@ -10,6 +10,7 @@
 #include <string.h>
 #include "agent.h"
 #include "cmds.h"
+#include "household_match.h"
 #include "photo_store.h"
 #include "store.h"
 #include "maiam/text.h"
@@ -56,13 +57,7 @@ typedef struct view {
 	agent_ctx *ctx;
 	agent_table *table;
 	size_t n;
-	/* find only */
-	char *folded;
-	const char *digits;
-	char ref[32];
-	int has_ref;
-	proto_id id;
-	int has_id;
+	agent_hh_match match; /* find only */
 } view;
 
 static proto_result emit(agent_row *row, void *arg)
@@ -156,23 +151,10 @@ int agent_hh_list(agent_ctx *ctx, int argc, char **argv)
 static proto_result matches(agent_row *row, void *arg)
 {
 	view *v = arg;
-	char *name;
-	int hit = 0;
+	int hit = agent_hh_match_row(&v->match, row);
 
-	if (v->has_id && proto_id_eq(v->id, row->id))
-		hit = 1;
-	if (!hit && v->has_ref && row->v[PROTO_HH_REF] && strcmp(row->v[PROTO_HH_REF], v->ref) == 0)
-		hit = 1;
-	if (!hit && v->digits && row->v[PROTO_HH_NATIONAL_ID] &&
-	    strstr(row->v[PROTO_HH_NATIONAL_ID], v->digits))
-		hit = 1;
-	if (!hit && row->v[PROTO_HH_NAME] && *v->folded) {
-		name = proto_fold(row->v[PROTO_HH_NAME]);
-		if (!name)
-			return PROTO_ENOMEM;
-		hit = strstr(name, v->folded) != NULL;
-		free(name);
-	}
+	if (hit < 0)
+		return PROTO_ENOMEM;
 	return hit ? emit(row, v) : PROTO_OK;
 }
 
@@ -204,19 +186,14 @@ int agent_hh_find(agent_ctx *ctx, int argc, char **argv)
 		o += (size_t)w;
 	}
 	memset(&v, 0, sizeof v);
-	v.folded = proto_fold(text);
-	if (!v.folded) {
+	if (agent_hh_match_init(&v.match, text) != 0) {
 		agent_err(_("out of memory"));
 		return AGENT_FAIL;
 	}
-	if (strlen(text) >= 3 && strspn(text, "0123456789") == strlen(text))
-		v.digits = text;
-	v.has_ref = agent_ref_normalize(text, v.ref) == 0;
-	v.has_id = agent_id_parse(text, &v.id) == 0;
 	rc = show_all(ctx, &v, matches);
 	if (rc == AGENT_OK && !ctx->json && v.n == 0)
 		fprintf(ctx->out, _("No household matches '%s'\n"), text);
-	free(v.folded);
+	agent_hh_match_release(&v.match);
 	return rc;
 }
 

@@ -29,6 +29,7 @@ typedef enum agent_stmt_id {
 	AGENT_STMT_HH_NIDS,
 	AGENT_STMT_HH_STAMP,
 	AGENT_STMT_HH_TOP_STAGE,
+	AGENT_STMT_HH_CHANGED,
 	/* events, voided or not, and their households (store_event.c) */
 	AGENT_STMT_MS_WALK,
 	AGENT_STMT_CT_WALK,

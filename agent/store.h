@@ -139,6 +139,11 @@ proto_result agent_hh_field_stamp(agent_ctx *ctx, proto_id id, int field, uint64
  */
 /* Every household in id order. */
 proto_result agent_hh_foreach(agent_ctx *ctx, proto_result (*fn)(agent_row *row, void *arg), void *arg);
+/* The stamp of every household's last change (a field of its own, a
+ * milestone or a contribution of it), in no order. */
+proto_result agent_hh_changed_foreach(agent_ctx *ctx,
+				      proto_result (*fn)(proto_id id, uint64_t stamp, void *arg),
+				      void *arg);
 /* National ids of every household, for import's duplicate check. */
 proto_result agent_nid_foreach(agent_ctx *ctx,
 			       proto_result (*fn)(const char *nid, proto_id id, void *arg), void *arg);

@@ -157,6 +157,21 @@ proto_result agent_hh_foreach(agent_ctx *ctx, proto_result (*fn)(agent_row *row,
 	return agent_walk_done(st, r, rc);
 }
 
+proto_result agent_hh_changed_foreach(agent_ctx *ctx,
+				      proto_result (*fn)(proto_id id, uint64_t stamp, void *arg),
+				      void *arg)
+{
+	sqlite3_stmt *st = agent_stmt(ctx, AGENT_STMT_HH_CHANGED);
+	proto_result r = PROTO_OK;
+	int rc = SQLITE_DONE;
+
+	if (!st)
+		return PROTO_EDB;
+	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		r = fn(agent_column_id(st, 0), proto_i2u(sqlite3_column_int64(st, 2)), arg);
+	return agent_walk_done(st, r, rc);
+}
+
 proto_result agent_nid_foreach(agent_ctx *ctx,
 			       proto_result (*fn)(const char *nid, proto_id id, void *arg), void *arg)
 {

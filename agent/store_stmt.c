@@ -66,6 +66,12 @@ static const char *const stmt_sql[] = {
 	[AGENT_STMT_HH_TOP_STAGE] =
 		"SELECT stage FROM milestone m"
 		" WHERE household_origin = ? AND household_serial = ? AND" PROTO_SQL_MILESTONE_LIVE("m"),
+	/* a household's last change: its fields' stamps and its events' */
+	[AGENT_STMT_HH_CHANGED] = "SELECT o, s, max(stamp) FROM ("
+				  " SELECT id_origin o, id_serial s, stamp FROM household_stamp UNION ALL"
+				  " SELECT household_origin, household_serial, stamp FROM milestone UNION ALL"
+				  " SELECT household_origin, household_serial, stamp FROM contribution)"
+				  " WHERE o IS NOT NULL GROUP BY o, s",
 	[AGENT_STMT_MS_WALK] = "SELECT m.id_origin, m.id_serial, m.stage, m.date, m.note, m.forced,"
 			       " m.household_origin, m.household_serial, h.ref, h.commune, h.withdrawn,"
 			       " NOT" PROTO_SQL_MILESTONE_LIVE(

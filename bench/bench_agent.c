@@ -4,7 +4,9 @@
  * household (WAL, synchronous=FULL: one durable commit each), and the time to
  * import and to export 100,000 households. The baseline is a bare SQLite
  * commit of one row with the same settings in the same directory, so the
- * ratio shows what the agent adds on top of the disk's fsync.
+ * ratio shows what the agent adds on top of the disk's fsync. Then the
+ * app's households page (agent/ui/page_households.c) rendered in-process
+ * over 5,000 households, whole and searched.
  * Usage: bench_agent [DIR] [N_RECORD] [N_IMPORT]; last line is JSON.
  */
 #include <errno.h>
@@ -17,6 +19,12 @@
 #include <sqlite3.h>
 #include "agent.h"
 #include "bench_util.h"
+#include "cmds.h"
+#include "ui/ui.h"
+
+#define UI_HOUSEHOLDS 5000 /* the households page's store */
+#define UI_RENDERS 250     /* renders of each page timed, for a p99 */
+#define UI_WARMUP 5        /* renders before them, not timed */
 
 static double now_ms(void)
 {
@@ -118,6 +126,61 @@ static int write_csv(const char *path, size_t n)
 	return fclose(f);
 }
 
+/* Render times of the households page (p50 and p99, ms). */
+typedef struct ui_times {
+	double page_p50, page_p99;     /* the first page, no filter */
+	double search_p50, search_p99; /* searching "nguyen" */
+} ui_times;
+
+/* Render the households page for query UI_RENDERS times, as the app's
+ * GET /households does: its p50 and p99 in ms; -1 when a render fails. */
+static int households_render_ms(agent_ctx *ctx, const char *query, double *p50, double *p99)
+{
+	agent_ui ui = { .ctx = ctx };
+	double t[UI_RENDERS], t0;
+	proto_buf b;
+
+	/* the first renders prepare the statements and grow the heap: a
+	 * server that has answered once is the steady state */
+	for (size_t i = 0; i < UI_WARMUP + UI_RENDERS; i++) {
+		proto_buf_init(&b, AGENT_UI_PAGE_MAX);
+		t0 = now_ms();
+		if (agent_ui_households_render(&ui, query, &b) != 200) {
+			fprintf(stderr, "bench_agent: the households page (%s) failed\n",
+				query ? query : "");
+			proto_buf_release(&b);
+			return -1;
+		}
+		if (i >= UI_WARMUP)
+			t[i - UI_WARMUP] = now_ms() - t0;
+		proto_buf_release(&b);
+	}
+	qsort(t, UI_RENDERS, sizeof *t, bench_cmp_double);
+	*p50 = pct(t, UI_RENDERS, 0.5);
+	*p99 = pct(t, UI_RENDERS, 0.99);
+	return 0;
+}
+
+/* 3. the app's households page over UI_HOUSEHOLDS imported households. */
+static int bench_ui(const char *home, const char *csv, FILE *devnull, ui_times *ut)
+{
+	const char *imp[] = { "household", "import", csv, NULL };
+	agent_ctx ctx;
+	int rc = -1;
+
+	if (write_csv(csv, UI_HOUSEHOLDS) != 0 || open_home(&ctx, home, devnull) != 0 ||
+	    run(&ctx, imp) != 0 || agent_store_open(&ctx) != AGENT_OK) {
+		fprintf(stderr, "bench_agent: cannot prepare the households page's store\n");
+		goto out;
+	}
+	if (households_render_ms(&ctx, NULL, &ut->page_p50, &ut->page_p99) == 0 &&
+	    households_render_ms(&ctx, "q=nguyen", &ut->search_p50, &ut->search_p99) == 0)
+		rc = 0;
+out:
+	agent_ctx_release(&ctx);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *base = argc > 1 ? argv[1] : (getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -125,10 +188,11 @@ int main(int argc, char **argv)
 	size_t nrec = argc > 2 ? strtoul(argv[2], NULL, 10) : 2000;
 	size_t nimp = argc > 3 ? strtoul(argv[3], NULL, 10) : 100000;
 	char dir[1024], home1[AGENT_PATH_MAX], home2[AGENT_PATH_MAX], csv[AGENT_PATH_MAX];
-	char out[AGENT_PATH_MAX], name[64];
+	char out[AGENT_PATH_MAX], name[64], home3[AGENT_PATH_MAX], csv3[AGENT_PATH_MAX];
 	FILE *devnull = fopen("/dev/null", "w");
 	agent_ctx ctx;
 	double *t = NULL, t0, import_s, export_s, base_p50, p50, p99, mean = 0;
+	ui_times ut;
 	int rc = 1;
 
 	if (nrec < 10 || nimp < 1 || !devnull) {
@@ -148,6 +212,8 @@ int main(int argc, char **argv)
 	snprintf(home2, sizeof home2, "%s/import", dir);
 	snprintf(csv, sizeof csv, "%s/households.csv", dir);
 	snprintf(out, sizeof out, "%s/usb.maiam", dir);
+	snprintf(home3, sizeof home3, "%s/ui", dir);
+	snprintf(csv3, sizeof csv3, "%s/ui.csv", dir);
 	t = calloc(nrec, sizeof *t);
 
 	/* 1. recording one household, the CLI path, durable commit each time */
@@ -199,24 +265,43 @@ int main(int argc, char **argv)
 	printf("import %zu households from CSV: %.2f s (%.0f rows/s)\n", nimp, import_s,
 	       (double)nimp / import_s);
 	printf("export (seal + sign + bundle) %zu households: %.2f s\n", nimp, export_s);
+
+	if (bench_ui(home3, csv3, devnull, &ut) != 0)
+		goto out;
+	printf("households page, %d households, %d renders each: p50 %.3f ms p99 %.3f ms whole;"
+	       " p50 %.3f ms p99 %.3f ms searching \"nguyen\"\n",
+	       UI_HOUSEHOLDS, UI_RENDERS, ut.page_p50, ut.page_p99, ut.search_p50, ut.search_p99);
 	printf("{\"record_p50_ms\":%.3f,\"record_p99_ms\":%.3f,\"record_mean_ms\":%.3f,"
 	       "\"baseline_commit_p50_ms\":%.3f,\"record_runs\":%zu,\"import_n\":%zu,"
-	       "\"import_100k_s\":%.3f,\"export_s\":%.3f}\n",
-	       p50, p99, mean, base_p50, nrec, nimp, import_s * 100000.0 / (double)nimp, export_s);
+	       "\"import_100k_s\":%.3f,\"export_s\":%.3f,\"ui_households_p50_ms\":%.3f,"
+	       "\"ui_households_p99_ms\":%.3f,\"ui_search_p50_ms\":%.3f,\"ui_search_p99_ms\":%.3f}\n",
+	       p50, p99, mean, base_p50, nrec, nimp, import_s * 100000.0 / (double)nimp, export_s,
+	       ut.page_p50, ut.page_p99, ut.search_p50, ut.search_p99);
 	rc = 0;
 out:
 	free(t);
 	fclose(devnull);
 	/* leave nothing behind in DIR */
 	{
-		const char *files[] = { "record/agent.db",     "record/agent.db-wal",
-					"record/agent.db-shm", "record/agent.key",
-					"import/agent.db",     "import/agent.db-wal",
-					"import/agent.db-shm", "import/agent.key",
-					"households.csv",      "usb.maiam",
-					"baseline.db",         "baseline.db-wal",
+		const char *files[] = { "record/agent.db",
+					"record/agent.db-wal",
+					"record/agent.db-shm",
+					"record/agent.key",
+					"import/agent.db",
+					"import/agent.db-wal",
+					"import/agent.db-shm",
+					"import/agent.key",
+					"ui/agent.db",
+					"ui/agent.db-wal",
+					"ui/agent.db-shm",
+					"ui/agent.key",
+					"ui.csv",
+					"households.csv",
+					"usb.maiam",
+					"baseline.db",
+					"baseline.db-wal",
 					"baseline.db-shm" };
-		const char *homes[] = { "record", "import" };
+		const char *homes[] = { "record", "import", "ui" };
 		char p[AGENT_PATH_MAX + 64];
 
 		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {

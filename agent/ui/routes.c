@@ -14,5 +14,7 @@ const agent_ui_route agent_ui_routes[] = {
 	{ "/export", agent_ui_export_page, agent_ui_export_post },
 	{ "/household/", agent_ui_household_page, agent_ui_household_post },
 	{ "/photo/", agent_ui_photo, NULL },
+	{ "/households", agent_ui_households_page, NULL },
+	{ "/js/households.js", agent_ui_households_js, NULL },
 };
 const size_t agent_ui_nroutes = sizeof(agent_ui_routes) / sizeof(agent_ui_routes[0]);

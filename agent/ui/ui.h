@@ -202,6 +202,17 @@ proto_result agent_ui_hh_feedback(proto_buf *b, agent_ctx *ctx, proto_id hh);
 /* page_photo.c: GET "/photo/SHA256HEX", a photo the store records. */
 void agent_ui_photo(agent_ui_req *r);
 
+/* page_households.c: GET "/households" (the query's values: docs/AGENT.md,
+ * "Households") and GET "/js/households.js" (search as you type). The
+ * render is the page without the request, for bench_agent: the page into
+ * b, and the status it answers with (200, or 400 when a value of query
+ * was refused and left out: the page says which); -1 when the store
+ * cannot be read (said on stderr). query: after '?', not decoded; NULL if
+ * none. */
+int agent_ui_households_render(agent_ui *ui, const char *query, proto_buf *b);
+void agent_ui_households_page(agent_ui_req *r);
+void agent_ui_households_js(agent_ui_req *r);
+
 /* page_home.c: the top and bottom every page shares (the inline style
  * sheet, the title escaped; css: the page's own rules or NULL), and the
  * header with the commune and the menu (here: the menu entry's path, "/",

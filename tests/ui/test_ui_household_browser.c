@@ -77,7 +77,7 @@ static void the_household_page_in_a_browser(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	ui_browser_stop(&fx, &w);
+	ui_browser_end(&w, &fx);
 	return 0;
 }
 

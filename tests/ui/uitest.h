@@ -69,11 +69,32 @@ void ui_agent_member(ui_fixture *f, const char *args, const char *member, char *
 
 struct CMUnitTest;
 struct wb_browser;
-/* A browser test's teardown: the browser, then the server and its store. */
-void ui_browser_stop(ui_fixture *f, struct wb_browser *w);
 /* The main() of a browser test file: 77 (ctest's skip) without chromium
  * and chromedriver, else libcurl set up and the n tests run as one group
  * named name; the number that failed. */
 int ui_browser_tests(const char *name, const struct CMUnitTest *tests, size_t n);
+/* ui_store_new with the households the Households page's tests filter,
+ * added in this order: "Trần Văn Bé" (Ấp 3, poor), "Nguyễn Văn Ân" (Ấp 1,
+ * poor, national id 094078001234, surveyed), "Lâm Thị Hoa" (Ấp 3,
+ * near_poor, surveyed, approved by the province), "Nguyễn Thị Mai" (Ấp 2,
+ * policy_family, withdrawn); then nbulk households "Hộ Thử NNN" (NNN from
+ * 001) of hamlet "Ấp 9", category other, imported from a CSV file. */
+void ui_store_households(ui_fixture *f, int nbulk);
+
+/* A browser test's main: 77 (ctest shows it skipped) without chromium and
+ * chromedriver, else libcurl set up and tests[0..n) run as one group named
+ * name with setup and teardown (either NULL); the two mains above are it. */
+struct CMUnitTest;
+int ui_browser_run(const char *name, const struct CMUnitTest *tests, size_t n, int (*setup)(void **),
+		   int (*teardown)(void **));
+/* The browser's window at width x height, its screenshot kept as
+ * build/tests/ui/NAME.png; ui_shots: NAME-1366.png at 1366x768, then
+ * NAME-390.png at 390x844 (the window stays at 390 px). */
+struct wb_browser;
+/* A browser test's end: the browser, then the server and the scratch
+ * directory (wb_stop, ui_stop); 0, for a cmocka teardown to return. */
+int ui_browser_end(struct wb_browser *w, ui_fixture *f);
+void ui_shot(struct wb_browser *w, const char *name, int width, int height);
+void ui_shots(struct wb_browser *w, const char *name);
 
 #endif
