@@ -254,74 +254,75 @@ void ui_agent_member(ui_fixture *f, const char *args, const char *member, char *
 		fail_msg("maiam-agent %s --json failed or named no %s: %s", args, member, got);
 	at += strlen(key);
 	snprintf(out, n, "%.*s", (int)strcspn(at, "\""), at);
-	void ui_store_households(ui_fixture * f, int nbulk)
-	{
-		char an[64], hoa[64], mai[64], cmd[1200], path[1024];
-		sqlite3 *db;
-		FILE *csv;
+}
 
-		ui_store_new(f);
-		ui_agent(f,
-			 "household add --name 'Trần Văn Bé' --hamlet 'Ấp 3' --members 2 --category poor");
-		ui_agent_ref(f,
-			     "household add --name 'Nguyễn Văn Ân' --hamlet 'Ấp 1' --members 5 --category poor"
-			     " --national-id 094078001234",
-			     an, sizeof(an));
-		ui_agent_ref(f,
-			     "household add --name 'Lâm Thị Hoa' --hamlet 'Ấp 3' --members 4 --category near_poor",
-			     hoa, sizeof(hoa));
-		ui_agent_ref(f,
-			     "household add --name 'Nguyễn Thị Mai' --hamlet 'Ấp 2' --members 3 --category policy_family",
-			     mai, sizeof(mai));
-		snprintf(cmd, sizeof(cmd), "milestone '%s' surveyed --date 2023-06-01", an);
-		ui_agent(f, cmd);
-		snprintf(cmd, sizeof(cmd), "milestone '%s' surveyed --date 2023-06-05", hoa);
-		ui_agent(f, cmd);
-		snprintf(cmd, sizeof(cmd), "household withdraw '%s' --reason 'moved away'", mai);
-		ui_agent(f, cmd);
-		/* the province's decision, as a pull writes it */
-		snprintf(path, sizeof(path), "%s/home/agent.db", f->dir);
-		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-		assert_int_equal(
-			sqlite3_exec(db,
-				     "UPDATE household SET review_status = 'approved' WHERE name = 'Lâm Thị Hoa'",
-				     NULL, NULL, NULL),
-			SQLITE_OK);
-		assert_int_equal(sqlite3_close(db), SQLITE_OK);
-		if (nbulk <= 0)
-			return;
-		snprintf(path, sizeof(path), "%s/bulk.csv", f->dir);
-		csv = fopen(path, "w");
-		assert_non_null(csv);
-		fputs("name,hamlet,members,category\n", csv);
-		for (int i = 1; i <= nbulk; i++)
-			fprintf(csv, "Hộ Thử %03d,Ấp 9,3,other\n", i);
-		assert_int_equal(fclose(csv), 0);
-		snprintf(cmd, sizeof(cmd), "household import '%s'", path);
-		ui_agent(f, cmd);
-	}
+void ui_store_households(ui_fixture *f, int nbulk)
+{
+	char an[64], hoa[64], mai[64], cmd[1200], path[1024];
+	sqlite3 *db;
+	FILE *csv;
 
-	int ui_browser_end(struct wb_browser * w, ui_fixture * f)
-	{
-		wb_stop(w);
-		ui_stop(f);
-		return 0;
-	}
+	ui_store_new(f);
+	ui_agent(f, "household add --name 'Trần Văn Bé' --hamlet 'Ấp 3' --members 2 --category poor");
+	ui_agent_ref(f,
+		     "household add --name 'Nguyễn Văn Ân' --hamlet 'Ấp 1' --members 5 --category poor"
+		     " --national-id 094078001234",
+		     an, sizeof(an));
+	ui_agent_ref(f,
+		     "household add --name 'Lâm Thị Hoa' --hamlet 'Ấp 3' --members 4 --category near_poor",
+		     hoa, sizeof(hoa));
+	ui_agent_ref(f,
+		     "household add --name 'Nguyễn Thị Mai' --hamlet 'Ấp 2' --members 3 --category policy_family",
+		     mai, sizeof(mai));
+	snprintf(cmd, sizeof(cmd), "milestone '%s' surveyed --date 2023-06-01", an);
+	ui_agent(f, cmd);
+	snprintf(cmd, sizeof(cmd), "milestone '%s' surveyed --date 2023-06-05", hoa);
+	ui_agent(f, cmd);
+	snprintf(cmd, sizeof(cmd), "household withdraw '%s' --reason 'moved away'", mai);
+	ui_agent(f, cmd);
+	/* the province's decision, as a pull writes it */
+	snprintf(path, sizeof(path), "%s/home/agent.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "UPDATE household SET review_status = 'approved' WHERE name = 'Lâm Thị Hoa'",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	if (nbulk <= 0)
+		return;
+	snprintf(path, sizeof(path), "%s/bulk.csv", f->dir);
+	csv = fopen(path, "w");
+	assert_non_null(csv);
+	fputs("name,hamlet,members,category\n", csv);
+	for (int i = 1; i <= nbulk; i++)
+		fprintf(csv, "Hộ Thử %03d,Ấp 9,3,other\n", i);
+	assert_int_equal(fclose(csv), 0);
+	snprintf(cmd, sizeof(cmd), "household import '%s'", path);
+	ui_agent(f, cmd);
+}
 
-	void ui_shot(struct wb_browser * w, const char *name, int width, int height)
-	{
-		char path[1024];
+int ui_browser_end(struct wb_browser *w, ui_fixture *f)
+{
+	wb_stop(w);
+	ui_stop(f);
+	return 0;
+}
 
-		snprintf(path, sizeof(path), "%s/tests/ui/%s.png", MAIAM_BUILD_DIR, name);
-		wb_screenshot(w, path, width, height);
-	}
+void ui_shot(struct wb_browser *w, const char *name, int width, int height)
+{
+	char path[1024];
 
-	void ui_shots(struct wb_browser * w, const char *name)
-	{
-		char shot[256];
+	snprintf(path, sizeof(path), "%s/tests/ui/%s.png", MAIAM_BUILD_DIR, name);
+	wb_screenshot(w, path, width, height);
+}
 
-		snprintf(shot, sizeof(shot), "%s-1366", name);
-		ui_shot(w, shot, 1366, 768);
-		snprintf(shot, sizeof(shot), "%s-390", name);
-		ui_shot(w, shot, 390, 844);
-	}
+void ui_shots(struct wb_browser *w, const char *name)
+{
+	char shot[256];
+
+	snprintf(shot, sizeof(shot), "%s-1366", name);
+	ui_shot(w, shot, 1366, 768);
+	snprintf(shot, sizeof(shot), "%s-390", name);
+	ui_shot(w, shot, 390, 844);
+}
