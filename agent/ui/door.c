@@ -16,11 +16,13 @@
 #include "ui.h"
 
 /* Our own pages, their inline style, forms to ourselves; nothing else,
- * never in a frame, and no address of ours handed to another site. */
+ * never in a frame, and no address of ours handed to another site
+ * ("same-origin": under "no-referrer" a browser sends "Origin: null" with
+ * our own forms, which the Origin check refuses). */
 static const web_policy ui_policy = {
 	.csp = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
 	       " form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-	.referrer_policy = "no-referrer",
+	.referrer_policy = "same-origin",
 };
 
 void agent_ui_reply_type(agent_ui_req *r, int status, const char *ctype, const void *data, size_t len)
