@@ -186,14 +186,15 @@ static int force_wanted(const agent_form *f)
 static void page(agent_ui_req *r, agent_form *f, const agent_row *row, const char *stage, int status)
 {
 	const char *ref = row->v[PROTO_HH_REF] ? row->v[PROTO_HH_REF] : "";
-	char title[256], today[11];
+	char title[256], today[11], css[4096]; /* the forms' rules and this page's */
 	proto_buf b;
 
 	proto_buf_init(&b, AGENT_UI_PAGE_MAX);
 	agent_today(today);
+	snprintf(css, sizeof(css), "%s%s", agent_form_css, milestone_css);
 	snprintf(title, sizeof(title), _("Record a stage: %s"),
 		 row->v[PROTO_HH_NAME] ? row->v[PROTO_HH_NAME] : ref);
-	agent_ui_page_open(&b, title, milestone_css);
+	agent_ui_page_open(&b, title, css);
 	proto_buf_append_str(&b, "<script src=\"/js/photos.js\" defer></script>\n");
 	agent_ui_header(&b, r->ui, NULL);
 	proto_buf_append_str(&b, "<main class=\"form\"><h1>");

@@ -109,6 +109,8 @@ static void a_household_with_a_mistake_then_a_stage(void **state)
 		       "return document.querySelectorAll('#photo-preview img[src^=\"data:image/jpeg\"]').length",
 		       "1");
 	wb_type(&w, "#f-note", "Nhà tạm, mái lá dột");
+	/* the preview and the button in sight */
+	wb_wait_script(&w, "document.getElementById('save').scrollIntoView(false); return true", "true");
 	shots("ui-form-milestone");
 	go("contribution/new");
 	wb_wait_script(&w, "return !!document.getElementById('f-source')", "true");
