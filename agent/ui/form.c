@@ -383,24 +383,8 @@ static int ref_shaped(const char *ref)
 	       strspn(ref, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") == n;
 }
 
-int agent_form_household(agent_ui *ui, const char *ref, agent_row *row)
-{
-	proto_id id;
-	int n = 0, found = 0;
-
-	memset(row, 0, sizeof(*row));
-	if (!ref || !ref_shaped(ref))
-		return 0;
-	if (agent_hh_by_ref(ui->ctx, ref, &id, &n) != PROTO_OK)
-		return -1;
-	if (n != 1)
-		return 0;
-	if (agent_hh_get(ui->ctx, id, row, &found) != PROTO_OK)
-		return -1;
-	return found;
-}
-
-void agent_form_no_household(agent_ui_req *r, const char *ref)
+/* 404: no household has this reference. */
+static void no_household(agent_ui_req *r, const char *ref)
 {
 	char text[512];
 
@@ -408,4 +392,32 @@ void agent_form_no_household(agent_ui_req *r, const char *ref)
 		 _("No household has the reference '%s' on this laptop; find it in the list of households."),
 		 ref ? ref : "");
 	agent_ui_said(r, 404, _("No household with this reference"), text);
+}
+
+int agent_form_household(agent_ui_req *r, const char *ref, agent_row *row)
+{
+	proto_id id = { 0, 0 };
+	int n = 0, found = 0;
+
+	memset(row, 0, sizeof(*row));
+	if (ref && ref_shaped(ref) && agent_hh_by_ref(r->ui->ctx, ref, &id, &n) != PROTO_OK) {
+		agent_ui_store_failed(r);
+		return 0;
+	}
+	if (n == 1 && agent_hh_get(r->ui->ctx, id, row, &found) != PROTO_OK) {
+		agent_ui_store_failed(r);
+		return 0;
+	}
+	if (!found)
+		no_household(r, ref);
+	return found;
+}
+
+void agent_form_back_link(proto_buf *b, const char *ref)
+{
+	if (!ref)
+		return;
+	proto_buf_append_str(b, "<p class=\"back\"><a href=\"/household/");
+	agent_ui_text(b, ref);
+	proto_buf_appendf(b, "\">%s</a></p>\n", _("Back to the household without saving"));
 }

@@ -82,11 +82,11 @@ int agent_form_option(char *out, size_t n, const char *name, const char *value);
 /* The "ref" of a command's --json output into ref; 1, or 0 when none. */
 int agent_form_json_ref(const char *out, char *ref, size_t n);
 /* The household whose short reference is ref (from a URL: anything) into
- * row (agent_row_release it when 1): 1 found, 0 no such household, -1 the
- * store cannot be read. */
-int agent_form_household(agent_ui *ui, const char *ref, agent_row *row);
-/* 404: no household has this reference. */
-void agent_form_no_household(agent_ui_req *r, const char *ref);
+ * row: 1 found (agent_row_release it), 0 not and r answered (404 no such
+ * household, 500 the store cannot be read). */
+int agent_form_household(agent_ui_req *r, const char *ref, agent_row *row);
+/* "Back to the household without saving": a link to ref's page (NULL: none). */
+void agent_form_back_link(proto_buf *b, const char *ref);
 
 /* The extra CSS the form pages give agent_ui_page_open. */
 extern const char agent_form_css[];

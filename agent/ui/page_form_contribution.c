@@ -69,11 +69,7 @@ static void page(agent_ui_req *r, agent_form *f, const agent_row *row, int statu
 				 strcmp(ct_fields[i].name, "date") == 0,
 				 ct_fields[i].hint ? _(ct_fields[i].hint) : NULL);
 	agent_form_close(&b, _("Record the contribution"));
-	if (ref) {
-		proto_buf_append_str(&b, "<p class=\"back\"><a href=\"/household/");
-		agent_ui_text(&b, ref);
-		proto_buf_appendf(&b, "\">%s</a></p>\n", _("Back to the household without saving"));
-	}
+	agent_form_back_link(&b, ref);
 	proto_buf_append_str(&b, "</main>\n");
 	agent_ui_page_close(&b);
 	agent_ui_reply(r, status, &b);
@@ -85,17 +81,11 @@ static void page(agent_ui_req *r, agent_form *f, const agent_row *row, int statu
 static int household_of(agent_ui_req *r, agent_row *row)
 {
 	char ref[64] = "";
-	int found;
 
 	memset(row, 0, sizeof(*row));
 	if (agent_ui_field(r, "hh", ref, sizeof(ref)) != WEB_OK || !ref[0])
 		return 0;
-	found = agent_form_household(r->ui, ref, row);
-	if (found < 0)
-		agent_ui_store_failed(r);
-	else if (!found)
-		agent_form_no_household(r, ref);
-	return found ? found : -1;
+	return agent_form_household(r, ref, row) ? 1 : -1;
 }
 
 void agent_ui_contribution_new_page(agent_ui_req *r)

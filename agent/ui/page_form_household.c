@@ -86,11 +86,7 @@ static void page(agent_ui_req *r, agent_form *f, const agent_row *row, const cha
 					 hf->required, hf->hint ? _(hf->hint) : NULL);
 	}
 	agent_form_close(&b, ref ? _("Save the changes") : _("Add the household"));
-	if (ref) {
-		proto_buf_append_str(&b, "<p class=\"back\"><a href=\"/household/");
-		agent_ui_text(&b, ref);
-		proto_buf_appendf(&b, "\">%s</a></p>\n", _("Back to the household without saving"));
-	}
+	agent_form_back_link(&b, ref);
 	proto_buf_append_str(&b, "</main>\n");
 	agent_ui_page_close(&b);
 	agent_ui_reply(r, status, &b);
@@ -208,16 +204,9 @@ void agent_ui_household_edit_page(agent_ui_req *r)
 	const char *ref = edit_ref(r);
 	agent_row row;
 	agent_form f;
-	int found = agent_form_household(r->ui, ref, &row);
 
-	if (found < 0) {
-		agent_ui_store_failed(r);
+	if (!agent_form_household(r, ref, &row))
 		return;
-	}
-	if (!found) {
-		agent_form_no_household(r, ref);
-		return;
-	}
 	names_init();
 	agent_form_init(&f, r, field_names, 0);
 	page(r, &f, &row, row.v[PROTO_HH_REF] ? row.v[PROTO_HH_REF] : ref, 200);
@@ -229,16 +218,9 @@ void agent_ui_household_edit_save(agent_ui_req *r)
 {
 	const char *ref = edit_ref(r);
 	agent_row row;
-	int found = agent_form_household(r->ui, ref, &row);
 
-	if (found < 0) {
-		agent_ui_store_failed(r);
+	if (!agent_form_household(r, ref, &row))
 		return;
-	}
-	if (!found) {
-		agent_form_no_household(r, ref);
-		return;
-	}
 	agent_row_release(&row);
 	save(r, ref);
 }

@@ -223,9 +223,8 @@ static void page(agent_ui_req *r, agent_form *f, const agent_row *row, const cha
 			 _("JPEG or PNG photos of the stage; several at once"), "image/jpeg,image/png",
 			 "<div id=\"photo-preview\" aria-live=\"polite\"></div>");
 	agent_form_close(&b, _("Record the stage"));
-	proto_buf_append_str(&b, "<p class=\"back\"><a href=\"/household/");
-	agent_ui_text(&b, ref);
-	proto_buf_appendf(&b, "\">%s</a></p>\n</main>\n", _("Back to the household without saving"));
+	agent_form_back_link(&b, ref);
+	proto_buf_append_str(&b, "</main>\n");
 	agent_ui_page_close(&b);
 	agent_ui_reply(r, status, &b);
 	proto_buf_release(&b);
@@ -244,19 +243,11 @@ void agent_ui_milestone_new_page(agent_ui_req *r)
 	char ref[64] = "", stage[64] = "";
 	agent_row row;
 	agent_form f;
-	int found;
 
 	web_query_value(r->query, "hh", ref, sizeof(ref));
 	web_query_value(r->query, "stage", stage, sizeof(stage));
-	found = agent_form_household(r->ui, ref, &row);
-	if (found < 0) {
-		agent_ui_store_failed(r);
+	if (!agent_form_household(r, ref, &row))
 		return;
-	}
-	if (!found) {
-		agent_form_no_household(r, ref);
-		return;
-	}
 	agent_form_init(&f, r, field_names, 0);
 	page(r, &f, &row, stage_offered(&row, stage), 200);
 	agent_form_release(&f);
@@ -293,19 +284,12 @@ void agent_ui_milestone_new_save(agent_ui_req *r)
 	agent_ui_ran ran = { 0 };
 	agent_row row;
 	agent_form f;
-	int argc = 0, found;
+	int argc = 0;
 
 	agent_ui_field(r, "hh", ref, sizeof(ref));
 	agent_ui_field(r, "stage", stage, sizeof(stage));
-	found = agent_form_household(r->ui, ref, &row);
-	if (found < 0) {
-		agent_ui_store_failed(r);
+	if (!agent_form_household(r, ref, &row))
 		return;
-	}
-	if (!found) {
-		agent_form_no_household(r, ref);
-		return;
-	}
 	agent_form_init(&f, r, field_names, 1);
 	u.n = 0;
 	argv[argc++] = "milestone";

@@ -223,7 +223,7 @@ static void an_edit_changes_the_household(void **state)
  * fields, then each photo as a file part. */
 static void post_milestone(const char *fields[][2], const uint8_t *photo, size_t photo_len)
 {
-	char url[1024], cookie[256], origin_h[128], loc[512] = "";
+	char url[1024], cookie[256], origin_h[128];
 	CURL *c = curl_easy_init();
 	curl_mime *mime;
 	curl_mimepart *part;
@@ -266,9 +266,9 @@ static void post_milestone(const char *fields[][2], const uint8_t *photo, size_t
 	resp.body[0] = '\0';
 	assert_int_equal(curl_easy_perform(c), CURLE_OK);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+	resp.location[0] = '\0';
 	if (curl_easy_header(c, "Location", 0, CURLH_HEADER, -1, &lh) == CURLHE_OK)
-		snprintf(loc, sizeof(loc), "%s", lh->value);
-	snprintf(resp.location, sizeof(resp.location), "%s", loc);
+		snprintf(resp.location, sizeof(resp.location), "%.63s", lh->value);
 	curl_slist_free_all(h);
 	curl_mime_free(mime);
 	curl_easy_cleanup(c);
