@@ -100,6 +100,17 @@ static void assert_contains(const char *hay, const char *needle)
 		fail_msg("'%s' is not in:\n%s", needle, hay);
 }
 
+/* assert_contains for each string up to NULL. */
+static void assert_has(const char *hay, ...)
+{
+	va_list ap;
+
+	va_start(ap, hay);
+	for (const char *needle = va_arg(ap, const char *); needle; needle = va_arg(ap, const char *))
+		assert_contains(hay, needle);
+	va_end(ap);
+}
+
 /* Add a household through the form; its ref (from the 303) into ref. */
 static void add_household(const char *form, char *ref, size_t n)
 {
@@ -118,8 +129,8 @@ static void a_mistake_is_shown_at_its_field_and_nothing_is_written(void **state)
 	(void)state;
 	get("household/new");
 	assert_int_equal(resp.status, 200);
-	assert_contains(resp.body, "<label for=\"f-national-id\">");
-	assert_contains(resp.body, "<button type=\"submit\" id=\"save\">");
+	assert_has(resp.body, "<label for=\"f-national-id\">", "<button type=\"submit\" id=\"save\">",
+		   NULL);
 	/* the category's pick-list: codes as values, the rulebook's labels */
 	assert_contains(resp.body, "<option value=\"near_poor\">Hộ cận nghèo</option>");
 	post("household/new",
@@ -128,13 +139,11 @@ static void a_mistake_is_shown_at_its_field_and_nothing_is_written(void **state)
 	     1);
 	assert_int_equal(resp.status, 422);
 	/* the command's reason beside the national id, in Vietnamese */
-	assert_contains(resp.body, "aria-invalid=\"true\" aria-describedby=\"err-national-id\"");
-	assert_contains(resp.body, "<p class=\"error\" id=\"err-national-id\" role=\"alert\">");
-	assert_contains(resp.body, "12 chữ số");
+	assert_has(resp.body, "aria-invalid=\"true\" aria-describedby=\"err-national-id\"",
+		   "<p class=\"error\" id=\"err-national-id\" role=\"alert\">", "12 chữ số", NULL);
 	/* what was typed is kept */
-	assert_contains(resp.body, "value=\"Trần Thị Bé\"");
-	assert_contains(resp.body, "value=\"12345\"");
-	assert_contains(resp.body, "<option value=\"poor\" selected>");
+	assert_has(resp.body, "value=\"Trần Thị Bé\"", "value=\"12345\"",
+		   "<option value=\"poor\" selected>", NULL);
 	/* a field with no mistake has no error */
 	assert_null(strstr(resp.body, "err-name"));
 	cli(out, sizeof(out), "household list");
@@ -150,10 +159,7 @@ static void a_mistake_is_shown_at_its_field_and_nothing_is_written(void **state)
 	assert_true(strlen(resp.location + 11) < sizeof(ref));
 	memcpy(ref, resp.location + 11, strlen(resp.location + 11) + 1);
 	cli(out, sizeof(out), "household show %s", ref);
-	assert_contains(out, "Trần Thị Bé");
-	assert_contains(out, "079123456789");
-	assert_contains(out, "Ấp 3");
-	assert_contains(out, "rented");
+	assert_has(out, "Trần Thị Bé", "079123456789", "Ấp 3", "rented", NULL);
 }
 
 static void several_mistakes_at_once_and_a_required_field(void **state)
@@ -162,9 +168,7 @@ static void several_mistakes_at_once_and_a_required_field(void **state)
 	get("household/new");
 	post("household/new", "name=&hamlet=%E1%BA%A4p+3&members=120&category=poor&phone=12", 1);
 	assert_int_equal(resp.status, 422);
-	assert_contains(resp.body, "id=\"err-name\"");
-	assert_contains(resp.body, "id=\"err-members\"");
-	assert_contains(resp.body, "id=\"err-phone\"");
+	assert_has(resp.body, "id=\"err-name\"", "id=\"err-members\"", "id=\"err-phone\"", NULL);
 	assert_null(strstr(resp.body, "id=\"err-hamlet\""));
 	assert_contains(resp.body, "value=\"120\"");
 }
@@ -178,8 +182,7 @@ static void a_national_id_held_by_another_household(void **state)
 		      sizeof(first));
 	post("household/new", "name=Binh&national-id=079123456789&hamlet=A&members=2&category=poor", 1);
 	assert_int_equal(resp.status, 422);
-	assert_contains(resp.body, "id=\"err-national-id\"");
-	assert_contains(resp.body, first);
+	assert_has(resp.body, "id=\"err-national-id\"", first, NULL);
 }
 
 static void an_edit_changes_the_household(void **state)
@@ -192,9 +195,8 @@ static void an_edit_changes_the_household(void **state)
 	snprintf(path, sizeof(path), "edit/%s", ref);
 	get(path);
 	assert_int_equal(resp.status, 200);
-	assert_contains(resp.body, "value=\"Lâm Hoa\"");
-	assert_contains(resp.body, "value=\"0912345678\"");
-	assert_contains(resp.body, "<option value=\"poor\" selected>");
+	assert_has(resp.body, "value=\"Lâm Hoa\"", "value=\"0912345678\"",
+		   "<option value=\"poor\" selected>", NULL);
 	/* members changed, the phone cleared, the rest as it was */
 	post(path,
 	     "name=L%C3%A2m+Hoa&national-id=&hamlet=%E1%BA%A4p+3&address=&members=6&category=near_poor"
@@ -204,10 +206,7 @@ static void an_edit_changes_the_household(void **state)
 	snprintf(out, sizeof(out), "/household/%s", ref);
 	assert_string_equal(resp.location, out);
 	cli(out, sizeof(out), "household show %s", ref);
-	assert_contains(out, "members:       6");
-	assert_contains(out, "near_poor");
-	assert_contains(out, "repair");
-	assert_contains(out, "phone:         -");
+	assert_has(out, "members:       6", "near_poor", "repair", "phone:         -", NULL);
 	/* a mistake in an edit keeps what was typed and changes nothing */
 	post(path, "name=L%C3%A2m+Hoa&hamlet=%E1%BA%A4p+3&members=0&category=poor", 1);
 	assert_int_equal(resp.status, 422);
@@ -288,11 +287,9 @@ static void a_stage_with_a_photo_then_one_out_of_order(void **state)
 	snprintf(path, sizeof(path), "milestone/new?hh=%s", ref);
 	get(path);
 	assert_int_equal(resp.status, 200);
-	assert_contains(resp.body, "<option value=\"surveyed\" selected>Khảo sát</option>");
-	assert_contains(resp.body, "enctype=\"multipart/form-data\"");
-	assert_contains(resp.body, "type=\"date\"");
-	assert_contains(resp.body, "id=\"f-photo\" name=\"photo\"");
-	assert_contains(resp.body, "<script src=\"/js/photos.js\" defer>");
+	assert_has(resp.body, "<option value=\"surveyed\" selected>Khảo sát</option>",
+		   "enctype=\"multipart/form-data\"", "type=\"date\"", "id=\"f-photo\" name=\"photo\"",
+		   "<script src=\"/js/photos.js\" defer>", NULL);
 	/* the reason field waits until it is needed */
 	assert_null(strstr(resp.body, "f-force"));
 	{
@@ -308,10 +305,8 @@ static void a_stage_with_a_photo_then_one_out_of_order(void **state)
 	snprintf(want, sizeof(want), "/household/%s#timeline", ref);
 	assert_string_equal(resp.location, want);
 	cli(out, sizeof(out), "household show %s", ref);
-	assert_contains(out, "surveyed");
-	assert_contains(out, "2023-06-20");
-	assert_contains(out, "surveyed     nhà dột\n             photo ");
-	assert_contains(out, "800x600");
+	assert_has(out, "surveyed", "2023-06-20", "surveyed     nhà dột\n             photo ", "800x600",
+		   NULL);
 	/* the photo's temporary file is gone */
 	{
 		char cmd[1200];
@@ -332,11 +327,9 @@ static void a_stage_with_a_photo_then_one_out_of_order(void **state)
 		post_milestone(fields, NULL, 0);
 	}
 	assert_int_equal(resp.status, 422);
-	assert_contains(resp.body, "<p class=\"error\" id=\"err-form\" role=\"alert\">");
-	assert_contains(resp.body, "Xong tường");
-	assert_contains(resp.body, "id=\"f-force\" name=\"force\"");
-	assert_contains(resp.body, "<option value=\"walls\" selected>");
-	assert_contains(resp.body, "value=\"2023-06-21\"");
+	assert_has(resp.body, "<p class=\"error\" id=\"err-form\" role=\"alert\">", "Xong tường",
+		   "id=\"f-force\" name=\"force\"", "<option value=\"walls\" selected>",
+		   "value=\"2023-06-21\"", NULL);
 	{
 		const char *fields[][2] = { { "hh", ref },
 					    { "stage", "walls" },
@@ -348,8 +341,7 @@ static void a_stage_with_a_photo_then_one_out_of_order(void **state)
 	}
 	assert_int_equal(resp.status, 303);
 	cli(out, sizeof(out), "household show %s", ref);
-	assert_contains(out, "walls");
-	assert_contains(out, "forced: duyệt muộn, đã xây xong tường");
+	assert_has(out, "walls", "forced: duyệt muộn, đã xây xong tường", NULL);
 	/* a file that is no photo: refused beside the photo field, by the name given */
 	{
 		const char *fields[][2] = {
@@ -359,8 +351,7 @@ static void a_stage_with_a_photo_then_one_out_of_order(void **state)
 		post_milestone(fields, (const uint8_t *)"not a photo", 11);
 	}
 	assert_int_equal(resp.status, 422);
-	assert_contains(resp.body, "id=\"err-photo\"");
-	assert_contains(resp.body, "mái nhà.jpg");
+	assert_has(resp.body, "id=\"err-photo\"", "mái nhà.jpg", NULL);
 	assert_null(strstr(resp.body, "ui-tmp"));
 	free(jpeg);
 }
@@ -374,8 +365,8 @@ static void a_contribution_for_a_household(void **state)
 	snprintf(path, sizeof(path), "contribution/new?hh=%s", ref);
 	get(path);
 	assert_int_equal(resp.status, 200);
-	assert_contains(resp.body, "<option value=\"fatherland_front\">Mặt trận Tổ quốc</option>");
-	assert_contains(resp.body, "id=\"f-labour-days\"");
+	assert_has(resp.body, "<option value=\"fatherland_front\">Mặt trận Tổ quốc</option>",
+		   "id=\"f-labour-days\"", NULL);
 	/* nothing given: said in plain words, nothing written */
 	snprintf(out, sizeof(out), "hh=%s&source=donor&money=&date=20%%2F06%%2F2023", ref);
 	post("contribution/new", out, 1);
@@ -385,8 +376,7 @@ static void a_contribution_for_a_household(void **state)
 	snprintf(out, sizeof(out), "hh=%s&source=donor&money=abc&date=20%%2F06%%2F2023", ref);
 	post("contribution/new", out, 1);
 	assert_int_equal(resp.status, 422);
-	assert_contains(resp.body, "id=\"err-money\"");
-	assert_contains(resp.body, "value=\"abc\"");
+	assert_has(resp.body, "id=\"err-money\"", "value=\"abc\"", NULL);
 	snprintf(out, sizeof(out),
 		 "hh=%s&source=fatherland_front&money=25.000.000&labour-days=&material=&material-value="
 		 "&donor=Nh%%C3%%B3m+thi%%E1%%BB%%87n+nguy%%E1%%BB%%87n&date=20%%2F06%%2F2023&note=",
@@ -396,10 +386,7 @@ static void a_contribution_for_a_household(void **state)
 	snprintf(want, sizeof(want), "/household/%s#contributions", ref);
 	assert_string_equal(resp.location, want);
 	cli(out, sizeof(out), "contribution list --household %s", ref);
-	assert_contains(out, "2023-06-20");
-	assert_contains(out, "fatherland_front");
-	assert_contains(out, "25,000,000 VND");
-	assert_contains(out, "Nhóm thiện nguyện");
+	assert_has(out, "2023-06-20", "fatherland_front", "25,000,000 VND", "Nhóm thiện nguyện", NULL);
 }
 
 static void a_form_without_its_token_writes_nothing(void **state)

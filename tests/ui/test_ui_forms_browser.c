@@ -16,25 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include <curl/curl.h>
 #include "browser.h"
 #include "photo_gen.h"
 #include "uitest.h"
 
 static ui_fixture fx;
 static wb_browser w;
-
-static void shots(const char *name)
-{
-	char path[1024];
-
-	snprintf(path, sizeof(path), "%s/tests/ui/%s-1366.png", MAIAM_BUILD_DIR, name);
-	wb_screenshot(&w, path, 1366, 768);
-	snprintf(path, sizeof(path), "%s/tests/ui/%s-390.png", MAIAM_BUILD_DIR, name);
-	wb_screenshot(&w, path, 390, 844);
-	/* at 390 px nothing is wider than the window */
-	wb_wait_script(&w, "return document.documentElement.scrollWidth <= window.innerWidth", "true");
-}
 
 static void go(const char *path)
 {
@@ -70,7 +57,7 @@ static void a_household_with_a_mistake_then_a_stage(void **state)
 	wb_wait_script(&w, "return document.getElementById('f-name').value", "\"Nguyễn Thị Mai\"");
 	wb_wait_script(&w, "return document.getElementById('f-national-id').getAttribute('aria-invalid')",
 		       "\"true\"");
-	shots("ui-form-household");
+	ui_shots(&w, "ui-form-household");
 	/* fixed: added, and the browser is sent on to the household */
 	wb_type(&w, "#f-national-id", "079123456789");
 	wb_click(&w, "#save");
@@ -111,10 +98,10 @@ static void a_household_with_a_mistake_then_a_stage(void **state)
 	wb_type(&w, "#f-note", "Nhà tạm, mái lá dột");
 	/* the preview and the button in sight */
 	wb_wait_script(&w, "document.getElementById('save').scrollIntoView(false); return true", "true");
-	shots("ui-form-milestone");
+	ui_shots(&w, "ui-form-milestone");
 	go("contribution/new");
 	wb_wait_script(&w, "return !!document.getElementById('f-source')", "true");
-	shots("ui-form-contribution");
+	ui_shots(&w, "ui-form-contribution");
 	free(jpeg);
 }
 
@@ -131,11 +118,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(a_household_with_a_mistake_then_a_stage, teardown),
 	};
-	/* cmocka's skip() counts as a pass: ctest must show the test as skipped */
-	if (!wb_available()) {
-		printf("SKIP: chromium or chromedriver missing: run scripts/deps to install them\n");
-		return 77;
-	}
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+
+	return ui_browser_main(tests, sizeof(tests) / sizeof(tests[0]));
 }

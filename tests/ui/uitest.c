@@ -5,10 +5,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <curl/curl.h>
 #include <sqlite3.h>
 #include "browser.h"
 #include "testutil.h"
@@ -140,4 +142,26 @@ void ui_stop(ui_fixture *f)
 		test_rmtree(f->dir);
 	free(f->dir);
 	f->dir = NULL;
+}
+
+int ui_browser_main(const struct CMUnitTest *tests, size_t n)
+{
+	/* cmocka's skip() counts as a pass: ctest must show the test as skipped */
+	if (!wb_available()) {
+		printf("SKIP: chromium or chromedriver missing: run scripts/deps to install them\n");
+		return 77;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return _cmocka_run_group_tests("tests", tests, n, NULL, NULL);
+}
+
+void ui_shots(struct wb_browser *w, const char *name)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/tests/ui/%s-1366.png", MAIAM_BUILD_DIR, name);
+	wb_screenshot(w, path, 1366, 768);
+	snprintf(path, sizeof(path), "%s/tests/ui/%s-390.png", MAIAM_BUILD_DIR, name);
+	wb_screenshot(w, path, 390, 844);
+	wb_wait_script(w, "return document.documentElement.scrollWidth <= window.innerWidth", "true");
 }

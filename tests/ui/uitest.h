@@ -45,4 +45,14 @@ void ui_session(ui_fixture *f);
 /* Stop the server, remove the scratch directory. */
 void ui_stop(ui_fixture *f);
 
+/* The main of a browser test: 77 (ctest's skip) without chromium and
+ * chromedriver, else libcurl set up and the n tests run in order. */
+struct CMUnitTest;
+int ui_browser_main(const struct CMUnitTest *tests, size_t n);
+/* Screenshots of w's page as build/tests/ui/NAME-1366.png (1366x768) and
+ * NAME-390.png (390 px wide), then a check that nothing on it is wider
+ * than 390 px. */
+struct wb_browser;
+void ui_shots(struct wb_browser *w, const char *name);
+
 #endif

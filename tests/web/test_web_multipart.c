@@ -190,53 +190,34 @@ static void expect_malformed(const char *what, const char *text, size_t len, con
 	free(body);
 }
 
+/* A part's start with its Content-Disposition, and the close after a value. */
+#define HEAD(disposition) "--" B "\r\nContent-Disposition: " disposition "\r\n\r\n"
+#define CLOSE "\r\n--" B "--\r\n"
+#define HOSTILE(what, body) \
+	{ \
+		what, body, sizeof(body) - 1 \
+	}
+
 static void test_hostile(void **state)
 {
-	static const char no_close[] = "--" B "\r\n"
-				       "Content-Disposition: form-data; name=\"name\"\r\n\r\n"
-				       "An\r\n"
-				       "--" B;
-	static const char no_close_crlf[] = "--" B "\r\n"
-					    "Content-Disposition: form-data; name=\"name\"\r\n\r\n"
-					    "An\r\n"
-					    "--" B "\r\n";
-	static const char no_delimiter[] = "name=An&hamlet=3";
-	static const char bad_utf8_name[] = "--" B "\r\n"
-					    "Content-Disposition: form-data; name=\"n\xc3\x28\"\r\n\r\n"
-					    "An\r\n"
-					    "--" B "--\r\n";
-	static const char no_name[] = "--" B "\r\n"
-				      "Content-Disposition: form-data; filename=\"a.jpg\"\r\n\r\n"
-				      "An\r\n"
-				      "--" B "--\r\n";
-	static const char not_form_data[] = "--" B "\r\n"
-					    "Content-Disposition: attachment; name=\"name\"\r\n\r\n"
-					    "An\r\n"
-					    "--" B "--\r\n";
-	static const char bad_value[] = "--" B "\r\n"
-					"Content-Disposition: form-data; name=\"name\"\r\n\r\n"
-					"A\xff\r\n"
-					"--" B "--\r\n";
-	static const char nul_value[] = "--" B "\r\n"
-					"Content-Disposition: form-data; name=\"name\"\r\n\r\n"
-					"A\0n\r\n"
-					"--" B "--\r\n";
-	static const char header_no_colon[] = "--" B "\r\n"
-					      "Content-Disposition: form-data; name=\"name\"\r\n"
-					      "garbage\r\n\r\n"
-					      "An\r\n"
-					      "--" B "--\r\n";
+	static const struct {
+		const char *what, *text;
+		size_t len; /* a NUL may be inside */
+	} cases[] = {
+		HOSTILE("no close delimiter", HEAD("form-data; name=\"name\"") "An\r\n--" B),
+		HOSTILE("no close delimiter, CRLF", HEAD("form-data; name=\"name\"") "An\r\n--" B "\r\n"),
+		HOSTILE("no delimiter at all", "name=An&hamlet=3"),
+		HOSTILE("a name that is not UTF-8", HEAD("form-data; name=\"n\xc3\x28\"") "An" CLOSE),
+		HOSTILE("a part without a name", HEAD("form-data; filename=\"a.jpg\"") "An" CLOSE),
+		HOSTILE("not form-data", HEAD("attachment; name=\"name\"") "An" CLOSE),
+		HOSTILE("a value that is not UTF-8", HEAD("form-data; name=\"name\"") "A\xff" CLOSE),
+		HOSTILE("a NUL in a value", HEAD("form-data; name=\"name\"") "A\0n" CLOSE),
+		HOSTILE("a header without a colon", HEAD("form-data; name=\"name\"\r\ngarbage") "An" CLOSE),
+	};
 
 	(void)state;
-	expect_malformed("no close delimiter", no_close, sizeof(no_close) - 1, "name");
-	expect_malformed("no close delimiter, CRLF", no_close_crlf, sizeof(no_close_crlf) - 1, "name");
-	expect_malformed("no delimiter at all", no_delimiter, sizeof(no_delimiter) - 1, "name");
-	expect_malformed("a name that is not UTF-8", bad_utf8_name, sizeof(bad_utf8_name) - 1, "name");
-	expect_malformed("a part without a name", no_name, sizeof(no_name) - 1, "name");
-	expect_malformed("not form-data", not_form_data, sizeof(not_form_data) - 1, "name");
-	expect_malformed("a value that is not UTF-8", bad_value, sizeof(bad_value) - 1, "name");
-	expect_malformed("a NUL in a value", nul_value, sizeof(nul_value) - 1, "name");
-	expect_malformed("a header without a colon", header_no_colon, sizeof(header_no_colon) - 1, "name");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_malformed(cases[i].what, cases[i].text, cases[i].len, "name");
 }
 
 /* A part's headers are at most 8 KiB: a longer block is refused whatever
