@@ -170,14 +170,18 @@ void agent_form_close(proto_buf *b, const char *label)
 	proto_buf_append_str(b, "</button></p>\n</form>\n");
 }
 
-void agent_form_value(const agent_form *f, const char *name, const char *given, char *out, size_t n)
+int agent_form_value(const agent_form *f, const char *name, const char *given, char *out, size_t n)
 {
-	if (f->refused) {
-		if (agent_ui_field(f->r, name, out, n) != WEB_OK)
-			out[0] = '\0';
-		return;
+	web_result got;
+
+	if (!f->refused) {
+		snprintf(out, n, "%s", given ? given : "");
+		return 1;
 	}
-	snprintf(out, n, "%s", given ? given : "");
+	got = agent_ui_field(f->r, name, out, n);
+	if (got != WEB_OK)
+		out[0] = '\0';
+	return got == WEB_OK ? 1 : got == WEB_ABSENT ? 0 : -1;
 }
 
 /* <label for=f-NAME>label *<span class=hint>hint</span></label> */
@@ -348,6 +352,25 @@ void agent_form_hidden(proto_buf *b, const char *name, const char *value)
 	proto_buf_append_str(b, "\" value=\"");
 	agent_ui_text(b, value);
 	proto_buf_append_str(b, "\">");
+}
+
+int agent_form_arg(agent_form *f, const char *name, char *arg, size_t n, char **argv, int *argc)
+{
+	char *value = malloc(AGENT_FORM_VALUE_MAX);
+	int rc = 0;
+
+	if (!value)
+		return -1;
+	if (agent_form_value(f, name, NULL, value, AGENT_FORM_VALUE_MAX) < 0 ||
+	    (value[0] && agent_form_option(arg, n, name, value) != 0)) {
+		agent_form_say(f, name, _("this is too long; shorten it"));
+		rc = -1;
+	} else if (value[0]) {
+		argv[(*argc)++] = arg;
+		rc = 1;
+	}
+	free(value);
+	return rc;
 }
 
 int agent_form_option(char *out, size_t n, const char *name, const char *value)

@@ -58,8 +58,10 @@ typedef enum agent_field_kind {
 } agent_field_kind;
 
 /* The value field name shows: the POST's when the form was refused, else
- * given (NULL: ""). out holds AGENT_FORM_VALUE_MAX bytes. */
-void agent_form_value(const agent_form *f, const char *name, const char *given, char *out, size_t n);
+ * given (NULL: "") into out (n: AGENT_FORM_VALUE_MAX for a text). 1 there,
+ * 0 the POST lacks it, -1 it was sent but cannot be read (too long, not
+ * UTF-8); out is "" unless 1. */
+int agent_form_value(const agent_form *f, const char *name, const char *given, char *out, size_t n);
 /* A field: label, input (required: marked so) with its value kept, its
  * error after it, and hint (or NULL) as its description. */
 void agent_form_field(proto_buf *b, const agent_form *f, agent_field_kind kind, const char *name,
@@ -76,6 +78,10 @@ void agent_form_files(proto_buf *b, const agent_form *f, const char *name, const
 /* <input type=hidden>. */
 void agent_form_hidden(proto_buf *b, const char *name, const char *value);
 
+/* The POST's field name as "--NAME=VALUE" into arg (n bytes), appended to
+ * argv at *argc when it was filled in: 1 appended, 0 empty, -1 too long
+ * or unreadable (said beside the field; f->refused must be set). */
+int agent_form_arg(agent_form *f, const char *name, char *arg, size_t n, char **argv, int *argc);
 /* An argument "--NAME=VALUE" into out; 0, or -1 when it does not fit. */
 int agent_form_option(char *out, size_t n, const char *name, const char *value);
 

@@ -128,15 +128,12 @@ void agent_ui_contribution_new_save(agent_ui_req *r)
 	if (agent_form_option(args[1], sizeof(args[1]), "source", value) == 0)
 		argv[argc++] = args[1];
 	for (size_t i = 0; i < NFIELDS; i++) {
-		agent_form_value(&f, ct_fields[i].name, NULL, value, AGENT_FORM_VALUE_MAX);
-		if (!value[0])
-			continue;
-		if (agent_form_option(args[i + 2], sizeof(args[i + 2]), ct_fields[i].name, value) != 0) {
-			agent_form_say(&f, ct_fields[i].name, _("this is too long; shorten it"));
+		int got = agent_form_arg(&f, ct_fields[i].name, args[i + 2], sizeof(args[i + 2]), argv,
+					 &argc);
+
+		if (got < 0)
 			goto refused;
-		}
-		amounts += i < 3; /* money, labour days, material */
-		argv[argc++] = args[i + 2];
+		amounts += i < 3 && got; /* money, labour days, material */
 	}
 	argv[argc] = NULL;
 	if (!amounts) {

@@ -94,8 +94,9 @@ static void page(agent_ui_req *r, agent_form *f, const agent_row *row, const cha
 }
 
 /* Each field of the POST as the command will check it; the reasons beside
- * their fields. Empty required fields are said so. 0 all good, -1 not. */
-static int precheck(agent_form *f)
+ * their fields. Empty required fields are said so (an edit leaves a field
+ * it was not sent as it is). 0 all good, -1 not. */
+static int precheck(agent_form *f, int is_edit)
 {
 	char *value = malloc(AGENT_FORM_VALUE_MAX), err[512];
 	agent_hh h;
@@ -105,7 +106,15 @@ static int precheck(agent_form *f)
 		return -1;
 	memset(&h, 0, sizeof(h));
 	for (size_t i = 0; i < NFIELDS; i++) {
-		agent_form_value(f, field_names[i], NULL, value, AGENT_FORM_VALUE_MAX);
+		int sent = agent_form_value(f, field_names[i], NULL, value, AGENT_FORM_VALUE_MAX);
+
+		if (sent < 0) {
+			agent_form_say(f, field_names[i], _("this is too long; shorten it"));
+			bad = 1;
+			continue;
+		}
+		if (!sent && is_edit)
+			continue; /* left as it is */
 		if (!value[0]) {
 			if (hh_fields[i].required) {
 				agent_form_say(f, field_names[i], _("fill this in"));
@@ -140,14 +149,17 @@ static void save(agent_ui_req *r, const char *ref)
 		agent_ui_store_failed(r);
 		return;
 	}
-	if (precheck(&f) != 0)
+	if (precheck(&f, ref != NULL) != 0)
 		goto refused;
 	argv[argc++] = "household";
 	argv[argc++] = ref ? "edit" : "add";
 	for (size_t i = 0; i < NFIELDS; i++) {
-		agent_form_value(&f, field_names[i], NULL, value, AGENT_FORM_VALUE_MAX);
-		if (!value[0] && !ref)
-			continue; /* an add leaves it out; an edit clears it */
+		int sent = agent_form_value(&f, field_names[i], NULL, value, AGENT_FORM_VALUE_MAX);
+
+		/* an add leaves an empty field out; an edit clears it, and leaves
+		 * a field the form did not send as it is */
+		if (!sent || (!value[0] && !ref))
+			continue;
 		if (agent_form_option(args[i], sizeof(args[i]), field_names[i], value) != 0) {
 			agent_form_say(&f, field_names[i], _("this is too long; shorten it"));
 			goto refused;

@@ -178,8 +178,9 @@ static int force_wanted(const agent_form *f)
 {
 	char force[8];
 
-	agent_form_value(f, "force", NULL, force, sizeof(force));
-	return force[0] || agent_form_has_error(f, "force") ||
+	int typed = agent_form_value(f, "force", NULL, force, sizeof(force));
+
+	return typed < 0 /* longer than force[] */ || force[0] || agent_form_has_error(f, "force") ||
 	       (f->messages && strstr(f->messages, "--force"));
 }
 
@@ -254,26 +255,6 @@ void agent_ui_milestone_new_page(agent_ui_req *r)
 	agent_row_release(&row);
 }
 
-/* "--NAME=VALUE" of a text field of the POST into arg, appended to argv
- * when it was filled in; 0, or -1 when too long (said in f). */
-static int text_option(agent_form *f, const char *name, char *arg, size_t n, char **argv, int *argc)
-{
-	char *value = malloc(AGENT_FORM_VALUE_MAX);
-	int rc = 0;
-
-	if (!value)
-		return -1;
-	agent_form_value(f, name, NULL, value, AGENT_FORM_VALUE_MAX);
-	if (value[0] && agent_form_option(arg, n, name, value) != 0) {
-		agent_form_say(f, name, _("this is too long; shorten it"));
-		rc = -1;
-	} else if (value[0]) {
-		argv[(*argc)++] = arg;
-	}
-	free(value);
-	return rc;
-}
-
 void agent_ui_milestone_new_save(agent_ui_req *r)
 {
 	static char date_arg[ARG_MAX], note_arg[ARG_MAX], force_arg[ARG_MAX];
@@ -295,9 +276,9 @@ void agent_ui_milestone_new_save(agent_ui_req *r)
 	argv[argc++] = "milestone";
 	if (!stage[0])
 		agent_form_say(&f, "stage", _("choose the stage"));
-	if (text_option(&f, "date", date_arg, sizeof(date_arg), argv, &argc) != 0 ||
-	    text_option(&f, "note", note_arg, sizeof(note_arg), argv, &argc) != 0 ||
-	    text_option(&f, "force", force_arg, sizeof(force_arg), argv, &argc) != 0 || !stage[0])
+	if (agent_form_arg(&f, "date", date_arg, sizeof(date_arg), argv, &argc) < 0 ||
+	    agent_form_arg(&f, "note", note_arg, sizeof(note_arg), argv, &argc) < 0 ||
+	    agent_form_arg(&f, "force", force_arg, sizeof(force_arg), argv, &argc) < 0 || !stage[0])
 		goto refused;
 	if (uploads_take(r, &u, &f) != 0) {
 		if (!agent_form_has_messages(&f))
