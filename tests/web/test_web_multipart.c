@@ -212,6 +212,9 @@ static void test_hostile(void **state)
 		HOSTILE("not form-data", HEAD("attachment; name=\"name\"") "An" CLOSE),
 		HOSTILE("a value that is not UTF-8", HEAD("form-data; name=\"name\"") "A\xff" CLOSE),
 		HOSTILE("a NUL in a value", HEAD("form-data; name=\"name\"") "A\0n" CLOSE),
+		HOSTILE("two dispositions, the first a file's",
+			HEAD("form-data; name=\"name\"; filename=\"a.jpg\"\r\n"
+			     "Content-Disposition: form-data; name=\"name\"") "An" CLOSE),
 		HOSTILE("a header without a colon", HEAD("form-data; name=\"name\"\r\ngarbage") "An" CLOSE),
 	};
 

@@ -149,7 +149,8 @@ static int part_headers(const char *h, size_t len, web_part *part)
 			const char *base;
 			int got;
 
-			if (vlen < 9 || strncasecmp(v, "form-data", 9) != 0 ||
+			/* a second disposition would leave the first one's file name */
+			if (have_name || vlen < 9 || strncasecmp(v, "form-data", 9) != 0 ||
 			    disposition_param(v, vlen, "name", part->name, sizeof(part->name)) != 1)
 				return -1;
 			have_name = 1;
