@@ -7,7 +7,8 @@
  * as a browser sends a file (multipart); a stage out of order is refused
  * with the command's message and the field for the reason, then recorded
  * with one; a contribution is recorded with a date typed dd/mm/yyyy; a
- * form without its CSRF token is refused and writes nothing.
+ * form without its CSRF token is refused and writes nothing; under LANG=C
+ * the forms speak English.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,14 +29,26 @@ static wt_resp resp; /* large: not on the stack */
 static char csrf[80];
 static char origin[64];
 
-static int setup(void **state)
+/* A new store and "maiam-agent ui" on it under locale lang, with a session. */
+static int start_in(const char *lang)
 {
-	(void)state;
 	ui_store_new(&fx);
-	ui_start(&fx, "vi_VN.UTF-8");
+	ui_start(&fx, lang);
 	ui_session(&fx);
 	snprintf(origin, sizeof(origin), "http://127.0.0.1:%d", fx.port);
 	return 0;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return start_in("vi_VN.UTF-8");
+}
+
+static int setup_english(void **state)
+{
+	(void)state;
+	return start_in("C");
 }
 
 static int teardown(void **state)
@@ -428,6 +441,20 @@ static void the_photo_preview_script(void **state)
 	assert_contains(resp.body, "FileReader");
 }
 
+static void the_forms_in_english_under_lang_c(void **state)
+{
+	(void)state;
+	get("household/new");
+	assert_int_equal(resp.status, 200);
+	/* English words; the value lists' codes, as the CLI shows them */
+	assert_has(resp.body, "<html lang=\"en\"", "Name of the head of household",
+		   "<option value=\"near_poor\">near_poor</option>", "Add the household", NULL);
+	post("household/new", "name=An&national-id=123&hamlet=A&members=2&category=poor", 1);
+	assert_int_equal(resp.status, 422);
+	assert_has(resp.body, "<p class=\"error\" id=\"err-national-id\" role=\"alert\">", "12 digits",
+		   NULL);
+}
+
 TEST_MAIN(cmocka_unit_test_setup_teardown(a_mistake_is_shown_at_its_field_and_nothing_is_written, setup,
 					  teardown),
 	  cmocka_unit_test_setup_teardown(several_mistakes_at_once_and_a_required_field, setup, teardown),
@@ -436,4 +463,5 @@ TEST_MAIN(cmocka_unit_test_setup_teardown(a_mistake_is_shown_at_its_field_and_no
 	  cmocka_unit_test_setup_teardown(a_stage_with_a_photo_then_one_out_of_order, setup, teardown),
 	  cmocka_unit_test_setup_teardown(a_contribution_for_a_household, setup, teardown),
 	  cmocka_unit_test_setup_teardown(a_form_without_its_token_writes_nothing, setup, teardown),
-	  cmocka_unit_test_setup_teardown(the_photo_preview_script, setup, teardown))
+	  cmocka_unit_test_setup_teardown(the_photo_preview_script, setup, teardown),
+	  cmocka_unit_test_setup_teardown(the_forms_in_english_under_lang_c, setup_english, teardown))
