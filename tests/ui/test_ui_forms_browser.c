@@ -40,6 +40,7 @@ static void a_household_with_a_mistake_then_a_stage(void **state)
 
 	(void)state;
 	assert_non_null(jpeg);
+	ui_browser_track(&fx, &w);
 	ui_store_new(&fx);
 	ui_start(&fx, "vi_VN.UTF-8");
 	wb_start(&w, fx.dir);
@@ -105,18 +106,10 @@ static void a_household_with_a_mistake_then_a_stage(void **state)
 	free(jpeg);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	wb_stop(&w);
-	ui_stop(&fx);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(a_household_with_a_mistake_then_a_stage, teardown),
+		cmocka_unit_test_teardown(a_household_with_a_mistake_then_a_stage, ui_browser_teardown),
 	};
 
 	return ui_browser_main(tests, sizeof(tests) / sizeof(tests[0]));

@@ -165,3 +165,24 @@ void ui_shots(struct wb_browser *w, const char *name)
 	wb_screenshot(w, path, 390, 844);
 	wb_wait_script(w, "return document.documentElement.scrollWidth <= window.innerWidth", "true");
 }
+
+static ui_fixture *tracked_fixture;
+static wb_browser *tracked_browser;
+
+void ui_browser_track(ui_fixture *f, struct wb_browser *w)
+{
+	tracked_fixture = f;
+	tracked_browser = w;
+}
+
+int ui_browser_teardown(void **state)
+{
+	(void)state;
+	if (tracked_browser)
+		wb_stop(tracked_browser);
+	if (tracked_fixture)
+		ui_stop(tracked_fixture);
+	tracked_browser = NULL;
+	tracked_fixture = NULL;
+	return 0;
+}

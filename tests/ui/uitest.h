@@ -54,5 +54,9 @@ int ui_browser_main(const struct CMUnitTest *tests, size_t n);
  * than 390 px. */
 struct wb_browser;
 void ui_shots(struct wb_browser *w, const char *name);
+/* A cmocka teardown for a browser test: stops the browser and the server
+ * of the test that ui_browser_track named (a test that failed midway too). */
+void ui_browser_track(ui_fixture *f, struct wb_browser *w);
+int ui_browser_teardown(void **state);
 
 #endif
