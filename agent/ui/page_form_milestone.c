@@ -143,10 +143,33 @@ static int uploads_take(agent_ui_req *r, uploads *u, agent_form *f)
 	return got == WEB_ABSENT ? 0 : -1;
 }
 
-/* The command's messages into f: a line naming a photo's temporary file
- * names the photo as the user chose it and goes beside the photo field. */
-static void take_messages(agent_form *f, const agent_ui_ran *ran, const uploads *u)
+/* A message of "milestone" that ends as an out-of-order stage's does
+ * ("...; record the stages in order, or add --force REASON", in the
+ * user's language) loses that end, which speaks of an option: 1 it was
+ * one. The form then asks for the reason in a field. */
+static int out_of_order(char *text)
 {
+	const char *format = _("%s; record the stages in order, or add --force REASON");
+	const char *tail = strstr(format, "%s");
+	size_t len = strlen(text), tlen;
+
+	if (!tail)
+		return 0;
+	tail += 2;
+	tlen = strlen(tail);
+	if (len < tlen || strcmp(text + len - tlen, tail) != 0)
+		return 0;
+	text[len - tlen] = '\0';
+	return 1;
+}
+
+/* The command's messages into f: a line naming a photo's temporary file
+ * names the photo as the user chose it and goes beside the photo field.
+ * 1 when one said the stage is out of order. */
+static int take_messages(agent_form *f, const agent_ui_ran *ran, const uploads *u)
+{
+	int asked = 0;
+
 	for (const char *line = ran->err; line && *line;) {
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
@@ -167,24 +190,31 @@ static void take_messages(agent_form *f, const agent_ui_ran *ran, const uploads 
 				photo = 1;
 			}
 		}
+		if (out_of_order(text)) {
+			asked = 1;
+			snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s",
+				 _("; to record it anyway, say why below"));
+		}
 		agent_form_say(f, photo ? "photo" : NULL, text);
 		line = nl ? nl + 1 : line + len;
 	}
+	return asked;
 }
 
 /* The form asks for the reason of an out-of-order stage only after the
- * command asked for it (its message names --force), or when one was typed. */
-static int force_wanted(const agent_form *f)
+ * command asked for it (asked), or when one was typed. */
+static int force_wanted(const agent_form *f, int asked)
 {
 	char force[8];
-
 	int typed = agent_form_value(f, "force", NULL, force, sizeof(force));
 
-	return typed < 0 /* longer than force[] */ || force[0] || agent_form_has_error(f, "force") ||
-	       (f->messages && strstr(f->messages, "--force"));
+	return asked || typed < 0 /* longer than force[] */ || force[0] ||
+	       agent_form_has_error(f, "force");
 }
 
-static void page(agent_ui_req *r, agent_form *f, const agent_row *row, const char *stage, int status)
+/* ask_force: the command refused the stage as out of order. */
+static void page(agent_ui_req *r, agent_form *f, const agent_row *row, const char *stage, int ask_force,
+		 int status)
 {
 	const char *ref = row->v[PROTO_HH_REF] ? row->v[PROTO_HH_REF] : "";
 	char title[256], today[11], css[4096]; /* the forms' rules and this page's */
@@ -217,7 +247,7 @@ static void page(agent_ui_req *r, agent_form *f, const agent_row *row, const cha
 	agent_form_field(&b, f, AGENT_FIELD_DATE, "date", _("Date reached"), today, 1,
 			 _("the day the stage was reached (dd/mm/yyyy)"));
 	agent_form_field(&b, f, AGENT_FIELD_TEXTAREA, "note", _("Note, if any"), NULL, 0, NULL);
-	if (force_wanted(f))
+	if (force_wanted(f, ask_force))
 		agent_form_field(&b, f, AGENT_FIELD_TEXTAREA, "force", _("Why record it out of order"),
 				 NULL, 1, _("the stages are recorded in order; say why this one is not"));
 	agent_form_files(&b, f, "photo", _("Photos of the stage"),
@@ -250,7 +280,7 @@ void agent_ui_milestone_new_page(agent_ui_req *r)
 	if (!agent_form_household(r, ref, &row))
 		return;
 	agent_form_init(&f, r, field_names, 0);
-	page(r, &f, &row, stage_offered(&row, stage), 200);
+	page(r, &f, &row, stage_offered(&row, stage), 0, 200);
 	agent_form_release(&f);
 	agent_row_release(&row);
 }
@@ -265,7 +295,7 @@ void agent_ui_milestone_new_save(agent_ui_req *r)
 	agent_ui_ran ran = { 0 };
 	agent_row row;
 	agent_form f;
-	int argc = 0;
+	int argc = 0, ask_force = 0;
 
 	agent_ui_field(r, "hh", ref, sizeof(ref));
 	agent_ui_field(r, "stage", stage, sizeof(stage));
@@ -299,7 +329,7 @@ void agent_ui_milestone_new_save(agent_ui_req *r)
 		agent_ui_redirect(r, location);
 		goto out;
 	}
-	take_messages(&f, &ran, &u);
+	ask_force = take_messages(&f, &ran, &u);
 	if (!agent_form_has_messages(&f))
 		agent_form_say(&f, NULL, _("The stage was not recorded; try again."));
 refused:
@@ -307,7 +337,7 @@ refused:
 		agent_form_say(
 			&f, "photo",
 			_("choose the photos again: a browser does not keep them after a refused form"));
-	page(r, &f, &row, stage, 422);
+	page(r, &f, &row, stage, ask_force, 422);
 out:
 	uploads_remove(&u);
 	agent_ui_ran_release(&ran);
