@@ -111,7 +111,7 @@ void agent_ui_contribution_new_save(agent_ui_req *r)
 	agent_ui_ran ran = { 0 };
 	agent_row row;
 	agent_form f;
-	int argc = 0, hh = household_of(r, &row), amounts = 0;
+	int argc = 0, hh = household_of(r, &row), gave[NFIELDS] = { 0 };
 
 	if (hh < 0) {
 		free(value);
@@ -133,10 +133,15 @@ void agent_ui_contribution_new_save(agent_ui_req *r)
 
 		if (got < 0)
 			goto refused;
-		amounts += i < 3 && got; /* money, labour days, material */
+		gave[i] = got;
 	}
 	argv[argc] = NULL;
-	if (!amounts) {
+	/* ct_fields starts money, labour days, material, material value */
+	if (gave[3] && !gave[2]) {
+		agent_form_say(&f, "material-value", _("say which material this is the value of"));
+		goto refused;
+	}
+	if (!gave[0] && !gave[1] && !gave[2]) {
 		agent_form_say(&f, NULL, _("Fill in the money, the labour days or the material given."));
 		goto refused;
 	}
