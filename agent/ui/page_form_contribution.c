@@ -136,7 +136,11 @@ void agent_ui_contribution_new_save(agent_ui_req *r)
 		gave[i] = got;
 	}
 	argv[argc] = NULL;
-	/* ct_fields starts money, labour days, material, material value */
+	/* ct_fields: money, labour days, material, material value, donor, date */
+	if (!gave[5]) { /* the command would take today: the form asks */
+		agent_form_say(&f, "date", _("fill this in"));
+		goto refused;
+	}
 	if (gave[3] && !gave[2]) {
 		agent_form_say(&f, "material-value", _("say which material this is the value of"));
 		goto refused;

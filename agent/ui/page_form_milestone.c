@@ -295,7 +295,7 @@ void agent_ui_milestone_new_save(agent_ui_req *r)
 	agent_ui_ran ran = { 0 };
 	agent_row row;
 	agent_form f;
-	int argc = 0, ask_force = 0;
+	int argc = 0, ask_force = 0, dated;
 
 	agent_ui_field(r, "hh", ref, sizeof(ref));
 	agent_ui_field(r, "stage", stage, sizeof(stage));
@@ -306,8 +306,10 @@ void agent_ui_milestone_new_save(agent_ui_req *r)
 	argv[argc++] = "milestone";
 	if (!stage[0])
 		agent_form_say(&f, "stage", _("choose the stage"));
-	if (agent_form_arg(&f, "date", date_arg, sizeof(date_arg), argv, &argc) < 0 ||
-	    agent_form_arg(&f, "note", note_arg, sizeof(note_arg), argv, &argc) < 0 ||
+	dated = agent_form_arg(&f, "date", date_arg, sizeof(date_arg), argv, &argc);
+	if (dated == 0) /* the command would take today: the form asks */
+		agent_form_say(&f, "date", _("fill this in"));
+	if (dated <= 0 || agent_form_arg(&f, "note", note_arg, sizeof(note_arg), argv, &argc) < 0 ||
 	    agent_form_arg(&f, "force", force_arg, sizeof(force_arg), argv, &argc) < 0 || !stage[0])
 		goto refused;
 	if (uploads_take(r, &u, &f) != 0) {

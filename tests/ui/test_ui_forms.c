@@ -401,6 +401,11 @@ static void a_contribution_for_a_household(void **state)
 	post("contribution/new", out, 1);
 	assert_int_equal(resp.status, 422);
 	assert_contains(resp.body, "id=\"err-form\"");
+	/* no date */
+	snprintf(out, sizeof(out), "hh=%s&source=donor&money=1000&date=", ref);
+	post("contribution/new", out, 1);
+	assert_int_equal(resp.status, 422);
+	assert_contains(resp.body, "id=\"err-date\"");
 	/* a value without its material */
 	snprintf(out, sizeof(out), "hh=%s&source=donor&material-value=500000&date=20%%2F06%%2F2023", ref);
 	post("contribution/new", out, 1);
