@@ -3,6 +3,7 @@
  * line per page; door.c has checked Host, session and CSRF before any of
  * them is called.
  */
+#include "form.h"
 #include "ui.h"
 
 const agent_ui_route agent_ui_routes[] = {
@@ -16,5 +17,10 @@ const agent_ui_route agent_ui_routes[] = {
 	{ "/photo/", agent_ui_photo, NULL },
 	{ "/households", agent_ui_households_page, NULL },
 	{ "/js/households.js", agent_ui_households_js, NULL },
+	{ "/household/new", agent_ui_household_new_page, agent_ui_household_new_save },
+	{ "/edit/", agent_ui_household_edit_page, agent_ui_household_edit_save },
+	{ "/milestone/new", agent_ui_milestone_new_page, agent_ui_milestone_new_save },
+	{ "/js/photos.js", agent_ui_photos_js, NULL },
+	{ "/contribution/new", agent_ui_contribution_new_page, agent_ui_contribution_new_save },
 };
 const size_t agent_ui_nroutes = sizeof(agent_ui_routes) / sizeof(agent_ui_routes[0]);

@@ -325,4 +325,6 @@ void ui_shots(struct wb_browser *w, const char *name)
 	ui_shot(w, shot, 1366, 768);
 	snprintf(shot, sizeof(shot), "%s-390", name);
 	ui_shot(w, shot, 390, 844);
+	/* nothing wider than a phone's window: no sideways scrolling */
+	wb_wait_script(w, "return document.documentElement.scrollWidth <= window.innerWidth", "true");
 }

@@ -74,18 +74,19 @@ web_result web_multipart_boundary(const char *content_type, char *out, size_t ou
 }
 
 /* A parameter's value (quoted or a token) of a Content-Disposition header
- * value hv[0..len) into out; 1 found, 0 not, -1 malformed or too long. */
+ * value hv[0..len) into out; 1 found, 0 not, -1 malformed or too long.
+ * Browsers write '"', CR and LF of a name as %22, %0D, %0A and leave '\\'
+ * as it is (HTML's form encoding), so a backslash is no escape here: an
+ * old browser's "C:\\x\\y.jpg" keeps its folders for the caller to drop. */
 static int disposition_param(const char *hv, size_t len, const char *key, char *out, size_t outlen)
 {
 	size_t klen = strlen(key), i = 0, o = 0;
 
 	while (i < len) {
 		while (i < len && hv[i] != ';') { /* to the next parameter */
-			if (hv[i] == '"') {
+			if (hv[i] == '"')         /* a ';' inside quotes is no separator */
 				for (i++; i < len && hv[i] != '"'; i++)
-					if (hv[i] == '\\')
-						i++;
-			}
+					;
 			i++;
 		}
 		for (i++; i < len && (hv[i] == ' ' || hv[i] == '\t'); i++)
@@ -95,8 +96,6 @@ static int disposition_param(const char *hv, size_t len, const char *key, char *
 		i += klen + 1;
 		if (i < len && hv[i] == '"') {
 			for (i++; i < len && hv[i] != '"'; i++) {
-				if (hv[i] == '\\' && i + 1 < len)
-					i++;
 				if (o + 1 >= outlen)
 					return -1;
 				out[o++] = hv[i];
@@ -146,11 +145,12 @@ static int part_headers(const char *h, size_t len, web_part *part)
 		while (vlen && (*v == ' ' || *v == '\t'))
 			v++, vlen--;
 		if (colon - i == 19 && strncasecmp(h + i, "Content-Disposition", 19) == 0) {
-			char file[sizeof(part->filename)];
+			char file[4 * sizeof(part->filename)]; /* with the client's folders */
 			const char *base;
 			int got;
 
-			if (vlen < 9 || strncasecmp(v, "form-data", 9) != 0 ||
+			/* a second disposition would leave the first one's file name */
+			if (have_name || vlen < 9 || strncasecmp(v, "form-data", 9) != 0 ||
 			    disposition_param(v, vlen, "name", part->name, sizeof(part->name)) != 1)
 				return -1;
 			have_name = 1;
@@ -164,7 +164,9 @@ static int part_headers(const char *h, size_t len, web_part *part)
 				base = base ? base + 1 : file;
 				if (strrchr(base, '\\'))
 					base = strrchr(base, '\\') + 1;
-				memmove(part->filename, base, strlen(base) + 1);
+				if (strlen(base) >= sizeof(part->filename))
+					return -1;
+				memcpy(part->filename, base, strlen(base) + 1);
 			}
 		} else if (colon - i == 12 && strncasecmp(h + i, "Content-Type", 12) == 0) {
 			if (vlen >= sizeof(part->type))
