@@ -141,3 +141,39 @@ void ui_stop(ui_fixture *f)
 	free(f->dir);
 	f->dir = NULL;
 }
+
+char *ui_agent_output(ui_fixture *f, const char *args)
+{
+	char cmd[4096], *out = NULL;
+	size_t len = 0, cap = 0, got;
+	FILE *p;
+
+	(void)f;
+	snprintf(cmd, sizeof(cmd), "'%s' %s", MAIAM_AGENT_BIN, args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	do {
+		if (len + 4096 + 1 > cap) {
+			cap = 2 * cap + 8192;
+			out = realloc(out, cap);
+			assert_non_null(out);
+		}
+		got = fread(out + len, 1, cap - len - 1, p);
+		len += got;
+	} while (got > 0);
+	out[len] = '\0';
+	if (pclose(p) != 0)
+		fail_msg("maiam-agent %s failed; it printed: %.2000s", args, out);
+	return out;
+}
+
+void ui_csrf_of(const char *html, const char *page, char *out, size_t n)
+{
+	static const char mark[] = "name=\"csrf\" value=\"";
+	const char *at = strstr(html, mark);
+
+	if (!at)
+		fail_msg("%s has no form with a csrf field: %.2000s", page, html);
+	at += strlen(mark);
+	snprintf(out, n, "%.*s", (int)strcspn(at, "\""), at);
+}

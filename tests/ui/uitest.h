@@ -45,4 +45,11 @@ void ui_session(ui_fixture *f);
 /* Stop the server, remove the scratch directory. */
 void ui_stop(ui_fixture *f);
 
+/* "maiam-agent ARGS" on that home (a shell-quoted string), its whole
+ * standard output, malloc'd (the caller frees it); it must exit 0. */
+char *ui_agent_output(ui_fixture *f, const char *args);
+/* The CSRF token of the first form of a page (html) into out, which holds
+ * at least 65 bytes; fails the test naming page when there is none. */
+void ui_csrf_of(const char *html, const char *page, char *out, size_t n);
+
 #endif
