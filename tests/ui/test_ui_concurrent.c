@@ -102,23 +102,33 @@ static void add_through_the_app(const char *name)
 }
 
 /* A child process that adds EACH households with the CLI, one command
- * each, on the same home: its pid. */
-static pid_t cli_adds_in_the_background(void)
+ * each, on the same home, and says so on *progress (a line after each, so
+ * the app's writes can be paced by the CLI's: each of the app's households
+ * is written while the CLI's next command runs). Its pid. */
+static pid_t cli_adds_in_the_background(FILE **progress)
 {
 	static const char script[] = "i=0; while [ $i -lt $1 ]; do"
 				     " \"$0\" household add --name \"Nguyễn Văn CLI $i\" --hamlet 'Ấp 2'"
 				     " --members 2 --category near_poor >/dev/null || exit 1;"
-				     " i=$((i + 1)); done";
+				     " echo \"$i\" >&3; i=$((i + 1)); done";
 	char each[16];
+	int p[2];
 	pid_t pid;
 
 	snprintf(each, sizeof(each), "%d", EACH);
+	assert_int_equal(pipe(p), 0);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", script, MAIAM_AGENT_BIN, each, (char *)NULL);
+		close(p[0]);
+		if (dup2(p[1], 3) == 3) {
+			execl("/bin/sh", "sh", "-c", script, MAIAM_AGENT_BIN, each, (char *)NULL);
+		}
 		_exit(127);
 	}
+	close(p[1]);
+	*progress = fdopen(p[0], "r");
+	assert_non_null(*progress);
 	return pid;
 }
 
@@ -168,17 +178,21 @@ static void assert_all_listed(size_t n)
 
 static void the_app_and_the_cli_at_once_lose_nothing(void **state)
 {
-	char name[64];
+	char name[64], line[32];
+	FILE *progress;
 	pid_t cli;
 	int st, i;
 
 	(void)state;
 	open_the_form();
-	cli = cli_adds_in_the_background();
+	cli = cli_adds_in_the_background(&progress);
 	for (i = 0; i < EACH; i++) {
+		if (!fgets(line, sizeof(line), progress))
+			fail_msg("the CLI stopped after %d households beside the app", i);
 		snprintf(name, sizeof(name), "Nguyễn Văn UI %d", i);
 		add_through_the_app(name);
 	}
+	fclose(progress);
 	assert_int_equal(waitpid(cli, &st, 0), cli);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		fail_msg("one of the CLI's 'household add' failed beside the app (status %d)", st);
