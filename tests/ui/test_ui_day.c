@@ -210,13 +210,27 @@ static void wait_path(const char *path)
 	wb_wait_script(&w, script, want);
 }
 
+/* Click css, which leaves the page (a link, a form's button), and wait
+ * for the next page: the one left is marked first, so that no check that
+ * follows can pass on it while the browser is still on its way. */
+static void leave_by(const char *css)
+{
+	char done[16];
+
+	script_value("document.documentElement.dataset.left = 'yes'; return 'marked'", done, sizeof(done));
+	wb_click(&w, css);
+	wb_wait_script(&w,
+		       "return document.readyState !== 'loading' && !document.documentElement.dataset.left",
+		       "true");
+}
+
 /* A link of the page's menu (nav a[href=PATH]), followed. */
 static void menu(const char *path, const char *what)
 {
 	char css[256];
 
 	snprintf(css, sizeof(css), "nav a[href='%s']", path);
-	wb_click(&w, css);
+	leave_by(css);
 	wait_path(path);
 	page_exists(what);
 }
@@ -370,8 +384,9 @@ static void hub_review(const char *ref, char *out, size_t n)
 
 /* ---- the steps ----------------------------------------------------------- */
 
-/* The Sync page, "Sync now" pressed, and the end awaited: a new page
- * (the one before is marked) shows the result, the store says it synced
+/* The Sync page, "Sync now" pressed, and the end awaited: the page shows
+ * a result again (the last one is taken off first; a script may update
+ * the page in place or the page reload itself), the store says it synced
  * (last_sync changed) and nothing is left to send. */
 static void sync_now(void)
 {
@@ -379,13 +394,10 @@ static void sync_now(void)
 
 	menu("/sync", "the Sync page (/sync)");
 	last_sync(before, sizeof(before));
-	script_value("document.documentElement.dataset.before = 'sync'; return 1", after, sizeof(after));
+	script_value("const r = document.getElementById('sync-result'); if (r) r.remove(); return 'gone'",
+		     after, sizeof(after));
 	wb_click(&w, "#save");
-	/* the page refreshes itself until the result (with a script or not) */
-	wb_wait_script(&w,
-		       "return !document.documentElement.dataset.before"
-		       " && !!document.getElementById('sync-result')",
-		       "true");
+	wb_wait_script(&w, "return !!document.getElementById('sync-result')", "true");
 	last_sync(after, sizeof(after));
 	if (strcmp(before, after) == 0)
 		day_fail("the Sync page shows a result but the store did not sync (last_sync stays %s)",
@@ -421,7 +433,7 @@ static void add_a_household(char *ref, size_t n)
 	fill("hamlet", "Ấp 3");
 	fill("members", "5");
 	fill("category", "poor");
-	wb_click(&w, "#save");
+	leave_by("#save");
 	wb_wait_script(&w, "return !!document.getElementById('err-national-id')", "true");
 	wb_wait_script(&w, "return document.getElementById('f-national-id').getAttribute('aria-invalid')",
 		       "\"true\"");
@@ -432,7 +444,7 @@ static void add_a_household(char *ref, size_t n)
 
 	begin("fix the national id and save");
 	fill("national-id", GOOD_ID);
-	wb_click(&w, "#save");
+	leave_by("#save");
 	wb_wait_script(&w,
 		       "return /^\\/household\\/[^/]+$/.test(location.pathname)"
 		       " && location.pathname !== '/household/new'",
@@ -454,13 +466,13 @@ static void record_surveyed(const char *ref)
 	char got[64];
 
 	begin("record surveyed with a photo");
-	wb_click(&w, "#next-stage");
+	leave_by("#next-stage");
 	wb_wait_script(&w, "return new URLSearchParams(location.search).get('stage')", "\"surveyed\"");
 	page_exists("the form to record a stage (/milestone/new)");
 	fill_date("date", "2023-06-05");
 	choose_file("#f-photo", photo_path);
 	shots("milestone");
-	wb_click(&w, "#save");
+	leave_by("#save");
 	at_household(ref);
 	/* the photo is on the timeline, served by the laptop */
 	wb_wait_script(&w, "return document.querySelectorAll('#timeline img[src^=\"/photo/\"]').length",
@@ -491,7 +503,7 @@ static void search_nguyen(const char *ref)
 	shots("households");
 	/* its row leads to its page */
 	snprintf(script, sizeof(script), "#households a[href='/household/%s']", ref);
-	wb_click(&w, script);
+	leave_by(script);
 	at_household(ref);
 }
 
@@ -500,7 +512,7 @@ static void contribution_voided(const char *ref)
 	char rec[128], css[256], script[512];
 
 	begin("record a contribution");
-	wb_click(&w, "#add-contribution");
+	leave_by("#add-contribution");
 	wait_path("/contribution/new");
 	page_exists("the form to record a contribution (/contribution/new)");
 	fill("source", "donor");
@@ -508,7 +520,7 @@ static void contribution_voided(const char *ref)
 	fill("donor", "Chị Hai");
 	fill_date("date", "2023-06-12");
 	shots("contribution");
-	wb_click(&w, "#save");
+	leave_by("#save");
 	at_household(ref);
 	wb_wait_script(&w, "return document.querySelectorAll('#contributions li[id^=\"rec-\"]').length",
 		       "1");
@@ -524,7 +536,7 @@ static void contribution_voided(const char *ref)
 	snprintf(css, sizeof(css), "#%s form input[name='reason']", rec);
 	wb_type(&w, css, REASON);
 	snprintf(css, sizeof(css), "#%s form button[type='submit']", rec);
-	wb_click(&w, css);
+	leave_by(css);
 	at_household(ref);
 	snprintf(script, sizeof(script),
 		 "const e = document.getElementById('%s');"
@@ -558,7 +570,7 @@ static void the_province_approves(const char *ref)
 			 got);
 	menu("/households", "the Households page (/households)");
 	snprintf(args, sizeof(args), "#households a[href='/household/%s']", ref);
-	wb_click(&w, args);
+	leave_by(args);
 	at_household(ref);
 	wb_wait_script(&w,
 		       "const r = document.getElementById('review');"
