@@ -6,8 +6,10 @@
  * has all 200, each once, with distinct refs, and "check" passes. And a
  * form the door or the command refuses writes nothing: without the
  * session, with a wrong Host, without or with a wrong CSRF token, from
- * another Origin, with a bad value; the households and the outbox
- * ("status --json") stay as they were.
+ * another Origin, with a bad value, and a photo sent to the milestone
+ * form (multipart/form-data) without the token or from another Origin;
+ * the households, the outbox ("status --json") and the kept photos stay
+ * as they were (and the same photo with the token is taken).
  *
  * Both need the app's "add a household" page: while GET /household/new
  * answers 404, they fail saying the route is missing (not skipped).
@@ -25,6 +27,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include "browser.h"
+#include "photo_gen.h"
 #include "testmain.h"
 #include "uitest.h"
 #include "webtest.h"
@@ -241,15 +244,84 @@ static void refused(const char *why, wt_req *q, const char *body, long want)
 		fail_msg("a form %s answered %ld, want %ld: %.2000s", why, resp.status, want, resp.body);
 }
 
+/* The files under the agent's home/photos (its kept photos), counted. */
+static int kept_photos(void)
+{
+	char cmd[1100], out[64] = "";
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "find '%s/home/photos' -type f 2>/dev/null | wc -l", fx.dir);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	if (!fgets(out, sizeof(out), p))
+		out[0] = '\0';
+	pclose(p);
+	return atoi(out);
+}
+
+/* A phone's photo of household ref sent to the milestone form as
+ * multipart/form-data (hh, stage, date, photo), with the session's cookie,
+ * from Origin from_origin, with the CSRF token when with_csrf: the HTTP
+ * status. */
+static long post_photo(const char *ref, int with_csrf, const char *from_origin)
+{
+	CURL *c = curl_easy_init();
+	curl_mime *form = curl_mime_init(c);
+	curl_mimepart *part;
+	struct curl_slist *h = NULL;
+	char url[128], line[128];
+	const char *const fields[][2] = { { "hh", ref }, { "stage", "surveyed" }, { "date", "2023-06-05" } };
+	size_t i, len;
+	uint8_t *jpeg = photo_gen_jpeg(800, 600, 3, 90, NULL, &len);
+	long status = 0;
+	wt_sink sink = { resp.body, 0, sizeof(resp.body) };
+
+	assert_non_null(jpeg);
+	if (with_csrf) {
+		part = curl_mime_addpart(form);
+		curl_mime_name(part, "csrf");
+		curl_mime_data(part, csrf, CURL_ZERO_TERMINATED);
+	}
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		part = curl_mime_addpart(form);
+		curl_mime_name(part, fields[i][0]);
+		curl_mime_data(part, fields[i][1], CURL_ZERO_TERMINATED);
+	}
+	part = curl_mime_addpart(form);
+	curl_mime_name(part, "photo");
+	curl_mime_filename(part, "IMG_0001.jpg");
+	curl_mime_type(part, "image/jpeg");
+	curl_mime_data(part, (const char *)jpeg, len);
+	snprintf(line, sizeof(line), "Origin: %s", from_origin);
+	h = curl_slist_append(h, line);
+	snprintf(url, sizeof(url), "%smilestone/new", fx.base);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_COOKIE, fx.cookie);
+	curl_easy_setopt(c, CURLOPT_MIMEPOST, form);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, wt_sink_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(h);
+	curl_mime_free(form);
+	curl_easy_cleanup(c);
+	free(jpeg);
+	return status;
+}
+
 static void a_refused_form_writes_nothing(void **state)
 {
-	char body[1024], *status_before, *status_after, *list_before, *list_after;
+	char body[1024], ref[64], *status_before, *status_after, *list_before, *list_after;
+	int photos_before;
 
 	(void)state;
-	ui_agent(&fx, "household add --name 'Lâm Thị Hoa' --hamlet 'Ấp 3' --members 4 --category poor");
+	ui_agent_ref(&fx, "household add --name 'Lâm Thị Hoa' --hamlet 'Ấp 3' --members 4 --category poor",
+		     ref, sizeof(ref));
 	open_the_form();
 	status_before = ui_agent_output(&fx, "status --json");
 	list_before = ui_agent_output(&fx, "household list --json");
+	photos_before = kept_photos();
 
 	form_body(body, sizeof(body), "Nguyễn Văn Mới", 1, NULL);
 	{
@@ -299,8 +371,17 @@ static void a_refused_form_writes_nothing(void **state)
 			fail_msg("the refused form lost the name typed: %.3000s", resp.body);
 	}
 
+	/* a photo upload (multipart) without the token or from another Origin */
+	if (post_photo(ref, 0, origin) != 403)
+		fail_msg("a photo sent without the CSRF token was not refused with 403: %.2000s",
+			 resp.body);
+	if (post_photo(ref, 1, "http://evil.example") != 403)
+		fail_msg("a photo sent from another Origin was not refused with 403: %.2000s", resp.body);
+
 	status_after = ui_agent_output(&fx, "status --json");
 	list_after = ui_agent_output(&fx, "household list --json");
+	if (kept_photos() != photos_before)
+		fail_msg("a refused upload left a photo in the agent's home");
 	if (strcmp(list_before, list_after) != 0)
 		fail_msg("a refused form changed the households:\nbefore %s\nafter %s", list_before,
 			 list_after);
@@ -311,6 +392,11 @@ static void a_refused_form_writes_nothing(void **state)
 	free(status_after);
 	free(list_before);
 	free(list_after);
+	/* the same upload with the token is taken: the refusals were the token's */
+	if (post_photo(ref, 1, origin) != 303)
+		fail_msg("the photo sent with the CSRF token was not saved (303): %.2000s", resp.body);
+	if (kept_photos() != photos_before + 1)
+		fail_msg("the saved milestone's photo is not kept in the agent's home");
 }
 
 TEST_MAIN(cmocka_unit_test_setup_teardown(the_app_and_the_cli_at_once_lose_nothing, setup, teardown),
