@@ -203,26 +203,26 @@ static void the_app_and_the_cli_at_once_lose_nothing(void **state)
 	free(ui_agent_output(&fx, "check"));
 }
 
-/* A POST to /household/new with Host host (the session's cookie and CSRF
- * token, our Origin): the HTTP status. */
-static long post_with_host(const char *host, const char *body)
+/* Send c (its body set) to path of the app with the session's cookie,
+ * Origin from_origin and, when host is not NULL, that Host; the answer's
+ * body into resp.body. The HTTP status; c is cleaned up. */
+static long send_to(CURL *c, const char *path, const char *from_origin, const char *host)
 {
-	CURL *c = curl_easy_init();
 	struct curl_slist *h = NULL;
 	char line[128], url[128];
 	long status = 0;
 	wt_sink sink = { resp.body, 0, sizeof(resp.body) };
 
-	assert_non_null(c);
-	snprintf(line, sizeof(line), "Host: %s", host);
+	if (host) {
+		snprintf(line, sizeof(line), "Host: %s", host);
+		h = curl_slist_append(h, line);
+	}
+	snprintf(line, sizeof(line), "Origin: %s", from_origin);
 	h = curl_slist_append(h, line);
-	snprintf(line, sizeof(line), "Origin: %s", origin);
-	h = curl_slist_append(h, line);
-	snprintf(url, sizeof(url), "%shousehold/new", fx.base);
+	snprintf(url, sizeof(url), "%s%s", fx.base, path);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_COOKIE, fx.cookie);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, wt_sink_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
 	assert_int_equal(curl_easy_perform(c), CURLE_OK);
@@ -230,6 +230,17 @@ static long post_with_host(const char *host, const char *body)
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
 	return status;
+}
+
+/* A POST to /household/new with Host host (the session's cookie and CSRF
+ * token, our Origin): the HTTP status. */
+static long post_with_host(const char *host, const char *body)
+{
+	CURL *c = curl_easy_init();
+
+	assert_non_null(c);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	return send_to(c, "household/new", origin, host);
 }
 
 /* POST body to /household/new as q says: it must be refused with want. */
@@ -268,13 +279,10 @@ static long post_photo(const char *ref, int with_csrf, const char *from_origin)
 	CURL *c = curl_easy_init();
 	curl_mime *form = curl_mime_init(c);
 	curl_mimepart *part;
-	struct curl_slist *h = NULL;
-	char url[128], line[128];
 	const char *const fields[][2] = { { "hh", ref }, { "stage", "surveyed" }, { "date", "2023-06-05" } };
 	size_t i, len;
 	uint8_t *jpeg = photo_gen_jpeg(800, 600, 3, 90, NULL, &len);
-	long status = 0;
-	wt_sink sink = { resp.body, 0, sizeof(resp.body) };
+	long status;
 
 	assert_non_null(jpeg);
 	if (with_csrf) {
@@ -292,20 +300,9 @@ static long post_photo(const char *ref, int with_csrf, const char *from_origin)
 	curl_mime_filename(part, "IMG_0001.jpg");
 	curl_mime_type(part, "image/jpeg");
 	curl_mime_data(part, (const char *)jpeg, len);
-	snprintf(line, sizeof(line), "Origin: %s", from_origin);
-	h = curl_slist_append(h, line);
-	snprintf(url, sizeof(url), "%smilestone/new", fx.base);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_COOKIE, fx.cookie);
 	curl_easy_setopt(c, CURLOPT_MIMEPOST, form);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, wt_sink_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-	assert_int_equal(curl_easy_perform(c), CURLE_OK);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
+	status = send_to(c, "milestone/new", from_origin, NULL);
 	curl_mime_free(form);
-	curl_easy_cleanup(c);
 	free(jpeg);
 	return status;
 }
