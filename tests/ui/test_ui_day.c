@@ -203,11 +203,10 @@ static void page_exists(const char *what)
 /* Wait until the browser is at path (location.pathname). */
 static void wait_path(const char *path)
 {
-	char script[512], want[512];
+	char want[512];
 
-	snprintf(script, sizeof(script), "return location.pathname");
 	snprintf(want, sizeof(want), "\"%s\"", path);
-	wb_wait_script(&w, script, want);
+	wb_wait_script(&w, "return location.pathname", want);
 }
 
 /* Click css, which leaves the page (a link, a form's button), and wait
