@@ -328,3 +328,28 @@ void ui_shots(struct wb_browser *w, const char *name)
 	/* nothing wider than a phone's window: no sideways scrolling */
 	wb_wait_script(w, "return document.documentElement.scrollWidth <= window.innerWidth", "true");
 }
+
+char *ui_agent_output(ui_fixture *f, const char *args)
+{
+	char cmd[4096], *out = NULL;
+	size_t len = 0, cap = 0, got;
+	FILE *p;
+
+	(void)f;
+	snprintf(cmd, sizeof(cmd), "'%s' %s", MAIAM_AGENT_BIN, args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	do {
+		if (len + 4096 + 1 > cap) {
+			cap = 2 * cap + 8192;
+			out = realloc(out, cap);
+			assert_non_null(out);
+		}
+		got = fread(out + len, 1, cap - len - 1, p);
+		len += got;
+	} while (got > 0);
+	out[len] = '\0';
+	if (pclose(p) != 0)
+		fail_msg("maiam-agent %s failed; it printed: %.2000s", args, out);
+	return out;
+}

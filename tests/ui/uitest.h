@@ -96,5 +96,8 @@ struct wb_browser;
 int ui_browser_end(struct wb_browser *w, ui_fixture *f);
 void ui_shot(struct wb_browser *w, const char *name, int width, int height);
 void ui_shots(struct wb_browser *w, const char *name);
+/* "maiam-agent ARGS" on that home (a shell-quoted string), its whole
+ * standard output, malloc'd (the caller frees it); it must exit 0. */
+char *ui_agent_output(ui_fixture *f, const char *args);
 
 #endif
