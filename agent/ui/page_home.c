@@ -47,7 +47,8 @@ static const char page_style[] =
 	"ul{margin:0;padding-left:1.2em}li{margin:0 0 8px;overflow-wrap:anywhere}"
 	".warn{border-color:#b45309;border-width:3px}"
 	"a{color:#0b4f8a;display:inline-block;min-height:44px;padding:10px 0}"
-	"@media (max-width:600px){body{font-size:17px}dl{grid-template-columns:1fr}"
+	"@media (max-width:600px){body{font-size:17px}header{padding:8px 10px}"
+	"header nav ul{gap:4px}header nav a{padding:10px 8px;font-size:.9em}dl{grid-template-columns:1fr}"
 	"dd{margin-bottom:6px}main{padding:8px}}";
 
 void agent_ui_text(proto_buf *b, const char *s)
