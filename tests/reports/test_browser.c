@@ -182,7 +182,7 @@ static void make_hub(const char *dir)
 	rt_batch_release(&b);
 	sqlite3_close(t.db);
 	proto_campaign_release(&t.campaign);
-	operator_lan(dir, "add", "mật khẩu dài");
+	operator_lan(dir, "add --role admin", "mật khẩu dài");
 }
 
 static void test_sign_in_in_chromium(void **state)
@@ -491,7 +491,7 @@ static void test_photos_in_chromium(void **state)
 	snprintf(hubdir, sizeof(hubdir), "%s/hub", fx.dir);
 	snprintf(cmd, sizeof(cmd), "'%s' init --dir '%s' >/dev/null", MAIAM_HUB_BIN, hubdir);
 	assert_int_equal(system(cmd), 0);
-	operator_lan(hubdir, "add", "mật khẩu dài");
+	operator_lan(hubdir, "add --role admin", "mật khẩu dài");
 	usb_laptop(hubdir, usb_ref);
 
 	/* a laptop with a household, its surveyed milestone with two photos and
