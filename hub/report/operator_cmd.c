@@ -64,6 +64,15 @@ typedef struct list_state {
 	proto_buf b;
 } list_state;
 
+/* s and spaces up to its column's width (Vietnamese letters are one
+ * column each, however many bytes they take). */
+static int pad(proto_buf *b, const char *s, size_t width)
+{
+	size_t w = proto_utf8_width(s);
+
+	return proto_buf_appendf(b, "%s%*s", s, (int)(w < width ? width - w : 1), "") ? -1 : 0;
+}
+
 static hub_result list_row(void *arg, const hub_operator *op)
 {
 	list_state *ls = arg;
@@ -87,9 +96,9 @@ static hub_result list_row(void *arg, const hub_operator *op)
 		    proto_buf_appendf(&ls->b, ", \"disabled\": %s, \"created\": %lld}",
 				      op->disabled ? "true" : "false", (long long)op->created))
 			return HUB_ENOMEM;
-	} else if (proto_buf_appendf(&ls->b, "%-20s %-9s %-24s %-9s %s\n", op->name,
-				     hub_role_names[op->role], district, op->disabled ? "yes" : "-",
-				     created)) {
+	} else if (pad(&ls->b, op->name, 21) || pad(&ls->b, hub_role_names[op->role], 10) ||
+		   pad(&ls->b, district, 25) ||
+		   proto_buf_appendf(&ls->b, "%-9s %s\n", op->disabled ? "yes" : "-", created)) {
 		return HUB_ENOMEM;
 	}
 	ls->n++;
