@@ -81,8 +81,9 @@ static int add_form(hub_dashboard *d, const dash_job *job, proto_buf *b)
 			      HUB_OPERATOR_NAME_MAX))
 		return -1;
 	for (r = 0; r < 3; r++)
-		if (proto_buf_appendf(b, "<option value=\"%s\">%s</option>", hub_role_names[r],
-				      role_labels[r]))
+		/* the least a new operator may do, unless the admin chooses more */
+		if (proto_buf_appendf(b, "<option value=\"%s\"%s>%s</option>", hub_role_names[r],
+				      r == HUB_ROLE_VIEWER ? " selected" : "", role_labels[r]))
 			return -1;
 	if (proto_buf_append_str(b,
 				 "</select><label for=\"district\">Huyện (chỉ cho cán bộ huyện)</label>"
