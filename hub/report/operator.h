@@ -55,6 +55,8 @@ hub_result hub_operator_add(sqlite3 *db, const proto_campaign *c, const char *na
 /* Disable an operator: it cannot sign in, and its sessions end in the same
  * transaction. *found false for no such operator (nothing written). */
 hub_result hub_operator_disable(sqlite3 *db, const char *name, bool *found);
+/* End every session of operator name (inside the caller's transaction). */
+hub_result hub_operator_sessions_end(sqlite3 *db, const char *name);
 /* One operator by name (*found). */
 hub_result hub_operator_get(sqlite3 *db, const char *name, hub_operator *op, bool *found);
 /* Every operator by name, handed to cb (borrowed for the call); cb returning

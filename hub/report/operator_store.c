@@ -102,31 +102,8 @@ static void operator_row(sqlite3_stmt *st, hub_operator *op)
 	op->created = sqlite3_column_int64(st, 4);
 }
 
-hub_result hub_operator_get(sqlite3 *db, const char *name, hub_operator *op, bool *found)
-{
-	sqlite3_stmt *st = NULL;
-	hub_result rc = HUB_EDB;
-	int step;
-
-	*found = false;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT name, role, district, disabled, created FROM report_operator"
-			       " WHERE name = ?",
-			       -1, &st, NULL) != SQLITE_OK)
-		return HUB_EDB;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		operator_row(st, op);
-		*found = true;
-	}
-	if (step == SQLITE_ROW || step == SQLITE_DONE)
-		rc = HUB_OK;
-	sqlite3_finalize(st);
-	return rc;
-}
-
-hub_result hub_operator_each(sqlite3 *db, hub_operator_cb cb, void *arg)
+/* Every operator by name, or only the one named name (NULL: all). */
+static hub_result operators_walk(sqlite3 *db, const char *name, hub_operator_cb cb, void *arg)
 {
 	sqlite3_stmt *st = NULL;
 	hub_operator op;
@@ -135,9 +112,10 @@ hub_result hub_operator_each(sqlite3 *db, hub_operator_cb cb, void *arg)
 
 	if (sqlite3_prepare_v2(db,
 			       "SELECT name, role, district, disabled, created FROM report_operator"
-			       " ORDER BY name",
+			       " WHERE ?1 IS NULL OR name = ?1 ORDER BY name",
 			       -1, &st, NULL) != SQLITE_OK)
 		return HUB_EDB;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		operator_row(st, &op);
 		if ((rc = cb(arg, &op)) != HUB_OK)
@@ -147,6 +125,34 @@ hub_result hub_operator_each(sqlite3 *db, hub_operator_cb cb, void *arg)
 		rc = HUB_EDB;
 	sqlite3_finalize(st);
 	return rc;
+}
+
+hub_result hub_operator_each(sqlite3 *db, hub_operator_cb cb, void *arg)
+{
+	return operators_walk(db, NULL, cb, arg);
+}
+
+/* hub_operator_get's one row. */
+typedef struct found_operator {
+	hub_operator *op;
+	bool *found;
+} found_operator;
+
+static hub_result copy_operator(void *arg, const hub_operator *op)
+{
+	found_operator *f = arg;
+
+	*f->op = *op;
+	*f->found = true;
+	return HUB_OK;
+}
+
+hub_result hub_operator_get(sqlite3 *db, const char *name, hub_operator *op, bool *found)
+{
+	found_operator f = { op, found };
+
+	*found = false;
+	return name ? operators_walk(db, name, copy_operator, &f) : HUB_OK;
 }
 
 hub_result hub_operator_disable(sqlite3 *db, const char *name, bool *found)
@@ -167,13 +173,8 @@ hub_result hub_operator_disable(sqlite3 *db, const char *name, bool *found)
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto out;
 	*found = sqlite3_changes(db) == 1;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(db, "DELETE FROM report_session WHERE operator = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
-		goto out;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (hub_operator_sessions_end(db, name) != HUB_OK ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	in_tx = 0;
 	rc = HUB_OK;

@@ -90,13 +90,8 @@ static hub_result operator_store(sqlite3 *db, const char *name, const char *pass
 		}
 		goto dberr;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(db, "DELETE FROM report_session WHERE operator = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
-		goto dberr;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (hub_operator_sessions_end(db, name) != HUB_OK ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
 	in_tx = 0;
 	rc = HUB_OK;
@@ -109,6 +104,20 @@ out:
 	if (in_tx)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
+}
+
+hub_result hub_operator_sessions_end(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int step;
+
+	if (sqlite3_prepare_v2(db, "DELETE FROM report_session WHERE operator = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return HUB_EDB;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return step == SQLITE_DONE ? HUB_OK : HUB_EDB;
 }
 
 hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err, size_t errlen)

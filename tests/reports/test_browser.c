@@ -189,17 +189,23 @@ static void make_hub(const char *dir)
 	operator_lan(dir, "add --role admin", "mật khẩu dài");
 }
 
+/* A scratch directory with make_hub's hub serving in it, and the browser. */
+static void hub_and_browser(wb_browser *w)
+{
+	fx.dir = test_mkdtemp();
+	assert_non_null(fx.dir);
+	make_hub(fx.dir);
+	start_hub(fx.dir);
+	wb_start(w, fx.dir);
+}
+
 static void test_sign_in_in_chromium(void **state)
 {
 	wb_browser *w = &fx.w;
 	int i;
 
 	(void)state;
-	fx.dir = test_mkdtemp();
-	assert_non_null(fx.dir);
-	make_hub(fx.dir);
-	start_hub(fx.dir);
-	wb_start(w, fx.dir);
+	hub_and_browser(w);
 
 	go_home(w, fx.hub_port);
 	wb_wait_for(w, "Đăng nhập", NULL);
@@ -590,11 +596,7 @@ static void test_operators_in_chromium(void **state)
 	char path[1024];
 
 	(void)state;
-	fx.dir = test_mkdtemp();
-	assert_non_null(fx.dir);
-	make_hub(fx.dir);
-	start_hub(fx.dir);
-	wb_start(w, fx.dir);
+	hub_and_browser(w);
 
 	/* the admin's page of operators, from the main page's link */
 	sign_in_as(w, "lan");
