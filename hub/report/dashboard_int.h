@@ -3,8 +3,9 @@
  * itself, a request handed from the event loop to a worker (dash_job), the
  * sign-in throttle (dashboard_throttle.c), the page builders
  * (dashboard_pages.c), a household's page (dashboard_household.c) and its
- * photos (dashboard_photo.c). Only dashboard.c touches evhttp, on the loop
- * thread.
+ * photos (dashboard_photo.c), what the signed-in operator may see and do
+ * (operator_scope.c) and the admins' /operators (operator_page.c). Only
+ * dashboard.c touches evhttp, on the loop thread.
  */
 #ifndef HUB_DASHBOARD_INT_H
 #define HUB_DASHBOARD_INT_H
