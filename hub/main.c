@@ -41,7 +41,7 @@ static const struct {
 	{ "photo", hub_cmd_photo,
 	  N_("photo export HASH FILE   (a stored photo's bytes, checked, to a file)") },
 	{ "operator", hub_operator_cmd,
-	  N_("operator add|password NAME   (dashboard sign-in; password from stdin)") },
+	  N_("operator add|list|disable|password   (dashboard operators and their roles)") },
 };
 
 /* The commands whose first word is a subcommand: "report --help" has no

@@ -76,6 +76,13 @@ static const char tables_sql[] =
 	"CREATE TABLE report_twice (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
 	" stage TEXT NOT NULL, PRIMARY KEY (id_origin, id_serial, stage)) WITHOUT ROWID;";
 
+/* The columns roles added to report_operator: in the table a new hub makes,
+ * and added to an older one (operator_roles_migrate). */
+#define OPERATOR_ROLE_COL " role TEXT NOT NULL DEFAULT 'admin'"
+#define OPERATOR_DISTRICT_COL " district INTEGER NOT NULL DEFAULT 0"
+#define OPERATOR_DISABLED_COL " disabled INTEGER NOT NULL DEFAULT 0"
+#define OPERATOR_ROLE_COLS "," OPERATOR_ROLE_COL "," OPERATOR_DISTRICT_COL "," OPERATOR_DISABLED_COL
+
 /* What operators wrote: never derived, kept across upgrades. */
 static const char operator_tables_sql[] =
 	/* appended, never updated or deleted: the latest row for an item counts */
@@ -83,8 +90,10 @@ static const char operator_tables_sql[] =
 	" resolved_at TEXT NOT NULL, resolved_by TEXT NOT NULL, note TEXT NOT NULL,"
 	" keep TEXT);"
 	"CREATE INDEX IF NOT EXISTS report_resolution_item ON report_resolution(item);"
+	/* role: admin, district (of district, a district's code) or viewer;
+	 * a disabled operator is kept (decisions name it) but signs in no more */
 	"CREATE TABLE IF NOT EXISTS report_operator (name TEXT PRIMARY KEY, salt BLOB NOT NULL,"
-	" hash BLOB NOT NULL, iter INTEGER NOT NULL, created INTEGER NOT NULL);"
+	" hash BLOB NOT NULL, iter INTEGER NOT NULL, created INTEGER NOT NULL" OPERATOR_ROLE_COLS ");"
 	/* only the SHA-256 of a session token is stored */
 	"CREATE TABLE IF NOT EXISTS report_session (hash BLOB PRIMARY KEY, operator TEXT NOT NULL,"
 	" created INTEGER NOT NULL, expires INTEGER NOT NULL);";
@@ -495,6 +504,38 @@ static const char drop_derived_sql[] = "DROP TRIGGER IF EXISTS report_household_
 				       "DROP TABLE IF EXISTS report_fund;"
 				       "DROP TABLE IF EXISTS report_nid;";
 
+/* A report_operator made before roles gets them; its operators become
+ * admins (they could do everything before). Checked at every open, without
+ * a write lock when there is nothing to do. */
+static hub_result operator_roles_migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	static const char probe[] = "SELECT role, district, disabled FROM report_operator LIMIT 0";
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, probe, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_finalize(st);
+		return HUB_OK;
+	}
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto dberr;
+	/* another process may have added them meanwhile */
+	if (sqlite3_prepare_v2(db, probe, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_finalize(st);
+		return sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? HUB_OK : HUB_EDB;
+	}
+	if (sqlite3_exec(db,
+			 "ALTER TABLE report_operator ADD COLUMN" OPERATOR_ROLE_COL ";"
+			 "ALTER TABLE report_operator ADD COLUMN" OPERATOR_DISTRICT_COL ";"
+			 "ALTER TABLE report_operator ADD COLUMN" OPERATOR_DISABLED_COL ";"
+			 "COMMIT",
+			 NULL, NULL, NULL) == SQLITE_OK)
+		return HUB_OK;
+dberr:
+	snprintf(err, errlen, _("cannot give the operators their roles: %s"), sqlite3_errmsg(db));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return HUB_EDB;
+}
+
 hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 {
 	proto_buf sql;
@@ -506,7 +547,7 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 	/* the common case (current tables) needs no write lock: serve may hold it */
 	if (hub_meta_get(db, "report_schema", have, sizeof(have), &found) == HUB_OK && found &&
 	    strcmp(have, REPORT_SCHEMA_VERSION) == 0) {
-		rc = HUB_OK;
+		rc = operator_roles_migrate(db, err, errlen);
 		goto out;
 	}
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
@@ -542,7 +583,7 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 	    hub_meta_set(db, "report_schema", REPORT_SCHEMA_VERSION) ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
-	rc = HUB_OK;
+	rc = operator_roles_migrate(db, err, errlen);
 	goto out;
 dberr:
 	snprintf(err, errlen, _("cannot create the report tables: %s"), sqlite3_errmsg(db));

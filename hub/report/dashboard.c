@@ -1,7 +1,8 @@
 /*
  * dashboard.c - the operators' pages served by maiam-hub at "/", "/login",
- * "/logout", "/report", "/household" and "/photo/<sha256>[/thumb]". The event loop only parses a request, checks its
- * Origin and the sign-in throttle, and hands it to one of two worker threads
+ * "/logout", "/report", "/household", "/operators" and
+ * "/photo/<sha256>[/thumb]". The event loop only parses a request, checks
+ * its Origin, a form's CSRF token and the sign-in throttle, and hands it to one of two worker threads
  * owned here (sign-in with its slow PBKDF2 on a read-write connection; pages
  * and reports on a read-only one), so neither ever holds up the laptops'
  * traffic; the answer comes back to the loop through an event, and only the
@@ -16,6 +17,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include "maiam/web_http.h"
 #include "hub.h"
 #include "dashboard_int.h"
@@ -79,6 +81,10 @@ hub_dashboard *hub_dashboard_new(const char *dir, char *err, size_t errlen)
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cond, NULL);
 	d->ttl = HUB_SESSION_TTL_S;
+	if (RAND_bytes(d->csrf_key, sizeof(d->csrf_key)) != 1) {
+		snprintf(err, errlen, "cannot make the dashboard's form key (OpenSSL failed)");
+		goto fail;
+	}
 	hub_dashboard_limits_default(&lim);
 	if (hub_dashboard_set_limits(d, &lim)) {
 		snprintf(err, errlen, "out of memory");
@@ -126,6 +132,9 @@ static void job_free(dash_job *job)
 	OPENSSL_cleanse(job->pw, sizeof(job->pw));
 	OPENSSL_cleanse(job->tok, sizeof(job->tok));
 	OPENSSL_cleanse(job->cookie, sizeof(job->cookie));
+	if (job->form.data)
+		OPENSSL_cleanse(job->form.data, job->form.len); /* may hold passwords */
+	proto_buf_release(&job->form);
 	proto_buf_release(&job->body);
 	free(job);
 }
@@ -164,6 +173,7 @@ void hub_dashboard_free(hub_dashboard *d)
 	if (d->have_campaign)
 		proto_campaign_release(&d->campaign);
 	web_throttle_free(d->throttle);
+	OPENSSL_cleanse(d->csrf_key, sizeof(d->csrf_key));
 	pthread_cond_destroy(&d->cond);
 	pthread_mutex_destroy(&d->mu);
 	free(d);
@@ -176,7 +186,7 @@ void hub_dashboard_set_ttl(hub_dashboard *d, int seconds)
 	pthread_mutex_unlock(&d->mu);
 }
 
-static const char *const dash_paths[] = { "/", "/login", "/logout", "/report", "/household" };
+static const char *const dash_paths[] = { "/", "/login", "/logout", "/report", "/household", "/operators" };
 
 /* A page of the dashboard's own, or not (the photos' paths are checked by
  * dash_photo_parse). */
@@ -321,7 +331,7 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&d->mu);
 	while (job) {
 		dash_job *next = job->next;
-		if (job->kind == DJ_LOGIN || job->kind == DJ_LOGOUT)
+		if (job->kind == DJ_LOGIN || job->kind == DJ_LOGOUT || job->kind == DJ_OPERATORS)
 			d->login.pending--;
 		else
 			d->page.pending--;
@@ -477,6 +487,40 @@ static int parse_household(struct evhttp_request *req, dash_job *job)
 	return -1;
 }
 
+/* Every form posted to the dashboard but /login (which opens the session
+ * the token is bound to) carries its session's CSRF token in the field
+ * "csrf": checked here, for all of them, before any worker sees the form,
+ * which is kept in job->form. 0 ok, -1 answered (403, 413, 503). */
+static int check_post_form(hub_dashboard *d, struct evhttp_request *req, dash_job *job)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in);
+	char given[WEB_TOKEN_HEX + 1];
+	unsigned char *form;
+
+	if (len > FORM_MAX) {
+		reply_text(req, 413, "form too large", 0);
+		return -1;
+	}
+	form = evbuffer_pullup(in, (ev_ssize_t)len);
+	if ((len && !form) || proto_buf_append(&job->form, form, len)) {
+		reply_text(req, 503, "hub is out of memory: try again", 1);
+		return -1;
+	}
+	if (len)
+		OPENSSL_cleanse(form, len);
+	if (web_form_value((const char *)job->form.data, job->form.len, "csrf", given, sizeof(given)) !=
+		    WEB_OK ||
+	    !job->tok[0] || !web_csrf_check(d->csrf_key, job->tok, given)) {
+		reply_text(req, 403,
+			   "this form is out of date or was not sent from the dashboard:"
+			   " reload the page, sign in again if asked, and try again",
+			   0);
+		return -1;
+	}
+	return 0;
+}
+
 void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 {
 	hub_dashboard *d = arg;
@@ -501,6 +545,7 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 	}
 	job->req = req;
 	proto_buf_init(&job->body, HUB_REPORT_MAX_OUT);
+	proto_buf_init(&job->form, FORM_MAX);
 	session_cookie(req, job->tok);
 	/* the hub's origin is the scheme it is reached by (https unless the
 	 * test's plain listener) and the Host the browser asked for */
@@ -517,6 +562,18 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 		else
 			reply_text(req, 404, "no such page: open the dashboard at /", 0);
 		goto refused;
+	}
+	if (cmd == EVHTTP_REQ_POST && strcmp(path, "/login") != 0 && check_post_form(d, req, job))
+		goto refused;
+	if (strcmp(path, "/operators") == 0) {
+		/* its POSTs write, and it is small: the read-write worker */
+		job->kind = DJ_OPERATORS;
+		if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD && cmd != EVHTTP_REQ_POST) {
+			reply_text(req, 405, "use GET or POST for /operators", 0);
+			goto refused;
+		}
+		submit(d, &d->login, job);
+		return;
 	}
 	if (strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0) {
 		int login = strcmp(path, "/login") == 0;

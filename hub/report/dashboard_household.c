@@ -359,12 +359,29 @@ static int household_page(hub_dashboard *d, sqlite3 *ro, proto_id id, const char
 	return 0;
 }
 
-/* The households a short ref names, each a link to its own page. */
+/* The candidates of a short ref: the page, and the operator they are for. */
+typedef struct candidates {
+	proto_buf *b;
+	hub_dashboard *d;
+	sqlite3 *ro;
+	const dash_job *job;
+	int shown;
+} candidates;
+
+/* The households a short ref names, each a link to its own page (those the
+ * operator may see: dash_may_see_household). */
 static int candidate_row(void *arg, const hub_household_row *r)
 {
-	proto_buf *b = arg;
+	candidates *cs = arg;
+	proto_buf *b = cs->b;
 	char hid[48];
+	bool may = false;
 
+	if (dash_may_see_household(cs->d, cs->ro, cs->job, r->id, &may) != HUB_OK)
+		return -1;
+	if (!may)
+		return 0;
+	cs->shown++;
 	snprintf(hid, sizeof(hid), "%016llx-%llu", (unsigned long long)r->id.origin,
 		 (unsigned long long)r->id.serial);
 	if (proto_buf_appendf(b, "<li><a href=\"/household?id=%s\">%s</a> ", hid, hid) ||
@@ -402,7 +419,9 @@ void dash_household_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 {
 	char typed[DASH_TYPED_MAX], why[DASH_TYPED_MAX + 200];
 	hub_ref_match match = HUB_REF_MALFORMED;
+	candidates cs = { &job->body, d, ro, job, 0 };
 	proto_id id;
+	bool may = true;
 	int built;
 
 	proto_buf_reset(&job->body);
@@ -411,11 +430,15 @@ void dash_household_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 		dash_answer_html(job, 200, search_page(&job->body, "", NULL) || page_end(&job->body));
 		return;
 	}
-	if (hub_household_resolve(ro, typed, &id, &match) != HUB_OK) {
+	/* another district's household is answered as one the hub does not hold */
+	if (hub_household_resolve(ro, typed, &id, &match) != HUB_OK ||
+	    (match == HUB_REF_ONE && dash_may_see_household(d, ro, job, id, &may) != HUB_OK)) {
 		dash_answer_text(job, 503,
 				 "cannot read the households: the hub database is busy, try again");
 		return;
 	}
+	if (!may)
+		match = HUB_REF_NONE;
 	switch (match) {
 	case HUB_REF_ONE:
 		dash_answer_html(job, 200, household_page(d, ro, id, typed, &job->body));
@@ -424,10 +447,15 @@ void dash_household_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 		built = search_page(&job->body, typed, NULL) ||
 			proto_buf_append_str(&job->body, "<p>Có nhiều hộ cùng mã ngắn này; chọn một hộ:</p>"
 							 "<ul id=\"candidates\">") ||
-			hub_household_ref_each(ro, typed, candidate_row, &job->body) != HUB_OK ||
+			hub_household_ref_each(ro, typed, candidate_row, &cs) != HUB_OK ||
 			proto_buf_append_str(&job->body, "</ul>") || page_end(&job->body);
-		dash_answer_html(job, 200, built);
-		return;
+		if (built || cs.shown) {
+			dash_answer_html(job, 200, built);
+			return;
+		}
+		/* none of them is the operator's to see */
+		proto_buf_reset(&job->body);
+		/* fall through */
 	case HUB_REF_NONE:
 		snprintf(why, sizeof(why), "Máy chủ tỉnh không có hộ nào mang mã %s.", typed);
 		dash_answer_html(job, 404, search_page(&job->body, typed, why) || page_end(&job->body));

@@ -3,8 +3,9 @@
  * itself, a request handed from the event loop to a worker (dash_job), the
  * sign-in throttle (dashboard_throttle.c), the page builders
  * (dashboard_pages.c), a household's page (dashboard_household.c) and its
- * photos (dashboard_photo.c). Only dashboard.c touches evhttp, on the loop
- * thread.
+ * photos (dashboard_photo.c), what the signed-in operator may see and do
+ * (operator_scope.c) and the admins' /operators (operator_page.c). Only
+ * dashboard.c touches evhttp, on the loop thread.
  */
 #ifndef HUB_DASHBOARD_INT_H
 #define HUB_DASHBOARD_INT_H
@@ -15,12 +16,22 @@
 #include "maiam/web_throttle.h"
 #include "report.h"
 #include "report_int.h"
+#include "operator.h"
 
 /* The session cookie: HttpOnly, Secure, SameSite=Strict, Path=/ */
 #define HUB_SESSION_COOKIE "maiam_session"
 
 /* DJ_HOUSEHOLD: /household?id=REF; DJ_PHOTO: /photo/<64 hex>[/thumb] */
-typedef enum dash_kind { DJ_PAGE, DJ_REPORT, DJ_LOGIN, DJ_LOGOUT, DJ_HOUSEHOLD, DJ_PHOTO } dash_kind;
+/* DJ_OPERATORS: /operators, the admins' page (GET) and its forms (POST) */
+typedef enum dash_kind {
+	DJ_PAGE,
+	DJ_REPORT,
+	DJ_LOGIN,
+	DJ_LOGOUT,
+	DJ_HOUSEHOLD,
+	DJ_PHOTO,
+	DJ_OPERATORS
+} dash_kind;
 
 /* What /household?id= may be: a full id (16 hex, '-', a serial) or a short
  * ref, with room for spaces typed around it. */
@@ -46,6 +57,8 @@ typedef struct dash_job {
 	char photo[65];                       /* DJ_PHOTO: 64 lowercase hex */
 	int thumb;                            /* DJ_PHOTO: the thumbnail, not the photo */
 	char addr[64];                        /* client address (throttle) */
+	proto_buf form;                       /* DJ_OPERATORS' POST: the form, wiped when done */
+	hub_operator who;                     /* the signed-in operator (worker, dash_work) */
 	/* the answer */
 	int status;
 	const char *ctype;
@@ -81,7 +94,36 @@ struct hub_dashboard {
 	int stopping;
 	dash_job *done;
 	dash_worker login, page; /* login: sign-in/out (read-write); page: pages (read-only) */
+	/* keys the forms' CSRF tokens to the session (web_csrf_token): random
+	 * for each hub process, so a restart only asks for a page reload */
+	uint8_t csrf_key[32];
 };
+
+/* ---- operator_scope.c (worker threads): what the operator may see ------- */
+
+/* 0: every district; else the only district job's operator sees. */
+int dash_scope_district(const dash_job *job);
+/* May job's operator decide (approve, reject, resolve)? admin and district
+ * operators yes, viewers no. */
+int dash_may_decide(const dash_job *job);
+/* May job's operator see household id? A household of another district is
+ * answered as one the hub does not hold (404): no leak of what exists. */
+hub_result dash_may_see_household(hub_dashboard *d, sqlite3 *ro, const dash_job *job, proto_id id,
+				  bool *may);
+/* May it see the photo of SHA-256 hex (64 lowercase hex)? Yes when one of the
+ * households the photo is evidence for is in its district. */
+hub_result dash_may_see_photo(hub_dashboard *d, sqlite3 *ro, const dash_job *job, const char *hex,
+			      bool *may);
+/* The hidden field carrying job's session's CSRF token, for every form
+ * posted to the dashboard but /login: 0, or -1 when b is full. */
+int dash_csrf_field(const hub_dashboard *d, const dash_job *job, proto_buf *b);
+
+/* ---- operator_page.c (login worker: it writes) --------------------------- */
+
+/* /operators: the list and the add form (GET), or an add or a disable
+ * (POST, the form in job->form, its CSRF token already checked): job's
+ * answer. Only for admins (403 for others). */
+void dash_operators_answer(hub_dashboard *d, sqlite3 *rw, dash_job *job);
 
 /* ---- dashboard_throttle.c (loop thread only) ---------------------------- */
 
@@ -104,7 +146,7 @@ int dash_login_page(hub_dashboard *d, proto_buf *b, const char *error);
 int dash_throttled_page(hub_dashboard *d, proto_buf *b, int64_t wait);
 /* The page for a path the dashboard does not have (404): 0, or -1 when b is full. */
 int dash_not_found_page(hub_dashboard *d, proto_buf *b);
-int dash_main_page(hub_dashboard *d, sqlite3 *ro, const char *who, proto_buf *b);
+int dash_main_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, proto_buf *b);
 /* The "Tìm hộ" form (GET /household), the text typed shown in it. */
 int dash_household_form(proto_buf *b, const char *typed);
 

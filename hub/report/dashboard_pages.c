@@ -180,43 +180,49 @@ static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, proto_b
 	return recent_rejections(ro, d->lim.queue_items, b);
 }
 
-int dash_main_page(hub_dashboard *d, sqlite3 *ro, const char *who, proto_buf *b)
+int dash_main_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, proto_buf *b)
 {
 	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile" };
 	report_progress p;
 	report_grid g;
 	char as_of[11], err[256];
-	int rc = -1;
+	int rc = -1, district = dash_scope_district(job);
 	size_t i;
 
 	hub_report_today(as_of);
-	if (report_progress_load(ro, &d->campaign, as_of, 0, &p, err, sizeof(err)))
+	if (report_progress_load_in(ro, &d->campaign, as_of, 0, district, &p, err, sizeof(err)))
 		return -1;
 	if (report_html_head(b, "Mái Ấm — Bảng theo dõi") ||
 	    proto_buf_append_str(b, "<h1>Mái Ấm — Bảng theo dõi</h1><p>") ||
 	    web_html_escape(b, d->campaign.name) ||
 	    proto_buf_appendf(b, "</p><p>Số liệu đến ngày %.2s/%.2s/%.4s. Cán bộ: <b id=\"who\">",
 			      as_of + 8, as_of + 5, as_of) ||
-	    web_html_escape(b, who) ||
-	    proto_buf_append_str(b, "</b></p><form method=\"post\" action=\"/logout\">"
-				    "<button type=\"submit\">Đăng xuất</button></form>") ||
+	    web_html_escape(b, job->who.name) ||
+	    proto_buf_append_str(b, "</b></p><form method=\"post\" action=\"/logout\">") ||
+	    dash_csrf_field(d, job, b) ||
+	    proto_buf_append_str(b, "<button type=\"submit\">Đăng xuất</button></form>") ||
+	    (job->who.role == HUB_ROLE_ADMIN &&
+	     proto_buf_append_str(b, "<p><a id=\"operators\" href=\"/operators\">Cán bộ vận hành"
+				     "</a></p>")) ||
 	    dash_household_form(b, "") ||
 	    proto_buf_append_str(b, "<h2>Bàn giao so với chỉ tiêu theo huyện</h2>" WIDE) ||
 	    report_progress_svg(&p, b) || proto_buf_append_str(b, "</div>" WIDE) ||
 	    report_progress_table(&d->campaign, &p, b) || proto_buf_append_str(b, "</div>"))
 		goto out;
-	if (report_awards_grid(ro, &d->campaign, as_of, &g, err, sizeof(err)))
+	if (report_awards_grid(ro, &d->campaign, as_of, district, &g, err, sizeof(err)))
 		goto out;
 	rc = proto_buf_append_str(b, WIDE) || report_grid_html_table(&g, b) ||
 			     proto_buf_append_str(b, "</div>")
 		     ? -1
 		     : 0;
 	report_grid_release(&g);
-	if (rc || queue_table(d, ro, as_of, b) || proto_buf_append_str(b, "<h2>Tải báo cáo</h2><ul>")) {
+	/* the reconcile queue is the province's: not split by district yet */
+	if (rc || (!district && queue_table(d, ro, as_of, b)) ||
+	    proto_buf_append_str(b, "<h2>Tải báo cáo</h2><ul>")) {
 		rc = -1;
 		goto out;
 	}
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < (district ? 3 : 4); i++)
 		if (proto_buf_appendf(b,
 				      "<li>%s: <a href=\"/report?kind=%s&amp;format=csv\">CSV</a>,"
 				      " <a href=\"/report?kind=%s&amp;format=html\">HTML</a>,"
@@ -266,6 +272,14 @@ static void work_report(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 					      "application/json", "text/html; charset=utf-8" };
 	char err[256];
 
+	job->opts.district = dash_scope_district(job);
+	if (job->opts.district && job->opts.kind == HUB_REPORT_RECONCILE) {
+		/* NEEDSWORK: the queue names households of every district */
+		dash_answer_text(job, 403,
+				 "the reconcile queue is not split by district yet: ask an admin"
+				 " operator of the province");
+		return;
+	}
 	if (hub_report_render(ro, &d->campaign, &job->opts, &job->body, err, sizeof(err))) {
 		dash_answer_text(job, 500, err);
 		return;
@@ -276,7 +290,6 @@ static void work_report(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 
 void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 {
-	char who[HUB_OPERATOR_NAME_MAX + 1];
 	bool signed_in = false;
 
 	if (job->kind == DJ_LOGIN) {
@@ -293,12 +306,12 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		job->location = "/";
 		return;
 	}
-	if (job->tok[0] && report_session_check(db, job->tok, (int64_t)time(NULL), who, sizeof(who),
-						&signed_in) != HUB_OK)
+	if (job->tok[0] &&
+	    hub_session_operator(db, job->tok, (int64_t)time(NULL), &job->who, &signed_in) != HUB_OK)
 		signed_in = false;
 	/* a photo's answer is the same whether the hash is held or not: the
 	 * session is checked before anything is looked up */
-	if (!signed_in && job->kind == DJ_REPORT)
+	if (!signed_in && (job->kind == DJ_REPORT || (job->kind == DJ_OPERATORS && job->form.len)))
 		dash_answer_text(job, 401, "sign in first at /");
 	else if (!signed_in && job->kind == DJ_PHOTO)
 		dash_answer_text(job, 403, "sign in first at /: photos are for signed-in operators");
@@ -310,6 +323,8 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		dash_household_answer(d, db, job);
 	else if (job->kind == DJ_PHOTO)
 		dash_photo_answer(d, db, job);
+	else if (job->kind == DJ_OPERATORS)
+		dash_operators_answer(d, db, job);
 	else
-		dash_answer_html(job, 200, dash_main_page(d, db, who, &job->body));
+		dash_answer_html(job, 200, dash_main_page(d, db, job, &job->body));
 }

@@ -87,19 +87,21 @@ static hub_result photo_file(const hub_dashboard *d, const char *hex, proto_buf 
 
 void dash_photo_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 {
-	bool found = false;
+	bool found = false, may = false;
 	hub_result rc;
 
 	/* no stored file is larger than an upload may be: never read more */
 	proto_buf_release(&job->body);
 	proto_buf_init(&job->body, HUB_PHOTO_MAX_BYTES);
 	rc = photo_row(ro, job->photo, job->thumb, &job->body, &found);
+	if (rc == HUB_OK && found)
+		rc = dash_may_see_photo(d, ro, job, job->photo, &may);
 	if (rc != HUB_OK) {
 		dash_answer_text(job, 503,
 				 "cannot read the stored photos: the hub database is busy, try again");
 		return;
 	}
-	if (!found) {
+	if (!found || !may) { /* another district's photo: as one the hub does not hold */
 		dash_answer_text(job, 404,
 				 job->thumb ? "the hub holds no thumbnail of this photo"
 					    : "the hub holds no photo of this hash: its laptop may not have"

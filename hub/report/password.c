@@ -3,8 +3,9 @@
  * as PBKDF2-HMAC-SHA256 (210,000 iterations, 16-byte random salt, OpenSSL)
  * and compared in constant time; a session token is 32 random bytes of which
  * only the SHA-256 is stored, so a copy of hub.db opens no session.
- * hub_operator_set's refusals are for the operator at the terminal
- * (maiam-hub operator add|password): in the operator's language.
+ * hub_operator_set's and hub_operator_add's refusals are for the operator
+ * at the terminal (maiam-hub operator add|password): in the operator's
+ * language. A disabled operator opens no session and keeps none.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <openssl/rand.h>
 #include "maiam/web.h"
 #include "report_int.h"
+#include "operator.h"
 
 #define SALT_LEN 16
 
@@ -27,22 +29,11 @@ hub_result hub_password_hash(const char *password, const uint8_t *salt, size_t s
 		       : HUB_ECRYPTO;
 }
 
-static int valid_name(const char *name)
-{
-	size_t i, n = strlen(name);
-
-	if (n < 1 || n > HUB_OPERATOR_NAME_MAX)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '-' || c == '@'))
-			return 0;
-	}
-	return 1;
-}
-
-hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err, size_t errlen)
+/* Store name's password: a new operator with add's role and district
+ * (refused when the name is taken), or with add NULL a new password for an
+ * operator (one made here is an admin). */
+static hub_result operator_store(sqlite3 *db, const char *name, const char *password,
+				 const hub_operator *add, char *err, size_t errlen)
 {
 	uint8_t salt[SALT_LEN], hash[32];
 	sqlite3_stmt *st = NULL;
@@ -50,7 +41,7 @@ hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password,
 	hub_result rc = HUB_EDB;
 	int in_tx = 0;
 
-	if (!name || !valid_name(name)) {
+	if (!name || !hub_operator_name_ok(name)) {
 		snprintf(err, errlen, _("operator name '%s' must be 1 to %d letters, digits or . _ - @"),
 			 name ? name : "", HUB_OPERATOR_NAME_MAX);
 		return HUB_REFUSED;
@@ -72,25 +63,35 @@ hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password,
 		goto dberr;
 	in_tx = 1;
 	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO report_operator(name, salt, hash, iter, created)"
-			       " VALUES (?, ?, ?, ?, strftime('%s', 'now')) ON CONFLICT(name) DO"
-			       " UPDATE SET salt = excluded.salt, hash = excluded.hash,"
-			       " iter = excluded.iter",
+			       add ? "INSERT INTO report_operator(name, salt, hash, iter, created, role,"
+				     " district) VALUES (?, ?, ?, ?, strftime('%s', 'now'), ?, ?)"
+				   : "INSERT INTO report_operator(name, salt, hash, iter, created)"
+				     " VALUES (?, ?, ?, ?, strftime('%s', 'now')) ON CONFLICT(name) DO"
+				     " UPDATE SET salt = excluded.salt, hash = excluded.hash,"
+				     " iter = excluded.iter",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto dberr;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, salt, sizeof(salt), SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, hash, sizeof(hash), SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, HUB_PBKDF2_ITER);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (add) {
+		sqlite3_bind_text(st, 5, hub_role_names[add->role], -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 6, add->district);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (add && sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+			snprintf(err, errlen,
+				 _("operator '%s' exists: to change its password run 'maiam-hub operator"
+				   " password %s'"),
+				 name, name);
+			rc = HUB_REFUSED;
+			goto out;
+		}
 		goto dberr;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(db, "DELETE FROM report_session WHERE operator = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
-		goto dberr;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	}
+	if (hub_operator_sessions_end(db, name) != HUB_OK ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
 	in_tx = 0;
 	rc = HUB_OK;
@@ -103,6 +104,34 @@ out:
 	if (in_tx)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
+}
+
+hub_result hub_operator_sessions_end(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int step;
+
+	if (sqlite3_prepare_v2(db, "DELETE FROM report_session WHERE operator = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return HUB_EDB;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return step == SQLITE_DONE ? HUB_OK : HUB_EDB;
+}
+
+hub_result hub_operator_set(sqlite3 *db, const char *name, const char *password, char *err, size_t errlen)
+{
+	return operator_store(db, name, password, NULL, err, errlen);
+}
+
+hub_result hub_operator_add(sqlite3 *db, const proto_campaign *c, const char *name, hub_role role,
+			    int district, const char *password, char *err, size_t errlen)
+{
+	hub_operator add = { .role = role, .district = district };
+	hub_result rc = hub_operator_valid(c, name, role, district, err, errlen);
+
+	return rc != HUB_OK ? rc : operator_store(db, name, password, &add, err, errlen);
 }
 
 /* As hub_operator_check; on a match, the stored hash the password matched
@@ -220,7 +249,7 @@ hub_result report_session_check(sqlite3 *db, const char *token, int64_t now, cha
 	web_token_hash(token, hash);
 	if (sqlite3_prepare_v2(db,
 			       "SELECT s.operator FROM report_session s JOIN report_operator o"
-			       " ON o.name = s.operator WHERE s.hash = ? AND s.expires > ?",
+			       " ON o.name = s.operator WHERE s.hash = ? AND s.expires > ? AND NOT o.disabled",
 			       -1, &st, NULL) != SQLITE_OK)
 		return HUB_EDB;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
@@ -276,11 +305,12 @@ hub_result hub_operator_login(sqlite3 *db, const char *name, const char *passwor
 	sqlite3_exec(db, "DELETE FROM report_session WHERE expires < strftime('%s', 'now')", NULL, NULL,
 		     NULL);
 	/* only if the password is still the one just checked: a password
-	 * changed during the slow hash opens no session with the old one */
+	 * changed during the slow hash opens no session with the old one; and
+	 * never for a disabled operator */
 	if (sqlite3_prepare_v2(db,
 			       "INSERT INTO report_session(hash, operator, created, expires)"
 			       " SELECT ?, name, ?, ? FROM report_operator WHERE name = ? AND"
-			       " hash = ?",
+			       " hash = ? AND NOT disabled",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);

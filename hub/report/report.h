@@ -46,6 +46,7 @@ typedef struct hub_report_opts {
 	int64_t limit;  /* reconcile: items per page (0: HUB_RECONCILE_PAGE) */
 	int64_t page;   /* reconcile: which page, from 1 (0: the first) */
 	int links;      /* HTML reconcile: households and photos link to the dashboard's pages */
+	int district;   /* progress, awards, funds: 0 every district, else only this one */
 } hub_report_opts;
 
 /* Report outputs are capped: a report is never larger than this. */

@@ -160,13 +160,13 @@ static hub_result awards_json(const void *numbers, proto_buf *b)
 
 const report_drawing report_awards_drawing = { awards_json, awards_grid, NULL };
 
-hub_result report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of, report_grid *g,
-			      char *err, size_t errlen)
+hub_result report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of, int district,
+			      report_grid *g, char *err, size_t errlen)
 {
 	report_progress p;
 	hub_result rc;
 
-	rc = report_progress_load(db, c, as_of, 0, &p, err, errlen);
+	rc = report_progress_load_in(db, c, as_of, 0, district, &p, err, errlen);
 	if (rc != HUB_OK)
 		return rc;
 	rc = awards_grid(&(report_standing){ c, &p }, REPORT_VI, g);

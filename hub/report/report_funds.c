@@ -52,6 +52,7 @@ typedef struct fund_model {
 	size_t n; /* districts, then the province, then "unplaced" */
 	fund_unit *a;
 	fund_unit total;
+	int district; /* 0: every district; else only this one's contributions */
 } fund_model;
 
 static int source_index(const char *s)
@@ -126,6 +127,9 @@ static hub_result add_row(void *arg, sqlite3_stmt *row)
 	int s = source_index((const char *)sqlite3_column_text(row, 1)), k;
 	int64_t v[NF];
 
+	if (fs->m->district &&
+	    proto_units_district_of(&fs->c->units, sqlite3_column_int(row, 0)) != fs->m->district)
+		return HUB_OK; /* another district's, or the province's: not in this view */
 	for (k = 0; k < NF; k++)
 		v[k] = sqlite3_column_int64(row, 2 + k);
 	if (sqlite3_column_int(row, 2 + NF)) {
@@ -162,8 +166,8 @@ static hub_result sum_rows(sqlite3 *db, const proto_campaign *c, const char *as_
 	return report_sum_query(db, by_row ? rows : grouped, as_of, add_row, &fs);
 }
 
-static hub_result load(sqlite3 *db, const proto_campaign *c, const char *as_of, fund_model *m, char *err,
-		       size_t errlen)
+static hub_result load(sqlite3 *db, const proto_campaign *c, const char *as_of, int district,
+		       fund_model *m, char *err, size_t errlen)
 {
 	const proto_unit *u;
 	const fund_unit *bad = NULL;
@@ -176,7 +180,10 @@ static hub_result load(sqlite3 *db, const proto_campaign *c, const char *as_of, 
 		snprintf(err, errlen, "out of memory");
 		return HUB_ENOMEM;
 	}
+	m->district = district;
 	for (i = 0; i < c->ntargets; i++) {
+		if (district && c->targets[i].district != district)
+			continue;
 		u = proto_units_find(&c->units, c->targets[i].district);
 		m->a[m->n].code = c->targets[i].district;
 		m->a[m->n++].name = u ? u->name : "?";
@@ -343,7 +350,7 @@ hub_result report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_r
 	fund_model m;
 	hub_result rc;
 
-	rc = load(db, c, o->as_of, &m, err, errlen);
+	rc = load(db, c, o->as_of, o->district, &m, err, errlen);
 	if (rc != HUB_OK)
 		return rc;
 	rc = report_draw(&funds_drawing, &(funds_view){ &m, o->as_of }, o->format, out, err, errlen);

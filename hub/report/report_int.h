@@ -213,6 +213,7 @@ typedef struct report_progress {
 	report_line *a; /* districts (or communes) in campaign order */
 	report_line total;
 	int64_t unplaced; /* registered households whose commune is not in the campaign */
+	int district;     /* 0: every district; else only this one's lines and counts */
 } report_progress;
 
 /* Where the campaign stands: what the progress and awards reports draw. */
@@ -223,6 +224,10 @@ typedef struct report_standing {
 
 hub_result report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of, int by_commune,
 				report_progress *p, char *err, size_t errlen);
+/* The same for one district only (0: every district): a district
+ * operator's view, where other districts are neither lines nor counts. */
+hub_result report_progress_load_in(sqlite3 *db, const proto_campaign *c, const char *as_of, int by_commune,
+				   int district, report_progress *p, char *err, size_t errlen);
 void report_progress_release(report_progress *p);
 double report_percent(const report_line *l); /* < 0 when no target */
 
@@ -246,8 +251,8 @@ hub_result report_progress_svg(const report_progress *p, proto_buf *out);
 
 /* The awards grid in Vietnamese, for the dashboard (g initialised here;
  * the caller releases it). */
-hub_result report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of, report_grid *g,
-			      char *err, size_t errlen);
+hub_result report_awards_grid(sqlite3 *db, const proto_campaign *c, const char *as_of, int district,
+			      report_grid *g, char *err, size_t errlen);
 /* The awards report drawn from the progress: numbers is a report_standing. */
 extern const report_drawing report_awards_drawing;
 

@@ -77,8 +77,13 @@ static hub_result add_lines(report_progress *p, const proto_campaign *c)
 	p->a = calloc(c->units.n + c->ntargets + 1, sizeof(*p->a));
 	if (!p->a)
 		return HUB_ENOMEM;
+	p->total.target = p->district ? 0 : c->total_target;
 	for (i = 0; i < c->ntargets; i++) {
 		const proto_unit *d = proto_units_find(&c->units, c->targets[i].district);
+		if (p->district && c->targets[i].district != p->district)
+			continue;
+		if (p->district)
+			p->total.target += c->targets[i].houses;
 		if (!p->by_commune) {
 			report_line *l = &p->a[p->n++];
 			l->code = c->targets[i].district;
@@ -100,7 +105,6 @@ static hub_result add_lines(report_progress *p, const proto_campaign *c)
 		}
 	}
 	p->total.name = "Tổng cộng";
-	p->total.target = c->total_target;
 	return HUB_OK;
 }
 
@@ -120,8 +124,9 @@ static hub_result add_count(void *arg, sqlite3_stmt *row)
 	int64_t n = sqlite3_column_int64(row, 2);
 	report_line *l = find_line(p, cs->c, commune);
 
-	if (slot < 0 || slot >= NSLOTS)
-		return HUB_OK;
+	if (slot < 0 || slot >= NSLOTS ||
+	    (p->district && proto_units_district_of(&cs->c->units, commune) != p->district))
+		return HUB_OK; /* another district's: not in this view, not even as unplaced */
 	if (sqlite3_column_type(row, 2) != SQLITE_INTEGER)
 		return HUB_ERANGE; /* a trigger's addition overflowed into a float */
 	if (!l) {
@@ -150,12 +155,19 @@ static hub_result sum_counts(sqlite3 *db, report_progress *p, const proto_campai
 hub_result report_progress_load(sqlite3 *db, const proto_campaign *c, const char *as_of, int by_commune,
 				report_progress *p, char *err, size_t errlen)
 {
+	return report_progress_load_in(db, c, as_of, by_commune, 0, p, err, errlen);
+}
+
+hub_result report_progress_load_in(sqlite3 *db, const proto_campaign *c, const char *as_of, int by_commune,
+				   int district, report_progress *p, char *err, size_t errlen)
+{
 	const char *on_time_by = strcmp(as_of, c->deadline) < 0 ? as_of : c->deadline;
 	hub_result r;
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->as_of, sizeof(p->as_of), "%s", as_of);
 	p->by_commune = by_commune;
+	p->district = district;
 	if (add_lines(p, c)) {
 		snprintf(err, errlen, "out of memory");
 		return HUB_ENOMEM;
@@ -372,7 +384,8 @@ hub_result report_progress_render(sqlite3 *db, const proto_campaign *c, const hu
 	hub_result rc;
 
 	assert(awards || o->kind == HUB_REPORT_PROGRESS);
-	rc = report_progress_load(db, c, o->as_of, awards ? 0 : o->by_commune, &p, err, errlen);
+	rc = report_progress_load_in(db, c, o->as_of, awards ? 0 : o->by_commune, o->district, &p, err,
+				     errlen);
 	if (rc != HUB_OK)
 		return rc;
 	rc = report_draw(awards ? &report_awards_drawing : &progress_drawing,

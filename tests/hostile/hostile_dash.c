@@ -32,7 +32,7 @@ static int operator_ready(hs_env *e)
 	if (strcmp(e->tmp, "operator") == 0)
 		return 0;
 	snprintf(cmd, sizeof(cmd),
-		 "printf '%%s\\n' '" PASSWORD "' | %s operator add --dir %s/hub " OPERATOR
+		 "printf '%%s\\n' '" PASSWORD "' | %s operator add --role admin --dir %s/hub " OPERATOR
 		 " >/dev/null 2>&1",
 		 MAIAM_HUB_BIN, e->hub.dir);
 	if (system(cmd) != 0)

@@ -136,6 +136,19 @@ void dt_session_of(const resp *r, char *out, size_t outlen)
 	snprintf(out, outlen, "%.*s", (int)strcspn(r->cookie, ";"), r->cookie);
 }
 
+void dt_csrf(server *s, const char *session, char *out, size_t outlen)
+{
+	static const char field[] = "name=\"csrf\" value=\"";
+	const char *at;
+	resp r;
+
+	dt_req(s, "/", session, NULL, &r);
+	at = strstr(r.body, field);
+	assert_non_null(at);
+	at += strlen(field);
+	snprintf(out, outlen, "csrf=%.*s", (int)strcspn(at, "\""), at);
+}
+
 void dt_seed(rt_db *t)
 {
 	rt_batch b;

@@ -52,6 +52,8 @@ void dt_req_how(server *s, const how *h, const char *path, const char *cookie, c
 void dt_req(server *s, const char *path, const char *cookie, const char *post, resp *r);
 /* "maiam_session=<64 hex>" from a Set-Cookie value. */
 void dt_session_of(const resp *r, char *out, size_t outlen);
+/* "csrf=<token>": the form field of session's forms, read from its main page. */
+void dt_csrf(server *s, const char *session, char *out, size_t outlen);
 /* 37 houses handed over in Vĩnh Châu and the operator lan. */
 void dt_seed(rt_db *t);
 /* POST /login from a local address. */

@@ -141,15 +141,15 @@ out_has "đã xử lý (lan): đã kiểm tra"
 # the password from a file, not a pipe: the command runs in this shell (RC)
 printf 'short\n' >"$T/short"
 printf 'mật khẩu dài\n' >"$T/long"
-in_lang vi_VN.UTF-8 hub operator add lan <"$T/short"
+in_lang vi_VN.UTF-8 hub operator add lan --role admin <"$T/short"
 expect 2
 err_has "mật khẩu phải là văn bản UTF-8 dài từ 8 đến"
-in_lang C hub operator add lan <"$T/short"
+in_lang C hub operator add lan --role admin <"$T/short"
 err_has "the password must be 8 to"
-in_lang vi_VN.UTF-8 hub operator add lan <"$T/long"
+in_lang vi_VN.UTF-8 hub operator add lan --role admin <"$T/long"
 expect 0
 out_has "cán bộ 'lan' đã có thể đăng nhập Bảng theo dõi"
-in_lang C hub operator add lan <"$T/long"
+in_lang C hub operator add lan --role admin <"$T/long"
 expect 2
 err_has "operator 'lan' exists: to change its password run 'maiam-hub operator password lan'"
 

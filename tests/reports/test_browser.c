@@ -3,7 +3,9 @@
  * on 127.0.0.1 port 0 over TLS, Debian's headless Chromium driven through
  * chromedriver (tests/support/browser.c). It signs in through the form (a
  * wrong password first), checks the page's districts and numbers, and saves
- * screenshots under the build tree (tests/reports/dashboard.png...). Every
+ * screenshots under the build tree (tests/reports/dashboard.png...); an
+ * admin adds a district operator at /operators, which then sees its
+ * district only (tests/browser/operators-1366.png, -390.png). Every
  * wait is on the page (its ready state, its text), with a deadline made for
  * a loaded machine; the hub, chromedriver and Chromium are stopped in the
  * teardown, at exit and by a watchdog if the test process is killed.
@@ -20,6 +22,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 #include <curl/curl.h>
@@ -182,7 +186,17 @@ static void make_hub(const char *dir)
 	rt_batch_release(&b);
 	sqlite3_close(t.db);
 	proto_campaign_release(&t.campaign);
-	operator_lan(dir, "add", "mật khẩu dài");
+	operator_lan(dir, "add --role admin", "mật khẩu dài");
+}
+
+/* A scratch directory with make_hub's hub serving in it, and the browser. */
+static void hub_and_browser(wb_browser *w)
+{
+	fx.dir = test_mkdtemp();
+	assert_non_null(fx.dir);
+	make_hub(fx.dir);
+	start_hub(fx.dir);
+	wb_start(w, fx.dir);
 }
 
 static void test_sign_in_in_chromium(void **state)
@@ -191,11 +205,7 @@ static void test_sign_in_in_chromium(void **state)
 	int i;
 
 	(void)state;
-	fx.dir = test_mkdtemp();
-	assert_non_null(fx.dir);
-	make_hub(fx.dir);
-	start_hub(fx.dir);
-	wb_start(w, fx.dir);
+	hub_and_browser(w);
 
 	go_home(w, fx.hub_port);
 	wb_wait_for(w, "Đăng nhập", NULL);
@@ -491,7 +501,7 @@ static void test_photos_in_chromium(void **state)
 	snprintf(hubdir, sizeof(hubdir), "%s/hub", fx.dir);
 	snprintf(cmd, sizeof(cmd), "'%s' init --dir '%s' >/dev/null", MAIAM_HUB_BIN, hubdir);
 	assert_int_equal(system(cmd), 0);
-	operator_lan(hubdir, "add", "mật khẩu dài");
+	operator_lan(hubdir, "add --role admin", "mật khẩu dài");
 	usb_laptop(hubdir, usb_ref);
 
 	/* a laptop with a household, its surveyed milestone with two photos and
@@ -567,6 +577,63 @@ static void test_photos_in_chromium(void **state)
 	wb_wait_script(w, "return document.images.length", "0");
 }
 
+/* ---- operators: an admin adds a district operator -------------------------- */
+
+/* Sign name in through the form of the page at "/". */
+static void sign_in_as(wb_browser *w, const char *name)
+{
+	go_home(w, fx.hub_port);
+	wb_wait_for(w, "Đăng nhập dành cho", NULL);
+	wb_type(w, "#name", name);
+	wb_type(w, "#password", "mật khẩu dài");
+	wb_click(w, "#submit");
+	wb_wait_for(w, "Bảng theo dõi", NULL);
+}
+
+static void test_operators_in_chromium(void **state)
+{
+	wb_browser *w = &fx.w;
+	char path[1024];
+
+	(void)state;
+	hub_and_browser(w);
+
+	/* the admin's page of operators, from the main page's link */
+	sign_in_as(w, "lan");
+	wb_click(w, "#operators");
+	wb_wait_for(w, "Thêm cán bộ", NULL);
+	assert_non_null(strstr(w->buf, "csrf")); /* the forms' hidden token */
+
+	/* a district operator with a Vietnamese name, its password twice */
+	wb_type(w, "#name", "phước");
+	wb_click(w, "#role option[value='district']");
+	wb_click(w, "#district option[value='950']");
+	wb_type(w, "#pw", "mật khẩu dài");
+	wb_type(w, "#pw2", "mật khẩu dài");
+	wb_click(w, "#add-go");
+	wb_wait_for(w, "Đã thêm cán bộ phước", "class=\\\"err\\\"");
+	assert_null(strstr(w->buf, "class=\\\"err\\\""));
+	assert_non_null(strstr(w->buf, "Cán bộ huyện"));
+	assert_non_null(strstr(w->buf, "Thị xã Vĩnh Châu"));
+	snprintf(path, sizeof(path), "%s/tests/browser", MAIAM_BUILD_DIR);
+	assert_true(mkdir(path, 0755) == 0 || errno == EEXIST);
+	snprintf(path, sizeof(path), "%s/tests/browser/operators-1366.png", MAIAM_BUILD_DIR);
+	wb_screenshot(w, path, 1366, 768);
+	snprintf(path, sizeof(path), "%s/tests/browser/operators-390.png", MAIAM_BUILD_DIR);
+	wb_screenshot(w, path, 390, 844);
+
+	/* the new operator signs in and sees its district only */
+	go_home(w, fx.hub_port);
+	wb_wait_for(w, "Bảng theo dõi", NULL);
+	wb_click(w, "form[action='/logout'] button");
+	wb_wait_for(w, "Đăng nhập dành cho", NULL);
+	sign_in_as(w, "phước");
+	assert_non_null(strstr(w->buf, "phước"));
+	assert_non_null(strstr(w->buf, "Thị xã Vĩnh Châu"));
+	assert_null(strstr(w->buf, "Huyện Kế Sách"));
+	assert_null(strstr(w->buf, "Cán bộ vận hành")); /* the admins' link */
+}
+
 /* Whatever happened in the test: the browser, the driver and the hub stop,
  * the scratch directory goes. */
 static int teardown(void **state)
@@ -591,6 +658,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_sign_in_in_chromium, teardown),
 		cmocka_unit_test_teardown(test_photos_in_chromium, teardown),
+		cmocka_unit_test_teardown(test_operators_in_chromium, teardown),
 	};
 	/* cmocka's skip() counts as a pass: ctest must show the test as skipped */
 	if (!wb_available()) {

@@ -32,7 +32,7 @@ static void test_sign_in_and_page(void **state)
 	rt_db t;
 	server s;
 	resp r;
-	char session[128];
+	char session[128], csrf[80];
 	sqlite3_stmt *st;
 
 	(void)state;
@@ -96,8 +96,11 @@ static void test_sign_in_and_page(void **state)
 	dt_req(&s, "/", "maiam_session=<script>", NULL, &r);
 	assert_non_null(strstr(r.body, "Đăng nhập"));
 
-	/* sign out ends the session for good */
+	/* sign out ends the session for good (its form carries the CSRF token) */
 	dt_req(&s, "/logout", session, "", &r);
+	assert_int_equal(r.status, 403);
+	dt_csrf(&s, session, csrf, sizeof(csrf));
+	dt_req(&s, "/logout", session, csrf, &r);
 	assert_int_equal(r.status, 303);
 	assert_non_null(strstr(r.cookie, "Max-Age=0"));
 	dt_req(&s, "/", session, NULL, &r);

@@ -180,13 +180,14 @@ static void test_loop_stays_free(void **state)
 	server s;
 	resp r;
 	bg login, logout;
-	char session[128];
+	char session[128], csrf[80];
 
 	(void)state;
 	dt_open(&t, &s);
 	dt_req(&s, "/login", NULL, "name=lan&password=" GOOD_PW, &r);
 	assert_int_equal(r.status, 303);
 	dt_session_of(&r, session, sizeof(session));
+	dt_csrf(&s, session, csrf, sizeof(csrf));
 
 	/* the sign-in's session write (after its PBKDF2) cannot finish while
 	 * we hold the write lock: it sits in the worker, not on the loop */
@@ -194,7 +195,7 @@ static void test_loop_stays_free(void **state)
 	atomic_store(&s.taken, 0);
 	bg_start(&login, &s, "/login", NULL, "name=lan&password=" GOOD_PW);
 	wait_taken(&s, 1);
-	bg_start(&logout, &s, "/logout", session, "");
+	bg_start(&logout, &s, "/logout", session, csrf);
 	wait_taken(&s, 2);
 	/* pages go on, on their own worker and read-only connection */
 	dt_req(&s, "/", session, NULL, &r);

@@ -136,7 +136,7 @@ static int setup(void **state)
 	snprintf(dir, sizeof(dir), "%s/hub", fx.hub.dir);
 	seed(dir);
 	snprintf(cmd, sizeof(cmd),
-		 "printf '%%s\\n' 'mật khẩu dài' | '%s' operator add lan --dir '%s' >/dev/null",
+		 "printf '%%s\\n' 'mật khẩu dài' | '%s' operator add lan --role admin --dir '%s' >/dev/null",
 		 MAIAM_HUB_BIN, dir);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(ht_hub_start(&fx.hub, NULL), 0);
