@@ -1,0 +1,303 @@
+/*
+ * test_charts.c - the dashboard's charts, date and drill-down: the SVG of a
+ * known dataset (the bars, the percentages on them, the legend's words, the
+ * straight line's end at the deadline, by day and by week), the page's
+ * figures against "report progress" for two dates picked with the as-of
+ * form, and the links from the province to a district, from a district to
+ * its communes' households, each keeping the date. The dashboard runs on
+ * the test's own listener (dashtest.c); Chromium looks at the page in
+ * test_charts_browser.c.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "hub.h"
+#include "report.h"
+#include "chart.h"
+#include "reptest.h"
+#include "dashtest.h"
+
+#define VINH_CHAU 950 /* target 260: dt_seed hands over 37 there on 2023-08-01 */
+#define SOC_TRANG 941 /* target 20 */
+
+/* dt_seed's data, and 5 houses handed over in Sóc Trăng on 2023-06-20 and
+ * 15 more on 2023-08-20 (its whole target). */
+static void seed_more(rt_db *t)
+{
+	int commune = rt_commune_of(t, SOC_TRANG);
+	rt_batch b;
+	int i;
+
+	rt_batch_init(&b, 0x0e0e0e0e0e0e0e0eull);
+	for (i = 0; i < 20; i++) {
+		proto_id h = rt_household(&b, commune, "Lý Văn Tư", NULL, "approved");
+		rt_milestone(&b, h, "handed_over", i < 5 ? "2023-06-20" : "2023-08-20", NULL);
+	}
+	rt_flush(&b, t->db);
+	rt_batch_release(&b);
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (hay = strstr(hay, needle); hay; hay = strstr(hay + 1, needle))
+		n++;
+	return n;
+}
+
+/* The text from 'from' (found after 'at') to the next '<'. */
+static void text_after(const char *page, const char *at, const char *from, char *out, size_t outlen)
+{
+	const char *p = strstr(page, at);
+
+	if (!p || !(p = strstr(p, from)))
+		fail_msg("no '%s' after '%s' in the page", from, at);
+	p += strlen(from);
+	snprintf(out, outlen, "%.*s", (int)strcspn(p, "<"), p);
+}
+
+static void test_svg_of_a_known_dataset(void **state)
+{
+	rt_db t;
+	report_progress p;
+	chart_series s;
+	proto_buf b;
+	char err[256], *svg;
+	size_t k;
+
+	(void)state;
+	rt_db_open(&t);
+	dt_seed(&t);
+	seed_more(&t);
+	proto_buf_init(&b, 1 << 24);
+	assert_int_equal(report_progress_load(t.db, &t.campaign, "2023-08-31", 0, &p, err, sizeof(err)),
+			 HUB_OK);
+
+	/* the bars: one per district, the percentage written on each, the
+	 * state in words beside its colour, the legend's words */
+	assert_int_equal(chart_progress_bars(&t.campaign, &p, &b), HUB_OK);
+	assert_int_equal(proto_buf_append_byte(&b, '\0'), 0);
+	svg = (char *)b.data;
+	assert_int_equal(count_of(svg, "<g class=\"bar\""), t.campaign.ntargets);
+	assert_non_null(strstr(svg, "<title id=\"progress-title\">"));
+	assert_non_null(strstr(svg, "<desc id=\"progress-desc\">"));
+	assert_non_null(strstr(svg, ">Đúng tiến độ</text>")); /* the legend */
+	assert_non_null(strstr(svg, ">Chậm tiến độ</text>"));
+	assert_non_null(strstr(svg, ">Chỉ tiêu</text>"));
+	/* the widths are shares of the widest (Kế Sách's 320): they fit any width */
+	assert_non_null(strstr(svg, "data-code=\"950\">"));
+	assert_non_null(strstr(svg, "width=\"11.56%\" height=\"20\" fill=\"#c62828\""));
+	assert_non_null(strstr(svg, ">14,2% · 37 / 260</text>"));
+	assert_non_null(strstr(svg, ">100,0% · 20 / 20</text>"));
+	assert_non_null(strstr(svg, "fill=\"#c62828\">Chậm tiến độ</tspan>")); /* Vĩnh Châu */
+	assert_non_null(strstr(svg, "fill=\"#2e7d32\">Đúng tiến độ</tspan>")); /* Sóc Trăng */
+	assert_null(strstr(svg, "width=\"7")); /* no width in pixels: nothing cut at 390 px */
+
+	/* Vĩnh Châu over time, by day (1/6 to 2/9 is 94 days): the straight
+	 * line from nothing on the start day ends on the deadline, at the top
+	 * of the plot (the target is the highest value), the deadline marked */
+	assert_int_equal(chart_series_load(t.db, &t.campaign, "2023-08-31", &s, err, sizeof(err)), HUB_OK);
+	assert_int_equal(s.bucket, 1);
+	assert_int_equal(s.npoints, 92);
+	for (k = 0; k < t.campaign.ntargets && t.campaign.targets[k].district != VINH_CHAU; k++)
+		;
+	assert_true(k < t.campaign.ntargets);
+	assert_int_equal(s.cum[k * s.npoints + s.npoints - 1], p.a[k].v[8]); /* as the report */
+	proto_buf_reset(&b);
+	assert_int_equal(chart_handover_line(&t.campaign, &p, &s, k, &b), HUB_OK);
+	assert_int_equal(proto_buf_append_byte(&b, '\0'), 0);
+	svg = (char *)b.data;
+	assert_non_null(strstr(svg, "id=\"timeline-950\""));
+	assert_non_null(strstr(svg, "<title id=\"timeline-950-title\">Thị xã Vĩnh Châu:"));
+	assert_non_null(
+		strstr(svg, "class=\"target-line\" x1=\"0.0\" y1=\"140.0\" x2=\"1000.0\" y2=\"10.0\""));
+	assert_non_null(strstr(svg, "class=\"deadline\" x1=\"1000.0\""));
+	assert_non_null(strstr(svg, ">Hạn 02/09/2023</text>"));
+	assert_non_null(strstr(svg, ">Chỉ tiêu 260</text>"));
+	assert_non_null(strstr(svg, "cộng dồn theo ngày"));
+	/* nothing before 1/8, 37 from then on: the last point is 31/8's */
+	assert_non_null(strstr(svg, " 645.2,140.0 655.9,121.5 "));
+	assert_non_null(strstr(svg, " 978.5,121.5\"/>"));
+	assert_non_null(strstr(svg, ">Đã bàn giao (cộng dồn)</text>"));
+	assert_non_null(strstr(svg, ">Đường thẳng đến chỉ tiêu</text>"));
+	assert_non_null(strstr(svg, ">Hạn bàn giao</text>"));
+	assert_non_null(strstr(svg, "Chậm tiến độ</tspan>"));
+	chart_series_release(&s);
+	report_progress_release(&p);
+
+	/* a month after the deadline: a point a week, the deadline inside the
+	 * axis (93 of 122 days), and the line still ends on it */
+	assert_int_equal(report_progress_load(t.db, &t.campaign, "2023-10-01", 0, &p, err, sizeof(err)),
+			 HUB_OK);
+	assert_int_equal(chart_series_load(t.db, &t.campaign, "2023-10-01", &s, err, sizeof(err)), HUB_OK);
+	assert_int_equal(s.bucket, 7);
+	proto_buf_reset(&b);
+	assert_int_equal(chart_handover_line(&t.campaign, &p, &s, k, &b), HUB_OK);
+	assert_int_equal(proto_buf_append_byte(&b, '\0'), 0);
+	assert_non_null(strstr((char *)b.data,
+			       "class=\"target-line\" x1=\"0.0\" y1=\"140.0\" x2=\"762.3\" y2=\"10.0\""));
+	assert_non_null(strstr((char *)b.data, "cộng dồn theo tuần"));
+	chart_series_release(&s);
+	report_progress_release(&p);
+
+	/* before the start: no line of hand-overs, the straight line still there */
+	assert_int_equal(report_progress_load(t.db, &t.campaign, "2023-05-01", 0, &p, err, sizeof(err)),
+			 HUB_OK);
+	assert_int_equal(chart_series_load(t.db, &t.campaign, "2023-05-01", &s, err, sizeof(err)), HUB_OK);
+	assert_int_equal(s.npoints, 0);
+	proto_buf_reset(&b);
+	assert_int_equal(chart_handover_line(&t.campaign, &p, &s, k, &b), HUB_OK);
+	assert_int_equal(proto_buf_append_byte(&b, '\0'), 0);
+	assert_null(strstr((char *)b.data, "<polyline"));
+	assert_non_null(strstr((char *)b.data, "class=\"target-line\""));
+	chart_series_release(&s);
+	report_progress_release(&p);
+
+	proto_buf_release(&b);
+	rt_db_close(&t);
+}
+
+/* The page's bar of district code says what "report progress --as-of" says. */
+static void expect_bar_as_report(rt_db *t, const char *page, const char *as_of, int code)
+{
+	char *json = rt_report(t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, as_of, 0);
+	char at[64], from[64], want[128], got[128], hs[32], ts[32], pct[16];
+	const char *obj;
+	long long h, target;
+
+	snprintf(from, sizeof(from), "\"code\": %d,", code);
+	h = rt_json_int(json, from, "handed_over");
+	target = rt_json_int(json, from, "target");
+	assert_true(h >= 0 && target > 0);
+	report_fmt_group(h, hs, sizeof(hs));
+	report_fmt_group(target, ts, sizeof(ts));
+	chart_fmt_percent(100.0 * (double)h / (double)target, pct);
+	snprintf(want, sizeof(want), "%s · %s / %s", pct, hs, ts);
+	snprintf(at, sizeof(at), "data-code=\"%d\"", code);
+	text_after(page, at, "class=\"pct\"", got, sizeof(got));
+	assert_non_null(strchr(got, '>'));
+	assert_string_equal(strchr(got, '>') + 1, want);
+	/* the state in words, as the report's on_track */
+	text_after(page, at, "<tspan", got, sizeof(got));
+	obj = strstr(json, from);
+	assert_non_null(obj);
+	obj = strstr(obj, "\"on_track\": ");
+	assert_non_null(obj);
+	assert_non_null(strstr(got, strncmp(obj + 12, "true", 4) == 0 ? "Đúng tiến độ" : "Chậm tiến độ"));
+	free(json);
+}
+
+static void test_as_of_and_drill_down(void **state)
+{
+	rt_db t;
+	server s;
+	resp r;
+	char session[128], want[256];
+	size_t i, communes = 0;
+
+	(void)state;
+	dt_open(&t, &s);
+	seed_more(&t);
+	dt_login_from(&s, "127.0.0.1", "lan", GOOD_PW, &r);
+	assert_int_equal(r.status, 303);
+	dt_session_of(&r, session, sizeof(session));
+
+	/* the date picker: a GET form with a date field, today's date in it */
+	dt_req(&s, "/", session, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<form id=\"as-of-form\" method=\"get\" action=\"/\""));
+	assert_non_null(strstr(r.body, "type=\"date\""));
+	assert_non_null(strstr(r.body, "href=\"/?district=950\""));
+	assert_non_null(strstr(r.body, "href=\"/report?kind=progress&amp;format=csv\""));
+
+	/* the figures follow the date, as the report's do */
+	dt_req(&s, "/?as-of=2023-07-15", session, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "name=\"as-of\" type=\"date\" value=\"2023-07-15\""));
+	assert_non_null(strstr(r.body, "Số liệu đến ngày 15/07/2023"));
+	assert_non_null(strstr(r.body, ">25,0% · 5 / 20</text>"));
+	assert_non_null(strstr(r.body, ">0,0% · 0 / 260</text>"));
+	expect_bar_as_report(&t, r.body, "2023-07-15", SOC_TRANG);
+	expect_bar_as_report(&t, r.body, "2023-07-15", VINH_CHAU);
+	/* every link keeps the date: the districts, the downloads */
+	assert_non_null(strstr(r.body, "href=\"/?as-of=2023-07-15&amp;district=950\""));
+	assert_non_null(
+		strstr(r.body, "href=\"/report?kind=progress&amp;format=csv&amp;as_of=2023-07-15\""));
+	assert_int_equal(count_of(r.body, "class=\"timeline\""), t.campaign.ntargets);
+
+	dt_req(&s, "/?as-of=2023-08-31", session, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, ">100,0% · 20 / 20</text>"));
+	assert_non_null(strstr(r.body, ">14,2% · 37 / 260</text>"));
+	expect_bar_as_report(&t, r.body, "2023-08-31", SOC_TRANG);
+	expect_bar_as_report(&t, r.body, "2023-08-31", VINH_CHAU);
+
+	/* a district: its line over time, its communes each a link to their
+	 * households, the way back to the province keeping the date */
+	dt_req(&s, "/?as-of=2023-08-31&district=950", session, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<h2 id=\"district\">Thị xã Vĩnh Châu</h2>"));
+	assert_non_null(strstr(r.body, "id=\"timeline-950\""));
+	assert_int_equal(count_of(r.body, "class=\"timeline\""), 1);
+	assert_non_null(strstr(r.body, "<input type=\"hidden\" name=\"district\" value=\"950\">"));
+	assert_non_null(strstr(r.body, "href=\"/?as-of=2023-08-31\">← Toàn tỉnh</a>"));
+	assert_non_null(strstr(r.body, "href=\"/households?district=950\""));
+	for (i = 0; i < t.campaign.units.n; i++) {
+		const proto_unit *u = &t.campaign.units.a[i];
+		if (u->level != PROTO_UNIT_COMMUNE ||
+		    proto_units_district_of(&t.campaign.units, u->code) != VINH_CHAU)
+			continue;
+		snprintf(want, sizeof(want), "<a href=\"/households?commune=%d\">", u->code);
+		assert_non_null(strstr(r.body, want));
+		communes++;
+	}
+	assert_true(communes > 1);
+	assert_int_equal(count_of(r.body, "<a href=\"/households?commune="),
+			 communes); /* none of another's */
+	/* the commune of the 37 shows them, as "report progress --by commune" */
+	snprintf(want, sizeof(want), "<a href=\"/households?commune=%d\">", rt_commune_of(&t, VINH_CHAU));
+	assert_non_null(strstr(r.body, want));
+	{
+		char *json = rt_report(&t, HUB_REPORT_PROGRESS, HUB_FMT_JSON, "2023-08-31", 1);
+		char from[64];
+		snprintf(from, sizeof(from), "\"code\": %d,", rt_commune_of(&t, VINH_CHAU));
+		assert_int_equal(rt_json_int(json, from, "handed_over"), 37);
+		free(json);
+	}
+
+	/* refused: a date that is not one, a district code that is not a number
+	 * (400); a district the campaign does not have (404, its own page) */
+	dt_req(&s, "/?as-of=2023-02-30", session, NULL, &r);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "as-of=YYYY-MM-DD"));
+	dt_req(&s, "/?district=95x", session, NULL, &r);
+	assert_int_equal(r.status, 400);
+	dt_req(&s, "/?district=123", session, NULL, &r);
+	assert_int_equal(r.status, 404);
+	assert_non_null(strstr(r.body, "Không có huyện này"));
+	/* an empty date (the picker cleared) is today */
+	dt_req(&s, "/?as-of=&district=950", session, NULL, &r);
+	assert_int_equal(r.status, 200);
+	/* still nothing for a stranger */
+	dt_req(&s, "/?as-of=2023-08-31&district=950", NULL, NULL, &r);
+	assert_non_null(strstr(r.body, "Đăng nhập"));
+	assert_null(strstr(r.body, "Thị xã Vĩnh Châu"));
+
+	dt_close(&t, &s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_svg_of_a_known_dataset),
+		cmocka_unit_test(test_as_of_and_drill_down),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
