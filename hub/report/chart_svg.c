@@ -20,7 +20,8 @@
 #define COLOUR_LINE "#555555"   /* the straight line and the deadline */
 
 /* Heights in pixels. Bars: the legend's row, then per district a line of
- * words over its bar. Lines: the heading, the plot, the dates, the legend. */
+ * words over its bar. Lines: the heading (the target at its right, over the
+ * line's end), the plot, the dates, the legend. */
 #define BAR_LEGEND_H 28
 #define BAR_ROW_H 50
 #define BAR_H 20
@@ -117,7 +118,7 @@ hub_result chart_progress_bars(const proto_campaign *c, const report_progress *p
 	if (proto_buf_appendf(out,
 			      "<svg id=\"progress-chart\" xmlns=\"http://www.w3.org/2000/svg\""
 			      " role=\"img\" aria-labelledby=\"progress-title progress-desc\""
-			      " width=\"100%%\" height=\"%d\" style=\"display:block;max-width:100%%\">\n"
+			      " width=\"100%%\" height=\"%d\" style=\"display:block;max-width:48em\">\n"
 			      "<title id=\"progress-title\">Bàn giao so với chỉ tiêu theo huyện</title>\n"
 			      "<desc id=\"progress-desc\">Mỗi huyện một thanh: phần màu là số nhà đã"
 			      " bàn giao đến ngày %s, phần xám phía sau là chỉ tiêu; trên thanh ghi"
@@ -249,7 +250,7 @@ hub_result chart_handover_line(const proto_campaign *c, const report_progress *p
 	if (proto_buf_appendf(out,
 			      "<svg class=\"timeline\" id=\"timeline-%d\" xmlns=\"http://www.w3.org/2000/svg\""
 			      " role=\"img\" aria-labelledby=\"timeline-%d-title timeline-%d-desc\""
-			      " width=\"100%%\" height=\"%d\" style=\"display:block;max-width:100%%\">\n"
+			      " width=\"100%%\" height=\"%d\" style=\"display:block;max-width:60em\">\n"
 			      "<title id=\"timeline-%d-title\">",
 			      l->code, l->code, l->code, LINE_H, l->code) ||
 	    web_html_escape(out, l->name) ||
@@ -267,10 +268,9 @@ hub_result chart_handover_line(const proto_campaign *c, const report_progress *p
 		return HUB_ENOMEM;
 	if (l->target > 0 &&
 	    proto_buf_appendf(out,
-			      "<text x=\"%.2f%%\" dx=\"-4\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\">"
+			      "<text x=\"%.2f%%\" y=\"%d\" font-size=\"12\" text-anchor=\"end\">"
 			      "Chỉ tiêu %s</text>\n",
-			      x_of(&sc, s->deadline) * 100.0 / PLOT_W,
-			      PLOT_TOP + y_of(&sc, l->target) + 14, ts))
+			      x_of(&sc, s->deadline) * 100.0 / PLOT_W, PLOT_TOP - 6, ts))
 		return HUB_ENOMEM;
 	if (axis_date(out, 0, "", c->start) ||
 	    axis_date(out, x_of(&sc, s->deadline), "Hạn ", c->deadline) ||
