@@ -104,16 +104,10 @@ static hub_result bar_row(proto_buf *b, const proto_campaign *c, const report_pr
 hub_result chart_progress_bars(const proto_campaign *c, const report_progress *p, proto_buf *out)
 {
 	int height = BAR_LEGEND_H + BAR_ROW_H * (int)p->n + 4;
+	int64_t max = report_progress_widest(p);
 	char d1[11];
-	int64_t max = 1;
 	size_t i;
 
-	for (i = 0; i < p->n; i++) {
-		if (p->a[i].target > max)
-			max = p->a[i].target;
-		if (p->a[i].v[SLOT_HANDED_OVER] > max)
-			max = p->a[i].v[SLOT_HANDED_OVER];
-	}
 	report_vn_date(p->as_of, d1);
 	if (proto_buf_appendf(out,
 			      "<svg id=\"progress-chart\" xmlns=\"http://www.w3.org/2000/svg\""

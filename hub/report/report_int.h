@@ -243,6 +243,9 @@ hub_result report_progress_render(sqlite3 *db, const proto_campaign *c, const hu
  * href (HTML, escaped) each line's name links to href followed by its code. */
 hub_result report_progress_table(const proto_campaign *c, const report_progress *p, const char *href,
 				 proto_buf *out);
+/* The largest target or hand-over count of p's lines (at least 1): a
+ * chart's bars are shares of it. */
+int64_t report_progress_widest(const report_progress *p);
 /* The inline SVG bar chart of handed over against target per district. */
 hub_result report_progress_svg(const report_progress *p, proto_buf *out);
 

@@ -296,9 +296,8 @@ static hub_result progress_json(const void *numbers, proto_buf *b)
 	return HUB_OK;
 }
 
-hub_result report_progress_svg(const report_progress *p, proto_buf *b)
+int64_t report_progress_widest(const report_progress *p)
 {
-	const int label_w = 190, bar_w = 400, row_h = 28, top = 10;
 	int64_t max = 1;
 	size_t i;
 
@@ -308,6 +307,15 @@ hub_result report_progress_svg(const report_progress *p, proto_buf *b)
 		if (p->a[i].v[SLOT_HANDED_OVER] > max)
 			max = p->a[i].v[SLOT_HANDED_OVER];
 	}
+	return max;
+}
+
+hub_result report_progress_svg(const report_progress *p, proto_buf *b)
+{
+	const int label_w = 190, bar_w = 400, row_h = 28, top = 10;
+	int64_t max = report_progress_widest(p);
+	size_t i;
+
 	if (proto_buf_appendf(b,
 			      "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""
 			      " aria-label=\"Bàn giao so với chỉ tiêu\" width=\"%d\" height=\"%d\">\n",

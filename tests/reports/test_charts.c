@@ -52,6 +52,14 @@ static size_t count_of(const char *hay, const char *needle)
 	return n;
 }
 
+/* text holds every string of want (NULL-ended); the first missing one fails. */
+static void expect_all(const char *text, const char *const *want)
+{
+	for (; *want; want++)
+		if (!strstr(text, *want))
+			fail_msg("no '%s' in:\n%.3000s", *want, text);
+}
+
 /* The text from 'from' (found after 'at') to the next '<'. */
 static void text_after(const char *page, const char *at, const char *from, char *out, size_t outlen)
 {
@@ -63,14 +71,12 @@ static void text_after(const char *page, const char *at, const char *from, char 
 	snprintf(out, outlen, "%.*s", (int)strcspn(p, "<"), p);
 }
 
-static void test_svg_of_a_known_dataset(void **state)
+static void test_bars_of_a_known_dataset(void **state)
 {
 	rt_db t;
 	report_progress p;
-	chart_series s;
 	proto_buf b;
 	char err[256], *svg;
-	size_t k;
 
 	(void)state;
 	rt_db_open(&t);
@@ -86,79 +92,103 @@ static void test_svg_of_a_known_dataset(void **state)
 	assert_int_equal(proto_buf_append_byte(&b, '\0'), 0);
 	svg = (char *)b.data;
 	assert_int_equal(count_of(svg, "<g class=\"bar\""), t.campaign.ntargets);
-	assert_non_null(strstr(svg, "<title id=\"progress-title\">"));
-	assert_non_null(strstr(svg, "<desc id=\"progress-desc\">"));
-	assert_non_null(strstr(svg, ">Đúng tiến độ</text>")); /* the legend */
-	assert_non_null(strstr(svg, ">Chậm tiến độ</text>"));
-	assert_non_null(strstr(svg, ">Chỉ tiêu</text>"));
+	expect_all(svg,
+		   (const char *const[]){ "<title id=\"progress-title\">", "<desc id=\"progress-desc\">",
+					  ">Đúng tiến độ</text>", /* the legend */
+					  ">Chậm tiến độ</text>", ">Chỉ tiêu</text>", NULL });
 	/* the widths are shares of the widest (Kế Sách's 320): they fit any width */
-	assert_non_null(strstr(svg, "data-code=\"950\">"));
-	assert_non_null(strstr(svg, "width=\"11.56%\" height=\"20\" fill=\"#c62828\""));
-	assert_non_null(strstr(svg, ">14,2% · 37 / 260</text>"));
-	assert_non_null(strstr(svg, ">100,0% · 20 / 20</text>"));
-	assert_non_null(strstr(svg, "fill=\"#c62828\">Chậm tiến độ</tspan>")); /* Vĩnh Châu */
-	assert_non_null(strstr(svg, "fill=\"#2e7d32\">Đúng tiến độ</tspan>")); /* Sóc Trăng */
+	expect_all(svg, (const char *const[]){ "data-code=\"950\">",
+					       "width=\"11.56%\" height=\"20\" fill=\"#c62828\"",
+					       ">14,2% · 37 / 260</text>", ">100,0% · 20 / 20</text>",
+					       "fill=\"#c62828\">Chậm tiến độ</tspan>", /* Vĩnh Châu */
+					       "fill=\"#2e7d32\">Đúng tiến độ</tspan>", /* Sóc Trăng */
+					       NULL });
 	assert_null(strstr(svg, "width=\"7")); /* no width in pixels: nothing cut at 390 px */
+
+	report_progress_release(&p);
+	proto_buf_release(&b);
+	rt_db_close(&t);
+}
+
+/* What a line's series was: its points, and whether the last is the
+ * report's hand-overs. */
+typedef struct line_seen {
+	int bucket;
+	size_t npoints;
+	int last_as_report;
+} line_seen;
+
+/* Vĩnh Châu's line as of the date, into b (NUL-ended): the SVG. */
+static const char *vinh_chau_line(rt_db *t, const char *as_of, proto_buf *b, line_seen *seen)
+{
+	report_progress p;
+	chart_series s;
+	char err[256];
+	size_t k;
+
+	assert_int_equal(report_progress_load(t->db, &t->campaign, as_of, 0, &p, err, sizeof(err)),
+			 HUB_OK);
+	assert_int_equal(chart_series_load(t->db, &t->campaign, as_of, &s, err, sizeof(err)), HUB_OK);
+	for (k = 0; k < t->campaign.ntargets && t->campaign.targets[k].district != VINH_CHAU; k++)
+		;
+	assert_true(k < t->campaign.ntargets);
+	seen->bucket = s.bucket;
+	seen->npoints = s.npoints;
+	seen->last_as_report = s.npoints && s.cum[k * s.npoints + s.npoints - 1] == p.a[k].v[8];
+	proto_buf_reset(b);
+	assert_int_equal(chart_handover_line(&t->campaign, &p, &s, k, b), HUB_OK);
+	assert_int_equal(proto_buf_append_byte(b, '\0'), 0);
+	chart_series_release(&s);
+	report_progress_release(&p);
+	return (const char *)b->data;
+}
+
+static void test_lines_of_a_known_dataset(void **state)
+{
+	rt_db t;
+	proto_buf b;
+	line_seen seen;
+	const char *svg;
+
+	(void)state;
+	rt_db_open(&t);
+	dt_seed(&t);
+	seed_more(&t);
+	proto_buf_init(&b, 1 << 24);
 
 	/* Vĩnh Châu over time, by day (1/6 to 2/9 is 94 days): the straight
 	 * line from nothing on the start day ends on the deadline, at the top
 	 * of the plot (the target is the highest value), the deadline marked */
-	assert_int_equal(chart_series_load(t.db, &t.campaign, "2023-08-31", &s, err, sizeof(err)), HUB_OK);
-	assert_int_equal(s.bucket, 1);
-	assert_int_equal(s.npoints, 92);
-	for (k = 0; k < t.campaign.ntargets && t.campaign.targets[k].district != VINH_CHAU; k++)
-		;
-	assert_true(k < t.campaign.ntargets);
-	assert_int_equal(s.cum[k * s.npoints + s.npoints - 1], p.a[k].v[8]); /* as the report */
-	proto_buf_reset(&b);
-	assert_int_equal(chart_handover_line(&t.campaign, &p, &s, k, &b), HUB_OK);
-	assert_int_equal(proto_buf_append_byte(&b, '\0'), 0);
-	svg = (char *)b.data;
+	svg = vinh_chau_line(&t, "2023-08-31", &b, &seen);
+	assert_int_equal(seen.bucket, 1);
+	assert_int_equal(seen.npoints, 92);
+	assert_true(seen.last_as_report);
 	assert_non_null(strstr(svg, "id=\"timeline-950\""));
 	assert_non_null(strstr(svg, "<title id=\"timeline-950-title\">Thị xã Vĩnh Châu:"));
 	assert_non_null(
 		strstr(svg, "class=\"target-line\" x1=\"0.0\" y1=\"140.0\" x2=\"1000.0\" y2=\"10.0\""));
-	assert_non_null(strstr(svg, "class=\"deadline\" x1=\"1000.0\""));
-	assert_non_null(strstr(svg, ">Hạn 02/09/2023</text>"));
-	assert_non_null(strstr(svg, ">Chỉ tiêu 260</text>"));
-	assert_non_null(strstr(svg, "cộng dồn theo ngày"));
+	expect_all(svg, (const char *const[]){ "class=\"deadline\" x1=\"1000.0\"", ">Hạn 02/09/2023</text>",
+					       ">Chỉ tiêu 260</text>", "cộng dồn theo ngày", NULL });
 	/* nothing before 1/8, 37 from then on: the last point is 31/8's */
-	assert_non_null(strstr(svg, " 645.2,140.0 655.9,121.5 "));
-	assert_non_null(strstr(svg, " 978.5,121.5\"/>"));
-	assert_non_null(strstr(svg, ">Đã bàn giao (cộng dồn)</text>"));
-	assert_non_null(strstr(svg, ">Đường thẳng đến chỉ tiêu</text>"));
-	assert_non_null(strstr(svg, ">Hạn bàn giao</text>"));
-	assert_non_null(strstr(svg, "Chậm tiến độ</tspan>"));
-	chart_series_release(&s);
-	report_progress_release(&p);
+	expect_all(svg, (const char *const[]){ " 645.2,140.0 655.9,121.5 ", " 978.5,121.5\"/>",
+					       ">Đã bàn giao (cộng dồn)</text>",
+					       ">Đường thẳng đến chỉ tiêu</text>",
+					       ">Hạn bàn giao</text>", "Chậm tiến độ</tspan>", NULL });
 
 	/* a month after the deadline: a point a week, the deadline inside the
 	 * axis (93 of 122 days), and the line still ends on it */
-	assert_int_equal(report_progress_load(t.db, &t.campaign, "2023-10-01", 0, &p, err, sizeof(err)),
-			 HUB_OK);
-	assert_int_equal(chart_series_load(t.db, &t.campaign, "2023-10-01", &s, err, sizeof(err)), HUB_OK);
-	assert_int_equal(s.bucket, 7);
-	proto_buf_reset(&b);
-	assert_int_equal(chart_handover_line(&t.campaign, &p, &s, k, &b), HUB_OK);
-	assert_int_equal(proto_buf_append_byte(&b, '\0'), 0);
-	assert_non_null(strstr((char *)b.data,
-			       "class=\"target-line\" x1=\"0.0\" y1=\"140.0\" x2=\"762.3\" y2=\"10.0\""));
-	assert_non_null(strstr((char *)b.data, "cộng dồn theo tuần"));
-	chart_series_release(&s);
-	report_progress_release(&p);
+	svg = vinh_chau_line(&t, "2023-10-01", &b, &seen);
+	assert_int_equal(seen.bucket, 7);
+	assert_true(seen.last_as_report);
+	assert_non_null(
+		strstr(svg, "class=\"target-line\" x1=\"0.0\" y1=\"140.0\" x2=\"762.3\" y2=\"10.0\""));
+	assert_non_null(strstr(svg, "cộng dồn theo tuần"));
 
 	/* before the start: no line of hand-overs, the straight line still there */
-	assert_int_equal(report_progress_load(t.db, &t.campaign, "2023-05-01", 0, &p, err, sizeof(err)),
-			 HUB_OK);
-	assert_int_equal(chart_series_load(t.db, &t.campaign, "2023-05-01", &s, err, sizeof(err)), HUB_OK);
-	assert_int_equal(s.npoints, 0);
-	proto_buf_reset(&b);
-	assert_int_equal(chart_handover_line(&t.campaign, &p, &s, k, &b), HUB_OK);
-	assert_int_equal(proto_buf_append_byte(&b, '\0'), 0);
-	assert_null(strstr((char *)b.data, "<polyline"));
-	assert_non_null(strstr((char *)b.data, "class=\"target-line\""));
-	chart_series_release(&s);
-	report_progress_release(&p);
+	svg = vinh_chau_line(&t, "2023-05-01", &b, &seen);
+	assert_int_equal(seen.npoints, 0);
+	assert_null(strstr(svg, "<polyline"));
+	assert_non_null(strstr(svg, "class=\"target-line\""));
 
 	proto_buf_release(&b);
 	rt_db_close(&t);
@@ -212,18 +242,16 @@ static void test_as_of_and_drill_down(void **state)
 	/* the date picker: a GET form with a date field, today's date in it */
 	dt_req(&s, "/", session, NULL, &r);
 	assert_int_equal(r.status, 200);
-	assert_non_null(strstr(r.body, "<form id=\"as-of-form\" method=\"get\" action=\"/\""));
-	assert_non_null(strstr(r.body, "type=\"date\""));
-	assert_non_null(strstr(r.body, "href=\"/?district=950\""));
-	assert_non_null(strstr(r.body, "href=\"/report?kind=progress&amp;format=csv\""));
+	expect_all(r.body, (const char *const[]){ "<form id=\"as-of-form\" method=\"get\" action=\"/\"",
+						  "type=\"date\"", "href=\"/?district=950\"",
+						  "href=\"/report?kind=progress&amp;format=csv\"", NULL });
 
 	/* the figures follow the date, as the report's do */
 	dt_req(&s, "/?as-of=2023-07-15", session, NULL, &r);
 	assert_int_equal(r.status, 200);
-	assert_non_null(strstr(r.body, "name=\"as-of\" type=\"date\" value=\"2023-07-15\""));
-	assert_non_null(strstr(r.body, "Số liệu đến ngày 15/07/2023"));
-	assert_non_null(strstr(r.body, ">25,0% · 5 / 20</text>"));
-	assert_non_null(strstr(r.body, ">0,0% · 0 / 260</text>"));
+	expect_all(r.body, (const char *const[]){ "name=\"as-of\" type=\"date\" value=\"2023-07-15\"",
+						  "Số liệu đến ngày 15/07/2023", ">25,0% · 5 / 20</text>",
+						  ">0,0% · 0 / 260</text>", NULL });
 	expect_bar_as_report(&t, r.body, "2023-07-15", SOC_TRANG);
 	expect_bar_as_report(&t, r.body, "2023-07-15", VINH_CHAU);
 	/* every link keeps the date: the districts, the downloads */
@@ -246,9 +274,9 @@ static void test_as_of_and_drill_down(void **state)
 	assert_non_null(strstr(r.body, "<h2 id=\"district\">Thị xã Vĩnh Châu</h2>"));
 	assert_non_null(strstr(r.body, "id=\"timeline-950\""));
 	assert_int_equal(count_of(r.body, "class=\"timeline\""), 1);
-	assert_non_null(strstr(r.body, "<input type=\"hidden\" name=\"district\" value=\"950\">"));
-	assert_non_null(strstr(r.body, "href=\"/?as-of=2023-08-31\">← Toàn tỉnh</a>"));
-	assert_non_null(strstr(r.body, "href=\"/households?district=950\""));
+	expect_all(r.body, (const char *const[]){ "<input type=\"hidden\" name=\"district\" value=\"950\">",
+						  "href=\"/?as-of=2023-08-31\">← Toàn tỉnh</a>",
+						  "href=\"/households?district=950\"", NULL });
 	for (i = 0; i < t.campaign.units.n; i++) {
 		const proto_unit *u = &t.campaign.units.a[i];
 		if (u->level != PROTO_UNIT_COMMUNE ||
@@ -296,7 +324,8 @@ static void test_as_of_and_drill_down(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_svg_of_a_known_dataset),
+		cmocka_unit_test(test_bars_of_a_known_dataset),
+		cmocka_unit_test(test_lines_of_a_known_dataset),
 		cmocka_unit_test(test_as_of_and_drill_down),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

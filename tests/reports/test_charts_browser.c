@@ -24,19 +24,18 @@
 #include "reptest.h"
 #include "testutil.h"
 #include "browser.h"
+#include "hubtest.h"
 
 static struct fixture {
-	char *dir;
-	pid_t hub;
-	FILE *hub_out;
-	int port;
+	ht_hub hub; /* the real maiam-hub serve (tests/hub/hubtest.c) */
+	int started;
 	wb_browser w;
 } fx;
 
-/* A hub with the campaign, hand-overs in three districts on two dates (Kế
- * Sách, the largest target, nearly done: its bar is the widest) and the
- * operator lan. */
-static void make_hub(const char *dir)
+/* Hand-overs in three districts on two dates (Kế Sách, the largest target,
+ * nearly done: its bar is the widest) and the operator lan, in the hub
+ * directory dir (made by ht_hub_init, not serving yet). */
+static void seed_hub(const char *dir)
 {
 	static const struct {
 		int district, n;
@@ -51,8 +50,6 @@ static void make_hub(const char *dir)
 	size_t i;
 	int k;
 
-	snprintf(cmd, sizeof(cmd), "'%s' init --dir '%s' >/dev/null", MAIAM_HUB_BIN, dir);
-	assert_int_equal(system(cmd), 0);
 	memset(&t, 0, sizeof(t));
 	snprintf(path, sizeof(path), "%s/hub.db", dir);
 	assert_int_equal(proto_db_open(path, &t.db), PROTO_OK);
@@ -62,11 +59,11 @@ static void make_hub(const char *dir)
 	assert_int_equal(hub_report_migrate(t.db, err, sizeof(err)), HUB_OK);
 	rt_batch_init(&b, 0x0f0f0f0f0f0f0f0full);
 	for (i = 0; i < sizeof(handed) / sizeof(handed[0]); i++)
-		for (k = 0; k < handed[i].n; k++) {
-			proto_id h = rt_household(&b, rt_commune_of(&t, handed[i].district),
-						  "Trần Thị Bé", NULL, "approved");
-			rt_milestone(&b, h, "handed_over", handed[i].date, NULL);
-		}
+		for (k = 0; k < handed[i].n; k++)
+			rt_milestone(&b,
+				     rt_household(&b, rt_commune_of(&t, handed[i].district),
+						  "Trần Thị Bé", NULL, "approved"),
+				     "handed_over", handed[i].date, NULL);
 	rt_flush(&b, t.db);
 	rt_batch_release(&b);
 	sqlite3_close(t.db);
@@ -77,27 +74,15 @@ static void make_hub(const char *dir)
 	assert_int_equal(system(cmd), 0);
 }
 
-static void start_hub(const char *dir)
+/* A date typed into the picker and sent: the page of that date. */
+static void pick_date(wb_browser *w, const char *iso, const char *shown)
 {
-	char log[1024], line[256];
-	char *argv[] = { (char *)MAIAM_HUB_BIN,
-			 (char *)"serve",
-			 (char *)"--dir",
-			 (char *)dir,
-			 (char *)"--listen",
-			 (char *)"127.0.0.1:0",
-			 NULL };
-	int pipefd[2];
+	char js[128];
 
-	assert_int_equal(pipe(pipefd), 0);
-	snprintf(log, sizeof(log), "%s/serve.log", dir);
-	fx.hub = wb_spawn(argv, pipefd[1], log);
-	close(pipefd[1]);
-	fx.hub_out = fdopen(pipefd[0], "r");
-	assert_non_null(fx.hub_out);
-	if (!fgets(line, sizeof(line), fx.hub_out) ||
-	    sscanf(line, "listening on https://127.0.0.1:%d", &fx.port) != 1)
-		fail_msg("maiam-hub serve did not start: see %s", log);
+	snprintf(js, sizeof(js), "document.getElementById('as-of').value = '%s'; return true", iso);
+	wb_wait_script(w, js, "true");
+	wb_click(w, "#as-of-go");
+	wb_wait_for(w, shown, NULL);
 }
 
 /* The page at a laptop's width and at a phone's, saved as
@@ -125,16 +110,17 @@ static void shots(wb_browser *w, const char *name)
 static void test_charts_in_chromium(void **state)
 {
 	wb_browser *w = &fx.w;
-	char url[256];
+	char url[256], dir[300];
 
 	(void)state;
-	fx.dir = test_mkdtemp();
-	assert_non_null(fx.dir);
-	make_hub(fx.dir);
-	start_hub(fx.dir);
-	wb_start(w, fx.dir);
+	assert_int_equal(ht_hub_init(&fx.hub), 0);
+	snprintf(dir, sizeof(dir), "%s/hub", fx.hub.dir);
+	seed_hub(dir);
+	assert_int_equal(ht_hub_start(&fx.hub, NULL), 0);
+	fx.started = 1;
+	wb_start(w, fx.hub.dir);
 
-	snprintf(url, sizeof(url), "https://127.0.0.1:%d/", fx.port);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d/", fx.hub.port);
 	wb_go(w, url);
 	wb_wait_for(w, "Đăng nhập dành cho", NULL);
 	wb_type(w, "#name", "lan");
@@ -144,9 +130,7 @@ static void test_charts_in_chromium(void **state)
 
 	/* a date picked in the form: the figures of that day (Kế Sách's second
 	 * 150 came later), in the address, so it can be kept and sent */
-	wb_wait_script(w, "document.getElementById('as-of').value = '2023-08-10'; return true", "true");
-	wb_click(w, "#as-of-go");
-	wb_wait_for(w, "Số liệu đến ngày 10/08/2023", NULL);
+	pick_date(w, "2023-08-10", "Số liệu đến ngày 10/08/2023");
 	wb_wait_script(w, "return location.search", "\"?as-of=2023-08-10\"");
 	wb_source(w);
 	assert_non_null(strstr(w->buf, "46,9% · 150 / 320"));
@@ -154,9 +138,7 @@ static void test_charts_in_chromium(void **state)
 	assert_non_null(strstr(w->buf, "Chậm tiến độ"));
 	assert_non_null(strstr(w->buf, "Đúng tiến độ"));
 	wb_wait_script(w, "return document.querySelectorAll('svg.timeline').length > 1", "true");
-	wb_wait_script(w, "document.getElementById('as-of').value = '2023-08-31'; return true", "true");
-	wb_click(w, "#as-of-go");
-	wb_wait_for(w, "Số liệu đến ngày 31/08/2023", NULL);
+	pick_date(w, "2023-08-31", "Số liệu đến ngày 31/08/2023");
 	assert_non_null(strstr(w->buf, "93,8% · 300 / 320")); /* the widest bar, its words inside */
 	shots(w, "report");
 	wb_wait_script(w, "document.getElementById('progress-chart').scrollIntoView(); return true",
@@ -179,9 +161,7 @@ static void test_charts_in_chromium(void **state)
 	shots(w, "report-district");
 
 	/* another date on the district's page stays on the district */
-	wb_wait_script(w, "document.getElementById('as-of').value = '2023-07-20'; return true", "true");
-	wb_click(w, "#as-of-go");
-	wb_wait_for(w, "Số liệu đến ngày 20/07/2023", NULL);
+	pick_date(w, "2023-07-20", "Số liệu đến ngày 20/07/2023");
 	wb_wait_script(w, "return location.search", "\"?as-of=2023-07-20&district=950\"");
 	wb_source(w);
 	assert_non_null(strstr(w->buf, "0 / 260"));
@@ -198,14 +178,10 @@ static int teardown(void **state)
 {
 	(void)state;
 	wb_stop(&fx.w);
-	wb_kill(fx.hub);
-	fx.hub = 0;
-	if (fx.hub_out)
-		fclose(fx.hub_out);
-	fx.hub_out = NULL;
-	test_rmtree(fx.dir);
-	free(fx.dir);
-	fx.dir = NULL;
+	if (fx.started)
+		ht_hub_stop(&fx.hub, 15);
+	fx.started = 0;
+	ht_hub_remove(&fx.hub);
 	return 0;
 }
 
