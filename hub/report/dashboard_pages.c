@@ -1,9 +1,10 @@
 /*
  * dashboard_pages.c - what the dashboard's worker threads build: the sign-in
- * page, the throttled sign-in page, the operators' page (progress chart,
- * awards, the reconcile queue's counts and newest items, downloads, the
- * "Tìm hộ" form), report downloads, sign-in and sign-out, and which page a
- * job gets. Nothing here touches evhttp: a job comes in parsed and leaves
+ * page, the throttled sign-in page, the operators' page as of a date (the
+ * charts of chart_svg.c, the progress table, awards, the reconcile queue's
+ * counts and newest items, downloads, the "Tìm hộ" form) and a district's
+ * page (its line over time, its communes linking to their households),
+ * report downloads, sign-in and sign-out, and which page a job gets. Nothing here touches evhttp: a job comes in parsed and leaves
  * with its status, headers and body filled.
  */
 #include <stdio.h>
