@@ -27,16 +27,19 @@
  * Hand-overs of every district with a target (in the campaign's order, as
  * report_progress has them), summed into points of 'bucket' days from the
  * campaign's start, each point the total handed over up to its last day (or
- * the as-of date, for the last point). Owns cum (chart_series_release).
+ * the last day shown, for the last point). Owns cum (chart_series_release).
  */
 typedef struct chart_series {
 	long start, deadline, as_of; /* days since 1970-01-01 (report_days) */
-	long end;                    /* the axis' last day: the deadline or the as-of date */
-	int bucket;                  /* days a point covers: 1, 7 or more */
-	size_t npoints;              /* points up to the as-of date (0 before the start) */
-	size_t ndistricts;           /* the campaign's targets */
-	int64_t *before;             /* per district: handed over before the start */
-	int64_t *cum;                /* ndistricts * npoints, cumulative */
+	/* the line's last day: the as-of date, or, after the deadline, the later
+	 * of the deadline and the last hand-over (nothing changes after it) */
+	long shown;
+	long end;          /* the axis' last day: the deadline or shown */
+	int bucket;        /* days a point covers: 1, 7 or more */
+	size_t npoints;    /* points up to the last day shown (0 before the start) */
+	size_t ndistricts; /* the campaign's targets */
+	int64_t *before;   /* per district: handed over before the start */
+	int64_t *cum;      /* ndistricts * npoints, cumulative */
 } chart_series;
 
 /* Read the hand-overs as of as_of (YYYY-MM-DD) into s. HUB_OK, HUB_EDB,

@@ -58,7 +58,7 @@ static hub_result add_row(void *arg, sqlite3_stmt *row)
 	} else {
 		k = (day - s->start) / s->bucket;
 		if ((size_t)k >= s->npoints)
-			return HUB_OK; /* after the as-of date: the query does not select it */
+			return HUB_OK; /* after the last day shown: latest_day made it the last */
 		slot = &s->cum[(size_t)d * s->npoints + (size_t)k];
 	}
 	return __builtin_add_overflow(*slot, n, slot) ? HUB_ERANGE : HUB_OK;
@@ -82,6 +82,17 @@ static hub_result accumulate(chart_series *s)
 	return HUB_OK;
 }
 
+/* The latest date of the query's one row, when later than *(long *)arg. */
+static hub_result latest_day(void *arg, sqlite3_stmt *row)
+{
+	const char *date = (const char *)sqlite3_column_text(row, 0);
+	long *last = arg;
+
+	if (date && hub_report_valid_date(date) && report_days(date) > *last)
+		*last = report_days(date);
+	return HUB_OK;
+}
+
 hub_result chart_series_load(sqlite3 *db, const proto_campaign *c, const char *as_of, chart_series *s,
 			     char *err, size_t errlen)
 {
@@ -92,11 +103,24 @@ hub_result chart_series_load(sqlite3 *db, const proto_campaign *c, const char *a
 	s->start = report_days(c->start);
 	s->deadline = report_days(c->deadline);
 	s->as_of = report_days(as_of);
-	s->end = s->as_of > s->deadline ? s->as_of : s->deadline;
+	s->shown = s->as_of;
+	if (s->as_of > s->deadline) {
+		/* months after the campaign, the axis stops where the hand-overs did */
+		long last = s->deadline;
+		if ((r = report_sum_query(db,
+					  "SELECT max(date) FROM report_count WHERE slot = 8 AND n != 0"
+					  " AND date <= ?1",
+					  as_of, latest_day, &last)) != HUB_OK) {
+			report_db_error(db, "read the last hand-over's date", err, errlen);
+			return r;
+		}
+		s->shown = last;
+	}
+	s->end = s->shown > s->deadline ? s->shown : s->deadline;
 	if (s->end <= s->start)
 		s->end = s->start + 1; /* a campaign of one day still has an axis */
 	s->bucket = bucket_days(s->end - s->start + 1);
-	s->npoints = s->as_of < s->start ? 0 : (size_t)((s->as_of - s->start) / s->bucket + 1);
+	s->npoints = s->shown < s->start ? 0 : (size_t)((s->shown - s->start) / s->bucket + 1);
 	s->ndistricts = c->ntargets;
 	s->before = calloc(s->ndistricts + 1, sizeof(*s->before));
 	s->cum = calloc(s->ndistricts * s->npoints + 1, sizeof(*s->cum));

@@ -211,7 +211,7 @@ static hub_result plot(proto_buf *b, const line_scale *sc, const chart_series *s
 			return HUB_ENOMEM;
 		for (k = 0; k < s->npoints; k++) {
 			long last = s->start + (long)(k + 1) * s->bucket - 1;
-			if (proto_buf_appendf(b, " %.1f,%.1f", x_of(sc, last < s->as_of ? last : s->as_of),
+			if (proto_buf_appendf(b, " %.1f,%.1f", x_of(sc, last < s->shown ? last : s->shown),
 					      y_of(sc, s->cum[i * s->npoints + k])))
 				return HUB_ENOMEM;
 		}

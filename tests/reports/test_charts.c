@@ -110,6 +110,18 @@ static void test_bars_of_a_known_dataset(void **state)
 	rt_db_close(&t);
 }
 
+/* One more house handed over in Vĩnh Châu on date. */
+static void late_handover(rt_db *t, const char *date)
+{
+	rt_batch b;
+
+	rt_batch_init(&b, 0x0b0b0b0b0b0b0b0bull);
+	rt_milestone(&b, rt_household(&b, rt_commune_of(t, VINH_CHAU), "Sơn Thị Mai", NULL, "approved"),
+		     "handed_over", date, NULL);
+	rt_flush(&b, t->db);
+	rt_batch_release(&b);
+}
+
 /* What a line's series was: its points, and whether the last is the
  * report's hand-overs. */
 typedef struct line_seen {
@@ -175,14 +187,28 @@ static void test_lines_of_a_known_dataset(void **state)
 					       ">Đường thẳng đến chỉ tiêu</text>",
 					       ">Hạn bàn giao</text>", "Chậm tiến độ</tspan>", NULL });
 
-	/* a month after the deadline: a point a week, the deadline inside the
-	 * axis (93 of 122 days), and the line still ends on it */
+	/* a month after the deadline: with no hand-over since, the axis stops
+	 * at the deadline, years later too */
+	svg = vinh_chau_line(&t, "2023-10-01", &b, &seen);
+	assert_int_equal(seen.bucket, 1);
+	assert_true(seen.last_as_report);
+	expect_all(svg, (const char *const[]){ "x2=\"1000.0\" y2=\"10.0\"", " 1000.0,121.5\"/>", NULL });
+	svg = vinh_chau_line(&t, "2026-12-01", &b, &seen);
+	assert_int_equal(seen.bucket, 1);
+	assert_non_null(strstr(svg, " 1000.0,121.5\"/>"));
+
+	/* one more handed over late, on 30/9: the axis runs to it (122 days,
+	 * a point a week), the deadline inside it (93 of 121 days) where the
+	 * straight line still ends; the line's last point is 30/9's */
+	late_handover(&t, "2023-09-30");
 	svg = vinh_chau_line(&t, "2023-10-01", &b, &seen);
 	assert_int_equal(seen.bucket, 7);
 	assert_true(seen.last_as_report);
-	assert_non_null(
-		strstr(svg, "class=\"target-line\" x1=\"0.0\" y1=\"140.0\" x2=\"762.3\" y2=\"10.0\""));
-	assert_non_null(strstr(svg, "cộng dồn theo tuần"));
+	expect_all(svg, (const char *const[]){
+				"class=\"target-line\" x1=\"0.0\" y1=\"140.0\" x2=\"768.6\" y2=\"10.0\"",
+				"class=\"deadline\" x1=\"768.6\"", "cộng dồn theo tuần",
+				" 1000.0,121.0\"/>", ">38 / 260 — ", NULL });
+	assert_non_null(strstr(vinh_chau_line(&t, "2026-12-01", &b, &seen), "x2=\"768.6\" y2=\"10.0\""));
 
 	/* before the start: no line of hand-overs, the straight line still there */
 	svg = vinh_chau_line(&t, "2023-05-01", &b, &seen);
