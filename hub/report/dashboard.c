@@ -598,6 +598,11 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 		goto refused;
 	if (strcmp(path, "/household") == 0 && parse_household(req, job))
 		goto refused;
+	if (strcmp(path, "/") == 0 &&
+	    dash_view_parse(evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)), &job->view)) {
+		reply_text(req, 400, DASH_VIEW_USAGE, 0);
+		goto refused;
+	}
 	if (dash_photo_path(path)) {
 		/* malformed or not, whoever asks: the shape of the address is no secret */
 		if (dash_photo_parse(path, job->photo, &job->thumb)) {

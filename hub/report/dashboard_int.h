@@ -42,6 +42,13 @@ typedef enum dash_kind {
  * stay uncached (no-store). */
 #define DASH_PHOTO_CACHE "private, max-age=31536000, immutable"
 
+/* What "/" shows: the figures as of a date ("" today) of the province, or of
+ * one district (0: the province) by commune. */
+typedef struct dash_view {
+	char as_of[11];
+	int district;
+} dash_view;
+
 /* One request: filled on the loop, worked on by a worker, answered on the
  * loop. The worker never sees req; the loop never sees the connections. */
 typedef struct dash_job {
@@ -53,6 +60,7 @@ typedef struct dash_job {
 	char pw[HUB_PASSWORD_MAX + 1];        /* DJ_LOGIN, wiped when done */
 	int form_ok;                          /* DJ_LOGIN: both fields parsed */
 	hub_report_opts opts;                 /* DJ_REPORT */
+	dash_view view;                       /* DJ_PAGE at "/" */
 	char typed[DASH_TYPED_MAX];           /* DJ_HOUSEHOLD: the id as typed, "" none */
 	char photo[65];                       /* DJ_PHOTO: 64 lowercase hex */
 	int thumb;                            /* DJ_PHOTO: the thumbnail, not the photo */
@@ -146,6 +154,12 @@ int dash_login_page(hub_dashboard *d, proto_buf *b, const char *error);
 int dash_throttled_page(hub_dashboard *d, proto_buf *b, int64_t wait);
 /* The page for a path the dashboard does not have (404): 0, or -1 when b is full. */
 int dash_not_found_page(hub_dashboard *d, proto_buf *b);
+/* "/?as-of=YYYY-MM-DD&district=CODE" (both optional) into v: 0, or -1 for
+ * a query that is neither (answered 400 with DASH_VIEW_USAGE). (loop) */
+int dash_view_parse(const char *query, dash_view *v);
+#define DASH_VIEW_USAGE "use /?as-of=YYYY-MM-DD&district=CODE (both optional; CODE a district's code)"
+/* The province's page, or the district's of job->view (a district
+ * operator's own, always): 0, or -1 when b is full or the database failed. */
 int dash_main_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, proto_buf *b);
 /* The "Tìm hộ" form (GET /household), the text typed shown in it. */
 int dash_household_form(proto_buf *b, const char *typed);

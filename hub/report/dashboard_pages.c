@@ -1,17 +1,20 @@
 /*
  * dashboard_pages.c - what the dashboard's worker threads build: the sign-in
- * page, the throttled sign-in page, the operators' page (progress chart,
- * awards, the reconcile queue's counts and newest items, downloads, the
- * "Tìm hộ" form), report downloads, sign-in and sign-out, and which page a
- * job gets. Nothing here touches evhttp: a job comes in parsed and leaves
+ * page, the throttled sign-in page, the operators' page as of a date (the
+ * charts of chart_svg.c, the progress table, awards, the reconcile queue's
+ * counts and newest items, downloads, the "Tìm hộ" form) and a district's
+ * page (its line over time, its communes linking to their households),
+ * report downloads, sign-in and sign-out, and which page a job gets. Nothing here touches evhttp: a job comes in parsed and leaves
  * with its status, headers and body filled.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <openssl/crypto.h>
 #include "hub.h"
 #include "dashboard_int.h"
+#include "chart.h"
 
 /* a chart or table wider than a phone scrolls by itself, not the page */
 #define WIDE "<div style=\"overflow-x:auto;max-width:100%\">"
@@ -180,20 +183,55 @@ static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, proto_b
 	return recent_rejections(ro, d->lim.queue_items, b);
 }
 
-int dash_main_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, proto_buf *b)
+int dash_view_parse(const char *query, dash_view *v)
 {
-	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile" };
-	report_progress p;
-	report_grid g;
-	char as_of[11], err[256];
-	int rc = -1, district = dash_scope_district(job);
-	size_t i;
+	char num[16], *end;
+	long code;
+	web_result r;
 
-	hub_report_today(as_of);
-	if (report_progress_load_in(ro, &d->campaign, as_of, 0, district, &p, err, sizeof(err)))
+	memset(v, 0, sizeof(*v));
+	if (!query)
+		return 0;
+	r = web_query_value(query, "as-of", v->as_of, sizeof(v->as_of));
+	if ((r != WEB_OK && r != WEB_ABSENT) || (v->as_of[0] && !hub_report_valid_date(v->as_of)))
 		return -1;
-	if (report_html_head(b, "Mái Ấm — Bảng theo dõi") ||
-	    proto_buf_append_str(b, "<h1>Mái Ấm — Bảng theo dõi</h1><p>") ||
+	r = web_query_value(query, "district", num, sizeof(num));
+	if (r == WEB_ABSENT || (r == WEB_OK && !num[0]))
+		return 0;
+	if (r != WEB_OK)
+		return -1;
+	code = strtol(num, &end, 10);
+	if (*end || code < 1 || code > 999999)
+		return -1;
+	v->district = (int)code;
+	return 0;
+}
+
+/* The page's date: the one asked for, or today. What the links keep: the
+ * as-of query ("as-of=D&amp;", "" for today). */
+typedef struct page_date {
+	char as_of[11];
+	char keep[32];
+} page_date;
+
+static void page_date_of(const dash_view *v, page_date *pd)
+{
+	if (v->as_of[0]) {
+		snprintf(pd->as_of, sizeof(pd->as_of), "%s", v->as_of);
+		snprintf(pd->keep, sizeof(pd->keep), "as-of=%s&amp;", v->as_of);
+	} else {
+		hub_report_today(pd->as_of);
+		pd->keep[0] = '\0';
+	}
+}
+
+/* The head of both pages: title, campaign, date, operator, sign-out, the
+ * date picker (a GET form: it works without script and its address can be
+ * kept), and the "Tìm hộ" form. */
+static int page_top(hub_dashboard *d, const dash_job *job, const char *title, const char *as_of,
+		    int district, proto_buf *b)
+{
+	if (report_html_head(b, title) || proto_buf_append_str(b, "<h1>Mái Ấm — Bảng theo dõi</h1><p>") ||
 	    web_html_escape(b, d->campaign.name) ||
 	    proto_buf_appendf(b, "</p><p>Số liệu đến ngày %.2s/%.2s/%.4s. Cán bộ: <b id=\"who\">",
 			      as_of + 8, as_of + 5, as_of) ||
@@ -204,37 +242,222 @@ int dash_main_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, proto_buf
 	    (job->who.role == HUB_ROLE_ADMIN &&
 	     proto_buf_append_str(b, "<p><a id=\"operators\" href=\"/operators\">Cán bộ vận hành"
 				     "</a></p>")) ||
-	    dash_household_form(b, "") ||
-	    proto_buf_append_str(b, "<h2>Bàn giao so với chỉ tiêu theo huyện</h2>" WIDE) ||
-	    report_progress_svg(&p, b) || proto_buf_append_str(b, "</div>" WIDE) ||
-	    report_progress_table(&d->campaign, &p, b) || proto_buf_append_str(b, "</div>"))
+	    proto_buf_appendf(b,
+			      "<form id=\"as-of-form\" method=\"get\" action=\"/\" style=\"display:flex;"
+			      "flex-wrap:wrap;align-items:center;gap:0.3em 0.6em;max-width:none;"
+			      "margin:0.8em 0\"><label for=\"as-of\">Xem số liệu đến ngày:</label>"
+			      "<input id=\"as-of\" name=\"as-of\" type=\"date\" value=\"%s\""
+			      " style=\"display:inline-block;width:auto;margin:0\">",
+			      as_of) ||
+	    (district &&
+	     proto_buf_appendf(b, "<input type=\"hidden\" name=\"district\" value=\"%d\">", district)) ||
+	    proto_buf_append_str(b, "<button id=\"as-of-go\" type=\"submit\">Xem</button></form>") ||
+	    dash_household_form(b, ""))
+		return -1;
+	return 0;
+}
+
+/* Every district's hand-overs over time, side by side where they fit. */
+static int timelines(hub_dashboard *d, sqlite3 *ro, const report_progress *p, const page_date *pd,
+		     proto_buf *b)
+{
+	chart_series s;
+	char err[256];
+	size_t i;
+	int rc = -1;
+
+	if (chart_series_load(ro, &d->campaign, pd->as_of, &s, err, sizeof(err)))
+		return -1;
+	if (proto_buf_append_str(b, "<h2>Bàn giao theo thời gian</h2><div id=\"timelines\""
+				    " style=\"display:flex;flex-wrap:wrap;gap:1em 2em\">"))
 		goto out;
-	if (report_awards_grid(ro, &d->campaign, as_of, district, &g, err, sizeof(err)))
+	for (i = 0; i < p->n && i < s.ndistricts; i++)
+		if (proto_buf_appendf(b,
+				      "<figure style=\"flex:1 1 22em;min-width:0;margin:0\"><figcaption>"
+				      "<a href=\"/?%sdistrict=%d\">",
+				      pd->keep, p->a[i].code) ||
+		    web_html_escape(b, p->a[i].name) || proto_buf_append_str(b, "</a></figcaption>") ||
+		    chart_handover_line(&d->campaign, p, &s, i, b) || proto_buf_append_str(b, "</figure>"))
+			goto out;
+	rc = proto_buf_append_str(b, "</div>") ? -1 : 0;
+out:
+	chart_series_release(&s);
+	return rc;
+}
+
+/* The province: every district's bars, table, hand-overs over time, the
+ * awards, the queue, the downloads. */
+static int province_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, const page_date *pd,
+			 proto_buf *b)
+{
+	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile" };
+	report_progress p;
+	report_grid g;
+	char err[256], href[64];
+	int rc = -1;
+	size_t i;
+
+	if (report_progress_load(ro, &d->campaign, pd->as_of, 0, &p, err, sizeof(err)))
+		return -1;
+	snprintf(href, sizeof(href), "/?%sdistrict=", pd->keep);
+	if (page_top(d, job, "Mái Ấm — Bảng theo dõi", pd->as_of, 0, b) ||
+	    proto_buf_append_str(b, "<h2>Bàn giao so với chỉ tiêu theo huyện</h2>") ||
+	    chart_progress_bars(&d->campaign, &p, b) || proto_buf_append_str(b, WIDE) ||
+	    report_progress_table(&d->campaign, &p, href, b) ||
+	    proto_buf_append_str(b, "</div><p>Chọn tên một huyện để xem tiến độ từng xã của huyện.</p>") ||
+	    timelines(d, ro, &p, pd, b))
+		goto out;
+	if (report_awards_grid(ro, &d->campaign, pd->as_of, 0, &g, err, sizeof(err)))
 		goto out;
 	rc = proto_buf_append_str(b, WIDE) || report_grid_html_table(&g, b) ||
 			     proto_buf_append_str(b, "</div>")
 		     ? -1
 		     : 0;
 	report_grid_release(&g);
-	/* the reconcile queue is the province's: not split by district yet */
-	if (rc || (!district && queue_table(d, ro, as_of, b)) ||
-	    proto_buf_append_str(b, "<h2>Tải báo cáo</h2><ul>")) {
+	if (rc || queue_table(d, ro, pd->as_of, b) || proto_buf_append_str(b, "<h2>Tải báo cáo</h2><ul>")) {
 		rc = -1;
 		goto out;
 	}
-	for (i = 0; i < (district ? 3 : 4); i++)
+	for (i = 0; i < 4; i++) {
+		char as_of[24] = "";
+
+		if (pd->keep[0])
+			snprintf(as_of, sizeof(as_of), "&amp;as_of=%s", pd->as_of);
 		if (proto_buf_appendf(b,
-				      "<li>%s: <a href=\"/report?kind=%s&amp;format=csv\">CSV</a>,"
-				      " <a href=\"/report?kind=%s&amp;format=html\">HTML</a>,"
-				      " <a href=\"/report?kind=%s&amp;format=json\">JSON</a></li>",
-				      kinds[i], kinds[i], kinds[i], kinds[i])) {
+				      "<li>%s: <a href=\"/report?kind=%s&amp;format=csv%s\">CSV</a>,"
+				      " <a href=\"/report?kind=%s&amp;format=html%s\">HTML</a>,"
+				      " <a href=\"/report?kind=%s&amp;format=json%s\">JSON</a></li>",
+				      kinds[i], kinds[i], as_of, kinds[i], as_of, kinds[i], as_of)) {
 			rc = -1;
 			goto out;
 		}
+	}
 	rc = proto_buf_append_str(b, "</ul></body></html>\n") ? -1 : 0;
 out:
 	report_progress_release(&p);
 	return rc;
+}
+
+/* The communes of district k (the k-th target) out of a progress by
+ * commune, with the district's own line as their total. */
+static void district_communes(const report_progress *all, const report_line *district, report_progress *sub)
+{
+	size_t i;
+
+	*sub = *all;
+	sub->a = NULL;
+	sub->n = 0;
+	for (i = 0; i < all->n; i++) {
+		if (all->a[i].district != district->code)
+			continue;
+		if (!sub->a)
+			sub->a = &all->a[i]; /* a district's communes come together */
+		sub->n++;
+	}
+	sub->total = *district;
+	sub->total.name = "Tổng cộng";
+}
+
+/* One district: its hand-overs over time, then its communes, each a link to
+ * the list of its households. */
+static int district_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, const page_date *pd,
+			 size_t k, proto_buf *b)
+{
+	report_progress p, communes, sub;
+	chart_series s;
+	char err[256], title[256];
+	int rc = -1;
+
+	if (report_progress_load(ro, &d->campaign, pd->as_of, 0, &p, err, sizeof(err)))
+		return -1;
+	if (report_progress_load(ro, &d->campaign, pd->as_of, 1, &communes, err, sizeof(err))) {
+		report_progress_release(&p);
+		return -1;
+	}
+	if (chart_series_load(ro, &d->campaign, pd->as_of, &s, err, sizeof(err)))
+		goto out_progress;
+	district_communes(&communes, &p.a[k], &sub);
+	snprintf(title, sizeof(title), "Mái Ấm — %s", p.a[k].name);
+	if (page_top(d, job, title, pd->as_of, p.a[k].code, b) ||
+	    /* a district operator's pages are its district's: no way up */
+	    (!dash_scope_district(job) &&
+	     proto_buf_appendf(b, "<p><a id=\"province\" href=\"/%s%s\">← Toàn tỉnh</a></p>",
+			       pd->keep[0] ? "?as-of=" : "", pd->keep[0] ? pd->as_of : "")) ||
+	    proto_buf_append_str(b, "<h2 id=\"district\">") || web_html_escape(b, p.a[k].name) ||
+	    proto_buf_append_str(b, "</h2>") || chart_handover_line(&d->campaign, &p, &s, k, b) ||
+	    proto_buf_append_str(b, "<h2>Tiến độ theo xã</h2>" WIDE) ||
+	    report_progress_table(&d->campaign, &sub, "/households?commune=", b) ||
+	    proto_buf_appendf(b,
+			      "</div><p>Chọn tên một xã để xem danh sách hộ của xã, rồi mở một hộ để"
+			      " xem trang của hộ. Cả huyện: <a id=\"district-households\""
+			      " href=\"/households?district=%d\">danh sách hộ của huyện</a>.</p>"
+			      "</body></html>\n",
+			      p.a[k].code))
+		goto out;
+	rc = 0;
+out:
+	chart_series_release(&s);
+out_progress:
+	report_progress_release(&communes);
+	report_progress_release(&p);
+	return rc;
+}
+
+/* The page for a district code the campaign has no target for (404). */
+static int no_district_page(hub_dashboard *d, int code, proto_buf *b)
+{
+	if (report_html_head(b, "Mái Ấm — Không có huyện này") ||
+	    proto_buf_append_str(b, "<h1>Mái Ấm</h1><p>") || web_html_escape(b, d->campaign.name) ||
+	    proto_buf_appendf(b,
+			      "</p><h2>Không có huyện này</h2><p class=\"err\" id=\"error\">Mã %d không"
+			      " phải là một huyện có chỉ tiêu trong đợt này.</p><p><a href=\"/\">Về"
+			      " trang chính của bảng theo dõi</a> và chọn huyện trong bảng tiến độ.</p>"
+			      "</body></html>\n",
+			      code))
+		return -1;
+	return 0;
+}
+
+/* The district the page shows: the operator's own, whatever the address
+ * says, or the one asked for (0: the province). */
+static int page_district(const dash_job *job)
+{
+	int scope = dash_scope_district(job);
+
+	return scope ? scope : job->view.district;
+}
+
+int dash_main_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, proto_buf *b)
+{
+	int district = page_district(job);
+	page_date pd;
+	size_t k;
+
+	page_date_of(&job->view, &pd);
+	if (!district)
+		return province_page(d, ro, job, &pd, b);
+	for (k = 0; k < d->campaign.ntargets; k++)
+		if (d->campaign.targets[k].district == district)
+			return district_page(d, ro, job, &pd, k, b);
+	return -1; /* work_page answers 404 before: not reached */
+}
+
+/* The main page's answer: the province, a district, or 404 for a district
+ * the campaign does not have, or another district than a district
+ * operator's own (the same answer: no district's existence is told). */
+static void work_page(hub_dashboard *d, sqlite3 *ro, dash_job *job)
+{
+	int district = page_district(job), scope = dash_scope_district(job);
+	size_t k;
+
+	for (k = 0; district && k < d->campaign.ntargets; k++)
+		if (d->campaign.targets[k].district == district)
+			break;
+	if ((district && k == d->campaign.ntargets) ||
+	    (scope && job->view.district && job->view.district != scope))
+		dash_answer_html(job, 404, no_district_page(d, job->view.district, &job->body));
+	else
+		dash_answer_html(job, 200, dash_main_page(d, ro, job, &job->body));
 }
 
 static void work_login(hub_dashboard *d, sqlite3 *rw, dash_job *job)
@@ -326,5 +549,5 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 	else if (job->kind == DJ_OPERATORS)
 		dash_operators_answer(d, db, job);
 	else
-		dash_answer_html(job, 200, dash_main_page(d, db, job, &job->body));
+		work_page(d, db, job);
 }

@@ -230,6 +230,8 @@ hub_result report_progress_load_in(sqlite3 *db, const proto_campaign *c, const c
 				   int district, report_progress *p, char *err, size_t errlen);
 void report_progress_release(report_progress *p);
 double report_percent(const report_line *l); /* < 0 when no target */
+/* Days since 1970-01-01 of a valid YYYY-MM-DD (proleptic Gregorian). */
+long report_days(const char *iso);
 
 /* Where a line stands against its target. Rule: docs/REPORTS.md "On track". */
 typedef enum report_track {
@@ -242,8 +244,13 @@ report_track report_on_track(const proto_campaign *c, const char *as_of, const r
  * progress of the districts. */
 hub_result report_progress_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 				  proto_buf *out, char *err, size_t errlen);
-/* The progress table alone (an HTML <table>), for the dashboard. */
-hub_result report_progress_table(const proto_campaign *c, const report_progress *p, proto_buf *out);
+/* The progress table alone (an HTML <table>), for the dashboard; with
+ * href (HTML, escaped) each line's name links to href followed by its code. */
+hub_result report_progress_table(const proto_campaign *c, const report_progress *p, const char *href,
+				 proto_buf *out);
+/* The largest target or hand-over count of p's lines (at least 1): a
+ * chart's bars are shares of it. */
+int64_t report_progress_widest(const report_progress *p);
 /* The inline SVG bar chart of handed over against target per district. */
 hub_result report_progress_svg(const report_progress *p, proto_buf *out);
 

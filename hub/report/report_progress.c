@@ -11,8 +11,7 @@
 #include <string.h>
 #include "report_int.h"
 
-/* Days since 1970-01-01 of a valid YYYY-MM-DD (proleptic Gregorian). */
-static long days_of(const char *d)
+long report_days(const char *d)
 {
 	long y = strtol(d, NULL, 10), m = strtol(d + 5, NULL, 10), day = strtol(d + 8, NULL, 10);
 	long era, yoe, doy, doe;
@@ -49,9 +48,9 @@ report_track report_on_track(const proto_campaign *c, const char *as_of, const r
 		return l->on_time >= l->target ? TRACK_ON : TRACK_BEHIND;
 	if (strcmp(as_of, c->start) < 0)
 		return TRACK_ON;
-	start = days_of(c->start);
-	end = days_of(c->deadline);
-	now = days_of(as_of);
+	start = report_days(c->start);
+	end = report_days(c->deadline);
+	now = report_days(as_of);
 	assert(start <= now && now < end);
 	expected = l->target * (int64_t)(now - start + 1) / (int64_t)(end - start + 1);
 	return l->v[SLOT_HANDED_OVER] >= expected ? TRACK_ON : TRACK_BEHIND;
@@ -309,9 +308,8 @@ static hub_result progress_json(const void *numbers, proto_buf *b)
 	return HUB_OK;
 }
 
-hub_result report_progress_svg(const report_progress *p, proto_buf *b)
+int64_t report_progress_widest(const report_progress *p)
 {
-	const int label_w = 190, bar_w = 400, row_h = 28, top = 10;
 	int64_t max = 1;
 	size_t i;
 
@@ -321,6 +319,15 @@ hub_result report_progress_svg(const report_progress *p, proto_buf *b)
 		if (p->a[i].v[SLOT_HANDED_OVER] > max)
 			max = p->a[i].v[SLOT_HANDED_OVER];
 	}
+	return max;
+}
+
+hub_result report_progress_svg(const report_progress *p, proto_buf *b)
+{
+	const int label_w = 190, bar_w = 400, row_h = 28, top = 10;
+	int64_t max = report_progress_widest(p);
+	size_t i;
+
 	if (proto_buf_appendf(b,
 			      "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""
 			      " aria-label=\"Bàn giao so với chỉ tiêu\" width=\"%d\" height=\"%d\">\n",
@@ -350,13 +357,36 @@ hub_result report_progress_svg(const report_progress *p, proto_buf *b)
 	return proto_buf_append_str(b, "</svg>\n") ? HUB_ENOMEM : HUB_OK;
 }
 
-hub_result report_progress_table(const proto_campaign *c, const report_progress *p, proto_buf *out)
+/* Each line's name in g a link to href followed by its code. */
+static hub_result link_names(report_grid *g, const report_progress *p, const char *href)
+{
+	proto_buf a;
+	hub_result rc = HUB_OK;
+	size_t i;
+
+	proto_buf_init(&a, 4096);
+	for (i = 0; rc == HUB_OK && i < p->n; i++) {
+		proto_buf_reset(&a);
+		if (proto_buf_appendf(&a, "<a href=\"%s%d\">", href, p->a[i].code) ||
+		    web_html_escape(&a, p->a[i].name) || proto_buf_append_str(&a, "</a>") ||
+		    proto_buf_append_byte(&a, '\0'))
+			rc = HUB_ENOMEM;
+		else
+			rc = report_grid_html(g, i, 1, (const char *)a.data);
+	}
+	proto_buf_release(&a);
+	return rc;
+}
+
+hub_result report_progress_table(const proto_campaign *c, const report_progress *p, const char *href,
+				 proto_buf *out)
 {
 	report_grid g;
 	hub_result rc = HUB_ENOMEM;
 
 	report_grid_init(&g, REPORT_VI, "", progress_cols, ARRAY_SIZE(progress_cols));
-	if (progress_grid(&(report_standing){ c, p }, REPORT_VI, &g) == 0)
+	if (progress_grid(&(report_standing){ c, p }, REPORT_VI, &g) == 0 &&
+	    (!href || link_names(&g, p, href) == 0))
 		rc = report_grid_html_table(&g, out);
 	report_grid_release(&g);
 	return rc;
