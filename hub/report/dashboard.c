@@ -126,6 +126,7 @@ static void job_free(dash_job *job)
 	OPENSSL_cleanse(job->pw, sizeof(job->pw));
 	OPENSSL_cleanse(job->tok, sizeof(job->tok));
 	OPENSSL_cleanse(job->cookie, sizeof(job->cookie));
+	free(job->form);
 	proto_buf_release(&job->body);
 	free(job);
 }
@@ -176,7 +177,9 @@ void hub_dashboard_set_ttl(hub_dashboard *d, int seconds)
 	pthread_mutex_unlock(&d->mu);
 }
 
-static const char *const dash_paths[] = { "/", "/login", "/logout", "/report", "/household" };
+static const char *const dash_paths[] = {
+	"/", "/login", "/logout", "/report", "/household", "/household/decide", "/household/resolve"
+};
 
 /* A page of the dashboard's own, or not (the photos' paths are checked by
  * dash_photo_parse). */
@@ -321,7 +324,8 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&d->mu);
 	while (job) {
 		dash_job *next = job->next;
-		if (job->kind == DJ_LOGIN || job->kind == DJ_LOGOUT)
+		if (job->kind == DJ_LOGIN || job->kind == DJ_LOGOUT || job->kind == DJ_DECIDE ||
+		    job->kind == DJ_RESOLVE)
 			d->login.pending--;
 		else
 			d->page.pending--;
@@ -461,6 +465,36 @@ bad:
 	return -1;
 }
 
+/* A decision or a resolution from a household's page: its form copied for
+ * the read-write worker, which checks the session and does it. */
+static void start_household_post(hub_dashboard *d, struct evhttp_request *req, dash_job *job,
+				 const char *path, enum evhttp_cmd_type cmd)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in);
+
+	if (cmd != EVHTTP_REQ_POST) {
+		reply_text(req, 405, "use POST: this form is sent from a household's page", 0);
+		goto refused;
+	}
+	if (len > DASH_HOUSEHOLD_FORM_MAX) {
+		reply_text(req, 413, "form too large: a reason or note is at most 4096 bytes", 0);
+		goto refused;
+	}
+	job->form = malloc(len + 1);
+	if (!job->form || evbuffer_remove(in, job->form, len) != (int)len) {
+		reply_text(req, 503, "hub is out of memory: try again", 1);
+		goto refused;
+	}
+	job->form[len] = '\0';
+	job->form_len = len;
+	job->kind = strcmp(path, "/household/decide") == 0 ? DJ_DECIDE : DJ_RESOLVE;
+	submit(d, &d->login, job); /* a human's click, one small write: no queue limit */
+	return;
+refused:
+	job_free(job);
+}
+
 /* /household?id=REF: the id as typed ("" with no id: the search form), or
  * -1 answered 400 for a query that is malformed or too long. */
 static int parse_household(struct evhttp_request *req, dash_job *job)
@@ -530,6 +564,10 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 			return;
 		}
 		submit(d, &d->login, job); /* sign-out is one small write: no queue limit */
+		return;
+	}
+	if (strncmp(path, "/household/", 11) == 0) {
+		start_household_post(d, req, job, path, cmd);
 		return;
 	}
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {

@@ -310,6 +310,8 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		dash_household_answer(d, db, job);
 	else if (job->kind == DJ_PHOTO)
 		dash_photo_answer(d, db, job);
+	else if (job->kind == DJ_DECIDE || job->kind == DJ_RESOLVE)
+		dash_household_post(d, db, job, who);
 	else
 		dash_answer_html(job, 200, dash_main_page(d, db, who, &job->body));
 }
