@@ -1,13 +1,17 @@
 /*
  * dashboard_household.c - a household's page for a signed-in operator,
  * GET /household?id=REF (REF: the full id or the short ref that maiam-hub
- * household show takes, household_ref.c): its name, commune, stage and its
- * photos, those of the household itself (its survey evidence) first, then
- * those of each live milestone by date. Each photo is its thumbnail linking
- * to the photo itself (dashboard_photo.c), with when it was taken (Vietnam
+ * household show takes, household_ref.c): its sections in order (its
+ * record, what to decide, its milestones and contributions, its photos, its
+ * reconcile items, its history; dashboard_household.h says which file
+ * draws which), or the page saying why there is none. The photos are
+ * drawn here: those of the household itself (its survey evidence) first,
+ * then those of each live milestone by date, each its thumbnail linking to
+ * the photo itself (dashboard_photo.c), with when it was taken (Vietnam
  * time), where, the camera, its short hash and whether the hub holds its
- * bytes yet. Built by the pages' worker on its read-only connection; words
- * in Vietnamese, as every page of the dashboard.
+ * bytes yet. Built by the pages' worker on its read-only connection (and
+ * after a refused decision, by the read-write one); words in Vietnamese, as
+ * every page of the dashboard.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -37,7 +41,18 @@ static const char household_style[] =
 	".acts form{border:1px solid #bbb;padding:0.6em;max-width:100%;margin:0}"
 	".acts textarea,.rsv textarea{width:100%;box-sizing:border-box;min-height:3em}"
 	".rsv{margin:0.3em 0}.rsv summary{cursor:pointer;color:#0645ad}"
-	".ok{color:#17702f}.open{color:#7a1f1f;font-weight:bold}</style>";
+	".ok{color:#17702f}.open{color:#7a1f1f;font-weight:bold}"
+	/* a laptop's screen: the record beside what to decide; a phone: one column */
+	".top{display:flex;flex-wrap:wrap;gap:0 2.5em;align-items:flex-start}"
+	".top>section{min-width:0;max-width:100%}.side{flex:1 1 22em}"
+	/* a phone: each row of a table of records is a card, its cells one
+	 * under the other, those that need it with their column's name */
+	"@media (max-width:40em){table.cards,table.cards tbody,table.cards tr,table.cards td{"
+	"display:block}table.cards thead{display:none}table.cards tr{border:1px solid #bbb;"
+	"margin:0.5em 0;padding:0.3em}table.cards td{border:0;padding:0.1em 0.3em;text-align:left}"
+	"table.cards td:empty{display:none}table.cards td[data-l]::before{content:attr(data-l) \": \";"
+	"font-weight:bold}}ol.hist{padding-left:1.5em}ol.hist>li{margin:0.4em 0}"
+	"ol.hist ul{margin:0.2em 0;padding-left:1.2em}</style>";
 
 const char *dash_hh_unit_name(const proto_campaign *c, int code)
 {
@@ -316,18 +331,20 @@ int dash_household_page(hub_dashboard *d, sqlite3 *db, proto_id id, const char *
 	if (!*found)
 		return 0;
 	dash_hh_id(id, hid);
+	/* a refusal first: where the operator looks after sending a form */
 	if (furthest_stage(db, id, &stage) != HUB_OK || page_top(b, "Mái Ấm — Hộ", typed) ||
+	    (error && (proto_buf_append_str(b, "<p class=\"err\" id=\"error\">") ||
+		       web_html_escape(b, error) || proto_buf_append_str(b, "</p>"))) ||
 	    dash_hh_fields(d, db, id, &h, b))
 		goto out;
-	if ((error && (proto_buf_append_str(b, "<p class=\"err\" id=\"error\">") ||
-		       web_html_escape(b, error) || proto_buf_append_str(b, "</p>"))) ||
-	    proto_buf_append_str(b, "<p id=\"stage\">Tiến độ: <b>") ||
+	if (proto_buf_append_str(b, "<section class=\"side\"><h2>Tiến độ</h2><p id=\"stage\"><b>") ||
 	    web_html_escape(b, stage >= 0
 				       ? dash_hh_label(&d->campaign, PROTO_LIST_STAGE, proto_stages[stage])
 				       : "chưa ghi mốc nào") ||
 	    proto_buf_append_str(b, "</b></p>") ||
 	    dash_hh_decide_form(b, id, h.review[0] ? h.review : "proposed") ||
-	    dash_hh_events(d, db, id, b) || photos_section(d, db, id, h.name[0] ? h.name : hid, b) ||
+	    proto_buf_append_str(b, "</section></div>") || dash_hh_events(d, db, id, b) ||
+	    photos_section(d, db, id, h.name[0] ? h.name : hid, b) ||
 	    dash_hh_reconcile(d, db, id, &items, b) ||
 	    dash_hh_history(d, db, id, h.commune, &items, b) || page_end(b))
 		goto out;

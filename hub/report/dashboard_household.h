@@ -39,7 +39,9 @@ const char *dash_hh_label(const proto_campaign *c, proto_list list, const char *
 int dash_household_page(hub_dashboard *d, sqlite3 *db, proto_id id, const char *typed, const char *error,
 			proto_buf *b, bool *found);
 
-/* Every stored field in a table, with the campaign's labels, filling h. */
+/* The heading, then every stored field in a table with the campaign's
+ * labels, filling h: the first column of a <div class="top"> the caller
+ * closes (its second: what to decide). */
 int dash_hh_fields(hub_dashboard *d, sqlite3 *db, proto_id id, household_info *h, proto_buf *b);
 /* The milestones by date (voided ones struck through, with why), then
  * the contributions (money in đồng with dots, labour days, materials). */

@@ -114,11 +114,12 @@ int dash_hh_fields(hub_dashboard *d, sqlite3 *db, proto_id id, household_info *h
 	if (proto_buf_append_str(b, "<h1 id=\"hh-name\">Hộ ") ||
 	    web_html_escape(b, h->name[0] ? h->name : hid) ||
 	    proto_buf_appendf(b,
-			      "</h1><h2 id=\"fields\">Thông tin hộ</h2><div class=\"wide\"><table"
-			      " id=\"household\"><tbody><tr><th>Mã đầy đủ</th><td>%s</td></tr>",
+			      "</h1><div class=\"top\"><section><h2 id=\"fields\">Thông tin hộ</h2>"
+			      "<div class=\"wide\"><table id=\"household\"><tbody><tr><th>Mã đầy"
+			      " đủ</th><td>%s</td></tr>",
 			      hid) ||
 	    proto_buf_append(b, w.rows.data, w.rows.len) ||
-	    proto_buf_append_str(b, "</tbody></table></div>"))
+	    proto_buf_append_str(b, "</tbody></table></div></section>"))
 		goto out;
 	rc = 0;
 out:
@@ -145,10 +146,10 @@ static void money(int64_t v, char *out, size_t n)
 }
 
 static const char milestones_head[] =
-	"<h2 id=\"milestones\">Các mốc tiến độ</h2><div class=\"wide\"><table id=\"timeline\">"
+	"<h2 id=\"milestones\">Các mốc tiến độ</h2><div class=\"wide\"><table id=\"timeline\" class=\"cards\">"
 	"<thead><tr><th>Ngày</th><th>Mốc</th><th>Ghi chú</th><th>Mã mốc</th></tr></thead><tbody>";
 static const char contributions_head[] =
-	"<h2 id=\"contributions\">Đóng góp</h2><div class=\"wide\"><table id=\"contribs\">"
+	"<h2 id=\"contributions\">Đóng góp</h2><div class=\"wide\"><table id=\"contribs\" class=\"cards\">"
 	"<thead><tr><th>Ngày</th><th>Nguồn</th><th>Người, đơn vị góp</th><th class=\"n\">Tiền</th>"
 	"<th class=\"n\">Ngày công</th><th>Vật liệu</th><th>Mã</th></tr></thead><tbody>";
 
@@ -162,7 +163,7 @@ static int row_start(proto_buf *b, const hub_event_row *e, const char *hid)
  * reason, read in full). */
 static int row_end(proto_buf *b, const hub_event_row *e, const char *hid, int columns)
 {
-	if (proto_buf_appendf(b, "</td><td><code>%s</code></td></tr>", hid))
+	if (proto_buf_appendf(b, "</td><td data-l=\"Mã\"><code>%s</code></td></tr>", hid))
 		return -1;
 	if (!e->voided)
 		return 0;
@@ -182,7 +183,8 @@ static int milestone_row(events_walk *w, const hub_event_row *e, const char *dat
 		return -1;
 	if (row_start(b, e, hid) || proto_buf_appendf(b, "%s</td><td>", date) ||
 	    web_html_escape(b, dash_hh_label(&w->d->campaign, PROTO_LIST_STAGE, e->stage)) ||
-	    proto_buf_append_str(b, "</td><td>") || web_html_escape(b, e->note ? e->note : "") ||
+	    proto_buf_append_str(b, "</td><td data-l=\"Ghi chú\">") ||
+	    web_html_escape(b, e->note ? e->note : "") ||
 	    (e->forced && (proto_buf_append_str(b, " <i>(ghi sai thứ tự: ") ||
 			   web_html_escape(b, e->forced) || proto_buf_append_str(b, ")</i>"))))
 		return -1;
@@ -207,10 +209,14 @@ static int contribution_row(events_walk *w, const hub_event_row *e, const char *
 	if (row_start(b, e, hid) || proto_buf_appendf(b, "%s</td><td>", date) ||
 	    web_html_escape(b, dash_hh_label(&w->d->campaign, PROTO_LIST_SOURCE, e->source)) ||
 	    proto_buf_append_str(b, "</td><td>") || web_html_escape(b, e->donor ? e->donor : "") ||
-	    proto_buf_appendf(b, "</td><td class=\"n\">%s</td><td class=\"n\">", amount) ||
+	    proto_buf_appendf(b,
+			      "</td><td class=\"n\" data-l=\"Tiền\">%s</td><td class=\"n\""
+			      " data-l=\"Ngày công\">",
+			      amount) ||
 	    (e->has_labour_days && e->labour_days &&
 	     proto_buf_appendf(b, "%lld", (long long)e->labour_days)) ||
-	    proto_buf_append_str(b, "</td><td>") || web_html_escape(b, e->material ? e->material : ""))
+	    proto_buf_append_str(b, "</td><td data-l=\"Vật liệu\">") ||
+	    web_html_escape(b, e->material ? e->material : ""))
 		return -1;
 	if (e->has_material_value && e->material_value) {
 		money(e->material_value, value, sizeof(value));

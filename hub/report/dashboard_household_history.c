@@ -101,7 +101,7 @@ static int item_row(items_walk *w, const rc_item *it)
 	proto_buf *b = w->b;
 
 	if (w->items->n == 1 &&
-	    proto_buf_append_str(b, "<div class=\"wide\"><table id=\"items\"><thead><tr><th>Mã mục</th>"
+	    proto_buf_append_str(b, "<div class=\"wide\"><table id=\"items\" class=\"cards\"><thead><tr><th>Mã mục</th>"
 				    "<th>Loại</th><th>Nội dung</th><th>Tình trạng</th></tr></thead>"
 				    "<tbody>"))
 		return -1;
@@ -267,10 +267,9 @@ static int who_cell(history *h, uint64_t origin, proto_buf *b)
 		return proto_buf_append_str(b, "Máy chủ tỉnh") ? -1 : 0;
 	proto_key_id_hex(origin, hex);
 	unit = dash_hh_unit_name(&h->d->campaign, agent.scope.code);
-	if (proto_buf_appendf(b, "Máy tính của %s <code>%s</code><br><small>",
+	if (proto_buf_appendf(b, "Máy tính của %s <code>%s</code> (",
 			      agent.scope.kind == HUB_SCOPE_DISTRICT ? "huyện" : "xã", hex) ||
-	    web_html_escape(b, unit ? unit : "?") ||
-	    proto_buf_appendf(b, " (%d)</small>", agent.scope.code))
+	    web_html_escape(b, unit ? unit : "?") || proto_buf_appendf(b, ", %d)", agent.scope.code))
 		return -1;
 	return 0;
 }
@@ -385,28 +384,29 @@ static void vn_time(int64_t ms, char *out, size_t n)
 }
 
 /*
- * One change-set of the ledger: a line for each of its records about the
- * household. The operator of a hub decision is "—" until decisions carry
+ * One change-set of the ledger: one entry of the history when any of its
+ * records is about the household, each such record a line with when it was
+ * recorded. The operator of a hub decision is "—" until decisions carry
  * the operator's name in their signed record.
  */
 static int changeset_lines(history *h, sqlite3_stmt *row)
 {
 	proto_changeset cs;
 	proto_buf what;
-	int64_t order = sqlite3_column_int64(row, 0);
+	int64_t order = sqlite3_column_int64(row, 0), first = -1;
 	size_t i;
-	int rc = -1;
+	int rc = -1, decision = 0;
+	char when[32];
 
-	proto_buf_init(&what, 1 << 16);
+	proto_buf_init(&what, 1 << 20);
 	memset(&cs, 0, sizeof(cs));
 	if (sqlite3_column_bytes(row, 3) != 32 ||
 	    proto_open_stored(sqlite3_column_blob(row, 2), (size_t)sqlite3_column_bytes(row, 2),
 			      sqlite3_column_blob(row, 3), &cs) != PROTO_OK) {
 		/* the ledger's bytes no longer match their hash: said, not hidden */
 		rc = proto_buf_appendf(&h->cell,
-				       "<td>?</td><td>?</td><td class=\"why\">Không đọc được gói"
-				       " dữ liệu số %lld của sổ cái: chạy <code>maiam-hub audit"
-				       " verify</code></td><td></td>",
+				       "<li class=\"why\">Không đọc được gói dữ liệu số %lld của sổ"
+				       " cái: chạy <code>maiam-hub audit verify</code></li>",
 				       (long long)order) ||
 				     line_keep(h, 0, order)
 			     ? -1
@@ -415,24 +415,35 @@ static int changeset_lines(history *h, sqlite3_stmt *row)
 	}
 	for (i = 0; i < cs.nrecords; i++) {
 		const proto_record *rec = &cs.records[i];
-		int decision = 0;
-		char when[32];
+		size_t start = what.len, said;
 
-		proto_buf_reset(&what);
+		vn_time((int64_t)proto_hlc_ms(rec->stamp), when, sizeof(when));
+		if (proto_buf_appendf(&what, "<li>%s: ", when))
+			goto out;
+		said = what.len;
 		if (record_what(h, rec, &what, &decision))
 			goto out;
-		if (!what.len)
+		if (what.len == said) {
+			what.len = start; /* not about the household */
 			continue;
-		vn_time((int64_t)proto_hlc_ms(rec->stamp), when, sizeof(when));
-		if (proto_buf_appendf(&h->cell, "<td>%s</td><td>", when) ||
-		    who_cell(h, cs.hdr.origin, &h->cell) ||
-		    proto_buf_appendf(&h->cell, "<br><small>gói số %llu</small></td><td>",
-				      (unsigned long long)cs.hdr.seq) ||
-		    proto_buf_append(&h->cell, what.data, what.len) ||
-		    proto_buf_appendf(&h->cell, "</td><td>%s</td>", decision ? "—" : "") ||
-		    line_keep(h, (int64_t)proto_hlc_ms(rec->stamp), order))
+		}
+		if (proto_buf_append_str(&what, "</li>"))
 			goto out;
+		if (first < 0)
+			first = (int64_t)proto_hlc_ms(rec->stamp);
 	}
+	if (first < 0) {
+		rc = 0;
+		goto out;
+	}
+	vn_time(sqlite3_column_int64(row, 4) * 1000, when, sizeof(when));
+	if (proto_buf_append_str(&h->cell, "<li>") || who_cell(h, cs.hdr.origin, &h->cell) ||
+	    proto_buf_appendf(&h->cell, ", gói dữ liệu số %llu, máy chủ nhận lúc %s",
+			      (unsigned long long)cs.hdr.seq, when) ||
+	    (decision && proto_buf_append_str(&h->cell, ". Cán bộ: —")) ||
+	    proto_buf_append_str(&h->cell, "<ul>") || proto_buf_append(&h->cell, what.data, what.len) ||
+	    proto_buf_append_str(&h->cell, "</ul></li>") || line_keep(h, first, order))
+		goto out;
 	rc = 0;
 out:
 	proto_changeset_release(&cs);
@@ -442,7 +453,8 @@ out:
 
 /* The household's commune's newest change-sets, oldest first. */
 static const char history_sql[] =
-	"SELECT id, origin, sealed, hash FROM (SELECT l.id, l.origin, l.sealed, l.hash FROM hub_ledger l"
+	"SELECT id, origin, sealed, hash, received FROM (SELECT l.id, l.origin, l.sealed, l.hash,"
+	" l.received FROM hub_ledger l"
 	" WHERE l.id IN (SELECT ledger FROM hub_ledger_area WHERE commune = ?1) ORDER BY l.id DESC"
 	" LIMIT ?2) ORDER BY id";
 
@@ -485,12 +497,15 @@ static int resolution_lines(history *h, const hh_items *items)
 			const char *by = (const char *)sqlite3_column_text(st, 2);
 			const char *note = (const char *)sqlite3_column_text(st, 3);
 			const char *keep = (const char *)sqlite3_column_text(st, 4);
+			/* resolved_at is to the second: ordered after what else
+			 * happened in that second (a decision just before it) */
 			int64_t at = sqlite3_column_int64(st, 1);
 			char when[32];
 
 			vn_time(at, when, sizeof(when));
-			if (proto_buf_appendf(&h->cell, "<td>%s</td><td>Máy chủ tỉnh</td><td>", when) ||
-			    proto_buf_append_str(&h->cell, "<b>Xử lý mục ") ||
+			if (proto_buf_append_str(&h->cell, "<li>Máy chủ tỉnh. Cán bộ: <b>") ||
+			    web_html_escape(&h->cell, by ? by : "—") ||
+			    proto_buf_appendf(&h->cell, "</b><ul><li>%s: <b>Xử lý mục ", when) ||
 			    web_html_escape(&h->cell, items->id[i]) ||
 			    proto_buf_append_str(&h->cell, "</b>") ||
 			    (keep && proto_buf_append_str(&h->cell, strcmp(keep, "loser") == 0
@@ -498,9 +513,8 @@ static int resolution_lines(history *h, const hh_items *items)
 									    : " (giữ giá trị đang thắng)")) ||
 			    proto_buf_append_str(&h->cell, ": ") ||
 			    web_html_escape(&h->cell, note ? note : "") ||
-			    proto_buf_append_str(&h->cell, "</td><td>") ||
-			    web_html_escape(&h->cell, by ? by : "—") ||
-			    proto_buf_append_str(&h->cell, "</td>") || line_keep(h, at, INT64_MAX))
+			    proto_buf_append_str(&h->cell, "</li></ul></li>") ||
+			    line_keep(h, at + 999, INT64_MAX))
 				goto out;
 		}
 		sqlite3_reset(st);
@@ -546,14 +560,13 @@ int dash_hh_history(hub_dashboard *d, sqlite3 *db, proto_id id, int commune, con
 			     : 0;
 		goto out;
 	}
-	if (proto_buf_append_str(b, "<div class=\"wide\"><table id=\"ledger\"><thead><tr><th>Lúc (giờ"
-				    " Việt Nam)</th><th>Máy ghi</th><th>Việc</th><th>Cán bộ</th></tr>"
-				    "</thead><tbody>"))
+	if (proto_buf_append_str(b, "<p>Giờ Việt Nam; mới nhất ở cuối.</p><ol id=\"ledger\""
+				    " class=\"hist\">"))
 		goto out;
 	for (i = 0; i < h.n; i++)
-		if (proto_buf_appendf(b, "<tr>%s</tr>", h.a[i].html))
+		if (proto_buf_append_str(b, h.a[i].html))
 			goto out;
-	if (proto_buf_append_str(b, "</tbody></table></div>") ||
+	if (proto_buf_append_str(b, "</ol>") ||
 	    (read == HISTORY_CHANGESETS &&
 	     proto_buf_appendf(b, "<p>Chỉ đọc %d gói dữ liệu mới nhất của xã.</p>", HISTORY_CHANGESETS)))
 		goto out;
