@@ -47,9 +47,12 @@ int dash_hh_fields(hub_dashboard *d, sqlite3 *db, proto_id id, household_info *h
  * the contributions (money in đồng with dots, labour days, materials). */
 int dash_hh_events(hub_dashboard *d, sqlite3 *db, proto_id id, proto_buf *b);
 /* A household's reconcile items: their ids, and whether each is open. */
+typedef struct hh_item {
+	char id[96];
+	int open;
+} hh_item;
 typedef struct hh_items {
-	char (*id)[96];
-	int *open;
+	hh_item *a;
 	size_t n, cap;
 } hh_items;
 void hh_items_release(hh_items *items);
@@ -62,6 +65,10 @@ int dash_hh_reconcile(hub_dashboard *d, sqlite3 *db, proto_id id, hh_items *item
  * first. */
 int dash_hh_history(hub_dashboard *d, sqlite3 *db, proto_id id, int commune, const hh_items *items,
 		    proto_buf *b);
+/* Room for one more of a growing array a of n elements of size bytes
+ * (*cap allocated): a itself or its larger copy (*cap updated), NULL out
+ * of memory (a is then unchanged and still the caller's). */
+void *dash_hh_grown(void *a, size_t n, size_t *cap, size_t size);
 /* The title 'household show' gives a household column in Vietnamese. */
 const char *dash_hh_field_title(const char *column);
 /* The approve / reject form of a household whose review is 'review'. */

@@ -13,38 +13,34 @@
 #include "store.h"
 #include "dashboard_household.h"
 
-/* The fields' titles: the words of 'household show' in Vietnamese
- * (hub/po/vi.po), which are the laptop's forms' words. A column missing
- * here shows its own name. */
-static const struct {
-	const char *column, *title;
-} field_titles[] = {
-	{ "ref", "Mã" },
-	{ "name", "Chủ hộ" },
-	{ "national_id", "Số CCCD" },
-	{ "commune", "Xã" },
-	{ "hamlet", "Ấp" },
-	{ "address", "Địa chỉ" },
-	{ "members", "Số nhân khẩu" },
-	{ "category", "Diện hộ" },
-	{ "land_status", "Tình trạng đất" },
-	{ "condition", "Hiện trạng nhà" },
-	{ "phone", "Điện thoại" },
-	{ "note", "Ghi chú" },
-	{ "support_kind", "Hình thức hỗ trợ" },
-	{ "review_status", "Xác nhận của tỉnh" },
-	{ "review_reason", "Lý do của tỉnh" },
-	{ "withdrawn", "Lý do rút" },
+/* The fields' titles by field number: the words of 'household show' in
+ * Vietnamese (hub/po/vi.po), which are the laptop's forms' words. A column
+ * without one shows its own name. */
+static const char *const field_titles[PROTO_HH_NFIELDS + 1] = {
+	[PROTO_HH_REF] = "Mã",
+	[PROTO_HH_NAME] = "Chủ hộ",
+	[PROTO_HH_NATIONAL_ID] = "Số CCCD",
+	[PROTO_HH_COMMUNE] = "Xã",
+	[PROTO_HH_HAMLET] = "Ấp",
+	[PROTO_HH_ADDRESS] = "Địa chỉ",
+	[PROTO_HH_MEMBERS] = "Số nhân khẩu",
+	[PROTO_HH_CATEGORY] = "Diện hộ",
+	[PROTO_HH_LAND_STATUS] = "Tình trạng đất",
+	[PROTO_HH_CONDITION] = "Hiện trạng nhà",
+	[PROTO_HH_PHONE] = "Điện thoại",
+	[PROTO_HH_NOTE] = "Ghi chú",
+	[PROTO_HH_SUPPORT_KIND] = "Hình thức hỗ trợ",
+	[PROTO_HH_REVIEW_STATUS] = "Xác nhận của tỉnh",
+	[PROTO_HH_REVIEW_REASON] = "Lý do của tỉnh",
+	[PROTO_HH_WITHDRAWN] = "Lý do rút",
 };
 
 const char *dash_hh_field_title(const char *column)
 {
-	size_t i;
+	const proto_field_desc *f = proto_field_by_name(PROTO_KIND_HOUSEHOLD, column);
 
-	for (i = 0; i < sizeof(field_titles) / sizeof(field_titles[0]); i++)
-		if (strcmp(field_titles[i].column, column) == 0)
-			return field_titles[i].title;
-	return column;
+	return f && f->field <= PROTO_HH_NFIELDS && field_titles[f->field] ? field_titles[f->field]
+									   : column;
 }
 
 typedef struct fields_walk {

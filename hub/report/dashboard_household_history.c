@@ -23,31 +23,34 @@
 
 /* ---- the reconcile items -------------------------------------------------- */
 
+void *dash_hh_grown(void *a, size_t n, size_t *cap, size_t size)
+{
+	size_t more = *cap ? *cap * 2 : 16;
+	void *bigger;
+
+	if (n < *cap)
+		return a;
+	bigger = realloc(a, more * size);
+	if (bigger)
+		*cap = more;
+	return bigger;
+}
+
 void hh_items_release(hh_items *items)
 {
-	free(items->id);
-	free(items->open);
+	free(items->a);
 	memset(items, 0, sizeof(*items));
 }
 
 static int items_add(hh_items *items, const char *id, int open)
 {
-	if (items->n == items->cap) {
-		size_t cap = items->cap ? items->cap * 2 : 8;
-		char(*ids)[96] = realloc(items->id, cap * sizeof(*ids));
-		int *opens;
+	hh_item *a = dash_hh_grown(items->a, items->n, &items->cap, sizeof(*a));
 
-		if (!ids)
-			return -1;
-		items->id = ids;
-		opens = realloc(items->open, cap * sizeof(*opens));
-		if (!opens)
-			return -1;
-		items->open = opens;
-		items->cap = cap;
-	}
-	snprintf(items->id[items->n], sizeof(items->id[0]), "%s", id);
-	items->open[items->n++] = open;
+	if (!a)
+		return -1;
+	items->a = a;
+	snprintf(a[items->n].id, sizeof(a[0].id), "%s", id);
+	a[items->n++].open = open;
 	return 0;
 }
 
@@ -195,16 +198,12 @@ typedef struct history {
 
 static int events_add(history *h, proto_id id)
 {
-	if (h->nevents == h->capevents) {
-		size_t cap = h->capevents ? h->capevents * 2 : 16;
-		proto_id *a = realloc(h->events, cap * sizeof(*a));
+	proto_id *a = dash_hh_grown(h->events, h->nevents, &h->capevents, sizeof(*a));
 
-		if (!a)
-			return -1;
-		h->events = a;
-		h->capevents = cap;
-	}
-	h->events[h->nevents++] = id;
+	if (!a)
+		return -1;
+	h->events = a;
+	a[h->nevents++] = id;
 	return 0;
 }
 
@@ -231,17 +230,12 @@ static int collect_event(void *arg, const hub_event_row *e)
 /* Keep h->cell as a line recorded at at_ms; the cell is emptied. */
 static int line_keep(history *h, int64_t at_ms, int64_t order)
 {
+	history_line *a = dash_hh_grown(h->a, h->n, &h->cap, sizeof(*a));
 	char *html;
 
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 32;
-		history_line *a = realloc(h->a, cap * sizeof(*a));
-
-		if (!a)
-			return -1;
-		h->a = a;
-		h->cap = cap;
-	}
+	if (!a)
+		return -1;
+	h->a = a;
 	html = malloc(h->cell.len + 1);
 	if (!html)
 		return -1;
@@ -492,7 +486,7 @@ static int resolution_lines(history *h, const hh_items *items)
 			       -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	for (i = 0; i < items->n; i++) {
-		sqlite3_bind_text(st, 1, items->id[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, items->a[i].id, -1, SQLITE_STATIC);
 		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 			const char *by = (const char *)sqlite3_column_text(st, 2);
 			const char *note = (const char *)sqlite3_column_text(st, 3);
@@ -506,7 +500,7 @@ static int resolution_lines(history *h, const hh_items *items)
 			if (proto_buf_append_str(&h->cell, "<li>Máy chủ tỉnh. Cán bộ: <b>") ||
 			    web_html_escape(&h->cell, by ? by : "—") ||
 			    proto_buf_appendf(&h->cell, "</b><ul><li>%s: <b>Xử lý mục ", when) ||
-			    web_html_escape(&h->cell, items->id[i]) ||
+			    web_html_escape(&h->cell, items->a[i].id) ||
 			    proto_buf_append_str(&h->cell, "</b>") ||
 			    (keep && proto_buf_append_str(&h->cell, strcmp(keep, "loser") == 0
 									    ? " (lấy giá trị kia)"

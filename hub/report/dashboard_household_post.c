@@ -198,13 +198,13 @@ static void resolve(hub_dashboard *d, sqlite3 *db, dash_job *job, hub_ctx *ctx, 
 		dash_answer_text(job, 503, "cannot read the reconcile queue: try again");
 		goto out;
 	}
-	for (i = 0; i < items.n && strcmp(items.id[i], f->item) != 0; i++)
+	for (i = 0; i < items.n && strcmp(items.a[i].id, f->item) != 0; i++)
 		;
 	if (i == items.n) {
 		refuse(d, db, job, id, 404, "Hộ này không có mục cần xử lý mang mã đó. Chưa ghi gì.");
 		goto out;
 	}
-	if (!items.open[i]) {
+	if (!items.a[i].open) {
 		refuse(d, db, job, id, 409, "Mục này đã được xử lý rồi. Chưa ghi gì thêm.");
 		goto out;
 	}
