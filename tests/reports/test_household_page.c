@@ -24,6 +24,7 @@
 #include "browser.h"
 #include "photo_gen.h"
 #include "webtest.h"
+#include "ctx.h"
 #include "../hub/hubtest.h"
 
 #define PASSWORD "mật khẩu dài"
@@ -313,6 +314,59 @@ static void test_resolve(void **state)
 	assert_int_equal(ht_run(NULL, 0, "audit verify --dir '%s' >/dev/null", fx.hubdir), 0);
 }
 
+/* "household list --json" holds text (JSON-escaped), or the test fails. */
+static void list_has(const char *text)
+{
+	char out[8192];
+
+	assert_int_equal(ht_run(out, sizeof(out), "household list --json --dir '%s'", fx.hubdir), 0);
+	if (!strstr(out, text))
+		fail_msg("household list lacks %s: %s", text, out);
+}
+
+/* A second laptop of the commune renames the household without having seen
+ * the first one's name (base 0): a conflict (C-); resolved from the page
+ * keeping the loser, the name the first laptop wrote comes back by a hub edit. */
+static void test_conflict_kept_from_the_page(void **state)
+{
+	static const char renamed[] = "Lâm Thị Hoa (máy B)";
+	ht_agent b;
+	proto_changeset cs;
+	proto_id hh;
+	char item[48], form[512], text[256];
+
+	(void)state;
+	sign_in();
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(hub_parse_household_id(fx.id, &hh), 0);
+	assert_int_equal(ht_agent_enrol(&fx.hub, &b, "laptop-b", 31498), 0);
+	assert_int_equal(ht_cs_begin(&b, &cs), 0);
+	assert_int_equal(proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh,
+					       proto_hlc_now(&b.clock, proto_wall_ms()), b.id),
+			 PROTO_OK);
+	assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, renamed, strlen(renamed)),
+			 PROTO_OK);
+	assert_int_equal(ht_cs_push(&fx.hub, &b, &cs), 200);
+	ht_agent_free(&b);
+	list_has("\"name\": \"Lâm Thị Hoa (máy B)\"");
+	snprintf(item, sizeof(item), "C-%lld",
+		 ht_sql(&fx.hub, "SELECT id FROM conflict WHERE kind = 1 ORDER BY id DESC LIMIT 1"));
+	call(fx.page, NULL, NULL);
+	snprintf(text, sizeof(text), "<tr id=\"item-%s\"><td><code>%s</code></td><td>Sửa đồng thời",
+		 item, item);
+	has(text);
+	has("name=\"keep\" value=\"loser\"");
+	snprintf(form, sizeof(form),
+		 "id=%s&item=%s&keep=loser&note=t%%C3%%AAn+c%%C5%%A9+%%C4%%91%%C3%%BAng", fx.id, item);
+	call("/household/resolve", form, NULL);
+	assert_int_equal(r.status, 303);
+	list_has("\"name\": \"Lâm Thị <b>Hoa</b> & \\\"Sen\\\"\"");
+	call(fx.page, NULL, NULL);
+	snprintf(text, sizeof(text), "<b>Xử lý mục %s</b> (lấy giá trị kia): tên cũ đúng</li>", item);
+	has(text);
+	has("Ghi thông tin hộ: Chủ hộ</li>");
+}
+
 /* The page at a laptop's and a phone's width, the window's first screen
  * (hub-household-1366.png, -390.png) and the whole page (-full.png);
  * nothing wider than the window. */
@@ -376,9 +430,8 @@ static void test_in_chromium(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_section),
-		cmocka_unit_test(test_decisions),
-		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_every_section), cmocka_unit_test(test_decisions),
+		cmocka_unit_test(test_resolve),       cmocka_unit_test(test_conflict_kept_from_the_page),
 		cmocka_unit_test(test_in_chromium),
 	};
 	int failed;
