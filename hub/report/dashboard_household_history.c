@@ -544,7 +544,8 @@ int dash_hh_history(hub_dashboard *d, sqlite3 *db, proto_id id, int commune, con
 	if (hub_household_events(db, id, collect_event, &h) != HUB_OK ||
 	    ledger_lines(&h, commune, &read) || resolution_lines(&h, items))
 		goto out;
-	qsort(h.a, h.n, sizeof(h.a[0]), by_time);
+	if (h.n) /* a has none to sort: NULL */
+		qsort(h.a, h.n, sizeof(h.a[0]), by_time);
 	if (proto_buf_append_str(b, "<h2 id=\"history\">Lịch sử ghi nhận</h2>"))
 		goto out;
 	if (!h.n) {
