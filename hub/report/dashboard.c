@@ -489,7 +489,12 @@ static void start_household_post(hub_dashboard *d, struct evhttp_request *req, d
 	job->form[len] = '\0';
 	job->form_len = len;
 	job->kind = strcmp(path, "/household/decide") == 0 ? DJ_DECIDE : DJ_RESOLVE;
-	submit(d, &d->login, job); /* a human's click, one small write: no queue limit */
+	if (d->login.pending >= d->lim.login_queue) {
+		/* each holds its form: the queue a stranger could fill is bounded */
+		reply_text(req, 503, "the hub is busy with other decisions: try again in a moment", 1);
+		goto refused;
+	}
+	submit(d, &d->login, job);
 	return;
 refused:
 	job_free(job);

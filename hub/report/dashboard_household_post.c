@@ -47,12 +47,16 @@ int dash_hh_decide_form(proto_buf *b, proto_id id, const char *review)
 	    web_html_escape(b, strcmp(review, "approved") == 0   ? "Đã xác nhận"
 			       : strcmp(review, "rejected") == 0 ? "Không xác nhận"
 								 : "Chờ xác nhận") ||
-	    proto_buf_append_str(b, "</b></p><div class=\"acts\">") ||
-	    form_open(b, "/household/decide", "approve-form", id) ||
-	    proto_buf_append_str(b, "<input type=\"hidden\" name=\"decision\" value=\"approve\">"
-				    "<button id=\"approve\" type=\"submit\">Xác nhận hộ này</button>"
-				    "</form>") ||
-	    form_open(b, "/household/decide", "reject-form", id) ||
+	    proto_buf_append_str(b, "</b></p><div class=\"acts\">"))
+		return -1;
+	/* approved once is enough; rejected may be reconsidered, with a new reason */
+	if (strcmp(review, "approved") != 0 &&
+	    (form_open(b, "/household/decide", "approve-form", id) ||
+	     proto_buf_append_str(b, "<input type=\"hidden\" name=\"decision\" value=\"approve\">"
+				     "<button id=\"approve\" type=\"submit\">Xác nhận hộ này</button>"
+				     "</form>")))
+		return -1;
+	if (form_open(b, "/household/decide", "reject-form", id) ||
 	    proto_buf_appendf(b,
 			      "<input type=\"hidden\" name=\"decision\" value=\"reject\">"
 			      "<label for=\"reason\">Lý do không xác nhận (bắt buộc)</label>"

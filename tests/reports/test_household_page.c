@@ -245,6 +245,7 @@ static void test_decisions(void **state)
 	review_is("\"rejected\"");
 	call(fx.page, NULL, NULL);
 	has("<b id=\"review\">Không xác nhận</b>");
+	has("id=\"approve\""); /* a rejection may be reconsidered */
 	has("<b>Quyết định của tỉnh: Không xác nhận</b>. Lý do: Không đủ &lt;diện&gt;</li>");
 	has("<li>Máy chủ tỉnh, gói dữ liệu số 1, máy chủ nhận lúc ");
 	has(". Cán bộ: —<ul>");
@@ -256,6 +257,8 @@ static void test_decisions(void **state)
 	call(fx.page, NULL, NULL);
 	has("<b id=\"review\">Đã xác nhận</b>");
 	has("Quyết định của tỉnh: Đã xác nhận");
+	assert_null(strstr(r.body, "id=\"approve\"")); /* approved once is enough */
+	has("id=\"reject\"");
 	/* a decision that is neither, or names no household */
 	snprintf(form, sizeof(form), "id=%s&decision=maybe", fx.id);
 	call("/household/decide", form, NULL);
