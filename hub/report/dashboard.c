@@ -481,6 +481,11 @@ static void start_household_post(hub_dashboard *d, struct evhttp_request *req, d
 		reply_text(req, 413, "form too large: a reason or note is at most 4096 bytes", 0);
 		goto refused;
 	}
+	if (d->login.pending >= d->lim.login_queue) {
+		/* each holds its form: the queue a stranger could fill is bounded */
+		reply_text(req, 503, "the hub is busy with other decisions: try again in a moment", 1);
+		goto refused;
+	}
 	job->form = malloc(len + 1);
 	if (!job->form || evbuffer_remove(in, job->form, len) != (int)len) {
 		reply_text(req, 503, "hub is out of memory: try again", 1);
@@ -489,11 +494,6 @@ static void start_household_post(hub_dashboard *d, struct evhttp_request *req, d
 	job->form[len] = '\0';
 	job->form_len = len;
 	job->kind = strcmp(path, "/household/decide") == 0 ? DJ_DECIDE : DJ_RESOLVE;
-	if (d->login.pending >= d->lim.login_queue) {
-		/* each holds its form: the queue a stranger could fill is bounded */
-		reply_text(req, 503, "the hub is busy with other decisions: try again in a moment", 1);
-		goto refused;
-	}
 	submit(d, &d->login, job);
 	return;
 refused:
