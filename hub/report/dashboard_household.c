@@ -318,7 +318,7 @@ static void ignore_column(void *arg, const char *name, const char *value)
  * household is, what to decide, how far it got and with what, what needs a
  * human, then who recorded what. */
 int dash_household_page(hub_dashboard *d, sqlite3 *db, proto_id id, const char *typed, const char *error,
-			proto_buf *b, bool *found)
+			const char *csrf, proto_buf *b, bool *found)
 {
 	household_info h;
 	hh_items items = { 0 };
@@ -342,10 +342,10 @@ int dash_household_page(hub_dashboard *d, sqlite3 *db, proto_id id, const char *
 				       ? dash_hh_label(&d->campaign, PROTO_LIST_STAGE, proto_stages[stage])
 				       : "chưa ghi mốc nào") ||
 	    proto_buf_append_str(b, "</b></p>") ||
-	    dash_hh_decide_form(b, id, h.review[0] ? h.review : "proposed") ||
+	    dash_hh_decide_form(b, id, h.review[0] ? h.review : "proposed", csrf) ||
 	    proto_buf_append_str(b, "</section></div>") || dash_hh_events(d, db, id, b) ||
 	    photos_section(d, db, id, h.name[0] ? h.name : hid, b) ||
-	    dash_hh_reconcile(d, db, id, &items, b) ||
+	    dash_hh_reconcile(d, db, id, csrf, &items, b) ||
 	    dash_hh_history(d, db, id, h.commune, &items, b) || page_end(b))
 		goto out;
 	rc = 0;
@@ -414,7 +414,9 @@ void dash_household_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 	}
 	switch (match) {
 	case HUB_REF_ONE:
-		built = dash_household_page(d, ro, id, typed, NULL, &job->body, &found);
+		/* NULL: the dashboard has no CSRF token per session yet; Origin
+		 * is what its POSTs are checked for */
+		built = dash_household_page(d, ro, id, typed, NULL, NULL, &job->body, &found);
 		dash_answer_html(job, 200, built || !found);
 		return;
 	case HUB_REF_MANY:

@@ -33,11 +33,12 @@ const char *dash_hh_label(const proto_campaign *c, proto_list list, const char *
 /*
  * The household's page (every section) into b, for the operator who is
  * signed in: typed is what the search form shows, error (NULL: none) a
- * refusal said above the decision forms. *found false (and nothing in b)
- * when there is no such household.
+ * refusal said at the top, csrf (NULL: none yet) the session's token every
+ * form of the page carries in its hidden csrf field. *found false (and
+ * nothing in b) when there is no such household.
  */
 int dash_household_page(hub_dashboard *d, sqlite3 *db, proto_id id, const char *typed, const char *error,
-			proto_buf *b, bool *found);
+			const char *csrf, proto_buf *b, bool *found);
 
 /* The heading, then every stored field in a table with the campaign's
  * labels, filling h: the first column of a <div class="top"> the caller
@@ -59,7 +60,8 @@ void hh_items_release(hh_items *items);
 /* The items about household id (open and resolved) into items (initialised
  * zero by the caller, released by it), and, when b is not NULL, the page's
  * section of them, each open one with its form. */
-int dash_hh_reconcile(hub_dashboard *d, sqlite3 *db, proto_id id, hh_items *items, proto_buf *b);
+int dash_hh_reconcile(hub_dashboard *d, sqlite3 *db, proto_id id, const char *csrf, hh_items *items,
+		      proto_buf *b);
 /* Who recorded what and when (the ledger's change-sets about it) and the
  * decisions made on it (review, and the resolutions of items), oldest
  * first. */
@@ -72,8 +74,8 @@ void *dash_hh_grown(void *a, size_t n, size_t *cap, size_t size);
 /* The title 'household show' gives a household column in Vietnamese. */
 const char *dash_hh_field_title(const char *column);
 /* The approve / reject form of a household whose review is 'review'. */
-int dash_hh_decide_form(proto_buf *b, proto_id id, const char *review);
+int dash_hh_decide_form(proto_buf *b, proto_id id, const char *review, const char *csrf);
 /* One open item's resolve form (keep winner or loser only for a conflict). */
-int dash_hh_resolve_form(proto_buf *b, proto_id id, const char *item);
+int dash_hh_resolve_form(proto_buf *b, proto_id id, const char *item, const char *csrf);
 
 #endif

@@ -56,6 +56,7 @@ static int items_add(hh_items *items, const char *id, int open)
 
 typedef struct items_walk {
 	proto_id hh;
+	const char *csrf;
 	char hid[48];
 	hh_items *items;
 	proto_buf *b;
@@ -122,7 +123,7 @@ static int item_row(items_walk *w, const rc_item *it)
 		return 0;
 	}
 	if (proto_buf_append_str(b, "<span class=\"open\">Chờ xử lý</span>") ||
-	    dash_hh_resolve_form(b, w->hh, it->id) || proto_buf_append_str(b, "</td></tr>"))
+	    dash_hh_resolve_form(b, w->hh, it->id, w->csrf) || proto_buf_append_str(b, "</td></tr>"))
 		return -1;
 	return 0;
 }
@@ -149,11 +150,12 @@ static rc_next item_found(void *arg, rc_item *it)
 	return RC_ON;
 }
 
-int dash_hh_reconcile(hub_dashboard *d, sqlite3 *db, proto_id id, hh_items *items, proto_buf *b)
+int dash_hh_reconcile(hub_dashboard *d, sqlite3 *db, proto_id id, const char *csrf, hh_items *items,
+		      proto_buf *b)
 {
 	/* resolved items too, as of today (a late item is late by today) */
 	rc_request req = { .skip = 0, .limit = -1, .all = 1, .lang = REPORT_VI };
-	items_walk w = { .hh = id, .items = items, .b = b };
+	items_walk w = { .hh = id, .csrf = csrf, .items = items, .b = b };
 	char today[11];
 
 	dash_hh_id(id, w.hid);

@@ -22,25 +22,31 @@
 /* ---- the forms ------------------------------------------------------------ */
 
 /*
- * A form of the page, posting to action with the household's id. Every
- * POST of the dashboard is checked in one place (dashboard.c: Origin, and
- * the session's CSRF token once sessions carry one): a hidden csrf field
- * belongs here, the one start of every form of the page.
+ * A form of the page, posting to action with the household's id and, when
+ * the session has one, its CSRF token (csrf: NULL or "" none). Every POST
+ * of the dashboard is checked in one place (dashboard.c: Origin, and the
+ * token where sessions carry one); this is the one start of every form of
+ * the page.
  */
-static int form_open(proto_buf *b, const char *action, const char *form_id, proto_id id)
+static int form_open(proto_buf *b, const char *action, const char *form_id, proto_id id, const char *csrf)
 {
 	char hid[48];
 
 	dash_hh_id(id, hid);
-	return proto_buf_appendf(b,
-				 "<form method=\"post\" action=\"%s\" id=\"%s\">"
-				 "<input type=\"hidden\" name=\"id\" value=\"%s\">",
-				 action, form_id, hid)
+	if (proto_buf_appendf(b,
+			      "<form method=\"post\" action=\"%s\" id=\"%s\">"
+			      "<input type=\"hidden\" name=\"id\" value=\"%s\">",
+			      action, form_id, hid))
+		return -1;
+	if (!csrf || !csrf[0])
+		return 0;
+	return proto_buf_append_str(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
+			       web_html_escape(b, csrf) || proto_buf_append_str(b, "\">")
 		       ? -1
 		       : 0;
 }
 
-int dash_hh_decide_form(proto_buf *b, proto_id id, const char *review)
+int dash_hh_decide_form(proto_buf *b, proto_id id, const char *review, const char *csrf)
 {
 	if (proto_buf_append_str(b, "<h2 id=\"decide\">Xác nhận của tỉnh</h2><p>Hiện nay: <b "
 				    "id=\"review\">") ||
@@ -51,12 +57,12 @@ int dash_hh_decide_form(proto_buf *b, proto_id id, const char *review)
 		return -1;
 	/* approved once is enough; rejected may be reconsidered, with a new reason */
 	if (strcmp(review, "approved") != 0 &&
-	    (form_open(b, "/household/decide", "approve-form", id) ||
+	    (form_open(b, "/household/decide", "approve-form", id, csrf) ||
 	     proto_buf_append_str(b, "<input type=\"hidden\" name=\"decision\" value=\"approve\">"
 				     "<button id=\"approve\" type=\"submit\">Xác nhận hộ này</button>"
 				     "</form>")))
 		return -1;
-	if (form_open(b, "/household/decide", "reject-form", id) ||
+	if (form_open(b, "/household/decide", "reject-form", id, csrf) ||
 	    proto_buf_appendf(b,
 			      "<input type=\"hidden\" name=\"decision\" value=\"reject\">"
 			      "<label for=\"reason\">Lý do không xác nhận (bắt buộc)</label>"
@@ -68,14 +74,14 @@ int dash_hh_decide_form(proto_buf *b, proto_id id, const char *review)
 	return 0;
 }
 
-int dash_hh_resolve_form(proto_buf *b, proto_id id, const char *item)
+int dash_hh_resolve_form(proto_buf *b, proto_id id, const char *item, const char *csrf)
 {
 	char form_id[128];
 
 	snprintf(form_id, sizeof(form_id), "resolve-%.96s", item);
 	/* closed until asked for: a row of the table stays one line */
 	if (proto_buf_append_str(b, "<details class=\"rsv\"><summary>Xử lý mục này</summary>") ||
-	    form_open(b, "/household/resolve", form_id, id) ||
+	    form_open(b, "/household/resolve", form_id, id, csrf) ||
 	    proto_buf_append_str(b, "<input type=\"hidden\" name=\"item\" value=\"") ||
 	    web_html_escape(b, item) || proto_buf_append_str(b, "\">"))
 		return -1;
@@ -134,7 +140,7 @@ static void refuse(hub_dashboard *d, sqlite3 *db, dash_job *job, proto_id id, in
 
 	dash_hh_id(id, hid);
 	proto_buf_reset(&job->body);
-	built = dash_household_page(d, db, id, hid, why, &job->body, &found);
+	built = dash_household_page(d, db, id, hid, why, NULL, &job->body, &found);
 	dash_answer_html(job, status, built || !found);
 }
 
@@ -198,7 +204,7 @@ static void resolve(hub_dashboard *d, sqlite3 *db, dash_job *job, hub_ctx *ctx, 
 
 	/* only an item of this household, from this household's page: the
 	 * page is the operator's scope */
-	if (dash_hh_reconcile(d, db, id, &items, NULL)) {
+	if (dash_hh_reconcile(d, db, id, NULL, &items, NULL)) {
 		dash_answer_text(job, 503, "cannot read the reconcile queue: try again");
 		goto out;
 	}
