@@ -110,7 +110,11 @@ int dash_hh_fields(hub_dashboard *d, sqlite3 *db, proto_id id, household_info *h
 	if (proto_buf_append_str(b, "<h1 id=\"hh-name\">Hộ ") ||
 	    web_html_escape(b, h->name[0] ? h->name : hid) ||
 	    proto_buf_appendf(b,
-			      "</h1><div class=\"top\"><section><h2 id=\"fields\">Thông tin hộ</h2>"
+			      "</h1><nav id=\"jump\">Đi tới: <a href=\"#decide\">Xác nhận</a> · <a"
+			      " href=\"#milestones\">Mốc tiến độ</a> · <a href=\"#contributions\">Đóng"
+			      " góp</a> · <a href=\"#photos\">Ảnh</a> · <a href=\"#reconcile\">Đối"
+			      " soát</a> · <a href=\"#history\">Lịch sử</a></nav>"
+			      "<div class=\"top\"><section><h2 id=\"fields\">Thông tin hộ</h2>"
 			      "<div class=\"wide\"><table id=\"household\"><tbody><tr><th>Mã đầy"
 			      " đủ</th><td>%s</td></tr>",
 			      hid) ||

@@ -140,6 +140,8 @@ static long long ledger_rows(void)
 /* What the page must show of what the laptop recorded, section by section,
  * every value escaped. */
 static const char *const page_shows[] = {
+	/* a phone's way to each section */
+	"<nav id=\"jump\">Đi tới: <a href=\"#decide\">Xác nhận</a>",
 	/* every field, codes in words */
 	"<h1 id=\"hh-name\">Hộ Lâm Thị &lt;b&gt;Hoa&lt;/b&gt; &amp; &quot;Sen&quot;</h1>",
 	"<th>Số CCCD</th><td>094078001234</td>",
