@@ -13,68 +13,36 @@
 #include "ingest.h"
 #include "household_ref.h"
 #include "cmd_household.h"
+#include "household_decide.h"
 #include "i18n.h"
 
 /* Households a decision names without asking: one typed id. More (or a
  * filter) are shown and confirmed; up to this many are listed by name. */
 #define LIST_BEFORE_CONFIRM 20
 
+/* One household's decision for the terminal: said either way; an exit code. */
 static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *reason)
 {
-	proto_changeset cs;
-	uint8_t zeros[32] = { 0 };
-	uint64_t last = 0, base_status = 0, base_reason = 0, stamp;
-	int64_t commune;
-	proto_hlc clock;
 	char err[256];
-	int rc = HUB_EXIT_FAIL;
-	hub_result got;
-	bool found;
+	int64_t commune = 0;
+	bool found = false;
+	hub_result r = hub_household_decide_one(ctx, id, status, reason, &found, &commune, err,
+						sizeof(err));
 
-	got = hub_household_commune(ctx->db, id, &commune, &found);
-	if (got == HUB_OK && !found) {
+	if (r == HUB_OK && !found) {
 		hub_errorf("%s",
 			   _("no household with that id at the hub: see 'maiam-hub household list'"));
 		return HUB_EXIT_FAIL;
 	}
-	if (got != HUB_OK || hub_meta_get_u64(ctx->db, "hlc_last", &last) != HUB_OK ||
-	    hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_STATUS, &base_status) != HUB_OK ||
-	    hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_REASON, &base_reason) != HUB_OK) {
-		hub_errorf(_("cannot read the household from the hub database: %s"),
-			   sqlite3_errmsg(ctx->db));
-		return HUB_EXIT_FAIL;
-	}
-	/* the hub clock has observed every stamp it merged, so this one wins */
-	proto_hlc_init(&clock, last);
-	stamp = proto_hlc_now(&clock, proto_wall_ms());
-	if (proto_changeset_init(&cs, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, stamp) !=
-	    PROTO_OK) {
-		hub_errorf("%s", _("cannot start the decision change-set"));
-		return HUB_EXIT_FAIL;
-	}
-	if (proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id, stamp, ctx->cfg->key_id) != PROTO_OK ||
-	    proto_changeset_add_text(&cs, PROTO_HH_REVIEW_STATUS, base_status, status, strlen(status)) !=
-		    PROTO_OK ||
-	    (reason ? proto_changeset_add_text(&cs, PROTO_HH_REVIEW_REASON, base_reason, reason,
-					       strlen(reason))
-		    : proto_changeset_add_null(&cs, PROTO_HH_REVIEW_REASON, base_reason)) != PROTO_OK) {
-		hub_errorf(_("the reason is not acceptable text (UTF-8, at most %u bytes)"),
-			   PROTO_MAX_TEXT);
-		rc = HUB_EXIT_USAGE;
-		goto out;
-	}
-	if (hub_ingest_own(ctx, &cs, err, sizeof(err)) != HUB_OK) {
+	if (r != HUB_OK) {
 		hub_errorf("%s", err);
-		goto out;
+		return r == HUB_REFUSED ? HUB_EXIT_USAGE : HUB_EXIT_FAIL;
 	}
 	printf(_("household %016llx-%llu: review %s (%s); laptops of commune %lld get it at their"
 		 " next sync\n"),
 	       (unsigned long long)id.origin, (unsigned long long)id.serial, status,
 	       hub_label_of(ctx, PROTO_LIST_REVIEW_STATUS, status), (long long)commune);
-	rc = HUB_EXIT_OK;
-out:
-	proto_changeset_release(&cs);
-	return rc;
+	return HUB_EXIT_OK;
 }
 
 /* The households a batch decision covers, with what the confirmation shows. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "maiam/cli.h"
 #include "ctx.h"
 #include "schema.h"
@@ -50,7 +51,6 @@ hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 	hub_config *cfg;
 	bool found;
 	hub_result rc = HUB_REFUSED;
-	FILE *f;
 
 	memset(ctx, 0, sizeof(*ctx));
 	cfg = proto_calloc(1, sizeof(*cfg));
@@ -64,18 +64,19 @@ hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 	    hub_path(ctx, HUB_DB_FILE, path, sizeof(path)))
 		goto toolong;
 	/* proto_db_open would create an empty database: refuse a directory that
-	 * was never initialised instead of serving from nothing */
-	f = fopen(path, "rb");
-	if (!f && errno == ENOENT) {
-		snprintf(err, errlen, _("no hub in '%s': run 'maiam-hub init --dir %s' first"), dir, dir);
+	 * was never initialised instead of serving from nothing. Checked without
+	 * opening it: closing any descriptor of the file drops every POSIX lock
+	 * this process holds on it, those of its other SQLite connections too
+	 * (the dashboard opens the hub inside serve) */
+	if (access(path, R_OK) != 0) {
+		if (errno == ENOENT)
+			snprintf(err, errlen, _("no hub in '%s': run 'maiam-hub init --dir %s' first"),
+				 dir, dir);
+		else
+			rc = hub_eio(err, errlen, _("cannot read the hub database"), path,
+				     _("check its permissions"));
 		goto fail;
 	}
-	if (!f) {
-		rc = hub_eio(err, errlen, _("cannot read the hub database"), path,
-			     _("check its permissions"));
-		goto fail;
-	}
-	fclose(f);
 	rc = HUB_EDB;
 	r = proto_db_open(path, &ctx->db);
 	if (r != PROTO_OK) {

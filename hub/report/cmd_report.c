@@ -106,8 +106,9 @@ int hub_report_cmd(int argc, char **argv)
 	return rc;
 }
 
-/* Keep the losing value of conflict 'item': a hub edit that wins over both. */
-static int keep_loser(hub_ctx *ctx, const char *item)
+/* Keep the losing value of conflict 'item': a hub edit that wins over both.
+ * 0, or -1 with why in err. */
+static int keep_loser(hub_ctx *ctx, const char *item, char *err, size_t errlen)
 {
 	proto_changeset cs;
 	proto_id hh;
@@ -116,29 +117,29 @@ static int keep_loser(hub_ctx *ctx, const char *item)
 	int64_t ival = 0;
 	int field = 0, type = 0, rc = -1;
 	bool found;
-	char text[PROTO_MAX_TEXT + 1], err[512];
+	char text[PROTO_MAX_TEXT + 1];
 	proto_hlc clock;
 	proto_result r;
 
 	if (report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text), &found) !=
 	    HUB_OK) {
-		hub_errorf(_("cannot read conflict '%s': %s"), item, sqlite3_errmsg(ctx->db));
+		snprintf(err, errlen, _("cannot read conflict '%s': %s"), item, sqlite3_errmsg(ctx->db));
 		return -1;
 	}
 	if (!found) {
-		hub_errorf(_("no conflict '%s': see 'maiam-hub report reconcile'"), item);
+		snprintf(err, errlen, _("no conflict '%s': see 'maiam-hub report reconcile'"), item);
 		return -1;
 	}
 	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) != HUB_OK ||
 	    hub_household_stamp(ctx->db, hh, field, &base) != HUB_OK) {
-		hub_errorf(_("cannot read the hub database: %s"), sqlite3_errmsg(ctx->db));
+		snprintf(err, errlen, _("cannot read the hub database: %s"), sqlite3_errmsg(ctx->db));
 		return -1;
 	}
 	proto_hlc_init(&clock, last > base ? last : base);
 	stamp = proto_hlc_now(&clock, proto_wall_ms());
 	if (proto_changeset_init(&cs, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, stamp) !=
 	    PROTO_OK) {
-		hub_errorf(_("cannot start the change-set"));
+		snprintf(err, errlen, "%s", _("cannot start the change-set"));
 		return -1;
 	}
 	r = proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, stamp, ctx->cfg->key_id);
@@ -148,17 +149,30 @@ static int keep_loser(hub_ctx *ctx, const char *item)
 			    ? proto_changeset_add_null(&cs, (uint8_t)field, base)
 			    : proto_changeset_add_text(&cs, (uint8_t)field, base, text, strlen(text));
 	if (r != PROTO_OK) {
-		hub_errorf(_("cannot build the edit: %s"), proto_strerror(r));
+		snprintf(err, errlen, _("cannot build the edit: %s"), proto_strerror(r));
 		goto out;
 	}
-	if (hub_ingest_own(ctx, &cs, err, sizeof(err))) {
-		hub_errorf("%s", err);
+	if (hub_ingest_own(ctx, &cs, err, errlen))
 		goto out;
-	}
 	rc = 0;
 out:
 	proto_changeset_release(&cs);
 	return rc;
+}
+
+hub_result hub_reconcile_resolve(hub_ctx *ctx, const char *item, const char *by, const char *note,
+				 const char *keep, char *err, size_t errlen)
+{
+	hub_result r;
+
+	/* check the item first: an edit for a wrong id must not be sent */
+	r = hub_reconcile_record(ctx->db, &ctx->cfg->campaign, item, by, note, keep, -1, err, errlen);
+	if (r != HUB_OK)
+		return r;
+	if (keep && strcmp(keep, "loser") == 0 && keep_loser(ctx, item, err, errlen))
+		return HUB_EDB;
+	return hub_reconcile_record(ctx->db, &ctx->cfg->campaign, item, by, note, keep,
+				    (int64_t)time(NULL), err, errlen);
 }
 
 /*
@@ -227,16 +241,7 @@ int hub_reconcile_cmd(int argc, char **argv)
 		return HUB_EXIT_FAIL;
 	if (household_item(&ctx, &id, item, sizeof(item)))
 		goto out;
-	/* check the item first: an edit for a wrong id must not be sent */
-	r = hub_reconcile_record(ctx.db, &ctx.cfg->campaign, id, by, note, keep, -1, err, sizeof(err));
-	if (r != HUB_OK) {
-		hub_errorf("%s", err);
-		goto out;
-	}
-	if (keep && strcmp(keep, "loser") == 0 && keep_loser(&ctx, id))
-		goto out;
-	r = hub_reconcile_record(ctx.db, &ctx.cfg->campaign, id, by, note, keep, (int64_t)time(NULL),
-				 err, sizeof(err));
+	r = hub_reconcile_resolve(&ctx, id, by, note, keep, err, sizeof(err));
 	if (r != HUB_OK) {
 		hub_errorf("%s", err);
 		goto out;

@@ -186,7 +186,14 @@ void hub_dashboard_set_ttl(hub_dashboard *d, int seconds)
 	pthread_mutex_unlock(&d->mu);
 }
 
-static const char *const dash_paths[] = { "/", "/login", "/logout", "/report", "/household", "/operators" };
+static const char *const dash_paths[] = { "/",
+					  "/login",
+					  "/logout",
+					  "/report",
+					  "/household",
+					  "/household/decide",
+					  "/household/resolve",
+					  "/operators" };
 
 /* A page of the dashboard's own, or not (the photos' paths are checked by
  * dash_photo_parse). */
@@ -331,7 +338,8 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&d->mu);
 	while (job) {
 		dash_job *next = job->next;
-		if (job->kind == DJ_LOGIN || job->kind == DJ_LOGOUT || job->kind == DJ_OPERATORS)
+		if (job->kind == DJ_LOGIN || job->kind == DJ_LOGOUT || job->kind == DJ_OPERATORS ||
+		    job->kind == DJ_DECIDE || job->kind == DJ_RESOLVE)
 			d->login.pending--;
 		else
 			d->page.pending--;
@@ -471,6 +479,28 @@ bad:
 	return -1;
 }
 
+/* A decision or a resolution from a household's page (its form, CSRF
+ * checked, in job->form): the read-write worker checks the session and
+ * the operator's role and district, and does it. */
+static void start_household_post(hub_dashboard *d, struct evhttp_request *req, dash_job *job,
+				 const char *path, enum evhttp_cmd_type cmd)
+{
+	if (cmd != EVHTTP_REQ_POST) {
+		reply_text(req, 405, "use POST: this form is sent from a household's page", 0);
+		goto refused;
+	}
+	if (d->login.pending >= d->lim.login_queue) {
+		/* each holds its form: the queue a stranger could fill is bounded */
+		reply_text(req, 503, "the hub is busy with other decisions: try again in a moment", 1);
+		goto refused;
+	}
+	job->kind = strcmp(path, "/household/decide") == 0 ? DJ_DECIDE : DJ_RESOLVE;
+	submit(d, &d->login, job);
+	return;
+refused:
+	job_free(job);
+}
+
 /* /household?id=REF: the id as typed ("" with no id: the search form), or
  * -1 answered 400 for a query that is malformed or too long. */
 static int parse_household(struct evhttp_request *req, dash_job *job)
@@ -498,8 +528,8 @@ static int check_post_form(hub_dashboard *d, struct evhttp_request *req, dash_jo
 	char given[WEB_TOKEN_HEX + 1];
 	unsigned char *form;
 
-	if (len > FORM_MAX) {
-		reply_text(req, 413, "form too large", 0);
+	if (len > DASH_POST_FORM_MAX) {
+		reply_text(req, 413, "form too large: a reason or note is at most 4096 bytes", 0);
 		return -1;
 	}
 	form = evbuffer_pullup(in, (ev_ssize_t)len);
@@ -545,7 +575,7 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 	}
 	job->req = req;
 	proto_buf_init(&job->body, HUB_REPORT_MAX_OUT);
-	proto_buf_init(&job->form, FORM_MAX);
+	proto_buf_init(&job->form, DASH_POST_FORM_MAX);
 	session_cookie(req, job->tok);
 	/* the hub's origin is the scheme it is reached by (https unless the
 	 * test's plain listener) and the Host the browser asked for */
@@ -587,6 +617,10 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 			return;
 		}
 		submit(d, &d->login, job); /* sign-out is one small write: no queue limit */
+		return;
+	}
+	if (strncmp(path, "/household/", 11) == 0) {
+		start_household_post(d, req, job, path, cmd);
 		return;
 	}
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {

@@ -1,13 +1,17 @@
 /*
  * dashboard_household.c - a household's page for a signed-in operator,
  * GET /household?id=REF (REF: the full id or the short ref that maiam-hub
- * household show takes, household_ref.c): its name, commune, stage and its
- * photos, those of the household itself (its survey evidence) first, then
- * those of each live milestone by date. Each photo is its thumbnail linking
- * to the photo itself (dashboard_photo.c), with when it was taken (Vietnam
+ * household show takes, household_ref.c): its sections in order (its
+ * record, what to decide, its milestones and contributions, its photos, its
+ * reconcile items, its history; dashboard_household.h says which file
+ * draws which), or the page saying why there is none. The photos are
+ * drawn here: those of the household itself (its survey evidence) first,
+ * then those of each live milestone by date, each its thumbnail linking to
+ * the photo itself (dashboard_photo.c), with when it was taken (Vietnam
  * time), where, the camera, its short hash and whether the hub holds its
- * bytes yet. Built by the pages' worker on its read-only connection; words
- * in Vietnamese, as every page of the dashboard.
+ * bytes yet. Built by the pages' worker on its read-only connection (and
+ * after a refused decision, by the read-write one); words in Vietnamese, as
+ * every page of the dashboard.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -19,7 +23,7 @@
 #include "household_ref.h"
 #include "photo_store.h"
 #include "store.h"
-#include "dashboard_int.h"
+#include "dashboard_household.h"
 
 /* The thumbnails wrap in rows; one is never wider than a phone's screen. */
 static const char household_style[] =
@@ -30,48 +34,39 @@ static const char household_style[] =
 	"figure.ph figcaption{font-size:0.9em;margin-top:0.3em;overflow-wrap:anywhere}"
 	".wait{display:flex;align-items:center;justify-content:center;height:120px;background:#eee;"
 	"color:#555;text-align:center;padding:0 0.5em}.held{color:#17702f}"
-	"table{max-width:100%}td{overflow-wrap:anywhere}</style>";
+	"table{max-width:100%}td{overflow-wrap:anywhere}"
+	/* a section's table scrolls inside itself on a phone, never the page */
+	".wide{overflow-x:auto;max-width:100%}.void{text-decoration:line-through;color:#777}"
+	".why{color:#7a1f1f}.acts{display:flex;flex-wrap:wrap;gap:1em;margin:0.5em 0 1em}"
+	".acts form{border:1px solid #bbb;padding:0.6em;max-width:100%;margin:0}"
+	".acts textarea,.rsv textarea{width:100%;box-sizing:border-box;min-height:3em}"
+	".rsv{margin:0.3em 0}.rsv summary{cursor:pointer;color:#0645ad}"
+	".ok{color:#17702f}.open{color:#7a1f1f;font-weight:bold}"
+	/* a laptop's screen: the record beside what to decide; a phone: one column */
+	".top{display:flex;flex-wrap:wrap;gap:0 2.5em;align-items:flex-start}"
+	".top>section{min-width:0;max-width:100%}.side{flex:1 1 22em}"
+	/* a phone: each row of a table of records is a card, its cells one
+	 * under the other, those that need it with their column's name */
+	"@media (max-width:40em){table.cards,table.cards tbody,table.cards tr,table.cards td{"
+	"display:block}table.cards thead{display:none}table.cards tr{border:1px solid #bbb;"
+	"margin:0.5em 0;padding:0.3em}table.cards td{border:0;padding:0.1em 0.3em;text-align:left}"
+	"table.cards td:empty{display:none}table.cards td[data-l]::before{content:attr(data-l) \": \";"
+	"font-weight:bold}}ol.hist{padding-left:1.5em}ol.hist>li{margin:0.4em 0}"
+	"ol.hist ul{margin:0.2em 0;padding-left:1.2em}</style>";
 
-/* What the page says of the household, from its stored columns. */
-typedef struct household_info {
-	char name[256], ref[HUB_REF_MAX], hamlet[256], review[64], withdrawn[256];
-	int commune, has_withdrawn;
-} household_info;
-
-static void copy_column(char *out, size_t n, const char *value)
-{
-	snprintf(out, n, "%s", value ? value : "");
-}
-
-static void info_column(void *arg, const char *name, const char *value)
-{
-	household_info *h = arg;
-
-	if (strcmp(name, "name") == 0)
-		copy_column(h->name, sizeof(h->name), value);
-	else if (strcmp(name, "ref") == 0)
-		copy_column(h->ref, sizeof(h->ref), value);
-	else if (strcmp(name, "hamlet") == 0)
-		copy_column(h->hamlet, sizeof(h->hamlet), value);
-	else if (strcmp(name, "review_status") == 0)
-		copy_column(h->review, sizeof(h->review), value);
-	else if (strcmp(name, "commune") == 0 && value)
-		h->commune = (int)strtol(value, NULL, 10);
-	else if (strcmp(name, "withdrawn") == 0 && value) {
-		h->has_withdrawn = 1;
-		copy_column(h->withdrawn, sizeof(h->withdrawn), value);
-	}
-}
-
-static const char *unit_name(const proto_campaign *c, int code)
+const char *dash_hh_unit_name(const proto_campaign *c, int code)
 {
 	const proto_unit *u = code ? proto_units_find(&c->units, code) : NULL;
 
 	return u ? u->name : NULL;
 }
 
-/* A code's Vietnamese label in the campaign, or the code itself ("?": none). */
-static const char *label(const proto_campaign *c, proto_list list, const char *code)
+void dash_hh_id(proto_id id, char out[48])
+{
+	snprintf(out, 48, "%016llx-%llu", (unsigned long long)id.origin, (unsigned long long)id.serial);
+}
+
+const char *dash_hh_label(const proto_campaign *c, proto_list list, const char *code)
 {
 	const char *l = code ? proto_label(&c->labels, list, code) : NULL;
 
@@ -198,7 +193,7 @@ static int start_group(photo_walk *w, sqlite3_stmt *st, int own)
 	snprintf(id, sizeof(id), "%016llx-%llu", (unsigned long long)sqlite3_column_int64(st, P_TORIGIN),
 		 (unsigned long long)sqlite3_column_int64(st, P_TSERIAL));
 	if (proto_buf_append_str(w->b, "<h3>") ||
-	    web_html_escape(w->b, label(w->c, PROTO_LIST_STAGE, column_text(st, P_STAGE))) ||
+	    web_html_escape(w->b, dash_hh_label(w->c, PROTO_LIST_STAGE, column_text(st, P_STAGE))) ||
 	    proto_buf_appendf(w->b, " — ngày %s <small>(mốc %s)</small></h3><div class=\"phs\">", date, id))
 		return -1;
 	return 0;
@@ -282,7 +277,8 @@ static int photos_section(hub_dashboard *d, sqlite3 *ro, proto_id id, const char
 		w.origin = sqlite3_column_int64(st, P_TORIGIN);
 		w.serial = sqlite3_column_int64(st, P_TSERIAL);
 		snprintf(what, sizeof(what), "%s của hộ %s",
-			 own ? "khảo sát" : label(w.c, PROTO_LIST_STAGE, column_text(st, P_STAGE)), name);
+			 own ? "khảo sát" : dash_hh_label(w.c, PROTO_LIST_STAGE, column_text(st, P_STAGE)),
+			 name);
 		if (photo_figure(&w, st, what))
 			goto out;
 	}
@@ -313,50 +309,49 @@ static int page_end(proto_buf *b)
 	return proto_buf_append_str(b, "</body></html>\n") ? -1 : 0;
 }
 
-/* A row of the household's table. */
-static int info_row(proto_buf *b, const char *th, const char *td)
+static void ignore_column(void *arg, const char *name, const char *value)
 {
-	if (proto_buf_appendf(b, "<tr><th>%s</th><td>", th) || web_html_escape(b, td) ||
-	    proto_buf_append_str(b, "</td></tr>"))
-		return -1;
-	return 0;
+	(void)arg, (void)name, (void)value;
 }
 
-static int household_page(hub_dashboard *d, sqlite3 *ro, proto_id id, const char *typed, proto_buf *b)
+/* The page's sections in the order an operator reads them: what the
+ * household is, what to decide, how far it got and with what, what needs a
+ * human, then who recorded what. */
+int dash_household_page(hub_dashboard *d, sqlite3 *db, proto_id id, const char *typed, const char *error,
+			const char *csrf, proto_buf *b, bool *found)
 {
 	household_info h;
-	char hid[48], commune[320];
-	const char *cname;
-	bool found = false;
-	int stage;
+	hh_items items = { 0 };
+	char hid[48];
+	int stage, rc = -1;
 
 	memset(&h, 0, sizeof(h));
-	if (hub_household_show(ro, id, info_column, &h, &found) != HUB_OK || !found ||
-	    furthest_stage(ro, id, &stage) != HUB_OK)
+	if (hub_household_show(db, id, ignore_column, NULL, found) != HUB_OK)
 		return -1;
-	snprintf(hid, sizeof(hid), "%016llx-%llu", (unsigned long long)id.origin,
-		 (unsigned long long)id.serial);
-	cname = unit_name(&d->campaign, h.commune);
-	if (cname)
-		snprintf(commune, sizeof(commune), "%s (%d)", cname, h.commune);
-	else
-		snprintf(commune, sizeof(commune), "%s", h.commune ? "?" : "chưa có");
-	if (page_top(b, "Mái Ấm — Hộ", typed) || proto_buf_append_str(b, "<h1 id=\"hh-name\">Hộ ") ||
-	    web_html_escape(b, h.name[0] ? h.name : hid) ||
-	    proto_buf_append_str(b, "</h1><table id=\"household\"><tbody>") ||
-	    info_row(b, "Chủ hộ", h.name) || info_row(b, "Mã ngắn", h.ref[0] ? h.ref : "-") ||
-	    info_row(b, "Mã hộ", hid) || info_row(b, "Xã", commune) ||
-	    (h.hamlet[0] && info_row(b, "Ấp", h.hamlet)) ||
-	    info_row(b, "Tiến độ",
-		     stage >= 0 ? label(&d->campaign, PROTO_LIST_STAGE, proto_stages[stage])
-				: "chưa ghi mốc nào") ||
-	    info_row(b, "Xác nhận của tỉnh",
-		     label(&d->campaign, PROTO_LIST_REVIEW_STATUS, h.review[0] ? h.review : "proposed")) ||
-	    (h.has_withdrawn && info_row(b, "Đã rút khỏi đợt, lý do", h.withdrawn)) ||
-	    proto_buf_append_str(b, "</tbody></table>") ||
-	    photos_section(d, ro, id, h.name[0] ? h.name : hid, b) || page_end(b))
-		return -1;
-	return 0;
+	if (!*found)
+		return 0;
+	dash_hh_id(id, hid);
+	/* a refusal first: where the operator looks after sending a form */
+	if (furthest_stage(db, id, &stage) != HUB_OK || page_top(b, "Mái Ấm — Hộ", typed) ||
+	    (error && (proto_buf_append_str(b, "<p class=\"err\" id=\"error\">") ||
+		       web_html_escape(b, error) || proto_buf_append_str(b, "</p>"))) ||
+	    dash_hh_fields(d, db, id, &h, b))
+		goto out;
+	if (proto_buf_append_str(b, "<section class=\"side\"><h2>Tiến độ</h2><p id=\"stage\"><b>") ||
+	    web_html_escape(b, stage >= 0
+				       ? dash_hh_label(&d->campaign, PROTO_LIST_STAGE, proto_stages[stage])
+				       : "chưa ghi mốc nào") ||
+	    proto_buf_append_str(b, "</b></p>") ||
+	    dash_hh_decide_form(b, id, h.review[0] ? h.review : "proposed", csrf) ||
+	    proto_buf_append_str(b, "</section></div>") || dash_hh_events(d, db, id, b) ||
+	    photos_section(d, db, id, h.name[0] ? h.name : hid, b) ||
+	    dash_hh_reconcile(d, db, id, csrf, &items, b) ||
+	    dash_hh_history(d, db, id, h.commune, &items, b) || page_end(b))
+		goto out;
+	rc = 0;
+out:
+	hh_items_release(&items);
+	return rc;
 }
 
 /* The candidates of a short ref: the page, and the operator they are for. */
@@ -421,7 +416,8 @@ void dash_household_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 	hub_ref_match match = HUB_REF_MALFORMED;
 	candidates cs = { &job->body, d, ro, job, 0 };
 	proto_id id;
-	bool may = true;
+	bool may = true, found = false;
+	char csrf[WEB_TOKEN_HEX + 1] = "";
 	int built;
 
 	proto_buf_reset(&job->body);
@@ -441,7 +437,12 @@ void dash_household_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 		match = HUB_REF_NONE;
 	switch (match) {
 	case HUB_REF_ONE:
-		dash_answer_html(job, 200, household_page(d, ro, id, typed, &job->body));
+		/* a viewer gets no forms: it decides nothing */
+		if (dash_may_decide(job) && web_csrf_token(d->csrf_key, job->tok, csrf) != WEB_OK)
+			csrf[0] = '\0';
+		built = dash_household_page(d, ro, id, typed, NULL, csrf[0] ? csrf : NULL, &job->body,
+					    &found);
+		dash_answer_html(job, 200, built || !found);
 		return;
 	case HUB_REF_MANY:
 		built = search_page(&job->body, typed, NULL) ||

@@ -21,8 +21,10 @@
 /* The session cookie: HttpOnly, Secure, SameSite=Strict, Path=/ */
 #define HUB_SESSION_COOKIE "maiam_session"
 
-/* DJ_HOUSEHOLD: /household?id=REF; DJ_PHOTO: /photo/<64 hex>[/thumb] */
-/* DJ_OPERATORS: /operators, the admins' page (GET) and its forms (POST) */
+/* DJ_HOUSEHOLD: /household?id=REF; DJ_PHOTO: /photo/<64 hex>[/thumb];
+ * DJ_OPERATORS: /operators, the admins' page (GET) and its forms (POST);
+ * DJ_DECIDE, DJ_RESOLVE: POST /household/decide, /household/resolve (the
+ * read-write worker's) */
 typedef enum dash_kind {
 	DJ_PAGE,
 	DJ_REPORT,
@@ -30,8 +32,14 @@ typedef enum dash_kind {
 	DJ_LOGOUT,
 	DJ_HOUSEHOLD,
 	DJ_PHOTO,
-	DJ_OPERATORS
+	DJ_OPERATORS,
+	DJ_DECIDE,
+	DJ_RESOLVE
 } dash_kind;
+
+/* The most a POSTed form may send: a household page's (a reason or note
+ * of PROTO_MAX_TEXT bytes, percent-encoded, and the other fields). */
+#define DASH_POST_FORM_MAX (3 * 4096 + 1024)
 
 /* What /household?id= may be: a full id (16 hex, '-', a serial) or a short
  * ref, with room for spaces typed around it. */
@@ -73,6 +81,7 @@ typedef struct dash_job {
 	proto_buf body;
 	char cookie[256];
 	const char *location;
+	char where[160];           /* a Location built for this answer (location points here) */
 	const char *cache_control; /* NULL: no-store */
 	int login_ok;
 } dash_job;
@@ -176,6 +185,13 @@ void dash_answer_html(dash_job *job, int status, int built);
 /* The page of the household job->typed names (its data, its photos by
  * milestone), or the page saying why there is none: job's status and body. */
 void dash_household_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job);
+
+/* POST /household/decide (id, decision approve|reject, reason) and
+ * /household/resolve (id, item, keep winner|loser|"", note) by the
+ * signed-in operator 'who', on the read-write worker's connection rw: done
+ * through the commands' own code, then 303 back to the household's page;
+ * refused with the page and why (dashboard_household_post.c). */
+void dash_household_post(hub_dashboard *d, sqlite3 *rw, dash_job *job);
 
 /* ---- dashboard_photo.c -------------------------------------------------- */
 

@@ -548,6 +548,8 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		dash_photo_answer(d, db, job);
 	else if (job->kind == DJ_OPERATORS)
 		dash_operators_answer(d, db, job);
+	else if (job->kind == DJ_DECIDE || job->kind == DJ_RESOLVE)
+		dash_household_post(d, db, job);
 	else
 		work_page(d, db, job);
 }

@@ -76,6 +76,17 @@ void hub_report_today(char out[11]);
 hub_result hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item, const char *by,
 				const char *note, const char *keep, int64_t now, char *err, size_t errlen);
 
+/*
+ * Resolve reconcile item 'item' as 'maiam-hub reconcile resolve' does
+ * (cmd_report.c), for the command and the dashboard alike: check it is
+ * open and keep fits it, apply keep "loser" as a hub edit, then record the
+ * resolution by 'by' with 'note'. Results as hub_reconcile_record; err gets
+ * one line (the operator's language) for every result but HUB_OK.
+ */
+struct hub_ctx;
+hub_result hub_reconcile_resolve(struct hub_ctx *ctx, const char *item, const char *by, const char *note,
+				 const char *keep, char *err, size_t errlen);
+
 /* ---- operators (password.c) -------------------------------------------- */
 
 #define HUB_PBKDF2_ITER 210000 /* OWASP 2023 figure for PBKDF2-HMAC-SHA256 */

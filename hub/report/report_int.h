@@ -351,6 +351,9 @@ extern const rc_source rc_sources[NKINDS]; /* in the queue's order */
 
 /* Did the last statement fail because a table of the hub's is missing? */
 int rc_missing_table(sqlite3 *db);
+/* Does an item's JSON members (NUL-ended) name household id ("household":
+ * "ID", or in "households": [...]; report_reconcile_page.c)? */
+int rc_item_names_household(const char *extra, const char *id);
 
 /* Walk the queue: fn gets each item req selects. HUB_OK (also when fn
  * stopped the walk), HUB_EDB, or a describer's HUB_ENOMEM. */

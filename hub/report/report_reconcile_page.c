@@ -122,7 +122,7 @@ static size_t hex_run(const char *p)
 /* Is id one of the households the item is about, as its JSON members name
  * them ("household": "ID" or in "households": [...])? A photo record's id
  * has the same shape and is not one. */
-static int item_household(const char *extra, const char *id)
+int rc_item_names_household(const char *extra, const char *id)
 {
 	char one[128], quoted[96];
 	const char *list = strstr(extra, "\"households\": ["), *end;
@@ -177,7 +177,7 @@ static hub_result linked_html(const char *text, const char *extra, proto_buf *ou
 		serial = run == 16 && p[16] == '-' ? strspn(p + 17, "0123456789") : 0;
 		if (serial && serial < 21) {
 			snprintf(token, sizeof(token), "%.*s", (int)(17 + serial), p);
-			if (item_household(extra, token)) {
+			if (rc_item_names_household(extra, token)) {
 				if (proto_buf_appendf(out, "<a href=\"/household?id=%s\">%s</a>", token,
 						      token))
 					return HUB_ENOMEM;
