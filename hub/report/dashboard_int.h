@@ -53,6 +53,7 @@ typedef struct dash_job {
 	char cookie[256];
 	const char *location;
 	const char *cache_control; /* NULL: no-store */
+	char disposition[96];      /* Content-Disposition of a download, "" none */
 	int login_ok;
 } dash_job;
 

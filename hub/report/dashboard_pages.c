@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 #include "hub.h"
 #include "dashboard_int.h"
+#include "xlsx.h"
 
 /* a chart or table wider than a phone scrolls by itself, not the page */
 #define WIDE "<div style=\"overflow-x:auto;max-width:100%\">"
@@ -263,7 +264,7 @@ static void work_login(hub_dashboard *d, sqlite3 *rw, dash_job *job)
 static void work_report(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 {
 	static const char *const ctypes[] = { "text/plain; charset=utf-8", "text/csv; charset=utf-8",
-					      "application/json", "text/html; charset=utf-8" };
+					      "application/json", "text/html; charset=utf-8", XLSX_MIME };
 	char err[256];
 
 	if (hub_report_render(ro, &d->campaign, &job->opts, &job->body, err, sizeof(err))) {
@@ -272,6 +273,7 @@ static void work_report(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 	}
 	job->status = 200;
 	job->ctype = ctypes[job->opts.format];
+	hub_download_disposition(&job->opts, job->disposition, sizeof(job->disposition));
 }
 
 void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
