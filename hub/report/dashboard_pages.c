@@ -221,12 +221,16 @@ int dash_main_page(hub_dashboard *d, sqlite3 *ro, const char *who, proto_buf *b)
 		if (proto_buf_appendf(b,
 				      "<li>%s: <a href=\"/report?kind=%s&amp;format=csv\">CSV</a>,"
 				      " <a href=\"/report?kind=%s&amp;format=html\">HTML</a>,"
-				      " <a href=\"/report?kind=%s&amp;format=json\">JSON</a></li>",
-				      kinds[i], kinds[i], kinds[i], kinds[i])) {
+				      " <a href=\"/report?kind=%s&amp;format=json\">JSON</a>,"
+				      " <a href=\"/report?kind=%s&amp;format=xlsx\">Excel</a></li>",
+				      kinds[i], kinds[i], kinds[i], kinds[i], kinds[i])) {
 			rc = -1;
 			goto out;
 		}
-	rc = proto_buf_append_str(b, "</ul></body></html>\n") ? -1 : 0;
+	rc = proto_buf_append_str(b, "<li>Danh sách hộ: <a href=\"/report?kind=households&amp;format=xlsx\">"
+				     "Excel</a></li></ul></body></html>\n")
+		     ? -1
+		     : 0;
 out:
 	report_progress_release(&p);
 	return rc;

@@ -174,6 +174,10 @@ grep -qi '^content-disposition: attachment; filename="nguon-luc-2023-08-31.csv"'
 	{ fail "funds CSV download name"; cat "$T/web-funds.csv.h" >&2; }
 get "/report?kind=households&format=csv" "$T/web-households.csv"
 grep -q '^HTTP/[0-9.]* 400' "$T/web-households.csv.h" || fail "the household list as CSV is not a 400"
+get / "$T/web-main.html"
+grep -qF '/report?kind=households&amp;format=xlsx' "$T/web-main.html" ||
+	fail "the dashboard does not link the household list as Excel"
+grep -qF '/report?kind=funds&amp;format=xlsx' "$T/web-main.html" || fail "the dashboard does not link funds as Excel"
 get "/report?kind=progress&format=html&as_of=$DAY" "$T/web-progress.html"
 grep -qi '^content-disposition' "$T/web-progress.html.h" && fail "an HTML page is sent as a download"
 
