@@ -63,8 +63,11 @@ hub_result xlsx_open(xlsx_book *b, const char *sheet, char *err, size_t errlen)
 		if (b->wb)
 			workbook_close(b->wb);
 		unlink(b->path);
-		snprintf(err, errlen, "cannot start the workbook (sheet '%s'): out of memory", sheet);
-		return HUB_ENOMEM;
+		snprintf(err, errlen,
+			 "cannot start the workbook (sheet '%s') in %s: out of memory, or the directory"
+			 " is not writable (set TMPDIR)",
+			 sheet, temp_dir());
+		return HUB_EIO;
 	}
 	for (k = 0; k < XC_NKINDS; k++)
 		for (bold = 0; bold < 2; bold++) {
@@ -213,6 +216,7 @@ void xlsx_date(xlsx_book *b, size_t col, const char *iso, int bold)
 hub_result xlsx_close(xlsx_book *b, proto_buf *out, char *err, size_t errlen)
 {
 	hub_result rc = HUB_OK;
+	proto_result read;
 	lxw_error closed;
 	size_t i;
 
@@ -227,12 +231,14 @@ hub_result xlsx_close(xlsx_book *b, proto_buf *out, char *err, size_t errlen)
 	if (out && b->failed != LXW_NO_ERROR) {
 		snprintf(err, errlen, "cannot write the workbook: %s", lxw_strerror(b->failed));
 		rc = b->failed == LXW_ERROR_MEMORY_MALLOC_FAILED ? HUB_ENOMEM : HUB_EIO;
-	} else if (out && proto_read_file(b->path, out) != PROTO_OK) {
-		if (proto_errno())
+	} else if (out && (read = proto_read_file(b->path, out)) != PROTO_OK) {
+		if (read == PROTO_EIO) {
+			errno = proto_errno();
 			rc = hub_eio(err, errlen, "cannot read back the workbook", b->path,
 				     "set TMPDIR to a directory with room");
-		else
+		} else {
 			rc = report_too_large(err, errlen);
+		}
 	}
 	unlink(b->path);
 	return rc;

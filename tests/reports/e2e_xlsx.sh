@@ -142,6 +142,24 @@ eq "household list xlsx without --out exit" "$RC" 2
 hub hub report funds --format xlsx --out "$T/no/such/dir/funds.xlsx"
 eq "xlsx into a missing directory exit" "$RC" 1
 grep -qF "$T/no/such/dir/funds.xlsx" "$ERR" || { fail "the error does not name the file"; show; }
+# the operator's messages follow the locale; the workbook does not (a document)
+in_lang() {
+	local lang=$1; shift
+	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG="$lang" timeout "$CMD_TIMEOUT" "$HUB" "$@" \
+		--dir "$T/hub" >"$OUT" 2>"$ERR"
+	RC=$?
+}
+in_lang vi_VN.UTF-8 report progress --format xlsx
+eq "xlsx without --out exit (vi)" "$RC" 2
+grep -qF "ghi ra một tệp Excel" "$ERR" || { fail "the refusal is not in Vietnamese"; show; }
+in_lang C report progress --format xlsx
+grep -qF "writes an Excel workbook" "$ERR" || { fail "the refusal is not in English"; show; }
+in_lang vi_VN.UTF-8 report progress --as-of $DAY --format xlsx --out "$T/vi.xlsx"
+out_has "đã ghi vào $T/vi.xlsx"
+check progress "$T/vi.xlsx" "$T/progress.json"
+in_lang C report progress --as-of $DAY --format xlsx --out "$T/en.xlsx"
+out_has "written to $T/en.xlsx"
+check progress "$T/en.xlsx" "$T/progress.json"
 # --out with a text format writes the same bytes as standard output
 hub hub report progress --as-of $DAY --format csv
 cp "$OUT" "$T/progress.stdout.csv"
