@@ -609,12 +609,14 @@ int hub_cmd_household(int argc, char **argv)
 			   sub);
 		return HUB_EXIT_USAGE;
 	}
-	if (is_list && list_format == 2 && hub_report_needs_out(&book, out_path))
-		return HUB_EXIT_USAGE;
 	if (is_list && as_of && !hub_report_valid_date(as_of)) {
 		hub_errorf(_("--as-of '%s' is not a date: write it as YYYY-MM-DD"), as_of);
 		return HUB_EXIT_USAGE;
 	}
+	if (as_of) /* the day the suggested file name carries */
+		snprintf(book.as_of, sizeof(book.as_of), "%s", as_of);
+	if (is_list && list_format == 2 && hub_report_needs_out(&book, out_path))
+		return HUB_EXIT_USAGE;
 	if (is_decision && spec->nargs && filtered) {
 		hub_errorf(_("household %s takes household ids or a filter, not both"), sub);
 		return HUB_EXIT_USAGE;

@@ -137,8 +137,9 @@ EOF
 hub hub report progress --format xlsx
 eq "xlsx without --out exit" "$RC" 2
 grep -qF -- "--out tien-do-" "$ERR" || { fail "xlsx without --out does not suggest a file name"; show; }
-hub hub household list --format xlsx
+hub hub household list --format xlsx --as-of $DAY
 eq "household list xlsx without --out exit" "$RC" 2
+grep -qF -- "--out danh-sach-ho-$DAY.xlsx" "$ERR" || { fail "no file name suggested for the list"; show; }
 hub hub report funds --format xlsx --out "$T/no/such/dir/funds.xlsx"
 eq "xlsx into a missing directory exit" "$RC" 1
 grep -qF "$T/no/such/dir/funds.xlsx" "$ERR" || { fail "the error does not name the file"; show; }
