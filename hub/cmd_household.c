@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "cmd_household.h"
 #include "i18n.h"
+#include "report/xlsx.h"
 
 #define MAX_IDS 256 /* households one decision names on its command line */
 
@@ -220,6 +221,23 @@ static int list_households(hub_ctx *ctx, const household_filter *f, int json)
 		return HUB_EXIT_FAIL;
 	}
 	return HUB_EXIT_OK;
+}
+
+/* The list as an Excel workbook (hub/report/xlsx.h) written to path. */
+static int list_workbook(hub_ctx *ctx, const household_filter *f, const char *as_of, const char *path)
+{
+	hub_household_scope scope = { f->commune, f->district, f->status };
+	char err[512];
+	proto_buf b;
+	int rc = HUB_EXIT_FAIL;
+
+	proto_buf_init(&b, HUB_REPORT_MAX_OUT);
+	if (hub_xlsx_households(ctx->db, &ctx->cfg->campaign, as_of, &scope, &b, err, sizeof(err)))
+		hub_errorf("%s", err);
+	else if (hub_report_write_out(&b, path) == 0)
+		rc = HUB_EXIT_OK;
+	proto_buf_release(&b);
+	return rc;
 }
 
 /* ---- household show ---------------------------------------------------- */
@@ -524,12 +542,16 @@ int hub_cmd_household(int argc, char **argv)
 	static const char *const subs[] = { "list", "show", "approve", "reject", NULL };
 	static const hub_group group = {
 		"household", subs,
-		"household list [--commune CODE] [--district CODE] [--status S] [--json];"
+		"household list [--commune CODE] [--district CODE] [--status S] [--json]"
+		" [--format table|json|xlsx --out FILE --as-of YYYY-MM-DD];"
 		" household show ID|REF [--json]; household approve|reject ID|REF... | --commune CODE"
 		" [--district CODE] [--status S] [--reason TEXT] [--yes]"
 	};
 	const char *dir = hub_default_dir(), *sub = argc > 1 ? argv[1] : "";
-	const char *reason = NULL, *status = NULL;
+	const char *reason = NULL, *status = NULL, *out_path = NULL, *as_of = NULL;
+	static const char *const list_formats[] = { "table", "json", "xlsx", NULL };
+	hub_report_opts book = { .kind = HUB_REPORT_HOUSEHOLDS, .format = HUB_FMT_XLSX };
+	int list_format = -1;
 	household_filter f = { 0, 0, NULL, NULL };
 	hub_decision d = { sub, NULL, NULL, 0 };
 	char err[512], *pos[MAX_IDS];
@@ -539,6 +561,13 @@ int hub_cmd_household(int argc, char **argv)
 	const cli_opt list_opts[] = {
 		HUB_DIR_OPT(&dir),
 		CLI_FLAG("json", &json, N_("as JSON (codes, not labels)")),
+		CLI_CHOICE("format", &list_format, list_formats, "table|json|xlsx",
+			   N_("table: in your language; json: codes; xlsx: the list (Danh sách hộ) with"
+			      " every field, stage and money")),
+		CLI_STRING("out", &out_path, "FILE",
+			   N_("write the report to FILE (required with --format xlsx)")),
+		CLI_STRING("as-of", &as_of, "YYYY-MM-DD",
+			   N_("xlsx: stage and money as of this day (today)")),
 		CLI_INT("commune", &f.commune, 1, 999999, "CODE",
 			N_("only the households of this commune")),
 		CLI_INT("district", &f.district, 1, 999999, "CODE", N_("only those of this district")),
@@ -580,6 +609,14 @@ int hub_cmd_household(int argc, char **argv)
 			   sub);
 		return HUB_EXIT_USAGE;
 	}
+	if (is_list && as_of && !hub_report_valid_date(as_of)) {
+		hub_errorf(_("--as-of '%s' is not a date: write it as YYYY-MM-DD"), as_of);
+		return HUB_EXIT_USAGE;
+	}
+	if (as_of) /* the day the suggested file name carries */
+		snprintf(book.as_of, sizeof(book.as_of), "%s", as_of);
+	if (is_list && list_format == 2 && hub_report_needs_out(&book, out_path))
+		return HUB_EXIT_USAGE;
 	if (is_decision && spec->nargs && filtered) {
 		hub_errorf(_("household %s takes household ids or a filter, not both"), sub);
 		return HUB_EXIT_USAGE;
@@ -590,8 +627,10 @@ int hub_cmd_household(int argc, char **argv)
 	}
 	if ((rc = check_filter(&ctx, &f, status)) != 0)
 		goto out;
-	if (is_list) {
-		rc = list_households(&ctx, &f, json);
+	if (is_list && list_format == 2) {
+		rc = list_workbook(&ctx, &f, as_of, out_path);
+	} else if (is_list) {
+		rc = list_households(&ctx, &f, json || list_format == 1);
 	} else if (!is_decision) {
 		rc = show_household(&ctx, pos[0], json);
 	} else {

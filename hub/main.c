@@ -34,8 +34,8 @@ static const struct {
 	     " household show ID|REF [--json]; household approve|reject ID|REF..."
 	     " | --commune CODE [--status S] [--reason TEXT] [--yes]") },
 	{ "report", hub_report_cmd,
-	  N_("report progress|awards|funds|reconcile [--format table|csv|json|html]"
-	     " [--as-of YYYY-MM-DD] [--by commune] [--all]") },
+	  N_("report progress|awards|funds|reconcile [--format table|csv|json|html|xlsx]"
+	     " [--out FILE] [--as-of YYYY-MM-DD] [--by commune] [--all]") },
 	{ "reconcile", hub_reconcile_cmd,
 	  N_("reconcile resolve ID --note TEXT [--keep winner|loser] [--by NAME]") },
 	{ "photo", hub_cmd_photo,

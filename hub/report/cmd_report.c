@@ -15,11 +15,12 @@
 #include "maiam/cli.h"
 #include "hub.h"
 #include "report_int.h"
+#include "xlsx.h"
 #include "household_ref.h"
 #include "i18n.h"
 
 static const char report_usage[] =
-	"report progress|awards|funds|reconcile [--format table|csv|json|html]"
+	"report progress|awards|funds|reconcile [--format table|csv|json|html|xlsx] [--out FILE]"
 	" [--json] [--as-of YYYY-MM-DD] [--by commune] [--all] [--limit N] [--page N] [--dir DIR]";
 
 /* Open the hub (which makes the report tables if they are missing). */
@@ -48,10 +49,10 @@ int hub_report_cmd(int argc, char **argv)
 {
 	/* in the order of hub_report_kind and hub_report_format */
 	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile", NULL };
-	static const char *const formats[] = { "table", "csv", "json", "html", NULL };
+	static const char *const formats[] = { "table", "csv", "json", "html", "xlsx", NULL };
 	static const char *const groupings[] = { "commune", "district", NULL };
 	static const hub_group group = { "report", kinds, report_usage };
-	const char *dir = hub_default_dir(), *as_of = NULL;
+	const char *dir = hub_default_dir(), *as_of = NULL, *out_path = NULL;
 	hub_report_opts o;
 	proto_buf out;
 	char err[512];
@@ -59,10 +60,12 @@ int hub_report_cmd(int argc, char **argv)
 	int format = -1, json = 0, by = -1, rc = HUB_EXIT_FAIL;
 	const cli_opt opts[] = {
 		HUB_DIR_OPT(&dir),
-		CLI_CHOICE("format", &format, formats, "table|csv|json|html",
+		CLI_CHOICE("format", &format, formats, "table|csv|json|html|xlsx",
 			   N_("the output (table: in your language; csv, json, html: the same in every"
 			      " language)")),
 		CLI_FLAG("json", &json, N_("the same as --format json")),
+		CLI_STRING("out", &out_path, "FILE",
+			   N_("write the report to FILE (required with --format xlsx)")),
 		CLI_STRING("as-of", &as_of, "YYYY-MM-DD", N_("the day counted to (today in Vietnam)")),
 		CLI_CHOICE("by", &by, groupings, "commune|district", N_("progress: one row per commune")),
 		CLI_FLAG("all", &o.all, N_("reconcile: resolved items too")),
@@ -94,12 +97,14 @@ int hub_report_cmd(int argc, char **argv)
 		hub_errorf(_("--limit and --page apply to 'report reconcile' only"));
 		return HUB_EXIT_USAGE;
 	}
+	if (hub_report_needs_out(&o, out_path))
+		return HUB_EXIT_USAGE;
 	if (open_hub(&ctx, dir))
 		return HUB_EXIT_FAIL;
 	proto_buf_init(&out, HUB_REPORT_MAX_OUT);
 	if (hub_report_render(ctx.db, &ctx.cfg->campaign, &o, &out, err, sizeof(err)))
 		hub_errorf("%s", err);
-	else if (print_report(&out) == 0)
+	else if (out_path ? hub_report_write_out(&out, out_path) == 0 : print_report(&out) == 0)
 		rc = HUB_EXIT_OK;
 	proto_buf_release(&out);
 	hub_close(&ctx);

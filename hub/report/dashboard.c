@@ -345,6 +345,9 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 			d->page.pending--;
 		if (job->login_ok)
 			dash_throttle_success(d, job->addr, job->name);
+		if (job->disposition[0]) /* a download: the name it is saved under */
+			evhttp_add_header(evhttp_request_get_output_headers(job->req),
+					  "Content-Disposition", job->disposition);
 		reply_cached(job->req, job->status, job->ctype, &job->body, job->cookie, job->location,
 			     0, job->cache_control);
 		job_free(job);
@@ -443,8 +446,9 @@ static int query_count(const char *q, const char *key, long long max, int64_t *o
 static int parse_report(struct evhttp_request *req, hub_report_opts *o)
 {
 	const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
-	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile" };
-	static const char *const fmts[] = { "table", "csv", "json", "html" };
+	/* in the order of hub_report_kind and hub_report_format */
+	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile", "households" };
+	static const char *const fmts[] = { "table", "csv", "json", "html", "xlsx" };
 	char kind[32] = "", fmt[16] = "html";
 	int i;
 
@@ -462,19 +466,21 @@ static int parse_report(struct evhttp_request *req, hub_report_opts *o)
 	if (query_count(q, "page", INT32_MAX, &o->page) ||
 	    query_count(q, "limit", HUB_RECONCILE_PAGE, &o->limit))
 		goto bad;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		if (strcmp(kind, kinds[i]) == 0)
 			o->kind = (hub_report_kind)i;
 		if (strcmp(fmt, fmts[i]) == 0)
 			o->format = (hub_report_format)i;
 	}
 	if ((int)o->kind >= 0 && strcmp(fmt, fmts[o->format]) == 0 &&
+	    (o->kind != HUB_REPORT_HOUSEHOLDS || o->format == HUB_FMT_XLSX) &&
 	    (!o->as_of[0] || hub_report_valid_date(o->as_of)))
 		return 0;
 bad:
 	reply_text(req, 400,
-		   "use /report?kind=progress|awards|funds|reconcile&format=csv|html|json"
-		   "[&as_of=YYYY-MM-DD][&page=N][&limit=1..1000]",
+		   "use /report?kind=progress|awards|funds|reconcile&format=csv|html|json|xlsx"
+		   "[&as_of=YYYY-MM-DD][&page=N][&limit=1..1000], or"
+		   " /report?kind=households&format=xlsx for the household list",
 		   0);
 	return -1;
 }

@@ -83,6 +83,7 @@ typedef struct dash_job {
 	const char *location;
 	char where[160];           /* a Location built for this answer (location points here) */
 	const char *cache_control; /* NULL: no-store */
+	char disposition[96];      /* Content-Disposition of a download, "" none */
 	int login_ok;
 } dash_job;
 

@@ -15,6 +15,7 @@
 #include "hub.h"
 #include "dashboard_int.h"
 #include "chart.h"
+#include "xlsx.h"
 
 /* a chart or table wider than a phone scrolls by itself, not the page */
 #define WIDE "<div style=\"overflow-x:auto;max-width:100%\">"
@@ -326,13 +327,18 @@ static int province_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, con
 		if (proto_buf_appendf(b,
 				      "<li>%s: <a href=\"/report?kind=%s&amp;format=csv%s\">CSV</a>,"
 				      " <a href=\"/report?kind=%s&amp;format=html%s\">HTML</a>,"
-				      " <a href=\"/report?kind=%s&amp;format=json%s\">JSON</a></li>",
-				      kinds[i], kinds[i], as_of, kinds[i], as_of, kinds[i], as_of)) {
+				      " <a href=\"/report?kind=%s&amp;format=json%s\">JSON</a>,"
+				      " <a href=\"/report?kind=%s&amp;format=xlsx%s\">Excel</a></li>",
+				      kinds[i], kinds[i], as_of, kinds[i], as_of, kinds[i], as_of,
+				      kinds[i], as_of)) {
 			rc = -1;
 			goto out;
 		}
 	}
-	rc = proto_buf_append_str(b, "</ul></body></html>\n") ? -1 : 0;
+	rc = proto_buf_append_str(b, "<li>Danh sách hộ: <a href=\"/report?kind=households&amp;format=xlsx\">"
+				     "Excel</a></li></ul></body></html>\n")
+		     ? -1
+		     : 0;
 out:
 	report_progress_release(&p);
 	return rc;
@@ -492,7 +498,7 @@ static void work_login(hub_dashboard *d, sqlite3 *rw, dash_job *job)
 static void work_report(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 {
 	static const char *const ctypes[] = { "text/plain; charset=utf-8", "text/csv; charset=utf-8",
-					      "application/json", "text/html; charset=utf-8" };
+					      "application/json", "text/html; charset=utf-8", XLSX_MIME };
 	char err[256];
 
 	job->opts.district = dash_scope_district(job);
@@ -509,6 +515,7 @@ static void work_report(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 	}
 	job->status = 200;
 	job->ctype = ctypes[job->opts.format];
+	hub_download_disposition(&job->opts, job->disposition, sizeof(job->disposition));
 }
 
 void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "report_int.h"
+#include "xlsx.h"
 
 bool hub_report_valid_date(const char *s)
 {
@@ -82,22 +83,29 @@ hub_result report_too_large(char *err, size_t errlen)
 	return HUB_ENOMEM;
 }
 
-hub_result report_draw(const report_drawing *d, const void *numbers, hub_report_format f, proto_buf *out,
-		       char *err, size_t errlen)
+hub_result report_draw(const report_drawing *d, const void *numbers, const proto_campaign *c,
+		       const hub_report_opts *o, proto_buf *out, char *err, size_t errlen)
 {
 	report_grid g;
-	hub_result rc = HUB_ENOMEM;
+	hub_result rc = HUB_ENOMEM, said = HUB_OK; /* said: the workbook's failure, err filled */
+	hub_report_format f = o->format;
 	/* the table is for the person at the terminal; the rest are documents */
 	report_lang lang = f == HUB_FMT_TABLE ? REPORT_OPERATOR : REPORT_VI;
 
 	report_grid_init(&g, lang, "", NULL, 0);
 	if (f == HUB_FMT_JSON)
 		rc = d->json(numbers, out);
-	else if (d->grid(numbers, lang, &g) == HUB_OK)
+	else if (d->grid(numbers, lang, &g) != HUB_OK)
+		rc = HUB_ENOMEM;
+	else if (f == HUB_FMT_XLSX)
+		said = rc = report_xlsx_grid(&g, c, o, out, err, errlen);
+	else
 		rc = f == HUB_FMT_HTML && d->html_page ? d->html_page(numbers, &g, out)
 						       : report_grid_render(&g, f, out);
 	report_grid_release(&g);
-	return rc != HUB_OK ? report_too_large(err, errlen) : HUB_OK;
+	if (rc == HUB_OK || said != HUB_OK)
+		return rc;
+	return report_too_large(err, errlen);
 }
 
 hub_result hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
@@ -120,6 +128,18 @@ hub_result hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_rep
 		return report_funds_render(db, c, &opts, out, err, errlen);
 	case HUB_REPORT_RECONCILE:
 		return report_reconcile_render(db, c, &opts, out, err, errlen);
+	case HUB_REPORT_HOUSEHOLDS:
+		if (opts.format != HUB_FMT_XLSX)
+			break;
+		return hub_xlsx_households(db, c, opts.as_of,
+					   &(hub_household_scope){ .district = opts.district }, out, err,
+					   errlen);
+	}
+	if (opts.kind == HUB_REPORT_HOUSEHOLDS) {
+		snprintf(err, errlen,
+			 "the household list is a report as xlsx only: for text or JSON run"
+			 " 'maiam-hub household list'");
+		return HUB_REFUSED;
 	}
 	snprintf(err, errlen, "unknown report kind");
 	return HUB_REFUSED;

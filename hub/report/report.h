@@ -28,6 +28,7 @@ typedef enum hub_report_kind {
 	HUB_REPORT_AWARDS,
 	HUB_REPORT_FUNDS,
 	HUB_REPORT_RECONCILE,
+	HUB_REPORT_HOUSEHOLDS, /* the household list: as xlsx only (xlsx.h) */
 } hub_report_kind;
 
 typedef enum hub_report_format {
@@ -35,6 +36,7 @@ typedef enum hub_report_format {
 	HUB_FMT_CSV,       /* UTF-8 with BOM, CRLF, RFC 4180 quoting (for Excel) */
 	HUB_FMT_JSON,
 	HUB_FMT_HTML, /* one self-contained page */
+	HUB_FMT_XLSX, /* an Excel workbook (xlsx.h) */
 } hub_report_format;
 
 typedef struct hub_report_opts {
@@ -46,7 +48,7 @@ typedef struct hub_report_opts {
 	int64_t limit;  /* reconcile: items per page (0: HUB_RECONCILE_PAGE) */
 	int64_t page;   /* reconcile: which page, from 1 (0: the first) */
 	int links;      /* HTML reconcile: households and photos link to the dashboard's pages */
-	int district;   /* progress, awards, funds: 0 every district, else only this one */
+	int district;   /* 0 every district, else only this one's lines (an operator's scope) */
 } hub_report_opts;
 
 /* Report outputs are capped: a report is never larger than this. */

@@ -353,7 +353,7 @@ hub_result report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_r
 	rc = load(db, c, o->as_of, o->district, &m, err, errlen);
 	if (rc != HUB_OK)
 		return rc;
-	rc = report_draw(&funds_drawing, &(funds_view){ &m, o->as_of }, o->format, out, err, errlen);
+	rc = report_draw(&funds_drawing, &(funds_view){ &m, o->as_of }, c, o, out, err, errlen);
 	free(m.a);
 	return rc;
 }

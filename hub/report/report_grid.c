@@ -399,6 +399,7 @@ hub_result report_grid_render(const report_grid *g, hub_report_format f, proto_b
 			return HUB_ENOMEM;
 		return HUB_OK;
 	case HUB_FMT_JSON:
+	case HUB_FMT_XLSX: /* xlsx.c writes the workbook */
 		break;
 	}
 	return HUB_REFUSED; /* JSON is written from the numbers, never from a grid */

@@ -82,10 +82,10 @@ typedef struct report_drawing {
 	hub_result (*html_page)(const void *numbers, const struct report_grid *g, proto_buf *out);
 } report_drawing;
 
-/* Draw numbers in format f into out: HUB_OK, or HUB_ENOMEM with "report
- * too large or out of memory" in err. */
-hub_result report_draw(const report_drawing *d, const void *numbers, hub_report_format f, proto_buf *out,
-		       char *err, size_t errlen);
+/* Draw numbers in o->format into out: HUB_OK, or HUB_ENOMEM with "report
+ * too large or out of memory" in err (an xlsx workbook: as xlsx.h). */
+hub_result report_draw(const report_drawing *d, const void *numbers, const proto_campaign *c,
+		       const hub_report_opts *o, proto_buf *out, char *err, size_t errlen);
 
 /* ---- report_columns.c: every column a report shows, once --------------- */
 

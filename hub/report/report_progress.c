@@ -419,7 +419,7 @@ hub_result report_progress_render(sqlite3 *db, const proto_campaign *c, const hu
 	if (rc != HUB_OK)
 		return rc;
 	rc = report_draw(awards ? &report_awards_drawing : &progress_drawing,
-			 &(report_standing){ c, &p }, o->format, out, err, errlen);
+			 &(report_standing){ c, &p }, c, o, out, err, errlen);
 	report_progress_release(&p);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "report_int.h"
+#include "xlsx.h"
 
 /* ---- counts ------------------------------------------------------------- */
 
@@ -355,6 +356,10 @@ hub_result hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_re
 			goto too_large;
 	} else {
 		page_note(&g, o->as_of, open, resolved, page, more);
+		if (o->format == HUB_FMT_XLSX) {
+			rc = report_xlsx_grid(&g, c, o, out, err, errlen);
+			goto out;
+		}
 		if (report_grid_render(&g, o->format, out))
 			goto too_large;
 	}
