@@ -3,14 +3,15 @@
  * province's review of households named by id, by ref or by a filter. Every
  * name is resolved before anything is decided; a batch is shown and
  * confirmed; each decision is its own hub-origin change-set (review_status,
- * review_reason) stamped by the hub's clock, merged and ledgered by
- * hub_ingest_own, so it reaches only the laptops of its household's commune.
+ * review_reason, and the decision record naming who decided) made by
+ * hub_decide_household (decision.c), which the web interface calls too; it
+ * reaches only the laptops of its household's commune.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "ingest.h"
+#include "decision.h"
 #include "household_ref.h"
 #include "cmd_household.h"
 #include "i18n.h"
@@ -19,62 +20,29 @@
  * filter) are shown and confirmed; up to this many are listed by name. */
 #define LIST_BEFORE_CONFIRM 20
 
-static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *reason)
+/* Decide one household as d->by: said on stdout, or an exit code (said). */
+static int decide(hub_ctx *ctx, proto_id id, const hub_decision *d)
 {
-	proto_changeset cs;
-	uint8_t zeros[32] = { 0 };
-	uint64_t last = 0, base_status = 0, base_reason = 0, stamp;
-	int64_t commune;
-	proto_hlc clock;
-	char err[256];
-	int rc = HUB_EXIT_FAIL;
-	hub_result got;
+	char err[512];
+	int64_t commune = 0;
 	bool found;
+	hub_result r;
 
-	got = hub_household_commune(ctx->db, id, &commune, &found);
-	if (got == HUB_OK && !found) {
+	r = hub_decide_household(ctx, d->by, id, d->status, d->reason, &commune, &found, err, sizeof(err));
+	if (r == HUB_OK && !found) {
 		hub_errorf("%s",
 			   _("no household with that id at the hub: see 'maiam-hub household list'"));
 		return HUB_EXIT_FAIL;
 	}
-	if (got != HUB_OK || hub_meta_get_u64(ctx->db, "hlc_last", &last) != HUB_OK ||
-	    hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_STATUS, &base_status) != HUB_OK ||
-	    hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_REASON, &base_reason) != HUB_OK) {
-		hub_errorf(_("cannot read the household from the hub database: %s"),
-			   sqlite3_errmsg(ctx->db));
-		return HUB_EXIT_FAIL;
-	}
-	/* the hub clock has observed every stamp it merged, so this one wins */
-	proto_hlc_init(&clock, last);
-	stamp = proto_hlc_now(&clock, proto_wall_ms());
-	if (proto_changeset_init(&cs, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, stamp) !=
-	    PROTO_OK) {
-		hub_errorf("%s", _("cannot start the decision change-set"));
-		return HUB_EXIT_FAIL;
-	}
-	if (proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id, stamp, ctx->cfg->key_id) != PROTO_OK ||
-	    proto_changeset_add_text(&cs, PROTO_HH_REVIEW_STATUS, base_status, status, strlen(status)) !=
-		    PROTO_OK ||
-	    (reason ? proto_changeset_add_text(&cs, PROTO_HH_REVIEW_REASON, base_reason, reason,
-					       strlen(reason))
-		    : proto_changeset_add_null(&cs, PROTO_HH_REVIEW_REASON, base_reason)) != PROTO_OK) {
-		hub_errorf(_("the reason is not acceptable text (UTF-8, at most %u bytes)"),
-			   PROTO_MAX_TEXT);
-		rc = HUB_EXIT_USAGE;
-		goto out;
-	}
-	if (hub_ingest_own(ctx, &cs, err, sizeof(err)) != HUB_OK) {
+	if (r != HUB_OK) {
 		hub_errorf("%s", err);
-		goto out;
+		return r == HUB_REFUSED ? HUB_EXIT_USAGE : HUB_EXIT_FAIL;
 	}
 	printf(_("household %016llx-%llu: review %s (%s); laptops of commune %lld get it at their"
 		 " next sync\n"),
-	       (unsigned long long)id.origin, (unsigned long long)id.serial, status,
-	       hub_label_of(ctx, PROTO_LIST_REVIEW_STATUS, status), (long long)commune);
-	rc = HUB_EXIT_OK;
-out:
-	proto_changeset_release(&cs);
-	return rc;
+	       (unsigned long long)id.origin, (unsigned long long)id.serial, d->status,
+	       hub_label_of(ctx, PROTO_LIST_REVIEW_STATUS, d->status), (long long)commune);
+	return HUB_EXIT_OK;
 }
 
 /* The households a batch decision covers, with what the confirmation shows. */
@@ -256,7 +224,7 @@ int hub_household_decide(hub_ctx *ctx, const hub_decision *d, char **typed, size
 		}
 	}
 	for (i = 0; i < b.n; i++) {
-		if ((rc = decide(ctx, b.a[i].id, d->status, d->reason)) != HUB_EXIT_OK) {
+		if ((rc = decide(ctx, b.a[i].id, d)) != HUB_EXIT_OK) {
 			if (b.n > 1)
 				hub_errorf(_("stopped after %zu of %zu households"), done, b.n);
 			goto out;

@@ -2,16 +2,20 @@
  * report_reconcile_resolve.c - settling an item of the reconcile queue:
  * find it (a rejection by its id, anything else by walking its kind),
  * check it is open and that --keep fits it, and append who resolved it and
- * how to report_resolution. Nothing is deleted or rewritten. Keeping a
- * conflict's losing value is a new hub edit: report_conflict_loser gives
- * cmd_report.c what to write. Its refusals are for the operator at the
- * terminal (maiam-hub reconcile resolve): in the operator's language.
+ * how to report_resolution. Nothing is deleted or rewritten. The
+ * resolution is signed: hub_reconcile_resolve seals one hub change-set with
+ * the decision record naming the operator (decision.h) and, when a
+ * conflict's losing value is kept, the household edit that keeps it. Its
+ * refusals are for the operator (maiam-hub reconcile resolve, the web
+ * interface): in the operator's language.
  */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "decision.h"
+#include "ingest.h"
 #include "report_int.h"
 
 typedef struct finder {
@@ -154,5 +158,134 @@ hub_result report_conflict_loser(sqlite3 *db, const char *item, proto_id *hh, in
 		break;
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The household an item of one household names in its id ("O-", "L-",
+ * "S-", "E-" then the household's id): 1 and *hh, else 0. */
+static int item_household(const char *item, proto_id *hh)
+{
+	unsigned long long origin, serial;
+	int used = 0;
+
+	if (!strchr("OLSE", item[0]) || item[1] != '-' ||
+	    sscanf(item + 2, "%16llx-%llu%n", &origin, &serial, &used) != 2 || used < 18 ||
+	    (item[2 + used] && item[2 + used] != '-') || serial == 0)
+		return 0;
+	hh->origin = origin;
+	hh->serial = serial;
+	return 1;
+}
+
+/* Keep conflict item's losing value: the household edit, at a stamp over
+ * the field's own, in cs begun at *stamp (which it may move up). */
+typedef struct loser_edit {
+	proto_id hh;
+	int field, type;
+	int64_t ival;
+	uint64_t base;
+	char text[PROTO_MAX_TEXT + 1];
+} loser_edit;
+
+static hub_result read_loser(hub_ctx *ctx, const char *item, loser_edit *e, char *err, size_t errlen)
+{
+	bool found;
+
+	if (report_conflict_loser(ctx->db, item, &e->hh, &e->field, &e->type, &e->ival, e->text,
+				  sizeof(e->text), &found) != HUB_OK) {
+		snprintf(err, errlen, _("cannot read conflict '%s': %s"), item, sqlite3_errmsg(ctx->db));
+		return HUB_EDB;
+	}
+	if (!found) {
+		snprintf(err, errlen, _("no conflict '%s': see 'maiam-hub report reconcile'"), item);
+		return HUB_REFUSED;
+	}
+	if (hub_household_stamp(ctx->db, e->hh, e->field, &e->base) != HUB_OK) {
+		snprintf(err, errlen, _("cannot read the hub database: %s"), sqlite3_errmsg(ctx->db));
+		return HUB_EDB;
+	}
+	return HUB_OK;
+}
+
+static proto_result add_loser(proto_changeset *cs, uint64_t stamp, uint64_t hub, const loser_edit *e)
+{
+	proto_result r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, e->hh, stamp, hub);
+	uint8_t f = (uint8_t)e->field;
+
+	if (r == PROTO_OK)
+		r = e->type == SQLITE_INTEGER ? proto_changeset_add_int(cs, f, e->base, e->ival)
+		    : e->type == SQLITE_NULL
+			    ? proto_changeset_add_null(cs, f, e->base)
+			    : proto_changeset_add_text(cs, f, e->base, e->text, strlen(e->text));
+	return r;
+}
+
+/* The signed change-set of a resolution (and of its kept loser). */
+static hub_result sign_resolution(hub_ctx *ctx, const hub_resolution *res, const loser_edit *loser,
+				  char *err, size_t errlen)
+{
+	proto_changeset cs;
+	uint8_t zeros[32] = { 0 };
+	uint64_t stamp;
+	proto_result r;
+	hub_result rc;
+
+	if (hub_decision_stamp(ctx, loser ? loser->base : 0, &stamp) != HUB_OK) {
+		snprintf(err, errlen, _("cannot read the hub database: %s"), sqlite3_errmsg(ctx->db));
+		return HUB_EDB;
+	}
+	if (proto_changeset_init(&cs, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, stamp) !=
+	    PROTO_OK) {
+		snprintf(err, errlen, "%s", _("cannot start the change-set"));
+		return HUB_ENOMEM;
+	}
+	r = loser ? add_loser(&cs, stamp, ctx->cfg->key_id, loser) : PROTO_OK;
+	if (r == PROTO_OK)
+		r = hub_resolution_add(&cs, stamp, res);
+	if (r != PROTO_OK) {
+		snprintf(err, errlen, _("cannot build the edit: %s"), proto_strerror(r));
+		rc = r == PROTO_ENOMEM ? HUB_ENOMEM : HUB_REFUSED;
+	} else {
+		rc = hub_ingest_own(ctx, &cs, err, errlen);
+	}
+	proto_changeset_release(&cs);
+	return rc;
+}
+
+hub_result hub_reconcile_resolve(hub_ctx *ctx, const char *by, const char *item, const char *note,
+				 const char *keep, char *err, size_t errlen)
+{
+	hub_resolution res = { by, item, note, keep, NULL };
+	loser_edit *loser = NULL;
+	proto_id hh;
+	hub_result rc;
+
+	if (!hub_operator_name_ok(by)) {
+		snprintf(err, errlen,
+			 _("the operator's name must be 1 to %u bytes of UTF-8 text without control"
+			   " characters"),
+			 PROTO_OPERATOR_MAX);
+		return HUB_REFUSED;
+	}
+	/* check the item first: an edit for a wrong id must not be sent */
+	rc = hub_reconcile_record(ctx->db, &ctx->cfg->campaign, item, by, note, keep, -1, err, errlen);
+	if (rc != HUB_OK)
+		return rc;
+	if (item_household(item, &hh))
+		res.about = &hh;
+	if (keep && strcmp(keep, "loser") == 0) {
+		if (!(loser = calloc(1, sizeof(*loser)))) {
+			snprintf(err, errlen, "%s", _("cannot start the change-set"));
+			return HUB_ENOMEM;
+		}
+		rc = read_loser(ctx, item, loser, err, errlen);
+		res.about = &loser->hh;
+	}
+	if (rc == HUB_OK)
+		rc = sign_resolution(ctx, &res, loser, err, errlen);
+	if (rc == HUB_OK)
+		rc = hub_reconcile_record(ctx->db, &ctx->cfg->campaign, item, by, note, keep,
+					  (int64_t)time(NULL), err, errlen);
+	free(loser);
 	return rc;
 }

@@ -4,7 +4,8 @@
  * zip bombs and lying lengths/counts, signed with the right key, are caught
  * by the codec with their own codes; failures leave nothing behind. Format
  * version 2: golden-1 still seals as version 1, golden-2 (photos) is
- * reproduced, and its forgeries are refused.
+ * reproduced, and its forgeries are refused. Version 3: golden-3 (decisions
+ * signed with the operator's name) is reproduced; its forged name is refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -719,6 +720,125 @@ static void version_1_body_has_no_photo(void **state)
 	proto_buf_release(&body);
 }
 
+/* Golden change-set 3's SHA-256, pinned here as well as in golden-3.sha256,
+ * and its header (79 + 14 bytes): format version 3, 4 records, 16 changes,
+ * body 278 bytes, zbody 202 bytes. */
+#define GOLDEN3_HASH "317867b44cb1ad03502f2a1c91d7b045fc62aedc884decee4db8617c52f61567"
+static const char golden3_header[] = "4d41494d" /* MAIM */
+				     "03"
+				     "00"
+				     "0e" /* version 3, flags, campaign length */
+				     "736f632d7472616e672d32303233" /* soc-trang-2023 */
+				     "50ee02756181f728"             /* origin: the test key */
+				     "0000000000000001"             /* seq 1 */
+				     "0000000000000000000000000000000000000000000000000000000000000000"
+				     "01890ebfd4000000" /* created */
+				     "00000004"
+				     "00000010"
+				     "00000116"
+				     "000000ca";
+
+/* The hub's decisions, signed with who decided: the records re-seal to the
+ * vector byte for byte, and read back with every name and word. */
+static void golden_3_vector(void **state)
+{
+	proto_buf file, mine;
+	proto_changeset cs, back;
+	uint8_t hash[32];
+	char hex[65], head[2 * 93 + 1];
+	const proto_record *rec;
+
+	(void)state;
+	read_vector("golden-3.bin", &file);
+	proto_buf_init(&mine, 1 << 20);
+	assert_int_equal(golden3_build(&cs, proto_key_id(key)), PROTO_OK);
+	assert_int_equal(proto_records_version(cs.records, cs.nrecords), 3);
+	assert_int_equal(proto_seal(&cs, key, &mine, hash), PROTO_OK);
+	assert_int_equal(mine.len, file.len);
+	assert_memory_equal(mine.data, file.data, file.len);
+	proto_hex(hash, 32, hex);
+	assert_string_equal(hex, GOLDEN3_HASH);
+	proto_hex(file.data, 93, head);
+	assert_string_equal(head, golden3_header);
+
+	assert_int_equal(proto_open(file.data, file.len, pub, &back, NULL), PROTO_OK);
+	assert_int_equal(back.hdr.version, 3);
+	assert_int_equal(back.nrecords, 4);
+	rec = &back.records[1];
+	assert_int_equal(rec->kind, PROTO_KIND_DECISION);
+	assert_int_equal(rec->nfields, 4);
+	assert_int_equal(rec->fields[0].field, PROTO_DE_TARGET);
+	assert_true(proto_id_eq(rec->fields[0].value.ref, back.records[0].id));
+	assert_string_equal(rec->fields[1].value.text, GOLDEN3_OPERATOR);
+	assert_string_equal(rec->fields[2].value.text, "rejected");
+	assert_string_equal(rec->fields[3].value.text, GOLDEN3_REASON);
+	rec = &back.records[2];
+	assert_int_equal(rec->nfields, 6);
+	assert_string_equal(rec->fields[3].value.text, "C-3");
+	assert_string_equal(rec->fields[5].value.text, "loser");
+	rec = &back.records[3];
+	assert_int_equal(rec->fields[0].field, PROTO_DE_OPERATOR); /* no household */
+	assert_string_equal(rec->fields[0].value.text, GOLDEN3_OPERATOR);
+	assert_string_equal(rec->fields[2].value.text, "R-12");
+	proto_changeset_release(&back);
+	proto_changeset_release(&cs);
+	proto_buf_release(&mine);
+	proto_buf_release(&file);
+}
+
+/* The operator's name changed after signing fails the signature; so does
+ * every bit flip. A decision record under an older version's header is
+ * refused by the body decoder even with a good signature. */
+static void golden_3_forgeries(void **state)
+{
+	proto_buf forged3, file, body;
+	proto_changeset cs, back;
+	uint8_t sig[PROTO_SIG_LEN];
+	size_t signed_len;
+
+	(void)state;
+	read_vector("forged-3.bin", &forged3);
+	read_vector("golden-3.bin", &file);
+	assert_int_equal(proto_open(forged3.data, forged3.len, pub, &cs, NULL), PROTO_ESIGNATURE);
+	assert_int_equal(cs.nrecords, 0);
+	proto_changeset_release(&cs);
+	for (size_t i = 0; i < file.len * 8; i++) {
+		proto_result r;
+
+		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
+		r = proto_open(file.data, file.len, pub, &cs, NULL);
+		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
+		proto_changeset_release(&cs);
+		if (r == PROTO_OK)
+			fail_msg("bit %zu flipped was accepted", i);
+	}
+	/* header version 2, signed again: version 2 has no decision kind */
+	signed_len = file.len - 8 - PROTO_SIG_LEN;
+	file.data[4] = 2;
+	assert_int_equal(proto_sign(key, file.data, signed_len, sig), PROTO_OK);
+	memcpy(file.data + signed_len + 8, sig, PROTO_SIG_LEN);
+	assert_int_equal(proto_open(file.data, file.len, pub, &cs, NULL), PROTO_EBODY);
+	proto_changeset_release(&cs);
+
+	proto_buf_init(&body, 1 << 16);
+	assert_int_equal(golden3_build(&cs, proto_key_id(key)), PROTO_OK);
+	assert_int_equal(proto_body_encode(&cs, &body), PROTO_OK);
+	assert_int_equal(proto_changeset_init(&back, GOLDEN_CAMPAIGN, cs.hdr.origin, 1, NULL,
+					      cs.hdr.created),
+			 PROTO_OK);
+	back.hdr.nrecords = cs.hdr.nrecords;
+	back.hdr.nchanges = cs.hdr.nchanges;
+	back.hdr.version = 2;
+	assert_int_equal(proto_body_decode(&back, body.data, body.len), PROTO_EBODY);
+	back.hdr.version = 3;
+	assert_int_equal(proto_body_decode(&back, body.data, body.len), PROTO_OK);
+	proto_changeset_release(&back);
+	proto_changeset_release(&cs);
+	proto_buf_release(&body);
+	proto_buf_release(&file);
+	proto_buf_release(&forged3);
+}
+
 TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(golden_vector), cmocka_unit_test(forged_vector),
 	       cmocka_unit_test(every_truncation_and_bit_flip), cmocka_unit_test(open_stored),
 	       cmocka_unit_test(preset_dictionary), cmocka_unit_test(signed_lies),
@@ -726,4 +846,5 @@ TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(golden_vector), cmocka_unit_tes
 	       cmocka_unit_test(garbage_and_trailing_streams), cmocka_unit_test(frame_errors),
 	       cmocka_unit_test(seal_chain_and_refusals), cmocka_unit_test(seal_and_open_out_of_memory),
 	       cmocka_unit_test(golden_1_stays_version_1), cmocka_unit_test(golden_2_vector),
-	       cmocka_unit_test(golden_2_forgeries), cmocka_unit_test(version_1_body_has_no_photo))
+	       cmocka_unit_test(golden_2_forgeries), cmocka_unit_test(version_1_body_has_no_photo),
+	       cmocka_unit_test(golden_3_vector), cmocka_unit_test(golden_3_forgeries))

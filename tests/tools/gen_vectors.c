@@ -230,6 +230,38 @@ static int version2(const char *dir, const proto_key *key, proto_changeset *cs, 
 	return write_file(dir, "v1-photo-2.bin", sealed->data, sealed->len, 0644);
 }
 
+/*
+ * Golden change-set 3 (format version 3, decisions signed with the
+ * operator's name) and its forgery: forged-3.bin changes the first
+ * operator's name in the body, the signature kept.
+ */
+static int version3(const char *dir, const proto_key *key, proto_changeset *cs, proto_buf *sealed,
+		    proto_buf *forged)
+{
+	uint8_t hash[32];
+	char hex[65];
+	proto_result r;
+
+	r = golden3_build(cs, proto_key_id(key));
+	if (r == PROTO_OK)
+		r = proto_seal(cs, key, sealed, hash);
+	if (r != PROTO_OK) {
+		fprintf(stderr, "gen_vectors: sealing golden records 3 failed: %s\n", proto_strerror(r));
+		return -1;
+	}
+	proto_hex(hash, 32, hex);
+	hex[64] = '\n';
+	if (write_file(dir, "golden-3.bin", sealed->data, sealed->len, 0644) ||
+	    write_file(dir, "golden-3.sha256", hex, 65, 0644))
+		return -1;
+	if (forge(sealed->data, sealed->len, &cs->hdr, GOLDEN3_WHO, GOLDEN3_FORGED_WHO, forged) ||
+	    write_file(dir, "forged-3.bin", forged->data, forged->len, 0644)) {
+		fprintf(stderr, "gen_vectors: could not build forgery 3\n");
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir;
@@ -289,6 +321,10 @@ int main(int argc, char **argv)
 	proto_changeset_release(&cs);
 	sealed.len = forged.len = 0;
 	if (version2(dir, key, &cs, &sealed, &forged))
+		goto out;
+	proto_changeset_release(&cs);
+	sealed.len = forged.len = 0;
+	if (version3(dir, key, &cs, &sealed, &forged))
 		goto out;
 	rc = 0;
 out:

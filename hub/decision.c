@@ -1,0 +1,212 @@
+/*
+ * decision.c - decisions signed with the operator's name (decision.h): the
+ * household review the command line and the web interface share, the
+ * decision record a reconcile resolution adds, and a household's history
+ * of decisions read back from the decision table the merge fills.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "maiam/schema.h"
+#include "decision.h"
+#include "i18n.h"
+#include "ingest.h"
+#include "store.h"
+
+const char *hub_cli_operator(char *buf, size_t len)
+{
+	const char *user = getenv("USER");
+
+	/* a $USER too long to sign is cut on a character boundary */
+	if (!user || !*user || !proto_utf8_valid(user, strlen(user)))
+		user = "operator";
+	snprintf(buf, len, "%.*s@cli", (int)(PROTO_OPERATOR_MAX - 4), user);
+	while (!proto_utf8_valid(buf, strlen(buf)) && strlen(buf) > 4) {
+		size_t n = strlen(buf);
+
+		memmove(buf + n - 5, buf + n - 4, 5); /* drop the byte before "@cli" */
+	}
+	return buf;
+}
+
+int hub_operator_name_ok(const char *name)
+{
+	size_t n = name ? strlen(name) : 0, i;
+
+	if (n == 0 || n > PROTO_OPERATOR_MAX || !proto_utf8_valid(name, n))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+hub_result hub_decision_stamp(hub_ctx *ctx, uint64_t at_least, uint64_t *stamp)
+{
+	uint64_t last = 0;
+	proto_hlc clock;
+
+	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) != HUB_OK)
+		return HUB_EDB;
+	/* the hub clock has observed every stamp it merged, so this one wins */
+	proto_hlc_init(&clock, last > at_least ? last : at_least);
+	*stamp = proto_hlc_now(&clock, proto_wall_ms());
+	return HUB_OK;
+}
+
+/* The decision record: its serial is its stamp, which the hub's clock never
+ * gives twice, so no counter of decision ids is kept. */
+static proto_result add_decision(proto_changeset *cs, uint64_t stamp, const proto_id *about,
+				 const char *who, const char *action)
+{
+	proto_result r;
+
+	r = proto_changeset_begin(cs, PROTO_KIND_DECISION, (proto_id){ cs->hdr.origin, stamp }, stamp,
+				  cs->hdr.origin);
+	if (r == PROTO_OK && about)
+		r = proto_changeset_add_ref(cs, PROTO_DE_TARGET, 0, *about);
+	if (r == PROTO_OK)
+		r = proto_changeset_add_text(cs, PROTO_DE_OPERATOR, 0, who, strlen(who));
+	if (r == PROTO_OK)
+		r = proto_changeset_add_text(cs, PROTO_DE_ACTION, 0, action, strlen(action));
+	return r;
+}
+
+static proto_result add_optional(proto_changeset *cs, uint8_t field, const char *text)
+{
+	return text ? proto_changeset_add_text(cs, field, 0, text, strlen(text)) : PROTO_OK;
+}
+
+proto_result hub_resolution_add(proto_changeset *cs, uint64_t stamp, const hub_resolution *r)
+{
+	proto_result res = add_decision(cs, stamp, r->about, r->operator_name, "resolved");
+
+	if (res == PROTO_OK)
+		res = add_optional(cs, PROTO_DE_ITEM, r->item);
+	if (res == PROTO_OK)
+		res = add_optional(cs, PROTO_DE_NOTE, r->note);
+	if (res == PROTO_OK)
+		res = add_optional(cs, PROTO_DE_KEEP, r->keep);
+	return res;
+}
+
+/* The review and its decision record, in cs (begun at stamp). */
+static proto_result build_review(proto_changeset *cs, hub_ctx *ctx, proto_id id, uint64_t stamp,
+				 const char *who, const char *status, const char *reason,
+				 const uint64_t base[2])
+{
+	proto_result r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, id, stamp, ctx->cfg->key_id);
+
+	if (r == PROTO_OK)
+		r = proto_changeset_add_text(cs, PROTO_HH_REVIEW_STATUS, base[0], status, strlen(status));
+	if (r == PROTO_OK)
+		r = reason ? proto_changeset_add_text(cs, PROTO_HH_REVIEW_REASON, base[1], reason,
+						      strlen(reason))
+			   : proto_changeset_add_null(cs, PROTO_HH_REVIEW_REASON, base[1]);
+	if (r == PROTO_OK)
+		r = add_decision(cs, stamp, &id, who, status);
+	if (r == PROTO_OK)
+		r = add_optional(cs, PROTO_DE_NOTE, reason);
+	return r;
+}
+
+hub_result hub_decide_household(hub_ctx *ctx, const char *operator_name, proto_id id, const char *status,
+				const char *reason, int64_t *commune, bool *found, char *err,
+				size_t errlen)
+{
+	proto_changeset cs;
+	uint8_t zeros[32] = { 0 };
+	uint64_t base[2] = { 0, 0 }, stamp;
+	int64_t where = 0;
+	hub_result rc;
+	proto_result r;
+
+	*found = false;
+	if (!hub_operator_name_ok(operator_name)) {
+		snprintf(err, errlen,
+			 _("the operator's name must be 1 to %u bytes of UTF-8 text without control"
+			   " characters"),
+			 PROTO_OPERATOR_MAX);
+		return HUB_REFUSED;
+	}
+	rc = hub_household_commune(ctx->db, id, &where, found);
+	if (rc == HUB_OK && *found)
+		rc = hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_STATUS, &base[0]);
+	if (rc == HUB_OK && *found)
+		rc = hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_REASON, &base[1]);
+	if (rc == HUB_OK && *found)
+		rc = hub_decision_stamp(ctx, 0, &stamp);
+	if (rc != HUB_OK || !*found) {
+		if (rc != HUB_OK)
+			snprintf(err, errlen, _("cannot read the household from the hub database: %s"),
+				 sqlite3_errmsg(ctx->db));
+		return rc;
+	}
+	if (commune)
+		*commune = where;
+	if (proto_changeset_init(&cs, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, stamp) !=
+	    PROTO_OK) {
+		snprintf(err, errlen, "%s", _("cannot start the decision change-set"));
+		return HUB_ENOMEM;
+	}
+	r = build_review(&cs, ctx, id, stamp, operator_name, status, reason, base);
+	if (r != PROTO_OK) {
+		snprintf(err, errlen, _("the reason is not acceptable text (UTF-8, at most %u bytes)"),
+			 PROTO_MAX_TEXT);
+		rc = r == PROTO_ENOMEM ? HUB_ENOMEM : HUB_REFUSED;
+	} else {
+		rc = hub_ingest_own(ctx, &cs, err, errlen);
+	}
+	proto_changeset_release(&cs);
+	return rc;
+}
+
+/* Columns of history_sql. */
+enum { H_STAMP, H_OPERATOR, H_ACTION, H_ITEM, H_NOTE, H_KEEP, H_SIGNED };
+
+/* The last review written by the hub with no decision record at its stamp
+ * (decided before version 3), then the decision records, oldest first. */
+static const char history_sql[] = "SELECT s.stamp, NULL, h.review_status, NULL, h.review_reason, NULL, 0"
+				  " FROM household_stamp s JOIN household h"
+				  " ON h.id_origin = s.id_origin AND h.id_serial = s.id_serial"
+				  " WHERE s.id_origin = ?1 AND s.id_serial = ?2 AND s.field = ?3 AND s.writer = ?4"
+				  " AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.target_origin = ?1"
+				  " AND d.target_serial = ?2 AND d.stamp = s.stamp)"
+				  " UNION ALL"
+				  " SELECT stamp, operator, action, item, note, keep, 1 FROM decision"
+				  " WHERE target_origin = ?1 AND target_serial = ?2"
+				  " ORDER BY 1, 2";
+
+static const char *column_text(sqlite3_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st, col);
+}
+
+hub_result hub_decision_each(const hub_ctx *ctx, proto_id id, hub_decision_fn fn, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	hub_decision_row row;
+	hub_result rc = HUB_EDB;
+	int step;
+
+	if (sqlite3_prepare_v2(ctx->db, history_sql, -1, &st, NULL) != SQLITE_OK)
+		return HUB_EDB;
+	sqlite3_bind_int64(st, 1, proto_u2i(id.origin));
+	sqlite3_bind_int64(st, 2, proto_u2i(id.serial));
+	sqlite3_bind_int(st, 3, PROTO_HH_REVIEW_STATUS);
+	sqlite3_bind_int64(st, 4, proto_u2i(ctx->cfg->key_id));
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		row.stamp = proto_i2u(sqlite3_column_int64(st, H_STAMP));
+		row.operator_name = column_text(st, H_OPERATOR);
+		row.action = column_text(st, H_ACTION);
+		row.item = column_text(st, H_ITEM);
+		row.note = column_text(st, H_NOTE);
+		row.keep = column_text(st, H_KEEP);
+		row.signed_name = sqlite3_column_int(st, H_SIGNED) != 0;
+		if (fn(arg, &row))
+			break;
+	}
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		rc = HUB_OK;
+	sqlite3_finalize(st);
+	return rc;
+}
