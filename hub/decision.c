@@ -40,6 +40,17 @@ int hub_operator_name_ok(const char *name)
 	return 1;
 }
 
+hub_result hub_operator_name_check(const char *name, char *err, size_t errlen)
+{
+	if (hub_operator_name_ok(name))
+		return HUB_OK;
+	snprintf(err, errlen,
+		 _("the operator's name must be 1 to %u bytes of UTF-8 text without control"
+		   " characters"),
+		 PROTO_OPERATOR_MAX);
+	return HUB_REFUSED;
+}
+
 hub_result hub_decision_stamp(hub_ctx *ctx, uint64_t at_least, uint64_t *stamp)
 {
 	uint64_t last = 0;
@@ -121,13 +132,8 @@ hub_result hub_decide_household(hub_ctx *ctx, const char *operator_name, proto_i
 	proto_result r;
 
 	*found = false;
-	if (!hub_operator_name_ok(operator_name)) {
-		snprintf(err, errlen,
-			 _("the operator's name must be 1 to %u bytes of UTF-8 text without control"
-			   " characters"),
-			 PROTO_OPERATOR_MAX);
-		return HUB_REFUSED;
-	}
+	if ((rc = hub_operator_name_check(operator_name, err, errlen)) != HUB_OK)
+		return rc;
 	rc = hub_household_commune(ctx->db, id, &where, found);
 	if (rc == HUB_OK && *found)
 		rc = hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_STATUS, &base[0]);
@@ -176,11 +182,6 @@ static const char history_sql[] = "SELECT s.stamp, NULL, h.review_status, NULL, 
 				  " WHERE target_origin = ?1 AND target_serial = ?2"
 				  " ORDER BY 1, 2";
 
-static const char *column_text(sqlite3_stmt *st, int col)
-{
-	return (const char *)sqlite3_column_text(st, col);
-}
-
 hub_result hub_decision_each(const hub_ctx *ctx, proto_id id, hub_decision_fn fn, void *arg)
 {
 	sqlite3_stmt *st = NULL;
@@ -196,11 +197,12 @@ hub_result hub_decision_each(const hub_ctx *ctx, proto_id id, hub_decision_fn fn
 	sqlite3_bind_int64(st, 4, proto_u2i(ctx->cfg->key_id));
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		row.stamp = proto_i2u(sqlite3_column_int64(st, H_STAMP));
-		row.operator_name = column_text(st, H_OPERATOR);
-		row.action = column_text(st, H_ACTION);
-		row.item = column_text(st, H_ITEM);
-		row.note = column_text(st, H_NOTE);
-		row.keep = column_text(st, H_KEEP);
+		/* the texts as the row's pointers: valid until the next step */
+		row.operator_name = (const char *)sqlite3_column_text(st, H_OPERATOR);
+		row.action = (const char *)sqlite3_column_text(st, H_ACTION);
+		row.item = (const char *)sqlite3_column_text(st, H_ITEM);
+		row.note = (const char *)sqlite3_column_text(st, H_NOTE);
+		row.keep = (const char *)sqlite3_column_text(st, H_KEEP);
 		row.signed_name = sqlite3_column_int(st, H_SIGNED) != 0;
 		if (fn(arg, &row))
 			break;

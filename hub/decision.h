@@ -27,6 +27,8 @@ const char *hub_cli_operator(char *buf, size_t len);
 /* 1 if name can be signed as an operator's name: 1..PROTO_OPERATOR_MAX
  * bytes of UTF-8 without control characters; else 0. */
 int hub_operator_name_ok(const char *name);
+/* The same, saying why not in err (the operator's language): HUB_OK or HUB_REFUSED. */
+hub_result hub_operator_name_check(const char *name, char *err, size_t errlen);
 
 /*
  * Approve or reject household id as operator_name: status "approved" or

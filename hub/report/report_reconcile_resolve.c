@@ -260,15 +260,11 @@ hub_result hub_reconcile_resolve(hub_ctx *ctx, const char *by, const char *item,
 	proto_id hh;
 	hub_result rc;
 
-	if (!hub_operator_name_ok(by)) {
-		snprintf(err, errlen,
-			 _("the operator's name must be 1 to %u bytes of UTF-8 text without control"
-			   " characters"),
-			 PROTO_OPERATOR_MAX);
-		return HUB_REFUSED;
-	}
 	/* check the item first: an edit for a wrong id must not be sent */
-	rc = hub_reconcile_record(ctx->db, &ctx->cfg->campaign, item, by, note, keep, -1, err, errlen);
+	rc = hub_operator_name_check(by, err, errlen);
+	if (rc == HUB_OK)
+		rc = hub_reconcile_record(ctx->db, &ctx->cfg->campaign, item, by, note, keep, -1, err,
+					  errlen);
 	if (rc != HUB_OK)
 		return rc;
 	if (item_household(item, &hh))

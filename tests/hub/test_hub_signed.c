@@ -44,6 +44,17 @@ static const char *household(uint64_t serial)
  * with its key, merged into hub.db and appended to its ledger, in one
  * transaction, as hub_ingest_own did.
  */
+/* sql prepared on db with the hub's origin bound to ?1. */
+static sqlite3_stmt *with_origin(sqlite3 *db, const char *sql, uint64_t origin)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("prepare '%s': %s", sql, sqlite3_errmsg(db));
+	sqlite3_bind_int64(st, 1, proto_u2i(origin));
+	return st;
+}
+
 static void old_review(uint64_t serial, const char *status)
 {
 	char path[512];
@@ -54,41 +65,34 @@ static void old_review(uint64_t serial, const char *status)
 	uint8_t prev[32] = { 0 }, hash[32];
 	uint64_t seq = 0, stamp = proto_hlc_make(proto_wall_ms(), 0);
 	uint64_t origin = proto_key_id(hubkey);
+	proto_id hh = { agent.id, serial };
 
 	snprintf(path, sizeof(path), "%s/hub/hub.db", hub.dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
 	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT seq, hash FROM hub_ledger WHERE origin = ?"
-					    " ORDER BY seq DESC LIMIT 1",
-					    -1, &st, NULL),
-			 SQLITE_OK);
-	sqlite3_bind_int64(st, 1, proto_u2i(origin));
+	st = with_origin(db,
+			 "SELECT seq, hash FROM hub_ledger WHERE origin = ?1 ORDER BY seq DESC LIMIT 1",
+			 origin);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		seq = (uint64_t)sqlite3_column_int64(st, 0);
 		memcpy(prev, sqlite3_column_blob(st, 1), 32);
 	}
 	sqlite3_finalize(st);
 
-	assert_int_equal(proto_changeset_init(&cs, "soc-trang-2023", origin, seq + 1, prev, stamp),
-			 PROTO_OK);
-	assert_int_equal(proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, (proto_id){ agent.id, serial },
-					       stamp, origin),
-			 PROTO_OK);
-	assert_int_equal(proto_changeset_add_text(&cs, PROTO_HH_REVIEW_STATUS, 0, status, strlen(status)),
-			 PROTO_OK);
-	assert_int_equal(proto_changeset_add_null(&cs, PROTO_HH_REVIEW_REASON, 0), PROTO_OK);
 	proto_buf_init(&sealed, 1 << 20);
-	assert_int_equal(proto_seal(&cs, hubkey, &sealed, hash), PROTO_OK);
+	if (proto_changeset_init(&cs, "soc-trang-2023", origin, seq + 1, prev, stamp) ||
+	    proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, stamp, origin) ||
+	    proto_changeset_add_text(&cs, PROTO_HH_REVIEW_STATUS, 0, status, strlen(status)) ||
+	    proto_changeset_add_null(&cs, PROTO_HH_REVIEW_REASON, 0) ||
+	    proto_seal(&cs, hubkey, &sealed, hash))
+		fail_msg("cannot seal the old review");
 	assert_int_equal(sealed.data[4], 1); /* what every hub decision was */
 	assert_int_equal(proto_merge(db, &cs, NULL), PROTO_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-					    "INSERT INTO hub_ledger(origin, seq, hash, sealed, received)"
-					    " VALUES (?, ?, ?, ?, strftime('%s', 'now'))",
-					    -1, &st, NULL),
-			 SQLITE_OK);
-	sqlite3_bind_int64(st, 1, proto_u2i(origin));
+	st = with_origin(db,
+			 "INSERT INTO hub_ledger(origin, seq, hash, sealed, received)"
+			 " VALUES (?1, ?2, ?3, ?4, strftime('%s', 'now'))",
+			 origin);
 	sqlite3_bind_int64(st, 2, (int64_t)(seq + 1));
 	sqlite3_bind_blob(st, 3, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 4, sealed.data, (int)sealed.len, SQLITE_STATIC);
@@ -104,7 +108,8 @@ static int group_setup(void **state)
 {
 	char path[400];
 	proto_buf b;
-	ht_resp r;
+	ht_resp r = { 0 };
+	int pushed;
 
 	(void)state;
 	setenv("LANG", "C", 1);
@@ -116,14 +121,13 @@ static int group_setup(void **state)
 	snprintf(path, sizeof(path), "%s/hub/hub.key", hub.dir);
 	if (proto_key_load_private(path, &hubkey) != PROTO_OK)
 		return -1;
+	/* four households of the laptop, then the hub directory alone */
 	proto_buf_init(&b, 1 << 20);
-	if (ht_households(&agent, NULL, COMMUNE, 4, &b, 0) ||
-	    ht_request(&hub, &agent, "POST", "/v1/push", b.data, b.len, &r) || r.status != 200)
-		return -1;
+	pushed = !ht_households(&agent, NULL, COMMUNE, 4, &b, 0) &&
+		 !ht_request(&hub, &agent, "POST", "/v1/push", b.data, b.len, &r) && r.status == 200;
 	ht_resp_free(&r);
 	proto_buf_release(&b);
-	/* the rest works on the hub directory alone */
-	return ht_hub_stop(&hub, SIGTERM) == 0 ? 0 : -1;
+	return pushed && ht_hub_stop(&hub, SIGTERM) == 0 ? 0 : -1;
 }
 
 static int group_teardown(void **state)
