@@ -177,8 +177,8 @@ static int item_household(const char *item, proto_id *hh)
 	return 1;
 }
 
-/* Keep conflict item's losing value: the household edit, at a stamp over
- * the field's own, in cs begun at *stamp (which it may move up). */
+/* A household conflict: its household, and the losing value with the
+ * stamp of the field it would edit (the base of keeping it). */
 typedef struct loser_edit {
 	proto_id hh;
 	int field, type;
@@ -187,20 +187,17 @@ typedef struct loser_edit {
 	char text[PROTO_MAX_TEXT + 1];
 } loser_edit;
 
-static hub_result read_loser(hub_ctx *ctx, const char *item, loser_edit *e, char *err, size_t errlen)
+/* Conflict item, if it is about a household's field (*found). HUB_OK or
+ * HUB_EDB (said in err). */
+static hub_result read_conflict(hub_ctx *ctx, const char *item, loser_edit *e, bool *found, char *err,
+				size_t errlen)
 {
-	bool found;
-
 	if (report_conflict_loser(ctx->db, item, &e->hh, &e->field, &e->type, &e->ival, e->text,
-				  sizeof(e->text), &found) != HUB_OK) {
+				  sizeof(e->text), found) != HUB_OK) {
 		snprintf(err, errlen, _("cannot read conflict '%s': %s"), item, sqlite3_errmsg(ctx->db));
 		return HUB_EDB;
 	}
-	if (!found) {
-		snprintf(err, errlen, _("no conflict '%s': see 'maiam-hub report reconcile'"), item);
-		return HUB_REFUSED;
-	}
-	if (hub_household_stamp(ctx->db, e->hh, e->field, &e->base) != HUB_OK) {
+	if (*found && hub_household_stamp(ctx->db, e->hh, e->field, &e->base) != HUB_OK) {
 		snprintf(err, errlen, _("cannot read the hub database: %s"), sqlite3_errmsg(ctx->db));
 		return HUB_EDB;
 	}
@@ -256,7 +253,9 @@ hub_result hub_reconcile_resolve(hub_ctx *ctx, const char *by, const char *item,
 				 const char *keep, char *err, size_t errlen)
 {
 	hub_resolution res = { by, item, note, keep, NULL };
-	loser_edit *loser = NULL;
+	const int keeps_loser = keep && strcmp(keep, "loser") == 0;
+	loser_edit *conflict = NULL;
+	bool found = false;
 	proto_id hh;
 	hub_result rc;
 
@@ -269,19 +268,23 @@ hub_result hub_reconcile_resolve(hub_ctx *ctx, const char *by, const char *item,
 		return rc;
 	if (item_household(item, &hh))
 		res.about = &hh;
-	if (keep && strcmp(keep, "loser") == 0) {
-		if (!(loser = calloc(1, sizeof(*loser)))) {
+	if (strncmp(item, "C-", 2) == 0) { /* about a household when it is one's field */
+		if (!(conflict = calloc(1, sizeof(*conflict)))) {
 			snprintf(err, errlen, "%s", _("cannot start the change-set"));
 			return HUB_ENOMEM;
 		}
-		rc = read_loser(ctx, item, loser, err, errlen);
-		res.about = &loser->hh;
+		rc = read_conflict(ctx, item, conflict, &found, err, errlen);
+		res.about = found ? &conflict->hh : NULL;
+	}
+	if (rc == HUB_OK && keeps_loser && !found) {
+		snprintf(err, errlen, _("no conflict '%s': see 'maiam-hub report reconcile'"), item);
+		rc = HUB_REFUSED;
 	}
 	if (rc == HUB_OK)
-		rc = sign_resolution(ctx, &res, loser, err, errlen);
+		rc = sign_resolution(ctx, &res, keeps_loser ? conflict : NULL, err, errlen);
 	if (rc == HUB_OK)
 		rc = hub_reconcile_record(ctx->db, &ctx->cfg->campaign, item, by, note, keep,
 					  (int64_t)time(NULL), err, errlen);
-	free(loser);
+	free(conflict);
 	return rc;
 }
