@@ -120,7 +120,7 @@ hub_result hub_household_history_show(const hub_ctx *ctx, proto_id id, int json,
 
 	if (json)
 		fputs(", \"history\": [", stdout);
-	rc = hub_decision_each(ctx, id, one, &s);
+	rc = hub_decision_each(ctx->db, id, one, &s);
 	if (json) {
 		putchar(']');
 		return rc;

@@ -169,12 +169,13 @@ hub_result hub_decide_household(hub_ctx *ctx, const char *operator_name, proto_i
 /* Columns of history_sql. */
 enum { H_STAMP, H_OPERATOR, H_ACTION, H_ITEM, H_NOTE, H_KEEP, H_SIGNED };
 
-/* The last review written by the hub with no decision record at its stamp
- * (decided before version 3), then the decision records, oldest first. */
+/* The last review with no decision record at its stamp (decided before
+ * version 3: laptops cannot write a review, hub_only_field), then the
+ * decision records, oldest first. */
 static const char history_sql[] = "SELECT s.stamp, NULL, h.review_status, NULL, h.review_reason, NULL, 0"
 				  " FROM household_stamp s JOIN household h"
 				  " ON h.id_origin = s.id_origin AND h.id_serial = s.id_serial"
-				  " WHERE s.id_origin = ?1 AND s.id_serial = ?2 AND s.field = ?3 AND s.writer = ?4"
+				  " WHERE s.id_origin = ?1 AND s.id_serial = ?2 AND s.field = ?3"
 				  " AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.target_origin = ?1"
 				  " AND d.target_serial = ?2 AND d.stamp = s.stamp)"
 				  " UNION ALL"
@@ -182,19 +183,18 @@ static const char history_sql[] = "SELECT s.stamp, NULL, h.review_status, NULL, 
 				  " WHERE target_origin = ?1 AND target_serial = ?2"
 				  " ORDER BY 1, 2";
 
-hub_result hub_decision_each(const hub_ctx *ctx, proto_id id, hub_decision_fn fn, void *arg)
+hub_result hub_decision_each(sqlite3 *db, proto_id id, hub_decision_fn fn, void *arg)
 {
 	sqlite3_stmt *st = NULL;
 	hub_decision_row row;
 	hub_result rc = HUB_EDB;
 	int step;
 
-	if (sqlite3_prepare_v2(ctx->db, history_sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, history_sql, -1, &st, NULL) != SQLITE_OK)
 		return HUB_EDB;
 	sqlite3_bind_int64(st, 1, proto_u2i(id.origin));
 	sqlite3_bind_int64(st, 2, proto_u2i(id.serial));
 	sqlite3_bind_int(st, 3, PROTO_HH_REVIEW_STATUS);
-	sqlite3_bind_int64(st, 4, proto_u2i(ctx->cfg->key_id));
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		row.stamp = proto_i2u(sqlite3_column_int64(st, H_STAMP));
 		/* the texts as the row's pointers: valid until the next step */

@@ -77,10 +77,11 @@ typedef int (*hub_decision_fn)(void *arg, const hub_decision_row *row); /* non-0
 
 /*
  * Each decision about household id, oldest first: the decision records, and
- * first, when the household's last review was written by the hub without a
- * decision record (a decision from before version 3), that review with no
- * name (signed_name false). HUB_OK or HUB_EDB.
+ * first, when the household's last review has no decision record at its
+ * stamp (a decision from before version 3; only the hub writes a review),
+ * that review with no name (signed_name false). Any connection to hub.db,
+ * a read-only one too (the web interface's page worker). HUB_OK or HUB_EDB.
  */
-hub_result hub_decision_each(const hub_ctx *ctx, proto_id id, hub_decision_fn fn, void *arg);
+hub_result hub_decision_each(sqlite3 *db, proto_id id, hub_decision_fn fn, void *arg);
 
 #endif
