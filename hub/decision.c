@@ -51,7 +51,8 @@ hub_result hub_operator_name_check(const char *name, char *err, size_t errlen)
 	return HUB_REFUSED;
 }
 
-hub_result hub_decision_stamp(hub_ctx *ctx, uint64_t at_least, uint64_t *stamp)
+/* A stamp of the hub's clock over every stamp it merged and over at_least. */
+static hub_result decision_stamp(hub_ctx *ctx, uint64_t at_least, uint64_t *stamp)
 {
 	uint64_t last = 0;
 	proto_hlc clock;
@@ -62,6 +63,38 @@ hub_result hub_decision_stamp(hub_ctx *ctx, uint64_t at_least, uint64_t *stamp)
 	proto_hlc_init(&clock, last > at_least ? last : at_least);
 	*stamp = proto_hlc_now(&clock, proto_wall_ms());
 	return HUB_OK;
+}
+
+hub_result hub_decision_sign(hub_ctx *ctx, uint64_t at_least, hub_decision_fill fill, void *arg,
+			     proto_result *filled, char *err, size_t errlen)
+{
+	proto_changeset cs;
+	uint8_t zeros[32] = { 0 };
+	uint64_t stamp = 0;
+	hub_result rc = HUB_EDB;
+	int tries;
+
+	*filled = PROTO_OK;
+	for (tries = 0; tries < 3 && rc == HUB_EDB; tries++) {
+		/* a later try starts after the stamp the other process took */
+		if (decision_stamp(ctx, at_least > stamp ? at_least : stamp, &stamp) != HUB_OK) {
+			snprintf(err, errlen, _("cannot read the hub database: %s"),
+				 sqlite3_errmsg(ctx->db));
+			return HUB_EDB;
+		}
+		if (proto_changeset_init(&cs, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, stamp) !=
+		    PROTO_OK) {
+			snprintf(err, errlen, "%s", _("cannot start the change-set"));
+			return HUB_ENOMEM;
+		}
+		*filled = fill(&cs, stamp, arg);
+		if (*filled == PROTO_OK)
+			rc = hub_ingest_own(ctx, &cs, err, errlen);
+		else
+			rc = *filled == PROTO_ENOMEM ? HUB_ENOMEM : HUB_REFUSED;
+		proto_changeset_release(&cs);
+	}
+	return rc;
 }
 
 /* The decision record: its serial is its stamp, which the hub's clock never
@@ -100,23 +133,31 @@ proto_result hub_resolution_add(proto_changeset *cs, uint64_t stamp, const hub_r
 	return res;
 }
 
+/* A review as hub_decide_household makes it. */
+typedef struct review {
+	proto_id id;
+	uint64_t hub;
+	const char *who, *status, *reason;
+	uint64_t base[2]; /* of review_status, review_reason */
+} review;
+
 /* The review and its decision record, in cs (begun at stamp). */
-static proto_result build_review(proto_changeset *cs, hub_ctx *ctx, proto_id id, uint64_t stamp,
-				 const char *who, const char *status, const char *reason,
-				 const uint64_t base[2])
+static proto_result fill_review(proto_changeset *cs, uint64_t stamp, void *arg)
 {
-	proto_result r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, id, stamp, ctx->cfg->key_id);
+	const review *v = arg;
+	proto_result r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, v->id, stamp, v->hub);
 
 	if (r == PROTO_OK)
-		r = proto_changeset_add_text(cs, PROTO_HH_REVIEW_STATUS, base[0], status, strlen(status));
+		r = proto_changeset_add_text(cs, PROTO_HH_REVIEW_STATUS, v->base[0], v->status,
+					     strlen(v->status));
 	if (r == PROTO_OK)
-		r = reason ? proto_changeset_add_text(cs, PROTO_HH_REVIEW_REASON, base[1], reason,
-						      strlen(reason))
-			   : proto_changeset_add_null(cs, PROTO_HH_REVIEW_REASON, base[1]);
+		r = v->reason ? proto_changeset_add_text(cs, PROTO_HH_REVIEW_REASON, v->base[1],
+							 v->reason, strlen(v->reason))
+			      : proto_changeset_add_null(cs, PROTO_HH_REVIEW_REASON, v->base[1]);
 	if (r == PROTO_OK)
-		r = add_decision(cs, stamp, &id, who, status);
+		r = add_decision(cs, stamp, &v->id, v->who, v->status);
 	if (r == PROTO_OK)
-		r = add_optional(cs, PROTO_DE_NOTE, reason);
+		r = add_optional(cs, PROTO_DE_NOTE, v->reason);
 	return r;
 }
 
@@ -124,47 +165,36 @@ hub_result hub_decide_household(hub_ctx *ctx, const char *operator_name, proto_i
 				const char *reason, int64_t *commune, bool *found, char *err,
 				size_t errlen)
 {
-	proto_changeset cs;
-	uint8_t zeros[32] = { 0 };
-	uint64_t base[2] = { 0, 0 }, stamp;
+	review v = { id, ctx->cfg->key_id, operator_name, status, reason, { 0, 0 } };
 	int64_t where = 0;
 	hub_result rc;
-	proto_result r;
+	proto_result filled;
 
 	*found = false;
 	if ((rc = hub_operator_name_check(operator_name, err, errlen)) != HUB_OK)
 		return rc;
 	rc = hub_household_commune(ctx->db, id, &where, found);
 	if (rc == HUB_OK && *found)
-		rc = hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_STATUS, &base[0]);
+		rc = hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_STATUS, &v.base[0]);
 	if (rc == HUB_OK && *found)
-		rc = hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_REASON, &base[1]);
-	if (rc == HUB_OK && *found)
-		rc = hub_decision_stamp(ctx, 0, &stamp);
-	if (rc != HUB_OK || !*found) {
-		if (rc != HUB_OK)
-			snprintf(err, errlen, _("cannot read the household from the hub database: %s"),
-				 sqlite3_errmsg(ctx->db));
+		rc = hub_household_stamp(ctx->db, id, PROTO_HH_REVIEW_REASON, &v.base[1]);
+	if (rc != HUB_OK) {
+		snprintf(err, errlen, _("cannot read the household from the hub database: %s"),
+			 sqlite3_errmsg(ctx->db));
 		return rc;
 	}
+	if (!*found)
+		return HUB_OK;
 	if (commune)
 		*commune = where;
-	if (proto_changeset_init(&cs, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, stamp) !=
-	    PROTO_OK) {
-		snprintf(err, errlen, "%s", _("cannot start the decision change-set"));
-		return HUB_ENOMEM;
-	}
-	r = build_review(&cs, ctx, id, stamp, operator_name, status, reason, base);
-	if (r != PROTO_OK) {
+	rc = hub_decision_sign(ctx, 0, fill_review, &v, &filled, err, errlen);
+	if (rc == HUB_REFUSED && filled != PROTO_OK)
 		snprintf(err, errlen, _("the reason is not acceptable text (UTF-8, at most %u bytes)"),
 			 PROTO_MAX_TEXT);
-		rc = r == PROTO_ENOMEM ? HUB_ENOMEM : HUB_REFUSED;
-	} else {
-		rc = hub_ingest_own(ctx, &cs, err, errlen);
-	}
-	proto_changeset_release(&cs);
 	return rc;
 }
+
+_Static_assert(PROTO_HH_REVIEW_STATUS == 14, "history_sql: review_status's field number");
 
 /* Columns of history_sql. */
 enum { H_STAMP, H_OPERATOR, H_ACTION, H_ITEM, H_NOTE, H_KEEP, H_SIGNED };
@@ -175,7 +205,7 @@ enum { H_STAMP, H_OPERATOR, H_ACTION, H_ITEM, H_NOTE, H_KEEP, H_SIGNED };
 static const char history_sql[] = "SELECT s.stamp, NULL, h.review_status, NULL, h.review_reason, NULL, 0"
 				  " FROM household_stamp s JOIN household h"
 				  " ON h.id_origin = s.id_origin AND h.id_serial = s.id_serial"
-				  " WHERE s.id_origin = ?1 AND s.id_serial = ?2 AND s.field = ?3"
+				  " WHERE s.id_origin = ?1 AND s.id_serial = ?2 AND s.field = 14"
 				  " AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.target_origin = ?1"
 				  " AND d.target_serial = ?2 AND d.stamp = s.stamp)"
 				  " UNION ALL"
@@ -194,7 +224,6 @@ hub_result hub_decision_each(sqlite3 *db, proto_id id, hub_decision_fn fn, void 
 		return HUB_EDB;
 	sqlite3_bind_int64(st, 1, proto_u2i(id.origin));
 	sqlite3_bind_int64(st, 2, proto_u2i(id.serial));
-	sqlite3_bind_int(st, 3, PROTO_HH_REVIEW_STATUS);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		row.stamp = proto_i2u(sqlite3_column_int64(st, H_STAMP));
 		/* the texts as the row's pointers: valid until the next step */

@@ -62,9 +62,21 @@ typedef struct hub_resolution {
  */
 proto_result hub_resolution_add(proto_changeset *cs, uint64_t stamp, const hub_resolution *r);
 
-/* A stamp of the hub's clock that wins over every stamp it merged and over
- * 'at_least' (a field's base). HUB_OK or HUB_EDB. */
-hub_result hub_decision_stamp(hub_ctx *ctx, uint64_t at_least, uint64_t *stamp);
+/* Adds a decision's records to cs (begun by the hub at stamp). */
+typedef proto_result (*hub_decision_fill)(proto_changeset *cs, uint64_t stamp, void *arg);
+
+/*
+ * Seal what fill adds as the hub's next change-set, at a stamp of the hub's
+ * clock over every stamp it merged and over at_least (a field's base), and
+ * ledger it (hub_ingest_own). The stamp is the decision record's id: two
+ * processes deciding in one millisecond (the web interface and the command
+ * line) may take the same one, and the second merge is refused; it is tried
+ * again at a later stamp, three times at most. HUB_OK; HUB_REFUSED with
+ * *filled set when fill failed (the caller says why); else hub_ingest_own's
+ * result, said in err.
+ */
+hub_result hub_decision_sign(hub_ctx *ctx, uint64_t at_least, hub_decision_fill fill, void *arg,
+			     proto_result *filled, char *err, size_t errlen);
 
 /* One signed decision, as the decision table holds it (borrowed by the
  * callback for the call only). */

@@ -204,16 +204,29 @@ static hub_result read_conflict(hub_ctx *ctx, const char *item, loser_edit *e, b
 	return HUB_OK;
 }
 
-static proto_result add_loser(proto_changeset *cs, uint64_t stamp, uint64_t hub, const loser_edit *e)
-{
-	proto_result r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, e->hh, stamp, hub);
-	uint8_t f = (uint8_t)e->field;
+/* What a resolution signs: the decision, and the kept loser (or NULL). */
+typedef struct signed_resolution {
+	const hub_resolution *res;
+	const loser_edit *loser;
+	uint64_t hub;
+} signed_resolution;
 
-	if (r == PROTO_OK)
+static proto_result fill_resolution(proto_changeset *cs, uint64_t stamp, void *arg)
+{
+	const signed_resolution *s = arg;
+	const loser_edit *e = s->loser;
+	uint8_t f = e ? (uint8_t)e->field : 0;
+	proto_result r = PROTO_OK;
+
+	if (e)
+		r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, e->hh, stamp, s->hub);
+	if (e && r == PROTO_OK)
 		r = e->type == SQLITE_INTEGER ? proto_changeset_add_int(cs, f, e->base, e->ival)
 		    : e->type == SQLITE_NULL
 			    ? proto_changeset_add_null(cs, f, e->base)
 			    : proto_changeset_add_text(cs, f, e->base, e->text, strlen(e->text));
+	if (r == PROTO_OK)
+		r = hub_resolution_add(cs, stamp, s->res);
 	return r;
 }
 
@@ -221,31 +234,13 @@ static proto_result add_loser(proto_changeset *cs, uint64_t stamp, uint64_t hub,
 static hub_result sign_resolution(hub_ctx *ctx, const hub_resolution *res, const loser_edit *loser,
 				  char *err, size_t errlen)
 {
-	proto_changeset cs;
-	uint8_t zeros[32] = { 0 };
-	uint64_t stamp;
-	proto_result r;
+	signed_resolution s = { res, loser, ctx->cfg->key_id };
+	proto_result filled;
 	hub_result rc;
 
-	if (hub_decision_stamp(ctx, loser ? loser->base : 0, &stamp) != HUB_OK) {
-		snprintf(err, errlen, _("cannot read the hub database: %s"), sqlite3_errmsg(ctx->db));
-		return HUB_EDB;
-	}
-	if (proto_changeset_init(&cs, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, stamp) !=
-	    PROTO_OK) {
-		snprintf(err, errlen, "%s", _("cannot start the change-set"));
-		return HUB_ENOMEM;
-	}
-	r = loser ? add_loser(&cs, stamp, ctx->cfg->key_id, loser) : PROTO_OK;
-	if (r == PROTO_OK)
-		r = hub_resolution_add(&cs, stamp, res);
-	if (r != PROTO_OK) {
-		snprintf(err, errlen, _("cannot build the edit: %s"), proto_strerror(r));
-		rc = r == PROTO_ENOMEM ? HUB_ENOMEM : HUB_REFUSED;
-	} else {
-		rc = hub_ingest_own(ctx, &cs, err, errlen);
-	}
-	proto_changeset_release(&cs);
+	rc = hub_decision_sign(ctx, loser ? loser->base : 0, fill_resolution, &s, &filled, err, errlen);
+	if (rc == HUB_REFUSED && filled != PROTO_OK)
+		snprintf(err, errlen, _("cannot build the edit: %s"), proto_strerror(filled));
 	return rc;
 }
 
