@@ -8,7 +8,9 @@
  * Refused links (hub_refused) hold their places in a chain. What was accepted
  * before the rulebook is replayed through it: the rows it would refuse now
  * are listed and kept in the reconcile queue (code invalid_before_rules),
- * without failing the audit: they are the record of what happened.
+ * without failing the audit: they are the record of what happened. The hub's
+ * decisions carry the operator's name in a decision record (signed with the
+ * rest of the change-set, rebuilt into the decision table and compared).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,7 +36,7 @@ static const struct {
 } tables[] = {
 	{ "household", "id_origin, id_serial" },  { "household_stamp", "id_origin, id_serial, field" },
 	{ "milestone", "id_origin, id_serial" },  { "contribution", "id_origin, id_serial" },
-	{ "void_event", "id_origin, id_serial" },
+	{ "void_event", "id_origin, id_serial" }, { "decision", "id_origin, id_serial" },
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -47,6 +49,9 @@ typedef struct audit {
 	uint8_t hash[32]; /* its hash */
 	int key_ok;
 	size_t changesets, origins, problems, refused;
+	/* the hub's decisions: signed with a name, and reviews from before */
+	size_t decisions, unnamed_reviews;
+	int names_signed; /* the hub's chain has carried a decision record */
 	proto_buf report; /* the problems, one line each */
 	int json;
 	/* ledger rows the rulebook would refuse now */
@@ -104,6 +109,43 @@ static void replay_rules(audit *a, const hub_ledger_row *row, const proto_change
 		 "ledger row %lld, accepted before the rulebook: %s;"
 		 " it stays applied: correct it with an edit or a void",
 		 (long long)row->id, text);
+}
+
+/* The hub's decisions in one ledger row: a decision record only in the
+ * hub's own chain, with an operator's name; once the hub signs names, every
+ * review it writes carries its decision record. Reviews from before are
+ * counted, not faulted: they are the record of what happened. */
+static void check_decisions(audit *a, const hub_ledger_row *row, const proto_changeset *cs)
+{
+	const int hub = row->origin == a->ctx->cfg->key_id;
+	size_t i, j, named = 0, reviews = 0;
+	char hex[17];
+
+	for (i = 0; i < cs->nrecords; i++) {
+		const proto_record *rec = &cs->records[i];
+
+		if (rec->kind == PROTO_KIND_DECISION)
+			named++;
+		for (j = 0; rec->kind == PROTO_KIND_HOUSEHOLD && j < rec->nfields; j++)
+			reviews += rec->fields[j].field == PROTO_HH_REVIEW_STATUS;
+	}
+	proto_key_id_hex(row->origin, hex);
+	if (named && !hub)
+		problem(a,
+			N_("ledger row %lld (origin %s seq %llu): a decision record not signed by"
+			   " the hub"),
+			(long long)row->id, hex, (unsigned long long)row->seq);
+	if (!hub)
+		return;
+	a->decisions += named;
+	a->names_signed |= named > 0;
+	if (reviews > named && a->names_signed)
+		problem(a,
+			N_("ledger row %lld (origin %s seq %llu): a review without the decision"
+			   " record naming who decided"),
+			(long long)row->id, hex, (unsigned long long)row->seq);
+	else if (reviews > named)
+		a->unnamed_reviews += reviews - named;
 }
 
 /* Refused links between the last row seen and seq: they hold their places. */
@@ -228,6 +270,7 @@ static int check_row(void *arg, const hub_ledger_row *row)
 	a->seq = cs.hdr.seq;
 	memcpy(a->hash, hash, 32);
 	replay_rules(a, row, &cs);
+	check_decisions(a, row, &cs);
 	r = proto_merge(a->rebuilt, &cs, NULL);
 	if (r != PROTO_OK)
 		problem(a, N_("ledger row %lld (origin %s seq %llu): does not merge: %s"),
@@ -434,10 +477,11 @@ int hub_cmd_audit(int argc, char **argv)
 
 	if (a.json) {
 		printf("{\"changesets\": %zu, \"origins\": %zu, \"ok\": %s, \"tables\": {%.*s},"
-		       " \"photos_checked\": %zu, \"problems\": [%.*s]",
+		       " \"photos_checked\": %zu, \"decisions_signed\": %zu,"
+		       " \"reviews_before_names\": %zu, \"problems\": [%.*s]",
 		       a.changesets, a.origins, a.problems ? "false" : "true", (int)summary.len,
-		       summary.data ? (char *)summary.data : "", photos, (int)a.report.len,
-		       a.report.data ? (char *)a.report.data : "");
+		       summary.data ? (char *)summary.data : "", photos, a.decisions, a.unnamed_reviews,
+		       (int)a.report.len, a.report.data ? (char *)a.report.data : "");
 		print_findings(&a);
 		printf("}\n");
 	} else {
@@ -448,6 +492,9 @@ int hub_cmd_audit(int argc, char **argv)
 		printf(_("photos: %zu stored, each read back and checked against its name and its"
 			 " records\n"),
 		       photos);
+		printf(_("decisions: %zu signed with the operator's name, %zu reviews from before"
+			 " decisions carried a name\n"),
+		       a.decisions, a.unnamed_reviews);
 		if (a.problems) {
 			printf(_("audit FAILED: %zu problem(s)%s:\n%.*s"), a.problems,
 			       a.problems > AUDIT_MAX_PROBLEMS ? _(" (first 50 shown)") : "",

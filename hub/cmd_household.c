@@ -13,6 +13,8 @@
 #include "store.h"
 #include "json.h"
 #include "cmd_household_photos.h"
+#include "cmd_household_history.h"
+#include "decision.h"
 #include "household_ref.h"
 #include "cmd.h"
 #include "cmd_household.h"
@@ -499,7 +501,8 @@ static int show_household(hub_ctx *ctx, const char *typed, int json)
 		print_titled(&s, _("milestones:"), none_word());
 	if (!json && !s.contributions)
 		print_titled(&s, _("contributions:"), none_word());
-	if (hub_household_photos_show(ctx, id, json, s.width, none_word()) != HUB_OK) {
+	if (hub_household_photos_show(ctx, id, json, s.width, none_word()) != HUB_OK ||
+	    hub_household_history_show(ctx, id, json, s.width, none_word()) != HUB_OK) {
 		hub_errorf(_("cannot read the household: %s"), sqlite3_errmsg(ctx->db));
 		return HUB_EXIT_FAIL;
 	}
@@ -545,7 +548,7 @@ int hub_cmd_household(int argc, char **argv)
 		"household list [--commune CODE] [--district CODE] [--status S] [--json]"
 		" [--format table|json|xlsx --out FILE --as-of YYYY-MM-DD];"
 		" household show ID|REF [--json]; household approve|reject ID|REF... | --commune CODE"
-		" [--district CODE] [--status S] [--reason TEXT] [--yes]"
+		" [--district CODE] [--status S] [--reason TEXT] [--by NAME] [--yes]"
 	};
 	const char *dir = hub_default_dir(), *sub = argc > 1 ? argv[1] : "";
 	const char *reason = NULL, *status = NULL, *out_path = NULL, *as_of = NULL;
@@ -553,7 +556,8 @@ int hub_cmd_household(int argc, char **argv)
 	hub_report_opts book = { .kind = HUB_REPORT_HOUSEHOLDS, .format = HUB_FMT_XLSX };
 	int list_format = -1;
 	household_filter f = { 0, 0, NULL, NULL };
-	hub_decision d = { sub, NULL, NULL, 0 };
+	hub_decision d = { sub, NULL, NULL, NULL, 0 };
+	char cli_operator[PROTO_OPERATOR_MAX + 1];
 	char err[512], *pos[MAX_IDS];
 	int json = 0, rc = HUB_EXIT_OK, is_list = strcmp(sub, "list") == 0;
 	int is_decision = strcmp(sub, "approve") == 0 || strcmp(sub, "reject") == 0;
@@ -586,6 +590,7 @@ int hub_cmd_household(int argc, char **argv)
 		CLI_STRING("status", &status, "proposed|approved|rejected",
 			   N_("only those with this review status")),
 		CLI_FLAG("yes", &d.yes, N_("decide several without asking (where there is no terminal)")),
+		CLI_STRING("by", &d.by, "NAME", N_("who decides, signed with it (default $USER@cli)")),
 	};
 	cli_spec list_spec = { CLI_TABLE(list_opts) };
 	cli_spec decision_spec = { CLI_TABLE(decision_opts), .args = pos, .maxargs = MAX_IDS };
@@ -636,6 +641,8 @@ int hub_cmd_household(int argc, char **argv)
 	} else {
 		d.status = strcmp(sub, "approve") == 0 ? "approved" : "rejected";
 		d.reason = reason;
+		if (!d.by)
+			d.by = hub_cli_operator(cli_operator, sizeof(cli_operator));
 		rc = hub_household_decide(&ctx, &d, pos, spec->nargs, &f);
 	}
 out:

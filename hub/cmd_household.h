@@ -32,6 +32,7 @@ typedef struct hub_decision {
 	const char *verb;   /* "approve" | "reject" */
 	const char *status; /* "approved" | "rejected" */
 	const char *reason;
+	const char *by; /* the operator's name signed with it (decision.h) */
 	int yes;
 } hub_decision;
 

@@ -3,32 +3,32 @@
  * province's review of households named by id, by ref or by a filter. Every
  * name is resolved before anything is decided; a batch is shown and
  * confirmed; each decision is its own hub-origin change-set (review_status,
- * review_reason) stamped by the hub's clock, merged and ledgered by
- * hub_ingest_own, so it reaches only the laptops of its household's commune.
+ * review_reason, and the decision record naming who decided) made by
+ * hub_decide_household (decision.c), which the web interface calls too; it
+ * reaches only the laptops of its household's commune.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "ingest.h"
+#include "decision.h"
 #include "household_ref.h"
 #include "cmd_household.h"
-#include "household_decide.h"
 #include "i18n.h"
 
 /* Households a decision names without asking: one typed id. More (or a
  * filter) are shown and confirmed; up to this many are listed by name. */
 #define LIST_BEFORE_CONFIRM 20
 
-/* One household's decision for the terminal: said either way; an exit code. */
-static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *reason)
+/* Decide one household as d->by: said on stdout, or an exit code (said). */
+static int decide(hub_ctx *ctx, proto_id id, const hub_decision *d)
 {
-	char err[256];
+	char err[512];
 	int64_t commune = 0;
-	bool found = false;
-	hub_result r = hub_household_decide_one(ctx, id, status, reason, &found, &commune, err,
-						sizeof(err));
+	bool found;
+	hub_result r;
 
+	r = hub_decide_household(ctx, d->by, id, d->status, d->reason, &commune, &found, err, sizeof(err));
 	if (r == HUB_OK && !found) {
 		hub_errorf("%s",
 			   _("no household with that id at the hub: see 'maiam-hub household list'"));
@@ -40,8 +40,8 @@ static int decide(hub_ctx *ctx, proto_id id, const char *status, const char *rea
 	}
 	printf(_("household %016llx-%llu: review %s (%s); laptops of commune %lld get it at their"
 		 " next sync\n"),
-	       (unsigned long long)id.origin, (unsigned long long)id.serial, status,
-	       hub_label_of(ctx, PROTO_LIST_REVIEW_STATUS, status), (long long)commune);
+	       (unsigned long long)id.origin, (unsigned long long)id.serial, d->status,
+	       hub_label_of(ctx, PROTO_LIST_REVIEW_STATUS, d->status), (long long)commune);
 	return HUB_EXIT_OK;
 }
 
@@ -224,7 +224,7 @@ int hub_household_decide(hub_ctx *ctx, const hub_decision *d, char **typed, size
 		}
 	}
 	for (i = 0; i < b.n; i++) {
-		if ((rc = decide(ctx, b.a[i].id, d->status, d->reason)) != HUB_EXIT_OK) {
+		if ((rc = decide(ctx, b.a[i].id, d)) != HUB_EXIT_OK) {
 			if (b.n > 1)
 				hub_errorf(_("stopped after %zu of %zu households"), done, b.n);
 			goto out;

@@ -445,6 +445,11 @@ hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const
 				goto out;
 			}
 			break;
+		case PROTO_KIND_DECISION:
+			hub_verdict_reject(v, 403, "hub_only_field",
+					   "decision %s: decisions are signed by the hub only", idt);
+			rc = HUB_REFUSED;
+			goto out;
 		case PROTO_KIND_PHOTO:
 			checked = check_photo(ctx, cs, &as, scope, rec, idt, v);
 			if (checked != HUB_OK) {

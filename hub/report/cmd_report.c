@@ -1,8 +1,9 @@
 /*
  * cmd_report.c - maiam-hub report and reconcile resolve: parse
  * the arguments, open the hub directory, and hand over to the report code.
- * Keeping the losing value of a conflict is a new hub edit (signed, in the
- * ledger, pulled by the laptops), never a rewrite of what was recorded.
+ * A resolution is signed with the operator's name (hub_reconcile_resolve);
+ * keeping the losing value of a conflict is a new hub edit in the same
+ * change-set (in the ledger, pulled by the laptops), never a rewrite.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "report_int.h"
 #include "xlsx.h"
 #include "household_ref.h"
+#include "decision.h"
 #include "i18n.h"
 
 static const char report_usage[] =
@@ -111,75 +113,6 @@ int hub_report_cmd(int argc, char **argv)
 	return rc;
 }
 
-/* Keep the losing value of conflict 'item': a hub edit that wins over both.
- * 0, or -1 with why in err. */
-static int keep_loser(hub_ctx *ctx, const char *item, char *err, size_t errlen)
-{
-	proto_changeset cs;
-	proto_id hh;
-	uint8_t zeros[32] = { 0 };
-	uint64_t last = 0, base = 0, stamp;
-	int64_t ival = 0;
-	int field = 0, type = 0, rc = -1;
-	bool found;
-	char text[PROTO_MAX_TEXT + 1];
-	proto_hlc clock;
-	proto_result r;
-
-	if (report_conflict_loser(ctx->db, item, &hh, &field, &type, &ival, text, sizeof(text), &found) !=
-	    HUB_OK) {
-		snprintf(err, errlen, _("cannot read conflict '%s': %s"), item, sqlite3_errmsg(ctx->db));
-		return -1;
-	}
-	if (!found) {
-		snprintf(err, errlen, _("no conflict '%s': see 'maiam-hub report reconcile'"), item);
-		return -1;
-	}
-	if (hub_meta_get_u64(ctx->db, "hlc_last", &last) != HUB_OK ||
-	    hub_household_stamp(ctx->db, hh, field, &base) != HUB_OK) {
-		snprintf(err, errlen, _("cannot read the hub database: %s"), sqlite3_errmsg(ctx->db));
-		return -1;
-	}
-	proto_hlc_init(&clock, last > base ? last : base);
-	stamp = proto_hlc_now(&clock, proto_wall_ms());
-	if (proto_changeset_init(&cs, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, stamp) !=
-	    PROTO_OK) {
-		snprintf(err, errlen, "%s", _("cannot start the change-set"));
-		return -1;
-	}
-	r = proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, hh, stamp, ctx->cfg->key_id);
-	if (r == PROTO_OK)
-		r = type == SQLITE_INTEGER ? proto_changeset_add_int(&cs, (uint8_t)field, base, ival)
-		    : type == SQLITE_NULL
-			    ? proto_changeset_add_null(&cs, (uint8_t)field, base)
-			    : proto_changeset_add_text(&cs, (uint8_t)field, base, text, strlen(text));
-	if (r != PROTO_OK) {
-		snprintf(err, errlen, _("cannot build the edit: %s"), proto_strerror(r));
-		goto out;
-	}
-	if (hub_ingest_own(ctx, &cs, err, errlen))
-		goto out;
-	rc = 0;
-out:
-	proto_changeset_release(&cs);
-	return rc;
-}
-
-hub_result hub_reconcile_resolve(hub_ctx *ctx, const char *item, const char *by, const char *note,
-				 const char *keep, char *err, size_t errlen)
-{
-	hub_result r;
-
-	/* check the item first: an edit for a wrong id must not be sent */
-	r = hub_reconcile_record(ctx->db, &ctx->cfg->campaign, item, by, note, keep, -1, err, errlen);
-	if (r != HUB_OK)
-		return r;
-	if (keep && strcmp(keep, "loser") == 0 && keep_loser(ctx, item, err, errlen))
-		return HUB_EDB;
-	return hub_reconcile_record(ctx->db, &ctx->cfg->campaign, item, by, note, keep,
-				    (int64_t)time(NULL), err, errlen);
-}
-
 /*
  * An item about one household (out of order "O-", late "L-") may name it by
  * the short reference read on the phone ("O-36S0-2"): *id becomes the item's
@@ -207,7 +140,8 @@ int hub_reconcile_cmd(int argc, char **argv)
 {
 	static const char *const keeps[] = { "winner", "loser", NULL };
 	const char *dir = hub_default_dir(), *id = NULL, *note = NULL, *keep = NULL;
-	const char *by = getenv("USER");
+	const char *by = NULL;
+	char cli_operator[PROTO_OPERATOR_MAX + 1];
 	static const char *const subs[] = { "resolve", NULL };
 	static const hub_group group = { "reconcile", subs,
 					 N_("reconcile resolve ID --note TEXT"
@@ -221,7 +155,7 @@ int hub_reconcile_cmd(int argc, char **argv)
 		HUB_DIR_OPT(&dir),
 		CLI_STRING("note", &note, "TEXT", N_("how it was settled (required)")),
 		CLI_CHOICE("keep", &kept, keeps, "winner|loser", N_("which value stays")),
-		CLI_STRING("by", &by, "NAME", N_("who settled it (default $USER)")),
+		CLI_STRING("by", &by, "NAME", N_("who settled it, signed with it (default $USER@cli)")),
 	};
 	cli_spec spec = { CLI_TABLE(opts), .args = pos, .maxargs = CLI_ARRAY_SIZE(pos) };
 
@@ -234,10 +168,10 @@ int hub_reconcile_cmd(int argc, char **argv)
 			     " --note saying how it was settled"));
 		return HUB_EXIT_USAGE;
 	}
-	if (!by || !*by)
-		by = "operator";
-	if (strlen(note) > PROTO_MAX_TEXT || !proto_utf8_valid(note, strlen(note)) || strlen(by) > 128 ||
-	    !proto_utf8_valid(by, strlen(by))) {
+	if (!by)
+		by = hub_cli_operator(cli_operator, sizeof(cli_operator));
+	if (strlen(note) > PROTO_MAX_TEXT || !proto_utf8_valid(note, strlen(note)) ||
+	    !hub_decision_name_ok(by)) {
 		hub_errorf(_("--note and --by must be UTF-8 text (note at most %u bytes, name 128)"),
 			   PROTO_MAX_TEXT);
 		return HUB_EXIT_USAGE;
@@ -246,7 +180,7 @@ int hub_reconcile_cmd(int argc, char **argv)
 		return HUB_EXIT_FAIL;
 	if (household_item(&ctx, &id, item, sizeof(item)))
 		goto out;
-	r = hub_reconcile_resolve(&ctx, id, by, note, keep, err, sizeof(err));
+	r = hub_reconcile_resolve(&ctx, by, id, note, keep, err, sizeof(err));
 	if (r != HUB_OK) {
 		hub_errorf("%s", err);
 		goto out;

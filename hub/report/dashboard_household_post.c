@@ -3,7 +3,7 @@
  * it, or reject it with a reason (POST /household/decide), and resolve one
  * of its reconcile items, keeping a conflict's winner or loser, with a note
  * (POST /household/resolve). Each goes through the code of the command that
- * does it ('maiam-hub household approve|reject', hub_household_decide_one;
+ * does it ('maiam-hub household approve|reject', hub_decide_household;
  * 'maiam-hub reconcile resolve', hub_reconcile_resolve), on the read-write
  * worker, with the hub opened as those commands open it (its key signs the
  * decision). A refusal writes nothing and answers the page with why; a
@@ -14,7 +14,7 @@
 #include <string.h>
 #include "maiam/schema.h"
 #include "maiam/text.h"
-#include "household_decide.h"
+#include "decision.h"
 #include "ctx.h"
 #include "household_ref.h"
 #include "dashboard_household.h"
@@ -185,8 +185,9 @@ static void decide(hub_dashboard *d, sqlite3 *db, dash_job *job, hub_ctx *ctx, p
 		       " ghi lý do rồi bấm lại \"Không xác nhận\". Chưa ghi gì.");
 		return;
 	}
-	r = hub_household_decide_one(ctx, id, approve ? "approved" : "rejected",
-				     approve ? NULL : f->text, &found, &commune, err, sizeof(err));
+	/* signed with the operator's name, as the CLI's with --by */
+	r = hub_decide_household(ctx, job->who.name, id, approve ? "approved" : "rejected",
+				 approve ? NULL : f->text, &commune, &found, err, sizeof(err));
 	if (r == HUB_OK && found) {
 		done(job, id);
 		return;
@@ -238,7 +239,7 @@ static void resolve(hub_dashboard *d, sqlite3 *db, dash_job *job, hub_ctx *ctx, 
 		       "Chỉ mục sửa cùng lúc (C-…) mới chọn giữ giá trị nào. Chưa ghi gì.");
 		goto out;
 	}
-	r = hub_reconcile_resolve(ctx, f->item, who, f->text, f->keep[0] ? f->keep : NULL, err,
+	r = hub_reconcile_resolve(ctx, who, f->item, f->text, f->keep[0] ? f->keep : NULL, err,
 				  sizeof(err));
 	if (r == HUB_OK) {
 		done(job, id);

@@ -70,23 +70,24 @@ void hub_report_today(char out[11]);
 /*
  * Record how a reconcile item was resolved. keep is NULL, "winner" or
  * "loser" (conflicts only: "loser" is applied by the caller as a new hub
- * edit, see cmd_report.c). Nothing is deleted: resolutions are appended.
+ * edit, see hub_reconcile_resolve). Nothing is deleted: resolutions are appended.
  * With now < 0 nothing is written, the item is only checked. HUB_OK
  * recorded (or open and keep fits it), HUB_REFUSED no open item with that
  * id or keep does not fit it, HUB_EDB the database failed.
  */
 hub_result hub_reconcile_record(sqlite3 *db, const proto_campaign *c, const char *item, const char *by,
 				const char *note, const char *keep, int64_t now, char *err, size_t errlen);
-
 /*
- * Resolve reconcile item 'item' as 'maiam-hub reconcile resolve' does
- * (cmd_report.c), for the command and the dashboard alike: check it is
- * open and keep fits it, apply keep "loser" as a hub edit, then record the
- * resolution by 'by' with 'note'. Results as hub_reconcile_record; err gets
- * one line (the operator's language) for every result but HUB_OK.
+ * Resolve reconcile item as operator 'by' (1..PROTO_OPERATOR_MAX bytes): the
+ * item is checked, then one signed hub change-set holds the decision record
+ * (decision.h: who, the item, the note, keep, the household it is about) and,
+ * for keep "loser", the household edit that keeps the conflict's losing
+ * value; then the resolution is recorded. What maiam-hub reconcile resolve
+ * and the web interface call. HUB_OK, HUB_REFUSED (err says why, nothing
+ * written), HUB_EDB, HUB_ENOMEM.
  */
 struct hub_ctx;
-hub_result hub_reconcile_resolve(struct hub_ctx *ctx, const char *item, const char *by, const char *note,
+hub_result hub_reconcile_resolve(struct hub_ctx *ctx, const char *by, const char *item, const char *note,
 				 const char *keep, char *err, size_t errlen);
 
 /* ---- operators (password.c) -------------------------------------------- */

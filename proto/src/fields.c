@@ -82,6 +82,14 @@ static const proto_field_desc fields[] = {
 	OPTIONAL(PROTO_KIND_PHOTO, PROTO_PH_LON, "lon", PROTO_V_INT),
 	OPTIONAL(PROTO_KIND_PHOTO, PROTO_PH_CAMERA, "camera", PROTO_V_TEXT),
 	OPTIONAL(PROTO_KIND_PHOTO, PROTO_PH_NOTE, "note", PROTO_V_TEXT),
+
+	/* format version 3 */
+	OPTIONAL(PROTO_KIND_DECISION, PROTO_DE_TARGET, "target", PROTO_V_REF),
+	REQUIRED(PROTO_KIND_DECISION, PROTO_DE_OPERATOR, "operator", PROTO_V_TEXT),
+	REQUIRED(PROTO_KIND_DECISION, PROTO_DE_ACTION, "action", PROTO_V_TEXT),
+	OPTIONAL(PROTO_KIND_DECISION, PROTO_DE_ITEM, "item", PROTO_V_TEXT),
+	OPTIONAL(PROTO_KIND_DECISION, PROTO_DE_NOTE, "note", PROTO_V_TEXT),
+	OPTIONAL(PROTO_KIND_DECISION, PROTO_DE_KEEP, "keep", PROTO_V_TEXT),
 };
 
 /*
@@ -147,6 +155,8 @@ const char *proto_kind_name(uint8_t kind)
 		return "void";
 	case PROTO_KIND_PHOTO:
 		return "photo";
+	case PROTO_KIND_DECISION:
+		return "decision";
 	default:
 		return NULL;
 	}
@@ -156,7 +166,9 @@ uint8_t proto_kind_since(uint8_t kind)
 {
 	if (kind >= PROTO_KIND_HOUSEHOLD && kind <= PROTO_KIND_VOID)
 		return 1;
-	return kind == PROTO_KIND_PHOTO ? 2 : 0;
+	if (kind == PROTO_KIND_PHOTO)
+		return 2;
+	return kind == PROTO_KIND_DECISION ? 3 : 0;
 }
 
 uint8_t proto_records_version(const proto_record *records, size_t n)

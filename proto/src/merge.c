@@ -29,6 +29,8 @@ const char *proto_merge_table(uint8_t kind)
 		return "void_event";
 	case PROTO_KIND_PHOTO:
 		return "photo";
+	case PROTO_KIND_DECISION:
+		return "decision";
 	default:
 		return NULL;
 	}

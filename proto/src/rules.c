@@ -15,6 +15,8 @@ static const char *const categories[] = { "poor",          "near_poor", "housing
 static const char *const land_statuses[] = { "certified",   "uncertified", "family_land", "rented",
 					     "public_land", "other",       NULL };
 static const char *const support_kinds[] = { "new_build", "repair", NULL };
+static const char *const decision_actions[] = { "approved", "rejected", "resolved", NULL };
+static const char *const decision_keeps[] = { "winner", "loser", NULL };
 static const char *const review_statuses[] = { "proposed", "approved", "rejected", NULL };
 static const char *const photo_types[] = { "image/jpeg", NULL };
 static const char *const sources[] = {
@@ -121,11 +123,18 @@ static const field_rule table[] = {
 	RANGE(PROTO_KIND_PHOTO, PROTO_PH_LON, -PROTO_RULE_LON_MAX, PROTO_RULE_LON_MAX),
 	TEXT(PROTO_KIND_PHOTO, PROTO_PH_CAMERA, PROTO_RULE_CAMERA_MAX),
 	TEXT(PROTO_KIND_PHOTO, PROTO_PH_NOTE, NOTE_TEXT),
+
+	ONE(PROTO_KIND_DECISION, PROTO_DE_TARGET, CK_REF),
+	TEXT(PROTO_KIND_DECISION, PROTO_DE_OPERATOR, PROTO_OPERATOR_MAX),
+	ENUM(PROTO_KIND_DECISION, PROTO_DE_ACTION, decision_actions),
+	TEXT(PROTO_KIND_DECISION, PROTO_DE_ITEM, REF_TEXT + 32),
+	TEXT(PROTO_KIND_DECISION, PROTO_DE_NOTE, PROTO_MAX_TEXT),
+	ENUM(PROTO_KIND_DECISION, PROTO_DE_KEEP, decision_keeps),
 };
 
 static const field_rule *rule_of(uint8_t kind, uint8_t field)
 {
-	/* 46 rows: a scan is cheaper than the merge's own work per value */
+	/* 52 rows: a scan is cheaper than the merge's own work per value */
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (table[i].kind == kind && table[i].field == field)
 			return &table[i];

@@ -147,6 +147,19 @@ static const char *const migration_steps[] = {
 	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
 	"CREATE INDEX photo_target ON photo(target_origin, target_serial);"
 	"CREATE INDEX photo_sha256 ON photo(sha256);",
+
+	/* 6: decision records (format version 3, PROTO_KIND_DECISION): who at
+	 * the hub decided what about a household, signed with what it changed.
+	 * The target index gives a household's history of decisions. */
+	"CREATE TABLE decision ("
+	" id_origin INTEGER NOT NULL,"
+	" id_serial INTEGER NOT NULL CHECK (id_serial <> 0),"
+	" stamp INTEGER NOT NULL CHECK (stamp <> 0),"
+	" writer INTEGER NOT NULL,"
+	" target_origin INTEGER, target_serial INTEGER,"
+	" operator TEXT, action TEXT, item TEXT, note TEXT, keep TEXT,"
+	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
+	"CREATE INDEX decision_target ON decision(target_origin, target_serial);",
 };
 
 #define NSTEPS (sizeof(migration_steps) / sizeof(migration_steps[0]))

@@ -89,10 +89,10 @@ static int wrong_magic(hs_env *e, hs_answer *a)
 {
 	return valid_then(e, a, 3, 'X', 0);
 }
-/* a version no hub knows (2 is photos, proto/FORMAT.md) */
-static int version_3(hs_env *e, hs_answer *a)
+/* a version no hub knows (2 is photos, 3 decisions, proto/FORMAT.md) */
+static int version_4(hs_env *e, hs_answer *a)
 {
-	return valid_then(e, a, 4, 3, 0);
+	return valid_then(e, a, 4, 4, 0);
 }
 static int flags_set(hs_env *e, hs_answer *a)
 {
@@ -286,7 +286,7 @@ static const hs_row rows[] = {
 	B("empty body", empty, 400, "malformed"),
 	B("magic prefix only", magic_prefix, 400, "malformed"),
 	B("wrong magic", wrong_magic, 400, "malformed"),
-	B("version 3", version_3, 400, "malformed"),
+	B("version 4", version_4, 400, "malformed"),
 	B("reserved flags set", flags_set, 400, "malformed"),
 	B("campaign id with a capital", campaign_upper, 400, "malformed"),
 	B("truncated by 10 bytes", truncated, 400, "malformed"),

@@ -183,6 +183,18 @@ static int review_reason(hs_env *e, hs_answer *a)
 {
 	return hub_only(e, a, PROTO_HH_REVIEW_REASON, "tự duyệt");
 }
+/* A laptop signing a decision as if it were the hub's, in its own name. */
+static int decision_record(hs_env *e, hs_answer *a)
+{
+	proto_changeset cs;
+	int bad = hs_cs_begin(e, &cs) ||
+		  proto_changeset_begin(&cs, PROTO_KIND_DECISION, (proto_id){ e->atk.id, hs_serial(e) },
+					now_stamp(e), e->atk.id) ||
+		  proto_changeset_add_ref(&cs, PROTO_DE_TARGET, 0, (proto_id){ e->atk.id, 1 }) ||
+		  proto_changeset_add_text(&cs, PROTO_DE_OPERATOR, 0, "admin", 5) ||
+		  proto_changeset_add_text(&cs, PROTO_DE_ACTION, 0, "approved", 8);
+	return seal_push(e, &cs, bad, a);
+}
 
 /* An event id used again with other content: the merge refuses it
  * (PROTO_EVALUE), which must be a recorded 422, never a 500. */
@@ -243,6 +255,7 @@ static const hs_row rows[] = {
 	S("record relayed as another writer", "", relayed, 403, "relayed_record"),
 	S("review_status from a laptop", "", review_status, 403, "hub_only_field"),
 	S("review_reason from a laptop", "", review_reason, 403, "hub_only_field"),
+	S("decision record from a laptop", "", decision_record, 403, "hub_only_field"),
 };
 
 const hs_family hs_family_ids = { "ids", NULL, rows, sizeof(rows) / sizeof(rows[0]) };

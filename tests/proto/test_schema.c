@@ -61,18 +61,18 @@ static void fresh_store_has_every_table(void **state)
 	struct protofix *f = *state;
 	static const char *const tables[] = { "household",    "household_stamp", "milestone",
 					      "contribution", "void_event",      "photo",
-					      "conflict" };
+					      "decision",     "conflict" };
 	static const char *const indexes[] = { "household_national_id", "household_commune",
 					       "milestone_household",   "contribution_household",
 					       "void_event_target",     "photo_target",
-					       "photo_sha256" };
+					       "photo_sha256",          "decision_target" };
 	sqlite3 *db = NULL;
 	char sql[256], mode[32];
 
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	assert_non_null(db);
 	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
-	assert_int_equal(PROTO_SCHEMA_VERSION, 5);
+	assert_int_equal(PROTO_SCHEMA_VERSION, 6);
 	/* the guard behind the rulebook is there, and off until a program turns it on */
 	assert_int_equal(protofix_query_int(db, "SELECT enforce FROM proto_rule_guard"), 0);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
@@ -359,10 +359,11 @@ static void version_2_store_with_bad_rows_migrates(void **state)
 	struct protofix *f = *state;
 	sqlite3 *db = NULL;
 
-	/* a version 2 store is a current store without the objects of steps 3 to 5 */
+	/* a version 2 store is a current store without the objects of steps 3 to 6 */
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	sqlite3_close(db);
 	write_raw(f->path,
+		  "DROP TABLE decision;"
 		  "DROP TABLE photo;"
 		  "ALTER TABLE household DROP COLUMN withdrawn;"
 		  "DROP TRIGGER proto_guard_members_insert; DROP TRIGGER proto_guard_members_update;"
@@ -376,6 +377,8 @@ static void version_2_store_with_bad_rows_migrates(void **state)
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
 	assert_int_equal(protofix_query_int(db, "SELECT members FROM household WHERE id_origin = 5"), -7);
+	/* step 6: no decision was signed with a name before it */
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM decision"), 0);
 	/* step 4: the rows kept count, as every household did before withdrawals */
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM household WHERE withdrawn IS NULL"),
 			 1);

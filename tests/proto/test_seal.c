@@ -4,7 +4,8 @@
  * zip bombs and lying lengths/counts, signed with the right key, are caught
  * by the codec with their own codes; failures leave nothing behind. Format
  * version 2: golden-1 still seals as version 1, golden-2 (photos) is
- * reproduced, and its forgeries are refused.
+ * reproduced, and its forgeries are refused. Version 3: golden-3 (decisions
+ * signed with the operator's name) is reproduced; its forged name is refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -618,23 +619,36 @@ static void golden_1_stays_version_1(void **state)
 	proto_buf_release(&file);
 }
 
+/* build's records re-seal to 'file' byte for byte, as format 'version';
+ * the hash in hex (65 bytes) to hex. */
+static void reseals_to(proto_result (*build)(proto_changeset *, uint64_t), uint8_t version,
+		       const proto_buf *file, char *hex)
+{
+	proto_changeset cs;
+	proto_buf mine;
+	uint8_t hash[32];
+
+	proto_buf_init(&mine, 1 << 20);
+	assert_int_equal(build(&cs, proto_key_id(key)), PROTO_OK);
+	assert_int_equal(proto_records_version(cs.records, cs.nrecords), version);
+	assert_int_equal(proto_seal(&cs, key, &mine, hash), PROTO_OK);
+	assert_int_equal(mine.len, file->len);
+	assert_memory_equal(mine.data, file->data, file->len);
+	proto_hex(hash, 32, hex);
+	proto_changeset_release(&cs);
+	proto_buf_release(&mine);
+}
+
 static void golden_2_vector(void **state)
 {
-	proto_buf file, hexfile, mine;
-	proto_changeset cs, back;
-	uint8_t hash[32];
+	proto_buf file, hexfile;
+	proto_changeset back;
 	char hex[65];
 
 	(void)state;
 	read_vector("golden-2.bin", &file);
 	read_vector("golden-2.sha256", &hexfile);
-	proto_buf_init(&mine, 1 << 20);
-	assert_int_equal(golden2_build(&cs, proto_key_id(key)), PROTO_OK);
-	assert_int_equal(proto_records_version(cs.records, cs.nrecords), 2);
-	assert_int_equal(proto_seal(&cs, key, &mine, hash), PROTO_OK);
-	assert_int_equal(mine.len, file.len);
-	assert_memory_equal(mine.data, file.data, file.len);
-	proto_hex(hash, 32, hex);
+	reseals_to(golden2_build, 2, &file, hex);
 	assert_true(hexfile.len >= 64);
 	assert_memory_equal(hex, hexfile.data, 64);
 
@@ -648,10 +662,51 @@ static void golden_2_vector(void **state)
 	assert_int_equal(back.records[4].kind, PROTO_KIND_VOID);
 	assert_int_equal(back.records[4].fields[1].value.i, PROTO_KIND_PHOTO);
 	proto_changeset_release(&back);
-	proto_changeset_release(&cs);
-	proto_buf_release(&mine);
 	proto_buf_release(&hexfile);
 	proto_buf_release(&file);
+}
+
+/* Every single bit flipped in file is refused by proto_open. */
+static void refuses_each_bit_flip(proto_buf *file)
+{
+	proto_changeset cs;
+
+	for (size_t i = 0; i < file->len * 8; i++) {
+		proto_result r;
+
+		file->data[i / 8] ^= (uint8_t)(1u << (i % 8));
+		r = proto_open(file->data, file->len, pub, &cs, NULL);
+		file->data[i / 8] ^= (uint8_t)(1u << (i % 8));
+		proto_changeset_release(&cs);
+		if (r == PROTO_OK)
+			fail_msg("bit %zu flipped was accepted", i);
+	}
+}
+
+/* The body of build's records decodes under a header of 'version': the
+ * codec's answer. */
+static proto_result decode_as(proto_result (*build)(proto_changeset *, uint64_t), uint8_t version)
+{
+	proto_changeset cs, back;
+	proto_buf body;
+	proto_result r;
+
+	proto_buf_init(&body, 1 << 16);
+	assert_int_equal(build(&cs, proto_key_id(key)), PROTO_OK);
+	assert_int_equal(proto_body_encode(&cs, &body), PROTO_OK);
+	assert_int_equal(proto_changeset_init(&back, GOLDEN_CAMPAIGN, cs.hdr.origin, 1, NULL,
+					      cs.hdr.created),
+			 PROTO_OK);
+	back.hdr.nrecords = cs.hdr.nrecords;
+	back.hdr.nchanges = cs.hdr.nchanges;
+	back.hdr.version = version;
+	r = proto_body_decode(&back, body.data, body.len);
+	if (r != PROTO_OK)
+		assert_int_equal(back.nrecords, 0);
+	proto_changeset_release(&back);
+	proto_changeset_release(&cs);
+	proto_buf_release(&body);
+	return r;
 }
 
 /* A changed body keeps a good frame and fails the signature; a version 1
@@ -678,16 +733,7 @@ static void golden_2_forgeries(void **state)
 	/* a version no reader knows is still EVERSION */
 	v1.data[4] = PROTO_FORMAT_VERSION + 1;
 	assert_int_equal(proto_peek(v1.data, v1.len, &h), PROTO_EVERSION);
-	for (size_t i = 0; i < file.len * 8; i++) {
-		proto_result r;
-
-		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
-		r = proto_open(file.data, file.len, pub, &cs, NULL);
-		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
-		proto_changeset_release(&cs);
-		if (r == PROTO_OK)
-			fail_msg("bit %zu flipped was accepted", i);
-	}
+	refuses_each_bit_flip(&file);
 	proto_buf_release(&file);
 	proto_buf_release(&v1);
 	proto_buf_release(&forged2);
@@ -697,26 +743,97 @@ static void golden_2_forgeries(void **state)
  * with no photo record, and a photo record. */
 static void version_1_body_has_no_photo(void **state)
 {
-	proto_changeset cs, back;
-	proto_buf body;
+	(void)state;
+	assert_int_equal(decode_as(golden2_build, 1), PROTO_EBODY);
+	assert_int_equal(decode_as(golden2_build, 2), PROTO_OK);
+}
+
+/* Golden change-set 3's SHA-256, pinned here as well as in golden-3.sha256,
+ * and its header (79 + 14 bytes): format version 3, 4 records, 16 changes,
+ * body 278 bytes, zbody 202 bytes. */
+#define GOLDEN3_HASH "317867b44cb1ad03502f2a1c91d7b045fc62aedc884decee4db8617c52f61567"
+static const char golden3_header[] = "4d41494d" /* MAIM */
+				     "03"
+				     "00"
+				     "0e" /* version 3, flags, campaign length */
+				     "736f632d7472616e672d32303233" /* soc-trang-2023 */
+				     "50ee02756181f728"             /* origin: the test key */
+				     "0000000000000001"             /* seq 1 */
+				     "0000000000000000000000000000000000000000000000000000000000000000"
+				     "01890ebfd4000000" /* created */
+				     "00000004"
+				     "00000010"
+				     "00000116"
+				     "000000ca";
+
+/* The hub's decisions, signed with who decided: the records re-seal to the
+ * vector byte for byte, and read back with every name and word. */
+static void golden_3_vector(void **state)
+{
+	proto_buf file;
+	proto_changeset back;
+	char hex[65], head[2 * 93 + 1];
+	const proto_record *rec;
 
 	(void)state;
-	proto_buf_init(&body, 1 << 16);
-	assert_int_equal(golden2_build(&cs, proto_key_id(key)), PROTO_OK);
-	assert_int_equal(proto_body_encode(&cs, &body), PROTO_OK);
-	assert_int_equal(proto_changeset_init(&back, GOLDEN_CAMPAIGN, cs.hdr.origin, 1, NULL,
-					      cs.hdr.created),
-			 PROTO_OK);
-	back.hdr.nrecords = cs.hdr.nrecords;
-	back.hdr.nchanges = cs.hdr.nchanges;
-	back.hdr.version = 1;
-	assert_int_equal(proto_body_decode(&back, body.data, body.len), PROTO_EBODY);
-	assert_int_equal(back.nrecords, 0);
-	back.hdr.version = 2;
-	assert_int_equal(proto_body_decode(&back, body.data, body.len), PROTO_OK);
+	read_vector("golden-3.bin", &file);
+	reseals_to(golden3_build, 3, &file, hex);
+	assert_string_equal(hex, GOLDEN3_HASH);
+	proto_hex(file.data, 93, head);
+	assert_string_equal(head, golden3_header);
+
+	assert_int_equal(proto_open(file.data, file.len, pub, &back, NULL), PROTO_OK);
+	assert_int_equal(back.hdr.version, 3);
+	assert_int_equal(back.nrecords, 4);
+	rec = &back.records[1];
+	assert_int_equal(rec->kind, PROTO_KIND_DECISION);
+	assert_int_equal(rec->nfields, 4);
+	assert_int_equal(rec->fields[0].field, PROTO_DE_TARGET);
+	assert_true(proto_id_eq(rec->fields[0].value.ref, back.records[0].id));
+	assert_string_equal(rec->fields[1].value.text, GOLDEN3_OPERATOR);
+	assert_string_equal(rec->fields[2].value.text, "rejected");
+	assert_string_equal(rec->fields[3].value.text, GOLDEN3_REASON);
+	rec = &back.records[2];
+	assert_int_equal(rec->nfields, 6);
+	assert_string_equal(rec->fields[3].value.text, "C-3");
+	assert_string_equal(rec->fields[5].value.text, "loser");
+	rec = &back.records[3];
+	assert_int_equal(rec->fields[0].field, PROTO_DE_OPERATOR); /* no household */
+	assert_string_equal(rec->fields[0].value.text, GOLDEN3_OPERATOR);
+	assert_string_equal(rec->fields[2].value.text, "R-12");
 	proto_changeset_release(&back);
+	proto_buf_release(&file);
+}
+
+/* The operator's name changed after signing fails the signature; so does
+ * every bit flip. A decision record under an older version's header is
+ * refused by the body decoder even with a good signature. */
+static void golden_3_forgeries(void **state)
+{
+	proto_buf forged3, file;
+	proto_changeset cs;
+	uint8_t sig[PROTO_SIG_LEN];
+	size_t signed_len;
+
+	(void)state;
+	read_vector("forged-3.bin", &forged3);
+	read_vector("golden-3.bin", &file);
+	assert_int_equal(proto_open(forged3.data, forged3.len, pub, &cs, NULL), PROTO_ESIGNATURE);
+	assert_int_equal(cs.nrecords, 0);
 	proto_changeset_release(&cs);
-	proto_buf_release(&body);
+	refuses_each_bit_flip(&file);
+	/* header version 2, signed again: version 2 has no decision kind */
+	signed_len = file.len - 8 - PROTO_SIG_LEN;
+	file.data[4] = 2;
+	assert_int_equal(proto_sign(key, file.data, signed_len, sig), PROTO_OK);
+	memcpy(file.data + signed_len + 8, sig, PROTO_SIG_LEN);
+	assert_int_equal(proto_open(file.data, file.len, pub, &cs, NULL), PROTO_EBODY);
+	proto_changeset_release(&cs);
+
+	assert_int_equal(decode_as(golden3_build, 2), PROTO_EBODY);
+	assert_int_equal(decode_as(golden3_build, 3), PROTO_OK);
+	proto_buf_release(&file);
+	proto_buf_release(&forged3);
 }
 
 TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(golden_vector), cmocka_unit_test(forged_vector),
@@ -726,4 +843,5 @@ TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(golden_vector), cmocka_unit_tes
 	       cmocka_unit_test(garbage_and_trailing_streams), cmocka_unit_test(frame_errors),
 	       cmocka_unit_test(seal_chain_and_refusals), cmocka_unit_test(seal_and_open_out_of_memory),
 	       cmocka_unit_test(golden_1_stays_version_1), cmocka_unit_test(golden_2_vector),
-	       cmocka_unit_test(golden_2_forgeries), cmocka_unit_test(version_1_body_has_no_photo))
+	       cmocka_unit_test(golden_2_forgeries), cmocka_unit_test(version_1_body_has_no_photo),
+	       cmocka_unit_test(golden_3_vector), cmocka_unit_test(golden_3_forgeries))

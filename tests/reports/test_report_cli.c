@@ -80,6 +80,12 @@ static void test_keep_loser(void **state)
 	assert_int_equal(one(db, "SELECT count(*) FROM report_resolution WHERE item = 'C-1'"
 				 " AND resolved_by = 'lan' AND keep = 'loser'"),
 			 1);
+	/* the same change-set signs who resolved it, about the household */
+	assert_int_equal(one(db, "SELECT count(*) FROM decision d JOIN household h"
+				 " ON h.id_origin = d.target_origin AND h.id_serial = d.target_serial"
+				 " WHERE d.item = 'C-1' AND d.operator = 'lan' AND d.action = 'resolved'"
+				 " AND d.keep = 'loser' AND d.note = 'theo CCCD'"),
+			 1);
 	sqlite3_close(db);
 	rt_batch_release(&a);
 	rt_batch_release(&b);

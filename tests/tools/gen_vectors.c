@@ -189,6 +189,32 @@ out:
 	return rc;
 }
 
+/* Seal build's records with key as golden change-set n: golden-N.bin and
+ * golden-N.sha256 written. 0 or -1 (said). */
+static int seal_golden(const char *dir, const proto_key *key, int n,
+		       proto_result (*build)(proto_changeset *, uint64_t), proto_changeset *cs,
+		       proto_buf *sealed)
+{
+	uint8_t hash[32];
+	char hex[65], name[32];
+	proto_result r = build(cs, proto_key_id(key));
+
+	if (r == PROTO_OK)
+		r = proto_seal(cs, key, sealed, hash);
+	if (r != PROTO_OK) {
+		fprintf(stderr, "gen_vectors: sealing golden records %d failed: %s\n", n,
+			proto_strerror(r));
+		return -1;
+	}
+	proto_hex(hash, 32, hex);
+	hex[64] = '\n';
+	snprintf(name, sizeof(name), "golden-%d.bin", n);
+	if (write_file(dir, name, sealed->data, sealed->len, 0644))
+		return -1;
+	snprintf(name, sizeof(name), "golden-%d.sha256", n);
+	return write_file(dir, name, hex, 65, 0644);
+}
+
 /*
  * Golden change-set 2 (format version 2, photo records) and its two
  * forgeries: forged-2.bin changes the first photo's hash in the body (a
@@ -199,22 +225,10 @@ out:
 static int version2(const char *dir, const proto_key *key, proto_changeset *cs, proto_buf *sealed,
 		    proto_buf *forged)
 {
-	uint8_t hash[32], sig[PROTO_SIG_LEN];
-	char hex[65];
-	proto_result r;
+	uint8_t sig[PROTO_SIG_LEN];
 	size_t signed_len;
 
-	r = golden2_build(cs, proto_key_id(key));
-	if (r == PROTO_OK)
-		r = proto_seal(cs, key, sealed, hash);
-	if (r != PROTO_OK) {
-		fprintf(stderr, "gen_vectors: sealing golden records 2 failed: %s\n", proto_strerror(r));
-		return -1;
-	}
-	proto_hex(hash, 32, hex);
-	hex[64] = '\n';
-	if (write_file(dir, "golden-2.bin", sealed->data, sealed->len, 0644) ||
-	    write_file(dir, "golden-2.sha256", hex, 65, 0644))
+	if (seal_golden(dir, key, 2, golden2_build, cs, sealed))
 		return -1;
 	if (forge(sealed->data, sealed->len, &cs->hdr, GOLDEN2_SHA256, "8", forged) ||
 	    write_file(dir, "forged-2.bin", forged->data, forged->len, 0644)) {
@@ -228,6 +242,24 @@ static int version2(const char *dir, const proto_key *key, proto_changeset *cs, 
 		return -1;
 	memcpy(sealed->data + signed_len + 8, sig, PROTO_SIG_LEN);
 	return write_file(dir, "v1-photo-2.bin", sealed->data, sealed->len, 0644);
+}
+
+/*
+ * Golden change-set 3 (format version 3, decisions signed with the
+ * operator's name) and its forgery: forged-3.bin changes the first
+ * operator's name in the body, the signature kept.
+ */
+static int version3(const char *dir, const proto_key *key, proto_changeset *cs, proto_buf *sealed,
+		    proto_buf *forged)
+{
+	if (seal_golden(dir, key, 3, golden3_build, cs, sealed))
+		return -1;
+	if (forge(sealed->data, sealed->len, &cs->hdr, GOLDEN3_WHO, GOLDEN3_FORGED_WHO, forged) ||
+	    write_file(dir, "forged-3.bin", forged->data, forged->len, 0644)) {
+		fprintf(stderr, "gen_vectors: could not build forgery 3\n");
+		return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -289,6 +321,10 @@ int main(int argc, char **argv)
 	proto_changeset_release(&cs);
 	sealed.len = forged.len = 0;
 	if (version2(dir, key, &cs, &sealed, &forged))
+		goto out;
+	proto_changeset_release(&cs);
+	sealed.len = forged.len = 0;
+	if (version3(dir, key, &cs, &sealed, &forged))
 		goto out;
 	rc = 0;
 out:

@@ -1,5 +1,5 @@
 /*
- * golden_records.h - the fixed records of golden vectors 1 and 2 (FORMAT.md,
+ * golden_records.h - the fixed records of golden vectors 1, 2 and 3 (FORMAT.md,
  * "Test vectors"). Shared by the generator (gen_vectors.c) and the test that
  * re-seals them (test_seal.c), so both build exactly the same change-sets;
  * other tests build their photo records with golden_photo, as vector 2 does.
@@ -160,6 +160,72 @@ static inline proto_result golden2_build(proto_changeset *cs, uint64_t origin)
 	if ((r = proto_changeset_begin(cs, PROTO_KIND_VOID, (proto_id){ origin, 5 }, c + 5, origin)) ||
 	    (r = proto_changeset_add_ref(cs, PROTO_VO_TARGET, 0, second)) ||
 	    (r = proto_changeset_add_int(cs, PROTO_VO_TARGET_KIND, 0, PROTO_KIND_PHOTO)))
+		return r;
+	return PROTO_OK;
+}
+
+/*
+ * Golden change-set 3 (format version 3): decisions the hub signs with the
+ * operator's name. A laptop's household (F,9) rejected with a reason, and the
+ * decision record naming who rejected it; a conflict about it resolved by
+ * another operator keeping the losing value; a reconcile item of no
+ * household resolved by the first. The forgery changes the first operator's
+ * name (GOLDEN3_WHO to GOLDEN3_FORGED_WHO) in the body.
+ */
+#define GOLDEN3_OPERATOR \
+	"Tr\xe1\xba\xa7n Th\xe1\xbb\x8b B\xc3\xad" \
+	"ch"
+#define GOLDEN3_WHO \
+	"B\xc3\xad" \
+	"ch"
+#define GOLDEN3_FORGED_WHO \
+	"B\xc3\xa1" \
+	"ch"
+#define GOLDEN3_REASON "thi\xe1\xba\xbfu gi\xe1\xba\xa5y t\xe1\xbb\x9d \xc4\x91\xe1\xba\xa5t"
+
+/* Begin decision record id at stamp, written by origin, naming who and what. */
+static inline proto_result golden_decision(proto_changeset *cs, proto_id id, uint64_t stamp,
+					   uint64_t origin, const proto_id *target, const char *who,
+					   const char *action)
+{
+	proto_result r;
+
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_DECISION, id, stamp, origin)) ||
+	    (r = target ? proto_changeset_add_ref(cs, PROTO_DE_TARGET, 0, *target) : PROTO_OK) ||
+	    (r = G_TEXT(PROTO_DE_OPERATOR, 0, who)))
+		return r;
+	return G_TEXT(PROTO_DE_ACTION, 0, action);
+}
+
+static inline proto_result golden3_build(proto_changeset *cs, uint64_t origin)
+{
+	const uint64_t c = GOLDEN_CREATED;
+	const proto_id hh = { GOLDEN_FOREIGN, 9 };
+	proto_result r;
+
+	r = proto_changeset_init(cs, GOLDEN_CAMPAIGN, origin, 1, NULL, c);
+	if (r != PROTO_OK)
+		return r;
+	/* the review, as every decision before version 3 wrote it */
+	if ((r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, hh, c + 1, origin)) ||
+	    (r = G_TEXT(PROTO_HH_REVIEW_STATUS, c - 100, "rejected")) ||
+	    (r = G_TEXT(PROTO_HH_REVIEW_REASON, 0, GOLDEN3_REASON)))
+		return r;
+	/* ... and who decided it */
+	if ((r = golden_decision(cs, (proto_id){ origin, 1 }, c + 1, origin, &hh, GOLDEN3_OPERATOR,
+				 "rejected")) ||
+	    (r = G_TEXT(PROTO_DE_NOTE, 0, GOLDEN3_REASON)))
+		return r;
+	if ((r = golden_decision(cs, (proto_id){ origin, 2 }, c + 2, origin, &hh,
+				 "L\xc3\xa2m V\xc4\x83n S\xc6\xa1n", "resolved")) ||
+	    (r = G_TEXT(PROTO_DE_ITEM, 0, "C-3")) ||
+	    (r = G_TEXT(PROTO_DE_NOTE, 0, "gi\xe1\xbb\xaf t\xc3\xaan theo CCCD")) ||
+	    (r = G_TEXT(PROTO_DE_KEEP, 0, "loser")))
+		return r;
+	if ((r = golden_decision(cs, (proto_id){ origin, 3 }, c + 3, origin, NULL, GOLDEN3_OPERATOR,
+				 "resolved")) ||
+	    (r = G_TEXT(PROTO_DE_ITEM, 0, "R-12")) ||
+	    (r = G_TEXT(PROTO_DE_NOTE, 0, "m\xc3\xa1y c\xc5\xa9")))
 		return r;
 	return PROTO_OK;
 }

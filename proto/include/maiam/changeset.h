@@ -26,7 +26,7 @@
  * and writes versions PROTO_FORMAT_VERSION_MIN..PROTO_FORMAT_VERSION.
  */
 #define PROTO_FORMAT_VERSION_MIN 1
-#define PROTO_FORMAT_VERSION 2
+#define PROTO_FORMAT_VERSION 3
 #define PROTO_CAMPAIGN_MAX 64       /* bytes of campaign id */
 #define PROTO_MAX_RECORDS 262144u   /* records in one change-set */
 #define PROTO_MAX_FIELDS 63u        /* field ids 1..63 */
@@ -53,8 +53,9 @@ typedef enum proto_kind {
 	PROTO_KIND_CONTRIBUTION = 3, /* event */
 	PROTO_KIND_VOID = 4,         /* event that voids another event */
 	PROTO_KIND_PHOTO = 5,        /* event: a photo's hash and evidence (version 2) */
+	PROTO_KIND_DECISION = 6,     /* event: who at the hub decided what (version 3) */
 } proto_kind;
-#define PROTO_KIND_MAX 5
+#define PROTO_KIND_MAX 6
 
 typedef enum proto_vtype {
 	PROTO_V_NULL = 0,
