@@ -382,8 +382,8 @@ static void vn_time(int64_t ms, char *out, size_t n)
 /*
  * One change-set of the ledger: one entry of the history when any of its
  * records is about the household, each such record a line with when it was
- * recorded. The operator of a hub decision is "—" until decisions carry
- * the operator's name in their signed record.
+ * recorded. A hub decision names its operator from the decision record
+ * signed beside it (format version 3); one from before names is "—".
  */
 static int changeset_lines(history *h, sqlite3_stmt *row)
 {
@@ -392,6 +392,7 @@ static int changeset_lines(history *h, sqlite3_stmt *row)
 	int64_t order = sqlite3_column_int64(row, 0), first = -1;
 	size_t i;
 	int rc = -1, decision = 0;
+	const char *by = NULL;
 	char when[32];
 
 	proto_buf_init(&what, 1 << 20);
@@ -412,6 +413,9 @@ static int changeset_lines(history *h, sqlite3_stmt *row)
 	for (i = 0; i < cs.nrecords; i++) {
 		const proto_record *rec = &cs.records[i];
 		size_t start = what.len, said;
+
+		if (rec->kind == PROTO_KIND_DECISION && !by)
+			by = field_text(rec, PROTO_DE_OPERATOR);
 
 		vn_time((int64_t)proto_hlc_ms(rec->stamp), when, sizeof(when));
 		if (proto_buf_appendf(&what, "<li>%s: ", when))
@@ -436,7 +440,9 @@ static int changeset_lines(history *h, sqlite3_stmt *row)
 	if (proto_buf_append_str(&h->cell, "<li>") || who_cell(h, cs.hdr.origin, &h->cell) ||
 	    proto_buf_appendf(&h->cell, ", gói dữ liệu số %llu, máy chủ nhận lúc %s",
 			      (unsigned long long)cs.hdr.seq, when) ||
-	    (decision && proto_buf_append_str(&h->cell, ". Cán bộ: —")) ||
+	    (decision &&
+	     (proto_buf_append_str(&h->cell, by ? ". Cán bộ: <b>" : ". Cán bộ: —") ||
+	      (by && (web_html_escape(&h->cell, by) || proto_buf_append_str(&h->cell, "</b>"))))) ||
 	    proto_buf_append_str(&h->cell, "<ul>") || proto_buf_append(&h->cell, what.data, what.len) ||
 	    proto_buf_append_str(&h->cell, "</ul></li>") || line_keep(h, first, order))
 		goto out;

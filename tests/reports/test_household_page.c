@@ -266,7 +266,7 @@ static void test_decisions(void **state)
 	has("id=\"approve\""); /* a rejection may be reconsidered */
 	has("<b>Quyết định của tỉnh: Không xác nhận</b>. Lý do: Không đủ &lt;diện&gt;</li>");
 	has("<li>Máy chủ tỉnh, gói dữ liệu số 1, máy chủ nhận lúc ");
-	has(". Cán bộ: —<ul>");
+	has(". Cán bộ: <b>lan</b><ul>"); /* the signed-in operator, signed in the ledger */
 	/* then approved */
 	snprintf(form, sizeof(form), "id=%s&decision=approve", fx.id);
 	call("/household/decide", form, NULL);
