@@ -304,15 +304,6 @@ void agent_form_files(proto_buf *b, const agent_form *f, const char *name, const
 	error_after(b, name, error);
 }
 
-static void option(proto_buf *b, const char *value, const char *label, int selected)
-{
-	proto_buf_append_str(b, "<option value=\"");
-	agent_ui_text(b, value);
-	proto_buf_appendf(b, "\"%s>", selected ? " selected" : "");
-	agent_ui_text(b, label);
-	proto_buf_append_str(b, "</option>");
-}
-
 void agent_form_select(proto_buf *b, const agent_form *f, uint8_t kind, uint8_t field, const char *name,
 		       const char *label, const char *given, const char *empty_label)
 {
@@ -332,15 +323,15 @@ void agent_form_select(proto_buf *b, const agent_form *f, uint8_t kind, uint8_t 
 	control_attrs(b, name, error[0] != '\0');
 	proto_buf_append_str(b, ">");
 	if (empty_label)
-		option(b, "", empty_label, !value[0]);
+		agent_ui_option(b, "", empty_label, !value[0]);
 	for (size_t i = 0; codes && codes[i]; i++) {
 		int selected = chosen && strcmp(chosen, codes[i]) == 0;
 
 		matched |= selected;
-		option(b, codes[i], agent_label(kind, field, codes[i]), selected);
+		agent_ui_option(b, codes[i], agent_label(kind, field, codes[i]), selected);
 	}
 	if (value[0] && !matched) /* what was sent is kept, and refused by the command */
-		option(b, value, value, 1);
+		agent_ui_option(b, value, value, 1);
 	proto_buf_append_str(b, "</select>");
 	error_after(b, name, error);
 }

@@ -56,6 +56,15 @@ void agent_ui_text(proto_buf *b, const char *s)
 	web_html_escape(b, s ? s : ""); /* a full buffer is seen at the end (home) */
 }
 
+void agent_ui_option(proto_buf *b, const char *value, const char *label, int selected)
+{
+	proto_buf_append_str(b, "<option value=\"");
+	agent_ui_text(b, value);
+	proto_buf_appendf(b, "\"%s>", selected ? " selected" : "");
+	agent_ui_text(b, label);
+	proto_buf_append_str(b, "</option>");
+}
+
 void agent_ui_page_open(proto_buf *b, const char *title, const char *css)
 {
 	proto_buf_appendf(b,

@@ -127,15 +127,6 @@ static void label(proto_buf *b, int field, const char *text)
 	proto_buf_append_str(b, "</label>");
 }
 
-static void option(proto_buf *b, const char *value, const char *text, int selected)
-{
-	proto_buf_append_str(b, "<option value=\"");
-	agent_ui_text(b, value);
-	proto_buf_appendf(b, "\"%s>", selected ? " selected" : "");
-	agent_ui_text(b, text);
-	proto_buf_append_str(b, "</option>");
-}
-
 /* A <select> of a rulebook list's codes with their labels (the stage's
  * with "no stage yet" too); first: the option that filters nothing. */
 static void list_select(proto_buf *b, const hh_filters *f, int field, const char *text, const char *first,
@@ -147,12 +138,12 @@ static void list_select(proto_buf *b, const hh_filters *f, int field, const char
 	proto_buf_append_str(b, "<select");
 	control_attrs(b, f, field);
 	proto_buf_append_str(b, ">");
-	option(b, "", first, !chosen);
+	agent_ui_option(b, "", first, !chosen);
 	if (field == F_STAGE)
-		option(b, NO_STAGE, _("no stage yet"), f->stage == 0);
+		agent_ui_option(b, NO_STAGE, _("no stage yet"), f->stage == 0);
 	for (size_t i = 0; codes && codes[i]; i++)
-		option(b, codes[i], agent_label(kind, code_field, codes[i]),
-		       chosen && !strcmp(chosen, codes[i]));
+		agent_ui_option(b, codes[i], agent_label(kind, code_field, codes[i]),
+				chosen && !strcmp(chosen, codes[i]));
 	proto_buf_append_str(b, "</select>");
 	control_error(b, f, field);
 	proto_buf_append_str(b, "</div>\n");
@@ -177,10 +168,10 @@ static void filter_form(proto_buf *b, const hh_filters *f, const hh_listing *l)
 	proto_buf_append_str(b, "<select");
 	control_attrs(b, f, F_HAMLET);
 	proto_buf_append_str(b, ">");
-	option(b, "", _("All hamlets"), !f->value[F_HAMLET][0] || bad_hamlet);
+	agent_ui_option(b, "", _("All hamlets"), !f->value[F_HAMLET][0] || bad_hamlet);
 	for (size_t i = 0; i < l->nhamlets; i++)
-		option(b, l->hamlets[i], l->hamlets[i],
-		       !bad_hamlet && !strcmp(f->value[F_HAMLET], l->hamlets[i]));
+		agent_ui_option(b, l->hamlets[i], l->hamlets[i],
+				!bad_hamlet && !strcmp(f->value[F_HAMLET], l->hamlets[i]));
 	proto_buf_append_str(b, "</select>");
 	control_error(b, f, F_HAMLET);
 	proto_buf_append_str(b, "</div>\n");
@@ -197,7 +188,8 @@ static void filter_form(proto_buf *b, const hh_filters *f, const hh_listing *l)
 	control_attrs(b, f, F_SORT);
 	proto_buf_append_str(b, ">");
 	for (size_t i = 0; i < SORT_N; i++)
-		option(b, agent_ui_hh_sorts[i].code, _(agent_ui_hh_sorts[i].label), f->sort == (hh_sort)i);
+		agent_ui_option(b, agent_ui_hh_sorts[i].code, _(agent_ui_hh_sorts[i].label),
+				f->sort == (hh_sort)i);
 	proto_buf_append_str(b, "</select>");
 	control_error(b, f, F_SORT);
 	proto_buf_append_str(b, "</div>\n");

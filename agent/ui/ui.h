@@ -222,5 +222,7 @@ void agent_ui_header(proto_buf *b, const agent_ui *ui, const char *here);
 void agent_ui_page_close(proto_buf *b);
 /* Append s escaped for HTML text and attributes. */
 void agent_ui_text(proto_buf *b, const char *s);
+/* One <option> of a <select>, value and label escaped. */
+void agent_ui_option(proto_buf *b, const char *value, const char *label, int selected);
 
 #endif

@@ -136,15 +136,12 @@ void ui_csrf(ui_fixture *f, const char *path, char *out, size_t n)
 	static wt_resp r;
 	wt_req q = { .cookie = f->cookie };
 	char url[1024];
-	const char *at;
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", f->port, path);
 	assert_int_equal(wt_fetch(url, &q, &r), 0);
-	at = strstr(r.body, "name=\"csrf\" value=\"");
-	if (r.status != 200 || !at)
-		fail_msg("%s has no form (%ld): %s", path, r.status, r.body);
-	at += strlen("name=\"csrf\" value=\"");
-	snprintf(out, n, "%.*s", (int)strcspn(at, "\""), at);
+	if (r.status != 200)
+		fail_msg("%s answered %ld: %s", path, r.status, r.body);
+	ui_csrf_of(r.body, out, n);
 }
 
 void ui_post_file(ui_fixture *f, const char *path, const char *csrf, const char *field,
