@@ -176,7 +176,8 @@ void hub_dashboard_set_ttl(hub_dashboard *d, int seconds)
 	pthread_mutex_unlock(&d->mu);
 }
 
-static const char *const dash_paths[] = { "/", "/login", "/logout", "/report", "/household" };
+static const char *const dash_paths[] = { "/",       "/login",     "/logout",
+					  "/report", "/household", "/households" };
 
 /* A page of the dashboard's own, or not (the photos' paths are checked by
  * dash_photo_parse). */
@@ -477,6 +478,19 @@ static int parse_household(struct evhttp_request *req, dash_job *job)
 	return -1;
 }
 
+/* /households?...: the query kept for the worker (dashboard_households.c
+ * reads the filters), or -1 answered 414 when it is too long. */
+static int parse_households(struct evhttp_request *req, dash_job *job)
+{
+	const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+
+	job->kind = DJ_HOUSEHOLDS;
+	if ((size_t)snprintf(job->query, sizeof(job->query), "%s", q ? q : "") < sizeof(job->query))
+		return 0;
+	reply_text(req, 414, "the search and filters are too long: type a shorter search", 0);
+	return -1;
+}
+
 void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 {
 	hub_dashboard *d = arg;
@@ -540,6 +554,8 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 	if (job->kind == DJ_REPORT && parse_report(req, &job->opts))
 		goto refused;
 	if (strcmp(path, "/household") == 0 && parse_household(req, job))
+		goto refused;
+	if (strcmp(path, "/households") == 0 && parse_households(req, job))
 		goto refused;
 	if (dash_photo_path(path)) {
 		/* malformed or not, whoever asks: the shape of the address is no secret */

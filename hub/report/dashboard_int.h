@@ -20,7 +20,18 @@
 #define HUB_SESSION_COOKIE "maiam_session"
 
 /* DJ_HOUSEHOLD: /household?id=REF; DJ_PHOTO: /photo/<64 hex>[/thumb] */
-typedef enum dash_kind { DJ_PAGE, DJ_REPORT, DJ_LOGIN, DJ_LOGOUT, DJ_HOUSEHOLD, DJ_PHOTO } dash_kind;
+typedef enum dash_kind {
+	DJ_PAGE,
+	DJ_REPORT,
+	DJ_LOGIN,
+	DJ_LOGOUT,
+	DJ_HOUSEHOLD,
+	DJ_PHOTO,
+	DJ_HOUSEHOLDS
+} dash_kind;
+
+/* The query string of /households (the browser's filters), NUL included. */
+#define DASH_QUERY_MAX 2048
 
 /* What /household?id= may be: a full id (16 hex, '-', a serial) or a short
  * ref, with room for spaces typed around it. */
@@ -45,6 +56,7 @@ typedef struct dash_job {
 	char typed[DASH_TYPED_MAX];           /* DJ_HOUSEHOLD: the id as typed, "" none */
 	char photo[65];                       /* DJ_PHOTO: 64 lowercase hex */
 	int thumb;                            /* DJ_PHOTO: the thumbnail, not the photo */
+	char query[DASH_QUERY_MAX];           /* DJ_HOUSEHOLDS: the query string, "" none */
 	char addr[64];                        /* client address (throttle) */
 	/* the answer */
 	int status;
@@ -120,6 +132,12 @@ void dash_answer_html(dash_job *job, int status, int built);
 /* The page of the household job->typed names (its data, its photos by
  * milestone), or the page saying why there is none: job's status and body. */
 void dash_household_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job);
+
+/* ---- dashboard_households.c (page worker) ------------------------------- */
+
+/* The household browser, /households?..., for job->query: job's status and
+ * body (400 for a filter out of range). */
+void dash_households_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job);
 
 /* ---- dashboard_photo.c -------------------------------------------------- */
 

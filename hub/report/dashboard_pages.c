@@ -310,6 +310,8 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		dash_household_answer(d, db, job);
 	else if (job->kind == DJ_PHOTO)
 		dash_photo_answer(d, db, job);
+	else if (job->kind == DJ_HOUSEHOLDS)
+		dash_households_answer(d, db, job);
 	else
 		dash_answer_html(job, 200, dash_main_page(d, db, who, &job->body));
 }
