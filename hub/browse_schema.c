@@ -20,70 +20,123 @@
 	"replace(replace(coalesce(" r ".name, '') || ' ' || coalesce(" r ".national_id, '') || ' ' ||" \
 	" coalesce(" r ".ref, '') || ' ' || coalesce(" r ".hamlet, ''), 'đ', 'd'), 'Đ', 'D')"
 
-/* browse_hh's row of household (o, s) */
-#define KEY_OF(o, s) "(SELECT id FROM browse_hh WHERE id_origin = " o " AND id_serial = " s ")"
+/* The stage report_hh row r has reached: r1..r8 are '~' until reached,
+ * and a stage reached means every earlier one is too (schema_report.c). */
+#define STAGE_OF(r) \
+	"((" r ".r1 <> '~') + (" r ".r2 <> '~') + (" r ".r3 <> '~') + (" r ".r4 <> '~') + (" r ".r5" \
+	" <> '~') + (" r ".r6 <> '~') + (" r ".r7 <> '~') + (" r ".r8 <> '~'))"
 
-/* A stamp of household (o, s) makes its last change at least that new. */
-#define TOUCH(o, s, stamp) \
-	"INSERT INTO browse_hh(id_origin, id_serial, changed) VALUES (" o ", " s ", " stamp ")" \
-	" ON CONFLICT(id_origin, id_serial) DO UPDATE SET changed = max(changed, excluded.changed);"
+/* household (o, s) */
+#define IS(o, s) " WHERE id_origin = " o " AND id_serial = " s
 
+/* The browser's copy of what it filters and sorts by, one row per
+ * household row (a milestone of a household not yet arrived waits for it),
+ * so that a filter, a sort and a count read one table and its indexes. */
 static const char tables_sql[] =
+	"DROP TRIGGER IF EXISTS browse_household_ai; DROP TRIGGER IF EXISTS browse_household_words;"
+	"DROP TRIGGER IF EXISTS browse_household_au; DROP TRIGGER IF EXISTS browse_stamp_ai;"
+	"DROP TRIGGER IF EXISTS browse_stamp_au; DROP TRIGGER IF EXISTS browse_milestone_ai;"
+	"DROP TRIGGER IF EXISTS browse_report_ai; DROP TRIGGER IF EXISTS browse_report_au;"
+	"DROP TABLE IF EXISTS browse_hh; DROP TABLE IF EXISTS browse_fts;"
 	"CREATE TABLE browse_hh (id INTEGER PRIMARY KEY, id_origin INTEGER NOT NULL,"
-	" id_serial INTEGER NOT NULL, changed INTEGER NOT NULL DEFAULT 0,"
-	" UNIQUE (id_origin, id_serial));"
+	" id_serial INTEGER NOT NULL, changed INTEGER NOT NULL DEFAULT 0, name TEXT, ref TEXT,"
+	" commune INTEGER NOT NULL DEFAULT 0, category TEXT, review TEXT NOT NULL DEFAULT 'proposed',"
+	" stage INTEGER NOT NULL DEFAULT 0, handed TEXT, UNIQUE (id_origin, id_serial));"
+	"CREATE INDEX browse_hh_name ON browse_hh(name);"
+	"CREATE INDEX browse_hh_ref ON browse_hh(ref);"
+	"CREATE INDEX browse_hh_commune ON browse_hh(commune, name);"
+	"CREATE INDEX browse_hh_review ON browse_hh(review, name);"
+	"CREATE INDEX browse_hh_category ON browse_hh(category, name);"
+	"CREATE INDEX browse_hh_stage ON browse_hh(stage DESC, name);"
+	"CREATE INDEX browse_hh_handed ON browse_hh(handed);"
 	"CREATE INDEX browse_hh_changed ON browse_hh(changed);"
 	"CREATE VIRTUAL TABLE browse_fts USING fts5(words,"
-	" tokenize = 'unicode61 remove_diacritics 2');"
-	/* the browser's sorts and filters over a million households */
-	"CREATE INDEX IF NOT EXISTS browse_household_name ON household(name);"
-	"CREATE INDEX IF NOT EXISTS browse_household_ref ON household(ref);"
-	"CREATE INDEX IF NOT EXISTS browse_household_review ON household(review_status);"
-	"CREATE INDEX IF NOT EXISTS browse_household_category ON household(category);";
+	" tokenize = 'unicode61 remove_diacritics 2');";
 
 static const char rebuild_sql[] =
-	"INSERT INTO browse_hh(id_origin, id_serial, changed) SELECT id_origin, id_serial,"
-	" max(stamp) FROM household_stamp GROUP BY 1, 2;"
-	"INSERT INTO browse_hh(id_origin, id_serial, changed) SELECT household_origin,"
-	" household_serial, max(stamp) FROM milestone WHERE household_origin IS NOT NULL"
-	" GROUP BY 1, 2 ON CONFLICT(id_origin, id_serial) DO UPDATE SET"
-	" changed = max(changed, excluded.changed);"
-	"INSERT OR IGNORE INTO browse_hh(id_origin, id_serial) SELECT id_origin, id_serial"
-	" FROM household WHERE true;"
-	"INSERT INTO browse_fts(rowid, words) SELECT b.id, " WORDS(
-		"h") " FROM household h"
-		     " JOIN browse_hh b ON b.id_origin = h.id_origin AND b.id_serial = h.id_serial;";
+	"INSERT INTO browse_hh(id_origin, id_serial, name, ref, commune, category, review, stage,"
+	" handed) SELECT h.id_origin, h.id_serial, h.name, h.ref, coalesce(h.commune, 0), h.category,"
+	" coalesce(h.review_status, 'proposed'), coalesce(" STAGE_OF(
+		"r") ", 0), r.d8 FROM household h"
+		     " LEFT JOIN report_hh r ON r.id_origin = h.id_origin AND r.id_serial = h.id_serial;"
+		     "UPDATE browse_hh SET changed = max(coalesce((SELECT max(stamp) FROM household_stamp s"
+		     " WHERE s.id_origin = browse_hh.id_origin AND s.id_serial = browse_hh.id_serial), 0),"
+		     " coalesce((SELECT max(stamp) FROM milestone m WHERE m.household_origin = browse_hh.id_origin"
+		     " AND m.household_serial = browse_hh.id_serial), 0));"
+		     "INSERT INTO browse_fts(rowid, words) SELECT b.id, " WORDS(
+			     "h") " FROM household h"
+				  " JOIN browse_hh b ON b.id_origin = h.id_origin AND b.id_serial = h.id_serial;";
 
 /* merge_household.c inserts a household (OR IGNORE) and then sets one field
- * at a time: each of the four words' fields rewrites its index row. */
+ * at a time: each of the four words' fields rewrites its index row. The
+ * stage comes from report_hh, which its own triggers keep; a report schema
+ * upgrade drops report_hh and these triggers on it with it, and
+ * hub_browse_migrate then builds everything again. */
 static const char triggers_sql[] =
 	"CREATE TRIGGER browse_household_ai AFTER INSERT ON household BEGIN "
-	"INSERT OR IGNORE INTO browse_hh(id_origin, id_serial) VALUES (NEW.id_origin, NEW.id_serial);"
-	"DELETE FROM browse_fts WHERE rowid = " KEY_OF(
+	"INSERT OR IGNORE INTO browse_hh(id_origin, id_serial, name, ref, commune, category, review,"
+	" stage, handed) VALUES (NEW.id_origin, NEW.id_serial, NEW.name, NEW.ref,"
+	" coalesce(NEW.commune, 0), NEW.category, coalesce(NEW.review_status, 'proposed'),"
+	" coalesce((SELECT " STAGE_OF("r") " FROM report_hh r" IS(
 		"NEW.id_origin",
-		"NEW.id_serial") ";"
-				 "INSERT INTO browse_fts(rowid, words) VALUES (" KEY_OF("NEW.id_origin", "NEW.id_serial") ", " WORDS(
-					 "NEW") "); END;"
-						"CREATE TRIGGER browse_household_au AFTER UPDATE OF name, national_id, ref, hamlet"
-						" ON household BEGIN "
-						"DELETE FROM browse_fts WHERE rowid = " KEY_OF(
-							"NEW.id_origin",
-							"NEW.id_serial") ";"
-									 "INSERT INTO browse_fts(rowid, words) VALUES (" KEY_OF("NEW.id_origin", "NEW.id_serial") ", " WORDS(
-										 "NEW") "); END;"
-											"CREATE TRIGGER browse_stamp_ai AFTER INSERT ON household_stamp BEGIN " TOUCH(
-												"NEW.id_origin",
-												"NEW.id_serial",
-												"NEW.stamp") " END;"
-													     "CREATE TRIGGER browse_stamp_au AFTER UPDATE OF stamp ON household_stamp BEGIN " TOUCH(
-														     "NEW.id_origin",
-														     "NEW.id_serial",
-														     "NEW.stamp") " END;"
-																  "CREATE TRIGGER browse_milestone_ai AFTER INSERT ON milestone"
-																  " WHEN NEW.household_origin IS NOT NULL BEGIN " TOUCH(
-																	  "NEW.household_origin",
-																	  "NEW.household_serial",
-																	  "NEW.stamp") " END;";
+		"NEW.id_serial") "), 0),"
+				 " (SELECT d8 FROM report_hh r" IS(
+					 "NEW.id_origin",
+					 "NEW.id_serial") "));"
+							  "INSERT INTO browse_fts(rowid, words) SELECT id, " WORDS("NEW") " FROM browse_hh" IS(
+								  "NEW.id_origin",
+								  "NEW.id_serial") "; END;"
+										   "CREATE TRIGGER browse_household_words AFTER UPDATE OF name, national_id, ref, hamlet"
+										   " ON household BEGIN "
+										   "DELETE FROM browse_fts WHERE rowid = (SELECT id FROM browse_hh" IS(
+											   "NEW.id_origin",
+											   "NEW.id_serial") ");"
+													    "INSERT INTO browse_fts(rowid, words) SELECT id, " WORDS("NEW") " FROM browse_hh" IS(
+														    "NEW.id_origin",
+														    "NEW.id_serial") "; END;"
+																     "CREATE TRIGGER browse_household_au AFTER UPDATE OF name, ref, commune, category, review_status"
+																     " ON household BEGIN UPDATE browse_hh SET name = NEW.name, ref = NEW.ref,"
+																     " commune = coalesce(NEW.commune, 0), category = NEW.category,"
+																     " review = coalesce(NEW.review_status, 'proposed')" IS(
+																	     "NEW.id_origin",
+																	     "NEW.id_serial") "; END;"
+																			      "CREATE TRIGGER browse_stamp_ai AFTER INSERT ON household_stamp BEGIN UPDATE browse_hh SET"
+																			      " changed = NEW.stamp" IS(
+																				      "NEW.id_origin",
+																				      "NEW.id_serial") " AND changed < NEW.stamp; END;"
+																						       "CREATE TRIGGER browse_stamp_au AFTER UPDATE OF stamp ON household_stamp BEGIN UPDATE browse_hh"
+																						       " SET changed = NEW.stamp" IS(
+																							       "NEW.id_origin",
+																							       "NEW.id_serial") " AND changed < NEW.stamp; END;"
+																										"CREATE TRIGGER browse_milestone_ai AFTER INSERT ON milestone WHEN NEW.household_origin IS NOT"
+																										" NULL BEGIN UPDATE browse_hh SET changed = NEW.stamp" IS(
+																											"NEW.household_origin",
+																											"NEW.household_serial") " AND changed < NEW.stamp; END;"
+																														"CREATE TRIGGER browse_report_ai AFTER INSERT ON report_hh BEGIN UPDATE browse_hh SET"
+																														" stage = " STAGE_OF("NEW") ", handed = NEW.d8" IS(
+																															"NEW.id_origin",
+																															"NEW.id_serial") "; END;"
+																																	 "CREATE TRIGGER browse_report_au AFTER UPDATE OF d1, d2, d3, d4, d5, d6, d7, d8 ON report_hh"
+																																	 " BEGIN UPDATE browse_hh SET stage = " STAGE_OF(
+																																		 "NEW") ", handed = NEW.d8" IS("NEW.id_origin",
+																																					       "NEW.id_serial") "; END;";
+
+/* 1 when the trigger on report_hh is there (a report schema upgrade drops
+ * it with its table). */
+static int report_trigger_there(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int there = 0;
+
+	if (sqlite3_prepare_v2(db,
+			       "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND"
+			       " name = 'browse_report_au'",
+			       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		there = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return there;
+}
 
 hub_result hub_browse_migrate(sqlite3 *db, char *err, size_t errlen)
 {
@@ -93,7 +146,7 @@ hub_result hub_browse_migrate(sqlite3 *db, char *err, size_t errlen)
 
 	/* the common case (current tables) needs no write lock: serve may hold it */
 	if (hub_meta_get(db, "browse_schema", have, sizeof(have), &found) == HUB_OK && found &&
-	    strcmp(have, BROWSE_SCHEMA_VERSION) == 0)
+	    strcmp(have, BROWSE_SCHEMA_VERSION) == 0 && report_trigger_there(db))
 		return HUB_OK;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen,
@@ -104,11 +157,11 @@ hub_result hub_browse_migrate(sqlite3 *db, char *err, size_t errlen)
 	}
 	if (hub_meta_get(db, "browse_schema", have, sizeof(have), &found) != HUB_OK)
 		goto dberr;
-	if (found && strcmp(have, BROWSE_SCHEMA_VERSION) == 0) {
+	if (found && strcmp(have, BROWSE_SCHEMA_VERSION) == 0 && report_trigger_there(db)) {
 		rc = HUB_OK;
 		goto rollback; /* another process installed them meanwhile */
 	}
-	if (found) {
+	if (found && strcmp(have, BROWSE_SCHEMA_VERSION) != 0) {
 		snprintf(err, errlen,
 			 _("household browser tables are version '%s', this maiam-hub knows '%s':"
 			   " use a newer maiam-hub"),

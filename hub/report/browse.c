@@ -26,14 +26,6 @@ void hub_browse_query_init(hub_browse_query *q)
 	q->per_page = HUB_BROWSE_PAGE;
 }
 
-/* The stage a household (alias r, its report_hh row) has reached: r1..r8
- * are the days it reached each stage, '~' for not reached, and a stage
- * reached means every earlier one is too (schema_report.c). */
-#define STAGE_SQL \
-	"(coalesce(r.r1 <> '~', 0) + coalesce(r.r2 <> '~', 0) + coalesce(r.r3 <> '~', 0) +" \
-	" coalesce(r.r4 <> '~', 0) + coalesce(r.r5 <> '~', 0) + coalesce(r.r6 <> '~', 0) +" \
-	" coalesce(r.r7 <> '~', 0) + coalesce(r.r8 <> '~', 0))"
-
 /* A household's id as its items in the reconcile queue spell it (rc_record_id). */
 #define HID_SQL "printf('%016x-%d', h.id_origin, h.id_serial)"
 
@@ -81,18 +73,23 @@ void hub_browse_query_init(hub_browse_query *q)
 																		   " || '-' || t.stage") "))) OR " MISSING_PHOTO_SQL \
 																					 ")"
 
+/* The sorts, on browse_hh b's indexes; its rowid breaks ties. */
 static const char *const order_sql[HUB_BROWSE_NSORTS] = {
-	" ORDER BY h.name, h.id_origin, h.id_serial",
-	" ORDER BY h.ref, h.id_origin, h.id_serial",
-	" ORDER BY h.commune, h.name, h.id_origin, h.id_serial",
-	" ORDER BY " STAGE_SQL " DESC, h.name, h.id_origin, h.id_serial",
-	" ORDER BY b.changed DESC, h.id_origin, h.id_serial",
+	" ORDER BY b.name, b.id",
+	" ORDER BY b.ref, b.id",
+	" ORDER BY b.commune, b.name, b.id",
+	" ORDER BY b.stage DESC, b.name, b.id",
+	" ORDER BY b.changed DESC, b.id",
 };
 
+/* What a page shows of each household, for the browse_hh rows the
+ * query chose (b.id IN (...)). */
 #define COLUMNS \
 	"SELECT h.id_origin, h.id_serial, h.ref, h.name, h.national_id, h.hamlet, h.category," \
 	" h.review_status, h.withdrawn, h.commune, b.changed, r.r1, r.r2, r.r3, r.r4, r.r5, r.r6," \
-	" r.r7, r.r8"
+	" r.r7, r.r8 FROM browse_hh b JOIN household h ON h.id_origin = b.id_origin AND" \
+	" h.id_serial = b.id_serial LEFT JOIN report_hh r ON r.id_origin = h.id_origin AND" \
+	" r.id_serial = h.id_serial WHERE b.id IN ("
 
 /* The search text as an FTS5 query into out: each word of the folded
  * text a quoted prefix term ("nguyen"* "van"*), every word required.
@@ -126,12 +123,12 @@ out:
 	return rc;
 }
 
-/* " AND h.commune IN (...)": the communes of district (none known: no row). */
+/* " AND b.commune IN (...)": the communes of district (none known: no row). */
 static int append_district(proto_buf *sql, const proto_campaign *c, int district)
 {
 	size_t i;
 
-	if (proto_buf_append_str(sql, " AND h.commune IN (0"))
+	if (proto_buf_append_str(sql, " AND b.commune IN (0"))
 		return -1;
 	for (i = 0; i < c->units.n; i++)
 		if (c->units.a[i].level == PROTO_UNIT_COMMUNE &&
@@ -153,40 +150,35 @@ static int has(const char *s)
 	return s && *s;
 }
 
-/* The FROM and WHERE every form of the query shares, into sql. */
+/* The FROM and WHERE every form of the query shares, into sql: browse_hh
+ * alone for what it holds, with the household and its report row only for
+ * the filters of the reconcile queue's items. */
 static int append_where(proto_buf *sql, const proto_campaign *c, int scope, const hub_browse_query *q,
 			int searching)
 {
-	if (proto_buf_append_str(sql,
-				 searching ? " FROM browse_fts f JOIN browse_hh b ON b.id = f.rowid"
-					     " JOIN household h ON h.id_origin = b.id_origin AND"
-					     " h.id_serial = b.id_serial"
-					   : " FROM household h LEFT JOIN browse_hh b ON"
-					     " b.id_origin = h.id_origin AND b.id_serial = h.id_serial") ||
-	    proto_buf_append_str(sql, " LEFT JOIN report_hh r ON r.id_origin = h.id_origin AND"
-				      " r.id_serial = h.id_serial WHERE 1") ||
-	    (searching && proto_buf_append_str(sql, " AND f.words MATCH :text")) ||
+	int items = q->open_items || q->missing_photo;
+
+	if (proto_buf_append_str(sql, " FROM browse_hh b") ||
+	    (items &&
+	     proto_buf_append_str(sql, " JOIN household h ON h.id_origin = b.id_origin AND"
+				       " h.id_serial = b.id_serial LEFT JOIN report_hh r ON"
+				       " r.id_origin = b.id_origin AND r.id_serial = b.id_serial")) ||
+	    proto_buf_append_str(sql, " WHERE 1") ||
+	    (searching &&
+	     proto_buf_append_str(
+		     sql, " AND b.id IN (SELECT rowid FROM browse_fts WHERE browse_fts MATCH :text)")) ||
 	    (scope && append_district(sql, c, scope)) ||
 	    (q->district && append_district(sql, c, q->district)) ||
-	    (q->commune && proto_buf_append_str(sql, " AND h.commune = :commune")) ||
-	    (has(q->category) && proto_buf_append_str(sql, " AND h.category = :category")))
-		return -1;
-	if (has(q->review) && strcmp(q->review, "proposed") == 0 &&
-	    proto_buf_append_str(sql, " AND (h.review_status IS NULL OR h.review_status = 'proposed')"))
-		return -1;
-	if (has(q->review) && strcmp(q->review, "proposed") != 0 &&
-	    proto_buf_append_str(sql, " AND h.review_status = :review"))
-		return -1;
-	if (q->stage >= 0 && proto_buf_append_str(sql, " AND " STAGE_SQL " = :stage"))
-		return -1;
-	if (q->timing == HUB_BROWSE_ON_TIME && proto_buf_append_str(sql, " AND r.d8 <= :deadline"))
-		return -1;
-	if (q->timing == HUB_BROWSE_LATE &&
-	    proto_buf_append_str(sql, " AND (r.d8 > :deadline OR (r.d8 IS NULL AND :as_of > :deadline))"))
-		return -1;
-	if (q->open_items && proto_buf_append_str(sql, " AND " OPEN_ITEMS_SQL))
-		return -1;
-	if (q->missing_photo && proto_buf_append_str(sql, " AND " MISSING_PHOTO_SQL))
+	    (q->commune && proto_buf_append_str(sql, " AND b.commune = :commune")) ||
+	    (has(q->category) && proto_buf_append_str(sql, " AND b.category = :category")) ||
+	    (has(q->review) && proto_buf_append_str(sql, " AND b.review = :review")) ||
+	    (q->stage >= 0 && proto_buf_append_str(sql, " AND b.stage = :stage")) ||
+	    (q->timing == HUB_BROWSE_ON_TIME && proto_buf_append_str(sql, " AND b.handed <= :deadline")) ||
+	    (q->timing == HUB_BROWSE_LATE &&
+	     proto_buf_append_str(
+		     sql, " AND (b.handed > :deadline OR (b.handed IS NULL AND :as_of > :deadline))")) ||
+	    (q->open_items && proto_buf_append_str(sql, " AND " OPEN_ITEMS_SQL)) ||
+	    (q->missing_photo && proto_buf_append_str(sql, " AND " MISSING_PHOTO_SQL)))
 		return -1;
 	return 0;
 }
@@ -278,11 +270,14 @@ static hub_result run(sqlite3 *db, const proto_campaign *c, const char *as_of, i
 	if (fts_query(q->text, &fts) != HUB_OK)
 		goto out;
 	searching = fts.len > 1;
-	if (proto_buf_append_str(&sql, form == 0 ? "SELECT count(*)" : COLUMNS) ||
+	/* a page: its rows chosen on browse_hh and its indexes, then only
+	 * they joined to what the page shows */
+	if (proto_buf_append_str(&sql, form == 0 ? "SELECT count(*)" : COLUMNS "SELECT b.id") ||
 	    append_where(&sql, c, scope, q, searching) ||
 	    (form == 1 && (proto_buf_append_str(&sql, order_sql[q->sort]) ||
-			   proto_buf_append_str(&sql, " LIMIT :limit OFFSET :offset"))) ||
-	    (form == 2 && proto_buf_append_str(&sql, " ORDER BY h.id_origin, h.id_serial")) ||
+			   proto_buf_append_str(&sql, " LIMIT :limit OFFSET :offset)") ||
+			   proto_buf_append_str(&sql, order_sql[q->sort]))) ||
+	    (form == 2 && proto_buf_append_str(&sql, ") ORDER BY h.id_origin, h.id_serial")) ||
 	    proto_buf_append_byte(&sql, 0))
 		goto out;
 	rc = HUB_EDB;
