@@ -6,7 +6,8 @@
  * of them (each row links to its household's page, /household?id=ID) and
  * links to the pages before and after. Built by the pages' worker on its
  * read-only connection; Vietnamese, as every page of the dashboard. On a
- * phone the form's fields wrap and the table scrolls by itself.
+ * phone the form's fields wrap and the table (one line per household)
+ * scrolls sideways by itself.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ static const char households_style[] =
 	"font-size:0.9em;max-width:100%}form#filters input,form#filters select{display:block;"
 	"margin:0.2em 0 0;width:auto;max-width:100%}form#filters label.tick{flex-direction:row;"
 	"align-items:center;gap:0.3em}#q{min-width:14em}nav#pages a{margin-right:1em}"
-	"td{overflow-wrap:anywhere}</style>";
+	"#households td{white-space:nowrap}</style>";
 
 /* What the address asked, as typed (shown back in the form and carried
  * by the paging links). */

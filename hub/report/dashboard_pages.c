@@ -201,6 +201,8 @@ int dash_main_page(hub_dashboard *d, sqlite3 *ro, const char *who, proto_buf *b)
 	    proto_buf_append_str(b, "</b></p><form method=\"post\" action=\"/logout\">"
 				    "<button type=\"submit\">Đăng xuất</button></form>") ||
 	    dash_household_form(b, "") ||
+	    proto_buf_append_str(b, "<p><a id=\"households-link\" href=\"/households\">Danh sách hộ"
+				    " (tìm, lọc, sắp xếp)</a></p>") ||
 	    proto_buf_append_str(b, "<h2>Bàn giao so với chỉ tiêu theo huyện</h2>" WIDE) ||
 	    report_progress_svg(&p, b) || proto_buf_append_str(b, "</div>" WIDE) ||
 	    report_progress_table(&d->campaign, &p, b) || proto_buf_append_str(b, "</div>"))
