@@ -122,101 +122,113 @@ static void build(world *w)
 	rt_batch_release(&b);
 }
 
+/* Every query test on its own world (build), closed after it. */
+static world wd;
+
+static int world_up(void **state)
+{
+	(void)state;
+	build(&wd);
+	return 0;
+}
+
+static int world_down(void **state)
+{
+	(void)state;
+	rt_db_close(&wd.t);
+	return 0;
+}
+
 static void test_search_without_diacritics(void **state)
 {
-	world w;
 	found f;
 
 	(void)state;
-	build(&w);
-	assert_int_equal(search(&w.t, "nguyen van duc", &f), 1);
+	assert_int_equal(search(&wd.t, "nguyen van duc", &f), 1);
 	assert_string_equal(f.names, "Nguyễn Văn Đức");
-	assert_int_equal(search(&w.t, "NGUYỄN  Văn", &f), 1);
-	assert_int_equal(search(&w.t, "ngu d", &f), 1); /* words' beginnings */
-	assert_int_equal(search(&w.t, "dao", &f), 1);
+	assert_int_equal(search(&wd.t, "NGUYỄN  Văn", &f), 1);
+	assert_int_equal(search(&wd.t, "ngu d", &f), 1); /* words' beginnings */
+	assert_int_equal(search(&wd.t, "dao", &f), 1);
 	assert_string_equal(f.names, "Trần Thị Đào");
-	assert_int_equal(search(&w.t, "Đào", &f), 1);
-	assert_int_equal(search(&w.t, "079012", &f), 1); /* a national ID's beginning */
+	assert_int_equal(search(&wd.t, "Đào", &f), 1);
+	assert_int_equal(search(&wd.t, "079012", &f), 1); /* a national ID's beginning */
 	assert_string_equal(f.names, "Nguyễn Văn Đức");
-	assert_int_equal(search(&w.t, "36s0-2", &f), 1); /* a ref, in any case */
-	assert_int_equal(search(&w.t, "7KQ1-5", &f), 1);
+	assert_int_equal(search(&wd.t, "36s0-2", &f), 1); /* a ref, in any case */
+	assert_int_equal(search(&wd.t, "7KQ1-5", &f), 1);
 	assert_string_equal(f.names, "Trần Thị Đào");
-	assert_int_equal(search(&w.t, "dau giong", &f), 1); /* the hamlet set after the rebuild */
+	assert_int_equal(search(&wd.t, "dau giong", &f), 1); /* the hamlet set after the rebuild */
 	assert_string_equal(f.names, "Nguyễn Văn Đức");
-	assert_int_equal(search(&w.t, "thach sa ren", &f), 5); /* merged after the rebuild */
-	assert_int_equal(search(&w.t, "khong co ai", &f), 0);
-	assert_int_equal(search(&w.t, "\"*(", &f), 8); /* no word: every household */
-	assert_int_equal(search(&w.t, "", &f), 8);
-	rt_db_close(&w.t);
+	assert_int_equal(search(&wd.t, "thach sa ren", &f), 5); /* merged after the rebuild */
+	assert_int_equal(search(&wd.t, "khong co ai", &f), 0);
+	assert_int_equal(search(&wd.t, "\"*(", &f), 8); /* no word: every household */
+	assert_int_equal(search(&wd.t, "", &f), 8);
 }
 
 static void test_each_filter(void **state)
 {
 	hub_browse_query q;
-	world w;
 	found f;
 
 	(void)state;
-	build(&w);
 	hub_browse_query_init(&q);
 	q.district = 950;
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 7);
-	q.district = w.other_district;
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 1);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 7);
+	q.district = wd.other_district;
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 1);
 	assert_string_equal(f.names, "Trần Thị Đào");
 
 	hub_browse_query_init(&q);
-	q.commune = w.other;
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 1);
+	q.commune = wd.other;
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 1);
 	hub_browse_query_init(&q);
 	q.category = "near_poor";
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 1);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 1);
 	assert_string_equal(f.names, "Trần Thị Đào");
 
 	hub_browse_query_init(&q);
 	q.review = "proposed";
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 1);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 1);
 	q.review = "rejected";
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 1);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 1);
 	assert_string_equal(f.names, "Lâm Thị Hoa");
 	q.review = "approved";
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 6);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 6);
 
 	hub_browse_query_init(&q);
 	q.stage = 8; /* handed over */
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 2);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 2);
 	assert_string_equal(f.names, "Lâm Thị Hoa|Nguyễn Văn Đức");
 	q.stage = 5; /* walls */
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 1);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 1);
 	assert_string_equal(f.names, "Trần Thị Đào");
 	q.stage = 0; /* nothing recorded */
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 5);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 5);
 
 	hub_browse_query_init(&q);
 	q.timing = HUB_BROWSE_ON_TIME;
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 1);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 1);
 	assert_string_equal(f.names, "Nguyễn Văn Đức");
 	q.timing = HUB_BROWSE_LATE; /* before the deadline: only the one handed over after it */
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 1);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 1);
 	assert_string_equal(f.names, "Lâm Thị Hoa");
 	/* after the deadline every household not handed over is late too */
-	assert_int_equal(ask(&w.t, "2023-12-31", 0, &q, &f), 7);
+	assert_int_equal(ask(&wd.t, "2023-12-31", 0, &q, &f), 7);
 
 	hub_browse_query_init(&q);
 	q.missing_photo = true; /* Đào's survey has no photo; the hand-overs have theirs */
-	assert_int_equal(ask(&w.t, "2023-12-31", 0, &q, &f), 1);
+	assert_int_equal(ask(&wd.t, "2023-12-31", 0, &q, &f), 1);
 	assert_string_equal(f.names, "Trần Thị Đào");
-	assert_int_equal(ask(&w.t, "2023-06-01", 0, &q, &f), 0); /* not surveyed yet that day */
+	assert_int_equal(ask(&wd.t, "2023-06-01", 0, &q, &f), 0); /* not surveyed yet that day */
 
 	hub_browse_query_init(&q);
 	/* as the reconcile queue has them: Đức's hand-over with no stage before
 	 * it (out of order), Đào's missing photo; Hoa, rejected, counts in no
 	 * item of the queue */
 	q.open_items = true;
-	assert_int_equal(rt_open_of(&w.t, "out_of_order", "2023-12-31"), 1);
-	assert_int_equal(rt_open_of(&w.t, "missing_evidence", "2023-12-31"), 1);
-	assert_int_equal(rt_open_of(&w.t, "late", "2023-12-31"), 0);
-	assert_int_equal(ask(&w.t, "2023-12-31", 0, &q, &f), 2);
+	assert_int_equal(rt_open_of(&wd.t, "out_of_order", "2023-12-31"), 1);
+	assert_int_equal(rt_open_of(&wd.t, "missing_evidence", "2023-12-31"), 1);
+	assert_int_equal(rt_open_of(&wd.t, "late", "2023-12-31"), 0);
+	assert_int_equal(ask(&wd.t, "2023-12-31", 0, &q, &f), 2);
 	assert_string_equal(f.names, "Nguyễn Văn Đức|Trần Thị Đào");
 	{
 		char sql[256];
@@ -224,72 +236,68 @@ static void test_each_filter(void **state)
 		snprintf(sql, sizeof(sql),
 			 "INSERT INTO report_resolution(item, resolved_at, resolved_by, note) VALUES"
 			 " ('O-%016llx-%llu', '2023-10-01T00:00:00Z', 'lan', 'đã rõ')",
-			 (unsigned long long)w.a.origin, (unsigned long long)w.a.serial);
-		assert_int_equal(sqlite3_exec(w.t.db, sql, NULL, NULL, NULL), SQLITE_OK);
+			 (unsigned long long)wd.a.origin, (unsigned long long)wd.a.serial);
+		assert_int_equal(sqlite3_exec(wd.t.db, sql, NULL, NULL, NULL), SQLITE_OK);
 	}
-	assert_int_equal(rt_open_of(&w.t, "out_of_order", "2023-12-31"), 0);
-	assert_int_equal(ask(&w.t, "2023-12-31", 0, &q, &f), 1); /* resolved: no longer open */
+	assert_int_equal(rt_open_of(&wd.t, "out_of_order", "2023-12-31"), 0);
+	assert_int_equal(ask(&wd.t, "2023-12-31", 0, &q, &f), 1); /* resolved: no longer open */
 	assert_string_equal(f.names, "Trần Thị Đào");
 
 	/* filters together, and a district operator's scope */
 	hub_browse_query_init(&q);
 	q.text = "thi";
 	q.district = 950;
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 1);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 1);
 	assert_string_equal(f.names, "Lâm Thị Hoa");
 	hub_browse_query_init(&q);
 	q.text = "thi";
-	assert_int_equal(ask(&w.t, "2023-08-15", w.other_district, &q, &f), 1);
+	assert_int_equal(ask(&wd.t, "2023-08-15", wd.other_district, &q, &f), 1);
 	assert_string_equal(f.names, "Trần Thị Đào");
 	q.district = 950; /* another district than its own: nothing */
-	assert_int_equal(ask(&w.t, "2023-08-15", w.other_district, &q, &f), 0);
-	rt_db_close(&w.t);
+	assert_int_equal(ask(&wd.t, "2023-08-15", wd.other_district, &q, &f), 0);
 }
 
 static void test_sort_and_pages(void **state)
 {
 	hub_browse_query q;
-	world w;
 	found f;
 
 	(void)state;
-	build(&w);
 	hub_browse_query_init(&q);
 	q.per_page = 3;
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 8);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 8);
 	assert_string_equal(f.names, "Lâm Thị Hoa|Nguyễn Văn Đức|Thạch Sà Rên");
 	q.page = 3;
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 8);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 8);
 	assert_string_equal(f.names, "Thạch Sà Rên|Trần Thị Đào");
 	q.page = 4;
-	assert_int_equal(ask(&w.t, "2023-08-15", 0, &q, &f), 8);
+	assert_int_equal(ask(&wd.t, "2023-08-15", 0, &q, &f), 8);
 	assert_int_equal(f.n, 0);
 
 	hub_browse_query_init(&q);
 	q.sort = HUB_BROWSE_BY_STAGE; /* furthest first, then by name */
 	q.per_page = 3;
-	ask(&w.t, "2023-08-15", 0, &q, &f);
+	ask(&wd.t, "2023-08-15", 0, &q, &f);
 	assert_string_equal(f.names, "Lâm Thị Hoa|Nguyễn Văn Đức|Trần Thị Đào");
 	q.sort = HUB_BROWSE_BY_REF; /* those without a ref first */
 	q.text = "079";
-	ask(&w.t, "2023-08-15", 0, &q, &f);
+	ask(&wd.t, "2023-08-15", 0, &q, &f);
 	assert_string_equal(f.names, "Lâm Thị Hoa|Nguyễn Văn Đức|Trần Thị Đào");
 	q.sort = HUB_BROWSE_BY_COMMUNE;
 	q.text = NULL;
-	q.commune = w.other;
-	ask(&w.t, "2023-08-15", 0, &q, &f);
+	q.commune = wd.other;
+	ask(&wd.t, "2023-08-15", 0, &q, &f);
 	assert_string_equal(f.names, "Trần Thị Đào");
 	q.commune = 0;
 	q.sort = HUB_BROWSE_BY_CHANGED; /* the hamlet, set last */
 	q.per_page = 1;
-	ask(&w.t, "2023-08-15", 0, &q, &f);
+	ask(&wd.t, "2023-08-15", 0, &q, &f);
 	assert_string_equal(f.names, "Nguyễn Văn Đức");
 
 	/* out of range: refused, not guessed */
 	q.per_page = HUB_BROWSE_PAGE_MAX + 1;
-	assert_int_equal(hub_browse(w.t.db, &w.t.campaign, "2023-08-15", 0, &q, collect, &f, NULL),
+	assert_int_equal(hub_browse(wd.t.db, &wd.t.campaign, "2023-08-15", 0, &q, collect, &f, NULL),
 			 HUB_REFUSED);
-	rt_db_close(&w.t);
 }
 
 /* The page on the test's listener: signed in, a search and its rows; the
@@ -341,9 +349,9 @@ static void test_households_page(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_search_without_diacritics),
-		cmocka_unit_test(test_each_filter),
-		cmocka_unit_test(test_sort_and_pages),
+		cmocka_unit_test_setup_teardown(test_search_without_diacritics, world_up, world_down),
+		cmocka_unit_test_setup_teardown(test_each_filter, world_up, world_down),
+		cmocka_unit_test_setup_teardown(test_sort_and_pages, world_up, world_down),
 		cmocka_unit_test(test_households_page),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
