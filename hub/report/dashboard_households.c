@@ -36,17 +36,23 @@ typedef struct households_ask {
 	hub_browse_query q;
 } households_ask;
 
-static const char *const timing_names[] = { "", "on_time", "late" };
+/* The values of timing= after "any" (HUB_BROWSE_ON_TIME, HUB_BROWSE_LATE). */
+static const char *const timing_names[] = { "on_time", "late", NULL };
 
-/* code's index in the NULL-terminated codes, or -1. */
-static int code_index(const char *const *codes, const char *code)
+/* code's index among the first n of codes (n < 0: up to their NULL), or -1. */
+static int code_index_n(const char *const *codes, int n, const char *code)
 {
 	int i;
 
-	for (i = 0; codes[i]; i++)
+	for (i = 0; (n < 0 || i < n) && codes[i]; i++)
 		if (strcmp(codes[i], code) == 0)
 			return i;
 	return -1;
+}
+
+static int code_index(const char *const *codes, const char *code)
+{
+	return code_index_n(codes, -1, code);
 }
 
 /* A whole number 1..max, or -1. */
@@ -115,14 +121,14 @@ static int parse_ask(const hub_dashboard *d, const char *query, households_ask *
 		a->q.stage = k + 1;
 	else if (a->stage[0])
 		return -1;
-	if (a->timing[0] && (k = code_index(timing_names + 1, a->timing)) < 0)
+	if (a->timing[0] && (k = code_index(timing_names, a->timing)) < 0)
 		return -1;
 	a->q.timing = a->timing[0] ? (hub_browse_timing)(k + 1) : HUB_BROWSE_ANY_TIME;
 	if ((a->open[0] && strcmp(a->open, "1") != 0) || (a->photo[0] && strcmp(a->photo, "1") != 0))
 		return -1;
 	a->q.open_items = a->open[0] != 0;
 	a->q.missing_photo = a->photo[0] != 0;
-	if (a->sort[0] && (k = code_index(hub_browse_sort_names, a->sort)) < 0)
+	if (a->sort[0] && (k = code_index_n(hub_browse_sort_names, HUB_BROWSE_NSORTS, a->sort)) < 0)
 		return -1;
 	a->q.sort = a->sort[0] ? (hub_browse_sort)k : HUB_BROWSE_BY_NAME;
 	if ((v = whole(a->page, INT32_MAX)) < 0)
