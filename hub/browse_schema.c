@@ -68,7 +68,8 @@ static const char rebuild_sql[] =
 				  " JOIN browse_hh b ON b.id_origin = h.id_origin AND b.id_serial = h.id_serial;";
 
 /* merge_household.c inserts a household (OR IGNORE) and then sets one field
- * at a time: each of the four words' fields rewrites its index row. The
+ * at a time, a new household's to the values it was inserted with: only a
+ * value that changes rewrites the browser's row or its words. The
  * stage comes from report_hh, which its own triggers keep; a report schema
  * upgrade drops report_hh and these triggers on it with it, and
  * hub_browse_migrate then builds everything again. */
@@ -87,7 +88,8 @@ static const char triggers_sql[] =
 								  "NEW.id_origin",
 								  "NEW.id_serial") "; END;"
 										   "CREATE TRIGGER browse_household_words AFTER UPDATE OF name, national_id, ref, hamlet"
-										   " ON household BEGIN "
+										   " ON household WHEN OLD.name IS NOT NEW.name OR OLD.national_id IS NOT NEW.national_id OR"
+										   " OLD.ref IS NOT NEW.ref OR OLD.hamlet IS NOT NEW.hamlet BEGIN "
 										   "DELETE FROM browse_fts WHERE rowid = (SELECT id FROM browse_hh" IS(
 											   "NEW.id_origin",
 											   "NEW.id_serial") ");"
@@ -95,7 +97,9 @@ static const char triggers_sql[] =
 														    "NEW.id_origin",
 														    "NEW.id_serial") "; END;"
 																     "CREATE TRIGGER browse_household_au AFTER UPDATE OF name, ref, commune, category, review_status"
-																     " ON household BEGIN UPDATE browse_hh SET name = NEW.name, ref = NEW.ref,"
+																     " ON household WHEN OLD.name IS NOT NEW.name OR OLD.ref IS NOT NEW.ref OR OLD.commune IS NOT"
+																     " NEW.commune OR OLD.category IS NOT NEW.category OR OLD.review_status IS NOT NEW.review_status"
+																     " BEGIN UPDATE browse_hh SET name = NEW.name, ref = NEW.ref,"
 																     " commune = coalesce(NEW.commune, 0), category = NEW.category,"
 																     " review = coalesce(NEW.review_status, 'proposed')" IS(
 																	     "NEW.id_origin",
