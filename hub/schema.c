@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "schema.h"
+#include "browse_schema.h"
 #include "photo_index.h"
 #include "photo_near.h"
 #include "store.h"
@@ -198,5 +199,7 @@ hub_result hub_schema_install(sqlite3 *db, char *err, size_t errlen)
 			 sqlite3_errmsg(db));
 	else
 		rc = hub_report_migrate(db, err, errlen);
+	if (rc == HUB_OK)
+		rc = hub_browse_migrate(db, err, errlen);
 	return rc;
 }

@@ -186,14 +186,11 @@ void hub_dashboard_set_ttl(hub_dashboard *d, int seconds)
 	pthread_mutex_unlock(&d->mu);
 }
 
-static const char *const dash_paths[] = { "/",
-					  "/login",
-					  "/logout",
-					  "/report",
-					  "/household",
-					  "/household/decide",
-					  "/household/resolve",
-					  "/operators" };
+static const char *const dash_paths[] = {
+	"/",          "/login",      "/logout",           "/report",
+	"/household", "/households", "/household/decide", "/household/resolve",
+	"/operators"
+};
 
 /* A page of the dashboard's own, or not (the photos' paths are checked by
  * dash_photo_parse). */
@@ -557,6 +554,19 @@ static int check_post_form(hub_dashboard *d, struct evhttp_request *req, dash_jo
 	return 0;
 }
 
+/* /households?...: the query kept for the worker (dashboard_households.c
+ * reads the filters), or -1 answered 414 when it is too long. */
+static int parse_households(struct evhttp_request *req, dash_job *job)
+{
+	const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+
+	job->kind = DJ_HOUSEHOLDS;
+	if ((size_t)snprintf(job->query, sizeof(job->query), "%s", q ? q : "") < sizeof(job->query))
+		return 0;
+	reply_text(req, 414, "the search and filters are too long: type a shorter search", 0);
+	return -1;
+}
+
 void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 {
 	hub_dashboard *d = arg;
@@ -643,6 +653,8 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 		reply_text(req, 400, DASH_VIEW_USAGE, 0);
 		goto refused;
 	}
+	if (strcmp(path, "/households") == 0 && parse_households(req, job))
+		goto refused;
 	if (dash_photo_path(path)) {
 		/* malformed or not, whoever asks: the shape of the address is no secret */
 		if (dash_photo_parse(path, job->photo, &job->thumb)) {

@@ -24,7 +24,7 @@
 /* DJ_HOUSEHOLD: /household?id=REF; DJ_PHOTO: /photo/<64 hex>[/thumb];
  * DJ_OPERATORS: /operators, the admins' page (GET) and its forms (POST);
  * DJ_DECIDE, DJ_RESOLVE: POST /household/decide, /household/resolve (the
- * read-write worker's) */
+ * read-write worker's); DJ_HOUSEHOLDS: /households?... (the browser) */
 typedef enum dash_kind {
 	DJ_PAGE,
 	DJ_REPORT,
@@ -34,12 +34,16 @@ typedef enum dash_kind {
 	DJ_PHOTO,
 	DJ_OPERATORS,
 	DJ_DECIDE,
-	DJ_RESOLVE
+	DJ_RESOLVE,
+	DJ_HOUSEHOLDS
 } dash_kind;
 
 /* The most a POSTed form may send: a household page's (a reason or note
  * of PROTO_MAX_TEXT bytes, percent-encoded, and the other fields). */
 #define DASH_POST_FORM_MAX (3 * 4096 + 1024)
+
+/* The query string of /households (the browser's filters), NUL included. */
+#define DASH_QUERY_MAX 2048
 
 /* What /household?id= may be: a full id (16 hex, '-', a serial) or a short
  * ref, with room for spaces typed around it. */
@@ -72,6 +76,7 @@ typedef struct dash_job {
 	char typed[DASH_TYPED_MAX];           /* DJ_HOUSEHOLD: the id as typed, "" none */
 	char photo[65];                       /* DJ_PHOTO: 64 lowercase hex */
 	int thumb;                            /* DJ_PHOTO: the thumbnail, not the photo */
+	char query[DASH_QUERY_MAX];           /* DJ_HOUSEHOLDS: the query string, "" none */
 	char addr[64];                        /* client address (throttle) */
 	proto_buf form;                       /* DJ_OPERATORS' POST: the form, wiped when done */
 	hub_operator who;                     /* the signed-in operator (worker, dash_work) */
@@ -193,6 +198,11 @@ void dash_household_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job);
  * through the commands' own code, then 303 back to the household's page;
  * refused with the page and why (dashboard_household_post.c). */
 void dash_household_post(hub_dashboard *d, sqlite3 *rw, dash_job *job);
+/* ---- dashboard_households.c (page worker) ------------------------------- */
+
+/* The household browser, /households?..., for job->query: job's status and
+ * body (400 for a filter out of range). */
+void dash_households_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job);
 
 /* ---- dashboard_photo.c -------------------------------------------------- */
 

@@ -240,6 +240,8 @@ static int page_top(hub_dashboard *d, const dash_job *job, const char *title, co
 	    proto_buf_append_str(b, "</b></p><form method=\"post\" action=\"/logout\">") ||
 	    dash_csrf_field(d, job, b) ||
 	    proto_buf_append_str(b, "<button type=\"submit\">Đăng xuất</button></form>") ||
+	    proto_buf_append_str(b, "<p><a id=\"households-link\" href=\"/households\">Danh sách hộ"
+				    " (tìm, lọc, sắp xếp)</a></p>") ||
 	    (job->who.role == HUB_ROLE_ADMIN &&
 	     proto_buf_append_str(b, "<p><a id=\"operators\" href=\"/operators\">Cán bộ vận hành"
 				     "</a></p>")) ||
@@ -557,6 +559,8 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		dash_operators_answer(d, db, job);
 	else if (job->kind == DJ_DECIDE || job->kind == DJ_RESOLVE)
 		dash_household_post(d, db, job);
+	else if (job->kind == DJ_HOUSEHOLDS)
+		dash_households_answer(d, db, job);
 	else
 		work_page(d, db, job);
 }
