@@ -1,0 +1,141 @@
+#!/bin/bash
+# debs.sh SOURCEDIR BUILDDIR: sh scripts/package builds maiam-common,
+# maiam-hub and maiam-agent; lintian finds no error in them; unpacked with
+# dpkg-deb -x into a temporary root, the installed programs run from there
+# with the installed data, catalogues and man pages: --help and --version,
+# 'maiam-hub init' with the shipped campaign, 'maiam-agent init' with the
+# shipped admin units, and 'maiam-hub serve' started from the command line of
+# the installed unit, stopped with SIGTERM as systemd stops it.
+# The maintainer scripts in the packages are those tests/package/scripts.sh
+# checks. Skipped (77) without cpack, dpkg-deb, dpkg-shlibdeps, fakeroot or
+# lintian (scripts/deps installs them).
+set -u
+T=$(mktemp -d "${TMPDIR:-/tmp}/maiam-debs-test.XXXXXX")
+HUB_PID=""
+cleanup() {
+	[ -n "$HUB_PID" ] && kill -KILL "$HUB_PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/../support/lib.sh"
+need cpack dpkg-deb dpkg-shlibdeps fakeroot lintian
+SRC=$1 BUILD=$2
+PKGS="$BUILD/packages"
+VERSION=$(sed -n 's/^project(maiam VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
+unset MAIAM_DATA_DIR MAIAM_LOCALEDIR MAIAM_HOME MAIAM_HUB_DIR XDG_DATA_HOME LANGUAGE
+export HOME="$T"
+
+# --- build
+MAIAM_PACKAGE_TREE="$BUILD/package-tree" MAIAM_PACKAGE_OUT="$PKGS" sh "$SRC/scripts/package" \
+	>"$OUT" 2>"$ERR" || { fail "scripts/package exited $?"; show; finish; }
+for p in maiam-common_${VERSION}_all maiam-hub_${VERSION}_amd64 maiam-agent_${VERSION}_amd64; do
+	[ -f "$PKGS/$p.deb" ] || [ -f "$PKGS/${p%_amd64}_$(dpkg --print-architecture).deb" ] ||
+		fail "scripts/package made no $p.deb"
+done
+debs=$(ls "$PKGS"/maiam-*.deb)
+
+# --- lintian: no error (warnings are printed for the reader)
+lintian --fail-on error $debs >"$OUT" 2>"$ERR"
+rc=$?
+[ "$rc" = 0 ] && ! grep -q '^E: ' "$OUT" || { fail "lintian exited $rc or found errors"; show; }
+grep '^[WE]: ' "$OUT" >&2
+
+# --- what each package declares
+field() { dpkg-deb -f "$PKGS/$1"_*.deb "$2"; }
+field maiam-hub Depends | grep -q 'libsqlite3-0' || fail "maiam-hub does not depend on libsqlite3-0"
+field maiam-hub Depends | grep -q 'adduser' || fail "maiam-hub does not depend on adduser (its postinst)"
+field maiam-hub Depends | grep -q "maiam-common (= $VERSION)" || fail "maiam-hub does not depend on maiam-common"
+field maiam-agent Depends | grep -q 'libcurl4' || fail "maiam-agent does not depend on libcurl4"
+mkdir -p "$T/control"
+dpkg-deb -e "$PKGS"/maiam-hub_*.deb "$T/control"
+for script in postinst prerm postrm; do
+	cmp -s "$T/control/$script" "$SRC/packaging/debian/hub/$script" ||
+		fail "the package's $script is not packaging/debian/hub/$script"
+	[ -x "$T/control/$script" ] || fail "the package's $script is not executable"
+done
+
+# --- unpacked into a root of its own
+R="$T/root"
+for deb in $debs; do dpkg-deb -x "$deb" "$R" || fail "dpkg-deb -x $deb failed"; done
+for f in usr/bin/maiam-hub usr/bin/maiam-agent usr/share/maiam/data/soc-trang-units.csv \
+	usr/share/maiam/campaigns/soc-trang-2023.campaign \
+	usr/share/locale/vi/LC_MESSAGES/maiam-hub.mo usr/share/locale/vi/LC_MESSAGES/maiam-agent.mo \
+	usr/share/man/man8/maiam-hub.8.gz usr/share/man/man1/maiam-agent.1.gz \
+	lib/systemd/system/maiam-hub.service usr/lib/systemd/user/maiam-agent-sync.service \
+	usr/lib/systemd/user/maiam-agent-sync.timer usr/share/doc/maiam-hub/copyright \
+	usr/share/doc/maiam-agent/examples/maiam-agent-sync-time.conf; do
+	[ -e "$R/$f" ] || fail "no package installs /$f"
+done
+# the installed programs look for their data where the packages put it
+for prog in maiam-hub maiam-agent; do
+	grep -qa '/usr/share/maiam' "$R/usr/bin/$prog" || fail "$prog does not look in /usr/share/maiam"
+	grep -qa '/usr/share/locale' "$R/usr/bin/$prog" || fail "$prog does not look in /usr/share/locale"
+done
+# the man pages render without a warning
+if command -v man >/dev/null 2>&1; then
+	for page in man8/maiam-hub.8.gz man1/maiam-agent.1.gz; do
+		MANWIDTH=80 man --warnings -l "$R/usr/share/man/$page" >/dev/null 2>"$ERR" || fail "man $page exited $?"
+		[ -s "$ERR" ] && { fail "man $page warns"; show; }
+	done
+fi
+
+# run WANT PROGRAM ARGS...: an installed program on the installed data
+run() {
+	local want=$1 prog=$2; shift 2
+	MAIAM_DATA_DIR="$R/usr/share/maiam" MAIAM_LOCALEDIR="$R/usr/share/locale" \
+		timeout 120 "$R/usr/bin/$prog" "$@" >"$OUT" 2>"$ERR"
+	RC=$?
+	[ "$RC" = "$want" ] || { fail "installed $prog $* exited $RC, want $want"; show; }
+}
+run 0 maiam-agent --version
+out_has "maiam-agent $VERSION"
+run 0 maiam-agent --help
+out_has "usage: maiam-agent"
+run 0 maiam-hub --help
+out_has "usage: maiam-hub"
+# the installed Vietnamese catalogue
+# (env: bash itself would warn about a locale this machine may not have)
+env LC_ALL=vi_VN.UTF-8 MAIAM_DATA_DIR="$R/usr/share/maiam" MAIAM_LOCALEDIR="$R/usr/share/locale" \
+	"$R/usr/bin/maiam-hub" no-such-command >"$OUT" 2>"$ERR"
+[ $? = 2 ] || fail "the installed hub did not refuse 'no-such-command' as a usage error"
+grep -q "'no-such-command'" "$ERR" && ! grep -q "is not a command" "$ERR" ||
+	{ fail "the installed hub does not speak Vietnamese with LC_ALL=vi_VN.UTF-8"; show; }
+run 0 maiam-hub init --dir "$T/hub" --host 127.0.0.1
+out_has "soc-trang-2023"
+run 0 maiam-agent --home "$T/laptop" init --commune 31498
+run 0 maiam-agent --home "$T/laptop" status
+
+# --- serve as the unit says, on the installed binary and a test directory
+exec_start=$(sed -n 's/^ExecStart=//p' "$R/lib/systemd/system/maiam-hub.service")
+case "$exec_start" in
+"/usr/bin/maiam-hub serve --dir /var/lib/maiam-hub") ;;
+*) fail "the unit's ExecStart is '$exec_start', not what this test starts" ;;
+esac
+read -r -a argv <<<"$exec_start"
+argv[0]="$R${argv[0]}"
+argv[3]="$T/hub"
+MAIAM_DATA_DIR="$R/usr/share/maiam" MAIAM_LOCALEDIR="$R/usr/share/locale" \
+	"${argv[@]}" --listen 127.0.0.1:0 >"$T/serve.out" 2>"$T/serve.err" &
+HUB_PID=$!
+port=""
+for _ in $(seq 1 300); do # until it says where it listens, or dies
+	port=$(sed -n 's|^listening on https://[^ ]*:\([0-9][0-9]*\)$|\1|p' "$T/serve.out")
+	[ -n "$port" ] && break
+	kill -0 "$HUB_PID" 2>/dev/null || break
+	sleep 0.1
+done
+if [ -z "$port" ]; then
+	fail "the installed hub did not start from its unit's command line"
+	cat "$T/serve.err" >&2
+else
+	if command -v curl >/dev/null 2>&1; then
+		curl -s -o /dev/null --cacert "$T/hub/ca.pem" "https://127.0.0.1:$port/" ||
+			fail "the installed hub does not answer on port $port"
+	fi
+	kill -TERM "$HUB_PID"
+	wait "$HUB_PID"
+	rc=$?
+	[ "$rc" = 0 ] || { fail "the installed hub exited $rc on SIGTERM, want 0"; cat "$T/serve.err" >&2; }
+fi
+HUB_PID=""
+finish
