@@ -7,7 +7,8 @@
 # shipped admin units, and 'maiam-hub serve' started from the command line of
 # the installed unit, stopped with SIGTERM as systemd stops it.
 # The maintainer scripts in the packages are those tests/package/scripts.sh
-# checks. Skipped (77) without cpack, dpkg-deb, dpkg-shlibdeps, fakeroot or
+# checks; an upgrade with dpkg keeps the hub's data and keys (below).
+# Skipped (77) without cpack, dpkg-deb, dpkg-shlibdeps, fakeroot or
 # lintian (scripts/deps installs them).
 set -u
 T=$(mktemp -d "${TMPDIR:-/tmp}/maiam-debs-test.XXXXXX")
@@ -114,6 +115,7 @@ esac
 read -r -a argv <<<"$exec_start"
 argv[0]="$R${argv[0]}"
 argv[3]="$T/hub"
+: >"$T/serve.out"
 MAIAM_DATA_DIR="$R/usr/share/maiam" MAIAM_LOCALEDIR="$R/usr/share/locale" \
 	"${argv[@]}" --listen 127.0.0.1:0 >"$T/serve.out" 2>"$T/serve.err" &
 HUB_PID=$!
@@ -138,4 +140,68 @@ else
 	[ "$rc" = 0 ] || { fail "the installed hub exited $rc on SIGTERM, want 0"; cat "$T/serve.err" >&2; }
 fi
 HUB_PID=""
+
+# --- an upgrade with dpkg, in a root of its own (dpkg --root, the maintainer
+# scripts chrootless with $DPKG_ROOT): the previous package is this one
+# relabelled 0.0.9; a hub is made and used with it, then the new packages
+# are installed over it and the hub directory must be as it was, byte for
+# byte, and pass 'audit verify' with the new program. adduser, getent and
+# chown are stubs that log (the scripts run on this machine).
+U="$T/upgrade"
+mkdir -p "$U/root/var/lib/dpkg/info" "$U/root/var/lib/dpkg/updates" "$U/stub" "$U/old"
+: >"$U/root/var/lib/dpkg/status"
+: >"$U/root/var/lib/dpkg/available"
+# adduser and chown log; adduser adds to the fake root's passwd, which getent reads
+cat >"$U/stub/adduser" <<STUB
+#!/bin/sh
+echo "adduser \$*" >>"$U/calls"
+echo "maiam:x:998:998::/var/lib/maiam-hub:/usr/sbin/nologin" >>"$U/passwd"
+STUB
+cat >"$U/stub/chown" <<STUB
+#!/bin/sh
+echo "chown \$*" >>"$U/calls"
+STUB
+cat >"$U/stub/getent" <<STUB
+#!/bin/sh
+grep "^\$2:" "$U/passwd" 2>/dev/null
+STUB
+chmod +x "$U"/stub/*
+for p in maiam-common maiam-hub; do
+	rm -rf "$U/x"
+	dpkg-deb -R "$PKGS/$p"_*.deb "$U/x" &&
+		sed -i "s/^Version: $VERSION\$/Version: 0.0.9/; s/maiam-common (= $VERSION)/maiam-common (= 0.0.9)/" \
+			"$U/x/DEBIAN/control" &&
+		dpkg-deb -b --root-owner-group "$U/x" "$U/old/$p.deb" >/dev/null ||
+		fail "cannot make the previous $p package"
+done
+FAKE=""
+[ "$(id -u)" = 0 ] || FAKE=fakeroot
+# dpkg_root DEB...: install into the upgrade root (the libraries it depends on
+# are this machine's, not the root's: --force-depends)
+dpkg_root() {
+	env PATH="$U/stub:$PATH" $FAKE dpkg --root="$U/root" --force-script-chrootless --force-depends \
+		--force-not-root --log=/dev/null -i "$@" >"$OUT" 2>"$ERR" ||
+		{ fail "dpkg -i $* exited $?"; show; }
+}
+dpkg_root "$U/old/maiam-common.deb" "$U/old/maiam-hub.deb"
+hubdir="$U/root/var/lib/maiam-hub"
+[ -d "$hubdir" ] || fail "installing maiam-hub 0.0.9 made no /var/lib/maiam-hub"
+grep -q '^adduser --system' "$U/calls" || fail "installing maiam-hub 0.0.9 did not make the maiam user"
+# a hub in the package's directory, with a household decided on it
+run 0 maiam-hub init --dir "$hubdir" --host 127.0.0.1
+run 0 maiam-hub agent add --dir "$hubdir" --commune 31498 --json
+echo 'listen = 0.0.0.0:443' >"$U/root/etc/maiam/hub.conf"
+# tightened by the administrator: an upgrade must not set its own mode again
+chmod 0700 "$hubdir"
+snapshot() { (cd "$U/root" && find var/lib/maiam-hub etc/maiam -printf '%p %m %u %g %s\n' | sort &&
+	find var/lib/maiam-hub etc/maiam -type f -print0 | sort -z | xargs -0 sha256sum); }
+snapshot >"$U/before"
+: >"$U/calls"
+dpkg_root "$PKGS"/maiam-common_*.deb "$PKGS"/maiam-hub_*.deb
+grep -q "^Unpacking maiam-hub ($VERSION) over (0.0.9)" "$OUT" || { fail "dpkg did not upgrade maiam-hub"; show; }
+snapshot >"$U/after"
+diff -u "$U/before" "$U/after" >&2 || fail "the upgrade changed the hub directory or /etc/maiam (diff above)"
+grep -q '^adduser\|^chown' "$U/calls" && { fail "the upgrade made the user or changed an owner again"; cat "$U/calls" >&2; }
+R="$U/root" # the upgraded programs
+run 0 maiam-hub audit verify --dir "$hubdir"
 finish
