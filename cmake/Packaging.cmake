@@ -69,6 +69,12 @@ foreach(component common hub agent)
           DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/maiam-${component}" COMPONENT ${component})
 endforeach()
 
+# An install of the ordinary build would run programs that look for their
+# data in this source tree: say so where the installer reads it.
+if(NOT MAIAM_INSTALLED)
+  install(CODE "message(WARNING \"these programs look for their data in ${MAIAM_DATA_DIR} and their messages in ${MAIAM_LOCALEDIR}: configure with -DMAIAM_INSTALLED=ON before installing (docs/OPERATIONS.md, Install)\")")
+endif()
+
 # --- what each package holds
 install(DIRECTORY "${CMAKE_SOURCE_DIR}/data" "${CMAKE_SOURCE_DIR}/campaigns"
         DESTINATION "${CMAKE_INSTALL_DATADIR}/maiam" COMPONENT common)
@@ -101,7 +107,6 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://r-seed-06d8a011.example/maiam")
 # the Debian libraries the binaries link, found by dpkg-shlibdeps
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
