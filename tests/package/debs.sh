@@ -8,8 +8,8 @@
 # the installed unit, stopped with SIGTERM as systemd stops it.
 # The maintainer scripts in the packages are those tests/package/scripts.sh
 # checks; an upgrade with dpkg keeps the hub's data and keys (below).
-# Skipped (77) without cpack, dpkg-deb, dpkg-shlibdeps, fakeroot or
-# lintian (scripts/deps installs them).
+# Skipped (77) without cpack, dpkg-deb, dpkg-shlibdeps, dpkg-buildflags,
+# fakeroot or lintian (scripts/deps installs them).
 set -u
 T=$(mktemp -d "${TMPDIR:-/tmp}/maiam-debs-test.XXXXXX")
 HUB_PID=""
@@ -19,7 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 . "$(dirname "${BASH_SOURCE[0]}")/../support/lib.sh"
-need cpack dpkg-deb dpkg-shlibdeps fakeroot lintian
+need cpack dpkg-deb dpkg-shlibdeps dpkg-buildflags fakeroot lintian
 SRC=$1 BUILD=$2
 PKGS="$BUILD/packages"
 VERSION=$(sed -n 's/^project(maiam VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
@@ -40,6 +40,9 @@ lintian --fail-on error $debs >"$OUT" 2>"$ERR"
 rc=$?
 [ "$rc" = 0 ] && ! grep -q '^E: ' "$OUT" || { fail "lintian exited $rc or found errors"; show; }
 grep '^[WE]: ' "$OUT" >&2
+# the Debian hardening flags reached the programs (scripts/package)
+lintian -I $debs >"$OUT" 2>"$ERR"
+grep -q 'hardening-no-' "$OUT" && { fail "the programs lack Debian's hardening:"; grep 'hardening-no-' "$OUT" >&2; }
 
 # --- what each package declares
 field() { dpkg-deb -f "$PKGS/$1"_*.deb "$2"; }
