@@ -26,6 +26,10 @@ VERSION=$(sed -n 's/^project(maiam VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.
 unset MAIAM_DATA_DIR MAIAM_LOCALEDIR MAIAM_HOME MAIAM_HUB_DIR XDG_DATA_HOME LANGUAGE
 export HOME="$T"
 
+# the changelog's newest entry is this version (project() of CMakeLists.txt)
+head -1 "$SRC/packaging/debian/changelog" | grep -q "^maiam ($VERSION) " ||
+	fail "packaging/debian/changelog does not start with an entry for $VERSION: add one"
+
 # --- build
 MAIAM_PACKAGE_TREE="$BUILD/package-tree" MAIAM_PACKAGE_OUT="$PKGS" sh "$SRC/scripts/package" \
 	>"$OUT" 2>"$ERR" || { fail "scripts/package exited $?"; show; finish; }
