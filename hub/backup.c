@@ -367,15 +367,16 @@ static hub_result check_restored(const restore_walk *w, const proto_buf *manifes
 	if ((rc = read_head(db, path, &head, err, errlen)) != HUB_OK)
 		goto done;
 	snprintf(got, sizeof(got), "%" PRId64, head.ledger_rows);
+	rc = HUB_REFUSED; /* a ledger other than the manifest's */
 	if (!hub_backup_manifest_get(manifest, "ledger_rows", want, sizeof(want)) ||
 	    strcmp(want, got) != 0) {
 		snprintf(err, errlen,
 			 _("the restored database holds %s ledger rows, the backup says %s:"
 			   " use another backup"),
 			 got, want);
-		rc = HUB_REFUSED;
 		goto done;
 	}
+	rc = HUB_OK;
 	w->sum->ledger_rows = head.ledger_rows;
 	w->sum->ledger_last = head.ledger_last;
 done:

@@ -35,7 +35,7 @@ int hub_cmd_serve(int argc, char **argv)
 	const cli_opt options[] = {
 		HUB_DIR_OPT(&dir),
 		CLI_STRING("config", &config, "FILE",
-			   N_("settings, 'key = value' (" HUB_CONFIG_DEFAULT " when there)")),
+			   N_("settings, 'key = value' (/etc/maiam/hub.conf when there)")),
 		CLI_FLAG("check-config", &check_config,
 			 N_("print the settings and where each came from, then exit")),
 		CLI_STRING("listen", &opts.listen, "ADDR:PORT", N_("where to listen (127.0.0.1:8443)")),

@@ -251,29 +251,23 @@ hub_result hub_settings_load(hub_settings *s, const cli_opt *opts, size_t nopts,
 
 static void print_value(const cli_opt *o, FILE *f)
 {
-	switch (o->kind) {
-	case CLI_KIND_STRING:
+	int64_t v = 0;
+
+	if (o->kind == CLI_KIND_STRING)
 		fputs(*o->to.str ? *o->to.str : "", f);
-		break;
-	case CLI_KIND_INT:
-		fprintf(f, "%d", *o->to.i);
-		break;
-	case CLI_KIND_INT64:
-		fprintf(f, "%" PRId64, *o->to.i64);
-		break;
-	case CLI_KIND_SIZE:
-		fprintf(f, "%zu", *o->to.size);
-		break;
-	case CLI_KIND_UINT32:
-		fprintf(f, "%" PRIu32, *o->to.u32);
-		break;
-	case CLI_KIND_CHOICE:
+	else if (o->kind == CLI_KIND_CHOICE)
 		fputs(o->choices[*o->to.i], f);
-		break;
-	case CLI_KIND_FLAG:
-	case CLI_KIND_LIST:
-		break;
-	}
+	if (o->kind == CLI_KIND_STRING || o->kind == CLI_KIND_CHOICE)
+		return;
+	if (o->kind == CLI_KIND_INT)
+		v = *o->to.i;
+	else if (o->kind == CLI_KIND_INT64)
+		v = *o->to.i64;
+	else if (o->kind == CLI_KIND_SIZE)
+		v = (int64_t)*o->to.size; /* each size option's range fits */
+	else if (o->kind == CLI_KIND_UINT32)
+		v = *o->to.u32;
+	fprintf(f, "%" PRId64, v);
 }
 
 void hub_settings_print(const hub_settings *s, const char *const *skip, FILE *f)
@@ -311,15 +305,14 @@ hub_result hub_settings_check(const hub_settings *s, const char *const *skip, co
 	char db[PATH_MAX];
 
 	hub_settings_print(s, skip, f);
-	if ((size_t)snprintf(db, sizeof(db), "%s/%s", dir, HUB_DB_FILE) >= sizeof(db) ||
-	    access(db, R_OK) != 0) {
-		snprintf(err, errlen,
-			 _("the settings are valid but '%s' holds no hub: set 'dir' to the hub's"
-			   " directory, or run 'maiam-hub init --dir %s'"),
-			 dir, dir);
-		return HUB_REFUSED;
-	}
-	return HUB_OK;
+	if ((size_t)snprintf(db, sizeof(db), "%s/%s", dir, HUB_DB_FILE) < sizeof(db) &&
+	    access(db, R_OK) == 0)
+		return HUB_OK;
+	snprintf(err, errlen,
+		 _("the settings are valid but '%s' holds no hub: set 'dir' to the hub's directory, or"
+		   " run 'maiam-hub init --dir %s'"),
+		 dir, dir);
+	return HUB_REFUSED;
 }
 
 void hub_settings_free(hub_settings *s)
