@@ -4,52 +4,34 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <openssl/crypto.h>
+#include "maiam/backupfile.h"
 #include "maiam/cli.h"
 #include "backup.h"
 #include "ctx.h"
 #include "cmd.h"
 #include "i18n.h"
 
-#define PASSPHRASE_MIN 10
-#define PASSPHRASE_MAX 1024
-
-/* The first line of file, or of standard input for "-" (never read from
- * a terminal, where it would show): 0, or -1 (said). */
+/* The passphrase from file ("-": standard input): 0, or -1 (said). A new
+ * backup's (making) must not be short. */
 static int read_passphrase(const char *file, int making, char *out, size_t size)
 {
-	int from_stdin = strcmp(file, "-") == 0;
-	FILE *f = from_stdin ? stdin : fopen(file, "re");
-	size_t n;
-	int rc = -1;
+	proto_result r = proto_passphrase_read(file, out, size);
 
-	if (from_stdin && isatty(STDIN_FILENO)) {
+	if (r == PROTO_EINVAL)
 		hub_errorf(_("'--passphrase-file -' reads a pipe, not the terminal, where the"
 			     " passphrase would show: give a file"));
-		return -1;
-	}
-	if (!f) {
+	else if (r == PROTO_EIO)
 		hub_errorf(_("cannot read the passphrase file '%s': check its name and permissions"),
 			   file);
-		return -1;
-	}
-	if (!fgets(out, (int)size, f)) {
+	else if (r != PROTO_OK)
 		hub_errorf(_("the passphrase is empty: put it on the first line of '%s'"), file);
-		goto done;
-	}
-	n = strcspn(out, "\r\n");
-	out[n] = '\0';
-	if (making && n < PASSPHRASE_MIN) {
-		hub_errorf(_("the passphrase has %zu characters: give one of at least %d"), n,
-			   PASSPHRASE_MIN);
-		goto done;
-	}
-	rc = 0;
-done:
-	if (!from_stdin)
-		fclose(f);
-	return rc;
+	else if (making && strlen(out) < PROTO_PASSPHRASE_MIN)
+		hub_errorf(_("the passphrase has %zu characters: give one of at least %d"), strlen(out),
+			   PROTO_PASSPHRASE_MIN);
+	else
+		return 0;
+	return -1;
 }
 
 static int exit_code(hub_result r)
@@ -60,7 +42,7 @@ static int exit_code(hub_result r)
 int hub_cmd_backup(int argc, char **argv)
 {
 	const char *dir = hub_default_dir(), *to = NULL, *pass_file = NULL;
-	char err[1024], passphrase[PASSPHRASE_MAX];
+	char err[1024], passphrase[PROTO_PASSPHRASE_MAX];
 	int with_keys = 0, rc;
 	hub_backup_summary sum;
 	hub_result r;
@@ -100,7 +82,7 @@ int hub_cmd_backup(int argc, char **argv)
 int hub_cmd_restore(int argc, char **argv)
 {
 	const char *dir = hub_default_dir(), *pass_file = NULL;
-	char err[1024], passphrase[PASSPHRASE_MAX], *file[1] = { NULL };
+	char err[1024], passphrase[PROTO_PASSPHRASE_MAX], *file[1] = { NULL };
 	int rc;
 	hub_backup_summary sum;
 	hub_result r;
