@@ -151,19 +151,19 @@ proto_result proto_copy_file_sha256(const char *src, const char *dest, mode_t mo
 		err = ENOMEM;
 		goto done;
 	}
-	if (in < 0 || (out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)) < 0) {
+	if (in < 0 || (dest && (out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)) < 0)) {
 		err = errno;
 		goto done;
 	}
 	while ((n = read(in, chunk, COPY_CHUNK)) > 0) {
-		if (write(out, chunk, (size_t)n) != n) {
+		if (dest && write(out, chunk, (size_t)n) != n) {
 			err = errno ? errno : EIO;
 			goto done;
 		}
 		EVP_DigestUpdate(md, chunk, (size_t)n);
 		*size += (uint64_t)n;
 	}
-	if (n < 0 || fsync(out) != 0)
+	if (n < 0 || (dest && fsync(out) != 0))
 		err = errno;
 	else
 		EVP_DigestFinal_ex(md, sha, &hlen);

@@ -37,8 +37,9 @@ proto_result proto_passphrase_open(const char *passphrase, const char *aad, cons
  * longer than size. */
 proto_result proto_passphrase_read(const char *file, char *out, size_t size);
 /* Copy src to the new file dest (mode, O_EXCL: the caller picks a fresh
- * name), fsync'd, with the SHA-256 and size of the bytes copied. PROTO_EIO
- * (proto_errno) on a failed call; dest is removed then. */
+ * name), fsync'd, with the SHA-256 and size of the bytes copied; dest NULL:
+ * only the hash and size. PROTO_EIO (proto_errno) on a failed call; dest
+ * is removed then. */
 proto_result proto_copy_file_sha256(const char *src, const char *dest, mode_t mode, uint8_t sha[32],
 				    uint64_t *size);
 
