@@ -69,7 +69,8 @@ eq "the photo reached the hub" "$(sql hub "select count(*) from hub_photo where 
 # the old laptop comes back and records: the hub refuses its second history
 ag old 0 household add --name "Hộ ghi trên máy cũ" --hamlet "Khóm 4" --members 2 --category poor
 try old sync
-[ "$RC" = 0 ] && fail "the old laptop's sync after the restore was taken"
+eq "the old laptop's sync after the restore: refused (exit 4)" "$RC" 4
+grep -q "fork" "$OUT" "$ERR" || { fail "the old laptop was not told of the fork"; show; }
 eq "fork refused at the hub" "$(sql hub "select count(*) > 0 from hub_rejection where code = 'fork'")" 1
 eq "households at the hub after the old laptop" "$(hub_households hub)" 5
 hub hub audit verify
