@@ -42,6 +42,8 @@ static const struct agent_cmd {
 	{ "import", agent_cmd_update_import, NEED_STORE,
 	  N_("read the hub's update file from a USB stick") },
 	{ "ui", agent_cmd_ui, NEED_STORE, N_("open this laptop's pages in the browser") },
+	{ "backup", agent_cmd_backup, NEED_STORE, N_("copy the store, photos and key to a USB stick") },
+	{ "restore", agent_cmd_restore, 0, N_("put a backup back onto a new laptop") },
 };
 
 static FILE *err_to; /* NULL: stderr */

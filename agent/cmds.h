@@ -20,6 +20,8 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv);
 int agent_cmd_update_import(agent_ctx *ctx, int argc, char **argv); /* "import FILE" */
 int agent_cmd_photo(agent_ctx *ctx, int argc, char **argv);         /* cmd_photo.c */
 int agent_cmd_ui(agent_ctx *ctx, int argc, char **argv);            /* ui/serve.c */
+int agent_cmd_backup(agent_ctx *ctx, int argc, char **argv);        /* cmd_backup.c */
+int agent_cmd_restore(agent_ctx *ctx, int argc, char **argv);       /* cmd_backup.c */
 
 /*
  * cmd_store.c: the store for the commands. Each prints what failed (one

@@ -13,6 +13,7 @@ int hub_cmd_household(int argc, char **argv);
 int hub_cmd_audit(int argc, char **argv);
 int hub_cmd_export(int argc, char **argv);
 int hub_cmd_photo(int argc, char **argv);
+int hub_cmd_backup(int argc, char **argv), hub_cmd_restore(int argc, char **argv); /* cmd_backup.c */
 
 /* cmd_usb.c: a commune that is never online (proto/FORMAT.md "Hub files").
  * The signed enrolment file for a token just made; 0, or -1 (said). */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "maiam/cli.h"
+#include "config.h"
 #include "ctx.h"
 #include "server.h"
 #include "cmd.h"
@@ -19,7 +20,10 @@ static void dashboard_stop(void *dash)
 
 int hub_cmd_serve(int argc, char **argv)
 {
-	const char *dir = hub_default_dir();
+	const char *dir = ".", *config = NULL; /* $MAIAM_HUB_DIR: through settings */
+	static const char *const not_in_file[] = { "config", NULL };
+	hub_settings settings;
+	int check_config = 0;
 	hub_serve_opts opts = { "127.0.0.1:8443",          512, 10, 60, 30, { 0, 0, 0, 0, 0, 0, 0 },
 				{ NULL, NULL, NULL, NULL } };
 	char err[512];
@@ -30,6 +34,10 @@ int hub_cmd_serve(int argc, char **argv)
 	int rc;
 	const cli_opt options[] = {
 		HUB_DIR_OPT(&dir),
+		CLI_STRING("config", &config, "FILE",
+			   N_("settings, 'key = value' (/etc/maiam/hub.conf when there)")),
+		CLI_FLAG("check-config", &check_config,
+			 N_("print the settings and where each came from, then exit")),
 		CLI_STRING("listen", &opts.listen, "ADDR:PORT", N_("where to listen (127.0.0.1:8443)")),
 		CLI_INT("max-conns", &opts.max_conns, 1, 100000, "N", N_("connections at once (512)")),
 		CLI_INT("header-timeout", &opts.header_deadline_s, 1, 3600, "S",
@@ -55,8 +63,25 @@ int hub_cmd_serve(int argc, char **argv)
 
 	hub_limits_default(&limits);
 	hub_door_defaults(door);
-	if (hub_parse_args(NULL, "", &spec, argc, argv, &rc))
+	if (hub_settings_load(&settings, options, CLI_ARRAY_SIZE(options), not_in_file, argc, argv, err,
+			      sizeof(err)) != HUB_OK) {
+		hub_errorf("%s", err);
+		hub_settings_free(&settings);
+		return HUB_EXIT_USAGE;
+	}
+	if (hub_parse_args(NULL, "", &spec, argc, argv, &rc)) {
+		hub_settings_free(&settings);
 		return rc;
+	}
+	if (check_config) {
+		rc = HUB_EXIT_OK;
+		if (hub_settings_check(&settings, not_in_file, dir, stdout, err, sizeof(err))) {
+			hub_errorf("%s", err);
+			rc = HUB_EXIT_USAGE;
+		}
+		hub_settings_free(&settings);
+		return rc;
+	}
 	/* Before SQLite starts: no memory statistics. With them every SQLite
 	 * allocation takes one process-wide mutex, which the writer, opener,
 	 * reader and checkpointer threads would all queue on (the writer spent
@@ -64,6 +89,7 @@ int hub_cmd_serve(int argc, char **argv)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (hub_open(&ctx, dir, err, sizeof(err))) {
 		hub_errorf("%s", err);
+		hub_settings_free(&settings);
 		return HUB_EXIT_FAIL;
 	}
 	ctx.owned->limits = limits; /* before any thread starts */
@@ -72,6 +98,7 @@ int hub_cmd_serve(int argc, char **argv)
 	if (!dash) {
 		hub_errorf(_("cannot start the dashboard: %s"), err);
 		hub_close(&ctx);
+		hub_settings_free(&settings);
 		return HUB_EXIT_FAIL;
 	}
 	opts.pages.claims = hub_dashboard_path;
@@ -93,5 +120,6 @@ int hub_cmd_serve(int argc, char **argv)
 		break;
 	}
 	hub_close(&ctx);
+	hub_settings_free(&settings);
 	return rc;
 }
