@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 #include "hub.h"
 #include "dashboard_int.h"
+#include "dashboard_batch.h"
 #include "chart.h"
 #include "xlsx.h"
 
@@ -561,6 +562,8 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		dash_household_post(d, db, job);
 	else if (job->kind == DJ_HOUSEHOLDS)
 		dash_households_answer(d, db, job);
+	else if (job->kind == DJ_BATCH)
+		dash_batch_post(d, db, job);
 	else
 		work_page(d, db, job);
 }
