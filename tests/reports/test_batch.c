@@ -9,7 +9,10 @@
  * and a POST without its CSRF token refused (403); a district operator
  * ticking another district's household refused with nothing written;
  * thousands of households in a few ledger entries, a long reason
- * repeated too; and 'maiam-hub audit verify' passes at the end.
+ * repeated too; the reconcile queue by district (a district operator's
+ * report and page hold its households' items and its laptops' rejected
+ * change-sets, another district's item is out of reach by a changed URL);
+ * and 'maiam-hub audit verify' passes at the end.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -73,8 +76,10 @@ static int other_district(void)
 }
 
 /* n new households of commune, not reviewed yet (proposed), written as one hub change-set
- * (ledgered as the hub's own): their ids into ids (may be NULL). */
-static void add_households(int commune, size_t n, const char *name, proto_id *ids)
+ * (ledgered as the hub's own), each handed over on the day handed (NULL:
+ * not): their ids into ids (may be NULL). */
+static void add_households_handed(int commune, size_t n, const char *name, const char *handed,
+				  proto_id *ids)
 {
 	hub_ctx ctx;
 	rt_batch b;
@@ -87,6 +92,8 @@ static void add_households(int commune, size_t n, const char *name, proto_id *id
 	for (i = 0; i < n; i++) {
 		proto_id id = rt_household(&b, commune, name, NULL, NULL);
 
+		if (handed) /* without its photo: an item of the reconcile queue */
+			rt_milestone(&b, id, "handed_over", handed, NULL);
 		if (ids)
 			ids[i] = id;
 	}
@@ -95,6 +102,11 @@ static void add_households(int commune, size_t n, const char *name, proto_id *id
 		fail_msg("seeding: %s", err);
 	rt_batch_release(&b);
 	hub_close(&ctx);
+}
+
+static void add_households(int commune, size_t n, const char *name, proto_id *ids)
+{
+	add_households_handed(commune, n, name, NULL, ids);
 }
 
 static long long sql_count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -484,6 +496,93 @@ static void test_filtered_set(void **state)
 			 3);
 }
 
+/* A laptop enrolled for scope (HUB_SCOPE_COMMUNE or HUB_SCOPE_DISTRICT)
+ * with key id agent (0: none), and a change-set of it the hub rejected. */
+static void rejected_from(long long agent, int scope_kind, int scope_code, const char *source)
+{
+	char sql[512];
+
+	if (agent)
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO hub_agent(id, pub, scope_kind, scope_code, enrolled)"
+			 " VALUES (%lld, x'00', %d, %d, 1700000000)",
+			 agent, scope_kind, scope_code);
+	assert_int_equal(agent ? sqlite3_exec(fx.t.db, sql, NULL, NULL, NULL) : SQLITE_OK, SQLITE_OK);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO hub_rejection(received, source, origin, seq, code, message)"
+		 " VALUES (1700000000, '%s', %lld, 1, 'bad_signature', 'test')",
+		 source, agent ? agent : 4242);
+	assert_int_equal(sqlite3_exec(fx.t.db, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void test_reconcile_by_district(void **state)
+{
+	static const char *const admin_sees[] = { "laptop-own", "laptop-other", "stranger", NULL };
+	proto_id own, other;
+	char own_item[96], other_item[96], form[512];
+	long long resolutions;
+	size_t i;
+
+	(void)state;
+	add_households_handed(fx.own_commune, 1, "Kim Thị Đối", "2023-08-01", &own);
+	add_households_handed(fx.other_commune, 1, "Lâm Văn Soát", "2023-08-01", &other);
+	snprintf(own_item, sizeof(own_item), "E-%016llx-%llu-handed_over",
+		 (unsigned long long)own.origin, (unsigned long long)own.serial);
+	snprintf(other_item, sizeof(other_item), "E-%016llx-%llu-handed_over",
+		 (unsigned long long)other.origin, (unsigned long long)other.serial);
+	rejected_from(7001, 1, fx.own_commune, "laptop-own");     /* a commune's of OWN */
+	rejected_from(7002, 2, other_district(), "laptop-other"); /* another district's */
+	rejected_from(0, 0, 0, "stranger");                       /* of no enrolled laptop */
+
+	/* the district's operator: its items, counted as its own */
+	dt_req(&fx.s, "/report?kind=reconcile&format=json", fx.huyen, NULL, &r);
+	assert_int_equal(r.status, 200);
+	has(own_item);
+	has("laptop-own");
+	assert_null(strstr(r.body, other_item));
+	assert_null(strstr(r.body, "Lâm Văn Soát"));
+	assert_null(strstr(r.body, "laptop-other"));
+	assert_null(strstr(r.body, "stranger"));
+	has("\"missing_evidence\": 1,");
+	has("\"rejected_changeset\": 1}");
+	dt_req(&fx.s, "/report?kind=reconcile&format=xlsx", fx.huyen, NULL, &r);
+	assert_int_equal(r.status, 200);
+	/* its page: the queue's counts and its laptops' rejections */
+	dt_req(&fx.s, "/", fx.huyen, NULL, &r);
+	assert_int_equal(r.status, 200);
+	has("<h2>Hàng đợi đối soát</h2>");
+	has("laptop-own");
+	assert_null(strstr(r.body, "laptop-other"));
+	assert_null(strstr(r.body, "stranger"));
+	/* the admin: the province's whole queue */
+	dt_req(&fx.s, "/report?kind=reconcile&format=json", fx.admin, NULL, &r);
+	assert_int_equal(r.status, 200);
+	has(own_item);
+	has(other_item);
+	for (i = 0; admin_sees[i]; i++)
+		has(admin_sees[i]);
+	has("\"rejected_changeset\": 3}");
+
+	/* resolved from its household's page; another district's by a changed
+	 * URL is the answer of a household the hub does not hold */
+	resolutions = sql_count("SELECT count(*) FROM report_resolution");
+	snprintf(form, sizeof(form), "%s&id=%016llx-%llu&item=%s&note=ch%%E1%%BB%%A5p+l%%E1%%BA%%A1i",
+		 fx.huyen_csrf, (unsigned long long)other.origin, (unsigned long long)other.serial,
+		 other_item);
+	dt_req(&fx.s, "/household/resolve", fx.huyen, form, &r);
+	assert_int_equal(r.status, 404);
+	assert_int_equal(sql_count("SELECT count(*) FROM report_resolution"), resolutions);
+	snprintf(form, sizeof(form), "%s&id=%016llx-%llu&item=%s&note=ch%%E1%%BB%%A5p+l%%E1%%BA%%A1i",
+		 fx.huyen_csrf, (unsigned long long)own.origin, (unsigned long long)own.serial, own_item);
+	dt_req(&fx.s, "/household/resolve", fx.huyen, form, &r);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(sql_count("SELECT count(*) FROM report_resolution"), resolutions + 1);
+	dt_req(&fx.s, "/report?kind=reconcile&format=json", fx.huyen, NULL, &r);
+	has("\"missing_evidence\": 0,");
+	dt_req(&fx.s, "/report?kind=reconcile&format=json", fx.admin, NULL, &r);
+	has("\"missing_evidence\": 1,");
+}
+
 /* Thousands in a few ledger entries; a long reason repeated (a body that
  * compresses too well for one seal) still done; the ledger verifies. */
 static void test_many_and_audit(void **state)
@@ -544,9 +643,8 @@ static void test_many_and_audit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ticked_rows),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_filtered_set),
+		cmocka_unit_test(test_ticked_rows),    cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_filtered_set),   cmocka_unit_test(test_reconcile_by_district),
 		cmocka_unit_test(test_many_and_audit),
 	};
 
