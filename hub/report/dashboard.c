@@ -494,7 +494,8 @@ static void start_household_post(hub_dashboard *d, struct evhttp_request *req, d
 				 const char *path, enum evhttp_cmd_type cmd)
 {
 	if (cmd != EVHTTP_REQ_POST) {
-		reply_text(req, 405, "use POST: this form is sent from a household's page", 0);
+		reply_text(req, 405,
+			   "use POST: this form is sent from a household's page or the household list", 0);
 		goto refused;
 	}
 	if (d->login.pending >= d->lim.login_queue) {

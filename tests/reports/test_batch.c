@@ -374,6 +374,7 @@ static void test_refusals(void **state)
 	/* GET is not a decision */
 	dt_req(&fx.s, "/households/decide", fx.admin, NULL, &r);
 	assert_int_equal(r.status, 405);
+	has("use POST: this form is sent from a household's page or the household list");
 
 	/* the district's operator with another district's id among its own:
 	 * the answer of an unknown household, and nothing of the batch done */
