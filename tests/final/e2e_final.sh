@@ -95,4 +95,43 @@ cp "$PDF" "$T/swapped.pdf"
 cp "$T/august.pdf.sig" "$T/swapped.pdf.sig"
 verify 1 "the signature of another report" "$T/swapped.pdf" "the PDF is not the one signed"
 
+# the words at the terminal follow the locale (the hub's messages stay after
+# them); the PDF is a document: the same bytes under both
+in_lang() { # LANG ARGS...: maiam-hub on $T/hub under LANG alone; $OUT, $ERR, RC
+	local lang=$1
+	shift
+	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG="$lang" timeout "$CMD_TIMEOUT" "$HUB" "$@" \
+		--dir "$T/hub" >"$OUT" 2>"$ERR"
+	RC=$?
+}
+in_lang vi_VN.UTF-8 report final --as-of $DEADLINE --out "$T/vi.pdf"
+[ "$RC" = 0 ] && grep -qF "đã ghi $T/vi.pdf (" "$OUT" || { fail "report final under vi_VN"; show; }
+cmp -s "$PDF" "$T/vi.pdf" || fail "the PDF under LANG=vi_VN.UTF-8 differs from the one under no LANG"
+in_lang C report final --as-of $DEADLINE --out "$T/c.pdf"
+[ "$RC" = 0 ] && grep -qF "wrote $T/c.pdf (" "$OUT" || { fail "report final under LANG=C"; show; }
+in_lang vi_VN.UTF-8 report verify "$PDF"
+[ "$RC" = 0 ] && grep -qF "có chữ ký số hợp lệ: ký bằng khóa máy chủ tỉnh" "$OUT" ||
+	{ fail "report verify under vi_VN"; show; }
+in_lang vi_VN.UTF-8 report verify "$T/changed.pdf" --key "$T/hub.pub"
+[ "$RC" = 1 ] && grep -qF "KHÔNG hợp lệ: the PDF is not the one signed" "$ERR" ||
+	{ fail "report verify of a changed file under vi_VN"; show; }
+in_lang C report verify "$T/changed.pdf" --key "$T/hub.pub"
+[ "$RC" = 1 ] && grep -qF "is NOT verified: the PDF is not the one signed" "$ERR" ||
+	{ fail "report verify of a changed file under LANG=C"; show; }
+
+# a campaign file without [report]: the report is refused, saying what to add
+sed '/^\[report\]/,$d' "$MAIAM_DATA_DIR/campaigns/soc-trang-2023.campaign" >"$T/bare.campaign"
+sed -i "s|^units = .*|units = $MAIAM_DATA_DIR/data/soc-trang-units.csv|" "$T/bare.campaign"
+hub bare init --campaign "$T/bare.campaign"
+[ "$RC" = 0 ] || { fail "init with a campaign without [report] exited $RC"; show; }
+hub bare report final --as-of $DEADLINE --out "$T/bare.pdf"
+[ "$RC" = 1 ] && grep -qF "the campaign file has no [report] section: add one with issuing_body, number, place and signer" "$ERR" ||
+	{ fail "report final without [report]"; show; }
+[ -e "$T/bare.pdf" ] && fail "report final without [report] wrote a PDF"
+# a [report] section that lacks a required key: the campaign is refused, naming it
+{ cat "$T/bare.campaign"; printf '[report]\nissuing_body = Công an tỉnh Sóc Trăng\nnumber = …/BC-CAT\nplace = Sóc Trăng\n'; } >"$T/nosigner.campaign"
+hub nosigner init --campaign "$T/nosigner.campaign"
+[ "$RC" != 0 ] && grep -qF "[report] lacks 'signer'; set issuing_body, number, place and signer" "$ERR" ||
+	{ fail "a [report] without signer"; show; }
+
 finish
