@@ -11,27 +11,23 @@
 /* The awards grid's columns (report_awards.c: award_cols). */
 enum { G_NAME = 1, G_TARGET, G_ON_TIME, G_MET, G_COLLECTIVES, G_INDIVIDUALS };
 
-static const char *const heads[] = {
-	"STT",     "Đơn vị", "Chỉ tiêu", "Bàn giao đúng hạn", "Đạt 100% chỉ tiêu đúng hạn",
-	"Tập thể", "Cá nhân"
+static const final_col columns[] = {
+	{ "STT", 0.06, '|' },
+	{ "Đơn vị", 0.38, '<' },
+	{ "Chỉ tiêu", 0.10, '>' },
+	{ "Bàn giao đúng hạn", 0.12, '>' },
+	{ "Đạt 100% chỉ tiêu đúng hạn", 0.14, '|' },
+	{ "Tập thể", 0.10, '>' },
+	{ "Cá nhân", 0.10, '>' },
 };
-static const double widths[] = { 0.06, 0.38, 0.1, 0.12, 0.14, 0.1, 0.1 };
-static const PangoAlignment align[] = { PANGO_ALIGN_CENTER, PANGO_ALIGN_LEFT,   PANGO_ALIGN_RIGHT,
-					PANGO_ALIGN_RIGHT,  PANGO_ALIGN_CENTER, PANGO_ALIGN_RIGHT,
-					PANGO_ALIGN_RIGHT };
-static const final_table table = { ARRAY_SIZE(heads), heads, widths, align };
-
-static const report_cell *cell(const report_grid *g, size_t r, size_t c)
-{
-	return &g->cells[r * g->ncols + c];
-}
+static const final_table table = { ARRAY_SIZE(columns), columns };
 
 hub_result final_awards(final_doc *doc)
 {
 	report_grid g;
 	hub_result rc;
 	char n[5][32], stt[24];
-	const char *cells[ARRAY_SIZE(heads)];
+	const char *cells[ARRAY_SIZE(columns)];
 	size_t r, k;
 
 	rc = report_awards_grid(doc->db, doc->c, doc->as_of, 0, &g, doc->err, doc->errlen);
@@ -45,7 +41,7 @@ hub_result final_awards(final_doc *doc)
 	final_table_head(doc, &table);
 	for (r = 0; r < g.nrows; r++) {
 		for (k = 0; k < 5; k++) {
-			const report_cell *v = cell(&g, r, G_TARGET + k);
+			const report_cell *v = final_cell(&g, r, G_TARGET + k);
 
 			if (v->null)
 				n[k][0] = '\0';
@@ -56,7 +52,7 @@ hub_result final_awards(final_doc *doc)
 		}
 		snprintf(stt, sizeof(stt), "%zu", r + 1);
 		cells[0] = g.total[r] ? NULL : stt;
-		cells[1] = cell(&g, r, G_NAME)->s;
+		cells[1] = final_cell(&g, r, G_NAME)->s;
 		for (k = 0; k < 5; k++)
 			cells[2 + k] = n[k];
 		final_table_row(doc, &table, cells, g.total[r]);

@@ -11,32 +11,28 @@
 /* The funds grid's columns (report_funds.c: fund_cols). */
 enum { G_NAME = 1, G_SOURCE = 2, G_N = 3, G_MONEY, G_LABOUR, G_MATERIALS, G_MAT_VALUE };
 
-static const char *const heads[] = {
-	"STT",      "Nguồn / Đơn vị",         "Số khoản", "Tiền (đồng)", "Ngày công",
-	"Vật liệu", "Giá trị vật liệu (đồng)"
+static const final_col columns[] = {
+	{ "STT", 0.06, '|' },
+	{ "Nguồn / Đơn vị", 0.28, '<' },
+	{ "Số khoản", 0.09, '>' },
+	{ "Tiền (đồng)", 0.17, '>' },
+	{ "Ngày công", 0.10, '>' },
+	{ "Vật liệu", 0.10, '>' },
+	{ "Giá trị vật liệu (đồng)", 0.20, '>' },
 };
-static const double widths[] = { 0.06, 0.28, 0.09, 0.17, 0.1, 0.1, 0.2 };
-static const PangoAlignment align[] = { PANGO_ALIGN_CENTER, PANGO_ALIGN_LEFT,  PANGO_ALIGN_RIGHT,
-					PANGO_ALIGN_RIGHT,  PANGO_ALIGN_RIGHT, PANGO_ALIGN_RIGHT,
-					PANGO_ALIGN_RIGHT };
-static const final_table table = { ARRAY_SIZE(heads), heads, widths, align };
-
-static const report_cell *cell(const report_grid *g, size_t r, size_t c)
-{
-	return &g->cells[r * g->ncols + c];
-}
+static const final_table table = { ARRAY_SIZE(columns), columns };
 
 /* Row r of the grid as a line named by column name_col: stt NULL for a total. */
 static void line(final_doc *doc, const report_grid *g, size_t r, const char *stt, size_t name_col, int bold)
 {
 	char n[5][32];
-	const char *cells[ARRAY_SIZE(heads)];
+	const char *cells[ARRAY_SIZE(columns)];
 	size_t k;
 
 	for (k = 0; k < 5; k++)
-		final_int(cell(g, r, G_N + k)->i, n[k], sizeof(n[k]));
+		final_int(final_cell(g, r, G_N + k)->i, n[k], sizeof(n[k]));
 	cells[0] = stt;
-	cells[1] = cell(g, r, name_col)->s;
+	cells[1] = final_cell(g, r, name_col)->s;
 	for (k = 0; k < 5; k++)
 		cells[2 + k] = n[k];
 	final_table_row(doc, &table, cells, bold);
@@ -45,7 +41,7 @@ static void line(final_doc *doc, const report_grid *g, size_t r, const char *stt
 /* Is row r a unit's subtotal line ("Cộng", as funds_grid writes it)? */
 static int subtotal(const report_grid *g, size_t r)
 {
-	const char *s = cell(g, r, G_SOURCE)->s;
+	const char *s = final_cell(g, r, G_SOURCE)->s;
 
 	return !g->total[r] && s && strcmp(s, "Cộng") == 0;
 }

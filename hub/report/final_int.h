@@ -75,14 +75,22 @@ void final_need(final_doc *doc, double need);
 /* A short horizontal line centred on [x, x + w] at doc->y. */
 void final_rule(final_doc *doc, double x, double w, double len);
 
-/* A table: ncols columns, widths in shares of the text width (summing to
- * 1), each column aligned; the header is drawn again on each new page. */
+/* A column of a table: its header, its share of the text width (a table's
+ * shares sum to 1), where its cells stand ('<' left, '>' right, '|' centred). */
+typedef struct final_col {
+	const char *head;
+	double width;
+	char align;
+} final_col;
+#define FINAL_MAX_COLS 12
+/* A table (at most FINAL_MAX_COLS columns); the header is drawn again on
+ * each new page. */
 typedef struct final_table {
 	size_t ncols;
-	const char *const *heads;
-	const double *widths;
-	const PangoAlignment *align;
+	const final_col *cols;
 } final_table;
+/* The cell of row r, column c of a report grid. */
+const report_cell *final_cell(const report_grid *g, size_t r, size_t c);
 void final_table_head(final_doc *doc, const final_table *t);
 /* One row of cells (NULL: empty); bold for a total line. */
 void final_table_row(final_doc *doc, const final_table *t, const char *const *cells, int bold);

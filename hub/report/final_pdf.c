@@ -95,28 +95,35 @@ void final_rule(final_doc *doc, double x, double w, double len)
 	cairo_stroke(doc->cr);
 }
 
-/* The height of a row of cells, and its drawing when draw. */
-static double row(final_doc *doc, const final_table *t, const char *const *cells, final_style st, int draw)
+static PangoAlignment pango_align(char align)
+{
+	return align == '>' ? PANGO_ALIGN_RIGHT : align == '|' ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT;
+}
+
+/* The height of a row of cells (the header's when head), and its drawing
+ * when draw. */
+static double row(final_doc *doc, const final_table *t, const char *const *cells, final_style st,
+		  int head, int draw)
 {
 	double x = FINAL_LEFT, h = 0, cw;
 	size_t i;
 
 	for (i = 0; i < t->ncols; i++) {
-		cw = t->widths[i] * FINAL_TEXT_W - 2 * CELL_PAD;
+		cw = t->cols[i].width * FINAL_TEXT_W - 2 * CELL_PAD;
 		h = fmax(h, final_measure(doc, cells[i] ? cells[i] : "", FINAL_TABLE_SIZE, st, cw));
 	}
 	h += 2 * CELL_PAD;
 	if (!draw)
 		return h;
 	for (i = 0; i < t->ncols; i++) {
-		cw = t->widths[i] * FINAL_TEXT_W;
+		cw = t->cols[i].width * FINAL_TEXT_W;
 		cairo_set_line_width(doc->cr, LINE_W);
 		cairo_rectangle(doc->cr, x, doc->y, cw, h);
 		cairo_stroke(doc->cr);
 		doc->y += CELL_PAD;
 		/* the header's words centred over their column */
 		final_put(doc, cells[i] ? cells[i] : "", FINAL_TABLE_SIZE, st, x + CELL_PAD,
-			  cw - 2 * CELL_PAD, cells == t->heads ? PANGO_ALIGN_CENTER : t->align[i]);
+			  cw - 2 * CELL_PAD, head ? PANGO_ALIGN_CENTER : pango_align(t->cols[i].align));
 		doc->y -= CELL_PAD;
 		x += cw;
 	}
@@ -124,24 +131,38 @@ static double row(final_doc *doc, const final_table *t, const char *const *cells
 	return h;
 }
 
+/* The header row, at least one more row's room under it when need_room. */
+static void header(final_doc *doc, const final_table *t, int need_room)
+{
+	const char *heads[FINAL_MAX_COLS];
+	size_t i;
+
+	for (i = 0; i < t->ncols && i < FINAL_MAX_COLS; i++)
+		heads[i] = t->cols[i].head;
+	if (need_room)
+		final_need(doc, 2 * row(doc, t, heads, FS_BOLD, 1, 0));
+	row(doc, t, heads, FS_BOLD, 1, 1);
+}
+
 void final_table_head(final_doc *doc, const final_table *t)
 {
-	double h = row(doc, t, t->heads, FS_BOLD, 0);
-
-	/* the header with at least one row under it */
-	final_need(doc, 2 * h);
-	row(doc, t, t->heads, FS_BOLD, 1);
+	header(doc, t, 1);
 }
 
 void final_table_row(final_doc *doc, const final_table *t, const char *const *cells, int bold)
 {
-	double h = row(doc, t, cells, bold ? FS_BOLD : FS_NORMAL, 0);
+	double h = row(doc, t, cells, bold ? FS_BOLD : FS_NORMAL, 0, 0);
 
 	if (doc->y + h > FINAL_PAGE_H - FINAL_BOTTOM) {
 		final_need(doc, FINAL_PAGE_H); /* a new page, the header again */
-		row(doc, t, t->heads, FS_BOLD, 1);
+		header(doc, t, 0);
 	}
-	row(doc, t, cells, bold ? FS_BOLD : FS_NORMAL, 1);
+	row(doc, t, cells, bold ? FS_BOLD : FS_NORMAL, 0, 1);
+}
+
+const report_cell *final_cell(const report_grid *g, size_t r, size_t c)
+{
+	return &g->cells[r * g->ncols + c];
 }
 
 void final_int(int64_t v, char *out, size_t outlen)

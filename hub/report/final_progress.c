@@ -6,21 +6,24 @@
 #include <stdio.h>
 #include "final_int.h"
 
-static const char *const heads[] = {
-	"STT",        "Đơn vị",   "Chỉ tiêu",          "Đăng ký",           "Khởi công",
-	"Hoàn thành", "Bàn giao", "Bàn giao đúng hạn", "Tỷ lệ bàn giao (%)"
+static const final_col columns[] = {
+	{ "STT", 0.06, '|' },
+	{ "Đơn vị", 0.26, '<' },
+	{ "Chỉ tiêu", 0.08, '>' },
+	{ "Đăng ký", 0.09, '>' },
+	{ "Khởi công", 0.09, '>' },
+	{ "Hoàn thành", 0.10, '>' },
+	{ "Bàn giao", 0.10, '>' },
+	{ "Bàn giao đúng hạn", 0.11, '>' },
+	{ "Tỷ lệ bàn giao (%)", 0.11, '>' },
 };
-static const double widths[] = { 0.06, 0.26, 0.08, 0.09, 0.09, 0.10, 0.10, 0.11, 0.11 };
-static const PangoAlignment align[] = { PANGO_ALIGN_CENTER, PANGO_ALIGN_LEFT,  PANGO_ALIGN_RIGHT,
-					PANGO_ALIGN_RIGHT,  PANGO_ALIGN_RIGHT, PANGO_ALIGN_RIGHT,
-					PANGO_ALIGN_RIGHT,  PANGO_ALIGN_RIGHT, PANGO_ALIGN_RIGHT };
-static const final_table table = { ARRAY_SIZE(heads), heads, widths, align };
+static const final_table table = { ARRAY_SIZE(columns), columns };
 
 /* One line of the table: stt NULL for the total. */
 static void line(final_doc *doc, const char *stt, const report_line *l)
 {
 	char n[7][32], pct[32];
-	const char *cells[ARRAY_SIZE(heads)];
+	const char *cells[ARRAY_SIZE(columns)];
 	double p = report_percent(l);
 
 	final_int(l->target, n[0], sizeof(n[0]));

@@ -7,16 +7,18 @@
 #include <stdio.h>
 #include "final_int.h"
 
-static const char *const kind_heads[] = { "STT", "Loại việc cần xử lý (đối soát)", "Số việc chưa xử lý" };
-static const double kind_widths[] = { 0.08, 0.62, 0.30 };
-static const PangoAlignment kind_align[] = { PANGO_ALIGN_CENTER, PANGO_ALIGN_LEFT, PANGO_ALIGN_RIGHT };
-static const final_table kind_table = { 3, kind_heads, kind_widths, kind_align };
+static const final_col kind_columns[] = {
+	{ "STT", 0.08, '|' },
+	{ "Loại việc cần xử lý (đối soát)", 0.62, '<' },
+	{ "Số việc chưa xử lý", 0.30, '>' },
+};
+static const final_table kind_table = { ARRAY_SIZE(kind_columns), kind_columns };
 
-static const char *const hh_heads[] = { "STT", "Đơn vị", "Số hộ đăng ký", "Đã bàn giao", "Chưa bàn giao" };
-static const double hh_widths[] = { 0.08, 0.38, 0.18, 0.18, 0.18 };
-static const PangoAlignment hh_align[] = { PANGO_ALIGN_CENTER, PANGO_ALIGN_LEFT, PANGO_ALIGN_RIGHT,
-					   PANGO_ALIGN_RIGHT, PANGO_ALIGN_RIGHT };
-static const final_table hh_table = { 5, hh_heads, hh_widths, hh_align };
+static const final_col household_columns[] = {
+	{ "STT", 0.08, '|' },         { "Đơn vị", 0.38, '<' },        { "Số hộ đăng ký", 0.18, '>' },
+	{ "Đã bàn giao", 0.18, '>' }, { "Chưa bàn giao", 0.18, '>' },
+};
+static const final_table hh_table = { ARRAY_SIZE(household_columns), household_columns };
 
 static hub_result open_items(final_doc *doc)
 {
