@@ -99,6 +99,10 @@ hub_result hub_final_write(sqlite3 *db, const proto_campaign *c, const char *as_
 	uint8_t sha[32];
 	hub_result rc;
 
+	if (!hub_report_valid_date(as_of)) {
+		snprintf(err, errlen, "'%s' is not a date: write the as-of date as YYYY-MM-DD", as_of);
+		return HUB_REFUSED;
+	}
 	if (!c->report.issuing_body) {
 		snprintf(err, errlen,
 			 "the campaign file has no [report] section: add one with issuing_body, number,"

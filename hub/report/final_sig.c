@@ -150,7 +150,7 @@ static int unhex(const char *s, size_t n, uint8_t *out)
 static int parse(const char *text, hub_final_signed *w, uint8_t sig[PROTO_SIG_LEN], size_t *signed_len)
 {
 	const char *p = text;
-	char pdf[65], head[65], key[17], as_of[11], hex[129], tail;
+	char pdf[65], head[65], key[17], as_of[11], hex[129];
 	long long n;
 	int used = 0;
 
@@ -164,9 +164,11 @@ static int parse(const char *text, hub_final_signed *w, uint8_t sig[PROTO_SIG_LE
 		return -1;
 	p += used;
 	*signed_len = (size_t)(p - text);
-	if (sscanf(p, "signature: %128[0-9a-f]%c", hex, &tail) != 2 || tail != '\n' ||
-	    strlen(hex) != 128 || p[strlen("signature: ") + 129] != '\0')
+	/* "signature: " then exactly 128 hex digits, one LF, and the end */
+	if (strncmp(p, "signature: ", 11) != 0 || strlen(p + 11) != 129 || p[11 + 128] != '\n')
 		return -1;
+	memcpy(hex, p + 11, 128);
+	hex[128] = '\0';
 	if (unhex(pdf, 32, w->pdf_sha256) || unhex(head, 32, w->ledger.head) || unhex(hex, 64, sig) ||
 	    proto_key_id_parse(key, &w->key_id))
 		return -1;
