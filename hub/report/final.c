@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include "maiam/fsutil.h"
 #include "final_int.h"
 
@@ -171,4 +172,11 @@ out:
 	proto_buf_release(&pdf);
 	proto_buf_release(&sig);
 	return rc;
+}
+
+void hub_final_release_fonts(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }

@@ -52,6 +52,14 @@ hub_result hub_final_write(sqlite3 *db, const proto_campaign *c, const char *as_
 hub_result hub_final_verify(const char *pdf_path, const proto_key *key, hub_final_signed *what,
 			    char *err, size_t errlen);
 
+/*
+ * Free the caches of fonts Pango, Cairo and fontconfig keep for the life of
+ * the process once a report has been drawn (a leak checker reports them
+ * otherwise). Call it once no report will be drawn any more in the
+ * process, as the command does at its end.
+ */
+void hub_final_release_fonts(void);
+
 /* maiam-hub report final|verify (final_cmd.c); argv[1] is "final" or "verify". */
 int hub_final_cmd(int argc, char **argv);
 

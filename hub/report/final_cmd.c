@@ -122,5 +122,6 @@ int hub_final_cmd(int argc, char **argv)
 		rc = HUB_EXIT_OK;
 	}
 	hub_close(&ctx);
+	hub_final_release_fonts();
 	return rc;
 }

@@ -61,7 +61,7 @@ hub_result final_funds(final_doc *doc)
 	snprintf(text, sizeof(text),
 		 "Tiền, ngày công và vật liệu đã huy động đến ngày %s, không tính các khoản đã hủy.", day);
 	final_para(doc, text, FINAL_SIZE, FS_NORMAL, PANGO_ALIGN_LEFT, 4);
-	final_para(doc, "1. Theo nguồn đóng góp:", FINAL_SIZE, FS_NORMAL, PANGO_ALIGN_LEFT, 4);
+	final_intro(doc, "1. Theo nguồn đóng góp:");
 	final_table_head(doc, &table);
 	for (r = 0; r < g.nrows; r++) {
 		if (!g.total[r])
@@ -71,7 +71,7 @@ hub_result final_funds(final_doc *doc)
 		line(doc, &g, r, r + 1 < g.nrows ? stt : NULL, G_SOURCE, r + 1 == g.nrows);
 	}
 	doc->y += 8;
-	final_para(doc, "2. Theo địa bàn:", FINAL_SIZE, FS_NORMAL, PANGO_ALIGN_LEFT, 4);
+	final_intro(doc, "2. Theo địa bàn:");
 	final_table_head(doc, &table);
 	for (r = n = 0; r < g.nrows; r++) {
 		if (!subtotal(&g, r))

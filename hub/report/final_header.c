@@ -118,7 +118,8 @@ hub_result final_closing(final_doc *doc)
 
 		while (n && *p == ' ')
 			p++, n--;
-		snprintf(line, sizeof(line), "- %.*s;", (int)n, p);
+		/* each line ends with ';', the last ("Lưu: VT") with '.' */
+		snprintf(line, sizeof(line), "- %.*s%c", (int)n, p, semi ? ';' : '.');
 		doc->y += final_put(doc, line, FINAL_SIZE - 2, FS_NORMAL, FINAL_LEFT, LEFT_W,
 				    PANGO_ALIGN_LEFT);
 		p = semi ? semi + 1 : p + n;

@@ -68,6 +68,9 @@ double final_put(final_doc *doc, const char *text, double size, final_style st, 
  * doc->y moves under it, with space_after points more. */
 void final_para(final_doc *doc, const char *text, double size, final_style st, PangoAlignment align,
 		double space_after);
+/* A line that introduces a table: a new page first unless it fits with
+ * the table's header and first rows under it. */
+void final_intro(final_doc *doc, const char *text);
 /* A numbered section heading ("I. KẾT QUẢ ..."): the numeral is the next one. */
 void final_heading(final_doc *doc, const char *title);
 /* Go to a new page unless need points fit on this one. */

@@ -73,6 +73,12 @@ void final_para(final_doc *doc, const char *text, double size, final_style st, P
 	doc->y += final_put(doc, text, size, st, FINAL_LEFT, FINAL_TEXT_W, align) + space_after;
 }
 
+void final_intro(final_doc *doc, const char *text)
+{
+	final_need(doc, 2 * FINAL_SIZE + 6 * FINAL_TABLE_SIZE + 24);
+	final_para(doc, text, FINAL_SIZE, FS_NORMAL, PANGO_ALIGN_LEFT, 4);
+}
+
 void final_heading(final_doc *doc, const char *title)
 {
 	static const char *const numerals[] = { "I",  "II",  "III",  "IV", "V",
@@ -81,8 +87,9 @@ void final_heading(final_doc *doc, const char *title)
 	int n = doc->sections++;
 
 	snprintf(line, sizeof(line), "%s. %s", n < 10 ? numerals[n] : "?", title);
-	/* a heading is never the last line of a page */
-	final_need(doc, 4 * FINAL_SIZE);
+	/* a heading is never the last line of a page: it keeps its first
+	 * paragraph and the start of a table with it */
+	final_need(doc, 6 * FINAL_SIZE + 6 * FINAL_TABLE_SIZE + 24);
 	doc->y += 6;
 	final_para(doc, line, FINAL_SIZE, FS_BOLD, PANGO_ALIGN_LEFT, 4);
 }

@@ -32,8 +32,7 @@ static hub_result open_items(final_doc *doc)
 				     doc->errlen);
 	if (rc != HUB_OK)
 		return final_fail(doc, rc);
-	final_para(doc, "1. Các việc cần xử lý (đối soát) còn mở:", FINAL_SIZE, FS_NORMAL,
-		   PANGO_ALIGN_LEFT, 4);
+	final_intro(doc, "1. Các việc cần xử lý (đối soát) còn mở:");
 	final_table_head(doc, &kind_table);
 	for (k = 0; k < NKINDS; k++) {
 		if (!counts[k])
@@ -81,8 +80,7 @@ static hub_result not_handed_over(final_doc *doc)
 	if (rc != HUB_OK)
 		return final_fail(doc, rc);
 	doc->y += 8;
-	final_para(doc, "2. Các hộ đã đăng ký nhưng chưa bàn giao nhà:", FINAL_SIZE, FS_NORMAL,
-		   PANGO_ALIGN_LEFT, 4);
+	final_intro(doc, "2. Các hộ đã đăng ký nhưng chưa bàn giao nhà:");
 	final_table_head(doc, &hh_table);
 	for (i = 0; i < p.n; i++) {
 		snprintf(stt, sizeof(stt), "%zu", i + 1);
