@@ -17,13 +17,15 @@
 #include "hub.h"
 #include "report_int.h"
 #include "xlsx.h"
+#include "final.h"
 #include "household_ref.h"
 #include "decision.h"
 #include "i18n.h"
 
 static const char report_usage[] =
 	"report progress|awards|funds|reconcile [--format table|csv|json|html|xlsx] [--out FILE]"
-	" [--json] [--as-of YYYY-MM-DD] [--by commune] [--all] [--limit N] [--page N] [--dir DIR]";
+	" [--json] [--as-of YYYY-MM-DD] [--by commune] [--all] [--limit N] [--page N] [--dir DIR]\n"
+	"       report final --out FILE.pdf [--as-of YYYY-MM-DD] | verify FILE.pdf [--key HUBKEY.pub]";
 
 /* Open the hub (which makes the report tables if they are missing). */
 static int open_hub(hub_ctx *ctx, const char *dir)
@@ -76,6 +78,8 @@ int hub_report_cmd(int argc, char **argv)
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
 
+	if (argc > 1 && (strcmp(argv[1], "final") == 0 || strcmp(argv[1], "verify") == 0))
+		return hub_final_cmd(argc, argv); /* a PDF and its signature: final_cmd.c */
 	memset(&o, 0, sizeof(o));
 	if (hub_parse_args(&group, "", &spec, argc, argv, &rc))
 		return rc;

@@ -357,3 +357,21 @@ hub_result report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_r
 	free(m.a);
 	return rc;
 }
+
+hub_result report_funds_grid(sqlite3 *db, const proto_campaign *c, const char *as_of, int district,
+			     report_grid *g, char *err, size_t errlen)
+{
+	fund_model m;
+	hub_result rc;
+
+	rc = load(db, c, as_of, district, &m, err, errlen);
+	if (rc != HUB_OK)
+		return rc;
+	rc = funds_grid(&(funds_view){ &m, as_of }, REPORT_VI, g);
+	if (rc != HUB_OK) {
+		report_too_large(err, errlen);
+		report_grid_release(g);
+	}
+	free(m.a);
+	return rc;
+}

@@ -267,6 +267,11 @@ extern const report_drawing report_awards_drawing;
 
 hub_result report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			       proto_buf *out, char *err, size_t errlen);
+/* The funds grid in Vietnamese, for the final report (g initialised here;
+ * the caller releases it): per unit a line per source and its subtotal
+ * "Cộng", then the total lines (total set) per source and of all sources. */
+hub_result report_funds_grid(sqlite3 *db, const proto_campaign *c, const char *as_of, int district,
+			     report_grid *g, char *err, size_t errlen);
 
 /* ---- the reconcile queue (report_reconcile_*.c) --------------------------- */
 

@@ -23,13 +23,14 @@ enum section {
 	SEC_PROVINCE,
 	SEC_LABELS,
 	SEC_EVIDENCE,
+	SEC_REPORT,
 	SEC_N
 };
 #define SEC_OPTIONAL SEC_LABELS
 
 static const char *const section_names[SEC_N] = {
-	"",       "targets",  "awards.collectives", "awards.individuals", "awards.province",
-	"labels", "evidence",
+	"",         "targets", "awards.collectives", "awards.individuals", "awards.province", "labels",
+	"evidence", "report",
 };
 
 /* Keys of the top of the file and of [awards.province]; index = slot in 'line'. */
@@ -78,6 +79,7 @@ typedef struct parse_state {
 	long *target_line; /* parallel to c->targets */
 	campaign_label_lines label_line;
 	campaign_evidence_lines evidence_line;
+	campaign_report_lines report_line;
 	char *units_path;
 	long lastline;
 	char *err;
@@ -119,7 +121,7 @@ static proto_result parse_section(parse_state *st, const char *s, size_t n, long
 	}
 	campaign_err(st->err, st->errlen, st->path, line,
 		     "unknown section [%.*s]; known: [targets], [awards.collectives], "
-		     "[awards.individuals], [awards.province], [labels], [evidence]",
+		     "[awards.individuals], [awards.province], [labels], [evidence], [report]",
 		     (int)n, s);
 	return PROTO_EVALUE;
 }
@@ -302,6 +304,9 @@ static proto_result parse_kv(parse_state *st, const char *s, size_t n, long line
 	if (st->sec == SEC_EVIDENCE)
 		return campaign_evidence_add(st->c, &st->evidence_line, k, kn, v, vn, st->path, line,
 					     st->err, st->errlen);
+	if (st->sec == SEC_REPORT)
+		return campaign_report_add(&st->c->report, &st->report_line, k, kn, v, vn, st->path,
+					   line, st->err, st->errlen);
 	for (i = 0; i < K_N; i++)
 		if (keys[i].sec == st->sec && key_eq(k, kn, keys[i].name))
 			return set_key(st, (enum key)i, v, vn, line);
@@ -506,6 +511,8 @@ proto_result proto_campaign_load(const char *path, proto_campaign *out, char *er
 		r = campaign_label_finish(&out->labels, &st.label_line, path, st.sec_line[SEC_LABELS],
 					  err, errlen);
 	if (r == PROTO_OK)
+		r = campaign_report_finish(&st.report_line, path, st.sec_line[SEC_REPORT], err, errlen);
+	if (r == PROTO_OK)
 		r = load_units(&st);
 	if (r == PROTO_OK)
 		r = check_targets(&st);
@@ -529,6 +536,7 @@ void proto_campaign_release(proto_campaign *c)
 	campaign_award_release(&c->collectives);
 	campaign_award_release(&c->individuals);
 	proto_labels_release(&c->labels);
+	campaign_report_release(&c->report);
 	memset(c, 0, sizeof(*c));
 }
 

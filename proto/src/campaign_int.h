@@ -79,4 +79,20 @@ proto_result campaign_evidence_add(proto_campaign *c, campaign_evidence_lines *a
 				   size_t kn, const char *v, size_t vn, const char *path, long lineno,
 				   char *err, size_t errlen);
 
+/* [report] (campaign_report.c): the line each key was set on. */
+#define CAMPAIGN_REPORT_NKEYS 6
+typedef struct campaign_report_lines {
+	long line[CAMPAIGN_REPORT_NKEYS];
+} campaign_report_lines;
+/* "KEY = TEXT" in [report]: issuing_body, number, place, signer, superior,
+ * recipients. */
+proto_result campaign_report_add(proto_report_heading *h, campaign_report_lines *at, const char *k,
+				 size_t kn, const char *v, size_t vn, const char *path, long lineno,
+				 char *err, size_t errlen);
+/* Final check: a [report] section (section_line 0: none) sets every
+ * required key. */
+proto_result campaign_report_finish(const campaign_report_lines *at, const char *path, long section_line,
+				    char *err, size_t errlen);
+void campaign_report_release(proto_report_heading *h);
+
 #endif

@@ -60,6 +60,18 @@ typedef struct proto_target {
 	int houses;
 } proto_target;
 
+/* [report]: the final report's heading, text as the campaign file writes
+ * it (docs/CAMPAIGN.md, "[report]"); every member NULL when the file has no
+ * [report] section, superior and recipients NULL when not set. */
+typedef struct proto_report_heading {
+	char *issuing_body; /* "Công an tỉnh Sóc Trăng" */
+	char *number;       /* what follows "Số: ", "…/BC-CAT" */
+	char *place;        /* where it is signed, "Sóc Trăng" */
+	char *signer;       /* the signer's title, "GIÁM ĐỐC" */
+	char *superior;     /* the body above the issuer, "Bộ Công an" */
+	char *recipients;   /* "Nơi nhận", separated by ';' */
+} proto_report_heading;
+
 typedef struct proto_campaign {
 	char *id; /* [a-z0-9._-]{1,64}, goes into every change-set header */
 	char *name;
@@ -88,6 +100,7 @@ typedef struct proto_campaign {
 	 * (proto/FORMAT.md); only when evidence_has_bounds. min < max. */
 	int evidence_has_bounds;
 	int32_t evidence_lat_min, evidence_lon_min, evidence_lat_max, evidence_lon_max;
+	proto_report_heading report;
 } proto_campaign;
 
 /* Load and validate a campaign file; units path inside it is relative to the file. */
