@@ -28,7 +28,7 @@ static hub_result open_items(final_doc *doc)
 	hub_result rc;
 	size_t k, shown = 0;
 
-	rc = report_reconcile_counts(doc->db, doc->c, doc->as_of, counts, &resolved, doc->err,
+	rc = report_reconcile_counts(doc->db, doc->c, doc->as_of, 0, counts, &resolved, doc->err,
 				     doc->errlen);
 	if (rc != HUB_OK)
 		return final_fail(doc, rc);
