@@ -15,7 +15,9 @@
 #include "dashboard_int.h"
 
 /* The roles as the page names them, in hub_role's order. */
-static const char *const role_labels[] = { "Quản trị (cả tỉnh)", "Cán bộ huyện", "Chỉ xem" };
+static const char *const role_labels[] = { "Quản trị (cả tỉnh)", "Cán bộ huyện", "Chỉ xem",
+					   "Thẩm định khen thưởng" };
+_Static_assert(sizeof role_labels / sizeof role_labels[0] == HUB_ROLE_COUNT, "a label for each role");
 
 static const char page_style[] = "<style>form.row{display:inline;max-width:none}"
 				 "form.row button{margin:0}select{display:block;margin:0.3em 0 0.8em}"
@@ -80,7 +82,7 @@ static int add_form(hub_dashboard *d, const dash_job *job, proto_buf *b)
 			      "<select id=\"role\" name=\"role\">",
 			      HUB_OPERATOR_NAME_MAX))
 		return -1;
-	for (r = 0; r < 3; r++)
+	for (r = 0; r < HUB_ROLE_COUNT; r++)
 		/* the least a new operator may do, unless the admin chooses more */
 		if (proto_buf_appendf(b, "<option value=\"%s\"%s>%s</option>", hub_role_names[r],
 				      r == HUB_ROLE_VIEWER ? " selected" : "", role_labels[r]))
