@@ -35,7 +35,8 @@ typedef enum dash_kind {
 	DJ_OPERATORS,
 	DJ_DECIDE,
 	DJ_RESOLVE,
-	DJ_HOUSEHOLDS
+	DJ_HOUSEHOLDS,
+	DJ_AWARDS /* /awards: the nominations (GET) and their steps (POST), award_page.c */
 } dash_kind;
 
 /* The most a POSTed form may send: a household page's (a reason or note
@@ -147,6 +148,9 @@ int dash_csrf_field(const hub_dashboard *d, const dash_job *job, proto_buf *b);
  * (POST, the form in job->form, its CSRF token already checked): job's
  * answer. Only for admins (403 for others). */
 void dash_operators_answer(hub_dashboard *d, sqlite3 *rw, dash_job *job);
+/* /awards (award_page.c, login worker: its steps are signed): the page
+ * (GET), or a nomination, accept or return (POST, CSRF checked). */
+void dash_awards_answer(hub_dashboard *d, sqlite3 *rw, dash_job *job);
 
 /* ---- dashboard_throttle.c (loop thread only) ---------------------------- */
 
