@@ -55,12 +55,7 @@ static bool sees_unit(const hub_dashboard *d, const dash_job *job, const char *u
 static int form_start(hub_dashboard *d, const dash_job *job, proto_buf *b, const char *attrs,
 		      const char *action)
 {
-	return proto_buf_appendf(b, "<form%s method=\"post\" action=\"/awards\">", attrs) ||
-			       dash_csrf_field(d, job, b) ||
-			       proto_buf_appendf(b, "<input type=\"hidden\" name=\"action\" value=\"%s\">",
-						 action)
-		       ? -1
-		       : 0;
+	return dash_form_start(d, job, b, attrs, "/awards", action);
 }
 
 /* One unit's line of the quotas table. */

@@ -141,6 +141,10 @@ hub_result dash_may_see_photo(hub_dashboard *d, sqlite3 *ro, const dash_job *job
 /* The hidden field carrying job's session's CSRF token, for every form
  * posted to the dashboard but /login: 0, or -1 when b is full. */
 int dash_csrf_field(const hub_dashboard *d, const dash_job *job, proto_buf *b);
+/* "<form ATTRS method=post action=PATH>" with that field and a hidden
+ * "action" of value action (/operators, /awards): 0, or -1 when b is full. */
+int dash_form_start(const hub_dashboard *d, const dash_job *job, proto_buf *b, const char *attrs,
+		    const char *path, const char *action);
 
 /* ---- operator_page.c (login worker: it writes) --------------------------- */
 

@@ -23,16 +23,11 @@ static const char page_style[] = "<style>form.row{display:inline;max-width:none}
 				 "form.row button{margin:0}select{display:block;margin:0.3em 0 0.8em}"
 				 "p.ok{color:#17702f}td{vertical-align:middle}</style>";
 
-/* The hidden field of the form named action, with the session's token. */
+/* The start of a form of this page doing action, with the session's token. */
 static int form_start(hub_dashboard *d, const dash_job *job, proto_buf *b, const char *cls,
 		      const char *action)
 {
-	return proto_buf_appendf(b, "<form%s method=\"post\" action=\"/operators\">", cls) ||
-			       dash_csrf_field(d, job, b) ||
-			       proto_buf_appendf(b, "<input type=\"hidden\" name=\"action\" value=\"%s\">",
-						 action)
-		       ? -1
-		       : 0;
+	return dash_form_start(d, job, b, cls, "/operators", action);
 }
 
 typedef struct list_rows {

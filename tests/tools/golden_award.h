@@ -3,7 +3,7 @@
  * (FORMAT.md, "Test vectors"): award nominations as the hub signs them,
  * decision records with fields 8..13, added to format version 3 without a
  * bump. Shared by the generator (gen_vectors.c) and the test that re-seals
- * them (tests/proto/test_golden_award.c). Header-only; include once per
+ * them (test_seal.c). Header-only; include once per
  * program, beside golden_records.h (its campaign and creation stamp).
  */
 #ifndef MAIAM_GOLDEN_AWARD_H
