@@ -201,6 +201,11 @@ int hub_award_cmd(int argc, char **argv)
 
 	if (hub_parse_args(&group, nominating || listing ? "" : "ID", &spec, argc, argv, &rc))
 		return rc;
+	if ((nominating || listing) && spec.nargs) {
+		hub_errorf(_("an option given is not one of 'award %s': see 'maiam-hub award %s --help'"),
+			   sub, sub);
+		return HUB_EXIT_USAGE;
+	}
 	if (!nominating && !listing && !spec.nargs) {
 		hub_errorf(_("award %s needs a nomination ID (from 'maiam-hub award list')"), sub);
 		return HUB_EXIT_USAGE;
@@ -221,7 +226,12 @@ int hub_award_cmd(int argc, char **argv)
 		hub_errorf("%s", err);
 		return HUB_EXIT_FAIL;
 	}
-	if (listing) {
+	if (listing && unit && award_unit_district(&ctx.cfg->campaign, unit) < 0) {
+		hub_errorf(_("'%s' is not a nominating unit: give a district's code (see"
+			     " 'maiam-hub report awards'), 'province' or 'working_group'"),
+			   unit);
+		rc = HUB_EXIT_USAGE;
+	} else if (listing) {
 		rc = list_nominations(&ctx, unit, json);
 	} else if (nominating) {
 		award_entry e = { unit, kind == 1, name, position, achievements, backing, backing_list.n };

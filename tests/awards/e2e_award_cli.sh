@@ -47,6 +47,11 @@ err_has "award nominate needs --unit UNIT"
 hub hub award nominate --unit xa --kind collective --name "X" --achievements "x"
 expect 2
 err_has "'xa' is not a nominating unit"
+hub hub award list --unit 94101
+expect 2
+err_has "'94101' is not a nominating unit"
+hub hub award list A-1
+expect 2
 hub hub award accept
 expect 2
 err_has "award accept needs a nomination ID"
