@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "i18n.h"
 #include "report/report.h"
+#include "report/award.h"
 
 static const struct {
 	const char *name;
@@ -44,12 +45,14 @@ static const struct {
 	{ "restore", hub_cmd_restore, N_("restore FILE [--passphrase-file FILE]   (into --dir DIR)") },
 	{ "operator", hub_operator_cmd,
 	  N_("operator add|list|disable|password   (dashboard operators and their roles)") },
+	{ "award", hub_award_cmd,
+	  N_("award nominate|list|accept|return   (award nominations within the quotas)") },
 };
 
 /* The commands whose first word is a subcommand: "report --help" has no
  * subcommand to show the options of, so it is answered here. */
-static const char *const groups[] = { "agent",     "audit",    "household", "report",
-				      "reconcile", "operator", "photo",     NULL };
+static const char *const groups[] = { "agent",    "audit", "household", "report", "reconcile",
+				      "operator", "photo", "award",     NULL };
 
 static void usage(FILE *f)
 {

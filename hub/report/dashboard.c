@@ -196,7 +196,8 @@ static const char *const dash_paths[] = { "/",
 					  "/household/resolve",
 					  "/operators",
 					  "/households/decide",
-					  "/reconcile/resolve" };
+					  "/reconcile/resolve",
+					  "/awards" };
 
 /* A page of the dashboard's own, or not (the photos' paths are checked by
  * dash_photo_parse). */
@@ -343,7 +344,7 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 		dash_job *next = job->next;
 		if (job->kind == DJ_LOGIN || job->kind == DJ_LOGOUT || job->kind == DJ_OPERATORS ||
 		    job->kind == DJ_DECIDE || job->kind == DJ_RESOLVE || job->kind == DJ_BATCH ||
-		    job->kind == DJ_REJECTION)
+		    job->kind == DJ_REJECTION || job->kind == DJ_AWARDS)
 			d->login.pending--;
 		else
 			d->page.pending--;
@@ -624,11 +625,14 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 	}
 	if (cmd == EVHTTP_REQ_POST && strcmp(path, "/login") != 0 && check_post_form(d, req, job))
 		goto refused;
-	if (strcmp(path, "/operators") == 0) {
+	if (strcmp(path, "/operators") == 0 || strcmp(path, "/awards") == 0) {
 		/* its POSTs write, and it is small: the read-write worker */
-		job->kind = DJ_OPERATORS;
+		job->kind = path[1] == 'a' ? DJ_AWARDS : DJ_OPERATORS;
 		if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD && cmd != EVHTTP_REQ_POST) {
-			reply_text(req, 405, "use GET or POST for /operators", 0);
+			reply_text(req, 405,
+				   path[1] == 'a' ? "use GET or POST for /awards"
+						  : "use GET or POST for /operators",
+				   0);
 			goto refused;
 		}
 		submit(d, &d->login, job);

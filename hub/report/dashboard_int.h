@@ -36,8 +36,9 @@ typedef enum dash_kind {
 	DJ_DECIDE,
 	DJ_RESOLVE,
 	DJ_HOUSEHOLDS,
-	DJ_BATCH,    /* POST /households/decide (dashboard_batch.h; read-write worker) */
-	DJ_REJECTION /* POST /reconcile/resolve (dashboard_reconcile.h; read-write worker) */
+	DJ_BATCH,     /* POST /households/decide (dashboard_batch.h; read-write worker) */
+	DJ_REJECTION, /* POST /reconcile/resolve (dashboard_reconcile.h; read-write worker) */
+	DJ_AWARDS     /* /awards: the nominations (GET) and their steps (POST), award_page.c */
 } dash_kind;
 
 /* The most a POSTed form may send: a household page's (a reason or note
@@ -143,6 +144,10 @@ hub_result dash_may_see_photo(hub_dashboard *d, sqlite3 *ro, const dash_job *job
 /* The hidden field carrying job's session's CSRF token, for every form
  * posted to the dashboard but /login: 0, or -1 when b is full. */
 int dash_csrf_field(const hub_dashboard *d, const dash_job *job, proto_buf *b);
+/* "<form ATTRS method=post action=PATH>" with that field and a hidden
+ * "action" of value action (/operators, /awards): 0, or -1 when b is full. */
+int dash_form_start(const hub_dashboard *d, const dash_job *job, proto_buf *b, const char *attrs,
+		    const char *path, const char *action);
 
 /* ---- operator_page.c (login worker: it writes) --------------------------- */
 
@@ -150,6 +155,9 @@ int dash_csrf_field(const hub_dashboard *d, const dash_job *job, proto_buf *b);
  * (POST, the form in job->form, its CSRF token already checked): job's
  * answer. Only for admins (403 for others). */
 void dash_operators_answer(hub_dashboard *d, sqlite3 *rw, dash_job *job);
+/* /awards (award_page.c, login worker: its steps are signed): the page
+ * (GET), or a nomination, accept or return (POST, CSRF checked). */
+void dash_awards_answer(hub_dashboard *d, sqlite3 *rw, dash_job *job);
 
 /* ---- dashboard_throttle.c (loop thread only) ---------------------------- */
 

@@ -254,6 +254,8 @@ static int page_top(hub_dashboard *d, const dash_job *job, const char *title, co
 	    (job->who.role == HUB_ROLE_ADMIN &&
 	     proto_buf_append_str(b, "<p><a id=\"operators\" href=\"/operators\">Cán bộ vận hành"
 				     "</a></p>")) ||
+	    proto_buf_append_str(b, "<p><a id=\"awards-link\" href=\"/awards\">Đề nghị khen thưởng"
+				    "</a></p>") ||
 	    proto_buf_appendf(b,
 			      "<form id=\"as-of-form\" method=\"get\" action=\"/\" style=\"display:flex;"
 			      "flex-wrap:wrap;align-items:center;gap:0.3em 0.6em;max-width:none;"
@@ -548,7 +550,8 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		signed_in = false;
 	/* a photo's answer is the same whether the hash is held or not: the
 	 * session is checked before anything is looked up */
-	if (!signed_in && (job->kind == DJ_REPORT || (job->kind == DJ_OPERATORS && job->form.len)))
+	if (!signed_in && (job->kind == DJ_REPORT ||
+			   ((job->kind == DJ_OPERATORS || job->kind == DJ_AWARDS) && job->form.len)))
 		dash_answer_text(job, 401, "sign in first at /");
 	else if (!signed_in && job->kind == DJ_PHOTO)
 		dash_answer_text(job, 403, "sign in first at /: photos are for signed-in operators");
@@ -562,6 +565,8 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		dash_photo_answer(d, db, job);
 	else if (job->kind == DJ_OPERATORS)
 		dash_operators_answer(d, db, job);
+	else if (job->kind == DJ_AWARDS)
+		dash_awards_answer(d, db, job);
 	else if (job->kind == DJ_DECIDE || job->kind == DJ_RESOLVE)
 		dash_household_post(d, db, job);
 	else if (job->kind == DJ_HOUSEHOLDS)

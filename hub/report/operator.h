@@ -2,7 +2,7 @@
  * operator.h - the dashboard's operators with their roles: an admin runs
  * the whole campaign (and its operators), a district operator sees and
  * decides only for its district, a viewer reads everything and decides
- * nothing. The rows live in report_operator (hub/schema_report.c); the
+ * nothing, an appraiser reads everything and decides on nominations only. The rows live in report_operator (hub/schema_report.c); the
  * passwords and sessions are password.c's, these functions operator_store.c's.
  * Strings passed in are borrowed for the call; a hub_operator is plain data.
  */
@@ -16,10 +16,18 @@
 #include "result.h"
 #include "report.h"
 
-/* The order is the one the command and the page offer them in. */
-typedef enum hub_role { HUB_ROLE_ADMIN = 0, HUB_ROLE_DISTRICT, HUB_ROLE_VIEWER } hub_role;
+/* The order is the one the command and the page offer them in. An
+ * appraiser (the provincial police with Home Affairs) sees everything and
+ * decides only on award nominations: accept or return (award.h). */
+typedef enum hub_role {
+	HUB_ROLE_ADMIN = 0,
+	HUB_ROLE_DISTRICT,
+	HUB_ROLE_VIEWER,
+	HUB_ROLE_APPRAISER,
+	HUB_ROLE_COUNT
+} hub_role;
 
-/* "admin", "district", "viewer" (as stored, typed and shown in JSON) */
+/* "admin", "district", "viewer", "appraiser" (as stored, typed and shown in JSON) */
 extern const char *const hub_role_names[];
 
 typedef struct hub_operator {

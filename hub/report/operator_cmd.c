@@ -194,7 +194,7 @@ int hub_operator_cmd(int argc, char **argv)
 	static const char *const subs[] = { "add", "list", "disable", "password", NULL };
 	static const hub_group group = {
 		"operator", subs,
-		N_("operator add NAME --role admin|district|viewer [--district CODE]; operator list"
+		N_("operator add NAME --role admin|district|viewer|appraiser [--district CODE]; operator list"
 		   " [--json]; operator disable NAME; operator password NAME; [--dir DIR]"
 		   "   (passwords from standard input, or asked for without echo)")
 	};
@@ -207,7 +207,7 @@ int hub_operator_cmd(int argc, char **argv)
 	int rc = HUB_EXIT_FAIL;
 	const cli_opt opts[] = {
 		HUB_DIR_OPT(&dir),
-		CLI_CHOICE("role", &role, hub_role_names, "admin|district|viewer",
+		CLI_CHOICE("role", &role, hub_role_names, "admin|district|viewer|appraiser",
 			   N_("add: what the operator may do (required)")),
 		CLI_INT("district", &district, 1, 999999, "CODE",
 			N_("add: the district of a district operator")),
@@ -231,7 +231,8 @@ int hub_operator_cmd(int argc, char **argv)
 		return HUB_EXIT_USAGE;
 	}
 	if (adding && role < 0) {
-		hub_errorf(_("operator add needs --role admin|district|viewer: what may '%s' do?"), name);
+		hub_errorf(_("operator add needs --role admin|district|viewer|appraiser: what may '%s' do?"),
+			   name);
 		return HUB_EXIT_USAGE;
 	}
 	memset(pw, 0, sizeof(pw));

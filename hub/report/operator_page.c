@@ -15,22 +15,19 @@
 #include "dashboard_int.h"
 
 /* The roles as the page names them, in hub_role's order. */
-static const char *const role_labels[] = { "Quản trị (cả tỉnh)", "Cán bộ huyện", "Chỉ xem" };
+static const char *const role_labels[] = { "Quản trị (cả tỉnh)", "Cán bộ huyện", "Chỉ xem",
+					   "Thẩm định khen thưởng" };
+_Static_assert(sizeof role_labels / sizeof role_labels[0] == HUB_ROLE_COUNT, "a label for each role");
 
 static const char page_style[] = "<style>form.row{display:inline;max-width:none}"
 				 "form.row button{margin:0}select{display:block;margin:0.3em 0 0.8em}"
 				 "p.ok{color:#17702f}td{vertical-align:middle}</style>";
 
-/* The hidden field of the form named action, with the session's token. */
+/* The start of a form of this page doing action, with the session's token. */
 static int form_start(hub_dashboard *d, const dash_job *job, proto_buf *b, const char *cls,
 		      const char *action)
 {
-	return proto_buf_appendf(b, "<form%s method=\"post\" action=\"/operators\">", cls) ||
-			       dash_csrf_field(d, job, b) ||
-			       proto_buf_appendf(b, "<input type=\"hidden\" name=\"action\" value=\"%s\">",
-						 action)
-		       ? -1
-		       : 0;
+	return dash_form_start(d, job, b, cls, "/operators", action);
 }
 
 typedef struct list_rows {
@@ -80,7 +77,7 @@ static int add_form(hub_dashboard *d, const dash_job *job, proto_buf *b)
 			      "<select id=\"role\" name=\"role\">",
 			      HUB_OPERATOR_NAME_MAX))
 		return -1;
-	for (r = 0; r < 3; r++)
+	for (r = 0; r < HUB_ROLE_COUNT; r++)
 		/* the least a new operator may do, unless the admin chooses more */
 		if (proto_buf_appendf(b, "<option value=\"%s\"%s>%s</option>", hub_role_names[r],
 				      r == HUB_ROLE_VIEWER ? " selected" : "", role_labels[r]))

@@ -84,6 +84,17 @@ hub_result dash_may_see_photo(hub_dashboard *d, sqlite3 *ro, const dash_job *job
 	return *may || step == SQLITE_DONE ? HUB_OK : HUB_EDB;
 }
 
+int dash_form_start(const hub_dashboard *d, const dash_job *job, proto_buf *b, const char *attrs,
+		    const char *path, const char *action)
+{
+	return proto_buf_appendf(b, "<form%s method=\"post\" action=\"%s\">", attrs, path) ||
+			       dash_csrf_field(d, job, b) ||
+			       proto_buf_appendf(b, "<input type=\"hidden\" name=\"action\" value=\"%s\">",
+						 action)
+		       ? -1
+		       : 0;
+}
+
 int dash_csrf_field(const hub_dashboard *d, const dash_job *job, proto_buf *b)
 {
 	char token[WEB_TOKEN_HEX + 1];

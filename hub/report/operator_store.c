@@ -10,7 +10,7 @@
 #include "report_int.h"
 #include "i18n.h"
 
-const char *const hub_role_names[] = { "admin", "district", "viewer", NULL };
+const char *const hub_role_names[] = { "admin", "district", "viewer", "appraiser", NULL };
 
 int hub_role_parse(const char *s, hub_role *role)
 {

@@ -15,7 +15,9 @@ static const char *const categories[] = { "poor",          "near_poor", "housing
 static const char *const land_statuses[] = { "certified",   "uncertified", "family_land", "rented",
 					     "public_land", "other",       NULL };
 static const char *const support_kinds[] = { "new_build", "repair", NULL };
-static const char *const decision_actions[] = { "approved", "rejected", "resolved", NULL };
+static const char *const decision_actions[] = { "approved", "rejected", "resolved", "nominated",
+						"accepted", "returned", NULL };
+static const char *const nominee_kinds[] = { "collective", "individual", NULL };
 static const char *const decision_keeps[] = { "winner", "loser", NULL };
 static const char *const review_statuses[] = { "proposed", "approved", "rejected", NULL };
 static const char *const photo_types[] = { "image/jpeg", NULL };
@@ -130,11 +132,17 @@ static const field_rule table[] = {
 	TEXT(PROTO_KIND_DECISION, PROTO_DE_ITEM, REF_TEXT + 32),
 	TEXT(PROTO_KIND_DECISION, PROTO_DE_NOTE, PROTO_MAX_TEXT),
 	ENUM(PROTO_KIND_DECISION, PROTO_DE_KEEP, decision_keeps),
+	TEXT(PROTO_KIND_DECISION, PROTO_DE_UNIT, PROTO_RULE_AWARD_UNIT_MAX),
+	ENUM(PROTO_KIND_DECISION, PROTO_DE_NOMINEE_KIND, nominee_kinds),
+	TEXT(PROTO_KIND_DECISION, PROTO_DE_NOMINEE, SHORT_TEXT),
+	TEXT(PROTO_KIND_DECISION, PROTO_DE_POSITION, SHORT_TEXT),
+	TEXT(PROTO_KIND_DECISION, PROTO_DE_ACHIEVEMENTS, PROTO_MAX_TEXT),
+	TEXT(PROTO_KIND_DECISION, PROTO_DE_BACKING, PROTO_RULE_AWARD_BACKING_MAX),
 };
 
 static const field_rule *rule_of(uint8_t kind, uint8_t field)
 {
-	/* 52 rows: a scan is cheaper than the merge's own work per value */
+	/* 58 rows: a scan is cheaper than the merge's own work per value */
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (table[i].kind == kind && table[i].field == field)
 			return &table[i];

@@ -160,6 +160,17 @@ static const char *const migration_steps[] = {
 	" operator TEXT, action TEXT, item TEXT, note TEXT, keep TEXT,"
 	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
 	"CREATE INDEX decision_target ON decision(target_origin, target_serial);",
+
+	/* 7: an award nomination's fields of the decision record (8..13,
+	 * PROTO_DE_UNIT...), NULL for every decision before; the item index
+	 * finds a nomination's accept or return. */
+	"ALTER TABLE decision ADD COLUMN unit TEXT;"
+	"ALTER TABLE decision ADD COLUMN nominee_kind TEXT;"
+	"ALTER TABLE decision ADD COLUMN nominee TEXT;"
+	"ALTER TABLE decision ADD COLUMN position TEXT;"
+	"ALTER TABLE decision ADD COLUMN achievements TEXT;"
+	"ALTER TABLE decision ADD COLUMN backing TEXT;"
+	"CREATE INDEX decision_item ON decision(item);",
 };
 
 #define NSTEPS (sizeof(migration_steps) / sizeof(migration_steps[0]))

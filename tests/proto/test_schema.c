@@ -65,14 +65,15 @@ static void fresh_store_has_every_table(void **state)
 	static const char *const indexes[] = { "household_national_id", "household_commune",
 					       "milestone_household",   "contribution_household",
 					       "void_event_target",     "photo_target",
-					       "photo_sha256",          "decision_target" };
+					       "photo_sha256",          "decision_target",
+					       "decision_item" };
 	sqlite3 *db = NULL;
 	char sql[256], mode[32];
 
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	assert_non_null(db);
 	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
-	assert_int_equal(PROTO_SCHEMA_VERSION, 6);
+	assert_int_equal(PROTO_SCHEMA_VERSION, 7);
 	/* the guard behind the rulebook is there, and off until a program turns it on */
 	assert_int_equal(protofix_query_int(db, "SELECT enforce FROM proto_rule_guard"), 0);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"

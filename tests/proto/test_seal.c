@@ -5,7 +5,8 @@
  * by the codec with their own codes; failures leave nothing behind. Format
  * version 2: golden-1 still seals as version 1, golden-2 (photos) is
  * reproduced, and its forgeries are refused. Version 3: golden-3 (decisions
- * signed with the operator's name) is reproduced; its forged name is refused.
+ * signed with the operator's name) is reproduced; its forged name is refused;
+ * so is golden-3-award (award nominations, decision fields 8..13).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +21,8 @@
 #include "maiam/fsutil.h"
 #include "maiam/seal.h"
 #include "../tools/golden_records.h"
+#include "../tools/golden_award.h"
+#include "maiam/rules.h"
 #include "zdict.h"
 #include "testmain.h"
 
@@ -836,6 +839,121 @@ static void golden_3_forgeries(void **state)
 	proto_buf_release(&forged3);
 }
 
+/* The text of field f of rec, or NULL. */
+static const char *award_text_of(const proto_record *rec, uint8_t f)
+{
+	size_t i;
+
+	for (i = 0; i < rec->nfields; i++)
+		if (rec->fields[i].field == f && rec->fields[i].value.type == PROTO_V_TEXT)
+			return rec->fields[i].value.text;
+	return NULL;
+}
+
+/* Award nominations (golden-3-award: decision fields 8..13 in format
+ * version 3) re-seal byte for byte, read back every field and pass the
+ * rulebook. */
+static void golden_award_vector(void **state)
+{
+	proto_buf file, hexfile;
+	proto_changeset back;
+	proto_rules rules;
+	proto_violation v;
+	char hex[65];
+
+	(void)state;
+	read_vector("golden-3-award.bin", &file);
+	read_vector("golden-3-award.sha256", &hexfile);
+	/* fields 8..13 need no version above 3 */
+	reseals_to(golden_award_build, 3, &file, hex);
+	assert_true(hexfile.len >= 64);
+	assert_memory_equal(hex, hexfile.data, 64);
+
+	assert_int_equal(proto_open(file.data, file.len, pub, &back, NULL), PROTO_OK);
+	assert_int_equal(back.hdr.version, 3);
+	assert_int_equal(back.nrecords, 4);
+	assert_int_equal(back.records[0].kind, PROTO_KIND_DECISION);
+	assert_null(award_text_of(&back.records[0], PROTO_DE_TARGET)); /* no household */
+	assert_string_equal(award_text_of(&back.records[0], PROTO_DE_ACTION), "nominated");
+	assert_string_equal(award_text_of(&back.records[0], PROTO_DE_ITEM), "A-1");
+	assert_string_equal(award_text_of(&back.records[0], PROTO_DE_UNIT), "943");
+	assert_string_equal(award_text_of(&back.records[0], PROTO_DE_NOMINEE_KIND), "collective");
+	assert_string_equal(award_text_of(&back.records[0], PROTO_DE_NOMINEE), GOLDEN_AWARD_NOMINEE);
+	assert_string_equal(award_text_of(&back.records[0], PROTO_DE_ACHIEVEMENTS),
+			    GOLDEN_AWARD_ACHIEVEMENTS);
+	assert_string_equal(award_text_of(&back.records[0], PROTO_DE_BACKING), GOLDEN_AWARD_BACKING);
+	assert_null(award_text_of(&back.records[0], PROTO_DE_POSITION));
+	assert_string_equal(award_text_of(&back.records[1], PROTO_DE_POSITION),
+			    "T\xe1\xbb\x95 tr\xc6\xb0\xe1\xbb\x9fng");
+	assert_string_equal(award_text_of(&back.records[2], PROTO_DE_ACTION), "returned");
+	assert_string_equal(award_text_of(&back.records[2], PROTO_DE_NOTE),
+			    "thi\xe1\xba\xbfu h\xe1\xbb\x93 s\xc6\xa1");
+	assert_string_equal(award_text_of(&back.records[3], PROTO_DE_ACTION), "accepted");
+	proto_rules_init(&rules, NULL, NULL);
+	assert_int_equal(proto_rules_check_changeset(&rules, &back, &v), PROTO_RULE_OK);
+	proto_changeset_release(&back);
+	proto_buf_release(&hexfile);
+	proto_buf_release(&file);
+}
+
+/* The rulebook's bounds of the nomination's fields. */
+static void golden_award_rules(void **state)
+{
+	proto_rules rules;
+	proto_violation v;
+	char big[PROTO_MAX_TEXT + 2];
+	proto_value val = { .type = PROTO_V_TEXT };
+
+	(void)state;
+	proto_rules_init(&rules, NULL, NULL);
+	val.text = "group";
+	val.len = 5;
+	assert_int_equal(proto_rules_check_value(&rules, PROTO_KIND_DECISION, PROTO_DE_NOMINEE_KIND,
+						 &val, &v),
+			 PROTO_RULE_ENUM);
+	val.text = "nominated";
+	val.len = 9;
+	assert_int_equal(proto_rules_check_value(&rules, PROTO_KIND_DECISION, PROTO_DE_ACTION, &val, &v),
+			 PROTO_RULE_OK);
+	memset(big, 'a', sizeof big);
+	big[PROTO_RULE_AWARD_UNIT_MAX + 1] = '\0';
+	val.text = big;
+	val.len = PROTO_RULE_AWARD_UNIT_MAX + 1;
+	assert_int_equal(proto_rules_check_value(&rules, PROTO_KIND_DECISION, PROTO_DE_UNIT, &val, &v),
+			 PROTO_RULE_TEXT_LENGTH);
+	memset(big, 'a', sizeof big);
+	big[201] = '\0';
+	val.len = 201;
+	assert_int_equal(proto_rules_check_value(&rules, PROTO_KIND_DECISION, PROTO_DE_NOMINEE, &val, &v),
+			 PROTO_RULE_TEXT_LENGTH);
+	val.len = 200;
+	big[200] = '\0';
+	assert_int_equal(proto_rules_check_value(&rules, PROTO_KIND_DECISION, PROTO_DE_NOMINEE, &val, &v),
+			 PROTO_RULE_OK);
+	assert_int_equal(proto_rules_text_max(PROTO_KIND_DECISION, PROTO_DE_BACKING),
+			 PROTO_RULE_AWARD_BACKING_MAX);
+	assert_int_equal(proto_rules_text_max(PROTO_KIND_DECISION, PROTO_DE_ACHIEVEMENTS), PROTO_MAX_TEXT);
+}
+
+/* The achievements changed after signing fail the signature; so does every
+ * bit flip. */
+static void golden_award_forgeries(void **state)
+{
+	proto_buf forged_award, file;
+	proto_changeset cs;
+
+	(void)state;
+	read_vector("forged-3-award.bin", &forged_award);
+	read_vector("golden-3-award.bin", &file);
+	assert_int_equal(proto_open(forged_award.data, forged_award.len, pub, &cs, NULL),
+			 PROTO_ESIGNATURE);
+	assert_int_equal(cs.nrecords, 0);
+	proto_changeset_release(&cs);
+	refuses_each_bit_flip(&file);
+	proto_buf_release(&forged_award);
+	proto_buf_release(&file);
+}
+
 TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(golden_vector), cmocka_unit_test(forged_vector),
 	       cmocka_unit_test(every_truncation_and_bit_flip), cmocka_unit_test(open_stored),
 	       cmocka_unit_test(preset_dictionary), cmocka_unit_test(signed_lies),
@@ -844,4 +962,6 @@ TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(golden_vector), cmocka_unit_tes
 	       cmocka_unit_test(seal_chain_and_refusals), cmocka_unit_test(seal_and_open_out_of_memory),
 	       cmocka_unit_test(golden_1_stays_version_1), cmocka_unit_test(golden_2_vector),
 	       cmocka_unit_test(golden_2_forgeries), cmocka_unit_test(version_1_body_has_no_photo),
-	       cmocka_unit_test(golden_3_vector), cmocka_unit_test(golden_3_forgeries))
+	       cmocka_unit_test(golden_3_vector), cmocka_unit_test(golden_3_forgeries),
+	       cmocka_unit_test(golden_award_vector), cmocka_unit_test(golden_award_rules),
+	       cmocka_unit_test(golden_award_forgeries))

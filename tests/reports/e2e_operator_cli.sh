@@ -27,7 +27,7 @@ eq "operators" "$(operators)" 3
 # refusals, before any password is read, and nothing written
 hub hub operator add an </dev/null
 expect 2
-err_has "operator add needs --role admin|district|viewer: what may 'an' do?"
+err_has "operator add needs --role admin|district|viewer|appraiser: what may 'an' do?"
 hub hub operator add an --role district </dev/null
 expect 2
 err_has "a district operator needs its district: add --district CODE"

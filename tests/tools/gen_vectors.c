@@ -13,6 +13,7 @@
 #include <zlib.h>
 #include "maiam/proto.h"
 #include "golden_records.h"
+#include "golden_award.h"
 #include "golden_hubfiles.h"
 #include "zdict.h"
 
@@ -189,29 +190,29 @@ out:
 	return rc;
 }
 
-/* Seal build's records with key as golden change-set n: golden-N.bin and
- * golden-N.sha256 written. 0 or -1 (said). */
-static int seal_golden(const char *dir, const proto_key *key, int n,
+/* Seal build's records with key as golden change-set stem ("golden-2"):
+ * STEM.bin and STEM.sha256 written. 0 or -1 (said). */
+static int seal_golden(const char *dir, const proto_key *key, const char *stem,
 		       proto_result (*build)(proto_changeset *, uint64_t), proto_changeset *cs,
 		       proto_buf *sealed)
 {
 	uint8_t hash[32];
-	char hex[65], name[32];
+	char hex[65], name[64];
 	proto_result r = build(cs, proto_key_id(key));
 
 	if (r == PROTO_OK)
 		r = proto_seal(cs, key, sealed, hash);
 	if (r != PROTO_OK) {
-		fprintf(stderr, "gen_vectors: sealing golden records %d failed: %s\n", n,
+		fprintf(stderr, "gen_vectors: sealing the records of %s failed: %s\n", stem,
 			proto_strerror(r));
 		return -1;
 	}
 	proto_hex(hash, 32, hex);
 	hex[64] = '\n';
-	snprintf(name, sizeof(name), "golden-%d.bin", n);
+	snprintf(name, sizeof(name), "%s.bin", stem);
 	if (write_file(dir, name, sealed->data, sealed->len, 0644))
 		return -1;
-	snprintf(name, sizeof(name), "golden-%d.sha256", n);
+	snprintf(name, sizeof(name), "%s.sha256", stem);
 	return write_file(dir, name, hex, 65, 0644);
 }
 
@@ -228,7 +229,7 @@ static int version2(const char *dir, const proto_key *key, proto_changeset *cs, 
 	uint8_t sig[PROTO_SIG_LEN];
 	size_t signed_len;
 
-	if (seal_golden(dir, key, 2, golden2_build, cs, sealed))
+	if (seal_golden(dir, key, "golden-2", golden2_build, cs, sealed))
 		return -1;
 	if (forge(sealed->data, sealed->len, &cs->hdr, GOLDEN2_SHA256, "8", forged) ||
 	    write_file(dir, "forged-2.bin", forged->data, forged->len, 0644)) {
@@ -252,11 +253,30 @@ static int version2(const char *dir, const proto_key *key, proto_changeset *cs, 
 static int version3(const char *dir, const proto_key *key, proto_changeset *cs, proto_buf *sealed,
 		    proto_buf *forged)
 {
-	if (seal_golden(dir, key, 3, golden3_build, cs, sealed))
+	if (seal_golden(dir, key, "golden-3", golden3_build, cs, sealed))
 		return -1;
 	if (forge(sealed->data, sealed->len, &cs->hdr, GOLDEN3_WHO, GOLDEN3_FORGED_WHO, forged) ||
 	    write_file(dir, "forged-3.bin", forged->data, forged->len, 0644)) {
 		fprintf(stderr, "gen_vectors: could not build forgery 3\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Golden change-set 3-award (award nominations: decision fields 8..13 in
+ * format version 3) and its forgery: forged-3-award.bin changes the number
+ * of houses in the achievements after signing.
+ */
+static int version3_award(const char *dir, const proto_key *key, proto_changeset *cs, proto_buf *sealed,
+			  proto_buf *forged)
+{
+	if (seal_golden(dir, key, "golden-3-award", golden_award_build, cs, sealed))
+		return -1;
+	if (forge(sealed->data, sealed->len, &cs->hdr, GOLDEN_AWARD_TEXT, GOLDEN_AWARD_FORGED_TEXT,
+		  forged) ||
+	    write_file(dir, "forged-3-award.bin", forged->data, forged->len, 0644)) {
+		fprintf(stderr, "gen_vectors: could not build the award forgery\n");
 		return -1;
 	}
 	return 0;
@@ -325,6 +345,10 @@ int main(int argc, char **argv)
 	proto_changeset_release(&cs);
 	sealed.len = forged.len = 0;
 	if (version3(dir, key, &cs, &sealed, &forged))
+		goto out;
+	proto_changeset_release(&cs);
+	sealed.len = forged.len = 0;
+	if (version3_award(dir, key, &cs, &sealed, &forged))
 		goto out;
 	rc = 0;
 out:

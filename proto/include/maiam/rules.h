@@ -32,6 +32,9 @@
 #define PROTO_RULE_LAT_MAX 900000000LL  /* 90 degrees in 1e-7 degrees */
 #define PROTO_RULE_LON_MAX 1800000000LL /* 180 degrees in 1e-7 degrees */
 #define PROTO_RULE_CAMERA_MAX 128       /* bytes of a photo's camera make and model */
+#define PROTO_RULE_AWARD_UNIT_MAX 32    /* bytes of a nomination's unit ("working_group") */
+/* bytes of a nomination's backing ids: 16 ids of the longest form, spaced */
+#define PROTO_RULE_AWARD_BACKING_MAX (16 * 38)
 
 typedef enum proto_rule {
 	PROTO_RULE_OK = 0,
