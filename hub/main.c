@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "i18n.h"
 #include "report/report.h"
+#include "report/target.h"
 
 static const struct {
 	const char *name;
@@ -40,6 +41,8 @@ static const struct {
 	  N_("reconcile resolve ID --note TEXT [--keep winner|loser] [--by NAME]") },
 	{ "photo", hub_cmd_photo,
 	  N_("photo export HASH FILE   (a stored photo's bytes, checked, to a file)") },
+	{ "target", hub_target_cmd,
+	  N_("target set COMMUNE N [--by NAME]; target list [--district CODE] [--json]") },
 	{ "operator", hub_operator_cmd,
 	  N_("operator add|list|disable|password   (dashboard operators and their roles)") },
 };

@@ -20,6 +20,7 @@
 #include "household_ref.h"
 #include "decision.h"
 #include "i18n.h"
+#include "scorecard.h"
 
 static const char report_usage[] =
 	"report progress|awards|funds|reconcile [--format table|csv|json|html|xlsx] [--out FILE]"
@@ -76,6 +77,8 @@ int hub_report_cmd(int argc, char **argv)
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
 
+	if (argc > 1 && strcmp(argv[1], "scorecard") == 0)
+		return hub_scorecard_cmd(argc, argv);
 	memset(&o, 0, sizeof(o));
 	if (hub_parse_args(&group, "", &spec, argc, argv, &rc))
 		return rc;

@@ -160,6 +160,11 @@ static const char *const migration_steps[] = {
 	" operator TEXT, action TEXT, item TEXT, note TEXT, keep TEXT,"
 	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
 	"CREATE INDEX decision_target ON decision(target_origin, target_serial);",
+
+	/* 7: decision field 7, number: a commune's target (action "target",
+	 * item the commune's code). The index finds a commune's latest target. */
+	"ALTER TABLE decision ADD COLUMN number INTEGER;"
+	"CREATE INDEX decision_action ON decision(action, item, stamp);",
 };
 
 #define NSTEPS (sizeof(migration_steps) / sizeof(migration_steps[0]))

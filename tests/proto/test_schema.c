@@ -72,7 +72,7 @@ static void fresh_store_has_every_table(void **state)
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	assert_non_null(db);
 	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
-	assert_int_equal(PROTO_SCHEMA_VERSION, 6);
+	assert_int_equal(PROTO_SCHEMA_VERSION, 7);
 	/* the guard behind the rulebook is there, and off until a program turns it on */
 	assert_int_equal(protofix_query_int(db, "SELECT enforce FROM proto_rule_guard"), 0);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"

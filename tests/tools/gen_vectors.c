@@ -13,6 +13,7 @@
 #include <zlib.h>
 #include "maiam/proto.h"
 #include "golden_records.h"
+#include "golden_records_target.h"
 #include "golden_hubfiles.h"
 #include "zdict.h"
 
@@ -189,30 +190,40 @@ out:
 	return rc;
 }
 
-/* Seal build's records with key as golden change-set n: golden-N.bin and
- * golden-N.sha256 written. 0 or -1 (said). */
-static int seal_golden(const char *dir, const proto_key *key, int n,
-		       proto_result (*build)(proto_changeset *, uint64_t), proto_changeset *cs,
-		       proto_buf *sealed)
+/* Seal build's records with key as golden change-set stem: STEM.bin and
+ * STEM.sha256 written. 0 or -1 (said). */
+static int seal_named(const char *dir, const proto_key *key, const char *stem,
+		      proto_result (*build)(proto_changeset *, uint64_t), proto_changeset *cs,
+		      proto_buf *sealed)
 {
 	uint8_t hash[32];
-	char hex[65], name[32];
+	char hex[65], name[64];
 	proto_result r = build(cs, proto_key_id(key));
 
 	if (r == PROTO_OK)
 		r = proto_seal(cs, key, sealed, hash);
 	if (r != PROTO_OK) {
-		fprintf(stderr, "gen_vectors: sealing golden records %d failed: %s\n", n,
-			proto_strerror(r));
+		fprintf(stderr, "gen_vectors: sealing %s failed: %s\n", stem, proto_strerror(r));
 		return -1;
 	}
 	proto_hex(hash, 32, hex);
 	hex[64] = '\n';
-	snprintf(name, sizeof(name), "golden-%d.bin", n);
+	snprintf(name, sizeof(name), "%s.bin", stem);
 	if (write_file(dir, name, sealed->data, sealed->len, 0644))
 		return -1;
-	snprintf(name, sizeof(name), "golden-%d.sha256", n);
+	snprintf(name, sizeof(name), "%s.sha256", stem);
 	return write_file(dir, name, hex, 65, 0644);
+}
+
+/* The same for golden change-set n: golden-N.bin and golden-N.sha256. */
+static int seal_golden(const char *dir, const proto_key *key, int n,
+		       proto_result (*build)(proto_changeset *, uint64_t), proto_changeset *cs,
+		       proto_buf *sealed)
+{
+	char stem[32];
+
+	snprintf(stem, sizeof(stem), "golden-%d", n);
+	return seal_named(dir, key, stem, build, cs, sealed);
 }
 
 /*
@@ -257,6 +268,25 @@ static int version3(const char *dir, const proto_key *key, proto_changeset *cs, 
 	if (forge(sealed->data, sealed->len, &cs->hdr, GOLDEN3_WHO, GOLDEN3_FORGED_WHO, forged) ||
 	    write_file(dir, "forged-3.bin", forged->data, forged->len, 0644)) {
 		fprintf(stderr, "gen_vectors: could not build forgery 3\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Golden change-set 3-target (commune targets, decision field 7) and its
+ * forgery: forged-3-target.bin changes the first target's commune code in
+ * the body, the signature kept.
+ */
+static int version3_target(const char *dir, const proto_key *key, proto_changeset *cs, proto_buf *sealed,
+			   proto_buf *forged)
+{
+	if (seal_named(dir, key, "golden-3-target", golden3_target_build, cs, sealed))
+		return -1;
+	if (forge(sealed->data, sealed->len, &cs->hdr, GOLDEN_TARGET_COMMUNE, GOLDEN_TARGET_FORGED,
+		  forged) ||
+	    write_file(dir, "forged-3-target.bin", forged->data, forged->len, 0644)) {
+		fprintf(stderr, "gen_vectors: could not build forgery 3-target\n");
 		return -1;
 	}
 	return 0;
@@ -325,6 +355,10 @@ int main(int argc, char **argv)
 	proto_changeset_release(&cs);
 	sealed.len = forged.len = 0;
 	if (version3(dir, key, &cs, &sealed, &forged))
+		goto out;
+	proto_changeset_release(&cs);
+	sealed.len = forged.len = 0;
+	if (version3_target(dir, key, &cs, &sealed, &forged))
 		goto out;
 	rc = 0;
 out:

@@ -32,6 +32,7 @@
 #define PROTO_RULE_LAT_MAX 900000000LL  /* 90 degrees in 1e-7 degrees */
 #define PROTO_RULE_LON_MAX 1800000000LL /* 180 degrees in 1e-7 degrees */
 #define PROTO_RULE_CAMERA_MAX 128       /* bytes of a photo's camera make and model */
+#define PROTO_RULE_TARGET_MAX 100000    /* houses a commune can be given as its target */
 
 typedef enum proto_rule {
 	PROTO_RULE_OK = 0,

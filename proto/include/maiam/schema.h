@@ -89,10 +89,11 @@ enum proto_photo_field {
 enum proto_decision_field {
 	PROTO_DE_TARGET = 1,   /* REF the household decided on, or NULL (an item of no household) */
 	PROTO_DE_OPERATOR = 2, /* TEXT the operator's name, 1..PROTO_OPERATOR_MAX bytes */
-	PROTO_DE_ACTION = 3,   /* TEXT "approved", "rejected" or "resolved" */
-	PROTO_DE_ITEM = 4,     /* TEXT the reconcile item resolved ("C-3"), or NULL */
+	PROTO_DE_ACTION = 3,   /* TEXT "approved", "rejected", "resolved" or "target" */
+	PROTO_DE_ITEM = 4,     /* TEXT the reconcile item resolved ("C-3"), a commune's code, or NULL */
 	PROTO_DE_NOTE = 5,     /* TEXT the reason or the note, or NULL */
 	PROTO_DE_KEEP = 6,     /* TEXT a conflict's "winner" or "loser", or NULL */
+	PROTO_DE_NUMBER = 7,   /* INT a commune's target in houses (0 clears it), or NULL */
 };
 #define PROTO_OPERATOR_MAX 128          /* bytes of an operator's name in a decision */
 #define PROTO_PHOTO_MAX_BYTES (8 << 20) /* bytes of the copy that travels */
@@ -119,7 +120,7 @@ const char *proto_kind_name(uint8_t kind); /* "household"... or NULL */
 extern const char *const proto_stages[9]; /* NULL-terminated */
 int proto_stage_rank(const char *stage);  /* 1..8, 0 if unknown */
 
-#define PROTO_SCHEMA_VERSION 6
+#define PROTO_SCHEMA_VERSION 7
 
 /*
  * Open (creating if needed) a SQLite database with the settings every Mái Ấm
