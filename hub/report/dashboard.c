@@ -189,7 +189,7 @@ void hub_dashboard_set_ttl(hub_dashboard *d, int seconds)
 static const char *const dash_paths[] = {
 	"/",          "/login",      "/logout",           "/report",
 	"/household", "/households", "/household/decide", "/household/resolve",
-	"/operators"
+	"/operators", "/targets",    "/scorecard"
 };
 
 /* A page of the dashboard's own, or not (the photos' paths are checked by
@@ -336,7 +336,7 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 	while (job) {
 		dash_job *next = job->next;
 		if (job->kind == DJ_LOGIN || job->kind == DJ_LOGOUT || job->kind == DJ_OPERATORS ||
-		    job->kind == DJ_DECIDE || job->kind == DJ_RESOLVE)
+		    job->kind == DJ_DECIDE || job->kind == DJ_RESOLVE || job->kind == DJ_TARGETS)
 			d->login.pending--;
 		else
 			d->page.pending--;
@@ -621,6 +621,16 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 		submit(d, &d->login, job);
 		return;
 	}
+	if (strcmp(path, "/targets") == 0) {
+		/* its POST signs a target: the read-write worker, as /operators */
+		job->kind = DJ_TARGETS;
+		if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD && cmd != EVHTTP_REQ_POST) {
+			reply_text(req, 405, "use GET or POST for /targets", 0);
+			goto refused;
+		}
+		submit(d, &d->login, job);
+		return;
+	}
 	if (strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0) {
 		int login = strcmp(path, "/login") == 0;
 		if (cmd != EVHTTP_REQ_POST) {
@@ -651,6 +661,11 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 	if (strcmp(path, "/") == 0 &&
 	    dash_view_parse(evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)), &job->view)) {
 		reply_text(req, 400, DASH_VIEW_USAGE, 0);
+		goto refused;
+	}
+	if (strcmp(path, "/scorecard") == 0 && (job->kind = DJ_SCORECARD) &&
+	    dash_view_parse(evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)), &job->view)) {
+		reply_text(req, 400, "use /scorecard?as-of=YYYY-MM-DD&district=CODE (both optional)", 0);
 		goto refused;
 	}
 	if (strcmp(path, "/households") == 0 && parse_households(req, job))

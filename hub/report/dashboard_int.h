@@ -35,7 +35,9 @@ typedef enum dash_kind {
 	DJ_OPERATORS,
 	DJ_DECIDE,
 	DJ_RESOLVE,
-	DJ_HOUSEHOLDS
+	DJ_HOUSEHOLDS,
+	DJ_TARGETS,  /* /targets (read-write worker: its POST signs) */
+	DJ_SCORECARD /* /scorecard?as-of=&district= (job->view) */
 } dash_kind;
 
 /* The most a POSTed form may send: a household page's (a reason or note

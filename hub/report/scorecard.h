@@ -86,6 +86,10 @@ size_t scorecard_criteria(const proto_campaign *c, const report_scorecard *s, co
 /* The scorecard report in o->format (table, csv, json, html, xlsx). */
 hub_result report_scorecard_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 				   proto_buf *out, char *err, size_t errlen);
+/* The scorecards as one HTML <table> in Vietnamese (the /scorecard page):
+ * as report_scorecard_load, as_of valid. */
+hub_result report_scorecard_table(sqlite3 *db, const proto_campaign *c, const char *as_of, int district,
+				  proto_buf *out, char *err, size_t errlen);
 /* maiam-hub report scorecard [--district CODE] [--as-of DATE] [--format ...] [--out FILE] */
 int hub_scorecard_cmd(int argc, char **argv);
 

@@ -239,7 +239,7 @@ static hub_result json_unit(proto_buf *b, const scorecard_view *v, const scoreca
 					    : "false",
 			      (long long)u->open_conflicts, (long long)u->open_duplicates,
 			      (long long)u->open_missing_evidence, (long long)u->open_items) ||
-	    json_fund(b, &u->fund) || proto_buf_append_str(b, ", \"by_source\": {"))
+	    json_fund(b, &u->fund) || proto_buf_append_str(b, ", \"funds_by_source\": {"))
 		return HUB_ENOMEM;
 	for (i = 0; keys && i < SCORECARD_NSOURCES && keys[i]; i++)
 		if (proto_buf_appendf(b, "%s\"%s\": ", i ? ", " : "", keys[i]) ||
@@ -293,6 +293,25 @@ hub_result report_scorecard_render(sqlite3 *db, const proto_campaign *c, const h
 	rc = report_draw(&scorecard_drawing, &(scorecard_view){ c, &s }, c, &opts, out, err, errlen);
 	report_scorecard_free(&s);
 	return rc;
+}
+
+hub_result report_scorecard_table(sqlite3 *db, const proto_campaign *c, const char *as_of, int district,
+				  proto_buf *out, char *err, size_t errlen)
+{
+	report_scorecard s;
+	report_grid g;
+	hub_result rc;
+
+	rc = report_scorecard_load(db, c, as_of, district, &s, err, errlen);
+	if (rc != HUB_OK)
+		return rc;
+	report_grid_init(&g, REPORT_VI, "", NULL, 0);
+	rc = scorecard_grid(&(scorecard_view){ c, &s }, REPORT_VI, &g);
+	if (rc == HUB_OK)
+		rc = report_grid_html_table(&g, out);
+	report_grid_release(&g);
+	report_scorecard_free(&s);
+	return rc == HUB_OK ? rc : report_too_large(err, errlen);
 }
 
 int hub_scorecard_cmd(int argc, char **argv)
