@@ -611,21 +611,14 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 	}
 	if (cmd == EVHTTP_REQ_POST && strcmp(path, "/login") != 0 && check_post_form(d, req, job))
 		goto refused;
-	if (strcmp(path, "/operators") == 0) {
-		/* its POSTs write, and it is small: the read-write worker */
-		job->kind = DJ_OPERATORS;
+	if (strcmp(path, "/operators") == 0 || strcmp(path, "/targets") == 0) {
+		/* their POSTs write (a target is signed), and they are small: the read-write worker */
+		job->kind = path[1] == 'o' ? DJ_OPERATORS : DJ_TARGETS;
 		if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD && cmd != EVHTTP_REQ_POST) {
-			reply_text(req, 405, "use GET or POST for /operators", 0);
-			goto refused;
-		}
-		submit(d, &d->login, job);
-		return;
-	}
-	if (strcmp(path, "/targets") == 0) {
-		/* its POST signs a target: the read-write worker, as /operators */
-		job->kind = DJ_TARGETS;
-		if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD && cmd != EVHTTP_REQ_POST) {
-			reply_text(req, 405, "use GET or POST for /targets", 0);
+			reply_text(req, 405,
+				   job->kind == DJ_OPERATORS ? "use GET or POST for /operators"
+							     : "use GET or POST for /targets",
+				   0);
 			goto refused;
 		}
 		submit(d, &d->login, job);

@@ -98,25 +98,30 @@ static hub_result count_in(report_scorecard *s, const proto_campaign *c, int com
 	return HUB_OK;
 }
 
-/* The households the province rejected, by commune (their review now). */
+typedef struct unit_sum {
+	report_scorecard *s;
+	const proto_campaign *c;
+} unit_sum;
+
+/* One (commune, households) row into the commune's and its district's count. */
+static hub_result add_rejected_row(void *arg, sqlite3_stmt *row)
+{
+	unit_sum *us = arg;
+
+	return count_in(us->s, us->c, sqlite3_column_int(row, 0), offsetof(scorecard_unit, rejected),
+			sqlite3_column_int64(row, 1));
+}
+
+/* The households the province rejected, by commune: their review now, as
+ * the progress counts registrations (households carry no event date). */
 static hub_result add_rejected(sqlite3 *db, const proto_campaign *c, report_scorecard *s)
 {
-	sqlite3_stmt *st = NULL;
-	hub_result rc = HUB_OK;
-	int step;
+	unit_sum us = { s, c };
 
-	if (sqlite3_prepare_v2(db,
-			       "SELECT commune, count(*) FROM household WHERE review_status = 'rejected'"
-			       " GROUP BY commune",
-			       -1, &st, NULL) != SQLITE_OK)
-		return HUB_EDB;
-	while (rc == HUB_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = count_in(s, c, sqlite3_column_int(st, 0), offsetof(scorecard_unit, rejected),
-			      sqlite3_column_int64(st, 1));
-	if (rc == HUB_OK && step != SQLITE_DONE)
-		rc = HUB_EDB;
-	sqlite3_finalize(st);
-	return rc;
+	return report_sum_query(db,
+				"SELECT commune, count(*) FROM household WHERE review_status = 'rejected'"
+				" GROUP BY commune",
+				s->as_of, add_rejected_row, &us);
 }
 
 /* What the walk over the open items needs. */
@@ -222,15 +227,10 @@ static hub_result add_fund_to(scorecard_unit *u, size_t src, sqlite3_stmt *row)
 	return HUB_OK;
 }
 
-typedef struct fund_walk {
-	report_scorecard *s;
-	const proto_campaign *c;
-} fund_walk;
-
 /* One (unit, source) sum: to the commune and its district, or to the district. */
 static hub_result add_fund(void *arg, sqlite3_stmt *row)
 {
-	fund_walk *fw = arg;
+	unit_sum *fw = arg;
 	int code = sqlite3_column_int(row, 0);
 	size_t src = source_index((const char *)sqlite3_column_text(row, 1));
 	scorecard_unit *u = unit_of(fw->s, code);
@@ -255,7 +255,7 @@ static hub_result add_funds(sqlite3 *db, const proto_campaign *c, report_scoreca
 		" max(typeof(n) <> 'integer' OR typeof(money) <> 'integer' OR typeof(labour) <>"
 		" 'integer' OR typeof(mat_n) <> 'integer' OR typeof(mat_value) <> 'integer')"
 		" FROM report_fund WHERE date <= ?1 GROUP BY unit, source";
-	fund_walk fw = { s, c };
+	unit_sum fw = { s, c };
 
 	return report_sum_query(db, sql, s->as_of, add_fund, &fw);
 }

@@ -90,7 +90,5 @@ hub_result report_scorecard_render(sqlite3 *db, const proto_campaign *c, const h
  * as report_scorecard_load, as_of valid. */
 hub_result report_scorecard_table(sqlite3 *db, const proto_campaign *c, const char *as_of, int district,
 				  proto_buf *out, char *err, size_t errlen);
-/* maiam-hub report scorecard [--district CODE] [--as-of DATE] [--format ...] [--out FILE] */
-int hub_scorecard_cmd(int argc, char **argv);
 
 #endif

@@ -3,15 +3,13 @@
  * the plan's part IV.1 in its own words (copied from the plan as issued,
  * its spelling kept), the numbers that back it, and whether they show it
  * met; as JSON from the numbers, and as a grid for the table, CSV, HTML and
- * the workbook. The command: maiam-hub report scorecard.
+ * the workbook (maiam-hub report scorecard, hub_report_render).
  */
 #include <stdio.h>
 #include <string.h>
-#include "maiam/cli.h"
 #include "hub.h"
 #include "report_int.h"
 #include "scorecard.h"
-#include "xlsx.h"
 
 /* IV.1.2, the districts (UBND các huyện, thị xã, thành phố) */
 static const char *const district_criteria[] = {
@@ -289,7 +287,7 @@ hub_result report_scorecard_render(sqlite3 *db, const proto_campaign *c, const h
 	rc = report_scorecard_load(db, c, opts.as_of, opts.district, &s, err, errlen);
 	if (rc != HUB_OK)
 		return rc;
-	opts.kind = HUB_REPORT_HOUSEHOLDS; /* no report kind of its own: the workbook's sheet "Báo cáo" */
+	opts.kind = HUB_REPORT_SCORECARD;
 	rc = report_draw(&scorecard_drawing, &(scorecard_view){ c, &s }, c, &opts, out, err, errlen);
 	report_scorecard_free(&s);
 	return rc;
@@ -312,71 +310,4 @@ hub_result report_scorecard_table(sqlite3 *db, const proto_campaign *c, const ch
 	report_grid_release(&g);
 	report_scorecard_free(&s);
 	return rc == HUB_OK ? rc : report_too_large(err, errlen);
-}
-
-int hub_scorecard_cmd(int argc, char **argv)
-{
-	static const char *const formats[] = { "table", "csv", "json", "html", "xlsx", NULL };
-	static const char *const subs[] = { "scorecard", NULL };
-	static const hub_group group = {
-		"report", subs,
-		N_("report scorecard [--district CODE] [--as-of YYYY-MM-DD]"
-		   " [--format table|csv|json|html|xlsx] [--out FILE] [--dir DIR]")
-	};
-	const char *dir = hub_default_dir(), *as_of = NULL, *out_path = NULL;
-	hub_report_opts o;
-	proto_buf out;
-	char err[512];
-	hub_ctx ctx;
-	int format = 0, json = 0, rc = HUB_EXIT_FAIL;
-	const cli_opt opts[] = {
-		HUB_DIR_OPT(&dir),
-		CLI_CHOICE("format", &format, formats, "table|csv|json|html|xlsx",
-			   N_("the output (table: in your language; csv, json, html: the same in every"
-			      " language)")),
-		CLI_FLAG("json", &json, N_("the same as --format json")),
-		CLI_STRING("out", &out_path, "FILE",
-			   N_("write the report to FILE (required with --format xlsx)")),
-		CLI_STRING("as-of", &as_of, "YYYY-MM-DD", N_("the day counted to (today in Vietnam)")),
-		CLI_INT("district", &o.district, 1, 999999, "CODE",
-			N_("only this district and its communes")),
-	};
-	cli_spec spec = { CLI_TABLE(opts) };
-
-	memset(&o, 0, sizeof(o));
-	if (hub_parse_args(&group, "", &spec, argc, argv, &rc))
-		return rc;
-	o.format = json ? HUB_FMT_JSON : (hub_report_format)format;
-	if (as_of && !hub_report_valid_date(as_of)) {
-		hub_errorf(_("--as-of '%s' is not a date: write it as YYYY-MM-DD"), as_of);
-		return HUB_EXIT_USAGE;
-	}
-	if (as_of)
-		snprintf(o.as_of, sizeof(o.as_of), "%s", as_of);
-	if (hub_report_needs_out(&o, out_path))
-		return HUB_EXIT_USAGE;
-	if (hub_open(&ctx, dir, err, sizeof(err))) {
-		hub_errorf("%s", err);
-		return HUB_EXIT_FAIL;
-	}
-	if (o.district && !proto_units_find(&ctx.cfg->campaign.units, o.district)) {
-		hub_errorf(_("--district %d is not a district of the campaign: 'maiam-hub target list'"
-			     " lists them all"),
-			   o.district);
-		rc = HUB_EXIT_USAGE;
-		goto out;
-	}
-	proto_buf_init(&out, HUB_REPORT_MAX_OUT);
-	if (report_scorecard_render(ctx.db, &ctx.cfg->campaign, &o, &out, err, sizeof(err)))
-		hub_errorf("%s", err);
-	else if (out_path ? hub_report_write_out(&out, out_path) == 0
-			  : (out.len == 0 ||
-			     (fwrite(out.data, 1, out.len, stdout) == out.len && fflush(stdout) == 0)))
-		rc = HUB_EXIT_OK;
-	else
-		hub_errorf("%s", _("cannot write the report to standard output"));
-	proto_buf_release(&out);
-out:
-	hub_close(&ctx);
-	return rc;
 }

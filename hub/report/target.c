@@ -132,6 +132,16 @@ void target_table_release(target_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+bool target_is_district(const proto_campaign *c, int code)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntargets; i++)
+		if (c->targets[i].district == code)
+			return true;
+	return false;
+}
+
 hub_result target_commune_check(const proto_campaign *c, int commune, int district, int *why)
 {
 	const proto_unit *u = proto_units_find(&c->units, commune);

@@ -84,6 +84,9 @@ hub_result target_set(struct hub_ctx *ctx, const char *operator_name, int commun
  */
 hub_result target_commune_check(const proto_campaign *c, int commune, int district, int *why);
 
+/* Is code a district of the campaign with a target (one the reports list)? */
+bool target_is_district(const proto_campaign *c, int code);
+
 /* Put the communes' targets into the commune lines of a progress loaded by
  * commune (report_progress_load_in): percent and on-track follow them. */
 hub_result target_fill_progress(sqlite3 *db, const proto_campaign *c, struct report_progress *p,

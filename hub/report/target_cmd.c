@@ -131,7 +131,7 @@ static int target_list(const char *dir, int district, int json)
 		hub_errorf("%s", err);
 		return HUB_EXIT_FAIL;
 	}
-	if (district && !proto_units_find(&ctx.cfg->campaign.units, district)) {
+	if (district && !target_is_district(&ctx.cfg->campaign, district)) {
 		hub_errorf(_("--district %d is not a district of the campaign: 'maiam-hub target list'"
 			     " lists them all"),
 			   district);

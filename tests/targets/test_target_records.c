@@ -25,43 +25,34 @@
 /* golden-3-target.bin's SHA-256, pinned here as in golden-3-target.sha256 */
 #define TARGET_HASH "112e81b7c72f9b22a1ed4b036b50f25d37b417eae473c97e52f001d830aa1a36"
 
-static proto_key *key, *pub;
+#define VEC(name) MAIAM_VECTORS_DIR "/" name
+
+/* The test key signs and, by its public half, checks. */
+static proto_key *key;
 static proto_campaign campaign;
 
-static void read_vector(const char *name, proto_buf *out)
+static void load(const char *path, proto_buf *b)
 {
-	char path[4096];
-
-	snprintf(path, sizeof path, "%s/%s", MAIAM_VECTORS_DIR, name);
-	proto_buf_init(out, 1 << 20);
-	if (proto_read_file(path, out) != PROTO_OK)
-		fail_msg("cannot read vector '%s'", path);
+	proto_buf_init(b, 1 << 20);
+	assert_int_equal(proto_read_file(path, b), PROTO_OK);
 }
 
 static int setup(void **state)
 {
-	char path[4096], err[256];
-	proto_buf pem;
+	char err[256];
 
 	(void)state;
-	snprintf(path, sizeof path, "%s/codec-test.key", MAIAM_VECTORS_DIR);
-	if (proto_key_load_private(path, &key) != PROTO_OK)
-		return -1;
-	read_vector("codec-test.pub", &pem);
-	if (proto_key_from_public_pem((const char *)pem.data, pem.len, &pub) != PROTO_OK)
-		return -1;
-	proto_buf_release(&pem);
-	if (proto_campaign_load(MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign", &campaign, err,
-				sizeof(err)) != PROTO_OK)
-		return -1;
-	return 0;
+	return proto_key_load_private(VEC("codec-test.key"), &key) != PROTO_OK ||
+			       proto_campaign_load(MAIAM_SOURCE_DIR "/campaigns/soc-trang-2023.campaign",
+						   &campaign, err, sizeof(err)) != PROTO_OK
+		       ? -1
+		       : 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
 	proto_key_free(key);
-	proto_key_free(pub);
 	proto_campaign_release(&campaign);
 	return 0;
 }
@@ -74,8 +65,8 @@ static void vector_reseals_and_reads_back(void **state)
 	char hex[65];
 
 	(void)state;
-	read_vector("golden-3-target.bin", &file);
-	read_vector("golden-3-target.sha256", &hexfile);
+	load(VEC("golden-3-target.bin"), &file);
+	load(VEC("golden-3-target.sha256"), &hexfile);
 	proto_buf_init(&mine, 1 << 20);
 	assert_int_equal(golden3_target_build(&cs, proto_key_id(key)), PROTO_OK);
 	assert_int_equal(proto_records_version(cs.records, cs.nrecords), 3);
@@ -86,7 +77,7 @@ static void vector_reseals_and_reads_back(void **state)
 	assert_string_equal(hex, TARGET_HASH);
 	assert_memory_equal(hexfile.data, TARGET_HASH, 64);
 
-	assert_int_equal(proto_open(file.data, file.len, pub, &back, NULL), PROTO_OK);
+	assert_int_equal(proto_open(file.data, file.len, key, &back, NULL), PROTO_OK);
 	assert_int_equal(back.nrecords, 2);
 	assert_int_equal(back.records[0].kind, PROTO_KIND_DECISION);
 	assert_int_equal(back.records[0].nfields, 4);
@@ -112,13 +103,13 @@ static void forgery_and_bit_flips_fail(void **state)
 	size_t i;
 
 	(void)state;
-	read_vector("forged-3-target.bin", &forged);
-	read_vector("golden-3-target.bin", &file);
-	assert_int_equal(proto_open(forged.data, forged.len, pub, &cs, NULL), PROTO_ESIGNATURE);
+	load(VEC("forged-3-target.bin"), &forged);
+	load(VEC("golden-3-target.bin"), &file);
+	assert_int_equal(proto_open(forged.data, forged.len, key, &cs, NULL), PROTO_ESIGNATURE);
 	proto_changeset_release(&cs);
 	for (i = 0; i < file.len * 8; i++) {
 		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
-		assert_int_not_equal(proto_open(file.data, file.len, pub, &cs, NULL), PROTO_OK);
+		assert_int_not_equal(proto_open(file.data, file.len, key, &cs, NULL), PROTO_OK);
 		proto_changeset_release(&cs);
 		file.data[i / 8] ^= (uint8_t)(1u << (i % 8));
 	}
