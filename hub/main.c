@@ -49,8 +49,8 @@ static const struct {
 
 /* The commands whose first word is a subcommand: "report --help" has no
  * subcommand to show the options of, so it is answered here. */
-static const char *const groups[] = { "agent",     "audit",    "household", "report",
-				      "reconcile", "operator", "photo",     NULL };
+static const char *const groups[] = { "agent",    "audit", "household", "report", "reconcile",
+				      "operator", "photo", "target",    NULL };
 
 static void usage(FILE *f)
 {

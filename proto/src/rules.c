@@ -522,12 +522,14 @@ static const proto_field *field_of(const proto_record *rec, uint8_t f)
  */
 static proto_rule check_target(const proto_rules *r, const proto_record *rec, proto_violation *out)
 {
-	const proto_field *action = field_of(rec, PROTO_DE_ACTION);
-	const proto_field *item = field_of(rec, PROTO_DE_ITEM);
+	const proto_field *action, *item;
 	int64_t code = 0;
 
-	if (rec->kind != PROTO_KIND_DECISION || !action || action->value.len != 6 ||
-	    memcmp(action->value.text, "target", 6) != 0)
+	if (rec->kind != PROTO_KIND_DECISION)
+		return PROTO_RULE_OK;
+	action = field_of(rec, PROTO_DE_ACTION);
+	item = field_of(rec, PROTO_DE_ITEM);
+	if (!action || action->value.len != 6 || memcmp(action->value.text, "target", 6) != 0)
 		return PROTO_RULE_OK;
 	if (!item || !field_of(rec, PROTO_DE_NUMBER)) {
 		start_violation(out, rec->kind, item ? PROTO_DE_NUMBER : PROTO_DE_ITEM, NULL);
