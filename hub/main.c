@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "report/report.h"
 #include "report/award.h"
+#include "report/target.h"
 
 static const struct {
 	const char *name;
@@ -43,6 +44,8 @@ static const struct {
 	  N_("photo export HASH FILE   (a stored photo's bytes, checked, to a file)") },
 	{ "backup", hub_cmd_backup, N_("backup --to FILE [--with-keys --passphrase-file FILE]") },
 	{ "restore", hub_cmd_restore, N_("restore FILE [--passphrase-file FILE]   (into --dir DIR)") },
+	{ "target", hub_target_cmd,
+	  N_("target set COMMUNE N [--by NAME]; target list [--district CODE] [--json]") },
 	{ "operator", hub_operator_cmd,
 	  N_("operator add|list|disable|password   (dashboard operators and their roles)") },
 	{ "award", hub_award_cmd,
@@ -52,7 +55,7 @@ static const struct {
 /* The commands whose first word is a subcommand: "report --help" has no
  * subcommand to show the options of, so it is answered here. */
 static const char *const groups[] = { "agent",    "audit", "household", "report", "reconcile",
-				      "operator", "photo", "award",     NULL };
+				      "operator", "photo", "award",     "target", NULL };
 
 static void usage(FILE *f)
 {

@@ -197,7 +197,9 @@ static const char *const dash_paths[] = { "/",
 					  "/operators",
 					  "/households/decide",
 					  "/reconcile/resolve",
-					  "/awards" };
+					  "/awards",
+					  "/targets",
+					  "/scorecard" };
 
 /* A page of the dashboard's own, or not (the photos' paths are checked by
  * dash_photo_parse). */
@@ -344,7 +346,7 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 		dash_job *next = job->next;
 		if (job->kind == DJ_LOGIN || job->kind == DJ_LOGOUT || job->kind == DJ_OPERATORS ||
 		    job->kind == DJ_DECIDE || job->kind == DJ_RESOLVE || job->kind == DJ_BATCH ||
-		    job->kind == DJ_REJECTION || job->kind == DJ_AWARDS)
+		    job->kind == DJ_REJECTION || job->kind == DJ_AWARDS || job->kind == DJ_TARGETS)
 			d->login.pending--;
 		else
 			d->page.pending--;
@@ -625,13 +627,16 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 	}
 	if (cmd == EVHTTP_REQ_POST && strcmp(path, "/login") != 0 && check_post_form(d, req, job))
 		goto refused;
-	if (strcmp(path, "/operators") == 0 || strcmp(path, "/awards") == 0) {
-		/* its POSTs write, and it is small: the read-write worker */
-		job->kind = path[1] == 'a' ? DJ_AWARDS : DJ_OPERATORS;
+	if (strcmp(path, "/operators") == 0 || strcmp(path, "/awards") == 0 ||
+	    strcmp(path, "/targets") == 0) {
+		/* their POSTs write (a nomination and a target are signed), and
+		 * they are small: the read-write worker */
+		job->kind = path[1] == 'a' ? DJ_AWARDS : path[1] == 't' ? DJ_TARGETS : DJ_OPERATORS;
 		if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD && cmd != EVHTTP_REQ_POST) {
 			reply_text(req, 405,
-				   path[1] == 'a' ? "use GET or POST for /awards"
-						  : "use GET or POST for /operators",
+				   job->kind == DJ_AWARDS    ? "use GET or POST for /awards"
+				   : job->kind == DJ_TARGETS ? "use GET or POST for /targets"
+							     : "use GET or POST for /operators",
 				   0);
 			goto refused;
 		}
@@ -669,6 +674,11 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 	if (strcmp(path, "/") == 0 &&
 	    dash_view_parse(evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)), &job->view)) {
 		reply_text(req, 400, DASH_VIEW_USAGE, 0);
+		goto refused;
+	}
+	if (strcmp(path, "/scorecard") == 0 && (job->kind = DJ_SCORECARD) &&
+	    dash_view_parse(evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)), &job->view)) {
+		reply_text(req, 400, "use /scorecard?as-of=YYYY-MM-DD&district=CODE (both optional)", 0);
 		goto refused;
 	}
 	if (strcmp(path, "/households") == 0 && parse_households(req, job))

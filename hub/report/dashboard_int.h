@@ -38,7 +38,9 @@ typedef enum dash_kind {
 	DJ_HOUSEHOLDS,
 	DJ_BATCH,     /* POST /households/decide (dashboard_batch.h; read-write worker) */
 	DJ_REJECTION, /* POST /reconcile/resolve (dashboard_reconcile.h; read-write worker) */
-	DJ_AWARDS     /* /awards: the nominations (GET) and their steps (POST), award_page.c */
+	DJ_AWARDS,    /* /awards: the nominations (GET) and their steps (POST), award_page.c */
+	DJ_TARGETS,   /* /targets (read-write worker: its POST signs) */
+	DJ_SCORECARD  /* /scorecard?as-of=&district= (job->view) */
 } dash_kind;
 
 /* The most a POSTed form may send: a household page's (a reason or note

@@ -16,6 +16,7 @@
 #include "dashboard_int.h"
 #include "dashboard_batch.h"
 #include "dashboard_reconcile.h"
+#include "dashboard_targets.h"
 #include "chart.h"
 #include "xlsx.h"
 
@@ -251,6 +252,9 @@ static int page_top(hub_dashboard *d, const dash_job *job, const char *title, co
 	    proto_buf_append_str(b, "<button type=\"submit\">Đăng xuất</button></form>") ||
 	    proto_buf_append_str(b, "<p><a id=\"households-link\" href=\"/households\">Danh sách hộ"
 				    " (tìm, lọc, sắp xếp)</a></p>") ||
+	    proto_buf_append_str(
+		    b, "<p><a id=\"targets-link\" href=\"/targets\">Chỉ tiêu các xã</a> · <a"
+		       " id=\"scorecard-link\" href=\"/scorecard\">Đánh giá theo tiêu chí</a></p>") ||
 	    (job->who.role == HUB_ROLE_ADMIN &&
 	     proto_buf_append_str(b, "<p><a id=\"operators\" href=\"/operators\">Cán bộ vận hành"
 				     "</a></p>")) ||
@@ -550,8 +554,10 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		signed_in = false;
 	/* a photo's answer is the same whether the hash is held or not: the
 	 * session is checked before anything is looked up */
-	if (!signed_in && (job->kind == DJ_REPORT ||
-			   ((job->kind == DJ_OPERATORS || job->kind == DJ_AWARDS) && job->form.len)))
+	if (!signed_in &&
+	    (job->kind == DJ_REPORT ||
+	     ((job->kind == DJ_OPERATORS || job->kind == DJ_AWARDS || job->kind == DJ_TARGETS) &&
+	      job->form.len)))
 		dash_answer_text(job, 401, "sign in first at /");
 	else if (!signed_in && job->kind == DJ_PHOTO)
 		dash_answer_text(job, 403, "sign in first at /: photos are for signed-in operators");
@@ -575,6 +581,10 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		dash_batch_post(d, db, job);
 	else if (job->kind == DJ_REJECTION)
 		dash_rejection_post(d, db, job);
+	else if (job->kind == DJ_TARGETS)
+		dash_targets_answer(d, db, job);
+	else if (job->kind == DJ_SCORECARD)
+		dash_scorecard_answer(d, db, job);
 	else
 		work_page(d, db, job);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "report_int.h"
+#include "scorecard.h"
 #include "xlsx.h"
 
 bool hub_report_valid_date(const char *s)
@@ -128,6 +129,8 @@ hub_result hub_report_render(sqlite3 *db, const proto_campaign *c, const hub_rep
 		return report_funds_render(db, c, &opts, out, err, errlen);
 	case HUB_REPORT_RECONCILE:
 		return report_reconcile_render(db, c, &opts, out, err, errlen);
+	case HUB_REPORT_SCORECARD:
+		return report_scorecard_render(db, c, &opts, out, err, errlen);
 	case HUB_REPORT_HOUSEHOLDS:
 		if (opts.format != HUB_FMT_XLSX)
 			break;

@@ -29,6 +29,7 @@ typedef enum hub_report_kind {
 	HUB_REPORT_FUNDS,
 	HUB_REPORT_RECONCILE,
 	HUB_REPORT_HOUSEHOLDS, /* the household list: as xlsx only (xlsx.h) */
+	HUB_REPORT_SCORECARD,  /* each unit against the plan's criteria (scorecard.h) */
 } hub_report_kind;
 
 typedef enum hub_report_format {
@@ -48,7 +49,8 @@ typedef struct hub_report_opts {
 	int64_t limit;  /* reconcile: items per page (0: HUB_RECONCILE_PAGE) */
 	int64_t page;   /* reconcile: which page, from 1 (0: the first) */
 	int links;      /* HTML reconcile: households and photos link to the dashboard's pages */
-	int district;   /* 0 every district, else only this one's lines (an operator's scope) */
+	int district;   /* 0 every district, else only this one's lines (an operator's scope,
+			 * or report scorecard --district) */
 } hub_report_opts;
 
 /* Report outputs are capped: a report is never larger than this. */

@@ -42,4 +42,8 @@ const report_col report_columns[NCOLUMNS] = {
 	[COL_ITEM_SUBJECT] = { "subject", "Đối tượng", N_("Subject"), RT_TEXT },
 	[COL_ITEM_DETAIL] = { "detail", "Chi tiết", N_("Detail"), RT_TEXT },
 	[COL_ITEM_STATUS] = { "status", "Trạng thái", N_("Status"), RT_TEXT },
+
+	[COL_CRITERION] = { "criterion", "Tiêu chí", N_("Criterion"), RT_TEXT },
+	[COL_FIGURES] = { "numbers", "Số liệu", N_("Figures"), RT_TEXT },
+	[COL_MET] = { "met", "Đạt", N_("Met"), RT_BOOL },
 };

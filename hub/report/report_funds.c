@@ -36,6 +36,11 @@ static const char *source_label(report_lang lang, int source)
 	return report_say(lang, source_labels[source], source_english[source]);
 }
 
+const char *report_fund_source(report_lang lang, size_t i)
+{
+	return i < NSOURCES ? source_label(lang, (int)i) : "?";
+}
+
 /* The names of the lines that are no unit of the campaign's, in Vietnamese
  * (JSON and documents); unit_name() gives them in a table's language. */
 static const char province_vi[] = "Cấp tỉnh", unplaced_vi[] = "Chưa rõ địa bàn", total_vi[] = "Tổng cộng";

@@ -137,6 +137,10 @@ typedef enum report_column {
 	COL_ITEM_SUBJECT,
 	COL_ITEM_DETAIL,
 	COL_ITEM_STATUS,
+	/* scorecards */
+	COL_CRITERION,
+	COL_FIGURES,
+	COL_MET,
 	NCOLUMNS
 } report_column;
 
@@ -200,7 +204,7 @@ typedef struct report_line {
 	int code;
 	const char *name;  /* borrowed from the campaign */
 	int district;      /* for a commune line */
-	int64_t target;    /* -1: none (communes have no target) */
+	int64_t target;    /* -1: none (a commune its district gave none, target.h) */
 	int64_t v[NSLOTS]; /* households per slot as of the date */
 	int64_t on_time;   /* handed over on or before the deadline */
 } report_line;
@@ -235,7 +239,7 @@ long report_days(const char *iso);
 
 /* Where a line stands against its target. Rule: docs/REPORTS.md "On track". */
 typedef enum report_track {
-	TRACK_NO_TARGET = -1, /* a commune line: no target of its own */
+	TRACK_NO_TARGET = -1, /* a commune line its district gave no target */
 	TRACK_BEHIND = 0,
 	TRACK_ON = 1,
 } report_track;
@@ -265,6 +269,8 @@ extern const report_drawing report_awards_drawing;
 
 /* ---- report_funds.c ------------------------------------------------------ */
 
+/* The name of source i, in the rulebook's order of sources (proto_rules_enum). */
+const char *report_fund_source(report_lang lang, size_t i);
 hub_result report_funds_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 			       proto_buf *out, char *err, size_t errlen);
 /* The funds grid in Vietnamese, for the final report (g initialised here;

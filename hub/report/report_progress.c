@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report_int.h"
+#include "target.h"
 
 long report_days(const char *d)
 {
@@ -188,7 +189,10 @@ hub_result report_progress_load_in(sqlite3 *db, const proto_campaign *c, const c
 		report_progress_release(p);
 		return r;
 	}
-	return HUB_OK;
+	/* a commune's line counts against the target its district gave it */
+	if ((r = target_fill_progress(db, c, p, err, errlen)) != HUB_OK)
+		report_progress_release(p);
+	return r;
 }
 
 void report_progress_release(report_progress *p)

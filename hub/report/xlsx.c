@@ -258,6 +258,8 @@ static const char *sheet_name(const hub_report_opts *o)
 		return "Nguồn lực";
 	case HUB_REPORT_RECONCILE:
 		return "Đối soát";
+	case HUB_REPORT_SCORECARD:
+		return "Đánh giá theo tiêu chí";
 	case HUB_REPORT_HOUSEHOLDS:
 		break;
 	}
@@ -361,8 +363,8 @@ hub_result report_xlsx_grid(const report_grid *g, const proto_campaign *c, const
 void hub_download_name(const hub_report_opts *o, char *out, size_t outlen)
 {
 	/* in the order of hub_report_kind and hub_report_format */
-	static const char *const names[] = { "tien-do", "khen-thuong", "nguon-luc", "doi-soat",
-					     "danh-sach-ho" };
+	static const char *const names[] = { "tien-do",  "khen-thuong",  "nguon-luc",
+					     "doi-soat", "danh-sach-ho", "danh-gia-tieu-chi" };
 	static const char *const exts[] = { "txt", "csv", "json", "html", "xlsx" };
 	const char *name = (size_t)o->kind < ARRAY_SIZE(names) ? names[o->kind] : "bao-cao";
 	const char *ext = (size_t)o->format < ARRAY_SIZE(exts) ? exts[o->format] : "txt";

@@ -90,6 +90,8 @@ static const proto_field_desc fields[] = {
 	OPTIONAL(PROTO_KIND_DECISION, PROTO_DE_ITEM, "item", PROTO_V_TEXT),
 	OPTIONAL(PROTO_KIND_DECISION, PROTO_DE_NOTE, "note", PROTO_V_TEXT),
 	OPTIONAL(PROTO_KIND_DECISION, PROTO_DE_KEEP, "keep", PROTO_V_TEXT),
+	/* added to version 3 without a bump: a commune target */
+	OPTIONAL(PROTO_KIND_DECISION, PROTO_DE_NUMBER, "number", PROTO_V_INT),
 	/* an award nomination's, added to version 3 without a bump */
 	OPTIONAL(PROTO_KIND_DECISION, PROTO_DE_UNIT, "unit", PROTO_V_TEXT),
 	OPTIONAL(PROTO_KIND_DECISION, PROTO_DE_NOMINEE_KIND, "nominee_kind", PROTO_V_TEXT),

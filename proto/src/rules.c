@@ -15,8 +15,8 @@ static const char *const categories[] = { "poor",          "near_poor", "housing
 static const char *const land_statuses[] = { "certified",   "uncertified", "family_land", "rented",
 					     "public_land", "other",       NULL };
 static const char *const support_kinds[] = { "new_build", "repair", NULL };
-static const char *const decision_actions[] = { "approved", "rejected", "resolved", "nominated",
-						"accepted", "returned", NULL };
+static const char *const decision_actions[] = { "approved",  "rejected", "resolved", "target",
+						"nominated", "accepted", "returned", NULL };
 static const char *const nominee_kinds[] = { "collective", "individual", NULL };
 static const char *const decision_keeps[] = { "winner", "loser", NULL };
 static const char *const review_statuses[] = { "proposed", "approved", "rejected", NULL };
@@ -132,6 +132,7 @@ static const field_rule table[] = {
 	TEXT(PROTO_KIND_DECISION, PROTO_DE_ITEM, REF_TEXT + 32),
 	TEXT(PROTO_KIND_DECISION, PROTO_DE_NOTE, PROTO_MAX_TEXT),
 	ENUM(PROTO_KIND_DECISION, PROTO_DE_KEEP, decision_keeps),
+	RANGE(PROTO_KIND_DECISION, PROTO_DE_NUMBER, 0, PROTO_RULE_TARGET_MAX),
 	TEXT(PROTO_KIND_DECISION, PROTO_DE_UNIT, PROTO_RULE_AWARD_UNIT_MAX),
 	ENUM(PROTO_KIND_DECISION, PROTO_DE_NOMINEE_KIND, nominee_kinds),
 	TEXT(PROTO_KIND_DECISION, PROTO_DE_NOMINEE, SHORT_TEXT),
@@ -142,7 +143,7 @@ static const field_rule table[] = {
 
 static const field_rule *rule_of(uint8_t kind, uint8_t field)
 {
-	/* 58 rows: a scan is cheaper than the merge's own work per value */
+	/* 59 rows: a scan is cheaper than the merge's own work per value */
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (table[i].kind == kind && table[i].field == field)
 			return &table[i];
@@ -513,6 +514,46 @@ proto_rule proto_rules_check_value(const proto_rules *r, uint8_t kind, uint8_t f
 	return out->rule;
 }
 
+static const proto_field *field_of(const proto_record *rec, uint8_t f)
+{
+	for (size_t i = 0; i < rec->nfields; i++)
+		if (rec->fields[i].field == f && rec->fields[i].value.type != PROTO_V_NULL)
+			return &rec->fields[i];
+	return NULL;
+}
+
+/*
+ * A commune target (a decision with action "target") names the commune by
+ * its code in item and the houses in number: both required, and the code
+ * one of the campaign's communes when the campaign has units. The fields
+ * were each checked alone before.
+ */
+static proto_rule check_target(const proto_rules *r, const proto_record *rec, proto_violation *out)
+{
+	const proto_field *action, *item;
+	int64_t code = 0;
+
+	if (rec->kind != PROTO_KIND_DECISION)
+		return PROTO_RULE_OK;
+	action = field_of(rec, PROTO_DE_ACTION);
+	item = field_of(rec, PROTO_DE_ITEM);
+	if (!action || action->value.len != 6 || memcmp(action->value.text, "target", 6) != 0)
+		return PROTO_RULE_OK;
+	if (!item || !field_of(rec, PROTO_DE_NUMBER)) {
+		start_violation(out, rec->kind, item ? PROTO_DE_NUMBER : PROTO_DE_ITEM, NULL);
+		return out->rule = PROTO_RULE_REQUIRED;
+	}
+	for (size_t i = 0; i < item->value.len && i < 10; i++)
+		code = code * 10 + (item->value.text[i] - '0');
+	if (item->value.len == 0 || item->value.len > 9 || item->value.text[0] == '0' ||
+	    !all_digits(item->value.text, item->value.len) ||
+	    (r && r->campaign && r->campaign->units.n > 0 && !unit_in(r->campaign, code, 1))) {
+		start_violation(out, rec->kind, PROTO_DE_ITEM, &item->value);
+		return out->rule = PROTO_RULE_UNIT;
+	}
+	return PROTO_RULE_OK;
+}
+
 proto_rule proto_rules_check_record(const proto_rules *r, const proto_record *rec, proto_violation *out)
 {
 	const proto_kind_fields *kf;
@@ -549,6 +590,8 @@ proto_rule proto_rules_check_record(const proto_rules *r, const proto_record *re
 		out->rule = PROTO_RULE_REQUIRED;
 		goto bad;
 	}
+	if (check_target(r, rec, out) != PROTO_RULE_OK)
+		goto bad;
 	memset(out, 0, sizeof *out);
 	out->kind = rec->kind;
 	out->id = rec->id;

@@ -161,15 +161,19 @@ static const char *const migration_steps[] = {
 	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
 	"CREATE INDEX decision_target ON decision(target_origin, target_serial);",
 
-	/* 7: an award nomination's fields of the decision record (8..13,
-	 * PROTO_DE_UNIT...), NULL for every decision before; the item index
-	 * finds a nomination's accept or return. */
+	/* 7: decision field 7, number: a commune's target (action "target",
+	 * item the commune's code), and an award nomination's fields (8..13,
+	 * PROTO_DE_UNIT...), NULL for every decision before. The action index
+	 * finds a commune's latest target; the item index a nomination's accept
+	 * or return. */
+	"ALTER TABLE decision ADD COLUMN number INTEGER;"
 	"ALTER TABLE decision ADD COLUMN unit TEXT;"
 	"ALTER TABLE decision ADD COLUMN nominee_kind TEXT;"
 	"ALTER TABLE decision ADD COLUMN nominee TEXT;"
 	"ALTER TABLE decision ADD COLUMN position TEXT;"
 	"ALTER TABLE decision ADD COLUMN achievements TEXT;"
 	"ALTER TABLE decision ADD COLUMN backing TEXT;"
+	"CREATE INDEX decision_action ON decision(action, item, stamp);"
 	"CREATE INDEX decision_item ON decision(item);",
 };
 

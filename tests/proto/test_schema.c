@@ -66,7 +66,7 @@ static void fresh_store_has_every_table(void **state)
 					       "milestone_household",   "contribution_household",
 					       "void_event_target",     "photo_target",
 					       "photo_sha256",          "decision_target",
-					       "decision_item" };
+					       "decision_item",         "decision_action" };
 	sqlite3 *db = NULL;
 	char sql[256], mode[32];
 

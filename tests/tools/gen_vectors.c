@@ -14,6 +14,7 @@
 #include "maiam/proto.h"
 #include "golden_records.h"
 #include "golden_award.h"
+#include "golden_records_target.h"
 #include "golden_hubfiles.h"
 #include "zdict.h"
 
@@ -282,6 +283,25 @@ static int version3_award(const char *dir, const proto_key *key, proto_changeset
 	return 0;
 }
 
+/*
+ * Golden change-set 3-target (commune targets, decision field 7) and its
+ * forgery: forged-3-target.bin changes the first target's commune code in
+ * the body, the signature kept.
+ */
+static int version3_target(const char *dir, const proto_key *key, proto_changeset *cs, proto_buf *sealed,
+			   proto_buf *forged)
+{
+	if (seal_golden(dir, key, "golden-3-target", golden3_target_build, cs, sealed))
+		return -1;
+	if (forge(sealed->data, sealed->len, &cs->hdr, GOLDEN_TARGET_COMMUNE, GOLDEN_TARGET_FORGED,
+		  forged) ||
+	    write_file(dir, "forged-3-target.bin", forged->data, forged->len, 0644)) {
+		fprintf(stderr, "gen_vectors: could not build forgery 3-target\n");
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir;
@@ -349,6 +369,10 @@ int main(int argc, char **argv)
 	proto_changeset_release(&cs);
 	sealed.len = forged.len = 0;
 	if (version3_award(dir, key, &cs, &sealed, &forged))
+		goto out;
+	proto_changeset_release(&cs);
+	sealed.len = forged.len = 0;
+	if (version3_target(dir, key, &cs, &sealed, &forged))
 		goto out;
 	rc = 0;
 out:

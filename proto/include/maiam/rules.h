@@ -35,6 +35,7 @@
 #define PROTO_RULE_AWARD_UNIT_MAX 32    /* bytes of a nomination's unit ("working_group") */
 /* bytes of a nomination's backing ids: 16 ids of the longest form, spaced */
 #define PROTO_RULE_AWARD_BACKING_MAX (16 * 38)
+#define PROTO_RULE_TARGET_MAX 100000 /* houses a commune can be given as its target */
 
 typedef enum proto_rule {
 	PROTO_RULE_OK = 0,

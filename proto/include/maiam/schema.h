@@ -89,12 +89,14 @@ enum proto_photo_field {
 enum proto_decision_field {
 	PROTO_DE_TARGET = 1,   /* REF the household decided on, or NULL (an item of no household) */
 	PROTO_DE_OPERATOR = 2, /* TEXT the operator's name, 1..PROTO_OPERATOR_MAX bytes */
-	PROTO_DE_ACTION = 3,   /* TEXT "approved", "rejected", "resolved", "nominated",
-				  "accepted" or "returned" */
-	PROTO_DE_ITEM = 4,     /* TEXT the reconcile item resolved ("C-3") or the
-				  nomination ("A-1"), or NULL */
+	PROTO_DE_ACTION = 3,   /* TEXT "approved", "rejected", "resolved", "target",
+				  "nominated", "accepted" or "returned" */
+	PROTO_DE_ITEM = 4,     /* TEXT the reconcile item resolved ("C-3"), a commune's
+				  code (a target), the nomination ("A-1"), or NULL */
 	PROTO_DE_NOTE = 5,     /* TEXT the reason or the note, or NULL */
 	PROTO_DE_KEEP = 6,     /* TEXT a conflict's "winner" or "loser", or NULL */
+	/* added to version 3 without a bump (FORMAT.md): a commune target */
+	PROTO_DE_NUMBER = 7, /* INT a commune's target in houses (0 clears it), or NULL */
 	/* an award nomination ("nominated"; FORMAT.md): added without a version bump */
 	PROTO_DE_UNIT = 8,          /* TEXT the nominating unit: a district's code, "province"
 				       or "working_group" */
