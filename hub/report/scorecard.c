@@ -185,7 +185,7 @@ static rc_next on_item(void *arg, rc_item *it)
 
 static hub_result add_items(sqlite3 *db, const proto_campaign *c, report_scorecard *s)
 {
-	const rc_request req = { 0, -1, 0, 0, 0, REPORT_VI };
+	const rc_request req = { 0, -1, 0, 0, 0, REPORT_VI, 0 }; /* every district: sorted here */
 	item_walk w = { s, c, NULL, HUB_OK };
 	hub_result rc;
 
