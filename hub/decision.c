@@ -133,18 +133,8 @@ proto_result hub_resolution_add(proto_changeset *cs, uint64_t stamp, const hub_r
 	return res;
 }
 
-/* A review as hub_decide_household makes it. */
-typedef struct review {
-	proto_id id;
-	uint64_t hub;
-	const char *who, *status, *reason;
-	uint64_t base[2]; /* of review_status, review_reason */
-} review;
-
-/* The review and its decision record, in cs (begun at stamp). */
-static proto_result fill_review(proto_changeset *cs, uint64_t stamp, void *arg)
+proto_result hub_review_add(proto_changeset *cs, uint64_t stamp, const hub_review *v)
 {
-	const review *v = arg;
 	proto_result r = proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, v->id, stamp, v->hub);
 
 	if (r == PROTO_OK)
@@ -161,11 +151,16 @@ static proto_result fill_review(proto_changeset *cs, uint64_t stamp, void *arg)
 	return r;
 }
 
+static proto_result fill_review(proto_changeset *cs, uint64_t stamp, void *arg)
+{
+	return hub_review_add(cs, stamp, arg);
+}
+
 hub_result hub_decide_household(hub_ctx *ctx, const char *operator_name, proto_id id, const char *status,
 				const char *reason, int64_t *commune, bool *found, char *err,
 				size_t errlen)
 {
-	review v = { id, ctx->cfg->key_id, operator_name, status, reason, { 0, 0 } };
+	hub_review v = { id, ctx->cfg->key_id, operator_name, status, reason, { 0, 0 } };
 	int64_t where = 0;
 	hub_result rc;
 	proto_result filled;

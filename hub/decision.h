@@ -45,6 +45,21 @@ hub_result hub_decide_household(hub_ctx *ctx, const char *operator_name, proto_i
 				const char *reason, int64_t *commune, bool *found, char *err,
 				size_t errlen);
 
+/* A review as hub_decide_household signs it: the household's
+ * review_status and review_reason over their stamps (base), and a
+ * decision record naming who. Strings borrowed. */
+typedef struct hub_review {
+	proto_id id;
+	uint64_t hub; /* the hub's key id: the writer of the household record */
+	const char *who, *status, *reason;
+	uint64_t base[2]; /* of review_status, review_reason */
+} hub_review;
+
+/* Add v's household record and decision record to cs at stamp (the
+ * decision record's serial; unique on the hub's clock): for a change-set
+ * holding many reviews (decision_batch.c). PROTO_OK or the codec's refusal. */
+proto_result hub_review_add(proto_changeset *cs, uint64_t stamp, const hub_review *v);
+
 /* What a reconcile resolution signs (report_reconcile_resolve.c). */
 typedef struct hub_resolution {
 	const char *operator_name;

@@ -186,11 +186,16 @@ void hub_dashboard_set_ttl(hub_dashboard *d, int seconds)
 	pthread_mutex_unlock(&d->mu);
 }
 
-static const char *const dash_paths[] = {
-	"/",          "/login",      "/logout",           "/report",
-	"/household", "/households", "/household/decide", "/household/resolve",
-	"/operators"
-};
+static const char *const dash_paths[] = { "/",
+					  "/login",
+					  "/logout",
+					  "/report",
+					  "/household",
+					  "/households",
+					  "/household/decide",
+					  "/household/resolve",
+					  "/operators",
+					  "/households/decide" };
 
 /* A page of the dashboard's own, or not (the photos' paths are checked by
  * dash_photo_parse). */
@@ -336,7 +341,7 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 	while (job) {
 		dash_job *next = job->next;
 		if (job->kind == DJ_LOGIN || job->kind == DJ_LOGOUT || job->kind == DJ_OPERATORS ||
-		    job->kind == DJ_DECIDE || job->kind == DJ_RESOLVE)
+		    job->kind == DJ_DECIDE || job->kind == DJ_RESOLVE || job->kind == DJ_BATCH)
 			d->login.pending--;
 		else
 			d->page.pending--;
@@ -497,7 +502,9 @@ static void start_household_post(hub_dashboard *d, struct evhttp_request *req, d
 		reply_text(req, 503, "the hub is busy with other decisions: try again in a moment", 1);
 		goto refused;
 	}
-	job->kind = strcmp(path, "/household/decide") == 0 ? DJ_DECIDE : DJ_RESOLVE;
+	job->kind = strcmp(path, "/household/decide") == 0    ? DJ_DECIDE
+		    : strcmp(path, "/household/resolve") == 0 ? DJ_RESOLVE
+							      : DJ_BATCH;
 	submit(d, &d->login, job);
 	return;
 refused:
@@ -635,7 +642,7 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 		submit(d, &d->login, job); /* sign-out is one small write: no queue limit */
 		return;
 	}
-	if (strncmp(path, "/household/", 11) == 0) {
+	if (strncmp(path, "/household/", 11) == 0 || strcmp(path, "/households/decide") == 0) {
 		start_household_post(d, req, job, path, cmd);
 		return;
 	}

@@ -77,5 +77,10 @@ const char *dash_hh_field_title(const char *column);
 int dash_hh_decide_form(proto_buf *b, proto_id id, const char *review, const char *csrf);
 /* One open item's resolve form (keep winner or loser only for a conflict). */
 int dash_hh_resolve_form(proto_buf *b, proto_id id, const char *item, const char *csrf);
+/* A field of job's POSTed form that may be absent ("" then): 0, or -1 when
+ * it is malformed, repeated or too long (the batch forms use it too). */
+int dash_hh_form_field(const dash_job *job, const char *key, char *out, size_t n);
+/* s without blanks at either end, in place. */
+void dash_hh_trim(char *s);
 
 #endif

@@ -118,7 +118,7 @@ typedef struct post_form {
 } post_form;
 
 /* A field that may be absent ("" then); -1 when it is malformed, repeated or too long. */
-static int form_field(const dash_job *job, const char *key, char *out, size_t n)
+int dash_hh_form_field(const dash_job *job, const char *key, char *out, size_t n)
 {
 	web_result r = web_form_value((const char *)job->form.data, job->form.len, key, out, n);
 
@@ -126,7 +126,7 @@ static int form_field(const dash_job *job, const char *key, char *out, size_t n)
 }
 
 /* s without blanks at either end, in place. */
-static void trim(char *s)
+void dash_hh_trim(char *s)
 {
 	size_t start = 0, len = strlen(s);
 
@@ -262,19 +262,19 @@ void dash_household_post(hub_dashboard *d, sqlite3 *rw, dash_job *job)
 	proto_id id;
 
 	memset(&f, 0, sizeof(f));
-	if (form_field(job, "id", f.id, sizeof(f.id)) ||
-	    form_field(job, "decision", f.decision, sizeof(f.decision)) ||
-	    form_field(job, "item", f.item, sizeof(f.item)) ||
-	    form_field(job, "keep", f.keep, sizeof(f.keep)) ||
-	    form_field(job, job->kind == DJ_DECIDE ? "reason" : "note", f.text, sizeof(f.text)) ||
+	if (dash_hh_form_field(job, "id", f.id, sizeof(f.id)) ||
+	    dash_hh_form_field(job, "decision", f.decision, sizeof(f.decision)) ||
+	    dash_hh_form_field(job, "item", f.item, sizeof(f.item)) ||
+	    dash_hh_form_field(job, "keep", f.keep, sizeof(f.keep)) ||
+	    dash_hh_form_field(job, job->kind == DJ_DECIDE ? "reason" : "note", f.text, sizeof(f.text)) ||
 	    !proto_utf8_valid(f.text, strlen(f.text))) {
 		dash_answer_text(job, 400,
 				 "the form is malformed or a field is too long (a reason or note"
 				 " is at most 4096 bytes of UTF-8): go back to the household's page");
 		return;
 	}
-	trim(f.id);
-	trim(f.text);
+	dash_hh_trim(f.id);
+	dash_hh_trim(f.text);
 	if (hub_household_resolve(rw, f.id, &id, &match) != HUB_OK) {
 		dash_answer_text(job, 503,
 				 "cannot read the households: the hub database is busy, try again");

@@ -4,7 +4,9 @@
  * &review=&stage=&timing=&open=1&photo=1&sort=&page= (browse.h asks the
  * database): a form of the filters, how many households match, one page
  * of them (each row links to its household's page, /household?id=ID) and
- * links to the pages before and after. Built by the pages' worker on its
+ * links to the pages before and after. For an operator who may decide,
+ * the table sits in the batch form of dashboard_batch.c: a box on each row
+ * and the buttons under it. Built by the pages' worker on its
  * read-only connection; Vietnamese, as every page of the dashboard. On a
  * phone the form's fields wrap and the table (one line per household)
  * scrolls sideways by itself.
@@ -16,6 +18,7 @@
 #include "maiam/hlc.h"
 #include "maiam/schema.h"
 #include "browse.h"
+#include "dashboard_batch.h"
 #include "dashboard_int.h"
 
 static const char households_style[] =
@@ -26,15 +29,7 @@ static const char households_style[] =
 	"align-items:center;gap:0.3em}#q{min-width:14em}nav#pages a{margin-right:1em}"
 	"#households td{white-space:nowrap}</style>";
 
-/* What the address asked, as typed (shown back in the form and carried
- * by the paging links). */
-typedef struct households_ask {
-	char text[HUB_BROWSE_TEXT_MAX + 1];
-	char category[HUB_BROWSE_CODE_MAX], review[HUB_BROWSE_CODE_MAX];
-	char stage[HUB_BROWSE_CODE_MAX], timing[16], sort[16];
-	char district[12], commune[12], page[24], open[4], photo[4];
-	hub_browse_query q;
-} households_ask;
+typedef dash_households_ask households_ask;
 
 /* The values of timing= after "any" (HUB_BROWSE_ON_TIME, HUB_BROWSE_LATE). */
 static const char *const timing_names[] = { "on_time", "late", NULL };
@@ -67,8 +62,7 @@ static long long whole(const char *s, long long max)
 	return *end || v < 1 || v > max ? -1 : v;
 }
 
-/* The query string into a: 0, or -1 for a value malformed or out of range. */
-static int parse_ask(const hub_dashboard *d, const char *query, households_ask *a)
+int dash_households_parse(const hub_dashboard *d, const char *query, households_ask *a)
 {
 	struct {
 		const char *key;
@@ -154,8 +148,7 @@ static int append_query_value(proto_buf *b, const char *s)
 	return 0;
 }
 
-/* The address of page 'page' of the same query, HTML-escaped ("&amp;"). */
-static int append_page_link(proto_buf *b, const households_ask *a, long long page)
+int dash_households_query(proto_buf *b, const households_ask *a, const char *sep)
 {
 	struct {
 		const char *key, *value;
@@ -166,16 +159,28 @@ static int append_page_link(proto_buf *b, const households_ask *a, long long pag
 		{ "timing", a->timing },   { "open", a->open },
 		{ "photo", a->photo },     { "sort", a->sort },
 	};
+	const char *before = "";
 	size_t i;
 
-	if (proto_buf_append_str(b, "/households?"))
-		return -1;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (keys[i].value[0] &&
-		    (proto_buf_appendf(b, "%s=", keys[i].key) || append_query_value(b, keys[i].value) ||
-		     proto_buf_append_str(b, "&amp;")))
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!keys[i].value[0])
+			continue;
+		if (proto_buf_appendf(b, "%s%s=", before, keys[i].key) ||
+		    append_query_value(b, keys[i].value))
 			return -1;
-	return proto_buf_appendf(b, "page=%lld", page) ? -1 : 0;
+		before = sep;
+	}
+	return 0;
+}
+
+/* The address of page 'page' of the same query, HTML-escaped ("&amp;"). */
+static int append_page_link(proto_buf *b, const households_ask *a, long long page)
+{
+	size_t before = b->len;
+
+	if (proto_buf_append_str(b, "/households?") || dash_households_query(b, a, "&amp;"))
+		return -1;
+	return proto_buf_appendf(b, "%spage=%lld", b->len > before + 12 ? "&amp;" : "", page) ? -1 : 0;
 }
 
 /* <option value="code"[ selected]>label</option> */
@@ -276,6 +281,7 @@ static int append_form(proto_buf *b, const proto_campaign *c, const households_a
 typedef struct households_rows {
 	proto_buf *b;
 	const proto_campaign *c;
+	const dash_job *job; /* who looks: a box on each row for who may decide */
 	int rows;
 } households_rows;
 
@@ -310,9 +316,10 @@ static int household_row(void *arg, const hub_browse_row *r)
 	if (r->stage_date)
 		report_vn_date(r->stage_date, date);
 	h->rows++;
-	if (proto_buf_appendf(h->b, "<tr%s><td><a href=\"/household?id=%016llx-%llu\">",
-			      r->withdrawn ? " class=\"late\"" : "", (unsigned long long)r->id.origin,
-			      (unsigned long long)r->id.serial) ||
+	if (proto_buf_appendf(h->b, "<tr%s>", r->withdrawn ? " class=\"late\"" : "") ||
+	    dash_batch_checkbox(h->job, r->id, h->b) ||
+	    proto_buf_appendf(h->b, "<td><a href=\"/household?id=%016llx-%llu\">",
+			      (unsigned long long)r->id.origin, (unsigned long long)r->id.serial) ||
 	    web_html_escape(h->b, r->ref ? r->ref : "?") || proto_buf_append_str(h->b, "</a></td>") ||
 	    cell(h->b, r->name) || cell(h->b, r->national_id) || cell(h->b, u ? u->name : "") ||
 	    cell(h->b, r->hamlet) || list_cell(h, PROTO_LIST_CATEGORY, r->category) ||
@@ -350,34 +357,40 @@ static int append_paging(proto_buf *b, const households_ask *a, int64_t total)
 }
 
 /* The page; -1 when the buffer is full or the database failed. */
-static int households_page(hub_dashboard *d, sqlite3 *ro, const households_ask *a, int scope, proto_buf *b)
+static int households_page(hub_dashboard *d, sqlite3 *ro, const households_ask *a, const dash_job *job,
+			   proto_buf *b)
 {
-	households_rows rows = { b, &d->campaign, 0 };
+	households_rows rows = { b, &d->campaign, job, 0 };
 	char as_of[11], n[32];
 	int64_t total = 0;
+	int scope = dash_scope_district(job), boxes = dash_may_decide(job);
 
 	hub_report_today(as_of);
 	if (report_html_head(b, "Mái Ấm — Danh sách hộ") || proto_buf_append_str(b, households_style) ||
 	    proto_buf_append_str(b, "<h1>Danh sách hộ</h1><p>") || web_html_escape(b, d->campaign.name) ||
 	    proto_buf_append_str(b, " · <a href=\"/\">Về bảng theo dõi</a></p>") ||
-	    append_form(b, &d->campaign, a, scope))
+	    append_form(b, &d->campaign, a, scope) || dash_batch_banner(job->query, b))
 		return -1;
 	/* the count first: the rows go after it, into the same page */
 	if (hub_browse(ro, &d->campaign, as_of, scope, &a->q, NULL, NULL, &total) != HUB_OK)
 		return -1;
 	report_fmt_group(total, n, sizeof(n));
 	if (proto_buf_appendf(b, "<p id=\"count\">Tìm thấy <b>%s</b> hộ.</p>", n) ||
+	    dash_batch_form_open(d, job, a, b) ||
 	    proto_buf_append_str(b, "<div style=\"overflow-x:auto;max-width:100%\"><table id=\"households\">"
-				    "<thead><tr><th>Mã hộ</th><th>Chủ hộ</th><th>CCCD</th><th>Xã</th>"
+				    "<thead><tr>") ||
+	    (boxes && proto_buf_append_str(b, "<th>Chọn</th>")) ||
+	    proto_buf_append_str(b, "<th>Mã hộ</th><th>Chủ hộ</th><th>CCCD</th><th>Xã</th>"
 				    "<th>Ấp</th><th>Diện hộ</th><th>Xác nhận</th><th>Giai đoạn đã đạt</th>"
 				    "<th>Thay đổi gần nhất</th></tr></thead><tbody>"))
 		return -1;
 	if (hub_browse(ro, &d->campaign, as_of, scope, &a->q, household_row, &rows, NULL) != HUB_OK)
 		return -1;
-	if (!rows.rows && proto_buf_append_str(b, "<tr><td colspan=\"9\">Không có hộ nào khớp.</td></tr>"))
+	if (!rows.rows && proto_buf_appendf(b, "<tr><td colspan=\"%d\">Không có hộ nào khớp.</td></tr>",
+					    boxes ? 10 : 9))
 		return -1;
-	return proto_buf_append_str(b, "</tbody></table></div>") || append_paging(b, a, total) ||
-			       proto_buf_append_str(b, "</body></html>\n")
+	return proto_buf_append_str(b, "</tbody></table></div>") || dash_batch_form_close(job, total, b) ||
+			       append_paging(b, a, total) || proto_buf_append_str(b, "</body></html>\n")
 		       ? -1
 		       : 0;
 }
@@ -390,14 +403,13 @@ void dash_households_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 		dash_answer_text(job, 503, "hub is out of memory: try again");
 		return;
 	}
-	if (parse_ask(d, job->query, a))
+	if (dash_households_parse(d, job->query, a))
 		dash_answer_text(job, 400,
 				 "use /households?q=TEXT&district=CODE&commune=CODE&category=CODE"
 				 "&review=proposed|approved|rejected&stage=STAGE|none&timing=on_time|late"
 				 "&open=1&photo=1&sort=name|ref|commune|stage|changed&page=N"
 				 " (codes as the campaign file has them; every key may be left out)");
 	else
-		dash_answer_html(job, 200,
-				 households_page(d, ro, a, dash_scope_district(job), &job->body));
+		dash_answer_html(job, 200, households_page(d, ro, a, job, &job->body));
 	free(a);
 }

@@ -35,12 +35,14 @@ typedef enum dash_kind {
 	DJ_OPERATORS,
 	DJ_DECIDE,
 	DJ_RESOLVE,
-	DJ_HOUSEHOLDS
+	DJ_HOUSEHOLDS,
+	DJ_BATCH /* POST /households/decide (dashboard_batch.h; read-write worker) */
 } dash_kind;
 
 /* The most a POSTed form may send: a household page's (a reason or note
- * of PROTO_MAX_TEXT bytes, percent-encoded, and the other fields). */
-#define DASH_POST_FORM_MAX (3 * 4096 + 1024)
+ * of PROTO_MAX_TEXT bytes, percent-encoded, and the other fields), or a
+ * batch's (the same reason, a page's ticked ids and its filters). */
+#define DASH_POST_FORM_MAX (3 * 4096 + 8192)
 
 /* The query string of /households (the browser's filters), NUL included. */
 #define DASH_QUERY_MAX 2048

@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 #include "hub.h"
 #include "dashboard_int.h"
+#include "dashboard_batch.h"
 #include "chart.h"
 #include "xlsx.h"
 
@@ -144,22 +145,23 @@ static hub_result recent_row(void *arg, int64_t id, int64_t received, const char
 /* The newest open rejected change-sets (the kind a flood makes by the
  * hundred thousand), at most n: the whole queue is a download away, by
  * pages (hub_reconcile_page). */
-static int recent_rejections(sqlite3 *ro, int n, proto_buf *b)
+static int recent_rejections(sqlite3 *ro, const proto_campaign *c, int district, int n, proto_buf *b)
 {
 	recent_rows r = { b, 0 };
 
-	if (hub_reconcile_recent(ro, n, recent_row, &r) != HUB_OK)
+	if (report_reconcile_recent(ro, c, district, n, recent_row, &r) != HUB_OK)
 		return -1;
 	return r.rows && proto_buf_append_str(b, "</tbody></table></div>") ? -1 : 0;
 }
 
-static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, proto_buf *b)
+/* The queue's counts of district (0: the province) and its newest rejections. */
+static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, int district, proto_buf *b)
 {
 	int64_t counts[NKINDS], resolved, open = 0;
 	char err[256], n[32];
 	int k;
 
-	if (hub_reconcile_counts(ro, &d->campaign, as_of, counts, &resolved, err, sizeof(err)))
+	if (report_reconcile_counts(ro, &d->campaign, as_of, district, counts, &resolved, err, sizeof(err)))
 		return -1;
 	if (proto_buf_append_str(b, "<h2>Hàng đợi đối soát</h2>" WIDE "<table id=\"queue\"><thead><tr>"
 				    "<th>Loại</th><th>Chờ xử lý</th></tr></thead><tbody>"))
@@ -181,7 +183,7 @@ static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, proto_b
 			      "trang 1</a>.</p>\n",
 			      n, HUB_RECONCILE_PAGE))
 		return -1;
-	return recent_rejections(ro, d->lim.queue_items, b);
+	return recent_rejections(ro, &d->campaign, district, d->lim.queue_items, b);
 }
 
 int dash_view_parse(const char *query, dash_view *v)
@@ -317,7 +319,8 @@ static int province_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, con
 		     ? -1
 		     : 0;
 	report_grid_release(&g);
-	if (rc || queue_table(d, ro, pd->as_of, b) || proto_buf_append_str(b, "<h2>Tải báo cáo</h2><ul>")) {
+	if (rc || queue_table(d, ro, pd->as_of, 0, b) ||
+	    proto_buf_append_str(b, "<h2>Tải báo cáo</h2><ul>")) {
 		rc = -1;
 		goto out;
 	}
@@ -398,9 +401,11 @@ static int district_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, con
 	    proto_buf_appendf(b,
 			      "</div><p>Chọn tên một xã để xem danh sách hộ của xã, rồi mở một hộ để"
 			      " xem trang của hộ. Cả huyện: <a id=\"district-households\""
-			      " href=\"/households?district=%d\">danh sách hộ của huyện</a>.</p>"
-			      "</body></html>\n",
-			      p.a[k].code))
+			      " href=\"/households?district=%d\">danh sách hộ của huyện</a>.</p>",
+			      p.a[k].code) ||
+	    /* a district operator's queue is its district's (/report is scoped too) */
+	    (dash_scope_district(job) && queue_table(d, ro, pd->as_of, p.a[k].code, b)) ||
+	    proto_buf_append_str(b, "</body></html>\n"))
 		goto out;
 	rc = 0;
 out:
@@ -504,13 +509,6 @@ static void work_report(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 	char err[256];
 
 	job->opts.district = dash_scope_district(job);
-	if (job->opts.district && job->opts.kind == HUB_REPORT_RECONCILE) {
-		/* NEEDSWORK: the queue names households of every district */
-		dash_answer_text(job, 403,
-				 "the reconcile queue is not split by district yet: ask an admin"
-				 " operator of the province");
-		return;
-	}
 	if (hub_report_render(ro, &d->campaign, &job->opts, &job->body, err, sizeof(err))) {
 		dash_answer_text(job, 500, err);
 		return;
@@ -561,6 +559,8 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		dash_household_post(d, db, job);
 	else if (job->kind == DJ_HOUSEHOLDS)
 		dash_households_answer(d, db, job);
+	else if (job->kind == DJ_BATCH)
+		dash_batch_post(d, db, job);
 	else
 		work_page(d, db, job);
 }

@@ -299,6 +299,7 @@ typedef struct rc_item {
 	int resolved;
 	char by[128];
 	char note[512];
+	int in_district; /* of the walk's req.district (rc_note_commune) */
 } rc_item;
 
 /* What an item callback tells the walk. */
@@ -316,6 +317,7 @@ typedef struct rc_request {
 	int rejected;         /* rejected change-sets too */
 	int64_t rejection_id; /* > 0: that rejection only, nothing else; < 0: none */
 	report_lang lang;     /* of the items' subjects and details */
+	int district;         /* > 0: only that district's items (report_reconcile_scope.c) */
 } rc_request;
 
 /* A walk in progress (report_reconcile_walk.c); the sources read it. */
@@ -360,9 +362,14 @@ int rc_item_names_household(const char *extra, const char *id);
 hub_result rc_walk_queue(sqlite3 *db, const proto_campaign *c, const char *as_of, int detail,
 			 const rc_request *req, rc_item_fn fn, void *arg);
 
-/* Open items per kind (and resolved ones in *resolved). */
-hub_result report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
+/* Open items per kind (and resolved ones in *resolved), of district (0:
+ * every one; report_reconcile_scope.c says which items are a district's). */
+hub_result report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of, int district,
 				   int64_t counts[NKINDS], int64_t *resolved, char *err, size_t errlen);
+/* hub_reconcile_recent of district's laptops only (0: every one; c then
+ * may be NULL). */
+hub_result report_reconcile_recent(sqlite3 *db, const proto_campaign *c, int district, int n,
+				   hub_rejection_row_cb cb, void *arg);
 hub_result report_reconcile_render(sqlite3 *db, const proto_campaign *c, const hub_report_opts *o,
 				   proto_buf *out, char *err, size_t errlen);
 

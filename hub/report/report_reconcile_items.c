@@ -75,6 +75,7 @@ hub_result rc_describe_household(rc_walk *w, sqlite3_stmt *row, const char *id_p
 	rc_record_id(hid, 48, sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
 	if (id_prefix)
 		snprintf(w->it.id, sizeof(w->it.id), "%s%s", id_prefix, hid);
+	rc_note_commune(w, sqlite3_column_int64(row, 3));
 	if (!w->detail)
 		return HUB_OK;
 	if (proto_buf_appendf(&w->it.subject, "%s %s (%s)", hid, text_or(row, 2, "?"),
@@ -137,6 +138,7 @@ static hub_result duplicate_household(rc_walk *w, sqlite3_stmt *row, int first)
 	char hid[48];
 
 	rc_record_id(hid, sizeof(hid), sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1));
+	rc_note_commune(w, sqlite3_column_int64(row, 3));
 	if (proto_buf_appendf(&w->it.detail, " %s %s (%s);", hid, text_or(row, 2, "?"),
 			      unit_name(w->c, sqlite3_column_int(row, 3))) ||
 	    proto_buf_appendf(&w->it.extra, "%s\"%s\"", first ? "" : ", ", hid))
@@ -460,6 +462,7 @@ static void bind_rejected(rc_walk *w, sqlite3_stmt *st)
 	sqlite3_bind_int(st, 2, w->req.all);
 	sqlite3_bind_int64(st, 3, w->req.limit);
 	sqlite3_bind_int64(st, 4, w->req.skip);
+	rc_bind_district(st, w->c, w->req.district, 5);
 	w->req.skip = 0; /* SQL passed over them */
 }
 
@@ -470,6 +473,7 @@ static hub_result describe_rejected(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt 
 
 	(void)aux;
 	snprintf(w->it.id, sizeof(w->it.id), "R-%lld", (long long)sqlite3_column_int64(row, 0));
+	w->it.in_district = 1; /* the SQL kept only the district's */
 	if (w->detail &&
 	    (proto_buf_appendf(&w->it.subject, "%s %016llx #%lld", text_or(row, 2, "?"), origin, seq) ||
 	     proto_buf_appendf(&w->it.detail, "%s: %s", text_or(row, 5, "?"), text_or(row, 6, "")) ||
@@ -595,6 +599,7 @@ const rc_source rc_sources[NKINDS] = {
 	{ RK_REJECTED,
 	  "SELECT id, received, source, origin, seq, code, message FROM hub_rejection r"
 	  " WHERE (?1 = 0 OR id = ?1) AND (?2 OR NOT EXISTS (SELECT 1 FROM report_resolution s"
-	  " WHERE s.item = 'R-' || r.id)) ORDER BY id DESC LIMIT ?3 OFFSET ?4",
+	  " WHERE s.item = 'R-' || r.id)) AND" RC_REJECTION_OF("?5", "?6") " ORDER BY id DESC"
+									   " LIMIT ?3 OFFSET ?4",
 	  NULL, 1, bind_rejected, describe_rejected },
 };

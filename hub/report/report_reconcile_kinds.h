@@ -4,7 +4,8 @@
  * the two kinds of a photo's position (report_reconcile_position.c): two
  * photos of one household far apart (G-<household>, photo_distance) and a
  * photo outside the province's box (B-<photo>, photo_outside), both by the
- * campaign file's [evidence] (docs/CAMPAIGN.md).
+ * campaign file's [evidence] (docs/CAMPAIGN.md); and which items are one
+ * district's (report_reconcile_scope.c).
  */
 #ifndef HUB_REPORT_RECONCILE_KINDS_H
 #define HUB_REPORT_RECONCILE_KINDS_H
@@ -44,5 +45,28 @@ hub_result rc_describe_distance(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux
 extern const char rc_outside_sql[];
 void rc_bind_outside(rc_walk *w, sqlite3_stmt *st);
 hub_result rc_describe_outside(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt *aux);
+
+/* ---- one district's queue (report_reconcile_scope.c) ---------------------- */
+
+/* An item about a household of commune is of the walk's district: noted in
+ * w->it.in_district (a walk of every district needs no note). */
+void rc_note_commune(rc_walk *w, int64_t commune);
+
+/* The district's communes as ",c1,c2,...," into out: 0, or -1 when they
+ * do not fit. */
+#define RC_COMMUNES_MAX 8192
+int rc_district_communes(const proto_campaign *c, int district, char *out, size_t outlen);
+
+/*
+ * A rejection r (hub_rejection) is of the district bound at parameter d
+ * (0: every district) when the laptop that sent it is enrolled for that
+ * district or one of the communes bound at parameter cs (",c1,c2,"):
+ * rc_bind_district binds both, d at 'at' and cs at 'at' + 1.
+ */
+#define RC_REJECTION_OF(d, cs) \
+	" (" d " = 0 OR r.origin IN (SELECT a.id FROM hub_agent a WHERE (a.scope_kind = 2" \
+	" AND a.scope_code = " d ") OR (a.scope_kind = 1 AND instr(" cs ", ',' || a.scope_code" \
+	" || ',') > 0)))"
+void rc_bind_district(sqlite3_stmt *st, const proto_campaign *c, int district, int at);
 
 #endif

@@ -8,7 +8,7 @@
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
-#include "report_int.h"
+#include "report_reconcile_kinds.h"
 #include "xlsx.h"
 
 /* ---- counts ------------------------------------------------------------- */
@@ -29,19 +29,27 @@ static rc_next count_item(void *arg, rc_item *it)
 	return RC_ON;
 }
 
-/* Rejected change-sets and how many of them are resolved, counted by SQL. */
-static hub_result count_rejected(sqlite3 *db, int64_t *all, int64_t *resolved)
+/* Rejected change-sets and how many of them are resolved, counted by SQL:
+ * the province's by the resolutions' index, a district's by its laptops'. */
+static hub_result count_rejected(sqlite3 *db, const proto_campaign *c, int district, int64_t *all,
+				 int64_t *resolved)
 {
 	sqlite3_stmt *st = NULL;
 	hub_result rc = HUB_EDB;
 
 	*all = *resolved = 0;
 	if (sqlite3_prepare_v2(db,
-			       "SELECT (SELECT count(*) FROM hub_rejection), (SELECT"
-			       " count(DISTINCT item) FROM report_resolution WHERE item >= 'R-'"
-			       " AND item < 'R.')",
+			       district ? "SELECT count(*), count(s.item) FROM hub_rejection r LEFT JOIN"
+					  " (SELECT DISTINCT item FROM report_resolution WHERE item >= 'R-'"
+					  " AND item < 'R.') s ON s.item = 'R-' || r.id"
+					  " WHERE" RC_REJECTION_OF("?1", "?2")
+					: "SELECT (SELECT count(*) FROM hub_rejection), (SELECT"
+					  " count(DISTINCT item) FROM report_resolution WHERE item >= 'R-'"
+					  " AND item < 'R.')",
 			       -1, &st, NULL) != SQLITE_OK)
 		return rc_missing_table(db) ? HUB_OK : HUB_EDB;
+	if (district)
+		rc_bind_district(st, c, district, 1);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*all = sqlite3_column_int64(st, 0);
 		*resolved = sqlite3_column_int64(st, 1);
@@ -51,16 +59,16 @@ static hub_result count_rejected(sqlite3 *db, int64_t *all, int64_t *resolved)
 	return rc;
 }
 
-hub_result report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of,
+hub_result report_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char *as_of, int district,
 				   int64_t counts[NKINDS], int64_t *resolved, char *err, size_t errlen)
 {
 	counter k = { counts, 0 };
-	rc_request everything = { .skip = 0, .limit = -1, .all = 1 };
+	rc_request everything = { .skip = 0, .limit = -1, .all = 1, .district = district };
 	int64_t rejected, rejected_resolved;
 
 	memset(counts, 0, sizeof(int64_t) * NKINDS);
 	if (rc_walk_queue(db, c, as_of, 0, &everything, count_item, &k) ||
-	    count_rejected(db, &rejected, &rejected_resolved))
+	    count_rejected(db, c, district, &rejected, &rejected_resolved))
 		return report_db_error(db, "read the reconcile queue", err, errlen);
 	assert(rejected >= rejected_resolved);
 	counts[RK_REJECTED] = rejected - rejected_resolved;
@@ -72,7 +80,7 @@ hub_result hub_reconcile_counts(sqlite3 *db, const proto_campaign *c, const char
 				int64_t counts[HUB_RECONCILE_NKINDS], int64_t *resolved, char *err,
 				size_t errlen)
 {
-	return report_reconcile_counts(db, c, as_of, counts, resolved, err, errlen);
+	return report_reconcile_counts(db, c, as_of, 0, counts, resolved, err, errlen);
 }
 
 /* ---- a page -------------------------------------------------------------- */
@@ -314,7 +322,9 @@ hub_result hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_re
 	int64_t page = o->page > 0 ? o->page : 1;
 	/* the table is for the person at the terminal; the rest are documents */
 	report_lang lang = o->format == HUB_FMT_TABLE ? REPORT_OPERATOR : REPORT_VI;
-	rc_request req = { .limit = limit, .all = o->all, .rejected = 1, .lang = lang };
+	rc_request req = {
+		.limit = limit, .all = o->all, .rejected = 1, .lang = lang, .district = o->district
+	};
 
 	report_grid_init(&g, lang,
 			 report_say(lang, "Các mục cần xử lý (đối soát)",
@@ -326,7 +336,7 @@ hub_result hub_reconcile_page(sqlite3 *db, const proto_campaign *c, const hub_re
 		goto out;
 	}
 	req.skip = (page - 1) * limit;
-	rc = report_reconcile_counts(db, c, o->as_of, counts, &resolved, err, errlen);
+	rc = report_reconcile_counts(db, c, o->as_of, o->district, counts, &resolved, err, errlen);
 	if (rc != HUB_OK)
 		goto out;
 	if (o->format == HUB_FMT_JSON) {
@@ -382,6 +392,12 @@ hub_result report_reconcile_render(sqlite3 *db, const proto_campaign *c, const h
 
 hub_result hub_reconcile_recent(sqlite3 *db, int n, hub_rejection_row_cb cb, void *arg)
 {
+	return report_reconcile_recent(db, NULL, 0, n, cb, arg);
+}
+
+hub_result report_reconcile_recent(sqlite3 *db, const proto_campaign *c, int district, int n,
+				   hub_rejection_row_cb cb, void *arg)
+{
 	sqlite3_stmt *st = NULL;
 	hub_result rc = HUB_EDB;
 	int step;
@@ -389,11 +405,15 @@ hub_result hub_reconcile_recent(sqlite3 *db, int n, hub_rejection_row_cb cb, voi
 	if (sqlite3_prepare_v2(db,
 			       "SELECT r.id, r.received, r.source, r.code, r.message"
 			       " FROM hub_rejection r WHERE NOT EXISTS (SELECT 1 FROM"
-			       " report_resolution s WHERE s.item = 'R-' || r.id)"
-			       " ORDER BY r.id DESC LIMIT ?",
+			       " report_resolution s WHERE s.item = 'R-' || r.id) AND" RC_REJECTION_OF(
+				       "?2", "?3") " ORDER BY r.id DESC LIMIT ?1",
 			       -1, &st, NULL) != SQLITE_OK)
 		return rc_missing_table(db) ? HUB_OK : HUB_EDB;
 	sqlite3_bind_int(st, 1, n);
+	if (district)
+		rc_bind_district(st, c, district, 2);
+	else
+		sqlite3_bind_int(st, 2, 0);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = cb(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
 			(const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),

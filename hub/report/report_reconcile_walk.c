@@ -1,7 +1,8 @@
 /*
  * report_reconcile_walk.c - walking the reconcile queue: each kind of item
  * in turn (rc_sources), each item with its latest resolution, passed over,
- * handed to the caller or ending the page.
+ * handed to the caller or ending the page; in a district's walk, those of
+ * other districts left out before anything else (report_reconcile_scope.c).
  *
  * The queue is read by pages (docs/REPORTS.md, "Paging"): rejected
  * change-sets can number hundreds of thousands (an enrolment flood), so
@@ -54,7 +55,9 @@ static rc_next emit(rc_walk *w)
 	rc_next next = RC_ON;
 
 	assert(it->kind >= 0 && it->kind < NKINDS && it->id[0]);
-	if (find_resolution(w))
+	if (w->req.district && !it->in_district)
+		next = RC_ON; /* another district's: not in this queue at all */
+	else if (find_resolution(w))
 		next = RC_FAIL;
 	else if (it->resolved && !w->req.all)
 		next = RC_ON;
@@ -93,6 +96,7 @@ static hub_result walk_source(rc_walk *w, const rc_source *src)
 	while (next == RC_ON && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		w->it.kind = src->kind;
 		w->it.id[0] = '\0';
+		w->it.in_district = 0;
 		rc = src->describe(w, st, aux);
 		if (rc != HUB_OK)
 			goto out;
@@ -113,7 +117,14 @@ out:
 hub_result rc_walk_queue(sqlite3 *db, const proto_campaign *c, const char *as_of, int detail,
 			 const rc_request *req, rc_item_fn fn, void *arg)
 {
-	rc_walk w = { .db = db, .c = c, .as_of = as_of, .detail = detail, .fn = fn, .arg = arg, .req = *req };
+	/* one district's: the households of an item of several are read to know */
+	rc_walk w = { .db = db,
+		      .c = c,
+		      .as_of = as_of,
+		      .detail = detail || req->district,
+		      .fn = fn,
+		      .arg = arg,
+		      .req = *req };
 	hub_result rc = HUB_EDB;
 	size_t k;
 
