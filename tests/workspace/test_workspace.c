@@ -10,7 +10,8 @@
  *      household by changing the address;
  *   3. it finds a household typing its name without diacritics;
  *   4. it resolves the household's conflict from the household's page;
- *   5. it approves households of its district from their pages;
+ *   5. it approves a ticked row, then a filtered set after its
+ *      confirmation page, in one signed hub change-set;
  *   6. it downloads the household list as .xlsx, which a real reader
  *      (openpyxl: tests/reports/xlsx_check.py, xlsx_review.py) checks
  *      against 'maiam-hub household list --district --json';
@@ -375,27 +376,67 @@ static void test_resolve_conflict(void **state)
 		fail_msg("the reconcile report does not say who resolved it: %s", out);
 }
 
-/* ---- 5. decisions -------------------------------------------------------- */
+/* ---- 5. decisions in batches ---------------------------------------------- */
 
-/* Approve the household id from its page, as the district operator. */
-static void approve_from_page(const char *id)
+/* Choose value in the select css of the household browser's filters. */
+static void choose(const char *select, const char *value)
 {
-	char path[128];
+	char css[128];
 
-	snprintf(path, sizeof(path), "/household?id=%s", id);
-	go(path, "Xác nhận của tỉnh");
-	wb_click(&fx.w, "#approve");
-	wait_html("<b id=\"review\">Đã xác nhận</b>");
+	snprintf(css, sizeof(css), "%s option[value='%s']", select, value);
+	wb_click(&fx.w, css);
 }
 
-static void test_decide(void **state)
+static long long approved(void)
 {
+	return ht_sql(&fx.hub, "SELECT count(*) FROM household WHERE review_status = 'approved'");
+}
+
+static void test_batch_decisions(void **state)
+{
+	char css[128], path[128];
+	long long rows;
+
 	(void)state;
-	approve_from_page(fx.nguyen);
-	approve_from_page(fx.lam);
-	shots("approved");
-	assert_int_equal(ht_sql(&fx.hub, "SELECT count(*) FROM household WHERE review_status = 'approved'"),
-			 2);
+	/* a row ticked and approved */
+	go("/households", "Tìm thấy");
+	snprintf(css, sizeof(css), "input[name='id'][value='%s']", fx.lam);
+	wb_click(&fx.w, css);
+	shots("batch-ticked");
+	wb_click(&fx.w, "#batch-approve");
+	wait_html("<p id=\"batch-done\" class=\"ok\">Đã xác nhận 1 hộ, bỏ qua 0 hộ");
+	assert_int_equal(approved(), 1);
+
+	/* the filtered set: the poor households not yet decided, 2 of them;
+	 * asked first with the count and the filters in words, then done in one
+	 * signed hub change-set */
+	go("/households", "Tìm thấy");
+	choose("#review", "proposed");
+	choose("#category", "poor");
+	wb_click(&fx.w, "#filter-go");
+	found("2");
+	page_has("Nguyễn Văn Ân");
+	page_has("Thạch Thị Sa Rươl");
+	shots("batch-filtered");
+	rows = ht_sql(&fx.hub, "SELECT count(*) FROM hub_ledger");
+	wb_click(&fx.w, "#all-approve");
+	wait_html("<p id=\"confirm-question\"><b>Xác nhận 2 hộ?</b></p>");
+	page_has("Diện hộ: Hộ nghèo");
+	shots("batch-confirm");
+	assert_int_equal(approved(), 1); /* asking wrote nothing */
+	wb_click(&fx.w, "#confirm-go");
+	wait_html("<p id=\"batch-done\" class=\"ok\">Đã xác nhận 2 hộ, bỏ qua 0 hộ");
+	shots("batch-done");
+	assert_int_equal(approved(), 3);
+	assert_int_equal(ht_sql(&fx.hub, "SELECT count(*) FROM hub_ledger"), rows + 1);
+	assert_int_equal(ht_sql(&fx.hub, "SELECT count(*) FROM household WHERE review_status IS NOT NULL"
+					 " AND name IN ('Trần Thị Đào', 'Huỳnh Văn Tám', 'Phan Thị Út')"),
+			 0);
+	/* each household's history says who decided */
+	snprintf(path, sizeof(path), "/household?id=%s", fx.thach);
+	go(path, "<b id=\"review\">Đã xác nhận</b>");
+	page_has("Quyết định của tỉnh: Đã xác nhận");
+	page_has("Cán bộ: <b>" DISTRICT_OP "</b>");
 }
 
 /* ---- 6. the household list as Excel -------------------------------------- */
@@ -499,11 +540,15 @@ static void test_viewer_refused(void **state)
 	(void)state;
 	/* in the browser: the pages, without a form to decide */
 	sign_in(VIEWER, VIEWER_PW);
-	snprintf(path, sizeof(path), "/household?id=%s", fx.thach);
-	go(path, "Hộ Thạch Thị Sa Rươl");
+	snprintf(path, sizeof(path), "/household?id=%s", fx.tran);
+	go(path, "Hộ Trần Thị Đào");
 	page_lacks("id=\"approve\"");
 	page_lacks("action=\"/household/decide\"");
 	shots("viewer");
+	go("/households", "Tìm thấy"); /* no boxes, no batch form */
+	page_lacks("name=\"id\"");
+	page_lacks("/households/decide");
+	shots("viewer-households");
 
 	/* a POST sent anyway, with the session's own token: refused, nothing written */
 	call("/login", "name=" VIEWER "&password=m%E1%BA%ADt+kh%E1%BA%A9u+ch%E1%BB%89+xem", NULL);
@@ -514,14 +559,17 @@ static void test_viewer_refused(void **state)
 	assert_non_null(at);
 	at += strlen("name=\"csrf\" value=\"");
 	snprintf(csrf, sizeof(csrf), "%.*s", (int)strcspn(at, "\""), at);
-	snprintf(form, sizeof(form), "id=%s&decision=approve&csrf=%s", fx.thach, csrf);
+	snprintf(form, sizeof(form), "id=%s&decision=approve&csrf=%s", fx.tran, csrf);
 	call("/household/decide", form, cookie);
 	assert_int_equal(r.status, 403);
-	snprintf(form, sizeof(form), "id=%s&decision=reject&reason=x&csrf=%s", fx.thach, csrf);
+	snprintf(form, sizeof(form), "id=%s&decision=reject&reason=x&csrf=%s", fx.nguyen, csrf);
 	call("/household/decide", form, cookie);
 	assert_int_equal(r.status, 403);
 	snprintf(form, sizeof(form), "id=%s&item=C-1&note=x&csrf=%s", fx.tran, csrf);
 	call("/household/resolve", form, cookie);
+	assert_int_equal(r.status, 403);
+	snprintf(form, sizeof(form), "act=approve&id=%s&query=&csrf=%s", fx.tran, csrf);
+	call("/households/decide", form, cookie);
 	assert_int_equal(r.status, 403);
 	snprintf(form, sizeof(form),
 		 "action=add&name=ke.gian&role=admin&password=12345678&password2=12345678&csrf=%s", csrf);
@@ -530,8 +578,9 @@ static void test_viewer_refused(void **state)
 	assert_int_equal(ht_sql(&fx.hub, "SELECT count(*) FROM hub_ledger"), rows);
 	assert_int_equal(ht_sql(&fx.hub, "SELECT count(*) FROM report_operator WHERE name = 'ke.gian'"),
 			 0);
+	assert_int_equal(approved(), 3);
 	assert_int_equal(ht_sql(&fx.hub, "SELECT count(*) FROM household WHERE review_status IS NOT NULL"),
-			 2);
+			 3);
 	/* what was decided left the hub whole: its ledger verifies */
 	assert_int_equal(ht_run(NULL, 0, "audit verify --dir '%s' >/dev/null", fx.hubdir), 0);
 }
@@ -549,7 +598,7 @@ int main(void)
 		cmocka_unit_test(test_district_sees_its_own),
 		cmocka_unit_test(test_find_without_diacritics),
 		cmocka_unit_test(test_resolve_conflict),
-		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_batch_decisions),
 		cmocka_unit_test(test_download_xlsx),
 		cmocka_unit_test(test_viewer_refused),
 	};
