@@ -70,9 +70,23 @@ static struct fixture {
 /* The page's HTML as page_html last read it (malloc'd). */
 static char *html;
 
-/* The names a district operator of 941 must never see. */
-static const char *const other_district[] = { OTHER_DISTRICT_NAME, "Huỳnh Văn Tám", "Phan Thị Út",
-					      "Công ty TNHH Thủy sản" };
+/* What a district operator of 941 must never see: the other districts'
+ * names (the campaign's targets), Kế Sách's households and its donor. */
+static const char *const other_district[] = {
+	OTHER_DISTRICT_NAME,
+	"Mỹ Tú",
+	"Ngã Năm",
+	"Cù Lao Dung",
+	"Châu Thành",
+	"Trần Đề",
+	"Long Phú",
+	"Mỹ Xuyên",
+	"Thạnh Trị",
+	"Vĩnh Châu",
+	"Huỳnh Văn Tám",
+	"Phan Thị Út",
+	"Công ty TNHH Thủy sản",
+};
 
 static void add_operator_cli(const char *name, const char *role, const char *password)
 {
