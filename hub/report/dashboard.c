@@ -195,7 +195,8 @@ static const char *const dash_paths[] = { "/",
 					  "/household/decide",
 					  "/household/resolve",
 					  "/operators",
-					  "/households/decide" };
+					  "/households/decide",
+					  "/reconcile/resolve" };
 
 /* A page of the dashboard's own, or not (the photos' paths are checked by
  * dash_photo_parse). */
@@ -341,7 +342,8 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 	while (job) {
 		dash_job *next = job->next;
 		if (job->kind == DJ_LOGIN || job->kind == DJ_LOGOUT || job->kind == DJ_OPERATORS ||
-		    job->kind == DJ_DECIDE || job->kind == DJ_RESOLVE || job->kind == DJ_BATCH)
+		    job->kind == DJ_DECIDE || job->kind == DJ_RESOLVE || job->kind == DJ_BATCH ||
+		    job->kind == DJ_REJECTION)
 			d->login.pending--;
 		else
 			d->page.pending--;
@@ -494,7 +496,10 @@ static void start_household_post(hub_dashboard *d, struct evhttp_request *req, d
 				 const char *path, enum evhttp_cmd_type cmd)
 {
 	if (cmd != EVHTTP_REQ_POST) {
-		reply_text(req, 405, "use POST: this form is sent from a household's page", 0);
+		reply_text(req, 405,
+			   "use POST: this form is sent from a household's page, the household list"
+			   " or the reconcile queue",
+			   0);
 		goto refused;
 	}
 	if (d->login.pending >= d->lim.login_queue) {
@@ -504,7 +509,8 @@ static void start_household_post(hub_dashboard *d, struct evhttp_request *req, d
 	}
 	job->kind = strcmp(path, "/household/decide") == 0    ? DJ_DECIDE
 		    : strcmp(path, "/household/resolve") == 0 ? DJ_RESOLVE
-							      : DJ_BATCH;
+		    : strcmp(path, "/households/decide") == 0 ? DJ_BATCH
+							      : DJ_REJECTION;
 	submit(d, &d->login, job);
 	return;
 refused:
@@ -642,7 +648,8 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 		submit(d, &d->login, job); /* sign-out is one small write: no queue limit */
 		return;
 	}
-	if (strncmp(path, "/household/", 11) == 0 || strcmp(path, "/households/decide") == 0) {
+	if (strncmp(path, "/household/", 11) == 0 || strcmp(path, "/households/decide") == 0 ||
+	    strcmp(path, "/reconcile/resolve") == 0) {
 		start_household_post(d, req, job, path, cmd);
 		return;
 	}

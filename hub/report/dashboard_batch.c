@@ -146,11 +146,9 @@ static int ids_add(batch_ids *ids, proto_id id)
 {
 	proto_id *a = dash_hh_grown(ids->a, ids->n, &ids->cap, sizeof(*a));
 
-	if (!a)
-		return -1;
-	ids->a = a;
-	a[ids->n++] = id;
-	return 0;
+	if (a) /* else ids keeps what it held, freed by the caller */
+		(ids->a = a)[ids->n++] = id;
+	return a ? 0 : -1;
 }
 
 /* The form's fields into f: 0, or -1 for one malformed, repeated or too long. */

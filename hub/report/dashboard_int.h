@@ -36,7 +36,8 @@ typedef enum dash_kind {
 	DJ_DECIDE,
 	DJ_RESOLVE,
 	DJ_HOUSEHOLDS,
-	DJ_BATCH /* POST /households/decide (dashboard_batch.h; read-write worker) */
+	DJ_BATCH,    /* POST /households/decide (dashboard_batch.h; read-write worker) */
+	DJ_REJECTION /* POST /reconcile/resolve (dashboard_reconcile.h; read-write worker) */
 } dash_kind;
 
 /* The most a POSTed form may send: a household page's (a reason or note

@@ -15,6 +15,7 @@
 #include "hub.h"
 #include "dashboard_int.h"
 #include "dashboard_batch.h"
+#include "dashboard_reconcile.h"
 #include "chart.h"
 #include "xlsx.h"
 
@@ -118,6 +119,8 @@ int dash_household_form(proto_buf *b, const char *typed)
 typedef struct recent_rows {
 	proto_buf *b;
 	int rows;
+	const hub_dashboard *d;
+	const dash_job *job; /* its resolve forms for who may decide */
 } recent_rows;
 
 static hub_result recent_row(void *arg, int64_t id, int64_t received, const char *src, const char *code,
@@ -137,7 +140,8 @@ static hub_result recent_row(void *arg, int64_t id, int64_t received, const char
 	    proto_buf_appendf(r->b, "<tr><td>R-%lld</td><td>%s</td><td>", (long long)id, when) ||
 	    web_html_escape(r->b, src ? src : "?") || proto_buf_append_str(r->b, "</td><td>") ||
 	    web_html_escape(r->b, code ? code : "?") || proto_buf_append_str(r->b, ": ") ||
-	    web_html_escape(r->b, msg ? msg : "") || proto_buf_append_str(r->b, "</td></tr>"))
+	    web_html_escape(r->b, msg ? msg : "") || dash_rejection_form(r->d, r->job, id, r->b) ||
+	    proto_buf_append_str(r->b, "</td></tr>"))
 		return HUB_ENOMEM;
 	return HUB_OK;
 }
@@ -145,17 +149,20 @@ static hub_result recent_row(void *arg, int64_t id, int64_t received, const char
 /* The newest open rejected change-sets (the kind a flood makes by the
  * hundred thousand), at most n: the whole queue is a download away, by
  * pages (hub_reconcile_page). */
-static int recent_rejections(sqlite3 *ro, const proto_campaign *c, int district, int n, proto_buf *b)
+static int recent_rejections(hub_dashboard *d, sqlite3 *ro, const dash_job *job, int district,
+			     proto_buf *b)
 {
-	recent_rows r = { b, 0 };
+	recent_rows r = { b, 0, d, job };
 
-	if (report_reconcile_recent(ro, c, district, n, recent_row, &r) != HUB_OK)
+	if (report_reconcile_recent(ro, &d->campaign, district, d->lim.queue_items, recent_row, &r) !=
+	    HUB_OK)
 		return -1;
 	return r.rows && proto_buf_append_str(b, "</tbody></table></div>") ? -1 : 0;
 }
 
 /* The queue's counts of district (0: the province) and its newest rejections. */
-static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, int district, proto_buf *b)
+static int queue_table(hub_dashboard *d, sqlite3 *ro, const dash_job *job, const char *as_of,
+		       int district, proto_buf *b)
 {
 	int64_t counts[NKINDS], resolved, open = 0;
 	char err[256], n[32];
@@ -183,7 +190,7 @@ static int queue_table(hub_dashboard *d, sqlite3 *ro, const char *as_of, int dis
 			      "trang 1</a>.</p>\n",
 			      n, HUB_RECONCILE_PAGE))
 		return -1;
-	return recent_rejections(ro, &d->campaign, district, d->lim.queue_items, b);
+	return recent_rejections(d, ro, job, district, b);
 }
 
 int dash_view_parse(const char *query, dash_view *v)
@@ -319,7 +326,7 @@ static int province_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, con
 		     ? -1
 		     : 0;
 	report_grid_release(&g);
-	if (rc || queue_table(d, ro, pd->as_of, 0, b) ||
+	if (rc || queue_table(d, ro, job, pd->as_of, 0, b) ||
 	    proto_buf_append_str(b, "<h2>Tải báo cáo</h2><ul>")) {
 		rc = -1;
 		goto out;
@@ -404,7 +411,7 @@ static int district_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, con
 			      " href=\"/households?district=%d\">danh sách hộ của huyện</a>.</p>",
 			      p.a[k].code) ||
 	    /* a district operator's queue is its district's (/report is scoped too) */
-	    (dash_scope_district(job) && queue_table(d, ro, pd->as_of, p.a[k].code, b)) ||
+	    (dash_scope_district(job) && queue_table(d, ro, job, pd->as_of, p.a[k].code, b)) ||
 	    proto_buf_append_str(b, "</body></html>\n"))
 		goto out;
 	rc = 0;
@@ -561,6 +568,8 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		dash_households_answer(d, db, job);
 	else if (job->kind == DJ_BATCH)
 		dash_batch_post(d, db, job);
+	else if (job->kind == DJ_REJECTION)
+		dash_rejection_post(d, db, job);
 	else
 		work_page(d, db, job);
 }

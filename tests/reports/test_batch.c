@@ -11,7 +11,8 @@
  * thousands of households in a few ledger entries, a long reason
  * repeated too; the reconcile queue by district (a district operator's
  * report and page hold its households' items and its laptops' rejected
- * change-sets, another district's item is out of reach by a changed URL);
+ * change-sets, another district's item is out of reach by a changed URL;
+ * rejected change-sets settled from the page, the operator's own only);
  * and 'maiam-hub audit verify' passes at the end.
  */
 #include <pthread.h>
@@ -260,6 +261,19 @@ static void post_fields(const char *session, const char *csrf, const char *fmt, 
 	dt_req(&fx.s, "/households/decide", session, form, &r);
 }
 
+/* POST /reconcile/resolve as session: item and its note (form-encoded),
+ * answered with status want. */
+static void post_resolve(const char *session, const char *csrf, const char *item, const char *note,
+			 long want)
+{
+	char form[512];
+
+	snprintf(form, sizeof(form), "%s&item=%s&note=%s", csrf, item, note);
+	dt_req(&fx.s, "/reconcile/resolve", session, form, &r);
+	if (r.status != want)
+		fail_msg("resolve %s: %ld, not %ld:\n%.2000s", item, r.status, want, r.body);
+}
+
 /* The ticked ids sent as session with its CSRF field and the other fields:
  * done, and 303 to want. */
 static void ticked_done(const char *session, const char *csrf, const char *fields, const proto_id *ids,
@@ -374,6 +388,8 @@ static void test_refusals(void **state)
 	/* GET is not a decision */
 	dt_req(&fx.s, "/households/decide", fx.admin, NULL, &r);
 	assert_int_equal(r.status, 405);
+	has("use POST: this form is sent from a household's page, the household list or the reconcile"
+	    " queue");
 
 	/* the district's operator with another district's id among its own:
 	 * the answer of an unknown household, and nothing of the batch done */
@@ -515,6 +531,54 @@ static void rejected_from(long long agent, int scope_kind, int scope_code, const
 	assert_int_equal(sqlite3_exec(fx.t.db, sql, NULL, NULL, NULL), SQLITE_OK);
 }
 
+/* R-N, the rejection from source (rejected_from's). */
+static void rejection_of(const char *source, char *out, size_t len)
+{
+	snprintf(out, len, "R-%lld",
+		 sql_count("SELECT id FROM hub_rejection WHERE source = '%s'", source));
+}
+
+/* Rejected change-sets settled from the operator's page: its own laptops'
+ * for a district operator, any for an admin, none for a viewer. */
+static void rejections_settled(void)
+{
+	char own[32], other[32], stranger[32], form_id[64];
+	long long resolutions = sql_count("SELECT count(*) FROM report_resolution");
+
+	rejection_of("laptop-own", own, sizeof(own));
+	rejection_of("laptop-other", other, sizeof(other));
+	rejection_of("stranger", stranger, sizeof(stranger));
+	dt_req(&fx.s, "/", fx.huyen, NULL, &r);
+	snprintf(form_id, sizeof(form_id), "<form id=\"resolve-%s\"", own);
+	has(form_id);
+	snprintf(form_id, sizeof(form_id), "<form id=\"resolve-%s\"", other);
+	assert_null(strstr(r.body, form_id));
+	dt_req(&fx.s, "/", fx.viewer, NULL, &r);
+	assert_null(strstr(r.body, "action=\"/reconcile/resolve\""));
+
+	/* another district's laptop's, a stranger's, by a changed form: 404 */
+	post_resolve(fx.huyen, fx.huyen_csrf, other, "x", 404);
+	has("Hàng đợi của anh/chị không có mục này: chưa ghi gì.");
+	post_resolve(fx.huyen, fx.huyen_csrf, stranger, "x", 404);
+	post_resolve(fx.viewer, fx.viewer_csrf, own, "x", 403);
+	post_resolve(fx.huyen, fx.huyen_csrf, own, "", 400);
+	post_resolve(fx.huyen, fx.huyen_csrf, "R-x", "x", 400);
+	assert_int_equal(sql_count("SELECT count(*) FROM report_resolution"), resolutions);
+
+	/* its own, then once only; the admin settles the stranger's */
+	post_resolve(fx.huyen, fx.huyen_csrf, own, "m%C3%A1y+%C4%91%C3%A3+s%E1%BB%ADa", 303);
+	location_is("/");
+	post_resolve(fx.huyen, fx.huyen_csrf, own, "x", 409);
+	post_resolve(fx.admin, fx.admin_csrf, stranger, "x", 303);
+	assert_int_equal(sql_count("SELECT count(*) FROM report_resolution"), resolutions + 2);
+	assert_int_equal(sql_count("SELECT count(*) FROM decision WHERE operator = 'huyen' AND item = '%s'"
+				   " AND note = 'máy đã sửa'",
+				   own),
+			 1);
+	dt_req(&fx.s, "/report?kind=reconcile&format=json", fx.huyen, NULL, &r);
+	has("\"rejected_changeset\": 0}");
+}
+
 static void test_reconcile_by_district(void **state)
 {
 	static const char *const admin_sees[] = { "laptop-own", "laptop-other", "stranger", NULL };
@@ -581,6 +645,7 @@ static void test_reconcile_by_district(void **state)
 	has("\"missing_evidence\": 0,");
 	dt_req(&fx.s, "/report?kind=reconcile&format=json", fx.admin, NULL, &r);
 	has("\"missing_evidence\": 1,");
+	rejections_settled();
 }
 
 /* Thousands in a few ledger entries; a long reason repeated (a body that
