@@ -41,6 +41,8 @@ static const char household_style[] =
 	".acts form{border:1px solid #bbb;padding:0.6em;max-width:100%;margin:0}"
 	".acts textarea,.rsv textarea{width:100%;box-sizing:border-box;min-height:3em}"
 	".rsv{margin:0.3em 0}.rsv summary{cursor:pointer;color:#0645ad}"
+	/* a choice's button beside its words, not a line of its own (input's rule) */
+	".rsv input[type=radio]{display:inline;width:auto;margin:0 0.4em 0 0}"
 	".ok{color:#17702f}.open{color:#7a1f1f;font-weight:bold}"
 	/* a laptop's screen: the record beside what to decide; a phone: one column */
 	".top{display:flex;flex-wrap:wrap;gap:0 2.5em;align-items:flex-start}"

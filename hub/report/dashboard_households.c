@@ -214,9 +214,11 @@ static int append_list_select(proto_buf *b, const proto_campaign *c, const char 
 	return proto_buf_append_str(b, "</select></label>") ? -1 : 0;
 }
 
-/* A <select> of the campaign's units of one level, "" for any. */
+/* A <select> of the campaign's units of one level, "" for any; only those
+ * of district scope when it is not 0 (a district operator is not shown the
+ * names of other districts and their communes). */
 static int append_unit_select(proto_buf *b, const proto_campaign *c, const char *key, const char *title,
-			      proto_unit_level level, const char *chosen)
+			      proto_unit_level level, const char *chosen, int scope)
 {
 	char code[16];
 	size_t i;
@@ -225,7 +227,9 @@ static int append_unit_select(proto_buf *b, const proto_campaign *c, const char 
 	    append_option(b, "", "Tất cả", chosen))
 		return -1;
 	for (i = 0; i < c->units.n; i++) {
-		if (c->units.a[i].level != level)
+		if (c->units.a[i].level != level ||
+		    (scope &&
+		     (level == PROTO_UNIT_DISTRICT ? c->units.a[i].code : c->units.a[i].parent) != scope))
 			continue;
 		snprintf(code, sizeof(code), "%d", c->units.a[i].code);
 		if (append_option(b, code, c->units.a[i].name, chosen))
@@ -234,7 +238,7 @@ static int append_unit_select(proto_buf *b, const proto_campaign *c, const char 
 	return proto_buf_append_str(b, "</select></label>") ? -1 : 0;
 }
 
-static int append_form(proto_buf *b, const proto_campaign *c, const households_ask *a)
+static int append_form(proto_buf *b, const proto_campaign *c, const households_ask *a, int scope)
 {
 	static const char *const sort_labels[HUB_BROWSE_NSORTS] = { "Tên chủ hộ", "Mã hộ", "Xã",
 								    "Giai đoạn", "Thay đổi gần nhất" };
@@ -244,8 +248,8 @@ static int append_form(proto_buf *b, const proto_campaign *c, const households_a
 				    "<label>Tìm (tên, CCCD, mã hộ, ấp; gõ không dấu cũng được)"
 				    "<input id=\"q\" name=\"q\" value=\"") ||
 	    web_html_escape(b, a->text) || proto_buf_append_str(b, "\"></label>") ||
-	    append_unit_select(b, c, "district", "Huyện", PROTO_UNIT_DISTRICT, a->district) ||
-	    append_unit_select(b, c, "commune", "Xã", PROTO_UNIT_COMMUNE, a->commune) ||
+	    append_unit_select(b, c, "district", "Huyện", PROTO_UNIT_DISTRICT, a->district, scope) ||
+	    append_unit_select(b, c, "commune", "Xã", PROTO_UNIT_COMMUNE, a->commune, scope) ||
 	    append_list_select(b, c, "category", "Diện hộ", PROTO_LIST_CATEGORY, a->category, NULL, NULL) ||
 	    append_list_select(b, c, "review", "Xác nhận của tỉnh", PROTO_LIST_REVIEW_STATUS, a->review,
 			       NULL, NULL) ||
@@ -365,7 +369,7 @@ static int households_page(hub_dashboard *d, sqlite3 *ro, const households_ask *
 	if (report_html_head(b, "Mái Ấm — Danh sách hộ") || proto_buf_append_str(b, households_style) ||
 	    proto_buf_append_str(b, "<h1>Danh sách hộ</h1><p>") || web_html_escape(b, d->campaign.name) ||
 	    proto_buf_append_str(b, " · <a href=\"/\">Về bảng theo dõi</a></p>") ||
-	    append_form(b, &d->campaign, a) || dash_batch_banner(job->query, b))
+	    append_form(b, &d->campaign, a, scope) || dash_batch_banner(job->query, b))
 		return -1;
 	/* the count first: the rows go after it, into the same page */
 	if (hub_browse(ro, &d->campaign, as_of, scope, &a->q, NULL, NULL, &total) != HUB_OK)
