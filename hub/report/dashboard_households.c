@@ -27,7 +27,8 @@ static const char households_style[] =
 	"font-size:0.9em;max-width:100%}form#filters input,form#filters select{display:block;"
 	"margin:0.2em 0 0;width:auto;max-width:100%}form#filters label.tick{flex-direction:row;"
 	"align-items:center;gap:0.3em}#q{min-width:14em}nav#pages a{margin-right:1em}"
-	"#households td{white-space:nowrap}</style>";
+	"#households td{white-space:nowrap}form#batch{max-width:none}"
+	"#batch-controls{max-width:32em}</style>";
 
 typedef dash_households_ask households_ask;
 
