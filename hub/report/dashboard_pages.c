@@ -303,17 +303,45 @@ out:
 	return rc;
 }
 
+/* The reports to download, as of the page's date: for a district
+ * operator /report answers its district's alone. */
+static int downloads(const page_date *pd, proto_buf *b)
+{
+	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile" };
+	char as_of[24] = "";
+	size_t i;
+
+	if (pd->keep[0])
+		snprintf(as_of, sizeof(as_of), "&amp;as_of=%s", pd->as_of);
+	if (proto_buf_append_str(b, "<h2>Tải báo cáo</h2><ul id=\"downloads\">"))
+		return -1;
+	for (i = 0; i < 4; i++)
+		if (proto_buf_appendf(b,
+				      "<li>%s: <a href=\"/report?kind=%s&amp;format=csv%s\">CSV</a>,"
+				      " <a href=\"/report?kind=%s&amp;format=html%s\">HTML</a>,"
+				      " <a href=\"/report?kind=%s&amp;format=json%s\">JSON</a>,"
+				      " <a href=\"/report?kind=%s&amp;format=xlsx%s\">Excel</a></li>",
+				      kinds[i], kinds[i], as_of, kinds[i], as_of, kinds[i], as_of,
+				      kinds[i], as_of))
+			return -1;
+	return proto_buf_appendf(b,
+				 "<li>Danh sách hộ: <a id=\"households-xlsx\""
+				 " href=\"/report?kind=households&amp;format=xlsx%s\">Excel</a></li></ul>"
+				 "</body></html>\n",
+				 as_of)
+		       ? -1
+		       : 0;
+}
+
 /* The province: every district's bars, table, hand-overs over time, the
  * awards, the queue, the downloads. */
 static int province_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, const page_date *pd,
 			 proto_buf *b)
 {
-	static const char *const kinds[] = { "progress", "awards", "funds", "reconcile" };
 	report_progress p;
 	report_grid g;
 	char err[256], href[64];
 	int rc = -1;
-	size_t i;
 
 	if (report_progress_load(ro, &d->campaign, pd->as_of, 0, &p, err, sizeof(err)))
 		return -1;
@@ -332,31 +360,11 @@ static int province_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, con
 		     ? -1
 		     : 0;
 	report_grid_release(&g);
-	if (rc || queue_table(d, ro, job, pd->as_of, 0, b) ||
-	    proto_buf_append_str(b, "<h2>Tải báo cáo</h2><ul>")) {
+	if (rc || queue_table(d, ro, job, pd->as_of, 0, b)) {
 		rc = -1;
 		goto out;
 	}
-	for (i = 0; i < 4; i++) {
-		char as_of[24] = "";
-
-		if (pd->keep[0])
-			snprintf(as_of, sizeof(as_of), "&amp;as_of=%s", pd->as_of);
-		if (proto_buf_appendf(b,
-				      "<li>%s: <a href=\"/report?kind=%s&amp;format=csv%s\">CSV</a>,"
-				      " <a href=\"/report?kind=%s&amp;format=html%s\">HTML</a>,"
-				      " <a href=\"/report?kind=%s&amp;format=json%s\">JSON</a>,"
-				      " <a href=\"/report?kind=%s&amp;format=xlsx%s\">Excel</a></li>",
-				      kinds[i], kinds[i], as_of, kinds[i], as_of, kinds[i], as_of,
-				      kinds[i], as_of)) {
-			rc = -1;
-			goto out;
-		}
-	}
-	rc = proto_buf_append_str(b, "<li>Danh sách hộ: <a href=\"/report?kind=households&amp;format=xlsx\">"
-				     "Excel</a></li></ul></body></html>\n")
-		     ? -1
-		     : 0;
+	rc = downloads(pd, b);
 out:
 	report_progress_release(&p);
 	return rc;
@@ -417,8 +425,9 @@ static int district_page(hub_dashboard *d, sqlite3 *ro, const dash_job *job, con
 			      " href=\"/households?district=%d\">danh sách hộ của huyện</a>.</p>",
 			      p.a[k].code) ||
 	    /* a district operator's queue is its district's (/report is scoped too) */
-	    (dash_scope_district(job) && queue_table(d, ro, job, pd->as_of, p.a[k].code, b)) ||
-	    proto_buf_append_str(b, "</body></html>\n"))
+	    (dash_scope_district(job) &&
+	     (queue_table(d, ro, job, pd->as_of, p.a[k].code, b) || downloads(pd, b))) ||
+	    (!dash_scope_district(job) && proto_buf_append_str(b, "</body></html>\n")))
 		goto out;
 	rc = 0;
 out:
