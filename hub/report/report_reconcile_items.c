@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "report_reconcile_kinds.h"
+#include "dashboard_household.h" /* dash_hh_field_title: the forms' words for a field */
 
 const char *const report_kind_names[NKINDS] = {
 	"conflict",       "duplicate_national_id", "out_of_order",
@@ -122,7 +123,9 @@ static hub_result describe_conflict(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt 
 	    (proto_buf_appendf(&w->it.detail,
 			       say(w, "%s: giữ '%s', giá trị kia '%s'",
 				   N_("%s: kept '%s', the other value '%s'")),
-			       field, text_or(row, 6, ""), text_or(row, 7, "")) ||
+			       /* a document in Vietnamese names the field as the forms do */
+			       w->req.lang == REPORT_VI ? dash_hh_field_title(field) : field,
+			       text_or(row, 6, ""), text_or(row, 7, "")) ||
 	     report_json_member(&w->it.extra, "field", field) ||
 	     report_json_member(&w->it.extra, "winner", (const char *)sqlite3_column_text(row, 6)) ||
 	     report_json_member(&w->it.extra, "loser", (const char *)sqlite3_column_text(row, 7))))
