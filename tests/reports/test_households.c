@@ -366,7 +366,8 @@ static void test_triggers_keep_what_rebuild_makes(void **state)
 	rt_household_set(&b, wd.b, PROTO_HH_REVIEW_STATUS, "approved", 0);
 	rt_household_set_int(&b, wd.b, PROTO_HH_COMMUNE, wd.vc, 0);
 	rt_milestone(&b, wd.b, "roof", "2023-07-20", NULL);
-	rt_milestone(&b, wd.b, "walls", "2023-07-05", NULL); /* earlier: the stage stays */
+	rt_milestone(&b, wd.b, "walls", "2023-07-05", NULL);       /* earlier: the stage stays */
+	rt_milestone(&b, wd.c, "handed_over", "2023-09-18", NULL); /* earlier: handed then */
 	late = rt_milestone(&b, wd.a, "handed_over", "2023-07-30", NULL);
 	rt_flush(&b, wd.t.db);
 	rt_void(&b, late, PROTO_KIND_MILESTONE);
@@ -382,6 +383,8 @@ static void test_triggers_keep_what_rebuild_makes(void **state)
 	assert_string_equal(kept, rebuilt);
 	assert_non_null(strstr(kept, "|Trần Thị Đào|7KQ1-5|")); /* moved, approved, at the roof */
 	assert_non_null(strstr(kept, "|approved|6|-|"));
+	assert_non_null(strstr(kept, "|Lâm Thị Hòa|-|"));
+	assert_non_null(strstr(kept, "|rejected|8|2023-09-18|"));
 
 	assert_int_equal(hub_meta_set(wd.t.db, "browse_schema", "99"), HUB_OK);
 	assert_int_equal(hub_browse_migrate(wd.t.db, err, sizeof(err)), HUB_REFUSED);
