@@ -221,9 +221,11 @@ static void browser_triggers_drop(sqlite3 *db, char *saved, size_t n)
 		exit(1);
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		int w = snprintf(saved + len, n - len, "%s;", (const char *)sqlite3_column_text(st, 1));
-		int d = snprintf(drops + dlen, sizeof(drops) - dlen, "DROP TRIGGER %s;",
-				 (const char *)sqlite3_column_text(st, 0));
+		int w, d;
+
+		w = snprintf(saved + len, n - len, "%s;", (const char *)sqlite3_column_text(st, 1));
+		d = snprintf(drops + dlen, sizeof(drops) - dlen, "DROP TRIGGER %s;",
+			     (const char *)sqlite3_column_text(st, 0));
 
 		if (w < 0 || (size_t)w >= n - len || d < 0 || (size_t)d >= sizeof(drops) - dlen) {
 			fprintf(stderr, "bench_reports: the browser's triggers are too long\n");
