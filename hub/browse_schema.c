@@ -92,7 +92,7 @@ static const char tables_sql[] =
 	" UNIQUE (id_origin, id_serial));"
 	"CREATE INDEX browse_hh_name ON browse_hh(name);"
 	"CREATE INDEX browse_hh_ref ON browse_hh(ref);"
-	"CREATE INDEX browse_hh_changed ON browse_hh(changed);"
+	"CREATE INDEX browse_hh_changed ON browse_hh(changed DESC);"
 	"CREATE INDEX browse_hh_commune ON browse_hh(commune, name);"
 	"CREATE INDEX browse_hh_commune_review ON browse_hh(commune, review, name);"
 	"CREATE INDEX browse_hh_commune_category ON browse_hh(commune, category, name);"
