@@ -82,6 +82,18 @@ static const char *const order_sql[HUB_BROWSE_NSORTS] = {
 	" ORDER BY b.changed DESC, b.id",
 };
 
+/* The same, written so that SQLite does not walk the sort's index (unary
+ * +): for a page of few matches, found through the filters' indexes and
+ * sorted. The statistics see a stage as 1 household in 9, and walked the
+ * commune index over 1,000,000 households to find the 31 of one stage. */
+static const char *const order_sorted_sql[HUB_BROWSE_NSORTS] = {
+	" ORDER BY +b.name, b.id",
+	" ORDER BY +b.ref, b.id",
+	" ORDER BY +b.commune, +b.name, b.id",
+	" ORDER BY +b.stage DESC, +b.name, b.id",
+	" ORDER BY +b.changed DESC, b.id",
+};
+
 /* What a page shows of each household, for the browse_hh rows the
  * query chose (b.id IN (...)). */
 #define COLUMNS \
@@ -301,9 +313,10 @@ static hub_result run(sqlite3 *db, const proto_campaign *c, const char *as_of, i
 			goto out;
 	} else if (proto_buf_append_str(&sql, form == 0 ? "SELECT count(*)" : COLUMNS "SELECT b.id") ||
 		   append_where(&sql, c, scope, q, searching, walk) ||
-		   (form == 1 && (proto_buf_append_str(&sql, order_sql[q->sort]) ||
-				  proto_buf_append_str(&sql, " LIMIT :limit OFFSET :offset)") ||
-				  proto_buf_append_str(&sql, order_sql[q->sort]))) ||
+		   (form == 1 &&
+		    (proto_buf_append_str(&sql, (walk ? order_sql : order_sorted_sql)[q->sort]) ||
+		     proto_buf_append_str(&sql, " LIMIT :limit OFFSET :offset)") ||
+		     proto_buf_append_str(&sql, order_sql[q->sort]))) ||
 		   (form == 2 && proto_buf_append_str(&sql, ") ORDER BY h.id_origin, h.id_serial")) ||
 		   proto_buf_append_byte(&sql, 0))
 		goto out;
