@@ -302,10 +302,10 @@ static hub_result run(sqlite3 *db, const proto_campaign *c, const char *as_of, i
 	if (fts_query(q->text, &fts) != HUB_OK)
 		goto out;
 	searching = fts.len > 1;
-	/* a page: its rows chosen on browse_hh and its indexes, then only
-	 * they joined to what the page shows */
 	/* words alone are counted by their index (every row of browse_fts
-	 * has its browse_hh row), not by a lookup of each match */
+	 * has its browse_hh row), not by a lookup of each match; a page: its
+	 * rows chosen on browse_hh and its indexes, then only they joined to
+	 * what the page shows */
 	if (form == 0 && searching && !narrowed(scope, q)) {
 		if (proto_buf_append_str(&sql, "SELECT count(*) FROM browse_fts WHERE browse_fts MATCH"
 					       " :text") ||
