@@ -55,7 +55,7 @@
 	"  ON h.id_origin = b.id_origin AND h.id_serial = b.id_serial;"          \
 	" DELETE FROM browse_words_due;"
 
-/* Every trigger this file has made, under any version. */
+/* Every trigger and table this file has made, under any version. */
 static const char drop_sql[] =
 	"DROP TRIGGER IF EXISTS browse_household_ai;"
 	"DROP TRIGGER IF EXISTS browse_household_words;"
@@ -237,16 +237,16 @@ static const char flush_sql[] = "SAVEPOINT browse_words;" WORDS_FLUSH "RELEASE b
 
 /* clang-format on */
 
-/* 1 when the triggers on report_hh are there (a report schema upgrade
- * drops them with its table). */
-static int report_trigger_there(sqlite3 *db)
+/* 1 when the triggers on report_hh and on hub_ledger are there (a schema
+ * upgrade that makes either table again drops them with it). */
+static int triggers_there(sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
 	int there = 0;
 
 	if (sqlite3_prepare_v2(db,
-			       "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND"
-			       " name = 'browse_report_stage'",
+			       "SELECT count(*) = 2 FROM sqlite_master WHERE type = 'trigger' AND"
+			       " name IN ('browse_report_stage', 'browse_words_ledger')",
 			       -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		there = sqlite3_column_int(st, 0);
@@ -272,8 +272,7 @@ hub_result hub_browse_migrate(sqlite3 *db, char *err, size_t errlen)
 	long version;
 
 	/* the common case (current tables) needs no write lock: serve may hold it */
-	if (version_in(db, &version) == HUB_OK && version == BROWSE_SCHEMA_VERSION &&
-	    report_trigger_there(db))
+	if (version_in(db, &version) == HUB_OK && version == BROWSE_SCHEMA_VERSION && triggers_there(db))
 		return HUB_OK;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen,
@@ -284,7 +283,7 @@ hub_result hub_browse_migrate(sqlite3 *db, char *err, size_t errlen)
 	}
 	if (version_in(db, &version) != HUB_OK)
 		goto dberr;
-	if (version == BROWSE_SCHEMA_VERSION && report_trigger_there(db)) {
+	if (version == BROWSE_SCHEMA_VERSION && triggers_there(db)) {
 		rc = HUB_OK;
 		goto rollback; /* another process installed them meanwhile */
 	}
