@@ -20,6 +20,11 @@
  * browse_fts: FTS5 over name, national ID, ref and hamlet, tokenized by
  *   unicode61 with diacritics removed; đ and Đ (which Unicode does not
  *   decompose) are written d before the tokenizer sees them.
+ * browse_words_due: households merged (or whose words changed) whose words
+ *   browse_fts does not have yet: a merge leaves them there and the
+ *   change-set's ledger row (hub_ledger, written by ingest in the same
+ *   transaction) writes them all into browse_fts in one statement, as
+ *   hub_browse_words_flush does for a merge that writes no ledger row.
  */
 
 /*
@@ -31,5 +36,13 @@
  * maiam-hub made them.
  */
 hub_result hub_browse_migrate(sqlite3 *db, char *err, size_t errlen);
+
+/*
+ * Write the words of the households browse_words_due names into the
+ * search index now, in the caller's transaction if there is one: for a
+ * caller that merges with proto_merge and writes no ledger row (tests,
+ * benchmarks). HUB_OK or HUB_EDB (sqlite3_errmsg(db) says why).
+ */
+hub_result hub_browse_words_flush(sqlite3 *db);
 
 #endif

@@ -82,6 +82,18 @@ static const char *const order_sql[HUB_BROWSE_NSORTS] = {
 	" ORDER BY b.changed DESC, b.id",
 };
 
+/* The same, written so that SQLite does not walk the sort's index (unary
+ * +): for a page of few matches, found through the filters' indexes and
+ * sorted. The statistics see a stage as 1 household in 9, and walked the
+ * commune index over 1,000,000 households to find the 31 of one stage. */
+static const char *const order_sorted_sql[HUB_BROWSE_NSORTS] = {
+	" ORDER BY +b.name, b.id",
+	" ORDER BY +b.ref, b.id",
+	" ORDER BY +b.commune, +b.name, b.id",
+	" ORDER BY +b.stage DESC, +b.name, b.id",
+	" ORDER BY +b.changed DESC, b.id",
+};
+
 /* What a page shows of each household, for the browse_hh rows the
  * query chose (b.id IN (...)). */
 #define COLUMNS \
@@ -123,12 +135,13 @@ out:
 	return rc;
 }
 
-/* " AND b.commune IN (...)": the communes of district (none known: no row). */
-static int append_district(proto_buf *sql, const proto_campaign *c, int district)
+/* "<commune> IN (...)": the communes of district (none known: no row);
+ * commune is " AND b.commune" or " AND +b.commune". */
+static int append_district(proto_buf *sql, const proto_campaign *c, const char *commune, int district)
 {
 	size_t i;
 
-	if (proto_buf_append_str(sql, " AND b.commune IN (0"))
+	if (proto_buf_appendf(sql, "%s IN (0", commune))
 		return -1;
 	for (i = 0; i < c->units.n; i++)
 		if (c->units.a[i].level == PROTO_UNIT_COMMUNE &&
@@ -150,13 +163,28 @@ static int has(const char *s)
 	return s && *s;
 }
 
+/* Whether q narrows by anything but its words. */
+static int narrowed(int scope, const hub_browse_query *q)
+{
+	return scope || q->district || q->commune || has(q->category) || has(q->review) ||
+	       q->stage >= 0 || q->timing != HUB_BROWSE_ANY_TIME || q->open_items || q->missing_photo;
+}
+
 /* The FROM and WHERE every form of the query shares, into sql: browse_hh
  * alone for what it holds, with the household and its report row only for
- * the filters of the reconcile queue's items. */
+ * the filters of the reconcile queue's items. walk: the page is to be
+ * found by walking the sort's index and testing each row, not by
+ * collecting every match and sorting them: each filter is written with a
+ * unary + (SQLite then uses no index for it), but the sort's own first
+ * column, whose range its index walks. */
 static int append_where(proto_buf *sql, const proto_campaign *c, int scope, const hub_browse_query *q,
-			int searching)
+			int searching, int walk)
 {
 	int items = q->open_items || q->missing_photo;
+	const char *id = walk ? " AND +b.id" : " AND b.id";
+	const char *commune = walk && q->sort != HUB_BROWSE_BY_COMMUNE ? " AND +b.commune"
+								       : " AND b.commune";
+	const char *plus = walk ? "+" : "";
 
 	if (proto_buf_append_str(sql, " FROM browse_hh b") ||
 	    (items &&
@@ -165,18 +193,21 @@ static int append_where(proto_buf *sql, const proto_campaign *c, int scope, cons
 				       " r.id_origin = b.id_origin AND r.id_serial = b.id_serial")) ||
 	    proto_buf_append_str(sql, " WHERE 1") ||
 	    (searching &&
-	     proto_buf_append_str(
-		     sql, " AND b.id IN (SELECT rowid FROM browse_fts WHERE browse_fts MATCH :text)")) ||
-	    (scope && append_district(sql, c, scope)) ||
-	    (q->district && append_district(sql, c, q->district)) ||
-	    (q->commune && proto_buf_append_str(sql, " AND b.commune = :commune")) ||
-	    (has(q->category) && proto_buf_append_str(sql, " AND b.category = :category")) ||
-	    (has(q->review) && proto_buf_append_str(sql, " AND b.review = :review")) ||
-	    (q->stage >= 0 && proto_buf_append_str(sql, " AND b.stage = :stage")) ||
-	    (q->timing == HUB_BROWSE_ON_TIME && proto_buf_append_str(sql, " AND b.handed <= :deadline")) ||
+	     proto_buf_appendf(sql, "%s IN (SELECT rowid FROM browse_fts WHERE browse_fts MATCH :text)",
+			       id)) ||
+	    (scope && append_district(sql, c, commune, scope)) ||
+	    (q->district && append_district(sql, c, commune, q->district)) ||
+	    (q->commune && proto_buf_appendf(sql, "%s = :commune", commune)) ||
+	    (has(q->category) && proto_buf_appendf(sql, " AND %sb.category = :category", plus)) ||
+	    (has(q->review) && proto_buf_appendf(sql, " AND %sb.review = :review", plus)) ||
+	    (q->stage >= 0 && proto_buf_appendf(sql, " AND %sb.stage = :stage",
+						walk && q->sort != HUB_BROWSE_BY_STAGE ? "+" : "")) ||
+	    (q->timing == HUB_BROWSE_ON_TIME &&
+	     proto_buf_appendf(sql, " AND %sb.handed <= :deadline", plus)) ||
 	    (q->timing == HUB_BROWSE_LATE &&
-	     proto_buf_append_str(
-		     sql, " AND (b.handed > :deadline OR (b.handed IS NULL AND :as_of > :deadline))")) ||
+	     proto_buf_appendf(sql,
+			       " AND (%sb.handed > :deadline OR (%sb.handed IS NULL AND :as_of > :deadline))",
+			       plus, plus)) ||
 	    (q->open_items && proto_buf_append_str(sql, " AND " OPEN_ITEMS_SQL)) ||
 	    (q->missing_photo && proto_buf_append_str(sql, " AND " MISSING_PHOTO_SQL)))
 		return -1;
@@ -256,9 +287,10 @@ static hub_result walk_rows(sqlite3_stmt *st, hub_browse_cb cb, void *arg)
 }
 
 /* Run the query in one of its forms: counted (into *total), a page (to cb)
- * or all of it (to cb, paged 0). */
+ * or all of it (to cb, paged 0). walk: see append_where. */
 static hub_result run(sqlite3 *db, const proto_campaign *c, const char *as_of, int scope,
-		      const hub_browse_query *q, int form, hub_browse_cb cb, void *arg, int64_t *total)
+		      const hub_browse_query *q, int form, int walk, hub_browse_cb cb, void *arg,
+		      int64_t *total)
 {
 	proto_buf sql, fts;
 	sqlite3_stmt *st = NULL;
@@ -270,15 +302,23 @@ static hub_result run(sqlite3 *db, const proto_campaign *c, const char *as_of, i
 	if (fts_query(q->text, &fts) != HUB_OK)
 		goto out;
 	searching = fts.len > 1;
-	/* a page: its rows chosen on browse_hh and its indexes, then only
-	 * they joined to what the page shows */
-	if (proto_buf_append_str(&sql, form == 0 ? "SELECT count(*)" : COLUMNS "SELECT b.id") ||
-	    append_where(&sql, c, scope, q, searching) ||
-	    (form == 1 && (proto_buf_append_str(&sql, order_sql[q->sort]) ||
-			   proto_buf_append_str(&sql, " LIMIT :limit OFFSET :offset)") ||
-			   proto_buf_append_str(&sql, order_sql[q->sort]))) ||
-	    (form == 2 && proto_buf_append_str(&sql, ") ORDER BY h.id_origin, h.id_serial")) ||
-	    proto_buf_append_byte(&sql, 0))
+	/* words alone are counted by their index (every row of browse_fts
+	 * has its browse_hh row), not by a lookup of each match; a page: its
+	 * rows chosen on browse_hh and its indexes, then only they joined to
+	 * what the page shows */
+	if (form == 0 && searching && !narrowed(scope, q)) {
+		if (proto_buf_append_str(&sql, "SELECT count(*) FROM browse_fts WHERE browse_fts MATCH"
+					       " :text") ||
+		    proto_buf_append_byte(&sql, 0))
+			goto out;
+	} else if (proto_buf_append_str(&sql, form == 0 ? "SELECT count(*)" : COLUMNS "SELECT b.id") ||
+		   append_where(&sql, c, scope, q, searching, walk) ||
+		   (form == 1 &&
+		    (proto_buf_append_str(&sql, (walk ? order_sql : order_sorted_sql)[q->sort]) ||
+		     proto_buf_append_str(&sql, " LIMIT :limit OFFSET :offset)") ||
+		     proto_buf_append_str(&sql, order_sql[q->sort]))) ||
+		   (form == 2 && proto_buf_append_str(&sql, ") ORDER BY h.id_origin, h.id_serial")) ||
+		   proto_buf_append_byte(&sql, 0))
 		goto out;
 	rc = HUB_EDB;
 	if (sqlite3_prepare_v2(db, (const char *)sql.data, -1, &st, NULL) != SQLITE_OK)
@@ -299,18 +339,54 @@ out:
 	return rc;
 }
 
+/* browse_hh's rows, about (its largest id: rows are never deleted); 0
+ * when it cannot say. */
+static int64_t rows_about(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT max(id) FROM browse_hh", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * Whether a page of q, whose matches number total, is found sooner by
+ * walking its sort's index until the page is full than by collecting
+ * every match and sorting them. The walk reads about (offset + page) *
+ * rows / total rows of the index, the sort reads total: the walk wins
+ * when total * total > rows * (offset + page). SQLite's planner, which
+ * does not know how many match nor weigh the LIMIT, would sort 100,000
+ * matches of a common word or a stage for a page of 50.
+ */
+static int walk_wins(sqlite3 *db, const hub_browse_query *q, int64_t total)
+{
+	double seen = (double)(q->page * q->per_page), rows;
+
+	if (total <= 0)
+		return 0;
+	rows = (double)rows_about(db);
+	return (double)total * (double)total > rows * seen;
+}
+
 hub_result hub_browse(sqlite3 *db, const proto_campaign *c, const char *as_of, int scope,
 		      const hub_browse_query *q, hub_browse_cb cb, void *arg, int64_t *total)
 {
+	int64_t counted = -1;
 	hub_result rc;
 
 	if (!query_valid(q, scope))
 		return HUB_REFUSED;
-	if (total && (rc = run(db, c, as_of, scope, q, 0, NULL, NULL, total)) != HUB_OK)
+	if (total && (rc = run(db, c, as_of, scope, q, 0, 0, NULL, NULL, &counted)) != HUB_OK)
 		return rc;
+	if (total)
+		*total = counted;
 	if (!cb)
 		return HUB_OK;
-	return run(db, c, as_of, scope, q, 1, cb, arg, NULL);
+	return run(db, c, as_of, scope, q, 1, walk_wins(db, q, counted), cb, arg, NULL);
 }
 
 hub_result hub_browse_each(sqlite3 *db, const proto_campaign *c, const char *as_of, int scope,
@@ -318,5 +394,5 @@ hub_result hub_browse_each(sqlite3 *db, const proto_campaign *c, const char *as_
 {
 	if (!query_valid(q, scope))
 		return HUB_REFUSED;
-	return run(db, c, as_of, scope, q, 2, cb, arg, NULL);
+	return run(db, c, as_of, scope, q, 2, 0, cb, arg, NULL);
 }

@@ -19,6 +19,7 @@
 #include "report.h"
 #include "browse.h"
 #include "browse_schema.h"
+#include "store.h"
 #include "reptest.h"
 #include "dashtest.h"
 
@@ -88,8 +89,10 @@ typedef struct world {
  * built, five households with no milestone and Đức's hamlet. */
 static void build(world *w)
 {
+	static const uint8_t zeros[32];
 	rt_batch b;
 	char err[256];
+	found f;
 	int i;
 
 	rt_db_open(&w->t);
@@ -120,6 +123,11 @@ static void build(world *w)
 	rt_household_set(&b, w->a, PROTO_HH_HAMLET, "Ấp Đầu Giồng", 0);
 	rt_flush(&b, w->t.db);
 	rt_batch_release(&b);
+	/* their words are searched once the change-set's ledger row is written */
+	assert_int_equal(search(&w->t, "thach sa ren", &f), 0);
+	assert_int_equal(hub_ledger_insert(w->t.db, 0x0e0e0e0e0e0e0e0eull, 1, zeros, zeros,
+					   sizeof(zeros), 1700000000),
+			 HUB_OK);
 }
 
 /* Every query test on its own world (build), closed after it. */
@@ -300,6 +308,123 @@ static void test_sort_and_pages(void **state)
 			 HUB_REFUSED);
 }
 
+/* What the browser's tables hold of each household, in id order: its
+ * row (but the rowid) and its words. */
+static char *browse_dump(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	proto_buf out;
+	int k;
+
+	proto_buf_init(&out, 1 << 20);
+	assert_int_equal(
+		sqlite3_prepare_v2(db,
+				   "SELECT b.id_origin, b.id_serial, b.changed, b.name, b.ref, b.commune,"
+				   " b.category, b.review, b.stage, b.handed, f.words FROM browse_hh b"
+				   " LEFT JOIN browse_fts f ON f.rowid = b.id"
+				   " ORDER BY b.id_origin, b.id_serial",
+				   -1, &st, NULL),
+		SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (k = 0; k < sqlite3_column_count(st); k++) {
+			const char *v = (const char *)sqlite3_column_text(st, k);
+
+			assert_int_equal(proto_buf_appendf(&out, "%s%s", k ? "|" : "", v ? v : "-"), 0);
+		}
+		assert_int_equal(proto_buf_append_str(&out, "\n"), 0);
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(proto_buf_append_byte(&out, 0), 0);
+	return (char *)out.data;
+}
+
+/* sqlite3_exec's callback: stops at the first row (SQLITE_ABORT says one came). */
+static int found_one(void *arg, int n, char **values, char **names)
+{
+	(void)arg;
+	(void)n;
+	(void)values;
+	(void)names;
+	return 1;
+}
+
+/* The newest stamp of any household field or milestone in db. */
+static uint64_t latest_stamp(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	uint64_t stamp;
+
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT max((SELECT max(stamp) FROM household_stamp),"
+					    " (SELECT max(stamp) FROM milestone))",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	stamp = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return stamp;
+}
+
+/* The triggers keep the browser's tables as a rebuild from the households
+ * makes them, through changes of every column they keep (a name, a
+ * commune, a review, stages reached, one taken back by a void), and an
+ * older version of the tables is built again; a newer one is refused. */
+static void test_triggers_keep_what_rebuild_makes(void **state)
+{
+	char err[256], *kept, *rebuilt;
+	rt_batch b;
+	proto_id late;
+	found f;
+
+	(void)state;
+	/* another laptop, later than everything the world holds */
+	rt_batch_init(&b, 0x0f0f0f0f0f0f0f0full);
+	b.stamp = latest_stamp(wd.t.db);
+	rt_household_set(&b, wd.c, PROTO_HH_NAME, "Lâm Thị Hòa", 0);
+	rt_household_set(&b, wd.b, PROTO_HH_REVIEW_STATUS, "approved", 0);
+	rt_household_set_int(&b, wd.b, PROTO_HH_COMMUNE, wd.vc, 0);
+	rt_milestone(&b, wd.b, "roof", "2023-07-20", NULL);
+	rt_milestone(&b, wd.b, "walls", "2023-07-05", NULL);       /* earlier: the stage stays */
+	rt_milestone(&b, wd.c, "handed_over", "2023-09-18", NULL); /* earlier: handed then */
+	late = rt_milestone(&b, wd.a, "handed_over", "2023-07-30", NULL);
+	rt_flush(&b, wd.t.db);
+	rt_void(&b, late, PROTO_KIND_MILESTONE);
+	rt_flush(&b, wd.t.db);
+	rt_batch_release(&b);
+	assert_int_equal(hub_browse_words_flush(wd.t.db), HUB_OK); /* no ledger row here */
+	assert_int_equal(search(&wd.t, "lam thi hoa", &f), 1);
+	assert_string_equal(f.names, "Lâm Thị Hòa");
+
+	kept = browse_dump(wd.t.db);
+	assert_int_equal(hub_meta_set(wd.t.db, "browse_schema", "1"), HUB_OK);
+	assert_int_equal(hub_browse_migrate(wd.t.db, err, sizeof(err)), HUB_OK);
+	rebuilt = browse_dump(wd.t.db);
+	assert_string_equal(kept, rebuilt);
+	assert_non_null(strstr(kept, "|Trần Thị Đào|7KQ1-5|")); /* moved, approved, at the roof */
+	assert_non_null(strstr(kept, "|approved|6|-|"));
+	assert_non_null(strstr(kept, "|Lâm Thị Hòa|-|"));
+	assert_non_null(strstr(kept, "|rejected|8|2023-09-18|"));
+
+	/* a table made again (by its own schema's upgrade) without the
+	 * browser's trigger on it: the browser's tables are built again */
+	assert_int_equal(sqlite3_exec(wd.t.db, "DROP TRIGGER browse_words_ledger", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(hub_browse_migrate(wd.t.db, err, sizeof(err)), HUB_OK);
+	free(rebuilt);
+	rebuilt = browse_dump(wd.t.db);
+	assert_string_equal(kept, rebuilt);
+	assert_int_equal(sqlite3_exec(wd.t.db,
+				      "SELECT 1 FROM sqlite_master WHERE name = 'browse_words_ledger'",
+				      found_one, NULL, NULL),
+			 SQLITE_ABORT);
+
+	assert_int_equal(hub_meta_set(wd.t.db, "browse_schema", "99"), HUB_OK);
+	assert_int_equal(hub_browse_migrate(wd.t.db, err, sizeof(err)), HUB_REFUSED);
+	assert_non_null(strstr(err, "version '99', this maiam-hub knows '2'"));
+	free(kept);
+	free(rebuilt);
+}
+
 /* The page on the test's listener: signed in, a search and its rows; the
  * form keeps what was typed; a malformed filter is a 400. */
 static void test_households_page(void **state)
@@ -352,6 +477,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_search_without_diacritics, world_up, world_down),
 		cmocka_unit_test_setup_teardown(test_each_filter, world_up, world_down),
 		cmocka_unit_test_setup_teardown(test_sort_and_pages, world_up, world_down),
+		cmocka_unit_test_setup_teardown(test_triggers_keep_what_rebuild_makes, world_up,
+						world_down),
 		cmocka_unit_test(test_households_page),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
