@@ -17,6 +17,31 @@ done
 # the data set: e2e_reports.sh up to "reading the hub's JSON", run here as it runs there
 . <(sed -n '1,/^# --- reading the hub/p' "$(dirname "$0")/../reports/e2e_reports.sh")
 
+# nominations before the report: a collective of a district that met its
+# target on time and one of a district that did not (flagged 3.1.a), a
+# province's individual, and one the appraisal returns (not in the table,
+# counted under it). nominate NAME ARGS...: its ID into NOM_ID
+nominate() {
+	local name=$1
+	shift
+	hub hub award nominate --name "$name" --achievements "vận động xây nhà" "$@"
+	[ "$RC" = 0 ] || { fail "award nominate $name exited $RC"; show; }
+	NOM_ID=$(sed -n "s/^\(A-[0-9]*\): $name nominated for .*/\1/p" "$OUT")
+	[ -n "$NOM_ID" ] || { fail "award nominate $name does not say its ID"; show; }
+}
+nominate "UBND Phường 5" --unit 941 --kind collective
+nominate "UBND Xã Phú Mỹ" --unit 944 --kind collective # Mỹ Tú handed over nothing: 3.1.a
+nominate "Lý Văn Hào" --unit province --kind individual --position "Phó Giám đốc Sở Xây dựng"
+nominate "Trịnh Văn Bảo" --unit 944 --kind individual
+hub hub award return "$NOM_ID" --note "chưa đủ hồ sơ"
+[ "$RC" = 0 ] || { fail "award return $NOM_ID exited $RC"; show; }
+hub hub award list --json
+[ "$RC" = 0 ] || { fail "award list --json exited $RC"; show; }
+cp "$OUT" "$T/awards.json"
+hub hub report scorecard --as-of $DEADLINE --format json
+[ "$RC" = 0 ] || { fail "report scorecard exited $RC"; show; }
+cp "$OUT" "$T/scorecard.json"
+
 PDF="$T/final.pdf"
 hub hub report progress --as-of $DEADLINE --format json
 [ "$RC" = 0 ] || { fail "report progress exited $RC"; show; }
@@ -49,6 +74,49 @@ for d in progress["districts"] + [dict(progress["total"], name="Tổng cộng")]
             grouped(d["completed"]), grouped(d["handed_over"]), grouped(d["handed_over_on_time"])]
     if nums[:6] != want:
         print(f"{d['name']}: PDF {nums[:6]}, JSON {want}"); bad += 1
+sys.exit(1 if bad else 0)
+PY
+# section V: each district's line of figures equals the JSON scorecard;
+# section VI: the standing nominations with their unit, the returned one
+# only counted, and each unit's places against its quota
+python3 - "$T/scorecard.json" "$T/awards.json" "$T/final.txt" <<'PY' || fail "the PDF's scorecards or nominations differ from the JSON reports"
+import json, re, sys
+scorecard = json.load(open(sys.argv[1]))
+awards = json.load(open(sys.argv[2]))
+text = " ".join(open(sys.argv[3], encoding="utf-8").read().split())
+def grouped(n):
+    return f"{n:,}".replace(",", ".")
+bad = 0
+districts = [u for u in scorecard["units"] if u["level"] == "district"]
+if len(districts) != 11:
+    print(f"{len(districts)} districts in the JSON scorecard"); bad += 1
+for i, d in enumerate(districts, 1):
+    want = (f"{i}. {d['name']} Chỉ tiêu {grouped(d['target'])} căn; đã bàn giao"
+            f" {grouped(d['handed_over'])}, đúng hạn {grouped(d['handed_over_on_time'])}.")
+    if want not in text:
+        print(f"no '{want}'"); bad += 1
+v = text[text.find("VI. ĐỀ NGHỊ KHEN THƯỞNG"):]
+for words in ["V. KẾT QUẢ THEO TIÊU CHÍ THI ĐUA", "Tiêu chí (mục IV.1.2 của Kế hoạch)",
+              "Xã, phường, thị trấn", "Phần đầu hoàn thành 100% chỉ tiêu"]:
+    if words not in text:
+        print(f"no '{words}'"); bad += 1
+noms = awards["nominations"] if isinstance(awards, dict) else awards
+for n in noms:
+    shown = n["name"] in v
+    if shown != (n["status"] != "returned"):
+        print(f"nomination {n['name']} ({n['status']}) {'shown' if shown else 'missing'}"); bad += 1
+for words in ["Chờ thẩm định", "Ngoài ra có 1 đề nghị đã bị trả lại", "Tập thể (đã đề nghị /"]:
+    if words not in v:
+        print(f"section VI lacks '{words}'"); bad += 1
+# the flag on Mỹ Tú's collective only; Thành phố Sóc Trăng's places: 1 of 2
+# collectives, 0 of 1 individual (its target, 20, is in the lowest band)
+if (not re.search(r"UBND Xã Phú Mỹ Chờ thẩm định Chưa đạt ", v)
+        or re.search(r"UBND Phường 5 Chờ thẩm định Chưa đạt ", v)):
+    print("the 3.1.a flag is not on Mỹ Tú's collective alone"); bad += 1
+if not re.search(r"Thành phố Sóc Trăng 1 ?/ ?2 0 ?/ ?1 ", v):
+    print("no quota line '1 / 2, 0 / 1' for Thành phố Sóc Trăng"); bad += 1
+if "Trịnh Văn Bảo" in text:
+    print("the returned nomination is in the report"); bad += 1
 sys.exit(1 if bad else 0)
 PY
 grep -q $'\xef\xbf\xbd' "$T/final.txt" && fail "the PDF's text holds U+FFFD replacement characters"
