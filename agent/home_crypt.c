@@ -63,8 +63,7 @@ static void pathf(char *out, size_t n, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo: undo in place. */
-static void unescape(char *s)
+void home_crypt_unescape(char *s)
 {
 	char *w = s;
 
@@ -109,7 +108,7 @@ static int parse_line(char *line, crypt_mount *m)
 		field[i++] = tok;
 	if (i < 5 || sscanf(field[2], "%u:%u", &m->major, &m->minor) != 2)
 		return -1;
-	unescape(field[4]);
+	home_crypt_unescape(field[4]);
 	pathf(m->point, sizeof m->point, "%s", field[4]);
 	save = NULL;
 	field[0] = strtok_r(dash + 3, " \n", &save);
@@ -117,7 +116,7 @@ static int parse_line(char *line, crypt_mount *m)
 	if (!field[1])
 		return -1;
 	pathf(m->fstype, sizeof m->fstype, "%s", field[0]);
-	unescape(field[1]);
+	home_crypt_unescape(field[1]);
 	pathf(m->source, sizeof m->source, "%s", field[1]);
 	return 0;
 }

@@ -43,6 +43,10 @@ home_fscrypt home_crypt_probe_fscrypt(const char *path);
 /* The running system's answer for the directory dir (resolved here). */
 home_crypt_state home_crypt_detect(const char *dir, char *why, size_t n);
 
+/* The kernel's mount tables (mountinfo, /proc/mounts) escape space, tab,
+ * newline and backslash as \ooo: undo that in place in one field. */
+void home_crypt_unescape(char *s);
+
 /* "luks", "fscrypt", "memory", "plain" or "unknown": the --json value. */
 const char *home_crypt_name(home_crypt_state s);
 
