@@ -311,7 +311,8 @@ int home_crypt_open_modes(const char *home,
 	int count = 0;
 	DIR *d;
 
-	if (lstat(home, &st) != 0 || !S_ISDIR(st.st_mode) || !(d = opendir(home)))
+	/* the home itself may be a link to where the officer keeps it */
+	if (stat(home, &st) != 0 || !S_ISDIR(st.st_mode) || !(d = opendir(home)))
 		return -1;
 	if (st.st_mode & 077) {
 		seen(home, (unsigned)(st.st_mode & 07777), 1, arg);

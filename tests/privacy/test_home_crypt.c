@@ -218,6 +218,12 @@ static void modes_open_to_others_are_found(void **state)
 	chmod(path, 0755);
 	assert_int_equal(home_crypt_open_modes(home, count, &seen), 2);
 	assert_int_equal(seen, 101);
+	/* a home reached through a link is the folder it points to */
+	snprintf(path, sizeof path, "%s.link", home);
+	assert_int_equal(symlink(home, path), 0);
+	seen = 0;
+	assert_int_equal(home_crypt_open_modes(path, count, &seen), 2);
+	unlink(path);
 	chmod(home, 0755);
 	seen = 0;
 	assert_int_equal(home_crypt_open_modes(home, count, &seen), 3);
