@@ -24,8 +24,11 @@ hub_result hub_read_audit_schema(sqlite3 *rw)
 
 hub_result hub_read_audit_add(sqlite3 *rw, const hub_read *r)
 {
+	/* ?2 to ?5, in the columns' order */
+	const char *const texts[] = { r->operator_name, r->what, r->household, r->detail };
 	sqlite3_stmt *st = NULL;
 	hub_result res = HUB_EDB;
+	int i;
 
 	if (sqlite3_prepare_v2(rw,
 			       "INSERT INTO read_audit (at, operator, what, household, detail)"
@@ -33,10 +36,8 @@ hub_result hub_read_audit_add(sqlite3 *rw, const hub_read *r)
 			       -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, r->at);
-	sqlite3_bind_text(st, 2, r->operator_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->what, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->household ? r->household : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, r->detail ? r->detail : "", -1, SQLITE_STATIC);
+	for (i = 0; i < 4; i++)
+		sqlite3_bind_text(st, i + 2, texts[i] ? texts[i] : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		res = HUB_OK;
 out:
