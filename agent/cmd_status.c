@@ -8,6 +8,7 @@
 #include "agent.h"
 #include "attention.h"
 #include "cmds.h"
+#include "home_crypt.h"
 #include "store.h"
 #include "sync.h"
 #include "validate.h"
@@ -74,6 +75,7 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 		fputs(",\"hub\":", ctx->out);
 		agent_json_str(ctx->out, *hub ? hub : NULL);
 		fprintf(ctx->out, ",\"enrolled\":%s", enrolled ? "true" : "false");
+		agent_home_at_rest(ctx, 0);
 		rc = agent_attention_show(ctx);
 		fputs("}\n", ctx->out);
 		return rc;
@@ -98,6 +100,7 @@ int agent_cmd_status(agent_ctx *ctx, int argc, char **argv)
 		*hub       ? hub
 		: enrolled ? _("enrolled from a file, no address: USB sticks only (export, import)")
 			   : _("not enrolled yet"));
+	agent_home_at_rest(ctx, 1);
 	return agent_attention_show(ctx);
 }
 
@@ -116,17 +119,21 @@ int agent_cmd_check(agent_ctx *ctx, int argc, char **argv)
 		return AGENT_FAIL;
 	}
 	ok = rep.integrity_ok && !rep.duplicates && !rep.missing && !rep.bad_chain;
-	if (ctx->json)
+	if (ctx->json) {
 		fprintf(ctx->out,
 			"{\"ok\":%s,\"integrity_ok\":%s,\"records\":%lld,\"duplicates\":%lld,"
-			"\"missing\":%lld,\"bad_chain\":%lld}\n",
+			"\"missing\":%lld,\"bad_chain\":%lld",
 			ok ? "true" : "false", rep.integrity_ok ? "true" : "false", (long long)rep.records,
 			(long long)rep.duplicates, (long long)rep.missing, (long long)rep.bad_chain);
-	else
+		agent_home_at_rest(ctx, 0);
+		fputs("}\n", ctx->out);
+	} else {
 		fprintf(ctx->out,
 			_("integrity: %s; records: %lld; duplicated: %lld; rows without their change: %lld; bad change-sets: %lld\n"),
 			rep.integrity_ok ? "ok" : _("DAMAGED"), (long long)rep.records,
 			(long long)rep.duplicates, (long long)rep.missing, (long long)rep.bad_chain);
+		agent_home_at_rest(ctx, 0);
+	}
 	if (!ok) {
 		agent_err(_("the store is not whole; keep a copy of '%s' and ask for help"), ctx->home);
 		return AGENT_FAIL;

@@ -25,6 +25,7 @@
 #include "cmd.h"
 #include "i18n.h"
 #include "audit_photos.h"
+#include "read_audit.h"
 
 #define AUDIT_MAX_PROBLEMS 50
 
@@ -416,6 +417,8 @@ int hub_cmd_audit(int argc, char **argv)
 	};
 	cli_spec spec = { CLI_TABLE(opts) };
 
+	if (argc > 1 && strcmp(argv[1], "reads") == 0)
+		return hub_read_audit_cmd(argc, argv); /* who read households' data */
 	memset(&a, 0, sizeof(a));
 	if (hub_parse_args(&group, "", &spec, argc, argv, &rc))
 		return rc;

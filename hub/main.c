@@ -29,7 +29,8 @@ static const struct {
 	  N_("export --for AGENT --out FILE [--after CURSOR]   (update file for a laptop on USB)") },
 	{ "audit", hub_cmd_audit,
 	  N_("audit verify [--json]   (re-check every signature and chain, rebuild"
-	     " state from the ledger, compare)") },
+	     " state from the ledger, compare); audit reads [--operator NAME] [--household ID]"
+	     " [--since DATE] [--json]   (who read which household)") },
 	{ "household", hub_cmd_household,
 	  N_("household list [--commune CODE] [--district CODE]"
 	     " [--status proposed|approved|rejected] [--json];"

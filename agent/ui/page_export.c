@@ -20,6 +20,7 @@
 #include "maiam/bundle.h"
 #include "maiam/fsutil.h"
 #include "net.h"
+#include "home_crypt.h" /* home_crypt_unescape: the mounts file's escapes */
 #include "store.h"
 #include "ui.h"
 #include "validate.h"
@@ -58,23 +59,6 @@ static const char export_css[] =
 	"background:#1f5130;color:#fff;cursor:pointer}"
 	"code{overflow-wrap:anywhere}";
 
-/* A mount point field of the mounts file, its \ooo escapes undone, in place. */
-static void unescape_mount(char *s)
-{
-	char *w = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*w++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
-			s += 3;
-		} else {
-			*w++ = *s;
-		}
-	}
-	*w = '\0';
-}
-
 /* The mount points under the media folder, one or two levels down
  * (/media/STICK, /media/USER/STICK, as udisks mounts them): at most max
  * into a; how many. */
@@ -106,7 +90,7 @@ static size_t sticks_find(stick *a, size_t max)
 			*next++ = '\0';
 		if (sscanf(line, "%255s %4095s", dev, where) != 2)
 			continue;
-		unescape_mount(where);
+		home_crypt_unescape(where);
 		rest = where + mlen;
 		if (strncmp(where, media, mlen) != 0 || rest[0] != '/' || !rest[1])
 			continue;

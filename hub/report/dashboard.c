@@ -199,7 +199,8 @@ static const char *const dash_paths[] = { "/",
 					  "/reconcile/resolve",
 					  "/awards",
 					  "/targets",
-					  "/scorecard" };
+					  "/scorecard",
+					  "/operators/reads" };
 
 /* A page of the dashboard's own, or not (the photos' paths are checked by
  * dash_photo_parse). */
@@ -667,6 +668,8 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 		goto refused;
 	}
 	job->kind = strcmp(path, "/report") == 0 ? DJ_REPORT : DJ_PAGE;
+	if (strcmp(path, "/operators/reads") == 0)
+		job->kind = DJ_READS;
 	if (job->kind == DJ_REPORT && parse_report(req, &job->opts))
 		goto refused;
 	if (strcmp(path, "/household") == 0 && parse_household(req, job))

@@ -40,7 +40,8 @@ typedef enum dash_kind {
 	DJ_REJECTION, /* POST /reconcile/resolve (dashboard_reconcile.h; read-write worker) */
 	DJ_AWARDS,    /* /awards: the nominations (GET) and their steps (POST), award_page.c */
 	DJ_TARGETS,   /* /targets (read-write worker: its POST signs) */
-	DJ_SCORECARD  /* /scorecard?as-of=&district= (job->view) */
+	DJ_SCORECARD, /* /scorecard?as-of=&district= (job->view) */
+	DJ_READS      /* /operators/reads: the read audit (dashboard_read_audit.h) */
 } dash_kind;
 
 /* The most a POSTed form may send: a household page's (a reason or note

@@ -16,6 +16,7 @@
 #include "dashboard_int.h"
 #include "dashboard_batch.h"
 #include "dashboard_reconcile.h"
+#include "dashboard_read_audit.h"
 #include "dashboard_targets.h"
 #include "chart.h"
 #include "xlsx.h"
@@ -594,6 +595,10 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 		dash_targets_answer(d, db, job);
 	else if (job->kind == DJ_SCORECARD)
 		dash_scorecard_answer(d, db, job);
+	else if (job->kind == DJ_READS)
+		dash_reads_answer(d, db, job);
 	else
 		work_page(d, db, job);
+	if (signed_in)
+		dash_read_audit_note(d, db, job);
 }

@@ -5,9 +5,13 @@
  * here, as an ordered list of migration steps; PRAGMA user_version counts the
  * steps applied. docs/MERGE.md explains the choices.
  */
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "maiam/schema.h"
 
@@ -279,6 +283,22 @@ out:
 	return res;
 }
 
+/* A new database file is created readable by its owner only, whatever the
+ * umask: it holds households' personal data (SQLite's journal and WAL take
+ * the database file's mode). ":memory:" and URIs are SQLite's to open. */
+static void create_owner_only(const char *path)
+{
+	int fd;
+
+	if (path[0] == ':' || strncmp(path, "file:", 5) == 0)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return; /* there already, or SQLite will say why it cannot open it */
+	(void)fchmod(fd, 0600);
+	close(fd);
+}
+
 proto_result proto_db_open(const char *path, sqlite3 **out)
 {
 	return proto_db_open_why(path, out, NULL, 0);
@@ -295,6 +315,7 @@ proto_result proto_db_open_why(const char *path, sqlite3 **out, char *why, size_
 	*out = NULL;
 	if (!path || !*path)
 		return PROTO_EINVAL;
+	create_owner_only(path);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_extended_result_codes(db, 1);
