@@ -20,7 +20,8 @@
 
 static const char page_style[] = "<style>td{vertical-align:top}form.row{display:inline;max-width:none}"
 				 "p.ok{color:#17702f}.flag{color:#a33;font-weight:bold}"
-				 "details.ret textarea{min-height:3em}</style>";
+				 "details.ret textarea{min-height:3em}form#nominate label,form#nominate"
+				 " select{display:block}form#nominate select{margin:0.3em 0 0.8em}</style>";
 
 static const char *const status_labels[] = { "Chờ thẩm định", "Đã chấp nhận", "Đã trả lại" };
 

@@ -79,13 +79,14 @@ static int district_part(hub_dashboard *d, const dash_job *job, const target_tab
 			      " chưa giao cho xã nào.</p>",
 			      td->code, (long long)(td->target - td->sum)))
 		return -1;
-	if (proto_buf_append_str(b, "<table><tr><th>Mã</th><th>Xã</th><th>Chỉ tiêu</th><th>Người"
+	/* a phone scrolls the table, not the page */
+	if (proto_buf_append_str(b, "<div style=\"overflow-x:auto;max-width:100%\"><table><tr><th>Mã</th><th>Xã</th><th>Chỉ tiêu</th><th>Người"
 				    " giao</th><th>Lúc</th><th></th></tr>"))
 		return -1;
 	for (j = td->first; j < td->first + td->n; j++)
 		if (commune_row(d, job, &t->communes[j], editable, b))
 			return -1;
-	return proto_buf_append_str(b, "</table>");
+	return proto_buf_append_str(b, "</table></div>");
 }
 
 static int targets_page(hub_dashboard *d, sqlite3 *db, const dash_job *job, const char *error,
@@ -212,9 +213,11 @@ void dash_scorecard_answer(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 			      " value=\"%s\"><button type=\"submit\">Xem</button></form>",
 			      day, as_of))
 		goto out;
-	if (report_scorecard_table(ro, &d->campaign, as_of, district, b, err, sizeof(err)) != HUB_OK)
+	/* a phone scrolls the table, not the page */
+	if (proto_buf_append_str(b, "<div style=\"overflow-x:auto;max-width:100%\">") ||
+	    report_scorecard_table(ro, &d->campaign, as_of, district, b, err, sizeof(err)) != HUB_OK)
 		goto out;
-	built = proto_buf_append_str(b, "</body></html>\n") ? -1 : 0;
+	built = proto_buf_append_str(b, "</div></body></html>\n") ? -1 : 0;
 out:
 	dash_answer_html(job, 200, built);
 }

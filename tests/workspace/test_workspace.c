@@ -332,6 +332,24 @@ static void test_district_sees_its_own(void **state)
 	go(path, "Máy chủ tỉnh không có hộ nào mang mã");
 	lacks_other_district();
 	shots("other-district");
+
+	/* the campaign's close, its district's alone: commune targets,
+	 * scorecards, nominations */
+	go("/targets", "</html>");
+	page_html();
+	page_has(DISTRICT_NAME);
+	lacks_other_district();
+	shots("targets");
+	go("/scorecard", "</html>");
+	page_html();
+	page_has(DISTRICT_NAME);
+	lacks_other_district();
+	shots("scorecard");
+	go("/awards", "</html>");
+	page_html();
+	page_has(DISTRICT_NAME);
+	lacks_other_district();
+	shots("awards");
 }
 
 /* ---- 3. a household found without diacritics ---------------------------- */
