@@ -29,7 +29,25 @@ TOTAL=$(asql a1 'select count(*) from sealed')
 HH=$(agent_households a1)
 
 # kill at growing delays until one sync finishes by itself
-PARTIAL=0 DONE=0
+# The connections the hub still holds on its port: established, or closed by
+# the laptop and not yet by the hub (CLOSE_WAIT), /proc/net/tcp*.
+hub_conns() {
+	local hex
+	hex=$(printf '%04X' "$PORT")
+	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v p=":$hex\$" '$2 ~ p && ($4 == "01" || $4 == "08")' | wc -l
+}
+# A killed sync leaves its connection, and maybe a push it had sent, with
+# the hub; the next sync starts when the hub has let the connection go.
+wait_hub_let_go() {
+	local i
+	for i in $(seq 1 600); do
+		[ "$(hub_conns)" -eq 0 ] && return 0
+		sleep 0.1
+	done
+	fail "the hub still holds a killed sync's connection after 60 s"
+}
+
+PARTIAL=0 DONE=0 BUSY=0
 for delay in 0.03 0.06 0.1 0.15 0.2 0.3 0.5 0.8 1.2 2 3 5; do
 	# the agent itself (no timeout wrapper, which would take the signal)
 	"$AGENT" --home "$T/a1" sync >"$OUT" 2>"$ERR" &
@@ -40,12 +58,31 @@ for delay in 0.03 0.06 0.1 0.15 0.2 0.3 0.5 0.8 1.2 2 3 5; do
 	rc=$?
 	held=$(sql hub "select count(*) from hub_ledger where origin in (select id from hub_agent)")
 	if [ "$rc" = 0 ]; then DONE=1; break; fi
+	# exit 3 is the laptop's "the hub did not answer: nothing is lost, sync
+	# again later": a hub still merging what a killed sync sent may close a
+	# new connection of the same laptop (seen under ThreadSanitizer, where
+	# the first 4,096-household change-set merges slowly)
+	if [ "$rc" = 3 ]; then
+		BUSY=$((BUSY + 1))
+		echo "sync after ${delay}s: exit 3, the hub was busy (nothing lost)"
+		wait_hub_let_go
+		continue
+	fi
 	[ "$rc" = 137 ] || { fail "sync ended with $rc, not by the kill"; show; break; }
+	wait_hub_let_go
 	[ "$held" -gt 0 ] && [ "$held" -lt "$TOTAL" ] && PARTIAL=$((PARTIAL + 1))
 	echo "killed after ${delay}s: the hub holds $held of $TOTAL change-sets"
 done
-try a1 --json sync
+# then syncs until one ends well, as the laptop's timer retries exit 3
+for attempt in $(seq 1 20); do
+	wait_hub_let_go
+	try a1 --json sync
+	[ "$RC" = 3 ] || break
+	BUSY=$((BUSY + 1))
+	sleep 1
+done
 [ "$RC" = 0 ] || { fail "the sync after the kills exited $RC"; show; }
+[ "$BUSY" = 0 ] || echo "note: $BUSY sync(s) ended with exit 3 while the hub was busy" >&2
 [ "$PARTIAL" -gt 0 ] || echo "note: no kill landed in the middle of a push on this machine" >&2
 [ "$DONE" = 1 ] || [ "$PARTIAL" -gt 0 ] || echo "note: every kill came before the first push" >&2
 
