@@ -323,6 +323,44 @@ static hub_result dir_key_id(const char *dir, char out[17], char *err, size_t er
 	return HUB_OK;
 }
 
+/* Refuses a directory whose hub.db another process has open: a serving hub
+ * (or a command running on it) would keep writing to the database restore
+ * is about to replace, and its WAL would be deleted under it. Every SQLite
+ * connection to a WAL database holds a shared lock while open, so an
+ * exclusive lock taken at once, without waiting, says nobody else has it.
+ * The lock is let go before the restore writes: a hub started in the
+ * moments between is the operator's doing (the guide says stop it first). */
+static hub_result refuse_live(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	sqlite3 *db = NULL;
+	hub_result rc = HUB_OK;
+	int r;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, HUB_DB_FILE) >= sizeof(path) ||
+	    access(path, F_OK) != 0)
+		return HUB_OK; /* nothing to replace */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		rc = db_error(db, _("cannot open"), path, err, errlen);
+		goto done;
+	}
+	r = sqlite3_exec(db, "PRAGMA locking_mode = EXCLUSIVE", NULL, NULL, NULL);
+	if (r == SQLITE_OK)
+		r = sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL);
+	if ((r & 0xff) == SQLITE_BUSY || (r & 0xff) == SQLITE_LOCKED) {
+		snprintf(err, errlen,
+			 _("a hub is serving from '%s' (or another maiam-hub command has its"
+			   " database open): stop it first ('systemctl stop maiam-hub'), then"
+			   " restore again, or restore into another directory"),
+			 dir);
+		rc = HUB_REFUSED;
+	}
+	/* any other answer (a damaged hub.db) is for the restore to replace */
+done:
+	sqlite3_close(db);
+	return rc;
+}
+
 /* The opened keys into dir, and the database over the old one (its WAL
  * and shared-memory files first: they belong to the old database). */
 static hub_result put_in_place(restore_walk *w, char *err, size_t errlen)
@@ -428,9 +466,12 @@ hub_result hub_backup_restore(const char *file, const char *dir, const char *pas
 		snprintf(err, errlen,
 			 _("the backup's keys are sealed with a passphrase: give it with"
 			   " --passphrase-file FILE"));
+		sum->needs_passphrase = 1;
 		rc = HUB_REFUSED;
 		goto done;
 	}
+	if ((rc = refuse_live(dir, err, errlen)) != HUB_OK)
+		goto done;
 	sum->keys_missing = !*have && !sum->with_keys;
 	if (*have)
 		w.passphrase = NULL; /* the directory's own keys stay */
