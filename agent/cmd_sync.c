@@ -49,6 +49,7 @@ typedef struct sync_run {
 	size_t pushed, already, pulled;
 	proto_merge_stats merged;
 	size_t refused;          /* change-sets the hub refused as links of the chain (exit 4) */
+	uint64_t reopened;       /* the first change-set sent again after a gap (0: none) */
 	agent_photo_sync photos; /* the photo step, after the records (sync_photos.c) */
 } sync_run;
 
@@ -157,6 +158,10 @@ static int net_failure(sync_run *s, int nr, const agent_http *h, const char *wha
 	}
 }
 
+/* push_answer's "the change-sets from s->reopened on go again" (not an
+ * exit code) */
+#define PUSH_FROM_GAP 100
+
 /* Judge the hub's answer to one pushed change-set. */
 static int push_answer(sync_run *s, uint64_t seq, const uint8_t hash[32], const agent_http *h)
 {
@@ -223,6 +228,27 @@ static int push_answer(sync_run *s, uint64_t seq, const uint8_t hash[32], const 
 	}
 	if (h->status == 409 && json &&
 	    agent_json_get_str(json, h->body.len, "error", code, sizeof code) == 1 &&
+	    agent_json_get_int(json, h->body.len, "expected_seq", &expected) == 1 &&
+	    strcmp(code, "gap") == 0 && expected >= 1 && (uint64_t)expected < seq && !s->reopened) {
+		/* The hub lacks change-sets it acknowledged before: restored from
+		 * a backup older than them. Ours are still here: send them again,
+		 * once a sync (a second gap is the hub's to explain). */
+		int n = 0;
+
+		if (agent_sealed_reopen(s->ctx, (uint64_t)expected, seq, &n) != PROTO_OK) {
+			agent_err(_("cannot mark change-sets %lld to %llu for sending again: %s; run 'maiam-agent sync' again"),
+				  (long long)expected, (unsigned long long)seq - 1, sqlite3_errmsg(s->ctx->db));
+			return AGENT_FAIL;
+		}
+		if (n > 0) {
+			s->reopened = (uint64_t)expected;
+			agent_err(_("the hub lacks change-sets %lld to %llu of this laptop that it had acknowledged (was it restored from a backup?): sending them again"),
+				  (long long)expected, (unsigned long long)seq - 1);
+			return PUSH_FROM_GAP;
+		}
+	}
+	if (h->status == 409 && json &&
+	    agent_json_get_str(json, h->body.len, "error", code, sizeof code) == 1 &&
 	    agent_json_get_int(json, h->body.len, "expected_seq", &expected) == 1) {
 		agent_err(_("the hub refused change-set %llu (%s): it expects change-set %lld from this laptop next; %s"),
 			  (unsigned long long)seq, code, (long long)expected, text);
@@ -261,6 +287,11 @@ static int push_all(sync_run *s)
 			goto out;
 		}
 		rc = push_answer(s, seq, hash, &h);
+		if (rc == PUSH_FROM_GAP) { /* from the first one the hub lacks, again */
+			after = s->reopened - 1;
+			rc = AGENT_OK;
+			continue;
+		}
 		if (rc != AGENT_OK)
 			goto out;
 		tick(s);

@@ -156,6 +156,26 @@ proto_result agent_sealed_ack(agent_ctx *ctx, uint64_t seq, const char *when)
 	return sealed_close(ctx, seq, when, NULL, NULL);
 }
 
+proto_result agent_sealed_reopen(agent_ctx *ctx, uint64_t from, uint64_t below, int *reopened)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*reopened = 0;
+	if (sqlite3_prepare_v2(ctx->db,
+			       "UPDATE sealed SET acked_at = NULL, refused_code = NULL, refused_message = NULL"
+			       " WHERE seq >= ?1 AND seq < ?2 AND acked_at IS NOT NULL",
+			       -1, &st, NULL) != SQLITE_OK)
+		return PROTO_EDB;
+	sqlite3_bind_int64(st, 1, proto_u2i(from));
+	sqlite3_bind_int64(st, 2, proto_u2i(below));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		*reopened = sqlite3_changes(ctx->db);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? PROTO_OK : PROTO_EDB;
+}
+
 proto_result agent_sealed_refuse(agent_ctx *ctx, uint64_t seq, const char *when, const char *code,
 				 const char *message)
 {

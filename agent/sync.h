@@ -33,6 +33,10 @@ proto_result agent_sealed_next(agent_ctx *ctx, uint64_t after, uint64_t *seq, ui
 			       proto_buf *bytes, int *found);
 /* The hub holds change-set seq: mark it acknowledged (its own commit). */
 proto_result agent_sealed_ack(agent_ctx *ctx, uint64_t seq, const char *when);
+/* The hub lacks change-sets from..below-1 it once acknowledged (a hub
+ * restored from a backup older than them): mark them not acknowledged, so
+ * they are sent again (their own commit); *reopened: how many. */
+proto_result agent_sealed_reopen(agent_ctx *ctx, uint64_t from, uint64_t below, int *reopened);
 
 /* Exit code of sync when the hub sent what this laptop refuses (a record in
  * its own name or outside its area, a cursor that moved back): not a network

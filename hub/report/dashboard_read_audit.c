@@ -25,7 +25,7 @@ static int conn_key_made;
 
 static void conn_close(void *db)
 {
-	sqlite3_close(db);
+	hub_read_audit_close(db); /* its cached INSERT too */
 }
 
 static void conn_key_make(void)

@@ -22,27 +22,54 @@ hub_result hub_read_audit_schema(sqlite3 *rw)
 	return sqlite3_exec(rw, schema_sql, NULL, NULL, NULL) == SQLITE_OK ? HUB_OK : HUB_EDB;
 }
 
+static const char insert_sql[] = "INSERT INTO read_audit (at, operator, what, household, detail)"
+				 " VALUES (?1, ?2, ?3, ?4, ?5)";
+
+/* The connection's prepared INSERT, kept from one note to the next: each
+ * page view a worker answers notes one read, and preparing the statement
+ * again each time cost more than the insert itself (bench_read_audit).
+ * SQLite keeps the list of a connection's statements, so the cache needs no
+ * storage of its own: the one whose text is insert_sql is ours. */
+static sqlite3_stmt *insert_stmt(sqlite3 *rw)
+{
+	sqlite3_stmt *st = NULL;
+
+	while ((st = sqlite3_next_stmt(rw, st)))
+		if (!sqlite3_stmt_busy(st) && strcmp(sqlite3_sql(st), insert_sql) == 0)
+			return st;
+	if (sqlite3_prepare_v3(rw, insert_sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	return st;
+}
+
 hub_result hub_read_audit_add(sqlite3 *rw, const hub_read *r)
 {
 	/* ?2 to ?5, in the columns' order */
 	const char *const texts[] = { r->operator_name, r->what, r->household, r->detail };
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = insert_stmt(rw);
 	hub_result res = HUB_EDB;
 	int i;
 
-	if (sqlite3_prepare_v2(rw,
-			       "INSERT INTO read_audit (at, operator, what, household, detail)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5)",
-			       -1, &st, NULL) != SQLITE_OK)
-		goto out;
+	if (!st)
+		return HUB_EDB;
 	sqlite3_bind_int64(st, 1, r->at);
 	for (i = 0; i < 4; i++)
 		sqlite3_bind_text(st, i + 2, texts[i] ? texts[i] : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		res = HUB_OK;
-out:
-	sqlite3_finalize(st);
+	/* ready for the next note, and the borrowed strings let go */
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return res;
+}
+
+void hub_read_audit_close(sqlite3 *rw)
+{
+	sqlite3_stmt *st;
+
+	while ((st = sqlite3_next_stmt(rw, NULL)))
+		sqlite3_finalize(st);
+	sqlite3_close(rw);
 }
 
 static const char *text(sqlite3_stmt *st, int col)

@@ -39,8 +39,11 @@ typedef struct hub_read_filter {
 
 /* Make the table if it is missing (rw: a read-write connection). */
 hub_result hub_read_audit_schema(sqlite3 *rw);
-/* Record r (its at is taken as given). */
+/* Record r (its at is taken as given). The INSERT stays prepared on rw
+ * for the next call: close rw with hub_read_audit_close. */
 hub_result hub_read_audit_add(sqlite3 *rw, const hub_read *r);
+/* Finalize rw's statements (the cached INSERT among them) and close it. */
+void hub_read_audit_close(sqlite3 *rw);
 /* The reads f keeps, newest first, at most limit (0: all), handed to cb
  * (borrowed for the call); cb returning anything but HUB_OK stops the walk,
  * which returns that. A hub.db without the table has no reads: HUB_OK. */

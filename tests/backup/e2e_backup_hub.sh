@@ -2,9 +2,11 @@
 # binaries: a serving hub is backed up while a laptop syncs; the backup,
 # restored into a new directory (keys copied beside it, or opened from the
 # backup with the passphrase), passes 'audit verify', holds the photos and
-# serves; a wrong passphrase writes nothing; a backup of another hub, a
-# damaged one and a cut one are refused; a backup killed midway (held at a
-# FIFO by MAIAM_TEST_BACKUP_STALL, then SIGKILL) leaves only its temporary
+# serves; a wrong passphrase writes nothing; at a terminal the passphrase
+# is asked for without echo; a restore into the serving hub's directory is
+# refused; a backup of another hub, a damaged one and a cut one are
+# refused; a backup killed midway (held at a FIFO by
+# MAIAM_TEST_BACKUP_STALL, then SIGKILL) leaves only its temporary
 # file, which restore refuses, and the serving hub is unharmed (audit
 # passes, a laptop still syncs). Refusals in Vietnamese under a vi locale.
 # Usage: e2e_backup_hub.sh MAIAM-AGENT MAIAM-HUB PHOTO-RECORD
@@ -78,6 +80,39 @@ eq "restore with the passphrase" "$RC" 0
 cmp -s "$T/keyed/hub.key" "$T/hub/hub.key" || fail "the restored hub key differs"
 hub keyed audit verify
 eq "audit verify of the keyed restore" "$RC" 0
+
+# at a terminal, without --passphrase-file: asked for, not echoed (twice
+# for a backup: two that differ write nothing)
+TTYRUN="$(dirname "${BASH_SOURCE[0]}")/ttyrun.py"
+P="passphrase typed at the terminal"
+python3 "$TTYRUN" "$T/tty1" "$P" "$P" -- "$HUB" backup --dir "$T/hub" --to "$T/t.backup" --with-keys
+eq "backup --with-keys, the passphrase typed" "$?" 0
+grep -q "Passphrase to seal the keys" "$T/tty1" || { fail "backup did not ask for the passphrase"; cat "$T/tty1" >&2; }
+grep -q "$P" "$T/tty1" && fail "the passphrase typed for the backup showed on the terminal"
+grep -q "keys included" "$T/tty1" || { fail "the typed passphrase did not seal the keys"; cat "$T/tty1" >&2; }
+python3 "$TTYRUN" "$T/tty2" "$P" -- "$HUB" restore "$T/t.backup" --dir "$T/typed"
+eq "restore, the passphrase typed" "$?" 0
+grep -q "$P" "$T/tty2" && fail "the passphrase typed for the restore showed on the terminal"
+cmp -s "$T/typed/hub.key" "$T/hub/hub.key" || fail "the key restored with the typed passphrase differs"
+python3 "$TTYRUN" "$T/tty3" "$P" "not the same one at all" -- "$HUB" backup --dir "$T/hub" --to "$T/t2.backup" --with-keys
+eq "backup with two different passphrases typed" "$?" 2
+grep -q "two passphrases differ" "$T/tty3" || { fail "no clear refusal of two passphrases"; cat "$T/tty3" >&2; }
+[ -e "$T/t2.backup" ] && fail "a backup was written with two different passphrases"
+python3 "$TTYRUN" "$T/tty4" "wrong but long enough" -- "$HUB" restore "$T/t.backup" --dir "$T/typed2"
+eq "restore, a wrong passphrase typed" "$?" 2
+[ -e "$T/typed2/hub.db" ] && fail "a wrong typed passphrase restored the database"
+
+# refused: the directory of the hub serving (its database open), which is
+# left as it was and goes on serving
+before=$(sql hub 'select count(*) from hub_ledger')
+hub hub restore "$T/b1.backup"
+eq "restore into the serving hub's directory" "$RC" 2
+err_has "is serving from"
+kill -0 "$MAIN_PID" 2>/dev/null || fail "the serving hub died when its restore was refused"
+eq "the serving hub's ledger after the refused restore" "$(sql hub 'select count(*) from hub_ledger')" "$before"
+ag a1 0 household add --name "Hộ sau khôi phục bị từ chối" --hamlet "Khóm 3" --members 2 --category poor
+ag a1 0 --json sync
+eq "a laptop syncs after the refused restore" "$(json 'j["pushed"] >= 1')" True
 
 # refused: another hub's directory, a damaged backup, a cut one
 hub_new other
