@@ -237,7 +237,8 @@ static int push_answer(sync_run *s, uint64_t seq, const uint8_t hash[32], const 
 
 		if (agent_sealed_reopen(s->ctx, (uint64_t)expected, seq, &n) != PROTO_OK) {
 			agent_err(_("cannot mark change-sets %lld to %llu for sending again: %s; run 'maiam-agent sync' again"),
-				  (long long)expected, (unsigned long long)seq - 1, sqlite3_errmsg(s->ctx->db));
+				  (long long)expected, (unsigned long long)seq - 1,
+				  sqlite3_errmsg(s->ctx->db));
 			return AGENT_FAIL;
 		}
 		if (n > 0) {

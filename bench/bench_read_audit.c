@@ -81,8 +81,8 @@ int main(int argc, char **argv)
 	}
 	snprintf(db_path, sizeof(db_path), "%s/hub.db", path);
 	if (sqlite3_open(db_path, &db) != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL, NULL, NULL) !=
-		    SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL, NULL,
+			 NULL) != SQLITE_OK ||
 	    hub_read_audit_schema(db) != HUB_OK) {
 		fprintf(stderr, "%s: cannot make %s: %s\n", prog, db_path, sqlite3_errmsg(db));
 		return 1;

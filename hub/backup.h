@@ -22,7 +22,7 @@ typedef struct hub_backup_summary {
 	int64_t ledger_last;
 	int64_t photos;
 	int with_keys;
-	int keys_missing; /* restore: the directory has no hub key (none in the backup either) */
+	int keys_missing;     /* restore: the directory has no hub key (none in the backup either) */
 	int needs_passphrase; /* restore refused: the keys are sealed and none was given */
 } hub_backup_summary;
 

@@ -53,7 +53,8 @@ static int ask_passphrase(int making, char *out, size_t size)
 
 	if (ask_line(making ? _("Passphrase to seal the keys (at least 10 characters): ")
 			    : _("Passphrase the backup's keys were sealed with: "),
-		     out, size) != 0 || !*out) {
+		     out, size) != 0 ||
+	    !*out) {
 		hub_errorf(_("no passphrase was typed: type it, or give --passphrase-file FILE"));
 		goto done;
 	}

@@ -43,7 +43,7 @@ static const struct {
 	  N_("reconcile resolve ID --note TEXT [--keep winner|loser] [--by NAME]") },
 	{ "photo", hub_cmd_photo,
 	  N_("photo export HASH FILE   (a stored photo's bytes, checked, to a file)") },
-	{ "backup", hub_cmd_backup, N_("backup --to FILE [--with-keys --passphrase-file FILE]") },
+	{ "backup", hub_cmd_backup, N_("backup --to FILE [--with-keys [--passphrase-file FILE]]") },
 	{ "restore", hub_cmd_restore, N_("restore FILE [--passphrase-file FILE]   (into --dir DIR)") },
 	{ "target", hub_target_cmd,
 	  N_("target set COMMUNE N [--by NAME]; target list [--district CODE] [--json]") },
