@@ -198,17 +198,16 @@ out:
 /* The commune-scale figures (section 4). */
 typedef struct scale_times {
 	size_t milestones, contributions;
-	double events_s;                  /* recording them, one transaction */
-	double scan_ms;                   /* baseline: a bare scan of household */
+	double events_s; /* recording them, one transaction */
+	double scan_ms;  /* baseline: a bare scan of household */
 	double check_s, list_s, list_json_s;
 	double find_name_ms, find_nid_ms, status_ms;
-	double record_ms, export_s;       /* one new milestone, then its export */
+	double record_ms, export_s; /* one new milestone, then its export */
 } scale_times;
 
 /* Run one command as a process of its own would: a fresh context opening
  * the store, its output to devnull; its wall time in seconds. */
-static int fresh_run(const char *home, FILE *devnull, int json, const char *const *args,
-		     double *seconds)
+static int fresh_run(const char *home, FILE *devnull, int json, const char *const *args, double *seconds)
 {
 	agent_ctx ctx;
 	int rc;
@@ -253,8 +252,8 @@ static int add_events(agent_ctx *ctx, scale_times *st)
 			snprintf(day, sizeof day, "%.8s%02d", ctx->period_start, 1 + s * 3);
 			r = agent_cs_init(ctx, &cs);
 			if (!r)
-				r = proto_changeset_begin(&cs, PROTO_KIND_MILESTONE, id, agent_stamp(ctx),
-							  ctx->key_id);
+				r = proto_changeset_begin(&cs, PROTO_KIND_MILESTONE, id,
+							  agent_stamp(ctx), ctx->key_id);
 			if (!r)
 				r = proto_changeset_add_ref(&cs, PROTO_MS_HOUSEHOLD, 0, hh);
 			if (!r)
@@ -279,7 +278,8 @@ static int add_events(agent_ctx *ctx, scale_times *st)
 			if (!r)
 				r = proto_changeset_add_int(&cs, PROTO_CT_UNIT, 0, ctx->commune);
 			if (!r)
-				r = proto_changeset_add_text(&cs, PROTO_CT_SOURCE, 0, "fatherland_front", 16);
+				r = proto_changeset_add_text(&cs, PROTO_CT_SOURCE, 0, "fatherland_front",
+							     16);
 			if (!r)
 				r = proto_changeset_add_int(&cs, PROTO_CT_MONEY, 0,
 							    1000000 * (int64_t)(1 + i % 20));
@@ -332,8 +332,8 @@ static double household_scan_ms(agent_ctx *ctx)
 	double t0 = now_ms(), ms = -1;
 	size_t bytes = 0;
 
-	if (sqlite3_prepare_v2(ctx->db, "SELECT name, national_id, ref FROM household", -1, &q,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(ctx->db, "SELECT name, national_id, ref FROM household", -1, &q, NULL) !=
+	    SQLITE_OK)
 		return -1;
 	while (sqlite3_step(q) == SQLITE_ROW)
 		bytes += (size_t)sqlite3_column_bytes(q, 0);
@@ -525,15 +525,14 @@ int main(int argc, char **argv)
 	       "\"ui_households_p99_ms\":%.3f,\"ui_search_p50_ms\":%.3f,\"ui_search_p99_ms\":%.3f,"
 	       "\"scale_households\":%zu,\"scale_milestones\":%zu,\"scale_contributions\":%zu,"
 	       "\"scan_baseline_ms\":%.3f,\"check_100k_s\":%.3f,\"list_100k_s\":%.3f,"
-	       "\"list_json_100k_s\":%.3f,\"find_100k_ms\":%.3f,\"find_nid_100k_ms\":%.3f,"
+	       "\"list_json_100k_s\":%.3f,\"find_100k_ms\":%.3f,\"find_name_100k_ms\":%.3f,\"find_nid_100k_ms\":%.3f,"
 	       "\"status_100k_ms\":%.3f,\"record_100k_ms\":%.3f,\"export_100k_s\":%.3f,"
 	       "\"check_vs_scan\":%.1f,\"smoke\":%s}\n",
 	       p50, p99, mean, base_p50, nrec, nimp, import_s * 100000.0 / (double)nimp, export_s,
 	       ut.page_p50, ut.page_p99, ut.search_p50, ut.search_p99, nimp, sc.milestones,
 	       sc.contributions, sc.scan_ms, sc.check_s, sc.list_s, sc.list_json_s,
 	       sc.find_name_ms > sc.find_nid_ms ? sc.find_name_ms : sc.find_nid_ms, sc.find_name_ms,
-	       sc.find_nid_ms,
-	       sc.status_ms, sc.record_ms, sc.export_s,
+	       sc.find_nid_ms, sc.status_ms, sc.record_ms, sc.export_s,
 	       sc.scan_ms > 0 ? sc.check_s * 1e3 / sc.scan_ms : 0.0, smoke ? "true" : "false");
 	rc = 0;
 out:
@@ -541,24 +540,15 @@ out:
 	fclose(devnull);
 	/* leave nothing behind in DIR */
 	{
-		const char *files[] = { "import/one.maiam",
-					"record/agent.db",
-					"record/agent.db-wal",
-					"record/agent.db-shm",
-					"record/agent.key",
-					"import/agent.db",
-					"import/agent.db-wal",
-					"import/agent.db-shm",
-					"import/agent.key",
-					"ui/agent.db",
-					"ui/agent.db-wal",
-					"ui/agent.db-shm",
-					"ui/agent.key",
-					"ui.csv",
-					"households.csv",
-					"usb.maiam",
-					"baseline.db",
-					"baseline.db-wal",
+		const char *files[] = { "import/one.maiam",    "record/agent.db",
+					"record/agent.db-wal", "record/agent.db-shm",
+					"record/agent.key",    "import/agent.db",
+					"import/agent.db-wal", "import/agent.db-shm",
+					"import/agent.key",    "ui/agent.db",
+					"ui/agent.db-wal",     "ui/agent.db-shm",
+					"ui/agent.key",        "ui.csv",
+					"households.csv",      "usb.maiam",
+					"baseline.db",         "baseline.db-wal",
 					"baseline.db-shm" };
 		const char *homes[] = { "record", "import", "ui" };
 		char p[AGENT_PATH_MAX + 64];

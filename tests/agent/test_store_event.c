@@ -147,6 +147,65 @@ static void counts_follow_voids_and_withdrawals(void **state)
 	assert_int_equal(c.contributions, 2);
 }
 
+/* The counts of events as the join of every event with its household said
+ * them before agent_store_counts subtracted the few (issue 17). */
+static int64_t joined_count(agent_ctx *ctx, const char *table, int kind)
+{
+	char sql[512];
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM %s m LEFT JOIN household h ON h.id_origin = m.household_origin"
+		 " AND h.id_serial = m.household_serial WHERE NOT EXISTS (SELECT 1 FROM void_event v"
+		 " WHERE v.target_origin = m.id_origin AND v.target_serial = m.id_serial"
+		 " AND v.target_kind = %d) AND h.withdrawn IS NULL",
+		 table, kind);
+	assert_int_equal(sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void counts_equal_the_join(void **state)
+{
+	fixture *f = *state;
+	agent_counts c;
+	char sql[2048];
+
+	/* more of what the subtraction could get wrong: a milestone voided
+	 * twice, a voided one of the withdrawn household, a withdrawal with an
+	 * empty reason, an event of a household the store lacks, voided */
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO household (id_origin, id_serial, ref, commune, withdrawn) VALUES"
+		 " (%1$lld, 20, 'C', %2$d, '');"
+		 "INSERT INTO milestone (id_origin, id_serial, stamp, writer, household_origin,"
+		 " household_serial, stage, date) VALUES"
+		 " (%1$lld, 21, 21, 1, %1$lld, 1, 'started', '2023-06-13'),"
+		 " (%1$lld, 22, 22, 1, %1$lld, 5, 'approved', '2023-06-13'),"
+		 " (%1$lld, 23, 23, 1, %1$lld, 20, 'surveyed', '2023-06-13'),"
+		 " (%1$lld, 24, 24, 1, %1$lld, 77, 'surveyed', '2023-06-13'),"
+		 " (%1$lld, 25, 25, 1, %1$lld, 77, 'approved', '2023-06-13');"
+		 "INSERT INTO contribution (id_origin, id_serial, stamp, writer, household_origin,"
+		 " household_serial, unit, source, money_vnd) VALUES"
+		 " (%1$lld, 26, 26, 1, %1$lld, 20, %2$d, 'mps', 100);"
+		 "INSERT INTO void_event (id_origin, id_serial, stamp, writer, target_origin,"
+		 " target_serial, target_kind, reason) VALUES"
+		 " (%1$lld, 30, 30, 1, %1$lld, 21, 2, 'once'), (%1$lld, 31, 31, 1, %1$lld, 21, 2, 'twice'),"
+		 " (%1$lld, 32, 32, 1, %1$lld, 22, 2, 'withdrawn and voided'),"
+		 " (%1$lld, 33, 33, 1, %1$lld, 25, 2, 'no household');",
+		 (long long)ORIGIN, COMMUNE);
+	exec(&f->ctx, sql);
+	assert_int_equal(agent_store_counts(&f->ctx, &c), PROTO_OK);
+	assert_int_equal(c.milestones, joined_count(&f->ctx, "milestone", 2));
+	assert_int_equal(c.contributions, joined_count(&f->ctx, "contribution", 3));
+	/* 2, the twin's, 24 (no household in the store) */
+	assert_int_equal(c.milestones, 3);
+	assert_int_equal(c.contributions, 2);
+	assert_int_equal(c.withdrawn, 2);
+}
+
 /* What a walk visits, as text. */
 static const char *ct_seen(fixture *f, const agent_event_filter *filter, seen *s)
 {
@@ -236,6 +295,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(counts_follow_voids_and_withdrawals, setup, teardown),
+		cmocka_unit_test_setup_teardown(counts_equal_the_join, setup, teardown),
 		cmocka_unit_test_setup_teardown(walks_mark_voided_and_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_event_knows_its_commune, setup, teardown),
 		cmocka_unit_test_setup_teardown(short_references_of_events, setup, teardown),
