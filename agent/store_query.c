@@ -135,17 +135,38 @@ proto_result agent_hh_field_stamp(agent_ctx *ctx, proto_id id, int field, uint64
 	return agent_step_result(rc);
 }
 
-proto_result agent_hh_foreach(agent_ctx *ctx, proto_result (*fn)(agent_row *row, void *arg), void *arg)
+proto_result agent_hh_foreach_if(agent_ctx *ctx, int (*keep)(const agent_row *row, void *arg),
+				 proto_result (*fn)(agent_row *row, void *arg), void *arg)
 {
 	/* a statement of its own: top_stage steps AGENT_STMT_HH_TOP_STAGE meanwhile */
 	sqlite3_stmt *st = agent_stmt(ctx, AGENT_STMT_HH_ALL);
-	agent_row row;
+	agent_row row, peek;
 	proto_result r = PROTO_OK;
 	int rc = SQLITE_DONE;
 
 	if (!st)
 		return PROTO_EDB;
 	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (keep) {
+			/* keep sees the id, the reference, the name and the national
+			 * id in SQLite's own buffers: a search of 100,000 households
+			 * copies and stages only those it keeps */
+			int k;
+
+			memset(&peek, 0, sizeof peek);
+			peek.id = agent_column_id(st, 0);
+			peek.v[PROTO_HH_REF] = (char *)agent_col_text(st, PROTO_HH_REF + 1);
+			peek.v[PROTO_HH_NAME] = (char *)agent_col_text(st, PROTO_HH_NAME + 1);
+			peek.v[PROTO_HH_NATIONAL_ID] = (char *)agent_col_text(st,
+									      PROTO_HH_NATIONAL_ID + 1);
+			k = keep(&peek, arg);
+			if (k < 0) {
+				r = PROTO_ENOMEM;
+				break;
+			}
+			if (!k)
+				continue;
+		}
 		r = fill_row(st, &row);
 		if (r != PROTO_OK)
 			break;
@@ -155,6 +176,11 @@ proto_result agent_hh_foreach(agent_ctx *ctx, proto_result (*fn)(agent_row *row,
 		agent_row_release(&row);
 	}
 	return agent_walk_done(st, r, rc);
+}
+
+proto_result agent_hh_foreach(agent_ctx *ctx, proto_result (*fn)(agent_row *row, void *arg), void *arg)
+{
+	return agent_hh_foreach_if(ctx, NULL, fn, arg);
 }
 
 proto_result agent_hh_changed_foreach(agent_ctx *ctx,

@@ -8,7 +8,8 @@
  * hub's thumbnail and dHash of the reduced photo are timed too.
  * Built beside maiam-hub, it then syncs SYNC_N more of them from real
  * laptops to a real hub through linkproxy (the sync half, below).
- * Usage: bench_photos [N [SYNC_N]] (12 and 8; SYNC_N 0: no sync); last line is JSON.
+ * Usage: bench_photos [N [SYNC_N]] (12 and 8; SYNC_N 0: no sync) or bench_photos --smoke
+ * (2 and 1, the index at 1,000 photos: ctest); last line is JSON.
  */
 #include <stdio.h>
 #include <string.h>
@@ -483,6 +484,8 @@ static void sync_json(int n, const sync_figures *fg)
 }
 #endif
 
+static int smoke; /* --smoke: the smallest run, for ctest */
+
 #ifdef MAIAM_PHOTO_INDEX_BIN
 /* The hub's near-duplicate check at 100,000 stored photos, per new photo:
  * bench_photo_index (built beside this program) measures it with its own
@@ -491,7 +494,9 @@ static void sync_json(int n, const sync_figures *fg)
 static double near_dup_ms(void)
 {
 	char line[2048], last[2048] = "";
-	FILE *p = popen("'" MAIAM_PHOTO_INDEX_BIN "' --photos 100000", "r");
+	FILE *p = popen(smoke ? "'" MAIAM_PHOTO_INDEX_BIN "' --photos 1000 --new 30"
+			      : "'" MAIAM_PHOTO_INDEX_BIN "' --photos 100000",
+			"r");
 	const char *at;
 
 	if (!p)
@@ -507,8 +512,12 @@ static double near_dup_ms(void)
 
 int main(int argc, char **argv)
 {
-	int n = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 12;
-	int sync_n = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 8;
+	/* --smoke (ctest): two photos, one synced, the index at 1,000 photos */
+	int n = (smoke = argc > 1 && !strcmp(argv[1], "--smoke")) ? 2 : 0;
+	int sync_n = n ? 1 : argc > 2 ? (int)strtol(argv[2], NULL, 10) : 8;
+
+	if (!n)
+		n = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 12;
 	input *in = calloc((size_t)(n > 0 ? n : 1), sizeof *in);
 	photo_reduced *out = calloc((size_t)(n > 0 ? n : 1), sizeof *out);
 	double in_bytes = 0, out_bytes = 0;
