@@ -33,7 +33,7 @@ static proto_result note_records(seen_set *seen, const proto_changeset *cs)
 		const proto_record *rec = &cs->records[i];
 
 		if (seen->n == seen->cap) {
-			size_t cap = seen->cap ? seen->cap * 2 : 4096;
+			size_t cap = seen->cap * 2;
 			seen_rec *v = realloc(seen->v, cap * sizeof *v);
 
 			if (!v)
@@ -204,9 +204,16 @@ proto_result agent_store_check(agent_ctx *ctx, agent_check_report *rep)
 	r = agent_store_load_key(ctx);
 	if (r != PROTO_OK)
 		return r;
+	/* never NULL, so that its bounds are pointers even for an empty store */
+	seen.cap = 4096;
+	seen.v = malloc(seen.cap * sizeof *seen.v);
+	if (!seen.v)
+		return PROTO_ENOMEM;
 	/* One read transaction: a snapshot, even if another agent exports now. */
-	if (sqlite3_exec(ctx->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(ctx->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		free(seen.v);
 		return PROTO_EDB;
+	}
 	r = check_sealed(ctx, &seen, rep);
 	if (r == PROTO_OK)
 		r = check_outbox(ctx, &seen, rep);

@@ -94,7 +94,7 @@ static proto_result stages_load(agent_ctx *ctx, hh_stage **out, size_t *n)
 	}
 	if (r == PROTO_OK && rc != SQLITE_DONE)
 		r = PROTO_EDB;
-	if (r == PROTO_OK)
+	if (r == PROTO_OK && *n > 1) /* qsort takes no NULL, even of none */
 		qsort(v, *n, sizeof *v, cmp_stage);
 out:
 	sqlite3_finalize(st);

@@ -159,10 +159,26 @@ static void check_finds_what_it_found_before(void **state)
 	assert_int_equal(rep.duplicates, 1);
 }
 
+/* A new laptop's store: nothing recorded, nothing to find (and, under the
+ * sanitizers, nothing to sort). */
+static void check_of_an_empty_store(void **state)
+{
+	fixture *f = *state;
+	agent_check_report rep;
+
+	assert_int_equal(agent_store_check(&f->ctx, &rep), PROTO_OK);
+	assert_true(rep.integrity_ok);
+	assert_int_equal(rep.records, 0);
+	assert_int_equal(rep.duplicates, 0);
+	assert_int_equal(rep.missing, 0);
+	assert_int_equal(rep.bad_chain, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(check_finds_what_it_found_before, setup, teardown),
+		cmocka_unit_test_setup_teardown(check_of_an_empty_store, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
