@@ -93,7 +93,7 @@ static proto_result emit(agent_row *row, void *arg)
 	return PROTO_OK;
 }
 
-static int show_all(agent_ctx *ctx, view *v, proto_result (*fn)(agent_row *, void *))
+static int show_all(agent_ctx *ctx, view *v, int (*keep)(const agent_row *, void *))
 {
 	const char *heads[8] = { _("REF"),     _("NAME"),     _("NATIONAL ID"), _("HAMLET"),
 				 _("MEMBERS"), _("CATEGORY"), _("STAGE"),       _("REVIEW") };
@@ -106,7 +106,7 @@ static int show_all(agent_ctx *ctx, view *v, proto_result (*fn)(agent_row *, voi
 	}
 	if (ctx->json)
 		fputc('[', ctx->out);
-	r = agent_hh_foreach(ctx, fn, v);
+	r = agent_hh_foreach_if(ctx, keep, emit, v);
 	if (ctx->json)
 		fputs(v->n ? "\n]\n" : "]\n", ctx->out);
 	else if (v->n)
@@ -141,21 +141,19 @@ int agent_hh_list(agent_ctx *ctx, int argc, char **argv)
 	if (agent_parse_args(ctx, "household list", &spec, view_help, argc, argv, &rc))
 		return rc;
 	memset(&v, 0, sizeof v);
-	rc = show_all(ctx, &v, emit);
+	rc = show_all(ctx, &v, NULL);
 	if (rc == AGENT_OK && !ctx->json && v.n == 0)
 		fprintf(ctx->out, "%s",
 			_("No households yet; add one with 'maiam-agent household add'\n"));
 	return rc;
 }
 
-static proto_result matches(agent_row *row, void *arg)
+/* find's filter, before a row is copied and staged (agent_hh_foreach_if). */
+static int matches(const agent_row *row, void *arg)
 {
-	view *v = arg;
-	int hit = agent_hh_match_row(&v->match, row);
+	const view *v = arg;
 
-	if (hit < 0)
-		return PROTO_ENOMEM;
-	return hit ? emit(row, v) : PROTO_OK;
+	return agent_hh_match_row(&v->match, row);
 }
 
 int agent_hh_find(agent_ctx *ctx, int argc, char **argv)

@@ -139,6 +139,11 @@ proto_result agent_hh_field_stamp(agent_ctx *ctx, proto_id id, int field, uint64
  */
 /* Every household in id order. */
 proto_result agent_hh_foreach(agent_ctx *ctx, proto_result (*fn)(agent_row *row, void *arg), void *arg);
+/* The households keep says 1 of (-1: out of memory, PROTO_ENOMEM), in id
+ * order. keep sees a row of the id, ref, name and national id only, valid
+ * during the call; fn gets the whole row with its stage. */
+proto_result agent_hh_foreach_if(agent_ctx *ctx, int (*keep)(const agent_row *row, void *arg),
+				 proto_result (*fn)(agent_row *row, void *arg), void *arg);
 /* The stamp of every household's last change (a field of its own, a
  * milestone or a contribution of it), in no order. */
 proto_result agent_hh_changed_foreach(agent_ctx *ctx,

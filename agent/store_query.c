@@ -38,6 +38,90 @@ static proto_result top_stage(agent_ctx *ctx, proto_id id, int *best)
 	return agent_step_result(rc);
 }
 
+/* The latest stage of one household, for a walk of them all. */
+typedef struct hh_stage {
+	int64_t origin, serial;
+	int rank;
+} hh_stage;
+
+static int cmp_stage(const void *pa, const void *pb)
+{
+	const hh_stage *a = pa, *b = pb;
+
+	if (a->origin != b->origin)
+		return a->origin < b->origin ? -1 : 1;
+	return a->serial < b->serial ? -1 : a->serial > b->serial;
+}
+
+/*
+ * Every live milestone's household and rank, in one scan of the milestone
+ * table, sorted by household as the walk goes (SQLite's signed order of the
+ * ids). A walk of 100,000 households asked top_stage 100,000 times, each a
+ * search of the milestones' index and a look-up of each milestone: twice
+ * the cost of this scan. *out is the caller's to free.
+ */
+static proto_result stages_load(agent_ctx *ctx, hh_stage **out, size_t *n)
+{
+	static const char sql[] = "SELECT household_origin, household_serial, stage FROM milestone m"
+				  " WHERE household_origin IS NOT NULL AND household_serial IS NOT NULL"
+				  " AND" PROTO_SQL_MILESTONE_LIVE("m");
+	sqlite3_stmt *st = NULL;
+	hh_stage *v = NULL;
+	size_t cap = 0;
+	proto_result r = PROTO_EDB;
+	int rc = SQLITE_DONE;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	r = PROTO_OK;
+	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int rank = proto_stage_rank(agent_col_text(st, 2));
+
+		if (rank <= 0)
+			continue;
+		if (*n == cap) {
+			hh_stage *w = realloc(v, (cap = cap ? cap * 2 : 1024) * sizeof *v);
+
+			if (!w) {
+				r = PROTO_ENOMEM;
+				break;
+			}
+			v = w;
+		}
+		v[(*n)++] = (hh_stage){ sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), rank };
+	}
+	if (r == PROTO_OK && rc != SQLITE_DONE)
+		r = PROTO_EDB;
+	if (r == PROTO_OK && *n > 1) /* qsort takes no NULL, even of none */
+		qsort(v, *n, sizeof *v, cmp_stage);
+out:
+	sqlite3_finalize(st);
+	if (r != PROTO_OK) {
+		free(v);
+		v = NULL;
+		*n = 0;
+	}
+	*out = v;
+	return r;
+}
+
+/* The highest rank of household id in the sorted stages from *at (which
+ * moves past it: the walk asks in the same order), 0 if none. */
+static int stage_of(const hh_stage *v, size_t n, size_t *at, proto_id id)
+{
+	const hh_stage key = { proto_u2i(id.origin), proto_u2i(id.serial), 0 };
+	int best = 0;
+
+	while (*at < n && cmp_stage(&v[*at], &key) < 0)
+		(*at)++;
+	for (; *at < n && cmp_stage(&v[*at], &key) == 0; (*at)++)
+		if (v[*at].rank > best)
+			best = v[*at].rank;
+	return best;
+}
+
 /* A household row of HH_COLUMNS (store_stmt.c) into out, with its stage. */
 static proto_result fill_row(sqlite3_stmt *st, agent_row *out)
 {
@@ -135,26 +219,62 @@ proto_result agent_hh_field_stamp(agent_ctx *ctx, proto_id id, int field, uint64
 	return agent_step_result(rc);
 }
 
-proto_result agent_hh_foreach(agent_ctx *ctx, proto_result (*fn)(agent_row *row, void *arg), void *arg)
+proto_result agent_hh_foreach_if(agent_ctx *ctx, int (*keep)(const agent_row *row, void *arg),
+				 proto_result (*fn)(agent_row *row, void *arg), void *arg)
 {
 	/* a statement of its own: top_stage steps AGENT_STMT_HH_TOP_STAGE meanwhile */
 	sqlite3_stmt *st = agent_stmt(ctx, AGENT_STMT_HH_ALL);
-	agent_row row;
+	agent_row row, peek;
+	hh_stage *stages = NULL;
+	size_t nstages = 0, at = 0;
 	proto_result r = PROTO_OK;
 	int rc = SQLITE_DONE;
 
 	if (!st)
 		return PROTO_EDB;
+	/* every row wanted: the stages in one scan; a search keeps few rows,
+	 * and asks top_stage for those alone */
+	if (!keep)
+		r = stages_load(ctx, &stages, &nstages);
 	while (r == PROTO_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (keep) {
+			/* keep sees the id, the reference, the name and the national
+			 * id in SQLite's own buffers: a search of 100,000 households
+			 * copies and stages only those it keeps */
+			int k;
+
+			memset(&peek, 0, sizeof peek);
+			peek.id = agent_column_id(st, 0);
+			peek.v[PROTO_HH_REF] = (char *)agent_col_text(st, PROTO_HH_REF + 1);
+			peek.v[PROTO_HH_NAME] = (char *)agent_col_text(st, PROTO_HH_NAME + 1);
+			peek.v[PROTO_HH_NATIONAL_ID] = (char *)agent_col_text(st,
+									      PROTO_HH_NATIONAL_ID + 1);
+			k = keep(&peek, arg);
+			if (k < 0) {
+				r = PROTO_ENOMEM;
+				break;
+			}
+			if (!k)
+				continue;
+		}
 		r = fill_row(st, &row);
 		if (r != PROTO_OK)
 			break;
-		r = top_stage(ctx, row.id, &row.stage);
+		if (keep)
+			r = top_stage(ctx, row.id, &row.stage);
+		else
+			row.stage = stage_of(stages, nstages, &at, row.id);
 		if (r == PROTO_OK)
 			r = fn(&row, arg);
 		agent_row_release(&row);
 	}
+	free(stages);
 	return agent_walk_done(st, r, rc);
+}
+
+proto_result agent_hh_foreach(agent_ctx *ctx, proto_result (*fn)(agent_row *row, void *arg), void *arg)
+{
+	return agent_hh_foreach_if(ctx, NULL, fn, arg);
 }
 
 proto_result agent_hh_changed_foreach(agent_ctx *ctx,

@@ -78,6 +78,24 @@ proto_result agent_store_record(agent_ctx *ctx, proto_changeset *cs)
 	return r;
 }
 
+/*
+ * The events of table t (kind k) that count: not voided, and of no
+ * withdrawn household (an event whose household the store lacks counts).
+ * Said as "all, less the voided, less the live ones of withdrawn
+ * households": the join of every event with its household was 150 ms of
+ * CPU for 400,000 milestones; the voids and the withdrawn are few, and
+ * CROSS JOIN keeps SQLite walking the households first. Equal to
+ *   SELECT count(*) FROM t m LEFT JOIN household h ON h = m's household
+ *   WHERE <m live> AND h.withdrawn IS NULL
+ * (test_store_counts checks both on a crafted store).
+ */
+#define EVENTS_COUNTING(t, k) \
+	"SELECT (SELECT count(*) FROM " t ") - (SELECT count(*) FROM " t " m" \
+	" WHERE (m.id_origin, m.id_serial) IN (SELECT target_origin, target_serial" \
+	" FROM void_event WHERE target_kind = " k ")) - (SELECT count(*) FROM household h" \
+	" CROSS JOIN " t " m ON m.household_origin = h.id_origin AND m.household_serial = h.id_serial" \
+	" WHERE NOT (" PROTO_SQL_HOUSEHOLD_COUNTS("h") ") AND" PROTO_SQL_LIVE_("m", k) ")"
+
 proto_result agent_store_counts(agent_ctx *ctx, agent_counts *c)
 {
 	proto_result r;
@@ -101,19 +119,9 @@ proto_result agent_store_counts(agent_ctx *ctx, agent_counts *c)
 		r = agent_sql_count(ctx->db, "SELECT count(*) FROM household WHERE withdrawn IS NOT NULL",
 				    &c->withdrawn);
 	if (!r)
-		r = agent_sql_count(ctx->db,
-				    "SELECT count(*) FROM milestone m LEFT JOIN household h"
-				    " ON h.id_origin = m.household_origin AND h.id_serial = m.household_serial"
-				    " WHERE" PROTO_SQL_MILESTONE_LIVE(
-					    "m") "AND" PROTO_SQL_HOUSEHOLD_COUNTS("h"),
-				    &c->milestones);
+		r = agent_sql_count(ctx->db, EVENTS_COUNTING("milestone", "2"), &c->milestones);
 	if (!r)
-		r = agent_sql_count(ctx->db,
-				    "SELECT count(*) FROM contribution c LEFT JOIN household h"
-				    " ON h.id_origin = c.household_origin AND h.id_serial = c.household_serial"
-				    " WHERE" PROTO_SQL_CONTRIBUTION_LIVE(
-					    "c") "AND" PROTO_SQL_HOUSEHOLD_COUNTS("h"),
-				    &c->contributions);
+		r = agent_sql_count(ctx->db, EVENTS_COUNTING("contribution", "3"), &c->contributions);
 	return r;
 }
 

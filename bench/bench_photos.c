@@ -8,7 +8,8 @@
  * hub's thumbnail and dHash of the reduced photo are timed too.
  * Built beside maiam-hub, it then syncs SYNC_N more of them from real
  * laptops to a real hub through linkproxy (the sync half, below).
- * Usage: bench_photos [N [SYNC_N]] (12 and 8; SYNC_N 0: no sync); last line is JSON.
+ * Usage: bench_photos [N [SYNC_N]] (12 and 8; SYNC_N 0: no sync) or bench_photos --smoke
+ * (2 and 1, the index at 1,000 photos: ctest); last line is JSON.
  */
 #include <stdio.h>
 #include <string.h>
@@ -104,6 +105,8 @@ static double decode_baseline(const input *in, int n, double *cpu_ms)
 #define MAX_SYNCS 3
 /* Households of the night-volume cut run, SYNC_N photos each. */
 #define NIGHT_HOUSEHOLDS 8
+
+static int smoke; /* --smoke: the smallest run, for ctest (one night household) */
 
 typedef struct laptop {
 	char home[400];
@@ -401,7 +404,8 @@ static void sync_bench(int n, int width, int height, sync_figures *fg)
 	/* a commune's night after a milestone day: NIGHT_HOUSEHOLDS households
 	 * of n photos each (within the hub's photos a household and photo
 	 * add's files a call), the same 20 cuts spread over all of it */
-	cut_run(&h, NIGHT_HOUSEHOLDS, n, 4000, width, height, 0, fg->base_up, &fg->night_volume);
+	cut_run(&h, smoke ? 1 : NIGHT_HOUSEHOLDS, n, 4000, width, height, 0, fg->base_up,
+		&fg->night_volume);
 
 	/* the night link: records alone, then photos, each sync timed */
 	laptop_new(&l, h.dir, "night");
@@ -454,7 +458,7 @@ static void sync_report(const sync_figures *fg)
 	cut_print("a cut every 512 KiB", &fg->sparse, fg->base_up);
 	char what[96];
 	snprintf(what, sizeof what, "night volume, %.0f photos of %d households, 20 cuts asked",
-		 fg->night_volume.photos, NIGHT_HOUSEHOLDS);
+		 fg->night_volume.photos, smoke ? 1 : NIGHT_HOUSEHOLDS);
 	cut_print(what, &fg->night_volume, fg->base_up);
 	printf("night link 1 Mbit/s, 300 ms round trip: record sync %.2f s (baseline), record + photo "
 	       "sync %.2f s: %.0f photo bytes in %.2f s = %.0f bit/s, %.3f x the link rate (goal >= 0.90)\n",
@@ -491,7 +495,9 @@ static void sync_json(int n, const sync_figures *fg)
 static double near_dup_ms(void)
 {
 	char line[2048], last[2048] = "";
-	FILE *p = popen("'" MAIAM_PHOTO_INDEX_BIN "' --photos 100000", "r");
+	FILE *p = popen(smoke ? "'" MAIAM_PHOTO_INDEX_BIN "' --photos 1000 --new 30"
+			      : "'" MAIAM_PHOTO_INDEX_BIN "' --photos 100000",
+			"r");
 	const char *at;
 
 	if (!p)
@@ -507,8 +513,12 @@ static double near_dup_ms(void)
 
 int main(int argc, char **argv)
 {
-	int n = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 12;
-	int sync_n = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 8;
+	/* --smoke (ctest): two photos, one synced, the index at 1,000 photos */
+	int n = (smoke = argc > 1 && !strcmp(argv[1], "--smoke")) ? 2 : 0;
+	int sync_n = n ? 1 : argc > 2 ? (int)strtol(argv[2], NULL, 10) : 8;
+
+	if (!n)
+		n = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 12;
 	input *in = calloc((size_t)(n > 0 ? n : 1), sizeof *in);
 	photo_reduced *out = calloc((size_t)(n > 0 ? n : 1), sizeof *out);
 	double in_bytes = 0, out_bytes = 0;

@@ -335,6 +335,7 @@ int main(int argc, char **argv)
 	char path[1024], plain[1100], err[512];
 	long nhh = 1000000;
 	int keep = 0, reuse = 0, browser_only = 0, i, commune = 0;
+	int smoke = 0; /* --smoke (ctest): 5,000 rejections, merges of 900 records */
 	proto_campaign c;
 	sqlite3 *db = NULL, *pdb = NULL;
 	counts n = { 0, 0, 0, 0 };
@@ -361,9 +362,11 @@ int main(int argc, char **argv)
 			reuse = keep = 1;
 		else if (strcmp(argv[i], "--browser-only") == 0)
 			browser_only = 1;
+		else if (strcmp(argv[i], "--smoke") == 0)
+			smoke = 1;
 		else {
 			fprintf(stderr, "usage: bench_reports [--households N] [--db PATH] [--keep]"
-					" [--reuse] [--browser-only]\n");
+					" [--reuse] [--browser-only] [--smoke]\n");
 			return 2;
 		}
 	}
@@ -451,7 +454,7 @@ int main(int argc, char **argv)
 		long k;
 
 		sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-		for (k = 0; k < 500000; k++) {
+		for (k = 0; k < (smoke ? 5000 : 500000); k++) {
 			sqlite3_bind_int64(st, 1, 1700000000 + k);
 			if (sqlite3_step(st) != SQLITE_DONE)
 				die("rejection", db);
@@ -481,20 +484,22 @@ int main(int argc, char **argv)
 	us_trig = us_report = cpu_trig = cpu_report = 1e9;
 	for (i = 0; i < 2; i++) {
 		uint64_t origin = 0x7777000000000000ull | ((uint64_t)time(NULL) & 0xffffffull) << 8;
-		double cpu, x = merge_us_per_record(db, 9000, origin | (uint64_t)(2 * i + 1), commune, 1,
-						    &cpu);
+		double cpu, x = merge_us_per_record(db, smoke ? 900 : 9000,
+						    origin | (uint64_t)(2 * i + 1), commune, 1, &cpu);
 
 		us_trig = x < us_trig ? x : us_trig;
 		cpu_trig = cpu < cpu_trig ? cpu : cpu_trig;
 		browser_triggers_drop(db, browser_triggers, sizeof(browser_triggers));
-		x = merge_us_per_record(db, 9000, origin | (uint64_t)(2 * i + 2), commune, 1, &cpu);
+		x = merge_us_per_record(db, smoke ? 900 : 9000, origin | (uint64_t)(2 * i + 2), commune,
+					1, &cpu);
 		us_report = x < us_report ? x : us_report;
 		cpu_report = cpu < cpu_report ? cpu : cpu_report;
 		browser_triggers_restore(db, browser_triggers);
 	}
 	if (proto_db_open(plain, &pdb) != PROTO_OK)
 		die("open plain", pdb);
-	us_plain = merge_us_per_record(pdb, 9000, 0x7777000000000001ull, commune, 0, &cpu_plain);
+	us_plain = merge_us_per_record(pdb, smoke ? 900 : 9000, 0x7777000000000001ull, commune, 0,
+				       &cpu_plain);
 	sqlite3_close(pdb);
 	printf("merge of 9,000 records (1,000 households + 8,000 milestones), us/record (CPU us/record):"
 	       " %.1f (%.1f) with report and browser triggers, %.1f (%.1f) with report triggers only,"
