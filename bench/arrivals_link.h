@@ -316,16 +316,16 @@ static double arr_odk_send(SSL_CTX *ctx, const btls_id *id, int port, proto_buf 
 }
 
 /*
- * The whole rural measurement on hub h (running): a writer laptop puts
+ * The whole rural measurement on hub h (running), in a commune no other
+ * laptop of the run records in (so the pull is exactly the writer's): a writer laptop puts
  * 'pull_n' households in the commune first (straight to the hub), then the
  * rural laptop syncs its ~'changes' changes and pulls them through the
  * proxy shaped by 'shape'; then another laptop sends as many records as the
  * rural one pushed, one request each (arr_odk_sets), through the same proxy.
  */
-static void arr_rural_run(const ht_hub *h, SSL_CTX *ctx, const char *shape, int changes, int pull_n,
-			  arr_rural *rr)
+static void arr_rural_run(const ht_hub *h, SSL_CTX *ctx, int commune, const char *shape, int changes,
+			  int pull_n, arr_rural *rr)
 {
-	const int commune = 31498;
 	char home[400], out[16384];
 	arr_proxy px;
 	arr_counts c;
