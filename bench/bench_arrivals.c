@@ -240,10 +240,18 @@ static int request(arrival *ar, btls_conn *c, const char *method, const char *pa
 		   btls_answer *r)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if (c->fd < 0 && btls_connect(c, ar->b->tls, &ar->lp->tls, ar->b->hub.port))
+		if (c->fd < 0 && btls_connect(c, ar->b->tls, &ar->lp->tls, ar->b->hub.port)) {
+			snprintf(ar->why, sizeof ar->why, "no TLS connection (%s; %s)", strerror(errno),
+				 ERR_reason_error_string(ERR_peek_last_error())
+					 ? ERR_reason_error_string(ERR_peek_last_error())
+					 : "no TLS error");
+			ERR_clear_error();
 			continue;
+		}
 		if (btls_request(c, method, path, body ? body->data : NULL, body ? body->len : 0, r) == 0)
 			return 0;
+		snprintf(ar->why, sizeof ar->why, "%s %s: the connection failed (%s)", method, path,
+			 strerror(errno));
 		btls_close(c);
 	}
 	return -1;
@@ -260,7 +268,9 @@ static void *arrival_run(void *arg)
 
 	ar->start = bench_now_s();
 	memset(&r, 0, sizeof r);
-	if (request(ar, &c, "POST", "/v1/push", day, &r) || r.status != 200 ||
+	if (request(ar, &c, "POST", "/v1/push", day, &r))
+		goto fail;
+	if (r.status != 200 ||
 	    (!strstr(r.body, "\"status\": \"applied\"") && !strstr(r.body, "\"status\": \"already_applied\""))) {
 		snprintf(ar->why, sizeof ar->why, "push: HTTP %d %.150s", r.status, r.body);
 		goto fail;
@@ -268,8 +278,9 @@ static void *arrival_run(void *arg)
 	lp->next_day++;
 	for (int round = 0; round < 10000; round++) {
 		snprintf(path, sizeof path, "/v1/pull?after=%s", lp->cursor);
-		if (request(ar, &c, "GET", path, NULL, &r) || (r.status != 200 && r.status != 204) ||
-		    !r.cursor[0]) {
+		if (request(ar, &c, "GET", path, NULL, &r))
+			goto fail;
+		if ((r.status != 200 && r.status != 204) || !r.cursor[0]) {
 			snprintf(ar->why, sizeof ar->why, "pull: HTTP %d %.150s", r.status, r.body);
 			goto fail;
 		}
@@ -679,5 +690,7 @@ int main(int argc, char **argv)
 	free(b.laptops);
 	free(b.tokens);
 	curl_global_cleanup();
-	return bad || failed ? 1 : 0;
+	/* a sync that failed under load is a figure (failed_syncs, and p99 counts
+	 * it as slower than any); a smoke run has no load to excuse one */
+	return bad || (smoke && failed) ? 1 : 0;
 }
