@@ -99,7 +99,8 @@ static void arr_seal_day(ht_agent *a, int commune, unsigned unique, gen_rng *rng
 		arr_check(proto_changeset_add_ref(&cs, PROTO_CT_HOUSEHOLD, 0, hh[k % 2]), "ref");
 		arr_check(proto_changeset_add_int(&cs, PROTO_CT_UNIT, 0, commune), "unit");
 		arr_check(proto_changeset_add_text(&cs, PROTO_CT_SOURCE, 0, "household", 9), "source");
-		arr_check(proto_changeset_add_int(&cs, PROTO_CT_LABOUR, 0, 2 + (int64_t)(k % 5)), "labour");
+		arr_check(proto_changeset_add_int(&cs, PROTO_CT_LABOUR, 0, 2 + (int64_t)(k % 5)),
+			  "labour");
 		arr_check(proto_changeset_add_text(&cs, PROTO_CT_DATE, 0, "2023-06-20", 10), "date");
 	}
 	arr_check(proto_seal(&cs, a->key, out, a->last_hash), "seal");

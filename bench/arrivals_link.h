@@ -230,8 +230,8 @@ static int arr_laptop(const char *home, const ht_hub *h, int proxy_port, int com
 static double arr_laptop_sync(const char *home, char *out, size_t outlen)
 {
 	double t0 = bench_now_s();
-	int rc = arr_run(out, outlen, "LANGUAGE=en %s --home %s --json sync 2>/dev/null", MAIAM_AGENT_BIN,
-			 home);
+	int rc = arr_run(out, outlen, "LANGUAGE=en %s --home %s --json sync 2>/dev/null",
+			 MAIAM_AGENT_BIN, home);
 	if (rc != 0) {
 		fprintf(stderr, "bench_arrivals: maiam-agent sync exited %d: %s\n", rc, out);
 		arr_die("the rural sync failed");
@@ -278,7 +278,8 @@ static proto_buf *arr_odk_sets(ht_agent *a, int commune, int n, size_t *body)
 		if (ht_cs_begin(a, &cs) ||
 		    proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id,
 					  proto_hlc_now(&a->clock, proto_wall_ms()), a->id) ||
-		    proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, "Lâm Thị Sà Rên", strlen("Lâm Thị Sà Rên")) ||
+		    proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, "Lâm Thị Sà Rên",
+					     strlen("Lâm Thị Sà Rên")) ||
 		    proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, commune) ||
 		    proto_changeset_add_text(&cs, PROTO_HH_ADDRESS, 0, address, strlen(address)) ||
 		    proto_changeset_add_int(&cs, PROTO_HH_MEMBERS, 0, 1 + i % 9) ||
@@ -304,8 +305,8 @@ static double arr_odk_send(SSL_CTX *ctx, const btls_id *id, int port, proto_buf 
 	for (int i = 0; i < n; i++) {
 		if (c.fd < 0 && btls_connect(&c, ctx, id, port))
 			arr_die("ODK way: no TLS connection through linkproxy");
-		if (btls_request(&c, "POST", "/v1/push", sets[i].data, sets[i].len, &r) || r.status != 200 ||
-		    !strstr(r.body, "\"status\": \"applied\"")) {
+		if (btls_request(&c, "POST", "/v1/push", sets[i].data, sets[i].len, &r) ||
+		    r.status != 200 || !strstr(r.body, "\"status\": \"applied\"")) {
 			fprintf(stderr, "bench_arrivals: ODK way, record %d: HTTP %d %.200s\n", i + 1,
 				r.status, r.body);
 			arr_die("the hub refused a one-record change-set");

@@ -236,8 +236,8 @@ static void run_setup(bench *b, int phase, int nthreads)
 
 /* One request on the arrival's connection; a connection the hub closed is
  * opened again once (a push sent again is answered already_applied). */
-static int request(arrival *ar, btls_conn *c, const char *method, const char *path, const proto_buf *body,
-		   btls_answer *r)
+static int request(arrival *ar, btls_conn *c, const char *method, const char *path,
+		   const proto_buf *body, btls_answer *r)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (c->fd < 0 && btls_connect(c, ar->b->tls, &ar->lp->tls, ar->b->hub.port)) {
@@ -270,8 +270,8 @@ static void *arrival_run(void *arg)
 	memset(&r, 0, sizeof r);
 	if (request(ar, &c, "POST", "/v1/push", day, &r))
 		goto fail;
-	if (r.status != 200 ||
-	    (!strstr(r.body, "\"status\": \"applied\"") && !strstr(r.body, "\"status\": \"already_applied\""))) {
+	if (r.status != 200 || (!strstr(r.body, "\"status\": \"applied\"") &&
+				!strstr(r.body, "\"status\": \"already_applied\""))) {
 		snprintf(ar->why, sizeof ar->why, "push: HTTP %d %.150s", r.status, r.body);
 		goto fail;
 	}
@@ -422,7 +422,8 @@ static int run_window(bench *b, double rate, size_t n, gen_rng *rng, window *w)
 		late[i] = (ar[i].start - ar[i].due) * 1000.0;
 		if (ar[i].failed) {
 			if (w->failed++ < 3)
-				fprintf(stderr, "bench_arrivals: %.0f/s, arrival %zu: %s\n", rate, i, ar[i].why);
+				fprintf(stderr, "bench_arrivals: %.0f/s, arrival %zu: %s\n", rate, i,
+					ar[i].why);
 			continue;
 		}
 		lat[ok++] = (ar[i].end - ar[i].due) * 1000.0;
@@ -454,9 +455,10 @@ static int run_window(bench *b, double rate, size_t n, gen_rng *rng, window *w)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench_arrivals [--smoke] [--seconds S] [--step-arrivals N] [--laptops L]"
-			" [--seed X] [--no-rural | --rural-only]\n"
-			"                      [--rural-changes N] [--rural-pull M] [--rural-shape 'LINKPROXY OPTIONS']\n");
+	fprintf(stderr,
+		"usage: bench_arrivals [--smoke] [--seconds S] [--step-arrivals N] [--laptops L]"
+		" [--seed X] [--no-rural | --rural-only]\n"
+		"                      [--rural-changes N] [--rural-pull M] [--rural-shape 'LINKPROXY OPTIONS']\n");
 	exit(2);
 }
 
@@ -572,11 +574,13 @@ int main(int argc, char **argv)
 			arr_die("out of memory");
 		for (size_t d = 0; d < days; d++) {
 			proto_buf_init(&lp->days[d], PROTO_MAX_ZBODY + 4096);
-			arr_seal_day(&lp->a, lp->commune, (unsigned)(d * b.nlaptops + i), &rng, &lp->days[d]);
+			arr_seal_day(&lp->a, lp->commune, (unsigned)(d * b.nlaptops + i), &rng,
+				     &lp->days[d]);
 		}
 		lp->ndays = days;
 	}
-	fprintf(stderr, "bench_arrivals: %zu laptops in %zu communes enrolled, %zu days each sealed (%d changes a day) in %.1f s\n",
+	fprintf(stderr,
+		"bench_arrivals: %zu laptops in %zu communes enrolled, %zu days each sealed (%d changes a day) in %.1f s\n",
 		b.nlaptops, b.ncommunes, days, ARR_DAY_CHANGES, bench_now_s() - t0);
 	printf("machine: %ld cores shared by the hub and this load generator; load average at start: ",
 	       sysconf(_SC_NPROCESSORS_ONLN));
@@ -602,7 +606,8 @@ int main(int argc, char **argv)
 			over_1s = step_rates[k];
 	}
 	if (!smoke && !rural_only && over_1s == 0)
-		printf("p99 stayed under 1 s up to %.0f arrivals/s (the last step)\n", step_rates[NSTEPS - 1]);
+		printf("p99 stayed under 1 s up to %.0f arrivals/s (the last step)\n",
+		       step_rates[NSTEPS - 1]);
 	else if (!smoke && !rural_only)
 		printf("p99 passed 1 s at %.0f arrivals/s (goal at 50/s: p99 < 300 ms: %s)\n", over_1s,
 		       fw[1].p99_ms < 300 ? "met" : "NOT met");
@@ -619,14 +624,13 @@ int main(int argc, char **argv)
 		printf("rural link (linkproxy %s): maiam-agent sync of %d changes (%d records) and a pull of %d"
 		       " households: %.2f s, %.0f TLS connection(s), %.0f round trips after the handshake"
 		       " (goal <= 3), %.0f bytes up, %.0f bytes down\n",
-		       rural_shape,
-		       rr.changes, rr.odk_records, rr.pulled, rr.seconds, rr.connections, rr.round_trips,
-		       rr.up, rr.down);
+		       rural_shape, rr.changes, rr.odk_records, rr.pulled, rr.seconds, rr.connections,
+		       rr.round_trips, rr.up, rr.down);
 		printf("the ODK way: the same %d records, one POST each (a one-record change-set padded to"
 		       " %zu bytes sealed, under an OpenRosa submission's 4-8 kB), one kept-alive TLS connection: %.2f s,"
 		       " %.0f round trips, %.0f bytes up, %.0f bytes down; ODK way / ours = %.1f (goal >= 10)\n",
-		       rr.odk_records, rr.odk_body, rr.odk_seconds, rr.odk_round_trips, rr.odk_up, rr.odk_down,
-		       rr.seconds > 0 ? rr.odk_seconds / rr.seconds : 0);
+		       rr.odk_records, rr.odk_body, rr.odk_seconds, rr.odk_round_trips, rr.odk_up,
+		       rr.odk_down, rr.seconds > 0 ? rr.odk_seconds / rr.seconds : 0);
 	}
 
 	/* the hub holds what was pushed: every successful arrival's change-set */
@@ -646,7 +650,8 @@ int main(int argc, char **argv)
 	size_t want = pushed + (rural ? 2 + (size_t)rr.odk_records : 0);
 	int bad = ledger < (long long)want;
 	if (bad)
-		fprintf(stderr, "bench_arrivals: the hub's ledger holds %lld change-sets, %zu were acknowledged\n",
+		fprintf(stderr,
+			"bench_arrivals: the hub's ledger holds %lld change-sets, %zu were acknowledged\n",
 			ledger, want);
 
 	char f[6][16], over[32];
@@ -666,11 +671,14 @@ int main(int argc, char **argv)
 	       "\"rural_bytes_up\": %.0f, \"rural_bytes_down\": %.0f, \"rural_s\": %.3f, "
 	       "\"odk_records\": %d, \"odk_body_bytes\": %zu, \"odk_round_trips\": %.0f, "
 	       "\"odk_bytes_up\": %.0f, \"odk_s\": %.3f, \"rural_speedup_vs_per_record\": %.2f}\n",
-	       smoke ? "true" : "false", b.nlaptops, ARR_DAY_CHANGES, seconds, f[0], f[1], f[2], f[3], f[4],
-	       f[5], over, nsteps ? step_rates[nsteps - 1] : smoke ? fixed_rates[0] : fixed_rates[NFIXED - 1], failed,
-	       fw[1].arrivals ? fw[1].hub_cpu_s * 1000.0 / (double)fw[1].arrivals : 0.0, rr.changes,
-	       rr.connections, rr.round_trips, rr.up, rr.down, rr.seconds, rr.odk_records, rr.odk_body,
-	       rr.odk_round_trips, rr.odk_up, rr.odk_seconds,
+	       smoke ? "true" : "false", b.nlaptops, ARR_DAY_CHANGES, seconds, f[0], f[1], f[2], f[3],
+	       f[4], f[5], over,
+	       nsteps  ? step_rates[nsteps - 1]
+	       : smoke ? fixed_rates[0]
+		       : fixed_rates[NFIXED - 1],
+	       failed, fw[1].arrivals ? fw[1].hub_cpu_s * 1000.0 / (double)fw[1].arrivals : 0.0,
+	       rr.changes, rr.connections, rr.round_trips, rr.up, rr.down, rr.seconds, rr.odk_records,
+	       rr.odk_body, rr.odk_round_trips, rr.odk_up, rr.odk_seconds,
 	       rr.seconds > 0 ? rr.odk_seconds / rr.seconds : 0.0);
 
 	{
