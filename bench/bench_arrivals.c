@@ -211,7 +211,7 @@ static void *setup_worker(void *arg)
 			if (ht_enroll(&b->hub, &lp->a, b->tokens[i], &r) || r.status != 200) {
 				fprintf(stderr, "bench_arrivals: enrol %zu: HTTP %ld %s\n", i, r.status,
 					r.body);
-				exit(1);
+				arr_die("a laptop's enrolment failed");
 			}
 			ht_resp_free(&r);
 		}
@@ -494,6 +494,7 @@ int main(int argc, char **argv)
 	size_t nsteps = 0;
 	double over_1s = 0;
 	arr_rural rr;
+	double load[3] = { -1, -1, -1 }; /* the machine's load averages at the start */
 	char ca[320];
 	gen_rng rng;
 
@@ -581,16 +582,13 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr,
 		"bench_arrivals: %zu laptops in %zu communes enrolled, %zu days each sealed (%d changes a day) in %.1f s\n",
-		b.nlaptops, b.ncommunes, days, ARR_DAY_CHANGES, bench_now_s() - t0);
+		b.nlaptops, b.ncommunes - 1, days, ARR_DAY_CHANGES, bench_now_s() - t0);
 	printf("machine: %ld cores shared by the hub and this load generator; load average at start: ",
 	       sysconf(_SC_NPROCESSORS_ONLN));
-	{
-		double la[3] = { 0, 0, 0 };
-		if (getloadavg(la, 3) == 3)
-			printf("%.2f %.2f %.2f\n", la[0], la[1], la[2]);
-		else
-			printf("unknown\n");
-	}
+	if (getloadavg(load, 3) == 3)
+		printf("%.2f %.2f %.2f\n", load[0], load[1], load[2]);
+	else
+		printf("unknown\n");
 
 	for (size_t k = 0; k < NFIXED; k++)
 		if (want_fixed[k] && run_window(&b, fixed_rates[k], want_fixed[k], &rng, &fw[k]))
@@ -663,7 +661,7 @@ int main(int argc, char **argv)
 		snprintf(over, sizeof over, "%.0f", over_1s);
 	else
 		snprintf(over, sizeof over, "null");
-	printf("{\"smoke\": %s, \"laptops\": %zu, \"changes_per_sync\": %d, \"seconds_per_rate\": %zu, "
+	printf("{\"smoke\": %s, \"load1_at_start\": %.2f, \"laptops\": %zu, \"changes_per_sync\": %d, \"seconds_per_rate\": %zu, "
 	       "\"p50_ms_at_20\": %s, \"p99_ms_at_20\": %s, \"p50_ms_at_50\": %s, \"p99_ms_at_50\": %s, "
 	       "\"p50_ms_at_100\": %s, \"p99_ms_at_100\": %s, \"p99_over_1s_rate\": %s, "
 	       "\"highest_rate_tried\": %.0f, \"failed_syncs\": %zu, \"hub_cpu_ms_per_sync_at_50\": %.2f, "
@@ -671,8 +669,8 @@ int main(int argc, char **argv)
 	       "\"rural_bytes_up\": %.0f, \"rural_bytes_down\": %.0f, \"rural_s\": %.3f, "
 	       "\"odk_records\": %d, \"odk_body_bytes\": %zu, \"odk_round_trips\": %.0f, "
 	       "\"odk_bytes_up\": %.0f, \"odk_s\": %.3f, \"rural_speedup_vs_per_record\": %.2f}\n",
-	       smoke ? "true" : "false", b.nlaptops, ARR_DAY_CHANGES, seconds, f[0], f[1], f[2], f[3],
-	       f[4], f[5], over,
+	       smoke ? "true" : "false", load[0], b.nlaptops, ARR_DAY_CHANGES, seconds, f[0], f[1], f[2],
+	       f[3], f[4], f[5], over,
 	       nsteps  ? step_rates[nsteps - 1]
 	       : smoke ? fixed_rates[0]
 		       : fixed_rates[NFIXED - 1],
