@@ -664,7 +664,8 @@ int main(int argc, char **argv)
 	printf("{\"smoke\": %s, \"load1_at_start\": %.2f, \"laptops\": %zu, \"changes_per_sync\": %d, \"seconds_per_rate\": %zu, "
 	       "\"p50_ms_at_20\": %s, \"p99_ms_at_20\": %s, \"p50_ms_at_50\": %s, \"p99_ms_at_50\": %s, "
 	       "\"p50_ms_at_100\": %s, \"p99_ms_at_100\": %s, \"p99_over_1s_rate\": %s, "
-	       "\"highest_rate_tried\": %.0f, \"failed_syncs\": %zu, \"hub_cpu_ms_per_sync_at_50\": %.2f, "
+	       "\"highest_rate_tried\": %.0f, \"failed_syncs\": %zu, \"start_late_p99_ms_at_50\": %.1f, "
+	       "\"start_late_p99_ms_at_100\": %.1f, \"hub_cpu_ms_per_sync_at_100\": %.2f, \"hub_cpu_ms_per_sync_at_50\": %.2f, "
 	       "\"rural_changes\": %d, \"rural_connections\": %.0f, \"rural_round_trips\": %.0f, "
 	       "\"rural_bytes_up\": %.0f, \"rural_bytes_down\": %.0f, \"rural_s\": %.3f, "
 	       "\"odk_records\": %d, \"odk_body_bytes\": %zu, \"odk_round_trips\": %.0f, "
@@ -674,9 +675,11 @@ int main(int argc, char **argv)
 	       nsteps  ? step_rates[nsteps - 1]
 	       : smoke ? fixed_rates[0]
 		       : fixed_rates[NFIXED - 1],
-	       failed, fw[1].arrivals ? fw[1].hub_cpu_s * 1000.0 / (double)fw[1].arrivals : 0.0,
-	       rr.changes, rr.connections, rr.round_trips, rr.up, rr.down, rr.seconds, rr.odk_records,
-	       rr.odk_body, rr.odk_round_trips, rr.odk_up, rr.odk_seconds,
+	       failed, fw[1].late_p99_ms, fw[2].late_p99_ms,
+	       fw[2].arrivals ? fw[2].hub_cpu_s * 1000.0 / (double)fw[2].arrivals : 0.0,
+	       fw[1].arrivals ? fw[1].hub_cpu_s * 1000.0 / (double)fw[1].arrivals : 0.0, rr.changes,
+	       rr.connections, rr.round_trips, rr.up, rr.down, rr.seconds, rr.odk_records, rr.odk_body,
+	       rr.odk_round_trips, rr.odk_up, rr.odk_seconds,
 	       rr.seconds > 0 ? rr.odk_seconds / rr.seconds : 0.0);
 
 	{
