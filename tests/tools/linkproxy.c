@@ -198,11 +198,11 @@ static void stats_json(const link_proxy *px, char *out, size_t cap)
 {
 	const link_stats *s = &px->st;
 	snprintf(out, cap,
-		 "{\"connections\": %" PRIu64 ", \"open\": %zu, \"refused\": %" PRIu64
-		 ", \"cuts\": %" PRIu64 ", \"bytes_up\": %" PRIu64 ", \"bytes_down\": %" PRIu64
-		 ", \"bytes_up_read\": %" PRIu64 ", \"bytes_down_read\": %" PRIu64 "}\n",
+		 "{\"connections\": %" PRIu64 ", \"open\": %zu, \"refused\": %" PRIu64 ", \"cuts\": %" PRIu64
+		 ", \"bytes_up\": %" PRIu64 ", \"bytes_down\": %" PRIu64 ", \"bytes_up_read\": %" PRIu64
+		 ", \"bytes_down_read\": %" PRIu64 ", \"turns\": %" PRIu64 "}\n",
 		 s->connections, px->nconns, s->refused, s->cuts, s->up_written, s->down_written,
-		 s->up_read, s->down_read);
+		 s->up_read, s->down_read, s->turns);
 }
 
 /* Rewrite --stats (atomically) whenever a connection ends, so a bench may

@@ -53,6 +53,7 @@ typedef struct link_conn {
 	uint64_t cut_left; /* upstream bytes before its own cut, or LINK_NO_CUT */
 	bool server_up;    /* the upstream connect finished */
 	bool cutting;      /* its budget is spent: drain, then reset */
+	bool client_spoke; /* the client sent bytes since the server's last turn */
 	int drain_polls;
 } link_conn;
 
@@ -193,9 +194,17 @@ static void dir_send(link_dir *d, size_t n, int64_t now)
 static void dir_deliver(link_dir *d, int64_t now)
 {
 	struct evbuffer *out = bufferevent_get_output(d->dst);
+	link_conn *c = d->conn;
 
 	while (d->mark_count && d->marks[d->mark_head].due_us <= now &&
 	       evbuffer_get_length(out) < LINK_QUEUE_CAP) {
+		/* A turn: the server's bytes reach a client that spoke since the
+		 * last one, so it waited a round trip for them. Bytes after the
+		 * client's FIN (the answer to its close_notify) are no wait. */
+		if (!d->up && c->client_spoke && !c->up.src_eof) {
+			c->px->st.turns++;
+			c->client_spoke = false;
+		}
 		evbuffer_remove_buffer(d->inflight, out, d->marks[d->mark_head].len);
 		d->mark_head = (d->mark_head + 1) % LINK_MARKS;
 		d->mark_count--;
@@ -296,6 +305,8 @@ static link_dir *dir_of_src(link_conn *c, struct bufferevent *bev)
 static void on_readable(struct bufferevent *bev, void *arg)
 {
 	link_conn *c = arg;
+	if (bev == c->client)
+		c->client_spoke = true;
 	(void)dir_pump(dir_of_src(c, bev));
 }
 

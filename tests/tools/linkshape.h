@@ -45,6 +45,8 @@ typedef struct link_stats {
 	uint64_t up_written;  /* ... written to servers' sockets */
 	uint64_t down_read;   /* server-to-client bytes read from servers */
 	uint64_t down_written;
+	uint64_t turns; /* server bytes reaching a client that spoke since the last
+			 * turn: the round trips clients waited (handshakes included) */
 } link_stats;
 
 struct link_conn;

@@ -325,9 +325,54 @@ static void bad_arguments_exit_2_and_say_why(void **state)
 		NULL, NULL);
 }
 
+/* Exactly n bytes from fd (blocking), or a failed assertion. */
+static void read_exactly(int fd, char *buf, size_t n)
+{
+	for (size_t got = 0; got < n;) {
+		ssize_t k = read(fd, buf + got, n - got);
+		assert_true(k > 0);
+		got += (size_t)k;
+	}
+}
+
+/* Turns are the round trips a client waits for: three request/answer
+ * exchanges are three turns, however the answer is split, and what the
+ * server says after the client's FIN (its close) is none. */
+static void counts_a_turn_per_answer_the_client_waited_for(void **state)
+{
+	proxy_run r;
+	char buf[64];
+
+	proxy_start(&r, "--delay", "2", NULL);
+	int cfd = lp_connect(r.port);
+	assert_true(cfd >= 0);
+	int sfd = accept(r.server_fd, NULL, NULL);
+	assert_true(sfd >= 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(write(cfd, "request!", 8), 8);
+		read_exactly(sfd, buf, 8);
+		assert_int_equal(write(sfd, "ans", 3), 3);
+		assert_int_equal(write(sfd, "wer", 3), 3);
+		read_exactly(cfd, buf, 6);
+	}
+	assert_int_equal(shutdown(cfd, SHUT_WR), 0);
+	assert_int_equal(read(sfd, buf, sizeof buf), 0); /* the client's FIN came through */
+	assert_int_equal(write(sfd, "bye", 3), 3);
+	read_exactly(cfd, buf, 3);
+	close(sfd);
+	assert_int_equal(read(cfd, buf, sizeof buf), 0);
+	close(cfd);
+
+	json_t *stats = proxy_stop(&r);
+	assert_int_equal(stat_of(stats, "connections"), 1);
+	assert_int_equal(stat_of(stats, "turns"), 3);
+	json_decref(stats);
+}
+
 TEST_MAIN(cmocka_unit_test(passes_8mb_each_way_unchanged),
 	  cmocka_unit_test(shaped_and_delayed_bytes_are_unchanged),
 	  cmocka_unit_test(cut_after_resets_the_nth_connection_after_its_bytes),
 	  cmocka_unit_test(cut_every_cuts_at_each_multiple_of_the_total),
 	  cmocka_unit_test(a_refused_upstream_resets_the_client),
+	  cmocka_unit_test(counts_a_turn_per_answer_the_client_waited_for),
 	  cmocka_unit_test(bad_arguments_exit_2_and_say_why))
