@@ -87,27 +87,34 @@
 	" | " HEX(t, 18) ")"
 #define ITEM_SERIAL(t) "CAST(substr(" t ", 20) AS INTEGER)"
 
-/* The first as-of day on which a rule holds for household h (report_hh r),
- * given the rule at the far future, at the very start, and at x.d: NULL
- * when it never holds; '' when it holds from the start; else the first of
- * the household's milestone days and stage dates on which it holds (a rule
- * changes only on such a day: each of its as-of tests is a date of these
- * "<= as-of"). */
-#define FAR "'9999-12-31'"
-#define SINCE(at_far, at_start, at_x)                                          \
-	"(CASE WHEN NOT coalesce(" at_far ", 0) THEN NULL"                       \
-	" WHEN coalesce(" at_start ", 0) THEN ''"                                \
-	" ELSE (SELECT x.d FROM (SELECT m0.date AS d FROM milestone m0"          \
-	"  WHERE m0.household_origin = h.id_origin AND m0.household_serial = h.id_serial" \
-	"  UNION SELECT r.d7 UNION SELECT r.d8) x"                               \
-	"  WHERE x.d IS NOT NULL AND " at_x " ORDER BY x.d LIMIT 1) END)"
-#define OPEN_SINCE                                                             \
-	SINCE(BROWSE_OPEN_ITEMS_AT(FAR, "k.deadline", "k.ev"),                  \
-	      BROWSE_OPEN_ITEMS_AT("''", "k.deadline", "k.ev"),                  \
-	      BROWSE_OPEN_ITEMS_AT("x.d", "k.deadline", "k.ev"))
+/* The first as-of day on which each rule holds for household h (report_hh
+ * r, browse_basis k): NULL when it never does, '' when from the start.
+ * Each of the rules' as-of tests is "a date <= the day", so the first day
+ * is the least date that passes the rest of its test: the first day of
+ * the missing-photo rule is the least date of a milestone it names; of
+ * the late rule the hand-over or completion date past the deadline; of a
+ * stage on two days the least of that stage's dates by which two laptops
+ * and two days are there; of the household's items the least of all
+ * these, or '' when one that does not depend on the day holds. */
 #define PHOTO_SINCE                                                            \
-	SINCE(BROWSE_MISSING_PHOTO_AT(FAR, "k.ev"), BROWSE_MISSING_PHOTO_AT("''", "k.ev"), \
-	      BROWSE_MISSING_PHOTO_AT("x.d", "k.ev"))
+	"(CASE WHEN h.withdrawn IS NULL THEN (SELECT min(m.date) FROM milestone m" \
+	" WHERE" BROWSE_PHOTO_MISSING_ON("k.ev") ") END)"
+#define LATE_SINCE                                                             \
+	"(CASE WHEN r.counted AND" BROWSE_ITEM_L_OPEN " THEN (SELECT min(v) FROM"  \
+	" (SELECT CASE WHEN r.d8 > k.deadline THEN r.d8 END AS v"                \
+	"  UNION ALL SELECT CASE WHEN r.d7 > k.deadline THEN r.d7 END)) END)"
+#define TWICE_SINCE                                                            \
+	"(CASE WHEN r.counted THEN (SELECT min(m1.date) FROM report_twice t"     \
+	" JOIN milestone m1 ON m1.household_origin = t.id_origin"                \
+	" AND m1.household_serial = t.id_serial AND m1.stage = t.stage"          \
+	" WHERE t.id_origin = h.id_origin AND t.id_serial = h.id_serial AND"     \
+	PROTO_SQL_MILESTONE_LIVE("m1") "AND " BROWSE_TWICE_BY("m1.date")         \
+	" AND" BROWSE_ITEM_S_OPEN ") END)"
+#define OPEN_SINCE                                                             \
+	"(SELECT min(v) FROM (SELECT CASE WHEN " BROWSE_ITEM_C " OR " BROWSE_ITEM_N \
+	"  OR (r.counted AND " BROWSE_ITEM_O ") THEN '' END AS v"                \
+	" UNION ALL SELECT " LATE_SINCE " UNION ALL SELECT " TWICE_SINCE          \
+	" UNION ALL SELECT " PHOTO_SINCE "))"
 
 /* The flags of the households browse_flags_due names, judged again (by
  * browse_basis's deadline and evidence stages) and written into browse_hh

@@ -55,13 +55,13 @@
 /* A household's id as its items in the reconcile queue spell it (rc_record_id). */
 #define BROWSE_HID "printf('%016x-%d', h.id_origin, h.id_serial)"
 
-/* E-: a stage of the campaign's [evidence] recorded by A on a live
- * milestone, with no live photo on any live record of that stage (nor,
- * for the survey, on the household itself). */
-#define BROWSE_MISSING_PHOTO_AT(A, E)                                                              \
-	"(h.withdrawn IS NULL AND EXISTS (SELECT 1 FROM milestone m WHERE"                       \
+/* E-, on milestone m of household h: a stage of the campaign's [evidence]
+ * (E) on a live milestone, with no live photo on any live record of that
+ * stage (nor, for the survey, on the household itself), unresolved; the
+ * household's rule below adds "recorded by A" (m.date <= A). */
+#define BROWSE_PHOTO_MISSING_ON(E)                                                                 \
 	" m.household_origin = h.id_origin AND m.household_serial = h.id_serial AND"             \
-	" instr(" E ", ',' || m.stage || ',') > 0 AND m.date <= " A " AND"                      \
+	" instr(" E ", ',' || m.stage || ',') > 0 AND"                                            \
 	PROTO_SQL_MILESTONE_LIVE("m") "AND NOT EXISTS (SELECT 1 FROM milestone e JOIN photo p"   \
 	" ON p.target_kind = 2 AND p.target_origin = e.id_origin AND p.target_serial = e.id_serial" \
 	" WHERE e.household_origin = h.id_origin AND e.household_serial = h.id_serial"            \
@@ -69,27 +69,43 @@
 	PROTO_SQL_PHOTO_LIVE("p") ") AND NOT (m.stage = 'surveyed' AND EXISTS (SELECT 1"         \
 	" FROM photo p WHERE p.target_kind = 1 AND p.target_origin = h.id_origin AND"            \
 	" p.target_serial = h.id_serial AND" PROTO_SQL_PHOTO_LIVE("p") ")) AND"                   \
-	BROWSE_OPEN("'E-' || " BROWSE_HID " || '-' || m.stage") "))"
+	BROWSE_OPEN("'E-' || " BROWSE_HID " || '-' || m.stage") " "
+#define BROWSE_MISSING_PHOTO_AT(A, E)                                                              \
+	"(h.withdrawn IS NULL AND EXISTS (SELECT 1 FROM milestone m WHERE"                       \
+	BROWSE_PHOTO_MISSING_ON(E) "AND m.date <= " A "))"
 
 /* The household's own items: a concurrent edit (C-), its national ID in
  * another household too (N-), stages out of order (O-), completed or
  * handed over late (L-), one stage on two days (S-), a missing photo (E-);
  * each while no resolution closes it. Photo pairs and rejected change-sets
- * are items of the queue, not of a household. */
-#define BROWSE_OPEN_ITEMS_AT(A, D, E)                                                              \
-	"(EXISTS (SELECT 1 FROM conflict c WHERE c.resolved_at IS NULL AND"                      \
+ * are items of the queue, not of a household. C-, N- and O- do not depend
+ * on the day. */
+#define BROWSE_ITEM_C                                                                              \
+	"EXISTS (SELECT 1 FROM conflict c WHERE c.resolved_at IS NULL AND"                       \
 	" c.id_origin = h.id_origin AND c.id_serial = h.id_serial AND"                           \
-	BROWSE_OPEN("'C-' || c.id") ") OR (h.withdrawn IS NULL AND h.national_id <> '' AND"      \
+	BROWSE_OPEN("'C-' || c.id") ")"
+#define BROWSE_ITEM_N                                                                              \
+	"(h.withdrawn IS NULL AND h.national_id <> '' AND"                                       \
 	" EXISTS (SELECT 1 FROM report_nid n WHERE n.national_id = h.national_id AND n.n > 1)"   \
-	" AND" BROWSE_OPEN("'N-' || h.national_id") ") OR (r.counted AND ((r.disorder AND"        \
-	BROWSE_OPEN("'O-' || " BROWSE_HID) ") OR (((r.d8 > " D " AND r.d8 <= " A ") OR"          \
-	" (r.d7 > " D " AND r.d7 <= " A ")) AND" BROWSE_OPEN("'L-' || " BROWSE_HID) ")"          \
-	" OR EXISTS (SELECT 1 FROM report_twice t WHERE t.id_origin = h.id_origin AND"           \
-	" t.id_serial = h.id_serial AND (SELECT count(DISTINCT m.id_origin) > 1 AND"              \
-	" count(DISTINCT m.date) > 1 FROM milestone m WHERE m.household_origin = t.id_origin"    \
-	" AND m.household_serial = t.id_serial AND m.stage = t.stage AND m.date <= " A " AND"    \
-	PROTO_SQL_MILESTONE_LIVE("m") ") AND" BROWSE_OPEN("'S-' || " BROWSE_HID " || '-' || t.stage") \
-	"))) OR " BROWSE_MISSING_PHOTO_AT(A, E) ")"
+	" AND" BROWSE_OPEN("'N-' || h.national_id") ")"
+#define BROWSE_ITEM_O "(r.disorder AND" BROWSE_OPEN("'O-' || " BROWSE_HID) ")"
+#define BROWSE_ITEM_L_OPEN BROWSE_OPEN("'L-' || " BROWSE_HID)
+#define BROWSE_ITEM_L_AT(A, D)                                                                     \
+	"(((r.d8 > " D " AND r.d8 <= " A ") OR (r.d7 > " D " AND r.d7 <= " A ")) AND"            \
+	BROWSE_ITEM_L_OPEN ")"
+/* S-: two laptops, two days, by A, among the live milestones of stage
+ * t.stage (a report_twice row t of household h) */
+#define BROWSE_TWICE_BY(A)                                                                         \
+	"(SELECT count(DISTINCT m.id_origin) > 1 AND count(DISTINCT m.date) > 1 FROM milestone m" \
+	" WHERE m.household_origin = t.id_origin AND m.household_serial = t.id_serial"           \
+	" AND m.stage = t.stage AND m.date <= " A " AND" PROTO_SQL_MILESTONE_LIVE("m") ")"
+#define BROWSE_ITEM_S_OPEN BROWSE_OPEN("'S-' || " BROWSE_HID " || '-' || t.stage")
+#define BROWSE_ITEM_S_AT(A)                                                                        \
+	"EXISTS (SELECT 1 FROM report_twice t WHERE t.id_origin = h.id_origin AND"               \
+	" t.id_serial = h.id_serial AND " BROWSE_TWICE_BY(A) " AND" BROWSE_ITEM_S_OPEN ")"
+#define BROWSE_OPEN_ITEMS_AT(A, D, E)                                                              \
+	"(" BROWSE_ITEM_C " OR " BROWSE_ITEM_N " OR (r.counted AND (" BROWSE_ITEM_O " OR "        \
+	BROWSE_ITEM_L_AT(A, D) " OR " BROWSE_ITEM_S_AT(A) ")) OR " BROWSE_MISSING_PHOTO_AT(A, E) ")"
 /* clang-format on */
 
 /*

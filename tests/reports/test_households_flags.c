@@ -102,15 +102,15 @@ static void merge_some(int first, int last)
 		snprintf(nid, sizeof(nid), "0790%08u", pick(NHH)); /* some shared */
 		w.hh[i] = rt_household(&a, w.communes[i % 2], name, pick(8) ? nid : NULL,
 				       status[pick(ARRAY_SIZE(status))]);
-		if (!pick(4))
+		if (pick(2)) /* most with their photos: the other items not hidden behind */
 			rt_photo(&a, w.hh[i], PROTO_KIND_HOUSEHOLD, sha(photo++));
 		for (k = 0; k < (int)reach; k++) {
-			d += pick(20);
+			d += pick(30); /* many handed over after the deadline */
 			if (!pick(10))
 				continue; /* a stage skipped: out of order */
 			day(date, d > 239 ? 239 : d);
 			w.ms[i][k] = rt_milestone(&a, w.hh[i], proto_stages[k], date, NULL);
-			if (pick(2))
+			if (pick(5))
 				rt_photo(&a, w.ms[i][k], PROTO_KIND_MILESTONE, sha(photo++));
 			if (!pick(8)) { /* the same stage by another laptop, another day or the same */
 				day(date, d + pick(3) > 239 ? 239 : d + pick(3));
@@ -132,6 +132,27 @@ static void merge_some(int first, int last)
 	rt_flush(&a, w.t.db);
 	rt_batch_release(&a);
 	rt_batch_release(&b);
+}
+
+/* A household with every stage in order and photographed, completed and
+ * handed over on the days given (handed NULL: not yet): late by one of
+ * them alone, its only item. */
+static void late_only(rt_batch *a, const char *completed, const char *handed)
+{
+	static unsigned photo = 50000;
+	static const char *const days[] = { "2023-05-02", "2023-05-10", "2023-06-01",
+					    "2023-06-20", "2023-07-10", "2023-08-01" };
+	proto_id hh = rt_household(a, w.communes[0], "Trễ hạn", NULL, "approved");
+	int k;
+
+	rt_photo(a, hh, PROTO_KIND_HOUSEHOLD, sha(photo++));
+	for (k = 0; k < 6; k++)
+		rt_photo(a, rt_milestone(a, hh, proto_stages[k], days[k], NULL), PROTO_KIND_MILESTONE,
+			 sha(photo++));
+	rt_milestone(a, hh, "completed", completed, NULL);
+	if (handed)
+		rt_photo(a, rt_milestone(a, hh, "handed_over", handed, NULL), PROTO_KIND_MILESTONE,
+			 sha(photo++));
 }
 
 /* The ids (browse_hh) the rule gives as of the day in commune (0: all),
@@ -304,6 +325,18 @@ static void test_flags_answer_as_the_rules(void **state)
 	assert_true(hub_browse_flags_usable(w.t.db, &w.t.campaign));
 	/* the rest merged through the triggers, closed by their ledger row */
 	merge_some(NHH / 2, NHH);
+	{
+		rt_batch a;
+
+		rt_batch_init(&a, 0x0e0e0e0e0e0e0e0eull);
+		late_only(&a, "2023-08-30", "2023-09-10"); /* handed over late */
+		late_only(&a, "2023-09-05", NULL);         /* completed late */
+		late_only(&a, "2023-09-05", "2023-09-12"); /* both: the first counts */
+		late_only(&a, "2023-08-01", "2023-08-20"); /* on time: no item */
+		late_only(&a, "2023-09-02", "2023-09-02"); /* on the deadline: on time */
+		rt_flush(&a, w.t.db);
+		rt_batch_release(&a);
+	}
 	assert_false(hub_browse_flags_usable(w.t.db, &w.t.campaign)); /* not closed yet */
 	ledger_row();
 	assert_true(hub_browse_flags_usable(w.t.db, &w.t.campaign));
@@ -316,6 +349,16 @@ static void test_flags_answer_as_the_rules(void **state)
 	assert_true(one("SELECT count(*) FROM void_event") > 0);
 	assert_true(one("SELECT count(DISTINCT open_since) FROM browse_hh") > 5);
 	assert_true(one("SELECT count(DISTINCT photo_since) FROM browse_hh") > 5);
+	/* late from the day of the hand-over or completion past the deadline */
+	assert_int_equal(one("SELECT count(*) FROM browse_hh WHERE name = 'Trễ hạn' AND"
+			     " open_since = '2023-09-10'"),
+			 1);
+	assert_int_equal(one("SELECT count(*) FROM browse_hh WHERE name = 'Trễ hạn' AND"
+			     " open_since = '2023-09-05'"),
+			 2);
+	assert_int_equal(one("SELECT count(*) FROM browse_hh WHERE name = 'Trễ hạn' AND"
+			     " open_since IS NULL AND photo_since IS NULL"),
+			 2);
 	expect_same(&open, &early);
 	assert_true(early > 0 && early < open);
 
