@@ -17,7 +17,9 @@
  * status or a category), the planner's statistics written with the tables,
  * and triggers that write a row only when a value it holds changes. An
  * older version is dropped and built again. */
-#define BROWSE_SCHEMA_VERSION 2
+/* 3: a household's open-item and missing-photo flags (open_since,
+ * photo_since), judged when a change-set's ledger row is written. */
+#define BROWSE_SCHEMA_VERSION 3
 
 /* The SQL below is laid out by hand, one clause a line, for whoever reads
  * or changes it; clang-format would scatter the macro-joined strings. */
@@ -55,6 +57,82 @@
 	"  ON h.id_origin = b.id_origin AND h.id_serial = b.id_serial;"          \
 	" DELETE FROM browse_words_due;"
 
+/* household (o, s)'s browse_hh row, to be judged again */
+#define MARK(o, s) " INSERT OR IGNORE INTO browse_flags_due(id) SELECT id FROM browse_hh" ROW_OF(o, s) ";"
+
+/* the browse_hh rows of the households holding national ID n (the N- rule
+ * of each of them moves with one more or one fewer) */
+#define MARK_NID(n)                                                            \
+	" INSERT OR IGNORE INTO browse_flags_due(id) SELECT b.id FROM household x" \
+	" JOIN browse_hh b ON b.id_origin = x.id_origin AND b.id_serial = x.id_serial" \
+	" WHERE x.national_id = " n " AND " n " <> '';"
+
+/* the browse_hh row of the household of milestone (o, s) */
+#define MARK_MILESTONE(o, s)                                                   \
+	" INSERT OR IGNORE INTO browse_flags_due(id) SELECT b.id FROM milestone e" \
+	" JOIN browse_hh b ON b.id_origin = e.household_origin"                  \
+	" AND b.id_serial = e.household_serial"                                  \
+	" WHERE e.id_origin = " o " AND e.id_serial = " s ";"
+
+/* hex digit i (1-based) of text t, 0..15 */
+#define HEX(t, i) "(instr('0123456789abcdef', substr(" t ", " #i ", 1)) - 1)"
+/* the origin an item's id spells from its third character (rc_record_id:
+ * 16 hex digits, then '-' and the serial) */
+#define ITEM_ORIGIN(t)                                                         \
+	"((" HEX(t, 3) " << 60) | (" HEX(t, 4) " << 56) | (" HEX(t, 5) " << 52)" \
+	" | (" HEX(t, 6) " << 48) | (" HEX(t, 7) " << 44) | (" HEX(t, 8) " << 40)" \
+	" | (" HEX(t, 9) " << 36) | (" HEX(t, 10) " << 32) | (" HEX(t, 11) " << 28)" \
+	" | (" HEX(t, 12) " << 24) | (" HEX(t, 13) " << 20) | (" HEX(t, 14) " << 16)" \
+	" | (" HEX(t, 15) " << 12) | (" HEX(t, 16) " << 8) | (" HEX(t, 17) " << 4)" \
+	" | " HEX(t, 18) ")"
+#define ITEM_SERIAL(t) "CAST(substr(" t ", 20) AS INTEGER)"
+
+/* The first as-of day on which each rule holds for household h (report_hh
+ * r, browse_basis k): NULL when it never does, '' when from the start.
+ * Each of the rules' as-of tests is "a date <= the day", so the first day
+ * is the least date that passes the rest of its test: the first day of
+ * the missing-photo rule is the least date of a milestone it names; of
+ * the late rule the hand-over or completion date past the deadline; of a
+ * stage on two days the least of that stage's dates by which two laptops
+ * and two days are there; of the household's items the least of all
+ * these, or '' when one that does not depend on the day holds. */
+#define PHOTO_SINCE                                                            \
+	"(CASE WHEN h.withdrawn IS NULL THEN (SELECT min(m.date) FROM milestone m" \
+	" WHERE" BROWSE_PHOTO_MISSING_ON("k.ev") ") END)"
+#define LATE_SINCE                                                             \
+	"(CASE WHEN r.counted AND" BROWSE_ITEM_L_OPEN " THEN (SELECT min(v) FROM"  \
+	" (SELECT CASE WHEN r.d8 > k.deadline THEN r.d8 END AS v"                \
+	"  UNION ALL SELECT CASE WHEN r.d7 > k.deadline THEN r.d7 END)) END)"
+#define TWICE_SINCE                                                            \
+	"(CASE WHEN r.counted THEN (SELECT min(m1.date) FROM report_twice t"     \
+	" JOIN milestone m1 ON m1.household_origin = t.id_origin"                \
+	" AND m1.household_serial = t.id_serial AND m1.stage = t.stage"          \
+	" WHERE t.id_origin = h.id_origin AND t.id_serial = h.id_serial AND"     \
+	PROTO_SQL_MILESTONE_LIVE("m1") "AND " BROWSE_TWICE_BY("m1.date")         \
+	" AND" BROWSE_ITEM_S_OPEN ") END)"
+#define OPEN_SINCE                                                             \
+	"(SELECT min(v) FROM (SELECT CASE WHEN " BROWSE_ITEM_C " OR " BROWSE_ITEM_N \
+	"  OR (r.counted AND " BROWSE_ITEM_O ") THEN '' END AS v"                \
+	" UNION ALL SELECT " LATE_SINCE " UNION ALL SELECT " TWICE_SINCE          \
+	" UNION ALL SELECT " PHOTO_SINCE "))"
+
+/* The flags of the households browse_flags_due names, judged again (by
+ * browse_basis's deadline and evidence stages) and written into browse_hh
+ * where they moved: most merges move none, and browse_hh's flag indexes
+ * are then not touched. */
+#define FLAGS_FLUSH                                                            \
+	" UPDATE browse_flags_due SET (open_since, photo_since) = (SELECT "       \
+	   OPEN_SINCE ", " PHOTO_SINCE                                           \
+	"  FROM browse_hh b JOIN household h"                                    \
+	"  ON h.id_origin = b.id_origin AND h.id_serial = b.id_serial"           \
+	"  LEFT JOIN report_hh r ON r.id_origin = h.id_origin AND r.id_serial = h.id_serial," \
+	"  browse_basis k WHERE b.id = browse_flags_due.id);"                   \
+	" UPDATE browse_hh SET open_since = d.open_since, photo_since = d.photo_since" \
+	"  FROM browse_flags_due d WHERE d.id = browse_hh.id"                     \
+	"  AND (browse_hh.open_since IS NOT d.open_since"                        \
+	"  OR browse_hh.photo_since IS NOT d.photo_since);"                      \
+	" DELETE FROM browse_flags_due;"
+
 /* Every trigger and table this file has made, under any version. */
 static const char drop_sql[] =
 	"DROP TRIGGER IF EXISTS browse_household_ai;"
@@ -68,6 +146,16 @@ static const char drop_sql[] =
 	"DROP TRIGGER IF EXISTS browse_report_stage;"
 	"DROP TRIGGER IF EXISTS browse_report_handed;"
 	"DROP TRIGGER IF EXISTS browse_words_ledger;"
+	"DROP TRIGGER IF EXISTS browse_flags_household;"
+	"DROP TRIGGER IF EXISTS browse_flags_milestone;"
+	"DROP TRIGGER IF EXISTS browse_flags_photo;"
+	"DROP TRIGGER IF EXISTS browse_flags_void;"
+	"DROP TRIGGER IF EXISTS browse_flags_conflict_ai;"
+	"DROP TRIGGER IF EXISTS browse_flags_conflict_au;"
+	"DROP TRIGGER IF EXISTS browse_flags_resolution;"
+	"DROP TRIGGER IF EXISTS browse_flags_ledger;"
+	"DROP TABLE IF EXISTS browse_flags_due;"
+	"DROP TABLE IF EXISTS browse_basis;"
 	"DROP TABLE IF EXISTS browse_words_due;"
 	"DROP TABLE IF EXISTS browse_hh;"
 	"DROP TABLE IF EXISTS browse_fts;";
@@ -89,6 +177,7 @@ static const char tables_sql[] =
 	" review TEXT NOT NULL DEFAULT 'proposed',"
 	" stage INTEGER NOT NULL DEFAULT 0,"
 	" handed TEXT,"
+	" open_since TEXT, photo_since TEXT,"
 	" UNIQUE (id_origin, id_serial));"
 	"CREATE INDEX browse_hh_name ON browse_hh(name);"
 	"CREATE INDEX browse_hh_ref ON browse_hh(ref);"
@@ -100,6 +189,15 @@ static const char tables_sql[] =
 	"CREATE INDEX browse_hh_category ON browse_hh(category, name);"
 	"CREATE INDEX browse_hh_stage ON browse_hh(stage DESC, name);"
 	"CREATE INDEX browse_hh_handed ON browse_hh(handed);"
+	/* the flags: only the households that have one are in these */
+	"CREATE INDEX browse_hh_open ON browse_hh(open_since) WHERE open_since IS NOT NULL;"
+	"CREATE INDEX browse_hh_photo ON browse_hh(photo_since) WHERE photo_since IS NOT NULL;"
+	"CREATE INDEX browse_hh_commune_open ON browse_hh(commune, open_since)"
+	" WHERE open_since IS NOT NULL;"
+	"CREATE INDEX browse_hh_commune_photo ON browse_hh(commune, photo_since)"
+	" WHERE photo_since IS NOT NULL;"
+	"CREATE TABLE browse_basis (deadline TEXT, ev TEXT);"
+	"CREATE TABLE browse_flags_due (id INTEGER PRIMARY KEY, open_since TEXT, photo_since TEXT);"
 	"CREATE VIRTUAL TABLE browse_fts USING fts5(words,"
 	" tokenize = 'unicode61 remove_diacritics 2');"
 	"CREATE TABLE browse_words_due (id INTEGER PRIMARY KEY);";
@@ -127,7 +225,11 @@ static const char stats_sql[] =
 	" ('browse_hh', 'browse_hh_review', '1000000 400000 20 noskipscan'),"
 	" ('browse_hh', 'browse_hh_category', '1000000 200000 20 noskipscan'),"
 	" ('browse_hh', 'browse_hh_stage', '1000000 150000 20 noskipscan'),"
-	" ('browse_hh', 'browse_hh_handed', '1000000 10000');"
+	" ('browse_hh', 'browse_hh_handed', '1000000 10000'),"
+	" ('browse_hh', 'browse_hh_open', '200000 20000'),"
+	" ('browse_hh', 'browse_hh_photo', '100000 10000'),"
+	" ('browse_hh', 'browse_hh_commune_open', '200000 2000 200'),"
+	" ('browse_hh', 'browse_hh_commune_photo', '100000 1000 100');"
 	"ANALYZE sqlite_schema;"; /* this connection reads them again */
 
 static const char rebuild_sql[] =
@@ -170,6 +272,8 @@ static const char triggers_sql[] =
 	"  ON r.id_origin = NEW.id_origin AND r.id_serial = NEW.id_serial;"
 	" INSERT OR IGNORE INTO browse_words_due(id)"
 	"  SELECT id FROM browse_hh" ROW_OF("NEW.id_origin", "NEW.id_serial") ";"
+	MARK_NID("NEW.national_id")
+	MARK("NEW.id_origin", "NEW.id_serial")
 	" END;"
 
 	"CREATE TRIGGER browse_household_words"
@@ -231,9 +335,76 @@ static const char triggers_sql[] =
 	"CREATE TRIGGER browse_words_ledger AFTER INSERT ON hub_ledger"
 	" WHEN EXISTS (SELECT 1 FROM browse_words_due) BEGIN"
 	WORDS_FLUSH
+	" END;"
+
+	/* What the rules read, marking the households whose flags it may
+	 * move (report_hh, report_nid and report_twice follow from these) */
+	"CREATE TRIGGER browse_flags_household"
+	" AFTER UPDATE OF national_id, withdrawn, review_status ON household"
+	" WHEN OLD.national_id IS NOT NEW.national_id OR OLD.withdrawn IS NOT NEW.withdrawn"
+	"  OR OLD.review_status IS NOT NEW.review_status BEGIN"
+	MARK("NEW.id_origin", "NEW.id_serial")
+	MARK_NID("OLD.national_id")
+	MARK_NID("NEW.national_id")
+	" END;"
+
+	"CREATE TRIGGER browse_flags_milestone AFTER INSERT ON milestone"
+	" WHEN NEW.household_origin IS NOT NULL BEGIN"
+	MARK("NEW.household_origin", "NEW.household_serial")
+	" END;"
+
+	"CREATE TRIGGER browse_flags_photo AFTER INSERT ON photo BEGIN"
+	MARK("NEW.target_origin", "NEW.target_serial")
+	MARK_MILESTONE("NEW.target_origin", "NEW.target_serial")
+	" END;"
+
+	"CREATE TRIGGER browse_flags_void AFTER INSERT ON void_event BEGIN"
+	MARK_MILESTONE("NEW.target_origin", "NEW.target_serial")
+	" INSERT OR IGNORE INTO browse_flags_due(id) SELECT b.id FROM photo p"
+	"  JOIN browse_hh b ON b.id_origin = p.target_origin AND b.id_serial = p.target_serial"
+	"  WHERE p.id_origin = NEW.target_origin AND p.id_serial = NEW.target_serial;"
+	" INSERT OR IGNORE INTO browse_flags_due(id) SELECT b.id FROM photo p"
+	"  JOIN milestone e ON e.id_origin = p.target_origin AND e.id_serial = p.target_serial"
+	"  JOIN browse_hh b ON b.id_origin = e.household_origin"
+	"  AND b.id_serial = e.household_serial"
+	"  WHERE p.id_origin = NEW.target_origin AND p.id_serial = NEW.target_serial;"
+	" END;"
+
+	"CREATE TRIGGER browse_flags_conflict_ai AFTER INSERT ON conflict BEGIN"
+	MARK("NEW.id_origin", "NEW.id_serial")
+	" END;"
+
+	"CREATE TRIGGER browse_flags_conflict_au AFTER UPDATE OF resolved_at ON conflict BEGIN"
+	MARK("NEW.id_origin", "NEW.id_serial")
+	" END;"
+
+	/* a resolution, written by an operator's decision (which may write
+	 * no ledger row in its transaction), is judged at once */
+	"CREATE TRIGGER browse_flags_resolution AFTER INSERT ON report_resolution BEGIN"
+	" INSERT OR IGNORE INTO browse_flags_due(id) SELECT b.id FROM conflict c"
+	"  JOIN browse_hh b ON b.id_origin = c.id_origin AND b.id_serial = c.id_serial"
+	"  WHERE NEW.item LIKE 'C-%' AND c.id = CAST(substr(NEW.item, 3) AS INTEGER);"
+	" INSERT OR IGNORE INTO browse_flags_due(id) SELECT b.id FROM household x"
+	"  JOIN browse_hh b ON b.id_origin = x.id_origin AND b.id_serial = x.id_serial"
+	"  WHERE NEW.item LIKE 'N-%' AND x.national_id = substr(NEW.item, 3);"
+	" INSERT OR IGNORE INTO browse_flags_due(id) SELECT id FROM browse_hh"
+	"  WHERE substr(NEW.item, 1, 2) IN ('O-', 'L-', 'S-', 'E-')"
+	"  AND id_origin = " ITEM_ORIGIN("NEW.item")
+	"  AND id_serial = " ITEM_SERIAL("NEW.item") ";"
+	FLAGS_FLUSH
+	" END;"
+
+	"CREATE TRIGGER browse_flags_ledger AFTER INSERT ON hub_ledger"
+	" WHEN EXISTS (SELECT 1 FROM browse_flags_due) BEGIN"
+	FLAGS_FLUSH
 	" END;";
 
-static const char flush_sql[] = "SAVEPOINT browse_words;" WORDS_FLUSH "RELEASE browse_words;";
+static const char flush_sql[] =
+	"SAVEPOINT browse_words;" WORDS_FLUSH FLAGS_FLUSH "RELEASE browse_words;";
+
+/* Every household judged again with a new basis. */
+static const char flags_all_sql[] =
+	"INSERT OR IGNORE INTO browse_flags_due(id) SELECT id FROM browse_hh;" FLAGS_FLUSH;
 
 /* clang-format on */
 
@@ -245,8 +416,9 @@ static int triggers_there(sqlite3 *db)
 	int there = 0;
 
 	if (sqlite3_prepare_v2(db,
-			       "SELECT count(*) = 2 FROM sqlite_master WHERE type = 'trigger' AND"
-			       " name IN ('browse_report_stage', 'browse_words_ledger')",
+			       "SELECT count(*) = 3 FROM sqlite_master WHERE type = 'trigger' AND"
+			       " name IN ('browse_report_stage', 'browse_words_ledger',"
+			       " 'browse_flags_ledger')",
 			       -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		there = sqlite3_column_int(st, 0);
@@ -319,5 +491,80 @@ hub_result hub_browse_words_flush(sqlite3 *db)
 	if (sqlite3_exec(db, flush_sql, NULL, NULL, NULL) == SQLITE_OK)
 		return HUB_OK;
 	sqlite3_exec(db, "ROLLBACK TO browse_words; RELEASE browse_words", NULL, NULL, NULL);
+	return HUB_EDB;
+}
+
+void hub_browse_evidence(const proto_campaign *c, char *out, size_t outlen)
+{
+	size_t k, n = 1;
+
+	if (outlen < 2)
+		return;
+	snprintf(out, outlen, ",");
+	for (k = 0; proto_stages[k] && n < outlen; k++)
+		if (c->evidence_stages & (1u << k))
+			n += (size_t)snprintf(out + n, outlen - n, "%s,", proto_stages[k]);
+}
+
+/* 1 when browse_basis holds c's deadline and evidence stages ev. */
+static int basis_is(sqlite3 *db, const proto_campaign *c, const char *ev)
+{
+	sqlite3_stmt *st = NULL;
+	int is = 0;
+
+	if (sqlite3_prepare_v2(db,
+			       "SELECT count(*) = 1 AND sum(deadline IS ?1 AND ev IS ?2) = 1"
+			       " FROM browse_basis",
+			       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, c->deadline, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, ev, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		is = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return is;
+}
+
+int hub_browse_flags_usable(sqlite3 *db, const proto_campaign *c)
+{
+	sqlite3_stmt *st = NULL;
+	char ev[160];
+	int due = 1;
+
+	hub_browse_evidence(c, ev, sizeof(ev));
+	if (!basis_is(db, c, ev))
+		return 0;
+	if (sqlite3_prepare_v2(db, "SELECT EXISTS (SELECT 1 FROM browse_flags_due)", -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		due = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return !due;
+}
+
+hub_result hub_browse_flags_basis(sqlite3 *db, const proto_campaign *c)
+{
+	sqlite3_stmt *st = NULL;
+	char ev[160];
+
+	hub_browse_evidence(c, ev, sizeof(ev));
+	if (basis_is(db, c, ev))
+		return HUB_OK; /* the common case: no write lock needed */
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return HUB_EDB;
+	if (sqlite3_exec(db, "DELETE FROM browse_basis", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO browse_basis(deadline, ev) VALUES (?1, ?2)", -1, &st,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, c->deadline, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, ev, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_exec(db, flags_all_sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	return HUB_OK;
+fail:
+	sqlite3_finalize(st);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return HUB_EDB;
 }

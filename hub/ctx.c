@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "maiam/cli.h"
 #include "ctx.h"
+#include "browse_schema.h"
 #include "schema.h"
 #include "store.h"
 #include "ingest.h"
@@ -116,6 +117,9 @@ hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 			 campaign_path, cfg->campaign.id, cfg->campaign_id);
 		goto fail;
 	}
+	/* the browser's flags judged by this campaign's deadline and evidence
+	 * stages; busy or failing, the browser judges by the rules (exact) */
+	(void)hub_browse_flags_basis(ctx->db, &cfg->campaign);
 	return HUB_OK;
 toolong:
 	snprintf(err, errlen, _("hub directory path '%s' is too long"), dir);
