@@ -19,9 +19,11 @@
  * 3: a withdrawn household (PROTO_SQL_HOUSEHOLD_COUNTS) leaves every count
  * with its milestones, contributions and national ID; report_twice; a
  * ledger row closes the rejections of the same change-set.
+ * 4: a milestone notes its household in report_dirty; its dates and
+ * report_twice follow at the end of the change-set (hub_report_flush).
  * An older hub drops its derived tables and triggers and rebuilds them. The
  * operator tables (resolutions, operators, sessions) are kept as they are. */
-#define REPORT_SCHEMA_VERSION "3"
+#define REPORT_SCHEMA_VERSION "4"
 
 /* The target_kind of a void naming a milestone or a contribution. */
 #define KIND_MILESTONE_SQL "2"
@@ -49,6 +51,9 @@ _Static_assert(PROTO_KIND_MILESTONE == 2 && PROTO_KIND_CONTRIBUTION == 3,
  *   checks at read time that both are still live (a void may clear one).
  *   Rows are only added, by every such pair whatever the voids, so the
  *   triggers and the rebuild make the same set in any arrival order.
+ * report_dirty: households whose milestones the change-set being merged
+ *   added: their dates and report_twice rows wait for hub_report_flush at
+ *   its end (in the same transaction), which empties it.
  */
 static const char tables_sql[] =
 	"CREATE TABLE report_hh ("
@@ -74,7 +79,9 @@ static const char tables_sql[] =
 	" WITHOUT ROWID;"
 	"CREATE INDEX report_nid_dup ON report_nid(n) WHERE n > 1;"
 	"CREATE TABLE report_twice (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
-	" stage TEXT NOT NULL, PRIMARY KEY (id_origin, id_serial, stage)) WITHOUT ROWID;";
+	" stage TEXT NOT NULL, PRIMARY KEY (id_origin, id_serial, stage)) WITHOUT ROWID;"
+	"CREATE TABLE report_dirty (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;";
 
 /* The columns roles added to report_operator: in the table a new hub makes,
  * and added to an older one (operator_roles_migrate). */
@@ -210,23 +217,6 @@ static int append_count_stmt(proto_buf *b, int s, int add, int update)
 	return proto_buf_append_str(b, COUNT_UPSERT) ? -1 : 0;
 }
 
-/* One UPDATE per stage, each setting one column and only when the date is
- * earlier: SQLite then touches the d7/d8 indexes only when they change. */
-static int append_stage_min(proto_buf *b)
-{
-	int k;
-
-	for (k = 1; k <= 8; k++)
-		if (proto_buf_appendf(b,
-				      "UPDATE report_hh SET d%d = NEW.date WHERE NEW.stage = '%s'"
-				      " AND id_origin = NEW.household_origin AND"
-				      " id_serial = NEW.household_serial AND (d%d IS NULL OR"
-				      " NEW.date < d%d);",
-				      k, proto_stages[k - 1], k, k))
-			return -1;
-	return 0;
-}
-
 static int append_stage_recompute(proto_buf *b)
 {
 	int k;
@@ -324,26 +314,13 @@ static int append_triggers(proto_buf *b)
 																					  " ON CONFLICT(national_id) DO UPDATE SET n = n + 1; END;"))
 		return -1;
 
-	/* milestones: a new first date for its stage, unless already voided */
-	if (proto_buf_append_str(
-		    b, "CREATE TRIGGER report_milestone_ai AFTER INSERT ON milestone"
-		       " WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(
-			       "NEW") "BEGIN "
-				      "INSERT OR IGNORE INTO report_hh(id_origin, id_serial)"
-				      " VALUES (NEW.household_origin, NEW.household_serial);") ||
-	    append_stage_min(b) || proto_buf_append_str(b, "END;"))
-		return -1;
-	/* a stage two laptops recorded on different days: a candidate for the
-	 * queue, voided or not (the queue checks); the later of the pair adds it */
-	if (proto_buf_append_str(b,
-				 "CREATE TRIGGER report_milestone_twice AFTER INSERT ON milestone"
-				 " WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL AND"
-				 " NEW.stage IS NOT NULL BEGIN "
-				 "INSERT OR IGNORE INTO report_twice(id_origin, id_serial, stage) SELECT"
-				 " NEW.household_origin, NEW.household_serial, NEW.stage WHERE EXISTS (SELECT 1 FROM"
-				 " milestone m WHERE m.household_origin = NEW.household_origin AND"
-				 " m.household_serial = NEW.household_serial AND m.stage = NEW.stage AND"
-				 " m.id_origin <> NEW.id_origin AND m.date <> NEW.date); END;"))
+	/* milestones: their household is noted, its dates and report_twice
+	 * follow at the end of the change-set (flush_sql); one row a
+	 * household however many milestones it gets */
+	if (proto_buf_append_str(b, "CREATE TRIGGER report_milestone_dirty AFTER INSERT ON milestone"
+				    " WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL BEGIN "
+				    "INSERT OR IGNORE INTO report_dirty(id_origin, id_serial)"
+				    " VALUES (NEW.household_origin, NEW.household_serial); END;"))
 		return -1;
 
 	/* contributions */
@@ -390,18 +367,56 @@ static int append_triggers(proto_buf *b)
 	return 0;
 }
 
+/* The first date of each stage (d1..d8 of report_hh) among the milestones
+ * grouped (unqualified stage and date: the milestone's), for the rebuild and
+ * the flush alike, so that both give the same dates. */
+#define FIRST_DATES \
+	" min(CASE WHEN stage = 'surveyed' THEN date END) AS d1," \
+	" min(CASE WHEN stage = 'approved' THEN date END) AS d2," \
+	" min(CASE WHEN stage = 'started' THEN date END) AS d3," \
+	" min(CASE WHEN stage = 'foundation' THEN date END) AS d4," \
+	" min(CASE WHEN stage = 'walls' THEN date END) AS d5," \
+	" min(CASE WHEN stage = 'roof' THEN date END) AS d6," \
+	" min(CASE WHEN stage = 'completed' THEN date END) AS d7," \
+	" min(CASE WHEN stage = 'handed_over' THEN date END) AS d8"
+
+/* A milestone of household d (report_dirty) that counts for its dates. */
+#define DIRTY_MILESTONE(m) \
+	" " m ".household_origin = d.id_origin AND " m ".household_serial = d.id_serial AND " m \
+	".date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(m)
+
+/*
+ * The end of a change-set (hub_report_flush): the households its milestones
+ * named (report_dirty) get their stage dates recomputed from their live
+ * milestones in one statement, each report_hh row updated once and only
+ * when a date moved (the counter triggers then run once a household, not
+ * once a milestone: merge cost, docs/BENCHMARKS.md "bench_reports"); a
+ * household gets its report_hh row when it has a live dated milestone, as
+ * in the rebuild; its stages two laptops recorded on different days join
+ * report_twice by the rebuild's own test. In a savepoint: all or nothing.
+ */
+static const char flush_sql[] =
+	"SAVEPOINT report_flush;"
+	"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT d.id_origin, d.id_serial"
+	" FROM report_dirty d WHERE EXISTS (SELECT 1 FROM milestone m WHERE" DIRTY_MILESTONE("m") ");"
+	"UPDATE report_hh SET d1 = f.d1, d2 = f.d2, d3 = f.d3, d4 = f.d4, d5 = f.d5, d6 = f.d6,"
+	" d7 = f.d7, d8 = f.d8 FROM (SELECT d.id_origin AS o, d.id_serial AS s," FIRST_DATES
+	" FROM report_dirty d LEFT JOIN milestone m ON" DIRTY_MILESTONE("m") "GROUP BY 1, 2) AS f"
+	" WHERE report_hh.id_origin = f.o AND report_hh.id_serial = f.s AND (report_hh.d1 IS NOT f.d1"
+	" OR report_hh.d2 IS NOT f.d2 OR report_hh.d3 IS NOT f.d3 OR report_hh.d4 IS NOT f.d4"
+	" OR report_hh.d5 IS NOT f.d5 OR report_hh.d6 IS NOT f.d6 OR report_hh.d7 IS NOT f.d7"
+	" OR report_hh.d8 IS NOT f.d8);"
+	"INSERT OR IGNORE INTO report_twice SELECT m.household_origin, m.household_serial, m.stage"
+	" FROM report_dirty d CROSS JOIN milestone m ON m.household_origin = d.id_origin AND"
+	" m.household_serial = d.id_serial WHERE m.date IS NOT NULL AND m.stage IS NOT NULL"
+	" GROUP BY 1, 2, 3 HAVING count(DISTINCT m.id_origin) > 1 AND count(DISTINCT m.date) > 1;"
+	"DELETE FROM report_dirty;"
+	"RELEASE report_flush;";
+
 /* Fill the derived tables from what the hub already holds (before triggers). */
 static const char rebuild_sql[] =
 	"CREATE TEMP TABLE report_first AS SELECT household_origin AS o, household_serial AS s,"
-	" min(CASE WHEN stage = 'surveyed' THEN date END) AS d1,"
-	" min(CASE WHEN stage = 'approved' THEN date END) AS d2,"
-	" min(CASE WHEN stage = 'started' THEN date END) AS d3,"
-	" min(CASE WHEN stage = 'foundation' THEN date END) AS d4,"
-	" min(CASE WHEN stage = 'walls' THEN date END) AS d5,"
-	" min(CASE WHEN stage = 'roof' THEN date END) AS d6,"
-	" min(CASE WHEN stage = 'completed' THEN date END) AS d7,"
-	" min(CASE WHEN stage = 'handed_over' THEN date END) AS d8"
-	" FROM milestone m WHERE household_origin IS NOT NULL AND date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(
+	FIRST_DATES " FROM milestone m WHERE household_origin IS NOT NULL AND date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(
 		"m") "GROUP BY 1, 2;"
 		     "INSERT INTO report_hh(id_origin, id_serial, d1, d2, d3, d4, d5, d6, d7, d8)"
 		     " SELECT o, s, d1, d2, d3, d4, d5, d6, d7, d8 FROM report_first WHERE true;"
@@ -497,8 +512,10 @@ static const char drop_derived_sql[] = "DROP TRIGGER IF EXISTS report_household_
 				       "DROP TRIGGER IF EXISTS report_contribution_ai;"
 				       "DROP TRIGGER IF EXISTS report_void_ai;"
 				       "DROP TRIGGER IF EXISTS report_milestone_twice;"
+				       "DROP TRIGGER IF EXISTS report_milestone_dirty;"
 				       "DROP TRIGGER IF EXISTS report_rejection_superseded;"
 				       "DROP TABLE IF EXISTS report_twice;"
+				       "DROP TABLE IF EXISTS report_dirty;"
 				       "DROP TABLE IF EXISTS report_hh;"
 				       "DROP TABLE IF EXISTS report_count;"
 				       "DROP TABLE IF EXISTS report_fund;"
@@ -563,7 +580,7 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 		rc = HUB_OK;
 		goto rollback; /* another process installed them meanwhile */
 	}
-	if (found && strcmp(have, "1") != 0 && strcmp(have, "2") != 0) {
+	if (found && strcmp(have, "1") != 0 && strcmp(have, "2") != 0 && strcmp(have, "3") != 0) {
 		snprintf(err, errlen,
 			 _("report tables are version '%s', this maiam-hub knows '%s':"
 			   " use a newer maiam-hub"),
@@ -592,4 +609,14 @@ rollback:
 out:
 	proto_buf_release(&sql);
 	return rc;
+}
+
+hub_result hub_report_flush(sqlite3 *db, char *err, size_t errlen)
+{
+	if (sqlite3_exec(db, flush_sql, NULL, NULL, NULL) == SQLITE_OK)
+		return HUB_OK;
+	/* the message before the rollback's own */
+	snprintf(err, errlen, _("cannot bring the report tables up to date: %s"), sqlite3_errmsg(db));
+	sqlite3_exec(db, "ROLLBACK TO report_flush; RELEASE report_flush", NULL, NULL, NULL);
+	return HUB_EDB;
 }
