@@ -19,8 +19,9 @@
  * 3: a withdrawn household (PROTO_SQL_HOUSEHOLD_COUNTS) leaves every count
  * with its milestones, contributions and national ID; report_twice; a
  * ledger row closes the rejections of the same change-set.
- * 4: a milestone notes its household in report_dirty; its dates and
- * report_twice follow at the end of the change-set (hub_report_flush).
+ * 4: a milestone (or its void) notes its household in report_dirty; its
+ * dates, their counters and report_twice follow at the end of the
+ * change-set (hub_report_flush).
  * An older hub drops its derived tables and triggers and rebuilds them. The
  * operator tables (resolutions, operators, sessions) are kept as they are. */
 #define REPORT_SCHEMA_VERSION "4"
@@ -52,8 +53,9 @@ _Static_assert(PROTO_KIND_MILESTONE == 2 && PROTO_KIND_CONTRIBUTION == 3,
  *   Rows are only added, by every such pair whatever the voids, so the
  *   triggers and the rebuild make the same set in any arrival order.
  * report_dirty: households whose milestones the change-set being merged
- *   added: their dates and report_twice rows wait for hub_report_flush at
- *   its end (in the same transaction), which empties it.
+ *   added or voided: their dates, counters and report_twice rows wait for
+ *   hub_report_flush at its end (in the same transaction), which empties it.
+ * report_new: within the flush, the new dates of those whose dates move.
  */
 static const char tables_sql[] =
 	"CREATE TABLE report_hh ("
@@ -81,6 +83,9 @@ static const char tables_sql[] =
 	"CREATE TABLE report_twice (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
 	" stage TEXT NOT NULL, PRIMARY KEY (id_origin, id_serial, stage)) WITHOUT ROWID;"
 	"CREATE TABLE report_dirty (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
+	"CREATE TABLE report_new (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+	" d1 TEXT, d2 TEXT, d3 TEXT, d4 TEXT, d5 TEXT, d6 TEXT, d7 TEXT, d8 TEXT,"
 	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;";
 
 /* The columns roles added to report_operator: in the table a new hub makes,
@@ -217,37 +222,33 @@ static int append_count_stmt(proto_buf *b, int s, int add, int update)
 	return proto_buf_append_str(b, COUNT_UPSERT) ? -1 : 0;
 }
 
-static int append_stage_recompute(proto_buf *b)
-{
-	int k;
-
-	for (k = 1; k <= 8; k++)
-		if (proto_buf_appendf(b,
-				      "%sd%d = (SELECT min(m.date) FROM milestone m WHERE"
-				      " m.household_origin = report_hh.id_origin AND"
-				      " m.household_serial = report_hh.id_serial AND m.stage = '%s'"
-				      " AND m.date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE("m") ")",
-				      k > 1 ? ", " : "", k, proto_stages[k - 1]))
-			return -1;
-	return 0;
-}
-
 static int append_triggers(proto_buf *b)
 {
 	int s;
 
-	/* the household summary feeds the counters */
-	if (proto_buf_append_str(b, "CREATE TRIGGER report_hh_ai AFTER INSERT ON report_hh BEGIN "))
+	/* the household summary feeds the counters; a row arrives without
+	 * dates (a household, a contribution or the flush makes it), the
+	 * second trigger only in case one ever does not */
+	if (proto_buf_append_str(b, "CREATE TRIGGER report_hh_ai AFTER INSERT ON report_hh BEGIN ") ||
+	    append_count_stmt(b, 0, 1, 0) || append_count_stmt(b, 9, 1, 0) ||
+	    proto_buf_append_str(b, "END;CREATE TRIGGER report_hh_ai_dates AFTER INSERT ON report_hh WHEN"
+				    " coalesce(NEW.d1, NEW.d2, NEW.d3, NEW.d4, NEW.d5, NEW.d6, NEW.d7,"
+				    " NEW.d8) IS NOT NULL BEGIN "))
 		return -1;
-	for (s = 0; s <= 9; s++)
+	for (s = 1; s <= 8; s++)
 		if (append_count_stmt(b, s, 1, 0))
 			return -1;
 	if (proto_buf_append_str(b, "END;"))
 		return -1;
-	/* one trigger per slot, so that a milestone which moves one stage's date
-	 * runs two counter statements, not twenty (merge cost, BENCHMARKS.md) */
+	/* one trigger per slot, so that a household whose review changes runs
+	 * two counter statements, not twenty. Only for what the household row
+	 * sets: the stage dates change in hub_report_flush alone, which counts
+	 * them itself, a change-set's households in two statements (merge
+	 * cost, BENCHMARKS.md) */
 	for (s = 0; s <= 9; s++)
-		if (proto_buf_appendf(b, "CREATE TRIGGER report_hh_au%d AFTER UPDATE ON report_hh WHEN (",
+		if (proto_buf_appendf(b,
+				      "CREATE TRIGGER report_hh_au%d AFTER UPDATE OF commune, counted, approved"
+				      " ON report_hh WHEN (",
 				      s) ||
 		    append_slot_key(b, "OLD", s) || proto_buf_append_str(b, ") IS NOT (") ||
 		    append_slot_key(b, "NEW", s) ||
@@ -336,17 +337,17 @@ static int append_triggers(proto_buf *b)
 					       "GROUP BY 2, 3" FUND_UPSERT "END;"))
 		return -1;
 
-	/* voids: a void naming a milestone recomputes the stage dates of its
-	 * household; one naming a contribution takes it out, on its first void
-	 * only (voids may repeat). A void of another kind voids neither. */
-	if (proto_buf_append_str(b, "CREATE TRIGGER report_void_ai AFTER INSERT ON void_event BEGIN "
-				    "UPDATE report_hh SET ") ||
-	    append_stage_recompute(b) ||
-	    proto_buf_append_str(
+	/* voids: a void naming a milestone notes its household, whose stage
+	 * dates the flush recomputes; one naming a contribution takes it out,
+	 * on its first void only (voids may repeat). A void of another kind
+	 * voids neither. */
+	if (proto_buf_append_str(
 		    b,
-		    " WHERE NEW.target_kind = " KIND_MILESTONE_SQL " AND (id_origin, id_serial) IN"
-		    " (SELECT household_origin, household_serial FROM milestone WHERE"
-		    " id_origin = NEW.target_origin AND id_serial = NEW.target_serial);"
+		    "CREATE TRIGGER report_void_ai AFTER INSERT ON void_event BEGIN "
+		    "INSERT OR IGNORE INTO report_dirty(id_origin, id_serial) SELECT household_origin,"
+		    " household_serial FROM milestone WHERE NEW.target_kind = " KIND_MILESTONE_SQL " AND"
+		    " id_origin = NEW.target_origin AND id_serial = NEW.target_serial AND"
+		    " household_origin IS NOT NULL;"
 		    "INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS(
 			    "-") " FROM contribution c"
 				 " WHERE NEW.target_kind = " KIND_CONTRIBUTION_SQL " AND"
@@ -385,31 +386,59 @@ static int append_triggers(proto_buf *b)
 	" " m ".household_origin = d.id_origin AND " m ".household_serial = d.id_serial AND " m \
 	".date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(m)
 
+/* The counters (slots 1..8) of the households report_new names, as their
+ * report_hh rows stand, added (sign "") or taken away ("-"): the slot
+ * triggers' keys (append_slot_key), a change-set's households at once,
+ * grouped by their dates first (a change-set's households share a few
+ * days: the second grouping then sorts a few rows, not eight a household). */
+#define COUNT_DELTA(sign) \
+	"INSERT INTO report_count(commune, slot, date, n) SELECT commune, slot, k, " sign "sum(n)" \
+	" FROM (SELECT g.commune AS commune, x.column1 AS slot, CASE x.column1 WHEN 1 THEN g.r1" \
+	" WHEN 2 THEN g.r2 WHEN 3 THEN g.r3 WHEN 4 THEN g.r4 WHEN 5 THEN g.r5 WHEN 6 THEN g.r6" \
+	" WHEN 7 THEN g.r7 ELSE g.r8 END AS k, g.n AS n FROM (SELECT h.commune AS commune," \
+	" h.r1 AS r1, h.r2 AS r2, h.r3 AS r3, h.r4 AS r4, h.r5 AS r5, h.r6 AS r6, h.r7 AS r7," \
+	" h.r8 AS r8, count(*) AS n FROM report_new c CROSS JOIN report_hh h" \
+	" ON h.id_origin = c.id_origin AND h.id_serial = c.id_serial WHERE h.counted" \
+	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) AS g" \
+	" CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8)) x)" \
+	" WHERE k <> '~' GROUP BY 1, 2, 3" COUNT_UPSERT
+
 /*
  * The end of a change-set (hub_report_flush): the households its milestones
- * named (report_dirty) get their stage dates recomputed from their live
- * milestones in one statement, each report_hh row updated once and only
- * when a date moved (the counter triggers then run once a household, not
- * once a milestone: merge cost, docs/BENCHMARKS.md "bench_reports"); a
- * household gets its report_hh row when it has a live dated milestone, as
- * in the rebuild; its stages two laptops recorded on different days join
- * report_twice by the rebuild's own test. In a savepoint: all or nothing.
+ * and voids named (report_dirty) get their report_hh row if they have a live
+ * dated milestone (as in the rebuild); their stage dates are recomputed from
+ * their live milestones, those that moved kept in report_new; the counters
+ * lose those households' old dates and gain the new ones in one grouped
+ * statement each, around one UPDATE of their dates (which the slot
+ * triggers leave alone); their stages two laptops recorded on different
+ * days join report_twice by the rebuild's own test, looked for only where
+ * a household's milestones come from two laptops (the index holds the
+ * origin). Per change-set instead of per milestone: merge cost,
+ * docs/BENCHMARKS.md "bench_reports". In a savepoint: all or nothing.
  */
 static const char flush_sql[] =
 	"SAVEPOINT report_flush;"
 	"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT d.id_origin, d.id_serial"
 	" FROM report_dirty d WHERE EXISTS (SELECT 1 FROM milestone m WHERE" DIRTY_MILESTONE("m") ");"
-	"UPDATE report_hh SET d1 = f.d1, d2 = f.d2, d3 = f.d3, d4 = f.d4, d5 = f.d5, d6 = f.d6,"
-	" d7 = f.d7, d8 = f.d8 FROM (SELECT d.id_origin AS o, d.id_serial AS s," FIRST_DATES
+	"INSERT INTO report_new SELECT f.o, f.s, f.d1, f.d2, f.d3, f.d4, f.d5, f.d6, f.d7, f.d8"
+	" FROM (SELECT d.id_origin AS o, d.id_serial AS s," FIRST_DATES
 	" FROM report_dirty d LEFT JOIN milestone m ON" DIRTY_MILESTONE("m") "GROUP BY 1, 2) AS f"
-	" WHERE report_hh.id_origin = f.o AND report_hh.id_serial = f.s AND (report_hh.d1 IS NOT f.d1"
-	" OR report_hh.d2 IS NOT f.d2 OR report_hh.d3 IS NOT f.d3 OR report_hh.d4 IS NOT f.d4"
-	" OR report_hh.d5 IS NOT f.d5 OR report_hh.d6 IS NOT f.d6 OR report_hh.d7 IS NOT f.d7"
-	" OR report_hh.d8 IS NOT f.d8);"
+	" CROSS JOIN report_hh h ON h.id_origin = f.o AND h.id_serial = f.s WHERE h.d1 IS NOT f.d1"
+	" OR h.d2 IS NOT f.d2 OR h.d3 IS NOT f.d3 OR h.d4 IS NOT f.d4 OR h.d5 IS NOT f.d5"
+	" OR h.d6 IS NOT f.d6 OR h.d7 IS NOT f.d7 OR h.d8 IS NOT f.d8;"
+	COUNT_DELTA("-")
+	"UPDATE report_hh SET (d1, d2, d3, d4, d5, d6, d7, d8) = (SELECT c.d1, c.d2, c.d3, c.d4,"
+	" c.d5, c.d6, c.d7, c.d8 FROM report_new c WHERE c.id_origin = report_hh.id_origin AND"
+	" c.id_serial = report_hh.id_serial) WHERE (id_origin, id_serial) IN (SELECT id_origin,"
+	" id_serial FROM report_new);"
+	COUNT_DELTA("")
 	"INSERT OR IGNORE INTO report_twice SELECT m.household_origin, m.household_serial, m.stage"
 	" FROM report_dirty d CROSS JOIN milestone m ON m.household_origin = d.id_origin AND"
-	" m.household_serial = d.id_serial WHERE m.date IS NOT NULL AND m.stage IS NOT NULL"
+	" m.household_serial = d.id_serial WHERE (SELECT min(o.id_origin) <> max(o.id_origin)"
+	" FROM milestone o WHERE o.household_origin = d.id_origin AND o.household_serial = d.id_serial)"
+	" AND m.date IS NOT NULL AND m.stage IS NOT NULL"
 	" GROUP BY 1, 2, 3 HAVING count(DISTINCT m.id_origin) > 1 AND count(DISTINCT m.date) > 1;"
+	"DELETE FROM report_new;"
 	"DELETE FROM report_dirty;"
 	"RELEASE report_flush;";
 
@@ -516,6 +545,7 @@ static const char drop_derived_sql[] = "DROP TRIGGER IF EXISTS report_household_
 				       "DROP TRIGGER IF EXISTS report_rejection_superseded;"
 				       "DROP TABLE IF EXISTS report_twice;"
 				       "DROP TABLE IF EXISTS report_dirty;"
+				       "DROP TABLE IF EXISTS report_new;"
 				       "DROP TABLE IF EXISTS report_hh;"
 				       "DROP TABLE IF EXISTS report_count;"
 				       "DROP TABLE IF EXISTS report_fund;"
