@@ -12,6 +12,7 @@
 #include "maiam/schema.h"
 #include "schema.h"
 #include "store.h"
+#include "store_int.h"
 #include "i18n.h"
 
 /* 2: a void takes out only an event of the kind it names
@@ -414,33 +415,38 @@ static int append_triggers(proto_buf *b)
  * days join report_twice by the rebuild's own test, looked for only where
  * a household's milestones come from two laptops (the index holds the
  * origin). Per change-set instead of per milestone: merge cost,
- * docs/BENCHMARKS.md "bench_reports". In a savepoint: all or nothing.
+ * docs/BENCHMARKS.md "bench_reports". The statements are the store's
+ * (store_sql.c, HUB_STMT_REPORT_*), kept prepared by a serve thread: a
+ * nightly change-set of thirty records would otherwise prepare them again,
+ * a millisecond, every time.
  */
-static const char flush_sql[] =
-	"SAVEPOINT report_flush;"
+const char hub_report_sql_dirty_any[] = "SELECT 1 FROM report_dirty LIMIT 1";
+const char hub_report_sql_hh_add[] =
 	"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT d.id_origin, d.id_serial"
-	" FROM report_dirty d WHERE EXISTS (SELECT 1 FROM milestone m WHERE" DIRTY_MILESTONE("m") ");"
+	" FROM report_dirty d WHERE EXISTS (SELECT 1 FROM milestone m WHERE" DIRTY_MILESTONE("m") ")";
+const char hub_report_sql_new[] =
 	"INSERT INTO report_new SELECT f.o, f.s, f.d1, f.d2, f.d3, f.d4, f.d5, f.d6, f.d7, f.d8"
 	" FROM (SELECT d.id_origin AS o, d.id_serial AS s," FIRST_DATES
 	" FROM report_dirty d LEFT JOIN milestone m ON" DIRTY_MILESTONE("m") "GROUP BY 1, 2) AS f"
 	" CROSS JOIN report_hh h ON h.id_origin = f.o AND h.id_serial = f.s WHERE h.d1 IS NOT f.d1"
 	" OR h.d2 IS NOT f.d2 OR h.d3 IS NOT f.d3 OR h.d4 IS NOT f.d4 OR h.d5 IS NOT f.d5"
-	" OR h.d6 IS NOT f.d6 OR h.d7 IS NOT f.d7 OR h.d8 IS NOT f.d8;"
-	COUNT_DELTA("-")
+	" OR h.d6 IS NOT f.d6 OR h.d7 IS NOT f.d7 OR h.d8 IS NOT f.d8";
+const char hub_report_sql_count_out[] = COUNT_DELTA("-");
+const char hub_report_sql_dates[] =
 	"UPDATE report_hh SET (d1, d2, d3, d4, d5, d6, d7, d8) = (SELECT c.d1, c.d2, c.d3, c.d4,"
 	" c.d5, c.d6, c.d7, c.d8 FROM report_new c WHERE c.id_origin = report_hh.id_origin AND"
 	" c.id_serial = report_hh.id_serial) WHERE (id_origin, id_serial) IN (SELECT id_origin,"
-	" id_serial FROM report_new);"
-	COUNT_DELTA("")
+	" id_serial FROM report_new)";
+const char hub_report_sql_count_in[] = COUNT_DELTA("");
+const char hub_report_sql_twice[] =
 	"INSERT OR IGNORE INTO report_twice SELECT m.household_origin, m.household_serial, m.stage"
 	" FROM report_dirty d CROSS JOIN milestone m ON m.household_origin = d.id_origin AND"
 	" m.household_serial = d.id_serial WHERE (SELECT min(o.id_origin) <> max(o.id_origin)"
 	" FROM milestone o WHERE o.household_origin = d.id_origin AND o.household_serial = d.id_serial)"
 	" AND m.date IS NOT NULL AND m.stage IS NOT NULL"
-	" GROUP BY 1, 2, 3 HAVING count(DISTINCT m.id_origin) > 1 AND count(DISTINCT m.date) > 1;"
-	"DELETE FROM report_new;"
-	"DELETE FROM report_dirty;"
-	"RELEASE report_flush;";
+	" GROUP BY 1, 2, 3 HAVING count(DISTINCT m.id_origin) > 1 AND count(DISTINCT m.date) > 1";
+const char hub_report_sql_new_clear[] = "DELETE FROM report_new";
+const char hub_report_sql_dirty_clear[] = "DELETE FROM report_dirty";
 
 /* Fill the derived tables from what the hub already holds (before triggers). */
 static const char rebuild_sql[] =
@@ -641,12 +647,47 @@ out:
 	return rc;
 }
 
+/* Step one of the flush's statements through (no rows): 0 when done. */
+static int flush_step(sqlite3 *db, hub_stmt id)
+{
+	sqlite3_stmt *st = hub_store_prep(db, id);
+	int rc = st && sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+
+	hub_store_unprep(st);
+	return rc;
+}
+
 hub_result hub_report_flush(sqlite3 *db, char *err, size_t errlen)
 {
-	if (sqlite3_exec(db, flush_sql, NULL, NULL, NULL) == SQLITE_OK)
+	static const hub_stmt steps[] = { HUB_STMT_REPORT_HH_ADD,	HUB_STMT_REPORT_NEW,
+					  HUB_STMT_REPORT_COUNT_OUT,	HUB_STMT_REPORT_DATES,
+					  HUB_STMT_REPORT_COUNT_IN,	HUB_STMT_REPORT_TWICE,
+					  HUB_STMT_REPORT_NEW_CLEAR,	HUB_STMT_REPORT_DIRTY_CLEAR };
+	sqlite3_stmt *st = hub_store_prep(db, HUB_STMT_REPORT_DIRTY_ANY);
+	hub_result rc = HUB_EDB;
+	bool any = false;
+	size_t i;
+
+	/* a change-set without milestones (or voids of them) has nothing to do */
+	if (!st || hub_store_step(st, &any) != HUB_OK) {
+		snprintf(err, errlen, _("cannot bring the report tables up to date: %s"),
+			 sqlite3_errmsg(db));
+		hub_store_unprep(st);
+		return HUB_EDB;
+	}
+	hub_store_unprep(st);
+	if (!any)
 		return HUB_OK;
+	if (sqlite3_exec(db, "SAVEPOINT report_flush", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (flush_step(db, steps[i]))
+			goto fail;
+	if (sqlite3_exec(db, "RELEASE report_flush", NULL, NULL, NULL) == SQLITE_OK)
+		return HUB_OK;
+fail:
 	/* the message before the rollback's own */
 	snprintf(err, errlen, _("cannot bring the report tables up to date: %s"), sqlite3_errmsg(db));
 	sqlite3_exec(db, "ROLLBACK TO report_flush; RELEASE report_flush", NULL, NULL, NULL);
-	return HUB_EDB;
+	return rc;
 }
