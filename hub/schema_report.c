@@ -227,11 +227,14 @@ static int append_triggers(proto_buf *b)
 {
 	int s;
 
-	/* the household summary feeds the counters; a row arrives without
+	/* the household summary feeds the counters (slots 0 and 9 in one
+	 * statement, only for a household that counts); a row arrives without
 	 * dates (a household, a contribution or the flush makes it), the
 	 * second trigger only in case one ever does not */
-	if (proto_buf_append_str(b, "CREATE TRIGGER report_hh_ai AFTER INSERT ON report_hh BEGIN ") ||
-	    append_count_stmt(b, 0, 1, 0) || append_count_stmt(b, 9, 1, 0) ||
+	if (proto_buf_append_str(b, "CREATE TRIGGER report_hh_ai AFTER INSERT ON report_hh WHEN NEW.counted"
+				    " BEGIN INSERT INTO report_count(commune, slot, date, n) SELECT"
+				    " NEW.commune, x.column1, '', 1 FROM (VALUES (0), (9)) x"
+				    " WHERE x.column1 = 0 OR NEW.approved" COUNT_UPSERT) ||
 	    proto_buf_append_str(b, "END;CREATE TRIGGER report_hh_ai_dates AFTER INSERT ON report_hh WHEN"
 				    " coalesce(NEW.d1, NEW.d2, NEW.d3, NEW.d4, NEW.d5, NEW.d6, NEW.d7,"
 				    " NEW.d8) IS NOT NULL BEGIN "))
@@ -290,10 +293,13 @@ static int append_triggers(proto_buf *b)
 						  " ON CONFLICT(id_origin, id_serial) DO UPDATE SET present = 1,"
 						  " commune = excluded.commune, counted = excluded.counted,"
 						  " approved = excluded.approved, withdrawn = excluded.withdrawn;"
-						  "INSERT INTO report_nid(national_id, n) SELECT " NID_KEY(
-							  "NEW") ", 1"
-								 " WHERE " NID_KEY(
-									 "NEW") " IS NOT NULL"
+						  "END;"
+						  /* a trigger of its own: a household without a
+						   * national ID runs no statement for it */
+						  "CREATE TRIGGER report_household_nid_ai AFTER INSERT ON household WHEN " NID_KEY(
+							  "NEW") " IS NOT NULL BEGIN "
+								 "INSERT INTO report_nid(national_id, n) VALUES (" NID_KEY(
+									 "NEW") ", 1)"
 										" ON CONFLICT(national_id) DO UPDATE SET n = n + 1;"
 										"END;"
 										"CREATE TRIGGER report_household_au AFTER UPDATE OF commune, review_status, withdrawn"
@@ -543,6 +549,7 @@ out:
 static const char drop_derived_sql[] = "DROP TRIGGER IF EXISTS report_household_ai;"
 				       "DROP TRIGGER IF EXISTS report_household_au;"
 				       "DROP TRIGGER IF EXISTS report_household_nid;"
+				       "DROP TRIGGER IF EXISTS report_household_nid_ai;"
 				       "DROP TRIGGER IF EXISTS report_milestone_ai;"
 				       "DROP TRIGGER IF EXISTS report_contribution_ai;"
 				       "DROP TRIGGER IF EXISTS report_void_ai;"
