@@ -366,8 +366,9 @@ static double merge_us_per_record(sqlite3 *db, size_t nrec, uint64_t origin, int
  * put back with triggers_on): the same store merged with no upkeep. */
 static void triggers_off(sqlite3 *db, proto_buf *saved)
 {
-	sqlite3_stmt *st = prep(db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND"
-				    " (name LIKE 'report\\_%' ESCAPE '\\' OR name LIKE 'browse\\_%' ESCAPE '\\')");
+	sqlite3_stmt *st = prep(
+		db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND"
+		    " (name LIKE 'report\\_%' ESCAPE '\\' OR name LIKE 'browse\\_%' ESCAPE '\\')");
 	proto_buf drops;
 
 	proto_buf_init(&drops, 1 << 20);
@@ -598,9 +599,9 @@ int main(int argc, char **argv)
 	       " \"browser_build_s\": %.1f, \"browser_worst_ms\": %.1f,"
 	       " \"browser_cpu_p99_ms\": %.1f, \"browser_p99_ms\": %.1f}\n",
 	       n.households, n.milestones, n.contributions, n.voids, t_gen, t_build, t[0], t[1], t[2],
-	       t[3], t[4], bytes[3], cold, us_trig, us_report, us_plain, cpu_trig, cpu_report,
-	       cpu_none, cpu_plain, cpu_report / cpu_none, cpu_report / cpu_plain,
-	       t_browse_build, browser_worst, browser_cpu_p99, browser_p99);
+	       t[3], t[4], bytes[3], cold, us_trig, us_report, us_plain, cpu_trig, cpu_report, cpu_none,
+	       cpu_plain, cpu_report / cpu_none, cpu_report / cpu_plain, t_browse_build, browser_worst,
+	       browser_cpu_p99, browser_p99);
 	sqlite3_close(db);
 	proto_campaign_release(&c);
 	if (!keep) {

@@ -433,10 +433,11 @@ const char hub_report_sql_hh_add[] =
 const char hub_report_sql_new[] =
 	"INSERT INTO report_new SELECT f.o, f.s, f.d1, f.d2, f.d3, f.d4, f.d5, f.d6, f.d7, f.d8"
 	" FROM (SELECT d.id_origin AS o, d.id_serial AS s," FIRST_DATES
-	" FROM report_dirty d LEFT JOIN milestone m ON" DIRTY_MILESTONE("m") "GROUP BY 1, 2) AS f"
-	" CROSS JOIN report_hh h ON h.id_origin = f.o AND h.id_serial = f.s WHERE h.d1 IS NOT f.d1"
-	" OR h.d2 IS NOT f.d2 OR h.d3 IS NOT f.d3 OR h.d4 IS NOT f.d4 OR h.d5 IS NOT f.d5"
-	" OR h.d6 IS NOT f.d6 OR h.d7 IS NOT f.d7 OR h.d8 IS NOT f.d8";
+	" FROM report_dirty d LEFT JOIN milestone m ON" DIRTY_MILESTONE(
+		"m") "GROUP BY 1, 2) AS f"
+		     " CROSS JOIN report_hh h ON h.id_origin = f.o AND h.id_serial = f.s WHERE h.d1 IS NOT f.d1"
+		     " OR h.d2 IS NOT f.d2 OR h.d3 IS NOT f.d3 OR h.d4 IS NOT f.d4 OR h.d5 IS NOT f.d5"
+		     " OR h.d6 IS NOT f.d6 OR h.d7 IS NOT f.d7 OR h.d8 IS NOT f.d8";
 const char hub_report_sql_count_out[] = COUNT_DELTA("-");
 const char hub_report_sql_dates[] =
 	"UPDATE report_hh SET (d1, d2, d3, d4, d5, d6, d7, d8) = (SELECT c.d1, c.d2, c.d3, c.d4,"
@@ -456,8 +457,8 @@ const char hub_report_sql_dirty_clear[] = "DELETE FROM report_dirty";
 
 /* Fill the derived tables from what the hub already holds (before triggers). */
 static const char rebuild_sql[] =
-	"CREATE TEMP TABLE report_first AS SELECT household_origin AS o, household_serial AS s,"
-	FIRST_DATES " FROM milestone m WHERE household_origin IS NOT NULL AND date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(
+	"CREATE TEMP TABLE report_first AS SELECT household_origin AS o, household_serial AS s," FIRST_DATES
+	" FROM milestone m WHERE household_origin IS NOT NULL AND date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(
 		"m") "GROUP BY 1, 2;"
 		     "INSERT INTO report_hh(id_origin, id_serial, d1, d2, d3, d4, d5, d6, d7, d8)"
 		     " SELECT o, s, d1, d2, d3, d4, d5, d6, d7, d8 FROM report_first WHERE true;"
@@ -666,10 +667,10 @@ static int flush_step(sqlite3 *db, hub_stmt id)
 
 hub_result hub_report_flush(sqlite3 *db, char *err, size_t errlen)
 {
-	static const hub_stmt steps[] = { HUB_STMT_REPORT_HH_ADD,	HUB_STMT_REPORT_NEW,
-					  HUB_STMT_REPORT_COUNT_OUT,	HUB_STMT_REPORT_DATES,
-					  HUB_STMT_REPORT_COUNT_IN,	HUB_STMT_REPORT_TWICE,
-					  HUB_STMT_REPORT_NEW_CLEAR,	HUB_STMT_REPORT_DIRTY_CLEAR };
+	static const hub_stmt steps[] = { HUB_STMT_REPORT_HH_ADD,    HUB_STMT_REPORT_NEW,
+					  HUB_STMT_REPORT_COUNT_OUT, HUB_STMT_REPORT_DATES,
+					  HUB_STMT_REPORT_COUNT_IN,  HUB_STMT_REPORT_TWICE,
+					  HUB_STMT_REPORT_NEW_CLEAR, HUB_STMT_REPORT_DIRTY_CLEAR };
 	sqlite3_stmt *st = hub_store_prep(db, HUB_STMT_REPORT_DIRTY_ANY);
 	hub_result rc = HUB_EDB;
 	bool any = false;
