@@ -281,52 +281,113 @@ static double cpu_now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Merge a change-set of new households and milestones into db in one
- * transaction, as ingest does (words: with the browser's search words
- * written at its end, as ingest's ledger row does): µs per record, and
- * CPU µs per record into *cpu_us (a loaded machine stretches the first). */
-static double merge_us_per_record(sqlite3 *db, size_t nrec, uint64_t origin, int commune, int words,
-				  double *cpu_us)
+/* A change-set of nrec records from origin: a household, then its eight
+ * milestones, one stage each. */
+static void build_changeset(proto_changeset *cs, size_t nrec, uint64_t origin, int commune)
 {
-	proto_changeset cs;
 	uint8_t zeros[32] = { 0 };
 	uint64_t stamp = proto_hlc_make(1700000000000ull, 0);
 	proto_id hh = { origin, 0 };
 	size_t i;
-	double t0, c0;
 
-	if (proto_changeset_init(&cs, "soc-trang-2023", origin, 1, zeros, stamp) != PROTO_OK)
+	if (proto_changeset_init(cs, "soc-trang-2023", origin, 1, zeros, stamp) != PROTO_OK)
 		die("changeset", NULL);
 	for (i = 0; i < nrec; i++) {
 		proto_id id = { origin, i + 1 };
 		if (i % 9 == 0) {
 			hh = id;
-			proto_changeset_begin(&cs, PROTO_KIND_HOUSEHOLD, id, ++stamp, origin);
-			proto_changeset_add_text(&cs, PROTO_HH_NAME, 0, "Thạch Thị Sà Rên", 19);
-			proto_changeset_add_int(&cs, PROTO_HH_COMMUNE, 0, commune);
-			proto_changeset_add_text(&cs, PROTO_HH_REVIEW_STATUS, 0, "approved", 8);
+			proto_changeset_begin(cs, PROTO_KIND_HOUSEHOLD, id, ++stamp, origin);
+			proto_changeset_add_text(cs, PROTO_HH_NAME, 0, "Thạch Thị Sà Rên", 19);
+			proto_changeset_add_int(cs, PROTO_HH_COMMUNE, 0, commune);
+			proto_changeset_add_text(cs, PROTO_HH_REVIEW_STATUS, 0, "approved", 8);
 		} else {
 			const char *stage = proto_stages[(i % 9) - 1];
 			char d[11];
 			date_of((int)(i % 9) * 7, d);
-			proto_changeset_begin(&cs, PROTO_KIND_MILESTONE, id, ++stamp, origin);
-			proto_changeset_add_ref(&cs, PROTO_MS_HOUSEHOLD, 0, hh);
-			proto_changeset_add_text(&cs, PROTO_MS_STAGE, 0, stage, strlen(stage));
-			proto_changeset_add_text(&cs, PROTO_MS_DATE, 0, d, 10);
+			proto_changeset_begin(cs, PROTO_KIND_MILESTONE, id, ++stamp, origin);
+			proto_changeset_add_ref(cs, PROTO_MS_HOUSEHOLD, 0, hh);
+			proto_changeset_add_text(cs, PROTO_MS_STAGE, 0, stage, strlen(stage));
+			proto_changeset_add_text(cs, PROTO_MS_DATE, 0, d, 10);
 		}
 	}
-	/* as ingest merges: one transaction, the search words written at its
-	 * end (ingest's ledger row does it by a trigger) */
-	c0 = cpu_now_s();
-	t0 = bench_now_s();
+}
+
+/* One change-set merged as ingest's writer merges it: one transaction, its
+ * long-lived proto_merger, then (hub: a hub database) the end of the
+ * change-set: the report tables brought up to date by hub_report_flush,
+ * the very function ingest calls, and the browser's search words written,
+ * as ingest's ledger row does. */
+static void merge_one(sqlite3 *db, proto_merger *m, const proto_changeset *cs, int hub)
+{
+	char err[512];
+
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-	    proto_merge(db, &cs, NULL) != PROTO_OK || (words && hub_browse_words_flush(db) != HUB_OK) ||
+	    proto_merger_apply(m, cs, NULL) != PROTO_OK)
+		die("merge", db);
+	if (hub && hub_report_flush(db, err, sizeof(err)) != HUB_OK) {
+		fprintf(stderr, "bench_reports: %s\n", err);
+		exit(1);
+	}
+	if ((hub && hub_browse_words_flush(db) != HUB_OK) ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		die("merge", db);
+}
+
+/* Merge a change-set of nrec new records (households and milestones) into
+ * db, as ingest does (merge_one), after a small one from another origin
+ * that prepares the merger's statements (a writer merges night after
+ * night with them, and a schema change re-prepares them): µs per record,
+ * and CPU µs per record into *cpu_us (a loaded machine stretches the
+ * first). */
+static double merge_us_per_record(sqlite3 *db, size_t nrec, uint64_t origin, int commune, int hub,
+				  double *cpu_us)
+{
+	proto_changeset cs, warm;
+	proto_merger *m = NULL;
+	double t0, c0;
+
+	if (proto_merger_new(db, &m) != PROTO_OK)
+		die("merger", db);
+	build_changeset(&warm, 18, origin | 0x80, commune);
+	merge_one(db, m, &warm, hub);
+	proto_changeset_release(&warm);
+	build_changeset(&cs, nrec, origin, commune);
+	c0 = cpu_now_s();
+	t0 = bench_now_s();
+	merge_one(db, m, &cs, hub);
 	t0 = bench_now_s() - t0;
 	*cpu_us = (cpu_now_s() - c0) * 1e6 / (double)nrec;
 	proto_changeset_release(&cs);
+	proto_merger_free(m);
 	return t0 * 1e6 / (double)nrec;
+}
+
+/* Take every report and browser trigger off db (their SQL into *saved, to
+ * put back with triggers_on): the same store merged with no upkeep. */
+static void triggers_off(sqlite3 *db, proto_buf *saved)
+{
+	sqlite3_stmt *st = prep(
+		db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND"
+		    " (name LIKE 'report\\_%' ESCAPE '\\' OR name LIKE 'browse\\_%' ESCAPE '\\')");
+	proto_buf drops;
+
+	proto_buf_init(&drops, 1 << 20);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if (proto_buf_appendf(saved, "%s;", (const char *)sqlite3_column_text(st, 1)) ||
+		    proto_buf_appendf(&drops, "DROP TRIGGER %s;", (const char *)sqlite3_column_text(st, 0)))
+			die("triggers too long", NULL);
+	sqlite3_finalize(st);
+	if (proto_buf_append_byte(saved, 0) || proto_buf_append_byte(&drops, 0) ||
+	    sqlite3_exec(db, (const char *)drops.data, NULL, NULL, NULL) != SQLITE_OK)
+		die("drop triggers", db);
+	proto_buf_release(&drops);
+}
+
+static void triggers_on(sqlite3 *db, proto_buf *saved)
+{
+	if (sqlite3_exec(db, (const char *)saved->data, NULL, NULL, NULL) != SQLITE_OK)
+		die("restore triggers", db);
+	proto_buf_release(saved);
 }
 
 int main(int argc, char **argv)
@@ -346,7 +407,8 @@ int main(int argc, char **argv)
 					     "progress_by_commune" };
 	static const char *const fmts[] = { "table", "csv", "json", "html" };
 	double us_trig, us_report, us_plain, t_browse_build, t_browse_flags, browser_p99, browser_worst;
-	double cpu_trig, cpu_report, cpu_plain, browser_cpu_p99;
+	double cpu_trig, cpu_report, cpu_plain, browser_cpu_p99, us_none, cpu_none;
+	proto_buf saved;
 	static char browser_triggers[1 << 20]; /* the flags' triggers judge in SQL: long */
 	int communes[512], ncommunes = 0;
 
@@ -490,9 +552,17 @@ int main(int argc, char **argv)
 	 * with the report triggers alone (the browser's taken off for a
 	 * while), without any; the best of two, alternated, each from an
 	 * origin of its own (a reused database has the last run's) */
-	us_trig = us_report = cpu_trig = cpu_report = 1e9;
+	/* the connection set up as a serve thread's writer sets its own
+	 * (worker.c): statements kept, savepoint journals in memory, a 64 MiB
+	 * page cache */
+	if (hub_store_cache_begin(db) != HUB_OK ||
+	    sqlite3_exec(db, "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536", NULL, NULL,
+			 NULL) != SQLITE_OK)
+		die("writer setup", db);
+	us_trig = us_report = cpu_trig = cpu_report = us_none = cpu_none = 1e9;
 	for (i = 0; i < 2; i++) {
-		uint64_t origin = 0x7777000000000000ull | ((uint64_t)time(NULL) & 0xffffffull) << 8;
+		uint64_t origin = 0x7777000000000000ull | ((uint64_t)time(NULL) & 0xffffffull) << 8 |
+				  (uint64_t)i << 4;
 		double cpu, x = merge_us_per_record(db, smoke ? 900 : 9000,
 						    origin | (uint64_t)(2 * i + 1), commune, 1, &cpu);
 
@@ -504,16 +574,34 @@ int main(int argc, char **argv)
 		us_report = x < us_report ? x : us_report;
 		cpu_report = cpu < cpu_report ? cpu : cpu_report;
 		browser_triggers_restore(db, browser_triggers);
+		proto_buf_init(&saved, 1 << 22);
+		triggers_off(db, &saved);
+		x = merge_us_per_record(db, smoke ? 900 : 9000, origin | (uint64_t)(2 * i + 3), commune,
+					1, &cpu);
+		us_none = x < us_none ? x : us_none;
+		cpu_none = cpu < cpu_none ? cpu : cpu_none;
+		triggers_on(db, &saved);
 	}
-	if (proto_db_open(plain, &pdb) != PROTO_OK)
+	hub_store_cache_end();
+	if (proto_db_open(plain, &pdb) != PROTO_OK ||
+	    sqlite3_exec(pdb, "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536", NULL, NULL,
+			 NULL) != SQLITE_OK)
 		die("open plain", pdb);
 	us_plain = merge_us_per_record(pdb, smoke ? 900 : 9000, 0x7777000000000001ull, commune, 0,
 				       &cpu_plain);
 	sqlite3_close(pdb);
 	printf("merge of 9,000 records (1,000 households + 8,000 milestones), us/record (CPU us/record):"
-	       " %.1f (%.1f) with report and browser triggers, %.1f (%.1f) with report triggers only,"
-	       " %.1f (%.1f) without\n",
-	       us_trig, cpu_trig, us_report, cpu_report, us_plain, cpu_plain);
+	       " %.1f (%.1f) with report and browser triggers, %.1f (%.1f) with report upkeep only,"
+	       " %.1f (%.1f) with none into the same %ld-household store, %.1f (%.1f) with none into"
+	       " an empty store\n",
+	       us_trig, cpu_trig, us_report, cpu_report, us_none, cpu_none, n.households, us_plain,
+	       cpu_plain);
+	/* report upkeep (triggers and the end-of-change-set flush) over none,
+	 * both into the same store, in CPU time (the wall time follows the
+	 * other engineers' load) */
+	printf("merge_upkeep_ratio (report upkeep / none, same store, CPU): %.2f (%.1f / %.1f us);"
+	       " against the empty store: %.2f\n",
+	       cpu_report / cpu_none, cpu_report, cpu_none, cpu_report / cpu_plain);
 	printf("{\"households\": %ld, \"milestones\": %ld, \"contributions\": %ld, \"voids\": %ld,"
 	       " \"generate_s\": %.1f, \"build_s\": %.1f, \"progress_s\": %.4f, \"awards_s\": %.4f,"
 	       " \"funds_s\": %.4f, \"reconcile_s\": %.4f, \"progress_by_commune_s\": %.4f,"
@@ -521,11 +609,14 @@ int main(int argc, char **argv)
 	       " \"merge_us_per_record_triggers\": %.1f, \"merge_us_per_record_report_only\": %.1f,"
 	       " \"merge_us_per_record_plain\": %.1f, \"merge_cpu_us_per_record_triggers\": %.1f,"
 	       " \"merge_cpu_us_per_record_report_only\": %.1f,"
+	       " \"merge_cpu_us_per_record_none\": %.1f, \"merge_cpu_us_per_record_plain\": %.1f,"
+	       " \"merge_upkeep_ratio\": %.2f, \"merge_upkeep_ratio_vs_empty\": %.2f,"
 	       " \"browser_build_s\": %.1f, \"browser_flags_s\": %.1f, \"browser_worst_ms\": %.1f,"
 	       " \"browser_cpu_p99_ms\": %.1f, \"browser_p99_ms\": %.1f}\n",
 	       n.households, n.milestones, n.contributions, n.voids, t_gen, t_build, t[0], t[1], t[2],
-	       t[3], t[4], bytes[3], cold, us_trig, us_report, us_plain, cpu_trig, cpu_report,
-	       t_browse_build, t_browse_flags, browser_worst, browser_cpu_p99, browser_p99);
+	       t[3], t[4], bytes[3], cold, us_trig, us_report, us_plain, cpu_trig, cpu_report, cpu_none,
+	       cpu_plain, cpu_report / cpu_none, cpu_report / cpu_plain, t_browse_build, t_browse_flags,
+	       browser_worst, browser_cpu_p99, browser_p99);
 	sqlite3_close(db);
 	proto_campaign_release(&c);
 	if (!keep) {

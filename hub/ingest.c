@@ -21,6 +21,7 @@
 #include "ingest.h"
 #include "ingest_int.h"
 #include "photo_near.h"
+#include "schema.h"
 #include "i18n.h"
 
 #define reject hub_verdict_reject
@@ -57,8 +58,9 @@ static hub_result observe_stamp(sqlite3 *db, uint64_t stamp)
 	return c.last == last ? HUB_OK : hub_meta_set_u64(db, "hlc_last", c.last);
 }
 
-/* Inside the caller's transaction: merge cs, ledger its sealed bytes, index
- * the row's area, move the hub clock and (an agent's) count its daily quota.
+/* Inside the caller's transaction: merge cs, bring the report tables up to
+ * date, ledger its sealed bytes, index the row's area, move the hub clock and
+ * (an agent's) count its daily quota.
  * *mr: the merge's own result (PROTO_EVALUE: a value the store refuses). */
 static hub_result merge_and_ledger(hub_ctx *ctx, const proto_changeset *cs, const uint8_t *data,
 				   size_t len, const uint8_t hash[32], uint64_t max_stamp, const char *day,
@@ -81,6 +83,10 @@ static hub_result merge_and_ledger(hub_ctx *ctx, const proto_changeset *cs, cons
 		rc = r == PROTO_ENOMEM ? HUB_ENOMEM : r == PROTO_EVALUE ? HUB_REFUSED : HUB_EDB;
 		goto out;
 	}
+	/* the report tables catch up once a change-set, not once a record */
+	rc = hub_report_flush(ctx->db, err, errlen);
+	if (rc != HUB_OK)
+		goto out;
 	if (hub_ledger_insert(ctx->db, cs->hdr.origin, cs->hdr.seq, hash, data, len,
 			      (int64_t)(proto_wall_ms() / 1000)) ||
 	    hub_ingest_index_area(ctx, cs, old, hub_ledger_last_id(ctx->db)) ||

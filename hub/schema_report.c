@@ -12,6 +12,7 @@
 #include "maiam/schema.h"
 #include "schema.h"
 #include "store.h"
+#include "store_int.h"
 #include "i18n.h"
 
 /* 2: a void takes out only an event of the kind it names
@@ -19,9 +20,12 @@
  * 3: a withdrawn household (PROTO_SQL_HOUSEHOLD_COUNTS) leaves every count
  * with its milestones, contributions and national ID; report_twice; a
  * ledger row closes the rejections of the same change-set.
+ * 4: a milestone (or its void) notes its household in report_dirty; its
+ * dates, their counters and report_twice follow at the end of the
+ * change-set (hub_report_flush).
  * An older hub drops its derived tables and triggers and rebuilds them. The
  * operator tables (resolutions, operators, sessions) are kept as they are. */
-#define REPORT_SCHEMA_VERSION "3"
+#define REPORT_SCHEMA_VERSION "4"
 
 /* The target_kind of a void naming a milestone or a contribution. */
 #define KIND_MILESTONE_SQL "2"
@@ -49,6 +53,10 @@ _Static_assert(PROTO_KIND_MILESTONE == 2 && PROTO_KIND_CONTRIBUTION == 3,
  *   checks at read time that both are still live (a void may clear one).
  *   Rows are only added, by every such pair whatever the voids, so the
  *   triggers and the rebuild make the same set in any arrival order.
+ * report_dirty: households whose milestones the change-set being merged
+ *   added or voided: their dates, counters and report_twice rows wait for
+ *   hub_report_flush at its end (in the same transaction), which empties it.
+ * report_new: within the flush, the new dates of those whose dates move.
  */
 static const char tables_sql[] =
 	"CREATE TABLE report_hh ("
@@ -74,7 +82,12 @@ static const char tables_sql[] =
 	" WITHOUT ROWID;"
 	"CREATE INDEX report_nid_dup ON report_nid(n) WHERE n > 1;"
 	"CREATE TABLE report_twice (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
-	" stage TEXT NOT NULL, PRIMARY KEY (id_origin, id_serial, stage)) WITHOUT ROWID;";
+	" stage TEXT NOT NULL, PRIMARY KEY (id_origin, id_serial, stage)) WITHOUT ROWID;"
+	"CREATE TABLE report_dirty (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
+	"CREATE TABLE report_new (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+	" d1 TEXT, d2 TEXT, d3 TEXT, d4 TEXT, d5 TEXT, d6 TEXT, d7 TEXT, d8 TEXT,"
+	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;";
 
 /* The columns roles added to report_operator: in the table a new hub makes,
  * and added to an older one (operator_roles_migrate). */
@@ -210,54 +223,36 @@ static int append_count_stmt(proto_buf *b, int s, int add, int update)
 	return proto_buf_append_str(b, COUNT_UPSERT) ? -1 : 0;
 }
 
-/* One UPDATE per stage, each setting one column and only when the date is
- * earlier: SQLite then touches the d7/d8 indexes only when they change. */
-static int append_stage_min(proto_buf *b)
-{
-	int k;
-
-	for (k = 1; k <= 8; k++)
-		if (proto_buf_appendf(b,
-				      "UPDATE report_hh SET d%d = NEW.date WHERE NEW.stage = '%s'"
-				      " AND id_origin = NEW.household_origin AND"
-				      " id_serial = NEW.household_serial AND (d%d IS NULL OR"
-				      " NEW.date < d%d);",
-				      k, proto_stages[k - 1], k, k))
-			return -1;
-	return 0;
-}
-
-static int append_stage_recompute(proto_buf *b)
-{
-	int k;
-
-	for (k = 1; k <= 8; k++)
-		if (proto_buf_appendf(b,
-				      "%sd%d = (SELECT min(m.date) FROM milestone m WHERE"
-				      " m.household_origin = report_hh.id_origin AND"
-				      " m.household_serial = report_hh.id_serial AND m.stage = '%s'"
-				      " AND m.date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE("m") ")",
-				      k > 1 ? ", " : "", k, proto_stages[k - 1]))
-			return -1;
-	return 0;
-}
-
 static int append_triggers(proto_buf *b)
 {
 	int s;
 
-	/* the household summary feeds the counters */
-	if (proto_buf_append_str(b, "CREATE TRIGGER report_hh_ai AFTER INSERT ON report_hh BEGIN "))
+	/* the household summary feeds the counters (slots 0 and 9 in one
+	 * statement, only for a household that counts); a row arrives without
+	 * dates (a household, a contribution or the flush makes it), the
+	 * second trigger only in case one ever does not */
+	if (proto_buf_append_str(b, "CREATE TRIGGER report_hh_ai AFTER INSERT ON report_hh WHEN NEW.counted"
+				    " BEGIN INSERT INTO report_count(commune, slot, date, n) SELECT"
+				    " NEW.commune, x.column1, '', 1 FROM (VALUES (0), (9)) x"
+				    " WHERE x.column1 = 0 OR NEW.approved" COUNT_UPSERT) ||
+	    proto_buf_append_str(b, "END;CREATE TRIGGER report_hh_ai_dates AFTER INSERT ON report_hh WHEN"
+				    " coalesce(NEW.d1, NEW.d2, NEW.d3, NEW.d4, NEW.d5, NEW.d6, NEW.d7,"
+				    " NEW.d8) IS NOT NULL BEGIN "))
 		return -1;
-	for (s = 0; s <= 9; s++)
+	for (s = 1; s <= 8; s++)
 		if (append_count_stmt(b, s, 1, 0))
 			return -1;
 	if (proto_buf_append_str(b, "END;"))
 		return -1;
-	/* one trigger per slot, so that a milestone which moves one stage's date
-	 * runs two counter statements, not twenty (merge cost, BENCHMARKS.md) */
+	/* one trigger per slot, so that a household whose review changes runs
+	 * two counter statements, not twenty. Only for what the household row
+	 * sets: the stage dates change in hub_report_flush alone, which counts
+	 * them itself, a change-set's households in two statements (merge
+	 * cost, BENCHMARKS.md) */
 	for (s = 0; s <= 9; s++)
-		if (proto_buf_appendf(b, "CREATE TRIGGER report_hh_au%d AFTER UPDATE ON report_hh WHEN (",
+		if (proto_buf_appendf(b,
+				      "CREATE TRIGGER report_hh_au%d AFTER UPDATE OF commune, counted, approved"
+				      " ON report_hh WHEN (",
 				      s) ||
 		    append_slot_key(b, "OLD", s) || proto_buf_append_str(b, ") IS NOT (") ||
 		    append_slot_key(b, "NEW", s) ||
@@ -298,10 +293,13 @@ static int append_triggers(proto_buf *b)
 						  " ON CONFLICT(id_origin, id_serial) DO UPDATE SET present = 1,"
 						  " commune = excluded.commune, counted = excluded.counted,"
 						  " approved = excluded.approved, withdrawn = excluded.withdrawn;"
-						  "INSERT INTO report_nid(national_id, n) SELECT " NID_KEY(
-							  "NEW") ", 1"
-								 " WHERE " NID_KEY(
-									 "NEW") " IS NOT NULL"
+						  "END;"
+						  /* a trigger of its own: a household without a
+						   * national ID runs no statement for it */
+						  "CREATE TRIGGER report_household_nid_ai AFTER INSERT ON household WHEN " NID_KEY(
+							  "NEW") " IS NOT NULL BEGIN "
+								 "INSERT INTO report_nid(national_id, n) VALUES (" NID_KEY(
+									 "NEW") ", 1)"
 										" ON CONFLICT(national_id) DO UPDATE SET n = n + 1;"
 										"END;"
 										"CREATE TRIGGER report_household_au AFTER UPDATE OF commune, review_status, withdrawn"
@@ -324,26 +322,13 @@ static int append_triggers(proto_buf *b)
 																					  " ON CONFLICT(national_id) DO UPDATE SET n = n + 1; END;"))
 		return -1;
 
-	/* milestones: a new first date for its stage, unless already voided */
-	if (proto_buf_append_str(
-		    b, "CREATE TRIGGER report_milestone_ai AFTER INSERT ON milestone"
-		       " WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(
-			       "NEW") "BEGIN "
-				      "INSERT OR IGNORE INTO report_hh(id_origin, id_serial)"
-				      " VALUES (NEW.household_origin, NEW.household_serial);") ||
-	    append_stage_min(b) || proto_buf_append_str(b, "END;"))
-		return -1;
-	/* a stage two laptops recorded on different days: a candidate for the
-	 * queue, voided or not (the queue checks); the later of the pair adds it */
-	if (proto_buf_append_str(b,
-				 "CREATE TRIGGER report_milestone_twice AFTER INSERT ON milestone"
-				 " WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL AND"
-				 " NEW.stage IS NOT NULL BEGIN "
-				 "INSERT OR IGNORE INTO report_twice(id_origin, id_serial, stage) SELECT"
-				 " NEW.household_origin, NEW.household_serial, NEW.stage WHERE EXISTS (SELECT 1 FROM"
-				 " milestone m WHERE m.household_origin = NEW.household_origin AND"
-				 " m.household_serial = NEW.household_serial AND m.stage = NEW.stage AND"
-				 " m.id_origin <> NEW.id_origin AND m.date <> NEW.date); END;"))
+	/* milestones: their household is noted, its dates and report_twice
+	 * follow at the end of the change-set (flush_sql); one row a
+	 * household however many milestones it gets */
+	if (proto_buf_append_str(b, "CREATE TRIGGER report_milestone_dirty AFTER INSERT ON milestone"
+				    " WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL BEGIN "
+				    "INSERT OR IGNORE INTO report_dirty(id_origin, id_serial)"
+				    " VALUES (NEW.household_origin, NEW.household_serial); END;"))
 		return -1;
 
 	/* contributions */
@@ -359,17 +344,17 @@ static int append_triggers(proto_buf *b)
 					       "GROUP BY 2, 3" FUND_UPSERT "END;"))
 		return -1;
 
-	/* voids: a void naming a milestone recomputes the stage dates of its
-	 * household; one naming a contribution takes it out, on its first void
-	 * only (voids may repeat). A void of another kind voids neither. */
-	if (proto_buf_append_str(b, "CREATE TRIGGER report_void_ai AFTER INSERT ON void_event BEGIN "
-				    "UPDATE report_hh SET ") ||
-	    append_stage_recompute(b) ||
-	    proto_buf_append_str(
+	/* voids: a void naming a milestone notes its household, whose stage
+	 * dates the flush recomputes; one naming a contribution takes it out,
+	 * on its first void only (voids may repeat). A void of another kind
+	 * voids neither. */
+	if (proto_buf_append_str(
 		    b,
-		    " WHERE NEW.target_kind = " KIND_MILESTONE_SQL " AND (id_origin, id_serial) IN"
-		    " (SELECT household_origin, household_serial FROM milestone WHERE"
-		    " id_origin = NEW.target_origin AND id_serial = NEW.target_serial);"
+		    "CREATE TRIGGER report_void_ai AFTER INSERT ON void_event BEGIN "
+		    "INSERT OR IGNORE INTO report_dirty(id_origin, id_serial) SELECT household_origin,"
+		    " household_serial FROM milestone WHERE NEW.target_kind = " KIND_MILESTONE_SQL " AND"
+		    " id_origin = NEW.target_origin AND id_serial = NEW.target_serial AND"
+		    " household_origin IS NOT NULL;"
 		    "INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS(
 			    "-") " FROM contribution c"
 				 " WHERE NEW.target_kind = " KIND_CONTRIBUTION_SQL " AND"
@@ -390,17 +375,89 @@ static int append_triggers(proto_buf *b)
 	return 0;
 }
 
+/* The first date of each stage (d1..d8 of report_hh) among the milestones
+ * grouped (unqualified stage and date: the milestone's), for the rebuild and
+ * the flush alike, so that both give the same dates. */
+#define FIRST_DATES \
+	" min(CASE WHEN stage = 'surveyed' THEN date END) AS d1," \
+	" min(CASE WHEN stage = 'approved' THEN date END) AS d2," \
+	" min(CASE WHEN stage = 'started' THEN date END) AS d3," \
+	" min(CASE WHEN stage = 'foundation' THEN date END) AS d4," \
+	" min(CASE WHEN stage = 'walls' THEN date END) AS d5," \
+	" min(CASE WHEN stage = 'roof' THEN date END) AS d6," \
+	" min(CASE WHEN stage = 'completed' THEN date END) AS d7," \
+	" min(CASE WHEN stage = 'handed_over' THEN date END) AS d8"
+
+/* A milestone of household d (report_dirty) that counts for its dates. */
+#define DIRTY_MILESTONE(m) \
+	" " m ".household_origin = d.id_origin AND " m ".household_serial = d.id_serial AND " m \
+	".date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(m)
+
+/* The counters (slots 1..8) of the households report_new names, as their
+ * report_hh rows stand, added (sign "") or taken away ("-"): the slot
+ * triggers' keys (append_slot_key), a change-set's households at once,
+ * grouped by their dates first (a change-set's households share a few
+ * days: the second grouping then sorts a few rows, not eight a household). */
+#define COUNT_DELTA(sign) \
+	"INSERT INTO report_count(commune, slot, date, n) SELECT commune, slot, k, " sign "sum(n)" \
+	" FROM (SELECT g.commune AS commune, x.column1 AS slot, CASE x.column1 WHEN 1 THEN g.r1" \
+	" WHEN 2 THEN g.r2 WHEN 3 THEN g.r3 WHEN 4 THEN g.r4 WHEN 5 THEN g.r5 WHEN 6 THEN g.r6" \
+	" WHEN 7 THEN g.r7 ELSE g.r8 END AS k, g.n AS n FROM (SELECT h.commune AS commune," \
+	" h.r1 AS r1, h.r2 AS r2, h.r3 AS r3, h.r4 AS r4, h.r5 AS r5, h.r6 AS r6, h.r7 AS r7," \
+	" h.r8 AS r8, count(*) AS n FROM report_new c CROSS JOIN report_hh h" \
+	" ON h.id_origin = c.id_origin AND h.id_serial = c.id_serial WHERE h.counted" \
+	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) AS g" \
+	" CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8)) x)" \
+	" WHERE k <> '~' GROUP BY 1, 2, 3" COUNT_UPSERT
+
+/*
+ * The end of a change-set (hub_report_flush): the households its milestones
+ * and voids named (report_dirty) get their report_hh row if they have a live
+ * dated milestone (as in the rebuild); their stage dates are recomputed from
+ * their live milestones, those that moved kept in report_new; the counters
+ * lose those households' old dates and gain the new ones in one grouped
+ * statement each, around one UPDATE of their dates (which the slot
+ * triggers leave alone); their stages two laptops recorded on different
+ * days join report_twice by the rebuild's own test, looked for only where
+ * a household's milestones come from two laptops (the index holds the
+ * origin). Per change-set instead of per milestone: merge cost,
+ * docs/BENCHMARKS.md "bench_reports". The statements are the store's
+ * (store_sql.c, HUB_STMT_REPORT_*), kept prepared by a serve thread: a
+ * nightly change-set of thirty records would otherwise prepare them again,
+ * a millisecond, every time.
+ */
+const char hub_report_sql_dirty_any[] = "SELECT 1 FROM report_dirty LIMIT 1";
+const char hub_report_sql_hh_add[] =
+	"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT d.id_origin, d.id_serial"
+	" FROM report_dirty d WHERE EXISTS (SELECT 1 FROM milestone m WHERE" DIRTY_MILESTONE("m") ")";
+const char hub_report_sql_new[] =
+	"INSERT INTO report_new SELECT f.o, f.s, f.d1, f.d2, f.d3, f.d4, f.d5, f.d6, f.d7, f.d8"
+	" FROM (SELECT d.id_origin AS o, d.id_serial AS s," FIRST_DATES
+	" FROM report_dirty d LEFT JOIN milestone m ON" DIRTY_MILESTONE(
+		"m") "GROUP BY 1, 2) AS f"
+		     " CROSS JOIN report_hh h ON h.id_origin = f.o AND h.id_serial = f.s WHERE h.d1 IS NOT f.d1"
+		     " OR h.d2 IS NOT f.d2 OR h.d3 IS NOT f.d3 OR h.d4 IS NOT f.d4 OR h.d5 IS NOT f.d5"
+		     " OR h.d6 IS NOT f.d6 OR h.d7 IS NOT f.d7 OR h.d8 IS NOT f.d8";
+const char hub_report_sql_count_out[] = COUNT_DELTA("-");
+const char hub_report_sql_dates[] =
+	"UPDATE report_hh SET (d1, d2, d3, d4, d5, d6, d7, d8) = (SELECT c.d1, c.d2, c.d3, c.d4,"
+	" c.d5, c.d6, c.d7, c.d8 FROM report_new c WHERE c.id_origin = report_hh.id_origin AND"
+	" c.id_serial = report_hh.id_serial) WHERE (id_origin, id_serial) IN (SELECT id_origin,"
+	" id_serial FROM report_new)";
+const char hub_report_sql_count_in[] = COUNT_DELTA("");
+const char hub_report_sql_twice[] =
+	"INSERT OR IGNORE INTO report_twice SELECT m.household_origin, m.household_serial, m.stage"
+	" FROM report_dirty d CROSS JOIN milestone m ON m.household_origin = d.id_origin AND"
+	" m.household_serial = d.id_serial WHERE (SELECT min(o.id_origin) <> max(o.id_origin)"
+	" FROM milestone o WHERE o.household_origin = d.id_origin AND o.household_serial = d.id_serial)"
+	" AND m.date IS NOT NULL AND m.stage IS NOT NULL"
+	" GROUP BY 1, 2, 3 HAVING count(DISTINCT m.id_origin) > 1 AND count(DISTINCT m.date) > 1";
+const char hub_report_sql_new_clear[] = "DELETE FROM report_new";
+const char hub_report_sql_dirty_clear[] = "DELETE FROM report_dirty";
+
 /* Fill the derived tables from what the hub already holds (before triggers). */
 static const char rebuild_sql[] =
-	"CREATE TEMP TABLE report_first AS SELECT household_origin AS o, household_serial AS s,"
-	" min(CASE WHEN stage = 'surveyed' THEN date END) AS d1,"
-	" min(CASE WHEN stage = 'approved' THEN date END) AS d2,"
-	" min(CASE WHEN stage = 'started' THEN date END) AS d3,"
-	" min(CASE WHEN stage = 'foundation' THEN date END) AS d4,"
-	" min(CASE WHEN stage = 'walls' THEN date END) AS d5,"
-	" min(CASE WHEN stage = 'roof' THEN date END) AS d6,"
-	" min(CASE WHEN stage = 'completed' THEN date END) AS d7,"
-	" min(CASE WHEN stage = 'handed_over' THEN date END) AS d8"
+	"CREATE TEMP TABLE report_first AS SELECT household_origin AS o, household_serial AS s," FIRST_DATES
 	" FROM milestone m WHERE household_origin IS NOT NULL AND date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(
 		"m") "GROUP BY 1, 2;"
 		     "INSERT INTO report_hh(id_origin, id_serial, d1, d2, d3, d4, d5, d6, d7, d8)"
@@ -493,12 +550,16 @@ out:
 static const char drop_derived_sql[] = "DROP TRIGGER IF EXISTS report_household_ai;"
 				       "DROP TRIGGER IF EXISTS report_household_au;"
 				       "DROP TRIGGER IF EXISTS report_household_nid;"
+				       "DROP TRIGGER IF EXISTS report_household_nid_ai;"
 				       "DROP TRIGGER IF EXISTS report_milestone_ai;"
 				       "DROP TRIGGER IF EXISTS report_contribution_ai;"
 				       "DROP TRIGGER IF EXISTS report_void_ai;"
 				       "DROP TRIGGER IF EXISTS report_milestone_twice;"
+				       "DROP TRIGGER IF EXISTS report_milestone_dirty;"
 				       "DROP TRIGGER IF EXISTS report_rejection_superseded;"
 				       "DROP TABLE IF EXISTS report_twice;"
+				       "DROP TABLE IF EXISTS report_dirty;"
+				       "DROP TABLE IF EXISTS report_new;"
 				       "DROP TABLE IF EXISTS report_hh;"
 				       "DROP TABLE IF EXISTS report_count;"
 				       "DROP TABLE IF EXISTS report_fund;"
@@ -563,7 +624,7 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 		rc = HUB_OK;
 		goto rollback; /* another process installed them meanwhile */
 	}
-	if (found && strcmp(have, "1") != 0 && strcmp(have, "2") != 0) {
+	if (found && strcmp(have, "1") != 0 && strcmp(have, "2") != 0 && strcmp(have, "3") != 0) {
 		snprintf(err, errlen,
 			 _("report tables are version '%s', this maiam-hub knows '%s':"
 			   " use a newer maiam-hub"),
@@ -591,5 +652,50 @@ rollback:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
 	proto_buf_release(&sql);
+	return rc;
+}
+
+/* Step one of the flush's statements through (no rows): 0 when done. */
+static int flush_step(sqlite3 *db, hub_stmt id)
+{
+	sqlite3_stmt *st = hub_store_prep(db, id);
+	int rc = st && sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+
+	hub_store_unprep(st);
+	return rc;
+}
+
+hub_result hub_report_flush(sqlite3 *db, char *err, size_t errlen)
+{
+	static const hub_stmt steps[] = { HUB_STMT_REPORT_HH_ADD,    HUB_STMT_REPORT_NEW,
+					  HUB_STMT_REPORT_COUNT_OUT, HUB_STMT_REPORT_DATES,
+					  HUB_STMT_REPORT_COUNT_IN,  HUB_STMT_REPORT_TWICE,
+					  HUB_STMT_REPORT_NEW_CLEAR, HUB_STMT_REPORT_DIRTY_CLEAR };
+	sqlite3_stmt *st = hub_store_prep(db, HUB_STMT_REPORT_DIRTY_ANY);
+	hub_result rc = HUB_EDB;
+	bool any = false;
+	size_t i;
+
+	/* a change-set without milestones (or voids of them) has nothing to do */
+	if (!st || hub_store_step(st, &any) != HUB_OK) {
+		snprintf(err, errlen, _("cannot bring the report tables up to date: %s"),
+			 sqlite3_errmsg(db));
+		hub_store_unprep(st);
+		return HUB_EDB;
+	}
+	hub_store_unprep(st);
+	if (!any)
+		return HUB_OK;
+	if (sqlite3_exec(db, "SAVEPOINT report_flush", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (flush_step(db, steps[i]))
+			goto fail;
+	if (sqlite3_exec(db, "RELEASE report_flush", NULL, NULL, NULL) == SQLITE_OK)
+		return HUB_OK;
+fail:
+	/* the message before the rollback's own */
+	snprintf(err, errlen, _("cannot bring the report tables up to date: %s"), sqlite3_errmsg(db));
+	sqlite3_exec(db, "ROLLBACK TO report_flush; RELEASE report_flush", NULL, NULL, NULL);
 	return rc;
 }

@@ -106,6 +106,15 @@ static const char *const stmt_sql[] = {
 	[HUB_STMT_HELD_MILESTONE] = "SELECT 1 FROM milestone WHERE id_origin = ? AND id_serial = ?",
 	[HUB_STMT_HELD_CONTRIBUTION] = "SELECT 1 FROM contribution WHERE id_origin = ? AND id_serial = ?",
 	[HUB_STMT_HELD_VOID] = "SELECT 1 FROM void_event WHERE id_origin = ? AND id_serial = ?",
+	[HUB_STMT_REPORT_DIRTY_ANY] = hub_report_sql_dirty_any,
+	[HUB_STMT_REPORT_HH_ADD] = hub_report_sql_hh_add,
+	[HUB_STMT_REPORT_NEW] = hub_report_sql_new,
+	[HUB_STMT_REPORT_COUNT_OUT] = hub_report_sql_count_out,
+	[HUB_STMT_REPORT_DATES] = hub_report_sql_dates,
+	[HUB_STMT_REPORT_COUNT_IN] = hub_report_sql_count_in,
+	[HUB_STMT_REPORT_TWICE] = hub_report_sql_twice,
+	[HUB_STMT_REPORT_NEW_CLEAR] = hub_report_sql_new_clear,
+	[HUB_STMT_REPORT_DIRTY_CLEAR] = hub_report_sql_dirty_clear,
 };
 _Static_assert(ARRAY_SIZE(stmt_sql) == HUB_STMT_COUNT, "one SQL text per hub_stmt");
 

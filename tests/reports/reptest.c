@@ -172,6 +172,7 @@ proto_id rt_photo_at(rt_batch *b, proto_id target, int target_kind, const char *
 
 void rt_flush(rt_batch *b, sqlite3 *db)
 {
+	char err[512];
 	proto_result r;
 
 	if (!b->open)
@@ -180,6 +181,12 @@ void rt_flush(rt_batch *b, sqlite3 *db)
 	if (r != PROTO_OK)
 		fprintf(stderr, "merge: %s (%s)\n", proto_strerror(r), sqlite3_errmsg(db));
 	assert_int_equal(r, PROTO_OK);
+	/* the end of a change-set, as ingest ends it (a test that writes its
+	 * data before the report tables have none to bring up to date) */
+	if (sqlite3_table_column_metadata(db, "main", "report_dirty", NULL, NULL, NULL, NULL, NULL,
+					  NULL) == SQLITE_OK &&
+	    hub_report_flush(db, err, sizeof(err)) != HUB_OK)
+		fail_msg("%s", err);
 	proto_changeset_release(&b->cs);
 	b->open = 0;
 }
