@@ -194,6 +194,7 @@ static void on_complete(struct evhttp_request *req, void *arg)
 	const char *out = evhttp_find_header(evhttp_request_get_output_headers(req), "Content-Length");
 	int status = evhttp_request_get_response_code(req);
 	double us = c ? (double)(hub_mono_us() - c->log_start_us) : 0;
+	hub_log_level level = HUB_LOG_INFO;
 	hub_log_line l;
 	int64_t n = 0;
 
@@ -202,9 +203,16 @@ static void on_complete(struct evhttp_request *req, void *arg)
 		hub_metrics_sync_seconds(HUB_METRICS_PUSH, us / 1e6);
 	else if (path && strcmp(path, "/v1/pull") == 0 && status > 0)
 		hub_metrics_sync_seconds(HUB_METRICS_PULL, us / 1e6);
-	if (!hub_log_wants(status >= 500 ? HUB_LOG_WARN : HUB_LOG_INFO))
+	/* a monitor's polls (health, a scrape every 15 s) would bury the
+	 * laptops' lines: debug, unless they fail */
+	if (status >= 500)
+		level = HUB_LOG_WARN;
+	else if (status == 200 && path &&
+		 (strcmp(path, "/v1/health") == 0 || strcmp(path, "/metrics") == 0))
+		level = HUB_LOG_DEBUG;
+	if (!hub_log_wants(level))
 		return;
-	hub_log_begin(&l, status >= 500 ? HUB_LOG_WARN : HUB_LOG_INFO, "request");
+	hub_log_begin(&l, level, "request");
 	if (c && c->peer)
 		hub_log_hex(&l, "agent", c->peer);
 	else if (c && c->page)

@@ -8,7 +8,8 @@
 # event: a request line per request (agent id, route, status, bytes, ms),
 # the dashboard's with the operator, a refused TLS handshake as an event,
 # and none of the households' personal data nor the passwords; with
-# MAIAM_HUB_LOG_LEVEL=warn (the environment's log-level) the info lines go.
+# MAIAM_HUB_LOG_LEVEL=warn (the environment's log-level) the info lines go
+# (the first hub runs at debug: a successful /metrics is a debug line).
 # Usage: e2e_metrics.sh MAIAM-AGENT MAIAM-HUB   (77: a tool is missing)
 . "$(dirname "${BASH_SOURCE[0]}")/../sync/lib.sh"
 need curl
@@ -27,7 +28,7 @@ unset MAIAM_HUB_LOG_LEVEL MAIAM_HUB_CONFIG
 C=31498 # Phường 5, Thành phố Sóc Trăng
 PW="mật khẩu dài lắm"
 hub_new hub
-hub_start hub 0 --max-records 20
+hub_start hub 0 --max-records 20 --log-level debug
 LOG="$T/hub.serve.err"
 
 # -- a laptop syncs two households with personal data; a second one's push
@@ -161,8 +162,10 @@ grep -qE " info request agent=[0-9a-f]{16} method=POST route=/v1/push status=413
 	fail "the refused push has no request line with its status"
 grep -qE " info request agent=- method=POST route=/v1/enroll status=200 " "$LOG" ||
 	fail "no request line for an enrolment"
-grep -qE " info request operator=quantri method=GET route=/metrics status=200 " "$LOG" ||
-	fail "the admin's /metrics has no request line with the operator"
+grep -qE " debug request operator=quantri method=GET route=/metrics status=200 " "$LOG" ||
+	fail "the admin's /metrics has no request line with the operator (at debug: a monitor's poll)"
+grep -qE " debug request agent=- method=GET route=/metrics status=200 " "$LOG" ||
+	fail "the local scrape has no debug request line"
 grep -qE " info request operator=xem method=GET route=/metrics status=403 " "$LOG" ||
 	fail "the viewer's refused /metrics has no request line"
 grep -qE " info request operator=- method=POST route=/login status=" "$LOG" ||
