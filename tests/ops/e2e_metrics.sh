@@ -193,4 +193,11 @@ grep -qE "^[^ ]+ error message msg=\"--listen 'nowhere' is not ADDR:PORT" "$T/ba
 "$HUB" serve --dir "$T/hub" --log-level loud >/dev/null 2>"$T/bad.err"
 grep -q "is not one of error, warn, info, debug" "$T/bad.err" ||
 	{ fail "a wrong --log-level is not refused"; cat "$T/bad.err" >&2; }
+# the file's log-level, and the environment's over it
+printf 'log-level = error\n' >"$T/hub.conf"
+MAIAM_HUB_CONFIG="$T/hub.conf" "$HUB" serve --check-config --dir "$T/hub" >"$OUT" 2>"$ERR"
+grep -q "^log-level = error .*hub.conf:1" "$OUT" || { fail "log-level from hub.conf"; show; }
+MAIAM_HUB_CONFIG="$T/hub.conf" MAIAM_HUB_LOG_LEVEL=debug "$HUB" serve --check-config --dir "$T/hub" \
+	>"$OUT" 2>"$ERR"
+grep -q '^log-level = debug .*\$MAIAM_HUB_LOG_LEVEL' "$OUT" || { fail "log-level from the environment"; show; }
 finish
