@@ -8,6 +8,7 @@
 #include "maiam/cli.h"
 #include "config.h"
 #include "ctx.h"
+#include "log.h"
 #include "server.h"
 #include "cmd.h"
 #include "i18n.h"
@@ -23,7 +24,7 @@ int hub_cmd_serve(int argc, char **argv)
 	const char *dir = ".", *config = NULL; /* $MAIAM_HUB_DIR: through settings */
 	static const char *const not_in_file[] = { "config", NULL };
 	hub_settings settings;
-	int check_config = 0;
+	int check_config = 0, log_level = HUB_LOG_INFO;
 	hub_serve_opts opts = { "127.0.0.1:8443",          512, 10, 60, 30, { 0, 0, 0, 0, 0, 0, 0 },
 				{ NULL, NULL, NULL, NULL } };
 	char err[512];
@@ -44,6 +45,8 @@ int hub_cmd_serve(int argc, char **argv)
 			N_("for request headers (10)")),
 		CLI_INT("idle-timeout", &opts.idle_timeout_s, 1, 3600, "S",
 			N_("a silent connection lives (60)")),
+		CLI_CHOICE("log-level", &log_level, hub_log_level_names, "LEVEL",
+			   N_("error, warn, info or debug (info): the lines on stderr")),
 		CLI_INT("drain", &opts.drain_s, 1, 3600, "S", N_("SIGTERM waits for work in flight (30)")),
 		/* the limits at the door (docs/HUB.md, "Limits at the door") */
 		CLI_INT("anon-deadline", &door->anon_deadline_s, 1, 3600, "S",
@@ -82,6 +85,8 @@ int hub_cmd_serve(int argc, char **argv)
 		hub_settings_free(&settings);
 		return rc;
 	}
+	/* from here on every message is a log line (log.h, docs/OPERATIONS.md) */
+	hub_log_start((hub_log_level)log_level);
 	/* Before SQLite starts: no memory statistics. With them every SQLite
 	 * allocation takes one process-wide mutex, which the writer, opener,
 	 * reader and checkpointer threads would all queue on (the writer spent

@@ -17,11 +17,18 @@
 #include "store.h"
 #include "ingest.h"
 #include "i18n.h"
+#include "log.h"
 
 void hub_errorf(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (hub_log_active()) { /* serve: a log line (log.h) */
+		va_start(ap, fmt);
+		hub_vlogf(HUB_LOG_ERROR, "message", fmt, ap);
+		va_end(ap);
+		return;
+	}
 	fputs("maiam-hub: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -113,7 +113,8 @@ int hub_path(const hub_ctx *ctx, const char *name, char *out, size_t outlen);
  * hub's (or its campaign no longer matches). */
 hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen);
 void hub_close(hub_ctx *ctx);
-/* Print "maiam-hub: <msg>" on stderr. */
+/* Print "maiam-hub: <msg>" on stderr; under serve, once its log is on
+ * (log.h), an error line of the log instead. */
 void hub_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* --dir default: $MAIAM_HUB_DIR, else the current directory. */
 const char *hub_default_dir(void);

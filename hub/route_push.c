@@ -21,6 +21,7 @@ static void answer(hub_job *job, hub_result rc, const hub_verdict *v)
 
 	job->status = v->status;
 	job->ctype = "application/json";
+	job->code = v->code;
 	proto_buf_reset(b);
 	if (rc == HUB_OK) {
 		proto_hex(v->hash, 32, hash);

@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <limits.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -27,6 +30,8 @@
 #include "maiam/cli.h"
 #include "server_int.h"
 #include "i18n.h"
+#include "log.h"
+#include "metrics.h"
 
 typedef struct route {
 	const char *path;
@@ -157,6 +162,139 @@ static int request_reads(struct evhttp_request *req)
 	return cli_parse_int(v, 1, 255, &n) ? -1 : (int)n;
 }
 
+static const char *method_name(enum evhttp_cmd_type cmd)
+{
+	switch (cmd) {
+	case EVHTTP_REQ_GET:
+		return "GET";
+	case EVHTTP_REQ_POST:
+		return "POST";
+	case EVHTTP_REQ_HEAD:
+		return "HEAD";
+	case EVHTTP_REQ_PUT:
+		return "PUT";
+	case EVHTTP_REQ_DELETE:
+		return "DELETE";
+	case EVHTTP_REQ_OPTIONS:
+		return "OPTIONS";
+	default:
+		return "OTHER";
+	}
+}
+
+/* A request's answer is sent (evhttp's on_complete): its log line, and a
+ * push's or pull's time in the histogram. Who: the laptop's key id, the
+ * operator of a dashboard page, or "-". Never the query string (a search
+ * of the households may hold a name) nor anything of the body. */
+static void on_complete(struct evhttp_request *req, void *arg)
+{
+	conn *c = conn_of(req);
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	const char *out = evhttp_find_header(evhttp_request_get_output_headers(req), "Content-Length");
+	int status = evhttp_request_get_response_code(req);
+	double us = c ? (double)(hub_mono_us() - c->log_start_us) : 0;
+	hub_log_level level = HUB_LOG_INFO;
+	hub_log_line l;
+	int64_t n = 0;
+
+	(void)arg;
+	if (path && strcmp(path, "/v1/push") == 0 && status > 0)
+		hub_metrics_sync_seconds(HUB_METRICS_PUSH, us / 1e6);
+	else if (path && strcmp(path, "/v1/pull") == 0 && status > 0)
+		hub_metrics_sync_seconds(HUB_METRICS_PULL, us / 1e6);
+	/* a monitor's polls (health, a scrape every 15 s) would bury the
+	 * laptops' lines: debug, unless they fail */
+	if (status >= 500)
+		level = HUB_LOG_WARN;
+	else if (status == 200 && path &&
+		 (strcmp(path, "/v1/health") == 0 || strcmp(path, "/metrics") == 0))
+		level = HUB_LOG_DEBUG;
+	if (!hub_log_wants(level))
+		return;
+	hub_log_begin(&l, level, "request");
+	if (c && c->peer)
+		hub_log_hex(&l, "agent", c->peer);
+	else if (c && c->page)
+		hub_log_str(&l, "operator", c->who[0] ? c->who : "-");
+	else
+		hub_log_str(&l, "agent", "-");
+	hub_log_str(&l, "method", method_name(evhttp_request_get_command(req)));
+	hub_log_str(&l, "route", path ? path : "-");
+	hub_log_int(&l, "status", status);
+	hub_log_int(&l, "bytes_in", c ? (long long)c->log_in : 0);
+	if (out && cli_parse_int(out, 0, INT64_MAX, &n))
+		n = 0;
+	hub_log_int(&l, "bytes_out", (long long)n);
+	hub_log_ms(&l, "ms", us / 1000.0);
+	hub_log_end(&l);
+}
+
+void hub_server_note_operator(struct evhttp_request *req, const char *name)
+{
+	conn *c = conn_of(req);
+
+	if (c)
+		snprintf(c->who, sizeof(c->who), "%s", name ? name : "");
+}
+
+/* 127.0.0.1 or ::1: a client on the hub's own machine (a local Prometheus,
+ * an operator's curl). Not the rest of 127/8: the tests reach the hub from
+ * 127.0.0.2 as a client from elsewhere would. */
+static int from_localhost(const conn *c)
+{
+	static const unsigned char v4[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1 };
+
+	return c && c->admitted &&
+	       (memcmp(c->addr.s6_addr, v4, 16) == 0 || IN6_IS_ADDR_LOOPBACK(&c->addr));
+}
+
+/* The server's gauges for /metrics, on the loop. */
+static void live_gauges(void *arg, hub_metrics_live *m)
+{
+	server *srv = arg;
+	char wal[PATH_MAX];
+	struct stat st;
+	sqlite3_stmt *q = NULL;
+	conn *c;
+
+	m->writer_queue = srv->writer ? (int64_t)hub_worker_pending(srv->writer) : -1;
+	if (hub_path(srv->ctx, HUB_DB_FILE "-wal", wal, sizeof(wal)) == 0)
+		m->wal_bytes = stat(wal, &st) == 0 ? (int64_t)st.st_size : errno == ENOENT ? 0 : -1;
+	m->conns_sync = m->conns_dashboard = m->conns_other = 0;
+	for (c = srv->conns; c; c = c->next) {
+		if (c->peer)
+			m->conns_sync++;
+		else if (c->dashboard)
+			m->conns_dashboard++;
+		else
+			m->conns_other++;
+	}
+	/* the watcher's read-only connection: a count in WAL mode waits on no one */
+	if (srv->watch &&
+	    sqlite3_prepare_v2(srv->watch, "SELECT count(*) FROM hub_photo", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		m->photos = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+}
+
+/* /metrics for a client on this machine (the dashboard answers it for a
+ * signed-in admin from elsewhere: hub_metrics_render there). */
+static void reply_metrics(server *srv, struct evhttp_request *req)
+{
+	proto_buf b;
+
+	proto_buf_init(&b, 1 << 20);
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
+	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD)
+		reply_error(srv, req, 405, "method_not_allowed", "use GET");
+	else if (hub_metrics_render(&b) != HUB_OK)
+		reply_error(srv, req, 503, "busy", "the metrics do not fit their buffer: retry later");
+	else
+		send_reply(srv, req, 200, HUB_METRICS_CTYPE, b.data, b.len, NULL);
+	proto_buf_release(&b);
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	server *srv = arg;
@@ -169,6 +307,13 @@ static void on_request(struct evhttp_request *req, void *arg)
 	conn *c = conn_of(req);
 	size_t i, len;
 
+	evhttp_request_set_on_complete_cb(req, on_complete, srv);
+	if (c) { /* what its log line says, as the request came */
+		c->log_start_us = c->req_start_us;
+		c->log_in = c->req_bytes;
+		c->page = 0;
+		c->who[0] = '\0';
+	}
 	if (!path) {
 		reply_error(srv, req, 400, "bad_request", "request has no path");
 		return;
@@ -191,12 +336,18 @@ static void on_request(struct evhttp_request *req, void *arg)
 		    (!rt || (rt->method != evhttp_request_get_command(req) &&
 			     routes[i].method == evhttp_request_get_command(req))))
 			rt = &routes[i];
+	if (strcmp(path, "/metrics") == 0 && from_localhost(c)) {
+		reply_metrics(srv, req);
+		return;
+	}
 	if (!rt && srv->opts->pages.claims && srv->opts->pages.claims(path)) {
 		assert(srv->opts->pages.handle); /* a path claimed is a path answered */
 		/* the operators' pages answer at once, on the loop (their reads are
 		 * milliseconds, on a read-only connection of their own) */
-		if (c)
+		if (c) {
 			hub_conn_idle(c);
+			c->page = c->dashboard = 1;
+		}
 		srv->opts->pages.handle(req, srv->opts->pages.arg);
 		return;
 	}
@@ -297,6 +448,8 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 		hub_job *job = from[i] ? hub_worker_take_done(from[i]) : NULL;
 		while (job) {
 			hub_job *next = job->next;
+			if (job->req && job->run == hub_route_push)
+				hub_metrics_push(job->code);
 			if (job->req) /* NULL: the loop's own job (the counters' flush) */
 				send_reply(srv, job->req, job->status, job->ctype, job->resp.data,
 					   job->resp.len, job);
@@ -366,8 +519,8 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
 		srv->bound = NULL;
 	}
 	/* said once it is true: a test (or an operator's script) may wait for it */
-	fprintf(stderr, _("maiam-hub: signal %d: no new connections, finishing in-flight work\n"),
-		(int)sig);
+	hub_logf(HUB_LOG_INFO, "stopping", _("signal %d: no new connections, finishing in-flight work"),
+		 (int)sig);
 	event_active(srv->sweep_ev, EV_TIMEOUT, 0);
 }
 
@@ -477,6 +630,7 @@ hub_result hub_serve(hub_ctx *ctx, const hub_serve_opts *opts)
 		goto out;
 	}
 	srv.last_flush = hub_mono_ms();
+	hub_metrics_set_live(live_gauges, &srv);
 	srv.ckpt = hub_checkpointer_start(ctx);
 	if (srv.ckpt)
 		hub_checkpointer_attach(srv.ckpt, ctx->db);
@@ -507,6 +661,7 @@ out:
 	/* the writer finishes what it holds (merges are never cut), then the
 	 * loop's objects go; conn_free_cb may still run from event_base_free */
 	srv.stopping = 1;
+	hub_metrics_set_live(NULL, NULL);
 	srv.keep_cuts = 0;           /* evhttp_free below ends connections: the writer is gone then */
 	hub_worker_stop(srv.opener); /* first: what it holds goes on to the writer */
 	hub_worker_stop(srv.reader);

@@ -28,6 +28,7 @@ struct hub_job {
 	/* filled by the route in the writer thread */
 	int status;
 	const char *ctype;
+	const char *code; /* a push's answer code, a literal (/metrics); NULL none */
 	proto_buf resp;
 	char hname[2][24];
 	char hval[2][64];
@@ -171,6 +172,9 @@ typedef struct hub_serve_opts {
 	struct hub_door_opts door; /* the limits at the door (above) */
 	hub_pages pages;           /* borrowed: must outlive hub_serve */
 } hub_serve_opts;
+/* The operator a dashboard request was answered for (name, "" when none
+ * signed in), for its log line; on the loop, before the answer is sent. */
+void hub_server_note_operator(struct evhttp_request *req, const char *name);
 /* Serve until SIGTERM or SIGINT; says on stderr why it could not start:
  * HUB_REFUSED (a --listen that is not ADDR:PORT), HUB_ENET (cannot listen
  * there), HUB_ECRYPTO (no usable certificate), HUB_ENOMEM. */

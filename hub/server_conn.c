@@ -6,6 +6,7 @@
  * each sends (end of headers, Content-Length, the stranger's budget) and the
  * sweep that cuts what is late or too slow (docs/HUB.md, "Limits at the door").
  */
+#include <arpa/inet.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <openssl/x509.h>
 #include "photo_store.h"
+#include "log.h"
 #include "server_int.h"
 
 int hub_conn_idx = -1;
@@ -27,6 +29,51 @@ uint64_t hub_mono_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+uint64_t hub_mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The refusal event of a connection the hub cut, or of one that ended
+ * without an answer to the request it was sending (evhttp's own refusals
+ * of an oversized request, a laptop gone mid-upload), as it is freed. The
+ * client's address is there for a firewall rule; nothing it sent is. */
+static void log_closed(const conn *c)
+{
+	const char *why = c->why;
+	hub_log_line l;
+	char addr[INET6_ADDRSTRLEN];
+
+	if (!why && c->admitted && !SSL_is_init_finished(c->ssl))
+		why = "tls_handshake"; /* refused at the handshake (a revoked key) or never spoken */
+	if (!why && (c->state == C_HEADERS || c->state == C_BODY) && c->req_bytes > 0 && !c->srv->stopping)
+		why = "unanswered";
+	if (!why || !hub_log_wants(HUB_LOG_INFO))
+		return;
+	hub_log_begin(&l, HUB_LOG_INFO, "conn_closed");
+	hub_log_str(&l, "reason", why);
+	if (c->peer)
+		hub_log_hex(&l, "agent", c->peer);
+	else
+		hub_log_str(&l, "agent", "-");
+	if (c->admitted) {
+		if (IN6_IS_ADDR_V4MAPPED(&c->addr))
+			inet_ntop(AF_INET, &c->addr.s6_addr[12], addr, sizeof(addr));
+		else
+			inet_ntop(AF_INET6, &c->addr, addr, sizeof(addr));
+		hub_log_str(&l, "addr", addr);
+	}
+	hub_log_str(&l, "state",
+		    c->state == C_HEADERS ? "headers"
+		    : c->state == C_BODY  ? "body"
+		    : c->state == C_BUSY  ? "busy"
+					  : "idle");
+	hub_log_int(&l, "bytes_in", (long long)c->nread);
+	hub_log_end(&l);
 }
 
 /* The photo a request line "PUT /v1/photos/<64 hex> HTTP/1.x" names (its
@@ -101,6 +148,7 @@ void hub_conn_free_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long
 	 * (its handshake was whole), the laptop resumes it after a cut */
 	if (SSL_is_init_finished(c->ssl))
 		SSL_set_shutdown(c->ssl, SSL_get_shutdown(c->ssl) | SSL_SENT_SHUTDOWN);
+	log_closed(c);
 	keep_cut_body(c);
 	hub_limits_release(c);
 	if (c->prev)
@@ -120,8 +168,10 @@ void hub_conn_drop(conn *c)
 	bufferevent_trigger_event(c->bev, BEV_EVENT_ERROR | BEV_EVENT_READING, 0);
 }
 
-static void kill_soon(conn *c)
+/* why: the refusal's reason in the log, a literal */
+static void kill_soon(conn *c, const char *why)
 {
+	c->why = why;
 	c->kill = 1;
 	bufferevent_disable(c->bev, EV_READ);
 	event_active(c->srv->sweep_ev, EV_TIMEOUT, 0);
@@ -146,14 +196,20 @@ void hub_conn_check_peer(conn *c)
 	 * (tls.c, verify_cb): an agent revoked since its session began is
 	 * known as nobody (a request already read is a stranger's) and cut */
 	if (c->peer && hub_idset_has(&c->srv->revoked, c->peer)) {
+		if (hub_log_wants(HUB_LOG_WARN)) { /* its id goes with it: say it here */
+			hub_log_line l;
+			hub_log_begin(&l, HUB_LOG_WARN, "revoked_key");
+			hub_log_hex(&l, "agent", c->peer);
+			hub_log_end(&l);
+		}
+		kill_soon(c, "revoked");
 		c->peer = 0;
-		kill_soon(c);
 		return;
 	}
 	/* one laptop needs one connection or two: more is a stuck or hostile
 	 * client holding slots (and body buffers) the others need */
 	if (c->peer && hub_limits_same_key(c->srv, c) > c->srv->opts->door.max_per_key)
-		kill_soon(c);
+		kill_soon(c, "max_conns_per_key");
 }
 
 static void set_nodelay(conn *c)
@@ -237,7 +293,7 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, 
 	}
 	c->nread += info->n_added;
 	if (!c->peer && c->nread > ANON_BUDGET) {
-		kill_soon(c);
+		kill_soon(c, "anon_budget");
 		return;
 	}
 	if (c->state == C_BUSY)
@@ -248,8 +304,10 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, 
 	}
 	if (c->state == C_IDLE) {
 		c->state = C_HEADERS;
-		if (c->nread > info->n_added) /* the first request's clock runs from the accept */
+		if (c->nread > info->n_added) { /* the first request's clock runs from the accept */
 			c->req_start = hub_mono_ms();
+			c->req_start_us = hub_mono_us();
+		}
 		c->req_bytes = 0;
 		c->clen = 0;
 		c->chunked = 0;
@@ -275,7 +333,7 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, 
 				c->deadline = 0;
 				c->body_at = at + k + 1;
 				if (hub_limits_reserve(c))
-					kill_soon(c);
+					kill_soon(c, "max_buffered");
 				break;
 			}
 			if (p[k] == '\n')
@@ -315,6 +373,7 @@ struct bufferevent *hub_conn_accept(struct event_base *base, void *arg)
 	c->bev = bev;
 	c->ssl = ssl;
 	c->born = c->req_start = hub_mono_ms();
+	c->req_start_us = hub_mono_us();
 	c->deadline = c->born + (uint64_t)srv->opts->header_deadline_s * 1000u;
 	c->next = srv->conns;
 	if (c->next)
@@ -392,6 +451,7 @@ static int admit_one(server *srv, conn *c)
 		v = victim_same_addr(srv, c);
 		if (!v)
 			return -1;
+		v->why = "evicted_max_conns_per_addr";
 		hub_conn_drop(v);
 	}
 	if (srv->nconns <= srv->opts->max_conns)
@@ -399,6 +459,7 @@ static int admit_one(server *srv, conn *c)
 	v = victim(srv, c);
 	if (!v)
 		return -1;
+	v->why = "evicted_max_conns";
 	hub_conn_drop(v);
 	return 0;
 }
@@ -417,6 +478,7 @@ void hub_conn_admit(evutil_socket_t fd, short what, void *arg)
 		if (!c)
 			break;
 		if (admit_one(srv, c)) {
+			c->why = "no_room";
 			c->admitted = 1;
 			hub_conn_drop(c);
 		}
@@ -462,9 +524,19 @@ void hub_conn_sweep(server *srv, uint64_t now)
 	c = srv->conns;
 	while (c) {
 		conn *next = c->next;
-		if (c->kill || (c->deadline && now > c->deadline) || too_slow(c, now) ||
-		    (srv->stopping && hub_conn_quiet(c)))
+		if (c->kill) {
 			hub_conn_drop(c);
+		} else if (c->deadline && now > c->deadline) {
+			/* a silent idle connection is let go, not refused */
+			if (c->state != C_IDLE)
+				c->why = "header_deadline";
+			hub_conn_drop(c);
+		} else if (too_slow(c, now)) {
+			c->why = "too_slow";
+			hub_conn_drop(c);
+		} else if (srv->stopping && hub_conn_quiet(c)) {
+			hub_conn_drop(c);
+		}
 		c = next;
 	}
 }

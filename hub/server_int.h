@@ -60,6 +60,14 @@ typedef struct conn {
 	int nclen, ncrange;
 	int odd; /* a line too long or folded: nothing of this body is kept */
 	uint64_t body_at;
+	/* the log and /metrics (log.h, metrics.h): the current request's start
+	 * (monotonic us) and bytes as on_request saw them, whether it is a
+	 * dashboard page and its operator (hub_server_note_operator), and why
+	 * the hub cut the connection (a refusal, logged as it is freed) */
+	uint64_t req_start_us, log_start_us, log_in;
+	int page, dashboard;
+	char who[72];
+	const char *why;
 	struct conn *prev, *next;
 } conn;
 
@@ -111,6 +119,7 @@ void hub_conn_idle(conn *c);
  * state is idle as soon as the answer is queued). */
 int hub_conn_quiet(const conn *c);
 uint64_t hub_mono_ms(void);
+uint64_t hub_mono_us(void);
 
 /* server_limits.c */
 int hub_limits_start(server *srv);

@@ -5,9 +5,17 @@
  * the bytes of request bodies held across all connections (docs/HUB.md).
  * Everything here runs on the event loop's thread.
  */
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <event2/bufferevent.h>
 #include "server_int.h"
+
+/* Linux's "peer closed its side" poll event: <poll.h> hides it behind
+ * _GNU_SOURCE, which the build does not set (banned.h is included first) */
+#if defined(__linux__) && !defined(POLLRDHUP)
+#define POLLRDHUP 0x2000
+#endif
 
 void hub_door_defaults(struct hub_door_opts *d)
 {
@@ -75,13 +83,27 @@ void hub_limits_refresh(server *srv)
 			c->kill = 1;
 }
 
+/* Has o's client gone: its FIN or RST came (POLLRDHUP sees a FIN even with
+ * bytes still unread before it)? evhttp reads nothing from a connection
+ * whose request a worker holds, so it learns only when it writes the answer. */
+static int peer_gone(const conn *o)
+{
+	struct pollfd p = { bufferevent_getfd(o->bev), POLLRDHUP, 0 };
+
+	return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
 int hub_limits_same_key(server *srv, const conn *c)
 {
 	const conn *o;
 	int n = 0;
 
+	/* a laptop killed (or cut off) during a long merge comes back while the
+	 * hub still holds its old connection, in CLOSE_WAIT until the answer is
+	 * written: that one is no live peer and holds no slot of the key. It is
+	 * still answered as usual (a client that only half-closed gets it). */
 	for (o = srv->conns; o; o = o->next)
-		if (o->peer == c->peer && !o->kill)
+		if (o->peer == c->peer && !o->kill && (o == c || !peer_gone(o)))
 			n++;
 	return n;
 }

@@ -24,6 +24,8 @@
 #include "server.h"
 #include "thread.h"
 #include "i18n.h"
+#include "log.h"
+#include "metrics.h"
 
 #define HUB_BATCH_MAX 256 /* pushes per group commit */
 
@@ -71,6 +73,7 @@ void hub_job_error(hub_job *job, int status, const char *code, const char *messa
 {
 	job->status = status;
 	job->ctype = "application/json";
+	job->code = code;
 	proto_buf_reset(&job->resp);
 	if (hub_json_error(&job->resp, code, message)) {
 		proto_buf_reset(&job->resp);
@@ -146,6 +149,7 @@ static void *worker_main(void *arg)
 		else
 			batch[0]->run(w->ctx, batch[0]);
 		if (!w->read_only && batch[0]->run == hub_route_push) {
+			hub_metrics_group(n);
 			w->pushes += n;
 			w->commits++;
 		}
@@ -203,9 +207,13 @@ static void *worker_main(void *arg)
 		pthread_mutex_lock(&w->t.lock);
 	}
 	pthread_mutex_unlock(&w->t.lock);
-	if (w->pushes)
-		fprintf(stderr, _("maiam-hub: %llu pushes merged in %llu group commits\n"), w->pushes,
-			w->commits);
+	if (w->pushes) {
+		hub_log_line l;
+		hub_log_begin(&l, HUB_LOG_INFO, "writer_stopped");
+		hub_log_int(&l, "pushes", (long long)w->pushes);
+		hub_log_int(&l, "group_commits", (long long)w->commits);
+		hub_log_end(&l);
+	}
 	if (!w->read_only) {
 		proto_merger_free(w->ctx->merger);
 		w->ctx->merger = NULL;

@@ -21,6 +21,8 @@
 #include "maiam/web_http.h"
 #include "hub.h"
 #include "dashboard_int.h"
+#include "metrics.h"
+#include "server.h"
 
 #define FORM_MAX 4096
 
@@ -200,7 +202,8 @@ static const char *const dash_paths[] = { "/",
 					  "/awards",
 					  "/targets",
 					  "/scorecard",
-					  "/operators/reads" };
+					  "/operators/reads",
+					  "/metrics" };
 
 /* A page of the dashboard's own, or not (the photos' paths are checked by
  * dash_photo_parse). */
@@ -353,6 +356,18 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 			d->page.pending--;
 		if (job->login_ok)
 			dash_throttle_success(d, job->addr, job->name);
+		else if (job->kind == DJ_LOGIN)
+			hub_metrics_login_failed();
+		/* the request's log line names its operator (server.c) */
+		hub_server_note_operator(job->req, job->login_ok ? job->name : job->who.name);
+		/* an admin's /metrics: the page is made here, on the loop, where
+		 * the server's gauges are read */
+		if (job->kind == DJ_METRICS && job->status == 200) {
+			proto_buf_reset(&job->body);
+			if (hub_metrics_render(&job->body) != HUB_OK)
+				dash_answer_text(job, 503,
+						 "the metrics do not fit their buffer: try again");
+		}
 		if (job->disposition[0]) /* a download: the name it is saved under */
 			evhttp_add_header(evhttp_request_get_output_headers(job->req),
 					  "Content-Disposition", job->disposition);
@@ -670,6 +685,8 @@ void hub_dashboard_handle(struct evhttp_request *req, void *arg)
 	job->kind = strcmp(path, "/report") == 0 ? DJ_REPORT : DJ_PAGE;
 	if (strcmp(path, "/operators/reads") == 0)
 		job->kind = DJ_READS;
+	if (strcmp(path, "/metrics") == 0)
+		job->kind = DJ_METRICS;
 	if (job->kind == DJ_REPORT && parse_report(req, &job->opts))
 		goto refused;
 	if (strcmp(path, "/household") == 0 && parse_household(req, job))

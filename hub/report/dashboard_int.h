@@ -41,7 +41,8 @@ typedef enum dash_kind {
 	DJ_AWARDS,    /* /awards: the nominations (GET) and their steps (POST), award_page.c */
 	DJ_TARGETS,   /* /targets (read-write worker: its POST signs) */
 	DJ_SCORECARD, /* /scorecard?as-of=&district= (job->view) */
-	DJ_READS      /* /operators/reads: the read audit (dashboard_read_audit.h) */
+	DJ_READS,     /* /operators/reads: the read audit (dashboard_read_audit.h) */
+	DJ_METRICS    /* /metrics for an admin (made on the loop: hub_metrics_render) */
 } dash_kind;
 
 /* The most a POSTed form may send: a household page's (a reason or note

@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 #include "hub.h"
 #include "dashboard_int.h"
+#include "metrics.h"
 #include "dashboard_batch.h"
 #include "dashboard_reconcile.h"
 #include "dashboard_read_audit.h"
@@ -541,6 +542,15 @@ static void work_report(hub_dashboard *d, sqlite3 *ro, dash_job *job)
 	hub_download_disposition(&job->opts, job->disposition, sizeof(job->disposition));
 }
 
+/* An admin's /metrics: the page itself is made on the loop (dashboard.c,
+ * on_done), where the server's gauges may be read. */
+static void dash_metrics_answer(dash_job *job)
+{
+	proto_buf_reset(&job->body);
+	job->status = 200;
+	job->ctype = HUB_METRICS_CTYPE;
+}
+
 void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 {
 	bool signed_in = false;
@@ -569,6 +579,13 @@ void dash_work(hub_dashboard *d, sqlite3 *db, dash_job *job)
 	     ((job->kind == DJ_OPERATORS || job->kind == DJ_AWARDS || job->kind == DJ_TARGETS) &&
 	      job->form.len)))
 		dash_answer_text(job, 401, "sign in first at /");
+	else if (job->kind == DJ_METRICS && (!signed_in || job->who.role != HUB_ROLE_ADMIN))
+		/* not there for anyone else: a stranger learns nothing of it */
+		dash_answer_text(job, signed_in ? 403 : 404,
+				 signed_in ? "only an admin operator reads /metrics"
+					   : "no such page: open the dashboard at /");
+	else if (job->kind == DJ_METRICS)
+		dash_metrics_answer(job);
 	else if (!signed_in && job->kind == DJ_PHOTO)
 		dash_answer_text(job, 403, "sign in first at /: photos are for signed-in operators");
 	else if (!signed_in)
