@@ -59,7 +59,8 @@ static const char *const gen_hamlets[] = {
 };
 static const char *const gen_categories[] = { "poor", "near_poor", "housing_hardship", "policy_family",
 					      "other" };
-static const char *const gen_land[] = { "owned", "owned_no_certificate", "family_land", "leased" };
+/* the codes of proto/src/rules.c (land_statuses) */
+static const char *const gen_land[] = { "certified", "uncertified", "family_land", "rented" };
 static const char *const gen_conditions[] = { "dilapidated", "temporary", "leaking_roof", "collapsed" };
 static const char *const gen_notes[] = {
 	NULL, NULL, NULL, "Chủ hộ khuyết tật", "Gia đình chính sách", "Nhà tạm bợ, mái lá"
