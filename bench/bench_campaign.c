@@ -681,11 +681,13 @@ int main(int argc, char **argv)
 		snprintf(b.l[i].cursor, sizeof b.l[i].cursor, "0");
 	}
 	run_phase(&b, 0, 4);
-	/* limits for this load: every client thread may hold a connection, the
-	 * province enrols all its laptops from one address at once, and a
+	/* limits for this load: every client thread may hold a connection and
+	 * the hub still holds the ones just closed (at least the default 512),
+	 * the province enrols all its laptops from one address at once, and a
 	 * laptop's whole campaign is far within a day's quota */
 	snprintf(extra, sizeof extra, "--max-conns %zu --enroll-rate %zu --day-records %zu",
-		 b.clients + 64, b.nl + 10, (size_t)b.nights * 64 + 1000);
+		 b.clients * 2 + 64 > 512 ? b.clients * 2 + 64 : 512, b.nl + 10,
+		 (size_t)b.nights * 64 + 1000);
 	if (ht_hub_start(&b.hub, extra))
 		die("maiam-hub serve did not start");
 	run_phase(&b, 1, 8);
