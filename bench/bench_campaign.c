@@ -186,7 +186,8 @@ static void plan_night(bench *b, laptop *lp, size_t idx)
 			snprintf(hm->h.national_id, sizeof hm->h.national_id, "094%u%02u%06u",
 				 g / 6000000u % 4, 40 + g / 100000u % 60, g % 1000000u);
 			hm->serial = ++lp->serial;
-			lp->ev[lp->nev++] = (event){ PROTO_KIND_HOUSEHOLD, 0, (uint32_t)lp->nhomes, hm->serial };
+			lp->ev[lp->nev++] = (event){ PROTO_KIND_HOUSEHOLD, 0, (uint32_t)lp->nhomes,
+						     hm->serial };
 			lp->nhomes++;
 			left -= (size_t)household_changes(&hm->h);
 		}
@@ -197,7 +198,8 @@ static void plan_night(bench *b, laptop *lp, size_t idx)
 		home *hm = &lp->homes[i];
 		if (hm->stage >= NSTAGES || f + 1e-9 < (double)hm->stage / NSTAGES * 0.95)
 			continue;
-		lp->ev[lp->nev++] = (event){ PROTO_KIND_MILESTONE, (uint8_t)hm->stage, (uint32_t)i, ++lp->serial };
+		lp->ev[lp->nev++] = (event){ PROTO_KIND_MILESTONE, (uint8_t)hm->stage, (uint32_t)i,
+					     ++lp->serial };
 		hm->stage++;
 		left--;
 		lp->next_ms = i + 1;
@@ -270,8 +272,9 @@ static void seal_night(const bench *b, laptop *lp)
 				die("add household fields");
 			continue;
 		}
-		if (proto_changeset_add_ref(&cs, ev->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
-										  : PROTO_CT_HOUSEHOLD,
+		if (proto_changeset_add_ref(&cs,
+					    ev->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
+									     : PROTO_CT_HOUSEHOLD,
 					    0, hid))
 			die("add ref");
 		if (ev->kind == PROTO_KIND_MILESTONE) {
@@ -385,7 +388,7 @@ static double raw_insert_night(sqlite3 *db, const bench *b)
  * the hub verifies a push. CPU seconds of this thread. */
 static double verify_night(const bench *b)
 {
-	uint8_t (*sig)[PROTO_SIG_LEN] = calloc(b->nl, PROTO_SIG_LEN);
+	uint8_t(*sig)[PROTO_SIG_LEN] = calloc(b->nl, PROTO_SIG_LEN);
 	double t0, t1;
 
 	if (!sig)
@@ -441,8 +444,8 @@ static void sync_laptop(bench *b, laptop *lp, size_t idx)
 	if (lp->set.len && (request(b, lp, &c, "POST", "/v1/push", &lp->set, &r) || r.status != 200 ||
 			    (!strstr(r.body, "\"status\": \"applied\"") &&
 			     !(lp->retries && strstr(r.body, "\"status\": \"already_applied\""))))) {
-		snprintf(lp->why, sizeof lp->why, "night %d push: HTTP %d %.150s", b->night + 1, r.status,
-			 r.body);
+		snprintf(lp->why, sizeof lp->why, "night %d push: HTTP %d %.150s", b->night + 1,
+			 r.status, r.body);
 		goto fail;
 	}
 	for (int round = 0; round < 10000; round++) {
@@ -526,9 +529,17 @@ static void run_phase(bench *b, int phase, size_t nthreads)
 /* ---- bench_arrivals' figures ------------------------------------------------- */
 
 static const char *const arrival_keys[] = {
-	"p50_ms_at_20",	 "p99_ms_at_20",      "p50_ms_at_50",	 "p99_ms_at_50",
-	"p50_ms_at_100", "p99_ms_at_100",     "p99_over_1s_rate", "rural_round_trips",
-	"rural_bytes_up", "rural_bytes_down", "rural_speedup_vs_per_record",
+	"p50_ms_at_20",
+	"p99_ms_at_20",
+	"p50_ms_at_50",
+	"p99_ms_at_50",
+	"p50_ms_at_100",
+	"p99_ms_at_100",
+	"p99_over_1s_rate",
+	"rural_round_trips",
+	"rural_bytes_up",
+	"rural_bytes_down",
+	"rural_speedup_vs_per_record",
 };
 #define NARRIVAL (sizeof arrival_keys / sizeof arrival_keys[0])
 
@@ -672,7 +683,8 @@ int main(int argc, char **argv)
 		snprintf(floor_path, sizeof floor_path, "%s/hub/hub.db", fh.dir);
 		if (sqlite3_open(floor_path, &floor_db) != SQLITE_OK)
 			die("cannot open the floor database");
-		sqlite3_exec(floor_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+		sqlite3_exec(floor_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL,
+			     NULL);
 		snprintf(floor_path, sizeof floor_path, "%s", fh.dir);
 	}
 
@@ -764,8 +776,8 @@ int main(int argc, char **argv)
 			fprintf(stderr,
 				"bench_campaign: night %d (%s): %zu changes, hub cpu %.2f s, wall %.2f s,"
 				" %zu connections, %zu retries;%s\n",
-				b.night + 1, b.date, nf->changes, nf->hub_cpu_s, nf->wall_s, nf->connects,
-				nf->retries, nf->threads);
+				b.night + 1, b.date, nf->changes, nf->hub_cpu_s, nf->wall_s,
+				nf->connects, nf->retries, nf->threads);
 	}
 	if (failed) {
 		fprintf(stderr, "bench_campaign: %d laptops failed on night %d\n", failed, b.night);
@@ -785,9 +797,10 @@ int main(int argc, char **argv)
 		total_homes += b.l[i].nhomes;
 	if (ht_hub_stop(&b.hub, SIGTERM) != 0)
 		fprintf(stderr, "bench_campaign: the hub did not stop cleanly\n");
-	if (ledger != (long long)total_sets || households != (long long)total_homes || rep_progress < 0 ||
-	    rep_funds < 0 || rep_reconcile < 0) {
-		fprintf(stderr, "bench_campaign: hub holds %lld change-sets / %lld households, pushed %zu / %zu\n",
+	if (ledger != (long long)total_sets || households != (long long)total_homes ||
+	    rep_progress < 0 || rep_funds < 0 || rep_reconcile < 0) {
+		fprintf(stderr,
+			"bench_campaign: hub holds %lld change-sets / %lld households, pushed %zu / %zu\n",
 			ledger, households, total_sets, total_homes);
 		return 1;
 	}
@@ -800,7 +813,8 @@ int main(int argc, char **argv)
 	/* the table */
 	int last = b.nights - 1;
 	night_fig *f1 = &fig[0], *fl = &fig[last];
-	double floor1 = f1->tls_s + f1->verify_s + f1->insert_s, floorl = fl->tls_s + fl->verify_s + fl->insert_s;
+	double floor1 = f1->tls_s + f1->verify_s + f1->insert_s,
+	       floorl = fl->tls_s + fl->verify_s + fl->insert_s;
 	double hub_cpu = 0;
 	for (int n = 0; n < b.nights; n++)
 		hub_cpu += fig[n].hub_cpu_s;
@@ -814,14 +828,14 @@ int main(int argc, char **argv)
 		double fl_s = nf->tls_s + nf->verify_s + nf->insert_s;
 		if (!nf->floor_done)
 			continue;
-		printf("%5d  %7zu  %5zu  %9.2f  %6.2f  %6.0f  %7.2f (%.2f + %.3f + %.2f)  %9.2f %s\n", n + 1,
-		       nf->changes, nf->connects, nf->hub_cpu_s, nf->wall_s, nf->sync_p99_ms, fl_s, nf->tls_s,
-		       nf->verify_s, nf->insert_s, nf->hub_cpu_s / fl_s, nf->threads);
+		printf("%5d  %7zu  %5zu  %9.2f  %6.2f  %6.0f  %7.2f (%.2f + %.3f + %.2f)  %9.2f %s\n",
+		       n + 1, nf->changes, nf->connects, nf->hub_cpu_s, nf->wall_s, nf->sync_p99_ms,
+		       fl_s, nf->tls_s, nf->verify_s, nf->insert_s, nf->hub_cpu_s / fl_s, nf->threads);
 	}
 	printf("night %d / night 1 hub cpu: %.2f (goal <= 1.2); last night hub cpu / floor: %.2f (goal <= 2)\n",
 	       b.nights, fl->hub_cpu_s / f1->hub_cpu_s, fl->hub_cpu_s / floorl);
-	printf("reports on the whole campaign: progress %.2f s, funds %.2f s, reconcile %.2f s\n", rep_progress,
-	       rep_funds, rep_reconcile);
+	printf("reports on the whole campaign: progress %.2f s, funds %.2f s, reconcile %.2f s\n",
+	       rep_progress, rep_funds, rep_reconcile);
 	printf("{\"laptops\": %zu, \"nights\": %d, \"changes\": %zu, \"changesets\": %zu, \"households\": %lld, "
 	       "\"night1_hub_cpu_s\": %.3f, \"last_night_hub_cpu_s\": %.3f, \"night_ratio\": %.3f, "
 	       "\"night1_wall_s\": %.3f, \"last_night_wall_s\": %.3f, \"floor_cpu_s\": %.3f, "

@@ -14,7 +14,7 @@
 #include "campaign_cpu.h"
 
 typedef struct cfloor_tls {
-	SSL_CTX *client;      /* the load generator's context (the hub's CA) */
+	SSL_CTX *client;    /* the load generator's context (the hub's CA) */
 	const btls_id *ids; /* laptop identities, ids_stride bytes apart */
 	size_t nids, ids_stride;
 	size_t n; /* handshakes */
@@ -46,8 +46,8 @@ static void *cfloor_client(void *arg)
  * (in turn, again from the first when n > nids).
  * hubdir holds server.pem, server.key and ca.pem. -1 when it cannot run.
  */
-static inline double cfloor_tls_s(const char *hubdir, SSL_CTX *client, const btls_id *ids,
-				  size_t nids, size_t stride, size_t n, size_t *failed)
+static inline double cfloor_tls_s(const char *hubdir, SSL_CTX *client, const btls_id *ids, size_t nids,
+				  size_t stride, size_t n, size_t *failed)
 {
 	char path[600], ca[600];
 	struct sockaddr_in sa;

@@ -86,8 +86,8 @@ static int household_in(pull_state *ps, proto_id id)
 		return ps->seen[slot].in;
 	ps->seen[slot].id = id;
 	ps->seen[slot].gen = ps->gen;
-	ps->seen[slot].in = hub_household_commune(ps->ctx->db, id, &commune, &found) == HUB_OK && found &&
-			    hub_in_scope(ps->ctx, &ps->agent.scope, commune);
+	ps->seen[slot].in = hub_household_commune(ps->ctx->db, id, &commune, &found) == HUB_OK &&
+			    found && hub_in_scope(ps->ctx, &ps->agent.scope, commune);
 	return ps->seen[slot].in;
 }
 
