@@ -52,7 +52,7 @@
 	" DELETE FROM browse_fts WHERE rowid IN (SELECT id FROM browse_words_due);" \
 	" INSERT INTO browse_fts(rowid, words)"                                  \
 	"  SELECT b.id, " WORDS("h") " FROM browse_words_due d"                  \
-	"  JOIN browse_hh b ON b.id = d.id"                                      \
+	"  CROSS JOIN browse_hh b ON b.id = d.id"                                \
 	"  JOIN household h"                                                     \
 	"  ON h.id_origin = b.id_origin AND h.id_serial = b.id_serial;"          \
 	" DELETE FROM browse_words_due;"
@@ -127,10 +127,12 @@
 	"  ON h.id_origin = b.id_origin AND h.id_serial = b.id_serial"           \
 	"  LEFT JOIN report_hh r ON r.id_origin = h.id_origin AND r.id_serial = h.id_serial," \
 	"  browse_basis k WHERE b.id = browse_flags_due.id);"                   \
-	" UPDATE browse_hh SET open_since = d.open_since, photo_since = d.photo_since" \
-	"  FROM browse_flags_due d WHERE d.id = browse_hh.id"                     \
-	"  AND (browse_hh.open_since IS NOT d.open_since"                        \
-	"  OR browse_hh.photo_since IS NOT d.photo_since);"                      \
+	" UPDATE browse_hh SET (open_since, photo_since) ="                      \
+	"  (SELECT d.open_since, d.photo_since FROM browse_flags_due d"          \
+	"  WHERE d.id = browse_hh.id) WHERE id IN (SELECT d.id"                  \
+	"  FROM browse_flags_due d CROSS JOIN browse_hh b ON b.id = d.id"        \
+	"  WHERE b.open_since IS NOT d.open_since"                               \
+	"  OR b.photo_since IS NOT d.photo_since);"                              \
 	" DELETE FROM browse_flags_due;"
 
 /* Every trigger and table this file has made, under any version. */
