@@ -48,6 +48,10 @@
 #define NSTAGES 8
 #define MAX_COMMUNES 256
 #define MAX_NIGHTS 99
+/* a sealed header (magic, version, flags, campaign, origin, seq, prev,
+ * created, four counts) is under this many bytes, all in btls_answer.body */
+#define CAMPAIGN_PEEK_MAX (PROTO_CAMPAIGN_MAX + 96)
+_Static_assert(CAMPAIGN_PEEK_MAX < sizeof(((btls_answer *)0)->body), "pull header kept whole");
 #define SEALERS 2 /* the machine's cores: sealing happens between windows */
 
 /* A household one laptop registered, and how far it has come. */
@@ -79,6 +83,9 @@ typedef struct laptop {
 	proto_buf set; /* tonight's sealed change-set (every laptop's night fits one) */
 	char cursor[32];
 	size_t pulled_bytes, connects, retries;
+	/* tonight's pull answers and the records they relayed (from each
+	 * answer's header): what the hub's reader did, to divide its CPU by */
+	size_t pulls, pulled_records;
 	int failed;
 	char why[200];
 } laptop;
@@ -86,7 +93,9 @@ typedef struct laptop {
 typedef struct night_fig {
 	double hub_cpu_s, wall_s, sync_p99_ms;
 	size_t changes, sets, connects, retries;
-	double tls_s, verify_s, insert_s; /* the floor, on measured nights */
+	size_t pulls, pulled_records;
+	double reader_s, writer_s, loop_s; /* hub-reader, hub-writer, maiam-hub (event loop) */
+	double tls_s, verify_s, insert_s;  /* the floor, on measured nights */
 	int floor_done;
 	char threads[400];
 } night_fig;
@@ -457,6 +466,15 @@ static void sync_laptop(bench *b, laptop *lp, size_t idx)
 			goto fail;
 		}
 		lp->pulled_bytes += r.body_len;
+		lp->pulls++;
+		/* the answer's header is in the first bytes kept (body[]): proto_peek
+		 * reads only the header, and checks the declared lengths against
+		 * the whole body's length */
+		if (r.status == 200) {
+			proto_header hdr;
+			if (proto_peek((const uint8_t *)r.body, r.body_len, &hdr) == PROTO_OK)
+				lp->pulled_records += hdr.nrecords;
+		}
 		snprintf(lp->cursor, sizeof lp->cursor, "%s", r.cursor);
 		if (!r.more)
 			break;
@@ -600,6 +618,21 @@ static size_t arg_size(const char *s, size_t lo, size_t hi)
 	return v;
 }
 
+/* Microseconds of s per item (0 when there were none). */
+static double per_us(double s, size_t n)
+{
+	return n ? s * 1e6 / (double)n : 0;
+}
+
+/* A figure, or null when it was not measured (< 0). */
+static void json_num(double v)
+{
+	if (v < 0)
+		printf("null");
+	else
+		printf("%.3f", v);
+}
+
 static int measured_night(int n, int nights)
 {
 	return n == 0 || n == 9 || n == 29 || n == 59 || n == nights - 1;
@@ -725,6 +758,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < b.nl; i++) {
 			plan_night(&b, &b.l[i], i);
 			b.l[i].connects = b.l[i].retries = 0;
+			b.l[i].pulls = b.l[i].pulled_records = 0;
 		}
 		run_phase(&b, 2, SEALERS);
 		for (size_t i = 0; i < b.nl; i++) {
@@ -737,6 +771,9 @@ int main(int argc, char **argv)
 		nf->wall_s = bench_now_s() - w0;
 		ccpu_settle(b.hub.pid, &c1, 10);
 		nf->hub_cpu_s = c1.total_s - c0.total_s;
+		nf->reader_s = ccpu_run_of(&c0, &c1, "hub-reader");
+		nf->writer_s = ccpu_run_of(&c0, &c1, "hub-writer");
+		nf->loop_s = ccpu_run_of(&c0, &c1, "maiam-hub");
 		{
 			FILE *m = fmemopen(nf->threads, sizeof nf->threads - 1, "w");
 			if (m) {
@@ -751,6 +788,8 @@ int main(int argc, char **argv)
 			}
 			nf->connects += b.l[i].connects;
 			nf->retries += b.l[i].retries;
+			nf->pulls += b.l[i].pulls;
+			nf->pulled_records += b.l[i].pulled_records;
 		}
 		qsort(b.lat, b.nl, sizeof *b.lat, bench_cmp_double);
 		nf->sync_p99_ms = b.lat[(b.nl * 99) / 100 < b.nl ? (b.nl * 99) / 100 : b.nl - 1];
@@ -775,9 +814,9 @@ int main(int argc, char **argv)
 		if (measured_night(b.night, b.nights) || (b.night + 1) % 10 == 0)
 			fprintf(stderr,
 				"bench_campaign: night %d (%s): %zu changes, hub cpu %.2f s, wall %.2f s,"
-				" %zu connections, %zu retries;%s\n",
+				" %zu connections, %zu retries, %zu pulls relaying %zu records;%s\n",
 				b.night + 1, b.date, nf->changes, nf->hub_cpu_s, nf->wall_s,
-				nf->connects, nf->retries, nf->threads);
+				nf->connects, nf->retries, nf->pulls, nf->pulled_records, nf->threads);
 	}
 	if (failed) {
 		fprintf(stderr, "bench_campaign: %d laptops failed on night %d\n", failed, b.night);
@@ -812,7 +851,7 @@ int main(int argc, char **argv)
 
 	/* the table */
 	int last = b.nights - 1;
-	night_fig *f1 = &fig[0], *fl = &fig[last];
+	night_fig *f1 = &fig[0], *fl = &fig[last], *f10 = b.nights >= 10 ? &fig[9] : NULL;
 	double floor1 = f1->tls_s + f1->verify_s + f1->insert_s,
 	       floorl = fl->tls_s + fl->verify_s + fl->insert_s;
 	double hub_cpu = 0;
@@ -822,18 +861,25 @@ int main(int argc, char **argv)
 	       " change-sets; the hub holds %lld households\n",
 	       b.nl, b.clients, b.ncommunes, b.nights, total_changes, total_sets, households);
 	printf("night  changes  conns  hub_cpu_s  wall_s  p99_ms  floor_s (tls + verify + insert)  hub/floor"
-	       "  hub threads (run+wait s)\n");
+	       "  pulled  reader_us/rec  writer_us/chg  hub threads (run+wait s)\n");
 	for (int n = 0; n < b.nights; n++) {
 		night_fig *nf = &fig[n];
 		double fl_s = nf->tls_s + nf->verify_s + nf->insert_s;
 		if (!nf->floor_done)
 			continue;
-		printf("%5d  %7zu  %5zu  %9.2f  %6.2f  %6.0f  %7.2f (%.2f + %.3f + %.2f)  %9.2f %s\n",
+		printf("%5d  %7zu  %5zu  %9.2f  %6.2f  %6.0f  %7.2f (%.2f + %.3f + %.2f)  %9.2f  %6zu  %13.1f  %13.1f "
+		       "%s\n",
 		       n + 1, nf->changes, nf->connects, nf->hub_cpu_s, nf->wall_s, nf->sync_p99_ms,
-		       fl_s, nf->tls_s, nf->verify_s, nf->insert_s, nf->hub_cpu_s / fl_s, nf->threads);
+		       fl_s, nf->tls_s, nf->verify_s, nf->insert_s, nf->hub_cpu_s / fl_s,
+		       nf->pulled_records, per_us(nf->reader_s, nf->pulled_records),
+		       per_us(nf->writer_s, nf->changes), nf->threads);
 	}
 	printf("night %d / night 1 hub cpu: %.2f (goal <= 1.2); last night hub cpu / floor: %.2f (goal <= 2)\n",
 	       b.nights, fl->hub_cpu_s / f1->hub_cpu_s, fl->hub_cpu_s / floorl);
+	/* night 1 relays half a night and every record is a new household:
+	 * night 10 is the first ordinary night (docs/BENCHMARKS.md) */
+	if (f10)
+		printf("night %d / night 10 hub cpu: %.2f\n", b.nights, fl->hub_cpu_s / f10->hub_cpu_s);
 	printf("reports on the whole campaign: progress %.2f s, funds %.2f s, reconcile %.2f s\n",
 	       rep_progress, rep_funds, rep_reconcile);
 	printf("{\"laptops\": %zu, \"nights\": %d, \"changes\": %zu, \"changesets\": %zu, \"households\": %lld, "
@@ -847,6 +893,18 @@ int main(int argc, char **argv)
 	       fl->hub_cpu_s / f1->hub_cpu_s, f1->wall_s, fl->wall_s, floorl, fl->tls_s, fl->verify_s,
 	       fl->insert_s, fl->hub_cpu_s, hub_cpu, fl->hub_cpu_s / floorl, f1->hub_cpu_s / floor1,
 	       rep_progress, rep_funds, rep_reconcile);
+	printf(", \"night10_hub_cpu_s\": ");
+	json_num(f10 ? f10->hub_cpu_s : -1);
+	printf(", \"last_over_night10\": ");
+	json_num(f10 ? fl->hub_cpu_s / f10->hub_cpu_s : -1);
+	printf(", \"night1_pulled_records\": %zu, \"last_night_pulled_records\": %zu, "
+	       "\"night1_reader_s\": %.3f, \"last_night_reader_s\": %.3f, "
+	       "\"night1_writer_s\": %.3f, \"last_night_writer_s\": %.3f, "
+	       "\"night1_loop_s\": %.3f, \"last_night_loop_s\": %.3f, "
+	       "\"night1_reader_us_per_record\": %.2f, \"last_night_reader_us_per_record\": %.2f",
+	       f1->pulled_records, fl->pulled_records, f1->reader_s, fl->reader_s, f1->writer_s,
+	       fl->writer_s, f1->loop_s, fl->loop_s, per_us(f1->reader_s, f1->pulled_records),
+	       per_us(fl->reader_s, fl->pulled_records));
 	for (size_t i = 0; i < NARRIVAL; i++) {
 		if (arr_found >= 0 && arr_have[i])
 			printf(", \"%s\": %.6g", arrival_keys[i], arr[i]);

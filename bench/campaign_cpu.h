@@ -110,6 +110,20 @@ static inline void ccpu_print(FILE *out, const ccpu_use *a, const ccpu_use *b)
 	}
 }
 
+/* Time on a core of the threads called 'name' between two snapshots. */
+static inline double ccpu_run_of(const ccpu_use *a, const ccpu_use *b, const char *name)
+{
+	double before = 0, after = 0;
+
+	for (size_t k = 0; k < a->n; k++)
+		if (!strcmp(a->name[k], name))
+			before = a->run_s[k];
+	for (size_t i = 0; i < b->n; i++)
+		if (!strcmp(b->name[i], name))
+			after = b->run_s[i];
+	return after - before;
+}
+
 /* CPU time of the calling thread, seconds. */
 static inline double ccpu_thread_s(void)
 {
