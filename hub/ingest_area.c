@@ -133,6 +133,9 @@ hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const 
 				if (rc == HUB_OK)
 					rc = hub_move_add(ctx->db, ledger, rec->id, old[i]);
 			}
+			/* the communes the pull thread remembers are stale now */
+			if (rc == HUB_OK && old[i] > 0 && (!found || old[i] != now))
+				rc = hub_meta_set_u64(ctx->db, HUB_META_COMMUNE_CHANGED, (uint64_t)ledger);
 			break;
 		case PROTO_KIND_MILESTONE:
 		case PROTO_KIND_CONTRIBUTION:

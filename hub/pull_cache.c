@@ -25,6 +25,7 @@
 #define HUB_PULL_CACHE_MAX_BODY (8u << 10)
 #define HUB_PULL_CACHE_MAX_TEXT (64u << 10) /* 4096 slots: 256 MiB of text at most */
 #define HUB_PULL_CACHE_SKIPS 64
+#define HUB_PULL_CACHE_HOMES (1u << 16) /* 60,000 households a campaign: 1.5 MiB */
 
 typedef struct slot {
 	int64_t id; /* 0: empty */
@@ -32,8 +33,16 @@ typedef struct slot {
 	proto_changeset cs;
 } slot;
 
+/* a household's commune; serial 0 (no household has it): empty */
+typedef struct home {
+	uint64_t origin, serial;
+	int64_t commune;
+} home;
+
 struct hub_pull_cache {
 	slot slots[HUB_PULL_CACHE_SLOTS];
+	home homes[HUB_PULL_CACHE_HOMES];
+	int64_t move_mark; /* HUB_META_COMMUNE_CHANGED when homes[] was read */
 	unsigned long long hits, misses;
 	int64_t skipped[HUB_PULL_CACHE_SKIPS]; /* a ring of ledger ids */
 	size_t nskipped;
@@ -61,6 +70,46 @@ int hub_pull_cache_note_skip(hub_pull_cache *c, int64_t id)
 			return 0;
 	c->skipped[c->nskipped++ % HUB_PULL_CACHE_SKIPS] = id;
 	return 1;
+}
+
+static home *home_slot(hub_pull_cache *c, proto_id id)
+{
+	uint64_t h = (id.origin ^ (id.serial * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
+
+	return &c->homes[(h >> 32) % HUB_PULL_CACHE_HOMES];
+}
+
+void hub_pull_cache_moves(hub_pull_cache *c, int64_t move_mark)
+{
+	if (!c || c->move_mark == move_mark)
+		return;
+	memset(c->homes, 0, sizeof(c->homes));
+	c->move_mark = move_mark;
+}
+
+int hub_pull_cache_commune(hub_pull_cache *c, proto_id id, int64_t *commune)
+{
+	const home *s;
+
+	if (!c || id.serial == 0)
+		return 0;
+	s = home_slot(c, id);
+	if (s->serial != id.serial || s->origin != id.origin)
+		return 0;
+	*commune = s->commune;
+	return 1;
+}
+
+void hub_pull_cache_commune_put(hub_pull_cache *c, proto_id id, int64_t commune)
+{
+	home *s;
+
+	if (!c || id.serial == 0)
+		return;
+	s = home_slot(c, id);
+	s->origin = id.origin;
+	s->serial = id.serial;
+	s->commune = commune;
 }
 
 hub_pull_cache *hub_pull_cache_new(void)

@@ -62,6 +62,9 @@ typedef struct pull_state {
 		int in;
 	} seen[HUB_PULL_SEEN_SLOTS];
 	uint32_t gen;
+	/* the communes kept across pulls (pull_cache.c); NULL when this
+	 * transaction could not tell whether they still hold */
+	hub_pull_cache *homes;
 } pull_state;
 
 /* Written by the agent, or by a revoked key it succeeds: the laptop holds
@@ -86,8 +89,14 @@ static int household_in(pull_state *ps, proto_id id)
 		return ps->seen[slot].in;
 	ps->seen[slot].id = id;
 	ps->seen[slot].gen = ps->gen;
-	ps->seen[slot].in = hub_household_commune(ps->ctx->db, id, &commune, &found) == HUB_OK &&
-			    found && hub_in_scope(ps->ctx, &ps->agent.scope, commune);
+	if (hub_pull_cache_commune(ps->homes, id, &commune)) {
+		found = true;
+	} else {
+		found = hub_household_commune(ps->ctx->db, id, &commune, &found) == HUB_OK && found;
+		if (found)
+			hub_pull_cache_commune_put(ps->homes, id, commune);
+	}
+	ps->seen[slot].in = found && hub_in_scope(ps->ctx, &ps->agent.scope, commune);
 	return ps->seen[slot].in;
 }
 
@@ -299,6 +308,7 @@ static int gather(pull_state *ps, int64_t after, int max_answer_rows, uint64_t c
 {
 	hub_ctx *ctx = ps->ctx;
 	uint8_t zeros[32] = { 0 };
+	uint64_t mark = 0;
 	int rc = 0;
 
 	proto_changeset_release(&ps->out);
@@ -314,6 +324,12 @@ static int gather(pull_state *ps, int64_t after, int max_answer_rows, uint64_t c
 	ps->gen++;
 	/* a snapshot: rows committed while we read do not tear the answer */
 	sqlite3_exec(ctx->db, "BEGIN", NULL, NULL, NULL);
+	/* the communes earlier pulls read hold if none changed since */
+	ps->homes = NULL;
+	if (hub_meta_get_u64(ctx->db, HUB_META_COMMUNE_CHANGED, &mark) == HUB_OK) {
+		hub_pull_cache_moves(ctx->pull_cache, proto_u2i(mark));
+		ps->homes = ctx->pull_cache;
+	}
 	if (hub_ledger_each_area(ctx->db, &ps->agent.scope, after, HUB_PULL_MAX_ROWS, on_row, ps) ||
 	    ps->failed)
 		rc = -1;

@@ -121,6 +121,20 @@ proto_result hub_pull_cache_open(hub_pull_cache *c, const hub_ledger_row *row,
 /* A pull passed over ledger row id (it cannot be relayed): 1 the first time
  * this cache hears of it (record it), 0 after (or c NULL: 1). */
 int hub_pull_cache_note_skip(hub_pull_cache *c, int64_t id);
+/*
+ * The communes of households the pulls looked up, kept across pulls: each
+ * of a commune's laptops asks about the same households (a quarter of the
+ * reader under bench_campaign was those lookups). True while the ledger row
+ * that last changed a known household's commune (HUB_META_COMMUNE_CHANGED,
+ * written by ingest) is the one they were read under: a pull passes its
+ * transaction's mark to hub_pull_cache_moves first, which forgets them all
+ * when it moved on. Only households with a commune are kept (one without
+ * may get one, which is no change of a known commune). c may be NULL.
+ */
+void hub_pull_cache_moves(hub_pull_cache *c, int64_t move_mark);
+/* 1 and *commune if kept, else 0. */
+int hub_pull_cache_commune(hub_pull_cache *c, proto_id id, int64_t *commune);
+void hub_pull_cache_commune_put(hub_pull_cache *c, proto_id id, int64_t commune);
 
 /*
  * The limits at the door (docs/HUB.md, "Limits at the door"): settings of

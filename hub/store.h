@@ -49,6 +49,10 @@ void hub_store_cache_end(void);
 hub_result hub_meta_get(sqlite3 *db, const char *key, char *out, size_t outlen, bool *found);
 hub_result hub_meta_set(sqlite3 *db, const char *key, const char *value);
 /* A numeric setting; a missing one reads as 0, one that is not a number is HUB_EDB. */
+/* hub_meta key: the ledger row that last changed the commune of a household
+ * that had one (a move, or the commune cleared); ingest writes it, the
+ * pulls' cache of communes is true while it stays (pull_cache.c). */
+#define HUB_META_COMMUNE_CHANGED "commune_changed"
 hub_result hub_meta_get_u64(sqlite3 *db, const char *key, uint64_t *out);
 hub_result hub_meta_set_u64(sqlite3 *db, const char *key, uint64_t v);
 
