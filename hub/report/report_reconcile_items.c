@@ -537,15 +537,14 @@ static hub_result describe_rejected(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt 
 #define EVIDENCE_FIRST \
 	"CASE e.column2 WHEN 1 THEN r.d1 WHEN 2 THEN r.d2 WHEN 3 THEN r.d3 WHEN 4 THEN r.d4" \
 	" WHEN 5 THEN r.d5 WHEN 6 THEN r.d6 WHEN 7 THEN r.d7 WHEN 8 THEN r.d8 END"
-/* A live photo on a live milestone of the stage: the household's milestones
- * walked in their index (no milestone row read), each one's photos looked
- * up, and only a milestone with a photo read for its stage. */
+/* The (household, stage) pairs with a live photo on a live milestone of the
+ * stage, gathered once from the photos (a few a household) rather than
+ * looked for among every milestone of each household the queue reads. */
 #define EVIDENCE_SHOT \
-	" EXISTS (SELECT 1 FROM milestone mi CROSS JOIN photo p ON p.target_origin = mi.id_origin" \
-	" AND p.target_serial = mi.id_serial CROSS JOIN milestone m2 ON m2.id_origin = p.target_origin" \
-	" AND m2.id_serial = p.target_serial WHERE mi.household_origin = r.id_origin" \
-	" AND mi.household_serial = r.id_serial AND p.target_kind = 2 AND m2.stage = e.column1" \
-	" AND" PROTO_SQL_PHOTO_LIVE("p") "AND" PROTO_SQL_MILESTONE_LIVE("m2") ") "
+	"WITH shot AS MATERIALIZED (SELECT DISTINCT m2.household_origin AS o," \
+	" m2.household_serial AS s, m2.stage AS stage FROM photo p CROSS JOIN milestone m2" \
+	" ON m2.id_origin = p.target_origin AND m2.id_serial = p.target_serial" \
+	" WHERE p.target_kind = 2 AND" PROTO_SQL_PHOTO_LIVE("p") "AND" PROTO_SQL_MILESTONE_LIVE("m2") ") "
 
 const rc_source rc_sources[NKINDS] = {
 	{ RK_CONFLICT,
@@ -593,11 +592,13 @@ const rc_source rc_sources[NKINDS] = {
 			   " WHERE sha IN (?1, ?2) ORDER BY id_origin, id_serial",
 	  1, NULL, describe_near_photo },
 	{ RK_EVIDENCE, /* a photo on any live record of the stage will do */
+	  EVIDENCE_SHOT
 	  "SELECT h.id_origin, h.id_serial, h.name, h.commune, e.column1, " EVIDENCE_FIRST
 	  " AS d FROM report_hh r CROSS JOIN " EVIDENCE_STAGES " CROSS JOIN household h"
 	  " ON h.id_origin = r.id_origin AND h.id_serial = r.id_serial"
 	  " WHERE instr(?1, ',' || e.column1 || ',') > 0 AND d <= ?2 AND" PROTO_SQL_HOUSEHOLD_COUNTS(
-		  "h") "AND NOT" EVIDENCE_SHOT "AND NOT (e.column1 = 'surveyed' AND EXISTS"
+		  "h") "AND NOT EXISTS (SELECT 1 FROM shot WHERE shot.o = r.id_origin"
+		       " AND shot.s = r.id_serial AND shot.stage = e.column1) AND NOT (e.column1 = 'surveyed' AND EXISTS"
 		       " (SELECT 1 FROM photo p WHERE p.target_kind = 1 AND p.target_origin = h.id_origin"
 		       " AND p.target_serial = h.id_serial AND" PROTO_SQL_PHOTO_LIVE(
 			       "p") ")) ORDER BY r.id_origin, r.id_serial, e.column1",
