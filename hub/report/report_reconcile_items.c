@@ -578,9 +578,8 @@ const rc_source rc_sources[NKINDS] = {
 		  "m") ") ORDER BY t.id_origin, t.id_serial, t.stage",
 	  TWICE_RECORDS, 0, bind_twice, describe_twice },
 	{ RK_SAME_PHOTO,
-	  /* only hashes of two records or more (photo_sha256, index only), as two
-	   * households need two records: the
-	   * households of every photo of the province are not read */
+	  /* only hashes of two records or more (photo_sha256, index only): two
+	   * households need two records, and every photo's household is not read */
 	  PHOTO_HOUSEHOLDS "SELECT sha, count(DISTINCT id_origin || '-' || id_serial) AS n FROM phh"
 			   " WHERE sha IN (SELECT sha256 FROM photo WHERE sha256 IS NOT NULL"
 			   " GROUP BY sha256 HAVING count(*) > 1) GROUP BY sha HAVING n > 1 ORDER BY sha",
