@@ -383,6 +383,21 @@ static void triggers_off(sqlite3 *db, proto_buf *saved)
 	proto_buf_release(&drops);
 }
 
+/* The households and milestones one timed merge (merge_us_per_record,
+ * its warm-up's origin too) added, deleted. */
+static void forget_origin(sqlite3 *db, uint64_t origin)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+		 "DELETE FROM milestone WHERE id_origin IN (%lld, %lld);"
+		 " DELETE FROM household WHERE id_origin IN (%lld, %lld)",
+		 (long long)origin, (long long)(origin | 0x80), (long long)origin,
+		 (long long)(origin | 0x80));
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		die("forget a timed merge", db);
+}
+
 static void triggers_on(sqlite3 *db, proto_buf *saved)
 {
 	if (sqlite3_exec(db, (const char *)saved->data, NULL, NULL, NULL) != SQLITE_OK)
@@ -580,6 +595,11 @@ int main(int argc, char **argv)
 					1, &cpu);
 		us_none = x < us_none ? x : us_none;
 		cpu_none = cpu < cpu_none ? cpu : cpu_none;
+		/* taken out again while no trigger runs: merged without upkeep
+		 * they have no report_hh rows, and a --reuse run would time its
+		 * reports on a store the hub never has (their milestones in the
+		 * reconcile queue's missing photos, not in report_hh) */
+		forget_origin(db, origin | (uint64_t)(2 * i + 3));
 		triggers_on(db, &saved);
 	}
 	hub_store_cache_end();

@@ -521,6 +521,31 @@ static hub_result describe_rejected(rc_walk *w, sqlite3_stmt *row, sqlite3_stmt 
 				  " ON h.id_origin = ph.ho AND h.id_serial = ph.hs WHERE" PROTO_SQL_HOUSEHOLD_COUNTS( \
 					  "h") ") "
 
+/*
+ * Missing photos, read one report_hh row a household (not by grouping every
+ * milestone of the province: an [evidence] stage is one milestone in three
+ * or four): report_hh's d1..d8 are the first date of each stage among its
+ * live milestones (FIRST_DATES in schema_report.c, proto_stages' order), and
+ * the first date on or before the report's date is the first date when that
+ * one is. The stages are listed by name (the queue's order within a
+ * household), so a page is read in order without sorting every item first.
+ * ?1: the [evidence] stages (",surveyed,handed_over,"); ?2: the report's date.
+ */
+#define EVIDENCE_STAGES \
+	"(VALUES ('approved', 2), ('completed', 7), ('foundation', 4), ('handed_over', 8)," \
+	" ('roof', 6), ('started', 3), ('surveyed', 1), ('walls', 5)) e"
+#define EVIDENCE_FIRST \
+	"CASE e.column2 WHEN 1 THEN r.d1 WHEN 2 THEN r.d2 WHEN 3 THEN r.d3 WHEN 4 THEN r.d4" \
+	" WHEN 5 THEN r.d5 WHEN 6 THEN r.d6 WHEN 7 THEN r.d7 WHEN 8 THEN r.d8 END"
+/* The (household, stage) pairs with a live photo on a live milestone of the
+ * stage, gathered once from the photos (a few a household) rather than
+ * looked for among every milestone of each household the queue reads. */
+#define EVIDENCE_SHOT \
+	"WITH shot AS MATERIALIZED (SELECT DISTINCT m2.household_origin AS o," \
+	" m2.household_serial AS s, m2.stage AS stage FROM photo p CROSS JOIN milestone m2" \
+	" ON m2.id_origin = p.target_origin AND m2.id_serial = p.target_serial" \
+	" WHERE p.target_kind = 2 AND" PROTO_SQL_PHOTO_LIVE("p") "AND" PROTO_SQL_MILESTONE_LIVE("m2") ") "
+
 const rc_source rc_sources[NKINDS] = {
 	{ RK_CONFLICT,
 	  "SELECT c.id_origin, c.id_serial, h.name, h.commune, c.id, c.field, c.winner_value,"
@@ -553,8 +578,11 @@ const rc_source rc_sources[NKINDS] = {
 		  "m") ") ORDER BY t.id_origin, t.id_serial, t.stage",
 	  TWICE_RECORDS, 0, bind_twice, describe_twice },
 	{ RK_SAME_PHOTO,
+	  /* only hashes of two records or more (photo_sha256, index only): two
+	   * households need two records, and every photo's household is not read */
 	  PHOTO_HOUSEHOLDS "SELECT sha, count(DISTINCT id_origin || '-' || id_serial) AS n FROM phh"
-			   " GROUP BY sha HAVING n > 1 ORDER BY sha",
+			   " WHERE sha IN (SELECT sha256 FROM photo WHERE sha256 IS NOT NULL"
+			   " GROUP BY sha256 HAVING count(*) > 1) GROUP BY sha HAVING n > 1 ORDER BY sha",
 	  PHOTO_HOUSEHOLDS "SELECT DISTINCT id_origin, id_serial, name, commune FROM phh WHERE sha = ?"
 			   " ORDER BY id_origin, id_serial",
 	  0, NULL, describe_same_photo },
@@ -567,18 +595,16 @@ const rc_source rc_sources[NKINDS] = {
 			   " WHERE sha IN (?1, ?2) ORDER BY id_origin, id_serial",
 	  1, NULL, describe_near_photo },
 	{ RK_EVIDENCE, /* a photo on any live record of the stage will do */
-	  "SELECT h.id_origin, h.id_serial, h.name, h.commune, m.stage, min(m.date) FROM milestone m"
-	  " JOIN household h ON h.id_origin = m.household_origin AND h.id_serial = m.household_serial"
-	  " WHERE instr(?1, ',' || m.stage || ',') > 0 AND m.date <= ?2 AND" PROTO_SQL_MILESTONE_LIVE("m") "AND" PROTO_SQL_HOUSEHOLD_COUNTS(
-		  "h") "AND NOT EXISTS (SELECT 1 FROM milestone m2"
-		       " JOIN photo p ON p.target_kind = 2 AND p.target_origin = m2.id_origin"
-		       " AND p.target_serial = m2.id_serial WHERE m2.household_origin = h.id_origin"
-		       " AND m2.household_serial = h.id_serial AND m2.stage = m.stage AND" PROTO_SQL_MILESTONE_LIVE("m2") "AND" PROTO_SQL_PHOTO_LIVE(
-			       "p") ") AND NOT (m.stage = 'surveyed' AND EXISTS"
-				    " (SELECT 1 FROM photo p WHERE p.target_kind = 1 AND p.target_origin = h.id_origin"
-				    " AND p.target_serial = h.id_serial AND" PROTO_SQL_PHOTO_LIVE(
-					    "p") "))"
-						 " GROUP BY h.id_origin, h.id_serial, m.stage ORDER BY h.id_origin, h.id_serial, m.stage",
+	  EVIDENCE_SHOT
+	  "SELECT h.id_origin, h.id_serial, h.name, h.commune, e.column1, " EVIDENCE_FIRST
+	  " AS d FROM report_hh r CROSS JOIN " EVIDENCE_STAGES " CROSS JOIN household h"
+	  " ON h.id_origin = r.id_origin AND h.id_serial = r.id_serial"
+	  " WHERE instr(?1, ',' || e.column1 || ',') > 0 AND d <= ?2 AND" PROTO_SQL_HOUSEHOLD_COUNTS(
+		  "h") "AND NOT EXISTS (SELECT 1 FROM shot WHERE shot.o = r.id_origin"
+		       " AND shot.s = r.id_serial AND shot.stage = e.column1) AND NOT (e.column1 = 'surveyed' AND EXISTS"
+		       " (SELECT 1 FROM photo p WHERE p.target_kind = 1 AND p.target_origin = h.id_origin"
+		       " AND p.target_serial = h.id_serial AND" PROTO_SQL_PHOTO_LIVE(
+			       "p") ")) ORDER BY r.id_origin, r.id_serial, e.column1",
 	  NULL, 0, bind_evidence, describe_evidence },
 	{ RK_PHOTO_TIME, /* the bytes' arrival from hub_photo, the hub's own table */
 	  "WITH arrived AS (SELECT lower(hex(sha256)) AS sha, stored_at FROM hub_photo)"

@@ -213,6 +213,131 @@ static void test_missing_evidence(void **state)
 	rt_db_close(&t);
 }
 
+/* ---- missing photos: the queue against the rule read milestone by milestone */
+
+/* The rule as the queue read it before it read report_hh's first dates:
+ * every live milestone of an [evidence] stage on or before the date,
+ * grouped by household and stage, its first date kept. The queue must list
+ * exactly these items, in this order, with these dates. */
+#define MISSING_BY_MILESTONES \
+	"SELECT printf('E-%016x-%d-%s %s', h.id_origin, h.id_serial, m.stage, min(m.date))" \
+	" FROM milestone m JOIN household h ON h.id_origin = m.household_origin" \
+	" AND h.id_serial = m.household_serial WHERE instr(?1, ',' || m.stage || ',') > 0" \
+	" AND m.date <= ?2 AND" PROTO_SQL_MILESTONE_LIVE("m") "AND" PROTO_SQL_HOUSEHOLD_COUNTS( \
+		"h") "AND NOT EXISTS (SELECT 1 FROM milestone m2 JOIN photo p ON p.target_kind = 2" \
+		     " AND p.target_origin = m2.id_origin AND p.target_serial = m2.id_serial" \
+		     " WHERE m2.household_origin = h.id_origin AND m2.household_serial = h.id_serial" \
+		     " AND m2.stage = m.stage AND" PROTO_SQL_MILESTONE_LIVE("m2") "AND" PROTO_SQL_PHOTO_LIVE( \
+			     "p") ") AND NOT (m.stage = 'surveyed' AND EXISTS (SELECT 1 FROM photo p" \
+				  " WHERE p.target_kind = 1 AND p.target_origin = h.id_origin" \
+				  " AND p.target_serial = h.id_serial AND" PROTO_SQL_PHOTO_LIVE( \
+					  "p") ")) GROUP BY h.id_origin, h.id_serial, m.stage" \
+					       " ORDER BY h.id_origin, h.id_serial, m.stage"
+
+/* Each missing-photo item the queue lists as "ID DATE\n" into b. */
+static rc_next missing_line(void *arg, rc_item *it)
+{
+	proto_buf *b = arg;
+	const char *extra = (const char *)it->extra.data, *date;
+
+	if (it->kind != RK_EVIDENCE)
+		return RC_ON;
+	assert_non_null(extra);
+	date = strstr(extra, "\"date\": \"");
+	assert_non_null(date);
+	assert_int_equal(proto_buf_appendf(b, "%s %.10s\n", it->id, date + 9), 0);
+	return RC_ON;
+}
+
+static void expect_missing_as_by_milestones(rt_db *t, const char *as_of)
+{
+	rc_request all = { .skip = 0, .limit = -1, .all = 1, .lang = REPORT_VI };
+	char stages[160] = ",";
+	proto_buf queue, rule;
+	sqlite3_stmt *st;
+	size_t k, n = 1;
+
+	for (k = 0; proto_stages[k]; k++)
+		if (t->campaign.evidence_stages & (1u << k))
+			n += (size_t)snprintf(stages + n, sizeof(stages) - n, "%s,", proto_stages[k]);
+	proto_buf_init(&queue, 1 << 20);
+	proto_buf_init(&rule, 1 << 20);
+	assert_int_equal(rc_walk_queue(t->db, &t->campaign, as_of, 1, &all, missing_line, &queue), 0);
+	assert_int_equal(sqlite3_prepare_v2(t->db, MISSING_BY_MILESTONES, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, stages, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, as_of, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		assert_int_equal(proto_buf_appendf(&rule, "%s\n", sqlite3_column_text(st, 0)), 0);
+	sqlite3_finalize(st);
+	assert_int_equal(proto_buf_append_byte(&queue, 0), 0);
+	assert_int_equal(proto_buf_append_byte(&rule, 0), 0);
+	assert_string_equal((const char *)queue.data, (const char *)rule.data);
+	proto_buf_release(&queue);
+	proto_buf_release(&rule);
+}
+
+static void test_missing_evidence_dates(void **state)
+{
+	static const char *const days[] = { "2023-06-04", "2023-06-05", "2023-07-01",
+					    "2023-08-01", "2023-09-01", END_2023 };
+	rt_db t;
+	rt_batch a, b;
+	proto_id hh, m;
+	unsigned stages;
+	size_t d;
+	int c941, i;
+
+	(void)state;
+	rt_db_open(&t);
+	c941 = rt_commune_of(&t, 941);
+	assert_int_equal(rt_report_migrate(&t), 0);
+	rt_batch_init(&a, LAPTOP_A);
+	rt_batch_init(&b, LAPTOP_B);
+	/* two records of the survey, the first before some report dates */
+	hh = rt_household(&a, c941, "Lý Văn Một", NULL, "approved");
+	rt_milestone(&a, hh, "surveyed", "2023-06-05", NULL);
+	rt_milestone(&b, hh, "surveyed", "2023-09-01", NULL);
+	/* only after some report dates */
+	hh = rt_household(&a, c941, "Lý Thị Hai", NULL, "approved");
+	rt_milestone(&a, hh, "surveyed", "2023-09-01", NULL);
+	/* the first record voided: the second's date */
+	hh = rt_household(&a, c941, "Lý Văn Ba", NULL, "approved");
+	rt_void(&a, rt_milestone(&a, hh, "surveyed", "2023-06-05", NULL), PROTO_KIND_MILESTONE);
+	rt_milestone(&a, hh, "surveyed", "2023-08-01", NULL);
+	/* a photo voided; a photo on a voided record; a photo of another stage */
+	hh = rt_household(&a, c941, "Lý Thị Bốn", NULL, "approved");
+	rt_void(&a,
+		rt_photo(&a, rt_milestone(&a, hh, "handed_over", "2023-08-30", NULL),
+			 PROTO_KIND_MILESTONE, SHA_ROOF),
+		PROTO_KIND_PHOTO);
+	m = rt_milestone(&a, hh, "surveyed", "2023-06-06", NULL);
+	rt_photo(&a, m, PROTO_KIND_MILESTONE, SHA_OWN);
+	rt_void(&a, m, PROTO_KIND_MILESTONE);
+	rt_milestone(&b, hh, "surveyed", "2023-07-01", NULL);
+	rt_photo(&a, rt_milestone(&a, hh, "roof", "2023-07-20", NULL), PROTO_KIND_MILESTONE, SHA_ROOF);
+	/* every stage, the survey's photo on the household, then one withdrawn */
+	for (i = 0; i < 2; i++) {
+		hh = rt_household(&a, c941, i ? "Lý Văn Sáu" : "Lý Văn Năm", NULL, "approved");
+		for (d = 0; proto_stages[d]; d++)
+			rt_milestone(i ? &b : &a, hh, proto_stages[d], days[d % 6], NULL);
+		rt_photo(&a, hh, PROTO_KIND_HOUSEHOLD, SHA_OWN);
+	}
+	rt_household_set(&a, hh, PROTO_HH_WITHDRAWN, "chuyển đi", 0);
+	rt_flush(&a, t.db);
+	rt_flush(&b, t.db);
+	/* the campaign's stages, then every stage (each of d1..d8), then none */
+	for (stages = t.campaign.evidence_stages, i = 0; i < 3; i++) {
+		t.campaign.evidence_stages = i == 0 ? stages : i == 1 ? 0xffu : 0;
+		for (d = 0; d < sizeof(days) / sizeof(days[0]); d++)
+			expect_missing_as_by_milestones(&t, days[d]);
+	}
+	t.campaign.evidence_stages = stages;
+	assert_int_equal(open_of(&t, "missing_evidence"), 6);
+	rt_batch_release(&a);
+	rt_batch_release(&b);
+	rt_db_close(&t);
+}
+
 /* A generated scene as a JPEG: its SHA-256 (bytes and hex) and dHash. */
 static void scene(uint32_t seed, int width, int height, int quality, uint8_t sha[32], char hex[65],
 		  uint64_t *dhash)
@@ -588,6 +713,6 @@ static void test_photo_outside(void **state)
 }
 
 TEST_MAIN(cmocka_unit_test(test_same_photo), cmocka_unit_test(test_missing_evidence),
-	  cmocka_unit_test(test_near_photo), cmocka_unit_test(test_photo_time),
-	  cmocka_unit_test(test_distance_math), cmocka_unit_test(test_photo_distance),
-	  cmocka_unit_test(test_photo_outside))
+	  cmocka_unit_test(test_missing_evidence_dates), cmocka_unit_test(test_near_photo),
+	  cmocka_unit_test(test_photo_time), cmocka_unit_test(test_distance_math),
+	  cmocka_unit_test(test_photo_distance), cmocka_unit_test(test_photo_outside))
