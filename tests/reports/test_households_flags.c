@@ -59,7 +59,13 @@ static void day(char out[11], unsigned d)
 
 	while (m < 7 && d >= (unsigned)mdays[m])
 		d -= (unsigned)mdays[m++];
-	snprintf(out, 11, "2023-%02d-%02u", m + 5, d + 1);
+	/* written wide, then the ten characters a day has: the compiler cannot
+	 * see that m and d stay in range, and -Wformat-truncation (-O0) says so */
+	char wide[32];
+
+	snprintf(wide, sizeof(wide), "2023-%02d-%02u", m + 5, d + 1);
+	memcpy(out, wide, 10);
+	out[10] = '\0';
 }
 
 static const char *sha(unsigned k)
