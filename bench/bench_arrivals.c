@@ -48,6 +48,7 @@
 #include "../tests/hub/hubtest.h"
 #include "arrivals_day.h"
 #include "arrivals_link.h"
+#include "campaign_cpu.h"
 
 /* Rates measured for their own sake (issue 17), arrivals per second. */
 static const double fixed_rates[] = { 20, 50, 100 };
@@ -90,59 +91,8 @@ typedef struct bench {
 	size_t ncommunes;
 } bench;
 
-/* The hub's threads by name: seconds on a core, and runnable but waiting
- * for one (/proc/PID/task/TID/schedstat): where a sync's time went. */
-#define HUB_THREADS 8
-typedef struct thread_use {
-	char name[HUB_THREADS][20];
-	double run_s[HUB_THREADS], wait_s[HUB_THREADS];
-	size_t n;
-} thread_use;
-
-static void threads_read(pid_t pid, thread_use *u)
-{
-	char path[300], comm[64];
-	unsigned long long run, wait;
-	struct dirent *e;
-	DIR *d;
-
-	memset(u, 0, sizeof *u);
-	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-	d = opendir(path);
-	while (d && (e = readdir(d)) != NULL) {
-		FILE *f;
-		size_t i;
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "/proc/%d/task/%.20s/comm", (int)pid, e->d_name);
-		f = fopen(path, "r");
-		if (!f || !fgets(comm, sizeof comm, f))
-			snprintf(comm, sizeof comm, "?");
-		if (f)
-			fclose(f);
-		comm[strcspn(comm, "\n")] = '\0';
-		snprintf(path, sizeof path, "/proc/%d/task/%.20s/schedstat", (int)pid, e->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fscanf(f, "%llu %llu", &run, &wait) == 2) {
-			for (i = 0; i < u->n && strcmp(u->name[i], comm); i++)
-				;
-			if (i == u->n && u->n < HUB_THREADS)
-				snprintf(u->name[u->n++], sizeof u->name[0], "%.19s", comm);
-			if (i < u->n) {
-				u->run_s[i] += (double)run / 1e9;
-				u->wait_s[i] += (double)wait / 1e9;
-			}
-		}
-		fclose(f);
-	}
-	if (d)
-		closedir(d);
-}
-
 /* "name run+wait s; ..." of what each hub thread used between a and b. */
-static void threads_print(const thread_use *a, const thread_use *b)
+static void threads_print(const ccpu_use *a, const ccpu_use *b)
 {
 	printf("        hub threads, on a core + waiting for one:");
 	for (size_t i = 0; i < b->n; i++) {
@@ -165,7 +115,7 @@ typedef struct window {
 	double late_p99_ms, late_max_ms; /* start after schedule, in this process */
 	double hub_cpu_s;                /* the hub's user + system time in the window */
 	double load1;                    /* the machine's 1-minute load average after it */
-	thread_use th0, th1;
+	ccpu_use th0, th1; /* the hub's threads by name (campaign_cpu.h) */
 } window;
 
 /* ---- setup ------------------------------------------------------------------ */
@@ -401,7 +351,7 @@ static int run_window(bench *b, double rate, size_t n, gen_rng *rng, window *w)
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256u << 10);
 	cpu0 = hub_cpu_s(b->hub.pid);
-	threads_read(b->hub.pid, &w->th0);
+	ccpu_snapshot(b->hub.pid, &w->th0);
 	for (size_t i = 0; i < n; i++) {
 		sleep_until(ar[i].due);
 		/* a free laptop and a thread slot; waiting here shows as lateness */
@@ -414,7 +364,7 @@ static int run_window(bench *b, double rate, size_t n, gen_rng *rng, window *w)
 	for (size_t i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
 	w->hub_cpu_s = hub_cpu_s(b->hub.pid) - cpu0;
-	threads_read(b->hub.pid, &w->th1);
+	ccpu_snapshot(b->hub.pid, &w->th1);
 	pthread_attr_destroy(&attr);
 	w->seconds = ar[n - 1].due - ar[0].due;
 	w->arrivals = n;
