@@ -115,7 +115,7 @@ typedef struct window {
 	double late_p99_ms, late_max_ms; /* start after schedule, in this process */
 	double hub_cpu_s;                /* the hub's user + system time in the window */
 	double load1;                    /* the machine's 1-minute load average after it */
-	ccpu_use th0, th1; /* the hub's threads by name (campaign_cpu.h) */
+	ccpu_use th0, th1;               /* the hub's threads by name (campaign_cpu.h) */
 } window;
 
 /* ---- setup ------------------------------------------------------------------ */
