@@ -9,7 +9,9 @@
 # acknowledged after the backup. Laptop a2's records, sent again after the
 # restore, reach a1 a second time and change nothing there (the merge of
 # pulled records is idempotent). Then nothing more moves, and the restored
-# hub passes 'audit verify'.
+# hub passes 'audit verify'. Laptop u lives on USB files only: its update
+# file from the restored hub brings the decision and says which of its
+# change-sets the hub lacks, and its next export carries them again.
 # Usage: e2e_restore_reach.sh MAIAM-AGENT MAIAM-HUB
 . "$(dirname "${BASH_SOURCE[0]}")/../sync/lib.sh"
 
@@ -28,6 +30,22 @@ hub_start hub
 MAIN_PORT=$PORT
 laptop a1 "$C" hub
 laptop a2 "$C" hub
+# u: USB files only (docs/SYNC.md; tests/sync/e2e_usb_only.sh)
+hub hub agent add --commune "$C" --file "$T/enrol-u.maiam"
+eq "agent add --file" "$RC" 0
+ag u 0 init --commune "$C"
+ag u 0 enroll --file "$T/enrol-u.maiam"
+U_ID=$(meta u agent_id)
+usb_round() { # N: u exports bundle N, the hub imports it and writes u an update file, u imports it
+	ag u 0 export --out "$T/u$1.maiam"
+	hub hub import "$T/u$1.maiam"
+	eq "import of u's bundle $1" "$RC" 0
+	hub hub export --for "$U_ID" --out "$T/uu$1.maiam"
+	eq "update file $1 for u" "$RC" 0
+	ag u 0 --json import "$T/uu$1.maiam"
+}
+HU=$(add u "Hộ của máy USB")
+usb_round 1
 
 # (a) a1 syncs three times; the backup is taken after the first
 H1=$(add a1 "Hộ trước sao lưu")
@@ -37,6 +55,9 @@ eq "a1 keeps the hub's epoch" "$(meta a1 hub_epoch)" "$OLD_EPOCH"
 hub hub backup --to "$T/b.backup"
 eq "backup" "$RC" 0
 BACKUP_LAST=$(sql hub 'select max(id) from hub_ledger')
+add u "Hộ của máy USB sau sao lưu" >/dev/null
+usb_round 2
+eq "u's change-sets acknowledged" "$(asql u 'select count(*) from sealed where acked_at is not null')" 2
 add a1 "Hộ sau sao lưu 1" >/dev/null
 ag a1 0 --json sync
 B1=$(add a2 "Hộ của máy a2")
@@ -93,7 +114,6 @@ ag a1 0 --json sync
 eq "a1 pulled a2's records again" "$(json 'j["pulled"] >= 1')" True
 eq "no conflict from records a1 held" "$(json 'j["conflicts"]')" 0
 eq "a1's households unchanged" "$(asql a1 'select count(*) from household')" "$A1_HH"
-eq "households on the restored hub" "$(hub_households hub)" "$A1_HH"
 
 # then nothing moves, and the restored hub is sound
 for l in a1 a2; do
@@ -101,6 +121,27 @@ for l in a1 a2; do
 	eq "$l: nothing more to send" "$(json 'j["pushed"]')" 0
 	eq "$l: nothing more to pull" "$(json 'j["pulled"]')" 0
 done
+
+# u on USB: the restored hub's update file (issued a second after the
+# last one, which u would refuse as a replay otherwise) brings the
+# decision and the hub's head of u's chain; u's next export carries again
+# the change-set the hub lacks
+hub hub household approve "$HU"
+eq "approve u's household" "$RC" 0
+sleep 1.1
+hub hub export --for "$U_ID" --out "$T/uu3.maiam"
+eq "update file for u from the restored hub" "$RC" 0
+ag u 0 --json import "$T/uu3.maiam"
+err_has "the next 'maiam-agent export' carries them again"
+ag u 0 --json household show "$HU"
+eq "the decision reached u by USB" "$(json 'j["review_status"]')" approved
+eq "u's change-set to send again" "$(asql u 'select count(*) from sealed where acked_at is null')" 1
+usb_round 4
+eq "u's change-sets in the restored ledger" \
+	"$(sql hub "select count(*) from hub_ledger where printf('%016x', origin) = '$U_ID'")" 2
+eq "u: all acknowledged again" "$(asql u 'select count(*) from sealed where acked_at is null')" 0
+eq "every household on the restored hub" "$(hub_households hub)" "$A1_HH"
+
 hub_stop "$HUB_PID"
 hub hub audit verify
 eq "audit verify of the restored hub" "$RC" 0
