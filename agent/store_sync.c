@@ -221,8 +221,9 @@ proto_result agent_sealed_acked_max(agent_ctx *ctx, uint64_t *seq)
 	int rc;
 
 	*seq = 0;
-	if (sqlite3_prepare_v2(ctx->db, "SELECT coalesce(max(seq), 0) FROM sealed WHERE acked_at IS NOT NULL",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(ctx->db,
+			       "SELECT coalesce(max(seq), 0) FROM sealed WHERE acked_at IS NOT NULL", -1,
+			       &st, NULL) != SQLITE_OK)
 		return PROTO_EDB;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)

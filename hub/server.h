@@ -20,7 +20,7 @@ struct hub_job {
 	uint8_t *body;
 	size_t len;
 	char query[256];
-	int reads; /* Maiam-Reads: the highest format version the laptop reads (1 without it) */
+	int reads;      /* Maiam-Reads: the highest format version the laptop reads (1 without it) */
 	char epoch[17]; /* Maiam-Epoch: the ledger epoch of the laptop's cursor ("" without it; epoch.h) */
 	/* a photo upload (route_photos.c): the path's last part and Content-Range */
 	char target[72];

@@ -101,7 +101,8 @@ static void test_migration(void **state)
 	assert_int_equal(hub_epoch_get(db, again, NULL, 0), HUB_OK);
 	assert_string_equal(again, epoch);
 	/* a hub.db from before epochs: none in hub_meta, one at open */
-	assert_int_equal(sqlite3_exec(db, "DELETE FROM hub_meta WHERE key IN ('ledger_epoch', 'ledger_epochs')",
+	assert_int_equal(sqlite3_exec(db,
+				      "DELETE FROM hub_meta WHERE key IN ('ledger_epoch', 'ledger_epochs')",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	assert_int_equal(hub_epoch_get(db, again, NULL, 0), HUB_EDB);
