@@ -494,7 +494,6 @@ static int pull_all(sync_run *s)
 	agent_http_init(&h);
 	for (long round = 0;; round++) {
 		int64_t before = s->info.cursor;
-
 		int moved;
 
 		snprintf(path, sizeof path, "/v1/pull?after=%lld", (long long)s->info.cursor);
