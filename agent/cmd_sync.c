@@ -50,6 +50,8 @@ typedef struct sync_run {
 	proto_merge_stats merged;
 	size_t refused;          /* change-sets the hub refused as links of the chain (exit 4) */
 	uint64_t reopened;       /* the first change-set sent again after a gap (0: none) */
+	int64_t hub_acked;       /* the pull's Maiam-Acked: the hub's head of our chain (-1: not said) */
+	int epoch_moved;         /* the hub's ledger epoch changed in this sync's pull */
 	agent_photo_sync photos; /* the photo step, after the records (sync_photos.c) */
 } sync_run;
 
@@ -402,6 +404,73 @@ static int refused_to_send(sync_run *s, const agent_http *h)
 	return AGENT_REJECTED;
 }
 
+/* Does answer h start the pull again in another ledger epoch than the one
+ * our cursor is of? Only when both are known, and once a sync: a hub that
+ * changes its epoch at every answer would have us pull for ever. */
+static int epoch_moved(const sync_run *s, const agent_http *h)
+{
+	return (h->status == 200 || h->status == 204) && h->epoch[0] && s->info.epoch[0] &&
+	       strcmp(h->epoch, s->info.epoch) != 0 && !s->epoch_moved;
+}
+
+/* After a 200 or 204 whose cursor is saved: the hub's epoch and its head
+ * of our chain, as h says them. */
+static int epoch_take(sync_run *s, const agent_http *h, int moved)
+{
+	if (h->acked >= 0)
+		s->hub_acked = h->acked;
+	if (!h->epoch[0] || strcmp(h->epoch, s->info.epoch) == 0)
+		return AGENT_OK;
+	if (agent_epoch_save(s->ctx, h->epoch) != PROTO_OK) {
+		agent_err(_("cannot save the pull cursor: %s; run 'maiam-agent sync' again"),
+			  sqlite3_errmsg(s->ctx->db));
+		return AGENT_FAIL;
+	}
+	memcpy(s->info.epoch, h->epoch, sizeof s->info.epoch);
+	memcpy(s->net.epoch, h->epoch, sizeof s->net.epoch);
+	if (moved)
+		s->epoch_moved = 1;
+	return AGENT_OK;
+}
+
+/*
+ * The hub's head of our chain (the pull's Maiam-Acked) is below a
+ * change-set it once acknowledged: a hub restored from a backup older than
+ * them. Sent again now, from the first one it lacks, even when this sync
+ * had nothing new to send (the push's gap answer would only have told us at
+ * the next new change-set). Once a sync, as the gap's resend.
+ */
+static int resend_lacking(sync_run *s)
+{
+	uint64_t mine = 0, from;
+	int n = 0;
+
+	if (s->hub_acked < 0 || s->reopened)
+		return AGENT_OK;
+	if (agent_sealed_acked_max(s->ctx, &mine) != PROTO_OK) {
+		agent_err(_("cannot read the sealed change-sets: %s; run 'maiam-agent check'"),
+			  sqlite3_errmsg(s->ctx->db));
+		return AGENT_FAIL;
+	}
+	if ((uint64_t)s->hub_acked >= mine)
+		return AGENT_OK;
+	from = (uint64_t)s->hub_acked + 1;
+	if (agent_sealed_reopen(s->ctx, from, mine + 1, &n) != PROTO_OK) {
+		agent_err(_("cannot mark change-sets %lld to %llu for sending again: %s; run 'maiam-agent sync' again"),
+			  (long long)from, (unsigned long long)mine, sqlite3_errmsg(s->ctx->db));
+		return AGENT_FAIL;
+	}
+	if (n == 0)
+		return AGENT_OK;
+	s->reopened = from;
+	s->to_push += (size_t)n;
+	tick_end(s);
+	s->shown = 0;
+	agent_err(_("the hub lacks change-sets %lld to %llu of this laptop that it had acknowledged (was it restored from a backup?): sending them again"),
+		  (long long)from, (unsigned long long)mine);
+	return push_all(s);
+}
+
 static long env_setting(const char *name, long lo, long hi, long def)
 {
 	const char *v = getenv(name);
@@ -425,6 +494,7 @@ static int pull_all(sync_run *s)
 	agent_http_init(&h);
 	for (long round = 0;; round++) {
 		int64_t before = s->info.cursor;
+		int moved;
 
 		snprintf(path, sizeof path, "/v1/pull?after=%lld", (long long)s->info.cursor);
 		nr = agent_net_request(&s->net, "GET", path, NULL, NULL, 0, &h);
@@ -432,7 +502,11 @@ static int pull_all(sync_run *s)
 			rc = net_failure(s, nr, &h, _("receiving updates"));
 			break;
 		}
-		if ((h.status == 200 || h.status == 204) && cursor_backwards(s, &h)) {
+		/* A hub restored from a backup has a new ledger epoch: it answered
+		 * from where its ledger and the one our cursor is of agree, which
+		 * may be before our cursor (once a sync; docs/SYNC.md). */
+		moved = epoch_moved(s, &h);
+		if ((h.status == 200 || h.status == 204) && !moved && cursor_backwards(s, &h)) {
 			rc = AGENT_HUB_REFUSED;
 			break;
 		}
@@ -454,9 +528,14 @@ static int pull_all(sync_run *s)
 			rc = refused_to_send(s, &h);
 			break;
 		}
+		/* the epoch after the cursor of that epoch is saved: a crash
+		 * between costs a pull again from the restore point, nothing more */
+		rc = epoch_take(s, &h, moved);
+		if (rc != AGENT_OK)
+			break;
 		tick(s);
 		/* a hub that says "more" without moving the cursor would loop forever */
-		if (!h.more || s->info.cursor <= before)
+		if (!h.more || (s->info.cursor <= before && !moved))
 			break;
 		/* one that moves it forever is cut by count and time: what is merged
 		 * stays merged, the next sync goes on from the cursor */
@@ -611,9 +690,13 @@ int agent_cmd_sync(agent_ctx *ctx, int argc, char **argv)
 		goto out;
 	s.net.tick = tick;
 	s.net.tick_arg = &s;
+	memcpy(s.net.epoch, s.info.epoch, sizeof s.net.epoch);
+	s.hub_acked = -1;
 	rc = push_all(&s);
 	if (rc == AGENT_OK)
 		rc = pull_all(&s);
+	if (rc == AGENT_OK)
+		rc = resend_lacking(&s);
 	if (rc == AGENT_OK)
 		rc = feedback_pull(&s);
 	/* the records are the hub's: the photos go now, and what they cannot

@@ -176,6 +176,38 @@ static int mark_acked(usb_import *s)
 	return AGENT_OK;
 }
 
+/*
+ * The file says the hub's head of our chain is below change-sets an earlier
+ * file (or a sync) acknowledged: a hub restored from a backup older than
+ * them. They are marked not acknowledged, so the next 'export' carries them
+ * again (the hub's import verifies them as any), as a sync sends them again.
+ */
+static int reopen_lacking(usb_import *s)
+{
+	uint64_t mine = 0, from;
+	int n = 0;
+
+	if (s->u.acked < 0)
+		return AGENT_OK;
+	if (agent_sealed_acked_max(s->ctx, &mine) != PROTO_OK) {
+		agent_err(_("cannot mark the change-sets the hub holds: %s; import the file again"),
+			  sqlite3_errmsg(s->ctx->db));
+		return AGENT_FAIL;
+	}
+	if ((uint64_t)s->u.acked >= mine)
+		return AGENT_OK;
+	from = (uint64_t)s->u.acked + 1;
+	if (agent_sealed_reopen(s->ctx, from, mine + 1, &n) != PROTO_OK) {
+		agent_err(_("cannot mark the change-sets the hub holds: %s; import the file again"),
+			  sqlite3_errmsg(s->ctx->db));
+		return AGENT_FAIL;
+	}
+	if (n > 0)
+		agent_err(_("the hub lacks change-sets %lld to %llu of this laptop that it had acknowledged (was it restored from a backup?): the next 'maiam-agent export' carries them again"),
+			  (long long)from, (unsigned long long)mine);
+	return AGENT_OK;
+}
+
 /* The hub holds these photos (the feedback's "photos_held"): marked in
  * photo_upload, as a sync's "held" answer marks them, in one transaction.
  * A file without the list (an older hub) marks nothing. */
@@ -355,6 +387,8 @@ int agent_cmd_update_import(agent_ctx *ctx, int argc, char **argv)
 		rc = agent_feedback_apply(ctx, s.u.feedback, s.u.feedback_len, &s.refused);
 	if (rc == AGENT_OK)
 		rc = mark_acked(&s);
+	if (rc == AGENT_OK)
+		rc = reopen_lacking(&s);
 	if (rc == AGENT_OK && s.u.feedback)
 		rc = mark_photos_held(&s);
 	if (rc == AGENT_OK)

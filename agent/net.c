@@ -141,6 +141,7 @@ void agent_http_init(agent_http *h)
 	memset(h, 0, sizeof *h);
 	proto_buf_init(&h->body, AGENT_MAX_ANSWER);
 	h->cursor = -1;
+	h->acked = -1;
 }
 
 void agent_http_release(agent_http *h)
@@ -175,12 +176,32 @@ static int64_t answer_number(CURL *c, const char *name)
 	return cli_parse_int(hdr->value, 0, INT64_MAX, &v) == 0 ? v : -1;
 }
 
+/* Maiam-Epoch into out (17 bytes): 16 lowercase hex digits, once; ""
+ * otherwise (an older hub says none; anything else is not believed). */
+static void answer_epoch(CURL *c, char *out)
+{
+	struct curl_header *hdr = NULL;
+	size_t i;
+
+	out[0] = '\0';
+	if (curl_easy_header(c, "Maiam-Epoch", 0, CURLH_HEADER, -1, &hdr) != CURLHE_OK || !hdr ||
+	    hdr->amount != 1 || strlen(hdr->value) != 16)
+		return;
+	for (i = 0; i < 16; i++)
+		if (!((hdr->value[i] >= '0' && hdr->value[i] <= '9') ||
+		      (hdr->value[i] >= 'a' && hdr->value[i] <= 'f')))
+			return;
+	memcpy(out, hdr->value, 17);
+}
+
 /* The paging headers of a pull answer (docs/PROTOCOL.md) into h. */
 static void read_answer_headers(CURL *c, agent_http *h)
 {
 	h->cursor = answer_number(c, "Maiam-Cursor");
 	h->more = answer_number(c, "Maiam-More") == 1;
 	h->offset = answer_number(c, "Maiam-Offset");
+	h->acked = answer_number(c, "Maiam-Acked");
+	answer_epoch(c, h->epoch);
 }
 
 static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
@@ -310,14 +331,22 @@ static void backoff(agent_net *n, int attempt)
 
 /* The request's headers: no "Expect: 100-continue" round trip before a
  * change-set; the highest change-set format version this laptop reads, so
- * that the hub sends no record kind it cannot (proto/FORMAT.md); the body's
- * type and range. NULL when out of memory. */
-static struct curl_slist *request_headers(const char *ctype, const char *content_range)
+ * that the hub sends no record kind it cannot (proto/FORMAT.md); the epoch
+ * of the pull cursor, so that a restored hub answers from where its ledger
+ * and the one the laptop read agree (docs/SYNC.md); the body's type and
+ * range. NULL when out of memory. */
+static struct curl_slist *request_headers(const agent_net *net, const char *ctype,
+					  const char *content_range)
 {
-	const char *lines[4] = { "Expect:", "Maiam-Reads: " PROTO_FORMAT_VERSION_TEXT };
+	const char *lines[5] = { "Expect:", "Maiam-Reads: " PROTO_FORMAT_VERSION_TEXT };
 	struct curl_slist *headers = NULL, *more;
-	char ct[96], range[96];
+	char ct[96], range[96], epoch[48];
 	size_t n = 2;
+
+	if (net->epoch[0]) {
+		snprintf(epoch, sizeof epoch, "Maiam-Epoch: %.16s", net->epoch);
+		lines[n++] = epoch;
+	}
 
 	if (ctype) {
 		snprintf(ct, sizeof ct, "Content-Type: %s", ctype);
@@ -352,7 +381,7 @@ int agent_req_init(agent_req *rq, const agent_net *n, const char *method, const 
 		snprintf(out->error, sizeof out->error, "request URL too long");
 		return AGENT_NET_LOCAL;
 	}
-	rq->headers = request_headers(ctype, content_range);
+	rq->headers = request_headers(n, ctype, content_range);
 	if (!rq->headers) {
 		snprintf(out->error, sizeof out->error, "out of memory");
 		return AGENT_NET_LOCAL;
@@ -410,6 +439,8 @@ void agent_req_arm(agent_net *n, void *curl, agent_req *rq, agent_http *out)
 	out->cursor = -1;
 	out->more = 0;
 	out->offset = -1;
+	out->acked = -1;
+	out->epoch[0] = '\0';
 	out->error[0] = '\0';
 	set_options(n, curl, rq->url, rq->headers, out);
 	if (strcmp(rq->method, "HEAD") == 0) {

@@ -38,6 +38,9 @@ typedef struct agent_net {
 	 * so the command can show progress; may be NULL. */
 	void (*tick)(void *arg);
 	void *tick_arg;
+	/* the ledger epoch of the pull cursor, sent as Maiam-Epoch on every
+	 * request ("" for none: the hub answers as before epochs) */
+	char epoch[17];
 } agent_net;
 
 typedef struct agent_http {
@@ -46,6 +49,8 @@ typedef struct agent_http {
 	int64_t cursor;  /* Maiam-Cursor, -1 if absent */
 	int more;        /* Maiam-More: 1 */
 	int64_t offset;  /* Maiam-Offset (a photo upload), -1 if absent */
+	char epoch[17];  /* Maiam-Epoch (a pull): the hub's ledger epoch, "" if absent or not one */
+	int64_t acked;   /* Maiam-Acked (a pull): the hub's head of this laptop's chain, -1 if absent */
 	char error[320]; /* what failed, for AGENT_NET_* != ANSWER */
 } agent_http;
 

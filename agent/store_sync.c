@@ -16,6 +16,7 @@ proto_result agent_hub_load(agent_ctx *ctx, agent_hub_info *info, int *enrolled)
 {
 	char buf[32];
 	proto_result r;
+	int found;
 
 	memset(info, 0, sizeof *info);
 	r = agent_meta_get(ctx, "hub_url", info->url, sizeof info->url, enrolled);
@@ -38,6 +39,9 @@ proto_result agent_hub_load(agent_ctx *ctx, agent_hub_info *info, int *enrolled)
 		r = agent_meta_get(ctx, "pull_cursor", buf, sizeof buf, NULL);
 	if (!r && cli_parse_int(buf, 0, INT64_MAX, &info->cursor) != 0)
 		r = PROTO_EVALUE;
+	/* absent until a hub named its epoch (and in older stores) */
+	if (!r)
+		r = agent_meta_get(ctx, "hub_epoch", info->epoch, sizeof info->epoch, &found);
 	return r;
 }
 
@@ -204,4 +208,26 @@ proto_result agent_cursor_save(agent_ctx *ctx, int64_t cursor)
 
 	snprintf(buf, sizeof buf, "%" PRId64, cursor);
 	return agent_meta_set(ctx, "pull_cursor", buf);
+}
+
+proto_result agent_epoch_save(agent_ctx *ctx, const char *epoch)
+{
+	return agent_meta_set(ctx, "hub_epoch", epoch);
+}
+
+proto_result agent_sealed_acked_max(agent_ctx *ctx, uint64_t *seq)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*seq = 0;
+	if (sqlite3_prepare_v2(ctx->db,
+			       "SELECT coalesce(max(seq), 0) FROM sealed WHERE acked_at IS NOT NULL", -1,
+			       &st, NULL) != SQLITE_OK)
+		return PROTO_EDB;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*seq = proto_i2u(sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? PROTO_OK : PROTO_EDB;
 }

@@ -15,6 +15,7 @@ typedef struct agent_hub_info {
 	char scope_kind[16]; /* "commune" or "district" */
 	int64_t scope_code;
 	int64_t cursor; /* pull cursor: the hub's Maiam-Cursor last merged */
+	char epoch[17]; /* the hub's ledger epoch the cursor is of ("" before the hub named one) */
 } agent_hub_info;
 
 /* The enrolment into info when *enrolled; PROTO_EVALUE when it is damaged. */
@@ -130,5 +131,11 @@ int agent_pull_apply(agent_ctx *ctx, const agent_area *area, const proto_changes
 int agent_feedback_apply(agent_ctx *ctx, const char *json, size_t len, size_t *refused);
 /* A pull with nothing for us still moves the cursor. */
 proto_result agent_cursor_save(agent_ctx *ctx, int64_t cursor);
+/* The hub's ledger epoch the cursor is now of (meta "hub_epoch"); saved
+ * only after the cursor of that epoch is (docs/SYNC.md: a crash between
+ * costs a pull again, never a skipped update). */
+proto_result agent_epoch_save(agent_ctx *ctx, const char *epoch);
+/* The highest seq the hub acknowledged (or refused as a link): *seq, 0 for none. */
+proto_result agent_sealed_acked_max(agent_ctx *ctx, uint64_t *seq);
 
 #endif

@@ -24,6 +24,7 @@
 #include "backup.h"
 #include "backup_file.h"
 #include "ctx.h"
+#include "epoch.h"
 #include "photo_store.h"
 #include "i18n.h"
 
@@ -361,6 +362,49 @@ done:
 	return rc;
 }
 
+/*
+ * The restored ledger gets an epoch of its own (epoch.h) before it is put in
+ * place: its rows after the backup's last one will not be the old hub's, and
+ * the laptops that read those must be told. Done on the staged copy, so the
+ * database a restore puts in place always has its new epoch.
+ */
+static hub_result new_epoch(const restore_walk *w, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t last = 0;
+	hub_result rc = HUB_EDB;
+
+	snprintf(path, sizeof(path), "%s/%s.restore", w->dir, HUB_DB_FILE);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(db, 5000) != SQLITE_OK ||
+	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM hub_ledger", -1, &st, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	last = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	rc = hub_epoch_new(db, last);
+	if (rc == HUB_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = HUB_EDB;
+out:
+	if (rc != HUB_OK) {
+		if (rc == HUB_ECRYPTO)
+			snprintf(err, errlen, "%s",
+				 _("cannot make the restored ledger's epoch: no random bytes; try again"));
+		else
+			db_error(db, _("cannot mark the restored ledger in"), path, err, errlen);
+		if (db)
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
 /* The opened keys into dir, and the database over the old one (its WAL
  * and shared-memory files first: they belong to the old database). */
 static hub_result put_in_place(restore_walk *w, char *err, size_t errlen)
@@ -480,7 +524,7 @@ hub_result hub_backup_restore(const char *file, const char *dir, const char *pas
 		goto done;
 	w.keys_pass = 0;
 	if ((rc = hub_backup_each(file, restore_part, &w, err, errlen)) != HUB_OK ||
-	    (rc = put_in_place(&w, err, errlen)) != HUB_OK)
+	    (rc = new_epoch(&w, err, errlen)) != HUB_OK || (rc = put_in_place(&w, err, errlen)) != HUB_OK)
 		goto done;
 	rc = check_restored(&w, &manifest, err, errlen);
 done:

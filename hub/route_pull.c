@@ -23,6 +23,7 @@
 #include "store.h"
 #include "ingest.h"
 #include "enrol.h"
+#include "epoch.h"
 #include "json.h"
 #include "server.h"
 
@@ -597,7 +598,8 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 	hub_agent agent;
 	int64_t after, cursor = 0;
 	int more = 0;
-	char num[32];
+	char num[32], epoch[HUB_EPOCH_LEN + 1];
+	uint64_t acked = 0;
 
 	if (parse_after(job->query, &after)) {
 		hub_job_error(job, 400, "bad_request",
@@ -610,6 +612,12 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 	/* the request says what this laptop reads now (no header: 1) */
 	note_reads(ctx, &agent, job->reads);
 	agent.reads = job->reads;
+	/* a cursor of another ledger epoch (a restore since): from where the
+	 * ledgers agree; and the chain head, for a laptop ahead of it (epoch.h) */
+	if (hub_epoch_pull(ctx->db, agent.id, job->epoch, &after, epoch, &acked) != HUB_OK) {
+		hub_job_error(job, 500, "internal", "cannot read the hub ledger");
+		return;
+	}
 	switch (hub_pull_answer(ctx, &agent, after, &job->resp, &cursor, &more)) {
 	case HUB_OK:
 		break;
@@ -623,6 +631,9 @@ void hub_route_pull(hub_ctx *ctx, hub_job *job)
 	snprintf(num, sizeof(num), "%lld", (long long)cursor);
 	hub_job_header(job, "Maiam-Cursor", num);
 	hub_job_header(job, "Maiam-More", more ? "1" : "0");
+	hub_job_header(job, "Maiam-Epoch", epoch);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)acked);
+	hub_job_header(job, "Maiam-Acked", num);
 	if (job->resp.len == 0) {
 		job->status = 204;
 		job->ctype = NULL;

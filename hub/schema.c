@@ -10,6 +10,7 @@
 #include <string.h>
 #include "schema.h"
 #include "browse_schema.h"
+#include "epoch.h"
 #include "photo_index.h"
 #include "photo_near.h"
 #include "store.h"
@@ -171,6 +172,10 @@ hub_result hub_store_migrate(sqlite3 *db)
 			goto fail;
 		}
 	}
+	/* a ledger epoch for a new hub.db, and for an older one that had none
+	 * (epoch.h): pulls name it from now on */
+	if (hub_epoch_ensure(db) != HUB_OK)
+		goto fail;
 	/* photos stored before the near-duplicate index noted them (photo_near.h) */
 	if (hub_photo_near_backfill(db, HUB_PHOTO_BACKFILL_PER_OPEN, NULL, NULL) != HUB_OK)
 		goto fail;

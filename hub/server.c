@@ -30,6 +30,7 @@
 #include "maiam/cli.h"
 #include "server_int.h"
 #include "i18n.h"
+#include "epoch.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -89,7 +90,7 @@ static void send_reply(server *srv, struct evhttp_request *req, int status, cons
 	evhttp_add_header(out, "Cache-Control", "no-store");
 	/* HTTPS only, from now on: a browser never tries the hub in clear */
 	evhttp_add_header(out, "Strict-Transport-Security", "max-age=31536000");
-	for (i = 0; job && i < 2; i++)
+	for (i = 0; job && i < HUB_JOB_HEADERS; i++)
 		if (job->hname[i][0])
 			evhttp_add_header(out, job->hname[i], job->hval[i]);
 	/* a request pipelined behind one a worker held: its bytes came while
@@ -160,6 +161,21 @@ static int request_reads(struct evhttp_request *req)
 	if (!v)
 		return 1;
 	return cli_parse_int(v, 1, 255, &n) ? -1 : (int)n;
+}
+
+/* Maiam-Epoch (docs/PROTOCOL.md): the epoch of the laptop's pull cursor
+ * into out (17 bytes), "" when absent; -1 when it is not one (epoch.h). */
+static int request_epoch(struct evhttp_request *req, char *out)
+{
+	const char *v = evhttp_find_header(evhttp_request_get_input_headers(req), "Maiam-Epoch");
+
+	out[0] = '\0';
+	if (!v)
+		return 0;
+	if (!hub_epoch_valid(v))
+		return -1;
+	memcpy(out, v, HUB_EPOCH_LEN + 1);
+	return 0;
 }
 
 static const char *method_name(enum evhttp_cmd_type cmd)
@@ -306,6 +322,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 	hub_job *job = NULL;
 	conn *c = conn_of(req);
 	size_t i, len;
+	char epoch[HUB_EPOCH_LEN + 1];
 
 	evhttp_request_set_on_complete_cb(req, on_complete, srv);
 	if (c) { /* what its log line says, as the request came */
@@ -388,6 +405,11 @@ static void on_request(struct evhttp_request *req, void *arg)
 			    "Maiam-Reads must be the format version the laptop reads, a number 1..255");
 		return;
 	}
+	if (request_epoch(req, epoch) < 0) {
+		reply_error(srv, req, 400, "bad_request",
+			    "Maiam-Epoch must be the ledger epoch of the laptop's last pull, 16 hex digits");
+		return;
+	}
 	job = calloc(1, sizeof(*job));
 	len = evbuffer_get_length(in);
 	if (!job || (len && !(job->body = malloc(len)))) {
@@ -405,6 +427,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 	job->req = req;
 	job->peer = c ? c->peer : 0;
 	job->reads = request_reads(req);
+	memcpy(job->epoch, epoch, sizeof(job->epoch));
 	snprintf(job->query, sizeof(job->query), "%s", query ? query : "");
 	if (rt->path[strlen(rt->path) - 1] == '/') { /* a photo: its name and range */
 		const char *range = evhttp_find_header(evhttp_request_get_input_headers(req),

@@ -20,7 +20,8 @@ struct hub_job {
 	uint8_t *body;
 	size_t len;
 	char query[256];
-	int reads; /* Maiam-Reads: the highest format version the laptop reads (1 without it) */
+	int reads;      /* Maiam-Reads: the highest format version the laptop reads (1 without it) */
+	char epoch[17]; /* Maiam-Epoch: the ledger epoch of the laptop's cursor ("" without it; epoch.h) */
 	/* a photo upload (route_photos.c): the path's last part and Content-Range */
 	char target[72];
 	char range[80];
@@ -30,8 +31,9 @@ struct hub_job {
 	const char *ctype;
 	const char *code; /* a push's answer code, a literal (/metrics); NULL none */
 	proto_buf resp;
-	char hname[2][24];
-	char hval[2][64];
+#define HUB_JOB_HEADERS 4 /* answer headers a route may add (hub_job_header) */
+	char hname[HUB_JOB_HEADERS][24];
+	char hval[HUB_JOB_HEADERS][64];
 	/* a push: what the opening thread found, then the writer that merges it */
 	hub_opened *opened;
 	struct hub_worker *then;

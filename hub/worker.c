@@ -60,7 +60,7 @@ void hub_job_free(hub_job *job)
 void hub_job_header(hub_job *job, const char *name, const char *value)
 {
 	int i;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < HUB_JOB_HEADERS; i++) {
 		if (!job->hname[i][0]) {
 			snprintf(job->hname[i], sizeof(job->hname[i]), "%s", name);
 			snprintf(job->hval[i], sizeof(job->hval[i]), "%s", value);

@@ -5,7 +5,10 @@
  * by an edit from one commune to another reaches the new commune's laptops
  * with the records that built it before the move, and the old commune's
  * laptops get the move itself. A hub made before the index existed keeps
- * serving its older rows after the upgrade.
+ * serving its older rows after the upgrade, and gets a ledger epoch. Every
+ * pull answer names the epoch and the hub's head of the puller's chain; a
+ * pull naming another epoch is answered from the start, one naming a
+ * malformed one is refused (docs/SYNC.md, "After the hub was restored").
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -231,6 +234,93 @@ static void test_moved_household_follows(void **state)
 }
 
 /* Turn the stopped hub's database back into a version-1 one (no index). */
+/* ---- the ledger epoch's headers ---- */
+
+typedef struct epoch_resp {
+	long status;
+	char epoch[40], acked[32], cursor[32];
+	proto_buf body;
+} epoch_resp;
+
+static size_t epoch_body(char *p, size_t size, size_t n, void *arg)
+{
+	epoch_resp *r = arg;
+
+	return proto_buf_append(&r->body, p, size * n) == PROTO_OK ? size * n : 0;
+}
+
+static size_t epoch_header(char *p, size_t size, size_t n, void *arg)
+{
+	epoch_resp *r = arg;
+
+	ht_header_value(p, size * n, "Maiam-Epoch", r->epoch, sizeof(r->epoch));
+	ht_header_value(p, size * n, "Maiam-Acked", r->acked, sizeof(r->acked));
+	ht_header_value(p, size * n, "Maiam-Cursor", r->cursor, sizeof(r->cursor));
+	return size * n;
+}
+
+/* GET /v1/pull?after=AFTER as a with the header line 'line' (NULL: none);
+ * r->body released by the caller. */
+static void pull_epoch(ht_agent *a, const char *after, const char *line, epoch_resp *r)
+{
+	char path[64];
+	CURL *c;
+	struct curl_slist *headers = line ? curl_slist_append(NULL, line) : NULL;
+
+	memset(r, 0, sizeof(*r));
+	proto_buf_init(&r->body, 1 << 24);
+	snprintf(path, sizeof(path), "/v1/pull?after=%s", after);
+	c = ht_curl(&hub, NULL, a, path, 60L);
+	assert_non_null(c);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, epoch_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, epoch_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	if (headers)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(headers);
+}
+
+static void test_epoch_headers(void **state)
+{
+	epoch_resp first, r;
+	char line[64];
+
+	(void)state;
+	/* no Maiam-Epoch (an older laptop): as before, and the answer names the
+	 * epoch and b1's head (its one change-set) */
+	pull_epoch(&b2, "0", NULL, &first);
+	assert_int_equal(first.status, 200);
+	assert_int_equal(strlen(first.epoch), 16);
+	assert_string_equal(first.acked, "0"); /* b2 sent nothing */
+	pull_epoch(&b1, "0", NULL, &r);
+	assert_string_equal(r.epoch, first.epoch);
+	assert_string_equal(r.acked, "1");
+	proto_buf_release(&r.body);
+	/* the current epoch: from the cursor (nothing new) */
+	snprintf(line, sizeof(line), "Maiam-Epoch: %s", first.epoch);
+	pull_epoch(&b2, first.cursor, line, &r);
+	assert_int_equal(r.status, 204);
+	assert_string_equal(r.cursor, first.cursor);
+	proto_buf_release(&r.body);
+	/* an epoch this ledger never had: all again, from the start */
+	pull_epoch(&b2, first.cursor, "Maiam-Epoch: 0123456789abcdef", &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.body.len, first.body.len);
+	assert_string_equal(r.cursor, first.cursor);
+	proto_buf_release(&r.body);
+	/* not an epoch: refused, saying what is wrong */
+	pull_epoch(&b2, "0", "Maiam-Epoch: 0123456789ABCDEF", &r);
+	assert_int_equal(r.status, 400);
+	assert_int_equal(proto_buf_append_byte(&r.body, 0), PROTO_OK);
+	assert_non_null(strstr((const char *)r.body.data, "Maiam-Epoch must be"));
+	proto_buf_release(&r.body);
+	proto_buf_release(&first.body);
+}
+
 static void make_v1(void)
 {
 	char path[400];
@@ -240,7 +330,8 @@ static void make_v1(void)
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 				      "DROP TABLE hub_ledger_area;"
-				      " DELETE FROM hub_meta WHERE key = 'area_from';"
+				      " DELETE FROM hub_meta WHERE key IN ('area_from', 'ledger_epoch',"
+				      " 'ledger_epochs');"
 				      " UPDATE hub_meta SET value = '1' WHERE key = 'hub_schema'",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
@@ -258,6 +349,9 @@ static void test_upgrade_keeps_old_rows(void **state)
 	assert_true(ht_sql(&hub, "SELECT value FROM hub_meta WHERE key = 'hub_schema'") == 6);
 	assert_true(ht_sql(&hub, "SELECT value FROM hub_meta WHERE key = 'area_from'") == 4);
 	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_ledger_area") == 0);
+	/* a ledger epoch, as every hub.db older than epochs gets at open */
+	assert_true(ht_sql(&hub, "SELECT count(*) FROM hub_meta WHERE key = 'ledger_epoch'"
+				 " AND length(value) = 16") == 1);
 	/* the three old rows are read by every pull, as before the index */
 	pull(&b2, "0", 200, &s);
 	assert_int_equal(s.by_writer[1], 2);
@@ -274,5 +368,5 @@ static void test_upgrade_keeps_old_rows(void **state)
 }
 
 TEST_MAIN_WITH(group_setup, group_teardown, cmocka_unit_test(test_pull_by_area),
-	       cmocka_unit_test(test_moved_household_follows),
+	       cmocka_unit_test(test_moved_household_follows), cmocka_unit_test(test_epoch_headers),
 	       cmocka_unit_test(test_upgrade_keeps_old_rows))
