@@ -63,9 +63,9 @@ static hub_result observe_stamp(sqlite3 *db, uint64_t stamp)
  * (an agent's) count its daily quota.
  * *mr: the merge's own result (PROTO_EVALUE: a value the store refuses). */
 static hub_result merge_and_ledger(hub_ctx *ctx, const proto_changeset *cs, const uint8_t *data,
-				   size_t len, const uint8_t hash[32], uint64_t max_stamp, const char *day,
-				   proto_merge_stats *stats, hub_commune_memo *memo, proto_result *mr,
-				   char *err, size_t errlen)
+				   size_t len, const uint8_t hash[32], uint64_t max_stamp,
+				   const char *day, proto_merge_stats *stats, hub_commune_memo *memo,
+				   proto_result *mr, char *err, size_t errlen)
 {
 	int64_t *old = NULL;
 	proto_result r;

@@ -373,7 +373,8 @@ static int append_triggers(proto_buf *b)
 			    "-") " FROM contribution c"
 				 " WHERE NEW.target_kind = " KIND_CONTRIBUTION_SQL " AND"
 				 " c.id_origin = NEW.target_origin AND c.id_serial = NEW.target_serial AND" FUND_COUNTS
-				 "AND" FUND_NOT_DUE "AND NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = NEW.target_origin"
+				 "AND" FUND_NOT_DUE
+				 "AND NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = NEW.target_origin"
 				 " AND v.target_serial = NEW.target_serial AND v.target_kind = NEW.target_kind AND"
 				 " (v.id_origin <> NEW.id_origin OR v.id_serial <> NEW.id_serial)) GROUP BY 2, 3" FUND_UPSERT
 				 "END;"))
@@ -472,10 +473,10 @@ const char hub_report_sql_dirty_clear[] = "DELETE FROM report_dirty";
  * their household not withdrawn), in the unit they count in now: the
  * rebuild's own statement over the due ones. */
 const char hub_report_sql_fund_any[] = "SELECT 1 FROM report_fund_due LIMIT 1";
-const char hub_report_sql_fund[] =
-	"INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS("") " FROM report_fund_due d"
-	" CROSS JOIN contribution c ON c.id_origin = d.id_origin AND c.id_serial = d.id_serial"
-	" WHERE" PROTO_SQL_CONTRIBUTION_LIVE("c") "AND" FUND_COUNTS "GROUP BY 1, 2, 3" FUND_UPSERT;
+const char hub_report_sql_fund[] = "INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS(
+	"") " FROM report_fund_due d"
+	    " CROSS JOIN contribution c ON c.id_origin = d.id_origin AND c.id_serial = d.id_serial"
+	    " WHERE" PROTO_SQL_CONTRIBUTION_LIVE("c") "AND" FUND_COUNTS "GROUP BY 1, 2, 3" FUND_UPSERT;
 const char hub_report_sql_fund_clear[] = "DELETE FROM report_fund_due";
 
 /* Fill the derived tables from what the hub already holds (before triggers). */
