@@ -815,7 +815,8 @@ int main(int argc, char **argv)
 			proto_buf_release(&b.l[i].set);
 		}
 		total_changes += nf->changes;
-		if (measured_night(b.night, b.nights) || (b.night + 1) % 10 == 0)
+		/* a short run tells every night (per-thread CPU of each) */
+		if (measured_night(b.night, b.nights) || (b.night + 1) % 10 == 0 || b.nights <= 20)
 			fprintf(stderr,
 				"bench_campaign: night %d (%s): %zu changes, hub cpu %.2f s, wall %.2f s,"
 				" %zu connections, %zu retries, %zu pulls relaying %zu records;%s\n",

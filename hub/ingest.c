@@ -63,15 +63,16 @@ static hub_result observe_stamp(sqlite3 *db, uint64_t stamp)
  * (an agent's) count its daily quota.
  * *mr: the merge's own result (PROTO_EVALUE: a value the store refuses). */
 static hub_result merge_and_ledger(hub_ctx *ctx, const proto_changeset *cs, const uint8_t *data,
-				   size_t len, const uint8_t hash[32], uint64_t max_stamp, const char *day,
-				   proto_merge_stats *stats, proto_result *mr, char *err, size_t errlen)
+				   size_t len, const uint8_t hash[32], uint64_t max_stamp,
+				   const char *day, proto_merge_stats *stats, hub_commune_memo *memo,
+				   proto_result *mr, char *err, size_t errlen)
 {
 	int64_t *old = NULL;
 	proto_result r;
 	hub_result rc;
 
 	*mr = PROTO_OK;
-	rc = hub_ingest_communes_before(ctx, cs, &old);
+	rc = hub_ingest_communes_before(ctx, cs, memo, &old);
 	if (rc != HUB_OK) {
 		snprintf(err, errlen, "cannot read the communes before the merge: %s", hub_strerror(rc));
 		goto out;
@@ -89,7 +90,7 @@ static hub_result merge_and_ledger(hub_ctx *ctx, const proto_changeset *cs, cons
 		goto out;
 	if (hub_ledger_insert(ctx->db, cs->hdr.origin, cs->hdr.seq, hash, data, len,
 			      (int64_t)(proto_wall_ms() / 1000)) ||
-	    hub_ingest_index_area(ctx, cs, old, hub_ledger_last_id(ctx->db)) ||
+	    hub_ingest_index_area(ctx, cs, old, hub_ledger_last_id(ctx->db), memo) ||
 	    observe_stamp(ctx->db, max_stamp) || hub_photo_records_noted(ctx->db, cs) ||
 	    (day && hub_quota_add(ctx->db, cs->hdr.origin, day, (int64_t)cs->nrecords, (int64_t)len))) {
 		snprintf(err, errlen, "ledger write failed: %s", sqlite3_errmsg(ctx->db));
@@ -130,8 +131,8 @@ static void step_rollback(hub_ctx *ctx, int batched)
 
 static hub_result commit_merge(hub_ctx *ctx, const proto_changeset *cs, const uint8_t *data, size_t len,
 			       const uint8_t hash[32], uint64_t max_stamp, const char *day,
-			       proto_merge_stats *stats, int batched, proto_result *mr, char *err,
-			       size_t errlen)
+			       proto_merge_stats *stats, int batched, hub_commune_memo *memo,
+			       proto_result *mr, char *err, size_t errlen)
 {
 	hub_result rc;
 
@@ -141,7 +142,7 @@ static hub_result commit_merge(hub_ctx *ctx, const proto_changeset *cs, const ui
 		snprintf(err, errlen, "database busy: %s", sqlite3_errmsg(ctx->db));
 		return rc;
 	}
-	rc = merge_and_ledger(ctx, cs, data, len, hash, max_stamp, day, stats, mr, err, errlen);
+	rc = merge_and_ledger(ctx, cs, data, len, hash, max_stamp, day, stats, memo, mr, err, errlen);
 	if (rc != HUB_OK)
 		goto fail;
 	rc = step_commit(ctx, batched);
@@ -247,6 +248,7 @@ static hub_result ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t
 	hub_link_at link_at;
 	hub_result scoped;
 	hub_agent agent;
+	hub_commune_memo memo;
 	bool found;
 	uint8_t at[32], head_hash[32], sealed_hash[32];
 	uint64_t head = 0, max_stamp = 0;
@@ -339,7 +341,8 @@ static hub_result ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t
 		memcpy(v, &refusal, sizeof(*v));
 		goto refused_link;
 	}
-	scoped = hub_ingest_check_scope(ctx, cs, &agent.scope, v);
+	hub_commune_memo_clear(&memo);
+	scoped = hub_ingest_check_scope(ctx, cs, &agent.scope, &memo, v);
 	if (scoped == HUB_REFUSED)
 		goto refused_link;
 	if (scoped != HUB_OK)
@@ -353,8 +356,10 @@ static hub_result ingest(hub_ctx *ctx, const uint8_t *data, size_t len, uint64_t
 		       hex, (unsigned long long)v->seq);
 		goto rejected;
 	}
-	if (commit_merge(ctx, cs, data, len, v->hash, max_stamp, day, &v->stats, batched, &mr, err,
-			 sizeof(err))) {
+	/* the scope check's communes serve the merge's "before" (nothing wrote
+	 * a household in between: the savepoint begins after it) */
+	if (commit_merge(ctx, cs, data, len, v->hash, max_stamp, day, &v->stats, batched, &memo, &mr,
+			 err, sizeof(err))) {
 		if (mr == PROTO_EVALUE) {
 			/* a value the store's rules refuse: the laptop's fault, not the hub's */
 			reject(v, 422, "invalid",
@@ -464,8 +469,8 @@ hub_result hub_ingest_own(hub_ctx *ctx, proto_changeset *cs, char *err, size_t e
 		rc = r == PROTO_ENOMEM ? HUB_ENOMEM : HUB_REFUSED;
 		goto rollback;
 	}
-	rc = merge_and_ledger(ctx, cs, sealed.data, sealed.len, hash, max_stamp, NULL, NULL, &mr, err,
-			      errlen);
+	rc = merge_and_ledger(ctx, cs, sealed.data, sealed.len, hash, max_stamp, NULL, NULL, NULL, &mr,
+			      err, errlen);
 	if (rc != HUB_OK) {
 		if (rc == HUB_REFUSED)
 			rc = HUB_EDB; /* the hub's own edit refused by its own store */

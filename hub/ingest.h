@@ -78,12 +78,35 @@ size_t hub_changeset_text_bytes(const proto_changeset *cs);
 /* Seconds from t to the next midnight in Vietnam (UTC+7). */
 int64_t hub_seconds_to_vn_midnight(int64_t t);
 
+/* The communes of the households one change-set names, as the hub stores
+ * them, each read once however many of its records name the household:
+ * a night's change-set names a household in its scope check, its area index
+ * and (a household record) the communes before the merge, once a record
+ * each. Direct mapped, a collision only reads again. Valid while nothing
+ * writes a household: the scope check and the communes before the merge
+ * share one; hub_ingest_index_area forgets what it held (the merge may have
+ * moved a household). */
+#define HUB_COMMUNE_MEMO_SLOTS 128
+typedef struct hub_commune_memo {
+	struct {
+		proto_id id;
+		int64_t commune;
+		unsigned char state; /* 0 not read, 1 no commune, 2 commune */
+	} slot[HUB_COMMUNE_MEMO_SLOTS];
+} hub_commune_memo;
+void hub_commune_memo_clear(hub_commune_memo *m);
+/* hub_household_commune through m (NULL: straight to the store). */
+hub_result hub_commune_memo_get(hub_ctx *ctx, hub_commune_memo *m, proto_id id, int64_t *commune,
+				bool *found);
+
 /* ingest_area.c: the communes (as stored before the merge) of the households
  * cs writes, *old[i] for record i (-1 none); free() it. Then, after the
- * merge, index ledger row 'ledger' under every commune it touches. */
-hub_result hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old);
+ * merge, index ledger row 'ledger' under every commune it touches. memo (or
+ * NULL) as above; hub_ingest_index_area clears it first. */
+hub_result hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, hub_commune_memo *memo,
+				      int64_t **old);
 hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old,
-				 int64_t ledger);
+				 int64_t ledger, hub_commune_memo *memo);
 /* The field of rec with this number, or NULL (ingest_area.c). */
 const proto_field *hub_record_field(const proto_record *rec, uint8_t field);
 
@@ -120,6 +143,6 @@ void hub_verdict_reject(hub_verdict *v, int status, const char *code, const char
  * no hub-only field, a new entity only under the sender's own id. HUB_OK
  * good, HUB_REFUSED (v filled), HUB_EDB or HUB_ENOMEM. */
 hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,
-				  hub_verdict *v);
+				  hub_commune_memo *memo, hub_verdict *v);
 
 #endif

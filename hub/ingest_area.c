@@ -67,11 +67,43 @@ static hub_result area_put_unit(const hub_ctx *ctx, area_set *s, int64_t unit)
 	return area_put(s, unit, district_of(ctx, unit));
 }
 
-static hub_result area_put_household(hub_ctx *ctx, area_set *s, proto_id hh)
+void hub_commune_memo_clear(hub_commune_memo *m)
+{
+	if (m)
+		memset(m, 0, sizeof(*m));
+}
+
+hub_result hub_commune_memo_get(hub_ctx *ctx, hub_commune_memo *m, proto_id id, int64_t *commune,
+				bool *found)
+{
+	size_t i;
+	hub_result rc;
+
+	if (!m)
+		return hub_household_commune(ctx->db, id, commune, found);
+	/* the top bits of a multiplicative hash of both halves of the id */
+	i = (size_t)(((id.origin ^ (id.serial * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL) >> 57);
+	_Static_assert(HUB_COMMUNE_MEMO_SLOTS == 128, "7 bits of the hash pick the slot");
+	if (m->slot[i].state && m->slot[i].id.origin == id.origin && m->slot[i].id.serial == id.serial) {
+		*found = m->slot[i].state == 2;
+		*commune = m->slot[i].commune;
+		return HUB_OK;
+	}
+	*commune = 0;
+	rc = hub_household_commune(ctx->db, id, commune, found);
+	if (rc == HUB_OK) {
+		m->slot[i].id = id;
+		m->slot[i].commune = *found ? *commune : 0;
+		m->slot[i].state = *found ? 2 : 1;
+	}
+	return rc;
+}
+
+static hub_result area_put_household(hub_ctx *ctx, hub_commune_memo *memo, area_set *s, proto_id hh)
 {
 	int64_t commune = 0;
 	bool found;
-	hub_result rc = hub_household_commune(ctx->db, hh, &commune, &found);
+	hub_result rc = hub_commune_memo_get(ctx, memo, hh, &commune, &found);
 
 	if (rc != HUB_OK || !found)
 		return rc;
@@ -80,7 +112,8 @@ static hub_result area_put_household(hub_ctx *ctx, area_set *s, proto_id hh)
 
 /* The communes (as the hub stores them before the merge) of the households
  * this change-set writes: old[i] for record i, -1 if none or not a household. */
-hub_result hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, int64_t **old)
+hub_result hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, hub_commune_memo *memo,
+				      int64_t **old)
 {
 	size_t i;
 
@@ -91,7 +124,7 @@ hub_result hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, i
 		int64_t c = -1;
 		bool found;
 		if (cs->records[i].kind == PROTO_KIND_HOUSEHOLD &&
-		    (hub_household_commune(ctx->db, cs->records[i].id, &c, &found) != HUB_OK || !found))
+		    (hub_commune_memo_get(ctx, memo, cs->records[i].id, &c, &found) != HUB_OK || !found))
 			c = -1;
 		(*old)[i] = c;
 	}
@@ -107,11 +140,13 @@ hub_result hub_ingest_communes_before(hub_ctx *ctx, const proto_changeset *cs, i
  * and the move is noted (hub_move), so the old commune's laptops are told.
  */
 hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const int64_t *old,
-				 int64_t ledger)
+				 int64_t ledger, hub_commune_memo *memo)
 {
 	area_set s = { 0, 0, NULL };
 	size_t i;
 	hub_result rc = HUB_OK;
+
+	hub_commune_memo_clear(memo); /* the merge may have moved a household */
 
 	for (i = 0; i < cs->nrecords; i++) {
 		const proto_record *rec = &cs->records[i];
@@ -123,7 +158,7 @@ hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const 
 
 		switch (rec->kind) {
 		case PROTO_KIND_HOUSEHOLD:
-			rc = hub_household_commune(ctx->db, rec->id, &now, &found);
+			rc = hub_commune_memo_get(ctx, memo, rec->id, &now, &found);
 			if (rc == HUB_OK && old[i] > 0)
 				rc = area_put(&s, old[i], district_of(ctx, old[i]));
 			if (rc == HUB_OK && found)
@@ -142,7 +177,7 @@ hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const 
 			f = hub_record_field(rec, rec->kind == PROTO_KIND_MILESTONE ? PROTO_MS_HOUSEHOLD
 										    : PROTO_CT_HOUSEHOLD);
 			if (f && f->value.type == PROTO_V_REF) {
-				rc = area_put_household(ctx, &s, f->value.ref);
+				rc = area_put_household(ctx, memo, &s, f->value.ref);
 				break;
 			}
 			f = rec->kind == PROTO_KIND_CONTRIBUTION ? hub_record_field(rec, PROTO_CT_UNIT)
@@ -156,7 +191,7 @@ hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const 
 				break;
 			rc = hub_any_anchor(ctx->db, f->value.ref, &has_hh, &hh, &unit, &found);
 			if (rc == HUB_OK && found)
-				rc = has_hh ? area_put_household(ctx, &s, hh)
+				rc = has_hh ? area_put_household(ctx, memo, &s, hh)
 					    : area_put_unit(ctx, &s, unit);
 			break;
 		case PROTO_KIND_PHOTO: /* its household's area, through a milestone or not */
@@ -166,7 +201,7 @@ hub_result hub_ingest_index_area(hub_ctx *ctx, const proto_changeset *cs, const 
 				break;
 			rc = hub_photo_household(ctx->db, f2->value.i, f->value.ref, &hh, &found);
 			if (rc == HUB_OK && found)
-				rc = area_put_household(ctx, &s, hh);
+				rc = area_put_household(ctx, memo, &s, hh);
 			break;
 		default:
 			break;

@@ -23,6 +23,7 @@ typedef struct anchor {
 typedef struct anchors {
 	size_t n;
 	anchor *a;
+	hub_commune_memo *memo; /* the hub's stored communes, read once each */
 } anchors;
 
 void hub_verdict_reject(hub_verdict *v, int status, const char *code, const char *fmt, ...)
@@ -101,7 +102,7 @@ static hub_result household_commune(hub_ctx *ctx, const anchors *as, proto_id id
 {
 	const anchor *an;
 	bool held;
-	hub_result rc = hub_household_commune(ctx->db, id, commune, found);
+	hub_result rc = hub_commune_memo_get(ctx, as->memo, id, commune, found);
 
 	if (rc != HUB_OK || *found)
 		return rc;
@@ -353,9 +354,9 @@ static hub_result check_photo(hub_ctx *ctx, const proto_changeset *cs, const anc
 }
 
 hub_result hub_ingest_check_scope(hub_ctx *ctx, const proto_changeset *cs, const hub_scope *scope,
-				  hub_verdict *v)
+				  hub_commune_memo *memo, hub_verdict *v)
 {
-	anchors as = { 0, NULL };
+	anchors as = { 0, NULL, memo };
 	size_t i;
 	hub_result rc = HUB_ENOMEM;
 

@@ -33,7 +33,7 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen);
 /*
  * The end of a merged change-set, in the caller's transaction: the report
  * tables catch up with the milestones it added (report_dirty, noted by the
- * triggers). Every merge into a hub database calls it before its commit
+ * triggers) and the contributions (report_fund_due). Every merge into a hub database calls it before its commit
  * (ingest does, after proto_merge); until then the households' stage dates
  * lag. HUB_OK, or HUB_EDB with the message in err (nothing of it written).
  */

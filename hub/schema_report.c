@@ -23,9 +23,11 @@
  * 4: a milestone (or its void) notes its household in report_dirty; its
  * dates, their counters and report_twice follow at the end of the
  * change-set (hub_report_flush).
+ * 5: a contribution notes itself in report_fund_due; its report_fund sums
+ * follow at the end of the change-set, grouped (hub_report_flush).
  * An older hub drops its derived tables and triggers and rebuilds them. The
  * operator tables (resolutions, operators, sessions) are kept as they are. */
-#define REPORT_SCHEMA_VERSION "4"
+#define REPORT_SCHEMA_VERSION "5"
 
 /* The target_kind of a void naming a milestone or a contribution. */
 #define KIND_MILESTONE_SQL "2"
@@ -57,6 +59,11 @@ _Static_assert(PROTO_KIND_MILESTONE == 2 && PROTO_KIND_CONTRIBUTION == 3,
  *   added or voided: their dates, counters and report_twice rows wait for
  *   hub_report_flush at its end (in the same transaction), which empties it.
  * report_new: within the flush, the new dates of those whose dates move.
+ * report_fund_due: contributions the change-set being merged added (live
+ *   then): their sums join report_fund at its end (hub_report_flush), as they
+ *   stand then (its voids, its households' communes and withdrawals), one
+ *   grouped upsert instead of one a contribution; until then the triggers
+ *   that move or take out sums leave them alone.
  */
 static const char tables_sql[] =
 	"CREATE TABLE report_hh ("
@@ -87,6 +94,8 @@ static const char tables_sql[] =
 	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
 	"CREATE TABLE report_new (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
 	" d1 TEXT, d2 TEXT, d3 TEXT, d4 TEXT, d5 TEXT, d6 TEXT, d7 TEXT, d8 TEXT,"
+	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
+	"CREATE TABLE report_fund_due (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
 	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;";
 
 /* The columns roles added to report_operator: in the table a new hub makes,
@@ -121,6 +130,11 @@ static const char operator_tables_sql[] =
 	" money = money + excluded.money, labour = labour + excluded.labour," \
 	" mat_n = mat_n + excluded.mat_n, mat_value = mat_value + excluded.mat_value;"
 #define COUNT_UPSERT " ON CONFLICT(commune, slot, date) DO UPDATE SET n = n + excluded.n;"
+
+/* Contribution c is not in report_fund yet: the flush adds it. */
+#define FUND_NOT_DUE \
+	" NOT EXISTS (SELECT 1 FROM report_fund_due f WHERE f.id_origin = c.id_origin AND" \
+	" f.id_serial = c.id_serial) "
 
 /* A contribution (alias c) counts unless its household was withdrawn. */
 #define FUND_COUNTS \
@@ -269,14 +283,14 @@ static int append_triggers(proto_buf *b)
 		    "INSERT INTO report_fund SELECT OLD.commune, " FUND_COLS(
 			    "-") " FROM contribution c"
 				 " WHERE NOT OLD.withdrawn AND c.household_origin = OLD.id_origin AND"
-				 " c.household_serial = OLD.id_serial"
-				 " AND" PROTO_SQL_CONTRIBUTION_LIVE(
+				 " c.household_serial = OLD.id_serial AND" FUND_NOT_DUE
+				 "AND" PROTO_SQL_CONTRIBUTION_LIVE(
 					 "c") "GROUP BY 2, 3" FUND_UPSERT
 					      "INSERT INTO report_fund SELECT NEW.commune, " FUND_COLS(
 						      "") " FROM contribution c"
 							  " WHERE NOT NEW.withdrawn AND c.household_origin = NEW.id_origin AND"
-							  " c.household_serial = NEW.id_serial"
-							  " AND" PROTO_SQL_CONTRIBUTION_LIVE(
+							  " c.household_serial = NEW.id_serial AND" FUND_NOT_DUE
+							  "AND" PROTO_SQL_CONTRIBUTION_LIVE(
 								  "c") "GROUP BY 2, 3" FUND_UPSERT "END;"))
 		return -1;
 
@@ -331,17 +345,17 @@ static int append_triggers(proto_buf *b)
 				    " VALUES (NEW.household_origin, NEW.household_serial); END;"))
 		return -1;
 
-	/* contributions */
+	/* contributions: noted, their sums follow at the end of the
+	 * change-set (hub_report_flush), a night's labour days of one commune
+	 * in one upsert instead of one a record (merge cost, BENCHMARKS.md) */
 	if (proto_buf_append_str(
 		    b,
 		    "CREATE TRIGGER report_contribution_ai AFTER INSERT ON contribution WHEN" PROTO_SQL_CONTRIBUTION_LIVE(
 			    "NEW") "BEGIN "
 				   "INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT NEW.household_origin,"
 				   " NEW.household_serial WHERE NEW.household_origin IS NOT NULL;"
-				   "INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS(
-					   "") " FROM contribution c"
-					       " WHERE c.id_origin = NEW.id_origin AND c.id_serial = NEW.id_serial AND" FUND_COUNTS
-					       "GROUP BY 2, 3" FUND_UPSERT "END;"))
+				   "INSERT OR IGNORE INTO report_fund_due(id_origin, id_serial)"
+				   " VALUES (NEW.id_origin, NEW.id_serial);END;"))
 		return -1;
 
 	/* voids: a void naming a milestone notes its household, whose stage
@@ -359,6 +373,7 @@ static int append_triggers(proto_buf *b)
 			    "-") " FROM contribution c"
 				 " WHERE NEW.target_kind = " KIND_CONTRIBUTION_SQL " AND"
 				 " c.id_origin = NEW.target_origin AND c.id_serial = NEW.target_serial AND" FUND_COUNTS
+				 "AND" FUND_NOT_DUE
 				 "AND NOT EXISTS (SELECT 1 FROM void_event v WHERE v.target_origin = NEW.target_origin"
 				 " AND v.target_serial = NEW.target_serial AND v.target_kind = NEW.target_kind AND"
 				 " (v.id_origin <> NEW.id_origin OR v.id_serial <> NEW.id_serial)) GROUP BY 2, 3" FUND_UPSERT
@@ -454,6 +469,15 @@ const char hub_report_sql_twice[] =
 	" GROUP BY 1, 2, 3 HAVING count(DISTINCT m.id_origin) > 1 AND count(DISTINCT m.date) > 1";
 const char hub_report_sql_new_clear[] = "DELETE FROM report_new";
 const char hub_report_sql_dirty_clear[] = "DELETE FROM report_dirty";
+/* The contributions report_fund_due names that count now (not voided since,
+ * their household not withdrawn), in the unit they count in now: the
+ * rebuild's own statement over the due ones. */
+const char hub_report_sql_fund_any[] = "SELECT 1 FROM report_fund_due LIMIT 1";
+const char hub_report_sql_fund[] = "INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS(
+	"") " FROM report_fund_due d"
+	    " CROSS JOIN contribution c ON c.id_origin = d.id_origin AND c.id_serial = d.id_serial"
+	    " WHERE" PROTO_SQL_CONTRIBUTION_LIVE("c") "AND" FUND_COUNTS "GROUP BY 1, 2, 3" FUND_UPSERT;
+const char hub_report_sql_fund_clear[] = "DELETE FROM report_fund_due";
 
 /* Fill the derived tables from what the hub already holds (before triggers). */
 static const char rebuild_sql[] =
@@ -560,6 +584,7 @@ static const char drop_derived_sql[] = "DROP TRIGGER IF EXISTS report_household_
 				       "DROP TABLE IF EXISTS report_twice;"
 				       "DROP TABLE IF EXISTS report_dirty;"
 				       "DROP TABLE IF EXISTS report_new;"
+				       "DROP TABLE IF EXISTS report_fund_due;"
 				       "DROP TABLE IF EXISTS report_hh;"
 				       "DROP TABLE IF EXISTS report_count;"
 				       "DROP TABLE IF EXISTS report_fund;"
@@ -624,7 +649,8 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 		rc = HUB_OK;
 		goto rollback; /* another process installed them meanwhile */
 	}
-	if (found && strcmp(have, "1") != 0 && strcmp(have, "2") != 0 && strcmp(have, "3") != 0) {
+	if (found && strcmp(have, "1") != 0 && strcmp(have, "2") != 0 && strcmp(have, "3") != 0 &&
+	    strcmp(have, "4") != 0) {
 		snprintf(err, errlen,
 			 _("report tables are version '%s', this maiam-hub knows '%s':"
 			   " use a newer maiam-hub"),
@@ -665,31 +691,43 @@ static int flush_step(sqlite3 *db, hub_stmt id)
 	return rc;
 }
 
+/* Is there a row in what statement id reads (report_dirty, report_fund_due)? */
+static int flush_any(sqlite3 *db, hub_stmt id, bool *any)
+{
+	sqlite3_stmt *st = hub_store_prep(db, id);
+	int rc = st && hub_store_step(st, any) == HUB_OK ? 0 : -1;
+
+	hub_store_unprep(st);
+	return rc;
+}
+
 hub_result hub_report_flush(sqlite3 *db, char *err, size_t errlen)
 {
 	static const hub_stmt steps[] = { HUB_STMT_REPORT_HH_ADD,    HUB_STMT_REPORT_NEW,
 					  HUB_STMT_REPORT_COUNT_OUT, HUB_STMT_REPORT_DATES,
 					  HUB_STMT_REPORT_COUNT_IN,  HUB_STMT_REPORT_TWICE,
 					  HUB_STMT_REPORT_NEW_CLEAR, HUB_STMT_REPORT_DIRTY_CLEAR };
-	sqlite3_stmt *st = hub_store_prep(db, HUB_STMT_REPORT_DIRTY_ANY);
-	hub_result rc = HUB_EDB;
-	bool any = false;
+	static const hub_stmt fund_steps[] = { HUB_STMT_REPORT_FUND, HUB_STMT_REPORT_FUND_CLEAR };
+	bool dirty = false, due = false;
 	size_t i;
 
-	/* a change-set without milestones (or voids of them) has nothing to do */
-	if (!st || hub_store_step(st, &any) != HUB_OK) {
+	/* a change-set without milestones (or voids of them) and without
+	 * contributions has nothing to do */
+	if (flush_any(db, HUB_STMT_REPORT_DIRTY_ANY, &dirty) ||
+	    flush_any(db, HUB_STMT_REPORT_FUND_ANY, &due)) {
 		snprintf(err, errlen, _("cannot bring the report tables up to date: %s"),
 			 sqlite3_errmsg(db));
-		hub_store_unprep(st);
 		return HUB_EDB;
 	}
-	hub_store_unprep(st);
-	if (!any)
+	if (!dirty && !due)
 		return HUB_OK;
 	if (sqlite3_exec(db, "SAVEPOINT report_flush", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+	for (i = 0; dirty && i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (flush_step(db, steps[i]))
+			goto fail;
+	for (i = 0; due && i < sizeof(fund_steps) / sizeof(fund_steps[0]); i++)
+		if (flush_step(db, fund_steps[i]))
 			goto fail;
 	if (sqlite3_exec(db, "RELEASE report_flush", NULL, NULL, NULL) == SQLITE_OK)
 		return HUB_OK;
@@ -697,5 +735,5 @@ fail:
 	/* the message before the rollback's own */
 	snprintf(err, errlen, _("cannot bring the report tables up to date: %s"), sqlite3_errmsg(db));
 	sqlite3_exec(db, "ROLLBACK TO report_flush; RELEASE report_flush", NULL, NULL, NULL);
-	return rc;
+	return HUB_EDB;
 }

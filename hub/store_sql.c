@@ -115,6 +115,9 @@ static const char *const stmt_sql[] = {
 	[HUB_STMT_REPORT_TWICE] = hub_report_sql_twice,
 	[HUB_STMT_REPORT_NEW_CLEAR] = hub_report_sql_new_clear,
 	[HUB_STMT_REPORT_DIRTY_CLEAR] = hub_report_sql_dirty_clear,
+	[HUB_STMT_REPORT_FUND_ANY] = hub_report_sql_fund_any,
+	[HUB_STMT_REPORT_FUND] = hub_report_sql_fund,
+	[HUB_STMT_REPORT_FUND_CLEAR] = hub_report_sql_fund_clear,
 };
 _Static_assert(ARRAY_SIZE(stmt_sql) == HUB_STMT_COUNT, "one SQL text per hub_stmt");
 
