@@ -14,10 +14,19 @@
  * the column dictionary lets 8 KiB of body name megabytes of repeated text.
  * The cache also remembers the last rows a pull had to pass over, so each
  * is recorded for the operator once, not at every pull.
+ *
+ * A pull answer shares the records of the rows it relays instead of copying
+ * them (proto_changeset_add_shared), so a slot an answer uses is pinned
+ * until the next answer starts (hub_pull_cache_pin): an answer's rows are
+ * up to HUB_PULL_MAX_ROWS ids of one area, which may span more than
+ * HUB_PULL_CACHE_SLOTS ids of the ledger, and a later row of the same answer
+ * must not free an earlier one's records under it. Such a row is opened
+ * into the caller's scratch instead.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "ctx.h"
+#include "log.h"
 #include "store.h"
 #include "server.h"
 
@@ -28,7 +37,8 @@
 #define HUB_PULL_CACHE_HOMES (1u << 16) /* 60,000 households a campaign: 1.5 MiB */
 
 typedef struct slot {
-	int64_t id; /* 0: empty */
+	int64_t id;   /* 0: empty */
+	uint32_t pin; /* == the cache's pin: the current answer shares it */
 	uint8_t hash[32];
 	proto_changeset cs;
 } slot;
@@ -43,7 +53,8 @@ struct hub_pull_cache {
 	slot slots[HUB_PULL_CACHE_SLOTS];
 	home homes[HUB_PULL_CACHE_HOMES];
 	int64_t move_mark; /* HUB_META_COMMUNE_CHANGED when homes[] was read */
-	unsigned long long hits, misses;
+	unsigned long long hits, misses, pinned;
+	uint32_t pin; /* the current answer's; starts at 1, so 0 is never pinned */
 	int64_t skipped[HUB_PULL_CACHE_SKIPS]; /* a ring of ledger ids */
 	size_t nskipped;
 };
@@ -114,7 +125,21 @@ void hub_pull_cache_commune_put(hub_pull_cache *c, proto_id id, int64_t commune)
 
 hub_pull_cache *hub_pull_cache_new(void)
 {
-	return proto_calloc(1, sizeof(hub_pull_cache));
+	hub_pull_cache *c = proto_calloc(1, sizeof(hub_pull_cache));
+
+	if (c)
+		c->pin = 1;
+	return c;
+}
+
+void hub_pull_cache_pin(hub_pull_cache *c)
+{
+	if (!c || ++c->pin != 0)
+		return;
+	/* wrapped: no slot may stay pinned by a number used again */
+	for (size_t i = 0; i < HUB_PULL_CACHE_SLOTS; i++)
+		c->slots[i].pin = 0;
+	c->pin = 1;
 }
 
 void hub_pull_cache_free(hub_pull_cache *c)
@@ -123,6 +148,12 @@ void hub_pull_cache_free(hub_pull_cache *c)
 
 	if (!c)
 		return;
+	/* the hit rate, for whoever tunes HUB_PULL_CACHE_SLOTS (bench_campaign) */
+	if (hub_log_active())
+		hub_logf(HUB_LOG_INFO, "pull_cache",
+			 "rows opened %llu, taken from the cache %llu,"
+			 " opened past a pinned slot %llu",
+			 c->misses, c->hits, c->pinned);
 	for (i = 0; i < HUB_PULL_CACHE_SLOTS; i++)
 		if (c->slots[i].id)
 			proto_changeset_release(&c->slots[i].cs);
@@ -141,12 +172,17 @@ proto_result hub_pull_cache_open(hub_pull_cache *c, const hub_ledger_row *row,
 	s = c ? &c->slots[(uint64_t)row->id % HUB_PULL_CACHE_SLOTS] : NULL;
 	if (s && s->id == row->id && memcmp(s->hash, row->hash, 32) == 0) {
 		c->hits++;
+		s->pin = c->pin;
 		*cs = &s->cs;
 		return PROTO_OK;
 	}
 	r = proto_open_stored(row->sealed, row->len, row->hash, scratch);
 	if (c)
 		c->misses++;
+	if (s && s->id && s->pin == c->pin) { /* the answer shares its records */
+		c->pinned++;
+		s = NULL;
+	}
 	if (r != PROTO_OK || !s || scratch->hdr.body_len > HUB_PULL_CACHE_MAX_BODY ||
 	    text_bytes(scratch) > HUB_PULL_CACHE_MAX_TEXT) {
 		*cs = scratch;
@@ -156,6 +192,7 @@ proto_result hub_pull_cache_open(hub_pull_cache *c, const hub_ledger_row *row,
 		proto_changeset_release(&s->cs);
 	s->id = row->id;
 	memcpy(s->hash, row->hash, 32);
+	s->pin = c->pin;
 	s->cs = *scratch; /* the slot owns the records now */
 	memset(scratch, 0, sizeof(*scratch));
 	*cs = &s->cs;

@@ -129,6 +129,16 @@ proto_result proto_changeset_add_text(proto_changeset *cs, uint8_t field, uint64
 proto_result proto_changeset_add_ref(proto_changeset *cs, uint8_t field, uint64_t base, proto_id ref);
 /* Copy one whole record (e.g. from a decoded change-set) onto the end. */
 proto_result proto_changeset_copy_record(proto_changeset *cs, const proto_record *rec);
+/*
+ * Append a record that stays owned by someone else (no copy, no check): its
+ * fields and texts must outlive every use of cs, and cs is then given back
+ * with proto_changeset_release_shared, never proto_changeset_release. For a
+ * record decoded by proto_open* (which checked it); sealing checks every
+ * record again before it writes a byte, so nothing unchecked reaches a wire.
+ */
+proto_result proto_changeset_add_shared(proto_changeset *cs, const proto_record *rec);
+/* Free cs's record array only (its records were added shared). */
+void proto_changeset_release_shared(proto_changeset *cs);
 
 /*
  * Body codec (no compression, no signature): encode appends the records to
