@@ -168,7 +168,7 @@ static int record_in(pull_state *ps, const proto_record *rec)
 /* Give back the answer and the rows it shared that the cache does not own. */
 static void answer_release(pull_state *ps)
 {
-	proto_changeset_release_shared(&ps->out);
+	proto_changeset_release(&ps->out); /* the array only: shared records */
 	for (size_t i = 0; i < ps->nkept; i++)
 		proto_changeset_release(&ps->kept[i]);
 	ps->nkept = 0;

@@ -130,7 +130,11 @@ static void shared_records_seal_as_copies(void **state)
 	assert_int_equal(back.nrecords, 2);
 	assert_string_equal(stage_of(&src), "roof");
 	assert_string_equal(back.records[1].fields[1].value.text, "roof");
-	proto_changeset_release_shared(&ans);
+	/* a shared change-set takes no records of its own */
+	assert_int_equal(proto_changeset_begin(&ans, PROTO_KIND_MILESTONE, (proto_id){ 7, 3 }, 5, 7),
+			 PROTO_EINVAL);
+	assert_int_equal(proto_changeset_add_text(&ans, PROTO_MS_NOTE, 0, "x", 1), PROTO_EINVAL);
+	proto_changeset_release(&ans); /* the array only: src still owns the texts */
 	proto_changeset_release(&back);
 	proto_changeset_release(&src);
 	proto_buf_release(&out);
