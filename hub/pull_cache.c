@@ -163,16 +163,21 @@ void hub_pull_cache_pin(hub_pull_cache *c)
 
 void hub_pull_cache_free(hub_pull_cache *c)
 {
+	hub_log_line l;
 	size_t i;
 
 	if (!c)
 		return;
-	/* the hit rate, for whoever tunes HUB_PULL_CACHE_SLOTS (bench_campaign) */
-	if (hub_log_active())
-		hub_logf(HUB_LOG_INFO, "pull_cache",
-			 "rows opened %llu, taken from the cache %llu,"
-			 " opened past a pinned slot %llu; communes looked up %llu, known %llu",
-			 c->misses, c->hits, c->pinned, c->home_misses, c->home_hits);
+	/* the hit rates, for whoever tunes the sizes above (bench_campaign) */
+	if (hub_log_wants(HUB_LOG_INFO)) {
+		hub_log_begin(&l, HUB_LOG_INFO, "pull_cache");
+		hub_log_int(&l, "rows_opened", (long long)c->misses);
+		hub_log_int(&l, "rows_cached", (long long)c->hits);
+		hub_log_int(&l, "rows_pinned", (long long)c->pinned);
+		hub_log_int(&l, "communes_read", (long long)c->home_misses);
+		hub_log_int(&l, "communes_cached", (long long)c->home_hits);
+		hub_log_end(&l);
+	}
 	for (i = 0; i < HUB_PULL_CACHE_SLOTS; i++)
 		if (c->slots[i].id)
 			proto_changeset_release(&c->slots[i].cs);
