@@ -14,10 +14,19 @@
  * the column dictionary lets 8 KiB of body name megabytes of repeated text.
  * The cache also remembers the last rows a pull had to pass over, so each
  * is recorded for the operator once, not at every pull.
+ *
+ * A pull answer shares the records of the rows it relays instead of copying
+ * them (proto_changeset_add_shared), so a slot an answer uses is pinned
+ * until the next answer starts (hub_pull_cache_pin): an answer's rows are
+ * up to HUB_PULL_MAX_ROWS ids of one area, which may span more than
+ * HUB_PULL_CACHE_SLOTS ids of the ledger, and a later row of the same answer
+ * must not free an earlier one's records under it. Such a row is opened
+ * into the caller's scratch instead.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "ctx.h"
+#include "log.h"
 #include "store.h"
 #include "server.h"
 
@@ -25,10 +34,15 @@
 #define HUB_PULL_CACHE_MAX_BODY (8u << 10)
 #define HUB_PULL_CACHE_MAX_TEXT (64u << 10) /* 4096 slots: 256 MiB of text at most */
 #define HUB_PULL_CACHE_SKIPS 64
-#define HUB_PULL_CACHE_HOMES (1u << 16) /* 60,000 households a campaign: 1.5 MiB */
+/* Two ways a set, the last used first: direct mapped at 65,536 slots, the
+ * 60,000 households of a campaign (each night's working set) collided for
+ * about 60 % of them (1 - e^-0.92), and the laptops of a commune, pulling in
+ * turn, evicted each other's. 2 x 131,072 slots of 24 bytes: 6 MiB. */
+#define HUB_PULL_CACHE_HOME_SETS (1u << 17)
 
 typedef struct slot {
-	int64_t id; /* 0: empty */
+	int64_t id;   /* 0: empty */
+	uint32_t pin; /* == the cache's pin: the current answer shares it */
 	uint8_t hash[32];
 	proto_changeset cs;
 } slot;
@@ -41,9 +55,11 @@ typedef struct home {
 
 struct hub_pull_cache {
 	slot slots[HUB_PULL_CACHE_SLOTS];
-	home homes[HUB_PULL_CACHE_HOMES];
+	home homes[HUB_PULL_CACHE_HOME_SETS][2];
+	unsigned long long home_hits, home_misses;
 	int64_t move_mark; /* HUB_META_COMMUNE_CHANGED when homes[] was read */
-	unsigned long long hits, misses;
+	unsigned long long hits, misses, pinned;
+	uint32_t pin; /* the current answer's; starts at 1, so 0 is never pinned */
 	int64_t skipped[HUB_PULL_CACHE_SKIPS]; /* a ring of ledger ids */
 	size_t nskipped;
 };
@@ -72,11 +88,11 @@ int hub_pull_cache_note_skip(hub_pull_cache *c, int64_t id)
 	return 1;
 }
 
-static home *home_slot(hub_pull_cache *c, proto_id id)
+static home *home_set(hub_pull_cache *c, proto_id id)
 {
 	uint64_t h = (id.origin ^ (id.serial * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
 
-	return &c->homes[(h >> 32) % HUB_PULL_CACHE_HOMES];
+	return c->homes[(h >> 32) % HUB_PULL_CACHE_HOME_SETS];
 }
 
 void hub_pull_cache_moves(hub_pull_cache *c, int64_t move_mark)
@@ -89,40 +105,79 @@ void hub_pull_cache_moves(hub_pull_cache *c, int64_t move_mark)
 
 int hub_pull_cache_commune(hub_pull_cache *c, proto_id id, int64_t *commune)
 {
-	const home *s;
+	home *set, first;
 
 	if (!c || id.serial == 0)
 		return 0;
-	s = home_slot(c, id);
-	if (s->serial != id.serial || s->origin != id.origin)
+	set = home_set(c, id);
+	if (set[0].serial == id.serial && set[0].origin == id.origin) {
+		c->home_hits++;
+		*commune = set[0].commune;
+		return 1;
+	}
+	if (set[1].serial != id.serial || set[1].origin != id.origin) {
+		c->home_misses++;
 		return 0;
-	*commune = s->commune;
+	}
+	c->home_hits++;
+	/* the last used goes first: the other is the one to give up next */
+	first = set[0];
+	set[0] = set[1];
+	set[1] = first;
+	*commune = set[0].commune;
 	return 1;
 }
 
 void hub_pull_cache_commune_put(hub_pull_cache *c, proto_id id, int64_t commune)
 {
-	home *s;
+	home *set;
 
 	if (!c || id.serial == 0)
 		return;
-	s = home_slot(c, id);
-	s->origin = id.origin;
-	s->serial = id.serial;
-	s->commune = commune;
+	set = home_set(c, id);
+	if (set[0].serial != id.serial || set[0].origin != id.origin)
+		set[1] = set[0]; /* the least recently used way is given up */
+	set[0].origin = id.origin;
+	set[0].serial = id.serial;
+	set[0].commune = commune;
 }
 
 hub_pull_cache *hub_pull_cache_new(void)
 {
-	return proto_calloc(1, sizeof(hub_pull_cache));
+	hub_pull_cache *c = proto_calloc(1, sizeof(hub_pull_cache));
+
+	if (c)
+		c->pin = 1;
+	return c;
+}
+
+void hub_pull_cache_pin(hub_pull_cache *c)
+{
+	if (!c || ++c->pin != 0)
+		return;
+	/* wrapped: no slot may stay pinned by a number used again */
+	for (size_t i = 0; i < HUB_PULL_CACHE_SLOTS; i++)
+		c->slots[i].pin = 0;
+	c->pin = 1;
 }
 
 void hub_pull_cache_free(hub_pull_cache *c)
 {
+	hub_log_line l;
 	size_t i;
 
 	if (!c)
 		return;
+	/* the hit rates, for whoever tunes the sizes above (bench_campaign) */
+	if (hub_log_wants(HUB_LOG_INFO)) {
+		hub_log_begin(&l, HUB_LOG_INFO, "pull_cache");
+		hub_log_int(&l, "rows_opened", (long long)c->misses);
+		hub_log_int(&l, "rows_cached", (long long)c->hits);
+		hub_log_int(&l, "rows_pinned", (long long)c->pinned);
+		hub_log_int(&l, "communes_read", (long long)c->home_misses);
+		hub_log_int(&l, "communes_cached", (long long)c->home_hits);
+		hub_log_end(&l);
+	}
 	for (i = 0; i < HUB_PULL_CACHE_SLOTS; i++)
 		if (c->slots[i].id)
 			proto_changeset_release(&c->slots[i].cs);
@@ -141,12 +196,17 @@ proto_result hub_pull_cache_open(hub_pull_cache *c, const hub_ledger_row *row,
 	s = c ? &c->slots[(uint64_t)row->id % HUB_PULL_CACHE_SLOTS] : NULL;
 	if (s && s->id == row->id && memcmp(s->hash, row->hash, 32) == 0) {
 		c->hits++;
+		s->pin = c->pin;
 		*cs = &s->cs;
 		return PROTO_OK;
 	}
 	r = proto_open_stored(row->sealed, row->len, row->hash, scratch);
 	if (c)
 		c->misses++;
+	if (s && s->id && s->pin == c->pin) { /* the answer shares its records */
+		c->pinned++;
+		s = NULL;
+	}
 	if (r != PROTO_OK || !s || scratch->hdr.body_len > HUB_PULL_CACHE_MAX_BODY ||
 	    text_bytes(scratch) > HUB_PULL_CACHE_MAX_TEXT) {
 		*cs = scratch;
@@ -156,6 +216,7 @@ proto_result hub_pull_cache_open(hub_pull_cache *c, const hub_ledger_row *row,
 		proto_changeset_release(&s->cs);
 	s->id = row->id;
 	memcpy(s->hash, row->hash, 32);
+	s->pin = c->pin;
 	s->cs = *scratch; /* the slot owns the records now */
 	memset(scratch, 0, sizeof(*scratch));
 	*cs = &s->cs;

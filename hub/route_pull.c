@@ -41,7 +41,12 @@ typedef struct pull_state {
 	/* the keys the agent succeeds (re-enrolment): their records are its own */
 	uint64_t lineage[HUB_SUCCESSION_MAX];
 	int nlineage;
+	/* the answer: its records are shared with the pull cache's rows or with
+	 * kept[] (proto_changeset_add_shared), never copied: give it back with
+	 * answer_release */
 	proto_changeset out;
+	proto_changeset *kept; /* rows opened outside the cache, owned here */
+	size_t nkept, cap_kept;
 	int64_t cursor;
 	int rows;
 	int more;
@@ -161,6 +166,33 @@ static int record_in(pull_state *ps, const proto_record *rec)
 	}
 }
 
+/* Give back the answer and the rows it shared that the cache does not own. */
+static void answer_release(pull_state *ps)
+{
+	proto_changeset_release(&ps->out); /* the array only: shared records */
+	for (size_t i = 0; i < ps->nkept; i++)
+		proto_changeset_release(&ps->kept[i]);
+	ps->nkept = 0;
+}
+
+/* Keep a row opened outside the cache (*scratch, emptied) while the answer
+ * shares its records. 0, or -1 (out of memory, scratch still the caller's). */
+static int keep_row(pull_state *ps, proto_changeset *scratch)
+{
+	if (ps->nkept == ps->cap_kept) {
+		size_t ncap = ps->cap_kept ? ps->cap_kept * 2 : 8;
+		proto_changeset *p = proto_realloc(ps->kept, ncap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		ps->kept = p;
+		ps->cap_kept = ncap;
+	}
+	ps->kept[ps->nkept++] = *scratch;
+	memset(scratch, 0, sizeof(*scratch));
+	return 0;
+}
+
 /* Would n more records with these bounds take the answer past its budget? */
 static int over_budget(const pull_state *ps, size_t n, uint64_t body, uint64_t text)
 {
@@ -233,8 +265,18 @@ static int on_row(void *arg, const hub_ledger_row *row)
 		stop = 1;
 		goto out;
 	}
+	/* shared, not copied: the cache keeps the row until the next answer
+	 * (pinned), or the answer keeps it; seal checks each record */
+	if (cs == &scratch) {
+		if (keep_row(ps, &scratch)) {
+			ps->failed = 1;
+			stop = 1;
+			goto out;
+		}
+		cs = &ps->kept[ps->nkept - 1];
+	}
 	for (i = 0; i < cs->nrecords; i++) {
-		if (ps->pick[i] && proto_changeset_copy_record(&ps->out, &cs->records[i]) != PROTO_OK) {
+		if (ps->pick[i] && proto_changeset_add_shared(&ps->out, &cs->records[i]) != PROTO_OK) {
 			ps->failed = 1;
 			stop = 1;
 			goto out;
@@ -312,7 +354,9 @@ static int gather(pull_state *ps, int64_t after, int max_answer_rows, uint64_t c
 	uint64_t mark = 0;
 	int rc = 0;
 
-	proto_changeset_release(&ps->out);
+	answer_release(ps);
+	/* rows the last try shared may go now */
+	hub_pull_cache_pin(ctx->pull_cache);
 	if (proto_changeset_init(&ps->out, ctx->cfg->campaign_id, ctx->cfg->key_id, 1, zeros, created) !=
 	    PROTO_OK)
 		return -1;
@@ -374,7 +418,7 @@ hub_result hub_pull_answer(hub_ctx *ctx, const hub_agent *agent, int64_t after, 
 		if (ps.out.nrecords == 0)
 			break;
 		proto_buf_reset(out);
-		r = proto_seal(&ps.out, ctx->cfg->key, out, NULL);
+		r = proto_seal_level(&ps.out, ctx->cfg->key, out, NULL, HUB_PULL_DEFLATE_LEVEL);
 		/* alike records deflate too well for the ratio readers accept:
 		 * the same body in stored blocks (the bound keeps it small) */
 		if (r == PROTO_ERATIO)
@@ -396,7 +440,7 @@ hub_result hub_pull_answer(hub_ctx *ctx, const hub_agent *agent, int64_t after, 
 		after = ps.last.id;
 		max_rows = HUB_PULL_MAX_ROWS;
 		if (nskips == HUB_PULL_MAX_SKIPS) {
-			proto_changeset_release(&ps.out);
+			answer_release(&ps);
 			memset(&ps.out, 0, sizeof(ps.out));
 			ps.cursor = after;
 			ps.more = 1;
@@ -413,7 +457,8 @@ hub_result hub_pull_answer(hub_ctx *ctx, const hub_agent *agent, int64_t after, 
 	*cursor = ps.cursor;
 	*more = ps.more;
 out:
-	proto_changeset_release(&ps.out);
+	answer_release(&ps);
+	free(ps.kept);
 	free(ps.pick);
 	return res;
 }

@@ -116,10 +116,17 @@ typedef struct hub_pull_cache hub_pull_cache;
 #define HUB_PULL_MAX_TEXT (8u << 20) /* decoded text bytes per answer */
 #define HUB_PULL_MAX_BODY (8u << 20) /* body bytes per answer (upper bound) */
 #define HUB_PULL_MAX_SKIPS 8         /* unrelayable rows passed per pull */
+/* zlib level of pull answers: sealed once per laptop and pull, where level 9
+ * (a laptop's own change-sets) cost more CPU for no fewer bytes on the
+ * campaign's answers (docs/BENCHMARKS.md, bench_campaign, h-reader) */
+#define HUB_PULL_DEFLATE_LEVEL 6
 hub_pull_cache *hub_pull_cache_new(void);
 void hub_pull_cache_free(hub_pull_cache *c);
 proto_result hub_pull_cache_open(hub_pull_cache *c, const hub_ledger_row *row,
 				 const proto_changeset **cs, proto_changeset *scratch);
+/* A new answer starts: slots the last one shared may be reused (see
+ * pull_cache.c; records from hub_pull_cache_open stay valid until then). */
+void hub_pull_cache_pin(hub_pull_cache *c);
 /* A pull passed over ledger row id (it cannot be relayed): 1 the first time
  * this cache hears of it (record it), 0 after (or c NULL: 1). */
 int hub_pull_cache_note_skip(hub_pull_cache *c, int64_t id);

@@ -199,7 +199,9 @@ proto_result proto_body_encode(proto_changeset *cs, proto_buf *out)
 		goto out;
 	for (size_t i = 0; i < cs->nrecords; i++) {
 		const proto_record *rec = &cs->records[i];
-		r = proto_cs_check_record(rec);
+		/* shared records were checked by the decoder they come from
+		 * (proto_changeset_add_shared) */
+		r = cs->shared ? PROTO_OK : proto_cs_check_record(rec);
 		if (r == PROTO_OK)
 			r = put_record(e, cs, rec, i ? &cs->records[i - 1] : NULL);
 		if (r != PROTO_OK)

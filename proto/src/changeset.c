@@ -74,12 +74,14 @@ void proto_changeset_release(proto_changeset *cs)
 {
 	if (!cs)
 		return;
-	for (size_t i = 0; i < cs->nrecords; i++)
+	/* shared records belong to the change-set they were decoded in */
+	for (size_t i = 0; !cs->shared && i < cs->nrecords; i++)
 		proto_cs_record_release(&cs->records[i]);
 	free(cs->records);
 	cs->records = NULL;
 	cs->nrecords = 0;
 	cs->cap_records = 0;
+	cs->shared = 0;
 }
 
 /*
@@ -189,6 +191,8 @@ proto_result proto_changeset_begin(proto_changeset *cs, proto_kind kind, proto_i
 		return PROTO_EBODY;
 	if (id.serial == 0 || stamp == 0)
 		return PROTO_EVALUE;
+	if (cs->shared) /* its records are someone else's: no fields added to them */
+		return PROTO_EINVAL;
 	r = proto_cs_push_record(cs, &rec);
 	if (r != PROTO_OK)
 		return r;
@@ -216,7 +220,7 @@ static proto_result add_field(proto_changeset *cs, const proto_field *f)
 	proto_result r;
 	char *copy = NULL;
 
-	if (!cs || cs->nrecords == 0)
+	if (!cs || cs->nrecords == 0 || cs->shared) /* a shared record is not ours to grow */
 		return PROTO_EINVAL;
 	rec = &cs->records[cs->nrecords - 1];
 	if (rec->nfields > 0 && f->field <= rec->fields[rec->nfields - 1].field)
@@ -301,4 +305,30 @@ proto_result proto_changeset_copy_record(proto_changeset *cs, const proto_record
 fail:
 	proto_cs_record_release(&cs->records[--cs->nrecords]);
 	return r;
+}
+
+/*
+ * The hub's pull answers relay records it decoded from its own ledger, each
+ * to about eight laptops a night: copying them (a malloc per text, the field
+ * array, and the checks again) was most of the reader's libc time, and
+ * checking them again when sealing 5 % of it (docs/BENCHMARKS.md). The
+ * decoder ran proto_cs_check_record on each (body_decode.c), the very check
+ * seal would run, and a shared record is const to everyone here: sealing a
+ * change-set of shared records skips it (proto_body_encode). Records from
+ * outside the process never take this path: they are decoded, and checked,
+ * first.
+ */
+proto_result proto_changeset_add_shared(proto_changeset *cs, const proto_record *rec)
+{
+	proto_record *slot;
+	proto_result r;
+
+	if (!cs || !rec || (cs->nrecords > 0 && !cs->shared))
+		return PROTO_EINVAL;
+	r = proto_cs_push_record(cs, &slot);
+	if (r != PROTO_OK)
+		return r;
+	*slot = *rec;
+	cs->shared = 1;
+	return PROTO_OK;
 }

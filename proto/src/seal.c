@@ -204,15 +204,24 @@ static z_stream *deflater_stored(proto_result *r)
 	return s;
 }
 
-static proto_result deflate_body(const proto_buf *body, proto_buf *z, int stored)
+/* level 0: stored blocks; 1..9: the thread's state, set to that level */
+static proto_result deflate_body(const proto_buf *body, proto_buf *z, int level)
 {
 	proto_result r = PROTO_OK;
+	int stored = level == 0;
 	z_stream *s = stored ? deflater_stored(&r) : deflater_get(&r);
 	uLong bound;
 	int zr;
 
 	if (!s)
 		return r;
+	/* after deflateReset no input is pending, so this only sets the level
+	 * (no block is flushed); the zlib header's FLEVEL bits follow it, which
+	 * inflate ignores */
+	if (!stored && deflateParams(s, level, Z_DEFAULT_STRATEGY) != Z_OK) {
+		deflater_put(s);
+		return PROTO_ECRYPTO;
+	}
 	/* the preset dictionary is part of the format: FDICT set, DICTID its Adler-32 */
 	if (deflateSetDictionary(s, proto_zdict(), (uInt)proto_zdict_len()) != Z_OK) {
 		r = PROTO_ECRYPTO;
@@ -244,7 +253,7 @@ out:
 }
 
 static proto_result seal(proto_changeset *cs, const proto_key *key, proto_buf *out, uint8_t hash[32],
-			 int stored)
+			 int level)
 {
 	proto_buf body, z;
 	proto_result r;
@@ -266,7 +275,7 @@ static proto_result seal(proto_changeset *cs, const proto_key *key, proto_buf *o
 		r = PROTO_ELIMIT;
 	if (r != PROTO_OK)
 		goto out;
-	r = deflate_body(&body, &z, stored);
+	r = deflate_body(&body, &z, level);
 	if (r == PROTO_ETOOBIG)
 		r = PROTO_ELIMIT;
 	if (r != PROTO_OK)
@@ -302,12 +311,20 @@ out:
 
 proto_result proto_seal(proto_changeset *cs, const proto_key *key, proto_buf *out, uint8_t hash[32])
 {
-	return seal(cs, key, out, hash, 0);
+	return seal(cs, key, out, hash, DEFLATE_LEVEL);
 }
 
 proto_result proto_seal_stored(proto_changeset *cs, const proto_key *key, proto_buf *out, uint8_t hash[32])
 {
-	return seal(cs, key, out, hash, 1);
+	return seal(cs, key, out, hash, 0);
+}
+
+proto_result proto_seal_level(proto_changeset *cs, const proto_key *key, proto_buf *out,
+			      uint8_t hash[32], int level)
+{
+	if (level < 1 || level > 9)
+		return PROTO_EINVAL;
+	return seal(cs, key, out, hash, level);
 }
 
 proto_result proto_peek(const uint8_t *data, size_t len, proto_header *hdr)

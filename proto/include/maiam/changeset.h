@@ -105,6 +105,7 @@ typedef struct proto_changeset {
 	size_t nrecords;
 	proto_record *records;
 	size_t cap_records; /* private */
+	int shared;         /* private: records added by proto_changeset_add_shared */
 } proto_changeset;
 
 /* The first format version that has 'kind' (1 or 2), or 0 for no known kind. */
@@ -129,6 +130,16 @@ proto_result proto_changeset_add_text(proto_changeset *cs, uint8_t field, uint64
 proto_result proto_changeset_add_ref(proto_changeset *cs, uint8_t field, uint64_t base, proto_id ref);
 /* Copy one whole record (e.g. from a decoded change-set) onto the end. */
 proto_result proto_changeset_copy_record(proto_changeset *cs, const proto_record *rec);
+/*
+ * Append a record that stays owned by someone else, neither copied nor
+ * checked again: rec must be a record of a change-set opened by proto_open*
+ * (whose decoder checked it with the rules seal checks) and not changed
+ * since, and its fields and texts must outlive every use of cs. A change-set
+ * holds shared records only (proto_changeset_begin refuses it, as this one
+ * refuses a change-set with records of its own); proto_changeset_release
+ * then frees the record array only.
+ */
+proto_result proto_changeset_add_shared(proto_changeset *cs, const proto_record *rec);
 
 /*
  * Body codec (no compression, no signature): encode appends the records to

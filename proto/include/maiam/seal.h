@@ -32,6 +32,14 @@ proto_result proto_seal(proto_changeset *cs, const proto_key *key, proto_buf *ou
  */
 proto_result proto_seal_stored(proto_changeset *cs, const proto_key *key, proto_buf *out,
 			       uint8_t hash[32]);
+/*
+ * proto_seal at zlib level 1..9 (proto_seal's is 9). The bytes differ, the
+ * format does not: any reader opens it. For the hub's pull answers, sealed
+ * once per laptop and pull, where level 9 was most of the sealing's CPU
+ * (docs/BENCHMARKS.md, bench_campaign).
+ */
+proto_result proto_seal_level(proto_changeset *cs, const proto_key *key, proto_buf *out,
+			      uint8_t hash[32], int level);
 
 /*
  * Parse only the header, trusting nothing: to learn the origin (and so which
