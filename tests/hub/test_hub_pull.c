@@ -233,7 +233,6 @@ static void test_moved_household_follows(void **state)
 	pull(&far, "0", 204, &s);
 }
 
-/* Turn the stopped hub's database back into a version-1 one (no index). */
 /* ---- the ledger epoch's headers ---- */
 
 typedef struct epoch_resp {
@@ -321,6 +320,7 @@ static void test_epoch_headers(void **state)
 	proto_buf_release(&first.body);
 }
 
+/* Turn the stopped hub's database back into a version-1 one (no index). */
 static void make_v1(void)
 {
 	char path[400];
