@@ -283,6 +283,18 @@ static void pull_epoch(ht_agent *a, const char *after, const char *line, epoch_r
 	curl_slist_free_all(headers);
 }
 
+/* How many records a 200 answer holds, opened with the hub's key. */
+static size_t answer_records(const epoch_resp *r)
+{
+	proto_changeset cs;
+	size_t n;
+
+	assert_int_equal(proto_open(r->body.data, r->body.len, hubkey, &cs, NULL), PROTO_OK);
+	n = cs.nrecords;
+	proto_changeset_release(&cs);
+	return n;
+}
+
 static void test_epoch_headers(void **state)
 {
 	epoch_resp first, r;
@@ -308,7 +320,9 @@ static void test_epoch_headers(void **state)
 	/* an epoch this ledger never had: all again, from the start */
 	pull_epoch(&b2, first.cursor, "Maiam-Epoch: 0123456789abcdef", &r);
 	assert_int_equal(r.status, 200);
-	assert_int_equal(r.body.len, first.body.len);
+	/* the same records as the first answer (its bytes may differ: the
+	 * answer's creation stamp is taken when it is sealed) */
+	assert_int_equal(answer_records(&r), answer_records(&first));
 	assert_string_equal(r.cursor, first.cursor);
 	proto_buf_release(&r.body);
 	/* not an epoch: refused, saying what is wrong */
