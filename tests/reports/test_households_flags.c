@@ -431,6 +431,36 @@ static void test_flags_answer_as_the_rules(void **state)
 		assert_true(hub_browse_flags_usable(w.t.db, &w.t.campaign));
 		expect_same(&open, &early);
 	}
+
+	/* change-sets of milestones alone, no photo, no household edit, as a
+	 * night of the campaign brings them: stages out of order and back in,
+	 * completed and handed over late, a stage another laptop recorded,
+	 * evidence stages without their photo. Each household is judged only
+	 * where the milestone or its stage dates can move a flag. */
+	{
+		rt_batch a, b;
+		char date[11];
+		int i, round;
+
+		rt_batch_init(&a, 0x0a0a0a0a0a0a0a0aull);
+		rt_batch_init(&b, 0x0b0b0b0b0b0b0b0bull);
+		a.serial = b.serial = 900000;
+		a.stamp = b.stamp = (uint64_t)one("SELECT max(stamp) FROM milestone") + 1000;
+		for (round = 0; round < 3; round++) {
+			for (i = 0; i < NHH; i += 1 + (int)pick(3)) {
+				day(date, 20 + pick(200));
+				rt_milestone(pick(6) ? &a : &b, w.hh[i], proto_stages[pick(8)], date,
+					     NULL);
+			}
+			rt_flush(&a, w.t.db);
+			rt_flush(&b, w.t.db);
+			ledger_row();
+			assert_true(hub_browse_flags_usable(w.t.db, &w.t.campaign));
+			expect_same(&open, &early);
+		}
+		rt_batch_release(&a);
+		rt_batch_release(&b);
+	}
 	rt_db_close(&w.t);
 }
 

@@ -331,6 +331,51 @@ static void check_reconcile(rt_db *t, world *w)
 	free(before);
 }
 
+/* The rows of the derived tables the reports read, one line each, as
+ * text: households that have a date or a household row (a row the merge
+ * made for a milestone voided since counts for nothing, and the rebuild
+ * does not make it), the counters that are not zero, and report_twice.
+ * The triggers, the flush and the rebuild must make the same. */
+static char *derived_rows(sqlite3 *db)
+{
+	static const char *const sql[] = {
+		"SELECT * FROM report_hh WHERE present OR coalesce(d1, d2, d3, d4, d5, d6, d7, d8)"
+		" IS NOT NULL ORDER BY id_origin, id_serial",
+		"SELECT * FROM report_count WHERE n <> 0 ORDER BY commune, slot, date",
+		"SELECT * FROM report_twice ORDER BY 1, 2, 3",
+	};
+	size_t cap = 1 << 16, n = 0, q;
+	char *out = malloc(cap);
+
+	assert_non_null(out);
+	for (q = 0; q < sizeof(sql) / sizeof(sql[0]); q++) {
+		sqlite3_stmt *st = NULL;
+
+		assert_int_equal(sqlite3_prepare_v2(db, sql[q], -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			int c, nc = sqlite3_column_count(st);
+
+			for (c = 0; c < nc; c++) {
+				const char *v = (const char *)sqlite3_column_text(st, c);
+				size_t len = v ? strlen(v) : 1;
+
+				while (n + len + 3 > cap) {
+					cap *= 2;
+					out = realloc(out, cap);
+					assert_non_null(out);
+				}
+				memcpy(out + n, v ? v : "-", len);
+				n += len;
+				out[n++] = c + 1 < nc ? '|' : '\n';
+			}
+		}
+		sqlite3_finalize(st);
+		out[n++] = '\n';
+	}
+	out[n] = '\0';
+	return out;
+}
+
 static void test_generated_campaign(void **state)
 {
 	rt_db t;
@@ -364,6 +409,13 @@ static void test_rebuild_matches_triggers(void **state)
 	for (kind = HUB_REPORT_PROGRESS; kind <= HUB_REPORT_RECONCILE; kind++) {
 		char *x = rt_report(&a, kind, HUB_FMT_JSON, AS_OF, 0);
 		char *y = rt_report(&b, kind, HUB_FMT_JSON, AS_OF, 0);
+		assert_string_equal(x, y);
+		free(x);
+		free(y);
+	}
+	{
+		char *x = derived_rows(a.db), *y = derived_rows(b.db);
+
 		assert_string_equal(x, y);
 		free(x);
 		free(y);
@@ -466,12 +518,13 @@ static void test_arrival_order(void **state)
 	rt_db_close(&t);
 }
 
-/* The report of t as JSON, kind by kind, after an upgrade from report
- * tables of version 1 rebuilt them from the data: the same as before. */
+/* The report of t as JSON, kind by kind, and the derived tables' rows,
+ * after an upgrade from report tables of version 1 rebuilt them from the
+ * data: the same as before. */
 static void check_rebuild_same(rt_db *t)
 {
 	int kind;
-	char *before[HUB_REPORT_RECONCILE + 1];
+	char *before[HUB_REPORT_RECONCILE + 1], *rows = derived_rows(t->db), *rebuilt;
 
 	for (kind = HUB_REPORT_PROGRESS; kind <= HUB_REPORT_RECONCILE; kind++)
 		before[kind] = rt_report(t, kind, HUB_FMT_JSON, "2023-12-31", 0);
@@ -483,6 +536,10 @@ static void check_rebuild_same(rt_db *t)
 		free(before[kind]);
 		free(after);
 	}
+	rebuilt = derived_rows(t->db);
+	assert_string_equal(rows, rebuilt);
+	free(rows);
+	free(rebuilt);
 }
 
 /* Commune 941's households started and money, then the same after a rebuild. */
@@ -720,6 +777,104 @@ static void test_funds_at_changeset_end(void **state)
 	rt_db_close(&t);
 }
 
+/* One number SQL answers on db. */
+static long long sql_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long v;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Merge b as ingest does, stopping before the end of its change-set, and
+ * say how many households wait for the flush; then the flush. */
+static long long merge_waiting(rt_batch *b, sqlite3 *db)
+{
+	char err[512];
+	long long waiting;
+
+	assert_int_equal(proto_merge(db, &b->cs, NULL), PROTO_OK);
+	waiting = sql_int(db, "SELECT count(*) FROM report_dirty");
+	if (hub_report_flush(db, err, sizeof(err)) != HUB_OK)
+		fail_msg("%s", err);
+	proto_changeset_release(&b->cs);
+	b->open = 0;
+	return waiting;
+}
+
+/* A milestone that only adds a date to its household moves the household's
+ * row and counters where it is merged (nothing waits for the flush), even
+ * one dated before the stage's first date, which moves its counters back;
+ * one of a stage another laptop recorded, or one voided before it came,
+ * waits for the flush; the rebuild agrees at each step. */
+static void test_milestone_in_place(void **state)
+{
+	rt_db t;
+	rt_batch b, other;
+	proto_id hh, gone = { 0x8888000000000001ull, 50 };
+	int c941, c943;
+
+	(void)state;
+	open_941_943(&t, &c941, &c943);
+	rt_batch_init(&b, 0x8888000000000001ull);
+	rt_batch_init(&other, 0x9999000000000001ull);
+	hh = rt_household(&b, c941, "Trần Thị Út", "094000000201", "approved");
+	rt_milestone(&b, hh, "surveyed", "2023-06-05", NULL);
+	assert_int_equal(merge_waiting(&b, t.db), 0); /* its row came with it */
+	assert_int_equal(sql_int(t.db, "SELECT count(*) FROM report_count WHERE slot = 1 AND"
+				       " date = '2023-06-05' AND n = 1"),
+			 1);
+
+	rt_milestone(&b, hh, "approved", "2023-06-10", NULL);
+	assert_int_equal(merge_waiting(&b, t.db), 0);
+	assert_int_equal(sql_int(t.db, "SELECT count(*) FROM report_hh WHERE d2 = '2023-06-10'"), 1);
+	check_rebuild_same(&t);
+
+	/* surveyed again, earlier: reached on the 3rd, no longer on the 5th */
+	rt_milestone(&b, hh, "surveyed", "2023-06-03", NULL);
+	assert_int_equal(merge_waiting(&b, t.db), 0);
+	assert_int_equal(sql_int(t.db, "SELECT count(*) FROM report_hh WHERE d1 = '2023-06-03'"), 1);
+	assert_int_equal(sql_int(t.db, "SELECT coalesce(sum(n), 0) FROM report_count WHERE slot = 1"
+				       " AND date = '2023-06-05'"),
+			 0);
+	assert_int_equal(sql_int(t.db, "SELECT coalesce(sum(n), 0) FROM report_count WHERE slot = 1"
+				       " AND date = '2023-06-03'"),
+			 1);
+	/* handed over before the roof: out of order, and slots 1..8 move */
+	rt_milestone(&b, hh, "handed_over", "2023-06-08", "giấy tờ bàn giao trước");
+	assert_int_equal(merge_waiting(&b, t.db), 0);
+	assert_int_equal(sql_int(t.db, "SELECT count(*) FROM report_hh WHERE disorder"), 1);
+	assert_int_equal(sql_int(t.db, "SELECT coalesce(sum(n), 0) FROM report_count WHERE slot = 2"
+				       " AND date = '2023-06-08'"),
+			 1); /* approved is reached by the hand-over's day */
+	assert_int_equal(sql_int(t.db, "SELECT coalesce(sum(n), 0) FROM report_count WHERE slot = 2"
+				       " AND date = '2023-06-10'"),
+			 0);
+	check_rebuild_same(&t);
+
+	/* another laptop's approval on another day: the flush's, and an item */
+	rt_milestone(&other, hh, "approved", "2023-06-12", NULL);
+	assert_int_equal(merge_waiting(&other, t.db), 1);
+	assert_int_equal(sql_int(t.db, "SELECT count(*) FROM report_twice WHERE stage = 'approved'"), 1);
+
+	/* voided before it comes: counts for nothing, the flush's */
+	rt_void(&other, gone, PROTO_KIND_MILESTONE);
+	rt_flush(&other, t.db);
+	b.serial = gone.serial - 1;
+	assert_int_equal(rt_milestone(&b, hh, "started", "2023-06-04", NULL).serial, gone.serial);
+	assert_int_equal(merge_waiting(&b, t.db), 1);
+	assert_int_equal(sql_int(t.db, "SELECT count(*) FROM report_hh WHERE d3 IS NULL"), 1);
+	check_rebuild_same(&t);
+	rt_batch_release(&b);
+	rt_batch_release(&other);
+	rt_db_close(&t);
+}
+
 TEST_MAIN(cmocka_unit_test(test_generated_campaign), cmocka_unit_test(test_rebuild_matches_triggers),
 	  cmocka_unit_test(test_arrival_order), cmocka_unit_test(test_void_names_its_kind),
-	  cmocka_unit_test(test_withdrawn), cmocka_unit_test(test_funds_at_changeset_end))
+	  cmocka_unit_test(test_withdrawn), cmocka_unit_test(test_funds_at_changeset_end),
+	  cmocka_unit_test(test_milestone_in_place))
