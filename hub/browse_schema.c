@@ -21,10 +21,7 @@
  * photo_since), judged when a change-set's ledger row is written. */
 /* 4: the flags' flush judges the missing-photo rule once a household (the
  * same flags; the triggers that hold the flush are made again). */
-/* 5: a milestone marks its household only when it can move a flag
- * (browse_flags_milestone); its stage dates mark it when they move one
- * (browse_flags_dates). */
-#define BROWSE_SCHEMA_VERSION 5
+#define BROWSE_SCHEMA_VERSION 4
 
 /* The SQL below is laid out by hand, one clause a line, for whoever reads
  * or changes it; clang-format would scatter the macro-joined strings. */
@@ -164,7 +161,6 @@ static const char drop_sql[] =
 	"DROP TRIGGER IF EXISTS browse_words_ledger;"
 	"DROP TRIGGER IF EXISTS browse_flags_household;"
 	"DROP TRIGGER IF EXISTS browse_flags_milestone;"
-	"DROP TRIGGER IF EXISTS browse_flags_dates;"
 	"DROP TRIGGER IF EXISTS browse_flags_photo;"
 	"DROP TRIGGER IF EXISTS browse_flags_void;"
 	"DROP TRIGGER IF EXISTS browse_flags_conflict_ai;"
@@ -365,29 +361,9 @@ static const char triggers_sql[] =
 	MARK_NID("NEW.national_id")
 	" END;"
 
-	/* A milestone moves a rule through what it reads directly (the
-	 * missing-photo rule reads the milestones of an evidence stage, the
-	 * stage-on-two-days rule those of a stage two laptops recorded) or
-	 * through its household's stage dates (the late and out-of-order
-	 * rules read d7, d8 and disorder: browse_flags_dates). A milestone of
-	 * another stage, the only laptop to record it, moves none: the night
-	 * a stage opens, every one of those would be judged for nothing. */
 	"CREATE TRIGGER browse_flags_milestone AFTER INSERT ON milestone"
-	" WHEN NEW.household_origin IS NOT NULL AND (NEW.stage IS NULL"
-	"  OR coalesce((SELECT instr(k.ev, ',' || NEW.stage || ',') > 0"
-	"  FROM browse_basis k), 1)"
-	"  OR EXISTS (SELECT 1 FROM milestone o"
-	"  WHERE o.household_origin = NEW.household_origin"
-	"  AND o.household_serial = NEW.household_serial AND o.stage = NEW.stage"
-	"  AND o.id_origin <> NEW.id_origin)) BEGIN"
+	" WHEN NEW.household_origin IS NOT NULL BEGIN"
 	MARK("NEW.household_origin", "NEW.household_serial")
-	" END;"
-
-	"CREATE TRIGGER browse_flags_dates"
-	" AFTER UPDATE OF d1, d2, d3, d4, d5, d6, d7, d8 ON report_hh"
-	" WHEN OLD.disorder IS NOT NEW.disorder OR OLD.d7 IS NOT NEW.d7"
-	"  OR OLD.d8 IS NOT NEW.d8 BEGIN"
-	MARK("NEW.id_origin", "NEW.id_serial")
 	" END;"
 
 	"CREATE TRIGGER browse_flags_photo AFTER INSERT ON photo BEGIN"
@@ -453,9 +429,9 @@ static int triggers_there(sqlite3 *db)
 	int there = 0;
 
 	if (sqlite3_prepare_v2(db,
-			       "SELECT count(*) = 4 FROM sqlite_master WHERE type = 'trigger' AND"
-			       " name IN ('browse_report_stage', 'browse_flags_dates',"
-			       " 'browse_words_ledger', 'browse_flags_ledger')",
+			       "SELECT count(*) = 3 FROM sqlite_master WHERE type = 'trigger' AND"
+			       " name IN ('browse_report_stage', 'browse_words_ledger',"
+			       " 'browse_flags_ledger')",
 			       -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		there = sqlite3_column_int(st, 0);

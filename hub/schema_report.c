@@ -25,12 +25,9 @@
  * change-set (hub_report_flush).
  * 5: a contribution notes itself in report_fund_due; its report_fund sums
  * follow at the end of the change-set, grouped (hub_report_flush).
- * 6: a milestone that only adds a date to its household moves the
- * household's row and counters itself (report_milestone_k1..k8); the
- * others wait for the flush as in 4.
  * An older hub drops its derived tables and triggers and rebuilds them. The
  * operator tables (resolutions, operators, sessions) are kept as they are. */
-#define REPORT_SCHEMA_VERSION "6"
+#define REPORT_SCHEMA_VERSION "5"
 
 /* The target_kind of a void naming a milestone or a contribution. */
 #define KIND_MILESTONE_SQL "2"
@@ -169,31 +166,6 @@ static const char operator_tables_sql[] =
 	" WHERE r.origin = " l ".origin AND r.seq = " l ".seq AND r.hash = " l ".hash" \
 	" AND NOT EXISTS (SELECT 1 FROM report_resolution s WHERE s.item = 'R-' || r.id)"
 
-/*
- * Milestone NEW (dated, of a known stage, of a household) changes its
- * household's report rows only by adding its date, which the milestone's
- * own trigger can apply where it stands (report_milestone_k*) instead of
- * the end of the change-set recomputing the household from all its
- * milestones (merge cost: the night a stage opens, every milestone is a
- * household of its own, BENCHMARKS.md "bench_campaign"). That holds when
- * the milestone counts (no void named it before it came), its household
- * has its report row already (the flush makes one the first time, with its
- * counter triggers), and no other laptop recorded that stage of the
- * household (report_twice may gain a row, which the flush's test adds).
- * Otherwise, or when the household waits for the flush already, the flush
- * does it all (report_milestone_dirty); the two agree because the counters
- * always follow report_hh's rows as they stand.
- */
-#define MILESTONE_IN_PLACE \
-	PROTO_SQL_MILESTONE_LIVE("NEW") \
-	"AND EXISTS (SELECT 1 FROM report_hh h WHERE h.id_origin = NEW.household_origin AND" \
-	" h.id_serial = NEW.household_serial) AND" \
-	" NOT EXISTS (SELECT 1 FROM report_dirty d WHERE d.id_origin = NEW.household_origin AND" \
-	" d.id_serial = NEW.household_serial) AND" \
-	" NOT EXISTS (SELECT 1 FROM milestone o WHERE o.household_origin = NEW.household_origin" \
-	" AND o.household_serial = NEW.household_serial AND o.stage = NEW.stage AND" \
-	" o.date IS NOT NULL AND o.id_origin <> NEW.id_origin) "
-
 static int append_columns(proto_buf *b)
 {
 	int k, j;
@@ -265,65 +237,9 @@ static int append_count_stmt(proto_buf *b, int s, int add, int update)
 	return proto_buf_append_str(b, COUNT_UPSERT) ? -1 : 0;
 }
 
-/* The stages as an SQL list: 'surveyed', 'approved', ... */
-static int append_stage_list(proto_buf *b)
-{
-	int k;
-
-	for (k = 0; k < 8; k++)
-		if (proto_buf_appendf(b, "%s'%s'", k ? ", " : "", proto_stages[k]))
-			return -1;
-	return 0;
-}
-
-/* A milestone of stage k that only adds a date: household row h's d_k
- * becomes min(d_k, date), so every r_s (s <= k) becomes min(r_s, date);
- * where that moves r_s, a counted household's counter leaves r_s's day for
- * the milestone's. The counters first, from the row as it stands; then the
- * row. */
-static int append_milestone_in_place(proto_buf *b, int k)
-{
-	int s;
-
-	if (proto_buf_appendf(b,
-			      "CREATE TRIGGER report_milestone_k%d AFTER INSERT ON milestone WHEN"
-			      " NEW.stage = '%s' AND NEW.household_origin IS NOT NULL AND"
-			      " NEW.date IS NOT NULL AND" MILESTONE_IN_PLACE "BEGIN ",
-			      k, proto_stages[k - 1]))
-		return -1;
-	for (int add = 0; add <= 1; add++) {
-		if (proto_buf_appendf(b,
-				      "INSERT INTO report_count(commune, slot, date, n) SELECT c, s, %s, %d"
-				      " FROM (SELECT h.commune AS c, x.column1 AS s, CASE x.column1",
-				      add ? "NEW.date" : "r", add ? 1 : -1))
-			return -1;
-		for (s = 1; s <= k; s++)
-			if (proto_buf_appendf(b, " WHEN %d THEN h.r%d", s, s))
-				return -1;
-		if (proto_buf_append_str(b, " END AS r FROM report_hh h CROSS JOIN (VALUES (1)"))
-			return -1;
-		for (s = 2; s <= k; s++)
-			if (proto_buf_appendf(b, ", (%d)", s))
-				return -1;
-		if (proto_buf_appendf(b,
-				      ") x WHERE h.id_origin = NEW.household_origin AND"
-				      " h.id_serial = NEW.household_serial AND h.counted)"
-				      " WHERE NEW.date < r%s" COUNT_UPSERT,
-				      add ? "" : " AND r <> '~'"))
-			return -1;
-	}
-	return proto_buf_appendf(
-		       b,
-		       "UPDATE report_hh SET d%d = NEW.date WHERE id_origin = NEW.household_origin AND"
-		       " id_serial = NEW.household_serial AND (d%d IS NULL OR NEW.date < d%d); END;",
-		       k, k, k)
-		       ? -1
-		       : 0;
-}
-
 static int append_triggers(proto_buf *b)
 {
-	int s, k;
+	int s;
 
 	/* the household summary feeds the counters (slots 0 and 9 in one
 	 * statement, only for a household that counts); a row arrives without
@@ -420,22 +336,14 @@ static int append_triggers(proto_buf *b)
 																					  " ON CONFLICT(national_id) DO UPDATE SET n = n + 1; END;"))
 		return -1;
 
-	/* milestones: a dated one of a known stage that only adds a date
-	 * (MILESTONE_IN_PLACE) moves its household's row and counters at
-	 * once; any other notes its household, whose dates and report_twice
-	 * follow at the end of the change-set (hub_report_flush), one row a
+	/* milestones: their household is noted, its dates and report_twice
+	 * follow at the end of the change-set (flush_sql); one row a
 	 * household however many milestones it gets */
 	if (proto_buf_append_str(b, "CREATE TRIGGER report_milestone_dirty AFTER INSERT ON milestone"
-				    " WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL AND NOT ("
-				    " NEW.stage IN (") ||
-	    append_stage_list(b) ||
-	    proto_buf_append_str(b, ") AND" MILESTONE_IN_PLACE ") BEGIN "
+				    " WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL BEGIN "
 				    "INSERT OR IGNORE INTO report_dirty(id_origin, id_serial)"
 				    " VALUES (NEW.household_origin, NEW.household_serial); END;"))
 		return -1;
-	for (k = 1; k <= 8; k++)
-		if (append_milestone_in_place(b, k))
-			return -1;
 
 	/* contributions: noted, their sums follow at the end of the
 	 * change-set (hub_report_flush), a night's labour days of one commune
@@ -672,14 +580,6 @@ static const char drop_derived_sql[] = "DROP TRIGGER IF EXISTS report_household_
 				       "DROP TRIGGER IF EXISTS report_void_ai;"
 				       "DROP TRIGGER IF EXISTS report_milestone_twice;"
 				       "DROP TRIGGER IF EXISTS report_milestone_dirty;"
-				       "DROP TRIGGER IF EXISTS report_milestone_k1;"
-				       "DROP TRIGGER IF EXISTS report_milestone_k2;"
-				       "DROP TRIGGER IF EXISTS report_milestone_k3;"
-				       "DROP TRIGGER IF EXISTS report_milestone_k4;"
-				       "DROP TRIGGER IF EXISTS report_milestone_k5;"
-				       "DROP TRIGGER IF EXISTS report_milestone_k6;"
-				       "DROP TRIGGER IF EXISTS report_milestone_k7;"
-				       "DROP TRIGGER IF EXISTS report_milestone_k8;"
 				       "DROP TRIGGER IF EXISTS report_rejection_superseded;"
 				       "DROP TABLE IF EXISTS report_twice;"
 				       "DROP TABLE IF EXISTS report_dirty;"
@@ -750,7 +650,7 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 		goto rollback; /* another process installed them meanwhile */
 	}
 	if (found && strcmp(have, "1") != 0 && strcmp(have, "2") != 0 && strcmp(have, "3") != 0 &&
-	    strcmp(have, "4") != 0 && strcmp(have, "5") != 0) {
+	    strcmp(have, "4") != 0) {
 		snprintf(err, errlen,
 			 _("report tables are version '%s', this maiam-hub knows '%s':"
 			   " use a newer maiam-hub"),
