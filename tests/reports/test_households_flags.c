@@ -161,6 +161,47 @@ static void late_only(rt_batch *a, const char *completed, const char *handed)
 			 sha(photo++));
 }
 
+/* A household with its first `stages` stages in order, photographed (the
+ * survey through the household's own photo), then, when given, completed
+ * and handed over (photographed) on those days with the stages between
+ * skipped: no item but that one. */
+static proto_id in_order(rt_batch *a, const char *name, int stages, const char *completed,
+			 const char *handed)
+{
+	static unsigned photo = 70000;
+	static const char *const days[] = { "2023-05-02", "2023-05-10", "2023-06-01",
+					    "2023-06-20", "2023-07-10", "2023-08-01" };
+	proto_id hh = rt_household(a, w.communes[0], name, NULL, "approved");
+	int k;
+
+	rt_photo(a, hh, PROTO_KIND_HOUSEHOLD, sha(photo++));
+	for (k = 0; k < stages; k++)
+		rt_milestone(a, hh, proto_stages[k], days[k], NULL);
+	if (completed)
+		rt_milestone(a, hh, "completed", completed, "xong trước khi lợp mái");
+	if (handed)
+		rt_photo(a, rt_milestone(a, hh, "handed_over", handed, NULL), PROTO_KIND_MILESTONE,
+			 sha(photo++));
+	return hh;
+}
+
+/* browse_hh's open_since of household hh, "-" when none */
+static void open_since_of(proto_id hh, char out[16])
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(w.t.db,
+					    "SELECT coalesce(open_since, '-') FROM browse_hh"
+					    " WHERE id_origin = ?1 AND id_serial = ?2",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, proto_u2i(hh.origin));
+	sqlite3_bind_int64(st, 2, proto_u2i(hh.serial));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, 16, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
 /* The ids (browse_hh) the rule gives as of the day in commune (0: all),
  * "id,id,..." in the households' id order (as hub_browse_each), into out; how many. */
 static int by_rule(int photo, const char *as_of, int commune, char *out)
@@ -460,6 +501,50 @@ static void test_flags_answer_as_the_rules(void **state)
 			assert_true(hub_browse_flags_usable(w.t.db, &w.t.campaign));
 			expect_same(&open, &early);
 		}
+		rt_batch_release(&a);
+		rt_batch_release(&b);
+	}
+
+	/* a night of milestones each of which moves one household's flag
+	 * while looking next in order at a glance: a roof dated before the
+	 * walls (out of order from then on), a roof that puts a completed and
+	 * handed-over house back in order, walls a second laptop records on
+	 * another day (a stage on two days, which the report's flush finds) */
+	{
+		rt_batch a, b;
+		proto_id back, fixed, twice;
+		char since[16];
+
+		rt_batch_init(&a, 0x0f0f0f0f0f0f0f0full);
+		rt_batch_init(&b, 0x0b0b0b0b0b0b0b0bull);
+		a.serial = 950000;
+		b.serial = 960000;
+		a.stamp = b.stamp = (uint64_t)one("SELECT max(stamp) FROM milestone") + 1000;
+		back = in_order(&a, "Lùi ngày", 5, NULL, NULL);
+		fixed = in_order(&a, "Sửa thứ tự", 5, "2023-08-20", "2023-08-25");
+		twice = in_order(&a, "Hai máy", 5, NULL, NULL);
+		rt_flush(&a, w.t.db);
+		ledger_row();
+		open_since_of(back, since);
+		assert_string_equal(since, "-");
+		open_since_of(fixed, since);
+		assert_string_equal(since, ""); /* out of order: no roof */
+		open_since_of(twice, since);
+		assert_string_equal(since, "-");
+
+		rt_milestone(&a, back, "roof", "2023-07-01", NULL); /* walls were 07-10 */
+		rt_milestone(&a, fixed, "roof", "2023-08-10", NULL);
+		rt_milestone(&b, twice, "walls", "2023-07-20", NULL);
+		rt_flush(&a, w.t.db);
+		rt_flush(&b, w.t.db);
+		ledger_row();
+		open_since_of(back, since);
+		assert_string_equal(since, "");
+		open_since_of(fixed, since);
+		assert_string_equal(since, "-");
+		open_since_of(twice, since);
+		assert_string_equal(since, "2023-07-20");
+		expect_same(&open, &early);
 		rt_batch_release(&a);
 		rt_batch_release(&b);
 	}
