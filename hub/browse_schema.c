@@ -21,10 +21,7 @@
  * photo_since), judged when a change-set's ledger row is written. */
 /* 4: the flags' flush judges the missing-photo rule once a household (the
  * same flags; the triggers that hold the flush are made again). */
-/* 5: a milestone next in order, of no evidence stage, no late-rule stage
- * and no stage in report_twice, marks nothing (browse_flags_milestone);
- * report_twice's new pairs mark their household (browse_flags_twice). */
-#define BROWSE_SCHEMA_VERSION 5
+#define BROWSE_SCHEMA_VERSION 4
 
 /* The SQL below is laid out by hand, one clause a line, for whoever reads
  * or changes it; clang-format would scatter the macro-joined strings. */
@@ -78,37 +75,6 @@
 	" JOIN browse_hh b ON b.id_origin = e.household_origin"                  \
 	" AND b.id_serial = e.household_serial"                                  \
 	" WHERE e.id_origin = " o " AND e.id_serial = " s ";"
-
-/* Milestone NEW, of none of the late rule's stages, can move neither the
- * late nor the out-of-order rule of its household (report_hh row h): every
- * earlier stage is dated on or before NEW's date, no later one is dated.
- * The row as it stands: where the change-set's own milestones will move it,
- * they are judged through themselves (on a row that lags behind them, none
- * but the first is next in order). False or NULL otherwise. */
-#define IN_ORDER_NEXT \
-	"(CASE NEW.stage" \
-	" WHEN 'surveyed' THEN coalesce(h.d2, h.d3, h.d4, h.d5, h.d6, h.d7, h.d8) IS NULL" \
-	" WHEN 'approved' THEN coalesce(h.d3, h.d4, h.d5, h.d6, h.d7, h.d8) IS NULL" \
-	" AND h.d1 <= NEW.date" \
-	" WHEN 'started' THEN coalesce(h.d4, h.d5, h.d6, h.d7, h.d8) IS NULL" \
-	" AND h.d1 <= NEW.date" \
-	" AND h.d2 <= NEW.date" \
-	" WHEN 'foundation' THEN coalesce(h.d5, h.d6, h.d7, h.d8) IS NULL" \
-	" AND h.d1 <= NEW.date" \
-	" AND h.d2 <= NEW.date" \
-	" AND h.d3 <= NEW.date" \
-	" WHEN 'walls' THEN coalesce(h.d6, h.d7, h.d8) IS NULL" \
-	" AND h.d1 <= NEW.date" \
-	" AND h.d2 <= NEW.date" \
-	" AND h.d3 <= NEW.date" \
-	" AND h.d4 <= NEW.date" \
-	" WHEN 'roof' THEN coalesce(h.d7, h.d8) IS NULL" \
-	" AND h.d1 <= NEW.date" \
-	" AND h.d2 <= NEW.date" \
-	" AND h.d3 <= NEW.date" \
-	" AND h.d4 <= NEW.date" \
-	" AND h.d5 <= NEW.date" \
-	" ELSE 0 END)"
 
 /* hex digit i (1-based) of text t, 0..15 */
 #define HEX(t, i) "(instr('0123456789abcdef', substr(" t ", " #i ", 1)) - 1)"
@@ -195,7 +161,6 @@ static const char drop_sql[] =
 	"DROP TRIGGER IF EXISTS browse_words_ledger;"
 	"DROP TRIGGER IF EXISTS browse_flags_household;"
 	"DROP TRIGGER IF EXISTS browse_flags_milestone;"
-	"DROP TRIGGER IF EXISTS browse_flags_twice;"
 	"DROP TRIGGER IF EXISTS browse_flags_photo;"
 	"DROP TRIGGER IF EXISTS browse_flags_void;"
 	"DROP TRIGGER IF EXISTS browse_flags_conflict_ai;"
@@ -396,31 +361,9 @@ static const char triggers_sql[] =
 	MARK_NID("NEW.national_id")
 	" END;"
 
-	/* A milestone moves a rule through what it reads directly (the
-	 * missing-photo rule reads the milestones of an evidence stage, the
-	 * stage-on-two-days rule those of a stage in report_twice) or through
-	 * its household's stage dates (the late rule reads d7 and d8, the
-	 * out-of-order rule disorder). One of another stage, next in order
-	 * (IN_ORDER_NEXT), moves none: the night a stage opens, judging each
-	 * of those cost more than the rest of its merge (BENCHMARKS.md, "The
-	 * browser's flags on the night a stage opens"). A pair report_twice
-	 * gains at the end of the change-set marks its household itself
-	 * (browse_flags_twice). */
 	"CREATE TRIGGER browse_flags_milestone AFTER INSERT ON milestone"
-	" WHEN NEW.household_origin IS NOT NULL AND NOT (NEW.date IS NOT NULL"
-	"  AND coalesce((SELECT instr(k.ev, ',' || NEW.stage || ',') = 0"
-	"  FROM browse_basis k), 0)"
-	"  AND NOT EXISTS (SELECT 1 FROM report_twice t"
-	"  WHERE t.id_origin = NEW.household_origin"
-	"  AND t.id_serial = NEW.household_serial AND t.stage = NEW.stage)"
-	"  AND EXISTS (SELECT 1 FROM report_hh h"
-	"  WHERE h.id_origin = NEW.household_origin"
-	"  AND h.id_serial = NEW.household_serial AND " IN_ORDER_NEXT ")) BEGIN"
+	" WHEN NEW.household_origin IS NOT NULL BEGIN"
 	MARK("NEW.household_origin", "NEW.household_serial")
-	" END;"
-
-	"CREATE TRIGGER browse_flags_twice AFTER INSERT ON report_twice BEGIN"
-	MARK("NEW.id_origin", "NEW.id_serial")
 	" END;"
 
 	"CREATE TRIGGER browse_flags_photo AFTER INSERT ON photo BEGIN"
@@ -478,18 +421,17 @@ static const char flags_all_sql[] =
 
 /* clang-format on */
 
-/* 1 when the triggers on report_hh, report_twice and hub_ledger are there
- * (a schema upgrade that makes one of these tables again drops them with
- * it). */
+/* 1 when the triggers on report_hh and on hub_ledger are there (a schema
+ * upgrade that makes either table again drops them with it). */
 static int triggers_there(sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
 	int there = 0;
 
 	if (sqlite3_prepare_v2(db,
-			       "SELECT count(*) = 4 FROM sqlite_master WHERE type = 'trigger' AND"
-			       " name IN ('browse_report_stage', 'browse_flags_twice',"
-			       " 'browse_words_ledger', 'browse_flags_ledger')",
+			       "SELECT count(*) = 3 FROM sqlite_master WHERE type = 'trigger' AND"
+			       " name IN ('browse_report_stage', 'browse_words_ledger',"
+			       " 'browse_flags_ledger')",
 			       -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		there = sqlite3_column_int(st, 0);
