@@ -140,21 +140,23 @@ static void merge_some(int first, int last)
 	rt_batch_release(&b);
 }
 
+/* The first six stages' days of the households made in order below. */
+static const char *const stage_days[] = { "2023-05-02", "2023-05-10", "2023-06-01",
+					  "2023-06-20", "2023-07-10", "2023-08-01" };
+
 /* A household with every stage in order and photographed, completed and
  * handed over on the days given (handed NULL: not yet): late by one of
  * them alone, its only item. */
 static void late_only(rt_batch *a, const char *completed, const char *handed)
 {
 	static unsigned photo = 50000;
-	static const char *const days[] = { "2023-05-02", "2023-05-10", "2023-06-01",
-					    "2023-06-20", "2023-07-10", "2023-08-01" };
 	proto_id hh = rt_household(a, w.communes[0], "Trễ hạn", NULL, "approved");
 	int k;
 
 	rt_photo(a, hh, PROTO_KIND_HOUSEHOLD, sha(photo++));
 	for (k = 0; k < 6; k++)
-		rt_photo(a, rt_milestone(a, hh, proto_stages[k], days[k], NULL), PROTO_KIND_MILESTONE,
-			 sha(photo++));
+		rt_photo(a, rt_milestone(a, hh, proto_stages[k], stage_days[k], NULL),
+			 PROTO_KIND_MILESTONE, sha(photo++));
 	rt_milestone(a, hh, "completed", completed, NULL);
 	if (handed)
 		rt_photo(a, rt_milestone(a, hh, "handed_over", handed, NULL), PROTO_KIND_MILESTONE,
@@ -169,14 +171,12 @@ static proto_id in_order(rt_batch *a, const char *name, int stages, const char *
 			 const char *handed)
 {
 	static unsigned photo = 70000;
-	static const char *const days[] = { "2023-05-02", "2023-05-10", "2023-06-01",
-					    "2023-06-20", "2023-07-10", "2023-08-01" };
 	proto_id hh = rt_household(a, w.communes[0], name, NULL, "approved");
 	int k;
 
 	rt_photo(a, hh, PROTO_KIND_HOUSEHOLD, sha(photo++));
 	for (k = 0; k < stages; k++)
-		rt_milestone(a, hh, proto_stages[k], days[k], NULL);
+		rt_milestone(a, hh, proto_stages[k], stage_days[k], NULL);
 	if (completed)
 		rt_milestone(a, hh, "completed", completed, "xong trước khi lợp mái");
 	if (handed)

@@ -331,24 +331,16 @@ static void check_reconcile(rt_db *t, world *w)
 	free(before);
 }
 
-/* The rows of the derived tables the reports read, one line each, as
- * text: households that have a date or a household row (a row the merge
- * made for a milestone voided since counts for nothing, and the rebuild
- * does not make it), the counters that are not zero, and report_twice.
- * The triggers, the flush and the rebuild must make the same. */
-static char *derived_rows(sqlite3 *db)
+/* The rows the queries sql[0..nsql-1] answer on db, one line each
+ * (columns as text, '|' between them, "-" for NULL), a blank line after
+ * each query's; the caller frees it. */
+static char *rows_of(sqlite3 *db, const char *const *sql, size_t nsql)
 {
-	static const char *const sql[] = {
-		"SELECT * FROM report_hh WHERE present OR coalesce(d1, d2, d3, d4, d5, d6, d7, d8)"
-		" IS NOT NULL ORDER BY id_origin, id_serial",
-		"SELECT * FROM report_count WHERE n <> 0 ORDER BY commune, slot, date",
-		"SELECT * FROM report_twice ORDER BY 1, 2, 3",
-	};
 	size_t cap = 1 << 16, n = 0, q;
 	char *out = malloc(cap);
 
 	assert_non_null(out);
-	for (q = 0; q < sizeof(sql) / sizeof(sql[0]); q++) {
+	for (q = 0; q < nsql; q++) {
 		sqlite3_stmt *st = NULL;
 
 		assert_int_equal(sqlite3_prepare_v2(db, sql[q], -1, &st, NULL), SQLITE_OK);
@@ -374,6 +366,23 @@ static char *derived_rows(sqlite3 *db)
 	}
 	out[n] = '\0';
 	return out;
+}
+
+/* The rows of the derived tables the reports read: households that have a
+ * date or a household row (a row the merge made for a milestone voided
+ * since counts for nothing, and the rebuild does not make it), the
+ * counters that are not zero, and report_twice. The triggers, the flush
+ * and the rebuild must make the same. */
+static char *derived_rows(sqlite3 *db)
+{
+	static const char *const sql[] = {
+		"SELECT * FROM report_hh WHERE present OR coalesce(d1, d2, d3, d4, d5, d6, d7, d8)"
+		" IS NOT NULL ORDER BY id_origin, id_serial",
+		"SELECT * FROM report_count WHERE n <> 0 ORDER BY commune, slot, date",
+		"SELECT * FROM report_twice ORDER BY 1, 2, 3",
+	};
+
+	return rows_of(db, sql, sizeof(sql) / sizeof(sql[0]));
 }
 
 static void test_generated_campaign(void **state)
@@ -710,26 +719,12 @@ static void test_withdrawn(void **state)
  * rebuild's must be the same rows with the same sums). */
 static char *fund_rows(rt_db *t)
 {
-	sqlite3_stmt *st = NULL;
-	char *out = calloc(1, 1 << 16);
-	size_t n = 0;
+	static const char *const sql[] = {
+		"SELECT unit, source, date, n, money, labour, mat_n, mat_value FROM report_fund"
+		" WHERE n <> 0 OR money <> 0 OR labour <> 0 ORDER BY 1, 2, 3",
+	};
 
-	assert_non_null(out);
-	assert_int_equal(sqlite3_prepare_v2(t->db,
-					    "SELECT unit, source, date, n, money, labour, mat_n, mat_value"
-					    " FROM report_fund WHERE n <> 0 OR money <> 0 OR labour <> 0"
-					    " ORDER BY 1, 2, 3",
-					    -1, &st, NULL),
-			 SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW && n + 256 < (1 << 16))
-		n += (size_t)snprintf(
-			out + n, (1 << 16) - n, "%lld|%s|%s|%lld|%lld|%lld|%lld|%lld\n",
-			(long long)sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
-			(const char *)sqlite3_column_text(st, 2), (long long)sqlite3_column_int64(st, 3),
-			(long long)sqlite3_column_int64(st, 4), (long long)sqlite3_column_int64(st, 5),
-			(long long)sqlite3_column_int64(st, 6), (long long)sqlite3_column_int64(st, 7));
-	sqlite3_finalize(st);
-	return out;
+	return rows_of(t->db, sql, 1);
 }
 
 /* Contributions join report_fund at the end of their change-set: one voided,
