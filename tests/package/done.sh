@@ -114,8 +114,11 @@ hub hub 0 agent add --commune "$C" --json
 TOKEN=$(json 'j["token"]')
 ag 0 enroll --hub "https://127.0.0.1:$PORT" --ca "$T/hub/ca.pem" --token "$TOKEN"
 
-# record ROUND: a CSV import (two change-sets of up to 4,096) and twenty
-# single households, each sealed by an export: many change-sets to push
+# record ROUND: twenty single households, each sealed by an export, then a
+# CSV import (two change-sets of up to 4,096): many change-sets to push,
+# the small ones first, so that the hub holds some of them while it still
+# merges the two large ones (the window the backup below must fall in; with
+# the large ones first a fast sync often left none: 4 rounds missed it once)
 record() {
 	python3 - "$T/round$1.csv" "$1" <<'EOF'
 import sys
@@ -124,12 +127,12 @@ with open(sys.argv[1], "w", encoding="utf-8") as f:
     for i in range(4500):
         f.write(f"Lâm Thị Hộ {sys.argv[2]}-{i},Khóm {i % 9 + 1},{i % 7 + 1},poor\n")
 EOF
-	ag 0 household import "$T/round$1.csv"
-	ag 0 export --out "$T/usb.maiam"
 	for i in $(seq 1 20); do
 		ag 0 household add --name "Trần Văn Số $1-$i" --hamlet "Khóm 2" --members 3 --category near_poor
 		ag 0 export --out "$T/usb.maiam"
 	done
+	ag 0 household import "$T/round$1.csv"
+	ag 0 export --out "$T/usb.maiam"
 }
 
 # --- backed up while the laptop syncs: the sync in the background, the
