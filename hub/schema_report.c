@@ -408,31 +408,54 @@ static int append_triggers(proto_buf *b)
 	" " m ".household_origin = d.id_origin AND " m ".household_serial = d.id_serial AND " m \
 	".date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(m)
 
-/* The counters (slots 1..8) of the households report_new names, as their
- * report_hh rows stand, added (sign "") or taken away ("-"): the slot
- * triggers' keys (append_slot_key), a change-set's households at once,
- * grouped by their dates first (a change-set's households share a few
- * days: the second grouping then sorts a few rows, not eight a household). */
-#define COUNT_DELTA(sign) \
-	"INSERT INTO report_count(commune, slot, date, n) SELECT commune, slot, k, " sign "sum(n)" \
-	" FROM (SELECT g.commune AS commune, x.column1 AS slot, CASE x.column1 WHEN 1 THEN g.r1" \
-	" WHEN 2 THEN g.r2 WHEN 3 THEN g.r3 WHEN 4 THEN g.r4 WHEN 5 THEN g.r5 WHEN 6 THEN g.r6" \
-	" WHEN 7 THEN g.r7 ELSE g.r8 END AS k, g.n AS n FROM (SELECT h.commune AS commune," \
-	" h.r1 AS r1, h.r2 AS r2, h.r3 AS r3, h.r4 AS r4, h.r5 AS r5, h.r6 AS r6, h.r7 AS r7," \
-	" h.r8 AS r8, count(*) AS n FROM report_new c CROSS JOIN report_hh h" \
-	" ON h.id_origin = c.id_origin AND h.id_serial = c.id_serial WHERE h.counted" \
-	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) AS g" \
-	" CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8)) x)" \
-	" WHERE k <> '~' GROUP BY 1, 2, 3" COUNT_UPSERT
+/* Stage k's reached day (report_hh's generated r1..r8, append_columns) from
+ * the stage dates of report_new's row c: the first date of stage k or any
+ * later one, '~' when none. */
+#define CD(k) "coalesce(c.d" #k ", '~')"
+#define NEW_R8 CD(8)
+#define NEW_R7 "min(" CD(7) ", " CD(8) ")"
+#define NEW_R6 "min(" CD(6) ", " CD(7) ", " CD(8) ")"
+#define NEW_R5 "min(" CD(5) ", " CD(6) ", " CD(7) ", " CD(8) ")"
+#define NEW_R4 "min(" CD(4) ", " CD(5) ", " CD(6) ", " CD(7) ", " CD(8) ")"
+#define NEW_R3 "min(" CD(3) ", " CD(4) ", " CD(5) ", " CD(6) ", " CD(7) ", " CD(8) ")"
+#define NEW_R2 "min(" CD(2) ", " CD(3) ", " CD(4) ", " CD(5) ", " CD(6) ", " CD(7) ", " CD(8) ")"
+#define NEW_R1 \
+	"min(" CD(1) ", " CD(2) ", " CD(3) ", " CD(4) ", " CD(5) ", " CD(6) ", " CD(7) ", " CD(8) ")"
+
+/* The counters (slots 1..8) of the households report_new names, moved from
+ * the days their report_hh rows hold to the days their new dates give, in
+ * one statement before the dates are written: only the slots whose day
+ * moves, -1 on the old day and +1 on the new ('~': not reached, not
+ * counted). A milestone in order moves one slot of its household; taking
+ * all eight out and putting them back (the statement before this one, two
+ * statements around the dates) wrote sixteen counter rows a household for
+ * it, a third of a night-60 merge (docs/BENCHMARKS.md, "Night 60's
+ * counters"). Zero sums are left out: a household that leaves a day as
+ * another reaches it changes nothing there. */
+const char hub_report_sql_count_move[] =
+	"INSERT INTO report_count(commune, slot, date, n) SELECT commune, slot,"
+	" CASE WHEN sg.column1 < 0 THEN ok ELSE nk END, sum(sg.column1)"
+	" FROM (SELECT h.commune AS commune, x.column1 AS slot,"
+	" CASE x.column1 WHEN 1 THEN h.r1 WHEN 2 THEN h.r2 WHEN 3 THEN h.r3 WHEN 4 THEN h.r4"
+	" WHEN 5 THEN h.r5 WHEN 6 THEN h.r6 WHEN 7 THEN h.r7 ELSE h.r8 END AS ok,"
+	" CASE x.column1 WHEN 1 THEN " NEW_R1 " WHEN 2 THEN " NEW_R2 " WHEN 3 THEN " NEW_R3
+	" WHEN 4 THEN " NEW_R4 " WHEN 5 THEN " NEW_R5 " WHEN 6 THEN " NEW_R6 " WHEN 7 THEN " NEW_R7
+	" ELSE " NEW_R8 " END AS nk"
+	" FROM report_new c CROSS JOIN report_hh h"
+	" ON h.id_origin = c.id_origin AND h.id_serial = c.id_serial"
+	" CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8)) x WHERE h.counted) AS m"
+	" CROSS JOIN (VALUES (-1), (1)) sg"
+	" WHERE ok <> nk AND CASE WHEN sg.column1 < 0 THEN ok ELSE nk END <> '~'"
+	" GROUP BY 1, 2, 3 HAVING sum(sg.column1) <> 0" COUNT_UPSERT;
 
 /*
  * The end of a change-set (hub_report_flush): the households its milestones
  * and voids named (report_dirty) get their report_hh row if they have a live
  * dated milestone (as in the rebuild); their stage dates are recomputed from
  * their live milestones, those that moved kept in report_new; the counters
- * lose those households' old dates and gain the new ones in one grouped
- * statement each, around one UPDATE of their dates (which the slot
- * triggers leave alone); their stages two laptops recorded on different
+ * of the slots whose day moves go from the old day to the new in one
+ * grouped statement (count_move), then one UPDATE writes the dates (which
+ * the slot triggers leave alone); their stages two laptops recorded on different
  * days join report_twice by the rebuild's own test, looked for only where
  * a household's milestones come from two laptops (the index holds the
  * origin). Per change-set instead of per milestone: merge cost,
@@ -442,9 +465,14 @@ static int append_triggers(proto_buf *b)
  * a millisecond, every time.
  */
 const char hub_report_sql_dirty_any[] = "SELECT 1 FROM report_dirty LIMIT 1";
+/* most households named have their row already: one look at report_hh
+ * before the look at their milestones (a night-60 household: 2.5-4 µs
+ * instead of 11-15, docs/BENCHMARKS.md "Night 60's flush") */
 const char hub_report_sql_hh_add[] =
 	"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT d.id_origin, d.id_serial"
-	" FROM report_dirty d WHERE EXISTS (SELECT 1 FROM milestone m WHERE" DIRTY_MILESTONE("m") ")";
+	" FROM report_dirty d WHERE NOT EXISTS (SELECT 1 FROM report_hh h WHERE h.id_origin ="
+	" d.id_origin AND h.id_serial = d.id_serial) AND EXISTS (SELECT 1 FROM milestone m WHERE" DIRTY_MILESTONE(
+		"m") ")";
 const char hub_report_sql_new[] =
 	"INSERT INTO report_new SELECT f.o, f.s, f.d1, f.d2, f.d3, f.d4, f.d5, f.d6, f.d7, f.d8"
 	" FROM (SELECT d.id_origin AS o, d.id_serial AS s," FIRST_DATES
@@ -453,13 +481,11 @@ const char hub_report_sql_new[] =
 		     " CROSS JOIN report_hh h ON h.id_origin = f.o AND h.id_serial = f.s WHERE h.d1 IS NOT f.d1"
 		     " OR h.d2 IS NOT f.d2 OR h.d3 IS NOT f.d3 OR h.d4 IS NOT f.d4 OR h.d5 IS NOT f.d5"
 		     " OR h.d6 IS NOT f.d6 OR h.d7 IS NOT f.d7 OR h.d8 IS NOT f.d8";
-const char hub_report_sql_count_out[] = COUNT_DELTA("-");
 const char hub_report_sql_dates[] =
 	"UPDATE report_hh SET (d1, d2, d3, d4, d5, d6, d7, d8) = (SELECT c.d1, c.d2, c.d3, c.d4,"
 	" c.d5, c.d6, c.d7, c.d8 FROM report_new c WHERE c.id_origin = report_hh.id_origin AND"
 	" c.id_serial = report_hh.id_serial) WHERE (id_origin, id_serial) IN (SELECT id_origin,"
 	" id_serial FROM report_new)";
-const char hub_report_sql_count_in[] = COUNT_DELTA("");
 const char hub_report_sql_twice[] =
 	"INSERT OR IGNORE INTO report_twice SELECT m.household_origin, m.household_serial, m.stage"
 	" FROM report_dirty d CROSS JOIN milestone m ON m.household_origin = d.id_origin AND"
@@ -703,10 +729,10 @@ static int flush_any(sqlite3 *db, hub_stmt id, bool *any)
 
 hub_result hub_report_flush(sqlite3 *db, char *err, size_t errlen)
 {
-	static const hub_stmt steps[] = { HUB_STMT_REPORT_HH_ADD,    HUB_STMT_REPORT_NEW,
-					  HUB_STMT_REPORT_COUNT_OUT, HUB_STMT_REPORT_DATES,
-					  HUB_STMT_REPORT_COUNT_IN,  HUB_STMT_REPORT_TWICE,
-					  HUB_STMT_REPORT_NEW_CLEAR, HUB_STMT_REPORT_DIRTY_CLEAR };
+	static const hub_stmt steps[] = { HUB_STMT_REPORT_HH_ADD,     HUB_STMT_REPORT_NEW,
+					  HUB_STMT_REPORT_COUNT_MOVE, HUB_STMT_REPORT_DATES,
+					  HUB_STMT_REPORT_TWICE,      HUB_STMT_REPORT_NEW_CLEAR,
+					  HUB_STMT_REPORT_DIRTY_CLEAR };
 	static const hub_stmt fund_steps[] = { HUB_STMT_REPORT_FUND, HUB_STMT_REPORT_FUND_CLEAR };
 	bool dirty = false, due = false;
 	size_t i;

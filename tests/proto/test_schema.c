@@ -62,18 +62,19 @@ static void fresh_store_has_every_table(void **state)
 	static const char *const tables[] = { "household",    "household_stamp", "milestone",
 					      "contribution", "void_event",      "photo",
 					      "decision",     "conflict" };
-	static const char *const indexes[] = { "household_national_id", "household_commune",
-					       "milestone_household",   "contribution_household",
-					       "void_event_target",     "photo_target",
-					       "photo_sha256",          "decision_target",
-					       "decision_item",         "decision_action" };
+	static const char *const indexes[] = {
+		"household_national_id",  "household_commune", "milestone_household_stage",
+		"contribution_household", "void_event_target", "photo_target",
+		"photo_sha256",           "decision_target",   "decision_item",
+		"decision_action"
+	};
 	sqlite3 *db = NULL;
 	char sql[256], mode[32];
 
 	assert_int_equal(proto_db_open(f->path, &db), PROTO_OK);
 	assert_non_null(db);
 	assert_int_equal(protofix_query_int(db, "PRAGMA user_version"), PROTO_SCHEMA_VERSION);
-	assert_int_equal(PROTO_SCHEMA_VERSION, 7);
+	assert_int_equal(PROTO_SCHEMA_VERSION, 8);
 	/* the guard behind the rulebook is there, and off until a program turns it on */
 	assert_int_equal(protofix_query_int(db, "SELECT enforce FROM proto_rule_guard"), 0);
 	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
@@ -97,6 +98,10 @@ static void fresh_store_has_every_table(void **state)
 			 indexes[i]);
 		assert_int_equal(protofix_query_int(db, sql), 1);
 	}
+	/* step 8's index begins with the household: the one before it is gone */
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+						" AND name = 'milestone_household'"),
+			 0);
 	/* every household field of the field table has its column */
 	for (uint8_t fid = 1; fid <= PROTO_HH_NFIELDS; fid++) {
 		const proto_field_desc *d = proto_field_lookup(PROTO_KIND_HOUSEHOLD, fid);
@@ -239,6 +244,9 @@ static void version_1_store_migrates(void **state)
 		  "CREATE TABLE household (id_origin INTEGER, id_serial INTEGER, name TEXT, members INTEGER);"
 		  "CREATE TABLE contribution (id_origin INTEGER, id_serial INTEGER, money_vnd INTEGER,"
 		  " labour_days INTEGER, material_value_vnd INTEGER);"
+		  "CREATE TABLE milestone (id_origin INTEGER, id_serial INTEGER, household_origin INTEGER,"
+		  " household_serial INTEGER, stage TEXT, date TEXT);"
+		  "CREATE INDEX milestone_household ON milestone(household_origin, household_serial);"
 		  "CREATE TABLE household_stamp (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
 		  " field INTEGER NOT NULL CHECK (field BETWEEN 1 AND 63),"
 		  " stamp INTEGER NOT NULL CHECK (stamp <> 0), writer INTEGER NOT NULL,"
@@ -251,6 +259,14 @@ static void version_1_store_migrates(void **state)
 			 12345);
 	assert_int_equal(protofix_query_int(db, "SELECT base FROM household_stamp WHERE id_origin = 7"),
 			 0);
+	/* step 8: the milestones' index by household and stage replaces the old one */
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+						" AND name IN ('milestone_household_stage', 'milestone_household')"
+						" AND tbl_name = 'milestone'"),
+			 1);
+	assert_int_equal(protofix_query_int(db, "SELECT count(*) FROM pragma_index_info("
+						"'milestone_household_stage')"),
+			 4);
 	sqlite3_close(db);
 }
 

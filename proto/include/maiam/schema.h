@@ -131,7 +131,7 @@ const char *proto_kind_name(uint8_t kind); /* "household"... or NULL */
 extern const char *const proto_stages[9]; /* NULL-terminated */
 int proto_stage_rank(const char *stage);  /* 1..8, 0 if unknown */
 
-#define PROTO_SCHEMA_VERSION 7
+#define PROTO_SCHEMA_VERSION 8
 
 /*
  * Open (creating if needed) a SQLite database with the settings every Mái Ấm
