@@ -21,7 +21,12 @@
  * photo_since), judged when a change-set's ledger row is written. */
 /* 4: the flags' flush judges the missing-photo rule once a household (the
  * same flags; the triggers that hold the flush are made again). */
-#define BROWSE_SCHEMA_VERSION 4
+/* 5: a milestone marks its household only when it can move a flag by
+ * itself (an evidence stage, a late-rule stage, a stage in report_twice);
+ * the stage dates mark it when they move its out-of-order test
+ * (browse_flags_disorder), report_twice's new pairs when added
+ * (browse_flags_twice). */
+#define BROWSE_SCHEMA_VERSION 5
 
 /* The SQL below is laid out by hand, one clause a line, for whoever reads
  * or changes it; clang-format would scatter the macro-joined strings. */
@@ -161,6 +166,8 @@ static const char drop_sql[] =
 	"DROP TRIGGER IF EXISTS browse_words_ledger;"
 	"DROP TRIGGER IF EXISTS browse_flags_household;"
 	"DROP TRIGGER IF EXISTS browse_flags_milestone;"
+	"DROP TRIGGER IF EXISTS browse_flags_disorder;"
+	"DROP TRIGGER IF EXISTS browse_flags_twice;"
 	"DROP TRIGGER IF EXISTS browse_flags_photo;"
 	"DROP TRIGGER IF EXISTS browse_flags_void;"
 	"DROP TRIGGER IF EXISTS browse_flags_conflict_ai;"
@@ -361,9 +368,40 @@ static const char triggers_sql[] =
 	MARK_NID("NEW.national_id")
 	" END;"
 
+	/* A milestone moves a rule through what the rule reads of it: the
+	 * missing-photo rule the milestones of an evidence stage, the late
+	 * rule d7 and d8 (completed, handed over), the stage-on-two-days rule
+	 * the milestones of a stage in report_twice. It marks its household
+	 * for those alone; the rest can move only the out-of-order rule,
+	 * through its household's stage dates, and the trigger after this one
+	 * marks the household when they move it. A pair report_twice gains at
+	 * the end of the change-set marks its household (browse_flags_twice).
+	 * The night a stage opens, judging every household of a milestone in
+	 * order was a fifth of the writer (BENCHMARKS.md, "Night 60's flush");
+	 * what this costs a milestone of another stage is one look at
+	 * browse_basis and one at report_twice, nothing at report_hh (the
+	 * version of 2026-12-02 that tested the order there cost the
+	 * registrations a third more, "The browser's flags on the night a
+	 * stage opens"). */
 	"CREATE TRIGGER browse_flags_milestone AFTER INSERT ON milestone"
-	" WHEN NEW.household_origin IS NOT NULL BEGIN"
+	" WHEN NEW.household_origin IS NOT NULL AND (NEW.stage IS NULL OR NEW.date IS NULL"
+	"  OR NEW.stage IN ('completed', 'handed_over')"
+	"  OR coalesce((SELECT instr(k.ev, ',' || NEW.stage || ',') > 0"
+	"  FROM browse_basis k), 1)"
+	"  OR EXISTS (SELECT 1 FROM report_twice t"
+	"  WHERE t.id_origin = NEW.household_origin"
+	"  AND t.id_serial = NEW.household_serial AND t.stage = NEW.stage)) BEGIN"
 	MARK("NEW.household_origin", "NEW.household_serial")
+	" END;"
+	/* the out-of-order rule reads disorder (report_hh's stored test of
+	 * its stage dates), which the report flush moves */
+	"CREATE TRIGGER browse_flags_disorder"
+	" AFTER UPDATE OF d1, d2, d3, d4, d5, d6, d7, d8 ON report_hh"
+	" WHEN OLD.disorder IS NOT NEW.disorder BEGIN"
+	MARK("NEW.id_origin", "NEW.id_serial")
+	" END;"
+	"CREATE TRIGGER browse_flags_twice AFTER INSERT ON report_twice BEGIN"
+	MARK("NEW.id_origin", "NEW.id_serial")
 	" END;"
 
 	"CREATE TRIGGER browse_flags_photo AFTER INSERT ON photo BEGIN"
@@ -421,17 +459,18 @@ static const char flags_all_sql[] =
 
 /* clang-format on */
 
-/* 1 when the triggers on report_hh and on hub_ledger are there (a schema
- * upgrade that makes either table again drops them with it). */
+/* 1 when the triggers on report_hh, report_twice and hub_ledger are there
+ * (a schema upgrade that makes one of those tables again drops them with
+ * it). */
 static int triggers_there(sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
 	int there = 0;
 
 	if (sqlite3_prepare_v2(db,
-			       "SELECT count(*) = 3 FROM sqlite_master WHERE type = 'trigger' AND"
+			       "SELECT count(*) = 5 FROM sqlite_master WHERE type = 'trigger' AND"
 			       " name IN ('browse_report_stage', 'browse_words_ledger',"
-			       " 'browse_flags_ledger')",
+			       " 'browse_flags_ledger', 'browse_flags_disorder', 'browse_flags_twice')",
 			       -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		there = sqlite3_column_int(st, 0);

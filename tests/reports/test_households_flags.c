@@ -509,24 +509,33 @@ static void test_flags_answer_as_the_rules(void **state)
 	 * while looking next in order at a glance: a roof dated before the
 	 * walls (out of order from then on), a roof that puts a completed and
 	 * handed-over house back in order, walls a second laptop records on
-	 * another day (a stage on two days, which the report's flush finds).
-	 * A trigger that judged only the milestones that look as if they
-	 * could move a flag missed each of these (BENCHMARKS.md, "The
-	 * browser's flags on the night a stage opens"). */
+	 * another day (a stage on two days, which the report's flush finds),
+	 * a completion in order past the deadline (the late rule), a third
+	 * laptop's walls on a day between a pair's (the stage on two days
+	 * from an earlier day). A trigger that judged only the milestones
+	 * that look as if they could move a flag missed each of these
+	 * (BENCHMARKS.md, "The browser's flags on the night a stage opens",
+	 * "Night 60's flush"). */
 	{
-		rt_batch a, b;
-		proto_id back, fixed, twice;
+		rt_batch a, b, c;
+		proto_id back, fixed, twice, late, third;
 		char since[16];
 
 		rt_batch_init(&a, 0x0f0f0f0f0f0f0f0full);
 		rt_batch_init(&b, 0x0b0b0b0b0b0b0b0bull);
+		rt_batch_init(&c, 0x0c0c0c0c0c0c0c0cull);
 		a.serial = 950000;
 		b.serial = 960000;
-		a.stamp = b.stamp = (uint64_t)one("SELECT max(stamp) FROM milestone") + 1000;
+		c.serial = 970000;
+		a.stamp = b.stamp = c.stamp = (uint64_t)one("SELECT max(stamp) FROM milestone") + 1000;
 		back = in_order(&a, "Lùi ngày", 5, NULL, NULL);
 		fixed = in_order(&a, "Sửa thứ tự", 5, "2023-08-20", "2023-08-25");
 		twice = in_order(&a, "Hai máy", 5, NULL, NULL);
+		late = in_order(&a, "Xong trễ", 6, NULL, NULL);
+		third = in_order(&a, "Ba máy", 5, NULL, NULL); /* walls 07-10 */
 		rt_flush(&a, w.t.db);
+		rt_milestone(&b, third, "walls", "2023-07-25", NULL);
+		rt_flush(&b, w.t.db);
 		ledger_row();
 		open_since_of(back, since);
 		assert_string_equal(since, "-");
@@ -534,12 +543,19 @@ static void test_flags_answer_as_the_rules(void **state)
 		assert_string_equal(since, ""); /* out of order: no roof */
 		open_since_of(twice, since);
 		assert_string_equal(since, "-");
+		open_since_of(late, since);
+		assert_string_equal(since, "-");
+		open_since_of(third, since);
+		assert_string_equal(since, "2023-07-25");
 
 		rt_milestone(&a, back, "roof", "2023-07-01", NULL); /* walls were 07-10 */
 		rt_milestone(&a, fixed, "roof", "2023-08-10", NULL);
 		rt_milestone(&b, twice, "walls", "2023-07-20", NULL);
+		rt_milestone(&a, late, "completed", "2023-09-05", NULL); /* deadline 09-02 */
+		rt_milestone(&c, third, "walls", "2023-07-15", NULL);
 		rt_flush(&a, w.t.db);
 		rt_flush(&b, w.t.db);
+		rt_flush(&c, w.t.db);
 		ledger_row();
 		open_since_of(back, since);
 		assert_string_equal(since, "");
@@ -547,9 +563,14 @@ static void test_flags_answer_as_the_rules(void **state)
 		assert_string_equal(since, "-");
 		open_since_of(twice, since);
 		assert_string_equal(since, "2023-07-20");
+		open_since_of(late, since);
+		assert_string_equal(since, "2023-09-05");
+		open_since_of(third, since);
+		assert_string_equal(since, "2023-07-15");
 		expect_same(&open, &early);
 		rt_batch_release(&a);
 		rt_batch_release(&b);
+		rt_batch_release(&c);
 	}
 	rt_db_close(&w.t);
 }
