@@ -430,23 +430,28 @@ static int append_triggers(proto_buf *b)
  * all eight out and putting them back (the statement before this one, two
  * statements around the dates) wrote sixteen counter rows a household for
  * it, a third of a night-60 merge (docs/BENCHMARKS.md, "Night 60's
- * counters"). Zero sums are left out: a household that leaves a day as
- * another reaches it changes nothing there. */
+ * flush"). The households are grouped by their old and new days first:
+ * those registered together share them, and their slots are then a few
+ * rows, not eight a household. Zero sums are left out: a household that
+ * leaves a day as another reaches it changes nothing there. */
 const char hub_report_sql_count_move[] =
 	"INSERT INTO report_count(commune, slot, date, n) SELECT commune, slot,"
-	" CASE WHEN sg.column1 < 0 THEN ok ELSE nk END, sum(sg.column1)"
-	" FROM (SELECT h.commune AS commune, x.column1 AS slot,"
-	" CASE x.column1 WHEN 1 THEN h.r1 WHEN 2 THEN h.r2 WHEN 3 THEN h.r3 WHEN 4 THEN h.r4"
-	" WHEN 5 THEN h.r5 WHEN 6 THEN h.r6 WHEN 7 THEN h.r7 ELSE h.r8 END AS ok,"
-	" CASE x.column1 WHEN 1 THEN " NEW_R1 " WHEN 2 THEN " NEW_R2 " WHEN 3 THEN " NEW_R3
-	" WHEN 4 THEN " NEW_R4 " WHEN 5 THEN " NEW_R5 " WHEN 6 THEN " NEW_R6 " WHEN 7 THEN " NEW_R7
-	" ELSE " NEW_R8 " END AS nk"
-	" FROM report_new c CROSS JOIN report_hh h"
-	" ON h.id_origin = c.id_origin AND h.id_serial = c.id_serial"
-	" CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8)) x WHERE h.counted) AS m"
+	" CASE WHEN sg.column1 < 0 THEN ok ELSE nk END, sum(sg.column1 * n)"
+	" FROM (SELECT g.commune AS commune, x.column1 AS slot, g.n AS n,"
+	" CASE x.column1 WHEN 1 THEN g.o1 WHEN 2 THEN g.o2 WHEN 3 THEN g.o3 WHEN 4 THEN g.o4"
+	" WHEN 5 THEN g.o5 WHEN 6 THEN g.o6 WHEN 7 THEN g.o7 ELSE g.o8 END AS ok,"
+	" CASE x.column1 WHEN 1 THEN g.n1 WHEN 2 THEN g.n2 WHEN 3 THEN g.n3 WHEN 4 THEN g.n4"
+	" WHEN 5 THEN g.n5 WHEN 6 THEN g.n6 WHEN 7 THEN g.n7 ELSE g.n8 END AS nk"
+	" FROM (SELECT h.commune AS commune, h.r1 AS o1, h.r2 AS o2, h.r3 AS o3, h.r4 AS o4,"
+	" h.r5 AS o5, h.r6 AS o6, h.r7 AS o7, h.r8 AS o8, " NEW_R1 " AS n1, " NEW_R2 " AS n2, " NEW_R3
+	" AS n3, " NEW_R4 " AS n4, " NEW_R5 " AS n5, " NEW_R6 " AS n6, " NEW_R7 " AS n7, " NEW_R8
+	" AS n8, count(*) AS n FROM report_new c CROSS JOIN report_hh h"
+	" ON h.id_origin = c.id_origin AND h.id_serial = c.id_serial WHERE h.counted"
+	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17) AS g"
+	" CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8)) x) AS m"
 	" CROSS JOIN (VALUES (-1), (1)) sg"
 	" WHERE ok <> nk AND CASE WHEN sg.column1 < 0 THEN ok ELSE nk END <> '~'"
-	" GROUP BY 1, 2, 3 HAVING sum(sg.column1) <> 0" COUNT_UPSERT;
+	" GROUP BY 1, 2, 3 HAVING sum(sg.column1 * n) <> 0" COUNT_UPSERT;
 
 /*
  * The end of a change-set (hub_report_flush): the households its milestones
