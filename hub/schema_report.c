@@ -166,25 +166,44 @@ static const char operator_tables_sql[] =
 	" WHERE r.origin = " l ".origin AND r.seq = " l ".seq AND r.hash = " l ".hash" \
 	" AND NOT EXISTS (SELECT 1 FROM report_resolution s WHERE s.item = 'R-' || r.id)"
 
+/* Stage k's reached day from the stage dates of row p ("" or "c."): the
+ * first date of stage k or any later one, '~' when none. report_hh's
+ * generated r1..r8 and the flush's count_move (the days the new dates give)
+ * are this one expression. Laid out by hand: clang-format would scatter it. */
+/* clang-format off */
+#define DAY_OR_NOT(p, k) "coalesce(" p "d" #k ", '~')"
+#define DAYS_FROM_8(p) DAY_OR_NOT(p, 8)
+#define DAYS_FROM_7(p) DAY_OR_NOT(p, 7) ", " DAYS_FROM_8(p)
+#define DAYS_FROM_6(p) DAY_OR_NOT(p, 6) ", " DAYS_FROM_7(p)
+#define DAYS_FROM_5(p) DAY_OR_NOT(p, 5) ", " DAYS_FROM_6(p)
+#define DAYS_FROM_4(p) DAY_OR_NOT(p, 4) ", " DAYS_FROM_5(p)
+#define DAYS_FROM_3(p) DAY_OR_NOT(p, 3) ", " DAYS_FROM_4(p)
+#define DAYS_FROM_2(p) DAY_OR_NOT(p, 2) ", " DAYS_FROM_3(p)
+#define DAYS_FROM_1(p) DAY_OR_NOT(p, 1) ", " DAYS_FROM_2(p)
+#define REACHED8(p) DAYS_FROM_8(p)
+#define REACHED7(p) "min(" DAYS_FROM_7(p) ")"
+#define REACHED6(p) "min(" DAYS_FROM_6(p) ")"
+#define REACHED5(p) "min(" DAYS_FROM_5(p) ")"
+#define REACHED4(p) "min(" DAYS_FROM_4(p) ")"
+#define REACHED3(p) "min(" DAYS_FROM_3(p) ")"
+#define REACHED2(p) "min(" DAYS_FROM_2(p) ")"
+#define REACHED1(p) "min(" DAYS_FROM_1(p) ")"
+
 static int append_columns(proto_buf *b)
 {
-	int k, j;
+	static const char cols[] =
+		"r1 TEXT GENERATED ALWAYS AS (" REACHED1("") ") VIRTUAL, "
+		"r2 TEXT GENERATED ALWAYS AS (" REACHED2("") ") VIRTUAL, "
+		"r3 TEXT GENERATED ALWAYS AS (" REACHED3("") ") VIRTUAL, "
+		"r4 TEXT GENERATED ALWAYS AS (" REACHED4("") ") VIRTUAL, "
+		"r5 TEXT GENERATED ALWAYS AS (" REACHED5("") ") VIRTUAL, "
+		"r6 TEXT GENERATED ALWAYS AS (" REACHED6("") ") VIRTUAL, "
+		"r7 TEXT GENERATED ALWAYS AS (" REACHED7("") ") VIRTUAL, "
+		"r8 TEXT GENERATED ALWAYS AS (" REACHED8("") ") VIRTUAL, ";
 
-	for (k = 1; k <= 8; k++) {
-		if (proto_buf_appendf(b, "r%d TEXT GENERATED ALWAYS AS (", k))
-			return -1;
-		if (k == 8 && proto_buf_append_str(b, "coalesce(d8, '~')"))
-			return -1;
-		if (k < 8 && proto_buf_append_str(b, "min("))
-			return -1;
-		for (j = k; k < 8 && j <= 8; j++)
-			if (proto_buf_appendf(b, "%scoalesce(d%d, '~')", j > k ? ", " : "", j))
-				return -1;
-		if (proto_buf_append_str(b, k < 8 ? ")) VIRTUAL, " : ") VIRTUAL, "))
-			return -1;
-	}
-	return 0;
+	return proto_buf_append_str(b, cols) ? -1 : 0;
 }
+/* clang-format on */
 
 static int append_disorder(proto_buf *b)
 {
@@ -408,20 +427,6 @@ static int append_triggers(proto_buf *b)
 	" " m ".household_origin = d.id_origin AND " m ".household_serial = d.id_serial AND " m \
 	".date IS NOT NULL AND" PROTO_SQL_MILESTONE_LIVE(m)
 
-/* Stage k's reached day (report_hh's generated r1..r8, append_columns) from
- * the stage dates of report_new's row c: the first date of stage k or any
- * later one, '~' when none. */
-#define CD(k) "coalesce(c.d" #k ", '~')"
-#define NEW_R8 CD(8)
-#define NEW_R7 "min(" CD(7) ", " CD(8) ")"
-#define NEW_R6 "min(" CD(6) ", " CD(7) ", " CD(8) ")"
-#define NEW_R5 "min(" CD(5) ", " CD(6) ", " CD(7) ", " CD(8) ")"
-#define NEW_R4 "min(" CD(4) ", " CD(5) ", " CD(6) ", " CD(7) ", " CD(8) ")"
-#define NEW_R3 "min(" CD(3) ", " CD(4) ", " CD(5) ", " CD(6) ", " CD(7) ", " CD(8) ")"
-#define NEW_R2 "min(" CD(2) ", " CD(3) ", " CD(4) ", " CD(5) ", " CD(6) ", " CD(7) ", " CD(8) ")"
-#define NEW_R1 \
-	"min(" CD(1) ", " CD(2) ", " CD(3) ", " CD(4) ", " CD(5) ", " CD(6) ", " CD(7) ", " CD(8) ")"
-
 /* The counters (slots 1..8) of the households report_new names, moved from
  * the days their report_hh rows hold to the days their new dates give, in
  * one statement before the dates are written: only the slots whose day
@@ -434,6 +439,7 @@ static int append_triggers(proto_buf *b)
  * those registered together share them, and their slots are then a few
  * rows, not eight a household. Zero sums are left out: a household that
  * leaves a day as another reaches it changes nothing there. */
+/* clang-format off */
 const char hub_report_sql_count_move[] =
 	"INSERT INTO report_count(commune, slot, date, n) SELECT commune, slot,"
 	" CASE WHEN sg.column1 < 0 THEN ok ELSE nk END, sum(sg.column1 * n)"
@@ -443,15 +449,23 @@ const char hub_report_sql_count_move[] =
 	" CASE x.column1 WHEN 1 THEN g.n1 WHEN 2 THEN g.n2 WHEN 3 THEN g.n3 WHEN 4 THEN g.n4"
 	" WHEN 5 THEN g.n5 WHEN 6 THEN g.n6 WHEN 7 THEN g.n7 ELSE g.n8 END AS nk"
 	" FROM (SELECT h.commune AS commune, h.r1 AS o1, h.r2 AS o2, h.r3 AS o3, h.r4 AS o4,"
-	" h.r5 AS o5, h.r6 AS o6, h.r7 AS o7, h.r8 AS o8, " NEW_R1 " AS n1, " NEW_R2 " AS n2, " NEW_R3
-	" AS n3, " NEW_R4 " AS n4, " NEW_R5 " AS n5, " NEW_R6 " AS n6, " NEW_R7 " AS n7, " NEW_R8
-	" AS n8, count(*) AS n FROM report_new c CROSS JOIN report_hh h"
+	" h.r5 AS o5, h.r6 AS o6, h.r7 AS o7, h.r8 AS o8,"
+	" " REACHED1("c.") " AS n1,"
+	" " REACHED2("c.") " AS n2,"
+	" " REACHED3("c.") " AS n3,"
+	" " REACHED4("c.") " AS n4,"
+	" " REACHED5("c.") " AS n5,"
+	" " REACHED6("c.") " AS n6,"
+	" " REACHED7("c.") " AS n7,"
+	" " REACHED8("c.") " AS n8,"
+	" count(*) AS n FROM report_new c CROSS JOIN report_hh h"
 	" ON h.id_origin = c.id_origin AND h.id_serial = c.id_serial WHERE h.counted"
 	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17) AS g"
 	" CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8)) x) AS m"
 	" CROSS JOIN (VALUES (-1), (1)) sg"
 	" WHERE ok <> nk AND CASE WHEN sg.column1 < 0 THEN ok ELSE nk END <> '~'"
 	" GROUP BY 1, 2, 3 HAVING sum(sg.column1 * n) <> 0" COUNT_UPSERT;
+/* clang-format on */
 
 /*
  * The end of a change-set (hub_report_flush): the households its milestones
