@@ -74,6 +74,10 @@ static sqlite3_stmt *prep_insert(sqlite3 *db, const char *table, const char *col
 /* Every event row starts with its id, stamp and writer (one laptop per
  * commune writes them all), then the row it belongs to or voids. */
 #define EVENT_COLUMNS "id_origin, id_serial, stamp, writer, "
+/* the timed merges' rounds: each round's origins spell it in bits 4-7 and
+ * 0-3 (2 * round + 3 at most), the warm-up's set bit 7, so 7 at most */
+#define MERGE_ROUNDS 7
+_Static_assert(MERGE_ROUNDS <= 7, "a round's origins have four bits each");
 
 static void bind_event(sqlite3_stmt *st, int64_t origin, int64_t serial, uint64_t stamp, int64_t of_serial)
 {
@@ -565,8 +569,10 @@ int main(int argc, char **argv)
 	}
 	/* trigger cost on the merge path: the same records with all triggers,
 	 * with the report triggers alone (the browser's taken off for a
-	 * while), without any; the best of two, alternated, each from an
-	 * origin of its own (a reused database has the last run's) */
+	 * while), without any; the best of MERGE_ROUNDS, alternated, each from
+	 * an origin of its own (a reused database has the last run's). One
+	 * merge is 20-60 ms of CPU: the best of two moved the ratio between
+	 * 1.7 and 3.7 for the same code at 1M (docs/BENCHMARKS.md) */
 	/* the connection set up as a serve thread's writer sets its own
 	 * (worker.c): statements kept, savepoint journals in memory, a 64 MiB
 	 * page cache */
@@ -575,7 +581,9 @@ int main(int argc, char **argv)
 			 NULL) != SQLITE_OK)
 		die("writer setup", db);
 	us_trig = us_report = cpu_trig = cpu_report = us_none = cpu_none = 1e9;
-	for (i = 0; i < 2; i++) {
+	fprintf(stderr, "bench_reports: merge rounds, CPU us/record (report upkeep/none):");
+	for (i = 0; i < (smoke ? 2 : MERGE_ROUNDS); i++) {
+		double round_report = 0;
 		uint64_t origin = 0x7777000000000000ull | ((uint64_t)time(NULL) & 0xffffffull) << 8 |
 				  (uint64_t)i << 4;
 		double cpu, x = merge_us_per_record(db, smoke ? 900 : 9000,
@@ -588,6 +596,7 @@ int main(int argc, char **argv)
 					1, &cpu);
 		us_report = x < us_report ? x : us_report;
 		cpu_report = cpu < cpu_report ? cpu : cpu_report;
+		round_report = cpu;
 		browser_triggers_restore(db, browser_triggers);
 		proto_buf_init(&saved, 1 << 22);
 		triggers_off(db, &saved);
@@ -595,6 +604,7 @@ int main(int argc, char **argv)
 					1, &cpu);
 		us_none = x < us_none ? x : us_none;
 		cpu_none = cpu < cpu_none ? cpu : cpu_none;
+		fprintf(stderr, " %.1f/%.1f", round_report, cpu);
 		/* taken out again while no trigger runs: merged without upkeep
 		 * they have no report_hh rows, and a --reuse run would time its
 		 * reports on a store the hub never has (their milestones in the
@@ -602,6 +612,7 @@ int main(int argc, char **argv)
 		forget_origin(db, origin | (uint64_t)(2 * i + 3));
 		triggers_on(db, &saved);
 	}
+	fprintf(stderr, "\n");
 	hub_store_cache_end();
 	if (proto_db_open(plain, &pdb) != PROTO_OK ||
 	    sqlite3_exec(pdb, "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536", NULL, NULL,
