@@ -112,6 +112,20 @@ hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, _("hub in '%s' has no campaign: run 'maiam-hub init' again"), dir);
 		goto fail;
 	}
+	/* the file init was given, moved or taken away since: said whole in
+	 * the operator's language (proto's loader speaks English, for the
+	 * one who writes campaign files), with the way back */
+	if (access(campaign_path, R_OK) != 0) {
+		char way_out[PATH_MAX + 160];
+
+		snprintf(way_out, sizeof(way_out),
+			 _("put it back, or tell the hub where it is now with 'maiam-hub init --dir %s"
+			   " --campaign FILE' (the hub's data and key stay)"),
+			 dir);
+		rc = hub_eio(err, errlen, _("cannot read the campaign file this hub was set up with"),
+			     campaign_path, way_out);
+		goto fail;
+	}
 	rc = HUB_REFUSED;
 	r = proto_campaign_load(campaign_path, &cfg->campaign, perr, sizeof(perr));
 	if (r != PROTO_OK) {

@@ -149,5 +149,38 @@ else
 	fails=$((fails + 1))
 fi
 
+# the campaign file init was given, moved away since: every command says so
+# whole in the operator's language, with the way back; init with its new
+# place brings the hub back, its data and key kept
+if [ -n "${MAIAM_DATA_DIR:-}" ] && [ -d "$MAIAM_DATA_DIR/campaigns" ]; then
+	mkdir -p "$T/camp" &&
+		cp -r "$MAIAM_DATA_DIR/campaigns" "$MAIAM_DATA_DIR/data" "$T/camp/" || exit 1
+	run LANG=C -- init --dir "$T/moved" --campaign "$T/camp/campaigns/soc-trang-2023.campaign"
+	expect "init with a campaign file of its own" 0 "hub ready in '$T/moved'"
+	key_before=$(cat "$T/moved/hub.key" "$T/moved/ca.pem" 2>/dev/null | cksum)
+	mv "$T/camp" "$T/camp2"
+	run LANG=vi_VN.UTF-8 -- agent list --dir "$T/moved"
+	expect "the campaign file moved away, in Vietnamese" 1 \
+		"không đọc được tệp đợt thi đua đã dùng khi lập máy chủ tỉnh này '$T/camp/campaigns/soc-trang-2023.campaign'"
+	expect "... with the way back as typed" 1 \
+		"'maiam-hub init --dir $T/moved --campaign TỆP' (dữ liệu và khóa của máy chủ tỉnh được giữ nguyên)"
+	expect_not "... no English sentence inside" "unable to read file"
+	expect_not "... nor the English way out" "check the path"
+	run LANG=C -- agent list --dir "$T/moved"
+	expect "... in English" 1 "cannot read the campaign file this hub was set up with '$T/camp/"
+	run LANG=C -- init --dir "$T/moved" --campaign "$T/camp2/campaigns/soc-trang-2023.campaign"
+	expect "init with the file's new place" 0 "hub ready in '$T/moved'"
+	key_after=$(cat "$T/moved/hub.key" "$T/moved/ca.pem" 2>/dev/null | cksum)
+	run LANG=C -- agent list --dir "$T/moved"
+	expect "the hub works again" 0 ""
+	if [ ! -s "$T/moved/hub.key" ] || [ ! -s "$T/moved/ca.pem" ] || [ "$key_before" != "$key_after" ]; then
+		echo "FAIL: init with the campaign's new place changed the hub's key or its CA"
+		fails=$((fails + 1))
+	fi
+else
+	echo "FAIL: MAIAM_DATA_DIR names no campaigns (ctest sets it)"
+	fails=$((fails + 1))
+fi
+
 [ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
 echo "all language checks passed"
