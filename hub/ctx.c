@@ -117,11 +117,16 @@ hub_result hub_open(hub_ctx *ctx, const char *dir, char *err, size_t errlen)
 	 * one who writes campaign files), with the way back */
 	if (access(campaign_path, R_OK) != 0) {
 		char way_out[PATH_MAX + 160];
+		int why = errno;
 
-		snprintf(way_out, sizeof(way_out),
-			 _("put it back, or tell the hub where it is now with 'maiam-hub init --dir %s"
-			   " --campaign FILE' (the hub's data and key stay)"),
-			 dir);
+		if (why == EACCES)
+			snprintf(way_out, sizeof(way_out), "%s", _("check its permissions"));
+		else
+			snprintf(way_out, sizeof(way_out),
+				 _("put it back, or tell the hub where it is now with 'maiam-hub init"
+				   " --dir %s --campaign FILE' (the hub's data and key stay)"),
+				 dir);
+		errno = why;
 		rc = hub_eio(err, errlen, _("cannot read the campaign file this hub was set up with"),
 			     campaign_path, way_out);
 		goto fail;

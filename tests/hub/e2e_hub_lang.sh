@@ -177,6 +177,22 @@ if [ -n "${MAIAM_DATA_DIR:-}" ] && [ -d "$MAIAM_DATA_DIR/campaigns" ]; then
 		echo "FAIL: init with the campaign's new place changed the hub's key or its CA"
 		fails=$((fails + 1))
 	fi
+	# there but not readable by the hub's user: its permissions, not its place
+	# (root reads anything: run as nobody where the test runs as root)
+	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+		chmod a+x "$T" && chmod -R a+rwX "$T/moved" "$T/camp2" &&
+			chmod 000 "$T/camp2/campaigns/soc-trang-2023.campaign" || exit 1
+		out=$(env -u LC_ALL -u LC_MESSAGES -u LANGUAGE -u MAIAM_HUB_DIR LANG=vi_VN.UTF-8 \
+			setpriv --reuid=65534 --regid=65534 --clear-groups "$HUB" agent list --dir "$T/moved" 2>&1)
+		rc=$?
+		expect "the campaign file unreadable, in Vietnamese" 1 \
+			"không đọc được tệp đợt thi đua đã dùng khi lập máy chủ tỉnh này '$T/camp2/"
+		expect "... its permissions to check" 1 "kiểm tra quyền truy cập của tệp"
+		expect_not "... not told to move it back" "đặt tệp về chỗ cũ"
+		chmod 644 "$T/camp2/campaigns/soc-trang-2023.campaign"
+	else
+		echo "skip: an unreadable campaign file (needs root and setpriv)"
+	fi
 else
 	echo "FAIL: MAIAM_DATA_DIR names no campaigns (ctest sets it)"
 	fails=$((fails + 1))
