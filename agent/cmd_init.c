@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "maiam/text.h"
 #include "agent.h"
 #include "cmds.h"
@@ -211,6 +212,15 @@ int agent_cmd_init(agent_ctx *ctx, int argc, char **argv)
 			return AGENT_FAIL;
 		}
 		camp_path = path;
+	}
+	/* no file there to read: said whole in the user's language, with the
+	 * way out (proto's loader speaks English, for whoever writes a
+	 * campaign file, and its mistakes are told below) */
+	if (access(camp_path, R_OK) != 0) {
+		agent_err(_("cannot read the campaign file '%s': %s; give it with --campaign FILE, or set"
+			    " MAIAM_DATA_DIR to the folder that holds campaigns/"),
+			  camp_path, strerror(errno));
+		return AGENT_FAIL;
 	}
 	err[0] = '\0';
 	if (proto_campaign_load(camp_path, &camp, err, sizeof err) != PROTO_OK) {

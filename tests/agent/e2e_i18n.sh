@@ -13,6 +13,11 @@ env LC_ALL=vi_VN.UTF-8 "$AGENT" --help >"$OUT" 2>"$ERR" || fail "vi --help"
 out_has "Ghi nhận hộ gia đình"
 LANGUAGE=vi expect 2 init --commune 31498 --bogus
 err_has "không có tùy chọn '--bogus'"
+# no campaign file where it is looked for: all of it in Vietnamese
+LANGUAGE=vi expect 1 init --commune 31498 --campaign "$T/none.campaign"
+err_has "không đọc được tệp đợt thi đua '$T/none.campaign'"
+err_has "hãy cho tệp bằng --campaign TỆP, hoặc đặt MAIAM_DATA_DIR là thư mục chứa campaigns/"
+! grep -qF -e "unable to read file" -e "check the path" "$ERR" || { fail "English inside the Vietnamese message"; show; }
 init_store
 LANGUAGE=vi expect 2 household add --name --hamlet B
 err_has "không phải tùy chọn '--hamlet'"; err_has "'--name=--hamlet'"

@@ -14,7 +14,8 @@ err_has "--commune"
 expect 2 init --commune 31498 --bogus
 err_has "unknown option '--bogus'"
 expect 1 init --commune 31498 --campaign "$T/none.campaign"
-err_has "cannot load the campaign"
+err_has "cannot read the campaign file '$T/none.campaign'"; err_has "give it with --campaign FILE"
+err_one_line
 init_store
 
 ADD="household add --hamlet Ap1 --members 3 --category poor"
