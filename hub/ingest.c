@@ -85,7 +85,7 @@ static hub_result merge_and_ledger(hub_ctx *ctx, const proto_changeset *cs, cons
 		goto out;
 	}
 	/* the report tables catch up once a change-set, not once a record */
-	rc = hub_report_flush(ctx->db, err, errlen);
+	rc = hub_report_flush(ctx->db, cs, err, errlen);
 	if (rc != HUB_OK)
 		goto out;
 	if (hub_ledger_insert(ctx->db, cs->hdr.origin, cs->hdr.seq, hash, data, len,

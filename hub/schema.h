@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <sqlite3.h>
+#include "maiam/changeset.h"
 #include "result.h"
 
 /*
@@ -31,12 +32,16 @@ hub_result hub_store_migrate(sqlite3 *db);
  */
 hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen);
 /*
- * The end of a merged change-set, in the caller's transaction: the report
- * tables catch up with the milestones it added (report_dirty, noted by the
- * triggers) and the contributions (report_fund_due). Every merge into a hub database calls it before its commit
- * (ingest does, after proto_merge); until then the households' stage dates
- * lag. HUB_OK, or HUB_EDB with the message in err (nothing of it written).
+ * The end of merged change-set cs, in the caller's transaction: the report
+ * tables catch up with the households it added (report_dirty, noted by a
+ * trigger), the households its milestones name (noted here, from cs: one
+ * note a household instead of a trigger a milestone), the milestones its
+ * voids take out (a trigger) and its contributions (report_fund_due). Every
+ * merge into a hub database calls it with the change-set it merged, before
+ * its commit (ingest does, after proto_merge); until then the households'
+ * stage dates lag. HUB_OK, or HUB_EDB with the message in err (nothing of it
+ * written).
  */
-hub_result hub_report_flush(sqlite3 *db, char *err, size_t errlen);
+hub_result hub_report_flush(sqlite3 *db, const proto_changeset *cs, char *err, size_t errlen);
 
 #endif

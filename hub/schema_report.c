@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "maiam/schema.h"
+#include "ingest.h"
 #include "schema.h"
 #include "store.h"
 #include "store_int.h"
@@ -25,9 +26,15 @@
  * change-set (hub_report_flush).
  * 5: a contribution notes itself in report_fund_due; its report_fund sums
  * follow at the end of the change-set, grouped (hub_report_flush).
+ * 6: a household with no report_hh row yet is noted in report_dirty; the
+ * flush makes its row once, with its stage dates, and counts the change-set's
+ * new rows grouped (report_new.fresh) instead of a row, two counters and a
+ * rewrite of the row a household. A contribution notes a household without
+ * a row the same way. The flush notes the households of the change-set's
+ * milestones itself, from the change-set: no trigger a milestone.
  * An older hub drops its derived tables and triggers and rebuilds them. The
  * operator tables (resolutions, operators, sessions) are kept as they are. */
-#define REPORT_SCHEMA_VERSION "5"
+#define REPORT_SCHEMA_VERSION "6"
 
 /* The target_kind of a void naming a milestone or a contribution. */
 #define KIND_MILESTONE_SQL "2"
@@ -56,9 +63,11 @@ _Static_assert(PROTO_KIND_MILESTONE == 2 && PROTO_KIND_CONTRIBUTION == 3,
  *   Rows are only added, by every such pair whatever the voids, so the
  *   triggers and the rebuild make the same set in any arrival order.
  * report_dirty: households whose milestones the change-set being merged
- *   added or voided: their dates, counters and report_twice rows wait for
- *   hub_report_flush at its end (in the same transaction), which empties it.
- * report_new: within the flush, the new dates of those whose dates move.
+ *   added or voided, and households it added: their rows, dates, counters
+ *   and report_twice rows wait for hub_report_flush at its end (in the same
+ *   transaction), which empties it.
+ * report_new: within the flush, the new dates of those whose dates move;
+ *   fresh: the household has no report_hh row yet, the flush makes it.
  * report_fund_due: contributions the change-set being merged added (live
  *   then): their sums join report_fund at its end (hub_report_flush), as they
  *   stand then (its voids, its households' communes and withdrawals), one
@@ -94,7 +103,7 @@ static const char tables_sql[] =
 	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
 	"CREATE TABLE report_new (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
 	" d1 TEXT, d2 TEXT, d3 TEXT, d4 TEXT, d5 TEXT, d6 TEXT, d7 TEXT, d8 TEXT,"
-	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
+	" fresh INTEGER NOT NULL, PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
 	"CREATE TABLE report_fund_due (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
 	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;";
 
@@ -149,6 +158,17 @@ static const char operator_tables_sql[] =
 
 /* Household row r (NEW/OLD) counts: not withdrawn (maiam/schema.h). */
 #define HH_COUNTS(r) PROTO_SQL_HOUSEHOLD_COUNTS(r)
+/* What report_hh keeps of household row r: commune, counted, approved,
+ * withdrawn (the values of the rebuild and of the flush's fresh rows). */
+#define HH_COMMUNE(r) "coalesce(" r ".commune, 0)"
+#define HH_COUNTED(r) r ".review_status IS NOT 'rejected' AND" HH_COUNTS(r)
+#define HH_APPROVED(r) r ".review_status IS 'approved'"
+#define HH_WITHDRAWN(r) "NOT (" HH_COUNTS(r) ")"
+/* clang-format off */
+#define HH_SUMMARY_SET(r) \
+	" commune = " HH_COMMUNE(r) ", counted = " HH_COUNTED(r) "," \
+	" approved = " HH_APPROVED(r) ", withdrawn = " HH_WITHDRAWN(r)
+/* clang-format on */
 /* The national ID household row r counts under in report_nid, or NULL. */
 #define NID_KEY(r) "(CASE WHEN " r ".national_id <> '' AND" HH_COUNTS(r) "THEN " r ".national_id END)"
 
@@ -235,8 +255,9 @@ static int append_slot_key(proto_buf *b, const char *r, int s)
 		       : 0;
 }
 
-/* One counter statement: add (+1 for NEW) or take away (-1 for OLD) slot s. */
-static int append_count_stmt(proto_buf *b, int s, int add, int update)
+/* One counter statement of an update: add (+1 for NEW) or take away (-1 for
+ * OLD) slot s where its key or the commune moves. */
+static int append_count_stmt(proto_buf *b, int s, int add)
 {
 	const char *me = add ? "NEW" : "OLD";
 
@@ -244,39 +265,55 @@ static int append_count_stmt(proto_buf *b, int s, int add, int update)
 			      "INSERT INTO report_count(commune, slot, date, n) SELECT %s.commune,"
 			      " %d, k, %d FROM (SELECT ",
 			      me, s, add ? 1 : -1) ||
-	    append_slot_key(b, me, s) || proto_buf_append_str(b, " AS k"))
+	    append_slot_key(b, me, s) || proto_buf_append_str(b, " AS k, ") ||
+	    append_slot_key(b, add ? "OLD" : "NEW", s) ||
+	    proto_buf_append_str(b, " AS other) WHERE k IS NOT NULL AND (k IS NOT other OR"
+				    " OLD.commune <> NEW.commune)" COUNT_UPSERT))
 		return -1;
-	if (update && (proto_buf_append_str(b, ", ") || append_slot_key(b, add ? "OLD" : "NEW", s) ||
-		       proto_buf_append_str(b, " AS other")))
-		return -1;
-	if (proto_buf_append_str(b, ") WHERE k IS NOT NULL"))
-		return -1;
-	if (update && proto_buf_append_str(b, " AND (k IS NOT other OR OLD.commune <> NEW.commune)"))
-		return -1;
-	return proto_buf_append_str(b, COUNT_UPSERT) ? -1 : 0;
+	return 0;
 }
+
+/* Households: one new to the report tables is noted, its row (with its
+ * stage dates and counters) follows at the end of the change-set
+ * (hub_report_flush); one whose row an earlier change-set made (its
+ * milestones or contributions came first) fills it in as an update of it
+ * does. The national ID's count has a
+ * trigger of its own: a household without one runs no statement for it. */
+/* clang-format off */
+static const char household_triggers_sql[] =
+	"CREATE TRIGGER report_household_ai AFTER INSERT ON household BEGIN"
+	" UPDATE report_hh SET present = 1," HH_SUMMARY_SET("NEW")
+	" WHERE id_origin = NEW.id_origin AND id_serial = NEW.id_serial;"
+	" INSERT OR IGNORE INTO report_dirty(id_origin, id_serial)"
+	" VALUES (NEW.id_origin, NEW.id_serial);"
+	" END;"
+	"CREATE TRIGGER report_household_nid_ai AFTER INSERT ON household"
+	" WHEN " NID_KEY("NEW") " IS NOT NULL BEGIN"
+	" INSERT INTO report_nid(national_id, n) VALUES (" NID_KEY("NEW") ", 1)"
+	" ON CONFLICT(national_id) DO UPDATE SET n = n + 1;"
+	" END;"
+	"CREATE TRIGGER report_household_au AFTER UPDATE OF commune, review_status, withdrawn"
+	" ON household BEGIN"
+	" UPDATE report_hh SET" HH_SUMMARY_SET("NEW")
+	" WHERE id_origin = NEW.id_origin AND id_serial = NEW.id_serial;"
+	" END;"
+	"CREATE TRIGGER report_household_nid AFTER UPDATE OF national_id, withdrawn ON household"
+	" WHEN " NID_KEY("OLD") " IS NOT " NID_KEY("NEW") " BEGIN"
+	" UPDATE report_nid SET n = n - 1 WHERE national_id = " NID_KEY("OLD") ";"
+	" INSERT INTO report_nid(national_id, n) SELECT " NID_KEY("NEW") ", 1"
+	" WHERE " NID_KEY("NEW") " IS NOT NULL"
+	" ON CONFLICT(national_id) DO UPDATE SET n = n + 1;"
+	" END;";
+/* clang-format on */
 
 static int append_triggers(proto_buf *b)
 {
 	int s;
 
-	/* the household summary feeds the counters (slots 0 and 9 in one
-	 * statement, only for a household that counts); a row arrives without
-	 * dates (a household, a contribution or the flush makes it), the
-	 * second trigger only in case one ever does not */
-	if (proto_buf_append_str(b, "CREATE TRIGGER report_hh_ai AFTER INSERT ON report_hh WHEN NEW.counted"
-				    " BEGIN INSERT INTO report_count(commune, slot, date, n) SELECT"
-				    " NEW.commune, x.column1, '', 1 FROM (VALUES (0), (9)) x"
-				    " WHERE x.column1 = 0 OR NEW.approved" COUNT_UPSERT) ||
-	    proto_buf_append_str(b, "END;CREATE TRIGGER report_hh_ai_dates AFTER INSERT ON report_hh WHEN"
-				    " coalesce(NEW.d1, NEW.d2, NEW.d3, NEW.d4, NEW.d5, NEW.d6, NEW.d7,"
-				    " NEW.d8) IS NOT NULL BEGIN "))
-		return -1;
-	for (s = 1; s <= 8; s++)
-		if (append_count_stmt(b, s, 1, 0))
-			return -1;
-	if (proto_buf_append_str(b, "END;"))
-		return -1;
+	/* no trigger counts a report_hh row inserted: the flush inserts them
+	 * all (fresh, with their dates) and counts them grouped; a row made
+	 * before its household row counts nothing until that row fills it in
+	 * (household_triggers_sql), an update of it */
 	/* one trigger per slot, so that a household whose review changes runs
 	 * two counter statements, not twenty. Only for what the household row
 	 * sets: the stage dates change in hub_report_flush alone, which counts
@@ -290,7 +327,7 @@ static int append_triggers(proto_buf *b)
 		    append_slot_key(b, "OLD", s) || proto_buf_append_str(b, ") IS NOT (") ||
 		    append_slot_key(b, "NEW", s) ||
 		    proto_buf_append_str(b, ") OR OLD.commune <> NEW.commune BEGIN ") ||
-		    append_count_stmt(b, s, 0, 1) || append_count_stmt(b, s, 1, 1) ||
+		    append_count_stmt(b, s, 0) || append_count_stmt(b, s, 1) ||
 		    proto_buf_append_str(b, "END;"))
 			return -1;
 	/* a household that moves commune takes its contributions along; one
@@ -313,66 +350,26 @@ static int append_triggers(proto_buf *b)
 								  "c") "GROUP BY 2, 3" FUND_UPSERT "END;"))
 		return -1;
 
-	/* households */
-	if (proto_buf_append_str(
-		    b,
-		    "CREATE TRIGGER report_household_ai AFTER INSERT ON household BEGIN "
-		    "INSERT INTO report_hh(id_origin, id_serial, present, commune, counted, approved,"
-		    " withdrawn) VALUES (NEW.id_origin, NEW.id_serial, 1, coalesce(NEW.commune, 0),"
-		    " NEW.review_status IS NOT 'rejected' AND" HH_COUNTS(
-			    "NEW") ","
-				   " NEW.review_status IS 'approved', NOT (" HH_COUNTS(
-					   "NEW") "))"
-						  " ON CONFLICT(id_origin, id_serial) DO UPDATE SET present = 1,"
-						  " commune = excluded.commune, counted = excluded.counted,"
-						  " approved = excluded.approved, withdrawn = excluded.withdrawn;"
-						  "END;"
-						  /* a trigger of its own: a household without a
-						   * national ID runs no statement for it */
-						  "CREATE TRIGGER report_household_nid_ai AFTER INSERT ON household WHEN " NID_KEY(
-							  "NEW") " IS NOT NULL BEGIN "
-								 "INSERT INTO report_nid(national_id, n) VALUES (" NID_KEY(
-									 "NEW") ", 1)"
-										" ON CONFLICT(national_id) DO UPDATE SET n = n + 1;"
-										"END;"
-										"CREATE TRIGGER report_household_au AFTER UPDATE OF commune, review_status, withdrawn"
-										" ON household"
-										" BEGIN UPDATE report_hh SET commune = coalesce(NEW.commune, 0),"
-										" counted = NEW.review_status IS NOT 'rejected' AND" HH_COUNTS(
-											"NEW") ","
-											       " approved = NEW.review_status IS 'approved', withdrawn = NOT (" HH_COUNTS(
-												       "NEW") ")"
-													      " WHERE id_origin = NEW.id_origin AND id_serial = NEW.id_serial; END;"
-													      "CREATE TRIGGER report_household_nid AFTER UPDATE OF national_id, withdrawn ON household"
-													      " WHEN " NID_KEY("OLD") " IS NOT " NID_KEY(
-														      "NEW") " BEGIN "
-															     "UPDATE report_nid SET n = n - 1 WHERE national_id = " NID_KEY(
-																     "OLD") ";"
-																	    "INSERT INTO report_nid(national_id, n) SELECT " NID_KEY(
-																		    "NEW") ", 1"
-																			   " WHERE " NID_KEY(
-																				   "NEW") " IS NOT NULL"
-																					  " ON CONFLICT(national_id) DO UPDATE SET n = n + 1; END;"))
+	if (proto_buf_append_str(b, household_triggers_sql))
 		return -1;
 
-	/* milestones: their household is noted, its dates and report_twice
-	 * follow at the end of the change-set (flush_sql); one row a
-	 * household however many milestones it gets */
-	if (proto_buf_append_str(b, "CREATE TRIGGER report_milestone_dirty AFTER INSERT ON milestone"
-				    " WHEN NEW.household_origin IS NOT NULL AND NEW.date IS NOT NULL BEGIN "
-				    "INSERT OR IGNORE INTO report_dirty(id_origin, id_serial)"
-				    " VALUES (NEW.household_origin, NEW.household_serial); END;"))
-		return -1;
+	/* milestones: no trigger. hub_report_flush notes their households
+	 * from the change-set merged, one note a household instead of one a
+	 * milestone (merge cost, docs/BENCHMARKS.md) */
 
 	/* contributions: noted, their sums follow at the end of the
 	 * change-set (hub_report_flush), a night's labour days of one commune
-	 * in one upsert instead of one a record (merge cost, BENCHMARKS.md) */
+	 * in one upsert instead of one a record (merge cost, BENCHMARKS.md);
+	 * a household the report tables do not know yet gets its row there
+	 * too, before the sums that read its commune */
 	if (proto_buf_append_str(
 		    b,
 		    "CREATE TRIGGER report_contribution_ai AFTER INSERT ON contribution WHEN" PROTO_SQL_CONTRIBUTION_LIVE(
 			    "NEW") "BEGIN "
-				   "INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT NEW.household_origin,"
-				   " NEW.household_serial WHERE NEW.household_origin IS NOT NULL;"
+				   "INSERT OR IGNORE INTO report_dirty(id_origin, id_serial) SELECT NEW.household_origin,"
+				   " NEW.household_serial WHERE NEW.household_origin IS NOT NULL AND NOT EXISTS"
+				   " (SELECT 1 FROM report_hh h WHERE h.id_origin = NEW.household_origin AND"
+				   " h.id_serial = NEW.household_serial);"
 				   "INSERT OR IGNORE INTO report_fund_due(id_origin, id_serial)"
 				   " VALUES (NEW.id_origin, NEW.id_serial);END;"))
 		return -1;
@@ -468,43 +465,79 @@ const char hub_report_sql_count_move[] =
 /* clang-format on */
 
 /*
- * The end of a change-set (hub_report_flush): the households its milestones
- * and voids named (report_dirty) get their report_hh row if they have a live
- * dated milestone (as in the rebuild); their stage dates are recomputed from
- * their live milestones, those that moved kept in report_new; the counters
- * of the slots whose day moves go from the old day to the new in one
- * grouped statement (count_move), then one UPDATE writes the dates (which
- * the slot triggers leave alone); their stages two laptops recorded on different
- * days join report_twice by the rebuild's own test, looked for only where
- * a household's milestones come from two laptops (the index holds the
- * origin). Per change-set instead of per milestone: merge cost,
- * docs/BENCHMARKS.md "bench_reports". The statements are the store's
- * (store_sql.c, HUB_STMT_REPORT_*), kept prepared by a serve thread: a
- * nightly change-set of thirty records would otherwise prepare them again,
- * a millisecond, every time.
+ * The end of a change-set (hub_report_flush). The households its milestones
+ * and voids named, and those it added (report_dirty), get their stage dates
+ * recomputed from their live milestones; those whose dates moved, and those
+ * without a report_hh row yet (fresh) that need one (a household row, a live
+ * dated milestone or a contribution names them, as in the rebuild), are kept
+ * in report_new. Then, in this order:
+ *   count_move: the counters of the slots whose day moves, from the old day
+ *     to the new, for the households that have a row (one grouped statement);
+ *   hh_fresh: the fresh rows inserted with their dates, their household's
+ *     commune, review and withdrawal in them: written once;
+ *   count_fresh: their counters (registered, approved, the stages reached),
+ *     grouped by commune and day: a night's registrations of a commune are a
+ *     few counter rows, not two and more a household;
+ *   dates: the new dates of the others (the slot triggers leave them alone);
+ *   twice: their stages two laptops recorded on different days join
+ *     report_twice by the rebuild's own test, looked for only where a
+ *     household's milestones come from two laptops (the index holds the
+ *     origin).
+ * Per change-set instead of per record: merge cost, docs/BENCHMARKS.md
+ * "bench_reports". The statements are the store's (store_sql.c,
+ * HUB_STMT_REPORT_*), kept prepared by a serve thread: a nightly change-set
+ * of thirty records would otherwise prepare them again, a millisecond, every
+ * time.
  */
+const char hub_report_sql_dirty_note[] = "INSERT OR IGNORE INTO report_dirty(id_origin, id_serial) VALUES (?1, ?2)";
 const char hub_report_sql_dirty_any[] = "SELECT 1 FROM report_dirty LIMIT 1";
-/* most households named have their row already: one look at report_hh
- * before the look at their milestones (a night-60 household: 2.5-4 µs
- * instead of 11-15, docs/BENCHMARKS.md "Night 60's flush") */
-const char hub_report_sql_hh_add[] =
-	"INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT d.id_origin, d.id_serial"
-	" FROM report_dirty d WHERE NOT EXISTS (SELECT 1 FROM report_hh h WHERE h.id_origin ="
-	" d.id_origin AND h.id_serial = d.id_serial) AND EXISTS (SELECT 1 FROM milestone m WHERE" DIRTY_MILESTONE(
-		"m") ")";
+/* clang-format off */
 const char hub_report_sql_new[] =
-	"INSERT INTO report_new SELECT f.o, f.s, f.d1, f.d2, f.d3, f.d4, f.d5, f.d6, f.d7, f.d8"
-	" FROM (SELECT d.id_origin AS o, d.id_serial AS s," FIRST_DATES
-	" FROM report_dirty d LEFT JOIN milestone m ON" DIRTY_MILESTONE(
-		"m") "GROUP BY 1, 2) AS f"
-		     " CROSS JOIN report_hh h ON h.id_origin = f.o AND h.id_serial = f.s WHERE h.d1 IS NOT f.d1"
-		     " OR h.d2 IS NOT f.d2 OR h.d3 IS NOT f.d3 OR h.d4 IS NOT f.d4 OR h.d5 IS NOT f.d5"
-		     " OR h.d6 IS NOT f.d6 OR h.d7 IS NOT f.d7 OR h.d8 IS NOT f.d8";
+	"INSERT INTO report_new SELECT f.o, f.s, f.d1, f.d2, f.d3, f.d4, f.d5, f.d6, f.d7, f.d8,"
+	" h.id_origin IS NULL"
+	" FROM (SELECT d.id_origin AS o, d.id_serial AS s," FIRST_DATES ", count(m.id_origin) AS live"
+	" FROM report_dirty d LEFT JOIN milestone m ON" DIRTY_MILESTONE("m") "GROUP BY 1, 2) AS f"
+	" LEFT JOIN report_hh h ON h.id_origin = f.o AND h.id_serial = f.s"
+	" WHERE CASE WHEN h.id_origin IS NULL THEN f.live > 0"
+	" OR EXISTS (SELECT 1 FROM household x WHERE x.id_origin = f.o AND x.id_serial = f.s)"
+	" OR EXISTS (SELECT 1 FROM contribution x WHERE x.household_origin = f.o AND"
+	" x.household_serial = f.s)"
+	" ELSE h.d1 IS NOT f.d1 OR h.d2 IS NOT f.d2 OR h.d3 IS NOT f.d3 OR h.d4 IS NOT f.d4"
+	" OR h.d5 IS NOT f.d5 OR h.d6 IS NOT f.d6 OR h.d7 IS NOT f.d7 OR h.d8 IS NOT f.d8 END";
+/* a household row absent (milestones or contributions came first) makes
+ * the rebuild's empty row: not present, commune 0, counted nowhere */
+const char hub_report_sql_hh_fresh[] =
+	"INSERT INTO report_hh(id_origin, id_serial, present, commune, counted, approved, withdrawn,"
+	" d1, d2, d3, d4, d5, d6, d7, d8)"
+	" SELECT c.id_origin, c.id_serial, h.id_origin IS NOT NULL, " HH_COMMUNE("h") ","
+	" h.id_origin IS NOT NULL AND (" HH_COUNTED("h") "),"
+	" h.id_origin IS NOT NULL AND " HH_APPROVED("h") ","
+	" h.id_origin IS NOT NULL AND " HH_WITHDRAWN("h") ","
+	" c.d1, c.d2, c.d3, c.d4, c.d5, c.d6, c.d7, c.d8"
+	" FROM report_new c LEFT JOIN household h ON h.id_origin = c.id_origin AND"
+	" h.id_serial = c.id_serial WHERE c.fresh";
+/* slot 0 (registered, day ''), 9 (approved, day '') and 1..8 (the day each
+ * stage was reached, '~' not counted) of the fresh rows that count: the
+ * rebuild's counters, from the same r1..r8 */
+const char hub_report_sql_count_fresh[] =
+	"INSERT INTO report_count(commune, slot, date, n) SELECT commune, slot, k, sum(n)"
+	" FROM (SELECT g.commune AS commune, x.column1 AS slot, g.approved AS approved, g.n AS n,"
+	" CASE x.column1 WHEN 1 THEN g.r1 WHEN 2 THEN g.r2 WHEN 3 THEN g.r3 WHEN 4 THEN g.r4"
+	" WHEN 5 THEN g.r5 WHEN 6 THEN g.r6 WHEN 7 THEN g.r7 WHEN 8 THEN g.r8 ELSE '' END AS k"
+	" FROM (SELECT h.commune AS commune, h.approved AS approved, h.r1 AS r1, h.r2 AS r2,"
+	" h.r3 AS r3, h.r4 AS r4, h.r5 AS r5, h.r6 AS r6, h.r7 AS r7, h.r8 AS r8, count(*) AS n"
+	" FROM report_new c CROSS JOIN report_hh h ON h.id_origin = c.id_origin AND"
+	" h.id_serial = c.id_serial WHERE c.fresh AND h.counted"
+	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10) AS g"
+	" CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) x)"
+	" WHERE k <> '~' AND (slot <> 9 OR approved) GROUP BY 1, 2, 3" COUNT_UPSERT;
+/* an UPDATE ... FROM report_new would let the planner scan report_hh */
 const char hub_report_sql_dates[] =
 	"UPDATE report_hh SET (d1, d2, d3, d4, d5, d6, d7, d8) = (SELECT c.d1, c.d2, c.d3, c.d4,"
 	" c.d5, c.d6, c.d7, c.d8 FROM report_new c WHERE c.id_origin = report_hh.id_origin AND"
 	" c.id_serial = report_hh.id_serial) WHERE (id_origin, id_serial) IN (SELECT id_origin,"
-	" id_serial FROM report_new)";
+	" id_serial FROM report_new WHERE NOT fresh)";
+/* clang-format on */
 const char hub_report_sql_twice[] =
 	"INSERT OR IGNORE INTO report_twice SELECT m.household_origin, m.household_serial, m.stage"
 	" FROM report_dirty d CROSS JOIN milestone m ON m.household_origin = d.id_origin AND"
@@ -534,10 +567,8 @@ static const char rebuild_sql[] =
 		     "INSERT OR IGNORE INTO report_hh(id_origin, id_serial) SELECT DISTINCT household_origin,"
 		     " household_serial FROM contribution WHERE household_origin IS NOT NULL;"
 		     "INSERT INTO report_hh(id_origin, id_serial, present, commune, counted, approved, withdrawn)"
-		     " SELECT id_origin, id_serial, 1, coalesce(commune, 0), review_status IS NOT 'rejected'"
-		     " AND" HH_COUNTS("h") ", review_status IS 'approved', NOT (" HH_COUNTS(
-			     "h") ")"
-				  " FROM household h WHERE true"
+		     " SELECT id_origin, id_serial, 1, " HH_COMMUNE("h") ", " HH_COUNTED("h") ", " HH_APPROVED("h") ", " HH_WITHDRAWN(
+			     "h") " FROM household h WHERE true"
 				  " ON CONFLICT(id_origin, id_serial) DO UPDATE SET present = 1, commune = excluded.commune,"
 				  " counted = excluded.counted, approved = excluded.approved,"
 				  " withdrawn = excluded.withdrawn;"
@@ -695,7 +726,7 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 		goto rollback; /* another process installed them meanwhile */
 	}
 	if (found && strcmp(have, "1") != 0 && strcmp(have, "2") != 0 && strcmp(have, "3") != 0 &&
-	    strcmp(have, "4") != 0) {
+	    strcmp(have, "4") != 0 && strcmp(have, "5") != 0) {
 		snprintf(err, errlen,
 			 _("report tables are version '%s', this maiam-hub knows '%s':"
 			   " use a newer maiam-hub"),
@@ -746,19 +777,57 @@ static int flush_any(sqlite3 *db, hub_stmt id, bool *any)
 	return rc;
 }
 
-hub_result hub_report_flush(sqlite3 *db, char *err, size_t errlen)
+/* The households cs's milestones name, noted in report_dirty (a record
+ * the merge refused or had already is noted too: the flush recomputes a
+ * household from its live milestones, so a note too many changes nothing).
+ * A household's milestones follow one another in a change-set: one
+ * statement a run of them. */
+static int note_milestones(sqlite3 *db, const proto_changeset *cs)
 {
-	static const hub_stmt steps[] = { HUB_STMT_REPORT_HH_ADD,     HUB_STMT_REPORT_NEW,
-					  HUB_STMT_REPORT_COUNT_MOVE, HUB_STMT_REPORT_DATES,
-					  HUB_STMT_REPORT_TWICE,      HUB_STMT_REPORT_NEW_CLEAR,
-					  HUB_STMT_REPORT_DIRTY_CLEAR };
+	sqlite3_stmt *st = NULL;
+	proto_id last = { 0, 0 };
+	int rc = -1;
+	size_t i;
+
+	for (i = 0; i < cs->nrecords; i++) {
+		const proto_field *hh;
+
+		if (cs->records[i].kind != PROTO_KIND_MILESTONE)
+			continue;
+		hh = hub_record_field(&cs->records[i], PROTO_MS_HOUSEHOLD);
+		if (!hh || hh->value.type != PROTO_V_REF || proto_id_eq(hh->value.ref, last))
+			continue;
+		if (!st && !(st = hub_store_prep(db, HUB_STMT_REPORT_DIRTY_NOTE)))
+			goto out;
+		sqlite3_bind_int64(st, 1, proto_u2i(hh->value.ref.origin));
+		sqlite3_bind_int64(st, 2, proto_u2i(hh->value.ref.serial));
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto out;
+		sqlite3_reset(st);
+		last = hh->value.ref;
+	}
+	rc = 0;
+out:
+	hub_store_unprep(st);
+	return rc;
+}
+
+hub_result hub_report_flush(sqlite3 *db, const proto_changeset *cs, char *err, size_t errlen)
+{
+	/* in this order: count_move reads the rows as they were; the fresh
+	 * rows exist before their counters and before the contributions'
+	 * sums read their commune */
+	static const hub_stmt steps[] = { HUB_STMT_REPORT_NEW,       HUB_STMT_REPORT_COUNT_MOVE,
+					  HUB_STMT_REPORT_HH_FRESH,  HUB_STMT_REPORT_COUNT_FRESH,
+					  HUB_STMT_REPORT_DATES,     HUB_STMT_REPORT_TWICE,
+					  HUB_STMT_REPORT_NEW_CLEAR, HUB_STMT_REPORT_DIRTY_CLEAR };
 	static const hub_stmt fund_steps[] = { HUB_STMT_REPORT_FUND, HUB_STMT_REPORT_FUND_CLEAR };
 	bool dirty = false, due = false;
 	size_t i;
 
 	/* a change-set without milestones (or voids of them) and without
 	 * contributions has nothing to do */
-	if (flush_any(db, HUB_STMT_REPORT_DIRTY_ANY, &dirty) ||
+	if (note_milestones(db, cs) || flush_any(db, HUB_STMT_REPORT_DIRTY_ANY, &dirty) ||
 	    flush_any(db, HUB_STMT_REPORT_FUND_ANY, &due)) {
 		snprintf(err, errlen, _("cannot bring the report tables up to date: %s"),
 			 sqlite3_errmsg(db));

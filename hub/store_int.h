@@ -55,10 +55,12 @@ typedef enum hub_stmt {
 	HUB_STMT_HELD_CONTRIBUTION,
 	HUB_STMT_HELD_VOID,
 	/* the report tables' end of a change-set (schema_report.c's SQL) */
+	HUB_STMT_REPORT_DIRTY_NOTE,
 	HUB_STMT_REPORT_DIRTY_ANY,
-	HUB_STMT_REPORT_HH_ADD,
 	HUB_STMT_REPORT_NEW,
 	HUB_STMT_REPORT_COUNT_MOVE,
+	HUB_STMT_REPORT_HH_FRESH,
+	HUB_STMT_REPORT_COUNT_FRESH,
 	HUB_STMT_REPORT_DATES,
 	HUB_STMT_REPORT_TWICE,
 	HUB_STMT_REPORT_NEW_CLEAR,
@@ -71,10 +73,11 @@ typedef enum hub_stmt {
 
 /* The SQL of HUB_STMT_REPORT_*: written next to the report tables'
  * rebuild, whose stage dates they must give (schema_report.c). */
-extern const char hub_report_sql_dirty_any[], hub_report_sql_hh_add[], hub_report_sql_new[],
-	hub_report_sql_count_move[], hub_report_sql_dates[], hub_report_sql_twice[],
-	hub_report_sql_new_clear[], hub_report_sql_dirty_clear[], hub_report_sql_fund_any[],
-	hub_report_sql_fund[], hub_report_sql_fund_clear[];
+extern const char hub_report_sql_dirty_note[], hub_report_sql_dirty_any[], hub_report_sql_new[],
+	hub_report_sql_count_move[], hub_report_sql_hh_fresh[], hub_report_sql_count_fresh[],
+	hub_report_sql_dates[], hub_report_sql_twice[], hub_report_sql_new_clear[],
+	hub_report_sql_dirty_clear[], hub_report_sql_fund_any[], hub_report_sql_fund[],
+	hub_report_sql_fund_clear[];
 
 /* A statement for id; give it back with hub_store_unprep (reset if cached,
  * else finalized). NULL on error. */

@@ -185,7 +185,7 @@ void rt_flush(rt_batch *b, sqlite3 *db)
 	 * data before the report tables have none to bring up to date) */
 	if (sqlite3_table_column_metadata(db, "main", "report_dirty", NULL, NULL, NULL, NULL, NULL,
 					  NULL) == SQLITE_OK &&
-	    hub_report_flush(db, err, sizeof(err)) != HUB_OK)
+	    hub_report_flush(db, &b->cs, err, sizeof(err)) != HUB_OK)
 		fail_msg("%s", err);
 	proto_changeset_release(&b->cs);
 	b->open = 0;
