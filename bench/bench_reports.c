@@ -79,6 +79,22 @@ static sqlite3_stmt *prep_insert(sqlite3 *db, const char *table, const char *col
 #define MERGE_ROUNDS 7
 _Static_assert(MERGE_ROUNDS <= 7, "a round's origins have four bits each");
 
+/* The median of the n values of v (sorted in place); 0 when n is 0. */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median_of(double *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static void bind_event(sqlite3_stmt *st, int64_t origin, int64_t serial, uint64_t stamp, int64_t of_serial)
 {
 	sqlite3_bind_int64(st, 1, origin);
@@ -427,6 +443,10 @@ int main(int argc, char **argv)
 	static const char *const fmts[] = { "table", "csv", "json", "html" };
 	double us_trig, us_report, us_plain, t_browse_build, t_browse_flags, browser_p99, browser_worst;
 	double cpu_trig, cpu_report, cpu_plain, browser_cpu_p99, us_none, cpu_none;
+	/* each round's report upkeep over none: the two merges of a round run
+	 * back to back, so the machine's drift over a run cancels in it */
+	double round_ratio[MERGE_ROUNDS], ratio_median;
+	size_t nrounds = 0;
 	proto_buf saved;
 	static char browser_triggers[1 << 20]; /* the flags' triggers judge in SQL: long */
 	int communes[512], ncommunes = 0;
@@ -572,7 +592,8 @@ int main(int argc, char **argv)
 	 * while), without any; the best of MERGE_ROUNDS, alternated, each from
 	 * an origin of its own (a reused database has the last run's). One
 	 * merge is 20-60 ms of CPU: the best of two moved the ratio between
-	 * 1.7 and 3.7 for the same code at 1M (docs/BENCHMARKS.md) */
+	 * 1.7 and 3.7 for the same code at 1M (docs/BENCHMARKS.md). The
+	 * median of the rounds' own ratios is printed next to it */
 	/* the connection set up as a serve thread's writer sets its own
 	 * (worker.c): statements kept, savepoint journals in memory, a 64 MiB
 	 * page cache */
@@ -607,6 +628,7 @@ int main(int argc, char **argv)
 		us_none = x < us_none ? x : us_none;
 		cpu_none = cpu < cpu_none ? cpu : cpu_none;
 		fprintf(stderr, " %.1f/%.1f", round_report, cpu);
+		round_ratio[nrounds++] = round_report / cpu;
 		/* taken out again while no trigger runs: merged without upkeep
 		 * they have no report_hh rows, and a --reuse run would time its
 		 * reports on a store the hub never has (their milestones in the
@@ -615,6 +637,7 @@ int main(int argc, char **argv)
 		triggers_on(db, &saved);
 	}
 	fprintf(stderr, "\n");
+	ratio_median = median_of(round_ratio, nrounds);
 	hub_store_cache_end();
 	if (proto_db_open(plain, &pdb) != PROTO_OK ||
 	    sqlite3_exec(pdb, "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536", NULL, NULL,
@@ -633,8 +656,8 @@ int main(int argc, char **argv)
 	 * both into the same store, in CPU time (the wall time follows the
 	 * other engineers' load) */
 	printf("merge_upkeep_ratio (report upkeep / none, same store, CPU): %.2f (%.1f / %.1f us);"
-	       " against the empty store: %.2f\n",
-	       cpu_report / cpu_none, cpu_report, cpu_none, cpu_report / cpu_plain);
+	       " against the empty store: %.2f; median of the rounds' own ratios: %.2f\n",
+	       cpu_report / cpu_none, cpu_report, cpu_none, cpu_report / cpu_plain, ratio_median);
 	printf("{\"households\": %ld, \"milestones\": %ld, \"contributions\": %ld, \"voids\": %ld,"
 	       " \"generate_s\": %.1f, \"build_s\": %.1f, \"progress_s\": %.4f, \"awards_s\": %.4f,"
 	       " \"funds_s\": %.4f, \"reconcile_s\": %.4f, \"progress_by_commune_s\": %.4f,"
@@ -644,12 +667,13 @@ int main(int argc, char **argv)
 	       " \"merge_cpu_us_per_record_report_only\": %.1f,"
 	       " \"merge_cpu_us_per_record_none\": %.1f, \"merge_cpu_us_per_record_plain\": %.1f,"
 	       " \"merge_upkeep_ratio\": %.2f, \"merge_upkeep_ratio_vs_empty\": %.2f,"
+	       " \"merge_upkeep_ratio_round_median\": %.2f,"
 	       " \"browser_build_s\": %.1f, \"browser_flags_s\": %.1f, \"browser_worst_ms\": %.1f,"
 	       " \"browser_cpu_p99_ms\": %.1f, \"browser_p99_ms\": %.1f}\n",
 	       n.households, n.milestones, n.contributions, n.voids, t_gen, t_build, t[0], t[1], t[2],
 	       t[3], t[4], bytes[3], cold, us_trig, us_report, us_plain, cpu_trig, cpu_report, cpu_none,
-	       cpu_plain, cpu_report / cpu_none, cpu_report / cpu_plain, t_browse_build, t_browse_flags,
-	       browser_worst, browser_cpu_p99, browser_p99);
+	       cpu_plain, cpu_report / cpu_none, cpu_report / cpu_plain, ratio_median, t_browse_build,
+	       t_browse_flags, browser_worst, browser_cpu_p99, browser_p99);
 	sqlite3_close(db);
 	proto_campaign_release(&c);
 	if (!keep) {
