@@ -777,6 +777,28 @@ static int flush_any(sqlite3 *db, hub_stmt id, bool *any)
 	return rc;
 }
 
+/* The household record r (a milestone) names, or NULL. */
+static const proto_id *milestone_household(const proto_record *r)
+{
+	const proto_field *hh;
+
+	if (r->kind != PROTO_KIND_MILESTONE)
+		return NULL;
+	hh = hub_record_field(r, PROTO_MS_HOUSEHOLD);
+	return hh && hh->value.type == PROTO_V_REF ? &hh->value.ref : NULL;
+}
+
+/* Does cs hold a milestone that names a household? */
+static bool names_households(const proto_changeset *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->nrecords; i++)
+		if (milestone_household(&cs->records[i]))
+			return true;
+	return false;
+}
+
 /* The households cs's milestones name, noted in report_dirty (a record
  * the merge refused or had already is noted too: the flush recomputes a
  * household from its live milestones, so a note too many changes nothing).
@@ -790,21 +812,18 @@ static int note_milestones(sqlite3 *db, const proto_changeset *cs)
 	size_t i;
 
 	for (i = 0; i < cs->nrecords; i++) {
-		const proto_field *hh;
+		const proto_id *hh = milestone_household(&cs->records[i]);
 
-		if (cs->records[i].kind != PROTO_KIND_MILESTONE)
-			continue;
-		hh = hub_record_field(&cs->records[i], PROTO_MS_HOUSEHOLD);
-		if (!hh || hh->value.type != PROTO_V_REF || proto_id_eq(hh->value.ref, last))
+		if (!hh || proto_id_eq(*hh, last))
 			continue;
 		if (!st && !(st = hub_store_prep(db, HUB_STMT_REPORT_DIRTY_NOTE)))
 			goto out;
-		sqlite3_bind_int64(st, 1, proto_u2i(hh->value.ref.origin));
-		sqlite3_bind_int64(st, 2, proto_u2i(hh->value.ref.serial));
+		sqlite3_bind_int64(st, 1, proto_u2i(hh->origin));
+		sqlite3_bind_int64(st, 2, proto_u2i(hh->serial));
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto out;
 		sqlite3_reset(st);
-		last = hh->value.ref;
+		last = *hh;
 	}
 	rc = 0;
 out:
@@ -822,21 +841,25 @@ hub_result hub_report_flush(sqlite3 *db, const proto_changeset *cs, char *err, s
 					  HUB_STMT_REPORT_DATES,     HUB_STMT_REPORT_TWICE,
 					  HUB_STMT_REPORT_NEW_CLEAR, HUB_STMT_REPORT_DIRTY_CLEAR };
 	static const hub_stmt fund_steps[] = { HUB_STMT_REPORT_FUND, HUB_STMT_REPORT_FUND_CLEAR };
-	bool dirty = false, due = false;
+	bool named = names_households(cs), dirty = false, due = false;
 	size_t i;
 
-	/* a change-set without milestones (or voids of them) and without
-	 * contributions has nothing to do */
-	if (note_milestones(db, cs) || flush_any(db, HUB_STMT_REPORT_DIRTY_ANY, &dirty) ||
+	/* a change-set that added no household, no milestone and no
+	 * contribution, and voided none, has nothing to do */
+	if (flush_any(db, HUB_STMT_REPORT_DIRTY_ANY, &dirty) ||
 	    flush_any(db, HUB_STMT_REPORT_FUND_ANY, &due)) {
 		snprintf(err, errlen, _("cannot bring the report tables up to date: %s"),
 			 sqlite3_errmsg(db));
 		return HUB_EDB;
 	}
-	if (!dirty && !due)
+	if (!dirty && !due && !named)
 		return HUB_OK;
 	if (sqlite3_exec(db, "SAVEPOINT report_flush", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
+	/* the notes inside the savepoint: a flush that fails leaves none */
+	if (named && note_milestones(db, cs))
+		goto fail;
+	dirty = dirty || named;
 	for (i = 0; dirty && i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (flush_step(db, steps[i]))
 			goto fail;
