@@ -80,18 +80,11 @@ static sqlite3_stmt *prep_insert(sqlite3 *db, const char *table, const char *col
 _Static_assert(MERGE_ROUNDS <= 7, "a round's origins have four bits each");
 
 /* The median of the n values of v (sorted in place); 0 when n is 0. */
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static double median_of(double *v, size_t n)
 {
 	if (n == 0)
 		return 0;
-	qsort(v, n, sizeof(*v), cmp_double);
+	qsort(v, n, sizeof(*v), bench_cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
