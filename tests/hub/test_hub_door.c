@@ -27,10 +27,10 @@
 
 typedef struct slow {
 	const ht_hub *h;
-	char src[16];
-	int refused; /* connections the hub would not take (handshake failed) */
-	int cut;     /* connections the hub closed while we dripped */
-	int opened;  /* all attempts made */
+	char src[24]; /* "127.0.0.N"; room for any int, as gcc -O1 asks */
+	int refused;  /* connections the hub would not take (handshake failed) */
+	int cut;      /* connections the hub closed while we dripped */
+	int opened;   /* all attempts made */
 	volatile int *stop;
 } slow;
 

@@ -174,7 +174,7 @@ static void test_poisoned_area_keeps_pulling(void **state)
 
 	(void)state;
 	for (int i = 0; i < NWRITERS; i++) {
-		char who[8];
+		char who[16]; /* "wN": room for any int, as gcc -O1 asks */
 		snprintf(who, sizeof(who), "w%d", i);
 		enrol(&w[i], who, "--commune", COMMUNE_A);
 	}
