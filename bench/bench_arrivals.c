@@ -107,6 +107,59 @@ static void threads_print(const ccpu_use *a, const ccpu_use *b)
 	printf("\n");
 }
 
+/* The hub's maiam_hub_connections_closed_total by reason (/metrics, read
+ * from 127.0.0.1): why the hub closed connections, so that a failed sync's
+ * cause is in the run's own output (docs/BENCHMARKS.md, "bench_arrivals"). */
+#define CLOSED_REASONS 16
+typedef struct closed_count {
+	size_t n;
+	char reason[CLOSED_REASONS][40];
+	long long count[CLOSED_REASONS];
+} closed_count;
+
+static void closed_read(const ht_hub *h, closed_count *c)
+{
+	static const char name[] = "\nmaiam_hub_connections_closed_total{reason=\"";
+	ht_resp r;
+	const char *p;
+
+	memset(c, 0, sizeof(*c));
+	if (ht_request(h, NULL, "GET", "/metrics", NULL, 0, &r) == 0 && r.status == 200)
+		for (p = r.body; c->n < CLOSED_REASONS && (p = strstr(p, name)) != NULL;) {
+			const char *q = p + sizeof(name) - 1, *e = strstr(q, "\"} ");
+			if (!e || (size_t)(e - q) >= sizeof(c->reason[0]))
+				break;
+			memcpy(c->reason[c->n], q, (size_t)(e - q));
+			c->count[c->n++] = strtoll(e + 3, NULL, 10);
+			p = e;
+		}
+	ht_resp_free(&r);
+}
+
+/* The connections closed between a and b, by reason ("none" if none), into
+ * out; their number. */
+static long long closed_diff(const closed_count *a, const closed_count *b, char *out, size_t outlen)
+{
+	long long all = 0;
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < b->n; i++) {
+		long long d = b->count[i];
+		for (size_t j = 0; j < a->n; j++)
+			if (!strcmp(a->reason[j], b->reason[i]))
+				d -= a->count[j];
+		if (d <= 0 || len >= outlen)
+			continue;
+		len += (size_t)snprintf(out + len, outlen - len, "%s%s %lld", all ? ", " : "",
+					b->reason[i], d);
+		all += d;
+	}
+	if (!all)
+		snprintf(out, outlen, "%s", b->n ? "none" : "unknown (the hub's /metrics did not answer)");
+	return all;
+}
+
 /* One window's figures. */
 typedef struct window {
 	double rate, seconds;
@@ -116,6 +169,7 @@ typedef struct window {
 	double hub_cpu_s;                /* the hub's user + system time in the window */
 	double load1;                    /* the machine's 1-minute load average after it */
 	ccpu_use th0, th1;               /* the hub's threads by name (campaign_cpu.h) */
+	closed_count closed0, closed1;   /* the hub's /metrics before and after */
 } window;
 
 /* ---- setup ------------------------------------------------------------------ */
@@ -350,6 +404,7 @@ static int run_window(bench *b, double rate, size_t n, gen_rng *rng, window *w)
 	}
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256u << 10);
+	closed_read(&b->hub, &w->closed0);
 	cpu0 = hub_cpu_s(b->hub.pid);
 	ccpu_snapshot(b->hub.pid, &w->th0);
 	for (size_t i = 0; i < n; i++) {
@@ -365,6 +420,7 @@ static int run_window(bench *b, double rate, size_t n, gen_rng *rng, window *w)
 		pthread_join(th[i], NULL);
 	w->hub_cpu_s = hub_cpu_s(b->hub.pid) - cpu0;
 	ccpu_snapshot(b->hub.pid, &w->th1);
+	closed_read(&b->hub, &w->closed1);
 	pthread_attr_destroy(&attr);
 	w->seconds = ar[n - 1].due - ar[0].due;
 	w->arrivals = n;
@@ -394,6 +450,11 @@ static int run_window(bench *b, double rate, size_t n, gen_rng *rng, window *w)
 	       rate, n, w->seconds, w->failed, w->p50_ms, w->p99_ms, w->max_ms, w->late_p99_ms,
 	       w->late_max_ms, w->hub_cpu_s, w->hub_cpu_s * 1000.0 / (double)n);
 	threads_print(&w->th0, &w->th1);
+	{
+		char why[400];
+		closed_diff(&w->closed0, &w->closed1, why, sizeof(why));
+		printf("        connections the hub closed (its /metrics, by reason): %s\n", why);
+	}
 	if (getloadavg(&w->load1, 1) == 1)
 		printf("        machine load average (1 min) after the window: %.2f\n", w->load1);
 	fflush(stdout);
@@ -590,6 +651,14 @@ int main(int argc, char **argv)
 		failed += fw[k].failed;
 	for (size_t k = 0; k < nsteps; k++)
 		failed += sw[k].failed;
+	long long closed = 0;
+	{
+		char why[400];
+		for (size_t k = 0; k < NFIXED; k++)
+			closed += closed_diff(&fw[k].closed0, &fw[k].closed1, why, sizeof(why));
+		for (size_t k = 0; k < nsteps; k++)
+			closed += closed_diff(&sw[k].closed0, &sw[k].closed1, why, sizeof(why));
+	}
 	if (ht_hub_stop(&b.hub, SIGTERM) != 0)
 		fprintf(stderr, "bench_arrivals: the hub did not stop cleanly\n");
 	arr_child_hub = 0;
@@ -614,7 +683,7 @@ int main(int argc, char **argv)
 	printf("{\"smoke\": %s, \"load1_at_start\": %.2f, \"laptops\": %zu, \"changes_per_sync\": %d, \"seconds_per_rate\": %zu, "
 	       "\"p50_ms_at_20\": %s, \"p99_ms_at_20\": %s, \"p50_ms_at_50\": %s, \"p99_ms_at_50\": %s, "
 	       "\"p50_ms_at_100\": %s, \"p99_ms_at_100\": %s, \"p99_over_1s_rate\": %s, "
-	       "\"highest_rate_tried\": %.0f, \"failed_syncs\": %zu, \"start_late_p99_ms_at_50\": %.1f, "
+	       "\"highest_rate_tried\": %.0f, \"failed_syncs\": %zu, \"hub_conns_closed\": %lld, \"start_late_p99_ms_at_50\": %.1f, "
 	       "\"start_late_p99_ms_at_100\": %.1f, \"hub_cpu_ms_per_sync_at_100\": %.2f, \"hub_cpu_ms_per_sync_at_50\": %.2f, "
 	       "\"rural_changes\": %d, \"rural_connections\": %.0f, \"rural_round_trips\": %.0f, "
 	       "\"rural_bytes_up\": %.0f, \"rural_bytes_down\": %.0f, \"rural_s\": %.3f, "
@@ -625,7 +694,7 @@ int main(int argc, char **argv)
 	       nsteps  ? step_rates[nsteps - 1]
 	       : smoke ? fixed_rates[0]
 		       : fixed_rates[NFIXED - 1],
-	       failed, fw[1].late_p99_ms, fw[2].late_p99_ms,
+	       failed, closed, fw[1].late_p99_ms, fw[2].late_p99_ms,
 	       fw[2].arrivals ? fw[2].hub_cpu_s * 1000.0 / (double)fw[2].arrivals : 0.0,
 	       fw[1].arrivals ? fw[1].hub_cpu_s * 1000.0 / (double)fw[1].arrivals : 0.0, rr.changes,
 	       rr.connections, rr.round_trips, rr.up, rr.down, rr.seconds, rr.odk_records, rr.odk_body,

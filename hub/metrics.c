@@ -42,6 +42,38 @@ void hub_metrics_push(const char *code)
 	atomic_fetch_add_explicit(&codes[i].n, 1, memory_order_relaxed);
 }
 
+/* ---- connections closed: a fixed set of reasons ------------------------- */
+
+/* server_conn.c's reasons, in the page's order; anything else is "other".
+ * All are on the page from the start, at 0, so that a rate over them has a
+ * first sample before the first closing. */
+static const char *const closed_reasons[] = {
+	"evicted_max_conns_per_addr",
+	"evicted_max_conns",
+	"no_room",
+	"max_conns_per_key",
+	"header_deadline",
+	"too_slow",
+	"anon_budget",
+	"max_buffered",
+	"revoked",
+	"tls_handshake",
+	"unanswered",
+	"other",
+};
+#define NCLOSED (sizeof(closed_reasons) / sizeof(closed_reasons[0]))
+static atomic_ullong closed_n[NCLOSED];
+
+void hub_metrics_conn_closed(const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < NCLOSED - 1; i++)
+		if (why && strcmp(closed_reasons[i], why) == 0)
+			break;
+	atomic_fetch_add_explicit(&closed_n[i], 1, memory_order_relaxed);
+}
+
 /* ---- histograms ---------------------------------------------------------- */
 
 #define SYNC_BUCKETS 12
@@ -200,6 +232,12 @@ hub_result hub_metrics_render(proto_buf *out)
 					 (long long)live.conns_sync, (long long)live.conns_dashboard,
 					 (long long)live.conns_other) != PROTO_OK;
 	}
+	bad |= head(out, "maiam_hub_connections_closed_total", "counter",
+		    "Connections the hub closed at its door (evicted over a cap, no room, too slow, a"
+		    " handshake refused) or that ended before their answer, by reason.");
+	for (i = 0; i < NCLOSED; i++)
+		bad |= proto_buf_appendf(out, "maiam_hub_connections_closed_total{reason=\"%s\"} %llu\n",
+					 closed_reasons[i], get(&closed_n[i])) != PROTO_OK;
 	bad |= gauge(out, "maiam_hub_photos_stored", "Photos whose bytes the hub holds.", live.photos);
 	bad |= head(out, "maiam_hub_login_failures_total", "counter",
 		    "Dashboard sign-ins refused: wrong name or password.");

@@ -28,6 +28,11 @@ enum { HUB_METRICS_PUSH, HUB_METRICS_PULL };
 void hub_metrics_sync_seconds(int route, double seconds);
 /* The writer merged n pushes in one transaction (group commit). Any thread. */
 void hub_metrics_group(size_t n);
+/* A connection closed for reason why, one of server_conn.c's literals
+ * (evicted_max_conns_per_addr, evicted_max_conns, no_room, max_conns_per_key,
+ * header_deadline, too_slow, anon_budget, max_buffered, revoked,
+ * tls_handshake, unanswered); another or NULL counts as "other". Any thread. */
+void hub_metrics_conn_closed(const char *why);
 /* A dashboard sign-in failed (wrong name or password). Any thread. */
 void hub_metrics_login_failed(void);
 

@@ -20,6 +20,7 @@
 #include <openssl/x509.h>
 #include "photo_store.h"
 #include "log.h"
+#include "metrics.h"
 #include "server_int.h"
 
 int hub_conn_idx = -1;
@@ -52,7 +53,10 @@ static void log_closed(const conn *c)
 		why = "tls_handshake"; /* refused at the handshake (a revoked key) or never spoken */
 	if (!why && (c->state == C_HEADERS || c->state == C_BODY) && c->req_bytes > 0 && !c->srv->stopping)
 		why = "unanswered";
-	if (!why || !hub_log_wants(HUB_LOG_INFO))
+	if (!why)
+		return;
+	hub_metrics_conn_closed(why);
+	if (!hub_log_wants(HUB_LOG_INFO))
 		return;
 	hub_log_begin(&l, HUB_LOG_INFO, "conn_closed");
 	hub_log_str(&l, "reason", why);

@@ -20,6 +20,33 @@
 
 #define COMMUNE 31498
 
+/* maiam_hub_connections_closed_total for each reason named (NULL-ended),
+ * added up, from /metrics read on 127.0.0.1; -1 when the page or a reason's
+ * line is missing. */
+static long closed_total(const ht_hub *h, ...)
+{
+	va_list ap;
+	const char *reason, *p;
+	char name[96];
+	ht_resp r;
+	long sum = 0;
+
+	if (ht_request(h, NULL, "GET", "/metrics", NULL, 0, &r) != 0 || r.status != 200) {
+		ht_resp_free(&r);
+		return -1;
+	}
+	va_start(ap, h);
+	while (sum >= 0 && (reason = va_arg(ap, const char *)) != NULL) {
+		snprintf(name, sizeof(name), "\nmaiam_hub_connections_closed_total{reason=\"%s\"} ",
+			 reason);
+		p = strstr(r.body, name);
+		sum = p ? sum + strtol(p + strlen(name), NULL, 10) : -1;
+	}
+	va_end(ap);
+	ht_resp_free(&r);
+	return sum;
+}
+
 /* ---- slow strangers ----------------------------------------------------- */
 
 #define SLOW_ADDRS 6
@@ -86,6 +113,7 @@ static void test_slow_strangers(void **state)
 	proto_buf b;
 	ht_resp r;
 	int i, k, refused = 0, cut = 0;
+	long door;
 
 	(void)state;
 	assert_int_equal(ht_hub_up(&h, &a, COMMUNE,
@@ -127,6 +155,13 @@ static void test_slow_strangers(void **state)
 	 * an address, or at the cap) or too slow */
 	print_message("slow strangers: %d refused, %d cut\n", refused, cut);
 	assert_int_equal(refused + cut, SLOW_ADDRS * SLOW_PER_ADDR);
+	/* and the hub counted each connection it cut, by its reason (a refused
+	 * one may have been turned away before the hub had it) */
+	door = closed_total(&h, "evicted_max_conns_per_addr", "evicted_max_conns", "no_room", "too_slow",
+			    "header_deadline", "anon_budget", (const char *)NULL);
+	print_message("slow strangers: the hub's /metrics counts %ld closed at the door\n", door);
+	assert_true(door >= cut);
+	assert_true(door <= SLOW_ADDRS * SLOW_PER_ADDR);
 	assert_true(ht_sql(&h, "SELECT count(*) FROM hub_ledger") == 3);
 	assert_int_equal(ht_hub_stop(&h, SIGTERM), 0);
 	proto_buf_release(&b);
@@ -246,6 +281,8 @@ static void test_revoked_handshake(void **state)
 	assert_int_not_equal(ht_request(&h, &bob, "POST", "/v1/push", b.data, b.len, &r), 0);
 	assert_int_equal(r.status, 0);
 	ht_resp_free(&r);
+	/* /metrics counts the connections refused for the revoked key */
+	assert_true(closed_total(&h, "revoked", "tls_handshake", (const char *)NULL) >= 1);
 	/* the others go on */
 	assert_int_equal(gets_in(&h, &a), 1);
 	proto_buf_reset(&b);

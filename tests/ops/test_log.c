@@ -174,6 +174,11 @@ static void test_metrics_page(void **state)
 	hub_metrics_sync_seconds(HUB_METRICS_PULL, 0.2);
 	hub_metrics_group(3);
 	hub_metrics_login_failed();
+	hub_metrics_conn_closed("evicted_max_conns_per_addr");
+	hub_metrics_conn_closed("evicted_max_conns_per_addr");
+	hub_metrics_conn_closed("tls_handshake");
+	hub_metrics_conn_closed("no such reason");
+	hub_metrics_conn_closed(NULL);
 	assert_int_equal(hub_metrics_render(&b), HUB_OK);
 	assert_int_equal(proto_buf_append(&b, "", 1), PROTO_OK);
 	assert_non_null(strstr((char *)b.data, "maiam_hub_pushes_total{code=\"applied\"} 2\n"));
@@ -184,6 +189,17 @@ static void test_metrics_page(void **state)
 	assert_non_null(strstr((char *)b.data, "maiam_hub_group_commit_pushes_bucket{le=\"2\"} 0\n"
 					       "maiam_hub_group_commit_pushes_bucket{le=\"4\"} 1\n"));
 	assert_non_null(strstr((char *)b.data, "maiam_hub_login_failures_total 1\n"));
+	/* every reason on the page from the start; an unknown one is "other" */
+	assert_non_null(strstr((char *)b.data,
+			       "# TYPE maiam_hub_connections_closed_total counter\n"
+			       "maiam_hub_connections_closed_total{reason=\"evicted_max_conns_per_addr\"} 2\n"
+			       "maiam_hub_connections_closed_total{reason=\"evicted_max_conns\"} 0\n"));
+	assert_non_null(strstr((char *)b.data,
+			       "maiam_hub_connections_closed_total{reason=\"tls_handshake\"} 1\n"));
+	assert_non_null(
+		strstr((char *)b.data, "maiam_hub_connections_closed_total{reason=\"too_slow\"} 0\n"));
+	assert_non_null(strstr((char *)b.data, "maiam_hub_connections_closed_total{reason=\"other\"} 2\n"));
+	assert_null(strstr((char *)b.data, "no such reason"));
 	/* no server: no gauges rather than made-up ones */
 	assert_null(strstr((char *)b.data, "maiam_hub_wal_bytes"));
 	proto_buf_release(&b);
