@@ -279,6 +279,8 @@ static void live_gauges(void *arg, hub_metrics_live *m)
 		m->wal_bytes = stat(wal, &st) == 0 ? (int64_t)st.st_size : errno == ENOENT ? 0 : -1;
 	m->conns_sync = m->conns_dashboard = m->conns_other = 0;
 	for (c = srv->conns; c; c = c->next) {
+		if (c->dropped)
+			continue;
 		if (c->peer)
 			m->conns_sync++;
 		else if (c->dashboard)
@@ -517,7 +519,7 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
 	hub_conn_sweep(srv, now);
 	flush_counters(srv, now);
 	for (c = srv->conns; c; c = c->next)
-		if (!hub_conn_quiet(c))
+		if (!c->dropped && !hub_conn_quiet(c))
 			busy++;
 	/* the opener first: a job counts in the writer before it stops counting
 	 * in the opener, so read in this order none can slip between the two */

@@ -162,11 +162,21 @@ void hub_conn_free_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long
 	if (c->next)
 		c->next->prev = c->prev;
 	srv->nconns--;
+	if (c->dropped)
+		srv->ndropped--;
 	free(c);
 }
 
 void hub_conn_drop(conn *c)
 {
+	/* A burst of newcomers from one address is admitted in one turn of
+	 * the loop: without the mark each would pick, and cut again, the same
+	 * victim, and the address keep more than its share. And a second
+	 * error on a bufferevent being finalized would free it twice. */
+	if (c->dropped)
+		return;
+	c->dropped = 1;
+	c->srv->ndropped++;
 	/* evhttp's error path frees the connection (and so c) as if the peer
 	 * had gone; a request in the writer is detached and freed on reply */
 	bufferevent_trigger_event(c->bev, BEV_EVENT_ERROR | BEV_EVENT_READING, 0);
@@ -287,7 +297,7 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, 
 	uint64_t at;
 	int n, i;
 
-	if (info->n_added == 0 || c->kill)
+	if (info->n_added == 0 || hub_conn_leaving(c))
 		return;
 	if (!c->checked) {
 		hub_conn_check_peer(c);
@@ -403,7 +413,7 @@ static conn *victim(server *srv, const conn *except)
 
 	for (c = srv->conns; c; c = c->next) {
 		int rank;
-		if (c == except || c->kill || c->state == C_BUSY)
+		if (c == except || hub_conn_leaving(c) || c->state == C_BUSY)
 			continue;
 		if (!c->peer)
 			rank = 2;
@@ -425,7 +435,7 @@ static conn *victim_same_addr(server *srv, const conn *c)
 	conn *o, *best = NULL;
 
 	for (o = srv->conns; o; o = o->next)
-		if (o != c && !o->peer && o->admitted && !o->kill && o->state != C_BUSY &&
+		if (o != c && !o->peer && o->admitted && !hub_conn_leaving(o) && o->state != C_BUSY &&
 		    memcmp(&o->addr, &c->addr, sizeof(c->addr)) == 0 && (!best || o->born < best->born))
 			best = o;
 	return best;
@@ -458,7 +468,7 @@ static int admit_one(server *srv, conn *c)
 		v->why = "evicted_max_conns_per_addr";
 		hub_conn_drop(v);
 	}
-	if (srv->nconns <= srv->opts->max_conns)
+	if (srv->nconns - srv->ndropped <= srv->opts->max_conns)
 		return 0;
 	v = victim(srv, c);
 	if (!v)
@@ -475,9 +485,8 @@ void hub_conn_admit(evutil_socket_t fd, short what, void *arg)
 	conn *c;
 
 	(void)fd, (void)what;
-	/* a drop frees a connection and changes the list: start over each time */
 	for (;;) {
-		for (c = srv->conns; c && (c->admitted || c->kill); c = c->next)
+		for (c = srv->conns; c && (c->admitted || hub_conn_leaving(c)); c = c->next)
 			;
 		if (!c)
 			break;
@@ -523,12 +532,14 @@ void hub_conn_sweep(server *srv, uint64_t now)
 
 	/* a certificate shown but no byte sent yet: count it by its key */
 	for (c = srv->conns; c; c = c->next)
-		if (!c->checked && !c->kill && SSL_is_init_finished(c->ssl))
+		if (!c->checked && !hub_conn_leaving(c) && SSL_is_init_finished(c->ssl))
 			hub_conn_check_peer(c);
 	c = srv->conns;
 	while (c) {
 		conn *next = c->next;
-		if (c->kill) {
+		if (c->dropped) {
+			/* already cut: freed at this turn's end */
+		} else if (c->kill) {
 			hub_conn_drop(c);
 		} else if (c->deadline && now > c->deadline) {
 			/* a silent idle connection is let go, not refused */

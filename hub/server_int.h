@@ -35,6 +35,7 @@ typedef struct conn {
 	SSL *ssl;
 	int state;
 	int kill;             /* drop at the next sweep */
+	int dropped;          /* cut (hub_conn_drop): freed at the loop's next turn */
 	int checked;          /* certificate looked at (after the handshake) */
 	int admitted;         /* address known and counted */
 	uint64_t peer;        /* key id of the verified client certificate, 0 if none */
@@ -92,6 +93,7 @@ struct server {
 	struct event *done_ev, *sweep_ev, *term_ev, *int_ev, *admit_ev;
 	conn *conns;
 	int nconns;
+	int ndropped; /* of nconns, cut and waiting to be freed */
 	int stopping;
 	uint64_t stop_by;
 	/* the limits at the door (server_limits.c) */
@@ -110,7 +112,17 @@ struct bufferevent *hub_conn_accept(struct event_base *base, void *arg);
 void hub_conn_free_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp);
 void hub_conn_admit(evutil_socket_t fd, short what, void *arg);
 void hub_conn_sweep(server *srv, uint64_t now);
+/* Cut c: evhttp frees it as if the client had gone. Its memory lives on
+ * until the loop's next turn (libevent finalizes a freed bufferevent
+ * there), so c stays in srv->conns, marked dropped; a second call does
+ * nothing. */
 void hub_conn_drop(conn *c);
+/* On its way out (dropped, or to be at the next sweep): it holds no slot
+ * of its key or address and is no one's victim. */
+static inline int hub_conn_leaving(const conn *c)
+{
+	return c->kill || c->dropped;
+}
 void hub_conn_check_peer(conn *c);
 /* Ready for the next request: its headers are on the clock. */
 void hub_conn_idle(conn *c);

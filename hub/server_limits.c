@@ -79,7 +79,7 @@ void hub_limits_refresh(server *srv)
 	srv->data_version = v;
 	/* connections made before the revocation go too */
 	for (c = srv->conns; c; c = c->next)
-		if (c->peer && hub_idset_has(&srv->revoked, c->peer))
+		if (c->peer && !c->dropped && hub_idset_has(&srv->revoked, c->peer))
 			c->kill = 1;
 }
 
@@ -103,7 +103,7 @@ int hub_limits_same_key(server *srv, const conn *c)
 	 * written: that one is no live peer and holds no slot of the key. It is
 	 * still answered as usual (a client that only half-closed gets it). */
 	for (o = srv->conns; o; o = o->next)
-		if (o->peer == c->peer && !o->kill && (o == c || !peer_gone(o)))
+		if (o->peer == c->peer && !hub_conn_leaving(o) && (o == c || !peer_gone(o)))
 			n++;
 	return n;
 }
@@ -114,7 +114,8 @@ int hub_limits_same_addr(server *srv, const conn *c)
 	int n = 0;
 
 	for (o = srv->conns; o; o = o->next)
-		if (!o->peer && o->admitted && !o->kill && memcmp(&o->addr, &c->addr, sizeof(c->addr)) == 0)
+		if (!o->peer && o->admitted && !hub_conn_leaving(o) &&
+		    memcmp(&o->addr, &c->addr, sizeof(c->addr)) == 0)
 			n++;
 	return n;
 }

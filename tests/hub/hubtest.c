@@ -438,6 +438,60 @@ out:
 	return rc;
 }
 
+char *ht_metrics_page(const ht_hub *h)
+{
+	ht_resp r;
+	char *page = NULL;
+
+	if (ht_request(h, NULL, "GET", "/metrics", NULL, 0, &r) == 0 && r.status == 200 &&
+	    (page = malloc(r.bin_len + 1)) != NULL) {
+		if (r.bin_len)
+			memcpy(page, r.bin, r.bin_len);
+		page[r.bin_len] = '\0';
+	}
+	ht_resp_free(&r);
+	return page;
+}
+
+int ht_metric_next(const char **at, const char *family, char *labels, size_t labels_len, double *value)
+{
+	size_t n = strlen(family);
+	const char *p = *at;
+
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *v = p + n, *end;
+		if (strncmp(p, family, n) != 0 || (*v != '{' && *v != ' '))
+			continue; /* another family, a longer name, or a comment */
+		labels[0] = '\0';
+		if (*v == '{') {
+			end = strstr(v, "} ");
+			if (!end || memchr(v, '\n', (size_t)(end - v)) ||
+			    (size_t)(end - v - 1) >= labels_len)
+				continue;
+			memcpy(labels, v + 1, (size_t)(end - v - 1));
+			labels[end - v - 1] = '\0';
+			v = end + 1;
+		}
+		*value = strtod(v + 1, NULL);
+		end = strchr(v, '\n');
+		*at = end ? end + 1 : v + strlen(v);
+		return 1;
+	}
+	*at = p;
+	return 0;
+}
+
+double ht_metric(const char *page, const char *family, const char *labels)
+{
+	char got[256];
+	double v;
+
+	while (page && ht_metric_next(&page, family, got, sizeof(got), &v))
+		if (strcmp(got, labels) == 0)
+			return v;
+	return -1;
+}
+
 long long ht_sql(const ht_hub *h, const char *sql)
 {
 	char path[320];
@@ -600,19 +654,29 @@ int ht_agent_enrol_scope(const ht_hub *h, ht_agent *a, const char *name, const c
 
 int ht_tcp_connect(int port)
 {
+	return ht_tcp_connect_from(NULL, port);
+}
+
+int ht_tcp_connect_from(const char *src, int port)
+{
 	struct sockaddr_in sa;
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
+	if (fd < 0)
+		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
+	if (src && (inet_pton(AF_INET, src, &sa.sin_addr) != 1 ||
+		    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0))
+		goto fail;
 	sa.sin_port = htons((unsigned short)port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		goto fail;
 	return fd;
+fail:
+	close(fd);
+	return -1;
 }
 
 /* ---- server limits: clients from chosen addresses, raw TLS, the hub's memory ---- */
@@ -629,23 +693,10 @@ int ht_tls_open(ht_tls *t, const ht_hub *h, const char *src, const ht_agent *a)
 int ht_tls_open_session(ht_tls *t, const ht_hub *h, const char *src, const ht_agent *a,
 			struct ssl_session_st *session, int *reused)
 {
-	struct sockaddr_in sa;
-
 	memset(t, 0, sizeof(*t));
-	t->fd = socket(AF_INET, SOCK_STREAM, 0);
+	t->fd = ht_tcp_connect_from(src, h->port);
 	if (t->fd < 0)
 		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	if (src) {
-		inet_pton(AF_INET, src, &sa.sin_addr);
-		if (bind(t->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
-			goto fail;
-	}
-	sa.sin_port = htons((unsigned short)h->port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(t->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
-		goto fail;
 	t->ctx = SSL_CTX_new(TLS_client_method());
 	if (!t->ctx)
 		goto fail;

@@ -101,6 +101,17 @@ int ht_big_households(ht_agent *a, int commune, int n, size_t note_bytes, unsign
 int ht_json_member(const char *json, const char *key, char *out, size_t outlen);
 /* Single-value SQL on the hub database (read only). */
 long long ht_sql(const ht_hub *h, const char *sql);
+/* The hub's /metrics page, read on 127.0.0.1 (no certificate needed): a
+ * string to free(), or NULL when it did not answer 200. */
+char *ht_metrics_page(const ht_hub *h);
+/* The next sample of family on a page from *at on, a line
+ * "family{labels} value" or "family value": its labels without the braces
+ * into labels ("" if none), its value into *value; 1, or 0 when none is
+ * left. *at starts at the page and moves past each sample found. */
+int ht_metric_next(const char **at, const char *family, char *labels, size_t labels_len, double *value);
+/* The value of family's sample with exactly these labels
+ * ("reason=\"no_room\"", "" for none) on a page; -1 when there is none. */
+double ht_metric(const char *page, const char *family, const char *labels);
 
 /* ---- ingest: change-sets built record by record, for the ingest checks' tests ---- */
 
@@ -122,6 +133,8 @@ int ht_agent_enrol(const ht_hub *h, ht_agent *a, const char *name, int commune);
 int ht_agent_enrol_scope(const ht_hub *h, ht_agent *a, const char *name, const char *scope_opt, int code);
 /* A plain TCP connection to 127.0.0.1:port (raw bytes tests): fd, or -1. */
 int ht_tcp_connect(int port);
+/* The same from a chosen local address ("127.0.0.9"; NULL: any). */
+int ht_tcp_connect_from(const char *src, int port);
 
 /* ---- server limits: clients from chosen addresses, raw TLS, the hub's memory ---- */
 
