@@ -119,21 +119,16 @@ typedef struct closed_count {
 
 static void closed_read(const ht_hub *h, closed_count *c)
 {
-	static const char name[] = "\nmaiam_hub_connections_closed_total{reason=\"";
-	ht_resp r;
-	const char *p;
+	char *page = ht_metrics_page(h), labels[64];
+	const char *at = page;
+	double v;
 
 	memset(c, 0, sizeof(*c));
-	if (ht_request(h, NULL, "GET", "/metrics", NULL, 0, &r) == 0 && r.status == 200)
-		for (p = r.body; c->n < CLOSED_REASONS && (p = strstr(p, name)) != NULL;) {
-			const char *q = p + sizeof(name) - 1, *e = strstr(q, "\"} ");
-			if (!e || (size_t)(e - q) >= sizeof(c->reason[0]))
-				break;
-			memcpy(c->reason[c->n], q, (size_t)(e - q));
-			c->count[c->n++] = strtoll(e + 3, NULL, 10);
-			p = e;
-		}
-	ht_resp_free(&r);
+	while (at && c->n < CLOSED_REASONS &&
+	       ht_metric_next(&at, "maiam_hub_connections_closed_total", labels, sizeof(labels), &v))
+		if (sscanf(labels, "reason=\"%39[^\"]\"", c->reason[c->n]) == 1)
+			c->count[c->n++] = (long long)v;
+	free(page);
 }
 
 /* The connections closed between a and b, by reason ("none" if none), into

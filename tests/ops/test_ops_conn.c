@@ -21,19 +21,13 @@
 
 #define COMMUNE 31498
 
-/* maiam_hub_writer_queue_depth from /metrics (127.0.0.1, no certificate):
- * the value, or -1. */
+/* maiam_hub_writer_queue_depth from /metrics: the value, or -1. */
 static long writer_queue(const ht_hub *h)
 {
-	static const char name[] = "\nmaiam_hub_writer_queue_depth ";
-	ht_resp r;
-	const char *p;
-	long v = -1;
+	char *page = ht_metrics_page(h);
+	long v = (long)ht_metric(page, "maiam_hub_writer_queue_depth", "");
 
-	if (ht_request(h, NULL, "GET", "/metrics", NULL, 0, &r) == 0 && r.status == 200 &&
-	    (p = strstr(r.body, name)) != NULL)
-		v = strtol(p + sizeof(name) - 1, NULL, 10);
-	ht_resp_free(&r);
+	free(page);
 	return v;
 }
 
