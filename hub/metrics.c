@@ -44,34 +44,33 @@ void hub_metrics_push(const char *code)
 
 /* ---- connections closed: a fixed set of reasons ------------------------- */
 
-/* server_conn.c's reasons, in the page's order; anything else is "other".
- * All are on the page from the start, at 0, so that a rate over them has a
- * first sample before the first closing. */
-static const char *const closed_reasons[] = {
-	"evicted_max_conns_per_addr",
-	"evicted_max_conns",
-	"no_room",
-	"max_conns_per_key",
-	"header_deadline",
-	"too_slow",
-	"anon_budget",
-	"max_buffered",
-	"revoked",
-	"tls_handshake",
-	"unanswered",
-	"other",
+/* Indexed by the enum, so a reason cannot get another's name; the page
+ * lists them in this order, all from the start, at 0, so that a rate over
+ * them has a first sample before the first closing. */
+static const char *const closed_names[HUB_CLOSED_N] = {
+	[HUB_CLOSED_EVICTED_PER_ADDR] = "evicted_max_conns_per_addr",
+	[HUB_CLOSED_EVICTED] = "evicted_max_conns",
+	[HUB_CLOSED_NO_ROOM] = "no_room",
+	[HUB_CLOSED_PER_KEY] = "max_conns_per_key",
+	[HUB_CLOSED_HEADER_DEADLINE] = "header_deadline",
+	[HUB_CLOSED_TOO_SLOW] = "too_slow",
+	[HUB_CLOSED_ANON_BUDGET] = "anon_budget",
+	[HUB_CLOSED_MAX_BUFFERED] = "max_buffered",
+	[HUB_CLOSED_REVOKED] = "revoked",
+	[HUB_CLOSED_TLS_HANDSHAKE] = "tls_handshake",
+	[HUB_CLOSED_UNANSWERED] = "unanswered",
 };
-#define NCLOSED (sizeof(closed_reasons) / sizeof(closed_reasons[0]))
-static atomic_ullong closed_n[NCLOSED];
+static atomic_ullong closed_n[HUB_CLOSED_N];
 
-void hub_metrics_conn_closed(const char *why)
+const char *hub_closed_name(hub_closed why)
 {
-	size_t i;
+	return why > HUB_CLOSED_NONE && why < HUB_CLOSED_N ? closed_names[why] : NULL;
+}
 
-	for (i = 0; i < NCLOSED - 1; i++)
-		if (why && strcmp(closed_reasons[i], why) == 0)
-			break;
-	atomic_fetch_add_explicit(&closed_n[i], 1, memory_order_relaxed);
+void hub_metrics_conn_closed(hub_closed why)
+{
+	if (hub_closed_name(why))
+		atomic_fetch_add_explicit(&closed_n[why], 1, memory_order_relaxed);
 }
 
 /* ---- histograms ---------------------------------------------------------- */
@@ -235,9 +234,9 @@ hub_result hub_metrics_render(proto_buf *out)
 	bad |= head(out, "maiam_hub_connections_closed_total", "counter",
 		    "Connections the hub closed at its door (evicted over a cap, no room, too slow, a"
 		    " handshake refused) or that ended before their answer, by reason.");
-	for (i = 0; i < NCLOSED; i++)
+	for (i = HUB_CLOSED_NONE + 1; i < HUB_CLOSED_N; i++)
 		bad |= proto_buf_appendf(out, "maiam_hub_connections_closed_total{reason=\"%s\"} %llu\n",
-					 closed_reasons[i], get(&closed_n[i])) != PROTO_OK;
+					 closed_names[i], get(&closed_n[i])) != PROTO_OK;
 	bad |= gauge(out, "maiam_hub_photos_stored", "Photos whose bytes the hub holds.", live.photos);
 	bad |= head(out, "maiam_hub_login_failures_total", "counter",
 		    "Dashboard sign-ins refused: wrong name or password.");

@@ -28,11 +28,29 @@ enum { HUB_METRICS_PUSH, HUB_METRICS_PULL };
 void hub_metrics_sync_seconds(int route, double seconds);
 /* The writer merged n pushes in one transaction (group commit). Any thread. */
 void hub_metrics_group(size_t n);
-/* A connection closed for reason why, one of server_conn.c's literals
- * (evicted_max_conns_per_addr, evicted_max_conns, no_room, max_conns_per_key,
- * header_deadline, too_slow, anon_budget, max_buffered, revoked,
- * tls_handshake, unanswered); another or NULL counts as "other". Any thread. */
-void hub_metrics_conn_closed(const char *why);
+/* Why the hub closed a connection (server_conn.c), named in the log's
+ * conn_closed lines and on /metrics by hub_closed_name, the one table of
+ * the names: docs/OPERATIONS.md says what each means. */
+typedef enum hub_closed {
+	HUB_CLOSED_NONE = 0,         /* not a refusal: a client that left, a stopping hub */
+	HUB_CLOSED_EVICTED_PER_ADDR, /* over --max-conns-per-addr: made room */
+	HUB_CLOSED_EVICTED,          /* at --max-conns: made room */
+	HUB_CLOSED_NO_ROOM,          /* at --max-conns with no one to evict */
+	HUB_CLOSED_PER_KEY,          /* over --max-conns-per-key */
+	HUB_CLOSED_HEADER_DEADLINE,  /* headers not whole within --header-timeout */
+	HUB_CLOSED_TOO_SLOW,         /* a stranger under --anon-min-rate or past --anon-deadline */
+	HUB_CLOSED_ANON_BUDGET,      /* a stranger over ANON_BUDGET bytes */
+	HUB_CLOSED_MAX_BUFFERED,     /* a body over --max-buffered in flight */
+	HUB_CLOSED_REVOKED,          /* a revoked laptop */
+	HUB_CLOSED_TLS_HANDSHAKE,    /* a handshake refused or never begun */
+	HUB_CLOSED_UNANSWERED,       /* the client left mid-request */
+	HUB_CLOSED_N
+} hub_closed;
+/* The reason's name ("evicted_max_conns_per_addr"), NULL for
+ * HUB_CLOSED_NONE or a value out of range. */
+const char *hub_closed_name(hub_closed why);
+/* A connection closed for reason why (NONE: not counted). Any thread. */
+void hub_metrics_conn_closed(hub_closed why);
 /* A dashboard sign-in failed (wrong name or password). Any thread. */
 void hub_metrics_login_failed(void);
 

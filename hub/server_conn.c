@@ -45,21 +45,22 @@ uint64_t hub_mono_us(void)
  * client's address is there for a firewall rule; nothing it sent is. */
 static void log_closed(const conn *c)
 {
-	const char *why = c->why;
+	hub_closed why = c->why;
 	hub_log_line l;
 	char addr[INET6_ADDRSTRLEN];
 
-	if (!why && c->admitted && !SSL_is_init_finished(c->ssl))
-		why = "tls_handshake"; /* refused at the handshake (a revoked key) or never spoken */
-	if (!why && (c->state == C_HEADERS || c->state == C_BODY) && c->req_bytes > 0 && !c->srv->stopping)
-		why = "unanswered";
-	if (!why)
+	if (why == HUB_CLOSED_NONE && c->admitted && !SSL_is_init_finished(c->ssl))
+		why = HUB_CLOSED_TLS_HANDSHAKE; /* refused at the handshake (a revoked key) or never spoken */
+	if (why == HUB_CLOSED_NONE && (c->state == C_HEADERS || c->state == C_BODY) &&
+	    c->req_bytes > 0 && !c->srv->stopping)
+		why = HUB_CLOSED_UNANSWERED;
+	if (why == HUB_CLOSED_NONE)
 		return;
 	hub_metrics_conn_closed(why);
 	if (!hub_log_wants(HUB_LOG_INFO))
 		return;
 	hub_log_begin(&l, HUB_LOG_INFO, "conn_closed");
-	hub_log_str(&l, "reason", why);
+	hub_log_str(&l, "reason", hub_closed_name(why));
 	if (c->peer)
 		hub_log_hex(&l, "agent", c->peer);
 	else
@@ -182,8 +183,7 @@ void hub_conn_drop(conn *c)
 	bufferevent_trigger_event(c->bev, BEV_EVENT_ERROR | BEV_EVENT_READING, 0);
 }
 
-/* why: the refusal's reason in the log, a literal */
-static void kill_soon(conn *c, const char *why)
+static void kill_soon(conn *c, hub_closed why)
 {
 	c->why = why;
 	c->kill = 1;
@@ -216,14 +216,14 @@ void hub_conn_check_peer(conn *c)
 			hub_log_hex(&l, "agent", c->peer);
 			hub_log_end(&l);
 		}
-		kill_soon(c, "revoked");
+		kill_soon(c, HUB_CLOSED_REVOKED);
 		c->peer = 0;
 		return;
 	}
 	/* one laptop needs one connection or two: more is a stuck or hostile
 	 * client holding slots (and body buffers) the others need */
 	if (c->peer && hub_limits_same_key(c->srv, c) > c->srv->opts->door.max_per_key)
-		kill_soon(c, "max_conns_per_key");
+		kill_soon(c, HUB_CLOSED_PER_KEY);
 }
 
 static void set_nodelay(conn *c)
@@ -307,7 +307,7 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, 
 	}
 	c->nread += info->n_added;
 	if (!c->peer && c->nread > ANON_BUDGET) {
-		kill_soon(c, "anon_budget");
+		kill_soon(c, HUB_CLOSED_ANON_BUDGET);
 		return;
 	}
 	if (c->state == C_BUSY)
@@ -347,7 +347,7 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, 
 				c->deadline = 0;
 				c->body_at = at + k + 1;
 				if (hub_limits_reserve(c))
-					kill_soon(c, "max_buffered");
+					kill_soon(c, HUB_CLOSED_MAX_BUFFERED);
 				break;
 			}
 			if (p[k] == '\n')
@@ -465,7 +465,7 @@ static int admit_one(server *srv, conn *c)
 		v = victim_same_addr(srv, c);
 		if (!v)
 			return -1;
-		v->why = "evicted_max_conns_per_addr";
+		v->why = HUB_CLOSED_EVICTED_PER_ADDR;
 		hub_conn_drop(v);
 	}
 	if (srv->nconns - srv->ndropped <= srv->opts->max_conns)
@@ -473,7 +473,7 @@ static int admit_one(server *srv, conn *c)
 	v = victim(srv, c);
 	if (!v)
 		return -1;
-	v->why = "evicted_max_conns";
+	v->why = HUB_CLOSED_EVICTED;
 	hub_conn_drop(v);
 	return 0;
 }
@@ -491,7 +491,7 @@ void hub_conn_admit(evutil_socket_t fd, short what, void *arg)
 		if (!c)
 			break;
 		if (admit_one(srv, c)) {
-			c->why = "no_room";
+			c->why = HUB_CLOSED_NO_ROOM;
 			c->admitted = 1;
 			hub_conn_drop(c);
 		}
@@ -544,10 +544,10 @@ void hub_conn_sweep(server *srv, uint64_t now)
 		} else if (c->deadline && now > c->deadline) {
 			/* a silent idle connection is let go, not refused */
 			if (c->state != C_IDLE)
-				c->why = "header_deadline";
+				c->why = HUB_CLOSED_HEADER_DEADLINE;
 			hub_conn_drop(c);
 		} else if (too_slow(c, now)) {
-			c->why = "too_slow";
+			c->why = HUB_CLOSED_TOO_SLOW;
 			hub_conn_drop(c);
 		} else if (srv->stopping && hub_conn_quiet(c)) {
 			hub_conn_drop(c);

@@ -12,6 +12,7 @@
 #include <openssl/ssl.h>
 #include "ctx.h"
 #include "json.h"
+#include "metrics.h"
 #include "server.h"
 #include "store.h"
 #include "tls.h"
@@ -68,7 +69,7 @@ typedef struct conn {
 	uint64_t req_start_us, log_start_us, log_in;
 	int page, dashboard;
 	char who[72];
-	const char *why;
+	hub_closed why;
 	struct conn *prev, *next;
 } conn;
 

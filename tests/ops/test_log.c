@@ -158,9 +158,20 @@ static void test_line_cap(void **state)
 	assert_non_null(strstr(nl + 1, " info after\n"));
 }
 
+/* Lines of s that start with prefix. */
+static int count_lines(const char *s, const char *prefix)
+{
+	int n = 0;
+
+	for (; s; s = strchr(s, '\n'), s = s ? s + 1 : NULL)
+		n += strncmp(s, prefix, strlen(prefix)) == 0;
+	return n;
+}
+
 static void test_metrics_page(void **state)
 {
 	proto_buf b;
+	int i;
 
 	(void)state;
 	proto_buf_init(&b, 1 << 20);
@@ -174,11 +185,11 @@ static void test_metrics_page(void **state)
 	hub_metrics_sync_seconds(HUB_METRICS_PULL, 0.2);
 	hub_metrics_group(3);
 	hub_metrics_login_failed();
-	hub_metrics_conn_closed("evicted_max_conns_per_addr");
-	hub_metrics_conn_closed("evicted_max_conns_per_addr");
-	hub_metrics_conn_closed("tls_handshake");
-	hub_metrics_conn_closed("no such reason");
-	hub_metrics_conn_closed(NULL);
+	hub_metrics_conn_closed(HUB_CLOSED_EVICTED_PER_ADDR);
+	hub_metrics_conn_closed(HUB_CLOSED_EVICTED_PER_ADDR);
+	hub_metrics_conn_closed(HUB_CLOSED_TLS_HANDSHAKE);
+	hub_metrics_conn_closed(HUB_CLOSED_NONE); /* a client that left: no refusal */
+	hub_metrics_conn_closed(HUB_CLOSED_N);
 	assert_int_equal(hub_metrics_render(&b), HUB_OK);
 	assert_int_equal(proto_buf_append(&b, "", 1), PROTO_OK);
 	assert_non_null(strstr((char *)b.data, "maiam_hub_pushes_total{code=\"applied\"} 2\n"));
@@ -189,7 +200,7 @@ static void test_metrics_page(void **state)
 	assert_non_null(strstr((char *)b.data, "maiam_hub_group_commit_pushes_bucket{le=\"2\"} 0\n"
 					       "maiam_hub_group_commit_pushes_bucket{le=\"4\"} 1\n"));
 	assert_non_null(strstr((char *)b.data, "maiam_hub_login_failures_total 1\n"));
-	/* every reason on the page from the start; an unknown one is "other" */
+	/* every reason on the page from the start, named, at 0 if none */
 	assert_non_null(strstr((char *)b.data,
 			       "# TYPE maiam_hub_connections_closed_total counter\n"
 			       "maiam_hub_connections_closed_total{reason=\"evicted_max_conns_per_addr\"} 2\n"
@@ -198,8 +209,17 @@ static void test_metrics_page(void **state)
 			       "maiam_hub_connections_closed_total{reason=\"tls_handshake\"} 1\n"));
 	assert_non_null(
 		strstr((char *)b.data, "maiam_hub_connections_closed_total{reason=\"too_slow\"} 0\n"));
-	assert_non_null(strstr((char *)b.data, "maiam_hub_connections_closed_total{reason=\"other\"} 2\n"));
-	assert_null(strstr((char *)b.data, "no such reason"));
+	for (i = HUB_CLOSED_NONE + 1; i < HUB_CLOSED_N; i++) {
+		char line[128];
+		assert_non_null(hub_closed_name((hub_closed)i));
+		snprintf(line, sizeof(line), "\nmaiam_hub_connections_closed_total{reason=\"%s\"} ",
+			 hub_closed_name((hub_closed)i));
+		assert_non_null(strstr((char *)b.data, line));
+	}
+	assert_null(hub_closed_name(HUB_CLOSED_NONE));
+	assert_null(hub_closed_name(HUB_CLOSED_N));
+	assert_int_equal(count_lines((char *)b.data, "maiam_hub_connections_closed_total{"),
+			 HUB_CLOSED_N - 1);
 	/* no server: no gauges rather than made-up ones */
 	assert_null(strstr((char *)b.data, "maiam_hub_wal_bytes"));
 	proto_buf_release(&b);
