@@ -165,6 +165,7 @@ typedef struct window {
 	double load1;                    /* the machine's 1-minute load average after it */
 	ccpu_use th0, th1;               /* the hub's threads by name (campaign_cpu.h) */
 	closed_count closed0, closed1;   /* the hub's /metrics before and after */
+	long long closed;                /* connections the hub closed in the window */
 } window;
 
 /* ---- setup ------------------------------------------------------------------ */
@@ -447,7 +448,7 @@ static int run_window(bench *b, double rate, size_t n, gen_rng *rng, window *w)
 	threads_print(&w->th0, &w->th1);
 	{
 		char why[400];
-		closed_diff(&w->closed0, &w->closed1, why, sizeof(why));
+		w->closed = closed_diff(&w->closed0, &w->closed1, why, sizeof(why));
 		printf("        connections the hub closed (its /metrics, by reason): %s\n", why);
 	}
 	if (getloadavg(&w->load1, 1) == 1)
@@ -647,13 +648,10 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < nsteps; k++)
 		failed += sw[k].failed;
 	long long closed = 0;
-	{
-		char why[400];
-		for (size_t k = 0; k < NFIXED; k++)
-			closed += closed_diff(&fw[k].closed0, &fw[k].closed1, why, sizeof(why));
-		for (size_t k = 0; k < nsteps; k++)
-			closed += closed_diff(&sw[k].closed0, &sw[k].closed1, why, sizeof(why));
-	}
+	for (size_t k = 0; k < NFIXED; k++)
+		closed += fw[k].closed;
+	for (size_t k = 0; k < nsteps; k++)
+		closed += sw[k].closed;
 	if (ht_hub_stop(&b.hub, SIGTERM) != 0)
 		fprintf(stderr, "bench_arrivals: the hub did not stop cleanly\n");
 	arr_child_hub = 0;
