@@ -485,6 +485,8 @@ void hub_conn_admit(evutil_socket_t fd, short what, void *arg)
 	conn *c;
 
 	(void)fd, (void)what;
+	/* from the head each time: a drop may free a connection (libevent
+	 * defers it today, but nothing here should count on that) */
 	for (;;) {
 		for (c = srv->conns; c && (c->admitted || hub_conn_leaving(c)); c = c->next)
 			;
