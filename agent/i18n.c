@@ -8,6 +8,7 @@
  */
 #include <string.h>
 #include "agent.h"
+#include "maiam/campaign.h"
 #include "maiam/i18n.h"
 #include "maiam/labels.h"
 #include "maiam/text.h"
@@ -22,7 +23,7 @@ static proto_labels campaign_labels; /* agent_labels_use; all NULL: built in */
 
 void agent_i18n_init(void)
 {
-	vietnamese = cli_i18n_init("maiam-agent", MAIAM_LOCALEDIR);
+	vietnamese = cli_i18n_init("maiam-agent", PROTO_TEXTDOMAIN, MAIAM_LOCALEDIR);
 }
 
 int agent_lang_vi(void)

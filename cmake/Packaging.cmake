@@ -3,7 +3,8 @@
 #
 # Three packages, one component each:
 #   maiam-common  the campaign files and admin units both programs read
-#                 (share/maiam), architecture all
+#                 (share/maiam) and proto's catalogue (what is wrong in
+#                 them, maiam-proto.mo), architecture all
 #   maiam-hub     the hub, its man page, catalogue, system unit and the
 #                 maintainer scripts that make the maiam user and its data
 #                 directory
@@ -78,6 +79,9 @@ endif()
 # --- what each package holds
 install(DIRECTORY "${CMAKE_SOURCE_DIR}/data" "${CMAKE_SOURCE_DIR}/campaigns"
         DESTINATION "${CMAKE_INSTALL_DATADIR}/maiam" COMPONENT common)
+# what is wrong in a campaign or units file, for both programs (proto/po/vi.po)
+install(FILES "${MAIAM_LOCALE_BUILD_DIR}/vi/LC_MESSAGES/maiam-proto.mo"
+        DESTINATION "${CMAKE_INSTALL_LOCALEDIR}/vi/LC_MESSAGES" COMPONENT common)
 
 install(TARGETS maiam-hub RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT hub)
 install(FILES "${MAIAM_LOCALE_BUILD_DIR}/vi/LC_MESSAGES/maiam-hub.mo"

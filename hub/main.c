@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "maiam/campaign.h"
 #include "maiam/cli.h"
 #include "maiam/i18n.h"
 #include "ctx.h"
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
-	cli_i18n_init("maiam-hub", MAIAM_LOCALEDIR);
+	cli_i18n_init("maiam-hub", PROTO_TEXTDOMAIN, MAIAM_LOCALEDIR);
 	if (argc < 2) {
 		usage(stderr);
 		return HUB_EXIT_USAGE;

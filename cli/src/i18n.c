@@ -36,7 +36,7 @@ static int speaks_vietnamese(void)
 	return strncmp(lang && *lang ? lang : loc, "vi", 2) == 0;
 }
 
-int cli_i18n_init(const char *domain, const char *dir)
+int cli_i18n_init(const char *domain, const char *library_domain, const char *dir)
 {
 	const char *env_dir = getenv("MAIAM_LOCALEDIR");
 	const char *want = messages_locale();
@@ -54,8 +54,14 @@ int cli_i18n_init(const char *domain, const char *dir)
 	}
 	vietnamese = speaks_vietnamese();
 	setlocale(LC_NUMERIC, "C");
-	bindtextdomain(domain, env_dir && *env_dir ? env_dir : dir);
+	if (env_dir && *env_dir)
+		dir = env_dir;
+	bindtextdomain(domain, dir);
 	bind_textdomain_codeset(domain, "UTF-8");
+	if (library_domain) {
+		bindtextdomain(library_domain, dir);
+		bind_textdomain_codeset(library_domain, "UTF-8");
+	}
 	textdomain(domain);
 	return vietnamese;
 }

@@ -93,7 +93,7 @@ static int key_eq(const char *s, size_t n, const char *word)
 
 static proto_result bad(parse_state *st, long line, const char *what)
 {
-	campaign_err(st->err, st->errlen, st->path, line, "%s", what);
+	campaign_err(st->err, st->errlen, st->path, line, "%s", CAMPAIGN_TEXT(what));
 	return PROTO_EVALUE;
 }
 
@@ -102,7 +102,7 @@ static proto_result parse_section(parse_state *st, const char *s, size_t n, long
 	int i;
 
 	if (n < 2 || s[n - 1] != ']')
-		return bad(st, line, "section header must look like '[targets]'");
+		return bad(st, line, N_("section header must look like '[targets]'"));
 	s++;
 	n -= 2;
 	campaign_trim(&s, &n);
@@ -246,7 +246,8 @@ static proto_result add_target(parse_state *st, const char *k, size_t kn, const 
 			     "'%.*s' is not a district code or 'total' (e.g. '943 = 320')", (int)kn, k);
 		return PROTO_EVALUE;
 	}
-	r = number(st, "target", v, vn, line, &houses);
+	/* the file names a district here, not a key: the word is the user's */
+	r = number(st, CAMPAIGN_TEXT(N_("target")), v, vn, line, &houses);
 	if (r != PROTO_OK)
 		return r;
 	for (i = 0; i < c->ntargets; i++) {
@@ -280,14 +281,14 @@ static proto_result parse_kv(parse_state *st, const char *s, size_t n, long line
 	int i;
 
 	if (!eq)
-		return bad(st, line, "expected 'key = value', '[section]' or a '#' comment");
+		return bad(st, line, N_("expected 'key = value', '[section]' or a '#' comment"));
 	kn = (size_t)(eq - s);
 	v = eq + 1;
 	vn = n - kn - 1;
 	campaign_trim(&k, &kn);
 	campaign_trim(&v, &vn);
 	if (kn == 0)
-		return bad(st, line, "missing key before '='");
+		return bad(st, line, N_("missing key before '='"));
 	if (vn == 0) {
 		campaign_err(st->err, st->errlen, st->path, line, "key '%.*s' has no value", (int)kn, k);
 		return PROTO_EVALUE;
@@ -341,7 +342,7 @@ static proto_result parse_lines(parse_state *st, const char *text, size_t len)
 		/* The version decides how the rest is read, so it must come first. */
 		if (!st->key_line[K_FORMAT] &&
 		    !(st->sec == SEC_TOP && n >= 6 && memcmp(s, "format", 6) == 0))
-			return bad(st, ls.lineno, "the first setting must be 'format = 1'");
+			return bad(st, ls.lineno, N_("the first setting must be 'format = 1'"));
 		if (s[0] == '[')
 			r = parse_section(st, s, n, ls.lineno);
 		else
@@ -356,8 +357,7 @@ static proto_result parse_lines(parse_state *st, const char *text, size_t len)
 		return ls.why;
 	if (!st->key_line[K_FORMAT])
 		return bad(st, ls.lineno > 0 ? ls.lineno : 1,
-			   "empty campaign file; it must start "
-			   "with 'format = 1'");
+			   N_("empty campaign file; it must start with 'format = 1'"));
 	return PROTO_OK;
 }
 
@@ -390,9 +390,9 @@ static proto_result check_complete(parse_state *st)
 		return PROTO_EVALUE;
 	}
 	if (!(strcmp(st->c->start, st->c->deadline) < 0))
-		return bad(st, st->key_line[K_DEADLINE], "deadline must be after start");
+		return bad(st, st->key_line[K_DEADLINE], N_("deadline must be after start"));
 	if (!(strcmp(st->c->deadline, st->c->report_due) <= 0))
-		return bad(st, st->key_line[K_REPORT_DUE], "report_due must not be before deadline");
+		return bad(st, st->key_line[K_REPORT_DUE], N_("report_due must not be before deadline"));
 	return PROTO_OK;
 }
 
@@ -410,7 +410,7 @@ static proto_result load_units(parse_state *st)
 		n = snprintf(full, sizeof full, "%.*s/%s", (int)(slash - st->path), st->path,
 			     st->units_path);
 	if (n < 0 || (size_t)n >= sizeof full)
-		return bad(st, st->key_line[K_UNITS], "units path is too long");
+		return bad(st, st->key_line[K_UNITS], N_("units path is too long"));
 	r = proto_units_load(full, &st->c->units, uerr, sizeof uerr);
 	if (r != PROTO_OK)
 		campaign_err(st->err, st->errlen, st->path, st->key_line[K_UNITS], "units file: %s", uerr);

@@ -169,7 +169,7 @@ static proto_result set_number(const char *key, const char *v, size_t vn, int mi
 	}
 	campaign_err(err, errlen, path, lineno,
 		     "%s '%.*s' is not a whole number of %s from %d to %d (e.g. %d)", key, (int)vn, v,
-		     unit, min, max, example);
+		     CAMPAIGN_TEXT(unit), min, max, example);
 	return PROTO_EVALUE;
 }
 
@@ -218,8 +218,8 @@ proto_result campaign_evidence_add(proto_campaign *c, campaign_evidence_lines *a
 	if (seen == &at->bounds)
 		return set_bounds(c, v, vn, path, lineno, err, errlen);
 	if (seen == &at->max_distance)
-		return set_number("max_distance_m", v, vn, 10, 100000, "metres", 500,
+		return set_number("max_distance_m", v, vn, 10, 100000, N_("metres"), 500,
 				  &c->evidence_max_distance_m, path, lineno, err, errlen);
-	return set_number("max_days_from_milestone", v, vn, 1, 3660, "days", 30, &c->evidence_max_days,
-			  path, lineno, err, errlen);
+	return set_number("max_days_from_milestone", v, vn, 1, 3660, N_("days"), 30,
+			  &c->evidence_max_days, path, lineno, err, errlen);
 }

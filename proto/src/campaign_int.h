@@ -6,6 +6,7 @@
 #ifndef MAIAM_CAMPAIGN_INT_H
 #define MAIAM_CAMPAIGN_INT_H
 
+#include <libintl.h>
 #include <stddef.h>
 #include "maiam/buf.h"
 #include "maiam/campaign.h"
@@ -37,7 +38,14 @@ int campaign_lines_next(campaign_lines *ls, const char **line, size_t *n, char *
 /* Read a whole file with a cap; errors go to err as "PATH: problem". */
 proto_result campaign_read(const char *path, size_t max, proto_buf *out, char *err, size_t errlen);
 
-/* "PATH:LINE: " + message, always NUL-terminated, never overflowing. */
+/* A message in the user's language (PROTO_TEXTDOMAIN); N_ marks one kept
+ * in a variable, translated where it is written. ctest proto_po_complete
+ * fails on a message of campaign_err or N_ that proto/po/vi.po lacks. */
+#define CAMPAIGN_TEXT(s) dgettext(PROTO_TEXTDOMAIN, s)
+#define N_(s) (s)
+
+/* "PATH:LINE: " + message, always NUL-terminated, never overflowing; fmt is
+ * translated (CAMPAIGN_TEXT), its arguments are not. */
 void campaign_err(char *err, size_t errlen, const char *path, long lineno, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 

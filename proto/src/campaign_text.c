@@ -28,7 +28,7 @@ void campaign_err(char *err, size_t errlen, const char *path, long lineno, const
 	if (n < 0 || (size_t)n >= errlen)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	vsnprintf(err + n, errlen - (size_t)n, CAMPAIGN_TEXT(fmt), ap);
 	va_end(ap);
 }
 

@@ -77,8 +77,8 @@ static proto_result parse_unit(proto_units *u, const char *s, size_t n, const ch
 		return PROTO_EVALUE;
 	}
 	if (rc < 0) {
-		campaign_err(err, errlen, path, lineno,
-			     "expected 5 comma-separated fields (" UNITS_HEADER ")");
+		campaign_err(err, errlen, path, lineno, "expected 5 comma-separated fields (%s)",
+			     UNITS_HEADER);
 		return PROTO_EVALUE;
 	}
 	if (campaign_parse_uint(f[0], fl[0], UNITS_MAX_CODE, &un->code) || un->code == 0) {
@@ -182,7 +182,7 @@ proto_result proto_units_load(const char *path, proto_units *units, char *err, s
 		goto out;
 	}
 	if (rc == 0 || n != strlen(UNITS_HEADER) || memcmp(line, UNITS_HEADER, n) != 0) {
-		campaign_err(err, errlen, path, 1, "header must be exactly '" UNITS_HEADER "'");
+		campaign_err(err, errlen, path, 1, "header must be exactly '%s'", UNITS_HEADER);
 		r = PROTO_EVALUE;
 		goto out;
 	}

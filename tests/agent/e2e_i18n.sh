@@ -18,6 +18,13 @@ LANGUAGE=vi expect 1 init --commune 31498 --campaign "$T/none.campaign"
 err_has "không đọc được tệp đợt thi đua '$T/none.campaign'"
 err_has "hãy cho tệp bằng --campaign TỆP, hoặc đặt MAIAM_DATA_DIR là thư mục chứa campaigns/"
 ! grep -qF -e "unable to read file" -e "check the path" "$ERR" || { fail "English inside the Vietnamese message"; show; }
+# what is wrong inside a campaign file: proto's catalogue, in Vietnamese too
+printf 'format = 1\nid = x\n[targets]\n943 = -5\n' >"$T/bad.campaign"
+LANGUAGE=vi expect 1 init --commune 31498 --campaign "$T/bad.campaign"
+err_has "bad.campaign:4: chỉ tiêu '-5' là số âm; hãy ghi 0 hoặc lớn hơn"
+! grep -qF "is negative" "$ERR" || { fail "English inside the Vietnamese message"; show; }
+expect 1 init --commune 31498 --campaign "$T/bad.campaign"
+err_has "bad.campaign:4: target '-5' is negative; write 0 or more"
 init_store
 LANGUAGE=vi expect 2 household add --name --hamlet B
 err_has "không phải tùy chọn '--hamlet'"; err_has "'--name=--hamlet'"

@@ -76,6 +76,18 @@ run LANG=vi_VN.UTF-8 -- init --dir "$T/hub" --bogus
 expect "an unknown option, in Vietnamese" 2 "không có tùy chọn '--bogus' cho 'init'"
 run LANG=C -- init --dir "$T/hub" --bogus
 expect "... in English" 2 "unknown option '--bogus' for 'init'"
+# what is wrong in a campaign file: proto's own catalogue (maiam-proto.mo)
+printf 'format = 1\nid = x\nfoo = 1\n' >"$T/bad.campaign"
+printf 'format = 1\nid = x\n[evidence]\nmax_distance_m = 5\n' >"$T/far.campaign"
+run LANG=vi_VN.UTF-8 -- init --dir "$T/badhub" --campaign "$T/bad.campaign"
+expect "a campaign file's unknown key, in Vietnamese" 1 \
+	"bad.campaign:3: không có thiết lập 'foo'; các thiết lập hợp lệ: format, id, name"
+expect_not "... with no English in it" "unknown key"
+run LANG=C -- init --dir "$T/badhub" --campaign "$T/bad.campaign"
+expect "... in English under LANG=C" 1 "bad.campaign:3: unknown key 'foo'; known: format, id, name"
+run LANG=vi_VN.UTF-8 -- init --dir "$T/badhub" --campaign "$T/far.campaign"
+expect "a word passed into a campaign message is translated too" 1 \
+	"max_distance_m '5' không phải là số mét nguyên từ 10 đến 100000"
 run LANG=vi_VN.UTF-8 -- audit verify --dir "$T/nohub"
 expect "a folder with no hub, in Vietnamese" 1 "không có máy chủ tỉnh nào trong '$T/nohub'"
 

@@ -68,6 +68,7 @@ for deb in $debs; do dpkg-deb -x "$deb" "$R" || fail "dpkg-deb -x $deb failed"; 
 for f in usr/bin/maiam-hub usr/bin/maiam-agent usr/share/maiam/data/soc-trang-units.csv \
 	usr/share/maiam/campaigns/soc-trang-2023.campaign \
 	usr/share/locale/vi/LC_MESSAGES/maiam-hub.mo usr/share/locale/vi/LC_MESSAGES/maiam-agent.mo \
+	usr/share/locale/vi/LC_MESSAGES/maiam-proto.mo \
 	usr/share/man/man8/maiam-hub.8.gz usr/share/man/man1/maiam-agent.1.gz \
 	lib/systemd/system/maiam-hub.service usr/lib/systemd/user/maiam-agent-sync.service \
 	usr/lib/systemd/user/maiam-agent-sync.timer usr/share/doc/maiam-hub/copyright \
@@ -108,6 +109,12 @@ env LC_ALL=vi_VN.UTF-8 MAIAM_DATA_DIR="$R/usr/share/maiam" MAIAM_LOCALEDIR="$R/u
 [ $? = 2 ] || fail "the installed hub did not refuse 'no-such-command' as a usage error"
 grep -q "'no-such-command'" "$ERR" && ! grep -q "is not a command" "$ERR" ||
 	{ fail "the installed hub does not speak Vietnamese with LC_ALL=vi_VN.UTF-8"; show; }
+# and proto's, from maiam-common: what is wrong in a campaign file
+printf 'format = 1\nid = x\nfoo = 1\n' >"$T/bad.campaign"
+env LC_ALL=vi_VN.UTF-8 MAIAM_DATA_DIR="$R/usr/share/maiam" MAIAM_LOCALEDIR="$R/usr/share/locale" \
+	"$R/usr/bin/maiam-hub" init --dir "$T/badhub" --campaign "$T/bad.campaign" >"$OUT" 2>"$ERR"
+grep -q "không có thiết lập 'foo'" "$ERR" ||
+	{ fail "the installed hub does not say what is wrong in a campaign file in Vietnamese"; show; }
 run 0 maiam-hub init --dir "$T/hub" --host 127.0.0.1
 out_has "soc-trang-2023"
 run 0 maiam-agent --home "$T/laptop" init --commune 31498

@@ -1,12 +1,19 @@
 #!/bin/bash
-# po_complete.sh PO SOURCE... - the Vietnamese catalogue PO translates every
-# message the SOURCE files mark with _() or N_(): each extracted msgid needs a
+# po_complete.sh [--keyword=SPEC]... PO SOURCE... - the Vietnamese catalogue PO
+# translates every message the SOURCE files mark with _() or N_(), or pass to a
+# function each --keyword names (xgettext's spec: campaign_err:5 is argument 5
+# of campaign_err, which translates it): each extracted msgid needs a
 # non-empty msgstr that is not fuzzy, so no English sentence shows up inside
 # Vietnamese output. Prints each missing message and fails; exits 77 (skip)
 # when the gettext tools are not installed. Usable for any program's
 # catalogue: tests/agent/ and tests/hub/CMakeLists.txt run it for agent/po/vi.po
 # and hub/po/vi.po.
 set -u
+KEYWORDS=()
+while [ $# -gt 0 ] && [ "${1#--keyword=}" != "$1" ]; do
+	KEYWORDS+=("$1")
+	shift
+done
 PO=$1
 shift
 for tool in xgettext msgmerge msgattrib; do
@@ -15,7 +22,7 @@ done
 TMP=$(mktemp -d) || exit 1
 trap 'rm -rf "$TMP"' EXIT
 
-xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --add-comments=TRANSLATORS \
+xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ "${KEYWORDS[@]}" --add-comments=TRANSLATORS \
 	-o "$TMP/all.pot" "$@" || { echo "FAIL: xgettext could not read the sources"; exit 1; }
 # no fuzzy matching: a new message must be translated, not guessed from an old one
 msgmerge --quiet --no-fuzzy-matching "$PO" "$TMP/all.pot" -o "$TMP/merged.po" ||

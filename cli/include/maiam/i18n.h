@@ -8,13 +8,15 @@
 
 /*
  * Set the process's locale from the environment and bind the gettext domain
- * to dir ($MAIAM_LOCALEDIR, when set and not empty, wins: the tests point it
- * at the build's catalogues). Where the asked-for locale is not generated on
+ * (the program's, made the default) and library_domain (a library's own
+ * messages, read through dgettext: PROTO_TEXTDOMAIN; NULL for none) to dir
+ * ($MAIAM_LOCALEDIR, when set and not empty, wins: the tests point it at the
+ * build's catalogues). Where the asked-for locale is not generated on
  * this machine (many laptops lack vi_VN), C.UTF-8 is used and Vietnamese is
  * asked through $LANGUAGE. LC_NUMERIC stays "C": numbers in files and JSON
  * are always written the C way.
  * Returns 1 when messages will be Vietnamese, 0 when English.
  */
-int cli_i18n_init(const char *domain, const char *dir);
+int cli_i18n_init(const char *domain, const char *library_domain, const char *dir);
 
 #endif

@@ -4,7 +4,10 @@
  * The admin units come from a CSV (data/soc-trang-units.csv: code,level,type,
  * name,parent_code); the campaign from a campaign file (docs/CAMPAIGN.md,
  * campaigns/soc-trang-2023.campaign). Loading checks everything and reports
- * the first problem as "FILE:LINE: what is wrong" in err.
+ * the first problem as "FILE:LINE: what is wrong" in err, in the user's
+ * language: the messages are proto's own gettext catalogue (PROTO_TEXTDOMAIN,
+ * proto/po/vi.po), which the program binds beside its own (cli_i18n_init);
+ * unbound, they stay English.
  *
  * Ownership: proto_units and proto_campaign own all their memory; release
  * them with proto_units_release / proto_campaign_release.
@@ -16,6 +19,10 @@
 #include <stdint.h>
 #include "labels.h"
 #include "result.h"
+
+/* The gettext domain of proto's messages: maiam-proto.mo, in the common
+ * package, shared by maiam-hub and maiam-agent. */
+#define PROTO_TEXTDOMAIN "maiam-proto"
 
 typedef enum proto_unit_level {
 	PROTO_UNIT_PROVINCE = 1,
