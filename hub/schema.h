@@ -35,7 +35,8 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen);
  * The end of merged change-set cs, in the caller's transaction: the report
  * tables catch up with the households it added (report_dirty, noted by a
  * trigger), the households its milestones name (noted here, from cs: one
- * note a household instead of a trigger a milestone), the milestones its
+ * note a household instead of a trigger a milestone, with the first date of
+ * each stage among them; schema_report_flush.c), the milestones its
  * voids take out (a trigger) and its contributions (report_fund_due). Every
  * merge into a hub database calls it with the change-set it merged, before
  * its commit (ingest does, after proto_merge); until then the households'

@@ -32,9 +32,14 @@
  * rewrite of the row a household. A contribution notes a household without
  * a row the same way. The flush notes the households of the change-set's
  * milestones itself, from the change-set: no trigger a milestone.
+ * 7: the flush keeps a household's stage dates from its report_hh row and the
+ * change-set's own milestones (their dates noted from the change-set, in C),
+ * the earliest of the two per stage, instead of reading all its milestones
+ * again; a household a void touched (report_dirty.full) is read in full as
+ * before.
  * An older hub drops its derived tables and triggers and rebuilds them. The
  * operator tables (resolutions, operators, sessions) are kept as they are. */
-#define REPORT_SCHEMA_VERSION "6"
+#define REPORT_SCHEMA_VERSION "7"
 
 /* The target_kind of a void naming a milestone or a contribution. */
 #define KIND_MILESTONE_SQL "2"
@@ -65,7 +70,10 @@ _Static_assert(PROTO_KIND_MILESTONE == 2 && PROTO_KIND_CONTRIBUTION == 3,
  * report_dirty: households whose milestones the change-set being merged
  *   added or voided, and households it added: their rows, dates, counters
  *   and report_twice rows wait for hub_report_flush at its end (in the same
- *   transaction), which empties it.
+ *   transaction), which empties it. d1..d8: the first date of each stage among
+ *   the change-set's own milestones of the household, live: it has a dated
+ *   one (schema_report_flush.c notes both); full: a void touched the
+ *   household's milestones, so its dates are read again from all of them.
  * report_new: within the flush, the new dates of those whose dates move;
  *   fresh: the household has no report_hh row yet, the flush makes it.
  * report_fund_due: contributions the change-set being merged added (live
@@ -100,6 +108,8 @@ static const char tables_sql[] =
 	"CREATE TABLE report_twice (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
 	" stage TEXT NOT NULL, PRIMARY KEY (id_origin, id_serial, stage)) WITHOUT ROWID;"
 	"CREATE TABLE report_dirty (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
+	" d1 TEXT, d2 TEXT, d3 TEXT, d4 TEXT, d5 TEXT, d6 TEXT, d7 TEXT, d8 TEXT,"
+	" live INTEGER NOT NULL DEFAULT 0, full INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (id_origin, id_serial)) WITHOUT ROWID;"
 	"CREATE TABLE report_new (id_origin INTEGER NOT NULL, id_serial INTEGER NOT NULL,"
 	" d1 TEXT, d2 TEXT, d3 TEXT, d4 TEXT, d5 TEXT, d6 TEXT, d7 TEXT, d8 TEXT,"
@@ -375,16 +385,17 @@ static int append_triggers(proto_buf *b)
 		return -1;
 
 	/* voids: a void naming a milestone notes its household, whose stage
-	 * dates the flush recomputes; one naming a contribution takes it out,
+	 * dates the flush recomputes from all its milestones (full); one naming
+	 * a contribution takes it out,
 	 * on its first void only (voids may repeat). A void of another kind
 	 * voids neither. */
 	if (proto_buf_append_str(
 		    b,
 		    "CREATE TRIGGER report_void_ai AFTER INSERT ON void_event BEGIN "
-		    "INSERT OR IGNORE INTO report_dirty(id_origin, id_serial) SELECT household_origin,"
-		    " household_serial FROM milestone WHERE NEW.target_kind = " KIND_MILESTONE_SQL " AND"
+		    "INSERT INTO report_dirty(id_origin, id_serial, full) SELECT household_origin,"
+		    " household_serial, 1 FROM milestone WHERE NEW.target_kind = " KIND_MILESTONE_SQL " AND"
 		    " id_origin = NEW.target_origin AND id_serial = NEW.target_serial AND"
-		    " household_origin IS NOT NULL;"
+		    " household_origin IS NOT NULL ON CONFLICT(id_origin, id_serial) DO UPDATE SET full = 1;"
 		    "INSERT INTO report_fund SELECT " FUND_UNIT ", " FUND_COLS(
 			    "-") " FROM contribution c"
 				 " WHERE NEW.target_kind = " KIND_CONTRIBUTION_SQL " AND"
@@ -465,9 +476,12 @@ const char hub_report_sql_count_move[] =
 /* clang-format on */
 
 /*
- * The end of a change-set (hub_report_flush). The households its milestones
- * and voids named, and those it added (report_dirty), get their stage dates
- * recomputed from their live milestones; those whose dates moved, and those
+ * The end of a change-set (hub_report_flush, schema_report_flush.c). The
+ * households its milestones and voids named, and those it added
+ * (report_dirty), get their stage dates: the earlier of their row's and
+ * those the change-set's own milestones noted (new_inc: a milestone only
+ * ever makes a stage's first date earlier), or, for those a void touched
+ * (full), recomputed from all their live milestones (new); those whose dates moved, and those
  * without a report_hh row yet (fresh) that need one (a household row, a live
  * dated milestone or a contribution names them, as in the rebuild), are kept
  * in report_new. Then, in this order:
@@ -489,21 +503,60 @@ const char hub_report_sql_count_move[] =
  * of thirty records would otherwise prepare them again, a millisecond, every
  * time.
  */
-const char hub_report_sql_dirty_note[] = "INSERT OR IGNORE INTO report_dirty(id_origin, id_serial) VALUES (?1, ?2)";
-const char hub_report_sql_dirty_any[] = "SELECT 1 FROM report_dirty LIMIT 1";
+/* Stage k's first date: date a when a is earlier than b or b has none,
+ * else b (SQLite's ordering, as min() over the milestones compares). */
 /* clang-format off */
+#define EARLIER(a, b, k) \
+	"CASE WHEN " a "d" #k " IS NOT NULL AND (" b "d" #k " IS NULL OR " a "d" #k " < " b "d" #k ")" \
+	" THEN " a "d" #k " ELSE " b "d" #k " END"
+#define EARLIER_SET(k) " d" #k " = " EARLIER("excluded.", "", k)
+#define EARLIER_AS(k) " " EARLIER("d.", "h.", k) " AS d" #k
+#define MOVES_EARLIER(k) " (d.d" #k " IS NOT NULL AND (h.d" #k " IS NULL OR d.d" #k " < h.d" #k "))"
+/* A household without a report_hh row (o, s: its id) needs one, as in the
+ * rebuild: a live dated milestone (live), a household row or a contribution
+ * names it. */
+#define NEEDS_ROW(o, s, live) \
+	" " live " OR EXISTS (SELECT 1 FROM household x WHERE x.id_origin = " o " AND x.id_serial = " s ")" \
+	" OR EXISTS (SELECT 1 FROM contribution x WHERE x.household_origin = " o " AND" \
+	" x.household_serial = " s ")"
+/* the change-set's milestones of one household, noted (?1, ?2: the
+ * household; ?3..?10: d1..d8; ?11: live; ?12: full); a household noted twice
+ * keeps the earlier date of each stage */
+const char hub_report_sql_dirty_note[] =
+	"INSERT INTO report_dirty(id_origin, id_serial, d1, d2, d3, d4, d5, d6, d7, d8, live, full)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+	" ON CONFLICT(id_origin, id_serial) DO UPDATE SET" EARLIER_SET(1) "," EARLIER_SET(2) ","
+	EARLIER_SET(3) "," EARLIER_SET(4) "," EARLIER_SET(5) "," EARLIER_SET(6) "," EARLIER_SET(7) ","
+	EARLIER_SET(8) ", live = live OR excluded.live, full = full OR excluded.full";
+const char hub_report_sql_dirty_any[] = "SELECT 1 FROM report_dirty LIMIT 1";
+/* households a void touched: their dates from all their live milestones */
 const char hub_report_sql_new[] =
 	"INSERT INTO report_new SELECT f.o, f.s, f.d1, f.d2, f.d3, f.d4, f.d5, f.d6, f.d7, f.d8,"
 	" h.id_origin IS NULL"
 	" FROM (SELECT d.id_origin AS o, d.id_serial AS s," FIRST_DATES ", count(m.id_origin) AS live"
-	" FROM report_dirty d LEFT JOIN milestone m ON" DIRTY_MILESTONE("m") "GROUP BY 1, 2) AS f"
+	" FROM report_dirty d LEFT JOIN milestone m ON" DIRTY_MILESTONE("m") "WHERE d.full"
+	" GROUP BY 1, 2) AS f"
 	" LEFT JOIN report_hh h ON h.id_origin = f.o AND h.id_serial = f.s"
-	" WHERE CASE WHEN h.id_origin IS NULL THEN f.live > 0"
-	" OR EXISTS (SELECT 1 FROM household x WHERE x.id_origin = f.o AND x.id_serial = f.s)"
-	" OR EXISTS (SELECT 1 FROM contribution x WHERE x.household_origin = f.o AND"
-	" x.household_serial = f.s)"
+	" WHERE CASE WHEN h.id_origin IS NULL THEN" NEEDS_ROW("f.o", "f.s", "f.live > 0")
 	" ELSE h.d1 IS NOT f.d1 OR h.d2 IS NOT f.d2 OR h.d3 IS NOT f.d3 OR h.d4 IS NOT f.d4"
 	" OR h.d5 IS NOT f.d5 OR h.d6 IS NOT f.d6 OR h.d7 IS NOT f.d7 OR h.d8 IS NOT f.d8 END";
+/* the others: the earlier of their row's dates and the noted ones, without
+ * reading their milestones (their row's dates are those of the milestones
+ * stored before; a milestone is never changed, only voided) */
+const char hub_report_sql_new_inc[] =
+	"INSERT INTO report_new SELECT d.id_origin, d.id_serial," EARLIER_AS(1) "," EARLIER_AS(2) ","
+	EARLIER_AS(3) "," EARLIER_AS(4) "," EARLIER_AS(5) "," EARLIER_AS(6) "," EARLIER_AS(7) ","
+	EARLIER_AS(8) ", h.id_origin IS NULL"
+	" FROM report_dirty d LEFT JOIN report_hh h ON h.id_origin = d.id_origin AND"
+	" h.id_serial = d.id_serial WHERE NOT d.full AND CASE WHEN h.id_origin IS NULL THEN"
+	NEEDS_ROW("d.id_origin", "d.id_serial", "d.live")
+	" ELSE" MOVES_EARLIER(1) " OR" MOVES_EARLIER(2) " OR" MOVES_EARLIER(3) " OR" MOVES_EARLIER(4)
+	" OR" MOVES_EARLIER(5) " OR" MOVES_EARLIER(6) " OR" MOVES_EARLIER(7) " OR" MOVES_EARLIER(8) " END";
+/* a void of a milestone with an id in ?2..?3 of origin ?1: the change-set's
+ * milestones may be voided already (a void can come before what it voids) */
+const char hub_report_sql_void_probe[] =
+	"SELECT 1 FROM void_event WHERE target_origin = ?1 AND target_serial BETWEEN ?2 AND ?3"
+	" AND target_kind = " KIND_MILESTONE_SQL " LIMIT 1";
 /* a household row absent (milestones or contributions came first) makes
  * the rebuild's empty row: not present, commune 0, counted nowhere */
 const char hub_report_sql_hh_fresh[] =
@@ -726,7 +779,7 @@ hub_result hub_report_migrate(sqlite3 *db, char *err, size_t errlen)
 		goto rollback; /* another process installed them meanwhile */
 	}
 	if (found && strcmp(have, "1") != 0 && strcmp(have, "2") != 0 && strcmp(have, "3") != 0 &&
-	    strcmp(have, "4") != 0 && strcmp(have, "5") != 0) {
+	    strcmp(have, "4") != 0 && strcmp(have, "5") != 0 && strcmp(have, "6") != 0) {
 		snprintf(err, errlen,
 			 _("report tables are version '%s', this maiam-hub knows '%s':"
 			   " use a newer maiam-hub"),
@@ -755,122 +808,4 @@ rollback:
 out:
 	proto_buf_release(&sql);
 	return rc;
-}
-
-/* Step one of the flush's statements through (no rows): 0 when done. */
-static int flush_step(sqlite3 *db, hub_stmt id)
-{
-	sqlite3_stmt *st = hub_store_prep(db, id);
-	int rc = st && sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-
-	hub_store_unprep(st);
-	return rc;
-}
-
-/* Is there a row in what statement id reads (report_dirty, report_fund_due)? */
-static int flush_any(sqlite3 *db, hub_stmt id, bool *any)
-{
-	sqlite3_stmt *st = hub_store_prep(db, id);
-	int rc = st && hub_store_step(st, any) == HUB_OK ? 0 : -1;
-
-	hub_store_unprep(st);
-	return rc;
-}
-
-/* The household record r (a milestone) names, or NULL. */
-static const proto_id *milestone_household(const proto_record *r)
-{
-	const proto_field *hh;
-
-	if (r->kind != PROTO_KIND_MILESTONE)
-		return NULL;
-	hh = hub_record_field(r, PROTO_MS_HOUSEHOLD);
-	return hh && hh->value.type == PROTO_V_REF ? &hh->value.ref : NULL;
-}
-
-/* Does cs hold a milestone that names a household? */
-static bool names_households(const proto_changeset *cs)
-{
-	size_t i;
-
-	for (i = 0; i < cs->nrecords; i++)
-		if (milestone_household(&cs->records[i]))
-			return true;
-	return false;
-}
-
-/* The households cs's milestones name, noted in report_dirty (a record
- * the merge refused or had already is noted too: the flush recomputes a
- * household from its live milestones, so a note too many changes nothing).
- * A household's milestones follow one another in a change-set: one
- * statement a run of them. */
-static int note_milestones(sqlite3 *db, const proto_changeset *cs)
-{
-	sqlite3_stmt *st = NULL;
-	proto_id last = { 0, 0 };
-	int rc = -1;
-	size_t i;
-
-	for (i = 0; i < cs->nrecords; i++) {
-		const proto_id *hh = milestone_household(&cs->records[i]);
-
-		if (!hh || proto_id_eq(*hh, last))
-			continue;
-		if (!st && !(st = hub_store_prep(db, HUB_STMT_REPORT_DIRTY_NOTE)))
-			goto out;
-		sqlite3_bind_int64(st, 1, proto_u2i(hh->origin));
-		sqlite3_bind_int64(st, 2, proto_u2i(hh->serial));
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto out;
-		sqlite3_reset(st);
-		last = *hh;
-	}
-	rc = 0;
-out:
-	hub_store_unprep(st);
-	return rc;
-}
-
-hub_result hub_report_flush(sqlite3 *db, const proto_changeset *cs, char *err, size_t errlen)
-{
-	/* in this order: count_move reads the rows as they were; the fresh
-	 * rows exist before their counters and before the contributions'
-	 * sums read their commune */
-	static const hub_stmt steps[] = { HUB_STMT_REPORT_NEW,       HUB_STMT_REPORT_COUNT_MOVE,
-					  HUB_STMT_REPORT_HH_FRESH,  HUB_STMT_REPORT_COUNT_FRESH,
-					  HUB_STMT_REPORT_DATES,     HUB_STMT_REPORT_TWICE,
-					  HUB_STMT_REPORT_NEW_CLEAR, HUB_STMT_REPORT_DIRTY_CLEAR };
-	static const hub_stmt fund_steps[] = { HUB_STMT_REPORT_FUND, HUB_STMT_REPORT_FUND_CLEAR };
-	bool named = names_households(cs), dirty = false, due = false;
-	size_t i;
-
-	/* a change-set that added no household, no milestone and no
-	 * contribution, and voided none, has nothing to do */
-	if (flush_any(db, HUB_STMT_REPORT_DIRTY_ANY, &dirty) ||
-	    flush_any(db, HUB_STMT_REPORT_FUND_ANY, &due)) {
-		snprintf(err, errlen, _("cannot bring the report tables up to date: %s"),
-			 sqlite3_errmsg(db));
-		return HUB_EDB;
-	}
-	if (!dirty && !due && !named)
-		return HUB_OK;
-	if (sqlite3_exec(db, "SAVEPOINT report_flush", NULL, NULL, NULL) != SQLITE_OK)
-		goto fail;
-	/* the notes inside the savepoint: a flush that fails leaves none */
-	if (named && note_milestones(db, cs))
-		goto fail;
-	dirty = dirty || named;
-	for (i = 0; dirty && i < sizeof(steps) / sizeof(steps[0]); i++)
-		if (flush_step(db, steps[i]))
-			goto fail;
-	for (i = 0; due && i < sizeof(fund_steps) / sizeof(fund_steps[0]); i++)
-		if (flush_step(db, fund_steps[i]))
-			goto fail;
-	if (sqlite3_exec(db, "RELEASE report_flush", NULL, NULL, NULL) == SQLITE_OK)
-		return HUB_OK;
-fail:
-	/* the message before the rollback's own */
-	snprintf(err, errlen, _("cannot bring the report tables up to date: %s"), sqlite3_errmsg(db));
-	sqlite3_exec(db, "ROLLBACK TO report_flush; RELEASE report_flush", NULL, NULL, NULL);
-	return HUB_EDB;
 }

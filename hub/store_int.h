@@ -58,6 +58,8 @@ typedef enum hub_stmt {
 	HUB_STMT_REPORT_DIRTY_NOTE,
 	HUB_STMT_REPORT_DIRTY_ANY,
 	HUB_STMT_REPORT_NEW,
+	HUB_STMT_REPORT_NEW_INC,
+	HUB_STMT_REPORT_VOID_PROBE,
 	HUB_STMT_REPORT_COUNT_MOVE,
 	HUB_STMT_REPORT_HH_FRESH,
 	HUB_STMT_REPORT_COUNT_FRESH,
@@ -74,10 +76,10 @@ typedef enum hub_stmt {
 /* The SQL of HUB_STMT_REPORT_*: written next to the report tables'
  * rebuild, whose stage dates they must give (schema_report.c). */
 extern const char hub_report_sql_dirty_note[], hub_report_sql_dirty_any[], hub_report_sql_new[],
-	hub_report_sql_count_move[], hub_report_sql_hh_fresh[], hub_report_sql_count_fresh[],
-	hub_report_sql_dates[], hub_report_sql_twice[], hub_report_sql_new_clear[],
-	hub_report_sql_dirty_clear[], hub_report_sql_fund_any[], hub_report_sql_fund[],
-	hub_report_sql_fund_clear[];
+	hub_report_sql_new_inc[], hub_report_sql_void_probe[], hub_report_sql_count_move[],
+	hub_report_sql_hh_fresh[], hub_report_sql_count_fresh[], hub_report_sql_dates[],
+	hub_report_sql_twice[], hub_report_sql_new_clear[], hub_report_sql_dirty_clear[],
+	hub_report_sql_fund_any[], hub_report_sql_fund[], hub_report_sql_fund_clear[];
 
 /* A statement for id; give it back with hub_store_unprep (reset if cached,
  * else finalized). NULL on error. */

@@ -787,6 +787,52 @@ static void test_funds_at_changeset_end(void **state)
 	rt_db_close(&t);
 }
 
+/* A stage's first date from the change-set's own milestones (the flush
+ * notes them, hub/schema_report_flush.c): the earliest of several in one
+ * change-set, whatever their order and with a household's milestones in two
+ * runs; then an earlier one in a later change-set moves the day, a later
+ * one does not, and a void of the earliest gives the day back to the next. */
+static void test_first_dates_in_changeset(void **state)
+{
+	rt_db t;
+	rt_batch b;
+	proto_id one, two, first;
+	int c941 = 0, c943 = 0;
+
+	(void)state;
+	open_941_943(&t, &c941, &c943);
+	rt_batch_init(&b, 0x7777000000000001ull);
+	one = rt_household(&b, c941, "Trần Văn Một", NULL, "approved");
+	two = rt_household(&b, c941, "Trần Văn Hai", NULL, "approved");
+	rt_milestone(&b, one, "started", "2023-07-20", NULL);
+	first = rt_milestone(&b, one, "started", "2023-07-10", NULL); /* after a later one */
+	rt_milestone(&b, two, "started", "2023-07-25", NULL);
+	rt_milestone(&b, one, "started", "2023-07-15", NULL); /* a second run of one's */
+	rt_flush(&b, t.db);
+	EXPECT(&t, HUB_REPORT_PROGRESS, "2023-07-09", { D941, "started", 0 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, "2023-07-10", { D941, "started", 1 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, "2023-07-24", { D941, "started", 1 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, "2023-07-25", { D941, "started", 2 });
+	check_rebuild_same(&t);
+
+	rt_milestone(&b, two, "started", "2023-07-05", NULL); /* earlier: two from the 5th */
+	rt_milestone(&b, one, "started", "2023-07-30", NULL); /* later: one stays at the 10th */
+	rt_flush(&b, t.db);
+	EXPECT(&t, HUB_REPORT_PROGRESS, "2023-07-04", { D941, "started", 0 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, "2023-07-05", { D941, "started", 1 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, "2023-07-10", { D941, "started", 2 });
+	check_rebuild_same(&t);
+
+	rt_void(&b, first, PROTO_KIND_MILESTONE); /* one's earliest: the 15th is next */
+	rt_flush(&b, t.db);
+	EXPECT(&t, HUB_REPORT_PROGRESS, "2023-07-14", { D941, "started", 1 });
+	EXPECT(&t, HUB_REPORT_PROGRESS, "2023-07-15", { D941, "started", 2 });
+	check_rebuild_same(&t);
+	rt_batch_release(&b);
+	rt_db_close(&t);
+}
+
 TEST_MAIN(cmocka_unit_test(test_generated_campaign), cmocka_unit_test(test_rebuild_matches_triggers),
 	  cmocka_unit_test(test_arrival_order), cmocka_unit_test(test_void_names_its_kind),
-	  cmocka_unit_test(test_withdrawn), cmocka_unit_test(test_funds_at_changeset_end))
+	  cmocka_unit_test(test_withdrawn), cmocka_unit_test(test_funds_at_changeset_end),
+	  cmocka_unit_test(test_first_dates_in_changeset))
