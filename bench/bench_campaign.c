@@ -44,6 +44,7 @@
 #include "campaign_cpu.h"
 #include "campaign_floor.h"
 #include "../tests/hub/hubtest.h"
+#include "../hub/store.h"
 
 #define NSTAGES 8
 #define MAX_COMMUNES 256
@@ -716,14 +717,14 @@ int main(int argc, char **argv)
 		snprintf(floor_path, sizeof floor_path, "%s/hub/hub.db", fh.dir);
 		if (sqlite3_open(floor_path, &floor_db) != SQLITE_OK)
 			die("cannot open the floor database");
-		/* the hub writer's connection settings (hub/worker.c): with
+		/* the hub writer's connection settings (hub/store.h): with
 		 * SQLite's default 2 MiB page cache the floor re-read from the
 		 * OS the index pages the writer keeps in its 64 MiB, and counted
 		 * work the hub does not do (night 99's inserts 1.27 s, 0.70 s
 		 * with the writer's cache: docs/BENCHMARKS.md) */
 		sqlite3_exec(floor_db,
-			     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			     " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536",
+			     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; " HUB_SERVE_TEMP_SQL
+			     "; " HUB_SERVE_CACHE_SQL,
 			     NULL, NULL, NULL);
 		snprintf(floor_path, sizeof floor_path, "%s", fh.dir);
 	}

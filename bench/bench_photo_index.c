@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include "bench_util.h"
 #include "photo_index.h"
+#include "store.h"
 
 enum kind { KIND_RANDOM, KIND_VARIANT, KIND_LOOKALIKE, KINDS };
 static const char *const kind_name[KINDS] = { "new picture", "re-encode of a stored one",
@@ -202,7 +203,7 @@ int main(int argc, char **argv)
 	    hub_photo_index_cache_begin(db) != HUB_OK)
 		die(path, db);
 	/* as the hub's serve threads set it (hub/worker.c) */
-	exec(db, "PRAGMA cache_size = -65536");
+	exec(db, HUB_SERVE_CACHE_SQL);
 
 	/* the stored photos: each household has one, numbered as the photos */
 	npictures = (size_t)nphotos / 5 / PICTURE_VARIANTS;

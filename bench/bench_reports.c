@@ -591,8 +591,7 @@ int main(int argc, char **argv)
 	 * (worker.c): statements kept, savepoint journals in memory, a 64 MiB
 	 * page cache */
 	if (hub_store_cache_begin(db) != HUB_OK ||
-	    sqlite3_exec(db, "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536", NULL, NULL,
-			 NULL) != SQLITE_OK)
+	    sqlite3_exec(db, HUB_SERVE_TEMP_SQL "; " HUB_SERVE_CACHE_SQL, NULL, NULL, NULL) != SQLITE_OK)
 		die("writer setup", db);
 	us_trig = us_report = cpu_trig = cpu_report = us_none = cpu_none = 1e9;
 	fprintf(stderr, "bench_reports: merge rounds, CPU us/record (report upkeep/none):");
@@ -633,8 +632,7 @@ int main(int argc, char **argv)
 	ratio_median = median_of(round_ratio, nrounds);
 	hub_store_cache_end();
 	if (proto_db_open(plain, &pdb) != PROTO_OK ||
-	    sqlite3_exec(pdb, "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536", NULL, NULL,
-			 NULL) != SQLITE_OK)
+	    sqlite3_exec(pdb, HUB_SERVE_TEMP_SQL "; " HUB_SERVE_CACHE_SQL, NULL, NULL, NULL) != SQLITE_OK)
 		die("open plain", pdb);
 	us_plain = merge_us_per_record(pdb, smoke ? 900 : 9000, 0x7777000000000001ull, commune, 0,
 				       &cpu_plain);

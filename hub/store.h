@@ -40,6 +40,16 @@ enum {
 	HUB_TOKEN_AGAIN
 };
 
+/* How a serve thread sets up its connection (hub/worker.c), one statement
+ * each: SQLite's default 2 MiB page cache made the writer re-read the index
+ * pages of the tables it merges into from the OS (pread was a tenth of its
+ * time under bench_sync), 64 MiB holds a province's indexes; every push is a
+ * savepoint, whose sub-journal passed 64 KiB into a temp file (a fifth of
+ * the serve process under perf), in memory it costs a copy. The benches
+ * that stand for the hub's writer set theirs the same way. */
+#define HUB_SERVE_CACHE_SQL "PRAGMA cache_size = -65536"
+#define HUB_SERVE_TEMP_SQL "PRAGMA temp_store = MEMORY"
+
 /* Keep this thread's prepared statements on db until hub_store_cache_end
  * (which must come before db is closed). For threads that own a connection. */
 hub_result hub_store_cache_begin(sqlite3 *db);

@@ -110,16 +110,10 @@ static void *worker_main(void *arg)
 	/* the thread's connection keeps its statements for the thread's life;
 	 * without a merger (out of memory) pushes fall back to proto_merge */
 	hub_store_cache_begin(w->ctx->db);
-	/* every push is a savepoint (its own, and the merger's inside it): SQLite
-	 * keeps the pages a savepoint changes in a sub-journal, a temp file
-	 * once it passes 64 KiB; perf showed those writes as a fifth of the
-	 * serve process. In memory they cost a copy. */
+	/* savepoint journals in memory (a writer's), a 64 MiB page cache (store.h) */
 	if (!w->read_only)
-		sqlite3_exec(w->ctx->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
-	/* SQLite's default 2 MiB page cache: the writer re-read the index
-	 * pages of the tables it merges into from the OS (pread was a tenth of
-	 * its time under bench_sync); 64 MiB holds a province's indexes */
-	sqlite3_exec(w->ctx->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+		sqlite3_exec(w->ctx->db, HUB_SERVE_TEMP_SQL, NULL, NULL, NULL);
+	sqlite3_exec(w->ctx->db, HUB_SERVE_CACHE_SQL, NULL, NULL, NULL);
 	if (!w->read_only && proto_merger_new(w->ctx->db, &w->ctx->merger) != PROTO_OK)
 		w->ctx->merger = NULL;
 	pthread_mutex_lock(&w->t.lock);
