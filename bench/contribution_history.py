@@ -7,8 +7,9 @@ early in a campaign and late, the same rows into both (issue 17).
 
 HUB_DB is a hub's store after a campaign, e.g. the one
 `bench_campaign --nights 99 --no-arrivals --keep` leaves (it prints the
-directory; the store is hub.db in it). It is only read: two copies
-are made beside it in a temporary directory,
+directory; the store is hub.db in it). It is only read, through SQLite's
+backup API (one snapshot, its WAL included): two copies are made beside it
+in a temporary directory,
 
   late   the store as it is;
   early  the same store with each laptop's contributions cut to its first
@@ -40,6 +41,7 @@ import statistics
 import sys
 import tempfile
 import time
+from urllib.parse import quote
 
 INSERT = ("INSERT INTO contribution(id_origin, id_serial, stamp, writer, household_origin,"
           " household_serial, unit, source, labour_days, date)"
@@ -62,8 +64,10 @@ def writer_connection(path):
 
 
 def make_copy(src, dst, early):
-    shutil.copyfile(src, dst)
+    # the backup API, not a file copy: a store whose last transactions are
+    # still in its WAL is copied whole, as one snapshot
     c = sqlite3.connect(dst, isolation_level=None)
+    src.backup(c)
     c.execute("PRAGMA journal_mode = DELETE")
     if early is not None:
         # each laptop keeps its first EARLY share of its contributions; the
@@ -109,7 +113,7 @@ def time_nights(path, drop_index, args):
         c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     lps = laptops(c)
     if not lps:
-        die(path + ": no households")
+        die(args.store + ": the store holds no households to contribute to")
     rng = random.Random(17)
     per_row = []
     per_group = args.group * args.per_laptop
@@ -140,9 +144,16 @@ def main():
         die("--nights, --per-laptop and --group are counts of at least 1")
     if args.smoke:
         args.nights, args.per_laptop = 1, 3
+    if not os.path.isfile(args.store):
+        die("%s: no such file; give the hub.db of a kept hub directory" % args.store)
     try:
-        sqlite3.connect("file:%s?mode=ro" % args.store, uri=True).execute(
-            "SELECT 1 FROM contribution LIMIT 1").fetchall()
+        # a store with no WAL beside it (a hub that stopped cleanly) is
+        # opened immutable, so that not even an empty WAL and its index are
+        # left next to it; with one, read-only through it
+        wal = os.path.exists(args.store + "-wal")
+        src = sqlite3.connect("file:%s?mode=ro%s" % (quote(os.path.abspath(args.store)),
+                                                      "" if wal else "&immutable=1"), uri=True)
+        src.execute("SELECT 1 FROM contribution LIMIT 1").fetchall()
     except sqlite3.Error as e:
         die("%s: not a hub store with contributions (%s)" % (args.store, e))
 
@@ -152,7 +163,7 @@ def main():
         held = {}
         for name, early in (("late", None), ("early", args.early)):
             base = os.path.join(tmp, name + ".db")
-            held[name] = make_copy(args.store, base, early)
+            held[name] = make_copy(src, base, early)
             for drop in (False, True):
                 run = os.path.join(tmp, "%s-%d.db" % (name, drop))
                 shutil.copyfile(base, run)
@@ -166,6 +177,7 @@ def main():
                       % (name, held[name], "without contribution_household" if drop else "as the hub has it",
                          us, nlp, args.per_laptop, args.nights), flush=True)
     finally:
+        src.close()
         shutil.rmtree(tmp, ignore_errors=True)
     late, early = fig[("late", False)], fig[("early", False)]
     out = {

@@ -19,6 +19,7 @@ floordir=$(sed -n 's/^bench_campaign: floor store kept: //p' "$tmp/err")
 	echo "history_smoke: bench_campaign --keep named no hub store" >&2
 	exit 1
 }
+ls -a "$hubdir/hub" >"$tmp/before"
 "$py" "$script" --store "$hubdir/hub/hub.db" --smoke >"$tmp/hist"
 cat "$tmp/hist"
 tail -n 1 "$tmp/hist" | "$py" -c '
@@ -32,7 +33,12 @@ if missing:
 if not 0 < o["contributions_early"] < o["contributions_late"]:
     sys.exit("history_smoke: the early copy does not hold fewer contributions than the late")
 '
-# the script only reads the store it is given: no copy left beside it
-left=$(find "$hubdir/hub" -maxdepth 1 -name 'contribution_history.*' | wc -l)
-[ "$left" -eq 0 ] || { echo "history_smoke: the script left its copies behind" >&2; exit 1; }
+# the script only reads the store it is given: nothing left beside it (no
+# copy, no WAL or shared-memory file)
+ls -a "$hubdir/hub" >"$tmp/after"
+cmp -s "$tmp/before" "$tmp/after" || {
+	echo "history_smoke: the script left files beside the store:" >&2
+	diff "$tmp/before" "$tmp/after" >&2
+	exit 1
+}
 echo "history_smoke: ok"
