@@ -956,7 +956,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench_campaign: could not remove %s\n", b.hub.dir);
 	} else {
 		fprintf(stderr, "bench_campaign: hub directory kept: %s/hub\n", b.hub.dir);
-		fprintf(stderr, "bench_campaign: floor store kept: %s\n", floor_path);
+		fprintf(stderr, "bench_campaign: floor directory kept: %s\n", floor_path);
 	}
 	for (size_t i = 0; i < b.nl; i++) {
 		free(b.l[i].homes);

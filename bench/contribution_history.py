@@ -70,8 +70,9 @@ def make_copy(src, dst, early):
     src.backup(c)
     c.execute("PRAGMA journal_mode = DELETE")
     if early is not None:
-        # each laptop keeps its first EARLY share of its contributions; the
-        # delete triggers keep the report tables as the hub would
+        # each laptop keeps its first EARLY share of its contributions. The
+        # report tables are left as they were: what a contribution's insert
+        # reads of them (report_hh, a household's row) the cut does not move
         c.execute("BEGIN")
         c.execute("CREATE TEMP TABLE keep_to AS SELECT o, max(s) AS s FROM"
                   " (SELECT id_origin AS o, id_serial AS s,"

@@ -14,7 +14,7 @@ trap 'rm -rf "$tmp" ${hubdir:+"$hubdir"} ${floordir:+"$floordir"}' EXIT
 	exit 1
 }
 hubdir=$(sed -n 's/^bench_campaign: hub directory kept: \(.*\)\/hub$/\1/p' "$tmp/err")
-floordir=$(sed -n 's/^bench_campaign: floor store kept: //p' "$tmp/err")
+floordir=$(sed -n 's/^bench_campaign: floor directory kept: //p' "$tmp/err")
 [ -n "$hubdir" ] && [ -f "$hubdir/hub/hub.db" ] || {
 	echo "history_smoke: bench_campaign --keep named no hub store" >&2
 	exit 1
