@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import sqlite3
 import statistics
@@ -53,12 +54,28 @@ def die(msg):
     sys.exit(1)
 
 
-def writer_connection(path):
-    """A connection set as hub/worker.c sets the writer's (hub/store.h)."""
+def serve_pragmas():
+    """The serve threads' connection settings, read from hub/store.h, where
+    the hub and the C benches take them: a copy here would drift."""
+    header = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "hub", "store.h")
+    try:
+        with open(header, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        die("cannot read the hub's connection settings: %s" % e)
+    found = [re.search(r'#define %s "([^"]+)"' % name, text) for name in ("HUB_SERVE_CACHE_SQL", "HUB_SERVE_TEMP_SQL")]
+    if not all(found):
+        die("%s: no HUB_SERVE_CACHE_SQL or HUB_SERVE_TEMP_SQL" % header)
+    return [m.group(1) for m in found]
+
+
+def writer_connection(path, serve):
+    """A connection set as hub/worker.c sets the writer's: WAL and
+    synchronous FULL as proto_db_open sets every store, the serve settings
+    of hub/store.h, the checkpoint in the same connection."""
     c = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
-                   "PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY",
-                   "PRAGMA wal_autocheckpoint = 1000"):
+    for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"] + serve + \
+            ["PRAGMA wal_autocheckpoint = 1000"]:
         c.execute(pragma)
     return c
 
@@ -108,13 +125,11 @@ def night_rows(lps, per_laptop, night, rng):
 
 
 def time_nights(path, drop_index, args):
-    c = writer_connection(path)
+    c = writer_connection(path, args.serve)
     if drop_index:
         c.execute("DROP INDEX contribution_household")
         c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     lps = laptops(c)
-    if not lps:
-        die(args.store + ": the store holds no households to contribute to")
     rng = random.Random(17)
     per_row = []
     per_group = args.group * args.per_laptop
@@ -145,6 +160,7 @@ def main():
         die("--nights, --per-laptop and --group are counts of at least 1")
     if args.smoke:
         args.nights, args.per_laptop = 1, 3
+    args.serve = serve_pragmas()
     if not os.path.isfile(args.store):
         die("%s: no such file; give the hub.db of a kept hub directory" % args.store)
     try:
@@ -155,8 +171,11 @@ def main():
         src = sqlite3.connect("file:%s?mode=ro%s" % (quote(os.path.abspath(args.store)),
                                                       "" if wal else "&immutable=1"), uri=True)
         src.execute("SELECT 1 FROM contribution LIMIT 1").fetchall()
+        households = src.execute("SELECT 1 FROM household LIMIT 1").fetchall()
     except sqlite3.Error as e:
         die("%s: not a hub store with contributions (%s)" % (args.store, e))
+    if not households:
+        die(args.store + ": the store holds no households to contribute to")
 
     tmp = tempfile.mkdtemp(prefix="contribution_history.", dir=os.path.dirname(os.path.abspath(args.store)))
     try:
@@ -169,10 +188,7 @@ def main():
                 run = os.path.join(tmp, "%s-%d.db" % (name, drop))
                 shutil.copyfile(base, run)
                 us, nlp = time_nights(run, drop, args)
-                os.remove(run)
-                for suffix in ("-wal", "-shm"):
-                    if os.path.exists(run + suffix):
-                        os.remove(run + suffix)
+                os.remove(run)  # a copy of the store at a time on disk
                 fig[(name, drop)] = us
                 print("%-5s store, %9d contributions, %s: %6.1f us a row (%d laptops x %d, median of %d nights)"
                       % (name, held[name], "without contribution_household" if drop else "as the hub has it",
